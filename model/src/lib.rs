@@ -1,1 +1,38 @@
-//! stub
+//! The Dermis domain model: ids, money, validation and the Automerge schema of every
+//! document (clinic, patient with its encounters and photos, product, ledger, appointment).
+//!
+//! This crate owns what a record *is* and how it is written into and read out of an
+//! Automerge document. It does no IO: storage, sync and presentation live in `dermis-node`,
+//! `dermis-sync` and `dermis-hub`. Validation returns every field error at once, each with a
+//! stable code for translation and a plain English message.
+
+pub mod appointment;
+pub mod clinic;
+pub mod conflict;
+pub mod doc;
+pub mod encounter;
+pub mod export;
+pub mod id;
+pub mod ledger;
+pub mod money;
+pub mod patient;
+pub mod photo;
+pub mod product;
+pub mod text;
+pub mod validate;
+
+pub use doc::{DocMeta, DocType, SCHEMA_VERSION, SchemaError};
+pub use id::*;
+pub use money::{Currency, Money, MoneyError};
+pub use validate::{ErrorCode, FieldError, ValidationErrors};
+
+/// Milliseconds since the Unix epoch, UTC. Documents store instants this way (Automerge
+/// timestamps); conversion to calendar types happens at the edges.
+pub type Millis = i64;
+
+/// The current instant in milliseconds. Callers that need determinism (tests, the sync
+/// engine) pass instants in instead of calling this.
+pub fn now_millis() -> Millis {
+    let now = time::OffsetDateTime::now_utc();
+    (now.unix_timestamp_nanos() / 1_000_000) as Millis
+}

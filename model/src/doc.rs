@@ -1,0 +1,494 @@
+//! The Automerge layer shared by every document type: the root fields every document
+//! carries (`type`, `schema`, `clinic_id`, `id`), typed readers that tolerate older
+//! schemas, and writers that only touch a field when its value really changes (so that
+//! saving an untouched form neither bloats history nor silently settles a conflict).
+
+use std::borrow::Cow;
+
+use automerge::{
+    ActorId, AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable,
+};
+use serde::Serialize;
+
+use crate::{ClinicId, DocId, Millis, NodeId};
+
+/// The newest document schema this build writes. Readers accept every version up to it.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// What a document holds. One document per aggregate (DESIGN.md).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    Clinic,
+    Patient,
+    Product,
+    Ledger,
+    Appointment,
+}
+
+impl DocType {
+    pub const ALL: [DocType; 5] = [
+        DocType::Clinic,
+        DocType::Patient,
+        DocType::Product,
+        DocType::Ledger,
+        DocType::Appointment,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DocType::Clinic => "clinic",
+            DocType::Patient => "patient",
+            DocType::Product => "product",
+            DocType::Ledger => "ledger",
+            DocType::Appointment => "appointment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocType> {
+        DocType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for DocType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The root fields of every document.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct DocMeta {
+    pub doc_type: DocType,
+    pub schema: u64,
+    pub clinic_id: ClinicId,
+    pub id: DocId,
+}
+
+impl DocMeta {
+    pub fn new(doc_type: DocType, clinic_id: ClinicId, id: DocId) -> Self {
+        DocMeta {
+            doc_type,
+            schema: SCHEMA_VERSION,
+            clinic_id,
+            id,
+        }
+    }
+}
+
+/// A document that does not have the shape its type promises.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("document field `{field}` is missing")]
+    Missing { field: String },
+    #[error("document field `{field}` should be {expected}")]
+    WrongType {
+        field: String,
+        expected: &'static str,
+    },
+    #[error("document field `{field}` holds an invalid value")]
+    Invalid { field: String },
+    #[error("document is a {found:?}, expected a {expected}")]
+    WrongDocType { expected: DocType, found: String },
+    #[error(
+        "document schema {found} is newer than this version of Dermis understands ({SCHEMA_VERSION})"
+    )]
+    TooNew { found: u64 },
+    #[error("document is not readable")]
+    Automerge {
+        #[from]
+        source: automerge::AutomergeError,
+    },
+}
+
+/// The Automerge actor a node writes as. One actor per node keeps history compact; the
+/// node's store serialises writers so the actor's sequence numbers never fork.
+pub fn actor_for_node(node: NodeId) -> ActorId {
+    ActorId::from(node.0.as_bytes().as_slice())
+}
+
+/// A new document holding only its root fields.
+pub fn create(meta: &DocMeta, actor: ActorId) -> Result<AutoCommit, SchemaError> {
+    let mut doc = AutoCommit::new().with_actor(actor);
+    doc.put(automerge::ROOT, "type", meta.doc_type.as_str())?;
+    doc.put(automerge::ROOT, "schema", meta.schema)?;
+    doc.put(automerge::ROOT, "clinic_id", meta.clinic_id.to_string())?;
+    doc.put(automerge::ROOT, "id", meta.id.to_string())?;
+    Ok(doc)
+}
+
+/// Reads the root fields, refusing schemas newer than this build.
+pub fn read_meta(doc: &impl ReadDoc) -> Result<DocMeta, SchemaError> {
+    let root = automerge::ROOT;
+    let type_str = required_str(doc, &root, "type")?;
+    let doc_type = DocType::parse(&type_str).ok_or_else(|| SchemaError::Invalid {
+        field: "type".into(),
+    })?;
+    let schema = u64_at(doc, &root, "schema")?.unwrap_or(1);
+    if schema > SCHEMA_VERSION {
+        return Err(SchemaError::TooNew { found: schema });
+    }
+    let clinic_id = required_str(doc, &root, "clinic_id")?
+        .parse()
+        .map_err(|_| SchemaError::Invalid {
+            field: "clinic_id".into(),
+        })?;
+    let id = required_str(doc, &root, "id")?
+        .parse()
+        .map_err(|_| SchemaError::Invalid { field: "id".into() })?;
+    Ok(DocMeta {
+        doc_type,
+        schema,
+        clinic_id,
+        id,
+    })
+}
+
+/// Reads the root fields and checks the document's type.
+pub fn expect_type(doc: &impl ReadDoc, expected: DocType) -> Result<DocMeta, SchemaError> {
+    let root = automerge::ROOT;
+    let found = required_str(doc, &root, "type")?;
+    if found != expected.as_str() {
+        return Err(SchemaError::WrongDocType { expected, found });
+    }
+    read_meta(doc)
+}
+
+/// Moves a document to another clinic: used once, when a standalone node joins a hub.
+pub fn set_clinic(doc: &mut AutoCommit, clinic: ClinicId) -> Result<(), SchemaError> {
+    put_str(doc, &automerge::ROOT, "clinic_id", &clinic.to_string())
+}
+
+// ---- readers -------------------------------------------------------------------------
+
+fn wrong(field: &str, expected: &'static str) -> SchemaError {
+    SchemaError::WrongType {
+        field: field.to_owned(),
+        expected,
+    }
+}
+
+/// A string field; also reads a Text object as its string.
+pub fn str_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<String>, SchemaError> {
+    match doc.get(obj, key)? {
+        None => Ok(None),
+        Some((Value::Scalar(s), _)) => match s.as_ref() {
+            ScalarValue::Str(s) => Ok(Some(s.to_string())),
+            ScalarValue::Null => Ok(None),
+            _ => Err(wrong(key, "a string")),
+        },
+        Some((Value::Object(ObjType::Text), id)) => Ok(Some(doc.text(&id)?)),
+        Some(_) => Err(wrong(key, "a string")),
+    }
+}
+
+pub fn required_str(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<String, SchemaError> {
+    str_at(doc, obj, key)?.ok_or_else(|| SchemaError::Missing {
+        field: key.to_owned(),
+    })
+}
+
+/// Text (a collaborative string) or an empty string when absent.
+pub fn text_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<String, SchemaError> {
+    Ok(str_at(doc, obj, key)?.unwrap_or_default())
+}
+
+pub fn i64_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<i64>, SchemaError> {
+    match doc.get(obj, key)? {
+        None => Ok(None),
+        Some((Value::Scalar(s), _)) => match s.as_ref() {
+            ScalarValue::Int(i) => Ok(Some(*i)),
+            ScalarValue::Uint(u) => i64::try_from(*u)
+                .map(Some)
+                .map_err(|_| wrong(key, "an integer")),
+            ScalarValue::Timestamp(t) => Ok(Some(*t)),
+            ScalarValue::Counter(c) => Ok(Some(i64::from(c))),
+            ScalarValue::Null => Ok(None),
+            _ => Err(wrong(key, "an integer")),
+        },
+        Some(_) => Err(wrong(key, "an integer")),
+    }
+}
+
+pub fn u64_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<u64>, SchemaError> {
+    match i64_at(doc, obj, key)? {
+        None => Ok(None),
+        Some(v) => u64::try_from(v)
+            .map(Some)
+            .map_err(|_| wrong(key, "a non-negative integer")),
+    }
+}
+
+pub fn bool_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<bool>, SchemaError> {
+    match doc.get(obj, key)? {
+        None => Ok(None),
+        Some((Value::Scalar(s), _)) => match s.as_ref() {
+            ScalarValue::Boolean(b) => Ok(Some(*b)),
+            ScalarValue::Null => Ok(None),
+            _ => Err(wrong(key, "a boolean")),
+        },
+        Some(_) => Err(wrong(key, "a boolean")),
+    }
+}
+
+/// A map object at `key`, if present.
+pub fn map_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<ObjId>, SchemaError> {
+    match doc.get(obj, key)? {
+        None => Ok(None),
+        Some((Value::Object(ObjType::Map), id)) => Ok(Some(id)),
+        Some(_) => Err(wrong(key, "a map")),
+    }
+}
+
+/// A list of strings; absent reads as empty.
+pub fn str_list_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Vec<String>, SchemaError> {
+    let list = match doc.get(obj, key)? {
+        None => return Ok(Vec::new()),
+        Some((Value::Object(ObjType::List), id)) => id,
+        Some(_) => return Err(wrong(key, "a list")),
+    };
+    let mut out = Vec::with_capacity(doc.length(&list));
+    for index in 0..doc.length(&list) {
+        match doc.get(&list, index)? {
+            Some((Value::Scalar(s), _)) => match s.as_ref() {
+                ScalarValue::Str(s) => out.push(s.to_string()),
+                _ => return Err(wrong(key, "a list of strings")),
+            },
+            Some((Value::Object(ObjType::Text), id)) => out.push(doc.text(&id)?),
+            _ => return Err(wrong(key, "a list of strings")),
+        }
+    }
+    Ok(out)
+}
+
+/// The entries of a map object, as (key, map object id) pairs in key order. Entries that
+/// are not maps are skipped: they cannot come from this schema.
+pub fn map_entries(doc: &impl ReadDoc, map: &ObjId) -> Result<Vec<(String, ObjId)>, SchemaError> {
+    let mut out = Vec::new();
+    for key in doc.keys(map) {
+        if let Some((Value::Object(ObjType::Map), id)) = doc.get(map, key.as_str())? {
+            out.push((key, id));
+        }
+    }
+    Ok(out)
+}
+
+// ---- writers -------------------------------------------------------------------------
+
+/// Writes a string unless the current value is already equal.
+pub fn put_str(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    value: &str,
+) -> Result<(), SchemaError> {
+    let current = doc.get(obj, key)?;
+    let same = matches!(&current, Some((Value::Scalar(s), _)) if matches!(s.as_ref(), ScalarValue::Str(c) if c.as_str() == value));
+    if !same {
+        doc.put(obj, key, value)?;
+    }
+    Ok(())
+}
+
+/// Writes a string, or deletes the field for `None`.
+pub fn put_opt_str(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    value: Option<&str>,
+) -> Result<(), SchemaError> {
+    match value {
+        Some(v) => put_str(doc, obj, key, v),
+        None => {
+            if doc.get(obj, key)?.is_some() {
+                doc.delete(obj, key)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn put_i64(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    value: i64,
+) -> Result<(), SchemaError> {
+    let current = doc.get(obj, key)?;
+    let same = matches!(&current, Some((Value::Scalar(s), _)) if matches!(s.as_ref(), ScalarValue::Int(c) if *c == value));
+    if !same {
+        doc.put(obj, key, value)?;
+    }
+    Ok(())
+}
+
+pub fn put_bool(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    value: bool,
+) -> Result<(), SchemaError> {
+    let current = doc.get(obj, key)?;
+    let same = matches!(&current, Some((Value::Scalar(s), _)) if matches!(s.as_ref(), ScalarValue::Boolean(c) if *c == value));
+    if !same {
+        doc.put(obj, key, value)?;
+    }
+    Ok(())
+}
+
+pub fn put_ts(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    value: Millis,
+) -> Result<(), SchemaError> {
+    let current = doc.get(obj, key)?;
+    let same = matches!(&current, Some((Value::Scalar(s), _)) if matches!(s.as_ref(), ScalarValue::Timestamp(c) if *c == value));
+    if !same {
+        doc.put(obj, key, ScalarValue::Timestamp(value))?;
+    }
+    Ok(())
+}
+
+/// Sets a collaborative text field, creating the Text object when missing. Only the
+/// difference is written, so two people editing one note offline merge by character.
+pub fn put_text(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    value: &str,
+) -> Result<(), SchemaError> {
+    let text = match doc.get(obj, key)? {
+        Some((Value::Object(ObjType::Text), id)) => id,
+        _ => doc.put_object(obj, key, ObjType::Text)?,
+    };
+    if doc.text(&text)? != value {
+        doc.update_text(&text, value)?;
+    }
+    Ok(())
+}
+
+/// The map at `key`, created when missing.
+pub fn ensure_map(doc: &mut AutoCommit, obj: &ObjId, key: &str) -> Result<ObjId, SchemaError> {
+    match doc.get(obj, key)? {
+        Some((Value::Object(ObjType::Map), id)) => Ok(id),
+        _ => Ok(doc.put_object(obj, key, ObjType::Map)?),
+    }
+}
+
+/// Replaces a list of strings when it differs, touching only the elements that changed.
+pub fn put_str_list(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    values: &[String],
+) -> Result<(), SchemaError> {
+    let list = match doc.get(obj, key)? {
+        Some((Value::Object(ObjType::List), id)) => id,
+        _ => doc.put_object(obj, key, ObjType::List)?,
+    };
+    let current = str_list_at(doc, obj, key)?;
+    if current == values {
+        return Ok(());
+    }
+    let common = current
+        .iter()
+        .zip(values)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let remove = current.len() - common;
+    let insert: Vec<ScalarValue> = values[common..]
+        .iter()
+        .map(|v| ScalarValue::Str(v.as_str().into()))
+        .collect();
+    doc.splice(&list, common, remove as isize, insert)?;
+    Ok(())
+}
+
+/// A scalar as JSON, for conflict display and export of unknown fields.
+pub fn scalar_json(value: &ScalarValue) -> serde_json::Value {
+    match value {
+        ScalarValue::Str(s) => serde_json::Value::String(s.to_string()),
+        ScalarValue::Int(i) => (*i).into(),
+        ScalarValue::Uint(u) => (*u).into(),
+        ScalarValue::Timestamp(t) => (*t).into(),
+        ScalarValue::Counter(c) => i64::from(c).into(),
+        ScalarValue::Boolean(b) => (*b).into(),
+        ScalarValue::F64(f) => {
+            serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into)
+        }
+        ScalarValue::Null | ScalarValue::Bytes(_) | ScalarValue::Unknown { .. } => {
+            serde_json::Value::Null
+        }
+    }
+}
+
+/// `Cow` helper so callers can match on borrowed scalars.
+pub fn scalar<'a>(value: &'a Value<'a>) -> Option<&'a ScalarValue> {
+    match value {
+        Value::Scalar(Cow::Borrowed(s)) => Some(s),
+        Value::Scalar(Cow::Owned(s)) => Some(s),
+        Value::Object(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_fields_round_trip() {
+        let meta = DocMeta::new(DocType::Patient, ClinicId::new(), DocId::new());
+        let doc = create(&meta, ActorId::random()).expect("create");
+        assert_eq!(read_meta(&doc).expect("meta"), meta);
+        assert!(matches!(
+            expect_type(&doc, DocType::Product),
+            Err(SchemaError::WrongDocType { .. })
+        ));
+    }
+
+    #[test]
+    fn newer_schemas_are_refused_not_misread() {
+        let meta = DocMeta::new(DocType::Product, ClinicId::new(), DocId::new());
+        let mut doc = create(&meta, ActorId::random()).expect("create");
+        doc.put(automerge::ROOT, "schema", SCHEMA_VERSION + 1)
+            .expect("put");
+        assert!(matches!(read_meta(&doc), Err(SchemaError::TooNew { .. })));
+    }
+
+    #[test]
+    fn unchanged_values_write_nothing() {
+        let meta = DocMeta::new(DocType::Product, ClinicId::new(), DocId::new());
+        let mut doc = create(&meta, ActorId::random()).expect("create");
+        put_str(&mut doc, &automerge::ROOT, "name", "Cream").expect("put");
+        put_text(&mut doc, &automerge::ROOT, "note", "a").expect("put");
+        put_str_list(&mut doc, &automerge::ROOT, "tags", &["x".into()]).expect("put");
+        doc.commit();
+        let heads = doc.get_heads();
+        put_str(&mut doc, &automerge::ROOT, "name", "Cream").expect("put");
+        put_text(&mut doc, &automerge::ROOT, "note", "a").expect("put");
+        put_str_list(&mut doc, &automerge::ROOT, "tags", &["x".into()]).expect("put");
+        put_opt_str(&mut doc, &automerge::ROOT, "missing", None).expect("put");
+        doc.commit();
+        assert_eq!(doc.get_heads(), heads, "no change may be recorded");
+    }
+
+    #[test]
+    fn string_lists_splice_only_the_difference() {
+        let meta = DocMeta::new(DocType::Patient, ClinicId::new(), DocId::new());
+        let mut doc = create(&meta, ActorId::random()).expect("create");
+        let root = automerge::ROOT;
+        put_str_list(
+            &mut doc,
+            &root,
+            "phones",
+            &["1".into(), "2".into(), "3".into()],
+        )
+        .expect("put");
+        put_str_list(&mut doc, &root, "phones", &["1".into(), "4".into()]).expect("put");
+        assert_eq!(
+            str_list_at(&doc, &root, "phones").expect("read"),
+            vec!["1", "4"]
+        );
+    }
+}

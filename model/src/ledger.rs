@@ -1,0 +1,814 @@
+//! Sales and stock are append-only ledgers. Each node writes its own ledger documents
+//! (one per node per day), so ledgers never conflict. A completed sale is immutable; a
+//! refund or a void is a new entry pointing at it. Stock on hand is derived from the
+//! movements, and a sale writes its OUT movements in the same edit.
+
+use automerge::{ActorId, AutoCommit, ObjType, ReadDoc, ScalarValue, transaction::Transactable};
+use serde::Serialize;
+
+use crate::doc::{self, DocMeta, DocType, SchemaError};
+use crate::validate::{ErrorCode, FieldError, ValidationErrors, text_field};
+use crate::{ClinicId, Currency, DocId, Millis, MovementId, NodeId, ProductId, SaleId, UserId};
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementKind {
+    In,
+    Out,
+    Adjust,
+}
+
+impl MovementKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MovementKind::In => "in",
+            MovementKind::Out => "out",
+            MovementKind::Adjust => "adjust",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MovementKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "in" => Some(MovementKind::In),
+            "out" => Some(MovementKind::Out),
+            "adjust" => Some(MovementKind::Adjust),
+            _ => None,
+        }
+    }
+
+    /// The signed effect on stock of `qty` units of this kind. IN and OUT take a positive
+    /// count; ADJUST takes a signed correction (−2 for two damaged jars).
+    pub fn delta(&self, qty: i64) -> i64 {
+        match self {
+            MovementKind::In | MovementKind::Adjust => qty,
+            MovementKind::Out => -qty,
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct StockMovement {
+    pub id: MovementId,
+    pub product_id: ProductId,
+    pub sku: String,
+    pub kind: MovementKind,
+    pub qty: i64,
+    pub reason: String,
+    pub user: Option<String>,
+    pub user_id: Option<UserId>,
+    pub at: Millis,
+    pub node_id: NodeId,
+    pub sale_id: Option<SaleId>,
+}
+
+impl StockMovement {
+    pub fn delta(&self) -> i64 {
+        self.kind.delta(self.qty)
+    }
+}
+
+/// Checks a stock movement as typed.
+pub fn validate_movement(
+    kind: MovementKind,
+    qty: &str,
+    reason: &str,
+) -> Result<(i64, String), ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    let qty = match qty.trim().parse::<i64>() {
+        Ok(q) if kind == MovementKind::Adjust && q != 0 && q.abs() <= 1_000_000 => Some(q),
+        Ok(q) if kind != MovementKind::Adjust && (1..=1_000_000).contains(&q) => Some(q),
+        _ => {
+            let (min, msg) = if kind == MovementKind::Adjust {
+                (
+                    -1_000_000,
+                    "quantity must be a non-zero whole number (negative to remove stock)",
+                )
+            } else {
+                (1, "quantity must be a whole number of at least 1")
+            };
+            e.push(FieldError::new("qty", ErrorCode::InvalidQuantity, msg).with_param("min", min));
+            None
+        }
+    };
+    let reason = text_field(&mut e, "reason", reason, true, 200, false);
+    match (e.is_empty(), qty, reason) {
+        (true, Some(q), Some(r)) => Ok((q, r)),
+        _ => Err(e),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaleKind {
+    Sale,
+    Refund,
+    Void,
+}
+
+impl SaleKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SaleKind::Sale => "sale",
+            SaleKind::Refund => "refund",
+            SaleKind::Void => "void",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SaleKind> {
+        [SaleKind::Sale, SaleKind::Refund, SaleKind::Void]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Cash,
+    Card,
+    Other,
+}
+
+impl PaymentMethod {
+    pub const ALL: [PaymentMethod; 3] = [
+        PaymentMethod::Cash,
+        PaymentMethod::Card,
+        PaymentMethod::Other,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Card => "card",
+            PaymentMethod::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PaymentMethod> {
+        PaymentMethod::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s.trim().to_ascii_lowercase())
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct SaleLine {
+    pub product_id: ProductId,
+    pub sku: String,
+    pub name: String,
+    pub qty: i64,
+    pub unit_minor: i64,
+    pub discount_minor: i64,
+    pub tax_bps: u32,
+    /// The tax included in `total_minor`.
+    pub tax_minor: i64,
+    pub total_minor: i64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+pub struct Payment {
+    pub method: PaymentMethod,
+    pub amount_minor: i64,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct Sale {
+    pub id: SaleId,
+    /// Node-scoped human number, e.g. `N3-000123`.
+    pub receipt: String,
+    pub kind: SaleKind,
+    /// For refunds and voids: the sale they reverse.
+    pub original_id: Option<SaleId>,
+    pub at: Millis,
+    pub cashier: Option<String>,
+    pub cashier_id: Option<UserId>,
+    pub node_id: NodeId,
+    pub currency: Currency,
+    pub lines: Vec<SaleLine>,
+    /// Sum of quantity × unit price, before discounts.
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub payments: Vec<Payment>,
+    pub change_minor: i64,
+}
+
+/// A line in the cart: a product at its current price, a quantity and a discount.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct CartLine {
+    pub product_id: ProductId,
+    pub sku: String,
+    pub name: String,
+    pub unit_minor: i64,
+    pub tax_bps: u32,
+    pub qty: i64,
+    pub discount_minor: i64,
+}
+
+/// The priced cart: what a sale entry will hold, before ids and receipt are assigned.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Priced {
+    pub lines: Vec<SaleLine>,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub payments: Vec<Payment>,
+    pub paid_minor: i64,
+    pub change_minor: i64,
+}
+
+/// Tax included in a tax-inclusive amount, rounded half away from zero (so a refund's
+/// tax mirrors the sale's): amount × r / (1 + r).
+pub fn included_tax(amount_minor: i64, bps: u32) -> i64 {
+    let bps = i128::from(bps);
+    let num = i128::from(amount_minor).abs() * bps;
+    let den = 10_000 + bps;
+    let tax = (2 * num + den) / (2 * den) * i128::from(amount_minor.signum());
+    i64::try_from(tax).unwrap_or(i64::MAX)
+}
+
+fn overflow(field: &str) -> FieldError {
+    FieldError::new(field, ErrorCode::InvalidAmount, "amount is too large")
+}
+
+/// Prices a cart and checks the payments. Prices include tax. Cash may be over-tendered
+/// (change is given from cash); card and other payments may not exceed what is due.
+pub fn price_cart(cart: &[CartLine], payments: &[Payment]) -> Result<Priced, ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    if cart.is_empty() {
+        e.add(
+            "item",
+            ErrorCode::EmptyCart,
+            "a sale needs at least one item",
+        );
+    }
+    let mut lines = Vec::with_capacity(cart.len());
+    let (mut subtotal, mut discount, mut tax, mut total) = (0i64, 0i64, 0i64, 0i64);
+    for (i, line) in cart.iter().enumerate() {
+        if line.qty < 1 || line.qty > 100_000 {
+            e.push(
+                FieldError::new(
+                    format!("item[{i}].qty"),
+                    ErrorCode::InvalidQuantity,
+                    "quantity must be at least 1",
+                )
+                .with_param("min", 1),
+            );
+            continue;
+        }
+        let Some(gross) = line.unit_minor.checked_mul(line.qty) else {
+            e.push(overflow(&format!("item[{i}]")));
+            continue;
+        };
+        if line.discount_minor < 0 {
+            e.add(
+                format!("item[{i}].discount"),
+                ErrorCode::NegativeAmount,
+                "discount cannot be negative",
+            );
+            continue;
+        }
+        if line.discount_minor > gross {
+            e.add(
+                format!("item[{i}].discount"),
+                ErrorCode::DiscountTooLarge,
+                "discount cannot exceed the line amount",
+            );
+            continue;
+        }
+        let line_total = gross - line.discount_minor;
+        let line_tax = included_tax(line_total, line.tax_bps);
+        let sums = (
+            subtotal.checked_add(gross),
+            discount.checked_add(line.discount_minor),
+            tax.checked_add(line_tax),
+            total.checked_add(line_total),
+        );
+        let (Some(s), Some(d), Some(t), Some(tt)) = sums else {
+            e.push(overflow("total"));
+            continue;
+        };
+        (subtotal, discount, tax, total) = (s, d, t, tt);
+        lines.push(SaleLine {
+            product_id: line.product_id,
+            sku: line.sku.clone(),
+            name: line.name.clone(),
+            qty: line.qty,
+            unit_minor: line.unit_minor,
+            discount_minor: line.discount_minor,
+            tax_bps: line.tax_bps,
+            tax_minor: line_tax,
+            total_minor: line_total,
+        });
+    }
+    let mut paid = 0i64;
+    let mut cash = 0i64;
+    for (i, p) in payments.iter().enumerate() {
+        if p.amount_minor <= 0 {
+            e.add(
+                format!("payment[{i}]"),
+                ErrorCode::InvalidAmount,
+                "a payment must be more than zero",
+            );
+            continue;
+        }
+        paid = paid.saturating_add(p.amount_minor);
+        if p.method == PaymentMethod::Cash {
+            cash = cash.saturating_add(p.amount_minor);
+        }
+    }
+    let mut change = 0;
+    if e.is_empty() {
+        if paid < total {
+            e.add(
+                "payment",
+                ErrorCode::InsufficientPayment,
+                format!("payments cover {paid} of {total} (minor units)"),
+            );
+        } else {
+            change = paid - total;
+            if change > cash {
+                e.add("payment", ErrorCode::ChangeWithoutCash, "only cash can be over-tendered; card and other payments must not exceed what is due");
+            }
+        }
+    }
+    e.into_result(Priced {
+        lines,
+        subtotal_minor: subtotal,
+        discount_minor: discount,
+        tax_minor: tax,
+        total_minor: total,
+        payments: payments.to_vec(),
+        paid_minor: paid,
+        change_minor: change,
+    })
+}
+
+/// Prices a refund of `returns` (line index, quantity) from `original`, given how many of
+/// each line were refunded before. Discounts are returned pro rata, rounding in favour
+/// of the clinic's books (down).
+pub fn price_refund(
+    original: &Sale,
+    returns: &[(usize, i64)],
+    already: &[i64],
+    method: PaymentMethod,
+) -> Result<Priced, ValidationErrors> {
+    let mut e = ValidationErrors::default();
+    if original.kind != SaleKind::Sale {
+        e.add(
+            "sale",
+            ErrorCode::UnknownSale,
+            "only a sale can be refunded",
+        );
+        return Err(e);
+    }
+    let mut lines = Vec::new();
+    let (mut subtotal, mut discount, mut tax, mut total) = (0i64, 0i64, 0i64, 0i64);
+    for &(index, qty) in returns {
+        let Some(line) = original.lines.get(index) else {
+            e.add(
+                format!("item[{index}]"),
+                ErrorCode::UnknownSku,
+                "no such line on the sale",
+            );
+            continue;
+        };
+        let left = line.qty - already.get(index).copied().unwrap_or(0);
+        if qty < 1 || qty > left {
+            e.add(
+                format!("item[{index}].qty"),
+                ErrorCode::RefundExceedsSale,
+                format!("at most {left} can still be refunded"),
+            );
+            continue;
+        }
+        let gross = line.unit_minor * qty;
+        let disc = line.discount_minor * qty / line.qty;
+        let line_total = gross - disc;
+        let line_tax = included_tax(line_total, line.tax_bps);
+        subtotal += gross;
+        discount += disc;
+        tax += line_tax;
+        total += line_total;
+        lines.push(SaleLine {
+            qty,
+            discount_minor: disc,
+            tax_minor: line_tax,
+            total_minor: line_total,
+            ..line.clone()
+        });
+    }
+    if lines.is_empty() && e.is_empty() {
+        e.add(
+            "item",
+            ErrorCode::EmptyCart,
+            "a refund needs at least one item",
+        );
+    }
+    let payments = vec![Payment {
+        method,
+        amount_minor: total,
+    }];
+    e.into_result(Priced {
+        lines,
+        subtotal_minor: subtotal,
+        discount_minor: discount,
+        tax_minor: tax,
+        total_minor: total,
+        payments,
+        paid_minor: total,
+        change_minor: 0,
+    })
+}
+
+/// One ledger document: one node's sales and stock movements for one day.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct Ledger {
+    pub id: DocId,
+    pub node_id: NodeId,
+    pub day: String,
+    pub movements: Vec<StockMovement>,
+    pub sales: Vec<Sale>,
+}
+
+pub fn create_ledger(
+    id: DocId,
+    clinic: ClinicId,
+    node: NodeId,
+    day: &str,
+    actor: ActorId,
+) -> Result<AutoCommit, SchemaError> {
+    let meta = DocMeta::new(DocType::Ledger, clinic, id);
+    let mut doc = doc::create(&meta, actor)?;
+    doc::put_str(&mut doc, &automerge::ROOT, "node_id", &node.to_string())?;
+    doc::put_str(&mut doc, &automerge::ROOT, "day", day)?;
+    doc::ensure_map(&mut doc, &automerge::ROOT, "movements")?;
+    doc::ensure_map(&mut doc, &automerge::ROOT, "sales")?;
+    Ok(doc)
+}
+
+pub fn append_movement(doc: &mut AutoCommit, m: &StockMovement) -> Result<(), SchemaError> {
+    let map = doc::ensure_map(doc, &automerge::ROOT, "movements")?;
+    let obj = doc.put_object(&map, m.id.to_string(), ObjType::Map)?;
+    doc.put(&obj, "product_id", m.product_id.to_string())?;
+    doc.put(&obj, "sku", m.sku.as_str())?;
+    doc.put(&obj, "kind", m.kind.as_str())?;
+    doc.put(&obj, "qty", m.qty)?;
+    doc.put(&obj, "reason", m.reason.as_str())?;
+    if let Some(user) = &m.user {
+        doc.put(&obj, "user", user.as_str())?;
+    }
+    if let Some(id) = m.user_id {
+        doc.put(&obj, "user_id", id.to_string())?;
+    }
+    doc.put(&obj, "at", ScalarValue::Timestamp(m.at))?;
+    doc.put(&obj, "node_id", m.node_id.to_string())?;
+    if let Some(sale) = m.sale_id {
+        doc.put(&obj, "sale_id", sale.to_string())?;
+    }
+    Ok(())
+}
+
+pub fn append_sale(doc: &mut AutoCommit, s: &Sale) -> Result<(), SchemaError> {
+    let map = doc::ensure_map(doc, &automerge::ROOT, "sales")?;
+    let obj = doc.put_object(&map, s.id.to_string(), ObjType::Map)?;
+    doc.put(&obj, "receipt", s.receipt.as_str())?;
+    doc.put(&obj, "kind", s.kind.as_str())?;
+    if let Some(orig) = s.original_id {
+        doc.put(&obj, "original_id", orig.to_string())?;
+    }
+    doc.put(&obj, "at", ScalarValue::Timestamp(s.at))?;
+    if let Some(c) = &s.cashier {
+        doc.put(&obj, "cashier", c.as_str())?;
+    }
+    if let Some(id) = s.cashier_id {
+        doc.put(&obj, "cashier_id", id.to_string())?;
+    }
+    doc.put(&obj, "node_id", s.node_id.to_string())?;
+    doc.put(&obj, "currency", s.currency.code())?;
+    for (key, value) in [
+        ("subtotal_minor", s.subtotal_minor),
+        ("discount_minor", s.discount_minor),
+        ("tax_minor", s.tax_minor),
+        ("total_minor", s.total_minor),
+        ("change_minor", s.change_minor),
+    ] {
+        doc.put(&obj, key, value)?;
+    }
+    let lines = doc.put_object(&obj, "lines", ObjType::List)?;
+    for (i, l) in s.lines.iter().enumerate() {
+        let lo = doc.insert_object(&lines, i, ObjType::Map)?;
+        doc.put(&lo, "product_id", l.product_id.to_string())?;
+        doc.put(&lo, "sku", l.sku.as_str())?;
+        doc.put(&lo, "name", l.name.as_str())?;
+        for (key, value) in [
+            ("qty", l.qty),
+            ("unit_minor", l.unit_minor),
+            ("discount_minor", l.discount_minor),
+            ("tax_bps", i64::from(l.tax_bps)),
+            ("tax_minor", l.tax_minor),
+            ("total_minor", l.total_minor),
+        ] {
+            doc.put(&lo, key, value)?;
+        }
+    }
+    let pays = doc.put_object(&obj, "payments", ObjType::List)?;
+    for (i, p) in s.payments.iter().enumerate() {
+        let po = doc.insert_object(&pays, i, ObjType::Map)?;
+        doc.put(&po, "method", p.method.as_str())?;
+        doc.put(&po, "amount_minor", p.amount_minor)?;
+    }
+    Ok(())
+}
+
+fn parse_id<T: std::str::FromStr>(s: String, field: &str) -> Result<T, SchemaError> {
+    s.parse().map_err(|_| SchemaError::Invalid {
+        field: field.to_owned(),
+    })
+}
+
+fn list_maps(
+    doc: &impl ReadDoc,
+    obj: &automerge::ObjId,
+    key: &str,
+) -> Result<Vec<automerge::ObjId>, SchemaError> {
+    let Some((automerge::Value::Object(ObjType::List), list)) = doc.get(obj, key)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for i in 0..doc.length(&list) {
+        if let Some((automerge::Value::Object(ObjType::Map), item)) = doc.get(&list, i)? {
+            out.push(item);
+        }
+    }
+    Ok(out)
+}
+
+pub fn read_ledger(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
+    let meta = doc::expect_type(doc, DocType::Ledger)?;
+    let root = automerge::ROOT;
+    let node_id: NodeId = doc::required_str(doc, &root, "node_id")?
+        .parse()
+        .map_err(|_| SchemaError::Invalid {
+            field: "node_id".into(),
+        })?;
+    let req_i64 = |obj: &automerge::ObjId, key: &str| -> Result<i64, SchemaError> {
+        doc::i64_at(doc, obj, key)?.ok_or_else(|| SchemaError::Missing {
+            field: key.to_owned(),
+        })
+    };
+    let mut movements = Vec::new();
+    if let Some(map) = doc::map_at(doc, &root, "movements")? {
+        for (key, obj) in doc::map_entries(doc, &map)? {
+            let kind = doc::required_str(doc, &obj, "kind")?;
+            movements.push(StockMovement {
+                id: parse_id(key, "movements.id")?,
+                product_id: parse_id(doc::required_str(doc, &obj, "product_id")?, "product_id")?,
+                sku: doc::required_str(doc, &obj, "sku")?,
+                kind: MovementKind::parse(&kind).ok_or_else(|| SchemaError::Invalid {
+                    field: "kind".into(),
+                })?,
+                qty: req_i64(&obj, "qty")?,
+                reason: doc::str_at(doc, &obj, "reason")?.unwrap_or_default(),
+                user: doc::str_at(doc, &obj, "user")?,
+                user_id: doc::str_at(doc, &obj, "user_id")?.and_then(|s| s.parse().ok()),
+                at: req_i64(&obj, "at")?,
+                node_id: doc::str_at(doc, &obj, "node_id")?
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(node_id),
+                sale_id: doc::str_at(doc, &obj, "sale_id")?.and_then(|s| s.parse().ok()),
+            });
+        }
+    }
+    let mut sales = Vec::new();
+    if let Some(map) = doc::map_at(doc, &root, "sales")? {
+        for (key, obj) in doc::map_entries(doc, &map)? {
+            let mut lines = Vec::new();
+            for lo in list_maps(doc, &obj, "lines")? {
+                lines.push(SaleLine {
+                    product_id: parse_id(doc::required_str(doc, &lo, "product_id")?, "product_id")?,
+                    sku: doc::required_str(doc, &lo, "sku")?,
+                    name: doc::str_at(doc, &lo, "name")?.unwrap_or_default(),
+                    qty: req_i64(&lo, "qty")?,
+                    unit_minor: req_i64(&lo, "unit_minor")?,
+                    discount_minor: req_i64(&lo, "discount_minor")?,
+                    tax_bps: u32::try_from(req_i64(&lo, "tax_bps")?).unwrap_or(0),
+                    tax_minor: req_i64(&lo, "tax_minor")?,
+                    total_minor: req_i64(&lo, "total_minor")?,
+                });
+            }
+            let mut payments = Vec::new();
+            for po in list_maps(doc, &obj, "payments")? {
+                let method = doc::required_str(doc, &po, "method")?;
+                payments.push(Payment {
+                    method: PaymentMethod::parse(&method).ok_or_else(|| SchemaError::Invalid {
+                        field: "method".into(),
+                    })?,
+                    amount_minor: req_i64(&po, "amount_minor")?,
+                });
+            }
+            let kind = doc::required_str(doc, &obj, "kind")?;
+            sales.push(Sale {
+                id: parse_id(key, "sales.id")?,
+                receipt: doc::required_str(doc, &obj, "receipt")?,
+                kind: SaleKind::parse(&kind).ok_or_else(|| SchemaError::Invalid {
+                    field: "kind".into(),
+                })?,
+                original_id: doc::str_at(doc, &obj, "original_id")?.and_then(|s| s.parse().ok()),
+                at: req_i64(&obj, "at")?,
+                cashier: doc::str_at(doc, &obj, "cashier")?,
+                cashier_id: doc::str_at(doc, &obj, "cashier_id")?.and_then(|s| s.parse().ok()),
+                node_id: doc::str_at(doc, &obj, "node_id")?
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(node_id),
+                currency: Currency::parse(&doc::required_str(doc, &obj, "currency")?).map_err(
+                    |_| SchemaError::Invalid {
+                        field: "currency".into(),
+                    },
+                )?,
+                lines,
+                subtotal_minor: req_i64(&obj, "subtotal_minor")?,
+                discount_minor: req_i64(&obj, "discount_minor")?,
+                tax_minor: req_i64(&obj, "tax_minor")?,
+                total_minor: req_i64(&obj, "total_minor")?,
+                payments,
+                change_minor: req_i64(&obj, "change_minor")?,
+            });
+        }
+    }
+    Ok(Ledger {
+        id: meta.id,
+        node_id,
+        day: doc::required_str(doc, &root, "day")?,
+        movements,
+        sales,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(unit: i64, qty: i64, discount: i64, bps: u32) -> CartLine {
+        CartLine {
+            product_id: ProductId::new(),
+            sku: "SKU".into(),
+            name: "Cream".into(),
+            unit_minor: unit,
+            tax_bps: bps,
+            qty,
+            discount_minor: discount,
+        }
+    }
+
+    #[test]
+    fn included_tax_rounds_half_up() {
+        assert_eq!(included_tax(1200, 2000), 200);
+        assert_eq!(included_tax(1000, 2000), 167);
+        assert_eq!(included_tax(1, 2000), 0);
+        assert_eq!(included_tax(1000, 0), 0);
+        assert_eq!(included_tax(-1200, 2000), -200);
+    }
+
+    #[test]
+    fn a_split_payment_with_cash_change() {
+        let cart = [line(1250, 2, 100, 2000), line(800, 1, 0, 1000)];
+        let pays = [
+            Payment {
+                method: PaymentMethod::Card,
+                amount_minor: 2000,
+            },
+            Payment {
+                method: PaymentMethod::Cash,
+                amount_minor: 2000,
+            },
+        ];
+        let p = price_cart(&cart, &pays).expect("valid");
+        assert_eq!(p.subtotal_minor, 3300);
+        assert_eq!(p.discount_minor, 100);
+        assert_eq!(p.total_minor, 3200);
+        assert_eq!(p.tax_minor, 400 + 73);
+        assert_eq!(p.change_minor, 800);
+    }
+
+    #[test]
+    fn payments_must_cover_and_only_cash_gives_change() {
+        let cart = [line(1000, 1, 0, 2000)];
+        let short = price_cart(
+            &cart,
+            &[Payment {
+                method: PaymentMethod::Cash,
+                amount_minor: 999,
+            }],
+        )
+        .unwrap_err();
+        assert_eq!(short.0[0].code, ErrorCode::InsufficientPayment);
+        let card_over = price_cart(
+            &cart,
+            &[Payment {
+                method: PaymentMethod::Card,
+                amount_minor: 1500,
+            }],
+        )
+        .unwrap_err();
+        assert_eq!(card_over.0[0].code, ErrorCode::ChangeWithoutCash);
+        let empty = price_cart(&[], &[]).unwrap_err();
+        assert_eq!(empty.0[0].code, ErrorCode::EmptyCart);
+        let disc = price_cart(&[line(100, 1, 101, 0)], &[]).unwrap_err();
+        assert_eq!(disc.0[0].code, ErrorCode::DiscountTooLarge);
+        let huge = price_cart(&[line(i64::MAX, 2, 0, 0)], &[]).unwrap_err();
+        assert_eq!(huge.0[0].code, ErrorCode::InvalidAmount);
+    }
+
+    fn sale_from(priced: Priced) -> Sale {
+        Sale {
+            id: SaleId::new(),
+            receipt: "N1-000001".into(),
+            kind: SaleKind::Sale,
+            original_id: None,
+            at: 1,
+            cashier: Some("Mia".into()),
+            cashier_id: None,
+            node_id: NodeId::new(),
+            currency: Currency::EUR,
+            lines: priced.lines,
+            subtotal_minor: priced.subtotal_minor,
+            discount_minor: priced.discount_minor,
+            tax_minor: priced.tax_minor,
+            total_minor: priced.total_minor,
+            payments: priced.payments,
+            change_minor: priced.change_minor,
+        }
+    }
+
+    #[test]
+    fn refunds_are_bounded_by_what_was_sold() {
+        let priced = price_cart(
+            &[line(1000, 3, 300, 2000)],
+            &[Payment {
+                method: PaymentMethod::Card,
+                amount_minor: 2700,
+            }],
+        )
+        .expect("valid");
+        let sale = sale_from(priced);
+        let refund = price_refund(&sale, &[(0, 2)], &[0], PaymentMethod::Card).expect("refund");
+        assert_eq!(refund.total_minor, 1800);
+        assert_eq!(refund.payments[0].amount_minor, 1800);
+        let too_many = price_refund(&sale, &[(0, 2)], &[2], PaymentMethod::Card).unwrap_err();
+        assert_eq!(too_many.0[0].code, ErrorCode::RefundExceedsSale);
+    }
+
+    #[test]
+    fn a_ledger_round_trips() {
+        let node = NodeId::new();
+        let id = DocId::new();
+        let mut doc = create_ledger(id, ClinicId::new(), node, "2026-11-27", ActorId::random())
+            .expect("ledger");
+        let priced = price_cart(
+            &[line(500, 2, 0, 2000)],
+            &[Payment {
+                method: PaymentMethod::Cash,
+                amount_minor: 1000,
+            }],
+        )
+        .expect("valid");
+        let sale = Sale {
+            node_id: node,
+            ..sale_from(priced)
+        };
+        append_sale(&mut doc, &sale).expect("sale");
+        let mv = StockMovement {
+            id: MovementId::new(),
+            product_id: sale.lines[0].product_id,
+            sku: "SKU".into(),
+            kind: MovementKind::Out,
+            qty: 2,
+            reason: "sale N1-000001".into(),
+            user: None,
+            user_id: None,
+            at: 1,
+            node_id: node,
+            sale_id: Some(sale.id),
+        };
+        append_movement(&mut doc, &mv).expect("movement");
+        let ledger = read_ledger(&doc).expect("read");
+        assert_eq!(ledger.sales, vec![sale]);
+        assert_eq!(ledger.movements, vec![mv.clone()]);
+        assert_eq!(mv.delta(), -2);
+    }
+
+    #[test]
+    fn movement_quantities() {
+        assert!(validate_movement(MovementKind::In, "0", "x").is_err());
+        assert!(validate_movement(MovementKind::Adjust, "-2", "damaged").is_ok());
+        assert!(validate_movement(MovementKind::Adjust, "0", "x").is_err());
+        let e = validate_movement(MovementKind::Out, "two", "").unwrap_err();
+        assert_eq!(
+            e.0.iter().map(|e| e.code).collect::<Vec<_>>(),
+            vec![ErrorCode::InvalidQuantity, ErrorCode::Required]
+        );
+    }
+}
