@@ -107,7 +107,8 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    /// An argon2id PHC string. Exported so that a restored clinic can still log in.
+    /// An argon2id PHC string. Never serialised: exports and APIs must not carry it.
+    #[serde(skip_serializing)]
     pub password_hash: String,
     pub active: bool,
 }

@@ -1,0 +1,327 @@
+//! The command-line grammar.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dermis-node",
+    version,
+    about = "Dermis clinic workstation: patients, encounters, photos, point of sale, stock — offline first."
+)]
+pub struct Cli {
+    /// Where this node keeps its data (default: the platform's data directory).
+    #[arg(long, global = true, env = "DERMIS_NODE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Language of messages: en, ru, fr, uk, hy, es.
+    #[arg(long, global = true, env = "DERMIS_LOCALE")]
+    pub locale: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create this node's store with a new clinic (a standalone node; it can join a hub later).
+    Init {
+        #[arg(long)]
+        clinic_name: String,
+        #[arg(long)]
+        node_name: String,
+    },
+    /// Patients.
+    #[command(subcommand)]
+    Patient(PatientCmd),
+    /// Encounters (visits) with SOAP notes and diagnoses.
+    #[command(subcommand)]
+    Encounter(EncounterCmd),
+    /// The product catalog.
+    #[command(subcommand)]
+    Product(ProductCmd),
+    /// Stock movements and stock on hand.
+    #[command(subcommand)]
+    Stock(StockCmd),
+    /// Point of sale.
+    #[command(subcommand)]
+    Sale(SaleCmd),
+    /// Appointments.
+    #[command(subcommand)]
+    Appointment(AppointmentCmd),
+    /// Staff users.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Fields changed concurrently on two nodes.
+    #[command(subcommand)]
+    Conflict(ConflictCmd),
+    /// Fill the store with a realistic, seeded dataset for demos and benchmarks.
+    Demo {
+        #[arg(long, default_value_t = 100)]
+        patients: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Sales to make (default: two per patient).
+        #[arg(long)]
+        sales: Option<usize>,
+    },
+    /// Print all clinic data as canonical JSON.
+    Export {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Clinic, node, counts and what is waiting for the hub.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct PatientFields {
+    #[arg(long)]
+    pub first_name: Option<String>,
+    #[arg(long)]
+    pub last_name: Option<String>,
+    #[arg(long)]
+    pub middle_name: Option<String>,
+    /// YYYY-MM-DD
+    #[arg(long)]
+    pub birth_date: Option<String>,
+    /// female, male, other or unknown
+    #[arg(long)]
+    pub sex: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Medical record number (assigned automatically when omitted).
+    #[arg(long)]
+    pub mrn: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub medical_history: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PatientCmd {
+    /// Add a patient; prints the new id alone.
+    Add(PatientFields),
+    /// Change the given fields of a patient.
+    Update {
+        id: String,
+        #[command(flatten)]
+        fields: PatientFields,
+    },
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search by name, phone, email or record number (prefixes, any case, any accents).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record an allergy.
+    Allergy {
+        id: String,
+        #[arg(long)]
+        substance: String,
+        #[arg(long, default_value = "")]
+        reaction: String,
+        #[arg(long, default_value = "unknown")]
+        severity: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EncounterCmd {
+    /// Add an encounter; prints its id.
+    Add {
+        #[arg(long)]
+        patient: String,
+        /// YYYY-MM-DD (default: today)
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        complaint: Option<String>,
+        #[arg(long)]
+        subjective: Option<String>,
+        #[arg(long)]
+        objective: Option<String>,
+        #[arg(long)]
+        assessment: Option<String>,
+        #[arg(long)]
+        plan: Option<String>,
+        /// ICD-10-CM code; repeat for several.
+        #[arg(long = "diagnosis")]
+        diagnoses: Vec<String>,
+    },
+    /// Sign an encounter: it becomes read-only.
+    Sign { id: String },
+    /// Add an addendum to a signed encounter.
+    Addendum {
+        id: String,
+        #[arg(long)]
+        text: String,
+    },
+    List {
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductCmd {
+    Add {
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        name: String,
+        /// Price including tax, e.g. 12.50
+        #[arg(long)]
+        price: String,
+        #[arg(long)]
+        currency: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        barcode: Option<String>,
+        #[arg(long)]
+        reorder_level: Option<String>,
+        /// standard, reduced or zero (the clinic's tax classes)
+        #[arg(long)]
+        tax_class: Option<String>,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct MovementArgs {
+    #[arg(long)]
+    pub sku: String,
+    /// Units (for adjust: a signed correction, e.g. -2).
+    #[arg(long, allow_hyphen_values = true)]
+    pub qty: String,
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StockCmd {
+    /// Receive stock.
+    In(MovementArgs),
+    /// Take stock out (damaged, samples, ...).
+    Out(MovementArgs),
+    /// Correct stock after a count (signed quantity).
+    Adjust(MovementArgs),
+    /// Stock on hand per SKU.
+    Show {
+        #[arg(long)]
+        sku: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SaleCmd {
+    /// Sell; prints the receipt number.
+    Add {
+        /// SKU:QTY or SKU:QTY:DISCOUNT (a SKU or a barcode)
+        #[arg(long = "item", required = true)]
+        items: Vec<String>,
+        /// METHOD:AMOUNT with METHOD cash, card or other
+        #[arg(long = "pay")]
+        payments: Vec<String>,
+    },
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Void a whole sale; prints the void's receipt number.
+    Void { receipt: String },
+    /// Refund items of a sale; prints the refund's receipt number.
+    Refund {
+        receipt: String,
+        /// SKU:QTY
+        #[arg(long = "item", required = true)]
+        items: Vec<String>,
+        #[arg(long, default_value = "cash")]
+        method: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppointmentCmd {
+    /// Book an appointment; prints its id.
+    Add {
+        #[arg(long)]
+        patient: Option<String>,
+        #[arg(long)]
+        invitee: Option<String>,
+        /// RFC 3339, e.g. 2026-12-01T09:30:00Z
+        #[arg(long)]
+        start: String,
+        #[arg(long, default_value_t = 30)]
+        minutes: i64,
+        #[arg(long, default_value = "")]
+        title: String,
+    },
+    Cancel {
+        id: String,
+    },
+    List {
+        /// YYYY-MM-DD (default: from today, 30 days)
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Add a staff user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        role: String,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConflictCmd {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep one value: PATH is dot-separated (as listed), VALUE is taken as text.
+    Resolve {
+        doc: String,
+        path: String,
+        value: String,
+    },
+}

@@ -1,0 +1,217 @@
+//! Human-readable output of the command line (JSON output is serde's).
+
+use dermis_model::money::format_minor;
+use dermis_model::patient::Patient;
+use dermis_model::{Currency, validate::format_date};
+
+use super::CliError;
+use crate::node::Node;
+use crate::store::queries::{self, AppointmentRow, EncounterRow, PatientRow, ProductRow, SaleRow};
+
+pub fn json<T: serde::Serialize>(value: &T) {
+    println!(
+        "{}",
+        dermis_model::export::to_canonical_string(value)
+            .unwrap_or_default()
+            .trim_end()
+    );
+}
+
+fn money(minor: i64, currency: &str) -> String {
+    let exponent = Currency::parse(currency).map(|c| c.exponent()).unwrap_or(2);
+    format!("{} {currency}", format_minor(minor, exponent))
+}
+
+fn when(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| {
+            format!(
+                "{} {:02}:{:02}",
+                format_date(t.date()),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_default()
+}
+
+pub fn patient(p: &Patient) {
+    println!("{}  ({})", p.full_name(), p.mrn);
+    println!("  id:          {}", p.id);
+    if let Some(d) = p.birth_date {
+        println!("  born:        {}", format_date(d));
+    }
+    println!("  sex:         {}", p.sex.as_str());
+    for phone in &p.phones {
+        println!("  phone:       {phone}");
+    }
+    if let Some(e) = &p.email {
+        println!("  email:       {e}");
+    }
+    if let Some(a) = &p.address {
+        println!("  address:     {a}");
+    }
+    for a in &p.allergies {
+        println!(
+            "  ALLERGY:     {} ({}) {}",
+            a.substance,
+            a.severity.as_str(),
+            a.reaction
+        );
+    }
+    if !p.medical_history.is_empty() {
+        println!("  history:     {}", p.medical_history);
+    }
+    if !p.notes.is_empty() {
+        println!("  notes:       {}", p.notes);
+    }
+    for e in &p.encounters {
+        let dx: Vec<String> = e
+            .diagnoses
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.label))
+            .collect();
+        println!(
+            "  encounter {} {} [{}] {} {}",
+            format_date(e.date),
+            e.id,
+            e.status.as_str(),
+            e.complaint,
+            dx.join("; ")
+        );
+    }
+    for ph in &p.photos {
+        println!(
+            "  photo {} {} {}",
+            ph.id,
+            ph.body_part.as_str(),
+            ph.tags.join(",")
+        );
+    }
+}
+
+pub fn patient_rows(rows: &[PatientRow]) {
+    for r in rows {
+        println!(
+            "{}  {} {}  {}  {}  {}",
+            r.id,
+            r.first_name,
+            r.last_name,
+            r.birth_date.as_deref().unwrap_or("-"),
+            r.phone.as_deref().unwrap_or("-"),
+            r.mrn
+        );
+    }
+}
+
+pub fn encounter_rows(rows: &[EncounterRow]) {
+    for r in rows {
+        println!(
+            "{}  {}  {:<6}  {}  {}  {}",
+            r.id,
+            r.date,
+            r.status,
+            r.clinician,
+            r.complaint,
+            r.diagnoses.join(" ")
+        );
+    }
+}
+
+pub fn product_rows(rows: &[ProductRow]) {
+    for r in rows {
+        println!(
+            "{:<16} {:<40} {:>12}  {}{}",
+            r.sku,
+            r.name,
+            money(r.price_minor, &r.currency),
+            r.category.as_deref().unwrap_or(""),
+            if r.active { "" } else { " (inactive)" }
+        );
+    }
+}
+
+pub fn stock_rows(rows: &[ProductRow]) {
+    for r in rows {
+        let flag = if r.on_hand < 0 {
+            "  NEGATIVE"
+        } else if r.on_hand <= r.reorder_level {
+            "  low"
+        } else {
+            ""
+        };
+        println!("{:<16} {:>6}  {}{flag}", r.sku, r.on_hand, r.name);
+    }
+}
+
+pub fn sale_rows(rows: &[SaleRow]) {
+    for r in rows {
+        println!(
+            "{}  {}  {:<6}  {:>12}  {}",
+            r.receipt,
+            when(r.at),
+            r.kind,
+            money(r.total_minor, &r.currency),
+            r.status
+        );
+    }
+}
+
+pub fn appointment_rows(rows: &[AppointmentRow]) {
+    for r in rows {
+        let who = r
+            .invitee_name
+            .clone()
+            .or_else(|| r.patient_id.clone())
+            .unwrap_or_default();
+        println!(
+            "{}  {}  {:<9}  {:<8}  {}  {}",
+            r.id,
+            when(r.start),
+            r.status,
+            r.source,
+            who,
+            r.title
+        );
+    }
+}
+
+pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
+    let clinic = node.clinic()?;
+    let counts = queries::counts(node.store.conn())?;
+    let outbox = queries::outbox_stats(node.store.conn())?;
+    let now = crate::node::now();
+    let oldest_age_ms = outbox.oldest_at.map(|t| (now - t).max(0));
+    if as_json {
+        json(&serde_json::json!({
+            "clinic": {"id": clinic.id, "name": clinic.name, "currency": clinic.currency},
+            "node": {"id": node.identity.node_id, "name": node.identity.node_name, "code": node.identity.node_code},
+            "counts": counts,
+            "outbox": {"count": outbox.count, "bytes": outbox.bytes, "oldest_age_ms": oldest_age_ms},
+            "data_dir": node.data_dir(),
+            "schema": node.store.schema_version()?,
+        }));
+    } else {
+        println!("clinic:   {} ({})", clinic.name, clinic.id);
+        println!(
+            "node:     {} {} ({})",
+            node.identity.node_code, node.identity.node_name, node.identity.node_id
+        );
+        println!(
+            "records:  {} patients, {} encounters, {} products, {} sales, {} appointments",
+            counts.patients, counts.encounters, counts.products, counts.sales, counts.appointments
+        );
+        println!(
+            "outbox:   {} documents, {} bytes{}",
+            outbox.count,
+            outbox.bytes,
+            oldest_age_ms
+                .map(|a| format!(", oldest {} s", a / 1000))
+                .unwrap_or_default()
+        );
+        if counts.conflicts > 0 {
+            println!("conflicts: {}", counts.conflicts);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,528 @@
+//! Runs one command against the node in the data directory.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use dermis_model::appointment::{AppointmentDraft, AppointmentSource, AppointmentStatus};
+use dermis_model::encounter::EncounterForm;
+use dermis_model::ledger::{MovementKind, Payment, PaymentMethod};
+use dermis_model::patient::{AllergyForm, PatientForm};
+use dermis_model::product::ProductForm;
+use dermis_model::{AppointmentId, Currency, EncounterId, Money, PatientId};
+
+use super::CliError;
+use super::args::{
+    AppointmentCmd, Cli, Command, ConflictCmd, EncounterCmd, PatientCmd, PatientFields, ProductCmd,
+    SaleCmd, StockCmd, UserCmd,
+};
+use super::print;
+use crate::node::{Node, OpError, Session};
+use crate::ops::{self, parse_id, sales::ItemInput};
+
+/// The data directory: `--data-dir`, `DERMIS_NODE_DATA_DIR`, or the platform default.
+pub fn data_dir(cli: &Cli) -> Result<PathBuf, CliError> {
+    if let Some(dir) = &cli.data_dir {
+        return Ok(dir.clone());
+    }
+    directories::ProjectDirs::from("org", "Dermis", "dermis-node")
+        .map(|d| d.data_dir().to_owned())
+        .ok_or_else(|| CliError::Other("no home directory; pass --data-dir".into()))
+}
+
+fn usage(field: &str, message: impl Into<String>) -> CliError {
+    CliError::Usage {
+        field: field.to_owned(),
+        message: message.into(),
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let dir = data_dir(&cli)?;
+    let Some(command) = cli.command else {
+        return Err(CliError::Other(
+            "the desktop app is not part of this build yet; see `dermis-node --help`".into(),
+        ));
+    };
+    let session = Session::operator();
+    match command {
+        Command::Init {
+            clinic_name,
+            node_name,
+        } => {
+            let node = Node::init(&dir, &clinic_name, &node_name)?;
+            println!("{}", node.identity.node_id);
+            Ok(())
+        }
+        Command::Patient(cmd) => patient(&mut Node::open(&dir)?, &session, cmd),
+        Command::Encounter(cmd) => encounter(&mut Node::open(&dir)?, &session, cmd),
+        Command::Product(cmd) => product(&mut Node::open(&dir)?, &session, cmd),
+        Command::Stock(cmd) => stock(&mut Node::open(&dir)?, &session, cmd),
+        Command::Sale(cmd) => sale(&mut Node::open(&dir)?, &session, cmd),
+        Command::Appointment(cmd) => appointment(&mut Node::open(&dir)?, &session, cmd),
+        Command::User(cmd) => user(&mut Node::open(&dir)?, &session, cmd),
+        Command::Conflict(cmd) => conflict(&mut Node::open(&dir)?, &session, cmd),
+        Command::Demo {
+            patients,
+            seed,
+            sales,
+        } => {
+            let mut node = Node::open(&dir)?;
+            let report = crate::demo::generate(
+                &mut node,
+                &crate::demo::DemoSpec {
+                    patients,
+                    seed,
+                    sales: sales.unwrap_or(patients * 2),
+                },
+            )?;
+            println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            Ok(())
+        }
+        Command::Export { json: _ } => {
+            let mut node = Node::open(&dir)?;
+            print!("{}", ops::export::export_json(&mut node)?);
+            Ok(())
+        }
+        Command::Status { json } => print::status(&mut Node::open(&dir)?, json),
+    }
+}
+
+fn apply_fields(form: &mut PatientForm, f: PatientFields) {
+    let set = |target: &mut String, value: Option<String>| {
+        if let Some(v) = value {
+            *target = v;
+        }
+    };
+    set(&mut form.first_name, f.first_name);
+    set(&mut form.last_name, f.last_name);
+    set(&mut form.middle_name, f.middle_name);
+    set(&mut form.birth_date, f.birth_date);
+    set(&mut form.sex, f.sex);
+    set(&mut form.email, f.email);
+    set(&mut form.address, f.address);
+    set(&mut form.mrn, f.mrn);
+    set(&mut form.notes, f.notes);
+    set(&mut form.medical_history, f.medical_history);
+    if let Some(phone) = f.phone {
+        // The CLI edits the primary phone; other numbers are kept.
+        if form.phones.is_empty() {
+            form.phones.push(phone);
+        } else {
+            form.phones[0] = phone;
+        }
+    }
+}
+
+fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), CliError> {
+    match cmd {
+        PatientCmd::Add(fields) => {
+            let mut form = PatientForm::default();
+            apply_fields(&mut form, fields);
+            let id = ops::patients::add(node, session, &form)?;
+            println!("{id}");
+        }
+        PatientCmd::Update { id, fields } => {
+            let id: PatientId = parse_id("id", &id)?;
+            let current = ops::patients::get(node, session, id)?;
+            let mut form = PatientForm::from_patient(&current);
+            apply_fields(&mut form, fields);
+            ops::patients::update(node, session, id, &form)?;
+        }
+        PatientCmd::Show { id, json } => {
+            let id: PatientId = parse_id("id", &id)?;
+            let p = ops::patients::get(node, session, id)?;
+            if json {
+                print::json(&p);
+            } else {
+                print::patient(&p);
+            }
+        }
+        PatientCmd::Search { query, limit, json } => {
+            let rows = ops::patients::search(node, session, &query, limit)?;
+            if json {
+                print::json(&rows);
+            } else {
+                print::patient_rows(&rows);
+            }
+        }
+        PatientCmd::Allergy {
+            id,
+            substance,
+            reaction,
+            severity,
+        } => {
+            let id: PatientId = parse_id("id", &id)?;
+            let allergy = ops::patients::add_allergy(
+                node,
+                session,
+                id,
+                &AllergyForm {
+                    substance,
+                    reaction,
+                    severity,
+                },
+            )?;
+            println!("{allergy}");
+        }
+    }
+    Ok(())
+}
+
+fn encounter(node: &mut Node, session: &Session, cmd: EncounterCmd) -> Result<(), CliError> {
+    match cmd {
+        EncounterCmd::Add {
+            patient,
+            date,
+            complaint,
+            subjective,
+            objective,
+            assessment,
+            plan,
+            diagnoses,
+        } => {
+            let patient: PatientId = parse_id("patient", &patient)?;
+            let form = EncounterForm {
+                date: date.unwrap_or_default(),
+                complaint: complaint.unwrap_or_default(),
+                subjective: subjective.unwrap_or_default(),
+                objective: objective.unwrap_or_default(),
+                assessment: assessment.unwrap_or_default(),
+                plan: plan.unwrap_or_default(),
+                diagnoses,
+            };
+            let id = ops::encounters::add(node, session, patient, &form)?;
+            println!("{id}");
+        }
+        EncounterCmd::Sign { id } => {
+            ops::encounters::sign(node, session, parse_id::<EncounterId>("id", &id)?)?
+        }
+        EncounterCmd::Addendum { id, text } => {
+            let addendum = ops::encounters::add_addendum(
+                node,
+                session,
+                parse_id::<EncounterId>("id", &id)?,
+                &text,
+            )?;
+            println!("{addendum}");
+        }
+        EncounterCmd::List { patient, json } => {
+            let rows = ops::encounters::list(node, session, parse_id("patient", &patient)?)?;
+            if json {
+                print::json(&rows);
+            } else {
+                print::encounter_rows(&rows);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn product(node: &mut Node, session: &Session, cmd: ProductCmd) -> Result<(), CliError> {
+    match cmd {
+        ProductCmd::Add {
+            sku,
+            name,
+            price,
+            currency,
+            category,
+            barcode,
+            reorder_level,
+            tax_class,
+        } => {
+            let form = ProductForm {
+                sku,
+                name,
+                price,
+                currency: currency.unwrap_or_default(),
+                category: category.unwrap_or_default(),
+                barcode: barcode.unwrap_or_default(),
+                active: true,
+                reorder_level: reorder_level.unwrap_or_default(),
+                tax_class: tax_class.unwrap_or_default(),
+            };
+            let id = ops::catalog::add_product(node, session, &form)?;
+            println!("{id}");
+        }
+        ProductCmd::List { json } => {
+            let rows = ops::catalog::products(node, session)?;
+            if json {
+                print::json(&rows);
+            } else {
+                print::product_rows(&rows);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn stock(node: &mut Node, session: &Session, cmd: StockCmd) -> Result<(), CliError> {
+    let (kind, args) = match cmd {
+        StockCmd::In(a) => (MovementKind::In, a),
+        StockCmd::Out(a) => (MovementKind::Out, a),
+        StockCmd::Adjust(a) => (MovementKind::Adjust, a),
+        StockCmd::Show { sku, json } => {
+            let mut rows = ops::catalog::products(node, session)?;
+            if let Some(sku) = sku {
+                let wanted = dermis_model::product::normalize_sku(&sku);
+                rows.retain(|r| r.sku == wanted);
+                if rows.is_empty() {
+                    return Err(OpError::Invalid(dermis_model::ValidationErrors::single(
+                        "sku",
+                        dermis_model::ErrorCode::UnknownSku,
+                        format!("no product with sku {wanted:?}"),
+                    ))
+                    .into());
+                }
+            }
+            if json {
+                let stock: Vec<_> = rows.iter().map(|r| serde_json::json!({"sku": r.sku, "name": r.name, "on_hand": r.on_hand, "reorder_level": r.reorder_level, "product_id": r.id})).collect();
+                print::json(&stock);
+            } else {
+                print::stock_rows(&rows);
+            }
+            return Ok(());
+        }
+    };
+    let movement =
+        ops::catalog::move_stock(node, session, &args.sku, kind, &args.qty, &args.reason)?;
+    let on_hand = ops::catalog::product_by_sku(node, &movement.sku)?.on_hand;
+    println!("{} {on_hand}", movement.sku);
+    Ok(())
+}
+
+fn parse_item(raw: &str, field: &str, currency: Currency) -> Result<ItemInput, CliError> {
+    let parts: Vec<&str> = raw.split(':').collect();
+    let bad = || {
+        usage(
+            field,
+            format!("{raw:?} should be SKU:QTY or SKU:QTY:DISCOUNT"),
+        )
+    };
+    let (sku, qty, discount) = match parts.as_slice() {
+        [sku, qty] => (*sku, *qty, None),
+        [sku, qty, d] => (*sku, *qty, Some(*d)),
+        _ => return Err(bad()),
+    };
+    let qty = qty.trim().parse::<i64>().map_err(|_| bad())?;
+    let discount_minor = match discount {
+        Some(d) => Money::parse(d, currency)
+            .map(|m| m.minor)
+            .map_err(|e| usage(field, e.to_string()))?,
+        None => 0,
+    };
+    Ok(ItemInput {
+        sku: sku.to_owned(),
+        qty,
+        discount_minor,
+    })
+}
+
+fn parse_payment(raw: &str, field: &str, currency: Currency) -> Result<Payment, CliError> {
+    let (method, amount) = raw.split_once(':').ok_or_else(|| {
+        usage(
+            field,
+            format!("{raw:?} should be METHOD:AMOUNT, e.g. cash:20.00"),
+        )
+    })?;
+    let method = PaymentMethod::parse(method).ok_or_else(|| {
+        usage(
+            field,
+            format!("{method:?} is not a payment method (cash, card or other)"),
+        )
+    })?;
+    let amount = Money::parse(amount, currency).map_err(|e| usage(field, e.to_string()))?;
+    Ok(Payment {
+        method,
+        amount_minor: amount.minor,
+    })
+}
+
+fn sale(node: &mut Node, session: &Session, cmd: SaleCmd) -> Result<(), CliError> {
+    match cmd {
+        SaleCmd::Add { items, payments } => {
+            let currency = node.clinic()?.currency;
+            let items = items
+                .iter()
+                .enumerate()
+                .map(|(i, raw)| parse_item(raw, &format!("item[{i}]"), currency))
+                .collect::<Result<Vec<_>, _>>()?;
+            let payments = payments
+                .iter()
+                .enumerate()
+                .map(|(i, raw)| parse_payment(raw, &format!("payment[{i}]"), currency))
+                .collect::<Result<Vec<_>, _>>()?;
+            let sale = ops::sales::sell(node, session, &items, &payments)?;
+            println!("{}", sale.receipt);
+        }
+        SaleCmd::List { limit, json } => {
+            let rows = ops::sales::recent(node, session, limit)?;
+            if json {
+                print::json(&rows);
+            } else {
+                print::sale_rows(&rows);
+            }
+        }
+        SaleCmd::Void { receipt } => {
+            println!("{}", ops::sales::void(node, session, &receipt)?.receipt)
+        }
+        SaleCmd::Refund {
+            receipt,
+            items,
+            method,
+        } => {
+            let method = PaymentMethod::parse(&method)
+                .ok_or_else(|| usage("method", "method must be cash, card or other"))?;
+            let currency = node.clinic()?.currency;
+            let items = items
+                .iter()
+                .enumerate()
+                .map(|(i, raw)| {
+                    parse_item(raw, &format!("item[{i}]"), currency).map(|it| (it.sku, it.qty))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            println!(
+                "{}",
+                ops::sales::refund(node, session, &receipt, &items, method)?.receipt
+            );
+        }
+    }
+    Ok(())
+}
+
+fn appointment(node: &mut Node, session: &Session, cmd: AppointmentCmd) -> Result<(), CliError> {
+    use time::format_description::well_known::Rfc3339;
+    match cmd {
+        AppointmentCmd::Add {
+            patient,
+            invitee,
+            start,
+            minutes,
+            title,
+        } => {
+            let start = time::OffsetDateTime::parse(&start, &Rfc3339).map_err(|_| {
+                usage(
+                    "start",
+                    "start must be an RFC 3339 time, e.g. 2026-12-01T09:30:00Z",
+                )
+            })?;
+            let start_ms = (start.unix_timestamp_nanos() / 1_000_000) as i64;
+            let draft = AppointmentDraft {
+                patient_id: patient.map(|p| parse_id("patient", &p)).transpose()?,
+                invitee_name: invitee,
+                invitee_email: None,
+                title,
+                start: start_ms,
+                end: start_ms + minutes * 60_000,
+                source: AppointmentSource::Manual,
+                external_id: None,
+                notes: String::new(),
+            };
+            println!("{}", ops::appointments::add(node, session, &draft)?);
+        }
+        AppointmentCmd::Cancel { id } => ops::appointments::set_status(
+            node,
+            session,
+            parse_id::<AppointmentId>("id", &id)?,
+            AppointmentStatus::Canceled,
+        )?,
+        AppointmentCmd::List { from, days, json } => {
+            let from = match from {
+                Some(d) => {
+                    let mut e = dermis_model::ValidationErrors::default();
+                    let date = dermis_model::validate::date_field(&mut e, "from", &d);
+                    e.into_result(()).map_err(OpError::from)?;
+                    date.unwrap_or_else(crate::node::today)
+                }
+                None => crate::node::today(),
+            };
+            let start = (from.midnight().assume_utc().unix_timestamp()) * 1000;
+            let rows = ops::appointments::between(node, session, start, start + days * 86_400_000)?;
+            if json {
+                print::json(&rows);
+            } else {
+                print::appointment_rows(&rows);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn user(node: &mut Node, session: &Session, cmd: UserCmd) -> Result<(), CliError> {
+    match cmd {
+        UserCmd::Add {
+            username,
+            display_name,
+            role,
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| {
+                    CliError::Other(format!("cannot read the password from standard input: {e}"))
+                })?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let display = display_name.unwrap_or_else(|| username.clone());
+            println!(
+                "{}",
+                ops::users::add(node, session, &username, &display, &role, password)?
+            );
+        }
+        UserCmd::List { json } => {
+            let clinic = node.clinic()?;
+            if json {
+                print::json(&clinic.users);
+            } else {
+                for u in &clinic.users {
+                    println!(
+                        "{}  {:<16} {:<10} {}{}",
+                        u.id,
+                        u.username,
+                        u.role.as_str(),
+                        u.display_name,
+                        if u.active { "" } else { " (disabled)" }
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn conflict(node: &mut Node, session: &Session, cmd: ConflictCmd) -> Result<(), CliError> {
+    match cmd {
+        ConflictCmd::List { json } => {
+            let rows = ops::conflicts::list(node, session)?;
+            if json {
+                print::json(&rows);
+            } else {
+                for r in &rows {
+                    let values: Vec<String> = r.values.iter().map(|v| v.to_string()).collect();
+                    println!(
+                        "{} {} {}: {}",
+                        r.doc_type,
+                        r.doc_id,
+                        r.path.join("."),
+                        values.join(" | ")
+                    );
+                }
+            }
+        }
+        ConflictCmd::Resolve { doc, path, value } => {
+            let path: Vec<String> = if path.starts_with('[') {
+                serde_json::from_str(&path).map_err(|_| {
+                    usage("path", "path must be dot-separated or a JSON array of keys")
+                })?
+            } else {
+                path.split('.').map(str::to_owned).collect()
+            };
+            ops::conflicts::resolve(
+                node,
+                session,
+                &doc,
+                &path,
+                &serde_json::Value::String(value),
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! Patients: create, update, read (demographics only for roles without clinical access),
+//! search, allergies.
+
+use dermis_model::clinic::Permission;
+use dermis_model::patient::{self, AllergyForm, Patient, PatientForm};
+use dermis_model::{AllergyId, DocId, DocType, ErrorCode, PatientId};
+
+use super::unknown;
+use crate::node::{Node, OpError, Session, doc_error, now, today};
+use crate::store::queries::{self, PatientRow};
+
+pub fn add(node: &mut Node, session: &Session, form: &PatientForm) -> Result<PatientId, OpError> {
+    session.require(Permission::EditPatients)?;
+    let draft = form.validate(today())?;
+    let id = PatientId::new();
+    let code = node.identity.node_code.clone();
+    let clinic = node.identity.clinic_id;
+    let actor = node.actor();
+    let mut tx = node.store.begin(now())?;
+    let mrn = format!("{code}-P{:06}", tx.next_counter("mrn_seq")?);
+    let doc = patient::create_patient(id, clinic, &draft, &mrn, tx.now(), session.user_id(), actor)
+        .map_err(doc_error(id.into()))?;
+    tx.insert(id.into(), DocType::Patient, doc)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Replaces the patient's editable fields with `form` (fields the form leaves as they
+/// were are not written, so concurrent edits of other fields merge).
+pub fn update(
+    node: &mut Node,
+    session: &Session,
+    id: PatientId,
+    form: &PatientForm,
+) -> Result<(), OpError> {
+    session.require(Permission::EditPatients)?;
+    let draft = form.validate(today())?;
+    let mut tx = node.store.begin(now())?;
+    let doc = tx
+        .edit(id.into())?
+        .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    dermis_model::doc::expect_type(doc, DocType::Patient)
+        .map_err(|_| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    patient::update_patient(doc, &draft).map_err(doc_error(id.into()))?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The patient; without clinical access, only demographics are returned.
+pub fn get(node: &mut Node, session: &Session, id: PatientId) -> Result<Patient, OpError> {
+    session.require(Permission::ViewPatients)?;
+    let doc_id: DocId = id.into();
+    let read = node
+        .store
+        .with_doc(doc_id, patient::read_patient)?
+        .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    let mut p = read.map_err(|_| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    if !session.can(Permission::ViewClinical) {
+        p.encounters.clear();
+        p.photos.clear();
+        p.allergies.clear();
+        p.medical_history.clear();
+        p.notes.clear();
+    }
+    Ok(p)
+}
+
+pub fn search(
+    node: &Node,
+    session: &Session,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<PatientRow>, OpError> {
+    session.require(Permission::ViewPatients)?;
+    Ok(queries::search_patients(node.store.conn(), query, limit)?)
+}
+
+pub fn recent(node: &Node, session: &Session, limit: usize) -> Result<Vec<PatientRow>, OpError> {
+    session.require(Permission::ViewPatients)?;
+    Ok(queries::recent_patients(node.store.conn(), limit)?)
+}
+
+pub fn add_allergy(
+    node: &mut Node,
+    session: &Session,
+    id: PatientId,
+    form: &AllergyForm,
+) -> Result<AllergyId, OpError> {
+    session.require(Permission::EditClinical)?;
+    let (substance, reaction, severity) = form.validate()?;
+    let allergy = AllergyId::new();
+    let mut tx = node.store.begin(now())?;
+    let doc = tx
+        .edit(id.into())?
+        .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    patient::add_allergy(doc, allergy, &substance, &reaction, severity)
+        .map_err(doc_error(id.into()))?;
+    tx.commit()?;
+    Ok(allergy)
+}
+
+pub fn remove_allergy(
+    node: &mut Node,
+    session: &Session,
+    id: PatientId,
+    allergy: AllergyId,
+) -> Result<(), OpError> {
+    session.require(Permission::EditClinical)?;
+    let mut tx = node.store.begin(now())?;
+    let doc = tx
+        .edit(id.into())?
+        .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    if !patient::remove_allergy(doc, allergy).map_err(doc_error(id.into()))? {
+        return Err(unknown("allergy", ErrorCode::InvalidId, allergy));
+    }
+    tx.commit()?;
+    Ok(())
+}

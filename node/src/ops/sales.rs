@@ -1,0 +1,255 @@
+//! The point of sale: price a cart, take split payments, write the sale and its stock
+//! movements to this node's ledger in one transaction; refunds and voids are new entries
+//! pointing at the original, never edits of it.
+
+use dermis_model::clinic::Permission;
+use dermis_model::ledger::{
+    self, CartLine, MovementKind, Payment, PaymentMethod, Priced, Sale, SaleKind, StockMovement,
+};
+use dermis_model::{ErrorCode, FieldError, MovementId, SaleId, ValidationErrors};
+
+use super::catalog::{day_of, ledger_for_day, product_by_sku};
+use super::{parse_id, unknown};
+use crate::node::{Node, OpError, Session, doc_error, now};
+use crate::store::queries::{self, SaleRow};
+
+/// One cart line as entered: a SKU (or barcode), a quantity, a discount in minor units.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ItemInput {
+    pub sku: String,
+    pub qty: i64,
+    pub discount_minor: i64,
+}
+
+/// Builds priced cart lines from SKUs, collecting every unknown or inactive SKU.
+pub fn cart(node: &mut Node, items: &[ItemInput]) -> Result<Vec<CartLine>, OpError> {
+    let clinic = node.clinic()?;
+    let mut errors = ValidationErrors::default();
+    let mut lines = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let product = match product_by_sku(node, &item.sku) {
+            Ok(p) => p,
+            Err(OpError::Invalid(_)) => {
+                match queries::product_by_barcode(node.store.conn(), &item.sku)? {
+                    Some(p) => p,
+                    None => {
+                        errors.add(
+                            format!("item[{i}].sku"),
+                            ErrorCode::UnknownSku,
+                            format!("no product with sku or barcode {:?}", item.sku),
+                        );
+                        continue;
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        if !product.active {
+            errors.add(
+                format!("item[{i}].sku"),
+                ErrorCode::InactiveProduct,
+                format!("{} is no longer sold", product.sku),
+            );
+            continue;
+        }
+        if product.currency != clinic.currency.code() {
+            errors.add(
+                format!("item[{i}].sku"),
+                ErrorCode::CurrencyMismatch,
+                format!("{} is priced in {}", product.sku, product.currency),
+            );
+            continue;
+        }
+        lines.push(CartLine {
+            product_id: parse_id("product", &product.id)?,
+            sku: product.sku.clone(),
+            name: product.name.clone(),
+            unit_minor: product.price_minor,
+            tax_bps: clinic.tax_rate(&product.tax_class).unwrap_or(0),
+            qty: item.qty,
+            discount_minor: item.discount_minor,
+        });
+    }
+    Ok(errors.into_result(lines)?)
+}
+
+/// Prices the cart without writing anything (the POS screen shows this as you type).
+pub fn quote(
+    node: &mut Node,
+    items: &[ItemInput],
+    payments: &[Payment],
+) -> Result<Priced, OpError> {
+    let lines = cart(node, items)?;
+    Ok(ledger::price_cart(&lines, payments)?)
+}
+
+fn write_entry(
+    node: &mut Node,
+    session: &Session,
+    kind: SaleKind,
+    original: Option<SaleId>,
+    priced: Priced,
+) -> Result<Sale, OpError> {
+    let clinic = node.clinic()?;
+    let identity = node.identity.clone();
+    let actor = node.actor();
+    let mut tx = node.store.begin(now())?;
+    let at = tx.now();
+    let receipt = format!(
+        "{}-{:06}",
+        identity.node_code,
+        tx.next_counter("receipt_seq")?
+    );
+    let sale = Sale {
+        id: SaleId::new(),
+        receipt,
+        kind,
+        original_id: original,
+        at,
+        cashier: Some(session.author().name),
+        cashier_id: session.user_id(),
+        node_id: identity.node_id,
+        currency: clinic.currency,
+        lines: priced.lines,
+        subtotal_minor: priced.subtotal_minor,
+        discount_minor: priced.discount_minor,
+        tax_minor: priced.tax_minor,
+        total_minor: priced.total_minor,
+        payments: priced.payments,
+        change_minor: priced.change_minor,
+    };
+    let ledger_id = ledger_for_day(&mut tx, &identity, &actor, &day_of(at))?;
+    let doc = tx.edit(ledger_id)?.ok_or(OpError::NoClinic)?;
+    ledger::append_sale(doc, &sale).map_err(doc_error(ledger_id))?;
+    // Stock goes out with a sale and back with a refund or void.
+    let movement_kind = if kind == SaleKind::Sale {
+        MovementKind::Out
+    } else {
+        MovementKind::In
+    };
+    for line in &sale.lines {
+        let movement = StockMovement {
+            id: MovementId::new(),
+            product_id: line.product_id,
+            sku: line.sku.clone(),
+            kind: movement_kind,
+            qty: line.qty,
+            reason: format!("{} {}", kind.as_str(), sale.receipt),
+            user: sale.cashier.clone(),
+            user_id: sale.cashier_id,
+            at,
+            node_id: identity.node_id,
+            sale_id: Some(sale.id),
+        };
+        ledger::append_movement(doc, &movement).map_err(doc_error(ledger_id))?;
+    }
+    tx.commit()?;
+    Ok(sale)
+}
+
+/// Completes a sale. Overselling is allowed (stock may go negative offline) and shows in
+/// the low-stock list and on the hub; it is never silently corrected.
+pub fn sell(
+    node: &mut Node,
+    session: &Session,
+    items: &[ItemInput],
+    payments: &[Payment],
+) -> Result<Sale, OpError> {
+    session.require(Permission::Sell)?;
+    let priced = quote(node, items, payments)?;
+    write_entry(node, session, SaleKind::Sale, None, priced)
+}
+
+/// The original sale behind a receipt number, read from its ledger.
+pub fn find_sale(node: &mut Node, receipt: &str) -> Result<(SaleRow, Sale), OpError> {
+    let row = queries::sale_by_receipt(node.store.conn(), receipt)?
+        .ok_or_else(|| unknown("receipt", ErrorCode::UnknownSale, receipt.trim()))?;
+    let ledger_id = queries::ledger_of_sale(node.store.conn(), &row.id)?
+        .ok_or_else(|| unknown("receipt", ErrorCode::UnknownSale, &row.receipt))?;
+    let ledger_id: dermis_model::DocId = parse_id("ledger", &ledger_id)?;
+    let ledger = node
+        .store
+        .with_doc(ledger_id, ledger::read_ledger)?
+        .ok_or_else(|| unknown("receipt", ErrorCode::UnknownSale, &row.receipt))?
+        .map_err(doc_error(ledger_id))?;
+    let sale = ledger
+        .sales
+        .into_iter()
+        .find(|s| s.id.to_string() == row.id)
+        .ok_or_else(|| unknown("receipt", ErrorCode::UnknownSale, &row.receipt))?;
+    Ok((row, sale))
+}
+
+pub fn void(node: &mut Node, session: &Session, receipt: &str) -> Result<Sale, OpError> {
+    session.require(Permission::VoidSale)?;
+    let (row, original) = find_sale(node, receipt)?;
+    if row.status == "voided" {
+        return Err(ValidationErrors::single(
+            "receipt",
+            ErrorCode::AlreadyVoided,
+            format!("{} is already voided", row.receipt),
+        )
+        .into());
+    }
+    let refunded = queries::refunded_per_line(node.store.conn(), &row.id, original.lines.len())?;
+    if refunded.iter().any(|q| *q > 0) {
+        return Err(ValidationErrors::single(
+            "receipt",
+            ErrorCode::RefundExceedsSale,
+            "a partly refunded sale cannot be voided; refund the rest",
+        )
+        .into());
+    }
+    let priced = Priced {
+        lines: original.lines.clone(),
+        subtotal_minor: original.subtotal_minor,
+        discount_minor: original.discount_minor,
+        tax_minor: original.tax_minor,
+        total_minor: original.total_minor,
+        payments: original.payments.clone(),
+        paid_minor: original.total_minor,
+        change_minor: 0,
+    };
+    write_entry(node, session, SaleKind::Void, Some(original.id), priced)
+}
+
+pub fn refund(
+    node: &mut Node,
+    session: &Session,
+    receipt: &str,
+    items: &[(String, i64)],
+    method: PaymentMethod,
+) -> Result<Sale, OpError> {
+    session.require(Permission::Sell)?;
+    let (row, original) = find_sale(node, receipt)?;
+    if row.status == "voided" {
+        return Err(ValidationErrors::single(
+            "receipt",
+            ErrorCode::AlreadyVoided,
+            format!("{} was voided", row.receipt),
+        )
+        .into());
+    }
+    let mut errors = ValidationErrors::default();
+    let mut returns = Vec::new();
+    for (i, (sku, qty)) in items.iter().enumerate() {
+        let wanted = dermis_model::product::normalize_sku(sku);
+        match original.lines.iter().position(|l| l.sku == wanted) {
+            Some(index) => returns.push((index, *qty)),
+            None => errors.push(FieldError::new(
+                format!("item[{i}].sku"),
+                ErrorCode::UnknownSku,
+                format!("{wanted} is not on {}", row.receipt),
+            )),
+        }
+    }
+    errors.into_result(())?;
+    let already = queries::refunded_per_line(node.store.conn(), &row.id, original.lines.len())?;
+    let priced = ledger::price_refund(&original, &returns, &already, method)?;
+    write_entry(node, session, SaleKind::Refund, Some(original.id), priced)
+}
+
+pub fn recent(node: &Node, session: &Session, limit: usize) -> Result<Vec<SaleRow>, OpError> {
+    session.require(Permission::Sell)?;
+    Ok(queries::recent_sales(node.store.conn(), limit)?)
+}

@@ -1,0 +1,283 @@
+//! Index rows derived from documents, written in the same transaction as the document.
+//! Lists, search and reports read these tables and never load documents.
+
+use automerge::AutoCommit;
+use dermis_model::conflict::find_conflicts;
+use dermis_model::text::{fold, phone_digits};
+use dermis_model::validate::format_date;
+use dermis_model::{DocId, DocType, Millis, appointment, clinic, ledger, patient, product};
+use rusqlite::{Transaction, params};
+
+use super::StoreError;
+
+fn schema(id: DocId) -> impl FnOnce(dermis_model::SchemaError) -> StoreError {
+    move |source| StoreError::Document { id, source }
+}
+
+/// Rewrites every index row of one document.
+pub fn reindex(
+    tx: &Transaction<'_>,
+    id: DocId,
+    doc_type: DocType,
+    doc: &AutoCommit,
+    now: Millis,
+) -> Result<(), StoreError> {
+    match doc_type {
+        DocType::Patient => index_patient(tx, id, doc, now)?,
+        DocType::Product => index_product(tx, id, doc)?,
+        DocType::Ledger => index_ledger(tx, id, doc)?,
+        DocType::Appointment => index_appointment(tx, id, doc)?,
+        // The clinic document is small and read whole; it needs no index rows.
+        DocType::Clinic => {
+            clinic::read_clinic(doc).map_err(schema(id))?;
+        }
+    }
+    index_conflicts(tx, id, doc_type, doc)
+}
+
+/// The text the search index holds for a patient: folded names, and contacts as words
+/// plus every tail of the phone's bare digits, so "+33 6 12", "33612" and the local
+/// "612" all find "+33 6 12 34 56 78".
+pub fn search_text(p: &patient::Patient) -> (String, String) {
+    let names = fold(&format!(
+        "{} {} {}",
+        p.first_name,
+        p.middle_name.as_deref().unwrap_or(""),
+        p.last_name
+    ));
+    let mut contacts = Vec::new();
+    for phone in &p.phones {
+        contacts.push(fold(phone));
+        let digits = phone_digits(phone);
+        for start in 0..digits.len().saturating_sub(2) {
+            contacts.push(digits[start..].to_owned());
+        }
+    }
+    if let Some(email) = &p.email {
+        contacts.push(fold(email));
+    }
+    contacts.push(fold(&p.mrn));
+    (names, contacts.join(" "))
+}
+
+fn index_patient(
+    tx: &Transaction<'_>,
+    id: DocId,
+    doc: &AutoCommit,
+    now: Millis,
+) -> Result<(), StoreError> {
+    let p = patient::read_patient(doc).map_err(schema(id))?;
+    let id_text = id.to_string();
+    let last_visit = p.encounters.iter().map(|e| e.date).max().map(format_date);
+    let rowid: i64 = tx.query_row(
+        "INSERT INTO patients(id, first_name, last_name, middle_name, birth_date, sex, phone, email, mrn,
+                              allergy_count, encounter_count, photo_count, last_visit, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         ON CONFLICT(id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name,
+             middle_name = excluded.middle_name, birth_date = excluded.birth_date, sex = excluded.sex,
+             phone = excluded.phone, email = excluded.email, mrn = excluded.mrn,
+             allergy_count = excluded.allergy_count, encounter_count = excluded.encounter_count,
+             photo_count = excluded.photo_count, last_visit = excluded.last_visit, updated_at = excluded.updated_at
+         RETURNING rowid",
+        params![
+            id_text,
+            p.first_name,
+            p.last_name,
+            p.middle_name,
+            p.birth_date.map(format_date),
+            p.sex.as_str(),
+            p.phones.first(),
+            p.email,
+            p.mrn,
+            p.allergies.len() as i64,
+            p.encounters.len() as i64,
+            p.photos.len() as i64,
+            last_visit,
+            p.created_at,
+            now,
+        ],
+        |r| r.get(0),
+    )?;
+    let (names, contacts) = search_text(&p);
+    tx.execute("DELETE FROM patients_fts WHERE rowid = ?1", [rowid])?;
+    tx.execute(
+        "INSERT INTO patients_fts(rowid, names, contacts) VALUES (?1, ?2, ?3)",
+        params![rowid, names, contacts],
+    )?;
+
+    tx.execute("DELETE FROM encounters WHERE patient_id = ?1", [&id_text])?;
+    let mut enc = tx.prepare_cached(
+        "INSERT INTO encounters(id, patient_id, date, clinician, complaint, status, diagnoses, signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for e in &p.encounters {
+        let codes: Vec<&str> = e.diagnoses.iter().map(|d| d.code.as_str()).collect();
+        enc.execute(params![
+            e.id.to_string(),
+            id_text,
+            format_date(e.date),
+            e.clinician,
+            e.complaint,
+            e.status.as_str(),
+            codes.join(" "),
+            e.signed_at
+        ])?;
+    }
+    tx.execute("DELETE FROM photos WHERE patient_id = ?1", [&id_text])?;
+    let mut ph = tx.prepare_cached(
+        "INSERT INTO photos(id, patient_id, encounter_id, sha256, mime, size, body_part, tags, taken_at, thumbnails_ready, processing_error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for ph_row in &p.photos {
+        ph.execute(params![
+            ph_row.id.to_string(),
+            id_text,
+            ph_row.encounter_id.map(|e| e.to_string()),
+            ph_row.sha256,
+            ph_row.mime.as_str(),
+            ph_row.size as i64,
+            ph_row.body_part.as_str(),
+            ph_row.tags.join(","),
+            ph_row.taken_at,
+            ph_row.thumbnails_ready,
+            ph_row.processing_error,
+        ])?;
+    }
+    Ok(())
+}
+
+fn index_product(tx: &Transaction<'_>, id: DocId, doc: &AutoCommit) -> Result<(), StoreError> {
+    let p = product::read_product(doc).map_err(schema(id))?;
+    tx.execute(
+        "INSERT INTO products(id, sku, name, category, price_minor, currency, barcode, active, reorder_level, tax_class)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(id) DO UPDATE SET sku = excluded.sku, name = excluded.name, category = excluded.category,
+             price_minor = excluded.price_minor, currency = excluded.currency, barcode = excluded.barcode,
+             active = excluded.active, reorder_level = excluded.reorder_level, tax_class = excluded.tax_class",
+        params![id.to_string(), p.sku, p.name, p.category, p.price.minor, p.price.currency.code(), p.barcode, p.active, p.reorder_level, p.tax_class],
+    )?;
+    Ok(())
+}
+
+/// Ledger entries are immutable, so rows are only ever added.
+fn index_ledger(tx: &Transaction<'_>, id: DocId, doc: &AutoCommit) -> Result<(), StoreError> {
+    let l = ledger::read_ledger(doc).map_err(schema(id))?;
+    let id_text = id.to_string();
+    tx.execute(
+        "INSERT OR IGNORE INTO ledgers(doc_id, node_id, day) VALUES (?1, ?2, ?3)",
+        params![id_text, l.node_id.to_string(), l.day],
+    )?;
+    let mut mv = tx.prepare_cached(
+        "INSERT OR IGNORE INTO stock_movements(id, ledger_id, product_id, sku, kind, qty, delta, reason, user, at, node_id, sale_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for m in &l.movements {
+        mv.execute(params![
+            m.id.to_string(),
+            id_text,
+            m.product_id.to_string(),
+            m.sku,
+            m.kind.as_str(),
+            m.qty,
+            m.delta(),
+            m.reason,
+            m.user,
+            m.at,
+            m.node_id.to_string(),
+            m.sale_id.map(|s| s.to_string()),
+        ])?;
+    }
+    let mut sale = tx.prepare_cached(
+        "INSERT OR IGNORE INTO sales(id, ledger_id, receipt, kind, original_id, at, cashier, node_id, currency,
+                                     subtotal_minor, discount_minor, tax_minor, total_minor, change_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    let mut line = tx.prepare_cached(
+        "INSERT OR IGNORE INTO sale_lines(sale_id, idx, product_id, sku, name, qty, unit_minor, discount_minor, tax_minor, total_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut pay = tx.prepare_cached("INSERT OR IGNORE INTO sale_payments(sale_id, idx, method, amount_minor) VALUES (?1, ?2, ?3, ?4)")?;
+    for s in &l.sales {
+        let sid = s.id.to_string();
+        let inserted = sale.execute(params![
+            sid,
+            id_text,
+            s.receipt,
+            s.kind.as_str(),
+            s.original_id.map(|o| o.to_string()),
+            s.at,
+            s.cashier,
+            s.node_id.to_string(),
+            s.currency.code(),
+            s.subtotal_minor,
+            s.discount_minor,
+            s.tax_minor,
+            s.total_minor,
+            s.change_minor,
+        ])?;
+        if inserted == 0 {
+            continue;
+        }
+        for (i, l) in s.lines.iter().enumerate() {
+            line.execute(params![
+                sid,
+                i as i64,
+                l.product_id.to_string(),
+                l.sku,
+                l.name,
+                l.qty,
+                l.unit_minor,
+                l.discount_minor,
+                l.tax_minor,
+                l.total_minor
+            ])?;
+        }
+        for (i, p) in s.payments.iter().enumerate() {
+            pay.execute(params![sid, i as i64, p.method.as_str(), p.amount_minor])?;
+        }
+    }
+    Ok(())
+}
+
+fn index_appointment(tx: &Transaction<'_>, id: DocId, doc: &AutoCommit) -> Result<(), StoreError> {
+    let a = appointment::read_appointment(doc).map_err(schema(id))?;
+    tx.execute(
+        "INSERT INTO appointments(id, patient_id, invitee_name, invitee_email, title, start_at, end_at, source, status, external_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT(id) DO UPDATE SET patient_id = excluded.patient_id, invitee_name = excluded.invitee_name,
+             invitee_email = excluded.invitee_email, title = excluded.title, start_at = excluded.start_at,
+             end_at = excluded.end_at, source = excluded.source, status = excluded.status, external_id = excluded.external_id",
+        params![
+            id.to_string(),
+            a.patient_id.map(|p| p.to_string()),
+            a.invitee_name,
+            a.invitee_email,
+            a.title,
+            a.start,
+            a.end,
+            a.source.as_str(),
+            a.status.as_str(),
+            a.external_id,
+        ],
+    )?;
+    Ok(())
+}
+
+fn index_conflicts(
+    tx: &Transaction<'_>,
+    id: DocId,
+    doc_type: DocType,
+    doc: &AutoCommit,
+) -> Result<(), StoreError> {
+    let id_text = id.to_string();
+    tx.execute("DELETE FROM conflicts WHERE doc_id = ?1", [&id_text])?;
+    for c in find_conflicts(doc).map_err(schema(id))? {
+        // Map keys may hold dots (ICD-10 codes), so the path is kept as a JSON array.
+        let path = serde_json::to_string(&c.path).unwrap_or_else(|_| "[]".into());
+        let values = serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into());
+        tx.execute(
+            "INSERT INTO conflicts(doc_id, path, doc_type, values_json) VALUES (?1, ?2, ?3, ?4)",
+            params![id_text, path, doc_type.as_str(), values],
+        )?;
+    }
+    Ok(())
+}

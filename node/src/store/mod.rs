@@ -1,0 +1,764 @@
+//! The node's local store: Automerge documents in SQLite, plus the index tables that
+//! lists and search read. WAL with `synchronous=FULL`, so an edit the UI shows as saved
+//! survives kill -9 and power loss. One transaction writes a document's change, its index
+//! rows and its outbox entry. Several processes (the app, the CLI, the sync daemon) may
+//! use one store at once: writers take SQLite's write lock before reading what they edit.
+
+mod cache;
+pub mod index;
+pub mod migrate;
+pub mod queries;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use automerge::{AutoCommit, ChangeHash};
+use dermis_model::{DocId, DocType, Millis};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use cache::DocCache;
+
+/// `PRAGMA application_id` of a Dermis node store ("DRMN"): a foreign SQLite file is
+/// recognised and refused instead of being written into.
+pub const APPLICATION_ID: i32 = 0x4452_4D4E;
+
+/// Incremental changes kept per document before they are folded into the snapshot.
+const COMPACT_AFTER_CHANGES: i64 = 64;
+const COMPACT_AFTER_BYTES: i64 = 64 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no Dermis store at {path}; run `dermis-node init` first")]
+    NotInitialized { path: PathBuf },
+    #[error("a Dermis store already exists at {path}")]
+    AlreadyInitialized { path: PathBuf },
+    #[error("{path} is not a Dermis store ({reason}); it was left untouched")]
+    NotAStore { path: PathBuf, reason: String },
+    #[error(
+        "the store at {path} was written by a newer Dermis (schema {found}, this build knows {supported}); upgrade dermis-node"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("the disk is full: nothing of this change was saved; free some space and try again")]
+    DiskFull {
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("the store is busy (another process holds it); try again")]
+    Busy {
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("migration {name} failed")]
+    Migration {
+        name: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("document {id} is unreadable")]
+    Document {
+        id: DocId,
+        #[source]
+        source: dermis_model::SchemaError,
+    },
+    #[error("document {id} is damaged")]
+    Damaged {
+        id: DocId,
+        #[source]
+        source: automerge::AutomergeError,
+    },
+    #[error("document {id} belongs to another clinic or is of another type")]
+    Foreign { id: DocId },
+    #[error("document {id} lacks changes it depends on")]
+    MissingDeps { id: DocId },
+    #[error("cannot read or write {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("database error")]
+    Sqlite {
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(source: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        match source.sqlite_error_code() {
+            Some(C::DiskFull) => StoreError::DiskFull { source },
+            Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy { source },
+            _ => StoreError::Sqlite { source },
+        }
+    }
+}
+
+/// Heads as stored: the 32-byte hashes, sorted, concatenated.
+pub fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
+    let mut sorted = heads.to_vec();
+    sorted.sort();
+    sorted.iter().flat_map(|h| h.0).collect()
+}
+
+pub fn decode_heads(bytes: &[u8]) -> Vec<ChangeHash> {
+    bytes
+        .chunks_exact(32)
+        .filter_map(|c| <[u8; 32]>::try_from(c).ok().map(ChangeHash))
+        .collect()
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    cache: DocCache,
+    /// The Automerge actor local edits are written as (the node's).
+    actor: Option<automerge::ActorId>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The first bytes of every SQLite 3 database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+fn check_file(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let n = file.read(&mut head).map_err(|source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    if n < 16 || &head != SQLITE_HEADER {
+        return Err(StoreError::NotAStore {
+            path: path.to_owned(),
+            reason: "not an SQLite database".into(),
+        });
+    }
+    Ok(())
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(15))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(mode, "store is not in WAL mode");
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens an existing store and migrates it to this build's schema. A file that is not
+    /// a Dermis store, or one from a newer version, is refused and left as it is.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::NotInitialized {
+                path: path.to_owned(),
+            });
+        }
+        check_file(path)?;
+        let not_a_store = |e: rusqlite::Error| StoreError::NotAStore {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        };
+        let mut conn = Connection::open(path).map_err(not_a_store)?;
+        let app_id: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(not_a_store)?;
+        if app_id != APPLICATION_ID {
+            return Err(StoreError::NotAStore {
+                path: path.to_owned(),
+                reason: "an SQLite database of another application".into(),
+            });
+        }
+        let found = migrate::current(&conn)?;
+        if found > migrate::latest() {
+            return Err(StoreError::TooNew {
+                path: path.to_owned(),
+                found,
+                supported: migrate::latest(),
+            });
+        }
+        configure(&conn)?;
+        migrate::run(&mut conn, migrate::latest())?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            cache: DocCache::new(128),
+            actor: None,
+        })
+    }
+
+    /// Creates a new, empty store at `path` (which must not exist yet).
+    pub fn create(path: &Path) -> Result<Store, StoreError> {
+        Self::create_at_version(path, migrate::latest())
+    }
+
+    /// Creates a store stopped at an older schema, to test that later versions migrate it.
+    #[doc(hidden)]
+    pub fn create_at_version(path: &Path, version: i64) -> Result<Store, StoreError> {
+        if path.exists() {
+            let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(1);
+            if len > 0 {
+                return Err(
+                    match check_file(path).and_then(|()| Store::open(path).map(drop)) {
+                        Ok(()) => StoreError::AlreadyInitialized {
+                            path: path.to_owned(),
+                        },
+                        Err(e) => e,
+                    },
+                );
+            }
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        configure(&conn)?;
+        migrate::run(&mut conn, version)?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            cache: DocCache::new(128),
+            actor: None,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Sets the actor that local edits are recorded as.
+    pub fn set_actor(&mut self, actor: automerge::ActorId) {
+        self.actor = Some(actor);
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        migrate::current(&self.conn)
+    }
+
+    pub fn set_cache_capacity(&mut self, capacity: usize) {
+        self.cache = DocCache::new(capacity);
+    }
+
+    pub fn cached_docs(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Read access to the index tables.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Limits the database file to `pages` pages: how tests simulate a full disk.
+    #[doc(hidden)]
+    pub fn limit_pages(&self, pages: i64) -> Result<(), StoreError> {
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Starts a write: takes SQLite's write lock at once, so what is read inside the
+    /// transaction cannot be changed by another process before it commits.
+    pub fn begin(&mut self, now: Millis) -> Result<Tx<'_>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Tx {
+            tx,
+            cache: &mut self.cache,
+            actor: self.actor.as_ref(),
+            pending: HashMap::new(),
+            order: Vec::new(),
+            now,
+        })
+    }
+
+    /// Runs `f` on a document, loading it on demand through the cache.
+    pub fn with_doc<T>(
+        &mut self,
+        id: DocId,
+        f: impl FnOnce(&AutoCommit) -> T,
+    ) -> Result<Option<T>, StoreError> {
+        let row: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT rev FROM docs WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(rev) = row else { return Ok(None) };
+        if let Some(doc) = self.cache.get(&id, rev) {
+            return Ok(Some(f(doc)));
+        }
+        let (doc, rev) = load_doc(&self.conn, id)?.ok_or(StoreError::Foreign { id })?;
+        let out = f(&doc);
+        self.cache.put(id, rev, doc);
+        Ok(Some(out))
+    }
+
+    /// The document's heads and type, without loading it.
+    pub fn doc_heads(&self, id: DocId) -> Result<Option<(DocType, Vec<ChangeHash>)>, StoreError> {
+        let row: Option<(String, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT doc_type, heads FROM docs WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(t, h)| DocType::parse(&t).map(|t| (t, decode_heads(&h)))))
+    }
+
+    /// PRAGMA data_version: changes whenever another connection commits. Cheap; lets a
+    /// long-running process notice writes by other processes.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
+/// Loads a document from its snapshot and changes.
+fn load_doc(conn: &Connection, id: DocId) -> Result<Option<(AutoCommit, i64)>, StoreError> {
+    let row: Option<(Vec<u8>, i64)> = conn
+        .query_row(
+            "SELECT snapshot, rev FROM docs WHERE id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((snapshot, rev)) = row else {
+        return Ok(None);
+    };
+    let mut doc =
+        AutoCommit::load(&snapshot).map_err(|source| StoreError::Damaged { id, source })?;
+    let mut stmt =
+        conn.prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY n")?;
+    let changes = stmt.query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?;
+    for change in changes {
+        doc.load_incremental(&change?)
+            .map_err(|source| StoreError::Damaged { id, source })?;
+    }
+    Ok(Some((doc, rev)))
+}
+
+/// Where a pending write came from: a local edit goes to the outbox; a change from the
+/// hub does not (and records what the hub has).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Origin {
+    Local,
+    Remote,
+}
+
+struct Pending {
+    doc: AutoCommit,
+    doc_type: DocType,
+    /// `None` for a document created in this transaction.
+    base: Option<Base>,
+    origin: Origin,
+    /// Set when the hub's heads for this document became known in this transaction.
+    synced: Option<(Vec<ChangeHash>, Option<u64>)>,
+    /// A document received whole from the hub is stored as received, not re-saved.
+    raw_snapshot: Option<Vec<u8>>,
+}
+
+fn check_remote(
+    doc: &AutoCommit,
+    id: DocId,
+    doc_type: DocType,
+    clinic: dermis_model::ClinicId,
+) -> Result<(), StoreError> {
+    if !automerge::ReadDoc::get_missing_deps(doc, &[]).is_empty() {
+        return Err(StoreError::MissingDeps { id });
+    }
+    let meta =
+        dermis_model::doc::read_meta(doc).map_err(|source| StoreError::Document { id, source })?;
+    if meta.doc_type != doc_type || meta.id != id || meta.clinic_id != clinic {
+        return Err(StoreError::Foreign { id });
+    }
+    Ok(())
+}
+
+struct Base {
+    heads: Vec<ChangeHash>,
+    change_count: i64,
+    change_bytes: i64,
+    rev: i64,
+}
+
+/// What applying changes from the hub did.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Applied {
+    pub heads: Vec<ChangeHash>,
+    pub changed: bool,
+    pub created: bool,
+}
+
+/// A write transaction. Documents loaded through it are edited in memory and written,
+/// with their index rows and outbox entries, when it commits; dropping it writes nothing.
+pub struct Tx<'s> {
+    tx: rusqlite::Transaction<'s>,
+    cache: &'s mut DocCache,
+    actor: Option<&'s automerge::ActorId>,
+    pending: HashMap<DocId, Pending>,
+    order: Vec<DocId>,
+    now: Millis,
+}
+
+impl<'s> Tx<'s> {
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    pub fn sql(&self) -> &rusqlite::Transaction<'s> {
+        &self.tx
+    }
+
+    fn ensure_loaded(&mut self, id: DocId) -> Result<bool, StoreError> {
+        if self.pending.contains_key(&id) {
+            return Ok(true);
+        }
+        let row: Option<(String, Vec<u8>, i64, i64, i64)> = self
+            .tx
+            .query_row(
+                "SELECT doc_type, heads, change_count, change_bytes, rev FROM docs WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((doc_type, heads, change_count, change_bytes, rev)) = row else {
+            return Ok(false);
+        };
+        let doc_type = DocType::parse(&doc_type).ok_or(StoreError::Foreign { id })?;
+        let doc = match self.cache.take(&id, rev) {
+            Some(doc) => doc,
+            None => load_doc(&self.tx, id)?
+                .map(|(d, _)| d)
+                .ok_or(StoreError::Foreign { id })?,
+        };
+        let base = Base {
+            heads: decode_heads(&heads),
+            change_count,
+            change_bytes,
+            rev,
+        };
+        self.pending.insert(
+            id,
+            Pending {
+                doc,
+                doc_type,
+                base: Some(base),
+                origin: Origin::Remote,
+                synced: None,
+                raw_snapshot: None,
+            },
+        );
+        self.order.push(id);
+        Ok(true)
+    }
+
+    /// The document for reading inside the transaction.
+    pub fn doc(&mut self, id: DocId) -> Result<Option<&AutoCommit>, StoreError> {
+        if !self.ensure_loaded(id)? {
+            return Ok(None);
+        }
+        Ok(self.pending.get(&id).map(|p| &p.doc))
+    }
+
+    /// The document for a local edit; the change goes to the outbox at commit.
+    pub fn edit(&mut self, id: DocId) -> Result<Option<&mut AutoCommit>, StoreError> {
+        if !self.ensure_loaded(id)? {
+            return Ok(None);
+        }
+        let actor = self.actor;
+        Ok(self.pending.get_mut(&id).map(|p| {
+            p.origin = Origin::Local;
+            if let Some(actor) = actor {
+                p.doc.set_actor(actor.clone());
+            }
+            &mut p.doc
+        }))
+    }
+
+    /// Adds a document made locally.
+    pub fn insert(
+        &mut self,
+        id: DocId,
+        doc_type: DocType,
+        doc: AutoCommit,
+    ) -> Result<(), StoreError> {
+        let exists: bool = self.tx.query_row(
+            "SELECT EXISTS(SELECT 1 FROM docs WHERE id = ?1)",
+            [id.to_string()],
+            |r| r.get(0),
+        )?;
+        if exists || self.pending.contains_key(&id) {
+            return Err(StoreError::Foreign { id });
+        }
+        self.pending.insert(
+            id,
+            Pending {
+                doc,
+                doc_type,
+                base: None,
+                origin: Origin::Local,
+                synced: None,
+                raw_snapshot: None,
+            },
+        );
+        self.order.push(id);
+        Ok(())
+    }
+
+    /// Applies changes or a saved document received from the hub. The bytes must hold a
+    /// document of `doc_type` in `clinic`; changes whose dependencies are missing are
+    /// refused, so nothing half-applied is ever stored. On error the document is left as
+    /// it was on disk.
+    pub fn apply_remote(
+        &mut self,
+        id: DocId,
+        doc_type: DocType,
+        clinic: dermis_model::ClinicId,
+        data: &[u8],
+    ) -> Result<Applied, StoreError> {
+        let existed = self.ensure_loaded(id)?;
+        if !existed {
+            let mut doc =
+                AutoCommit::load(data).map_err(|source| StoreError::Damaged { id, source })?;
+            check_remote(&doc, id, doc_type, clinic)?;
+            let heads = doc.get_heads();
+            self.pending.insert(
+                id,
+                Pending {
+                    doc,
+                    doc_type,
+                    base: None,
+                    origin: Origin::Remote,
+                    synced: None,
+                    raw_snapshot: Some(data.to_vec()),
+                },
+            );
+            self.order.push(id);
+            return Ok(Applied {
+                heads,
+                changed: true,
+                created: true,
+            });
+        }
+        let outcome = match self.pending.get_mut(&id) {
+            Some(p) if p.doc_type == doc_type => {
+                let before = p.doc.get_heads();
+                p.doc
+                    .load_incremental(data)
+                    .map_err(|source| StoreError::Damaged { id, source })
+                    .and_then(|_| check_remote(&p.doc, id, doc_type, clinic))
+                    .map(|()| {
+                        let heads = p.doc.get_heads();
+                        Applied {
+                            changed: heads != before,
+                            heads,
+                            created: false,
+                        }
+                    })
+            }
+            _ => Err(StoreError::Foreign { id }),
+        };
+        if outcome.is_err() {
+            self.discard(id);
+        }
+        outcome
+    }
+
+    /// Forgets a document's pending state: nothing of it will be written.
+    fn discard(&mut self, id: DocId) {
+        self.pending.remove(&id);
+        self.order.retain(|x| *x != id);
+        self.cache.forget(&id);
+    }
+
+    /// Records the heads the hub has confirmed for a document (and its change-log seq).
+    pub fn mark_synced(
+        &mut self,
+        id: DocId,
+        heads: Vec<ChangeHash>,
+        hub_seq: Option<u64>,
+    ) -> Result<(), StoreError> {
+        if let Some(p) = self.pending.get_mut(&id) {
+            p.synced = Some((heads, hub_seq));
+            return Ok(());
+        }
+        self.tx.execute(
+            "UPDATE docs SET synced_heads = ?2, hub_seq = COALESCE(?3, hub_seq) WHERE id = ?1",
+            params![
+                id.to_string(),
+                encode_heads(&heads),
+                hub_seq.map(|s| s as i64)
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Increments and returns a named counter kept in `meta` (receipt numbers, MRNs).
+    pub fn next_counter(&self, key: &str) -> Result<i64, StoreError> {
+        let next = self
+            .meta(key)?
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+            + 1;
+        self.set_meta(key, &next.to_string())?;
+        Ok(next)
+    }
+
+    /// Writes every pending document (change, index rows, outbox) and commits.
+    pub fn commit(mut self) -> Result<Vec<DocId>, StoreError> {
+        let mut written = Vec::new();
+        let mut to_cache = Vec::new();
+        let order = std::mem::take(&mut self.order);
+        let mut local_seq = self
+            .meta("local_seq")?
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0);
+        for id in order {
+            let Some(mut p) = self.pending.remove(&id) else {
+                continue;
+            };
+            let heads = p.doc.get_heads();
+            let unchanged = p.base.as_ref().is_some_and(|b| b.heads == heads);
+            if unchanged {
+                if let Some((synced, seq)) = &p.synced {
+                    self.tx.execute(
+                        "UPDATE docs SET synced_heads = ?2, hub_seq = COALESCE(?3, hub_seq) WHERE id = ?1",
+                        params![id.to_string(), encode_heads(synced), seq.map(|s| s as i64)],
+                    )?;
+                }
+                if let Some(b) = &p.base {
+                    to_cache.push((id, b.rev, p.doc));
+                }
+                continue;
+            }
+            local_seq += 1;
+            let id_text = id.to_string();
+            let (rev, change_bytes) = match &p.base {
+                None => {
+                    let snapshot = match p.raw_snapshot.take() {
+                        Some(raw) => raw,
+                        None => p.doc.save(),
+                    };
+                    self.tx.execute(
+                        "INSERT INTO docs(id, doc_type, snapshot, heads, change_count, change_bytes, rev, local_seq, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, 0, 0, 1, ?5, ?6)",
+                        params![id_text, p.doc_type.as_str(), snapshot, encode_heads(&heads), local_seq, self.now],
+                    )?;
+                    (1, snapshot.len() as i64)
+                }
+                Some(base) => {
+                    let change = p.doc.save_after(&base.heads);
+                    let rev = base.rev + 1;
+                    if base.change_count + 1 >= COMPACT_AFTER_CHANGES
+                        || base.change_bytes + change.len() as i64 >= COMPACT_AFTER_BYTES
+                    {
+                        let snapshot = p.doc.save();
+                        self.tx
+                            .execute("DELETE FROM doc_changes WHERE doc_id = ?1", [&id_text])?;
+                        self.tx.execute(
+                            "UPDATE docs SET snapshot = ?2, heads = ?3, change_count = 0, change_bytes = 0, rev = ?4, local_seq = ?5, updated_at = ?6 WHERE id = ?1",
+                            params![id_text, snapshot, encode_heads(&heads), rev, local_seq, self.now],
+                        )?;
+                    } else {
+                        self.tx.execute(
+                            "INSERT INTO doc_changes(doc_id, n, data) VALUES (?1, ?2, ?3)",
+                            params![id_text, base.change_count + 1, change],
+                        )?;
+                        self.tx.execute(
+                            "UPDATE docs SET heads = ?2, change_count = change_count + 1, change_bytes = change_bytes + ?3, rev = ?4, local_seq = ?5, updated_at = ?6 WHERE id = ?1",
+                            params![id_text, encode_heads(&heads), change.len() as i64, rev, local_seq, self.now],
+                        )?;
+                    }
+                    (rev, change.len() as i64)
+                }
+            };
+            if let Some((synced, seq)) = &p.synced {
+                self.tx.execute(
+                    "UPDATE docs SET synced_heads = ?2, hub_seq = COALESCE(?3, hub_seq) WHERE id = ?1",
+                    params![id_text, encode_heads(synced), seq.map(|s| s as i64)],
+                )?;
+            }
+            if p.origin == Origin::Local {
+                self.tx.execute(
+                    "INSERT INTO outbox(doc_id, version, bytes, first_at, last_at) VALUES (?1, 1, ?2, ?3, ?3)
+                     ON CONFLICT(doc_id) DO UPDATE SET version = version + 1, bytes = bytes + excluded.bytes, last_at = excluded.last_at",
+                    params![id_text, change_bytes, self.now],
+                )?;
+            }
+            index::reindex(&self.tx, id, p.doc_type, &p.doc, self.now)?;
+            written.push(id);
+            to_cache.push((id, rev, p.doc));
+        }
+        self.tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('local_seq', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [local_seq.to_string()],
+        )?;
+        self.tx.commit()?;
+        for (id, rev, doc) in to_cache {
+            self.cache.put(id, rev, doc);
+        }
+        Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_encode_sorted_and_decode() {
+        let a = ChangeHash([2; 32]);
+        let b = ChangeHash([1; 32]);
+        let bytes = encode_heads(&[a, b]);
+        assert_eq!(bytes.len(), 64);
+        assert_eq!(decode_heads(&bytes), vec![b, a]);
+    }
+}

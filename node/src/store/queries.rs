@@ -1,0 +1,499 @@
+//! Read queries over the index tables: search, lists, stock on hand, reports. None of
+//! them loads a document.
+
+use dermis_model::text::words;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::StoreError;
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct PatientRow {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub middle_name: Option<String>,
+    pub birth_date: Option<String>,
+    pub sex: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub mrn: String,
+    pub allergy_count: i64,
+    pub encounter_count: i64,
+    pub photo_count: i64,
+    pub last_visit: Option<String>,
+}
+
+const PATIENT_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.middle_name, p.birth_date, p.sex, p.phone, p.email, p.mrn, p.allergy_count, p.encounter_count, p.photo_count, p.last_visit";
+
+fn patient_row(r: &Row<'_>) -> rusqlite::Result<PatientRow> {
+    Ok(PatientRow {
+        id: r.get(0)?,
+        first_name: r.get(1)?,
+        last_name: r.get(2)?,
+        middle_name: r.get(3)?,
+        birth_date: r.get(4)?,
+        sex: r.get(5)?,
+        phone: r.get(6)?,
+        email: r.get(7)?,
+        mrn: r.get(8)?,
+        allergy_count: r.get(9)?,
+        encounter_count: r.get(10)?,
+        photo_count: r.get(11)?,
+        last_visit: r.get(12)?,
+    })
+}
+
+/// The FTS5 query for what was typed: every folded word must match as a prefix.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = words(input)
+        .into_iter()
+        .map(|w| format!("\"{}\"*", w.replace('"', "")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// Patients matching what was typed (names, phone, email, record number), best first.
+pub fn search_patients(
+    conn: &Connection,
+    input: &str,
+    limit: usize,
+) -> Result<Vec<PatientRow>, StoreError> {
+    let Some(query) = fts_query(input) else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PATIENT_COLUMNS} FROM patients_fts f JOIN patients p ON p.rowid = f.rowid
+         WHERE patients_fts MATCH ?1 ORDER BY f.rank LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![query, limit as i64], patient_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Most recently changed patients first.
+pub fn recent_patients(conn: &Connection, limit: usize) -> Result<Vec<PatientRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PATIENT_COLUMNS} FROM patients p ORDER BY p.updated_at DESC, p.id DESC LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map([limit as i64], patient_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn patient_by_id(conn: &Connection, id: &str) -> Result<Option<PatientRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.id = ?1"
+    ))?;
+    Ok(stmt.query_row([id], patient_row).optional()?)
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct EncounterRow {
+    pub id: String,
+    pub patient_id: String,
+    pub date: String,
+    pub clinician: String,
+    pub complaint: String,
+    pub status: String,
+    pub diagnoses: Vec<String>,
+}
+
+pub fn encounters_of(conn: &Connection, patient_id: &str) -> Result<Vec<EncounterRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, patient_id, date, clinician, complaint, status, diagnoses FROM encounters WHERE patient_id = ?1 ORDER BY date DESC, id",
+    )?;
+    let rows = stmt.query_map([patient_id], |r| {
+        let dx: String = r.get(6)?;
+        Ok(EncounterRow {
+            id: r.get(0)?,
+            patient_id: r.get(1)?,
+            date: r.get(2)?,
+            clinician: r.get(3)?,
+            complaint: r.get(4)?,
+            status: r.get(5)?,
+            diagnoses: dx.split_whitespace().map(str::to_owned).collect(),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Which patient holds an encounter.
+pub fn patient_of_encounter(
+    conn: &Connection,
+    encounter_id: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT patient_id FROM encounters WHERE id = ?1",
+            [encounter_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct ProductRow {
+    pub id: String,
+    pub sku: String,
+    pub name: String,
+    pub category: Option<String>,
+    pub price_minor: i64,
+    pub currency: String,
+    pub barcode: Option<String>,
+    pub active: bool,
+    pub reorder_level: i64,
+    pub tax_class: String,
+    pub on_hand: i64,
+}
+
+const PRODUCT_SELECT: &str = "SELECT p.id, p.sku, p.name, p.category, p.price_minor, p.currency, p.barcode, p.active, p.reorder_level, p.tax_class,
+        COALESCE((SELECT SUM(m.delta) FROM stock_movements m WHERE m.product_id = p.id), 0) FROM products p";
+
+fn product_row(r: &Row<'_>) -> rusqlite::Result<ProductRow> {
+    Ok(ProductRow {
+        id: r.get(0)?,
+        sku: r.get(1)?,
+        name: r.get(2)?,
+        category: r.get(3)?,
+        price_minor: r.get(4)?,
+        currency: r.get(5)?,
+        barcode: r.get(6)?,
+        active: r.get(7)?,
+        reorder_level: r.get(8)?,
+        tax_class: r.get(9)?,
+        on_hand: r.get(10)?,
+    })
+}
+
+/// The catalog with stock on hand derived from the ledgers, by SKU.
+pub fn products(conn: &Connection) -> Result<Vec<ProductRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("{PRODUCT_SELECT} ORDER BY p.sku, p.id"))?;
+    let rows = stmt.query_map([], product_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Products by SKU (more than one when two offline nodes created the same SKU).
+pub fn products_by_sku(conn: &Connection, sku: &str) -> Result<Vec<ProductRow>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{PRODUCT_SELECT} WHERE p.sku = ?1 ORDER BY p.id"))?;
+    let rows = stmt.query_map([dermis_model::product::normalize_sku(sku)], product_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn product_by_barcode(
+    conn: &Connection,
+    barcode: &str,
+) -> Result<Option<ProductRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{PRODUCT_SELECT} WHERE p.barcode = ?1 ORDER BY p.id LIMIT 1"
+    ))?;
+    Ok(stmt.query_row([barcode.trim()], product_row).optional()?)
+}
+
+/// Products by name, SKU or barcode fragment, for the point of sale.
+pub fn find_products(
+    conn: &Connection,
+    input: &str,
+    limit: usize,
+) -> Result<Vec<ProductRow>, StoreError> {
+    let pattern = format!("%{}%", input.trim().replace(['%', '_'], ""));
+    let mut stmt = conn.prepare_cached(&format!(
+        "{PRODUCT_SELECT} WHERE p.active AND (p.name LIKE ?1 OR p.sku LIKE ?1 OR p.barcode = ?2) ORDER BY p.name LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![pattern, input.trim(), limit as i64], product_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct MovementRow {
+    pub id: String,
+    pub sku: String,
+    pub kind: String,
+    pub qty: i64,
+    pub delta: i64,
+    pub reason: String,
+    pub user: Option<String>,
+    pub at: i64,
+    pub node_id: String,
+    pub sale_id: Option<String>,
+}
+
+pub fn movements_of(
+    conn: &Connection,
+    product_id: &str,
+    limit: usize,
+) -> Result<Vec<MovementRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, sku, kind, qty, delta, reason, user, at, node_id, sale_id FROM stock_movements WHERE product_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![product_id, limit as i64], |r| {
+        Ok(MovementRow {
+            id: r.get(0)?,
+            sku: r.get(1)?,
+            kind: r.get(2)?,
+            qty: r.get(3)?,
+            delta: r.get(4)?,
+            reason: r.get(5)?,
+            user: r.get(6)?,
+            at: r.get(7)?,
+            node_id: r.get(8)?,
+            sale_id: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct SaleRow {
+    pub id: String,
+    pub receipt: String,
+    pub kind: String,
+    pub original_id: Option<String>,
+    pub at: i64,
+    pub cashier: Option<String>,
+    pub node_id: String,
+    pub currency: String,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub change_minor: i64,
+    /// "completed", or "voided" once a void points at it.
+    pub status: String,
+}
+
+const SALE_SELECT: &str = "SELECT s.id, s.receipt, s.kind, s.original_id, s.at, s.cashier, s.node_id, s.currency, s.subtotal_minor,
+        s.discount_minor, s.tax_minor, s.total_minor, s.change_minor,
+        CASE WHEN EXISTS(SELECT 1 FROM sales v WHERE v.original_id = s.id AND v.kind = 'void') THEN 'voided' ELSE 'completed' END
+        FROM sales s";
+
+fn sale_row(r: &Row<'_>) -> rusqlite::Result<SaleRow> {
+    Ok(SaleRow {
+        id: r.get(0)?,
+        receipt: r.get(1)?,
+        kind: r.get(2)?,
+        original_id: r.get(3)?,
+        at: r.get(4)?,
+        cashier: r.get(5)?,
+        node_id: r.get(6)?,
+        currency: r.get(7)?,
+        subtotal_minor: r.get(8)?,
+        discount_minor: r.get(9)?,
+        tax_minor: r.get(10)?,
+        total_minor: r.get(11)?,
+        change_minor: r.get(12)?,
+        status: r.get(13)?,
+    })
+}
+
+pub fn recent_sales(conn: &Connection, limit: usize) -> Result<Vec<SaleRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SALE_SELECT} ORDER BY s.at DESC, s.id DESC LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map([limit as i64], sale_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn sale_by_receipt(conn: &Connection, receipt: &str) -> Result<Option<SaleRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SALE_SELECT} WHERE s.receipt = ?1 AND s.kind = 'sale' ORDER BY s.at LIMIT 1"
+    ))?;
+    Ok(stmt.query_row([receipt.trim()], sale_row).optional()?)
+}
+
+/// The ledger document holding a sale.
+pub fn ledger_of_sale(conn: &Connection, sale_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT ledger_id FROM sales WHERE id = ?1",
+            [sale_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Units already refunded per line of a sale.
+pub fn refunded_per_line(
+    conn: &Connection,
+    sale_id: &str,
+    lines: usize,
+) -> Result<Vec<i64>, StoreError> {
+    let mut out = vec![0i64; lines];
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.idx, SUM(l.qty) FROM sales r JOIN sale_lines l ON l.sale_id = r.id
+         JOIN sale_lines o ON o.sale_id = r.original_id AND o.product_id = l.product_id
+         WHERE r.original_id = ?1 AND r.kind = 'refund' GROUP BY o.idx",
+    )?;
+    let rows = stmt.query_map([sale_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in rows {
+        let (idx, qty) = row?;
+        if let Some(slot) = usize::try_from(idx).ok().and_then(|i| out.get_mut(i)) {
+            *slot = qty;
+        }
+    }
+    Ok(out)
+}
+
+/// This node's ledger document for a day, if it has one.
+pub fn ledger_for(
+    conn: &Connection,
+    node_id: &str,
+    day: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT doc_id FROM ledgers WHERE node_id = ?1 AND day = ?2 ORDER BY doc_id LIMIT 1",
+            [node_id, day],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct AppointmentRow {
+    pub id: String,
+    pub patient_id: Option<String>,
+    pub invitee_name: Option<String>,
+    pub invitee_email: Option<String>,
+    pub title: String,
+    pub start: i64,
+    pub end: i64,
+    pub source: String,
+    pub status: String,
+}
+
+pub fn appointments_between(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<AppointmentRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, patient_id, invitee_name, invitee_email, title, start_at, end_at, source, status FROM appointments
+         WHERE start_at >= ?1 AND start_at < ?2 ORDER BY start_at, id",
+    )?;
+    let rows = stmt.query_map([from, to], |r| {
+        Ok(AppointmentRow {
+            id: r.get(0)?,
+            patient_id: r.get(1)?,
+            invitee_name: r.get(2)?,
+            invitee_email: r.get(3)?,
+            title: r.get(4)?,
+            start: r.get(5)?,
+            end: r.get(6)?,
+            source: r.get(7)?,
+            status: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct ConflictRow {
+    pub doc_id: String,
+    pub doc_type: String,
+    pub path: Vec<String>,
+    pub values: Vec<serde_json::Value>,
+}
+
+pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT doc_id, doc_type, path, values_json FROM conflicts ORDER BY doc_id, path",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let path: String = r.get(2)?;
+        let values: String = r.get(3)?;
+        Ok(ConflictRow {
+            doc_id: r.get(0)?,
+            doc_type: r.get(1)?,
+            path: serde_json::from_str(&path).unwrap_or_default(),
+            values: serde_json::from_str(&values).unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Default)]
+pub struct OutboxStats {
+    pub count: i64,
+    pub bytes: i64,
+    /// When the oldest change still waiting for the hub was made (ms since epoch).
+    pub oldest_at: Option<i64>,
+}
+
+pub fn outbox_stats(conn: &Connection) -> Result<OutboxStats, StoreError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(first_at) FROM outbox",
+        [],
+        |r| {
+            Ok(OutboxStats {
+                count: r.get(0)?,
+                bytes: r.get(1)?,
+                oldest_at: r.get(2)?,
+            })
+        },
+    )?)
+}
+
+/// Whether a document has local changes the hub has not confirmed.
+pub fn is_pending(conn: &Connection, doc_id: &str) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM outbox WHERE doc_id = ?1)",
+        [doc_id],
+        |r| r.get(0),
+    )?)
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Default)]
+pub struct Counts {
+    pub documents: i64,
+    pub patients: i64,
+    pub encounters: i64,
+    pub photos: i64,
+    pub products: i64,
+    pub stock_movements: i64,
+    pub sales: i64,
+    pub appointments: i64,
+    pub conflicts: i64,
+}
+
+pub fn counts(conn: &Connection) -> Result<Counts, StoreError> {
+    Ok(conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM docs), (SELECT COUNT(*) FROM patients), (SELECT COUNT(*) FROM encounters),
+                (SELECT COUNT(*) FROM photos), (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM stock_movements),
+                (SELECT COUNT(*) FROM sales WHERE kind = 'sale'), (SELECT COUNT(*) FROM appointments), (SELECT COUNT(*) FROM conflicts)",
+        [],
+        |r| {
+            Ok(Counts {
+                documents: r.get(0)?,
+                patients: r.get(1)?,
+                encounters: r.get(2)?,
+                photos: r.get(3)?,
+                products: r.get(4)?,
+                stock_movements: r.get(5)?,
+                sales: r.get(6)?,
+                appointments: r.get(7)?,
+                conflicts: r.get(8)?,
+            })
+        },
+    )?)
+}
+
+/// Every document id of a type, for export and re-indexing.
+pub fn doc_ids(conn: &Connection, doc_type: &str) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM docs WHERE doc_type = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([doc_type], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_become_prefix_matches_of_folded_words() {
+        assert_eq!(fts_query("Éló  pet").as_deref(), Some("\"elo\"* \"pet\"*"));
+        assert_eq!(fts_query("  \"; DROP").as_deref(), Some("\"drop\"*"));
+        assert_eq!(fts_query(" ,. "), None);
+    }
+}
