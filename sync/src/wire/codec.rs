@@ -76,7 +76,8 @@ impl Sink for Counter {
     }
 }
 
-/// A part of a message that may appear in a list.
+/// A composite part of a message. Lists are built from these, which is why each one
+/// knows the least space it can take up.
 pub(crate) trait Item: Sized {
     /// The fewest bytes any value of this type encodes to. A list's claimed count is
     /// checked against `remaining / MIN_LEN` before its storage is allocated, so a
