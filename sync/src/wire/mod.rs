@@ -1,0 +1,147 @@
+//! The node⇄hub wire protocol, version 1: the message types and their binary codec.
+//!
+//! This module owns the bytes. Every frame a node and a hub exchange is built and parsed
+//! here and nowhere else; what the messages *mean* (ordering, acks, retries, cursors) is
+//! the engine's business. docs/SYNC.md specifies the format byte by byte: change both
+//! together.
+//!
+//! The codec is hand-written rather than derived because the hub decodes frames from
+//! the network and must stay bounded whatever arrives: every length is checked against
+//! the input that is left and against [`Limits`] before anything is allocated. Every
+//! value also has exactly one encoding (minimal varints, bools that are 0 or 1, no
+//! trailing bytes), so a frame that decodes re-encodes to the same bytes; the fuzz
+//! target and the property tests lean on that.
+
+mod client;
+mod codec;
+mod error;
+mod hub;
+
+pub use client::{ClientMsg, DocPush, FetchItem, OutboxStats, doc_push_encoded_len};
+pub use error::{DecodeError, ErrorCode};
+pub use hub::{DocData, HubMsg, IndexEntry, PushOutcome, PushResult, doc_data_encoded_len};
+
+use codec::{Reader, Sink};
+
+/// First two bytes of every frame, so a stray text or foreign binary message is refused
+/// before its payload is looked at.
+pub const MAGIC: [u8; 2] = *b"DX";
+
+/// The one protocol version this build speaks. A peer with another version is refused
+/// with [`ErrorCode::UnsupportedVersion`] rather than half-understood.
+pub const PROTOCOL_VERSION: u8 = 1;
+
+/// Magic, version and message type.
+pub const HEADER_LEN: usize = 4;
+
+/// The longest LEB128 encoding of a `u64`.
+pub const MAX_VARINT_LEN: usize = 10;
+
+/// Upper bound on the bytes a `Push` or `Docs` frame spends outside its items: the
+/// header, the batch or request number, the item count and the count of an empty
+/// `missing` list.
+///
+/// The engine splits batches with it: a `Push` fits when `FRAME_OVERHEAD` plus the sum
+/// of [`doc_push_encoded_len`] over its docs is at most the peer's `max_frame_bytes`; a
+/// `Docs` fits when `FRAME_OVERHEAD` plus the sum of [`doc_data_encoded_len`] plus 16
+/// bytes per missing id is.
+pub const FRAME_OVERHEAD: usize = HEADER_LEN + 3 * MAX_VARINT_LEN;
+
+/// Bounds applied while decoding, so a hostile or buggy peer costs at most this much.
+///
+/// The limits are the receiver's; the encoder does not check them. A sender that wants
+/// its frames accepted keeps to the limits its peer announced (`Welcome` carries the
+/// hub's `max_frame_bytes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest whole frame, checked before any other byte is read.
+    pub max_frame_bytes: usize,
+    /// Largest element count of any list other than heads.
+    pub max_items: usize,
+    /// Largest string, in UTF-8 bytes.
+    pub max_string: usize,
+    /// Largest list of change hashes. A document rarely has more than a handful of
+    /// heads; hundreds mean a peer is misbehaving.
+    pub max_heads: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_frame_bytes: 8 * 1024 * 1024,
+            max_items: 50_000,
+            max_string: 4096,
+            max_heads: 256,
+        }
+    }
+}
+
+fn write_header<S: Sink>(out: &mut S, type_code: u8) {
+    out.put(&MAGIC);
+    out.put_u8(PROTOCOL_VERSION);
+    out.put_u8(type_code);
+}
+
+/// Checks the frame header in the order the spec fixes (size, magic, version) and
+/// returns the message type with a reader positioned on the payload.
+fn open_frame<'a>(frame: &'a [u8], limits: &'a Limits) -> Result<(u8, Reader<'a>), DecodeError> {
+    if frame.len() > limits.max_frame_bytes {
+        return Err(DecodeError::TooLarge {
+            len: frame.len(),
+            max: limits.max_frame_bytes,
+        });
+    }
+    match frame.get(..MAGIC.len()) {
+        Some(magic) if magic == MAGIC => {}
+        // A frame cut inside the magic is truncated, not foreign.
+        None if MAGIC.starts_with(frame) => return Err(DecodeError::Truncated { what: "magic" }),
+        _ => return Err(DecodeError::BadMagic),
+    }
+    let mut reader = Reader::new(frame, limits);
+    reader.take(MAGIC.len(), "magic")?;
+    let version = reader.u8("version")?;
+    if version != PROTOCOL_VERSION {
+        return Err(DecodeError::UnsupportedVersion { got: version });
+    }
+    let type_code = reader.u8("message type")?;
+    Ok((type_code, reader))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_checks_run_in_spec_order() {
+        let limits = Limits {
+            max_frame_bytes: 4,
+            ..Limits::default()
+        };
+        // Too large wins even over a bad magic.
+        assert_eq!(
+            open_frame(b"XXXXX", &limits).err(),
+            Some(DecodeError::TooLarge { len: 5, max: 4 })
+        );
+        // Bad magic wins over a bad version.
+        assert_eq!(
+            open_frame(b"DY\x09\x01", &limits).err(),
+            Some(DecodeError::BadMagic)
+        );
+        assert_eq!(open_frame(b"X", &limits).err(), Some(DecodeError::BadMagic));
+        assert_eq!(
+            open_frame(b"D", &limits).err(),
+            Some(DecodeError::Truncated { what: "magic" })
+        );
+        assert_eq!(
+            open_frame(b"DX\x02\x01", &limits).err(),
+            Some(DecodeError::UnsupportedVersion { got: 2 })
+        );
+        assert_eq!(
+            open_frame(b"DX\x01", &limits).err(),
+            Some(DecodeError::Truncated {
+                what: "message type"
+            })
+        );
+        assert!(matches!(open_frame(b"DX\x01\x7f", &limits), Ok((0x7f, _))));
+    }
+}

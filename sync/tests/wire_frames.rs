@@ -1,0 +1,334 @@
+//! Hand-written frames: the byte layouts docs/SYNC.md promises, and one frame for each
+//! way a frame can be refused.
+//!
+//! The expected bytes are spelled out here rather than produced by the encoder, so an
+//! accidental format change fails a test instead of silently breaking deployed nodes.
+
+use automerge::ChangeHash;
+use dermis_sync::wire::{
+    ClientMsg, DecodeError, DocData, DocPush, ErrorCode, FetchItem, HubMsg, Limits, OutboxStats,
+    PushOutcome, PushResult,
+};
+use uuid::Uuid;
+
+const ID_A: [u8; 16] = [
+    0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+];
+const ID_B: [u8; 16] = [0xb0; 16];
+const ID_C: [u8; 16] = [0xc0; 16];
+
+fn frame(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+fn check_client(msg: &ClientMsg, expected: &[u8]) {
+    assert_eq!(msg.encode(), expected, "{msg:?}");
+    assert_eq!(msg.encoded_len(), expected.len());
+    assert_eq!(
+        ClientMsg::decode(expected, &Limits::default()).as_ref(),
+        Ok(msg)
+    );
+}
+
+fn check_hub(msg: &HubMsg, expected: &[u8]) {
+    assert_eq!(msg.encode(), expected, "{msg:?}");
+    assert_eq!(msg.encoded_len(), expected.len());
+    assert_eq!(
+        HubMsg::decode(expected, &Limits::default()).as_ref(),
+        Ok(msg)
+    );
+}
+
+#[test]
+fn client_frames_have_the_documented_layout() {
+    check_client(
+        &ClientMsg::Hello {
+            node_id: Uuid::from_bytes(ID_A),
+            app_version: "0.1.0".to_owned(),
+            cursor: 128,
+            outbox: OutboxStats {
+                count: 1,
+                bytes: 300,
+                oldest_age_ms: 0,
+            },
+        },
+        &frame(&[
+            b"DX\x01\x01",
+            &ID_A,
+            b"\x050.1.0",
+            &[0x80, 0x01],
+            &[0x01, 0xac, 0x02, 0x00],
+        ]),
+    );
+    check_client(
+        &ClientMsg::Push {
+            batch: 0,
+            docs: vec![DocPush {
+                doc_id: Uuid::from_bytes(ID_A),
+                doc_type: "product".to_owned(),
+                data: vec![0xde, 0xad],
+            }],
+        },
+        &frame(&[
+            b"DX\x01\x02",
+            &[0x00, 0x01],
+            &ID_A,
+            b"\x07product",
+            &[0x02, 0xde, 0xad],
+        ]),
+    );
+    check_client(
+        &ClientMsg::Pull {
+            request: 2,
+            cursor: 0,
+            limit: 1000,
+        },
+        b"DX\x01\x03\x02\x00\xe8\x07",
+    );
+    check_client(
+        &ClientMsg::Fetch {
+            request: 3,
+            items: vec![FetchItem {
+                doc_id: Uuid::from_bytes(ID_A),
+                have: vec![ChangeHash([0xbb; 32])],
+            }],
+        },
+        &frame(&[b"DX\x01\x04", &[0x03, 0x01], &ID_A, &[0x01], &[0xbb; 32]]),
+    );
+    check_client(&ClientMsg::Ping { nonce: 300 }, b"DX\x01\x05\xac\x02");
+    check_client(&ClientMsg::Pong { nonce: 300 }, b"DX\x01\x06\xac\x02");
+    check_client(
+        &ClientMsg::Report {
+            outbox: OutboxStats::default(),
+            last_error: String::new(),
+        },
+        b"DX\x01\x07\x00\x00\x00\x00",
+    );
+}
+
+#[test]
+fn hub_frames_have_the_documented_layout() {
+    check_hub(
+        &HubMsg::Welcome {
+            clinic_id: Uuid::from_bytes(ID_A),
+            node_id: Uuid::from_bytes(ID_B),
+            hub_seq: 0,
+            server_time_ms: 1,
+            max_frame_bytes: 8 * 1024 * 1024,
+            max_batch_docs: 500,
+        },
+        &frame(&[
+            b"DX\x01\x81",
+            &ID_A,
+            &ID_B,
+            &[0x00, 0x01],
+            &[0x80, 0x80, 0x80, 0x04],
+            &[0xf4, 0x03],
+        ]),
+    );
+    check_hub(
+        &HubMsg::PushAck {
+            batch: 7,
+            results: vec![
+                PushResult {
+                    doc_id: Uuid::from_bytes(ID_A),
+                    outcome: PushOutcome::Applied {
+                        seq: 1,
+                        heads: vec![ChangeHash([0xaa; 32])],
+                    },
+                },
+                PushResult {
+                    doc_id: Uuid::from_bytes(ID_B),
+                    outcome: PushOutcome::NeedFull,
+                },
+                PushResult {
+                    doc_id: Uuid::from_bytes(ID_C),
+                    outcome: PushOutcome::Rejected {
+                        code: ErrorCode::InvalidDocument,
+                        message: "bad".to_owned(),
+                    },
+                },
+            ],
+        },
+        &frame(&[
+            b"DX\x01\x82",
+            &[0x07, 0x03],
+            &ID_A,
+            &[0x00, 0x01, 0x01],
+            &[0xaa; 32],
+            &ID_B,
+            &[0x01],
+            &ID_C,
+            &[0x02, 0x0b],
+            b"\x03bad",
+        ]),
+    );
+    check_hub(
+        &HubMsg::Index {
+            request: 0,
+            entries: Vec::new(),
+            up_to: 300,
+            more: true,
+        },
+        b"DX\x01\x83\x00\x00\xac\x02\x01",
+    );
+    check_hub(
+        &HubMsg::Docs {
+            request: 1,
+            items: vec![DocData {
+                doc_id: Uuid::from_bytes(ID_A),
+                doc_type: "patient".to_owned(),
+                seq: 2,
+                heads: Vec::new(),
+                full: true,
+                data: vec![1, 2, 3],
+            }],
+            missing: vec![Uuid::from_bytes(ID_B)],
+        },
+        &frame(&[
+            b"DX\x01\x84",
+            &[0x01, 0x01],
+            &ID_A,
+            b"\x07patient",
+            &[0x02, 0x00, 0x01, 0x03, 0x01, 0x02, 0x03],
+            &[0x01],
+            &ID_B,
+        ]),
+    );
+    check_hub(&HubMsg::Ping { nonce: 300 }, b"DX\x01\x85\xac\x02");
+    check_hub(&HubMsg::Pong { nonce: 300 }, b"DX\x01\x86\xac\x02");
+    check_hub(
+        &HubMsg::Error {
+            code: ErrorCode::Revoked,
+            message: "revoked".to_owned(),
+        },
+        b"DX\x01\x8f\x05\x07revoked",
+    );
+}
+
+#[test]
+fn unknown_error_codes_still_decode() {
+    check_hub(
+        &HubMsg::Error {
+            code: ErrorCode::Unknown(999),
+            message: String::new(),
+        },
+        b"DX\x01\x8f\xe7\x07\x00",
+    );
+}
+
+#[test]
+fn each_refusal_has_its_own_error() {
+    let limits = Limits::default();
+    let client = |bytes: &[u8]| ClientMsg::decode(bytes, &limits).err();
+    let hub = |bytes: &[u8]| HubMsg::decode(bytes, &limits).err();
+    let invalid = |what| Some(DecodeError::Invalid { what });
+
+    assert_eq!(client(b""), Some(DecodeError::Truncated { what: "magic" }));
+    assert_eq!(client(b"{\"type\":\"hello\"}"), Some(DecodeError::BadMagic));
+    assert_eq!(
+        client(b"DX\x01\x00"),
+        Some(DecodeError::UnknownType { code: 0 })
+    );
+    // Each direction refuses the other's messages.
+    assert_eq!(
+        client(b"DX\x01\x85\x00"),
+        Some(DecodeError::UnknownType { code: 0x85 })
+    );
+    assert_eq!(
+        hub(b"DX\x01\x05\x00"),
+        Some(DecodeError::UnknownType { code: 0x05 })
+    );
+    assert_eq!(
+        client(b"DX\x01\x05\x00\x00"),
+        Some(DecodeError::TrailingBytes { count: 1 })
+    );
+    assert_eq!(
+        client(b"DX\x01\x05"),
+        Some(DecodeError::Truncated { what: "Ping.nonce" })
+    );
+    // limit is a u32: 2^32 overflows it.
+    assert_eq!(
+        client(b"DX\x01\x03\x00\x00\x80\x80\x80\x80\x10"),
+        invalid("Pull.limit")
+    );
+    // An error code is a u16: 70000 overflows it.
+    assert_eq!(hub(b"DX\x01\x8f\xf0\xa2\x04\x00"), invalid("Error.code"));
+    assert_eq!(hub(b"DX\x01\x83\x00\x00\x00\x02"), invalid("Index.more"));
+
+    let bad_utf8 = frame(&[b"DX\x01\x01", &ID_A, &[0x02, 0xc3, 0x28], &[0, 0, 0, 0]]);
+    assert_eq!(client(&bad_utf8), invalid("Hello.app_version"));
+}
+
+#[test]
+fn limits_are_enforced_per_field() {
+    let limits = Limits::default();
+    let long_version = ClientMsg::Hello {
+        node_id: Uuid::nil(),
+        app_version: "v".repeat(limits.max_string + 1),
+        cursor: 0,
+        outbox: OutboxStats::default(),
+    };
+    assert_eq!(
+        ClientMsg::decode(&long_version.encode(), &limits),
+        Err(DecodeError::TooMany {
+            what: "Hello.app_version",
+            count: 4097,
+            max: 4096
+        })
+    );
+
+    let many_heads = ClientMsg::Fetch {
+        request: 1,
+        items: vec![FetchItem {
+            doc_id: Uuid::nil(),
+            have: vec![ChangeHash([0; 32]); limits.max_heads + 1],
+        }],
+    };
+    assert_eq!(
+        ClientMsg::decode(&many_heads.encode(), &limits),
+        Err(DecodeError::TooMany {
+            what: "FetchItem.have",
+            count: 257,
+            max: 256
+        })
+    );
+
+    let tight = Limits {
+        max_items: 2,
+        ..Limits::default()
+    };
+    let missing = HubMsg::Docs {
+        request: 1,
+        items: Vec::new(),
+        missing: vec![Uuid::nil(); 3],
+    };
+    assert_eq!(
+        HubMsg::decode(&missing.encode(), &tight),
+        Err(DecodeError::TooMany {
+            what: "Docs.missing",
+            count: 3,
+            max: 2
+        })
+    );
+}
+
+/// Frames carry patient data; an error must say which field failed, never what it held.
+#[test]
+fn errors_never_echo_frame_contents() {
+    let limits = Limits {
+        max_string: 8,
+        ..Limits::default()
+    };
+    let msg = ClientMsg::Report {
+        outbox: OutboxStats::default(),
+        last_error: "could not save patient Anna Petrosyan".to_owned(),
+    };
+    let Err(error) = ClientMsg::decode(&msg.encode(), &limits) else {
+        panic!("a string over the limit was accepted");
+    };
+    let text = format!("{error} {error:?}");
+    assert!(!text.contains("Anna"), "{text}");
+    assert!(text.contains("Report.last_error"), "{text}");
+    assert_eq!(error.code(), ErrorCode::Malformed);
+}
