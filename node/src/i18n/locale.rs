@@ -62,6 +62,11 @@ impl Locale {
         }
     }
 
+    /// Position in [`Locale::ALL`].
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The language identifier Fluent uses to pick plural rules.
     pub fn langid(self) -> LanguageIdentifier {
         // The codes are valid BCP 47 language subtags, so this never fails.
@@ -161,6 +166,7 @@ mod tests {
         for locale in Locale::ALL {
             assert_eq!(Locale::parse(locale.code()), Ok(locale));
             assert_eq!(locale.to_string(), locale.code());
+            assert_eq!(Locale::ALL[locale.index()], locale);
             assert_eq!(locale.langid().language.as_str(), locale.code());
         }
         let names: Vec<_> = Locale::ALL.iter().map(|l| l.native_name()).collect();
