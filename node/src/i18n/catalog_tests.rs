@@ -250,6 +250,23 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
     ]
 }
 
+/// Every message of every locale, formatted with sample arguments: used by the font test.
+pub(crate) fn all_formatted_messages(localizer: &Localizer) -> Vec<String> {
+    let mut out = Vec::new();
+    for locale in Locale::ALL {
+        for id in messages(locale).keys() {
+            for count in [1, 2, 5] {
+                let mut args = sample_args();
+                args.push(("count", count.into()));
+                if let Some((text, _)) = localizer.try_format(locale, id, &args) {
+                    out.push(text);
+                }
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn every_file_parses_with_the_full_parser() {
     let mut problems = Vec::new();

@@ -1,7 +1,7 @@
 //! Everything language-dependent in the node: which UI languages exist ([`Locale`]),
 //! translated messages from the Fluent files under `locales/` ([`Localizer`]),
-//! and numbers, money, dates and times written the way each language writes them
-//! ([`format_money`] and friends).
+//! numbers, money, dates and times written the way each language writes them
+//! ([`format_money`] and friends), and fonts that can draw all of it ([`install_fonts`]).
 //!
 //! Message ids follow a few patterns callers build from stable codes, see [`message_id`]:
 //! `error-<code>` for validation errors (with `$field`, and `$max` / `$min` where they
@@ -10,6 +10,7 @@
 //! `$count`. The domain types and their codes live in `dermis-model`; this module only
 //! names them.
 
+mod fonts;
 mod format;
 mod locale;
 mod localizer;
@@ -17,6 +18,7 @@ mod localizer;
 #[cfg(test)]
 pub(crate) mod catalog_tests;
 
+pub use fonts::{NOTO_SANS, NOTO_SANS_ARMENIAN, font_definitions, install_fonts};
 pub use format::{
     currency_exponent, currency_symbol, format_date, format_datetime, format_decimal,
     format_integer, format_money, format_time,
