@@ -1,2 +1,3 @@
 //! stub
 pub mod i18n;
+pub mod icd10;
