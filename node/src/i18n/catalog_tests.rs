@@ -486,8 +486,17 @@ fn fluent_selects_cldr_plural_categories() {
             Locale::Hy,
             &[(0, "one"), (1, "one"), (2, "other"), (21, "other")],
         ),
-        (Locale::Fr, &[(0, "one"), (1, "one"), (2, "other")]),
-        (Locale::Es, &[(1, "one"), (0, "other"), (2, "other")]),
+        // fluent-bundle 0.16 ships CLDR 37 rules, which predate French and Spanish
+        // `many` (CLDR 38): our [many] variants stay unused until it upgrades, and this
+        // case will then fail to say so.
+        (
+            Locale::Fr,
+            &[(0, "one"), (1, "one"), (2, "other"), (1_000_000, "other")],
+        ),
+        (
+            Locale::Es,
+            &[(1, "one"), (0, "other"), (2, "other"), (1_000_000, "other")],
+        ),
     ];
     for (locale, numbers) in cases {
         for (n, want) in *numbers {
