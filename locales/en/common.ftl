@@ -1,0 +1,88 @@
+### Shared vocabulary: the app's name, enumerations the domain stores as codes,
+### body parts and counts. Ids are `<prefix>-<code>` with `_` written as `-`.
+
+app-name = Dermis
+
+## Staff roles
+
+role-admin = Administrator
+role-doctor = Doctor
+role-nurse = Nurse
+role-reception = Receptionist
+role-cashier = Cashier
+
+## Patient sex
+
+sex-female = Female
+sex-male = Male
+sex-other = Other
+sex-unknown = Unknown
+
+## Payment methods
+
+pay-cash = Cash
+pay-card = Card
+pay-other = Other
+
+## Stock movements
+
+stock-in = Stock in
+stock-out = Stock out
+stock-adjust = Adjustment
+
+## Encounter status
+
+status-draft = Draft
+status-signed = Signed
+
+## Body parts (where a lesion or a photo is)
+
+body-scalp = Scalp
+body-forehead = Forehead
+body-face = Face
+body-nose = Nose
+body-ear = Ear
+body-lip = Lip
+body-neck = Neck
+body-chest = Chest
+body-abdomen = Abdomen
+body-upper-back = Upper back
+body-lower-back = Lower back
+body-buttocks = Buttocks
+body-genitals = Genitals
+body-shoulder = Shoulder
+body-upper-arm = Upper arm
+body-elbow = Elbow
+body-forearm = Forearm
+body-wrist = Wrist
+body-hand = Hand
+body-finger = Finger
+body-nail = Nail
+body-hip = Hip
+body-thigh = Thigh
+body-knee = Knee
+body-lower-leg = Lower leg
+body-ankle = Ankle
+body-foot = Foot
+body-toe = Toe
+body-mucosa = Mucosa
+body-other = Other
+
+## Counts. $count is a number; each language uses its own plural categories.
+
+patients-count =
+    { $count ->
+        [one] { $count } patient
+       *[other] { $count } patients
+    }
+items-count =
+    { $count ->
+        [one] { $count } item
+       *[other] { $count } items
+    }
+# Shown in the sync status: local changes the hub has not confirmed yet.
+changes-pending =
+    { $count ->
+        [one] { $count } change not yet on the hub
+       *[other] { $count } changes not yet on the hub
+    }

@@ -1,0 +1,89 @@
+### Vocabulario común: roles, enumeraciones, zonas del cuerpo, recuentos.
+
+app-name = Dermis
+
+## Roles del personal
+
+role-admin = Administrador
+role-doctor = Médico
+role-nurse = Enfermero/a
+role-reception = Recepcionista
+role-cashier = Cajero/a
+
+## Sexo del paciente
+
+sex-female = Femenino
+sex-male = Masculino
+sex-other = Otro
+sex-unknown = Desconocido
+
+## Métodos de pago
+
+pay-cash = Efectivo
+pay-card = Tarjeta
+pay-other = Otro
+
+## Movimientos de existencias
+
+stock-in = Entrada
+stock-out = Salida
+stock-adjust = Ajuste
+
+## Estado de la consulta
+
+status-draft = Borrador
+status-signed = Firmada
+
+## Zonas del cuerpo
+
+body-scalp = Cuero cabelludo
+body-forehead = Frente
+body-face = Cara
+body-nose = Nariz
+body-ear = Oreja
+body-lip = Labio
+body-neck = Cuello
+body-chest = Tórax
+body-abdomen = Abdomen
+body-upper-back = Parte superior de la espalda
+body-lower-back = Zona lumbar
+body-buttocks = Glúteos
+body-genitals = Genitales
+body-shoulder = Hombro
+body-upper-arm = Brazo
+body-elbow = Codo
+body-forearm = Antebrazo
+body-wrist = Muñeca
+body-hand = Mano
+body-finger = Dedo de la mano
+body-nail = Uña
+body-hip = Cadera
+body-thigh = Muslo
+body-knee = Rodilla
+body-lower-leg = Pierna
+body-ankle = Tobillo
+body-foot = Pie
+body-toe = Dedo del pie
+body-mucosa = Mucosa
+body-other = Otra
+
+## Recuentos
+
+patients-count =
+    { $count ->
+        [one] { $count } paciente
+        [many] { $count } de pacientes
+       *[other] { $count } pacientes
+    }
+items-count =
+    { $count ->
+        [one] { $count } artículo
+        [many] { $count } de artículos
+       *[other] { $count } artículos
+    }
+changes-pending =
+    { $count ->
+        [one] { $count } cambio aún no enviado al servidor
+        [many] { $count } de cambios aún no enviados al servidor
+       *[other] { $count } cambios aún no enviados al servidor
+    }

@@ -1,0 +1,89 @@
+### Vocabulaire commun : rôles, énumérations, régions du corps, nombres.
+
+app-name = Dermis
+
+## Rôles du personnel
+
+role-admin = Administrateur
+role-doctor = Médecin
+role-nurse = Infirmier ou infirmière
+role-reception = Réceptionniste
+role-cashier = Caissier ou caissière
+
+## Sexe du patient
+
+sex-female = Féminin
+sex-male = Masculin
+sex-other = Autre
+sex-unknown = Inconnu
+
+## Moyens de paiement
+
+pay-cash = Espèces
+pay-card = Carte
+pay-other = Autre
+
+## Mouvements de stock
+
+stock-in = Entrée en stock
+stock-out = Sortie de stock
+stock-adjust = Ajustement
+
+## Statut de la consultation
+
+status-draft = Brouillon
+status-signed = Signée
+
+## Régions du corps
+
+body-scalp = Cuir chevelu
+body-forehead = Front
+body-face = Visage
+body-nose = Nez
+body-ear = Oreille
+body-lip = Lèvre
+body-neck = Cou
+body-chest = Thorax
+body-abdomen = Abdomen
+body-upper-back = Haut du dos
+body-lower-back = Bas du dos
+body-buttocks = Fesses
+body-genitals = Organes génitaux
+body-shoulder = Épaule
+body-upper-arm = Bras
+body-elbow = Coude
+body-forearm = Avant-bras
+body-wrist = Poignet
+body-hand = Main
+body-finger = Doigt
+body-nail = Ongle
+body-hip = Hanche
+body-thigh = Cuisse
+body-knee = Genou
+body-lower-leg = Jambe
+body-ankle = Cheville
+body-foot = Pied
+body-toe = Orteil
+body-mucosa = Muqueuse
+body-other = Autre
+
+## Nombres
+
+patients-count =
+    { $count ->
+        [one] { $count } patient
+        [many] { $count } de patients
+       *[other] { $count } patients
+    }
+items-count =
+    { $count ->
+        [one] { $count } article
+        [many] { $count } d’articles
+       *[other] { $count } articles
+    }
+changes-pending =
+    { $count ->
+        [one] { $count } modification pas encore envoyée au serveur
+        [many] { $count } de modifications pas encore envoyées au serveur
+       *[other] { $count } modifications pas encore envoyées au serveur
+    }

@@ -1,0 +1,86 @@
+### Ընդհանուր բառապաշար՝ դերեր, թվարկումներ, մարմնի հատվածներ, քանակներ։
+
+app-name = Dermis
+
+## Աշխատակիցների դերեր
+
+role-admin = Ադմինիստրատոր
+role-doctor = Բժիշկ
+role-nurse = Բուժքույր
+role-reception = Ընդունարանի աշխատակից
+role-cashier = Գանձապահ
+
+## Պացիենտի սեռը
+
+sex-female = Իգական
+sex-male = Արական
+sex-other = Այլ
+sex-unknown = Անհայտ
+
+## Վճարման եղանակներ
+
+pay-cash = Կանխիկ
+pay-card = Քարտ
+pay-other = Այլ
+
+## Պահեստի շարժեր
+
+stock-in = Մուտք
+stock-out = Ելք
+stock-adjust = Ճշգրտում
+
+## Այցի կարգավիճակը
+
+status-draft = Սևագիր
+status-signed = Ստորագրված
+
+## Մարմնի հատվածներ
+
+body-scalp = Գլխի մազածածկ մաս
+body-forehead = Ճակատ
+body-face = Դեմք
+body-nose = Քիթ
+body-ear = Ականջ
+body-lip = Շրթունք
+body-neck = Պարանոց
+body-chest = Կրծքավանդակ
+body-abdomen = Որովայն
+body-upper-back = Մեջքի վերին մաս
+body-lower-back = Գոտկատեղ
+body-buttocks = Հետույք
+body-genitals = Սեռական օրգաններ
+body-shoulder = Ուս
+body-upper-arm = Բազուկ
+body-elbow = Արմունկ
+body-forearm = Նախաբազուկ
+body-wrist = Դաստակ
+body-hand = Ձեռքի թաթ
+body-finger = Ձեռքի մատ
+body-nail = Եղունգ
+body-hip = Կոնքազդրային շրջան
+body-thigh = Ազդր
+body-knee = Ծունկ
+body-lower-leg = Սրունք
+body-ankle = Կոճ
+body-foot = Ոտնաթաթ
+body-toe = Ոտքի մատ
+body-mucosa = Լորձաթաղանթ
+body-other = Այլ
+
+## Քանակներ։ Թվից հետո գոյականը եզակի թվով է։
+
+patients-count =
+    { $count ->
+        [one] { $count } պացիենտ
+       *[other] { $count } պացիենտ
+    }
+items-count =
+    { $count ->
+        [one] { $count } ապրանք
+       *[other] { $count } ապրանք
+    }
+changes-pending =
+    { $count ->
+        [one] { $count } փոփոխություն դեռ չի ուղարկվել կենտրոնական սերվերին
+       *[other] { $count } փոփոխություն դեռ չի ուղարկվել կենտրոնական սերվերին
+    }

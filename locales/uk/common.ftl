@@ -1,0 +1,92 @@
+### Спільні терміни: ролі, переліки, ділянки тіла, кількості.
+
+app-name = Dermis
+
+## Ролі працівників
+
+role-admin = Адміністратор
+role-doctor = Лікар
+role-nurse = Медсестра
+role-reception = Реєстратор
+role-cashier = Касир
+
+## Стать пацієнта
+
+sex-female = Жіноча
+sex-male = Чоловіча
+sex-other = Інша
+sex-unknown = Не вказано
+
+## Способи оплати
+
+pay-cash = Готівка
+pay-card = Картка
+pay-other = Інше
+
+## Рух товарів на складі
+
+stock-in = Надходження
+stock-out = Списання
+stock-adjust = Коригування
+
+## Статус прийому
+
+status-draft = Чернетка
+status-signed = Підписано
+
+## Ділянки тіла
+
+body-scalp = Волосиста частина голови
+body-forehead = Лоб
+body-face = Обличчя
+body-nose = Ніс
+body-ear = Вухо
+body-lip = Губа
+body-neck = Шия
+body-chest = Грудна клітка
+body-abdomen = Живіт
+body-upper-back = Верхня частина спини
+body-lower-back = Поперек
+body-buttocks = Сідниці
+body-genitals = Статеві органи
+body-shoulder = Надпліччя
+body-upper-arm = Плече
+body-elbow = Лікоть
+body-forearm = Передпліччя
+body-wrist = Зап’ястя
+body-hand = Кисть
+body-finger = Палець руки
+body-nail = Ніготь
+body-hip = Кульшова ділянка
+body-thigh = Стегно
+body-knee = Коліно
+body-lower-leg = Гомілка
+body-ankle = Щиколотка
+body-foot = Стопа
+body-toe = Палець ноги
+body-mucosa = Слизова оболонка
+body-other = Інше
+
+## Кількості
+
+patients-count =
+    { $count ->
+        [one] { $count } пацієнт
+        [few] { $count } пацієнти
+        [many] { $count } пацієнтів
+       *[other] { $count } пацієнта
+    }
+items-count =
+    { $count ->
+        [one] { $count } товар
+        [few] { $count } товари
+        [many] { $count } товарів
+       *[other] { $count } товару
+    }
+changes-pending =
+    { $count ->
+        [one] { $count } зміну ще не надіслано на сервер
+        [few] { $count } зміни ще не надіслано на сервер
+        [many] { $count } змін ще не надіслано на сервер
+       *[other] { $count } зміни ще не надіслано на сервер
+    }
