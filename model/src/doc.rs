@@ -492,3 +492,15 @@ mod tests {
         );
     }
 }
+
+/// Reads a whole document with its type's reader, so that a document which would break
+/// readers elsewhere is refused where it enters (the hub checks every push with this).
+pub fn check_readable(doc: &AutoCommit, doc_type: DocType) -> Result<(), SchemaError> {
+    match doc_type {
+        DocType::Clinic => crate::clinic::read_clinic(doc).map(drop),
+        DocType::Patient => crate::patient::read_patient(doc).map(drop),
+        DocType::Product => crate::product::read_product(doc).map(drop),
+        DocType::Ledger => crate::ledger::read_ledger(doc).map(drop),
+        DocType::Appointment => crate::appointment::read_appointment(doc).map(drop),
+    }
+}

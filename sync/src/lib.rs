@@ -1,10 +1,24 @@
 //! Dermis sync: everything about how a node and the hub agree on documents, with no IO.
 //!
 //! This crate owns the wire protocol ([`wire`]: message types and their binary codec),
-//! and is where the sans-IO sync engine, the `DocStore` trait with its conformance
-//! suite, and the in-memory simulation harness live. It deliberately pulls in no
-//! sockets, runtimes, databases or clocks: `dermis-node` and `dermis-hub` own those and
-//! drive this crate with bytes, events and the current time, which keeps every sync
+//! the sans-IO session engines ([`node_engine`], [`hub_engine`]: events and the current
+//! time in, frames and store operations out), the store traits ([`DocStore`],
+//! [`NodeSyncStore`]) with their [`conformance`] suite and in-memory reference
+//! implementation ([`memory`]), and the seeded [`sim`]ulation of N nodes and a hub over
+//! a faulty network. It pulls in no sockets, runtimes, databases or clocks:
+//! `dermis-node` and `dermis-hub` own those and drive this crate, which keeps every sync
 //! behaviour testable deterministically.
 
+pub mod apply;
+pub mod config;
+pub mod conformance;
+pub mod driver;
+pub mod hub_engine;
+pub mod memory;
+pub mod node_engine;
+pub mod sim;
+pub mod store;
 pub mod wire;
+
+pub use config::{EngineConfig, Millis};
+pub use store::{ApplyFailure, ChangePage, DocStore, NodeSyncStore, OutgoingDoc, PushAck};

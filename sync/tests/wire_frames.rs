@@ -166,11 +166,12 @@ fn hub_frames_have_the_documented_layout() {
     check_hub(
         &HubMsg::Index {
             request: 0,
+            from: 0,
             entries: Vec::new(),
             up_to: 300,
             more: true,
         },
-        b"DX\x01\x83\x00\x00\xac\x02\x01",
+        b"DX\x01\x83\x00\x00\x00\xac\x02\x01",
     );
     check_hub(
         &HubMsg::Docs {
@@ -254,7 +255,10 @@ fn each_refusal_has_its_own_error() {
     );
     // An error code is a u16: 70000 overflows it.
     assert_eq!(hub(b"DX\x01\x8f\xf0\xa2\x04\x00"), invalid("Error.code"));
-    assert_eq!(hub(b"DX\x01\x83\x00\x00\x00\x02"), invalid("Index.more"));
+    assert_eq!(
+        hub(b"DX\x01\x83\x00\x00\x00\x00\x02"),
+        invalid("Index.more")
+    );
 
     let bad_utf8 = frame(&[b"DX\x01\x01", &ID_A, &[0x02, 0xc3, 0x28], &[0, 0, 0, 0]]);
     assert_eq!(client(&bad_utf8), invalid("Hello.app_version"));

@@ -151,12 +151,14 @@ fn hub_msg() -> impl Strategy<Value = HubMsg> {
         }),
         (
             num(),
+            num(),
             vec((uuid(), text(), num(), heads()), 0..4),
             num(),
             any::<bool>()
         )
-            .prop_map(|(request, entries, up_to, more)| HubMsg::Index {
+            .prop_map(|(request, from, entries, up_to, more)| HubMsg::Index {
                 request,
+                from,
                 entries: entries
                     .into_iter()
                     .map(|(doc_id, doc_type, seq, heads)| IndexEntry {

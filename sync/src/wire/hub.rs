@@ -36,10 +36,12 @@ pub enum HubMsg {
         batch: u64,
         results: Vec<PushResult>,
     },
-    /// Documents changed up to `up_to` in the clinic's change log. `request` 0 marks an
-    /// unsolicited live update; `more` says another page follows.
+    /// Documents changed in `(from, up_to]` of the clinic's change log. `request` 0 marks
+    /// an unsolicited live update; `more` says another page follows. A node applies a
+    /// page only if `from` is not beyond its cursor, so a lost page is never skipped.
     Index {
         request: u64,
+        from: u64,
         entries: Vec<IndexEntry>,
         up_to: u64,
         more: bool,
@@ -154,6 +156,7 @@ impl HubMsg {
             },
             INDEX => Self::Index {
                 request: r.u64("Index.request")?,
+                from: r.u64("Index.from")?,
                 entries: r.list("Index.entries")?,
                 up_to: r.u64("Index.up_to")?,
                 more: r.bool("Index.more")?,
@@ -203,11 +206,13 @@ impl HubMsg {
             }
             Self::Index {
                 request,
+                from,
                 entries,
                 up_to,
                 more,
             } => {
                 out.put_varint(*request);
+                out.put_varint(*from);
                 out.put_list(entries);
                 out.put_varint(*up_to);
                 out.put_bool(*more);

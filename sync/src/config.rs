@@ -1,0 +1,38 @@
+//! Timing and batching of a sync session. All times are milliseconds of the clock the
+//! driver passes in; the engines never read a clock themselves.
+
+/// Milliseconds, as passed in by the driver.
+pub type Millis = i64;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EngineConfig {
+    /// A request the peer has not answered in this long ends the session (the driver
+    /// reconnects); every message may be lost, so nothing waits forever.
+    pub request_timeout: Millis,
+    /// Send a ping after this long without sending anything.
+    pub ping_interval: Millis,
+    /// End the session after this long without receiving anything.
+    pub idle_timeout: Millis,
+    /// Change-log entries asked for per pull.
+    pub pull_limit: u32,
+    /// Documents asked for per fetch.
+    pub fetch_batch: usize,
+    /// Documents sent per push.
+    pub push_batch_docs: usize,
+    /// This build's version, reported to the hub.
+    pub app_version: String,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            request_timeout: 30_000,
+            ping_interval: 15_000,
+            idle_timeout: 45_000,
+            pull_limit: 2000,
+            fetch_batch: 1000,
+            push_batch_docs: 500,
+            app_version: String::new(),
+        }
+    }
+}

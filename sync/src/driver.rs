@@ -1,0 +1,91 @@
+//! Running engine store operations against a store. Shared by the node's and the hub's
+//! real drivers and by the simulation, so all three interpret operations identically.
+
+use dermis_model::ClinicId;
+
+use crate::hub_engine::{HubStoreOp, HubStoreResult};
+use crate::node_engine::{NodeStoreOp, NodeStoreResult};
+use crate::store::{DocStore, NodeSyncStore};
+
+/// Runs one node store operation. `clinic` is the clinic the hub welcomed the node into.
+pub async fn run_node_op<S: NodeSyncStore>(
+    store: &mut S,
+    clinic: Option<ClinicId>,
+    op: NodeStoreOp,
+) -> NodeStoreResult {
+    let result = match op {
+        NodeStoreOp::OutboxBatch {
+            max_docs,
+            max_bytes,
+        } => store
+            .outbox_batch(max_docs, max_bytes)
+            .await
+            .map(NodeStoreResult::Outbox),
+        NodeStoreOp::PushAcked(acks) => store
+            .push_acked(&acks)
+            .await
+            .map(|()| NodeStoreResult::PushAcked),
+        NodeStoreOp::PlanFetch(entries) => store
+            .plan_fetch(&entries)
+            .await
+            .map(NodeStoreResult::Planned),
+        NodeStoreOp::ApplyDocs { docs, cursor } => match clinic {
+            Some(clinic) => store
+                .apply_docs(clinic, &docs, cursor)
+                .await
+                .map(NodeStoreResult::Applied),
+            None => return NodeStoreResult::Failed("no clinic before welcome".into()),
+        },
+    };
+    result.unwrap_or_else(|e| NodeStoreResult::Failed(error_chain(&e)))
+}
+
+/// Runs one hub store operation for a session of `clinic`.
+pub async fn run_hub_op<S: DocStore>(
+    store: &mut S,
+    clinic: ClinicId,
+    op: HubStoreOp,
+) -> HubStoreResult {
+    let result = match op {
+        HubStoreOp::LatestSeq => store
+            .latest_seq(clinic)
+            .await
+            .map(HubStoreResult::LatestSeq),
+        HubStoreOp::Apply { docs } => store
+            .apply(clinic, &docs)
+            .await
+            .map(HubStoreResult::Applied),
+        HubStoreOp::ChangedSince { cursor, limit } => store
+            .changed_since(clinic, cursor, limit)
+            .await
+            .map(HubStoreResult::Changes),
+        HubStoreOp::Fetch { items } => store
+            .fetch(clinic, &items)
+            .await
+            .map(HubStoreResult::Fetched),
+    };
+    result.unwrap_or_else(|e| HubStoreResult::Failed(error_chain(&e)))
+}
+
+/// An error with its causes, for logs and status (never sent to a node).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Polls a future that never waits (the in-memory stores' futures) to completion.
+/// Returns `None` if it would wait.
+pub fn now_or_never<F: std::future::Future>(future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => Some(v),
+        std::task::Poll::Pending => None,
+    }
+}

@@ -1,0 +1,574 @@
+//! The hub's side of one node's sync session, sans IO. The driver authenticates the node
+//! (its token names the node and clinic) before the session starts; from then on frames
+//! and store results go in, frames and store operations come out.
+//!
+//! Requests are served one at a time, in order, so a session's memory is bounded by one
+//! request and a short queue; a node that floods faster than a generous rate is cut off.
+//! Every store operation is scoped to the node's clinic: a forged document id can at
+//! most name a document the store then refuses.
+
+use std::collections::VecDeque;
+
+use dermis_model::ClinicId;
+use uuid::Uuid;
+
+use crate::config::{EngineConfig, Millis};
+use crate::store::ChangePage;
+use crate::wire::{
+    ClientMsg, DocData, DocPush, ErrorCode, FetchItem, HubMsg, Limits, OutboxStats, PushOutcome,
+    PushResult, doc_data_encoded_len,
+};
+
+/// A storage operation for the driver to run against the hub's [`crate::DocStore`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HubStoreOp {
+    LatestSeq,
+    Apply { docs: Vec<DocPush> },
+    ChangedSince { cursor: u64, limit: usize },
+    Fetch { items: Vec<FetchItem> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HubStoreResult {
+    LatestSeq(u64),
+    Applied(Vec<PushOutcome>),
+    Changes(ChangePage),
+    Fetched(Vec<Option<DocData>>),
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HubOutput {
+    Send(Vec<u8>),
+    Store(HubStoreOp),
+    /// Close the connection with this code (after the `Error` frame already queued).
+    Close {
+        code: ErrorCode,
+        reason: String,
+    },
+    /// The node said hello or reported: what the admin pages show.
+    NodeReport {
+        app_version: Option<String>,
+        cursor: Option<u64>,
+        outbox: OutboxStats,
+        last_error: Option<String>,
+    },
+    /// Changes were committed: wake the clinic's other sessions.
+    ClinicAdvanced {
+        seq: u64,
+    },
+    /// The node has everything up to this seq.
+    NodeCursor {
+        cursor: u64,
+    },
+}
+
+#[derive(Debug)]
+enum Request {
+    Push {
+        batch: u64,
+        docs: Vec<DocPush>,
+    },
+    Pull {
+        request: u64,
+        cursor: u64,
+        limit: u32,
+    },
+    Fetch {
+        request: u64,
+        items: Vec<FetchItem>,
+    },
+    Live,
+}
+
+#[derive(Debug)]
+enum Busy {
+    Welcome,
+    Push { batch: u64, ids: Vec<Uuid> },
+    Pull { request: u64, from: u64 },
+    Fetch { request: u64, ids: Vec<Uuid> },
+    Live { from: u64 },
+}
+
+/// Frames a node may send per second on average, and in a burst, before it is cut off.
+const RATE_PER_SECOND: f64 = 400.0;
+const RATE_BURST: f64 = 2_000.0;
+/// Requests queued while one is being served.
+const MAX_QUEUE: usize = 64;
+
+pub struct HubSession {
+    config: EngineConfig,
+    limits: Limits,
+    node_id: Uuid,
+    clinic: ClinicId,
+    hello: bool,
+    closed: bool,
+    busy: Option<Busy>,
+    queue: VecDeque<Request>,
+    /// The highest seq the node has been told about (pages and live updates).
+    sent_up_to: u64,
+    live: bool,
+    live_pending: u64,
+    tokens: f64,
+    token_at: Millis,
+    started_at: Millis,
+    last_rx: Millis,
+    last_tx: Millis,
+    pub frames_in: u64,
+    pub frames_out: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub docs_in: u64,
+    pub docs_out: u64,
+}
+
+impl std::fmt::Debug for HubSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubSession")
+            .field("node_id", &self.node_id)
+            .field("clinic", &self.clinic)
+            .field("busy", &self.busy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HubSession {
+    /// A session for an authenticated node of `clinic`.
+    pub fn new(
+        node_id: Uuid,
+        clinic: ClinicId,
+        now: Millis,
+        config: EngineConfig,
+        limits: Limits,
+    ) -> Self {
+        HubSession {
+            config,
+            limits,
+            node_id,
+            clinic,
+            hello: false,
+            closed: false,
+            busy: None,
+            queue: VecDeque::new(),
+            sent_up_to: 0,
+            live: false,
+            live_pending: 0,
+            tokens: RATE_BURST,
+            token_at: now,
+            started_at: now,
+            last_rx: now,
+            last_tx: now,
+            frames_in: 0,
+            frames_out: 0,
+            bytes_in: 0,
+            bytes_out: 0,
+            docs_in: 0,
+            docs_out: 0,
+        }
+    }
+
+    pub fn clinic(&self) -> ClinicId {
+        self.clinic
+    }
+
+    pub fn node_id(&self) -> Uuid {
+        self.node_id
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Whether the driver should read more frames now (backpressure).
+    pub fn wants_frames(&self) -> bool {
+        !self.closed && self.queue.len() < MAX_QUEUE / 2
+    }
+
+    fn send(&mut self, now: Millis, msg: &HubMsg, out: &mut Vec<HubOutput>) {
+        let bytes = msg.encode();
+        self.frames_out += 1;
+        self.bytes_out += bytes.len() as u64;
+        self.last_tx = now;
+        out.push(HubOutput::Send(bytes));
+    }
+
+    /// Sends an `Error` frame and closes: the node learns why.
+    fn fail(
+        &mut self,
+        now: Millis,
+        code: ErrorCode,
+        reason: impl Into<String>,
+        out: &mut Vec<HubOutput>,
+    ) {
+        if self.closed {
+            return;
+        }
+        let reason = reason.into();
+        self.send(
+            now,
+            &HubMsg::Error {
+                code,
+                message: reason.clone(),
+            },
+            out,
+        );
+        self.closed = true;
+        out.push(HubOutput::Close { code, reason });
+    }
+
+    /// The driver is shutting down or the node was revoked.
+    pub fn terminate(&mut self, now: Millis, code: ErrorCode, reason: &str) -> Vec<HubOutput> {
+        let mut out = Vec::new();
+        self.fail(now, code, reason, &mut out);
+        out
+    }
+
+    fn rate_ok(&mut self, now: Millis) -> bool {
+        let elapsed = (now - self.token_at).max(0) as f64 / 1000.0;
+        self.token_at = now;
+        self.tokens = (self.tokens + elapsed * RATE_PER_SECOND).min(RATE_BURST);
+        self.tokens -= 1.0;
+        self.tokens >= 0.0
+    }
+
+    pub fn handle_frame(&mut self, now: Millis, frame: &[u8]) -> Vec<HubOutput> {
+        let mut out = Vec::new();
+        if self.closed {
+            return out;
+        }
+        self.last_rx = now;
+        self.frames_in += 1;
+        self.bytes_in += frame.len() as u64;
+        if !self.rate_ok(now) {
+            self.fail(now, ErrorCode::RateLimited, "too many frames", &mut out);
+            return out;
+        }
+        let msg = match ClientMsg::decode(frame, &self.limits) {
+            Ok(m) => m,
+            Err(e) => {
+                self.fail(now, e.code(), e.to_string(), &mut out);
+                return out;
+            }
+        };
+        match msg {
+            ClientMsg::Hello {
+                node_id,
+                app_version,
+                cursor,
+                outbox,
+            } => {
+                if self.hello {
+                    self.fail(
+                        now,
+                        ErrorCode::ProtocolViolation,
+                        "hello sent twice",
+                        &mut out,
+                    );
+                } else if node_id != self.node_id {
+                    self.fail(
+                        now,
+                        ErrorCode::Forbidden,
+                        "the hello names another node than the token",
+                        &mut out,
+                    );
+                } else {
+                    self.hello = true;
+                    self.sent_up_to = cursor;
+                    out.push(HubOutput::NodeReport {
+                        app_version: Some(app_version),
+                        cursor: Some(cursor),
+                        outbox,
+                        last_error: None,
+                    });
+                    self.busy = Some(Busy::Welcome);
+                    out.push(HubOutput::Store(HubStoreOp::LatestSeq));
+                }
+            }
+            _ if !self.hello => self.fail(
+                now,
+                ErrorCode::ProtocolViolation,
+                "the first frame must be hello",
+                &mut out,
+            ),
+            ClientMsg::Push { batch, docs } => {
+                if docs.len() > self.config.push_batch_docs.max(1) * 2 {
+                    self.fail(
+                        now,
+                        ErrorCode::ProtocolViolation,
+                        "push batch too large",
+                        &mut out,
+                    );
+                } else {
+                    self.docs_in += docs.len() as u64;
+                    self.queue_request(now, Request::Push { batch, docs }, &mut out);
+                }
+            }
+            ClientMsg::Pull {
+                request,
+                cursor,
+                limit,
+            } => self.queue_request(
+                now,
+                Request::Pull {
+                    request,
+                    cursor,
+                    limit,
+                },
+                &mut out,
+            ),
+            ClientMsg::Fetch { request, items } => {
+                self.queue_request(now, Request::Fetch { request, items }, &mut out)
+            }
+            ClientMsg::Ping { nonce } => self.send(now, &HubMsg::Pong { nonce }, &mut out),
+            ClientMsg::Pong { .. } => {}
+            ClientMsg::Report { outbox, last_error } => out.push(HubOutput::NodeReport {
+                app_version: None,
+                cursor: None,
+                outbox,
+                last_error: (!last_error.is_empty()).then_some(last_error),
+            }),
+        }
+        out
+    }
+
+    fn queue_request(&mut self, now: Millis, request: Request, out: &mut Vec<HubOutput>) {
+        if self.queue.len() >= MAX_QUEUE {
+            self.fail(
+                now,
+                ErrorCode::RateLimited,
+                "too many requests waiting",
+                out,
+            );
+            return;
+        }
+        self.queue.push_back(request);
+        self.serve_next(now, out);
+    }
+
+    fn serve_next(&mut self, now: Millis, out: &mut Vec<HubOutput>) {
+        if self.busy.is_some() || self.closed {
+            return;
+        }
+        let request = match self.queue.pop_front() {
+            Some(r) => r,
+            None if self.live && self.live_pending > self.sent_up_to => Request::Live,
+            None => return,
+        };
+        let _ = now;
+        match request {
+            Request::Push { batch, docs } => {
+                let ids = docs.iter().map(|d| d.doc_id).collect();
+                self.busy = Some(Busy::Push { batch, ids });
+                out.push(HubOutput::Store(HubStoreOp::Apply { docs }));
+            }
+            Request::Pull {
+                request,
+                cursor,
+                limit,
+            } => {
+                self.busy = Some(Busy::Pull {
+                    request,
+                    from: cursor,
+                });
+                self.sent_up_to = self.sent_up_to.max(cursor);
+                let limit = (limit as usize).clamp(1, self.config.pull_limit.max(1) as usize);
+                out.push(HubOutput::NodeCursor { cursor });
+                out.push(HubOutput::Store(HubStoreOp::ChangedSince { cursor, limit }));
+            }
+            Request::Fetch { request, items } => {
+                let ids = items.iter().map(|i| i.doc_id).collect();
+                self.busy = Some(Busy::Fetch { request, ids });
+                out.push(HubOutput::Store(HubStoreOp::Fetch { items }));
+            }
+            Request::Live => {
+                self.busy = Some(Busy::Live {
+                    from: self.sent_up_to,
+                });
+                out.push(HubOutput::Store(HubStoreOp::ChangedSince {
+                    cursor: self.sent_up_to,
+                    limit: self.config.pull_limit.max(1) as usize,
+                }));
+            }
+        }
+    }
+
+    /// Another session (or another hub instance) committed changes in this clinic.
+    pub fn clinic_advanced(&mut self, now: Millis, seq: u64) -> Vec<HubOutput> {
+        let mut out = Vec::new();
+        self.live_pending = self.live_pending.max(seq);
+        self.serve_next(now, &mut out);
+        out
+    }
+
+    pub fn stored(&mut self, now: Millis, result: HubStoreResult) -> Vec<HubOutput> {
+        let mut out = Vec::new();
+        let Some(busy) = self.busy.take() else {
+            return out;
+        };
+        if self.closed {
+            return out;
+        }
+        match (busy, result) {
+            (_, HubStoreResult::Failed(reason)) => {
+                // The store is down or failed: the node retries on a new connection.
+                self.fail(
+                    now,
+                    ErrorCode::Internal,
+                    "the hub could not reach its database; retry later",
+                    &mut out,
+                );
+                let _ = reason;
+                return out;
+            }
+            (Busy::Welcome, HubStoreResult::LatestSeq(seq)) => {
+                let welcome = HubMsg::Welcome {
+                    clinic_id: self.clinic.0,
+                    node_id: self.node_id,
+                    hub_seq: seq,
+                    server_time_ms: u64::try_from(now).unwrap_or(0),
+                    max_frame_bytes: u32::try_from(self.limits.max_frame_bytes).unwrap_or(u32::MAX),
+                    max_batch_docs: u32::try_from(self.config.push_batch_docs).unwrap_or(u32::MAX),
+                };
+                self.send(now, &welcome, &mut out);
+            }
+            (Busy::Push { batch, ids }, HubStoreResult::Applied(outcomes)) => {
+                let mut advanced = 0;
+                for o in &outcomes {
+                    if let PushOutcome::Applied { seq, .. } = o {
+                        advanced = advanced.max(*seq);
+                    }
+                }
+                let results = ids
+                    .into_iter()
+                    .zip(outcomes)
+                    .map(|(doc_id, outcome)| PushResult { doc_id, outcome })
+                    .collect();
+                self.send(now, &HubMsg::PushAck { batch, results }, &mut out);
+                if advanced > 0 {
+                    out.push(HubOutput::ClinicAdvanced { seq: advanced });
+                }
+            }
+            (Busy::Pull { request, from }, HubStoreResult::Changes(page)) => {
+                self.send_page(now, request, from, page, &mut out);
+            }
+            (Busy::Live { from }, HubStoreResult::Changes(page)) => {
+                if page.up_to > from || !page.entries.is_empty() {
+                    self.send_page(now, 0, from, page, &mut out);
+                }
+            }
+            (Busy::Fetch { request, ids }, HubStoreResult::Fetched(docs)) => {
+                self.send_docs(now, request, ids, docs, &mut out);
+            }
+            (_, other) => {
+                self.fail(now, ErrorCode::Internal, "internal error", &mut out);
+                let _ = other;
+                return out;
+            }
+        }
+        self.serve_next(now, &mut out);
+        out
+    }
+
+    fn send_page(
+        &mut self,
+        now: Millis,
+        request: u64,
+        from: u64,
+        page: ChangePage,
+        out: &mut Vec<HubOutput>,
+    ) {
+        self.sent_up_to = self.sent_up_to.max(page.up_to);
+        if !page.more {
+            self.live = true;
+        }
+        let msg = HubMsg::Index {
+            request,
+            from,
+            entries: page.entries,
+            up_to: page.up_to,
+            more: page.more,
+        };
+        self.send(now, &msg, out);
+    }
+
+    /// Splits the answer into frames under the size limit; a document is never split.
+    fn send_docs(
+        &mut self,
+        now: Millis,
+        request: u64,
+        ids: Vec<Uuid>,
+        docs: Vec<Option<DocData>>,
+        out: &mut Vec<HubOutput>,
+    ) {
+        let budget = self
+            .limits
+            .max_frame_bytes
+            .saturating_sub(crate::wire::FRAME_OVERHEAD);
+        let mut missing = Vec::new();
+        let mut batch: Vec<DocData> = Vec::new();
+        let mut size = 0;
+        for (id, doc) in ids.into_iter().zip(docs) {
+            let Some(doc) = doc else {
+                missing.push(id);
+                continue;
+            };
+            let len = doc_data_encoded_len(&doc);
+            if len > budget {
+                // Larger than any frame may be: report it missing rather than break the session.
+                missing.push(id);
+                continue;
+            }
+            if size + len > budget && !batch.is_empty() {
+                let items = std::mem::take(&mut batch);
+                self.docs_out += items.len() as u64;
+                self.send(
+                    now,
+                    &HubMsg::Docs {
+                        request,
+                        items,
+                        missing: Vec::new(),
+                    },
+                    out,
+                );
+                size = 0;
+            }
+            size += len;
+            batch.push(doc);
+        }
+        self.docs_out += batch.len() as u64;
+        self.send(
+            now,
+            &HubMsg::Docs {
+                request,
+                items: batch,
+                missing,
+            },
+            out,
+        );
+    }
+
+    pub fn tick(&mut self, now: Millis) -> Vec<HubOutput> {
+        let mut out = Vec::new();
+        if self.closed {
+            return out;
+        }
+        if !self.hello && now - self.started_at > self.config.request_timeout {
+            self.fail(now, ErrorCode::Timeout, "no hello", &mut out);
+        } else if now - self.last_rx > self.config.idle_timeout {
+            self.fail(now, ErrorCode::Timeout, "the node went silent", &mut out);
+        } else if self.hello && now - self.last_tx >= self.config.ping_interval {
+            self.send(now, &HubMsg::Ping { nonce: now as u64 }, &mut out);
+        }
+        out
+    }
+
+    pub fn next_deadline(&self) -> Millis {
+        let mut next = self.last_rx + self.config.idle_timeout + 1;
+        if self.hello {
+            next = next.min(self.last_tx + self.config.ping_interval);
+        } else {
+            next = next.min(self.started_at + self.config.request_timeout + 1);
+        }
+        next
+    }
+}

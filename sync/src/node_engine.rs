@@ -1,0 +1,762 @@
+//! The node's side of a sync session, sans IO: frames, store results, local changes and
+//! ticks go in; frames to send, store operations to run, and session events come out.
+//!
+//! A session pushes the outbox (the hub acks after its commit; only then is an entry
+//! cleared) and pulls the hub's change log from the node's cursor (fetching only the
+//! documents whose heads differ, and advancing the cursor only in the transaction that
+//! stores the last of them). When both directions are done it stays connected and the
+//! hub sends new change-log entries as other nodes write. Anything unexpected — a frame
+//! that does not decode, a request unanswered past its deadline — ends the session; the
+//! driver reconnects, and because every step is idempotent nothing is lost or doubled.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use dermis_model::ClinicId;
+use uuid::Uuid;
+
+use crate::config::{EngineConfig, Millis};
+use crate::store::{ApplyFailure, OutgoingDoc, PushAck};
+use crate::wire::{
+    ClientMsg, DocData, ErrorCode, FetchItem, HubMsg, IndexEntry, Limits, OutboxStats, PushOutcome,
+};
+
+/// A storage operation the driver must run against the node's [`crate::NodeSyncStore`],
+/// then hand the result back with [`NodeSession::stored`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeStoreOp {
+    OutboxBatch {
+        max_docs: usize,
+        max_bytes: usize,
+    },
+    PushAcked(Vec<PushAck>),
+    PlanFetch(Vec<IndexEntry>),
+    ApplyDocs {
+        docs: Vec<DocData>,
+        cursor: Option<u64>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeStoreResult {
+    Outbox(Vec<OutgoingDoc>),
+    PushAcked,
+    Planned(Vec<FetchItem>),
+    Applied(Vec<ApplyFailure>),
+    /// The store failed; the session ends and the driver retries later.
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeOutput {
+    Send(Vec<u8>),
+    Store(NodeStoreOp),
+    /// End the session with this code (the driver closes the socket and reconnects).
+    Close {
+        code: ErrorCode,
+        reason: String,
+    },
+    Welcomed {
+        clinic_id: ClinicId,
+        hub_seq: u64,
+    },
+    /// Both directions are done: nothing to push, nothing new to pull.
+    CaughtUp,
+    /// Something went wrong that does not end the session (a document the hub refused).
+    Problem(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Page {
+    request: u64,
+    up_to: u64,
+    more: bool,
+}
+
+#[derive(Debug)]
+enum Pull {
+    Idle,
+    Requested {
+        request: u64,
+        at: Millis,
+    },
+    Planning {
+        page: Page,
+    },
+    Fetching {
+        page: Page,
+        request: u64,
+        awaiting: HashSet<Uuid>,
+        full_retried: HashSet<Uuid>,
+        applies: usize,
+        at: Millis,
+    },
+    Finishing {
+        page: Page,
+    },
+}
+
+#[derive(Debug)]
+enum Push {
+    Idle,
+    Loading,
+    InFlight {
+        batch: u64,
+        docs: Vec<OutgoingDoc>,
+        at: Millis,
+    },
+    Settling,
+}
+
+/// What a queued store operation was for, to interpret its result.
+#[derive(Debug)]
+enum Purpose {
+    Outbox,
+    PushAcked,
+    Plan,
+    Apply,
+    Finish,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionStats {
+    pub pushed_docs: u64,
+    pub pulled_docs: u64,
+    pub bytes_up: u64,
+    pub bytes_down: u64,
+}
+
+pub struct NodeSession {
+    config: EngineConfig,
+    limits: Limits,
+    node_id: Uuid,
+    clinic: Option<ClinicId>,
+    welcomed: bool,
+    closed: bool,
+    cursor: u64,
+    next_id: u64,
+    ops: VecDeque<(NodeStoreOp, Purpose)>,
+    op_in_flight: Option<Purpose>,
+    pull: Pull,
+    pulled_all: bool,
+    live_wanted: bool,
+    push: Push,
+    outbox_dirty: bool,
+    outbox_empty: bool,
+    need_full_twice: HashMap<Uuid, u8>,
+    caught_up_sent: bool,
+    started_at: Millis,
+    last_rx: Millis,
+    last_tx: Millis,
+    max_frame: usize,
+    stats: SessionStats,
+}
+
+impl std::fmt::Debug for NodeSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeSession")
+            .field("node_id", &self.node_id)
+            .field("cursor", &self.cursor)
+            .field("pull", &self.pull)
+            .field("push", &self.push)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NodeSession {
+    pub fn new(node_id: Uuid, config: EngineConfig) -> Self {
+        NodeSession {
+            config,
+            limits: Limits::default(),
+            node_id,
+            clinic: None,
+            welcomed: false,
+            closed: false,
+            cursor: 0,
+            next_id: 1,
+            ops: VecDeque::new(),
+            op_in_flight: None,
+            pull: Pull::Idle,
+            pulled_all: false,
+            live_wanted: false,
+            push: Push::Idle,
+            outbox_dirty: true,
+            outbox_empty: false,
+            need_full_twice: HashMap::new(),
+            caught_up_sent: false,
+            started_at: 0,
+            last_rx: 0,
+            last_tx: 0,
+            max_frame: Limits::default().max_frame_bytes,
+            stats: SessionStats::default(),
+        }
+    }
+
+    /// Begins the session on a fresh connection: sends Hello.
+    pub fn start(&mut self, now: Millis, cursor: u64, outbox: OutboxStats) -> Vec<NodeOutput> {
+        self.cursor = cursor;
+        self.started_at = now;
+        self.last_rx = now;
+        let mut out = Vec::new();
+        let hello = ClientMsg::Hello {
+            node_id: self.node_id,
+            app_version: truncate(&self.config.app_version, 200),
+            cursor,
+            outbox,
+        };
+        self.send(now, &hello, &mut out);
+        out
+    }
+
+    pub fn clinic(&self) -> Option<ClinicId> {
+        self.clinic
+    }
+
+    pub fn cursor(&self) -> u64 {
+        self.cursor
+    }
+
+    pub fn stats(&self) -> &SessionStats {
+        &self.stats
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Both directions done and nothing pending.
+    pub fn is_caught_up(&self) -> bool {
+        self.welcomed
+            && !self.closed
+            && self.pulled_all
+            && matches!(self.pull, Pull::Idle)
+            && !self.live_wanted
+            && matches!(self.push, Push::Idle)
+            && self.outbox_empty
+            && !self.outbox_dirty
+            && self.ops.is_empty()
+            && self.op_in_flight.is_none()
+    }
+
+    fn next_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn send(&mut self, now: Millis, msg: &ClientMsg, out: &mut Vec<NodeOutput>) {
+        let bytes = msg.encode();
+        self.stats.bytes_up += bytes.len() as u64;
+        self.last_tx = now;
+        out.push(NodeOutput::Send(bytes));
+    }
+
+    fn close(&mut self, code: ErrorCode, reason: impl Into<String>, out: &mut Vec<NodeOutput>) {
+        if !self.closed {
+            self.closed = true;
+            out.push(NodeOutput::Close {
+                code,
+                reason: reason.into(),
+            });
+        }
+    }
+
+    fn enqueue(&mut self, op: NodeStoreOp, purpose: Purpose, out: &mut Vec<NodeOutput>) {
+        self.ops.push_back((op, purpose));
+        self.pump(out);
+    }
+
+    fn pump(&mut self, out: &mut Vec<NodeOutput>) {
+        if self.op_in_flight.is_none()
+            && !self.closed
+            && let Some((op, purpose)) = self.ops.pop_front()
+        {
+            self.op_in_flight = Some(purpose);
+            out.push(NodeOutput::Store(op));
+        }
+    }
+
+    /// Something was written locally: push it.
+    pub fn local_change(&mut self, _now: Millis) -> Vec<NodeOutput> {
+        let mut out = Vec::new();
+        self.outbox_dirty = true;
+        self.outbox_empty = false;
+        self.caught_up_sent = false;
+        self.maybe_push(&mut out);
+        out
+    }
+
+    fn maybe_push(&mut self, out: &mut Vec<NodeOutput>) {
+        if self.welcomed && !self.closed && matches!(self.push, Push::Idle) && self.outbox_dirty {
+            self.outbox_dirty = false;
+            self.push = Push::Loading;
+            let max_bytes = self
+                .max_frame
+                .saturating_sub(crate::wire::FRAME_OVERHEAD + 4096);
+            self.enqueue(
+                NodeStoreOp::OutboxBatch {
+                    max_docs: self.config.push_batch_docs,
+                    max_bytes,
+                },
+                Purpose::Outbox,
+                out,
+            );
+        }
+    }
+
+    fn start_pull(&mut self, now: Millis, out: &mut Vec<NodeOutput>) {
+        if !matches!(self.pull, Pull::Idle) || self.closed {
+            return;
+        }
+        self.caught_up_sent = false;
+        let request = self.next_id();
+        self.pull = Pull::Requested { request, at: now };
+        let msg = ClientMsg::Pull {
+            request,
+            cursor: self.cursor,
+            limit: self.config.pull_limit,
+        };
+        self.send(now, &msg, out);
+    }
+
+    fn check_caught_up(&mut self, out: &mut Vec<NodeOutput>) {
+        if self.is_caught_up() && !self.caught_up_sent {
+            self.caught_up_sent = true;
+            out.push(NodeOutput::CaughtUp);
+        }
+    }
+
+    /// A frame from the hub.
+    pub fn handle_frame(&mut self, now: Millis, frame: &[u8]) -> Vec<NodeOutput> {
+        let mut out = Vec::new();
+        if self.closed {
+            return out;
+        }
+        self.last_rx = now;
+        self.stats.bytes_down += frame.len() as u64;
+        let msg = match HubMsg::decode(frame, &self.limits) {
+            Ok(msg) => msg,
+            Err(e) => {
+                self.close(e.code(), format!("bad frame from hub: {e}"), &mut out);
+                return out;
+            }
+        };
+        match msg {
+            HubMsg::Welcome {
+                clinic_id,
+                node_id,
+                hub_seq,
+                max_frame_bytes,
+                ..
+            } => {
+                if self.welcomed || node_id != self.node_id {
+                    self.close(ErrorCode::ProtocolViolation, "unexpected welcome", &mut out);
+                    return out;
+                }
+                self.welcomed = true;
+                self.clinic = Some(ClinicId(clinic_id));
+                self.max_frame =
+                    (max_frame_bytes as usize).clamp(64 * 1024, self.limits.max_frame_bytes);
+                out.push(NodeOutput::Welcomed {
+                    clinic_id: ClinicId(clinic_id),
+                    hub_seq,
+                });
+                self.maybe_push(&mut out);
+                self.start_pull(now, &mut out);
+            }
+            _ if !self.welcomed => self.close(
+                ErrorCode::ProtocolViolation,
+                "hub spoke before welcome",
+                &mut out,
+            ),
+            HubMsg::PushAck { batch, results } => self.on_push_ack(batch, results, &mut out),
+            HubMsg::Index {
+                request,
+                from,
+                entries,
+                up_to,
+                more,
+            } => self.on_index(now, request, from, entries, up_to, more, &mut out),
+            HubMsg::Docs {
+                request,
+                items,
+                missing,
+            } => self.on_docs(now, request, items, missing, &mut out),
+            HubMsg::Ping { nonce } => self.send(now, &ClientMsg::Pong { nonce }, &mut out),
+            HubMsg::Pong { .. } => {}
+            HubMsg::Error { code, message } => {
+                self.close(code, format!("hub: {message}"), &mut out)
+            }
+        }
+        self.check_caught_up(&mut out);
+        out
+    }
+
+    fn on_push_ack(
+        &mut self,
+        batch: u64,
+        results: Vec<crate::wire::PushResult>,
+        out: &mut Vec<NodeOutput>,
+    ) {
+        let Push::InFlight {
+            batch: expected,
+            docs,
+            ..
+        } = &self.push
+        else {
+            return;
+        };
+        if *expected != batch {
+            return;
+        }
+        let docs = docs.clone();
+        let mut acks = Vec::with_capacity(docs.len());
+        for doc in docs {
+            // A document the hub did not answer for stays in the outbox for the next push.
+            let Some(result) = results.iter().find(|r| r.doc_id == doc.push.doc_id) else {
+                continue;
+            };
+            let mut outcome = result.outcome.clone();
+            match &outcome {
+                PushOutcome::Applied { .. } => {
+                    self.stats.pushed_docs += 1;
+                    self.need_full_twice.remove(&doc.push.doc_id);
+                }
+                PushOutcome::NeedFull => {
+                    let count = self.need_full_twice.entry(doc.push.doc_id).or_insert(0);
+                    *count += 1;
+                    if *count > 2 {
+                        outcome = PushOutcome::Rejected {
+                            code: ErrorCode::InvalidDocument,
+                            message: "the hub keeps asking for the whole document".into(),
+                        };
+                    }
+                }
+                PushOutcome::Rejected { code, message } => {
+                    out.push(NodeOutput::Problem(format!(
+                        "hub refused document {} ({code}): {message}",
+                        doc.push.doc_id
+                    )));
+                }
+            }
+            acks.push(PushAck {
+                doc_id: doc.push.doc_id,
+                version: doc.version,
+                heads: doc.heads.clone(),
+                outcome,
+            });
+        }
+        self.push = Push::Settling;
+        self.enqueue(NodeStoreOp::PushAcked(acks), Purpose::PushAcked, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_index(
+        &mut self,
+        now: Millis,
+        request: u64,
+        from: u64,
+        entries: Vec<IndexEntry>,
+        up_to: u64,
+        more: bool,
+        out: &mut Vec<NodeOutput>,
+    ) {
+        let page = Page {
+            request,
+            up_to,
+            more,
+        };
+        let accept = match &self.pull {
+            Pull::Requested { request: r, .. } => *r == request && from <= self.cursor,
+            // A live page that starts beyond our cursor would skip what we have not seen
+            // (a page lost or overtaken): pull from our own cursor instead.
+            Pull::Idle => request == 0 && from <= self.cursor,
+            _ => false,
+        };
+        if !accept {
+            if request == 0 && up_to > self.cursor {
+                self.caught_up_sent = false;
+                if matches!(self.pull, Pull::Idle) {
+                    self.start_pull(now, out);
+                } else {
+                    // New data while a page is in progress: pull again when it is done.
+                    self.live_wanted = true;
+                }
+            }
+            return;
+        }
+        if request == 0 && up_to <= self.cursor {
+            return;
+        }
+        self.caught_up_sent = false;
+        if entries.is_empty() {
+            self.finish_page(page, out);
+        } else {
+            self.pull = Pull::Planning { page };
+            self.enqueue(NodeStoreOp::PlanFetch(entries), Purpose::Plan, out);
+        }
+    }
+
+    fn finish_page(&mut self, page: Page, out: &mut Vec<NodeOutput>) {
+        self.pull = Pull::Finishing { page };
+        self.enqueue(
+            NodeStoreOp::ApplyDocs {
+                docs: Vec::new(),
+                cursor: Some(page.up_to.max(self.cursor)),
+            },
+            Purpose::Finish,
+            out,
+        );
+    }
+
+    fn send_fetch(
+        &mut self,
+        now: Millis,
+        request: u64,
+        items: Vec<FetchItem>,
+        out: &mut Vec<NodeOutput>,
+    ) {
+        for chunk in items.chunks(self.config.fetch_batch.max(1)) {
+            let msg = ClientMsg::Fetch {
+                request,
+                items: chunk.to_vec(),
+            };
+            self.send(now, &msg, out);
+        }
+    }
+
+    fn on_docs(
+        &mut self,
+        now: Millis,
+        request: u64,
+        items: Vec<DocData>,
+        missing: Vec<Uuid>,
+        out: &mut Vec<NodeOutput>,
+    ) {
+        let Pull::Fetching {
+            request: expected,
+            awaiting,
+            applies,
+            at,
+            ..
+        } = &mut self.pull
+        else {
+            return;
+        };
+        if *expected != request {
+            return;
+        }
+        *at = now;
+        let wanted: Vec<DocData> = items
+            .into_iter()
+            .filter(|d| awaiting.remove(&d.doc_id))
+            .collect();
+        for id in &missing {
+            awaiting.remove(id);
+        }
+        if !wanted.is_empty() {
+            *applies += 1;
+            self.stats.pulled_docs += wanted.len() as u64;
+            self.enqueue(
+                NodeStoreOp::ApplyDocs {
+                    docs: wanted,
+                    cursor: None,
+                },
+                Purpose::Apply,
+                out,
+            );
+        }
+        self.maybe_finish_fetch(out);
+    }
+
+    fn maybe_finish_fetch(&mut self, out: &mut Vec<NodeOutput>) {
+        if let Pull::Fetching {
+            page,
+            awaiting,
+            applies: 0,
+            ..
+        } = &self.pull
+            && awaiting.is_empty()
+        {
+            let page = *page;
+            self.finish_page(page, out);
+        }
+    }
+
+    /// The result of the store operation last emitted.
+    pub fn stored(&mut self, now: Millis, result: NodeStoreResult) -> Vec<NodeOutput> {
+        let mut out = Vec::new();
+        let Some(purpose) = self.op_in_flight.take() else {
+            return out;
+        };
+        if self.closed {
+            return out;
+        }
+        match (purpose, result) {
+            (_, NodeStoreResult::Failed(reason)) => {
+                self.close(
+                    ErrorCode::Internal,
+                    format!("local store: {reason}"),
+                    &mut out,
+                );
+                return out;
+            }
+            (Purpose::Outbox, NodeStoreResult::Outbox(docs)) => {
+                if docs.is_empty() {
+                    self.push = Push::Idle;
+                    self.outbox_empty = !self.outbox_dirty;
+                    self.maybe_push(&mut out);
+                } else {
+                    let batch = self.next_id();
+                    let msg = ClientMsg::Push {
+                        batch,
+                        docs: docs.iter().map(|d| d.push.clone()).collect(),
+                    };
+                    self.push = Push::InFlight {
+                        batch,
+                        docs,
+                        at: now,
+                    };
+                    self.send(now, &msg, &mut out);
+                }
+            }
+            (Purpose::PushAcked, NodeStoreResult::PushAcked) => {
+                self.push = Push::Idle;
+                // The outbox may hold more (the batch was full, or documents to resend whole).
+                self.outbox_dirty = true;
+                self.maybe_push(&mut out);
+            }
+            (Purpose::Plan, NodeStoreResult::Planned(items)) => {
+                let Pull::Planning { page } = self.pull else {
+                    return out;
+                };
+                if items.is_empty() {
+                    self.finish_page(page, &mut out);
+                } else {
+                    let request = self.next_id();
+                    let awaiting = items.iter().map(|i| i.doc_id).collect();
+                    self.pull = Pull::Fetching {
+                        page,
+                        request,
+                        awaiting,
+                        full_retried: HashSet::new(),
+                        applies: 0,
+                        at: now,
+                    };
+                    self.send_fetch(now, request, items, &mut out);
+                }
+            }
+            (Purpose::Apply, NodeStoreResult::Applied(failures)) => {
+                let mut retry = Vec::new();
+                if let Pull::Fetching {
+                    applies,
+                    full_retried,
+                    awaiting,
+                    ..
+                } = &mut self.pull
+                {
+                    *applies = applies.saturating_sub(1);
+                    for f in failures {
+                        if f.code == ErrorCode::InvalidDocument && full_retried.insert(f.doc_id) {
+                            // Changes on top of what we have did not apply: ask for the whole document once.
+                            awaiting.insert(f.doc_id);
+                            retry.push(FetchItem {
+                                doc_id: f.doc_id,
+                                have: Vec::new(),
+                            });
+                        } else {
+                            out.push(NodeOutput::Problem(format!(
+                                "document {} from the hub could not be stored: {}",
+                                f.doc_id, f.reason
+                            )));
+                        }
+                    }
+                }
+                if let (false, Pull::Fetching { request, .. }) = (retry.is_empty(), &self.pull) {
+                    let request = *request;
+                    self.send_fetch(now, request, retry, &mut out);
+                }
+                self.maybe_finish_fetch(&mut out);
+            }
+            (Purpose::Finish, NodeStoreResult::Applied(_)) => {
+                if let Pull::Finishing { page } = self.pull {
+                    self.cursor = self.cursor.max(page.up_to);
+                    self.pull = Pull::Idle;
+                    if page.more || self.live_wanted {
+                        self.live_wanted = false;
+                        self.pulled_all = false;
+                        self.start_pull(now, &mut out);
+                    } else {
+                        self.pulled_all = true;
+                    }
+                }
+            }
+            (purpose, result) => {
+                self.close(
+                    ErrorCode::Internal,
+                    format!("store answered {result:?} to {purpose:?}"),
+                    &mut out,
+                );
+                return out;
+            }
+        }
+        self.pump(&mut out);
+        self.check_caught_up(&mut out);
+        out
+    }
+
+    /// Heartbeats and deadlines.
+    pub fn tick(&mut self, now: Millis) -> Vec<NodeOutput> {
+        let mut out = Vec::new();
+        if self.closed {
+            return out;
+        }
+        let timeout = self.config.request_timeout;
+        let overdue = |at: Millis| now - at > timeout;
+        let waiting_too_long = (!self.welcomed && overdue(self.started_at))
+            || matches!(self.pull, Pull::Requested { at, .. } if overdue(at))
+            || matches!(self.pull, Pull::Fetching { at, applies: 0, .. } if overdue(at))
+            || matches!(self.push, Push::InFlight { at, .. } if overdue(at));
+        if waiting_too_long {
+            self.close(
+                ErrorCode::Timeout,
+                "the hub did not answer in time",
+                &mut out,
+            );
+        } else if now - self.last_rx > self.config.idle_timeout {
+            self.close(ErrorCode::Timeout, "nothing heard from the hub", &mut out);
+        } else if self.welcomed && now - self.last_tx >= self.config.ping_interval {
+            let nonce = now as u64;
+            self.send(now, &ClientMsg::Ping { nonce }, &mut out);
+        }
+        out
+    }
+
+    /// When the driver should call [`Self::tick`] next.
+    pub fn next_deadline(&self) -> Millis {
+        let mut next = self.last_rx + self.config.idle_timeout + 1;
+        if self.welcomed {
+            next = next.min(self.last_tx + self.config.ping_interval);
+        }
+        for at in [
+            (!self.welcomed).then_some(self.started_at),
+            match self.pull {
+                Pull::Requested { at, .. } | Pull::Fetching { at, .. } => Some(at),
+                _ => None,
+            },
+            match self.push {
+                Push::InFlight { at, .. } => Some(at),
+                _ => None,
+            },
+        ]
+        .into_iter()
+        .flatten()
+        {
+            next = next.min(at + self.config.request_timeout + 1);
+        }
+        next
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}

@@ -1,0 +1,139 @@
+//! The storage side of sync, as traits. [`DocStore`] is what every document store offers
+//! (the node's SQLite store, the hub's Postgres and embedded SQLite stores, the in-memory
+//! store of the simulation); its conformance suite is in [`crate::conformance`].
+//! [`NodeSyncStore`] is what a node additionally keeps for sync: its outbox, what the hub
+//! has confirmed, and its cursor in the hub's change log.
+//!
+//! Every method returns a `Result`: a write that fails is reported, never dropped.
+
+use std::future::Future;
+
+use automerge::ChangeHash;
+use dermis_model::ClinicId;
+use uuid::Uuid;
+
+use crate::wire::{DocData, DocPush, ErrorCode, FetchItem, IndexEntry, OutboxStats, PushOutcome};
+
+/// One page of a clinic's change log after a cursor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangePage {
+    /// Documents whose latest change has a seq in `(cursor, up_to]`, by ascending seq.
+    pub entries: Vec<IndexEntry>,
+    /// The seq this page reaches; the next page starts after it.
+    pub up_to: u64,
+    /// Whether documents with a higher seq exist.
+    pub more: bool,
+}
+
+/// What a store offers sync. Documents are scoped by clinic: a store never lets one
+/// clinic read or write another's documents, whatever ids it is given.
+pub trait DocStore: Send {
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Applies each document's bytes (Automerge changes or a saved document). Each
+    /// document is all-or-nothing: applied and given a new seq, left alone when nothing
+    /// new arrived, `NeedFull` when it depends on changes the store lacks, or `Rejected`
+    /// (another clinic's id, an unreadable document, a type that does not match).
+    fn apply(
+        &mut self,
+        clinic: ClinicId,
+        docs: &[DocPush],
+    ) -> impl Future<Output = Result<Vec<PushOutcome>, Self::Error>> + Send;
+
+    /// The clinic's documents changed after `cursor`, oldest change first.
+    fn changed_since(
+        &mut self,
+        clinic: ClinicId,
+        cursor: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<ChangePage, Self::Error>> + Send;
+
+    /// For each item: the changes after `have` (the whole document when `have` is empty
+    /// or unknown), or `None` when the clinic has no such document.
+    fn fetch(
+        &mut self,
+        clinic: ClinicId,
+        items: &[FetchItem],
+    ) -> impl Future<Output = Result<Vec<Option<DocData>>, Self::Error>> + Send;
+
+    /// The clinic's latest seq (0 for a clinic with no documents).
+    fn latest_seq(
+        &mut self,
+        clinic: ClinicId,
+    ) -> impl Future<Output = Result<u64, Self::Error>> + Send;
+}
+
+/// A document leaving the node's outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingDoc {
+    pub push: DocPush,
+    /// The outbox entry's version when read; only that version is cleared by the ack, so
+    /// an edit made while the push was in flight stays queued.
+    pub version: i64,
+    /// The node's heads that `push.data` brings the hub up to.
+    pub heads: Vec<ChangeHash>,
+}
+
+/// The hub's answer for one pushed document, with what the node needs to settle it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushAck {
+    pub doc_id: Uuid,
+    pub version: i64,
+    pub heads: Vec<ChangeHash>,
+    pub outcome: PushOutcome,
+}
+
+/// A document the node could not apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyFailure {
+    pub doc_id: Uuid,
+    pub code: ErrorCode,
+    pub reason: String,
+}
+
+/// What a node keeps for sync, beside its documents.
+pub trait NodeSyncStore: Send {
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Up to `max_docs` outbox documents whose data totals at most `max_bytes` (at least
+    /// one document, whatever its size), oldest first, skipping documents the hub
+    /// rejected until they are edited again.
+    fn outbox_batch(
+        &mut self,
+        max_docs: usize,
+        max_bytes: usize,
+    ) -> impl Future<Output = Result<Vec<OutgoingDoc>, Self::Error>> + Send;
+
+    /// Settles pushed documents: `Applied` clears the outbox entry (if its version is
+    /// unchanged) and records the pushed heads as confirmed; `NeedFull` forgets what the
+    /// hub was thought to have, so the next push sends the whole document; `Rejected`
+    /// parks the entry with its reason.
+    fn push_acked(
+        &mut self,
+        acks: &[PushAck],
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+
+    /// For a page of the hub's change log: which documents to fetch and from which heads.
+    /// Documents already up to date are settled here and need no fetch.
+    fn plan_fetch(
+        &mut self,
+        entries: &[IndexEntry],
+    ) -> impl Future<Output = Result<Vec<FetchItem>, Self::Error>> + Send;
+
+    /// Applies documents from the hub in one transaction and, when given, moves the
+    /// cursor in the same transaction. Documents that cannot be applied are returned and
+    /// leave the store as it was.
+    fn apply_docs(
+        &mut self,
+        clinic: ClinicId,
+        docs: &[DocData],
+        cursor: Option<u64>,
+    ) -> impl Future<Output = Result<Vec<ApplyFailure>, Self::Error>> + Send;
+
+    fn cursor(&mut self) -> impl Future<Output = Result<u64, Self::Error>> + Send;
+
+    fn outbox_stats(
+        &mut self,
+        now: dermis_model::Millis,
+    ) -> impl Future<Output = Result<OutboxStats, Self::Error>> + Send;
+}
