@@ -23,7 +23,7 @@ fn config_for(seed: u64) -> SimConfig {
     SimConfig {
         nodes: 2 + (seed % 4) as usize,
         drop: [0.0, 0.01, 0.03][(seed % 3) as usize],
-        hub_crash: if seed % 5 == 0 { 0.004 } else { 0.001 },
+        hub_crash: if seed.is_multiple_of(5) { 0.004 } else { 0.001 },
         ..SimConfig::default()
     }
 }
