@@ -6,6 +6,9 @@ ALTER TABLE docs ADD COLUMN synced_heads BLOB;
 -- The hub's change-log seq of this document as last seen.
 ALTER TABLE docs ADD COLUMN hub_seq INTEGER;
 
+-- Why the hub refused a document's changes; the entry waits for the next edit.
+ALTER TABLE outbox ADD COLUMN rejected TEXT;
+
 CREATE TABLE sync_state (
     key    TEXT PRIMARY KEY,
     value  TEXT NOT NULL

@@ -10,3 +10,4 @@ pub mod icd10;
 pub mod node;
 pub mod ops;
 pub mod store;
+pub mod sync;

@@ -74,6 +74,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Join a hub's clinic with a one-time enrollment code (a node with data keeps it).
+    Enroll {
+        /// The hub's address, e.g. http://hub.example:8000
+        #[arg(long)]
+        hub: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        node_name: Option<String>,
+    },
+    /// Sync with the hub: stay connected (default), or stop once caught up.
+    Sync {
+        /// Sync until caught up both ways, then exit (exit 1 if the hub cannot be reached).
+        #[arg(long)]
+        once: bool,
+        /// With --once: seconds to wait for the hub before giving up.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+    },
 }
 
 #[derive(Debug, Args, Default)]
@@ -128,6 +147,11 @@ pub enum PatientCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Add patients from JSON lines on standard input (fields as for `add`, e.g.
+    /// {"first_name":"Anna","last_name":"Petrosyan","phone":"+374 10 123456"}), each in
+    /// its own durable transaction; prints each new id as it is saved. A bad line stops
+    /// the import with exit 2 and the line number; the lines before it are kept.
+    Import,
     /// Record an allergy.
     Allergy {
         id: String,

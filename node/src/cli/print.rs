@@ -182,12 +182,21 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
     let outbox = queries::outbox_stats(node.store.conn())?;
     let now = crate::node::now();
     let oldest_age_ms = outbox.oldest_at.map(|t| (now - t).max(0));
+    let sync = crate::sync::state::status(&node.store, now)?;
     if as_json {
         json(&serde_json::json!({
             "clinic": {"id": clinic.id, "name": clinic.name, "currency": clinic.currency},
             "node": {"id": node.identity.node_id, "name": node.identity.node_name, "code": node.identity.node_code},
             "counts": counts,
             "outbox": {"count": outbox.count, "bytes": outbox.bytes, "oldest_age_ms": oldest_age_ms},
+            "online": sync.online,
+            "hub_url": sync.hub_url,
+            "enrolled": sync.enrolled,
+            "last_sync_at": sync.last_sync_at,
+            "last_connected_at": sync.last_connected_at,
+            "cursor": sync.cursor,
+            "last_error": sync.last_error,
+            "rejected": sync.rejected,
             "data_dir": node.data_dir(),
             "schema": node.store.schema_version()?,
         }));
@@ -209,6 +218,20 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
                 .map(|a| format!(", oldest {} s", a / 1000))
                 .unwrap_or_default()
         );
+        match &sync.hub_url {
+            Some(url) => println!(
+                "hub:      {url} ({}), cursor {}{}",
+                if sync.online { "online" } else { "offline" },
+                sync.cursor,
+                sync.last_sync_at
+                    .map(|t| format!(", last sync {}", when(t)))
+                    .unwrap_or_default()
+            ),
+            None => println!("hub:      not enrolled (standalone)"),
+        }
+        if let Some(e) = &sync.last_error {
+            println!("last error: {e}");
+        }
         if counts.conflicts > 0 {
             println!("conflicts: {}", counts.conflicts);
         }

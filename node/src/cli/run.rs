@@ -84,6 +84,99 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Status { json } => print::status(&mut Node::open(&dir)?, json),
+        Command::Enroll {
+            hub,
+            code,
+            node_name,
+        } => enroll(&dir, &hub, &code, node_name),
+        Command::Sync { once, timeout } => sync(&dir, once, timeout),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))
+}
+
+fn enroll(
+    dir: &std::path::Path,
+    hub: &str,
+    code: &str,
+    node_name: Option<String>,
+) -> Result<(), CliError> {
+    use crate::sync::enroll;
+    let existing = Node::open(dir).ok().map(|n| n.identity.node_name);
+    let name = node_name
+        .or(existing)
+        .unwrap_or_else(|| hostname_or("workstation"));
+    let mut errors = dermis_model::ValidationErrors::default();
+    let name =
+        dermis_model::validate::text_field(&mut errors, "node_name", &name, true, 100, false);
+    errors.into_result(()).map_err(OpError::from)?;
+    let name = name.unwrap_or_default();
+    let enrolled = runtime()?
+        .block_on(enroll::request(hub, code, &name))
+        .map_err(|e| CliError::Other(e.to_string()))?;
+    let node =
+        enroll::apply(dir, hub, &enrolled, &name).map_err(|e| CliError::Other(e.to_string()))?;
+    println!("{}", node.identity.node_id);
+    Ok(())
+}
+
+fn hostname_or(fallback: &str) -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| fallback.to_owned())
+}
+
+fn sync(dir: &std::path::Path, once: bool, timeout: u64) -> Result<(), CliError> {
+    use crate::sync::client::{SyncOptions, run};
+    let options = SyncOptions {
+        once,
+        timeout: std::time::Duration::from_secs(timeout.max(1)),
+        ..SyncOptions::default()
+    };
+    let rt = runtime()?;
+    let lock = if once { None } else { Some(daemon_lock(dir)?) };
+    let result = rt.block_on(async {
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let shutdown = async {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            tokio::select! {
+                () = shutdown => {}
+                _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+            }
+        };
+        run(dir, options, shutdown).await
+    });
+    drop(lock);
+    result.map_err(|e| CliError::Other(e.to_string()))
+}
+
+/// One sync daemon per data dir: a second one would only double the traffic.
+fn daemon_lock(dir: &std::path::Path) -> Result<std::fs::File, CliError> {
+    let path = dir.join("sync.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| CliError::Other(format!("cannot open {}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::Other(
+            crate::sync::client::SyncError::AlreadyRunning.to_string(),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(CliError::Other(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -145,6 +238,7 @@ fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), Cl
                 print::patient_rows(&rows);
             }
         }
+        PatientCmd::Import => import_patients(node, session)?,
         PatientCmd::Allergy {
             id,
             substance,
@@ -523,6 +617,69 @@ fn conflict(node: &mut Node, session: &Session, cmd: ConflictCmd) -> Result<(), 
                 &serde_json::Value::String(value),
             )?;
         }
+    }
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportLine {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    middle_name: Option<String>,
+    birth_date: Option<String>,
+    sex: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+    mrn: Option<String>,
+    notes: Option<String>,
+    medical_history: Option<String>,
+}
+
+fn import_patients(node: &mut Node, session: &Session) -> Result<(), CliError> {
+    use std::io::{BufRead, Write};
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for (n, line) in stdin.lock().lines().enumerate() {
+        let line = line.map_err(|e| CliError::Other(format!("cannot read standard input: {e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let field = format!("line {}", n + 1);
+        let parsed: ImportLine =
+            serde_json::from_str(&line).map_err(|e| usage(&field, e.to_string()))?;
+        let mut form = PatientForm::default();
+        apply_fields(
+            &mut form,
+            PatientFields {
+                first_name: parsed.first_name,
+                last_name: parsed.last_name,
+                middle_name: parsed.middle_name,
+                birth_date: parsed.birth_date,
+                sex: parsed.sex,
+                phone: parsed.phone,
+                email: parsed.email,
+                address: parsed.address,
+                mrn: parsed.mrn,
+                notes: parsed.notes,
+                medical_history: parsed.medical_history,
+            },
+        );
+        let id = match ops::patients::add(node, session, &form) {
+            Ok(id) => id,
+            Err(OpError::Invalid(mut errors)) => {
+                for e in &mut errors.0 {
+                    e.field = format!("{field}: {}", e.field);
+                }
+                return Err(OpError::Invalid(errors).into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // Printed only after the commit: a printed id is a saved patient.
+        writeln!(out, "{id}")
+            .and_then(|()| out.flush())
+            .map_err(|e| CliError::Other(format!("cannot write the id: {e}")))?;
     }
     Ok(())
 }

@@ -74,6 +74,12 @@ pub enum StoreError {
     Foreign { id: DocId },
     #[error("document {id} lacks changes it depends on")]
     MissingDeps { id: DocId },
+    #[error("document {id} was refused")]
+    Refused {
+        id: DocId,
+        #[source]
+        source: dermis_sync::apply::ApplyError,
+    },
     #[error("cannot read or write {path}")]
     Io {
         path: PathBuf,
@@ -306,6 +312,16 @@ impl Store {
         id: DocId,
         f: impl FnOnce(&AutoCommit) -> T,
     ) -> Result<Option<T>, StoreError> {
+        self.with_doc_mut(id, |doc| f(doc))
+    }
+
+    /// Like [`Self::with_doc`] for Automerge calls that need `&mut` without changing the
+    /// document (`save`, `get_heads`). `f` must not edit: edits go through [`Tx`].
+    pub fn with_doc_mut<T>(
+        &mut self,
+        id: DocId,
+        f: impl FnOnce(&mut AutoCommit) -> T,
+    ) -> Result<Option<T>, StoreError> {
         let row: Option<i64> = self
             .conn
             .query_row(
@@ -318,8 +334,8 @@ impl Store {
         if let Some(doc) = self.cache.get(&id, rev) {
             return Ok(Some(f(doc)));
         }
-        let (doc, rev) = load_doc(&self.conn, id)?.ok_or(StoreError::Foreign { id })?;
-        let out = f(&doc);
+        let (mut doc, rev) = load_doc(&self.conn, id)?.ok_or(StoreError::Foreign { id })?;
+        let out = f(&mut doc);
         self.cache.put(id, rev, doc);
         Ok(Some(out))
     }
@@ -390,21 +406,13 @@ struct Pending {
     raw_snapshot: Option<Vec<u8>>,
 }
 
-fn check_remote(
-    doc: &AutoCommit,
-    id: DocId,
-    doc_type: DocType,
-    clinic: dermis_model::ClinicId,
-) -> Result<(), StoreError> {
-    if !automerge::ReadDoc::get_missing_deps(doc, &[]).is_empty() {
-        return Err(StoreError::MissingDeps { id });
+/// Maps a refusal of the shared apply rules to this store's error.
+fn refused(id: DocId, e: dermis_sync::apply::ApplyError) -> StoreError {
+    match e {
+        dermis_sync::apply::ApplyError::MissingDeps => StoreError::MissingDeps { id },
+        dermis_sync::apply::ApplyError::Foreign => StoreError::Foreign { id },
+        other => StoreError::Refused { id, source: other },
     }
-    let meta =
-        dermis_model::doc::read_meta(doc).map_err(|source| StoreError::Document { id, source })?;
-    if meta.doc_type != doc_type || meta.id != id || meta.clinic_id != clinic {
-        return Err(StoreError::Foreign { id });
-    }
-    Ok(())
 }
 
 struct Base {
@@ -551,9 +559,8 @@ impl<'s> Tx<'s> {
     ) -> Result<Applied, StoreError> {
         let existed = self.ensure_loaded(id)?;
         if !existed {
-            let mut doc =
-                AutoCommit::load(data).map_err(|source| StoreError::Damaged { id, source })?;
-            check_remote(&doc, id, doc_type, clinic)?;
+            let mut doc = dermis_sync::apply::load_new(data, id.0, doc_type, clinic)
+                .map_err(|e| refused(id, e))?;
             let heads = doc.get_heads();
             self.pending.insert(
                 id,
@@ -575,18 +582,12 @@ impl<'s> Tx<'s> {
         }
         let outcome = match self.pending.get_mut(&id) {
             Some(p) if p.doc_type == doc_type => {
-                let before = p.doc.get_heads();
-                p.doc
-                    .load_incremental(data)
-                    .map_err(|source| StoreError::Damaged { id, source })
-                    .and_then(|_| check_remote(&p.doc, id, doc_type, clinic))
-                    .map(|()| {
-                        let heads = p.doc.get_heads();
-                        Applied {
-                            changed: heads != before,
-                            heads,
-                            created: false,
-                        }
+                dermis_sync::apply::apply_to(&mut p.doc, data, id.0, doc_type, clinic)
+                    .map_err(|e| refused(id, e))
+                    .map(|(before, heads)| Applied {
+                        changed: heads != before,
+                        heads,
+                        created: false,
                     })
             }
             _ => Err(StoreError::Foreign { id }),
@@ -661,6 +662,7 @@ impl<'s> Tx<'s> {
             .meta("local_seq")?
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0);
+        let mut local_written = false;
         for id in order {
             let Some(mut p) = self.pending.remove(&id) else {
                 continue;
@@ -727,6 +729,7 @@ impl<'s> Tx<'s> {
                 )?;
             }
             if p.origin == Origin::Local {
+                local_written = true;
                 self.tx.execute(
                     "INSERT INTO outbox(doc_id, version, bytes, first_at, last_at) VALUES (?1, 1, ?2, ?3, ?3)
                      ON CONFLICT(doc_id) DO UPDATE SET version = version + 1, bytes = bytes + excluded.bytes, last_at = excluded.last_at",
@@ -741,9 +744,16 @@ impl<'s> Tx<'s> {
             "INSERT INTO meta(key, value) VALUES ('local_seq', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [local_seq.to_string()],
         )?;
+        let dir = self
+            .tx
+            .path()
+            .and_then(|p| Path::new(p).parent().map(Path::to_owned));
         self.tx.commit()?;
         for (id, rev, doc) in to_cache {
             self.cache.put(id, rev, doc);
+        }
+        if local_written && let Some(dir) = dir {
+            crate::sync::notify::local_change(&dir);
         }
         Ok(written)
     }

@@ -1,0 +1,315 @@
+//! The node's sync loop: a thin driver around the sans-IO [`NodeSession`] that owns the
+//! WebSocket, the clock and the store. It reconnects with exponential backoff and
+//! jitter, and wakes on local edits made by any process on the data dir.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::time::Duration;
+
+use dermis_sync::EngineConfig;
+use dermis_sync::driver::run_node_op;
+use dermis_sync::node_engine::{NodeOutput, NodeSession};
+use dermis_sync::wire::ErrorCode;
+use futures_util::{SinkExt, StreamExt};
+use rand::Rng;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::{
+    CloseFrame, WebSocketConfig, frame::coding::CloseCode,
+};
+
+use super::{notify, state};
+use crate::node::{Node, OpError, now};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("this node is not enrolled with a hub; run `dermis-node enroll --hub URL --code CODE`")]
+    NotEnrolled,
+    #[error(
+        "the hub at {url} could not be reached within {seconds} s ({reason}); nothing was lost, the outbox is kept"
+    )]
+    Unreachable {
+        url: String,
+        seconds: u64,
+        reason: String,
+    },
+    #[error("the hub refused this node ({reason}); ask the hub admin for a new enrollment code")]
+    Refused { reason: String },
+    #[error("the local store failed")]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Op(#[from] OpError),
+    #[error("another sync daemon already runs on this data dir")]
+    AlreadyRunning,
+}
+
+#[derive(Clone, Debug)]
+pub struct SyncOptions {
+    /// Stop once caught up both ways.
+    pub once: bool,
+    /// With `once`: give up (exit 1) if not caught up by then.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub engine: EngineConfig,
+    /// Backoff bounds between connection attempts.
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            once: false,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            engine: EngineConfig {
+                app_version: env!("CARGO_PKG_VERSION").into(),
+                ..EngineConfig::default()
+            },
+            min_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+/// How one connection ended.
+enum Ended {
+    CaughtUp,
+    Shutdown,
+    Lost(String),
+    Refused(String),
+}
+
+/// `ws://host/sync` for a hub base URL given as http(s):// or ws(s)://.
+pub fn ws_url(hub: &str) -> String {
+    let base = hub.trim_end_matches('/');
+    let base = base.strip_suffix("/sync").unwrap_or(base);
+    if let Some(rest) = base.strip_prefix("https://") {
+        format!("wss://{rest}/sync")
+    } else if let Some(rest) = base.strip_prefix("http://") {
+        format!("ws://{rest}/sync")
+    } else if base.starts_with("ws://") || base.starts_with("wss://") {
+        format!("{base}/sync")
+    } else {
+        format!("ws://{base}/sync")
+    }
+}
+
+fn record(node: &Node, key: &str, value: &str) {
+    if let Err(e) = state::set(node.store.conn(), key, value) {
+        tracing::warn!(error = %e, key, "could not record sync state");
+    }
+}
+
+/// Runs sync until caught up (`once`), until `shutdown` resolves, or forever.
+pub async fn run(
+    data_dir: &Path,
+    options: SyncOptions,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), SyncError> {
+    let mut node = Node::open(data_dir)?;
+    let listener = if options.once {
+        None
+    } else {
+        Some(
+            notify::Listener::bind(data_dir).map_err(|source| StoreError::Io {
+                path: data_dir.to_owned(),
+                source,
+            })?,
+        )
+    };
+    let mut shutdown = std::pin::pin!(shutdown);
+    let started = tokio::time::Instant::now();
+    let mut backoff = options.min_backoff;
+    loop {
+        node.reload_identity()?;
+        let (Some(url), Some(token)) = (
+            state::get(node.store.conn(), state::HUB_URL)?,
+            state::get(node.store.conn(), state::HUB_TOKEN)?,
+        ) else {
+            return Err(SyncError::NotEnrolled);
+        };
+        let mut welcomed = false;
+        let ended = tokio::select! {
+            ended = connection(&mut node, &url, &token, &options, listener.as_ref(), &mut welcomed) => ended,
+            () = &mut shutdown => Ended::Shutdown,
+        };
+        if welcomed {
+            backoff = options.min_backoff;
+        }
+        record(&node, state::ONLINE, "false");
+        match ended {
+            Ended::CaughtUp | Ended::Shutdown => return Ok(()),
+            Ended::Refused(reason) => {
+                record(&node, state::LAST_ERROR, &reason);
+                if options.once {
+                    return Err(SyncError::Refused { reason });
+                }
+            }
+            Ended::Lost(reason) => {
+                tracing::info!(reason, "sync connection ended");
+                record(&node, state::LAST_ERROR, &reason);
+                if options.once && started.elapsed() >= options.timeout {
+                    return Err(SyncError::Unreachable {
+                        url,
+                        seconds: options.timeout.as_secs(),
+                        reason,
+                    });
+                }
+            }
+        }
+        // Exponential backoff with jitter, so a hub coming back is not stampeded.
+        let wait = backoff / 2 + backoff.mul_f64(rand::rng().random_range(0.0..0.5));
+        let wait = if options.once {
+            wait.min(options.timeout.saturating_sub(started.elapsed()))
+        } else {
+            wait
+        };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = &mut shutdown => return Ok(()),
+        }
+        backoff = (backoff * 2).min(options.max_backoff);
+    }
+}
+
+async fn connection(
+    node: &mut Node,
+    url: &str,
+    token: &str,
+    options: &SyncOptions,
+    listener: Option<&notify::Listener>,
+    welcomed: &mut bool,
+) -> Ended {
+    let ws_url = ws_url(url);
+    let mut request = match ws_url.as_str().into_client_request() {
+        Ok(r) => r,
+        Err(e) => return Ended::Refused(format!("bad hub address {ws_url:?}: {e}")),
+    };
+    match format!("Bearer {token}").parse() {
+        Ok(value) => {
+            request.headers_mut().insert("authorization", value);
+        }
+        Err(_) => return Ended::Refused("the stored hub token is damaged; enroll again".into()),
+    }
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(16 << 20))
+        .max_frame_size(Some(16 << 20));
+    let connect = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
+    let (mut ws, _) = match tokio::time::timeout(options.connect_timeout, connect).await {
+        Err(_) => {
+            return Ended::Lost(format!(
+                "no answer from {ws_url} within {} s",
+                options.connect_timeout.as_secs()
+            ));
+        }
+        Ok(Err(tokio_tungstenite::tungstenite::Error::Http(response))) => {
+            let status = response.status();
+            return if status.as_u16() == 401 || status.as_u16() == 403 {
+                Ended::Refused(format!("hub answered {status}"))
+            } else {
+                Ended::Lost(format!("hub answered {status}"))
+            };
+        }
+        Ok(Err(e)) => return Ended::Lost(format!("cannot connect to {ws_url}: {e}")),
+        Ok(Ok(pair)) => pair,
+    };
+    let cursor = node.sync_cursor().unwrap_or(0);
+    let stats = node.outbox_figures(now()).unwrap_or_default();
+    let mut session = NodeSession::new(node.identity.node_id.0, options.engine.clone());
+    let mut queue: VecDeque<NodeOutput> = session.start(now(), cursor, stats).into();
+    let mut data_version = node.store.data_version().unwrap_or(0);
+    let mut poll = tokio::time::interval(Duration::from_millis(500));
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        while let Some(out) = queue.pop_front() {
+            match out {
+                NodeOutput::Send(bytes) => {
+                    if let Err(e) = ws.send(Message::Binary(bytes.into())).await {
+                        return Ended::Lost(format!("connection lost while sending: {e}"));
+                    }
+                }
+                NodeOutput::Store(op) => {
+                    let result = run_node_op(node, session.clinic(), op).await;
+                    queue.extend(session.stored(now(), result));
+                }
+                NodeOutput::Close { code, reason } => {
+                    let frame = CloseFrame {
+                        code: CloseCode::from(code.close_code()),
+                        reason: reason.chars().take(100).collect::<String>().into(),
+                    };
+                    let _ = ws.close(Some(frame)).await;
+                    return Ended::Lost(format!("{} ({reason})", code.description()));
+                }
+                NodeOutput::Welcomed { clinic_id, .. } => {
+                    if clinic_id != node.identity.clinic_id {
+                        let _ = ws.close(None).await;
+                        return Ended::Refused(
+                            "the hub placed this node in another clinic than it was enrolled in"
+                                .into(),
+                        );
+                    }
+                    *welcomed = true;
+                    record(node, state::ONLINE, "true");
+                    record(node, state::LAST_CONNECTED_AT, &now().to_string());
+                }
+                NodeOutput::CaughtUp => {
+                    record(node, state::LAST_SYNC_AT, &now().to_string());
+                    if let Err(e) = state::clear(node.store.conn(), state::LAST_ERROR) {
+                        tracing::warn!(error = %e, "could not clear the last error");
+                    }
+                    if options.once {
+                        let _ = ws
+                            .close(Some(CloseFrame {
+                                code: CloseCode::Normal,
+                                reason: "caught up".into(),
+                            }))
+                            .await;
+                        return Ended::CaughtUp;
+                    }
+                }
+                NodeOutput::Problem(message) => {
+                    tracing::warn!(message, "sync problem");
+                    record(node, state::LAST_ERROR, &message);
+                }
+            }
+        }
+        let wait =
+            Duration::from_millis(u64::try_from(session.next_deadline() - now()).unwrap_or(0));
+        tokio::select! {
+            message = ws.next() => match message {
+                Some(Ok(Message::Binary(bytes))) => queue.extend(session.handle_frame(now(), &bytes)),
+                Some(Ok(Message::Close(frame))) => {
+                    let reason = frame.map(|f| {
+                        let code = u16::from(f.code);
+                        match ErrorCode::from_close_code(code) {
+                            Some(ErrorCode::Revoked | ErrorCode::Unauthorized) => return format!("refused: {}", f.reason),
+                            Some(c) => format!("hub closed the connection: {} ({})", c.description(), f.reason),
+                            None => format!("hub closed the connection ({code} {})", f.reason),
+                        }
+                    }).unwrap_or_else(|| "hub closed the connection".into());
+                    return if reason.starts_with("refused") { Ended::Refused(reason) } else { Ended::Lost(reason) };
+                }
+                Some(Ok(Message::Text(_))) => {
+                    let _ = ws.close(Some(CloseFrame { code: CloseCode::from(ErrorCode::Malformed.close_code()), reason: "text frame".into() })).await;
+                    return Ended::Lost("the hub sent a text frame".into());
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Ended::Lost(format!("connection lost: {e}")),
+                None => return Ended::Lost("connection closed".into()),
+            },
+            () = async { match listener { Some(l) => l.recv().await, None => std::future::pending().await } } => {
+                queue.extend(session.local_change(now()));
+            }
+            _ = poll.tick() => {
+                // Another process committed (wake-ups can be lost; this cannot).
+                if let Ok(v) = node.store.data_version() && v != data_version {
+                    data_version = v;
+                    queue.extend(session.local_change(now()));
+                }
+            }
+            () = tokio::time::sleep(wait) => queue.extend(session.tick(now())),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The node's side of sync: enrollment with a hub, the connection loop around the
+//! sans-IO engine from `dermis-sync`, the store adapter the engine works through, the
+//! sync state every process can read, and local-change wake-ups between processes.
+
+pub mod client;
+pub mod enroll;
+pub mod notify;
+pub mod state;
+mod store_impl;

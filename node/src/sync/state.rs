@@ -1,0 +1,82 @@
+//! What the node knows about its hub and its sync, kept in the store's `sync_state`
+//! table so that every process on the data dir (the daemon, the app, the CLI) sees it.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use crate::store::{Store, StoreError};
+
+pub const HUB_URL: &str = "hub_url";
+pub const HUB_TOKEN: &str = "hub_token";
+pub const CURSOR: &str = "cursor";
+pub const ONLINE: &str = "online";
+pub const LAST_SYNC_AT: &str = "last_sync_at";
+pub const LAST_ERROR: &str = "last_error";
+pub const LAST_CONNECTED_AT: &str = "last_connected_at";
+pub const DAEMON_PID: &str = "daemon_pid";
+
+pub fn get(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub fn set(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.execute("INSERT INTO sync_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])?;
+    Ok(())
+}
+
+pub fn clear(conn: &rusqlite::Connection, key: &str) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM sync_state WHERE key = ?1", [key])?;
+    Ok(())
+}
+
+/// The sync figures shown by `status --json` and the app's sync panel.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    pub hub_url: Option<String>,
+    pub online: bool,
+    pub last_sync_at: Option<i64>,
+    pub last_connected_at: Option<i64>,
+    pub cursor: u64,
+    pub last_error: Option<String>,
+    pub outbox_count: i64,
+    pub outbox_bytes: i64,
+    pub oldest_unsynced_at: Option<i64>,
+    pub oldest_unsynced_age_ms: Option<i64>,
+    /// Documents the hub refused, waiting for an edit.
+    pub rejected: i64,
+}
+
+pub fn status(store: &Store, now: i64) -> Result<SyncStatus, StoreError> {
+    let conn = store.conn();
+    let outbox = crate::store::queries::outbox_stats(conn)?;
+    let rejected: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM outbox WHERE rejected IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    let num = |key: &str| -> Result<Option<i64>, StoreError> {
+        Ok(get(conn, key)?.and_then(|v| v.parse().ok()))
+    };
+    let hub_url = get(conn, HUB_URL)?;
+    Ok(SyncStatus {
+        enrolled: get(conn, HUB_TOKEN)?.is_some(),
+        hub_url,
+        online: get(conn, ONLINE)?.as_deref() == Some("true"),
+        last_sync_at: num(LAST_SYNC_AT)?,
+        last_connected_at: num(LAST_CONNECTED_AT)?,
+        cursor: num(CURSOR)?
+            .and_then(|c| u64::try_from(c).ok())
+            .unwrap_or(0),
+        last_error: get(conn, LAST_ERROR)?,
+        outbox_count: outbox.count,
+        outbox_bytes: outbox.bytes,
+        oldest_unsynced_at: outbox.oldest_at,
+        oldest_unsynced_age_ms: outbox.oldest_at.map(|t| (now - t).max(0)),
+        rejected,
+    })
+}

@@ -1,0 +1,468 @@
+//! The node's SQLite store as seen by the sync engine: [`NodeSyncStore`] (outbox,
+//! confirmed heads, cursor) and [`DocStore`] (so it passes the same conformance suite as
+//! the hub's stores; its change log is the order of local writes).
+
+use automerge::ChangeHash;
+use dermis_model::{ClinicId, DocId, DocType};
+use dermis_sync::apply;
+use dermis_sync::store::{ApplyFailure, ChangePage, DocStore, NodeSyncStore, OutgoingDoc, PushAck};
+use dermis_sync::wire::{
+    DocData, DocPush, ErrorCode, FetchItem, IndexEntry, OutboxStats, PushOutcome,
+};
+use rusqlite::{OptionalExtension, params};
+
+use super::state;
+use crate::node::Node;
+use crate::store::{StoreError, decode_heads, encode_heads};
+
+fn failure(doc_id: uuid::Uuid, e: &StoreError) -> ApplyFailure {
+    let code = match e {
+        StoreError::Foreign { .. } => ErrorCode::Forbidden,
+        StoreError::Refused { source, .. } => source.code(),
+        StoreError::MissingDeps { .. }
+        | StoreError::Damaged { .. }
+        | StoreError::Document { .. } => ErrorCode::InvalidDocument,
+        _ => ErrorCode::Internal,
+    };
+    ApplyFailure {
+        doc_id,
+        code,
+        reason: e.to_string(),
+    }
+}
+
+fn outcome_of(e: &StoreError) -> PushOutcome {
+    match e {
+        StoreError::MissingDeps { .. } => PushOutcome::NeedFull,
+        other => {
+            let f = failure(uuid::Uuid::nil(), other);
+            PushOutcome::Rejected {
+                code: f.code,
+                message: f.reason,
+            }
+        }
+    }
+}
+
+/// A failure of the store itself (disk full, database gone): the session ends and the
+/// driver retries; per-document refusals are reported in the results instead.
+fn is_store_failure(e: &StoreError) -> bool {
+    !matches!(
+        e,
+        StoreError::Foreign { .. }
+            | StoreError::Refused { .. }
+            | StoreError::MissingDeps { .. }
+            | StoreError::Damaged { .. }
+            | StoreError::Document { .. }
+    )
+}
+
+impl Node {
+    fn outbox_batch_sync(
+        &mut self,
+        max_docs: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<OutgoingDoc>, StoreError> {
+        let rows: Vec<(String, i64, String, Option<Vec<u8>>)> = {
+            let mut stmt = self.store.conn().prepare_cached(
+                "SELECT o.doc_id, o.version, d.doc_type, d.synced_heads FROM outbox o JOIN docs d ON d.id = o.doc_id
+                 WHERE o.rejected IS NULL ORDER BY o.first_at, o.doc_id LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([max_docs as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::new();
+        let mut bytes = 0;
+        for (id_text, version, doc_type, synced) in rows {
+            let Ok(id) = id_text.parse::<DocId>() else {
+                continue;
+            };
+            let synced = synced.map(|s| decode_heads(&s));
+            let Some((data, heads)) = self.store.with_doc_mut(id, |doc| {
+                let data = match &synced {
+                    Some(h) => doc.save_after(h),
+                    None => doc.save(),
+                };
+                (data, doc.get_heads())
+            })?
+            else {
+                continue;
+            };
+            if !out.is_empty() && bytes + data.len() > max_bytes {
+                break;
+            }
+            bytes += data.len();
+            out.push(OutgoingDoc {
+                push: DocPush {
+                    doc_id: id.0,
+                    doc_type,
+                    data,
+                },
+                version,
+                heads,
+            });
+        }
+        Ok(out)
+    }
+
+    fn push_acked_sync(&mut self, acks: &[PushAck]) -> Result<(), StoreError> {
+        let tx = self.store.begin(crate::node::now())?;
+        for ack in acks {
+            let id = ack.doc_id.to_string();
+            match &ack.outcome {
+                PushOutcome::Applied { seq, .. } => {
+                    // The hub now has what we pushed (and everything before it).
+                    tx.sql().execute(
+                        "UPDATE docs SET synced_heads = ?2, hub_seq = MAX(COALESCE(hub_seq, 0), ?3) WHERE id = ?1",
+                        params![id, encode_heads(&ack.heads), *seq as i64],
+                    )?;
+                    tx.sql().execute(
+                        "DELETE FROM outbox WHERE doc_id = ?1 AND version = ?2",
+                        params![id, ack.version],
+                    )?;
+                }
+                PushOutcome::NeedFull => {
+                    tx.sql()
+                        .execute("UPDATE docs SET synced_heads = NULL WHERE id = ?1", [&id])?;
+                }
+                PushOutcome::Rejected { code, message } => {
+                    tx.sql().execute(
+                        "UPDATE outbox SET rejected = ?3 WHERE doc_id = ?1 AND version = ?2",
+                        params![id, ack.version, format!("{code}: {message}")],
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn plan_fetch_sync(&mut self, entries: &[IndexEntry]) -> Result<Vec<FetchItem>, StoreError> {
+        let mut items = Vec::new();
+        let mut settled: Vec<(String, Vec<ChangeHash>, u64)> = Vec::new();
+        for entry in entries {
+            let id = DocId(entry.doc_id);
+            let row: Option<(Vec<u8>, Option<Vec<u8>>)> = self
+                .store
+                .conn()
+                .query_row(
+                    "SELECT heads, synced_heads FROM docs WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((heads, synced)) = row else {
+                items.push(FetchItem {
+                    doc_id: entry.doc_id,
+                    have: Vec::new(),
+                });
+                continue;
+            };
+            let mut wanted = entry.heads.clone();
+            wanted.sort();
+            let local = decode_heads(&heads);
+            let up_to_date = local == wanted
+                || self
+                    .store
+                    .with_doc(id, |doc| apply::has_all(doc, &wanted))?
+                    .unwrap_or(false);
+            if up_to_date {
+                settled.push((id.to_string(), wanted, entry.seq));
+            } else {
+                let have = synced.map(|s| decode_heads(&s)).unwrap_or(local);
+                items.push(FetchItem {
+                    doc_id: entry.doc_id,
+                    have,
+                });
+            }
+        }
+        if !settled.is_empty() {
+            let tx = self.store.begin(crate::node::now())?;
+            for (id, heads, seq) in settled {
+                tx.sql().execute(
+                    "UPDATE docs SET synced_heads = ?2, hub_seq = ?3 WHERE id = ?1",
+                    params![id, encode_heads(&heads), seq as i64],
+                )?;
+            }
+            tx.commit()?;
+        }
+        Ok(items)
+    }
+
+    fn apply_docs_sync(
+        &mut self,
+        clinic: ClinicId,
+        docs: &[DocData],
+        cursor: Option<u64>,
+    ) -> Result<Vec<ApplyFailure>, StoreError> {
+        let mut failures = Vec::new();
+        let mut tx = self.store.begin(crate::node::now())?;
+        for d in docs {
+            let id = DocId(d.doc_id);
+            let Some(doc_type) = DocType::parse(&d.doc_type) else {
+                failures.push(ApplyFailure {
+                    doc_id: d.doc_id,
+                    code: ErrorCode::InvalidDocument,
+                    reason: format!("unknown document type {:?}", d.doc_type),
+                });
+                continue;
+            };
+            match tx.apply_remote(id, doc_type, clinic, &d.data) {
+                Ok(_) => tx.mark_synced(id, d.heads.clone(), Some(d.seq))?,
+                Err(e) if is_store_failure(&e) => return Err(e),
+                Err(e) => failures.push(failure(d.doc_id, &e)),
+            }
+        }
+        if let Some(c) = cursor {
+            let current = state::get(tx.sql(), state::CURSOR)?
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+            state::set(tx.sql(), state::CURSOR, &c.max(current).to_string())?;
+        }
+        tx.commit()?;
+        Ok(failures)
+    }
+
+    pub fn sync_cursor(&self) -> Result<u64, StoreError> {
+        Ok(state::get(self.store.conn(), state::CURSOR)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    pub fn outbox_figures(&self, now: i64) -> Result<OutboxStats, StoreError> {
+        let stats = crate::store::queries::outbox_stats(self.store.conn())?;
+        Ok(OutboxStats {
+            count: stats.count as u64,
+            bytes: stats.bytes as u64,
+            oldest_age_ms: stats
+                .oldest_at
+                .map_or(0, |t| u64::try_from(now - t).unwrap_or(0)),
+        })
+    }
+}
+
+impl NodeSyncStore for Node {
+    type Error = StoreError;
+
+    async fn outbox_batch(
+        &mut self,
+        max_docs: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<OutgoingDoc>, StoreError> {
+        self.outbox_batch_sync(max_docs, max_bytes)
+    }
+
+    async fn push_acked(&mut self, acks: &[PushAck]) -> Result<(), StoreError> {
+        self.push_acked_sync(acks)
+    }
+
+    async fn plan_fetch(&mut self, entries: &[IndexEntry]) -> Result<Vec<FetchItem>, StoreError> {
+        self.plan_fetch_sync(entries)
+    }
+
+    async fn apply_docs(
+        &mut self,
+        clinic: ClinicId,
+        docs: &[DocData],
+        cursor: Option<u64>,
+    ) -> Result<Vec<ApplyFailure>, StoreError> {
+        self.apply_docs_sync(clinic, docs, cursor)
+    }
+
+    async fn cursor(&mut self) -> Result<u64, StoreError> {
+        self.sync_cursor()
+    }
+
+    async fn outbox_stats(&mut self, now: dermis_model::Millis) -> Result<OutboxStats, StoreError> {
+        self.outbox_figures(now)
+    }
+}
+
+impl Node {
+    fn doc_store_apply(
+        &mut self,
+        clinic: ClinicId,
+        docs: &[DocPush],
+    ) -> Result<Vec<PushOutcome>, StoreError> {
+        let mut outcomes = Vec::new();
+        for p in docs {
+            let id = DocId(p.doc_id);
+            let Some(doc_type) = DocType::parse(&p.doc_type) else {
+                outcomes.push(PushOutcome::Rejected {
+                    code: ErrorCode::InvalidDocument,
+                    message: "unknown document type".into(),
+                });
+                continue;
+            };
+            if clinic != self.identity.clinic_id {
+                outcomes.push(PushOutcome::Rejected {
+                    code: ErrorCode::Forbidden,
+                    message: "another clinic".into(),
+                });
+                continue;
+            }
+            let mut tx = self.store.begin(crate::node::now())?;
+            match tx.apply_remote(id, doc_type, clinic, &p.data) {
+                Ok(_) => {
+                    tx.commit()?;
+                    let (seq, heads): (i64, Vec<u8>) = self.store.conn().query_row(
+                        "SELECT local_seq, heads FROM docs WHERE id = ?1",
+                        [id.to_string()],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )?;
+                    outcomes.push(PushOutcome::Applied {
+                        seq: seq as u64,
+                        heads: decode_heads(&heads),
+                    });
+                }
+                Err(e) if is_store_failure(&e) => return Err(e),
+                Err(e) => outcomes.push(outcome_of(&e)),
+            }
+        }
+        Ok(outcomes)
+    }
+
+    fn doc_store_changed_since(
+        &self,
+        clinic: ClinicId,
+        cursor: u64,
+        limit: usize,
+    ) -> Result<ChangePage, StoreError> {
+        if clinic != self.identity.clinic_id {
+            return Ok(ChangePage {
+                entries: Vec::new(),
+                up_to: cursor,
+                more: false,
+            });
+        }
+        let mut stmt = self.store.conn().prepare_cached("SELECT id, doc_type, heads, local_seq FROM docs WHERE local_seq > ?1 ORDER BY local_seq LIMIT ?2")?;
+        let rows = stmt.query_map(params![cursor as i64, limit as i64 + 1], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        let mut entries = Vec::new();
+        for row in rows {
+            let (id, doc_type, heads, seq) = row?;
+            let Ok(doc_id) = id.parse::<uuid::Uuid>() else {
+                continue;
+            };
+            entries.push(IndexEntry {
+                doc_id,
+                doc_type,
+                seq: seq as u64,
+                heads: decode_heads(&heads),
+            });
+        }
+        let more = entries.len() > limit;
+        entries.truncate(limit);
+        let latest: u64 = self
+            .store
+            .meta("local_seq")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let up_to = if more {
+            entries.last().map_or(cursor, |e| e.seq)
+        } else {
+            latest.max(cursor)
+        };
+        Ok(ChangePage {
+            entries,
+            up_to,
+            more,
+        })
+    }
+
+    fn doc_store_fetch(
+        &mut self,
+        clinic: ClinicId,
+        items: &[FetchItem],
+    ) -> Result<Vec<Option<DocData>>, StoreError> {
+        let mut out = Vec::new();
+        for item in items {
+            if clinic != self.identity.clinic_id {
+                out.push(None);
+                continue;
+            }
+            let id = DocId(item.doc_id);
+            let row: Option<(String, i64)> = self
+                .store
+                .conn()
+                .query_row(
+                    "SELECT doc_type, local_seq FROM docs WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((doc_type, seq)) = row else {
+                out.push(None);
+                continue;
+            };
+            let data = self.store.with_doc_mut(id, |doc| {
+                let full = item.have.is_empty();
+                let data = if full {
+                    doc.save()
+                } else {
+                    doc.save_after(&item.have)
+                };
+                let mut heads = doc.get_heads();
+                heads.sort();
+                DocData {
+                    doc_id: item.doc_id,
+                    doc_type: doc_type.clone(),
+                    seq: seq as u64,
+                    heads,
+                    full,
+                    data,
+                }
+            })?;
+            out.push(data);
+        }
+        Ok(out)
+    }
+}
+
+impl DocStore for Node {
+    type Error = StoreError;
+
+    async fn apply(
+        &mut self,
+        clinic: ClinicId,
+        docs: &[DocPush],
+    ) -> Result<Vec<PushOutcome>, StoreError> {
+        self.doc_store_apply(clinic, docs)
+    }
+
+    async fn changed_since(
+        &mut self,
+        clinic: ClinicId,
+        cursor: u64,
+        limit: usize,
+    ) -> Result<ChangePage, StoreError> {
+        self.doc_store_changed_since(clinic, cursor, limit)
+    }
+
+    async fn fetch(
+        &mut self,
+        clinic: ClinicId,
+        items: &[FetchItem],
+    ) -> Result<Vec<Option<DocData>>, StoreError> {
+        self.doc_store_fetch(clinic, items)
+    }
+
+    async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
+        if clinic != self.identity.clinic_id {
+            return Ok(0);
+        }
+        Ok(self
+            .store
+            .meta("local_seq")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+}
