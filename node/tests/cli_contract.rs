@@ -416,3 +416,39 @@ fn export_is_canonical_and_stable() {
         "no node-local state"
     );
 }
+
+#[test]
+fn errors_speak_the_chosen_language_and_still_name_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d);
+    let o = run(
+        d,
+        &[
+            "--locale",
+            "ru",
+            "patient",
+            "add",
+            "--first-name",
+            "",
+            "--last-name",
+            "X",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("first_name:") && err.contains("Имя"), "{err}");
+    let o = common::cmd(d)
+        .env("DERMIS_LOCALE", "hy")
+        .args(["patient", "add", "--first-name", "", "--last-name", "X"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("Անուն"),
+        "DERMIS_LOCALE works too: {}",
+        stderr(&o)
+    );
+    let o = run(d, &["--locale", "klingon", "status"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("locale"));
+}

@@ -92,6 +92,9 @@ pub enum Command {
         /// With --once: seconds to wait for the hub before giving up.
         #[arg(long, default_value_t = 30)]
         timeout: u64,
+        /// Print what was exchanged (documents, bytes, time, peak memory) as JSON at the end.
+        #[arg(long)]
+        report: bool,
     },
 }
 

@@ -8,6 +8,7 @@ mod run;
 
 pub use args::Cli;
 
+use crate::i18n::{FluentArg, Locale, Localizer};
 use crate::node::OpError;
 
 /// Exit codes.
@@ -30,9 +31,53 @@ pub fn main() -> i32 {
         }
     };
     init_tracing();
+    let locale = match cli.locale.as_deref().map(Locale::parse) {
+        Some(Ok(locale)) => locale,
+        Some(Err(e)) => {
+            return report(
+                &CliError::Usage {
+                    field: "locale".into(),
+                    message: e.to_string(),
+                },
+                Locale::En,
+            );
+        }
+        None => Locale::from_env(),
+    };
     match run::run(cli) {
         Ok(()) => EXIT_OK,
-        Err(e) => report(&e),
+        Err(e) => report(&e, locale),
+    }
+}
+
+/// The message of a field error in the chosen language. The English text comes from the
+/// model (it can quote the bad value); other languages use the Fluent catalog.
+fn localized(e: &dermis_model::FieldError, locale: Locale) -> String {
+    if locale == Locale::En {
+        return e.message.clone();
+    }
+    let localizer = Localizer::new();
+    let base = e.field.rsplit('.').next().unwrap_or(&e.field);
+    let base = base.split('[').next().unwrap_or(base);
+    let key = match base {
+        "qty" => "quantity".to_owned(),
+        other => other.replace('_', "-"),
+    };
+    let label_id = format!("field-{key}");
+    let label = if localizer.has_message(locale, &label_id) {
+        localizer.t(locale, &label_id)
+    } else {
+        e.field.clone()
+    };
+    let mut args: Vec<(&str, FluentArg<'_>)> = vec![("field", FluentArg::from(label))];
+    for (name, value) in &e.params {
+        args.push((name.as_str(), FluentArg::from(*value)));
+    }
+    let id = crate::i18n::message_id("error", e.code.as_str());
+    if localizer.has_message(locale, &id) {
+        localizer.t_args(locale, &id, &args)
+    } else {
+        e.message.clone()
     }
 }
 
@@ -62,12 +107,12 @@ impl From<crate::store::StoreError> for CliError {
     }
 }
 
-fn report(e: &CliError) -> i32 {
+fn report(e: &CliError, locale: Locale) -> i32 {
     match e {
         CliError::Op(OpError::Invalid(errors)) => {
             eprintln!("error: invalid input");
             for fe in &errors.0 {
-                eprintln!("  {}: {}", fe.field, fe.message);
+                eprintln!("  {}: {}", fe.field, localized(fe, locale));
             }
             EXIT_INVALID
         }

@@ -89,7 +89,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             code,
             node_name,
         } => enroll(&dir, &hub, &code, node_name),
-        Command::Sync { once, timeout } => sync(&dir, once, timeout),
+        Command::Sync {
+            once,
+            timeout,
+            report,
+        } => sync(&dir, once, timeout, report),
     }
 }
 
@@ -132,7 +136,7 @@ fn hostname_or(fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_owned())
 }
 
-fn sync(dir: &std::path::Path, once: bool, timeout: u64) -> Result<(), CliError> {
+fn sync(dir: &std::path::Path, once: bool, timeout: u64, report: bool) -> Result<(), CliError> {
     use crate::sync::client::{SyncOptions, run};
     let options = SyncOptions {
         once,
@@ -156,7 +160,26 @@ fn sync(dir: &std::path::Path, once: bool, timeout: u64) -> Result<(), CliError>
         run(dir, options, shutdown).await
     });
     drop(lock);
-    result.map_err(|e| CliError::Other(e.to_string()))
+    let summary = result.map_err(|e| CliError::Other(e.to_string()))?;
+    if report {
+        let mut value = serde_json::to_value(&summary).unwrap_or_default();
+        value["peak_rss_mb"] = serde_json::json!(peak_rss_mb());
+        println!("{value}");
+    }
+    Ok(())
+}
+
+/// Peak resident memory of this process (Linux), for `--report`.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
 }
 
 /// One sync daemon per data dir: a second one would only double the traffic.

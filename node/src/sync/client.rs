@@ -107,7 +107,8 @@ pub async fn run(
     data_dir: &Path,
     options: SyncOptions,
     shutdown: impl std::future::Future<Output = ()>,
-) -> Result<(), SyncError> {
+) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
     let mut node = Node::open(data_dir)?;
     let listener = if options.once {
         None
@@ -132,7 +133,7 @@ pub async fn run(
         };
         let mut welcomed = false;
         let ended = tokio::select! {
-            ended = connection(&mut node, &url, &token, &options, listener.as_ref(), &mut welcomed) => ended,
+            ended = connection(&mut node, &url, &token, &options, listener.as_ref(), &mut welcomed, &mut report) => ended,
             () = &mut shutdown => Ended::Shutdown,
         };
         if welcomed {
@@ -140,7 +141,10 @@ pub async fn run(
         }
         record(&node, state::ONLINE, "false");
         match ended {
-            Ended::CaughtUp | Ended::Shutdown => return Ok(()),
+            Ended::CaughtUp | Ended::Shutdown => {
+                report.elapsed_ms = started.elapsed().as_millis() as u64;
+                return Ok(report);
+            }
             Ended::Refused(reason) => {
                 record(&node, state::LAST_ERROR, &reason);
                 if options.once {
@@ -168,10 +172,21 @@ pub async fn run(
         };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => return Ok(report),
         }
         backoff = (backoff * 2).min(options.max_backoff);
     }
+}
+
+/// What a sync run did, over all its connections.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SyncReport {
+    pub connections: u64,
+    pub pushed_docs: u64,
+    pub pulled_docs: u64,
+    pub bytes_up: u64,
+    pub bytes_down: u64,
+    pub elapsed_ms: u64,
 }
 
 async fn connection(
@@ -181,6 +196,27 @@ async fn connection(
     options: &SyncOptions,
     listener: Option<&notify::Listener>,
     welcomed: &mut bool,
+    report: &mut SyncReport,
+) -> Ended {
+    let mut session = NodeSession::new(node.identity.node_id.0, options.engine.clone());
+    let ended = drive(node, url, token, options, listener, welcomed, &mut session).await;
+    let stats = session.stats();
+    report.connections += 1;
+    report.pushed_docs += stats.pushed_docs;
+    report.pulled_docs += stats.pulled_docs;
+    report.bytes_up += stats.bytes_up;
+    report.bytes_down += stats.bytes_down;
+    ended
+}
+
+async fn drive(
+    node: &mut Node,
+    url: &str,
+    token: &str,
+    options: &SyncOptions,
+    listener: Option<&notify::Listener>,
+    welcomed: &mut bool,
+    session: &mut NodeSession,
 ) -> Ended {
     let ws_url = ws_url(url);
     let mut request = match ws_url.as_str().into_client_request() {
@@ -217,7 +253,6 @@ async fn connection(
     };
     let cursor = node.sync_cursor().unwrap_or(0);
     let stats = node.outbox_figures(now()).unwrap_or_default();
-    let mut session = NodeSession::new(node.identity.node_id.0, options.engine.clone());
     let mut queue: VecDeque<NodeOutput> = session.start(now(), cursor, stats).into();
     let mut data_version = node.store.data_version().unwrap_or(0);
     let mut poll = tokio::time::interval(Duration::from_millis(500));

@@ -6,6 +6,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod hub;
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_dermis-node")
 }

@@ -1,0 +1,287 @@
+//! A real `dermis-hub` process for end-to-end tests, and a TCP fault proxy that sits
+//! between nodes and the hub to cut, stall and refuse connections.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::wait_until;
+
+/// The hub binary built next to this test's binary (`cargo build --workspace` or nextest
+/// builds it; `make test` does both).
+pub fn hub_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = dir.join(format!("dermis-hub{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p dermis-hub` (make test does)",
+        bin.display()
+    );
+    bin
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// GET over a plain socket; returns (status, body). `None` when nothing answers.
+pub fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect_timeout(&addr.parse().ok()?, Duration::from_millis(500)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+pub struct Hub {
+    pub data_dir: PathBuf,
+    pub addr: String,
+    child: Option<Child>,
+    env: Vec<(String, String)>,
+}
+
+impl Hub {
+    pub fn command(data_dir: &Path) -> Command {
+        let mut c = Command::new(hub_bin());
+        c.arg("--data-dir")
+            .arg(data_dir)
+            .env_remove("DATABASE_URL")
+            .env_remove("S3_ENDPOINT")
+            .env("RUST_LOG", "warn");
+        c.stdin(Stdio::null());
+        c
+    }
+
+    /// Starts `serve` on a free port and waits until it is healthy.
+    pub fn start(data_dir: &Path) -> Hub {
+        Self::start_with(data_dir, Vec::new())
+    }
+
+    pub fn start_with(data_dir: &Path, env: Vec<(String, String)>) -> Hub {
+        let mut hub = Hub {
+            data_dir: data_dir.to_owned(),
+            addr: format!("127.0.0.1:{}", free_port()),
+            child: None,
+            env,
+        };
+        hub.spawn();
+        hub
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::File::create(self.data_dir.join("hub-test.log")).ok();
+        let mut c = Self::command(&self.data_dir);
+        c.arg("serve").env("HUB_BIND", &self.addr);
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        if let Some(log) = log {
+            c.stderr(log);
+        }
+        self.child = Some(c.spawn().expect("the hub starts"));
+        let addr = self.addr.clone();
+        wait_until(Duration::from_secs(30), "the hub to become healthy", || {
+            http_get(&addr, "/api/healthz").is_some_and(|(s, _)| s == 200)
+        });
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    pub fn cli(&self, args: &[&str]) -> String {
+        let mut c = Self::command(&self.data_dir);
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        let out = c.args(args).output().expect("dermis-hub runs");
+        assert!(
+            out.status.success(),
+            "dermis-hub {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    pub fn clinic_add(&self, name: &str) -> String {
+        self.cli(&["clinic", "add", "--name", name])
+    }
+
+    pub fn node_add(&self, clinic: &str, name: &str) -> String {
+        self.cli(&["node", "add", "--clinic", clinic, "--name", name])
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// What the proxy does to connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    Pass,
+    /// Cut each connection after this many bytes (in either direction), mid-frame.
+    CutAfter(usize),
+    /// Accept and forward nothing.
+    Stall,
+    /// Refuse new connections (close at once); existing ones keep running.
+    Refuse,
+}
+
+/// A TCP proxy on 127.0.0.1 in front of `upstream`.
+pub struct FaultProxy {
+    pub addr: SocketAddr,
+    fault: Arc<Mutex<Fault>>,
+    pub connections: Arc<AtomicUsize>,
+    pub cuts: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+}
+
+impl FaultProxy {
+    pub fn start(upstream: &str) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let fault = Arc::new(Mutex::new(Fault::Pass));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let cuts = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let upstream = upstream.to_owned();
+        let (f, c, x, s) = (
+            fault.clone(),
+            connections.clone(),
+            cuts.clone(),
+            stop.clone(),
+        );
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                if s.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(client) = client else { continue };
+                let mode = *f.lock().expect("fault");
+                c.fetch_add(1, Ordering::SeqCst);
+                if mode == Fault::Refuse {
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(&upstream) else {
+                    continue;
+                };
+                let (f, x) = (f.clone(), x.clone());
+                std::thread::spawn(move || pump_pair(client, server, mode, f, x));
+            }
+        });
+        FaultProxy {
+            addr,
+            fault,
+            connections,
+            cuts,
+            stop,
+        }
+    }
+
+    pub fn set(&self, fault: Fault) {
+        *self.fault.lock().expect("fault") = fault;
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+fn pump_pair(
+    client: TcpStream,
+    server: TcpStream,
+    mode: Fault,
+    fault: Arc<Mutex<Fault>>,
+    cuts: Arc<AtomicU64>,
+) {
+    let budget = Arc::new(AtomicUsize::new(match mode {
+        Fault::CutAfter(n) => n,
+        _ => usize::MAX,
+    }));
+    let pairs = [
+        (client.try_clone(), server.try_clone()),
+        (server.try_clone(), client.try_clone()),
+    ];
+    let mut handles = Vec::new();
+    for (from, to) in pairs {
+        let (Ok(mut from), Ok(mut to)) = (from, to) else {
+            return;
+        };
+        let (budget, fault, cuts) = (budget.clone(), fault.clone(), cuts.clone());
+        handles.push(std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = match from.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                if *fault.lock().expect("fault") == Fault::Stall {
+                    // Hold the bytes: the peer sees a connection that went quiet.
+                    while *fault.lock().expect("fault") == Fault::Stall {
+                        #[allow(clippy::disallowed_methods)]
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                }
+                let left = budget.fetch_sub(n.min(budget.load(Ordering::SeqCst)), Ordering::SeqCst);
+                if left < n {
+                    // Forward part of the chunk, then cut both ways: the frame is torn.
+                    let _ = to.write_all(&buf[..left]);
+                    cuts.fetch_add(1, Ordering::SeqCst);
+                    let _ = from.shutdown(std::net::Shutdown::Both);
+                    let _ = to.shutdown(std::net::Shutdown::Both);
+                    break;
+                }
+                if to.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+            let _ = to.shutdown(std::net::Shutdown::Write);
+        }));
+    }
+    for h in handles {
+        let _ = h.join();
+    }
+    let _ = (client, server);
+}

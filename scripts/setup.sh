@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs and starts what the tests need, idempotently: safe to run on every `make test`.
+# Debian packages are installed only when missing; PostgreSQL is started when down.
+set -euo pipefail
+
+need_pkgs=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have chromium || need_pkgs+=(chromium)
+have pg_ctlcluster || have pg_ctl || need_pkgs+=(postgresql)
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] && ! have sudo; then
+    echo "setup: please install: ${need_pkgs[*]} (apt-get install -y ${need_pkgs[*]})" >&2
+    exit 1
+  fi
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  echo "setup: installing ${need_pkgs[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq </dev/null >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" </dev/null >/dev/null
+fi
+
+# PostgreSQL on 127.0.0.1:5432 for the hub's tests.
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+if ! pg_up; then
+  if have pg_ctlcluster && [ -d /etc/postgresql ]; then
+    echo "setup: starting PostgreSQL" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  fi
+  for _ in $(seq 1 100); do pg_up && break; sleep 0.1; done
+fi
+if pg_up; then
+  echo "setup: PostgreSQL is up on 127.0.0.1:5432" >&2
+else
+  echo "setup: PostgreSQL is not reachable on 127.0.0.1:5432 (the hub's Postgres tests need it)" >&2
+  [ "${CI:-}" = "true" ] && exit 1
+fi
+exit 0
