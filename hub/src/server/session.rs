@@ -30,6 +30,18 @@ use crate::store::{HubStore, NodeAuth, NodeStatus, NodeUpdate, SessionEnd};
 /// still reaches the engine, which refuses it as `frame_too_large` like any other.
 const MESSAGE_SLACK: usize = 64 * 1024;
 
+/// WebSocket limits for a protocol frame limit of `max_frame`: (message, frame).
+///
+/// A larger message is refused by the socket itself. Up to the frame limit (twice the
+/// message limit) it is read whole and dropped, so the stream stays at a frame boundary
+/// and the close handshake still works: the node learns `frame_too_large`. A frame
+/// whose header announces more is refused before its payload is read; the stream is
+/// then stuck inside it, so nothing more is read and the node may see only a reset.
+fn socket_limits(max_frame: usize) -> (usize, usize) {
+    let message = max_frame + MESSAGE_SLACK;
+    (message, message * 2)
+}
+
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
@@ -75,10 +87,10 @@ pub async fn upgrade<S: HubStore>(
         Ok(ws) => ws,
         Err(rejection) => return rejection.into_response(),
     };
-    let max = hub.options.limits.max_frame_bytes + MESSAGE_SLACK;
+    let (message, frame) = socket_limits(hub.options.limits.max_frame_bytes);
     let span = tracing::info_span!("sync", node = %auth.node_id, clinic = %auth.clinic_id);
-    ws.max_message_size(max)
-        .max_frame_size(max)
+    ws.max_message_size(message)
+        .max_frame_size(frame)
         .on_upgrade(move |socket| run(hub, auth, socket).instrument(span))
 }
 
@@ -102,6 +114,8 @@ struct Driver<'a, S> {
     engine: HubSession,
     socket: WebSocket,
     pending: VecDeque<HubOutput>,
+    /// The socket refused a frame at its header and sits inside it: read no more.
+    stuck: bool,
 }
 
 async fn run<S: HubStore>(hub: Arc<Hub<S>>, auth: NodeAuth, socket: WebSocket) {
@@ -128,6 +142,7 @@ async fn run<S: HubStore>(hub: Arc<Hub<S>>, auth: NodeAuth, socket: WebSocket) {
         ),
         socket,
         pending: VecDeque::new(),
+        stuck: false,
     };
     if session_row.is_none() {
         // Without the database nothing can be served: tell the node to retry.
@@ -174,11 +189,28 @@ fn close_reason(reason: &str) -> String {
     reason[..end].to_owned()
 }
 
-fn too_long(e: axum::Error) -> Result<(), String> {
+/// How a read failed.
+enum ReadError {
+    /// A message over the limit, read whole and dropped: the stream is still usable.
+    TooLong,
+    /// A frame over the limit, refused at its header: read nothing more.
+    FrameTooLong,
+    Other(String),
+}
+
+fn read_error(e: axum::Error, frame_limit: usize) -> ReadError {
+    use tokio_tungstenite::tungstenite::Error;
+    use tokio_tungstenite::tungstenite::error::CapacityError;
     let inner = e.into_inner();
-    match inner.downcast_ref::<tokio_tungstenite::tungstenite::Error>() {
-        Some(tokio_tungstenite::tungstenite::Error::Capacity(_)) => Ok(()),
-        _ => Err(inner.to_string()),
+    match inner.downcast_ref::<Error>() {
+        Some(Error::Capacity(CapacityError::MessageTooLong { max_size, .. })) => {
+            if *max_size == frame_limit {
+                ReadError::FrameTooLong
+            } else {
+                ReadError::TooLong
+            }
+        }
+        _ => ReadError::Other(inner.to_string()),
     }
 }
 
@@ -215,14 +247,21 @@ impl<S: HubStore> Driver<'_, S> {
                         Some(Ok(Message::Close(frame))) => {
                             return Ending::Left { code: frame.map(|f| f.code), error: None };
                         }
-                        Some(Err(e)) => match too_long(e) {
-                            Ok(()) => self.engine.terminate(
+                        Some(Err(e)) => {
+                            let frame_limit = socket_limits(self.hub.options.limits.max_frame_bytes).1;
+                            match read_error(e, frame_limit) {
+                                ReadError::TooLong => {}
+                                ReadError::FrameTooLong => self.stuck = true,
+                                ReadError::Other(error) => {
+                                    return Ending::Left { code: None, error: Some(error) };
+                                }
+                            }
+                            self.engine.terminate(
                                 now,
                                 ErrorCode::FrameTooLarge,
                                 "a message exceeded the frame limit",
-                            ),
-                            Err(error) => return Ending::Left { code: None, error: Some(error) },
-                        },
+                            )
+                        }
                         None => return Ending::Left { code: None, error: None },
                     }
                 }
@@ -304,8 +343,7 @@ impl<S: HubStore> Driver<'_, S> {
     async fn finish(mut self, ending: Ending) -> SessionEnd {
         let (close_code, error) = match &ending {
             Ending::Closed { code, reason } => {
-                if *code != ErrorCode::FrameTooLarge {
-                    // After an oversized message the stream sits inside it: read no more.
+                if !self.stuck {
                     let grace = self.hub.options.close_grace;
                     let _ = tokio::time::timeout(grace, async {
                         while let Some(Ok(message)) = self.socket.recv().await {

@@ -141,11 +141,16 @@ fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
 
 /// Loads a stored document: its snapshot, then its change rows.
 pub fn load(id: Uuid, stored: &StoredDoc) -> Result<AutoCommit, StoreError> {
-    let mut doc =
-        AutoCommit::load(&stored.snapshot).map_err(|source| StoreError::Damaged { id, source })?;
+    let mut doc = AutoCommit::load(&stored.snapshot).map_err(|source| StoreError::Damaged {
+        id,
+        source: Box::new(source),
+    })?;
     for change in &stored.changes {
         doc.load_incremental(change)
-            .map_err(|source| StoreError::Damaged { id, source })?;
+            .map_err(|source| StoreError::Damaged {
+                id,
+                source: Box::new(source),
+            })?;
     }
     Ok(doc)
 }

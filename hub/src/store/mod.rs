@@ -181,7 +181,7 @@ pub enum StoreError {
     Damaged {
         id: Uuid,
         #[source]
-        source: automerge::AutomergeError,
+        source: Box<automerge::AutomergeError>,
     },
     #[error("unexpected value in {what}: {value:?}")]
     BadRow { what: &'static str, value: String },

@@ -325,10 +325,10 @@ pub async fn create_clinic<S: HubStore>(store: &S, name: &str) -> ClinicId {
 }
 
 /// Every document of a clinic on the hub, with its heads.
-pub async fn hub_heads<S: DocStore>(store: &S, clinic: ClinicId) -> BTreeMap<Uuid, Vec<ChangeHash>>
-where
-    S: Clone,
-{
+pub async fn hub_heads<S: DocStore + Clone>(
+    store: &S,
+    clinic: ClinicId,
+) -> BTreeMap<Uuid, Vec<ChangeHash>> {
     let mut store = store.clone();
     let page = store
         .changed_since(clinic, 0, 100_000)

@@ -129,6 +129,12 @@ async fn bad_input_is_refused_and_the_hub_keeps_serving<S: HubStore>(f: Fixture<
             ErrorCode::FrameTooLarge,
         ),
         (
+            "beyond what the hub reads",
+            true,
+            Input::Bytes(frame_of(3 * max)),
+            ErrorCode::FrameTooLarge,
+        ),
+        (
             "a text message",
             true,
             Input::Text("{\"hello\": 1}"),
@@ -143,12 +149,19 @@ async fn bad_input_is_refused_and_the_hub_keeps_serving<S: HubStore>(f: Fixture<
     ];
     for (what, hello, input, code) in cases {
         let ending = refused(&hub, &bad, hello, input).await;
-        assert_eq!(
-            ending.close_code,
-            Some(code.close_code()),
-            "{what}: {ending:?}"
-        );
-        if what != "far over the frame limit" {
+        if what == "beyond what the hub reads" {
+            // Refused at the frame header, unread: the hub closes while the node is
+            // still sending, so the node may see a reset instead of the close.
+            assert!(
+                ending.close_code.is_none_or(|c| c == code.close_code()),
+                "{ending:?}"
+            );
+        } else {
+            assert_eq!(
+                ending.close_code,
+                Some(code.close_code()),
+                "{what}: {ending:?}"
+            );
             assert_eq!(
                 ending.error,
                 Some(code),
