@@ -92,6 +92,22 @@ async fn enrollment_over_http<S: HubStore>(f: Fixture<S>) {
     // Numbers count every node added to the clinic: "Late" took N2.
     let third = enroll(&store, &hub, clinic, "Room 3").await;
     assert_eq!(third.number, 3);
+
+    // Three failures so far; at ten, this address waits, even with a good code.
+    for _ in 0..7 {
+        let (status, _) = post_enroll(
+            &hub,
+            json!({ "code": "AAAA-BBBB-CCCC-DDDD", "node_name": "x" }),
+        )
+        .await;
+        assert_eq!(status, 401);
+    }
+    let good = common::add_node(&store, clinic, "Patient").await;
+    let (status, body) = post_enroll(&hub, json!({ "code": good, "node_name": "x" })).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (429, Some("rate_limited"))
+    );
     hub.stop().await;
 }
 

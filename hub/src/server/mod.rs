@@ -1,6 +1,19 @@
-//! The HTTP side of the hub (axum): WebSocket `/sync`, `POST /api/enroll`,
-//! `GET /api/healthz`. [`serve`] takes a bound listener and a shutdown future, so tests
-//! bind port 0 and stop the server without sleeping.
+//! The HTTP side of the hub (axum). [`serve`] takes a bound listener and a shutdown
+//! future, so tests bind port 0 and stop the server without sleeping.
+//!
+//! - `GET /sync` with `Authorization: Bearer <token>`: 401 `{"error":"unauthorized"}`
+//!   for a missing or unknown token and 403 `{"error":"revoked"}` for a revoked node,
+//!   before any upgrade; otherwise a WebSocket carrying protocol v1 (docs/SYNC.md) for
+//!   the token's node and clinic.
+//! - `POST /api/enroll` `{"code","node_name"}`: 200 `{"node_id","clinic_id",
+//!   "clinic_name","node_number","token","clinic_doc"}` (`clinic_doc` is the clinic
+//!   document's bytes, standard base64); 401 `invalid_code`; 400 `bad_request`; 429
+//!   `rate_limited` after repeated failures from one address.
+//! - `GET /api/healthz`: 200 `{"status":"ok","db":"ok","storage":"ok"}`, or 503 with
+//!   `"status":"error"` and the failing part (`"db":"unreachable"`,
+//!   `"storage":"unwritable"`).
+//!
+//! Every error body is `{"error": <stable code>, "message": <safe text>}`.
 //!
 //! A hub instance keeps no state of its own beyond its running sessions: everything
 //! else is in the store, and commits made elsewhere (another instance, the command

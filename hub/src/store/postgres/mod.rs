@@ -112,18 +112,23 @@ impl PgStore {
             write_doc(&mut tx, clinic, write, now).await?;
         }
         let changed: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
-        // The last statement before COMMIT: the clinic's row stays locked from here to
-        // the commit, so whoever takes the next seqs commits after us.
+        // The last statement before COMMIT: it takes the clinic's row lock, held until
+        // the commit, so whoever takes the next seqs commits after us (seq order is
+        // commit order). The notification is delivered at the commit, not before.
         let rows = sqlx::query(
-            "WITH c AS (UPDATE clinics SET seq = seq + $2 WHERE id = $1 RETURNING seq)
-             UPDATE docs AS d SET seq = c.seq - $2 + v.ord
-             FROM c, unnest($3::uuid[]) WITH ORDINALITY AS v(id, ord)
-             WHERE d.id = v.id
-             RETURNING d.id, d.seq",
+            "WITH c AS (UPDATE clinics SET seq = seq + $2 WHERE id = $1 RETURNING seq),
+                  d AS (UPDATE docs AS d SET seq = c.seq - $2 + v.ord
+                        FROM c, unnest($3::uuid[]) WITH ORDINALITY AS v(id, ord)
+                        WHERE d.id = v.id
+                        RETURNING d.id, d.seq),
+                  n AS (SELECT pg_notify($4, $5 || ':' || c.seq::text) FROM c)
+             SELECT d.id, d.seq FROM d, n",
         )
         .bind(clinic.0)
         .bind(changed.len() as i64)
         .bind(&changed)
+        .bind(CHANGES_CHANNEL)
+        .bind(clinic.to_string())
         .fetch_all(&mut *tx)
         .await
         .map_err(pg("advance the change log"))?;
@@ -136,8 +141,6 @@ impl PgStore {
             let seq: i64 = row.try_get(1).map_err(pg("read seq"))?;
             seqs.insert(id, u64_of(seq));
         }
-        let top = seqs.values().copied().max().unwrap_or(0);
-        notify(&mut tx, CHANGES_CHANNEL, &format!("{clinic}:{top}")).await?;
         tx.commit().await.map_err(pg("commit"))?;
         Ok(plan.outcomes(&seqs))
     }
