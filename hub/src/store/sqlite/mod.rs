@@ -58,9 +58,14 @@ impl SqliteStore {
         std::thread::Builder::new()
             .name("hub-sqlite".into())
             .spawn(move || {
-                // Ends when every handle is dropped.
+                // Ends when every handle is dropped. A job that panics fails alone (its
+                // caller sees `Closed`; its transaction rolls back as it unwinds) rather
+                // than taking the store down with it.
                 while let Ok(job) = queue.recv() {
-                    job(&mut conn);
+                    let run = std::panic::AssertUnwindSafe(|| job(&mut conn));
+                    if std::panic::catch_unwind(run).is_err() {
+                        tracing::error!("an embedded store operation panicked");
+                    }
                 }
             })
             .map_err(|source| StoreError::Thread { source })?;
