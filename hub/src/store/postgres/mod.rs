@@ -175,25 +175,12 @@ async fn lock_docs(
     .map_err(pg("lock documents"))?;
     let mut stored = HashMap::new();
     let mut own = Vec::new();
-    for row in rows {
-        let id: Uuid = row.try_get(0).map_err(pg("read document"))?;
-        let doc_clinic = ClinicId(row.try_get(1).map_err(pg("read document"))?);
-        if doc_clinic == clinic {
+    for row in &rows {
+        let (id, doc) = locked_row(row).map_err(pg("read document"))?;
+        if doc.clinic == clinic {
             own.push(id);
         }
-        stored.insert(
-            id,
-            StoredDoc {
-                clinic: doc_clinic,
-                doc_type: row.try_get(2).map_err(pg("read document"))?,
-                seq: u64_of(row.try_get(3).map_err(pg("read document"))?),
-                heads: decode_heads(&row.try_get::<Vec<u8>, _>(4).map_err(pg("read document"))?),
-                change_count: i64::from(row.try_get::<i32, _>(5).map_err(pg("read document"))?),
-                change_bytes: row.try_get(6).map_err(pg("read document"))?,
-                snapshot: row.try_get(7).map_err(pg("read document"))?,
-                changes: Vec::new(),
-            },
-        );
+        stored.insert(id, doc);
     }
     load_changes(conn, &own, &mut stored).await?;
     Ok(stored)
@@ -379,7 +366,8 @@ impl DocStore for PgStore {
         .map_err(pg("fetch documents"))?;
         let mut stored = HashMap::new();
         for row in &rows {
-            stored.insert(row_id(row)?, stored_row(clinic, row)?);
+            let (id, doc) = stored_row(clinic, row).map_err(pg("read document"))?;
+            stored.insert(id, doc);
         }
         let found: Vec<Uuid> = stored.keys().copied().collect();
         load_changes(&mut conn, &found, &mut stored).await?;
@@ -402,25 +390,34 @@ impl DocStore for PgStore {
     }
 }
 
-fn row_id(row: &PgRow) -> Result<Uuid, StoreError> {
-    row.try_get(0).map_err(pg("read document"))
+/// A row of `SELECT id, doc_type, seq, heads, snapshot` for `clinic`.
+fn stored_row(clinic: ClinicId, row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
+    let doc = StoredDoc {
+        clinic,
+        doc_type: row.try_get(1)?,
+        seq: u64_of(row.try_get(2)?),
+        heads: decode_heads(&row.try_get::<Vec<u8>, _>(3)?),
+        snapshot: row.try_get(4)?,
+        changes: Vec::new(),
+        change_count: 0,
+        change_bytes: 0,
+    };
+    Ok((row.try_get(0)?, doc))
 }
 
-fn stored_row(clinic: ClinicId, row: &PgRow) -> Result<StoredDoc, StoreError> {
-    let read = pg("read document");
-    let doc = (|| -> Result<StoredDoc, sqlx::Error> {
-        Ok(StoredDoc {
-            clinic,
-            doc_type: row.try_get(1)?,
-            seq: u64_of(row.try_get(2)?),
-            heads: decode_heads(&row.try_get::<Vec<u8>, _>(3)?),
-            snapshot: row.try_get(4)?,
-            changes: Vec::new(),
-            change_count: 0,
-            change_bytes: 0,
-        })
-    })();
-    doc.map_err(read)
+/// A row of the locking select in [`lock_docs`].
+fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
+    let doc = StoredDoc {
+        clinic: ClinicId(row.try_get(1)?),
+        doc_type: row.try_get(2)?,
+        seq: u64_of(row.try_get(3)?),
+        heads: decode_heads(&row.try_get::<Vec<u8>, _>(4)?),
+        change_count: i64::from(row.try_get::<i32, _>(5)?),
+        change_bytes: row.try_get(6)?,
+        snapshot: row.try_get(7)?,
+        changes: Vec::new(),
+    };
+    Ok((row.try_get(0)?, doc))
 }
 
 mod admin;
