@@ -124,7 +124,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
         Command::Clinic(ClinicCommand::Add { name }) => {
             let id = store.create_clinic(&name, now).await?;
-            println!("{id}");
+            print_out(&format!("{id}\n"))?;
         }
         Command::Node(NodeCommand::Add { clinic, name }) => {
             let code = credentials::new_enroll_code();
@@ -144,24 +144,37 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                 "node {} (N{}) added; the code below is shown once",
                 node.id, node.number
             );
-            println!("{code}");
+            print_out(&format!("{code}\n"))?;
         }
         Command::Node(NodeCommand::List { json }) => {
             let nodes = store.list_nodes().await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&nodes)?);
+                print_out(&format!("{}\n", serde_json::to_string_pretty(&nodes)?))?;
             } else {
-                print!("{}", table(&nodes, now));
+                print_out(&table(&nodes, now))?;
             }
         }
         Command::Node(NodeCommand::Revoke { id }) => {
             if !store.revoke_node(id, now).await? {
                 anyhow::bail!("no node {id}");
             }
-            println!("revoked {id}");
+            print_out(&format!("revoked {id}\n"))?;
         }
     }
     Ok(())
+}
+
+/// Writes a result to stdout. A reader that went away (`| head`) is not an error.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 /// Ctrl-C, or SIGTERM on Unix (what `docker stop` sends).
