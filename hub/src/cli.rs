@@ -1,0 +1,340 @@
+//! The command line: `dermis-hub [--data-dir DIR] COMMAND`. `serve` (the default) runs
+//! the server; the admin commands print their one result on stdout (an id, a code) so
+//! scripts can capture it, and everything else on stderr. Every command opens the store
+//! the configuration names and brings its schema up to date first.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use dermis_model::{ClinicId, Millis, now_millis};
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::credentials;
+use crate::server::{self, ServerOptions};
+use crate::store::postgres::PgStore;
+use crate::store::sqlite::SqliteStore;
+use crate::store::{HubStore, NodeInfo};
+
+/// How long an enrollment code stays valid.
+pub const ENROLL_CODE_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dermis-hub",
+    version,
+    about = "The Dermis hub: sync server and admin commands"
+)]
+pub struct Cli {
+    /// Where the embedded database and blobs live [env: DERMIS_HUB_DATA_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (WebSocket /sync, /api) on HUB_BIND (default 0.0.0.0:8000)
+    Serve,
+    /// Manage clinics
+    #[command(subcommand)]
+    Clinic(ClinicCommand),
+    /// Manage nodes (clinic workstations)
+    #[command(subcommand)]
+    Node(NodeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClinicCommand {
+    /// Create a clinic and its clinic document; prints the clinic id
+    Add {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NodeCommand {
+    /// Add a node to a clinic; prints its one-time enrollment code (valid 7 days)
+    Add {
+        #[arg(long)]
+        clinic: ClinicId,
+        #[arg(long)]
+        name: String,
+    },
+    /// List every node with its status and sync figures
+    List {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a node: running hubs disconnect it and refuse it from now on
+    Revoke { id: Uuid },
+}
+
+/// Runs a command against the configured store.
+pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    match &config.database_url {
+        Some(url) => {
+            let store = PgStore::connect(url.expose(), Duration::from_secs(10))
+                .await
+                .context("opening the Postgres store (DATABASE_URL)")?;
+            dispatch(store, command, &config).await
+        }
+        None => {
+            let path = config.sqlite_path();
+            let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path))
+                .await
+                .context("opening the embedded store")?
+                .with_context(|| {
+                    format!(
+                        "opening the embedded store {}",
+                        config.sqlite_path().display()
+                    )
+                })?;
+            dispatch(store, command, &config).await
+        }
+    }
+}
+
+async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> anyhow::Result<()> {
+    let now = now_millis();
+    match command {
+        Command::Serve => {
+            if config.database_url.is_none() {
+                // The only process serving this file: nobody can still be online.
+                store.reset_online(now).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(config.bind)
+                .await
+                .with_context(|| format!("binding {}", config.bind))?;
+            server::serve(
+                store,
+                ServerOptions::new(config.blob_dir()),
+                listener,
+                shutdown_signal(),
+            )
+            .await
+            .context("serving")?;
+        }
+        Command::Clinic(ClinicCommand::Add { name }) => {
+            let id = store.create_clinic(&name, now).await?;
+            print_out(&format!("{id}\n"))?;
+        }
+        Command::Node(NodeCommand::Add { clinic, name }) => {
+            let code = credentials::new_enroll_code();
+            let canonical = credentials::normalize_code(&code)
+                .context("a generated enrollment code did not normalise")?;
+            let ttl = Millis::try_from(ENROLL_CODE_TTL.as_millis()).unwrap_or(Millis::MAX);
+            let node = store
+                .add_node(
+                    clinic,
+                    &name,
+                    &credentials::hash_secret(&canonical),
+                    now + ttl,
+                    now,
+                )
+                .await?;
+            eprintln!(
+                "node {} (N{}) added; the code below is shown once",
+                node.id, node.number
+            );
+            print_out(&format!("{code}\n"))?;
+        }
+        Command::Node(NodeCommand::List { json }) => {
+            let nodes = store.list_nodes().await?;
+            if json {
+                print_out(&format!("{}\n", serde_json::to_string_pretty(&nodes)?))?;
+            } else {
+                print_out(&table(&nodes, now))?;
+            }
+        }
+        Command::Node(NodeCommand::Revoke { id }) => {
+            if !store.revoke_node(id, now).await? {
+                anyhow::bail!("no node {id}");
+            }
+            print_out(&format!("revoked {id}\n"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a result to stdout. A reader that went away (`| head`) is not an error.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what `docker stop` sends).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+fn when(ms: Option<Millis>, now: Millis) -> String {
+    match ms {
+        None => "never".into(),
+        Some(t) => {
+            let ago = (now - t).max(0) / 1000;
+            match ago {
+                0..60 => format!("{ago}s ago"),
+                60..3600 => format!("{}m ago", ago / 60),
+                3600..86400 => format!("{}h ago", ago / 3600),
+                _ => format!("{}d ago", ago / 86400),
+            }
+        }
+    }
+}
+
+/// `node list` as an aligned table.
+pub fn table(nodes: &[NodeInfo], now: Millis) -> String {
+    let mut rows = vec![
+        [
+            "ID",
+            "CLINIC",
+            "NUMBER",
+            "NAME",
+            "STATUS",
+            "ONLINE",
+            "LAST SEEN",
+            "VERSION",
+            "CURSOR",
+            "OUTBOX",
+            "LAST ERROR",
+        ]
+        .map(String::from),
+    ];
+    for n in nodes {
+        let outbox = if n.outbox_count == 0 {
+            "empty".to_owned()
+        } else {
+            format!(
+                "{} docs, {} B, oldest {}s",
+                n.outbox_count,
+                n.outbox_bytes,
+                n.outbox_oldest_age_ms / 1000
+            )
+        };
+        rows.push([
+            n.id.to_string(),
+            n.clinic_id.to_string(),
+            format!("N{}", n.number),
+            n.name.clone(),
+            n.status.to_owned(),
+            if n.online { "yes" } else { "no" }.to_owned(),
+            when(n.last_seen_at, now),
+            n.app_version.clone().unwrap_or_else(|| "-".into()),
+            n.cursor.to_string(),
+            outbox,
+            n.last_error.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_parses_as_documented() {
+        let cli = Cli::try_parse_from(["dermis-hub", "--data-dir", "/d", "node", "list", "--json"]);
+        assert!(matches!(
+            cli,
+            Ok(Cli {
+                command: Some(Command::Node(NodeCommand::List { json: true })),
+                ..
+            })
+        ));
+        let bare = Cli::try_parse_from(["dermis-hub"]);
+        assert!(
+            matches!(bare, Ok(Cli { command: None, .. })),
+            "serve is the default"
+        );
+        let bad = Cli::try_parse_from([
+            "dermis-hub",
+            "node",
+            "add",
+            "--clinic",
+            "nope",
+            "--name",
+            "x",
+        ]);
+        assert!(bad.is_err(), "clinic ids are checked");
+    }
+
+    #[test]
+    fn the_table_aligns_and_says_never() {
+        let node = NodeInfo {
+            id: Uuid::nil(),
+            clinic_id: Uuid::nil(),
+            name: "Front desk".into(),
+            enrolled_name: None,
+            number: 3,
+            status: "pending",
+            online: false,
+            created_at: 0,
+            enrolled_at: None,
+            last_seen_at: None,
+            last_sync_at: None,
+            app_version: None,
+            cursor: 0,
+            outbox_count: 0,
+            outbox_bytes: 0,
+            outbox_oldest_age_ms: 0,
+            last_error: None,
+        };
+        let text = table(&[node], 0);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].contains("N3") && lines[1].contains("never"));
+        assert_eq!(lines[0].find("STATUS"), lines[1].find("pending"));
+    }
+}

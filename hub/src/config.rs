@@ -1,0 +1,207 @@
+//! The hub's settings: typed defaults in one place ([`Config::default`]), then the
+//! environment, then command-line flags — each layer overriding the one before. Names
+//! match `.env.example`. Secrets (the database URL, which may carry a password) have a
+//! `_FILE` variant and never appear in `Debug` output or logs.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// A value that must not be logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// `DERMIS_HUB_DATA_DIR`, `--data-dir`: the embedded database and the blob folder.
+    pub data_dir: PathBuf,
+    /// `HUB_BIND`: where `serve` listens.
+    pub bind: SocketAddr,
+    /// `DATABASE_URL` or `DATABASE_URL_FILE`: Postgres; without it, the embedded store.
+    pub database_url: Option<Secret>,
+    /// `LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no platform data directory is known here: set DERMIS_HUB_DATA_DIR or --data-dir")]
+    NoDataDir,
+    #[error("HUB_BIND must be an address like 0.0.0.0:8000, got {value:?}")]
+    Bind {
+        value: String,
+        #[source]
+        source: std::net::AddrParseError,
+    },
+    #[error("LOG_FORMAT must be text or json, got {value:?}")]
+    LogFormat { value: String },
+    #[error("set DATABASE_URL or DATABASE_URL_FILE, not both")]
+    DatabaseUrlTwice,
+    #[error("reading DATABASE_URL_FILE {path}")]
+    DatabaseUrlFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: directories::ProjectDirs::from("org", "Dermis", "dermis-hub")
+                .map(|d| d.data_dir().to_owned())
+                .unwrap_or_default(),
+            bind: SocketAddr::from(([0, 0, 0, 0], 8000)),
+            database_url: None,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then `env` (a lookup, so tests need not touch the process
+    /// environment), then the `--data-dir` flag.
+    pub fn load(
+        env: impl Fn(&str) -> Option<String>,
+        data_dir_flag: Option<&Path>,
+    ) -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        if let Some(dir) = env("DERMIS_HUB_DATA_DIR") {
+            config.data_dir = PathBuf::from(dir);
+        }
+        if let Some(bind) = env("HUB_BIND") {
+            config.bind = bind.trim().parse().map_err(|source| ConfigError::Bind {
+                value: bind.clone(),
+                source,
+            })?;
+        }
+        if let Some(format) = env("LOG_FORMAT") {
+            config.log_format = match format.trim().to_ascii_lowercase().as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => return Err(ConfigError::LogFormat { value: format }),
+            };
+        }
+        config.database_url = match (env("DATABASE_URL"), env("DATABASE_URL_FILE")) {
+            (Some(_), Some(_)) => return Err(ConfigError::DatabaseUrlTwice),
+            (Some(url), None) => Some(Secret::new(url.trim())),
+            (None, Some(path)) => {
+                let path = PathBuf::from(path);
+                let url = std::fs::read_to_string(&path)
+                    .map_err(|source| ConfigError::DatabaseUrlFile { path, source })?;
+                Some(Secret::new(url.trim()))
+            }
+            (None, None) => None,
+        };
+        if let Some(dir) = data_dir_flag {
+            config.data_dir = dir.to_owned();
+        }
+        if config.data_dir.as_os_str().is_empty() {
+            return Err(ConfigError::NoDataDir);
+        }
+        Ok(config)
+    }
+
+    /// The embedded store's file.
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("hub.db")
+    }
+
+    /// Where blobs (photos) are kept without S3.
+    pub fn blob_dir(&self) -> PathBuf {
+        self.data_dir.join("blobs")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_then_environment_then_flags() {
+        let config = Config::load(env(&[("DERMIS_HUB_DATA_DIR", "/env")]), None);
+        assert_eq!(config.as_ref().map(|c| c.bind.port()).ok(), Some(8000));
+        assert_eq!(config.map(|c| c.data_dir).ok(), Some(PathBuf::from("/env")));
+        let config = Config::load(
+            env(&[("DERMIS_HUB_DATA_DIR", "/env"), ("HUB_BIND", "127.0.0.1:9")]),
+            Some(Path::new("/flag")),
+        );
+        let Ok(config) = config else {
+            panic!("{config:?}")
+        };
+        assert_eq!(config.data_dir, PathBuf::from("/flag"));
+        assert_eq!(config.bind, SocketAddr::from(([127, 0, 0, 1], 9)));
+        assert_eq!(config.database_url, None);
+        assert_eq!(config.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_name() {
+        let bind = Config::load(env(&[("HUB_BIND", "nowhere")]), Some(Path::new("/d")));
+        assert!(matches!(bind, Err(ConfigError::Bind { .. })));
+        let format = Config::load(env(&[("LOG_FORMAT", "xml")]), Some(Path::new("/d")));
+        assert!(matches!(format, Err(ConfigError::LogFormat { .. })));
+        let twice = Config::load(
+            env(&[
+                ("DATABASE_URL", "postgres://a"),
+                ("DATABASE_URL_FILE", "/f"),
+            ]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(twice, Err(ConfigError::DatabaseUrlTwice)));
+    }
+
+    #[test]
+    fn the_database_url_comes_from_a_file_and_is_never_printed() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("url");
+        std::fs::write(&file, "postgres://hub:s3cret@db/hub\n").unwrap_or_else(|e| panic!("{e}"));
+        let path = file.to_string_lossy().into_owned();
+        let config = Config::load(
+            env(&[("DATABASE_URL_FILE", &path), ("LOG_FORMAT", "JSON")]),
+            Some(Path::new("/d")),
+        );
+        let Ok(config) = config else {
+            panic!("{config:?}")
+        };
+        assert_eq!(
+            config.database_url.as_ref().map(Secret::expose),
+            Some("postgres://hub:s3cret@db/hub")
+        );
+        assert_eq!(config.log_format, LogFormat::Json);
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("redacted"));
+    }
+}

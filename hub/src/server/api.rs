@@ -1,0 +1,247 @@
+//! The JSON endpoints: `POST /api/enroll` (an enrollment code for a node token) and
+//! `GET /api/healthz`. Errors are `{"error": <stable code>, "message": <safe text>}`;
+//! causes are logged here, never sent.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use dermis_sync::driver::error_chain;
+use dermis_sync::wire::FetchItem;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::Hub;
+use crate::credentials;
+use crate::store::{HubStore, StoreError};
+
+/// An error answer with a stable code.
+pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, Json(json!({ "error": code, "message": message }))).into_response()
+}
+
+pub fn unavailable() -> Response {
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "the hub cannot reach its database; retry later",
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EnrollRequest {
+    code: String,
+    node_name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnrollResponse {
+    node_id: uuid::Uuid,
+    clinic_id: uuid::Uuid,
+    clinic_name: String,
+    node_number: u32,
+    token: String,
+    /// The clinic document's saved bytes, base64 (standard alphabet, padded).
+    clinic_doc: String,
+}
+
+/// Counts failed attempts per client address in a fixed window, so enrollment codes
+/// cannot be guessed quickly from one place.
+pub struct FailureLimiter {
+    max: u32,
+    window: Duration,
+    seen: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+}
+
+impl FailureLimiter {
+    pub fn new(max: u32, window: Duration) -> FailureLimiter {
+        FailureLimiter {
+            max,
+            window,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<IpAddr, (u32, Instant)>) -> T) -> T {
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut seen)
+    }
+
+    pub fn blocked(&self, ip: IpAddr) -> bool {
+        let now = Instant::now();
+        self.with(|seen| {
+            seen.get(&ip).is_some_and(|(n, since)| {
+                *n >= self.max && now.duration_since(*since) < self.window
+            })
+        })
+    }
+
+    pub fn failed(&self, ip: IpAddr) {
+        let now = Instant::now();
+        self.with(|seen| {
+            if seen.len() > 10_000 {
+                seen.retain(|_, (_, since)| now.duration_since(*since) < self.window);
+            }
+            let entry = seen.entry(ip).or_insert((0, now));
+            if now.duration_since(entry.1) >= self.window {
+                *entry = (0, now);
+            }
+            entry.0 += 1;
+        });
+    }
+}
+
+#[tracing::instrument(skip_all, fields(ip = %addr.ip()))]
+pub async fn enroll<S: HubStore>(
+    State(hub): State<Arc<Hub<S>>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    body: Result<Json<EnrollRequest>, JsonRejection>,
+) -> Response {
+    let ip = addr.ip();
+    if hub.enroll_limiter.blocked(ip) {
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many failed enrollment attempts; wait and try again",
+        );
+    }
+    let Ok(Json(request)) = body else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "send JSON {\"code\": \"…\", \"node_name\": \"…\"}",
+        );
+    };
+    let invalid = || {
+        hub.enroll_limiter.failed(ip);
+        error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_code",
+            "this enrollment code is unknown, used or expired; ask your hub admin for a new one",
+        )
+    };
+    let Some(code) = credentials::normalize_code(&request.code) else {
+        return invalid();
+    };
+    let token = credentials::new_token();
+    let now = dermis_model::now_millis();
+    let enrolled = hub
+        .store
+        .enroll(
+            &credentials::hash_secret(&code),
+            &request.node_name,
+            &credentials::hash_secret(&token),
+            now,
+        )
+        .await;
+    let enrolled = match enrolled {
+        Ok(Some(e)) => e,
+        Ok(None) => return invalid(),
+        Err(StoreError::Invalid { field, reason }) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                &format!("{field} {reason}"),
+            );
+        }
+        Err(e) => {
+            tracing::error!(error = %error_chain(&e), "enrollment failed");
+            return unavailable();
+        }
+    };
+    let clinic = enrolled.clinic_id;
+    let mut store = hub.store.clone();
+    let item = FetchItem {
+        doc_id: clinic.0,
+        have: Vec::new(),
+    };
+    let clinic_doc = match store.fetch(clinic, &[item]).await {
+        Ok(mut docs) => docs.pop().flatten().map(|d| d.data).unwrap_or_default(),
+        Err(e) => {
+            // The node is enrolled; it pulls the clinic document on its first sync.
+            tracing::warn!(error = %error_chain(&e), "cannot read the clinic document");
+            Vec::new()
+        }
+    };
+    tracing::info!(node = %enrolled.node_id, %clinic, number = enrolled.node_number, "node enrolled");
+    Json(EnrollResponse {
+        node_id: enrolled.node_id,
+        clinic_id: clinic.0,
+        clinic_name: enrolled.clinic_name,
+        node_number: enrolled.node_number,
+        token,
+        clinic_doc: base64::engine::general_purpose::STANDARD.encode(clinic_doc),
+    })
+    .into_response()
+}
+
+pub async fn healthz<S: HubStore>(State(hub): State<Arc<Hub<S>>>) -> Response {
+    let db = match tokio::time::timeout(Duration::from_secs(3), hub.store.ping()).await {
+        Ok(Ok(())) => "ok",
+        Ok(Err(e)) => {
+            tracing::warn!(error = %error_chain(&e), "health: database unreachable");
+            "unreachable"
+        }
+        Err(_) => {
+            tracing::warn!("health: database did not answer in time");
+            "unreachable"
+        }
+    };
+    let storage = match writable(&hub.options.blob_dir).await {
+        Ok(()) => "ok",
+        Err(e) => {
+            tracing::warn!(error = %e, "health: blob storage is not writable");
+            "unwritable"
+        }
+    };
+    let ok = db == "ok" && storage == "ok";
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({
+        "status": if ok { "ok" } else { "error" },
+        "db": db,
+        "storage": storage,
+    });
+    (status, Json(body)).into_response()
+}
+
+/// Whether files can be created in `dir` (made if missing).
+async fn writable(dir: &Path) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir).await?;
+    let probe = dir.join(format!(".healthz-{}", uuid::Uuid::now_v7()));
+    tokio::fs::write(&probe, b"ok").await?;
+    tokio::fs::remove_file(&probe).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_block_an_address_for_the_window_only() {
+        let limiter = FailureLimiter::new(2, Duration::from_secs(60));
+        let (a, b) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        limiter.failed(a);
+        assert!(!limiter.blocked(a));
+        limiter.failed(a);
+        assert!(limiter.blocked(a));
+        assert!(!limiter.blocked(b));
+        let expired = FailureLimiter::new(1, Duration::ZERO);
+        expired.failed(a);
+        assert!(!expired.blocked(a));
+    }
+}

@@ -1,0 +1,195 @@
+//! The HTTP side of the hub (axum). [`serve`] takes a bound listener and a shutdown
+//! future, so tests bind port 0 and stop the server without sleeping.
+//!
+//! - `GET /sync` with `Authorization: Bearer <token>`: 401 `{"error":"unauthorized"}`
+//!   for a missing or unknown token and 403 `{"error":"revoked"}` for a revoked node,
+//!   before any upgrade; otherwise a WebSocket carrying protocol v1 (docs/SYNC.md) for
+//!   the token's node and clinic.
+//! - `POST /api/enroll` `{"code","node_name"}`: 200 `{"node_id","clinic_id",
+//!   "clinic_name","node_number","token","clinic_doc"}` (`clinic_doc` is the clinic
+//!   document's bytes, standard base64); 401 `invalid_code`; 400 `bad_request`; 429
+//!   `rate_limited` after repeated failures from one address.
+//! - `GET /api/healthz`: 200 `{"status":"ok","db":"ok","storage":"ok"}`, or 503 with
+//!   `"status":"error"` and the failing part (`"db":"unreachable"`,
+//!   `"storage":"unwritable"`).
+//!
+//! Every error body is `{"error": <stable code>, "message": <safe text>}`.
+//!
+//! A hub instance keeps no state of its own beyond its running sessions: everything
+//! else is in the store, and commits made elsewhere (another instance, the command
+//! line) arrive as store events or are noticed by a periodic check.
+
+mod api;
+mod registry;
+mod session;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use dermis_sync::EngineConfig;
+use dermis_sync::wire::{ErrorCode, Limits};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+use crate::store::{HubStore, StoreEvent};
+
+pub use registry::Registry;
+
+/// How the server behaves; [`ServerOptions::new`] gives the production values.
+#[derive(Clone, Debug)]
+pub struct ServerOptions {
+    /// Where blobs go; `/api/healthz` checks it is writable.
+    pub blob_dir: PathBuf,
+    pub limits: Limits,
+    pub engine: EngineConfig,
+    /// How often connected nodes' status and their clinics' seqs are re-read: what
+    /// notices a revocation or a commit that no notification announced.
+    pub status_interval: Duration,
+    /// Failed enrollment attempts allowed per IP address per window.
+    pub enroll_failures: u32,
+    pub enroll_window: Duration,
+    /// How long a session waits for the node's close frame after sending its own.
+    pub close_grace: Duration,
+    /// How long shutdown waits for sessions to close.
+    pub shutdown_grace: Duration,
+}
+
+impl ServerOptions {
+    pub fn new(blob_dir: PathBuf) -> ServerOptions {
+        ServerOptions {
+            blob_dir,
+            limits: Limits::default(),
+            engine: EngineConfig {
+                app_version: concat!("dermis-hub ", env!("CARGO_PKG_VERSION")).into(),
+                ..EngineConfig::default()
+            },
+            status_interval: Duration::from_secs(2),
+            enroll_failures: 10,
+            enroll_window: Duration::from_secs(15 * 60),
+            close_grace: Duration::from_secs(2),
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What every request handler and session shares.
+pub struct Hub<S> {
+    pub store: S,
+    pub options: ServerOptions,
+    pub registry: Registry,
+    enroll_limiter: api::FailureLimiter,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// Runs the hub on `listener` until `shutdown` completes; then closes every session
+/// with `shutting_down` and returns once they are closed (or the grace period ends).
+pub async fn serve<S: HubStore>(
+    store: S,
+    options: ServerOptions,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let hub = Arc::new(Hub {
+        enroll_limiter: api::FailureLimiter::new(options.enroll_failures, options.enroll_window),
+        store,
+        options,
+        registry: Registry::default(),
+        shutdown: stop_rx,
+    });
+    let background = tokio::spawn(follow_store(hub.clone()));
+    let app = router(hub.clone());
+    tracing::info!(addr = %listener.local_addr()?, "hub listening");
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stop_tx.send(true);
+    })
+    .await;
+    if tokio::time::timeout(hub.options.shutdown_grace, hub.registry.drained())
+        .await
+        .is_err()
+    {
+        tracing::warn!("sessions still open at the end of the shutdown grace period");
+    }
+    background.abort();
+    served
+}
+
+fn router<S: HubStore>(hub: Arc<Hub<S>>) -> Router {
+    Router::new()
+        .route("/sync", get(session::upgrade::<S>))
+        .route("/api/enroll", post(api::enroll::<S>))
+        .route("/api/healthz", get(api::healthz::<S>))
+        .with_state(hub)
+}
+
+/// Turns store events and a periodic check into session wake-ups and terminations.
+async fn follow_store<S: HubStore>(hub: Arc<Hub<S>>) {
+    let (events_tx, mut events) = mpsc::unbounded_channel();
+    let watcher = tokio::spawn(hub.store.watch(events_tx.clone()));
+    let mut tick = tokio::time::interval(hub.options.status_interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut shutdown = hub.shutdown.clone();
+    loop {
+        tokio::select! {
+            _ = async { shutdown.wait_for(|stop| *stop).await.map(|_| ()) } => break,
+            Some(event) = events.recv() => match event {
+                StoreEvent::ClinicAdvanced { clinic, seq } => hub.registry.advance(clinic, seq),
+                StoreEvent::NodeRevoked { node } => {
+                    hub.registry.terminate_node(node, ErrorCode::Revoked, REVOKED);
+                }
+                StoreEvent::Resync => recheck(&hub).await,
+            },
+            _ = tick.tick() => recheck(&hub).await,
+        }
+    }
+    // Keeps the channel open for as long as the loop runs.
+    drop(events_tx);
+    watcher.abort();
+}
+
+const REVOKED: &str = "this node's access was revoked";
+
+/// Re-reads what notifications may have missed: connected nodes that are no longer
+/// active, and clinics whose change log moved.
+async fn recheck<S: HubStore>(hub: &Hub<S>) {
+    let nodes = hub.registry.nodes();
+    if !nodes.is_empty() {
+        match hub.store.inactive_among(&nodes).await {
+            Ok(inactive) => {
+                for node in inactive {
+                    let told = hub
+                        .registry
+                        .terminate_node(node, ErrorCode::Revoked, REVOKED);
+                    tracing::info!(%node, sessions = told, "closing a node that is no longer active");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %dermis_sync::driver::error_chain(&e), "cannot check node status")
+            }
+        }
+    }
+    let clinics = hub.registry.clinics();
+    if !clinics.is_empty() {
+        match hub.store.latest_seqs(&clinics).await {
+            Ok(seqs) => {
+                for (clinic, seq) in seqs {
+                    hub.registry.advance(clinic, seq);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %dermis_sync::driver::error_chain(&e), "cannot check clinic seqs")
+            }
+        }
+    }
+}

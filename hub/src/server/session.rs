@@ -1,0 +1,411 @@
+//! WebSocket `/sync`: the token check before the upgrade, then one task per connection
+//! driving the sans-IO [`HubSession`] — frames in, store operations run, frames out —
+//! with clinic wake-ups, the engine's deadlines, revocation and shutdown.
+//!
+//! The session's node and clinic come from the token, never from a frame.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use dermis_model::{ClinicId, Millis, now_millis};
+use dermis_sync::driver::{error_chain, run_hub_op};
+use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreResult};
+use dermis_sync::wire::ErrorCode;
+use tracing::Instrument;
+use uuid::Uuid;
+
+use super::Hub;
+use super::api::{error, unavailable};
+use super::registry::Command;
+use crate::credentials::hash_secret;
+use crate::store::{HubStore, NodeAuth, NodeStatus, NodeUpdate, SessionEnd};
+
+/// WebSocket framing on top of a frame at the limit: a message up to this much larger
+/// still reaches the engine, which refuses it as `frame_too_large` like any other.
+const MESSAGE_SLACK: usize = 64 * 1024;
+
+/// WebSocket limits for a protocol frame limit of `max_frame`: (message, frame).
+///
+/// A larger message is refused by the socket itself. Up to the frame limit (twice the
+/// message limit) it is read whole and dropped, so the stream stays at a frame boundary
+/// and the close handshake still works: the node learns `frame_too_large`. A frame
+/// whose header announces more is refused before its payload is read; the stream is
+/// then stuck inside it, so nothing more is read and the node may see only a reset.
+fn socket_limits(max_frame: usize) -> (usize, usize) {
+    let message = max_frame + MESSAGE_SLACK;
+    (message, message * 2)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+pub async fn upgrade<S: HubStore>(
+    State(hub): State<Arc<Hub<S>>>,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let unauthorized = || {
+        error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or unknown node token",
+        )
+    };
+    let Some(token) = bearer(&headers) else {
+        return unauthorized();
+    };
+    let auth = match hub.store.authenticate(&hash_secret(token)).await {
+        Ok(Some(auth)) => auth,
+        Ok(None) => return unauthorized(),
+        Err(e) => {
+            tracing::error!(error = %error_chain(&e), "cannot check a node token");
+            return unavailable();
+        }
+    };
+    match auth.status {
+        NodeStatus::Active => {}
+        NodeStatus::Revoked => {
+            return error(
+                StatusCode::FORBIDDEN,
+                "revoked",
+                "this node's access was revoked",
+            );
+        }
+        NodeStatus::Pending => return unauthorized(),
+    }
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let (message, frame) = socket_limits(hub.options.limits.max_frame_bytes);
+    let span = tracing::info_span!("sync", node = %auth.node_id, clinic = %auth.clinic_id);
+    ws.max_message_size(message)
+        .max_frame_size(frame)
+        .on_upgrade(move |socket| run(hub, auth, socket).instrument(span))
+}
+
+/// What ended the loop.
+#[derive(Debug)]
+enum Ending {
+    /// We sent a close frame with this code.
+    Closed { code: ErrorCode, reason: String },
+    /// The node closed (with its close code, if it sent one) or the socket failed.
+    Left {
+        code: Option<u16>,
+        error: Option<String>,
+    },
+}
+
+struct Driver<'a, S> {
+    hub: &'a Hub<S>,
+    store: S,
+    node: Uuid,
+    clinic: ClinicId,
+    engine: HubSession,
+    socket: WebSocket,
+    pending: VecDeque<HubOutput>,
+    /// The socket refused a frame at its header and sits inside it: read no more.
+    stuck: bool,
+}
+
+async fn run<S: HubStore>(hub: Arc<Hub<S>>, auth: NodeAuth, socket: WebSocket) {
+    let now = now_millis();
+    let session_row = match hub.store.session_started(auth.node_id, now).await {
+        Ok(id) => Some(id),
+        Err(e) => {
+            tracing::warn!(error = %error_chain(&e), "cannot record the session");
+            None
+        }
+    };
+    let mut membership = hub.registry.join(auth.clinic_id, auth.node_id);
+    let mut driver = Driver {
+        hub: &hub,
+        store: hub.store.clone(),
+        node: auth.node_id,
+        clinic: auth.clinic_id,
+        engine: HubSession::new(
+            auth.node_id,
+            auth.clinic_id,
+            now,
+            hub.options.engine.clone(),
+            hub.options.limits,
+        ),
+        socket,
+        pending: VecDeque::new(),
+        stuck: false,
+    };
+    if session_row.is_none() {
+        // Without the database nothing can be served: tell the node to retry.
+        let out = driver.engine.terminate(
+            now,
+            ErrorCode::Internal,
+            "the hub could not reach its database; retry later",
+        );
+        driver.pending.extend(out);
+    }
+    let ending = driver.drive(&mut membership).await;
+    let end = driver.finish(ending).await;
+    if let Some(row) = session_row
+        && let Err(e) = hub
+            .store
+            .session_ended(row, auth.node_id, &end, now_millis())
+            .await
+    {
+        tracing::warn!(error = %error_chain(&e), "cannot record the end of the session");
+    }
+    // Last: shutdown waits for every membership to go, so the row is written by then.
+    drop(membership);
+}
+
+/// Status for the admin pages: worth a log line when it fails, not the session. (A
+/// free function: the driver holds the socket, which must not be shared across awaits.)
+async fn update_node<S: HubStore>(hub: &Hub<S>, node: Uuid, update: &NodeUpdate) {
+    if let Err(e) = hub.store.update_node(node, update, now_millis()).await {
+        tracing::warn!(error = %error_chain(&e), "cannot update the node's status");
+    }
+}
+
+fn deadline_in(deadline: Millis, now: Millis) -> tokio::time::Instant {
+    let wait = u64::try_from(deadline.saturating_sub(now)).unwrap_or(0);
+    tokio::time::Instant::now() + Duration::from_millis(wait)
+}
+
+/// A close reason fits a control frame (125 bytes with the code).
+fn close_reason(reason: &str) -> String {
+    let mut end = reason.len().min(120);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    reason[..end].to_owned()
+}
+
+/// How a read failed.
+enum ReadError {
+    /// A message over the limit, read whole and dropped: the stream is still usable.
+    TooLong,
+    /// A frame over the limit, refused at its header: read nothing more.
+    FrameTooLong,
+    Other(String),
+}
+
+fn read_error(e: axum::Error, frame_limit: usize) -> ReadError {
+    use tokio_tungstenite::tungstenite::Error;
+    use tokio_tungstenite::tungstenite::error::CapacityError;
+    let inner = e.into_inner();
+    match inner.downcast_ref::<Error>() {
+        Some(Error::Capacity(CapacityError::MessageTooLong { max_size, .. })) => {
+            if *max_size == frame_limit {
+                ReadError::FrameTooLong
+            } else {
+                ReadError::TooLong
+            }
+        }
+        _ => ReadError::Other(inner.to_string()),
+    }
+}
+
+impl<S: HubStore> Driver<'_, S> {
+    async fn drive(&mut self, membership: &mut super::registry::Membership<'_>) -> Ending {
+        let mut shutdown = self.hub.shutdown.clone();
+        loop {
+            if let Some(ending) = self.flush().await {
+                return ending;
+            }
+            let now = now_millis();
+            let deadline = deadline_in(self.engine.next_deadline(), now);
+            let out = tokio::select! {
+                _ = async { shutdown.wait_for(|stop| *stop).await.map(|_| ()) } => {
+                    self.engine.terminate(now, ErrorCode::ShuttingDown, "the hub is restarting; reconnect")
+                }
+                Some(Command::Terminate { code, reason }) = membership.commands.recv() => {
+                    self.engine.terminate(now, code, &reason)
+                }
+                Ok(()) = membership.clinic_seq.changed() => {
+                    let seq = *membership.clinic_seq.borrow_and_update();
+                    self.engine.clinic_advanced(now, seq)
+                }
+                message = self.socket.recv(), if self.engine.wants_frames() => {
+                    let now = now_millis();
+                    match message {
+                        Some(Ok(Message::Binary(frame))) => self.engine.handle_frame(now, &frame),
+                        Some(Ok(Message::Text(_))) => self.engine.terminate(
+                            now,
+                            ErrorCode::Malformed,
+                            "text messages are not part of the protocol",
+                        ),
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => Vec::new(),
+                        Some(Ok(Message::Close(frame))) => {
+                            return Ending::Left { code: frame.map(|f| f.code), error: None };
+                        }
+                        Some(Err(e)) => {
+                            let frame_limit = socket_limits(self.hub.options.limits.max_frame_bytes).1;
+                            match read_error(e, frame_limit) {
+                                ReadError::TooLong => {}
+                                ReadError::FrameTooLong => self.stuck = true,
+                                ReadError::Other(error) => {
+                                    return Ending::Left { code: None, error: Some(error) };
+                                }
+                            }
+                            self.engine.terminate(
+                                now,
+                                ErrorCode::FrameTooLarge,
+                                "a message exceeded the frame limit",
+                            )
+                        }
+                        None => return Ending::Left { code: None, error: None },
+                    }
+                }
+                _ = tokio::time::sleep_until(deadline) => self.engine.tick(now_millis()),
+            };
+            self.pending.extend(out);
+        }
+    }
+
+    /// Carries out the engine's outputs; `Some` once the session is over.
+    async fn flush(&mut self) -> Option<Ending> {
+        while let Some(output) = self.pending.pop_front() {
+            match output {
+                HubOutput::Send(bytes) => {
+                    if let Err(e) = self.socket.send(Message::Binary(bytes.into())).await {
+                        return Some(Ending::Left {
+                            code: None,
+                            error: Some(e.to_string()),
+                        });
+                    }
+                }
+                HubOutput::Store(op) => {
+                    let result = run_hub_op(&mut self.store, self.clinic, op).await;
+                    if let HubStoreResult::Failed(reason) = &result {
+                        tracing::error!(error = %reason, "store operation failed");
+                    }
+                    let out = self.engine.stored(now_millis(), result);
+                    self.pending.extend(out);
+                }
+                HubOutput::Close { code, reason } => {
+                    let frame = CloseFrame {
+                        code: code.close_code(),
+                        reason: close_reason(&reason).into(),
+                    };
+                    // The node may already be gone; the ending is the same.
+                    let _ = self.socket.send(Message::Close(Some(frame))).await;
+                    return Some(Ending::Closed { code, reason });
+                }
+                HubOutput::NodeReport {
+                    app_version,
+                    cursor,
+                    outbox,
+                    last_error,
+                } => {
+                    let hello = app_version.is_some();
+                    let update = NodeUpdate {
+                        app_version,
+                        cursor,
+                        outbox: Some(outbox),
+                        // A hello says nothing about errors; a report always does.
+                        last_error: (!hello).then_some(last_error),
+                        synced: false,
+                    };
+                    update_node(self.hub, self.node, &update).await;
+                }
+                HubOutput::ClinicAdvanced { seq } => {
+                    self.hub.registry.advance(self.clinic, seq);
+                    let update = NodeUpdate {
+                        synced: true,
+                        ..NodeUpdate::default()
+                    };
+                    update_node(self.hub, self.node, &update).await;
+                }
+                HubOutput::NodeCursor { cursor } => {
+                    let update = NodeUpdate {
+                        cursor: Some(cursor),
+                        synced: true,
+                        ..NodeUpdate::default()
+                    };
+                    update_node(self.hub, self.node, &update).await;
+                }
+            }
+        }
+        None
+    }
+
+    /// After our close frame: wait briefly for the node's, so it reads ours before
+    /// the connection drops. Then the session's figures for its row.
+    async fn finish(mut self, ending: Ending) -> SessionEnd {
+        let (close_code, error) = match &ending {
+            Ending::Closed { code, reason } => {
+                if !self.stuck {
+                    let grace = self.hub.options.close_grace;
+                    let _ = tokio::time::timeout(grace, async {
+                        while let Some(Ok(message)) = self.socket.recv().await {
+                            if matches!(message, Message::Close(_)) {
+                                break;
+                            }
+                        }
+                    })
+                    .await;
+                }
+                tracing::info!(code = code.as_str(), "session closed by the hub");
+                (Some(code.close_code()), Some(reason.clone()))
+            }
+            Ending::Left { code, error } => {
+                tracing::info!(code = ?code, "session ended by the node");
+                (*code, error.clone())
+            }
+        };
+        let e = &self.engine;
+        SessionEnd {
+            frames_in: e.frames_in,
+            frames_out: e.frames_out,
+            bytes_in: e.bytes_in,
+            bytes_out: e.bytes_out,
+            docs_in: e.docs_in,
+            docs_out: e.docs_out,
+            close_code,
+            error,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_tokens_are_read_case_insensitively_and_nothing_else() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            "bearer abc".parse().unwrap_or_else(|e| panic!("{e:?}")),
+        );
+        assert_eq!(bearer(&headers), Some("abc"));
+        headers.insert(
+            header::AUTHORIZATION,
+            "Basic abc".parse().unwrap_or_else(|e| panic!("{e:?}")),
+        );
+        assert_eq!(bearer(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            "Bearer ".parse().unwrap_or_else(|e| panic!("{e:?}")),
+        );
+        assert_eq!(bearer(&headers), None);
+    }
+
+    #[test]
+    fn close_reasons_fit_a_control_frame() {
+        let long = "é".repeat(100);
+        let reason = close_reason(&long);
+        assert!(reason.len() <= 120);
+        assert!(long.starts_with(&reason));
+    }
+}

@@ -1,0 +1,457 @@
+//! Document logic shared by both hub stores, with no IO: deciding what a pushed batch
+//! does to the stored documents ([`plan_apply`]) and answering a fetch from stored rows
+//! ([`fetched`]). A store loads the rows (locked), calls these, and writes what they say.
+//!
+//! Documents are stored like the node stores them: a snapshot plus incremental change
+//! rows, folded into a new snapshot after [`COMPACT_AFTER_CHANGES`] changes or
+//! [`COMPACT_AFTER_BYTES`] bytes. A document received whole is stored as received.
+
+use std::collections::HashMap;
+
+use automerge::{AutoCommit, ChangeHash};
+use dermis_model::ClinicId;
+use dermis_sync::apply::{self, ApplyError};
+use dermis_sync::wire::{DocData, DocPush, FetchItem, PushOutcome};
+use uuid::Uuid;
+
+use super::StoreError;
+
+pub const COMPACT_AFTER_CHANGES: i64 = 64;
+pub const COMPACT_AFTER_BYTES: i64 = 64 * 1024;
+
+/// A document's row and change rows, as loaded by a store.
+#[derive(Clone, Debug)]
+pub struct StoredDoc {
+    pub clinic: ClinicId,
+    pub doc_type: String,
+    pub seq: u64,
+    pub heads: Vec<ChangeHash>,
+    pub snapshot: Vec<u8>,
+    /// The change rows in order.
+    pub changes: Vec<Vec<u8>>,
+    pub change_count: i64,
+    pub change_bytes: i64,
+}
+
+/// One row change for a store to make. Seqs are assigned afterwards, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Write {
+    Insert {
+        id: Uuid,
+        doc_type: String,
+        snapshot: Vec<u8>,
+        heads: Vec<ChangeHash>,
+    },
+    /// A change row `n`; the document's counters grow by one change of `data.len()` bytes.
+    Append {
+        id: Uuid,
+        n: i64,
+        data: Vec<u8>,
+        heads: Vec<ChangeHash>,
+    },
+    /// Replace the snapshot and drop the change rows.
+    Compact {
+        id: Uuid,
+        snapshot: Vec<u8>,
+        heads: Vec<ChangeHash>,
+    },
+}
+
+impl Write {
+    pub fn id(&self) -> Uuid {
+        match self {
+            Write::Insert { id, .. } | Write::Append { id, .. } | Write::Compact { id, .. } => *id,
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Slot {
+    Done(PushOutcome),
+    /// Applied to a document this batch changes: its seq is known after the writes.
+    Changed {
+        id: Uuid,
+        heads: Vec<ChangeHash>,
+    },
+}
+
+/// What a pushed batch does: the writes (one per changed document, in the order their
+/// seqs are to be given) and the outcome of each pushed document.
+#[derive(Debug)]
+pub struct Plan {
+    pub writes: Vec<Write>,
+    slots: Vec<Slot>,
+}
+
+impl Plan {
+    /// The outcomes, given the seq each changed document received.
+    pub fn outcomes(self, seqs: &HashMap<Uuid, u64>) -> Vec<PushOutcome> {
+        self.slots
+            .into_iter()
+            .map(|slot| match slot {
+                Slot::Done(outcome) => outcome,
+                Slot::Changed { id, heads } => PushOutcome::Applied {
+                    seq: seqs.get(&id).copied().unwrap_or(0),
+                    heads,
+                },
+            })
+            .collect()
+    }
+}
+
+struct Working {
+    clinic: ClinicId,
+    doc_type: String,
+    seq: u64,
+    doc: Option<AutoCommit>,
+    base: Option<StoredDoc>,
+    /// The bytes a new document arrived as, stored as received unless changed again.
+    raw: Option<Vec<u8>>,
+    changed: bool,
+}
+
+impl Working {
+    /// The document as this batch has it so far, loaded on first use.
+    fn current(&mut self, id: Uuid) -> Result<AutoCommit, StoreError> {
+        match (self.doc.take(), &self.base) {
+            (Some(doc), _) => Ok(doc),
+            (None, Some(base)) => load(id, base),
+            (None, None) => Err(StoreError::BadRow {
+                what: "docs",
+                value: format!("{id} has neither a row nor a pushed copy"),
+            }),
+        }
+    }
+}
+
+fn rejected(e: &ApplyError) -> PushOutcome {
+    match e {
+        ApplyError::MissingDeps => PushOutcome::NeedFull,
+        other => PushOutcome::Rejected {
+            code: other.code(),
+            message: other.to_string(),
+        },
+    }
+}
+
+fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
+    heads.sort();
+    heads
+}
+
+/// Loads a stored document: its snapshot, then its change rows.
+pub fn load(id: Uuid, stored: &StoredDoc) -> Result<AutoCommit, StoreError> {
+    let mut doc = AutoCommit::load(&stored.snapshot).map_err(|source| StoreError::Damaged {
+        id,
+        source: Box::new(source),
+    })?;
+    for change in &stored.changes {
+        doc.load_incremental(change)
+            .map_err(|source| StoreError::Damaged {
+                id,
+                source: Box::new(source),
+            })?;
+    }
+    Ok(doc)
+}
+
+/// Decides a batch for `clinic` against the stored documents it names (`stored` holds
+/// every pushed id that exists, whatever its clinic). Documents of another clinic are
+/// refused without being loaded. Each document is judged on its own, as
+/// [`dermis_sync::memory::MemoryHubStore`] does.
+pub fn plan_apply(
+    clinic: ClinicId,
+    pushes: &[DocPush],
+    mut stored: HashMap<Uuid, StoredDoc>,
+) -> Result<Plan, StoreError> {
+    let mut working: HashMap<Uuid, Working> = HashMap::new();
+    let mut order: Vec<Uuid> = Vec::new();
+    let mut slots = Vec::with_capacity(pushes.len());
+    for push in pushes {
+        let doc_type = match apply::parse_type(&push.doc_type) {
+            Ok(t) => t,
+            Err(e) => {
+                slots.push(Slot::Done(rejected(&e)));
+                continue;
+            }
+        };
+        if !working.contains_key(&push.doc_id)
+            && let Some(s) = stored.remove(&push.doc_id)
+        {
+            working.insert(
+                push.doc_id,
+                Working {
+                    clinic: s.clinic,
+                    doc_type: s.doc_type.clone(),
+                    seq: s.seq,
+                    doc: None,
+                    base: Some(s),
+                    raw: None,
+                    changed: false,
+                },
+            );
+        }
+        let slot = match working.get_mut(&push.doc_id) {
+            Some(w) if w.clinic != clinic || w.doc_type != doc_type.as_str() => {
+                Slot::Done(rejected(&ApplyError::Foreign))
+            }
+            Some(w) => {
+                let current = w.current(push.doc_id)?;
+                let mut doc = current.clone();
+                match apply::apply_to(&mut doc, &push.data, push.doc_id, doc_type, clinic) {
+                    Ok((before, after)) if before == after => {
+                        w.doc = Some(current);
+                        if w.changed {
+                            Slot::Changed {
+                                id: push.doc_id,
+                                heads: sorted(after),
+                            }
+                        } else {
+                            Slot::Done(PushOutcome::Applied {
+                                seq: w.seq,
+                                heads: sorted(after),
+                            })
+                        }
+                    }
+                    Ok((_, after)) => {
+                        w.doc = Some(doc);
+                        w.raw = None;
+                        if !w.changed {
+                            w.changed = true;
+                            order.push(push.doc_id);
+                        }
+                        Slot::Changed {
+                            id: push.doc_id,
+                            heads: sorted(after),
+                        }
+                    }
+                    Err(e) => {
+                        w.doc = Some(current);
+                        Slot::Done(rejected(&e))
+                    }
+                }
+            }
+            None => match apply::load_new(&push.data, push.doc_id, doc_type, clinic) {
+                Ok(mut doc) => {
+                    let heads = sorted(doc.get_heads());
+                    working.insert(
+                        push.doc_id,
+                        Working {
+                            clinic,
+                            doc_type: doc_type.as_str().to_owned(),
+                            seq: 0,
+                            doc: Some(doc),
+                            base: None,
+                            raw: Some(push.data.clone()),
+                            changed: true,
+                        },
+                    );
+                    order.push(push.doc_id);
+                    Slot::Changed {
+                        id: push.doc_id,
+                        heads,
+                    }
+                }
+                Err(e) => Slot::Done(rejected(&e)),
+            },
+        };
+        slots.push(slot);
+    }
+    let mut writes = Vec::with_capacity(order.len());
+    for id in order {
+        let Some(mut w) = working.remove(&id) else {
+            continue;
+        };
+        let mut doc = w.current(id)?;
+        let heads = sorted(doc.get_heads());
+        writes.push(match w.base {
+            None => Write::Insert {
+                id,
+                doc_type: w.doc_type,
+                snapshot: w.raw.unwrap_or_else(|| doc.save()),
+                heads,
+            },
+            Some(base) => {
+                let data = doc.save_after(&base.heads);
+                if base.change_count + 1 >= COMPACT_AFTER_CHANGES
+                    || base.change_bytes + data.len() as i64 >= COMPACT_AFTER_BYTES
+                {
+                    Write::Compact {
+                        id,
+                        snapshot: doc.save(),
+                        heads,
+                    }
+                } else {
+                    Write::Append {
+                        id,
+                        n: base.change_count + 1,
+                        data,
+                        heads,
+                    }
+                }
+            }
+        });
+    }
+    Ok(Plan { writes, slots })
+}
+
+/// Answers one fetch item from a stored document of the session's clinic. With an
+/// empty `have` the stored bytes (snapshot, then change rows) go out as they are,
+/// without loading the document; otherwise only what `have` lacks.
+pub fn fetched(item: &FetchItem, stored: StoredDoc) -> Result<DocData, StoreError> {
+    let full = item.have.is_empty();
+    let data = if full {
+        let mut data = stored.snapshot;
+        for change in &stored.changes {
+            data.extend_from_slice(change);
+        }
+        data
+    } else {
+        load(item.doc_id, &stored)?.save_after(&item.have)
+    };
+    Ok(DocData {
+        doc_id: item.doc_id,
+        doc_type: stored.doc_type,
+        seq: stored.seq,
+        heads: sorted(stored.heads),
+        full,
+        data,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dermis_model::DocType;
+    use dermis_sync::conformance::{patient_doc, push, rename};
+
+    fn stored_from(clinic: ClinicId, doc: &mut AutoCommit, seq: u64) -> StoredDoc {
+        StoredDoc {
+            clinic,
+            doc_type: "patient".into(),
+            seq,
+            heads: doc.get_heads(),
+            snapshot: doc.save(),
+            changes: Vec::new(),
+            change_count: 0,
+            change_bytes: 0,
+        }
+    }
+
+    #[test]
+    fn a_new_document_is_stored_as_received() {
+        let clinic = ClinicId::new();
+        let (id, mut doc) = patient_doc(clinic, "Ana");
+        let bytes = doc.save();
+        let plan = match plan_apply(
+            clinic,
+            &[push(id, DocType::Patient, bytes.clone())],
+            HashMap::new(),
+        ) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(matches!(&plan.writes[..], [Write::Insert { snapshot, .. }] if *snapshot == bytes));
+        let outcomes = plan.outcomes(&HashMap::from([(id, 7)]));
+        assert!(matches!(outcomes[0], PushOutcome::Applied { seq: 7, .. }));
+    }
+
+    #[test]
+    fn changes_append_until_the_threshold_then_compact() {
+        let clinic = ClinicId::new();
+        let (id, mut doc) = patient_doc(clinic, "Ana");
+        let mut stored = stored_from(clinic, &mut doc, 3);
+        let change = rename(&mut doc, "Anna");
+        let plan = plan_apply(
+            clinic,
+            &[push(id, DocType::Patient, change.clone())],
+            HashMap::from([(id, stored.clone())]),
+        );
+        assert!(
+            matches!(
+                plan.as_ref().map(|p| &p.writes[..]),
+                Ok([Write::Append { n: 1, .. }])
+            ),
+            "{plan:?}"
+        );
+        stored.change_count = COMPACT_AFTER_CHANGES - 1;
+        let plan = plan_apply(
+            clinic,
+            &[push(id, DocType::Patient, change)],
+            HashMap::from([(id, stored)]),
+        );
+        assert!(
+            matches!(
+                plan.as_ref().map(|p| &p.writes[..]),
+                Ok([Write::Compact { .. }])
+            ),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
+    fn another_clinics_document_is_refused_unloaded() {
+        let (a, b) = (ClinicId::new(), ClinicId::new());
+        let (id, mut doc) = patient_doc(b, "Bob");
+        let mut stored = stored_from(b, &mut doc, 1);
+        // Not a loadable document: proves it is never loaded.
+        stored.snapshot = b"not automerge".to_vec();
+        let (_, mut forged) = patient_doc(a, "Forged");
+        let plan = plan_apply(
+            a,
+            &[push(id, DocType::Patient, forged.save())],
+            HashMap::from([(id, stored)]),
+        );
+        let Ok(plan) = plan else { panic!("{plan:?}") };
+        assert!(plan.writes.is_empty());
+        assert!(matches!(
+            plan.outcomes(&HashMap::new())[0],
+            PushOutcome::Rejected { .. }
+        ));
+    }
+
+    #[test]
+    fn one_document_twice_in_a_batch_is_one_write() {
+        let clinic = ClinicId::new();
+        let (id, mut doc) = patient_doc(clinic, "Ana");
+        let whole = doc.save();
+        let change = rename(&mut doc, "Anna");
+        let plan = plan_apply(
+            clinic,
+            &[
+                push(id, DocType::Patient, whole),
+                push(id, DocType::Patient, change),
+            ],
+            HashMap::new(),
+        );
+        let Ok(plan) = plan else { panic!("{plan:?}") };
+        assert_eq!(plan.writes.len(), 1);
+        let outcomes = plan.outcomes(&HashMap::from([(id, 4)]));
+        assert!(
+            outcomes
+                .iter()
+                .all(|o| matches!(o, PushOutcome::Applied { seq: 4, .. }))
+        );
+    }
+
+    #[test]
+    fn a_full_fetch_concatenates_the_stored_bytes_and_loads() {
+        let clinic = ClinicId::new();
+        let (id, mut doc) = patient_doc(clinic, "Ana");
+        let mut stored = stored_from(clinic, &mut doc, 1);
+        let change = rename(&mut doc, "Anna");
+        stored.changes.push(change);
+        stored.heads = doc.get_heads();
+        let item = FetchItem {
+            doc_id: id,
+            have: Vec::new(),
+        };
+        let data = match fetched(&item, stored) {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(data.full);
+        let loaded = AutoCommit::load(&data.data).map(|mut d| sorted(d.get_heads()));
+        assert_eq!(loaded.ok(), Some(sorted(doc.get_heads())));
+    }
+}

@@ -1,0 +1,379 @@
+//! The hub's storage: what the server and the command line need beyond the sync
+//! [`DocStore`] (clinics, enrolled nodes, their status and sync sessions), as one trait,
+//! [`HubStore`], with two implementations — [`postgres::PgStore`] (production, several hub
+//! instances on one database) and [`sqlite::SqliteStore`] (the embedded default). Both
+//! pass `dermis_sync::conformance` and the same integration tests.
+//!
+//! The document logic both share (strict apply through `dermis_sync::apply`, snapshot
+//! plus change rows, compaction, fetch) is in [`docs`]; each store only moves rows.
+
+pub mod docs;
+pub mod postgres;
+pub mod sqlite;
+
+use std::future::Future;
+
+use automerge::ChangeHash;
+use dermis_model::{ClinicId, Millis};
+use dermis_sync::DocStore;
+use dermis_sync::wire::OutboxStats;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+/// A node's access, as its row says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeStatus {
+    /// Added by an admin; waiting for its enrollment code to be used.
+    Pending,
+    Active,
+    Revoked,
+}
+
+impl NodeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeStatus::Pending => "pending",
+            NodeStatus::Active => "active",
+            NodeStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<NodeStatus, StoreError> {
+        match s {
+            "pending" => Ok(NodeStatus::Pending),
+            "active" => Ok(NodeStatus::Active),
+            "revoked" => Ok(NodeStatus::Revoked),
+            other => Err(StoreError::BadRow {
+                what: "nodes.status",
+                value: other.chars().take(20).collect(),
+            }),
+        }
+    }
+}
+
+/// A node added by `node add`, before it enrolls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewNode {
+    pub id: Uuid,
+    pub number: u32,
+}
+
+/// What an enrollment code was exchanged for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enrolled {
+    pub node_id: Uuid,
+    pub clinic_id: ClinicId,
+    pub clinic_name: String,
+    pub node_number: u32,
+}
+
+/// Who a node token belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeAuth {
+    pub node_id: Uuid,
+    pub clinic_id: ClinicId,
+    pub status: NodeStatus,
+}
+
+/// A node as `node list` and the admin pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct NodeInfo {
+    pub id: Uuid,
+    pub clinic_id: Uuid,
+    pub name: String,
+    pub enrolled_name: Option<String>,
+    pub number: u32,
+    pub status: &'static str,
+    pub online: bool,
+    pub created_at: Millis,
+    pub enrolled_at: Option<Millis>,
+    pub last_seen_at: Option<Millis>,
+    pub last_sync_at: Option<Millis>,
+    pub app_version: Option<String>,
+    pub cursor: u64,
+    pub outbox_count: u64,
+    pub outbox_bytes: u64,
+    pub outbox_oldest_age_ms: u64,
+    pub last_error: Option<String>,
+}
+
+/// What a session learnt about its node, written to the node's row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeUpdate {
+    pub app_version: Option<String>,
+    pub cursor: Option<u64>,
+    pub outbox: Option<OutboxStats>,
+    /// `Some(None)` clears the last error; `None` leaves it.
+    pub last_error: Option<Option<String>>,
+    /// The node completed a pull or a push: record the time as its last sync.
+    pub synced: bool,
+}
+
+/// How a sync session ended, for its `sync_sessions` row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionEnd {
+    pub frames_in: u64,
+    pub frames_out: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub docs_in: u64,
+    pub docs_out: u64,
+    pub close_code: Option<u16>,
+    pub error: Option<String>,
+}
+
+/// Something another process (or this one) committed that running sessions must react
+/// to. Postgres delivers these with LISTEN/NOTIFY; the embedded store has no other
+/// writer that needs waking, and the server's periodic check covers the rest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreEvent {
+    ClinicAdvanced {
+        clinic: ClinicId,
+        seq: u64,
+    },
+    NodeRevoked {
+        node: Uuid,
+    },
+    /// Notifications may have been missed (the connection to the database was lost):
+    /// re-read the state of every connected clinic and node.
+    Resync,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("postgres: {op}")]
+    Postgres {
+        op: &'static str,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("postgres migrations")]
+    PgMigrate {
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+    #[error("sqlite: {op}")]
+    Sqlite {
+        op: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("sqlite migration {name}")]
+    SqliteMigration {
+        name: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("the embedded store's thread has stopped")]
+    Closed,
+    #[error("starting the embedded store's thread")]
+    Thread {
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no clinic {id}")]
+    UnknownClinic { id: ClinicId },
+    #[error("no node {id}")]
+    UnknownNode { id: Uuid },
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("stored document {id} does not load")]
+    Damaged {
+        id: Uuid,
+        #[source]
+        source: Box<automerge::AutomergeError>,
+    },
+    #[error("unexpected value in {what}: {value:?}")]
+    BadRow { what: &'static str, value: String },
+    #[error("creating the clinic document")]
+    ClinicDoc {
+        #[source]
+        source: dermis_model::SchemaError,
+    },
+}
+
+type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Everything the hub keeps. Implementations are cheap handles (a pool, a channel to
+/// the SQLite thread): the server clones one per connection.
+///
+/// Every write returns a `Result`; a failed write is reported to the caller (which
+/// closes the session with `internal`, so the node retries), never dropped.
+pub trait HubStore: DocStore<Error = StoreError> + Clone + Sync + 'static {
+    /// A cheap round trip, for `/api/healthz`.
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Creates a clinic and its clinic document (id = clinic id) at seq 1, so every
+    /// node of the clinic pulls it.
+    fn create_clinic(
+        &self,
+        name: &str,
+        now: Millis,
+    ) -> impl Future<Output = Result<ClinicId, StoreError>> + Send;
+
+    /// A clinic row with no documents at all, not even its clinic document: for
+    /// imports and for the conformance suite, which starts from an empty clinic.
+    /// Admins use [`HubStore::create_clinic`].
+    fn insert_clinic(
+        &self,
+        id: ClinicId,
+        name: &str,
+        now: Millis,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Adds a pending node with the next number of its clinic and the hash of its
+    /// one-time enrollment code.
+    fn add_node(
+        &self,
+        clinic: ClinicId,
+        name: &str,
+        code_hash: &str,
+        expires_at: Millis,
+        now: Millis,
+    ) -> impl Future<Output = Result<NewNode, StoreError>> + Send;
+
+    /// Consumes an unexpired enrollment code (by hash) and activates its node with the
+    /// given token hash, atomically: a code works once. `None` for an unknown, used or
+    /// expired code, and for a node revoked before it enrolled.
+    fn enroll(
+        &self,
+        code_hash: &str,
+        enrolled_name: &str,
+        token_hash: &str,
+        now: Millis,
+    ) -> impl Future<Output = Result<Option<Enrolled>, StoreError>> + Send;
+
+    fn authenticate(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Result<Option<NodeAuth>, StoreError>> + Send;
+
+    fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, StoreError>> + Send;
+
+    /// Marks a node revoked (and tells running hub instances). Returns whether it exists.
+    fn revoke_node(
+        &self,
+        id: Uuid,
+        now: Millis,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Of these nodes, those no longer active (or gone).
+    fn inactive_among(
+        &self,
+        ids: &[Uuid],
+    ) -> impl Future<Output = Result<Vec<Uuid>, StoreError>> + Send;
+
+    /// The change-log position of each of these clinics.
+    fn latest_seqs(
+        &self,
+        clinics: &[ClinicId],
+    ) -> impl Future<Output = Result<Vec<(ClinicId, u64)>, StoreError>> + Send;
+
+    fn update_node(
+        &self,
+        id: Uuid,
+        update: &NodeUpdate,
+        now: Millis,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Opens a `sync_sessions` row and marks the node online; returns the row id.
+    fn session_started(
+        &self,
+        node: Uuid,
+        now: Millis,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// Closes the session row; the node stays online only while it has another open
+    /// session (it may already have reconnected, possibly to another hub instance).
+    fn session_ended(
+        &self,
+        session: i64,
+        node: Uuid,
+        end: &SessionEnd,
+        now: Millis,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Marks every node offline and closes every open session: for a single hub process
+    /// starting up, whose previous run may have died without doing so.
+    fn reset_online(&self, now: Millis) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Forwards what other writers commit until `events` is closed. Reconnects on its
+    /// own, sending [`StoreEvent::Resync`] after each (re)connection.
+    fn watch(&self, events: mpsc::UnboundedSender<StoreEvent>) -> Fut<'static, ()>;
+}
+
+/// Heads as stored: sorted 32-byte hashes, concatenated.
+pub fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
+    let mut sorted = heads.to_vec();
+    sorted.sort();
+    sorted.iter().flat_map(|h| h.0).collect()
+}
+
+pub fn decode_heads(bytes: &[u8]) -> Vec<ChangeHash> {
+    bytes
+        .chunks_exact(32)
+        .filter_map(|c| <[u8; 32]>::try_from(c).ok().map(ChangeHash))
+        .collect()
+}
+
+/// Names given by admins and workstations: trimmed, 1 to 100 characters, no control
+/// characters (they end up in terminals and admin pages).
+pub fn check_name(field: &'static str, name: &str) -> Result<String, StoreError> {
+    let name = name.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > 100 || name.chars().any(char::is_control) {
+        return Err(StoreError::Invalid {
+            field,
+            reason: "must be 1 to 100 characters without control characters".into(),
+        });
+    }
+    Ok(name.to_owned())
+}
+
+/// The clinic document for a new clinic, saved.
+pub fn new_clinic_doc(
+    clinic: ClinicId,
+    name: &str,
+) -> Result<(Vec<u8>, Vec<ChangeHash>), StoreError> {
+    let draft = dermis_model::clinic::ClinicDraft::new(name).map_err(|e| StoreError::Invalid {
+        field: "clinic name",
+        reason: e.to_string(),
+    })?;
+    let mut doc = dermis_model::clinic::create_clinic(clinic, &draft, automerge::ActorId::random())
+        .map_err(|source| StoreError::ClinicDoc { source })?;
+    doc.commit();
+    let heads = doc.get_heads();
+    Ok((doc.save(), heads))
+}
+
+fn u64_of(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn i64_of(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_round_trip_sorted() {
+        let a = ChangeHash([2; 32]);
+        let b = ChangeHash([1; 32]);
+        assert_eq!(decode_heads(&encode_heads(&[a, b])), vec![b, a]);
+        assert!(decode_heads(&[]).is_empty());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(
+            check_name("name", "  Front desk ").ok(),
+            Some("Front desk".into())
+        );
+        assert!(check_name("name", "   ").is_err());
+        assert!(check_name("name", &"x".repeat(101)).is_err());
+        assert!(check_name("name", "bad\u{7}bell").is_err());
+    }
+}

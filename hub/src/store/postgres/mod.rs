@@ -1,0 +1,423 @@
+//! The Postgres store (sqlx): the production store, shared by any number of stateless
+//! hub instances. Writers serialise per document (`SELECT … FOR UPDATE`) and per clinic
+//! (the clinic row's change-log counter, bumped last before COMMIT, so seq order is
+//! commit order); commits are announced with `pg_notify` so every instance wakes its
+//! sessions.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use dermis_model::{ClinicId, Millis};
+use dermis_sync::DocStore;
+use dermis_sync::store::ChangePage;
+use dermis_sync::wire::{DocData, DocPush, FetchItem, IndexEntry, PushOutcome};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{PgConnection, Row};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::docs::{self, StoredDoc, Write};
+use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
+
+/// Channel of change-log advances; payload `<clinic_id>:<seq>`.
+pub const CHANGES_CHANNEL: &str = "dermis_changes";
+/// Channel of node status changes; payload `revoked:<node_id>`.
+pub const NODES_CHANNEL: &str = "dermis_nodes";
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/hub");
+
+/// How a batch is retried when Postgres aborts it to break a deadlock or a
+/// serialization conflict (two hub instances writing the same documents).
+const APPLY_ATTEMPTS: usize = 3;
+
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+fn pg(op: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |source| StoreError::Postgres { op, source }
+}
+
+fn ts(ms: Millis) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+fn ms(t: OffsetDateTime) -> Millis {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
+}
+
+fn is_retryable(e: &StoreError) -> bool {
+    matches!(e, StoreError::Postgres { source: sqlx::Error::Database(db), .. }
+        if matches!(db.code().as_deref(), Some("40P01" | "40001")))
+}
+
+impl PgStore {
+    /// Connects and runs the migrations. `acquire_timeout` bounds every wait for a
+    /// connection, so a database that is down fails fast instead of hanging.
+    pub async fn connect(url: &str, acquire_timeout: Duration) -> Result<PgStore, StoreError> {
+        let options = PgConnectOptions::from_str(url).map_err(pg("parse DATABASE_URL"))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(acquire_timeout)
+            .connect_with(options)
+            .await
+            .map_err(pg("connect"))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|source| StoreError::PgMigrate { source })?;
+        Ok(PgStore { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn apply_once(
+        &self,
+        clinic: ClinicId,
+        pushes: &[DocPush],
+    ) -> Result<Vec<PushOutcome>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(pg("begin"))?;
+        let mut ids: Vec<Uuid> = pushes.iter().map(|p| p.doc_id).collect();
+        ids.sort();
+        ids.dedup();
+        let mut stored = lock_docs(&mut tx, clinic, &ids).await?;
+        // Documents not stored yet: serialise their creation too, then look again.
+        let missing: Vec<Uuid> = ids
+            .iter()
+            .filter(|id| !stored.contains_key(id))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            for id in &missing {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
+                    .bind(id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(pg("lock new document"))?;
+            }
+            stored.extend(lock_docs(&mut tx, clinic, &missing).await?);
+        }
+        let plan = docs::plan_apply(clinic, pushes, stored)?;
+        if plan.writes.is_empty() {
+            tx.commit().await.map_err(pg("commit"))?;
+            return Ok(plan.outcomes(&HashMap::new()));
+        }
+        let now = ts(dermis_model::now_millis());
+        for write in &plan.writes {
+            write_doc(&mut tx, clinic, write, now).await?;
+        }
+        let changed: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
+        // The last statement before COMMIT: it takes the clinic's row lock, held until
+        // the commit, so whoever takes the next seqs commits after us (seq order is
+        // commit order). The notification is delivered at the commit, not before.
+        let rows = sqlx::query(
+            "WITH c AS (UPDATE clinics SET seq = seq + $2 WHERE id = $1 RETURNING seq),
+                  d AS (UPDATE docs AS d SET seq = c.seq - $2 + v.ord
+                        FROM c, unnest($3::uuid[]) WITH ORDINALITY AS v(id, ord)
+                        WHERE d.id = v.id
+                        RETURNING d.id, d.seq),
+                  n AS (SELECT pg_notify($4, $5 || ':' || c.seq::text) FROM c)
+             SELECT d.id, d.seq FROM d, n",
+        )
+        .bind(clinic.0)
+        .bind(changed.len() as i64)
+        .bind(&changed)
+        .bind(CHANGES_CHANNEL)
+        .bind(clinic.to_string())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(pg("advance the change log"))?;
+        if rows.len() != changed.len() {
+            return Err(StoreError::UnknownClinic { id: clinic });
+        }
+        let mut seqs = HashMap::new();
+        for row in rows {
+            let id: Uuid = row.try_get(0).map_err(pg("read seq"))?;
+            let seq: i64 = row.try_get(1).map_err(pg("read seq"))?;
+            seqs.insert(id, u64_of(seq));
+        }
+        tx.commit().await.map_err(pg("commit"))?;
+        Ok(plan.outcomes(&seqs))
+    }
+}
+
+async fn notify(conn: &mut PgConnection, channel: &str, payload: &str) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(conn)
+        .await
+        .map_err(pg("notify"))?;
+    Ok(())
+}
+
+/// Locks and loads the rows of these documents, in id order (so two batches never wait
+/// on each other in a cycle). Another clinic's documents are locked but not read.
+async fn lock_docs(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, StoredDoc>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, clinic_id, doc_type, seq, heads, change_count, change_bytes,
+                CASE WHEN clinic_id = $2 THEN snapshot ELSE ''::bytea END
+         FROM docs WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+    )
+    .bind(ids)
+    .bind(clinic.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(pg("lock documents"))?;
+    let mut stored = HashMap::new();
+    let mut own = Vec::new();
+    for row in &rows {
+        let (id, doc) = locked_row(row).map_err(pg("read document"))?;
+        if doc.clinic == clinic {
+            own.push(id);
+        }
+        stored.insert(id, doc);
+    }
+    load_changes(conn, &own, &mut stored).await?;
+    Ok(stored)
+}
+
+async fn load_changes(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+    stored: &mut HashMap<Uuid, StoredDoc>,
+) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows = sqlx::query(
+        "SELECT doc_id, data FROM doc_changes WHERE doc_id = ANY($1) ORDER BY doc_id, n",
+    )
+    .bind(ids)
+    .fetch_all(conn)
+    .await
+    .map_err(pg("load changes"))?;
+    for row in rows {
+        let id: Uuid = row.try_get(0).map_err(pg("read change"))?;
+        let data: Vec<u8> = row.try_get(1).map_err(pg("read change"))?;
+        if let Some(doc) = stored.get_mut(&id) {
+            doc.changes.push(data);
+        }
+    }
+    Ok(())
+}
+
+async fn write_doc(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    write: &Write,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    match write {
+        Write::Insert {
+            id,
+            doc_type,
+            snapshot,
+            heads,
+        } => {
+            sqlx::query(
+                "INSERT INTO docs (clinic_id, id, doc_type, snapshot, heads, seq, change_count, change_bytes, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, 0, 0, 0, $6)",
+            )
+            .bind(clinic.0)
+            .bind(id)
+            .bind(doc_type)
+            .bind(snapshot)
+            .bind(encode_heads(heads))
+            .bind(now)
+            .execute(conn)
+            .await
+            .map_err(pg("insert document"))?;
+        }
+        Write::Append { id, n, data, heads } => {
+            sqlx::query("INSERT INTO doc_changes (doc_id, n, data) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(i32::try_from(*n).unwrap_or(i32::MAX))
+                .bind(data)
+                .execute(&mut *conn)
+                .await
+                .map_err(pg("insert change"))?;
+            sqlx::query(
+                "UPDATE docs SET heads = $2, change_count = $3, change_bytes = change_bytes + $4, updated_at = $5
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(encode_heads(heads))
+            .bind(i32::try_from(*n).unwrap_or(i32::MAX))
+            .bind(data.len() as i64)
+            .bind(now)
+            .execute(conn)
+            .await
+            .map_err(pg("update document"))?;
+        }
+        Write::Compact {
+            id,
+            snapshot,
+            heads,
+        } => {
+            sqlx::query("DELETE FROM doc_changes WHERE doc_id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(pg("compact document"))?;
+            sqlx::query(
+                "UPDATE docs SET snapshot = $2, heads = $3, change_count = 0, change_bytes = 0, updated_at = $4
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(snapshot)
+            .bind(encode_heads(heads))
+            .bind(now)
+            .execute(conn)
+            .await
+            .map_err(pg("compact document"))?;
+        }
+    }
+    Ok(())
+}
+
+impl DocStore for PgStore {
+    type Error = StoreError;
+
+    async fn apply(
+        &mut self,
+        clinic: ClinicId,
+        docs: &[DocPush],
+    ) -> Result<Vec<PushOutcome>, StoreError> {
+        let mut attempt = 1;
+        loop {
+            match self.apply_once(clinic, docs).await {
+                Err(e) if attempt < APPLY_ATTEMPTS && is_retryable(&e) => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+
+    async fn changed_since(
+        &mut self,
+        clinic: ClinicId,
+        cursor: u64,
+        limit: usize,
+    ) -> Result<ChangePage, StoreError> {
+        // The counter first: every document with a seq up to it has committed, so a page
+        // that reaches it leaves nothing behind.
+        let latest = self.latest_seq(clinic).await?;
+        let rows = sqlx::query(
+            "SELECT id, doc_type, seq, heads FROM docs
+             WHERE clinic_id = $1 AND seq > $2 AND seq <= $3
+             ORDER BY seq LIMIT $4",
+        )
+        .bind(clinic.0)
+        .bind(i64_of(cursor))
+        .bind(i64_of(latest))
+        .bind(i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(pg("read the change log"))?;
+        let mut entries = rows
+            .iter()
+            .map(|row| -> Result<IndexEntry, sqlx::Error> {
+                Ok(IndexEntry {
+                    doc_id: row.try_get(0)?,
+                    doc_type: row.try_get(1)?,
+                    seq: u64_of(row.try_get(2)?),
+                    heads: decode_heads(&row.try_get::<Vec<u8>, _>(3)?),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(pg("read the change log"))?;
+        let more = entries.len() > limit;
+        entries.truncate(limit);
+        let up_to = if more {
+            entries.last().map_or(cursor, |e| e.seq)
+        } else {
+            latest.max(cursor)
+        };
+        Ok(ChangePage {
+            entries,
+            up_to,
+            more,
+        })
+    }
+
+    async fn fetch(
+        &mut self,
+        clinic: ClinicId,
+        items: &[FetchItem],
+    ) -> Result<Vec<Option<DocData>>, StoreError> {
+        let ids: Vec<Uuid> = items.iter().map(|i| i.doc_id).collect();
+        let mut conn = self.pool.acquire().await.map_err(pg("acquire"))?;
+        let rows = sqlx::query(
+            "SELECT id, doc_type, seq, heads, snapshot FROM docs WHERE clinic_id = $1 AND id = ANY($2)",
+        )
+        .bind(clinic.0)
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(pg("fetch documents"))?;
+        let mut stored = HashMap::new();
+        for row in &rows {
+            let (id, doc) = stored_row(clinic, row).map_err(pg("read document"))?;
+            stored.insert(id, doc);
+        }
+        let found: Vec<Uuid> = stored.keys().copied().collect();
+        load_changes(&mut conn, &found, &mut stored).await?;
+        items
+            .iter()
+            .map(|item| match stored.get(&item.doc_id) {
+                Some(s) => docs::fetched(item, s.clone()).map(Some),
+                None => Ok(None),
+            })
+            .collect()
+    }
+
+    async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
+        let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM clinics WHERE id = $1")
+            .bind(clinic.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(pg("read the clinic's seq"))?;
+        Ok(seq.map_or(0, u64_of))
+    }
+}
+
+/// A row of `SELECT id, doc_type, seq, heads, snapshot` for `clinic`.
+fn stored_row(clinic: ClinicId, row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
+    let doc = StoredDoc {
+        clinic,
+        doc_type: row.try_get(1)?,
+        seq: u64_of(row.try_get(2)?),
+        heads: decode_heads(&row.try_get::<Vec<u8>, _>(3)?),
+        snapshot: row.try_get(4)?,
+        changes: Vec::new(),
+        change_count: 0,
+        change_bytes: 0,
+    };
+    Ok((row.try_get(0)?, doc))
+}
+
+/// A row of the locking select in [`lock_docs`].
+fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
+    let doc = StoredDoc {
+        clinic: ClinicId(row.try_get(1)?),
+        doc_type: row.try_get(2)?,
+        seq: u64_of(row.try_get(3)?),
+        heads: decode_heads(&row.try_get::<Vec<u8>, _>(4)?),
+        change_count: i64::from(row.try_get::<i32, _>(5)?),
+        change_bytes: row.try_get(6)?,
+        snapshot: row.try_get(7)?,
+        changes: Vec::new(),
+    };
+    Ok((row.try_get(0)?, doc))
+}
+
+mod admin;

@@ -1,0 +1,364 @@
+//! The embedded store: one SQLite file (`<data-dir>/hub.db`, WAL, `synchronous=FULL`)
+//! for a hub run without `DATABASE_URL`. One dedicated thread owns the connection and
+//! runs the store's work off the async runtime; callers send it closures and await the
+//! answer. Every write transaction is `BEGIN IMMEDIATE`, so the command line writing
+//! the same file (`node revoke`) waits its turn instead of failing.
+
+mod admin;
+mod migrate;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use dermis_model::{ClinicId, Millis};
+use dermis_sync::DocStore;
+use dermis_sync::store::ChangePage;
+use dermis_sync::wire::{DocData, DocPush, FetchItem, IndexEntry, PushOutcome};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use uuid::Uuid;
+
+use super::docs::{self, StoredDoc, Write};
+use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    jobs: std::sync::mpsc::Sender<Job>,
+    path: Arc<PathBuf>,
+}
+
+fn lite(op: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    move |source| StoreError::Sqlite { op, source }
+}
+
+fn parse_uuid(what: &'static str, text: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(text).map_err(|_| StoreError::BadRow {
+        what,
+        value: text.chars().take(40).collect(),
+    })
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the store, and starts its thread.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let mut conn = Connection::open(path).map_err(lite("open"))?;
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(lite("busy_timeout"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(lite("journal_mode"))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(lite("synchronous"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(lite("foreign_keys"))?;
+        migrate::run(&mut conn)?;
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("hub-sqlite".into())
+            .spawn(move || {
+                // Ends when every handle is dropped. A job that panics fails alone (its
+                // caller sees `Closed`; its transaction rolls back as it unwinds) rather
+                // than taking the store down with it.
+                while let Ok(job) = queue.recv() {
+                    let run = std::panic::AssertUnwindSafe(|| job(&mut conn));
+                    if std::panic::catch_unwind(run).is_err() {
+                        tracing::error!("an embedded store operation panicked");
+                    }
+                }
+            })
+            .map_err(|source| StoreError::Thread { source })?;
+        Ok(SqliteStore {
+            jobs,
+            path: Arc::new(path.to_owned()),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on the store's thread.
+    async fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move |conn| {
+                // The caller may have gone (its connection closed): nothing to tell.
+                let _ = tx.send(f(conn));
+            }))
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+}
+
+fn load_stored(
+    conn: &Connection,
+    clinic: ClinicId,
+    id: Uuid,
+) -> Result<Option<StoredDoc>, StoreError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT clinic_id, doc_type, seq, heads, change_count, change_bytes, snapshot
+             FROM docs WHERE id = ?1",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row([id.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, i64>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, Vec<u8>>(6)?,
+                ))
+            })
+            .optional()
+        })
+        .map_err(lite("load document"))?;
+    let Some((doc_clinic, doc_type, seq, heads, change_count, change_bytes, snapshot)) = row else {
+        return Ok(None);
+    };
+    let doc_clinic = ClinicId(parse_uuid("docs.clinic_id", &doc_clinic)?);
+    let own = doc_clinic == clinic;
+    let changes = if own {
+        let mut stmt = conn
+            .prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY n")
+            .map_err(lite("load changes"))?;
+        stmt.query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(lite("load changes"))?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(StoredDoc {
+        clinic: doc_clinic,
+        doc_type,
+        seq: u64_of(seq),
+        heads: decode_heads(&heads),
+        // Another clinic's content is never handed on.
+        snapshot: if own { snapshot } else { Vec::new() },
+        changes,
+        change_count,
+        change_bytes,
+    }))
+}
+
+fn write_doc(
+    conn: &Connection,
+    clinic: ClinicId,
+    write: &Write,
+    now: Millis,
+) -> Result<(), rusqlite::Error> {
+    match write {
+        Write::Insert {
+            id,
+            doc_type,
+            snapshot,
+            heads,
+        } => {
+            conn.execute(
+                "INSERT INTO docs (clinic_id, id, doc_type, snapshot, heads, seq, change_count, change_bytes, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, ?6)",
+                params![clinic.to_string(), id.to_string(), doc_type, snapshot, encode_heads(heads), now],
+            )?;
+        }
+        Write::Append { id, n, data, heads } => {
+            conn.execute(
+                "INSERT INTO doc_changes (doc_id, n, data) VALUES (?1, ?2, ?3)",
+                params![id.to_string(), n, data],
+            )?;
+            conn.execute(
+                "UPDATE docs SET heads = ?2, change_count = ?3, change_bytes = change_bytes + ?4, updated_at = ?5
+                 WHERE id = ?1",
+                params![id.to_string(), encode_heads(heads), n, data.len() as i64, now],
+            )?;
+        }
+        Write::Compact {
+            id,
+            snapshot,
+            heads,
+        } => {
+            conn.execute(
+                "DELETE FROM doc_changes WHERE doc_id = ?1",
+                [id.to_string()],
+            )?;
+            conn.execute(
+                "UPDATE docs SET snapshot = ?2, heads = ?3, change_count = 0, change_bytes = 0, updated_at = ?4
+                 WHERE id = ?1",
+                params![id.to_string(), snapshot, encode_heads(heads), now],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn apply_batch(
+    conn: &mut Connection,
+    clinic: ClinicId,
+    pushes: &[DocPush],
+) -> Result<Vec<PushOutcome>, StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(lite("begin"))?;
+    let mut stored = HashMap::new();
+    for push in pushes {
+        if !stored.contains_key(&push.doc_id)
+            && let Some(doc) = load_stored(&tx, clinic, push.doc_id)?
+        {
+            stored.insert(push.doc_id, doc);
+        }
+    }
+    let plan = docs::plan_apply(clinic, pushes, stored)?;
+    if plan.writes.is_empty() {
+        return Ok(plan.outcomes(&HashMap::new()));
+    }
+    let now = dermis_model::now_millis();
+    for write in &plan.writes {
+        write_doc(&tx, clinic, write, now).map_err(lite("write document"))?;
+    }
+    let count = plan.writes.len() as i64;
+    let top: Option<i64> = tx
+        .query_row(
+            "UPDATE clinics SET seq = seq + ?2 WHERE id = ?1 RETURNING seq",
+            params![clinic.to_string(), count],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(lite("advance the change log"))?;
+    let Some(top) = top else {
+        return Err(StoreError::UnknownClinic { id: clinic });
+    };
+    let mut seqs = HashMap::new();
+    for (i, write) in plan.writes.iter().enumerate() {
+        let seq = top - count + 1 + i as i64;
+        tx.execute(
+            "UPDATE docs SET seq = ?2 WHERE id = ?1",
+            params![write.id().to_string(), seq],
+        )
+        .map_err(lite("set document seq"))?;
+        seqs.insert(write.id(), u64_of(seq));
+    }
+    tx.commit().map_err(lite("commit"))?;
+    Ok(plan.outcomes(&seqs))
+}
+
+fn latest(conn: &Connection, clinic: ClinicId) -> Result<u64, StoreError> {
+    let seq: Option<i64> = conn
+        .query_row(
+            "SELECT seq FROM clinics WHERE id = ?1",
+            [clinic.to_string()],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(lite("read the clinic's seq"))?;
+    Ok(seq.map_or(0, u64_of))
+}
+
+fn changes_page(
+    conn: &mut Connection,
+    clinic: ClinicId,
+    cursor: u64,
+    limit: usize,
+) -> Result<ChangePage, StoreError> {
+    // One read transaction: the counter and the rows from the same snapshot.
+    let tx = conn.transaction().map_err(lite("begin"))?;
+    let latest = latest(&tx, clinic)?;
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT id, doc_type, seq, heads FROM docs
+             WHERE clinic_id = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq LIMIT ?4",
+        )
+        .map_err(lite("read the change log"))?;
+    let rows = stmt
+        .query_map(
+            params![
+                clinic.to_string(),
+                i64_of(cursor),
+                i64_of(latest),
+                i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                ))
+            },
+        )
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(lite("read the change log"))?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for (id, doc_type, seq, heads) in rows {
+        entries.push(IndexEntry {
+            doc_id: parse_uuid("docs.id", &id)?,
+            doc_type,
+            seq: u64_of(seq),
+            heads: decode_heads(&heads),
+        });
+    }
+    let more = entries.len() > limit;
+    entries.truncate(limit);
+    let up_to = if more {
+        entries.last().map_or(cursor, |e| e.seq)
+    } else {
+        latest.max(cursor)
+    };
+    Ok(ChangePage {
+        entries,
+        up_to,
+        more,
+    })
+}
+
+impl DocStore for SqliteStore {
+    type Error = StoreError;
+
+    async fn apply(
+        &mut self,
+        clinic: ClinicId,
+        docs: &[DocPush],
+    ) -> Result<Vec<PushOutcome>, StoreError> {
+        let docs = docs.to_vec();
+        self.call(move |conn| apply_batch(conn, clinic, &docs))
+            .await
+    }
+
+    async fn changed_since(
+        &mut self,
+        clinic: ClinicId,
+        cursor: u64,
+        limit: usize,
+    ) -> Result<ChangePage, StoreError> {
+        self.call(move |conn| changes_page(conn, clinic, cursor, limit))
+            .await
+    }
+
+    async fn fetch(
+        &mut self,
+        clinic: ClinicId,
+        items: &[FetchItem],
+    ) -> Result<Vec<Option<DocData>>, StoreError> {
+        let items = items.to_vec();
+        self.call(move |conn| {
+            let tx = conn.transaction().map_err(lite("begin"))?;
+            items
+                .iter()
+                .map(|item| match load_stored(&tx, clinic, item.doc_id)? {
+                    Some(s) if s.clinic == clinic => docs::fetched(item, s).map(Some),
+                    _ => Ok(None),
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
+        self.call(move |conn| latest(conn, clinic)).await
+    }
+}

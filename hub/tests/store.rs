@@ -1,0 +1,363 @@
+//! Both hub stores against the sync conformance suite, durability across a reopen,
+//! compaction, concurrent writers, and the clinic/node/enrollment operations.
+
+#[allow(dead_code)]
+mod common;
+
+use std::collections::HashSet;
+
+use common::{Fixture, create_clinic, open_sqlite, tempdir};
+use dermis_hub::store::{HubStore, NodeStatus, NodeUpdate, SessionEnd, StoreError};
+use dermis_model::{ClinicId, DocType, now_millis};
+use dermis_sync::conformance::{self, Clinics, Durability, patient_doc, push, rename};
+use dermis_sync::wire::{FetchItem, OutboxStats, PushOutcome};
+use uuid::Uuid;
+
+async fn empty_clinic<S: HubStore>(store: &S) -> ClinicId {
+    let id = ClinicId::new();
+    store
+        .insert_clinic(id, "Conformance", now_millis())
+        .await
+        .unwrap_or_else(|e| panic!("insert clinic: {e:?}"));
+    id
+}
+
+async fn conformance_suite_passes<S: HubStore>(f: Fixture<S>) {
+    let mut store = f.store.clone();
+    let clinics = Clinics {
+        a: empty_clinic(&store).await,
+        b: Some(empty_clinic(&store).await),
+    };
+    conformance::check_all(&mut store, clinics).await;
+}
+
+async fn many_changes_are_compacted_and_still_read_back<S: HubStore>(f: Fixture<S>) {
+    let mut store = f.store.clone();
+    let clinic = empty_clinic(&store).await;
+    let (id, mut doc) = patient_doc(clinic, "Zero");
+    let mut heads_at_10 = Vec::new();
+    store
+        .apply(clinic, &[push(id, DocType::Patient, doc.save())])
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    for i in 0..150 {
+        let change = rename(&mut doc, &format!("Name {i}"));
+        let out = store
+            .apply(clinic, &[push(id, DocType::Patient, change)])
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(matches!(out[0], PushOutcome::Applied { .. }), "{out:?}");
+        if i == 10 {
+            heads_at_10 = doc.get_heads();
+        }
+    }
+    let fetched = store
+        .fetch(
+            clinic,
+            &[
+                FetchItem {
+                    doc_id: id,
+                    have: Vec::new(),
+                },
+                FetchItem {
+                    doc_id: id,
+                    have: heads_at_10.clone(),
+                },
+            ],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let (Some(full), Some(delta)) = (&fetched[0], &fetched[1]) else {
+        panic!("missing: {fetched:?}")
+    };
+    let loaded = automerge::AutoCommit::load(&full.data).unwrap_or_else(|e| panic!("{e}"));
+    let patient = dermis_model::patient::read_patient(&loaded).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(patient.first_name, "Name 149");
+    let mut old = doc.fork_at(&heads_at_10).unwrap_or_else(|e| panic!("{e}"));
+    old.load_incremental(&delta.data)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(old.get_heads().len(), doc.get_heads().len());
+    assert_eq!(store.latest_seq(clinic).await.ok(), Some(151));
+}
+
+/// Two handles (two pools, two SQLite connections) write one document at once: every
+/// change lands, and the seqs they get are distinct and in commit order.
+async fn concurrent_writers_serialise<S: HubStore>(first: S, second: S) {
+    let clinic = empty_clinic(&first).await;
+    let (id, mut doc) = patient_doc(clinic, "Shared");
+    let mut writer = first.clone();
+    writer
+        .apply(clinic, &[push(id, DocType::Patient, doc.save())])
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut tasks = Vec::new();
+    for (w, handle) in [first.clone(), second.clone()].into_iter().enumerate() {
+        let mut fork = doc.fork().with_actor(automerge::ActorId::random());
+        tasks.push(tokio::spawn(async move {
+            let mut handle = handle;
+            let mut seqs = Vec::new();
+            for i in 0..20 {
+                let change = rename(&mut fork, &format!("writer {w} edit {i}"));
+                let out = handle
+                    .apply(clinic, &[push(id, DocType::Patient, change)])
+                    .await
+                    .unwrap_or_else(|e| panic!("{e:?}"));
+                match &out[0] {
+                    PushOutcome::Applied { seq, .. } => seqs.push(*seq),
+                    other => panic!("{other:?}"),
+                }
+            }
+            (seqs, fork)
+        }));
+    }
+    let mut all = HashSet::new();
+    for task in tasks {
+        let (seqs, fork) = task.await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            seqs.windows(2).all(|w| w[0] < w[1]),
+            "one writer's seqs increase"
+        );
+        all.extend(seqs);
+        doc.merge(&mut fork.clone())
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(all.len(), 40, "every change got its own seq");
+    let mut reader = second.clone();
+    assert_eq!(reader.latest_seq(clinic).await.ok(), Some(41));
+    let page = reader
+        .changed_since(clinic, 0, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut expected = doc.get_heads();
+    expected.sort();
+    assert_eq!(
+        page.entries[0].heads, expected,
+        "the hub holds both writers' changes"
+    );
+}
+
+async fn clinics_nodes_and_enrollment<S: HubStore>(f: Fixture<S>) {
+    let mut store = f.store.clone();
+    let now = now_millis();
+    let clinic = create_clinic(&store, "Skin & Co").await;
+    assert_eq!(
+        store.latest_seq(clinic).await.ok(),
+        Some(1),
+        "the clinic document is seq 1"
+    );
+    let page = store
+        .changed_since(clinic, 0, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(page.entries.len(), 1);
+    assert_eq!(
+        (page.entries[0].doc_id, page.entries[0].doc_type.as_str()),
+        (clinic.0, "clinic")
+    );
+    let fetched = store
+        .fetch(
+            clinic,
+            &[FetchItem {
+                doc_id: clinic.0,
+                have: Vec::new(),
+            }],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let doc = fetched[0]
+        .as_ref()
+        .map(|d| automerge::AutoCommit::load(&d.data));
+    let Some(Ok(doc)) = doc else {
+        panic!("clinic document: {fetched:?}")
+    };
+    let read = dermis_model::clinic::read_clinic(&doc).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(read.name, "Skin & Co");
+    assert!(matches!(
+        store.create_clinic("  ", now).await,
+        Err(StoreError::Invalid { .. })
+    ));
+
+    let other = create_clinic(&store, "Other").await;
+    let add = |clinic, name: &'static str, hash: &'static str, expires| {
+        let store = store.clone();
+        async move { store.add_node(clinic, name, hash, expires, now).await }
+    };
+    let first = add(clinic, "Desk", "h1", now + 60_000)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let second = add(clinic, "Room 2", "h2", now + 60_000)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let elsewhere = add(other, "Desk", "h3", now + 60_000)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let expired = add(clinic, "Late", "h4", now - 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        (
+            first.number,
+            second.number,
+            elsewhere.number,
+            expired.number
+        ),
+        (1, 2, 1, 3)
+    );
+    assert!(matches!(
+        add(ClinicId::new(), "Nowhere", "h5", now + 1).await,
+        Err(StoreError::UnknownClinic { .. })
+    ));
+
+    let enrolled = store
+        .enroll("h1", "Desk PC", "t1", now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let enrolled = enrolled.unwrap_or_else(|| panic!("a fresh code enrolls"));
+    assert_eq!(
+        (enrolled.node_id, enrolled.clinic_id, enrolled.node_number),
+        (first.id, clinic, 1)
+    );
+    assert_eq!(enrolled.clinic_name, "Skin & Co");
+    assert_eq!(
+        store.enroll("h1", "Again", "t9", now).await.ok(),
+        Some(None),
+        "codes work once"
+    );
+    assert_eq!(
+        store.enroll("h4", "Late", "t4", now).await.ok(),
+        Some(None),
+        "expired"
+    );
+    assert_eq!(
+        store.enroll("nope", "X", "t5", now).await.ok(),
+        Some(None),
+        "unknown"
+    );
+    let auth = store
+        .authenticate("t1")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        auth.map(|a| (a.node_id, a.clinic_id, a.status)),
+        Some((first.id, clinic, NodeStatus::Active))
+    );
+    assert_eq!(store.authenticate("t9").await.ok(), Some(None));
+
+    // Revoked before enrolling: the code is dead.
+    assert_eq!(store.revoke_node(second.id, now).await.ok(), Some(true));
+    assert_eq!(
+        store.enroll("h2", "Room 2", "t2", now).await.ok(),
+        Some(None)
+    );
+    assert_eq!(
+        store.revoke_node(Uuid::now_v7(), now).await.ok(),
+        Some(false)
+    );
+    let inactive = store
+        .inactive_among(&[first.id, second.id, Uuid::nil()])
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(inactive, vec![second.id, Uuid::nil()]);
+
+    // Sessions and reports show on the node's row.
+    let session = store
+        .session_started(first.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let update = NodeUpdate {
+        app_version: Some("node 1.2".into()),
+        cursor: Some(7),
+        outbox: Some(OutboxStats {
+            count: 2,
+            bytes: 300,
+            oldest_age_ms: 5000,
+        }),
+        last_error: Some(Some("disk full".into())),
+        synced: true,
+    };
+    store
+        .update_node(first.id, &update, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let row = common::node_row(&store, first.id).await;
+    assert!(row.online);
+    assert_eq!(
+        (
+            row.app_version.as_deref(),
+            row.cursor,
+            row.outbox_count,
+            row.outbox_bytes,
+            row.outbox_oldest_age_ms
+        ),
+        (Some("node 1.2"), 7, 2, 300, 5000)
+    );
+    assert_eq!(row.last_error.as_deref(), Some("disk full"));
+    assert_eq!(
+        (row.status, row.enrolled_name.as_deref()),
+        ("active", Some("Desk PC"))
+    );
+    assert!(row.last_sync_at.is_some());
+    let end = SessionEnd {
+        frames_in: 3,
+        close_code: Some(4005),
+        ..SessionEnd::default()
+    };
+    store
+        .session_ended(session, first.id, &end, now + 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(!common::node_row(&store, first.id).await.online);
+    let seqs = store
+        .latest_seqs(&[clinic, other])
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(seqs.len(), 2);
+    assert!(seqs.iter().all(|(_, seq)| *seq == 1));
+}
+
+on_both_stores!(
+    conformance_suite_passes,
+    many_changes_are_compacted_and_still_read_back,
+    clinics_nodes_and_enrollment,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_durability_across_reopen() {
+    let Some(db) = common::TestDb::create().await else {
+        return;
+    };
+    let store = db.store().await;
+    let clinic = empty_clinic(&store).await;
+    let mut writer = store.clone();
+    let written = Durability::write(&mut writer, clinic).await;
+    store.pool().close().await;
+    drop((store, writer));
+    let mut reopened = db.store().await;
+    written.verify(&mut reopened).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_durability_across_reopen() {
+    let dir = tempdir();
+    let store = open_sqlite(dir.path());
+    let clinic = empty_clinic(&store).await;
+    let mut writer = store.clone();
+    let written = Durability::write(&mut writer, clinic).await;
+    drop((store, writer));
+    let mut reopened = open_sqlite(dir.path());
+    written.verify(&mut reopened).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_concurrent_writers_serialise() {
+    let Some(db) = common::TestDb::create().await else {
+        return;
+    };
+    concurrent_writers_serialise(db.store().await, db.store().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_concurrent_writers_serialise() {
+    let dir = tempdir();
+    concurrent_writers_serialise(open_sqlite(dir.path()), open_sqlite(dir.path())).await;
+}
