@@ -509,6 +509,8 @@ impl<'s> Tx<'s> {
         let actor = self.actor;
         Ok(self.pending.get_mut(&id).map(|p| {
             p.origin = Origin::Local;
+            // Received bytes no longer describe the document once it is edited here.
+            p.raw_snapshot = None;
             if let Some(actor) = actor {
                 p.doc.set_actor(actor.clone());
             }

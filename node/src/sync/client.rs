@@ -123,6 +123,7 @@ pub async fn run(
     let mut shutdown = std::pin::pin!(shutdown);
     let started = tokio::time::Instant::now();
     let mut backoff = options.min_backoff;
+    let mut engine = options.engine.clone();
     loop {
         node.reload_identity()?;
         let (Some(url), Some(token)) = (
@@ -132,12 +133,26 @@ pub async fn run(
             return Err(SyncError::NotEnrolled);
         };
         let mut welcomed = false;
+        let before = report.pushed_docs + report.pulled_docs;
         let ended = tokio::select! {
-            ended = connection(&mut node, &url, &token, &options, listener.as_ref(), &mut welcomed, &mut report) => ended,
+            ended = connection(&mut node, &url, &token, &options, &engine, listener.as_ref(), &mut welcomed, &mut report) => ended,
             () = &mut shutdown => Ended::Shutdown,
         };
         if welcomed {
             backoff = options.min_backoff;
+        }
+        // A link that drops before a batch gets through gets smaller batches, so a flaky
+        // line still makes progress; batches grow back as transfers succeed.
+        let progressed = report.pushed_docs + report.pulled_docs > before;
+        if matches!(ended, Ended::Lost(_)) && welcomed && !progressed {
+            engine.push_batch_docs = (engine.push_batch_docs / 2).max(1);
+            engine.fetch_batch = (engine.fetch_batch / 2).max(1);
+            engine.pull_limit = (engine.pull_limit / 2).max(20);
+        } else if progressed {
+            engine.push_batch_docs =
+                (engine.push_batch_docs * 2).min(options.engine.push_batch_docs);
+            engine.fetch_batch = (engine.fetch_batch * 2).min(options.engine.fetch_batch);
+            engine.pull_limit = (engine.pull_limit * 2).min(options.engine.pull_limit);
         }
         record(&node, state::ONLINE, "false");
         match ended {
@@ -194,11 +209,12 @@ async fn connection(
     url: &str,
     token: &str,
     options: &SyncOptions,
+    engine: &EngineConfig,
     listener: Option<&notify::Listener>,
     welcomed: &mut bool,
     report: &mut SyncReport,
 ) -> Ended {
-    let mut session = NodeSession::new(node.identity.node_id.0, options.engine.clone());
+    let mut session = NodeSession::new(node.identity.node_id.0, engine.clone());
     let ended = drive(node, url, token, options, listener, welcomed, &mut session).await;
     let stats = session.stats();
     report.connections += 1;
