@@ -96,9 +96,18 @@ pub enum SchemaError {
     TooNew { found: u64 },
     #[error("document is not readable")]
     Automerge {
-        #[from]
-        source: automerge::AutomergeError,
+        // Boxed: Automerge's error is large and every fallible call returns this type.
+        #[source]
+        source: Box<automerge::AutomergeError>,
     },
+}
+
+impl From<automerge::AutomergeError> for SchemaError {
+    fn from(source: automerge::AutomergeError) -> Self {
+        SchemaError::Automerge {
+            source: Box::new(source),
+        }
+    }
 }
 
 /// The Automerge actor a node writes as. One actor per node keeps history compact; the
@@ -432,6 +441,18 @@ pub fn scalar<'a>(value: &'a Value<'a>) -> Option<&'a ScalarValue> {
     }
 }
 
+/// Reads a whole document with its type's reader, so that a document which would break
+/// readers elsewhere is refused where it enters (the hub checks every push with this).
+pub fn check_readable(doc: &AutoCommit, doc_type: DocType) -> Result<(), SchemaError> {
+    match doc_type {
+        DocType::Clinic => crate::clinic::read_clinic(doc).map(drop),
+        DocType::Patient => crate::patient::read_patient(doc).map(drop),
+        DocType::Product => crate::product::read_product(doc).map(drop),
+        DocType::Ledger => crate::ledger::read_ledger(doc).map(drop),
+        DocType::Appointment => crate::appointment::read_appointment(doc).map(drop),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,17 +511,5 @@ mod tests {
             str_list_at(&doc, &root, "phones").expect("read"),
             vec!["1", "4"]
         );
-    }
-}
-
-/// Reads a whole document with its type's reader, so that a document which would break
-/// readers elsewhere is refused where it enters (the hub checks every push with this).
-pub fn check_readable(doc: &AutoCommit, doc_type: DocType) -> Result<(), SchemaError> {
-    match doc_type {
-        DocType::Clinic => crate::clinic::read_clinic(doc).map(drop),
-        DocType::Patient => crate::patient::read_patient(doc).map(drop),
-        DocType::Product => crate::product::read_product(doc).map(drop),
-        DocType::Ledger => crate::ledger::read_ledger(doc).map(drop),
-        DocType::Appointment => crate::appointment::read_appointment(doc).map(drop),
     }
 }

@@ -12,6 +12,7 @@ pub mod conflict;
 pub mod doc;
 pub mod encounter;
 pub mod export;
+pub mod i18n;
 pub mod id;
 pub mod ledger;
 pub mod money;

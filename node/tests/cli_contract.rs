@@ -2,6 +2,8 @@
 //! input naming the field with nothing written, 1 other errors) and refusal to touch
 //! files that are not Dermis stores.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
+
 mod common;
 
 use common::{init, ok, run, status_json, stderr, stdout};

@@ -2,6 +2,8 @@
 //! real sockets, and a TCP fault proxy that tears connections mid-frame. Every case ends
 //! converged (byte-identical exports) with nothing lost.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
+
 mod common;
 
 use std::path::Path;

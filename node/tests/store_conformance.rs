@@ -1,6 +1,8 @@
 //! The node's SQLite store passes the same conformance suite as every other store, and
 //! keeps what it stored across a close and reopen.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
+
 use dermis_node::node::Node;
 use dermis_sync::conformance::{Clinics, Durability, check_all};
 

@@ -1,6 +1,8 @@
 //! Faults around the node's store: a writer killed with SIGKILL mid-burst, several
 //! processes writing at once, a full disk, and a store written by an older version.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
+
 mod common;
 
 use std::io::{BufRead, BufReader, Write};

@@ -129,7 +129,7 @@ mod tests {
         ctx.set_missing_glyph_policy(MissingGlyphPolicy::Panic);
         install_fonts(&ctx);
         let localizer = Localizer::new();
-        let texts = crate::i18n::catalog_tests::all_formatted_messages(&localizer);
+        let texts = dermis_model::i18n::catalog::all_formatted_messages(&localizer);
         assert!(texts.len() > 6 * 100, "only {} messages", texts.len());
         assert_eq!(missing_after_pass(&ctx, &texts), Vec::<String>::new());
     }

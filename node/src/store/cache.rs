@@ -49,15 +49,15 @@ impl DocCache {
 
     pub fn put(&mut self, id: DocId, rev: i64, doc: AutoCommit) {
         self.tick += 1;
-        if self.entries.len() >= self.capacity && !self.entries.contains_key(&id) {
-            if let Some(oldest) = self
+        if self.entries.len() >= self.capacity
+            && !self.entries.contains_key(&id)
+            && let Some(oldest) = self
                 .entries
                 .iter()
                 .min_by_key(|(_, e)| e.used)
                 .map(|(k, _)| *k)
-            {
-                self.entries.remove(&oldest);
-            }
+        {
+            self.entries.remove(&oldest);
         }
         self.entries.insert(
             id,

@@ -68,7 +68,7 @@ pub enum StoreError {
     Damaged {
         id: DocId,
         #[source]
-        source: automerge::AutomergeError,
+        source: Box<automerge::AutomergeError>,
     },
     #[error("document {id} belongs to another clinic or is of another type")]
     Foreign { id: DocId },
@@ -374,14 +374,19 @@ fn load_doc(conn: &Connection, id: DocId) -> Result<Option<(AutoCommit, i64)>, S
     let Some((snapshot, rev)) = row else {
         return Ok(None);
     };
-    let mut doc =
-        AutoCommit::load(&snapshot).map_err(|source| StoreError::Damaged { id, source })?;
+    let mut doc = AutoCommit::load(&snapshot).map_err(|source| StoreError::Damaged {
+        id,
+        source: Box::new(source),
+    })?;
     let mut stmt =
         conn.prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY n")?;
     let changes = stmt.query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?;
     for change in changes {
         doc.load_incremental(&change?)
-            .map_err(|source| StoreError::Damaged { id, source })?;
+            .map_err(|source| StoreError::Damaged {
+                id,
+                source: Box::new(source),
+            })?;
     }
     Ok(Some((doc, rev)))
 }

@@ -135,7 +135,7 @@ pub async fn run(
         let mut welcomed = false;
         let before = report.pushed_docs + report.pulled_docs;
         let ended = tokio::select! {
-            ended = connection(&mut node, &url, &token, &options, &engine, listener.as_ref(), &mut welcomed, &mut report) => ended,
+            ended = connection(&mut node, HubAccess { url: &url, token: &token }, &options, &engine, listener.as_ref(), &mut welcomed, &mut report) => ended,
             () = &mut shutdown => Ended::Shutdown,
         };
         if welcomed {
@@ -204,10 +204,15 @@ pub struct SyncReport {
     pub elapsed_ms: u64,
 }
 
+/// Where to connect and as whom.
+struct HubAccess<'a> {
+    url: &'a str,
+    token: &'a str,
+}
+
 async fn connection(
     node: &mut Node,
-    url: &str,
-    token: &str,
+    hub: HubAccess<'_>,
     options: &SyncOptions,
     engine: &EngineConfig,
     listener: Option<&notify::Listener>,
@@ -215,7 +220,16 @@ async fn connection(
     report: &mut SyncReport,
 ) -> Ended {
     let mut session = NodeSession::new(node.identity.node_id.0, engine.clone());
-    let ended = drive(node, url, token, options, listener, welcomed, &mut session).await;
+    let ended = drive(
+        node,
+        hub.url,
+        hub.token,
+        options,
+        listener,
+        welcomed,
+        &mut session,
+    )
+    .await;
     let stats = session.stats();
     report.connections += 1;
     report.pushed_docs += stats.pushed_docs;
@@ -335,7 +349,7 @@ async fn drive(
                     let reason = frame.map(|f| {
                         let code = u16::from(f.code);
                         match ErrorCode::from_close_code(code) {
-                            Some(ErrorCode::Revoked | ErrorCode::Unauthorized) => return format!("refused: {}", f.reason),
+                            Some(ErrorCode::Revoked | ErrorCode::Unauthorized) => format!("refused: {}", f.reason),
                             Some(c) => format!("hub closed the connection: {} ({})", c.description(), f.reason),
                             None => format!("hub closed the connection ({code} {})", f.reason),
                         }

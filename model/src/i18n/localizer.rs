@@ -188,8 +188,8 @@ impl Localizer {
 
     /// Formats `id` from `locale` alone, without fallback, returning Fluent's errors
     /// as text; `None` if the locale lacks the message.
-    #[cfg(test)]
-    pub(crate) fn try_format(
+    #[doc(hidden)]
+    pub fn try_format(
         &self,
         locale: Locale,
         id: &str,

@@ -1,11 +1,15 @@
-//! Checks of the message files themselves: they parse, every locale has every message,
-//! translations use the variables English uses, plurals use each language's categories.
+//! The message files as data, with the checks that keep them whole: they parse, every
+//! locale has every message, translations use the variables English uses, plurals use
+//! each language's categories. [`all_formatted_messages`] also serves the node's font test.
+#![cfg_attr(not(test), allow(dead_code))]
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use fluent_syntax::ast;
 
-use super::{FTL_FILES, FluentArg, Locale, Localizer, message_id};
+#[cfg(test)]
+use super::message_id;
+use super::{FTL_FILES, FluentArg, Locale, Localizer};
 
 const ROLES: &[&str] = &["admin", "doctor", "nurse", "reception", "cashier"];
 const SEXES: &[&str] = &["female", "male", "other", "unknown"];
@@ -251,7 +255,7 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
 }
 
 /// Every message of every locale, formatted with sample arguments: used by the font test.
-pub(crate) fn all_formatted_messages(localizer: &Localizer) -> Vec<String> {
+pub fn all_formatted_messages(localizer: &Localizer) -> Vec<String> {
     let mut out = Vec::new();
     for locale in Locale::ALL {
         for id in messages(locale).keys() {
