@@ -23,6 +23,13 @@ impl Conflict {
     }
 }
 
+/// Whether the document's history could hold a conflict at all. Concurrent values need
+/// concurrent changes; a history that is one chain (one head, no change with several
+/// dependencies) has none, and checking that is far cheaper than walking every field.
+pub fn may_have_conflicts(doc: &mut automerge::AutoCommit) -> bool {
+    doc.get_heads().len() > 1 || doc.get_changes_meta(&[]).iter().any(|c| c.deps.len() > 1)
+}
+
 /// Every conflicting field in the document, in path order.
 pub fn find_conflicts(doc: &impl ReadDoc) -> Result<Vec<Conflict>, SchemaError> {
     let mut out = Vec::new();

@@ -237,17 +237,44 @@ pub fn add_encounter(
     clinician: &Author,
     now: Millis,
 ) -> Result<(), EditError> {
+    use automerge::hydrate::Value as H;
+    use automerge::transaction::Transactable;
     let map = doc::ensure_map(doc, &automerge::ROOT, "encounters")?;
-    let obj = doc::ensure_map(doc, &map, &id.to_string())?;
-    doc::put_ts(doc, &obj, "created_at", now)?;
-    doc::put_str(doc, &obj, "clinician", &clinician.name)?;
-    if let Some(user) = clinician.id {
-        doc::put_str(doc, &obj, "clinician_id", &user.to_string())?;
+    if doc::map_at(doc, &map, &id.to_string())?.is_some() {
+        // Already there (a repeated command): update it like any draft.
+        return update_encounter(doc, id, draft);
     }
-    doc::put_str(doc, &obj, "status", EncounterStatus::Draft.as_str())?;
-    doc::ensure_map(doc, &obj, "diagnoses")?;
-    doc::ensure_map(doc, &obj, "addenda")?;
-    write_fields(doc, &obj, draft)?;
+    // Created in one batch, Text objects included, so the encounter exists whole at once.
+    let enc = automerge::ReadDoc::text_encoding(doc);
+    let mut fields: std::collections::HashMap<&str, H> = std::collections::HashMap::new();
+    fields.insert(
+        "created_at",
+        H::scalar(automerge::ScalarValue::Timestamp(now)),
+    );
+    fields.insert("clinician", H::scalar(clinician.name.as_str()));
+    if let Some(user) = clinician.id {
+        fields.insert("clinician_id", H::scalar(user.to_string().as_str()));
+    }
+    fields.insert("status", H::scalar(EncounterStatus::Draft.as_str()));
+    fields.insert("date", H::scalar(format_date(draft.date).as_str()));
+    fields.insert("complaint", H::scalar(draft.complaint.as_str()));
+    for (key, value) in [
+        ("subjective", &draft.subjective),
+        ("objective", &draft.objective),
+        ("assessment", &draft.assessment),
+        ("plan", &draft.plan),
+    ] {
+        fields.insert(key, H::text(enc, value));
+    }
+    let dx: std::collections::HashMap<&str, H> = draft
+        .diagnoses
+        .iter()
+        .map(|d| (d.code.as_str(), H::scalar(d.label.as_str())))
+        .collect();
+    fields.insert("diagnoses", H::from(dx));
+    fields.insert("addenda", H::map());
+    doc.batch_create_object(&map, id.to_string(), &H::from(fields), false)
+        .map_err(SchemaError::from)?;
     Ok(())
 }
 

@@ -449,45 +449,72 @@ pub fn create_ledger(
     Ok(doc)
 }
 
-pub fn append_movement(doc: &mut AutoCommit, m: &StockMovement) -> Result<(), SchemaError> {
-    let map = doc::ensure_map(doc, &automerge::ROOT, "movements")?;
-    let obj = doc.put_object(&map, m.id.to_string(), ObjType::Map)?;
-    doc.put(&obj, "product_id", m.product_id.to_string())?;
-    doc.put(&obj, "sku", m.sku.as_str())?;
-    doc.put(&obj, "kind", m.kind.as_str())?;
-    doc.put(&obj, "qty", m.qty)?;
-    doc.put(&obj, "reason", m.reason.as_str())?;
-    if let Some(user) = &m.user {
-        doc.put(&obj, "user", user.as_str())?;
-    }
-    if let Some(id) = m.user_id {
-        doc.put(&obj, "user_id", id.to_string())?;
-    }
-    doc.put(&obj, "at", ScalarValue::Timestamp(m.at))?;
-    doc.put(&obj, "node_id", m.node_id.to_string())?;
-    if let Some(sale) = m.sale_id {
-        doc.put(&obj, "sale_id", sale.to_string())?;
-    }
+type Fields = std::collections::HashMap<&'static str, automerge::hydrate::Value>;
+
+fn text(v: &str) -> automerge::hydrate::Value {
+    automerge::hydrate::Value::scalar(v)
+}
+
+fn int(v: i64) -> automerge::hydrate::Value {
+    automerge::hydrate::Value::scalar(v)
+}
+
+/// Ledger entries are written once and never edited, so each is created in one batch
+/// (several times faster than field by field in a ledger holding a day of sales).
+fn append_entry(
+    doc: &mut AutoCommit,
+    map_key: &str,
+    id: String,
+    fields: Fields,
+) -> Result<(), SchemaError> {
+    let map = doc::ensure_map(doc, &automerge::ROOT, map_key)?;
+    doc.batch_create_object(&map, id, &automerge::hydrate::Value::from(fields), false)?;
     Ok(())
 }
 
-pub fn append_sale(doc: &mut AutoCommit, s: &Sale) -> Result<(), SchemaError> {
-    let map = doc::ensure_map(doc, &automerge::ROOT, "sales")?;
-    let obj = doc.put_object(&map, s.id.to_string(), ObjType::Map)?;
-    doc.put(&obj, "receipt", s.receipt.as_str())?;
-    doc.put(&obj, "kind", s.kind.as_str())?;
-    if let Some(orig) = s.original_id {
-        doc.put(&obj, "original_id", orig.to_string())?;
+pub fn append_movement(doc: &mut AutoCommit, m: &StockMovement) -> Result<(), SchemaError> {
+    let mut f = Fields::new();
+    f.insert("product_id", text(&m.product_id.to_string()));
+    f.insert("sku", text(&m.sku));
+    f.insert("kind", text(m.kind.as_str()));
+    f.insert("qty", int(m.qty));
+    f.insert("reason", text(&m.reason));
+    if let Some(user) = &m.user {
+        f.insert("user", text(user));
     }
-    doc.put(&obj, "at", ScalarValue::Timestamp(s.at))?;
+    if let Some(id) = m.user_id {
+        f.insert("user_id", text(&id.to_string()));
+    }
+    f.insert(
+        "at",
+        automerge::hydrate::Value::scalar(ScalarValue::Timestamp(m.at)),
+    );
+    f.insert("node_id", text(&m.node_id.to_string()));
+    if let Some(sale) = m.sale_id {
+        f.insert("sale_id", text(&sale.to_string()));
+    }
+    append_entry(doc, "movements", m.id.to_string(), f)
+}
+
+pub fn append_sale(doc: &mut AutoCommit, s: &Sale) -> Result<(), SchemaError> {
+    let mut f = Fields::new();
+    f.insert("receipt", text(&s.receipt));
+    f.insert("kind", text(s.kind.as_str()));
+    if let Some(orig) = s.original_id {
+        f.insert("original_id", text(&orig.to_string()));
+    }
+    f.insert(
+        "at",
+        automerge::hydrate::Value::scalar(ScalarValue::Timestamp(s.at)),
+    );
     if let Some(c) = &s.cashier {
-        doc.put(&obj, "cashier", c.as_str())?;
+        f.insert("cashier", text(c));
     }
     if let Some(id) = s.cashier_id {
-        doc.put(&obj, "cashier_id", id.to_string())?;
+        f.insert("cashier_id", text(&id.to_string()));
     }
-    doc.put(&obj, "node_id", s.node_id.to_string())?;
-    doc.put(&obj, "currency", s.currency.code())?;
+    f.insert("node_id", text(&s.node_id.to_string()));
+    f.insert("currency", text(s.currency.code()));
     for (key, value) in [
         ("subtotal_minor", s.subtotal_minor),
         ("discount_minor", s.discount_minor),
@@ -495,32 +522,42 @@ pub fn append_sale(doc: &mut AutoCommit, s: &Sale) -> Result<(), SchemaError> {
         ("total_minor", s.total_minor),
         ("change_minor", s.change_minor),
     ] {
-        doc.put(&obj, key, value)?;
+        f.insert(key, int(value));
     }
-    let lines = doc.put_object(&obj, "lines", ObjType::List)?;
-    for (i, l) in s.lines.iter().enumerate() {
-        let lo = doc.insert_object(&lines, i, ObjType::Map)?;
-        doc.put(&lo, "product_id", l.product_id.to_string())?;
-        doc.put(&lo, "sku", l.sku.as_str())?;
-        doc.put(&lo, "name", l.name.as_str())?;
-        for (key, value) in [
-            ("qty", l.qty),
-            ("unit_minor", l.unit_minor),
-            ("discount_minor", l.discount_minor),
-            ("tax_bps", i64::from(l.tax_bps)),
-            ("tax_minor", l.tax_minor),
-            ("total_minor", l.total_minor),
-        ] {
-            doc.put(&lo, key, value)?;
-        }
-    }
-    let pays = doc.put_object(&obj, "payments", ObjType::List)?;
-    for (i, p) in s.payments.iter().enumerate() {
-        let po = doc.insert_object(&pays, i, ObjType::Map)?;
-        doc.put(&po, "method", p.method.as_str())?;
-        doc.put(&po, "amount_minor", p.amount_minor)?;
-    }
-    Ok(())
+    let lines: Vec<automerge::hydrate::Value> = s
+        .lines
+        .iter()
+        .map(|l| {
+            let mut lf = Fields::new();
+            lf.insert("product_id", text(&l.product_id.to_string()));
+            lf.insert("sku", text(&l.sku));
+            lf.insert("name", text(&l.name));
+            for (key, value) in [
+                ("qty", l.qty),
+                ("unit_minor", l.unit_minor),
+                ("discount_minor", l.discount_minor),
+                ("tax_bps", i64::from(l.tax_bps)),
+                ("tax_minor", l.tax_minor),
+                ("total_minor", l.total_minor),
+            ] {
+                lf.insert(key, int(value));
+            }
+            automerge::hydrate::Value::from(lf)
+        })
+        .collect();
+    f.insert("lines", automerge::hydrate::Value::from(lines));
+    let payments: Vec<automerge::hydrate::Value> = s
+        .payments
+        .iter()
+        .map(|p| {
+            let mut pf = Fields::new();
+            pf.insert("method", text(p.method.as_str()));
+            pf.insert("amount_minor", int(p.amount_minor));
+            automerge::hydrate::Value::from(pf)
+        })
+        .collect();
+    f.insert("payments", automerge::hydrate::Value::from(payments));
+    append_entry(doc, "sales", s.id.to_string(), f)
 }
 
 fn parse_id<T: std::str::FromStr>(s: String, field: &str) -> Result<T, SchemaError> {

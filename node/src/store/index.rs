@@ -2,7 +2,7 @@
 //! Lists, search and reports read these tables and never load documents.
 
 use automerge::AutoCommit;
-use dermis_model::conflict::find_conflicts;
+use dermis_model::conflict::{find_conflicts, may_have_conflicts};
 use dermis_model::text::{fold, phone_digits};
 use dermis_model::validate::format_date;
 use dermis_model::{DocId, DocType, Millis, appointment, clinic, ledger, patient, product};
@@ -19,7 +19,7 @@ pub fn reindex(
     tx: &Transaction<'_>,
     id: DocId,
     doc_type: DocType,
-    doc: &AutoCommit,
+    doc: &mut AutoCommit,
     now: Millis,
 ) -> Result<(), StoreError> {
     match doc_type {
@@ -266,10 +266,13 @@ fn index_conflicts(
     tx: &Transaction<'_>,
     id: DocId,
     doc_type: DocType,
-    doc: &AutoCommit,
+    doc: &mut AutoCommit,
 ) -> Result<(), StoreError> {
     let id_text = id.to_string();
     tx.execute("DELETE FROM conflicts WHERE doc_id = ?1", [&id_text])?;
+    if !may_have_conflicts(doc) {
+        return Ok(());
+    }
     for c in find_conflicts(doc).map_err(schema(id))? {
         // Map keys may hold dots (ICD-10 codes), so the path is kept as a JSON array.
         let path = serde_json::to_string(&c.path).unwrap_or_else(|_| "[]".into());

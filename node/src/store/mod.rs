@@ -743,7 +743,7 @@ impl<'s> Tx<'s> {
                     params![id_text, change_bytes, self.now],
                 )?;
             }
-            index::reindex(&self.tx, id, p.doc_type, &p.doc, self.now)?;
+            index::reindex(&self.tx, id, p.doc_type, &mut p.doc, self.now)?;
             written.push(id);
             to_cache.push((id, rev, p.doc));
         }

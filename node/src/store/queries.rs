@@ -62,9 +62,12 @@ pub fn search_patients(
     let Some(query) = fts_query(input) else {
         return Ok(Vec::new());
     };
+    // Rank at most the first few hundred matches: a one-letter prefix matches tens of
+    // thousands of patients, and ranking them all cost 50 ms at p99 over 50k patients.
+    // Such a query is a step of typing; it only needs plausible rows until more letters come.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {PATIENT_COLUMNS} FROM patients_fts f JOIN patients p ON p.rowid = f.rowid
-         WHERE patients_fts MATCH ?1 ORDER BY f.rank LIMIT ?2"
+        "SELECT {PATIENT_COLUMNS} FROM (SELECT rowid, rank FROM patients_fts WHERE patients_fts MATCH ?1 LIMIT 400) f
+         JOIN patients p ON p.rowid = f.rowid ORDER BY f.rank, p.rowid LIMIT ?2"
     ))?;
     let rows = stmt.query_map(params![query, limit as i64], patient_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
