@@ -441,16 +441,31 @@ pub fn scalar<'a>(value: &'a Value<'a>) -> Option<&'a ScalarValue> {
     }
 }
 
+/// A whole document read with its type's reader.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Record {
+    Clinic(crate::clinic::Clinic),
+    Patient(crate::patient::Patient),
+    Product(crate::product::Product),
+    Ledger(crate::ledger::Ledger),
+    Appointment(crate::appointment::Appointment),
+}
+
+/// Reads a whole document with its type's reader.
+pub fn read_record(doc: &AutoCommit, doc_type: DocType) -> Result<Record, SchemaError> {
+    Ok(match doc_type {
+        DocType::Clinic => Record::Clinic(crate::clinic::read_clinic(doc)?),
+        DocType::Patient => Record::Patient(crate::patient::read_patient(doc)?),
+        DocType::Product => Record::Product(crate::product::read_product(doc)?),
+        DocType::Ledger => Record::Ledger(crate::ledger::read_ledger(doc)?),
+        DocType::Appointment => Record::Appointment(crate::appointment::read_appointment(doc)?),
+    })
+}
+
 /// Reads a whole document with its type's reader, so that a document which would break
 /// readers elsewhere is refused where it enters (the hub checks every push with this).
 pub fn check_readable(doc: &AutoCommit, doc_type: DocType) -> Result<(), SchemaError> {
-    match doc_type {
-        DocType::Clinic => crate::clinic::read_clinic(doc).map(drop),
-        DocType::Patient => crate::patient::read_patient(doc).map(drop),
-        DocType::Product => crate::product::read_product(doc).map(drop),
-        DocType::Ledger => crate::ledger::read_ledger(doc).map(drop),
-        DocType::Appointment => crate::appointment::read_appointment(doc).map(drop),
-    }
+    read_record(doc, doc_type).map(drop)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! expected clinic, id and type. Stores call this and persist only on success.
 
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
+use dermis_model::doc::Record;
 use dermis_model::{ClinicId, DocType};
 use uuid::Uuid;
 
@@ -46,6 +47,17 @@ pub fn check(
     doc_type: DocType,
     clinic: ClinicId,
 ) -> Result<(), ApplyError> {
+    check_record(doc, id, doc_type, clinic).map(drop)
+}
+
+/// Like [`check`], returning what was read, so a store that indexes the document does
+/// not read it a second time.
+pub fn check_record(
+    doc: &AutoCommit,
+    id: Uuid,
+    doc_type: DocType,
+    clinic: ClinicId,
+) -> Result<Record, ApplyError> {
     if !ReadDoc::get_missing_deps(doc, &[]).is_empty() {
         return Err(ApplyError::MissingDeps);
     }
@@ -56,7 +68,7 @@ pub fn check(
     if meta.doc_type != doc_type || meta.id.0 != id || meta.clinic_id != clinic {
         return Err(ApplyError::Foreign);
     }
-    dermis_model::doc::check_readable(doc, doc_type).map_err(|e| ApplyError::Unreadable {
+    dermis_model::doc::read_record(doc, doc_type).map_err(|e| ApplyError::Unreadable {
         doc_type: doc_type.as_str(),
         reason: e.to_string(),
     })
@@ -83,9 +95,19 @@ pub fn load_new(
     doc_type: DocType,
     clinic: ClinicId,
 ) -> Result<AutoCommit, ApplyError> {
+    load_new_record(data, id, doc_type, clinic).map(|(doc, _)| doc)
+}
+
+/// [`load_new`], also returning what was read.
+pub fn load_new_record(
+    data: &[u8],
+    id: Uuid,
+    doc_type: DocType,
+    clinic: ClinicId,
+) -> Result<(AutoCommit, Record), ApplyError> {
     let doc = parse_strict(data)?.ok_or(ApplyError::MissingDeps)?;
-    check(&doc, id, doc_type, clinic)?;
-    Ok(doc)
+    let record = check_record(&doc, id, doc_type, clinic)?;
+    Ok((doc, record))
 }
 
 /// Applies received bytes to a loaded document, returning the heads before and after.
@@ -97,15 +119,26 @@ pub fn apply_to(
     doc_type: DocType,
     clinic: ClinicId,
 ) -> Result<(Vec<ChangeHash>, Vec<ChangeHash>), ApplyError> {
+    apply_to_record(doc, data, id, doc_type, clinic).map(|(before, after, _)| (before, after))
+}
+
+/// [`apply_to`], also returning what was read.
+pub fn apply_to_record(
+    doc: &mut AutoCommit,
+    data: &[u8],
+    id: Uuid,
+    doc_type: DocType,
+    clinic: ClinicId,
+) -> Result<(Vec<ChangeHash>, Vec<ChangeHash>, Record), ApplyError> {
     let before = doc.get_heads();
     parse_strict(data)?;
     doc.load_incremental(data)
         .map_err(|e| ApplyError::Corrupt {
             reason: e.to_string(),
         })?;
-    check(doc, id, doc_type, clinic)?;
+    let record = check_record(doc, id, doc_type, clinic)?;
     let after = doc.get_heads();
-    Ok((before, after))
+    Ok((before, after, record))
 }
 
 /// Whether `heads` are all known to `doc`: then the document already has everything

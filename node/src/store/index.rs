@@ -3,9 +3,10 @@
 
 use automerge::AutoCommit;
 use dermis_model::conflict::{find_conflicts, may_have_conflicts};
+use dermis_model::doc::{Record, read_record};
 use dermis_model::text::{fold, phone_digits};
 use dermis_model::validate::format_date;
-use dermis_model::{DocId, DocType, Millis, appointment, clinic, ledger, patient, product};
+use dermis_model::{DocId, DocType, Millis, appointment, ledger, patient, product};
 use rusqlite::{Transaction, params};
 
 use super::StoreError;
@@ -15,22 +16,27 @@ fn schema(id: DocId) -> impl FnOnce(dermis_model::SchemaError) -> StoreError {
 }
 
 /// Rewrites every index row of one document.
+/// Rewrites every index row of one document. `record` is the document as already read
+/// (when it arrived from the hub); otherwise it is read here.
 pub fn reindex(
     tx: &Transaction<'_>,
     id: DocId,
     doc_type: DocType,
     doc: &mut AutoCommit,
+    record: Option<Record>,
     now: Millis,
 ) -> Result<(), StoreError> {
-    match doc_type {
-        DocType::Patient => index_patient(tx, id, doc, now)?,
-        DocType::Product => index_product(tx, id, doc)?,
-        DocType::Ledger => index_ledger(tx, id, doc)?,
-        DocType::Appointment => index_appointment(tx, id, doc)?,
+    let record = match record {
+        Some(r) => r,
+        None => read_record(doc, doc_type).map_err(schema(id))?,
+    };
+    match &record {
+        Record::Patient(p) => index_patient(tx, id, p, now)?,
+        Record::Product(p) => index_product(tx, id, p)?,
+        Record::Ledger(l) => index_ledger(tx, id, l)?,
+        Record::Appointment(a) => index_appointment(tx, id, a)?,
         // The clinic document is small and read whole; it needs no index rows.
-        DocType::Clinic => {
-            clinic::read_clinic(doc).map_err(schema(id))?;
-        }
+        Record::Clinic(_) => {}
     }
     index_conflicts(tx, id, doc_type, doc)
 }
@@ -63,10 +69,9 @@ pub fn search_text(p: &patient::Patient) -> (String, String) {
 fn index_patient(
     tx: &Transaction<'_>,
     id: DocId,
-    doc: &AutoCommit,
+    p: &patient::Patient,
     now: Millis,
 ) -> Result<(), StoreError> {
-    let p = patient::read_patient(doc).map_err(schema(id))?;
     let id_text = id.to_string();
     let last_visit = p.encounters.iter().map(|e| e.date).max().map(format_date);
     let rowid: i64 = tx.query_row(
@@ -145,8 +150,7 @@ fn index_patient(
     Ok(())
 }
 
-fn index_product(tx: &Transaction<'_>, id: DocId, doc: &AutoCommit) -> Result<(), StoreError> {
-    let p = product::read_product(doc).map_err(schema(id))?;
+fn index_product(tx: &Transaction<'_>, id: DocId, p: &product::Product) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO products(id, sku, name, category, price_minor, currency, barcode, active, reorder_level, tax_class)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -159,8 +163,7 @@ fn index_product(tx: &Transaction<'_>, id: DocId, doc: &AutoCommit) -> Result<()
 }
 
 /// Ledger entries are immutable, so rows are only ever added.
-fn index_ledger(tx: &Transaction<'_>, id: DocId, doc: &AutoCommit) -> Result<(), StoreError> {
-    let l = ledger::read_ledger(doc).map_err(schema(id))?;
+fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(), StoreError> {
     let id_text = id.to_string();
     tx.execute(
         "INSERT OR IGNORE INTO ledgers(doc_id, node_id, day) VALUES (?1, ?2, ?3)",
@@ -238,8 +241,11 @@ fn index_ledger(tx: &Transaction<'_>, id: DocId, doc: &AutoCommit) -> Result<(),
     Ok(())
 }
 
-fn index_appointment(tx: &Transaction<'_>, id: DocId, doc: &AutoCommit) -> Result<(), StoreError> {
-    let a = appointment::read_appointment(doc).map_err(schema(id))?;
+fn index_appointment(
+    tx: &Transaction<'_>,
+    id: DocId,
+    a: &appointment::Appointment,
+) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO appointments(id, patient_id, invitee_name, invitee_email, title, start_at, end_at, source, status, external_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)

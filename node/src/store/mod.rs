@@ -409,6 +409,30 @@ struct Pending {
     synced: Option<(Vec<ChangeHash>, Option<u64>)>,
     /// A document received whole from the hub is stored as received, not re-saved.
     raw_snapshot: Option<Vec<u8>>,
+    /// The document as read when it was checked on arrival, so it is not read again
+    /// for the index. Cleared by a local edit.
+    record: Option<dermis_model::doc::Record>,
+}
+
+/// A document received whole, loaded and checked outside the write transaction (on
+/// several threads during a catch-up), ready for [`Tx::apply_decoded`].
+pub struct Decoded {
+    doc: AutoCommit,
+    record: dermis_model::doc::Record,
+    data: Vec<u8>,
+}
+
+/// Loads and checks a document received whole; the expensive part of storing it, and
+/// free of the store, so callers may run it on any thread.
+pub fn decode_received(
+    id: DocId,
+    doc_type: DocType,
+    clinic: dermis_model::ClinicId,
+    data: Vec<u8>,
+) -> Result<Decoded, StoreError> {
+    let (doc, record) = dermis_sync::apply::load_new_record(&data, id.0, doc_type, clinic)
+        .map_err(|e| refused(id, e))?;
+    Ok(Decoded { doc, record, data })
 }
 
 /// Maps a refusal of the shared apply rules to this store's error.
@@ -492,6 +516,7 @@ impl<'s> Tx<'s> {
                 origin: Origin::Remote,
                 synced: None,
                 raw_snapshot: None,
+                record: None,
             },
         );
         self.order.push(id);
@@ -516,6 +541,7 @@ impl<'s> Tx<'s> {
             p.origin = Origin::Local;
             // Received bytes no longer describe the document once it is edited here.
             p.raw_snapshot = None;
+            p.record = None;
             if let Some(actor) = actor {
                 p.doc.set_actor(actor.clone());
             }
@@ -547,6 +573,7 @@ impl<'s> Tx<'s> {
                 origin: Origin::Local,
                 synced: None,
                 raw_snapshot: None,
+                record: None,
             },
         );
         self.order.push(id);
@@ -566,35 +593,23 @@ impl<'s> Tx<'s> {
     ) -> Result<Applied, StoreError> {
         let existed = self.ensure_loaded(id)?;
         if !existed {
-            let mut doc = dermis_sync::apply::load_new(data, id.0, doc_type, clinic)
+            let (doc, record) = dermis_sync::apply::load_new_record(data, id.0, doc_type, clinic)
                 .map_err(|e| refused(id, e))?;
-            let heads = doc.get_heads();
-            self.pending.insert(
-                id,
-                Pending {
-                    doc,
-                    doc_type,
-                    base: None,
-                    origin: Origin::Remote,
-                    synced: None,
-                    raw_snapshot: Some(data.to_vec()),
-                },
-            );
-            self.order.push(id);
-            return Ok(Applied {
-                heads,
-                changed: true,
-                created: true,
-            });
+            return Ok(self.insert_received(id, doc_type, doc, record, data.to_vec()));
         }
         let outcome = match self.pending.get_mut(&id) {
             Some(p) if p.doc_type == doc_type => {
-                dermis_sync::apply::apply_to(&mut p.doc, data, id.0, doc_type, clinic)
+                dermis_sync::apply::apply_to_record(&mut p.doc, data, id.0, doc_type, clinic)
                     .map_err(|e| refused(id, e))
-                    .map(|(before, heads)| Applied {
-                        changed: heads != before,
-                        heads,
-                        created: false,
+                    .map(|(before, heads, record)| {
+                        if p.origin == Origin::Remote {
+                            p.record = Some(record);
+                        }
+                        Applied {
+                            changed: heads != before,
+                            heads,
+                            created: false,
+                        }
                     })
             }
             _ => Err(StoreError::Foreign { id }),
@@ -603,6 +618,50 @@ impl<'s> Tx<'s> {
             self.discard(id);
         }
         outcome
+    }
+
+    /// Adds a document received whole and already checked (see [`decode_received`]),
+    /// when this store does not have it yet; otherwise applies the bytes normally.
+    pub fn apply_decoded(
+        &mut self,
+        id: DocId,
+        doc_type: DocType,
+        clinic: dermis_model::ClinicId,
+        decoded: Decoded,
+    ) -> Result<Applied, StoreError> {
+        if self.ensure_loaded(id)? {
+            return self.apply_remote(id, doc_type, clinic, &decoded.data);
+        }
+        Ok(self.insert_received(id, doc_type, decoded.doc, decoded.record, decoded.data))
+    }
+
+    fn insert_received(
+        &mut self,
+        id: DocId,
+        doc_type: DocType,
+        mut doc: AutoCommit,
+        record: dermis_model::doc::Record,
+        raw: Vec<u8>,
+    ) -> Applied {
+        let heads = doc.get_heads();
+        self.pending.insert(
+            id,
+            Pending {
+                doc,
+                doc_type,
+                base: None,
+                origin: Origin::Remote,
+                synced: None,
+                raw_snapshot: Some(raw),
+                record: Some(record),
+            },
+        );
+        self.order.push(id);
+        Applied {
+            heads,
+            changed: true,
+            created: true,
+        }
     }
 
     /// Forgets a document's pending state: nothing of it will be written.
@@ -743,7 +802,14 @@ impl<'s> Tx<'s> {
                     params![id_text, change_bytes, self.now],
                 )?;
             }
-            index::reindex(&self.tx, id, p.doc_type, &mut p.doc, self.now)?;
+            index::reindex(
+                &self.tx,
+                id,
+                p.doc_type,
+                &mut p.doc,
+                p.record.take(),
+                self.now,
+            )?;
             written.push(id);
             to_cache.push((id, rev, p.doc));
         }

@@ -13,7 +13,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::state;
 use crate::node::Node;
-use crate::store::{StoreError, decode_heads, encode_heads};
+use crate::store::{Decoded, StoreError, decode_heads, decode_received, encode_heads};
 
 fn failure(doc_id: uuid::Uuid, e: &StoreError) -> ApplyFailure {
     let code = match e {
@@ -198,8 +198,11 @@ impl Node {
         cursor: Option<u64>,
     ) -> Result<Vec<ApplyFailure>, StoreError> {
         let mut failures = Vec::new();
+        // Loading and reading whole documents is most of a catch-up's cost and needs no
+        // store: do it on every core before the write transaction.
+        let decoded = decode_all(clinic, docs);
         let mut tx = self.store.begin(crate::node::now())?;
-        for d in docs {
+        for (d, decoded) in docs.iter().zip(decoded) {
             let id = DocId(d.doc_id);
             let Some(doc_type) = DocType::parse(&d.doc_type) else {
                 failures.push(ApplyFailure {
@@ -209,7 +212,12 @@ impl Node {
                 });
                 continue;
             };
-            match tx.apply_remote(id, doc_type, clinic, &d.data) {
+            let applied = match decoded {
+                Some(Ok(decoded)) => tx.apply_decoded(id, doc_type, clinic, decoded),
+                Some(Err(e)) => Err(e),
+                None => tx.apply_remote(id, doc_type, clinic, &d.data),
+            };
+            match applied {
                 Ok(_) => tx.mark_synced(id, d.heads.clone(), Some(d.seq))?,
                 Err(e) if is_store_failure(&e) => return Err(e),
                 Err(e) => failures.push(failure(d.doc_id, &e)),
@@ -465,4 +473,41 @@ impl DocStore for Node {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0))
     }
+}
+
+/// Decodes the whole documents of a batch in parallel; `None` for incremental data (it
+/// applies to the stored document inside the transaction).
+fn decode_all(clinic: ClinicId, docs: &[DocData]) -> Vec<Option<Result<Decoded, StoreError>>> {
+    let decode = |d: &DocData| -> Option<Result<Decoded, StoreError>> {
+        let doc_type = DocType::parse(&d.doc_type)?;
+        d.full
+            .then(|| decode_received(DocId(d.doc_id), doc_type, clinic, d.data.clone()))
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let full = docs.iter().filter(|d| d.full).count();
+    if workers < 2 || full < 16 {
+        return docs.iter().map(decode).collect();
+    }
+    let chunk = docs.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = docs
+            .chunks(chunk)
+            .map(|part| {
+                (
+                    part.len(),
+                    scope.spawn(move || part.iter().map(decode).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A worker that panicked leaves its documents to the sequential path.
+            .flat_map(|(len, h)| {
+                h.join()
+                    .unwrap_or_else(|_| (0..len).map(|_| None).collect())
+            })
+            .collect()
+    })
 }
