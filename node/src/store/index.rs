@@ -103,7 +103,7 @@ fn index_patient(
         ],
         |r| r.get(0),
     )?;
-    let (names, contacts) = search_text(&p);
+    let (names, contacts) = search_text(p);
     tx.execute("DELETE FROM patients_fts WHERE rowid = ?1", [rowid])?;
     tx.execute(
         "INSERT INTO patients_fts(rowid, names, contacts) VALUES (?1, ?2, ?3)",
