@@ -108,6 +108,10 @@ impl Hub {
         format!("http://{}", self.addr)
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, Child::id)
+    }
+
     /// SIGKILL: no shutdown, no flush.
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
