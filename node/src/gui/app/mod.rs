@@ -405,7 +405,7 @@ impl DermisApp {
     }
 
     /// Whether every command has been sent, run and answered.
-    pub fn is_idle(&self) -> bool {
+    pub fn is_idle(&mut self) -> bool {
         self.outbox.is_empty() && self.backend.is_idle()
     }
 
@@ -441,7 +441,7 @@ impl DermisApp {
     }
 
     /// Whether the current screen has its data and nothing is waiting.
-    pub fn settled(&self) -> bool {
+    pub fn settled(&mut self) -> bool {
         self.is_idle() && (!matches!(self.phase, Phase::Main) || self.screen_loaded())
     }
 }

@@ -122,9 +122,16 @@ impl Backend {
             .or_else(|| self.replies.try_recv().ok())
     }
 
-    /// Whether every command sent so far has been answered and handed over.
-    pub fn is_idle(&self) -> bool {
-        self.in_flight.load(Ordering::SeqCst) == 0 && self.buffered.is_empty()
+    /// Whether every command sent so far has been answered and every reply handed over.
+    pub fn is_idle(&mut self) -> bool {
+        if self.in_flight.load(Ordering::SeqCst) != 0 {
+            return false;
+        }
+        // Replies are sent before the count drops, so any left are in the channel now.
+        if let Ok(reply) = self.replies.try_recv() {
+            self.buffered.push_back(reply);
+        }
+        self.buffered.is_empty()
     }
 
     /// Blocks until a reply arrives or `timeout` passes. For tests and benchmarks that
