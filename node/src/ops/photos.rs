@@ -212,11 +212,13 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// Decodes an image with its EXIF orientation applied, so a phone photo taken sideways
-/// shows upright.
+/// shows upright. Unreadable EXIF is ignored: the pixels are what matter.
 pub fn decode(bytes: &[u8]) -> Result<DynamicImage, image::ImageError> {
     let reader = ImageReader::new(io::Cursor::new(bytes)).with_guessed_format()?;
     let mut decoder = reader.into_decoder()?;
-    let orientation = decoder.orientation()?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder)?;
     image.apply_orientation(orientation);
     Ok(image)
