@@ -48,7 +48,7 @@ pub fn harness(dir: &Path, locale: Locale) -> AppHarness {
     .expect("backend starts");
     let mut harness = Harness::builder()
         .with_size([1500.0, 1100.0])
-        .with_context_setup(|ctx| install_fonts(ctx))
+        .with_context_setup(install_fonts)
         .build_ui_state(|ui, app: &mut DermisApp| app.app_ui(ui), app);
     settle(&mut harness);
     harness

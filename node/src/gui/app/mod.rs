@@ -221,7 +221,7 @@ impl DermisApp {
     fn flush(&mut self, ctx: &egui::Context) {
         while let Some(command) = self.outbox.pop_front() {
             if let Err(command) = self.backend.try_send(command) {
-                self.outbox.push_front(command);
+                self.outbox.push_front(*command);
                 ctx.request_repaint_after(Duration::from_millis(16));
                 break;
             }

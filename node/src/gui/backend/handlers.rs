@@ -307,7 +307,7 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             items,
             payments,
         } => {
-            let result = quote(node, &items, &payments).map_err(|e| ui_error(&e));
+            let result = quote(node, &items, &payments);
             one(Reply::Quote {
                 generation,
                 result: result.map(Box::new),
@@ -638,8 +638,8 @@ fn quote(
     node: &mut Node,
     items: &[ops::sales::ItemInput],
     payments: &[ledger::Payment],
-) -> Result<QuoteView, OpError> {
-    let lines = ops::sales::cart(node, items)?;
+) -> Result<QuoteView, UiError> {
+    let lines = ops::sales::cart(node, items).map_err(|e| ui_error(&e))?;
     match ledger::price_cart(&lines, payments) {
         Ok(priced) => Ok(QuoteView {
             priced,
@@ -650,7 +650,7 @@ fn quote(
                 method: PaymentMethod::Cash,
                 amount_minor: i64::MAX / 4,
             }];
-            let mut priced = ledger::price_cart(&lines, &notional)?;
+            let mut priced = ledger::price_cart(&lines, &notional).map_err(UiError::Invalid)?;
             priced.payments = payments.to_vec();
             priced.paid_minor = payments
                 .iter()
@@ -661,15 +661,14 @@ fn quote(
                 payment_errors: errors,
             })
         }
-        Err(errors) => Err(errors.into()),
+        Err(errors) => Err(UiError::Invalid(errors)),
     }
 }
 
 fn movements(node: &mut Node, session: &Session, product_id: &str) -> Outcome {
-    session
-        .require(Permission::ManageStock)
-        .or_else(|_| session.require(Permission::ManageProducts))
-        .map_err(fail(Op::Load))?;
+    if !session.can(Permission::ManageStock) && !session.can(Permission::ManageProducts) {
+        return Err((Op::Load, UiError::Denied(Permission::ManageStock)));
+    }
     let rows = ops::catalog::movements(node, product_id, 100).map_err(fail(Op::Load))?;
     one(Reply::Movements {
         product_id: product_id.to_owned(),

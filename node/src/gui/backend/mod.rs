@@ -101,16 +101,16 @@ impl Backend {
     }
 
     /// Queues a command without blocking; gives it back when the queue is full.
-    pub fn try_send(&mut self, command: Command) -> Result<(), Command> {
+    pub fn try_send(&mut self, command: Command) -> Result<(), Box<Command>> {
         let Some(sender) = &self.commands else {
-            return Err(command);
+            return Err(Box::new(command));
         };
         self.in_flight.fetch_add(1, Ordering::SeqCst);
         match sender.try_send(command) {
             Ok(()) => Ok(()),
             Err(TrySendError::Full(command) | TrySendError::Disconnected(command)) => {
                 self.in_flight.fetch_sub(1, Ordering::SeqCst);
-                Err(command)
+                Err(Box::new(command))
             }
         }
     }
