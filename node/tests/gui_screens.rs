@@ -451,6 +451,14 @@ fn switching_the_language_takes_effect_at_once() {
     assert!(shows(&h, "Настройки"));
     assert!(shows(&h, "Язык и оформление"));
     assert!(h.query_all_by_label("Settings").next().is_none());
+
+    click(&mut h, "Тёмная");
+    h.run_ok();
+    assert_eq!(
+        h.ctx.theme(),
+        egui::Theme::Dark,
+        "the theme follows at once too"
+    );
 }
 
 #[test]
@@ -485,4 +493,41 @@ fn the_sync_panel_reads_what_the_daemon_writes() {
     });
     assert!(shows(&h, "wss://hub.example.org/sync"));
     assert!(shows(&h, "Last sync: Jan 1, 2026, 12:00\u{202f}AM"));
+}
+
+#[test]
+fn a_receptionist_editing_contact_details_keeps_the_clinical_notes_she_cannot_see() {
+    let dir = demo_dir(6);
+    let (patient, _) = patient_with_visits(dir.path());
+    let session = Session::operator();
+    let mut node = open(dir.path());
+    let mut form = dermis_model::patient::PatientForm::from_patient(
+        &ops::patients::get(&mut node, &session, patient).expect("get"),
+    );
+    form.medical_history = "Atopic dermatitis since childhood.".into();
+    form.notes = "Prefers morning appointments.".into();
+    ops::patients::update(&mut node, &session, patient, &form).expect("notes");
+    drop(node);
+
+    let mut h = signed_in(dir.path(), "reception");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    assert!(
+        !shows(&h, "Atopic dermatitis since childhood."),
+        "notes are not shown"
+    );
+    click(&mut h, "Edit patient");
+    assert!(!has_input(&h, "Medical history"));
+    type_into(&mut h, "Phone", "+33 6 12 34 56 78");
+    click(&mut h, "Save");
+    settle(&mut h);
+
+    let mut node = open(dir.path());
+    let stored = ops::patients::get(&mut node, &session, patient).expect("get");
+    assert_eq!(
+        stored.phones.first().map(String::as_str),
+        Some("+33 6 12 34 56 78")
+    );
+    assert_eq!(stored.medical_history, "Atopic dermatitis since childhood.");
+    assert_eq!(stored.notes, "Prefers morning appointments.");
 }

@@ -39,8 +39,8 @@ pub enum GuiError {
 pub struct DevOptions {
     /// `DERMIS_GUI_LOGIN=user:password`: sign in at start.
     pub login: Option<(String, String)>,
-    /// `DERMIS_GUI_SCREEN=patients`: the screen to show after signing in (see
-    /// [`screens::Screen::parse`]).
+    /// `DERMIS_GUI_SCREEN=patients`: the screen to show after signing in (dashboard,
+    /// patients, patient, encounter, photos, pos, products, sync, conflicts, settings).
     pub screen: Option<String>,
     /// `DERMIS_GUI_READY_FILE=path`: written once that screen has its data.
     pub ready_file: Option<PathBuf>,

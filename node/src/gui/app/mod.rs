@@ -250,6 +250,7 @@ impl DermisApp {
             Nav::Show(screen) => {
                 if screen == Screen::Patients {
                     self.s.patients.form = None;
+                    self.s.patients.focus_search = true;
                 }
                 self.screen = screen;
                 self.refresh();
@@ -361,34 +362,38 @@ impl DermisApp {
         }
     }
 
-    /// Drives the development switches: sign in, reach the asked-for screen, then say so.
+    /// Drives the development switches: reach the asked-for screen, then write the ready
+    /// file once it has been drawn with its data (or, without a login, once the login or
+    /// first-run screen is up).
     fn dev_step(&mut self, ctx: &egui::Context) {
-        let Some(target) = self.dev_target else {
+        if self.dev.ready_file.is_none() && self.dev_target.is_none() {
             return;
+        }
+        let at_rest = match &self.phase {
+            Phase::Main => {
+                if let Some(target) = self.dev_target
+                    && let Some(next) = replies::dev_next(&self.s, self.screen, target)
+                {
+                    self.navigate(next);
+                    return;
+                }
+                self.dev_target.is_none_or(|target| self.screen == target) && self.screen_loaded()
+            }
+            Phase::Login(_) | Phase::Setup(_) => self.dev.login.is_none(),
+            Phase::Starting | Phase::Failed(_) => false,
         };
-        if !matches!(self.phase, Phase::Main) {
-            return;
-        }
-        if let Some(next) = replies::dev_next(&self.s, self.screen, target) {
-            self.navigate(next);
-            return;
-        }
-        let settled = self.screen == target
-            && self.screen_loaded()
-            && self.backend.is_idle()
-            && self.outbox.is_empty();
-        if !settled {
+        if !(at_rest && self.is_idle()) {
             self.dev_frames = 0;
             return;
         }
         // One more frame with the data on screen before telling the script.
-        self.dev_frames += 1;
+        self.dev_frames = self.dev_frames.saturating_add(1);
         if self.dev_frames < 2 {
             ctx.request_repaint();
             return;
         }
         self.dev_target = None;
-        if let Some(file) = self.dev.ready_file.clone() {
+        if let Some(file) = self.dev.ready_file.take() {
             self.send(Command::MarkReady { file });
             self.flush(ctx);
         }

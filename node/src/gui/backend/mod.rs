@@ -1,4 +1,4 @@
-//! The backend worker: one thread that owns the [`Node`] (and so the only SQLite
+//! The backend worker: one thread that owns the [`crate::node::Node`] (and so the only SQLite
 //! connection of the window) and the signed-in session. The UI talks to it through a
 //! bounded command channel and gets replies back on a second channel, then asks egui
 //! for a repaint; a frame never waits on storage. This is rerun's command-sender pattern.
@@ -9,6 +9,7 @@
 
 mod handlers;
 pub mod protocol;
+mod reads;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;

@@ -27,6 +27,8 @@ pub struct PatientsState {
     pub rows: Vec<PatientRow>,
     pub loaded: bool,
     pub form: Option<PatientFormState>,
+    /// Put the cursor in the search box on the next frame, so typing finds at once.
+    pub focus_search: bool,
 }
 
 impl PatientsState {
@@ -115,6 +117,9 @@ pub fn patients_ui(ui: &mut Ui, state: &mut PatientsState, ctx: &mut Ctx<'_>) {
         &mut state.query,
         360.0,
     );
+    if std::mem::take(&mut state.focus_search) {
+        search.request_focus();
+    }
     if search.changed() {
         let command = state.search();
         ctx.send(command);
@@ -295,4 +300,52 @@ fn form_ui(ui: &mut Ui, state: &mut PatientFormState, ctx: &mut Ctx<'_>) -> bool
         });
     });
     close
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(last_name: &str) -> PatientRow {
+        PatientRow {
+            id: PatientId::new().to_string(),
+            first_name: "A".into(),
+            last_name: last_name.into(),
+            middle_name: None,
+            birth_date: None,
+            sex: "unknown".into(),
+            phone: None,
+            email: None,
+            mrn: "N1-P000001".into(),
+            allergy_count: 0,
+            encounter_count: 0,
+            photo_count: 0,
+            last_visit: None,
+        }
+    }
+
+    #[test]
+    fn answers_to_superseded_searches_are_dropped() {
+        let mut state = PatientsState::default();
+        state.query = "ma".into();
+        let Command::SearchPatients {
+            generation: first, ..
+        } = state.search()
+        else {
+            panic!("a search");
+        };
+        state.query = "mar".into();
+        let Command::SearchPatients {
+            generation: second, ..
+        } = state.search()
+        else {
+            panic!("a search");
+        };
+        // The answer to "mar" arrives first; the late answer to "ma" must not replace it.
+        state.on_rows(second, vec![row("Martin")]);
+        state.on_rows(first, vec![row("Mabry"), row("Marsh")]);
+        assert_eq!(state.rows.len(), 1);
+        assert_eq!(state.rows[0].last_name, "Martin");
+        assert_eq!(state.shown, second);
+    }
 }
