@@ -24,7 +24,7 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 PASSWORD=dermis-demo
 
 need_tools() {
-    for tool in Xvfb xdotool xwininfo import; do
+    for tool in Xvfb xdotool xwininfo import identify compare convert; do
         command -v "$tool" >/dev/null 2>&1 || return 1
     done
 }
@@ -49,7 +49,7 @@ APP_PID=""
 cleanup() {
     [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null || true
     [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
-    rm -rf "$WORK"
+    if [ -n "${KEEP_WORK:-}" ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -81,10 +81,23 @@ convert -size 900x1200 radial-gradient:sienna-wheat -swirl 120 "$WORK/lesion-2.p
     --body-part upper_back --tag follow-up >/dev/null
 
 echo "starting Xvfb on :$DISPLAY_NUMBER" >&2
-Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp &
+# -noreset: the server would otherwise reset whenever the last window closes.
+Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp -noreset >"$WORK/xvfb.log" 2>&1 &
 XVFB_PID=$!
 export DISPLAY=":$DISPLAY_NUMBER"
 wait_for "the X server" xwininfo -root
+
+# captured FILE: takes a screenshot into FILE and succeeds when it is not blank and the
+# same as the one before (the window has finished drawing what it was told to).
+captured() {
+    local previous="$1.previous.png"
+    [ -f "$1" ] && mv "$1" "$previous"
+    import -display "$DISPLAY" -window root "$1" &&
+        [ "$(identify -format '%k' "$1")" -gt 1 ] &&
+        [ -f "$previous" ] &&
+        [ "$(compare -metric AE "$1" "$previous" null: 2>&1)" = "0" ] &&
+        rm -f "$previous"
+}
 
 # shot NAME DATA_DIR LOCALE LOGIN SCREEN
 shot() {
@@ -96,7 +109,10 @@ shot() {
     APP_PID=$!
     wait_for "the Dermis window ($name)" xdotool search --name '^Dermis$'
     wait_for "the $name screen" test -f "$ready"
-    import -display "$DISPLAY" -window root "$OUT/$name.png"
+    rm -f "$OUT/$name.png" "$OUT/$name.png.previous.png"
+    # The first frames of a new window may not be on the display yet: capture until
+    # the picture is more than one flat colour.
+    wait_for "the $name screen on the display" captured "$OUT/$name.png"
     kill "$APP_PID"
     wait "$APP_PID" 2>/dev/null || true
     APP_PID=""

@@ -21,6 +21,7 @@ gui-size-mb = { $mb } MB
 
 ## How long ago something happened. $count is a number.
 
+gui-age-now = less than a minute
 gui-age-minutes =
     { $count ->
         [one] { $count } minute
@@ -99,6 +100,8 @@ gui-patients-none = No patients found.
 gui-patients-new = New patient
 gui-patients-edit = Edit patient
 gui-patients-mrn-hint = Leave the record number empty to have one assigned.
+gui-patients-name = Name
+gui-patients-last-visit = Last visit
 gui-patient-details = Details
 gui-patient-no-allergies = No known allergies.
 gui-patient-add-allergy = Add allergy

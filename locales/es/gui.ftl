@@ -20,6 +20,7 @@ gui-size-mb = { $mb } megabytes
 
 ## Cuánto tiempo ha pasado
 
+gui-age-now = menos de un minuto
 gui-age-minutes =
     { $count ->
         [one] { $count } minuto
@@ -103,6 +104,8 @@ gui-patients-none = No se encontraron pacientes.
 gui-patients-new = Nuevo paciente
 gui-patients-edit = Editar paciente
 gui-patients-mrn-hint = Deje vacío el número de historia para que se asigne automáticamente.
+gui-patients-name = Nombre
+gui-patients-last-visit = Última consulta
 gui-patient-details = Datos
 gui-patient-no-allergies = Sin alergias conocidas.
 gui-patient-add-allergy = Añadir alergia

@@ -20,6 +20,7 @@ gui-size-mb = { $mb } Mo
 
 ## Depuis combien de temps
 
+gui-age-now = moins d’une minute
 gui-age-minutes =
     { $count ->
         [one] { $count } minute
@@ -103,6 +104,8 @@ gui-patients-none = Aucun patient trouvé.
 gui-patients-new = Nouveau patient
 gui-patients-edit = Modifier le patient
 gui-patients-mrn-hint = Laissez le numéro de dossier vide pour qu’il soit attribué automatiquement.
+gui-patients-name = Nom
+gui-patients-last-visit = Dernière consultation
 gui-patient-details = Coordonnées
 gui-patient-no-allergies = Aucune allergie connue.
 gui-patient-add-allergy = Ajouter une allergie

@@ -20,6 +20,7 @@ gui-size-mb = { $mb } ՄԲ
 
 ## Որքան ժամանակ է անցել
 
+gui-age-now = մեկ րոպեից պակաս
 gui-age-minutes =
     { $count ->
         [one] { $count } րոպե
@@ -98,6 +99,8 @@ gui-patients-none = Պացիենտներ չեն գտնվել։
 gui-patients-new = Նոր պացիենտ
 gui-patients-edit = Խմբագրել պացիենտին
 gui-patients-mrn-hint = Քարտի համարը թողեք դատարկ, և այն կտրվի ինքնաշխատ։
+gui-patients-name = Անուն Ազգանուն
+gui-patients-last-visit = Վերջին այցը
 gui-patient-details = Տվյալներ
 gui-patient-no-allergies = Հայտնի ալերգիաներ չկան։
 gui-patient-add-allergy = Ավելացնել ալերգիա

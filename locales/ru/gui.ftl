@@ -19,6 +19,7 @@ gui-size-mb = { $mb } МБ
 
 ## Сколько времени прошло
 
+gui-age-now = меньше минуты
 gui-age-minutes =
     { $count ->
         [one] { $count } минуту
@@ -107,6 +108,8 @@ gui-patients-none = Пациенты не найдены.
 gui-patients-new = Новый пациент
 gui-patients-edit = Изменить данные пациента
 gui-patients-mrn-hint = Оставьте номер карты пустым, и он будет присвоен автоматически.
+gui-patients-name = Имя
+gui-patients-last-visit = Последний визит
 gui-patient-details = Сведения
 gui-patient-no-allergies = Аллергии не известны.
 gui-patient-add-allergy = Добавить аллергию

@@ -19,6 +19,7 @@ gui-size-mb = { $mb } МБ
 
 ## Скільки часу минуло
 
+gui-age-now = менше хвилини
 gui-age-minutes =
     { $count ->
         [one] { $count } хвилину
@@ -107,6 +108,8 @@ gui-patients-none = Пацієнтів не знайдено.
 gui-patients-new = Новий пацієнт
 gui-patients-edit = Змінити дані пацієнта
 gui-patients-mrn-hint = Залиште номер картки порожнім, і його буде призначено автоматично.
+gui-patients-name = Ім’я
+gui-patients-last-visit = Останній візит
 gui-patient-details = Відомості
 gui-patient-no-allergies = Алергії невідомі.
 gui-patient-add-allergy = Додати алергію

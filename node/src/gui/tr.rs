@@ -106,7 +106,9 @@ impl Tr {
     /// How long ago an instant was, in whole minutes, hours or days.
     pub fn age(&self, at: Millis, now: Millis) -> String {
         let minutes = (now - at).max(0) / 60_000;
-        if minutes < 60 {
+        if minutes < 1 {
+            self.t("gui-age-now")
+        } else if minutes < 60 {
             self.count("gui-age-minutes", minutes)
         } else if minutes < 48 * 60 {
             self.count("gui-age-hours", minutes / 60)
@@ -267,6 +269,7 @@ mod tests {
     #[test]
     fn ages_use_plural_units() {
         let (tr, _) = tr(Locale::En);
+        assert_eq!(tr.age(0, 30_000), "less than a minute");
         assert_eq!(tr.age(0, 5 * 60_000), "5 minutes");
         assert_eq!(tr.age(0, 60 * 60_000), "1 hour");
         assert_eq!(tr.age(0, 72 * 3_600_000), "3 days");

@@ -175,3 +175,23 @@ pub fn combo<T: PartialEq + Clone>(
         .response
         .labelled_by(label.id)
 }
+
+/// One cell of a list row, left-aligned in a fixed width so rows and headings line up
+/// and a long text is cut short instead of pushing the next column away.
+pub fn cell<R>(ui: &mut Ui, width: f32, height: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_width(width);
+            ui.set_max_width(width);
+            add(ui)
+        },
+    )
+    .inner
+}
+
+/// A text that is cut with an ellipsis when it does not fit its cell.
+pub fn truncated(ui: &mut Ui, text: impl Into<egui::WidgetText>) -> Response {
+    ui.add(egui::Label::new(text).truncate())
+}

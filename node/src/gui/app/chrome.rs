@@ -68,7 +68,7 @@ pub(super) fn nav_ui(
 ) {
     egui::Panel::left("navigation")
         .resizable(false)
-        .exact_size(180.0)
+        .exact_size(200.0)
         .show(ui, |ui| {
             ui.add_space(8.0);
             for screen in Screen::NAV {
@@ -82,7 +82,7 @@ pub(super) fn nav_ui(
                             Screen::Patient | Screen::Encounter | Screen::Photos
                         ));
                 let button = egui::Button::selectable(selected, tr.t(screen.message_id()))
-                    .min_size(egui::vec2(164.0, 28.0));
+                    .min_size(egui::vec2(184.0, 28.0));
                 if ui.add(button).clicked() {
                     nav.push(Nav::Show(screen));
                 }

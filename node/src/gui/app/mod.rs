@@ -326,7 +326,10 @@ impl DermisApp {
                     self.send(Command::LoadPhotos { patient });
                 }
             }
-            Screen::Pos => {}
+            Screen::Pos => {
+                let find = self.s.pos.find();
+                self.send(find);
+            }
             Screen::Products => self.send(Command::Refresh(View::Catalog)),
             Screen::Sync => self.send(Command::Refresh(View::Sync)),
             Screen::Conflicts => self.send(Command::Refresh(View::Conflicts)),

@@ -293,8 +293,14 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
         }
         Command::FindProducts { generation, query } => {
             session.require(Permission::Sell).map_err(fail(Op::Load))?;
+            // An empty search lists what is for sale: a clinic's catalog is short.
             let rows = if query.trim().is_empty() {
-                Vec::new()
+                queries::products(node.store.conn())
+                    .map_err(store_err(Op::Load))?
+                    .into_iter()
+                    .filter(|p| p.active)
+                    .take(50)
+                    .collect()
             } else {
                 queries::find_products(node.store.conn(), &query, 50)
                     .map_err(store_err(Op::Load))?

@@ -142,21 +142,39 @@ pub fn patients_ui(ui: &mut Ui, state: &mut PatientsState, ctx: &mut Ctx<'_>) {
     list_ui(ui, &state.rows, ctx);
 }
 
+/// Column widths of the list: name, record number, birth date, phone, allergies, last visit.
+const COLUMNS: [f32; 6] = [250.0, 110.0, 120.0, 170.0, 90.0, 120.0];
+
+fn cell<R>(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
+    widgets::cell(ui, width, ROW_HEIGHT, add)
+}
+
 fn list_ui(ui: &mut Ui, rows: &[PatientRow], ctx: &mut Ctx<'_>) {
     let clinical = ctx.can(Permission::ViewClinical);
+    let headings = [
+        "gui-patients-name",
+        "field-mrn",
+        "field-birth-date",
+        "field-phone",
+        "field-allergies",
+        "gui-patients-last-visit",
+    ];
+    ui.horizontal(|ui| {
+        for (i, (id, width)) in headings.iter().zip(COLUMNS).enumerate() {
+            if i == 4 && !clinical {
+                cell(ui, width, |_| ());
+                continue;
+            }
+            cell(ui, width, |ui| ui.strong(ctx.t(id)));
+        }
+    });
+    ui.separator();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
-            egui::Grid::new("patient-rows")
-                .striped(true)
-                .num_columns(6)
-                .min_row_height(ROW_HEIGHT)
-                .start_row(range.start)
-                .show(ui, |ui| {
-                    for p in &rows[range] {
-                        row_ui(ui, p, clinical, ctx);
-                    }
-                });
+            for p in &rows[range] {
+                ui.horizontal(|ui| row_ui(ui, p, clinical, ctx));
+            }
         });
 }
 
@@ -166,31 +184,29 @@ fn row_ui(ui: &mut Ui, p: &PatientRow, clinical: bool, ctx: &mut Ctx<'_>) {
         name.push(' ');
         name.push_str(middle);
     }
-    if ui.link(name).clicked()
-        && let Ok(id) = p.id.parse::<PatientId>()
-    {
+    let open = cell(ui, COLUMNS[0], |ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        ui.link(name).clicked()
+    });
+    if open && let Ok(id) = p.id.parse::<PatientId>() {
         ctx.go(Nav::OpenPatient(id));
     }
-    ui.label(&p.mrn);
-    ui.label(
-        p.birth_date
-            .as_deref()
+    let date = |d: &Option<String>| {
+        d.as_deref()
             .map(|d| ctx.tr.stored_date(d))
-            .unwrap_or_default(),
-    );
-    ui.label(p.phone.clone().unwrap_or_default());
-    if clinical && p.allergy_count > 0 {
-        widgets::badge(ui, &ctx.t("field-allergies"), ui.visuals().error_fg_color);
-    } else {
-        ui.label("");
-    }
-    ui.label(
-        p.last_visit
-            .as_deref()
-            .map(|d| ctx.tr.stored_date(d))
-            .unwrap_or_default(),
-    );
-    ui.end_row();
+            .unwrap_or_default()
+    };
+    cell(ui, COLUMNS[1], |ui| ui.label(&p.mrn));
+    cell(ui, COLUMNS[2], |ui| ui.label(date(&p.birth_date)));
+    cell(ui, COLUMNS[3], |ui| {
+        ui.label(p.phone.as_deref().unwrap_or_default())
+    });
+    cell(ui, COLUMNS[4], |ui| {
+        if clinical && p.allergy_count > 0 {
+            widgets::badge(ui, &ctx.t("field-allergies"), ui.visuals().error_fg_color);
+        }
+    });
+    cell(ui, COLUMNS[5], |ui| ui.label(date(&p.last_visit)));
 }
 
 /// Draws the form; returns true when the user leaves it.

@@ -48,6 +48,15 @@ const METHODS: [PaymentMethod; 3] = [
 ];
 
 impl PosState {
+    /// The product search for what is typed now (the whole catalog when nothing is).
+    pub fn find(&mut self) -> Command {
+        self.search_generation += 1;
+        Command::FindProducts {
+            generation: self.search_generation,
+            query: self.search.clone(),
+        }
+    }
+
     pub fn on_results(&mut self, generation: u64, rows: Vec<ProductRow>) {
         if generation == self.search_generation {
             self.results = rows;
@@ -194,7 +203,7 @@ fn find_ui(ui: &mut Ui, state: &mut PosState, ctx: &mut Ctx<'_>) {
             &tr.t("field-barcode"),
             &tr.t("gui-pos-scan-hint"),
             &mut state.scan,
-            260.0,
+            340.0,
         );
         if state.refocus_scan {
             state.refocus_scan = false;
@@ -220,31 +229,37 @@ fn find_ui(ui: &mut Ui, state: &mut PosState, ctx: &mut Ctx<'_>) {
             260.0,
         );
         if search.changed() {
-            state.search_generation += 1;
-            ctx.send(Command::FindProducts {
-                generation: state.search_generation,
-                query: state.search.clone(),
-            });
+            let command = state.find();
+            ctx.send(command);
         }
         let mut chosen = None;
+        let add = tr.t("gui-pos-add");
         egui::ScrollArea::vertical()
             .id_salt("pos-results")
-            .max_height(360.0)
+            .max_height(420.0)
             .show(ui, |ui| {
-                egui::Grid::new("pos-results-grid")
-                    .striped(true)
-                    .num_columns(4)
-                    .show(ui, |ui| {
-                        for p in &state.results {
-                            ui.label(format!("{} · {}", p.name, p.sku));
-                            ui.label(tr.money(p.price_minor, &p.currency));
-                            ui.label(tr.t_args("gui-pos-on-hand", &[("count", p.on_hand.into())]));
-                            if ui.button(tr.t("gui-pos-add")).clicked() {
-                                chosen = Some(p.clone());
-                            }
-                            ui.end_row();
+                // Name, price and stock share what the button leaves.
+                let width = (ui.available_width() - 110.0).max(200.0);
+                for p in &state.results {
+                    ui.horizontal(|ui| {
+                        widgets::cell(ui, width * 0.6, 24.0, |ui| {
+                            widgets::truncated(ui, format!("{} · {}", p.name, p.sku))
+                        });
+                        widgets::cell(ui, width * 0.17, 24.0, |ui| {
+                            ui.label(tr.money(p.price_minor, &p.currency))
+                        });
+                        widgets::cell(ui, width * 0.23, 24.0, |ui| {
+                            widgets::truncated(
+                                ui,
+                                tr.t_args("gui-pos-on-hand", &[("count", p.on_hand.into())]),
+                            )
+                        });
+                        let button = ui.button(&add).accessible_name(format!("{add} {}", p.sku));
+                        if button.clicked() {
+                            chosen = Some(p.clone());
                         }
                     });
+                }
             });
         if let Some(product) = chosen {
             state.add(&product);

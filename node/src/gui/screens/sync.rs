@@ -61,7 +61,9 @@ pub fn sync_ui(ui: &mut Ui, state: &SyncState, ctx: &mut Ctx<'_>) {
                     .show(ui, |ui| {
                         for doc in &view.docs {
                             ui.label(tr.t(&message_id("gui-doc", &doc.doc_type)));
-                            ui.monospace(doc.id.get(..8).unwrap_or(&doc.id));
+                            // The end of a UUIDv7 is its random part; the start is a clock.
+                            let tail = doc.id.len().saturating_sub(12);
+                            ui.monospace(doc.id.get(tail..).unwrap_or(&doc.id));
                             ui.label(tr.datetime(doc.updated_at));
                             if doc.pending {
                                 widgets::badge(
