@@ -169,44 +169,92 @@ fn list_ui(ui: &mut Ui, rows: &[PatientRow], ctx: &mut Ctx<'_>) {
         }
     });
     ui.separator();
+    let allergies = ctx.t("field-allergies");
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
-            for p in &rows[range] {
-                ui.horizontal(|ui| row_ui(ui, p, clinical, ctx));
+            let first = range.start;
+            for (i, p) in rows[range].iter().enumerate() {
+                let flagged = (clinical && p.allergy_count > 0).then_some(allergies.as_str());
+                if row_ui(ui, p, first + i, flagged, ctx)
+                    && let Ok(id) = p.id.parse::<PatientId>()
+                {
+                    ctx.go(Nav::OpenPatient(id));
+                }
             }
         });
 }
 
-fn row_ui(ui: &mut Ui, p: &PatientRow, clinical: bool, ctx: &mut Ctx<'_>) {
+/// One text of a row, cut to its column.
+fn one_line(
+    ui: &Ui,
+    text: String,
+    color: egui::Color32,
+    width: f32,
+) -> std::sync::Arc<egui::Galley> {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let mut job = egui::text::LayoutJob::simple_singleline(text, font, color);
+    job.wrap = egui::text::TextWrapping::truncate_at_width(width - 8.0);
+    ui.painter().layout_job(job)
+}
+
+/// A row of the list: one clickable strip, its texts painted in columns. Thousands of
+/// results scroll through here, so a row is one widget rather than six. Returns whether
+/// it was clicked.
+fn row_ui(
+    ui: &mut Ui,
+    p: &PatientRow,
+    index: usize,
+    allergies: Option<&str>,
+    ctx: &Ctx<'_>,
+) -> bool {
+    let width = ui.available_width().max(COLUMNS.iter().sum());
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(width, ROW_HEIGHT), egui::Sense::click());
     let mut name = format!("{} {}", p.last_name, p.first_name);
     if let Some(middle) = &p.middle_name {
         name.push(' ');
         name.push_str(middle);
     }
-    let open = cell(ui, COLUMNS[0], |ui| {
-        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-        ui.link(name).clicked()
-    });
-    if open && let Ok(id) = p.id.parse::<PatientId>() {
-        ctx.go(Nav::OpenPatient(id));
-    }
-    let date = |d: &Option<String>| {
-        d.as_deref()
-            .map(|d| ctx.tr.stored_date(d))
-            .unwrap_or_default()
-    };
-    cell(ui, COLUMNS[1], |ui| ui.label(&p.mrn));
-    cell(ui, COLUMNS[2], |ui| ui.label(date(&p.birth_date)));
-    cell(ui, COLUMNS[3], |ui| {
-        ui.label(p.phone.as_deref().unwrap_or_default())
-    });
-    cell(ui, COLUMNS[4], |ui| {
-        if clinical && p.allergy_count > 0 {
-            widgets::badge(ui, &ctx.t("field-allergies"), ui.visuals().error_fg_color);
+    let enabled = ui.is_enabled();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::accesskit::Role::Link, enabled, &name));
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.visuals();
+        let painter = ui.painter();
+        if response.hovered() {
+            painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
+        } else if index % 2 == 1 {
+            painter.rect_filled(rect, 0.0, visuals.faint_bg_color);
         }
-    });
-    cell(ui, COLUMNS[5], |ui| ui.label(date(&p.last_visit)));
+        let date = |d: &Option<String>| {
+            d.as_deref()
+                .map(|d| ctx.tr.stored_date(d))
+                .unwrap_or_default()
+        };
+        let texts = [
+            (name, visuals.hyperlink_color),
+            (p.mrn.clone(), visuals.text_color()),
+            (date(&p.birth_date), visuals.text_color()),
+            (p.phone.clone().unwrap_or_default(), visuals.text_color()),
+            (
+                allergies.unwrap_or_default().to_owned(),
+                visuals.error_fg_color,
+            ),
+            (date(&p.last_visit), visuals.text_color()),
+        ];
+        let mut x = rect.left();
+        for ((text, color), column) in texts.into_iter().zip(COLUMNS) {
+            if !text.is_empty() {
+                let galley = one_line(ui, text, color, column);
+                let pos = egui::pos2(x, rect.center().y - galley.size().y / 2.0);
+                ui.painter().galley(pos, galley, color);
+            }
+            x += column;
+        }
+    }
+    response
+        .on_hover_cursor(egui::CursorIcon::PointingHand)
+        .clicked()
 }
 
 /// Draws the form; returns true when the user leaves it.
