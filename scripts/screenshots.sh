@@ -13,7 +13,7 @@
 #
 # Needs: Xvfb, xdotool, x11-utils and ImageMagick (installed with apt-get when missing).
 # Settings: DISPLAY_NUMBER (default 99), CARGO_TARGET_DIR (honoured), DEADLINE seconds
-# per screen (default 120).
+# per screen (default 120), ONLY="patients pos" to retake some screens only.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -102,6 +102,7 @@ captured() {
 # shot NAME DATA_DIR LOCALE LOGIN SCREEN
 shot() {
     local name=$1 data=$2 locale=$3 login=$4 screen=$5
+    case " ${ONLY:-$name} " in *" $name "*) ;; *) return 0 ;; esac
     local ready="$WORK/ready-$name"
     rm -f "$ready"
     DERMIS_GUI_LOGIN="$login" DERMIS_GUI_SCREEN="$screen" DERMIS_GUI_READY_FILE="$ready" \

@@ -145,10 +145,6 @@ pub fn patients_ui(ui: &mut Ui, state: &mut PatientsState, ctx: &mut Ctx<'_>) {
 /// Column widths of the list: name, record number, birth date, phone, allergies, last visit.
 const COLUMNS: [f32; 6] = [250.0, 110.0, 120.0, 170.0, 90.0, 120.0];
 
-fn cell<R>(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
-    widgets::cell(ui, width, ROW_HEIGHT, add)
-}
-
 fn list_ui(ui: &mut Ui, rows: &[PatientRow], ctx: &mut Ctx<'_>) {
     let clinical = ctx.can(Permission::ViewClinical);
     let headings = [
@@ -159,15 +155,19 @@ fn list_ui(ui: &mut Ui, rows: &[PatientRow], ctx: &mut Ctx<'_>) {
         "field-allergies",
         "gui-patients-last-visit",
     ];
-    ui.horizontal(|ui| {
-        for (i, (id, width)) in headings.iter().zip(COLUMNS).enumerate() {
-            if i == 4 && !clinical {
-                cell(ui, width, |_| ());
-                continue;
-            }
-            cell(ui, width, |ui| ui.strong(ctx.t(id)));
+    // Headings are painted at the same offsets as the rows' texts.
+    let width = ui.available_width().max(COLUMNS.iter().sum());
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, ROW_HEIGHT), egui::Sense::hover());
+    let strong = ui.visuals().strong_text_color();
+    let mut x = rect.left();
+    for (i, (id, column)) in headings.iter().zip(COLUMNS).enumerate() {
+        if i != 4 || clinical {
+            let galley = one_line(ui, ctx.t(id), strong, column);
+            let pos = egui::pos2(x, rect.center().y - galley.size().y / 2.0);
+            ui.painter().galley(pos, galley, strong);
         }
-    });
+        x += column;
+    }
     ui.separator();
     let allergies = ctx.t("field-allergies");
     egui::ScrollArea::vertical()
