@@ -136,7 +136,7 @@ fn kittest_driver(dir: &Path) -> Measured {
     settle(&mut h);
     assert_eq!(h.state().screen(), Screen::Patients);
     let ppp = h.ctx.pixels_per_point();
-    let mut frame = |h: &mut AppHarness, event: Option<egui::Event>| {
+    let frame = |h: &mut AppHarness, event: Option<egui::Event>| {
         if let Some(event) = event {
             h.event(event);
         }
@@ -188,7 +188,7 @@ fn plain_driver(dir: &Path) -> Measured {
     })
     .expect("app");
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::Vec2::from(WINDOW));
-    let mut frame = |app: &mut DermisApp, events: Vec<egui::Event>| {
+    let frame = |app: &mut DermisApp, events: Vec<egui::Event>| {
         let input = egui::RawInput {
             screen_rect: Some(screen),
             events,

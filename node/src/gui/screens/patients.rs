@@ -390,8 +390,10 @@ mod tests {
 
     #[test]
     fn answers_to_superseded_searches_are_dropped() {
-        let mut state = PatientsState::default();
-        state.query = "ma".into();
+        let mut state = PatientsState {
+            query: "ma".into(),
+            ..PatientsState::default()
+        };
         let Command::SearchPatients {
             generation: first, ..
         } = state.search()
