@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod gui;
 pub mod i18n;
 pub mod icd10;
 pub mod node;

@@ -251,6 +251,17 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         ("max", 64.into()),
         ("min", 8.into()),
         ("count", 3.into()),
+        // Variables of the desktop app's messages (locales/*/gui.ftl).
+        ("mb", 25.into()),
+        ("level", 5.into()),
+        ("patient", "Ada Lovelace".into()),
+        ("who", "Dr Ada".into()),
+        ("when", "2026-01-02 10:00".into()),
+        ("action", "sell".into()),
+        ("age", "5 min".into()),
+        ("name", "Cream".into()),
+        ("sku", "SKU-1".into()),
+        ("number", "N1-000001".into()),
     ]
 }
 

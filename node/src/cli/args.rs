@@ -96,6 +96,11 @@ pub enum Command {
         #[arg(long)]
         report: bool,
     },
+    /// Skin photos of a patient.
+    #[command(subcommand)]
+    Photo(PhotoCmd),
+    /// Open the desktop app (also what running without a command does).
+    Gui,
 }
 
 #[derive(Debug, Args, Default)]
@@ -350,5 +355,35 @@ pub enum ConflictCmd {
         doc: String,
         path: String,
         value: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhotoCmd {
+    /// Import a photo (JPEG, PNG or WebP); prints the photo id alone.
+    Add {
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Where on the body, e.g. face, upper_back, forearm.
+        #[arg(long)]
+        body_part: String,
+        /// The visit the photo belongs to.
+        #[arg(long)]
+        encounter: Option<String>,
+        /// A tag; repeat for several.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Refuse files larger than this many bytes.
+        #[arg(long, env = "DERMIS_MAX_PHOTO_BYTES")]
+        max_bytes: Option<u64>,
+    },
+    /// A patient's photos, newest first, with what this node holds of each.
+    List {
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        json: bool,
     },
 }

@@ -12,8 +12,8 @@ use dermis_model::{AppointmentId, Currency, EncounterId, Money, PatientId};
 
 use super::CliError;
 use super::args::{
-    AppointmentCmd, Cli, Command, ConflictCmd, EncounterCmd, PatientCmd, PatientFields, ProductCmd,
-    SaleCmd, StockCmd, UserCmd,
+    AppointmentCmd, Cli, Command, ConflictCmd, EncounterCmd, PatientCmd, PatientFields, PhotoCmd,
+    ProductCmd, SaleCmd, StockCmd, UserCmd,
 };
 use super::print;
 use crate::node::{Node, OpError, Session};
@@ -39,9 +39,7 @@ fn usage(field: &str, message: impl Into<String>) -> CliError {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let dir = data_dir(&cli)?;
     let Some(command) = cli.command else {
-        return Err(CliError::Other(
-            "the desktop app is not part of this build yet; see `dermis-node --help`".into(),
-        ));
+        return gui(dir, cli.locale.as_deref());
     };
     let session = Session::operator();
     match command {
@@ -94,6 +92,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             timeout,
             report,
         } => sync(&dir, once, timeout, report),
+        Command::Photo(cmd) => photo(&mut Node::open(&dir)?, &session, cmd),
+        Command::Gui => gui(dir, cli.locale.as_deref()),
     }
 }
 
@@ -201,6 +201,72 @@ fn daemon_lock(dir: &std::path::Path) -> Result<std::fs::File, CliError> {
             path.display()
         ))),
     }
+}
+
+/// Opens the desktop app in the language asked for (`--locale`, `DERMIS_LOCALE`, else
+/// `LANG`).
+fn gui(dir: PathBuf, locale: Option<&str>) -> Result<(), CliError> {
+    let locale = match locale.filter(|l| !l.trim().is_empty()) {
+        Some(code) => {
+            crate::i18n::Locale::parse(code).map_err(|e| usage("locale", e.to_string()))?
+        }
+        None => crate::i18n::Locale::from_env(),
+    };
+    crate::gui::run(crate::gui::GuiOptions::from_env(dir, locale))
+        .map_err(|e| CliError::Other(crate::gui::error_chain(&e)))
+}
+
+fn photo(node: &mut Node, session: &Session, cmd: PhotoCmd) -> Result<(), CliError> {
+    use crate::ops::photos::{self, PhotoError, PhotoImport};
+    match cmd {
+        PhotoCmd::Add {
+            patient,
+            file,
+            body_part,
+            encounter,
+            tags,
+            max_bytes,
+        } => {
+            let input = PhotoImport {
+                patient: parse_id("patient", &patient)?,
+                file,
+                body_part,
+                tags,
+                encounter: encounter.map(|e| parse_id("encounter", &e)).transpose()?,
+            };
+            let max_bytes = max_bytes.unwrap_or(dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES);
+            let id = photos::add(node, session, &input, max_bytes).map_err(|e| match e {
+                PhotoError::Op(op) => CliError::Op(op),
+                ref bad_input @ (PhotoError::Read { .. } | PhotoError::Undecodable { .. }) => {
+                    usage("file", crate::gui::error_chain(bad_input))
+                }
+                other => CliError::Other(crate::gui::error_chain(&other)),
+            })?;
+            println!("{id}");
+        }
+        PhotoCmd::List { patient, json } => {
+            let rows = photos::list(node, session, parse_id("patient", &patient)?)?;
+            if json {
+                print::json(&rows);
+            } else {
+                let state = |present: bool| if present { "present" } else { "missing" };
+                for r in &rows {
+                    println!(
+                        "{}  {:<12} {:<10} {:>9} B  original {}  thumbnail {}  thumbnails_ready {}  {}",
+                        r.photo.id,
+                        r.photo.body_part.as_str(),
+                        r.photo.mime.as_str(),
+                        r.photo.size,
+                        state(r.original_present),
+                        state(r.thumbnail_present),
+                        r.photo.thumbnails_ready,
+                        r.photo.tags.join(",")
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn apply_fields(form: &mut PatientForm, f: PatientFields) {

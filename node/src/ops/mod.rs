@@ -8,6 +8,7 @@ pub mod conflicts;
 pub mod encounters;
 pub mod export;
 pub mod patients;
+pub mod photos;
 pub mod sales;
 pub mod users;
 

@@ -500,3 +500,69 @@ mod tests {
         assert_eq!(fts_query(" ,. "), None);
     }
 }
+
+/// What the sync daemon last wrote about the hub link (`sync_state` table). Every field
+/// is `None` until a daemon has run: the node is then not connected to a hub.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Default)]
+pub struct SyncState {
+    pub online: Option<bool>,
+    pub hub_url: Option<String>,
+    /// When the last sync finished (ms since epoch).
+    pub last_sync_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub cursor: Option<String>,
+}
+
+impl SyncState {
+    /// Whether a hub was ever configured for this node.
+    pub fn has_hub(&self) -> bool {
+        self.hub_url
+            .as_deref()
+            .is_some_and(|u| !u.trim().is_empty())
+    }
+}
+
+pub fn sync_state(conn: &Connection) -> Result<SyncState, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM sync_state")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut state = SyncState::default();
+    for row in rows {
+        let (key, value) = row?;
+        match key.as_str() {
+            "online" => state.online = Some(value.trim() == "true"),
+            "hub_url" => state.hub_url = Some(value),
+            "last_sync_at" => state.last_sync_at = value.trim().parse().ok(),
+            "last_error" => state.last_error = Some(value).filter(|v| !v.trim().is_empty()),
+            "cursor" => state.cursor = Some(value),
+            _ => {}
+        }
+    }
+    Ok(state)
+}
+
+/// A document as the sync panel lists it: whether the hub has all of its local changes.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct DocSyncRow {
+    pub id: String,
+    pub doc_type: String,
+    pub updated_at: i64,
+    /// Local changes the hub has not confirmed yet.
+    pub pending: bool,
+}
+
+/// The most recently written documents, newest first, with their outbox state.
+pub fn recent_docs(conn: &Connection, limit: usize) -> Result<Vec<DocSyncRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.doc_type, d.updated_at, EXISTS(SELECT 1 FROM outbox o WHERE o.doc_id = d.id)
+         FROM docs d ORDER BY d.local_seq DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(DocSyncRow {
+            id: r.get(0)?,
+            doc_type: r.get(1)?,
+            updated_at: r.get(2)?,
+            pending: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,290 @@
+### The desktop app: screens, buttons, notices. Field labels are in fields.ftl and
+### validation errors in errors.ftl; ids here start with `gui-`.
+
+gui-opening = Opening this workstation's records…
+gui-open-failed = The records of this workstation could not be opened.
+
+## Common actions
+
+gui-save = Save
+gui-saved = Saved.
+gui-cancel = Cancel
+gui-back = Back
+gui-remove = Remove
+gui-refresh = Refresh
+gui-none = None
+gui-logout = Sign out
+# Shown next to a date field.
+gui-date-hint = Write dates as YYYY-MM-DD, for example 1984-03-27.
+# $mb is a whole number of megabytes.
+gui-size-mb = { $mb } MB
+
+## How long ago something happened. $count is a number.
+
+gui-age-now = less than a minute
+gui-age-minutes =
+    { $count ->
+        [one] { $count } minute
+       *[other] { $count } minutes
+    }
+gui-age-hours =
+    { $count ->
+        [one] { $count } hour
+       *[other] { $count } hours
+    }
+gui-age-days =
+    { $count ->
+        [one] { $count } day
+       *[other] { $count } days
+    }
+
+## Navigation
+
+gui-nav-dashboard = Dashboard
+gui-nav-patients = Patients
+gui-nav-pos = Point of sale
+gui-nav-products = Products and stock
+gui-nav-sync = Sync
+gui-nav-conflicts = Conflicts
+gui-nav-settings = Settings
+
+## Login and first run
+
+gui-login-title = Sign in
+gui-login-submit = Sign in
+gui-login-refused = Wrong username or password.
+gui-login-offline = Signing in works without a connection: staff accounts are kept on this workstation.
+gui-setup-title = Welcome to Dermis
+gui-setup-intro = This workstation has no records yet. Create your clinic to start.
+gui-setup-new-clinic = Start a new clinic
+gui-setup-admin = First administrator
+gui-setup-confirm = Repeat the password
+gui-setup-mismatch = The two passwords differ.
+gui-setup-create = Create the clinic
+gui-setup-join = Join a clinic that already uses Dermis
+gui-setup-join-later = Connecting this workstation to your clinic's hub will be possible here in a later version. For now, start a new clinic; it can join a hub later.
+
+## Dashboard
+
+gui-dashboard-title = Today
+gui-dashboard-today = Today's appointments
+gui-dashboard-no-appointments = No appointments today.
+gui-dashboard-recent = Recent patients
+gui-dashboard-open-sync = Open the sync panel
+gui-dashboard-attention = Needs attention
+gui-dashboard-all-clear = Nothing needs attention.
+gui-dashboard-conflicts =
+    { $count ->
+        [one] { $count } conflicting change to settle
+       *[other] { $count } conflicting changes to settle
+    }
+gui-dashboard-low-stock =
+    { $count ->
+        [one] { $count } product is low on stock
+       *[other] { $count } products are low on stock
+    }
+
+## Appointment status
+
+gui-appointment-scheduled = Scheduled
+gui-appointment-canceled = Canceled
+gui-appointment-completed = Completed
+gui-appointment-no-show = Did not come
+
+## Patients
+
+gui-patients-search = Search patients
+gui-patients-search-hint = Name, phone, email or record number
+gui-patients-recent = Recently updated patients
+gui-patients-none = No patients found.
+gui-patients-new = New patient
+gui-patients-edit = Edit patient
+gui-patients-mrn-hint = Leave the record number empty to have one assigned.
+gui-patients-name = Name
+gui-patients-last-visit = Last visit
+gui-patient-details = Details
+gui-patient-no-allergies = No known allergies.
+gui-patient-add-allergy = Add allergy
+gui-patient-visits = Visits
+gui-patient-no-visits = No visits yet.
+
+## Allergy severity
+
+gui-severity-mild = Mild
+gui-severity-moderate = Moderate
+gui-severity-severe = Severe
+gui-severity-unknown = Severity unknown
+
+## Visits (encounters)
+
+gui-encounter-title = Visit
+# $patient is the patient's full name.
+gui-encounter-heading = Visit: { $patient }
+gui-encounter-new = New visit
+gui-encounter-diagnoses = Diagnoses (ICD-10-CM)
+gui-encounter-find-diagnosis = Find a diagnosis
+gui-encounter-find-diagnosis-hint = Code or words, e.g. L40 or psoriasis
+gui-encounter-sign = Sign
+gui-encounter-save-first = Save the visit before signing it.
+# $who is a clinician's name, $when a date and time.
+gui-encounter-signed-by = Signed by { $who } on { $when }.
+gui-encounter-read-only = A signed visit cannot be changed. Add an addendum to correct it.
+gui-encounter-addenda = Addenda
+gui-encounter-addendum = Addendum
+gui-encounter-add-addendum = Add addendum
+
+## Photos
+
+gui-photos-title = Photos
+# $patient is the patient's full name.
+gui-photos-heading = Photos: { $patient }
+gui-photos-no-patient = Open a patient to see their photos.
+gui-photos-import = Add a photo
+gui-photos-drop-hint = Type the path of a JPEG, PNG or WebP file, or drop the file on this window.
+gui-photos-tags-hint = Separate tags with commas.
+gui-photos-add = Add photo
+gui-photos-added = Photo added.
+gui-photos-gallery = Gallery
+gui-photos-none = No photos yet.
+gui-photos-view = View
+gui-photos-local = Kept on this workstation; not yet processed by the hub.
+gui-photos-processed = Processed by the hub.
+gui-photos-original-missing = The original is not on this workstation.
+
+## Point of sale
+
+gui-pos-scan = Scan
+gui-pos-scan-hint = Scan or type a barcode or SKU, then press Enter
+gui-pos-search = Find a product
+gui-pos-search-label = Product
+gui-pos-search-hint = Name or SKU
+# $count is the number of units in stock (may be negative).
+gui-pos-on-hand = In stock: { $count }
+gui-pos-add = Add
+gui-pos-empty = The cart is empty.
+gui-pos-payment = Payment
+gui-pos-subtotal = Subtotal
+gui-pos-tax = Of which tax
+gui-pos-tax-included = Tax included
+gui-pos-total = Total
+gui-pos-paid = Paid
+gui-pos-change = Change due
+gui-pos-complete = Complete sale
+gui-pos-clear = Clear
+# $number is the receipt number, e.g. N1-000123.
+gui-pos-receipt = Receipt { $number }
+gui-pos-new-sale = New sale
+
+## Products and stock
+
+gui-products-new = New product
+gui-products-edit = Edit product
+gui-products-filter = Filter
+gui-products-pick = Choose a product in the list.
+gui-products-low-stock = Low stock
+gui-products-no-low-stock = Every product is above its reorder level.
+# $name is a product name, $count the units on hand, $level the reorder level.
+gui-products-low-line = { $name }: { $count } left (reorder at { $level })
+# $name is a product name, $count the units on hand.
+gui-products-stock-of = Stock of { $name }: { $count }
+gui-products-movement = Movement
+gui-products-adjust-hint = For an adjustment, a negative number removes stock.
+gui-products-record = Record
+# $sku is a product code.
+gui-products-history = Movements of { $sku }
+
+## Tax classes
+
+gui-tax-standard = Standard rate
+gui-tax-reduced = Reduced rate
+gui-tax-zero = Zero rate
+
+## Sync
+
+gui-sync-status = Status
+gui-sync-online = Online
+gui-sync-offline = Offline
+gui-sync-no-hub = Not connected to a hub
+gui-sync-all-sent = Every change has reached the hub.
+# $age is a duration such as "5 minutes".
+gui-sync-oldest = The oldest has been waiting for { $age }.
+# $when is a date and time.
+gui-sync-last = Last sync: { $when }
+gui-sync-never = Never synced.
+gui-sync-hub = Hub
+gui-sync-last-error = Last error
+gui-sync-records = Recent records
+gui-sync-on-hub = On the hub
+gui-sync-waiting = Not yet on the hub
+
+## Kinds of records
+
+gui-doc-clinic = Clinic
+gui-doc-patient = Patient
+gui-doc-product = Product
+gui-doc-ledger = Sales and stock
+gui-doc-appointment = Appointment
+
+## Conflicts
+
+gui-conflicts-intro = These fields were changed on two workstations at the same time. Choose the value to keep; your choice reaches every workstation.
+gui-conflicts-none = No conflicts.
+gui-conflicts-keep = Keep this
+gui-conflicts-shown-now = Shown now
+gui-conflicts-empty-value = (empty)
+gui-conflicts-resolved = Conflict settled.
+
+## Settings
+
+gui-settings-appearance = Language and appearance
+gui-settings-language = Language
+gui-settings-theme = Theme
+gui-settings-light = Light
+gui-settings-dark = Dark
+gui-settings-workstation = This workstation
+gui-settings-users = Staff
+gui-settings-active = Active
+gui-settings-new-password = New password
+gui-settings-reset = Reset password
+gui-settings-add-user = Add staff member
+
+## Labels of fields that fields.ftl does not name
+
+gui-field-substance = Substance
+gui-field-reaction = Reaction
+gui-field-severity = Severity
+gui-field-addendum = Addendum
+gui-field-encounter = Visit
+gui-field-patient = Patient
+gui-field-photo = Photo
+gui-field-product = Product
+gui-field-receipt = Receipt
+gui-field-user = Staff member
+gui-field-conflict = Conflict
+gui-field-allergy = Allergy
+gui-field-total = Total
+gui-field-other = This field
+
+## Errors
+
+# $action is what the role may not do, e.g. "see clinical notes".
+gui-error-denied = Your role does not allow you to { $action }.
+gui-error-unreadable = The file could not be read. Check the path.
+gui-error-storage = The records could not be read or written. Try again; if it keeps happening, contact your administrator.
+gui-error-disk-full = The disk is full: nothing was saved. Free some space and try again.
+gui-error-busy = The records are busy in another program. Try again in a moment.
+
+## What a role may do (completes gui-error-denied)
+
+gui-permission-view-patients = see patients
+gui-permission-edit-patients = change patient details
+gui-permission-view-clinical = see clinical notes
+gui-permission-edit-clinical = change clinical notes
+gui-permission-sign-encounter = sign visits
+gui-permission-sell = sell
+gui-permission-void-sale = void sales
+gui-permission-manage-stock = manage stock
+gui-permission-manage-products = manage products
+gui-permission-manage-appointments = manage appointments
+gui-permission-manage-users = manage staff
+gui-permission-manage-settings = change clinic settings

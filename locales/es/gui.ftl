@@ -1,0 +1,283 @@
+### La aplicación de escritorio: pantallas, botones y avisos. Las etiquetas de los
+### campos están en fields.ftl y los errores de validación en errors.ftl; aquí los
+### identificadores empiezan por `gui-`.
+
+gui-opening = Abriendo los registros de este puesto…
+gui-open-failed = No se pudieron abrir los registros de este puesto.
+
+## Acciones comunes
+
+gui-save = Guardar
+gui-saved = Guardado.
+gui-cancel = Cancelar
+gui-back = Volver
+gui-remove = Quitar
+gui-refresh = Actualizar
+gui-none = Ninguno
+gui-logout = Cerrar sesión
+gui-date-hint = Escriba las fechas como AAAA-MM-DD, por ejemplo 1984-03-27.
+gui-size-mb = { $mb } megabytes
+
+## Cuánto tiempo ha pasado
+
+gui-age-now = menos de un minuto
+gui-age-minutes =
+    { $count ->
+        [one] { $count } minuto
+        [many] { $count } de minutos
+       *[other] { $count } minutos
+    }
+gui-age-hours =
+    { $count ->
+        [one] { $count } hora
+        [many] { $count } de horas
+       *[other] { $count } horas
+    }
+gui-age-days =
+    { $count ->
+        [one] { $count } día
+        [many] { $count } de días
+       *[other] { $count } días
+    }
+
+## Navegación
+
+gui-nav-dashboard = Resumen
+gui-nav-patients = Pacientes
+gui-nav-pos = Caja
+gui-nav-products = Productos y existencias
+gui-nav-sync = Sincronización
+gui-nav-conflicts = Conflictos
+gui-nav-settings = Ajustes
+
+## Inicio de sesión y primer arranque
+
+gui-login-title = Iniciar sesión
+gui-login-submit = Entrar
+gui-login-refused = Usuario o contraseña incorrectos.
+gui-login-offline = Se puede iniciar sesión sin conexión: las cuentas del personal se guardan en este puesto.
+gui-setup-title = Bienvenido a Dermis
+gui-setup-intro = Este puesto todavía no tiene registros. Cree su clínica para empezar.
+gui-setup-new-clinic = Crear una clínica nueva
+gui-setup-admin = Primer administrador
+gui-setup-confirm = Repita la contraseña
+gui-setup-mismatch = Las dos contraseñas no coinciden.
+gui-setup-create = Crear la clínica
+gui-setup-join = Unirse a una clínica que ya usa Dermis
+gui-setup-join-later = Conectar este puesto al servidor central de su clínica será posible aquí en una versión futura. Por ahora, cree una clínica nueva; podrá unirse a un servidor más adelante.
+
+## Resumen
+
+gui-dashboard-title = Hoy
+gui-dashboard-today = Citas de hoy
+gui-dashboard-no-appointments = Hoy no hay citas.
+gui-dashboard-recent = Pacientes recientes
+gui-dashboard-open-sync = Abrir el panel de sincronización
+gui-dashboard-attention = Requiere atención
+gui-dashboard-all-clear = Nada requiere atención.
+gui-dashboard-conflicts =
+    { $count ->
+        [one] { $count } cambio en conflicto por resolver
+        [many] { $count } de cambios en conflicto por resolver
+       *[other] { $count } cambios en conflicto por resolver
+    }
+gui-dashboard-low-stock =
+    { $count ->
+        [one] { $count } producto con pocas existencias
+        [many] { $count } de productos con pocas existencias
+       *[other] { $count } productos con pocas existencias
+    }
+
+## Estado de las citas
+
+gui-appointment-scheduled = Programada
+gui-appointment-canceled = Cancelada
+gui-appointment-completed = Realizada
+gui-appointment-no-show = No acudió
+
+## Pacientes
+
+gui-patients-search = Buscar pacientes
+gui-patients-search-hint = Nombre, teléfono, correo o número de historia
+gui-patients-recent = Pacientes modificados recientemente
+gui-patients-none = No se encontraron pacientes.
+gui-patients-new = Nuevo paciente
+gui-patients-edit = Editar paciente
+gui-patients-mrn-hint = Deje vacío el número de historia para que se asigne automáticamente.
+gui-patients-name = Nombre
+gui-patients-last-visit = Última consulta
+gui-patient-details = Datos
+gui-patient-no-allergies = Sin alergias conocidas.
+gui-patient-add-allergy = Añadir alergia
+gui-patient-visits = Consultas
+gui-patient-no-visits = Todavía no hay consultas.
+
+## Gravedad de las alergias
+
+gui-severity-mild = Leve
+gui-severity-moderate = Moderada
+gui-severity-severe = Grave
+gui-severity-unknown = Gravedad desconocida
+
+## Consultas
+
+gui-encounter-title = Consulta
+gui-encounter-heading = Consulta: { $patient }
+gui-encounter-new = Nueva consulta
+gui-encounter-diagnoses = Diagnósticos (CIE-10-MC)
+gui-encounter-find-diagnosis = Buscar un diagnóstico
+gui-encounter-find-diagnosis-hint = Código o palabras, p. ej. L40 o psoriasis
+gui-encounter-sign = Firmar
+gui-encounter-save-first = Guarde la consulta antes de firmarla.
+gui-encounter-signed-by = Firmada por { $who } el { $when }.
+gui-encounter-read-only = Una consulta firmada no se puede cambiar. Añada una adenda para corregirla.
+gui-encounter-addenda = Adendas
+gui-encounter-addendum = Adenda
+gui-encounter-add-addendum = Añadir adenda
+
+## Fotos
+
+gui-photos-title = Fotografías
+gui-photos-heading = Fotografías: { $patient }
+gui-photos-no-patient = Abra un paciente para ver sus fotografías.
+gui-photos-import = Añadir una fotografía
+gui-photos-drop-hint = Escriba la ruta de un archivo JPEG, PNG o WebP, o arrastre el archivo a esta ventana.
+gui-photos-tags-hint = Separe las etiquetas con comas.
+gui-photos-add = Añadir foto
+gui-photos-added = Fotografía añadida.
+gui-photos-gallery = Galería
+gui-photos-none = Todavía no hay fotografías.
+gui-photos-view = Ver
+gui-photos-local = Guardada en este puesto; el servidor aún no la ha procesado.
+gui-photos-processed = Procesada por el servidor.
+gui-photos-original-missing = El original no está en este puesto.
+
+## Caja
+
+gui-pos-scan = Escanear
+gui-pos-scan-hint = Escanee o escriba un código de barras o referencia y pulse Intro
+gui-pos-search = Buscar un producto
+gui-pos-search-label = Producto
+gui-pos-search-hint = Nombre o referencia
+gui-pos-on-hand = En existencias: { $count }
+gui-pos-add = Añadir
+gui-pos-empty = La cesta está vacía.
+gui-pos-payment = Pago
+gui-pos-subtotal = Importe
+gui-pos-tax = De los cuales impuestos
+gui-pos-tax-included = Impuestos incluidos
+gui-pos-total = Total a pagar
+gui-pos-paid = Pagado
+gui-pos-change = Cambio
+gui-pos-complete = Completar la venta
+gui-pos-clear = Vaciar
+gui-pos-receipt = Ticket { $number }
+gui-pos-new-sale = Nueva venta
+
+## Productos y existencias
+
+gui-products-new = Nuevo producto
+gui-products-edit = Editar producto
+gui-products-filter = Filtrar
+gui-products-pick = Elija un producto de la lista.
+gui-products-low-stock = Pocas existencias
+gui-products-no-low-stock = Todos los productos están por encima de su nivel de reposición.
+gui-products-low-line = { $name }: quedan { $count } (reponer con { $level })
+gui-products-stock-of = Existencias de «{ $name }»: { $count }
+gui-products-movement = Movimiento
+gui-products-adjust-hint = En un ajuste, un número negativo retira existencias.
+gui-products-record = Registrar
+gui-products-history = Movimientos de { $sku }
+
+## Tipos de impuesto
+
+gui-tax-standard = Tipo general
+gui-tax-reduced = Tipo reducido
+gui-tax-zero = Tipo cero
+
+## Sincronización
+
+gui-sync-status = Estado
+gui-sync-online = En línea
+gui-sync-offline = Sin conexión
+gui-sync-no-hub = Sin conexión a un servidor central
+gui-sync-all-sent = Todos los cambios han llegado al servidor.
+gui-sync-oldest = El más antiguo lleva esperando { $age }.
+gui-sync-last = Última sincronización: { $when }
+gui-sync-never = Nunca se ha sincronizado.
+gui-sync-hub = Servidor central
+gui-sync-last-error = Último error
+gui-sync-records = Registros recientes
+gui-sync-on-hub = En el servidor
+gui-sync-waiting = Aún no está en el servidor
+
+## Tipos de registro
+
+gui-doc-clinic = Clínica
+gui-doc-patient = Paciente
+gui-doc-product = Producto
+gui-doc-ledger = Ventas y existencias
+gui-doc-appointment = Cita
+
+## Conflictos
+
+gui-conflicts-intro = Estos campos se cambiaron a la vez en dos puestos. Elija el valor que quiere conservar; su elección llegará a todos los puestos.
+gui-conflicts-none = No hay conflictos.
+gui-conflicts-keep = Conservar este
+gui-conflicts-shown-now = El que se muestra ahora
+gui-conflicts-empty-value = (vacío)
+gui-conflicts-resolved = Conflicto resuelto.
+
+## Ajustes
+
+gui-settings-appearance = Idioma y aspecto
+gui-settings-language = Idioma
+gui-settings-theme = Tema
+gui-settings-light = Claro
+gui-settings-dark = Oscuro
+gui-settings-workstation = Este puesto
+gui-settings-users = Personal
+gui-settings-active = Activo
+gui-settings-new-password = Nueva contraseña
+gui-settings-reset = Restablecer la contraseña
+gui-settings-add-user = Añadir a un miembro del personal
+
+## Etiquetas de campos que fields.ftl no nombra
+
+gui-field-substance = Sustancia
+gui-field-reaction = Reacción
+gui-field-severity = Gravedad
+gui-field-addendum = Texto de la adenda
+gui-field-encounter = Consulta
+gui-field-patient = Paciente
+gui-field-photo = Fotografía
+gui-field-product = Producto
+gui-field-receipt = Ticket
+gui-field-user = Miembro del personal
+gui-field-conflict = Conflicto
+gui-field-allergy = Alergia
+gui-field-total = Importe total
+gui-field-other = Este campo
+
+## Errores
+
+gui-error-denied = Su rol no le permite { $action }.
+gui-error-unreadable = No se pudo leer el archivo. Compruebe la ruta.
+gui-error-storage = No se pudieron leer o escribir los registros. Inténtelo de nuevo; si vuelve a ocurrir, avise a su administrador.
+gui-error-disk-full = El disco está lleno: no se ha guardado nada. Libere espacio e inténtelo de nuevo.
+gui-error-busy = Otro programa está usando los registros. Inténtelo dentro de un momento.
+
+## Lo que puede hacer un rol (completa gui-error-denied)
+
+gui-permission-view-patients = ver pacientes
+gui-permission-edit-patients = cambiar los datos de los pacientes
+gui-permission-view-clinical = ver notas clínicas
+gui-permission-edit-clinical = cambiar notas clínicas
+gui-permission-sign-encounter = firmar consultas
+gui-permission-sell = vender
+gui-permission-void-sale = anular ventas
+gui-permission-manage-stock = gestionar existencias
+gui-permission-manage-products = gestionar productos
+gui-permission-manage-appointments = gestionar citas
+gui-permission-manage-users = gestionar al personal
+gui-permission-manage-settings = cambiar los ajustes de la clínica

@@ -1,0 +1,283 @@
+### L’application de bureau : écrans, boutons, messages. Les libellés des champs sont
+### dans fields.ftl et les erreurs de validation dans errors.ftl ; les identifiants
+### commencent ici par `gui-`.
+
+gui-opening = Ouverture des dossiers de ce poste…
+gui-open-failed = Impossible d’ouvrir les dossiers de ce poste.
+
+## Actions courantes
+
+gui-save = Enregistrer
+gui-saved = Enregistré.
+gui-cancel = Annuler
+gui-back = Retour
+gui-remove = Retirer
+gui-refresh = Actualiser
+gui-none = Aucun
+gui-logout = Se déconnecter
+gui-date-hint = Écrivez les dates sous la forme AAAA-MM-JJ, par exemple 1984-03-27.
+gui-size-mb = { $mb } Mo
+
+## Depuis combien de temps
+
+gui-age-now = moins d’une minute
+gui-age-minutes =
+    { $count ->
+        [one] { $count } minute
+        [many] { $count } de minutes
+       *[other] { $count } minutes
+    }
+gui-age-hours =
+    { $count ->
+        [one] { $count } heure
+        [many] { $count } d’heures
+       *[other] { $count } heures
+    }
+gui-age-days =
+    { $count ->
+        [one] { $count } jour
+        [many] { $count } de jours
+       *[other] { $count } jours
+    }
+
+## Navigation
+
+gui-nav-dashboard = Tableau de bord
+gui-nav-patients = Dossiers patients
+gui-nav-pos = Caisse
+gui-nav-products = Produits et stock
+gui-nav-sync = Synchronisation
+gui-nav-conflicts = Conflits
+gui-nav-settings = Réglages
+
+## Connexion et premier démarrage
+
+gui-login-title = Connexion
+gui-login-submit = Se connecter
+gui-login-refused = Nom d’utilisateur ou mot de passe incorrect.
+gui-login-offline = La connexion fonctionne sans réseau : les comptes du personnel sont conservés sur ce poste.
+gui-setup-title = Bienvenue dans Dermis
+gui-setup-intro = Ce poste ne contient encore aucun dossier. Créez votre clinique pour commencer.
+gui-setup-new-clinic = Créer une nouvelle clinique
+gui-setup-admin = Premier administrateur
+gui-setup-confirm = Répétez le mot de passe
+gui-setup-mismatch = Les deux mots de passe diffèrent.
+gui-setup-create = Créer la clinique
+gui-setup-join = Rejoindre une clinique qui utilise déjà Dermis
+gui-setup-join-later = La connexion de ce poste au serveur de votre clinique sera possible ici dans une prochaine version. En attendant, créez une nouvelle clinique ; elle pourra rejoindre un serveur plus tard.
+
+## Tableau de bord
+
+gui-dashboard-title = Aujourd’hui
+gui-dashboard-today = Rendez-vous du jour
+gui-dashboard-no-appointments = Aucun rendez-vous aujourd’hui.
+gui-dashboard-recent = Patients récents
+gui-dashboard-open-sync = Ouvrir le panneau de synchronisation
+gui-dashboard-attention = À traiter
+gui-dashboard-all-clear = Rien à traiter.
+gui-dashboard-conflicts =
+    { $count ->
+        [one] { $count } modification en conflit à régler
+        [many] { $count } de modifications en conflit à régler
+       *[other] { $count } modifications en conflit à régler
+    }
+gui-dashboard-low-stock =
+    { $count ->
+        [one] { $count } produit en stock faible
+        [many] { $count } de produits en stock faible
+       *[other] { $count } produits en stock faible
+    }
+
+## État des rendez-vous
+
+gui-appointment-scheduled = Prévu
+gui-appointment-canceled = Annulé
+gui-appointment-completed = Effectué
+gui-appointment-no-show = Absent
+
+## Patients
+
+gui-patients-search = Rechercher un patient
+gui-patients-search-hint = Nom, téléphone, e-mail ou numéro de dossier
+gui-patients-recent = Patients modifiés récemment
+gui-patients-none = Aucun patient trouvé.
+gui-patients-new = Nouveau patient
+gui-patients-edit = Modifier le patient
+gui-patients-mrn-hint = Laissez le numéro de dossier vide pour qu’il soit attribué automatiquement.
+gui-patients-name = Nom
+gui-patients-last-visit = Dernière consultation
+gui-patient-details = Coordonnées
+gui-patient-no-allergies = Aucune allergie connue.
+gui-patient-add-allergy = Ajouter une allergie
+gui-patient-visits = Consultations
+gui-patient-no-visits = Aucune consultation pour l’instant.
+
+## Gravité des allergies
+
+gui-severity-mild = Légère
+gui-severity-moderate = Modérée
+gui-severity-severe = Sévère
+gui-severity-unknown = Gravité inconnue
+
+## Consultations
+
+gui-encounter-title = Consultation
+gui-encounter-heading = Consultation : { $patient }
+gui-encounter-new = Nouvelle consultation
+gui-encounter-diagnoses = Diagnostics (CIM-10-CM)
+gui-encounter-find-diagnosis = Chercher un diagnostic
+gui-encounter-find-diagnosis-hint = Code ou mots, p. ex. L40 ou psoriasis
+gui-encounter-sign = Signer
+gui-encounter-save-first = Enregistrez la consultation avant de la signer.
+gui-encounter-signed-by = Signée par { $who } le { $when }.
+gui-encounter-read-only = Une consultation signée ne peut plus être modifiée. Ajoutez un complément pour la corriger.
+gui-encounter-addenda = Compléments
+gui-encounter-addendum = Complément
+gui-encounter-add-addendum = Ajouter un complément
+
+## Photos
+
+gui-photos-title = Photographies
+gui-photos-heading = Photographies : { $patient }
+gui-photos-no-patient = Ouvrez un dossier patient pour voir ses photographies.
+gui-photos-import = Ajouter une photographie
+gui-photos-drop-hint = Saisissez le chemin d’un fichier JPEG, PNG ou WebP, ou déposez le fichier sur cette fenêtre.
+gui-photos-tags-hint = Séparez les étiquettes par des virgules.
+gui-photos-add = Ajouter la photo
+gui-photos-added = Photographie ajoutée.
+gui-photos-gallery = Galerie
+gui-photos-none = Aucune photographie pour l’instant.
+gui-photos-view = Afficher
+gui-photos-local = Conservée sur ce poste ; pas encore traitée par le serveur.
+gui-photos-processed = Traitée par le serveur.
+gui-photos-original-missing = L’original n’est pas sur ce poste.
+
+## Caisse
+
+gui-pos-scan = Lecture
+gui-pos-scan-hint = Scannez ou saisissez un code-barres ou une référence, puis appuyez sur Entrée
+gui-pos-search = Chercher un produit
+gui-pos-search-label = Produit
+gui-pos-search-hint = Nom ou référence
+gui-pos-on-hand = En stock : { $count }
+gui-pos-add = Ajouter
+gui-pos-empty = Le panier est vide.
+gui-pos-payment = Paiement
+gui-pos-subtotal = Sous-total
+gui-pos-tax = Dont taxes
+gui-pos-tax-included = Taxes incluses
+gui-pos-total = Total à payer
+gui-pos-paid = Payé
+gui-pos-change = Monnaie à rendre
+gui-pos-complete = Valider la vente
+gui-pos-clear = Vider
+gui-pos-receipt = Ticket { $number }
+gui-pos-new-sale = Nouvelle vente
+
+## Produits et stock
+
+gui-products-new = Nouveau produit
+gui-products-edit = Modifier le produit
+gui-products-filter = Filtrer
+gui-products-pick = Choisissez un produit dans la liste.
+gui-products-low-stock = Stock faible
+gui-products-no-low-stock = Tous les produits sont au-dessus de leur seuil de réapprovisionnement.
+gui-products-low-line = { $name } : il en reste { $count } (seuil { $level })
+gui-products-stock-of = Stock de « { $name } » : { $count }
+gui-products-movement = Mouvement
+gui-products-adjust-hint = Pour un ajustement, un nombre négatif retire du stock.
+gui-products-record = Enregistrer le mouvement
+gui-products-history = Mouvements de { $sku }
+
+## Taux de taxe
+
+gui-tax-standard = Taux normal
+gui-tax-reduced = Taux réduit
+gui-tax-zero = Taux zéro
+
+## Synchronisation
+
+gui-sync-status = État
+gui-sync-online = En ligne
+gui-sync-offline = Hors ligne
+gui-sync-no-hub = Non relié à un serveur
+gui-sync-all-sent = Toutes les modifications sont arrivées au serveur.
+gui-sync-oldest = La plus ancienne attend depuis { $age }.
+gui-sync-last = Dernière synchronisation : { $when }
+gui-sync-never = Jamais synchronisé.
+gui-sync-hub = Serveur central
+gui-sync-last-error = Dernière erreur
+gui-sync-records = Dossiers récents
+gui-sync-on-hub = Sur le serveur
+gui-sync-waiting = Pas encore sur le serveur
+
+## Types de dossiers
+
+gui-doc-clinic = Clinique
+gui-doc-patient = Dossier patient
+gui-doc-product = Produit
+gui-doc-ledger = Ventes et stock
+gui-doc-appointment = Rendez-vous
+
+## Conflits
+
+gui-conflicts-intro = Ces champs ont été modifiés en même temps sur deux postes. Choisissez la valeur à garder ; votre choix parviendra à tous les postes.
+gui-conflicts-none = Aucun conflit.
+gui-conflicts-keep = Garder celle-ci
+gui-conflicts-shown-now = Affichée actuellement
+gui-conflicts-empty-value = (vide)
+gui-conflicts-resolved = Conflit réglé.
+
+## Réglages
+
+gui-settings-appearance = Langue et apparence
+gui-settings-language = Langue
+gui-settings-theme = Thème
+gui-settings-light = Clair
+gui-settings-dark = Sombre
+gui-settings-workstation = Ce poste
+gui-settings-users = Personnel
+gui-settings-active = Actif
+gui-settings-new-password = Nouveau mot de passe
+gui-settings-reset = Réinitialiser le mot de passe
+gui-settings-add-user = Ajouter un membre du personnel
+
+## Libellés des champs absents de fields.ftl
+
+gui-field-substance = Substance allergène
+gui-field-reaction = Réaction
+gui-field-severity = Gravité
+gui-field-addendum = Texte du complément
+gui-field-encounter = Consultation
+gui-field-patient = Patient ou patiente
+gui-field-photo = Photographie
+gui-field-product = Produit
+gui-field-receipt = Ticket
+gui-field-user = Membre du personnel
+gui-field-conflict = Conflit
+gui-field-allergy = Allergie
+gui-field-total = Montant total
+gui-field-other = Ce champ
+
+## Erreurs
+
+gui-error-denied = Votre rôle ne vous permet pas de { $action }.
+gui-error-unreadable = Impossible de lire le fichier. Vérifiez le chemin.
+gui-error-storage = Impossible de lire ou d’écrire les dossiers. Réessayez ; si le problème persiste, contactez votre administrateur.
+gui-error-disk-full = Le disque est plein : rien n’a été enregistré. Libérez de la place et réessayez.
+gui-error-busy = Les dossiers sont occupés par un autre programme. Réessayez dans un instant.
+
+## Ce qu’un rôle peut faire (complète gui-error-denied)
+
+gui-permission-view-patients = consulter les patients
+gui-permission-edit-patients = modifier les coordonnées des patients
+gui-permission-view-clinical = consulter les notes cliniques
+gui-permission-edit-clinical = modifier les notes cliniques
+gui-permission-sign-encounter = signer les consultations
+gui-permission-sell = vendre
+gui-permission-void-sale = annuler des ventes
+gui-permission-manage-stock = gérer le stock
+gui-permission-manage-products = gérer les produits
+gui-permission-manage-appointments = gérer les rendez-vous
+gui-permission-manage-users = gérer le personnel
+gui-permission-manage-settings = modifier les réglages de la clinique

@@ -1,0 +1,278 @@
+### Աշխատասեղանի հավելվածը՝ էկրաններ, կոճակներ, ծանուցումներ։ Դաշտերի անվանումները
+### fields.ftl-ում են, ստուգման սխալները՝ errors.ftl-ում, այստեղի նույնացուցիչները
+### սկսվում են `gui-`-ով։
+
+gui-opening = Բացվում են այս աշխատատեղի գրառումները…
+gui-open-failed = Չհաջողվեց բացել այս աշխատատեղի գրառումները։
+
+## Ընդհանուր գործողություններ
+
+gui-save = Պահպանել
+gui-saved = Պահպանված է։
+gui-cancel = Չեղարկել
+gui-back = Հետ
+gui-remove = Հեռացնել
+gui-refresh = Թարմացնել
+gui-none = Չկա
+gui-logout = Դուրս գալ
+gui-date-hint = Ամսաթվերը գրեք ՏՏՏՏ-ԱԱ-ՕՕ ձևով, օրինակ՝ 1984-03-27։
+gui-size-mb = { $mb } ՄԲ
+
+## Որքան ժամանակ է անցել
+
+gui-age-now = մեկ րոպեից պակաս
+gui-age-minutes =
+    { $count ->
+        [one] { $count } րոպե
+       *[other] { $count } րոպե
+    }
+gui-age-hours =
+    { $count ->
+        [one] { $count } ժամ
+       *[other] { $count } ժամ
+    }
+gui-age-days =
+    { $count ->
+        [one] { $count } օր
+       *[other] { $count } օր
+    }
+
+## Նավիգացիա
+
+gui-nav-dashboard = Ամփոփում
+gui-nav-patients = Պացիենտներ
+gui-nav-pos = Դրամարկղ
+gui-nav-products = Ապրանքներ և պահեստ
+gui-nav-sync = Համաժամացում
+gui-nav-conflicts = Հակասություններ
+gui-nav-settings = Կարգավորումներ
+
+## Մուտք և առաջին գործարկում
+
+gui-login-title = Մուտք
+gui-login-submit = Մուտք գործել
+gui-login-refused = Օգտանունը կամ գաղտնաբառը սխալ է։
+gui-login-offline = Մուտքն աշխատում է առանց կապի․ աշխատակիցների հաշիվները պահվում են այս աշխատատեղում։
+gui-setup-title = Բարի գալուստ Dermis
+gui-setup-intro = Այս աշխատատեղում դեռ գրառումներ չկան։ Սկսելու համար ստեղծեք ձեր կլինիկան։
+gui-setup-new-clinic = Նոր կլինիկա
+gui-setup-admin = Առաջին ադմինիստրատորը
+gui-setup-confirm = Կրկնեք գաղտնաբառը
+gui-setup-mismatch = Գաղտնաբառերը չեն համընկնում։
+gui-setup-create = Ստեղծել կլինիկան
+gui-setup-join = Միանալ կլինիկայի, որն արդեն օգտագործում է Dermis
+gui-setup-join-later = Այս աշխատատեղը կլինիկայի կենտրոնական սերվերին միացնելը հնարավոր կլինի այստեղ՝ հաջորդ տարբերակում։ Առայժմ ստեղծեք նոր կլինիկա․ այն հետագայում կարող է միանալ սերվերին։
+
+## Ամփոփում
+
+gui-dashboard-title = Այսօր
+gui-dashboard-today = Այսօրվա ընդունելությունները
+gui-dashboard-no-appointments = Այսօր ընդունելություններ չկան։
+gui-dashboard-recent = Վերջին պացիենտները
+gui-dashboard-open-sync = Բացել համաժամացման վահանակը
+gui-dashboard-attention = Ուշադրություն է պահանջում
+gui-dashboard-all-clear = Ամեն ինչ կարգին է։
+gui-dashboard-conflicts =
+    { $count ->
+        [one] { $count } հակասող փոփոխություն սպասում է որոշման
+       *[other] { $count } հակասող փոփոխություն սպասում են որոշման
+    }
+gui-dashboard-low-stock =
+    { $count ->
+        [one] { $count } ապրանքի պաշարը սպառվում է
+       *[other] { $count } ապրանքի պաշարը սպառվում է
+    }
+
+## Ընդունելության կարգավիճակ
+
+gui-appointment-scheduled = Նշանակված
+gui-appointment-canceled = Չեղարկված
+gui-appointment-completed = Կայացած
+gui-appointment-no-show = Չի ներկայացել
+
+## Պացիենտներ
+
+gui-patients-search = Որոնել պացիենտներ
+gui-patients-search-hint = Անուն, հեռախոս, էլ. փոստ կամ քարտի համար
+gui-patients-recent = Վերջերս փոփոխված պացիենտներ
+gui-patients-none = Պացիենտներ չեն գտնվել։
+gui-patients-new = Նոր պացիենտ
+gui-patients-edit = Խմբագրել պացիենտին
+gui-patients-mrn-hint = Քարտի համարը թողեք դատարկ, և այն կտրվի ինքնաշխատ։
+gui-patients-name = Անուն Ազգանուն
+gui-patients-last-visit = Վերջին այցը
+gui-patient-details = Տվյալներ
+gui-patient-no-allergies = Հայտնի ալերգիաներ չկան։
+gui-patient-add-allergy = Ավելացնել ալերգիա
+gui-patient-visits = Այցեր
+gui-patient-no-visits = Այցեր դեռ չկան։
+
+## Ալերգիայի ծանրություն
+
+gui-severity-mild = Թեթև
+gui-severity-moderate = Միջին
+gui-severity-severe = Ծանր
+gui-severity-unknown = Ծանրությունն անհայտ է
+
+## Այցեր
+
+gui-encounter-title = Այց
+gui-encounter-heading = Այց․ { $patient }
+gui-encounter-new = Նոր այց
+gui-encounter-diagnoses = Ախտորոշումներ (ՀՄԴ-10-CM)
+gui-encounter-find-diagnosis = Գտնել ախտորոշում
+gui-encounter-find-diagnosis-hint = Կոդ կամ բառեր, օրինակ՝ L40 կամ psoriasis
+gui-encounter-sign = Ստորագրել
+gui-encounter-save-first = Ստորագրելուց առաջ պահպանեք այցը։
+gui-encounter-signed-by = Ստորագրել է { $who }-ը, { $when }։
+gui-encounter-read-only = Ստորագրված այցը հնարավոր չէ փոխել։ Ուղղելու համար ավելացրեք լրացում։
+gui-encounter-addenda = Լրացումներ
+gui-encounter-addendum = Լրացում
+gui-encounter-add-addendum = Ավելացնել լրացում
+
+## Լուսանկարներ
+
+gui-photos-title = Լուսանկարներ
+gui-photos-heading = Լուսանկարներ․ { $patient }
+gui-photos-no-patient = Լուսանկարները տեսնելու համար բացեք պացիենտին։
+gui-photos-import = Ավելացնել լուսանկար
+gui-photos-drop-hint = Մուտքագրեք JPEG, PNG կամ WebP ֆայլի ուղին կամ ֆայլը քաշեք այս պատուհանի վրա։
+gui-photos-tags-hint = Պիտակներն անջատեք ստորակետներով։
+gui-photos-add = Ավելացնել լուսանկարը
+gui-photos-added = Լուսանկարն ավելացված է։
+gui-photos-gallery = Պատկերասրահ
+gui-photos-none = Լուսանկարներ դեռ չկան։
+gui-photos-view = Դիտել
+gui-photos-local = Պահվում է այս աշխատատեղում․ սերվերը դեռ չի մշակել այն։
+gui-photos-processed = Մշակված է սերվերի կողմից։
+gui-photos-original-missing = Բնօրինակը այս աշխատատեղում չէ։
+
+## Դրամարկղ
+
+gui-pos-scan = Սկանավորում
+gui-pos-scan-hint = Սկանավորեք կամ մուտքագրեք շտրիխկոդը կամ արտիկուլը և սեղմեք Enter
+gui-pos-search = Գտնել ապրանք
+gui-pos-search-label = Ապրանք
+gui-pos-search-hint = Անվանում կամ արտիկուլ
+gui-pos-on-hand = Պահեստում՝ { $count }
+gui-pos-add = Ավելացնել
+gui-pos-empty = Զամբյուղը դատարկ է։
+gui-pos-payment = Վճարում
+gui-pos-subtotal = Գումար
+gui-pos-tax = Այդ թվում հարկ
+gui-pos-tax-included = Հարկը ներառված է
+gui-pos-total = Ընդամենը
+gui-pos-paid = Վճարված է
+gui-pos-change = Մանր
+gui-pos-complete = Ավարտել վաճառքը
+gui-pos-clear = Մաքրել
+gui-pos-receipt = Կտրոն { $number }
+gui-pos-new-sale = Նոր վաճառք
+
+## Ապրանքներ և պահեստ
+
+gui-products-new = Նոր ապրանք
+gui-products-edit = Խմբագրել ապրանքը
+gui-products-filter = Զտիչ
+gui-products-pick = Ընտրեք ապրանք ցանկից։
+gui-products-low-stock = Սպառվող պաշար
+gui-products-no-low-stock = Բոլոր ապրանքների պաշարը վերապատվիրման մակարդակից բարձր է։
+gui-products-low-line = { $name }․ մնացել է { $count } (վերապատվիրել { $level }-ի դեպքում)
+gui-products-stock-of = «{ $name }»-ի մնացորդը՝ { $count }
+gui-products-movement = Շարժ
+gui-products-adjust-hint = Ճշգրտման դեպքում բացասական թիվը դուրս է գրում ապրանքը։
+gui-products-record = Գրանցել
+gui-products-history = { $sku }-ի շարժերը
+
+## Հարկի դրույքներ
+
+gui-tax-standard = Հիմնական դրույք
+gui-tax-reduced = Նվազեցված դրույք
+gui-tax-zero = Զրոյական դրույք
+
+## Համաժամացում
+
+gui-sync-status = Վիճակ
+gui-sync-online = Կապի մեջ է
+gui-sync-offline = Կապ չկա
+gui-sync-no-hub = Միացված չէ կենտրոնական սերվերին
+gui-sync-all-sent = Բոլոր փոփոխությունները հասել են սերվերին։
+gui-sync-oldest = Ամենահինը սպասում է արդեն { $age }։
+gui-sync-last = Վերջին համաժամացումը՝ { $when }
+gui-sync-never = Համաժամացում դեռ չի եղել։
+gui-sync-hub = Կենտրոնական սերվեր
+gui-sync-last-error = Վերջին սխալը
+gui-sync-records = Վերջին գրառումները
+gui-sync-on-hub = Սերվերում է
+gui-sync-waiting = Դեռ սերվերում չէ
+
+## Գրառումների տեսակներ
+
+gui-doc-clinic = Կլինիկա
+gui-doc-patient = Պացիենտ
+gui-doc-product = Ապրանք
+gui-doc-ledger = Վաճառք և պահեստ
+gui-doc-appointment = Ընդունելություն
+
+## Հակասություններ
+
+gui-conflicts-intro = Այս դաշտերը միաժամանակ փոխվել են երկու աշխատատեղում։ Ընտրեք պահպանվող արժեքը․ ձեր ընտրությունը կհասնի բոլոր աշխատատեղերին։
+gui-conflicts-none = Հակասություններ չկան։
+gui-conflicts-keep = Պահել սա
+gui-conflicts-shown-now = Ցուցադրվում է հիմա
+gui-conflicts-empty-value = (դատարկ)
+gui-conflicts-resolved = Հակասությունը լուծված է։
+
+## Կարգավորումներ
+
+gui-settings-appearance = Լեզու և տեսք
+gui-settings-language = Լեզու
+gui-settings-theme = Թեմա
+gui-settings-light = Բաց
+gui-settings-dark = Մուգ
+gui-settings-workstation = Այս աշխատատեղը
+gui-settings-users = Աշխատակիցներ
+gui-settings-active = Ակտիվ
+gui-settings-new-password = Նոր գաղտնաբառ
+gui-settings-reset = Փոխել գաղտնաբառը
+gui-settings-add-user = Ավելացնել աշխատակից
+
+## Դաշտերի անվանումներ, որոնք fields.ftl-ում չկան
+
+gui-field-substance = Նյութ
+gui-field-reaction = Ռեակցիա
+gui-field-severity = Ծանրություն
+gui-field-addendum = Լրացման տեքստ
+gui-field-encounter = Այց
+gui-field-patient = Պացիենտ
+gui-field-photo = Լուսանկար
+gui-field-product = Ապրանք
+gui-field-receipt = Կտրոն
+gui-field-user = Աշխատակից
+gui-field-conflict = Հակասություն
+gui-field-allergy = Ալերգիա
+gui-field-total = Ընդհանուր գումար
+gui-field-other = Այս դաշտը
+
+## Սխալներ
+
+gui-error-denied = Ձեր դերը թույլ չի տալիս { $action }։
+gui-error-unreadable = Չհաջողվեց կարդալ ֆայլը։ Ստուգեք ուղին։
+gui-error-storage = Չհաջողվեց կարդալ կամ գրել տվյալները։ Փորձեք կրկին․ եթե սխալը կրկնվում է, դիմեք ադմինիստրատորին։
+gui-error-disk-full = Սկավառակը լցված է․ ոչինչ չի պահպանվել։ Ազատեք տեղ և փորձեք կրկին։
+gui-error-busy = Տվյալները զբաղված են մեկ այլ ծրագրով։ Փորձեք մի փոքր ուշ։
+
+## Ինչ կարող է անել դերը (լրացնում է gui-error-denied-ը)
+
+gui-permission-view-patients = դիտել պացիենտներին
+gui-permission-edit-patients = փոխել պացիենտների տվյալները
+gui-permission-view-clinical = դիտել կլինիկական գրառումները
+gui-permission-edit-clinical = փոխել կլինիկական գրառումները
+gui-permission-sign-encounter = ստորագրել այցերը
+gui-permission-sell = վաճառել
+gui-permission-void-sale = չեղարկել վաճառքները
+gui-permission-manage-stock = վարել պահեստը
+gui-permission-manage-products = վարել ապրանքների կատալոգը
+gui-permission-manage-appointments = կառավարել ընդունելությունները
+gui-permission-manage-users = կառավարել աշխատակիցներին
+gui-permission-manage-settings = փոխել կլինիկայի կարգավորումները

@@ -1,0 +1,287 @@
+### Настольное приложение: экраны, кнопки, сообщения. Подписи полей — в fields.ftl,
+### ошибки проверки — в errors.ftl; идентификаторы здесь начинаются с `gui-`.
+
+gui-opening = Открываем записи этого рабочего места…
+gui-open-failed = Не удалось открыть записи этого рабочего места.
+
+## Общие действия
+
+gui-save = Сохранить
+gui-saved = Сохранено.
+gui-cancel = Отмена
+gui-back = Назад
+gui-remove = Убрать
+gui-refresh = Обновить
+gui-none = Нет
+gui-logout = Выйти
+gui-date-hint = Пишите даты как ГГГГ-ММ-ДД, например 1984-03-27.
+gui-size-mb = { $mb } МБ
+
+## Сколько времени прошло
+
+gui-age-now = меньше минуты
+gui-age-minutes =
+    { $count ->
+        [one] { $count } минуту
+        [few] { $count } минуты
+        [many] { $count } минут
+       *[other] { $count } минуты
+    }
+gui-age-hours =
+    { $count ->
+        [one] { $count } час
+        [few] { $count } часа
+        [many] { $count } часов
+       *[other] { $count } часа
+    }
+gui-age-days =
+    { $count ->
+        [one] { $count } день
+        [few] { $count } дня
+        [many] { $count } дней
+       *[other] { $count } дня
+    }
+
+## Навигация
+
+gui-nav-dashboard = Сводка
+gui-nav-patients = Пациенты
+gui-nav-pos = Касса
+gui-nav-products = Товары и склад
+gui-nav-sync = Синхронизация
+gui-nav-conflicts = Конфликты
+gui-nav-settings = Настройки
+
+## Вход и первый запуск
+
+gui-login-title = Вход
+gui-login-submit = Войти
+gui-login-refused = Неверное имя пользователя или пароль.
+gui-login-offline = Вход работает без связи: учётные записи сотрудников хранятся на этом рабочем месте.
+gui-setup-title = Добро пожаловать в Dermis
+gui-setup-intro = На этом рабочем месте ещё нет записей. Создайте клинику, чтобы начать.
+gui-setup-new-clinic = Новая клиника
+gui-setup-admin = Первый администратор
+gui-setup-confirm = Повторите пароль
+gui-setup-mismatch = Пароли не совпадают.
+gui-setup-create = Создать клинику
+gui-setup-join = Подключиться к клинике, которая уже работает в Dermis
+gui-setup-join-later = Подключение этого рабочего места к серверу клиники появится здесь в следующей версии. Пока создайте новую клинику — её можно будет подключить к серверу позже.
+
+## Сводка
+
+gui-dashboard-title = Сегодня
+gui-dashboard-today = Приёмы на сегодня
+gui-dashboard-no-appointments = Сегодня приёмов нет.
+gui-dashboard-recent = Недавние пациенты
+gui-dashboard-open-sync = Открыть панель синхронизации
+gui-dashboard-attention = Требует внимания
+gui-dashboard-all-clear = Всё в порядке.
+gui-dashboard-conflicts =
+    { $count ->
+        [one] { $count } конфликт изменений ждёт решения
+        [few] { $count } конфликта изменений ждут решения
+        [many] { $count } конфликтов изменений ждут решения
+       *[other] { $count } конфликта изменений ждут решения
+    }
+gui-dashboard-low-stock =
+    { $count ->
+        [one] { $count } товар заканчивается
+        [few] { $count } товара заканчиваются
+        [many] { $count } товаров заканчиваются
+       *[other] { $count } товара заканчиваются
+    }
+
+## Статус приёма
+
+gui-appointment-scheduled = Запланирован
+gui-appointment-canceled = Отменён
+gui-appointment-completed = Состоялся
+gui-appointment-no-show = Не пришёл
+
+## Пациенты
+
+gui-patients-search = Поиск пациентов
+gui-patients-search-hint = Имя, телефон, эл. почта или номер карты
+gui-patients-recent = Недавно изменённые пациенты
+gui-patients-none = Пациенты не найдены.
+gui-patients-new = Новый пациент
+gui-patients-edit = Изменить данные пациента
+gui-patients-mrn-hint = Оставьте номер карты пустым, и он будет присвоен автоматически.
+gui-patients-name = Имя
+gui-patients-last-visit = Последний визит
+gui-patient-details = Сведения
+gui-patient-no-allergies = Аллергии не известны.
+gui-patient-add-allergy = Добавить аллергию
+gui-patient-visits = Визиты
+gui-patient-no-visits = Визитов пока нет.
+
+## Тяжесть аллергии
+
+gui-severity-mild = Лёгкая
+gui-severity-moderate = Умеренная
+gui-severity-severe = Тяжёлая
+gui-severity-unknown = Тяжесть неизвестна
+
+## Визиты
+
+gui-encounter-title = Визит
+gui-encounter-heading = Визит: { $patient }
+gui-encounter-new = Новый визит
+gui-encounter-diagnoses = Диагнозы (МКБ-10-CM)
+gui-encounter-find-diagnosis = Найти диагноз
+gui-encounter-find-diagnosis-hint = Код или слова, например L40 или psoriasis
+gui-encounter-sign = Подписать
+gui-encounter-save-first = Сохраните визит, прежде чем подписывать.
+gui-encounter-signed-by = Подписал(а) { $who }, { $when }.
+gui-encounter-read-only = Подписанный визит нельзя изменить. Чтобы исправить его, добавьте дополнение.
+gui-encounter-addenda = Дополнения
+gui-encounter-addendum = Дополнение
+gui-encounter-add-addendum = Добавить дополнение
+
+## Фотографии
+
+gui-photos-title = Фотографии
+gui-photos-heading = Фотографии: { $patient }
+gui-photos-no-patient = Откройте пациента, чтобы увидеть его фотографии.
+gui-photos-import = Добавить фотографию
+gui-photos-drop-hint = Введите путь к файлу JPEG, PNG или WebP или перетащите файл в это окно.
+gui-photos-tags-hint = Разделяйте метки запятыми.
+gui-photos-add = Добавить фото
+gui-photos-added = Фотография добавлена.
+gui-photos-gallery = Галерея
+gui-photos-none = Фотографий пока нет.
+gui-photos-view = Открыть
+gui-photos-local = Хранится на этом рабочем месте; сервер её ещё не обработал.
+gui-photos-processed = Обработана сервером.
+gui-photos-original-missing = Оригинала нет на этом рабочем месте.
+
+## Касса
+
+gui-pos-scan = Сканирование
+gui-pos-scan-hint = Отсканируйте или введите штрихкод или артикул и нажмите Enter
+gui-pos-search = Поиск товара
+gui-pos-search-label = Товар
+gui-pos-search-hint = Название или артикул
+gui-pos-on-hand = На складе: { $count }
+gui-pos-add = Добавить
+gui-pos-empty = Корзина пуста.
+gui-pos-payment = Оплата
+gui-pos-subtotal = Сумма
+gui-pos-tax = В том числе налог
+gui-pos-tax-included = Налог включён
+gui-pos-total = Итого
+gui-pos-paid = Оплачено
+gui-pos-change = Сдача
+gui-pos-complete = Завершить продажу
+gui-pos-clear = Очистить
+gui-pos-receipt = Чек { $number }
+gui-pos-new-sale = Новая продажа
+
+## Товары и склад
+
+gui-products-new = Новый товар
+gui-products-edit = Изменить товар
+gui-products-filter = Фильтр
+gui-products-pick = Выберите товар в списке.
+gui-products-low-stock = Заканчиваются
+gui-products-no-low-stock = Запас всех товаров выше уровня дозаказа.
+gui-products-low-line = { $name }: осталось { $count } (дозаказ при { $level })
+gui-products-stock-of = Остаток «{ $name }»: { $count }
+gui-products-movement = Движение
+gui-products-adjust-hint = При корректировке отрицательное число списывает товар.
+gui-products-record = Провести
+gui-products-history = Движения по { $sku }
+
+## Налоговые ставки
+
+gui-tax-standard = Основная ставка
+gui-tax-reduced = Пониженная ставка
+gui-tax-zero = Нулевая ставка
+
+## Синхронизация
+
+gui-sync-status = Состояние
+gui-sync-online = В сети
+gui-sync-offline = Нет связи
+gui-sync-no-hub = Не подключено к серверу
+gui-sync-all-sent = Все изменения дошли до сервера.
+gui-sync-oldest = Самое старое ждёт уже { $age }.
+gui-sync-last = Последняя синхронизация: { $when }
+gui-sync-never = Синхронизации ещё не было.
+gui-sync-hub = Сервер
+gui-sync-last-error = Последняя ошибка
+gui-sync-records = Недавние записи
+gui-sync-on-hub = На сервере
+gui-sync-waiting = Ещё не на сервере
+
+## Виды записей
+
+gui-doc-clinic = Клиника
+gui-doc-patient = Пациент
+gui-doc-product = Товар
+gui-doc-ledger = Продажи и склад
+gui-doc-appointment = Приём
+
+## Конфликты
+
+gui-conflicts-intro = Эти поля одновременно изменили на двух рабочих местах. Выберите значение, которое нужно оставить; ваш выбор дойдёт до всех рабочих мест.
+gui-conflicts-none = Конфликтов нет.
+gui-conflicts-keep = Оставить это
+gui-conflicts-shown-now = Показано сейчас
+gui-conflicts-empty-value = (пусто)
+gui-conflicts-resolved = Конфликт решён.
+
+## Настройки
+
+gui-settings-appearance = Язык и оформление
+gui-settings-language = Язык
+gui-settings-theme = Тема
+gui-settings-light = Светлая
+gui-settings-dark = Тёмная
+gui-settings-workstation = Это рабочее место
+gui-settings-users = Сотрудники
+gui-settings-active = Активен
+gui-settings-new-password = Новый пароль
+gui-settings-reset = Сменить пароль
+gui-settings-add-user = Добавить сотрудника
+
+## Подписи полей, которых нет в fields.ftl
+
+gui-field-substance = Вещество
+gui-field-reaction = Реакция
+gui-field-severity = Тяжесть
+gui-field-addendum = Дополнение
+gui-field-encounter = Визит
+gui-field-patient = Пациент
+gui-field-photo = Фотография
+gui-field-product = Товар
+gui-field-receipt = Чек
+gui-field-user = Сотрудник
+gui-field-conflict = Конфликт
+gui-field-allergy = Аллергия
+gui-field-total = Итог
+gui-field-other = Это поле
+
+## Ошибки
+
+gui-error-denied = Ваша роль не позволяет { $action }.
+gui-error-unreadable = Не удалось прочитать файл. Проверьте путь.
+gui-error-storage = Не удалось прочитать или записать данные. Попробуйте ещё раз; если ошибка повторяется, обратитесь к администратору.
+gui-error-disk-full = Диск заполнен: ничего не сохранено. Освободите место и попробуйте снова.
+gui-error-busy = Данные заняты другой программой. Попробуйте через минуту.
+
+## Что может роль (дополняет gui-error-denied)
+
+gui-permission-view-patients = просматривать пациентов
+gui-permission-edit-patients = изменять данные пациентов
+gui-permission-view-clinical = просматривать клинические записи
+gui-permission-edit-clinical = изменять клинические записи
+gui-permission-sign-encounter = подписывать визиты
+gui-permission-sell = продавать
+gui-permission-void-sale = аннулировать продажи
+gui-permission-manage-stock = вести склад
+gui-permission-manage-products = вести каталог товаров
+gui-permission-manage-appointments = управлять записью на приём
+gui-permission-manage-users = управлять сотрудниками
+gui-permission-manage-settings = менять настройки клиники

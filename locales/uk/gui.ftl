@@ -1,0 +1,287 @@
+### Настільний застосунок: екрани, кнопки, повідомлення. Підписи полів — у fields.ftl,
+### помилки перевірки — в errors.ftl; ідентифікатори тут починаються з `gui-`.
+
+gui-opening = Відкриваємо записи цього робочого місця…
+gui-open-failed = Не вдалося відкрити записи цього робочого місця.
+
+## Загальні дії
+
+gui-save = Зберегти
+gui-saved = Збережено.
+gui-cancel = Скасувати
+gui-back = Назад
+gui-remove = Прибрати
+gui-refresh = Оновити
+gui-none = Немає
+gui-logout = Вийти
+gui-date-hint = Пишіть дати як РРРР-ММ-ДД, наприклад 1984-03-27.
+gui-size-mb = { $mb } МБ
+
+## Скільки часу минуло
+
+gui-age-now = менше хвилини
+gui-age-minutes =
+    { $count ->
+        [one] { $count } хвилину
+        [few] { $count } хвилини
+        [many] { $count } хвилин
+       *[other] { $count } хвилини
+    }
+gui-age-hours =
+    { $count ->
+        [one] { $count } годину
+        [few] { $count } години
+        [many] { $count } годин
+       *[other] { $count } години
+    }
+gui-age-days =
+    { $count ->
+        [one] { $count } день
+        [few] { $count } дні
+        [many] { $count } днів
+       *[other] { $count } дня
+    }
+
+## Навігація
+
+gui-nav-dashboard = Зведення
+gui-nav-patients = Пацієнти
+gui-nav-pos = Каса
+gui-nav-products = Товари та склад
+gui-nav-sync = Синхронізація
+gui-nav-conflicts = Конфлікти
+gui-nav-settings = Налаштування
+
+## Вхід і перший запуск
+
+gui-login-title = Вхід
+gui-login-submit = Увійти
+gui-login-refused = Неправильне ім’я користувача або пароль.
+gui-login-offline = Вхід працює без зв’язку: облікові записи працівників зберігаються на цьому робочому місці.
+gui-setup-title = Ласкаво просимо до Dermis
+gui-setup-intro = На цьому робочому місці ще немає записів. Створіть клініку, щоб почати.
+gui-setup-new-clinic = Нова клініка
+gui-setup-admin = Перший адміністратор
+gui-setup-confirm = Повторіть пароль
+gui-setup-mismatch = Паролі не збігаються.
+gui-setup-create = Створити клініку
+gui-setup-join = Приєднатися до клініки, яка вже працює в Dermis
+gui-setup-join-later = Підключення цього робочого місця до сервера клініки з’явиться тут у наступній версії. Поки що створіть нову клініку — її можна буде підключити до сервера пізніше.
+
+## Зведення
+
+gui-dashboard-title = Сьогодні
+gui-dashboard-today = Прийоми на сьогодні
+gui-dashboard-no-appointments = Сьогодні прийомів немає.
+gui-dashboard-recent = Нещодавні пацієнти
+gui-dashboard-open-sync = Відкрити панель синхронізації
+gui-dashboard-attention = Потребує уваги
+gui-dashboard-all-clear = Усе гаразд.
+gui-dashboard-conflicts =
+    { $count ->
+        [one] { $count } конфлікт змін чекає на рішення
+        [few] { $count } конфлікти змін чекають на рішення
+        [many] { $count } конфліктів змін чекають на рішення
+       *[other] { $count } конфлікту змін чекають на рішення
+    }
+gui-dashboard-low-stock =
+    { $count ->
+        [one] { $count } товар закінчується
+        [few] { $count } товари закінчуються
+        [many] { $count } товарів закінчуються
+       *[other] { $count } товару закінчуються
+    }
+
+## Стан прийому
+
+gui-appointment-scheduled = Заплановано
+gui-appointment-canceled = Скасовано
+gui-appointment-completed = Відбувся
+gui-appointment-no-show = Не прийшов
+
+## Пацієнти
+
+gui-patients-search = Пошук пацієнтів
+gui-patients-search-hint = Ім’я, телефон, ел. пошта або номер картки
+gui-patients-recent = Нещодавно змінені пацієнти
+gui-patients-none = Пацієнтів не знайдено.
+gui-patients-new = Новий пацієнт
+gui-patients-edit = Змінити дані пацієнта
+gui-patients-mrn-hint = Залиште номер картки порожнім, і його буде призначено автоматично.
+gui-patients-name = Ім’я
+gui-patients-last-visit = Останній візит
+gui-patient-details = Відомості
+gui-patient-no-allergies = Алергії невідомі.
+gui-patient-add-allergy = Додати алергію
+gui-patient-visits = Візити
+gui-patient-no-visits = Візитів поки немає.
+
+## Тяжкість алергії
+
+gui-severity-mild = Легка
+gui-severity-moderate = Помірна
+gui-severity-severe = Тяжка
+gui-severity-unknown = Тяжкість невідома
+
+## Візити
+
+gui-encounter-title = Візит
+gui-encounter-heading = Візит: { $patient }
+gui-encounter-new = Новий візит
+gui-encounter-diagnoses = Діагнози (МКХ-10-CM)
+gui-encounter-find-diagnosis = Знайти діагноз
+gui-encounter-find-diagnosis-hint = Код або слова, наприклад L40 або psoriasis
+gui-encounter-sign = Підписати
+gui-encounter-save-first = Збережіть візит, перш ніж підписувати.
+gui-encounter-signed-by = Підписав(ла) { $who }, { $when }.
+gui-encounter-read-only = Підписаний візит не можна змінити. Щоб виправити його, додайте доповнення.
+gui-encounter-addenda = Доповнення
+gui-encounter-addendum = Текст доповнення
+gui-encounter-add-addendum = Додати доповнення
+
+## Фотографії
+
+gui-photos-title = Фотографії
+gui-photos-heading = Фотографії: { $patient }
+gui-photos-no-patient = Відкрийте пацієнта, щоб побачити його фотографії.
+gui-photos-import = Додати фотографію
+gui-photos-drop-hint = Введіть шлях до файлу JPEG, PNG або WebP чи перетягніть файл у це вікно.
+gui-photos-tags-hint = Розділяйте мітки комами.
+gui-photos-add = Додати фото
+gui-photos-added = Фотографію додано.
+gui-photos-gallery = Галерея
+gui-photos-none = Фотографій поки немає.
+gui-photos-view = Відкрити
+gui-photos-local = Зберігається на цьому робочому місці; сервер її ще не обробив.
+gui-photos-processed = Оброблено сервером.
+gui-photos-original-missing = Оригіналу немає на цьому робочому місці.
+
+## Каса
+
+gui-pos-scan = Сканування
+gui-pos-scan-hint = Відскануйте або введіть штрихкод чи артикул і натисніть Enter
+gui-pos-search = Пошук товару
+gui-pos-search-label = Товар
+gui-pos-search-hint = Назва або артикул
+gui-pos-on-hand = На складі: { $count }
+gui-pos-add = Додати
+gui-pos-empty = Кошик порожній.
+gui-pos-payment = Оплата
+gui-pos-subtotal = Сума
+gui-pos-tax = У тому числі податок
+gui-pos-tax-included = Податок включено
+gui-pos-total = Разом
+gui-pos-paid = Сплачено
+gui-pos-change = Решта
+gui-pos-complete = Завершити продаж
+gui-pos-clear = Очистити
+gui-pos-receipt = Чек { $number }
+gui-pos-new-sale = Новий продаж
+
+## Товари та склад
+
+gui-products-new = Новий товар
+gui-products-edit = Змінити товар
+gui-products-filter = Фільтр
+gui-products-pick = Виберіть товар у списку.
+gui-products-low-stock = Закінчуються
+gui-products-no-low-stock = Запас усіх товарів вищий за рівень дозамовлення.
+gui-products-low-line = { $name }: залишилось { $count } (дозамовлення при { $level })
+gui-products-stock-of = Залишок «{ $name }»: { $count }
+gui-products-movement = Рух
+gui-products-adjust-hint = Під час коригування від’ємне число списує товар.
+gui-products-record = Провести
+gui-products-history = Рух за { $sku }
+
+## Податкові ставки
+
+gui-tax-standard = Основна ставка
+gui-tax-reduced = Знижена ставка
+gui-tax-zero = Нульова ставка
+
+## Синхронізація
+
+gui-sync-status = Стан
+gui-sync-online = У мережі
+gui-sync-offline = Немає зв’язку
+gui-sync-no-hub = Не підключено до сервера
+gui-sync-all-sent = Усі зміни дійшли до сервера.
+gui-sync-oldest = Найстаріша чекає вже { $age }.
+gui-sync-last = Остання синхронізація: { $when }
+gui-sync-never = Синхронізації ще не було.
+gui-sync-hub = Сервер
+gui-sync-last-error = Остання помилка
+gui-sync-records = Нещодавні записи
+gui-sync-on-hub = На сервері
+gui-sync-waiting = Ще не на сервері
+
+## Види записів
+
+gui-doc-clinic = Клініка
+gui-doc-patient = Пацієнт
+gui-doc-product = Товар
+gui-doc-ledger = Продажі та склад
+gui-doc-appointment = Прийом
+
+## Конфлікти
+
+gui-conflicts-intro = Ці поля одночасно змінили на двох робочих місцях. Виберіть значення, яке треба залишити; ваш вибір дійде до всіх робочих місць.
+gui-conflicts-none = Конфліктів немає.
+gui-conflicts-keep = Залишити це
+gui-conflicts-shown-now = Показано зараз
+gui-conflicts-empty-value = (порожньо)
+gui-conflicts-resolved = Конфлікт розв’язано.
+
+## Налаштування
+
+gui-settings-appearance = Мова та оформлення
+gui-settings-language = Мова
+gui-settings-theme = Тема
+gui-settings-light = Світла
+gui-settings-dark = Темна
+gui-settings-workstation = Це робоче місце
+gui-settings-users = Працівники
+gui-settings-active = Активний
+gui-settings-new-password = Новий пароль
+gui-settings-reset = Змінити пароль
+gui-settings-add-user = Додати працівника
+
+## Підписи полів, яких немає у fields.ftl
+
+gui-field-substance = Речовина
+gui-field-reaction = Реакція
+gui-field-severity = Тяжкість
+gui-field-addendum = Доповнення
+gui-field-encounter = Візит
+gui-field-patient = Пацієнт
+gui-field-photo = Фотографія
+gui-field-product = Товар
+gui-field-receipt = Чек
+gui-field-user = Працівник
+gui-field-conflict = Конфлікт
+gui-field-allergy = Алергія
+gui-field-total = Підсумок
+gui-field-other = Це поле
+
+## Помилки
+
+gui-error-denied = Ваша роль не дозволяє { $action }.
+gui-error-unreadable = Не вдалося прочитати файл. Перевірте шлях.
+gui-error-storage = Не вдалося прочитати або записати дані. Спробуйте ще раз; якщо помилка повторюється, зверніться до адміністратора.
+gui-error-disk-full = Диск заповнено: нічого не збережено. Звільніть місце та спробуйте знову.
+gui-error-busy = Дані зайняті іншою програмою. Спробуйте за хвилину.
+
+## Що може роль (доповнює gui-error-denied)
+
+gui-permission-view-patients = переглядати пацієнтів
+gui-permission-edit-patients = змінювати дані пацієнтів
+gui-permission-view-clinical = переглядати клінічні записи
+gui-permission-edit-clinical = змінювати клінічні записи
+gui-permission-sign-encounter = підписувати візити
+gui-permission-sell = продавати
+gui-permission-void-sale = анулювати продажі
+gui-permission-manage-stock = вести склад
+gui-permission-manage-products = вести каталог товарів
+gui-permission-manage-appointments = керувати записом на прийом
+gui-permission-manage-users = керувати працівниками
+gui-permission-manage-settings = змінювати налаштування клініки

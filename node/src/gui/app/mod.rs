@@ -1,0 +1,461 @@
+//! The app: which phase the window is in (opening, first run, login, signed in), the
+//! current screen and every screen's state, navigation, and the queue of commands for
+//! the backend. One frame drains the replies that arrived, draws, then sends what the
+//! frame queued; nothing in it waits on storage.
+
+mod chrome;
+mod replies;
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use dermis_model::patient::PatientForm;
+use egui::Ui;
+
+use super::backend::{
+    Backend, BackendConfig, Command, SessionInfo, SpawnError, SyncSummary, UiError, View,
+};
+use super::screens::login::{LoginState, SetupState};
+use super::screens::{
+    Ctx, conflicts, dashboard, encounter, login, patient, patients, photos, pos, products,
+    settings, sync,
+};
+use super::tr::{MissingMessages, Tr};
+use super::{DevOptions, GuiOptions};
+use crate::i18n::{Locale, Localizer};
+
+pub use super::screens::{Nav, Screen};
+
+/// Where the window is before and after signing in.
+#[derive(Debug)]
+pub(super) enum Phase {
+    Starting,
+    /// The store could not be opened.
+    Failed(UiError),
+    Setup(SetupState),
+    Login(LoginState),
+    Main,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Screens {
+    pub dashboard: dashboard::DashboardState,
+    pub patients: patients::PatientsState,
+    pub patient: patient::PatientState,
+    pub encounter: encounter::EncounterState,
+    pub photos: photos::PhotosState,
+    pub pos: pos::PosState,
+    pub products: products::ProductsState,
+    pub sync: sync::SyncState,
+    pub conflicts: conflicts::ConflictsState,
+    pub settings: settings::SettingsState,
+}
+
+/// A line shown above the current screen until the user moves on.
+#[derive(Debug, Clone)]
+pub(super) enum Notice {
+    Info(&'static str),
+    Error(UiError),
+}
+
+/// The desktop app. Also what the egui_kittest tests drive.
+pub struct DermisApp {
+    backend: Backend,
+    localizer: Localizer,
+    missing: MissingMessages,
+    locale: Locale,
+    dark: bool,
+    applied_dark: Option<bool>,
+    phase: Phase,
+    session: Option<SessionInfo>,
+    screen: Screen,
+    s: Screens,
+    outbox: VecDeque<Command>,
+    notice: Option<Notice>,
+    last_sync: Option<SyncSummary>,
+    dev: DevOptions,
+    /// The screen `DERMIS_GUI_SCREEN` asked for, until it is shown with its data.
+    dev_target: Option<Screen>,
+    /// Frames drawn since the dev target was reached.
+    dev_frames: u8,
+}
+
+impl std::fmt::Debug for DermisApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DermisApp")
+            .field("locale", &self.locale)
+            .field("phase", &self.phase)
+            .field("screen", &self.screen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DermisApp {
+    /// Starts the backend on `options.data_dir`; the window shows the login or first-run
+    /// screen once the store is opened.
+    pub fn new(options: GuiOptions) -> Result<DermisApp, SpawnError> {
+        let backend = Backend::spawn(BackendConfig {
+            data_dir: options.data_dir,
+            max_photo_bytes: options.max_photo_bytes,
+        })?;
+        Ok(DermisApp {
+            backend,
+            localizer: Localizer::new(),
+            missing: MissingMessages::default(),
+            locale: options.locale,
+            dark: false,
+            applied_dark: None,
+            phase: Phase::Starting,
+            session: None,
+            screen: Screen::Dashboard,
+            s: Screens::default(),
+            outbox: VecDeque::new(),
+            notice: None,
+            last_sync: None,
+            dev: options.dev,
+            dev_target: None,
+            dev_frames: 0,
+        })
+    }
+
+    fn tr(&self) -> Tr {
+        Tr::new(self.localizer.clone(), self.locale, self.missing.clone())
+    }
+
+    /// Draws one frame.
+    pub fn app_ui(&mut self, ui: &mut Ui) {
+        self.backend.set_waker(ui.ctx());
+        if self.applied_dark != Some(self.dark) {
+            ui.ctx().set_theme(if self.dark {
+                egui::Theme::Dark
+            } else {
+                egui::Theme::Light
+            });
+            self.applied_dark = Some(self.dark);
+        }
+        while let Some(reply) = self.backend.try_recv() {
+            self.on_reply(reply);
+        }
+        let tr = self.tr();
+        let mut nav = Vec::new();
+        match &mut self.phase {
+            Phase::Starting => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        ui.add_space(80.0);
+                        ui.heading(tr.t("app-name"));
+                        ui.spinner();
+                        ui.label(tr.t("gui-opening"));
+                    });
+                });
+            }
+            Phase::Failed(error) => {
+                let error = error.clone();
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        ui.add_space(80.0);
+                        ui.heading(tr.t("gui-open-failed"));
+                        super::widgets::error_line(ui, &tr.ui_error(&error));
+                    });
+                });
+            }
+            Phase::Setup(state) => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    login::setup_ui(ui, state, &tr, &mut self.locale, &mut self.outbox);
+                });
+            }
+            Phase::Login(state) => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    login::login_ui(ui, state, &tr, &mut self.locale, &mut self.outbox);
+                });
+            }
+            Phase::Main => self.main_ui(ui, &tr, &mut nav),
+        }
+        for request in nav {
+            self.navigate(request);
+        }
+        if self.locale != tr.locale {
+            // Draw the next frame in the newly chosen language straight away.
+            ui.ctx().request_repaint();
+        }
+        self.flush(ui.ctx());
+        self.dev_step(ui.ctx());
+    }
+
+    fn main_ui(&mut self, ui: &mut Ui, tr: &Tr, nav: &mut Vec<Nav>) {
+        let Some(session) = self.session.clone() else {
+            return;
+        };
+        chrome::top_bar_ui(ui, tr, &session, self.last_sync.as_ref(), &mut self.outbox);
+        chrome::nav_ui(ui, tr, &session, self.screen, nav);
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(notice) = &self.notice {
+                chrome::notice_ui(ui, tr, notice);
+            }
+            let mut ctx = Ctx::new(tr, &session, &mut self.outbox, nav);
+            let s = &mut self.s;
+            match self.screen {
+                Screen::Dashboard => dashboard::dashboard_ui(ui, &s.dashboard, &mut ctx),
+                Screen::Patients => patients::patients_ui(ui, &mut s.patients, &mut ctx),
+                Screen::Patient => patient::patient_ui(ui, &mut s.patient, &mut ctx),
+                Screen::Encounter => encounter::encounter_ui(ui, &mut s.encounter, &mut ctx),
+                Screen::Photos => photos::photos_ui(ui, &mut s.photos, &mut ctx),
+                Screen::Pos => pos::pos_ui(ui, &mut s.pos, &mut ctx),
+                Screen::Products => products::products_ui(ui, &mut s.products, &mut ctx),
+                Screen::Sync => sync::sync_ui(ui, &s.sync, &mut ctx),
+                Screen::Conflicts => conflicts::conflicts_ui(ui, &mut s.conflicts, &mut ctx),
+                Screen::Settings => {
+                    let prefs = settings::Preferences {
+                        locale: &mut self.locale,
+                        dark: &mut self.dark,
+                        sync: self.last_sync.as_ref(),
+                    };
+                    settings::settings_ui(ui, &mut s.settings, prefs, &mut ctx);
+                }
+            }
+        });
+    }
+
+    /// Sends what the frame queued, keeping whatever the full channel refused for the
+    /// next frame.
+    fn flush(&mut self, ctx: &egui::Context) {
+        while let Some(command) = self.outbox.pop_front() {
+            if let Err(command) = self.backend.try_send(command) {
+                self.outbox.push_front(*command);
+                ctx.request_repaint_after(Duration::from_millis(16));
+                break;
+            }
+        }
+    }
+
+    fn send(&mut self, command: Command) {
+        self.outbox.push_back(command);
+    }
+
+    /// Moves to another screen (if the role may see it) and asks for its data.
+    pub fn navigate(&mut self, nav: Nav) {
+        let Some(session) = &self.session else { return };
+        let target = match &nav {
+            Nav::Show(screen) => *screen,
+            Nav::OpenPatient(_) => Screen::Patient,
+            Nav::NewPatient | Nav::EditPatient => Screen::Patients,
+            Nav::OpenEncounter(_) | Nav::NewEncounter { .. } => Screen::Encounter,
+            Nav::Photos { .. } => Screen::Photos,
+        };
+        if !target.allowed(session) {
+            return;
+        }
+        self.notice = None;
+        match nav {
+            Nav::Show(screen) => {
+                if screen == Screen::Patients {
+                    self.s.patients.form = None;
+                    self.s.patients.focus_search = true;
+                }
+                self.screen = screen;
+                self.refresh();
+            }
+            Nav::OpenPatient(id) => {
+                self.s.patient.open(id);
+                self.screen = Screen::Patient;
+                self.send(Command::OpenPatient { id });
+            }
+            Nav::NewPatient => {
+                self.s.patients.form = Some(patients::PatientFormState::new_patient());
+                self.screen = Screen::Patients;
+            }
+            Nav::EditPatient => {
+                if let Some(view) = self
+                    .s
+                    .patient
+                    .view
+                    .as_ref()
+                    .filter(|_| self.s.patient.loaded())
+                {
+                    let form = PatientForm::from_patient(&view.patient);
+                    self.s.patients.form =
+                        Some(patients::PatientFormState::edit(view.patient.id, form));
+                    self.screen = Screen::Patients;
+                }
+            }
+            Nav::OpenEncounter(id) => {
+                self.s.encounter = encounter::EncounterState::opening(id);
+                self.screen = Screen::Encounter;
+                self.send(Command::OpenEncounter { id });
+            }
+            Nav::NewEncounter { patient, name } => {
+                self.s.encounter = encounter::EncounterState::start(patient, name);
+                self.screen = Screen::Encounter;
+            }
+            Nav::Photos { patient, name } => {
+                self.s.photos.open(patient, name);
+                self.screen = Screen::Photos;
+                self.send(Command::LoadPhotos { patient });
+            }
+        }
+    }
+
+    /// Asks the backend again for what the current screen shows.
+    fn refresh(&mut self) {
+        let admin = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.can(dermis_model::clinic::Permission::ManageUsers));
+        match self.screen {
+            Screen::Dashboard => self.send(Command::Refresh(View::Dashboard)),
+            Screen::Patients => {
+                if self.s.patients.form.is_none() {
+                    let search = self.s.patients.search();
+                    self.send(search);
+                }
+            }
+            Screen::Patient => {
+                if let Some(id) = self.s.patient.id {
+                    self.send(Command::OpenPatient { id });
+                }
+            }
+            Screen::Encounter => {
+                let e = &self.s.encounter;
+                let unsaved = e.saved_form.as_ref() != Some(&e.form);
+                if let (Some(id), false) = (e.id, unsaved) {
+                    self.send(Command::OpenEncounter { id });
+                }
+            }
+            Screen::Photos => {
+                if let Some(patient) = self.s.photos.patient {
+                    self.send(Command::LoadPhotos { patient });
+                }
+            }
+            Screen::Pos => {
+                let find = self.s.pos.find();
+                self.send(find);
+            }
+            Screen::Products => self.send(Command::Refresh(View::Catalog)),
+            Screen::Sync => self.send(Command::Refresh(View::Sync)),
+            Screen::Conflicts => self.send(Command::Refresh(View::Conflicts)),
+            Screen::Settings => {
+                self.send(Command::Refresh(View::Sync));
+                if admin {
+                    self.send(Command::Refresh(View::Users));
+                }
+            }
+        }
+    }
+
+    /// Whether the current screen has the data it shows.
+    fn screen_loaded(&self) -> bool {
+        let s = &self.s;
+        match self.screen {
+            Screen::Dashboard => s.dashboard.data.is_some(),
+            Screen::Patients => s.patients.loaded || s.patients.form.is_some(),
+            Screen::Patient => s.patient.loaded(),
+            Screen::Encounter => s.encounter.loaded(),
+            Screen::Photos => s.photos.loaded,
+            Screen::Pos => true,
+            Screen::Products => s.products.loaded,
+            Screen::Sync => s.sync.view.is_some(),
+            Screen::Conflicts => s.conflicts.items.is_some(),
+            Screen::Settings => {
+                s.settings.users.is_some()
+                    || !self
+                        .session
+                        .as_ref()
+                        .is_some_and(|s| s.can(dermis_model::clinic::Permission::ManageUsers))
+            }
+        }
+    }
+
+    /// Drives the development switches: reach the asked-for screen, then write the ready
+    /// file once it has been drawn with its data (or, without a login, once the login or
+    /// first-run screen is up).
+    fn dev_step(&mut self, ctx: &egui::Context) {
+        if self.dev.ready_file.is_none() && self.dev_target.is_none() {
+            return;
+        }
+        let at_rest = match &self.phase {
+            Phase::Main => {
+                if let Some(target) = self.dev_target
+                    && let Some(next) = replies::dev_next(&self.s, self.screen, target)
+                {
+                    self.navigate(next);
+                    return;
+                }
+                self.dev_target.is_none_or(|target| self.screen == target) && self.screen_loaded()
+            }
+            Phase::Login(_) | Phase::Setup(_) => self.dev.login.is_none(),
+            Phase::Starting | Phase::Failed(_) => false,
+        };
+        if !(at_rest && self.is_idle()) {
+            self.dev_frames = 0;
+            return;
+        }
+        // One more frame with the data on screen before telling the script.
+        self.dev_frames = self.dev_frames.saturating_add(1);
+        if self.dev_frames < 2 {
+            ctx.request_repaint();
+            return;
+        }
+        self.dev_target = None;
+        if let Some(file) = self.dev.ready_file.take() {
+            self.send(Command::MarkReady { file });
+            self.flush(ctx);
+        }
+    }
+
+    // The rest is for tests and benchmarks that drive the window frame by frame.
+
+    /// Message ids the current languages lacked while drawing, as `locale:id`.
+    pub fn missing_messages(&self) -> Vec<String> {
+        self.missing
+            .lock()
+            .map(|m| m.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether every command has been sent, run and answered.
+    pub fn is_idle(&mut self) -> bool {
+        self.outbox.is_empty() && self.backend.is_idle()
+    }
+
+    /// Blocks until the backend has a reply, at most `timeout`.
+    pub fn wait_for_backend(&mut self, timeout: Duration) -> bool {
+        self.backend.wait_for_reply(timeout)
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    pub fn set_locale(&mut self, locale: Locale) {
+        self.locale = locale;
+    }
+
+    pub fn session(&self) -> Option<&SessionInfo> {
+        self.session.as_ref()
+    }
+
+    /// Whether the login screen is showing.
+    pub fn at_login(&self) -> bool {
+        matches!(self.phase, Phase::Login(_))
+    }
+
+    /// Whether the first-run screen is showing.
+    pub fn at_setup(&self) -> bool {
+        matches!(self.phase, Phase::Setup(_))
+    }
+
+    /// Whether the current screen has its data and nothing is waiting.
+    pub fn settled(&mut self) -> bool {
+        self.is_idle() && (!matches!(self.phase, Phase::Main) || self.screen_loaded())
+    }
+}
+
+impl eframe::App for DermisApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.app_ui(ui);
+    }
+}

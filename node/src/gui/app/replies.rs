@@ -1,0 +1,206 @@
+//! Applying the backend's replies to the app: each snapshot goes to the screen that
+//! shows it, each failure to the form that caused it.
+
+use super::{DermisApp, Notice, Phase, Screens};
+use crate::gui::backend::{Command, Op, Reply, UiError, View};
+use crate::gui::screens::login::{LoginState, SetupState};
+use crate::gui::screens::{Nav, Screen, patient};
+
+impl DermisApp {
+    pub(super) fn on_reply(&mut self, reply: Reply) {
+        let s = &mut self.s;
+        match reply {
+            Reply::NeedsSetup => self.phase = Phase::Setup(SetupState::default()),
+            Reply::Ready { clinic_name } => {
+                self.phase = Phase::Login(LoginState {
+                    clinic_name,
+                    ..LoginState::default()
+                });
+                if let Some((username, password)) = self.dev.login.clone() {
+                    if let Phase::Login(state) = &mut self.phase {
+                        state.busy = true;
+                    }
+                    self.send(Command::Login { username, password });
+                }
+            }
+            Reply::LoginFailed => {
+                if let Phase::Login(state) = &mut self.phase {
+                    state.busy = false;
+                    state.refused = true;
+                }
+            }
+            Reply::LoggedIn(info) => {
+                self.session = Some(*info);
+                self.phase = Phase::Main;
+                self.s = Screens::default();
+                self.notice = None;
+                self.screen = Screen::Dashboard;
+                self.refresh();
+                self.dev_target = self.dev.screen.as_deref().and_then(Screen::parse);
+                if let Some(target) = self.dev_target {
+                    let first = match target {
+                        Screen::Patient | Screen::Encounter | Screen::Photos => Screen::Patients,
+                        other => other,
+                    };
+                    self.navigate(Nav::Show(first));
+                }
+            }
+            Reply::LoggedOut => {
+                let clinic_name = self
+                    .session
+                    .take()
+                    .map(|s| s.clinic_name)
+                    .unwrap_or_default();
+                self.s = Screens::default();
+                self.phase = Phase::Login(LoginState {
+                    clinic_name,
+                    ..LoginState::default()
+                });
+            }
+            Reply::Dashboard(data) => {
+                self.last_sync = Some(data.sync.clone());
+                s.dashboard.data = Some(*data);
+            }
+            Reply::Patients { generation, rows } => s.patients.on_rows(generation, rows),
+            Reply::Patient(view) => {
+                if s.patient.id == Some(view.patient.id) {
+                    s.patient.view = Some(*view);
+                }
+            }
+            Reply::PatientSaved { id } => {
+                s.patients.form = None;
+                s.patient.open(id);
+                self.screen = Screen::Patient;
+                self.notice = Some(Notice::Info("gui-saved"));
+            }
+            Reply::AllergyAdded { .. } => {
+                s.patient.allergy = Default::default();
+                s.patient.allergy_errors = Default::default();
+            }
+            Reply::EncounterSaved { patient, id } => {
+                if s.encounter.patient == Some(patient) {
+                    s.encounter.id = Some(id);
+                }
+                self.notice = Some(Notice::Info("gui-saved"));
+            }
+            Reply::Encounter(view) => {
+                if s.encounter.id == Some(view.encounter.id) {
+                    s.encounter.on_view(*view);
+                }
+            }
+            Reply::Photos { patient, photos } => s.photos.on_photos(patient, photos),
+            Reply::Thumbnail { id, picture } => s.photos.on_thumbnail(id, picture),
+            Reply::PhotoImage { id, picture } => s.photos.on_full(id, picture),
+            Reply::PhotoAdded { .. } => s.photos.on_added(),
+            Reply::Products { generation, rows } => s.pos.on_results(generation, rows),
+            Reply::Scanned(product) => s.pos.add(&product),
+            Reply::Quote { generation, result } => {
+                s.pos.on_quote(generation, result.map(|q| *q));
+            }
+            Reply::Sold(sale) => s.pos.on_sold(*sale),
+            Reply::Catalog { products } => s.products.on_catalog(products),
+            Reply::ProductSaved { id } => {
+                s.products.on_saved(id);
+                self.send(Command::Movements {
+                    product_id: id.to_string(),
+                });
+            }
+            Reply::StockMoved { .. } => s.products.on_stock_moved(),
+            Reply::Movements { product_id, rows } => s.products.on_movements(product_id, rows),
+            Reply::Sync(view) => {
+                self.last_sync = Some(view.summary.clone());
+                s.sync.view = Some(*view);
+            }
+            Reply::Conflicts(items) => s.conflicts.on_items(items),
+            Reply::ConflictResolved => self.notice = Some(Notice::Info("gui-conflicts-resolved")),
+            Reply::Users(users) => s.settings.on_users(users),
+            Reply::UserChanged => s.settings.on_changed(),
+            Reply::StoreChanged => {
+                if matches!(self.phase, Phase::Main) {
+                    self.refresh();
+                }
+            }
+            Reply::Failed { op, error } => self.on_failed(op, error),
+        }
+    }
+
+    fn on_failed(&mut self, op: Op, error: UiError) {
+        let s = &mut self.s;
+        match op {
+            Op::Open => self.phase = Phase::Failed(error),
+            Op::Login => {
+                if let Phase::Login(state) = &mut self.phase {
+                    state.busy = false;
+                    state.error = Some(error);
+                }
+            }
+            Op::Setup => {
+                if let Phase::Setup(state) = &mut self.phase {
+                    state.busy = false;
+                    match error {
+                        UiError::Invalid(errors) => state.errors = errors,
+                        other => state.error = Some(other),
+                    }
+                }
+            }
+            Op::SavePatient => match &mut s.patients.form {
+                Some(form) => form.failed(error),
+                None => self.notice = Some(Notice::Error(error)),
+            },
+            Op::AddAllergy => patient::allergy_failed(&mut s.patient, error),
+            Op::SaveEncounter | Op::Sign | Op::Addendum => s.encounter.failed(error),
+            Op::ImportPhoto => s.photos.failed(error),
+            Op::Scan => s.pos.failed_scan(error),
+            Op::Sell => s.pos.failed_sale(error),
+            Op::SaveProduct => s.products.failed_save(error),
+            Op::MoveStock => s.products.failed_move(error),
+            Op::Resolve => s.conflicts.failed(error),
+            Op::AddUser | Op::ChangeUser => {
+                s.settings.failed(error);
+                // Show the users as they are, not as the refused change drew them.
+                self.send(Command::Refresh(View::Users));
+            }
+            Op::Load => {
+                if self.screen == Screen::Encounter && s.encounter.view.is_none() {
+                    s.encounter.failed(error.clone());
+                }
+                self.notice = Some(Notice::Error(error));
+            }
+        }
+    }
+}
+
+/// The next step towards the screen `DERMIS_GUI_SCREEN` names, for screens that need a
+/// patient: the first recent patient with visits (or photos), then its first visit.
+pub(super) fn dev_next(s: &Screens, screen: Screen, target: Screen) -> Option<Nav> {
+    match (target, screen) {
+        (Screen::Patient | Screen::Encounter | Screen::Photos, Screen::Patients)
+            if s.patients.loaded =>
+        {
+            let rows = &s.patients.rows;
+            let best = match target {
+                Screen::Photos => rows.iter().find(|r| r.photo_count > 0),
+                _ => rows.iter().find(|r| r.encounter_count > 0),
+            };
+            best.or(rows.first())
+                .and_then(|r| r.id.parse().ok())
+                .map(Nav::OpenPatient)
+        }
+        (Screen::Encounter, Screen::Patient) if s.patient.loaded() => s
+            .patient
+            .view
+            .as_ref()?
+            .encounters
+            .first()
+            .and_then(|e| e.id.parse().ok())
+            .map(Nav::OpenEncounter),
+        (Screen::Photos, Screen::Patient) if s.patient.loaded() => {
+            let view = s.patient.view.as_ref()?;
+            Some(Nav::Photos {
+                patient: view.patient.id,
+                name: view.patient.full_name(),
+            })
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,426 @@
+//! What the worker does with each command: call the command layer (`ops`) as the
+//! signed-in session, read the index tables, and turn results and errors into replies.
+//! Causes of failures are logged here, once, without patient data; the UI only gets a
+//! code it can translate.
+
+use std::collections::BTreeMap;
+
+use dermis_model::clinic::{self, Clinic, Permission};
+use dermis_model::patient::PatientForm;
+use dermis_model::{Currency, ErrorCode, PatientId, ValidationErrors};
+
+use super::BackendConfig;
+use super::protocol::*;
+use super::reads::{
+    full_view, load_photos, movements, open_encounter, open_patient, quote, refresh, scan,
+    store_err,
+};
+use crate::node::{Node, OpError, Session};
+use crate::ops::{self, photos};
+use crate::store::{StoreError, queries};
+
+/// Patients a search or the recent list returns at most.
+const PATIENT_LIMIT: usize = 200;
+
+pub(super) struct State {
+    config: BackendConfig,
+    node: Option<Node>,
+    session: Option<Session>,
+    data_version: Option<i64>,
+}
+
+pub(super) type Outcome = Result<Vec<Reply>, (Op, UiError)>;
+
+pub(super) fn one(reply: Reply) -> Outcome {
+    Ok(vec![reply])
+}
+
+/// Maps an error to what the UI may show, logging causes that are not the user's input.
+pub(super) fn ui_error(error: &OpError) -> UiError {
+    match error {
+        OpError::Invalid(errors) => UiError::Invalid(errors.clone()),
+        OpError::Denied { permission } => UiError::Denied(*permission),
+        OpError::Store(StoreError::DiskFull { .. }) => UiError::DiskFull,
+        OpError::Store(StoreError::Busy { .. }) => UiError::Busy,
+        other => {
+            let chain = crate::gui::error_chain(other);
+            tracing::error!(error = %chain, "storage failure in the desktop app");
+            UiError::Storage
+        }
+    }
+}
+
+pub(super) fn fail(op: Op) -> impl Fn(OpError) -> (Op, UiError) {
+    move |e| (op, ui_error(&e))
+}
+
+impl State {
+    pub(super) fn new(config: BackendConfig) -> State {
+        State {
+            config,
+            node: None,
+            session: None,
+            data_version: None,
+        }
+    }
+
+    /// Opens the store, or reports that this data directory has none yet.
+    pub(super) fn open(&mut self) -> Vec<Reply> {
+        match Node::open(&self.config.data_dir) {
+            Ok(mut node) => {
+                let name = node.clinic().map(|c| c.name).unwrap_or_default();
+                self.data_version = node.store.data_version().ok();
+                self.node = Some(node);
+                vec![Reply::Ready { clinic_name: name }]
+            }
+            Err(OpError::Store(StoreError::NotInitialized { .. }) | OpError::NoClinic) => {
+                vec![Reply::NeedsSetup]
+            }
+            Err(e) => vec![Reply::Failed {
+                op: Op::Open,
+                error: ui_error(&e),
+            }],
+        }
+    }
+
+    /// Whether another connection committed since the last look.
+    pub(super) fn changed_elsewhere(&mut self) -> bool {
+        let Some(node) = &self.node else { return false };
+        let Ok(now) = node.store.data_version() else {
+            return false;
+        };
+        let changed = self.data_version.is_some_and(|before| before != now);
+        self.data_version = Some(now);
+        changed && self.session.is_some()
+    }
+
+    pub(super) fn handle(&mut self, command: Command) -> Vec<Reply> {
+        let outcome = match command {
+            Command::Setup(form) => self.setup(&form),
+            Command::Login { username, password } => self.login(&username, &password),
+            Command::Logout => {
+                self.session = None;
+                one(Reply::LoggedOut)
+            }
+            Command::MarkReady { file } => {
+                if let Err(error) = std::fs::write(&file, b"ready\n") {
+                    tracing::warn!(%error, "cannot write the ready file");
+                }
+                Ok(Vec::new())
+            }
+            other => match (self.node.as_mut(), self.session.as_ref()) {
+                (Some(node), Some(session)) => run(node, session, &self.config, other),
+                // Nobody is signed in: nothing but setup and login is allowed.
+                _ => Err((Op::Load, UiError::Denied(Permission::ViewPatients))),
+            },
+        };
+        match outcome {
+            Ok(replies) => replies,
+            Err((op, error)) => vec![Reply::Failed { op, error }],
+        }
+    }
+
+    fn setup(&mut self, form: &SetupForm) -> Outcome {
+        if self.node.is_some() {
+            return Err((Op::Setup, UiError::Denied(Permission::ManageSettings)));
+        }
+        // Check everything before creating anything, so a weak password does not leave
+        // a clinic without an administrator behind.
+        let mut errors = ValidationErrors::default();
+        if let Err(e) = clinic::ClinicDraft::new(&form.clinic_name) {
+            errors.0.extend(e.0);
+        }
+        dermis_model::validate::text_field(
+            &mut errors,
+            "node_name",
+            &form.node_name,
+            true,
+            100,
+            false,
+        );
+        let empty = Clinic {
+            id: dermis_model::ClinicId::new(),
+            name: String::new(),
+            currency: Currency::EUR,
+            default_locale: "en".into(),
+            tax_rates: BTreeMap::new(),
+            users: Vec::new(),
+        };
+        if let Err(e) = clinic::validate_user(
+            &empty,
+            &form.username,
+            &form.display_name,
+            "admin",
+            &form.password,
+        ) {
+            errors.0.extend(e.0);
+        }
+        if !errors.is_empty() {
+            return Err((Op::Setup, UiError::Invalid(errors)));
+        }
+        let fail = fail(Op::Setup);
+        let mut node =
+            Node::init(&self.config.data_dir, &form.clinic_name, &form.node_name).map_err(&fail)?;
+        ops::users::add(
+            &mut node,
+            &Session::operator(),
+            &form.username,
+            &form.display_name,
+            "admin",
+            &form.password,
+        )
+        .map_err(&fail)?;
+        self.data_version = node.store.data_version().ok();
+        self.node = Some(node);
+        self.login(&form.username, &form.password)
+    }
+
+    fn login(&mut self, username: &str, password: &str) -> Outcome {
+        let Some(node) = self.node.as_mut() else {
+            return one(Reply::NeedsSetup);
+        };
+        let fail = fail(Op::Login);
+        let Some(session) = ops::users::login(node, username, password).map_err(&fail)? else {
+            return one(Reply::LoginFailed);
+        };
+        let clinic = node.clinic().map_err(&fail)?;
+        let Some(user) = &session.user else {
+            return one(Reply::LoginFailed);
+        };
+        let info = SessionInfo {
+            user_id: Some(user.id),
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role,
+            clinic_name: clinic.name.clone(),
+            node_name: node.identity.node_name.clone(),
+            currency: clinic.currency.code().to_owned(),
+            tax_classes: clinic.tax_rates.keys().cloned().collect(),
+        };
+        self.session = Some(session);
+        one(Reply::LoggedIn(Box::new(info)))
+    }
+}
+
+fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Command) -> Outcome {
+    match command {
+        Command::Refresh(view) => refresh(node, session, view),
+        Command::SearchPatients { generation, query } => {
+            let rows = if query.trim().is_empty() {
+                ops::patients::recent(node, session, PATIENT_LIMIT)
+            } else {
+                ops::patients::search(node, session, &query, PATIENT_LIMIT)
+            }
+            .map_err(fail(Op::Load))?;
+            one(Reply::Patients { generation, rows })
+        }
+        Command::OpenPatient { id } => open_patient(node, session, id),
+        Command::SavePatient { id, form } => save_patient(node, session, id, form),
+        Command::AddAllergy { patient, form } => {
+            ops::patients::add_allergy(node, session, patient, &form)
+                .map_err(fail(Op::AddAllergy))?;
+            let mut replies = vec![Reply::AllergyAdded { patient }];
+            replies.extend(open_patient(node, session, patient)?);
+            Ok(replies)
+        }
+        Command::OpenEncounter { id } => open_encounter(node, session, id),
+        Command::SaveEncounter { patient, id, form } => {
+            let fail = fail(Op::SaveEncounter);
+            let id = match id {
+                Some(id) => {
+                    ops::encounters::update(node, session, id, &form).map_err(&fail)?;
+                    id
+                }
+                None => ops::encounters::add(node, session, patient, &form).map_err(&fail)?,
+            };
+            let mut replies = vec![Reply::EncounterSaved { patient, id }];
+            replies.extend(open_encounter(node, session, id)?);
+            Ok(replies)
+        }
+        Command::SignEncounter { id } => {
+            ops::encounters::sign(node, session, id).map_err(fail(Op::Sign))?;
+            open_encounter(node, session, id)
+        }
+        Command::AddAddendum { id, text } => {
+            ops::encounters::add_addendum(node, session, id, &text).map_err(fail(Op::Addendum))?;
+            open_encounter(node, session, id)
+        }
+        Command::ImportPhoto {
+            patient,
+            file,
+            body_part,
+            tags,
+            encounter,
+        } => {
+            let input = photos::PhotoImport {
+                patient,
+                file,
+                body_part,
+                tags,
+                encounter,
+            };
+            let id = photos::add(node, session, &input, config.max_photo_bytes).map_err(
+                |e| match e {
+                    photos::PhotoError::Op(op) => (Op::ImportPhoto, ui_error(&op)),
+                    photos::PhotoError::Read { .. } => (Op::ImportPhoto, UiError::Unreadable),
+                    photos::PhotoError::Undecodable { .. } => (
+                        Op::ImportPhoto,
+                        UiError::Invalid(ValidationErrors::single(
+                            "file",
+                            ErrorCode::InvalidMime,
+                            "the file does not decode as an image",
+                        )),
+                    ),
+                    other => {
+                        let chain = crate::gui::error_chain(&other);
+                        tracing::error!(error = %chain, "photo import failed");
+                        (Op::ImportPhoto, UiError::Storage)
+                    }
+                },
+            )?;
+            let mut replies = vec![Reply::PhotoAdded { patient, id }];
+            replies.extend(load_photos(node, session, patient)?);
+            Ok(replies)
+        }
+        Command::LoadPhotos { patient } => load_photos(node, session, patient),
+        Command::LoadPhoto { id, sha256 } => {
+            session
+                .require(Permission::ViewClinical)
+                .map_err(fail(Op::Load))?;
+            let picture =
+                full_view(node.data_dir(), &sha256).ok_or((Op::Load, UiError::Storage))?;
+            one(Reply::PhotoImage { id, picture })
+        }
+        Command::FindProducts { generation, query } => {
+            session.require(Permission::Sell).map_err(fail(Op::Load))?;
+            // An empty search lists what is for sale: a clinic's catalog is short.
+            let rows = if query.trim().is_empty() {
+                queries::products(node.store.conn())
+                    .map_err(store_err(Op::Load))?
+                    .into_iter()
+                    .filter(|p| p.active)
+                    .take(50)
+                    .collect()
+            } else {
+                queries::find_products(node.store.conn(), &query, 50)
+                    .map_err(store_err(Op::Load))?
+            };
+            one(Reply::Products { generation, rows })
+        }
+        Command::Scan { code } => scan(node, session, &code),
+        Command::Quote {
+            generation,
+            items,
+            payments,
+        } => {
+            let result = quote(node, &items, &payments);
+            one(Reply::Quote {
+                generation,
+                result: result.map(Box::new),
+            })
+        }
+        Command::Sell { items, payments } => {
+            let sale =
+                ops::sales::sell(node, session, &items, &payments).map_err(fail(Op::Sell))?;
+            one(Reply::Sold(Box::new(sale)))
+        }
+        Command::SaveProduct { id, form } => {
+            let fail = fail(Op::SaveProduct);
+            let id = match id {
+                Some(id) => {
+                    ops::catalog::update_product(node, session, id, &form).map_err(&fail)?;
+                    id
+                }
+                None => ops::catalog::add_product(node, session, &form).map_err(&fail)?,
+            };
+            let mut replies = vec![Reply::ProductSaved { id }];
+            replies.extend(refresh(node, session, View::Catalog)?);
+            Ok(replies)
+        }
+        Command::MoveStock {
+            sku,
+            kind,
+            qty,
+            reason,
+        } => {
+            let movement = ops::catalog::move_stock(node, session, &sku, kind, &qty, &reason)
+                .map_err(fail(Op::MoveStock))?;
+            let mut replies = vec![Reply::StockMoved {
+                sku: movement.sku.clone(),
+            }];
+            replies.extend(refresh(node, session, View::Catalog)?);
+            replies.extend(movements(node, session, &movement.product_id.to_string())?);
+            Ok(replies)
+        }
+        Command::Movements { product_id } => movements(node, session, &product_id),
+        Command::ResolveConflict {
+            doc_id,
+            path,
+            value,
+        } => {
+            ops::conflicts::resolve(node, session, &doc_id, &path, &value)
+                .map_err(fail(Op::Resolve))?;
+            let mut replies = vec![Reply::ConflictResolved];
+            replies.extend(refresh(node, session, View::Conflicts)?);
+            Ok(replies)
+        }
+        Command::AddUser {
+            username,
+            display_name,
+            role,
+            password,
+        } => {
+            ops::users::add(node, session, &username, &display_name, &role, &password)
+                .map_err(fail(Op::AddUser))?;
+            user_changed(node, session)
+        }
+        Command::SetRole { id, role } => {
+            ops::users::set_role(node, session, id, role).map_err(fail(Op::ChangeUser))?;
+            user_changed(node, session)
+        }
+        Command::SetActive { id, active } => {
+            ops::users::set_active(node, session, id, active).map_err(fail(Op::ChangeUser))?;
+            user_changed(node, session)
+        }
+        Command::ResetPassword { id, password } => {
+            ops::users::set_password(node, session, id, &password).map_err(fail(Op::ChangeUser))?;
+            user_changed(node, session)
+        }
+        Command::Setup(_) | Command::Login { .. } | Command::Logout | Command::MarkReady { .. } => {
+            Ok(Vec::new())
+        }
+    }
+}
+
+fn user_changed(node: &mut Node, session: &Session) -> Outcome {
+    let mut replies = vec![Reply::UserChanged];
+    replies.extend(refresh(node, session, View::Users)?);
+    Ok(replies)
+}
+
+/// Saves a patient. A role that cannot read clinical notes gets a form without them;
+/// they are filled back in from the stored document here so that saving demographics
+/// never blanks the history or notes it could not see.
+fn save_patient(
+    node: &mut Node,
+    session: &Session,
+    id: Option<PatientId>,
+    mut form: PatientForm,
+) -> Outcome {
+    let fail = fail(Op::SavePatient);
+    let id = match id {
+        Some(id) => {
+            if !session.can(Permission::ViewClinical) {
+                let stored = ops::patients::get(node, &Session::operator(), id).map_err(&fail)?;
+                form.medical_history = stored.medical_history;
+                form.notes = stored.notes;
+            }
+            ops::patients::update(node, session, id, &form).map_err(&fail)?;
+            id
+        }
+        None => ops::patients::add(node, session, &form).map_err(&fail)?,
+    };
+    let mut replies = vec![Reply::PatientSaved { id }];
+    replies.extend(open_patient(node, session, id)?);
+    Ok(replies)
+}

@@ -1,0 +1,364 @@
+//! What the window and the backend worker say to each other: commands the UI sends
+//! (each one a user intent, checked again by the command layer) and the replies and
+//! snapshots that come back. Everything here is plain data, `Send`, and free of SQLite.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use dermis_model::clinic::{Permission, Role};
+use dermis_model::encounter::{Encounter, EncounterForm};
+use dermis_model::ledger::{MovementKind, Payment, Priced, Sale};
+use dermis_model::patient::{AllergyForm, Patient, PatientForm};
+use dermis_model::product::ProductForm;
+use dermis_model::{EncounterId, PatientId, PhotoId, ProductId, UserId, ValidationErrors};
+
+use crate::ops::photos::PhotoListing;
+use crate::ops::sales::ItemInput;
+use crate::store::queries::{
+    AppointmentRow, ConflictRow, DocSyncRow, EncounterRow, MovementRow, OutboxStats, PatientRow,
+    ProductRow, SyncState,
+};
+
+/// The first-run form: a new clinic on this workstation and its first administrator.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SetupForm {
+    pub clinic_name: String,
+    pub node_name: String,
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+/// Lists the UI asks to be refreshed as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Dashboard,
+    Catalog,
+    Sync,
+    Conflicts,
+    Users,
+}
+
+/// A user intent. The backend runs them in order, except that a newer search (or
+/// quote) makes an older one still waiting in the queue pointless, so it is skipped.
+#[derive(Clone, Debug)]
+pub enum Command {
+    Login {
+        username: String,
+        password: String,
+    },
+    Logout,
+    Setup(SetupForm),
+    Refresh(View),
+    /// Patients matching `query` (recent ones when it is blank). `generation` lets the
+    /// UI drop answers to queries the user has typed past.
+    SearchPatients {
+        generation: u64,
+        query: String,
+    },
+    OpenPatient {
+        id: PatientId,
+    },
+    SavePatient {
+        id: Option<PatientId>,
+        form: PatientForm,
+    },
+    AddAllergy {
+        patient: PatientId,
+        form: AllergyForm,
+    },
+    OpenEncounter {
+        id: EncounterId,
+    },
+    SaveEncounter {
+        patient: PatientId,
+        id: Option<EncounterId>,
+        form: EncounterForm,
+    },
+    SignEncounter {
+        id: EncounterId,
+    },
+    AddAddendum {
+        id: EncounterId,
+        text: String,
+    },
+    ImportPhoto {
+        patient: PatientId,
+        file: PathBuf,
+        body_part: String,
+        tags: Vec<String>,
+        encounter: Option<EncounterId>,
+    },
+    LoadPhotos {
+        patient: PatientId,
+    },
+    /// The original of a photo, scaled for the full view.
+    LoadPhoto {
+        id: PhotoId,
+        sha256: String,
+    },
+    FindProducts {
+        generation: u64,
+        query: String,
+    },
+    /// A barcode or SKU typed or scanned at the till.
+    Scan {
+        code: String,
+    },
+    Quote {
+        generation: u64,
+        items: Vec<ItemInput>,
+        payments: Vec<Payment>,
+    },
+    Sell {
+        items: Vec<ItemInput>,
+        payments: Vec<Payment>,
+    },
+    SaveProduct {
+        id: Option<ProductId>,
+        form: ProductForm,
+    },
+    MoveStock {
+        sku: String,
+        kind: MovementKind,
+        qty: String,
+        reason: String,
+    },
+    Movements {
+        product_id: String,
+    },
+    ResolveConflict {
+        doc_id: String,
+        path: Vec<String>,
+        value: serde_json::Value,
+    },
+    AddUser {
+        username: String,
+        display_name: String,
+        role: String,
+        password: String,
+    },
+    SetRole {
+        id: UserId,
+        role: Role,
+    },
+    SetActive {
+        id: UserId,
+        active: bool,
+    },
+    ResetPassword {
+        id: UserId,
+        password: String,
+    },
+    /// Development aid for the screenshot script: write this file once every command
+    /// sent before it has been answered.
+    MarkReady {
+        file: PathBuf,
+    },
+}
+
+/// Which action a failure belongs to, so the right form shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Open,
+    Login,
+    Setup,
+    Load,
+    SavePatient,
+    AddAllergy,
+    SaveEncounter,
+    Sign,
+    Addendum,
+    ImportPhoto,
+    Scan,
+    Sell,
+    SaveProduct,
+    MoveStock,
+    Resolve,
+    AddUser,
+    ChangeUser,
+}
+
+/// Why a command did not happen, reduced to what the UI translates. Causes are logged
+/// by the backend, never shown: they may name files or carry database text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UiError {
+    Invalid(ValidationErrors),
+    Denied(Permission),
+    /// The file to import could not be read.
+    Unreadable,
+    /// The store could not be read or written.
+    Storage,
+    /// The disk is full: nothing was saved.
+    DiskFull,
+    /// Another process holds the store.
+    Busy,
+}
+
+/// The signed-in user and what the window needs to know about the clinic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub user_id: Option<UserId>,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub clinic_name: String,
+    pub node_name: String,
+    pub currency: String,
+    /// Tax classes of the clinic (for the product form).
+    pub tax_classes: Vec<String>,
+}
+
+impl SessionInfo {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.role.can(permission)
+    }
+}
+
+/// Sync figures shown on the dashboard and the sync panel.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncSummary {
+    pub state: SyncState,
+    pub outbox: OutboxStats,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DashboardData {
+    pub appointments: Vec<AppointmentRow>,
+    pub recent: Vec<PatientRow>,
+    pub sync: SyncSummary,
+    pub low_stock: usize,
+    pub conflicts: usize,
+}
+
+/// A patient as the detail screen shows it (clinical parts empty without the right).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatientView {
+    pub patient: Patient,
+    pub encounters: Vec<EncounterRow>,
+    /// Local changes the hub has not confirmed.
+    pub pending: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EncounterView {
+    pub patient_id: PatientId,
+    pub patient_name: String,
+    pub encounter: Encounter,
+    pub pending: bool,
+}
+
+/// A decoded image ready to become a texture.
+pub type Picture = Arc<egui::ColorImage>;
+
+/// A staff user without the password hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncView {
+    pub summary: SyncSummary,
+    pub docs: Vec<DocSyncRow>,
+}
+
+/// A conflicting field and what the record is, in words a user recognises.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictItem {
+    pub row: ConflictRow,
+    /// The patient's name or the product's SKU and name, when the index knows them.
+    pub subject: Option<String>,
+}
+
+/// A priced cart. `payment_errors` are the problems with the payments alone, so the
+/// totals can be shown while the cashier is still entering them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuoteView {
+    pub priced: Priced,
+    pub payment_errors: ValidationErrors,
+}
+
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// No store in the data directory: the first-run screen.
+    NeedsSetup,
+    /// The store is open; nobody is signed in.
+    Ready {
+        clinic_name: String,
+    },
+    LoginFailed,
+    LoggedIn(Box<SessionInfo>),
+    LoggedOut,
+    Dashboard(Box<DashboardData>),
+    Patients {
+        generation: u64,
+        rows: Vec<PatientRow>,
+    },
+    Patient(Box<PatientView>),
+    PatientSaved {
+        id: PatientId,
+    },
+    AllergyAdded {
+        patient: PatientId,
+    },
+    Encounter(Box<EncounterView>),
+    EncounterSaved {
+        patient: PatientId,
+        id: EncounterId,
+    },
+    Photos {
+        patient: PatientId,
+        photos: Vec<PhotoListing>,
+    },
+    Thumbnail {
+        id: PhotoId,
+        picture: Picture,
+    },
+    PhotoImage {
+        id: PhotoId,
+        picture: Picture,
+    },
+    PhotoAdded {
+        patient: PatientId,
+        id: PhotoId,
+    },
+    Products {
+        generation: u64,
+        rows: Vec<ProductRow>,
+    },
+    Scanned(Box<ProductRow>),
+    Quote {
+        generation: u64,
+        result: Result<Box<QuoteView>, UiError>,
+    },
+    Sold(Box<Sale>),
+    Catalog {
+        products: Vec<ProductRow>,
+    },
+    ProductSaved {
+        id: ProductId,
+    },
+    StockMoved {
+        sku: String,
+    },
+    Movements {
+        product_id: String,
+        rows: Vec<MovementRow>,
+    },
+    Sync(Box<SyncView>),
+    Conflicts(Vec<ConflictItem>),
+    ConflictResolved,
+    Users(Vec<UserRow>),
+    UserChanged,
+    /// Another process (the CLI, the sync daemon) changed the store: refresh what is shown.
+    StoreChanged,
+    Failed {
+        op: Op,
+        error: UiError,
+    },
+}

@@ -1,0 +1,117 @@
+//! The desktop app: an eframe/egui window over this node's store.
+//!
+//! It owns the screens (first run, login, dashboard, patients, visits, photos, point of
+//! sale, products and stock, sync, conflicts, settings) and the worker thread that runs
+//! their commands ([`backend`]). The UI thread only draws snapshots and sends commands;
+//! only the worker touches SQLite and files. Permissions are enforced by `ops` in the
+//! worker; the screens also hide what the signed-in role may not do. Every visible
+//! string comes from the Fluent files (`locales/<code>/gui.ftl` and friends) through
+//! [`tr::Tr`], which records any message that had to fall back.
+
+pub mod app;
+pub mod backend;
+mod screens;
+pub mod tr;
+mod widgets;
+
+use std::path::PathBuf;
+
+pub use app::DermisApp;
+
+use crate::i18n::Locale;
+
+/// The window title, which the screenshot script also looks for.
+pub const WINDOW_TITLE: &str = "Dermis";
+
+/// Could not show the window.
+#[derive(Debug, thiserror::Error)]
+pub enum GuiError {
+    #[error("cannot open the window")]
+    Window {
+        #[source]
+        source: eframe::Error,
+    },
+}
+
+/// Development switches read at start-up, so scripts can reach a screen without
+/// clicking coordinates. Documented in `scripts/screenshots.sh`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DevOptions {
+    /// `DERMIS_GUI_LOGIN=user:password`: sign in at start.
+    pub login: Option<(String, String)>,
+    /// `DERMIS_GUI_SCREEN=patients`: the screen to show after signing in (dashboard,
+    /// patients, patient, encounter, photos, pos, products, sync, conflicts, settings).
+    pub screen: Option<String>,
+    /// `DERMIS_GUI_READY_FILE=path`: written once that screen has its data.
+    pub ready_file: Option<PathBuf>,
+}
+
+impl DevOptions {
+    pub fn from_env() -> DevOptions {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        DevOptions {
+            login: var("DERMIS_GUI_LOGIN").and_then(|v| {
+                v.split_once(':')
+                    .map(|(user, password)| (user.to_owned(), password.to_owned()))
+            }),
+            screen: var("DERMIS_GUI_SCREEN"),
+            ready_file: var("DERMIS_GUI_READY_FILE").map(PathBuf::from),
+        }
+    }
+}
+
+/// How to start the app.
+#[derive(Clone, Debug)]
+pub struct GuiOptions {
+    pub data_dir: PathBuf,
+    pub locale: Locale,
+    pub max_photo_bytes: u64,
+    pub dev: DevOptions,
+}
+
+impl GuiOptions {
+    /// The options for `data_dir` and `locale`, with the photo size cap and the
+    /// development switches taken from the environment.
+    pub fn from_env(data_dir: PathBuf, locale: Locale) -> GuiOptions {
+        GuiOptions {
+            data_dir,
+            locale,
+            max_photo_bytes: crate::ops::photos::max_bytes_from_env(),
+            dev: DevOptions::from_env(),
+        }
+    }
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(options: GuiOptions) -> Result<(), GuiError> {
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(WINDOW_TITLE)
+            .with_app_id("dermis-node")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([960.0, 600.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        WINDOW_TITLE,
+        native,
+        Box::new(move |cc| {
+            crate::i18n::install_fonts(&cc.egui_ctx);
+            let app = DermisApp::new(options)?;
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|source| GuiError::Window { source })
+}
+
+/// An error and its causes on one line, for logs.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}

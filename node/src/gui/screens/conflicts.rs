@@ -1,0 +1,104 @@
+//! Conflicts: fields two workstations changed at the same time, every value side by
+//! side, and a button to keep one. The choice is an ordinary edit and syncs.
+
+use egui::{RichText, Ui};
+
+use super::Ctx;
+use crate::gui::backend::{Command, ConflictItem, UiError};
+use crate::gui::widgets;
+use crate::i18n::message_id;
+
+#[derive(Debug, Default)]
+pub struct ConflictsState {
+    pub items: Option<Vec<ConflictItem>>,
+    pub error: Option<UiError>,
+    pub busy: bool,
+}
+
+impl ConflictsState {
+    pub fn on_items(&mut self, items: Vec<ConflictItem>) {
+        self.items = Some(items);
+        self.busy = false;
+    }
+
+    pub fn failed(&mut self, error: UiError) {
+        self.busy = false;
+        self.error = Some(error);
+    }
+}
+
+/// A stored value as a user reads it.
+fn shown(value: &serde_json::Value, empty: &str) -> String {
+    match value {
+        serde_json::Value::Null => empty.to_owned(),
+        serde_json::Value::String(s) if s.is_empty() => empty.to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn conflicts_ui(ui: &mut Ui, state: &mut ConflictsState, ctx: &mut Ctx<'_>) {
+    let tr = ctx.tr;
+    ui.heading(tr.t("gui-nav-conflicts"));
+    ui.label(tr.t("gui-conflicts-intro"));
+    if let Some(error) = &state.error {
+        widgets::error_line(ui, &tr.ui_error(error));
+    }
+    let Some(items) = &state.items else {
+        ui.spinner();
+        return;
+    };
+    if items.is_empty() {
+        ui.weak(tr.t("gui-conflicts-none"));
+        return;
+    }
+    let empty = tr.t("gui-conflicts-empty-value");
+    let mut chosen = None;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for (i, item) in items.iter().enumerate() {
+            let row = &item.row;
+            let field = row
+                .path
+                .last()
+                .map(|f| tr.field_label(f))
+                .unwrap_or_default();
+            let kind = tr.t(&message_id("gui-doc", &row.doc_type));
+            let title = match &item.subject {
+                Some(subject) => format!("{kind}: {subject} — {field}"),
+                None => format!("{kind} — {field}"),
+            };
+            widgets::section(ui, &title, |ui| {
+                ui.columns(row.values.len().max(1), |columns| {
+                    for (j, (column, value)) in columns.iter_mut().zip(&row.values).enumerate() {
+                        column.label(RichText::new(shown(value, &empty)).size(16.0));
+                        if j == 0 {
+                            column.weak(tr.t("gui-conflicts-shown-now"));
+                        }
+                        let keep = column
+                            .add_enabled(!state.busy, egui::Button::new(tr.t("gui-conflicts-keep")))
+                            .accessible_name(format!(
+                                "{} {}",
+                                tr.t("gui-conflicts-keep"),
+                                shown(value, &empty)
+                            ));
+                        if keep.clicked() {
+                            chosen = Some((i, value.clone()));
+                        }
+                    }
+                });
+            });
+            ui.add_space(6.0);
+        }
+    });
+    if let Some((i, value)) = chosen
+        && let Some(item) = items.get(i)
+    {
+        state.busy = true;
+        state.error = None;
+        ctx.send(Command::ResolveConflict {
+            doc_id: item.row.doc_id.clone(),
+            path: item.row.path.clone(),
+            value,
+        });
+    }
+}

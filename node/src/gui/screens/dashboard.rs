@@ -1,0 +1,147 @@
+//! The dashboard: today's appointments, recently changed patients, and the sync state
+//! at a glance.
+
+use dermis_model::PatientId;
+use dermis_model::clinic::Permission;
+use egui::Ui;
+
+use super::{Ctx, Nav, Screen, now};
+use crate::gui::backend::{DashboardData, SyncSummary};
+use crate::gui::tr::Tr;
+use crate::gui::widgets;
+use crate::i18n::message_id;
+
+#[derive(Debug, Default)]
+pub struct DashboardState {
+    pub data: Option<DashboardData>,
+}
+
+pub fn dashboard_ui(ui: &mut Ui, state: &DashboardState, ctx: &mut Ctx<'_>) {
+    ui.heading(ctx.t("gui-dashboard-title"));
+    ui.add_space(6.0);
+    let Some(data) = &state.data else {
+        ui.spinner();
+        return;
+    };
+    ui.columns(2, |columns| {
+        let [left, right] = columns else { return };
+        widgets::section(left, &ctx.t("gui-dashboard-today"), |ui| {
+            appointments_ui(ui, data, ctx.tr);
+        });
+        left.add_space(8.0);
+        widgets::section(left, &ctx.t("gui-dashboard-recent"), |ui| {
+            recent_ui(ui, data, ctx);
+        });
+        widgets::section(right, &ctx.t("gui-nav-sync"), |ui| {
+            sync_summary_ui(ui, &data.sync, ctx.tr);
+            if ui.button(ctx.t("gui-dashboard-open-sync")).clicked() {
+                ctx.go(Nav::Show(Screen::Sync));
+            }
+        });
+        right.add_space(8.0);
+        widgets::section(right, &ctx.t("gui-dashboard-attention"), |ui| {
+            attention_ui(ui, data, ctx);
+        });
+    });
+}
+
+fn appointments_ui(ui: &mut Ui, data: &DashboardData, tr: &Tr) {
+    if data.appointments.is_empty() {
+        ui.weak(tr.t("gui-dashboard-no-appointments"));
+        return;
+    }
+    egui::Grid::new("today")
+        .striped(true)
+        .num_columns(3)
+        .show(ui, |ui| {
+            for a in &data.appointments {
+                ui.label(format!("{} – {}", tr.time(a.start), tr.time(a.end)));
+                let who = a
+                    .invitee_name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| a.title.clone());
+                ui.label(who);
+                ui.label(tr.t(&message_id("gui-appointment", &a.status)));
+                ui.end_row();
+            }
+        });
+}
+
+fn recent_ui(ui: &mut Ui, data: &DashboardData, ctx: &mut Ctx<'_>) {
+    if data.recent.is_empty() {
+        ui.weak(ctx.t("gui-patients-none"));
+        return;
+    }
+    for p in &data.recent {
+        ui.horizontal(|ui| {
+            let name = format!("{} {}", p.last_name, p.first_name);
+            if ui.link(name).clicked()
+                && let Ok(id) = p.id.parse::<PatientId>()
+            {
+                ctx.go(Nav::OpenPatient(id));
+            }
+            ui.weak(&p.mrn);
+            if ctx.can(Permission::ViewClinical) && p.allergy_count > 0 {
+                widgets::badge(ui, &ctx.t("field-allergies"), ui.visuals().error_fg_color);
+            }
+        });
+    }
+}
+
+/// Online or not, what waits for the hub and since when: shared with the sync panel.
+pub fn sync_summary_ui(ui: &mut Ui, sync: &SyncSummary, tr: &Tr) {
+    ui.horizontal(|ui| {
+        let (text, color) = if !sync.state.has_hub() {
+            (tr.t("gui-sync-no-hub"), ui.visuals().weak_text_color())
+        } else if sync.state.online == Some(true) {
+            (tr.t("gui-sync-online"), widgets::ok_color(ui))
+        } else {
+            (tr.t("gui-sync-offline"), widgets::warn_color(ui))
+        };
+        widgets::badge(ui, &text, color);
+    });
+    if sync.outbox.count == 0 {
+        ui.label(tr.t("gui-sync-all-sent"));
+    } else {
+        ui.label(tr.count("changes-pending", sync.outbox.count));
+        if let Some(oldest) = sync.outbox.oldest_at {
+            ui.label(tr.t_args("gui-sync-oldest", &[("age", tr.age(oldest, now()).into())]));
+        }
+    }
+    match sync.state.last_sync_at {
+        Some(at) => ui.label(tr.t_args("gui-sync-last", &[("when", tr.datetime(at).into())])),
+        None => ui.label(tr.t("gui-sync-never")),
+    };
+}
+
+fn attention_ui(ui: &mut Ui, data: &DashboardData, ctx: &mut Ctx<'_>) {
+    let mut any = false;
+    if data.conflicts > 0 {
+        any = true;
+        if ui
+            .link(
+                ctx.tr
+                    .count("gui-dashboard-conflicts", data.conflicts as i64),
+            )
+            .clicked()
+        {
+            ctx.go(Nav::Show(Screen::Conflicts));
+        }
+    }
+    if data.low_stock > 0 {
+        any = true;
+        if ui
+            .link(
+                ctx.tr
+                    .count("gui-dashboard-low-stock", data.low_stock as i64),
+            )
+            .clicked()
+        {
+            ctx.go(Nav::Show(Screen::Products));
+        }
+    }
+    if !any {
+        ui.weak(ctx.t("gui-dashboard-all-clear"));
+    }
+}

@@ -1,0 +1,312 @@
+//! The visit editor: SOAP sections, diagnoses picked from the bundled ICD-10-CM subset
+//! (searched by code or words as you type), signing by a doctor, after which the note
+//! is read-only and corrections are addenda.
+
+use dermis_model::clinic::Permission;
+use dermis_model::encounter::{EncounterForm, EncounterStatus};
+use dermis_model::{EncounterId, PatientId, ValidationErrors};
+use egui::{RichText, Ui};
+
+use super::{Ctx, Nav};
+use crate::gui::backend::{Command, EncounterView, UiError};
+use crate::gui::widgets;
+use crate::icd10::{self, Icd10Entry};
+
+const DIAGNOSIS_RESULTS: usize = 12;
+
+#[derive(Debug, Default)]
+pub struct EncounterState {
+    pub patient: Option<PatientId>,
+    pub patient_name: String,
+    pub id: Option<EncounterId>,
+    pub form: EncounterForm,
+    /// The form as last saved: signing waits until nothing is unsaved.
+    pub saved_form: Option<EncounterForm>,
+    pub view: Option<EncounterView>,
+    pub dx_query: String,
+    dx_searched: String,
+    dx_results: Vec<&'static Icd10Entry>,
+    pub errors: ValidationErrors,
+    pub error: Option<UiError>,
+    pub addendum: String,
+    pub busy: bool,
+}
+
+impl EncounterState {
+    /// A new visit for a patient, dated today.
+    pub fn start(patient: PatientId, name: String) -> EncounterState {
+        EncounterState {
+            patient: Some(patient),
+            patient_name: name,
+            form: EncounterForm {
+                date: dermis_model::validate::format_date(crate::node::today()),
+                ..EncounterForm::default()
+            },
+            ..EncounterState::default()
+        }
+    }
+
+    /// Waiting for a stored visit to load.
+    pub fn opening(id: EncounterId) -> EncounterState {
+        EncounterState {
+            id: Some(id),
+            ..EncounterState::default()
+        }
+    }
+
+    pub fn loaded(&self) -> bool {
+        self.view.is_some() || (self.id.is_none() && self.patient.is_some())
+    }
+
+    pub fn on_view(&mut self, view: EncounterView) {
+        let form = EncounterForm::from_encounter(&view.encounter);
+        self.patient = Some(view.patient_id);
+        self.patient_name = view.patient_name.clone();
+        self.id = Some(view.encounter.id);
+        self.saved_form = Some(form.clone());
+        self.form = form;
+        self.view = Some(view);
+        self.busy = false;
+        self.addendum.clear();
+        self.errors = ValidationErrors::default();
+        self.error = None;
+    }
+
+    pub fn failed(&mut self, error: UiError) {
+        self.busy = false;
+        match error {
+            UiError::Invalid(errors) => self.errors = errors,
+            other => self.error = Some(other),
+        }
+    }
+
+    fn signed(&self) -> bool {
+        self.view
+            .as_ref()
+            .is_some_and(|v| v.encounter.status == EncounterStatus::Signed)
+    }
+}
+
+pub fn encounter_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
+    if let Some(error) = &state.error {
+        widgets::error_line(ui, &ctx.tr.ui_error(error));
+    }
+    if !state.loaded() {
+        ui.spinner();
+        return;
+    }
+    let tr = ctx.tr;
+    ui.horizontal(|ui| {
+        ui.heading(tr.t_args(
+            "gui-encounter-heading",
+            &[("patient", state.patient_name.as_str().into())],
+        ));
+        let (status, color) = if state.signed() {
+            ("status-signed", widgets::ok_color(ui))
+        } else {
+            ("status-draft", widgets::warn_color(ui))
+        };
+        widgets::badge(ui, &tr.t(status), color);
+        if state.view.as_ref().is_some_and(|v| v.pending) {
+            widgets::badge(ui, &tr.t("gui-sync-waiting"), widgets::warn_color(ui));
+        }
+    });
+    if ui.button(tr.t("gui-back")).clicked()
+        && let Some(patient) = state.patient
+    {
+        ctx.go(Nav::OpenPatient(patient));
+    }
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        if state.signed() {
+            signed_ui(ui, state, ctx);
+        } else {
+            draft_ui(ui, state, ctx);
+        }
+    });
+}
+
+fn draft_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
+    let tr = ctx.tr;
+    let editable = ctx.can(Permission::EditClinical);
+    let errors = state.errors.clone();
+    let errors = |field: &str| tr.errors_for(&errors, field);
+    ui.add_enabled_ui(editable, |ui| {
+        widgets::form_grid(ui, "soap", |ui| {
+            let f = &mut state.form;
+            widgets::text_row(ui, &tr.t("field-date"), &mut f.date, &errors("date"))
+                .on_hover_text(tr.t("gui-date-hint"));
+            widgets::text_row(
+                ui,
+                &tr.t("field-complaint"),
+                &mut f.complaint,
+                &errors("complaint"),
+            );
+            for (label, value, field) in [
+                ("field-subjective", &mut f.subjective, "subjective"),
+                ("field-objective", &mut f.objective, "objective"),
+                ("field-assessment", &mut f.assessment, "assessment"),
+                ("field-plan", &mut f.plan, "plan"),
+            ] {
+                widgets::multiline_row(ui, &tr.t(label), value, 3, &errors(field));
+            }
+        });
+        ui.add_space(6.0);
+        diagnoses_ui(ui, state, ctx);
+    });
+    if let Some(error) = &state.error {
+        widgets::error_line(ui, &tr.ui_error(error));
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        if editable
+            && ui
+                .add_enabled(!state.busy, egui::Button::new(tr.t("gui-save")))
+                .clicked()
+            && let Some(patient) = state.patient
+        {
+            state.busy = true;
+            state.errors = ValidationErrors::default();
+            state.error = None;
+            ctx.send(Command::SaveEncounter {
+                patient,
+                id: state.id,
+                form: state.form.clone(),
+            });
+        }
+        if ctx.can(Permission::SignEncounter) {
+            let unsaved = state.saved_form.as_ref() != Some(&state.form);
+            let can_sign = !state.busy && !unsaved;
+            let sign = ui
+                .add_enabled(can_sign, egui::Button::new(tr.t("gui-encounter-sign")))
+                .on_disabled_hover_text(tr.t("gui-encounter-save-first"));
+            if sign.clicked()
+                && let Some(id) = state.id
+            {
+                state.busy = true;
+                ctx.send(Command::SignEncounter { id });
+            }
+            if unsaved && state.id.is_some() {
+                ui.weak(tr.t("gui-encounter-save-first"));
+            }
+        }
+        if state.busy {
+            ui.spinner();
+        }
+    });
+}
+
+fn diagnoses_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
+    let tr = ctx.tr;
+    widgets::section(ui, &tr.t("gui-encounter-diagnoses"), |ui| {
+        let mut remove = None;
+        for (i, code) in state.form.diagnoses.iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.strong(code);
+                ui.label(icd10::lookup(code).map(|e| e.label).unwrap_or_default());
+                if ui.small_button(tr.t("gui-remove")).clicked() {
+                    remove = Some(i);
+                }
+            });
+        }
+        if let Some(i) = remove {
+            state.form.diagnoses.remove(i);
+        }
+        for error in tr.errors_for(&state.errors, "diagnosis") {
+            widgets::error_line(ui, &error);
+        }
+        widgets::labelled_input(
+            ui,
+            &tr.t("gui-encounter-find-diagnosis"),
+            &tr.t("gui-encounter-find-diagnosis-hint"),
+            &mut state.dx_query,
+            320.0,
+        );
+        if state.dx_query != state.dx_searched {
+            state.dx_results = icd10::search(&state.dx_query, DIAGNOSIS_RESULTS);
+            state.dx_searched = state.dx_query.clone();
+        }
+        for entry in &state.dx_results {
+            let chosen = state.form.diagnoses.iter().any(|c| c == entry.code);
+            let text = format!("{}  {}", entry.code, entry.label);
+            if ui
+                .add_enabled(!chosen, egui::Button::new(text).small())
+                .clicked()
+            {
+                state.form.diagnoses.push(entry.code.to_owned());
+            }
+        }
+    });
+}
+
+fn signed_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
+    let tr = ctx.tr;
+    let Some(view) = &state.view else { return };
+    let e = &view.encounter;
+    egui::Grid::new("signed-note")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let mut row = |label: &str, text: &str| {
+                ui.label(RichText::new(tr.t(label)).strong());
+                ui.label(text);
+                ui.end_row();
+            };
+            row("field-date", &tr.date(e.date));
+            row("field-clinician", &e.clinician);
+            row("field-complaint", &e.complaint);
+            row("field-subjective", &e.subjective);
+            row("field-objective", &e.objective);
+            row("field-assessment", &e.assessment);
+            row("field-plan", &e.plan);
+        });
+    widgets::section(ui, &tr.t("gui-encounter-diagnoses"), |ui| {
+        for d in &e.diagnoses {
+            ui.horizontal(|ui| {
+                ui.strong(&d.code);
+                ui.label(&d.label);
+            });
+        }
+    });
+    if let (Some(by), Some(at)) = (&e.signed_by, e.signed_at) {
+        ui.label(tr.t_args(
+            "gui-encounter-signed-by",
+            &[
+                ("who", by.as_str().into()),
+                ("when", tr.datetime(at).into()),
+            ],
+        ));
+    }
+    ui.weak(tr.t("gui-encounter-read-only"));
+    ui.add_space(6.0);
+    widgets::section(ui, &tr.t("gui-encounter-addenda"), |ui| {
+        for a in &e.addenda {
+            ui.label(RichText::new(format!("{} — {}", tr.datetime(a.at), a.author)).weak());
+            ui.label(&a.text);
+            ui.add_space(4.0);
+        }
+        if ctx.can(Permission::EditClinical) {
+            let errors = tr.errors_for(&state.errors, "addendum");
+            widgets::form_grid(ui, "addendum", |ui| {
+                widgets::multiline_row(
+                    ui,
+                    &tr.t("gui-encounter-addendum"),
+                    &mut state.addendum,
+                    3,
+                    &errors,
+                );
+            });
+            let ready = !state.busy && !state.addendum.trim().is_empty();
+            if ui
+                .add_enabled(ready, egui::Button::new(tr.t("gui-encounter-add-addendum")))
+                .clicked()
+                && let Some(id) = state.id
+            {
+                state.busy = true;
+                ctx.send(Command::AddAddendum {
+                    id,
+                    text: state.addendum.clone(),
+                });
+            }
+        }
+    });
+}

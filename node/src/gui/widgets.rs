@@ -1,0 +1,197 @@
+//! Small building blocks the screens share: labelled form rows whose inputs carry their
+//! label for screen readers (and for tests that find them by it), error lines, badges.
+
+use egui::{Color32, Response, RichText, TextEdit, Ui};
+
+/// Width of single-line inputs in forms.
+pub const FIELD_WIDTH: f32 = 280.0;
+
+/// A text input named by the label drawn before it. Use inside a two-column grid.
+pub fn text_row(ui: &mut Ui, label: &str, value: &mut String, errors: &[String]) -> Response {
+    edit_row(ui, label, errors, |ui| {
+        ui.add(TextEdit::singleline(value).desired_width(FIELD_WIDTH))
+    })
+}
+
+/// Like [`text_row`], hiding what is typed.
+pub fn password_row(ui: &mut Ui, label: &str, value: &mut String, errors: &[String]) -> Response {
+    edit_row(ui, label, errors, |ui| {
+        ui.add(
+            TextEdit::singleline(value)
+                .password(true)
+                .desired_width(FIELD_WIDTH),
+        )
+    })
+}
+
+/// A multi-line input (notes, SOAP sections).
+pub fn multiline_row(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    rows: usize,
+    errors: &[String],
+) -> Response {
+    edit_row(ui, label, errors, |ui| {
+        ui.add(
+            TextEdit::multiline(value)
+                .desired_rows(rows)
+                .desired_width(f32::INFINITY),
+        )
+    })
+}
+
+fn edit_row(
+    ui: &mut Ui,
+    label: &str,
+    errors: &[String],
+    add: impl FnOnce(&mut Ui) -> Response,
+) -> Response {
+    let label = ui.label(label);
+    let response = ui
+        .vertical(|ui| {
+            let response = add(ui).labelled_by(label.id);
+            for error in errors {
+                error_line(ui, error);
+            }
+            response
+        })
+        .inner;
+    ui.end_row();
+    response
+}
+
+/// A single-line input outside a grid, named by `label` (a search box, a scanner field).
+pub fn labelled_input(
+    ui: &mut Ui,
+    label: &str,
+    hint: &str,
+    value: &mut String,
+    width: f32,
+) -> Response {
+    ui.horizontal(|ui| {
+        let label = ui.label(label);
+        ui.add(
+            TextEdit::singleline(value)
+                .hint_text(hint)
+                .desired_width(width),
+        )
+        .labelled_by(label.id)
+    })
+    .inner
+}
+
+/// Whether Enter was pressed in the input `response` belongs to.
+pub fn submitted(ui: &Ui, response: &Response) -> bool {
+    response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+pub fn error_line(ui: &mut Ui, text: &str) {
+    ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
+}
+
+/// A short coloured word: a status, a warning.
+pub fn badge(ui: &mut Ui, text: &str, color: Color32) -> Response {
+    egui::Frame::new()
+        .stroke(egui::Stroke::new(1.0, color))
+        .corner_radius(4.0)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| ui.label(RichText::new(text).color(color).small()))
+        .inner
+}
+
+pub fn ok_color(ui: &Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(120, 200, 120)
+    } else {
+        Color32::from_rgb(20, 120, 40)
+    }
+}
+
+pub fn warn_color(ui: &Ui) -> Color32 {
+    ui.visuals().warn_fg_color
+}
+
+/// A titled group with a frame, for the parts of a screen.
+pub fn section<R>(ui: &mut Ui, title: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
+    egui::Frame::group(ui.style())
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.strong(title);
+            ui.add_space(4.0);
+            add(ui)
+        })
+        .inner
+}
+
+/// A two-column form grid.
+pub fn form_grid<R>(ui: &mut Ui, id: &str, add: impl FnOnce(&mut Ui) -> R) -> R {
+    egui::Grid::new(id)
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .show(ui, add)
+        .inner
+}
+
+/// A drop-down named by `label`, choosing one of `options` (value, shown text).
+pub fn combo_row<T: PartialEq + Clone>(
+    ui: &mut Ui,
+    label: &str,
+    selected: &mut T,
+    options: &[(T, String)],
+    errors: &[String],
+) {
+    let label_response = ui.label(label);
+    ui.vertical(|ui| {
+        combo(ui, label, &label_response, selected, options);
+        for error in errors {
+            error_line(ui, error);
+        }
+    });
+    ui.end_row();
+}
+
+/// A drop-down named by the label response given.
+pub fn combo<T: PartialEq + Clone>(
+    ui: &mut Ui,
+    id: &str,
+    label: &Response,
+    selected: &mut T,
+    options: &[(T, String)],
+) -> Response {
+    let shown = options
+        .iter()
+        .find(|(value, _)| value == selected)
+        .map(|(_, text)| text.clone())
+        .unwrap_or_default();
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(shown)
+        .width(FIELD_WIDTH - 8.0)
+        .show_ui(ui, |ui| {
+            for (value, text) in options {
+                ui.selectable_value(selected, value.clone(), text.as_str());
+            }
+        })
+        .response
+        .labelled_by(label.id)
+}
+
+/// One cell of a list row, left-aligned in a fixed width so rows and headings line up
+/// and a long text is cut short instead of pushing the next column away.
+pub fn cell<R>(ui: &mut Ui, width: f32, height: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_width(width);
+            ui.set_max_width(width);
+            add(ui)
+        },
+    )
+    .inner
+}
+
+/// A text that is cut with an ellipsis when it does not fit its cell.
+pub fn truncated(ui: &mut Ui, text: impl Into<egui::WidgetText>) -> Response {
+    ui.add(egui::Label::new(text).truncate())
+}

@@ -1,0 +1,157 @@
+//! Shared helpers of the desktop app tests: a demo store in a temporary folder, a
+//! kittest harness around the real app with the bundled fonts installed, and waits
+//! that step frames until a condition holds, with a deadline instead of a fixed sleep.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use dermis_node::demo::{self, DemoSpec};
+use dermis_node::gui::{DermisApp, DevOptions, GuiOptions};
+use dermis_node::i18n::{Locale, install_fonts};
+use dermis_node::node::Node;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+pub type AppHarness = Harness<'static, DermisApp>;
+
+/// How long any one wait may take before the test fails.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
+/// A temporary data directory holding a demo clinic (staff users admin, doctor, nurse,
+/// reception and cashier with password [`demo::DEMO_PASSWORD`]).
+pub fn demo_dir(patients: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut node = Node::init(dir.path(), "Dermis Test Clinic", "Front desk").expect("init");
+    demo::generate(
+        &mut node,
+        &DemoSpec {
+            patients,
+            seed: 7,
+            sales: patients,
+        },
+    )
+    .expect("demo data");
+    dir
+}
+
+/// The app over `dir`, in a window big enough for every screen.
+pub fn harness(dir: &Path, locale: Locale) -> AppHarness {
+    let app = DermisApp::new(GuiOptions {
+        data_dir: dir.to_owned(),
+        locale,
+        max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+        dev: DevOptions::default(),
+    })
+    .expect("backend starts");
+    let mut harness = Harness::builder()
+        .with_size([1500.0, 1100.0])
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut DermisApp| app.app_ui(ui), app);
+    settle(&mut harness);
+    harness
+}
+
+/// Steps frames and waits for the backend until every command has been answered and
+/// the current screen has its data.
+pub fn settle(h: &mut AppHarness) {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        h.run_ok();
+        if h.state_mut().settled() {
+            h.run_ok();
+            if h.state_mut().settled() {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "the app did not settle in time");
+        h.state_mut().wait_for_backend(Duration::from_millis(250));
+    }
+}
+
+/// Steps frames (waiting on the backend in between) until `condition` holds.
+pub fn wait_until(h: &mut AppHarness, what: &str, condition: impl Fn(&mut AppHarness) -> bool) {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        h.run_ok();
+        if condition(h) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        h.state_mut().wait_for_backend(Duration::from_millis(250));
+    }
+}
+
+/// Replaces what the input named `label` holds with `text`, as a user selecting all
+/// and typing would.
+pub fn type_into(h: &mut AppHarness, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_ok();
+    h.get_by_label(label).type_text(text);
+    h.run_ok();
+}
+
+/// Whether an input (not a plain text) is named `label`.
+pub fn has_input(h: &AppHarness, label: &str) -> bool {
+    h.query_all_by_label(label)
+        .any(|n| n.accesskit_node().role() != Role::Label)
+}
+
+/// Clicks the one widget (not a plain text) named `label`.
+pub fn click(h: &mut AppHarness, label: &str) {
+    let targets: Vec<_> = h
+        .query_all_by_label(label)
+        .filter(|n| n.accesskit_node().role() != Role::Label)
+        .collect();
+    assert_eq!(
+        targets.len(),
+        1,
+        "expected one widget named {label:?}: {targets:#?}"
+    );
+    targets[0].click();
+    h.run_ok();
+}
+
+/// Presses Enter in the input named `label`.
+pub fn press_enter(h: &mut AppHarness, label: &str) {
+    h.get_by_label(label).focus();
+    h.run_ok();
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+}
+
+/// Whether some widget or text shows exactly `label`.
+pub fn shows(h: &AppHarness, label: &str) -> bool {
+    h.query_all_by_label(label).next().is_some()
+}
+
+/// Whether some text contains `part`.
+pub fn shows_part(h: &AppHarness, part: &str) -> bool {
+    h.query_all_by_label_contains(part).next().is_some()
+}
+
+/// Signs in through the login screen and waits for the dashboard.
+pub fn login(h: &mut AppHarness, username: &str, password: &str) {
+    wait_until(h, "the login screen", |h| h.state().at_login());
+    type_into(h, "Username", username);
+    type_into(h, "Password", password);
+    click(h, "Sign in");
+    wait_until(h, "signing in", |h| h.state().session().is_some());
+    settle(h);
+}
+
+/// A demo store with the app signed in as `username`.
+pub fn signed_in(dir: &Path, username: &str) -> AppHarness {
+    let mut h = harness(dir, Locale::En);
+    login(&mut h, username, demo::DEMO_PASSWORD);
+    h
+}
+
+/// The node of `dir`, opened beside the app the way another process would.
+pub fn open(dir: &Path) -> Node {
+    Node::open(dir).expect("open store")
+}
