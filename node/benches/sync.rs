@@ -18,15 +18,33 @@ use common::{cmd, ok};
 use dermis_node::node::{Node, Session};
 
 fn report(d: &Path) -> serde_json::Value {
-    let out = cmd(d).args(["sync", "--once", "--timeout", "600", "--report"]).output().unwrap();
-    assert!(out.status.success(), "sync failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd(d)
+        .args(["sync", "--once", "--timeout", "600", "--report"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "sync failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     serde_json::from_str(text.lines().last().unwrap_or("{}")).unwrap()
 }
 
 fn enroll(hub: &Hub, clinic: &str, d: &Path, name: &str) {
     let code = hub.node_add(clinic, name);
-    ok(d, &["enroll", "--hub", &hub.url(), "--code", &code, "--node-name", name]);
+    ok(
+        d,
+        &[
+            "enroll",
+            "--hub",
+            &hub.url(),
+            "--code",
+            &code,
+            "--node-name",
+            name,
+        ],
+    );
 }
 
 fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
@@ -41,12 +59,22 @@ fn ms(d: Duration) -> f64 {
 fn proc_kb(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
         .unwrap_or(f64::NAN)
 }
 
 fn daemon(d: &Path) -> Child {
-    cmd(d).args(["sync"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap()
+    cmd(d)
+        .args(["sync"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
 }
 
 fn online(d: &Path) -> bool {
@@ -55,12 +83,23 @@ fn online(d: &Path) -> bool {
 }
 
 fn has_patient(conn: &rusqlite::Connection, id: &str) -> bool {
-    conn.query_row("SELECT EXISTS(SELECT 1 FROM patients WHERE id = ?1)", [id], |r| r.get(0)).unwrap_or(false)
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM patients WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )
+    .unwrap_or(false)
 }
 
 fn main() {
-    let patients: usize = std::env::var("DERMIS_BENCH_PATIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let big: usize = std::env::var("DERMIS_BENCH_BIG").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
+    let patients: usize = std::env::var("DERMIS_BENCH_PATIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let big: usize = std::env::var("DERMIS_BENCH_BIG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50_000);
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let hub_dir = root.join("hub");
@@ -73,28 +112,69 @@ fn main() {
     let src = root.join("src");
     enroll(&hub, &clinic, &src, "source");
     let t = Instant::now();
-    ok(&src, &["demo", "--patients", &patients.to_string(), "--sales", "20000", "--seed", "1"]);
-    println!("dataset: {patients} patients (~3 encounters each), 20000 sales, made in {:.1} s", t.elapsed().as_secs_f64());
+    ok(
+        &src,
+        &[
+            "demo",
+            "--patients",
+            &patients.to_string(),
+            "--sales",
+            "20000",
+            "--seed",
+            "1",
+        ],
+    );
+    println!(
+        "dataset: {patients} patients (~3 encounters each), 20000 sales, made in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let push = report(&src);
-    println!("push to hub: {} docs in {} ms ({:.0} docs/s, {:.1} MB up)", push["pushed_docs"], push["elapsed_ms"],
-        push["pushed_docs"].as_f64().unwrap_or(0.0) * 1000.0 / push["elapsed_ms"].as_f64().unwrap_or(1.0), push["bytes_up"].as_f64().unwrap_or(0.0) / 1e6);
+    println!(
+        "push to hub: {} docs in {} ms ({:.0} docs/s, {:.1} MB up)",
+        push["pushed_docs"],
+        push["elapsed_ms"],
+        push["pushed_docs"].as_f64().unwrap_or(0.0) * 1000.0
+            / push["elapsed_ms"].as_f64().unwrap_or(1.0),
+        push["bytes_up"].as_f64().unwrap_or(0.0) / 1e6
+    );
     let dst = root.join("dst");
     enroll(&hub, &clinic, &dst, "fresh");
     let pull = report(&dst);
     let pulled = pull["pulled_docs"].as_f64().unwrap_or(0.0);
     let pull_ms = pull["elapsed_ms"].as_f64().unwrap_or(1.0);
-    println!("fresh node catch-up: {pulled} docs in {pull_ms} ms ({:.0} docs/s), {:.1} MB down, node peak RSS {:.1} MB",
-        pulled * 1000.0 / pull_ms, pull["bytes_down"].as_f64().unwrap_or(0.0) / 1e6, pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN));
+    println!(
+        "fresh node catch-up: {pulled} docs in {pull_ms} ms ({:.0} docs/s), {:.1} MB down, node peak RSS {:.1} MB",
+        pulled * 1000.0 / pull_ms,
+        pull["bytes_down"].as_f64().unwrap_or(0.0) / 1e6,
+        pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
+    );
     {
         let mut node = Node::open(&dst).unwrap();
         node.store.set_cache_capacity(1);
-        let ids: Vec<String> = node.store.conn().prepare("SELECT id FROM docs").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        let ids: Vec<String> = node
+            .store
+            .conn()
+            .prepare("SELECT id FROM docs")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
         let t = Instant::now();
         for id in &ids {
-            node.store.with_doc(id.parse().unwrap(), |d| std::hint::black_box(d.get_actor().to_bytes().len())).unwrap();
+            node.store
+                .with_doc(id.parse().unwrap(), |d| {
+                    std::hint::black_box(d.get_actor().to_bytes().len())
+                })
+                .unwrap();
         }
         let local = t.elapsed();
-        println!("loading the same {} docs from local disk: {:.0} ms; catch-up is {:.1}x that", ids.len(), ms(local), pull_ms / ms(local));
+        println!(
+            "loading the same {} docs from local disk: {:.0} ms; catch-up is {:.1}x that",
+            ids.len(),
+            ms(local),
+            pull_ms / ms(local)
+        );
     }
 
     // 2. Edit propagation node -> hub -> node with ten nodes connected.
@@ -104,15 +184,26 @@ fn main() {
         enroll(&hub, &clinic, d, &format!("p{i}"));
     }
     let mut daemons: Vec<Child> = nodes.iter().map(|d| daemon(d)).collect();
-    common::wait_until(Duration::from_secs(60), "ten nodes online", || nodes.iter().all(|d| online(d)));
+    common::wait_until(Duration::from_secs(60), "ten nodes online", || {
+        nodes.iter().all(|d| online(d))
+    });
     let mut sender = Node::open(&nodes[0]).unwrap();
-    let receivers: Vec<rusqlite::Connection> = nodes[1..].iter().map(|d| rusqlite::Connection::open(Node::store_path(d)).unwrap()).collect();
+    let receivers: Vec<rusqlite::Connection> = nodes[1..]
+        .iter()
+        .map(|d| rusqlite::Connection::open(Node::store_path(d)).unwrap())
+        .collect();
     let session = Session::operator();
     let mut samples = Vec::new();
     for i in 0..100 {
-        let form = dermis_model::patient::PatientForm { first_name: format!("Live{i}"), last_name: "Propagation".into(), ..Default::default() };
+        let form = dermis_model::patient::PatientForm {
+            first_name: format!("Live{i}"),
+            last_name: "Propagation".into(),
+            ..Default::default()
+        };
         let t = Instant::now();
-        let id = dermis_node::ops::patients::add(&mut sender, &session, &form).unwrap().to_string();
+        let id = dermis_node::ops::patients::add(&mut sender, &session, &form)
+            .unwrap()
+            .to_string();
         let mut pending: Vec<usize> = (0..receivers.len()).collect();
         while !pending.is_empty() {
             pending.retain(|r| {
@@ -123,13 +214,20 @@ fn main() {
                     true
                 }
             });
-            assert!(t.elapsed() < Duration::from_secs(30), "edit {i} did not arrive");
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "edit {i} did not arrive"
+            );
             #[allow(clippy::disallowed_methods)]
             std::thread::sleep(Duration::from_micros(200));
         }
     }
-    println!("edit propagation (commit on node 1 -> indexed on each of 9 others, 10 nodes online, {} samples): p50 {:.1} ms, p99 {:.1} ms",
-        samples.len(), ms(pct(samples.clone(), 0.5)), ms(pct(samples, 0.99)));
+    println!(
+        "edit propagation (commit on node 1 -> indexed on each of 9 others, 10 nodes online, {} samples): p50 {:.1} ms, p99 {:.1} ms",
+        samples.len(),
+        ms(pct(samples.clone(), 0.5)),
+        ms(pct(samples, 0.99))
+    );
     for mut d in daemons.drain(..) {
         let _ = (d.kill(), d.wait());
     }
@@ -145,7 +243,11 @@ fn main() {
     let mut ids = Vec::new();
     for i in 0..1000 {
         if i % 2 == 0 || ids.is_empty() {
-            let form = dermis_model::patient::PatientForm { first_name: format!("Off{i}"), last_name: "Line".into(), ..Default::default() };
+            let form = dermis_model::patient::PatientForm {
+                first_name: format!("Off{i}"),
+                last_name: "Line".into(),
+                ..Default::default()
+            };
             ids.push(dermis_node::ops::patients::add(&mut writer, &session, &form).unwrap());
         } else {
             let id = ids[i % ids.len()];
@@ -157,8 +259,12 @@ fn main() {
     }
     report(&w);
     let back = report(&o);
-    println!("offline node catching up on 1000 edits (500 new patients, 500 updates): {} ms, {} docs, {:.0} KB down",
-        back["elapsed_ms"], back["pulled_docs"], back["bytes_down"].as_f64().unwrap_or(0.0) / 1e3);
+    println!(
+        "offline node catching up on 1000 edits (500 new patients, 500 updates): {} ms, {} docs, {:.0} KB down",
+        back["elapsed_ms"],
+        back["pulled_docs"],
+        back["bytes_down"].as_f64().unwrap_or(0.0) / 1e3
+    );
 
     // 4. Reconnect after one change among a large store; hub memory with it.
     let clinic = hub.clinic_add("Large");
@@ -166,22 +272,54 @@ fn main() {
     enroll(&hub, &clinic, &f, "large-a");
     enroll(&hub, &clinic, &g, "large-b");
     let t = Instant::now();
-    ok(&f, &["demo", "--patients", &big.to_string(), "--sales", "2000", "--seed", "2"]);
-    println!("large dataset: {big} patients made in {:.1} s", t.elapsed().as_secs_f64());
+    ok(
+        &f,
+        &[
+            "demo",
+            "--patients",
+            &big.to_string(),
+            "--sales",
+            "2000",
+            "--seed",
+            "2",
+        ],
+    );
+    println!(
+        "large dataset: {big} patients made in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let push = report(&f);
-    println!("large push: {} docs in {} ms", push["pushed_docs"], push["elapsed_ms"]);
+    println!(
+        "large push: {} docs in {} ms",
+        push["pushed_docs"], push["elapsed_ms"]
+    );
     let pull = report(&g);
-    println!("large catch-up: {} docs in {} ms, node peak RSS {:.1} MB", pull["pulled_docs"], pull["elapsed_ms"], pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN));
+    println!(
+        "large catch-up: {} docs in {} ms, node peak RSS {:.1} MB",
+        pull["pulled_docs"],
+        pull["elapsed_ms"],
+        pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
+    );
     let pid = hub.pid();
-    println!("hub RSS with {} documents stored: {:.1} MB now, {:.1} MB peak", big + patients + 600, proc_kb(pid, "VmRSS:") / 1024.0, proc_kb(pid, "VmHWM:") / 1024.0);
+    println!(
+        "hub RSS with {} documents stored: {:.1} MB now, {:.1} MB peak",
+        big + patients + 600,
+        proc_kb(pid, "VmRSS:") / 1024.0,
+        proc_kb(pid, "VmHWM:") / 1024.0
+    );
     let id = ok(&f, &["patient", "search", "a", "--limit", "1", "--json"]);
     let id: serde_json::Value = serde_json::from_str(&id).unwrap();
     let id = id[0]["id"].as_str().unwrap().to_owned();
-    ok(&f, &["patient", "update", &id, "--notes", "one change among many"]);
+    ok(
+        &f,
+        &["patient", "update", &id, "--notes", "one change among many"],
+    );
     report(&f);
     let one = report(&g);
-    println!("reconnect after one change among {big}+ docs: {} ms, {} B up + {} B down",
-        one["elapsed_ms"], one["bytes_up"], one["bytes_down"]);
+    println!(
+        "reconnect after one change among {big}+ docs: {} ms, {} B up + {} B down",
+        one["elapsed_ms"], one["bytes_up"], one["bytes_down"]
+    );
 
     // 5. Sustained edits per second through one hub from twenty nodes.
     let clinic = hub.clinic_add("Throughput");
@@ -213,13 +351,20 @@ mod throughput {
 
     /// Returns (edits acknowledged, document pushes applied, seconds).
     pub fn run(hub: &Hub, clinic: &str, nodes: usize, for_how_long: Duration) -> (u64, u64, f64) {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async {
             let mut tasks = Vec::new();
             let started = Instant::now();
             for i in 0..nodes {
                 let code = hub.node_add(clinic, &format!("t{i}"));
-                let enrolled = dermis_node::sync::enroll::request(&hub.url(), &code, &format!("t{i}")).await.unwrap();
+                let enrolled =
+                    dermis_node::sync::enroll::request(&hub.url(), &code, &format!("t{i}"))
+                        .await
+                        .unwrap();
                 let url = format!("ws://{}/sync", hub.addr);
                 tasks.push(tokio::spawn(client(url, enrolled, for_how_long)));
             }
@@ -233,21 +378,41 @@ mod throughput {
         })
     }
 
-    async fn client(url: String, enrolled: dermis_node::sync::enroll::Enrolled, for_how_long: Duration) -> (u64, u64) {
+    async fn client(
+        url: String,
+        enrolled: dermis_node::sync::enroll::Enrolled,
+        for_how_long: Duration,
+    ) -> (u64, u64) {
         let actor = dermis_model::doc::actor_for_node(enrolled.node_id);
         let mut store = MemoryNodeStore::with_actor(enrolled.clinic_id, actor.clone());
         let now = || dermis_model::now_millis();
         let ids: Vec<uuid::Uuid> = (0..5)
             .map(|k| {
                 let id = dermis_model::PatientId::new();
-                let draft = dermis_model::patient::PatientDraft { first_name: format!("T{k}"), last_name: "Load".into(), ..Default::default() };
-                let doc = dermis_model::patient::create_patient(id, enrolled.clinic_id, &draft, "T", now(), None, actor.clone()).unwrap();
+                let draft = dermis_model::patient::PatientDraft {
+                    first_name: format!("T{k}"),
+                    last_name: "Load".into(),
+                    ..Default::default()
+                };
+                let doc = dermis_model::patient::create_patient(
+                    id,
+                    enrolled.clinic_id,
+                    &draft,
+                    "T",
+                    now(),
+                    None,
+                    actor.clone(),
+                )
+                .unwrap();
                 store.create(id.0, dermis_model::DocType::Patient, doc, now());
                 id.0
             })
             .collect();
         let mut request = url.as_str().into_client_request().unwrap();
-        request.headers_mut().insert("authorization", format!("Bearer {}", enrolled.token).parse().unwrap());
+        request.headers_mut().insert(
+            "authorization",
+            format!("Bearer {}", enrolled.token).parse().unwrap(),
+        );
         let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
         let mut session = NodeSession::new(enrolled.node_id.0, EngineConfig::default());
         let mut queue = session.start(now(), 0, Default::default());
@@ -260,7 +425,8 @@ mod throughput {
                     match out {
                         NodeOutput::Send(b) => ws.send(Message::Binary(b.into())).await.unwrap(),
                         NodeOutput::Store(op) => {
-                            let r = now_or_never(run_node_op(&mut store, session.clinic(), op)).unwrap();
+                            let r = now_or_never(run_node_op(&mut store, session.clinic(), op))
+                                .unwrap();
                             queue.extend(session.stored(now(), r));
                         }
                         NodeOutput::Close { reason, .. } => panic!("session closed: {reason}"),
@@ -269,25 +435,44 @@ mod throughput {
                 }
             }
             let editing = started.elapsed() < for_how_long;
-            if !editing && session.is_caught_up() && now_or_never(store.outbox_stats(now())).unwrap().unwrap().count == 0 {
+            if !editing
+                && session.is_caught_up()
+                && now_or_never(store.outbox_stats(now()))
+                    .unwrap()
+                    .unwrap()
+                    .count
+                    == 0
+            {
                 return (edits, session.stats().pushed_docs);
             }
             if editing {
                 // Edit while the previous push is in flight: edits accumulate and go out together.
                 let id = ids[n % ids.len()];
                 n += 1;
-                if store.edit(id, now(), |doc| {
-                    let _ = dermis_model::doc::put_str(doc, &automerge::ROOT, "notes_plain", &format!("edit {n}"));
-                }).is_some() {
+                if store
+                    .edit(id, now(), |doc| {
+                        let _ = dermis_model::doc::put_str(
+                            doc,
+                            &automerge::ROOT,
+                            "notes_plain",
+                            &format!("edit {n}"),
+                        );
+                    })
+                    .is_some()
+                {
                     edits += 1;
                 }
                 queue.extend(session.local_change(now()));
-                if let Ok(Some(Ok(Message::Binary(b)))) = tokio::time::timeout(Duration::from_micros(1), ws.next()).await {
+                if let Ok(Some(Ok(Message::Binary(b)))) =
+                    tokio::time::timeout(Duration::from_micros(1), ws.next()).await
+                {
                     queue.extend(session.handle_frame(now(), &b));
                 }
             } else {
                 match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
-                    Ok(Some(Ok(Message::Binary(b)))) => queue.extend(session.handle_frame(now(), &b)),
+                    Ok(Some(Ok(Message::Binary(b)))) => {
+                        queue.extend(session.handle_frame(now(), &b))
+                    }
                     Ok(Some(Ok(_))) => {}
                     other => panic!("connection ended: {other:?}"),
                 }

@@ -460,3 +460,43 @@ fn a_revoked_node_is_refused_with_a_clear_message() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn the_app_syncs_in_the_background_when_no_daemon_runs() {
+    let s = setup(2);
+    let (a, b) = (&s.nodes[0], &s.nodes[1]);
+    let background = dermis_node::sync::background::BackgroundSync::spawn(a.clone());
+    wait_until(
+        Duration::from_secs(30),
+        "the app's sync loop to come online",
+        || status_json(a)["online"] == true,
+    );
+    // While the app syncs, a daemon cannot start a second loop on the same data dir.
+    let o = run(a, &["sync"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already runs"), "{}", stderr(&o));
+    let id = ok(
+        a,
+        &[
+            "patient",
+            "add",
+            "--first-name",
+            "Background",
+            "--last-name",
+            "Sync",
+        ],
+    );
+    wait_until(
+        Duration::from_secs(30),
+        "the patient to reach the hub",
+        || status_json(a)["outbox"]["count"] == 0,
+    );
+    sync_once(b);
+    assert!(ok(b, &["patient", "show", &id, "--json"]).contains("Background"));
+    drop(background);
+    assert_eq!(
+        status_json(a)["online"],
+        false,
+        "closing the app ends its sync loop"
+    );
+}

@@ -184,21 +184,14 @@ fn peak_rss_mb() -> Option<f64> {
 
 /// One sync daemon per data dir: a second one would only double the traffic.
 fn daemon_lock(dir: &std::path::Path) -> Result<std::fs::File, CliError> {
-    let path = dir.join("sync.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| CliError::Other(format!("cannot open {}: {e}", path.display())))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(CliError::Other(
+    match crate::sync::background::try_lock(dir) {
+        Ok(Some(file)) => Ok(file),
+        Ok(None) => Err(CliError::Other(
             crate::sync::client::SyncError::AlreadyRunning.to_string(),
         )),
-        Err(std::fs::TryLockError::Error(e)) => Err(CliError::Other(format!(
+        Err(e) => Err(CliError::Other(format!(
             "cannot lock {}: {e}",
-            path.display()
+            dir.join("sync.lock").display()
         ))),
     }
 }

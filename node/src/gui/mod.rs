@@ -84,6 +84,8 @@ impl GuiOptions {
 
 /// Opens the window and runs until it is closed.
 pub fn run(options: GuiOptions) -> Result<(), GuiError> {
+    // Syncs while the window is open, unless a sync daemon already does.
+    let _sync = crate::sync::background::BackgroundSync::spawn(options.data_dir.clone());
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(WINDOW_TITLE)

@@ -34,13 +34,19 @@ pub fn update(
     form: &PatientForm,
 ) -> Result<(), OpError> {
     session.require(Permission::EditPatients)?;
-    let draft = form.validate(today())?;
+    let mut draft = form.validate(today())?;
     let mut tx = node.store.begin(now())?;
     let doc = tx
         .edit(id.into())?
         .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
-    dermis_model::doc::expect_type(doc, DocType::Patient)
+    let current = patient::read_patient(doc)
         .map_err(|_| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    if !session.can(Permission::EditClinical) {
+        // A role that cannot see the clinical fields got a form without them: keep what
+        // is stored instead of writing the blanks back.
+        draft.medical_history = current.medical_history;
+        draft.notes = current.notes;
+    }
     patient::update_patient(doc, &draft).map_err(doc_error(id.into()))?;
     tx.commit()?;
     Ok(())

@@ -2,6 +2,7 @@
 //! sans-IO engine from `dermis-sync`, the store adapter the engine works through, the
 //! sync state every process can read, and local-change wake-ups between processes.
 
+pub mod background;
 pub mod client;
 pub mod enroll;
 pub mod notify;
