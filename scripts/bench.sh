@@ -1,5 +1,20 @@
 #!/usr/bin/env bash
 # Prints Dermis's performance figures. Release builds; the first run compiles for a while.
+#   make bench                    everything
+#   scripts/bench.sh store|sync|gui   one part
+# Scale with DERMIS_BENCH_PATIENTS (sync catch-up, default 10000) and DERMIS_BENCH_BIG
+# (reconnect among many documents, default 50000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo bench -p dermis-node --bench store
+part=${1:-all}
+cargo build --release -q -p dermis-hub -p dermis-node
+if [ "$part" = all ] || [ "$part" = store ]; then
+  cargo bench -q -p dermis-node --bench store
+fi
+if [ "$part" = all ] || [ "$part" = sync ]; then
+  cargo bench -q -p dermis-node --bench sync
+fi
+if [ "$part" = all ] || [ "$part" = gui ]; then
+  echo "== desktop app: frame times while typing a search over 50k patients =="
+  cargo test -q --release -p dermis-node --test gui_bench -- --ignored --nocapture 2>&1 | grep -vE '^(running|test result|$)'
+fi
