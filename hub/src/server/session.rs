@@ -128,6 +128,7 @@ async fn run<S: HubStore>(hub: Arc<Hub<S>>, auth: NodeAuth, socket: WebSocket) {
         }
     };
     let mut membership = hub.registry.join(auth.clinic_id, auth.node_id);
+    hub.metrics.session_started();
     let mut driver = Driver {
         hub: &hub,
         store: hub.store.clone(),
@@ -237,7 +238,10 @@ impl<S: HubStore> Driver<'_, S> {
                 message = self.socket.recv(), if self.engine.wants_frames() => {
                     let now = now_millis();
                     match message {
-                        Some(Ok(Message::Binary(frame))) => self.engine.handle_frame(now, &frame),
+                        Some(Ok(Message::Binary(frame))) => {
+                            self.hub.metrics.frame_in(frame.len());
+                            self.engine.handle_frame(now, &frame)
+                        }
                         Some(Ok(Message::Text(_))) => self.engine.terminate(
                             now,
                             ErrorCode::Malformed,
@@ -276,6 +280,7 @@ impl<S: HubStore> Driver<'_, S> {
         while let Some(output) = self.pending.pop_front() {
             match output {
                 HubOutput::Send(bytes) => {
+                    self.hub.metrics.frame_out(bytes.len());
                     if let Err(e) = self.socket.send(Message::Binary(bytes.into())).await {
                         return Some(Ending::Left {
                             code: None,
@@ -284,7 +289,9 @@ impl<S: HubStore> Driver<'_, S> {
                     }
                 }
                 HubOutput::Store(op) => {
+                    let started = std::time::Instant::now();
                     let result = run_hub_op(&mut self.store, self.clinic, op).await;
+                    self.hub.metrics.store_op(started.elapsed());
                     if let HubStoreResult::Failed(reason) = &result {
                         tracing::error!(error = %reason, "store operation failed");
                     }

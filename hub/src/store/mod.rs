@@ -8,6 +8,7 @@
 //! plus change rows, compaction, fetch) is in [`docs`]; each store only moves rows.
 
 pub mod docs;
+pub mod ops;
 pub mod postgres;
 pub mod sqlite;
 
@@ -19,6 +20,8 @@ use dermis_sync::DocStore;
 use dermis_sync::wire::OutboxStats;
 use tokio::sync::mpsc;
 use uuid::Uuid;
+
+pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
 
 /// A node's access, as its row says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,6 +188,8 @@ pub enum StoreError {
     },
     #[error("unexpected value in {what}: {value:?}")]
     BadRow { what: &'static str, value: String },
+    #[error("an admin named {username:?} exists already")]
+    AdminExists { username: String },
     #[error("creating the clinic document")]
     ClinicDoc {
         #[source]
@@ -199,7 +204,7 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// Every write returns a `Result`; a failed write is reported to the caller (which
 /// closes the session with `internal`, so the node retries), never dropped.
-pub trait HubStore: DocStore<Error = StoreError> + Clone + Sync + 'static {
+pub trait HubStore: DocStore<Error = StoreError> + OpsStore + Clone + Sync + 'static {
     /// A cheap round trip, for `/api/healthz`.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 
