@@ -400,6 +400,7 @@ mod tests {
             outbox_bytes: 0,
             outbox_oldest_age_ms: 0,
             last_error: None,
+            delivered_seq: 0,
         };
         let text = table(&[node], 0);
         let lines: Vec<&str> = text.lines().collect();

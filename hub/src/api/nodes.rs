@@ -36,10 +36,13 @@ impl Fleet {
         self.clinics.iter().find(|c| c.id.0 == id)
     }
 
-    /// How many change-log positions the node's cursor is behind its clinic's.
+    /// How many change-log positions the node is behind its clinic: from the larger of
+    /// its reported cursor and what live updates told it (a connected node reports its
+    /// cursor only when it pulls).
     pub fn lag(&self, node: &NodeInfo) -> u64 {
+        let reached = node.cursor.max(node.delivered_seq);
         self.clinic(node.clinic_id)
-            .map_or(0, |c| c.seq.saturating_sub(node.cursor))
+            .map_or(0, |c| c.seq.saturating_sub(reached))
     }
 
     /// The nodes of one clinic, by number.
@@ -84,7 +87,10 @@ pub struct NodeView {
     pub app_version: Option<String>,
     /// The change-log position the node has durably applied.
     pub cursor: u64,
-    /// Changes the node has not pulled yet: the clinic's latest seq minus the cursor.
+    /// The seq up to which live updates have told the node everything.
+    pub delivered_seq: u64,
+    /// Changes the node has not received yet: the clinic's latest seq minus the larger
+    /// of `cursor` and `delivered_seq`.
     pub cursor_lag: u64,
     pub outbox: Outbox,
     /// The last sync error the node reported.
@@ -126,6 +132,7 @@ impl NodeView {
             last_sync_at: node.last_sync_at.map(rfc3339_ms),
             app_version: node.app_version.clone(),
             cursor: node.cursor,
+            delivered_seq: node.delivered_seq,
             cursor_lag: fleet.lag(node),
             outbox: Outbox {
                 count: node.outbox_count,

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use dermis_model::{ClinicId, Millis, now_millis};
 use dermis_sync::driver::{error_chain, run_hub_op};
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreResult};
-use dermis_sync::wire::ErrorCode;
+use dermis_sync::wire::{ErrorCode, HubMsg, Limits};
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -92,6 +92,24 @@ pub async fn upgrade<S: HubStore>(
     ws.max_message_size(message)
         .max_frame_size(frame)
         .on_upgrade(move |socket| run(hub, auth, socket).instrument(span))
+}
+
+/// The `up_to` of a frame that is a complete live update (`Index` with request 0 and
+/// nothing more to follow): the node has now been told everything up to it. Only
+/// `Index` frames (type 0x83, never large) are decoded.
+fn live_update_end(frame: &[u8]) -> Option<u64> {
+    if frame.get(3) != Some(&0x83) {
+        return None;
+    }
+    match HubMsg::decode(frame, &Limits::default()) {
+        Ok(HubMsg::Index {
+            request: 0,
+            up_to,
+            more: false,
+            ..
+        }) => Some(up_to),
+        _ => None,
+    }
 }
 
 /// What ended the loop.
@@ -281,11 +299,19 @@ impl<S: HubStore> Driver<'_, S> {
             match output {
                 HubOutput::Send(bytes) => {
                     self.hub.metrics.frame_out(bytes.len());
+                    let delivered = live_update_end(&bytes);
                     if let Err(e) = self.socket.send(Message::Binary(bytes.into())).await {
                         return Some(Ending::Left {
                             code: None,
                             error: Some(e.to_string()),
                         });
+                    }
+                    if let Some(seq) = delivered {
+                        let update = NodeUpdate {
+                            delivered: Some(seq),
+                            ..NodeUpdate::default()
+                        };
+                        update_node(self.hub, self.node, &update).await;
                     }
                 }
                 HubOutput::Store(op) => {
@@ -321,6 +347,7 @@ impl<S: HubStore> Driver<'_, S> {
                         // A hello says nothing about errors; a report always does.
                         last_error: (!hello).then_some(last_error),
                         synced: false,
+                        delivered: None,
                     };
                     update_node(self.hub, self.node, &update).await;
                 }
@@ -406,6 +433,25 @@ mod tests {
             "Bearer ".parse().unwrap_or_else(|e| panic!("{e:?}")),
         );
         assert_eq!(bearer(&headers), None);
+    }
+
+    #[test]
+    fn only_complete_live_updates_count_as_delivered() {
+        let live = |request: u64, more: bool| {
+            HubMsg::Index {
+                request,
+                from: 3,
+                entries: Vec::new(),
+                up_to: 9,
+                more,
+            }
+            .encode()
+        };
+        assert_eq!(live_update_end(&live(0, false)), Some(9));
+        assert_eq!(live_update_end(&live(0, true)), None);
+        assert_eq!(live_update_end(&live(4, false)), None, "a pull's answer");
+        assert_eq!(live_update_end(&HubMsg::Ping { nonce: 1 }.encode()), None);
+        assert_eq!(live_update_end(b"DX"), None);
     }
 
     #[test]

@@ -98,6 +98,9 @@ pub struct NodeInfo {
     pub outbox_bytes: u64,
     pub outbox_oldest_age_ms: u64,
     pub last_error: Option<String>,
+    /// The seq up to which the hub has told the node everything (live updates); the
+    /// node's durable `cursor` is only reported when it pulls.
+    pub delivered_seq: u64,
 }
 
 /// What a session learnt about its node, written to the node's row.
@@ -110,6 +113,8 @@ pub struct NodeUpdate {
     pub last_error: Option<Option<String>>,
     /// The node completed a pull or a push: record the time as its last sync.
     pub synced: bool,
+    /// A live update told the node everything up to this seq.
+    pub delivered: Option<u64>,
 }
 
 /// How a sync session ended, for its `sync_sessions` row.

@@ -19,8 +19,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../../migrations/hub-sqlite/0001_init.sql"),
     ),
     (
-        "0004_admin_users",
-        include_str!("../../../../migrations/hub-sqlite/0004_admin_users.sql"),
+        "0004_admin",
+        include_str!("../../../../migrations/hub-sqlite/0004_admin.sql"),
     ),
 ];
 
@@ -132,11 +132,8 @@ mod tests {
         // Running again changes nothing.
         assert!(run(&mut conn).is_ok());
         // A migration recorded as missing is found missing.
-        conn.execute(
-            "DELETE FROM hub_migrations WHERE name = '0004_admin_users'",
-            [],
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        conn.execute("DELETE FROM hub_migrations WHERE name = '0004_admin'", [])
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(complete(&conn), Ok(false)));
     }
 

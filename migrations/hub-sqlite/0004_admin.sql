@@ -1,5 +1,5 @@
 -- Dermis hub embedded store (SQLite), schema 4: hub admin users, as in
--- migrations/hub/0004_admin_users.sql. Times are milliseconds since the Unix epoch.
+-- migrations/hub/0004_admin.sql. Times are milliseconds since the Unix epoch.
 
 CREATE TABLE admin_users (
     id             TEXT PRIMARY KEY,
@@ -9,3 +9,6 @@ CREATE TABLE admin_users (
     updated_at     INTEGER NOT NULL,
     last_login_at  INTEGER
 );
+
+-- See migrations/hub/0004_admin.sql.
+ALTER TABLE nodes ADD COLUMN delivered_seq INTEGER NOT NULL DEFAULT 0;
