@@ -13,8 +13,8 @@ CREATE TABLE admin_users (
     last_login_at  timestamptz
 );
 
--- The change-log position up to which the hub has told the node everything (its last
--- live update). A node reports its durable cursor only when it pulls, so a node that
--- stays connected would otherwise look behind by its own pushes; /admin shows the lag
--- from the larger of the two.
+-- The change-log position up to which the hub has told the node everything (the last
+-- page of an index it sent: a live update or a pull's answer). A node reports its
+-- durable cursor only when it starts a pull, so a connected node would otherwise look
+-- behind by what it just received; /admin shows the lag from the larger of the two.
 ALTER TABLE nodes ADD COLUMN delivered_seq bigint NOT NULL DEFAULT 0;

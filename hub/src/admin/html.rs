@@ -126,6 +126,7 @@ pub fn page(ui: &Ui, sections: &[Section], frame: &Frame<'_>, body: &str) -> Str
         "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{} · {}</title>\n<link rel=\"stylesheet\" href=\"/admin/assets/admin.css\">\n\
+         <link rel=\"icon\" href=\"/admin/assets/icon.svg\" type=\"image/svg+xml\">\n\
          <script src=\"/admin/assets/live.js\" defer></script>\n</head>\n<body>\n<header>\n\
          <strong class=\"brand\">{}</strong>\n",
         frame.title,

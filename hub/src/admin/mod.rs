@@ -81,6 +81,7 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
         .route("/admin/logout", axum::routing::post(login::logout::<S>))
         .route("/admin/assets/admin.css", get(css))
         .route("/admin/assets/live.js", get(js))
+        .route("/admin/assets/icon.svg", get(icon))
 }
 
 /// The messages, loaded once.
@@ -184,6 +185,10 @@ async fn js() -> Response {
         "text/javascript; charset=utf-8",
         include_str!("assets/live.js"),
     )
+}
+
+async fn icon() -> Response {
+    asset("image/svg+xml", include_str!("assets/icon.svg"))
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {

@@ -213,7 +213,7 @@ pub fn render_overview(ui: &Ui, fleet: &Fleet) -> String {
                 seen = ui.time_or_never(node.last_seen_at),
                 sync = ui.time_or_never(node.last_sync_at),
                 version = esc(node.app_version.as_deref().unwrap_or("—")),
-                cursor = ui.int(node.cursor),
+                cursor = ui.int(node.cursor.max(node.delivered_seq)),
                 outbox = outbox(ui, node),
                 error = esc(node.last_error.as_deref().unwrap_or("")),
             );

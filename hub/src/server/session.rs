@@ -94,19 +94,16 @@ pub async fn upgrade<S: HubStore>(
         .on_upgrade(move |socket| run(hub, auth, socket).instrument(span))
 }
 
-/// The `up_to` of a frame that is a complete live update (`Index` with request 0 and
-/// nothing more to follow): the node has now been told everything up to it. Only
-/// `Index` frames (type 0x83, never large) are decoded.
-fn live_update_end(frame: &[u8]) -> Option<u64> {
+/// The `up_to` of a frame that is the last page of an index (a live update, or the
+/// answer to a pull with nothing more to follow): the node has now been told everything
+/// up to it. Only `Index` frames (type 0x83, never large) are decoded.
+fn index_end(frame: &[u8]) -> Option<u64> {
     if frame.get(3) != Some(&0x83) {
         return None;
     }
     match HubMsg::decode(frame, &Limits::default()) {
         Ok(HubMsg::Index {
-            request: 0,
-            up_to,
-            more: false,
-            ..
+            up_to, more: false, ..
         }) => Some(up_to),
         _ => None,
     }
@@ -299,7 +296,7 @@ impl<S: HubStore> Driver<'_, S> {
             match output {
                 HubOutput::Send(bytes) => {
                     self.hub.metrics.frame_out(bytes.len());
-                    let delivered = live_update_end(&bytes);
+                    let delivered = index_end(&bytes);
                     if let Err(e) = self.socket.send(Message::Binary(bytes.into())).await {
                         return Some(Ending::Left {
                             code: None,
@@ -436,7 +433,7 @@ mod tests {
     }
 
     #[test]
-    fn only_complete_live_updates_count_as_delivered() {
+    fn only_last_index_pages_count_as_delivered() {
         let live = |request: u64, more: bool| {
             HubMsg::Index {
                 request,
@@ -447,11 +444,11 @@ mod tests {
             }
             .encode()
         };
-        assert_eq!(live_update_end(&live(0, false)), Some(9));
-        assert_eq!(live_update_end(&live(0, true)), None);
-        assert_eq!(live_update_end(&live(4, false)), None, "a pull's answer");
-        assert_eq!(live_update_end(&HubMsg::Ping { nonce: 1 }.encode()), None);
-        assert_eq!(live_update_end(b"DX"), None);
+        assert_eq!(index_end(&live(0, false)), Some(9));
+        assert_eq!(index_end(&live(0, true)), None, "more pages follow");
+        assert_eq!(index_end(&live(4, false)), Some(9), "a pull's last page");
+        assert_eq!(index_end(&HubMsg::Ping { nonce: 1 }.encode()), None);
+        assert_eq!(index_end(b"DX"), None);
     }
 
     #[test]
