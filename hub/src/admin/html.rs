@@ -151,8 +151,9 @@ pub fn page(ui: &Ui, sections: &[Section], frame: &Frame<'_>, body: &str) -> Str
         let _ = write!(
             out,
             "</nav>\n<form method=\"post\" action=\"/admin/logout\" class=\"who\">\
-             <span>{}</span> <button type=\"submit\">{}</button></form>\n",
-            format!("{} <b>{}</b>", ui.t("admin-signed-in-as"), esc(username)),
+             <span>{} <b>{}</b></span> <button type=\"submit\">{}</button></form>\n",
+            ui.t("admin-signed-in-as"),
+            esc(username),
             ui.t("admin-sign-out"),
         );
     }

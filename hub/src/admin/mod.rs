@@ -131,11 +131,21 @@ pub fn ui_for(query: Option<&str>, headers: &HeaderMap) -> (Ui, bool) {
     (Ui::new(locale, localizer()), chosen)
 }
 
+/// No valid session: answered with a redirect to the sign-in page.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInFirst(pub Locale);
+
+impl IntoResponse for SignInFirst {
+    fn into_response(self) -> Response {
+        Redirect::to(&format!("/admin/login?lang={}", self.0.code())).into_response()
+    }
+}
+
 /// The signed-in admin, or a redirect to the sign-in page.
-pub fn page_admin<S>(hub: &Hub<S>, headers: &HeaderMap, ui: &Ui) -> Result<Claims, Response> {
-    hub.auth.from_headers(headers).map_err(|_| {
-        Redirect::to(&format!("/admin/login?lang={}", ui.locale.code())).into_response()
-    })
+pub fn page_admin<S>(hub: &Hub<S>, headers: &HeaderMap, ui: &Ui) -> Result<Claims, SignInFirst> {
+    hub.auth
+        .from_headers(headers)
+        .map_err(|_| SignInFirst(ui.locale))
 }
 
 /// An HTML answer with the admin pages' headers (and the language cookie when `?lang=`

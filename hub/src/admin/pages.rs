@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
 use super::events::{View, render};
@@ -29,7 +29,7 @@ async fn show<S: HubStore>(
     let (ui, set_lang) = ui_for(query.lang.as_deref(), headers);
     let claims = match page_admin(hub, headers, &ui) {
         Ok(claims) => claims,
-        Err(redirect) => return redirect,
+        Err(redirect) => return redirect.into_response(),
     };
     let fragment = render(hub, &view, &ui).await;
     let status = if fragment.found {

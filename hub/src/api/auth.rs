@@ -181,13 +181,24 @@ pub async fn logout<S: HubStore>(State(hub): State<Arc<Hub<S>>>) -> Response {
         .into_response()
 }
 
-/// The request's admin, from its bearer token or session cookie; 401 otherwise.
-pub fn require_admin<S>(hub: &Hub<S>, headers: &axum::http::HeaderMap) -> Result<Claims, Response> {
-    hub.auth.from_headers(headers).map_err(|_| {
+/// No valid token: answered with 401 `unauthorized`.
+#[derive(Debug, Clone, Copy)]
+pub struct Unauthorized;
+
+impl IntoResponse for Unauthorized {
+    fn into_response(self) -> Response {
         error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "sign in first: POST /api/auth/login, then send Authorization: Bearer <token>",
         )
-    })
+    }
+}
+
+/// The request's admin, from its bearer token or session cookie.
+pub fn require_admin<S>(
+    hub: &Hub<S>,
+    headers: &axum::http::HeaderMap,
+) -> Result<Claims, Unauthorized> {
+    hub.auth.from_headers(headers).map_err(|_| Unauthorized)
 }

@@ -158,7 +158,7 @@ impl NodeView {
 )]
 pub async fn list<S: HubStore>(State(hub): State<Arc<Hub<S>>>, headers: HeaderMap) -> Response {
     if let Err(refused) = require_admin(&hub, &headers) {
-        return refused;
+        return refused.into_response();
     }
     match Fleet::load(&hub.store).await {
         Ok(fleet) => {
