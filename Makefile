@@ -16,22 +16,23 @@ down: ## stop what `make dev` started
 logs: ## follow the logs of what `make dev` started
 	@scripts/dev.sh logs
 
-doctor: ## check ports, hub health, database, storage and node data dirs; says how to fix each problem
+doctor: ## check ports, hub health, database, storage and node data dirs; says how to fix each problem (non-zero when unhealthy)
 	@scripts/doctor.sh
 
 clean: ## stop the processes `make dev` started (by pid) and delete their state
 	@scripts/dev.sh clean
 
-reset-db: ## delete the dev hub's database (embedded or DATABASE_URL) and start it empty
-	@scripts/reset-db.sh
+reset-db: ## delete the dev hub's database (embedded, or the DATABASE_URL schema); ARGS=--yes skips the question
+	@scripts/reset-db.sh $(ARGS)
 
 test: ## run every test (installs and starts what they need)
 	@scripts/test.sh
 
-check: ## rustfmt, clippy with warnings as errors, and the layering rules
+check: ## rustfmt, clippy with warnings as errors, the layering rules, the compose file
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	scripts/check_layering.sh
+	scripts/check_compose.sh
 
 bench: ## print the performance figures (release build)
 	@scripts/bench.sh

@@ -6,6 +6,11 @@ set -euo pipefail
 need_pkgs=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have chromium || need_pkgs+=(chromium)
+# The hub's browser test drives Chromium with playwright-core (npm).
+have node || need_pkgs+=(nodejs)
+have npm || need_pkgs+=(npm)
+# Only to validate infra/docker-compose.yml (`config` needs no Docker engine).
+have docker-compose || docker compose version >/dev/null 2>&1 || need_pkgs+=(docker-compose)
 have pg_ctlcluster || have pg_ctl || need_pkgs+=(postgresql)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -35,5 +40,14 @@ if pg_up; then
 else
   echo "setup: PostgreSQL is not reachable on 127.0.0.1:5432 (the hub's Postgres tests need it)" >&2
   [ "${CI:-}" = "true" ] && exit 1
+fi
+# The browser test's npm dependencies, from the committed lock file.
+browser=$(cd "$(dirname "$0")/.." && pwd)/hub/tests/browser
+if have npm && [ ! -f "$browser/node_modules/playwright-core/package.json" ]; then
+  echo "setup: npm ci in hub/tests/browser" >&2
+  if ! (cd "$browser" && npm ci --no-audit --no-fund >/dev/null); then
+    echo "setup: npm ci failed (is the npm registry reachable?); the browser test will fail" >&2
+    [ "${CI:-}" = "true" ] && exit 1
+  fi
 fi
 exit 0

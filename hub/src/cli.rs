@@ -11,9 +11,11 @@ use clap::{Parser, Subcommand};
 use dermis_model::{ClinicId, Millis, now_millis};
 use uuid::Uuid;
 
+use crate::auth::{self, AuthOptions};
 use crate::config::Config;
 use crate::credentials;
 use crate::server::{self, ServerOptions};
+use crate::store::ops::normalize_username;
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{HubStore, NodeInfo};
@@ -45,6 +47,25 @@ pub enum Command {
     /// Manage nodes (clinic workstations)
     #[command(subcommand)]
     Node(NodeCommand),
+    /// Manage hub admins (who may use /admin and /api)
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Print the OpenAPI description of the HTTP API (JSON)
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Add an admin; the password is read from standard input (first line)
+    Add {
+        #[arg(long)]
+        username: String,
+    },
+    /// Set an admin's password, read from standard input (first line)
+    Passwd {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +98,10 @@ pub enum NodeCommand {
 
 /// Runs a command against the configured store.
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    if matches!(command, Command::Openapi) {
+        // Needs no store: `make openapi-schema` works anywhere.
+        return print_out(&crate::openapi::json());
+    }
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     match &config.database_url {
@@ -113,14 +138,14 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .with_context(|| format!("binding {}", config.bind))?;
-            server::serve(
-                store,
-                ServerOptions::new(config.blob_dir()),
-                listener,
-                shutdown_signal(),
-            )
-            .await
-            .context("serving")?;
+            let mut options = ServerOptions::new(config.blob_dir());
+            options.auth = AuthOptions::from_config(&config.admin_auth);
+            if config.admin_auth.jwt_secret.is_none() {
+                tracing::info!("JWT_SECRET is not set: admin sessions end when the hub restarts");
+            }
+            server::serve(store, options, listener, shutdown_signal())
+                .await
+                .context("serving")?;
         }
         Command::Clinic(ClinicCommand::Add { name }) => {
             let id = store.create_clinic(&name, now).await?;
@@ -154,6 +179,20 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                 print_out(&table(&nodes, now))?;
             }
         }
+        Command::Admin(AdminCommand::Add { username }) => {
+            let hash = new_password_hash().await?;
+            let id = store.create_admin(&username, &hash, now).await?;
+            eprintln!("admin {} added", normalize_username(&username)?);
+            print_out(&format!("{id}\n"))?;
+        }
+        Command::Admin(AdminCommand::Passwd { username }) => {
+            let hash = new_password_hash().await?;
+            if !store.set_admin_password(&username, &hash, now).await? {
+                anyhow::bail!("no admin {username:?}");
+            }
+            eprintln!("password of {} changed", normalize_username(&username)?);
+        }
+        Command::Openapi => print_out(&crate::openapi::json())?,
         Command::Node(NodeCommand::Revoke { id }) => {
             if !store.revoke_node(id, now).await? {
                 anyhow::bail!("no node {id}");
@@ -162,6 +201,21 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
     }
     Ok(())
+}
+
+/// Reads a password from the first line of standard input (so it never shows in the
+/// process list or shell history), checks it and hashes it (argon2id).
+async fn new_password_hash() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    auth::check_new_password(&password)?;
+    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .context("hashing the password")?
+        .map_err(Into::into)
 }
 
 /// Writes a result to stdout. A reader that went away (`| head`) is not an error.
@@ -308,6 +362,22 @@ mod tests {
             "x",
         ]);
         assert!(bad.is_err(), "clinic ids are checked");
+        let admin = Cli::try_parse_from(["dermis-hub", "admin", "add", "--username", "ops"]);
+        assert!(matches!(
+            admin,
+            Ok(Cli {
+                command: Some(Command::Admin(AdminCommand::Add { .. })),
+                ..
+            })
+        ));
+        let openapi = Cli::try_parse_from(["dermis-hub", "openapi"]);
+        assert!(matches!(
+            openapi,
+            Ok(Cli {
+                command: Some(Command::Openapi),
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -330,6 +400,7 @@ mod tests {
             outbox_bytes: 0,
             outbox_oldest_age_ms: 0,
             last_error: None,
+            delivered_seq: 0,
         };
         let text = table(&[node], 0);
         let lines: Vec<&str> = text.lines().collect();

@@ -1,10 +1,11 @@
 //! The hub's settings: typed defaults in one place ([`Config::default`]), then the
 //! environment, then command-line flags — each layer overriding the one before. Names
-//! match `.env.example`. Secrets (the database URL, which may carry a password) have a
-//! `_FILE` variant and never appear in `Debug` output or logs.
+//! match `.env.example`. Secrets (the database URL, which may carry a password, and the
+//! JWT signing secret) have a `_FILE` variant and never appear in `Debug` output or logs.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A value that must not be logged.
 #[derive(Clone, PartialEq, Eq)]
@@ -42,6 +43,35 @@ pub struct Config {
     pub database_url: Option<Secret>,
     /// `LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `JWT_*` and `COOKIE_SECURE`: how admins sign in.
+    pub admin_auth: AdminAuthConfig,
+}
+
+/// Admin sign-in settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdminAuthConfig {
+    /// `JWT_SECRET` / `JWT_SECRET_FILE`: the HS256 key. `None`: a random key per start.
+    pub jwt_secret: Option<Secret>,
+    /// `JWT_ISSUER`.
+    pub issuer: String,
+    /// `JWT_AUDIENCE`.
+    pub audience: String,
+    /// `JWT_TTL_SECONDS`: how long a token (and the session cookie) lasts.
+    pub ttl: Duration,
+    /// `COOKIE_SECURE`: mark the session cookie `Secure` (the hub is served over https).
+    pub cookie_secure: bool,
+}
+
+impl Default for AdminAuthConfig {
+    fn default() -> Self {
+        AdminAuthConfig {
+            jwt_secret: None,
+            issuer: "dermis-hub".into(),
+            audience: "dermis-admin".into(),
+            ttl: Duration::from_secs(900),
+            cookie_secure: false,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,12 +88,19 @@ pub enum ConfigError {
     LogFormat { value: String },
     #[error("set DATABASE_URL or DATABASE_URL_FILE, not both")]
     DatabaseUrlTwice,
-    #[error("reading DATABASE_URL_FILE {path}")]
-    DatabaseUrlFile {
+    #[error("set {name} or {name}_FILE, not both")]
+    SecretTwice { name: &'static str },
+    #[error("reading {name}_FILE {path}")]
+    SecretFile {
+        name: &'static str,
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    #[error("JWT_TTL_SECONDS must be a whole number of seconds from 1 to 86400, got {value:?}")]
+    JwtTtl { value: String },
+    #[error("{name} must be true or false, got {value:?}")]
+    Bool { name: &'static str, value: String },
 }
 
 impl Default for Config {
@@ -75,7 +112,37 @@ impl Default for Config {
             bind: SocketAddr::from(([0, 0, 0, 0], 8000)),
             database_url: None,
             log_format: LogFormat::Text,
+            admin_auth: AdminAuthConfig::default(),
         }
+    }
+}
+
+/// `NAME` or the contents of the file `NAME_FILE` names (trimmed), never both.
+fn secret(
+    env: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<Secret>, ConfigError> {
+    match (env(name), env(&format!("{name}_FILE"))) {
+        (Some(_), Some(_)) => Err(ConfigError::SecretTwice { name }),
+        (Some(value), None) => Ok(Some(Secret::new(value.trim()))),
+        (None, Some(path)) => {
+            let path = PathBuf::from(path);
+            let value = std::fs::read_to_string(&path)
+                .map_err(|source| ConfigError::SecretFile { name, path, source })?;
+            Ok(Some(Secret::new(value.trim())))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+fn boolean(name: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Bool {
+            name,
+            value: value.to_owned(),
+        }),
     }
 }
 
@@ -104,17 +171,30 @@ impl Config {
                 _ => return Err(ConfigError::LogFormat { value: format }),
             };
         }
-        config.database_url = match (env("DATABASE_URL"), env("DATABASE_URL_FILE")) {
-            (Some(_), Some(_)) => return Err(ConfigError::DatabaseUrlTwice),
-            (Some(url), None) => Some(Secret::new(url.trim())),
-            (None, Some(path)) => {
-                let path = PathBuf::from(path);
-                let url = std::fs::read_to_string(&path)
-                    .map_err(|source| ConfigError::DatabaseUrlFile { path, source })?;
-                Some(Secret::new(url.trim()))
-            }
-            (None, None) => None,
+        config.database_url = match secret(&env, "DATABASE_URL") {
+            Err(ConfigError::SecretTwice { .. }) => return Err(ConfigError::DatabaseUrlTwice),
+            other => other?,
         };
+        let auth = &mut config.admin_auth;
+        auth.jwt_secret = secret(&env, "JWT_SECRET")?;
+        if let Some(issuer) = env("JWT_ISSUER") {
+            auth.issuer = issuer.trim().to_owned();
+        }
+        if let Some(audience) = env("JWT_AUDIENCE") {
+            auth.audience = audience.trim().to_owned();
+        }
+        if let Some(ttl) = env("JWT_TTL_SECONDS") {
+            let seconds = ttl
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=86_400).contains(s))
+                .ok_or_else(|| ConfigError::JwtTtl { value: ttl.clone() })?;
+            auth.ttl = Duration::from_secs(seconds);
+        }
+        if let Some(secure) = env("COOKIE_SECURE") {
+            auth.cookie_secure = boolean("COOKIE_SECURE", &secure)?;
+        }
         if let Some(dir) = data_dir_flag {
             config.data_dir = dir.to_owned();
         }
@@ -180,6 +260,52 @@ mod tests {
             Some(Path::new("/d")),
         );
         assert!(matches!(twice, Err(ConfigError::DatabaseUrlTwice)));
+        let ttl = Config::load(env(&[("JWT_TTL_SECONDS", "0")]), Some(Path::new("/d")));
+        assert!(matches!(ttl, Err(ConfigError::JwtTtl { .. })));
+        let secure = Config::load(env(&[("COOKIE_SECURE", "maybe")]), Some(Path::new("/d")));
+        assert!(matches!(secure, Err(ConfigError::Bool { .. })));
+        let jwt_twice = Config::load(
+            env(&[("JWT_SECRET", "a"), ("JWT_SECRET_FILE", "/f")]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(
+            jwt_twice,
+            Err(ConfigError::SecretTwice { name: "JWT_SECRET" })
+        ));
+    }
+
+    #[test]
+    fn admin_sign_in_settings_have_defaults_and_overrides() {
+        let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
+            panic!("defaults load")
+        };
+        assert_eq!(config.admin_auth, AdminAuthConfig::default());
+        assert_eq!(config.admin_auth.ttl, Duration::from_secs(900));
+        let config = Config::load(
+            env(&[
+                ("JWT_SECRET", "topsecret-value"),
+                ("JWT_ISSUER", "hub-a"),
+                ("JWT_AUDIENCE", "ops"),
+                ("JWT_TTL_SECONDS", "60"),
+                ("COOKIE_SECURE", "true"),
+            ]),
+            Some(Path::new("/d")),
+        );
+        let Ok(config) = config else {
+            panic!("{config:?}")
+        };
+        let auth = &config.admin_auth;
+        assert_eq!(
+            auth.jwt_secret.as_ref().map(Secret::expose),
+            Some("topsecret-value")
+        );
+        assert_eq!(
+            (auth.issuer.as_str(), auth.audience.as_str()),
+            ("hub-a", "ops")
+        );
+        assert_eq!(auth.ttl, Duration::from_secs(60));
+        assert!(auth.cookie_secure);
+        assert!(!format!("{config:?}").contains("topsecret"));
     }
 
     #[test]

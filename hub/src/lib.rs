@@ -3,12 +3,19 @@
 //! This crate owns the hub's IO: the axum server ([`server`]: WebSocket `/sync` driving
 //! `dermis_sync`'s sans-IO hub engine, enrollment, health), its two stores ([`store`]:
 //! Postgres for production, an embedded SQLite file by default), node credentials
-//! ([`credentials`]), settings ([`config`]) and the command line ([`cli`]). What a sync
+//! ([`credentials`]), settings ([`config`]) and the command line ([`cli`]); and the admin
+//! side: sign-in ([`auth`]), the JSON API ([`api`], described by [`openapi`]), the
+//! `/admin` pages ([`admin`]) and Prometheus [`metrics`]. What a sync
 //! session *means* — the protocol, its ordering and limits — belongs to `dermis-sync`;
 //! what a document holds belongs to `dermis-model`.
 
+pub mod admin;
+pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod credentials;
+pub mod metrics;
+pub mod openapi;
 pub mod server;
 pub mod store;

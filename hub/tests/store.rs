@@ -274,6 +274,7 @@ async fn clinics_nodes_and_enrollment<S: HubStore>(f: Fixture<S>) {
         }),
         last_error: Some(Some("disk full".into())),
         synced: true,
+        delivered: Some(9),
     };
     store
         .update_node(first.id, &update, now)
@@ -292,6 +293,7 @@ async fn clinics_nodes_and_enrollment<S: HubStore>(f: Fixture<S>) {
         (Some("node 1.2"), 7, 2, 300, 5000)
     );
     assert_eq!(row.last_error.as_deref(), Some("disk full"));
+    assert_eq!(row.delivered_seq, 9);
     assert_eq!(
         (row.status, row.enrolled_name.as_deref()),
         ("active", Some("Desk PC"))

@@ -36,13 +36,15 @@ pub fn unavailable() -> Response {
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct EnrollRequest {
+    /// The one-time code `dermis-hub node add` printed (case, dashes and spaces ignored).
     code: String,
+    /// The workstation's name for itself.
     node_name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EnrollResponse {
     node_id: uuid::Uuid,
     clinic_id: uuid::Uuid,
@@ -102,6 +104,20 @@ impl FailureLimiter {
     }
 }
 
+/// Exchanges a one-time enrollment code for a node token.
+#[utoipa::path(
+    post,
+    path = "/api/enroll",
+    tag = "nodes",
+    request_body = EnrollRequest,
+    responses(
+        (status = 200, description = "Enrolled: the node's token and clinic", body = EnrollResponse),
+        (status = 400, description = "`bad_request`", body = crate::api::ErrorBody),
+        (status = 401, description = "`invalid_code`: unknown, used or expired", body = crate::api::ErrorBody),
+        (status = 429, description = "`rate_limited` after repeated failures from one address", body = crate::api::ErrorBody),
+        (status = 503, description = "`unavailable`: the database cannot be reached", body = crate::api::ErrorBody),
+    )
+)]
 #[tracing::instrument(skip_all, fields(ip = %addr.ip()))]
 pub async fn enroll<S: HubStore>(
     State(hub): State<Arc<Hub<S>>>,
@@ -186,25 +202,19 @@ pub async fn enroll<S: HubStore>(
     .into_response()
 }
 
+/// Liveness with the state of the database and the blob storage.
+#[utoipa::path(
+    get,
+    path = "/api/healthz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Everything works", body = crate::api::Health),
+        (status = 503, description = "`status` is `error`; `db` is `unreachable` or `storage` is `unwritable`", body = crate::api::Health),
+    )
+)]
 pub async fn healthz<S: HubStore>(State(hub): State<Arc<Hub<S>>>) -> Response {
-    let db = match tokio::time::timeout(Duration::from_secs(3), hub.store.ping()).await {
-        Ok(Ok(())) => "ok",
-        Ok(Err(e)) => {
-            tracing::warn!(error = %error_chain(&e), "health: database unreachable");
-            "unreachable"
-        }
-        Err(_) => {
-            tracing::warn!("health: database did not answer in time");
-            "unreachable"
-        }
-    };
-    let storage = match writable(&hub.options.blob_dir).await {
-        Ok(()) => "ok",
-        Err(e) => {
-            tracing::warn!(error = %e, "health: blob storage is not writable");
-            "unwritable"
-        }
-    };
+    let db = db_status(&hub.store).await;
+    let storage = storage_status(&hub.options.blob_dir).await;
     let ok = db == "ok" && storage == "ok";
     let status = if ok {
         StatusCode::OK
@@ -217,6 +227,32 @@ pub async fn healthz<S: HubStore>(State(hub): State<Arc<Hub<S>>>) -> Response {
         "storage": storage,
     });
     (status, Json(body)).into_response()
+}
+
+/// `ok` or `unreachable`: whether the store answers a round trip within 3 s.
+pub async fn db_status<S: HubStore>(store: &S) -> &'static str {
+    match tokio::time::timeout(Duration::from_secs(3), store.ping()).await {
+        Ok(Ok(())) => "ok",
+        Ok(Err(e)) => {
+            tracing::warn!(error = %error_chain(&e), "health: database unreachable");
+            "unreachable"
+        }
+        Err(_) => {
+            tracing::warn!("health: database did not answer in time");
+            "unreachable"
+        }
+    }
+}
+
+/// `ok` or `unwritable`: whether a file can be created in the blob folder.
+pub async fn storage_status(blob_dir: &Path) -> &'static str {
+    match writable(blob_dir).await {
+        Ok(()) => "ok",
+        Err(e) => {
+            tracing::warn!(error = %e, "health: blob storage is not writable");
+            "unwritable"
+        }
+    }
 }
 
 /// Whether files can be created in `dir` (made if missing).

@@ -15,13 +15,19 @@
 //!
 //! Every error body is `{"error": <stable code>, "message": <safe text>}`.
 //!
+//! The admin side's routes are merged in here: the JSON API in [`crate::api`]
+//! (`/api/auth/*`, `/api/nodes`, `/api/readyz`, `/api/openapi.json`, `/metrics`) and the
+//! HTML pages in [`crate::admin`] (`/admin/*`).
+//!
 //! A hub instance keeps no state of its own beyond its running sessions: everything
 //! else is in the store, and commits made elsewhere (another instance, the command
 //! line) arrive as store events or are noticed by a periodic check.
 
-mod api;
+pub(crate) mod api;
 mod registry;
 mod session;
+
+pub use api::{EnrollRequest, EnrollResponse, FailureLimiter};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -36,6 +42,8 @@ use dermis_sync::wire::{ErrorCode, Limits};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
+use crate::auth::{AuthOptions, Authority};
+use crate::metrics::{Metrics, Snapshot};
 use crate::store::{HubStore, StoreEvent};
 
 pub use registry::Registry;
@@ -57,6 +65,13 @@ pub struct ServerOptions {
     pub close_grace: Duration,
     /// How long shutdown waits for sessions to close.
     pub shutdown_grace: Duration,
+    /// Admin tokens and the session cookie.
+    pub auth: AuthOptions,
+    /// Failed admin sign-ins allowed per IP address per window.
+    pub login_failures: u32,
+    pub login_window: Duration,
+    /// How often a live admin page re-reads the store for changes.
+    pub admin_refresh: Duration,
 }
 
 impl ServerOptions {
@@ -73,6 +88,10 @@ impl ServerOptions {
             enroll_window: Duration::from_secs(15 * 60),
             close_grace: Duration::from_secs(2),
             shutdown_grace: Duration::from_secs(5),
+            auth: AuthOptions::default(),
+            login_failures: 10,
+            login_window: Duration::from_secs(15 * 60),
+            admin_refresh: Duration::from_secs(1),
         }
     }
 }
@@ -82,8 +101,21 @@ pub struct Hub<S> {
     pub store: S,
     pub options: ServerOptions,
     pub registry: Registry,
-    enroll_limiter: api::FailureLimiter,
-    shutdown: watch::Receiver<bool>,
+    pub metrics: Metrics,
+    pub auth: Authority,
+    pub(crate) login_limiter: FailureLimiter,
+    enroll_limiter: FailureLimiter,
+    pub(crate) shutdown: watch::Receiver<bool>,
+}
+
+impl<S> Hub<S> {
+    /// The figures `/metrics` reads at scrape time.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            connected_nodes: self.registry.nodes().len() as u64,
+            open_sessions: self.registry.sessions() as u64,
+        }
+    }
 }
 
 /// Runs the hub on `listener` until `shutdown` completes; then closes every session
@@ -96,7 +128,10 @@ pub async fn serve<S: HubStore>(
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let hub = Arc::new(Hub {
-        enroll_limiter: api::FailureLimiter::new(options.enroll_failures, options.enroll_window),
+        enroll_limiter: FailureLimiter::new(options.enroll_failures, options.enroll_window),
+        login_limiter: FailureLimiter::new(options.login_failures, options.login_window),
+        auth: Authority::new(&options.auth),
+        metrics: Metrics::default(),
         store,
         options,
         registry: Registry::default(),
@@ -130,6 +165,8 @@ fn router<S: HubStore>(hub: Arc<Hub<S>>) -> Router {
         .route("/sync", get(session::upgrade::<S>))
         .route("/api/enroll", post(api::enroll::<S>))
         .route("/api/healthz", get(api::healthz::<S>))
+        .merge(crate::api::routes::<S>())
+        .merge(crate::admin::routes::<S>())
         .with_state(hub)
 }
 

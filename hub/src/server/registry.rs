@@ -148,6 +148,11 @@ impl Registry {
         set.into_iter().collect()
     }
 
+    /// How many sessions run in this process.
+    pub fn sessions(&self) -> usize {
+        *self.count.borrow()
+    }
+
     pub fn clinics(&self) -> Vec<ClinicId> {
         self.lock().clinics.keys().copied().collect()
     }

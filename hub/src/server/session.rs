@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use dermis_model::{ClinicId, Millis, now_millis};
 use dermis_sync::driver::{error_chain, run_hub_op};
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreResult};
-use dermis_sync::wire::ErrorCode;
+use dermis_sync::wire::{ErrorCode, HubMsg, Limits};
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -94,6 +94,21 @@ pub async fn upgrade<S: HubStore>(
         .on_upgrade(move |socket| run(hub, auth, socket).instrument(span))
 }
 
+/// The `up_to` of a frame that is the last page of an index (a live update, or the
+/// answer to a pull with nothing more to follow): the node has now been told everything
+/// up to it. Only `Index` frames (type 0x83, never large) are decoded.
+fn index_end(frame: &[u8]) -> Option<u64> {
+    if frame.get(3) != Some(&0x83) {
+        return None;
+    }
+    match HubMsg::decode(frame, &Limits::default()) {
+        Ok(HubMsg::Index {
+            up_to, more: false, ..
+        }) => Some(up_to),
+        _ => None,
+    }
+}
+
 /// What ended the loop.
 #[derive(Debug)]
 enum Ending {
@@ -128,6 +143,7 @@ async fn run<S: HubStore>(hub: Arc<Hub<S>>, auth: NodeAuth, socket: WebSocket) {
         }
     };
     let mut membership = hub.registry.join(auth.clinic_id, auth.node_id);
+    hub.metrics.session_started();
     let mut driver = Driver {
         hub: &hub,
         store: hub.store.clone(),
@@ -237,7 +253,10 @@ impl<S: HubStore> Driver<'_, S> {
                 message = self.socket.recv(), if self.engine.wants_frames() => {
                     let now = now_millis();
                     match message {
-                        Some(Ok(Message::Binary(frame))) => self.engine.handle_frame(now, &frame),
+                        Some(Ok(Message::Binary(frame))) => {
+                            self.hub.metrics.frame_in(frame.len());
+                            self.engine.handle_frame(now, &frame)
+                        }
                         Some(Ok(Message::Text(_))) => self.engine.terminate(
                             now,
                             ErrorCode::Malformed,
@@ -276,15 +295,26 @@ impl<S: HubStore> Driver<'_, S> {
         while let Some(output) = self.pending.pop_front() {
             match output {
                 HubOutput::Send(bytes) => {
+                    self.hub.metrics.frame_out(bytes.len());
+                    let delivered = index_end(&bytes);
                     if let Err(e) = self.socket.send(Message::Binary(bytes.into())).await {
                         return Some(Ending::Left {
                             code: None,
                             error: Some(e.to_string()),
                         });
                     }
+                    if let Some(seq) = delivered {
+                        let update = NodeUpdate {
+                            delivered: Some(seq),
+                            ..NodeUpdate::default()
+                        };
+                        update_node(self.hub, self.node, &update).await;
+                    }
                 }
                 HubOutput::Store(op) => {
+                    let started = std::time::Instant::now();
                     let result = run_hub_op(&mut self.store, self.clinic, op).await;
+                    self.hub.metrics.store_op(started.elapsed());
                     if let HubStoreResult::Failed(reason) = &result {
                         tracing::error!(error = %reason, "store operation failed");
                     }
@@ -314,6 +344,7 @@ impl<S: HubStore> Driver<'_, S> {
                         // A hello says nothing about errors; a report always does.
                         last_error: (!hello).then_some(last_error),
                         synced: false,
+                        delivered: None,
                     };
                     update_node(self.hub, self.node, &update).await;
                 }
@@ -399,6 +430,25 @@ mod tests {
             "Bearer ".parse().unwrap_or_else(|e| panic!("{e:?}")),
         );
         assert_eq!(bearer(&headers), None);
+    }
+
+    #[test]
+    fn only_last_index_pages_count_as_delivered() {
+        let live = |request: u64, more: bool| {
+            HubMsg::Index {
+                request,
+                from: 3,
+                entries: Vec::new(),
+                up_to: 9,
+                more,
+            }
+            .encode()
+        };
+        assert_eq!(index_end(&live(0, false)), Some(9));
+        assert_eq!(index_end(&live(0, true)), None, "more pages follow");
+        assert_eq!(index_end(&live(4, false)), Some(9), "a pull's last page");
+        assert_eq!(index_end(&HubMsg::Ping { nonce: 1 }.encode()), None);
+        assert_eq!(index_end(b"DX"), None);
     }
 
     #[test]

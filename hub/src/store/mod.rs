@@ -8,6 +8,7 @@
 //! plus change rows, compaction, fetch) is in [`docs`]; each store only moves rows.
 
 pub mod docs;
+pub mod ops;
 pub mod postgres;
 pub mod sqlite;
 
@@ -19,6 +20,8 @@ use dermis_sync::DocStore;
 use dermis_sync::wire::OutboxStats;
 use tokio::sync::mpsc;
 use uuid::Uuid;
+
+pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
 
 /// A node's access, as its row says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +98,9 @@ pub struct NodeInfo {
     pub outbox_bytes: u64,
     pub outbox_oldest_age_ms: u64,
     pub last_error: Option<String>,
+    /// The seq up to which the hub has told the node everything (live updates); the
+    /// node's durable `cursor` is only reported when it pulls.
+    pub delivered_seq: u64,
 }
 
 /// What a session learnt about its node, written to the node's row.
@@ -107,6 +113,8 @@ pub struct NodeUpdate {
     pub last_error: Option<Option<String>>,
     /// The node completed a pull or a push: record the time as its last sync.
     pub synced: bool,
+    /// A live update told the node everything up to this seq.
+    pub delivered: Option<u64>,
 }
 
 /// How a sync session ended, for its `sync_sessions` row.
@@ -185,6 +193,8 @@ pub enum StoreError {
     },
     #[error("unexpected value in {what}: {value:?}")]
     BadRow { what: &'static str, value: String },
+    #[error("an admin named {username:?} exists already")]
+    AdminExists { username: String },
     #[error("creating the clinic document")]
     ClinicDoc {
         #[source]
@@ -199,7 +209,7 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// Every write returns a `Result`; a failed write is reported to the caller (which
 /// closes the session with `internal`, so the node retries), never dropped.
-pub trait HubStore: DocStore<Error = StoreError> + Clone + Sync + 'static {
+pub trait HubStore: DocStore<Error = StoreError> + OpsStore + Clone + Sync + 'static {
     /// A cheap round trip, for `/api/healthz`.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 

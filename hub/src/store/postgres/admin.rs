@@ -40,6 +40,7 @@ fn node_info(row: &PgRow) -> Result<NodeInfo, sqlx::Error> {
         outbox_bytes: u64_of(row.try_get(14)?),
         outbox_oldest_age_ms: u64_of(row.try_get(15)?),
         last_error: row.try_get(16)?,
+        delivered_seq: u64_of(row.try_get(17)?),
     })
 }
 
@@ -210,7 +211,7 @@ impl HubStore for PgStore {
         let rows = sqlx::query(
             "SELECT id, clinic_id, name, enrolled_name, number, status, online, created_at,
                     enrolled_at, last_seen_at, last_sync_at, app_version, cursor, outbox_count,
-                    outbox_bytes, outbox_oldest_age_ms, last_error
+                    outbox_bytes, outbox_oldest_age_ms, last_error, delivered_seq
              FROM nodes ORDER BY clinic_id, number",
         )
         .fetch_all(&self.pool)
@@ -278,7 +279,8 @@ impl HubStore for PgStore {
                     outbox_bytes = COALESCE($6, outbox_bytes),
                     outbox_oldest_age_ms = COALESCE($7, outbox_oldest_age_ms),
                     last_error = CASE WHEN $8 THEN $9 ELSE last_error END,
-                    last_sync_at = CASE WHEN $10 THEN $2 ELSE last_sync_at END
+                    last_sync_at = CASE WHEN $10 THEN $2 ELSE last_sync_at END,
+                    delivered_seq = COALESCE($11, delivered_seq)
              WHERE id = $1",
         )
         .bind(id)
@@ -291,6 +293,7 @@ impl HubStore for PgStore {
         .bind(u.last_error.is_some())
         .bind(u.last_error.clone().flatten())
         .bind(u.synced)
+        .bind(u.delivered.map(i64_of))
         .execute(&self.pool)
         .await
         .map_err(pg("update node"))?;

@@ -421,3 +421,4 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 }
 
 mod admin;
+mod ops;

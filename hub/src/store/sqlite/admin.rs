@@ -15,7 +15,7 @@ use crate::store::{
 
 const NODE_COLUMNS: &str = "id, clinic_id, name, enrolled_name, number, status, online, created_at,
     enrolled_at, last_seen_at, last_sync_at, app_version, cursor, outbox_count, outbox_bytes,
-    outbox_oldest_age_ms, last_error";
+    outbox_oldest_age_ms, last_error, delivered_seq";
 
 fn node_info(r: &Row<'_>) -> rusqlite::Result<(String, String, NodeInfo, String)> {
     let id: String = r.get(0)?;
@@ -39,6 +39,7 @@ fn node_info(r: &Row<'_>) -> rusqlite::Result<(String, String, NodeInfo, String)
         outbox_bytes: u64_of(r.get(14)?),
         outbox_oldest_age_ms: u64_of(r.get(15)?),
         last_error: r.get(16)?,
+        delivered_seq: u64_of(r.get(17)?),
     };
     Ok((id, clinic, info, status))
 }
@@ -293,7 +294,8 @@ impl HubStore for SqliteStore {
                         outbox_bytes = COALESCE(?6, outbox_bytes),
                         outbox_oldest_age_ms = COALESCE(?7, outbox_oldest_age_ms),
                         last_error = CASE WHEN ?8 THEN ?9 ELSE last_error END,
-                        last_sync_at = CASE WHEN ?10 THEN ?2 ELSE last_sync_at END
+                        last_sync_at = CASE WHEN ?10 THEN ?2 ELSE last_sync_at END,
+                        delivered_seq = COALESCE(?11, delivered_seq)
                  WHERE id = ?1",
                 params![
                     id.to_string(),
@@ -306,6 +308,7 @@ impl HubStore for SqliteStore {
                     u.last_error.is_some(),
                     u.last_error.clone().flatten(),
                     u.synced,
+                    u.delivered.map(i64_of),
                 ],
             )
             .map_err(lite("update node"))?;

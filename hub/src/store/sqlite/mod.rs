@@ -6,6 +6,7 @@
 
 mod admin;
 mod migrate;
+mod ops;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,236 @@
+//! `GET /admin/events`: Server-Sent Events that keep a page live. Each connection
+//! re-renders its page's fragment every `admin_refresh` and sends it as an `update`
+//! event when it changed (so a node going online shows within about a second, whichever
+//! hub instance it connected to). The stream sends `expired` and ends when the admin's
+//! token expires, and ends when the hub shuts down.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use dermis_model::i18n::Locale;
+use dermis_sync::driver::error_chain;
+use futures_util::Stream;
+use serde::Deserialize;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::html::{Ui, esc};
+use super::pages::{self, HealthFacts, SESSIONS_SHOWN};
+use super::{secure_headers, ui_for};
+use crate::api::Fleet;
+use crate::server::Hub;
+use crate::server::api::{db_status, storage_status};
+use crate::store::HubStore;
+
+/// Which page a fragment belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum View {
+    Overview,
+    Node(Uuid),
+    Health,
+}
+
+impl View {
+    pub fn title_id(&self) -> &'static str {
+        match self {
+            View::Overview => "admin-overview-title",
+            View::Node(_) => "admin-node-unknown-title",
+            View::Health => "admin-health-title",
+        }
+    }
+
+    /// The navigation entry to mark current.
+    pub fn section(&self) -> Option<&'static str> {
+        match self {
+            View::Overview | View::Node(_) => Some("overview"),
+            View::Health => Some("health"),
+        }
+    }
+
+    pub fn events_url(&self, locale: Locale) -> String {
+        let lang = locale.code();
+        match self {
+            View::Overview => format!("/admin/events?view=overview&lang={lang}"),
+            View::Node(id) => format!("/admin/events?view=node&id={id}&lang={lang}"),
+            View::Health => format!("/admin/events?view=health&lang={lang}"),
+        }
+    }
+}
+
+/// A rendered live part of a page.
+pub struct Fragment {
+    pub html: String,
+    /// `false` when the page's subject does not exist (404).
+    pub found: bool,
+    /// A title that depends on the subject (a workstation's name), escaped.
+    pub title: Option<String>,
+}
+
+fn unavailable(ui: &Ui) -> Fragment {
+    Fragment {
+        html: format!(
+            "<p class=\"signal bad\">{}</p>\n",
+            ui.t("admin-unavailable")
+        ),
+        found: true,
+        title: None,
+    }
+}
+
+/// Renders a view's fragment from the store. A store failure renders a notice (and is
+/// logged): the page stays up and the next refresh tries again.
+pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment {
+    match view {
+        View::Overview => match Fleet::load(&hub.store).await {
+            Ok(fleet) => Fragment {
+                html: pages::render_overview(ui, &fleet),
+                found: true,
+                title: None,
+            },
+            Err(e) => {
+                tracing::warn!(error = %error_chain(&e), "admin: cannot read the nodes");
+                unavailable(ui)
+            }
+        },
+        View::Node(id) => {
+            let fleet = match Fleet::load(&hub.store).await {
+                Ok(fleet) => fleet,
+                Err(e) => {
+                    tracing::warn!(error = %error_chain(&e), "admin: cannot read the nodes");
+                    return unavailable(ui);
+                }
+            };
+            let Some(node) = fleet.nodes.iter().find(|n| n.id == *id) else {
+                return Fragment {
+                    html: format!("<p class=\"empty\">{}</p>\n", ui.t("admin-node-unknown")),
+                    found: false,
+                    title: None,
+                };
+            };
+            let sessions = match hub.store.node_sessions(*id, SESSIONS_SHOWN).await {
+                Ok(sessions) => sessions,
+                Err(e) => {
+                    tracing::warn!(error = %error_chain(&e), "admin: cannot read sessions");
+                    return unavailable(ui);
+                }
+            };
+            Fragment {
+                html: pages::render_node(ui, &fleet, node, &sessions),
+                found: true,
+                title: Some(format!("{} {}", ui.t("admin-node-title"), esc(&node.name))),
+            }
+        }
+        View::Health => {
+            let db = db_status(&hub.store).await;
+            let (schema_complete, stats) = if db == "ok" {
+                let schema = hub.store.schema_complete().await;
+                let stats = hub.store.stats().await;
+                if let Err(e) = &stats {
+                    tracing::warn!(error = %error_chain(e), "admin: cannot read store figures");
+                }
+                (schema.ok(), stats.ok())
+            } else {
+                (None, None)
+            };
+            let facts = HealthFacts {
+                db,
+                schema_complete,
+                stats,
+                storage: storage_status(&hub.options.blob_dir).await,
+                blob_dir: hub.options.blob_dir.display().to_string(),
+            };
+            Fragment {
+                html: pages::render_health(ui, &facts),
+                found: true,
+                title: None,
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EventsQuery {
+    view: Option<String>,
+    id: Option<String>,
+    lang: Option<String>,
+}
+
+struct Live<S> {
+    hub: Arc<Hub<S>>,
+    view: View,
+    ui: Ui,
+    last: Option<String>,
+    tick: tokio::time::Interval,
+    expires: tokio::time::Instant,
+    shutdown: watch::Receiver<bool>,
+    done: bool,
+}
+
+async fn next<S: HubStore>(mut live: Live<S>) -> Option<(Result<Event, Infallible>, Live<S>)> {
+    if live.done {
+        return None;
+    }
+    loop {
+        tokio::select! {
+            _ = async { live.shutdown.wait_for(|stop| *stop).await.map(|_| ()) } => return None,
+            () = tokio::time::sleep_until(live.expires) => {
+                live.done = true;
+                return Some((Ok(Event::default().event("expired").data("expired")), live));
+            }
+            _ = live.tick.tick() => {
+                let fragment = render(&live.hub, &live.view, &live.ui).await;
+                if live.last.as_deref() != Some(fragment.html.as_str()) {
+                    let event = Event::default().event("update").data(&fragment.html);
+                    live.last = Some(fragment.html);
+                    return Some((Ok(event), live));
+                }
+            }
+        }
+    }
+}
+
+fn events<S: HubStore>(live: Live<S>) -> impl Stream<Item = Result<Event, Infallible>> {
+    futures_util::stream::unfold(live, next)
+}
+
+pub async fn stream<S: HubStore>(
+    State(hub): State<Arc<Hub<S>>>,
+    Query(query): Query<EventsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (ui, _) = ui_for(query.lang.as_deref(), &headers);
+    let Ok(claims) = hub.auth.from_headers(&headers) else {
+        return (StatusCode::UNAUTHORIZED, esc("sign in first")).into_response();
+    };
+    let view = match query.view.as_deref() {
+        Some("health") => View::Health,
+        Some("node") => match query.id.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
+            Some(id) => View::Node(id),
+            None => return (StatusCode::BAD_REQUEST, "bad node id").into_response(),
+        },
+        _ => View::Overview,
+    };
+    let now = jsonwebtoken::get_current_timestamp();
+    let left = std::time::Duration::from_secs(claims.exp.saturating_sub(now));
+    let mut tick = tokio::time::interval(hub.options.admin_refresh);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let live = Live {
+        shutdown: hub.shutdown.clone(),
+        hub: hub.clone(),
+        view,
+        ui,
+        last: None,
+        tick,
+        expires: tokio::time::Instant::now() + left,
+        done: false,
+    };
+    let mut response = Sse::new(events(live))
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    secure_headers(response.headers_mut());
+    response
+}

@@ -1,0 +1,110 @@
+//! The sign-in page (a plain form, no script) and sign-out. Both set or clear the same
+//! session cookie `POST /api/auth/login` sets.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::html::{Frame, Ui, page};
+use super::{LangQuery, SECTIONS, html_response, ui_for};
+use crate::api::auth::{LoginFailure, sign_in};
+use crate::server::Hub;
+use crate::store::HubStore;
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+fn login_page(ui: &Ui, problem: Option<&str>) -> String {
+    let problem = problem
+        .map(|id| format!("<p class=\"signal bad\" role=\"alert\">{}</p>\n", ui.t(id)))
+        .unwrap_or_default();
+    let body = format!(
+        "{problem}<form method=\"post\" action=\"/admin/login?lang={lang}\" class=\"login\">\n\
+         <label>{user}<input name=\"username\" autocomplete=\"username\" required autofocus></label>\n\
+         <label>{pass}<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\n\
+         <button type=\"submit\">{submit}</button>\n</form>\n",
+        lang = ui.locale.code(),
+        user = ui.t("admin-login-username"),
+        pass = ui.t("admin-login-password"),
+        submit = ui.t("admin-login-submit"),
+    );
+    let title = ui.t("admin-login-title");
+    let frame = Frame {
+        title: &title,
+        current: None,
+        username: None,
+        live: None,
+    };
+    page(ui, SECTIONS, &frame, &body)
+}
+
+pub async fn form<S: HubStore>(
+    State(hub): State<Arc<Hub<S>>>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (ui, set_lang) = ui_for(query.lang.as_deref(), &headers);
+    if hub.auth.from_headers(&headers).is_ok() {
+        return Redirect::to(&format!("/admin?lang={}", ui.locale.code())).into_response();
+    }
+    html_response(StatusCode::OK, &ui, set_lang, login_page(&ui, None))
+}
+
+pub async fn submit<S: HubStore>(
+    State(hub): State<Arc<Hub<S>>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let (ui, set_lang) = ui_for(query.lang.as_deref(), &headers);
+    let Ok(Form(form)) = form else {
+        let body = login_page(&ui, Some("admin-login-invalid"));
+        return html_response(StatusCode::BAD_REQUEST, &ui, set_lang, body);
+    };
+    match sign_in(&hub, addr.ip(), &form.username, &form.password).await {
+        Ok(issued) => {
+            let mut response =
+                Redirect::to(&format!("/admin?lang={}", ui.locale.code())).into_response();
+            if let Ok(cookie) = HeaderValue::from_str(&hub.auth.cookie(&issued.token)) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(failure) => {
+            let (status, id) = match failure {
+                LoginFailure::Invalid => (StatusCode::UNAUTHORIZED, "admin-login-invalid"),
+                LoginFailure::RateLimited => {
+                    (StatusCode::TOO_MANY_REQUESTS, "admin-login-rate-limited")
+                }
+                LoginFailure::Unavailable => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "admin-login-unavailable")
+                }
+            };
+            html_response(status, &ui, set_lang, login_page(&ui, Some(id)))
+        }
+    }
+}
+
+pub async fn logout<S: HubStore>(
+    State(hub): State<Arc<Hub<S>>>,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (ui, _) = ui_for(query.lang.as_deref(), &headers);
+    let mut response =
+        Redirect::to(&format!("/admin/login?lang={}", ui.locale.code())).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&hub.auth.clear_cookie()) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}

@@ -1,0 +1,204 @@
+//! Admin sign-in over JSON, and the sign-in logic the `/admin/login` form shares.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use dermis_sync::driver::error_chain;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{self, Claims, Issued};
+use crate::server::Hub;
+use crate::server::api::error;
+use crate::store::HubStore;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    /// A JWT (HS256) for `Authorization: Bearer`.
+    pub token: String,
+    /// When the token stops working (RFC 3339, UTC).
+    pub expires_at: String,
+}
+
+/// Why a sign-in failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginFailure {
+    /// Too many failures from this address lately.
+    RateLimited,
+    /// Unknown user or wrong password: deliberately one case.
+    Invalid,
+    /// The store or the hasher failed; logged where it happened.
+    Unavailable,
+}
+
+/// Checks a username and password and signs a token. Failures count against the
+/// client's address; an unknown user is checked against a decoy hash so it takes as
+/// long as a wrong password.
+pub async fn sign_in<S: HubStore>(
+    hub: &Hub<S>,
+    ip: IpAddr,
+    username: &str,
+    password: &str,
+) -> Result<Issued, LoginFailure> {
+    if hub.login_limiter.blocked(ip) {
+        return Err(LoginFailure::RateLimited);
+    }
+    let stored = match hub.store.admin_credentials(username).await {
+        Ok(stored) => stored,
+        Err(e) => {
+            tracing::error!(error = %error_chain(&e), "cannot read admin credentials");
+            return Err(LoginFailure::Unavailable);
+        }
+    };
+    let hash = stored.as_ref().map_or_else(
+        || auth::decoy_hash().to_owned(),
+        |s| s.password_hash.clone(),
+    );
+    let password = password.to_owned();
+    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let Some(admin) = stored.filter(|_| matches) else {
+        hub.login_limiter.failed(ip);
+        hub.metrics.login_failed();
+        tracing::info!(%ip, "admin sign-in refused");
+        return Err(LoginFailure::Invalid);
+    };
+    let issued = hub
+        .auth
+        .issue(&admin.id.to_string(), &admin.username)
+        .map_err(|e| {
+            tracing::error!(error = %error_chain(&e), "cannot sign an admin token");
+            LoginFailure::Unavailable
+        })?;
+    if let Err(e) = hub
+        .store
+        .admin_logged_in(admin.id, dermis_model::now_millis())
+        .await
+    {
+        tracing::warn!(error = %error_chain(&e), "cannot record the admin's sign-in");
+    }
+    tracing::info!(admin = %admin.id, "admin signed in");
+    Ok(issued)
+}
+
+/// RFC 3339 for seconds since the epoch.
+pub fn rfc3339(seconds: u64) -> String {
+    let at = i64::try_from(seconds)
+        .ok()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Signs an admin in.
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "admin",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; also sets the HttpOnly session cookie", body = LoginResponse),
+        (status = 400, description = "`bad_request`", body = super::ErrorBody),
+        (status = 401, description = "`invalid_credentials` (unknown user or wrong password)", body = super::ErrorBody),
+        (status = 429, description = "`rate_limited` after repeated failures from one address", body = super::ErrorBody),
+        (status = 503, description = "`unavailable`", body = super::ErrorBody),
+    )
+)]
+pub async fn login<S: HubStore>(
+    State(hub): State<Arc<Hub<S>>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    body: Result<Json<LoginRequest>, JsonRejection>,
+) -> Response {
+    let Ok(Json(request)) = body else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "send JSON {\"username\": \"…\", \"password\": \"…\"}",
+        );
+    };
+    match sign_in(&hub, addr.ip(), &request.username, &request.password).await {
+        Ok(issued) => {
+            let cookie = hub.auth.cookie(&issued.token);
+            let body = LoginResponse {
+                expires_at: rfc3339(issued.expires_at),
+                token: issued.token,
+            };
+            ([(header::SET_COOKIE, cookie)], Json(body)).into_response()
+        }
+        Err(failure) => failure_response(failure),
+    }
+}
+
+pub fn failure_response(failure: LoginFailure) -> Response {
+    match failure {
+        LoginFailure::RateLimited => error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many failed sign-ins; wait and try again",
+        ),
+        LoginFailure::Invalid => error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "unknown username or wrong password",
+        ),
+        LoginFailure::Unavailable => crate::server::api::unavailable(),
+    }
+}
+
+/// Signs out: clears the session cookie. (Tokens are short-lived and not revoked.)
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    tag = "admin",
+    responses((status = 204, description = "The session cookie is cleared"))
+)]
+pub async fn logout<S: HubStore>(State(hub): State<Arc<Hub<S>>>) -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, hub.auth.clear_cookie())],
+    )
+        .into_response()
+}
+
+/// No valid token: answered with 401 `unauthorized`.
+#[derive(Debug, Clone, Copy)]
+pub struct Unauthorized;
+
+impl IntoResponse for Unauthorized {
+    fn into_response(self) -> Response {
+        error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "sign in first: POST /api/auth/login, then send Authorization: Bearer <token>",
+        )
+    }
+}
+
+/// The request's admin, from its bearer token or session cookie.
+pub fn require_admin<S>(
+    hub: &Hub<S>,
+    headers: &axum::http::HeaderMap,
+) -> Result<Claims, Unauthorized> {
+    hub.auth.from_headers(headers).map_err(|_| Unauthorized)
+}

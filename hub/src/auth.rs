@@ -1,0 +1,430 @@
+//! Hub admin authentication: argon2id password hashes (PHC strings), short-lived JWTs
+//! (HS256, issuer / audience / expiry validated) and the session cookie the `/admin`
+//! pages carry the same token in.
+//!
+//! Verification goes through [`TokenVerifier`]: [`Authority`] asks its own HS256
+//! [`LocalIssuer`] first and then any further verifiers it was given, so an OIDC
+//! provider's verifier (JWKS keys, its issuer and audience) can be added later without
+//! touching the handlers. Only the local issuer signs tokens.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::http::{HeaderMap, header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+
+use crate::config::AdminAuthConfig;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "dermis_session";
+
+/// Shortest password `admin add` accepts.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// (password-hash's error does not implement `std::error::Error` here, so it is
+    /// carried as a value and shown in the message.)
+    #[error("hashing a password: {cause}")]
+    Hash { cause: argon2::password_hash::Error },
+    #[error("signing a token")]
+    Sign {
+        #[source]
+        source: jsonwebtoken::errors::Error,
+    },
+    /// Bad signature, wrong issuer or audience, expired, malformed: one answer for all.
+    #[error("invalid or expired token")]
+    InvalidToken {
+        #[source]
+        source: Option<jsonwebtoken::errors::Error>,
+    },
+    #[error("the password must have at least {min} characters")]
+    WeakPassword { min: usize },
+}
+
+/// A new argon2id hash (PHC string) of `password`, with a random salt.
+pub fn hash_password(password: &str) -> Result<String, AuthError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|cause| AuthError::Hash { cause })?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|cause| AuthError::Hash { cause })
+}
+
+/// Checks a password for `admin add`: long enough, and not just spaces.
+pub fn check_new_password(password: &str) -> Result<(), AuthError> {
+    if password.trim().chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AuthError::WeakPassword {
+            min: MIN_PASSWORD_CHARS,
+        });
+    }
+    Ok(())
+}
+
+/// Whether `password` matches the PHC string. A malformed hash matches nothing.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// A hash no password is known for: checked when the username is unknown, so an
+/// unknown user costs the same time as a wrong password.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        let mut random = [0u8; 32];
+        rand::rng().fill_bytes(&mut random);
+        hash_password(&hex::encode(random)).unwrap_or_default()
+    })
+}
+
+/// What an admin token says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The admin user's id.
+    pub sub: String,
+    /// The admin's username (OIDC's standard claim for it).
+    pub preferred_username: String,
+    pub iss: String,
+    pub aud: String,
+    /// Seconds since the Unix epoch.
+    pub iat: u64,
+    pub exp: u64,
+}
+
+/// Checks a bearer token and says whose it is.
+pub trait TokenVerifier: Send + Sync {
+    fn verify(&self, token: &str) -> Result<Claims, AuthError>;
+}
+
+/// Token settings; the secret never appears in `Debug` output.
+#[derive(Clone)]
+pub struct AuthOptions {
+    secret: Arc<[u8]>,
+    pub issuer: String,
+    pub audience: String,
+    pub ttl: Duration,
+    pub cookie_secure: bool,
+}
+
+impl std::fmt::Debug for AuthOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthOptions")
+            .field("secret", &"<redacted>")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("ttl", &self.ttl)
+            .field("cookie_secure", &self.cookie_secure)
+            .finish()
+    }
+}
+
+impl AuthOptions {
+    /// The configured settings; without `JWT_SECRET`, a random secret (tokens then end
+    /// with the process).
+    pub fn from_config(config: &AdminAuthConfig) -> AuthOptions {
+        let secret: Arc<[u8]> = match &config.jwt_secret {
+            Some(secret) if !secret.expose().is_empty() => secret.expose().as_bytes().into(),
+            _ => random_secret(),
+        };
+        AuthOptions {
+            secret,
+            issuer: config.issuer.clone(),
+            audience: config.audience.clone(),
+            ttl: config.ttl,
+            cookie_secure: config.cookie_secure,
+        }
+    }
+
+    /// Sets the signing secret (tests; several instances sharing tokens use
+    /// `JWT_SECRET`).
+    #[must_use]
+    pub fn with_secret(mut self, secret: &[u8]) -> AuthOptions {
+        self.secret = secret.into();
+        self
+    }
+}
+
+impl Default for AuthOptions {
+    fn default() -> Self {
+        AuthOptions::from_config(&AdminAuthConfig::default())
+    }
+}
+
+fn random_secret() -> Arc<[u8]> {
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    secret.to_vec().into()
+}
+
+/// Signs and checks this hub's own HS256 tokens.
+pub struct LocalIssuer {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+    ttl: Duration,
+}
+
+/// A freshly signed token.
+#[derive(Clone, Debug)]
+pub struct Issued {
+    pub token: String,
+    /// Seconds since the Unix epoch.
+    pub expires_at: u64,
+}
+
+impl LocalIssuer {
+    pub fn new(options: &AuthOptions) -> LocalIssuer {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[&options.issuer]);
+        validation.set_audience(&[&options.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        LocalIssuer {
+            encoding: EncodingKey::from_secret(&options.secret),
+            decoding: DecodingKey::from_secret(&options.secret),
+            validation,
+            issuer: options.issuer.clone(),
+            audience: options.audience.clone(),
+            ttl: options.ttl,
+        }
+    }
+
+    /// A token for an admin, valid from `now` (seconds since the epoch) for the TTL.
+    pub fn issue(&self, admin_id: &str, username: &str, now: u64) -> Result<Issued, AuthError> {
+        let expires_at = now + self.ttl.as_secs();
+        let claims = Claims {
+            sub: admin_id.to_owned(),
+            preferred_username: username.to_owned(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            iat: now,
+            exp: expires_at,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|source| AuthError::Sign { source })?;
+        Ok(Issued { token, expires_at })
+    }
+}
+
+impl TokenVerifier for LocalIssuer {
+    fn verify(&self, token: &str) -> Result<Claims, AuthError> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+            .map_err(|source| AuthError::InvalidToken {
+                source: Some(source),
+            })
+    }
+}
+
+/// Everything the server needs to sign admins in and check their tokens.
+pub struct Authority {
+    local: LocalIssuer,
+    /// Further verifiers (e.g. an OIDC provider), asked after the local issuer.
+    others: Vec<Arc<dyn TokenVerifier>>,
+    ttl: Duration,
+    cookie_secure: bool,
+}
+
+impl Authority {
+    pub fn new(options: &AuthOptions) -> Authority {
+        Authority {
+            local: LocalIssuer::new(options),
+            others: Vec::new(),
+            ttl: options.ttl,
+            cookie_secure: options.cookie_secure,
+        }
+    }
+
+    /// Accept tokens `verifier` accepts as well.
+    #[must_use]
+    pub fn with_verifier(mut self, verifier: Arc<dyn TokenVerifier>) -> Authority {
+        self.others.push(verifier);
+        self
+    }
+
+    pub fn issue(&self, admin_id: &str, username: &str) -> Result<Issued, AuthError> {
+        self.local
+            .issue(admin_id, username, jsonwebtoken::get_current_timestamp())
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, AuthError> {
+        let mut last = self.local.verify(token);
+        for other in &self.others {
+            if last.is_ok() {
+                break;
+            }
+            last = other.verify(token);
+        }
+        last
+    }
+
+    /// The claims of the request's token: `Authorization: Bearer` first, then the
+    /// session cookie.
+    pub fn from_headers(&self, headers: &HeaderMap) -> Result<Claims, AuthError> {
+        let token = bearer(headers)
+            .or_else(|| session_cookie(headers))
+            .ok_or(AuthError::InvalidToken { source: None })?;
+        self.verify(token)
+    }
+
+    /// `Set-Cookie` value carrying `token` for as long as it is valid.
+    pub fn cookie(&self, token: &str) -> String {
+        let secure = if self.cookie_secure { "; Secure" } else { "" };
+        format!(
+            "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+            self.ttl.as_secs()
+        )
+    }
+
+    /// `Set-Cookie` value that removes the session cookie.
+    pub fn clear_cookie(&self) -> String {
+        let secure = if self.cookie_secure { "; Secure" } else { "" };
+        format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}")
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// A cookie's value from the request's `Cookie` headers.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, v)| *k == name && !v.is_empty())
+        .map(|(_, v)| v)
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    cookie_value(headers, COOKIE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> AuthOptions {
+        AuthOptions::default().with_secret(b"test-secret")
+    }
+
+    #[test]
+    fn passwords_hash_as_argon2id_phc_and_verify() {
+        let hash = hash_password("correct horse").unwrap_or_default();
+        assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong horse", &hash));
+        assert!(!verify_password("correct horse", "not a phc string"));
+        assert_ne!(
+            hash_password("correct horse").unwrap_or_default(),
+            hash,
+            "salted"
+        );
+        assert!(!verify_password("", decoy_hash()));
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("long enough!").is_ok());
+    }
+
+    #[test]
+    fn tokens_check_signature_issuer_audience_and_expiry() {
+        let authority = Authority::new(&options());
+        let issued = authority.issue("id-1", "admin");
+        let Ok(issued) = issued else {
+            panic!("{issued:?}")
+        };
+        let claims = authority.verify(&issued.token);
+        assert_eq!(
+            claims.ok().map(|c| c.preferred_username),
+            Some("admin".into())
+        );
+
+        let other_key = Authority::new(&options().with_secret(b"another"));
+        assert!(other_key.verify(&issued.token).is_err(), "signature");
+        let mut wrong_iss = options();
+        wrong_iss.issuer = "someone-else".into();
+        assert!(
+            Authority::new(&wrong_iss).verify(&issued.token).is_err(),
+            "iss"
+        );
+        let mut wrong_aud = options();
+        wrong_aud.audience = "nodes".into();
+        assert!(
+            Authority::new(&wrong_aud).verify(&issued.token).is_err(),
+            "aud"
+        );
+
+        let local = LocalIssuer::new(&options());
+        let old = local.issue(
+            "id-1",
+            "admin",
+            jsonwebtoken::get_current_timestamp() - 3600,
+        );
+        let Ok(old) = old else { panic!("{old:?}") };
+        assert!(authority.verify(&old.token).is_err(), "expired");
+    }
+
+    struct Always;
+    impl TokenVerifier for Always {
+        fn verify(&self, _token: &str) -> Result<Claims, AuthError> {
+            Ok(Claims {
+                sub: "oidc-user".into(),
+                preferred_username: "sso".into(),
+                iss: "https://idp".into(),
+                aud: "dermis-admin".into(),
+                iat: 0,
+                exp: u64::MAX,
+            })
+        }
+    }
+
+    #[test]
+    fn further_verifiers_are_asked_after_the_local_issuer() {
+        let authority = Authority::new(&options()).with_verifier(Arc::new(Always));
+        let claims = authority.verify("a token from an identity provider");
+        assert_eq!(claims.ok().map(|c| c.sub), Some("oidc-user".into()));
+    }
+
+    #[test]
+    fn the_token_comes_from_the_bearer_header_or_the_cookie() {
+        let authority = Authority::new(&options());
+        let Ok(issued) = authority.issue("id-1", "admin") else {
+            panic!("issue")
+        };
+        let mut headers = HeaderMap::new();
+        assert!(authority.from_headers(&headers).is_err());
+        let cookie = format!("lang=fr; {COOKIE}={}", issued.token);
+        headers.insert(
+            header::COOKIE,
+            cookie.parse().unwrap_or_else(|e| panic!("{e:?}")),
+        );
+        assert!(authority.from_headers(&headers).is_ok());
+        assert_eq!(cookie_value(&headers, "lang"), Some("fr"));
+        let set = authority.cookie("t");
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/")
+        );
+        assert!(!set.contains("Secure"));
+        let mut secure = options();
+        secure.cookie_secure = true;
+        assert!(Authority::new(&secure).cookie("t").ends_with("; Secure"));
+        assert!(authority.clear_cookie().contains("Max-Age=0"));
+    }
+}

@@ -1,0 +1,259 @@
+//! Prometheus metrics, kept in atomics and written in the text exposition format at
+//! `GET /metrics`. Every name starts with `dermis_`.
+//!
+//! `dermis_job_queue_depth` and `dermis_webhook_failures_total` are registered before
+//! the job queue and webhooks exist and read 0 until then, so dashboards and alerts made
+//! now keep working when those land: the job runner sets [`Metrics::set_job_depth`] and
+//! counts [`Metrics::webhook_failed`].
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Upper bounds of the store-latency histogram, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+/// Job states the queue-depth gauge is labelled with.
+pub const JOB_STATES: [&str; 3] = ["pending", "failed", "dead"];
+
+/// A histogram with fixed buckets; the sum is kept in microseconds.
+#[derive(Default)]
+struct Histogram {
+    buckets: [AtomicU64; BUCKETS.len()],
+    count: AtomicU64,
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    fn observe(&self, elapsed: Duration) {
+        let seconds = elapsed.as_secs_f64();
+        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
+            if seconds <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+}
+
+/// The hub's counters. One per server; cheap to update from any task.
+#[derive(Default)]
+pub struct Metrics {
+    frames_in: AtomicU64,
+    frames_out: AtomicU64,
+    bytes_in: AtomicU64,
+    bytes_out: AtomicU64,
+    sessions: AtomicU64,
+    store_ops: Histogram,
+    login_failures: AtomicU64,
+    job_depth: [AtomicU64; JOB_STATES.len()],
+    webhook_failures: AtomicU64,
+}
+
+/// Figures read at scrape time rather than counted.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Snapshot {
+    /// Distinct nodes with a session in this process.
+    pub connected_nodes: u64,
+    /// Sessions open in this process.
+    pub open_sessions: u64,
+}
+
+impl Metrics {
+    pub fn frame_in(&self, bytes: usize) {
+        self.frames_in.fetch_add(1, Ordering::Relaxed);
+        self.bytes_in.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    pub fn frame_out(&self, bytes: usize) {
+        self.frames_out.fetch_add(1, Ordering::Relaxed);
+        self.bytes_out.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    pub fn session_started(&self) {
+        self.sessions.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// One store operation of a sync session (apply, page, fetch) took `elapsed`.
+    pub fn store_op(&self, elapsed: Duration) {
+        self.store_ops.observe(elapsed);
+    }
+
+    pub fn login_failed(&self) {
+        self.login_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The job queue's depth in one of [`JOB_STATES`]; unknown states are ignored.
+    pub fn set_job_depth(&self, state: &str, depth: u64) {
+        if let Some(i) = JOB_STATES.iter().position(|s| *s == state) {
+            self.job_depth[i].store(depth, Ordering::Relaxed);
+        }
+    }
+
+    pub fn webhook_failed(&self) {
+        self.webhook_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The Prometheus text format (version 0.0.4).
+    pub fn render(&self, now: Snapshot) -> String {
+        let mut out = String::with_capacity(4096);
+        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        let mut metric = |name: &str, kind: &str, help: &str, samples: &[(&str, u64)]| {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            for (labels, value) in samples {
+                let _ = writeln!(out, "{name}{labels} {value}");
+            }
+        };
+        metric(
+            "dermis_build_info",
+            "gauge",
+            "Always 1; the version is in the label.",
+            &[(concat!("{version=\"", env!("CARGO_PKG_VERSION"), "\"}"), 1)],
+        );
+        metric(
+            "dermis_connected_nodes",
+            "gauge",
+            "Nodes with an open sync session on this hub instance.",
+            &[("", now.connected_nodes)],
+        );
+        metric(
+            "dermis_sync_sessions_open",
+            "gauge",
+            "Sync sessions open on this hub instance.",
+            &[("", now.open_sessions)],
+        );
+        metric(
+            "dermis_sync_sessions_total",
+            "counter",
+            "Sync sessions started on this hub instance.",
+            &[("", load(&self.sessions))],
+        );
+        metric(
+            "dermis_sync_frames_total",
+            "counter",
+            "Sync protocol frames, by direction (in: from nodes).",
+            &[
+                ("{direction=\"in\"}", load(&self.frames_in)),
+                ("{direction=\"out\"}", load(&self.frames_out)),
+            ],
+        );
+        metric(
+            "dermis_sync_bytes_total",
+            "counter",
+            "Sync protocol bytes, by direction (in: from nodes).",
+            &[
+                ("{direction=\"in\"}", load(&self.bytes_in)),
+                ("{direction=\"out\"}", load(&self.bytes_out)),
+            ],
+        );
+        metric(
+            "dermis_admin_login_failures_total",
+            "counter",
+            "Failed admin sign-ins.",
+            &[("", load(&self.login_failures))],
+        );
+        let depth: Vec<(String, u64)> = JOB_STATES
+            .iter()
+            .zip(&self.job_depth)
+            .map(|(state, n)| (format!("{{state=\"{state}\"}}"), load(n)))
+            .collect();
+        let depth: Vec<(&str, u64)> = depth.iter().map(|(l, n)| (l.as_str(), *n)).collect();
+        metric(
+            "dermis_job_queue_depth",
+            "gauge",
+            "Jobs in the queue, by state (0 until the job queue exists).",
+            &depth,
+        );
+        metric(
+            "dermis_webhook_failures_total",
+            "counter",
+            "Failed webhook delivery attempts (0 until webhooks exist).",
+            &[("", load(&self.webhook_failures))],
+        );
+        let h = &self.store_ops;
+        let name = "dermis_sync_store_seconds";
+        let _ = writeln!(
+            out,
+            "# HELP {name} Time of each store operation a sync session runs (apply a push, read a page, fetch)."
+        );
+        let _ = writeln!(out, "# TYPE {name} histogram");
+        for (bound, bucket) in BUCKETS.iter().zip(&h.buckets) {
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {}", load(bucket));
+        }
+        let count = load(&h.count);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+        let sum = load(&h.sum_micros) as f64 / 1e6;
+        let _ = writeln!(out, "{name}_sum {sum}");
+        let _ = writeln!(out, "{name}_count {count}");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(text: &str, series: &str) -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+    }
+
+    #[test]
+    fn counters_and_histogram_render_as_prometheus_text() {
+        let m = Metrics::default();
+        m.frame_in(100);
+        m.frame_in(50);
+        m.frame_out(7);
+        m.store_op(Duration::from_millis(3));
+        m.store_op(Duration::from_secs(10));
+        m.set_job_depth("pending", 4);
+        m.set_job_depth("nonsense", 9);
+        let text = m.render(Snapshot {
+            connected_nodes: 2,
+            open_sessions: 3,
+        });
+        assert_eq!(value(&text, "dermis_connected_nodes"), Some(2.0));
+        assert_eq!(
+            value(&text, "dermis_sync_frames_total{direction=\"in\"}"),
+            Some(2.0)
+        );
+        assert_eq!(
+            value(&text, "dermis_sync_bytes_total{direction=\"in\"}"),
+            Some(150.0)
+        );
+        assert_eq!(
+            value(&text, "dermis_sync_bytes_total{direction=\"out\"}"),
+            Some(7.0)
+        );
+        assert_eq!(
+            value(&text, "dermis_sync_store_seconds_bucket{le=\"0.001\"}"),
+            Some(0.0)
+        );
+        assert_eq!(
+            value(&text, "dermis_sync_store_seconds_bucket{le=\"0.005\"}"),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&text, "dermis_sync_store_seconds_bucket{le=\"+Inf\"}"),
+            Some(2.0)
+        );
+        assert_eq!(value(&text, "dermis_sync_store_seconds_count"), Some(2.0));
+        assert_eq!(
+            value(&text, "dermis_job_queue_depth{state=\"pending\"}"),
+            Some(4.0)
+        );
+        assert_eq!(
+            value(&text, "dermis_job_queue_depth{state=\"dead\"}"),
+            Some(0.0)
+        );
+        assert_eq!(value(&text, "dermis_webhook_failures_total"), Some(0.0));
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            assert!(line.starts_with("dermis_"), "{line}");
+        }
+    }
+}

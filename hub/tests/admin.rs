@@ -1,0 +1,12 @@
+//! The admin side over HTTP, on both stores: sign-in (one answer for unknown users and
+//! wrong passwords, rate limit, token checks), `/api/nodes` with a bearer token or the
+//! cookie, the pages (escaping, redirect, language), readiness, metrics, the OpenAPI
+//! description and its committed copy.
+
+#[allow(dead_code)]
+mod common;
+
+#[path = "admin/api.rs"]
+mod api;
+#[path = "admin/pages.rs"]
+mod pages;

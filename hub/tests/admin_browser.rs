@@ -1,0 +1,148 @@
+//! `/admin` in a real browser: headless Chromium, driven by `playwright-core` from
+//! `hub/tests/browser` (its npm dependencies are installed with `npm ci` when missing),
+//! signs in, sees the node list, and watches a node go online and offline as a real
+//! sync client connects and disconnects — without reloading the page.
+//!
+//! Needs `chromium` and `node` (scripts/setup.sh installs them). Without them the test
+//! is skipped with a notice, except under `CI=true`, where that is a failure.
+
+#[allow(dead_code)]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use dermis_hub::auth::{self, AuthOptions};
+use dermis_hub::store::OpsStore;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use common::node::TestNode;
+use common::{TestHub, create_clinic, enroll, options, skip};
+
+const PASSWORD: &str = "browser test password";
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+fn chromium() -> Option<PathBuf> {
+    if let Ok(path) = std::env::var("CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    which("chromium").or_else(|| which("chromium-browser"))
+}
+
+/// Installs the npm dependencies from the lock file when they are missing.
+async fn npm_ci(dir: &Path) {
+    if dir
+        .join("node_modules/playwright-core/package.json")
+        .is_file()
+    {
+        return;
+    }
+    let npm = which("npm").unwrap_or_else(|| panic!("npm is missing (apt-get install npm)"));
+    let out = Command::new(npm)
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("running npm ci: {e}"));
+    assert!(
+        out.status.success(),
+        "`npm ci` in {} failed (no network to the npm registry?): {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
+    let (Some(chromium), Some(node_bin)) = (chromium(), which("node")) else {
+        skip(
+            "chromium or node is not installed: the browser test is skipped (scripts/setup.sh installs them)",
+        );
+        return;
+    };
+    let dir = browser_dir();
+    npm_ci(&dir).await;
+
+    let Some(f) = common::sqlite().await else {
+        return;
+    };
+    let store = f.store.clone();
+    let hash = auth::hash_password(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .create_admin("browser", &hash, dermis_model::now_millis())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut opts = options(f.dir.path(), Duration::from_secs(2));
+    opts.auth = AuthOptions::default().with_secret(b"browser-test");
+    opts.admin_refresh = Duration::from_millis(200);
+    let hub = TestHub::start(f.store.clone(), opts).await;
+    let clinic = create_clinic(&store, "Browser Clinic").await;
+    let node = TestNode::new(&enroll(&store, &hub, clinic, "Front desk").await);
+
+    let mut child = Command::new(node_bin)
+        .arg("admin.mjs")
+        .current_dir(&dir)
+        .env("HUB_URL", hub.http(""))
+        .env("ADMIN_USER", "browser")
+        .env("ADMIN_PASSWORD", PASSWORD)
+        .env("NODE_ID", node.id.to_string())
+        .env("CHROMIUM", &chromium)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting node admin.mjs: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut lines = BufReader::new(stdout).lines();
+    let mut link = None;
+    let mut said = Vec::new();
+    let drive = async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            said.push(line.clone());
+            if line == "READY" {
+                link = Some(node.connect(&hub.ws()).await);
+            } else if line.starts_with("ONLINE") {
+                if let Some(link) = link.take() {
+                    link.abort();
+                }
+            } else if line.starts_with("OFFLINE") {
+                break;
+            }
+        }
+    };
+    let finished = tokio::time::timeout(Duration::from_secs(90), drive).await;
+    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await;
+    let (status, stderr) = match output {
+        Ok(Ok(out)) => (
+            out.status,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ),
+        other => panic!("the browser script did not exit: {other:?}"),
+    };
+    assert!(
+        finished.is_ok(),
+        "the browser script timed out; it said {said:?}\n{stderr}"
+    );
+    assert!(
+        status.success(),
+        "the browser script failed; it said {said:?}\n{stderr}"
+    );
+    assert!(said.iter().any(|l| l.starts_with("ONLINE")), "{said:?}");
+    assert!(
+        said.iter().any(|l| l.starts_with("OFFLINE Offline since")),
+        "{said:?}"
+    );
+    hub.stop().await;
+}

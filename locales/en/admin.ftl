@@ -1,0 +1,131 @@
+### The hub's admin pages (/admin). Messages take only $count (a number): names,
+### times and sizes are placed next to them by the page.
+
+admin-title = Dermis hub
+admin-nav-overview = Clinics and workstations
+admin-nav-health = Storage and database
+admin-signed-in-as = Signed in as
+admin-sign-out = Sign out
+admin-language = Language
+admin-live-connected = Live: changes appear without reloading
+admin-live-reconnecting = Connection lost, reconnecting…
+admin-unavailable = The hub cannot read its database right now. This page keeps trying.
+admin-yes = yes
+admin-no = no
+admin-never = never
+
+## Sign-in
+
+admin-login-title = Sign in to the hub
+admin-login-username = Username
+admin-login-password = Password
+admin-login-submit = Sign in
+admin-login-invalid = Unknown username or wrong password.
+admin-login-rate-limited = Too many failed attempts. Wait a few minutes and try again.
+admin-login-unavailable = The hub cannot reach its database. Try again later.
+
+## Clinics and workstations
+
+admin-overview-title = Clinics and workstations
+admin-summary-online = Online: { $count }
+admin-summary-behind = behind: { $count }
+admin-summary-offline = offline: { $count }
+admin-no-clinics = No clinics yet. Create one with: dermis-hub clinic add --name "…"
+admin-no-nodes = No workstations in this clinic yet. Add one with: dermis-hub node add
+admin-clinic-seq = change log at { $count }
+admin-col-node = Workstation
+admin-col-state = State
+admin-col-last-seen = Last seen
+admin-col-last-sync = Last sync
+admin-col-version = App version
+admin-col-cursor = Applied up to
+admin-col-outbox = Waiting on the workstation
+admin-col-error = Last error
+admin-state-up-to-date = Up to date
+admin-state-behind = { $count ->
+    [one] Behind ({ $count } change)
+   *[other] Behind ({ $count } changes)
+}
+admin-state-unsynced = { $count ->
+    [one] Online, { $count } change to send
+   *[other] Online, { $count } changes to send
+}
+admin-state-offline-since = Offline since
+admin-state-never-connected = Never connected
+admin-state-pending = Waiting for enrollment
+admin-state-revoked = Access revoked
+admin-outbox-empty = nothing
+admin-outbox-changes = { $count ->
+    [one] { $count } change
+   *[other] { $count } changes
+}
+admin-outbox-oldest = oldest from
+admin-size-units = B KB MB GB
+admin-ago-seconds = { $count ->
+    [one] { $count } second ago
+   *[other] { $count } seconds ago
+}
+admin-ago-minutes = { $count ->
+    [one] { $count } minute ago
+   *[other] { $count } minutes ago
+}
+admin-ago-hours = { $count ->
+    [one] { $count } hour ago
+   *[other] { $count } hours ago
+}
+admin-ago-days = { $count ->
+    [one] { $count } day ago
+   *[other] { $count } days ago
+}
+
+## One workstation
+
+admin-node-title = Workstation
+admin-node-unknown-title = Unknown workstation
+admin-node-unknown = There is no such workstation.
+admin-node-back = All workstations
+admin-node-clinic = Clinic
+admin-node-number = Receipt prefix
+admin-node-id = Workstation id
+admin-node-access = Access
+admin-access-pending = waiting for enrollment
+admin-access-active = active
+admin-access-revoked = revoked
+admin-node-enrolled-name = Name it gave itself
+admin-node-enrolled-at = Enrolled
+admin-node-lag = { $count ->
+    [one] { $count } change behind
+   *[other] { $count } changes behind
+}
+admin-sessions-title = Recent sync sessions
+admin-sessions-none = No sync sessions yet.
+admin-session-started = Started
+admin-session-ended = Ended
+admin-session-open = still connected
+admin-session-frames = Messages in / out
+admin-session-bytes = Data in / out
+admin-session-docs = Documents in / out
+admin-session-close = Close code
+admin-session-error = Error
+
+## Storage and database
+
+admin-health-title = Storage and database
+admin-health-database = Database
+admin-health-reachable = Answering
+admin-health-migrations = Schema
+admin-health-migrations-ok = up to date
+admin-health-migrations-missing = migrations have not run
+admin-health-backend = Kind
+admin-health-backend-postgres = PostgreSQL, shared by every hub instance
+admin-health-backend-sqlite = Embedded SQLite file
+admin-health-size = Size on disk
+admin-health-clinics = Clinics
+admin-health-nodes = Workstations
+admin-health-docs = Documents
+admin-health-doc-bytes = Document data
+admin-health-sessions = Sync sessions recorded
+admin-health-admins = Hub admins
+admin-health-storage = Photo storage
+admin-health-blob-dir = Folder
+admin-health-writable = Writable

@@ -1,0 +1,138 @@
+### Pages d’administration du hub (/admin).
+
+admin-title = Hub Dermis
+admin-nav-overview = Cliniques et postes
+admin-nav-health = Stockage et base de données
+admin-signed-in-as = Connecté en tant que
+admin-sign-out = Se déconnecter
+admin-language = Langue
+admin-live-connected = En direct : les changements s’affichent sans recharger
+admin-live-reconnecting = Connexion perdue, reconnexion…
+admin-unavailable = Le hub ne peut pas lire sa base de données pour le moment. Cette page réessaie d’elle-même.
+admin-yes = oui
+admin-no = non
+admin-never = jamais
+
+## Connexion
+
+admin-login-title = Connexion au hub
+admin-login-username = Nom d’utilisateur
+admin-login-password = Mot de passe
+admin-login-submit = Se connecter
+admin-login-invalid = Nom d’utilisateur inconnu ou mot de passe incorrect.
+admin-login-rate-limited = Trop de tentatives échouées. Attendez quelques minutes puis réessayez.
+admin-login-unavailable = Le hub ne joint pas sa base de données. Réessayez plus tard.
+
+## Cliniques et postes
+
+admin-overview-title = Cliniques et postes de travail
+admin-summary-online = En ligne : { $count }
+admin-summary-behind = en retard : { $count }
+admin-summary-offline = hors ligne : { $count }
+admin-no-clinics = Aucune clinique pour l’instant. Créez-en une avec : dermis-hub clinic add --name "…"
+admin-no-nodes = Aucun poste dans cette clinique pour l’instant. Ajoutez-en un avec : dermis-hub node add
+admin-clinic-seq = journal des modifications à { $count }
+admin-col-node = Poste de travail
+admin-col-state = État
+admin-col-last-seen = Dernier contact
+admin-col-last-sync = Dernière synchronisation
+admin-col-version = Version de l’application
+admin-col-cursor = Appliqué jusqu’à
+admin-col-outbox = En attente sur le poste
+admin-col-error = Dernière erreur
+admin-state-up-to-date = À jour
+admin-state-behind = { $count ->
+    [one] En retard ({ $count } modification)
+    [many] En retard ({ $count } de modifications)
+   *[other] En retard ({ $count } modifications)
+}
+admin-state-unsynced = { $count ->
+    [one] En ligne, { $count } modification à envoyer
+    [many] En ligne, { $count } de modifications à envoyer
+   *[other] En ligne, { $count } modifications à envoyer
+}
+admin-state-offline-since = Hors ligne depuis le
+admin-state-never-connected = Jamais connecté
+admin-state-pending = En attente d’inscription
+admin-state-revoked = Accès révoqué
+admin-outbox-empty = rien
+admin-outbox-changes = { $count ->
+    [one] { $count } modification
+    [many] { $count } de modifications
+   *[other] { $count } modifications
+}
+admin-outbox-oldest = la plus ancienne :
+admin-size-units = o Ko Mo Go
+admin-ago-seconds = { $count ->
+    [one] il y a { $count } seconde
+    [many] il y a { $count } de secondes
+   *[other] il y a { $count } secondes
+}
+admin-ago-minutes = { $count ->
+    [one] il y a { $count } minute
+    [many] il y a { $count } de minutes
+   *[other] il y a { $count } minutes
+}
+admin-ago-hours = { $count ->
+    [one] il y a { $count } heure
+    [many] il y a { $count } d’heures
+   *[other] il y a { $count } heures
+}
+admin-ago-days = { $count ->
+    [one] il y a { $count } jour
+    [many] il y a { $count } de jours
+   *[other] il y a { $count } jours
+}
+
+## Un poste
+
+admin-node-title = Poste
+admin-node-unknown-title = Poste inconnu
+admin-node-unknown = Ce poste n’existe pas.
+admin-node-back = Tous les postes
+admin-node-clinic = Clinique
+admin-node-number = Préfixe des tickets
+admin-node-id = Identifiant du poste
+admin-node-access = Accès
+admin-access-pending = en attente d’inscription
+admin-access-active = actif
+admin-access-revoked = révoqué
+admin-node-enrolled-name = Nom qu’il s’est donné
+admin-node-enrolled-at = Inscrit le
+admin-node-lag = { $count ->
+    [one] { $count } modification de retard
+    [many] { $count } de modifications de retard
+   *[other] { $count } modifications de retard
+}
+admin-sessions-title = Sessions de synchronisation récentes
+admin-sessions-none = Aucune session de synchronisation pour l’instant.
+admin-session-started = Début
+admin-session-ended = Fin
+admin-session-open = toujours connecté
+admin-session-frames = Messages reçus / envoyés
+admin-session-bytes = Données reçues / envoyées
+admin-session-docs = Documents reçus / envoyés
+admin-session-close = Code de fermeture
+admin-session-error = Erreur
+
+## Stockage et base de données
+
+admin-health-title = Stockage et base de données
+admin-health-database = Base de données
+admin-health-reachable = Répond
+admin-health-migrations = Schéma
+admin-health-migrations-ok = à jour
+admin-health-migrations-missing = migrations non exécutées
+admin-health-backend = Type
+admin-health-backend-postgres = PostgreSQL, partagée par toutes les instances du hub
+admin-health-backend-sqlite = Fichier SQLite intégré
+admin-health-size = Taille sur le disque
+admin-health-clinics = Cliniques
+admin-health-nodes = Postes de travail
+admin-health-docs = Nombre de documents
+admin-health-doc-bytes = Volume des documents
+admin-health-sessions = Sessions de synchronisation enregistrées
+admin-health-admins = Administrateurs du hub
+admin-health-storage = Stockage des photos
+admin-health-blob-dir = Dossier
+admin-health-writable = Accessible en écriture
