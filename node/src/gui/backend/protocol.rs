@@ -193,6 +193,8 @@ pub enum UiError {
     DiskFull,
     /// Another process holds the store.
     Busy,
+    /// A photo image is neither on this node nor obtainable from the hub now.
+    PhotoUnavailable,
 }
 
 /// The signed-in user and what the window needs to know about the clinic.
