@@ -12,7 +12,6 @@ use std::sync::OnceLock;
 
 use automerge::{ActorId, AutoCommit};
 use dermis_model::ClinicId;
-use dermis_sync::DocStore;
 use dermis_sync::wire::{DocPush, FetchItem, PushOutcome};
 use uuid::Uuid;
 
@@ -70,10 +69,8 @@ where
         .next()
         .flatten()
         .ok_or(WriteError::NotFound { id: doc_id })?;
-    let mut doc = AutoCommit::load(&fetched.data).map_err(|source| WriteError::Load {
-        id: doc_id,
-        source,
-    })?;
+    let mut doc = AutoCommit::load(&fetched.data)
+        .map_err(|source| WriteError::Load { id: doc_id, source })?;
     doc.set_actor(hub_actor());
     let before = doc.get_heads();
     edit(&mut doc).map_err(|reason| WriteError::Edit { id: doc_id, reason })?;

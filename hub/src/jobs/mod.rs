@@ -286,7 +286,10 @@ pub trait JobStore {
 /// Queues a job and wakes this instance's workers (other instances hear of it from the
 /// store).
 pub async fn enqueue<S: HubStore>(hub: &Hub<S>, job: NewJob) -> Result<JobId, StoreError> {
-    let id = hub.store.enqueue_job(&job, dermis_model::now_millis()).await?;
+    let id = hub
+        .store
+        .enqueue_job(&job, dermis_model::now_millis())
+        .await?;
     hub.wake_jobs();
     Ok(id)
 }

@@ -21,9 +21,8 @@ use super::{Job, JobCounts, JobFailure, JobStore, after_failure};
 use crate::store::StoreError;
 
 /// Runs one attempt of a job. The server's runner is [`super::hub_runner`].
-pub type Runner = Arc<
-    dyn Fn(Job) -> Pin<Box<dyn Future<Output = Result<(), JobFailure>> + Send>> + Send + Sync,
->;
+pub type Runner =
+    Arc<dyn Fn(Job) -> Pin<Box<dyn Future<Output = Result<(), JobFailure>> + Send>> + Send + Sync>;
 
 /// Called by the reaper with the queue's counts (the server sets the metrics gauge).
 pub type CountsSink = Arc<dyn Fn(JobCounts) + Send + Sync>;
@@ -134,7 +133,11 @@ struct Worker<S> {
 impl<S: JobStore + Clone + Send + Sync + 'static> Worker<S> {
     async fn run(mut self, mut wake: watch::Receiver<u64>) {
         let mut failures = 0u32;
-        while !*self.stopped.borrow() {
+        loop {
+            let stop = *self.stopped.borrow();
+            if stop {
+                break;
+            }
             wake.borrow_and_update();
             match self.store.claim_job(&self.name, now_millis()).await {
                 Ok(Some(job)) => {
@@ -154,7 +157,7 @@ impl<S: JobStore + Clone + Send + Sync + 'static> Worker<S> {
             tokio::select! {
                 _ = wake.changed() => {}
                 _ = tokio::time::sleep(wait) => {}
-                _ = self.stopped.wait_for(|stop| *stop) => {}
+                _ = async { self.stopped.wait_for(|stop| *stop).await.map(|_| ()) } => {}
             }
         }
     }
@@ -175,7 +178,7 @@ impl<S: JobStore + Clone + Send + Sync + 'static> Worker<S> {
                         Err(e) => tracing::warn!(job = id, error = %error_chain(&e), "cannot refresh a job's claim"),
                     }
                 }
-                _ = self.stopped.wait_for(|stop| *stop) => break None,
+                _ = async { self.stopped.wait_for(|stop| *stop).await.map(|_| ()) } => break None,
             }
         };
         let now = now_millis();
@@ -233,7 +236,7 @@ async fn reap<S: JobStore>(
     loop {
         tokio::select! {
             _ = tick.tick() => {}
-            _ = stopped.wait_for(|stop| *stop) => return,
+            _ = async { stopped.wait_for(|stop| *stop).await.map(|_| ()) } => return,
         }
         let now = now_millis();
         match store

@@ -383,7 +383,10 @@ impl HubStore for PgStore {
             while !events.is_closed() {
                 match PgListener::connect_with(&pool).await {
                     Ok(mut listener) => {
-                        match listener.listen_all([CHANGES_CHANNEL, NODES_CHANNEL, super::jobs::JOBS_CHANNEL]).await {
+                        match listener
+                            .listen_all([CHANGES_CHANNEL, NODES_CHANNEL, super::jobs::JOBS_CHANNEL])
+                            .await
+                        {
                             Ok(()) => {
                                 backoff = Duration::from_millis(100);
                                 tracing::info!("listening for changes from other hub instances");

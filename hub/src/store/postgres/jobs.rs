@@ -13,11 +13,19 @@ use crate::store::StoreError;
 /// Channel of newly queued jobs (no payload).
 pub const JOBS_CHANNEL: &str = "dermis_jobs";
 
-const COLUMNS: &str = "id, kind, clinic_id, payload::text, state, attempts, max_attempts, run_at,
-    dedup_key, claimed_by, heartbeat_at, last_error, created_at, updated_at, finished_at";
+macro_rules! columns {
+    () => {
+        "id, kind, clinic_id, payload::text, state, attempts, max_attempts, run_at, dedup_key,
+         claimed_by, heartbeat_at, last_error, created_at, updated_at, finished_at"
+    };
+}
 
 /// The states in which a job holds its dedup key.
-const LIVE: &str = "state IN ('pending', 'running', 'failed')";
+macro_rules! live {
+    () => {
+        "state IN ('pending', 'running', 'failed')"
+    };
+}
 
 fn job_row(row: &PgRow) -> Result<Job, StoreError> {
     let read = || -> Result<_, sqlx::Error> {
@@ -50,7 +58,7 @@ fn job_row(row: &PgRow) -> Result<Job, StoreError> {
     Ok(Job {
         id,
         kind,
-        clinic: clinic.map(ClinicId::from),
+        clinic: clinic.map(ClinicId::from_uuid),
         payload: serde_json::from_str(&payload).map_err(|_| StoreError::BadRow {
             what: "jobs.payload",
             value: payload.chars().take(40).collect(),
@@ -76,15 +84,17 @@ fn count(n: u32) -> i32 {
 impl JobStore for PgStore {
     async fn enqueue_job(&self, job: &NewJob, now: Millis) -> Result<JobId, StoreError> {
         let mut tx = self.pool().begin().await.map_err(pg("begin"))?;
-        let inserted: Option<i64> = sqlx::query_scalar(&format!(
+        let inserted: Option<i64> = sqlx::query_scalar(concat!(
             "INSERT INTO jobs (kind, clinic_id, payload, state, max_attempts, run_at, dedup_key,
                                created_at, updated_at)
              VALUES ($1, $2, $3::jsonb, 'pending', $4, $5, $6, $7, $7)
-             ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL AND {LIVE} DO NOTHING
+             ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL AND ",
+            live!(),
+            " DO NOTHING
              RETURNING id"
         ))
         .bind(job.kind)
-        .bind(job.clinic.map(uuid::Uuid::from))
+        .bind(job.clinic.map(|c| c.0))
         .bind(job.payload.to_string())
         .bind(count(job.max_attempts.max(1)))
         .bind(ts(job.run_at))
@@ -102,8 +112,9 @@ impl JobStore for PgStore {
                     .map_err(pg("notify jobs"))?;
                 id
             }
-            None => sqlx::query_scalar(&format!(
-                "SELECT id FROM jobs WHERE dedup_key = $1 AND {LIVE}"
+            None => sqlx::query_scalar(concat!(
+                "SELECT id FROM jobs WHERE dedup_key = $1 AND ",
+                live!()
             ))
             .bind(&job.dedup_key)
             .fetch_one(&mut *tx)
@@ -115,14 +126,15 @@ impl JobStore for PgStore {
     }
 
     async fn claim_job(&self, worker: &str, now: Millis) -> Result<Option<Job>, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(concat!(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, claimed_by = $1,
                     heartbeat_at = $2, updated_at = $2
              WHERE id = (SELECT id FROM jobs
                          WHERE state IN ('pending', 'failed') AND run_at <= $2
                          ORDER BY run_at, id LIMIT 1
                          FOR UPDATE SKIP LOCKED)
-             RETURNING {COLUMNS}"
+             RETURNING ",
+            columns!()
         ))
         .bind(worker)
         .bind(ts(now))
@@ -132,7 +144,12 @@ impl JobStore for PgStore {
         row.as_ref().map(job_row).transpose()
     }
 
-    async fn heartbeat_job(&self, id: JobId, worker: &str, now: Millis) -> Result<bool, StoreError> {
+    async fn heartbeat_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE jobs SET heartbeat_at = $3
              WHERE id = $1 AND claimed_by = $2 AND state = 'running'",
@@ -214,13 +231,15 @@ impl JobStore for PgStore {
     }
 
     async fn retry_job(&self, id: JobId, now: Millis) -> Result<bool, StoreError> {
-        let done = sqlx::query(&format!(
+        let done = sqlx::query(concat!(
             "UPDATE jobs SET state = 'pending', attempts = 0, run_at = $2, updated_at = $2,
                     finished_at = NULL
              WHERE id = $1 AND state IN ('failed', 'dead')
                AND NOT EXISTS (SELECT 1 FROM jobs other
                                WHERE other.dedup_key = jobs.dedup_key AND other.id <> jobs.id
-                                 AND other.{LIVE})"
+                                 AND other.",
+            live!(),
+            ")"
         ))
         .bind(id)
         .bind(ts(now))
@@ -238,7 +257,7 @@ impl JobStore for PgStore {
     }
 
     async fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE id = $1"))
+        let row = sqlx::query(concat!("SELECT ", columns!(), " FROM jobs WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
             .await
@@ -252,8 +271,10 @@ impl JobStore for PgStore {
         } else {
             states.iter().map(|s| s.as_str()).collect()
         };
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM jobs WHERE state = ANY($1)
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM jobs WHERE state = ANY($1)
              ORDER BY updated_at DESC, id DESC LIMIT $2"
         ))
         .bind(states)

@@ -60,7 +60,7 @@ fn job_of(raw: RawJob) -> Result<Job, StoreError> {
         id,
         kind,
         clinic: clinic
-            .map(|c| parse_uuid("jobs.clinic_id", &c).map(ClinicId::from))
+            .map(|c| parse_uuid("jobs.clinic_id", &c).map(ClinicId::from_uuid))
             .transpose()?,
         payload: serde_json::from_str(&payload).map_err(|_| StoreError::BadRow {
             what: "jobs.payload",
@@ -171,7 +171,12 @@ impl JobStore for SqliteStore {
         .await
     }
 
-    async fn heartbeat_job(&self, id: JobId, worker: &str, now: Millis) -> Result<bool, StoreError> {
+    async fn heartbeat_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
         let worker = worker.to_owned();
         self.call(move |conn| {
             let n = conn
