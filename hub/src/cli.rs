@@ -134,6 +134,8 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             if config.database_url.is_none() {
                 // The only process serving this file: nobody can still be online.
                 store.reset_online(now).await?;
+                // Nor can any job still be running: back to the queue at once.
+                store.reset_stale_jobs(now + 1, now).await?;
             }
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await

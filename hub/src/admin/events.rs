@@ -32,6 +32,7 @@ pub enum View {
     Overview,
     Node(Uuid),
     Health,
+    Jobs,
 }
 
 impl View {
@@ -40,6 +41,7 @@ impl View {
             View::Overview => "admin-overview-title",
             View::Node(_) => "admin-node-unknown-title",
             View::Health => "admin-health-title",
+            View::Jobs => "admin-jobs-title",
         }
     }
 
@@ -48,6 +50,7 @@ impl View {
         match self {
             View::Overview | View::Node(_) => Some("overview"),
             View::Health => Some("health"),
+            View::Jobs => Some("jobs"),
         }
     }
 
@@ -57,6 +60,7 @@ impl View {
             View::Overview => format!("/admin/events?view=overview&lang={lang}"),
             View::Node(id) => format!("/admin/events?view=node&id={id}&lang={lang}"),
             View::Health => format!("/admin/events?view=health&lang={lang}"),
+            View::Jobs => format!("/admin/events?view=jobs&lang={lang}"),
         }
     }
 }
@@ -149,6 +153,17 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
                 title: None,
             }
         }
+        View::Jobs => match super::jobs::load(&hub.store).await {
+            Ok(facts) => Fragment {
+                html: super::jobs::render_jobs(ui, &facts),
+                found: true,
+                title: None,
+            },
+            Err(e) => {
+                tracing::warn!(error = %error_chain(&e), "admin: cannot read the jobs");
+                unavailable(ui)
+            }
+        },
     }
 }
 
@@ -208,6 +223,7 @@ pub async fn stream<S: HubStore>(
     };
     let view = match query.view.as_deref() {
         Some("health") => View::Health,
+        Some("jobs") => View::Jobs,
         Some("node") => match query.id.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
             Some(id) => View::Node(id),
             None => return (StatusCode::BAD_REQUEST, "bad node id").into_response(),

@@ -20,6 +20,7 @@
 
 pub mod events;
 pub mod html;
+pub mod jobs;
 pub mod login;
 pub mod pages;
 
@@ -59,6 +60,11 @@ pub const SECTIONS: &[Section] = &[
         path: "/admin/health",
         label: "admin-nav-health",
     },
+    Section {
+        id: "jobs",
+        path: "/admin/jobs",
+        label: "admin-nav-jobs",
+    },
 ];
 
 /// The cookie remembering the chosen language.
@@ -73,6 +79,11 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
         .route("/admin/", get(pages::overview::<S>))
         .route("/admin/nodes/{id}", get(pages::node::<S>))
         .route("/admin/health", get(pages::health::<S>))
+        .route("/admin/jobs", get(jobs::page::<S>))
+        .route(
+            "/admin/jobs/{id}/retry",
+            axum::routing::post(jobs::retry::<S>),
+        )
         .route("/admin/events", get(events::stream::<S>))
         .route(
             "/admin/login",

@@ -43,6 +43,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 use crate::auth::{AuthOptions, Authority};
+use crate::jobs::{JobOptions, Workers};
 use crate::metrics::{Metrics, Snapshot};
 use crate::store::{HubStore, StoreEvent};
 
@@ -72,6 +73,8 @@ pub struct ServerOptions {
     pub login_window: Duration,
     /// How often a live admin page re-reads the store for changes.
     pub admin_refresh: Duration,
+    /// The job queue's workers in this instance.
+    pub jobs: JobOptions,
 }
 
 impl ServerOptions {
@@ -92,6 +95,7 @@ impl ServerOptions {
             login_failures: 10,
             login_window: Duration::from_secs(15 * 60),
             admin_refresh: Duration::from_secs(1),
+            jobs: JobOptions::default(),
         }
     }
 }
@@ -106,9 +110,16 @@ pub struct Hub<S> {
     pub(crate) login_limiter: FailureLimiter,
     enroll_limiter: FailureLimiter,
     pub(crate) shutdown: watch::Receiver<bool>,
+    /// Bumped when a job is queued, to wake idle workers.
+    jobs_wake: watch::Sender<u64>,
 }
 
 impl<S> Hub<S> {
+    /// Wakes this instance's idle job workers.
+    pub fn wake_jobs(&self) {
+        self.jobs_wake.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
     /// The figures `/metrics` reads at scrape time.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
@@ -136,8 +147,22 @@ pub async fn serve<S: HubStore>(
         options,
         registry: Registry::default(),
         shutdown: stop_rx,
+        jobs_wake: watch::channel(0).0,
     });
     let background = tokio::spawn(follow_store(hub.clone()));
+    let metrics_hub = hub.clone();
+    let workers = Workers::spawn(
+        hub.store.clone(),
+        hub.options.jobs.clone(),
+        hub.jobs_wake.subscribe(),
+        crate::jobs::hub_runner(hub.clone()),
+        Some(Arc::new(move |counts: crate::jobs::JobCounts| {
+            let metrics = &metrics_hub.metrics;
+            metrics.set_job_depth("pending", counts.pending);
+            metrics.set_job_depth("failed", counts.failed);
+            metrics.set_job_depth("dead", counts.dead);
+        })),
+    );
     let app = router(hub.clone());
     tracing::info!(addr = %listener.local_addr()?, "hub listening");
     let served = axum::serve(
@@ -156,6 +181,7 @@ pub async fn serve<S: HubStore>(
     {
         tracing::warn!("sessions still open at the end of the shutdown grace period");
     }
+    workers.stop().await;
     background.abort();
     served
 }
@@ -185,7 +211,11 @@ async fn follow_store<S: HubStore>(hub: Arc<Hub<S>>) {
                 StoreEvent::NodeRevoked { node } => {
                     hub.registry.terminate_node(node, ErrorCode::Revoked, REVOKED);
                 }
-                StoreEvent::Resync => recheck(&hub).await,
+                StoreEvent::JobsQueued => hub.wake_jobs(),
+                StoreEvent::Resync => {
+                    hub.wake_jobs();
+                    recheck(&hub).await
+                }
             },
             _ = tick.tick() => recheck(&hub).await,
         }

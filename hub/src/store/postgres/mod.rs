@@ -421,4 +421,7 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 }
 
 mod admin;
+mod jobs;
 mod ops;
+
+pub use jobs::JOBS_CHANNEL;

@@ -22,6 +22,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_admin",
         include_str!("../../../../migrations/hub-sqlite/0004_admin.sql"),
     ),
+    (
+        "0005_jobs",
+        include_str!("../../../../migrations/hub-sqlite/0005_jobs.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (
