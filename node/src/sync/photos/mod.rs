@@ -111,11 +111,13 @@ pub struct Gate {
 
 impl Gate {
     /// Waits until the documents are caught up. With pending document changes in the
-    /// outbox, waits up to two seconds for them to go first.
+    /// outbox, waits up to two seconds for them to go first. Without `docs` (`--once`,
+    /// which runs the lane after the documents), always open.
     async fn open(&mut self, node: &Node) {
-        if let Some(docs) = self.docs.as_mut() {
-            let _ = docs.wait_for(|caught_up| *caught_up).await;
-        }
+        let Some(docs) = self.docs.as_mut() else {
+            return;
+        };
+        let _ = docs.wait_for(|caught_up| *caught_up).await;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
         while tokio::time::Instant::now() < deadline && outbox_waiting(node) {
             tokio::time::sleep(Duration::from_millis(50)).await;

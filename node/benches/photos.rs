@@ -1,0 +1,2 @@
+//! Photo lane figures (placeholder until written).
+fn main() {}
