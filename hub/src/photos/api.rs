@@ -23,11 +23,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use dermis_model::ClinicId;
 use dermis_model::photo::PhotoMime;
 use dermis_sync::driver::error_chain;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -249,6 +249,10 @@ async fn already_complete<S: HubStore>(
     Ok(Some(row.size))
 }
 
+/// A body this much over the chunk limit is still read (and dropped) before the 413,
+/// so the client, still sending, gets the answer rather than a reset connection.
+const DRAIN_BYTES: u64 = 2 * MAX_CHUNK_BYTES as u64;
+
 /// Reads the request body up to [`MAX_CHUNK_BYTES`].
 async fn read_chunk(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
     let too_large = || {
@@ -262,14 +266,28 @@ async fn read_chunk(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> 
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > MAX_CHUNK_BYTES as u64) {
+    if announced.is_some_and(|n| n > DRAIN_BYTES) {
         return Err(too_large());
     }
-    match Limited::new(body, MAX_CHUNK_BYTES).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Err(_) => Err(bad_request("the chunk could not be read whole")),
+    let mut stream = body.into_data_stream();
+    let mut data = BytesMut::new();
+    let mut seen: u64 = 0;
+    while let Some(frame) = stream.next().await {
+        let Ok(frame) = frame else {
+            return Err(bad_request("the chunk could not be read whole"));
+        };
+        seen += frame.len() as u64;
+        if seen > DRAIN_BYTES {
+            break;
+        }
+        if seen <= MAX_CHUNK_BYTES as u64 {
+            data.extend_from_slice(&frame);
+        }
     }
+    if seen > MAX_CHUNK_BYTES as u64 {
+        return Err(too_large());
+    }
+    Ok(data.freeze())
 }
 
 /// Appends a chunk; the last one completes the upload.

@@ -190,7 +190,7 @@ fn riff_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
 /// An extended (VP8X) lossless WebP with `EXIF` and `XMP ` chunks and their flags set.
 pub fn webp_with_metadata(width: u32, height: u32) -> Vec<u8> {
     let img = RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([x as u8 * 9, y as u8 * 9, 50])
+        image::Rgb([(x * 7 % 256) as u8, (y * 7 % 256) as u8, 50])
     });
     let mut simple = Vec::new();
     image::codecs::webp::WebPEncoder::new_lossless(&mut simple)
