@@ -141,6 +141,8 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                 .await
                 .with_context(|| format!("binding {}", config.bind))?;
             let mut options = ServerOptions::new(config.blob_dir());
+            options.s3 = config.s3.clone();
+            options.photo_max_bytes = config.photo_max_bytes;
             options.auth = AuthOptions::from_config(&config.admin_auth);
             if config.admin_auth.jwt_secret.is_none() {
                 tracing::info!("JWT_SECRET is not set: admin sessions end when the hub restarts");

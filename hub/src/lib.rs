@@ -12,6 +12,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod blobs;
 pub mod cli;
 pub mod config;
 pub mod credentials;
@@ -19,5 +20,6 @@ pub mod docwrite;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod photos;
 pub mod server;
 pub mod store;

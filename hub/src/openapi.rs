@@ -9,14 +9,16 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
+use crate::photos;
 use crate::server;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Dermis hub",
-        description = "Enrollment, health, readiness, admin sign-in and node status. \
-                       Nodes sync over the WebSocket /sync (docs/SYNC.md).",
+        description = "Enrollment, health, readiness, admin sign-in, node status and the \
+                       photo lane (resumable uploads, thumbnails; docs/PHOTOS.md). Nodes \
+                       sync over the WebSocket /sync (docs/SYNC.md).",
         license(name = "AGPL-3.0-or-later")
     ),
     paths(
@@ -28,6 +30,9 @@ use crate::server;
         api::auth::login,
         api::auth::logout,
         api::nodes::list,
+        photos::api::upload_status,
+        photos::api::put_chunk,
+        photos::api::get_blob,
     ),
     components(schemas(
         server::EnrollRequest,
@@ -41,12 +46,15 @@ use crate::server;
         api::NodeView,
         api::ClinicRef,
         api::Outbox,
+        photos::api::UploadStatus,
+        photos::api::OffsetMismatch,
     )),
     modifiers(&Security),
     tags(
         (name = "nodes", description = "Node enrollment"),
         (name = "admin", description = "Hub admins: sign-in and node status"),
         (name = "operations", description = "Health, readiness, metrics"),
+        (name = "photos", description = "The photo lane: node tokens, resumable uploads, images without metadata"),
     )
 )]
 struct ApiDoc;
@@ -62,6 +70,15 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "node_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The node token from POST /api/enroll"))
                     .build(),
             ),
         );
@@ -103,6 +120,8 @@ mod tests {
             "/api/nodes",
             "/api/openapi.json",
             "/metrics",
+            "/api/uploads/{sha256}",
+            "/api/blobs/{sha256}",
         ] {
             assert!(
                 doc.paths.paths.contains_key(path),

@@ -296,8 +296,8 @@ pub async fn enqueue<S: HubStore>(hub: &Hub<S>, job: NewJob) -> Result<JobId, St
 
 /// Runs one attempt of a job: one arm per kind.
 pub async fn run_job<S: HubStore>(hub: Arc<Hub<S>>, job: Job) -> Result<(), JobFailure> {
-    let _hub = hub;
     match job.kind.as_str() {
+        crate::photos::THUMBNAIL_JOB => crate::photos::thumbnail_job(&hub, &job).await,
         other => Err(JobFailure::permanent(format!("unknown job kind {other:?}"))),
     }
 }

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod ops;
 pub mod postgres;
 pub mod sqlite;
+pub mod staging;
 
 use std::future::Future;
 
@@ -23,6 +24,7 @@ use uuid::Uuid;
 
 pub use crate::jobs::JobStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
+pub use staging::BlobStagingStore;
 
 /// A node's access, as its row says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,7 +215,7 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Every write returns a `Result`; a failed write is reported to the caller (which
 /// closes the session with `internal`, so the node retries), never dropped.
 pub trait HubStore:
-    DocStore<Error = StoreError> + OpsStore + JobStore + Clone + Sync + 'static
+    DocStore<Error = StoreError> + OpsStore + JobStore + BlobStagingStore + Clone + Sync + 'static
 {
     /// A cheap round trip, for `/api/healthz`.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;

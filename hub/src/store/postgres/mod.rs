@@ -423,5 +423,6 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 mod admin;
 mod jobs;
 mod ops;
+mod staging;
 
 pub use jobs::JOBS_CHANNEL;

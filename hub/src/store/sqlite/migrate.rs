@@ -26,6 +26,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_jobs",
         include_str!("../../../../migrations/hub-sqlite/0005_jobs.sql"),
     ),
+    (
+        "0006_photos",
+        include_str!("../../../../migrations/hub-sqlite/0006_photos.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

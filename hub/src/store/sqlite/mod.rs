@@ -8,6 +8,7 @@ mod admin;
 mod jobs;
 mod migrate;
 mod ops;
+mod staging;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
