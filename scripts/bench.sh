@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prints Dermis's performance figures. Release builds; the first run compiles for a while.
 #   make bench                    everything
-#   scripts/bench.sh store|sync|gui   one part
+#   scripts/bench.sh store|sync|photos|gui   one part
 # Scale with DERMIS_BENCH_PATIENTS (sync catch-up, default 10000) and DERMIS_BENCH_BIG
-# (reconnect among many documents, default 50000).
+# (reconnect among many documents, default 50000); DERMIS_BENCH_PHOTO_MB the photo size
+# of the photo lane figures (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part=${1:-all}
@@ -13,6 +14,9 @@ if [ "$part" = all ] || [ "$part" = store ]; then
 fi
 if [ "$part" = all ] || [ "$part" = sync ]; then
   cargo bench -q -p dermis-node --bench sync
+fi
+if [ "$part" = all ] || [ "$part" = photos ]; then
+  cargo bench -q -p dermis-node --bench photos
 fi
 if [ "$part" = all ] || [ "$part" = gui ]; then
   echo "== desktop app: frame times while typing a search over 50k patients =="

@@ -179,6 +179,8 @@ pub struct FaultProxy {
     pub cuts: Arc<AtomicU64>,
     /// Bytes forwarded from clients to the upstream: what the hub received.
     pub up_bytes: Arc<AtomicU64>,
+    /// Bytes per second each direction of a connection may carry (0: unlimited).
+    pub rate: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
 }
 
@@ -190,14 +192,16 @@ impl FaultProxy {
         let connections = Arc::new(AtomicUsize::new(0));
         let cuts = Arc::new(AtomicU64::new(0));
         let up_bytes = Arc::new(AtomicU64::new(0));
+        let rate = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let upstream = upstream.to_owned();
-        let (f, c, x, s, u) = (
+        let (f, c, x, s, u, r) = (
             fault.clone(),
             connections.clone(),
             cuts.clone(),
             stop.clone(),
             up_bytes.clone(),
+            rate.clone(),
         );
         std::thread::spawn(move || {
             for client in listener.incoming() {
@@ -222,8 +226,8 @@ impl FaultProxy {
                 let Ok(server) = TcpStream::connect(&upstream) else {
                     continue;
                 };
-                let (f, x, u) = (f.clone(), x.clone(), u.clone());
-                std::thread::spawn(move || pump_pair(client, server, mode, f, x, u));
+                let (f, x, u, r) = (f.clone(), x.clone(), u.clone(), r.clone());
+                std::thread::spawn(move || pump_pair(client, server, mode, f, x, u, r));
             }
         });
         FaultProxy {
@@ -232,6 +236,7 @@ impl FaultProxy {
             connections,
             cuts,
             up_bytes,
+            rate,
             stop,
         }
     }
@@ -259,6 +264,7 @@ fn pump_pair(
     fault: Arc<Mutex<Fault>>,
     cuts: Arc<AtomicU64>,
     up_bytes: Arc<AtomicU64>,
+    rate: Arc<AtomicU64>,
 ) {
     if let Fault::CutAfterTime(after) = mode {
         // A timer thread cuts both sockets when the connection has lived `after`.
@@ -289,7 +295,8 @@ fn pump_pair(
         let (Ok(mut from), Ok(mut to)) = (from, to) else {
             return;
         };
-        let (budget, fault, cuts) = (budget.clone(), fault.clone(), cuts.clone());
+        let (budget, fault, cuts, rate) =
+            (budget.clone(), fault.clone(), cuts.clone(), rate.clone());
         let up = (index == 0).then(|| up_bytes.clone());
         handles.push(std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
@@ -322,6 +329,12 @@ fn pump_pair(
                 }
                 if let Some(up) = &up {
                     up.fetch_add(n as u64, Ordering::SeqCst);
+                }
+                let limit = rate.load(Ordering::SeqCst);
+                if limit > 0 {
+                    // A slow line: this chunk takes the time it would take at `limit`.
+                    #[allow(clippy::disallowed_methods)]
+                    std::thread::sleep(Duration::from_secs_f64(n as f64 / limit as f64));
                 }
             }
             let _ = to.shutdown(std::net::Shutdown::Write);
