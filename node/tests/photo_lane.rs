@@ -434,3 +434,40 @@ fn photos_held_before_schema_3_get_their_upload_rows() {
     assert_eq!(listed[0]["upload"]["state"], "local", "{listed}");
     assert_eq!(status_json(&d.dir)["photos"]["pending"], 1);
 }
+
+#[test]
+fn the_lane_sends_nothing_until_the_documents_are_caught_up() {
+    use dermis_node::sync::photos::{Gate, Lane, PassEnd, hub_client};
+    let d = desk();
+    let bytes = noise_jpeg(200, 10);
+    d.add_photo(&bytes, "g.jpg");
+    let hub = PhotoHub::start(25 << 20);
+    d.point_at(&hub.url(), &hub.token);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut node = Node::open(&d.dir).unwrap();
+    let client = hub_client(&node, &fast()).unwrap().unwrap();
+    let (caught_up, docs) = tokio::sync::watch::channel(false);
+    let mut gate = Gate { docs: Some(docs) };
+    let mut lane = Lane::new(fast());
+    rt.block_on(async {
+        let mut pass = std::pin::pin!(lane.pass(&mut node, &client, &mut gate));
+        // Polled once, the pass has done its local work and waits at the gate.
+        tokio::select! {
+            biased;
+            _ = &mut pass => panic!("the pass ran with the documents not caught up"),
+            () = std::future::ready(()) => {}
+        }
+        assert_eq!(
+            hub.books(|b| (b.probes, b.puts)),
+            (0, 0),
+            "nothing was sent"
+        );
+        caught_up.send_replace(true);
+        assert_eq!(pass.await.unwrap(), PassEnd::Idle);
+    });
+    assert_eq!(lane.report.photos_uploaded, 1);
+    hub.books(|b| assert_eq!(b.blobs.get(&sha(&bytes)), Some(&bytes)));
+}
