@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::on_both_stores;
-use dermis_hub::jobs::{JobState, JobStore};
+use dermis_hub::jobs::JobState;
 use dermis_hub::store::HubStore;
 
 use super::api::{PASSWORD, hub_with_admin};
