@@ -116,11 +116,11 @@ fn table(out: &mut String, ui: &Ui, jobs: &[Job], actions: bool) {
         };
         let when = match job.state {
             JobState::Failed | JobState::Pending => {
-                ui.ta("admin-job-next", &[("time", ui.time(job.run_at).into())])
+                ui.ta("admin-job-next", &[("when", ui.time(job.run_at).into())])
             }
             JobState::Running => ui.ta(
                 "admin-job-heartbeat",
-                &[("time", ui.time_or_never(job.heartbeat_at).into())],
+                &[("when", ui.time_or_never(job.heartbeat_at).into())],
             ),
             JobState::Dead | JobState::Done => ui.time_or_never(job.finished_at),
         };
