@@ -238,6 +238,8 @@ async fn already_complete<S: HubStore>(
                 .complete_upload(clinic, &blob, dermis_model::now_millis())
                 .await
             {
+                // This photo id already names other bytes: report the blob, queue nothing.
+                Ok(row) if row.sha256 != sha256 => return Ok(Some(size)),
                 Ok(row) => row,
                 Err(e) => return Err(store_failed("recording a photo", &e)),
             }
