@@ -13,8 +13,10 @@ mod helpers;
 mod images;
 
 use common::{Fixture, eventually};
+use dermis_hub::blobs::{Blobs, LocalBlobs, Variant};
 use dermis_hub::jobs::JobState;
 use dermis_hub::store::HubStore;
+use dermis_hub::store::staging::{PhotoBlob, Thumbnails};
 use helpers::{Api, Env, contains, job_of, options, patient_with_photo, photo_in_doc, start};
 use image::GenericImageView;
 
@@ -30,6 +32,7 @@ on_both_stores!(
     another_clinics_blob_is_not_found,
     tokens_are_checked_like_sync,
     served_images_carry_no_metadata_and_are_upright,
+    a_complete_blob_whose_photo_has_no_job_gets_one_when_asked,
 );
 
 async fn wait_thumbnails<S: HubStore>(env: &Env<S>, up: &helpers::Upload) {
@@ -455,5 +458,61 @@ async fn served_images_carry_no_metadata_and_are_upright<S: HubStore>(f: Fixture
         (200, Some("image/webp"))
     );
     assert!(!contains(&body, images::SECRET) && !contains(&body, b"EXIF"));
+    env.hub.stop().await;
+}
+
+async fn a_complete_blob_whose_photo_has_no_job_gets_one_when_asked<S: HubStore>(f: Fixture<S>) {
+    let env = start(&f.store, options(f.dir.path())).await;
+    let api = Api::of(&env);
+    let bytes = images::photo_like(500, 400, 12);
+    // A completion cut short after the blob and the photo row were stored, before the
+    // job was queued.
+    let up = patient_with_photo(&env.store, env.clinic, &bytes).await;
+    let blobs = Blobs::Local(LocalBlobs::new(f.dir.path().join("blobs")));
+    let key = dermis_hub::blobs::key(env.clinic, Variant::Original, &up.sha256);
+    blobs
+        .put(&key, bytes.clone().into(), "image/jpeg")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let row = PhotoBlob {
+        photo: up.photo,
+        patient: up.patient,
+        sha256: up.sha256.clone(),
+        mime: "image/jpeg".into(),
+        size: bytes.len() as u64,
+        thumbnails: Thumbnails::Pending,
+        error: None,
+    };
+    env.store
+        .complete_upload(env.clinic, &row, dermis_model::now_millis())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(job_of(&env.store, up.photo).await.is_none());
+    assert_eq!(
+        api.status(&up).await,
+        (
+            200,
+            serde_json::json!({"received": bytes.len(), "complete": true})
+        )
+    );
+    assert!(
+        job_of(&env.store, up.photo).await.is_some(),
+        "asking queued the job"
+    );
+    wait_thumbnails(&env, &up).await;
+    // Another photo (another patient) with the same bytes: complete at once, with a job
+    // and thumbnails of its own, without sending a byte.
+    let twin = patient_with_photo(&env.store, env.clinic, &bytes).await;
+    let (status, body) = api.put(&twin, 0, bytes.len(), &bytes[..1000]).await;
+    assert_eq!(
+        (status, body["complete"].as_bool()),
+        (200, Some(true)),
+        "{body}"
+    );
+    wait_thumbnails(&env, &twin).await;
+    assert_ne!(
+        job_of(&env.store, up.photo).await.map(|j| j.id),
+        job_of(&env.store, twin.photo).await.map(|j| j.id)
+    );
     env.hub.stop().await;
 }

@@ -15,6 +15,7 @@
 //! blob store, the staging rows go, and the thumbnail job is queued.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
@@ -238,6 +239,8 @@ async fn already_complete<S: HubStore>(
                 .complete_upload(clinic, &blob, dermis_model::now_millis())
                 .await
             {
+                // This photo id already names other bytes: report the blob, queue nothing.
+                Ok(row) if row.sha256 != sha256 => return Ok(Some(size)),
                 Ok(row) => row,
                 Err(e) => return Err(store_failed("recording a photo", &e)),
             }
@@ -463,7 +466,23 @@ async fn finish<S: HubStore>(
         return store_failed("queueing a thumbnail job", &e);
     }
     tracing::info!(%clinic, photo = %up.photo, bytes = size, "photo upload complete");
+    prune_abandoned(hub).await;
     ok(size, true)
+}
+
+/// How long an upload no chunk reaches is kept before it counts as abandoned.
+pub const ABANDONED_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
+
+/// Drops abandoned uploads; done on each completed upload, which bounds the work to
+/// the uploads' own pace. Best effort: a failure is logged and tried next time.
+async fn prune_abandoned<S: HubStore>(hub: &Hub<S>) {
+    let age = i64::try_from(ABANDONED_AFTER.as_millis()).unwrap_or(i64::MAX);
+    let before = dermis_model::now_millis().saturating_sub(age);
+    match hub.store.prune_stale_uploads(before).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(uploads = n, "dropped abandoned photo uploads"),
+        Err(e) => tracing::warn!(error = %error_chain(&e), "cannot drop abandoned photo uploads"),
+    }
 }
 
 /// A stored image of the clinic, without metadata.

@@ -5,7 +5,6 @@
 
 use std::io::Cursor;
 
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits, RgbImage};
 
 /// Longest side of the gallery thumbnail.
@@ -119,7 +118,9 @@ pub fn decode_upright(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage, Ima
 /// `image` shrunk to fit `side` x `side` (never enlarged), flattened onto white.
 fn fit(image: &DynamicImage, side: u32) -> RgbImage {
     let small = if image.width() > side || image.height() > side {
-        image.resize(side, side, FilterType::Triangle)
+        // Area averaging: as good as a triangle filter when shrinking a lot, and several
+        // times faster on a 12 MP photo.
+        image.thumbnail(side, side)
     } else {
         image.clone()
     };

@@ -143,6 +143,13 @@ pub trait BlobStagingStore {
         sha256: &str,
     ) -> impl Future<Output = Result<Option<PhotoBlob>, StoreError>> + Send;
 
+    /// Drops uploads no chunk has reached since `before` (abandoned: the photo was
+    /// deleted on its node, or the node is gone). Returns how many.
+    fn prune_stale_uploads(
+        &self,
+        before: Millis,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// Records what the thumbnail job did.
     fn set_thumbnails(
         &self,

@@ -283,6 +283,15 @@ impl BlobStagingStore for PgStore {
         row.as_ref().map(photo_of).transpose()
     }
 
+    async fn prune_stale_uploads(&self, before: Millis) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM blob_uploads WHERE updated_at < $1")
+            .bind(ts(before))
+            .execute(self.pool())
+            .await
+            .map_err(pg("prune uploads"))?;
+        Ok(done.rows_affected())
+    }
+
     async fn set_thumbnails(
         &self,
         clinic: ClinicId,

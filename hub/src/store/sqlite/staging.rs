@@ -280,6 +280,16 @@ impl BlobStagingStore for SqliteStore {
         .await
     }
 
+    async fn prune_stale_uploads(&self, before: Millis) -> Result<u64, StoreError> {
+        self.call(move |conn| {
+            let n = conn
+                .execute("DELETE FROM blob_uploads WHERE updated_at < ?1", [before])
+                .map_err(lite("prune uploads"))?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
     async fn set_thumbnails(
         &self,
         clinic: ClinicId,
