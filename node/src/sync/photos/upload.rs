@@ -177,6 +177,7 @@ impl UploadRow {
     }
 
     fn progressed(&mut self, received: u64) {
+        let received = received.min(self.size);
         if received > self.acked {
             self.attempts = 0;
         }
@@ -207,7 +208,9 @@ impl UploadRow {
                 self.next_attempt_at = 0;
                 Step::Uploaded
             }
-            Answer::Status { received, .. } if received >= self.size && self.size > 0 => {
+            Answer::Status { received, .. } | Answer::Mismatch { received }
+                if received >= self.size && self.size > 0 =>
+            {
                 // Every byte, yet not complete: the hub will decide on the next probe.
                 self.acked = 0;
                 self.state = UploadState::Local;
@@ -497,6 +500,63 @@ mod tests {
         let mut r = row(100);
         assert_eq!(r.apply(status(100, false), 0, &B, 1.0), Step::RetryLater);
         assert_eq!(r.acked, 0);
+    }
+
+    fn any_answer(size: u64) -> impl proptest::strategy::Strategy<Value = Answer> {
+        use proptest::prelude::*;
+        let refusal = prop_oneof![
+            Just(Refusal::TooLarge),
+            Just(Refusal::Unsupported),
+            Just(Refusal::HashMismatch)
+        ];
+        prop_oneof![
+            (0..=size + 10, any::<bool>())
+                .prop_map(|(received, complete)| Answer::Status { received, complete }),
+            (0..=size + 10).prop_map(|received| Answer::Mismatch { received }),
+            refusal.prop_map(|refusal| Answer::Refused {
+                refusal,
+                message: "no".into()
+            }),
+            Just(Answer::Transient {
+                reason: "cut".into()
+            }),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever the hub answers, in whatever order: the node never claims more than
+        /// the file, never asks to send past its end or nothing at all, fails a photo
+        /// only on refusals, and a finished upload stays finished.
+        #[test]
+        fn any_answers_keep_the_upload_consistent(
+            size in 1u64..5_000,
+            chunk in 1u64..2_000,
+            answers in proptest::collection::vec(any_answer(5_010), 1..40),
+        ) {
+            let mut r = row(size);
+            for (i, answer) in answers.into_iter().enumerate() {
+                if r.is_finished() {
+                    proptest::prop_assert_eq!(r.next(true, chunk), Next::Finished);
+                    break;
+                }
+                let transient = matches!(answer, Answer::Transient { .. });
+                r.apply(answer, i as Millis, &B, 1.0);
+                proptest::prop_assert!(r.acked <= r.size);
+                if r.state == UploadState::Failed {
+                    proptest::prop_assert!(r.refusals >= MAX_REFUSALS);
+                    proptest::prop_assert!(!transient);
+                }
+                match r.next(true, chunk) {
+                    Next::Send { offset, len } => {
+                        proptest::prop_assert!(len > 0);
+                        proptest::prop_assert!(offset + len <= r.size);
+                        proptest::prop_assert_eq!(offset, r.acked);
+                    }
+                    Next::Finished => proptest::prop_assert!(r.is_finished()),
+                    Next::Probe => proptest::prop_assert!(false, "probed already"),
+                }
+            }
+        }
     }
 
     #[test]
