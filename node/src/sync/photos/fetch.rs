@@ -1,6 +1,8 @@
 //! Images on demand: `photo fetch` and the app's full view. What this node holds is used
 //! as it is; anything else comes from the hub into the bounded cache, written to a
-//! temporary name and renamed, so a full disk leaves no half file.
+//! temporary name and renamed, so a full disk leaves no half file. An original fetched
+//! from the hub is the hub's sanitised copy (no EXIF/GPS), so it is kept under
+//! `cache/original/`, apart from the content-addressed originals this node imported.
 
 use std::io;
 use std::path::{Path, PathBuf};
