@@ -213,6 +213,16 @@ gui-sync-online = Online
 gui-sync-offline = Offline
 gui-sync-no-hub = Not connected to a hub
 gui-sync-all-sent = Every change has reached the hub.
+gui-sync-photos-pending =
+    { $count ->
+        [one] { $count } photo not yet on the hub ({ $mb } MB)
+       *[other] { $count } photos not yet on the hub ({ $mb } MB)
+    }
+gui-sync-photos-failed =
+    { $count ->
+        [one] { $count } photo was refused by the hub; its reason is on the patient's photos.
+       *[other] { $count } photos were refused by the hub; the reasons are on the patients' photos.
+    }
 # $age is a duration such as "5 minutes".
 gui-sync-oldest = The oldest has been waiting for { $age }.
 # $when is a date and time.

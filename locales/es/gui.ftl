@@ -209,6 +209,16 @@ gui-sync-online = En línea
 gui-sync-offline = Sin conexión
 gui-sync-no-hub = Sin conexión a un servidor central
 gui-sync-all-sent = Todos los cambios han llegado al servidor.
+gui-sync-photos-pending =
+    { $count ->
+        [one] { $count } foto aún no está en el servidor ({ $mb } MB)
+       *[other] { $count } fotos aún no están en el servidor ({ $mb } MB)
+    }
+gui-sync-photos-failed =
+    { $count ->
+        [one] El servidor rechazó { $count } foto; el motivo figura en las fotos del paciente.
+       *[other] El servidor rechazó { $count } fotos; los motivos figuran en las fotos de los pacientes.
+    }
 gui-sync-oldest = El más antiguo lleva esperando { $age }.
 gui-sync-last = Última sincronización: { $when }
 gui-sync-never = Nunca se ha sincronizado.

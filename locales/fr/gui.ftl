@@ -209,6 +209,16 @@ gui-sync-online = En ligne
 gui-sync-offline = Hors ligne
 gui-sync-no-hub = Non relié à un serveur
 gui-sync-all-sent = Toutes les modifications sont arrivées au serveur.
+gui-sync-photos-pending =
+    { $count ->
+        [one] { $count } photo pas encore sur le serveur ({ $mb } Mo)
+       *[other] { $count } photos pas encore sur le serveur ({ $mb } Mo)
+    }
+gui-sync-photos-failed =
+    { $count ->
+        [one] { $count } photo refusée par le serveur ; la raison figure dans les photos du patient.
+       *[other] { $count } photos refusées par le serveur ; les raisons figurent dans les photos des patients.
+    }
 gui-sync-oldest = La plus ancienne attend depuis { $age }.
 gui-sync-last = Dernière synchronisation : { $when }
 gui-sync-never = Jamais synchronisé.

@@ -543,4 +543,14 @@ fn the_photo_screen_shows_upload_and_thumbnail_states() {
         &h,
         "This photo is not on this workstation and the hub cannot send it now."
     ));
+
+    // The sync panel counts what the hub does not have yet, and what it refused.
+    h.state_mut()
+        .navigate(dermis_node::gui::app::Nav::Show(Screen::Sync));
+    settle(&mut h);
+    assert!(
+        shows_part(&h, "2 photos not yet on the hub ("),
+        "the face and the nose"
+    );
+    assert!(shows_part(&h, "1 photo was refused by the hub"));
 }

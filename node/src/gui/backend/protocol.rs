@@ -222,6 +222,8 @@ impl SessionInfo {
 pub struct SyncSummary {
     pub state: SyncState,
     pub outbox: OutboxStats,
+    /// The photo lane: originals not yet on the hub, and refused ones.
+    pub photos: crate::sync::photos::db::UploadFigures,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
