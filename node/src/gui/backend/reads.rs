@@ -201,7 +201,12 @@ pub(super) fn full_view(
     let path = if own.is_file() {
         own
     } else {
-        fetch::fetch_blocking(node, session, id, Variant::Full, &LaneOptions::from_env())
+        // The worker thread waits for this download: short timeouts, so a dead link
+        // holds the window's other requests for seconds, not minutes.
+        let mut options = LaneOptions::from_env();
+        options.http.connect_timeout = std::time::Duration::from_secs(5);
+        options.http.request_timeout = std::time::Duration::from_secs(30);
+        fetch::fetch_blocking(node, session, id, Variant::Full, &options)
             .map_err(|e| match e {
                 fetch::FetchError::Op(op) => (Op::Load, ui_error(&op)),
                 fetch::FetchError::DiskFull { .. } => (Op::Load, UiError::DiskFull),
