@@ -471,3 +471,44 @@ fn the_lane_sends_nothing_until_the_documents_are_caught_up() {
     assert_eq!(lane.report.photos_uploaded, 1);
     hub.books(|b| assert_eq!(b.blobs.get(&sha(&bytes)), Some(&bytes)));
 }
+
+/// `photo fetch` when the file cannot be written whole: the process may not write files
+/// past 64 KB (`prlimit --fsize`, with SIGXFSZ ignored so the write fails with EFBIG,
+/// as it fails with ENOSPC on a full disk). The error says so and no half file is left.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fetch_that_cannot_be_written_whole_is_a_clear_error_and_leaves_no_half_file() {
+    let d = desk();
+    let bytes = noise_jpeg(500, 11);
+    let id = d.add_photo(&bytes, "big.jpg");
+    let hub = PhotoHub::start(25 << 20);
+    d.point_at(&hub.url(), &hub.token);
+    d.lane(fast(), true, Duration::from_secs(30));
+    let full_size = hub.books(|b| b.full.get(&sha(&bytes)).map_or(0, Vec::len));
+    assert!(
+        full_size > 100_000,
+        "the full view is bigger than the limit"
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"trap "" XFSZ; exec prlimit --fsize=65536 "$@""#)
+        .arg("sh")
+        .arg(common::bin())
+        .arg("--data-dir")
+        .arg(&d.dir)
+        .args(["photo", "fetch", &id, "--variant", "full"])
+        .env_remove("DERMIS_NODE_DATA_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the disk is full"), "{err}");
+    let dir = d.dir.join("cache").join("full");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "nothing half-written: {left:?}");
+    // With room again, the same fetch works.
+    let path = ok(&d.dir, &["photo", "fetch", &id, "--variant", "full"]);
+    assert_eq!(std::fs::metadata(path).unwrap().len(), full_size as u64);
+}
