@@ -283,3 +283,60 @@ fn sync_once_reports_photos_still_uploading_and_photos_waits_for_them() {
         (Some(0), Some(1))
     );
 }
+
+#[test]
+fn a_hub_killed_mid_upload_resumes_from_what_it_had_staged() {
+    let mut s = setup(1);
+    let a = s.nodes[0].clone();
+    let patient = ok(
+        &a,
+        &[
+            "patient",
+            "add",
+            "--first-name",
+            "Gor",
+            "--last-name",
+            "Sahakyan",
+        ],
+    );
+    let bytes = noise_jpeg(1500, 14);
+    add_photo(&a, &patient, &bytes);
+    // A 1 MB/s line, so the upload is still running when the hub dies.
+    let proxy = through_proxy(&s, &a);
+    proxy.rate.store(1_000_000, Ordering::SeqCst);
+    let mut sync = cmd(&a)
+        .args(["sync", "--once", "--photos", "--timeout", "120"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until(
+        Duration::from_secs(60),
+        "a first megabyte on the hub",
+        || {
+            photos(&a, &patient)[0]["upload"]["acked"]
+                .as_u64()
+                .is_some_and(|n| n >= 1 << 20)
+        },
+    );
+    s.hub.restart();
+    let status = sync.wait().unwrap();
+    let mut err = String::new();
+    if let Some(mut e) = sync.stderr.take() {
+        use std::io::Read;
+        let _ = e.read_to_string(&mut err);
+    }
+    assert!(status.success(), "{err}");
+    assert_eq!(photos(&a, &patient)[0]["upload"]["state"], "uploaded");
+    let sent = proxy.up_bytes.load(Ordering::SeqCst);
+    assert!(
+        (sent as f64) < 1.5 * bytes.len() as f64,
+        "resumed, not restarted: the hub received {sent} bytes for {}",
+        bytes.len()
+    );
+    // What the hub kept is the whole, verified photo: its thumbnail job runs.
+    wait_until(Duration::from_secs(60), "the hub's thumbnails", || {
+        sync_once(&a, &[]);
+        photos(&a, &patient)[0]["thumbnails_ready"] == true
+    });
+}
