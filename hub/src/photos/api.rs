@@ -202,15 +202,17 @@ async fn already_complete<S: HubStore>(
         Ok(row) => row.filter(|r| r.sha256 == sha256),
         Err(e) => return Err(store_failed("reading a photo", &e)),
     };
+    // The blob store is the truth: an original lost there (a restore from an older
+    // backup) is uploaded again, whatever the database remembers.
+    let key = blobs::key(clinic, Variant::Original, sha256);
+    match hub.blobs.exists(&key).await {
+        Ok(true) => {}
+        Ok(false) => return Ok(None),
+        Err(e) => return Err(storage_failed("checking a blob", &e)),
+    }
     let row = match row {
         Some(row) => row,
         None => {
-            let key = blobs::key(clinic, Variant::Original, sha256);
-            match hub.blobs.exists(&key).await {
-                Ok(true) => {}
-                Ok(false) => return Ok(None),
-                Err(e) => return Err(storage_failed("checking a blob", &e)),
-            }
             // Another photo with the same bytes, or a completion cut short after the
             // blob was stored: the type and size come from a sibling row or the blob.
             let (mime, size) = match hub.store.blob_by_sha(clinic, sha256).await {
