@@ -103,6 +103,19 @@ async fn a_chunked_upload_completes_makes_thumbnails_and_marks_the_photo<S: HubS
         (status, headers["content-type"].to_str().ok()),
         (200, Some("image/jpeg"))
     );
+    let etag = headers["etag"].clone();
+    let again = api
+        .client
+        .get(format!(
+            "{}/api/blobs/{}?variant=original",
+            api.base, up.sha256
+        ))
+        .bearer_auth(&api.token)
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.status().as_u16(), 304);
     assert_eq!(
         body.as_ref(),
         up.bytes.as_slice(),

@@ -526,24 +526,29 @@ pub async fn get_blob<S: HubStore>(
     };
     let etag = format!("\"{sha256}-{}\"", variant.as_str());
     let key = blobs::key(auth.clinic_id, variant, &sha256);
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        // The node has these bytes already: say so without reading them.
+        return match hub.blobs.exists(&key).await {
+            Ok(true) => not_modified(&etag),
+            Ok(false) => not_found(),
+            Err(e) => storage_failed("checking a blob", &e),
+        };
+    }
     let bytes = match hub.blobs.get(&key).await {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return not_found(),
         Err(e) => return storage_failed("reading a blob", &e),
     };
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
     let (content_type, body) = match variant {
         Variant::Gallery | Variant::Full => ("image/jpeg", bytes),
         Variant::Original => {
             let Some(mime) = PhotoMime::sniff(&bytes) else {
                 return not_found();
             };
-            if matches {
-                return not_modified(&etag);
-            }
             let max_pixels = hub.options.photo_max_pixels;
             let clean =
                 tokio::task::spawn_blocking(move || sanitize(&bytes, mime, max_pixels)).await;
@@ -564,9 +569,6 @@ pub async fn get_blob<S: HubStore>(
             }
         }
     };
-    if matches {
-        return not_modified(&etag);
-    }
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
