@@ -328,6 +328,21 @@ async fn a_corrupt_image_kills_its_job_with_the_reason_and_the_hub_stays_healthy
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(health.status().as_u16(), 200);
+    let metrics = common::http()
+        .get(env.hub.http("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    for line in [
+        "dermis_photo_thumbnails_total{outcome=\"failed\"} 1",
+        "dermis_photo_uploads_total{outcome=\"complete\"} 1",
+        &format!("dermis_photo_chunk_bytes_total {}", up.bytes.len()),
+    ] {
+        assert!(metrics.contains(line), "{line} not in\n{metrics}");
+    }
     // Asking again about the photo does not queue it forever.
     api.status(&up).await;
     let jobs = env.store.list_jobs(&[], 100).await.unwrap_or_default();

@@ -383,11 +383,15 @@ pub async fn put_chunk<S: HubStore>(
         mime,
         data: data.into(),
     };
-    match hub
+    let len = chunk.data.len();
+    let staged = hub
         .store
         .stage_chunk(chunk, dermis_model::now_millis())
-        .await
-    {
+        .await;
+    if matches!(staged, Ok(ChunkOutcome::Stored { .. })) {
+        hub.metrics.photo_chunk(len);
+    }
+    match staged {
         Ok(ChunkOutcome::Stored { received }) if received < q.total => ok(received, false),
         Ok(ChunkOutcome::Stored { .. }) => match hub.store.staged_upload(clinic, &sha256).await {
             Ok(Some(up)) => finish(&hub, clinic, &sha256, &up).await,
@@ -436,6 +440,7 @@ async fn finish<S: HubStore>(
             return store_failed("discarding an upload", &e);
         }
         tracing::info!(%clinic, "an upload did not match its sha256 and was discarded");
+        hub.metrics.photo_upload("sha256_mismatch");
         return error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "sha256_mismatch",
@@ -468,6 +473,7 @@ async fn finish<S: HubStore>(
         return store_failed("queueing a thumbnail job", &e);
     }
     tracing::info!(%clinic, photo = %up.photo, bytes = size, "photo upload complete");
+    hub.metrics.photo_upload("complete");
     prune_abandoned(hub).await;
     ok(size, true)
 }
