@@ -33,6 +33,7 @@ on_both_stores!(
     tokens_are_checked_like_sync,
     served_images_carry_no_metadata_and_are_upright,
     a_complete_blob_whose_photo_has_no_job_gets_one_when_asked,
+    an_original_lost_from_the_blob_store_is_uploaded_again,
 );
 
 async fn wait_thumbnails<S: HubStore>(env: &Env<S>, up: &helpers::Upload) {
@@ -102,6 +103,19 @@ async fn a_chunked_upload_completes_makes_thumbnails_and_marks_the_photo<S: HubS
         (status, headers["content-type"].to_str().ok()),
         (200, Some("image/jpeg"))
     );
+    let etag = headers["etag"].clone();
+    let again = api
+        .client
+        .get(format!(
+            "{}/api/blobs/{}?variant=original",
+            api.base, up.sha256
+        ))
+        .bearer_auth(&api.token)
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.status().as_u16(), 304);
     assert_eq!(
         body.as_ref(),
         up.bytes.as_slice(),
@@ -314,6 +328,21 @@ async fn a_corrupt_image_kills_its_job_with_the_reason_and_the_hub_stays_healthy
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(health.status().as_u16(), 200);
+    let metrics = common::http()
+        .get(env.hub.http("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    for line in [
+        "dermis_photo_thumbnails_total{outcome=\"failed\"} 1",
+        "dermis_photo_uploads_total{outcome=\"complete\"} 1",
+        &format!("dermis_photo_chunk_bytes_total {}", up.bytes.len()),
+    ] {
+        assert!(metrics.contains(line), "{line} not in\n{metrics}");
+    }
     // Asking again about the photo does not queue it forever.
     api.status(&up).await;
     let jobs = env.store.list_jobs(&[], 100).await.unwrap_or_default();
@@ -514,5 +543,24 @@ async fn a_complete_blob_whose_photo_has_no_job_gets_one_when_asked<S: HubStore>
         job_of(&env.store, up.photo).await.map(|j| j.id),
         job_of(&env.store, twin.photo).await.map(|j| j.id)
     );
+    env.hub.stop().await;
+}
+
+async fn an_original_lost_from_the_blob_store_is_uploaded_again<S: HubStore>(f: Fixture<S>) {
+    let env = start(&f.store, options(f.dir.path())).await;
+    let api = Api::of(&env);
+    let up = patient_with_photo(&env.store, env.clinic, &images::photo_like(300, 300, 13)).await;
+    api.upload_from(&up, 0, 1 << 20).await;
+    wait_thumbnails(&env, &up).await;
+    let blobs = Blobs::Local(LocalBlobs::new(f.dir.path().join("blobs")));
+    let key = dermis_hub::blobs::key(env.clinic, Variant::Original, &up.sha256);
+    blobs.delete(&key).await.unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        api.status(&up).await,
+        (200, serde_json::json!({"received": 0, "complete": false}))
+    );
+    assert_eq!(api.upload_from(&up, 0, 1 << 20).await["complete"], true);
+    let (status, _, body) = api.blob(&up.sha256, "original").await;
+    assert_eq!((status, body.len()), (200, up.bytes.len()));
     env.hub.stop().await;
 }

@@ -144,6 +144,12 @@ async fn a_wrong_secret_is_refused() {
         "the secret leaked into an error: {text}"
     );
     assert_eq!(bad.failure_word(), "unreachable");
+    let shown = format!("{bad:?} {}", bad.describe());
+    assert!(shown.contains("s3://dermis at http://127.0.0.1"), "{shown}");
+    assert!(
+        !shown.contains("not-the-secret") && !shown.contains(s3::ACCESS_KEY),
+        "{shown}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

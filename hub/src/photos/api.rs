@@ -202,15 +202,17 @@ async fn already_complete<S: HubStore>(
         Ok(row) => row.filter(|r| r.sha256 == sha256),
         Err(e) => return Err(store_failed("reading a photo", &e)),
     };
+    // The blob store is the truth: an original lost there (a restore from an older
+    // backup) is uploaded again, whatever the database remembers.
+    let key = blobs::key(clinic, Variant::Original, sha256);
+    match hub.blobs.exists(&key).await {
+        Ok(true) => {}
+        Ok(false) => return Ok(None),
+        Err(e) => return Err(storage_failed("checking a blob", &e)),
+    }
     let row = match row {
         Some(row) => row,
         None => {
-            let key = blobs::key(clinic, Variant::Original, sha256);
-            match hub.blobs.exists(&key).await {
-                Ok(true) => {}
-                Ok(false) => return Ok(None),
-                Err(e) => return Err(storage_failed("checking a blob", &e)),
-            }
             // Another photo with the same bytes, or a completion cut short after the
             // blob was stored: the type and size come from a sibling row or the blob.
             let (mime, size) = match hub.store.blob_by_sha(clinic, sha256).await {
@@ -381,11 +383,15 @@ pub async fn put_chunk<S: HubStore>(
         mime,
         data: data.into(),
     };
-    match hub
+    let len = chunk.data.len();
+    let staged = hub
         .store
         .stage_chunk(chunk, dermis_model::now_millis())
-        .await
-    {
+        .await;
+    if matches!(staged, Ok(ChunkOutcome::Stored { .. })) {
+        hub.metrics.photo_chunk(len);
+    }
+    match staged {
         Ok(ChunkOutcome::Stored { received }) if received < q.total => ok(received, false),
         Ok(ChunkOutcome::Stored { .. }) => match hub.store.staged_upload(clinic, &sha256).await {
             Ok(Some(up)) => finish(&hub, clinic, &sha256, &up).await,
@@ -434,6 +440,7 @@ async fn finish<S: HubStore>(
             return store_failed("discarding an upload", &e);
         }
         tracing::info!(%clinic, "an upload did not match its sha256 and was discarded");
+        hub.metrics.photo_upload("sha256_mismatch");
         return error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "sha256_mismatch",
@@ -466,6 +473,7 @@ async fn finish<S: HubStore>(
         return store_failed("queueing a thumbnail job", &e);
     }
     tracing::info!(%clinic, photo = %up.photo, bytes = size, "photo upload complete");
+    hub.metrics.photo_upload("complete");
     prune_abandoned(hub).await;
     ok(size, true)
 }
@@ -524,24 +532,29 @@ pub async fn get_blob<S: HubStore>(
     };
     let etag = format!("\"{sha256}-{}\"", variant.as_str());
     let key = blobs::key(auth.clinic_id, variant, &sha256);
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        // The node has these bytes already: say so without reading them.
+        return match hub.blobs.exists(&key).await {
+            Ok(true) => not_modified(&etag),
+            Ok(false) => not_found(),
+            Err(e) => storage_failed("checking a blob", &e),
+        };
+    }
     let bytes = match hub.blobs.get(&key).await {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return not_found(),
         Err(e) => return storage_failed("reading a blob", &e),
     };
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
     let (content_type, body) = match variant {
         Variant::Gallery | Variant::Full => ("image/jpeg", bytes),
         Variant::Original => {
             let Some(mime) = PhotoMime::sniff(&bytes) else {
                 return not_found();
             };
-            if matches {
-                return not_modified(&etag);
-            }
             let max_pixels = hub.options.photo_max_pixels;
             let clean =
                 tokio::task::spawn_blocking(move || sanitize(&bytes, mime, max_pixels)).await;
@@ -562,9 +575,6 @@ pub async fn get_blob<S: HubStore>(
             }
         }
     };
-    if matches {
-        return not_modified(&etag);
-    }
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

@@ -155,6 +155,7 @@ pub async fn thumbnail_job<S: HubStore>(hub: &Arc<Hub<S>>, job: &Job) -> Result<
         .await
         .map_err(|e| JobFailure::retry(format!("recording the thumbnails: {}", error_chain(&e))))?;
     tracing::info!(%clinic, photo = %payload.photo, "thumbnails ready");
+    hub.metrics.thumbnail("ready");
     Ok(())
 }
 
@@ -203,6 +204,7 @@ async fn record_failure<S: HubStore>(
     if let Err(e) = mark_document(hub, clinic, payload, Err(reason)).await {
         tracing::warn!(%clinic, photo = %payload.photo, error = %e.message, "cannot record a photo's processing error in its document");
     }
+    hub.metrics.thumbnail("failed");
     let now = dermis_model::now_millis();
     if let Err(e) = hub
         .store

@@ -3,9 +3,9 @@
 //! that is patient data and leaves the hub only as pixels.
 //!
 //! The file is rewritten structure by structure, so the pixels are untouched:
-//! - JPEG: every APPn segment is dropped except APP0 (JFIF), APP2 `ICC_PROFILE` (colour)
-//!   and APP14 (Adobe colour transform); comments (COM) too, and anything after the end
-//!   of the image (phones append preview images there).
+//! - JPEG: every APPn segment is dropped except APP0 `JFIF`/`JFXX`, APP2 `ICC_PROFILE`
+//!   (colour) and APP14 `Adobe` (colour transform); comments (COM) too, and anything
+//!   after the end of the image (phones append preview images there).
 //! - PNG: the `eXIf`, `tEXt`, `zTXt`, `iTXt` and `tIME` chunks are dropped, and anything
 //!   after `IEND`.
 //! - WebP: the `EXIF` and `XMP ` chunks are dropped and their VP8X flags cleared.
@@ -82,7 +82,8 @@ fn be16(b: &[u8], at: usize) -> Option<usize> {
 
 fn keep_jpeg_segment(marker: u8, payload: &[u8]) -> bool {
     match marker {
-        0xE0 | 0xEE => true,
+        0xE0 => payload.starts_with(b"JFIF\0") || payload.starts_with(b"JFXX\0"),
+        0xEE => payload.starts_with(b"Adobe"),
         0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
         0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
         _ => true,
@@ -318,6 +319,36 @@ mod tests {
         assert_eq!(riff + 8, clean.len());
         let img = image::load_from_memory(&clean).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((img.width(), img.height()), (16, 8));
+    }
+
+    #[test]
+    fn damaged_files_never_panic_the_sanitiser() {
+        let samples = [
+            testimg::with_metadata(&testimg::jpeg(24, 16), 1),
+            testimg::png_with_metadata(8, 8),
+            testimg::webp_with_metadata(8, 8),
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for sample in &samples {
+            for cut in (0..sample.len()).step_by(7) {
+                let _ = strip_jpeg(&sample[..cut]);
+                let _ = strip_png(&sample[..cut]);
+                let _ = strip_webp(&sample[..cut]);
+            }
+            for _ in 0..300 {
+                let mut damaged = sample.clone();
+                for _ in 0..3 {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    let at = (state % damaged.len() as u64) as usize;
+                    damaged[at] = (state >> 32) as u8;
+                }
+                let _ = strip_jpeg(&damaged);
+                let _ = strip_png(&damaged);
+                let _ = strip_webp(&damaged);
+            }
+        }
     }
 
     #[test]
