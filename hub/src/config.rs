@@ -7,6 +7,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::webhooks::calendly::CalendlyOptions;
+
 /// A value that must not be logged.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -45,6 +47,11 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `JWT_*` and `COOKIE_SECURE`: how admins sign in.
     pub admin_auth: AdminAuthConfig,
+    /// `WEBHOOK_BLOCK_PRIVATE`: outgoing webhooks never go to loopback, private or
+    /// link-local addresses.
+    pub webhook_block_private: bool,
+    /// `CALENDLY_WEBHOOK_SIGNING_KEY` (or `_FILE`) and `CALENDLY_TOLERANCE_SECONDS`.
+    pub calendly: CalendlyOptions,
 }
 
 /// Admin sign-in settings.
@@ -101,6 +108,10 @@ pub enum ConfigError {
     JwtTtl { value: String },
     #[error("{name} must be true or false, got {value:?}")]
     Bool { name: &'static str, value: String },
+    #[error(
+        "CALENDLY_TOLERANCE_SECONDS must be a whole number of seconds from 1 to 3600, got {value:?}"
+    )]
+    CalendlyTolerance { value: String },
 }
 
 impl Default for Config {
@@ -113,6 +124,8 @@ impl Default for Config {
             database_url: None,
             log_format: LogFormat::Text,
             admin_auth: AdminAuthConfig::default(),
+            webhook_block_private: false,
+            calendly: CalendlyOptions::default(),
         }
     }
 }
@@ -194,6 +207,21 @@ impl Config {
         }
         if let Some(secure) = env("COOKIE_SECURE") {
             auth.cookie_secure = boolean("COOKIE_SECURE", &secure)?;
+        }
+        if let Some(block) = env("WEBHOOK_BLOCK_PRIVATE") {
+            config.webhook_block_private = boolean("WEBHOOK_BLOCK_PRIVATE", &block)?;
+        }
+        config.calendly.signing_key = secret(&env, "CALENDLY_WEBHOOK_SIGNING_KEY")?;
+        if let Some(tolerance) = env("CALENDLY_TOLERANCE_SECONDS") {
+            let seconds = tolerance
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| ConfigError::CalendlyTolerance {
+                    value: tolerance.clone(),
+                })?;
+            config.calendly.tolerance = Duration::from_secs(seconds);
         }
         if let Some(dir) = data_dir_flag {
             config.data_dir = dir.to_owned();
@@ -306,6 +334,48 @@ mod tests {
         assert_eq!(auth.ttl, Duration::from_secs(60));
         assert!(auth.cookie_secure);
         assert!(!format!("{config:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn webhook_and_calendly_settings() {
+        let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
+            panic!("defaults load")
+        };
+        assert!(!config.webhook_block_private);
+        assert_eq!(config.calendly, CalendlyOptions::default());
+        assert_eq!(config.calendly.tolerance, Duration::from_secs(180));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("key");
+        std::fs::write(&file, "cal-key\n").unwrap_or_else(|e| panic!("{e}"));
+        let path = file.to_string_lossy().into_owned();
+        let config = Config::load(
+            env(&[
+                ("WEBHOOK_BLOCK_PRIVATE", "true"),
+                ("CALENDLY_WEBHOOK_SIGNING_KEY_FILE", &path),
+                ("CALENDLY_TOLERANCE_SECONDS", "60"),
+            ]),
+            Some(Path::new("/d")),
+        );
+        let Ok(config) = config else {
+            panic!("{config:?}")
+        };
+        assert!(config.webhook_block_private);
+        assert_eq!(
+            config.calendly.signing_key.as_ref().map(Secret::expose),
+            Some("cal-key")
+        );
+        assert_eq!(config.calendly.tolerance, Duration::from_secs(60));
+        assert!(!format!("{config:?}").contains("cal-key"));
+        let bad = Config::load(
+            env(&[("CALENDLY_TOLERANCE_SECONDS", "0")]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(bad, Err(ConfigError::CalendlyTolerance { .. })));
+        let bad = Config::load(
+            env(&[("WEBHOOK_BLOCK_PRIVATE", "perhaps")]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(bad, Err(ConfigError::Bool { .. })));
     }
 
     #[test]

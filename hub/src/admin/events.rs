@@ -18,13 +18,14 @@ use serde::Deserialize;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use super::hooks;
 use super::html::{Ui, esc};
 use super::pages::{self, HealthFacts, SESSIONS_SHOWN};
 use super::{secure_headers, ui_for};
 use crate::api::Fleet;
 use crate::server::Hub;
 use crate::server::api::{db_status, storage_status};
-use crate::store::HubStore;
+use crate::store::{HookStore, HubStore, OpsStore};
 
 /// Which page a fragment belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +33,9 @@ pub enum View {
     Overview,
     Node(Uuid),
     Health,
+    Webhooks,
+    Stock,
+    Conflicts,
 }
 
 impl View {
@@ -40,6 +44,9 @@ impl View {
             View::Overview => "admin-overview-title",
             View::Node(_) => "admin-node-unknown-title",
             View::Health => "admin-health-title",
+            View::Webhooks => "admin-webhooks-title",
+            View::Stock => "admin-stock-title",
+            View::Conflicts => "admin-conflicts-title",
         }
     }
 
@@ -48,6 +55,9 @@ impl View {
         match self {
             View::Overview | View::Node(_) => Some("overview"),
             View::Health => Some("health"),
+            View::Webhooks => Some("webhooks"),
+            View::Stock => Some("stock"),
+            View::Conflicts => Some("conflicts"),
         }
     }
 
@@ -57,6 +67,9 @@ impl View {
             View::Overview => format!("/admin/events?view=overview&lang={lang}"),
             View::Node(id) => format!("/admin/events?view=node&id={id}&lang={lang}"),
             View::Health => format!("/admin/events?view=health&lang={lang}"),
+            View::Webhooks => format!("/admin/events?view=webhooks&lang={lang}"),
+            View::Stock => format!("/admin/events?view=stock&lang={lang}"),
+            View::Conflicts => format!("/admin/events?view=conflicts&lang={lang}"),
         }
     }
 }
@@ -124,6 +137,7 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
                 title: Some(format!("{} {}", ui.t("admin-node-title"), esc(&node.name))),
             }
         }
+        View::Webhooks | View::Stock | View::Conflicts => render_hooks(hub, view, ui).await,
         View::Health => {
             let db = db_status(&hub.store).await;
             let (schema_complete, stats) = if db == "ok" {
@@ -148,6 +162,45 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
                 found: true,
                 title: None,
             }
+        }
+    }
+}
+
+/// The pages of [`super::hooks`]: each a read of the store plus the clinics' names.
+async fn render_hooks<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment {
+    let clinics = match hub.store.list_clinics().await {
+        Ok(clinics) => clinics,
+        Err(e) => {
+            tracing::warn!(error = %error_chain(&e), "admin: cannot read the clinics");
+            return unavailable(ui);
+        }
+    };
+    let html = match view {
+        View::Webhooks => hub
+            .store
+            .recent_deliveries(hooks::DELIVERIES_SHOWN)
+            .await
+            .map(|rows| hooks::render_deliveries(ui, &rows, &clinics)),
+        View::Stock => hub
+            .store
+            .negative_stock()
+            .await
+            .map(|rows| hooks::render_stock(ui, &rows, &clinics)),
+        _ => hub
+            .store
+            .open_conflicts(hooks::CONFLICTS_SHOWN)
+            .await
+            .map(|rows| hooks::render_conflicts(ui, &rows, &clinics)),
+    };
+    match html {
+        Ok(html) => Fragment {
+            html,
+            found: true,
+            title: None,
+        },
+        Err(e) => {
+            tracing::warn!(error = %error_chain(&e), "admin: cannot read the projections");
+            unavailable(ui)
         }
     }
 }
@@ -208,6 +261,9 @@ pub async fn stream<S: HubStore>(
     };
     let view = match query.view.as_deref() {
         Some("health") => View::Health,
+        Some("webhooks") => View::Webhooks,
+        Some("stock") => View::Stock,
+        Some("conflicts") => View::Conflicts,
         Some("node") => match query.id.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
             Some(id) => View::Node(id),
             None => return (StatusCode::BAD_REQUEST, "bad node id").into_response(),

@@ -20,7 +20,7 @@ use crate::store::{HubStore, NodeInfo, SessionInfo, StoreStats};
 /// How many sync sessions the workstation page lists.
 pub const SESSIONS_SHOWN: u32 = 20;
 
-async fn show<S: HubStore>(
+pub(super) async fn show<S: HubStore>(
     hub: &Hub<S>,
     query: &LangQuery,
     headers: &HeaderMap,

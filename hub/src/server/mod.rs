@@ -45,6 +45,8 @@ use tokio::sync::{mpsc, watch};
 use crate::auth::{AuthOptions, Authority};
 use crate::metrics::{Metrics, Snapshot};
 use crate::store::{HubStore, StoreEvent};
+use crate::webhooks::WebhookOptions;
+use crate::webhooks::calendly::CalendlyOptions;
 
 pub use registry::Registry;
 
@@ -72,6 +74,10 @@ pub struct ServerOptions {
     pub login_window: Duration,
     /// How often a live admin page re-reads the store for changes.
     pub admin_refresh: Duration,
+    /// Outgoing webhooks and the event projector.
+    pub webhooks: WebhookOptions,
+    /// The Calendly endpoint.
+    pub calendly: CalendlyOptions,
 }
 
 impl ServerOptions {
@@ -92,6 +98,8 @@ impl ServerOptions {
             login_failures: 10,
             login_window: Duration::from_secs(15 * 60),
             admin_refresh: Duration::from_secs(1),
+            webhooks: WebhookOptions::default(),
+            calendly: CalendlyOptions::default(),
         }
     }
 }
@@ -138,6 +146,7 @@ pub async fn serve<S: HubStore>(
         shutdown: stop_rx,
     });
     let background = tokio::spawn(follow_store(hub.clone()));
+    let projector = tokio::spawn(crate::webhooks::run(hub.clone()));
     let app = router(hub.clone());
     tracing::info!(addr = %listener.local_addr()?, "hub listening");
     let served = axum::serve(
@@ -157,6 +166,7 @@ pub async fn serve<S: HubStore>(
         tracing::warn!("sessions still open at the end of the shutdown grace period");
     }
     background.abort();
+    projector.abort();
     served
 }
 

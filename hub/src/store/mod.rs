@@ -8,6 +8,7 @@
 //! plus change rows, compaction, fetch) is in [`docs`]; each store only moves rows.
 
 pub mod docs;
+pub mod hooks;
 pub mod ops;
 pub mod postgres;
 pub mod sqlite;
@@ -21,6 +22,7 @@ use dermis_sync::wire::OutboxStats;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+pub use hooks::HookStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
 
 /// A node's access, as its row says.
@@ -209,7 +211,9 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///
 /// Every write returns a `Result`; a failed write is reported to the caller (which
 /// closes the session with `internal`, so the node retries), never dropped.
-pub trait HubStore: DocStore<Error = StoreError> + OpsStore + Clone + Sync + 'static {
+pub trait HubStore:
+    DocStore<Error = StoreError> + OpsStore + HookStore + Clone + Sync + 'static
+{
     /// A cheap round trip, for `/api/healthz`.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 

@@ -421,4 +421,5 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 }
 
 mod admin;
+mod hooks;
 mod ops;

@@ -22,6 +22,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_admin",
         include_str!("../../../../migrations/hub-sqlite/0004_admin.sql"),
     ),
+    (
+        "0007_hooks",
+        include_str!("../../../../migrations/hub-sqlite/0007_hooks.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (
