@@ -15,11 +15,11 @@ use crate::auth::{self, AuthOptions};
 use crate::config::Config;
 use crate::credentials;
 use crate::server::{self, ServerOptions};
+use crate::store::hooks::{NewWebhook, WebhookInfo};
 use crate::store::ops::normalize_username;
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::hooks::{NewWebhook, WebhookInfo};
-use crate::store::{HookStore, HubStore, NodeInfo, StoreError};
+use crate::store::{HubStore, NodeInfo, StoreError};
 use crate::webhooks;
 
 /// How long an enrollment code stays valid.
@@ -169,6 +169,8 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             if config.database_url.is_none() {
                 // The only process serving this file: nobody can still be online.
                 store.reset_online(now).await?;
+                // Nor can any job still be running: back to the queue at once.
+                store.reset_stale_jobs(now + 1, now).await?;
             }
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
@@ -253,7 +255,8 @@ async fn webhook<S: HubStore>(
             events,
             clinic,
         } => {
-            let events = webhooks::events::parse_list(&events).map_err(|e| Refused(e.to_string()))?;
+            let events =
+                webhooks::events::parse_list(&events).map_err(|e| Refused(e.to_string()))?;
             let url = webhooks::target::check_new(&url, config.webhook_block_private)
                 .await
                 .map_err(|e| Refused(e.to_string()))?;

@@ -15,6 +15,8 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod credentials;
+pub mod docwrite;
+pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod server;

@@ -28,6 +28,7 @@ use crate::server;
         api::auth::login,
         api::auth::logout,
         api::nodes::list,
+        api::calendly::receive,
     ),
     components(schemas(
         server::EnrollRequest,
@@ -41,12 +42,14 @@ use crate::server;
         api::NodeView,
         api::ClinicRef,
         api::Outbox,
+        api::calendly::CalendlyAnswer,
     )),
     modifiers(&Security),
     tags(
         (name = "nodes", description = "Node enrollment"),
         (name = "admin", description = "Hub admins: sign-in and node status"),
         (name = "operations", description = "Health, readiness, metrics"),
+        (name = "integrations", description = "Webhooks from other systems (Calendly)"),
     )
 )]
 struct ApiDoc;
@@ -103,6 +106,7 @@ mod tests {
             "/api/nodes",
             "/api/openapi.json",
             "/metrics",
+            "/api/integrations/calendly/{clinic_id}",
         ] {
             assert!(
                 doc.paths.paths.contains_key(path),

@@ -129,3 +129,30 @@ admin-health-admins = Hub admins
 admin-health-storage = Photo storage
 admin-health-blob-dir = Folder
 admin-health-writable = Writable
+
+## Jobs
+
+admin-nav-jobs = Jobs
+admin-jobs-title = Background jobs
+admin-jobs-open = Waiting, running and failed
+admin-jobs-done = Recently done
+admin-jobs-none = None.
+admin-job-state-pending = waiting
+admin-job-state-running = running
+admin-job-state-failed = failed, will retry
+admin-job-state-dead = failed for good
+admin-job-state-done = done
+admin-job-col-id = Job
+admin-job-col-kind = Kind
+admin-job-col-state = State
+admin-job-col-attempts = Attempts
+admin-job-col-when = When
+admin-job-col-error = Last error
+admin-job-kind-thumbnail = Photo thumbnails
+admin-job-kind-webhook = Webhook delivery
+admin-job-attempts = { $count } of { $max }
+admin-job-next = next try { $time }
+admin-job-heartbeat = alive at { $time }
+admin-job-retry = Retry
+admin-job-unknown = No such job.
+admin-job-not-retryable = Only failed jobs can be retried; this one is waiting, running or done.

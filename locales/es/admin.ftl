@@ -136,3 +136,30 @@ admin-health-admins = Administradores del hub
 admin-health-storage = Almacenamiento de fotos
 admin-health-blob-dir = Carpeta
 admin-health-writable = Con permiso de escritura
+
+## Jobs
+
+admin-nav-jobs = Tareas
+admin-jobs-title = Tareas en segundo plano
+admin-jobs-open = En espera, en curso y con error
+admin-jobs-done = Terminadas recientemente
+admin-jobs-none = Ninguna.
+admin-job-state-pending = en espera
+admin-job-state-running = en curso
+admin-job-state-failed = con error, se reintentará
+admin-job-state-dead = con error definitivo
+admin-job-state-done = terminada
+admin-job-col-id = Tarea
+admin-job-col-kind = Tipo
+admin-job-col-state = Estado
+admin-job-col-attempts = Intentos
+admin-job-col-when = Cuándo
+admin-job-col-error = Último error
+admin-job-kind-thumbnail = Miniaturas de foto
+admin-job-kind-webhook = Envío de webhook
+admin-job-attempts = { $count } de { $max }
+admin-job-next = próximo intento { $time }
+admin-job-heartbeat = activa a las { $time }
+admin-job-retry = Reintentar
+admin-job-unknown = No existe esa tarea.
+admin-job-not-retryable = Solo se puede reintentar una tarea con error; esta espera, está en curso o terminó.

@@ -136,3 +136,30 @@ admin-health-admins = Administrateurs du hub
 admin-health-storage = Stockage des photos
 admin-health-blob-dir = Dossier
 admin-health-writable = Accessible en écriture
+
+## Jobs
+
+admin-nav-jobs = Tâches
+admin-jobs-title = Tâches de fond
+admin-jobs-open = En attente, en cours et en échec
+admin-jobs-done = Terminées récemment
+admin-jobs-none = Aucune.
+admin-job-state-pending = en attente
+admin-job-state-running = en cours
+admin-job-state-failed = en échec, sera relancée
+admin-job-state-dead = en échec définitif
+admin-job-state-done = terminée
+admin-job-col-id = Tâche
+admin-job-col-kind = Type
+admin-job-col-state = État
+admin-job-col-attempts = Essais
+admin-job-col-when = Quand
+admin-job-col-error = Dernière erreur
+admin-job-kind-thumbnail = Miniatures de photo
+admin-job-kind-webhook = Envoi de webhook
+admin-job-attempts = { $count } sur { $max }
+admin-job-next = prochain essai { $time }
+admin-job-heartbeat = active à { $time }
+admin-job-retry = Relancer
+admin-job-unknown = Cette tâche n’existe pas.
+admin-job-not-retryable = Seule une tâche en échec peut être relancée ; celle-ci attend, tourne ou est terminée.

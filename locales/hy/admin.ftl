@@ -128,3 +128,30 @@ admin-health-admins = Կենտրոնի ադմինիստրատորներ
 admin-health-storage = Լուսանկարների պահոց
 admin-health-blob-dir = Թղթապանակ
 admin-health-writable = Գրելու հնարավորություն
+
+## Jobs
+
+admin-nav-jobs = Առաջադրանքներ
+admin-jobs-title = Ֆոնային առաջադրանքներ
+admin-jobs-open = Սպասող, ընթացիկ և սխալով
+admin-jobs-done = Վերջերս ավարտված
+admin-jobs-none = Չկան։
+admin-job-state-pending = սպասում է
+admin-job-state-running = ընթացքում է
+admin-job-state-failed = սխալ, կկրկնվի
+admin-job-state-dead = սխալ, առանց կրկնության
+admin-job-state-done = ավարտված
+admin-job-col-id = Առաջադրանք
+admin-job-col-kind = Տեսակ
+admin-job-col-state = Վիճակ
+admin-job-col-attempts = Փորձեր
+admin-job-col-when = Երբ
+admin-job-col-error = Վերջին սխալը
+admin-job-kind-thumbnail = Լուսանկարի մանրապատկերներ
+admin-job-kind-webhook = Webhook-ի առաքում
+admin-job-attempts = { $count }՝ { $max }-ից
+admin-job-next = հաջորդ փորձը՝ { $time }
+admin-job-heartbeat = ակտիվ՝ { $time }
+admin-job-retry = Կրկնել
+admin-job-unknown = Նման առաջադրանք չկա։
+admin-job-not-retryable = Կարելի է կրկնել միայն սխալով առաջադրանքը․ այս մեկը սպասում է, ընթացքում է կամ ավարտված է։

@@ -144,3 +144,30 @@ admin-health-admins = Администраторы хаба
 admin-health-storage = Хранилище фотографий
 admin-health-blob-dir = Папка
 admin-health-writable = Доступна для записи
+
+## Jobs
+
+admin-nav-jobs = Задания
+admin-jobs-title = Фоновые задания
+admin-jobs-open = Ожидают, выполняются и с ошибкой
+admin-jobs-done = Недавно выполненные
+admin-jobs-none = Нет.
+admin-job-state-pending = ожидает
+admin-job-state-running = выполняется
+admin-job-state-failed = ошибка, будет повтор
+admin-job-state-dead = ошибка, без повторов
+admin-job-state-done = выполнено
+admin-job-col-id = Задание
+admin-job-col-kind = Вид
+admin-job-col-state = Состояние
+admin-job-col-attempts = Попытки
+admin-job-col-when = Когда
+admin-job-col-error = Последняя ошибка
+admin-job-kind-thumbnail = Миниатюры фото
+admin-job-kind-webhook = Отправка вебхука
+admin-job-attempts = { $count } из { $max }
+admin-job-next = следующая попытка { $time }
+admin-job-heartbeat = активно в { $time }
+admin-job-retry = Повторить
+admin-job-unknown = Такого задания нет.
+admin-job-not-retryable = Повторить можно только задание с ошибкой; это ожидает, выполняется или выполнено.

@@ -144,3 +144,30 @@ admin-health-admins = Адміністратори хаба
 admin-health-storage = Сховище фотографій
 admin-health-blob-dir = Тека
 admin-health-writable = Доступне для запису
+
+## Jobs
+
+admin-nav-jobs = Завдання
+admin-jobs-title = Фонові завдання
+admin-jobs-open = Очікують, виконуються та з помилкою
+admin-jobs-done = Нещодавно виконані
+admin-jobs-none = Немає.
+admin-job-state-pending = очікує
+admin-job-state-running = виконується
+admin-job-state-failed = помилка, буде повтор
+admin-job-state-dead = помилка, без повторів
+admin-job-state-done = виконано
+admin-job-col-id = Завдання
+admin-job-col-kind = Вид
+admin-job-col-state = Стан
+admin-job-col-attempts = Спроби
+admin-job-col-when = Коли
+admin-job-col-error = Остання помилка
+admin-job-kind-thumbnail = Мініатюри фото
+admin-job-kind-webhook = Надсилання вебхука
+admin-job-attempts = { $count } з { $max }
+admin-job-next = наступна спроба { $time }
+admin-job-heartbeat = активне о { $time }
+admin-job-retry = Повторити
+admin-job-unknown = Такого завдання немає.
+admin-job-not-retryable = Повторити можна лише завдання з помилкою; це очікує, виконується або виконане.

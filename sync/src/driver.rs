@@ -29,6 +29,10 @@ pub async fn run_node_op<S: NodeSyncStore>(
             .plan_fetch(&entries)
             .await
             .map(NodeStoreResult::Planned),
+        NodeStoreOp::OutboxStats { now } => store
+            .outbox_stats(now)
+            .await
+            .map(NodeStoreResult::OutboxStats),
         NodeStoreOp::ApplyDocs { docs, cursor } => match clinic {
             Some(clinic) => store
                 .apply_docs(clinic, &docs, cursor)

@@ -321,12 +321,19 @@ impl HubSession {
             }
             ClientMsg::Ping { nonce } => self.send(now, &HubMsg::Pong { nonce }, &mut out),
             ClientMsg::Pong { .. } => {}
-            ClientMsg::Report { outbox, last_error } => out.push(HubOutput::NodeReport {
-                app_version: None,
-                cursor: None,
+            ClientMsg::Report {
+                cursor,
                 outbox,
-                last_error: (!last_error.is_empty()).then_some(last_error),
-            }),
+                last_error,
+            } => {
+                out.push(HubOutput::NodeCursor { cursor });
+                out.push(HubOutput::NodeReport {
+                    app_version: None,
+                    cursor: Some(cursor),
+                    outbox,
+                    last_error: (!last_error.is_empty()).then_some(last_error),
+                });
+            }
         }
         out
     }

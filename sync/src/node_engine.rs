@@ -34,6 +34,10 @@ pub enum NodeStoreOp {
         docs: Vec<DocData>,
         cursor: Option<u64>,
     },
+    /// The outbox figures, for a `Report` to the hub.
+    OutboxStats {
+        now: Millis,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +46,7 @@ pub enum NodeStoreResult {
     PushAcked,
     Planned(Vec<FetchItem>),
     Applied(Vec<ApplyFailure>),
+    OutboxStats(OutboxStats),
     /// The store failed; the session ends and the driver retries later.
     Failed(String),
 }
@@ -115,6 +120,7 @@ enum Purpose {
     Plan,
     Apply,
     Finish,
+    Report,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -318,10 +324,12 @@ impl NodeSession {
         self.send(now, &msg, out);
     }
 
-    fn check_caught_up(&mut self, out: &mut Vec<NodeOutput>) {
+    fn check_caught_up(&mut self, now: Millis, out: &mut Vec<NodeOutput>) {
         if self.is_caught_up() && !self.caught_up_sent {
             self.caught_up_sent = true;
             out.push(NodeOutput::CaughtUp);
+            // Tell the hub where we are, for its admin pages.
+            self.enqueue(NodeStoreOp::OutboxStats { now }, Purpose::Report, out);
         }
     }
 
@@ -387,7 +395,7 @@ impl NodeSession {
                 self.close(code, format!("hub: {message}"), &mut out)
             }
         }
-        self.check_caught_up(&mut out);
+        self.check_caught_up(now, &mut out);
         out
     }
 
@@ -677,6 +685,14 @@ impl NodeSession {
                 }
                 self.maybe_finish_fetch(&mut out);
             }
+            (Purpose::Report, NodeStoreResult::OutboxStats(outbox)) => {
+                let report = ClientMsg::Report {
+                    cursor: self.cursor,
+                    outbox,
+                    last_error: String::new(),
+                };
+                self.send(now, &report, &mut out);
+            }
             (Purpose::Finish, NodeStoreResult::Applied(_)) => {
                 if let Pull::Finishing { page } = self.pull {
                     self.cursor = self.cursor.max(page.up_to);
@@ -700,7 +716,7 @@ impl NodeSession {
             }
         }
         self.pump(&mut out);
-        self.check_caught_up(&mut out);
+        self.check_caught_up(now, &mut out);
         out
     }
 

@@ -99,10 +99,11 @@ fn client_frames_have_the_documented_layout() {
     check_client(&ClientMsg::Pong { nonce: 300 }, b"DX\x01\x06\xac\x02");
     check_client(
         &ClientMsg::Report {
+            cursor: 300,
             outbox: OutboxStats::default(),
             last_error: String::new(),
         },
-        b"DX\x01\x07\x00\x00\x00\x00",
+        b"DX\x01\x07\xac\x02\x00\x00\x00\x00",
     );
 }
 
@@ -325,6 +326,7 @@ fn errors_never_echo_frame_contents() {
         ..Limits::default()
     };
     let msg = ClientMsg::Report {
+        cursor: 0,
         outbox: OutboxStats::default(),
         last_error: "could not save patient Anna Petrosyan".to_owned(),
     };

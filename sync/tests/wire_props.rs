@@ -121,8 +121,11 @@ fn client_msg() -> impl Strategy<Value = ClientMsg> {
         }),
         num().prop_map(|nonce| ClientMsg::Ping { nonce }),
         num().prop_map(|nonce| ClientMsg::Pong { nonce }),
-        (outbox(), text())
-            .prop_map(|(outbox, last_error)| ClientMsg::Report { outbox, last_error }),
+        (num(), outbox(), text()).prop_map(|(cursor, outbox, last_error)| ClientMsg::Report {
+            cursor,
+            outbox,
+            last_error
+        }),
     ]
 }
 

@@ -25,7 +25,7 @@ use super::{secure_headers, ui_for};
 use crate::api::Fleet;
 use crate::server::Hub;
 use crate::server::api::{db_status, storage_status};
-use crate::store::{HookStore, HubStore, OpsStore};
+use crate::store::HubStore;
 
 /// Which page a fragment belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +36,7 @@ pub enum View {
     Webhooks,
     Stock,
     Conflicts,
+    Jobs,
 }
 
 impl View {
@@ -47,6 +48,7 @@ impl View {
             View::Webhooks => "admin-webhooks-title",
             View::Stock => "admin-stock-title",
             View::Conflicts => "admin-conflicts-title",
+            View::Jobs => "admin-jobs-title",
         }
     }
 
@@ -58,6 +60,7 @@ impl View {
             View::Webhooks => Some("webhooks"),
             View::Stock => Some("stock"),
             View::Conflicts => Some("conflicts"),
+            View::Jobs => Some("jobs"),
         }
     }
 
@@ -70,6 +73,7 @@ impl View {
             View::Webhooks => format!("/admin/events?view=webhooks&lang={lang}"),
             View::Stock => format!("/admin/events?view=stock&lang={lang}"),
             View::Conflicts => format!("/admin/events?view=conflicts&lang={lang}"),
+            View::Jobs => format!("/admin/events?view=jobs&lang={lang}"),
         }
     }
 }
@@ -163,6 +167,17 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
                 title: None,
             }
         }
+        View::Jobs => match super::jobs::load(&hub.store).await {
+            Ok(facts) => Fragment {
+                html: super::jobs::render_jobs(ui, &facts),
+                found: true,
+                title: None,
+            },
+            Err(e) => {
+                tracing::warn!(error = %error_chain(&e), "admin: cannot read the jobs");
+                unavailable(ui)
+            }
+        },
     }
 }
 
@@ -264,6 +279,7 @@ pub async fn stream<S: HubStore>(
         Some("webhooks") => View::Webhooks,
         Some("stock") => View::Stock,
         Some("conflicts") => View::Conflicts,
+        Some("jobs") => View::Jobs,
         Some("node") => match query.id.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
             Some(id) => View::Node(id),
             None => return (StatusCode::BAD_REQUEST, "bad node id").into_response(),

@@ -81,7 +81,11 @@ fn delivery_state(ui: &Ui, d: &DeliveryInfo) -> (&'static str, String) {
 pub fn render_deliveries(ui: &Ui, deliveries: &[DeliveryInfo], clinics: &[ClinicInfo]) -> String {
     let mut out = format!("<p class=\"intro\">{}</p>\n", ui.t("admin-webhooks-intro"));
     if deliveries.is_empty() {
-        let _ = writeln!(out, "<p class=\"empty\">{}</p>", ui.t("admin-webhooks-none"));
+        let _ = writeln!(
+            out,
+            "<p class=\"empty\">{}</p>",
+            ui.t("admin-webhooks-none")
+        );
         return out;
     }
     header(
@@ -152,10 +156,7 @@ pub fn render_stock(ui: &Ui, rows: &[StockInfo], clinics: &[ClinicInfo]) -> Stri
             sku = esc(&s.sku),
             on_hand = s.on_hand,
             clinic = esc(&clinic_name(clinics, s.clinic_id)),
-            shown = esc(&format!(
-                "−{}",
-                ui.int(s.on_hand.unsigned_abs())
-            )),
+            shown = esc(&format!("−{}", ui.int(s.on_hand.unsigned_abs()))),
             updated = ui.time(s.updated_at),
         );
     }
@@ -167,7 +168,11 @@ pub fn render_stock(ui: &Ui, rows: &[StockInfo], clinics: &[ClinicInfo]) -> Stri
 pub fn render_conflicts(ui: &Ui, rows: &[ConflictInfo], clinics: &[ClinicInfo]) -> String {
     let mut out = format!("<p class=\"intro\">{}</p>\n", ui.t("admin-conflicts-intro"));
     if rows.is_empty() {
-        let _ = writeln!(out, "<p class=\"empty\">{}</p>", ui.t("admin-conflicts-none"));
+        let _ = writeln!(
+            out,
+            "<p class=\"empty\">{}</p>",
+            ui.t("admin-conflicts-none")
+        );
         return out;
     }
     header(
@@ -238,7 +243,10 @@ mod tests {
             let html = render_deliveries(&ui, &[delivery("failed", Some(500))], &[]);
             assert!(html.contains("data-status=\"500\""), "{html}");
             assert!(html.contains("&lt;x&gt;"), "{html}");
-            assert!(!html.contains("admin-webhook-state"), "untranslated: {html}");
+            assert!(
+                !html.contains("admin-webhook-state"),
+                "untranslated: {html}"
+            );
             let stock = StockInfo {
                 clinic_id: ClinicId::new(),
                 sku: "SKU-1".into(),

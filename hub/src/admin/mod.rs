@@ -23,6 +23,7 @@
 pub mod events;
 pub mod hooks;
 pub mod html;
+pub mod jobs;
 pub mod login;
 pub mod pages;
 
@@ -77,6 +78,11 @@ pub const SECTIONS: &[Section] = &[
         path: "/admin/health",
         label: "admin-nav-health",
     },
+    Section {
+        id: "jobs",
+        path: "/admin/jobs",
+        label: "admin-nav-jobs",
+    },
 ];
 
 /// The cookie remembering the chosen language.
@@ -94,6 +100,11 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
         .route("/admin/webhooks", get(hooks::webhooks::<S>))
         .route("/admin/stock", get(hooks::stock::<S>))
         .route("/admin/conflicts", get(hooks::conflicts::<S>))
+        .route("/admin/jobs", get(jobs::page::<S>))
+        .route(
+            "/admin/jobs/{id}/retry",
+            axum::routing::post(jobs::retry::<S>),
+        )
         .route("/admin/events", get(events::stream::<S>))
         .route(
             "/admin/login",

@@ -43,6 +43,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 use crate::auth::{AuthOptions, Authority};
+use crate::jobs::{JobOptions, Workers};
 use crate::metrics::{Metrics, Snapshot};
 use crate::store::{HubStore, StoreEvent};
 use crate::webhooks::WebhookOptions;
@@ -78,6 +79,8 @@ pub struct ServerOptions {
     pub webhooks: WebhookOptions,
     /// The Calendly endpoint.
     pub calendly: CalendlyOptions,
+    /// The job queue's workers in this instance.
+    pub jobs: JobOptions,
 }
 
 impl ServerOptions {
@@ -100,6 +103,7 @@ impl ServerOptions {
             admin_refresh: Duration::from_secs(1),
             webhooks: WebhookOptions::default(),
             calendly: CalendlyOptions::default(),
+            jobs: JobOptions::default(),
         }
     }
 }
@@ -114,9 +118,16 @@ pub struct Hub<S> {
     pub(crate) login_limiter: FailureLimiter,
     enroll_limiter: FailureLimiter,
     pub(crate) shutdown: watch::Receiver<bool>,
+    /// Bumped when a job is queued, to wake idle workers.
+    jobs_wake: watch::Sender<u64>,
 }
 
 impl<S> Hub<S> {
+    /// Wakes this instance's idle job workers.
+    pub fn wake_jobs(&self) {
+        self.jobs_wake.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
     /// The figures `/metrics` reads at scrape time.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
@@ -144,9 +155,23 @@ pub async fn serve<S: HubStore>(
         options,
         registry: Registry::default(),
         shutdown: stop_rx,
+        jobs_wake: watch::channel(0).0,
     });
     let background = tokio::spawn(follow_store(hub.clone()));
     let projector = tokio::spawn(crate::webhooks::run(hub.clone()));
+    let metrics_hub = hub.clone();
+    let workers = Workers::spawn(
+        hub.store.clone(),
+        hub.options.jobs.clone(),
+        hub.jobs_wake.subscribe(),
+        crate::jobs::hub_runner(hub.clone()),
+        Some(Arc::new(move |counts: crate::jobs::JobCounts| {
+            let metrics = &metrics_hub.metrics;
+            metrics.set_job_depth("pending", counts.pending);
+            metrics.set_job_depth("failed", counts.failed);
+            metrics.set_job_depth("dead", counts.dead);
+        })),
+    );
     let app = router(hub.clone());
     tracing::info!(addr = %listener.local_addr()?, "hub listening");
     let served = axum::serve(
@@ -165,6 +190,7 @@ pub async fn serve<S: HubStore>(
     {
         tracing::warn!("sessions still open at the end of the shutdown grace period");
     }
+    workers.stop().await;
     background.abort();
     projector.abort();
     served
@@ -195,7 +221,11 @@ async fn follow_store<S: HubStore>(hub: Arc<Hub<S>>) {
                 StoreEvent::NodeRevoked { node } => {
                     hub.registry.terminate_node(node, ErrorCode::Revoked, REVOKED);
                 }
-                StoreEvent::Resync => recheck(&hub).await,
+                StoreEvent::JobsQueued => hub.wake_jobs(),
+                StoreEvent::Resync => {
+                    hub.wake_jobs();
+                    recheck(&hub).await
+                }
             },
             _ = tick.tick() => recheck(&hub).await,
         }

@@ -280,10 +280,45 @@ mod tests {
     fn subscription_is_by_clinic_type_and_start() {
         let a = ClinicId::new();
         let b = ClinicId::new();
-        assert!(subscribed("patient.created,sale.completed", None, 0, a, "sale.completed", 1));
-        assert!(!subscribed("patient.created", None, 0, a, "sale.completed", 1));
-        assert!(subscribed("sale.completed", Some(a), 3, a, "sale.completed", 4));
-        assert!(!subscribed("sale.completed", Some(a), 0, b, "sale.completed", 4));
-        assert!(!subscribed("sale.completed", Some(a), 4, a, "sale.completed", 4));
+        assert!(subscribed(
+            "patient.created,sale.completed",
+            None,
+            0,
+            a,
+            "sale.completed",
+            1
+        ));
+        assert!(!subscribed(
+            "patient.created",
+            None,
+            0,
+            a,
+            "sale.completed",
+            1
+        ));
+        assert!(subscribed(
+            "sale.completed",
+            Some(a),
+            3,
+            a,
+            "sale.completed",
+            4
+        ));
+        assert!(!subscribed(
+            "sale.completed",
+            Some(a),
+            0,
+            b,
+            "sale.completed",
+            4
+        ));
+        assert!(!subscribed(
+            "sale.completed",
+            Some(a),
+            4,
+            a,
+            "sale.completed",
+            4
+        ));
     }
 }

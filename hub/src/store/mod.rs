@@ -22,6 +22,7 @@ use dermis_sync::wire::OutboxStats;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+pub use crate::jobs::JobStore;
 pub use hooks::HookStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
 
@@ -144,6 +145,8 @@ pub enum StoreEvent {
     NodeRevoked {
         node: Uuid,
     },
+    /// A job was queued: idle workers look for it.
+    JobsQueued,
     /// Notifications may have been missed (the connection to the database was lost):
     /// re-read the state of every connected clinic and node.
     Resync,
@@ -212,7 +215,7 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Every write returns a `Result`; a failed write is reported to the caller (which
 /// closes the session with `internal`, so the node retries), never dropped.
 pub trait HubStore:
-    DocStore<Error = StoreError> + OpsStore + HookStore + Clone + Sync + 'static
+    DocStore<Error = StoreError> + OpsStore + HookStore + JobStore + Clone + Sync + 'static
 {
     /// A cheap round trip, for `/api/healthz`.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;

@@ -132,7 +132,9 @@ pub enum Booking {
         invitee_uri: String,
     },
     /// Another event type (routing forms, …): acknowledged, nothing done.
-    Other { event: String },
+    Other {
+        event: String,
+    },
 }
 
 impl Booking {

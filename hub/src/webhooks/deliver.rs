@@ -270,8 +270,7 @@ mod tests {
             data: r#"{"receipt":"N1-000001"}"#.into(),
             event_at: 0,
         };
-        let value: serde_json::Value =
-            serde_json::from_slice(&body(&target)).unwrap_or_default();
+        let value: serde_json::Value = serde_json::from_slice(&body(&target)).unwrap_or_default();
         assert_eq!(value["type"], "sale.completed");
         assert_eq!(value["timestamp"], "1970-01-01T00:00:00Z");
         assert_eq!(value["data"]["receipt"], "N1-000001");

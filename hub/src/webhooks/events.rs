@@ -53,7 +53,9 @@ impl std::fmt::Display for EventType {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown event type {name:?}; known: patient.created, encounter.signed, sale.completed, stock.negative, photo.ready")]
+#[error(
+    "unknown event type {name:?}; known: patient.created, encounter.signed, sale.completed, stock.negative, photo.ready"
+)]
 pub struct UnknownEvent {
     pub name: String,
 }
@@ -203,4 +205,142 @@ pub fn derive(
             .collect();
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::ActorId;
+    use dermis_model::encounter::{Author, EncounterDraft, add_encounter, sign_encounter};
+    use dermis_model::ledger::{MovementKind, StockMovement, append_movement, create_ledger};
+    use dermis_model::patient::{PatientDraft, create_patient};
+    use dermis_model::photo::{BodyPart, PhotoDraft, PhotoMime, add_photo, set_processing_result};
+    use dermis_model::{DocId, EncounterId, MovementId, NodeId, PatientId, PhotoId, ProductId};
+
+    fn patient(clinic: ClinicId) -> (PatientId, AutoCommit) {
+        let id = PatientId::new();
+        let draft = PatientDraft {
+            first_name: "Ana".into(),
+            last_name: "Secret-Surname".into(),
+            ..Default::default()
+        };
+        let doc = create_patient(id, clinic, &draft, "M-1", 1, None, ActorId::random())
+            .unwrap_or_else(|e| panic!("{e}"));
+        (id, doc)
+    }
+
+    fn types(d: &Derived) -> Vec<&'static str> {
+        d.events.iter().map(|e| e.event_type.as_str()).collect()
+    }
+
+    #[test]
+    fn event_lists_are_checked() {
+        assert_eq!(
+            parse_list("sale.completed, patient.created,sale.completed"),
+            Ok(vec![EventType::SaleCompleted, EventType::PatientCreated])
+        );
+        assert!(parse_list("patient.deleted").is_err());
+        assert!(parse_list(" , ").is_err());
+    }
+
+    #[test]
+    fn a_patient_gives_created_then_signed_and_ready_events_without_names() {
+        let clinic = ClinicId::new();
+        let (id, mut doc) = patient(clinic);
+        let first = derive(clinic, DocType::Patient, &mut doc).unwrap_or_default();
+        assert_eq!(types(&first), vec!["patient.created"]);
+        assert_eq!(first.events[0].key, format!("patient.created:{id}"));
+        let encounter = EncounterId::new();
+        let draft = EncounterDraft {
+            date: time::macros::date!(2026 - 11 - 27),
+            complaint: "itchy mole".into(),
+            subjective: String::new(),
+            objective: String::new(),
+            assessment: String::new(),
+            plan: String::new(),
+            diagnoses: Vec::new(),
+        };
+        let author = Author {
+            id: None,
+            name: "Dr Who".into(),
+        };
+        add_encounter(&mut doc, encounter, &draft, &author, 5).unwrap_or_else(|e| panic!("{e}"));
+        let photo = PhotoId::new();
+        let photo_draft = PhotoDraft {
+            sha256: "ab".repeat(32),
+            mime: PhotoMime::Jpeg,
+            size: 10,
+            body_part: BodyPart::Face,
+            tags: Vec::new(),
+            taken_at: 1,
+            encounter_id: Some(encounter),
+        };
+        add_photo(&mut doc, photo, &photo_draft, None).unwrap_or_else(|e| panic!("{e}"));
+        let draft_only = derive(clinic, DocType::Patient, &mut doc).unwrap_or_default();
+        assert_eq!(
+            types(&draft_only),
+            vec!["patient.created"],
+            "unsigned, no thumbnails"
+        );
+        sign_encounter(&mut doc, encounter, &author, 1_800_000_000_000)
+            .unwrap_or_else(|e| panic!("{e}"));
+        set_processing_result(&mut doc, photo, Ok(())).unwrap_or_else(|e| panic!("{e}"));
+        let all = derive(clinic, DocType::Patient, &mut doc).unwrap_or_default();
+        assert_eq!(
+            types(&all),
+            vec!["patient.created", "encounter.signed", "photo.ready"]
+        );
+        assert_eq!(all.events[1].data["signed_at"], "2027-01-15T08:00:00Z");
+        assert_eq!(all.events[2].data["patient_id"], id.to_string());
+        let text = serde_json::to_string(&all.events.iter().map(|e| &e.data).collect::<Vec<_>>())
+            .unwrap_or_default();
+        for secret in ["Ana", "Secret-Surname", "itchy", "Dr Who", "M-1"] {
+            assert!(!text.contains(secret), "{secret} leaked into {text}");
+        }
+        assert!(all.conflicts.is_empty());
+    }
+
+    #[test]
+    fn a_ledger_gives_its_movements_as_stock_entries() {
+        let clinic = ClinicId::new();
+        let node = NodeId::new();
+        let mut doc = create_ledger(DocId::new(), clinic, node, "2026-11-28", ActorId::random())
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (kind, qty) in [(MovementKind::In, 5), (MovementKind::Out, 7)] {
+            let m = StockMovement {
+                id: MovementId::new(),
+                product_id: ProductId::new(),
+                sku: "SPF50".into(),
+                kind,
+                qty,
+                reason: "r".into(),
+                user: None,
+                user_id: None,
+                at: 1,
+                node_id: node,
+                sale_id: None,
+            };
+            append_movement(&mut doc, &m).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let d = derive(clinic, DocType::Ledger, &mut doc).unwrap_or_default();
+        assert!(d.events.is_empty());
+        let deltas: Vec<i64> = d.stock.iter().map(|s| s.delta).collect();
+        assert_eq!(deltas.iter().sum::<i64>(), -2);
+        assert!(d.stock.iter().all(|s| s.sku == "SPF50"));
+    }
+
+    #[test]
+    fn concurrent_edits_show_as_conflicting_field_paths() {
+        let clinic = ClinicId::new();
+        let (_, mut doc) = patient(clinic);
+        doc.commit();
+        let mut other = doc.fork().with_actor(ActorId::random());
+        dermis_model::doc::put_str(&mut doc, &automerge::ROOT, "email", "a@example.com")
+            .unwrap_or_else(|e| panic!("{e}"));
+        dermis_model::doc::put_str(&mut other, &automerge::ROOT, "email", "b@example.com")
+            .unwrap_or_else(|e| panic!("{e}"));
+        doc.merge(&mut other).unwrap_or_else(|e| panic!("{e}"));
+        let d = derive(clinic, DocType::Patient, &mut doc).unwrap_or_default();
+        assert_eq!(d.conflicts, vec!["email".to_owned()]);
+    }
 }

@@ -24,12 +24,73 @@ use std::sync::Arc;
 use dermis_model::now_millis;
 use dermis_sync::driver::error_chain;
 
+use crate::jobs::{self, Job, JobFailure, NewJob, Retry};
 use crate::server::Hub;
-use crate::store::HubStore;
+use crate::store::{HubStore, StoreError};
+use deliver::Step;
+
+/// The job kind of a delivery attempt.
+pub const JOB_KIND: &str = "webhook";
+/// The queue's own limit on a delivery's attempts; the 24 h window ends it first.
+const MAX_ATTEMPTS: u32 = 100;
+/// Deliveries enqueued per pass.
+const ENQUEUE_BATCH: u32 = 200;
+
+/// The `webhook` job: one attempt at the delivery its payload names
+/// (`{"delivery": <id>}`). Failed attempts come back at the time the delivery's own
+/// backoff chose; a delivery past its 24 h (or whose webhook was removed, or whose
+/// address is refused) ends the job as dead.
+pub async fn delivery_job<S: HubStore>(hub: &Arc<Hub<S>>, job: &Job) -> Result<(), JobFailure> {
+    let Some(id) = job
+        .payload
+        .get("delivery")
+        .and_then(serde_json::Value::as_i64)
+    else {
+        return Err(JobFailure::permanent("a webhook job without a delivery id"));
+    };
+    let step = deliver::attempt(
+        &hub.store,
+        &hub.options.webhooks,
+        &hub.metrics,
+        id,
+        now_millis,
+    )
+    .await
+    .map_err(|e| JobFailure::retry(format!("store: {}", error_chain(&e))))?;
+    match step {
+        Step::Done => Ok(()),
+        Step::RetryAt { at, reason } => Err(JobFailure {
+            message: reason,
+            retry: Retry::At(at),
+        }),
+        Step::Dead { reason } => Err(JobFailure::permanent(reason)),
+    }
+}
+
+/// Enqueues a `webhook` job for every delivery that has none yet (dedup by delivery,
+/// so a crash between the two writes costs nothing but a repeat here).
+pub async fn enqueue_deliveries<S: HubStore>(hub: &Hub<S>) -> Result<usize, StoreError> {
+    let mut total = 0;
+    loop {
+        let ids = hub.store.unenqueued_deliveries(ENQUEUE_BATCH).await?;
+        if ids.is_empty() {
+            return Ok(total);
+        }
+        for id in &ids {
+            let job = NewJob::now(JOB_KIND, None, serde_json::json!({ "delivery": id }))
+                .dedup(format!("webhook:{id}"))
+                .attempts(MAX_ATTEMPTS);
+            jobs::enqueue(hub, job).await?;
+        }
+        hub.store.mark_enqueued(&ids).await?;
+        total += ids.len();
+    }
+}
 
 /// The projector loop of one hub instance: a pass every
-/// [`WebhookOptions::projector_interval`], until the hub shuts down. Passes of
-/// several instances may overlap; see [`projector`] for why that is safe.
+/// [`WebhookOptions::projector_interval`], then the new deliveries' jobs, until the hub
+/// shuts down. Passes of several instances may overlap; see [`projector`] for why that
+/// is safe.
 pub async fn run<S: HubStore>(hub: Arc<Hub<S>>) {
     let mut tick = tokio::time::interval(hub.options.webhooks.projector_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -48,6 +109,9 @@ pub async fn run<S: HubStore>(hub: Arc<Hub<S>>) {
             ),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %error_chain(&e), "projector pass failed"),
+        }
+        if let Err(e) = enqueue_deliveries(&hub).await {
+            tracing::warn!(error = %error_chain(&e), "cannot enqueue webhook deliveries");
         }
     }
 }

@@ -51,6 +51,7 @@ pub enum ClientMsg {
     /// Outbox figures and the latest local sync error, so an admin sees a node that is
     /// connected but stuck.
     Report {
+        cursor: u64,
         outbox: OutboxStats,
         last_error: String,
     },
@@ -145,6 +146,7 @@ impl ClientMsg {
                 nonce: r.u64("Pong.nonce")?,
             },
             REPORT => Self::Report {
+                cursor: r.u64("Report.cursor")?,
                 outbox: OutboxStats::decode(&mut r)?,
                 last_error: r.string("Report.last_error")?,
             },
@@ -186,7 +188,12 @@ impl ClientMsg {
                 out.put_list(items);
             }
             Self::Ping { nonce } | Self::Pong { nonce } => out.put_varint(*nonce),
-            Self::Report { outbox, last_error } => {
+            Self::Report {
+                cursor,
+                outbox,
+                last_error,
+            } => {
+                out.put_varint(*cursor);
                 outbox.encode(out);
                 out.put_str(last_error);
             }

@@ -60,6 +60,7 @@ fn event(channel: &str, payload: &str) -> Option<StoreEvent> {
                 node: node.parse().ok()?,
             })
         }
+        super::jobs::JOBS_CHANNEL => Some(StoreEvent::JobsQueued),
         _ => None,
     }
 }
@@ -382,7 +383,10 @@ impl HubStore for PgStore {
             while !events.is_closed() {
                 match PgListener::connect_with(&pool).await {
                     Ok(mut listener) => {
-                        match listener.listen_all([CHANGES_CHANNEL, NODES_CHANNEL]).await {
+                        match listener
+                            .listen_all([CHANGES_CHANNEL, NODES_CHANNEL, super::jobs::JOBS_CHANNEL])
+                            .await
+                        {
                             Ok(()) => {
                                 backoff = Duration::from_millis(100);
                                 tracing::info!("listening for changes from other hub instances");
@@ -442,6 +446,10 @@ mod tests {
         assert_eq!(
             event(NODES_CHANNEL, &format!("revoked:{node}")),
             Some(StoreEvent::NodeRevoked { node })
+        );
+        assert_eq!(
+            event(super::super::jobs::JOBS_CHANNEL, ""),
+            Some(StoreEvent::JobsQueued)
         );
         assert_eq!(event(CHANGES_CHANNEL, "garbage"), None);
         assert_eq!(event("other", "x:1"), None);

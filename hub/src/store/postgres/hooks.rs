@@ -10,8 +10,7 @@ use uuid::Uuid;
 use super::{PgStore, ms, pg, ts};
 use crate::store::hooks::{
     Attempt, AttemptInfo, AttemptOutcome, ConflictInfo, DeliveryInfo, DeliveryTarget,
-    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo,
-    subscribed,
+    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo, subscribed,
 };
 use crate::store::{StoreError, i64_of, u64_of};
 use crate::webhooks::events::{DerivedEvent, stock_negative};
@@ -96,9 +95,7 @@ fn delivery_info(row: &PgRow) -> Result<DeliveryInfo, sqlx::Error> {
             .try_get::<Option<i32>, _>(8)?
             .and_then(|c| u16::try_from(c).ok()),
         last_error: row.try_get(9)?,
-        next_attempt_at: row
-            .try_get::<Option<time::OffsetDateTime>, _>(10)?
-            .map(ms),
+        next_attempt_at: row.try_get::<Option<time::OffsetDateTime>, _>(10)?.map(ms),
         created_at: ms(row.try_get(11)?),
         updated_at: ms(row.try_get(12)?),
     })
@@ -288,8 +285,16 @@ impl HookStore for PgStore {
                 let before = after - entry.delta;
                 if before >= 0 && after < 0 {
                     let event = stock_negative(clinic, &entry.entry_id, &entry.sku, after);
-                    keep_event(&mut tx, clinic, &event, doc.seq, &targets, now, &mut outcome)
-                        .await?;
+                    keep_event(
+                        &mut tx,
+                        clinic,
+                        &event,
+                        doc.seq,
+                        &targets,
+                        now,
+                        &mut outcome,
+                    )
+                    .await?;
                 }
             }
             if doc.conflicts.is_empty() {
@@ -491,8 +496,7 @@ impl HookStore for PgStore {
                     clinic_id: ClinicId(row.try_get(0)?),
                     doc_id: row.try_get(1)?,
                     doc_type: row.try_get(2)?,
-                    fields: serde_json::from_str(&row.try_get::<String, _>(3)?)
-                        .unwrap_or_default(),
+                    fields: serde_json::from_str(&row.try_get::<String, _>(3)?).unwrap_or_default(),
                     updated_at: ms(row.try_get(4)?),
                 })
             })

@@ -422,4 +422,7 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 
 mod admin;
 mod hooks;
+mod jobs;
 mod ops;
+
+pub use jobs::JOBS_CHANNEL;

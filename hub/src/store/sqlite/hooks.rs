@@ -7,8 +7,7 @@ use uuid::Uuid;
 use super::{SqliteStore, lite, parse_uuid};
 use crate::store::hooks::{
     Attempt, AttemptInfo, AttemptOutcome, ConflictInfo, DeliveryInfo, DeliveryTarget,
-    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo, state,
-    subscribed,
+    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo, subscribed,
 };
 use crate::store::{StoreError, i64_of, u64_of};
 use crate::webhooks::events::{DerivedEvent, stock_negative};

@@ -23,6 +23,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../../migrations/hub-sqlite/0004_admin.sql"),
     ),
     (
+        "0005_jobs",
+        include_str!("../../../../migrations/hub-sqlite/0005_jobs.sql"),
+    ),
+    (
         "0007_hooks",
         include_str!("../../../../migrations/hub-sqlite/0007_hooks.sql"),
     ),

@@ -6,6 +6,7 @@
 
 mod admin;
 mod hooks;
+mod jobs;
 mod migrate;
 mod ops;
 

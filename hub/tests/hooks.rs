@@ -1,0 +1,15 @@
+//! Webhooks out, the event projector and Calendly in, against both stores: a real HTTP
+//! receiver checks the Standard Webhooks signature with the secret `webhook add`
+//! printed, failed deliveries are retried with the same webhook-id, a change seen twice
+//! is one delivery, stock sold below zero on two nodes is one `stock.negative`, and
+//! Calendly bookings become appointment documents in the change log.
+
+#[allow(dead_code)]
+mod common;
+
+#[path = "hooks/calendly.rs"]
+mod calendly;
+#[path = "hooks/support.rs"]
+mod support;
+#[path = "hooks/webhooks.rs"]
+mod webhooks;
