@@ -22,6 +22,7 @@ use crate::on_both_stores;
 
 on_both_stores!(
     a_failed_delivery_is_retried_with_the_same_signed_id_until_delivered,
+    two_hub_instances_deliver_each_event_once,
     a_change_seen_twice_or_replayed_is_one_delivery,
     only_events_after_a_webhook_was_added_reach_it,
     stock_sold_below_zero_on_two_nodes_is_one_stock_negative_event,
@@ -128,6 +129,45 @@ async fn a_failed_delivery_is_retried_with_the_same_signed_id_until_delivered<S:
     hub.stop().await;
 }
 
+async fn two_hub_instances_deliver_each_event_once<S: HubStore>(f: Fixture<S>) {
+    let clinic = create_clinic(&f.store, "Two Hubs Clinic").await;
+    let receiver = Receiver::start(2).await;
+    add_webhook(&f, &receiver.url, "patient.created", None);
+    let a = TestHub::start(f.store.clone(), quick_options(f.dir.path())).await;
+    let b = TestHub::start(f.store.clone(), quick_options(f.dir.path())).await;
+    let mut patients = Vec::new();
+    for name in ["One", "Two", "Three"] {
+        let (id, mut doc) = patient_doc(clinic, name);
+        push(&f.store, clinic, vec![(id, DocType::Patient, doc.save())]).await;
+        patients.push(id.to_string());
+    }
+    eventually("every delivery delivered", || async {
+        f.store
+            .recent_deliveries(10)
+            .await
+            .is_ok_and(|d| d.len() == 3 && d.iter().all(|d| d.state == state::DELIVERED))
+    })
+    .await;
+    a.stop().await;
+    b.stop().await;
+    let seen = receiver.seen();
+    let delivered: Vec<&super::support::Seen> = seen.iter().filter(|s| s.answered == 204).collect();
+    assert_eq!(delivered.len(), 3, "each event delivered once: {seen:?}");
+    assert_eq!(seen.len(), 5, "two failures, three deliveries: {seen:?}");
+    let mut ids: Vec<&str> = delivered.iter().map(|s| s.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 3);
+    let mut got: Vec<String> = delivered
+        .iter()
+        .filter_map(|s| serde_json::from_slice::<Value>(&s.body).ok())
+        .filter_map(|v| v["data"]["patient_id"].as_str().map(str::to_owned))
+        .collect();
+    got.sort_unstable();
+    patients.sort_unstable();
+    assert_eq!(got, patients);
+}
+
 async fn a_change_seen_twice_or_replayed_is_one_delivery<S: HubStore>(f: Fixture<S>) {
     let clinic = create_clinic(&f.store, "Replay Clinic").await;
     let webhook = NewWebhook {
@@ -148,11 +188,19 @@ async fn a_change_seen_twice_or_replayed_is_one_delivery<S: HubStore>(f: Fixture
     )
     .await;
 
-    let first = project_clinic(&f.store, clinic, 0, &now)
-        .await
-        .unwrap_or_else(|e| panic!("{e:?}"));
-    assert_eq!((first.new_events, first.new_deliveries.len()), (1, 1));
-    // A second instance that read from the same cursor: its step is refused whole.
+    // Two instances reading from the same cursor at once: one step commits, the
+    // other is refused whole.
+    let (one, two) = tokio::join!(
+        project_clinic(&f.store, clinic, 0, &now),
+        project_clinic(&f.store, clinic, 0, &now)
+    );
+    let (one, two) = (
+        one.unwrap_or_else(|e| panic!("{e:?}")),
+        two.unwrap_or_else(|e| panic!("{e:?}")),
+    );
+    assert_eq!(one.new_events + two.new_events, 1);
+    assert_eq!(one.new_deliveries.len() + two.new_deliveries.len(), 1);
+    // A late replay from the old cursor changes nothing either.
     let again = project_clinic(&f.store, clinic, 0, &now)
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
