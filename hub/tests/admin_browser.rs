@@ -1,7 +1,8 @@
 //! `/admin` in a real browser: headless Chromium, driven by `playwright-core` from
 //! `hub/tests/browser` (its npm dependencies are installed with `npm ci` when missing),
 //! signs in, sees the node list, and watches a node go online and offline as a real
-//! sync client connects and disconnects — without reloading the page.
+//! sync client connects and disconnects — without reloading the page; then opens the
+//! webhook deliveries, negative stock and open conflicts pages from the navigation.
 //!
 //! Needs `chromium` and `node` (scripts/setup.sh installs them). Without them the test
 //! is skipped with a notice, except under `CI=true`, where that is a failure.
@@ -113,11 +114,11 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
             said.push(line.clone());
             if line == "READY" {
                 link = Some(node.connect(&hub.ws()).await);
-            } else if line.starts_with("ONLINE") {
-                if let Some(link) = link.take() {
-                    link.abort();
-                }
-            } else if line.starts_with("OFFLINE") {
+            } else if line.starts_with("ONLINE")
+                && let Some(link) = link.take()
+            {
+                link.abort();
+            } else if line == "PAGES ok" {
                 break;
             }
         }
@@ -144,5 +145,6 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
         said.iter().any(|l| l.starts_with("OFFLINE Offline since")),
         "{said:?}"
     );
+    assert!(said.iter().any(|l| l == "PAGES ok"), "{said:?}");
     hub.stop().await;
 }
