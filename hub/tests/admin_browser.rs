@@ -1,8 +1,9 @@
 //! `/admin` in a real browser: headless Chromium, driven by `playwright-core` from
 //! `hub/tests/browser` (its npm dependencies are installed with `npm ci` when missing),
 //! signs in, sees the node list, and watches a node go online and offline as a real
-//! sync client connects and disconnects — without reloading the page; then opens the
-//! webhook deliveries, negative stock and open conflicts pages from the navigation.
+//! sync client connects and disconnects — without reloading the page; opens the webhook
+//! deliveries, negative stock and open conflicts pages from the navigation; then retries
+//! a dead job from `/admin/jobs`.
 //!
 //! Needs `chromium` and `node` (scripts/setup.sh installs them). Without them the test
 //! is skipped with a notice, except under `CI=true`, where that is a failure.
@@ -15,12 +16,13 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use dermis_hub::auth::{self, AuthOptions};
+use dermis_hub::jobs::{JobState, JobStore};
 use dermis_hub::store::OpsStore;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
 use common::node::TestNode;
-use common::{TestHub, create_clinic, enroll, options, skip};
+use common::{TestHub, create_clinic, dead_job, enroll, options, skip};
 
 const PASSWORD: &str = "browser test password";
 
@@ -88,7 +90,10 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
     let mut opts = options(f.dir.path(), Duration::from_secs(2));
     opts.auth = AuthOptions::default().with_secret(b"browser-test");
     opts.admin_refresh = Duration::from_millis(200);
+    // No workers: the job the browser retries stays queued for the test to see.
+    opts.jobs.workers = 0;
     let hub = TestHub::start(f.store.clone(), opts).await;
+    let job = dead_job(&store).await;
     let clinic = create_clinic(&store, "Browser Clinic").await;
     let node = TestNode::new(&enroll(&store, &hub, clinic, "Front desk").await);
 
@@ -99,6 +104,7 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
         .env("ADMIN_USER", "browser")
         .env("ADMIN_PASSWORD", PASSWORD)
         .env("NODE_ID", node.id.to_string())
+        .env("JOB_ID", job.to_string())
         .env("CHROMIUM", &chromium)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -118,7 +124,7 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
                 && let Some(link) = link.take()
             {
                 link.abort();
-            } else if line == "PAGES ok" {
+            } else if line.starts_with("RETRIED") {
                 break;
             }
         }
@@ -146,5 +152,19 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
         "{said:?}"
     );
     assert!(said.iter().any(|l| l == "PAGES ok"), "{said:?}");
+    assert!(
+        said.iter().any(|l| l == "RETRIED waiting"),
+        "the retried job shows as waiting: {said:?}"
+    );
+    let retried = store
+        .job(job)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .unwrap_or_else(|| panic!("the job is gone"));
+    assert_eq!(
+        (retried.state, retried.attempts),
+        (JobState::Pending, 0),
+        "back in the queue with fresh attempts"
+    );
     hub.stop().await;
 }

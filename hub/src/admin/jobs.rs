@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
+
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::html::{Ui, esc};
@@ -115,11 +116,11 @@ fn table(out: &mut String, ui: &Ui, jobs: &[Job], actions: bool) {
         };
         let when = match job.state {
             JobState::Failed | JobState::Pending => {
-                ui.ta("admin-job-next", &[("time", ui.time(job.run_at).into())])
+                ui.ta("admin-job-next", &[("when", ui.time(job.run_at).into())])
             }
             JobState::Running => ui.ta(
                 "admin-job-heartbeat",
-                &[("time", ui.time_or_never(job.heartbeat_at).into())],
+                &[("when", ui.time_or_never(job.heartbeat_at).into())],
             ),
             JobState::Dead | JobState::Done => ui.time_or_never(job.finished_at),
         };
@@ -199,9 +200,18 @@ pub async fn retry<S: HubStore>(
     }
 }
 
-/// No `Origin`, or one whose host is the request's `Host`.
+/// Not a cross-site request: a browser's `Sec-Fetch-Site`, when sent, says
+/// `same-origin` (or `none`, typed by the user); an `Origin`, when it names one (pages
+/// sent with `Referrer-Policy: no-referrer` post with `Origin: null`), is the request's
+/// `Host`.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site")
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    let Some(origin) = text("origin").filter(|o| *o != "null") else {
         return true;
     };
     let host = headers

@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use crate::on_both_stores;
+use dermis_hub::jobs::JobState;
 use dermis_hub::store::HubStore;
 
 use super::api::{PASSWORD, hub_with_admin};
 use super::common::node::TestNode;
-use super::common::{Fixture, TestHub, WITHIN, create_clinic, enroll};
+use super::common::{Fixture, TestHub, WITHIN, create_clinic, dead_job, enroll};
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -192,7 +193,77 @@ async fn the_event_stream_sends_the_live_fragment<S: HubStore>(f: Fixture<S>) {
     hub.stop().await;
 }
 
+async fn the_jobs_page_lists_dead_jobs_and_retries_them<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    // No workers: what the page does is all that changes the queue.
+    let hub = hub_with_admin(&f, |o| o.jobs.workers = 0).await;
+    let id = dead_job(&store).await;
+    let retry_path = format!("/admin/jobs/{id}/retry?lang=en");
+
+    let anonymous = client()
+        .post(hub.http(&retry_path))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(anonymous.status().as_u16(), 303, "sign in first");
+
+    let cookie = form_login(&hub).await;
+    let listed = page(&hub, "/admin/jobs?lang=en", Some(&cookie)).await;
+    assert_eq!(listed.status().as_u16(), 200);
+    let html = listed.text().await.unwrap_or_default();
+    assert!(
+        html.contains(&format!("data-job=\"{id}\" data-state=\"dead\"")),
+        "{html}"
+    );
+    assert!(html.contains("the image is corrupt"), "the reason is shown");
+    assert!(
+        html.contains(&format!("data-retry=\"{id}\"")),
+        "a retry button"
+    );
+
+    let cross_site = client()
+        .post(hub.http(&retry_path))
+        .header("cookie", &cookie)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cross_site.status().as_u16(), 403);
+    assert_eq!(
+        store.job(id).await.ok().flatten().map(|j| j.state),
+        Some(JobState::Dead),
+        "a refused retry changes nothing"
+    );
+
+    let origin = hub.http("");
+    let retried = client()
+        .post(hub.http(&retry_path))
+        .header("cookie", &cookie)
+        .header("origin", origin.trim_end_matches('/'))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(retried.status().as_u16(), 303);
+    let job = store
+        .job(id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    assert_eq!((job.state, job.attempts), (JobState::Pending, 0));
+
+    let again = client()
+        .post(hub.http(&retry_path))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.status().as_u16(), 409, "a waiting job is not retried");
+    hub.stop().await;
+}
+
 on_both_stores!(
     pages_need_a_session_escape_names_and_speak_the_language,
     the_event_stream_sends_the_live_fragment,
+    the_jobs_page_lists_dead_jobs_and_retries_them,
 );

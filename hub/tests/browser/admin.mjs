@@ -1,8 +1,9 @@
 // Drives headless Chromium through the hub's /admin pages for hub/tests/admin_browser.rs.
 // Talks to the test over stdio: prints READY when the page shows the node offline
 // (the test then connects the node), ONLINE when the row turned online without a
-// reload (the test then disconnects it), OFFLINE when it turned offline again.
-// Environment: HUB_URL, ADMIN_USER, ADMIN_PASSWORD, NODE_ID, CHROMIUM, SCREENSHOT_DIR.
+// reload (the test then disconnects it), OFFLINE when it turned offline again; then,
+// given JOB_ID, retries that dead job on /admin/jobs and prints RETRIED.
+// Environment: HUB_URL, ADMIN_USER, ADMIN_PASSWORD, NODE_ID, JOB_ID, CHROMIUM, SCREENSHOT_DIR.
 import { chromium } from "playwright-core";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -79,6 +80,27 @@ async function main() {
     const armenian = (await page.textContent("h1")).trim();
     if (armenian !== "Բացասական մնացորդներ") throw new Error("Armenian heading: " + armenian);
     say("PAGES ok");
+
+    // A dead job on /admin/jobs goes back to the queue with its retry button.
+    const job = process.env.JOB_ID;
+    if (job) {
+      await page.goto(hub + "/admin/jobs?lang=en");
+      const jobRow = `tr[data-job="${job}"]`;
+      await page.waitForSelector(`${jobRow}[data-state="dead"]`, wait);
+      // The first live update re-renders the table; click after it, not during it.
+      await page.waitForSelector("[data-live][data-updates]", wait);
+      if (shots) await page.screenshot({ path: join(shots, "admin-jobs.png"), fullPage: true });
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes(`/admin/jobs/${job}/retry`), wait),
+        page.click(`button[data-retry="${job}"]`),
+      ]);
+      if (answer.status() !== 303) {
+        throw new Error(`retry answered ${answer.status()}: ${await answer.text()}`);
+      }
+      await page.waitForURL(/\/admin\/jobs\?lang=en$/, wait);
+      await page.waitForSelector(`${jobRow}[data-state="pending"]`, wait);
+      say("RETRIED " + (await page.textContent(`${jobRow} .signal`)).trim());
+    }
 
     if (problems.length) throw new Error("errors in the page: " + problems.join("; "));
   } finally {

@@ -374,3 +374,39 @@ where
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// A job that failed for good, as a corrupt photo's thumbnail job would.
+pub async fn dead_job<S: dermis_hub::jobs::JobStore>(store: &S) -> i64 {
+    let now = dermis_model::now_millis();
+    let new = dermis_hub::jobs::NewJob {
+        max_attempts: 1,
+        ..dermis_hub::jobs::NewJob::now("thumbnail", None, serde_json::json!({}))
+    };
+    let id = store
+        .enqueue_job(&new, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let claimed = store
+        .claim_job("test-worker", now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .unwrap_or_else(|| panic!("no job to claim"));
+    assert_eq!(claimed.id, id);
+    let failure =
+        dermis_hub::jobs::JobFailure::permanent("the image is corrupt: unexpected end of file");
+    let (state, at) = dermis_hub::jobs::after_failure(
+        &claimed,
+        &failure,
+        now,
+        Duration::from_secs(1),
+        Duration::from_secs(1),
+        0.0,
+    );
+    assert!(
+        store
+            .finish_job(id, "test-worker", Err((state, at, failure.message)), now)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    );
+    id
+}
