@@ -35,7 +35,7 @@ pub const SIGNATURE_HEADER: &str = "calendly-webhook-signature";
 pub struct CalendlyAnswer {
     /// `created` (a new appointment), `canceled`, `duplicate` (handled before),
     /// `ignored` (an event type Dermis does not use, or a cancellation of a booking it
-    /// never received).
+    /// has not received: the booking, should it come later, is stored cancelled).
     pub status: &'static str,
     /// The appointment document, when there is one.
     pub appointment_id: Option<Uuid>,
@@ -193,6 +193,20 @@ async fn handle<S: HubStore>(
                     id: id.0,
                     reason: e.to_string(),
                 })?;
+            // Calendly does not promise order: a cancellation that came first stands.
+            let canceled = Booking::Canceled {
+                invitee_uri: invitee_uri.clone(),
+            };
+            if let Some(key) = canceled.key()
+                && hub.store.calendly_handled(&key).await?
+            {
+                set_status(&mut doc, AppointmentStatus::Canceled).map_err(|e| {
+                    WriteError::Edit {
+                        id: id.0,
+                        reason: e.to_string(),
+                    }
+                })?;
+            }
             docwrite::create_doc(hub, clinic, id.0, &mut doc).await?;
             hub.store.calendly_link(clinic, &invitee_uri, id.0).await?;
             tracing::info!(%clinic, appointment = %id.0, "calendly booking stored");

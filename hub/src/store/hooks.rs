@@ -254,6 +254,10 @@ pub trait HookStore {
         now: Millis,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// Whether a Calendly event key was claimed (a cancellation that came before its
+    /// booking leaves one).
+    fn calendly_handled(&self, key: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Gives a claim back after handling failed, so Calendly's retry is handled.
     fn calendly_release(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 

@@ -212,6 +212,19 @@ async fn a_booking_becomes_an_appointment_once_and_a_cancellation_cancels_it<S: 
     );
     let (status, answer) = post(&hub, &c, &unknown, signed(&unknown, 0)).await;
     assert_eq!((status, answer["status"].as_str()), (200, Some("ignored")));
+    // Its booking arriving after the cancellation is stored cancelled.
+    let late = delivery(
+        "invitee.created",
+        "https://api.calendly.com/x/invitees/NEVER",
+    );
+    let (status, answer) = post(&hub, &c, &late, signed(&late, 0)).await;
+    assert_eq!((status, answer["status"].as_str()), (200, Some("created")));
+    let late_id: Uuid = answer["appointment_id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{answer}"));
+    let (_, a) = appointment(&f.store, clinic, late_id).await;
+    assert_eq!(a.status, AppointmentStatus::Canceled);
     link.abort();
     hub.stop().await;
 

@@ -532,6 +532,15 @@ impl HookStore for PgStore {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn calendly_handled(&self, key: &str) -> Result<bool, StoreError> {
+        let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM calendly_events WHERE key = $1")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(pg("read calendly event"))?;
+        Ok(found.is_some())
+    }
+
     async fn calendly_release(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM calendly_events WHERE key = $1")
             .bind(key)

@@ -614,6 +614,21 @@ impl HookStore for SqliteStore {
         .await
     }
 
+    async fn calendly_handled(&self, key: &str) -> Result<bool, StoreError> {
+        let key = key.to_owned();
+        self.call(move |conn| {
+            conn.query_row(
+                "SELECT 1 FROM calendly_events WHERE key = ?1",
+                [key],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(lite("read calendly event"))
+        })
+        .await
+    }
+
     async fn calendly_release(&self, key: &str) -> Result<(), StoreError> {
         let key = key.to_owned();
         self.call(move |conn| {
