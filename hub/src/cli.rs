@@ -308,6 +308,7 @@ pub fn webhook_table(hooks: &[WebhookInfo]) -> String {
     align(rows)
 }
 
+/// Rows as columns padded to their widest cell, two spaces apart.
 fn align<const N: usize>(rows: Vec<[String; N]>) -> String {
     let widths: Vec<usize> = (0..N)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
@@ -439,20 +440,7 @@ pub fn table(nodes: &[NodeInfo], now: Millis) -> String {
             n.last_error.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+    align(rows)
 }
 
 #[cfg(test)]

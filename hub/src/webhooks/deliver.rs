@@ -150,12 +150,23 @@ fn describe(e: &reqwest::Error) -> String {
     text.chars().take(300).collect()
 }
 
+/// Whether an attempt may revive a dead delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A settled (delivered or dead) delivery is left alone.
+    Normal,
+    /// An admin retried the dead job: one more attempt, which (past the 24 h) is the
+    /// last unless it succeeds.
+    Revive,
+}
+
 /// Makes one attempt at delivery `id` (unless it is already settled) and records it.
 pub async fn attempt<S: HookStore>(
     store: &S,
     options: &WebhookOptions,
     metrics: &Metrics,
     id: i64,
+    mode: Mode,
     now: impl Fn() -> Millis,
 ) -> Result<Step, StoreError> {
     let Some(target) = store.delivery_target(id).await? else {
@@ -163,7 +174,7 @@ pub async fn attempt<S: HookStore>(
             reason: format!("no webhook delivery {id}"),
         });
     };
-    if target.state == state::DELIVERED || target.state == state::DEAD {
+    if target.state == state::DELIVERED || (target.state == state::DEAD && mode == Mode::Normal) {
         return Ok(Step::Done);
     }
     let started_at = now();

@@ -27,7 +27,7 @@ use dermis_sync::driver::error_chain;
 use crate::jobs::{self, Job, JobFailure, NewJob, Retry};
 use crate::server::Hub;
 use crate::store::{HubStore, StoreError};
-use deliver::Step;
+use deliver::{Mode, Step};
 
 /// The job kind of a delivery attempt.
 pub const JOB_KIND: &str = "webhook";
@@ -48,11 +48,20 @@ pub async fn delivery_job<S: HubStore>(hub: &Arc<Hub<S>>, job: &Job) -> Result<(
     else {
         return Err(JobFailure::permanent("a webhook job without a delivery id"));
     };
+    // A delivery's job runs again after its first attempt only when an admin retried it
+    // from /admin/jobs (each delivery is enqueued once, and retries are this job's own):
+    // that is a request to try a dead delivery once more.
+    let mode = if job.attempts <= 1 {
+        Mode::Revive
+    } else {
+        Mode::Normal
+    };
     let step = deliver::attempt(
         &hub.store,
         &hub.options.webhooks,
         &hub.metrics,
         id,
+        mode,
         now_millis,
     )
     .await

@@ -7,7 +7,7 @@ use dermis_hub::auth::{self, AuthOptions};
 use dermis_hub::metrics::Metrics;
 use dermis_hub::store::HubStore;
 use dermis_hub::store::hooks::{NewWebhook, state};
-use dermis_hub::webhooks::deliver::{self, Step, WebhookOptions};
+use dermis_hub::webhooks::deliver::{self, Mode, Step, WebhookOptions};
 use dermis_hub::webhooks::events::EventType;
 use dermis_hub::webhooks::projector::{project_all, project_clinic};
 use dermis_hub::webhooks::sign;
@@ -287,6 +287,7 @@ async fn only_events_after_a_webhook_was_added_reach_it<S: HubStore>(f: Fixture<
         &WebhookOptions::default(),
         &Metrics::default(),
         deliveries[0].id,
+        Mode::Normal,
         now,
     )
     .await
@@ -431,7 +432,7 @@ async fn deliveries_to_private_addresses_die_when_blocked<S: HubStore>(f: Fixtur
         block_private: true,
         ..WebhookOptions::default()
     };
-    let step = deliver::attempt(&f.store, &blocked, &metrics, id, now)
+    let step = deliver::attempt(&f.store, &blocked, &metrics, id, Mode::Normal, now)
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert!(
@@ -450,7 +451,7 @@ async fn deliveries_to_private_addresses_die_when_blocked<S: HubStore>(f: Fixtur
     );
     // A dead delivery is settled: another attempt sends nothing.
     let open = WebhookOptions::default();
-    let again = deliver::attempt(&f.store, &open, &metrics, id, now)
+    let again = deliver::attempt(&f.store, &open, &metrics, id, Mode::Normal, now)
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(again, Step::Done);
@@ -459,6 +460,17 @@ async fn deliveries_to_private_addresses_die_when_blocked<S: HubStore>(f: Fixtur
         metrics
             .render(Default::default())
             .contains("dermis_webhook_failures_total 1")
+    );
+    // An admin's retry (the job revived on /admin/jobs) tries it once more.
+    let revived = deliver::attempt(&f.store, &open, &metrics, id, Mode::Revive, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(revived, Step::Done);
+    assert_eq!(receiver.seen().len(), 1);
+    let delivered = f.store.delivery_target(id).await.ok().flatten();
+    assert_eq!(
+        delivered.map(|t| t.state),
+        Some(state::DELIVERED.to_owned())
     );
     // A failure past the 24 h window is final: an event from long ago, receiver down.
     let down = Receiver::start(usize::MAX).await;
@@ -490,7 +502,7 @@ async fn deliveries_to_private_addresses_die_when_blocked<S: HubStore>(f: Fixtur
     };
     let mut dead = 0;
     for id in targets {
-        match deliver::attempt(&f.store, &short, &metrics, id, now).await {
+        match deliver::attempt(&f.store, &short, &metrics, id, Mode::Normal, now).await {
             Ok(Step::Dead { .. }) => dead += 1,
             Ok(Step::Done) => {}
             other => panic!("{other:?}"),
