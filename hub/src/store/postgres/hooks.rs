@@ -2,6 +2,8 @@
 //! serialise on its cursor row (`FOR UPDATE`), so two hub instances never count a stock
 //! movement twice or derive one event twice.
 
+use std::collections::HashSet;
+
 use dermis_model::{ClinicId, Millis};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
@@ -249,12 +251,44 @@ impl HookStore for PgStore {
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(pg("read webhooks"))?;
+        // A ledger re-read for its newest sale carries every older one too: what is
+        // known already is skipped with one query each, not one insert per entry.
+        let keys: Vec<&str> = docs
+            .iter()
+            .flat_map(|d| d.events.iter().map(|e| e.key.as_str()))
+            .collect();
+        let known_events: HashSet<String> =
+            sqlx::query_scalar("SELECT key FROM webhook_events WHERE key = ANY($1)")
+                .bind(&keys)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(pg("read known events"))?
+                .into_iter()
+                .collect();
+        let entries: Vec<&str> = docs
+            .iter()
+            .flat_map(|d| d.stock.iter().map(|e| e.entry_id.as_str()))
+            .collect();
+        let known_entries: HashSet<String> = sqlx::query_scalar(
+            "SELECT entry_id FROM stock_entries WHERE clinic_id = $1 AND entry_id = ANY($2)",
+        )
+        .bind(clinic.0)
+        .bind(&entries)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(pg("read counted entries"))?
+        .into_iter()
+        .collect();
         let mut outcome = ProjectionOutcome::default();
         for doc in docs {
-            for event in &doc.events {
+            for event in doc.events.iter().filter(|e| !known_events.contains(&e.key)) {
                 keep_event(&mut tx, clinic, event, doc.seq, &targets, now, &mut outcome).await?;
             }
-            for entry in &doc.stock {
+            for entry in doc
+                .stock
+                .iter()
+                .filter(|e| !known_entries.contains(&e.entry_id))
+            {
                 let fresh = sqlx::query(
                     "INSERT INTO stock_entries (clinic_id, entry_id) VALUES ($1, $2)
                      ON CONFLICT DO NOTHING",
