@@ -607,6 +607,23 @@ async fn the_admin_pages_show_deliveries_negative_stock_and_conflicts<S: HubStor
         "values never shown: {page}"
     );
     assert!(page.contains("Dossier patient"), "{page}");
+    // Someone chooses a value on a workstation: the conflict leaves the page.
+    let before = one.get_heads();
+    dermis_model::conflict::resolve(
+        &mut one,
+        &["email".to_owned()],
+        &Value::String("a@example.com".into()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    one.commit();
+    let change = one.save_after(&before);
+    push(&f.store, clinic, vec![(patient, DocType::Patient, change)]).await;
+    eventually("the resolved conflict to leave the page", || async {
+        get("/admin/conflicts?lang=en")
+            .await
+            .contains("No record has conflicting values.")
+    })
+    .await;
     // The live stream serves these views too.
     let response = http()
         .get(hub.http("/admin/events?view=stock&lang=en"))
