@@ -424,5 +424,6 @@ mod admin;
 mod hooks;
 mod jobs;
 mod ops;
+mod projection;
 
 pub use jobs::JOBS_CHANNEL;

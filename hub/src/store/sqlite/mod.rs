@@ -9,6 +9,7 @@ mod hooks;
 mod jobs;
 mod migrate;
 mod ops;
+mod projection;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
