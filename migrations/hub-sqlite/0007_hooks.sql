@@ -88,7 +88,8 @@ CREATE TABLE open_conflicts (
 CREATE TABLE calendly_events (
     key         TEXT PRIMARY KEY,
     clinic_id   TEXT NOT NULL REFERENCES clinics (id),
-    handled_at  INTEGER NOT NULL
+    handled_at  INTEGER NOT NULL,
+    done        INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE calendly_invitees (

@@ -106,10 +106,12 @@ CREATE TABLE open_conflicts (
 );
 
 -- Calendly deliveries handled (idempotency), and the appointment each invitee became.
+-- A claim not `done` after a while (the hub died while handling it) may be taken again.
 CREATE TABLE calendly_events (
     key         text PRIMARY KEY,
     clinic_id   uuid NOT NULL REFERENCES clinics (id),
-    handled_at  timestamptz NOT NULL
+    handled_at  timestamptz NOT NULL,
+    done        boolean NOT NULL DEFAULT false
 );
 
 CREATE TABLE calendly_invitees (

@@ -27,6 +27,10 @@ use crate::server::api::{error, unavailable};
 use crate::store::HubStore;
 use crate::webhooks::calendly::{self, Booking, BookingError, SignatureError};
 
+/// How long a claimed delivery may be in hand before a retry of it takes over (the
+/// hub handling it died).
+const CLAIM_TIMEOUT_MS: i64 = 5 * 60 * 1000;
+
 /// The header Calendly signs its deliveries with.
 pub const SIGNATURE_HEADER: &str = "calendly-webhook-signature";
 
@@ -143,7 +147,13 @@ pub async fn receive<S: HubStore>(
     let Some(key) = booking.key() else {
         return answer("ignored", None);
     };
-    match hub.store.calendly_claim(&key, clinic, now_millis()).await {
+    let now = now_millis();
+    let stale_before = now.saturating_sub(CLAIM_TIMEOUT_MS);
+    match hub
+        .store
+        .calendly_claim(&key, clinic, now, stale_before)
+        .await
+    {
         Ok(true) => {}
         Ok(false) => {
             let uri = match &booking {
@@ -166,10 +176,13 @@ pub async fn receive<S: HubStore>(
         }
     }
     let handled = handle(&hub, clinic, booking).await;
-    if handled.is_err()
-        && let Err(e) = hub.store.calendly_release(&key).await
-    {
-        tracing::warn!(error = %error_chain(&e), "calendly: cannot release a failed delivery");
+    let settled = match &handled {
+        Ok(_) => hub.store.calendly_done(&key).await,
+        Err(_) => hub.store.calendly_release(&key).await,
+    };
+    if let Err(e) = settled {
+        // A claim left open is taken over by Calendly's retry after the timeout.
+        tracing::warn!(error = %error_chain(&e), "calendly: cannot settle the delivery's claim");
     }
     match handled {
         Ok(response) => response,

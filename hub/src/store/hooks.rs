@@ -245,14 +245,19 @@ pub trait HookStore {
         clinic: ClinicId,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Claims a Calendly event key for handling; `false` when it was handled (or is being
-    /// handled) already.
+    /// Claims a Calendly event key for handling; `false` when it was handled already, or
+    /// is being handled by a claim made at or after `stale_before` (an older claim that
+    /// never finished — its hub died — is taken over).
     fn calendly_claim(
         &self,
         key: &str,
         clinic: ClinicId,
         now: Millis,
+        stale_before: Millis,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Marks a claimed Calendly event as handled for good.
+    fn calendly_done(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Whether a Calendly event key was claimed (a cancellation that came before its
     /// booking leaves one).

@@ -20,7 +20,32 @@ use crate::on_both_stores;
 
 const KEY: &str = "calendly-test-signing-key";
 
-on_both_stores!(a_booking_becomes_an_appointment_once_and_a_cancellation_cancels_it);
+on_both_stores!(
+    a_booking_becomes_an_appointment_once_and_a_cancellation_cancels_it,
+    an_unfinished_claim_is_taken_over_after_its_timeout,
+);
+
+async fn an_unfinished_claim_is_taken_over_after_its_timeout<S: HubStore>(f: Fixture<S>) {
+    let clinic = create_clinic(&f.store, "Claims Clinic").await;
+    let key = "invitee.created:https://api.calendly.com/x/invitees/C";
+    let t = now_millis();
+    let claim =
+        |now: i64, stale_before: i64| f.store.calendly_claim(key, clinic, now, stale_before);
+    assert_eq!(claim(t, t - 1000).await.ok(), Some(true), "first claim");
+    assert_eq!(claim(t + 1, t - 1000).await.ok(), Some(false), "in hand");
+    // Its hub died: once the claim is older than the timeout, a retry takes it over.
+    assert_eq!(claim(t + 10, t + 5).await.ok(), Some(true), "taken over");
+    f.store
+        .calendly_done(key)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        claim(t + 100, t + 50).await.ok(),
+        Some(false),
+        "done for good"
+    );
+    assert_eq!(f.store.calendly_handled(key).await.ok(), Some(true));
+}
 
 fn delivery(event: &str, invitee: &str) -> Vec<u8> {
     json!({

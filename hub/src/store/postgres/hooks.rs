@@ -326,18 +326,30 @@ impl HookStore for PgStore {
         key: &str,
         clinic: ClinicId,
         now: Millis,
+        stale_before: Millis,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO calendly_events (key, clinic_id, handled_at) VALUES ($1, $2, $3)
-             ON CONFLICT (key) DO NOTHING",
+             ON CONFLICT (key) DO UPDATE SET handled_at = excluded.handled_at
+             WHERE NOT calendly_events.done AND calendly_events.handled_at < $4",
         )
         .bind(key)
         .bind(clinic.0)
         .bind(ts(now))
+        .bind(ts(stale_before))
         .execute(self.pool())
         .await
         .map_err(pg("claim calendly event"))?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn calendly_done(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE calendly_events SET done = true WHERE key = $1")
+            .bind(key)
+            .execute(self.pool())
+            .await
+            .map_err(pg("finish calendly event"))?;
+        Ok(())
     }
 
     async fn calendly_handled(&self, key: &str) -> Result<bool, StoreError> {

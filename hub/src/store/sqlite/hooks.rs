@@ -415,17 +415,29 @@ impl HookStore for SqliteStore {
         key: &str,
         clinic: ClinicId,
         now: Millis,
+        stale_before: Millis,
     ) -> Result<bool, StoreError> {
         let key = key.to_owned();
         self.call(move |conn| {
             let n = conn
                 .execute(
                     "INSERT INTO calendly_events (key, clinic_id, handled_at) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (key) DO NOTHING",
-                    params![key, clinic.to_string(), now],
+                     ON CONFLICT (key) DO UPDATE SET handled_at = excluded.handled_at
+                     WHERE calendly_events.done = 0 AND calendly_events.handled_at < ?4",
+                    params![key, clinic.to_string(), now, stale_before],
                 )
                 .map_err(lite("claim calendly event"))?;
             Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn calendly_done(&self, key: &str) -> Result<(), StoreError> {
+        let key = key.to_owned();
+        self.call(move |conn| {
+            conn.execute("UPDATE calendly_events SET done = 1 WHERE key = ?1", [key])
+                .map(drop)
+                .map_err(lite("finish calendly event"))
         })
         .await
     }
