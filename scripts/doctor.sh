@@ -56,7 +56,8 @@ if [ -n "$hub_pid" ] && kill -0 "$hub_pid" 2>/dev/null; then
   case "$body" in
     *'"status":"ok"'*) ok "hub healthy at $HUB_URL ($body)" ;;
     *'"db":"unreachable"'*) bad "hub: database unreachable ($body)" "see 'database' below; docs/RUNBOOK.md 'Hub database down'" ;;
-    *'"storage":"unwritable"'*) bad "hub: blob storage not writable ($body)" "check free space and permissions of $DEV/hub/blobs (or S3_ENDPOINT); docs/RUNBOOK.md 'Storage down'" ;;
+    *'"storage":"unwritable"'*) bad "hub: blob storage not writable ($body)" "check free space and permissions of $DEV/hub/blobs (or S3_ENDPOINT); docs/RUNBOOK.md 'Photo storage is down'" ;;
+    *'"storage":"unreachable"'*) bad "hub: S3 blob storage unreachable ($body)" "check S3_ENDPOINT and the S3_* keys; docker compose -f infra/docker-compose.yml up -d minio; docs/PHOTOS.md" ;;
     *) bad "hub does not answer at $HUB_URL ($body)" "make logs; then make down && make dev" ;;
   esac
   ready=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$HUB_URL/api/readyz")

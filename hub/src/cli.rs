@@ -176,6 +176,8 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                 .await
                 .with_context(|| format!("binding {}", config.bind))?;
             let mut options = ServerOptions::new(config.blob_dir());
+            options.s3 = config.s3.clone();
+            options.photo_max_bytes = config.photo_max_bytes;
             options.auth = AuthOptions::from_config(&config.admin_auth);
             options.webhooks.block_private = config.webhook_block_private;
             options.calendly = config.calendly.clone();

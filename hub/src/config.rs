@@ -1,7 +1,8 @@
 //! The hub's settings: typed defaults in one place ([`Config::default`]), then the
 //! environment, then command-line flags — each layer overriding the one before. Names
-//! match `.env.example`. Secrets (the database URL, which may carry a password, and the
-//! JWT signing secret) have a `_FILE` variant and never appear in `Debug` output or logs.
+//! match `.env.example`. Secrets (the database URL, which may carry a password, the S3
+//! keys and the JWT signing secret) have a `_FILE` variant and never appear in `Debug`
+//! output or logs.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -47,11 +48,30 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `JWT_*` and `COOKIE_SECURE`: how admins sign in.
     pub admin_auth: AdminAuthConfig,
+    /// `S3_*`: blobs in an S3 bucket when `S3_ENDPOINT` is set; else in [`Config::blob_dir`].
+    pub s3: Option<S3Config>,
+    /// `PHOTO_MAX_BYTES`: the largest photo the hub accepts.
+    pub photo_max_bytes: u64,
     /// `WEBHOOK_BLOCK_PRIVATE`: outgoing webhooks never go to loopback, private or
     /// link-local addresses.
     pub webhook_block_private: bool,
     /// `CALENDLY_WEBHOOK_SIGNING_KEY` (or `_FILE`) and `CALENDLY_TOLERANCE_SECONDS`.
     pub calendly: CalendlyOptions,
+}
+
+/// Where photos go when `S3_ENDPOINT` is set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Config {
+    /// `S3_ENDPOINT`, e.g. `http://127.0.0.1:9000` (MinIO).
+    pub endpoint: String,
+    /// `S3_REGION` (default `us-east-1`).
+    pub region: String,
+    /// `S3_BUCKET` (default `dermis`); created when missing.
+    pub bucket: String,
+    /// `S3_ACCESS_KEY_ID` / `S3_ACCESS_KEY_ID_FILE`.
+    pub access_key_id: Secret,
+    /// `S3_SECRET_ACCESS_KEY` / `S3_SECRET_ACCESS_KEY_FILE`.
+    pub secret_access_key: Secret,
 }
 
 /// Admin sign-in settings.
@@ -108,6 +128,14 @@ pub enum ConfigError {
     JwtTtl { value: String },
     #[error("{name} must be true or false, got {value:?}")]
     Bool { name: &'static str, value: String },
+    #[error("S3_ENDPOINT is set: set {name} (or {name}_FILE) too")]
+    S3Missing { name: &'static str },
+    #[error("S3_ENDPOINT must be an http:// or https:// URL, got {value:?}")]
+    S3Endpoint { value: String },
+    #[error("S3_BUCKET must be 3 to 63 lowercase letters, digits, '.' or '-', got {value:?}")]
+    S3Bucket { value: String },
+    #[error("PHOTO_MAX_BYTES must be a whole number of bytes from 1 to 1073741824, got {value:?}")]
+    PhotoMaxBytes { value: String },
     #[error(
         "CALENDLY_TOLERANCE_SECONDS must be a whole number of seconds from 1 to 3600, got {value:?}"
     )]
@@ -124,10 +152,39 @@ impl Default for Config {
             database_url: None,
             log_format: LogFormat::Text,
             admin_auth: AdminAuthConfig::default(),
+            s3: None,
+            photo_max_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
             webhook_block_private: false,
             calendly: CalendlyOptions::default(),
         }
     }
+}
+
+/// The `S3_*` settings; `None` without `S3_ENDPOINT`.
+fn s3_config(env: &impl Fn(&str) -> Option<String>) -> Result<Option<S3Config>, ConfigError> {
+    let Some(endpoint) = env("S3_ENDPOINT") else {
+        return Ok(None);
+    };
+    let endpoint = endpoint.trim().trim_end_matches('/').to_owned();
+    if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+        return Err(ConfigError::S3Endpoint { value: endpoint });
+    }
+    let bucket = env("S3_BUCKET").map_or_else(|| "dermis".to_owned(), |b| b.trim().to_owned());
+    let bucket_ok = (3..=63).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-'));
+    if !bucket_ok {
+        return Err(ConfigError::S3Bucket { value: bucket });
+    }
+    let required = |name: &'static str| secret(env, name)?.ok_or(ConfigError::S3Missing { name });
+    Ok(Some(S3Config {
+        endpoint,
+        region: env("S3_REGION").map_or_else(|| "us-east-1".to_owned(), |r| r.trim().to_owned()),
+        bucket,
+        access_key_id: required("S3_ACCESS_KEY_ID")?,
+        secret_access_key: required("S3_SECRET_ACCESS_KEY")?,
+    }))
 }
 
 /// `NAME` or the contents of the file `NAME_FILE` names (trimmed), never both.
@@ -207,6 +264,15 @@ impl Config {
         }
         if let Some(secure) = env("COOKIE_SECURE") {
             auth.cookie_secure = boolean("COOKIE_SECURE", &secure)?;
+        }
+        config.s3 = s3_config(&env)?;
+        if let Some(max) = env("PHOTO_MAX_BYTES") {
+            config.photo_max_bytes = max
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|m| (1..=1 << 30).contains(m))
+                .ok_or_else(|| ConfigError::PhotoMaxBytes { value: max.clone() })?;
         }
         if let Some(block) = env("WEBHOOK_BLOCK_PRIVATE") {
             config.webhook_block_private = boolean("WEBHOOK_BLOCK_PRIVATE", &block)?;
@@ -334,6 +400,74 @@ mod tests {
         assert_eq!(auth.ttl, Duration::from_secs(60));
         assert!(auth.cookie_secure);
         assert!(!format!("{config:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn s3_settings_need_an_endpoint_and_both_keys_which_are_never_printed() {
+        let Ok(config) = Config::load(env(&[("S3_ACCESS_KEY_ID", "ak")]), Some(Path::new("/d")))
+        else {
+            panic!("loads")
+        };
+        assert_eq!(config.s3, None, "keys without an endpoint: the blob folder");
+        assert_eq!(config.photo_max_bytes, 25 * 1024 * 1024);
+        let missing = Config::load(
+            env(&[
+                ("S3_ENDPOINT", "http://minio:9000"),
+                ("S3_ACCESS_KEY_ID", "ak"),
+            ]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(
+            missing,
+            Err(ConfigError::S3Missing {
+                name: "S3_SECRET_ACCESS_KEY"
+            })
+        ));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("secret");
+        std::fs::write(&file, "sup3rsecret\n").unwrap_or_else(|e| panic!("{e}"));
+        let path = file.to_string_lossy().into_owned();
+        let config = Config::load(
+            env(&[
+                ("S3_ENDPOINT", "http://minio:9000/"),
+                ("S3_ACCESS_KEY_ID", "ak"),
+                ("S3_SECRET_ACCESS_KEY_FILE", &path),
+                ("S3_BUCKET", "photos"),
+                ("PHOTO_MAX_BYTES", "1000"),
+            ]),
+            Some(Path::new("/d")),
+        );
+        let Ok(config) = config else {
+            panic!("{config:?}")
+        };
+        let Some(s3) = &config.s3 else {
+            panic!("no s3 settings")
+        };
+        assert_eq!(s3.endpoint, "http://minio:9000");
+        assert_eq!(
+            (s3.region.as_str(), s3.bucket.as_str()),
+            ("us-east-1", "photos")
+        );
+        assert_eq!(s3.secret_access_key.expose(), "sup3rsecret");
+        assert_eq!(config.photo_max_bytes, 1000);
+        assert!(!format!("{config:?}").contains("sup3rsecret"));
+        for (name, value) in [
+            ("S3_ENDPOINT", "minio:9000"),
+            ("S3_BUCKET", "No_Caps"),
+            ("PHOTO_MAX_BYTES", "0"),
+        ] {
+            let mut pairs = vec![
+                ("S3_ENDPOINT", "http://minio:9000"),
+                ("S3_ACCESS_KEY_ID", "ak"),
+                ("S3_SECRET_ACCESS_KEY", "sk"),
+            ];
+            pairs.retain(|(k, _)| *k != name);
+            pairs.push((name, value));
+            assert!(
+                Config::load(env(&pairs), Some(Path::new("/d"))).is_err(),
+                "{name}={value} accepted"
+            );
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod blobs;
 pub mod cli;
 pub mod config;
 pub mod credentials;
@@ -21,6 +22,7 @@ pub mod docwrite;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod photos;
 pub mod server;
 pub mod store;
 pub mod webhooks;

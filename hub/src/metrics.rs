@@ -17,6 +17,12 @@ const BUCKETS: [f64; 12] = [
 /// Job states the queue-depth gauge is labelled with.
 pub const JOB_STATES: [&str; 3] = ["pending", "failed", "dead"];
 
+fn count_in(names: &[&str], counters: &[AtomicU64], name: &str) {
+    if let Some(i) = names.iter().position(|n| *n == name) {
+        counters[i].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// A histogram with fixed buckets; the sum is kept in microseconds.
 #[derive(Default)]
 struct Histogram {
@@ -51,7 +57,15 @@ pub struct Metrics {
     login_failures: AtomicU64,
     job_depth: [AtomicU64; JOB_STATES.len()],
     webhook_failures: AtomicU64,
+    photo_chunk_bytes: AtomicU64,
+    photo_uploads: [AtomicU64; PHOTO_UPLOAD_OUTCOMES.len()],
+    thumbnails: [AtomicU64; THUMBNAIL_OUTCOMES.len()],
 }
+
+/// How photo uploads end, for `dermis_photo_uploads_total`.
+pub const PHOTO_UPLOAD_OUTCOMES: [&str; 2] = ["complete", "sha256_mismatch"];
+/// How thumbnail jobs end, for `dermis_photo_thumbnails_total`.
+pub const THUMBNAIL_OUTCOMES: [&str; 2] = ["ready", "failed"];
 
 /// Figures read at scrape time rather than counted.
 #[derive(Clone, Copy, Debug, Default)]
@@ -95,6 +109,22 @@ impl Metrics {
 
     pub fn webhook_failed(&self) {
         self.webhook_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A photo chunk of `bytes` was staged.
+    pub fn photo_chunk(&self, bytes: usize) {
+        self.photo_chunk_bytes
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// A photo upload ended in one of [`PHOTO_UPLOAD_OUTCOMES`].
+    pub fn photo_upload(&self, outcome: &str) {
+        count_in(&PHOTO_UPLOAD_OUTCOMES, &self.photo_uploads, outcome);
+    }
+
+    /// A thumbnail job ended in one of [`THUMBNAIL_OUTCOMES`] (failed: for good).
+    pub fn thumbnail(&self, outcome: &str) {
+        count_in(&THUMBNAIL_OUTCOMES, &self.thumbnails, outcome);
     }
 
     /// The Prometheus text format (version 0.0.4).
@@ -173,6 +203,39 @@ impl Metrics {
             "counter",
             "Failed webhook delivery attempts (0 until webhooks exist).",
             &[("", load(&self.webhook_failures))],
+        );
+        metric(
+            "dermis_photo_chunk_bytes_total",
+            "counter",
+            "Bytes of photo upload chunks staged on this hub instance.",
+            &[("", load(&self.photo_chunk_bytes))],
+        );
+        let labelled = |names: &[&str], counters: &[AtomicU64]| -> Vec<(String, u64)> {
+            names
+                .iter()
+                .zip(counters)
+                .map(|(outcome, n)| (format!("{{outcome=\"{outcome}\"}}"), load(n)))
+                .collect()
+        };
+        let uploads = labelled(&PHOTO_UPLOAD_OUTCOMES, &self.photo_uploads);
+        let thumbnails = labelled(&THUMBNAIL_OUTCOMES, &self.thumbnails);
+        metric(
+            "dermis_photo_uploads_total",
+            "counter",
+            "Photo uploads whose last chunk arrived, by outcome.",
+            &uploads
+                .iter()
+                .map(|(l, n)| (l.as_str(), *n))
+                .collect::<Vec<_>>(),
+        );
+        metric(
+            "dermis_photo_thumbnails_total",
+            "counter",
+            "Thumbnail jobs that ended, by outcome (failed: the image is unusable).",
+            &thumbnails
+                .iter()
+                .map(|(l, n)| (l.as_str(), *n))
+                .collect::<Vec<_>>(),
         );
         let h = &self.store_ops;
         let name = "dermis_sync_store_seconds";

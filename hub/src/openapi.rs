@@ -9,14 +9,16 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
+use crate::photos;
 use crate::server;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Dermis hub",
-        description = "Enrollment, health, readiness, admin sign-in and node status. \
-                       Nodes sync over the WebSocket /sync (docs/SYNC.md).",
+        description = "Enrollment, health, readiness, admin sign-in, node status and the \
+                       photo lane (resumable uploads, thumbnails; docs/PHOTOS.md). Nodes \
+                       sync over the WebSocket /sync (docs/SYNC.md).",
         license(name = "AGPL-3.0-or-later")
     ),
     paths(
@@ -29,6 +31,9 @@ use crate::server;
         api::auth::logout,
         api::nodes::list,
         api::calendly::receive,
+        photos::api::upload_status,
+        photos::api::put_chunk,
+        photos::api::get_blob,
     ),
     components(schemas(
         server::EnrollRequest,
@@ -43,6 +48,8 @@ use crate::server;
         api::ClinicRef,
         api::Outbox,
         api::calendly::CalendlyAnswer,
+        photos::api::UploadStatus,
+        photos::api::OffsetMismatch,
     )),
     modifiers(&Security),
     tags(
@@ -50,6 +57,7 @@ use crate::server;
         (name = "admin", description = "Hub admins: sign-in and node status"),
         (name = "operations", description = "Health, readiness, metrics"),
         (name = "integrations", description = "Webhooks from other systems (Calendly)"),
+        (name = "photos", description = "The photo lane: node tokens, resumable uploads, images without metadata"),
     )
 )]
 struct ApiDoc;
@@ -65,6 +73,15 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "node_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The node token from POST /api/enroll"))
                     .build(),
             ),
         );
@@ -107,6 +124,8 @@ mod tests {
             "/api/openapi.json",
             "/metrics",
             "/api/integrations/calendly/{clinic_id}",
+            "/api/uploads/{sha256}",
+            "/api/blobs/{sha256}",
         ] {
             assert!(
                 doc.paths.paths.contains_key(path),

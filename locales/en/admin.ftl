@@ -127,7 +127,7 @@ admin-health-doc-bytes = Document data
 admin-health-sessions = Sync sessions recorded
 admin-health-admins = Hub admins
 admin-health-storage = Photo storage
-admin-health-blob-dir = Folder
+admin-health-blob-dir = Location
 admin-health-writable = Writable
 
 ## Jobs

@@ -134,7 +134,7 @@ admin-health-doc-bytes = Volumen de documentos
 admin-health-sessions = Sesiones de sincronización registradas
 admin-health-admins = Administradores del hub
 admin-health-storage = Almacenamiento de fotos
-admin-health-blob-dir = Carpeta
+admin-health-blob-dir = Ubicación
 admin-health-writable = Con permiso de escritura
 
 ## Jobs

@@ -134,7 +134,7 @@ admin-health-doc-bytes = Volume des documents
 admin-health-sessions = Sessions de synchronisation enregistrées
 admin-health-admins = Administrateurs du hub
 admin-health-storage = Stockage des photos
-admin-health-blob-dir = Dossier
+admin-health-blob-dir = Emplacement
 admin-health-writable = Accessible en écriture
 
 ## Jobs

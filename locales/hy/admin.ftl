@@ -126,7 +126,7 @@ admin-health-doc-bytes = Փաստաթղթերի ծավալը
 admin-health-sessions = Գրանցված համաժամեցման նստաշրջաններ
 admin-health-admins = Կենտրոնի ադմինիստրատորներ
 admin-health-storage = Լուսանկարների պահոց
-admin-health-blob-dir = Թղթապանակ
+admin-health-blob-dir = Տեղը
 admin-health-writable = Գրելու հնարավորություն
 
 ## Jobs

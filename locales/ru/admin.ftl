@@ -142,7 +142,7 @@ admin-health-doc-bytes = Объём документов
 admin-health-sessions = Записанные сеансы синхронизации
 admin-health-admins = Администраторы хаба
 admin-health-storage = Хранилище фотографий
-admin-health-blob-dir = Папка
+admin-health-blob-dir = Расположение
 admin-health-writable = Доступна для записи
 
 ## Jobs

@@ -142,7 +142,7 @@ admin-health-doc-bytes = Обсяг документів
 admin-health-sessions = Записані сеанси синхронізації
 admin-health-admins = Адміністратори хаба
 admin-health-storage = Сховище фотографій
-admin-health-blob-dir = Тека
+admin-health-blob-dir = Розташування
 admin-health-writable = Доступне для запису
 
 ## Jobs

@@ -158,8 +158,8 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
                 db,
                 schema_complete,
                 stats,
-                storage: storage_status(&hub.options.blob_dir).await,
-                blob_dir: hub.options.blob_dir.display().to_string(),
+                storage: storage_status(&hub.blobs).await,
+                blob_dir: hub.blobs.describe(),
             };
             Fragment {
                 html: pages::render_health(ui, &facts),

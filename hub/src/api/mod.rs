@@ -49,7 +49,7 @@ pub struct Health {
     pub status: String,
     /// `ok` or `unreachable`.
     pub db: String,
-    /// `ok` or `unwritable`.
+    /// `ok`, `unwritable` (the blob folder) or `unreachable` (S3).
     pub storage: String,
 }
 

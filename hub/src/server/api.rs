@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Hub;
+use crate::blobs::Blobs;
 use crate::credentials;
 use crate::store::{HubStore, StoreError};
 
@@ -209,12 +209,12 @@ pub async fn enroll<S: HubStore>(
     tag = "operations",
     responses(
         (status = 200, description = "Everything works", body = crate::api::Health),
-        (status = 503, description = "`status` is `error`; `db` is `unreachable` or `storage` is `unwritable`", body = crate::api::Health),
+        (status = 503, description = "`status` is `error`; `db` is `unreachable`, or `storage` is `unwritable` (blob folder) or `unreachable` (S3)", body = crate::api::Health),
     )
 )]
 pub async fn healthz<S: HubStore>(State(hub): State<Arc<Hub<S>>>) -> Response {
     let db = db_status(&hub.store).await;
-    let storage = storage_status(&hub.options.blob_dir).await;
+    let storage = storage_status(&hub.blobs).await;
     let ok = db == "ok" && storage == "ok";
     let status = if ok {
         StatusCode::OK
@@ -244,23 +244,20 @@ pub async fn db_status<S: HubStore>(store: &S) -> &'static str {
     }
 }
 
-/// `ok` or `unwritable`: whether a file can be created in the blob folder.
-pub async fn storage_status(blob_dir: &Path) -> &'static str {
-    match writable(blob_dir).await {
-        Ok(()) => "ok",
-        Err(e) => {
-            tracing::warn!(error = %e, "health: blob storage is not writable");
-            "unwritable"
+/// `ok`, or what is wrong with the blob store: `unwritable` (the folder) or
+/// `unreachable` (S3), when it does not answer a check within 5 s.
+pub async fn storage_status(blobs: &Blobs) -> &'static str {
+    match tokio::time::timeout(Duration::from_secs(5), blobs.check()).await {
+        Ok(Ok(())) => "ok",
+        Ok(Err(e)) => {
+            tracing::warn!(error = %error_chain(&e), "health: blob storage is not usable");
+            blobs.failure_word()
+        }
+        Err(_) => {
+            tracing::warn!("health: blob storage did not answer in time");
+            blobs.failure_word()
         }
     }
-}
-
-/// Whether files can be created in `dir` (made if missing).
-async fn writable(dir: &Path) -> std::io::Result<()> {
-    tokio::fs::create_dir_all(dir).await?;
-    let probe = dir.join(format!(".healthz-{}", uuid::Uuid::now_v7()));
-    tokio::fs::write(&probe, b"ok").await?;
-    tokio::fs::remove_file(&probe).await
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@
 //!   `rate_limited` after repeated failures from one address.
 //! - `GET /api/healthz`: 200 `{"status":"ok","db":"ok","storage":"ok"}`, or 503 with
 //!   `"status":"error"` and the failing part (`"db":"unreachable"`,
-//!   `"storage":"unwritable"`).
+//!   `"storage":"unwritable"` for the blob folder, `"storage":"unreachable"` for S3).
+//! - The photo lane (`/api/uploads/*`, `/api/blobs/*`, node tokens): `crate::photos`.
 //!
 //! Every error body is `{"error": <stable code>, "message": <safe text>}`.
 //!
@@ -25,7 +26,7 @@
 
 pub(crate) mod api;
 mod registry;
-mod session;
+pub(crate) mod session;
 
 pub use api::{EnrollRequest, EnrollResponse, FailureLimiter};
 
@@ -43,6 +44,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 use crate::auth::{AuthOptions, Authority};
+use crate::blobs::{Blobs, LocalBlobs, S3Blobs};
 use crate::jobs::{JobOptions, Workers};
 use crate::metrics::{Metrics, Snapshot};
 use crate::store::{HubStore, StoreEvent};
@@ -54,8 +56,14 @@ pub use registry::Registry;
 /// How the server behaves; [`ServerOptions::new`] gives the production values.
 #[derive(Clone, Debug)]
 pub struct ServerOptions {
-    /// Where blobs go; `/api/healthz` checks it is writable.
+    /// Where blobs go without S3; `/api/healthz` checks it is writable.
     pub blob_dir: PathBuf,
+    /// Blobs in this S3 bucket instead of `blob_dir` (`S3_ENDPOINT` set).
+    pub s3: Option<crate::config::S3Config>,
+    /// The largest photo accepted (`PHOTO_MAX_BYTES`).
+    pub photo_max_bytes: u64,
+    /// The most pixels an image may declare before the hub decodes it.
+    pub photo_max_pixels: u64,
     pub limits: Limits,
     pub engine: EngineConfig,
     /// How often connected nodes' status and their clinics' seqs are re-read: what
@@ -87,6 +95,9 @@ impl ServerOptions {
     pub fn new(blob_dir: PathBuf) -> ServerOptions {
         ServerOptions {
             blob_dir,
+            s3: None,
+            photo_max_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+            photo_max_pixels: crate::photos::image::DEFAULT_MAX_PIXELS,
             limits: Limits::default(),
             engine: EngineConfig {
                 app_version: concat!("dermis-hub ", env!("CARGO_PKG_VERSION")).into(),
@@ -111,6 +122,8 @@ impl ServerOptions {
 /// What every request handler and session shares.
 pub struct Hub<S> {
     pub store: S,
+    /// Photo originals and thumbnails.
+    pub blobs: Blobs,
     pub options: ServerOptions,
     pub registry: Registry,
     pub metrics: Metrics,
@@ -146,7 +159,9 @@ pub async fn serve<S: HubStore>(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
+    let blobs = open_blobs(&options).await;
     let hub = Arc::new(Hub {
+        blobs,
         enroll_limiter: FailureLimiter::new(options.enroll_failures, options.enroll_window),
         login_limiter: FailureLimiter::new(options.login_failures, options.login_window),
         auth: Authority::new(&options.auth),
@@ -196,11 +211,27 @@ pub async fn serve<S: HubStore>(
     served
 }
 
+/// The S3 bucket when one is configured (made now if missing; when S3 cannot be reached
+/// yet, the hub starts anyway and `/api/healthz` says so), else the blob folder.
+async fn open_blobs(options: &ServerOptions) -> Blobs {
+    match &options.s3 {
+        Some(config) => {
+            let s3 = S3Blobs::new(config);
+            if let Err(e) = s3.ensure_bucket().await {
+                tracing::warn!(error = %dermis_sync::driver::error_chain(&e), "blob bucket not reachable at start");
+            }
+            Blobs::S3(s3)
+        }
+        None => Blobs::Local(LocalBlobs::new(options.blob_dir.clone())),
+    }
+}
+
 fn router<S: HubStore>(hub: Arc<Hub<S>>) -> Router {
     Router::new()
         .route("/sync", get(session::upgrade::<S>))
         .route("/api/enroll", post(api::enroll::<S>))
         .route("/api/healthz", get(api::healthz::<S>))
+        .merge(crate::photos::api::routes::<S>())
         .merge(crate::api::routes::<S>())
         .merge(crate::admin::routes::<S>())
         .with_state(hub)

@@ -49,11 +49,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-pub async fn upgrade<S: HubStore>(
-    State(hub): State<Arc<Hub<S>>>,
-    headers: HeaderMap,
-    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> Response {
+/// The active node a request's `Authorization: Bearer <node token>` belongs to, or the
+/// answer to send: 401 `unauthorized` (missing, unknown or not yet enrolled), 403
+/// `revoked`, 503 `unavailable`. `/sync` and the photo lane check tokens the same way.
+pub(crate) async fn authenticate_node<S: HubStore>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+) -> Result<NodeAuth, Response> {
     let unauthorized = || {
         error(
             StatusCode::UNAUTHORIZED,
@@ -61,28 +63,37 @@ pub async fn upgrade<S: HubStore>(
             "missing or unknown node token",
         )
     };
-    let Some(token) = bearer(&headers) else {
-        return unauthorized();
+    let Some(token) = bearer(headers) else {
+        return Err(unauthorized());
     };
     let auth = match hub.store.authenticate(&hash_secret(token)).await {
         Ok(Some(auth)) => auth,
-        Ok(None) => return unauthorized(),
+        Ok(None) => return Err(unauthorized()),
         Err(e) => {
             tracing::error!(error = %error_chain(&e), "cannot check a node token");
-            return unavailable();
+            return Err(unavailable());
         }
     };
     match auth.status {
-        NodeStatus::Active => {}
-        NodeStatus::Revoked => {
-            return error(
-                StatusCode::FORBIDDEN,
-                "revoked",
-                "this node's access was revoked",
-            );
-        }
-        NodeStatus::Pending => return unauthorized(),
+        NodeStatus::Active => Ok(auth),
+        NodeStatus::Revoked => Err(error(
+            StatusCode::FORBIDDEN,
+            "revoked",
+            "this node's access was revoked",
+        )),
+        NodeStatus::Pending => Err(unauthorized()),
     }
+}
+
+pub async fn upgrade<S: HubStore>(
+    State(hub): State<Arc<Hub<S>>>,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let auth = match authenticate_node(&hub, &headers).await {
+        Ok(auth) => auth,
+        Err(response) => return response,
+    };
     let ws = match ws {
         Ok(ws) => ws,
         Err(rejection) => return rejection.into_response(),

@@ -12,6 +12,7 @@ pub mod hooks;
 pub mod ops;
 pub mod postgres;
 pub mod sqlite;
+pub mod staging;
 
 use std::future::Future;
 
@@ -25,6 +26,7 @@ use uuid::Uuid;
 pub use crate::jobs::JobStore;
 pub use hooks::HookStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
+pub use staging::BlobStagingStore;
 
 /// A node's access, as its row says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,7 +217,14 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Every write returns a `Result`; a failed write is reported to the caller (which
 /// closes the session with `internal`, so the node retries), never dropped.
 pub trait HubStore:
-    DocStore<Error = StoreError> + OpsStore + HookStore + JobStore + Clone + Sync + 'static
+    DocStore<Error = StoreError>
+    + OpsStore
+    + HookStore
+    + JobStore
+    + BlobStagingStore
+    + Clone
+    + Sync
+    + 'static
 {
     /// A cheap round trip, for `/api/healthz`.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;

@@ -83,7 +83,8 @@ fn localized(e: &dermis_model::FieldError, locale: Locale) -> String {
 
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("DERMIS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        // automerge's own ERROR lines on an expected partial parse (see sync::apply).
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,automerge=off"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -425,5 +425,6 @@ mod hooks;
 mod jobs;
 mod ops;
 mod projection;
+mod staging;
 
 pub use jobs::JOBS_CHANNEL;

@@ -27,6 +27,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../../migrations/hub-sqlite/0005_jobs.sql"),
     ),
     (
+        "0006_photos",
+        include_str!("../../../../migrations/hub-sqlite/0006_photos.sql"),
+    ),
+    (
         "0007_hooks",
         include_str!("../../../../migrations/hub-sqlite/0007_hooks.sql"),
     ),

@@ -10,6 +10,7 @@ mod jobs;
 mod migrate;
 mod ops;
 mod projection;
+mod staging;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
