@@ -22,6 +22,7 @@ use crate::on_both_stores;
 
 on_both_stores!(
     a_failed_delivery_is_retried_with_the_same_signed_id_until_delivered,
+    an_uploaded_photo_is_announced_once_its_thumbnails_are_made,
     two_hub_instances_deliver_each_event_once,
     a_change_seen_twice_or_replayed_is_one_delivery,
     only_events_after_a_webhook_was_added_reach_it,
@@ -127,6 +128,35 @@ async fn a_failed_delivery_is_retried_with_the_same_signed_id_until_delivered<S:
         Some(1)
     );
     hub.stop().await;
+}
+
+async fn an_uploaded_photo_is_announced_once_its_thumbnails_are_made<S: HubStore>(f: Fixture<S>) {
+    let receiver = Receiver::start(0).await;
+    add_webhook(&f, &receiver.url, "photo.ready", None);
+    let mut opts = super::helpers::options(f.dir.path());
+    opts.webhooks.projector_interval = Duration::from_millis(50);
+    let env = super::helpers::start(&f.store, opts).await;
+    let api = super::helpers::Api::of(&env);
+    let bytes = super::images::photo_like(640, 480, 7);
+    let up = super::helpers::patient_with_photo(&env.store, env.clinic, &bytes).await;
+    let last = api.upload_from(&up, 0, bytes.len()).await;
+    assert_eq!(last["complete"], true);
+    eventually("photo.ready at the receiver", || async {
+        !receiver.seen().is_empty()
+    })
+    .await;
+    // Nothing more comes once every change is projected and every job has run.
+    eventually("the projector to catch up", || async {
+        f.store.projector_lag().await.is_ok_and(|l| l.is_empty())
+    })
+    .await;
+    env.hub.stop().await;
+    let seen = receiver.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let body: Value = serde_json::from_slice(&seen[0].body).unwrap_or_default();
+    assert_eq!(body["type"], "photo.ready");
+    assert_eq!(body["data"]["photo_id"], up.photo.to_string());
+    assert_eq!(body["data"]["patient_id"], up.patient.to_string());
 }
 
 async fn two_hub_instances_deliver_each_event_once<S: HubStore>(f: Fixture<S>) {
