@@ -13,7 +13,6 @@ mod calendly;
 #[allow(dead_code)]
 #[path = "photos/helpers.rs"]
 mod helpers;
-#[allow(dead_code)]
 #[path = "common/images.rs"]
 mod images;
 #[path = "hooks/support.rs"]
