@@ -4,7 +4,8 @@
 #   scripts/bench.sh store|sync|gui|photos   one part
 # Scale with DERMIS_BENCH_PATIENTS (sync catch-up, default 10000) and DERMIS_BENCH_BIG
 # (reconnect among many documents, default 50000); photos with DERMIS_BENCH_THUMBS
-# (thumbnails timed, default 6) and DERMIS_BENCH_UPLOAD_MB (uploaded, default 100).
+# (thumbnails timed, default 6) and DERMIS_BENCH_UPLOAD_MB (uploaded, default 100) on
+# the hub side, DERMIS_BENCH_PHOTO_MB (the node's upload over a cut link, default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part=${1:-all}
@@ -21,4 +22,5 @@ if [ "$part" = all ] || [ "$part" = gui ]; then
 fi
 if [ "$part" = all ] || [ "$part" = photos ]; then
   cargo bench -q -p dermis-hub --bench photos
+  cargo bench -q -p dermis-node --bench photos
 fi

@@ -150,6 +150,13 @@ gui-photos-view = View
 gui-photos-local = Kept on this workstation; not yet processed by the hub.
 gui-photos-processed = Processed by the hub.
 gui-photos-original-missing = The original is not on this workstation.
+gui-photos-upload-local = Not yet sent to the hub.
+gui-photos-upload-uploading = Uploading to the hub: { $percent }%
+gui-photos-upload-uploaded = Safely on the hub.
+gui-photos-upload-failed = The hub refused this photo: { $reason }
+gui-photos-upload-elsewhere = Taken on another workstation.
+gui-photos-thumb-pending = Waiting for the hub to process it.
+gui-photos-thumb-error = The hub could not process this photo: { $reason }
 
 ## Point of sale
 
@@ -206,6 +213,16 @@ gui-sync-online = Online
 gui-sync-offline = Offline
 gui-sync-no-hub = Not connected to a hub
 gui-sync-all-sent = Every change has reached the hub.
+gui-sync-photos-pending =
+    { $count ->
+        [one] { $count } photo not yet on the hub ({ $mb } MB)
+       *[other] { $count } photos not yet on the hub ({ $mb } MB)
+    }
+gui-sync-photos-failed =
+    { $count ->
+        [one] { $count } photo was refused by the hub; its reason is on the patient's photos.
+       *[other] { $count } photos were refused by the hub; the reasons are on the patients' photos.
+    }
 # $age is a duration such as "5 minutes".
 gui-sync-oldest = The oldest has been waiting for { $age }.
 # $when is a date and time.
@@ -273,6 +290,7 @@ gui-error-unreadable = The file could not be read. Check the path.
 gui-error-storage = The records could not be read or written. Try again; if it keeps happening, contact your administrator.
 gui-error-disk-full = The disk is full: nothing was saved. Free some space and try again.
 gui-error-busy = The records are busy in another program. Try again in a moment.
+gui-error-photo-unavailable = This photo is not on this workstation and the hub cannot send it now. Try again when the hub is reachable.
 
 ## What a role may do (completes gui-error-denied)
 

@@ -151,6 +151,13 @@ gui-photos-view = Ver
 gui-photos-local = Guardada en este puesto; el servidor aún no la ha procesado.
 gui-photos-processed = Procesada por el servidor.
 gui-photos-original-missing = El original no está en este puesto.
+gui-photos-upload-local = Aún no se ha enviado al servidor.
+gui-photos-upload-uploading = Enviando al servidor: { $percent } %
+gui-photos-upload-uploaded = Guardada en el servidor.
+gui-photos-upload-failed = El servidor rechazó esta foto: { $reason }
+gui-photos-upload-elsewhere = Tomada en otro puesto.
+gui-photos-thumb-pending = Esperando a que el servidor la procese.
+gui-photos-thumb-error = El servidor no pudo procesar esta foto: { $reason }
 
 ## Caja
 
@@ -202,6 +209,16 @@ gui-sync-online = En línea
 gui-sync-offline = Sin conexión
 gui-sync-no-hub = Sin conexión a un servidor central
 gui-sync-all-sent = Todos los cambios han llegado al servidor.
+gui-sync-photos-pending =
+    { $count ->
+        [one] { $count } foto aún no está en el servidor ({ $mb } MB)
+       *[other] { $count } fotos aún no están en el servidor ({ $mb } MB)
+    }
+gui-sync-photos-failed =
+    { $count ->
+        [one] El servidor rechazó { $count } foto; el motivo figura en las fotos del paciente.
+       *[other] El servidor rechazó { $count } fotos; los motivos figuran en las fotos de los pacientes.
+    }
 gui-sync-oldest = El más antiguo lleva esperando { $age }.
 gui-sync-last = Última sincronización: { $when }
 gui-sync-never = Nunca se ha sincronizado.
@@ -266,6 +283,7 @@ gui-error-unreadable = No se pudo leer el archivo. Compruebe la ruta.
 gui-error-storage = No se pudieron leer o escribir los registros. Inténtelo de nuevo; si vuelve a ocurrir, avise a su administrador.
 gui-error-disk-full = El disco está lleno: no se ha guardado nada. Libere espacio e inténtelo de nuevo.
 gui-error-busy = Otro programa está usando los registros. Inténtelo dentro de un momento.
+gui-error-photo-unavailable = Esta foto no está en este puesto y el servidor no puede enviarla ahora. Inténtelo cuando el servidor esté disponible.
 
 ## Lo que puede hacer un rol (completa gui-error-denied)
 

@@ -151,6 +151,13 @@ gui-photos-view = Afficher
 gui-photos-local = Conservée sur ce poste ; pas encore traitée par le serveur.
 gui-photos-processed = Traitée par le serveur.
 gui-photos-original-missing = L’original n’est pas sur ce poste.
+gui-photos-upload-local = Pas encore envoyée au serveur.
+gui-photos-upload-uploading = Envoi au serveur : { $percent } %
+gui-photos-upload-uploaded = En sécurité sur le serveur.
+gui-photos-upload-failed = Le serveur a refusé cette photo : { $reason }
+gui-photos-upload-elsewhere = Prise sur un autre poste.
+gui-photos-thumb-pending = En attente de traitement par le serveur.
+gui-photos-thumb-error = Le serveur n’a pas pu traiter cette photo : { $reason }
 
 ## Caisse
 
@@ -202,6 +209,16 @@ gui-sync-online = En ligne
 gui-sync-offline = Hors ligne
 gui-sync-no-hub = Non relié à un serveur
 gui-sync-all-sent = Toutes les modifications sont arrivées au serveur.
+gui-sync-photos-pending =
+    { $count ->
+        [one] { $count } photo pas encore sur le serveur ({ $mb } Mo)
+       *[other] { $count } photos pas encore sur le serveur ({ $mb } Mo)
+    }
+gui-sync-photos-failed =
+    { $count ->
+        [one] { $count } photo refusée par le serveur ; la raison figure dans les photos du patient.
+       *[other] { $count } photos refusées par le serveur ; les raisons figurent dans les photos des patients.
+    }
 gui-sync-oldest = La plus ancienne attend depuis { $age }.
 gui-sync-last = Dernière synchronisation : { $when }
 gui-sync-never = Jamais synchronisé.
@@ -266,6 +283,7 @@ gui-error-unreadable = Impossible de lire le fichier. Vérifiez le chemin.
 gui-error-storage = Impossible de lire ou d’écrire les dossiers. Réessayez ; si le problème persiste, contactez votre administrateur.
 gui-error-disk-full = Le disque est plein : rien n’a été enregistré. Libérez de la place et réessayez.
 gui-error-busy = Les dossiers sont occupés par un autre programme. Réessayez dans un instant.
+gui-error-photo-unavailable = Cette photo n’est pas sur ce poste et le serveur ne peut pas l’envoyer maintenant. Réessayez quand le serveur sera joignable.
 
 ## Ce qu’un rôle peut faire (complète gui-error-denied)
 

@@ -146,6 +146,13 @@ gui-photos-view = Դիտել
 gui-photos-local = Պահվում է այս աշխատատեղում․ սերվերը դեռ չի մշակել այն։
 gui-photos-processed = Մշակված է սերվերի կողմից։
 gui-photos-original-missing = Բնօրինակը այս աշխատատեղում չէ։
+gui-photos-upload-local = Դեռ չի ուղարկվել սերվեր։
+gui-photos-upload-uploading = Ուղարկվում է սերվեր՝ { $percent }%
+gui-photos-upload-uploaded = Պահված է սերվերում։
+gui-photos-upload-failed = Սերվերը չընդունեց այս լուսանկարը՝ { $reason }
+gui-photos-upload-elsewhere = Արված է այլ աշխատատեղում։
+gui-photos-thumb-pending = Սպասում է սերվերի մշակմանը։
+gui-photos-thumb-error = Սերվերը չկարողացավ մշակել այս լուսանկարը՝ { $reason }
 
 ## Դրամարկղ
 
@@ -197,6 +204,8 @@ gui-sync-online = Կապի մեջ է
 gui-sync-offline = Կապ չկա
 gui-sync-no-hub = Միացված չէ կենտրոնական սերվերին
 gui-sync-all-sent = Բոլոր փոփոխությունները հասել են սերվերին։
+gui-sync-photos-pending = Սերվեր դեռ չուղարկված լուսանկարներ՝ { $count } ({ $mb } ՄԲ)
+gui-sync-photos-failed = Սերվերի կողմից չընդունված լուսանկարներ՝ { $count }։ Պատճառը նշված է հիվանդի լուսանկարներում։
 gui-sync-oldest = Ամենահինը սպասում է արդեն { $age }։
 gui-sync-last = Վերջին համաժամացումը՝ { $when }
 gui-sync-never = Համաժամացում դեռ չի եղել։
@@ -261,6 +270,7 @@ gui-error-unreadable = Չհաջողվեց կարդալ ֆայլը։ Ստուգե
 gui-error-storage = Չհաջողվեց կարդալ կամ գրել տվյալները։ Փորձեք կրկին․ եթե սխալը կրկնվում է, դիմեք ադմինիստրատորին։
 gui-error-disk-full = Սկավառակը լցված է․ ոչինչ չի պահպանվել։ Ազատեք տեղ և փորձեք կրկին։
 gui-error-busy = Տվյալները զբաղված են մեկ այլ ծրագրով։ Փորձեք մի փոքր ուշ։
+gui-error-photo-unavailable = Այս լուսանկարը այս աշխատատեղում չէ, և սերվերը հիմա չի կարող ուղարկել այն։ Փորձեք, երբ սերվերը հասանելի լինի։
 
 ## Ինչ կարող է անել դերը (լրացնում է gui-error-denied-ը)
 

@@ -155,6 +155,13 @@ gui-photos-view = Открыть
 gui-photos-local = Хранится на этом рабочем месте; сервер её ещё не обработал.
 gui-photos-processed = Обработана сервером.
 gui-photos-original-missing = Оригинала нет на этом рабочем месте.
+gui-photos-upload-local = Ещё не отправлено на сервер.
+gui-photos-upload-uploading = Отправка на сервер: { $percent }%
+gui-photos-upload-uploaded = Сохранено на сервере.
+gui-photos-upload-failed = Сервер не принял это фото: { $reason }
+gui-photos-upload-elsewhere = Снято на другом рабочем месте.
+gui-photos-thumb-pending = Ожидает обработки на сервере.
+gui-photos-thumb-error = Сервер не смог обработать это фото: { $reason }
 
 ## Касса
 
@@ -206,6 +213,8 @@ gui-sync-online = В сети
 gui-sync-offline = Нет связи
 gui-sync-no-hub = Не подключено к серверу
 gui-sync-all-sent = Все изменения дошли до сервера.
+gui-sync-photos-pending = Фото, ещё не отправленных на сервер: { $count } ({ $mb } МБ)
+gui-sync-photos-failed = Фото, не принятых сервером: { $count }. Причина указана в фотографиях пациента.
 gui-sync-oldest = Самое старое ждёт уже { $age }.
 gui-sync-last = Последняя синхронизация: { $when }
 gui-sync-never = Синхронизации ещё не было.
@@ -270,6 +279,7 @@ gui-error-unreadable = Не удалось прочитать файл. Пров
 gui-error-storage = Не удалось прочитать или записать данные. Попробуйте ещё раз; если ошибка повторяется, обратитесь к администратору.
 gui-error-disk-full = Диск заполнен: ничего не сохранено. Освободите место и попробуйте снова.
 gui-error-busy = Данные заняты другой программой. Попробуйте через минуту.
+gui-error-photo-unavailable = Этого фото нет на рабочем месте, и сервер сейчас не может его прислать. Попробуйте, когда сервер будет доступен.
 
 ## Что может роль (дополняет gui-error-denied)
 

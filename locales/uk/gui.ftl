@@ -155,6 +155,13 @@ gui-photos-view = Відкрити
 gui-photos-local = Зберігається на цьому робочому місці; сервер її ще не обробив.
 gui-photos-processed = Оброблено сервером.
 gui-photos-original-missing = Оригіналу немає на цьому робочому місці.
+gui-photos-upload-local = Ще не надіслано на сервер.
+gui-photos-upload-uploading = Надсилання на сервер: { $percent }%
+gui-photos-upload-uploaded = Збережено на сервері.
+gui-photos-upload-failed = Сервер не прийняв це фото: { $reason }
+gui-photos-upload-elsewhere = Знято на іншому робочому місці.
+gui-photos-thumb-pending = Очікує обробки на сервері.
+gui-photos-thumb-error = Сервер не зміг обробити це фото: { $reason }
 
 ## Каса
 
@@ -206,6 +213,8 @@ gui-sync-online = У мережі
 gui-sync-offline = Немає зв’язку
 gui-sync-no-hub = Не підключено до сервера
 gui-sync-all-sent = Усі зміни дійшли до сервера.
+gui-sync-photos-pending = Фото, ще не надісланих на сервер: { $count } ({ $mb } МБ)
+gui-sync-photos-failed = Фото, не прийнятих сервером: { $count }. Причину вказано у фотографіях пацієнта.
 gui-sync-oldest = Найстаріша чекає вже { $age }.
 gui-sync-last = Остання синхронізація: { $when }
 gui-sync-never = Синхронізації ще не було.
@@ -270,6 +279,7 @@ gui-error-unreadable = Не вдалося прочитати файл. Пере
 gui-error-storage = Не вдалося прочитати або записати дані. Спробуйте ще раз; якщо помилка повторюється, зверніться до адміністратора.
 gui-error-disk-full = Диск заповнено: нічого не збережено. Звільніть місце та спробуйте знову.
 gui-error-busy = Дані зайняті іншою програмою. Спробуйте за хвилину.
+gui-error-photo-unavailable = Цього фото немає на робочому місці, і сервер зараз не може його надіслати. Спробуйте, коли сервер буде доступний.
 
 ## Що може роль (доповнює gui-error-denied)
 

@@ -171,6 +171,11 @@ impl Node {
         let mut store = Store::open(&Self::store_path(data_dir))?;
         let identity = read_identity(&store)?;
         store.set_actor(dermis_model::doc::actor_for_node(identity.node_id));
+        // Photos imported before schema 3 get their upload rows (once per store). The
+        // upload lane retries this, so a failure here only delays it.
+        if let Err(error) = crate::sync::photos::db::backfill(store.conn(), data_dir, now()) {
+            tracing::warn!(%error, "could not record the uploads of older photos");
+        }
         Ok(Node {
             store,
             identity,

@@ -467,3 +467,90 @@ fn a_photo_dropped_on_the_window_joins_the_gallery() {
         "Kept on this workstation; not yet processed by the hub."
     ));
 }
+
+#[test]
+fn the_photo_screen_shows_upload_and_thumbnail_states() {
+    let dir = demo_dir(3);
+    let files = tempfile::tempdir().expect("temp");
+    let patient = first_patient(&open(dir.path()));
+    let mut node = open(dir.path());
+    let mut ids = Vec::new();
+    for (i, part) in ["face", "nose", "ear"].iter().enumerate() {
+        let file = write(files.path(), &format!("{i}.png"), &png(40 + i as u32, 30));
+        let input = import(patient, file, part, &[]);
+        ids.push(photos::add(&mut node, &Session::operator(), &input, 1 << 20).expect("add"));
+    }
+    // Face: the hub could not process it. Nose: 40% uploaded, original gone from this
+    // node (as if evicted). Ear: refused by the hub.
+    let conn = node.store.conn();
+    conn.execute(
+        "UPDATE photo_uploads SET state = 'uploading', acked = size * 2 / 5 WHERE photo_id = ?1",
+        [ids[1].to_string()],
+    )
+    .expect("uploading");
+    conn.execute(
+        "UPDATE photo_uploads SET state = 'failed', last_error = 'too_large: over the cap' WHERE photo_id = ?1",
+        [ids[2].to_string()],
+    )
+    .expect("failed");
+    let mut tx = node.store.begin(dermis_model::now_millis()).expect("begin");
+    let doc = tx.edit(patient.into()).expect("edit").expect("patient");
+    dermis_model::photo::set_processing_result(doc, ids[0], Err("corrupt image")).expect("mark");
+    tx.commit().expect("commit");
+    let listed = photos::list(&mut node, &Session::operator(), patient).expect("list");
+    let nose = listed.iter().find(|l| l.photo.id == ids[1]).expect("nose");
+    let percent = match nose.upload {
+        photos::UploadView::Uploading { percent, .. } => percent,
+        ref other => panic!("nose: {other:?}"),
+    };
+    std::fs::remove_file(photos::blob_path(dir.path(), &nose.photo.sha256)).expect("rm");
+    drop(node);
+
+    let mut h = signed_in(dir.path(), "doctor");
+    h.state_mut()
+        .navigate(dermis_node::gui::app::Nav::OpenPatient(patient));
+    settle(&mut h);
+    click(&mut h, "Photos");
+    settle(&mut h);
+    assert!(shows(&h, "Not yet sent to the hub."));
+    assert!(shows(
+        &h,
+        "The hub could not process this photo: corrupt image"
+    ));
+    assert!(shows(&h, &format!("Uploading to the hub: {percent}%")));
+    assert!(shows(
+        &h,
+        "The hub refused this photo: too_large: over the cap"
+    ));
+    assert!(
+        shows(
+            &h,
+            "Kept on this workstation; not yet processed by the hub."
+        ),
+        "a local thumbnail, the hub not done yet"
+    );
+
+    // The full view of a photo this node no longer holds, with no hub to ask.
+    let caption = h
+        .query_all_by_label_contains("Nose · ")
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .expect("a thumbnail button");
+    click(&mut h, &caption);
+    settle(&mut h);
+    assert!(shows(&h, "The original is not on this workstation."));
+    assert!(shows_part(
+        &h,
+        "This photo is not on this workstation and the hub cannot send it now."
+    ));
+
+    // The sync panel counts what the hub does not have yet, and what it refused.
+    h.state_mut()
+        .navigate(dermis_node::gui::app::Nav::Show(Screen::Sync));
+    settle(&mut h);
+    assert!(
+        shows_part(&h, "2 photos not yet on the hub ("),
+        "the face and the nose"
+    );
+    assert!(shows_part(&h, "1 photo was refused by the hub"));
+}

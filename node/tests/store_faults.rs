@@ -329,4 +329,9 @@ fn the_committed_fixture_from_an_older_build_opens() {
     let found: serde_json::Value =
         serde_json::from_str(&ok(d, &["patient", "search", "fixture", "--json"])).unwrap();
     assert_eq!(found.as_array().map(Vec::len), Some(1));
+    // Migrated to this build's schema, with the photo lane's tables (0003) empty.
+    assert_eq!(status["schema"], dermis_node::store::migrate::latest());
+    assert!(dermis_node::store::migrate::latest() >= 3);
+    assert_eq!(status["photos"]["pending"], 0);
+    assert_eq!(status["photos"]["uploaded"], 0);
 }

@@ -95,6 +95,10 @@ pub enum Command {
         /// Print what was exchanged (documents, bytes, time, peak memory) as JSON at the end.
         #[arg(long)]
         report: bool,
+        /// With --once: also wait (up to --timeout) for photo uploads to finish; exit 1
+        /// if some are still uploading then.
+        #[arg(long)]
+        photos: bool,
     },
     /// Skin photos of a patient.
     #[command(subcommand)]
@@ -385,5 +389,17 @@ pub enum PhotoCmd {
         patient: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Fetch a photo's image into the local cache (from the hub when this node lacks
+    /// it); prints the path of the file.
+    Fetch {
+        /// The photo id.
+        id: String,
+        /// full (the full view, longest side 1600), original, or gallery.
+        #[arg(long, default_value = "full")]
+        variant: String,
+        /// Also copy the image to this path.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }

@@ -183,6 +183,7 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
     let now = crate::node::now();
     let oldest_age_ms = outbox.oldest_at.map(|t| (now - t).max(0));
     let sync = crate::sync::state::status(&node.store, now)?;
+    let photos = crate::sync::photos::db::figures(node.store.conn())?;
     if as_json {
         json(&serde_json::json!({
             "clinic": {"id": clinic.id, "name": clinic.name, "currency": clinic.currency},
@@ -197,6 +198,7 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
             "cursor": sync.cursor,
             "last_error": sync.last_error,
             "rejected": sync.rejected,
+            "photos": photos,
             "data_dir": node.data_dir(),
             "schema": node.store.schema_version()?,
         }));
@@ -229,6 +231,10 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
             ),
             None => println!("hub:      not enrolled (standalone)"),
         }
+        println!(
+            "photos:   {} to upload ({} bytes), {} uploaded, {} refused",
+            photos.pending, photos.pending_bytes, photos.uploaded, photos.failed
+        );
         if let Some(e) = &sync.last_error {
             println!("last error: {e}");
         }
@@ -237,4 +243,41 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// `photo list`: one line per photo with its upload and thumbnail states.
+pub fn photo_rows(rows: &[crate::ops::photos::PhotoListing]) {
+    use crate::ops::photos::UploadView;
+    for r in rows {
+        let upload = match &r.upload {
+            UploadView::Local => "local".to_owned(),
+            UploadView::Uploading { percent, .. } => format!("uploading {percent}%"),
+            UploadView::Uploaded => "uploaded".to_owned(),
+            UploadView::Failed { reason } => format!("failed: {reason}"),
+            UploadView::Elsewhere => "taken on another node".to_owned(),
+        };
+        let thumbnail = match (&r.photo.processing_error, r.photo.thumbnails_ready) {
+            (Some(error), _) => format!("processing error: {error}"),
+            (None, true) => "hub thumbnails ready".to_owned(),
+            (None, false) => "hub thumbnails pending".to_owned(),
+        };
+        println!(
+            "{}  {:<12} {:<10} {:>9} B  upload: {upload}  thumbnail: {}, {thumbnail}  original: {}  {}",
+            r.photo.id,
+            r.photo.body_part.as_str(),
+            r.photo.mime.as_str(),
+            r.photo.size,
+            if r.thumbnail_present {
+                "local"
+            } else {
+                "missing"
+            },
+            if r.original_present {
+                "local"
+            } else {
+                "not on this node"
+            },
+            r.photo.tags.join(",")
+        );
+    }
 }

@@ -91,7 +91,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             once,
             timeout,
             report,
-        } => sync(&dir, once, timeout, report),
+            photos,
+        } => sync(&dir, once, timeout, report, photos),
         Command::Photo(cmd) => photo(&mut Node::open(&dir)?, &session, cmd),
         Command::Gui => gui(dir, cli.locale.as_deref()),
     }
@@ -136,11 +137,21 @@ fn hostname_or(fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_owned())
 }
 
-fn sync(dir: &std::path::Path, once: bool, timeout: u64, report: bool) -> Result<(), CliError> {
+fn sync(
+    dir: &std::path::Path,
+    once: bool,
+    timeout: u64,
+    report: bool,
+    photos: bool,
+) -> Result<(), CliError> {
     use crate::sync::client::{SyncOptions, run};
+    if photos && !once {
+        return Err(usage("photos", "--photos goes with --once"));
+    }
     let options = SyncOptions {
         once,
         timeout: std::time::Duration::from_secs(timeout.max(1)),
+        wait_photos: photos,
         ..SyncOptions::default()
     };
     let rt = runtime()?;
@@ -161,6 +172,12 @@ fn sync(dir: &std::path::Path, once: bool, timeout: u64, report: bool) -> Result
     });
     drop(lock);
     let summary = result.map_err(|e| CliError::Other(e.to_string()))?;
+    if once && summary.photos.photos_pending > 0 {
+        eprintln!(
+            "note: {} photos ({} bytes) are still uploading; they continue at the next sync (`sync --once --photos` waits for them)",
+            summary.photos.photos_pending, summary.photos.photo_bytes_pending
+        );
+    }
     if report {
         let mut value = serde_json::to_value(&summary).unwrap_or_default();
         value["peak_rss_mb"] = serde_json::json!(peak_rss_mb());
@@ -242,20 +259,27 @@ fn photo(node: &mut Node, session: &Session, cmd: PhotoCmd) -> Result<(), CliErr
             if json {
                 print::json(&rows);
             } else {
-                let state = |present: bool| if present { "present" } else { "missing" };
-                for r in &rows {
-                    println!(
-                        "{}  {:<12} {:<10} {:>9} B  original {}  thumbnail {}  thumbnails_ready {}  {}",
-                        r.photo.id,
-                        r.photo.body_part.as_str(),
-                        r.photo.mime.as_str(),
-                        r.photo.size,
-                        state(r.original_present),
-                        state(r.thumbnail_present),
-                        r.photo.thumbnails_ready,
-                        r.photo.tags.join(",")
-                    );
+                print::photo_rows(&rows);
+            }
+        }
+        PhotoCmd::Fetch { id, variant, out } => {
+            use crate::sync::photos::{LaneOptions, fetch, http::Variant};
+            let variant = Variant::parse(&variant)
+                .ok_or_else(|| usage("variant", "choose full, original or gallery"))?;
+            let id = parse_id("photo", &id)?;
+            let fetched =
+                fetch::fetch_blocking(node, session, id, variant, &LaneOptions::from_env())
+                    .map_err(|e| match e {
+                        fetch::FetchError::Op(op) => CliError::Op(op),
+                        other => CliError::Other(crate::gui::error_chain(&other)),
+                    })?;
+            match out {
+                Some(out) => {
+                    fetch::copy_out(&fetched.path, &out)
+                        .map_err(|e| CliError::Other(crate::gui::error_chain(&e)))?;
+                    println!("{}", out.display());
                 }
+                None => println!("{}", fetched.path.display()),
             }
         }
     }

@@ -177,6 +177,7 @@ impl Tr {
             UiError::Storage => self.t("gui-error-storage"),
             UiError::DiskFull => self.t("gui-error-disk-full"),
             UiError::Busy => self.t("gui-error-busy"),
+            UiError::PhotoUnavailable => self.t("gui-error-photo-unavailable"),
         }
     }
 

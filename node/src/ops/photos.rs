@@ -21,6 +21,8 @@ use sha2::{Digest, Sha256};
 use super::unknown;
 use crate::node::{Node, OpError, Session, doc_error, now};
 use crate::store::queries;
+use crate::sync::photos::db as uploads;
+use crate::sync::photos::upload::{UploadRow, UploadState};
 
 /// Longest side of a local gallery thumbnail, in pixels.
 pub const THUMBNAIL_SIDE: u32 = 320;
@@ -249,7 +251,7 @@ fn write_once(path: &Path, bytes: &[u8]) -> Result<bool, PhotoError> {
 
 /// Temporary file in the same folder, fsync, rename, fsync of the folder: after a crash
 /// the file is either whole under its name or absent.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no parent folder"))?;
@@ -303,12 +305,22 @@ fn record(
     dermis_model::doc::expect_type(doc, DocType::Patient)
         .map_err(|_| unknown("patient", ErrorCode::UnknownPatient, patient))?;
     photo::add_photo(doc, id, draft, session.user_id()).map_err(doc_error(patient.into()))?;
+    // What the node owes the hub, in the same transaction: never a photo without it.
+    uploads::insert_new(
+        tx.sql(),
+        &id.to_string(),
+        &patient.to_string(),
+        &draft.sha256,
+        draft.size,
+        tx.now(),
+    )?;
     tx.commit()?;
     Ok(())
 }
 
-/// A photo as the gallery and `photo list` show it: the document's metadata and what
-/// this node holds of it.
+/// A photo as the gallery and `photo list` show it: the document's metadata (with the
+/// hub's `thumbnails_ready` and `processing_error`), what this node holds of it, and how
+/// far its upload is.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct PhotoListing {
     #[serde(flatten)]
@@ -317,6 +329,47 @@ pub struct PhotoListing {
     pub original_present: bool,
     /// The local gallery thumbnail exists.
     pub thumbnail_present: bool,
+    pub upload: UploadView,
+}
+
+/// The upload of a photo as users see it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum UploadView {
+    /// Imported here; nothing sent yet.
+    Local,
+    Uploading {
+        acked: u64,
+        size: u64,
+        percent: u8,
+    },
+    Uploaded,
+    /// Refused by the hub for good.
+    Failed {
+        reason: String,
+    },
+    /// Taken on another node: this node owes the hub nothing.
+    Elsewhere,
+}
+
+impl UploadView {
+    pub fn of(row: Option<&UploadRow>) -> UploadView {
+        let Some(r) = row else {
+            return UploadView::Elsewhere;
+        };
+        match r.state {
+            UploadState::Local if r.acked == 0 => UploadView::Local,
+            UploadState::Local | UploadState::Uploading => UploadView::Uploading {
+                acked: r.acked,
+                size: r.size,
+                percent: (r.acked.min(r.size) * 100).checked_div(r.size).unwrap_or(0) as u8,
+            },
+            UploadState::Uploaded => UploadView::Uploaded,
+            UploadState::Failed => UploadView::Failed {
+                reason: r.last_error.clone().unwrap_or_default(),
+            },
+        }
+    }
 }
 
 /// The patient's photos, newest first.
@@ -328,11 +381,13 @@ pub fn list(
     session.require(Permission::ViewClinical)?;
     let p = super::patients::get(node, session, patient)?;
     let data_dir = node.data_dir().to_owned();
+    let rows = uploads::for_patient(node.store.conn(), &patient.to_string())?;
     Ok(p.photos
         .into_iter()
         .map(|photo| PhotoListing {
             original_present: blob_path(&data_dir, &photo.sha256).is_file(),
             thumbnail_present: thumb_path(&data_dir, &photo.sha256).is_file(),
+            upload: UploadView::of(rows.get(&photo.id.to_string())),
             photo,
         })
         .collect())

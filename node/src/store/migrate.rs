@@ -15,6 +15,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_sync",
         include_str!("../../../migrations/node/0002_sync.sql"),
     ),
+    (
+        "0003_photos",
+        include_str!("../../../migrations/node/0003_photos.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -18,6 +18,7 @@ use tokio_tungstenite::tungstenite::protocol::{
     CloseFrame, WebSocketConfig, frame::coding::CloseCode,
 };
 
+use super::photos::{LaneOptions, LaneReport, LaneThread, run_once};
 use super::{notify, state};
 use crate::node::{Node, OpError, now};
 use crate::store::StoreError;
@@ -42,6 +43,14 @@ pub enum SyncError {
     Op(#[from] OpError),
     #[error("another sync daemon already runs on this data dir")]
     AlreadyRunning,
+    #[error(
+        "the documents are synced, but {pending} photos ({bytes} bytes) were still uploading after {seconds} s; nothing was lost, they resume at the next sync"
+    )]
+    PhotosPending {
+        pending: i64,
+        bytes: i64,
+        seconds: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -55,6 +64,11 @@ pub struct SyncOptions {
     /// Backoff bounds between connection attempts.
     pub min_backoff: Duration,
     pub max_backoff: Duration,
+    /// Run the photo lane (uploads, thumbnails) besides the documents.
+    pub photo_lane: bool,
+    /// With `once`: also wait (up to `timeout`) for every photo upload to finish.
+    pub wait_photos: bool,
+    pub photos: LaneOptions,
 }
 
 impl Default for SyncOptions {
@@ -69,6 +83,9 @@ impl Default for SyncOptions {
             },
             min_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(30),
+            photo_lane: true,
+            wait_photos: false,
+            photos: LaneOptions::from_env(),
         }
     }
 }
@@ -122,6 +139,11 @@ pub async fn run(
     };
     let mut shutdown = std::pin::pin!(shutdown);
     let started = tokio::time::Instant::now();
+    // `true` once the documents are caught up on the current connection: the photo lane
+    // waits for it, so photos never hold the documents back.
+    let (docs_caught_up, caught_up_rx) = tokio::sync::watch::channel(false);
+    let _lane = (options.photo_lane && !options.once)
+        .then(|| LaneThread::spawn(data_dir.to_owned(), options.photos.clone(), caught_up_rx));
     let mut backoff = options.min_backoff;
     let mut engine = options.engine.clone();
     loop {
@@ -135,7 +157,7 @@ pub async fn run(
         let mut welcomed = false;
         let before = report.pushed_docs + report.pulled_docs;
         let ended = tokio::select! {
-            ended = connection(&mut node, HubAccess { url: &url, token: &token }, &options, &engine, listener.as_ref(), &mut welcomed, &mut report) => ended,
+            ended = connection(&mut node, HubAccess { url: &url, token: &token, caught_up: &docs_caught_up }, &options, &engine, listener.as_ref(), &mut welcomed, &mut report) => ended,
             () = &mut shutdown => Ended::Shutdown,
         };
         if welcomed {
@@ -155,8 +177,30 @@ pub async fn run(
             engine.pull_limit = (engine.pull_limit * 2).min(options.engine.pull_limit);
         }
         record(&node, state::ONLINE, "false");
+        docs_caught_up.send_replace(false);
         match ended {
-            Ended::CaughtUp | Ended::Shutdown => {
+            Ended::CaughtUp => {
+                if options.photo_lane {
+                    let deadline = started + options.timeout;
+                    report.photos = run_once(
+                        &mut node,
+                        options.photos.clone(),
+                        options.wait_photos,
+                        deadline,
+                    )
+                    .await?;
+                    if options.wait_photos && report.photos.photos_pending > 0 {
+                        return Err(SyncError::PhotosPending {
+                            pending: report.photos.photos_pending,
+                            bytes: report.photos.photo_bytes_pending,
+                            seconds: options.timeout.as_secs(),
+                        });
+                    }
+                }
+                report.elapsed_ms = started.elapsed().as_millis() as u64;
+                return Ok(report);
+            }
+            Ended::Shutdown => {
                 report.elapsed_ms = started.elapsed().as_millis() as u64;
                 return Ok(report);
             }
@@ -202,12 +246,15 @@ pub struct SyncReport {
     pub bytes_up: u64,
     pub bytes_down: u64,
     pub elapsed_ms: u64,
+    /// The photo lane of `--once`.
+    pub photos: LaneReport,
 }
 
 /// Where to connect and as whom.
 struct HubAccess<'a> {
     url: &'a str,
     token: &'a str,
+    caught_up: &'a tokio::sync::watch::Sender<bool>,
 }
 
 async fn connection(
@@ -220,16 +267,7 @@ async fn connection(
     report: &mut SyncReport,
 ) -> Ended {
     let mut session = NodeSession::new(node.identity.node_id.0, engine.clone());
-    let ended = drive(
-        node,
-        hub.url,
-        hub.token,
-        options,
-        listener,
-        welcomed,
-        &mut session,
-    )
-    .await;
+    let ended = drive(node, &hub, options, listener, welcomed, &mut session).await;
     let stats = session.stats();
     report.connections += 1;
     report.pushed_docs += stats.pushed_docs;
@@ -241,13 +279,13 @@ async fn connection(
 
 async fn drive(
     node: &mut Node,
-    url: &str,
-    token: &str,
+    hub: &HubAccess<'_>,
     options: &SyncOptions,
     listener: Option<&notify::Listener>,
     welcomed: &mut bool,
     session: &mut NodeSession,
 ) -> Ended {
+    let (url, token) = (hub.url, hub.token);
     let ws_url = ws_url(url);
     let mut request = match ws_url.as_str().into_client_request() {
         Ok(r) => r,
@@ -320,6 +358,7 @@ async fn drive(
                     record(node, state::LAST_CONNECTED_AT, &now().to_string());
                 }
                 NodeOutput::CaughtUp => {
+                    hub.caught_up.send_replace(true);
                     record(node, state::LAST_SYNC_AT, &now().to_string());
                     if let Err(e) = state::clear(node.store.conn(), state::LAST_ERROR) {
                         tracing::warn!(error = %e, "could not clear the last error");

@@ -6,5 +6,6 @@ pub mod background;
 pub mod client;
 pub mod enroll;
 pub mod notify;
+pub mod photos;
 pub mod state;
 mod store_impl;

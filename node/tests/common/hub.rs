@@ -164,6 +164,11 @@ pub enum Fault {
     Stall,
     /// Refuse new connections (close at once); existing ones keep running.
     Refuse,
+    /// Cut each connection once it has lived this long.
+    CutAfterTime(Duration),
+    /// The first connection from now on is cut after this many bytes; every later one
+    /// is refused: a hub that vanishes mid-transfer.
+    VanishAfter(usize),
 }
 
 /// A TCP proxy on 127.0.0.1 in front of `upstream`.
@@ -172,6 +177,10 @@ pub struct FaultProxy {
     fault: Arc<Mutex<Fault>>,
     pub connections: Arc<AtomicUsize>,
     pub cuts: Arc<AtomicU64>,
+    /// Bytes forwarded from clients to the upstream: what the hub received.
+    pub up_bytes: Arc<AtomicU64>,
+    /// Bytes per second each direction of a connection may carry (0: unlimited).
+    pub rate: Arc<AtomicU64>,
     stop: Arc<AtomicBool>,
 }
 
@@ -182,13 +191,17 @@ impl FaultProxy {
         let fault = Arc::new(Mutex::new(Fault::Pass));
         let connections = Arc::new(AtomicUsize::new(0));
         let cuts = Arc::new(AtomicU64::new(0));
+        let up_bytes = Arc::new(AtomicU64::new(0));
+        let rate = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let upstream = upstream.to_owned();
-        let (f, c, x, s) = (
+        let (f, c, x, s, u, r) = (
             fault.clone(),
             connections.clone(),
             cuts.clone(),
             stop.clone(),
+            up_bytes.clone(),
+            rate.clone(),
         );
         std::thread::spawn(move || {
             for client in listener.incoming() {
@@ -196,7 +209,16 @@ impl FaultProxy {
                     break;
                 }
                 let Ok(client) = client else { continue };
-                let mode = *f.lock().expect("fault");
+                let mode = {
+                    let mut fault = f.lock().expect("fault");
+                    match *fault {
+                        Fault::VanishAfter(n) => {
+                            *fault = Fault::Refuse;
+                            Fault::CutAfter(n)
+                        }
+                        other => other,
+                    }
+                };
                 c.fetch_add(1, Ordering::SeqCst);
                 if mode == Fault::Refuse {
                     continue;
@@ -204,8 +226,8 @@ impl FaultProxy {
                 let Ok(server) = TcpStream::connect(&upstream) else {
                     continue;
                 };
-                let (f, x) = (f.clone(), x.clone());
-                std::thread::spawn(move || pump_pair(client, server, mode, f, x));
+                let (f, x, u, r) = (f.clone(), x.clone(), u.clone(), r.clone());
+                std::thread::spawn(move || pump_pair(client, server, mode, f, x, u, r));
             }
         });
         FaultProxy {
@@ -213,6 +235,8 @@ impl FaultProxy {
             fault,
             connections,
             cuts,
+            up_bytes,
+            rate,
             stop,
         }
     }
@@ -239,7 +263,25 @@ fn pump_pair(
     mode: Fault,
     fault: Arc<Mutex<Fault>>,
     cuts: Arc<AtomicU64>,
+    up_bytes: Arc<AtomicU64>,
+    rate: Arc<AtomicU64>,
 ) {
+    if let Fault::CutAfterTime(after) = mode {
+        // A timer thread cuts both sockets when the connection has lived `after`.
+        let (c, s, x) = (client.try_clone(), server.try_clone(), cuts.clone());
+        std::thread::spawn(move || {
+            #[allow(clippy::disallowed_methods)]
+            std::thread::sleep(after);
+            if let (Ok(c), Ok(s)) = (c, s) {
+                let open = c.peer_addr().is_ok();
+                let _ = c.shutdown(std::net::Shutdown::Both);
+                let _ = s.shutdown(std::net::Shutdown::Both);
+                if open {
+                    x.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        });
+    }
     let budget = Arc::new(AtomicUsize::new(match mode {
         Fault::CutAfter(n) => n,
         _ => usize::MAX,
@@ -249,11 +291,13 @@ fn pump_pair(
         (server.try_clone(), client.try_clone()),
     ];
     let mut handles = Vec::new();
-    for (from, to) in pairs {
+    for (index, (from, to)) in pairs.into_iter().enumerate() {
         let (Ok(mut from), Ok(mut to)) = (from, to) else {
             return;
         };
-        let (budget, fault, cuts) = (budget.clone(), fault.clone(), cuts.clone());
+        let (budget, fault, cuts, rate) =
+            (budget.clone(), fault.clone(), cuts.clone(), rate.clone());
+        let up = (index == 0).then(|| up_bytes.clone());
         handles.push(std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             loop {
@@ -272,6 +316,9 @@ fn pump_pair(
                 if left < n {
                     // Forward part of the chunk, then cut both ways: the frame is torn.
                     let _ = to.write_all(&buf[..left]);
+                    if let Some(up) = &up {
+                        up.fetch_add(left as u64, Ordering::SeqCst);
+                    }
                     cuts.fetch_add(1, Ordering::SeqCst);
                     let _ = from.shutdown(std::net::Shutdown::Both);
                     let _ = to.shutdown(std::net::Shutdown::Both);
@@ -279,6 +326,15 @@ fn pump_pair(
                 }
                 if to.write_all(&buf[..n]).is_err() {
                     break;
+                }
+                if let Some(up) = &up {
+                    up.fetch_add(n as u64, Ordering::SeqCst);
+                }
+                let limit = rate.load(Ordering::SeqCst);
+                if limit > 0 {
+                    // A slow line: this chunk takes the time it would take at `limit`.
+                    #[allow(clippy::disallowed_methods)]
+                    std::thread::sleep(Duration::from_secs_f64(n as f64 / limit as f64));
                 }
             }
             let _ = to.shutdown(std::net::Shutdown::Write);

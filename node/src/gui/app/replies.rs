@@ -164,6 +164,9 @@ impl DermisApp {
                 if self.screen == Screen::Encounter && s.encounter.view.is_none() {
                     s.encounter.failed(error.clone());
                 }
+                if self.screen == Screen::Photos {
+                    s.photos.full_failed(error.clone());
+                }
                 self.notice = Some(Notice::Error(error));
             }
         }

@@ -287,8 +287,7 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             session
                 .require(Permission::ViewClinical)
                 .map_err(fail(Op::Load))?;
-            let picture =
-                full_view(node.data_dir(), &sha256).ok_or((Op::Load, UiError::Storage))?;
+            let picture = full_view(node, session, id, &sha256)?;
             one(Reply::PhotoImage { id, picture })
         }
         Command::FindProducts { generation, query } => {

@@ -193,6 +193,8 @@ pub enum UiError {
     DiskFull,
     /// Another process holds the store.
     Busy,
+    /// A photo image is neither on this node nor obtainable from the hub now.
+    PhotoUnavailable,
 }
 
 /// The signed-in user and what the window needs to know about the clinic.
@@ -220,6 +222,8 @@ impl SessionInfo {
 pub struct SyncSummary {
     pub state: SyncState,
     pub outbox: OutboxStats,
+    /// The photo lane: originals not yet on the hub, and refused ones.
+    pub photos: crate::sync::photos::db::UploadFigures,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -2,11 +2,9 @@
 //! a visit, photos as pixels, the till's lookups and quotes), each checked against the
 //! session through `ops` before anything is read.
 
-use std::path::Path;
-
 use dermis_model::clinic::Permission;
 use dermis_model::ledger::{self, PaymentMethod};
-use dermis_model::{ErrorCode, PatientId, ValidationErrors};
+use dermis_model::{ErrorCode, PatientId, PhotoId, ValidationErrors};
 
 use super::handlers::{Outcome, fail, one, ui_error};
 use super::protocol::*;
@@ -26,6 +24,7 @@ fn sync_summary(node: &Node) -> Result<SyncSummary, (Op, UiError)> {
     Ok(SyncSummary {
         state: queries::sync_state(conn).map_err(store_err(Op::Load))?,
         outbox: queries::outbox_stats(conn).map_err(store_err(Op::Load))?,
+        photos: crate::sync::photos::db::figures(conn).map_err(store_err(Op::Load))?,
     })
 }
 
@@ -189,9 +188,35 @@ pub(super) fn load_photos(node: &mut Node, session: &Session, patient: PatientId
     Ok(replies)
 }
 
-pub(super) fn full_view(data_dir: &Path, sha256: &str) -> Option<Picture> {
-    let bytes = std::fs::read(photos::blob_path(data_dir, sha256)).ok()?;
-    picture(&bytes, FULL_VIEW_SIDE)
+/// The full view of a photo: its original when this node holds it, else the hub's full
+/// view image through the same fetch (and cache) as `photo fetch`.
+pub(super) fn full_view(
+    node: &mut Node,
+    session: &Session,
+    id: PhotoId,
+    sha256: &str,
+) -> Result<Picture, (Op, UiError)> {
+    use crate::sync::photos::{LaneOptions, fetch, http::Variant};
+    let own = photos::blob_path(node.data_dir(), sha256);
+    let path = if own.is_file() {
+        own
+    } else {
+        // The worker thread waits for this download: short timeouts, so a dead link
+        // holds the window's other requests for seconds, not minutes.
+        let mut options = LaneOptions::from_env();
+        options.http.connect_timeout = std::time::Duration::from_secs(5);
+        options.http.request_timeout = std::time::Duration::from_secs(30);
+        fetch::fetch_blocking(node, session, id, Variant::Full, &options)
+            .map_err(|e| match e {
+                fetch::FetchError::Op(op) => (Op::Load, ui_error(&op)),
+                fetch::FetchError::DiskFull { .. } => (Op::Load, UiError::DiskFull),
+                fetch::FetchError::Write { .. } => (Op::Load, UiError::Storage),
+                _ => (Op::Load, UiError::PhotoUnavailable),
+            })?
+            .path
+    };
+    let bytes = std::fs::read(&path).map_err(|_| (Op::Load, UiError::Storage))?;
+    picture(&bytes, FULL_VIEW_SIDE).ok_or((Op::Load, UiError::Storage))
 }
 
 /// Decodes an image (orientation applied) into pixels, at most `side` on its longest side.

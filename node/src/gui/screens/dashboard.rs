@@ -109,6 +109,20 @@ pub fn sync_summary_ui(ui: &mut Ui, sync: &SyncSummary, tr: &Tr) {
             ui.label(tr.t_args("gui-sync-oldest", &[("age", tr.age(oldest, now()).into())]));
         }
     }
+    if sync.photos.pending > 0 {
+        // Whole megabytes, rounded up: a photo never shows as 0 MB.
+        let mb = (sync.photos.pending_bytes.max(1) + 999_999) / 1_000_000;
+        ui.label(tr.t_args(
+            "gui-sync-photos-pending",
+            &[
+                ("count", sync.photos.pending.into()),
+                ("mb", tr.int(mb).into()),
+            ],
+        ));
+    }
+    if sync.photos.failed > 0 {
+        widgets::error_line(ui, &tr.count("gui-sync-photos-failed", sync.photos.failed));
+    }
     match sync.state.last_sync_at {
         Some(at) => ui.label(tr.t_args("gui-sync-last", &[("when", tr.datetime(at).into())])),
         None => ui.label(tr.t("gui-sync-never")),

@@ -13,8 +13,9 @@ use egui::{TextureHandle, TextureOptions, Ui, vec2};
 
 use super::{Ctx, Nav};
 use crate::gui::backend::{Command, Picture, UiError};
+use crate::gui::tr::Tr;
 use crate::gui::widgets;
-use crate::ops::photos::PhotoListing;
+use crate::ops::photos::{PhotoListing, UploadView};
 
 const THUMB_SIZE: f32 = 160.0;
 
@@ -32,6 +33,8 @@ pub struct PhotosState {
     pub full: Option<PhotoId>,
     full_texture: Option<(PhotoId, TextureHandle)>,
     full_waiting: Option<(PhotoId, Picture)>,
+    /// Why the full view could not be shown.
+    pub full_error: Option<UiError>,
     pub errors: ValidationErrors,
     pub error: Option<UiError>,
     pub busy: bool,
@@ -72,7 +75,15 @@ impl PhotosState {
     }
 
     pub fn on_full(&mut self, id: PhotoId, picture: Picture) {
+        self.full_error = None;
         self.full_waiting = Some((id, picture));
+    }
+
+    /// The full view was asked for and could not be loaded.
+    pub fn full_failed(&mut self, error: UiError) {
+        if self.full.is_some() {
+            self.full_error = Some(error);
+        }
     }
 
     pub fn on_added(&mut self) {
@@ -247,8 +258,11 @@ fn gallery_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>) {
                     if !listing.photo.tags.is_empty() {
                         ui.small(listing.photo.tags.join(", "));
                     }
+                    ui.small(upload_text(tr, listing));
+                    ui.small(thumbnail_text(tr, listing));
                     if clicked {
                         state.full = Some(listing.photo.id);
+                        state.full_error = None;
                         if state.full_texture.as_ref().map(|(id, _)| *id) != Some(listing.photo.id)
                         {
                             ctx.send(Command::LoadPhoto {
@@ -290,25 +304,58 @@ fn full_view_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>) {
                             .maintain_aspect_ratio(true),
                     );
                 }
-                None => {
-                    ui.spinner();
-                }
+                None => match &state.full_error {
+                    Some(error) => widgets::error_line(ui, &tr.ui_error(error)),
+                    None => {
+                        ui.spinner();
+                    }
+                },
             }
             let p = &listing.photo;
             ui.label(tr.datetime(p.taken_at));
             if !p.tags.is_empty() {
                 ui.label(p.tags.join(", "));
             }
-            let state_id = if !listing.original_present {
-                "gui-photos-original-missing"
-            } else if p.thumbnails_ready {
-                "gui-photos-processed"
-            } else {
-                "gui-photos-local"
-            };
-            ui.weak(tr.t(state_id));
+            if !listing.original_present {
+                ui.weak(tr.t("gui-photos-original-missing"));
+            }
+            ui.weak(upload_text(tr, listing));
+            ui.weak(thumbnail_text(tr, listing));
         });
     if !open {
         state.full = None;
+    }
+}
+
+/// The upload state line, the same states `photo list` prints.
+pub fn upload_text(tr: &Tr, listing: &PhotoListing) -> String {
+    match &listing.upload {
+        UploadView::Local => tr.t("gui-photos-upload-local"),
+        UploadView::Uploading { percent, .. } => tr.t_args(
+            "gui-photos-upload-uploading",
+            &[("percent", i64::from(*percent).into())],
+        ),
+        UploadView::Uploaded => tr.t("gui-photos-upload-uploaded"),
+        UploadView::Failed { reason } => tr.t_args(
+            "gui-photos-upload-failed",
+            &[("reason", reason.as_str().into())],
+        ),
+        UploadView::Elsewhere => tr.t("gui-photos-upload-elsewhere"),
+    }
+}
+
+/// The thumbnail state line: the hub's processing, or its error.
+pub fn thumbnail_text(tr: &Tr, listing: &PhotoListing) -> String {
+    match (
+        &listing.photo.processing_error,
+        listing.photo.thumbnails_ready,
+    ) {
+        (Some(reason), _) => tr.t_args(
+            "gui-photos-thumb-error",
+            &[("reason", reason.as_str().into())],
+        ),
+        (None, true) => tr.t("gui-photos-processed"),
+        (None, false) if listing.thumbnail_present => tr.t("gui-photos-local"),
+        (None, false) => tr.t("gui-photos-thumb-pending"),
     }
 }
