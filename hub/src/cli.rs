@@ -15,10 +15,12 @@ use crate::auth::{self, AuthOptions};
 use crate::config::Config;
 use crate::credentials;
 use crate::server::{self, ServerOptions};
+use crate::store::hooks::{NewWebhook, WebhookInfo};
 use crate::store::ops::normalize_username;
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{HubStore, NodeInfo};
+use crate::store::{HubStore, NodeInfo, StoreError};
+use crate::webhooks;
 
 /// How long an enrollment code stays valid.
 pub const ENROLL_CODE_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -50,6 +52,9 @@ pub enum Command {
     /// Manage hub admins (who may use /admin and /api)
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Manage outgoing webhooks (docs/WEBHOOKS.md)
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Print the OpenAPI description of the HTTP API (JSON)
     Openapi,
 }
@@ -67,6 +72,36 @@ pub enum AdminCommand {
         username: String,
     },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Add a webhook; prints its signing secret (whsec_…), shown once
+    Add {
+        /// Where events are POSTed (http or https)
+        #[arg(long)]
+        url: String,
+        /// Comma-separated: patient.created, encounter.signed, sale.completed,
+        /// stock.negative, photo.ready
+        #[arg(long)]
+        events: String,
+        /// Only this clinic's events (default: every clinic)
+        #[arg(long)]
+        clinic: Option<ClinicId>,
+    },
+    /// List webhooks (never their secrets)
+    List {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a webhook; its pending deliveries are dropped, past ones stay listed
+    Remove { id: Uuid },
+}
+
+/// A command refused for what it was given (exit status 2, like a usage error).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
 
 #[derive(Debug, Subcommand)]
 pub enum ClinicCommand {
@@ -144,6 +179,8 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.s3 = config.s3.clone();
             options.photo_max_bytes = config.photo_max_bytes;
             options.auth = AuthOptions::from_config(&config.admin_auth);
+            options.webhooks.block_private = config.webhook_block_private;
+            options.calendly = config.calendly.clone();
             if config.admin_auth.jwt_secret.is_none() {
                 tracing::info!("JWT_SECRET is not set: admin sessions end when the hub restarts");
             }
@@ -197,6 +234,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             eprintln!("password of {} changed", normalize_username(&username)?);
         }
         Command::Openapi => print_out(&crate::openapi::json())?,
+        Command::Webhook(command) => webhook(&store, command, config, now).await?,
         Command::Node(NodeCommand::Revoke { id }) => {
             if !store.revoke_node(id, now).await? {
                 anyhow::bail!("no node {id}");
@@ -205,6 +243,89 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
     }
     Ok(())
+}
+
+async fn webhook<S: HubStore>(
+    store: &S,
+    command: WebhookCommand,
+    config: &Config,
+    now: Millis,
+) -> anyhow::Result<()> {
+    match command {
+        WebhookCommand::Add {
+            url,
+            events,
+            clinic,
+        } => {
+            let events =
+                webhooks::events::parse_list(&events).map_err(|e| Refused(e.to_string()))?;
+            let url = webhooks::target::check_new(&url, config.webhook_block_private)
+                .await
+                .map_err(|e| Refused(e.to_string()))?;
+            let secret = webhooks::sign::new_secret();
+            let new = NewWebhook {
+                url: url.to_string(),
+                events,
+                clinic,
+                secret: secret.clone(),
+            };
+            let id = match store.add_webhook(&new, now).await {
+                Err(StoreError::UnknownClinic { id }) => {
+                    return Err(Refused(format!("no clinic {id}")).into());
+                }
+                other => other?,
+            };
+            eprintln!("webhook {id} added; its signing secret below is shown once");
+            print_out(&format!("{secret}\n"))?;
+        }
+        WebhookCommand::List { json } => {
+            let hooks = store.list_webhooks().await?;
+            if json {
+                print_out(&format!("{}\n", serde_json::to_string_pretty(&hooks)?))?;
+            } else {
+                print_out(&webhook_table(&hooks))?;
+            }
+        }
+        WebhookCommand::Remove { id } => {
+            if !store.remove_webhook(id).await? {
+                return Err(Refused(format!("no webhook {id}")).into());
+            }
+            print_out(&format!("removed {id}\n"))?;
+        }
+    }
+    Ok(())
+}
+
+/// `webhook list` as an aligned table.
+pub fn webhook_table(hooks: &[WebhookInfo]) -> String {
+    let mut rows = vec![["ID", "CLINIC", "EVENTS", "URL"].map(String::from)];
+    for h in hooks {
+        rows.push([
+            h.id.to_string(),
+            h.clinic_id.map_or_else(|| "all".into(), |c| c.to_string()),
+            h.events.join(","),
+            h.url.clone(),
+        ]);
+    }
+    align(rows)
+}
+
+/// Rows as columns padded to their widest cell, two spaces apart.
+fn align<const N: usize>(rows: Vec<[String; N]>) -> String {
+    let widths: Vec<usize> = (0..N)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// Reads a password from the first line of standard input (so it never shows in the
@@ -321,20 +442,7 @@ pub fn table(nodes: &[NodeInfo], now: Millis) -> String {
             n.last_error.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+    align(rows)
 }
 
 #[cfg(test)]

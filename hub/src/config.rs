@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::webhooks::calendly::CalendlyOptions;
+
 /// A value that must not be logged.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -50,6 +52,11 @@ pub struct Config {
     pub s3: Option<S3Config>,
     /// `PHOTO_MAX_BYTES`: the largest photo the hub accepts.
     pub photo_max_bytes: u64,
+    /// `WEBHOOK_BLOCK_PRIVATE`: outgoing webhooks never go to loopback, private or
+    /// link-local addresses.
+    pub webhook_block_private: bool,
+    /// `CALENDLY_WEBHOOK_SIGNING_KEY` (or `_FILE`) and `CALENDLY_TOLERANCE_SECONDS`.
+    pub calendly: CalendlyOptions,
 }
 
 /// Where photos go when `S3_ENDPOINT` is set.
@@ -129,6 +136,10 @@ pub enum ConfigError {
     S3Bucket { value: String },
     #[error("PHOTO_MAX_BYTES must be a whole number of bytes from 1 to 1073741824, got {value:?}")]
     PhotoMaxBytes { value: String },
+    #[error(
+        "CALENDLY_TOLERANCE_SECONDS must be a whole number of seconds from 1 to 3600, got {value:?}"
+    )]
+    CalendlyTolerance { value: String },
 }
 
 impl Default for Config {
@@ -143,6 +154,8 @@ impl Default for Config {
             admin_auth: AdminAuthConfig::default(),
             s3: None,
             photo_max_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+            webhook_block_private: false,
+            calendly: CalendlyOptions::default(),
         }
     }
 }
@@ -260,6 +273,21 @@ impl Config {
                 .ok()
                 .filter(|m| (1..=1 << 30).contains(m))
                 .ok_or_else(|| ConfigError::PhotoMaxBytes { value: max.clone() })?;
+        }
+        if let Some(block) = env("WEBHOOK_BLOCK_PRIVATE") {
+            config.webhook_block_private = boolean("WEBHOOK_BLOCK_PRIVATE", &block)?;
+        }
+        config.calendly.signing_key = secret(&env, "CALENDLY_WEBHOOK_SIGNING_KEY")?;
+        if let Some(tolerance) = env("CALENDLY_TOLERANCE_SECONDS") {
+            let seconds = tolerance
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .ok_or_else(|| ConfigError::CalendlyTolerance {
+                    value: tolerance.clone(),
+                })?;
+            config.calendly.tolerance = Duration::from_secs(seconds);
         }
         if let Some(dir) = data_dir_flag {
             config.data_dir = dir.to_owned();
@@ -440,6 +468,48 @@ mod tests {
                 "{name}={value} accepted"
             );
         }
+    }
+
+    #[test]
+    fn webhook_and_calendly_settings() {
+        let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
+            panic!("defaults load")
+        };
+        assert!(!config.webhook_block_private);
+        assert_eq!(config.calendly, CalendlyOptions::default());
+        assert_eq!(config.calendly.tolerance, Duration::from_secs(180));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join("key");
+        std::fs::write(&file, "cal-key\n").unwrap_or_else(|e| panic!("{e}"));
+        let path = file.to_string_lossy().into_owned();
+        let config = Config::load(
+            env(&[
+                ("WEBHOOK_BLOCK_PRIVATE", "true"),
+                ("CALENDLY_WEBHOOK_SIGNING_KEY_FILE", &path),
+                ("CALENDLY_TOLERANCE_SECONDS", "60"),
+            ]),
+            Some(Path::new("/d")),
+        );
+        let Ok(config) = config else {
+            panic!("{config:?}")
+        };
+        assert!(config.webhook_block_private);
+        assert_eq!(
+            config.calendly.signing_key.as_ref().map(Secret::expose),
+            Some("cal-key")
+        );
+        assert_eq!(config.calendly.tolerance, Duration::from_secs(60));
+        assert!(!format!("{config:?}").contains("cal-key"));
+        let bad = Config::load(
+            env(&[("CALENDLY_TOLERANCE_SECONDS", "0")]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(bad, Err(ConfigError::CalendlyTolerance { .. })));
+        let bad = Config::load(
+            env(&[("WEBHOOK_BLOCK_PRIVATE", "perhaps")]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(bad, Err(ConfigError::Bool { .. })));
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! Postgres for production, an embedded SQLite file by default), node credentials
 //! ([`credentials`]), settings ([`config`]) and the command line ([`cli`]); and the admin
 //! side: sign-in ([`auth`]), the JSON API ([`api`], described by [`openapi`]), the
-//! `/admin` pages ([`admin`]) and Prometheus [`metrics`]. What a sync
-//! session *means* — the protocol, its ordering and limits — belongs to `dermis-sync`;
-//! what a document holds belongs to `dermis-model`.
+//! `/admin` pages ([`admin`]) and Prometheus [`metrics`]; background work: the job queue
+//! ([`jobs`]), documents the hub writes itself ([`docwrite`]), and events derived from
+//! the change log, delivered as webhooks, with Calendly bookings in ([`webhooks`]).
+//! What a sync session *means* — the protocol, its ordering and limits — belongs to
+//! `dermis-sync`; what a document holds belongs to `dermis-model`.
 
 pub mod admin;
 pub mod api;
@@ -23,3 +25,4 @@ pub mod openapi;
 pub mod photos;
 pub mod server;
 pub mod store;
+pub mod webhooks;

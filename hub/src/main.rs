@@ -53,7 +53,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("dermis-hub: {e:#}");
-            ExitCode::FAILURE
+            if e.downcast_ref::<cli::Refused>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

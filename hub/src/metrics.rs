@@ -1,10 +1,9 @@
 //! Prometheus metrics, kept in atomics and written in the text exposition format at
 //! `GET /metrics`. Every name starts with `dermis_`.
 //!
-//! `dermis_job_queue_depth` and `dermis_webhook_failures_total` are registered before
-//! the job queue and webhooks exist and read 0 until then, so dashboards and alerts made
-//! now keep working when those land: the job runner sets [`Metrics::set_job_depth`] and
-//! counts [`Metrics::webhook_failed`].
+//! `dermis_job_queue_depth` is set by the job queue ([`Metrics::set_job_depth`]);
+//! `dermis_webhook_failures_total` counts every failed webhook delivery attempt
+//! ([`Metrics::webhook_failed`], from `webhooks::deliver`).
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};

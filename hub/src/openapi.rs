@@ -30,6 +30,7 @@ use crate::server;
         api::auth::login,
         api::auth::logout,
         api::nodes::list,
+        api::calendly::receive,
         photos::api::upload_status,
         photos::api::put_chunk,
         photos::api::get_blob,
@@ -46,6 +47,7 @@ use crate::server;
         api::NodeView,
         api::ClinicRef,
         api::Outbox,
+        api::calendly::CalendlyAnswer,
         photos::api::UploadStatus,
         photos::api::OffsetMismatch,
     )),
@@ -54,6 +56,7 @@ use crate::server;
         (name = "nodes", description = "Node enrollment"),
         (name = "admin", description = "Hub admins: sign-in and node status"),
         (name = "operations", description = "Health, readiness, metrics"),
+        (name = "integrations", description = "Webhooks from other systems (Calendly)"),
         (name = "photos", description = "The photo lane: node tokens, resumable uploads, images without metadata"),
     )
 )]
@@ -120,6 +123,7 @@ mod tests {
             "/api/nodes",
             "/api/openapi.json",
             "/metrics",
+            "/api/integrations/calendly/{clinic_id}",
             "/api/uploads/{sha256}",
             "/api/blobs/{sha256}",
         ] {

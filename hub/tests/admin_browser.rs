@@ -1,8 +1,9 @@
 //! `/admin` in a real browser: headless Chromium, driven by `playwright-core` from
 //! `hub/tests/browser` (its npm dependencies are installed with `npm ci` when missing),
 //! signs in, sees the node list, and watches a node go online and offline as a real
-//! sync client connects and disconnects — without reloading the page; then retries a
-//! dead job from `/admin/jobs`.
+//! sync client connects and disconnects — without reloading the page; opens the webhook
+//! deliveries, negative stock and open conflicts pages from the navigation; then retries
+//! a dead job from `/admin/jobs`.
 //!
 //! Needs `chromium` and `node` (scripts/setup.sh installs them). Without them the test
 //! is skipped with a notice, except under `CI=true`, where that is a failure.
@@ -119,10 +120,10 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
             said.push(line.clone());
             if line == "READY" {
                 link = Some(node.connect(&hub.ws()).await);
-            } else if line.starts_with("ONLINE") {
-                if let Some(link) = link.take() {
-                    link.abort();
-                }
+            } else if line.starts_with("ONLINE")
+                && let Some(link) = link.take()
+            {
+                link.abort();
             } else if line.starts_with("RETRIED") {
                 break;
             }
@@ -150,6 +151,7 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
         said.iter().any(|l| l.starts_with("OFFLINE Offline since")),
         "{said:?}"
     );
+    assert!(said.iter().any(|l| l == "PAGES ok"), "{said:?}");
     assert!(
         said.iter().any(|l| l == "RETRIED waiting"),
         "the retried job shows as waiting: {said:?}"

@@ -1,7 +1,9 @@
 //! No patient data in the hub's logs: a sync session carrying a patient document with
 //! distinctive names, phone, e-mail and notes runs through the hub (both stores, and the
-//! admin API listing the node) with every log line captured at TRACE, in the JSON
-//! format production uses; none of those values may appear in any line.
+//! admin API listing the node), the event projector derives its `patient.created`
+//! webhook and delivers it to a real receiver, and a Calendly booking with the same
+//! name and e-mail becomes an appointment, with every log line captured at TRACE, in
+//! the JSON format production uses; none of those values may appear in any line.
 //!
 //! Its own test binary: the capturing subscriber is process-global.
 
@@ -18,7 +20,28 @@ use dermis_model::patient::{PatientDraft, create_patient};
 use dermis_model::{DocType, PatientId, now_millis};
 
 use common::node::TestNode;
-use common::{Fixture, TestHub, create_clinic, enroll, eventually, hub_heads, options};
+use common::{Fixture, TestHub, create_clinic, enroll, eventually, http, hub_heads, options};
+use dermis_hub::config::Secret;
+use dermis_hub::store::hooks::{NewWebhook, state};
+use dermis_hub::webhooks::events::EventType;
+
+/// Answers 204 to every POST: where the test's webhook deliveries go.
+async fn receiver() -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("local_addr: {e}"));
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(|| async { axum::http::StatusCode::NO_CONTENT }),
+    );
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}/hook"), task)
+}
 
 /// Values that must never reach a log line.
 const SECRETS: [&str; 5] = [
@@ -59,12 +82,23 @@ impl Capture {
 
 async fn sync_a_patient<S: HubStore>(f: Fixture<S>) {
     let store = f.store.clone();
-    let hub = TestHub::start(
-        f.store.clone(),
-        options(f.dir.path(), Duration::from_secs(1)),
-    )
-    .await;
+    let mut opts = options(f.dir.path(), Duration::from_secs(1));
+    opts.webhooks.projector_interval = Duration::from_millis(50);
+    opts.jobs.poll = Duration::from_millis(50);
+    opts.calendly.signing_key = Some(Secret::new("log-test-key"));
+    let hub = TestHub::start(f.store.clone(), opts).await;
     let clinic = create_clinic(&store, "Log Clinic").await;
+    let (url, receiving) = receiver().await;
+    let webhook = NewWebhook {
+        url,
+        events: EventType::ALL.to_vec(),
+        clinic: None,
+        secret: dermis_hub::webhooks::sign::new_secret(),
+    };
+    store
+        .add_webhook(&webhook, now_millis())
+        .await
+        .unwrap_or_else(|e| panic!("add webhook: {e:?}"));
     let writer = TestNode::new(&enroll(&store, &hub, clinic, "Writer").await);
     let reader = TestNode::new(&enroll(&store, &hub, clinic, "Reader").await);
 
@@ -111,9 +145,44 @@ async fn sync_a_patient<S: HubStore>(f: Fixture<S>) {
             .is_some_and(|h| h.contains(&edit))
     })
     .await;
+    eventually("the patient.created webhook to be delivered", || async {
+        store
+            .recent_deliveries(10)
+            .await
+            .is_ok_and(|d| d.iter().any(|d| d.state == state::DELIVERED))
+    })
+    .await;
+    let booking = serde_json::json!({
+        "event": "invitee.created",
+        "payload": {
+            "uri": "https://api.calendly.com/scheduled_events/L/invitees/L",
+            "name": format!("{} {}", SECRETS[0], SECRETS[1]),
+            "email": SECRETS[3],
+            "scheduled_event": {
+                "name": "Consultation",
+                "start_time": "2026-12-01T10:00:00Z",
+                "end_time": "2026-12-01T10:30:00Z"
+            }
+        }
+    })
+    .to_string();
+    let signature = dermis_hub::webhooks::calendly::sign(
+        b"log-test-key",
+        now_millis() / 1000,
+        booking.as_bytes(),
+    );
+    let answer = http()
+        .post(hub.http(&format!("/api/integrations/calendly/{clinic}")))
+        .header("Calendly-Webhook-Signature", signature)
+        .body(booking)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("calendly: {e}"));
+    assert_eq!(answer.status().as_u16(), 200);
     w.abort();
     r.abort();
     hub.stop().await;
+    receiving.abort();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use super::hooks;
 use super::html::{Ui, esc};
 use super::pages::{self, HealthFacts, SESSIONS_SHOWN};
 use super::{secure_headers, ui_for};
@@ -32,6 +33,9 @@ pub enum View {
     Overview,
     Node(Uuid),
     Health,
+    Webhooks,
+    Stock,
+    Conflicts,
     Jobs,
 }
 
@@ -41,6 +45,9 @@ impl View {
             View::Overview => "admin-overview-title",
             View::Node(_) => "admin-node-unknown-title",
             View::Health => "admin-health-title",
+            View::Webhooks => "admin-webhooks-title",
+            View::Stock => "admin-stock-title",
+            View::Conflicts => "admin-conflicts-title",
             View::Jobs => "admin-jobs-title",
         }
     }
@@ -50,6 +57,9 @@ impl View {
         match self {
             View::Overview | View::Node(_) => Some("overview"),
             View::Health => Some("health"),
+            View::Webhooks => Some("webhooks"),
+            View::Stock => Some("stock"),
+            View::Conflicts => Some("conflicts"),
             View::Jobs => Some("jobs"),
         }
     }
@@ -60,6 +70,9 @@ impl View {
             View::Overview => format!("/admin/events?view=overview&lang={lang}"),
             View::Node(id) => format!("/admin/events?view=node&id={id}&lang={lang}"),
             View::Health => format!("/admin/events?view=health&lang={lang}"),
+            View::Webhooks => format!("/admin/events?view=webhooks&lang={lang}"),
+            View::Stock => format!("/admin/events?view=stock&lang={lang}"),
+            View::Conflicts => format!("/admin/events?view=conflicts&lang={lang}"),
             View::Jobs => format!("/admin/events?view=jobs&lang={lang}"),
         }
     }
@@ -128,6 +141,7 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
                 title: Some(format!("{} {}", ui.t("admin-node-title"), esc(&node.name))),
             }
         }
+        View::Webhooks | View::Stock | View::Conflicts => render_hooks(hub, view, ui).await,
         View::Health => {
             let db = db_status(&hub.store).await;
             let (schema_complete, stats) = if db == "ok" {
@@ -164,6 +178,45 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
                 unavailable(ui)
             }
         },
+    }
+}
+
+/// The pages of [`super::hooks`]: each a read of the store plus the clinics' names.
+async fn render_hooks<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment {
+    let clinics = match hub.store.list_clinics().await {
+        Ok(clinics) => clinics,
+        Err(e) => {
+            tracing::warn!(error = %error_chain(&e), "admin: cannot read the clinics");
+            return unavailable(ui);
+        }
+    };
+    let html = match view {
+        View::Webhooks => hub
+            .store
+            .recent_deliveries(hooks::DELIVERIES_SHOWN)
+            .await
+            .map(|rows| hooks::render_deliveries(ui, &rows, &clinics)),
+        View::Stock => hub
+            .store
+            .negative_stock()
+            .await
+            .map(|rows| hooks::render_stock(ui, &rows, &clinics)),
+        _ => hub
+            .store
+            .open_conflicts(hooks::CONFLICTS_SHOWN)
+            .await
+            .map(|rows| hooks::render_conflicts(ui, &rows, &clinics)),
+    };
+    match html {
+        Ok(html) => Fragment {
+            html,
+            found: true,
+            title: None,
+        },
+        Err(e) => {
+            tracing::warn!(error = %error_chain(&e), "admin: cannot read the projections");
+            unavailable(ui)
+        }
     }
 }
 
@@ -223,6 +276,9 @@ pub async fn stream<S: HubStore>(
     };
     let view = match query.view.as_deref() {
         Some("health") => View::Health,
+        Some("webhooks") => View::Webhooks,
+        Some("stock") => View::Stock,
+        Some("conflicts") => View::Conflicts,
         Some("jobs") => View::Jobs,
         Some("node") => match query.id.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
             Some(id) => View::Node(id),

@@ -4,7 +4,9 @@
 //! carry).
 //!
 //! Routes: `/admin` (clinics and workstations), `/admin/nodes/{id}` (one workstation
-//! and its recent sync sessions), `/admin/health` (storage and database),
+//! and its recent sync sessions), `/admin/webhooks` (recent webhook deliveries),
+//! `/admin/stock` (SKUs below zero), `/admin/conflicts` (open conflicts),
+//! `/admin/health` (storage and database),
 //! `/admin/events?view=…` (SSE), `/admin/login`, `/admin/logout`, `/admin/assets/*`.
 //!
 //! Every page is a [`Section`] in [`SECTIONS`] (the navigation) plus a route in
@@ -19,6 +21,7 @@
 //! Content-Security-Policy (scripts and styles only from `/admin/assets`).
 
 pub mod events;
+pub mod hooks;
 pub mod html;
 pub mod jobs;
 pub mod login;
@@ -56,6 +59,21 @@ pub const SECTIONS: &[Section] = &[
         label: "admin-nav-overview",
     },
     Section {
+        id: "webhooks",
+        path: "/admin/webhooks",
+        label: "admin-nav-webhooks",
+    },
+    Section {
+        id: "stock",
+        path: "/admin/stock",
+        label: "admin-nav-stock",
+    },
+    Section {
+        id: "conflicts",
+        path: "/admin/conflicts",
+        label: "admin-nav-conflicts",
+    },
+    Section {
         id: "health",
         path: "/admin/health",
         label: "admin-nav-health",
@@ -79,6 +97,9 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
         .route("/admin/", get(pages::overview::<S>))
         .route("/admin/nodes/{id}", get(pages::node::<S>))
         .route("/admin/health", get(pages::health::<S>))
+        .route("/admin/webhooks", get(hooks::webhooks::<S>))
+        .route("/admin/stock", get(hooks::stock::<S>))
+        .route("/admin/conflicts", get(hooks::conflicts::<S>))
         .route("/admin/jobs", get(jobs::page::<S>))
         .route(
             "/admin/jobs/{id}/retry",

@@ -9,11 +9,14 @@
 //! - `GET /api/readyz` → 200 when the migrations ran and the store answers, else 503.
 //! - `GET /metrics` → Prometheus text format.
 //! - `GET /api/openapi.json` → the OpenAPI 3 description ([`crate::openapi`]).
+//! - `POST /api/integrations/calendly/{clinic_id}` → Calendly bookings become
+//!   appointments ([`calendly`]; signed by Calendly, no admin token).
 //!
 //! Enrollment and `/api/healthz` live in `crate::server`. Errors are `{"error": <stable
 //! code>, "message": <safe text>}`, as there.
 
 pub mod auth;
+pub mod calendly;
 pub mod nodes;
 pub mod ops;
 
@@ -55,6 +58,10 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
         .route("/api/auth/login", post(auth::login::<S>))
         .route("/api/auth/logout", post(auth::logout::<S>))
         .route("/api/nodes", get(nodes::list::<S>))
+        .route(
+            "/api/integrations/calendly/{clinic_id}",
+            post(calendly::receive::<S>),
+        )
         .route("/api/readyz", get(ops::readyz::<S>))
         .route("/api/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics::<S>))

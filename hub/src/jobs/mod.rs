@@ -301,6 +301,7 @@ pub async fn enqueue<S: HubStore>(hub: &Hub<S>, job: NewJob) -> Result<JobId, St
 )]
 pub async fn run_job<S: HubStore>(hub: Arc<Hub<S>>, job: Job) -> Result<(), JobFailure> {
     match job.kind.as_str() {
+        crate::webhooks::JOB_KIND => crate::webhooks::delivery_job(&hub, &job).await,
         crate::photos::THUMBNAIL_JOB => crate::photos::thumbnail_job(&hub, &job).await,
         other => Err(JobFailure::permanent(format!("unknown job kind {other:?}"))),
     }

@@ -48,6 +48,8 @@ use crate::blobs::{Blobs, LocalBlobs, S3Blobs};
 use crate::jobs::{JobOptions, Workers};
 use crate::metrics::{Metrics, Snapshot};
 use crate::store::{HubStore, StoreEvent};
+use crate::webhooks::WebhookOptions;
+use crate::webhooks::calendly::CalendlyOptions;
 
 pub use registry::Registry;
 
@@ -81,6 +83,10 @@ pub struct ServerOptions {
     pub login_window: Duration,
     /// How often a live admin page re-reads the store for changes.
     pub admin_refresh: Duration,
+    /// Outgoing webhooks and the event projector.
+    pub webhooks: WebhookOptions,
+    /// The Calendly endpoint.
+    pub calendly: CalendlyOptions,
     /// The job queue's workers in this instance.
     pub jobs: JobOptions,
 }
@@ -106,6 +112,8 @@ impl ServerOptions {
             login_failures: 10,
             login_window: Duration::from_secs(15 * 60),
             admin_refresh: Duration::from_secs(1),
+            webhooks: WebhookOptions::default(),
+            calendly: CalendlyOptions::default(),
             jobs: JobOptions::default(),
         }
     }
@@ -165,6 +173,7 @@ pub async fn serve<S: HubStore>(
         jobs_wake: watch::channel(0).0,
     });
     let background = tokio::spawn(follow_store(hub.clone()));
+    let projector = tokio::spawn(crate::webhooks::run(hub.clone()));
     let metrics_hub = hub.clone();
     let workers = Workers::spawn(
         hub.store.clone(),
@@ -198,6 +207,7 @@ pub async fn serve<S: HubStore>(
     }
     workers.stop().await;
     background.abort();
+    projector.abort();
     served
 }
 

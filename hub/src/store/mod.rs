@@ -8,6 +8,7 @@
 //! plus change rows, compaction, fetch) is in [`docs`]; each store only moves rows.
 
 pub mod docs;
+pub mod hooks;
 pub mod ops;
 pub mod postgres;
 pub mod sqlite;
@@ -23,6 +24,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 pub use crate::jobs::JobStore;
+pub use hooks::HookStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
 pub use staging::BlobStagingStore;
 
@@ -215,7 +217,14 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Every write returns a `Result`; a failed write is reported to the caller (which
 /// closes the session with `internal`, so the node retries), never dropped.
 pub trait HubStore:
-    DocStore<Error = StoreError> + OpsStore + JobStore + BlobStagingStore + Clone + Sync + 'static
+    DocStore<Error = StoreError>
+    + OpsStore
+    + HookStore
+    + JobStore
+    + BlobStagingStore
+    + Clone
+    + Sync
+    + 'static
 {
     /// A cheap round trip, for `/api/healthz`.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;

@@ -63,6 +63,24 @@ async function main() {
     if (!offline.startsWith("Offline since")) throw new Error("unexpected offline text: " + offline);
     say("OFFLINE " + offline);
 
+    // The pages of webhooks and projections: in the navigation, live, and translated.
+    for (const [path, title] of [
+      ["/admin/webhooks", "Webhook deliveries"],
+      ["/admin/stock", "Negative stock"],
+      ["/admin/conflicts", "Open conflicts"],
+    ]) {
+      await Promise.all([page.waitForURL(new RegExp(path), wait), page.click(`nav a[href^="${path}?"]`)]);
+      const heading = (await page.textContent("h1")).trim();
+      if (heading !== title) throw new Error(`${path}: heading ${heading}`);
+      await page.waitForSelector("#live-state.on", wait);
+      await page.waitForSelector("#live p.intro", wait);
+      if (shots) await page.screenshot({ path: join(shots, `admin-${path.split("/").pop()}.png`), fullPage: true });
+    }
+    await page.goto(hub + "/admin/stock?lang=hy");
+    const armenian = (await page.textContent("h1")).trim();
+    if (armenian !== "Բացասական մնացորդներ") throw new Error("Armenian heading: " + armenian);
+    say("PAGES ok");
+
     // A dead job on /admin/jobs goes back to the queue with its retry button.
     const job = process.env.JOB_ID;
     if (job) {

@@ -421,8 +421,10 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 }
 
 mod admin;
+mod hooks;
 mod jobs;
 mod ops;
+mod projection;
 mod staging;
 
 pub use jobs::JOBS_CHANNEL;

@@ -30,6 +30,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_photos",
         include_str!("../../../../migrations/hub-sqlite/0006_photos.sql"),
     ),
+    (
+        "0007_hooks",
+        include_str!("../../../../migrations/hub-sqlite/0007_hooks.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

@@ -5,9 +5,11 @@
 //! the same file (`node revoke`) waits its turn instead of failing.
 
 mod admin;
+mod hooks;
 mod jobs;
 mod migrate;
 mod ops;
+mod projection;
 mod staging;
 
 use std::collections::HashMap;

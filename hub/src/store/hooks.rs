@@ -1,0 +1,333 @@
+//! What webhooks, the event projector and the Calendly integration keep: webhooks and
+//! where each starts in every clinic's change log, the projector's cursor per clinic,
+//! the events it derived (one per key), their deliveries and every attempt, stock on
+//! hand per SKU with the movements already counted, open conflicts, and the Calendly
+//! events handled. Every [`super::HubStore`] implements [`HookStore`].
+//!
+//! [`HookStore::commit_projection`] is the projector's one write: in one transaction it
+//! checks the clinic's cursor is still where the projector read from (another hub
+//! instance may have got there first), keeps the events whose keys are new, counts the
+//! stock movements not counted yet (a SKU crossing below zero is a `stock.negative`
+//! event), replaces the open conflicts of the documents it read, creates a delivery per
+//! new event and subscribed webhook, and advances the cursor.
+
+use std::future::Future;
+
+use dermis_model::{ClinicId, Millis};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::webhooks::events::{DerivedEvent, EventType, StockEntry};
+
+/// A webhook as `webhook add` creates it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewWebhook {
+    pub url: String,
+    pub events: Vec<EventType>,
+    /// `None`: every clinic.
+    pub clinic: Option<ClinicId>,
+    pub secret: String,
+}
+
+/// A webhook as `webhook list` shows it (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct WebhookInfo {
+    pub id: Uuid,
+    pub url: String,
+    pub events: Vec<String>,
+    pub clinic_id: Option<ClinicId>,
+    pub created_at: Millis,
+}
+
+/// One document's contribution to a projection step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocProjection {
+    pub doc_id: Uuid,
+    pub doc_type: String,
+    /// The document's change-log position when it was read.
+    pub seq: u64,
+    pub events: Vec<DerivedEvent>,
+    pub stock: Vec<StockEntry>,
+    /// Paths of conflicting fields; empty clears the document's entry.
+    pub conflicts: Vec<String>,
+}
+
+/// What a projection step committed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectionOutcome {
+    pub new_events: u64,
+    /// The deliveries created (their jobs are still to be enqueued).
+    pub new_deliveries: Vec<i64>,
+}
+
+/// Delivery states.
+pub mod state {
+    /// Waiting for its first attempt.
+    pub const PENDING: &str = "pending";
+    /// An attempt failed; another follows at `next_attempt_at`.
+    pub const FAILED: &str = "failed";
+    pub const DELIVERED: &str = "delivered";
+    /// Given up (24 h passed, or the webhook was removed).
+    pub const DEAD: &str = "dead";
+}
+
+/// Everything one delivery attempt needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryTarget {
+    pub id: i64,
+    pub state: String,
+    pub attempts: u32,
+    pub url: String,
+    /// `None` when the webhook was removed.
+    pub secret: Option<String>,
+    /// The webhook-id of the event.
+    pub event_id: String,
+    pub event_type: String,
+    pub data: String,
+    /// When the event was derived: the payload's timestamp and the start of the 24 h.
+    pub event_at: Millis,
+}
+
+/// One attempt's result, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    pub at: Millis,
+    pub status_code: Option<u16>,
+    pub error: Option<String>,
+    pub duration_ms: u64,
+}
+
+/// A delivery for the admin page.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DeliveryInfo {
+    pub id: i64,
+    pub event_id: String,
+    pub event_type: String,
+    pub clinic_id: ClinicId,
+    pub webhook_id: Uuid,
+    pub url: String,
+    pub state: String,
+    pub attempts: u32,
+    pub last_status: Option<u16>,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<Millis>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+/// A recorded attempt.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AttemptInfo {
+    pub at: Millis,
+    pub status_code: Option<u16>,
+    pub error: Option<String>,
+    pub duration_ms: u64,
+}
+
+/// A SKU below zero.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StockInfo {
+    pub clinic_id: ClinicId,
+    pub sku: String,
+    pub on_hand: i64,
+    pub updated_at: Millis,
+}
+
+/// A document with conflicting fields.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ConflictInfo {
+    pub clinic_id: ClinicId,
+    pub doc_id: Uuid,
+    pub doc_type: String,
+    pub fields: Vec<String>,
+    pub updated_at: Millis,
+}
+
+/// How a delivery attempt leaves the delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttemptOutcome {
+    /// One of [`state`].
+    pub state: &'static str,
+    pub next_attempt_at: Option<Millis>,
+}
+
+/// Whether a webhook (subscribed to `events`, of `clinic` or every clinic, started at
+/// `start` in the event's clinic) receives an event.
+pub fn subscribed(
+    events: &str,
+    clinic: Option<ClinicId>,
+    start: u64,
+    event_clinic: ClinicId,
+    event_type: &str,
+    event_seq: u64,
+) -> bool {
+    clinic.is_none_or(|c| c == event_clinic)
+        && events.split(',').any(|e| e.trim() == event_type)
+        && event_seq > start
+}
+
+/// See the module documentation.
+pub trait HookStore {
+    /// Adds a webhook, recording each clinic's change-log position (every clinic's, for
+    /// a webhook of all clinics). [`StoreError::UnknownClinic`] for a clinic that does
+    /// not exist.
+    fn add_webhook(
+        &self,
+        webhook: &NewWebhook,
+        now: Millis,
+    ) -> impl Future<Output = Result<Uuid, StoreError>> + Send;
+
+    fn list_webhooks(&self) -> impl Future<Output = Result<Vec<WebhookInfo>, StoreError>> + Send;
+
+    /// Removes a webhook; its deliveries stay as history (and pending ones die).
+    /// Returns whether it existed.
+    fn remove_webhook(&self, id: Uuid) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Clinics whose change log is ahead of the projector: (clinic, cursor, latest seq).
+    fn projector_lag(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(ClinicId, u64, u64)>, StoreError>> + Send;
+
+    /// Commits one projection step that read the clinic's change log from `from` to
+    /// `to`. `None` (nothing written) when the cursor is no longer at `from`.
+    fn commit_projection(
+        &self,
+        clinic: ClinicId,
+        from: u64,
+        to: u64,
+        docs: &[DocProjection],
+        now: Millis,
+    ) -> impl Future<Output = Result<Option<ProjectionOutcome>, StoreError>> + Send;
+
+    /// Deliveries whose job was not enqueued yet, oldest first.
+    fn unenqueued_deliveries(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+
+    fn mark_enqueued(&self, ids: &[i64]) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn delivery_target(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<DeliveryTarget>, StoreError>> + Send;
+
+    /// Records an attempt and the delivery's new state, together.
+    fn record_attempt(
+        &self,
+        id: i64,
+        attempt: &Attempt,
+        outcome: &AttemptOutcome,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The latest deliveries, newest first.
+    fn recent_deliveries(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DeliveryInfo>, StoreError>> + Send;
+
+    fn delivery_attempts(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Vec<AttemptInfo>, StoreError>> + Send;
+
+    /// Every SKU below zero, by clinic and SKU.
+    fn negative_stock(&self) -> impl Future<Output = Result<Vec<StockInfo>, StoreError>> + Send;
+
+    /// Documents with open conflicts, most recently changed first.
+    fn open_conflicts(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<ConflictInfo>, StoreError>> + Send;
+
+    fn clinic_exists(
+        &self,
+        clinic: ClinicId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Claims a Calendly event key for handling; `false` when it was handled already, or
+    /// is being handled by a claim made at or after `stale_before` (an older claim that
+    /// never finished — its hub died — is taken over).
+    fn calendly_claim(
+        &self,
+        key: &str,
+        clinic: ClinicId,
+        now: Millis,
+        stale_before: Millis,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Marks a claimed Calendly event as handled for good.
+    fn calendly_done(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Whether a Calendly event key was claimed (a cancellation that came before its
+    /// booking leaves one).
+    fn calendly_handled(&self, key: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Gives a claim back after handling failed, so Calendly's retry is handled.
+    fn calendly_release(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Remembers which appointment document an invitee became.
+    fn calendly_link(
+        &self,
+        clinic: ClinicId,
+        invitee_uri: &str,
+        doc_id: Uuid,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn calendly_appointment(
+        &self,
+        clinic: ClinicId,
+        invitee_uri: &str,
+    ) -> impl Future<Output = Result<Option<Uuid>, StoreError>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscription_is_by_clinic_type_and_start() {
+        let a = ClinicId::new();
+        let b = ClinicId::new();
+        assert!(subscribed(
+            "patient.created,sale.completed",
+            None,
+            0,
+            a,
+            "sale.completed",
+            1
+        ));
+        assert!(!subscribed(
+            "patient.created",
+            None,
+            0,
+            a,
+            "sale.completed",
+            1
+        ));
+        assert!(subscribed(
+            "sale.completed",
+            Some(a),
+            3,
+            a,
+            "sale.completed",
+            4
+        ));
+        assert!(!subscribed(
+            "sale.completed",
+            Some(a),
+            0,
+            b,
+            "sale.completed",
+            4
+        ));
+        assert!(!subscribed(
+            "sale.completed",
+            Some(a),
+            4,
+            a,
+            "sale.completed",
+            4
+        ));
+    }
+}

@@ -1,0 +1,509 @@
+//! The embedded store's [`HookStore`]: see `store::hooks` for what each method keeps.
+
+use dermis_model::{ClinicId, Millis};
+use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use uuid::Uuid;
+
+use super::{SqliteStore, lite, parse_uuid, projection};
+use crate::store::hooks::{
+    Attempt, AttemptInfo, AttemptOutcome, ConflictInfo, DeliveryInfo, DeliveryTarget,
+    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo,
+};
+use crate::store::{StoreError, i64_of, u64_of};
+
+pub(super) fn opt_clinic(text: Option<String>) -> Result<Option<ClinicId>, StoreError> {
+    text.map(|t| parse_uuid("clinic_id", &t).map(ClinicId))
+        .transpose()
+}
+
+fn delivery_info(r: &Row<'_>) -> rusqlite::Result<(DeliveryInfo, String, String)> {
+    Ok((
+        DeliveryInfo {
+            id: r.get(0)?,
+            event_id: r.get(1)?,
+            event_type: r.get(2)?,
+            clinic_id: ClinicId(Uuid::nil()),
+            webhook_id: Uuid::nil(),
+            url: r.get(5)?,
+            state: r.get(6)?,
+            attempts: u32::try_from(r.get::<_, i64>(7)?).unwrap_or(0),
+            last_status: r
+                .get::<_, Option<i64>>(8)?
+                .and_then(|c| u16::try_from(c).ok()),
+            last_error: r.get(9)?,
+            next_attempt_at: r.get(10)?,
+            created_at: r.get(11)?,
+            updated_at: r.get(12)?,
+        },
+        r.get(3)?,
+        r.get(4)?,
+    ))
+}
+
+impl HookStore for SqliteStore {
+    async fn add_webhook(&self, webhook: &NewWebhook, now: Millis) -> Result<Uuid, StoreError> {
+        let webhook = webhook.clone();
+        self.call(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(lite("begin"))?;
+            if let Some(clinic) = webhook.clinic {
+                let found = tx
+                    .query_row(
+                        "SELECT 1 FROM clinics WHERE id = ?1",
+                        [clinic.to_string()],
+                        |_| Ok(()),
+                    )
+                    .optional()
+                    .map_err(lite("read clinic"))?;
+                if found.is_none() {
+                    return Err(StoreError::UnknownClinic { id: clinic });
+                }
+            }
+            let id = Uuid::now_v7();
+            let events: Vec<&str> = webhook.events.iter().map(|e| e.as_str()).collect();
+            tx.execute(
+                "INSERT INTO webhooks (id, url, events, clinic_id, secret, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    id.to_string(),
+                    webhook.url,
+                    events.join(","),
+                    webhook.clinic.map(|c| c.to_string()),
+                    webhook.secret,
+                    now
+                ],
+            )
+            .map_err(lite("insert webhook"))?;
+            tx.execute(
+                "INSERT INTO webhook_starts (webhook_id, clinic_id, seq)
+                 SELECT ?1, id, seq FROM clinics WHERE ?2 IS NULL OR id = ?2",
+                params![id.to_string(), webhook.clinic.map(|c| c.to_string())],
+            )
+            .map_err(lite("record webhook start"))?;
+            tx.commit().map_err(lite("commit"))?;
+            Ok(id)
+        })
+        .await
+    }
+
+    async fn list_webhooks(&self) -> Result<Vec<WebhookInfo>, StoreError> {
+        self.call(|conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT id, url, events, clinic_id, created_at FROM webhooks ORDER BY created_at, id",
+                )
+                .map_err(lite("list webhooks"))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(lite("list webhooks"))?;
+            rows.into_iter()
+                .map(|(id, url, events, clinic, created_at)| {
+                    Ok(WebhookInfo {
+                        id: parse_uuid("webhooks.id", &id)?,
+                        url,
+                        events: events.split(',').map(str::to_owned).collect(),
+                        clinic_id: opt_clinic(clinic)?,
+                        created_at,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn remove_webhook(&self, id: Uuid) -> Result<bool, StoreError> {
+        self.call(move |conn| {
+            let n = conn
+                .execute("DELETE FROM webhooks WHERE id = ?1", [id.to_string()])
+                .map_err(lite("remove webhook"))?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn projector_lag(&self) -> Result<Vec<(ClinicId, u64, u64)>, StoreError> {
+        self.call(|conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT c.id, COALESCE(p.seq, 0), c.seq FROM clinics c
+                     LEFT JOIN projector_cursors p ON p.clinic_id = c.id
+                     WHERE c.seq > COALESCE(p.seq, 0) ORDER BY c.id",
+                )
+                .map_err(lite("read projector lag"))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(lite("read projector lag"))?;
+            rows.into_iter()
+                .map(|(id, cursor, seq)| {
+                    Ok((
+                        ClinicId(parse_uuid("clinics.id", &id)?),
+                        u64_of(cursor),
+                        u64_of(seq),
+                    ))
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn commit_projection(
+        &self,
+        clinic: ClinicId,
+        from: u64,
+        to: u64,
+        docs: &[DocProjection],
+        now: Millis,
+    ) -> Result<Option<ProjectionOutcome>, StoreError> {
+        let docs = docs.to_vec();
+        self.call(move |conn| projection::project(conn, clinic, from, to, &docs, now))
+            .await
+    }
+
+    async fn unenqueued_deliveries(&self, limit: u32) -> Result<Vec<i64>, StoreError> {
+        self.call(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT id FROM webhook_deliveries WHERE enqueued = 0 ORDER BY id LIMIT ?1",
+                )
+                .map_err(lite("read deliveries"))?;
+            stmt.query_map([i64::from(limit)], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
+                .map_err(lite("read deliveries"))
+        })
+        .await
+    }
+
+    async fn mark_enqueued(&self, ids: &[i64]) -> Result<(), StoreError> {
+        let ids = ids.to_vec();
+        self.call(move |conn| {
+            let tx = conn.transaction().map_err(lite("begin"))?;
+            for id in ids {
+                tx.execute(
+                    "UPDATE webhook_deliveries SET enqueued = 1 WHERE id = ?1",
+                    [id],
+                )
+                .map_err(lite("mark enqueued"))?;
+            }
+            tx.commit().map_err(lite("commit"))
+        })
+        .await
+    }
+
+    async fn delivery_target(&self, id: i64) -> Result<Option<DeliveryTarget>, StoreError> {
+        self.call(move |conn| {
+            conn.query_row(
+                "SELECT d.id, d.state, d.attempts, d.url, w.secret, e.id, e.event_type, e.data, e.created_at
+                 FROM webhook_deliveries d
+                 JOIN webhook_events e ON e.key = d.event_key
+                 LEFT JOIN webhooks w ON w.id = d.webhook_id
+                 WHERE d.id = ?1",
+                [id],
+                |r| {
+                    Ok(DeliveryTarget {
+                        id: r.get(0)?,
+                        state: r.get(1)?,
+                        attempts: u32::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                        url: r.get(3)?,
+                        secret: r.get(4)?,
+                        event_id: r.get(5)?,
+                        event_type: r.get(6)?,
+                        data: r.get(7)?,
+                        event_at: r.get(8)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(lite("read delivery"))
+        })
+        .await
+    }
+
+    async fn record_attempt(
+        &self,
+        id: i64,
+        attempt: &Attempt,
+        outcome: &AttemptOutcome,
+    ) -> Result<(), StoreError> {
+        let attempt = attempt.clone();
+        let outcome = outcome.clone();
+        self.call(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(lite("begin"))?;
+            tx.execute(
+                "INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    id,
+                    attempt.at,
+                    attempt.status_code,
+                    attempt.error,
+                    i64_of(attempt.duration_ms)
+                ],
+            )
+            .map_err(lite("record attempt"))?;
+            tx.execute(
+                "UPDATE webhook_deliveries SET state = ?2, attempts = attempts + 1,
+                        last_status = ?3, last_error = ?4, next_attempt_at = ?5, updated_at = ?6
+                 WHERE id = ?1",
+                params![
+                    id,
+                    outcome.state,
+                    attempt.status_code,
+                    attempt.error,
+                    outcome.next_attempt_at,
+                    attempt.at
+                ],
+            )
+            .map_err(lite("update delivery"))?;
+            tx.commit().map_err(lite("commit"))
+        })
+        .await
+    }
+
+    async fn recent_deliveries(&self, limit: u32) -> Result<Vec<DeliveryInfo>, StoreError> {
+        self.call(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT d.id, e.id, e.event_type, e.clinic_id, d.webhook_id, d.url, d.state,
+                            d.attempts, d.last_status, d.last_error, d.next_attempt_at,
+                            d.created_at, d.updated_at
+                     FROM webhook_deliveries d JOIN webhook_events e ON e.key = d.event_key
+                     ORDER BY d.id DESC LIMIT ?1",
+                )
+                .map_err(lite("list deliveries"))?;
+            let rows = stmt
+                .query_map([i64::from(limit)], delivery_info)
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(lite("list deliveries"))?;
+            rows.into_iter()
+                .map(|(mut info, clinic, webhook)| {
+                    info.clinic_id = ClinicId(parse_uuid("webhook_events.clinic_id", &clinic)?);
+                    info.webhook_id = parse_uuid("webhook_deliveries.webhook_id", &webhook)?;
+                    Ok(info)
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn delivery_attempts(&self, id: i64) -> Result<Vec<AttemptInfo>, StoreError> {
+        self.call(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT at, status_code, error, duration_ms FROM webhook_attempts
+                     WHERE delivery_id = ?1 ORDER BY id",
+                )
+                .map_err(lite("list attempts"))?;
+            stmt.query_map([id], |r| {
+                Ok(AttemptInfo {
+                    at: r.get(0)?,
+                    status_code: r
+                        .get::<_, Option<i64>>(1)?
+                        .and_then(|c| u16::try_from(c).ok()),
+                    error: r.get(2)?,
+                    duration_ms: u64_of(r.get(3)?),
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(lite("list attempts"))
+        })
+        .await
+    }
+
+    async fn negative_stock(&self) -> Result<Vec<StockInfo>, StoreError> {
+        self.call(|conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT clinic_id, sku, on_hand, updated_at FROM stock_levels
+                     WHERE on_hand < 0 ORDER BY clinic_id, sku",
+                )
+                .map_err(lite("list negative stock"))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(lite("list negative stock"))?;
+            rows.into_iter()
+                .map(|(clinic, sku, on_hand, updated_at)| {
+                    Ok(StockInfo {
+                        clinic_id: ClinicId(parse_uuid("stock_levels.clinic_id", &clinic)?),
+                        sku,
+                        on_hand,
+                        updated_at,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn open_conflicts(&self, limit: u32) -> Result<Vec<ConflictInfo>, StoreError> {
+        self.call(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT clinic_id, doc_id, doc_type, fields, updated_at FROM open_conflicts
+                     ORDER BY updated_at DESC, doc_id LIMIT ?1",
+                )
+                .map_err(lite("list conflicts"))?;
+            let rows = stmt
+                .query_map([i64::from(limit)], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                })
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(lite("list conflicts"))?;
+            rows.into_iter()
+                .map(|(clinic, doc, doc_type, fields, updated_at)| {
+                    Ok(ConflictInfo {
+                        clinic_id: ClinicId(parse_uuid("open_conflicts.clinic_id", &clinic)?),
+                        doc_id: parse_uuid("open_conflicts.doc_id", &doc)?,
+                        doc_type,
+                        fields: serde_json::from_str(&fields).unwrap_or_default(),
+                        updated_at,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn clinic_exists(&self, clinic: ClinicId) -> Result<bool, StoreError> {
+        self.call(move |conn| {
+            conn.query_row(
+                "SELECT 1 FROM clinics WHERE id = ?1",
+                [clinic.to_string()],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(lite("read clinic"))
+        })
+        .await
+    }
+
+    async fn calendly_claim(
+        &self,
+        key: &str,
+        clinic: ClinicId,
+        now: Millis,
+        stale_before: Millis,
+    ) -> Result<bool, StoreError> {
+        let key = key.to_owned();
+        self.call(move |conn| {
+            let n = conn
+                .execute(
+                    "INSERT INTO calendly_events (key, clinic_id, handled_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key) DO UPDATE SET handled_at = excluded.handled_at
+                     WHERE calendly_events.done = 0 AND calendly_events.handled_at < ?4",
+                    params![key, clinic.to_string(), now, stale_before],
+                )
+                .map_err(lite("claim calendly event"))?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn calendly_done(&self, key: &str) -> Result<(), StoreError> {
+        let key = key.to_owned();
+        self.call(move |conn| {
+            conn.execute("UPDATE calendly_events SET done = 1 WHERE key = ?1", [key])
+                .map(drop)
+                .map_err(lite("finish calendly event"))
+        })
+        .await
+    }
+
+    async fn calendly_handled(&self, key: &str) -> Result<bool, StoreError> {
+        let key = key.to_owned();
+        self.call(move |conn| {
+            conn.query_row(
+                "SELECT 1 FROM calendly_events WHERE key = ?1",
+                [key],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(lite("read calendly event"))
+        })
+        .await
+    }
+
+    async fn calendly_release(&self, key: &str) -> Result<(), StoreError> {
+        let key = key.to_owned();
+        self.call(move |conn| {
+            conn.execute("DELETE FROM calendly_events WHERE key = ?1", [key])
+                .map(drop)
+                .map_err(lite("release calendly event"))
+        })
+        .await
+    }
+
+    async fn calendly_link(
+        &self,
+        clinic: ClinicId,
+        invitee_uri: &str,
+        doc_id: Uuid,
+    ) -> Result<(), StoreError> {
+        let uri = invitee_uri.to_owned();
+        self.call(move |conn| {
+            conn.execute(
+                "INSERT INTO calendly_invitees (clinic_id, invitee_uri, doc_id) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+                params![clinic.to_string(), uri, doc_id.to_string()],
+            )
+            .map(drop)
+            .map_err(lite("link calendly invitee"))
+        })
+        .await
+    }
+
+    async fn calendly_appointment(
+        &self,
+        clinic: ClinicId,
+        invitee_uri: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let uri = invitee_uri.to_owned();
+        self.call(move |conn| {
+            let doc: Option<String> = conn
+                .query_row(
+                    "SELECT doc_id FROM calendly_invitees WHERE clinic_id = ?1 AND invitee_uri = ?2",
+                    params![clinic.to_string(), uri],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(lite("find calendly invitee"))?;
+            doc.map(|d| parse_uuid("calendly_invitees.doc_id", &d))
+                .transpose()
+        })
+        .await
+    }
+}

@@ -1,0 +1,125 @@
+//! The event projector: follows each clinic's change log from its own cursor, loads the
+//! documents that changed, derives events, stock movements and conflicts from them
+//! ([`super::events::derive`]) and commits all of it with the advanced cursor in one
+//! transaction ([`crate::store::HookStore::commit_projection`]).
+//!
+//! It runs for every clinic from the start of its change log, webhooks or not (stock
+//! on hand and open conflicts need the whole history); which events reach a webhook is
+//! decided by change-log position: an event goes to a webhook only when the change that
+//! revealed it came after the webhook was added.
+//!
+//! Safe with several hub instances: each step is checked against the cursor it read
+//! from, events are kept once per key and movements counted once per id, so a change
+//! seen twice (a replay, two instances, a crash before the commit) derives nothing new.
+
+use automerge::AutoCommit;
+use dermis_model::{ClinicId, DocType, Millis};
+use dermis_sync::driver::error_chain;
+use dermis_sync::wire::FetchItem;
+
+use super::events::derive;
+use crate::store::hooks::{DocProjection, ProjectionOutcome};
+use crate::store::{HubStore, StoreError};
+
+/// Documents per page of the change log.
+pub const PAGE: usize = 100;
+/// Documents per fetch.
+const FETCH: usize = 25;
+
+/// What one pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub docs: u64,
+    pub new_events: u64,
+    pub new_deliveries: Vec<i64>,
+}
+
+impl Pass {
+    fn add(&mut self, outcome: ProjectionOutcome, docs: usize) {
+        self.docs += docs as u64;
+        self.new_events += outcome.new_events;
+        self.new_deliveries.extend(outcome.new_deliveries);
+    }
+}
+
+/// A document as the projector reads it: derived, or skipped when it does not load or
+/// read (logged by id; it still advances the cursor, so one bad document cannot stop
+/// every later event).
+fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<DocProjection> {
+    let doc_type = DocType::parse(&data.doc_type)?;
+    let mut doc = match AutoCommit::load(&data.data) {
+        Ok(doc) => doc,
+        Err(e) => {
+            tracing::warn!(doc = %data.doc_id, error = %e, "projector: a document does not load");
+            return None;
+        }
+    };
+    match derive(clinic, doc_type, &mut doc) {
+        Ok(derived) => Some(DocProjection {
+            doc_id: data.doc_id,
+            doc_type: data.doc_type,
+            seq: data.seq,
+            events: derived.events,
+            stock: derived.stock,
+            conflicts: derived.conflicts,
+        }),
+        Err(e) => {
+            tracing::warn!(doc = %data.doc_id, error = %error_chain(&e), "projector: a document does not read");
+            None
+        }
+    }
+}
+
+/// Projects one clinic from `cursor` to the end of its change log.
+pub async fn project_clinic<S: HubStore>(
+    store: &S,
+    clinic: ClinicId,
+    mut cursor: u64,
+    now: &impl Fn() -> Millis,
+) -> Result<Pass, StoreError> {
+    let mut reader = store.clone();
+    let mut pass = Pass::default();
+    loop {
+        let page = reader.changed_since(clinic, cursor, PAGE).await?;
+        let mut docs = Vec::with_capacity(page.entries.len());
+        for chunk in page.entries.chunks(FETCH) {
+            let items: Vec<FetchItem> = chunk
+                .iter()
+                .map(|e| FetchItem {
+                    doc_id: e.doc_id,
+                    have: Vec::new(),
+                })
+                .collect();
+            for data in reader.fetch(clinic, &items).await?.into_iter().flatten() {
+                docs.extend(project_doc(clinic, data));
+            }
+        }
+        let Some(outcome) = store
+            .commit_projection(clinic, cursor, page.up_to, &docs, now())
+            .await?
+        else {
+            // Another instance moved the cursor: it carries on from there.
+            return Ok(pass);
+        };
+        pass.add(outcome, docs.len());
+        cursor = page.up_to;
+        if !page.more {
+            return Ok(pass);
+        }
+    }
+}
+
+/// One pass over every clinic whose change log is ahead of the projector.
+pub async fn project_all<S: HubStore>(
+    store: &S,
+    now: &impl Fn() -> Millis,
+) -> Result<Pass, StoreError> {
+    let mut pass = Pass::default();
+    for (clinic, cursor, _) in store.projector_lag().await? {
+        let step = project_clinic(store, clinic, cursor, now).await?;
+        pass.docs += step.docs;
+        pass.new_events += step.new_events;
+        pass.new_deliveries.extend(step.new_deliveries);
+    }
+    Ok(pass)
+}
