@@ -295,10 +295,6 @@ pub async fn enqueue<S: HubStore>(hub: &Hub<S>, job: NewJob) -> Result<JobId, St
 }
 
 /// Runs one attempt of a job: one arm per kind.
-#[allow(
-    clippy::match_single_binding,
-    reason = "each kind of job adds its arm here"
-)]
 pub async fn run_job<S: HubStore>(hub: Arc<Hub<S>>, job: Job) -> Result<(), JobFailure> {
     match job.kind.as_str() {
         crate::webhooks::JOB_KIND => crate::webhooks::delivery_job(&hub, &job).await,
