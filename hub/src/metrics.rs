@@ -195,13 +195,13 @@ impl Metrics {
         metric(
             "dermis_job_queue_depth",
             "gauge",
-            "Jobs in the queue, by state (0 until the job queue exists).",
+            "Jobs waiting to run (pending), waiting for a retry (failed) and given up (dead).",
             &depth,
         );
         metric(
             "dermis_webhook_failures_total",
             "counter",
-            "Failed webhook delivery attempts (0 until webhooks exist).",
+            "Failed webhook delivery attempts.",
             &[("", load(&self.webhook_failures))],
         );
         metric(
