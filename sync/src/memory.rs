@@ -116,6 +116,25 @@ fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
     heads
 }
 
+/// What a fetch answers for one document: the whole document when the asker has
+/// nothing, else the changes after its heads.
+fn doc_data(item: &FetchItem, doc_type: DocType, seq: u64, doc: &mut AutoCommit) -> DocData {
+    let full = item.have.is_empty();
+    let data = if full {
+        doc.save()
+    } else {
+        doc.save_after(&item.have)
+    };
+    DocData {
+        doc_id: item.doc_id,
+        doc_type: doc_type.as_str().into(),
+        seq,
+        heads: sorted(doc.get_heads()),
+        full,
+        data,
+    }
+}
+
 impl DocStore for MemoryHubStore {
     type Error = Never;
 
@@ -176,20 +195,7 @@ impl DocStore for MemoryHubStore {
                     .docs
                     .get_mut(&item.doc_id)
                     .filter(|d| d.clinic == clinic)?;
-                let full = item.have.is_empty();
-                let data = if full {
-                    d.doc.save()
-                } else {
-                    d.doc.save_after(&item.have)
-                };
-                Some(DocData {
-                    doc_id: item.doc_id,
-                    doc_type: d.doc_type.as_str().into(),
-                    seq: d.seq,
-                    heads: sorted(d.doc.get_heads()),
-                    full,
-                    data,
-                })
+                Some(doc_data(item, d.doc_type, d.seq, &mut d.doc))
             })
             .collect())
     }
@@ -574,20 +580,7 @@ impl DocStore for MemoryNodeStore {
                     return None;
                 }
                 let d = self.docs.get_mut(&item.doc_id)?;
-                let full = item.have.is_empty();
-                let data = if full {
-                    d.doc.save()
-                } else {
-                    d.doc.save_after(&item.have)
-                };
-                Some(DocData {
-                    doc_id: item.doc_id,
-                    doc_type: d.doc_type.as_str().into(),
-                    seq: d.local_seq,
-                    heads: sorted(d.doc.get_heads()),
-                    full,
-                    data,
-                })
+                Some(doc_data(item, d.doc_type, d.local_seq, &mut d.doc))
             })
             .collect())
     }

@@ -156,11 +156,6 @@ pub struct JobCounts {
 }
 
 impl JobCounts {
-    /// Jobs waiting to run: pending, and failed ones waiting for their retry.
-    pub fn queued(&self) -> u64 {
-        self.pending + self.failed
-    }
-
     pub fn add(&mut self, state: JobState, n: u64) {
         match state {
             JobState::Pending => self.pending += n,

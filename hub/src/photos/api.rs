@@ -41,7 +41,7 @@ use crate::server::Hub;
 use crate::server::api::{error, unavailable};
 use crate::server::session::authenticate_node;
 use crate::store::staging::{Chunk, ChunkOutcome, PhotoBlob, StagedUpload, Thumbnails};
-use crate::store::{HubStore, StoreError};
+use crate::store::{HubStore, NodeAuth, StoreError};
 
 /// The largest chunk one `PUT` may carry.
 pub const MAX_CHUNK_BYTES: usize = 4 * 1024 * 1024;
@@ -138,9 +138,20 @@ fn storage_failed(what: &str, e: &BlobError) -> Response {
 }
 
 /// The answer to a blob name that is not a sha256.
-fn bad_name(sha256: &str) -> Option<Response> {
-    (!valid_sha256(sha256))
-        .then(|| bad_request("the blob name must be a sha256: 64 lowercase hex digits"))
+/// The node behind the token, once the blob name is a sha256: what every photo route
+/// checks first, in this order (a bad token is 401 whatever the name).
+async fn caller<S: HubStore>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+    sha256: &str,
+) -> Result<NodeAuth, Response> {
+    let auth = authenticate_node(hub, headers).await?;
+    if !valid_sha256(sha256) {
+        return Err(bad_request(
+            "the blob name must be a sha256: 64 lowercase hex digits",
+        ));
+    }
+    Ok(auth)
 }
 
 /// Where an upload stands; for a complete blob, makes sure its thumbnail job exists.
@@ -164,13 +175,10 @@ pub async fn upload_status<S: HubStore>(
     headers: HeaderMap,
     query: Result<Query<UploadQuery>, QueryRejection>,
 ) -> Response {
-    let auth = match authenticate_node(&hub, &headers).await {
+    let auth = match caller(&hub, &headers, &sha256).await {
         Ok(auth) => auth,
         Err(response) => return response,
     };
-    if let Some(response) = bad_name(&sha256) {
-        return response;
-    }
     let Ok(Query(q)) = query else {
         return bad_request("send ?patient=<uuid>&photo=<uuid>");
     };
@@ -322,13 +330,10 @@ pub async fn put_chunk<S: HubStore>(
     query: Result<Query<ChunkQuery>, QueryRejection>,
     body: Body,
 ) -> Response {
-    let auth = match authenticate_node(&hub, &headers).await {
+    let auth = match caller(&hub, &headers, &sha256).await {
         Ok(auth) => auth,
         Err(response) => return response,
     };
-    if let Some(response) = bad_name(&sha256) {
-        return response;
-    }
     let Ok(Query(q)) = query else {
         return bad_request("send ?offset=<n>&total=<n>&patient=<uuid>&photo=<uuid>");
     };
@@ -517,13 +522,10 @@ pub async fn get_blob<S: HubStore>(
     headers: HeaderMap,
     query: Result<Query<BlobQuery>, QueryRejection>,
 ) -> Response {
-    let auth = match authenticate_node(&hub, &headers).await {
+    let auth = match caller(&hub, &headers, &sha256).await {
         Ok(auth) => auth,
         Err(response) => return response,
     };
-    if let Some(response) = bad_name(&sha256) {
-        return response;
-    }
     let Ok(Query(q)) = query else {
         return bad_request("send ?variant=gallery|full|original");
     };

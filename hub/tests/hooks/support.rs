@@ -168,6 +168,17 @@ pub fn quick_options(dir: &Path) -> ServerOptions {
     opts
 }
 
+/// A new patient document, pushed as a node would; returned for further edits.
+pub async fn push_patient<S: HubStore>(
+    store: &S,
+    clinic: ClinicId,
+    name: &str,
+) -> (Uuid, automerge::AutoCommit) {
+    let (id, mut doc) = dermis_sync::conformance::patient_doc(clinic, name);
+    push(store, clinic, vec![(id, DocType::Patient, doc.save())]).await;
+    (id, doc)
+}
+
 /// Pushes documents as a node would; every one must apply.
 pub async fn push<S: HubStore>(store: &S, clinic: ClinicId, docs: Vec<(Uuid, DocType, Vec<u8>)>) {
     let pushes: Vec<DocPush> = docs

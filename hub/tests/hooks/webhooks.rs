@@ -17,7 +17,9 @@ use dermis_sync::conformance::{patient_doc, rename};
 use serde_json::Value;
 
 use super::common::{Fixture, TestHub, create_clinic, eventually, http};
-use super::support::{Receiver, add_webhook, append, hub_cli, ledger, push, quick_options};
+use super::support::{
+    Receiver, add_webhook, append, hub_cli, ledger, push, push_patient, quick_options,
+};
 use crate::on_both_stores;
 
 on_both_stores!(
@@ -44,13 +46,7 @@ async fn a_failed_delivery_is_retried_with_the_same_signed_id_until_delivered<S:
     assert!(secret.starts_with("whsec_"), "{secret}");
     let hub = TestHub::start(f.store.clone(), quick_options(f.dir.path())).await;
 
-    let (patient, mut doc) = patient_doc(clinic, "Webhook");
-    push(
-        &f.store,
-        clinic,
-        vec![(patient, DocType::Patient, doc.save())],
-    )
-    .await;
+    let (patient, mut doc) = push_patient(&f.store, clinic, "Webhook").await;
     eventually("two attempts at the receiver", || async {
         receiver.seen().len() >= 2
     })
@@ -167,8 +163,7 @@ async fn two_hub_instances_deliver_each_event_once<S: HubStore>(f: Fixture<S>) {
     let b = TestHub::start(f.store.clone(), quick_options(f.dir.path())).await;
     let mut patients = Vec::new();
     for name in ["One", "Two", "Three"] {
-        let (id, mut doc) = patient_doc(clinic, name);
-        push(&f.store, clinic, vec![(id, DocType::Patient, doc.save())]).await;
+        let (id, _) = push_patient(&f.store, clinic, name).await;
         patients.push(id.to_string());
     }
     eventually("every delivery delivered", || async {
@@ -210,13 +205,7 @@ async fn a_change_seen_twice_or_replayed_is_one_delivery<S: HubStore>(f: Fixture
         .add_webhook(&webhook, now())
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
-    let (patient, mut doc) = patient_doc(clinic, "Twice");
-    push(
-        &f.store,
-        clinic,
-        vec![(patient, DocType::Patient, doc.save())],
-    )
-    .await;
+    let (patient, mut doc) = push_patient(&f.store, clinic, "Twice").await;
 
     // Two instances reading from the same cursor at once: one step commits, the
     // other is refused whole.
@@ -262,13 +251,7 @@ async fn a_change_seen_twice_or_replayed_is_one_delivery<S: HubStore>(f: Fixture
 async fn only_events_after_a_webhook_was_added_reach_it<S: HubStore>(f: Fixture<S>) {
     let clinic = create_clinic(&f.store, "Before Clinic").await;
     let other = create_clinic(&f.store, "Other Clinic").await;
-    let (early, mut doc) = patient_doc(clinic, "Early");
-    push(
-        &f.store,
-        clinic,
-        vec![(early, DocType::Patient, doc.save())],
-    )
-    .await;
+    push_patient(&f.store, clinic, "Early").await;
     // Added after the first patient, before the projector saw it.
     let hook = |clinic: Option<ClinicId>| NewWebhook {
         url: "http://hooks.invalid/x".into(),
@@ -289,15 +272,8 @@ async fn only_events_after_a_webhook_was_added_reach_it<S: HubStore>(f: Fixture<
         unknown.is_err(),
         "a webhook of an unknown clinic is refused"
     );
-    let (late, mut doc) = patient_doc(clinic, "Late");
-    push(&f.store, clinic, vec![(late, DocType::Patient, doc.save())]).await;
-    let (elsewhere, mut doc) = patient_doc(other, "Elsewhere");
-    push(
-        &f.store,
-        other,
-        vec![(elsewhere, DocType::Patient, doc.save())],
-    )
-    .await;
+    push_patient(&f.store, clinic, "Late").await;
+    push_patient(&f.store, other, "Elsewhere").await;
     let pass = project_all(&f.store, &now)
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
@@ -445,13 +421,7 @@ async fn deliveries_to_private_addresses_die_when_blocked<S: HubStore>(f: Fixtur
         String::from_utf8_lossy(&refused.stderr)
     );
     assert!(refused.stdout.is_empty());
-    let (patient, mut doc) = patient_doc(clinic, "Private");
-    push(
-        &f.store,
-        clinic,
-        vec![(patient, DocType::Patient, doc.save())],
-    )
-    .await;
+    push_patient(&f.store, clinic, "Private").await;
     let pass = project_all(&f.store, &now)
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
@@ -514,13 +484,7 @@ async fn deliveries_to_private_addresses_die_when_blocked<S: HubStore>(f: Fixtur
         .add_webhook(&late, now())
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
-    let (patient, mut doc) = patient_doc(clinic, "Later");
-    push(
-        &f.store,
-        clinic,
-        vec![(patient, DocType::Patient, doc.save())],
-    )
-    .await;
+    push_patient(&f.store, clinic, "Later").await;
     let pass = project_all(&f.store, &now)
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
