@@ -19,6 +19,7 @@ pub mod money;
 pub mod patient;
 pub mod photo;
 pub mod product;
+pub mod provenance;
 pub mod text;
 pub mod validate;
 
