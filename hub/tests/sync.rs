@@ -351,5 +351,7 @@ on_both_stores!(
 
 #[path = "sync/bad_input.rs"]
 mod bad_input;
+#[path = "sync/bounds.rs"]
+mod bounds;
 #[path = "sync/health.rs"]
 mod health;

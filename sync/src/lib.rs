@@ -10,12 +10,14 @@
 //! behaviour testable deterministically.
 
 pub mod apply;
+pub mod chunks;
 pub mod config;
 pub mod conformance;
 pub mod driver;
 pub mod hub_engine;
 pub mod memory;
 pub mod node_engine;
+pub mod plan;
 pub mod sim;
 pub mod store;
 pub mod wire;

@@ -7,7 +7,8 @@ use automerge::{AutoCommit, ChangeHash};
 use dermis_model::{ClinicId, DocType, Millis};
 use uuid::Uuid;
 
-use crate::apply::{self, ApplyError};
+use crate::apply::{self, ApplyError, NoRules};
+use crate::chunks::DocLimits;
 use crate::store::{ApplyFailure, ChangePage, DocStore, NodeSyncStore, OutgoingDoc, PushAck};
 use crate::wire::{DocData, DocPush, FetchItem, IndexEntry, OutboxStats, PushOutcome};
 
@@ -69,13 +70,15 @@ impl MemoryHubStore {
                 rejected(&ApplyError::Foreign)
             }
             Some(existing) => {
-                let mut doc = existing.doc.clone();
-                match apply::apply_to(&mut doc, &push.data, push.doc_id, doc_type, clinic) {
-                    Ok((before, after)) if before == after => PushOutcome::Applied {
+                let applied = apply::parse(&push.data, DocLimits::default()).and_then(|r| {
+                    apply::apply_to_copy(&existing.doc, r, push.doc_id, doc_type, clinic, &NoRules)
+                });
+                match applied.map(|(doc, a)| (doc, a.before, a.after)) {
+                    Ok((_, before, after)) if before == after => PushOutcome::Applied {
                         seq: existing.seq,
                         heads: after,
                     },
-                    Ok((_, after)) => {
+                    Ok((doc, _, after)) => {
                         existing.doc = doc;
                         existing.seq = next_seq;
                         self.seqs.insert(clinic, next_seq);
@@ -87,7 +90,9 @@ impl MemoryHubStore {
                     Err(e) => rejected(&e),
                 }
             }
-            None => match apply::load_new(&push.data, push.doc_id, doc_type, clinic) {
+            None => match apply::parse(&push.data, DocLimits::default())
+                .and_then(|r| apply::load_new(r, push.doc_id, doc_type, clinic))
+            {
                 Ok(mut doc) => {
                     let heads = doc.get_heads();
                     self.docs.insert(
@@ -335,9 +340,16 @@ impl MemoryNodeStore {
         match self.docs.get_mut(&d.doc_id) {
             Some(existing) if existing.doc_type != doc_type => Err(ApplyError::Foreign),
             Some(existing) => {
-                let mut doc = existing.doc.clone();
-                let (before, after) =
-                    apply::apply_to(&mut doc, &d.data, d.doc_id, doc_type, clinic)?;
+                let received = apply::parse(&d.data, DocLimits::default())?;
+                let (doc, applied) = apply::apply_to_copy(
+                    &existing.doc,
+                    received,
+                    d.doc_id,
+                    doc_type,
+                    clinic,
+                    &NoRules,
+                )?;
+                let (before, after) = (applied.before, applied.after);
                 existing.synced = Some(union(existing.synced.as_ref(), &d.heads));
                 if before == after {
                     return Ok(false);
@@ -348,7 +360,8 @@ impl MemoryNodeStore {
                 Ok(true)
             }
             None => {
-                let doc = apply::load_new(&d.data, d.doc_id, doc_type, clinic)?;
+                let received = apply::parse(&d.data, DocLimits::default())?;
+                let doc = apply::load_new(received, d.doc_id, doc_type, clinic)?;
                 self.local_seq += 1;
                 self.docs.insert(
                     d.doc_id,

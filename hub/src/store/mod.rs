@@ -5,12 +5,13 @@
 //! pass `dermis_sync::conformance` and the same integration tests.
 //!
 //! The document logic both share (strict apply through `dermis_sync::apply`, snapshot
-//! plus change rows, compaction, fetch) is in [`docs`]; each store only moves rows.
+//! plus change rows, compaction, fetch) is `dermis_sync::plan`; each store only moves
+//! rows. The hub's own refusals of valid pushes are [`rules`], applied in that plan.
 
-pub mod docs;
 pub mod hooks;
 pub mod ops;
 pub mod postgres;
+pub mod rules;
 pub mod sqlite;
 pub mod staging;
 
@@ -152,6 +153,15 @@ pub enum StoreEvent {
     /// Notifications may have been missed (the connection to the database was lost):
     /// re-read the state of every connected clinic and node.
     Resync,
+}
+
+impl From<dermis_sync::plan::Damaged> for StoreError {
+    fn from(e: dermis_sync::plan::Damaged) -> Self {
+        StoreError::Damaged {
+            id: e.id,
+            source: e.source,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

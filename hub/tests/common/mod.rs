@@ -5,6 +5,7 @@
 //! Postgres tests read `DERMIS_TEST_DATABASE_URL`. Without it they print a notice and
 //! pass, unless `CI=true`, where a missing database is a failure.
 
+pub mod attacks;
 pub mod cluster;
 pub mod node;
 pub mod raw;

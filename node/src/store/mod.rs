@@ -22,10 +22,6 @@ use cache::DocCache;
 /// recognised and refused instead of being written into.
 pub const APPLICATION_ID: i32 = 0x4452_4D4E;
 
-/// Incremental changes kept per document before they are folded into the snapshot.
-const COMPACT_AFTER_CHANGES: i64 = 64;
-const COMPACT_AFTER_BYTES: i64 = 64 * 1024;
-
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("no Dermis store at {path}; run `dermis-node init` first")]
@@ -430,9 +426,23 @@ pub fn decode_received(
     clinic: dermis_model::ClinicId,
     data: Vec<u8>,
 ) -> Result<Decoded, StoreError> {
-    let (doc, record) = dermis_sync::apply::load_new_record(&data, id.0, doc_type, clinic)
+    let (doc, record) = dermis_sync::apply::parse(&data, doc_limits())
+        .and_then(|received| {
+            dermis_sync::apply::load_new_record(
+                received,
+                id.0,
+                doc_type,
+                clinic,
+                &dermis_sync::apply::NoRules,
+            )
+        })
         .map_err(|e| refused(id, e))?;
     Ok(Decoded { doc, record, data })
+}
+
+/// What received bytes may cost: the limits of the frames they arrive in.
+fn doc_limits() -> dermis_sync::chunks::DocLimits {
+    dermis_sync::chunks::DocLimits::default()
 }
 
 /// Maps a refusal of the shared apply rules to this store's error.
@@ -593,25 +603,36 @@ impl<'s> Tx<'s> {
     ) -> Result<Applied, StoreError> {
         let existed = self.ensure_loaded(id)?;
         if !existed {
-            let (doc, record) = dermis_sync::apply::load_new_record(data, id.0, doc_type, clinic)
+            let (doc, record) = dermis_sync::apply::parse(data, doc_limits())
+                .and_then(|received| {
+                    dermis_sync::apply::load_new_record(
+                        received,
+                        id.0,
+                        doc_type,
+                        clinic,
+                        &dermis_sync::apply::NoRules,
+                    )
+                })
                 .map_err(|e| refused(id, e))?;
             return Ok(self.insert_received(id, doc_type, doc, record, data.to_vec()));
         }
         let outcome = match self.pending.get_mut(&id) {
-            Some(p) if p.doc_type == doc_type => {
-                dermis_sync::apply::apply_to_record(&mut p.doc, data, id.0, doc_type, clinic)
-                    .map_err(|e| refused(id, e))
-                    .map(|(before, heads, record)| {
-                        if p.origin == Origin::Remote {
-                            p.record = Some(record);
-                        }
-                        Applied {
-                            changed: heads != before,
-                            heads,
-                            created: false,
-                        }
-                    })
-            }
+            Some(p) if p.doc_type == doc_type => dermis_sync::apply::parse(data, doc_limits())
+                .and_then(|received| {
+                    dermis_sync::apply::apply_to(&mut p.doc, received, id.0, doc_type, clinic)
+                })
+                .map_err(|e| refused(id, e))
+                .map(|applied| {
+                    let changed = applied.changed();
+                    if p.origin == Origin::Remote {
+                        p.record = Some(applied.record);
+                    }
+                    Applied {
+                        changed,
+                        heads: applied.after,
+                        created: false,
+                    }
+                }),
             _ => Err(StoreError::Foreign { id }),
         };
         if outcome.is_err() {
@@ -765,9 +786,11 @@ impl<'s> Tx<'s> {
                 Some(base) => {
                     let change = p.doc.save_after(&base.heads);
                     let rev = base.rev + 1;
-                    if base.change_count + 1 >= COMPACT_AFTER_CHANGES
-                        || base.change_bytes + change.len() as i64 >= COMPACT_AFTER_BYTES
-                    {
+                    if dermis_sync::plan::should_compact(
+                        base.change_count,
+                        base.change_bytes,
+                        change.len(),
+                    ) {
                         let snapshot = p.doc.save();
                         self.tx
                             .execute("DELETE FROM doc_changes WHERE doc_id = ?1", [&id_text])?;

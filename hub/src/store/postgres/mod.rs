@@ -17,8 +17,8 @@ use sqlx::{PgConnection, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::docs::{self, StoredDoc, Write};
 use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
+use dermis_sync::plan::{self as docs, StoredDoc, Write};
 
 /// Channel of change-log advances; payload `<clinic_id>:<seq>`.
 pub const CHANGES_CHANNEL: &str = "dermis_changes";
@@ -102,7 +102,13 @@ impl PgStore {
             }
             stored.extend(lock_docs(&mut tx, clinic, &missing).await?);
         }
-        let plan = docs::plan_apply(clinic, pushes, stored)?;
+        let plan = docs::plan_apply(
+            clinic,
+            pushes,
+            stored,
+            super::rules::doc_limits(),
+            &super::rules::HubRules,
+        )?;
         if plan.writes.is_empty() {
             tx.commit().await.map_err(pg("commit"))?;
             return Ok(plan.outcomes(&HashMap::new()));
@@ -374,7 +380,9 @@ impl DocStore for PgStore {
         items
             .iter()
             .map(|item| match stored.get(&item.doc_id) {
-                Some(s) => docs::fetched(item, s.clone()).map(Some),
+                Some(s) => docs::fetched(item, s.clone())
+                    .map(Some)
+                    .map_err(StoreError::from),
                 None => Ok(None),
             })
             .collect()

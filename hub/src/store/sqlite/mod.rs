@@ -24,8 +24,8 @@ use dermis_sync::wire::{DocData, DocPush, FetchItem, IndexEntry, PushOutcome};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use super::docs::{self, StoredDoc, Write};
 use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
+use dermis_sync::plan::{self as docs, StoredDoc, Write};
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
@@ -218,7 +218,13 @@ fn apply_batch(
             stored.insert(push.doc_id, doc);
         }
     }
-    let plan = docs::plan_apply(clinic, pushes, stored)?;
+    let plan = docs::plan_apply(
+        clinic,
+        pushes,
+        stored,
+        super::rules::doc_limits(),
+        &super::rules::HubRules,
+    )?;
     if plan.writes.is_empty() {
         return Ok(plan.outcomes(&HashMap::new()));
     }
@@ -355,7 +361,9 @@ impl DocStore for SqliteStore {
             items
                 .iter()
                 .map(|item| match load_stored(&tx, clinic, item.doc_id)? {
-                    Some(s) if s.clinic == clinic => docs::fetched(item, s).map(Some),
+                    Some(s) if s.clinic == clinic => {
+                        docs::fetched(item, s).map(Some).map_err(StoreError::from)
+                    }
                     _ => Ok(None),
                 })
                 .collect()

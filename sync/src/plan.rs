@@ -1,23 +1,41 @@
-//! Document logic shared by both hub stores, with no IO: deciding what a pushed batch
-//! does to the stored documents ([`plan_apply`]) and answering a fetch from stored rows
-//! ([`fetched`]). A store loads the rows (locked), calls these, and writes what they say.
+//! The document plan both hub stores share, with no IO: deciding what a pushed batch does
+//! to the stored documents ([`plan_apply`]) and answering a fetch from stored rows
+//! ([`fetched`]). A store loads the rows, calls these, and writes what they say.
 //!
-//! Documents are stored like the node stores them: a snapshot plus incremental change
-//! rows, folded into a new snapshot after [`COMPACT_AFTER_CHANGES`] changes or
-//! [`COMPACT_AFTER_BYTES`] bytes. A document received whole is stored as received.
+//! Documents are stored as a snapshot plus incremental change rows, folded into a new
+//! snapshot after [`COMPACT_AFTER_CHANGES`] changes or [`COMPACT_AFTER_BYTES`] bytes (the
+//! node's store folds by the same rule, [`should_compact`]). A document received whole is
+//! stored as received.
 
 use std::collections::HashMap;
 
 use automerge::{AutoCommit, ChangeHash};
 use dermis_model::ClinicId;
-use dermis_sync::apply::{self, ApplyError};
-use dermis_sync::wire::{DocData, DocPush, FetchItem, PushOutcome};
 use uuid::Uuid;
 
-use super::StoreError;
+use crate::apply::{self, ApplyError, PushRules};
+use crate::chunks::DocLimits;
+use crate::wire::{DocData, DocPush, FetchItem, PushOutcome};
 
 pub const COMPACT_AFTER_CHANGES: i64 = 64;
 pub const COMPACT_AFTER_BYTES: i64 = 64 * 1024;
+
+/// Whether a document with `change_count` change rows totalling `change_bytes` should
+/// fold a new change of `new_bytes` into its snapshot instead of adding a row.
+pub fn should_compact(change_count: i64, change_bytes: i64, new_bytes: usize) -> bool {
+    change_count + 1 >= COMPACT_AFTER_CHANGES
+        || change_bytes.saturating_add(i64::try_from(new_bytes).unwrap_or(i64::MAX))
+            >= COMPACT_AFTER_BYTES
+}
+
+/// A stored document that does not load: the store is damaged, not the push.
+#[derive(Debug, thiserror::Error)]
+#[error("stored document {id} does not load")]
+pub struct Damaged {
+    pub id: Uuid,
+    #[source]
+    pub source: Box<automerge::AutomergeError>,
+}
 
 /// A document's row and change rows, as loaded by a store.
 #[derive(Clone, Debug)]
@@ -80,6 +98,10 @@ enum Slot {
 #[derive(Debug)]
 pub struct Plan {
     pub writes: Vec<Write>,
+    /// For each written document that was stored before, the heads it was planned on: a
+    /// store that plans outside its write lock writes only if they are still the stored
+    /// ones (else it plans again).
+    pub bases: HashMap<Uuid, Vec<ChangeHash>>,
     slots: Vec<Slot>,
 }
 
@@ -112,14 +134,13 @@ struct Working {
 
 impl Working {
     /// The document as this batch has it so far, loaded on first use.
-    fn current(&mut self, id: Uuid) -> Result<AutoCommit, StoreError> {
+    fn current(&mut self, id: Uuid) -> Result<AutoCommit, Damaged> {
         match (self.doc.take(), &self.base) {
             (Some(doc), _) => Ok(doc),
             (None, Some(base)) => load(id, base),
-            (None, None) => Err(StoreError::BadRow {
-                what: "docs",
-                value: format!("{id} has neither a row nor a pushed copy"),
-            }),
+            // A working entry always has a row or a pushed copy; an empty document
+            // fails the checks that follow.
+            (None, None) => Ok(AutoCommit::new()),
         }
     }
 }
@@ -140,30 +161,30 @@ fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
 }
 
 /// Loads a stored document: its snapshot, then its change rows.
-pub fn load(id: Uuid, stored: &StoredDoc) -> Result<AutoCommit, StoreError> {
-    let mut doc = AutoCommit::load(&stored.snapshot).map_err(|source| StoreError::Damaged {
+pub fn load(id: Uuid, stored: &StoredDoc) -> Result<AutoCommit, Damaged> {
+    let damaged = |source| Damaged {
         id,
         source: Box::new(source),
-    })?;
+    };
+    let mut doc = AutoCommit::load(&stored.snapshot).map_err(damaged)?;
     for change in &stored.changes {
-        doc.load_incremental(change)
-            .map_err(|source| StoreError::Damaged {
-                id,
-                source: Box::new(source),
-            })?;
+        doc.load_incremental(change).map_err(damaged)?;
     }
     Ok(doc)
 }
 
 /// Decides a batch for `clinic` against the stored documents it names (`stored` holds
 /// every pushed id that exists, whatever its clinic). Documents of another clinic are
-/// refused without being loaded. Each document is judged on its own, as
-/// [`dermis_sync::memory::MemoryHubStore`] does.
+/// refused without being loaded or parsed. Each document is judged on its own, as
+/// [`crate::memory::MemoryHubStore`] does: its bytes are checked and parsed once under
+/// `limits`, applied, checked, and offered to `rules`.
 pub fn plan_apply(
     clinic: ClinicId,
     pushes: &[DocPush],
     mut stored: HashMap<Uuid, StoredDoc>,
-) -> Result<Plan, StoreError> {
+    limits: DocLimits,
+    rules: &dyn PushRules,
+) -> Result<Plan, Damaged> {
     let mut working: HashMap<Uuid, Working> = HashMap::new();
     let mut order: Vec<Uuid> = Vec::new();
     let mut slots = Vec::with_capacity(pushes.len());
@@ -197,9 +218,11 @@ pub fn plan_apply(
             }
             Some(w) => {
                 let current = w.current(push.doc_id)?;
-                let mut doc = current.clone();
-                match apply::apply_to(&mut doc, &push.data, push.doc_id, doc_type, clinic) {
-                    Ok((before, after)) if before == after => {
+                let applied = apply::parse(&push.data, limits).and_then(|received| {
+                    apply::apply_to_copy(&current, received, push.doc_id, doc_type, clinic, rules)
+                });
+                match applied.map(|(doc, a)| (doc, a.before, a.after)) {
+                    Ok((_, before, after)) if before == after => {
                         w.doc = Some(current);
                         if w.changed {
                             Slot::Changed {
@@ -213,7 +236,7 @@ pub fn plan_apply(
                             })
                         }
                     }
-                    Ok((_, after)) => {
+                    Ok((doc, _, after)) => {
                         w.doc = Some(doc);
                         w.raw = None;
                         if !w.changed {
@@ -231,8 +254,10 @@ pub fn plan_apply(
                     }
                 }
             }
-            None => match apply::load_new(&push.data, push.doc_id, doc_type, clinic) {
-                Ok(mut doc) => {
+            None => match apply::parse(&push.data, limits).and_then(|received| {
+                apply::load_new_record(received, push.doc_id, doc_type, clinic, rules)
+            }) {
+                Ok((mut doc, _)) => {
                     let heads = sorted(doc.get_heads());
                     working.insert(
                         push.doc_id,
@@ -258,6 +283,7 @@ pub fn plan_apply(
         slots.push(slot);
     }
     let mut writes = Vec::with_capacity(order.len());
+    let mut bases = HashMap::new();
     for id in order {
         let Some(mut w) = working.remove(&id) else {
             continue;
@@ -273,9 +299,8 @@ pub fn plan_apply(
             },
             Some(base) => {
                 let data = doc.save_after(&base.heads);
-                if base.change_count + 1 >= COMPACT_AFTER_CHANGES
-                    || base.change_bytes + data.len() as i64 >= COMPACT_AFTER_BYTES
-                {
+                bases.insert(id, sorted(base.heads.clone()));
+                if should_compact(base.change_count, base.change_bytes, data.len()) {
                     Write::Compact {
                         id,
                         snapshot: doc.save(),
@@ -292,13 +317,17 @@ pub fn plan_apply(
             }
         });
     }
-    Ok(Plan { writes, slots })
+    Ok(Plan {
+        writes,
+        bases,
+        slots,
+    })
 }
 
 /// Answers one fetch item from a stored document of the session's clinic. With an
 /// empty `have` the stored bytes (snapshot, then change rows) go out as they are,
 /// without loading the document; otherwise only what `have` lacks.
-pub fn fetched(item: &FetchItem, stored: StoredDoc) -> Result<DocData, StoreError> {
+pub fn fetched(item: &FetchItem, stored: StoredDoc) -> Result<DocData, Damaged> {
     let full = item.have.is_empty();
     let data = if full {
         let mut data = stored.snapshot;
@@ -322,8 +351,17 @@ pub fn fetched(item: &FetchItem, stored: StoredDoc) -> Result<DocData, StoreErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apply::NoRules;
+    use crate::conformance::{patient_doc, push, rename};
     use dermis_model::DocType;
-    use dermis_sync::conformance::{patient_doc, push, rename};
+
+    fn plan_apply(
+        clinic: ClinicId,
+        pushes: &[DocPush],
+        stored: HashMap<Uuid, StoredDoc>,
+    ) -> Result<Plan, Damaged> {
+        super::plan_apply(clinic, pushes, stored, DocLimits::default(), &NoRules)
+    }
 
     fn stored_from(clinic: ClinicId, doc: &mut AutoCommit, seq: u64) -> StoredDoc {
         StoredDoc {

@@ -1,0 +1,237 @@
+//! What one enrolled node can cost the hub (issue 10), on both stores: pushed inflation
+//! bombs are refused as `invalid_document` without being inflated, a fetch naming one
+//! document thousands of times is answered once, a node that never reads is cut off, and
+//! `/api/healthz` stays ok while a node pushes heavy documents. The peak memory each
+//! attack costs a release hub is printed by `make bench` (`benches/attacks.rs`).
+
+use std::time::{Duration, Instant};
+
+use crate::on_both_stores;
+use dermis_hub::store::HubStore;
+use dermis_model::DocType;
+use dermis_sync::conformance::push;
+use dermis_sync::wire::{ClientMsg, ErrorCode, FetchItem, HubMsg, PushOutcome};
+
+use super::common::attacks;
+use super::common::node::TestNode;
+use super::common::{Fixture, TestHub, create_clinic, enroll, http, hub_heads, options, raw};
+
+const LONG: Duration = Duration::from_secs(3600);
+/// The issue's exploit: 2 GiB inflated from about 2 MB.
+const BOMB: usize = 2 << 30;
+
+async fn push_and_ack(
+    socket: &mut raw::Socket,
+    batch: u64,
+    docs: Vec<dermis_sync::wire::DocPush>,
+) -> Vec<PushOutcome> {
+    raw::send(socket, &ClientMsg::Push { batch, docs }).await;
+    loop {
+        match raw::next(socket).await {
+            Some(HubMsg::PushAck { batch: b, results }) if b == batch => {
+                return results.into_iter().map(|r| r.outcome).collect();
+            }
+            Some(HubMsg::Index { .. }) => {}
+            other => panic!("expected the push's ack, got {other:?}"),
+        }
+    }
+}
+
+async fn pushed_inflation_bombs_are_refused_unread<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let hub = TestHub::start(f.store.clone(), options(f.dir.path(), LONG)).await;
+    let clinic = create_clinic(&store, "Bombs").await;
+    let node = enroll(&store, &hub, clinic, "Attacker").await;
+    let heads_before = hub_heads(&store, clinic).await;
+    let mut socket = raw::open(&hub.ws(), Some(&node.token))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    raw::handshake(&mut socket, node.node_id).await;
+    let change = attacks::compressed_change_bomb(BOMB);
+    let document = attacks::document_column_bomb(BOMB);
+    assert!(
+        change.len() < 4 << 20 && document.len() < 4 << 20,
+        "small pushes"
+    );
+    let started = Instant::now();
+    let outcomes = push_and_ack(
+        &mut socket,
+        1,
+        vec![
+            push(uuid::Uuid::now_v7(), DocType::Patient, change),
+            push(uuid::Uuid::now_v7(), DocType::Patient, document),
+        ],
+    )
+    .await;
+    for outcome in &outcomes {
+        assert!(
+            matches!(
+                outcome,
+                PushOutcome::Rejected {
+                    code: ErrorCode::InvalidDocument,
+                    ..
+                }
+            ),
+            "{outcome:?}"
+        );
+    }
+    assert_eq!(outcomes.len(), 2);
+    // Refused at the cap: far less work than inflating 4 GiB.
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        hub_heads(&store, clinic).await,
+        heads_before,
+        "nothing stored"
+    );
+    // The session goes on.
+    raw::send(&mut socket, &ClientMsg::Ping { nonce: 7 }).await;
+    assert_eq!(
+        raw::next(&mut socket).await,
+        Some(HubMsg::Pong { nonce: 7 })
+    );
+    hub.stop().await;
+}
+
+async fn a_fetch_naming_one_document_2000_times_is_answered_once<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let hub = TestHub::start(f.store.clone(), options(f.dir.path(), LONG)).await;
+    let clinic = create_clinic(&store, "Repeats").await;
+    let node = enroll(&store, &hub, clinic, "Attacker").await;
+    let mut socket = raw::open(&hub.ws(), Some(&node.token))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    raw::handshake(&mut socket, node.node_id).await;
+    let (id, saved) = attacks::large_patient(clinic, 855_000);
+    let outcomes = push_and_ack(&mut socket, 1, vec![push(id, DocType::Patient, saved)]).await;
+    assert!(
+        matches!(outcomes[..], [PushOutcome::Applied { .. }]),
+        "{outcomes:?}"
+    );
+    let items = vec![
+        FetchItem {
+            doc_id: id,
+            have: Vec::new(),
+        };
+        2000
+    ];
+    let fetch = ClientMsg::Fetch { request: 9, items };
+    assert!(fetch.encode().len() < 40_000, "a 34 KB request");
+    raw::send(&mut socket, &fetch).await;
+    // A ping after the fetch is answered after everything the fetch sends.
+    raw::send(&mut socket, &ClientMsg::Ping { nonce: 1 }).await;
+    let mut answered = 0;
+    loop {
+        match raw::next(&mut socket).await {
+            Some(HubMsg::Docs {
+                request: 9,
+                items,
+                missing,
+            }) => {
+                assert!(missing.is_empty());
+                answered += items.len();
+            }
+            Some(HubMsg::Pong { nonce: 1 }) => break,
+            Some(HubMsg::Index { .. }) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(answered, 1, "the repeated id collapses into one answer");
+    hub.stop().await;
+}
+
+/// A patient whose notes were typed as `chars` text operations: expensive to load.
+fn heavy_patient(clinic: dermis_model::ClinicId, chars: usize) -> (uuid::Uuid, Vec<u8>) {
+    let (id, mut doc) = dermis_sync::conformance::patient_doc(clinic, "Heavy");
+    let text: String = (0..chars)
+        .map(|i| char::from(b'a' + (i * 7 % 26) as u8))
+        .collect();
+    dermis_model::doc::put_text(&mut doc, &automerge::ROOT, "notes", &text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    doc.commit();
+    (id, doc.save())
+}
+
+async fn health_stays_ok_while_a_node_pushes_heavy_documents<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let hub = TestHub::start(f.store.clone(), options(f.dir.path(), LONG)).await;
+    let clinic = create_clinic(&store, "Heavy").await;
+    // Another clinic's node keeps syncing meanwhile.
+    let other = create_clinic(&store, "Neighbour").await;
+    let neighbour = TestNode::new(&enroll(&store, &hub, other, "Neighbour").await);
+    let mut link = neighbour.connect(&hub.ws()).await;
+    link.caught_up_after(0).await;
+
+    let node = enroll(&store, &hub, clinic, "Heavy pusher").await;
+    let batches: Vec<Vec<dermis_sync::wire::DocPush>> = (0..3)
+        .map(|_| {
+            (0..12)
+                .map(|_| {
+                    let (id, saved) = heavy_patient(clinic, 60_000);
+                    push(id, DocType::Patient, saved)
+                })
+                .collect()
+        })
+        .collect();
+    let token = node.token.clone();
+    let url = hub.ws();
+    let pusher = tokio::spawn(async move {
+        let mut socket = raw::open(&url, Some(&token))
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        raw::handshake(&mut socket, node.node_id).await;
+        for (i, docs) in batches.into_iter().enumerate() {
+            let outcomes = push_and_ack(&mut socket, i as u64 + 1, docs).await;
+            assert!(
+                outcomes
+                    .iter()
+                    .all(|o| matches!(o, PushOutcome::Applied { .. }))
+            );
+        }
+    });
+    let client = http();
+    let mut slowest = Duration::ZERO;
+    let mut checks = 0;
+    while !pusher.is_finished() {
+        let asked = Instant::now();
+        let response = client
+            .get(hub.http("/api/healthz"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("healthz: {e}"));
+        let status = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        assert_eq!(
+            (status, &body["db"]),
+            (200, &serde_json::json!("ok")),
+            "{body}"
+        );
+        slowest = slowest.max(asked.elapsed());
+        checks += 1;
+        let p = neighbour.create_patient("Meanwhile").await;
+        link.changed();
+        super::common::eventually("the neighbour's edit on the hub", || async {
+            hub_heads(&store, other).await.contains_key(&p)
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    pusher
+        .await
+        .unwrap_or_else(|e| panic!("the pusher failed: {e}"));
+    assert!(checks > 1, "health was asked while the pushes ran");
+    assert!(
+        slowest < Duration::from_secs(1),
+        "/api/healthz took {slowest:?} while a node pushed heavy documents"
+    );
+    hub.stop().await;
+}
+
+on_both_stores!(
+    pushed_inflation_bombs_are_refused_unread,
+    a_fetch_naming_one_document_2000_times_is_answered_once,
+    health_stays_ok_while_a_node_pushes_heavy_documents,
+);
