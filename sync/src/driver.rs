@@ -63,8 +63,8 @@ pub async fn run_hub_op<S: DocStore>(
             .changed_since(clinic, cursor, limit)
             .await
             .map(HubStoreResult::Changes),
-        HubStoreOp::Fetch { items } => store
-            .fetch(clinic, &items)
+        HubStoreOp::Fetch { items, max_bytes } => store
+            .fetch_some(clinic, &items, max_bytes)
             .await
             .map(HubStoreResult::Fetched),
     };

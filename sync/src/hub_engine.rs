@@ -23,9 +23,18 @@ use crate::wire::{
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HubStoreOp {
     LatestSeq,
-    Apply { docs: Vec<DocPush> },
-    ChangedSince { cursor: u64, limit: usize },
-    Fetch { items: Vec<FetchItem> },
+    Apply {
+        docs: Vec<DocPush>,
+    },
+    ChangedSince {
+        cursor: u64,
+        limit: usize,
+    },
+    /// A prefix of these, up to about `max_bytes` of data ([`crate::DocStore::fetch_some`]).
+    Fetch {
+        items: Vec<FetchItem>,
+        max_bytes: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,10 +93,23 @@ enum Request {
 #[derive(Debug)]
 enum Busy {
     Welcome,
-    Push { batch: u64, ids: Vec<Uuid> },
-    Pull { request: u64, from: u64 },
-    Fetch { request: u64, ids: Vec<Uuid> },
-    Live { from: u64 },
+    Push {
+        batch: u64,
+        ids: Vec<Uuid>,
+    },
+    Pull {
+        request: u64,
+        from: u64,
+    },
+    /// Serving a fetch a step at a time: `step` was asked of the store, `rest` follows.
+    Fetch {
+        request: u64,
+        step: Vec<FetchItem>,
+        rest: VecDeque<FetchItem>,
+    },
+    Live {
+        from: u64,
+    },
 }
 
 /// Frames a node may send per second on average, and in a burst, before it is cut off.
@@ -95,6 +117,32 @@ const RATE_PER_SECOND: f64 = 400.0;
 const RATE_BURST: f64 = 2_000.0;
 /// Requests queued while one is being served.
 const MAX_QUEUE: usize = 64;
+/// Documents asked of the store per step of a fetch (fewer when they are large).
+const FETCH_STEP_ITEMS: usize = 500;
+
+/// A fetch's items with repeated ids collapsed into the first, which asks for the whole
+/// document if any of them does: a request naming one document thousands of times is
+/// answered once.
+fn collapse(items: Vec<FetchItem>) -> VecDeque<FetchItem> {
+    let mut seen: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    let mut out: VecDeque<FetchItem> = VecDeque::with_capacity(items.len());
+    for item in items {
+        match seen.get(&item.doc_id) {
+            Some(&at) => {
+                if item.have.is_empty()
+                    && let Some(first) = out.get_mut(at)
+                {
+                    first.have.clear();
+                }
+            }
+            None => {
+                seen.insert(item.doc_id, out.len());
+                out.push_back(item);
+            }
+        }
+    }
+    out
+}
 
 pub struct HubSession {
     config: EngineConfig,
@@ -383,9 +431,7 @@ impl HubSession {
                 out.push(HubOutput::Store(HubStoreOp::ChangedSince { cursor, limit }));
             }
             Request::Fetch { request, items } => {
-                let ids = items.iter().map(|i| i.doc_id).collect();
-                self.busy = Some(Busy::Fetch { request, ids });
-                out.push(HubOutput::Store(HubStoreOp::Fetch { items }));
+                self.fetch_step(request, collapse(items), out);
             }
             Request::Live => {
                 self.busy = Some(Busy::Live {
@@ -397,6 +443,27 @@ impl HubSession {
                 }));
             }
         }
+    }
+
+    /// Asks the store for the next step of a fetch: about one frame of documents.
+    fn fetch_step(
+        &mut self,
+        request: u64,
+        mut rest: VecDeque<FetchItem>,
+        out: &mut Vec<HubOutput>,
+    ) {
+        let take = rest.len().min(FETCH_STEP_ITEMS);
+        let items: Vec<FetchItem> = rest.drain(..take).collect();
+        self.busy = Some(Busy::Fetch {
+            request,
+            step: items.clone(),
+            rest,
+        });
+        let max_bytes = self
+            .limits
+            .max_frame_bytes
+            .saturating_sub(crate::wire::FRAME_OVERHEAD);
+        out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
     }
 
     /// Another session (or another hub instance) committed changes in this clinic.
@@ -463,8 +530,32 @@ impl HubSession {
                     self.send_page(now, 0, from, page, &mut out);
                 }
             }
-            (Busy::Fetch { request, ids }, HubStoreResult::Fetched(docs)) => {
+            (
+                Busy::Fetch {
+                    request,
+                    step,
+                    mut rest,
+                },
+                HubStoreResult::Fetched(docs),
+            ) => {
+                // The store answers a prefix; what it did not reach goes first next time.
+                let answered = docs.len().min(step.len());
+                if answered == 0 && !step.is_empty() {
+                    self.fail(now, ErrorCode::Internal, "internal error", &mut out);
+                    return out;
+                }
+                let mut step = step;
+                for item in step.drain(answered..).rev() {
+                    rest.push_front(item);
+                }
+                let ids = step.iter().map(|i| i.doc_id).collect();
                 self.send_docs(now, request, ids, docs, &mut out);
+                if !rest.is_empty() {
+                    // The next step only after this one's frames: the driver sends them
+                    // before running the store operation, and waits while the node reads.
+                    self.fetch_step(request, rest, &mut out);
+                    return out;
+                }
             }
             (_, other) => {
                 self.fail(now, ErrorCode::Internal, "internal error", &mut out);

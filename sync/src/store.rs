@@ -56,6 +56,32 @@ pub trait DocStore: Send {
         items: &[FetchItem],
     ) -> impl Future<Output = Result<Vec<Option<DocData>>, Self::Error>> + Send;
 
+    /// Answers a prefix of `items` (at least one item when there are any), stopping once
+    /// its data reaches `max_bytes` (so at most `max_bytes` plus one document): what a fetch is served with, a frame at a time, so an
+    /// answer never needs more memory than a frame or two however much is asked for.
+    /// The default asks [`DocStore::fetch`] one document at a time.
+    fn fetch_some(
+        &mut self,
+        clinic: ClinicId,
+        items: &[FetchItem],
+        max_bytes: usize,
+    ) -> impl Future<Output = Result<Vec<Option<DocData>>, Self::Error>> + Send {
+        async move {
+            let mut out = Vec::new();
+            let mut bytes = 0usize;
+            for item in items {
+                let mut one = self.fetch(clinic, std::slice::from_ref(item)).await?;
+                let doc = one.pop().flatten();
+                bytes = bytes.saturating_add(doc.as_ref().map_or(0, |d| d.data.len()));
+                out.push(doc);
+                if bytes >= max_bytes {
+                    break;
+                }
+            }
+            Ok(out)
+        }
+    }
+
     /// The clinic's latest seq (0 for a clinic with no documents).
     fn latest_seq(
         &mut self,

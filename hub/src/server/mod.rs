@@ -74,6 +74,9 @@ pub struct ServerOptions {
     pub enroll_window: Duration,
     /// How long a session waits for the node's close frame after sending its own.
     pub close_grace: Duration,
+    /// How long one frame may wait for the node to read it before the session ends: a
+    /// node that stops reading costs the hub at most the frames in flight.
+    pub send_timeout: Duration,
     /// How long shutdown waits for sessions to close.
     pub shutdown_grace: Duration,
     /// Admin tokens and the session cookie.
@@ -107,6 +110,7 @@ impl ServerOptions {
             enroll_failures: 10,
             enroll_window: Duration::from_secs(15 * 60),
             close_grace: Duration::from_secs(2),
+            send_timeout: Duration::from_secs(45),
             shutdown_grace: Duration::from_secs(5),
             auth: AuthOptions::default(),
             login_failures: 10,

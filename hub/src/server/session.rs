@@ -308,11 +308,22 @@ impl<S: HubStore> Driver<'_, S> {
                 HubOutput::Send(bytes) => {
                     self.hub.metrics.frame_out(bytes.len());
                     let delivered = index_end(&bytes);
-                    if let Err(e) = self.socket.send(Message::Binary(bytes.into())).await {
-                        return Some(Ending::Left {
-                            code: None,
-                            error: Some(e.to_string()),
-                        });
+                    let send = self.socket.send(Message::Binary(bytes.into()));
+                    match tokio::time::timeout(self.hub.options.send_timeout, send).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => {
+                            return Some(Ending::Left {
+                                code: None,
+                                error: Some(e.to_string()),
+                            });
+                        }
+                        Err(_) => {
+                            tracing::info!("the node stopped reading; ending the session");
+                            return Some(Ending::Left {
+                                code: None,
+                                error: Some("the node did not read what was sent".into()),
+                            });
+                        }
                     }
                     if let Some(seq) = delivered {
                         let update = NodeUpdate {

@@ -143,6 +143,60 @@ async fn a_fetch_naming_one_document_2000_times_is_answered_once<S: HubStore>(f:
     hub.stop().await;
 }
 
+async fn a_node_that_never_reads_is_cut_off<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let mut opts = options(f.dir.path(), LONG);
+    opts.send_timeout = Duration::from_secs(1);
+    let hub = TestHub::start(f.store.clone(), opts).await;
+    let clinic = create_clinic(&store, "Never reads").await;
+    let node = enroll(&store, &hub, clinic, "Attacker").await;
+    let mut socket = raw::open(&hub.ws(), Some(&node.token))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    raw::handshake(&mut socket, node.node_id).await;
+    let mut ids = Vec::new();
+    for batch in 0..4 {
+        let docs: Vec<_> = (0..6)
+            .map(|_| {
+                let (id, saved) = attacks::large_patient(clinic, 800_000);
+                ids.push(id);
+                push(id, DocType::Patient, saved)
+            })
+            .collect();
+        let outcomes = push_and_ack(&mut socket, batch + 1, docs).await;
+        assert!(
+            outcomes
+                .iter()
+                .all(|o| matches!(o, PushOutcome::Applied { .. }))
+        );
+    }
+    // 19 MB asked for, three times over; nothing read.
+    for request in 1..=3 {
+        let items = ids
+            .iter()
+            .map(|id| FetchItem {
+                doc_id: *id,
+                have: Vec::new(),
+            })
+            .collect();
+        raw::send(&mut socket, &ClientMsg::Fetch { request, items }).await;
+    }
+    super::common::eventually(
+        "the hub to end the session of a node that does not read",
+        || async { !super::common::node_row(&store, node.node_id).await.online },
+    )
+    .await;
+    // Others are served as before.
+    let other = TestNode::new(&enroll(&store, &hub, clinic, "Reader").await);
+    let mut link = other.connect(&hub.ws()).await;
+    link.caught_up_after(0).await;
+    assert_eq!(
+        other.heads().await.len(),
+        hub_heads(&store, clinic).await.len()
+    );
+    hub.stop().await;
+}
+
 /// A patient whose notes were typed as `chars` text operations: expensive to load.
 fn heavy_patient(clinic: dermis_model::ClinicId, chars: usize) -> (uuid::Uuid, Vec<u8>) {
     let (id, mut doc) = dermis_sync::conformance::patient_doc(clinic, "Heavy");
@@ -233,5 +287,6 @@ async fn health_stays_ok_while_a_node_pushes_heavy_documents<S: HubStore>(f: Fix
 on_both_stores!(
     pushed_inflation_bombs_are_refused_unread,
     a_fetch_naming_one_document_2000_times_is_answered_once,
+    a_node_that_never_reads_is_cut_off,
     health_stays_ok_while_a_node_pushes_heavy_documents,
 );

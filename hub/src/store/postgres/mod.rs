@@ -388,6 +388,40 @@ impl DocStore for PgStore {
             .collect()
     }
 
+    async fn fetch_some(
+        &mut self,
+        clinic: ClinicId,
+        items: &[FetchItem],
+        max_bytes: usize,
+    ) -> Result<Vec<Option<DocData>>, StoreError> {
+        // Sizes first, so no more than about `max_bytes` is ever read at once.
+        let ids: Vec<Uuid> = items.iter().map(|i| i.doc_id).collect();
+        let rows = sqlx::query(
+            "SELECT id, length(snapshot)::bigint + change_bytes FROM docs WHERE clinic_id = $1 AND id = ANY($2)",
+        )
+        .bind(clinic.0)
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(pg("size documents"))?;
+        let mut sizes = HashMap::new();
+        for row in rows {
+            let id: Uuid = row.try_get(0).map_err(pg("size documents"))?;
+            let size: i64 = row.try_get(1).map_err(pg("size documents"))?;
+            sizes.insert(id, usize::try_from(size).unwrap_or(usize::MAX));
+        }
+        let mut take = 0;
+        let mut bytes = 0usize;
+        for item in items {
+            take += 1;
+            bytes = bytes.saturating_add(sizes.get(&item.doc_id).copied().unwrap_or(0));
+            if bytes >= max_bytes {
+                break;
+            }
+        }
+        self.fetch(clinic, &items[..take]).await
+    }
+
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
         let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM clinics WHERE id = $1")
             .bind(clinic.0)

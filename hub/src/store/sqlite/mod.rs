@@ -371,6 +371,33 @@ impl DocStore for SqliteStore {
         .await
     }
 
+    async fn fetch_some(
+        &mut self,
+        clinic: ClinicId,
+        items: &[FetchItem],
+        max_bytes: usize,
+    ) -> Result<Vec<Option<DocData>>, StoreError> {
+        let items = items.to_vec();
+        self.call(move |conn| {
+            let tx = conn.transaction().map_err(lite("begin"))?;
+            let mut out = Vec::new();
+            let mut bytes = 0usize;
+            for item in &items {
+                let doc = match load_stored(&tx, clinic, item.doc_id)? {
+                    Some(s) if s.clinic == clinic => Some(docs::fetched(item, s)?),
+                    _ => None,
+                };
+                bytes = bytes.saturating_add(doc.as_ref().map_or(0, |d| d.data.len()));
+                out.push(doc);
+                if bytes >= max_bytes {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
         self.call(move |conn| latest(conn, clinic)).await
     }
