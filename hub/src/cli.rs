@@ -184,9 +184,27 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             if config.admin_auth.jwt_secret.is_none() {
                 tracing::info!("JWT_SECRET is not set: admin sessions end when the hub restarts");
             }
-            server::serve(store, options, listener, shutdown_signal())
-                .await
-                .context("serving")?;
+            match &config.tls {
+                None => {
+                    server::serve(store, options, listener, shutdown_signal())
+                        .await
+                        .context("serving")?;
+                }
+                Some(files) => {
+                    let certs = server::tls::CertStore::open(files.clone())
+                        .map_err(|e| Refused(dermis_sync::driver::error_chain(&e)))?;
+                    let tls = server::tls::TlsListener::new(
+                        listener,
+                        certs.server_config()?,
+                        server::tls::HANDSHAKE_TIMEOUT,
+                    );
+                    tracing::info!(cert = %files.cert.display(), "serving HTTPS and WSS");
+                    let watcher = tokio::spawn(server::tls::watch(certs, config.tls_reload));
+                    let served = server::serve_on(store, options, tls, shutdown_signal()).await;
+                    watcher.abort();
+                    served.context("serving")?;
+                }
+            }
         }
         Command::Clinic(ClinicCommand::Add { name }) => {
             let id = store.create_clinic(&name, now).await?;
