@@ -531,6 +531,7 @@ mod tests {
             outbox_oldest_age_ms: 0,
             last_error: None,
             delivered_seq: 0,
+            transport: None,
         };
         let text = table(&[node], 0);
         let lines: Vec<&str> = text.lines().collect();
