@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use dermis_hub::server::ServerOptions;
+use dermis_hub::webhooks::deliver::WebhookOptions;
 use dermis_hub::store::HubStore;
 use dermis_model::ledger::{
     MovementKind, Sale, SaleKind, StockMovement, append_movement, append_sale, create_ledger,
@@ -147,7 +148,8 @@ pub fn add_webhook<S>(f: &Fixture<S>, url: &str, events: &str, clinic: Option<Cl
     if let Some(c) = &clinic {
         args.extend(["--clinic", c.as_str()]);
     }
-    let out = hub_cli(f, &[], &args);
+    // The test receivers listen on loopback, which the hub refuses by default.
+    let out = hub_cli(f, &[("WEBHOOK_BLOCK_PRIVATE", "false")], &args);
     assert!(
         out.status.success(),
         "webhook add: {}",
@@ -158,9 +160,20 @@ pub fn add_webhook<S>(f: &Fixture<S>, url: &str, events: &str, clinic: Option<Cl
     secret.trim().to_owned()
 }
 
+/// Delivery options that allow the tests' loopback receivers (the default refuses them).
+pub fn loopback_allowed() -> WebhookOptions {
+    WebhookOptions {
+        block_private: false,
+        ..WebhookOptions::default()
+    }
+}
+
 /// Server options for hook tests: quick projector, quick retries, quick job polling.
 pub fn quick_options(dir: &Path) -> ServerOptions {
     let mut opts = options(dir, Duration::from_secs(2));
+    // The test receivers listen on loopback, which the hub refuses by default: these
+    // tests opt out explicitly, as an operator would with WEBHOOK_BLOCK_PRIVATE=false.
+    opts.webhooks.block_private = false;
     opts.webhooks.projector_interval = Duration::from_millis(50);
     opts.webhooks.backoff_base = Duration::from_millis(100);
     opts.webhooks.backoff_max = Duration::from_millis(400);

@@ -104,7 +104,7 @@ pub async fn request(
             },
             None => EnrollError::Unreachable {
                 url: url.clone(),
-                reason: e.to_string(),
+                reason: dermis_sync::driver::error_chain(&e),
             },
         })?;
     let status = response.status();
