@@ -195,6 +195,8 @@ pub enum ConfigError {
     TlsReload { value: String },
     #[error("PUBLIC_URL must be an absolute http:// or https:// URL, got {value:?}")]
     PublicUrl { value: String },
+    #[error("HUB_SECRET_KEY must be 32 bytes written as 64 hex digits or as base64")]
+    SecretKey,
 }
 
 impl Default for Config {
@@ -381,6 +383,11 @@ impl Config {
                 Some(PublicUrl::parse(&url).ok_or(ConfigError::PublicUrl { value: url })?);
         }
         config.secret_key = secret(&env, "HUB_SECRET_KEY")?;
+        if let Some(key) = &config.secret_key
+            && crate::secrets::SecretKey::parse(key.expose()).is_err()
+        {
+            return Err(ConfigError::SecretKey);
+        }
         if config.tls.is_some() || config.public_url.as_ref().is_some_and(PublicUrl::is_https) {
             config.admin_auth.cookie_secure = true;
         }
@@ -570,7 +577,10 @@ mod tests {
         let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
             panic!("defaults load")
         };
-        assert!(config.webhook_block_private, "private targets are refused by default");
+        assert!(
+            config.webhook_block_private,
+            "private targets are refused by default"
+        );
         assert_eq!(config.calendly, CalendlyOptions::default());
         assert_eq!(config.calendly.tolerance, Duration::from_secs(180));
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

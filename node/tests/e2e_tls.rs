@@ -30,7 +30,15 @@ fn noise_jpeg(side: u32, seed: u32) -> Vec<u8> {
 }
 
 fn enroll(d: &Path, hub: &str, code: &str, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["enroll", "--hub", hub, "--code", code, "--node-name", "Desk"];
+    let mut args = vec![
+        "enroll",
+        "--hub",
+        hub,
+        "--code",
+        code,
+        "--node-name",
+        "Desk",
+    ];
     args.extend(extra);
     run(d, &args)
 }
@@ -61,7 +69,14 @@ fn nodes_enroll_sync_and_move_a_photo_over_tls() {
 
     let patient = ok(
         &a,
-        &["patient", "add", "--first-name", "Ani", "--last-name", "Sargsyan"],
+        &[
+            "patient",
+            "add",
+            "--first-name",
+            "Ani",
+            "--last-name",
+            "Sargsyan",
+        ],
     );
     let jpeg = tmp.path().join("mole.jpg");
     let bytes = noise_jpeg(600, 3);
@@ -82,8 +97,7 @@ fn nodes_enroll_sync_and_move_a_photo_over_tls() {
     let o = run(&a, &["sync", "--once", "--photos", "--timeout", "120"]);
     assert!(o.status.success(), "sync over wss: {}", stderr(&o));
     let listed: serde_json::Value =
-        serde_json::from_str(&ok(&a, &["photo", "list", "--patient", &patient, "--json"]))
-            .unwrap();
+        serde_json::from_str(&ok(&a, &["photo", "list", "--patient", &patient, "--json"])).unwrap();
     assert_eq!(listed[0]["upload"]["state"], "uploaded");
 
     let o = run(&b, &["sync", "--once", "--timeout", "120"]);
@@ -100,8 +114,8 @@ fn nodes_enroll_sync_and_move_a_photo_over_tls() {
     assert_eq!(status["insecure"], false);
     let text = ok(&a, &["status"]);
     assert!(text.contains("encrypted (TLS)"), "{text}");
-    let nodes: serde_json::Value = serde_json::from_str(&hub.cli(&["node", "list", "--json"]))
-        .unwrap();
+    let nodes: serde_json::Value =
+        serde_json::from_str(&hub.cli(&["node", "list", "--json"])).unwrap();
     let transports: Vec<&str> = nodes
         .as_array()
         .unwrap()
@@ -165,7 +179,11 @@ fn a_certificate_the_node_does_not_trust_is_refused_and_named() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("ca-file"), "{}", stderr(&o));
     let o = run(&d, &["sync", "--once", "--timeout", "30"]);
-    assert!(o.status.success(), "the kept CA still works: {}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "the kept CA still works: {}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -305,7 +323,11 @@ fn plain_http_is_for_loopback_unless_allowed_and_then_shows_as_insecure() {
     let d = tmp.path().join("n");
     // Refused before any connection: `.invalid` names never resolve, so a connection
     // attempt would fail differently (exit 1, unreachable).
-    for hub in ["http://hub.invalid:8000", "hub.invalid:8000", "ws://10.1.2.3:8000/sync"] {
+    for hub in [
+        "http://hub.invalid:8000",
+        "hub.invalid:8000",
+        "ws://10.1.2.3:8000/sync",
+    ] {
         let o = enroll(&d, hub, "ABCD-EFGH", &[]);
         assert_eq!(o.status.code(), Some(2), "{hub}: {}", stderr(&o));
         let said = stderr(&o);
@@ -331,8 +353,8 @@ fn plain_http_is_for_loopback_unless_allowed_and_then_shows_as_insecure() {
     assert_eq!(status["insecure"], true);
     let text = ok(&d, &["status"]);
     assert!(text.contains("INSECURE"), "{text}");
-    let nodes: serde_json::Value = serde_json::from_str(&hub.cli(&["node", "list", "--json"]))
-        .unwrap();
+    let nodes: serde_json::Value =
+        serde_json::from_str(&hub.cli(&["node", "list", "--json"])).unwrap();
     assert_eq!(nodes[0]["transport"], "insecure-http", "{nodes}");
 
     // The same node on loopback is not insecure.

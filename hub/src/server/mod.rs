@@ -38,8 +38,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::serve::ListenerExt;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use dermis_sync::EngineConfig;
 use dermis_sync::wire::{ErrorCode, Limits};
 use tokio::net::TcpListener;

@@ -24,9 +24,7 @@ use super::Hub;
 use super::api::{error, unavailable};
 use super::registry::Command;
 use crate::credentials::hash_secret;
-use crate::store::{
-    HubStore, NodeAuth, NodeStatus, NodeUpdate, SessionEnd, transport_value,
-};
+use crate::store::{HubStore, NodeAuth, NodeStatus, NodeUpdate, SessionEnd, transport_value};
 
 /// The request header in which a node says what protects its link: `tls`,
 /// `loopback-http` or `insecure-http` (docs/SYNC.md, protocol 1 revision 2).
@@ -105,11 +103,7 @@ pub async fn upgrade<S: HubStore>(
         Err(rejection) => return rejection.into_response(),
     };
     // What the node says protects its link (docs/SYNC.md), for /admin.
-    let transport = transport_value(
-        headers
-            .get(TRANSPORT_HEADER)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let transport = transport_value(headers.get(TRANSPORT_HEADER).and_then(|v| v.to_str().ok()));
     if let Err(e) = hub.store.set_node_transport(auth.node_id, transport).await {
         tracing::warn!(error = %error_chain(&e), "cannot record the node's transport");
     }

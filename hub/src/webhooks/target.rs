@@ -47,21 +47,21 @@ pub fn parse_url(text: &str) -> Result<Url, TargetError> {
 /// IPv4 ranges that are not the public internet (IANA IPv4 Special-Purpose Address
 /// Registry, RFC 6890 and later), as (network, prefix length).
 const BLOCKED_V4: &[([u8; 4], u8)] = &[
-    ([0, 0, 0, 0], 8),        // "this network", unspecified
-    ([10, 0, 0, 0], 8),       // private
-    ([100, 64, 0, 0], 10),    // shared address space (carrier-grade NAT)
-    ([127, 0, 0, 0], 8),      // loopback
-    ([169, 254, 0, 0], 16),   // link-local (cloud metadata lives here)
-    ([172, 16, 0, 0], 12),    // private
-    ([192, 0, 0, 0], 24),     // IETF protocol assignments
-    ([192, 0, 2, 0], 24),     // documentation (TEST-NET-1)
-    ([192, 88, 99, 0], 24),   // 6to4 relay anycast
-    ([192, 168, 0, 0], 16),   // private
-    ([198, 18, 0, 0], 15),    // benchmarking
-    ([198, 51, 100, 0], 24),  // documentation (TEST-NET-2)
-    ([203, 0, 113, 0], 24),   // documentation (TEST-NET-3)
-    ([224, 0, 0, 0], 4),      // multicast
-    ([240, 0, 0, 0], 4),      // reserved, and the broadcast address
+    ([0, 0, 0, 0], 8),       // "this network", unspecified
+    ([10, 0, 0, 0], 8),      // private
+    ([100, 64, 0, 0], 10),   // shared address space (carrier-grade NAT)
+    ([127, 0, 0, 0], 8),     // loopback
+    ([169, 254, 0, 0], 16),  // link-local (cloud metadata lives here)
+    ([172, 16, 0, 0], 12),   // private
+    ([192, 0, 0, 0], 24),    // IETF protocol assignments
+    ([192, 0, 2, 0], 24),    // documentation (TEST-NET-1)
+    ([192, 88, 99, 0], 24),  // 6to4 relay anycast
+    ([192, 168, 0, 0], 16),  // private
+    ([198, 18, 0, 0], 15),   // benchmarking
+    ([198, 51, 100, 0], 24), // documentation (TEST-NET-2)
+    ([203, 0, 113, 0], 24),  // documentation (TEST-NET-3)
+    ([224, 0, 0, 0], 4),     // multicast
+    ([240, 0, 0, 0], 4),     // reserved, and the broadcast address
 ];
 
 /// IPv6 ranges that are not the public internet (IANA IPv6 Special-Purpose Address
@@ -70,21 +70,21 @@ const BLOCKED_V4: &[([u8; 4], u8)] = &[
 /// (64:ff9b::/96, 64:ff9b:1::/48, 2002::/16, Teredo in 2001::/23) are refused whole,
 /// since they could carry a private one.
 const BLOCKED_V6: &[([u16; 8], u8)] = &[
-    ([0, 0, 0, 0, 0, 0, 0, 0], 128),            // unspecified
-    ([0, 0, 0, 0, 0, 0, 0, 1], 128),            // loopback
-    ([0, 0, 0, 0, 0, 0, 0, 0], 96),             // IPv4-compatible (deprecated)
-    ([0x64, 0xff9b, 0, 0, 0, 0, 0, 0], 96),     // NAT64
-    ([0x64, 0xff9b, 1, 0, 0, 0, 0, 0], 48),     // local-use NAT64
-    ([0x100, 0, 0, 0, 0, 0, 0, 0], 64),         // discard-only
-    ([0x2001, 0, 0, 0, 0, 0, 0, 0], 23),        // IETF protocol assignments, Teredo
-    ([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0], 32),    // documentation
-    ([0x2002, 0, 0, 0, 0, 0, 0, 0], 16),        // 6to4
-    ([0x3fff, 0, 0, 0, 0, 0, 0, 0], 20),        // documentation
-    ([0x5f00, 0, 0, 0, 0, 0, 0, 0], 16),        // segment routing SIDs
-    ([0xfc00, 0, 0, 0, 0, 0, 0, 0], 7),         // unique local
-    ([0xfe80, 0, 0, 0, 0, 0, 0, 0], 10),        // link-local
-    ([0xfec0, 0, 0, 0, 0, 0, 0, 0], 10),        // site-local (deprecated)
-    ([0xff00, 0, 0, 0, 0, 0, 0, 0], 8),         // multicast
+    ([0, 0, 0, 0, 0, 0, 0, 0], 128),         // unspecified
+    ([0, 0, 0, 0, 0, 0, 0, 1], 128),         // loopback
+    ([0, 0, 0, 0, 0, 0, 0, 0], 96),          // IPv4-compatible (deprecated)
+    ([0x64, 0xff9b, 0, 0, 0, 0, 0, 0], 96),  // NAT64
+    ([0x64, 0xff9b, 1, 0, 0, 0, 0, 0], 48),  // local-use NAT64
+    ([0x100, 0, 0, 0, 0, 0, 0, 0], 64),      // discard-only
+    ([0x2001, 0, 0, 0, 0, 0, 0, 0], 23),     // IETF protocol assignments, Teredo
+    ([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0], 32), // documentation
+    ([0x2002, 0, 0, 0, 0, 0, 0, 0], 16),     // 6to4
+    ([0x3fff, 0, 0, 0, 0, 0, 0, 0], 20),     // documentation
+    ([0x5f00, 0, 0, 0, 0, 0, 0, 0], 16),     // segment routing SIDs
+    ([0xfc00, 0, 0, 0, 0, 0, 0, 0], 7),      // unique local
+    ([0xfe80, 0, 0, 0, 0, 0, 0, 0], 10),     // link-local
+    ([0xfec0, 0, 0, 0, 0, 0, 0, 0], 10),     // site-local (deprecated)
+    ([0xff00, 0, 0, 0, 0, 0, 0, 0], 8),      // multicast
 ];
 
 fn in_v4(ip: Ipv4Addr, (net, len): ([u8; 4], u8)) -> bool {

@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use dermis_hub::server::ServerOptions;
-use dermis_hub::webhooks::deliver::WebhookOptions;
 use dermis_hub::store::HubStore;
+use dermis_hub::webhooks::deliver::WebhookOptions;
 use dermis_model::ledger::{
     MovementKind, Sale, SaleKind, StockMovement, append_movement, append_sale, create_ledger,
 };
@@ -139,6 +139,43 @@ pub fn hub_cli<S>(f: &Fixture<S>, env: &[(&str, &str)], args: &[&str]) -> Output
         cmd.env(k, v);
     }
     cmd.output().unwrap_or_else(|e| panic!("run {BIN}: {e}"))
+}
+
+/// Like [`hub_cli`], with `input` on standard input.
+pub fn hub_cli_input<S>(
+    f: &Fixture<S>,
+    env: &[(&str, &str)],
+    args: &[&str],
+    input: &str,
+) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data-dir").arg(f.dir.path()).args(args);
+    for var in [
+        "DATABASE_URL",
+        "DATABASE_URL_FILE",
+        "DERMIS_HUB_DATA_DIR",
+        "HUB_SECRET_KEY",
+        "RUST_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+    if let Some(db) = &f.db {
+        cmd.env("DATABASE_URL", &db.url);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("run {BIN}: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("run {BIN}: {e}"))
 }
 
 /// `webhook add` through the binary; returns the printed secret.

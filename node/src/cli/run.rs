@@ -157,8 +157,8 @@ fn enroll(
         .map(link::read_ca_file)
         .transpose()
         .map_err(link_usage)?;
-    let hub = link::HubLink::new(choice.hub, choice.allow_insecure_http, ca_pem)
-        .map_err(link_usage)?;
+    let hub =
+        link::HubLink::new(choice.hub, choice.allow_insecure_http, ca_pem).map_err(link_usage)?;
     let existing = Node::open(dir).ok().map(|n| n.identity.node_name);
     let name = node_name
         .or(existing)

@@ -81,11 +81,7 @@ pub fn http_base(hub: &str) -> String {
 }
 
 /// Asks the hub for a node identity in exchange for the code.
-pub async fn request(
-    link: &HubLink,
-    code: &str,
-    node_name: &str,
-) -> Result<Enrolled, EnrollError> {
+pub async fn request(link: &HubLink, code: &str, node_name: &str) -> Result<Enrolled, EnrollError> {
     let url = format!("{}/api/enroll", link.base());
     let client =
         link.http_client(reqwest::Client::builder().timeout(std::time::Duration::from_secs(20)))?;

@@ -233,11 +233,10 @@ impl HubLink {
         );
         let mut builder = builder.default_headers(headers);
         if let Some(pem) = &self.ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                LinkError::Setup {
+            let certs =
+                reqwest::Certificate::from_pem_bundle(pem).map_err(|e| LinkError::Setup {
                     reason: e.to_string(),
-                }
-            })?;
+                })?;
             builder = builder.tls_certs_merge(certs);
         }
         builder.build().map_err(|e| LinkError::Setup {

@@ -38,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_node_transport",
         include_str!("../../../../migrations/hub-sqlite/0010_node_transport.sql"),
     ),
+    (
+        "0011_calendly_keys",
+        include_str!("../../../../migrations/hub-sqlite/0011_calendly_keys.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

@@ -178,7 +178,9 @@ impl HubPhotos {
         variant: Variant,
         limit: u64,
     ) -> Result<Vec<u8>, DownloadError> {
-        let unreachable = |e: reqwest::Error| DownloadError::Unreachable { reason: failure(&e) };
+        let unreachable = |e: reqwest::Error| DownloadError::Unreachable {
+            reason: failure(&e),
+        };
         let response = self
             .client
             .get(format!(
