@@ -639,4 +639,96 @@ mod tests {
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("redacted"));
     }
+
+    #[test]
+    fn tls_public_url_and_the_secret_key() {
+        let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
+            panic!("defaults load")
+        };
+        assert_eq!(config.tls, None, "plain HTTP by default");
+        assert_eq!(config.tls_reload, Duration::from_secs(60));
+        assert!(!config.admin_auth.cookie_secure);
+        let tls = Config::load(
+            env(&[
+                ("HUB_TLS_CERT", "/c/fullchain.pem"),
+                ("HUB_TLS_KEY", "/c/key.pem"),
+            ]),
+            Some(Path::new("/d")),
+        );
+        let Ok(tls) = tls else { panic!("{tls:?}") };
+        assert_eq!(
+            tls.tls,
+            Some(TlsFiles {
+                cert: PathBuf::from("/c/fullchain.pem"),
+                key: PathBuf::from("/c/key.pem"),
+            })
+        );
+        assert!(
+            tls.admin_auth.cookie_secure,
+            "served over TLS: Secure cookies"
+        );
+        let half = Config::load(env(&[("HUB_TLS_CERT", "/c/c.pem")]), Some(Path::new("/d")));
+        assert!(matches!(
+            half,
+            Err(ConfigError::TlsHalf {
+                missing: "HUB_TLS_KEY"
+            })
+        ));
+        let half = Config::load(env(&[("HUB_TLS_KEY", "/c/k.pem")]), Some(Path::new("/d")));
+        assert!(matches!(
+            half,
+            Err(ConfigError::TlsHalf {
+                missing: "HUB_TLS_CERT"
+            })
+        ));
+        let reload = Config::load(
+            env(&[("HUB_TLS_RELOAD_SECONDS", "0")]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(reload, Err(ConfigError::TlsReload { .. })));
+
+        let proxied = Config::load(
+            env(&[("PUBLIC_URL", "https://Hub.Clinic.example/admin")]),
+            Some(Path::new("/d")),
+        );
+        let Ok(proxied) = proxied else {
+            panic!("{proxied:?}")
+        };
+        assert!(
+            proxied.admin_auth.cookie_secure,
+            "https PUBLIC_URL: Secure cookies"
+        );
+        assert_eq!(
+            proxied.public_url.as_ref().map(PublicUrl::origin),
+            Some("https://hub.clinic.example")
+        );
+        let plain = Config::load(
+            env(&[("PUBLIC_URL", "http://127.0.0.1:8000")]),
+            Some(Path::new("/d")),
+        );
+        assert!(plain.is_ok_and(|c| !c.admin_auth.cookie_secure));
+        for bad in [
+            "hub.example",
+            "ftp://hub.example",
+            "https://user:pw@hub.example",
+        ] {
+            let refused = Config::load(env(&[("PUBLIC_URL", bad)]), Some(Path::new("/d")));
+            assert!(
+                matches!(refused, Err(ConfigError::PublicUrl { .. })),
+                "{bad}"
+            );
+        }
+
+        let hex = "8f1e6a0c5b7d4e3f2a1908b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7";
+        let keyed = Config::load(env(&[("HUB_SECRET_KEY", hex)]), Some(Path::new("/d")));
+        let Ok(keyed) = keyed else {
+            panic!("{keyed:?}")
+        };
+        assert!(!format!("{keyed:?}").contains(hex), "never printed");
+        let bad = Config::load(
+            env(&[("HUB_SECRET_KEY", "too short")]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(bad, Err(ConfigError::SecretKey)));
+    }
 }

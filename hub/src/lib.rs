@@ -23,6 +23,7 @@ pub mod docwrite;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod origin;
 pub mod photos;
 pub mod secrets;
 pub mod server;

@@ -91,6 +91,8 @@ pub struct ServerOptions {
     pub calendly: CalendlyOptions,
     /// The job queue's workers in this instance.
     pub jobs: JobOptions,
+    /// `PUBLIC_URL`: its origin is accepted on admin form posts.
+    pub public_url: Option<crate::config::PublicUrl>,
 }
 
 impl ServerOptions {
@@ -117,6 +119,7 @@ impl ServerOptions {
             webhooks: WebhookOptions::default(),
             calendly: CalendlyOptions::default(),
             jobs: JobOptions::default(),
+            public_url: None,
         }
     }
 }
