@@ -204,12 +204,13 @@ pub fn render_overview(ui: &Ui, fleet: &Fleet) -> String {
             let _ = writeln!(
                 out,
                 "<tr data-node=\"{id}\" data-online=\"{online}\" data-state=\"{state}\">\
-                 <td>{link}</td><td><span class=\"signal {state}\">{text}</span></td>\
+                 <td>{link}{badge}</td><td><span class=\"signal {state}\">{text}</span></td>\
                  <td>{seen}</td><td>{sync}</td><td>{version}</td><td>{cursor}</td>\
                  <td>{outbox}</td><td class=\"error\">{error}</td></tr>",
                 id = node.id,
                 online = node.online,
-                link = format!("{}{}", node_link(ui, node), insecure_badge(ui, node)),
+                link = node_link(ui, node),
+                badge = insecure_badge(ui, node),
                 seen = ui.time_or_never(node.last_seen_at),
                 sync = ui.time_or_never(node.last_sync_at),
                 version = esc(node.app_version.as_deref().unwrap_or("—")),
