@@ -115,11 +115,21 @@ pub fn read_ca_file(path: &Path) -> Result<Vec<u8>, LinkError> {
 /// The base address (`http(s)://host[:port]`) and transport of a hub address, or why
 /// it is refused. Connects to nothing.
 pub fn check(hub: &str, allow_insecure_http: bool) -> Result<(String, Transport), LinkError> {
-    let base = super::enroll::http_base(hub);
     let bad = |reason| LinkError::BadUrl {
         url: hub.trim().to_owned(),
         reason,
     };
+    let hub_text = match hub.trim().split_once("://") {
+        Some((scheme, rest)) => {
+            let scheme = scheme.to_ascii_lowercase();
+            if !["http", "https", "ws", "wss"].contains(&scheme.as_str()) {
+                return Err(bad("not http:// or https://"));
+            }
+            format!("{scheme}://{rest}")
+        }
+        None => hub.trim().to_owned(),
+    };
+    let base = super::enroll::http_base(&hub_text);
     let url = Url::parse(&base).map_err(|_| bad("not a URL"))?;
     if url.host_str().is_none_or(str::is_empty) {
         return Err(bad("no host"));
@@ -392,6 +402,11 @@ mod tests {
         }
         let tls = HubLink::new("https://hub.example.org", false, None);
         assert_eq!(tls.map(|l| l.transport()).ok(), Some(Transport::Tls));
+        let upper = HubLink::new("HTTPS://hub.example.org/", false, None);
+        assert_eq!(
+            upper.map(|l| l.base().to_owned()).ok().as_deref(),
+            Some("https://hub.example.org")
+        );
         assert!(matches!(
             HubLink::new("ftp://hub.example.org", true, None),
             Err(LinkError::BadUrl { .. })
