@@ -104,9 +104,8 @@ pub enum WebhookCommand {
 #[derive(Debug, Subcommand)]
 pub enum CalendlyCommand {
     /// Set a clinic's Calendly webhook signing key, read from standard input (first
-    /// line); stored
-    /// encrypted under HUB_SECRET_KEY. Deliveries to
-    /// /api/integrations/calendly/<clinic> are checked against it only
+    /// line); stored encrypted under HUB_SECRET_KEY. Deliveries to
+    /// /api/integrations/calendly/CLINIC are checked against it only
     Key {
         #[arg(long)]
         clinic: ClinicId,
