@@ -11,7 +11,11 @@ DEV=$ROOT/.dev
 PIDS=$DEV/pids
 LOGS=$DEV/logs
 HUB_BIND=${HUB_BIND:-127.0.0.1:8000}
-HUB_URL=http://$HUB_BIND
+# Nodes reach the dev hub over loopback http (the only plain http they accept without
+# --allow-insecure-http), also when it listens on every interface.
+HUB_HOST=${HUB_BIND%:*}
+case $HUB_HOST in 0.0.0.0 | "" | "[::]") HUB_HOST=127.0.0.1 ;; esac
+HUB_URL=http://$HUB_HOST:${HUB_BIND##*:}
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug
 
 say() { printf '%s\n' "$*"; }

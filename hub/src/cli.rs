@@ -55,6 +55,9 @@ pub enum Command {
     /// Manage outgoing webhooks (docs/WEBHOOKS.md)
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Calendly webhook signing keys, one per clinic (docs/WEBHOOKS.md)
+    #[command(subcommand)]
+    Calendly(CalendlyCommand),
     /// Print the OpenAPI description of the HTTP API (JSON)
     Openapi,
 }
@@ -96,6 +99,24 @@ pub enum WebhookCommand {
     },
     /// Remove a webhook; its pending deliveries are dropped, past ones stay listed
     Remove { id: Uuid },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendlyCommand {
+    /// Set a clinic's Calendly webhook signing key, read from standard input (first
+    /// line); stored encrypted under HUB_SECRET_KEY. Deliveries to
+    /// /api/integrations/calendly/CLINIC are checked against it only
+    Key {
+        #[arg(long)]
+        clinic: ClinicId,
+    },
+    /// Remove a clinic's Calendly signing key
+    Remove {
+        #[arg(long)]
+        clinic: ClinicId,
+    },
+    /// List the clinics that have a Calendly signing key (never the keys)
+    List,
 }
 
 /// A command refused for what it was given (exit status 2, like a usage error).
@@ -180,13 +201,41 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.photo_max_bytes = config.photo_max_bytes;
             options.auth = AuthOptions::from_config(&config.admin_auth);
             options.webhooks.block_private = config.webhook_block_private;
+            options.public_url = config.public_url.clone();
             options.calendly = config.calendly.clone();
+            options.calendly.secret_key = crate::secrets::hub_key(
+                config
+                    .secret_key
+                    .as_ref()
+                    .map(crate::config::Secret::expose),
+                embedded_dir(config),
+                false,
+            )?;
+            warn_about_the_shared_calendly_key(&store, config).await;
             if config.admin_auth.jwt_secret.is_none() {
                 tracing::info!("JWT_SECRET is not set: admin sessions end when the hub restarts");
             }
-            server::serve(store, options, listener, shutdown_signal())
-                .await
-                .context("serving")?;
+            match &config.tls {
+                None => {
+                    server::serve(store, options, listener, shutdown_signal())
+                        .await
+                        .context("serving")?;
+                }
+                Some(files) => {
+                    let certs = server::tls::CertStore::open(files.clone())
+                        .map_err(|e| Refused(dermis_sync::driver::error_chain(&e)))?;
+                    let tls = server::tls::TlsListener::new(
+                        listener,
+                        certs.server_config()?,
+                        server::tls::HANDSHAKE_TIMEOUT,
+                    );
+                    tracing::info!(cert = %files.cert.display(), "serving HTTPS and WSS");
+                    let watcher = tokio::spawn(server::tls::watch(certs, config.tls_reload));
+                    let served = server::serve_on(store, options, tls, shutdown_signal()).await;
+                    watcher.abort();
+                    served.context("serving")?;
+                }
+            }
         }
         Command::Clinic(ClinicCommand::Add { name }) => {
             let id = store.create_clinic(&name, now).await?;
@@ -235,6 +284,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
         Command::Openapi => print_out(&crate::openapi::json())?,
         Command::Webhook(command) => webhook(&store, command, config, now).await?,
+        Command::Calendly(command) => calendly(&store, command, config, now).await?,
         Command::Node(NodeCommand::Revoke { id }) => {
             if !store.revoke_node(id, now).await? {
                 anyhow::bail!("no node {id}");
@@ -291,6 +341,106 @@ async fn webhook<S: HubStore>(
                 return Err(Refused(format!("no webhook {id}")).into());
             }
             print_out(&format!("removed {id}\n"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The data dir when the store is the embedded one (which may keep its secret key there).
+fn embedded_dir(config: &Config) -> Option<&std::path::Path> {
+    config
+        .database_url
+        .is_none()
+        .then_some(config.data_dir.as_path())
+}
+
+/// `CALENDLY_WEBHOOK_SIGNING_KEY` serves a hub with exactly one clinic only.
+async fn warn_about_the_shared_calendly_key<S: HubStore>(store: &S, config: &Config) {
+    if config.calendly.signing_key.is_none() {
+        return;
+    }
+    match store.clinic_count().await {
+        Ok(1) => {}
+        Ok(clinics) => tracing::warn!(
+            clinics,
+            "CALENDLY_WEBHOOK_SIGNING_KEY is accepted only on a hub with exactly one clinic, and is refused for every clinic here; give each clinic its own key with `dermis-hub calendly key --clinic ID`"
+        ),
+        Err(e) => {
+            tracing::warn!(error = %dermis_sync::driver::error_chain(&e), "cannot count the clinics")
+        }
+    }
+}
+
+/// The longest Calendly signing key accepted (Calendly's are about 44 characters).
+const MAX_CALENDLY_KEY: usize = 1024;
+
+async fn calendly<S: HubStore>(
+    store: &S,
+    command: CalendlyCommand,
+    config: &Config,
+    now: Millis,
+) -> anyhow::Result<()> {
+    match command {
+        CalendlyCommand::Key { clinic } => {
+            // The first line, and no more than a key can be.
+            let mut text = String::new();
+            std::io::BufRead::read_line(
+                &mut std::io::BufReader::new(std::io::Read::take(
+                    std::io::stdin(),
+                    MAX_CALENDLY_KEY as u64 + 2,
+                )),
+                &mut text,
+            )
+            .context("reading the signing key from standard input")?;
+            let key = text.trim();
+            if key.is_empty() {
+                return Err(Refused("no signing key on standard input".into()).into());
+            }
+            if key.len() > MAX_CALENDLY_KEY || key.contains(['\n', '\r']) {
+                return Err(Refused(format!(
+                    "the signing key must be one line of at most {MAX_CALENDLY_KEY} characters"
+                ))
+                .into());
+            }
+            if !store.clinic_exists(clinic).await? {
+                return Err(Refused(format!("no clinic {clinic}")).into());
+            }
+            let secret = crate::secrets::hub_key(
+                config
+                    .secret_key
+                    .as_ref()
+                    .map(crate::config::Secret::expose),
+                embedded_dir(config),
+                true,
+            )
+            .map_err(|e| match e {
+                crate::secrets::SecretsError::NoKey => Refused(e.to_string()).into(),
+                other => anyhow::Error::from(other),
+            })?
+            .ok_or_else(|| Refused(crate::secrets::SecretsError::NoKey.to_string()))?;
+            let sealed = webhooks::calendly::seal_key(&secret, clinic, key)?;
+            match store.set_calendly_key(clinic, &sealed, now).await {
+                Err(StoreError::UnknownClinic { id }) => {
+                    return Err(Refused(format!("no clinic {id}")).into());
+                }
+                other => other?,
+            }
+            eprintln!(
+                "the Calendly signing key of clinic {clinic} is stored (encrypted); deliveries to /api/integrations/calendly/{clinic} are checked against it"
+            );
+        }
+        CalendlyCommand::Remove { clinic } => {
+            if !store.remove_calendly_key(clinic).await? {
+                return Err(Refused(format!("clinic {clinic} has no Calendly signing key")).into());
+            }
+            print_out(&format!("removed {clinic}\n"))?;
+        }
+        CalendlyCommand::List => {
+            let mut rows = vec![["CLINIC", "KEY SET AT"].map(String::from)];
+            for (clinic, at) in store.calendly_keys().await? {
+                rows.push([clinic.to_string(), crate::api::nodes::rfc3339_ms(at)]);
+            }
+            print_out(&align(rows))?;
         }
     }
     Ok(())
@@ -513,6 +663,7 @@ mod tests {
             outbox_oldest_age_ms: 0,
             last_error: None,
             delivered_seq: 0,
+            transport: None,
         };
         let text = table(&[node], 0);
         let lines: Vec<&str> = text.lines().collect();

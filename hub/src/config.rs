@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::server::tls::TlsFiles;
 use crate::webhooks::calendly::CalendlyOptions;
 
 /// A value that must not be logged.
@@ -52,11 +53,56 @@ pub struct Config {
     pub s3: Option<S3Config>,
     /// `PHOTO_MAX_BYTES`: the largest photo the hub accepts.
     pub photo_max_bytes: u64,
-    /// `WEBHOOK_BLOCK_PRIVATE`: outgoing webhooks never go to loopback, private or
-    /// link-local addresses.
+    /// `WEBHOOK_BLOCK_PRIVATE` (default true): outgoing webhooks never go to loopback,
+    /// private, link-local or other special-purpose addresses.
     pub webhook_block_private: bool,
     /// `CALENDLY_WEBHOOK_SIGNING_KEY` (or `_FILE`) and `CALENDLY_TOLERANCE_SECONDS`.
     pub calendly: CalendlyOptions,
+    /// `HUB_TLS_CERT` and `HUB_TLS_KEY` (PEM files): `serve` speaks HTTPS and WSS with
+    /// them; `None`: plain HTTP, for loopback or behind a TLS proxy.
+    pub tls: Option<TlsFiles>,
+    /// `HUB_TLS_RELOAD_SECONDS`: how often the certificate files are looked at for a
+    /// renewal (SIGHUP reloads at once).
+    pub tls_reload: Duration,
+    /// `PUBLIC_URL`: the address browsers and nodes use for this hub (`https://…` behind
+    /// a TLS proxy). Its origin is accepted on admin form posts; https makes the session
+    /// cookie `Secure`.
+    pub public_url: Option<PublicUrl>,
+    /// `HUB_SECRET_KEY` (or `_FILE`): 32 bytes (64 hex digits or base64) that encrypt the
+    /// secrets the hub must read back (per-clinic Calendly signing keys). Without it the
+    /// embedded store keeps a generated key in `secret.key` beside `hub.db`.
+    pub secret_key: Option<Secret>,
+}
+
+/// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
+/// (`scheme://host[:port]`, lower case, no path).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicUrl {
+    origin: String,
+}
+
+impl PublicUrl {
+    pub fn parse(text: &str) -> Option<PublicUrl> {
+        let url = reqwest::Url::parse(text.trim()).ok()?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return None;
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return None;
+        }
+        Some(PublicUrl {
+            origin: url.origin().ascii_serialization(),
+        })
+    }
+
+    /// `https://hub.example.org` (with `:port` when not the scheme's default).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.origin.starts_with("https://")
+    }
 }
 
 /// Where photos go when `S3_ENDPOINT` is set.
@@ -85,7 +131,8 @@ pub struct AdminAuthConfig {
     pub audience: String,
     /// `JWT_TTL_SECONDS`: how long a token (and the session cookie) lasts.
     pub ttl: Duration,
-    /// `COOKIE_SECURE`: mark the session cookie `Secure` (the hub is served over https).
+    /// Mark the session cookie `Secure`: set when the hub serves TLS itself
+    /// (`HUB_TLS_CERT`) or `PUBLIC_URL` is https, and by `COOKIE_SECURE=true`.
     pub cookie_secure: bool,
 }
 
@@ -140,6 +187,16 @@ pub enum ConfigError {
         "CALENDLY_TOLERANCE_SECONDS must be a whole number of seconds from 1 to 3600, got {value:?}"
     )]
     CalendlyTolerance { value: String },
+    #[error("set both HUB_TLS_CERT and HUB_TLS_KEY (PEM files), or neither; {missing} is missing")]
+    TlsHalf { missing: &'static str },
+    #[error(
+        "HUB_TLS_RELOAD_SECONDS must be a whole number of seconds from 1 to 86400, got {value:?}"
+    )]
+    TlsReload { value: String },
+    #[error("PUBLIC_URL must be an absolute http:// or https:// URL, got {value:?}")]
+    PublicUrl { value: String },
+    #[error("HUB_SECRET_KEY must be 32 bytes written as 64 hex digits or as base64")]
+    SecretKey,
 }
 
 impl Default for Config {
@@ -154,8 +211,12 @@ impl Default for Config {
             admin_auth: AdminAuthConfig::default(),
             s3: None,
             photo_max_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
-            webhook_block_private: false,
+            webhook_block_private: true,
             calendly: CalendlyOptions::default(),
+            tls: None,
+            tls_reload: Duration::from_secs(60),
+            public_url: None,
+            secret_key: None,
         }
     }
 }
@@ -288,6 +349,47 @@ impl Config {
                     value: tolerance.clone(),
                 })?;
             config.calendly.tolerance = Duration::from_secs(seconds);
+        }
+        config.tls = match (env("HUB_TLS_CERT"), env("HUB_TLS_KEY")) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: PathBuf::from(cert.trim()),
+                key: PathBuf::from(key.trim()),
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(ConfigError::TlsHalf {
+                    missing: "HUB_TLS_KEY",
+                });
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::TlsHalf {
+                    missing: "HUB_TLS_CERT",
+                });
+            }
+        };
+        if let Some(reload) = env("HUB_TLS_RELOAD_SECONDS") {
+            let seconds = reload
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=86_400).contains(s))
+                .ok_or_else(|| ConfigError::TlsReload {
+                    value: reload.clone(),
+                })?;
+            config.tls_reload = Duration::from_secs(seconds);
+        }
+        if let Some(url) = env("PUBLIC_URL") {
+            config.public_url =
+                Some(PublicUrl::parse(&url).ok_or(ConfigError::PublicUrl { value: url })?);
+        }
+        config.secret_key = secret(&env, "HUB_SECRET_KEY")?;
+        if let Some(key) = &config.secret_key
+            && crate::secrets::SecretKey::parse(key.expose()).is_err()
+        {
+            return Err(ConfigError::SecretKey);
+        }
+        if config.tls.is_some() || config.public_url.as_ref().is_some_and(PublicUrl::is_https) {
+            config.admin_auth.cookie_secure = true;
         }
         if let Some(dir) = data_dir_flag {
             config.data_dir = dir.to_owned();
@@ -475,7 +577,10 @@ mod tests {
         let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
             panic!("defaults load")
         };
-        assert!(!config.webhook_block_private);
+        assert!(
+            config.webhook_block_private,
+            "private targets are refused by default"
+        );
         assert_eq!(config.calendly, CalendlyOptions::default());
         assert_eq!(config.calendly.tolerance, Duration::from_secs(180));
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -484,7 +589,7 @@ mod tests {
         let path = file.to_string_lossy().into_owned();
         let config = Config::load(
             env(&[
-                ("WEBHOOK_BLOCK_PRIVATE", "true"),
+                ("WEBHOOK_BLOCK_PRIVATE", "false"),
                 ("CALENDLY_WEBHOOK_SIGNING_KEY_FILE", &path),
                 ("CALENDLY_TOLERANCE_SECONDS", "60"),
             ]),
@@ -493,7 +598,7 @@ mod tests {
         let Ok(config) = config else {
             panic!("{config:?}")
         };
-        assert!(config.webhook_block_private);
+        assert!(!config.webhook_block_private, "opted out");
         assert_eq!(
             config.calendly.signing_key.as_ref().map(Secret::expose),
             Some("cal-key")
@@ -533,5 +638,97 @@ mod tests {
         let shown = format!("{config:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("redacted"));
+    }
+
+    #[test]
+    fn tls_public_url_and_the_secret_key() {
+        let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
+            panic!("defaults load")
+        };
+        assert_eq!(config.tls, None, "plain HTTP by default");
+        assert_eq!(config.tls_reload, Duration::from_secs(60));
+        assert!(!config.admin_auth.cookie_secure);
+        let tls = Config::load(
+            env(&[
+                ("HUB_TLS_CERT", "/c/fullchain.pem"),
+                ("HUB_TLS_KEY", "/c/key.pem"),
+            ]),
+            Some(Path::new("/d")),
+        );
+        let Ok(tls) = tls else { panic!("{tls:?}") };
+        assert_eq!(
+            tls.tls,
+            Some(TlsFiles {
+                cert: PathBuf::from("/c/fullchain.pem"),
+                key: PathBuf::from("/c/key.pem"),
+            })
+        );
+        assert!(
+            tls.admin_auth.cookie_secure,
+            "served over TLS: Secure cookies"
+        );
+        let half = Config::load(env(&[("HUB_TLS_CERT", "/c/c.pem")]), Some(Path::new("/d")));
+        assert!(matches!(
+            half,
+            Err(ConfigError::TlsHalf {
+                missing: "HUB_TLS_KEY"
+            })
+        ));
+        let half = Config::load(env(&[("HUB_TLS_KEY", "/c/k.pem")]), Some(Path::new("/d")));
+        assert!(matches!(
+            half,
+            Err(ConfigError::TlsHalf {
+                missing: "HUB_TLS_CERT"
+            })
+        ));
+        let reload = Config::load(
+            env(&[("HUB_TLS_RELOAD_SECONDS", "0")]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(reload, Err(ConfigError::TlsReload { .. })));
+
+        let proxied = Config::load(
+            env(&[("PUBLIC_URL", "https://Hub.Clinic.example/admin")]),
+            Some(Path::new("/d")),
+        );
+        let Ok(proxied) = proxied else {
+            panic!("{proxied:?}")
+        };
+        assert!(
+            proxied.admin_auth.cookie_secure,
+            "https PUBLIC_URL: Secure cookies"
+        );
+        assert_eq!(
+            proxied.public_url.as_ref().map(PublicUrl::origin),
+            Some("https://hub.clinic.example")
+        );
+        let plain = Config::load(
+            env(&[("PUBLIC_URL", "http://127.0.0.1:8000")]),
+            Some(Path::new("/d")),
+        );
+        assert!(plain.is_ok_and(|c| !c.admin_auth.cookie_secure));
+        for bad in [
+            "hub.example",
+            "ftp://hub.example",
+            "https://user:pw@hub.example",
+        ] {
+            let refused = Config::load(env(&[("PUBLIC_URL", bad)]), Some(Path::new("/d")));
+            assert!(
+                matches!(refused, Err(ConfigError::PublicUrl { .. })),
+                "{bad}"
+            );
+        }
+
+        let hex = "8f1e6a0c5b7d4e3f2a1908b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7";
+        let keyed = Config::load(env(&[("HUB_SECRET_KEY", hex)]), Some(Path::new("/d")));
+        let Ok(keyed) = keyed else {
+            panic!("{keyed:?}")
+        };
+        assert!(!format!("{keyed:?}").contains(hex), "never printed");
+        let bad = Config::load(
+            env(&[("HUB_SECRET_KEY", "too short")]),
+            Some(Path::new("/d")),
+        );
+        assert!(matches!(bad, Err(ConfigError::SecretKey)));
     }
 }

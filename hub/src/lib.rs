@@ -7,7 +7,8 @@
 //! side: sign-in ([`auth`]), the JSON API ([`api`], described by [`openapi`]), the
 //! `/admin` pages ([`admin`]) and Prometheus [`metrics`]; background work: the job queue
 //! ([`jobs`]), documents the hub writes itself ([`docwrite`]), and events derived from
-//! the change log, delivered as webhooks, with Calendly bookings in ([`webhooks`]).
+//! the change log, delivered as webhooks, with Calendly bookings in ([`webhooks`]);
+//! secrets the hub must read back, sealed at rest ([`secrets`]).
 //! What a sync session *means* — the protocol, its ordering and limits — belongs to
 //! `dermis-sync`; what a document holds belongs to `dermis-model`.
 
@@ -22,7 +23,9 @@ pub mod docwrite;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod origin;
 pub mod photos;
+pub mod secrets;
 pub mod server;
 pub mod store;
 pub mod webhooks;

@@ -3,7 +3,8 @@
 //! signs in, sees the node list, and watches a node go online and offline as a real
 //! sync client connects and disconnects — without reloading the page; opens the webhook
 //! deliveries, negative stock and open conflicts pages from the navigation; then retries
-//! a dead job from `/admin/jobs`.
+//! a dead job from `/admin/jobs`. A second test has a page of another site post the
+//! admin's credentials to the sign-in form (login CSRF), and a sign-out: both refused.
 //!
 //! Needs `chromium` and `node` (scripts/setup.sh installs them). Without them the test
 //! is skipped with a notice, except under `CI=true`, where that is a failure.
@@ -165,6 +166,59 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
         (retried.state, retried.attempts),
         (JobState::Pending, 0),
         "back in the queue with fresh attempts"
+    );
+    hub.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_or_sign_out_posted_from_another_site_is_refused() {
+    let (Some(chromium), Some(node_bin)) = (chromium(), which("node")) else {
+        skip(
+            "chromium or node is not installed: the browser test is skipped (scripts/setup.sh installs them)",
+        );
+        return;
+    };
+    let dir = browser_dir();
+    npm_ci(&dir).await;
+    let Some(f) = common::sqlite().await else {
+        return;
+    };
+    let hash = auth::hash_password(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    f.store
+        .create_admin("browser", &hash, dermis_model::now_millis())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut opts = options(f.dir.path(), Duration::from_secs(2));
+    opts.auth = AuthOptions::default().with_secret(b"browser-test");
+    let hub = TestHub::start(f.store.clone(), opts).await;
+    let run = Command::new(node_bin)
+        .arg("cross_site.mjs")
+        .current_dir(&dir)
+        .env("HUB_URL", hub.http(""))
+        .env("ADMIN_USER", "browser")
+        .env("ADMIN_PASSWORD", PASSWORD)
+        .env("CHROMIUM", &chromium)
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(Duration::from_secs(90), run)
+        .await
+        .unwrap_or_else(|_| panic!("the browser script did not finish"))
+        .unwrap_or_else(|e| panic!("node cross_site.mjs: {e}"));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "the browser script failed; it said {said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "CROSS_SIGNIN 403 no-cookie",
+            "OWN_SIGNIN ok",
+            "CROSS_SIGNOUT 403 signed-in"
+        ],
+        "{said}"
     );
     hub.stop().await;
 }

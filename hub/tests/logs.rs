@@ -84,6 +84,8 @@ async fn sync_a_patient<S: HubStore>(f: Fixture<S>) {
     let store = f.store.clone();
     let mut opts = options(f.dir.path(), Duration::from_secs(1));
     opts.webhooks.projector_interval = Duration::from_millis(50);
+    // The receiver listens on loopback, which the hub refuses by default.
+    opts.webhooks.block_private = false;
     opts.jobs.poll = Duration::from_millis(50);
     opts.calendly.signing_key = Some(Secret::new("log-test-key"));
     let hub = TestHub::start(f.store.clone(), opts).await;

@@ -156,3 +156,11 @@ admin-job-heartbeat = alive at { $when }
 admin-job-retry = Retry
 admin-job-unknown = No such job.
 admin-job-not-retryable = Only failed jobs can be retried; this one is waiting, running or done.
+
+## How each workstation reaches the hub (what it reported on its last connection).
+admin-node-link = Link to the hub
+admin-link-tls = Encrypted (TLS)
+admin-link-loopback-http = Plain http on the hub's own machine
+admin-link-insecure-http = Not encrypted: plain http across the network
+admin-link-unknown = Not reported (an older app version)
+admin-insecure-badge = insecure link

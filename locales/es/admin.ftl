@@ -163,3 +163,11 @@ admin-job-heartbeat = activa a las { $when }
 admin-job-retry = Reintentar
 admin-job-unknown = No existe esa tarea.
 admin-job-not-retryable = Solo se puede reintentar una tarea con error; esta espera, está en curso o terminó.
+
+## Cómo llega cada puesto al hub (según su última conexión).
+admin-node-link = Conexión con el hub
+admin-link-tls = Cifrada (TLS)
+admin-link-loopback-http = http sin cifrar en la propia máquina del hub
+admin-link-insecure-http = Sin cifrar: http en claro por la red
+admin-link-unknown = No indicada (versión antigua de la aplicación)
+admin-insecure-badge = conexión insegura

@@ -163,3 +163,11 @@ admin-job-heartbeat = active à { $when }
 admin-job-retry = Relancer
 admin-job-unknown = Cette tâche n’existe pas.
 admin-job-not-retryable = Seule une tâche en échec peut être relancée ; celle-ci attend, tourne ou est terminée.
+
+## Comment chaque poste joint le hub (selon sa dernière connexion).
+admin-node-link = Liaison avec le hub
+admin-link-tls = Chiffrée (TLS)
+admin-link-loopback-http = http en clair sur la machine même du hub
+admin-link-insecure-http = Non chiffrée : http en clair sur le réseau
+admin-link-unknown = Non indiquée (ancienne version de l’application)
+admin-insecure-badge = liaison non sécurisée

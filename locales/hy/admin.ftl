@@ -155,3 +155,11 @@ admin-job-heartbeat = ակտիվ՝ { $when }
 admin-job-retry = Կրկնել
 admin-job-unknown = Նման առաջադրանք չկա։
 admin-job-not-retryable = Կարելի է կրկնել միայն սխալով առաջադրանքը․ այս մեկը սպասում է, ընթացքում է կամ ավարտված է։
+
+## Ինչպես է աշխատատեղը կապվում կենտրոնի հետ (ըստ իր վերջին միացման)։
+admin-node-link = Կապը կենտրոնի հետ
+admin-link-tls = Գաղտնագրված (TLS)
+admin-link-loopback-http = Բաց http՝ կենտրոնի նույն մեքենայի վրա
+admin-link-insecure-http = Գաղտնագրված չէ՝ բաց http ցանցով
+admin-link-unknown = Չի հաղորդվել (հավելվածի հին տարբերակ)
+admin-insecure-badge = անապահով կապ

@@ -171,3 +171,11 @@ admin-job-heartbeat = активно в { $when }
 admin-job-retry = Повторить
 admin-job-unknown = Такого задания нет.
 admin-job-not-retryable = Повторить можно только задание с ошибкой; это ожидает, выполняется или выполнено.
+
+## Как рабочее место связывается с хабом (по его последнему подключению).
+admin-node-link = Связь с хабом
+admin-link-tls = Зашифрована (TLS)
+admin-link-loopback-http = Открытый http на той же машине, что и хаб
+admin-link-insecure-http = Не зашифрована: открытый http по сети
+admin-link-unknown = Не сообщается (старая версия приложения)
+admin-insecure-badge = незащищённая связь

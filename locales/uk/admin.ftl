@@ -171,3 +171,11 @@ admin-job-heartbeat = активне о { $when }
 admin-job-retry = Повторити
 admin-job-unknown = Такого завдання немає.
 admin-job-not-retryable = Повторити можна лише завдання з помилкою; це очікує, виконується або виконане.
+
+## Як робоче місце зв’язується з хабом (за його останнім підключенням).
+admin-node-link = Зв’язок із хабом
+admin-link-tls = Зашифрований (TLS)
+admin-link-loopback-http = Відкритий http на тій самій машині, що й хаб
+admin-link-insecure-http = Не зашифрований: відкритий http через мережу
+admin-link-unknown = Не повідомляється (стара версія застосунку)
+admin-insecure-badge = незахищений зв’язок

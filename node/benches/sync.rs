@@ -361,10 +361,10 @@ mod throughput {
             let started = Instant::now();
             for i in 0..nodes {
                 let code = hub.node_add(clinic, &format!("t{i}"));
-                let enrolled =
-                    dermis_node::sync::enroll::request(&hub.url(), &code, &format!("t{i}"))
-                        .await
-                        .unwrap();
+                let link = dermis_node::sync::link::HubLink::new(&hub.url(), false, None).unwrap();
+                let enrolled = dermis_node::sync::enroll::request(&link, &code, &format!("t{i}"))
+                    .await
+                    .unwrap();
                 let url = format!("ws://{}/sync", hub.addr);
                 tasks.push(tokio::spawn(client(url, enrolled, for_how_long)));
             }

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -176,7 +176,7 @@ pub async fn retry<S: HubStore>(
     if let Err(redirect) = page_admin(&hub, &headers, &ui) {
         return redirect.into_response();
     }
-    if !same_origin(&headers) {
+    if !crate::origin::same_origin(&headers, hub.options.public_url.as_ref()) {
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
     }
     let Ok(id) = id.parse::<i64>() else {
@@ -197,53 +197,5 @@ pub async fn retry<S: HubStore>(
             )
                 .into_response()
         }
-    }
-}
-
-/// Not a cross-site request: a browser's `Sec-Fetch-Site`, when sent, says
-/// `same-origin` (or `none`, typed by the user); an `Origin`, when it names one (pages
-/// sent with `Referrer-Policy: no-referrer` post with `Origin: null`), is the request's
-/// `Host`.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = text("sec-fetch-site")
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
-    }
-    let Some(origin) = text("origin").filter(|o| *o != "null") else {
-        return true;
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let origin_host = origin
-        .split_once("://")
-        .map_or(origin, |(_, rest)| rest)
-        .trim_end_matches('/');
-    !host.is_empty() && origin_host == host
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn only_same_origin_posts_pass() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("hub:8000"));
-        assert!(
-            same_origin(&h),
-            "no Origin: a form post from an old browser"
-        );
-        h.insert(header::ORIGIN, HeaderValue::from_static("http://hub:8000"));
-        assert!(same_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(!same_origin(&h));
     }
 }

@@ -1,5 +1,6 @@
 //! The sign-in page (a plain form, no script) and sign-out. Both set or clear the same
-//! session cookie `POST /api/auth/login` sets.
+//! session cookie `POST /api/auth/login` sets, and both refuse cross-site posts
+//! ([`crate::origin`]) like every other admin action.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use super::html::{Frame, Ui, page};
 use super::{LangQuery, SECTIONS, html_response, ui_for};
 use crate::api::auth::{LoginFailure, sign_in};
+use crate::origin::same_origin;
 use crate::server::Hub;
 use crate::store::HubStore;
 
@@ -47,6 +49,11 @@ fn login_page(ui: &Ui, problem: Option<&str>) -> String {
     page(ui, SECTIONS, &frame, &body)
 }
 
+/// The answer to a sign-in or sign-out posted from another site: nothing is set.
+fn cross_site() -> Response {
+    (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
+}
+
 pub async fn form<S: HubStore>(
     State(hub): State<Arc<Hub<S>>>,
     Query(query): Query<LangQuery>,
@@ -67,6 +74,9 @@ pub async fn submit<S: HubStore>(
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
     let (ui, set_lang) = ui_for(query.lang.as_deref(), &headers);
+    if !same_origin(&headers, hub.options.public_url.as_ref()) {
+        return cross_site();
+    }
     let Ok(Form(form)) = form else {
         let body = login_page(&ui, Some("admin-login-invalid"));
         return html_response(StatusCode::BAD_REQUEST, &ui, set_lang, body);
@@ -101,6 +111,9 @@ pub async fn logout<S: HubStore>(
     headers: HeaderMap,
 ) -> Response {
     let (ui, _) = ui_for(query.lang.as_deref(), &headers);
+    if !same_origin(&headers, hub.options.public_url.as_ref()) {
+        return cross_site();
+    }
     let mut response =
         Redirect::to(&format!("/admin/login?lang={}", ui.locale.code())).into_response();
     if let Ok(cookie) = HeaderValue::from_str(&hub.auth.clear_cookie()) {

@@ -204,12 +204,13 @@ pub fn render_overview(ui: &Ui, fleet: &Fleet) -> String {
             let _ = writeln!(
                 out,
                 "<tr data-node=\"{id}\" data-online=\"{online}\" data-state=\"{state}\">\
-                 <td>{link}</td><td><span class=\"signal {state}\">{text}</span></td>\
+                 <td>{link}{badge}</td><td><span class=\"signal {state}\">{text}</span></td>\
                  <td>{seen}</td><td>{sync}</td><td>{version}</td><td>{cursor}</td>\
                  <td>{outbox}</td><td class=\"error\">{error}</td></tr>",
                 id = node.id,
                 online = node.online,
                 link = node_link(ui, node),
+                badge = insecure_badge(ui, node),
                 seen = ui.time_or_never(node.last_seen_at),
                 sync = ui.time_or_never(node.last_sync_at),
                 version = esc(node.app_version.as_deref().unwrap_or("—")),
@@ -221,6 +222,30 @@ pub fn render_overview(ui: &Ui, fleet: &Fleet) -> String {
         out.push_str("</tbody>\n</table>\n</section>\n");
     }
     out
+}
+
+/// A plain-http node across a network is flagged wherever it is listed.
+fn insecure_badge(ui: &Ui, node: &NodeInfo) -> String {
+    if node.insecure() {
+        format!(
+            " <span class=\"signal bad\" data-insecure=\"true\">{}</span>",
+            ui.t("admin-insecure-badge")
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// What the node said protects its link.
+fn link_text(ui: &Ui, node: &NodeInfo) -> String {
+    match node.transport.as_deref() {
+        Some(t @ ("tls" | "loopback-http")) => ui.t(&format!("admin-link-{t}")),
+        Some(crate::store::TRANSPORT_INSECURE) => format!(
+            "<span class=\"signal bad\" data-insecure=\"true\">{}</span>",
+            ui.t("admin-link-insecure-http")
+        ),
+        _ => ui.t("admin-link-unknown"),
+    }
 }
 
 fn row(out: &mut String, label: &str, value: &str) {
@@ -279,6 +304,7 @@ pub fn render_node(ui: &Ui, fleet: &Fleet, node: &NodeInfo, sessions: &[SessionI
         &ui.t("admin-col-version"),
         &esc(node.app_version.as_deref().unwrap_or("—")),
     );
+    row(&mut out, &ui.t("admin-node-link"), &link_text(ui, node));
     let lag = fleet.lag(node);
     row(
         &mut out,

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dermis_sync::driver::error_chain;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{self, Claims, Issued};
+use crate::origin::same_origin;
 use crate::server::Hub;
 use crate::server::api::error;
 use crate::store::HubStore;
@@ -121,6 +122,7 @@ pub fn rfc3339(seconds: u64) -> String {
         (status = 200, description = "Signed in; also sets the HttpOnly session cookie", body = LoginResponse),
         (status = 400, description = "`bad_request`", body = super::ErrorBody),
         (status = 401, description = "`invalid_credentials` (unknown user or wrong password)", body = super::ErrorBody),
+        (status = 403, description = "`cross_site`: sent by a page of another site (Origin / Sec-Fetch-Site)", body = super::ErrorBody),
         (status = 429, description = "`rate_limited` after repeated failures from one address", body = super::ErrorBody),
         (status = 503, description = "`unavailable`", body = super::ErrorBody),
     )
@@ -128,8 +130,12 @@ pub fn rfc3339(seconds: u64) -> String {
 pub async fn login<S: HubStore>(
     State(hub): State<Arc<Hub<S>>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Response {
+    if !same_origin(&headers, hub.options.public_url.as_ref()) {
+        return cross_site();
+    }
     let Ok(Json(request)) = body else {
         return error(
             StatusCode::BAD_REQUEST,
@@ -148,6 +154,15 @@ pub async fn login<S: HubStore>(
         }
         Err(failure) => failure_response(failure),
     }
+}
+
+/// A sign-in or sign-out sent by a page of another site.
+fn cross_site() -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        "cross_site",
+        "cross-site request refused",
+    )
 }
 
 pub fn failure_response(failure: LoginFailure) -> Response {
@@ -171,9 +186,15 @@ pub fn failure_response(failure: LoginFailure) -> Response {
     post,
     path = "/api/auth/logout",
     tag = "admin",
-    responses((status = 204, description = "The session cookie is cleared"))
+    responses(
+        (status = 204, description = "The session cookie is cleared"),
+        (status = 403, description = "`cross_site`: sent by a page of another site", body = super::ErrorBody),
+    )
 )]
-pub async fn logout<S: HubStore>(State(hub): State<Arc<Hub<S>>>) -> Response {
+pub async fn logout<S: HubStore>(State(hub): State<Arc<Hub<S>>>, headers: HeaderMap) -> Response {
+    if !same_origin(&headers, hub.options.public_url.as_ref()) {
+        return cross_site();
+    }
     (
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, hub.auth.clear_cookie())],

@@ -1,5 +1,6 @@
 //! `POST /api/integrations/calendly/{clinic_id}`: Calendly's webhook deliveries for one
-//! clinic. The signature is checked on the raw body before anything else is read; a
+//! clinic. The signature is checked on the raw body, with that clinic's own signing key
+//! only, before anything else is read; a
 //! booking (`invitee.created`) becomes an appointment document written by the hub
 //! (`docwrite::create_doc`), a cancellation (`invitee.canceled`) sets that document's
 //! status; nodes receive either by sync. Each delivery is handled once: Calendly's
@@ -81,7 +82,7 @@ fn unknown_clinic() -> Response {
         (status = 401, description = "`invalid_signature`: missing, malformed or wrong signature", body = crate::api::ErrorBody),
         (status = 404, description = "`unknown_clinic`", body = crate::api::ErrorBody),
         (status = 422, description = "`invalid_booking`: the booking is not a valid appointment (e.g. it ends before it starts)", body = crate::api::ErrorBody),
-        (status = 503, description = "`not_configured`: CALENDLY_WEBHOOK_SIGNING_KEY is not set; `unavailable`: the database is unreachable", body = crate::api::ErrorBody),
+        (status = 503, description = "`not_configured`: the clinic has no Calendly signing key (`dermis-hub calendly key --clinic ID`; CALENDLY_WEBHOOK_SIGNING_KEY counts only on a hub with exactly one clinic), or it cannot be opened (HUB_SECRET_KEY); `unavailable`: the database is unreachable", body = crate::api::ErrorBody),
     )
 )]
 pub async fn receive<S: HubStore>(
@@ -90,19 +91,27 @@ pub async fn receive<S: HubStore>(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(key) = hub.options.calendly.signing_key.as_ref() else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_configured",
-            "Calendly is not configured on this hub (CALENDLY_WEBHOOK_SIGNING_KEY)",
-        );
+    let Ok(clinic) = Uuid::parse_str(&clinic).map(ClinicId) else {
+        return unknown_clinic();
+    };
+    match hub.store.clinic_exists(clinic).await {
+        Ok(true) => {}
+        Ok(false) => return unknown_clinic(),
+        Err(e) => {
+            tracing::warn!(error = %error_chain(&e), "calendly: cannot read the clinic");
+            return unavailable();
+        }
+    }
+    let key = match signing_key(&hub, clinic).await {
+        Ok(key) => key,
+        Err(response) => return response,
     };
     let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
     let now_secs = now_millis().div_euclid(1000);
     match calendly::verify(
         header,
         &body,
-        key.expose().as_bytes(),
+        &key,
         now_secs,
         hub.options.calendly.tolerance,
     ) {
@@ -122,17 +131,6 @@ pub async fn receive<S: HubStore>(
             );
         }
     }
-    let Ok(clinic) = Uuid::parse_str(&clinic).map(ClinicId) else {
-        return unknown_clinic();
-    };
-    match hub.store.clinic_exists(clinic).await {
-        Ok(true) => {}
-        Ok(false) => return unknown_clinic(),
-        Err(e) => {
-            tracing::warn!(error = %error_chain(&e), "calendly: cannot read the clinic");
-            return unavailable();
-        }
-    }
     let booking = match calendly::parse(&body) {
         Ok(booking) => booking,
         Err(e @ BookingError::Invalid { .. }) => {
@@ -144,7 +142,7 @@ pub async fn receive<S: HubStore>(
         }
         Err(e) => return error(StatusCode::BAD_REQUEST, "bad_request", &e.to_string()),
     };
-    let Some(key) = booking.key() else {
+    let Some(key) = booking.key().map(|k| scoped(clinic, &k)) else {
         return answer("ignored", None);
     };
     let now = now_millis();
@@ -193,6 +191,54 @@ pub async fn receive<S: HubStore>(
     }
 }
 
+/// A delivery's idempotency key within its clinic: what one clinic's deliveries claim
+/// never blocks another's.
+fn scoped(clinic: ClinicId, key: &str) -> String {
+    format!("{clinic}/{key}")
+}
+
+fn not_configured(message: &str) -> Response {
+    error(StatusCode::SERVICE_UNAVAILABLE, "not_configured", message)
+}
+
+/// The key deliveries for `clinic` are signed with: the clinic's own (sealed in the
+/// store), or — only on a hub with exactly one clinic — `CALENDLY_WEBHOOK_SIGNING_KEY`.
+/// One clinic's key never opens another clinic's endpoint.
+async fn signing_key<S: HubStore>(hub: &Hub<S>, clinic: ClinicId) -> Result<Vec<u8>, Response> {
+    let options = &hub.options.calendly;
+    let sealed = hub.store.calendly_key(clinic).await.map_err(|e| {
+        tracing::warn!(error = %error_chain(&e), "calendly: cannot read the clinic's key");
+        unavailable()
+    })?;
+    if let Some(sealed) = sealed {
+        let Some(secret) = &options.secret_key else {
+            tracing::error!(%clinic, "calendly: the clinic's signing key is stored sealed, but this hub has no HUB_SECRET_KEY (or secret.key) to open it");
+            return Err(not_configured(
+                "this clinic's Calendly key cannot be read on this hub (HUB_SECRET_KEY)",
+            ));
+        };
+        return calendly::open_key(secret, clinic, &sealed).map_err(|e| {
+            tracing::error!(%clinic, error = %e, "calendly: cannot open the clinic's signing key");
+            not_configured("this clinic's Calendly key cannot be read on this hub (HUB_SECRET_KEY)")
+        });
+    }
+    let Some(global) = &options.signing_key else {
+        return Err(not_configured(
+            "Calendly is not configured for this clinic (dermis-hub calendly key --clinic ID)",
+        ));
+    };
+    match hub.store.clinic_count().await {
+        Ok(1) => Ok(global.expose().as_bytes().to_vec()),
+        Ok(_) => Err(not_configured(
+            "this hub has several clinics: CALENDLY_WEBHOOK_SIGNING_KEY is not accepted; set this clinic's own key (dermis-hub calendly key --clinic ID)",
+        )),
+        Err(e) => {
+            tracing::warn!(error = %error_chain(&e), "calendly: cannot count the clinics");
+            Err(unavailable())
+        }
+    }
+}
+
 async fn handle<S: HubStore>(
     hub: &Hub<S>,
     clinic: ClinicId,
@@ -210,7 +256,7 @@ async fn handle<S: HubStore>(
             let canceled = Booking::Canceled {
                 invitee_uri: invitee_uri.clone(),
             };
-            if let Some(key) = canceled.key()
+            if let Some(key) = canceled.key().map(|k| scoped(clinic, &k))
                 && hub.store.calendly_handled(&key).await?
             {
                 set_status(&mut doc, AppointmentStatus::Canceled).map_err(|e| {

@@ -95,6 +95,11 @@ pub struct NodeView {
     pub outbox: Outbox,
     /// The last sync error the node reported.
     pub last_error: Option<String>,
+    /// What protects the node's link, as it said on its last connection: `tls`,
+    /// `loopback-http` or `insecure-http`; null for a node too old to say.
+    pub transport: Option<String>,
+    /// The node reaches the hub over plain http across a network (allowed on purpose).
+    pub insecure: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -140,6 +145,8 @@ impl NodeView {
                 oldest_age_ms: node.outbox_oldest_age_ms,
             },
             last_error: node.last_error.clone(),
+            transport: node.transport.clone(),
+            insecure: node.insecure(),
         }
     }
 }

@@ -27,6 +27,7 @@
 pub(crate) mod api;
 mod registry;
 pub(crate) mod session;
+pub mod tls;
 
 pub use api::{EnrollRequest, EnrollResponse, FailureLimiter};
 
@@ -38,6 +39,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use dermis_sync::EngineConfig;
 use dermis_sync::wire::{ErrorCode, Limits};
 use tokio::net::TcpListener;
@@ -92,6 +94,8 @@ pub struct ServerOptions {
     pub calendly: CalendlyOptions,
     /// The job queue's workers in this instance.
     pub jobs: JobOptions,
+    /// `PUBLIC_URL`: its origin is accepted on admin form posts.
+    pub public_url: Option<crate::config::PublicUrl>,
 }
 
 impl ServerOptions {
@@ -119,6 +123,7 @@ impl ServerOptions {
             webhooks: WebhookOptions::default(),
             calendly: CalendlyOptions::default(),
             jobs: JobOptions::default(),
+            public_url: None,
         }
     }
 }
@@ -154,14 +159,30 @@ impl<S> Hub<S> {
     }
 }
 
-/// Runs the hub on `listener` until `shutdown` completes; then closes every session
-/// with `shutting_down` and returns once they are closed (or the grace period ends).
+/// Runs the hub on `listener` (plain HTTP) until `shutdown` completes; then closes every
+/// session with `shutting_down` and returns once they are closed (or the grace period
+/// ends).
 pub async fn serve<S: HubStore>(
     store: S,
     options: ServerOptions,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_on(store, options, listener, shutdown).await
+}
+
+/// [`serve`] on any listener whose peers have socket addresses: a [`tls::TlsListener`]
+/// for HTTPS, or a wrapper that limits or counts connections.
+pub async fn serve_on<S, L>(
+    store: S,
+    options: ServerOptions,
+    listener: L,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()>
+where
+    S: HubStore,
+    L: axum::serve::Listener<Addr = SocketAddr>,
+{
     let (stop_tx, stop_rx) = watch::channel(false);
     let blobs = open_blobs(&options).await;
     let hub = Arc::new(Hub {
@@ -193,8 +214,10 @@ pub async fn serve<S: HubStore>(
     );
     let app = router(hub.clone());
     tracing::info!(addr = %listener.local_addr()?, "hub listening");
+    // axum gives `ConnectInfo<SocketAddr>` for a `TcpListener` and for any listener
+    // wrapped in `tap_io`; the no-op tap makes it work for every listener alike.
     let served = axum::serve(
-        listener,
+        listener.tap_io(|_| ()),
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async move {

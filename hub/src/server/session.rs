@@ -24,7 +24,11 @@ use super::Hub;
 use super::api::{error, unavailable};
 use super::registry::Command;
 use crate::credentials::hash_secret;
-use crate::store::{HubStore, NodeAuth, NodeStatus, NodeUpdate, SessionEnd};
+use crate::store::{HubStore, NodeAuth, NodeStatus, NodeUpdate, SessionEnd, transport_value};
+
+/// The request header in which a node says what protects its link: `tls`,
+/// `loopback-http` or `insecure-http` (docs/SYNC.md, protocol 1 revision 2).
+pub const TRANSPORT_HEADER: &str = "dermis-transport";
 
 /// WebSocket framing on top of a frame at the limit: a message up to this much larger
 /// still reaches the engine, which refuses it as `frame_too_large` like any other.
@@ -98,6 +102,11 @@ pub async fn upgrade<S: HubStore>(
         Ok(ws) => ws,
         Err(rejection) => return rejection.into_response(),
     };
+    // What the node says protects its link (docs/SYNC.md), for /admin.
+    let transport = transport_value(headers.get(TRANSPORT_HEADER).and_then(|v| v.to_str().ok()));
+    if let Err(e) = hub.store.set_node_transport(auth.node_id, transport).await {
+        tracing::warn!(error = %error_chain(&e), "cannot record the node's transport");
+    }
     let (message, frame) = socket_limits(hub.options.limits.max_frame_bytes);
     let span = tracing::info_span!("sync", node = %auth.node_id, clinic = %auth.clinic_id);
     ws.max_message_size(message)

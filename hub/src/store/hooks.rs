@@ -279,6 +279,35 @@ pub trait HookStore {
         clinic: ClinicId,
         invitee_uri: &str,
     ) -> impl Future<Output = Result<Option<Uuid>, StoreError>> + Send;
+
+    /// Stores (or replaces) a clinic's sealed Calendly signing key;
+    /// [`StoreError::UnknownClinic`] when there is no such clinic.
+    fn set_calendly_key(
+        &self,
+        clinic: ClinicId,
+        sealed: &[u8],
+        now: Millis,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A clinic's sealed Calendly signing key.
+    fn calendly_key(
+        &self,
+        clinic: ClinicId,
+    ) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
+
+    /// Removes a clinic's Calendly signing key; whether there was one.
+    fn remove_calendly_key(
+        &self,
+        clinic: ClinicId,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The clinics with a Calendly signing key, and when each was set.
+    fn calendly_keys(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(ClinicId, Millis)>, StoreError>> + Send;
+
+    /// How many clinics the hub has.
+    fn clinic_count(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 #[cfg(test)]

@@ -107,6 +107,30 @@ pub struct NodeInfo {
     /// The seq up to which the hub has told the node everything (live updates); the
     /// node's durable `cursor` is only reported when it pulls.
     pub delivered_seq: u64,
+    /// How the node reached the hub on its last connection, as it said (`tls`,
+    /// `loopback-http`, `insecure-http`); `None` for a node too old to say.
+    pub transport: Option<String>,
+}
+
+impl NodeInfo {
+    /// The node talks to the hub over plain http across a network, on purpose.
+    pub fn insecure(&self) -> bool {
+        self.transport.as_deref() == Some(TRANSPORT_INSECURE)
+    }
+}
+
+/// The `Dermis-Transport` value of a node on plain http across a network.
+pub const TRANSPORT_INSECURE: &str = "insecure-http";
+
+/// The `Dermis-Transport` values a node may send (docs/SYNC.md); anything else is
+/// recorded as unknown (`None`).
+pub fn transport_value(header: Option<&str>) -> Option<&'static str> {
+    match header?.trim() {
+        "tls" => Some("tls"),
+        "loopback-http" => Some("loopback-http"),
+        TRANSPORT_INSECURE => Some(TRANSPORT_INSECURE),
+        _ => None,
+    }
 }
 
 /// What a session learnt about its node, written to the node's row.
@@ -310,6 +334,13 @@ pub trait HubStore:
         id: Uuid,
         update: &NodeUpdate,
         now: Millis,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Records how the node says it reaches the hub (`None`: it does not say).
+    fn set_node_transport(
+        &self,
+        id: Uuid,
+        transport: Option<&'static str>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Opens a `sync_sessions` row and marks the node online; returns the row id.

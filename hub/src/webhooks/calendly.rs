@@ -2,7 +2,8 @@
 //! delivery describes. The HTTP handler is in [`crate::api::calendly`].
 //!
 //! The header is `t=<unix seconds>,v1=<hex>`, where the hex is HMAC-SHA256 of
-//! `"<t>.<raw body>"` keyed by the webhook signing key (`CALENDLY_WEBHOOK_SIGNING_KEY`).
+//! `"<t>.<raw body>"` keyed by the clinic's webhook signing key (`dermis-hub calendly
+//! key --clinic ID`; on a hub with a single clinic, `CALENDLY_WEBHOOK_SIGNING_KEY`).
 //! The comparison is constant-time; a timestamp further than the tolerance from now
 //! (default 3 minutes) is refused, so a captured request cannot be replayed later.
 
@@ -19,8 +20,12 @@ use crate::config::Secret;
 /// Calendly settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CalendlyOptions {
-    /// `CALENDLY_WEBHOOK_SIGNING_KEY` (or `_FILE`); `None` disables the endpoint.
+    /// `CALENDLY_WEBHOOK_SIGNING_KEY` (or `_FILE`): the one key of a hub with exactly
+    /// one clinic. With several clinics it is not accepted for any of them: each clinic
+    /// has its own key (`dermis-hub calendly key --clinic ID`).
     pub signing_key: Option<Secret>,
+    /// The key that opens the per-clinic signing keys stored sealed ([`crate::secrets`]).
+    pub secret_key: Option<crate::secrets::SecretKey>,
     /// `CALENDLY_TOLERANCE_SECONDS`: how old (or how far ahead) a signature may be.
     pub tolerance: Duration,
 }
@@ -29,9 +34,31 @@ impl Default for CalendlyOptions {
     fn default() -> Self {
         CalendlyOptions {
             signing_key: None,
+            secret_key: None,
             tolerance: Duration::from_secs(180),
         }
     }
+}
+
+/// What sealed per-clinic signing keys are for (bound into the seal).
+const SEALED_PURPOSE: &str = "calendly-signing-key";
+
+/// Seals a clinic's signing key for the store.
+pub fn seal_key(
+    secret: &crate::secrets::SecretKey,
+    clinic: dermis_model::ClinicId,
+    key: &str,
+) -> Result<Vec<u8>, crate::secrets::SecretsError> {
+    secret.seal(SEALED_PURPOSE, clinic.0.as_bytes(), key.as_bytes())
+}
+
+/// Opens a clinic's sealed signing key.
+pub fn open_key(
+    secret: &crate::secrets::SecretKey,
+    clinic: dermis_model::ClinicId,
+    sealed: &[u8],
+) -> Result<Vec<u8>, crate::secrets::SecretsError> {
+    secret.open(SEALED_PURPOSE, clinic.0.as_bytes(), sealed)
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -6,7 +6,8 @@
 //! ([`WebhookOptions::backoff`]) until [`WebhookOptions::retry_window`] after the event
 //! (24 h), then the delivery is dead. A URL refused by `WEBHOOK_BLOCK_PRIVATE` and a
 //! removed webhook are dead at once. Redirects are not followed (a redirect could lead
-//! to an address the check never saw). The request body never appears in a log line.
+//! to an address the check never saw), and proxy variables are ignored (a proxy would
+//! resolve the name itself). The request body never appears in a log line.
 
 use std::time::{Duration, Instant};
 
@@ -23,7 +24,7 @@ use crate::store::hooks::{Attempt, AttemptOutcome, DeliveryTarget, HookStore, st
 /// How webhooks are delivered. [`WebhookOptions::default`] gives production values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WebhookOptions {
-    /// `WEBHOOK_BLOCK_PRIVATE`: refuse loopback, private and link-local addresses.
+    /// `WEBHOOK_BLOCK_PRIVATE` (default true): deliver only to the public internet.
     pub block_private: bool,
     /// One request's time limit.
     pub timeout: Duration,
@@ -39,7 +40,7 @@ pub struct WebhookOptions {
 impl Default for WebhookOptions {
     fn default() -> Self {
         WebhookOptions {
-            block_private: false,
+            block_private: true,
             timeout: Duration::from_secs(10),
             retry_window: Duration::from_secs(24 * 3600),
             backoff_base: Duration::from_secs(30),
@@ -103,7 +104,10 @@ async fn send(options: &WebhookOptions, target: &DeliveryTarget, key: &[u8], now
         Err(e @ TargetError::Unresolved) => return Sent::Failed(e.to_string()),
         Err(e) => return Sent::Refused(e.to_string()),
     };
+    // No proxy: HTTP(S)_PROXY would make the proxy, not the address checked above,
+    // choose where the request goes.
     let mut client = reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(options.timeout)
         .user_agent(concat!("Dermis-Webhooks/", env!("CARGO_PKG_VERSION")));

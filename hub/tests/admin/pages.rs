@@ -137,6 +137,38 @@ async fn pages_need_a_session_escape_names_and_speak_the_language<S: HubStore>(f
         "{html}"
     );
     assert!(!html.contains("<img src=x"));
+    assert!(
+        html.contains("Not reported"),
+        "no transport said yet: {html}"
+    );
+    // A node on plain http across a network is flagged on both pages.
+    store
+        .set_node_transport(node.id, Some("insecure-http"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let detail = page(&hub, &format!("/admin/nodes/{}", node.id), Some(&cookie)).await;
+    let html = detail.text().await.unwrap_or_default();
+    assert!(
+        html.contains("Not encrypted: plain http across the network")
+            && html.contains("data-insecure=\"true\""),
+        "{html}"
+    );
+    let html = page(&hub, "/admin", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("insecure link"), "{html}");
+    store
+        .set_node_transport(node.id, Some("tls"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let html = page(&hub, "/admin", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(!html.contains("insecure link"), "{html}");
     let missing = page(&hub, "/admin/nodes/not-a-node", Some(&cookie)).await;
     assert_eq!(missing.status().as_u16(), 404);
 

@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use dermis_hub::config::Secret;
+use dermis_hub::secrets::SecretKey;
 use dermis_hub::store::HubStore;
-use dermis_hub::webhooks::calendly::sign;
+use dermis_hub::webhooks::calendly::{seal_key, sign};
 use dermis_model::appointment::{AppointmentSource, AppointmentStatus, read_appointment};
 use dermis_model::{ClinicId, now_millis};
 use dermis_sync::wire::FetchItem;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 
 use super::common::node::TestNode;
 use super::common::{Fixture, TestHub, create_clinic, enroll, http, hub_heads};
-use super::support::quick_options;
+use super::support::{hub_cli_input, quick_options};
 use crate::on_both_stores;
 
 const KEY: &str = "calendly-test-signing-key";
@@ -23,6 +24,8 @@ const KEY: &str = "calendly-test-signing-key";
 on_both_stores!(
     a_booking_becomes_an_appointment_once_and_a_cancellation_cancels_it,
     an_unfinished_claim_is_taken_over_after_its_timeout,
+    each_clinic_is_checked_against_its_own_key_only,
+    the_calendly_key_command_keeps_a_clinic_key_encrypted,
 );
 
 async fn an_unfinished_claim_is_taken_over_after_its_timeout<S: HubStore>(f: Fixture<S>) {
@@ -261,4 +264,212 @@ async fn a_booking_becomes_an_appointment_once_and_a_cancellation_cancels_it<S: 
         (503, Some("not_configured"))
     );
     bare.stop().await;
+}
+
+fn signed_with(key: &str, body: &[u8]) -> Option<String> {
+    Some(sign(key.as_bytes(), now_millis() / 1000, body))
+}
+
+async fn each_clinic_is_checked_against_its_own_key_only<S: HubStore>(f: Fixture<S>) {
+    let a = create_clinic(&f.store, "Clinic A").await;
+    let secret = SecretKey::generate().unwrap_or_else(|e| panic!("{e}"));
+    let mut opts = quick_options(f.dir.path());
+    opts.calendly.signing_key = Some(Secret::new(KEY));
+    opts.calendly.secret_key = Some(secret.clone());
+    let hub = TestHub::start(f.store.clone(), opts).await;
+    let booking = |n: u32| {
+        delivery(
+            "invitee.created",
+            &format!("https://api.calendly.com/x/invitees/K{n}"),
+        )
+    };
+
+    // One clinic: the hub-wide key is its key.
+    let body = booking(1);
+    let (status, answer) = post(&hub, &a.to_string(), &body, signed_with(KEY, &body)).await;
+    assert_eq!(
+        (status, answer["status"].as_str()),
+        (200, Some("created")),
+        "{answer}"
+    );
+
+    // A second clinic: the hub-wide key is accepted for neither.
+    let b = create_clinic(&f.store, "Clinic B").await;
+    let only_clinic_docs = |clinic| {
+        let store = f.store.clone();
+        async move { hub_heads(&store, clinic).await.len() }
+    };
+    for clinic in [a, b] {
+        let body = booking(2);
+        let (status, answer) =
+            post(&hub, &clinic.to_string(), &body, signed_with(KEY, &body)).await;
+        assert_eq!(
+            (status, answer["error"].as_str()),
+            (503, Some("not_configured")),
+            "{answer}"
+        );
+    }
+    assert_eq!(only_clinic_docs(b).await, 1, "nothing written into B");
+
+    // Each clinic's own key, sealed in the store.
+    let seal = |clinic, key: &str| seal_key(&secret, clinic, key).unwrap_or_else(|e| panic!("{e}"));
+    for (clinic, key) in [(a, "key-of-a"), (b, "key-of-b")] {
+        f.store
+            .set_calendly_key(clinic, &seal(clinic, key), now_millis())
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    let listed = f.store.calendly_keys().await.unwrap_or_default();
+    assert_eq!(listed.len(), 2);
+    // A's key cannot write into B, nor B's into A, nor the hub-wide key into either.
+    for (clinic, key) in [(b, "key-of-a"), (a, "key-of-b"), (b, KEY), (a, KEY)] {
+        let body = booking(3);
+        let (status, answer) =
+            post(&hub, &clinic.to_string(), &body, signed_with(key, &body)).await;
+        assert_eq!(
+            (status, answer["error"].as_str()),
+            (401, Some("invalid_signature")),
+            "{key} into {clinic}: {answer}"
+        );
+    }
+    assert_eq!(only_clinic_docs(b).await, 1, "nothing written into B");
+    for (clinic, key) in [(a, "key-of-a"), (b, "key-of-b")] {
+        let body = booking(4);
+        let (status, answer) =
+            post(&hub, &clinic.to_string(), &body, signed_with(key, &body)).await;
+        assert_eq!(
+            (status, answer["status"].as_str()),
+            (200, Some("created")),
+            "{answer}"
+        );
+    }
+    assert_eq!(only_clinic_docs(b).await, 2, "B's own booking");
+
+    // A sealed key moved into another clinic's row does not open there.
+    f.store
+        .set_calendly_key(b, &seal(a, "key-of-a"), now_millis())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let body = booking(5);
+    let (status, answer) = post(&hub, &b.to_string(), &body, signed_with("key-of-a", &body)).await;
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (503, Some("not_configured")),
+        "{answer}"
+    );
+    // Removed: B has no key again.
+    assert_eq!(f.store.remove_calendly_key(b).await.ok(), Some(true));
+    assert_eq!(f.store.remove_calendly_key(b).await.ok(), Some(false));
+    let (status, _) = post(&hub, &b.to_string(), &body, signed_with("key-of-b", &body)).await;
+    assert_eq!(status, 503);
+    assert_eq!(only_clinic_docs(b).await, 2);
+    // A key for a clinic that does not exist is refused by the store.
+    let ghost = ClinicId::new();
+    assert!(matches!(
+        f.store
+            .set_calendly_key(ghost, &seal(ghost, "x"), now_millis())
+            .await,
+        Err(dermis_hub::store::StoreError::UnknownClinic { .. })
+    ));
+    hub.stop().await;
+}
+
+async fn the_calendly_key_command_keeps_a_clinic_key_encrypted<S: HubStore>(f: Fixture<S>) {
+    let a = create_clinic(&f.store, "Clinic A").await;
+    let b = create_clinic(&f.store, "Clinic B").await;
+    let postgres = f.db.is_some();
+    let hex_key = "8f1e6a0c5b7d4e3f2a1908b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7";
+    let key_cmd = |clinic: &str, input: &str, env: &[(&str, &str)]| {
+        hub_cli_input(&f, env, &["calendly", "key", "--clinic", clinic], input)
+    };
+    let code = |o: &std::process::Output| o.status.code();
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+    // Invalid input: exit 2, nothing stored.
+    let o = key_cmd(&a.to_string(), "\n", &[("HUB_SECRET_KEY", hex_key)]);
+    assert_eq!(code(&o), Some(2), "{}", err(&o));
+    let o = key_cmd(
+        &ClinicId::new().to_string(),
+        "key\n",
+        &[("HUB_SECRET_KEY", hex_key)],
+    );
+    assert_eq!(code(&o), Some(2), "{}", err(&o));
+    let long = "k".repeat(2000);
+    let o = key_cmd(&a.to_string(), &long, &[("HUB_SECRET_KEY", hex_key)]);
+    assert_eq!(code(&o), Some(2), "{}", err(&o));
+    assert_eq!(f.store.calendly_keys().await.map(|k| k.len()).ok(), Some(0));
+
+    let env: Vec<(&str, &str)> = if postgres {
+        // Several hub instances share Postgres: a generated per-instance key would not
+        // do, so the command asks for HUB_SECRET_KEY.
+        let o = key_cmd(&a.to_string(), "key-of-a\n", &[]);
+        assert_eq!(code(&o), Some(2), "{}", err(&o));
+        assert!(err(&o).contains("HUB_SECRET_KEY"), "{}", err(&o));
+        vec![("HUB_SECRET_KEY", hex_key)]
+    } else {
+        Vec::new()
+    };
+    for (clinic, key) in [(a, "key-of-a\n"), (b, "key-of-b\r\n")] {
+        let o = key_cmd(&clinic.to_string(), key, &env);
+        assert_eq!(code(&o), Some(0), "{}", err(&o));
+        assert!(!err(&o).contains("key-of"), "the key is never printed");
+    }
+    let secret = if postgres {
+        SecretKey::parse(hex_key).unwrap_or_else(|e| panic!("{e}"))
+    } else {
+        let file = dermis_hub::secrets::key_file(f.dir.path());
+        assert!(
+            file.is_file(),
+            "the embedded store's key is made beside hub.db"
+        );
+        dermis_hub::secrets::hub_key(None, Some(f.dir.path()), false)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("the generated key loads"))
+    };
+    // At rest: sealed, not the key.
+    let sealed = f
+        .store
+        .calendly_key(a)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    assert!(!sealed.windows(8).any(|w| w == b"key-of-a"));
+    let list = hub_cli_input(&f, &env, &["calendly", "list"], "");
+    let listed = String::from_utf8_lossy(&list.stdout).into_owned();
+    assert!(
+        listed.contains(&a.to_string()) && listed.contains(&b.to_string()),
+        "{listed}"
+    );
+    assert!(!listed.contains("key-of"), "{listed}");
+
+    let mut opts = quick_options(f.dir.path());
+    opts.calendly.secret_key = Some(secret);
+    let hub = TestHub::start(f.store.clone(), opts).await;
+    let body = delivery("invitee.created", "https://api.calendly.com/x/invitees/CLI");
+    let (status, _) = post(&hub, &b.to_string(), &body, signed_with("key-of-a", &body)).await;
+    assert_eq!(status, 401, "A's key does not open B");
+    let (status, answer) = post(&hub, &b.to_string(), &body, signed_with("key-of-b", &body)).await;
+    assert_eq!(
+        (status, answer["status"].as_str()),
+        (200, Some("created")),
+        "{answer}"
+    );
+    hub.stop().await;
+
+    let o = hub_cli_input(
+        &f,
+        &env,
+        &["calendly", "remove", "--clinic", &b.to_string()],
+        "",
+    );
+    assert_eq!(code(&o), Some(0), "{}", err(&o));
+    let o = hub_cli_input(
+        &f,
+        &env,
+        &["calendly", "remove", "--clinic", &b.to_string()],
+        "",
+    );
+    assert_eq!(code(&o), Some(2), "{}", err(&o));
 }

@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use dermis_hub::server::ServerOptions;
 use dermis_hub::store::HubStore;
+use dermis_hub::webhooks::deliver::WebhookOptions;
 use dermis_model::ledger::{
     MovementKind, Sale, SaleKind, StockMovement, append_movement, append_sale, create_ledger,
 };
@@ -140,6 +141,43 @@ pub fn hub_cli<S>(f: &Fixture<S>, env: &[(&str, &str)], args: &[&str]) -> Output
     cmd.output().unwrap_or_else(|e| panic!("run {BIN}: {e}"))
 }
 
+/// Like [`hub_cli`], with `input` on standard input.
+pub fn hub_cli_input<S>(
+    f: &Fixture<S>,
+    env: &[(&str, &str)],
+    args: &[&str],
+    input: &str,
+) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data-dir").arg(f.dir.path()).args(args);
+    for var in [
+        "DATABASE_URL",
+        "DATABASE_URL_FILE",
+        "DERMIS_HUB_DATA_DIR",
+        "HUB_SECRET_KEY",
+        "RUST_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+    if let Some(db) = &f.db {
+        cmd.env("DATABASE_URL", &db.url);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("run {BIN}: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("run {BIN}: {e}"))
+}
+
 /// `webhook add` through the binary; returns the printed secret.
 pub fn add_webhook<S>(f: &Fixture<S>, url: &str, events: &str, clinic: Option<ClinicId>) -> String {
     let clinic = clinic.map(|c| c.to_string());
@@ -147,7 +185,8 @@ pub fn add_webhook<S>(f: &Fixture<S>, url: &str, events: &str, clinic: Option<Cl
     if let Some(c) = &clinic {
         args.extend(["--clinic", c.as_str()]);
     }
-    let out = hub_cli(f, &[], &args);
+    // The test receivers listen on loopback, which the hub refuses by default.
+    let out = hub_cli(f, &[("WEBHOOK_BLOCK_PRIVATE", "false")], &args);
     assert!(
         out.status.success(),
         "webhook add: {}",
@@ -158,9 +197,20 @@ pub fn add_webhook<S>(f: &Fixture<S>, url: &str, events: &str, clinic: Option<Cl
     secret.trim().to_owned()
 }
 
+/// Delivery options that allow the tests' loopback receivers (the default refuses them).
+pub fn loopback_allowed() -> WebhookOptions {
+    WebhookOptions {
+        block_private: false,
+        ..WebhookOptions::default()
+    }
+}
+
 /// Server options for hook tests: quick projector, quick retries, quick job polling.
 pub fn quick_options(dir: &Path) -> ServerOptions {
     let mut opts = options(dir, Duration::from_secs(2));
+    // The test receivers listen on loopback, which the hub refuses by default: these
+    // tests opt out explicitly, as an operator would with WEBHOOK_BLOCK_PRIVATE=false.
+    opts.webhooks.block_private = false;
     opts.webhooks.projector_interval = Duration::from_millis(50);
     opts.webhooks.backoff_base = Duration::from_millis(100);
     opts.webhooks.backoff_max = Duration::from_millis(400);

@@ -76,13 +76,22 @@ pub enum Command {
     },
     /// Join a hub's clinic with a one-time enrollment code (a node with data keeps it).
     Enroll {
-        /// The hub's address, e.g. http://hub.example:8000
+        /// The hub's address, e.g. https://hub.example.org (plain http:// only on this
+        /// machine: localhost, 127.0.0.0/8, ::1)
         #[arg(long)]
         hub: String,
         #[arg(long)]
         code: String,
         #[arg(long)]
         node_name: Option<String>,
+        /// Also trust this CA certificate (PEM) for the hub, besides the system's; kept
+        /// for later syncs
+        #[arg(long, value_name = "PATH", env = "DERMIS_HUB_CA_FILE")]
+        ca_file: Option<PathBuf>,
+        /// Accept a plain http:// hub on the local network on purpose: nothing is
+        /// encrypted, and the hub's /admin shows this node as insecure
+        #[arg(long)]
+        allow_insecure_http: bool,
     },
     /// Sync with the hub: stay connected (default), or stop once caught up.
     Sync {
@@ -99,6 +108,14 @@ pub enum Command {
         /// if some are still uploading then.
         #[arg(long)]
         photos: bool,
+        /// Trust this CA certificate (PEM) for the hub from now on, instead of the one
+        /// kept at enrollment (DERMIS_HUB_CA_FILE overrides both without keeping it)
+        #[arg(long, value_name = "PATH")]
+        ca_file: Option<PathBuf>,
+        /// Accept the kept plain http:// hub on the local network on purpose (kept; for
+        /// nodes enrolled before the loopback rule)
+        #[arg(long)]
+        allow_insecure_http: bool,
     },
     /// Skin photos of a patient.
     #[command(subcommand)]

@@ -7,6 +7,7 @@ use dermis_model::{Currency, validate::format_date};
 use super::CliError;
 use crate::node::Node;
 use crate::store::queries::{self, AppointmentRow, EncounterRow, PatientRow, ProductRow, SaleRow};
+use crate::sync::link::Transport;
 
 pub fn json<T: serde::Serialize>(value: &T) {
     println!(
@@ -192,6 +193,8 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
             "outbox": {"count": outbox.count, "bytes": outbox.bytes, "oldest_age_ms": oldest_age_ms},
             "online": sync.online,
             "hub_url": sync.hub_url,
+            "hub_transport": sync.transport,
+            "insecure": sync.insecure,
             "enrolled": sync.enrolled,
             "last_sync_at": sync.last_sync_at,
             "last_connected_at": sync.last_connected_at,
@@ -230,6 +233,19 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
                     .unwrap_or_default()
             ),
             None => println!("hub:      not enrolled (standalone)"),
+        }
+        match sync.transport {
+            Some(Transport::Tls) => println!("link:     encrypted (TLS)"),
+            Some(Transport::LoopbackHttp) => {
+                println!("link:     plain http on this machine (loopback)")
+            }
+            Some(Transport::InsecureHttp) => println!(
+                "link:     INSECURE: plain http across the network, not encrypted (allowed with --allow-insecure-http); use https"
+            ),
+            None if sync.hub_url.is_some() => println!(
+                "link:     REFUSED: plain http to a network address; use https, or sync --allow-insecure-http"
+            ),
+            None => {}
         }
         println!(
             "photos:   {} to upload ({} bytes), {} uploaded, {} refused",

@@ -86,13 +86,29 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             hub,
             code,
             node_name,
-        } => enroll(&dir, &hub, &code, node_name),
+            ca_file,
+            allow_insecure_http,
+        } => enroll(
+            &dir,
+            &HubChoice {
+                hub: &hub,
+                ca_file: ca_file.as_deref(),
+                allow_insecure_http,
+            },
+            &code,
+            node_name,
+        ),
         Command::Sync {
             once,
             timeout,
             report,
             photos,
-        } => sync(&dir, once, timeout, report, photos),
+            ca_file,
+            allow_insecure_http,
+        } => {
+            keep_link_choices(&dir, ca_file.as_deref(), allow_insecure_http)?;
+            sync(&dir, once, timeout, report, photos)
+        }
         Command::Photo(cmd) => photo(&mut Node::open(&dir)?, &session, cmd),
         Command::Gui => gui(dir, cli.locale.as_deref()),
     }
@@ -105,13 +121,44 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::Other(format!("cannot start the async runtime: {e}")))
 }
 
+/// The hub address and trust given to `enroll`.
+struct HubChoice<'a> {
+    hub: &'a str,
+    ca_file: Option<&'a std::path::Path>,
+    allow_insecure_http: bool,
+}
+
+/// A refused hub address or CA file is invalid input (exit 2), named by its option.
+fn link_usage(e: crate::sync::link::LinkError) -> CliError {
+    use crate::sync::link::LinkError;
+    let field = match &e {
+        LinkError::CaFileRead { .. } | LinkError::CaFileEmpty { .. } => "ca-file",
+        LinkError::Setup { .. } => return CliError::Other(e.to_string()),
+        LinkError::BadUrl { .. } | LinkError::InsecureHttp { .. } => "hub",
+    };
+    let mut message = e.to_string();
+    if let Some(source) = std::error::Error::source(&e) {
+        message.push_str(&format!(": {source}"));
+    }
+    usage(field, message)
+}
+
 fn enroll(
     dir: &std::path::Path,
-    hub: &str,
+    choice: &HubChoice<'_>,
     code: &str,
     node_name: Option<String>,
 ) -> Result<(), CliError> {
-    use crate::sync::enroll;
+    use crate::sync::{enroll, link};
+    // Before anything connects: the address rule, then the CA file.
+    link::check(choice.hub, choice.allow_insecure_http).map_err(link_usage)?;
+    let ca_pem = choice
+        .ca_file
+        .map(link::read_ca_file)
+        .transpose()
+        .map_err(link_usage)?;
+    let hub =
+        link::HubLink::new(choice.hub, choice.allow_insecure_http, ca_pem).map_err(link_usage)?;
     let existing = Node::open(dir).ok().map(|n| n.identity.node_name);
     let name = node_name
         .or(existing)
@@ -122,11 +169,37 @@ fn enroll(
     errors.into_result(()).map_err(OpError::from)?;
     let name = name.unwrap_or_default();
     let enrolled = runtime()?
-        .block_on(enroll::request(hub, code, &name))
+        .block_on(enroll::request(&hub, code, &name))
         .map_err(|e| CliError::Other(e.to_string()))?;
     let node =
-        enroll::apply(dir, hub, &enrolled, &name).map_err(|e| CliError::Other(e.to_string()))?;
+        enroll::apply(dir, &hub, &enrolled, &name).map_err(|e| CliError::Other(e.to_string()))?;
     println!("{}", node.identity.node_id);
+    Ok(())
+}
+
+/// `sync --ca-file` and `sync --allow-insecure-http`: kept in the store for every later
+/// sync (the daemon's, the app's).
+fn keep_link_choices(
+    dir: &std::path::Path,
+    ca_file: Option<&std::path::Path>,
+    allow_insecure_http: bool,
+) -> Result<(), CliError> {
+    use crate::sync::{link, state};
+    if ca_file.is_none() && !allow_insecure_http {
+        return Ok(());
+    }
+    let ca_pem = ca_file
+        .map(link::read_ca_file)
+        .transpose()
+        .map_err(link_usage)?;
+    let node = Node::open(dir)?;
+    let conn = node.store.conn();
+    if let Some(pem) = ca_pem {
+        state::set(conn, state::HUB_CA_PEM, &String::from_utf8_lossy(&pem))?;
+    }
+    if allow_insecure_http {
+        state::set(conn, state::HUB_ALLOW_INSECURE_HTTP, "true")?;
+    }
     Ok(())
 }
 
@@ -171,7 +244,10 @@ fn sync(
         run(dir, options, shutdown).await
     });
     drop(lock);
-    let summary = result.map_err(|e| CliError::Other(e.to_string()))?;
+    let summary = result.map_err(|e| match e {
+        crate::sync::client::SyncError::Link(e) => link_usage(e),
+        other => CliError::Other(other.to_string()),
+    })?;
     if once && summary.photos.photos_pending > 0 {
         eprintln!(
             "note: {} photos ({} bytes) are still uploading; they continue at the next sync (`sync --once --photos` waits for them)",

@@ -18,6 +18,7 @@ use tokio_tungstenite::tungstenite::protocol::{
     CloseFrame, WebSocketConfig, frame::coding::CloseCode,
 };
 
+use super::link::{HubLink, LinkError, LinkSetupError, TRANSPORT_HEADER, certificate_problem};
 use super::photos::{LaneOptions, LaneReport, LaneThread, run_once};
 use super::{notify, state};
 use crate::node::{Node, OpError, now};
@@ -37,6 +38,12 @@ pub enum SyncError {
     },
     #[error("the hub refused this node ({reason}); ask the hub admin for a new enrollment code")]
     Refused { reason: String },
+    #[error("cannot sync with the hub at {url}: {problem}")]
+    Certificate { url: String, problem: String },
+    /// The kept hub address or trust is not acceptable (plain http to a network
+    /// address, an unreadable `DERMIS_HUB_CA_FILE`): nothing was attempted.
+    #[error(transparent)]
+    Link(#[from] LinkError),
     #[error("the local store failed")]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -96,6 +103,8 @@ enum Ended {
     Shutdown,
     Lost(String),
     Refused(String),
+    /// The hub's certificate is not trusted: what is wrong with it.
+    Certificate(String),
 }
 
 /// `ws://host/sync` for a hub base URL given as http(s):// or ws(s)://.
@@ -148,16 +157,23 @@ pub async fn run(
     let mut engine = options.engine.clone();
     loop {
         node.reload_identity()?;
-        let (Some(url), Some(token)) = (
-            state::get(node.store.conn(), state::HUB_URL)?,
-            state::get(node.store.conn(), state::HUB_TOKEN)?,
-        ) else {
+        let link = match HubLink::from_store(node.store.conn()) {
+            Ok(link) => link,
+            Err(LinkSetupError::Store(e)) => return Err(e.into()),
+            Err(LinkSetupError::Link(e)) => {
+                record(&node, state::LAST_ERROR, &e.to_string());
+                return Err(e.into());
+            }
+        };
+        let (Some(link), Some(token)) = (link, state::get(node.store.conn(), state::HUB_TOKEN)?)
+        else {
             return Err(SyncError::NotEnrolled);
         };
+        let url = link.base().to_owned();
         let mut welcomed = false;
         let before = report.pushed_docs + report.pulled_docs;
         let ended = tokio::select! {
-            ended = connection(&mut node, HubAccess { url: &url, token: &token, caught_up: &docs_caught_up }, &options, &engine, listener.as_ref(), &mut welcomed, &mut report) => ended,
+            ended = connection(&mut node, HubAccess { link: &link, token: &token, caught_up: &docs_caught_up }, &options, &engine, listener.as_ref(), &mut welcomed, &mut report) => ended,
             () = &mut shutdown => Ended::Shutdown,
         };
         if welcomed {
@@ -210,6 +226,14 @@ pub async fn run(
                     return Err(SyncError::Refused { reason });
                 }
             }
+            Ended::Certificate(problem) => {
+                tracing::warn!(problem, "the hub's certificate is not trusted");
+                record(&node, state::LAST_ERROR, &problem);
+                // A renewed certificate may come; a one-off sync says so now.
+                if options.once {
+                    return Err(SyncError::Certificate { url, problem });
+                }
+            }
             Ended::Lost(reason) => {
                 tracing::info!(reason, "sync connection ended");
                 record(&node, state::LAST_ERROR, &reason);
@@ -252,7 +276,7 @@ pub struct SyncReport {
 
 /// Where to connect and as whom.
 struct HubAccess<'a> {
-    url: &'a str,
+    link: &'a HubLink,
     token: &'a str,
     caught_up: &'a tokio::sync::watch::Sender<bool>,
 }
@@ -285,8 +309,8 @@ async fn drive(
     welcomed: &mut bool,
     session: &mut NodeSession,
 ) -> Ended {
-    let (url, token) = (hub.url, hub.token);
-    let ws_url = ws_url(url);
+    let token = hub.token;
+    let ws_url = hub.link.ws_url();
     let mut request = match ws_url.as_str().into_client_request() {
         Ok(r) => r,
         Err(e) => return Ended::Refused(format!("bad hub address {ws_url:?}: {e}")),
@@ -297,10 +321,21 @@ async fn drive(
         }
         Err(_) => return Ended::Refused("the stored hub token is damaged; enroll again".into()),
     }
+    request.headers_mut().insert(
+        TRANSPORT_HEADER,
+        tokio_tungstenite::tungstenite::http::HeaderValue::from_static(
+            hub.link.transport().as_str(),
+        ),
+    );
     let config = WebSocketConfig::default()
         .max_message_size(Some(16 << 20))
         .max_frame_size(Some(16 << 20));
-    let connect = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
+    let connect = tokio_tungstenite::connect_async_tls_with_config(
+        request,
+        Some(config),
+        true,
+        Some(hub.link.ws_connector()),
+    );
     let (mut ws, _) = match tokio::time::timeout(options.connect_timeout, connect).await {
         Err(_) => {
             return Ended::Lost(format!(
@@ -316,7 +351,12 @@ async fn drive(
                 Ended::Lost(format!("hub answered {status}"))
             };
         }
-        Ok(Err(e)) => return Ended::Lost(format!("cannot connect to {ws_url}: {e}")),
+        Ok(Err(e)) => {
+            return match certificate_problem(&e) {
+                Some(problem) => Ended::Certificate(problem),
+                None => Ended::Lost(format!("cannot connect to {ws_url}: {e}")),
+            };
+        }
         Ok(Ok(pair)) => pair,
     };
     let cursor = node.sync_cursor().unwrap_or(0);

@@ -10,6 +10,7 @@ use dermis_model::clinic::{self, UserDraft};
 use dermis_model::{ClinicId, DocId, DocType, NodeId};
 use serde::{Deserialize, Serialize};
 
+use super::link::{HubLink, LinkError, certificate_problem};
 use super::state;
 use crate::node::{Node, OpError, doc_error, now};
 use crate::store::{Store, StoreError, queries};
@@ -18,6 +19,10 @@ use crate::store::{Store, StoreError, queries};
 pub enum EnrollError {
     #[error("the hub at {url} could not be reached ({reason})")]
     Unreachable { url: String, reason: String },
+    #[error("cannot enroll with the hub at {url}: {problem}")]
+    Certificate { url: String, problem: String },
+    #[error(transparent)]
+    Link(#[from] LinkError),
     #[error("the hub refused the enrollment code ({message})")]
     Refused { message: String },
     #[error("the hub's answer was not understood ({reason})")]
@@ -76,15 +81,10 @@ pub fn http_base(hub: &str) -> String {
 }
 
 /// Asks the hub for a node identity in exchange for the code.
-pub async fn request(hub: &str, code: &str, node_name: &str) -> Result<Enrolled, EnrollError> {
-    let url = format!("{}/api/enroll", http_base(hub));
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(20))
-        .build()
-        .map_err(|e| EnrollError::Unreachable {
-            url: url.clone(),
-            reason: e.to_string(),
-        })?;
+pub async fn request(link: &HubLink, code: &str, node_name: &str) -> Result<Enrolled, EnrollError> {
+    let url = format!("{}/api/enroll", link.base());
+    let client =
+        link.http_client(reqwest::Client::builder().timeout(std::time::Duration::from_secs(20)))?;
     let response = client
         .post(&url)
         .json(&EnrollRequest {
@@ -93,9 +93,15 @@ pub async fn request(hub: &str, code: &str, node_name: &str) -> Result<Enrolled,
         })
         .send()
         .await
-        .map_err(|e| EnrollError::Unreachable {
-            url: url.clone(),
-            reason: e.to_string(),
+        .map_err(|e| match certificate_problem(&e) {
+            Some(problem) => EnrollError::Certificate {
+                url: link.base().to_owned(),
+                problem,
+            },
+            None => EnrollError::Unreachable {
+                url: url.clone(),
+                reason: dermis_sync::driver::error_chain(&e),
+            },
         })?;
     let status = response.status();
     if !status.is_success() {
@@ -116,7 +122,7 @@ pub async fn request(hub: &str, code: &str, node_name: &str) -> Result<Enrolled,
 /// Enrolls the node in `data_dir` (creating it when empty) with the hub's answer.
 pub fn apply(
     data_dir: &Path,
-    hub: &str,
+    link: &HubLink,
     enrolled: &Enrolled,
     node_name: &str,
 ) -> Result<Node, EnrollError> {
@@ -224,7 +230,17 @@ pub fn apply(
     tx.set_meta("node_name", node_name)?;
     tx.set_meta("node_code", &format!("N{}", enrolled.node_number))?;
     tx.set_meta("clinic_id", &enrolled.clinic_id.to_string())?;
-    state::set(tx.sql(), state::HUB_URL, &http_base(hub))?;
+    state::set(tx.sql(), state::HUB_URL, link.base())?;
+    match link.transport() {
+        super::link::Transport::InsecureHttp => {
+            state::set(tx.sql(), state::HUB_ALLOW_INSECURE_HTTP, "true")?;
+        }
+        _ => state::clear(tx.sql(), state::HUB_ALLOW_INSECURE_HTTP)?,
+    }
+    match link.ca_pem().map(String::from_utf8_lossy) {
+        Some(pem) => state::set(tx.sql(), state::HUB_CA_PEM, &pem)?,
+        None => state::clear(tx.sql(), state::HUB_CA_PEM)?,
+    }
     state::set(tx.sql(), state::HUB_TOKEN, &enrolled.token)?;
     state::clear(tx.sql(), state::LAST_ERROR)?;
     tx.commit()?;

@@ -5,6 +5,7 @@
 pub mod background;
 pub mod client;
 pub mod enroll;
+pub mod link;
 pub mod notify;
 pub mod photos;
 pub mod state;

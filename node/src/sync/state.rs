@@ -8,6 +8,11 @@ use crate::store::{Store, StoreError};
 
 pub const HUB_URL: &str = "hub_url";
 pub const HUB_TOKEN: &str = "hub_token";
+/// `"true"`: plain http to a network address was allowed on purpose
+/// (`--allow-insecure-http`).
+pub const HUB_ALLOW_INSECURE_HTTP: &str = "hub_allow_insecure_http";
+/// PEM of the CA certificate trusted for the hub besides the system's (`--ca-file`).
+pub const HUB_CA_PEM: &str = "hub_ca_pem";
 pub const CURSOR: &str = "cursor";
 pub const ONLINE: &str = "online";
 pub const LAST_SYNC_AT: &str = "last_sync_at";
@@ -49,6 +54,11 @@ pub struct SyncStatus {
     pub oldest_unsynced_age_ms: Option<i64>,
     /// Documents the hub refused, waiting for an edit.
     pub rejected: i64,
+    /// What protects the link to the hub (`None` when not enrolled, or when the kept
+    /// address is refused now: plain http to a network address not allowed).
+    pub transport: Option<super::link::Transport>,
+    /// Plain http across a network, allowed on purpose: nothing is encrypted.
+    pub insecure: bool,
 }
 
 pub fn status(store: &Store, now: i64) -> Result<SyncStatus, StoreError> {
@@ -63,7 +73,14 @@ pub fn status(store: &Store, now: i64) -> Result<SyncStatus, StoreError> {
         Ok(get(conn, key)?.and_then(|v| v.parse().ok()))
     };
     let hub_url = get(conn, HUB_URL)?;
+    let allow = get(conn, HUB_ALLOW_INSECURE_HTTP)?.as_deref() == Some("true");
+    let transport = hub_url
+        .as_deref()
+        .and_then(|url| super::link::check(url, allow).ok())
+        .map(|(_, transport)| transport);
     Ok(SyncStatus {
+        transport,
+        insecure: transport == Some(super::link::Transport::InsecureHttp),
         enrolled: get(conn, HUB_TOKEN)?.is_some(),
         hub_url,
         online: get(conn, ONLINE)?.as_deref() == Some("true"),

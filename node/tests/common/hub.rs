@@ -57,6 +57,10 @@ pub struct Hub {
     pub addr: String,
     child: Option<Child>,
     env: Vec<(String, String)>,
+    /// Serving HTTPS (`HUB_TLS_CERT` in `env`): its URL is `https://localhost:PORT`.
+    tls: bool,
+    /// `HUB_BIND`, when not `addr`.
+    bind: Option<String>,
 }
 
 impl Hub {
@@ -81,7 +85,25 @@ impl Hub {
             data_dir: data_dir.to_owned(),
             addr: format!("127.0.0.1:{}", free_port()),
             child: None,
+            tls: env.iter().any(|(k, _)| k == "HUB_TLS_CERT"),
             env,
+            bind: None,
+        };
+        hub.spawn();
+        hub
+    }
+
+    /// Plain HTTP on every interface (`0.0.0.0`), for nodes that reach it by a network
+    /// address.
+    pub fn start_on_all_interfaces(data_dir: &Path) -> Hub {
+        let port = free_port();
+        let mut hub = Hub {
+            data_dir: data_dir.to_owned(),
+            addr: format!("127.0.0.1:{port}"),
+            child: None,
+            tls: false,
+            env: Vec::new(),
+            bind: Some(format!("0.0.0.0:{port}")),
         };
         hub.spawn();
         hub
@@ -90,7 +112,8 @@ impl Hub {
     fn spawn(&mut self) {
         let log = std::fs::File::create(self.data_dir.join("hub-test.log")).ok();
         let mut c = Self::command(&self.data_dir);
-        c.arg("serve").env("HUB_BIND", &self.addr);
+        c.arg("serve")
+            .env("HUB_BIND", self.bind.as_deref().unwrap_or(&self.addr));
         for (k, v) in &self.env {
             c.env(k, v);
         }
@@ -99,13 +122,29 @@ impl Hub {
         }
         self.child = Some(c.spawn().expect("the hub starts"));
         let addr = self.addr.clone();
-        wait_until(Duration::from_secs(30), "the hub to become healthy", || {
-            http_get(&addr, "/api/healthz").is_some_and(|(s, _)| s == 200)
-        });
+        if self.tls {
+            // The listener is bound before the hub serves: connections wait in its
+            // backlog until it does.
+            wait_until(Duration::from_secs(30), "the hub to listen", || {
+                addr.parse()
+                    .ok()
+                    .and_then(|a| TcpStream::connect_timeout(&a, Duration::from_millis(500)).ok())
+                    .is_some()
+            });
+        } else {
+            wait_until(Duration::from_secs(30), "the hub to become healthy", || {
+                http_get(&addr, "/api/healthz").is_some_and(|(s, _)| s == 200)
+            });
+        }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.tls {
+            let port = self.addr.rsplit(':').next().unwrap_or_default();
+            format!("https://localhost:{port}")
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 
     pub fn pid(&self) -> u32 {

@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub mod hub;
+pub mod tls;
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_dermis-node")

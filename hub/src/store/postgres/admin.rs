@@ -41,6 +41,7 @@ fn node_info(row: &PgRow) -> Result<NodeInfo, sqlx::Error> {
         outbox_oldest_age_ms: u64_of(row.try_get(15)?),
         last_error: row.try_get(16)?,
         delivered_seq: u64_of(row.try_get(17)?),
+        transport: row.try_get(18)?,
     })
 }
 
@@ -212,7 +213,7 @@ impl HubStore for PgStore {
         let rows = sqlx::query(
             "SELECT id, clinic_id, name, enrolled_name, number, status, online, created_at,
                     enrolled_at, last_seen_at, last_sync_at, app_version, cursor, outbox_count,
-                    outbox_bytes, outbox_oldest_age_ms, last_error, delivered_seq
+                    outbox_bytes, outbox_oldest_age_ms, last_error, delivered_seq, transport
              FROM nodes ORDER BY clinic_id, number",
         )
         .fetch_all(&self.pool)
@@ -298,6 +299,20 @@ impl HubStore for PgStore {
         .execute(&self.pool)
         .await
         .map_err(pg("update node"))?;
+        Ok(())
+    }
+
+    async fn set_node_transport(
+        &self,
+        id: Uuid,
+        transport: Option<&'static str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE nodes SET transport = $2 WHERE id = $1")
+            .bind(id)
+            .bind(transport)
+            .execute(&self.pool)
+            .await
+            .map_err(pg("record node transport"))?;
         Ok(())
     }
 

@@ -370,6 +370,68 @@ impl HookStore for PgStore {
         Ok(())
     }
 
+    async fn set_calendly_key(
+        &self,
+        clinic: ClinicId,
+        sealed: &[u8],
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        if !self.clinic_exists(clinic).await? {
+            return Err(StoreError::UnknownClinic { id: clinic });
+        }
+        sqlx::query(
+            "INSERT INTO calendly_keys (clinic_id, sealed, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (clinic_id) DO UPDATE SET sealed = excluded.sealed,
+                                                   updated_at = excluded.updated_at",
+        )
+        .bind(clinic.0)
+        .bind(sealed)
+        .bind(ts(now))
+        .execute(self.pool())
+        .await
+        .map_err(pg("store calendly key"))?;
+        Ok(())
+    }
+
+    async fn calendly_key(&self, clinic: ClinicId) -> Result<Option<Vec<u8>>, StoreError> {
+        sqlx::query_scalar("SELECT sealed FROM calendly_keys WHERE clinic_id = $1")
+            .bind(clinic.0)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(pg("read calendly key"))
+    }
+
+    async fn remove_calendly_key(&self, clinic: ClinicId) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM calendly_keys WHERE clinic_id = $1")
+            .bind(clinic.0)
+            .execute(self.pool())
+            .await
+            .map_err(pg("remove calendly key"))?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn calendly_keys(&self) -> Result<Vec<(ClinicId, Millis)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT clinic_id, updated_at FROM calendly_keys ORDER BY clinic_id")
+                .fetch_all(self.pool())
+                .await
+                .map_err(pg("list calendly keys"))?;
+        rows.iter()
+            .map(|row| -> Result<(ClinicId, Millis), sqlx::Error> {
+                Ok((ClinicId(row.try_get(0)?), ms(row.try_get(1)?)))
+            })
+            .collect::<Result<_, _>>()
+            .map_err(pg("list calendly keys"))
+    }
+
+    async fn clinic_count(&self) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM clinics")
+            .fetch_one(self.pool())
+            .await
+            .map_err(pg("count clinics"))?;
+        Ok(u64_of(count))
+    }
+
     async fn calendly_link(
         &self,
         clinic: ClinicId,

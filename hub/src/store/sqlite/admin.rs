@@ -15,7 +15,7 @@ use crate::store::{
 
 const NODE_COLUMNS: &str = "id, clinic_id, name, enrolled_name, number, status, online, created_at,
     enrolled_at, last_seen_at, last_sync_at, app_version, cursor, outbox_count, outbox_bytes,
-    outbox_oldest_age_ms, last_error, delivered_seq";
+    outbox_oldest_age_ms, last_error, delivered_seq, transport";
 
 fn node_info(r: &Row<'_>) -> rusqlite::Result<(String, String, NodeInfo, String)> {
     let id: String = r.get(0)?;
@@ -40,6 +40,7 @@ fn node_info(r: &Row<'_>) -> rusqlite::Result<(String, String, NodeInfo, String)
         outbox_oldest_age_ms: u64_of(r.get(15)?),
         last_error: r.get(16)?,
         delivered_seq: u64_of(r.get(17)?),
+        transport: r.get(18)?,
     };
     Ok((id, clinic, info, status))
 }
@@ -312,6 +313,22 @@ impl HubStore for SqliteStore {
                 ],
             )
             .map_err(lite("update node"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn set_node_transport(
+        &self,
+        id: Uuid,
+        transport: Option<&'static str>,
+    ) -> Result<(), StoreError> {
+        self.call(move |conn| {
+            conn.execute(
+                "UPDATE nodes SET transport = ?2 WHERE id = ?1",
+                params![id.to_string(), transport],
+            )
+            .map_err(lite("record node transport"))?;
             Ok(())
         })
         .await

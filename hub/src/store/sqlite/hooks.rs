@@ -467,6 +467,92 @@ impl HookStore for SqliteStore {
         .await
     }
 
+    async fn set_calendly_key(
+        &self,
+        clinic: ClinicId,
+        sealed: &[u8],
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        let sealed = sealed.to_vec();
+        self.call(move |conn| {
+            let exists = conn
+                .query_row(
+                    "SELECT 1 FROM clinics WHERE id = ?1",
+                    [clinic.to_string()],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(lite("read clinic"))?;
+            if exists.is_none() {
+                return Err(StoreError::UnknownClinic { id: clinic });
+            }
+            conn.execute(
+                "INSERT INTO calendly_keys (clinic_id, sealed, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (clinic_id) DO UPDATE SET sealed = excluded.sealed,
+                                                       updated_at = excluded.updated_at",
+                params![clinic.to_string(), sealed, now],
+            )
+            .map(drop)
+            .map_err(lite("store calendly key"))
+        })
+        .await
+    }
+
+    async fn calendly_key(&self, clinic: ClinicId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.call(move |conn| {
+            conn.query_row(
+                "SELECT sealed FROM calendly_keys WHERE clinic_id = ?1",
+                [clinic.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(lite("read calendly key"))
+        })
+        .await
+    }
+
+    async fn remove_calendly_key(&self, clinic: ClinicId) -> Result<bool, StoreError> {
+        self.call(move |conn| {
+            conn.execute(
+                "DELETE FROM calendly_keys WHERE clinic_id = ?1",
+                [clinic.to_string()],
+            )
+            .map(|n| n > 0)
+            .map_err(lite("remove calendly key"))
+        })
+        .await
+    }
+
+    async fn calendly_keys(&self) -> Result<Vec<(ClinicId, Millis)>, StoreError> {
+        self.call(move |conn| {
+            let mut stmt = conn
+                .prepare("SELECT clinic_id, updated_at FROM calendly_keys ORDER BY clinic_id")
+                .map_err(lite("list calendly keys"))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Millis>(1)?)))
+                .map_err(lite("list calendly keys"))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (clinic, at) = row.map_err(lite("list calendly keys"))?;
+                out.push((
+                    ClinicId(parse_uuid("calendly_keys.clinic_id", &clinic)?),
+                    at,
+                ));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn clinic_count(&self) -> Result<u64, StoreError> {
+        self.call(move |conn| {
+            conn.query_row("SELECT count(*) FROM clinics", [], |r| r.get::<_, i64>(0))
+                .map(u64_of)
+                .map_err(lite("count clinics"))
+        })
+        .await
+    }
+
     async fn calendly_link(
         &self,
         clinic: ClinicId,

@@ -34,6 +34,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_hooks",
         include_str!("../../../../migrations/hub-sqlite/0007_hooks.sql"),
     ),
+    (
+        "0010_node_transport",
+        include_str!("../../../../migrations/hub-sqlite/0010_node_transport.sql"),
+    ),
+    (
+        "0011_calendly_keys",
+        include_str!("../../../../migrations/hub-sqlite/0011_calendly_keys.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

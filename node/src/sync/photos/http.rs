@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::upload::{Answer, Refusal};
-use crate::sync::enroll::http_base;
+use crate::sync::link::{HubLink, certificate_problem};
 
 /// The image sizes the hub serves.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -100,6 +100,11 @@ impl std::fmt::Debug for HubPhotos {
     }
 }
 
+/// The reason of a failed request: the certificate problem when there is one.
+fn failure(e: &reqwest::Error) -> String {
+    certificate_problem(e).unwrap_or_else(|| error_chain(e))
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -112,16 +117,18 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 impl HubPhotos {
-    /// `hub_url` as stored at enrollment (http(s) or ws(s), with or without `/sync`).
-    pub fn new(hub_url: &str, token: &str, options: HttpOptions) -> Result<HubPhotos, String> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            .build()
+    /// A client of the hub `link` reaches, with its trust and transport.
+    pub fn new(link: &HubLink, token: &str, options: HttpOptions) -> Result<HubPhotos, String> {
+        let client = link
+            .http_client(
+                reqwest::Client::builder()
+                    .connect_timeout(options.connect_timeout)
+                    .timeout(options.request_timeout),
+            )
             .map_err(|e| error_chain(&e))?;
         Ok(HubPhotos {
             client,
-            base: http_base(hub_url),
+            base: link.base().to_owned(),
             token: token.to_owned(),
         })
     }
@@ -172,7 +179,7 @@ impl HubPhotos {
         limit: u64,
     ) -> Result<Vec<u8>, DownloadError> {
         let unreachable = |e: reqwest::Error| DownloadError::Unreachable {
-            reason: error_chain(&e),
+            reason: failure(&e),
         };
         let response = self
             .client
@@ -224,7 +231,7 @@ async fn answer(sent: Result<reqwest::Response, reqwest::Error>) -> Answer {
         Ok(r) => r,
         Err(e) => {
             return Answer::Transient {
-                reason: format!("connection to the hub failed: {}", error_chain(&e)),
+                reason: format!("connection to the hub failed: {}", failure(&e)),
             };
         }
     };

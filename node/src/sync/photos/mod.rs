@@ -25,6 +25,7 @@ use tokio::sync::watch;
 
 use self::http::{DownloadError, HttpOptions, HubPhotos, Variant};
 use self::upload::{Answer, Backoff, ChunkSizer, Next, Step, UploadRow};
+use super::link::{HubLink, LinkSetupError};
 use super::state;
 use crate::node::{Node, now};
 use crate::ops::photos::{blob_path, thumb_path};
@@ -378,16 +379,22 @@ fn read_chunk(file: &mut std::fs::File, offset: u64, len: u64) -> std::io::Resul
     Ok(chunk)
 }
 
-/// The hub client for the node's stored hub address and token.
+/// The hub client for the node's stored hub address, trust and token.
 pub fn hub_client(node: &Node, options: &LaneOptions) -> Result<Option<HubPhotos>, StoreError> {
     let conn = node.store.conn();
-    let (Some(url), Some(token)) = (
-        state::get(conn, state::HUB_URL)?,
-        state::get(conn, state::HUB_TOKEN)?,
-    ) else {
+    let Some(token) = state::get(conn, state::HUB_TOKEN)? else {
         return Ok(None);
     };
-    match HubPhotos::new(&url, &token, options.http) {
+    let link = match HubLink::from_store(conn) {
+        Ok(Some(link)) => link,
+        Ok(None) => return Ok(None),
+        Err(LinkSetupError::Store(e)) => return Err(e),
+        Err(LinkSetupError::Link(e)) => {
+            tracing::warn!(error = %e, "cannot reach the hub for photos");
+            return Ok(None);
+        }
+    };
+    match HubPhotos::new(&link, &token, options.http) {
         Ok(hub) => Ok(Some(hub)),
         Err(reason) => {
             tracing::warn!(reason, "cannot make the photo client");
