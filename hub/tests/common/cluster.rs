@@ -45,6 +45,24 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
+/// Where the `postgres` user may surely go: its home directory. The system's temporary
+/// directory is not always reachable by other users (a private `/tmp` of mode 0700 on
+/// some CI machines made `initdb` fail with "Permission denied").
+fn postgres_home() -> PathBuf {
+    let entry = Command::new("getent")
+        .args(["passwd", "postgres"])
+        .output()
+        .unwrap_or_else(|e| panic!("getent passwd postgres: {e}"));
+    let line = String::from_utf8_lossy(&entry.stdout);
+    let home = line
+        .trim()
+        .split(':')
+        .nth(5)
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| panic!("no home directory for the postgres user in {line:?}"));
+    PathBuf::from(home)
+}
+
 fn spare_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -59,8 +77,13 @@ impl Cluster {
             super::skip("no Postgres server binaries (initdb) found: restart test skipped");
             return None;
         };
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         let as_postgres = is_root();
+        let dir = if as_postgres {
+            tempfile::tempdir_in(postgres_home())
+        } else {
+            tempfile::tempdir()
+        }
+        .unwrap_or_else(|e| panic!("tempdir: {e}"));
         if as_postgres {
             let status = Command::new("chown")
                 .arg("postgres:")
