@@ -69,8 +69,19 @@ pub enum AdminCommand {
         #[arg(long)]
         username: String,
     },
-    /// Set an admin's password, read from standard input (first line)
+    /// Set an admin's password, read from standard input (first line); ends every
+    /// token the admin was given before (the admin signs in again everywhere)
     Passwd {
+        #[arg(long)]
+        username: String,
+    },
+    /// Remove an admin; every token of theirs stops working at once
+    Remove {
+        #[arg(long)]
+        username: String,
+    },
+    /// End every token an admin holds (every browser and API client signs in again)
+    LogoutAll {
         #[arg(long)]
         username: String,
     },
@@ -269,19 +280,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                 print_out(&table(&nodes, now))?;
             }
         }
-        Command::Admin(AdminCommand::Add { username }) => {
-            let hash = new_password_hash().await?;
-            let id = store.create_admin(&username, &hash, now).await?;
-            eprintln!("admin {} added", normalize_username(&username)?);
-            print_out(&format!("{id}\n"))?;
-        }
-        Command::Admin(AdminCommand::Passwd { username }) => {
-            let hash = new_password_hash().await?;
-            if !store.set_admin_password(&username, &hash, now).await? {
-                anyhow::bail!("no admin {username:?}");
-            }
-            eprintln!("password of {} changed", normalize_username(&username)?);
-        }
+        Command::Admin(command) => admin(&store, command, now).await?,
         Command::Openapi => print_out(&crate::openapi::json())?,
         Command::Webhook(command) => webhook(&store, command, config, now).await?,
         Command::Calendly(command) => calendly(&store, command, config, now).await?,
@@ -293,6 +292,63 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
     }
     Ok(())
+}
+
+/// A username that cannot be one, or a taken one: refused as invalid input.
+fn invalid_admin_input(e: StoreError) -> anyhow::Error {
+    match e {
+        StoreError::Invalid { .. } | StoreError::AdminExists { .. } => {
+            Refused(e.to_string()).into()
+        }
+        other => other.into(),
+    }
+}
+
+async fn admin<S: HubStore>(store: &S, command: AdminCommand, now: Millis) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::Add { username } => {
+            let username = normalize_username(&username).map_err(invalid_admin_input)?;
+            let hash = new_password_hash().await?;
+            let id = store
+                .create_admin(&username, &hash, now)
+                .await
+                .map_err(invalid_admin_input)?;
+            eprintln!("admin {username} added");
+            print_out(&format!("{id}\n"))?;
+        }
+        AdminCommand::Passwd { username } => {
+            let username = known_admin(store, &username).await?;
+            let hash = new_password_hash().await?;
+            if !store.set_admin_password(&username, &hash, now).await? {
+                return Err(Refused(format!("no admin {username:?}")).into());
+            }
+            eprintln!("password of {username} changed; their earlier tokens no longer work");
+        }
+        AdminCommand::Remove { username } => {
+            let username = normalize_username(&username).map_err(invalid_admin_input)?;
+            if !store.remove_admin(&username).await? {
+                return Err(Refused(format!("no admin {username:?}")).into());
+            }
+            print_out(&format!("removed {username}\n"))?;
+        }
+        AdminCommand::LogoutAll { username } => {
+            let username = normalize_username(&username).map_err(invalid_admin_input)?;
+            if !store.end_admin_tokens(&username, now).await? {
+                return Err(Refused(format!("no admin {username:?}")).into());
+            }
+            eprintln!("every token of {username} is ended; they sign in again");
+        }
+    }
+    Ok(())
+}
+
+/// The normalised username of an existing admin, or invalid input.
+async fn known_admin<S: HubStore>(store: &S, username: &str) -> anyhow::Result<String> {
+    let username = normalize_username(username).map_err(invalid_admin_input)?;
+    if store.admin_credentials(&username).await?.is_none() {
+        return Err(Refused(format!("no admin {username:?}")).into());
+    }
+    Ok(username)
 }
 
 async fn webhook<S: HubStore>(
@@ -486,7 +542,7 @@ async fn new_password_hash() -> anyhow::Result<String> {
         .read_line(&mut line)
         .context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
-    auth::check_new_password(&password)?;
+    auth::check_new_password(&password).map_err(|e| Refused(format!("password: {e}")))?;
     tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await
         .context("hashing the password")?

@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod origin;
 pub mod photos;
+pub mod principal;
 pub mod secrets;
 pub mod server;
 pub mod store;

@@ -2,7 +2,8 @@
 //! re-renders its page's fragment every `admin_refresh` and sends it as an `update`
 //! event when it changed (so a node going online shows within about a second, whichever
 //! hub instance it connected to). The stream sends `expired` and ends when the admin's
-//! token expires, and ends when the hub shuts down.
+//! token expires or its account stops accepting it (checked on every refresh:
+//! `admin logout-all`, `admin passwd`, `admin remove`), and ends when the hub shuts down.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -23,6 +24,7 @@ use super::html::{Ui, esc};
 use super::pages::{self, HealthFacts, SESSIONS_SHOWN};
 use super::{secure_headers, ui_for};
 use crate::api::Fleet;
+use crate::principal::{self, Admin, Refusal};
 use crate::server::Hub;
 use crate::server::api::{db_status, storage_status};
 use crate::store::HubStore;
@@ -229,6 +231,7 @@ pub struct EventsQuery {
 
 struct Live<S> {
     hub: Arc<Hub<S>>,
+    admin: Admin,
     view: View,
     ui: Ui,
     last: Option<String>,
@@ -250,6 +253,11 @@ async fn next<S: HubStore>(mut live: Live<S>) -> Option<(Result<Event, Infallibl
                 return Some((Ok(Event::default().event("expired").data("expired")), live));
             }
             _ = live.tick.tick() => {
+                let still = principal::check(&live.hub.store, live.admin.claims.clone()).await;
+                if still == Err(Refusal::SignIn) {
+                    live.done = true;
+                    return Some((Ok(Event::default().event("expired").data("expired")), live));
+                }
                 let fragment = render(&live.hub, &live.view, &live.ui).await;
                 if live.last.as_deref() != Some(fragment.html.as_str()) {
                     let event = Event::default().event("update").data(&fragment.html);
@@ -271,8 +279,18 @@ pub async fn stream<S: HubStore>(
     headers: HeaderMap,
 ) -> Response {
     let (ui, _) = ui_for(query.lang.as_deref(), &headers);
-    let Ok(claims) = hub.auth.from_headers(&headers) else {
-        return (StatusCode::UNAUTHORIZED, esc("sign in first")).into_response();
+    let admin = match principal::admin(&hub, &headers).await {
+        Ok(admin) => admin,
+        Err(Refusal::SignIn) => {
+            return (StatusCode::UNAUTHORIZED, esc("sign in first")).into_response();
+        }
+        Err(Refusal::Unavailable) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                esc(&ui.t("admin-unavailable")),
+            )
+                .into_response();
+        }
     };
     let view = match query.view.as_deref() {
         Some("health") => View::Health,
@@ -287,12 +305,13 @@ pub async fn stream<S: HubStore>(
         _ => View::Overview,
     };
     let now = jsonwebtoken::get_current_timestamp();
-    let left = std::time::Duration::from_secs(claims.exp.saturating_sub(now));
+    let left = std::time::Duration::from_secs(admin.claims.exp.saturating_sub(now));
     let mut tick = tokio::time::interval(hub.options.admin_refresh);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let live = Live {
         shutdown: hub.shutdown.clone(),
         hub: hub.clone(),
+        admin,
         view,
         ui,
         last: None,

@@ -60,7 +60,9 @@ pub async fn form<S: HubStore>(
     headers: HeaderMap,
 ) -> Response {
     let (ui, set_lang) = ui_for(query.lang.as_deref(), &headers);
-    if hub.auth.from_headers(&headers).is_ok() {
+    // Only a token its account still accepts: an ended one would bounce between here
+    // and /admin.
+    if crate::principal::admin(&hub, &headers).await.is_ok() {
         return Redirect::to(&format!("/admin?lang={}", ui.locale.code())).into_response();
     }
     html_response(StatusCode::OK, &ui, set_lang, login_page(&ui, None))

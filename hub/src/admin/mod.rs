@@ -37,7 +37,8 @@ use axum::routing::get;
 use dermis_model::i18n::{Locale, Localizer};
 use serde::Deserialize;
 
-use crate::auth::{Claims, cookie_value};
+use crate::auth::cookie_value;
+use crate::principal::{self, Admin, Refusal};
 use crate::server::Hub;
 use crate::store::HubStore;
 use html::Ui;
@@ -173,11 +174,23 @@ impl IntoResponse for SignInFirst {
     }
 }
 
-/// The signed-in admin, or a redirect to the sign-in page.
-pub fn page_admin<S>(hub: &Hub<S>, headers: &HeaderMap, ui: &Ui) -> Result<Claims, SignInFirst> {
-    hub.auth
-        .from_headers(headers)
-        .map_err(|_| SignInFirst(ui.locale))
+/// The signed-in admin (checked against the store, [`crate::principal`]), or the answer
+/// to send: a redirect to the sign-in page, or 503 when the store cannot be asked.
+pub async fn page_admin<S: HubStore>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+    ui: &Ui,
+) -> Result<Admin, Response> {
+    principal::admin(hub, headers)
+        .await
+        .map_err(|refusal| match refusal {
+            Refusal::SignIn => SignInFirst(ui.locale).into_response(),
+            Refusal::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                html::esc(&ui.t("admin-unavailable")),
+            )
+                .into_response(),
+        })
 }
 
 /// An HTML answer with the admin pages' headers (and the language cookie when `?lang=`

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use uuid::Uuid;
 
 use super::events::{View, render};
@@ -27,9 +27,9 @@ pub(super) async fn show<S: HubStore>(
     view: View,
 ) -> Response {
     let (ui, set_lang) = ui_for(query.lang.as_deref(), headers);
-    let claims = match page_admin(hub, headers, &ui) {
-        Ok(claims) => claims,
-        Err(redirect) => return redirect.into_response(),
+    let admin = match page_admin(hub, headers, &ui).await {
+        Ok(admin) => admin,
+        Err(refused) => return refused,
     };
     let fragment = render(hub, &view, &ui).await;
     let status = if fragment.found {
@@ -45,7 +45,7 @@ pub(super) async fn show<S: HubStore>(
     let frame = Frame {
         title: &title,
         current: view.section(),
-        username: Some(&claims.preferred_username),
+        username: Some(&admin.username),
         live: fragment.found.then_some(live.as_str()),
     };
     html_response(

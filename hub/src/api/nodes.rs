@@ -164,8 +164,8 @@ impl NodeView {
     )
 )]
 pub async fn list<S: HubStore>(State(hub): State<Arc<Hub<S>>>, headers: HeaderMap) -> Response {
-    if let Err(refused) = require_admin(&hub, &headers) {
-        return refused.into_response();
+    if let Err(refused) = require_admin(&hub, &headers).await {
+        return refused;
     }
     match Fleet::load(&hub.store).await {
         Ok(fleet) => {

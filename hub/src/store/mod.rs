@@ -8,6 +8,7 @@
 //! plus change rows, compaction, fetch) is `dermis_sync::plan`; each store only moves
 //! rows. The hub's own refusals of valid pushes are [`rules`], applied in that plan.
 
+pub mod admins;
 pub mod hooks;
 pub mod ops;
 pub mod postgres;
@@ -25,6 +26,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 pub use crate::jobs::JobStore;
+pub use admins::{AdminAccount, AdminStore};
 pub use hooks::HookStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
 pub use staging::BlobStagingStore;
@@ -253,6 +255,7 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait HubStore:
     DocStore<Error = StoreError>
     + OpsStore
+    + AdminStore
     + HookStore
     + JobStore
     + BlobStagingStore

@@ -463,6 +463,7 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 }
 
 mod admin;
+mod admins;
 mod hooks;
 mod jobs;
 mod ops;

@@ -42,6 +42,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_calendly_keys",
         include_str!("../../../../migrations/hub-sqlite/0011_calendly_keys.sql"),
     ),
+    (
+        "0030_admin_token_version",
+        include_str!("../../../../migrations/hub-sqlite/0030_admin_token_version.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (
