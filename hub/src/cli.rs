@@ -19,7 +19,7 @@ use crate::store::hooks::{NewWebhook, WebhookInfo};
 use crate::store::ops::normalize_username;
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{HubStore, NodeInfo, StoreError};
+use crate::store::{HubStore, NewAdmin, NodeInfo, Scope, StoreError};
 use crate::webhooks;
 
 /// How long an enrollment code stays valid.
@@ -68,6 +68,16 @@ pub enum AdminCommand {
     Add {
         #[arg(long)]
         username: String,
+        /// Limit the admin to this clinic (repeatable): they see and change only these
+        /// clinics on /admin and /api, and not the hub-wide pages. Default: every clinic
+        #[arg(long = "clinic", value_name = "ID")]
+        clinics: Vec<ClinicId>,
+    },
+    /// List the admins and the clinics each is limited to (never a password)
+    List {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
     },
     /// Set an admin's password, read from standard input (first line); ends every
     /// token the admin was given before (the admin signs in again everywhere)
@@ -306,15 +316,61 @@ fn invalid_admin_input(e: StoreError) -> anyhow::Error {
 
 async fn admin<S: HubStore>(store: &S, command: AdminCommand, now: Millis) -> anyhow::Result<()> {
     match command {
-        AdminCommand::Add { username } => {
+        AdminCommand::Add { username, clinics } => {
             let username = normalize_username(&username).map_err(invalid_admin_input)?;
-            let hash = new_password_hash().await?;
+            for clinic in &clinics {
+                if !store.clinic_exists(*clinic).await? {
+                    return Err(Refused(format!("clinic: no clinic {clinic}")).into());
+                }
+            }
+            let scope = if clinics.is_empty() {
+                Scope::All
+            } else {
+                Scope::Clinics(clinics)
+            };
+            let new = NewAdmin {
+                username: username.clone(),
+                password_hash: new_password_hash().await?,
+                scope,
+            };
             let id = store
-                .create_admin(&username, &hash, now)
+                .add_admin(&new, now)
                 .await
                 .map_err(invalid_admin_input)?;
-            eprintln!("admin {username} added");
+            match &new.scope {
+                Scope::All => eprintln!("admin {username} added (every clinic)"),
+                Scope::Clinics(c) => {
+                    eprintln!("admin {username} added, limited to {} clinic(s)", c.len())
+                }
+            }
             print_out(&format!("{id}\n"))?;
+        }
+        AdminCommand::List { json } => {
+            let admins = store.list_admins().await?;
+            if json {
+                print_out(&format!("{}\n", serde_json::to_string_pretty(&admins)?))?;
+            } else {
+                let mut rows =
+                    vec![["ID", "USERNAME", "CLINICS", "LAST SIGN-IN"].map(String::from)];
+                for a in &admins {
+                    let clinics = match &a.scope {
+                        Scope::All => "all".to_owned(),
+                        Scope::Clinics(c) if c.is_empty() => "none".to_owned(),
+                        Scope::Clinics(c) => c
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    };
+                    rows.push([
+                        a.id.to_string(),
+                        a.username.clone(),
+                        clinics,
+                        when(a.last_login_at, now),
+                    ]);
+                }
+                print_out(&align(rows))?;
+            }
         }
         AdminCommand::Passwd { username } => {
             let username = known_admin(store, &username).await?;

@@ -7,6 +7,12 @@
 //! The JSON API answers a refused token with 401 `unauthorized`
 //! ([`crate::api::auth::require_admin`]); the pages redirect to the sign-in page
 //! ([`crate::admin::page_admin`]).
+//!
+//! An admin limited to clinics ([`Scope::Clinics`]) sees and changes only those: every
+//! list is filtered by [`Admin::scope`], and anything of another clinic (a node, a
+//! delivery, a conflict) answers exactly as if it did not exist (404), so a limited
+//! admin cannot even learn that it exists. The hub-wide pages (health, jobs) answer 403
+//! to a limited admin, whatever they ask for.
 
 use axum::http::HeaderMap;
 use dermis_sync::driver::error_chain;
@@ -14,15 +20,24 @@ use uuid::Uuid;
 
 use crate::auth::Claims;
 use crate::server::Hub;
-use crate::store::HubStore;
+use crate::store::{HubStore, Scope};
 
 /// A signed-in admin whose token is current.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Admin {
     pub id: Uuid,
     pub username: String,
+    /// Which clinics the admin sees and changes, as the store says now.
+    pub scope: Scope,
     /// The claims the token carried (its expiry ends live pages).
     pub claims: Claims,
+}
+
+impl Admin {
+    /// Whether the admin may use the hub-wide pages (health, jobs).
+    pub fn hub_wide(&self) -> bool {
+        self.scope.is_all()
+    }
 }
 
 /// Why a request has no admin.
@@ -50,6 +65,7 @@ pub async fn check<S: HubStore>(store: &S, claims: Claims) -> Result<Admin, Refu
         Ok(Some(account)) if account.token_version == claims.ver => Ok(Admin {
             id,
             username: account.username,
+            scope: account.scope,
             claims,
         }),
         Ok(Some(_)) => {

@@ -1,7 +1,8 @@
 //! The admin side over HTTP, on both stores: sign-in (one answer for unknown users and
 //! wrong passwords, rate limit, token checks), `/api/nodes` with a bearer token or the
 //! cookie, the pages (escaping, redirect, language), readiness, metrics, the OpenAPI
-//! description and its committed copy; admin tokens that end (`tokens`).
+//! description and its committed copy; admin tokens that end (`tokens`);
+//! admins limited to clinics (`scope`).
 
 #[allow(dead_code)]
 mod common;
@@ -10,5 +11,7 @@ mod common;
 mod api;
 #[path = "admin/pages.rs"]
 mod pages;
+#[path = "admin/scope.rs"]
+mod scope;
 #[path = "admin/tokens.rs"]
 mod tokens;

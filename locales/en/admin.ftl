@@ -164,3 +164,7 @@ admin-link-loopback-http = Plain http on the hub's own machine
 admin-link-insecure-http = Not encrypted: plain http across the network
 admin-link-unknown = Not reported (an older app version)
 admin-insecure-badge = insecure link
+
+# An admin limited to clinics asked for a page about the whole hub (health, jobs).
+admin-forbidden-title = Not for this account
+admin-forbidden-hub-wide = This page covers the whole hub; your account is limited to some clinics.

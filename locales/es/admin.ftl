@@ -171,3 +171,7 @@ admin-link-loopback-http = http sin cifrar en la propia máquina del hub
 admin-link-insecure-http = Sin cifrar: http en claro por la red
 admin-link-unknown = No indicada (versión antigua de la aplicación)
 admin-insecure-badge = conexión insegura
+
+# An admin limited to clinics asked for a page about the whole hub (health, jobs).
+admin-forbidden-title = No disponible para esta cuenta
+admin-forbidden-hub-wide = Esta página abarca todo el hub; su cuenta está limitada a algunas clínicas.

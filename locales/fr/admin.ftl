@@ -171,3 +171,7 @@ admin-link-loopback-http = http en clair sur la machine même du hub
 admin-link-insecure-http = Non chiffrée : http en clair sur le réseau
 admin-link-unknown = Non indiquée (ancienne version de l’application)
 admin-insecure-badge = liaison non sécurisée
+
+# An admin limited to clinics asked for a page about the whole hub (health, jobs).
+admin-forbidden-title = Pas pour ce compte
+admin-forbidden-hub-wide = Cette page concerne tout le hub ; votre compte est limité à certaines cliniques.

@@ -163,3 +163,7 @@ admin-link-loopback-http = Բաց http՝ կենտրոնի նույն մեքեն�
 admin-link-insecure-http = Գաղտնագրված չէ՝ բաց http ցանցով
 admin-link-unknown = Չի հաղորդվել (հավելվածի հին տարբերակ)
 admin-insecure-badge = անապահով կապ
+
+# An admin limited to clinics asked for a page about the whole hub (health, jobs).
+admin-forbidden-title = Այս հաշվի համար չէ
+admin-forbidden-hub-wide = Այս էջը վերաբերում է ամբողջ հաբին. ձեր հաշիվը սահմանափակված է որոշ կլինիկաներով։

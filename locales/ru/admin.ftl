@@ -179,3 +179,7 @@ admin-link-loopback-http = Открытый http на той же машине, 
 admin-link-insecure-http = Не зашифрована: открытый http по сети
 admin-link-unknown = Не сообщается (старая версия приложения)
 admin-insecure-badge = незащищённая связь
+
+# An admin limited to clinics asked for a page about the whole hub (health, jobs).
+admin-forbidden-title = Недоступно для этой учётной записи
+admin-forbidden-hub-wide = Эта страница относится ко всему хабу; ваша учётная запись ограничена некоторыми клиниками.

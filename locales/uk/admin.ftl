@@ -179,3 +179,7 @@ admin-link-loopback-http = Відкритий http на тій самій маш
 admin-link-insecure-http = Не зашифрований: відкритий http через мережу
 admin-link-unknown = Не повідомляється (стара версія застосунку)
 admin-insecure-badge = незахищений зв’язок
+
+# An admin limited to clinics asked for a page about the whole hub (health, jobs).
+admin-forbidden-title = Недоступно для цього облікового запису
+admin-forbidden-hub-wide = Ця сторінка стосується всього хаба; ваш обліковий запис обмежено деякими клініками.

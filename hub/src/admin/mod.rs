@@ -86,6 +86,39 @@ pub const SECTIONS: &[Section] = &[
     },
 ];
 
+/// The sections an admin sees: a limited admin does not see the hub-wide ones.
+pub fn sections_for(admin: &Admin) -> Vec<Section> {
+    SECTIONS
+        .iter()
+        .filter(|s| admin.hub_wide() || !HUB_WIDE.contains(&s.id))
+        .copied()
+        .collect()
+}
+
+/// Sections about the whole hub rather than clinics.
+const HUB_WIDE: &[&str] = &["health", "jobs"];
+
+/// A hub-wide page asked for by an admin limited to clinics: 403, with the frame.
+pub fn forbidden(ui: &Ui, set_lang: bool, admin: &Admin) -> Response {
+    let title = ui.t("admin-forbidden-title");
+    let frame = html::Frame {
+        title: &title,
+        current: None,
+        username: Some(&admin.username),
+        live: None,
+    };
+    let body = format!(
+        "<p class=\"signal bad\" role=\"alert\">{}</p>\n",
+        ui.t("admin-forbidden-hub-wide")
+    );
+    html_response(
+        StatusCode::FORBIDDEN,
+        ui,
+        set_lang,
+        html::page(ui, &sections_for(admin), &frame, &body),
+    )
+}
+
 /// The cookie remembering the chosen language.
 pub const LANG_COOKIE: &str = "dermis_lang";
 

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::events::{View, render};
 use super::html::{Frame, Ui, esc, page};
-use super::{LangQuery, SECTIONS, html_response, page_admin, ui_for};
+use super::{LangQuery, html_response, page_admin, ui_for};
 use crate::api::Fleet;
 use crate::server::Hub;
 use crate::store::{HubStore, NodeInfo, SessionInfo, StoreStats};
@@ -31,7 +31,10 @@ pub(super) async fn show<S: HubStore>(
         Ok(admin) => admin,
         Err(refused) => return refused,
     };
-    let fragment = render(hub, &view, &ui).await;
+    if view.hub_wide() && !admin.hub_wide() {
+        return super::forbidden(&ui, set_lang, &admin);
+    }
+    let fragment = render(hub, &view, &ui, &admin.scope).await;
     let status = if fragment.found {
         StatusCode::OK
     } else {
@@ -52,7 +55,7 @@ pub(super) async fn show<S: HubStore>(
         status,
         &ui,
         set_lang,
-        page(&ui, SECTIONS, &frame, &fragment.html),
+        page(&ui, &super::sections_for(&admin), &frame, &fragment.html),
     )
 }
 

@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 pub use crate::jobs::JobStore;
-pub use admins::{AdminAccount, AdminStore};
+pub use admins::{AdminAccount, AdminInfo, AdminStore, NewAdmin, Scope};
 pub use hooks::HookStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
 pub use staging::BlobStagingStore;

@@ -18,11 +18,11 @@ use super::common::{Fixture, TestHub, WITHIN, http, options, tempdir};
 const BIN: &str = env!("CARGO_BIN_EXE_dermis-hub");
 
 /// The binary on the fixture's store, with a clean environment.
-fn hub_cmd<S>(f: &Fixture<S>, args: &[&str]) -> Command {
+pub(super) fn hub_cmd<S>(f: &Fixture<S>, args: &[&str]) -> Command {
     bin(f.dir.path(), f.db.as_ref().map(|db| db.url.as_str()), args)
 }
 
-fn bin(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Command {
+pub(super) fn bin(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.arg("--data-dir").arg(data_dir).args(args);
     for (var, _) in std::env::vars() {
@@ -46,7 +46,7 @@ fn bin(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Command {
 }
 
 /// Runs the command with `stdin` written to it.
-fn run(mut cmd: Command, stdin: &str) -> Output {
+pub(super) fn run(mut cmd: Command, stdin: &str) -> Output {
     cmd.stdin(Stdio::piped());
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {BIN}: {e}"));
     if let Some(mut input) = child.stdin.take() {
@@ -57,15 +57,15 @@ fn run(mut cmd: Command, stdin: &str) -> Output {
         .unwrap_or_else(|e| panic!("wait {BIN}: {e}"))
 }
 
-fn code(output: &Output) -> Option<i32> {
+pub(super) fn code(output: &Output) -> Option<i32> {
     output.status.code()
 }
 
-fn stderr(output: &Output) -> String {
+pub(super) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-async fn status_of(hub: &TestHub, path: &str, header: (&str, &str)) -> u16 {
+pub(super) async fn status_of(hub: &TestHub, path: &str, header: (&str, &str)) -> u16 {
     http()
         .get(hub.http(path))
         .header(header.0, header.1)

@@ -46,6 +46,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0030_admin_token_version",
         include_str!("../../../../migrations/hub-sqlite/0030_admin_token_version.sql"),
     ),
+    (
+        "0031_admin_clinics",
+        include_str!("../../../../migrations/hub-sqlite/0031_admin_clinics.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (
