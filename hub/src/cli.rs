@@ -223,6 +223,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.auth = AuthOptions::from_config(&config.admin_auth);
             options.webhooks.block_private = config.webhook_block_private;
             options.public_url = config.public_url.clone();
+            options.pool = config.pool;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

@@ -96,6 +96,9 @@ pub struct ServerOptions {
     pub jobs: JobOptions,
     /// `PUBLIC_URL`: its origin is accepted on admin form posts.
     pub public_url: Option<crate::config::PublicUrl>,
+    /// `HUB_AUTOMERGE_*`: the pool every store handle of this server runs Automerge work
+    /// on, and each node's budget there.
+    pub pool: crate::pool::PoolOptions,
 }
 
 impl ServerOptions {
@@ -124,6 +127,7 @@ impl ServerOptions {
             calendly: CalendlyOptions::default(),
             jobs: JobOptions::default(),
             public_url: None,
+            pool: crate::pool::PoolOptions::default(),
         }
     }
 }
@@ -142,6 +146,8 @@ pub struct Hub<S> {
     pub(crate) shutdown: watch::Receiver<bool>,
     /// Bumped when a job is queued, to wake idle workers.
     jobs_wake: watch::Sender<u64>,
+    /// Where Automerge work runs (`/metrics` reads its figures).
+    pub pool: crate::pool::DocPool,
 }
 
 impl<S> Hub<S> {
@@ -155,6 +161,7 @@ impl<S> Hub<S> {
         Snapshot {
             connected_nodes: self.registry.nodes().len() as u64,
             open_sessions: self.registry.sessions() as u64,
+            pool: self.pool.stats(),
         }
     }
 }
@@ -184,6 +191,8 @@ where
     L: axum::serve::Listener<Addr = SocketAddr>,
 {
     let (stop_tx, stop_rx) = watch::channel(false);
+    let pool = crate::pool::DocPool::new(options.pool).map_err(std::io::Error::other)?;
+    let store = store.with_pool(&pool);
     let blobs = open_blobs(&options).await;
     let hub = Arc::new(Hub {
         blobs,
@@ -196,6 +205,7 @@ where
         registry: Registry::default(),
         shutdown: stop_rx,
         jobs_wake: watch::channel(0).0,
+        pool,
     });
     let background = tokio::spawn(follow_store(hub.clone()));
     let projector = tokio::spawn(crate::webhooks::run(hub.clone()));
