@@ -72,6 +72,8 @@ pub struct Config {
     /// secrets the hub must read back (per-clinic Calendly signing keys). Without it the
     /// embedded store keeps a generated key in `secret.key` beside `hub.db`.
     pub secret_key: Option<Secret>,
+    /// `OIDC_*`: admins may sign in through an OpenID Provider ([`crate::oidc`]).
+    pub oidc: Option<crate::oidc::OidcConfig>,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -210,6 +212,12 @@ pub enum ConfigError {
     PublicUrl { value: String },
     #[error("HUB_SECRET_KEY must be 32 bytes written as 64 hex digits or as base64")]
     SecretKey,
+    #[error("OIDC_ISSUER is set: set {name} too")]
+    OidcMissing { name: &'static str },
+    #[error("{name} must be an https:// URL (http:// only on loopback), got {value:?}")]
+    OidcUrl { name: &'static str, value: String },
+    #[error("OIDC_SCOPES must include openid, got {value:?}")]
+    OidcScopes { value: String },
 }
 
 impl Default for Config {
@@ -230,6 +238,7 @@ impl Default for Config {
             tls_reload: Duration::from_secs(60),
             public_url: None,
             secret_key: None,
+            oidc: None,
         }
     }
 }
@@ -416,6 +425,8 @@ impl Config {
         {
             return Err(ConfigError::SecretKey);
         }
+        config.oidc =
+            crate::oidc::config(&env, |name| secret(&env, name), config.public_url.as_ref())?;
         if config.tls.is_some() || config.public_url.as_ref().is_some_and(PublicUrl::is_https) {
             config.admin_auth.cookie_secure = true;
         }

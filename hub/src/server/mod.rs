@@ -96,6 +96,8 @@ pub struct ServerOptions {
     pub jobs: JobOptions,
     /// `PUBLIC_URL`: its origin is accepted on admin form posts.
     pub public_url: Option<crate::config::PublicUrl>,
+    /// `OIDC_*`: admins may sign in through this OpenID Provider.
+    pub oidc: Option<crate::oidc::OidcConfig>,
 }
 
 impl ServerOptions {
@@ -124,6 +126,7 @@ impl ServerOptions {
             calendly: CalendlyOptions::default(),
             jobs: JobOptions::default(),
             public_url: None,
+            oidc: None,
         }
     }
 }
@@ -137,6 +140,8 @@ pub struct Hub<S> {
     pub registry: Registry,
     pub metrics: Metrics,
     pub auth: Authority,
+    /// The OpenID Provider admins may sign in through.
+    pub oidc: Option<crate::oidc::Provider>,
     pub(crate) login_limiter: FailureLimiter,
     enroll_limiter: FailureLimiter,
     pub(crate) shutdown: watch::Receiver<bool>,
@@ -185,11 +190,16 @@ where
 {
     let (stop_tx, stop_rx) = watch::channel(false);
     let blobs = open_blobs(&options).await;
+    let oidc = match options.oidc.clone() {
+        Some(config) => Some(crate::oidc::Provider::new(config).map_err(std::io::Error::other)?),
+        None => None,
+    };
     let hub = Arc::new(Hub {
         blobs,
         enroll_limiter: FailureLimiter::new(options.enroll_failures, options.enroll_window),
         login_limiter: FailureLimiter::new(options.login_failures, options.login_window),
         auth: Authority::new(&options.auth),
+        oidc,
         metrics: Metrics::default(),
         store,
         options,

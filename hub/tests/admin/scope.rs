@@ -141,6 +141,8 @@ async fn a_limited_admin_reaches_only_its_clinics<S: HubStore>(f: Fixture<S>) {
                 username: "alice".into(),
                 password_hash: hash,
                 scope: Scope::Clinics(vec![alpha]),
+                email: None,
+                oidc_subject: None,
             },
             dermis_model::now_millis(),
         )
