@@ -38,6 +38,8 @@ pub struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
+    /// RFC 9207: which provider answered (checked when present).
+    iss: Option<String>,
 }
 
 fn not_configured() -> Response {
@@ -148,6 +150,17 @@ pub async fn callback<S: HubStore>(
             "no code or no state",
         );
     };
+    if query
+        .iss
+        .as_deref()
+        .is_some_and(|iss| iss.trim_end_matches('/') != provider.config().issuer)
+    {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "admin-login-sso-failed",
+            "the answer names another issuer",
+        );
+    }
     if !same_secret(state, &flow.state) {
         return fail(
             StatusCode::BAD_REQUEST,

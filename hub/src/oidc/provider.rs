@@ -40,7 +40,7 @@ pub enum OidcError {
         #[source]
         source: reqwest::Error,
     },
-    #[error("the provider answered {status} to the {what} request")]
+    #[error("the provider answered {status} ({what})")]
     Status { what: &'static str, status: u16 },
     #[error("the provider's {what} is longer than {MAX_RESPONSE_BYTES} bytes")]
     TooLarge { what: &'static str },
@@ -77,6 +77,7 @@ struct Metadata {
     authorization_endpoint: String,
     token_endpoint: String,
     jwks_uri: String,
+    userinfo_endpoint: Option<String>,
 }
 
 struct Cached {
@@ -96,6 +97,15 @@ pub struct Provider {
 #[derive(Deserialize)]
 struct TokenResponse {
     id_token: Option<String>,
+    access_token: Option<String>,
+}
+
+/// The UserInfo answer (OIDC Core 5.3.2): only what the hub reads.
+#[derive(Deserialize)]
+struct UserInfo {
+    sub: String,
+    email: Option<String>,
+    email_verified: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -219,6 +229,9 @@ impl Provider {
         url_of("authorization_endpoint", &metadata.authorization_endpoint)?;
         url_of("token_endpoint", &metadata.token_endpoint)?;
         url_of("jwks_uri", &metadata.jwks_uri)?;
+        if let Some(userinfo) = &metadata.userinfo_endpoint {
+            url_of("userinfo_endpoint", userinfo)?;
+        }
         let keys = self.fetch_keys(&metadata.jwks_uri).await?;
         let now = Instant::now();
         Ok(Cached {
@@ -327,7 +340,35 @@ impl Provider {
         let id_token = tokens.id_token.ok_or(OidcError::IdToken {
             reason: "the token answer has no ID token",
         })?;
-        self.verify(&id_token, &metadata.issuer, &flow.nonce).await
+        let mut identity = self
+            .verify(&id_token, &metadata.issuer, &flow.nonce)
+            .await?;
+        // Providers may leave the email out of the ID token and give it at UserInfo
+        // (OIDC Core 5.4): asked there, and taken only for the same subject.
+        if identity.email.is_none()
+            && let (Some(endpoint), Some(access)) =
+                (&metadata.userinfo_endpoint, &tokens.access_token)
+        {
+            let response = self
+                .http
+                .get(endpoint)
+                .bearer_auth(access)
+                .header("accept", "application/json")
+                .send()
+                .await
+                .map_err(|source| OidcError::Request {
+                    what: "userinfo",
+                    source,
+                })?;
+            let info: UserInfo = read_json("userinfo answer", response).await?;
+            if info.sub != identity.subject {
+                return Err(OidcError::IdToken {
+                    reason: "UserInfo names another subject than the ID token",
+                });
+            }
+            identity.email = verified_email(info.email, info.email_verified.as_ref());
+        }
+        Ok(identity)
     }
 
     /// Checks the ID token: an asymmetric signature by a published key, issuer,
@@ -377,14 +418,17 @@ impl Provider {
         let subject = check_subject(&claims.sub).ok_or(OidcError::IdToken {
             reason: "the subject is empty or too long",
         })?;
-        let verified = matches!(claims.email_verified, Some(serde_json::Value::Bool(true)))
-            || matches!(&claims.email_verified, Some(serde_json::Value::String(s)) if s == "true");
-        let email = claims
-            .email
-            .filter(|_| verified)
-            .and_then(|e| normalize_email(&e));
+        let email = verified_email(claims.email, claims.email_verified.as_ref());
         Ok(Identity { subject, email })
     }
+}
+
+/// The email, normalised, when the provider says it is verified (`true`, or the string
+/// `"true"` some providers send).
+fn verified_email(email: Option<String>, verified: Option<&serde_json::Value>) -> Option<String> {
+    let verified = matches!(verified, Some(serde_json::Value::Bool(true)))
+        || matches!(verified, Some(serde_json::Value::String(s)) if s == "true");
+    email.filter(|_| verified).and_then(|e| normalize_email(&e))
 }
 
 /// `application/x-www-form-urlencoded` of `pairs`.
