@@ -75,8 +75,9 @@ pub struct OpenIdProvider {
 }
 
 impl OpenIdProvider {
-    /// `None` (after a notice) without node.
-    pub async fn start(redirect_uri: &str) -> Option<OpenIdProvider> {
+    /// `None` (after a notice) without node. The provider listens on `host`; with
+    /// `forms`, its screens are pages that submit themselves (for a browser).
+    pub async fn start(redirect_uri: &str, host: &str, forms: bool) -> Option<OpenIdProvider> {
         let Some(node) = which("node") else {
             skip(
                 "node is not installed: the OIDC tests are skipped (scripts/setup.sh installs it)",
@@ -91,6 +92,8 @@ impl OpenIdProvider {
             .env("CLIENT_ID", CLIENT_ID)
             .env("CLIENT_SECRET", CLIENT_SECRET)
             .env("REDIRECT_URI", redirect_uri)
+            .env("PROVIDER_HOST", host)
+            .env("INTERACTION", if forms { "form" } else { "redirect" })
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -238,12 +241,22 @@ pub async fn hub_with_provider<S: HubStore>(
     f: &Fixture<S>,
     tweak: impl FnOnce(&mut dermis_hub::server::ServerOptions),
 ) -> Option<(TestHub, OpenIdProvider)> {
+    hub_with_provider_on(f, "127.0.0.1", false, tweak).await
+}
+
+/// [`hub_with_provider`] with the provider on `host`.
+pub async fn hub_with_provider_on<S: HubStore>(
+    f: &Fixture<S>,
+    host: &str,
+    forms: bool,
+    tweak: impl FnOnce(&mut dermis_hub::server::ServerOptions),
+) -> Option<(TestHub, OpenIdProvider)> {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("bind: {e}"));
     let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
     let redirect = format!("http://{addr}/admin/oidc/callback");
-    let provider = OpenIdProvider::start(&redirect).await?;
+    let provider = OpenIdProvider::start(&redirect, host, forms).await?;
     let mut opts = options(f.dir.path(), Duration::from_secs(2));
     opts.auth = AuthOptions::default().with_secret(b"oidc-test-secret, long enough to sign");
     opts.oidc = Some(OidcConfig {
@@ -594,6 +607,52 @@ async fn forged_or_misdirected_answers_are_refused<S: HubStore>(f: Fixture<S>) {
         metrics.contains("dermis_admin_login_failures_total 16"),
         "each refusal counts like a wrong password: {metrics}"
     );
+    hub.stop().await;
+    op.stop().await;
+}
+
+/// The whole round trip in headless Chromium: the session cookie is `SameSite=Strict`,
+/// and the browser comes back from the provider's site, so the hub's last step must be
+/// a same-site navigation of its own for `/admin` to see the session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_signs_in_through_the_provider() {
+    let chromium = std::env::var("CHROMIUM")
+        .ok()
+        .map(PathBuf::from)
+        .or_else(|| which("chromium"));
+    let Some(chromium) = chromium else {
+        skip("chromium is not installed: the OIDC browser test is skipped");
+        return;
+    };
+    let Some(f) = super::common::sqlite().await else {
+        return;
+    };
+    // 127.0.0.2 is another site than the hub's 127.0.0.1 to the browser, and the
+    // provider's own page sends the browser back.
+    let Some((hub, mut op)) = hub_with_provider_on(&f, "127.0.0.2", true, |_| {}).await else {
+        return;
+    };
+    add(&f.store, "dana", None, Some("dana-sub")).await;
+    op.next_account("dana-sub", None).await;
+    let node = which("node").unwrap_or_else(|| panic!("node"));
+    let run = Command::new(node)
+        .arg("oidc_browser.mjs")
+        .current_dir(package_dir())
+        .env("HUB_URL", hub.http(""))
+        .env("CHROMIUM", &chromium)
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(Duration::from_secs(90), run)
+        .await
+        .unwrap_or_else(|_| panic!("the browser script did not finish"))
+        .unwrap_or_else(|e| panic!("node oidc_browser.mjs: {e}"));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "the browser script failed; it said {said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(said.trim(), "SIGNED_IN dana /admin");
     hub.stop().await;
     op.stop().await;
 }

@@ -10,7 +10,9 @@
 //   TAMPER <mode>   what to do to the next ID tokens: none (default), rogue-key,
 //                   unknown-kid, alg-none, hs256, payload, wrong-aud, wrong-iss, expired,
 //                   wrong-nonce
-// Environment: CLIENT_ID, CLIENT_SECRET, REDIRECT_URI.
+// Environment: CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, INTERACTION (`form`: see below),
+// PROVIDER_HOST (default 127.0.0.1;
+// another loopback address is another site to a browser).
 import { createServer } from "node:http";
 import { createInterface } from "node:readline";
 import Provider from "oidc-provider";
@@ -35,8 +37,9 @@ const accounts = new Map();
 let tamper = "none";
 
 const server = createServer();
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const issuer = `http://127.0.0.1:${server.address().port}`;
+const host = process.env.PROVIDER_HOST || "127.0.0.1";
+await new Promise((resolve) => server.listen(0, host, resolve));
+const issuer = `http://${host}:${server.address().port}`;
 
 const provider = new Provider(issuer, {
   clients: [
@@ -62,9 +65,20 @@ const provider = new Provider(issuer, {
   }),
 });
 
-// The interaction screens, answered at once.
+// With INTERACTION=form, each screen is a page of the provider that submits itself (as
+// a person clicking "Sign in" would): the browser then comes back to the hub from a
+// navigation the provider's site started. Otherwise the screens are answered at once.
+const formInteraction = process.env.INTERACTION === "form";
+
+// The interaction screens.
 provider.use(async (ctx, next) => {
   if (!ctx.path.startsWith("/interaction/")) return next();
+  if (formInteraction && ctx.method === "GET") {
+    ctx.type = "html";
+    ctx.body = `<!doctype html><title>Sign in</title><form id="f" method="post" action="${ctx.path}"></form>
+<script>document.getElementById("f").submit()</script>`;
+    return;
+  }
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   let result;
   if (details.prompt.name === "login") {
