@@ -690,7 +690,98 @@ async fn without_a_provider_there_is_no_single_sign_on() {
     hub.stop().await;
 }
 
+/// `admin add --email/--oidc-subject/--no-password` through the binary: exit 2 naming
+/// the field for what cannot be, nothing written; `admin list` says how each signs in.
+async fn the_binary_adds_single_sign_on_admins<S: HubStore>(f: Fixture<S>) {
+    use super::tokens::{code, hub_cmd, run, stderr};
+    let sso = [
+        "admin",
+        "add",
+        "--username",
+        "sso",
+        "--no-password",
+        "--email",
+        "SSO@Clinic.Example",
+        "--oidc-subject",
+        "sso-sub",
+    ];
+    let out = run(hub_cmd(&f, &sso), "");
+    assert_eq!(code(&out), Some(0), "no password read: {}", stderr(&out));
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["admin", "add", "--username", "x", "--no-password"],
+            "no-password",
+        ),
+        (
+            &[
+                "admin",
+                "add",
+                "--username",
+                "x",
+                "--email",
+                "not an address",
+            ],
+            "email",
+        ),
+        (
+            &[
+                "admin",
+                "add",
+                "--username",
+                "x",
+                "--no-password",
+                "--email",
+                "sso@clinic.example",
+            ],
+            "email: another admin has it",
+        ),
+        (
+            &[
+                "admin",
+                "add",
+                "--username",
+                "x",
+                "--no-password",
+                "--oidc-subject",
+                "sso-sub",
+            ],
+            "oidc_subject: another admin has it",
+        ),
+    ];
+    for (args, named) in cases {
+        let out = run(hub_cmd(&f, args), "");
+        assert_eq!(code(&out), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(named), "{args:?}: {}", stderr(&out));
+    }
+    let listed = f
+        .store
+        .list_admins()
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(listed.len(), 1, "nothing written: {listed:?}");
+    assert_eq!(listed[0].email.as_deref(), Some("sso@clinic.example"));
+    assert!(!listed[0].password);
+    let table = run(hub_cmd(&f, &["admin", "list"]), "");
+    let table = String::from_utf8_lossy(&table.stdout).into_owned();
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains("sso") && l.contains(" oidc ")),
+        "{table}"
+    );
+    // No password matches an admin without one.
+    let hub = TestHub::start(
+        f.store.clone(),
+        options(f.dir.path(), Duration::from_secs(2)),
+    )
+    .await;
+    assert_eq!(super::api::login(&hub, "sso", "!").await.0, 401);
+    assert_eq!(super::api::login(&hub, "sso", "").await.0, 401);
+    hub.stop().await;
+}
+
 on_both_stores!(
     admins_sign_in_by_subject_or_verified_email,
     forged_or_misdirected_answers_are_refused,
+    the_binary_adds_single_sign_on_admins,
 );
