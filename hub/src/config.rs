@@ -77,6 +77,8 @@ pub struct Config {
     /// `HUB_AUTOMERGE_WINDOW_SECONDS`: the pool Automerge work runs on and each node's
     /// budget there (`crate::pool`).
     pub pool: PoolOptions,
+    /// `OIDC_*`: admins may sign in through an OpenID Provider ([`crate::oidc`]).
+    pub oidc: Option<crate::oidc::OidcConfig>,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -222,6 +224,12 @@ pub enum ConfigError {
         max: u64,
         value: String,
     },
+    #[error("OIDC_ISSUER is set: set {name} too")]
+    OidcMissing { name: &'static str },
+    #[error("{name} must be an https:// URL (http:// only on loopback), got {value:?}")]
+    OidcUrl { name: &'static str, value: String },
+    #[error("OIDC_SCOPES must include openid, got {value:?}")]
+    OidcScopes { value: String },
 }
 
 impl Default for Config {
@@ -243,6 +251,7 @@ impl Default for Config {
             public_url: None,
             secret_key: None,
             pool: PoolOptions::default(),
+            oidc: None,
         }
     }
 }
@@ -472,6 +481,8 @@ impl Config {
         {
             return Err(ConfigError::SecretKey);
         }
+        config.oidc =
+            crate::oidc::config(&env, |name| secret(&env, name), config.public_url.as_ref())?;
         if config.tls.is_some() || config.public_url.as_ref().is_some_and(PublicUrl::is_https) {
             config.admin_auth.cookie_secure = true;
         }

@@ -50,6 +50,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0031_admin_clinics",
         include_str!("../../../../migrations/hub-sqlite/0031_admin_clinics.sql"),
     ),
+    (
+        "0032_admin_identities",
+        include_str!("../../../../migrations/hub-sqlite/0032_admin_identities.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (
