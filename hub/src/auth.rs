@@ -2,10 +2,11 @@
 //! (HS256, issuer / audience / expiry validated) and the session cookie the `/admin`
 //! pages carry the same token in.
 //!
-//! Verification goes through [`TokenVerifier`]: [`Authority`] asks its own HS256
-//! [`LocalIssuer`] first and then any further verifiers it was given, so an OIDC
-//! provider's verifier (JWKS keys, its issuer and audience) can be added later without
-//! touching the handlers. Only the local issuer signs tokens.
+//! A token says who signed in and which token version their account had
+//! ([`Claims::ver`]); [`crate::principal`] compares that with the store on every
+//! request, so a valid signature alone is not enough. Tokens are signed with
+//! `JWT_SECRET`; during a rotation `JWT_SECRET_PREVIOUS` still verifies the tokens
+//! signed before it (never signs).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -15,6 +16,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::http::{HeaderMap, header};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::config::AdminAuthConfig;
@@ -67,13 +69,22 @@ pub fn check_new_password(password: &str) -> Result<(), AuthError> {
     Ok(())
 }
 
-/// Whether `password` matches the PHC string. A malformed hash matches nothing.
+/// Whether `password` matches the PHC string. A malformed hash (an admin without a
+/// password) matches nothing, after as long as a real check takes, so an answer's time
+/// does not tell which admins have a password.
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|hash| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok()
-    })
+    let check = |phc: &str| {
+        PasswordHash::new(phc).is_ok_and(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+    };
+    if PasswordHash::new(phc).is_err() {
+        check(decoy_hash());
+        return false;
+    }
+    check(phc)
 }
 
 /// A hash no password is known for: checked when the username is unknown, so an
@@ -99,17 +110,18 @@ pub struct Claims {
     /// Seconds since the Unix epoch.
     pub iat: u64,
     pub exp: u64,
-}
-
-/// Checks a bearer token and says whose it is.
-pub trait TokenVerifier: Send + Sync {
-    fn verify(&self, token: &str) -> Result<Claims, AuthError>;
+    /// The admin's token version when it was signed; a token whose version is not the
+    /// account's current one is refused.
+    #[serde(default)]
+    pub ver: u64,
 }
 
 /// Token settings; the secret never appears in `Debug` output.
 #[derive(Clone)]
 pub struct AuthOptions {
     secret: Arc<[u8]>,
+    /// Verifies, never signs: the secret before a rotation.
+    previous: Option<Arc<[u8]>>,
     pub issuer: String,
     pub audience: String,
     pub ttl: Duration,
@@ -120,6 +132,7 @@ impl std::fmt::Debug for AuthOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AuthOptions")
             .field("secret", &"<redacted>")
+            .field("previous", &self.previous.as_ref().map(|_| "<redacted>"))
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("ttl", &self.ttl)
@@ -136,8 +149,14 @@ impl AuthOptions {
             Some(secret) if !secret.expose().is_empty() => secret.expose().as_bytes().into(),
             _ => random_secret(),
         };
+        let previous = config
+            .jwt_secret_previous
+            .as_ref()
+            .filter(|secret| !secret.expose().is_empty())
+            .map(|secret| secret.expose().as_bytes().into());
         AuthOptions {
             secret,
+            previous,
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
             ttl: config.ttl,
@@ -150,6 +169,13 @@ impl AuthOptions {
     #[must_use]
     pub fn with_secret(mut self, secret: &[u8]) -> AuthOptions {
         self.secret = secret.into();
+        self
+    }
+
+    /// Also accepts tokens signed with `secret` (the secret before a rotation).
+    #[must_use]
+    pub fn with_previous_secret(mut self, secret: &[u8]) -> AuthOptions {
+        self.previous = Some(secret.into());
         self
     }
 }
@@ -169,7 +195,8 @@ fn random_secret() -> Arc<[u8]> {
 /// Signs and checks this hub's own HS256 tokens.
 pub struct LocalIssuer {
     encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// The current secret, then the previous one.
+    decoding: Vec<DecodingKey>,
     validation: Validation,
     issuer: String,
     audience: String,
@@ -193,7 +220,10 @@ impl LocalIssuer {
         validation.leeway = 5;
         LocalIssuer {
             encoding: EncodingKey::from_secret(&options.secret),
-            decoding: DecodingKey::from_secret(&options.secret),
+            decoding: std::iter::once(&options.secret)
+                .chain(options.previous.as_ref())
+                .map(|secret| DecodingKey::from_secret(secret))
+                .collect(),
             validation,
             issuer: options.issuer.clone(),
             audience: options.audience.clone(),
@@ -201,8 +231,15 @@ impl LocalIssuer {
         }
     }
 
-    /// A token for an admin, valid from `now` (seconds since the epoch) for the TTL.
-    pub fn issue(&self, admin_id: &str, username: &str, now: u64) -> Result<Issued, AuthError> {
+    /// A token for an admin at token version `ver`, valid from `now` (seconds since the
+    /// epoch) for the TTL.
+    pub fn issue(
+        &self,
+        admin_id: &str,
+        username: &str,
+        ver: u64,
+        now: u64,
+    ) -> Result<Issued, AuthError> {
         let expires_at = now + self.ttl.as_secs();
         let claims = Claims {
             sub: admin_id.to_owned(),
@@ -211,28 +248,86 @@ impl LocalIssuer {
             aud: self.audience.clone(),
             iat: now,
             exp: expires_at,
+            ver,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|source| AuthError::Sign { source })?;
         Ok(Issued { token, expires_at })
     }
+
+    /// The token's claims when its signature (by the current or the previous secret),
+    /// issuer, audience and expiry hold.
+    pub fn verify(&self, token: &str) -> Result<Claims, AuthError> {
+        let mut last = None;
+        for key in &self.decoding {
+            match jsonwebtoken::decode::<Claims>(token, key, &self.validation) {
+                Ok(data) => return Ok(data.claims),
+                // Only a signature that does not match is worth trying the next key.
+                Err(e) if *e.kind() == jsonwebtoken::errors::ErrorKind::InvalidSignature => {
+                    last = Some(e);
+                }
+                Err(e) => {
+                    last = Some(e);
+                    break;
+                }
+            }
+        }
+        Err(AuthError::InvalidToken { source: last })
+    }
+
+    /// Signs a short-lived value of another kind than an admin token (the OIDC flow
+    /// state), under its own audience `purpose`, so neither is ever taken for the other.
+    pub fn seal<T: Serialize>(
+        &self,
+        purpose: &str,
+        value: &T,
+        ttl: Duration,
+        now: u64,
+    ) -> Result<String, AuthError> {
+        let sealed = Sealed {
+            iss: &self.issuer,
+            aud: purpose,
+            exp: now + ttl.as_secs(),
+            value,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &sealed, &self.encoding)
+            .map_err(|source| AuthError::Sign { source })
+    }
+
+    /// The value [`LocalIssuer::seal`] sealed for `purpose`, while it has not expired.
+    pub fn open<T: DeserializeOwned>(&self, purpose: &str, token: &str) -> Result<T, AuthError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[purpose]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.leeway = 5;
+        let mut last = None;
+        for key in &self.decoding {
+            match jsonwebtoken::decode::<Opened<T>>(token, key, &validation) {
+                Ok(data) => return Ok(data.claims.value),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(AuthError::InvalidToken { source: last })
+    }
 }
 
-impl TokenVerifier for LocalIssuer {
-    fn verify(&self, token: &str) -> Result<Claims, AuthError> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| data.claims)
-            .map_err(|source| AuthError::InvalidToken {
-                source: Some(source),
-            })
-    }
+#[derive(Serialize)]
+struct Sealed<'a, T> {
+    iss: &'a str,
+    aud: &'a str,
+    exp: u64,
+    value: &'a T,
+}
+
+#[derive(Deserialize)]
+struct Opened<T> {
+    value: T,
 }
 
 /// Everything the server needs to sign admins in and check their tokens.
 pub struct Authority {
     local: LocalIssuer,
-    /// Further verifiers (e.g. an OIDC provider), asked after the local issuer.
-    others: Vec<Arc<dyn TokenVerifier>>,
     ttl: Duration,
     cookie_secure: bool,
 }
@@ -241,33 +336,24 @@ impl Authority {
     pub fn new(options: &AuthOptions) -> Authority {
         Authority {
             local: LocalIssuer::new(options),
-            others: Vec::new(),
             ttl: options.ttl,
             cookie_secure: options.cookie_secure,
         }
     }
 
-    /// Accept tokens `verifier` accepts as well.
-    #[must_use]
-    pub fn with_verifier(mut self, verifier: Arc<dyn TokenVerifier>) -> Authority {
-        self.others.push(verifier);
-        self
+    pub fn issue(&self, admin_id: &str, username: &str, ver: u64) -> Result<Issued, AuthError> {
+        self.local.issue(
+            admin_id,
+            username,
+            ver,
+            jsonwebtoken::get_current_timestamp(),
+        )
     }
 
-    pub fn issue(&self, admin_id: &str, username: &str) -> Result<Issued, AuthError> {
-        self.local
-            .issue(admin_id, username, jsonwebtoken::get_current_timestamp())
-    }
-
+    /// The token's claims; whether its account still accepts it is
+    /// [`crate::principal`]'s question.
     pub fn verify(&self, token: &str) -> Result<Claims, AuthError> {
-        let mut last = self.local.verify(token);
-        for other in &self.others {
-            if last.is_ok() {
-                break;
-            }
-            last = other.verify(token);
-        }
-        last
+        self.local.verify(token)
     }
 
     /// The claims of the request's token: `Authorization: Bearer` first, then the
@@ -286,6 +372,31 @@ impl Authority {
             "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
             self.ttl.as_secs()
         )
+    }
+
+    /// See [`LocalIssuer::seal`].
+    pub fn seal<T: Serialize>(
+        &self,
+        purpose: &str,
+        value: &T,
+        ttl: Duration,
+    ) -> Result<String, AuthError> {
+        self.local
+            .seal(purpose, value, ttl, jsonwebtoken::get_current_timestamp())
+    }
+
+    /// See [`LocalIssuer::open`].
+    pub fn open<T: DeserializeOwned>(&self, purpose: &str, token: &str) -> Result<T, AuthError> {
+        self.local.open(purpose, token)
+    }
+
+    /// `Set-Cookie` value for a cookie only `path` receives, `SameSite=Lax` (it must
+    /// come back on the top-level navigation from another site that ends a single
+    /// sign-on), for `ttl`; an empty `value` removes it.
+    pub fn lax_cookie(&self, name: &str, value: &str, path: &str, ttl: Duration) -> String {
+        let secure = if self.cookie_secure { "; Secure" } else { "" };
+        let age = if value.is_empty() { 0 } else { ttl.as_secs() };
+        format!("{name}={value}; HttpOnly; SameSite=Lax; Path={path}; Max-Age={age}{secure}")
     }
 
     /// `Set-Cookie` value that removes the session cookie.
@@ -346,14 +457,14 @@ mod tests {
     #[test]
     fn tokens_check_signature_issuer_audience_and_expiry() {
         let authority = Authority::new(&options());
-        let issued = authority.issue("id-1", "admin");
+        let issued = authority.issue("id-1", "admin", 7);
         let Ok(issued) = issued else {
             panic!("{issued:?}")
         };
         let claims = authority.verify(&issued.token);
         assert_eq!(
-            claims.ok().map(|c| c.preferred_username),
-            Some("admin".into())
+            claims.ok().map(|c| (c.preferred_username, c.ver)),
+            Some(("admin".into(), 7))
         );
 
         let other_key = Authority::new(&options().with_secret(b"another"));
@@ -375,37 +486,86 @@ mod tests {
         let old = local.issue(
             "id-1",
             "admin",
+            0,
             jsonwebtoken::get_current_timestamp() - 3600,
         );
         let Ok(old) = old else { panic!("{old:?}") };
         assert!(authority.verify(&old.token).is_err(), "expired");
     }
 
-    struct Always;
-    impl TokenVerifier for Always {
-        fn verify(&self, _token: &str) -> Result<Claims, AuthError> {
-            Ok(Claims {
-                sub: "oidc-user".into(),
-                preferred_username: "sso".into(),
-                iss: "https://idp".into(),
-                aud: "dermis-admin".into(),
-                iat: 0,
-                exp: u64::MAX,
-            })
-        }
+    #[test]
+    fn the_previous_secret_verifies_during_a_rotation_but_never_signs() {
+        let before = Authority::new(&options());
+        let Ok(old) = before.issue("id-1", "admin", 0) else {
+            panic!("issue")
+        };
+        let rotated =
+            Authority::new(&options().with_secret(b"the new secret, long enough to use!"));
+        assert!(rotated.verify(&old.token).is_err(), "not without PREVIOUS");
+        let rotating = Authority::new(
+            &options()
+                .with_secret(b"the new secret, long enough to use!")
+                .with_previous_secret(b"test-secret"),
+        );
+        assert!(rotating.verify(&old.token).is_ok(), "PREVIOUS verifies");
+        let Ok(new) = rotating.issue("id-1", "admin", 0) else {
+            panic!("issue")
+        };
+        assert!(
+            before.verify(&new.token).is_err(),
+            "signed with the new one"
+        );
+        assert!(rotated.verify(&new.token).is_ok());
+        let unrelated = Authority::new(&options().with_secret(b"unrelated"));
+        let Ok(foreign) = unrelated.issue("id-1", "admin", 0) else {
+            panic!("issue")
+        };
+        assert!(rotating.verify(&foreign.token).is_err());
     }
 
     #[test]
-    fn further_verifiers_are_asked_after_the_local_issuer() {
-        let authority = Authority::new(&options()).with_verifier(Arc::new(Always));
-        let claims = authority.verify("a token from an identity provider");
-        assert_eq!(claims.ok().map(|c| c.sub), Some("oidc-user".into()));
+    fn sealed_values_open_only_for_their_purpose_and_never_as_tokens() {
+        let authority = Authority::new(&options());
+        let sealed = authority.seal("flow", &vec!["a".to_owned()], Duration::from_secs(60));
+        let Ok(sealed) = sealed else {
+            panic!("{sealed:?}")
+        };
+        let opened: Result<Vec<String>, _> = authority.open("flow", &sealed);
+        assert_eq!(opened.ok(), Some(vec!["a".to_owned()]));
+        assert!(authority.open::<Vec<String>>("other", &sealed).is_err());
+        assert!(authority.verify(&sealed).is_err(), "not an admin token");
+        let Ok(token) = authority.issue("id", "admin", 0) else {
+            panic!("issue")
+        };
+        assert!(
+            authority
+                .open::<serde_json::Value>("flow", &token.token)
+                .is_err()
+        );
+        let other = Authority::new(&options().with_secret(b"another"));
+        assert!(
+            other.open::<Vec<String>>("flow", &sealed).is_err(),
+            "signed"
+        );
+        let old = LocalIssuer::new(&options()).seal("flow", &1u8, Duration::from_secs(60), 1000);
+        let Ok(old) = old else { panic!("seal") };
+        assert!(authority.open::<u8>("flow", &old).is_err(), "expired");
+        let lax = authority.lax_cookie("f", "v", "/admin/oidc", Duration::from_secs(600));
+        assert_eq!(
+            lax,
+            "f=v; HttpOnly; SameSite=Lax; Path=/admin/oidc; Max-Age=600"
+        );
+        assert!(
+            authority
+                .lax_cookie("f", "", "/admin/oidc", Duration::from_secs(600))
+                .contains("Max-Age=0")
+        );
     }
 
     #[test]
     fn the_token_comes_from_the_bearer_header_or_the_cookie() {
         let authority = Authority::new(&options());
-        let Ok(issued) = authority.issue("id-1", "admin") else {
+        let Ok(issued) = authority.issue("id-1", "admin", 0) else {
             panic!("issue")
         };
         let mut headers = HeaderMap::new();

@@ -19,7 +19,7 @@ use crate::store::hooks::{NewWebhook, WebhookInfo};
 use crate::store::ops::normalize_username;
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{HubStore, NodeInfo, StoreError};
+use crate::store::{HubStore, NewAdmin, NodeInfo, Scope, StoreError};
 use crate::webhooks;
 
 /// How long an enrollment code stays valid.
@@ -68,9 +68,42 @@ pub enum AdminCommand {
     Add {
         #[arg(long)]
         username: String,
+        /// Limit the admin to this clinic (repeatable): they see and change only these
+        /// clinics on /admin and /api, and not the hub-wide pages. Default: every clinic
+        #[arg(long = "clinic", value_name = "ID")]
+        clinics: Vec<ClinicId>,
+        /// The admin's email at the OpenID Provider (OIDC sign-in matches it when the
+        /// provider says it is verified)
+        #[arg(long)]
+        email: Option<String>,
+        /// The admin's subject (`sub`) at the OpenID Provider (OIDC sign-in matches it
+        /// first)
+        #[arg(long = "oidc-subject", value_name = "SUB")]
+        oidc_subject: Option<String>,
+        /// No password: the admin signs in through the OpenID Provider only (needs
+        /// --email or --oidc-subject); standard input is not read
+        #[arg(long)]
+        no_password: bool,
     },
-    /// Set an admin's password, read from standard input (first line)
+    /// List the admins and the clinics each is limited to (never a password)
+    List {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set an admin's password, read from standard input (first line); ends every
+    /// token the admin was given before (the admin signs in again everywhere)
     Passwd {
+        #[arg(long)]
+        username: String,
+    },
+    /// Remove an admin; every token of theirs stops working at once
+    Remove {
+        #[arg(long)]
+        username: String,
+    },
+    /// End every token an admin holds (every browser and API client signs in again)
+    LogoutAll {
         #[arg(long)]
         username: String,
     },
@@ -203,6 +236,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.webhooks.block_private = config.webhook_block_private;
             options.public_url = config.public_url.clone();
             options.pool = config.pool;
+            options.oidc = config.oidc.clone();
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config
@@ -270,19 +304,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                 print_out(&table(&nodes, now))?;
             }
         }
-        Command::Admin(AdminCommand::Add { username }) => {
-            let hash = new_password_hash().await?;
-            let id = store.create_admin(&username, &hash, now).await?;
-            eprintln!("admin {} added", normalize_username(&username)?);
-            print_out(&format!("{id}\n"))?;
-        }
-        Command::Admin(AdminCommand::Passwd { username }) => {
-            let hash = new_password_hash().await?;
-            if !store.set_admin_password(&username, &hash, now).await? {
-                anyhow::bail!("no admin {username:?}");
-            }
-            eprintln!("password of {} changed", normalize_username(&username)?);
-        }
+        Command::Admin(command) => admin(&store, command, now).await?,
         Command::Openapi => print_out(&crate::openapi::json())?,
         Command::Webhook(command) => webhook(&store, command, config, now).await?,
         Command::Calendly(command) => calendly(&store, command, config, now).await?,
@@ -294,6 +316,155 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
     }
     Ok(())
+}
+
+/// A username that cannot be one, or a taken one: refused as invalid input.
+fn invalid_admin_input(e: StoreError) -> anyhow::Error {
+    match e {
+        StoreError::Invalid { .. } | StoreError::AdminExists { .. } => {
+            Refused(e.to_string()).into()
+        }
+        other => other.into(),
+    }
+}
+
+async fn admin<S: HubStore>(store: &S, command: AdminCommand, now: Millis) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::Add {
+            username,
+            clinics,
+            email,
+            oidc_subject,
+            no_password,
+        } => {
+            let username = normalize_username(&username).map_err(invalid_admin_input)?;
+            let email = email
+                .map(|e| {
+                    crate::oidc::normalize_email(&e)
+                        .ok_or_else(|| Refused("email: not an email address".into()))
+                })
+                .transpose()?;
+            let oidc_subject = oidc_subject
+                .map(|s| {
+                    crate::oidc::check_subject(&s).ok_or_else(|| {
+                        Refused("oidc-subject: 1 to 255 characters, no control characters".into())
+                    })
+                })
+                .transpose()?;
+            if no_password && email.is_none() && oidc_subject.is_none() {
+                return Err(Refused(
+                    "no-password: an admin without a password needs --email or --oidc-subject to sign in".into(),
+                )
+                .into());
+            }
+            for clinic in &clinics {
+                if !store.clinic_exists(*clinic).await? {
+                    return Err(Refused(format!("clinic: no clinic {clinic}")).into());
+                }
+            }
+            let scope = if clinics.is_empty() {
+                Scope::All
+            } else {
+                Scope::Clinics(clinics)
+            };
+            let password_hash = if no_password {
+                crate::store::admins::NO_PASSWORD.to_owned()
+            } else {
+                new_password_hash().await?
+            };
+            let new = NewAdmin {
+                username: username.clone(),
+                password_hash,
+                scope,
+                email,
+                oidc_subject,
+            };
+            let id = store
+                .add_admin(&new, now)
+                .await
+                .map_err(invalid_admin_input)?;
+            match &new.scope {
+                Scope::All => eprintln!("admin {username} added (every clinic)"),
+                Scope::Clinics(c) => {
+                    eprintln!("admin {username} added, limited to {} clinic(s)", c.len())
+                }
+            }
+            print_out(&format!("{id}\n"))?;
+        }
+        AdminCommand::List { json } => {
+            let admins = store.list_admins().await?;
+            if json {
+                print_out(&format!("{}\n", serde_json::to_string_pretty(&admins)?))?;
+            } else {
+                let mut rows = vec![
+                    ["ID", "USERNAME", "CLINICS", "SIGN-IN", "LAST SIGN-IN"].map(String::from),
+                ];
+                for a in &admins {
+                    let clinics = match &a.scope {
+                        Scope::All => "all".to_owned(),
+                        Scope::Clinics(c) if c.is_empty() => "none".to_owned(),
+                        Scope::Clinics(c) => c
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    };
+                    rows.push([
+                        a.id.to_string(),
+                        a.username.clone(),
+                        clinics,
+                        sign_in_ways(a),
+                        when(a.last_login_at, now),
+                    ]);
+                }
+                print_out(&align(rows))?;
+            }
+        }
+        AdminCommand::Passwd { username } => {
+            let username = known_admin(store, &username).await?;
+            let hash = new_password_hash().await?;
+            if !store.set_admin_password(&username, &hash, now).await? {
+                return Err(Refused(format!("no admin {username:?}")).into());
+            }
+            eprintln!("password of {username} changed; their earlier tokens no longer work");
+        }
+        AdminCommand::Remove { username } => {
+            let username = normalize_username(&username).map_err(invalid_admin_input)?;
+            if !store.remove_admin(&username).await? {
+                return Err(Refused(format!("no admin {username:?}")).into());
+            }
+            print_out(&format!("removed {username}\n"))?;
+        }
+        AdminCommand::LogoutAll { username } => {
+            let username = normalize_username(&username).map_err(invalid_admin_input)?;
+            if !store.end_admin_tokens(&username, now).await? {
+                return Err(Refused(format!("no admin {username:?}")).into());
+            }
+            eprintln!("every token of {username} is ended; they sign in again");
+        }
+    }
+    Ok(())
+}
+
+/// How an admin can sign in, for `admin list`: `password`, `oidc`, both, or `none`.
+fn sign_in_ways(admin: &crate::store::AdminInfo) -> String {
+    let oidc = admin.email.is_some() || admin.oidc_subject.is_some();
+    match (admin.password, oidc) {
+        (true, true) => "password,oidc",
+        (true, false) => "password",
+        (false, true) => "oidc",
+        (false, false) => "none",
+    }
+    .to_owned()
+}
+
+/// The normalised username of an existing admin, or invalid input.
+async fn known_admin<S: HubStore>(store: &S, username: &str) -> anyhow::Result<String> {
+    let username = normalize_username(username).map_err(invalid_admin_input)?;
+    if store.admin_credentials(&username).await?.is_none() {
+        return Err(Refused(format!("no admin {username:?}")).into());
+    }
+    Ok(username)
 }
 
 async fn webhook<S: HubStore>(
@@ -487,7 +658,7 @@ async fn new_password_hash() -> anyhow::Result<String> {
         .read_line(&mut line)
         .context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
-    auth::check_new_password(&password)?;
+    auth::check_new_password(&password).map_err(|e| Refused(format!("password: {e}")))?;
     tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await
         .context("hashing the password")?

@@ -77,6 +77,8 @@ pub struct Config {
     /// `HUB_AUTOMERGE_WINDOW_SECONDS`: the pool Automerge work runs on and each node's
     /// budget there (`crate::pool`).
     pub pool: PoolOptions,
+    /// `OIDC_*`: admins may sign in through an OpenID Provider ([`crate::oidc`]).
+    pub oidc: Option<crate::oidc::OidcConfig>,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -125,11 +127,19 @@ pub struct S3Config {
     pub secret_access_key: Secret,
 }
 
+/// The shortest `JWT_SECRET` (and `JWT_SECRET_PREVIOUS`) accepted: HS256 keys shorter
+/// than its output can be brute-forced offline from any one token.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
 /// Admin sign-in settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdminAuthConfig {
-    /// `JWT_SECRET` / `JWT_SECRET_FILE`: the HS256 key. `None`: a random key per start.
+    /// `JWT_SECRET` / `JWT_SECRET_FILE`: the HS256 key, at least
+    /// [`MIN_JWT_SECRET_BYTES`]. `None`: a random key per start.
     pub jwt_secret: Option<Secret>,
+    /// `JWT_SECRET_PREVIOUS` / `_FILE`: the key before a rotation; it still verifies
+    /// tokens (never signs) until they expire.
+    pub jwt_secret_previous: Option<Secret>,
     /// `JWT_ISSUER`.
     pub issuer: String,
     /// `JWT_AUDIENCE`.
@@ -145,6 +155,7 @@ impl Default for AdminAuthConfig {
     fn default() -> Self {
         AdminAuthConfig {
             jwt_secret: None,
+            jwt_secret_previous: None,
             issuer: "dermis-hub".into(),
             audience: "dermis-admin".into(),
             ttl: Duration::from_secs(900),
@@ -176,6 +187,10 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "{name} must be at least {MIN_JWT_SECRET_BYTES} bytes, got {len}; make one with `openssl rand -hex 32`"
+    )]
+    JwtSecretShort { name: &'static str, len: usize },
     #[error("JWT_TTL_SECONDS must be a whole number of seconds from 1 to 86400, got {value:?}")]
     JwtTtl { value: String },
     #[error("{name} must be true or false, got {value:?}")]
@@ -209,6 +224,12 @@ pub enum ConfigError {
         max: u64,
         value: String,
     },
+    #[error("OIDC_ISSUER is set: set {name} too")]
+    OidcMissing { name: &'static str },
+    #[error("{name} must be an https:// URL (http:// only on loopback), got {value:?}")]
+    OidcUrl { name: &'static str, value: String },
+    #[error("OIDC_SCOPES must include openid, got {value:?}")]
+    OidcScopes { value: String },
 }
 
 impl Default for Config {
@@ -230,6 +251,7 @@ impl Default for Config {
             public_url: None,
             secret_key: None,
             pool: PoolOptions::default(),
+            oidc: None,
         }
     }
 }
@@ -362,7 +384,22 @@ impl Config {
             other => other?,
         };
         let auth = &mut config.admin_auth;
-        auth.jwt_secret = secret(&env, "JWT_SECRET")?;
+        for name in ["JWT_SECRET", "JWT_SECRET_PREVIOUS"] {
+            let value = secret(&env, name)?;
+            if let Some(value) = &value
+                && value.expose().len() < MIN_JWT_SECRET_BYTES
+            {
+                return Err(ConfigError::JwtSecretShort {
+                    name,
+                    len: value.expose().len(),
+                });
+            }
+            if name == "JWT_SECRET" {
+                auth.jwt_secret = value;
+            } else {
+                auth.jwt_secret_previous = value;
+            }
+        }
         if let Some(issuer) = env("JWT_ISSUER") {
             auth.issuer = issuer.trim().to_owned();
         }
@@ -444,6 +481,8 @@ impl Config {
         {
             return Err(ConfigError::SecretKey);
         }
+        config.oidc =
+            crate::oidc::config(&env, |name| secret(&env, name), config.public_url.as_ref())?;
         if config.tls.is_some() || config.public_url.as_ref().is_some_and(PublicUrl::is_https) {
             config.admin_auth.cookie_secure = true;
         }
@@ -535,7 +574,8 @@ mod tests {
         assert_eq!(config.admin_auth.ttl, Duration::from_secs(900));
         let config = Config::load(
             env(&[
-                ("JWT_SECRET", "topsecret-value"),
+                ("JWT_SECRET", "topsecret-value-of-thirty-two-bytes"),
+                ("JWT_SECRET_PREVIOUS", "previous-value-of-thirty-two-bytes"),
                 ("JWT_ISSUER", "hub-a"),
                 ("JWT_AUDIENCE", "ops"),
                 ("JWT_TTL_SECONDS", "60"),
@@ -549,7 +589,11 @@ mod tests {
         let auth = &config.admin_auth;
         assert_eq!(
             auth.jwt_secret.as_ref().map(Secret::expose),
-            Some("topsecret-value")
+            Some("topsecret-value-of-thirty-two-bytes")
+        );
+        assert_eq!(
+            auth.jwt_secret_previous.as_ref().map(Secret::expose),
+            Some("previous-value-of-thirty-two-bytes")
         );
         assert_eq!(
             (auth.issuer.as_str(), auth.audience.as_str()),
@@ -558,6 +602,17 @@ mod tests {
         assert_eq!(auth.ttl, Duration::from_secs(60));
         assert!(auth.cookie_secure);
         assert!(!format!("{config:?}").contains("topsecret"));
+        assert!(!format!("{config:?}").contains("previous-value"));
+        for name in ["JWT_SECRET", "JWT_SECRET_PREVIOUS"] {
+            let short = Config::load(env(&[(name, &"x".repeat(31))]), Some(Path::new("/d")));
+            assert!(
+                matches!(short, Err(ConfigError::JwtSecretShort { name: n, len: 31 }) if n == name),
+                "{name}: {short:?}"
+            );
+            let message = short.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.starts_with(name), "{message}");
+            assert!(Config::load(env(&[(name, &"x".repeat(32))]), Some(Path::new("/d"))).is_ok());
+        }
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! deliveries, negative stock and open conflicts pages from the navigation; then retries
 //! a dead job from `/admin/jobs`. A second test has a page of another site post the
 //! admin's credentials to the sign-in form (login CSRF), and a sign-out: both refused.
+//! A third signs in as an admin limited to one clinic: its workstation goes online live,
+//! nothing of the other clinic shows, and the hub-wide pages and the other clinic's
+//! workstation are refused.
 //!
 //! Needs `chromium` and `node` (scripts/setup.sh installs them). Without them the test
 //! is skipped with a notice, except under `CI=true`, where that is a failure.
@@ -18,7 +21,7 @@ use std::time::Duration;
 
 use dermis_hub::auth::{self, AuthOptions};
 use dermis_hub::jobs::{JobState, JobStore};
-use dermis_hub::store::OpsStore;
+use dermis_hub::store::{AdminStore, NewAdmin, OpsStore, Scope};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
@@ -220,5 +223,98 @@ async fn a_sign_in_or_sign_out_posted_from_another_site_is_refused() {
         ],
         "{said}"
     );
+    hub.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clinic_limited_admin_sees_only_its_clinic() {
+    let (Some(chromium), Some(node_bin)) = (chromium(), which("node")) else {
+        skip(
+            "chromium or node is not installed: the browser test is skipped (scripts/setup.sh installs them)",
+        );
+        return;
+    };
+    let dir = browser_dir();
+    npm_ci(&dir).await;
+    let Some(f) = common::sqlite().await else {
+        return;
+    };
+    let store = f.store.clone();
+    let own_clinic = create_clinic(&store, "Own Clinic").await;
+    let other_clinic = create_clinic(&store, "Other Clinic").await;
+    let hash = auth::hash_password(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    let limited = NewAdmin {
+        username: "limited".into(),
+        password_hash: hash,
+        scope: Scope::Clinics(vec![own_clinic]),
+        email: None,
+        oidc_subject: None,
+    };
+    store
+        .add_admin(&limited, dermis_model::now_millis())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut opts = options(f.dir.path(), Duration::from_secs(2));
+    opts.auth = AuthOptions::default().with_secret(b"browser-test");
+    opts.admin_refresh = Duration::from_millis(200);
+    let hub = TestHub::start(f.store.clone(), opts).await;
+    let own = TestNode::new(&enroll(&store, &hub, own_clinic, "Own desk").await);
+    let other = enroll(&store, &hub, other_clinic, "Other desk").await;
+
+    let mut child = Command::new(node_bin)
+        .arg("scoped.mjs")
+        .current_dir(&dir)
+        .env("HUB_URL", hub.http(""))
+        .env("ADMIN_USER", "limited")
+        .env("ADMIN_PASSWORD", PASSWORD)
+        .env("OWN_NODE", own.id.to_string())
+        .env("OTHER_NODE", other.node_id.to_string())
+        .env("OTHER_CLINIC", other_clinic.to_string())
+        .env("CHROMIUM", &chromium)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting node scoped.mjs: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut lines = BufReader::new(stdout).lines();
+    let mut link = None;
+    let mut said = Vec::new();
+    let drive = async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line == "READY" {
+                link = Some(own.connect(&hub.ws()).await);
+            }
+            said.push(line);
+        }
+    };
+    let finished = tokio::time::timeout(Duration::from_secs(90), drive).await;
+    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await;
+    let (status, stderr) = match output {
+        Ok(Ok(out)) => (
+            out.status,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ),
+        other => panic!("the browser script did not exit: {other:?}"),
+    };
+    assert!(
+        finished.is_ok() && status.success(),
+        "the browser script failed; it said {said:?}\n{stderr}"
+    );
+    assert_eq!(
+        said,
+        [
+            "READY",
+            "OWN ok",
+            "OTHER 0",
+            "NAV /admin,/admin/webhooks,/admin/stock,/admin/conflicts",
+            "FOREIGN_NODE 404 There is no such workstation.",
+            "HEALTH 403 This page covers the whole hub; your account is limited to some clinics.",
+        ],
+        "{stderr}"
+    );
+    if let Some(link) = link {
+        link.abort();
+    }
     hub.stop().await;
 }

@@ -149,7 +149,7 @@ async fn sync_a_patient<S: HubStore>(f: Fixture<S>) {
     .await;
     eventually("the patient.created webhook to be delivered", || async {
         store
-            .recent_deliveries(10)
+            .recent_deliveries(None, 10)
             .await
             .is_ok_and(|d| d.iter().any(|d| d.state == state::DELIVERED))
     })

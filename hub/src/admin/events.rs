@@ -2,7 +2,8 @@
 //! re-renders its page's fragment every `admin_refresh` and sends it as an `update`
 //! event when it changed (so a node going online shows within about a second, whichever
 //! hub instance it connected to). The stream sends `expired` and ends when the admin's
-//! token expires, and ends when the hub shuts down.
+//! token expires or its account stops accepting it (checked on every refresh:
+//! `admin logout-all`, `admin passwd`, `admin remove`), and ends when the hub shuts down.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -23,9 +24,10 @@ use super::html::{Ui, esc};
 use super::pages::{self, HealthFacts, SESSIONS_SHOWN};
 use super::{secure_headers, ui_for};
 use crate::api::Fleet;
+use crate::principal::{self, Admin, Refusal};
 use crate::server::Hub;
 use crate::server::api::{db_status, storage_status};
-use crate::store::HubStore;
+use crate::store::{HubStore, Scope};
 
 /// Which page a fragment belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +66,12 @@ impl View {
         }
     }
 
+    /// Whether the view covers the whole hub rather than clinics (a limited admin gets
+    /// 403).
+    pub fn hub_wide(&self) -> bool {
+        matches!(self, View::Health | View::Jobs)
+    }
+
     pub fn events_url(&self, locale: Locale) -> String {
         let lang = locale.code();
         match self {
@@ -98,13 +106,15 @@ fn unavailable(ui: &Ui) -> Fragment {
     }
 }
 
-/// Renders a view's fragment from the store. A store failure renders a notice (and is
-/// logged): the page stays up and the next refresh tries again.
-pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment {
+/// Renders a view's fragment from the store, of the clinics `scope` covers (another
+/// clinic's workstation is not found, as one that does not exist). A store failure
+/// renders a notice (and is logged): the page stays up and the next refresh tries again.
+/// Hub-wide views are the caller's to refuse to a limited admin.
+pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui, scope: &Scope) -> Fragment {
     match view {
         View::Overview => match Fleet::load(&hub.store).await {
             Ok(fleet) => Fragment {
-                html: pages::render_overview(ui, &fleet),
+                html: pages::render_overview(ui, &fleet.within(scope)),
                 found: true,
                 title: None,
             },
@@ -115,7 +125,7 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
         },
         View::Node(id) => {
             let fleet = match Fleet::load(&hub.store).await {
-                Ok(fleet) => fleet,
+                Ok(fleet) => fleet.within(scope),
                 Err(e) => {
                     tracing::warn!(error = %error_chain(&e), "admin: cannot read the nodes");
                     return unavailable(ui);
@@ -141,7 +151,7 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
                 title: Some(format!("{} {}", ui.t("admin-node-title"), esc(&node.name))),
             }
         }
-        View::Webhooks | View::Stock | View::Conflicts => render_hooks(hub, view, ui).await,
+        View::Webhooks | View::Stock | View::Conflicts => render_hooks(hub, view, ui, scope).await,
         View::Health => {
             let db = db_status(&hub.store).await;
             let (schema_complete, stats) = if db == "ok" {
@@ -182,9 +192,12 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment
 }
 
 /// The pages of [`super::hooks`]: each a read of the store plus the clinics' names.
-async fn render_hooks<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragment {
+async fn render_hooks<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui, scope: &Scope) -> Fragment {
     let clinics = match hub.store.list_clinics().await {
-        Ok(clinics) => clinics,
+        Ok(mut clinics) => {
+            clinics.retain(|c| scope.allows(c.id));
+            clinics
+        }
         Err(e) => {
             tracing::warn!(error = %error_chain(&e), "admin: cannot read the clinics");
             return unavailable(ui);
@@ -193,17 +206,16 @@ async fn render_hooks<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui) -> Fragme
     let html = match view {
         View::Webhooks => hub
             .store
-            .recent_deliveries(hooks::DELIVERIES_SHOWN)
+            .recent_deliveries(scope.clinics(), hooks::DELIVERIES_SHOWN)
             .await
             .map(|rows| hooks::render_deliveries(ui, &rows, &clinics)),
-        View::Stock => hub
-            .store
-            .negative_stock()
-            .await
-            .map(|rows| hooks::render_stock(ui, &rows, &clinics)),
+        View::Stock => hub.store.negative_stock().await.map(|mut rows| {
+            rows.retain(|r| scope.allows(r.clinic_id));
+            hooks::render_stock(ui, &rows, &clinics)
+        }),
         _ => hub
             .store
-            .open_conflicts(hooks::CONFLICTS_SHOWN)
+            .open_conflicts(scope.clinics(), hooks::CONFLICTS_SHOWN)
             .await
             .map(|rows| hooks::render_conflicts(ui, &rows, &clinics)),
     };
@@ -229,6 +241,7 @@ pub struct EventsQuery {
 
 struct Live<S> {
     hub: Arc<Hub<S>>,
+    admin: Admin,
     view: View,
     ui: Ui,
     last: Option<String>,
@@ -250,7 +263,16 @@ async fn next<S: HubStore>(mut live: Live<S>) -> Option<(Result<Event, Infallibl
                 return Some((Ok(Event::default().event("expired").data("expired")), live));
             }
             _ = live.tick.tick() => {
-                let fragment = render(&live.hub, &live.view, &live.ui).await;
+                let still = principal::check(&live.hub.store, live.admin.claims.clone()).await;
+                if still == Err(Refusal::SignIn) {
+                    live.done = true;
+                    return Some((Ok(Event::default().event("expired").data("expired")), live));
+                }
+                let fragment = match still {
+                    // The scope as the store says now: a clinic taken away disappears.
+                    Ok(admin) => render(&live.hub, &live.view, &live.ui, &admin.scope).await,
+                    Err(_) => render(&live.hub, &live.view, &live.ui, &live.admin.scope).await,
+                };
                 if live.last.as_deref() != Some(fragment.html.as_str()) {
                     let event = Event::default().event("update").data(&fragment.html);
                     live.last = Some(fragment.html);
@@ -271,8 +293,18 @@ pub async fn stream<S: HubStore>(
     headers: HeaderMap,
 ) -> Response {
     let (ui, _) = ui_for(query.lang.as_deref(), &headers);
-    let Ok(claims) = hub.auth.from_headers(&headers) else {
-        return (StatusCode::UNAUTHORIZED, esc("sign in first")).into_response();
+    let admin = match principal::admin(&hub, &headers).await {
+        Ok(admin) => admin,
+        Err(Refusal::SignIn) => {
+            return (StatusCode::UNAUTHORIZED, esc("sign in first")).into_response();
+        }
+        Err(Refusal::Unavailable) => {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                esc(&ui.t("admin-unavailable")),
+            )
+                .into_response();
+        }
     };
     let view = match query.view.as_deref() {
         Some("health") => View::Health,
@@ -286,13 +318,21 @@ pub async fn stream<S: HubStore>(
         },
         _ => View::Overview,
     };
+    if view.hub_wide() && !admin.hub_wide() {
+        return (
+            StatusCode::FORBIDDEN,
+            esc(&ui.t("admin-forbidden-hub-wide")),
+        )
+            .into_response();
+    }
     let now = jsonwebtoken::get_current_timestamp();
-    let left = std::time::Duration::from_secs(claims.exp.saturating_sub(now));
+    let left = std::time::Duration::from_secs(admin.claims.exp.saturating_sub(now));
     let mut tick = tokio::time::interval(hub.options.admin_refresh);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let live = Live {
         shutdown: hub.shutdown.clone(),
         hub: hub.clone(),
+        admin,
         view,
         ui,
         last: None,

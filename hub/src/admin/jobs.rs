@@ -173,8 +173,12 @@ pub async fn retry<S: HubStore>(
     headers: HeaderMap,
 ) -> Response {
     let (ui, _) = ui_for(query.lang.as_deref(), &headers);
-    if let Err(redirect) = page_admin(&hub, &headers, &ui) {
-        return redirect.into_response();
+    let admin = match page_admin(&hub, &headers, &ui).await {
+        Ok(admin) => admin,
+        Err(refused) => return refused,
+    };
+    if !admin.hub_wide() {
+        return super::forbidden(&ui, false, &admin);
     }
     if !crate::origin::same_origin(&headers, hub.options.public_url.as_ref()) {
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();

@@ -25,7 +25,9 @@ pub struct LoginForm {
     password: String,
 }
 
-fn login_page(ui: &Ui, problem: Option<&str>) -> String {
+/// The sign-in form, with a message id when something went wrong, and the single
+/// sign-on link when the hub has an OpenID Provider.
+pub(super) fn login_page(ui: &Ui, problem: Option<&str>, sso: bool) -> String {
     let problem = problem
         .map(|id| format!("<p class=\"signal bad\" role=\"alert\">{}</p>\n", ui.t(id)))
         .unwrap_or_default();
@@ -33,11 +35,20 @@ fn login_page(ui: &Ui, problem: Option<&str>) -> String {
         "{problem}<form method=\"post\" action=\"/admin/login?lang={lang}\" class=\"login\">\n\
          <label>{user}<input name=\"username\" autocomplete=\"username\" required autofocus></label>\n\
          <label>{pass}<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\n\
-         <button type=\"submit\">{submit}</button>\n</form>\n",
+         <button type=\"submit\">{submit}</button>\n</form>\n{sso}",
         lang = ui.locale.code(),
         user = ui.t("admin-login-username"),
         pass = ui.t("admin-login-password"),
         submit = ui.t("admin-login-submit"),
+        sso = if sso {
+            format!(
+                "<p class=\"sso\"><a href=\"/admin/oidc/start?lang={}\" data-sso>{}</a></p>\n",
+                ui.locale.code(),
+                ui.t("admin-login-sso"),
+            )
+        } else {
+            String::new()
+        },
     );
     let title = ui.t("admin-login-title");
     let frame = Frame {
@@ -60,10 +71,17 @@ pub async fn form<S: HubStore>(
     headers: HeaderMap,
 ) -> Response {
     let (ui, set_lang) = ui_for(query.lang.as_deref(), &headers);
-    if hub.auth.from_headers(&headers).is_ok() {
+    // Only a token its account still accepts: an ended one would bounce between here
+    // and /admin.
+    if crate::principal::admin(&hub, &headers).await.is_ok() {
         return Redirect::to(&format!("/admin?lang={}", ui.locale.code())).into_response();
     }
-    html_response(StatusCode::OK, &ui, set_lang, login_page(&ui, None))
+    html_response(
+        StatusCode::OK,
+        &ui,
+        set_lang,
+        login_page(&ui, None, hub.oidc.is_some()),
+    )
 }
 
 pub async fn submit<S: HubStore>(
@@ -78,7 +96,7 @@ pub async fn submit<S: HubStore>(
         return cross_site();
     }
     let Ok(Form(form)) = form else {
-        let body = login_page(&ui, Some("admin-login-invalid"));
+        let body = login_page(&ui, Some("admin-login-invalid"), hub.oidc.is_some());
         return html_response(StatusCode::BAD_REQUEST, &ui, set_lang, body);
     };
     match sign_in(&hub, addr.ip(), &form.username, &form.password).await {
@@ -100,7 +118,12 @@ pub async fn submit<S: HubStore>(
                     (StatusCode::SERVICE_UNAVAILABLE, "admin-login-unavailable")
                 }
             };
-            html_response(status, &ui, set_lang, login_page(&ui, Some(id)))
+            html_response(
+                status,
+                &ui,
+                set_lang,
+                login_page(&ui, Some(id), hub.oidc.is_some()),
+            )
         }
     }
 }

@@ -7,7 +7,8 @@
 //! and its recent sync sessions), `/admin/webhooks` (recent webhook deliveries),
 //! `/admin/stock` (SKUs below zero), `/admin/conflicts` (open conflicts),
 //! `/admin/health` (storage and database),
-//! `/admin/events?view=…` (SSE), `/admin/login`, `/admin/logout`, `/admin/assets/*`.
+//! `/admin/events?view=…` (SSE), `/admin/login`, `/admin/logout`, `/admin/oidc/start`
+//! and `/admin/oidc/callback` (single sign-on, [`sso`]), `/admin/assets/*`.
 //!
 //! Every page is a [`Section`] in [`SECTIONS`] (the navigation) plus a route in
 //! [`routes`], and renders its live part as a fragment [`events`] can re-render: a page
@@ -26,6 +27,7 @@ pub mod html;
 pub mod jobs;
 pub mod login;
 pub mod pages;
+pub mod sso;
 
 use std::sync::{Arc, OnceLock};
 
@@ -37,7 +39,8 @@ use axum::routing::get;
 use dermis_model::i18n::{Locale, Localizer};
 use serde::Deserialize;
 
-use crate::auth::{Claims, cookie_value};
+use crate::auth::cookie_value;
+use crate::principal::{self, Admin, Refusal};
 use crate::server::Hub;
 use crate::store::HubStore;
 use html::Ui;
@@ -85,6 +88,39 @@ pub const SECTIONS: &[Section] = &[
     },
 ];
 
+/// The sections an admin sees: a limited admin does not see the hub-wide ones.
+pub fn sections_for(admin: &Admin) -> Vec<Section> {
+    SECTIONS
+        .iter()
+        .filter(|s| admin.hub_wide() || !HUB_WIDE.contains(&s.id))
+        .copied()
+        .collect()
+}
+
+/// Sections about the whole hub rather than clinics.
+const HUB_WIDE: &[&str] = &["health", "jobs"];
+
+/// A hub-wide page asked for by an admin limited to clinics: 403, with the frame.
+pub fn forbidden(ui: &Ui, set_lang: bool, admin: &Admin) -> Response {
+    let title = ui.t("admin-forbidden-title");
+    let frame = html::Frame {
+        title: &title,
+        current: None,
+        username: Some(&admin.username),
+        live: None,
+    };
+    let body = format!(
+        "<p class=\"signal bad\" role=\"alert\">{}</p>\n",
+        ui.t("admin-forbidden-hub-wide")
+    );
+    html_response(
+        StatusCode::FORBIDDEN,
+        ui,
+        set_lang,
+        html::page(ui, &sections_for(admin), &frame, &body),
+    )
+}
+
 /// The cookie remembering the chosen language.
 pub const LANG_COOKIE: &str = "dermis_lang";
 
@@ -111,6 +147,8 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
             get(login::form::<S>).post(login::submit::<S>),
         )
         .route("/admin/logout", axum::routing::post(login::logout::<S>))
+        .route("/admin/oidc/start", get(sso::start::<S>))
+        .route("/admin/oidc/callback", get(sso::callback::<S>))
         .route("/admin/assets/admin.css", get(css))
         .route("/admin/assets/live.js", get(js))
         .route("/admin/assets/icon.svg", get(icon))
@@ -173,11 +211,23 @@ impl IntoResponse for SignInFirst {
     }
 }
 
-/// The signed-in admin, or a redirect to the sign-in page.
-pub fn page_admin<S>(hub: &Hub<S>, headers: &HeaderMap, ui: &Ui) -> Result<Claims, SignInFirst> {
-    hub.auth
-        .from_headers(headers)
-        .map_err(|_| SignInFirst(ui.locale))
+/// The signed-in admin (checked against the store, [`crate::principal`]), or the answer
+/// to send: a redirect to the sign-in page, or 503 when the store cannot be asked.
+pub async fn page_admin<S: HubStore>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+    ui: &Ui,
+) -> Result<Admin, Response> {
+    principal::admin(hub, headers)
+        .await
+        .map_err(|refusal| match refusal {
+            Refusal::SignIn => SignInFirst(ui.locale).into_response(),
+            Refusal::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                html::esc(&ui.t("admin-unavailable")),
+            )
+                .into_response(),
+        })
 }
 
 /// An HTML answer with the admin pages' headers (and the language cookie when `?lang=`

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use uuid::Uuid;
 
 use super::events::{View, render};
 use super::html::{Frame, Ui, esc, page};
-use super::{LangQuery, SECTIONS, html_response, page_admin, ui_for};
+use super::{LangQuery, html_response, page_admin, ui_for};
 use crate::api::Fleet;
 use crate::server::Hub;
 use crate::store::{HubStore, NodeInfo, SessionInfo, StoreStats};
@@ -27,11 +27,14 @@ pub(super) async fn show<S: HubStore>(
     view: View,
 ) -> Response {
     let (ui, set_lang) = ui_for(query.lang.as_deref(), headers);
-    let claims = match page_admin(hub, headers, &ui) {
-        Ok(claims) => claims,
-        Err(redirect) => return redirect.into_response(),
+    let admin = match page_admin(hub, headers, &ui).await {
+        Ok(admin) => admin,
+        Err(refused) => return refused,
     };
-    let fragment = render(hub, &view, &ui).await;
+    if view.hub_wide() && !admin.hub_wide() {
+        return super::forbidden(&ui, set_lang, &admin);
+    }
+    let fragment = render(hub, &view, &ui, &admin.scope).await;
     let status = if fragment.found {
         StatusCode::OK
     } else {
@@ -45,14 +48,14 @@ pub(super) async fn show<S: HubStore>(
     let frame = Frame {
         title: &title,
         current: view.section(),
-        username: Some(&claims.preferred_username),
+        username: Some(&admin.username),
         live: fragment.found.then_some(live.as_str()),
     };
     html_response(
         status,
         &ui,
         set_lang,
-        page(&ui, SECTIONS, &frame, &fragment.html),
+        page(&ui, &super::sections_for(&admin), &frame, &fragment.html),
     )
 }
 

@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use dermis_sync::driver::error_chain;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{self, Claims, Issued};
+use crate::auth::{self, Issued};
 use crate::origin::same_origin;
+use crate::principal::{self, Admin, Refusal};
 use crate::server::Hub;
 use crate::server::api::error;
 use crate::store::HubStore;
@@ -86,7 +87,7 @@ pub async fn sign_in<S: HubStore>(
     };
     let issued = hub
         .auth
-        .issue(&admin.id.to_string(), &admin.username)
+        .issue(&admin.id.to_string(), &admin.username, admin.token_version)
         .map_err(|e| {
             tracing::error!(error = %error_chain(&e), "cannot sign an admin token");
             LoginFailure::Unavailable
@@ -181,7 +182,8 @@ pub fn failure_response(failure: LoginFailure) -> Response {
     }
 }
 
-/// Signs out: clears the session cookie. (Tokens are short-lived and not revoked.)
+/// Signs out: clears the session cookie. The token itself stays valid until it expires
+/// (`JWT_TTL_SECONDS`); `dermis-hub admin logout-all` ends every token of an admin.
 #[utoipa::path(
     post,
     path = "/api/auth/logout",
@@ -216,10 +218,17 @@ impl IntoResponse for Unauthorized {
     }
 }
 
-/// The request's admin, from its bearer token or session cookie.
-pub fn require_admin<S>(
+/// The request's admin, from its bearer token or session cookie, checked against the
+/// store ([`crate::principal`]); otherwise the answer to send: 401 `unauthorized`, or
+/// 503 `unavailable` when the store cannot be asked.
+pub async fn require_admin<S: HubStore>(
     hub: &Hub<S>,
     headers: &axum::http::HeaderMap,
-) -> Result<Claims, Unauthorized> {
-    hub.auth.from_headers(headers).map_err(|_| Unauthorized)
+) -> Result<Admin, Response> {
+    principal::admin(hub, headers)
+        .await
+        .map_err(|refusal| match refusal {
+            Refusal::SignIn => Unauthorized.into_response(),
+            Refusal::Unavailable => crate::server::api::unavailable(),
+        })
 }

@@ -7,14 +7,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use dermis_model::Millis;
+use dermis_model::{ClinicId, Millis};
 use dermis_sync::driver::error_chain;
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::auth::require_admin;
 use crate::server::Hub;
-use crate::store::{ClinicInfo, HubStore, NodeInfo, StoreError};
+use crate::store::{ClinicInfo, HubStore, NodeInfo, Scope, StoreError};
 
 /// Every clinic and node, read together.
 #[derive(Clone, Debug, Default)]
@@ -30,6 +30,14 @@ impl Fleet {
         let nodes = store.list_nodes().await?;
         let clinics = store.list_clinics().await?;
         Ok(Fleet { clinics, nodes })
+    }
+
+    /// Only what `scope` covers.
+    #[must_use]
+    pub fn within(mut self, scope: &Scope) -> Fleet {
+        self.clinics.retain(|c| scope.allows(c.id));
+        self.nodes.retain(|n| scope.allows(ClinicId(n.clinic_id)));
+        self
     }
 
     pub fn clinic(&self, id: Uuid) -> Option<&ClinicInfo> {
@@ -158,17 +166,19 @@ impl NodeView {
     tag = "admin",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "Every node, by clinic and number", body = NodeList),
+        (status = 200, description = "Every node, by clinic and number (of the admin's clinics only, for an admin limited to clinics)", body = NodeList),
         (status = 401, description = "`unauthorized`: no valid token", body = super::ErrorBody),
         (status = 503, description = "`unavailable`", body = super::ErrorBody),
     )
 )]
 pub async fn list<S: HubStore>(State(hub): State<Arc<Hub<S>>>, headers: HeaderMap) -> Response {
-    if let Err(refused) = require_admin(&hub, &headers) {
-        return refused.into_response();
-    }
+    let admin = match require_admin(&hub, &headers).await {
+        Ok(admin) => admin,
+        Err(refused) => return refused,
+    };
     match Fleet::load(&hub.store).await {
         Ok(fleet) => {
+            let fleet = fleet.within(&admin.scope);
             let nodes = fleet
                 .nodes
                 .iter()

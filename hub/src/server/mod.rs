@@ -99,6 +99,8 @@ pub struct ServerOptions {
     /// `HUB_AUTOMERGE_*`: the pool every store handle of this server runs Automerge work
     /// on, and each node's budget there.
     pub pool: crate::pool::PoolOptions,
+    /// `OIDC_*`: admins may sign in through this OpenID Provider.
+    pub oidc: Option<crate::oidc::OidcConfig>,
 }
 
 impl ServerOptions {
@@ -128,6 +130,7 @@ impl ServerOptions {
             jobs: JobOptions::default(),
             public_url: None,
             pool: crate::pool::PoolOptions::default(),
+            oidc: None,
         }
     }
 }
@@ -141,6 +144,8 @@ pub struct Hub<S> {
     pub registry: Registry,
     pub metrics: Metrics,
     pub auth: Authority,
+    /// The OpenID Provider admins may sign in through.
+    pub oidc: Option<crate::oidc::Provider>,
     pub(crate) login_limiter: FailureLimiter,
     enroll_limiter: FailureLimiter,
     pub(crate) shutdown: watch::Receiver<bool>,
@@ -194,11 +199,16 @@ where
     let pool = crate::pool::DocPool::new(options.pool).map_err(std::io::Error::other)?;
     let store = store.with_pool(&pool);
     let blobs = open_blobs(&options).await;
+    let oidc = match options.oidc.clone() {
+        Some(config) => Some(crate::oidc::Provider::new(config).map_err(std::io::Error::other)?),
+        None => None,
+    };
     let hub = Arc::new(Hub {
         blobs,
         enroll_limiter: FailureLimiter::new(options.enroll_failures, options.enroll_window),
         login_limiter: FailureLimiter::new(options.login_failures, options.login_window),
         auth: Authority::new(&options.auth),
+        oidc,
         metrics: Metrics::default(),
         store,
         options,

@@ -220,9 +220,11 @@ pub trait HookStore {
         outcome: &AttemptOutcome,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// The latest deliveries, newest first.
+    /// The latest deliveries, newest first; of these clinics only when `clinics` is
+    /// given.
     fn recent_deliveries(
         &self,
+        clinics: Option<&[ClinicId]>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DeliveryInfo>, StoreError>> + Send;
 
@@ -234,9 +236,11 @@ pub trait HookStore {
     /// Every SKU below zero, by clinic and SKU.
     fn negative_stock(&self) -> impl Future<Output = Result<Vec<StockInfo>, StoreError>> + Send;
 
-    /// Documents with open conflicts, most recently changed first.
+    /// Documents with open conflicts, most recently changed first; of these clinics only
+    /// when `clinics` is given.
     fn open_conflicts(
         &self,
+        clinics: Option<&[ClinicId]>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<ConflictInfo>, StoreError>> + Send;
 

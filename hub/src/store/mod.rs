@@ -9,6 +9,7 @@
 //! pool ([`crate::pool`]) by [`planned`]; each store only moves rows. The hub's own
 //! refusals of valid pushes are [`rules`], applied in that plan.
 
+pub mod admins;
 pub mod hooks;
 pub mod ops;
 pub mod planned;
@@ -28,6 +29,7 @@ use uuid::Uuid;
 
 pub use crate::jobs::JobStore;
 use crate::pool::{Caller, DocPool};
+pub use admins::{AdminAccount, AdminInfo, AdminStore, NewAdmin, Scope};
 pub use hooks::HookStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
 pub use staging::BlobStagingStore;
@@ -263,6 +265,7 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait HubStore:
     DocStore<Error = StoreError>
     + OpsStore
+    + AdminStore
     + HookStore
     + JobStore
     + BlobStagingStore

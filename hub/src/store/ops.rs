@@ -62,6 +62,8 @@ pub struct AdminCredentials {
     pub username: String,
     /// PHC string (argon2id).
     pub password_hash: String,
+    /// What a token signed now carries ([`super::AdminAccount::token_version`]).
+    pub token_version: u64,
 }
 
 /// Admin usernames: trimmed, lower-cased, 1 to 64 characters of letters, digits and
@@ -92,7 +94,8 @@ pub trait OpsStore {
         now: Millis,
     ) -> impl Future<Output = Result<Uuid, StoreError>> + Send;
 
-    /// Replaces an admin's password hash; `false` when there is no such admin.
+    /// Replaces an admin's password hash and ends every token signed before (the token
+    /// version moves on); `false` when there is no such admin.
     fn set_admin_password(
         &self,
         username: &str,

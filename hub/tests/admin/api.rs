@@ -148,10 +148,22 @@ async fn nodes_need_a_valid_token_and_show_lag<S: HubStore>(f: Fixture<S>) {
         .0,
         401
     );
-    // Signed with another key, or for another audience: refused.
+    // Signed with another key, or for another audience: refused, though they name the
+    // real admin at its current token version.
+    let ops = store
+        .admin_credentials("ops")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .unwrap_or_else(|| panic!("no ops"));
+    let ops_id = ops.id.to_string();
     let mut foreign = AuthOptions::default().with_secret(b"someone else");
     let forged = LocalIssuer::new(&foreign)
-        .issue("x", "ops", jsonwebtoken::get_current_timestamp())
+        .issue(
+            &ops_id,
+            "ops",
+            ops.token_version,
+            jsonwebtoken::get_current_timestamp(),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
     let bearer = format!("Bearer {}", forged.token);
     assert_eq!(
@@ -163,7 +175,12 @@ async fn nodes_need_a_valid_token_and_show_lag<S: HubStore>(f: Fixture<S>) {
     foreign = AuthOptions::default().with_secret(b"admin-test-secret");
     foreign.audience = "somebody-else".into();
     let wrong_aud = LocalIssuer::new(&foreign)
-        .issue("x", "ops", jsonwebtoken::get_current_timestamp())
+        .issue(
+            &ops_id,
+            "ops",
+            ops.token_version,
+            jsonwebtoken::get_current_timestamp(),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
     let bearer = format!("Bearer {}", wrong_aud.token);
     assert_eq!(
@@ -173,7 +190,12 @@ async fn nodes_need_a_valid_token_and_show_lag<S: HubStore>(f: Fixture<S>) {
         401
     );
     let expired = LocalIssuer::new(&AuthOptions::default().with_secret(b"admin-test-secret"))
-        .issue("x", "ops", jsonwebtoken::get_current_timestamp() - 7200)
+        .issue(
+            &ops_id,
+            "ops",
+            ops.token_version,
+            jsonwebtoken::get_current_timestamp() - 7200,
+        )
         .unwrap_or_else(|e| panic!("{e}"));
     let bearer = format!("Bearer {}", expired.token);
     assert_eq!(

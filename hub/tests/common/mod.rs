@@ -202,14 +202,23 @@ pub struct TestHub {
 
 impl TestHub {
     pub async fn start<S: HubStore>(store: S, options: ServerOptions) -> TestHub {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        TestHub::start_on(store, options, listener).await
+    }
+
+    /// On a listener bound already (when the options must name the hub's address).
+    pub async fn start_on<S: HubStore>(
+        store: S,
+        options: ServerOptions,
+        listener: TcpListener,
+    ) -> TestHub {
         // Hub logs in test output when RUST_LOG asks for them.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .try_init();
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener
             .local_addr()
             .unwrap_or_else(|e| panic!("local_addr: {e}"));

@@ -84,12 +84,16 @@ async fn a_failed_delivery_is_retried_with_the_same_signed_id_until_delivered<S:
 
     eventually("the delivery to be recorded as delivered", || async {
         f.store
-            .recent_deliveries(10)
+            .recent_deliveries(None, 10)
             .await
             .is_ok_and(|d| d.len() == 1 && d[0].state == state::DELIVERED)
     })
     .await;
-    let delivery = &f.store.recent_deliveries(10).await.unwrap_or_default()[0];
+    let delivery = &f
+        .store
+        .recent_deliveries(None, 10)
+        .await
+        .unwrap_or_default()[0];
     assert_eq!(delivery.attempts, 2);
     assert_eq!(delivery.last_status, Some(204));
     let attempts = f
@@ -121,7 +125,11 @@ async fn a_failed_delivery_is_retried_with_the_same_signed_id_until_delivered<S:
     })
     .await;
     assert_eq!(
-        f.store.recent_deliveries(10).await.map(|d| d.len()).ok(),
+        f.store
+            .recent_deliveries(None, 10)
+            .await
+            .map(|d| d.len())
+            .ok(),
         Some(1)
     );
     hub.stop().await;
@@ -171,7 +179,7 @@ async fn two_hub_instances_deliver_each_event_once<S: HubStore>(f: Fixture<S>) {
     }
     eventually("every delivery delivered", || async {
         f.store
-            .recent_deliveries(10)
+            .recent_deliveries(None, 10)
             .await
             .is_ok_and(|d| d.len() == 3 && d.iter().all(|d| d.state == state::DELIVERED))
     })
@@ -239,7 +247,11 @@ async fn a_change_seen_twice_or_replayed_is_one_delivery<S: HubStore>(f: Fixture
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(idle.docs, 0);
-    let deliveries = f.store.recent_deliveries(10).await.unwrap_or_default();
+    let deliveries = f
+        .store
+        .recent_deliveries(None, 10)
+        .await
+        .unwrap_or_default();
     assert_eq!(deliveries.len(), 1, "{deliveries:?}");
     // Enqueued once: marking is idempotent and the list empties.
     let ids = f.store.unenqueued_deliveries(10).await.unwrap_or_default();
@@ -281,7 +293,11 @@ async fn only_events_after_a_webhook_was_added_reach_it<S: HubStore>(f: Fixture<
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(pass.new_events, 3, "every event is derived");
-    let deliveries = f.store.recent_deliveries(10).await.unwrap_or_default();
+    let deliveries = f
+        .store
+        .recent_deliveries(None, 10)
+        .await
+        .unwrap_or_default();
     assert_eq!(deliveries.len(), 1, "{deliveries:?}");
     assert_eq!(deliveries[0].webhook_id, mine);
     assert_eq!(deliveries[0].clinic_id, clinic);
@@ -382,7 +398,11 @@ async fn stock_sold_below_zero_on_two_nodes_is_one_stock_negative_event<S: HubSt
         .unwrap_or_else(|e| panic!("{e:?}"));
     let negative = f.store.negative_stock().await.unwrap_or_default();
     assert_eq!(negative[0].on_hand, -3, "each movement counted once");
-    let deliveries = f.store.recent_deliveries(20).await.unwrap_or_default();
+    let deliveries = f
+        .store
+        .recent_deliveries(None, 20)
+        .await
+        .unwrap_or_default();
     let of = |t: &str| deliveries.iter().filter(|d| d.event_type == t).count();
     assert_eq!(of("stock.negative"), 1, "{deliveries:?}");
     assert_eq!(of("sale.completed"), 3, "{deliveries:?}");

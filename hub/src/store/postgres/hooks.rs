@@ -226,15 +226,21 @@ impl HookStore for PgStore {
         tx.commit().await.map_err(pg("commit"))
     }
 
-    async fn recent_deliveries(&self, limit: u32) -> Result<Vec<DeliveryInfo>, StoreError> {
+    async fn recent_deliveries(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryInfo>, StoreError> {
         let rows = sqlx::query(
             "SELECT d.id, e.id, e.event_type, e.clinic_id, d.webhook_id, d.url, d.state,
                     d.attempts, d.last_status, d.last_error, d.next_attempt_at,
                     d.created_at, d.updated_at
              FROM webhook_deliveries d JOIN webhook_events e ON e.key = d.event_key
+             WHERE $2::uuid[] IS NULL OR e.clinic_id = ANY($2)
              ORDER BY d.id DESC LIMIT $1",
         )
         .bind(i64::from(limit))
+        .bind(clinics.map(|ids| ids.iter().map(|c| c.0).collect::<Vec<_>>()))
         .fetch_all(self.pool())
         .await
         .map_err(pg("list deliveries"))?;
@@ -289,12 +295,18 @@ impl HookStore for PgStore {
             .map_err(pg("read stock level"))
     }
 
-    async fn open_conflicts(&self, limit: u32) -> Result<Vec<ConflictInfo>, StoreError> {
+    async fn open_conflicts(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        limit: u32,
+    ) -> Result<Vec<ConflictInfo>, StoreError> {
         let rows = sqlx::query(
             "SELECT clinic_id, doc_id, doc_type, fields, updated_at FROM open_conflicts
+             WHERE $2::uuid[] IS NULL OR clinic_id = ANY($2)
              ORDER BY updated_at DESC, doc_id LIMIT $1",
         )
         .bind(i64::from(limit))
+        .bind(clinics.map(|ids| ids.iter().map(|c| c.0).collect::<Vec<_>>()))
         .fetch_all(self.pool())
         .await
         .map_err(pg("list conflicts"))?;

@@ -612,6 +612,7 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 }
 
 mod admin;
+mod admins;
 mod hooks;
 mod jobs;
 mod ops;

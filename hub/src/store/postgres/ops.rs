@@ -69,7 +69,9 @@ impl OpsStore for PgStore {
     ) -> Result<bool, StoreError> {
         let username = normalize_username(username)?;
         let done = sqlx::query(
-            "UPDATE admin_users SET password_hash = $2, updated_at = $3 WHERE username = $1",
+            "UPDATE admin_users SET password_hash = $2, updated_at = $3,
+                    token_version = token_version + 1
+             WHERE username = $1",
         )
         .bind(&username)
         .bind(password_hash)
@@ -89,12 +91,14 @@ impl OpsStore for PgStore {
         let Ok(username) = normalize_username(username) else {
             return Ok(None);
         };
-        let row =
-            sqlx::query("SELECT id, username, password_hash FROM admin_users WHERE username = $1")
-                .bind(&username)
-                .fetch_optional(self.pool())
-                .await
-                .map_err(pg("read admin"))?;
+        let row = sqlx::query(
+            "SELECT id, username, password_hash, token_version FROM admin_users
+             WHERE username = $1",
+        )
+        .bind(&username)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(pg("read admin"))?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -103,6 +107,7 @@ impl OpsStore for PgStore {
                 id: row.try_get(0)?,
                 username: row.try_get(1)?,
                 password_hash: row.try_get(2)?,
+                token_version: u64_of(row.try_get(3)?),
             })
         };
         read(&row).map(Some).map_err(pg("read admin"))

@@ -278,7 +278,12 @@ impl HookStore for SqliteStore {
         .await
     }
 
-    async fn recent_deliveries(&self, limit: u32) -> Result<Vec<DeliveryInfo>, StoreError> {
+    async fn recent_deliveries(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryInfo>, StoreError> {
+        let clinics = clinic_filter(clinics);
         self.call(move |conn| {
             let mut stmt = conn
                 .prepare_cached(
@@ -286,11 +291,12 @@ impl HookStore for SqliteStore {
                             d.attempts, d.last_status, d.last_error, d.next_attempt_at,
                             d.created_at, d.updated_at
                      FROM webhook_deliveries d JOIN webhook_events e ON e.key = d.event_key
+                     WHERE ?2 IS NULL OR e.clinic_id IN (SELECT value FROM json_each(?2))
                      ORDER BY d.id DESC LIMIT ?1",
                 )
                 .map_err(lite("list deliveries"))?;
             let rows = stmt
-                .query_map([i64::from(limit)], delivery_info)
+                .query_map(params![i64::from(limit), clinics], delivery_info)
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
                 .map_err(lite("list deliveries"))?;
             rows.into_iter()
@@ -361,16 +367,22 @@ impl HookStore for SqliteStore {
         .await
     }
 
-    async fn open_conflicts(&self, limit: u32) -> Result<Vec<ConflictInfo>, StoreError> {
+    async fn open_conflicts(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        limit: u32,
+    ) -> Result<Vec<ConflictInfo>, StoreError> {
+        let clinics = clinic_filter(clinics);
         self.call(move |conn| {
             let mut stmt = conn
                 .prepare_cached(
                     "SELECT clinic_id, doc_id, doc_type, fields, updated_at FROM open_conflicts
+                     WHERE ?2 IS NULL OR clinic_id IN (SELECT value FROM json_each(?2))
                      ORDER BY updated_at DESC, doc_id LIMIT ?1",
                 )
                 .map_err(lite("list conflicts"))?;
             let rows = stmt
-                .query_map([i64::from(limit)], |r| {
+                .query_map(params![i64::from(limit), clinics], |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
@@ -592,4 +604,12 @@ impl HookStore for SqliteStore {
         })
         .await
     }
+}
+
+/// A clinic filter as SQLite takes it: a JSON array of ids for `json_each`, or NULL for
+/// every clinic.
+fn clinic_filter(clinics: Option<&[ClinicId]>) -> Option<String> {
+    clinics.map(|ids| {
+        serde_json::Value::from(ids.iter().map(ToString::to_string).collect::<Vec<_>>()).to_string()
+    })
 }

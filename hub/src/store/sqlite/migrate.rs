@@ -42,6 +42,18 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_calendly_keys",
         include_str!("../../../../migrations/hub-sqlite/0011_calendly_keys.sql"),
     ),
+    (
+        "0030_admin_token_version",
+        include_str!("../../../../migrations/hub-sqlite/0030_admin_token_version.sql"),
+    ),
+    (
+        "0031_admin_clinics",
+        include_str!("../../../../migrations/hub-sqlite/0031_admin_clinics.sql"),
+    ),
+    (
+        "0032_admin_identities",
+        include_str!("../../../../migrations/hub-sqlite/0032_admin_identities.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

@@ -7,6 +7,7 @@
 //! the same file (`node revoke`) waits its turn instead of failing.
 
 mod admin;
+mod admins;
 mod hooks;
 mod jobs;
 mod migrate;

@@ -69,7 +69,9 @@ impl OpsStore for SqliteStore {
         self.call(move |conn| {
             let n = conn
                 .execute(
-                    "UPDATE admin_users SET password_hash = ?2, updated_at = ?3 WHERE username = ?1",
+                    "UPDATE admin_users SET password_hash = ?2, updated_at = ?3,
+                            token_version = token_version + 1
+                     WHERE username = ?1",
                     params![username, hash, now],
                 )
                 .map_err(lite("update admin"))?;
@@ -88,25 +90,28 @@ impl OpsStore for SqliteStore {
         self.call(move |conn| {
             let row = conn
                 .query_row(
-                    "SELECT id, username, password_hash FROM admin_users WHERE username = ?1",
+                    "SELECT id, username, password_hash, token_version FROM admin_users
+                     WHERE username = ?1",
                     [username],
                     |r| {
                         Ok((
                             r.get::<_, String>(0)?,
                             r.get::<_, String>(1)?,
                             r.get::<_, String>(2)?,
+                            r.get::<_, i64>(3)?,
                         ))
                     },
                 )
                 .optional()
                 .map_err(lite("read admin"))?;
-            let Some((id, username, password_hash)) = row else {
+            let Some((id, username, password_hash, version)) = row else {
                 return Ok(None);
             };
             Ok(Some(AdminCredentials {
                 id: parse_uuid("admin_users.id", &id)?,
                 username,
                 password_hash,
+                token_version: u64_of(version),
             }))
         })
         .await

@@ -1,0 +1,81 @@
+//! Who is asking: the admin a request's token names, checked against the store on every
+//! request. A token is accepted only while its admin account exists and still has the
+//! token version the token carries, so `admin passwd`, `admin logout-all` and
+//! `admin remove` end every earlier token at once, on every hub instance (the check
+//! reads the shared store; nothing is cached).
+//!
+//! The JSON API answers a refused token with 401 `unauthorized`
+//! ([`crate::api::auth::require_admin`]); the pages redirect to the sign-in page
+//! ([`crate::admin::page_admin`]).
+//!
+//! An admin limited to clinics ([`Scope::Clinics`]) sees and changes only those: every
+//! list is filtered by [`Admin::scope`], and anything of another clinic (a node, a
+//! delivery, a conflict) answers exactly as if it did not exist (404), so a limited
+//! admin cannot even learn that it exists. The hub-wide pages (health, jobs) answer 403
+//! to a limited admin, whatever they ask for.
+
+use axum::http::HeaderMap;
+use dermis_sync::driver::error_chain;
+use uuid::Uuid;
+
+use crate::auth::Claims;
+use crate::server::Hub;
+use crate::store::{HubStore, Scope};
+
+/// A signed-in admin whose token is current.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Admin {
+    pub id: Uuid,
+    pub username: String,
+    /// Which clinics the admin sees and changes, as the store says now.
+    pub scope: Scope,
+    /// The claims the token carried (its expiry ends live pages).
+    pub claims: Claims,
+}
+
+impl Admin {
+    /// Whether the admin may use the hub-wide pages (health, jobs).
+    pub fn hub_wide(&self) -> bool {
+        self.scope.is_all()
+    }
+}
+
+/// Why a request has no admin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No token, a bad one, or one its account no longer accepts.
+    SignIn,
+    /// The store could not be asked; logged where it happened.
+    Unavailable,
+}
+
+/// The request's admin, from its bearer token or session cookie.
+pub async fn admin<S: HubStore>(hub: &Hub<S>, headers: &HeaderMap) -> Result<Admin, Refusal> {
+    let claims = hub
+        .auth
+        .from_headers(headers)
+        .map_err(|_| Refusal::SignIn)?;
+    check(&hub.store, claims).await
+}
+
+/// Whether the account the (signature-checked) claims name still accepts them.
+pub async fn check<S: HubStore>(store: &S, claims: Claims) -> Result<Admin, Refusal> {
+    let id = Uuid::parse_str(&claims.sub).map_err(|_| Refusal::SignIn)?;
+    match store.admin_account(id).await {
+        Ok(Some(account)) if account.token_version == claims.ver => Ok(Admin {
+            id,
+            username: account.username,
+            scope: account.scope,
+            claims,
+        }),
+        Ok(Some(_)) => {
+            tracing::info!(admin = %id, "refused an ended admin token");
+            Err(Refusal::SignIn)
+        }
+        Ok(None) => Err(Refusal::SignIn),
+        Err(e) => {
+            tracing::error!(error = %error_chain(&e), "cannot read the admin account");
+            Err(Refusal::Unavailable)
+        }
+    }
+}
