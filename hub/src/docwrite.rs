@@ -11,7 +11,8 @@
 use std::sync::OnceLock;
 
 use automerge::{ActorId, AutoCommit};
-use dermis_model::ClinicId;
+use dermis_model::provenance::Provenance;
+use dermis_model::{ClinicId, now_millis};
 use dermis_sync::wire::{DocPush, FetchItem, PushOutcome};
 use uuid::Uuid;
 
@@ -80,7 +81,7 @@ where
             doc.set_actor(hub_actor());
             let before = doc.get_heads();
             edit(&mut doc).map_err(|reason| WriteError::Edit { id: doc_id, reason })?;
-            doc.commit();
+            doc.commit_with(Provenance::hub().commit_options(now_millis()));
             Ok((doc.get_heads() != before).then(|| doc.save_after(&before)))
         })
         .await
@@ -102,7 +103,7 @@ pub async fn create_doc<S: HubStore>(
     doc: &mut AutoCommit,
 ) -> Result<u64, WriteError> {
     doc.set_actor(hub_actor());
-    doc.commit();
+    doc.commit_with(Provenance::hub().commit_options(now_millis()));
     let meta = dermis_model::doc::read_meta(doc).map_err(|e| WriteError::Edit {
         id: doc_id,
         reason: e.to_string(),

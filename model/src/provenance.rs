@@ -13,6 +13,7 @@
 
 use std::fmt;
 
+use automerge::transaction::CommitOptions;
 use automerge::{Automerge, Change, ChangeHash};
 
 use crate::{NodeId, UserId};
@@ -77,6 +78,14 @@ impl Provenance {
     /// The message to commit a change with.
     pub fn encode(&self) -> String {
         self.to_string()
+    }
+
+    /// How to commit a change made at `now`: this record as its message, and the time
+    /// (Automerge's change time is in seconds).
+    pub fn commit_options(&self, now: crate::Millis) -> CommitOptions {
+        CommitOptions::default()
+            .with_message(self.encode())
+            .with_time(now.div_euclid(1000))
     }
 
     /// Reads a change message. Unknown fields (from a later version) are ignored.
@@ -155,7 +164,7 @@ impl fmt::Display for Provenance {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use automerge::transaction::{CommitOptions, Transactable};
+    use automerge::transaction::Transactable;
     use automerge::{AutoCommit, ROOT};
 
     #[test]

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use automerge::ActorId;
 use dermis_model::clinic::{self, Clinic, ClinicDraft, Permission, Role};
 use dermis_model::encounter::Author;
+use dermis_model::provenance::Provenance;
 use dermis_model::{ClinicId, DocId, Millis, NodeId, UserId, ValidationErrors};
 
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Tx};
 
 /// The store file inside a node's data directory.
 pub const STORE_FILE: &str = "dermis-node.db";
@@ -109,6 +110,14 @@ impl Session {
     pub fn user_id(&self) -> Option<UserId> {
         self.user.as_ref().map(|u| u.id)
     }
+
+    /// What this session's changes on `node` carry: the staff user, else the operator.
+    pub fn provenance(&self, node: NodeId) -> Provenance {
+        match &self.user {
+            Some(u) => Provenance::user(u.id, node),
+            None => Provenance::operator(node),
+        }
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -170,7 +179,7 @@ impl Node {
     pub fn open(data_dir: &Path) -> Result<Node, OpError> {
         let mut store = Store::open(&Self::store_path(data_dir))?;
         let identity = read_identity(&store)?;
-        store.set_actor(dermis_model::doc::actor_for_node(identity.node_id));
+        store.set_node(identity.node_id);
         // Photos imported before schema 3 get their upload rows (once per store). The
         // upload lane retries this, so a failure here only delays it.
         if let Err(error) = crate::sync::photos::db::backfill(store.conn(), data_dir, now()) {
@@ -204,7 +213,7 @@ impl Node {
             node_code: "N1".into(),
             clinic_id: ClinicId::new(),
         };
-        store.set_actor(dermis_model::doc::actor_for_node(identity.node_id));
+        store.set_node(identity.node_id);
         let doc = clinic::create_clinic(
             identity.clinic_id,
             &draft,
@@ -233,6 +242,12 @@ impl Node {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Starts a write whose changes are recorded as made by `session` on this node.
+    pub fn begin(&mut self, session: &Session) -> Result<Tx<'_>, StoreError> {
+        let by = session.provenance(self.identity.node_id);
+        self.store.begin_as(now(), by)
     }
 
     pub fn actor(&self) -> ActorId {

@@ -432,7 +432,9 @@ pub fn new_clinic_doc(
     })?;
     let mut doc = dermis_model::clinic::create_clinic(clinic, &draft, automerge::ActorId::random())
         .map_err(|source| StoreError::ClinicDoc { source })?;
-    doc.commit();
+    doc.commit_with(
+        dermis_model::provenance::Provenance::hub().commit_options(dermis_model::now_millis()),
+    );
     let heads = doc.get_heads();
     Ok((doc.save(), heads))
 }

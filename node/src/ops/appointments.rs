@@ -5,7 +5,7 @@ use dermis_model::clinic::Permission;
 use dermis_model::{AppointmentId, DocType, ErrorCode};
 
 use super::unknown;
-use crate::node::{Node, OpError, Session, doc_error, now};
+use crate::node::{Node, OpError, Session, doc_error};
 use crate::store::queries::{self, AppointmentRow};
 
 pub fn add(
@@ -23,7 +23,7 @@ pub fn add(
     let id = AppointmentId::new();
     let clinic = node.identity.clinic_id;
     let actor = node.actor();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc =
         appointment::create_appointment(id, clinic, draft, actor).map_err(doc_error(id.into()))?;
     tx.insert(id.into(), DocType::Appointment, doc)?;
@@ -38,7 +38,7 @@ pub fn set_status(
     status: AppointmentStatus,
 ) -> Result<(), OpError> {
     session.require(Permission::ManageAppointments)?;
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
         .ok_or_else(|| unknown("appointment", ErrorCode::InvalidId, id))?;

@@ -8,7 +8,7 @@ use dermis_model::product::{self, ProductForm};
 use dermis_model::{DocId, DocType, ErrorCode, MovementId, ProductId, ValidationErrors};
 
 use super::{parse_id, unknown};
-use crate::node::{Identity, Node, OpError, Session, doc_error, now};
+use crate::node::{Identity, Node, OpError, Session, doc_error};
 use crate::store::Tx;
 use crate::store::queries::{self, MovementRow, ProductRow};
 
@@ -36,7 +36,7 @@ pub fn add_product(
     let id = ProductId::new();
     let clinic = node.identity.clinic_id;
     let actor = node.actor();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = product::create_product(id, clinic, &draft, tx.now(), actor)
         .map_err(doc_error(id.into()))?;
     tx.insert(id.into(), DocType::Product, doc)?;
@@ -62,7 +62,7 @@ pub fn update_product(
         )
         .into());
     }
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
         .ok_or_else(|| unknown("product", ErrorCode::UnknownProduct, id))?;
@@ -142,7 +142,7 @@ pub fn move_stock(
     };
     let identity = node.identity.clone();
     let actor = node.actor();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let at = tx.now();
     let ledger_id = ledger_for_day(&mut tx, &identity, &actor, &day_of(at))?;
     let movement = StockMovement {

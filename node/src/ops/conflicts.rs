@@ -5,7 +5,7 @@ use dermis_model::clinic::Permission;
 use dermis_model::{DocId, DocType, ErrorCode, ValidationErrors};
 
 use super::{parse_id, unknown};
-use crate::node::{Node, OpError, Session, doc_error, now};
+use crate::node::{Node, OpError, Session, doc_error};
 use crate::store::queries::{self, ConflictRow};
 
 pub fn list(node: &Node, session: &Session) -> Result<Vec<ConflictRow>, OpError> {
@@ -56,7 +56,7 @@ pub fn resolve(
         permission_for(&row).ok_or_else(|| unknown("conflict", ErrorCode::InvalidId, doc_id))?;
     session.require(permission)?;
     let id: DocId = parse_id("doc", doc_id)?;
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id)?
         .ok_or_else(|| unknown("doc", ErrorCode::InvalidId, doc_id))?;

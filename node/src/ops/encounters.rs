@@ -5,7 +5,7 @@ use dermis_model::encounter::{self, EncounterForm};
 use dermis_model::{AddendumId, DocType, EncounterId, ErrorCode, PatientId};
 
 use super::unknown;
-use crate::node::{Node, OpError, Session, now, today};
+use crate::node::{Node, OpError, Session, today};
 use crate::store::queries::{self, EncounterRow};
 
 fn label_of(code: &str) -> Option<String> {
@@ -22,7 +22,7 @@ pub fn add(
     let draft = form.validate(today(), label_of)?;
     let id = EncounterId::new();
     let author = session.author();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let at = tx.now();
     let doc = tx
         .edit(patient.into())?
@@ -49,7 +49,7 @@ pub fn update(
     session.require(Permission::EditClinical)?;
     let draft = form.validate(today(), label_of)?;
     let patient = patient_of(node, id)?;
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx
         .edit(patient.into())?
         .ok_or_else(|| unknown("encounter", ErrorCode::UnknownEncounter, id))?;
@@ -62,7 +62,7 @@ pub fn sign(node: &mut Node, session: &Session, id: EncounterId) -> Result<(), O
     session.require(Permission::SignEncounter)?;
     let patient = patient_of(node, id)?;
     let author = session.author();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let at = tx.now();
     let doc = tx
         .edit(patient.into())?
@@ -82,7 +82,7 @@ pub fn add_addendum(
     let patient = patient_of(node, id)?;
     let author = session.author();
     let addendum = AddendumId::new();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let at = tx.now();
     let doc = tx
         .edit(patient.into())?

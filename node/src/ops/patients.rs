@@ -6,7 +6,7 @@ use dermis_model::patient::{self, AllergyForm, Patient, PatientForm};
 use dermis_model::{AllergyId, DocId, DocType, ErrorCode, PatientId};
 
 use super::unknown;
-use crate::node::{Node, OpError, Session, doc_error, now, today};
+use crate::node::{Node, OpError, Session, doc_error, today};
 use crate::store::queries::{self, PatientRow};
 
 pub fn add(node: &mut Node, session: &Session, form: &PatientForm) -> Result<PatientId, OpError> {
@@ -16,7 +16,7 @@ pub fn add(node: &mut Node, session: &Session, form: &PatientForm) -> Result<Pat
     let code = node.identity.node_code.clone();
     let clinic = node.identity.clinic_id;
     let actor = node.actor();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let mrn = format!("{code}-P{:06}", tx.next_counter("mrn_seq")?);
     let doc = patient::create_patient(id, clinic, &draft, &mrn, tx.now(), session.user_id(), actor)
         .map_err(doc_error(id.into()))?;
@@ -35,7 +35,7 @@ pub fn update(
 ) -> Result<(), OpError> {
     session.require(Permission::EditPatients)?;
     let mut draft = form.validate(today())?;
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
         .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
@@ -95,7 +95,7 @@ pub fn add_allergy(
     session.require(Permission::EditClinical)?;
     let (substance, reaction, severity) = form.validate()?;
     let allergy = AllergyId::new();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
         .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
@@ -112,7 +112,7 @@ pub fn remove_allergy(
     allergy: AllergyId,
 ) -> Result<(), OpError> {
     session.require(Permission::EditClinical)?;
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
         .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;

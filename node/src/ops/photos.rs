@@ -298,7 +298,7 @@ fn record(
     id: PhotoId,
     draft: &PhotoDraft,
 ) -> Result<(), OpError> {
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx
         .edit(patient.into())?
         .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, patient))?;

@@ -10,7 +10,7 @@ use dermis_model::{ErrorCode, FieldError, MovementId, SaleId, ValidationErrors};
 
 use super::catalog::{day_of, ledger_for_day, product_by_sku};
 use super::{parse_id, unknown};
-use crate::node::{Node, OpError, Session, doc_error, now};
+use crate::node::{Node, OpError, Session, doc_error};
 use crate::store::queries::{self, SaleRow};
 
 /// One cart line as entered: a SKU (or barcode), a quantity, a discount in minor units.
@@ -93,7 +93,7 @@ fn write_entry(
     let clinic = node.clinic()?;
     let identity = node.identity.clone();
     let actor = node.actor();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let at = tx.now();
     let receipt = format!(
         "{}-{:06}",

@@ -7,7 +7,7 @@ use dermis_model::clinic::{self, Permission, Role, UserDraft};
 use dermis_model::{ErrorCode, UserId, ValidationErrors};
 
 use super::unknown;
-use crate::node::{Node, OpError, Session, SessionUser, doc_error, now};
+use crate::node::{Node, OpError, Session, SessionUser, doc_error};
 
 /// An argon2id hash in PHC format.
 pub fn hash_password(password: &str) -> Result<String, OpError> {
@@ -60,7 +60,7 @@ pub fn add(
     let password_hash = hash_password(password)?;
     let id = UserId::new();
     let doc_id = node.clinic_doc_id();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx.edit(doc_id)?.ok_or(OpError::NoClinic)?;
     clinic::add_user(
         doc,
@@ -79,7 +79,7 @@ pub fn add(
 
 pub fn set_role(node: &mut Node, session: &Session, id: UserId, role: Role) -> Result<(), OpError> {
     session.require(Permission::ManageUsers)?;
-    edit_user(node, id, |doc, doc_id| {
+    edit_user(node, session, id, |doc, doc_id| {
         clinic::set_user_role(doc, id, role).map_err(doc_error(doc_id))
     })
 }
@@ -91,7 +91,7 @@ pub fn set_active(
     active: bool,
 ) -> Result<(), OpError> {
     session.require(Permission::ManageUsers)?;
-    edit_user(node, id, |doc, doc_id| {
+    edit_user(node, session, id, |doc, doc_id| {
         clinic::set_user_active(doc, id, active).map_err(doc_error(doc_id))
     })
 }
@@ -114,13 +114,14 @@ pub fn set_password(
         .into());
     }
     let hash = hash_password(password)?;
-    edit_user(node, id, |doc, doc_id| {
+    edit_user(node, session, id, |doc, doc_id| {
         clinic::set_user_password(doc, id, &hash).map_err(doc_error(doc_id))
     })
 }
 
 fn edit_user(
     node: &mut Node,
+    session: &Session,
     id: UserId,
     f: impl FnOnce(&mut automerge::AutoCommit, dermis_model::DocId) -> Result<(), OpError>,
 ) -> Result<(), OpError> {
@@ -128,7 +129,7 @@ fn edit_user(
         return Err(unknown("user", ErrorCode::InvalidId, id));
     }
     let doc_id = node.clinic_doc_id();
-    let mut tx = node.store.begin(now())?;
+    let mut tx = node.begin(session)?;
     let doc = tx.edit(doc_id)?.ok_or(OpError::NoClinic)?;
     f(doc, doc_id)?;
     tx.commit()?;

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use automerge::{AutoCommit, ChangeHash};
-use dermis_model::{DocId, DocType, Millis};
+use dermis_model::provenance::{Author, Provenance};
+use dermis_model::{DocId, DocType, Millis, NodeId};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use cache::DocCache;
@@ -120,7 +121,16 @@ pub struct Store {
     cache: DocCache,
     /// The Automerge actor local edits are written as (the node's).
     actor: Option<automerge::ActorId>,
+    /// Who local edits are recorded as when a write does not say ([`Store::begin_as`]):
+    /// the node's operator.
+    by: Provenance,
 }
+
+/// The operator of a store whose node is not known yet.
+const NO_NODE: Provenance = Provenance {
+    author: Author::Operator,
+    node: None,
+};
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -203,6 +213,7 @@ impl Store {
             path: path.to_owned(),
             cache: DocCache::new(128),
             actor: None,
+            by: NO_NODE,
         })
     }
 
@@ -242,6 +253,7 @@ impl Store {
             path: path.to_owned(),
             cache: DocCache::new(128),
             actor: None,
+            by: NO_NODE,
         })
     }
 
@@ -249,9 +261,11 @@ impl Store {
         &self.path
     }
 
-    /// Sets the actor that local edits are recorded as.
-    pub fn set_actor(&mut self, actor: automerge::ActorId) {
-        self.actor = Some(actor);
+    /// Sets the node local edits are made on: their Automerge actor, and the node their
+    /// provenance names (the node's operator unless a write says who).
+    pub fn set_node(&mut self, node: NodeId) {
+        self.actor = Some(dermis_model::doc::actor_for_node(node));
+        self.by = Provenance::operator(node);
     }
 
     pub fn schema_version(&self) -> Result<i64, StoreError> {
@@ -286,9 +300,17 @@ impl Store {
             .optional()?)
     }
 
-    /// Starts a write: takes SQLite's write lock at once, so what is read inside the
-    /// transaction cannot be changed by another process before it commits.
+    /// Starts a write as the node's operator: takes SQLite's write lock at once, so what
+    /// is read inside the transaction cannot be changed by another process before it
+    /// commits.
     pub fn begin(&mut self, now: Millis) -> Result<Tx<'_>, StoreError> {
+        let by = self.by;
+        self.begin_as(now, by)
+    }
+
+    /// Starts a write whose local edits are recorded as made by `by` (the signed-in
+    /// staff user): every change it commits carries that record in its message.
+    pub fn begin_as(&mut self, now: Millis, by: Provenance) -> Result<Tx<'_>, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -299,6 +321,7 @@ impl Store {
             pending: HashMap::new(),
             order: Vec::new(),
             now,
+            by,
         })
     }
 
@@ -478,6 +501,7 @@ pub struct Tx<'s> {
     pending: HashMap<DocId, Pending>,
     order: Vec<DocId>,
     now: Millis,
+    by: Provenance,
 }
 
 impl<'s> Tx<'s> {
@@ -754,6 +778,11 @@ impl<'s> Tx<'s> {
             let Some(mut p) = self.pending.remove(&id) else {
                 continue;
             };
+            if p.origin == Origin::Local {
+                // The one place a node's edits become changes: each says who made it
+                // and where (the hub's rules and audit read it).
+                p.doc.commit_with(self.by.commit_options(self.now));
+            }
             let heads = p.doc.get_heads();
             let unchanged = p.base.as_ref().is_some_and(|b| b.heads == heads);
             if unchanged {

@@ -138,8 +138,7 @@ pub fn apply(
     } else {
         Store::open(&path)?
     };
-    let actor = dermis_model::doc::actor_for_node(enrolled.node_id);
-    store.set_actor(actor.clone());
+    store.set_node(enrolled.node_id);
     let old_clinic: Option<ClinicId> = store.meta("clinic_id")?.and_then(|c| c.parse().ok());
     if let (Some(old), Some(old_hub)) = (old_clinic, state::get(store.conn(), state::HUB_URL)?)
         && old != enrolled.clinic_id
