@@ -224,6 +224,8 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.webhooks.block_private = config.webhook_block_private;
             options.public_url = config.public_url.clone();
             options.pool = config.pool;
+            options.trusted_proxies = config.trusted_proxies.clone();
+            options.metrics_token = config.metrics_token.clone();
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config
