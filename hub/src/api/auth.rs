@@ -79,11 +79,6 @@ pub async fn sign_in<S: HubStore>(
         hub.login_by_address.forgive(&ip);
         hub.login_by_user.forgive(&user);
     };
-    let Ok(turn) = hub.hashes.turn().await else {
-        forgive();
-        tracing::warn!(%ip, "admin sign-in refused: the hash queue is full");
-        return Err(LoginFailure::Busy);
-    };
     let stored = match hub.store.admin_credentials(username).await {
         Ok(stored) => stored,
         Err(e) => {
@@ -97,11 +92,19 @@ pub async fn sign_in<S: HubStore>(
         |s| s.password_hash.clone(),
     );
     let password = password.to_owned();
-    hub.metrics.password_hash_started();
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    drop(turn);
+    let metrics = &hub.metrics;
+    let checked = hub
+        .hashes
+        .run(move || auth::verify_password(&password, &hash));
+    let matches = match checked.await {
+        Ok(matches) => matches,
+        Err(_busy) => {
+            forgive();
+            tracing::warn!(%ip, "admin sign-in refused: the hash queue is full");
+            return Err(LoginFailure::Busy);
+        }
+    };
+    metrics.password_hash_started();
     let Some(admin) = stored.filter(|_| matches) else {
         hub.metrics.login_failed();
         tracing::info!(%ip, "admin sign-in refused");

@@ -201,24 +201,73 @@ impl<K: Hash + Eq + Clone> AttemptLimiter<K> {
     }
 }
 
-/// How many argon2 runs go at once, and how many more may wait for a turn.
+/// How many argon2 runs go at once, and how many more may wait for a turn. The runs
+/// happen on the gate's own threads, one per permit: argon2 allocates ~19 MiB per check,
+/// and the allocator keeps a freed block in the arena of the thread that used it, so
+/// checks spread over the shared blocking pool's many threads would pin ~19 MiB in each.
 pub struct HashGate {
     permits: Semaphore,
     waiting: AtomicUsize,
     max_waiting: usize,
+    jobs: Mutex<std::sync::mpsc::Sender<Job>>,
 }
+
+type Job = Box<dyn FnOnce() + Send>;
 
 /// No turn to hash: the queue is full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Busy;
 
 impl HashGate {
+    /// Starts `concurrent` threads; they end when the gate is dropped.
     pub fn new(concurrent: usize, max_waiting: usize) -> HashGate {
+        let concurrent = concurrent.max(1);
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = std::sync::Arc::new(Mutex::new(queue));
+        for i in 0..concurrent {
+            let queue = queue.clone();
+            let started = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = queue
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => break,
+                        }
+                    }
+                });
+            if let Err(e) = started {
+                tracing::error!(error = %e, "cannot start a password-hashing thread");
+            }
+        }
         HashGate {
-            permits: Semaphore::new(concurrent.max(1)),
+            permits: Semaphore::new(concurrent),
             waiting: AtomicUsize::new(0),
             max_waiting,
+            jobs: Mutex::new(jobs),
         }
+    }
+
+    /// Runs `work` on one of the gate's threads once it has a turn ([`HashGate::turn`]).
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        let _turn = self.turn().await?;
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .send(job)
+            .map_err(|_| Busy)?;
+        answer.await.map_err(|_| Busy)
     }
 
     /// A turn to hash, waiting behind at most `max_waiting` others; [`Busy`] at once
@@ -333,5 +382,6 @@ mod tests {
         assert_eq!(gate.turn().await.err(), Some(Busy));
         drop(held);
         assert!(waiter.await.is_ok());
+        assert_eq!(gate.run(|| 6 * 7).await, Ok(42));
     }
 }
