@@ -237,6 +237,8 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.public_url = config.public_url.clone();
             options.pool = config.pool;
             options.oidc = config.oidc.clone();
+            options.trusted_proxies = config.trusted_proxies.clone();
+            options.metrics_token = config.metrics_token.clone();
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

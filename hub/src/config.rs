@@ -79,6 +79,12 @@ pub struct Config {
     pub pool: PoolOptions,
     /// `OIDC_*`: admins may sign in through an OpenID Provider ([`crate::oidc`]).
     pub oidc: Option<crate::oidc::OidcConfig>,
+    /// `TRUSTED_PROXIES`: comma-separated CIDR blocks whose `X-Forwarded-For` names the
+    /// client (for sign-in and enrollment limits); empty: the TCP peer is the client.
+    pub trusted_proxies: crate::server::TrustedProxies,
+    /// `METRICS_TOKEN` (or `_FILE`): `/metrics` then needs `Authorization: Bearer` with
+    /// it; unset, `/metrics` answers loopback clients only.
+    pub metrics_token: Option<Secret>,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -215,6 +221,10 @@ pub enum ConfigError {
     TlsReload { value: String },
     #[error("PUBLIC_URL must be an absolute http:// or https:// URL, got {value:?}")]
     PublicUrl { value: String },
+    #[error(
+        "TRUSTED_PROXIES must be comma-separated CIDR blocks like 10.0.0.0/8 or addresses, got {value:?}"
+    )]
+    TrustedProxies { value: String },
     #[error("HUB_SECRET_KEY must be 32 bytes written as 64 hex digits or as base64")]
     SecretKey,
     #[error("{name} must be a whole number from {min} to {max}, got {value:?}")]
@@ -252,6 +262,8 @@ impl Default for Config {
             secret_key: None,
             pool: PoolOptions::default(),
             oidc: None,
+            trusted_proxies: crate::server::TrustedProxies::default(),
+            metrics_token: None,
         }
     }
 }
@@ -475,6 +487,11 @@ impl Config {
                 Some(PublicUrl::parse(&url).ok_or(ConfigError::PublicUrl { value: url })?);
         }
         config.pool = pool_options(&env)?;
+        if let Some(list) = env("TRUSTED_PROXIES") {
+            config.trusted_proxies = crate::server::TrustedProxies::parse(&list)
+                .map_err(|value| ConfigError::TrustedProxies { value })?;
+        }
+        config.metrics_token = secret(&env, "METRICS_TOKEN")?;
         config.secret_key = secret(&env, "HUB_SECRET_KEY")?;
         if let Some(key) = &config.secret_key
             && crate::secrets::SecretKey::parse(key.expose()).is_err()
@@ -883,5 +900,34 @@ mod tests {
             Some(Path::new("/d")),
         );
         assert!(matches!(bad, Err(ConfigError::SecretKey)));
+    }
+
+    #[test]
+    fn trusted_proxies_and_the_metrics_token_are_read() {
+        let Ok(config) = Config::load(
+            env(&[
+                ("TRUSTED_PROXIES", "10.0.0.0/8, ::1"),
+                ("METRICS_TOKEN", "scrape-me"),
+            ]),
+            Some(Path::new("/d")),
+        ) else {
+            panic!("valid");
+        };
+        assert_eq!(
+            Ok(config.trusted_proxies),
+            crate::server::TrustedProxies::parse("10.0.0.0/8,::1/128")
+        );
+        assert_eq!(
+            config.metrics_token.as_ref().map(Secret::expose),
+            Some("scrape-me")
+        );
+        let bad = Config::load(
+            env(&[("TRUSTED_PROXIES", "10.0.0.0/8,10.0.0.0/40")]),
+            Some(Path::new("/d")),
+        );
+        assert!(
+            matches!(&bad, Err(ConfigError::TrustedProxies { value }) if value == "10.0.0.0/40"),
+            "{bad:?}"
+        );
     }
 }

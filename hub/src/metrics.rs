@@ -55,6 +55,8 @@ pub struct Metrics {
     sessions: AtomicU64,
     store_ops: Histogram,
     login_failures: AtomicU64,
+    password_hashes: AtomicU64,
+    storage_probes: AtomicU64,
     job_depth: [AtomicU64; JOB_STATES.len()],
     webhook_failures: AtomicU64,
     photo_chunk_bytes: AtomicU64,
@@ -100,6 +102,16 @@ impl Metrics {
 
     pub fn login_failed(&self) {
         self.login_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `/api/healthz` probed the blob storage (rather than reusing its last answer).
+    pub fn storage_probed(&self) {
+        self.storage_probes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A sign-in started an argon2 check (what a flood of sign-ins costs in CPU).
+    pub fn password_hash_started(&self) {
+        self.password_hashes.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The job queue's depth in one of [`JOB_STATES`]; unknown states are ignored.
@@ -220,6 +232,18 @@ impl Metrics {
             "counter",
             "Failed admin sign-ins.",
             &[("", load(&self.login_failures))],
+        );
+        metric(
+            "dermis_admin_password_hashes_total",
+            "counter",
+            "Argon2 password checks started by sign-ins.",
+            &[("", load(&self.password_hashes))],
+        );
+        metric(
+            "dermis_health_storage_probes_total",
+            "counter",
+            "Blob-storage probes made by /api/healthz (cached for a few seconds).",
+            &[("", load(&self.storage_probes))],
         );
         let depth: Vec<(String, u64)> = JOB_STATES
             .iter()

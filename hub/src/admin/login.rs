@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -99,7 +100,8 @@ pub async fn submit<S: HubStore>(
         let body = login_page(&ui, Some("admin-login-invalid"), hub.oidc.is_some());
         return html_response(StatusCode::BAD_REQUEST, &ui, set_lang, body);
     };
-    match sign_in(&hub, addr.ip(), &form.username, &form.password).await {
+    let ip = hub.client_ip(addr, &headers);
+    match sign_in(&hub, ip, &form.username, &form.password).await {
         Ok(issued) => {
             let mut response =
                 Redirect::to(&format!("/admin?lang={}", ui.locale.code())).into_response();
@@ -111,8 +113,20 @@ pub async fn submit<S: HubStore>(
         Err(failure) => {
             let (status, id) = match failure {
                 LoginFailure::Invalid => (StatusCode::UNAUTHORIZED, "admin-login-invalid"),
-                LoginFailure::RateLimited => {
-                    (StatusCode::TOO_MANY_REQUESTS, "admin-login-rate-limited")
+                LoginFailure::RateLimited(wait) => {
+                    let body =
+                        login_page(&ui, Some("admin-login-rate-limited"), hub.oidc.is_some());
+                    let mut response =
+                        html_response(StatusCode::TOO_MANY_REQUESTS, &ui, set_lang, body);
+                    crate::server::api::retry_after_header(&mut response, wait);
+                    return response;
+                }
+                LoginFailure::Busy => {
+                    let body = login_page(&ui, Some("admin-login-unavailable"), hub.oidc.is_some());
+                    let mut response =
+                        html_response(StatusCode::SERVICE_UNAVAILABLE, &ui, set_lang, body);
+                    crate::server::api::retry_after_header(&mut response, Duration::from_secs(1));
+                    return response;
                 }
                 LoginFailure::Unavailable => {
                     (StatusCode::SERVICE_UNAVAILABLE, "admin-login-unavailable")

@@ -114,8 +114,8 @@ pub async fn callback<S: HubStore>(
     let flow: Option<Flow> =
         cookie_value(&headers, FLOW_COOKIE).and_then(|v| hub.auth.open(FLOW_PURPOSE, v).ok());
     let (ui, _) = ui_for(flow.as_ref().map(|f| f.lang.as_str()), &headers);
-    let ip = addr.ip();
-    if hub.login_limiter.blocked(ip) {
+    let ip = hub.client_ip(addr, &headers);
+    if hub.login_by_address.blocked(&ip) {
         return refused(
             &hub,
             &ui,
@@ -124,7 +124,8 @@ pub async fn callback<S: HubStore>(
         );
     }
     let fail = |status: StatusCode, message: &str, why: &str| {
-        hub.login_limiter.failed(ip);
+        // A failed single sign-on counts like a wrong password from this address.
+        let _ = hub.login_by_address.begin(&ip);
         hub.metrics.login_failed();
         tracing::info!(%ip, why, "single sign-on refused");
         refused(&hub, &ui, status, message)

@@ -25,14 +25,16 @@
 //! line) arrive as store events or are noticed by a periodic check.
 
 pub(crate) mod api;
+pub mod client;
 mod registry;
 pub(crate) mod session;
 pub mod tls;
 
-pub use api::{EnrollRequest, EnrollResponse, FailureLimiter};
+pub use api::{EnrollRequest, EnrollResponse};
+pub use client::{AttemptLimiter, HashGate, TrustedProxies};
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -83,9 +85,24 @@ pub struct ServerOptions {
     pub shutdown_grace: Duration,
     /// Admin tokens and the session cookie.
     pub auth: AuthOptions,
-    /// Failed admin sign-ins allowed per IP address per window.
+    /// Failed admin sign-ins allowed per client address per window (counted when they
+    /// start, before any hashing).
     pub login_failures: u32,
+    /// Failed admin sign-ins allowed per username per window, from any address.
+    pub login_user_failures: u32,
     pub login_window: Duration,
+    /// Argon2 checks run at once (each holds ~19 MiB), and how many more sign-ins may
+    /// wait for a turn before the rest get 503 `busy` with `Retry-After`.
+    pub login_hashes: usize,
+    pub login_queue: usize,
+    /// `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// `METRICS_TOKEN`: `/metrics` needs it as a bearer token; without it `/metrics`
+    /// answers loopback clients only.
+    pub metrics_token: Option<crate::config::Secret>,
+    /// How long `/api/healthz` reuses its last blob-storage probe, so a flood of health
+    /// checks writes one probe file per period rather than one per call.
+    pub storage_probe_ttl: Duration,
     /// How often a live admin page re-reads the store for changes.
     pub admin_refresh: Duration,
     /// Outgoing webhooks and the event projector.
@@ -123,6 +140,12 @@ impl ServerOptions {
             shutdown_grace: Duration::from_secs(5),
             auth: AuthOptions::default(),
             login_failures: 10,
+            login_user_failures: 30,
+            login_hashes: 2,
+            login_queue: 16,
+            trusted_proxies: TrustedProxies::default(),
+            metrics_token: None,
+            storage_probe_ttl: Duration::from_secs(5),
             login_window: Duration::from_secs(15 * 60),
             admin_refresh: Duration::from_secs(1),
             webhooks: WebhookOptions::default(),
@@ -146,8 +169,14 @@ pub struct Hub<S> {
     pub auth: Authority,
     /// The OpenID Provider admins may sign in through.
     pub oidc: Option<crate::oidc::Provider>,
-    pub(crate) login_limiter: FailureLimiter,
-    enroll_limiter: FailureLimiter,
+    /// Sign-in attempts per client address and per username, and the argon2 gate.
+    pub(crate) login_by_address: AttemptLimiter<IpAddr>,
+    pub(crate) login_by_user: AttemptLimiter<String>,
+    pub(crate) hashes: HashGate,
+    enroll_limiter: AttemptLimiter<IpAddr>,
+    /// The last blob-storage probe and when it ran; the lock also makes concurrent
+    /// health checks share one probe.
+    pub(crate) storage_probe: tokio::sync::Mutex<Option<(std::time::Instant, &'static str)>>,
     pub(crate) shutdown: watch::Receiver<bool>,
     /// Bumped when a job is queued, to wake idle workers.
     jobs_wake: watch::Sender<u64>,
@@ -156,6 +185,11 @@ pub struct Hub<S> {
 }
 
 impl<S> Hub<S> {
+    /// The address a request's attempts count against ([`TrustedProxies::client`]).
+    pub fn client_ip(&self, peer: SocketAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+        self.options.trusted_proxies.client(peer.ip(), headers)
+    }
+
     /// Wakes this instance's idle job workers.
     pub fn wake_jobs(&self) {
         self.jobs_wake.send_modify(|n| *n = n.wrapping_add(1));
@@ -205,8 +239,11 @@ where
     };
     let hub = Arc::new(Hub {
         blobs,
-        enroll_limiter: FailureLimiter::new(options.enroll_failures, options.enroll_window),
-        login_limiter: FailureLimiter::new(options.login_failures, options.login_window),
+        enroll_limiter: AttemptLimiter::new(options.enroll_failures, options.enroll_window),
+        login_by_address: AttemptLimiter::new(options.login_failures, options.login_window),
+        login_by_user: AttemptLimiter::new(options.login_user_failures, options.login_window),
+        hashes: HashGate::new(options.login_hashes, options.login_queue),
+        storage_probe: tokio::sync::Mutex::new(None),
         auth: Authority::new(&options.auth),
         oidc,
         metrics: Metrics::default(),
