@@ -115,7 +115,8 @@ pub struct Incoming<'a> {
     /// The document with the push applied.
     pub after: &'a AutoCommit,
     /// The changes the push brought that the store did not have (for a document sent
-    /// whole, those it added to a stored one; for a new document, what was parsed).
+    /// whole, those it added to a stored one; for a new document, all of its changes
+    /// when [`PushRules::needs_changes`] says so).
     pub changes: &'a [Change],
 }
 
@@ -123,6 +124,13 @@ pub struct Incoming<'a> {
 /// forbidden changes and erased ids). Called once per push that would change a document.
 pub trait PushRules {
     fn check(&self, incoming: &Incoming<'_>) -> Result<(), ApplyError>;
+
+    /// Whether [`Incoming::changes`] must list every change of a new document of this
+    /// type sent whole (listing them costs a copy of the document's history).
+    fn needs_changes(&self, doc_type: DocType) -> bool {
+        let _ = doc_type;
+        true
+    }
 }
 
 /// No rules: every valid push is applied (nodes, the simulation).
@@ -132,6 +140,10 @@ pub struct NoRules;
 impl PushRules for NoRules {
     fn check(&self, _: &Incoming<'_>) -> Result<(), ApplyError> {
         Ok(())
+    }
+
+    fn needs_changes(&self, _: DocType) -> bool {
+        false
     }
 }
 
@@ -219,15 +231,22 @@ pub fn load_new_record(
     clinic: ClinicId,
     rules: &dyn PushRules,
 ) -> Result<(AutoCommit, Record), ApplyError> {
-    let mut doc = match received.parts.first() {
+    // Every change of a new document is new to the store: the rules see them all,
+    // those of a document sent whole included.
+    let (mut doc, mut changes) = match received.parts.first() {
         Some(Part::Document(bytes)) => {
-            let doc = load_chunk(bytes)?;
+            let mut doc = load_chunk(bytes)?;
             received.parts.remove(0);
-            doc
+            let loaded = if rules.needs_changes(doc_type) {
+                doc.get_changes(&[])
+            } else {
+                Vec::new()
+            };
+            (doc, loaded)
         }
-        _ => AutoCommit::new(),
+        _ => (AutoCommit::new(), Vec::new()),
     };
-    let changes = apply_parts(&mut doc, received)?;
+    changes.extend(apply_parts(&mut doc, received)?);
     let record = check_record(&doc, id, doc_type, clinic)?;
     rules.check(&Incoming {
         doc_id: id,
