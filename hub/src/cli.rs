@@ -212,7 +212,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                 // The only process serving this file: nobody can still be online.
                 store.reset_online(now).await?;
                 // Nor can any job still be running: back to the queue at once.
-                store.reset_stale_jobs(now + 1, now).await?;
+                store.reset_stale_jobs(now + 1, now, None).await?;
             }
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
