@@ -224,6 +224,8 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.webhooks.block_private = config.webhook_block_private;
             options.public_url = config.public_url.clone();
             options.pool = config.pool;
+            options.photo_decode_workers = config.decode_workers;
+            options.photo_decode_queue = config.decode_queue;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

@@ -77,6 +77,10 @@ pub struct Config {
     /// `HUB_AUTOMERGE_WINDOW_SECONDS`: the pool Automerge work runs on and each node's
     /// budget there (`crate::pool`).
     pub pool: PoolOptions,
+    /// `HUB_DECODE_WORKERS` and `HUB_DECODE_QUEUE`: photos decoded at once for requests,
+    /// and requests that may wait for a slot before a 503 (`crate::photos::gate`).
+    pub decode_workers: usize,
+    pub decode_queue: usize,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -243,6 +247,8 @@ impl Default for Config {
             public_url: None,
             secret_key: None,
             pool: PoolOptions::default(),
+            decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
+            decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
         }
     }
 }
@@ -466,6 +472,12 @@ impl Config {
                 Some(PublicUrl::parse(&url).ok_or(ConfigError::PublicUrl { value: url })?);
         }
         config.pool = pool_options(&env)?;
+        if let Some(n) = number(&env, "HUB_DECODE_WORKERS", 1, 64)? {
+            config.decode_workers = n as usize;
+        }
+        if let Some(n) = number(&env, "HUB_DECODE_QUEUE", 0, 10_000)? {
+            config.decode_queue = n as usize;
+        }
         config.secret_key = secret(&env, "HUB_SECRET_KEY")?;
         if let Some(key) = &config.secret_key
             && crate::secrets::SecretKey::parse(key.expose()).is_err()

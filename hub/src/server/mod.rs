@@ -66,6 +66,10 @@ pub struct ServerOptions {
     pub photo_max_bytes: u64,
     /// The most pixels an image may declare before the hub decodes it.
     pub photo_max_pixels: u64,
+    /// Concurrent decodes for requests (`HUB_DECODE_WORKERS`).
+    pub photo_decode_workers: usize,
+    /// Requests that may wait for a decode before 503 (`HUB_DECODE_QUEUE`).
+    pub photo_decode_queue: usize,
     pub limits: Limits,
     pub engine: EngineConfig,
     /// How often connected nodes' status and their clinics' seqs are re-read: what
@@ -108,6 +112,8 @@ impl ServerOptions {
             s3: None,
             photo_max_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
             photo_max_pixels: crate::photos::image::DEFAULT_MAX_PIXELS,
+            photo_decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
+            photo_decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
             limits: Limits::default(),
             engine: EngineConfig {
                 app_version: concat!("dermis-hub ", env!("CARGO_PKG_VERSION")).into(),
@@ -148,6 +154,8 @@ pub struct Hub<S> {
     jobs_wake: watch::Sender<u64>,
     /// Where Automerge work runs (`/metrics` reads its figures).
     pub pool: crate::pool::DocPool,
+    /// Bounds decoding photos for requests.
+    pub decode: crate::photos::gate::DecodeGate,
 }
 
 impl<S> Hub<S> {
@@ -196,6 +204,10 @@ where
     let blobs = open_blobs(&options).await;
     let hub = Arc::new(Hub {
         blobs,
+        decode: crate::photos::gate::DecodeGate::new(
+            options.photo_decode_workers,
+            options.photo_decode_queue,
+        ),
         enroll_limiter: FailureLimiter::new(options.enroll_failures, options.enroll_window),
         login_limiter: FailureLimiter::new(options.login_failures, options.login_window),
         auth: Authority::new(&options.auth),
