@@ -225,6 +225,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.public_url = config.public_url.clone();
             options.pool = config.pool;
             options.photo_decode_workers = config.decode_workers;
+            options.staging_quota_bytes = config.staging_quota_bytes;
             options.photo_decode_queue = config.decode_queue;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(

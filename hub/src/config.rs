@@ -81,6 +81,8 @@ pub struct Config {
     /// and requests that may wait for a slot before a 503 (`crate::photos::gate`).
     pub decode_workers: usize,
     pub decode_queue: usize,
+    /// `HUB_STAGING_QUOTA_BYTES`: unfinished upload bytes one clinic may hold.
+    pub staging_quota_bytes: u64,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -249,6 +251,7 @@ impl Default for Config {
             pool: PoolOptions::default(),
             decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
             decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
+            staging_quota_bytes: crate::server::DEFAULT_STAGING_QUOTA_BYTES,
         }
     }
 }
@@ -474,6 +477,9 @@ impl Config {
         config.pool = pool_options(&env)?;
         if let Some(n) = number(&env, "HUB_DECODE_WORKERS", 1, 64)? {
             config.decode_workers = n as usize;
+        }
+        if let Some(n) = number(&env, "HUB_STAGING_QUOTA_BYTES", 1, u64::MAX >> 1)? {
+            config.staging_quota_bytes = n;
         }
         if let Some(n) = number(&env, "HUB_DECODE_QUEUE", 0, 10_000)? {
             config.decode_queue = n as usize;

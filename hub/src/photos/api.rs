@@ -387,6 +387,7 @@ pub async fn put_chunk<S: HubStore>(
         photo: q.photo,
         mime,
         data: data.into(),
+        quota: hub.options.staging_quota_bytes,
     };
     let len = chunk.data.len();
     let staged = hub
@@ -422,6 +423,18 @@ pub async fn put_chunk<S: HubStore>(
             )
                 .into_response()
         }
+        Ok(ChunkOutcome::OverQuota { staged }) => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            Json(json!({
+                "error": "staging_quota",
+                "message": format!(
+                    "the clinic already has {staged} bytes of unfinished uploads; finish or wait for them (quota {} bytes)",
+                    hub.options.staging_quota_bytes
+                ),
+                "staged": staged,
+            })),
+        )
+            .into_response(),
         Err(StoreError::Invalid { reason, .. }) => bad_request(&reason),
         Err(e) => store_failed("staging a chunk", &e),
     }

@@ -66,6 +66,8 @@ pub struct ServerOptions {
     pub photo_max_bytes: u64,
     /// The most pixels an image may declare before the hub decodes it.
     pub photo_max_pixels: u64,
+    /// Bytes one clinic may hold in unfinished uploads (`HUB_STAGING_QUOTA_BYTES`).
+    pub staging_quota_bytes: u64,
     /// Concurrent decodes for requests (`HUB_DECODE_WORKERS`).
     pub photo_decode_workers: usize,
     /// Requests that may wait for a decode before 503 (`HUB_DECODE_QUEUE`).
@@ -112,6 +114,7 @@ impl ServerOptions {
             s3: None,
             photo_max_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
             photo_max_pixels: crate::photos::image::DEFAULT_MAX_PIXELS,
+            staging_quota_bytes: DEFAULT_STAGING_QUOTA_BYTES,
             photo_decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
             photo_decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
             limits: Limits::default(),
@@ -137,6 +140,9 @@ impl ServerOptions {
         }
     }
 }
+
+/// Default `HUB_STAGING_QUOTA_BYTES`: 1 GiB of unfinished uploads per clinic.
+pub const DEFAULT_STAGING_QUOTA_BYTES: u64 = 1 << 30;
 
 /// What every request handler and session shares.
 pub struct Hub<S> {
