@@ -224,7 +224,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                 // The only process serving this file: nobody can still be online.
                 store.reset_online(now).await?;
                 // Nor can any job still be running: back to the queue at once.
-                store.reset_stale_jobs(now + 1, now).await?;
+                store.reset_stale_jobs(now + 1, now, None).await?;
             }
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
@@ -239,6 +239,9 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.oidc = config.oidc.clone();
             options.trusted_proxies = config.trusted_proxies.clone();
             options.metrics_token = config.metrics_token.clone();
+            options.photo_decode_workers = config.decode_workers;
+            options.staging_quota_bytes = config.staging_quota_bytes;
+            options.photo_decode_queue = config.decode_queue;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

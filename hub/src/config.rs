@@ -85,6 +85,12 @@ pub struct Config {
     /// `METRICS_TOKEN` (or `_FILE`): `/metrics` then needs `Authorization: Bearer` with
     /// it; unset, `/metrics` answers loopback clients only.
     pub metrics_token: Option<Secret>,
+    /// `HUB_DECODE_WORKERS` and `HUB_DECODE_QUEUE`: photos decoded at once for requests,
+    /// and requests that may wait for a slot before a 503 (`crate::photos::gate`).
+    pub decode_workers: usize,
+    pub decode_queue: usize,
+    /// `HUB_STAGING_QUOTA_BYTES`: unfinished upload bytes one clinic may hold.
+    pub staging_quota_bytes: u64,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -264,6 +270,9 @@ impl Default for Config {
             oidc: None,
             trusted_proxies: crate::server::TrustedProxies::default(),
             metrics_token: None,
+            decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
+            decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
+            staging_quota_bytes: crate::server::DEFAULT_STAGING_QUOTA_BYTES,
         }
     }
 }
@@ -492,6 +501,15 @@ impl Config {
                 .map_err(|value| ConfigError::TrustedProxies { value })?;
         }
         config.metrics_token = secret(&env, "METRICS_TOKEN")?;
+        if let Some(n) = number(&env, "HUB_DECODE_WORKERS", 1, 64)? {
+            config.decode_workers = n as usize;
+        }
+        if let Some(n) = number(&env, "HUB_STAGING_QUOTA_BYTES", 1, u64::MAX >> 1)? {
+            config.staging_quota_bytes = n;
+        }
+        if let Some(n) = number(&env, "HUB_DECODE_QUEUE", 0, 10_000)? {
+            config.decode_queue = n as usize;
+        }
         config.secret_key = secret(&env, "HUB_SECRET_KEY")?;
         if let Some(key) = &config.secret_key
             && crate::secrets::SecretKey::parse(key.expose()).is_err()

@@ -62,6 +62,8 @@ pub struct Metrics {
     photo_chunk_bytes: AtomicU64,
     photo_uploads: [AtomicU64; PHOTO_UPLOAD_OUTCOMES.len()],
     thumbnails: [AtomicU64; THUMBNAIL_OUTCOMES.len()],
+    photo_cleanings: AtomicU64,
+    photo_decode_refusals: AtomicU64,
 }
 
 /// How photo uploads end, for `dermis_photo_uploads_total`.
@@ -141,6 +143,16 @@ impl Metrics {
         count_in(&THUMBNAIL_OUTCOMES, &self.thumbnails, outcome);
     }
 
+    /// An original was decoded to make its cleaned copy.
+    pub fn photo_cleaned(&self) {
+        self.photo_cleanings.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A request for an image was refused because the decode gate was full.
+    pub fn photo_decode_refused(&self) {
+        self.photo_decode_refusals.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The Prometheus text format (version 0.0.4).
     pub fn render(&self, now: Snapshot) -> String {
         let mut out = String::with_capacity(4096);
@@ -202,6 +214,18 @@ impl Metrics {
             "counter",
             "Times a node waited because it had spent its Automerge budget.",
             &[("", now.pool.budget_waits)],
+        );
+        metric(
+            "dermis_photo_cleanings_total",
+            "counter",
+            "Originals decoded to make their cleaned (metadata-free) copy.",
+            &[("", load(&self.photo_cleanings))],
+        );
+        metric(
+            "dermis_photo_decode_refusals_total",
+            "counter",
+            "Image requests refused with 503 because every decode slot and queue place was taken.",
+            &[("", load(&self.photo_decode_refusals))],
         );
         metric(
             "dermis_sync_sessions_total",

@@ -68,6 +68,12 @@ pub struct ServerOptions {
     pub photo_max_bytes: u64,
     /// The most pixels an image may declare before the hub decodes it.
     pub photo_max_pixels: u64,
+    /// Bytes one clinic may hold in unfinished uploads (`HUB_STAGING_QUOTA_BYTES`).
+    pub staging_quota_bytes: u64,
+    /// Concurrent decodes for requests (`HUB_DECODE_WORKERS`).
+    pub photo_decode_workers: usize,
+    /// Requests that may wait for a decode before 503 (`HUB_DECODE_QUEUE`).
+    pub photo_decode_queue: usize,
     pub limits: Limits,
     pub engine: EngineConfig,
     /// How often connected nodes' status and their clinics' seqs are re-read: what
@@ -127,6 +133,9 @@ impl ServerOptions {
             s3: None,
             photo_max_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
             photo_max_pixels: crate::photos::image::DEFAULT_MAX_PIXELS,
+            staging_quota_bytes: DEFAULT_STAGING_QUOTA_BYTES,
+            photo_decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
+            photo_decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
             limits: Limits::default(),
             engine: EngineConfig {
                 app_version: concat!("dermis-hub ", env!("CARGO_PKG_VERSION")).into(),
@@ -158,6 +167,9 @@ impl ServerOptions {
     }
 }
 
+/// Default `HUB_STAGING_QUOTA_BYTES`: 1 GiB of unfinished uploads per clinic.
+pub const DEFAULT_STAGING_QUOTA_BYTES: u64 = 1 << 30;
+
 /// What every request handler and session shares.
 pub struct Hub<S> {
     pub store: S,
@@ -182,6 +194,8 @@ pub struct Hub<S> {
     jobs_wake: watch::Sender<u64>,
     /// Where Automerge work runs (`/metrics` reads its figures).
     pub pool: crate::pool::DocPool,
+    /// Bounds decoding photos for requests.
+    pub decode: crate::photos::gate::DecodeGate,
 }
 
 impl<S> Hub<S> {
@@ -244,6 +258,10 @@ where
         login_by_user: AttemptLimiter::new(options.login_user_failures, options.login_window),
         hashes: HashGate::new(options.login_hashes, options.login_queue),
         storage_probe: tokio::sync::Mutex::new(None),
+        decode: crate::photos::gate::DecodeGate::new(
+            options.photo_decode_workers,
+            options.photo_decode_queue,
+        ),
         auth: Authority::new(&options.auth),
         oidc,
         metrics: Metrics::default(),

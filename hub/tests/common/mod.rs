@@ -388,8 +388,11 @@ where
 /// A job that failed for good, as a corrupt photo's thumbnail job would.
 pub async fn dead_job<S: dermis_hub::jobs::JobStore>(store: &S) -> i64 {
     let now = dermis_model::now_millis();
+    // Due at the very `now` it is claimed with: `NewJob::now` reads the clock again, and
+    // when the millisecond turns in between the job is not yet due for that claim.
     let new = dermis_hub::jobs::NewJob {
         max_attempts: 1,
+        run_at: now,
         ..dermis_hub::jobs::NewJob::now("thumbnail", None, serde_json::json!({}))
     };
     let id = store
