@@ -171,42 +171,52 @@ async fn staging_past_the_quota_is_refused_while_another_clinic_still_can<S: Hub
     let first = store
         .stage_chunk(quota(chunk(a, &one, 0, 200, &[1; 60])), 1)
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(first, ChunkOutcome::Stored { received: 60 });
     // A second upload of the same clinic would bring it to 120 bytes.
     let refused = store
         .stage_chunk(quota(chunk(a, &two, 0, 200, &[2; 60])), 2)
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(refused, ChunkOutcome::OverQuota { staged: 60 });
     assert!(
-        store.staged_upload(a, &two).await.unwrap().is_none(),
+        store
+            .staged_upload(a, &two)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .is_none(),
         "nothing half-written: not even the new upload's row"
     );
     let refused = store
         .stage_chunk(quota(chunk(a, &one, 60, 200, &[1; 60])), 3)
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(refused, ChunkOutcome::OverQuota { staged: 60 });
     assert_eq!(
         store
             .staged_upload(a, &one)
             .await
-            .unwrap()
+            .unwrap_or_else(|e| panic!("{e:?}"))
             .map(|u| u.received),
         Some(60)
     );
-    assert_eq!(store.staged_bytes(a, &one).await.unwrap(), vec![1; 60]);
+    assert_eq!(
+        store
+            .staged_bytes(a, &one)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}")),
+        vec![1; 60]
+    );
     // Another clinic has its own quota.
     let other = store
         .stage_chunk(quota(chunk(b, &two, 0, 200, &[2; 90])), 4)
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(other, ChunkOutcome::Stored { received: 90 });
     // Within the quota the first clinic continues.
     let more = store
         .stage_chunk(quota(chunk(a, &one, 60, 200, &[1; 40])), 5)
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(more, ChunkOutcome::Stored { received: 100 });
 }

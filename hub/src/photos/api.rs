@@ -319,6 +319,7 @@ async fn read_chunk(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> 
         (status = 409, description = "`offset_mismatch`: resume from `received`", body = OffsetMismatch),
         (status = 413, description = "`too_large`: `total` over `PHOTO_MAX_BYTES`, or a chunk over 4 MiB; nothing is staged", body = crate::api::ErrorBody),
         (status = 415, description = "`unsupported_type`: not a JPEG, PNG or WebP; nothing is staged", body = crate::api::ErrorBody),
+        (status = 507, description = "`staging_quota`: the clinic's unfinished uploads would pass `HUB_STAGING_QUOTA_BYTES`; nothing of the chunk is staged", body = crate::api::ErrorBody),
         (status = 422, description = "`sha256_mismatch`: the bytes do not hash to the name; the upload is discarded, start again at 0", body = crate::api::ErrorBody),
         (status = 503, description = "`unavailable` or `storage_unavailable`: retry the same chunk later", body = crate::api::ErrorBody),
     )
