@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::pool::PoolOptions;
 use crate::server::tls::TlsFiles;
 use crate::webhooks::calendly::CalendlyOptions;
 
@@ -74,6 +75,10 @@ pub struct Config {
     pub secret_key: Option<Secret>,
     /// `OIDC_*`: admins may sign in through an OpenID Provider ([`crate::oidc`]).
     pub oidc: Option<crate::oidc::OidcConfig>,
+    /// `HUB_AUTOMERGE_WORKERS`, `HUB_AUTOMERGE_QUEUE`, `HUB_AUTOMERGE_BUDGET_MS` and
+    /// `HUB_AUTOMERGE_WINDOW_SECONDS`: the pool Automerge work runs on and each node's
+    /// budget there (`crate::pool`).
+    pub pool: PoolOptions,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -218,6 +223,13 @@ pub enum ConfigError {
     OidcUrl { name: &'static str, value: String },
     #[error("OIDC_SCOPES must include openid, got {value:?}")]
     OidcScopes { value: String },
+    #[error("{name} must be a whole number from {min} to {max}, got {value:?}")]
+    OutOfRange {
+        name: &'static str,
+        min: u64,
+        max: u64,
+        value: String,
+    },
 }
 
 impl Default for Config {
@@ -239,8 +251,51 @@ impl Default for Config {
             public_url: None,
             secret_key: None,
             oidc: None,
+            pool: PoolOptions::default(),
         }
     }
+}
+
+/// `name`, when set: a whole number in `min..=max`.
+fn number(
+    env: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    min: u64,
+    max: u64,
+) -> Result<Option<u64>, ConfigError> {
+    let Some(value) = env(name) else {
+        return Ok(None);
+    };
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .map(Some)
+        .ok_or(ConfigError::OutOfRange {
+            name,
+            min,
+            max,
+            value,
+        })
+}
+
+/// The `HUB_AUTOMERGE_*` settings over the defaults.
+fn pool_options(env: &impl Fn(&str) -> Option<String>) -> Result<PoolOptions, ConfigError> {
+    let mut pool = PoolOptions::default();
+    if let Some(n) = number(env, "HUB_AUTOMERGE_WORKERS", 1, 256)? {
+        pool.workers = n as usize;
+    }
+    if let Some(n) = number(env, "HUB_AUTOMERGE_QUEUE", 1, 100_000)? {
+        pool.queue = n as usize;
+    }
+    if let Some(ms) = number(env, "HUB_AUTOMERGE_BUDGET_MS", 1, 3_600_000)? {
+        pool.budget = Duration::from_millis(ms);
+    }
+    if let Some(s) = number(env, "HUB_AUTOMERGE_WINDOW_SECONDS", 1, 86_400)? {
+        pool.window = Duration::from_secs(s);
+    }
+    Ok(pool)
 }
 
 /// The `S3_*` settings; `None` without `S3_ENDPOINT`.
@@ -419,6 +474,7 @@ impl Config {
             config.public_url =
                 Some(PublicUrl::parse(&url).ok_or(ConfigError::PublicUrl { value: url })?);
         }
+        config.pool = pool_options(&env)?;
         config.secret_key = secret(&env, "HUB_SECRET_KEY")?;
         if let Some(key) = &config.secret_key
             && crate::secrets::SecretKey::parse(key.expose()).is_err()
@@ -693,6 +749,48 @@ mod tests {
         let shown = format!("{config:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("redacted"));
+    }
+
+    #[test]
+    fn automerge_pool_settings() {
+        let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
+            panic!("defaults load")
+        };
+        assert_eq!(config.pool, PoolOptions::default());
+        assert_eq!(config.pool.queue, 64);
+        assert_eq!(config.pool.budget, Duration::from_secs(3));
+        assert_eq!(config.pool.window, Duration::from_secs(10));
+        let set = Config::load(
+            env(&[
+                ("HUB_AUTOMERGE_WORKERS", "3"),
+                ("HUB_AUTOMERGE_QUEUE", "8"),
+                ("HUB_AUTOMERGE_BUDGET_MS", "500"),
+                ("HUB_AUTOMERGE_WINDOW_SECONDS", "60"),
+            ]),
+            Some(Path::new("/d")),
+        );
+        let Ok(set) = set else { panic!("{set:?}") };
+        assert_eq!(
+            set.pool,
+            PoolOptions {
+                workers: 3,
+                queue: 8,
+                budget: Duration::from_millis(500),
+                window: Duration::from_secs(60),
+            }
+        );
+        for (name, value) in [
+            ("HUB_AUTOMERGE_WORKERS", "0"),
+            ("HUB_AUTOMERGE_QUEUE", "many"),
+            ("HUB_AUTOMERGE_BUDGET_MS", "-1"),
+            ("HUB_AUTOMERGE_WINDOW_SECONDS", "86401"),
+        ] {
+            let refused = Config::load(env(&[(name, value)]), Some(Path::new("/d")));
+            assert!(
+                matches!(&refused, Err(ConfigError::OutOfRange { name: n, .. }) if *n == name),
+                "{name}={value}: {refused:?}"
+            );
+        }
     }
 
     #[test]

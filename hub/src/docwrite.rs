@@ -53,7 +53,7 @@ pub async fn edit_doc<S, F>(
 ) -> Result<Option<u64>, WriteError>
 where
     S: HubStore,
-    F: FnOnce(&mut AutoCommit) -> Result<(), String> + Send,
+    F: FnOnce(&mut AutoCommit) -> Result<(), String> + Send + 'static,
 {
     let mut store = hub.store.clone();
     let fetched = store
@@ -69,16 +69,26 @@ where
         .next()
         .flatten()
         .ok_or(WriteError::NotFound { id: doc_id })?;
-    let mut doc = AutoCommit::load(&fetched.data)
-        .map_err(|source| WriteError::Load { id: doc_id, source })?;
-    doc.set_actor(hub_actor());
-    let before = doc.get_heads();
-    edit(&mut doc).map_err(|reason| WriteError::Edit { id: doc_id, reason })?;
-    doc.commit();
-    if doc.get_heads() == before {
+    let data = fetched.data;
+    // Loading, editing and saving is Automerge work: on the pool.
+    let changes = hub
+        .store
+        .doc_pool()
+        .run(move || -> Result<Option<Vec<u8>>, Box<WriteError>> {
+            let mut doc = AutoCommit::load(&data)
+                .map_err(|source| WriteError::Load { id: doc_id, source })?;
+            doc.set_actor(hub_actor());
+            let before = doc.get_heads();
+            edit(&mut doc).map_err(|reason| WriteError::Edit { id: doc_id, reason })?;
+            doc.commit();
+            Ok((doc.get_heads() != before).then(|| doc.save_after(&before)))
+        })
+        .await
+        .map_err(|source| StoreError::Pool { source })?
+        .map_err(|e| *e)?;
+    let Some(changes) = changes else {
         return Ok(None);
-    }
-    let changes = doc.save_after(&before);
+    };
     store_push(hub, clinic, doc_id, fetched.doc_type, changes)
         .await
         .map(Some)

@@ -8,7 +8,9 @@
 //! `/admin` pages ([`admin`]) and Prometheus [`metrics`]; background work: the job queue
 //! ([`jobs`]), documents the hub writes itself ([`docwrite`]), and events derived from
 //! the change log, delivered as webhooks, with Calendly bookings in ([`webhooks`]);
-//! secrets the hub must read back, sealed at rest ([`secrets`]).
+//! secrets the hub must read back, sealed at rest ([`secrets`]). Automerge work (checking
+//! and applying pushes, loading documents) runs on a bounded [`pool`] with a budget per
+//! node, never on the store's thread or the async runtime's.
 //! What a sync session *means* — the protocol, its ordering and limits — belongs to
 //! `dermis-sync`; what a document holds belongs to `dermis-model`.
 
@@ -26,6 +28,7 @@ pub mod oidc;
 pub mod openapi;
 pub mod origin;
 pub mod photos;
+pub mod pool;
 pub mod principal;
 pub mod secrets;
 pub mod server;

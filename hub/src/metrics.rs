@@ -74,6 +74,8 @@ pub struct Snapshot {
     pub connected_nodes: u64,
     /// Sessions open in this process.
     pub open_sessions: u64,
+    /// The Automerge pool's figures.
+    pub pool: crate::pool::PoolStats,
 }
 
 impl Metrics {
@@ -155,6 +157,39 @@ impl Metrics {
             "gauge",
             "Sync sessions open on this hub instance.",
             &[("", now.open_sessions)],
+        );
+        metric(
+            "dermis_automerge_workers",
+            "gauge",
+            "Automerge worker threads (HUB_AUTOMERGE_WORKERS), by state.",
+            &[
+                ("{state=\"busy\"}", now.pool.busy),
+                ("{state=\"all\"}", now.pool.workers),
+            ],
+        );
+        metric(
+            "dermis_automerge_waiting",
+            "gauge",
+            "Callers waiting for the Automerge queue or a worker.",
+            &[("", now.pool.waiting)],
+        );
+        metric(
+            "dermis_automerge_jobs_total",
+            "counter",
+            "Automerge jobs run (pushes planned, documents loaded).",
+            &[("", now.pool.jobs)],
+        );
+        metric(
+            "dermis_automerge_worker_seconds_total",
+            "counter",
+            "Time the Automerge workers spent on jobs, in whole seconds.",
+            &[("", now.pool.worker_micros / 1_000_000)],
+        );
+        metric(
+            "dermis_automerge_budget_waits_total",
+            "counter",
+            "Times a node waited because it had spent its Automerge budget.",
+            &[("", now.pool.budget_waits)],
         );
         metric(
             "dermis_sync_sessions_total",
@@ -278,8 +313,22 @@ mod tests {
         let text = m.render(Snapshot {
             connected_nodes: 2,
             open_sessions: 3,
+            pool: crate::pool::PoolStats {
+                workers: 2,
+                busy: 1,
+                budget_waits: 5,
+                ..crate::pool::PoolStats::default()
+            },
         });
         assert_eq!(value(&text, "dermis_connected_nodes"), Some(2.0));
+        assert_eq!(
+            value(&text, "dermis_automerge_workers{state=\"busy\"}"),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&text, "dermis_automerge_budget_waits_total"),
+            Some(5.0)
+        );
         assert_eq!(
             value(&text, "dermis_sync_frames_total{direction=\"in\"}"),
             Some(2.0)

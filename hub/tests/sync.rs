@@ -355,3 +355,5 @@ mod bad_input;
 mod bounds;
 #[path = "sync/health.rs"]
 mod health;
+#[path = "sync/heavy.rs"]
+mod heavy;

@@ -98,6 +98,9 @@ pub struct ServerOptions {
     pub public_url: Option<crate::config::PublicUrl>,
     /// `OIDC_*`: admins may sign in through this OpenID Provider.
     pub oidc: Option<crate::oidc::OidcConfig>,
+    /// `HUB_AUTOMERGE_*`: the pool every store handle of this server runs Automerge work
+    /// on, and each node's budget there.
+    pub pool: crate::pool::PoolOptions,
 }
 
 impl ServerOptions {
@@ -127,6 +130,7 @@ impl ServerOptions {
             jobs: JobOptions::default(),
             public_url: None,
             oidc: None,
+            pool: crate::pool::PoolOptions::default(),
         }
     }
 }
@@ -147,6 +151,8 @@ pub struct Hub<S> {
     pub(crate) shutdown: watch::Receiver<bool>,
     /// Bumped when a job is queued, to wake idle workers.
     jobs_wake: watch::Sender<u64>,
+    /// Where Automerge work runs (`/metrics` reads its figures).
+    pub pool: crate::pool::DocPool,
 }
 
 impl<S> Hub<S> {
@@ -160,6 +166,7 @@ impl<S> Hub<S> {
         Snapshot {
             connected_nodes: self.registry.nodes().len() as u64,
             open_sessions: self.registry.sessions() as u64,
+            pool: self.pool.stats(),
         }
     }
 }
@@ -189,6 +196,8 @@ where
     L: axum::serve::Listener<Addr = SocketAddr>,
 {
     let (stop_tx, stop_rx) = watch::channel(false);
+    let pool = crate::pool::DocPool::new(options.pool).map_err(std::io::Error::other)?;
+    let store = store.with_pool(&pool);
     let blobs = open_blobs(&options).await;
     let oidc = match options.oidc.clone() {
         Some(config) => Some(crate::oidc::Provider::new(config).map_err(std::io::Error::other)?),
@@ -206,6 +215,7 @@ where
         registry: Registry::default(),
         shutdown: stop_rx,
         jobs_wake: watch::channel(0).0,
+        pool,
     });
     let background = tokio::spawn(follow_store(hub.clone()));
     let projector = tokio::spawn(crate::webhooks::run(hub.clone()));

@@ -166,7 +166,8 @@ async fn run<S: HubStore>(hub: Arc<Hub<S>>, auth: NodeAuth, socket: WebSocket) {
     hub.metrics.session_started();
     let mut driver = Driver {
         hub: &hub,
-        store: hub.store.clone(),
+        // Its Automerge work is charged to this node's budget.
+        store: hub.store.for_node(auth.node_id),
         node: auth.node_id,
         clinic: auth.clinic_id,
         engine: HubSession::new(
@@ -254,7 +255,7 @@ impl<S: HubStore> Driver<'_, S> {
     async fn drive(&mut self, membership: &mut super::registry::Membership<'_>) -> Ending {
         let mut shutdown = self.hub.shutdown.clone();
         loop {
-            if let Some(ending) = self.flush().await {
+            if let Some(ending) = self.flush(membership).await {
                 return ending;
             }
             let now = now_millis();
@@ -311,7 +312,7 @@ impl<S: HubStore> Driver<'_, S> {
     }
 
     /// Carries out the engine's outputs; `Some` once the session is over.
-    async fn flush(&mut self) -> Option<Ending> {
+    async fn flush(&mut self, membership: &mut super::registry::Membership<'_>) -> Option<Ending> {
         while let Some(output) = self.pending.pop_front() {
             match output {
                 HubOutput::Send(bytes) => {
@@ -344,7 +345,29 @@ impl<S: HubStore> Driver<'_, S> {
                 }
                 HubOutput::Store(op) => {
                     let started = std::time::Instant::now();
-                    let result = run_hub_op(&mut self.store, self.clinic, op).await;
+                    let mut shutdown = self.hub.shutdown.clone();
+                    // An operation may wait long (a node over its Automerge budget):
+                    // shutdown and revocation do not wait for it. Dropped, it writes
+                    // nothing more, or its ack is lost and the node pushes again.
+                    let ended = tokio::select! {
+                        result = run_hub_op(&mut self.store, self.clinic, op) => Ok(result),
+                        _ = async { shutdown.wait_for(|stop| *stop).await.map(|_| ()) } => {
+                            Err((ErrorCode::ShuttingDown, "the hub is restarting; reconnect".to_owned()))
+                        }
+                        Some(Command::Terminate { code, reason }) = membership.commands.recv() => {
+                            Err((code, reason))
+                        }
+                    };
+                    let result = match ended {
+                        Ok(result) => result,
+                        Err((code, reason)) => {
+                            let out = self.engine.terminate(now_millis(), code, &reason);
+                            for output in out.into_iter().rev() {
+                                self.pending.push_front(output);
+                            }
+                            continue;
+                        }
+                    };
                     self.hub.metrics.store_op(started.elapsed());
                     if let HubStoreResult::Failed(reason) = &result {
                         tracing::error!(error = %reason, "store operation failed");

@@ -5,12 +5,14 @@
 //! pass `dermis_sync::conformance` and the same integration tests.
 //!
 //! The document logic both share (strict apply through `dermis_sync::apply`, snapshot
-//! plus change rows, compaction, fetch) is `dermis_sync::plan`; each store only moves
-//! rows. The hub's own refusals of valid pushes are [`rules`], applied in that plan.
+//! plus change rows, compaction, fetch) is `dermis_sync::plan`, run on the Automerge
+//! pool ([`crate::pool`]) by [`planned`]; each store only moves rows. The hub's own
+//! refusals of valid pushes are [`rules`], applied in that plan.
 
 pub mod admins;
 pub mod hooks;
 pub mod ops;
+pub mod planned;
 pub mod postgres;
 pub mod rules;
 pub mod sqlite;
@@ -26,6 +28,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 pub use crate::jobs::JobStore;
+use crate::pool::{Caller, DocPool};
 pub use admins::{AdminAccount, AdminInfo, AdminStore, NewAdmin, Scope};
 pub use hooks::HookStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
@@ -217,6 +220,13 @@ pub enum StoreError {
     },
     #[error("the embedded store's thread has stopped")]
     Closed,
+    #[error("Automerge work")]
+    Pool {
+        #[source]
+        source: crate::pool::PoolError,
+    },
+    #[error("the documents kept changing while the push was planned ({attempts} attempts)")]
+    Contended { attempts: usize },
     #[error("starting the embedded store's thread")]
     Thread {
         #[source]
@@ -265,6 +275,17 @@ pub trait HubStore:
 {
     /// A cheap round trip, for `/api/healthz`.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// This handle with its Automerge work on `pool`, as the hub's own (no budget): the
+    /// server runs every store handle on the pool `HUB_AUTOMERGE_*` configures. A store
+    /// opened alone has a pool of its own with the default settings.
+    fn with_pool(&self, pool: &DocPool) -> Self;
+
+    /// This handle with its Automerge work charged to `node`'s budget: a sync session's.
+    fn for_node(&self, node: Uuid) -> Self;
+
+    /// Where this handle runs Automerge work.
+    fn doc_pool(&self) -> &Caller;
 
     /// Creates a clinic and its clinic document (id = clinic id) at seq 1, so every
     /// node of the clinic pulls it.

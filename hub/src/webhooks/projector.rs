@@ -90,9 +90,20 @@ pub async fn project_clinic<S: HubStore>(
                     have: Vec::new(),
                 })
                 .collect();
-            for data in reader.fetch(clinic, &items).await?.into_iter().flatten() {
-                docs.extend(project_doc(clinic, data));
-            }
+            let fetched = reader.fetch(clinic, &items).await?;
+            // Loading and reading documents is Automerge work: on the pool.
+            let projected = store
+                .doc_pool()
+                .run(move || {
+                    fetched
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|data| project_doc(clinic, data))
+                        .collect::<Vec<_>>()
+                })
+                .await
+                .map_err(|source| StoreError::Pool { source })?;
+            docs.extend(projected);
         }
         let Some(outcome) = store
             .commit_projection(clinic, cursor, page.up_to, &docs, now())

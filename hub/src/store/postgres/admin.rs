@@ -75,9 +75,26 @@ impl HubStore for PgStore {
         Ok(())
     }
 
+    fn with_pool(&self, pool: &crate::pool::DocPool) -> Self {
+        self.with_caller(pool.hub())
+    }
+
+    fn for_node(&self, node: Uuid) -> Self {
+        self.with_caller(self.docs().pool().caller(node))
+    }
+
+    fn doc_pool(&self) -> &crate::pool::Caller {
+        self.docs()
+    }
+
     async fn create_clinic(&self, name: &str, now: Millis) -> Result<ClinicId, StoreError> {
         let id = ClinicId::new();
-        let (snapshot, heads) = new_clinic_doc(id, name)?;
+        let named = name.to_owned();
+        let (snapshot, heads) = self
+            .docs()
+            .run(move || new_clinic_doc(id, &named))
+            .await
+            .map_err(|source| StoreError::Pool { source })??;
         let mut tx = self.pool.begin().await.map_err(pg("begin"))?;
         sqlx::query("INSERT INTO clinics (id, name, seq, created_at) VALUES ($1, $2, 1, $3)")
             .bind(id.0)

@@ -1,11 +1,14 @@
 //! The Postgres store (sqlx): the production store, shared by any number of stateless
-//! hub instances. Writers serialise per document (`SELECT … FOR UPDATE`) and per clinic
-//! (the clinic row's change-log counter, bumped last before COMMIT, so seq order is
-//! commit order); commits are announced with `pg_notify` so every instance wakes its
-//! sessions.
+//! hub instances. Pushes are planned on the Automerge pool from rows read without a
+//! lock, then written only if those documents are unchanged ([`crate::store::planned`]);
+//! the write serialises per document (`SELECT … FOR UPDATE`, an advisory lock for a new
+//! id) and per clinic (the clinic row's change-log counter, bumped last before COMMIT, so
+//! seq order is commit order); commits are announced with `pg_notify` so every instance
+//! wakes its sessions. No Automerge work runs on the async runtime's threads.
 
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use dermis_model::{ClinicId, Millis};
@@ -17,8 +20,10 @@ use sqlx::{PgConnection, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::planned::{self, DocLocks, Rows, Written};
 use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
-use dermis_sync::plan::{self as docs, StoredDoc, Write};
+use crate::pool::{Caller, DocPool, PoolOptions};
+use dermis_sync::plan::{Plan, StoredDoc, Write};
 
 /// Channel of change-log advances; payload `<clinic_id>:<seq>`.
 pub const CHANGES_CHANNEL: &str = "dermis_changes";
@@ -27,13 +32,11 @@ pub const NODES_CHANNEL: &str = "dermis_nodes";
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/hub");
 
-/// How a batch is retried when Postgres aborts it to break a deadlock or a
-/// serialization conflict (two hub instances writing the same documents).
-const APPLY_ATTEMPTS: usize = 3;
-
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
+    docs: Caller,
+    locks: Arc<DocLocks>,
 }
 
 fn pg(op: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
@@ -69,49 +72,200 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|source| StoreError::PgMigrate { source })?;
-        Ok(PgStore { pool })
+        let docs =
+            DocPool::new(PoolOptions::default()).map_err(|source| StoreError::Pool { source })?;
+        Ok(PgStore {
+            pool,
+            docs: docs.hub(),
+            locks: Arc::default(),
+        })
+    }
+
+    pub(super) fn with_caller(&self, docs: Caller) -> PgStore {
+        PgStore {
+            docs,
+            ..self.clone()
+        }
+    }
+
+    pub(super) fn docs(&self) -> &Caller {
+        &self.docs
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
 
-    async fn apply_once(
+    /// The rows of `items`' documents of `clinic`, in order, up to about `max_bytes`
+    /// of stored bytes (at least one item). Sizes are read first, so no more than that
+    /// is ever read at once.
+    async fn read_for_fetch(
         &self,
         clinic: ClinicId,
-        pushes: &[DocPush],
-    ) -> Result<Vec<PushOutcome>, StoreError> {
+        items: &[FetchItem],
+        max_bytes: usize,
+    ) -> Result<Vec<Option<StoredDoc>>, StoreError> {
+        let ids: Vec<Uuid> = items.iter().map(|i| i.doc_id).collect();
+        let sizes = self.doc_sizes(clinic, ids).await?;
+        let mut take = 0;
+        let mut bytes = 0u64;
+        for item in items {
+            take += 1;
+            bytes = bytes.saturating_add(sizes.get(&item.doc_id).copied().unwrap_or(0));
+            if bytes >= max_bytes as u64 {
+                break;
+            }
+        }
+        let ids: Vec<Uuid> = items[..take].iter().map(|i| i.doc_id).collect();
+        let mut conn = self.pool.acquire().await.map_err(pg("acquire"))?;
+        let rows = sqlx::query(
+            "SELECT id, doc_type, seq, heads, snapshot FROM docs WHERE clinic_id = $1 AND id = ANY($2)",
+        )
+        .bind(clinic.0)
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(pg("fetch documents"))?;
+        let mut stored = HashMap::new();
+        for row in &rows {
+            let (id, doc) = stored_row(clinic, row).map_err(pg("read document"))?;
+            stored.insert(id, doc);
+        }
+        let found: Vec<Uuid> = stored.keys().copied().collect();
+        load_changes(&mut conn, &found, &mut stored).await?;
+        // A document named twice is read once and handed out once per naming.
+        let mut namings: HashMap<Uuid, usize> = HashMap::new();
+        for item in &items[..take] {
+            *namings.entry(item.doc_id).or_default() += 1;
+        }
+        let mut out = Vec::with_capacity(take);
+        for item in &items[..take] {
+            let left = namings.entry(item.doc_id).or_default();
+            *left = left.saturating_sub(1);
+            out.push(if *left == 0 {
+                stored.remove(&item.doc_id)
+            } else {
+                stored.get(&item.doc_id).cloned()
+            });
+        }
+        Ok(out)
+    }
+}
+
+impl Rows for PgStore {
+    async fn doc_sizes(
+        &self,
+        clinic: ClinicId,
+        ids: Vec<Uuid>,
+    ) -> Result<HashMap<Uuid, u64>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, length(snapshot)::bigint + change_bytes FROM docs WHERE clinic_id = $1 AND id = ANY($2)",
+        )
+        .bind(clinic.0)
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(pg("size documents"))?;
+        let mut sizes = HashMap::new();
+        for row in rows {
+            let id: Uuid = row.try_get(0).map_err(pg("size documents"))?;
+            let size: i64 = row.try_get(1).map_err(pg("size documents"))?;
+            sizes.insert(id, u64_of(size));
+        }
+        Ok(sizes)
+    }
+
+    async fn read_docs(
+        &self,
+        clinic: ClinicId,
+        ids: Vec<Uuid>,
+    ) -> Result<HashMap<Uuid, StoredDoc>, StoreError> {
+        // One read-only transaction: every row from the same snapshot.
         let mut tx = self.pool.begin().await.map_err(pg("begin"))?;
-        let mut ids: Vec<Uuid> = pushes.iter().map(|p| p.doc_id).collect();
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(pg("begin"))?;
+        let rows = sqlx::query(
+            "SELECT id, clinic_id, doc_type, seq, heads, change_count, change_bytes,
+                    CASE WHEN clinic_id = $2 THEN snapshot ELSE ''::bytea END
+             FROM docs WHERE id = ANY($1)",
+        )
+        .bind(&ids)
+        .bind(clinic.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(pg("read documents"))?;
+        let mut stored = HashMap::new();
+        let mut own = Vec::new();
+        for row in &rows {
+            let (id, doc) = locked_row(row).map_err(pg("read document"))?;
+            if doc.clinic == clinic {
+                own.push(id);
+            }
+            stored.insert(id, doc);
+        }
+        load_changes(&mut tx, &own, &mut stored).await?;
+        tx.commit().await.map_err(pg("commit"))?;
+        Ok(stored)
+    }
+
+    async fn write_plan(&self, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {
+        if plan.writes.is_empty() {
+            return Ok(Written::Done(plan.outcomes(&HashMap::new())));
+        }
+        match self.write_plan_once(clinic, &plan).await {
+            Ok(Some(seqs)) => Ok(Written::Done(plan.outcomes(&seqs))),
+            Ok(None) => Ok(Written::Stale),
+            // Postgres broke a deadlock or a serialization conflict with another
+            // instance: nothing was written; plan again.
+            Err(e) if is_retryable(&e) => Ok(Written::Stale),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl PgStore {
+    /// [`Rows::write_plan`]: the seq of each written document, or `None` when a document
+    /// changed since it was read.
+    async fn write_plan_once(
+        &self,
+        clinic: ClinicId,
+        plan: &Plan,
+    ) -> Result<Option<HashMap<Uuid, u64>>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(pg("begin"))?;
+        let mut ids: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
         ids.sort();
         ids.dedup();
-        let mut stored = lock_docs(&mut tx, clinic, &ids).await?;
-        // Documents not stored yet: serialise their creation too, then look again.
-        let missing: Vec<Uuid> = ids
-            .iter()
-            .filter(|id| !stored.contains_key(id))
-            .copied()
-            .collect();
-        if !missing.is_empty() {
-            for id in &missing {
+        // New documents: serialise their creation across instances (advisory locks, in
+        // id order), then every written row, in id order.
+        for write in &plan.writes {
+            if let Write::Insert { id, .. } = write {
                 sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
                     .bind(id.to_string())
                     .execute(&mut *tx)
                     .await
                     .map_err(pg("lock new document"))?;
             }
-            stored.extend(lock_docs(&mut tx, clinic, &missing).await?);
         }
-        let plan = docs::plan_apply(
-            clinic,
-            pushes,
-            stored,
-            super::rules::doc_limits(),
-            &super::rules::HubRules,
-        )?;
-        if plan.writes.is_empty() {
-            tx.commit().await.map_err(pg("commit"))?;
-            return Ok(plan.outcomes(&HashMap::new()));
+        let rows =
+            sqlx::query("SELECT id, heads FROM docs WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+                .bind(&ids)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(pg("lock documents"))?;
+        let mut now_heads = HashMap::new();
+        for row in &rows {
+            let id: Uuid = row.try_get(0).map_err(pg("lock documents"))?;
+            let mut heads =
+                decode_heads(&row.try_get::<Vec<u8>, _>(1).map_err(pg("lock documents"))?);
+            heads.sort();
+            now_heads.insert(id, heads);
+        }
+        for id in &ids {
+            if plan.bases.get(id) != now_heads.get(id) {
+                return Ok(None);
+            }
         }
         let now = ts(dermis_model::now_millis());
         for write in &plan.writes {
@@ -148,7 +302,7 @@ impl PgStore {
             seqs.insert(id, u64_of(seq));
         }
         tx.commit().await.map_err(pg("commit"))?;
-        Ok(plan.outcomes(&seqs))
+        Ok(Some(seqs))
     }
 }
 
@@ -160,36 +314,6 @@ async fn notify(conn: &mut PgConnection, channel: &str, payload: &str) -> Result
         .await
         .map_err(pg("notify"))?;
     Ok(())
-}
-
-/// Locks and loads the rows of these documents, in id order (so two batches never wait
-/// on each other in a cycle). Another clinic's documents are locked but not read.
-async fn lock_docs(
-    conn: &mut PgConnection,
-    clinic: ClinicId,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, StoredDoc>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, clinic_id, doc_type, seq, heads, change_count, change_bytes,
-                CASE WHEN clinic_id = $2 THEN snapshot ELSE ''::bytea END
-         FROM docs WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-    )
-    .bind(ids)
-    .bind(clinic.0)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(pg("lock documents"))?;
-    let mut stored = HashMap::new();
-    let mut own = Vec::new();
-    for row in &rows {
-        let (id, doc) = locked_row(row).map_err(pg("read document"))?;
-        if doc.clinic == clinic {
-            own.push(id);
-        }
-        stored.insert(id, doc);
-    }
-    load_changes(conn, &own, &mut stored).await?;
-    Ok(stored)
 }
 
 async fn load_changes(
@@ -299,13 +423,7 @@ impl DocStore for PgStore {
         clinic: ClinicId,
         docs: &[DocPush],
     ) -> Result<Vec<PushOutcome>, StoreError> {
-        let mut attempt = 1;
-        loop {
-            match self.apply_once(clinic, docs).await {
-                Err(e) if attempt < APPLY_ATTEMPTS && is_retryable(&e) => attempt += 1,
-                other => return other,
-            }
-        }
+        planned::apply(self, &self.locks, &self.docs, clinic, docs).await
     }
 
     async fn changed_since(
@@ -360,32 +478,7 @@ impl DocStore for PgStore {
         clinic: ClinicId,
         items: &[FetchItem],
     ) -> Result<Vec<Option<DocData>>, StoreError> {
-        let ids: Vec<Uuid> = items.iter().map(|i| i.doc_id).collect();
-        let mut conn = self.pool.acquire().await.map_err(pg("acquire"))?;
-        let rows = sqlx::query(
-            "SELECT id, doc_type, seq, heads, snapshot FROM docs WHERE clinic_id = $1 AND id = ANY($2)",
-        )
-        .bind(clinic.0)
-        .bind(&ids)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(pg("fetch documents"))?;
-        let mut stored = HashMap::new();
-        for row in &rows {
-            let (id, doc) = stored_row(clinic, row).map_err(pg("read document"))?;
-            stored.insert(id, doc);
-        }
-        let found: Vec<Uuid> = stored.keys().copied().collect();
-        load_changes(&mut conn, &found, &mut stored).await?;
-        items
-            .iter()
-            .map(|item| match stored.get(&item.doc_id) {
-                Some(s) => docs::fetched(item, s.clone())
-                    .map(Some)
-                    .map_err(StoreError::from),
-                None => Ok(None),
-            })
-            .collect()
+        self.fetch_some(clinic, items, usize::MAX).await
     }
 
     async fn fetch_some(
@@ -394,32 +487,9 @@ impl DocStore for PgStore {
         items: &[FetchItem],
         max_bytes: usize,
     ) -> Result<Vec<Option<DocData>>, StoreError> {
-        // Sizes first, so no more than about `max_bytes` is ever read at once.
-        let ids: Vec<Uuid> = items.iter().map(|i| i.doc_id).collect();
-        let rows = sqlx::query(
-            "SELECT id, length(snapshot)::bigint + change_bytes FROM docs WHERE clinic_id = $1 AND id = ANY($2)",
-        )
-        .bind(clinic.0)
-        .bind(&ids)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(pg("size documents"))?;
-        let mut sizes = HashMap::new();
-        for row in rows {
-            let id: Uuid = row.try_get(0).map_err(pg("size documents"))?;
-            let size: i64 = row.try_get(1).map_err(pg("size documents"))?;
-            sizes.insert(id, usize::try_from(size).unwrap_or(usize::MAX));
-        }
-        let mut take = 0;
-        let mut bytes = 0usize;
-        for item in items {
-            take += 1;
-            bytes = bytes.saturating_add(sizes.get(&item.doc_id).copied().unwrap_or(0));
-            if bytes >= max_bytes {
-                break;
-            }
-        }
-        self.fetch(clinic, &items[..take]).await
+        let stored = self.read_for_fetch(clinic, items, max_bytes).await?;
+        let asked = items[..stored.len()].to_vec();
+        planned::answer(&self.docs, asked, stored).await
     }
 
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
@@ -447,7 +517,7 @@ fn stored_row(clinic: ClinicId, row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::
     Ok((row.try_get(0)?, doc))
 }
 
-/// A row of the locking select in [`lock_docs`].
+/// A row of the select in [`Rows::read_docs`].
 fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
     let doc = StoredDoc {
         clinic: ClinicId(row.try_get(1)?),

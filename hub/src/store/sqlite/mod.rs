@@ -1,7 +1,9 @@
 //! The embedded store: one SQLite file (`<data-dir>/hub.db`, WAL, `synchronous=FULL`)
 //! for a hub run without `DATABASE_URL`. One dedicated thread owns the connection and
-//! runs the store's work off the async runtime; callers send it closures and await the
-//! answer. Every write transaction is `BEGIN IMMEDIATE`, so the command line writing
+//! runs the store's SQL off the async runtime; callers send it closures and await the
+//! answer. It runs nothing else: Automerge work goes to the pool
+//! ([`crate::store::planned`]), so one heavy document never holds up every clinic's
+//! queries. Every write transaction is `BEGIN IMMEDIATE`, so the command line writing
 //! the same file (`node revoke`) waits its turn instead of failing.
 
 mod admin;
@@ -25,8 +27,10 @@ use dermis_sync::wire::{DocData, DocPush, FetchItem, IndexEntry, PushOutcome};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
+use super::planned::{self, DocLocks, Rows, Written};
 use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
-use dermis_sync::plan::{self as docs, StoredDoc, Write};
+use crate::pool::{Caller, DocPool, PoolOptions};
+use dermis_sync::plan::{Plan, StoredDoc, Write};
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
@@ -34,6 +38,8 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 pub struct SqliteStore {
     jobs: std::sync::mpsc::Sender<Job>,
     path: Arc<PathBuf>,
+    docs: Caller,
+    locks: Arc<DocLocks>,
 }
 
 fn lite(op: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
@@ -75,10 +81,25 @@ impl SqliteStore {
                 }
             })
             .map_err(|source| StoreError::Thread { source })?;
+        let pool =
+            DocPool::new(PoolOptions::default()).map_err(|source| StoreError::Pool { source })?;
         Ok(SqliteStore {
             jobs,
             path: Arc::new(path.to_owned()),
+            docs: pool.hub(),
+            locks: Arc::default(),
         })
+    }
+
+    pub(super) fn with_caller(&self, docs: Caller) -> SqliteStore {
+        SqliteStore {
+            docs,
+            ..self.clone()
+        }
+    }
+
+    pub(super) fn docs(&self) -> &Caller {
+        &self.docs
     }
 
     pub fn path(&self) -> &Path {
@@ -203,31 +224,69 @@ fn write_doc(
     Ok(())
 }
 
-fn apply_batch(
+/// The stored size of each of these documents the clinic has.
+fn sizes(
     conn: &mut Connection,
     clinic: ClinicId,
-    pushes: &[DocPush],
-) -> Result<Vec<PushOutcome>, StoreError> {
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, u64>, StoreError> {
+    let tx = conn.transaction().map_err(lite("begin"))?;
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT length(snapshot) + change_bytes FROM docs WHERE id = ?1 AND clinic_id = ?2",
+        )
+        .map_err(lite("size documents"))?;
+    let mut sizes = HashMap::new();
+    for id in ids {
+        let size: Option<i64> = stmt
+            .query_row(params![id.to_string(), clinic.to_string()], |r| r.get(0))
+            .optional()
+            .map_err(lite("size documents"))?;
+        if let Some(size) = size {
+            sizes.insert(*id, u64_of(size));
+        }
+    }
+    Ok(sizes)
+}
+
+/// Whether every document `plan` was made on is as it was read: the same heads for
+/// those it changes, still absent for those it inserts.
+fn still_as_read(conn: &Connection, plan: &Plan) -> Result<bool, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT heads FROM docs WHERE id = ?1")
+        .map_err(lite("check heads"))?;
+    let mut heads_of = |id: Uuid| -> Result<Option<Vec<u8>>, StoreError> {
+        stmt.query_row([id.to_string()], |r| r.get(0))
+            .optional()
+            .map_err(lite("check heads"))
+    };
+    for write in &plan.writes {
+        let now = heads_of(write.id())?;
+        let same = match (plan.bases.get(&write.id()), now) {
+            (Some(base), Some(now)) => {
+                let mut now = decode_heads(&now);
+                now.sort();
+                now == *base
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn write_plan(conn: &mut Connection, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {
+    if plan.writes.is_empty() {
+        return Ok(Written::Done(plan.outcomes(&HashMap::new())));
+    }
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(lite("begin"))?;
-    let mut stored = HashMap::new();
-    for push in pushes {
-        if !stored.contains_key(&push.doc_id)
-            && let Some(doc) = load_stored(&tx, clinic, push.doc_id)?
-        {
-            stored.insert(push.doc_id, doc);
-        }
-    }
-    let plan = docs::plan_apply(
-        clinic,
-        pushes,
-        stored,
-        super::rules::doc_limits(),
-        &super::rules::HubRules,
-    )?;
-    if plan.writes.is_empty() {
-        return Ok(plan.outcomes(&HashMap::new()));
+    if !still_as_read(&tx, &plan)? {
+        return Ok(Written::Stale);
     }
     let now = dermis_model::now_millis();
     for write in &plan.writes {
@@ -256,7 +315,65 @@ fn apply_batch(
         seqs.insert(write.id(), u64_of(seq));
     }
     tx.commit().map_err(lite("commit"))?;
-    Ok(plan.outcomes(&seqs))
+    Ok(Written::Done(plan.outcomes(&seqs)))
+}
+
+impl Rows for SqliteStore {
+    async fn doc_sizes(
+        &self,
+        clinic: ClinicId,
+        ids: Vec<Uuid>,
+    ) -> Result<HashMap<Uuid, u64>, StoreError> {
+        self.call(move |conn| sizes(conn, clinic, &ids)).await
+    }
+
+    async fn read_docs(
+        &self,
+        clinic: ClinicId,
+        ids: Vec<Uuid>,
+    ) -> Result<HashMap<Uuid, StoredDoc>, StoreError> {
+        self.call(move |conn| {
+            // One read transaction: every row from the same snapshot.
+            let tx = conn.transaction().map_err(lite("begin"))?;
+            let mut stored = HashMap::new();
+            for id in ids {
+                if let Some(doc) = load_stored(&tx, clinic, id)? {
+                    stored.insert(id, doc);
+                }
+            }
+            Ok(stored)
+        })
+        .await
+    }
+
+    async fn write_plan(&self, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {
+        self.call(move |conn| write_plan(conn, clinic, plan)).await
+    }
+}
+
+/// The rows of `items`' documents of `clinic`, in order, stopping once their stored
+/// bytes reach `max_bytes` (at least one item).
+fn read_for_fetch(
+    conn: &mut Connection,
+    clinic: ClinicId,
+    items: &[FetchItem],
+    max_bytes: usize,
+) -> Result<Vec<Option<StoredDoc>>, StoreError> {
+    let tx = conn.transaction().map_err(lite("begin"))?;
+    let mut out = Vec::new();
+    let mut bytes = 0usize;
+    for item in items {
+        let doc = load_stored(&tx, clinic, item.doc_id)?.filter(|s| s.clinic == clinic);
+        let size = doc.as_ref().map_or(0, |d| {
+            d.snapshot.len() + d.changes.iter().map(Vec::len).sum::<usize>()
+        });
+        bytes = bytes.saturating_add(size);
+        out.push(doc);
+        if bytes >= max_bytes {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 fn latest(conn: &Connection, clinic: ClinicId) -> Result<u64, StoreError> {
@@ -336,9 +453,7 @@ impl DocStore for SqliteStore {
         clinic: ClinicId,
         docs: &[DocPush],
     ) -> Result<Vec<PushOutcome>, StoreError> {
-        let docs = docs.to_vec();
-        self.call(move |conn| apply_batch(conn, clinic, &docs))
-            .await
+        planned::apply(self, &self.locks, &self.docs, clinic, docs).await
     }
 
     async fn changed_since(
@@ -356,20 +471,7 @@ impl DocStore for SqliteStore {
         clinic: ClinicId,
         items: &[FetchItem],
     ) -> Result<Vec<Option<DocData>>, StoreError> {
-        let items = items.to_vec();
-        self.call(move |conn| {
-            let tx = conn.transaction().map_err(lite("begin"))?;
-            items
-                .iter()
-                .map(|item| match load_stored(&tx, clinic, item.doc_id)? {
-                    Some(s) if s.clinic == clinic => {
-                        docs::fetched(item, s).map(Some).map_err(StoreError::from)
-                    }
-                    _ => Ok(None),
-                })
-                .collect()
-        })
-        .await
+        self.fetch_some(clinic, items, usize::MAX).await
     }
 
     async fn fetch_some(
@@ -378,25 +480,15 @@ impl DocStore for SqliteStore {
         items: &[FetchItem],
         max_bytes: usize,
     ) -> Result<Vec<Option<DocData>>, StoreError> {
-        let items = items.to_vec();
-        self.call(move |conn| {
-            let tx = conn.transaction().map_err(lite("begin"))?;
-            let mut out = Vec::new();
-            let mut bytes = 0usize;
-            for item in &items {
-                let doc = match load_stored(&tx, clinic, item.doc_id)? {
-                    Some(s) if s.clinic == clinic => Some(docs::fetched(item, s)?),
-                    _ => None,
-                };
-                bytes = bytes.saturating_add(doc.as_ref().map_or(0, |d| d.data.len()));
-                out.push(doc);
-                if bytes >= max_bytes {
-                    break;
-                }
-            }
-            Ok(out)
-        })
-        .await
+        let mut items = items.to_vec();
+        let (asked, stored) = self
+            .call(move |conn| {
+                let stored = read_for_fetch(conn, clinic, &items, max_bytes)?;
+                items.truncate(stored.len());
+                Ok((items, stored))
+            })
+            .await?;
+        planned::answer(&self.docs, asked, stored).await
     }
 
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {

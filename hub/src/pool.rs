@@ -1,0 +1,487 @@
+//! Where the hub's Automerge work runs: checking and parsing pushed bytes, loading,
+//! merging, checking and saving documents (compaction included), fetches that need a
+//! document loaded, the projector's reads and the hub's own edits. Never on the embedded
+//! store's one thread, which then runs only SQL (so `/api/healthz` and other clinics'
+//! sessions are not stuck behind a heavy document), nor on the async runtime's threads.
+//!
+//! - **Bounded**: [`PoolOptions::workers`] threads, and at most [`PoolOptions::queue`] jobs
+//!   waiting for them. A caller that finds the queue full waits for a place (a sync
+//!   session reads no more frames meanwhile): backpressure, not memory.
+//! - **Budgeted**: each node has a budget of worker time per window, shared by its
+//!   sessions on this instance ([`DocPool::caller`]). A node that has spent it waits,
+//!   before it queues anything, until the window gives it back; so one heavy node gets
+//!   at most its share of one worker and the other workers stay free for other clinics.
+//!   Worker time is wall time on the worker: what the node keeps others from using.
+//!   The hub's own work (projector, thumbnails, Calendly, the command line) has no
+//!   budget ([`DocPool::hub`]).
+//!
+//! A job that panics (a bug met by hostile bytes) fails alone: its caller gets
+//! [`PoolError::Panicked`] and the worker goes on.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+/// How the pool is sized (`HUB_AUTOMERGE_*` in `.env.example`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolOptions {
+    /// `HUB_AUTOMERGE_WORKERS`: worker threads (default: one per core).
+    pub workers: usize,
+    /// `HUB_AUTOMERGE_QUEUE`: jobs that may wait for a worker before callers wait too.
+    pub queue: usize,
+    /// `HUB_AUTOMERGE_BUDGET_MS`: worker time one node may use per window; also the most
+    /// it may use in one burst.
+    pub budget: Duration,
+    /// `HUB_AUTOMERGE_WINDOW_SECONDS`: the window the budget refills over.
+    pub window: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 16)),
+            queue: 64,
+            budget: Duration::from_secs(3),
+            window: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PoolError {
+    #[error("the Automerge workers have stopped")]
+    Stopped,
+    #[error("an Automerge job panicked")]
+    Panicked,
+    #[error("starting the Automerge workers")]
+    Spawn {
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The pool. Cheap to clone; the workers stop when the last handle (and every
+/// [`Caller`]) is gone.
+#[derive(Clone)]
+pub struct DocPool {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for DocPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocPool")
+            .field("options", &self.shared.options)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Shared {
+    options: PoolOptions,
+    jobs: mpsc::Sender<Job>,
+    /// Each node's budget, kept while a session uses it or it is not yet refilled (so
+    /// reconnecting does not refill it).
+    budgets: Mutex<HashMap<Uuid, Arc<Budget>>>,
+    stats: Stats,
+}
+
+/// What `/metrics` shows of the pool.
+#[derive(Default)]
+struct Stats {
+    busy: AtomicU64,
+    waiting: AtomicU64,
+    jobs: AtomicU64,
+    budget_waits: AtomicU64,
+    worker_micros: AtomicU64,
+}
+
+/// The pool's figures at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    pub workers: u64,
+    /// Jobs running now.
+    pub busy: u64,
+    /// Callers waiting for a place in the queue or for a worker.
+    pub waiting: u64,
+    /// Jobs run since the start.
+    pub jobs: u64,
+    /// Times a node waited for its budget.
+    pub budget_waits: u64,
+    /// Worker time spent, in microseconds.
+    pub worker_micros: u64,
+}
+
+impl DocPool {
+    /// Starts the workers.
+    pub fn new(options: PoolOptions) -> Result<DocPool, PoolError> {
+        let options = PoolOptions {
+            workers: options.workers.max(1),
+            queue: options.queue.max(1),
+            budget: options.budget.max(Duration::from_millis(1)),
+            window: options.window.max(Duration::from_millis(1)),
+        };
+        let (jobs, queue) = mpsc::channel::<Job>(options.queue);
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..options.workers {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("hub-automerge-{i}"))
+                .spawn(move || work(&queue))
+                .map_err(|source| PoolError::Spawn { source })?;
+        }
+        Ok(DocPool {
+            shared: Arc::new(Shared {
+                options,
+                jobs,
+                budgets: Mutex::new(HashMap::new()),
+                stats: Stats::default(),
+            }),
+        })
+    }
+
+    pub fn options(&self) -> PoolOptions {
+        self.shared.options
+    }
+
+    /// For the hub's own work: no budget.
+    pub fn hub(&self) -> Caller {
+        Caller {
+            pool: self.clone(),
+            budget: None,
+        }
+    }
+
+    /// For a node's sessions: every session of `node` on this instance shares one budget.
+    pub fn caller(&self, node: Uuid) -> Caller {
+        let mut budgets = self
+            .shared
+            .budgets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        let budget = match budgets.get(&node) {
+            Some(budget) => budget.clone(),
+            None => {
+                // A budget nobody uses that has refilled is the same as a new one.
+                budgets.retain(|_, b| Arc::strong_count(b) > 1 || !b.full(now));
+                let budget = Arc::new(Budget::new(&self.shared.options, now));
+                budgets.insert(node, budget.clone());
+                budget
+            }
+        };
+        Caller {
+            pool: self.clone(),
+            budget: Some(budget),
+        }
+    }
+
+    pub fn stats(&self) -> PoolStats {
+        let s = &self.shared.stats;
+        PoolStats {
+            workers: self.shared.options.workers as u64,
+            busy: s.busy.load(Ordering::Relaxed),
+            waiting: s.waiting.load(Ordering::Relaxed),
+            jobs: s.jobs.load(Ordering::Relaxed),
+            budget_waits: s.budget_waits.load(Ordering::Relaxed),
+            worker_micros: s.worker_micros.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A worker: runs jobs until every sender is gone. The lock is held only while waiting
+/// for the next job, never while running one.
+fn work(queue: &Mutex<mpsc::Receiver<Job>>) {
+    loop {
+        let job = queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .blocking_recv();
+        match job {
+            Some(job) => job(),
+            None => return,
+        }
+    }
+}
+
+/// The pool as one caller uses it: with that node's budget, or none for the hub.
+#[derive(Clone)]
+pub struct Caller {
+    pool: DocPool,
+    budget: Option<Arc<Budget>>,
+}
+
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller")
+            .field("budgeted", &self.budget.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Counts a caller as waiting while it lives.
+struct Waiting<'a>(&'a AtomicU64);
+
+impl<'a> Waiting<'a> {
+    fn new(counter: &'a AtomicU64) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Waiting(counter)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Caller {
+    pub fn pool(&self) -> &DocPool {
+        &self.pool
+    }
+
+    /// Waits until this caller's budget allows more work (at once without a budget).
+    /// Callers that take locks before [`Caller::run`] wait here first, so a node held
+    /// back by its budget holds nothing others need.
+    pub async fn ready(&self) {
+        let Some(budget) = &self.budget else {
+            return;
+        };
+        loop {
+            let wait = budget.wait(Instant::now());
+            if wait.is_zero() {
+                return;
+            }
+            self.pool
+                .shared
+                .stats
+                .budget_waits
+                .fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Runs `job` on a worker once the budget allows it and the queue has room, and
+    /// charges the time it took.
+    pub async fn run<T, F>(&self, job: F) -> Result<T, PoolError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        self.ready().await;
+        let shared = &self.pool.shared;
+        let waiting = Waiting::new(&shared.stats.waiting);
+        let place = shared
+            .jobs
+            .reserve()
+            .await
+            .map_err(|_| PoolError::Stopped)?;
+        let (done, answer) = oneshot::channel();
+        let budget = self.budget.clone();
+        let pool = Arc::downgrade(&self.pool.shared);
+        place.send(Box::new(move || {
+            let stats = pool.upgrade();
+            if let Some(s) = &stats {
+                s.stats.busy.fetch_add(1, Ordering::Relaxed);
+            }
+            let started = Instant::now();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            let spent = started.elapsed();
+            if let Some(budget) = &budget {
+                budget.charge(Instant::now(), spent);
+            }
+            if let Some(s) = &stats {
+                s.stats.busy.fetch_sub(1, Ordering::Relaxed);
+                s.stats.jobs.fetch_add(1, Ordering::Relaxed);
+                let micros = u64::try_from(spent.as_micros()).unwrap_or(u64::MAX);
+                s.stats.worker_micros.fetch_add(micros, Ordering::Relaxed);
+            }
+            if outcome.is_err() {
+                tracing::error!("an Automerge job panicked");
+            }
+            // The caller may have gone (its session closed): nothing to tell.
+            let _ = done.send(outcome);
+        }));
+        let outcome = answer.await.map_err(|_| PoolError::Stopped)?;
+        drop(waiting);
+        outcome.map_err(|_| PoolError::Panicked)
+    }
+}
+
+/// A node's budget as a virtual clock (the generic cell rate algorithm): `due` moves on
+/// by the window's share of each job's worker time, and work may start once `due` is not
+/// in the future. It never lags the present by more than one window, so an idle node
+/// saves up at most one budget.
+#[derive(Debug)]
+struct Budget {
+    /// Wall time a unit of worker time costs: `window / budget`.
+    scale: f64,
+    window: Duration,
+    due: Mutex<Instant>,
+}
+
+impl Budget {
+    fn new(options: &PoolOptions, now: Instant) -> Budget {
+        Budget {
+            scale: options.window.as_secs_f64() / options.budget.as_secs_f64(),
+            window: options.window,
+            due: Mutex::new(now.checked_sub(options.window).unwrap_or(now)),
+        }
+    }
+
+    /// How long to wait before more work may start.
+    fn wait(&self, now: Instant) -> Duration {
+        self.due
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .saturating_duration_since(now)
+    }
+
+    /// Whether the whole budget is available again.
+    fn full(&self, now: Instant) -> bool {
+        let floor = now.checked_sub(self.window).unwrap_or(now);
+        *self.due.lock().unwrap_or_else(PoisonError::into_inner) <= floor
+    }
+
+    fn charge(&self, now: Instant, spent: Duration) {
+        let mut due = self.due.lock().unwrap_or_else(PoisonError::into_inner);
+        let floor = now.checked_sub(self.window).unwrap_or(now);
+        let cost =
+            Duration::try_from_secs_f64(spent.as_secs_f64() * self.scale).unwrap_or(Duration::MAX);
+        let from = (*due).max(floor);
+        *due = from.checked_add(cost).unwrap_or(from);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(workers: usize, queue: usize) -> PoolOptions {
+        PoolOptions {
+            workers,
+            queue,
+            budget: Duration::from_millis(100),
+            window: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn a_budget_allows_one_burst_then_its_rate() {
+        let start = Instant::now();
+        let budget = Budget::new(&options(1, 1), start);
+        assert_eq!(budget.wait(start), Duration::ZERO, "a fresh node may start");
+        budget.charge(start, Duration::from_millis(60));
+        assert_eq!(budget.wait(start), Duration::ZERO, "within the burst");
+        budget.charge(start, Duration::from_millis(60));
+        // 120 ms of a 100 ms budget per second: 20 ms over, 200 ms of wall time.
+        let wait = budget.wait(start);
+        assert!(
+            wait > Duration::from_millis(190) && wait <= Duration::from_millis(200),
+            "{wait:?}"
+        );
+        // An idle node saves up no more than one budget.
+        let later = start + Duration::from_secs(60);
+        assert_eq!(budget.wait(later), Duration::ZERO);
+        budget.charge(later, Duration::from_millis(100));
+        assert_eq!(budget.wait(later), Duration::ZERO);
+        budget.charge(later, Duration::from_millis(10));
+        assert!(budget.wait(later) > Duration::from_millis(90));
+    }
+
+    #[tokio::test]
+    async fn jobs_run_on_the_workers_and_a_panic_fails_alone() {
+        let pool = DocPool::new(options(2, 2)).unwrap_or_else(|e| panic!("{e}"));
+        let caller = pool.hub();
+        let name = caller
+            .run(|| std::thread::current().name().map(str::to_owned))
+            .await;
+        assert!(
+            matches!(name.as_ref().ok().and_then(|n| n.as_deref()), Some(n) if n.starts_with("hub-automerge-")),
+            "{name:?}"
+        );
+        let panicked = caller.run(|| panic!("hostile bytes")).await;
+        assert!(matches!(panicked, Err::<(), _>(PoolError::Panicked)));
+        assert_eq!(caller.run(|| 2 + 2).await.ok(), Some(4), "the pool goes on");
+        assert_eq!(pool.stats().jobs, 3);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_makes_callers_wait() {
+        let pool = DocPool::new(options(1, 1)).unwrap_or_else(|e| panic!("{e}"));
+        let caller = pool.hub();
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let (started, running) = oneshot::channel::<()>();
+        let blocker = tokio::spawn({
+            let caller = caller.clone();
+            async move {
+                caller
+                    .run(move || {
+                        let _ = started.send(());
+                        let _ = hold.recv();
+                    })
+                    .await
+            }
+        });
+        running.await.unwrap_or_else(|e| panic!("{e}"));
+        // The worker is busy: one job fits in the queue, the next caller waits.
+        let queued = tokio::spawn({
+            let caller = caller.clone();
+            async move { caller.run(|| 1).await }
+        });
+        let third = tokio::spawn({
+            let caller = caller.clone();
+            async move { caller.run(|| 2).await }
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while pool.stats().waiting < 2 {
+            assert!(Instant::now() < deadline, "{:?}", pool.stats());
+            tokio::task::yield_now().await;
+        }
+        assert!(!queued.is_finished() && !third.is_finished());
+        let _ = release.send(());
+        assert!(blocker.await.is_ok_and(|r| r.is_ok()));
+        assert_eq!(queued.await.ok().and_then(Result::ok), Some(1));
+        assert_eq!(third.await.ok().and_then(Result::ok), Some(2));
+    }
+
+    #[tokio::test]
+    async fn a_node_over_its_budget_waits_and_others_do_not() {
+        let pool = DocPool::new(options(2, 4)).unwrap_or_else(|e| panic!("{e}"));
+        let node = Uuid::now_v7();
+        // Work of 150 ms against a budget of 100 ms per second: 500 ms of debt.
+        pool.caller(node)
+            .run(|| {
+                let started = Instant::now();
+                while started.elapsed() < Duration::from_millis(150) {
+                    std::hint::spin_loop();
+                }
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let before = pool.stats().budget_waits;
+        let started = Instant::now();
+        pool.caller(Uuid::now_v7())
+            .run(|| ())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            pool.stats().budget_waits,
+            before,
+            "another node is not held"
+        );
+        // A later session of the same node has the same budget.
+        let second = pool.caller(node);
+        second.run(|| ()).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(pool.stats().budget_waits > before, "the node waited");
+        assert!(
+            started.elapsed() >= Duration::from_millis(400),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! Pushes applied and fetches answered with the Automerge work on the pool
+//! ([`crate::pool`]) and only SQL in the store. A push is read, planned and written in
+//! three steps: the store reads the rows of the documents it names (no lock held); a
+//! worker plans it (`dermis_sync::plan::plan_apply`: check, parse, load, merge, save);
+//! the store writes the plan in one transaction if every document it was planned on is
+//! still as read ([`Plan::bases`], and new documents still new), else reads and plans
+//! again. Within one hub process, pushes naming the same document take turns
+//! ([`DocLocks`]), so planning again happens only when another process (another hub
+//! instance on the same Postgres) wrote one of them in between.
+//!
+//! A batch is planned in parts of about [`PART_BYTES`] (pushed bytes plus the stored
+//! bytes of the documents they name), so what a worker holds loaded does not grow with
+//! how many stored documents one frame can name. Each document is all-or-nothing, as
+//! `DocStore::apply` promises; a batch never was.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use dermis_model::ClinicId;
+use dermis_sync::plan::{self as docs, Plan, StoredDoc};
+use dermis_sync::wire::{DocData, DocPush, FetchItem, PushOutcome};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::pool::Caller;
+
+/// About how many bytes (pushed, plus stored for the documents they name) one part of a
+/// batch brings to a worker; a single larger document is planned alone.
+pub const PART_BYTES: u64 = 4 << 20;
+
+/// How often a part is planned again because another process wrote its documents first.
+const ATTEMPTS: usize = 5;
+
+/// What a store does for [`apply`]: SQL only.
+pub(crate) trait Rows: Sync {
+    /// The stored size (snapshot and change rows) of each of these documents that the
+    /// clinic has; others are left out.
+    fn doc_sizes(
+        &self,
+        clinic: ClinicId,
+        ids: Vec<Uuid>,
+    ) -> impl Future<Output = Result<HashMap<Uuid, u64>, StoreError>> + Send;
+
+    /// The rows of these documents, whatever their clinic (another clinic's without
+    /// their content), read without locking.
+    fn read_docs(
+        &self,
+        clinic: ClinicId,
+        ids: Vec<Uuid>,
+    ) -> impl Future<Output = Result<HashMap<Uuid, StoredDoc>, StoreError>> + Send;
+
+    /// Writes `plan` in one transaction, giving each written document the clinic's next
+    /// seq, if every document it was planned on still has the heads in [`Plan::bases`]
+    /// and every document it inserts is still absent; otherwise writes nothing.
+    fn write_plan(
+        &self,
+        clinic: ClinicId,
+        plan: Plan,
+    ) -> impl Future<Output = Result<Written, StoreError>> + Send;
+}
+
+/// What [`Rows::write_plan`] did.
+#[derive(Debug)]
+pub(crate) enum Written {
+    Done(Vec<PushOutcome>),
+    /// A document changed since it was read: nothing was written.
+    Stale,
+}
+
+fn pool_error(source: crate::pool::PoolError) -> StoreError {
+    StoreError::Pool { source }
+}
+
+/// Applies a batch for `clinic` (see the module's text).
+pub(crate) async fn apply<R: Rows>(
+    rows: &R,
+    locks: &Arc<DocLocks>,
+    caller: &Caller,
+    clinic: ClinicId,
+    pushes: &[DocPush],
+) -> Result<Vec<PushOutcome>, StoreError> {
+    if pushes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sizes = rows.doc_sizes(clinic, unique_ids(pushes)).await?;
+    let mut outcomes = Vec::with_capacity(pushes.len());
+    for part in parts(pushes, &sizes, PART_BYTES) {
+        outcomes.extend(apply_part(rows, locks, caller, clinic, part).await?);
+    }
+    Ok(outcomes)
+}
+
+fn unique_ids(pushes: &[DocPush]) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = pushes.iter().map(|p| p.doc_id).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Splits a batch, in order, into runs of about `max` bytes each (at least one push).
+fn parts<'a>(pushes: &'a [DocPush], sizes: &HashMap<Uuid, u64>, max: u64) -> Vec<&'a [DocPush]> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0u64;
+    // Documents whose stored bytes this part already counts.
+    let mut counted: HashSet<Uuid> = HashSet::new();
+    let cost = |push: &DocPush, counted: &HashSet<Uuid>| {
+        let stored = if counted.contains(&push.doc_id) {
+            0
+        } else {
+            sizes.get(&push.doc_id).copied().unwrap_or(0)
+        };
+        (push.data.len() as u64).saturating_add(stored)
+    };
+    for (i, push) in pushes.iter().enumerate() {
+        if i > start && bytes.saturating_add(cost(push, &counted)) > max {
+            parts.push(&pushes[start..i]);
+            start = i;
+            bytes = 0;
+            counted.clear();
+        }
+        bytes = bytes.saturating_add(cost(push, &counted));
+        counted.insert(push.doc_id);
+    }
+    if start < pushes.len() {
+        parts.push(&pushes[start..]);
+    }
+    parts
+}
+
+async fn apply_part<R: Rows>(
+    rows: &R,
+    locks: &Arc<DocLocks>,
+    caller: &Caller,
+    clinic: ClinicId,
+    part: &[DocPush],
+) -> Result<Vec<PushOutcome>, StoreError> {
+    // The budget first: a node held back by it holds no document others wait for.
+    caller.ready().await;
+    let ids = unique_ids(part);
+    let _turn = locks.lock(&ids).await;
+    for _ in 0..ATTEMPTS {
+        let stored = rows.read_docs(clinic, ids.clone()).await?;
+        let pushes = part.to_vec();
+        let plan = caller
+            .run(move || {
+                docs::plan_apply(
+                    clinic,
+                    &pushes,
+                    stored,
+                    super::rules::doc_limits(),
+                    &super::rules::HubRules,
+                )
+            })
+            .await
+            .map_err(pool_error)??;
+        match rows.write_plan(clinic, plan).await? {
+            Written::Done(outcomes) => return Ok(outcomes),
+            Written::Stale => tracing::debug!("documents changed while planned; planning again"),
+        }
+    }
+    Err(StoreError::Contended { attempts: ATTEMPTS })
+}
+
+/// Answers fetch items from their stored rows (`None`: the clinic has no such
+/// document). Whole documents are the stored bytes as they are; an item with `have`
+/// needs its document loaded, which happens on the pool.
+pub(crate) async fn answer(
+    caller: &Caller,
+    items: Vec<FetchItem>,
+    stored: Vec<Option<StoredDoc>>,
+) -> Result<Vec<Option<DocData>>, StoreError> {
+    let loads = items
+        .iter()
+        .zip(&stored)
+        .any(|(item, s)| s.is_some() && !item.have.is_empty());
+    let build = move || {
+        items
+            .iter()
+            .zip(stored)
+            .map(|(item, s)| s.map(|s| docs::fetched(item, s)).transpose())
+            .collect::<Result<Vec<_>, docs::Damaged>>()
+    };
+    let answered = if loads {
+        caller.run(build).await.map_err(pool_error)?
+    } else {
+        build()
+    };
+    answered.map_err(StoreError::from)
+}
+
+/// Turns per document within one process: a push holds its documents (taken in id
+/// order, so two pushes never wait on each other in a cycle) from reading them to
+/// writing them.
+#[derive(Debug, Default)]
+pub struct DocLocks {
+    held: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The documents a push holds; released when dropped.
+pub(crate) struct Turn {
+    locks: Arc<DocLocks>,
+    ids: Vec<Uuid>,
+    guards: Vec<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl DocLocks {
+    /// Takes `ids` (sorted, without repeats), waiting for pushes that hold any of them.
+    pub(crate) async fn lock(self: &Arc<Self>, ids: &[Uuid]) -> Turn {
+        let mut guards = Vec::with_capacity(ids.len());
+        for id in ids {
+            let lock = self
+                .held
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(*id)
+                .or_default()
+                .clone();
+            guards.push(lock.lock_owned().await);
+        }
+        Turn {
+            locks: self.clone(),
+            ids: ids.to_vec(),
+            guards,
+        }
+    }
+
+    /// Documents someone holds or waits for (for tests: nothing is left behind).
+    pub fn len(&self) -> usize {
+        self.held
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        self.guards.clear();
+        let mut held = self
+            .locks
+            .held
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for id in &self.ids {
+            // Only the map's own reference left: nobody holds or waits for it.
+            if held.get(id).is_some_and(|l| Arc::strong_count(l) == 1) {
+                held.remove(id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn push(id: Uuid, bytes: usize) -> DocPush {
+        DocPush {
+            doc_id: id,
+            doc_type: "patient".into(),
+            data: vec![0; bytes],
+        }
+    }
+
+    #[test]
+    fn a_batch_is_split_by_pushed_and_stored_bytes_in_order() {
+        let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let sizes = HashMap::from([(a, 60), (b, 10)]);
+        let batch = [
+            push(a, 10),
+            push(a, 10),
+            push(b, 10),
+            push(c, 90),
+            push(c, 5),
+        ];
+        let split: Vec<usize> = parts(&batch, &sizes, 100).iter().map(|p| p.len()).collect();
+        // a's stored bytes count once: 60 + 10 + 10 + (10 + 10) = 100, then c alone.
+        assert_eq!(split, vec![3, 2]);
+        assert_eq!(split.iter().sum::<usize>(), batch.len());
+        let huge = [push(a, 500), push(b, 1)];
+        let split: Vec<usize> = parts(&huge, &sizes, 100).iter().map(|p| p.len()).collect();
+        assert_eq!(split, vec![1, 1], "a part too large alone is still planned");
+        assert!(parts(&[], &sizes, 100).is_empty());
+    }
+
+    #[tokio::test]
+    async fn pushes_naming_a_document_take_turns_and_leave_nothing_behind() {
+        let locks = Arc::new(DocLocks::default());
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let mut ids = vec![a, b];
+        ids.sort();
+        let first = locks.lock(&ids).await;
+        let waiting = tokio::spawn({
+            let locks = locks.clone();
+            async move {
+                let _turn = locks.lock(&[b]).await;
+            }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "b is held");
+        drop(first);
+        assert!(waiting.await.is_ok());
+        assert!(locks.is_empty(), "{}", locks.len());
+    }
+}
