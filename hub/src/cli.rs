@@ -236,6 +236,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.webhooks.block_private = config.webhook_block_private;
             options.public_url = config.public_url.clone();
             options.oidc = config.oidc.clone();
+            options.node_token_ttl = config.node_token_ttl;
             options.pool = config.pool;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(

@@ -98,6 +98,8 @@ pub struct ServerOptions {
     pub public_url: Option<crate::config::PublicUrl>,
     /// `OIDC_*`: admins may sign in through this OpenID Provider.
     pub oidc: Option<crate::oidc::OidcConfig>,
+    /// `NODE_TOKEN_DAYS`: a node whose token is older gets a new one over its session.
+    pub node_token_ttl: Duration,
     /// `HUB_AUTOMERGE_*`: the pool every store handle of this server runs Automerge work
     /// on, and each node's budget there.
     pub pool: crate::pool::PoolOptions,
@@ -130,6 +132,7 @@ impl ServerOptions {
             jobs: JobOptions::default(),
             public_url: None,
             oidc: None,
+            node_token_ttl: Duration::from_secs(30 * 86_400),
             pool: crate::pool::PoolOptions::default(),
         }
     }
