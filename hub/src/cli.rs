@@ -242,6 +242,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.photo_decode_workers = config.decode_workers;
             options.staging_quota_bytes = config.staging_quota_bytes;
             options.photo_decode_queue = config.decode_queue;
+            options.node_token_ttl = config.node_token_ttl;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

@@ -91,6 +91,9 @@ pub struct Config {
     pub decode_queue: usize,
     /// `HUB_STAGING_QUOTA_BYTES`: unfinished upload bytes one clinic may hold.
     pub staging_quota_bytes: u64,
+    /// `NODE_TOKEN_DAYS` (default 30): how old a node's token may get before the hub
+    /// gives the node a new one over its sync session.
+    pub node_token_ttl: Duration,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -273,6 +276,7 @@ impl Default for Config {
             decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
             decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
             staging_quota_bytes: crate::server::DEFAULT_STAGING_QUOTA_BYTES,
+            node_token_ttl: Duration::from_secs(30 * 86_400),
         }
     }
 }
@@ -516,6 +520,9 @@ impl Config {
         {
             return Err(ConfigError::SecretKey);
         }
+        if let Some(days) = number(&env, "NODE_TOKEN_DAYS", 1, 3650)? {
+            config.node_token_ttl = Duration::from_secs(days * 86_400);
+        }
         config.oidc =
             crate::oidc::config(&env, |name| secret(&env, name), config.public_url.as_ref())?;
         if config.tls.is_some() || config.public_url.as_ref().is_some_and(PublicUrl::is_https) {
@@ -714,6 +721,27 @@ mod tests {
             assert!(
                 Config::load(env(&pairs), Some(Path::new("/d"))).is_err(),
                 "{name}={value} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn node_tokens_rotate_every_thirty_days_unless_told() {
+        let days = |pairs: &[(&str, &str)]| {
+            Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.node_token_ttl.as_secs())
+        };
+        assert_eq!(days(&[]).ok(), Some(30 * 86_400));
+        assert_eq!(days(&[("NODE_TOKEN_DAYS", "7")]).ok(), Some(7 * 86_400));
+        for bad in ["0", "3651", "-1", "a week"] {
+            assert!(
+                matches!(
+                    days(&[("NODE_TOKEN_DAYS", bad)]),
+                    Err(ConfigError::OutOfRange {
+                        name: "NODE_TOKEN_DAYS",
+                        ..
+                    })
+                ),
+                "{bad}"
             );
         }
     }

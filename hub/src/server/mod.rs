@@ -124,6 +124,8 @@ pub struct ServerOptions {
     pub pool: crate::pool::PoolOptions,
     /// `OIDC_*`: admins may sign in through this OpenID Provider.
     pub oidc: Option<crate::oidc::OidcConfig>,
+    /// `NODE_TOKEN_DAYS`: a node whose token is older gets a new one over its session.
+    pub node_token_ttl: Duration,
 }
 
 impl ServerOptions {
@@ -163,6 +165,7 @@ impl ServerOptions {
             public_url: None,
             pool: crate::pool::PoolOptions::default(),
             oidc: None,
+            node_token_ttl: Duration::from_secs(30 * 86_400),
         }
     }
 }

@@ -615,6 +615,7 @@ mod admin;
 mod admins;
 mod hooks;
 mod jobs;
+mod node_tokens;
 mod ops;
 mod projection;
 mod staging;

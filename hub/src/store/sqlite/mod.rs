@@ -11,6 +11,7 @@ mod admins;
 mod hooks;
 mod jobs;
 mod migrate;
+mod node_tokens;
 mod ops;
 mod projection;
 mod staging;
