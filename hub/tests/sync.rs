@@ -366,3 +366,5 @@ mod bounds;
 mod health;
 #[path = "sync/heavy.rs"]
 mod heavy;
+#[path = "sync/rules.rs"]
+mod rules;

@@ -298,7 +298,8 @@ impl MemoryNodeStore {
         d.doc.set_actor(self.actor.clone());
         let before = d.doc.get_heads();
         f(&mut d.doc);
-        let hash = d.doc.commit()?;
+        // `f` may have committed its own changes (with a message): heads tell.
+        d.doc.commit();
         let after = d.doc.get_heads();
         if before == after {
             return None;
@@ -306,7 +307,12 @@ impl MemoryNodeStore {
         self.local_seq += 1;
         d.local_seq = self.local_seq;
         self.touch_outbox(id, now, 1);
-        Some(hash)
+        after.first().copied()
+    }
+
+    /// Why the hub refused the document's pending changes, while it is parked.
+    pub fn rejected(&self, id: Uuid) -> Option<&str> {
+        self.outbox.get(&id).and_then(|e| e.rejected.as_deref())
     }
 
     pub fn doc(&self, id: Uuid) -> Option<&AutoCommit> {

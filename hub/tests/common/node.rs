@@ -169,6 +169,38 @@ impl TestNode {
             .map(|p| p.first_name)
     }
 
+    /// Adds a document made elsewhere (by the model or a forger) as a local edit.
+    pub async fn put(&self, id: Uuid, doc_type: DocType, doc: AutoCommit) {
+        self.store
+            .lock()
+            .await
+            .create(id, doc_type, doc, now_millis());
+    }
+
+    /// A copy of a document as this node holds it.
+    pub async fn copy(&self, id: Uuid) -> AutoCommit {
+        let store = self.store.lock().await;
+        store
+            .doc(id)
+            .unwrap_or_else(|| panic!("the node has no document {id}"))
+            .clone()
+    }
+
+    /// Replaces a document with `doc` (which holds all of its history and more) as a
+    /// local edit: how a test makes a node push changes written with Automerge directly.
+    pub async fn replace(&self, id: Uuid, doc: &AutoCommit) {
+        self.store
+            .lock()
+            .await
+            .edit(id, now_millis(), |d| *d = doc.clone())
+            .unwrap_or_else(|| panic!("replacing {id} changed nothing"));
+    }
+
+    /// Why the hub refused the document, while the node keeps it parked.
+    pub async fn rejected(&self, id: Uuid) -> Option<String> {
+        self.store.lock().await.rejected(id).map(str::to_owned)
+    }
+
     pub async fn heads(&self) -> BTreeMap<Uuid, Vec<ChangeHash>> {
         self.store.lock().await.heads()
     }
