@@ -1,5 +1,6 @@
 //! The hub over real sockets, on both stores: enrollment over HTTP, nodes converging
-//! through the hub, live updates, tenancy, revocation, refused input, health, shutdown.
+//! through the hub, live updates, tenancy, revocation, refused input, health, shutdown,
+//! node tokens rotating over the session (`rotation`).
 
 #[allow(dead_code)]
 mod common;
@@ -366,3 +367,5 @@ mod bounds;
 mod health;
 #[path = "sync/heavy.rs"]
 mod heavy;
+#[path = "sync/rotation.rs"]
+mod rotation;
