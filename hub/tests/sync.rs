@@ -1,5 +1,6 @@
 //! The hub over real sockets, on both stores: enrollment over HTTP, nodes converging
-//! through the hub, live updates, tenancy, revocation, refused input, health, shutdown.
+//! through the hub, live updates, tenancy, revocation, refused input, health, shutdown,
+//! node tokens rotating over the session (`rotation`).
 
 #[allow(dead_code)]
 mod common;
@@ -368,3 +369,5 @@ mod health;
 mod heavy;
 #[path = "sync/rules.rs"]
 mod rules;
+#[path = "sync/rotation.rs"]
+mod rotation;

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use automerge::{ActorId, AutoCommit, ChangeHash};
@@ -13,8 +14,8 @@ use dermis_sync::EngineConfig;
 use dermis_sync::NodeSyncStore;
 use dermis_sync::driver::run_node_op;
 use dermis_sync::memory::MemoryNodeStore;
-use dermis_sync::node_engine::{NodeOutput, NodeSession};
-use dermis_sync::wire::ErrorCode;
+use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp};
+use dermis_sync::wire::{ErrorCode, FEATURES_HEADER, parse_features};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Mutex, mpsc, watch};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -33,6 +34,12 @@ pub struct LinkState {
     /// Documents applied from the hub (live or pulled).
     pub applies: u64,
     pub problems: Vec<String>,
+    /// Tokens the hub sent (`NewToken`), in order.
+    pub new_tokens: Vec<String>,
+    /// A new token was kept (and the hub told).
+    pub token_stored: bool,
+    /// The node "crashed" on a new token: dropped the connection without keeping it.
+    pub crashed: bool,
     /// Set when the connection is over.
     pub closed: Option<Closed>,
 }
@@ -50,8 +57,19 @@ pub struct Closed {
 pub struct TestNode {
     pub id: Uuid,
     pub clinic: ClinicId,
+    /// The token from enrollment; a token the hub gave later is in the store.
     pub token: String,
     pub store: Arc<Mutex<MemoryNodeStore>>,
+    pub quirks: Arc<Quirks>,
+}
+
+/// How a test node misbehaves, for the next connections.
+#[derive(Debug, Default)]
+pub struct Quirks {
+    /// Do not ask for token rotation (an older node).
+    pub no_rotation: AtomicBool,
+    /// Receive a new token, then drop the connection without keeping it (a crash).
+    pub crash_on_new_token: AtomicBool,
 }
 
 /// One connection of a node.
@@ -86,19 +104,39 @@ impl TestNode {
                 enrollment.clinic_id,
                 actor,
             ))),
+            quirks: Arc::new(Quirks::default()),
         }
     }
 
+    /// The token the node connects with: the last one it kept, else its enrollment's.
+    pub async fn current_token(&self) -> String {
+        let kept = self.store.lock().await.token.clone();
+        kept.unwrap_or_else(|| self.token.clone())
+    }
+
     pub async fn try_connect(&self, url: &str) -> Result<Link, ConnectError> {
+        let token = self.current_token().await;
+        self.try_connect_with(url, &token).await
+    }
+
+    /// Connects with `token`, whatever the node keeps.
+    pub async fn try_connect_with(&self, url: &str, token: &str) -> Result<Link, ConnectError> {
         let mut request = url
             .into_client_request()
             .map_err(|e| ConnectError::Other(e.to_string()))?;
-        let auth = format!("Bearer {}", self.token)
+        let auth = format!("Bearer {token}")
             .parse()
             .map_err(|e| ConnectError::Other(format!("{e:?}")))?;
         request.headers_mut().insert("authorization", auth);
-        let socket = match tokio_tungstenite::connect_async(request).await {
-            Ok((socket, _)) => socket,
+        let (socket, offered) = match tokio_tungstenite::connect_async(request).await {
+            Ok((socket, response)) => {
+                let offered = response
+                    .headers()
+                    .get(FEATURES_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .map_or(0, parse_features);
+                (socket, offered)
+            }
             Err(tungstenite::Error::Http(response)) => {
                 let status = response.status().as_u16();
                 let body = response
@@ -112,7 +150,7 @@ impl TestNode {
         };
         let (state_tx, state) = watch::channel(LinkState::default());
         let (changes, changes_rx) = mpsc::unbounded_channel();
-        let task = tokio::spawn(run(self.clone(), socket, state_tx, changes_rx));
+        let task = tokio::spawn(run(self.clone(), socket, offered, state_tx, changes_rx));
         Ok(Link {
             state,
             changes,
@@ -270,10 +308,14 @@ fn deadline_in(deadline: i64, now: i64) -> tokio::time::Instant {
 async fn run(
     node: TestNode,
     mut socket: Socket,
+    offered: u64,
     state: watch::Sender<LinkState>,
     mut changes: mpsc::UnboundedReceiver<()>,
 ) {
     let mut session = NodeSession::new(node.id, engine());
+    if !node.quirks.no_rotation.load(Ordering::SeqCst) {
+        session.hub_offers(offered);
+    }
     let now = now_millis();
     let (cursor, stats) = {
         let mut store = node.store.lock().await;
@@ -292,6 +334,29 @@ async fn run(
                     if socket.send(Message::Binary(bytes.into())).await.is_err() {
                         break 'session;
                     }
+                }
+                NodeOutput::Store(NodeStoreOp::StoreToken { token }) => {
+                    state.send_modify(|s| s.new_tokens.push(token.clone()));
+                    if node.quirks.crash_on_new_token.load(Ordering::SeqCst) {
+                        // Gone before anything was kept: no close, no ack.
+                        drop(socket);
+                        state.send_modify(|s| {
+                            s.crashed = true;
+                            s.closed = Some(Closed::default());
+                        });
+                        return;
+                    }
+                    let result = {
+                        let mut store = node.store.lock().await;
+                        run_node_op(
+                            &mut *store,
+                            session.clinic(),
+                            NodeStoreOp::StoreToken { token },
+                        )
+                        .await
+                    };
+                    state.send_modify(|s| s.token_stored = true);
+                    pending.extend(session.stored(now_millis(), result));
                 }
                 NodeOutput::Store(op) => {
                     let applies = matches!(
