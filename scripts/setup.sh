@@ -6,7 +6,8 @@ set -euo pipefail
 need_pkgs=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have chromium || need_pkgs+=(chromium)
-# The hub's browser test drives Chromium with playwright-core (npm).
+# The hub's browser test drives Chromium with playwright-core (npm); its OIDC tests run
+# the oidc-provider package under Node (20.19 or later).
 have node || need_pkgs+=(nodejs)
 have npm || need_pkgs+=(npm)
 # Only to validate infra/docker-compose.yml (`config` needs no Docker engine).
@@ -41,12 +42,17 @@ else
   echo "setup: PostgreSQL is not reachable on 127.0.0.1:5432 (the hub's Postgres tests need it)" >&2
   [ "${CI:-}" = "true" ] && exit 1
 fi
-# The browser test's npm dependencies, from the committed lock file.
+# The browser tests' and the OIDC tests' npm dependencies (playwright-core; the
+# oidc-provider OpenID Provider and jose), from the committed lock file.
 browser=$(cd "$(dirname "$0")/.." && pwd)/hub/tests/browser
-if have npm && [ ! -f "$browser/node_modules/playwright-core/package.json" ]; then
+missing_npm=false
+for pkg in playwright-core oidc-provider jose; do
+  [ -f "$browser/node_modules/$pkg/package.json" ] || missing_npm=true
+done
+if have npm && [ "$missing_npm" = true ]; then
   echo "setup: npm ci in hub/tests/browser" >&2
   if ! (cd "$browser" && npm ci --no-audit --no-fund >/dev/null); then
-    echo "setup: npm ci failed (is the npm registry reachable?); the browser test will fail" >&2
+    echo "setup: npm ci failed (is the npm registry reachable?); the browser and OIDC tests will fail" >&2
     [ "${CI:-}" = "true" ] && exit 1
   fi
 fi

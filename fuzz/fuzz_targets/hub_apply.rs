@@ -4,6 +4,8 @@
 
 #![no_main]
 
+// The seed writers in it are for the hub's tests.
+#[allow(dead_code)]
 #[path = "../harness.rs"]
 mod harness;
 

@@ -68,6 +68,11 @@ struct Hub {
 impl Hub {
     /// A served hub with one clinic; returns it, the clinic and a node's code.
     fn start() -> (Hub, ClinicId, String) {
+        Hub::start_with(&[])
+    }
+
+    /// [`Hub::start`] with more environment for `serve`.
+    fn start_with(env: &[(&str, &str)]) -> (Hub, ClinicId, String) {
         let dir = tempfile::tempdir().unwrap();
         let clinic: ClinicId = hub_command(dir.path(), &["clinic", "add", "--name", "Bench"])
             .parse()
@@ -92,6 +97,7 @@ impl Hub {
             .env_remove("DATABASE_URL")
             .env_remove("DATABASE_URL_FILE")
             .env_remove("S3_ENDPOINT")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -345,6 +351,49 @@ async fn repeated_fetch() {
     );
 }
 
+/// 600 concurrent wrong admin sign-ins from 60 addresses (a proxy on loopback names
+/// them in `X-Forwarded-For`): argon2 must not run 600 times at once.
+async fn login_flood() {
+    let (hub, _, _) = Hub::start_with(&[("TRUSTED_PROXIES", "127.0.0.1/32")]);
+    let before = hub.peak_mb();
+    let client = reqwest::Client::builder().timeout(WITHIN).build().unwrap();
+    let url = format!("{}/api/auth/login", hub.base);
+    let body = r#"{"username":"ops","password":"not the password"}"#;
+    let health = Health::watch(&hub.base).await;
+    let attempts = (0..600).map(|i| {
+        let (client, url) = (&client, &url);
+        async move {
+            client
+                .post(url)
+                .header("content-type", "application/json")
+                .header("x-forwarded-for", format!("10.20.0.{}", i % 60))
+                .body(body)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    let health = health.report().await;
+    let mut counts = std::collections::BTreeMap::<u16, u32>::new();
+    for status in &statuses {
+        *counts.entry(*status).or_default() += 1;
+    }
+    let counts = counts
+        .iter()
+        .map(|(status, n)| format!("{n}× {status}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    line(
+        &format!("login flood, 600 concurrent wrong sign-ins from 60 addresses ({counts})"),
+        600 * body.len(),
+        before,
+        hub.peak_mb(),
+        &health,
+    );
+}
+
 fn main() {
     println!("== attacks on one release hub process (embedded store): peak RSS ==");
     if cfg!(debug_assertions) {
@@ -358,5 +407,6 @@ fn main() {
     runtime.block_on(async {
         inflation_bomb().await;
         repeated_fetch().await;
+        login_flood().await;
     });
 }

@@ -16,6 +16,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::http::{HeaderMap, header};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::config::AdminAuthConfig;
@@ -68,13 +69,22 @@ pub fn check_new_password(password: &str) -> Result<(), AuthError> {
     Ok(())
 }
 
-/// Whether `password` matches the PHC string. A malformed hash matches nothing.
+/// Whether `password` matches the PHC string. A malformed hash (an admin without a
+/// password) matches nothing, after as long as a real check takes, so an answer's time
+/// does not tell which admins have a password.
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|hash| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok()
-    })
+    let check = |phc: &str| {
+        PasswordHash::new(phc).is_ok_and(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+    };
+    if PasswordHash::new(phc).is_err() {
+        check(decoy_hash());
+        return false;
+    }
+    check(phc)
 }
 
 /// A hash no password is known for: checked when the username is unknown, so an
@@ -264,6 +274,55 @@ impl LocalIssuer {
         }
         Err(AuthError::InvalidToken { source: last })
     }
+
+    /// Signs a short-lived value of another kind than an admin token (the OIDC flow
+    /// state), under its own audience `purpose`, so neither is ever taken for the other.
+    pub fn seal<T: Serialize>(
+        &self,
+        purpose: &str,
+        value: &T,
+        ttl: Duration,
+        now: u64,
+    ) -> Result<String, AuthError> {
+        let sealed = Sealed {
+            iss: &self.issuer,
+            aud: purpose,
+            exp: now + ttl.as_secs(),
+            value,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &sealed, &self.encoding)
+            .map_err(|source| AuthError::Sign { source })
+    }
+
+    /// The value [`LocalIssuer::seal`] sealed for `purpose`, while it has not expired.
+    pub fn open<T: DeserializeOwned>(&self, purpose: &str, token: &str) -> Result<T, AuthError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[purpose]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.leeway = 5;
+        let mut last = None;
+        for key in &self.decoding {
+            match jsonwebtoken::decode::<Opened<T>>(token, key, &validation) {
+                Ok(data) => return Ok(data.claims.value),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(AuthError::InvalidToken { source: last })
+    }
+}
+
+#[derive(Serialize)]
+struct Sealed<'a, T> {
+    iss: &'a str,
+    aud: &'a str,
+    exp: u64,
+    value: &'a T,
+}
+
+#[derive(Deserialize)]
+struct Opened<T> {
+    value: T,
 }
 
 /// Everything the server needs to sign admins in and check their tokens.
@@ -313,6 +372,31 @@ impl Authority {
             "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
             self.ttl.as_secs()
         )
+    }
+
+    /// See [`LocalIssuer::seal`].
+    pub fn seal<T: Serialize>(
+        &self,
+        purpose: &str,
+        value: &T,
+        ttl: Duration,
+    ) -> Result<String, AuthError> {
+        self.local
+            .seal(purpose, value, ttl, jsonwebtoken::get_current_timestamp())
+    }
+
+    /// See [`LocalIssuer::open`].
+    pub fn open<T: DeserializeOwned>(&self, purpose: &str, token: &str) -> Result<T, AuthError> {
+        self.local.open(purpose, token)
+    }
+
+    /// `Set-Cookie` value for a cookie only `path` receives, `SameSite=Lax` (it must
+    /// come back on the top-level navigation from another site that ends a single
+    /// sign-on), for `ttl`; an empty `value` removes it.
+    pub fn lax_cookie(&self, name: &str, value: &str, path: &str, ttl: Duration) -> String {
+        let secure = if self.cookie_secure { "; Secure" } else { "" };
+        let age = if value.is_empty() { 0 } else { ttl.as_secs() };
+        format!("{name}={value}; HttpOnly; SameSite=Lax; Path={path}; Max-Age={age}{secure}")
     }
 
     /// `Set-Cookie` value that removes the session cookie.
@@ -437,6 +521,45 @@ mod tests {
             panic!("issue")
         };
         assert!(rotating.verify(&foreign.token).is_err());
+    }
+
+    #[test]
+    fn sealed_values_open_only_for_their_purpose_and_never_as_tokens() {
+        let authority = Authority::new(&options());
+        let sealed = authority.seal("flow", &vec!["a".to_owned()], Duration::from_secs(60));
+        let Ok(sealed) = sealed else {
+            panic!("{sealed:?}")
+        };
+        let opened: Result<Vec<String>, _> = authority.open("flow", &sealed);
+        assert_eq!(opened.ok(), Some(vec!["a".to_owned()]));
+        assert!(authority.open::<Vec<String>>("other", &sealed).is_err());
+        assert!(authority.verify(&sealed).is_err(), "not an admin token");
+        let Ok(token) = authority.issue("id", "admin", 0) else {
+            panic!("issue")
+        };
+        assert!(
+            authority
+                .open::<serde_json::Value>("flow", &token.token)
+                .is_err()
+        );
+        let other = Authority::new(&options().with_secret(b"another"));
+        assert!(
+            other.open::<Vec<String>>("flow", &sealed).is_err(),
+            "signed"
+        );
+        let old = LocalIssuer::new(&options()).seal("flow", &1u8, Duration::from_secs(60), 1000);
+        let Ok(old) = old else { panic!("seal") };
+        assert!(authority.open::<u8>("flow", &old).is_err(), "expired");
+        let lax = authority.lax_cookie("f", "v", "/admin/oidc", Duration::from_secs(600));
+        assert_eq!(
+            lax,
+            "f=v; HttpOnly; SameSite=Lax; Path=/admin/oidc; Max-Age=600"
+        );
+        assert!(
+            authority
+                .lax_cookie("f", "", "/admin/oidc", Duration::from_secs(600))
+                .contains("Max-Age=0")
+        );
     }
 
     #[test]

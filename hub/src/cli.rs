@@ -72,6 +72,18 @@ pub enum AdminCommand {
         /// clinics on /admin and /api, and not the hub-wide pages. Default: every clinic
         #[arg(long = "clinic", value_name = "ID")]
         clinics: Vec<ClinicId>,
+        /// The admin's email at the OpenID Provider (OIDC sign-in matches it when the
+        /// provider says it is verified)
+        #[arg(long)]
+        email: Option<String>,
+        /// The admin's subject (`sub`) at the OpenID Provider (OIDC sign-in matches it
+        /// first)
+        #[arg(long = "oidc-subject", value_name = "SUB")]
+        oidc_subject: Option<String>,
+        /// No password: the admin signs in through the OpenID Provider only (needs
+        /// --email or --oidc-subject); standard input is not read
+        #[arg(long)]
+        no_password: bool,
     },
     /// List the admins and the clinics each is limited to (never a password)
     List {
@@ -212,7 +224,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                 // The only process serving this file: nobody can still be online.
                 store.reset_online(now).await?;
                 // Nor can any job still be running: back to the queue at once.
-                store.reset_stale_jobs(now + 1, now).await?;
+                store.reset_stale_jobs(now + 1, now, None).await?;
             }
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
@@ -224,6 +236,13 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.webhooks.block_private = config.webhook_block_private;
             options.public_url = config.public_url.clone();
             options.pool = config.pool;
+            options.oidc = config.oidc.clone();
+            options.trusted_proxies = config.trusted_proxies.clone();
+            options.metrics_token = config.metrics_token.clone();
+            options.photo_decode_workers = config.decode_workers;
+            options.staging_quota_bytes = config.staging_quota_bytes;
+            options.photo_decode_queue = config.decode_queue;
+            options.node_token_ttl = config.node_token_ttl;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config
@@ -317,8 +336,33 @@ fn invalid_admin_input(e: StoreError) -> anyhow::Error {
 
 async fn admin<S: HubStore>(store: &S, command: AdminCommand, now: Millis) -> anyhow::Result<()> {
     match command {
-        AdminCommand::Add { username, clinics } => {
+        AdminCommand::Add {
+            username,
+            clinics,
+            email,
+            oidc_subject,
+            no_password,
+        } => {
             let username = normalize_username(&username).map_err(invalid_admin_input)?;
+            let email = email
+                .map(|e| {
+                    crate::oidc::normalize_email(&e)
+                        .ok_or_else(|| Refused("email: not an email address".into()))
+                })
+                .transpose()?;
+            let oidc_subject = oidc_subject
+                .map(|s| {
+                    crate::oidc::check_subject(&s).ok_or_else(|| {
+                        Refused("oidc-subject: 1 to 255 characters, no control characters".into())
+                    })
+                })
+                .transpose()?;
+            if no_password && email.is_none() && oidc_subject.is_none() {
+                return Err(Refused(
+                    "no-password: an admin without a password needs --email or --oidc-subject to sign in".into(),
+                )
+                .into());
+            }
             for clinic in &clinics {
                 if !store.clinic_exists(*clinic).await? {
                     return Err(Refused(format!("clinic: no clinic {clinic}")).into());
@@ -329,10 +373,17 @@ async fn admin<S: HubStore>(store: &S, command: AdminCommand, now: Millis) -> an
             } else {
                 Scope::Clinics(clinics)
             };
+            let password_hash = if no_password {
+                crate::store::admins::NO_PASSWORD.to_owned()
+            } else {
+                new_password_hash().await?
+            };
             let new = NewAdmin {
                 username: username.clone(),
-                password_hash: new_password_hash().await?,
+                password_hash,
                 scope,
+                email,
+                oidc_subject,
             };
             let id = store
                 .add_admin(&new, now)
@@ -351,8 +402,9 @@ async fn admin<S: HubStore>(store: &S, command: AdminCommand, now: Millis) -> an
             if json {
                 print_out(&format!("{}\n", serde_json::to_string_pretty(&admins)?))?;
             } else {
-                let mut rows =
-                    vec![["ID", "USERNAME", "CLINICS", "LAST SIGN-IN"].map(String::from)];
+                let mut rows = vec![
+                    ["ID", "USERNAME", "CLINICS", "SIGN-IN", "LAST SIGN-IN"].map(String::from),
+                ];
                 for a in &admins {
                     let clinics = match &a.scope {
                         Scope::All => "all".to_owned(),
@@ -367,6 +419,7 @@ async fn admin<S: HubStore>(store: &S, command: AdminCommand, now: Millis) -> an
                         a.id.to_string(),
                         a.username.clone(),
                         clinics,
+                        sign_in_ways(a),
                         when(a.last_login_at, now),
                     ]);
                 }
@@ -397,6 +450,18 @@ async fn admin<S: HubStore>(store: &S, command: AdminCommand, now: Millis) -> an
         }
     }
     Ok(())
+}
+
+/// How an admin can sign in, for `admin list`: `password`, `oidc`, both, or `none`.
+fn sign_in_ways(admin: &crate::store::AdminInfo) -> String {
+    let oidc = admin.email.is_some() || admin.oidc_subject.is_some();
+    match (admin.password, oidc) {
+        (true, true) => "password,oidc",
+        (true, false) => "password",
+        (false, true) => "oidc",
+        (false, false) => "none",
+    }
+    .to_owned()
 }
 
 /// The normalised username of an existing admin, or invalid input.

@@ -77,6 +77,23 @@ pub struct Config {
     /// `HUB_AUTOMERGE_WINDOW_SECONDS`: the pool Automerge work runs on and each node's
     /// budget there (`crate::pool`).
     pub pool: PoolOptions,
+    /// `OIDC_*`: admins may sign in through an OpenID Provider ([`crate::oidc`]).
+    pub oidc: Option<crate::oidc::OidcConfig>,
+    /// `TRUSTED_PROXIES`: comma-separated CIDR blocks whose `X-Forwarded-For` names the
+    /// client (for sign-in and enrollment limits); empty: the TCP peer is the client.
+    pub trusted_proxies: crate::server::TrustedProxies,
+    /// `METRICS_TOKEN` (or `_FILE`): `/metrics` then needs `Authorization: Bearer` with
+    /// it; unset, `/metrics` answers loopback clients only.
+    pub metrics_token: Option<Secret>,
+    /// `HUB_DECODE_WORKERS` and `HUB_DECODE_QUEUE`: photos decoded at once for requests,
+    /// and requests that may wait for a slot before a 503 (`crate::photos::gate`).
+    pub decode_workers: usize,
+    pub decode_queue: usize,
+    /// `HUB_STAGING_QUOTA_BYTES`: unfinished upload bytes one clinic may hold.
+    pub staging_quota_bytes: u64,
+    /// `NODE_TOKEN_DAYS` (default 30): how old a node's token may get before the hub
+    /// gives the node a new one over its sync session.
+    pub node_token_ttl: Duration,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -213,6 +230,10 @@ pub enum ConfigError {
     TlsReload { value: String },
     #[error("PUBLIC_URL must be an absolute http:// or https:// URL, got {value:?}")]
     PublicUrl { value: String },
+    #[error(
+        "TRUSTED_PROXIES must be comma-separated CIDR blocks like 10.0.0.0/8 or addresses, got {value:?}"
+    )]
+    TrustedProxies { value: String },
     #[error("HUB_SECRET_KEY must be 32 bytes written as 64 hex digits or as base64")]
     SecretKey,
     #[error("{name} must be a whole number from {min} to {max}, got {value:?}")]
@@ -222,6 +243,12 @@ pub enum ConfigError {
         max: u64,
         value: String,
     },
+    #[error("OIDC_ISSUER is set: set {name} too")]
+    OidcMissing { name: &'static str },
+    #[error("{name} must be an https:// URL (http:// only on loopback), got {value:?}")]
+    OidcUrl { name: &'static str, value: String },
+    #[error("OIDC_SCOPES must include openid, got {value:?}")]
+    OidcScopes { value: String },
 }
 
 impl Default for Config {
@@ -243,6 +270,13 @@ impl Default for Config {
             public_url: None,
             secret_key: None,
             pool: PoolOptions::default(),
+            oidc: None,
+            trusted_proxies: crate::server::TrustedProxies::default(),
+            metrics_token: None,
+            decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
+            decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
+            staging_quota_bytes: crate::server::DEFAULT_STAGING_QUOTA_BYTES,
+            node_token_ttl: Duration::from_secs(30 * 86_400),
         }
     }
 }
@@ -466,12 +500,31 @@ impl Config {
                 Some(PublicUrl::parse(&url).ok_or(ConfigError::PublicUrl { value: url })?);
         }
         config.pool = pool_options(&env)?;
+        if let Some(list) = env("TRUSTED_PROXIES") {
+            config.trusted_proxies = crate::server::TrustedProxies::parse(&list)
+                .map_err(|value| ConfigError::TrustedProxies { value })?;
+        }
+        config.metrics_token = secret(&env, "METRICS_TOKEN")?;
+        if let Some(n) = number(&env, "HUB_DECODE_WORKERS", 1, 64)? {
+            config.decode_workers = n as usize;
+        }
+        if let Some(n) = number(&env, "HUB_STAGING_QUOTA_BYTES", 1, u64::MAX >> 1)? {
+            config.staging_quota_bytes = n;
+        }
+        if let Some(n) = number(&env, "HUB_DECODE_QUEUE", 0, 10_000)? {
+            config.decode_queue = n as usize;
+        }
         config.secret_key = secret(&env, "HUB_SECRET_KEY")?;
         if let Some(key) = &config.secret_key
             && crate::secrets::SecretKey::parse(key.expose()).is_err()
         {
             return Err(ConfigError::SecretKey);
         }
+        if let Some(days) = number(&env, "NODE_TOKEN_DAYS", 1, 3650)? {
+            config.node_token_ttl = Duration::from_secs(days * 86_400);
+        }
+        config.oidc =
+            crate::oidc::config(&env, |name| secret(&env, name), config.public_url.as_ref())?;
         if config.tls.is_some() || config.public_url.as_ref().is_some_and(PublicUrl::is_https) {
             config.admin_auth.cookie_secure = true;
         }
@@ -668,6 +721,27 @@ mod tests {
             assert!(
                 Config::load(env(&pairs), Some(Path::new("/d"))).is_err(),
                 "{name}={value} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn node_tokens_rotate_every_thirty_days_unless_told() {
+        let days = |pairs: &[(&str, &str)]| {
+            Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.node_token_ttl.as_secs())
+        };
+        assert_eq!(days(&[]).ok(), Some(30 * 86_400));
+        assert_eq!(days(&[("NODE_TOKEN_DAYS", "7")]).ok(), Some(7 * 86_400));
+        for bad in ["0", "3651", "-1", "a week"] {
+            assert!(
+                matches!(
+                    days(&[("NODE_TOKEN_DAYS", bad)]),
+                    Err(ConfigError::OutOfRange {
+                        name: "NODE_TOKEN_DAYS",
+                        ..
+                    })
+                ),
+                "{bad}"
             );
         }
     }
@@ -872,5 +946,34 @@ mod tests {
             Some(Path::new("/d")),
         );
         assert!(matches!(bad, Err(ConfigError::SecretKey)));
+    }
+
+    #[test]
+    fn trusted_proxies_and_the_metrics_token_are_read() {
+        let Ok(config) = Config::load(
+            env(&[
+                ("TRUSTED_PROXIES", "10.0.0.0/8, ::1"),
+                ("METRICS_TOKEN", "scrape-me"),
+            ]),
+            Some(Path::new("/d")),
+        ) else {
+            panic!("valid");
+        };
+        assert_eq!(
+            Ok(config.trusted_proxies),
+            crate::server::TrustedProxies::parse("10.0.0.0/8,::1/128")
+        );
+        assert_eq!(
+            config.metrics_token.as_ref().map(Secret::expose),
+            Some("scrape-me")
+        );
+        let bad = Config::load(
+            env(&[("TRUSTED_PROXIES", "10.0.0.0/8,10.0.0.0/40")]),
+            Some(Path::new("/d")),
+        );
+        assert!(
+            matches!(&bad, Err(ConfigError::TrustedProxies { value }) if value == "10.0.0.0/40"),
+            "{bad:?}"
+        );
     }
 }

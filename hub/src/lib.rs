@@ -24,6 +24,7 @@ pub mod credentials;
 pub mod docwrite;
 pub mod jobs;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 pub mod origin;
 pub mod photos;

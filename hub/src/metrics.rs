@@ -55,11 +55,15 @@ pub struct Metrics {
     sessions: AtomicU64,
     store_ops: Histogram,
     login_failures: AtomicU64,
+    password_hashes: AtomicU64,
+    storage_probes: AtomicU64,
     job_depth: [AtomicU64; JOB_STATES.len()],
     webhook_failures: AtomicU64,
     photo_chunk_bytes: AtomicU64,
     photo_uploads: [AtomicU64; PHOTO_UPLOAD_OUTCOMES.len()],
     thumbnails: [AtomicU64; THUMBNAIL_OUTCOMES.len()],
+    photo_cleanings: AtomicU64,
+    photo_decode_refusals: AtomicU64,
 }
 
 /// How photo uploads end, for `dermis_photo_uploads_total`.
@@ -102,6 +106,16 @@ impl Metrics {
         self.login_failures.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// `/api/healthz` probed the blob storage (rather than reusing its last answer).
+    pub fn storage_probed(&self) {
+        self.storage_probes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A sign-in started an argon2 check (what a flood of sign-ins costs in CPU).
+    pub fn password_hash_started(&self) {
+        self.password_hashes.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The job queue's depth in one of [`JOB_STATES`]; unknown states are ignored.
     pub fn set_job_depth(&self, state: &str, depth: u64) {
         if let Some(i) = JOB_STATES.iter().position(|s| *s == state) {
@@ -127,6 +141,16 @@ impl Metrics {
     /// A thumbnail job ended in one of [`THUMBNAIL_OUTCOMES`] (failed: for good).
     pub fn thumbnail(&self, outcome: &str) {
         count_in(&THUMBNAIL_OUTCOMES, &self.thumbnails, outcome);
+    }
+
+    /// An original was decoded to make its cleaned copy.
+    pub fn photo_cleaned(&self) {
+        self.photo_cleanings.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A request for an image was refused because the decode gate was full.
+    pub fn photo_decode_refused(&self) {
+        self.photo_decode_refusals.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The Prometheus text format (version 0.0.4).
@@ -192,6 +216,18 @@ impl Metrics {
             &[("", now.pool.budget_waits)],
         );
         metric(
+            "dermis_photo_cleanings_total",
+            "counter",
+            "Originals decoded to make their cleaned (metadata-free) copy.",
+            &[("", load(&self.photo_cleanings))],
+        );
+        metric(
+            "dermis_photo_decode_refusals_total",
+            "counter",
+            "Image requests refused with 503 because every decode slot and queue place was taken.",
+            &[("", load(&self.photo_decode_refusals))],
+        );
+        metric(
             "dermis_sync_sessions_total",
             "counter",
             "Sync sessions started on this hub instance.",
@@ -220,6 +256,18 @@ impl Metrics {
             "counter",
             "Failed admin sign-ins.",
             &[("", load(&self.login_failures))],
+        );
+        metric(
+            "dermis_admin_password_hashes_total",
+            "counter",
+            "Argon2 password checks started by sign-ins.",
+            &[("", load(&self.password_hashes))],
+        );
+        metric(
+            "dermis_health_storage_probes_total",
+            "counter",
+            "Blob-storage probes made by /api/healthz (cached for a few seconds).",
+            &[("", load(&self.storage_probes))],
         );
         let depth: Vec<(String, u64)> = JOB_STATES
             .iter()

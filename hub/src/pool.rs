@@ -272,18 +272,47 @@ impl Caller {
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
+        self.place().await?.run(job).await
+    }
+
+    /// Waits for the budget, then for a place in the queue, and holds it: a caller that
+    /// must read what its job works on reads it only once it has a place, so at most
+    /// `workers + queue` jobs' worth of data is ever loaded for the pool.
+    pub async fn place(&self) -> Result<Place<'_>, PoolError> {
         self.ready().await;
         let shared = &self.pool.shared;
         let waiting = Waiting::new(&shared.stats.waiting);
-        let place = shared
+        let permit = shared
             .jobs
             .reserve()
             .await
             .map_err(|_| PoolError::Stopped)?;
+        Ok(Place {
+            caller: self,
+            permit,
+            _waiting: waiting,
+        })
+    }
+}
+
+/// A place in the queue, held by a caller that is getting its job ready.
+pub struct Place<'a> {
+    caller: &'a Caller,
+    permit: mpsc::Permit<'a, Job>,
+    _waiting: Waiting<'a>,
+}
+
+impl Place<'_> {
+    /// Queues `job` in this place; its answer, once a worker has run it.
+    pub async fn run<T, F>(self, job: F) -> Result<T, PoolError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
         let (done, answer) = oneshot::channel();
-        let budget = self.budget.clone();
-        let pool = Arc::downgrade(&self.pool.shared);
-        place.send(Box::new(move || {
+        let budget = self.caller.budget.clone();
+        let pool = Arc::downgrade(&self.caller.pool.shared);
+        self.permit.send(Box::new(move || {
             let stats = pool.upgrade();
             if let Some(s) = &stats {
                 s.stats.busy.fetch_add(1, Ordering::Relaxed);
@@ -306,8 +335,9 @@ impl Caller {
             // The caller may have gone (its session closed): nothing to tell.
             let _ = done.send(outcome);
         }));
+        // Still counted as waiting until the answer comes.
         let outcome = answer.await.map_err(|_| PoolError::Stopped)?;
-        drop(waiting);
+        drop(self._waiting);
         outcome.map_err(|_| PoolError::Panicked)
     }
 }

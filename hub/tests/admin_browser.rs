@@ -247,6 +247,8 @@ async fn a_clinic_limited_admin_sees_only_its_clinic() {
         username: "limited".into(),
         password_hash: hash,
         scope: Scope::Clinics(vec![own_clinic]),
+        email: None,
+        oidc_subject: None,
     };
     store
         .add_admin(&limited, dermis_model::now_millis())

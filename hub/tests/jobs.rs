@@ -296,7 +296,7 @@ async fn a_job_whose_workers_die_runs_again_after_its_claim_goes_stale<S: HubSto
         .await
         .expect("the first instance started the job");
     // The instance dies: its tasks end without recording anything.
-    first.abort();
+    first.abort().await;
     let claimed = store.job(id).await.unwrap().unwrap();
     assert_eq!(claimed.state, JobState::Running, "the dead claim remains");
 

@@ -34,6 +34,7 @@ on_both_stores!(
     served_images_carry_no_metadata_and_are_upright,
     a_complete_blob_whose_photo_has_no_job_gets_one_when_asked,
     an_original_lost_from_the_blob_store_is_uploaded_again,
+    concurrent_gets_of_an_original_decode_it_once,
 );
 
 async fn wait_thumbnails<S: HubStore>(env: &Env<S>, up: &helpers::Upload) {
@@ -562,5 +563,51 @@ async fn an_original_lost_from_the_blob_store_is_uploaded_again<S: HubStore>(f: 
     assert_eq!(api.upload_from(&up, 0, 1 << 20).await["complete"], true);
     let (status, _, body) = api.blob(&up.sha256, "original").await;
     assert_eq!((status, body.len()), (200, up.bytes.len()));
+    env.hub.stop().await;
+}
+
+async fn concurrent_gets_of_an_original_decode_it_once<S: HubStore>(f: Fixture<S>) {
+    let env = start(&f.store, options(f.dir.path())).await;
+    let api = Api::of(&env);
+    let up = patient_with_photo(&env.store, env.clinic, &images::photo_like(400, 300, 21)).await;
+    assert_eq!(api.upload_from(&up, 0, 1 << 20).await["complete"], true);
+    // Twelve at once, more than the decode slots and queue could take one by one.
+    let gets = (0..12).map(|_| api.blob(&up.sha256, "original"));
+    let answers = futures_util::future::join_all(gets).await;
+    let first = answers[0].2.clone();
+    assert!(!first.is_empty());
+    for (status, headers, body) in &answers {
+        assert_eq!(*status, 200);
+        assert_eq!(headers["content-type"], "image/jpeg");
+        assert_eq!(body, &first, "every caller gets the same cleaned bytes");
+    }
+    let (status, _, again) = api.blob(&up.sha256, "original").await;
+    assert_eq!(
+        (status, &again),
+        (200, &first),
+        "later calls read the cache"
+    );
+    let metrics = common::http()
+        .get(env.hub.http("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        metrics.contains("dermis_photo_cleanings_total 1\n"),
+        "decoded once: {metrics}"
+    );
+    assert!(metrics.contains("dermis_photo_decode_refusals_total 0\n"));
+    let cached = Blobs::Local(LocalBlobs::new(f.dir.path().join("blobs")))
+        .get(&dermis_hub::blobs::clean_key(env.clinic, &up.sha256))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        cached.as_deref(),
+        Some(first.as_ref()),
+        "kept in the blob store"
+    );
     env.hub.stop().await;
 }

@@ -12,7 +12,10 @@ use dermis_hub::store::staging::{Chunk, ChunkOutcome, PhotoBlob, Thumbnails};
 use dermis_model::{ClinicId, now_millis};
 use uuid::Uuid;
 
-on_both_stores!(chunks_append_at_the_received_offset_and_complete_once);
+on_both_stores!(
+    chunks_append_at_the_received_offset_and_complete_once,
+    staging_past_the_quota_is_refused_while_another_clinic_still_can,
+);
 
 fn chunk(clinic: ClinicId, sha: &str, offset: u64, total: u64, data: &[u8]) -> Chunk {
     Chunk {
@@ -24,6 +27,7 @@ fn chunk(clinic: ClinicId, sha: &str, offset: u64, total: u64, data: &[u8]) -> C
         photo: Uuid::max(),
         mime: "image/jpeg".into(),
         data: data.to_vec(),
+        quota: u64::MAX,
     }
 }
 
@@ -154,4 +158,65 @@ async fn chunks_append_at_the_received_offset_and_complete_once<S: HubStore>(f: 
         store.discard_upload(b, &sha).await.is_ok(),
         "discarding nothing is fine"
     );
+}
+
+async fn staging_past_the_quota_is_refused_while_another_clinic_still_can<S: HubStore>(
+    f: Fixture<S>,
+) {
+    let store = &f.store;
+    let a = create_clinic(store, "A").await;
+    let b = create_clinic(store, "B").await;
+    let quota = |c: Chunk| Chunk { quota: 100, ..c };
+    let (one, two) = ("1".repeat(64), "2".repeat(64));
+    let first = store
+        .stage_chunk(quota(chunk(a, &one, 0, 200, &[1; 60])), 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(first, ChunkOutcome::Stored { received: 60 });
+    // A second upload of the same clinic would bring it to 120 bytes.
+    let refused = store
+        .stage_chunk(quota(chunk(a, &two, 0, 200, &[2; 60])), 2)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(refused, ChunkOutcome::OverQuota { staged: 60 });
+    assert!(
+        store
+            .staged_upload(a, &two)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .is_none(),
+        "nothing half-written: not even the new upload's row"
+    );
+    let refused = store
+        .stage_chunk(quota(chunk(a, &one, 60, 200, &[1; 60])), 3)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(refused, ChunkOutcome::OverQuota { staged: 60 });
+    assert_eq!(
+        store
+            .staged_upload(a, &one)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .map(|u| u.received),
+        Some(60)
+    );
+    assert_eq!(
+        store
+            .staged_bytes(a, &one)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}")),
+        vec![1; 60]
+    );
+    // Another clinic has its own quota.
+    let other = store
+        .stage_chunk(quota(chunk(b, &two, 0, 200, &[2; 90])), 4)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(other, ChunkOutcome::Stored { received: 90 });
+    // Within the quota the first clinic continues.
+    let more = store
+        .stage_chunk(quota(chunk(a, &one, 60, 200, &[1; 40])), 5)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(more, ChunkOutcome::Stored { received: 100 });
 }

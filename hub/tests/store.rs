@@ -234,14 +234,14 @@ async fn clinics_nodes_and_enrollment<S: HubStore>(f: Fixture<S>) {
         "unknown"
     );
     let auth = store
-        .authenticate("t1")
+        .authenticate("t1", now)
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(
         auth.map(|a| (a.node_id, a.clinic_id, a.status)),
         Some((first.id, clinic, NodeStatus::Active))
     );
-    assert_eq!(store.authenticate("t9").await.ok(), Some(None));
+    assert_eq!(store.authenticate("t9", now).await.ok(), Some(None));
 
     // Revoked before enrolling: the code is dead.
     assert_eq!(store.revoke_node(second.id, now).await.ok(), Some(true));

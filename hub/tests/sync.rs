@@ -44,11 +44,20 @@ async fn enrollment_over_http<S: HubStore>(f: Fixture<S>) {
     let read = dermis_model::clinic::read_clinic(&doc).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(read.name, "Derma Nord");
     let auth = store
-        .authenticate(&dermis_hub::credentials::hash_secret(token))
+        .authenticate(
+            &dermis_hub::credentials::hash_secret(token),
+            dermis_model::now_millis(),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert!(auth.is_some(), "the token works, stored only as its hash");
-    assert_eq!(store.authenticate(token).await.ok(), Some(None));
+    assert_eq!(
+        store
+            .authenticate(token, dermis_model::now_millis())
+            .await
+            .ok(),
+        Some(None)
+    );
 
     // One time only.
     let (status, body) = post_enroll(&hub, json!({ "code": code, "node_name": "PC-1" })).await;

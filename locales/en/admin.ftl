@@ -168,3 +168,10 @@ admin-insecure-badge = insecure link
 # An admin limited to clinics asked for a page about the whole hub (health, jobs).
 admin-forbidden-title = Not for this account
 admin-forbidden-hub-wide = This page covers the whole hub; your account is limited to some clinics.
+
+# Single sign-on through the OpenID Provider (the sign-in page).
+admin-login-sso = Sign in with single sign-on
+admin-login-sso-failed = Single sign-on did not complete. Try again.
+admin-login-sso-unknown = No hub admin account matches this identity. Ask a hub admin to add you.
+admin-login-sso-unavailable = The sign-on provider cannot be reached. Try again later, or sign in with your password.
+admin-login-sso-continue = Continue to the hub

@@ -175,3 +175,10 @@ admin-insecure-badge = conexión insegura
 # An admin limited to clinics asked for a page about the whole hub (health, jobs).
 admin-forbidden-title = No disponible para esta cuenta
 admin-forbidden-hub-wide = Esta página abarca todo el hub; su cuenta está limitada a algunas clínicas.
+
+# Single sign-on through the OpenID Provider (the sign-in page).
+admin-login-sso = Iniciar sesión con inicio de sesión único
+admin-login-sso-failed = El inicio de sesión único no se completó. Inténtelo de nuevo.
+admin-login-sso-unknown = Ninguna cuenta de administrador del hub corresponde a esta identidad. Pida a un administrador que le añada.
+admin-login-sso-unavailable = No se puede contactar con el proveedor de identidad. Inténtelo más tarde o inicie sesión con su contraseña.
+admin-login-sso-continue = Continuar al hub

@@ -175,3 +175,10 @@ admin-insecure-badge = liaison non sécurisée
 # An admin limited to clinics asked for a page about the whole hub (health, jobs).
 admin-forbidden-title = Pas pour ce compte
 admin-forbidden-hub-wide = Cette page concerne tout le hub ; votre compte est limité à certaines cliniques.
+
+# Single sign-on through the OpenID Provider (the sign-in page).
+admin-login-sso = Se connecter par authentification unique
+admin-login-sso-failed = L'authentification unique n'a pas abouti. Réessayez.
+admin-login-sso-unknown = Aucun compte administrateur du hub ne correspond à cette identité. Demandez à un administrateur de vous ajouter.
+admin-login-sso-unavailable = Le fournisseur d'identité est injoignable. Réessayez plus tard ou connectez-vous avec votre mot de passe.
+admin-login-sso-continue = Continuer vers le hub

@@ -167,3 +167,10 @@ admin-insecure-badge = անապահով կապ
 # An admin limited to clinics asked for a page about the whole hub (health, jobs).
 admin-forbidden-title = Այս հաշվի համար չէ
 admin-forbidden-hub-wide = Այս էջը վերաբերում է ամբողջ հաբին. ձեր հաշիվը սահմանափակված է որոշ կլինիկաներով։
+
+# Single sign-on through the OpenID Provider (the sign-in page).
+admin-login-sso = Մուտք միասնական մուտքով
+admin-login-sso-failed = Միասնական մուտքը չավարտվեց։ Փորձեք կրկին։
+admin-login-sso-unknown = Հաբի ադմինիստրատորի ոչ մի հաշիվ չի համապատասխանում այս ինքնությանը։ Խնդրեք ադմինիստրատորին ավելացնել ձեզ։
+admin-login-sso-unavailable = Ինքնության մատակարարը հասանելի չէ։ Փորձեք ավելի ուշ կամ մուտք գործեք գաղտնաբառով։
+admin-login-sso-continue = Շարունակել դեպի հաբ

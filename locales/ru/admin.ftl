@@ -183,3 +183,10 @@ admin-insecure-badge = незащищённая связь
 # An admin limited to clinics asked for a page about the whole hub (health, jobs).
 admin-forbidden-title = Недоступно для этой учётной записи
 admin-forbidden-hub-wide = Эта страница относится ко всему хабу; ваша учётная запись ограничена некоторыми клиниками.
+
+# Single sign-on through the OpenID Provider (the sign-in page).
+admin-login-sso = Войти через единый вход
+admin-login-sso-failed = Единый вход не завершён. Попробуйте ещё раз.
+admin-login-sso-unknown = Ни одна учётная запись администратора хаба не соответствует этой личности. Попросите администратора добавить вас.
+admin-login-sso-unavailable = Провайдер единого входа недоступен. Попробуйте позже или войдите с паролем.
+admin-login-sso-continue = Перейти в хаб

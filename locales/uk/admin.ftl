@@ -183,3 +183,10 @@ admin-insecure-badge = незахищений зв’язок
 # An admin limited to clinics asked for a page about the whole hub (health, jobs).
 admin-forbidden-title = Недоступно для цього облікового запису
 admin-forbidden-hub-wide = Ця сторінка стосується всього хаба; ваш обліковий запис обмежено деякими клініками.
+
+# Single sign-on through the OpenID Provider (the sign-in page).
+admin-login-sso = Увійти через єдиний вхід
+admin-login-sso-failed = Єдиний вхід не завершено. Спробуйте ще раз.
+admin-login-sso-unknown = Жоден обліковий запис адміністратора хаба не відповідає цій особі. Попросіть адміністратора додати вас.
+admin-login-sso-unavailable = Провайдер єдиного входу недоступний. Спробуйте пізніше або увійдіть з паролем.
+admin-login-sso-continue = Перейти до хаба

@@ -33,6 +33,10 @@ pub async fn run_node_op<S: NodeSyncStore>(
             .outbox_stats(now)
             .await
             .map(NodeStoreResult::OutboxStats),
+        NodeStoreOp::StoreToken { token } => store
+            .store_token(&token)
+            .await
+            .map(|()| NodeStoreResult::TokenStored),
         NodeStoreOp::ApplyDocs { docs, cursor } => match clinic {
             Some(clinic) => store
                 .apply_docs(clinic, &docs, cursor)

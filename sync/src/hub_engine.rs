@@ -15,8 +15,8 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::ChangePage;
 use crate::wire::{
-    ClientMsg, DocData, DocPush, ErrorCode, FetchItem, HubMsg, Limits, OutboxStats, PushOutcome,
-    PushResult, doc_data_encoded_len,
+    ClientMsg, DocData, DocPush, ErrorCode, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, Limits,
+    OutboxStats, PushOutcome, PushResult, doc_data_encoded_len,
 };
 
 /// A storage operation for the driver to run against the hub's [`crate::DocStore`].
@@ -70,6 +70,8 @@ pub enum HubOutput {
     NodeCursor {
         cursor: u64,
     },
+    /// The node stored the token of [`HubSession::offer_token`] durably.
+    TokenStored,
 }
 
 #[derive(Debug)]
@@ -150,6 +152,12 @@ pub struct HubSession {
     node_id: Uuid,
     clinic: ClinicId,
     hello: bool,
+    /// `Welcome` has been sent.
+    welcomed: bool,
+    /// The features the node's `Hello` asked for.
+    features: u64,
+    token_offered: bool,
+    token_stored: bool,
     closed: bool,
     busy: Option<Busy>,
     queue: VecDeque<Request>,
@@ -195,6 +203,10 @@ impl HubSession {
             node_id,
             clinic,
             hello: false,
+            welcomed: false,
+            features: 0,
+            token_offered: false,
+            token_stored: false,
             closed: false,
             busy: None,
             queue: VecDeque::new(),
@@ -225,6 +237,39 @@ impl HubSession {
 
     pub fn is_closed(&self) -> bool {
         self.closed
+    }
+
+    /// The optional features the node asked for in its `Hello` (`wire::FEATURE_*`).
+    pub fn node_features(&self) -> u64 {
+        self.features
+    }
+
+    /// Whether `Welcome` has been sent (what the session may offer starts then).
+    pub fn is_welcomed(&self) -> bool {
+        self.welcomed
+    }
+
+    /// Sends the node a new token, once per session, to a welcomed node that asked for
+    /// [`FEATURE_TOKEN_ROTATION`]; anything else sends nothing. The driver stores the
+    /// token's hash as the node's next token before it calls this; the node answers
+    /// `TokenStored` ([`HubOutput::TokenStored`]) once the token is durable on its side.
+    pub fn offer_token(&mut self, now: Millis, token: String) -> Vec<HubOutput> {
+        let mut out = Vec::new();
+        if self.closed
+            || !self.welcomed
+            || self.token_offered
+            || self.features & FEATURE_TOKEN_ROTATION == 0
+        {
+            return out;
+        }
+        self.token_offered = true;
+        self.send(now, &HubMsg::NewToken { token }, &mut out);
+        out
+    }
+
+    /// Whether this session has sent a new token.
+    pub fn token_offered(&self) -> bool {
+        self.token_offered
     }
 
     /// Whether the driver should read more frames now (backpressure).
@@ -304,6 +349,7 @@ impl HubSession {
                 app_version,
                 cursor,
                 outbox,
+                features,
             } => {
                 if self.hello {
                     self.fail(
@@ -321,6 +367,8 @@ impl HubSession {
                     );
                 } else {
                     self.hello = true;
+                    // Only the features this build knows.
+                    self.features = features & FEATURE_TOKEN_ROTATION;
                     self.sent_up_to = cursor;
                     out.push(HubOutput::NodeReport {
                         app_version: Some(app_version),
@@ -381,6 +429,19 @@ impl HubSession {
                     outbox,
                     last_error: (!last_error.is_empty()).then_some(last_error),
                 });
+            }
+            ClientMsg::TokenStored => {
+                if self.token_offered && !self.token_stored {
+                    self.token_stored = true;
+                    out.push(HubOutput::TokenStored);
+                } else {
+                    self.fail(
+                        now,
+                        ErrorCode::ProtocolViolation,
+                        "token stored without a new token",
+                        &mut out,
+                    );
+                }
             }
         }
         out
@@ -504,6 +565,7 @@ impl HubSession {
                     max_batch_docs: u32::try_from(self.config.push_batch_docs).unwrap_or(u32::MAX),
                 };
                 self.send(now, &welcome, &mut out);
+                self.welcomed = true;
             }
             (Busy::Push { batch, ids }, HubStoreResult::Applied(outcomes)) => {
                 let mut advanced = 0;

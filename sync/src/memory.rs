@@ -233,6 +233,8 @@ pub struct MemoryNodeStore {
     outbox: BTreeMap<Uuid, OutboxEntry>,
     cursor: u64,
     local_seq: u64,
+    /// The hub token kept by [`NodeSyncStore::store_token`], if any.
+    pub token: Option<String>,
 }
 
 fn union(a: Option<&Vec<ChangeHash>>, b: &[ChangeHash]) -> Vec<ChangeHash> {
@@ -253,6 +255,7 @@ impl MemoryNodeStore {
             outbox: BTreeMap::new(),
             cursor: 0,
             local_seq: 0,
+            token: None,
         }
     }
 
@@ -511,6 +514,11 @@ impl NodeSyncStore for MemoryNodeStore {
             bytes: self.outbox.values().map(|e| e.bytes).sum(),
             oldest_age_ms: oldest.map_or(0, |t| u64::try_from(now - t).unwrap_or(0)),
         })
+    }
+
+    async fn store_token(&mut self, token: &str) -> Result<(), Never> {
+        self.token = Some(token.to_owned());
+        Ok(())
     }
 }
 

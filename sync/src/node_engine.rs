@@ -17,8 +17,17 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::{ApplyFailure, OutgoingDoc, PushAck};
 use crate::wire::{
-    ClientMsg, DocData, ErrorCode, FetchItem, HubMsg, IndexEntry, Limits, OutboxStats, PushOutcome,
+    ClientMsg, DocData, ErrorCode, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, IndexEntry, Limits,
+    OutboxStats, PushOutcome,
 };
+
+/// A token as the hub makes them: 16 to 256 characters of base64url (`A-Z a-z 0-9 - _`).
+fn plausible_token(token: &str) -> bool {
+    (16..=256).contains(&token.len())
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
 
 /// A storage operation the driver must run against the node's [`crate::NodeSyncStore`],
 /// then hand the result back with [`NodeSession::stored`].
@@ -38,6 +47,10 @@ pub enum NodeStoreOp {
     OutboxStats {
         now: Millis,
     },
+    /// A new node token from the hub, to keep durably in place of the one in use.
+    StoreToken {
+        token: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +60,7 @@ pub enum NodeStoreResult {
     Planned(Vec<FetchItem>),
     Applied(Vec<ApplyFailure>),
     OutboxStats(OutboxStats),
+    TokenStored,
     /// The store failed; the session ends and the driver retries later.
     Failed(String),
 }
@@ -121,6 +135,7 @@ enum Purpose {
     Apply,
     Finish,
     Report,
+    Token,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -155,6 +170,9 @@ pub struct NodeSession {
     last_tx: Millis,
     max_frame: usize,
     stats: SessionStats,
+    /// The optional features agreed with the hub (`wire::FEATURE_*`).
+    features: u64,
+    token_received: bool,
 }
 
 impl std::fmt::Debug for NodeSession {
@@ -194,7 +212,16 @@ impl NodeSession {
             last_tx: 0,
             max_frame: Limits::default().max_frame_bytes,
             stats: SessionStats::default(),
+            features: 0,
+            token_received: false,
         }
+    }
+
+    /// The features the hub offered (its `Dermis-Features` upgrade header, parsed with
+    /// `wire::parse_features`), before [`NodeSession::start`]: `Hello` asks for those
+    /// this engine supports.
+    pub fn hub_offers(&mut self, features: u64) {
+        self.features = features & FEATURE_TOKEN_ROTATION;
     }
 
     /// Begins the session on a fresh connection: sends Hello.
@@ -208,6 +235,7 @@ impl NodeSession {
             app_version: truncate(&self.config.app_version, 200),
             cursor,
             outbox,
+            features: self.features,
         };
         self.send(now, &hello, &mut out);
         out
@@ -391,12 +419,33 @@ impl NodeSession {
             } => self.on_docs(now, request, items, missing, &mut out),
             HubMsg::Ping { nonce } => self.send(now, &ClientMsg::Pong { nonce }, &mut out),
             HubMsg::Pong { .. } => {}
+            HubMsg::NewToken { token } => self.on_new_token(token, &mut out),
             HubMsg::Error { code, message } => {
                 self.close(code, format!("hub: {message}"), &mut out)
             }
         }
         self.check_caught_up(now, &mut out);
         out
+    }
+
+    /// A new token: kept durably before the hub hears `TokenStored`, and only one per
+    /// session, only when agreed, only one that looks like a token (a damaged one kept
+    /// would lock the node out).
+    fn on_new_token(&mut self, token: String, out: &mut Vec<NodeOutput>) {
+        if self.features & FEATURE_TOKEN_ROTATION == 0 || self.token_received {
+            self.close(ErrorCode::ProtocolViolation, "unexpected new token", out);
+            return;
+        }
+        if !plausible_token(&token) {
+            self.close(
+                ErrorCode::ProtocolViolation,
+                "the new token is not a token",
+                out,
+            );
+            return;
+        }
+        self.token_received = true;
+        self.enqueue(NodeStoreOp::StoreToken { token }, Purpose::Token, out);
     }
 
     fn on_push_ack(
@@ -692,6 +741,9 @@ impl NodeSession {
                     last_error: String::new(),
                 };
                 self.send(now, &report, &mut out);
+            }
+            (Purpose::Token, NodeStoreResult::TokenStored) => {
+                self.send(now, &ClientMsg::TokenStored, &mut out);
             }
             (Purpose::Finish, NodeStoreResult::Applied(_)) => {
                 if let Pull::Finishing { page } = self.pull {

@@ -270,7 +270,9 @@ impl World {
                                     }
                                 }
                             }
-                            HubOutput::NodeReport { .. } | HubOutput::NodeCursor { .. } => {}
+                            HubOutput::NodeReport { .. }
+                            | HubOutput::NodeCursor { .. }
+                            | HubOutput::TokenStored => {}
                         }
                     }
                 }

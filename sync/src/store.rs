@@ -162,4 +162,8 @@ pub trait NodeSyncStore: Send {
         &mut self,
         now: dermis_model::Millis,
     ) -> impl Future<Output = Result<OutboxStats, Self::Error>> + Send;
+
+    /// Keeps `token` durably as the token to reach the hub with, in place of the one in
+    /// use; the node answers the hub only after this returns.
+    fn store_token(&mut self, token: &str) -> impl Future<Output = Result<(), Self::Error>> + Send;
 }

@@ -6,8 +6,8 @@
 
 use automerge::ChangeHash;
 use dermis_sync::wire::{
-    ClientMsg, DecodeError, DocData, DocPush, ErrorCode, FetchItem, HubMsg, Limits, OutboxStats,
-    PushOutcome, PushResult,
+    ClientMsg, DecodeError, DocData, DocPush, ErrorCode, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg,
+    Limits, OutboxStats, PushOutcome, PushResult,
 };
 use uuid::Uuid;
 
@@ -51,6 +51,7 @@ fn client_frames_have_the_documented_layout() {
                 bytes: 300,
                 oldest_age_ms: 0,
             },
+            features: 0,
         },
         &frame(&[
             b"DX\x01\x01",
@@ -60,6 +61,29 @@ fn client_frames_have_the_documented_layout() {
             &[0x01, 0xac, 0x02, 0x00],
         ]),
     );
+    // Revision 3: with features, type 0x09 and the features after the outbox.
+    check_client(
+        &ClientMsg::Hello {
+            node_id: Uuid::from_bytes(ID_A),
+            app_version: "0.1.0".to_owned(),
+            cursor: 128,
+            outbox: OutboxStats {
+                count: 1,
+                bytes: 300,
+                oldest_age_ms: 0,
+            },
+            features: FEATURE_TOKEN_ROTATION,
+        },
+        &frame(&[
+            b"DX\x01\x09",
+            &ID_A,
+            b"\x050.1.0",
+            &[0x80, 0x01],
+            &[0x01, 0xac, 0x02, 0x00],
+            &[0x01],
+        ]),
+    );
+    check_client(&ClientMsg::TokenStored, b"DX\x01\x08");
     check_client(
         &ClientMsg::Push {
             batch: 0,
@@ -200,6 +224,12 @@ fn hub_frames_have_the_documented_layout() {
     check_hub(&HubMsg::Ping { nonce: 300 }, b"DX\x01\x85\xac\x02");
     check_hub(&HubMsg::Pong { nonce: 300 }, b"DX\x01\x86\xac\x02");
     check_hub(
+        &HubMsg::NewToken {
+            token: "tok".to_owned(),
+        },
+        b"DX\x01\x87\x03tok",
+    );
+    check_hub(
         &HubMsg::Error {
             code: ErrorCode::Revoked,
             message: "revoked".to_owned(),
@@ -249,6 +279,24 @@ fn each_refusal_has_its_own_error() {
         client(b"DX\x01\x05"),
         Some(DecodeError::Truncated { what: "Ping.nonce" })
     );
+    // Features only in a type 0x09 hello, and never 0 there: one encoding per value.
+    let hello =
+        |code: u8, tail: &[u8]| frame(&[b"DX\x01", &[code], &ID_A, b"\x00", &[0, 0, 0, 0], tail]);
+    assert_eq!(client(&hello(0x09, &[0x00])), invalid("Hello.features"));
+    assert_eq!(
+        client(&hello(0x09, &[])),
+        Some(DecodeError::Truncated {
+            what: "Hello.features"
+        })
+    );
+    assert_eq!(
+        client(&hello(0x01, &[0x01])),
+        Some(DecodeError::TrailingBytes { count: 1 })
+    );
+    assert_eq!(
+        client(b"DX\x01\x08\x00"),
+        Some(DecodeError::TrailingBytes { count: 1 })
+    );
     // limit is a u32: 2^32 overflows it.
     assert_eq!(
         client(b"DX\x01\x03\x00\x00\x80\x80\x80\x80\x10"),
@@ -273,6 +321,7 @@ fn limits_are_enforced_per_field() {
         app_version: "v".repeat(limits.max_string + 1),
         cursor: 0,
         outbox: OutboxStats::default(),
+        features: 0,
     };
     assert_eq!(
         ClientMsg::decode(&long_version.encode(), &limits),

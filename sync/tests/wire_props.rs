@@ -98,14 +98,16 @@ fn push_outcome() -> impl Strategy<Value = PushOutcome> {
 
 fn client_msg() -> impl Strategy<Value = ClientMsg> {
     prop_oneof![
-        (uuid(), text(), num(), outbox()).prop_map(|(node_id, app_version, cursor, outbox)| {
-            ClientMsg::Hello {
+        (uuid(), text(), num(), outbox(), num()).prop_map(
+            |(node_id, app_version, cursor, outbox, features)| ClientMsg::Hello {
                 node_id,
                 app_version,
                 cursor,
                 outbox,
+                features,
             }
-        }),
+        ),
+        Just(ClientMsg::TokenStored),
         (num(), vec(doc_push(), 0..4)).prop_map(|(batch, docs)| ClientMsg::Push { batch, docs }),
         (num(), num(), num32()).prop_map(|(request, cursor, limit)| ClientMsg::Pull {
             request,
@@ -143,6 +145,7 @@ fn hub_msg() -> impl Strategy<Value = HubMsg> {
                 }
             }
         ),
+        text().prop_map(|token| HubMsg::NewToken { token }),
         (num(), vec((uuid(), push_outcome()), 0..4)).prop_map(|(batch, results)| {
             HubMsg::PushAck {
                 batch,

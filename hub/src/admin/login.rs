@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -25,7 +26,9 @@ pub struct LoginForm {
     password: String,
 }
 
-fn login_page(ui: &Ui, problem: Option<&str>) -> String {
+/// The sign-in form, with a message id when something went wrong, and the single
+/// sign-on link when the hub has an OpenID Provider.
+pub(super) fn login_page(ui: &Ui, problem: Option<&str>, sso: bool) -> String {
     let problem = problem
         .map(|id| format!("<p class=\"signal bad\" role=\"alert\">{}</p>\n", ui.t(id)))
         .unwrap_or_default();
@@ -33,11 +36,20 @@ fn login_page(ui: &Ui, problem: Option<&str>) -> String {
         "{problem}<form method=\"post\" action=\"/admin/login?lang={lang}\" class=\"login\">\n\
          <label>{user}<input name=\"username\" autocomplete=\"username\" required autofocus></label>\n\
          <label>{pass}<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\n\
-         <button type=\"submit\">{submit}</button>\n</form>\n",
+         <button type=\"submit\">{submit}</button>\n</form>\n{sso}",
         lang = ui.locale.code(),
         user = ui.t("admin-login-username"),
         pass = ui.t("admin-login-password"),
         submit = ui.t("admin-login-submit"),
+        sso = if sso {
+            format!(
+                "<p class=\"sso\"><a href=\"/admin/oidc/start?lang={}\" data-sso>{}</a></p>\n",
+                ui.locale.code(),
+                ui.t("admin-login-sso"),
+            )
+        } else {
+            String::new()
+        },
     );
     let title = ui.t("admin-login-title");
     let frame = Frame {
@@ -65,7 +77,12 @@ pub async fn form<S: HubStore>(
     if crate::principal::admin(&hub, &headers).await.is_ok() {
         return Redirect::to(&format!("/admin?lang={}", ui.locale.code())).into_response();
     }
-    html_response(StatusCode::OK, &ui, set_lang, login_page(&ui, None))
+    html_response(
+        StatusCode::OK,
+        &ui,
+        set_lang,
+        login_page(&ui, None, hub.oidc.is_some()),
+    )
 }
 
 pub async fn submit<S: HubStore>(
@@ -80,10 +97,11 @@ pub async fn submit<S: HubStore>(
         return cross_site();
     }
     let Ok(Form(form)) = form else {
-        let body = login_page(&ui, Some("admin-login-invalid"));
+        let body = login_page(&ui, Some("admin-login-invalid"), hub.oidc.is_some());
         return html_response(StatusCode::BAD_REQUEST, &ui, set_lang, body);
     };
-    match sign_in(&hub, addr.ip(), &form.username, &form.password).await {
+    let ip = hub.client_ip(addr, &headers);
+    match sign_in(&hub, ip, &form.username, &form.password).await {
         Ok(issued) => {
             let mut response =
                 Redirect::to(&format!("/admin?lang={}", ui.locale.code())).into_response();
@@ -95,14 +113,31 @@ pub async fn submit<S: HubStore>(
         Err(failure) => {
             let (status, id) = match failure {
                 LoginFailure::Invalid => (StatusCode::UNAUTHORIZED, "admin-login-invalid"),
-                LoginFailure::RateLimited => {
-                    (StatusCode::TOO_MANY_REQUESTS, "admin-login-rate-limited")
+                LoginFailure::RateLimited(wait) => {
+                    let body =
+                        login_page(&ui, Some("admin-login-rate-limited"), hub.oidc.is_some());
+                    let mut response =
+                        html_response(StatusCode::TOO_MANY_REQUESTS, &ui, set_lang, body);
+                    crate::server::api::retry_after_header(&mut response, wait);
+                    return response;
+                }
+                LoginFailure::Busy => {
+                    let body = login_page(&ui, Some("admin-login-unavailable"), hub.oidc.is_some());
+                    let mut response =
+                        html_response(StatusCode::SERVICE_UNAVAILABLE, &ui, set_lang, body);
+                    crate::server::api::retry_after_header(&mut response, Duration::from_secs(1));
+                    return response;
                 }
                 LoginFailure::Unavailable => {
                     (StatusCode::SERVICE_UNAVAILABLE, "admin-login-unavailable")
                 }
             };
-            html_response(status, &ui, set_lang, login_page(&ui, Some(id)))
+            html_response(
+                status,
+                &ui,
+                set_lang,
+                login_page(&ui, Some(id), hub.oidc.is_some()),
+            )
         }
     }
 }

@@ -7,7 +7,8 @@
 //! and its recent sync sessions), `/admin/webhooks` (recent webhook deliveries),
 //! `/admin/stock` (SKUs below zero), `/admin/conflicts` (open conflicts),
 //! `/admin/health` (storage and database),
-//! `/admin/events?view=…` (SSE), `/admin/login`, `/admin/logout`, `/admin/assets/*`.
+//! `/admin/events?view=…` (SSE), `/admin/login`, `/admin/logout`, `/admin/oidc/start`
+//! and `/admin/oidc/callback` (single sign-on, [`sso`]), `/admin/assets/*`.
 //!
 //! Every page is a [`Section`] in [`SECTIONS`] (the navigation) plus a route in
 //! [`routes`], and renders its live part as a fragment [`events`] can re-render: a page
@@ -26,6 +27,7 @@ pub mod html;
 pub mod jobs;
 pub mod login;
 pub mod pages;
+pub mod sso;
 
 use std::sync::{Arc, OnceLock};
 
@@ -145,6 +147,8 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
             get(login::form::<S>).post(login::submit::<S>),
         )
         .route("/admin/logout", axum::routing::post(login::logout::<S>))
+        .route("/admin/oidc/start", get(sso::start::<S>))
+        .route("/admin/oidc/callback", get(sso::callback::<S>))
         .route("/admin/assets/admin.css", get(css))
         .route("/admin/assets/live.js", get(js))
         .route("/admin/assets/icon.svg", get(icon))

@@ -44,29 +44,45 @@ pub struct LoginResponse {
 /// Why a sign-in failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginFailure {
-    /// Too many failures from this address lately.
-    RateLimited,
+    /// Too many attempts from this address or for this username lately; the next is
+    /// allowed after the duration.
+    RateLimited(std::time::Duration),
+    /// Too many sign-ins are already waiting to be checked; retry in a moment.
+    Busy,
     /// Unknown user or wrong password: deliberately one case.
     Invalid,
     /// The store or the hasher failed; logged where it happened.
     Unavailable,
 }
 
-/// Checks a username and password and signs a token. Failures count against the
-/// client's address; an unknown user is checked against a decoy hash so it takes as
-/// long as a wrong password.
+/// Checks a username and password and signs a token. The attempt is counted against
+/// the client's address and the username before anything is hashed, and the argon2
+/// check waits for a turn at [`crate::server::HashGate`]; an unknown user is checked
+/// against a decoy hash so it takes as long as a wrong password.
 pub async fn sign_in<S: HubStore>(
     hub: &Hub<S>,
     ip: IpAddr,
     username: &str,
     password: &str,
 ) -> Result<Issued, LoginFailure> {
-    if hub.login_limiter.blocked(ip) {
-        return Err(LoginFailure::RateLimited);
+    let user = username_key(username);
+    hub.login_by_address
+        .begin(&ip)
+        .map_err(LoginFailure::RateLimited)?;
+    if let Err(wait) = hub.login_by_user.begin(&user) {
+        hub.login_by_address.forgive(&ip);
+        return Err(LoginFailure::RateLimited(wait));
     }
+    // Until the check says otherwise the attempt counts as a failure; any other end
+    // takes it back.
+    let forgive = || {
+        hub.login_by_address.forgive(&ip);
+        hub.login_by_user.forgive(&user);
+    };
     let stored = match hub.store.admin_credentials(username).await {
         Ok(stored) => stored,
         Err(e) => {
+            forgive();
             tracing::error!(error = %error_chain(&e), "cannot read admin credentials");
             return Err(LoginFailure::Unavailable);
         }
@@ -76,15 +92,25 @@ pub async fn sign_in<S: HubStore>(
         |s| s.password_hash.clone(),
     );
     let password = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let metrics = &hub.metrics;
+    let checked = hub
+        .hashes
+        .run(move || auth::verify_password(&password, &hash));
+    let matches = match checked.await {
+        Ok(matches) => matches,
+        Err(_busy) => {
+            forgive();
+            tracing::warn!(%ip, "admin sign-in refused: the hash queue is full");
+            return Err(LoginFailure::Busy);
+        }
+    };
+    metrics.password_hash_started();
     let Some(admin) = stored.filter(|_| matches) else {
-        hub.login_limiter.failed(ip);
         hub.metrics.login_failed();
         tracing::info!(%ip, "admin sign-in refused");
         return Err(LoginFailure::Invalid);
     };
+    forgive();
     let issued = hub
         .auth
         .issue(&admin.id.to_string(), &admin.username, admin.token_version)
@@ -101,6 +127,17 @@ pub async fn sign_in<S: HubStore>(
     }
     tracing::info!(admin = %admin.id, "admin signed in");
     Ok(issued)
+}
+
+/// The per-username limiter's key: what the store matches (trimmed, case-folded), cut
+/// short so a caller cannot make the limiter hold long strings.
+fn username_key(username: &str) -> String {
+    username
+        .trim()
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// RFC 3339 for seconds since the epoch.
@@ -124,8 +161,8 @@ pub fn rfc3339(seconds: u64) -> String {
         (status = 400, description = "`bad_request`", body = super::ErrorBody),
         (status = 401, description = "`invalid_credentials` (unknown user or wrong password)", body = super::ErrorBody),
         (status = 403, description = "`cross_site`: sent by a page of another site (Origin / Sec-Fetch-Site)", body = super::ErrorBody),
-        (status = 429, description = "`rate_limited` after repeated failures from one address", body = super::ErrorBody),
-        (status = 503, description = "`unavailable`", body = super::ErrorBody),
+        (status = 429, description = "`rate_limited` after repeated failures from one client address or for one username; `Retry-After` says when to retry", body = super::ErrorBody),
+        (status = 503, description = "`busy` (too many sign-ins waiting to be checked; `Retry-After`) or `unavailable`", body = super::ErrorBody),
     )
 )]
 pub async fn login<S: HubStore>(
@@ -144,7 +181,8 @@ pub async fn login<S: HubStore>(
             "send JSON {\"username\": \"…\", \"password\": \"…\"}",
         );
     };
-    match sign_in(&hub, addr.ip(), &request.username, &request.password).await {
+    let ip = hub.client_ip(addr, &headers);
+    match sign_in(&hub, ip, &request.username, &request.password).await {
         Ok(issued) => {
             let cookie = hub.auth.cookie(&issued.token);
             let body = LoginResponse {
@@ -168,11 +206,10 @@ fn cross_site() -> Response {
 
 pub fn failure_response(failure: LoginFailure) -> Response {
     match failure {
-        LoginFailure::RateLimited => error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "too many failed sign-ins; wait and try again",
-        ),
+        LoginFailure::RateLimited(wait) => {
+            crate::server::api::rate_limited(wait, "too many failed sign-ins; wait and try again")
+        }
+        LoginFailure::Busy => busy(),
         LoginFailure::Invalid => error(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
@@ -180,6 +217,17 @@ pub fn failure_response(failure: LoginFailure) -> Response {
         ),
         LoginFailure::Unavailable => crate::server::api::unavailable(),
     }
+}
+
+/// 503 `busy` with `Retry-After: 1`: the sign-in queue is full.
+pub fn busy() -> Response {
+    let mut response = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "too many sign-ins at once; retry in a moment",
+    );
+    crate::server::api::retry_after_header(&mut response, std::time::Duration::from_secs(1));
+    response
 }
 
 /// Signs out: clears the session cookie. The token itself stays valid until it expires

@@ -63,6 +63,12 @@ pub fn key(clinic: ClinicId, variant: Variant, sha256: &str) -> String {
     }
 }
 
+/// The key of an original's cleaned copy (metadata stripped, upright): made on its
+/// first request and served from here after.
+pub fn clean_key(clinic: ClinicId, sha256: &str) -> String {
+    format!("{clinic}/clean/{sha256}")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
     #[error("blob key {key:?} is not a valid key")]

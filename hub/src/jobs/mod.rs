@@ -249,10 +249,16 @@ pub trait JobStore {
 
     /// Claims whose heartbeat is older than `stale_before` go back to the queue (or die,
     /// when that was their last attempt). Returns their ids.
+    ///
+    /// Claims of the workers of `own_instance` (named `{own_instance}/…`) are kept
+    /// whatever their heartbeat: the caller is that instance's reaper, so those workers
+    /// are alive, and a heartbeat delayed by a slow write must not hand their running
+    /// job to a second worker.
     fn reset_stale_jobs(
         &self,
         stale_before: Millis,
         now: Millis,
+        own_instance: Option<&str>,
     ) -> impl Future<Output = Result<Vec<JobId>, StoreError>> + Send;
 
     /// An admin's retry of a failed or dead job: pending again, with fresh attempts.

@@ -57,10 +57,13 @@ impl Default for JobOptions {
             backoff_base: Duration::from_secs(10),
             backoff_cap: Duration::from_secs(60 * 60),
             keep_done: Duration::from_secs(7 * 24 * 60 * 60),
+            // The nonce keeps a restarted container (same hostname, pid 1) from taking
+            // its dead predecessor's claims for its own live ones.
             instance: format!(
-                "{}:{}",
+                "{}:{}:{:08x}",
                 std::env::var("HOSTNAME").unwrap_or_else(|_| "hub".into()),
-                std::process::id()
+                std::process::id(),
+                rand::rng().random::<u32>()
             ),
         }
     }
@@ -115,10 +118,18 @@ impl Workers {
 
     /// Ends every task at once, as a crash would: running jobs keep their claims until
     /// they go stale.
-    pub fn abort(self) {
+    ///
+    /// The stop channel outlives the tasks: a worker sees a closed channel as a request
+    /// to stop (and hands its job back), so closing it while a task was still mid-poll
+    /// would turn the crash into a clean stop.
+    pub async fn abort(self) {
         for task in &self.tasks {
             task.abort();
         }
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        drop(self.stop);
     }
 }
 
@@ -240,7 +251,11 @@ async fn reap<S: JobStore>(
         }
         let now = now_millis();
         match store
-            .reset_stale_jobs(now - millis(options.stale_after), now)
+            .reset_stale_jobs(
+                now - millis(options.stale_after),
+                now,
+                Some(&options.instance),
+            )
             .await
         {
             Ok(ids) if !ids.is_empty() => {

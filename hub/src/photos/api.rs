@@ -319,6 +319,7 @@ async fn read_chunk(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> 
         (status = 409, description = "`offset_mismatch`: resume from `received`", body = OffsetMismatch),
         (status = 413, description = "`too_large`: `total` over `PHOTO_MAX_BYTES`, or a chunk over 4 MiB; nothing is staged", body = crate::api::ErrorBody),
         (status = 415, description = "`unsupported_type`: not a JPEG, PNG or WebP; nothing is staged", body = crate::api::ErrorBody),
+        (status = 507, description = "`staging_quota`: the clinic's unfinished uploads would pass `HUB_STAGING_QUOTA_BYTES`; nothing of the chunk is staged", body = crate::api::ErrorBody),
         (status = 422, description = "`sha256_mismatch`: the bytes do not hash to the name; the upload is discarded, start again at 0", body = crate::api::ErrorBody),
         (status = 503, description = "`unavailable` or `storage_unavailable`: retry the same chunk later", body = crate::api::ErrorBody),
     )
@@ -387,6 +388,7 @@ pub async fn put_chunk<S: HubStore>(
         photo: q.photo,
         mime,
         data: data.into(),
+        quota: hub.options.staging_quota_bytes,
     };
     let len = chunk.data.len();
     let staged = hub
@@ -422,6 +424,18 @@ pub async fn put_chunk<S: HubStore>(
             )
                 .into_response()
         }
+        Ok(ChunkOutcome::OverQuota { staged }) => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            Json(json!({
+                "error": "staging_quota",
+                "message": format!(
+                    "the clinic already has {staged} bytes of unfinished uploads; finish or wait for them (quota {} bytes)",
+                    hub.options.staging_quota_bytes
+                ),
+                "staged": staged,
+            })),
+        )
+            .into_response(),
         Err(StoreError::Invalid { reason, .. }) => bad_request(&reason),
         Err(e) => store_failed("staging a chunk", &e),
     }
@@ -513,7 +527,7 @@ async fn prune_abandoned<S: HubStore>(hub: &Hub<S>) {
         (status = 403, description = "`revoked`", body = crate::api::ErrorBody),
         (status = 404, description = "`not_found`: no such blob in this clinic, or the variant is not made yet", body = crate::api::ErrorBody),
         (status = 422, description = "`corrupt_image`: the original cannot be served without its metadata", body = crate::api::ErrorBody),
-        (status = 503, description = "`unavailable` or `storage_unavailable`", body = crate::api::ErrorBody),
+        (status = 503, description = "`unavailable` or `storage_unavailable`; `busy` with `Retry-After` when every decode slot and queue place is taken", body = crate::api::ErrorBody),
     )
 )]
 pub async fn get_blob<S: HubStore>(
@@ -546,36 +560,16 @@ pub async fn get_blob<S: HubStore>(
             Err(e) => storage_failed("checking a blob", &e),
         };
     }
-    let bytes = match hub.blobs.get(&key).await {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => return not_found(),
-        Err(e) => return storage_failed("reading a blob", &e),
-    };
     let (content_type, body) = match variant {
-        Variant::Gallery | Variant::Full => ("image/jpeg", bytes),
-        Variant::Original => {
-            let Some(mime) = PhotoMime::sniff(&bytes) else {
-                return not_found();
-            };
-            let max_pixels = hub.options.photo_max_pixels;
-            let clean =
-                tokio::task::spawn_blocking(move || sanitize(&bytes, mime, max_pixels)).await;
-            match clean {
-                Ok(Ok(clean)) => (mime.as_str(), Bytes::from(clean)),
-                Ok(Err(e)) => {
-                    tracing::warn!(clinic = %auth.clinic_id, error = %error_chain(&e), "an original cannot be sanitised");
-                    return error(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "corrupt_image",
-                        "the original cannot be served without its metadata",
-                    );
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "the sanitising task failed");
-                    return unavailable();
-                }
-            }
-        }
+        Variant::Gallery | Variant::Full => match hub.blobs.get(&key).await {
+            Ok(Some(bytes)) => ("image/jpeg", bytes),
+            Ok(None) => return not_found(),
+            Err(e) => return storage_failed("reading a blob", &e),
+        },
+        Variant::Original => match clean_original(&hub, auth.clinic_id, &sha256, &key).await {
+            Ok(served) => served,
+            Err(response) => return response,
+        },
     };
     let mut response = body.into_response();
     let headers = response.headers_mut();
@@ -588,6 +582,89 @@ pub async fn get_blob<S: HubStore>(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, max-age=31536000, immutable"),
     );
+    response
+}
+
+/// The original without its metadata: from the cache when it was made before, else made
+/// once (concurrent requests wait for the first) under the decode gate, and cached.
+async fn clean_original<S: HubStore>(
+    hub: &Hub<S>,
+    clinic: dermis_model::ClinicId,
+    sha256: &str,
+    key: &str,
+) -> Result<(&'static str, Bytes), Response> {
+    let clean_key = blobs::clean_key(clinic, sha256);
+    let cached = |bytes: Bytes| PhotoMime::sniff(&bytes).map(|mime| (mime.as_str(), bytes));
+    match hub.blobs.get(&clean_key).await {
+        Ok(Some(bytes)) => {
+            if let Some(served) = cached(bytes) {
+                return Ok(served);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => return Err(storage_failed("reading a cleaned original", &e)),
+    }
+    let _flight = hub.decode.flight(&clean_key).await;
+    match hub.blobs.get(&clean_key).await {
+        Ok(Some(bytes)) => {
+            if let Some(served) = cached(bytes) {
+                return Ok(served);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => return Err(storage_failed("reading a cleaned original", &e)),
+    }
+    let bytes = match hub.blobs.get(key).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Err(not_found()),
+        Err(e) => return Err(storage_failed("reading a blob", &e)),
+    };
+    let Some(mime) = PhotoMime::sniff(&bytes) else {
+        return Err(not_found());
+    };
+    let Ok(_permit) = hub.decode.enter().await else {
+        hub.metrics.photo_decode_refused();
+        return Err(busy());
+    };
+    let max_pixels = hub.options.photo_max_pixels;
+    hub.metrics.photo_cleaned();
+    let clean = tokio::task::spawn_blocking(move || sanitize(&bytes, mime, max_pixels)).await;
+    let clean = match clean {
+        Ok(Ok(clean)) => Bytes::from(clean),
+        Ok(Err(e)) => {
+            tracing::warn!(clinic = %clinic, error = %error_chain(&e), "an original cannot be sanitised");
+            return Err(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "corrupt_image",
+                "the original cannot be served without its metadata",
+            ));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the sanitising task failed");
+            return Err(unavailable());
+        }
+    };
+    // A failed cache write costs the next request a decode, nothing else.
+    if let Err(e) = hub
+        .blobs
+        .put(&clean_key, clean.clone(), mime.as_str())
+        .await
+    {
+        tracing::warn!(error = %error_chain(&e), "cannot cache a cleaned original");
+    }
+    Ok((mime.as_str(), clean))
+}
+
+/// Every decode slot and queue place is taken: come back shortly.
+fn busy() -> Response {
+    let mut response = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "the hub is decoding as many images as it may; retry shortly",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
     response
 }
 

@@ -11,6 +11,7 @@
 //! unusable. Image bytes and file contents never reach a log line.
 
 pub mod api;
+pub mod gate;
 pub mod image;
 pub mod sanitize;
 

@@ -2,15 +2,14 @@
 //! `GET /api/healthz`. Errors are `{"error": <stable code>, "message": <safe text>}`;
 //! causes are logged here, never sent.
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use dermis_sync::driver::error_chain;
@@ -55,53 +54,19 @@ pub struct EnrollResponse {
     clinic_doc: String,
 }
 
-/// Counts failed attempts per client address in a fixed window, so enrollment codes
-/// cannot be guessed quickly from one place.
-pub struct FailureLimiter {
-    max: u32,
-    window: Duration,
-    seen: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+/// 429 `rate_limited` with `Retry-After` (whole seconds, at least 1).
+pub fn rate_limited(retry_after: Duration, message: &str) -> Response {
+    let mut response = error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message);
+    retry_after_header(&mut response, retry_after);
+    response
 }
 
-impl FailureLimiter {
-    pub fn new(max: u32, window: Duration) -> FailureLimiter {
-        FailureLimiter {
-            max,
-            window,
-            seen: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn with<T>(&self, f: impl FnOnce(&mut HashMap<IpAddr, (u32, Instant)>) -> T) -> T {
-        let mut seen = self
-            .seen
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut seen)
-    }
-
-    pub fn blocked(&self, ip: IpAddr) -> bool {
-        let now = Instant::now();
-        self.with(|seen| {
-            seen.get(&ip).is_some_and(|(n, since)| {
-                *n >= self.max && now.duration_since(*since) < self.window
-            })
-        })
-    }
-
-    pub fn failed(&self, ip: IpAddr) {
-        let now = Instant::now();
-        self.with(|seen| {
-            if seen.len() > 10_000 {
-                seen.retain(|_, (_, since)| now.duration_since(*since) < self.window);
-            }
-            let entry = seen.entry(ip).or_insert((0, now));
-            if now.duration_since(entry.1) >= self.window {
-                *entry = (0, now);
-            }
-            entry.0 += 1;
-        });
-    }
+pub fn retry_after_header(response: &mut Response, after: Duration) {
+    let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from(seconds.max(1)),
+    );
 }
 
 /// Exchanges a one-time enrollment code for a node token.
@@ -118,21 +83,23 @@ impl FailureLimiter {
         (status = 503, description = "`unavailable`: the database cannot be reached", body = crate::api::ErrorBody),
     )
 )]
-#[tracing::instrument(skip_all, fields(ip = %addr.ip()))]
+#[tracing::instrument(skip_all, fields(ip = %hub.client_ip(addr, &headers)))]
 pub async fn enroll<S: HubStore>(
     State(hub): State<Arc<Hub<S>>>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Result<Json<EnrollRequest>, JsonRejection>,
 ) -> Response {
-    let ip = addr.ip();
-    if hub.enroll_limiter.blocked(ip) {
-        return error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+    let ip = hub.client_ip(addr, &headers);
+    if let Err(wait) = hub.enroll_limiter.begin(&ip) {
+        return rate_limited(
+            wait,
             "too many failed enrollment attempts; wait and try again",
         );
     }
+    // Counted from here on; what is not a wrong code is taken back.
     let Ok(Json(request)) = body else {
+        hub.enroll_limiter.forgive(&ip);
         return error(
             StatusCode::BAD_REQUEST,
             "bad_request",
@@ -140,7 +107,6 @@ pub async fn enroll<S: HubStore>(
         );
     };
     let invalid = || {
-        hub.enroll_limiter.failed(ip);
         error(
             StatusCode::UNAUTHORIZED,
             "invalid_code",
@@ -165,6 +131,7 @@ pub async fn enroll<S: HubStore>(
         Ok(Some(e)) => e,
         Ok(None) => return invalid(),
         Err(StoreError::Invalid { field, reason }) => {
+            hub.enroll_limiter.forgive(&ip);
             return error(
                 StatusCode::BAD_REQUEST,
                 "bad_request",
@@ -172,10 +139,12 @@ pub async fn enroll<S: HubStore>(
             );
         }
         Err(e) => {
+            hub.enroll_limiter.forgive(&ip);
             tracing::error!(error = %error_chain(&e), "enrollment failed");
             return unavailable();
         }
     };
+    hub.enroll_limiter.forgive(&ip);
     let clinic = enrolled.clinic_id;
     let mut store = hub.store.clone();
     let item = FetchItem {
@@ -214,7 +183,7 @@ pub async fn enroll<S: HubStore>(
 )]
 pub async fn healthz<S: HubStore>(State(hub): State<Arc<Hub<S>>>) -> Response {
     let db = db_status(&hub.store).await;
-    let storage = storage_status(&hub.blobs).await;
+    let storage = cached_storage_status(&hub).await;
     let ok = db == "ok" && storage == "ok";
     let status = if ok {
         StatusCode::OK
@@ -244,6 +213,20 @@ pub async fn db_status<S: HubStore>(store: &S) -> &'static str {
     }
 }
 
+/// [`storage_status`], probed at most once per `storage_probe_ttl`.
+pub async fn cached_storage_status<S>(hub: &Hub<S>) -> &'static str {
+    let mut last = hub.storage_probe.lock().await;
+    if let Some((at, status)) = *last
+        && at.elapsed() < hub.options.storage_probe_ttl
+    {
+        return status;
+    }
+    hub.metrics.storage_probed();
+    let status = storage_status(&hub.blobs).await;
+    *last = Some((std::time::Instant::now(), status));
+    status
+}
+
 /// `ok`, or what is wrong with the blob store: `unwritable` (the folder) or
 /// `unreachable` (S3), when it does not answer a check within 5 s.
 pub async fn storage_status(blobs: &Blobs) -> &'static str {
@@ -257,24 +240,5 @@ pub async fn storage_status(blobs: &Blobs) -> &'static str {
             tracing::warn!("health: blob storage did not answer in time");
             blobs.failure_word()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn failures_block_an_address_for_the_window_only() {
-        let limiter = FailureLimiter::new(2, Duration::from_secs(60));
-        let (a, b) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
-        limiter.failed(a);
-        assert!(!limiter.blocked(a));
-        limiter.failed(a);
-        assert!(limiter.blocked(a));
-        assert!(!limiter.blocked(b));
-        let expired = FailureLimiter::new(1, Duration::ZERO);
-        expired.failed(a);
-        assert!(!expired.blocked(a));
     }
 }

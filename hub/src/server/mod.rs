@@ -25,14 +25,16 @@
 //! line) arrive as store events or are noticed by a periodic check.
 
 pub(crate) mod api;
+pub mod client;
 mod registry;
 pub(crate) mod session;
 pub mod tls;
 
-pub use api::{EnrollRequest, EnrollResponse, FailureLimiter};
+pub use api::{EnrollRequest, EnrollResponse};
+pub use client::{AttemptLimiter, HashGate, TrustedProxies};
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,6 +68,12 @@ pub struct ServerOptions {
     pub photo_max_bytes: u64,
     /// The most pixels an image may declare before the hub decodes it.
     pub photo_max_pixels: u64,
+    /// Bytes one clinic may hold in unfinished uploads (`HUB_STAGING_QUOTA_BYTES`).
+    pub staging_quota_bytes: u64,
+    /// Concurrent decodes for requests (`HUB_DECODE_WORKERS`).
+    pub photo_decode_workers: usize,
+    /// Requests that may wait for a decode before 503 (`HUB_DECODE_QUEUE`).
+    pub photo_decode_queue: usize,
     pub limits: Limits,
     pub engine: EngineConfig,
     /// How often connected nodes' status and their clinics' seqs are re-read: what
@@ -83,9 +91,24 @@ pub struct ServerOptions {
     pub shutdown_grace: Duration,
     /// Admin tokens and the session cookie.
     pub auth: AuthOptions,
-    /// Failed admin sign-ins allowed per IP address per window.
+    /// Failed admin sign-ins allowed per client address per window (counted when they
+    /// start, before any hashing).
     pub login_failures: u32,
+    /// Failed admin sign-ins allowed per username per window, from any address.
+    pub login_user_failures: u32,
     pub login_window: Duration,
+    /// Argon2 checks run at once (each holds ~19 MiB), and how many more sign-ins may
+    /// wait for a turn before the rest get 503 `busy` with `Retry-After`.
+    pub login_hashes: usize,
+    pub login_queue: usize,
+    /// `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+    /// `METRICS_TOKEN`: `/metrics` needs it as a bearer token; without it `/metrics`
+    /// answers loopback clients only.
+    pub metrics_token: Option<crate::config::Secret>,
+    /// How long `/api/healthz` reuses its last blob-storage probe, so a flood of health
+    /// checks writes one probe file per period rather than one per call.
+    pub storage_probe_ttl: Duration,
     /// How often a live admin page re-reads the store for changes.
     pub admin_refresh: Duration,
     /// Outgoing webhooks and the event projector.
@@ -99,6 +122,10 @@ pub struct ServerOptions {
     /// `HUB_AUTOMERGE_*`: the pool every store handle of this server runs Automerge work
     /// on, and each node's budget there.
     pub pool: crate::pool::PoolOptions,
+    /// `OIDC_*`: admins may sign in through this OpenID Provider.
+    pub oidc: Option<crate::oidc::OidcConfig>,
+    /// `NODE_TOKEN_DAYS`: a node whose token is older gets a new one over its session.
+    pub node_token_ttl: Duration,
 }
 
 impl ServerOptions {
@@ -108,6 +135,9 @@ impl ServerOptions {
             s3: None,
             photo_max_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
             photo_max_pixels: crate::photos::image::DEFAULT_MAX_PIXELS,
+            staging_quota_bytes: DEFAULT_STAGING_QUOTA_BYTES,
+            photo_decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
+            photo_decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
             limits: Limits::default(),
             engine: EngineConfig {
                 app_version: concat!("dermis-hub ", env!("CARGO_PKG_VERSION")).into(),
@@ -121,6 +151,12 @@ impl ServerOptions {
             shutdown_grace: Duration::from_secs(5),
             auth: AuthOptions::default(),
             login_failures: 10,
+            login_user_failures: 30,
+            login_hashes: 2,
+            login_queue: 16,
+            trusted_proxies: TrustedProxies::default(),
+            metrics_token: None,
+            storage_probe_ttl: Duration::from_secs(5),
             login_window: Duration::from_secs(15 * 60),
             admin_refresh: Duration::from_secs(1),
             webhooks: WebhookOptions::default(),
@@ -128,9 +164,14 @@ impl ServerOptions {
             jobs: JobOptions::default(),
             public_url: None,
             pool: crate::pool::PoolOptions::default(),
+            oidc: None,
+            node_token_ttl: Duration::from_secs(30 * 86_400),
         }
     }
 }
+
+/// Default `HUB_STAGING_QUOTA_BYTES`: 1 GiB of unfinished uploads per clinic.
+pub const DEFAULT_STAGING_QUOTA_BYTES: u64 = 1 << 30;
 
 /// What every request handler and session shares.
 pub struct Hub<S> {
@@ -141,16 +182,31 @@ pub struct Hub<S> {
     pub registry: Registry,
     pub metrics: Metrics,
     pub auth: Authority,
-    pub(crate) login_limiter: FailureLimiter,
-    enroll_limiter: FailureLimiter,
+    /// The OpenID Provider admins may sign in through.
+    pub oidc: Option<crate::oidc::Provider>,
+    /// Sign-in attempts per client address and per username, and the argon2 gate.
+    pub(crate) login_by_address: AttemptLimiter<IpAddr>,
+    pub(crate) login_by_user: AttemptLimiter<String>,
+    pub(crate) hashes: HashGate,
+    enroll_limiter: AttemptLimiter<IpAddr>,
+    /// The last blob-storage probe and when it ran; the lock also makes concurrent
+    /// health checks share one probe.
+    pub(crate) storage_probe: tokio::sync::Mutex<Option<(std::time::Instant, &'static str)>>,
     pub(crate) shutdown: watch::Receiver<bool>,
     /// Bumped when a job is queued, to wake idle workers.
     jobs_wake: watch::Sender<u64>,
     /// Where Automerge work runs (`/metrics` reads its figures).
     pub pool: crate::pool::DocPool,
+    /// Bounds decoding photos for requests.
+    pub decode: crate::photos::gate::DecodeGate,
 }
 
 impl<S> Hub<S> {
+    /// The address a request's attempts count against ([`TrustedProxies::client`]).
+    pub fn client_ip(&self, peer: SocketAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+        self.options.trusted_proxies.client(peer.ip(), headers)
+    }
+
     /// Wakes this instance's idle job workers.
     pub fn wake_jobs(&self) {
         self.jobs_wake.send_modify(|n| *n = n.wrapping_add(1));
@@ -194,11 +250,23 @@ where
     let pool = crate::pool::DocPool::new(options.pool).map_err(std::io::Error::other)?;
     let store = store.with_pool(&pool);
     let blobs = open_blobs(&options).await;
+    let oidc = match options.oidc.clone() {
+        Some(config) => Some(crate::oidc::Provider::new(config).map_err(std::io::Error::other)?),
+        None => None,
+    };
     let hub = Arc::new(Hub {
         blobs,
-        enroll_limiter: FailureLimiter::new(options.enroll_failures, options.enroll_window),
-        login_limiter: FailureLimiter::new(options.login_failures, options.login_window),
+        enroll_limiter: AttemptLimiter::new(options.enroll_failures, options.enroll_window),
+        login_by_address: AttemptLimiter::new(options.login_failures, options.login_window),
+        login_by_user: AttemptLimiter::new(options.login_user_failures, options.login_window),
+        hashes: HashGate::new(options.login_hashes, options.login_queue),
+        storage_probe: tokio::sync::Mutex::new(None),
+        decode: crate::photos::gate::DecodeGate::new(
+            options.photo_decode_workers,
+            options.photo_decode_queue,
+        ),
         auth: Authority::new(&options.auth),
+        oidc,
         metrics: Metrics::default(),
         store,
         options,

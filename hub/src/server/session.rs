@@ -3,6 +3,12 @@
 //! with clinic wake-ups, the engine's deadlines, revocation and shutdown.
 //!
 //! The session's node and clinic come from the token, never from a frame.
+//!
+//! Node tokens rotate here (docs/SYNC.md, revision 3): the upgrade answer offers
+//! `Dermis-Features: token-rotation`; to a node that asked for it in its `Hello`, a
+//! session whose token is older than `NODE_TOKEN_DAYS` (at the start, or when it gets
+//! that old while open) sends one new token, after recording its hash as the node's next
+//! token ([`crate::store::NodeTokenStore`]).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -11,12 +17,14 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dermis_model::{ClinicId, Millis, now_millis};
 use dermis_sync::driver::{error_chain, run_hub_op};
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreResult};
-use dermis_sync::wire::{ErrorCode, HubMsg, Limits};
+use dermis_sync::wire::{
+    ErrorCode, FEATURE_TOKEN_ROTATION, FEATURES_HEADER, HubMsg, Limits, features_header,
+};
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -70,7 +78,11 @@ pub(crate) async fn authenticate_node<S: HubStore>(
     let Some(token) = bearer(headers) else {
         return Err(unauthorized());
     };
-    let auth = match hub.store.authenticate(&hash_secret(token)).await {
+    let auth = match hub
+        .store
+        .authenticate(&hash_secret(token), now_millis())
+        .await
+    {
         Ok(Some(auth)) => auth,
         Ok(None) => return Err(unauthorized()),
         Err(e) => {
@@ -109,9 +121,14 @@ pub async fn upgrade<S: HubStore>(
     }
     let (message, frame) = socket_limits(hub.options.limits.max_frame_bytes);
     let span = tracing::info_span!("sync", node = %auth.node_id, clinic = %auth.clinic_id);
-    ws.max_message_size(message)
+    let mut response = ws
+        .max_message_size(message)
         .max_frame_size(frame)
-        .on_upgrade(move |socket| run(hub, auth, socket).instrument(span))
+        .on_upgrade(move |socket| run(hub, auth, socket).instrument(span));
+    if let Ok(offered) = HeaderValue::from_str(&features_header(FEATURE_TOKEN_ROTATION)) {
+        response.headers_mut().insert(FEATURES_HEADER, offered);
+    }
+    response
 }
 
 /// The `up_to` of a frame that is the last page of an index (a live update, or the
@@ -146,6 +163,9 @@ struct Driver<'a, S> {
     store: S,
     node: Uuid,
     clinic: ClinicId,
+    /// When the session's token is due for rotation; `None` once this session offered
+    /// a new one (or the store said the node is no longer active).
+    rotate_at: Option<Millis>,
     engine: HubSession,
     socket: WebSocket,
     pending: VecDeque<HubOutput>,
@@ -170,6 +190,10 @@ async fn run<S: HubStore>(hub: Arc<Hub<S>>, auth: NodeAuth, socket: WebSocket) {
         store: hub.store.for_node(auth.node_id),
         node: auth.node_id,
         clinic: auth.clinic_id,
+        rotate_at: Some(rotation_due(
+            auth.token_issued_at,
+            hub.options.node_token_ttl,
+        )),
         engine: HubSession::new(
             auth.node_id,
             auth.clinic_id,
@@ -211,6 +235,15 @@ async fn update_node<S: HubStore>(hub: &Hub<S>, node: Uuid, update: &NodeUpdate)
         tracing::warn!(error = %error_chain(&e), "cannot update the node's status");
     }
 }
+
+/// When a token issued at `issued_at` is due for rotation (a token of unknown age: now).
+fn rotation_due(issued_at: Option<Millis>, ttl: Duration) -> Millis {
+    let ttl = Millis::try_from(ttl.as_millis()).unwrap_or(Millis::MAX);
+    issued_at.map_or(0, |at| at.saturating_add(ttl))
+}
+
+/// How long to wait before trying a rotation again after the store failed.
+const ROTATION_RETRY: Millis = 60_000;
 
 fn deadline_in(deadline: Millis, now: Millis) -> tokio::time::Instant {
     let wait = u64::try_from(deadline.saturating_sub(now)).unwrap_or(0);
@@ -258,8 +291,17 @@ impl<S: HubStore> Driver<'_, S> {
             if let Some(ending) = self.flush(membership).await {
                 return ending;
             }
+            self.maybe_rotate().await;
+            if !self.pending.is_empty() {
+                continue;
+            }
             let now = now_millis();
             let deadline = deadline_in(self.engine.next_deadline(), now);
+            // Only while the node can be offered a token: welcomed, and it agreed.
+            let rotation = self
+                .rotate_at
+                .filter(|_| self.can_rotate())
+                .map(|at| deadline_in(at, now));
             let out = tokio::select! {
                 _ = async { shutdown.wait_for(|stop| *stop).await.map(|_| ()) } => {
                     self.engine.terminate(now, ErrorCode::ShuttingDown, "the hub is restarting; reconnect")
@@ -306,8 +348,54 @@ impl<S: HubStore> Driver<'_, S> {
                     }
                 }
                 _ = tokio::time::sleep_until(deadline) => self.engine.tick(now_millis()),
+                () = async {
+                    match rotation {
+                        Some(at) => tokio::time::sleep_until(at).await,
+                        None => std::future::pending().await,
+                    }
+                } => Vec::new(),
             };
             self.pending.extend(out);
+        }
+    }
+
+    /// Whether this session may offer the node a new token now.
+    fn can_rotate(&self) -> bool {
+        self.engine.is_welcomed()
+            && !self.engine.is_closed()
+            && !self.engine.token_offered()
+            && self.engine.node_features() & FEATURE_TOKEN_ROTATION != 0
+    }
+
+    /// Offers the node a new token when its own is due: the new token's hash is stored
+    /// as the node's next token first, so the node can use it as soon as it has it.
+    async fn maybe_rotate(&mut self) {
+        let now = now_millis();
+        let Some(at) = self.rotate_at else {
+            return;
+        };
+        if at > now || !self.can_rotate() {
+            return;
+        }
+        let token = crate::credentials::new_token();
+        match self
+            .hub
+            .store
+            .offer_node_token(self.node, &hash_secret(&token), now)
+            .await
+        {
+            Ok(true) => {
+                self.rotate_at = None;
+                let out = self.engine.offer_token(now, token);
+                self.pending.extend(out);
+                tracing::info!("offered the node a new token");
+            }
+            // Revoked meanwhile: the status check ends the session.
+            Ok(false) => self.rotate_at = None,
+            Err(e) => {
+                tracing::warn!(error = %error_chain(&e), "cannot offer a new node token; retrying later");
+                self.rotate_at = Some(now + ROTATION_RETRY);
+            }
         }
     }
 
@@ -409,6 +497,19 @@ impl<S: HubStore> Driver<'_, S> {
                         ..NodeUpdate::default()
                     };
                     update_node(self.hub, self.node, &update).await;
+                }
+                HubOutput::TokenStored => {
+                    match self
+                        .hub
+                        .store
+                        .node_token_stored(self.node, now_millis())
+                        .await
+                    {
+                        Ok(_) => tracing::info!("the node keeps its new token"),
+                        Err(e) => {
+                            tracing::warn!(error = %error_chain(&e), "cannot record the kept token")
+                        }
+                    }
                 }
                 HubOutput::NodeCursor { cursor } => {
                     let update = NodeUpdate {

@@ -60,10 +60,19 @@ pub struct AdminAccount {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAdmin {
     pub username: String,
-    /// PHC string (argon2id).
+    /// PHC string (argon2id); [`NO_PASSWORD`] for an admin who signs in through the
+    /// OpenID Provider only.
     pub password_hash: String,
     pub scope: Scope,
+    /// Normalised ([`crate::oidc::normalize_email`]).
+    pub email: Option<String>,
+    /// The admin's `sub` at the OpenID Provider ([`crate::oidc::check_subject`]).
+    pub oidc_subject: Option<String>,
 }
+
+/// The stored "hash" of an admin without a password: no PHC string, so no password
+/// matches it.
+pub const NO_PASSWORD: &str = "!";
 
 /// An admin as `admin list` shows it (never a hash).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -71,6 +80,10 @@ pub struct AdminInfo {
     pub id: Uuid,
     pub username: String,
     pub scope: Scope,
+    pub email: Option<String>,
+    pub oidc_subject: Option<String>,
+    /// Whether a password sign-in is possible.
+    pub password: bool,
     pub created_at: Millis,
     pub last_login_at: Option<Millis>,
 }
@@ -79,12 +92,21 @@ pub struct AdminInfo {
 pub trait AdminStore {
     /// Adds an admin with its clinics, in one transaction: [`StoreError::AdminExists`]
     /// when the name is taken, [`StoreError::UnknownClinic`] for a clinic that does not
-    /// exist (and nothing is written).
+    /// exist, [`StoreError::Invalid`] for an email or subject another admin has (and
+    /// nothing is written).
     fn add_admin(
         &self,
         admin: &NewAdmin,
         now: Millis,
     ) -> impl Future<Output = Result<Uuid, StoreError>> + Send;
+
+    /// The admin an OpenID identity names: the one whose subject is `subject`, else the
+    /// one whose email is `verified_email` and who is bound to no subject.
+    fn admin_for_identity(
+        &self,
+        subject: &str,
+        verified_email: Option<&str>,
+    ) -> impl Future<Output = Result<Option<AdminAccount>, StoreError>> + Send;
 
     /// Every admin, by username.
     fn list_admins(&self) -> impl Future<Output = Result<Vec<AdminInfo>, StoreError>> + Send;

@@ -11,6 +11,7 @@
 
 pub mod admins;
 pub mod hooks;
+pub mod node_tokens;
 pub mod ops;
 pub mod planned;
 pub mod postgres;
@@ -31,6 +32,7 @@ pub use crate::jobs::JobStore;
 use crate::pool::{Caller, DocPool};
 pub use admins::{AdminAccount, AdminInfo, AdminStore, NewAdmin, Scope};
 pub use hooks::HookStore;
+pub use node_tokens::NodeTokenStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
 pub use staging::BlobStagingStore;
 
@@ -87,6 +89,9 @@ pub struct NodeAuth {
     pub node_id: Uuid,
     pub clinic_id: ClinicId,
     pub status: NodeStatus,
+    /// When the token in use was issued (enrollment or the last rotation); `None` for a
+    /// token of unknown age.
+    pub token_issued_at: Option<Millis>,
 }
 
 /// A node as `node list` and the admin pages show it.
@@ -266,6 +271,7 @@ pub trait HubStore:
     DocStore<Error = StoreError>
     + OpsStore
     + AdminStore
+    + NodeTokenStore
     + HookStore
     + JobStore
     + BlobStagingStore
@@ -327,9 +333,13 @@ pub trait HubStore:
         now: Millis,
     ) -> impl Future<Output = Result<Option<Enrolled>, StoreError>> + Send;
 
+    /// Who a node token (by hash) belongs to. The node's next token (offered by a
+    /// rotation, [`NodeTokenStore`]) is accepted too, and its first use makes it the
+    /// node's token, issued `now`: the token before it stops working.
     fn authenticate(
         &self,
         token_hash: &str,
+        now: Millis,
     ) -> impl Future<Output = Result<Option<NodeAuth>, StoreError>> + Send;
 
     fn list_nodes(&self) -> impl Future<Output = Result<Vec<NodeInfo>, StoreError>> + Send;

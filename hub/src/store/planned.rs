@@ -6,7 +6,8 @@
 //! still as read ([`Plan::bases`], and new documents still new), else reads and plans
 //! again. Within one hub process, pushes naming the same document take turns
 //! ([`DocLocks`]), so planning again happens only when another process (another hub
-//! instance on the same Postgres) wrote one of them in between.
+//! instance on the same Postgres) wrote one of them in between; after a few such
+//! losses, Postgres plans once more holding the rows' locks, so a push always lands.
 //!
 //! A batch is planned in parts of about [`PART_BYTES`] (pushed bytes plus the stored
 //! bytes of the documents they name), so what a worker holds loaded does not grow with
@@ -23,14 +24,15 @@ use dermis_sync::wire::{DocData, DocPush, FetchItem, PushOutcome};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::pool::Caller;
+use crate::pool::{Caller, Place};
 
 /// About how many bytes (pushed, plus stored for the documents they name) one part of a
 /// batch brings to a worker; a single larger document is planned alone.
 pub const PART_BYTES: u64 = 4 << 20;
 
-/// How often a part is planned again because another process wrote its documents first.
-const ATTEMPTS: usize = 5;
+/// How often a part is planned; the last time holding its documents' write locks
+/// ([`Rows::apply_locked`]) where the store can.
+const ATTEMPTS: usize = 4;
 
 /// What a store does for [`apply`]: SQL only.
 pub(crate) trait Rows: Sync {
@@ -58,6 +60,18 @@ pub(crate) trait Rows: Sync {
         clinic: ClinicId,
         plan: Plan,
     ) -> impl Future<Output = Result<Written, StoreError>> + Send;
+
+    /// Reads, plans (in `place`) and writes `pushes` holding their documents' write locks
+    /// throughout, so no other process can make the plan stale: the last attempt, after
+    /// others kept winning. `None` when the store cannot (the embedded one: its one
+    /// connection cannot wait for a worker inside a transaction; within one process
+    /// pushes take turns anyway).
+    fn apply_locked(
+        &self,
+        clinic: ClinicId,
+        pushes: &[DocPush],
+        place: Place<'_>,
+    ) -> impl Future<Output = Result<Option<Vec<PushOutcome>>, StoreError>> + Send;
 }
 
 /// What [`Rows::write_plan`] did.
@@ -140,10 +154,19 @@ async fn apply_part<R: Rows>(
     caller.ready().await;
     let ids = unique_ids(part);
     let _turn = locks.lock(&ids).await;
-    for _ in 0..ATTEMPTS {
+    for attempt in 1..=ATTEMPTS {
+        // A place in the pool's queue first: stored documents are read only for a job
+        // about to run.
+        let place = caller.place().await.map_err(pool_error)?;
+        if attempt == ATTEMPTS {
+            match rows.apply_locked(clinic, part, place).await? {
+                Some(outcomes) => return Ok(outcomes),
+                None => break,
+            }
+        }
         let stored = rows.read_docs(clinic, ids.clone()).await?;
         let pushes = part.to_vec();
-        let plan = caller
+        let plan = place
             .run(move || {
                 docs::plan_apply(
                     clinic,
@@ -206,6 +229,25 @@ pub(crate) struct Turn {
 }
 
 impl DocLocks {
+    /// The turns every handle on the database named `key` shares in this process: the
+    /// embedded store's handles opened apart (the server's, the command line's in tests)
+    /// must not make each other's plans stale, as nothing could then break the tie.
+    pub(crate) fn shared(key: &str) -> Arc<DocLocks> {
+        static SHARED: Mutex<Vec<(String, std::sync::Weak<DocLocks>)>> = Mutex::new(Vec::new());
+        let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+        shared.retain(|(_, locks)| locks.strong_count() > 0);
+        if let Some(locks) = shared
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, locks)| locks.upgrade())
+        {
+            return locks;
+        }
+        let locks = Arc::new(DocLocks::default());
+        shared.push((key.to_owned(), Arc::downgrade(&locks)));
+        locks
+    }
+
     /// Takes `ids` (sorted, without repeats), waiting for pushes that hold any of them.
     pub(crate) async fn lock(self: &Arc<Self>, ids: &[Uuid]) -> Turn {
         let mut guards = Vec::with_capacity(ids.len());

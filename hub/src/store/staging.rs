@@ -37,6 +37,9 @@ pub struct Chunk {
     /// Sniffed from the first chunk; later chunks carry the staged value.
     pub mime: String,
     pub data: Vec<u8>,
+    /// The most bytes the clinic may hold staged across its uploads, this chunk
+    /// included (`HUB_STAGING_QUOTA_BYTES`).
+    pub quota: u64,
 }
 
 /// What appending a chunk did.
@@ -47,6 +50,9 @@ pub enum ChunkOutcome {
     /// Nothing stored: the upload continues at `received` (0 when nothing is staged or
     /// the announced total changed).
     OffsetMismatch { received: u64 },
+    /// Nothing stored (nor an upload started): the clinic already holds `staged` bytes
+    /// and this chunk would take it past its quota.
+    OverQuota { staged: u64 },
 }
 
 /// The thumbnails of a complete photo.

@@ -130,6 +130,224 @@ async fn failed_sign_ins_are_rate_limited_per_address<S: HubStore>(f: Fixture<S>
     hub.stop().await;
 }
 
+/// A wrong sign-in for `username` as if from `client`, through a proxy on loopback.
+async fn login_from(hub: &TestHub, client: &str, username: &str) -> (u16, Option<String>, Value) {
+    login_through(&http(), hub, client, username).await
+}
+
+async fn login_through(
+    http: &reqwest::Client,
+    hub: &TestHub,
+    client: &str,
+    username: &str,
+) -> (u16, Option<String>, Value) {
+    let response = http
+        .post(hub.http("/api/auth/login"))
+        .header("x-forwarded-for", client)
+        .json(&json!({ "username": username, "password": "wrong password" }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("login: {e}"));
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (status, retry, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn metric(hub: &TestHub, series: &str) -> u64 {
+    let (_, text) = get(hub, "/metrics", None).await;
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("{series} missing:\n{text}"))
+}
+
+fn loopback_proxy() -> dermis_hub::server::TrustedProxies {
+    dermis_hub::server::TrustedProxies::parse("127.0.0.1/32,::1/128")
+        .unwrap_or_else(|bad| panic!("{bad}"))
+}
+
+/// 600 concurrent wrong sign-ins from 60 addresses (a trusted proxy on loopback names
+/// them) start at most one argon2 check per address; the rest are refused before any
+/// hashing with 429 (or 503 `busy` while the queue is full), each with Retry-After.
+async fn a_flood_of_wrong_sign_ins_hashes_a_bounded_number_of_times<S: HubStore>(f: Fixture<S>) {
+    let hub = hub_with_admin(&f, |o| {
+        o.login_failures = 1;
+        o.login_user_failures = 10_000;
+        o.login_hashes = 2;
+        o.login_queue = 8;
+        o.trusted_proxies = loopback_proxy();
+    })
+    .await;
+    // The queue keeps any one answer quick, but up to 60 checks run back to back on a
+    // loaded 2-core machine: the client allows for all of them, not for one.
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let attempts = (0..600).map(|i| {
+        let (hub, client) = (&hub, &client);
+        async move { login_through(client, hub, &format!("10.9.0.{}", i % 60), "ops").await }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let mut by_status = std::collections::BTreeMap::<u16, u64>::new();
+    for (status, retry, body) in &answers {
+        *by_status.entry(*status).or_default() += 1;
+        match status {
+            401 => assert_eq!(body["error"], json!("invalid_credentials")),
+            429 | 503 => {
+                let code = if *status == 429 {
+                    "rate_limited"
+                } else {
+                    "busy"
+                };
+                assert_eq!(body["error"], json!(code), "{body}");
+                assert!(
+                    retry
+                        .as_deref()
+                        .and_then(|r| r.parse::<u64>().ok())
+                        .is_some_and(|r| r >= 1),
+                    "Retry-After on {status}: {retry:?}"
+                );
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    let hashes = metric(&hub, "dermis_admin_password_hashes_total").await;
+    assert!(hashes <= 60, "{hashes} argon2 checks for {by_status:?}");
+    assert_eq!(hashes, by_status.get(&401).copied().unwrap_or(0));
+    assert!(hashes >= 1, "{by_status:?}");
+    // An address whose attempt was checked has used its attempts.
+    let checked = answers
+        .iter()
+        .position(|(status, _, _)| *status == 401)
+        .unwrap_or_default();
+    let address = format!("10.9.0.{}", checked % 60);
+    assert_eq!(login_from(&hub, &address, "ops").await.0, 429);
+    assert_eq!(login_from(&hub, "10.9.0.61", "ops").await.0, 401);
+    hub.stop().await;
+}
+
+/// Attempts for one username count across addresses: a botnet cannot try more
+/// passwords for `ops` by spreading out.
+async fn wrong_sign_ins_for_one_username_are_limited_across_addresses<S: HubStore>(f: Fixture<S>) {
+    let hub = hub_with_admin(&f, |o| {
+        o.login_failures = 100;
+        o.login_user_failures = 4;
+        o.trusted_proxies = loopback_proxy();
+    })
+    .await;
+    for i in 0..4 {
+        let (status, _, body) = login_from(&hub, &format!("10.8.0.{i}"), "ops").await;
+        assert_eq!(status, 401, "{body}");
+    }
+    let (status, retry, body) = login_from(&hub, "10.8.0.200", " OPS").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (429, Some("rate_limited"))
+    );
+    assert!(retry.is_some());
+    assert_eq!(login_from(&hub, "10.8.0.200", "someone-else").await.0, 401);
+    assert_eq!(metric(&hub, "dermis_admin_password_hashes_total").await, 5);
+    hub.stop().await;
+}
+
+/// Without `TRUSTED_PROXIES` (or from a peer not in it) `X-Forwarded-For` is ignored:
+/// a new forged address per attempt still counts against the real peer.
+async fn a_forged_forwarded_for_from_an_untrusted_peer_is_ignored<S: HubStore>(f: Fixture<S>) {
+    let hub = hub_with_admin(&f, |o| o.login_failures = 3).await;
+    for i in 0..3 {
+        assert_eq!(
+            login_from(&hub, &format!("203.0.113.{i}"), "ops").await.0,
+            401
+        );
+    }
+    let (status, _, body) = login_from(&hub, "203.0.113.99", "ops").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (429, Some("rate_limited"))
+    );
+
+    let hub2 = hub_with_admin_again(&f, |o| {
+        o.login_failures = 3;
+        o.trusted_proxies = dermis_hub::server::TrustedProxies::parse("192.0.2.0/24")
+            .unwrap_or_else(|bad| panic!("{bad}"));
+    })
+    .await;
+    for i in 0..3 {
+        assert_eq!(
+            login_from(&hub2, &format!("203.0.113.{i}"), "ops").await.0,
+            401
+        );
+    }
+    assert_eq!(login_from(&hub2, "203.0.113.99", "ops").await.0, 429);
+    hub.stop().await;
+    hub2.stop().await;
+}
+
+/// With `METRICS_TOKEN` set, `/metrics` answers only that bearer token.
+async fn metrics_need_the_token_when_one_is_set<S: HubStore>(f: Fixture<S>) {
+    let hub = hub_with_admin(&f, |o| {
+        o.metrics_token = Some(dermis_hub::config::Secret::new("scrape-secret"));
+    })
+    .await;
+    assert_eq!(get(&hub, "/metrics", None).await.0, 401);
+    let wrong = get(
+        &hub,
+        "/metrics",
+        Some(("authorization", "Bearer scrape-secreT")),
+    )
+    .await;
+    assert_eq!(wrong.0, 401, "{}", wrong.1);
+    let (status, text) = get(
+        &hub,
+        "/metrics",
+        Some(("authorization", "Bearer scrape-secret")),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("dermis_admin_password_hashes_total 0"),
+        "{text}"
+    );
+    hub.stop().await;
+}
+
+/// `/api/healthz` probes the blob folder (a file written and removed) once per TTL,
+/// however often it is called.
+async fn health_checks_reuse_the_storage_probe<S: HubStore>(f: Fixture<S>) {
+    let hub = hub_with_admin(&f, |o| o.storage_probe_ttl = Duration::from_secs(3600)).await;
+    for _ in 0..25 {
+        let (status, body) = get(&hub, "/api/healthz", None).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(metric(&hub, "dermis_health_storage_probes_total").await, 1);
+    hub.stop().await;
+
+    let uncached = hub_with_admin_again(&f, |o| o.storage_probe_ttl = Duration::ZERO).await;
+    for _ in 0..3 {
+        assert_eq!(get(&uncached, "/api/healthz", None).await.0, 200);
+    }
+    assert_eq!(
+        metric(&uncached, "dermis_health_storage_probes_total").await,
+        3
+    );
+    uncached.stop().await;
+}
+
+/// A second hub on the same store (its admin already exists).
+async fn hub_with_admin_again<S: HubStore>(
+    f: &Fixture<S>,
+    tweak: impl FnOnce(&mut dermis_hub::server::ServerOptions),
+) -> TestHub {
+    let mut opts = options(f.dir.path(), Duration::from_secs(2));
+    opts.auth = AuthOptions::default().with_secret(b"admin-test-secret");
+    tweak(&mut opts);
+    TestHub::start(f.store.clone(), opts).await
+}
+
 async fn nodes_need_a_valid_token_and_show_lag<S: HubStore>(f: Fixture<S>) {
     let store = f.store.clone();
     let hub = hub_with_admin(&f, |_| {}).await;
@@ -313,6 +531,11 @@ async fn readiness_metrics_and_openapi<S: HubStore>(f: Fixture<S>) {
 on_both_stores!(
     sign_in_answers_alike_and_sets_a_strict_cookie,
     failed_sign_ins_are_rate_limited_per_address,
+    a_flood_of_wrong_sign_ins_hashes_a_bounded_number_of_times,
+    wrong_sign_ins_for_one_username_are_limited_across_addresses,
+    a_forged_forwarded_for_from_an_untrusted_peer_is_ignored,
+    metrics_need_the_token_when_one_is_set,
+    health_checks_reuse_the_storage_probe,
     nodes_need_a_valid_token_and_show_lag,
     readiness_metrics_and_openapi,
 );

@@ -141,15 +141,18 @@ async fn a_limited_admin_reaches_only_its_clinics<S: HubStore>(f: Fixture<S>) {
                 username: "alice".into(),
                 password_hash: hash,
                 scope: Scope::Clinics(vec![alpha]),
+                email: None,
+                oidc_subject: None,
             },
             dermis_model::now_millis(),
         )
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
 
-    // No job workers: the dead job stays dead unless someone retries it.
-    let hub = hub_with_admin(&f, |o| o.jobs.workers = 0).await;
+    // Made before the hub runs (whose projector queues jobs of its own); no job
+    // workers: the dead job stays dead unless someone retries it.
     let job = dead_job(&store).await;
+    let hub = hub_with_admin(&f, |o| o.jobs.workers = 0).await;
     let alpha_node = enroll(&store, &hub, alpha, "Desk Alpha").await.node_id;
     let beta_node = enroll(&store, &hub, beta, "Desk Beta").await.node_id;
     let alice = cookie_of(&hub, "alice").await;

@@ -202,14 +202,23 @@ pub struct TestHub {
 
 impl TestHub {
     pub async fn start<S: HubStore>(store: S, options: ServerOptions) -> TestHub {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        TestHub::start_on(store, options, listener).await
+    }
+
+    /// On a listener bound already (when the options must name the hub's address).
+    pub async fn start_on<S: HubStore>(
+        store: S,
+        options: ServerOptions,
+        listener: TcpListener,
+    ) -> TestHub {
         // Hub logs in test output when RUST_LOG asks for them.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .try_init();
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener
             .local_addr()
             .unwrap_or_else(|e| panic!("local_addr: {e}"));
@@ -379,8 +388,11 @@ where
 /// A job that failed for good, as a corrupt photo's thumbnail job would.
 pub async fn dead_job<S: dermis_hub::jobs::JobStore>(store: &S) -> i64 {
     let now = dermis_model::now_millis();
+    // Due at the very `now` it is claimed with: `NewJob::now` reads the clock again, and
+    // when the millisecond turns in between the job is not yet due for that claim.
     let new = dermis_hub::jobs::NewJob {
         max_attempts: 1,
+        run_at: now,
         ..dermis_hub::jobs::NewJob::now("thumbnail", None, serde_json::json!({}))
     };
     let id = store

@@ -56,6 +56,7 @@ pub fn hello(node_id: Uuid) -> ClientMsg {
         app_version: "raw".into(),
         cursor: 0,
         outbox: OutboxStats::default(),
+        features: 0,
     }
 }
 

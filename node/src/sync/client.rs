@@ -9,7 +9,7 @@ use std::time::Duration;
 use dermis_sync::EngineConfig;
 use dermis_sync::driver::run_node_op;
 use dermis_sync::node_engine::{NodeOutput, NodeSession};
-use dermis_sync::wire::ErrorCode;
+use dermis_sync::wire::{ErrorCode, FEATURES_HEADER, parse_features};
 use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
 use tokio_tungstenite::tungstenite::Message;
@@ -336,7 +336,7 @@ async fn drive(
         true,
         Some(hub.link.ws_connector()),
     );
-    let (mut ws, _) = match tokio::time::timeout(options.connect_timeout, connect).await {
+    let (mut ws, response) = match tokio::time::timeout(options.connect_timeout, connect).await {
         Err(_) => {
             return Ended::Lost(format!(
                 "no answer from {ws_url} within {} s",
@@ -359,6 +359,13 @@ async fn drive(
         }
         Ok(Ok(pair)) => pair,
     };
+    // What the hub offers (docs/SYNC.md, revision 3): token rotation over the session.
+    let offered = response
+        .headers()
+        .get(FEATURES_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map_or(0, parse_features);
+    session.hub_offers(offered);
     let cursor = node.sync_cursor().unwrap_or(0);
     let stats = node.outbox_figures(now()).unwrap_or_default();
     let mut queue: VecDeque<NodeOutput> = session.start(now(), cursor, stats).into();

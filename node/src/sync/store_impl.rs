@@ -286,6 +286,13 @@ impl NodeSyncStore for Node {
     async fn outbox_stats(&mut self, now: dermis_model::Millis) -> Result<OutboxStats, StoreError> {
         self.outbox_figures(now)
     }
+
+    /// The hub's new token replaces the kept one in `sync_state`, committed
+    /// (`synchronous=FULL`) before the hub is told: every later connection and the photo
+    /// lane use it.
+    async fn store_token(&mut self, token: &str) -> Result<(), StoreError> {
+        super::state::set(self.store.conn(), super::state::HUB_TOKEN, token)
+    }
 }
 
 impl Node {

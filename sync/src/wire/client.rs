@@ -13,17 +13,27 @@ const FETCH: u8 = 0x04;
 const PING: u8 = 0x05;
 const PONG: u8 = 0x06;
 const REPORT: u8 = 0x07;
+const TOKEN_STORED: u8 = 0x08;
+/// `Hello` with features (revision 3): the same fields, then `features`.
+const HELLO_FEATURES: u8 = 0x09;
 
 /// A node → hub frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClientMsg {
     /// First frame on every connection. The cursor lets the hub send only what changed
     /// since the node's last durable pull; the outbox figures feed `/admin`.
+    ///
+    /// `features` (revision 3) are the optional features the node asks for, a subset of
+    /// what the hub offered in its `Dermis-Features` upgrade header
+    /// ([`super::FEATURE_TOKEN_ROTATION`]). Without features a hello is the revision 1
+    /// frame (type 0x01) byte for byte; with some it is type 0x09, the same fields and
+    /// then `features`, which a hub that offered nothing never receives.
     Hello {
         node_id: Uuid,
         app_version: String,
         cursor: u64,
         outbox: OutboxStats,
+        features: u64,
     },
     /// Local changes to store. The hub answers with one `PushAck` for the same `batch`
     /// after its transaction commits; only then may the node clear its outbox entries.
@@ -55,6 +65,9 @@ pub enum ClientMsg {
         outbox: OutboxStats,
         last_error: String,
     },
+    /// The token of the hub's `NewToken` is stored durably: the node uses it from its
+    /// next connection (revision 3, only with [`super::FEATURE_TOKEN_ROTATION`]).
+    TokenStored,
 }
 
 /// What a node still holds unsynced. All zero when the outbox is empty.
@@ -91,13 +104,15 @@ pub fn doc_push_encoded_len(doc: &DocPush) -> usize {
 impl ClientMsg {
     pub fn type_code(&self) -> u8 {
         match self {
-            Self::Hello { .. } => HELLO,
+            Self::Hello { features: 0, .. } => HELLO,
+            Self::Hello { .. } => HELLO_FEATURES,
             Self::Push { .. } => PUSH,
             Self::Pull { .. } => PULL,
             Self::Fetch { .. } => FETCH,
             Self::Ping { .. } => PING,
             Self::Pong { .. } => PONG,
             Self::Report { .. } => REPORT,
+            Self::TokenStored => TOKEN_STORED,
         }
     }
 
@@ -120,11 +135,24 @@ impl ClientMsg {
     pub fn decode(frame: &[u8], limits: &Limits) -> Result<Self, DecodeError> {
         let (type_code, mut r) = open_frame(frame, limits)?;
         let msg = match type_code {
-            HELLO => Self::Hello {
+            HELLO | HELLO_FEATURES => Self::Hello {
                 node_id: r.uuid("Hello.node_id")?,
                 app_version: r.string("Hello.app_version")?,
                 cursor: r.u64("Hello.cursor")?,
                 outbox: OutboxStats::decode(&mut r)?,
+                features: if type_code == HELLO {
+                    0
+                } else {
+                    // Type 0x09 only with features: one encoding per value.
+                    match r.u64("Hello.features")? {
+                        0 => {
+                            return Err(DecodeError::Invalid {
+                                what: "Hello.features",
+                            });
+                        }
+                        features => features,
+                    }
+                },
             },
             PUSH => Self::Push {
                 batch: r.u64("Push.batch")?,
@@ -150,6 +178,7 @@ impl ClientMsg {
                 outbox: OutboxStats::decode(&mut r)?,
                 last_error: r.string("Report.last_error")?,
             },
+            TOKEN_STORED => Self::TokenStored,
             code => return Err(DecodeError::UnknownType { code }),
         };
         r.finish()?;
@@ -164,11 +193,15 @@ impl ClientMsg {
                 app_version,
                 cursor,
                 outbox,
+                features,
             } => {
                 node_id.encode(out);
                 out.put_str(app_version);
                 out.put_varint(*cursor);
                 outbox.encode(out);
+                if *features != 0 {
+                    out.put_varint(*features);
+                }
             }
             Self::Push { batch, docs } => {
                 out.put_varint(*batch);
@@ -197,6 +230,7 @@ impl ClientMsg {
                 outbox.encode(out);
                 out.put_str(last_error);
             }
+            Self::TokenStored => {}
         }
     }
 }

@@ -12,6 +12,7 @@ const INDEX: u8 = 0x83;
 const DOCS: u8 = 0x84;
 const PING: u8 = 0x85;
 const PONG: u8 = 0x86;
+const NEW_TOKEN: u8 = 0x87;
 const ERROR: u8 = 0x8F;
 
 const OUTCOME_APPLIED: u8 = 0;
@@ -57,6 +58,13 @@ pub enum HubMsg {
     },
     Pong {
         nonce: u64,
+    },
+    /// A new node token (revision 3, only to a node whose `Hello` asked for
+    /// [`super::FEATURE_TOKEN_ROTATION`]). The node stores it durably, answers
+    /// `TokenStored`, and uses it from its next connection; the token it connected with
+    /// works until then.
+    NewToken {
+        token: String,
     },
     /// Sent just before the hub closes the connection with `code.close_code()`. The
     /// message is safe to show staff and never carries patient data.
@@ -119,6 +127,7 @@ impl HubMsg {
             Self::Docs { .. } => DOCS,
             Self::Ping { .. } => PING,
             Self::Pong { .. } => PONG,
+            Self::NewToken { .. } => NEW_TOKEN,
             Self::Error { .. } => ERROR,
         }
     }
@@ -171,6 +180,9 @@ impl HubMsg {
             },
             PONG => Self::Pong {
                 nonce: r.u64("Pong.nonce")?,
+            },
+            NEW_TOKEN => Self::NewToken {
+                token: r.string("NewToken.token")?,
             },
             ERROR => Self::Error {
                 code: ErrorCode::from_u16(r.u16("Error.code")?),
@@ -227,6 +239,7 @@ impl HubMsg {
                 out.put_list(missing);
             }
             Self::Ping { nonce } | Self::Pong { nonce } => out.put_varint(*nonce),
+            Self::NewToken { token } => out.put_str(token),
             Self::Error { code, message } => {
                 out.put_varint(u64::from(code.as_u16()));
                 out.put_str(message);

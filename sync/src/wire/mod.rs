@@ -31,6 +31,41 @@ pub const MAGIC: [u8; 2] = *b"DX";
 /// with [`ErrorCode::UnsupportedVersion`] rather than half-understood.
 pub const PROTOCOL_VERSION: u8 = 1;
 
+/// Optional features a node and a hub agree on (protocol 1 revision 3). The hub offers
+/// its features in the `Dermis-Features` header of its `/sync` upgrade answer
+/// ([`FEATURES_HEADER`]); the node asks for the ones it wants in `Hello.features`, a
+/// bit set. Neither side uses a feature the other did not agree to, so older peers keep
+/// working in both directions.
+///
+/// Rotating node tokens over the session: `HubMsg::NewToken`, `ClientMsg::TokenStored`.
+pub const FEATURE_TOKEN_ROTATION: u64 = 1;
+
+/// The response header in which the hub offers its features, by name.
+pub const FEATURES_HEADER: &str = "dermis-features";
+
+/// Every feature this build knows, by header name.
+const FEATURE_NAMES: &[(u64, &str)] = &[(FEATURE_TOKEN_ROTATION, "token-rotation")];
+
+/// The `Dermis-Features` value for `features`: names, comma-separated.
+pub fn features_header(features: u64) -> String {
+    FEATURE_NAMES
+        .iter()
+        .filter(|(bit, _)| features & bit != 0)
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The features a `Dermis-Features` value names that this build knows (others are
+/// ignored: a newer hub may offer more).
+pub fn parse_features(header: &str) -> u64 {
+    header
+        .split(',')
+        .map(str::trim)
+        .filter_map(|name| FEATURE_NAMES.iter().find(|(_, n)| *n == name))
+        .fold(0, |bits, (bit, _)| bits | bit)
+}
+
 /// Magic, version and message type.
 pub const HEADER_LEN: usize = 4;
 

@@ -182,7 +182,7 @@ impl HubStore for PgStore {
         let enrolled_name = check_name("node_name", enrolled_name)?;
         let row = sqlx::query(
             "UPDATE nodes AS n SET status = 'active', token_hash = $2, enroll_code_hash = NULL,
-                    enroll_expires_at = NULL, enrolled_at = $3, enrolled_name = $4
+                    enroll_expires_at = NULL, enrolled_at = $3, token_issued_at = $3, enrolled_name = $4
              FROM clinics AS c
              WHERE n.clinic_id = c.id AND n.enroll_code_hash = $1 AND n.status = 'pending'
                AND n.enroll_expires_at > $3
@@ -209,12 +209,30 @@ impl HubStore for PgStore {
         read(&row).map(Some).map_err(pg("read enrollment"))
     }
 
-    async fn authenticate(&self, token_hash: &str) -> Result<Option<NodeAuth>, StoreError> {
-        let row = sqlx::query("SELECT id, clinic_id, status FROM nodes WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(pg("authenticate"))?;
+    async fn authenticate(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<NodeAuth>, StoreError> {
+        // The next token's first use makes it the token (one statement: atomic).
+        sqlx::query(
+            "UPDATE nodes SET token_hash = next_token_hash, next_token_hash = NULL,
+                    next_token_stored_at = NULL, token_issued_at = $2
+             WHERE next_token_hash = $1 AND status = 'active'",
+        )
+        .bind(token_hash)
+        .bind(ts(now))
+        .execute(&self.pool)
+        .await
+        .map_err(pg("promote the next node token"))?;
+        let row = sqlx::query(
+            "SELECT id, clinic_id, status, token_issued_at FROM nodes
+             WHERE token_hash = $1 OR next_token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(pg("authenticate"))?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -223,6 +241,10 @@ impl HubStore for PgStore {
             node_id: row.try_get(0).map_err(pg("read node"))?,
             clinic_id: ClinicId(row.try_get(1).map_err(pg("read node"))?),
             status: NodeStatus::parse(&status)?,
+            token_issued_at: row
+                .try_get::<Option<time::OffsetDateTime>, _>(3)
+                .map_err(pg("read node"))?
+                .map(ms),
         }))
     }
 
@@ -245,7 +267,8 @@ impl HubStore for PgStore {
     async fn revoke_node(&self, id: Uuid, _now: Millis) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await.map_err(pg("begin"))?;
         let done = sqlx::query(
-            "UPDATE nodes SET status = 'revoked', enroll_code_hash = NULL, enroll_expires_at = NULL
+            "UPDATE nodes SET status = 'revoked', enroll_code_hash = NULL, enroll_expires_at = NULL,
+                    next_token_hash = NULL
              WHERE id = $1",
         )
         .bind(id)

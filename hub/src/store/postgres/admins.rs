@@ -8,6 +8,7 @@ use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 use super::{PgStore, ms, pg, ts};
+use crate::store::admins::NO_PASSWORD;
 use crate::store::ops::normalize_username;
 use crate::store::{AdminAccount, AdminInfo, AdminStore, NewAdmin, Scope, StoreError, u64_of};
 
@@ -36,17 +37,44 @@ impl AdminStore for PgStore {
                 id: ClinicId(*missing),
             });
         }
+        for (field, sql, value) in [
+            (
+                "email",
+                "SELECT 1 FROM admin_users WHERE email = $1",
+                &admin.email,
+            ),
+            (
+                "oidc_subject",
+                "SELECT 1 FROM admin_users WHERE oidc_subject = $1",
+                &admin.oidc_subject,
+            ),
+        ] {
+            let Some(value) = value else { continue };
+            let taken: Option<i32> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(value)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(pg("find admin identity"))?;
+            if taken.is_some() {
+                return Err(StoreError::Invalid {
+                    field,
+                    reason: "another admin has it".into(),
+                });
+            }
+        }
         let id = Uuid::now_v7();
         let done = sqlx::query(
             "INSERT INTO admin_users (id, username, password_hash, created_at, updated_at,
-                                      all_clinics)
-             VALUES ($1, $2, $3, $4, $4, $5)",
+                                      all_clinics, email, oidc_subject)
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(&username)
         .bind(&admin.password_hash)
         .bind(ts(now))
         .bind(admin.scope.is_all())
+        .bind(&admin.email)
+        .bind(&admin.oidc_subject)
         .execute(&mut *tx)
         .await;
         match done {
@@ -77,7 +105,8 @@ impl AdminStore for PgStore {
                 .await
                 .map_err(pg("list admin clinics"))?;
         let rows = sqlx::query(
-            "SELECT id, username, all_clinics, created_at, last_login_at
+            "SELECT id, username, all_clinics, created_at, last_login_at, email, oidc_subject,
+                    password_hash
              FROM admin_users ORDER BY username",
         )
         .fetch_all(&mut *tx)
@@ -100,12 +129,39 @@ impl AdminStore for PgStore {
                     id,
                     username: row.try_get(1)?,
                     scope,
+                    email: row.try_get(5)?,
+                    oidc_subject: row.try_get(6)?,
+                    password: row.try_get::<String, _>(7)? != NO_PASSWORD,
                     created_at: ms(row.try_get(3)?),
                     last_login_at: row.try_get::<Option<time::OffsetDateTime>, _>(4)?.map(ms),
                 })
             })
             .collect::<Result<_, _>>()
             .map_err(pg("read admin"))
+    }
+
+    async fn admin_for_identity(
+        &self,
+        subject: &str,
+        verified_email: Option<&str>,
+    ) -> Result<Option<AdminAccount>, StoreError> {
+        let id: Option<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM (
+                 SELECT id, 0 AS rank FROM admin_users WHERE oidc_subject = $1
+                 UNION ALL
+                 SELECT id, 1 FROM admin_users
+                 WHERE $2::text IS NOT NULL AND email = $2 AND oidc_subject IS NULL
+             ) AS found ORDER BY rank LIMIT 1",
+        )
+        .bind(subject)
+        .bind(verified_email)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(pg("find admin identity"))?;
+        match id {
+            Some(id) => self.admin_account(id).await,
+            None => Ok(None),
+        }
     }
 
     async fn admin_account(&self, id: Uuid) -> Result<Option<AdminAccount>, StoreError> {

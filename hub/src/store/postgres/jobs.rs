@@ -213,7 +213,9 @@ impl JobStore for PgStore {
         &self,
         stale_before: Millis,
         now: Millis,
+        own_instance: Option<&str>,
     ) -> Result<Vec<JobId>, StoreError> {
+        let own = own_instance.map(|i| format!("{i}/"));
         sqlx::query_scalar(
             "UPDATE jobs SET
                     state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'failed' END,
@@ -221,10 +223,12 @@ impl JobStore for PgStore {
                     last_error = 'the hub instance running it stopped (no heartbeat)',
                     claimed_by = NULL, heartbeat_at = NULL, run_at = $2, updated_at = $2
              WHERE state = 'running' AND heartbeat_at < $1
+               AND ($3::text IS NULL OR NOT starts_with(claimed_by, $3::text))
              RETURNING id",
         )
         .bind(ts(stale_before))
         .bind(ts(now))
+        .bind(own)
         .fetch_all(self.pool())
         .await
         .map_err(pg("reset stale jobs"))

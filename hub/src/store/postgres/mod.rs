@@ -22,8 +22,9 @@ use uuid::Uuid;
 
 use super::planned::{self, DocLocks, Rows, Written};
 use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
+use crate::pool::Place;
 use crate::pool::{Caller, DocPool, PoolOptions};
-use dermis_sync::plan::{Plan, StoredDoc, Write};
+use dermis_sync::plan::{self as docs, Plan, StoredDoc, Write};
 
 /// Channel of change-log advances; payload `<clinic_id>:<seq>`.
 pub const CHANGES_CHANNEL: &str = "dermis_changes";
@@ -186,28 +187,55 @@ impl Rows for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(pg("begin"))?;
-        let rows = sqlx::query(
-            "SELECT id, clinic_id, doc_type, seq, heads, change_count, change_bytes,
-                    CASE WHEN clinic_id = $2 THEN snapshot ELSE ''::bytea END
-             FROM docs WHERE id = ANY($1)",
-        )
-        .bind(&ids)
-        .bind(clinic.0)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(pg("read documents"))?;
-        let mut stored = HashMap::new();
-        let mut own = Vec::new();
-        for row in &rows {
-            let (id, doc) = locked_row(row).map_err(pg("read document"))?;
-            if doc.clinic == clinic {
-                own.push(id);
-            }
-            stored.insert(id, doc);
-        }
-        load_changes(&mut tx, &own, &mut stored).await?;
+        let stored = select_docs(&mut tx, clinic, &ids, false).await?;
         tx.commit().await.map_err(pg("commit"))?;
         Ok(stored)
+    }
+
+    async fn apply_locked(
+        &self,
+        clinic: ClinicId,
+        pushes: &[DocPush],
+        place: Place<'_>,
+    ) -> Result<Option<Vec<PushOutcome>>, StoreError> {
+        let mut ids: Vec<Uuid> = pushes.iter().map(|p| p.doc_id).collect();
+        ids.sort();
+        ids.dedup();
+        let mut tx = self.pool.begin().await.map_err(pg("begin"))?;
+        // The same order as `write_plan`: new documents' advisory locks, then the rows.
+        let existing: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM docs WHERE id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(pg("read documents"))?;
+        for id in ids.iter().filter(|id| !existing.contains(id)) {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(pg("lock new document"))?;
+        }
+        let stored = select_docs(&mut tx, clinic, &ids, true).await?;
+        let pushes = pushes.to_vec();
+        let plan = place
+            .run(move || {
+                docs::plan_apply(
+                    clinic,
+                    &pushes,
+                    stored,
+                    super::rules::doc_limits(),
+                    &super::rules::HubRules,
+                )
+            })
+            .await
+            .map_err(|source| StoreError::Pool { source })??;
+        let seqs = if plan.writes.is_empty() {
+            HashMap::new()
+        } else {
+            write_rows(&mut tx, clinic, &plan).await?
+        };
+        tx.commit().await.map_err(pg("commit"))?;
+        Ok(Some(plan.outcomes(&seqs)))
     }
 
     async fn write_plan(&self, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {
@@ -267,43 +295,94 @@ impl PgStore {
                 return Ok(None);
             }
         }
-        let now = ts(dermis_model::now_millis());
-        for write in &plan.writes {
-            write_doc(&mut tx, clinic, write, now).await?;
-        }
-        let changed: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
-        // The last statement before COMMIT: it takes the clinic's row lock, held until
-        // the commit, so whoever takes the next seqs commits after us (seq order is
-        // commit order). The notification is delivered at the commit, not before.
-        let rows = sqlx::query(
-            "WITH c AS (UPDATE clinics SET seq = seq + $2 WHERE id = $1 RETURNING seq),
+        let seqs = write_rows(&mut tx, clinic, plan).await?;
+        tx.commit().await.map_err(pg("commit"))?;
+        Ok(Some(seqs))
+    }
+}
+
+/// Writes a plan's rows and gives each written document the clinic's next seq, as the
+/// last statements of the transaction `conn` is in; the seq of each.
+async fn write_rows(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    plan: &Plan,
+) -> Result<HashMap<Uuid, u64>, StoreError> {
+    let now = ts(dermis_model::now_millis());
+    for write in &plan.writes {
+        write_doc(&mut *conn, clinic, write, now).await?;
+    }
+    let changed: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
+    // The last statement before COMMIT: it takes the clinic's row lock, held until
+    // the commit, so whoever takes the next seqs commits after us (seq order is
+    // commit order). The notification is delivered at the commit, not before.
+    let rows = sqlx::query(
+        "WITH c AS (UPDATE clinics SET seq = seq + $2 WHERE id = $1 RETURNING seq),
                   d AS (UPDATE docs AS d SET seq = c.seq - $2 + v.ord
                         FROM c, unnest($3::uuid[]) WITH ORDINALITY AS v(id, ord)
                         WHERE d.id = v.id
                         RETURNING d.id, d.seq),
                   n AS (SELECT pg_notify($4, $5 || ':' || c.seq::text) FROM c)
              SELECT d.id, d.seq FROM d, n",
-        )
-        .bind(clinic.0)
-        .bind(changed.len() as i64)
-        .bind(&changed)
-        .bind(CHANGES_CHANNEL)
-        .bind(clinic.to_string())
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(pg("advance the change log"))?;
-        if rows.len() != changed.len() {
-            return Err(StoreError::UnknownClinic { id: clinic });
-        }
-        let mut seqs = HashMap::new();
-        for row in rows {
-            let id: Uuid = row.try_get(0).map_err(pg("read seq"))?;
-            let seq: i64 = row.try_get(1).map_err(pg("read seq"))?;
-            seqs.insert(id, u64_of(seq));
-        }
-        tx.commit().await.map_err(pg("commit"))?;
-        Ok(Some(seqs))
+    )
+    .bind(clinic.0)
+    .bind(changed.len() as i64)
+    .bind(&changed)
+    .bind(CHANGES_CHANNEL)
+    .bind(clinic.to_string())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(pg("advance the change log"))?;
+    if rows.len() != changed.len() {
+        return Err(StoreError::UnknownClinic { id: clinic });
     }
+    let mut seqs = HashMap::new();
+    for row in rows {
+        let id: Uuid = row.try_get(0).map_err(pg("read seq"))?;
+        let seq: i64 = row.try_get(1).map_err(pg("read seq"))?;
+        seqs.insert(id, u64_of(seq));
+    }
+    Ok(seqs)
+}
+
+/// The rows of these documents, whatever their clinic (another clinic's without their
+/// content), locked for update (in id order) when `lock`.
+async fn select_docs(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    ids: &[Uuid],
+    lock: bool,
+) -> Result<HashMap<Uuid, StoredDoc>, StoreError> {
+    let select = "SELECT id, clinic_id, doc_type, seq, heads, change_count, change_bytes,
+                CASE WHEN clinic_id = $2 THEN snapshot ELSE ''::bytea END
+         FROM docs WHERE id = ANY($1)";
+    let rows = if lock {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{select} ORDER BY id FOR UPDATE"
+        )))
+        .bind(ids)
+        .bind(clinic.0)
+        .fetch_all(&mut *conn)
+        .await
+    } else {
+        sqlx::query(select)
+            .bind(ids)
+            .bind(clinic.0)
+            .fetch_all(&mut *conn)
+            .await
+    }
+    .map_err(pg("read documents"))?;
+    let mut stored = HashMap::new();
+    let mut own = Vec::new();
+    for row in &rows {
+        let (id, doc) = locked_row(row).map_err(pg("read document"))?;
+        if doc.clinic == clinic {
+            own.push(id);
+        }
+        stored.insert(id, doc);
+    }
+    load_changes(conn, &own, &mut stored).await?;
+    Ok(stored)
 }
 
 async fn notify(conn: &mut PgConnection, channel: &str, payload: &str) -> Result<(), StoreError> {
@@ -517,7 +596,7 @@ fn stored_row(clinic: ClinicId, row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::
     Ok((row.try_get(0)?, doc))
 }
 
-/// A row of the select in [`Rows::read_docs`].
+/// A row of the select in [`select_docs`].
 fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
     let doc = StoredDoc {
         clinic: ClinicId(row.try_get(1)?),
@@ -536,6 +615,7 @@ mod admin;
 mod admins;
 mod hooks;
 mod jobs;
+mod node_tokens;
 mod ops;
 mod projection;
 mod staging;

@@ -127,6 +127,23 @@ async fn stage(
             reason: "must be non-empty and end within the announced total".into(),
         });
     }
+    // One clinic's chunks are checked against its quota one at a time.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 7))")
+        .bind(chunk.clinic.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(pg("lock the clinic's staging"))?;
+    let staged: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(received), 0)::bigint FROM blob_uploads WHERE clinic_id = $1",
+    )
+    .bind(chunk.clinic.0)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(pg("sum staged bytes"))?;
+    let staged = u64::try_from(staged).unwrap_or(0);
+    if staged.saturating_add(len) > chunk.quota {
+        return Ok(ChunkOutcome::OverQuota { staged });
+    }
     sqlx::query(
         "INSERT INTO blob_upload_chunks (clinic_id, sha256, \"offset\", data) VALUES ($1, $2, $3, $4)",
     )
@@ -175,6 +192,11 @@ impl BlobStagingStore for PgStore {
         let mut tx = self.pool().begin().await.map_err(pg("begin"))?;
         // An error returns before the commit: the transaction rolls back as it drops.
         let outcome = stage(&mut tx, &chunk, now).await?;
+        if matches!(outcome, ChunkOutcome::OverQuota { .. }) {
+            // Nothing of a refused chunk stays, not even a new upload's row.
+            tx.rollback().await.map_err(pg("rollback"))?;
+            return Ok(outcome);
+        }
         tx.commit().await.map_err(pg("commit"))?;
         Ok(outcome)
     }

@@ -169,7 +169,7 @@ impl HubStore for SqliteStore {
             let row = tx
                 .query_row(
                     "UPDATE nodes SET status = 'active', token_hash = ?2, enroll_code_hash = NULL,
-                            enroll_expires_at = NULL, enrolled_at = ?3, enrolled_name = ?4
+                            enroll_expires_at = NULL, enrolled_at = ?3, token_issued_at = ?3, enrolled_name = ?4
                      WHERE enroll_code_hash = ?1 AND status = 'pending' AND enroll_expires_at > ?3
                      RETURNING id, clinic_id, number",
                     params![code_hash, token_hash, now, enrolled_name],
@@ -202,30 +202,45 @@ impl HubStore for SqliteStore {
         .await
     }
 
-    async fn authenticate(&self, token_hash: &str) -> Result<Option<NodeAuth>, StoreError> {
+    async fn authenticate(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<NodeAuth>, StoreError> {
         let token_hash = token_hash.to_owned();
         self.call(move |conn| {
+            // The next token's first use makes it the token (one statement: atomic).
+            conn.execute(
+                "UPDATE nodes SET token_hash = next_token_hash, next_token_hash = NULL,
+                        next_token_stored_at = NULL, token_issued_at = ?2
+                 WHERE next_token_hash = ?1 AND status = 'active'",
+                params![token_hash, now],
+            )
+            .map_err(lite("promote the next node token"))?;
             let row = conn
                 .query_row(
-                    "SELECT id, clinic_id, status FROM nodes WHERE token_hash = ?1",
+                    "SELECT id, clinic_id, status, token_issued_at FROM nodes
+                     WHERE token_hash = ?1 OR next_token_hash = ?1",
                     [token_hash],
                     |r| {
                         Ok((
                             r.get::<_, String>(0)?,
                             r.get::<_, String>(1)?,
                             r.get::<_, String>(2)?,
+                            r.get::<_, Option<i64>>(3)?,
                         ))
                     },
                 )
                 .optional()
                 .map_err(lite("authenticate"))?;
-            let Some((id, clinic, status)) = row else {
+            let Some((id, clinic, status, issued)) = row else {
                 return Ok(None);
             };
             Ok(Some(NodeAuth {
                 node_id: parse_uuid("nodes.id", &id)?,
                 clinic_id: ClinicId(parse_uuid("nodes.clinic_id", &clinic)?),
                 status: NodeStatus::parse(&status)?,
+                token_issued_at: issued,
             }))
         })
         .await
@@ -258,7 +273,8 @@ impl HubStore for SqliteStore {
         self.call(move |conn| {
             let n = conn
                 .execute(
-                    "UPDATE nodes SET status = 'revoked', enroll_code_hash = NULL, enroll_expires_at = NULL
+                    "UPDATE nodes SET status = 'revoked', enroll_code_hash = NULL, enroll_expires_at = NULL,
+                    next_token_hash = NULL
                      WHERE id = ?1",
                     [id.to_string()],
                 )

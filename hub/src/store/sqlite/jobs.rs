@@ -240,7 +240,9 @@ impl JobStore for SqliteStore {
         &self,
         stale_before: Millis,
         now: Millis,
+        own_instance: Option<&str>,
     ) -> Result<Vec<JobId>, StoreError> {
+        let own = own_instance.map(|i| format!("{i}/"));
         self.call(move |conn| {
             let mut stmt = conn
                 .prepare(
@@ -250,11 +252,12 @@ impl JobStore for SqliteStore {
                         last_error = 'the hub instance running it stopped (no heartbeat)',
                         claimed_by = NULL, heartbeat_at = NULL, run_at = ?2, updated_at = ?2
                      WHERE state = 'running' AND heartbeat_at < ?1
+                       AND (?3 IS NULL OR substr(claimed_by, 1, length(?3)) IS NOT ?3)
                      RETURNING id",
                 )
                 .map_err(lite("reset stale jobs"))?;
             let ids = stmt
-                .query_map(params![stale_before, now], |r| r.get(0))
+                .query_map(params![stale_before, now, own], |r| r.get(0))
                 .and_then(|rows| rows.collect::<rusqlite::Result<Vec<i64>>>())
                 .map_err(lite("reset stale jobs"))?;
             Ok(ids)

@@ -50,6 +50,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0031_admin_clinics",
         include_str!("../../../../migrations/hub-sqlite/0031_admin_clinics.sql"),
     ),
+    (
+        "0032_admin_identities",
+        include_str!("../../../../migrations/hub-sqlite/0032_admin_identities.sql"),
+    ),
+    (
+        "0033_node_token_rotation",
+        include_str!("../../../../migrations/hub-sqlite/0033_node_token_rotation.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

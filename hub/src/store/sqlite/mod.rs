@@ -11,6 +11,7 @@ mod admins;
 mod hooks;
 mod jobs;
 mod migrate;
+mod node_tokens;
 mod ops;
 mod projection;
 mod staging;
@@ -83,11 +84,12 @@ impl SqliteStore {
             .map_err(|source| StoreError::Thread { source })?;
         let pool =
             DocPool::new(PoolOptions::default()).map_err(|source| StoreError::Pool { source })?;
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
         Ok(SqliteStore {
             jobs,
             path: Arc::new(path.to_owned()),
             docs: pool.hub(),
-            locks: Arc::default(),
+            locks: DocLocks::shared(&key.to_string_lossy()),
         })
     }
 
@@ -349,6 +351,15 @@ impl Rows for SqliteStore {
     async fn write_plan(&self, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {
         self.call(move |conn| write_plan(conn, clinic, plan)).await
     }
+
+    async fn apply_locked(
+        &self,
+        _: ClinicId,
+        _: &[DocPush],
+        _: crate::pool::Place<'_>,
+    ) -> Result<Option<Vec<PushOutcome>>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// The rows of `items`' documents of `clinic`, in order, stopping once their stored
@@ -493,5 +504,110 @@ impl DocStore for SqliteStore {
 
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
         self.call(move |conn| latest(conn, clinic)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::HubStore;
+    use dermis_model::DocType;
+    use dermis_sync::conformance::{patient_doc, push, rename};
+
+    fn plan(clinic: ClinicId, pushes: &[DocPush], stored: HashMap<Uuid, StoredDoc>) -> Plan {
+        dermis_sync::plan::plan_apply(
+            clinic,
+            pushes,
+            stored,
+            super::super::rules::doc_limits(),
+            &super::super::rules::HubRules,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[tokio::test]
+    async fn a_plan_overtaken_by_another_write_is_not_written() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = SqliteStore::open(&dir.path().join("hub.db")).unwrap_or_else(|e| panic!("{e}"));
+        let clinic = ClinicId::new();
+        store
+            .insert_clinic(clinic, "Stale", 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (id, mut doc) = patient_doc(clinic, "Ana");
+        let mut writer = store.clone();
+        let stored_whole = push(id, DocType::Patient, doc.save());
+        writer
+            .apply(clinic, std::slice::from_ref(&stored_whole))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+
+        // Planned on what was read; another write lands before it.
+        let read = store
+            .read_docs(clinic, vec![id])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut other = doc.fork();
+        let mine = rename(&mut doc, "Anna");
+        let stale = plan(clinic, &[push(id, DocType::Patient, mine.clone())], read);
+        let theirs = rename(&mut other, "Anne");
+        writer
+            .apply(clinic, &[push(id, DocType::Patient, theirs)])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let seq = writer
+            .latest_seq(clinic)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            store.write_plan(clinic, stale).await,
+            Ok(Written::Stale)
+        ));
+        assert_eq!(
+            writer.latest_seq(clinic).await.ok(),
+            Some(seq),
+            "nothing written"
+        );
+
+        // A new document someone else created first.
+        let (new_id, mut new_doc) = patient_doc(clinic, "Bo");
+        let read = store
+            .read_docs(clinic, vec![new_id])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stale = plan(
+            clinic,
+            &[push(new_id, DocType::Patient, new_doc.save())],
+            read,
+        );
+        writer
+            .apply(clinic, &[push(new_id, DocType::Patient, new_doc.save())])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            store.write_plan(clinic, stale).await,
+            Ok(Written::Stale)
+        ));
+
+        // Planned again on what is stored now, it lands and merges both edits.
+        let out = writer
+            .apply(clinic, &[push(id, DocType::Patient, mine)])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(out[..], [PushOutcome::Applied { .. }]), "{out:?}");
+        let stored = store
+            .read_docs(clinic, vec![id])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut loaded = stored
+            .get(&id)
+            .map(|s| dermis_sync::plan::load(id, s).unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_else(|| panic!("stored"));
+        doc.merge(&mut other).unwrap_or_else(|e| panic!("{e}"));
+        let mut both = loaded.get_heads();
+        both.sort();
+        let mut expected = doc.get_heads();
+        expected.sort();
+        assert_eq!(both, expected);
     }
 }

@@ -95,6 +95,18 @@ fn stage(conn: &mut Connection, chunk: &Chunk, now: Millis) -> Result<ChunkOutco
             reason: "must be non-empty and end within the announced total".into(),
         });
     }
+    let staged: i64 = tx
+        .query_row(
+            "SELECT COALESCE(SUM(received), 0) FROM blob_uploads WHERE clinic_id = ?1",
+            [&clinic],
+            |r| r.get(0),
+        )
+        .map_err(lite("sum staged bytes"))?;
+    let staged = u64_of(staged);
+    if staged.saturating_add(len) > chunk.quota {
+        // Returning drops the transaction: a new upload row goes too.
+        return Ok(ChunkOutcome::OverQuota { staged });
+    }
     tx.execute(
         "INSERT INTO blob_upload_chunks (clinic_id, sha256, \"offset\", data) VALUES (?1, ?2, ?3, ?4)",
         params![clinic, chunk.sha256, i64_of(chunk.offset), chunk.data],
