@@ -218,6 +218,11 @@ gui-sync-photos-pending =
         [one] { $count } photo not yet on the hub ({ $mb } MB)
        *[other] { $count } photos not yet on the hub ({ $mb } MB)
     }
+gui-sync-refused =
+    { $count ->
+        [one] The hub refused the changes to { $count } record; they are kept here. Reason:
+       *[other] The hub refused the changes to { $count } records; they are kept here. Reasons:
+    }
 gui-sync-photos-failed =
     { $count ->
         [one] { $count } photo was refused by the hub; its reason is on the patient's photos.

@@ -214,6 +214,11 @@ gui-sync-photos-pending =
         [one] { $count } foto aún no está en el servidor ({ $mb } MB)
        *[other] { $count } fotos aún no están en el servidor ({ $mb } MB)
     }
+gui-sync-refused =
+    { $count ->
+        [one] El servidor rechazó los cambios de { $count } registro; se conservan aquí. Motivo:
+       *[other] El servidor rechazó los cambios de { $count } registros; se conservan aquí. Motivos:
+    }
 gui-sync-photos-failed =
     { $count ->
         [one] El servidor rechazó { $count } foto; el motivo figura en las fotos del paciente.

@@ -214,6 +214,11 @@ gui-sync-photos-pending =
         [one] { $count } photo pas encore sur le serveur ({ $mb } Mo)
        *[other] { $count } photos pas encore sur le serveur ({ $mb } Mo)
     }
+gui-sync-refused =
+    { $count ->
+        [one] Le serveur a refusé les modifications de { $count } dossier ; elles sont conservées ici. Raison :
+       *[other] Le serveur a refusé les modifications de { $count } dossiers ; elles sont conservées ici. Raisons :
+    }
 gui-sync-photos-failed =
     { $count ->
         [one] { $count } photo refusée par le serveur ; la raison figure dans les photos du patient.

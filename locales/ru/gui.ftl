@@ -214,6 +214,7 @@ gui-sync-offline = Нет связи
 gui-sync-no-hub = Не подключено к серверу
 gui-sync-all-sent = Все изменения дошли до сервера.
 gui-sync-photos-pending = Фото, ещё не отправленных на сервер: { $count } ({ $mb } МБ)
+gui-sync-refused = Записей, изменения которых сервер отклонил: { $count }. Изменения сохранены здесь. Причины:
 gui-sync-photos-failed = Фото, не принятых сервером: { $count }. Причина указана в фотографиях пациента.
 gui-sync-oldest = Самое старое ждёт уже { $age }.
 gui-sync-last = Последняя синхронизация: { $when }

@@ -214,6 +214,7 @@ gui-sync-offline = Немає зв’язку
 gui-sync-no-hub = Не підключено до сервера
 gui-sync-all-sent = Усі зміни дійшли до сервера.
 gui-sync-photos-pending = Фото, ще не надісланих на сервер: { $count } ({ $mb } МБ)
+gui-sync-refused = Записів, зміни яких сервер відхилив: { $count }. Зміни збережено тут. Причини:
 gui-sync-photos-failed = Фото, не прийнятих сервером: { $count }. Причину вказано у фотографіях пацієнта.
 gui-sync-oldest = Найстаріша чекає вже { $age }.
 gui-sync-last = Остання синхронізація: { $when }

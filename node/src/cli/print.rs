@@ -185,6 +185,7 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
     let oldest_age_ms = outbox.oldest_at.map(|t| (now - t).max(0));
     let sync = crate::sync::state::status(&node.store, now)?;
     let photos = crate::sync::photos::db::figures(node.store.conn())?;
+    let refused = queries::refused_docs(node.store.conn())?;
     if as_json {
         json(&serde_json::json!({
             "clinic": {"id": clinic.id, "name": clinic.name, "currency": clinic.currency},
@@ -201,6 +202,7 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
             "cursor": sync.cursor,
             "last_error": sync.last_error,
             "rejected": sync.rejected,
+            "refused": refused,
             "photos": photos,
             "data_dir": node.data_dir(),
             "schema": node.store.schema_version()?,
@@ -253,6 +255,15 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
         );
         if let Some(e) = &sync.last_error {
             println!("last error: {e}");
+        }
+        if !refused.is_empty() {
+            println!(
+                "REFUSED by the hub, kept here: {} document(s)",
+                refused.len()
+            );
+            for r in &refused {
+                println!("  {} {}: {}", r.doc_type, r.doc_id, r.reason);
+            }
         }
         if counts.conflicts > 0 {
             println!("conflicts: {}", counts.conflicts);

@@ -438,6 +438,35 @@ pub fn outbox_stats(conn: &Connection) -> Result<OutboxStats, StoreError> {
     )?)
 }
 
+/// A document whose local changes the hub refused: parked, with the hub's reason, until
+/// someone deals with it (the changes stay on this node; later edits of it stay too).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct RefusedDoc {
+    pub doc_id: String,
+    pub doc_type: String,
+    /// The hub's code and reason, e.g. `forbidden: change 1a2b3c4d edits ...`.
+    pub reason: String,
+    /// When the document was last edited here (ms since epoch).
+    pub last_edit_at: i64,
+}
+
+/// The documents the hub refused, most recently edited first.
+pub fn refused_docs(conn: &Connection) -> Result<Vec<RefusedDoc>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.doc_id, d.doc_type, o.rejected, o.last_at FROM outbox o JOIN docs d ON d.id = o.doc_id
+         WHERE o.rejected IS NOT NULL ORDER BY o.last_at DESC, o.doc_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(RefusedDoc {
+            doc_id: r.get(0)?,
+            doc_type: r.get(1)?,
+            reason: r.get(2)?,
+            last_edit_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Whether a document has local changes the hub has not confirmed.
 pub fn is_pending(conn: &Connection, doc_id: &str) -> Result<bool, StoreError> {
     Ok(conn.query_row(

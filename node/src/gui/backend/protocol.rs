@@ -224,6 +224,8 @@ pub struct SyncSummary {
     pub outbox: OutboxStats,
     /// The photo lane: originals not yet on the hub, and refused ones.
     pub photos: crate::sync::photos::db::UploadFigures,
+    /// Documents whose changes the hub refused, kept on this node with the reason.
+    pub refused: Vec<crate::store::queries::RefusedDoc>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -123,6 +123,19 @@ pub fn sync_summary_ui(ui: &mut Ui, sync: &SyncSummary, tr: &Tr) {
     if sync.photos.failed > 0 {
         widgets::error_line(ui, &tr.count("gui-sync-photos-failed", sync.photos.failed));
     }
+    if !sync.refused.is_empty() {
+        widgets::error_line(ui, &tr.count("gui-sync-refused", sync.refused.len() as i64));
+        for refused in &sync.refused {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {}: {}",
+                    refused.doc_type, refused.doc_id, refused.reason
+                ))
+                .small()
+                .weak(),
+            );
+        }
+    }
     match sync.state.last_sync_at {
         Some(at) => ui.label(tr.t_args("gui-sync-last", &[("when", tr.datetime(at).into())])),
         None => ui.label(tr.t("gui-sync-never")),
