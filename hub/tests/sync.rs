@@ -367,7 +367,7 @@ mod bounds;
 mod health;
 #[path = "sync/heavy.rs"]
 mod heavy;
-#[path = "sync/rules.rs"]
-mod rules;
 #[path = "sync/rotation.rs"]
 mod rotation;
+#[path = "sync/rules.rs"]
+mod rules;
