@@ -45,3 +45,37 @@ admin-conflicts-intro = Fields that two workstations changed at the same time. B
 admin-conflicts-none = No record has conflicting values.
 admin-col-document = Record
 admin-col-fields = Fields
+
+## Staff and role changes
+
+admin-nav-staff = Staff changes
+admin-staff-title = Staff and role changes
+admin-staff-intro = Every change to a clinic's staff users and roles: who made it, when (by the workstation's clock) and on which workstation. Only an active admin of the clinic may make one; the hub refuses any other.
+admin-staff-none = No staff changes recorded yet.
+admin-staff-col-when = When
+admin-staff-col-by = Changed by
+admin-staff-col-node = Workstation
+admin-staff-col-user = Staff user
+admin-staff-col-change = Change
+admin-staff-when-unknown = not recorded
+admin-staff-by-operator = the workstation's operator (before the clinic had an admin)
+admin-staff-by-hub = the hub
+admin-staff-by-unknown = unknown (no record of who)
+admin-staff-by-unknown-user = a user the clinic does not have
+admin-staff-node-none = —
+admin-staff-node-unknown = unknown workstation
+# $role is a role name (admin-staff-role-*).
+admin-staff-what-added = added as { $role }
+admin-staff-what-role = role set to { $role }
+admin-staff-what-deactivated = deactivated
+admin-staff-what-reactivated = reactivated
+admin-staff-what-password = password changed
+admin-staff-what-username = login name changed
+admin-staff-what-display-name = display name changed
+admin-staff-what-removed = removed
+admin-staff-what-roles = role definitions changed
+admin-staff-role-admin = Admin
+admin-staff-role-doctor = Doctor
+admin-staff-role-nurse = Nurse
+admin-staff-role-reception = Reception
+admin-staff-role-cashier = Cashier

@@ -45,3 +45,37 @@ admin-conflicts-intro = Campos que dos puestos cambiaron a la vez. Se guardan am
 admin-conflicts-none = Ningún registro tiene valores en conflicto.
 admin-col-document = Registro
 admin-col-fields = Campos
+
+## Staff and role changes
+
+admin-nav-staff = Cambios de personal
+admin-staff-title = Cambios de personal y roles
+admin-staff-intro = Cada cambio en los usuarios y roles de una clínica: quién lo hizo, cuándo (según el reloj del puesto) y en qué puesto. Solo un administrador activo de la clínica puede hacerlo; el hub rechaza los demás.
+admin-staff-none = Aún no hay cambios de personal.
+admin-staff-col-when = Cuándo
+admin-staff-col-by = Cambiado por
+admin-staff-col-node = Puesto
+admin-staff-col-user = Usuario
+admin-staff-col-change = Cambio
+admin-staff-when-unknown = no registrado
+admin-staff-by-operator = el operador del puesto (antes de que la clínica tuviera administrador)
+admin-staff-by-hub = el hub
+admin-staff-by-unknown = desconocido (sin registro del autor)
+admin-staff-by-unknown-user = un usuario que la clínica no tiene
+admin-staff-node-none = —
+admin-staff-node-unknown = puesto desconocido
+# $role is a role name (admin-staff-role-*).
+admin-staff-what-added = añadido como { $role }
+admin-staff-what-role = rol cambiado a { $role }
+admin-staff-what-deactivated = desactivado
+admin-staff-what-reactivated = reactivado
+admin-staff-what-password = contraseña cambiada
+admin-staff-what-username = nombre de usuario cambiado
+admin-staff-what-display-name = nombre visible cambiado
+admin-staff-what-removed = eliminado
+admin-staff-what-roles = definiciones de roles cambiadas
+admin-staff-role-admin = Administrador
+admin-staff-role-doctor = Médico
+admin-staff-role-nurse = Enfermería
+admin-staff-role-reception = Recepción
+admin-staff-role-cashier = Cajero

@@ -45,3 +45,37 @@ admin-conflicts-intro = Champs modifiés en même temps par deux postes. Les deu
 admin-conflicts-none = Aucun dossier n'a de valeurs en conflit.
 admin-col-document = Dossier
 admin-col-fields = Champs
+
+## Staff and role changes
+
+admin-nav-staff = Changements du personnel
+admin-staff-title = Changements du personnel et des rôles
+admin-staff-intro = Chaque changement des utilisateurs et des rôles d’une clinique : qui l’a fait, quand (selon l’horloge du poste) et sur quel poste. Seul un administrateur actif de la clinique peut en faire ; le hub refuse les autres.
+admin-staff-none = Aucun changement du personnel pour l’instant.
+admin-staff-col-when = Quand
+admin-staff-col-by = Modifié par
+admin-staff-col-node = Poste
+admin-staff-col-user = Membre du personnel
+admin-staff-col-change = Changement
+admin-staff-when-unknown = non enregistré
+admin-staff-by-operator = l’opérateur du poste (avant que la clinique ait un administrateur)
+admin-staff-by-hub = le hub
+admin-staff-by-unknown = inconnu (aucune trace de l’auteur)
+admin-staff-by-unknown-user = un utilisateur que la clinique n’a pas
+admin-staff-node-none = —
+admin-staff-node-unknown = poste inconnu
+# $role is a role name (admin-staff-role-*).
+admin-staff-what-added = ajouté comme { $role }
+admin-staff-what-role = rôle changé en { $role }
+admin-staff-what-deactivated = désactivé
+admin-staff-what-reactivated = réactivé
+admin-staff-what-password = mot de passe changé
+admin-staff-what-username = identifiant changé
+admin-staff-what-display-name = nom affiché changé
+admin-staff-what-removed = supprimé
+admin-staff-what-roles = définitions des rôles changées
+admin-staff-role-admin = Administrateur
+admin-staff-role-doctor = Médecin
+admin-staff-role-nurse = Infirmier·ère
+admin-staff-role-reception = Accueil
+admin-staff-role-cashier = Caissier·ère

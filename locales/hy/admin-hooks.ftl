@@ -45,3 +45,37 @@ admin-conflicts-intro = Դաշտեր, որոնք երկու աշխատատեղ �
 admin-conflicts-none = Ոչ մի գրառում հակասող արժեքներ չունի։
 admin-col-document = Գրառում
 admin-col-fields = Դաշտեր
+
+## Staff and role changes
+
+admin-nav-staff = Անձնակազմի փոփոխություններ
+admin-staff-title = Անձնակազմի և դերերի փոփոխություններ
+admin-staff-intro = Կլինիկայի օգտատերերի և դերերի յուրաքանչյուր փոփոխություն՝ ով է արել, երբ (աշխատակայանի ժամացույցով) և որ աշխատակայանից։ Դա կարող է անել միայն կլինիկայի ակտիվ ադմինիստրատորը․ մնացածը հաբը մերժում է։
+admin-staff-none = Անձնակազմի փոփոխություններ դեռ չկան։
+admin-staff-col-when = Երբ
+admin-staff-col-by = Ով է փոխել
+admin-staff-col-node = Աշխատակայան
+admin-staff-col-user = Աշխատակից
+admin-staff-col-change = Փոփոխություն
+admin-staff-when-unknown = գրանցված չէ
+admin-staff-by-operator = աշխատակայանի օպերատորը (մինչ կլինիկան ադմինիստրատոր ունենալը)
+admin-staff-by-hub = հաբը
+admin-staff-by-unknown = անհայտ (հեղինակի գրառում չկա)
+admin-staff-by-unknown-user = օգտատեր, որը կլինիկայում չկա
+admin-staff-node-none = —
+admin-staff-node-unknown = անհայտ աշխատակայան
+# $role is a role name (admin-staff-role-*).
+admin-staff-what-added = ավելացվել է որպես { $role }
+admin-staff-what-role = դերը փոխվել է՝ { $role }
+admin-staff-what-deactivated = ապաակտիվացվել է
+admin-staff-what-reactivated = կրկին ակտիվ է
+admin-staff-what-password = գաղտնաբառը փոխվել է
+admin-staff-what-username = մուտքանունը փոխվել է
+admin-staff-what-display-name = ցուցադրվող անունը փոխվել է
+admin-staff-what-removed = հեռացվել է
+admin-staff-what-roles = դերերի սահմանումները փոխվել են
+admin-staff-role-admin = Ադմինիստրատոր
+admin-staff-role-doctor = Բժիշկ
+admin-staff-role-nurse = Բուժքույր
+admin-staff-role-reception = Ընդունարան
+admin-staff-role-cashier = Գանձապահ

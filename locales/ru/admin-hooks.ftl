@@ -45,3 +45,37 @@ admin-conflicts-intro = Поля, которые два рабочих мест�
 admin-conflicts-none = Ни в одной записи нет конфликтующих значений.
 admin-col-document = Запись
 admin-col-fields = Поля
+
+## Staff and role changes
+
+admin-nav-staff = Изменения персонала
+admin-staff-title = Изменения персонала и ролей
+admin-staff-intro = Все изменения пользователей и ролей клиники: кто внёс, когда (по часам рабочей станции) и на какой рабочей станции. Вносить их может только активный администратор клиники; остальные изменения хаб отклоняет.
+admin-staff-none = Изменений персонала пока нет.
+admin-staff-col-when = Когда
+admin-staff-col-by = Кто изменил
+admin-staff-col-node = Рабочая станция
+admin-staff-col-user = Сотрудник
+admin-staff-col-change = Изменение
+admin-staff-when-unknown = не записано
+admin-staff-by-operator = оператор рабочей станции (до появления администратора)
+admin-staff-by-hub = хаб
+admin-staff-by-unknown = неизвестно (нет записи об авторе)
+admin-staff-by-unknown-user = пользователь, которого нет в клинике
+admin-staff-node-none = —
+admin-staff-node-unknown = неизвестная рабочая станция
+# $role is a role name (admin-staff-role-*).
+admin-staff-what-added = добавлен с ролью { $role }
+admin-staff-what-role = роль изменена на { $role }
+admin-staff-what-deactivated = отключён
+admin-staff-what-reactivated = снова активен
+admin-staff-what-password = пароль изменён
+admin-staff-what-username = логин изменён
+admin-staff-what-display-name = отображаемое имя изменено
+admin-staff-what-removed = удалён
+admin-staff-what-roles = изменены определения ролей
+admin-staff-role-admin = Администратор
+admin-staff-role-doctor = Врач
+admin-staff-role-nurse = Медсестра
+admin-staff-role-reception = Регистратура
+admin-staff-role-cashier = Кассир

@@ -45,3 +45,37 @@ admin-conflicts-intro = Поля, які два робочі місця змін
 admin-conflicts-none = У жодному записі немає конфліктних значень.
 admin-col-document = Запис
 admin-col-fields = Поля
+
+## Staff and role changes
+
+admin-nav-staff = Зміни персоналу
+admin-staff-title = Зміни персоналу та ролей
+admin-staff-intro = Усі зміни користувачів і ролей клініки: хто вніс, коли (за годинником робочої станції) і на якій робочій станції. Вносити їх може лише активний адміністратор клініки; інші зміни хаб відхиляє.
+admin-staff-none = Змін персоналу ще немає.
+admin-staff-col-when = Коли
+admin-staff-col-by = Хто змінив
+admin-staff-col-node = Робоча станція
+admin-staff-col-user = Працівник
+admin-staff-col-change = Зміна
+admin-staff-when-unknown = не записано
+admin-staff-by-operator = оператор робочої станції (до появи адміністратора)
+admin-staff-by-hub = хаб
+admin-staff-by-unknown = невідомо (немає запису про автора)
+admin-staff-by-unknown-user = користувач, якого немає в клініці
+admin-staff-node-none = —
+admin-staff-node-unknown = невідома робоча станція
+# $role is a role name (admin-staff-role-*).
+admin-staff-what-added = додано з роллю { $role }
+admin-staff-what-role = роль змінено на { $role }
+admin-staff-what-deactivated = вимкнено
+admin-staff-what-reactivated = знову активний
+admin-staff-what-password = пароль змінено
+admin-staff-what-username = логін змінено
+admin-staff-what-display-name = відображуване ім’я змінено
+admin-staff-what-removed = видалено
+admin-staff-what-roles = змінено визначення ролей
+admin-staff-role-admin = Адміністратор
+admin-staff-role-doctor = Лікар
+admin-staff-role-nurse = Медсестра
+admin-staff-role-reception = Реєстратура
+admin-staff-role-cashier = Касир

@@ -38,6 +38,7 @@ pub enum View {
     Webhooks,
     Stock,
     Conflicts,
+    Staff,
     Jobs,
 }
 
@@ -50,6 +51,7 @@ impl View {
             View::Webhooks => "admin-webhooks-title",
             View::Stock => "admin-stock-title",
             View::Conflicts => "admin-conflicts-title",
+            View::Staff => "admin-staff-title",
             View::Jobs => "admin-jobs-title",
         }
     }
@@ -62,6 +64,7 @@ impl View {
             View::Webhooks => Some("webhooks"),
             View::Stock => Some("stock"),
             View::Conflicts => Some("conflicts"),
+            View::Staff => Some("staff"),
             View::Jobs => Some("jobs"),
         }
     }
@@ -81,6 +84,7 @@ impl View {
             View::Webhooks => format!("/admin/events?view=webhooks&lang={lang}"),
             View::Stock => format!("/admin/events?view=stock&lang={lang}"),
             View::Conflicts => format!("/admin/events?view=conflicts&lang={lang}"),
+            View::Staff => format!("/admin/events?view=staff&lang={lang}"),
             View::Jobs => format!("/admin/events?view=jobs&lang={lang}"),
         }
     }
@@ -152,6 +156,17 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui, scope: &Sco
             }
         }
         View::Webhooks | View::Stock | View::Conflicts => render_hooks(hub, view, ui, scope).await,
+        View::Staff => match super::staff::load(hub, ui, scope).await {
+            Ok(html) => Fragment {
+                html,
+                found: true,
+                title: None,
+            },
+            Err(e) => {
+                tracing::warn!(error = %error_chain(&e), "admin: cannot read the staff changes");
+                unavailable(ui)
+            }
+        },
         View::Health => {
             let db = db_status(&hub.store).await;
             let (schema_complete, stats) = if db == "ok" {
@@ -311,6 +326,7 @@ pub async fn stream<S: HubStore>(
         Some("webhooks") => View::Webhooks,
         Some("stock") => View::Stock,
         Some("conflicts") => View::Conflicts,
+        Some("staff") => View::Staff,
         Some("jobs") => View::Jobs,
         Some("node") => match query.id.as_deref().and_then(|id| Uuid::parse_str(id).ok()) {
             Some(id) => View::Node(id),

@@ -6,6 +6,7 @@
 //! Routes: `/admin` (clinics and workstations), `/admin/nodes/{id}` (one workstation
 //! and its recent sync sessions), `/admin/webhooks` (recent webhook deliveries),
 //! `/admin/stock` (SKUs below zero), `/admin/conflicts` (open conflicts),
+//! `/admin/staff` (who changed staff users and roles, [`staff`]),
 //! `/admin/health` (storage and database),
 //! `/admin/events?view=…` (SSE), `/admin/login`, `/admin/logout`, `/admin/oidc/start`
 //! and `/admin/oidc/callback` (single sign-on, [`sso`]), `/admin/assets/*`.
@@ -28,6 +29,7 @@ pub mod jobs;
 pub mod login;
 pub mod pages;
 pub mod sso;
+pub mod staff;
 
 use std::sync::{Arc, OnceLock};
 
@@ -75,6 +77,11 @@ pub const SECTIONS: &[Section] = &[
         id: "conflicts",
         path: "/admin/conflicts",
         label: "admin-nav-conflicts",
+    },
+    Section {
+        id: "staff",
+        path: "/admin/staff",
+        label: "admin-nav-staff",
     },
     Section {
         id: "health",
@@ -136,6 +143,7 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
         .route("/admin/webhooks", get(hooks::webhooks::<S>))
         .route("/admin/stock", get(hooks::stock::<S>))
         .route("/admin/conflicts", get(hooks::conflicts::<S>))
+        .route("/admin/staff", get(staff::page::<S>))
         .route("/admin/jobs", get(jobs::page::<S>))
         .route(
             "/admin/jobs/{id}/retry",

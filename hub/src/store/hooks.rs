@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::StoreError;
 use crate::webhooks::events::{DerivedEvent, EventType, StockEntry};
+use crate::webhooks::staff::StaffChange;
 
 /// A webhook as `webhook add` creates it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,6 +167,14 @@ pub fn subscribed(
         && event_seq > start
 }
 
+/// Stored `staff.changed` payloads as read back; one that does not parse (written by
+/// a later version) is left out of the list rather than failing the page.
+pub fn staff_rows(rows: Vec<String>) -> Vec<StaffChange> {
+    rows.iter()
+        .filter_map(|data| serde_json::from_str(data).ok())
+        .collect()
+}
+
 /// See the module documentation.
 pub trait HookStore {
     /// Adds a webhook, recording each clinic's change-log position (every clinic's, for
@@ -243,6 +252,14 @@ pub trait HookStore {
         clinics: Option<&[ClinicId]>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<ConflictInfo>, StoreError>> + Send;
+
+    /// The latest `staff.changed` events (who changed staff users or roles), newest
+    /// first; of these clinics only when `clinics` is given.
+    fn staff_changes(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<StaffChange>, StoreError>> + Send;
 
     fn clinic_exists(
         &self,

@@ -20,15 +20,17 @@ pub enum EventType {
     SaleCompleted,
     StockNegative,
     PhotoReady,
+    StaffChanged,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 5] = [
+    pub const ALL: [EventType; 6] = [
         EventType::PatientCreated,
         EventType::EncounterSigned,
         EventType::SaleCompleted,
         EventType::StockNegative,
         EventType::PhotoReady,
+        EventType::StaffChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +40,7 @@ impl EventType {
             EventType::SaleCompleted => "sale.completed",
             EventType::StockNegative => "stock.negative",
             EventType::PhotoReady => "photo.ready",
+            EventType::StaffChanged => "staff.changed",
         }
     }
 
@@ -54,7 +57,7 @@ impl std::fmt::Display for EventType {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
-    "unknown event type {name:?}; known: patient.created, encounter.signed, sale.completed, stock.negative, photo.ready"
+    "unknown event type {name:?}; known: patient.created, encounter.signed, sale.completed, stock.negative, photo.ready, staff.changed"
 )]
 pub struct UnknownEvent {
     pub name: String,
@@ -123,8 +126,8 @@ pub fn stock_negative(clinic: ClinicId, entry_id: &str, sku: &str, on_hand: i64)
     }
 }
 
-/// What a document of `doc_type` contributes. Clinic, product and appointment
-/// documents contribute only their conflicts.
+/// What a document of `doc_type` contributes. A clinic document contributes its staff
+/// changes ([`super::staff`]); product and appointment documents only their conflicts.
 pub fn derive(
     clinic: ClinicId,
     doc_type: DocType,
@@ -196,7 +199,12 @@ pub fn derive(
                 });
             }
         }
-        DocType::Clinic | DocType::Product | DocType::Appointment => {}
+        DocType::Clinic => {
+            // A clinic document that does not read still has a history to show.
+            let current = dermis_model::clinic::read_clinic(doc).ok();
+            out.events = super::staff::derive_staff(clinic, doc, current.as_ref());
+        }
+        DocType::Product | DocType::Appointment => {}
     }
     if dermis_model::conflict::may_have_conflicts(doc) {
         out.conflicts = dermis_model::conflict::find_conflicts(doc)?

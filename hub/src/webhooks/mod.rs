@@ -1,6 +1,7 @@
 //! Webhooks out and Calendly in.
 //!
 //! - [`events`]: the event types and how they are derived from documents (pure).
+//! - [`staff`]: `staff.changed`, from the clinic document's history.
 //! - [`projector`]: follows every clinic's change log and stores what it derives.
 //! - [`deliver`]: one signed delivery attempt ([`sign`]) to a checked address
 //!   ([`target`]), retried by the job queue until delivered or 24 h have passed.
@@ -15,6 +16,7 @@ pub mod deliver;
 pub mod events;
 pub mod projector;
 pub mod sign;
+pub mod staff;
 pub mod target;
 
 pub use deliver::WebhookOptions;

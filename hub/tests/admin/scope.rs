@@ -87,11 +87,32 @@ async fn seed<S: HubStore>(store: &S, clinic: ClinicId, tag: &str) -> Uuid {
         doc_id: doc,
         doc_type: "patient".into(),
         seq: 2,
-        events: vec![DerivedEvent {
-            key: format!("patient.created:{doc}"),
-            event_type: EventType::PatientCreated,
-            data: json!({ "tag": tag }),
-        }],
+        events: vec![
+            DerivedEvent {
+                key: format!("patient.created:{doc}"),
+                event_type: EventType::PatientCreated,
+                data: json!({ "tag": tag }),
+            },
+            DerivedEvent {
+                key: format!("staff.changed:{clinic}:{tag}"),
+                event_type: EventType::StaffChanged,
+                data: json!({
+                    "clinic_id": clinic,
+                    "change": format!("hash-{tag}"),
+                    "at": null,
+                    "at_ms": 1_800_000_000_000_i64,
+                    "by": { "kind": "user", "user_id": null, "username": format!("boss-{tag}") },
+                    "node_id": null,
+                    "users": [{
+                        "user_id": Uuid::now_v7(),
+                        "username": format!("staff-{tag}"),
+                        "what": ["added"],
+                        "role": "nurse",
+                        "active": true,
+                    }],
+                }),
+            },
+        ],
         stock: vec![StockEntry {
             entry_id: format!("move-{tag}"),
             sku: format!("SKU-{tag}"),
@@ -188,6 +209,8 @@ async fn a_limited_admin_reaches_only_its_clinics<S: HubStore>(f: Fixture<S>) {
             alpha_doc.to_string(),
             beta_doc.to_string(),
         ),
+        ("/admin/staff", "staff-alpha".into(), "staff-beta".into()),
+        ("/admin/staff", "boss-alpha".into(), "boss-beta".into()),
     ] {
         let (status, html) = get(&hub, &format!("{path}?lang=en"), &alice).await;
         assert_eq!(status, 200, "{path}");
@@ -287,6 +310,7 @@ fn view_of(path: &str) -> &'static str {
         "/admin/webhooks" => "webhooks",
         "/admin/stock" => "stock",
         "/admin/conflicts" => "conflicts",
+        "/admin/staff" => "staff",
         _ => "overview",
     }
 }

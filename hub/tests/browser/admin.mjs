@@ -68,6 +68,7 @@ async function main() {
       ["/admin/webhooks", "Webhook deliveries"],
       ["/admin/stock", "Negative stock"],
       ["/admin/conflicts", "Open conflicts"],
+      ["/admin/staff", "Staff and role changes"],
     ]) {
       await Promise.all([page.waitForURL(new RegExp(path), wait), page.click(`nav a[href^="${path}?"]`)]);
       const heading = (await page.textContent("h1")).trim();

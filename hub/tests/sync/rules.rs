@@ -237,6 +237,60 @@ async fn only_an_active_admin_changes_staff<S: HubStore>(f: Fixture<S>) {
     c.a.replace(id, &doc).await;
     let reason = c.refused(&store, id, "a promotion by the operator").await;
     assert!(reason.contains("operator"), "{reason}");
+
+    // What /admin/staff lists: the two accepted staff changes, who made them and on
+    // which node; nothing of the refused ones, nor the rename.
+    let clinics = [c.clinic];
+    eventually("the projector to record the staff changes", || async {
+        store
+            .staff_changes(Some(&clinics), 50)
+            .await
+            .is_ok_and(|l| l.len() == 2)
+    })
+    .await;
+    let listed = store
+        .staff_changes(Some(&clinics), 50)
+        .await
+        .unwrap_or_default();
+    type Seen = (String, Option<String>, Option<String>, String, Vec<String>);
+    let seen: Vec<Seen> = listed
+        .iter()
+        .map(|s| {
+            (
+                s.by.kind.clone(),
+                s.by.username.clone(),
+                s.node_id.clone(),
+                s.users[0].username.clone(),
+                s.users[0].what.clone(),
+            )
+        })
+        .collect();
+    let node_a = Some(c.node_a().to_string());
+    let added = vec!["added".to_string()];
+    assert!(
+        seen.contains(&(
+            "operator".into(),
+            None,
+            node_a.clone(),
+            "anna".into(),
+            added.clone()
+        )) && seen.contains(&(
+            "user".into(),
+            Some("anna".into()),
+            node_a,
+            "dora".into(),
+            added
+        )),
+        "{seen:?}"
+    );
+    let other = create_clinic(&store, "Elsewhere").await;
+    assert!(
+        store
+            .staff_changes(Some(&[other]), 50)
+            .await
+            .is_ok_and(|l| l.is_empty()),
+        "another clinic's list is its own"
+    );
     c.hub.stop().await;
 }
 

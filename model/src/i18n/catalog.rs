@@ -265,6 +265,8 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         // Photo upload states (gui.ftl).
         ("reason", "the hub refused the file".into()),
         ("percent", 42.into()),
+        // Staff changes on the hub's admin pages (admin-hooks.ftl).
+        ("role", "Nurse".into()),
     ]
 }
 

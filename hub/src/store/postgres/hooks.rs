@@ -9,9 +9,11 @@ use uuid::Uuid;
 use super::{PgStore, ms, pg, projection, ts};
 use crate::store::hooks::{
     Attempt, AttemptInfo, AttemptOutcome, ConflictInfo, DeliveryInfo, DeliveryTarget,
-    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo,
+    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo, staff_rows,
 };
 use crate::store::{StoreError, i64_of, u64_of};
+use crate::webhooks::events::EventType;
+use crate::webhooks::staff::StaffChange;
 
 fn delivery_info(row: &PgRow) -> Result<DeliveryInfo, sqlx::Error> {
     Ok(DeliveryInfo {
@@ -322,6 +324,25 @@ impl HookStore for PgStore {
             })
             .collect::<Result<_, _>>()
             .map_err(pg("read conflict"))
+    }
+
+    async fn staff_changes(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        limit: u32,
+    ) -> Result<Vec<StaffChange>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT data FROM webhook_events
+             WHERE event_type = $3 AND ($2::uuid[] IS NULL OR clinic_id = ANY($2))
+             ORDER BY created_at DESC, seq DESC, key LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .bind(clinics.map(|ids| ids.iter().map(|c| c.0).collect::<Vec<_>>()))
+        .bind(EventType::StaffChanged.as_str())
+        .fetch_all(self.pool())
+        .await
+        .map_err(pg("list staff changes"))?;
+        Ok(staff_rows(rows))
     }
 
     async fn clinic_exists(&self, clinic: ClinicId) -> Result<bool, StoreError> {

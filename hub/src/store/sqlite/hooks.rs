@@ -7,9 +7,11 @@ use uuid::Uuid;
 use super::{SqliteStore, lite, parse_uuid, projection};
 use crate::store::hooks::{
     Attempt, AttemptInfo, AttemptOutcome, ConflictInfo, DeliveryInfo, DeliveryTarget,
-    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo,
+    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo, staff_rows,
 };
 use crate::store::{StoreError, i64_of, u64_of};
+use crate::webhooks::events::EventType;
+use crate::webhooks::staff::StaffChange;
 
 pub(super) fn opt_clinic(text: Option<String>) -> Result<Option<ClinicId>, StoreError> {
     text.map(|t| parse_uuid("clinic_id", &t).map(ClinicId))
@@ -404,6 +406,33 @@ impl HookStore for SqliteStore {
                     })
                 })
                 .collect()
+        })
+        .await
+    }
+
+    async fn staff_changes(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        limit: u32,
+    ) -> Result<Vec<StaffChange>, StoreError> {
+        let clinics = clinic_filter(clinics);
+        self.call(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT data FROM webhook_events
+                     WHERE event_type = ?3
+                       AND (?2 IS NULL OR clinic_id IN (SELECT value FROM json_each(?2)))
+                     ORDER BY created_at DESC, seq DESC, key LIMIT ?1",
+                )
+                .map_err(lite("list staff changes"))?;
+            let rows = stmt
+                .query_map(
+                    params![i64::from(limit), clinics, EventType::StaffChanged.as_str()],
+                    |r| r.get::<_, String>(0),
+                )
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .map_err(lite("list staff changes"))?;
+            Ok(staff_rows(rows))
         })
         .await
     }

@@ -58,6 +58,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0033_node_token_rotation",
         include_str!("../../../../migrations/hub-sqlite/0033_node_token_rotation.sql"),
     ),
+    (
+        "0045_staff_changes_index",
+        include_str!("../../../../migrations/hub-sqlite/0045_staff_changes_index.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (
