@@ -195,6 +195,7 @@ mod tests {
                 active: Some(false),
             }],
             roles: false,
+            position: 0,
         }
     }
 

@@ -167,12 +167,16 @@ pub fn subscribed(
         && event_seq > start
 }
 
-/// Stored `staff.changed` payloads as read back; one that does not parse (written by
-/// a later version) is left out of the list rather than failing the page.
+/// Stored `staff.changed` payloads as read back, newest first by when they were made
+/// (then by their place in the history); one that does not parse (written by a later
+/// version) is left out of the list rather than failing the page.
 pub fn staff_rows(rows: Vec<String>) -> Vec<StaffChange> {
-    rows.iter()
+    let mut changes: Vec<StaffChange> = rows
+        .iter()
         .filter_map(|data| serde_json::from_str(data).ok())
-        .collect()
+        .collect();
+    changes.sort_by_key(|c| std::cmp::Reverse((c.at_ms.unwrap_or(0), c.position)));
+    changes
 }
 
 /// See the module documentation.

@@ -67,6 +67,10 @@ pub struct StaffChange {
     /// Whether the change also wrote the clinic's role definitions.
     #[serde(default)]
     pub roles: bool,
+    /// The change's place in the clinic document's history (causal order): orders
+    /// changes made within the same second.
+    #[serde(default)]
+    pub position: u64,
 }
 
 /// One `staff.changed` event per change of `doc` (a clinic document) that writes staff.
@@ -81,7 +85,7 @@ pub fn derive_staff(
     let doc: &AutoCommit = doc;
     let mut places = Places::new(doc);
     let mut out = Vec::new();
-    for change in &changes {
+    for (position, change) in changes.iter().enumerate() {
         let Ok(placed) = places.place(change) else {
             continue;
         };
@@ -129,6 +133,7 @@ pub fn derive_staff(
                 .map(|n| n.to_string()),
             users,
             roles,
+            position: position as u64,
         };
         out.push(DerivedEvent {
             key: format!("staff.changed:{clinic}:{}", placed.hash),
