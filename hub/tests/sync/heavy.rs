@@ -43,6 +43,19 @@ fn heavy_patient(clinic: ClinicId, chars: usize) -> DocPush {
     push(id, DocType::Patient, doc.save())
 }
 
+/// What each batch of a heavy node holds: `docs` patients of `chars` typed characters.
+#[derive(Clone, Copy)]
+struct Load {
+    docs: usize,
+    chars: usize,
+}
+
+/// Enough to keep a worker busy for a while on each batch.
+const HEAVY: Load = Load {
+    docs: 12,
+    chars: 60_000,
+};
+
 /// Nodes of one clinic pushing batches of heavy documents, up to [`MAX_BATCHES`] each.
 struct Heavy {
     /// For each node, the batch whose ack it awaits (0: none).
@@ -52,7 +65,13 @@ struct Heavy {
 
 impl Heavy {
     /// `nodes` nodes of `clinic`, each with a heavy push in flight when this returns.
-    async fn start<S: HubStore>(store: &S, hub: &TestHub, clinic: ClinicId, nodes: usize) -> Heavy {
+    async fn start<S: HubStore>(
+        store: &S,
+        hub: &TestHub,
+        clinic: ClinicId,
+        nodes: usize,
+        load: Load,
+    ) -> Heavy {
         let mut heavy = Heavy {
             in_flight: Vec::new(),
             tasks: Vec::new(),
@@ -69,7 +88,9 @@ impl Heavy {
                 for batch in 1..=MAX_BATCHES {
                     // Built off the runtime the hub under test shares.
                     let docs = tokio::task::spawn_blocking(move || {
-                        (0..12).map(|_| heavy_patient(clinic, 60_000)).collect()
+                        (0..load.docs)
+                            .map(|_| heavy_patient(clinic, load.chars))
+                            .collect()
                     })
                     .await
                     .unwrap_or_else(|e| panic!("{e}"));
@@ -218,7 +239,7 @@ async fn health_stays_ok_while_a_node_pushes_heavy_documents<S: HubStore>(f: Fix
     let store = f.store.clone();
     let hub = TestHub::start(f.store.clone(), unthrottled(f.dir.path(), 2)).await;
     let clinic = create_clinic(&store, "Heavy").await;
-    let heavy = Heavy::start(&store, &hub, clinic, 2).await;
+    let heavy = Heavy::start(&store, &hub, clinic, 2, HEAVY).await;
     heavy
         .sample("/api/healthz", || async { health_is_ok(&hub).await })
         .await;
@@ -234,7 +255,7 @@ async fn another_clinic_syncs_promptly_while_a_node_pushes_heavy_documents<S: Hu
     let hub = TestHub::start(f.store.clone(), unthrottled(f.dir.path(), 3)).await;
     let (other, node, link) = neighbour(&store, &hub).await;
     let clinic = create_clinic(&store, "Heavy").await;
-    let heavy = Heavy::start(&store, &hub, clinic, 2).await;
+    let heavy = Heavy::start(&store, &hub, clinic, 2, HEAVY).await;
     heavy
         .sample("another clinic's edit reaching the hub", || {
             neighbour_edit(&store, other, &node, &link)
@@ -245,20 +266,30 @@ async fn another_clinic_syncs_promptly_while_a_node_pushes_heavy_documents<S: Hu
 }
 
 /// One worker and a small budget: once the heavy node has spent it, the worker is free
-/// for the neighbour between its jobs.
+/// for the neighbour while the heavy node waits.
+///
+/// The batches are light and the budget tiny, so that the first batch spends the budget
+/// however loaded the machine is (a loaded machine only makes it cost more), and the
+/// node's next batch then waits for minutes: every sample is taken while it waits, not
+/// while a job of it happens to hold the one worker. (With heavy batches and a window of
+/// seconds, a loaded machine took longer than the test's deadline to finish the first
+/// batch, and the node never came to wait.)
 async fn a_node_over_its_budget_waits_and_another_clinic_does_not<S: HubStore>(f: Fixture<S>) {
     let store = f.store.clone();
     let mut opts = options(f.dir.path(), LONG);
     opts.pool.workers = 1;
-    // A tenth of the worker: one heavy batch spends it.
-    opts.pool.budget = Duration::from_millis(200);
-    opts.pool.window = Duration::from_secs(2);
+    opts.pool.budget = Duration::from_millis(5);
+    opts.pool.window = Duration::from_secs(60);
     let hub = TestHub::start(f.store.clone(), opts).await;
     let (other, node, link) = neighbour(&store, &hub).await;
     let clinic = create_clinic(&store, "Heavy").await;
     let waits = "dermis_automerge_budget_waits_total";
     let before = metric(&hub, waits).await;
-    let heavy = Heavy::start(&store, &hub, clinic, 1).await;
+    let light = Load {
+        docs: 2,
+        chars: 5_000,
+    };
+    let heavy = Heavy::start(&store, &hub, clinic, 1, light).await;
     eventually("the heavy node to wait for its budget", || async {
         metric(&hub, waits).await > before
     })
