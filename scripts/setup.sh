@@ -13,6 +13,8 @@ have npm || need_pkgs+=(npm)
 # Only to validate infra/docker-compose.yml (`config` needs no Docker engine).
 have docker-compose || docker compose version >/dev/null 2>&1 || need_pkgs+=(docker-compose)
 have pg_ctlcluster || have pg_ctl || need_pkgs+=(postgresql)
+# The hub's backup test runs RUNBOOK's Postgres procedure: pg_dump piped through gpg.
+have gpg || need_pkgs+=(gnupg)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! have sudo; then

@@ -3,7 +3,7 @@
 //! scripts can capture it, and everything else on stderr. Every command opens the store
 //! the configuration names and brings its schema up to date first.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -60,6 +60,19 @@ pub enum Command {
     Calendly(CalendlyCommand),
     /// Print the OpenAPI description of the HTTP API (JSON)
     Openapi,
+    /// Write the embedded store, its key and the blob folder to one encrypted file
+    /// (passphrase from DERMIS_BACKUP_PASSPHRASE, else standard input); safe while serving
+    Backup {
+        /// The backup file to create (it must not exist)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup into this data dir, which must hold no store yet
+    Restore {
+        /// The backup file
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,6 +206,10 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    if let Command::Backup { out } | Command::Restore { from: out } = &command {
+        // Before the store is opened: opening one would make it (a restore needs none).
+        return backup_or_restore(&command, out, &config).await;
+    }
     match &config.database_url {
         Some(url) => {
             let store = PgStore::connect(url.expose(), Duration::from_secs(10))
@@ -312,6 +329,9 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
         Command::Admin(command) => admin(&store, command, now).await?,
         Command::Openapi => print_out(&crate::openapi::json())?,
+        Command::Backup { .. } | Command::Restore { .. } => {
+            unreachable!("handled before the store opens")
+        }
         Command::Webhook(command) => webhook(&store, command, config, now).await?,
         Command::Calendly(command) => calendly(&store, command, config, now).await?,
         Command::Node(NodeCommand::Revoke { id }) => {
@@ -654,6 +674,74 @@ fn align<const N: usize>(rows: Vec<[String; N]>) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `backup` and `restore` of the embedded store (see [`crate::backup`]).
+async fn backup_or_restore(command: &Command, file: &Path, config: &Config) -> anyhow::Result<()> {
+    if config.database_url.is_some() {
+        anyhow::bail!(
+            "this hub keeps its data in Postgres (DATABASE_URL): back it up with pg_dump as \
+             docs/RUNBOOK.md \"Backups\" shows; `dermis-hub backup` covers the embedded store"
+        );
+    }
+    let restoring = matches!(command, Command::Restore { .. });
+    let passphrase = backup_passphrase(!restoring)?;
+    if config.s3.is_some() {
+        eprintln!(
+            "dermis-hub: photos are kept in S3 (S3_ENDPOINT): the {} covers the store and its key; \
+             back up the bucket as docs/RUNBOOK.md \"Backups\" shows",
+            if restoring { "restore" } else { "backup" }
+        );
+    }
+    let (dir, file) = (config.data_dir.clone(), file.to_path_buf());
+    let shown = file.display().to_string();
+    let done = tokio::task::spawn_blocking(move || {
+        if restoring {
+            crate::backup::restore(&dir, &file, &passphrase)
+        } else {
+            crate::backup::backup(&dir, &file, &passphrase)
+        }
+    })
+    .await
+    .context("running the backup")?
+    .map_err(anyhow::Error::new)?;
+    let size = format!("{:.1} MB", done.bytes as f64 / 1e6);
+    if restoring {
+        eprintln!(
+            "restored {} files ({size}) from {shown} into {}",
+            done.files,
+            config.data_dir.display()
+        );
+    } else {
+        eprintln!(
+            "backup written to {shown}: {} files ({size}), encrypted",
+            done.files
+        );
+    }
+    Ok(())
+}
+
+/// The backup passphrase: `DERMIS_BACKUP_PASSPHRASE`, else the first line of standard
+/// input. A new backup's must be at least [`crate::backup::sealed::MIN_PASSPHRASE_CHARS`].
+fn backup_passphrase(new: bool) -> anyhow::Result<String> {
+    let passphrase = match std::env::var("DERMIS_BACKUP_PASSPHRASE") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the passphrase from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let min = crate::backup::sealed::MIN_PASSPHRASE_CHARS;
+    if passphrase.is_empty() || (new && passphrase.chars().count() < min) {
+        return Err(Refused(format!(
+            "passphrase: give one of at least {min} characters in DERMIS_BACKUP_PASSPHRASE or on standard input"
+        ))
+        .into());
+    }
+    Ok(passphrase)
 }
 
 /// Reads a password from the first line of standard input (so it never shows in the

@@ -8,7 +8,8 @@
 //! `/admin` pages ([`admin`]) and Prometheus [`metrics`]; background work: the job queue
 //! ([`jobs`]), documents the hub writes itself ([`docwrite`]), and events derived from
 //! the change log, delivered as webhooks, with Calendly bookings in ([`webhooks`]);
-//! secrets the hub must read back, sealed at rest ([`secrets`]). Automerge work (checking
+//! secrets the hub must read back, sealed at rest ([`secrets`]); encrypted backups of the
+//! embedded store ([`backup`]). Automerge work (checking
 //! and applying pushes, loading documents) runs on a bounded [`pool`] with a budget per
 //! node, never on the store's thread or the async runtime's.
 //! What a sync session *means* — the protocol, its ordering and limits — belongs to
@@ -17,6 +18,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod blobs;
 pub mod cli;
 pub mod config;
