@@ -1,6 +1,7 @@
-//! Bounds on decoding photos for requests: at most `permits` decodes run at once, at
-//! most `queue` more wait, and anything beyond is refused at once (the handler answers
-//! 503 with `Retry-After`). Concurrent requests for the same cleaned original share one
+//! Bounds on decoding photos: at most `permits` decodes run at once, requests and
+//! thumbnail jobs together. Of requests, at most `queue` more wait, and anything beyond is
+//! refused at once (the handler answers 503 with `Retry-After`); jobs wait their turn
+//! ([`DecodeGate::wait`]), as many as there are job workers. Concurrent requests for the same cleaned original share one
 //! decode: the first does it and caches the result in the blob store, the others wait
 //! for it and read the cache.
 
@@ -51,6 +52,13 @@ impl DecodeGate {
         let permit = self.permits.acquire().await.map_err(|_| Busy);
         self.waiting.fetch_sub(1, Ordering::AcqRel);
         permit
+    }
+
+    /// A decode slot for background work (thumbnail jobs): waits as long as it takes,
+    /// outside the requests' queue, so a backlog of jobs never refuses a request by
+    /// itself. `None` only if the gate is closed.
+    pub async fn wait(&self) -> Option<SemaphorePermit<'_>> {
+        self.permits.acquire().await.ok()
     }
 
     /// The lock that makes concurrent work on `key` happen once. Holders re-check the
@@ -111,6 +119,21 @@ mod tests {
         assert!(gate.enter().await.is_err(), "the queue is full");
         drop(held);
         assert!(waiter.await.unwrap_or(false), "the waiter got the slot");
+    }
+
+    #[tokio::test]
+    async fn background_work_shares_the_permits_but_not_the_requests_queue() {
+        let gate = Arc::new(DecodeGate::new(1, 1));
+        let held = gate.enter().await.ok();
+        let job = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.wait().await.is_some() })
+        };
+        tokio::task::yield_now().await;
+        assert!(!job.is_finished(), "the job waits for the request's decode");
+        assert_eq!(gate.waiting.load(Ordering::Acquire), 0, "outside the queue");
+        drop(held);
+        assert!(job.await.unwrap_or(false), "then decodes");
     }
 
     #[tokio::test]

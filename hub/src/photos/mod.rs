@@ -115,6 +115,11 @@ pub async fn thumbnail_job<S: HubStore>(hub: &Arc<Hub<S>>, job: &Job) -> Result<
     let made = hub.blobs.exists(&gallery).await.map_err(storage)?
         && hub.blobs.exists(&full).await.map_err(storage)?;
     if !made {
+        // One bound on decodes for requests and jobs; the original is read only once
+        // this job may decode it.
+        let Some(_permit) = hub.decode.wait().await else {
+            return Err(JobFailure::retry("the decode gate is closed"));
+        };
         let original = blobs::key(clinic, Variant::Original, &payload.sha256);
         let Some(bytes) = hub.blobs.get(&original).await.map_err(storage)? else {
             return Err(JobFailure::permanent(
