@@ -80,7 +80,7 @@ fn node_with_photo(hub: &Hub, clinic: &str, d: &Path, photo: &[u8], via: &str) {
             "face",
         ],
     );
-    let conn = rusqlite::Connection::open(d.join("dermis-node.db")).unwrap();
+    let conn = dermis_node::store::Store::connect(&d.join("dermis-node.db")).unwrap();
     conn.execute(
         "UPDATE sync_state SET value = ?1 WHERE key = 'hub_url'",
         [via],

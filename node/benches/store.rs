@@ -1,6 +1,8 @@
 //! Store figures for `make bench`: insert rate, search latency over 50k patients, and the
 //! open time and memory of a 50k-patient store (measured in a fresh child process, so
-//! the numbers are what a workstation opening its store sees).
+//! the numbers are what a workstation opening its store sees). Each figure is printed for a
+//! plain store and an encrypted one: the cost of encryption at rest.
+//! `DERMIS_BENCH_PATIENTS` (default 50000) and `DERMIS_BENCH_INSERTS` (10000) scale it.
 
 use std::time::{Duration, Instant};
 
@@ -87,8 +89,12 @@ fn child_open(dir: &str) {
     );
 }
 
+/// Set in the child of a plain run: open the store without encryption.
+const PLAIN_ENV: &str = "DERMIS_BENCH_PLAIN";
+
 fn main() {
     if let Ok(dir) = std::env::var("DERMIS_BENCH_OPEN") {
+        dermis_node::store::bench_plain_stores(std::env::var_os(PLAIN_ENV).is_some());
         child_open(&dir);
         return;
     }
@@ -100,12 +106,31 @@ fn main() {
         "== node store (release build, {} cores) ==",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    // The same figures twice: a plain store (the cost's baseline), then encrypted
+    // (SQLCipher, as every workstation runs).
+    for plain in [true, false] {
+        dermis_node::store::bench_plain_stores(plain);
+        println!(
+            "-- {} --",
+            if plain {
+                "plain store (baseline)"
+            } else {
+                "encrypted store (SQLCipher)"
+            }
+        );
+        run(scale, plain);
+    }
+}
 
+fn run(scale: usize, plain: bool) {
     // 1. Inserts, one durable transaction per patient, as the app and the CLI do.
     let dir = tempfile::tempdir().expect("tempdir");
     let mut node = Node::init(dir.path(), "Bench", "Desk").expect("init");
     let session = Session::operator();
-    let n = 10_000;
+    let n: u32 = std::env::var("DERMIS_BENCH_INSERTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let started = Instant::now();
     for i in 0..n {
         let form = dermis_model::patient::PatientForm {
@@ -120,10 +145,10 @@ fn main() {
     }
     let elapsed = started.elapsed();
     println!(
-        "insert 10k patients, one fsync'd transaction each: {:.2} s, {:.0} patients/s, {} per insert",
+        "insert {n} patients, one fsync'd transaction each: {:.2} s, {:.0} patients/s, {} per insert",
         elapsed.as_secs_f64(),
-        n as f64 / elapsed.as_secs_f64(),
-        ms(elapsed / n as u32)
+        f64::from(n) / elapsed.as_secs_f64(),
+        ms(elapsed / n)
     );
     drop(node);
 
@@ -157,10 +182,14 @@ fn main() {
 
     // 3. Open + search in a fresh process.
     let exe = std::env::current_exe().expect("exe");
-    let out = std::process::Command::new(exe)
-        .env("DERMIS_BENCH_OPEN", big.path())
-        .output()
-        .expect("child");
+    let mut child = std::process::Command::new(exe);
+    child.env("DERMIS_BENCH_OPEN", big.path());
+    if plain {
+        child.env(PLAIN_ENV, "1");
+    } else {
+        child.env_remove(PLAIN_ENV);
+    }
+    let out = child.output().expect("child");
     let line = String::from_utf8_lossy(&out.stdout);
     println!(
         "fresh process on the {scale}-patient store: {}",

@@ -190,7 +190,7 @@ fn main() {
     let mut sender = Node::open(&nodes[0]).unwrap();
     let receivers: Vec<rusqlite::Connection> = nodes[1..]
         .iter()
-        .map(|d| rusqlite::Connection::open(Node::store_path(d)).unwrap())
+        .map(|d| dermis_node::store::Store::connect(&Node::store_path(d)).unwrap())
         .collect();
     let session = Session::operator();
     let mut samples = Vec::new();

@@ -3,6 +3,7 @@
 //! the desktop app. The domain types come from `dermis-model`; the sync protocol and
 //! engine from `dermis-sync`. It never depends on the hub.
 
+pub mod atrest;
 pub mod cli;
 pub mod demo;
 pub mod gui;

@@ -195,7 +195,7 @@ fn photos_if_any(d: &Path, patient: &str) -> Option<serde_json::Value> {
 
 fn through_proxy(s: &Setup, d: &Path) -> FaultProxy {
     let proxy = FaultProxy::start(&s.hub.addr);
-    let conn = rusqlite::Connection::open(d.join("dermis-node.db")).unwrap();
+    let conn = dermis_node::store::Store::connect(&d.join("dermis-node.db")).unwrap();
     conn.execute(
         "UPDATE sync_state SET value = ?1 WHERE key = 'hub_url'",
         [proxy.url()],

@@ -162,7 +162,7 @@ fn connections_torn_mid_frame_still_converge() {
     let proxy = FaultProxy::start(&s.hub.addr);
     // Point both nodes at the proxy, which cuts every connection after 20 KB.
     for d in [a, b] {
-        let conn = rusqlite::Connection::open(d.join("dermis-node.db")).unwrap();
+        let conn = dermis_node::store::Store::connect(&d.join("dermis-node.db")).unwrap();
         conn.execute(
             "UPDATE sync_state SET value = ?1 WHERE key = 'hub_url'",
             [proxy.url()],
@@ -198,7 +198,7 @@ fn a_stalled_link_times_out_and_recovers() {
     let s = setup(1);
     let a = &s.nodes[0];
     let proxy = FaultProxy::start(&s.hub.addr);
-    let conn = rusqlite::Connection::open(a.join("dermis-node.db")).unwrap();
+    let conn = dermis_node::store::Store::connect(&a.join("dermis-node.db")).unwrap();
     conn.execute(
         "UPDATE sync_state SET value = ?1 WHERE key = 'hub_url'",
         [proxy.url()],

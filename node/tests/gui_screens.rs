@@ -475,7 +475,7 @@ fn the_sync_panel_reads_what_the_daemon_writes() {
     );
 
     // What the sync daemon writes, from its own connection.
-    let conn = rusqlite::Connection::open(Node::store_path(dir.path())).expect("open");
+    let conn = dermis_node::store::Store::connect(&Node::store_path(dir.path())).expect("open");
     for (key, value) in [
         ("online", "true"),
         ("hub_url", "wss://hub.example.org/sync"),

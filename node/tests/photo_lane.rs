@@ -422,7 +422,7 @@ fn photos_held_before_schema_3_get_their_upload_rows() {
     d.add_photo(&bytes, "old.jpg");
     {
         // As a schema-2 build left it: no upload row, no backfill mark.
-        let conn = rusqlite::Connection::open(Node::store_path(&d.dir)).unwrap();
+        let conn = dermis_node::store::Store::connect(&Node::store_path(&d.dir)).unwrap();
         conn.execute("DELETE FROM photo_uploads", []).unwrap();
         conn.execute(
             "DELETE FROM meta WHERE key = 'photo_uploads_backfilled'",

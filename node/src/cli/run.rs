@@ -351,7 +351,7 @@ fn photo(node: &mut Node, session: &Session, cmd: PhotoCmd) -> Result<(), CliErr
                     })?;
             match out {
                 Some(out) => {
-                    fetch::copy_out(&fetched.path, &out)
+                    fetch::copy_out(node.data_dir(), &fetched.path, &out)
                         .map_err(|e| CliError::Other(crate::gui::error_chain(&e)))?;
                     println!("{}", out.display());
                 }

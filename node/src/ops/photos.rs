@@ -3,7 +3,7 @@
 //! An import checks what the user chose and what the file is, keeps the original as a
 //! content-addressed blob (`<data_dir>/blobs/<first 2 hex>/<sha256>`), makes the local
 //! gallery thumbnail (`<data_dir>/thumbs/<sha256>.jpg`) and records the photo in the
-//! patient document. Every check runs before anything is written, and files are written
+//! patient document. Both files are sealed ([`crate::atrest::seal`]). Every check runs before anything is written, and files are written
 //! to a temporary name and renamed, so a failure leaves no half-stored photo. Uploading
 //! blobs to the hub, and the hub's own thumbnails, belong to the sync lane, not here.
 
@@ -19,6 +19,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::unknown;
+use crate::atrest::seal;
 use crate::node::{Node, OpError, Session, doc_error, now};
 use crate::store::queries;
 use crate::sync::photos::db as uploads;
@@ -135,8 +136,8 @@ pub fn add(
     let data_dir = node.data_dir().to_owned();
     let blob = blob_path(&data_dir, &sha256);
     let thumb = thumb_path(&data_dir, &sha256);
-    let new_blob = write_once(&blob, &bytes)?;
-    let new_thumb = match write_once(&thumb, &thumbnail) {
+    let new_blob = write_once(&data_dir, &blob, &bytes)?;
+    let new_thumb = match write_once(&data_dir, &thumb, &thumbnail) {
         Ok(created) => created,
         Err(e) => {
             forget(new_blob, &blob);
@@ -236,13 +237,13 @@ pub fn encode_thumbnail(image: &DynamicImage) -> Result<Vec<u8>, PhotoError> {
     Ok(out)
 }
 
-/// Writes `bytes` to `path` unless it exists already (content-addressed: same name, same
-/// bytes). Returns whether this call created it.
-fn write_once(path: &Path, bytes: &[u8]) -> Result<bool, PhotoError> {
+/// Writes `bytes` sealed to `path` unless it exists already (content-addressed: same
+/// name, same bytes). Returns whether this call created it.
+fn write_once(data_dir: &Path, path: &Path, bytes: &[u8]) -> Result<bool, PhotoError> {
     if path.is_file() {
         return Ok(false);
     }
-    write_atomic(path, bytes).map_err(|source| PhotoError::Write {
+    seal::store_file(data_dir, path, bytes).map_err(|source| PhotoError::Write {
         path: path.to_owned(),
         source,
     })?;
@@ -250,7 +251,8 @@ fn write_once(path: &Path, bytes: &[u8]) -> Result<bool, PhotoError> {
 }
 
 /// Temporary file in the same folder, fsync, rename, fsync of the folder: after a crash
-/// the file is either whole under its name or absent.
+/// the file is either whole under its name or absent. Plain: only for files the user
+/// asked for outside the data dir; patient files in it go through [`seal::store_file`].
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path
         .parent()
@@ -396,7 +398,7 @@ pub fn list(
 /// The local thumbnail of a photo, made again from the original when it is missing.
 pub fn thumbnail_bytes(data_dir: &Path, sha256: &str) -> Result<Vec<u8>, PhotoError> {
     let thumb = thumb_path(data_dir, sha256);
-    match fs::read(&thumb) {
+    match seal::load_file(data_dir, &thumb) {
         Ok(bytes) => return Ok(bytes),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(source) => {
@@ -407,13 +409,13 @@ pub fn thumbnail_bytes(data_dir: &Path, sha256: &str) -> Result<Vec<u8>, PhotoEr
         }
     }
     let blob = blob_path(data_dir, sha256);
-    let original = fs::read(&blob).map_err(|source| PhotoError::Read {
+    let original = seal::load_file(data_dir, &blob).map_err(|source| PhotoError::Read {
         path: blob.clone(),
         source,
     })?;
     let image =
         decode(&original).map_err(|source| PhotoError::Undecodable { path: blob, source })?;
     let bytes = encode_thumbnail(&image)?;
-    write_once(&thumb, &bytes)?;
+    write_once(data_dir, &thumb, &bytes)?;
     Ok(bytes)
 }

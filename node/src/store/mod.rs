@@ -19,6 +19,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use cache::DocCache;
 
+use crate::atrest::seal::FileKey;
+use crate::atrest::{StoreKey, perms, upgrade};
+
 /// `PRAGMA application_id` of a Dermis node store ("DRMN"): a foreign SQLite file is
 /// recognised and refused instead of being written into.
 pub const APPLICATION_ID: i32 = 0x4452_4D4E;
@@ -83,6 +86,12 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Key(#[from] crate::atrest::KeyError),
+    #[error(
+        "the key for this data dir does not open the store at {path} (a wrong key, or not a Dermis store); it was left untouched"
+    )]
+    WrongKey { path: PathBuf },
     #[error("database error")]
     Sqlite {
         #[source]
@@ -140,10 +149,14 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// The first bytes of every SQLite 3 database file.
+/// The first bytes of every plain SQLite 3 database file. An encrypted store shows none.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
-fn check_file(path: &Path) -> Result<(), StoreError> {
+/// Meta key recorded once every patient file of the data dir is sealed.
+const FILES_SEALED: &str = "files_sealed";
+
+/// Whether the file at `path` is a plain (unencrypted) SQLite database.
+fn is_plain_sqlite(path: &Path) -> Result<bool, StoreError> {
     use std::io::Read;
     let mut head = [0u8; 16];
     let mut file = std::fs::File::open(path).map_err(|source| StoreError::Io {
@@ -154,13 +167,61 @@ fn check_file(path: &Path) -> Result<(), StoreError> {
         path: path.to_owned(),
         source,
     })?;
-    if n < 16 || &head != SQLITE_HEADER {
-        return Err(StoreError::NotAStore {
-            path: path.to_owned(),
-            reason: "not an SQLite database".into(),
-        });
+    Ok(n == 16 && &head == SQLITE_HEADER)
+}
+
+fn data_dir_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Benches only: stores are made and opened plain, for the before/after figures.
+static PLAIN_FOR_BENCH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes this process create and open stores without encryption: the baseline of the
+/// encryption cost in `make bench`. Not an environment switch on purpose: no setting of a
+/// workstation can turn encryption off.
+#[doc(hidden)]
+pub fn bench_plain_stores(plain: bool) {
+    PLAIN_FOR_BENCH.store(plain, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn plain_for_bench() -> bool {
+    PLAIN_FOR_BENCH.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Opens the store file with `key` and checks that the key opens it.
+fn keyed(path: &Path, key: &StoreKey) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    if plain_for_bench() {
+        return Ok(conn);
     }
-    Ok(())
+    // The literal is hex this code made: nothing of a user's input reaches the SQL.
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.sqlcipher_literal()))?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok(conn),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Err(StoreError::WrongKey {
+                path: path.to_owned(),
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The application id of a plain SQLite file, read without changing it.
+fn plain_application_id(path: &Path) -> Result<i32, StoreError> {
+    let not_a_store = |e: rusqlite::Error| StoreError::NotAStore {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    };
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(not_a_store)?;
+    conn.query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(not_a_store)
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
@@ -176,22 +237,42 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
 
 impl Store {
     /// Opens an existing store and migrates it to this build's schema. A file that is not
-    /// a Dermis store, or one from a newer version, is refused and left as it is.
+    /// a Dermis store, or one from a newer version, is refused and left as it is. A store
+    /// of an earlier version that is still plain is encrypted in place first
+    /// ([`crate::atrest::upgrade`]); one whose key is missing is refused, untouched.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if !path.exists() {
             return Err(StoreError::NotInitialized {
                 path: path.to_owned(),
             });
         }
-        check_file(path)?;
-        let not_a_store = |e: rusqlite::Error| StoreError::NotAStore {
-            path: path.to_owned(),
-            reason: e.to_string(),
+        let dir = data_dir_of(path);
+        upgrade::clean_side_files(path)?;
+        let key = if plain_for_bench() {
+            StoreKey::from_bytes([0; 32])
+        } else if is_plain_sqlite(path)? {
+            let app_id = plain_application_id(path)?;
+            if app_id != APPLICATION_ID {
+                return Err(StoreError::NotAStore {
+                    path: path.to_owned(),
+                    reason: "an SQLite database of another application".into(),
+                });
+            }
+            perms::mend_data_dir(dir).map_err(|source| StoreError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+            upgrade::encrypt_store(path, APPLICATION_ID)?
+        } else {
+            let key = crate::atrest::key::load(dir)?;
+            perms::mend_data_dir(dir).map_err(|source| StoreError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+            key
         };
-        let mut conn = Connection::open(path).map_err(not_a_store)?;
-        let app_id: i32 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(not_a_store)?;
+        let mut conn = keyed(path, &key)?;
+        let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         if app_id != APPLICATION_ID {
             return Err(StoreError::NotAStore {
                 path: path.to_owned(),
@@ -208,13 +289,33 @@ impl Store {
         }
         configure(&conn)?;
         migrate::run(&mut conn, migrate::latest())?;
-        Ok(Store {
+        let store = Store {
             conn,
             path: path.to_owned(),
             cache: DocCache::new(128),
             actor: None,
             by: NO_NODE,
-        })
+        };
+        if store.meta(FILES_SEALED)?.is_none() && !plain_for_bench() {
+            let sealed = upgrade::seal_plain_files(dir, &FileKey::new(key))?;
+            if sealed > 0 {
+                tracing::info!(sealed, "photo files of an earlier version were encrypted");
+            }
+            store.conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, '1')",
+                [FILES_SEALED],
+            )?;
+        }
+        Ok(store)
+    }
+
+    /// A connection to the store at `path`, keyed from its data dir: for tests, benches
+    /// and tools that read the tables directly. Never creates a key.
+    pub fn connect(path: &Path) -> Result<Connection, StoreError> {
+        let key = crate::atrest::key::load(data_dir_of(path))?;
+        let conn = keyed(path, &key)?;
+        conn.busy_timeout(std::time::Duration::from_secs(15))?;
+        Ok(conn)
     }
 
     /// Creates a new, empty store at `path` (which must not exist yet).
@@ -228,26 +329,42 @@ impl Store {
         if path.exists() {
             let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(1);
             if len > 0 {
-                return Err(
-                    match check_file(path).and_then(|()| Store::open(path).map(drop)) {
-                        Ok(()) => StoreError::AlreadyInitialized {
-                            path: path.to_owned(),
-                        },
-                        Err(e) => e,
+                return Err(match Store::open(path).map(drop) {
+                    Ok(()) => StoreError::AlreadyInitialized {
+                        path: path.to_owned(),
                     },
-                );
+                    Err(e) => e,
+                });
             }
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.to_owned(),
-                source,
-            })?;
+        let dir = data_dir_of(path);
+        perms::create_private_dir(dir).map_err(|source| StoreError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let key = if plain_for_bench() {
+            StoreKey::from_bytes([0; 32])
+        } else {
+            crate::atrest::key::load_or_create(dir)?
+        };
+        if !path.exists() {
+            drop(
+                perms::create_private_file(path).map_err(|source| StoreError::Io {
+                    path: path.to_owned(),
+                    source,
+                })?,
+            );
         }
-        let mut conn = Connection::open(path)?;
+        let mut conn = keyed(path, &key)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         configure(&conn)?;
         migrate::run(&mut conn, version)?;
+        if version >= 1 {
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, '1')",
+                [FILES_SEALED],
+            )?;
+        }
         Ok(Store {
             conn,
             path: path.to_owned(),

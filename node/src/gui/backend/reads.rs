@@ -216,7 +216,8 @@ pub(super) fn full_view(
             })?
             .path
     };
-    let bytes = std::fs::read(&path).map_err(|_| (Op::Load, UiError::Storage))?;
+    let bytes = crate::atrest::seal::load_file(node.data_dir(), &path)
+        .map_err(|_| (Op::Load, UiError::Storage))?;
     picture(&bytes, FULL_VIEW_SIDE).ok_or((Op::Load, UiError::Storage))
 }
 

@@ -164,7 +164,8 @@ pub async fn fetch(
     if dermis_model::photo::PhotoMime::sniff(&bytes).is_none() {
         return Err(FetchError::NotAnImage);
     }
-    write_atomic(&target, &bytes).map_err(|e| write_error(&target, e))?;
+    crate::atrest::seal::store_file(&data_dir, &target, &bytes)
+        .map_err(|e| write_error(&target, e))?;
     if variant != Variant::Gallery {
         let conn = node.store.conn();
         cache::touch(
@@ -204,12 +205,14 @@ pub fn fetch_blocking(
     rt.block_on(fetch(node, session, photo, variant, options))
 }
 
-/// Copies a fetched image to where the user asked, atomically.
-pub fn copy_out(from: &Path, to: &Path) -> Result<(), FetchError> {
-    let bytes = std::fs::read(from).map_err(|source| FetchError::Write {
-        path: from.to_owned(),
-        source,
-    })?;
+/// Copies a fetched image (sealed, in `data_dir`) to where the user asked, decrypted,
+/// atomically.
+pub fn copy_out(data_dir: &Path, from: &Path, to: &Path) -> Result<(), FetchError> {
+    let bytes =
+        crate::atrest::seal::load_file(data_dir, from).map_err(|source| FetchError::Write {
+            path: from.to_owned(),
+            source,
+        })?;
     write_atomic(to, &bytes).map_err(|e| write_error(to, e))
 }
 

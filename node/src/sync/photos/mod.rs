@@ -27,6 +27,7 @@ use self::http::{DownloadError, HttpOptions, HubPhotos, Variant};
 use self::upload::{Answer, Backoff, ChunkSizer, Next, Step, UploadRow};
 use super::link::{HubLink, LinkSetupError};
 use super::state;
+use crate::atrest::seal::SealedReader;
 use crate::node::{Node, now};
 use crate::ops::photos::{blob_path, thumb_path};
 use crate::store::StoreError;
@@ -204,7 +205,7 @@ impl Lane {
         gate: &mut Gate,
     ) -> Result<Step, StoreError> {
         let path = blob_path(node.data_dir(), &row.sha256);
-        let mut file = match verify_original(&path, &row.sha256, row.size) {
+        let mut file = match verify_original(node.data_dir(), &path, &row.sha256, row.size) {
             Ok(file) => file,
             Err(reason) => {
                 tracing::warn!(reason, "a photo original cannot be uploaded");
@@ -307,7 +308,8 @@ impl Lane {
                         self.thumbs_later.insert(sha, now() + 300_000);
                         continue;
                     }
-                    match crate::ops::photos::write_atomic(
+                    match crate::atrest::seal::store_file(
+                        node.data_dir(),
                         &thumb_path(node.data_dir(), &sha),
                         &bytes,
                     ) {
@@ -350,8 +352,13 @@ fn missing_thumbnails(node: &Node) -> Result<Vec<String>, StoreError> {
 
 /// Opens the original and checks it is whole: the right size and hash. A damaged or
 /// missing original is reported, never sent.
-fn verify_original(path: &Path, sha256: &str, size: u64) -> Result<std::fs::File, String> {
-    let mut file = std::fs::File::open(path)
+fn verify_original(
+    data_dir: &Path,
+    path: &Path,
+    sha256: &str,
+    size: u64,
+) -> Result<SealedReader<std::fs::File>, String> {
+    let mut file = crate::atrest::seal::open_file(data_dir, path)
         .map_err(|e| format!("the original is missing on this node ({e})"))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
@@ -372,7 +379,11 @@ fn verify_original(path: &Path, sha256: &str, size: u64) -> Result<std::fs::File
     Ok(file)
 }
 
-fn read_chunk(file: &mut std::fs::File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+fn read_chunk(
+    file: &mut SealedReader<std::fs::File>,
+    offset: u64,
+    len: u64,
+) -> std::io::Result<Vec<u8>> {
     file.seek(SeekFrom::Start(offset))?;
     let mut chunk = vec![0u8; usize::try_from(len).unwrap_or(0)];
     file.read_exact(&mut chunk)?;
