@@ -262,7 +262,14 @@ impl Store {
                 path: dir.to_owned(),
                 source,
             })?;
-            upgrade::encrypt_store(path, APPLICATION_ID)?
+            // One process upgrades; another that opens meanwhile waits, then finds the
+            // store encrypted.
+            let _upgrading = upgrade::lock(dir)?;
+            if is_plain_sqlite(path)? {
+                upgrade::encrypt_store(path, APPLICATION_ID)?
+            } else {
+                crate::atrest::key::load(dir)?
+            }
         } else {
             // Not plain SQLite: an encrypted store names its key by the store id beside
             // it; with neither that nor an explicit key file, it is no Dermis store.
