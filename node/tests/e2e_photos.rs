@@ -173,7 +173,11 @@ fn a_photo_taken_on_node_a_reaches_node_b_as_a_gallery_thumbnail_and_on_demand()
     assert_eq!((fetched.width(), fetched.height()), (700, 700));
     let full = PathBuf::from(ok(b, &["photo", "fetch", &photo]));
     assert!(full.starts_with(b.join("cache")), "{}", full.display());
-    assert!(image::load_from_memory(&std::fs::read(&full).unwrap()).is_ok());
+    // Cached in the data dir sealed: readable with the node's key only.
+    assert!(image::load_from_memory(&std::fs::read(&full).unwrap()).is_err());
+    assert!(
+        image::load_from_memory(&dermis_node::atrest::seal::load_file(b, &full).unwrap()).is_ok()
+    );
 
     // C, with `sync --once` only: the thumbnail comes with the one run.
     let c = &s.nodes[2];

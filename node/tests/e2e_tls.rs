@@ -106,7 +106,7 @@ fn nodes_enroll_sync_and_move_a_photo_over_tls() {
     assert!(shown.contains("Sargsyan"), "{shown}");
     // The original comes back over https.
     let fetched = ok(&b, &["photo", "fetch", &photo, "--variant", "original"]);
-    let fetched = std::fs::read(fetched).unwrap();
+    let fetched = dermis_node::atrest::seal::load_file(&b, std::path::Path::new(&fetched)).unwrap();
     assert!(fetched.starts_with(&[0xFF, 0xD8]), "a JPEG came back");
 
     let status = status_json(&a);

@@ -321,7 +321,11 @@ fn gallery_thumbnails_ready_on_the_hub_are_fetched_when_missing() {
     let listed = d.list();
     assert_eq!(listed[0]["thumbnail_present"], true);
     assert_eq!(listed[0]["thumbnails_ready"], true);
-    let thumb = std::fs::read(dermis_node::ops::photos::thumb_path(&d.dir, &sha(&bytes))).unwrap();
+    let thumb = dermis_node::atrest::seal::load_file(
+        &d.dir,
+        &dermis_node::ops::photos::thumb_path(&d.dir, &sha(&bytes)),
+    )
+    .unwrap();
     assert_eq!(
         Some(thumb),
         hub.books(|b| b.gallery.get(&sha(&bytes)).cloned())
@@ -369,10 +373,13 @@ fn photo_fetch_fills_a_bounded_cache_and_never_evicts_unsent_originals() {
         PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
     };
     let original = fetch(&a, "original", "100000000");
-    assert_eq!(std::fs::read(&original).unwrap(), first);
+    assert_eq!(
+        dermis_node::atrest::seal::load_file(&d.dir, &original).unwrap(),
+        first
+    );
     let full_b = fetch(&b, "full", "100000000");
     assert_eq!(
-        Some(std::fs::read(&full_b).unwrap()),
+        Some(dermis_node::atrest::seal::load_file(&d.dir, &full_b).unwrap()),
         hub.books(|bk| bk.full.get(&sha(&second)).cloned())
     );
     // A bound that holds one of them: fetching A's full view evicts the least recently
@@ -510,5 +517,10 @@ fn a_fetch_that_cannot_be_written_whole_is_a_clear_error_and_leaves_no_half_file
     assert!(left.is_empty(), "nothing half-written: {left:?}");
     // With room again, the same fetch works.
     let path = ok(&d.dir, &["photo", "fetch", &id, "--variant", "full"]);
-    assert_eq!(std::fs::metadata(path).unwrap().len(), full_size as u64);
+    assert_eq!(
+        dermis_node::atrest::seal::load_file(&d.dir, std::path::Path::new(&path))
+            .unwrap()
+            .len(),
+        full_size
+    );
 }

@@ -34,6 +34,22 @@ fn pause_at(step: &str) {
     }
 }
 
+/// Holds the data dir's upgrade lock (`upgrade.lock`, an advisory lock released when the
+/// file is dropped or the process dies) until the returned file is dropped.
+pub fn lock(data_dir: &Path) -> Result<std::fs::File, StoreError> {
+    let path = data_dir.join("upgrade.lock");
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(&path).map_err(io(&path))?;
+    file.lock().map_err(io(&path))?;
+    Ok(file)
+}
+
 /// Where the encrypted copy is made before it replaces the store.
 pub fn side_path(store: &Path) -> PathBuf {
     let mut name = store.as_os_str().to_owned();

@@ -149,25 +149,25 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// The first bytes of every plain SQLite 3 database file. An encrypted store shows none.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
-
 /// Meta key recorded once every patient file of the data dir is sealed.
 const FILES_SEALED: &str = "files_sealed";
 
-/// Whether the file at `path` is a plain (unencrypted) SQLite database.
+/// Whether the file at `path` is a plain (unencrypted) SQLite database. Asked through
+/// SQLite, never by reading the file directly: closing a descriptor of the store would
+/// drop this process's POSIX locks on it, and another process closing its connection
+/// would then take itself for the last one and delete the WAL under our feet.
 fn is_plain_sqlite(path: &Path) -> Result<bool, StoreError> {
-    use std::io::Read;
-    let mut head = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(|source| StoreError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let n = file.read(&mut head).map_err(|source| StoreError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    Ok(n == 16 && &head == SQLITE_HEADER)
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let header: Result<i64, _> =
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
+    match header {
+        Ok(_) => Ok(true),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn data_dir_of(path: &Path) -> &Path {
@@ -262,8 +262,23 @@ impl Store {
                 path: dir.to_owned(),
                 source,
             })?;
-            upgrade::encrypt_store(path, APPLICATION_ID)?
+            // One process upgrades; another that opens meanwhile waits, then finds the
+            // store encrypted.
+            let _upgrading = upgrade::lock(dir)?;
+            if is_plain_sqlite(path)? {
+                upgrade::encrypt_store(path, APPLICATION_ID)?
+            } else {
+                crate::atrest::key::load(dir)?
+            }
         } else {
+            // Not plain SQLite: an encrypted store names its key by the store id beside
+            // it; with neither that nor an explicit key file, it is no Dermis store.
+            if crate::atrest::key::key_path(dir)?.is_none() {
+                return Err(StoreError::NotAStore {
+                    path: path.to_owned(),
+                    reason: "neither an SQLite database nor an encrypted Dermis store (no store-id beside it)".into(),
+                });
+            }
             let key = crate::atrest::key::load(dir)?;
             perms::mend_data_dir(dir).map_err(|source| StoreError::Io {
                 path: dir.to_owned(),
