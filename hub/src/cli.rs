@@ -260,6 +260,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.staging_quota_bytes = config.staging_quota_bytes;
             options.photo_decode_queue = config.decode_queue;
             options.node_token_ttl = config.node_token_ttl;
+            options.http = config.http;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

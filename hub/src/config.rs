@@ -94,6 +94,10 @@ pub struct Config {
     /// `NODE_TOKEN_DAYS` (default 30): how old a node's token may get before the hub
     /// gives the node a new one over its sync session.
     pub node_token_ttl: Duration,
+    /// `HUB_MAX_CONNECTIONS`, `HUB_MAX_CONNECTIONS_PER_ADDRESS`,
+    /// `HUB_HEADER_TIMEOUT_SECONDS`, `HUB_REQUEST_TIMEOUT_SECONDS`, `HUB_MAX_HEADER_BYTES`,
+    /// `HUB_MAX_BODY_BYTES` (`crate::server::http`).
+    pub http: crate::server::http::HttpLimits,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -277,6 +281,7 @@ impl Default for Config {
             decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
             staging_quota_bytes: crate::server::DEFAULT_STAGING_QUOTA_BYTES,
             node_token_ttl: Duration::from_secs(30 * 86_400),
+            http: crate::server::http::HttpLimits::default(),
         }
     }
 }
@@ -519,6 +524,24 @@ impl Config {
             && crate::secrets::SecretKey::parse(key.expose()).is_err()
         {
             return Err(ConfigError::SecretKey);
+        }
+        if let Some(n) = number(&env, "HUB_MAX_CONNECTIONS", 16, 1_000_000)? {
+            config.http.max_connections = n as usize;
+        }
+        if let Some(n) = number(&env, "HUB_MAX_CONNECTIONS_PER_ADDRESS", 1, 1_000_000)? {
+            config.http.max_per_address = n as usize;
+        }
+        if let Some(n) = number(&env, "HUB_HEADER_TIMEOUT_SECONDS", 1, 300)? {
+            config.http.header_timeout = Duration::from_secs(n);
+        }
+        if let Some(n) = number(&env, "HUB_REQUEST_TIMEOUT_SECONDS", 1, 3600)? {
+            config.http.request_timeout = Duration::from_secs(n);
+        }
+        if let Some(n) = number(&env, "HUB_MAX_HEADER_BYTES", 8192, 1 << 20)? {
+            config.http.max_header_bytes = n as usize;
+        }
+        if let Some(n) = number(&env, "HUB_MAX_BODY_BYTES", 4096, 64 << 20)? {
+            config.http.max_body_bytes = n as usize;
         }
         if let Some(days) = number(&env, "NODE_TOKEN_DAYS", 1, 3650)? {
             config.node_token_ttl = Duration::from_secs(days * 86_400);

@@ -64,6 +64,7 @@ pub struct Metrics {
     thumbnails: [AtomicU64; THUMBNAIL_OUTCOMES.len()],
     photo_cleanings: AtomicU64,
     photo_decode_refusals: AtomicU64,
+    connections_refused: AtomicU64,
 }
 
 /// How photo uploads end, for `dermis_photo_uploads_total`.
@@ -151,6 +152,11 @@ impl Metrics {
     /// A request for an image was refused because the decode gate was full.
     pub fn photo_decode_refused(&self) {
         self.photo_decode_refusals.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A connection was closed at once: over the connection cap, or its address's.
+    pub fn connection_refused(&self) {
+        self.connections_refused.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The Prometheus text format (version 0.0.4).
@@ -280,6 +286,12 @@ impl Metrics {
             "gauge",
             "Jobs waiting to run (pending), waiting for a retry (failed) and given up (dead).",
             &depth,
+        );
+        metric(
+            "dermis_http_connections_refused_total",
+            "counter",
+            "Connections closed at once: over HUB_MAX_CONNECTIONS or HUB_MAX_CONNECTIONS_PER_ADDRESS.",
+            &[("", load(&self.connections_refused))],
         );
         metric(
             "dermis_webhook_failures_total",

@@ -1,6 +1,7 @@
 //! The hub over real sockets, on both stores: enrollment over HTTP, nodes converging
 //! through the hub, live updates, tenancy, revocation, refused input, health, shutdown,
-//! node tokens rotating over the session (`rotation`).
+//! node tokens rotating over the session (`rotation`), what one HTTP client can hold
+//! (`http_limits`).
 
 #[allow(dead_code)]
 mod common;
@@ -367,6 +368,8 @@ mod bounds;
 mod health;
 #[path = "sync/heavy.rs"]
 mod heavy;
+#[path = "sync/http_limits.rs"]
+mod http_limits;
 #[path = "sync/rotation.rs"]
 mod rotation;
 #[path = "sync/rules.rs"]

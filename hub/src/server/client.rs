@@ -84,7 +84,10 @@ impl TrustedProxies {
             .map(TrustedProxies)
     }
 
-    fn trusts(&self, ip: IpAddr) -> bool {
+    /// Whether `ip` is one of the trusted proxies (which carry many clients' requests:
+    /// the per-address connection cap does not apply to them).
+    pub fn trusts(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
         self.0.iter().any(|cidr| cidr.contains(ip))
     }
 

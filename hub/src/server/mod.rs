@@ -26,6 +26,7 @@
 
 pub(crate) mod api;
 pub mod client;
+pub mod http;
 mod registry;
 pub(crate) mod session;
 pub mod tls;
@@ -41,7 +42,6 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use dermis_sync::EngineConfig;
 use dermis_sync::wire::{ErrorCode, Limits};
 use tokio::net::TcpListener;
@@ -72,6 +72,8 @@ pub struct ServerOptions {
     pub staging_quota_bytes: u64,
     /// Concurrent decodes for requests (`HUB_DECODE_WORKERS`).
     pub photo_decode_workers: usize,
+    /// Connections, header and body sizes, timeouts ([`http`]).
+    pub http: http::HttpLimits,
     /// Requests that may wait for a decode before 503 (`HUB_DECODE_QUEUE`).
     pub photo_decode_queue: usize,
     pub limits: Limits,
@@ -137,6 +139,7 @@ impl ServerOptions {
             photo_max_pixels: crate::photos::image::DEFAULT_MAX_PIXELS,
             staging_quota_bytes: DEFAULT_STAGING_QUOTA_BYTES,
             photo_decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
+            http: http::HttpLimits::default(),
             photo_decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
             limits: Limits::default(),
             engine: EngineConfig {
@@ -290,19 +293,26 @@ where
             metrics.set_job_depth("dead", counts.dead);
         })),
     );
-    let app = router(hub.clone());
+    let limits = hub.options.http;
+    let app = router(hub.clone())
+        .layer(axum::middleware::from_fn(move |request, next| {
+            http::limit_requests(limits, request, next)
+        }))
+        .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes));
     tracing::info!(addr = %listener.local_addr()?, "hub listening");
-    // axum gives `ConnectInfo<SocketAddr>` for a `TcpListener` and for any listener
-    // wrapped in `tap_io`; the no-op tap makes it work for every listener alike.
-    let served = axum::serve(
-        listener.tap_io(|_| ()),
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+    let refused_hub = hub.clone();
+    let served = http::serve(
+        listener,
+        app,
+        limits,
+        hub.options.trusted_proxies.clone(),
+        move || refused_hub.metrics.connection_refused(),
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            let _ = stop_tx.send(true);
+        },
     )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        tracing::info!("shutting down");
-        let _ = stop_tx.send(true);
-    })
     .await;
     if tokio::time::timeout(hub.options.shutdown_grace, hub.registry.drained())
         .await
