@@ -243,6 +243,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.staging_quota_bytes = config.staging_quota_bytes;
             options.photo_decode_queue = config.decode_queue;
             options.node_token_ttl = config.node_token_ttl;
+            options.session_history = config.session_history;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

@@ -94,6 +94,9 @@ pub struct Config {
     /// `NODE_TOKEN_DAYS` (default 30): how old a node's token may get before the hub
     /// gives the node a new one over its sync session.
     pub node_token_ttl: Duration,
+    /// `HUB_SESSION_HISTORY_DAYS` (default 90): how long ended sync sessions are kept
+    /// for the admin pages before the housekeeping task deletes them.
+    pub session_history: Duration,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -277,6 +280,7 @@ impl Default for Config {
             decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
             staging_quota_bytes: crate::server::DEFAULT_STAGING_QUOTA_BYTES,
             node_token_ttl: Duration::from_secs(30 * 86_400),
+            session_history: Duration::from_secs(90 * 86_400),
         }
     }
 }
@@ -523,6 +527,9 @@ impl Config {
         if let Some(days) = number(&env, "NODE_TOKEN_DAYS", 1, 3650)? {
             config.node_token_ttl = Duration::from_secs(days * 86_400);
         }
+        if let Some(days) = number(&env, "HUB_SESSION_HISTORY_DAYS", 1, 3650)? {
+            config.session_history = Duration::from_secs(days * 86_400);
+        }
         config.oidc =
             crate::oidc::config(&env, |name| secret(&env, name), config.public_url.as_ref())?;
         if config.tls.is_some() || config.public_url.as_ref().is_some_and(PublicUrl::is_https) {
@@ -738,6 +745,30 @@ mod tests {
                     days(&[("NODE_TOKEN_DAYS", bad)]),
                     Err(ConfigError::OutOfRange {
                         name: "NODE_TOKEN_DAYS",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn sync_sessions_are_kept_ninety_days_unless_told() {
+        let days = |pairs: &[(&str, &str)]| {
+            Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.session_history.as_secs())
+        };
+        assert_eq!(days(&[]).ok(), Some(90 * 86_400));
+        assert_eq!(
+            days(&[("HUB_SESSION_HISTORY_DAYS", "7")]).ok(),
+            Some(7 * 86_400)
+        );
+        for bad in ["0", "3651", "-1", "a month"] {
+            assert!(
+                matches!(
+                    days(&[("HUB_SESSION_HISTORY_DAYS", bad)]),
+                    Err(ConfigError::OutOfRange {
+                        name: "HUB_SESSION_HISTORY_DAYS",
                         ..
                     })
                 ),

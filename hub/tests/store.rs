@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use common::{Fixture, create_clinic, open_sqlite, tempdir};
 use dermis_hub::store::{HubStore, NodeStatus, NodeUpdate, SessionEnd, StoreError};
@@ -317,10 +318,76 @@ async fn clinics_nodes_and_enrollment<S: HubStore>(f: Fixture<S>) {
     assert!(seqs.iter().all(|(_, seq)| *seq == 1));
 }
 
+/// Ended sessions older than the cutoff go, a batch per statement, oldest first; open
+/// sessions and newer ones stay, and the node page's list still shows them.
+async fn old_sync_sessions_are_pruned_in_batches<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let clinic = create_clinic(&store, "Prune").await;
+    let now = now_millis();
+    let node = store
+        .add_node(clinic, "Desk", "prune-code", now + 60_000, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let day = 86_400_000;
+    let session = |started: i64, ended: Option<i64>, error: &str| {
+        let store = store.clone();
+        let error = error.to_owned();
+        async move {
+            let id = store
+                .session_started(node.id, started)
+                .await
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            if let Some(ended) = ended {
+                let end = SessionEnd {
+                    error: Some(error),
+                    ..SessionEnd::default()
+                };
+                store
+                    .session_ended(id, node.id, &end, ended)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e:?}"));
+            }
+            id
+        }
+    };
+    // Seven sessions that ended 100 days ago or more, one that ended yesterday, one
+    // that started 200 days ago and is still open.
+    for i in 0..7 {
+        session(now - (120 - i) * day, Some(now - (100 + i) * day), "old").await;
+    }
+    let recent = session(now - day - 5, Some(now - day), "recent").await;
+    let open = session(now - 200 * day, None, "").await;
+    let count = |store: S| async move {
+        store
+            .node_sessions(node.id, 100)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    assert_eq!(count(store.clone()).await.len(), 9);
+
+    let cutoff = dermis_hub::server::housekeeping::cutoff(now, Duration::from_secs(90 * 86_400));
+    // One statement deletes at most its batch.
+    assert_eq!(store.prune_sessions(cutoff, 3).await.ok(), Some(3));
+    assert_eq!(count(store.clone()).await.len(), 6);
+    // The loop deletes the rest, three at a time, and stops.
+    let pruned = dermis_hub::server::housekeeping::prune_sessions(&store, cutoff, 3).await;
+    assert_eq!(pruned.ok(), Some(4));
+    let left = count(store.clone()).await;
+    let ids: HashSet<i64> = left.iter().map(|s| s.id).collect();
+    assert_eq!(ids, HashSet::from([recent, open]), "{left:?}");
+    assert!(left.iter().all(|s| s.error.as_deref() != Some("old")));
+    assert!(common::node_row(&store, node.id).await.online, "still open");
+    // Nothing more to do.
+    assert_eq!(store.prune_sessions(cutoff, 3).await.ok(), Some(0));
+    let stats = store.stats().await.unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(stats.sessions, 2);
+}
+
 on_both_stores!(
     conformance_suite_passes,
     many_changes_are_compacted_and_still_read_back,
     clinics_nodes_and_enrollment,
+    old_sync_sessions_are_pruned_in_batches,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -26,6 +26,7 @@
 
 pub(crate) mod api;
 pub mod client;
+pub mod housekeeping;
 mod registry;
 pub(crate) mod session;
 pub mod tls;
@@ -126,6 +127,13 @@ pub struct ServerOptions {
     pub oidc: Option<crate::oidc::OidcConfig>,
     /// `NODE_TOKEN_DAYS`: a node whose token is older gets a new one over its session.
     pub node_token_ttl: Duration,
+    /// `HUB_SESSION_HISTORY_DAYS`: ended sync sessions older than this are deleted
+    /// ([`housekeeping`]).
+    pub session_history: Duration,
+    /// How often housekeeping runs (also once at start).
+    pub housekeeping_interval: Duration,
+    /// Rows housekeeping deletes per statement.
+    pub prune_batch: u32,
 }
 
 impl ServerOptions {
@@ -166,6 +174,9 @@ impl ServerOptions {
             pool: crate::pool::PoolOptions::default(),
             oidc: None,
             node_token_ttl: Duration::from_secs(30 * 86_400),
+            session_history: Duration::from_secs(90 * 86_400),
+            housekeeping_interval: Duration::from_secs(3600),
+            prune_batch: housekeeping::PRUNE_BATCH,
         }
     }
 }
@@ -277,6 +288,7 @@ where
     });
     let background = tokio::spawn(follow_store(hub.clone()));
     let projector = tokio::spawn(crate::webhooks::run(hub.clone()));
+    let housekeeping = tokio::spawn(housekeeping::run(hub.clone()));
     let metrics_hub = hub.clone();
     let workers = Workers::spawn(
         hub.store.clone(),
@@ -313,6 +325,7 @@ where
     workers.stop().await;
     background.abort();
     projector.abort();
+    housekeeping.abort();
     served
 }
 

@@ -394,6 +394,16 @@ pub trait HubStore:
         now: Millis,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Deletes up to `batch` sync sessions that ended before `ended_before`, oldest
+    /// first, in one statement; returns how many went. Open sessions are never deleted.
+    /// The housekeeping task calls it until it deletes fewer than `batch`, so a large
+    /// backlog goes in short statements rather than one long lock.
+    fn prune_sessions(
+        &self,
+        ended_before: Millis,
+        batch: u32,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// Marks every node offline and closes every open session: for a single hub process
     /// starting up, whose previous run may have died without doing so.
     fn reset_online(&self, now: Millis) -> impl Future<Output = Result<(), StoreError>> + Send;

@@ -416,6 +416,21 @@ impl HubStore for PgStore {
         Ok(())
     }
 
+    async fn prune_sessions(&self, ended_before: Millis, batch: u32) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM sync_sessions WHERE id IN (
+                 SELECT id FROM sync_sessions
+                 WHERE ended_at IS NOT NULL AND ended_at < $1
+                 ORDER BY ended_at LIMIT $2)",
+        )
+        .bind(ts(ended_before))
+        .bind(i64::from(batch))
+        .execute(&self.pool)
+        .await
+        .map_err(pg("prune sessions"))?;
+        Ok(done.rows_affected())
+    }
+
     async fn reset_online(&self, now: Millis) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(pg("begin"))?;
         sqlx::query("UPDATE sync_sessions SET ended_at = $1, error = 'hub restarted' WHERE ended_at IS NULL")

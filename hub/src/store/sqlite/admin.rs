@@ -428,6 +428,24 @@ impl HubStore for SqliteStore {
         .await
     }
 
+    async fn prune_sessions(&self, ended_before: Millis, batch: u32) -> Result<u64, StoreError> {
+        self.call(move |conn| {
+            let tx = immediate(conn)?;
+            let n = tx
+                .execute(
+                    "DELETE FROM sync_sessions WHERE id IN (
+                         SELECT id FROM sync_sessions
+                         WHERE ended_at IS NOT NULL AND ended_at < ?1
+                         ORDER BY ended_at LIMIT ?2)",
+                    params![ended_before, batch],
+                )
+                .map_err(lite("prune sessions"))?;
+            tx.commit().map_err(lite("commit"))?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
     async fn reset_online(&self, now: Millis) -> Result<(), StoreError> {
         self.call(move |conn| {
             let tx = immediate(conn)?;

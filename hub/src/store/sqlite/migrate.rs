@@ -58,6 +58,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0033_node_token_rotation",
         include_str!("../../../../migrations/hub-sqlite/0033_node_token_rotation.sql"),
     ),
+    (
+        "0040_sync_sessions_ended",
+        include_str!("../../../../migrations/hub-sqlite/0040_sync_sessions_ended.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (
