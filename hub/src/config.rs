@@ -97,6 +97,10 @@ pub struct Config {
     /// `HUB_SESSION_HISTORY_DAYS` (default 90): how long ended sync sessions are kept
     /// for the admin pages before the housekeeping task deletes them.
     pub session_history: Duration,
+    /// `HUB_MAX_FRAME_BYTES` (64 KiB to 256 MiB, default 8 MiB): the largest sync frame
+    /// a node may send, and what pushed documents may cost to check
+    /// (`crate::store::rules::doc_limits`).
+    pub max_frame_bytes: usize,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -148,6 +152,14 @@ pub struct S3Config {
 /// The shortest `JWT_SECRET` (and `JWT_SECRET_PREVIOUS`) accepted: HS256 keys shorter
 /// than its output can be brute-forced offline from any one token.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// The smallest `HUB_MAX_FRAME_BYTES`: nodes never size their frames below 64 KiB
+/// (docs/SYNC.md).
+pub const MIN_FRAME_BYTES: u64 = 64 * 1024;
+
+/// The largest `HUB_MAX_FRAME_BYTES`: 256 MiB. A session may hold about this much
+/// (and pushed documents four times it inflated) while a frame is checked.
+pub const MAX_FRAME_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Admin sign-in settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -281,6 +293,7 @@ impl Default for Config {
             staging_quota_bytes: crate::server::DEFAULT_STAGING_QUOTA_BYTES,
             node_token_ttl: Duration::from_secs(30 * 86_400),
             session_history: Duration::from_secs(90 * 86_400),
+            max_frame_bytes: dermis_sync::wire::Limits::default().max_frame_bytes,
         }
     }
 }
@@ -527,6 +540,14 @@ impl Config {
         if let Some(days) = number(&env, "NODE_TOKEN_DAYS", 1, 3650)? {
             config.node_token_ttl = Duration::from_secs(days * 86_400);
         }
+        if let Some(n) = number(
+            &env,
+            "HUB_MAX_FRAME_BYTES",
+            MIN_FRAME_BYTES,
+            MAX_FRAME_BYTES,
+        )? {
+            config.max_frame_bytes = usize::try_from(n).unwrap_or(usize::MAX);
+        }
         if let Some(days) = number(&env, "HUB_SESSION_HISTORY_DAYS", 1, 3650)? {
             config.session_history = Duration::from_secs(days * 86_400);
         }
@@ -769,6 +790,34 @@ mod tests {
                     days(&[("HUB_SESSION_HISTORY_DAYS", bad)]),
                     Err(ConfigError::OutOfRange {
                         name: "HUB_SESSION_HISTORY_DAYS",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_frame_limit_is_read_and_bounded() {
+        let frame = |pairs: &[(&str, &str)]| {
+            Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.max_frame_bytes)
+        };
+        assert_eq!(frame(&[]).ok(), Some(8 * 1024 * 1024));
+        assert_eq!(
+            frame(&[("HUB_MAX_FRAME_BYTES", "65536")]).ok(),
+            Some(65_536)
+        );
+        assert_eq!(
+            frame(&[("HUB_MAX_FRAME_BYTES", "268435456")]).ok(),
+            Some(268_435_456)
+        );
+        for bad in ["65535", "268435457", "8m", "-1"] {
+            assert!(
+                matches!(
+                    frame(&[("HUB_MAX_FRAME_BYTES", bad)]),
+                    Err(ConfigError::OutOfRange {
+                        name: "HUB_MAX_FRAME_BYTES",
                         ..
                     })
                 ),

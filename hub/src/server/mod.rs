@@ -259,7 +259,11 @@ where
 {
     let (stop_tx, stop_rx) = watch::channel(false);
     let pool = crate::pool::DocPool::new(options.pool).map_err(std::io::Error::other)?;
-    let store = store.with_pool(&pool);
+    let store = store
+        .with_pool(&pool)
+        .with_doc_limits(crate::store::rules::doc_limits(
+            options.limits.max_frame_bytes,
+        ));
     let blobs = open_blobs(&options).await;
     let oidc = match options.oidc.clone() {
         Some(config) => Some(crate::oidc::Provider::new(config).map_err(std::io::Error::other)?),

@@ -287,6 +287,11 @@ pub trait HubStore:
     /// opened alone has a pool of its own with the default settings.
     fn with_pool(&self, pool: &DocPool) -> Self;
 
+    /// This handle checking pushed bytes against `limits` ([`rules::doc_limits`] of the
+    /// server's frame limit, `HUB_MAX_FRAME_BYTES`). A store opened alone uses the
+    /// limits of the default frame limit.
+    fn with_doc_limits(&self, limits: dermis_sync::chunks::DocLimits) -> Self;
+
     /// This handle with its Automerge work charged to `node`'s budget: a sync session's.
     fn for_node(&self, node: Uuid) -> Self;
 

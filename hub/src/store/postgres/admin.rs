@@ -79,6 +79,10 @@ impl HubStore for PgStore {
         self.with_caller(pool.hub())
     }
 
+    fn with_doc_limits(&self, limits: dermis_sync::chunks::DocLimits) -> Self {
+        self.with_limits(limits)
+    }
+
     fn for_node(&self, node: Uuid) -> Self {
         self.with_caller(self.docs().pool().caller(node))
     }
