@@ -258,6 +258,10 @@ pub enum ConfigError {
         max: u64,
         value: String,
     },
+    #[error(
+        "HUB_STAGING_QUOTA_BYTES ({quota}) must be at least PHOTO_MAX_BYTES ({photo_max}): a clinic's staged uploads must hold one whole photo"
+    )]
+    StagingBelowPhoto { quota: u64, photo_max: u64 },
     #[error("OIDC_ISSUER is set: set {name} too")]
     OidcMissing { name: &'static str },
     #[error("{name} must be an https:// URL (http:// only on loopback), got {value:?}")]
@@ -531,6 +535,14 @@ impl Config {
         if let Some(n) = number(&env, "HUB_DECODE_QUEUE", 0, 10_000)? {
             config.decode_queue = n as usize;
         }
+        // Below one photo, the largest photo could never be uploaded: every upload of it
+        // would fail at its last chunks with 507.
+        if config.staging_quota_bytes < config.photo_max_bytes {
+            return Err(ConfigError::StagingBelowPhoto {
+                quota: config.staging_quota_bytes,
+                photo_max: config.photo_max_bytes,
+            });
+        }
         config.secret_key = secret(&env, "HUB_SECRET_KEY")?;
         if let Some(key) = &config.secret_key
             && crate::secrets::SecretKey::parse(key.expose()).is_err()
@@ -796,6 +808,48 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn the_staging_quota_must_hold_one_photo() {
+        let load = |pairs: &[(&str, &str)]| Config::load(env(pairs), Some(Path::new("/d")));
+        let refused = load(&[("HUB_STAGING_QUOTA_BYTES", "1000000")]);
+        assert!(
+            matches!(
+                refused,
+                Err(ConfigError::StagingBelowPhoto {
+                    quota: 1_000_000,
+                    photo_max: 26_214_400
+                })
+            ),
+            "{refused:?}"
+        );
+        let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains("HUB_STAGING_QUOTA_BYTES") && message.contains("PHOTO_MAX_BYTES"),
+            "{message}"
+        );
+        let refused = load(&[
+            ("PHOTO_MAX_BYTES", "1073741824"),
+            ("HUB_STAGING_QUOTA_BYTES", "1073741823"),
+        ]);
+        assert!(
+            matches!(refused, Err(ConfigError::StagingBelowPhoto { .. })),
+            "{refused:?}"
+        );
+        assert!(
+            load(&[("PHOTO_MAX_BYTES", "1073741824")]).is_ok(),
+            "the default quota (1 GiB) holds the largest photo allowed"
+        );
+        assert!(
+            load(&[
+                ("HUB_STAGING_QUOTA_BYTES", "1000000"),
+                ("PHOTO_MAX_BYTES", "1000000")
+            ])
+            .is_ok(),
+            "equal is enough"
+        );
+        assert!(load(&[]).is_ok(), "the defaults agree");
     }
 
     #[test]
