@@ -218,25 +218,35 @@ impl HubStore for PgStore {
         token_hash: &str,
         now: Millis,
     ) -> Result<Option<NodeAuth>, StoreError> {
-        // The next token's first use makes it the token (one statement: atomic).
-        sqlx::query(
-            "UPDATE nodes SET token_hash = next_token_hash, next_token_hash = NULL,
-                    next_token_stored_at = NULL, token_issued_at = $2
-             WHERE next_token_hash = $1 AND status = 'active'",
-        )
-        .bind(token_hash)
-        .bind(ts(now))
-        .execute(&self.pool)
-        .await
-        .map_err(pg("promote the next node token"))?;
-        let row = sqlx::query(
-            "SELECT id, clinic_id, status, token_issued_at FROM nodes
-             WHERE token_hash = $1 OR next_token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(pg("authenticate"))?;
+        let read = || {
+            sqlx::query(
+                "SELECT id, clinic_id, status, token_issued_at,
+                        next_token_hash IS NOT DISTINCT FROM $1 AND status = 'active'
+                 FROM nodes WHERE token_hash = $1 OR next_token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+        };
+        let mut row = read().await.map_err(pg("authenticate"))?;
+        // Only the next token's first use writes: it becomes the token (one statement:
+        // atomic). Every request with the current token is a read alone.
+        let first_use = match &row {
+            Some(r) => r.try_get::<bool, _>(4).map_err(pg("read node"))?,
+            None => false,
+        };
+        if first_use {
+            sqlx::query(
+                "UPDATE nodes SET token_hash = next_token_hash, next_token_hash = NULL,
+                        next_token_stored_at = NULL, token_issued_at = $2
+                 WHERE next_token_hash = $1 AND status = 'active'",
+            )
+            .bind(token_hash)
+            .bind(ts(now))
+            .execute(&self.pool)
+            .await
+            .map_err(pg("promote the next node token"))?;
+            row = read().await.map_err(pg("authenticate"))?;
+        }
         let Some(row) = row else {
             return Ok(None);
         };
