@@ -221,7 +221,7 @@ pub fn check(fixture: &Fixture, input: &[u8]) -> Vec<&'static str> {
         fixture.clinic,
         &pushes,
         stored.clone(),
-        dermis_hub::store::rules::doc_limits(),
+        dermis_hub::store::rules::doc_limits(dermis_sync::wire::Limits::default().max_frame_bytes),
         &dermis_hub::store::rules::HubRules,
     )
     .unwrap_or_else(|e| panic!("the stored documents are sound, yet: {e}"));

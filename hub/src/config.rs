@@ -98,6 +98,13 @@ pub struct Config {
     /// `HUB_HEADER_TIMEOUT_SECONDS`, `HUB_REQUEST_TIMEOUT_SECONDS`, `HUB_MAX_HEADER_BYTES`,
     /// `HUB_MAX_BODY_BYTES` (`crate::server::http`).
     pub http: crate::server::http::HttpLimits,
+    /// `HUB_SESSION_HISTORY_DAYS` (default 90): how long ended sync sessions are kept
+    /// for the admin pages before the housekeeping task deletes them.
+    pub session_history: Duration,
+    /// `HUB_MAX_FRAME_BYTES` (64 KiB to 256 MiB, default 8 MiB): the largest sync frame
+    /// a node may send, and what pushed documents may cost to check
+    /// (`crate::store::rules::doc_limits`).
+    pub max_frame_bytes: usize,
 }
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
@@ -149,6 +156,14 @@ pub struct S3Config {
 /// The shortest `JWT_SECRET` (and `JWT_SECRET_PREVIOUS`) accepted: HS256 keys shorter
 /// than its output can be brute-forced offline from any one token.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// The smallest `HUB_MAX_FRAME_BYTES`: nodes never size their frames below 64 KiB
+/// (docs/SYNC.md).
+pub const MIN_FRAME_BYTES: u64 = 64 * 1024;
+
+/// The largest `HUB_MAX_FRAME_BYTES`: 256 MiB. A session may hold about this much
+/// (and pushed documents four times it inflated) while a frame is checked.
+pub const MAX_FRAME_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Admin sign-in settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -247,6 +262,10 @@ pub enum ConfigError {
         max: u64,
         value: String,
     },
+    #[error(
+        "HUB_STAGING_QUOTA_BYTES ({quota}) must be at least PHOTO_MAX_BYTES ({photo_max}): a clinic's staged uploads must hold one whole photo"
+    )]
+    StagingBelowPhoto { quota: u64, photo_max: u64 },
     #[error("OIDC_ISSUER is set: set {name} too")]
     OidcMissing { name: &'static str },
     #[error("{name} must be an https:// URL (http:// only on loopback), got {value:?}")]
@@ -282,6 +301,8 @@ impl Default for Config {
             staging_quota_bytes: crate::server::DEFAULT_STAGING_QUOTA_BYTES,
             node_token_ttl: Duration::from_secs(30 * 86_400),
             http: crate::server::http::HttpLimits::default(),
+            session_history: Duration::from_secs(90 * 86_400),
+            max_frame_bytes: dermis_sync::wire::Limits::default().max_frame_bytes,
         }
     }
 }
@@ -519,6 +540,14 @@ impl Config {
         if let Some(n) = number(&env, "HUB_DECODE_QUEUE", 0, 10_000)? {
             config.decode_queue = n as usize;
         }
+        // Below one photo, the largest photo could never be uploaded: every upload of it
+        // would fail at its last chunks with 507.
+        if config.staging_quota_bytes < config.photo_max_bytes {
+            return Err(ConfigError::StagingBelowPhoto {
+                quota: config.staging_quota_bytes,
+                photo_max: config.photo_max_bytes,
+            });
+        }
         config.secret_key = secret(&env, "HUB_SECRET_KEY")?;
         if let Some(key) = &config.secret_key
             && crate::secrets::SecretKey::parse(key.expose()).is_err()
@@ -545,6 +574,17 @@ impl Config {
         }
         if let Some(days) = number(&env, "NODE_TOKEN_DAYS", 1, 3650)? {
             config.node_token_ttl = Duration::from_secs(days * 86_400);
+        }
+        if let Some(n) = number(
+            &env,
+            "HUB_MAX_FRAME_BYTES",
+            MIN_FRAME_BYTES,
+            MAX_FRAME_BYTES,
+        )? {
+            config.max_frame_bytes = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        if let Some(days) = number(&env, "HUB_SESSION_HISTORY_DAYS", 1, 3650)? {
+            config.session_history = Duration::from_secs(days * 86_400);
         }
         config.oidc =
             crate::oidc::config(&env, |name| secret(&env, name), config.public_url.as_ref())?;
@@ -761,6 +801,100 @@ mod tests {
                     days(&[("NODE_TOKEN_DAYS", bad)]),
                     Err(ConfigError::OutOfRange {
                         name: "NODE_TOKEN_DAYS",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn sync_sessions_are_kept_ninety_days_unless_told() {
+        let days = |pairs: &[(&str, &str)]| {
+            Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.session_history.as_secs())
+        };
+        assert_eq!(days(&[]).ok(), Some(90 * 86_400));
+        assert_eq!(
+            days(&[("HUB_SESSION_HISTORY_DAYS", "7")]).ok(),
+            Some(7 * 86_400)
+        );
+        for bad in ["0", "3651", "-1", "a month"] {
+            assert!(
+                matches!(
+                    days(&[("HUB_SESSION_HISTORY_DAYS", bad)]),
+                    Err(ConfigError::OutOfRange {
+                        name: "HUB_SESSION_HISTORY_DAYS",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_staging_quota_must_hold_one_photo() {
+        let load = |pairs: &[(&str, &str)]| Config::load(env(pairs), Some(Path::new("/d")));
+        let refused = load(&[("HUB_STAGING_QUOTA_BYTES", "1000000")]);
+        assert!(
+            matches!(
+                refused,
+                Err(ConfigError::StagingBelowPhoto {
+                    quota: 1_000_000,
+                    photo_max: 26_214_400
+                })
+            ),
+            "{refused:?}"
+        );
+        let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains("HUB_STAGING_QUOTA_BYTES") && message.contains("PHOTO_MAX_BYTES"),
+            "{message}"
+        );
+        let refused = load(&[
+            ("PHOTO_MAX_BYTES", "1073741824"),
+            ("HUB_STAGING_QUOTA_BYTES", "1073741823"),
+        ]);
+        assert!(
+            matches!(refused, Err(ConfigError::StagingBelowPhoto { .. })),
+            "{refused:?}"
+        );
+        assert!(
+            load(&[("PHOTO_MAX_BYTES", "1073741824")]).is_ok(),
+            "the default quota (1 GiB) holds the largest photo allowed"
+        );
+        assert!(
+            load(&[
+                ("HUB_STAGING_QUOTA_BYTES", "1000000"),
+                ("PHOTO_MAX_BYTES", "1000000")
+            ])
+            .is_ok(),
+            "equal is enough"
+        );
+        assert!(load(&[]).is_ok(), "the defaults agree");
+    }
+
+    #[test]
+    fn the_frame_limit_is_read_and_bounded() {
+        let frame = |pairs: &[(&str, &str)]| {
+            Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.max_frame_bytes)
+        };
+        assert_eq!(frame(&[]).ok(), Some(8 * 1024 * 1024));
+        assert_eq!(
+            frame(&[("HUB_MAX_FRAME_BYTES", "65536")]).ok(),
+            Some(65_536)
+        );
+        assert_eq!(
+            frame(&[("HUB_MAX_FRAME_BYTES", "268435456")]).ok(),
+            Some(268_435_456)
+        );
+        for bad in ["65535", "268435457", "8m", "-1"] {
+            assert!(
+                matches!(
+                    frame(&[("HUB_MAX_FRAME_BYTES", bad)]),
+                    Err(ConfigError::OutOfRange {
+                        name: "HUB_MAX_FRAME_BYTES",
                         ..
                     })
                 ),

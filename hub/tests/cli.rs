@@ -236,3 +236,29 @@ fn bad_configuration_is_refused_by_name() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("HUB_BIND"));
 }
+
+#[test]
+fn serve_refuses_a_staging_quota_smaller_than_one_photo() {
+    let dir = tempdir();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let output = hub_cmd(dir.path(), None, &["serve"])
+        .env("HUB_BIND", format!("127.0.0.1:{port}"))
+        .env("PHOTO_MAX_BYTES", "2000000")
+        .env("HUB_STAGING_QUOTA_BYTES", "1999999")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("HUB_STAGING_QUOTA_BYTES (1999999)")
+            && stderr.contains("PHOTO_MAX_BYTES (2000000)"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("hub.db").exists(),
+        "refused before opening anything"
+    );
+}

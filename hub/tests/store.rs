@@ -5,9 +5,11 @@
 mod common;
 
 use std::collections::HashSet;
+use std::future::Future;
+use std::time::Duration;
 
 use common::{Fixture, create_clinic, open_sqlite, tempdir};
-use dermis_hub::store::{HubStore, NodeStatus, NodeUpdate, SessionEnd, StoreError};
+use dermis_hub::store::{HubStore, NodeAuth, NodeStatus, NodeUpdate, SessionEnd, StoreError};
 use dermis_model::{ClinicId, DocType, now_millis};
 use dermis_sync::conformance::{self, Clinics, Durability, patient_doc, push, rename};
 use dermis_sync::wire::{FetchItem, OutboxStats, PushOutcome};
@@ -317,10 +319,76 @@ async fn clinics_nodes_and_enrollment<S: HubStore>(f: Fixture<S>) {
     assert!(seqs.iter().all(|(_, seq)| *seq == 1));
 }
 
+/// Ended sessions older than the cutoff go, a batch per statement, oldest first; open
+/// sessions and newer ones stay, and the node page's list still shows them.
+async fn old_sync_sessions_are_pruned_in_batches<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let clinic = create_clinic(&store, "Prune").await;
+    let now = now_millis();
+    let node = store
+        .add_node(clinic, "Desk", "prune-code", now + 60_000, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let day = 86_400_000;
+    let session = |started: i64, ended: Option<i64>, error: &str| {
+        let store = store.clone();
+        let error = error.to_owned();
+        async move {
+            let id = store
+                .session_started(node.id, started)
+                .await
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            if let Some(ended) = ended {
+                let end = SessionEnd {
+                    error: Some(error),
+                    ..SessionEnd::default()
+                };
+                store
+                    .session_ended(id, node.id, &end, ended)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e:?}"));
+            }
+            id
+        }
+    };
+    // Seven sessions that ended 100 days ago or more, one that ended yesterday, one
+    // that started 200 days ago and is still open.
+    for i in 0..7 {
+        session(now - (120 - i) * day, Some(now - (100 + i) * day), "old").await;
+    }
+    let recent = session(now - day - 5, Some(now - day), "recent").await;
+    let open = session(now - 200 * day, None, "").await;
+    let count = |store: S| async move {
+        store
+            .node_sessions(node.id, 100)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    assert_eq!(count(store.clone()).await.len(), 9);
+
+    let cutoff = dermis_hub::server::housekeeping::cutoff(now, Duration::from_secs(90 * 86_400));
+    // One statement deletes at most its batch.
+    assert_eq!(store.prune_sessions(cutoff, 3).await.ok(), Some(3));
+    assert_eq!(count(store.clone()).await.len(), 6);
+    // The loop deletes the rest, three at a time, and stops.
+    let pruned = dermis_hub::server::housekeeping::prune_sessions(&store, cutoff, 3).await;
+    assert_eq!(pruned.ok(), Some(4));
+    let left = count(store.clone()).await;
+    let ids: HashSet<i64> = left.iter().map(|s| s.id).collect();
+    assert_eq!(ids, HashSet::from([recent, open]), "{left:?}");
+    assert!(left.iter().all(|s| s.error.as_deref() != Some("old")));
+    assert!(common::node_row(&store, node.id).await.online, "still open");
+    // Nothing more to do.
+    assert_eq!(store.prune_sessions(cutoff, 3).await.ok(), Some(0));
+    let stats = store.stats().await.unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(stats.sessions, 2);
+}
+
 on_both_stores!(
     conformance_suite_passes,
     many_changes_are_compacted_and_still_read_back,
     clinics_nodes_and_enrollment,
+    old_sync_sessions_are_pruned_in_batches,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -362,4 +430,125 @@ async fn postgres_concurrent_writers_serialise() {
 async fn sqlite_concurrent_writers_serialise() {
     let dir = tempdir();
     concurrent_writers_serialise(open_sqlite(dir.path()), open_sqlite(dir.path())).await;
+}
+
+/// A node enrolled with token hash `current`, and the `enroll` time.
+async fn enrolled_node<S: HubStore>(store: &S, current: &str) -> (Uuid, i64) {
+    let clinic = create_clinic(store, "Tokens").await;
+    let now = now_millis();
+    let node = store
+        .add_node(clinic, "Desk", "token-code", now + 60_000, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let enrolled = store
+        .enroll("token-code", "Desk PC", current, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(enrolled.is_some());
+    (node.id, now)
+}
+
+/// `n` token checks with `token_hash`, each finished in time while another connection
+/// holds a lock that any write would wait for: they write nothing. Returns the last.
+async fn checks_without_writing<S: HubStore>(store: &S, token_hash: &str, n: usize) -> NodeAuth {
+    let mut last = None;
+    for _ in 0..n {
+        let check = store.authenticate(token_hash, now_millis());
+        let auth = tokio::time::timeout(Duration::from_secs(5), check)
+            .await
+            .unwrap_or_else(|_| panic!("a token check waited for the write lock"))
+            .unwrap_or_else(|e| panic!("a token check failed: {e:?}"));
+        last = auth;
+    }
+    last.unwrap_or_else(|| panic!("the token was not accepted"))
+}
+
+/// The rotation story under a held write lock: the current token is checked again and
+/// again without a write; the next token's first use writes (and is checked with the
+/// lock released), then its further uses write nothing either.
+async fn token_checks_write_only_on_a_new_tokens_first_use<S, L, F>(store: S, lock: L)
+where
+    S: HubStore,
+    L: Fn() -> F,
+    F: Future<Output = Box<dyn std::any::Any + Send>>,
+{
+    let (node, enrolled_at) = enrolled_node(&store, "current-hash").await;
+    let held = lock().await;
+    let auth = checks_without_writing(&store, "current-hash", 100).await;
+    assert_eq!(auth.node_id, node);
+    assert_eq!(auth.token_issued_at, Some(enrolled_at), "nothing rewritten");
+    drop(held);
+
+    assert_eq!(
+        store
+            .offer_node_token(node, "next-hash", now_millis())
+            .await
+            .ok(),
+        Some(true)
+    );
+    let held = lock().await;
+    // Offered but not yet used: both tokens are read without a write.
+    let auth = checks_without_writing(&store, "current-hash", 20).await;
+    assert_eq!(auth.token_issued_at, Some(enrolled_at));
+    drop(held);
+
+    // The first use of the next token writes: it becomes the token.
+    let first_use = now_millis() + 1;
+    let promoted = store
+        .authenticate("next-hash", first_use)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .unwrap_or_else(|| panic!("the next token was refused"));
+    assert_eq!(promoted.token_issued_at, Some(first_use));
+    assert_eq!(
+        store.authenticate("current-hash", now_millis()).await.ok(),
+        Some(None),
+        "the token before it stopped working"
+    );
+    let held = lock().await;
+    let auth = checks_without_writing(&store, "next-hash", 100).await;
+    assert_eq!(auth.token_issued_at, Some(first_use), "promoted once");
+    drop(held);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_token_checks_write_only_on_a_new_tokens_first_use() {
+    let dir = tempdir();
+    let path = dir.path().join("hub.db");
+    let store = open_sqlite(dir.path());
+    // Another process writing the file: its write transaction stays open while held.
+    let lock = || {
+        let path = path.clone();
+        async move {
+            let conn = rusqlite::Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+            conn.execute_batch("BEGIN IMMEDIATE")
+                .unwrap_or_else(|e| panic!("{e}"));
+            Box::new(std::sync::Mutex::new(conn)) as Box<dyn std::any::Any + Send>
+        }
+    };
+    token_checks_write_only_on_a_new_tokens_first_use(store, lock).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_token_checks_write_only_on_a_new_tokens_first_use() {
+    let Some(db) = common::TestDb::create().await else {
+        return;
+    };
+    let url = db.url.clone();
+    // A transaction holding a lock that every UPDATE of `nodes` waits for, and no read.
+    let lock = || {
+        let url = url.clone();
+        async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            sqlx::raw_sql("BEGIN; LOCK TABLE nodes IN SHARE MODE")
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            Box::new(conn) as Box<dyn std::any::Any + Send>
+        }
+    };
+    token_checks_write_only_on_a_new_tokens_first_use(db.store().await, lock).await;
 }

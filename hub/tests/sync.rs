@@ -364,6 +364,8 @@ on_both_stores!(
 mod bad_input;
 #[path = "sync/bounds.rs"]
 mod bounds;
+#[path = "sync/frame_limit.rs"]
+mod frame_limit;
 #[path = "sync/health.rs"]
 mod health;
 #[path = "sync/heavy.rs"]

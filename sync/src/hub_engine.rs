@@ -520,11 +520,19 @@ impl HubSession {
             step: items.clone(),
             rest,
         });
-        let max_bytes = self
-            .limits
-            .max_frame_bytes
-            .saturating_sub(crate::wire::FRAME_OVERHEAD);
+        let max_bytes = self.send_budget();
         out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
+    }
+
+    /// Bytes of documents one frame to the node may carry. The hub's own frames stay
+    /// within both its limit and the protocol's default (what every node accepts, as
+    /// no node tells its own): a hub configured for larger frames still sends frames
+    /// nodes can read.
+    fn send_budget(&self) -> usize {
+        self.limits
+            .max_frame_bytes
+            .min(Limits::default().max_frame_bytes)
+            .saturating_sub(crate::wire::FRAME_OVERHEAD)
     }
 
     /// Another session (or another hub instance) committed changes in this clinic.
@@ -660,10 +668,7 @@ impl HubSession {
         docs: Vec<Option<DocData>>,
         out: &mut Vec<HubOutput>,
     ) {
-        let budget = self
-            .limits
-            .max_frame_bytes
-            .saturating_sub(crate::wire::FRAME_OVERHEAD);
+        let budget = self.send_budget();
         let mut missing = Vec::new();
         let mut batch: Vec<DocData> = Vec::new();
         let mut size = 0;

@@ -26,6 +26,7 @@
 
 pub(crate) mod api;
 pub mod client;
+pub mod housekeeping;
 pub mod http;
 mod registry;
 pub(crate) mod session;
@@ -128,6 +129,13 @@ pub struct ServerOptions {
     pub oidc: Option<crate::oidc::OidcConfig>,
     /// `NODE_TOKEN_DAYS`: a node whose token is older gets a new one over its session.
     pub node_token_ttl: Duration,
+    /// `HUB_SESSION_HISTORY_DAYS`: ended sync sessions older than this are deleted
+    /// ([`housekeeping`]).
+    pub session_history: Duration,
+    /// How often housekeeping runs (also once at start).
+    pub housekeeping_interval: Duration,
+    /// Rows housekeeping deletes per statement.
+    pub prune_batch: u32,
 }
 
 impl ServerOptions {
@@ -169,6 +177,9 @@ impl ServerOptions {
             pool: crate::pool::PoolOptions::default(),
             oidc: None,
             node_token_ttl: Duration::from_secs(30 * 86_400),
+            session_history: Duration::from_secs(90 * 86_400),
+            housekeeping_interval: Duration::from_secs(3600),
+            prune_batch: housekeeping::PRUNE_BATCH,
         }
     }
 }
@@ -251,7 +262,11 @@ where
 {
     let (stop_tx, stop_rx) = watch::channel(false);
     let pool = crate::pool::DocPool::new(options.pool).map_err(std::io::Error::other)?;
-    let store = store.with_pool(&pool);
+    let store = store
+        .with_pool(&pool)
+        .with_doc_limits(crate::store::rules::doc_limits(
+            options.limits.max_frame_bytes,
+        ));
     let blobs = open_blobs(&options).await;
     let oidc = match options.oidc.clone() {
         Some(config) => Some(crate::oidc::Provider::new(config).map_err(std::io::Error::other)?),
@@ -280,6 +295,7 @@ where
     });
     let background = tokio::spawn(follow_store(hub.clone()));
     let projector = tokio::spawn(crate::webhooks::run(hub.clone()));
+    let housekeeping = tokio::spawn(housekeeping::run(hub.clone()));
     let metrics_hub = hub.clone();
     let workers = Workers::spawn(
         hub.store.clone(),
@@ -323,6 +339,7 @@ where
     workers.stop().await;
     background.abort();
     projector.abort();
+    housekeeping.abort();
     served
 }
 

@@ -287,6 +287,11 @@ pub trait HubStore:
     /// opened alone has a pool of its own with the default settings.
     fn with_pool(&self, pool: &DocPool) -> Self;
 
+    /// This handle checking pushed bytes against `limits` ([`rules::doc_limits`] of the
+    /// server's frame limit, `HUB_MAX_FRAME_BYTES`). A store opened alone uses the
+    /// limits of the default frame limit.
+    fn with_doc_limits(&self, limits: dermis_sync::chunks::DocLimits) -> Self;
+
     /// This handle with its Automerge work charged to `node`'s budget: a sync session's.
     fn for_node(&self, node: Uuid) -> Self;
 
@@ -393,6 +398,16 @@ pub trait HubStore:
         end: &SessionEnd,
         now: Millis,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Deletes up to `batch` sync sessions that ended before `ended_before`, oldest
+    /// first, in one statement; returns how many went. Open sessions are never deleted.
+    /// The housekeeping task calls it until it deletes fewer than `batch`, so a large
+    /// backlog goes in short statements rather than one long lock.
+    fn prune_sessions(
+        &self,
+        ended_before: Millis,
+        batch: u32,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Marks every node offline and closes every open session: for a single hub process
     /// starting up, whose previous run may have died without doing so.

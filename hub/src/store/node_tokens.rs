@@ -8,6 +8,10 @@
 //!
 //! Only a session authenticated with the node's current token offers a next one: a node
 //! that holds the next token would have connected with it.
+//!
+//! Checking a token writes only on the next token's first use: every other request (a
+//! steady stream of syncs and photo transfers with the current token) is a read alone,
+//! so it never waits for the database's write lock.
 
 use std::future::Future;
 

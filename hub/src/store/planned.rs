@@ -19,6 +19,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use dermis_model::ClinicId;
+use dermis_sync::chunks::DocLimits;
 use dermis_sync::plan::{self as docs, Plan, StoredDoc};
 use dermis_sync::wire::{DocData, DocPush, FetchItem, PushOutcome};
 use uuid::Uuid;
@@ -36,6 +37,9 @@ const ATTEMPTS: usize = 4;
 
 /// What a store does for [`apply`]: SQL only.
 pub(crate) trait Rows: Sync {
+    /// What pushed bytes may cost to check and parse ([`super::rules::doc_limits`]).
+    fn doc_limits(&self) -> DocLimits;
+
     /// The stored size (snapshot and change rows) of each of these documents that the
     /// clinic has; others are left out.
     fn doc_sizes(
@@ -166,16 +170,9 @@ async fn apply_part<R: Rows>(
         }
         let stored = rows.read_docs(clinic, ids.clone()).await?;
         let pushes = part.to_vec();
+        let limits = rows.doc_limits();
         let plan = place
-            .run(move || {
-                docs::plan_apply(
-                    clinic,
-                    &pushes,
-                    stored,
-                    super::rules::doc_limits(),
-                    &super::rules::HubRules,
-                )
-            })
+            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &super::rules::HubRules))
             .await
             .map_err(pool_error)??;
         match rows.write_plan(clinic, plan).await? {

@@ -294,7 +294,61 @@ async fn the_jobs_page_lists_dead_jobs_and_retries_them<S: HubStore>(f: Fixture<
     hub.stop().await;
 }
 
+/// A starting hub prunes sync sessions past `HUB_SESSION_HISTORY_DAYS`; the workstation
+/// page still lists the recent ones.
+async fn the_node_page_keeps_recent_sessions_after_old_ones_are_pruned<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let clinic = create_clinic(&store, "Housekeeping").await;
+    let now = dermis_model::now_millis();
+    let node = store
+        .add_node(clinic, "Desk", "housekeeping-code", now + 60_000, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let day = 86_400_000;
+    for (started, error) in [
+        (now - 40 * day, "ended-forty-days-ago"),
+        (now - 2 * day, "ended-two-days-ago"),
+    ] {
+        let id = store
+            .session_started(node.id, started)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let end = dermis_hub::store::SessionEnd {
+            error: Some(error.into()),
+            ..Default::default()
+        };
+        store
+            .session_ended(id, node.id, &end, started + 1000)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    let hub = hub_with_admin(&f, |o| o.session_history = Duration::from_secs(30 * 86_400)).await;
+    super::common::eventually("the old session pruned at start", || {
+        let store = store.clone();
+        async move {
+            store
+                .node_sessions(node.id, 10)
+                .await
+                .is_ok_and(|s| s.len() == 1)
+        }
+    })
+    .await;
+    let cookie = form_login(&hub).await;
+    let html = page(&hub, &format!("/admin/nodes/{}", node.id), Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        html.contains("Recent sync sessions") && html.contains("ended-two-days-ago"),
+        "{html}"
+    );
+    assert!(!html.contains("ended-forty-days-ago"), "{html}");
+    hub.stop().await;
+}
+
 on_both_stores!(
+    the_node_page_keeps_recent_sessions_after_old_ones_are_pruned,
     pages_need_a_session_escape_names_and_speak_the_language,
     the_event_stream_sends_the_live_fragment,
     the_jobs_page_lists_dead_jobs_and_retries_them,

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use dermis_model::{ClinicId, Millis};
 use dermis_sync::DocStore;
+use dermis_sync::chunks::DocLimits;
 use dermis_sync::store::ChangePage;
 use dermis_sync::wire::{DocData, DocPush, FetchItem, IndexEntry, PushOutcome};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -38,6 +39,7 @@ pub struct PgStore {
     pool: PgPool,
     docs: Caller,
     locks: Arc<DocLocks>,
+    doc_limits: DocLimits,
 }
 
 fn pg(op: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
@@ -79,12 +81,20 @@ impl PgStore {
             pool,
             docs: docs.hub(),
             locks: Arc::default(),
+            doc_limits: DocLimits::default(),
         })
     }
 
     pub(super) fn with_caller(&self, docs: Caller) -> PgStore {
         PgStore {
             docs,
+            ..self.clone()
+        }
+    }
+
+    pub(super) fn with_limits(&self, doc_limits: DocLimits) -> PgStore {
+        PgStore {
+            doc_limits,
             ..self.clone()
         }
     }
@@ -154,6 +164,10 @@ impl PgStore {
 }
 
 impl Rows for PgStore {
+    fn doc_limits(&self) -> DocLimits {
+        self.doc_limits
+    }
+
     async fn doc_sizes(
         &self,
         clinic: ClinicId,
@@ -217,16 +231,9 @@ impl Rows for PgStore {
         }
         let stored = select_docs(&mut tx, clinic, &ids, true).await?;
         let pushes = pushes.to_vec();
+        let limits = self.doc_limits;
         let plan = place
-            .run(move || {
-                docs::plan_apply(
-                    clinic,
-                    &pushes,
-                    stored,
-                    super::rules::doc_limits(),
-                    &super::rules::HubRules,
-                )
-            })
+            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &super::rules::HubRules))
             .await
             .map_err(|source| StoreError::Pool { source })??;
         let seqs = if plan.writes.is_empty() {

@@ -119,9 +119,11 @@ impl PushRules for HubRules {
 }
 
 /// What pushed bytes may cost to check and parse: tied to the frame limit the hub reads
-/// them under.
-pub fn doc_limits() -> DocLimits {
-    DocLimits::for_frame(dermis_sync::wire::Limits::default().max_frame_bytes)
+/// them under (`HUB_MAX_FRAME_BYTES`, `dermis_sync::wire::Limits::max_frame_bytes`).
+/// The server gives its stores these limits ([`super::HubStore::with_doc_limits`]); a
+/// store opened alone uses those of the default frame limit.
+pub fn doc_limits(max_frame_bytes: usize) -> DocLimits {
+    DocLimits::for_frame(max_frame_bytes)
 }
 
 #[cfg(test)]

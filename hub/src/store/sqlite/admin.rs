@@ -63,6 +63,10 @@ impl HubStore for SqliteStore {
         self.with_caller(pool.hub())
     }
 
+    fn with_doc_limits(&self, limits: dermis_sync::chunks::DocLimits) -> Self {
+        self.with_limits(limits)
+    }
+
     fn for_node(&self, node: Uuid) -> Self {
         self.with_caller(self.docs().pool().caller(node))
     }
@@ -209,31 +213,40 @@ impl HubStore for SqliteStore {
     ) -> Result<Option<NodeAuth>, StoreError> {
         let token_hash = token_hash.to_owned();
         self.call(move |conn| {
-            // The next token's first use makes it the token (one statement: atomic).
-            conn.execute(
-                "UPDATE nodes SET token_hash = next_token_hash, next_token_hash = NULL,
-                        next_token_stored_at = NULL, token_issued_at = ?2
-                 WHERE next_token_hash = ?1 AND status = 'active'",
-                params![token_hash, now],
-            )
-            .map_err(lite("promote the next node token"))?;
-            let row = conn
-                .query_row(
-                    "SELECT id, clinic_id, status, token_issued_at FROM nodes
-                     WHERE token_hash = ?1 OR next_token_hash = ?1",
-                    [token_hash],
+            let read = |conn: &rusqlite::Connection| {
+                conn.query_row(
+                    "SELECT id, clinic_id, status, token_issued_at,
+                            next_token_hash IS ?1 AND status = 'active'
+                     FROM nodes WHERE token_hash = ?1 OR next_token_hash = ?1",
+                    [&token_hash],
                     |r| {
                         Ok((
                             r.get::<_, String>(0)?,
                             r.get::<_, String>(1)?,
                             r.get::<_, String>(2)?,
                             r.get::<_, Option<i64>>(3)?,
+                            r.get::<_, bool>(4)?,
                         ))
                     },
                 )
                 .optional()
-                .map_err(lite("authenticate"))?;
-            let Some((id, clinic, status, issued)) = row else {
+                .map_err(lite("authenticate"))
+            };
+            let mut row = read(conn)?;
+            // Only the next token's first use writes: it becomes the token (one
+            // statement: atomic). Every request with the current token is a read alone,
+            // so it never waits for the write lock (another process writing the file).
+            if row.as_ref().is_some_and(|r| r.4) {
+                conn.execute(
+                    "UPDATE nodes SET token_hash = next_token_hash, next_token_hash = NULL,
+                            next_token_stored_at = NULL, token_issued_at = ?2
+                     WHERE next_token_hash = ?1 AND status = 'active'",
+                    params![token_hash, now],
+                )
+                .map_err(lite("promote the next node token"))?;
+                row = read(conn)?;
+            }
+            let Some((id, clinic, status, issued, _)) = row else {
                 return Ok(None);
             };
             Ok(Some(NodeAuth {
@@ -424,6 +437,24 @@ impl HubStore for SqliteStore {
             .map_err(lite("mark node offline"))?;
             tx.commit().map_err(lite("commit"))?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn prune_sessions(&self, ended_before: Millis, batch: u32) -> Result<u64, StoreError> {
+        self.call(move |conn| {
+            let tx = immediate(conn)?;
+            let n = tx
+                .execute(
+                    "DELETE FROM sync_sessions WHERE id IN (
+                         SELECT id FROM sync_sessions
+                         WHERE ended_at IS NOT NULL AND ended_at < ?1
+                         ORDER BY ended_at LIMIT ?2)",
+                    params![ended_before, batch],
+                )
+                .map_err(lite("prune sessions"))?;
+            tx.commit().map_err(lite("commit"))?;
+            Ok(n as u64)
         })
         .await
     }

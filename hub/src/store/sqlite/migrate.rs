@@ -59,6 +59,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../../migrations/hub-sqlite/0033_node_token_rotation.sql"),
     ),
     (
+        "0040_sync_sessions_ended",
+        include_str!("../../../../migrations/hub-sqlite/0040_sync_sessions_ended.sql"),
+    ),
+    (
         "0045_staff_changes_index",
         include_str!("../../../../migrations/hub-sqlite/0045_staff_changes_index.sql"),
     ),

@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use dermis_model::{ClinicId, Millis};
 use dermis_sync::DocStore;
+use dermis_sync::chunks::DocLimits;
 use dermis_sync::store::ChangePage;
 use dermis_sync::wire::{DocData, DocPush, FetchItem, IndexEntry, PushOutcome};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -41,6 +42,7 @@ pub struct SqliteStore {
     path: Arc<PathBuf>,
     docs: Caller,
     locks: Arc<DocLocks>,
+    doc_limits: DocLimits,
 }
 
 fn lite(op: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
@@ -90,12 +92,20 @@ impl SqliteStore {
             path: Arc::new(path.to_owned()),
             docs: pool.hub(),
             locks: DocLocks::shared(&key.to_string_lossy()),
+            doc_limits: DocLimits::default(),
         })
     }
 
     pub(super) fn with_caller(&self, docs: Caller) -> SqliteStore {
         SqliteStore {
             docs,
+            ..self.clone()
+        }
+    }
+
+    pub(super) fn with_limits(&self, doc_limits: DocLimits) -> SqliteStore {
+        SqliteStore {
+            doc_limits,
             ..self.clone()
         }
     }
@@ -321,6 +331,10 @@ fn write_plan(conn: &mut Connection, clinic: ClinicId, plan: Plan) -> Result<Wri
 }
 
 impl Rows for SqliteStore {
+    fn doc_limits(&self) -> DocLimits {
+        self.doc_limits
+    }
+
     async fn doc_sizes(
         &self,
         clinic: ClinicId,
@@ -519,7 +533,7 @@ mod tests {
             clinic,
             pushes,
             stored,
-            super::super::rules::doc_limits(),
+            DocLimits::default(),
             &super::super::rules::HubRules,
         )
         .unwrap_or_else(|e| panic!("{e}"))
