@@ -6,6 +6,8 @@
 # (reconnect among many documents, default 50000); photos with DERMIS_BENCH_THUMBS
 # (thumbnails timed, default 6) and DERMIS_BENCH_UPLOAD_MB (uploaded, default 100) on
 # the hub side, DERMIS_BENCH_PHOTO_MB (the node's upload over a cut link, default 10).
+# The node store figures print twice: a plain store (baseline) and the encrypted store
+# every workstation runs (SQLCipher), so the cost of encryption at rest shows in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 part=${1:-all}

@@ -103,7 +103,12 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(50_000);
     println!(
-        "== node store (release build, {} cores) ==",
+        "== node store ({} build, {} cores) ==",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     // The same figures twice: a plain store (the cost's baseline), then encrypted
