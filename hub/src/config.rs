@@ -876,6 +876,49 @@ mod tests {
     }
 
     #[test]
+    fn http_limits_are_read_and_bounded() {
+        let http = |pairs: &[(&str, &str)]| {
+            Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.http)
+        };
+        assert_eq!(
+            http(&[]).ok(),
+            Some(crate::server::http::HttpLimits::default())
+        );
+        let set = http(&[
+            ("HUB_MAX_CONNECTIONS", "64"),
+            ("HUB_MAX_CONNECTIONS_PER_ADDRESS", "4"),
+            ("HUB_HEADER_TIMEOUT_SECONDS", "5"),
+            ("HUB_REQUEST_TIMEOUT_SECONDS", "60"),
+            ("HUB_MAX_HEADER_BYTES", "16384"),
+            ("HUB_MAX_BODY_BYTES", "1048576"),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (
+                set.max_connections,
+                set.max_per_address,
+                set.max_header_bytes,
+                set.max_body_bytes
+            ),
+            (64, 4, 16_384, 1_048_576)
+        );
+        assert_eq!(set.header_timeout, Duration::from_secs(5));
+        assert_eq!(set.request_timeout, Duration::from_secs(60));
+        for (name, bad) in [
+            ("HUB_MAX_CONNECTIONS", "0"),
+            ("HUB_MAX_CONNECTIONS_PER_ADDRESS", "0"),
+            ("HUB_HEADER_TIMEOUT_SECONDS", "0"),
+            ("HUB_MAX_HEADER_BYTES", "100"),
+            ("HUB_MAX_BODY_BYTES", "lots"),
+        ] {
+            assert!(
+                matches!(http(&[(name, bad)]), Err(ConfigError::OutOfRange { name: n, .. }) if n == name),
+                "{name}={bad}"
+            );
+        }
+    }
+
+    #[test]
     fn the_frame_limit_is_read_and_bounded() {
         let frame = |pairs: &[(&str, &str)]| {
             Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.max_frame_bytes)

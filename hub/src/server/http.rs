@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -99,7 +100,24 @@ pub async fn limit_requests(limits: HttpLimits, request: Request, next: Next) ->
     if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
         return too_large();
     }
-    match tokio::time::timeout(limits.request_timeout, next.run(request)).await {
+    // The body is read here, within the limit and the timeout, so that every route
+    // answers an oversized one alike (whatever its extractor makes of a read error).
+    let (parts, body) = request.into_parts();
+    let answer = async move {
+        match axum::body::to_bytes(body, limits.max_body_bytes).await {
+            Ok(bytes) => {
+                next.run(Request::from_parts(parts, Body::from(bytes)))
+                    .await
+            }
+            Err(e) if over_limit(&e) => too_large(),
+            Err(_) => error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "the request body could not be read",
+            ),
+        }
+    };
+    match tokio::time::timeout(limits.request_timeout, answer).await {
         // An extractor met the limit while reading a body without a length: the
         // hub's error body instead of axum's text.
         Ok(response)
@@ -116,6 +134,18 @@ pub async fn limit_requests(limits: HttpLimits, request: Request, next: Next) ->
             "the hub took too long to answer; try again",
         ),
     }
+}
+
+/// Whether reading a body failed because it was over the limit.
+fn over_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// Connections open per address.
