@@ -335,3 +335,60 @@ fn the_committed_fixture_from_an_older_build_opens() {
     assert_eq!(status["photos"]["pending"], 0);
     assert_eq!(status["photos"]["uploaded"], 0);
 }
+
+/// A document too large for one frame to the hub (a hub run with a small
+/// HUB_MAX_FRAME_BYTES) is parked with the reason instead of being sent, which would end
+/// every session at once; the other documents still go.
+#[test]
+fn a_document_over_the_hubs_frame_limit_is_parked_not_sent() {
+    use dermis_sync::store::NodeSyncStore;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d);
+    let mut node = Node::open(d).unwrap();
+    let operator = Session::operator();
+    let form = |first: &str| dermis_model::patient::PatientForm {
+        first_name: first.into(),
+        last_name: "Frame".into(),
+        ..Default::default()
+    };
+    let small = dermis_node::ops::patients::add(&mut node, &operator, &form("Small")).unwrap();
+    let big = dermis_node::ops::patients::add(&mut node, &operator, &form("Big")).unwrap();
+    {
+        // Notes that do not compress: far more than the frame below allows.
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let noise: String = (0..60_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'a' + (x % 26) as u8)
+            })
+            .collect();
+        let mut tx = node.begin(&operator).unwrap();
+        let doc = tx.edit(big.into()).unwrap().unwrap();
+        dermis_model::doc::put_text(doc, &automerge::ROOT, "notes", &noise).unwrap();
+        tx.commit().unwrap();
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let batch = runtime.block_on(node.outbox_batch(100, 16 * 1024)).unwrap();
+    let sent: Vec<uuid::Uuid> = batch.iter().map(|o| o.push.doc_id).collect();
+    assert!(
+        sent.contains(&small.0),
+        "the small one still goes: {sent:?}"
+    );
+    assert!(!sent.contains(&big.0), "the big one is not sent");
+    let refused = queries::refused_docs(node.store.conn()).unwrap();
+    let reason = refused
+        .iter()
+        .find(|r| r.doc_id == big.to_string())
+        .map(|r| r.reason.clone())
+        .unwrap_or_default();
+    assert!(reason.contains("frame_too_large"), "{refused:?}");
+    assert!(reason.contains("HUB_MAX_FRAME_BYTES"), "{reason}");
+    // The next batch does not try it again.
+    let again = runtime.block_on(node.outbox_batch(100, 16 * 1024)).unwrap();
+    assert!(again.iter().all(|o| o.push.doc_id != big.0));
+}

@@ -412,6 +412,17 @@ impl NodeSyncStore for MemoryNodeStore {
                 Some(heads) => d.doc.save_after(heads),
                 None => d.doc.save(),
             };
+            if data.len() > max_bytes {
+                let reason = format!(
+                    "{}: this document is {} bytes, over the {max_bytes} bytes one sync frame may carry",
+                    crate::wire::ErrorCode::FrameTooLarge,
+                    data.len()
+                );
+                if let Some(entry) = self.outbox.get_mut(&id) {
+                    entry.rejected = Some(reason);
+                }
+                continue;
+            }
             if !out.is_empty() && (out.len() >= max_docs || bytes + data.len() > max_bytes) {
                 break;
             }

@@ -121,9 +121,11 @@ pub struct ApplyFailure {
 pub trait NodeSyncStore: Send {
     type Error: std::error::Error + Send + Sync + 'static;
 
-    /// Up to `max_docs` outbox documents whose data totals at most `max_bytes` (at least
-    /// one document, whatever its size), oldest first, skipping documents the hub
-    /// rejected until they are edited again.
+    /// Up to `max_docs` outbox documents whose data totals at most `max_bytes`, oldest
+    /// first, skipping documents the hub rejected until they are edited again. A
+    /// document whose data alone is over `max_bytes` (what one frame to the hub may
+    /// carry) is never sent: it is parked as rejected with code `frame_too_large`, as if
+    /// the hub had refused it, so it cannot end every session.
     fn outbox_batch(
         &mut self,
         max_docs: usize,

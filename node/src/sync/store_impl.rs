@@ -57,6 +57,14 @@ fn is_store_failure(e: &StoreError) -> bool {
     )
 }
 
+/// Why a document was parked instead of pushed: the reason the node keeps and shows.
+pub fn too_large(size: usize, max_bytes: usize) -> String {
+    format!(
+        "{}: this document is {size} bytes, over the {max_bytes} bytes one sync frame to this hub may carry (HUB_MAX_FRAME_BYTES)",
+        dermis_sync::wire::ErrorCode::FrameTooLarge
+    )
+}
+
 impl Node {
     fn outbox_batch_sync(
         &mut self,
@@ -90,6 +98,15 @@ impl Node {
             else {
                 continue;
             };
+            // Alone over what one frame to the hub may carry: sending it would end
+            // every session at once, so it is parked with the reason, like a refusal.
+            if data.len() > max_bytes {
+                self.store.conn().execute(
+                    "UPDATE outbox SET rejected = ?3 WHERE doc_id = ?1 AND version = ?2",
+                    params![id_text, version, too_large(data.len(), max_bytes)],
+                )?;
+                continue;
+            }
             if !out.is_empty() && bytes + data.len() > max_bytes {
                 break;
             }
