@@ -454,3 +454,28 @@ fn errors_speak_the_chosen_language_and_still_name_the_field() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("locale"));
 }
+
+/// `dermis-node export --json | head -c 10`: the reader goes away after ten bytes; the
+/// command ends quietly with 0 instead of panicking (exit 101 and a backtrace).
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d);
+    ok(d, &["demo", "--patients", "300", "--seed", "5"]);
+    let mut child = common::cmd(d)
+        .args(["export", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -3,6 +3,7 @@
 //! any other error with a clear message.
 
 mod args;
+mod out;
 mod print;
 mod run;
 
@@ -44,7 +45,11 @@ pub fn main() -> i32 {
         }
         None => Locale::from_env(),
     };
-    match run::run(cli) {
+    let result = run::run(cli).and_then(|()| match out::take_error() {
+        Some(e) => Err(CliError::Other(format!("cannot write the output: {e}"))),
+        None => Ok(()),
+    });
+    match result {
         Ok(()) => EXIT_OK,
         Err(e) => report(&e, locale),
     }

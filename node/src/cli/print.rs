@@ -5,12 +5,13 @@ use dermis_model::patient::Patient;
 use dermis_model::{Currency, validate::format_date};
 
 use super::CliError;
+use super::out::outln;
 use crate::node::Node;
 use crate::store::queries::{self, AppointmentRow, EncounterRow, PatientRow, ProductRow, SaleRow};
 use crate::sync::link::Transport;
 
 pub fn json<T: serde::Serialize>(value: &T) {
-    println!(
+    outln!(
         "{}",
         dermis_model::export::to_canonical_string(value)
             .unwrap_or_default()
@@ -37,23 +38,23 @@ fn when(ms: i64) -> String {
 }
 
 pub fn patient(p: &Patient) {
-    println!("{}  ({})", p.full_name(), p.mrn);
-    println!("  id:          {}", p.id);
+    outln!("{}  ({})", p.full_name(), p.mrn);
+    outln!("  id:          {}", p.id);
     if let Some(d) = p.birth_date {
-        println!("  born:        {}", format_date(d));
+        outln!("  born:        {}", format_date(d));
     }
-    println!("  sex:         {}", p.sex.as_str());
+    outln!("  sex:         {}", p.sex.as_str());
     for phone in &p.phones {
-        println!("  phone:       {phone}");
+        outln!("  phone:       {phone}");
     }
     if let Some(e) = &p.email {
-        println!("  email:       {e}");
+        outln!("  email:       {e}");
     }
     if let Some(a) = &p.address {
-        println!("  address:     {a}");
+        outln!("  address:     {a}");
     }
     for a in &p.allergies {
-        println!(
+        outln!(
             "  ALLERGY:     {} ({}) {}",
             a.substance,
             a.severity.as_str(),
@@ -61,10 +62,10 @@ pub fn patient(p: &Patient) {
         );
     }
     if !p.medical_history.is_empty() {
-        println!("  history:     {}", p.medical_history);
+        outln!("  history:     {}", p.medical_history);
     }
     if !p.notes.is_empty() {
-        println!("  notes:       {}", p.notes);
+        outln!("  notes:       {}", p.notes);
     }
     for e in &p.encounters {
         let dx: Vec<String> = e
@@ -72,7 +73,7 @@ pub fn patient(p: &Patient) {
             .iter()
             .map(|d| format!("{} {}", d.code, d.label))
             .collect();
-        println!(
+        outln!(
             "  encounter {} {} [{}] {} {}",
             format_date(e.date),
             e.id,
@@ -82,7 +83,7 @@ pub fn patient(p: &Patient) {
         );
     }
     for ph in &p.photos {
-        println!(
+        outln!(
             "  photo {} {} {}",
             ph.id,
             ph.body_part.as_str(),
@@ -93,7 +94,7 @@ pub fn patient(p: &Patient) {
 
 pub fn patient_rows(rows: &[PatientRow]) {
     for r in rows {
-        println!(
+        outln!(
             "{}  {} {}  {}  {}  {}",
             r.id,
             r.first_name,
@@ -107,7 +108,7 @@ pub fn patient_rows(rows: &[PatientRow]) {
 
 pub fn encounter_rows(rows: &[EncounterRow]) {
     for r in rows {
-        println!(
+        outln!(
             "{}  {}  {:<6}  {}  {}  {}",
             r.id,
             r.date,
@@ -121,7 +122,7 @@ pub fn encounter_rows(rows: &[EncounterRow]) {
 
 pub fn product_rows(rows: &[ProductRow]) {
     for r in rows {
-        println!(
+        outln!(
             "{:<16} {:<40} {:>12}  {}{}",
             r.sku,
             r.name,
@@ -141,13 +142,13 @@ pub fn stock_rows(rows: &[ProductRow]) {
         } else {
             ""
         };
-        println!("{:<16} {:>6}  {}{flag}", r.sku, r.on_hand, r.name);
+        outln!("{:<16} {:>6}  {}{flag}", r.sku, r.on_hand, r.name);
     }
 }
 
 pub fn sale_rows(rows: &[SaleRow]) {
     for r in rows {
-        println!(
+        outln!(
             "{}  {}  {:<6}  {:>12}  {}",
             r.receipt,
             when(r.at),
@@ -165,7 +166,7 @@ pub fn appointment_rows(rows: &[AppointmentRow]) {
             .clone()
             .or_else(|| r.patient_id.clone())
             .unwrap_or_default();
-        println!(
+        outln!(
             "{}  {}  {:<9}  {:<8}  {}  {}",
             r.id,
             when(r.start),
@@ -208,16 +209,22 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
             "schema": node.store.schema_version()?,
         }));
     } else {
-        println!("clinic:   {} ({})", clinic.name, clinic.id);
-        println!(
+        outln!("clinic:   {} ({})", clinic.name, clinic.id);
+        outln!(
             "node:     {} {} ({})",
-            node.identity.node_code, node.identity.node_name, node.identity.node_id
+            node.identity.node_code,
+            node.identity.node_name,
+            node.identity.node_id
         );
-        println!(
+        outln!(
             "records:  {} patients, {} encounters, {} products, {} sales, {} appointments",
-            counts.patients, counts.encounters, counts.products, counts.sales, counts.appointments
+            counts.patients,
+            counts.encounters,
+            counts.products,
+            counts.sales,
+            counts.appointments
         );
-        println!(
+        outln!(
             "outbox:   {} documents, {} bytes{}",
             outbox.count,
             outbox.bytes,
@@ -226,7 +233,7 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
                 .unwrap_or_default()
         );
         match &sync.hub_url {
-            Some(url) => println!(
+            Some(url) => outln!(
                 "hub:      {url} ({}), cursor {}{}",
                 if sync.online { "online" } else { "offline" },
                 sync.cursor,
@@ -234,39 +241,42 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
                     .map(|t| format!(", last sync {}", when(t)))
                     .unwrap_or_default()
             ),
-            None => println!("hub:      not enrolled (standalone)"),
+            None => outln!("hub:      not enrolled (standalone)"),
         }
         match sync.transport {
-            Some(Transport::Tls) => println!("link:     encrypted (TLS)"),
+            Some(Transport::Tls) => outln!("link:     encrypted (TLS)"),
             Some(Transport::LoopbackHttp) => {
-                println!("link:     plain http on this machine (loopback)")
+                outln!("link:     plain http on this machine (loopback)")
             }
-            Some(Transport::InsecureHttp) => println!(
+            Some(Transport::InsecureHttp) => outln!(
                 "link:     INSECURE: plain http across the network, not encrypted (allowed with --allow-insecure-http); use https"
             ),
-            None if sync.hub_url.is_some() => println!(
+            None if sync.hub_url.is_some() => outln!(
                 "link:     REFUSED: plain http to a network address; use https, or sync --allow-insecure-http"
             ),
             None => {}
         }
-        println!(
+        outln!(
             "photos:   {} to upload ({} bytes), {} uploaded, {} refused",
-            photos.pending, photos.pending_bytes, photos.uploaded, photos.failed
+            photos.pending,
+            photos.pending_bytes,
+            photos.uploaded,
+            photos.failed
         );
         if let Some(e) = &sync.last_error {
-            println!("last error: {e}");
+            outln!("last error: {e}");
         }
         if !refused.is_empty() {
-            println!(
+            outln!(
                 "REFUSED by the hub, kept here: {} document(s)",
                 refused.len()
             );
             for r in &refused {
-                println!("  {} {}: {}", r.doc_type, r.doc_id, r.reason);
+                outln!("  {} {}: {}", r.doc_type, r.doc_id, r.reason);
             }
         }
         if counts.conflicts > 0 {
-            println!("conflicts: {}", counts.conflicts);
+            outln!("conflicts: {}", counts.conflicts);
         }
     }
     Ok(())
@@ -288,7 +298,7 @@ pub fn photo_rows(rows: &[crate::ops::photos::PhotoListing]) {
             (None, true) => "hub thumbnails ready".to_owned(),
             (None, false) => "hub thumbnails pending".to_owned(),
         };
-        println!(
+        outln!(
             "{}  {:<12} {:<10} {:>9} B  upload: {upload}  thumbnail: {}, {thumbnail}  original: {}  {}",
             r.photo.id,
             r.photo.body_part.as_str(),

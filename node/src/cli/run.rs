@@ -15,6 +15,7 @@ use super::args::{
     AppointmentCmd, Cli, Command, ConflictCmd, EncounterCmd, PatientCmd, PatientFields, PhotoCmd,
     ProductCmd, SaleCmd, StockCmd, UserCmd,
 };
+use super::out::{out, outln};
 use super::print;
 use crate::node::{Node, OpError, Session};
 use crate::ops::{self, parse_id, sales::ItemInput};
@@ -48,7 +49,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             node_name,
         } => {
             let node = Node::init(&dir, &clinic_name, &node_name)?;
-            println!("{}", node.identity.node_id);
+            outln!("{}", node.identity.node_id);
             Ok(())
         }
         Command::Patient(cmd) => patient(&mut Node::open(&dir)?, &session, cmd),
@@ -73,12 +74,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     sales: sales.unwrap_or(patients * 2),
                 },
             )?;
-            println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            outln!("{}", serde_json::to_string(&report).unwrap_or_default());
             Ok(())
         }
         Command::Export { json: _ } => {
             let mut node = Node::open(&dir)?;
-            print!("{}", ops::export::export_json(&mut node)?);
+            out!("{}", ops::export::export_json(&mut node)?);
             Ok(())
         }
         Command::Status { json } => print::status(&mut Node::open(&dir)?, json),
@@ -173,7 +174,7 @@ fn enroll(
         .map_err(|e| CliError::Other(e.to_string()))?;
     let node =
         enroll::apply(dir, &hub, &enrolled, &name).map_err(|e| CliError::Other(e.to_string()))?;
-    println!("{}", node.identity.node_id);
+    outln!("{}", node.identity.node_id);
     Ok(())
 }
 
@@ -257,7 +258,7 @@ fn sync(
     if report {
         let mut value = serde_json::to_value(&summary).unwrap_or_default();
         value["peak_rss_mb"] = serde_json::json!(peak_rss_mb());
-        println!("{value}");
+        outln!("{value}");
     }
     Ok(())
 }
@@ -328,7 +329,7 @@ fn photo(node: &mut Node, session: &Session, cmd: PhotoCmd) -> Result<(), CliErr
                 }
                 other => CliError::Other(crate::gui::error_chain(&other)),
             })?;
-            println!("{id}");
+            outln!("{id}");
         }
         PhotoCmd::List { patient, json } => {
             let rows = photos::list(node, session, parse_id("patient", &patient)?)?;
@@ -353,9 +354,9 @@ fn photo(node: &mut Node, session: &Session, cmd: PhotoCmd) -> Result<(), CliErr
                 Some(out) => {
                     fetch::copy_out(node.data_dir(), &fetched.path, &out)
                         .map_err(|e| CliError::Other(crate::gui::error_chain(&e)))?;
-                    println!("{}", out.display());
+                    outln!("{}", out.display());
                 }
-                None => println!("{}", fetched.path.display()),
+                None => outln!("{}", fetched.path.display()),
             }
         }
     }
@@ -394,7 +395,7 @@ fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), Cl
             let mut form = PatientForm::default();
             apply_fields(&mut form, fields);
             let id = ops::patients::add(node, session, &form)?;
-            println!("{id}");
+            outln!("{id}");
         }
         PatientCmd::Update { id, fields } => {
             let id: PatientId = parse_id("id", &id)?;
@@ -438,7 +439,7 @@ fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), Cl
                     severity,
                 },
             )?;
-            println!("{allergy}");
+            outln!("{allergy}");
         }
     }
     Ok(())
@@ -467,7 +468,7 @@ fn encounter(node: &mut Node, session: &Session, cmd: EncounterCmd) -> Result<()
                 diagnoses,
             };
             let id = ops::encounters::add(node, session, patient, &form)?;
-            println!("{id}");
+            outln!("{id}");
         }
         EncounterCmd::Sign { id } => {
             ops::encounters::sign(node, session, parse_id::<EncounterId>("id", &id)?)?
@@ -479,7 +480,7 @@ fn encounter(node: &mut Node, session: &Session, cmd: EncounterCmd) -> Result<()
                 parse_id::<EncounterId>("id", &id)?,
                 &text,
             )?;
-            println!("{addendum}");
+            outln!("{addendum}");
         }
         EncounterCmd::List { patient, json } => {
             let rows = ops::encounters::list(node, session, parse_id("patient", &patient)?)?;
@@ -517,7 +518,7 @@ fn product(node: &mut Node, session: &Session, cmd: ProductCmd) -> Result<(), Cl
                 tax_class: tax_class.unwrap_or_default(),
             };
             let id = ops::catalog::add_product(node, session, &form)?;
-            println!("{id}");
+            outln!("{id}");
         }
         ProductCmd::List { json } => {
             let rows = ops::catalog::products(node, session)?;
@@ -562,7 +563,7 @@ fn stock(node: &mut Node, session: &Session, cmd: StockCmd) -> Result<(), CliErr
     let movement =
         ops::catalog::move_stock(node, session, &args.sku, kind, &args.qty, &args.reason)?;
     let on_hand = ops::catalog::product_by_sku(node, &movement.sku)?.on_hand;
-    println!("{} {on_hand}", movement.sku);
+    outln!("{} {on_hand}", movement.sku);
     Ok(())
 }
 
@@ -628,7 +629,7 @@ fn sale(node: &mut Node, session: &Session, cmd: SaleCmd) -> Result<(), CliError
                 .map(|(i, raw)| parse_payment(raw, &format!("payment[{i}]"), currency))
                 .collect::<Result<Vec<_>, _>>()?;
             let sale = ops::sales::sell(node, session, &items, &payments)?;
-            println!("{}", sale.receipt);
+            outln!("{}", sale.receipt);
         }
         SaleCmd::List { limit, json } => {
             let rows = ops::sales::recent(node, session, limit)?;
@@ -639,7 +640,7 @@ fn sale(node: &mut Node, session: &Session, cmd: SaleCmd) -> Result<(), CliError
             }
         }
         SaleCmd::Void { receipt } => {
-            println!("{}", ops::sales::void(node, session, &receipt)?.receipt)
+            outln!("{}", ops::sales::void(node, session, &receipt)?.receipt)
         }
         SaleCmd::Refund {
             receipt,
@@ -656,7 +657,7 @@ fn sale(node: &mut Node, session: &Session, cmd: SaleCmd) -> Result<(), CliError
                     parse_item(raw, &format!("item[{i}]"), currency).map(|it| (it.sku, it.qty))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            println!(
+            outln!(
                 "{}",
                 ops::sales::refund(node, session, &receipt, &items, method)?.receipt
             );
@@ -693,7 +694,7 @@ fn appointment(node: &mut Node, session: &Session, cmd: AppointmentCmd) -> Resul
                 external_id: None,
                 notes: String::new(),
             };
-            println!("{}", ops::appointments::add(node, session, &draft)?);
+            outln!("{}", ops::appointments::add(node, session, &draft)?);
         }
         AppointmentCmd::Cancel { id } => ops::appointments::set_status(
             node,
@@ -738,7 +739,7 @@ fn user(node: &mut Node, session: &Session, cmd: UserCmd) -> Result<(), CliError
                 })?;
             let password = password.trim_end_matches(['\n', '\r']);
             let display = display_name.unwrap_or_else(|| username.clone());
-            println!(
+            outln!(
                 "{}",
                 ops::users::add(node, session, &username, &display, &role, password)?
             );
@@ -749,7 +750,7 @@ fn user(node: &mut Node, session: &Session, cmd: UserCmd) -> Result<(), CliError
                 print::json(&clinic.users);
             } else {
                 for u in &clinic.users {
-                    println!(
+                    outln!(
                         "{}  {:<16} {:<10} {}{}",
                         u.id,
                         u.username,
@@ -773,7 +774,7 @@ fn conflict(node: &mut Node, session: &Session, cmd: ConflictCmd) -> Result<(), 
             } else {
                 for r in &rows {
                     let values: Vec<String> = r.values.iter().map(|v| v.to_string()).collect();
-                    println!(
+                    outln!(
                         "{} {} {}: {}",
                         r.doc_type,
                         r.doc_id,
@@ -820,9 +821,8 @@ struct ImportLine {
 }
 
 fn import_patients(node: &mut Node, session: &Session) -> Result<(), CliError> {
-    use std::io::{BufRead, Write};
+    use std::io::BufRead;
     let stdin = std::io::stdin();
-    let mut out = std::io::stdout().lock();
     for (n, line) in stdin.lock().lines().enumerate() {
         let line = line.map_err(|e| CliError::Other(format!("cannot read standard input: {e}")))?;
         if line.trim().is_empty() {
@@ -859,9 +859,7 @@ fn import_patients(node: &mut Node, session: &Session) -> Result<(), CliError> {
             Err(e) => return Err(e.into()),
         };
         // Printed only after the commit: a printed id is a saved patient.
-        writeln!(out, "{id}")
-            .and_then(|()| out.flush())
-            .map_err(|e| CliError::Other(format!("cannot write the id: {e}")))?;
+        outln!("{id}");
     }
     Ok(())
 }
