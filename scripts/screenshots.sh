@@ -70,6 +70,8 @@ wait_for() {
 echo "making the demo clinic" >&2
 "$BIN" --data-dir "$DATA" init --clinic-name "Clinique Dermis" --node-name "Front desk" >/dev/null
 "$BIN" --data-dir "$DATA" demo --patients 150 --sales 300 >/dev/null
+# The demo made staff users, so from here on the command line signs in (as its admin).
+export DERMIS_USER=admin DERMIS_PASSWORD="$PASSWORD"
 # The gallery needs pictures: two made up by ImageMagick, added to the first patient.
 PATIENT=$("$BIN" --data-dir "$DATA" patient search a --limit 1 --json |
     grep -o '"id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')

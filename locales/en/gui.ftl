@@ -14,6 +14,14 @@ gui-remove = Remove
 gui-refresh = Refresh
 gui-none = None
 gui-logout = Sign out
+gui-lock = Lock
+gui-lock-hint = Lock the screen now; your work stays open behind it.
+gui-lock-title = Screen locked
+gui-lock-intro = Signed in as { $name }. Enter your password to go on where you left off.
+gui-lock-refused = Wrong password.
+gui-lock-unlock = Unlock
+gui-lock-switch-hint = Someone else? Sign in as another user; unsaved changes on this screen are discarded.
+gui-lock-switch = Switch user
 # Shown next to a date field.
 gui-date-hint = Write dates as YYYY-MM-DD, for example 1984-03-27.
 # $mb is a whole number of megabytes.
@@ -53,6 +61,10 @@ gui-nav-settings = Settings
 gui-login-title = Sign in
 gui-login-submit = Sign in
 gui-login-refused = Wrong username or password.
+gui-login-locked = Too many failed sign-ins for this user. Try again in { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}.
 gui-login-offline = Signing in works without a connection: staff accounts are kept on this workstation.
 gui-setup-title = Welcome to Dermis
 gui-setup-intro = This workstation has no records yet. Create your clinic to start.

@@ -15,6 +15,14 @@ gui-remove = Quitar
 gui-refresh = Actualizar
 gui-none = Ninguno
 gui-logout = Cerrar sesión
+gui-lock = Bloquear
+gui-lock-hint = Bloquear la pantalla ahora; su trabajo sigue abierto detrás.
+gui-lock-title = Pantalla bloqueada
+gui-lock-intro = Sesión de { $name }. Introduzca su contraseña para seguir donde lo dejó.
+gui-lock-refused = Contraseña incorrecta.
+gui-lock-unlock = Desbloquear
+gui-lock-switch-hint = ¿Otra persona? Inicie sesión con otro usuario; los cambios no guardados de esta pantalla se descartarán.
+gui-lock-switch = Cambiar de usuario
 gui-date-hint = Escriba las fechas como AAAA-MM-DD, por ejemplo 1984-03-27.
 gui-size-mb = { $mb } megabytes
 
@@ -55,6 +63,10 @@ gui-nav-settings = Ajustes
 gui-login-title = Iniciar sesión
 gui-login-submit = Entrar
 gui-login-refused = Usuario o contraseña incorrectos.
+gui-login-locked = Demasiados intentos fallidos para este usuario. Inténtelo de nuevo en { $minutes ->
+    [one] { $minutes } minuto
+   *[other] { $minutes } minutos
+}.
 gui-login-offline = Se puede iniciar sesión sin conexión: las cuentas del personal se guardan en este puesto.
 gui-setup-title = Bienvenido a Dermis
 gui-setup-intro = Este puesto todavía no tiene registros. Cree su clínica para empezar.

@@ -15,6 +15,14 @@ gui-remove = Retirer
 gui-refresh = Actualiser
 gui-none = Aucun
 gui-logout = Se déconnecter
+gui-lock = Verrouiller
+gui-lock-hint = Verrouiller l’écran maintenant ; votre travail reste ouvert derrière.
+gui-lock-title = Écran verrouillé
+gui-lock-intro = Connecté en tant que { $name }. Saisissez votre mot de passe pour reprendre là où vous en étiez.
+gui-lock-refused = Mot de passe incorrect.
+gui-lock-unlock = Déverrouiller
+gui-lock-switch-hint = Quelqu’un d’autre ? Connectez-vous avec un autre utilisateur ; les modifications non enregistrées de cet écran seront perdues.
+gui-lock-switch = Changer d’utilisateur
 gui-date-hint = Écrivez les dates sous la forme AAAA-MM-JJ, par exemple 1984-03-27.
 gui-size-mb = { $mb } Mo
 
@@ -55,6 +63,10 @@ gui-nav-settings = Réglages
 gui-login-title = Connexion
 gui-login-submit = Se connecter
 gui-login-refused = Nom d’utilisateur ou mot de passe incorrect.
+gui-login-locked = Trop d’échecs de connexion pour cet utilisateur. Réessayez dans { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}.
 gui-login-offline = La connexion fonctionne sans réseau : les comptes du personnel sont conservés sur ce poste.
 gui-setup-title = Bienvenue dans Dermis
 gui-setup-intro = Ce poste ne contient encore aucun dossier. Créez votre clinique pour commencer.

@@ -211,6 +211,33 @@ pub fn validate_user(
     role: &str,
     password: &str,
 ) -> Result<(String, String, Role), ValidationErrors> {
+    validate_user_with(
+        |name| existing.user_by_name(name).is_some(),
+        username,
+        display_name,
+        role,
+        password,
+    )
+}
+
+/// The first user of a clinic that does not exist yet (`init --admin`): validated before
+/// anything is written.
+pub fn validate_first_user(
+    username: &str,
+    display_name: &str,
+    role: &str,
+    password: &str,
+) -> Result<(String, String, Role), ValidationErrors> {
+    validate_user_with(|_| false, username, display_name, role, password)
+}
+
+fn validate_user_with(
+    taken: impl Fn(&str) -> bool,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    password: &str,
+) -> Result<(String, String, Role), ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let username = username.trim().to_lowercase();
     let valid_name = (2..=32).contains(&username.chars().count())
@@ -223,7 +250,7 @@ pub fn validate_user(
             ErrorCode::InvalidUsername,
             "username must be 2 to 32 letters, digits, dots, dashes or underscores",
         );
-    } else if existing.user_by_name(&username).is_some() {
+    } else if taken(&username) {
         errors.add(
             "username",
             ErrorCode::DuplicateUsername,

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use common::hub::Hub;
-use common::{cmd, ok, run, status_json, stderr, stdout};
+use common::{DEMO_PASSWORD, cmd, ok, run, status_json, stderr, stdout};
 use dermis_model::encounter::EncounterForm;
 use dermis_model::patient::PatientForm;
 use dermis_node::node::{Node, Session};
@@ -51,7 +51,7 @@ fn add_user(d: &Path, username: &str, role: &str) {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"long enough password\n")
+        .write_all(format!("{DEMO_PASSWORD}\n").as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "user add: {}", stderr(&out));
@@ -94,15 +94,35 @@ fn refused_changes_stay_parked_on_the_node_with_the_hubs_reason() {
     enroll(&a, &hub, &hub.node_add(&clinic, "a"), "Front desk");
     enroll(&b, &hub, &hub.node_add(&clinic, "b"), "Room 2");
 
-    // The clinic starts: its first admin is added at a workstation by its operator.
-    add_user(&a, "anna", "admin");
+    // The clinic starts: its first admin is added at a workstation by its operator
+    // (named and with the password the test harness signs in with).
+    add_user(&a, "admin", "admin");
     sync_once(&a);
     sync_once(&b);
-    assert_eq!(usernames(&b), vec!["anna"]);
+    assert_eq!(usernames(&b), vec!["admin"]);
     assert!(refused(&a).is_empty());
 
-    // Once it has an admin, the operator at the command line may not change staff.
-    add_user(&a, "mallory", "admin");
+    // Once it has an admin, the command line refuses the operator (exit 3); a tampered
+    // node that writes a staff change as its operator anyway is refused by the hub.
+    let o = cmd(&a)
+        .env_remove("DERMIS_USER")
+        .env_remove("DERMIS_PASSWORD")
+        .args(["user", "add", "--username", "mallory", "--role", "admin"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    {
+        let mut node = Node::open(&a).unwrap();
+        ops::users::add(
+            &mut node,
+            &Session::operator(),
+            "mallory",
+            "Mallory",
+            "admin",
+            "long enough password",
+        )
+        .unwrap();
+    }
     sync_once(&a);
     let parked = refused(&a);
     assert_eq!(parked.len(), 1, "{parked:?}");

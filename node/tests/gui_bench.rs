@@ -127,6 +127,7 @@ fn kittest_driver(dir: &Path) -> Measured {
                 data_dir: dir.to_owned(),
                 locale: Locale::En,
                 max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+                lock_after: std::time::Duration::from_secs(600),
                 dev: DevOptions::default(),
             })
             .expect("app"),
@@ -180,6 +181,7 @@ fn plain_driver(dir: &Path) -> Measured {
         data_dir: dir.to_owned(),
         locale: Locale::En,
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+        lock_after: std::time::Duration::from_secs(600),
         dev: DevOptions {
             login: Some(("reception".into(), DEMO_PASSWORD.into())),
             screen: Some("patients".into()),

@@ -184,3 +184,31 @@ fn nothing_but_login_is_answered_before_signing_in() {
         "a failed login grants nothing: {reply:?}"
     );
 }
+
+#[test]
+fn a_locked_window_is_served_nothing_until_its_user_unlocks_it() {
+    let dir = demo_dir(4);
+    let (patient, _) = a_visit(dir.path());
+    let mut backend = signed_in_backend(dir.path(), "doctor");
+    assert!(backend.try_send(Command::Lock).is_ok());
+    let reply = send(&mut backend, Command::OpenPatient { id: patient });
+    assert!(denied(&reply).is_some(), "locked: {reply:?}");
+    let reply = send(
+        &mut backend,
+        Command::Unlock {
+            password: "not the password".into(),
+        },
+    );
+    assert!(matches!(reply, Reply::LoginFailed), "{reply:?}");
+    let reply = send(&mut backend, Command::OpenPatient { id: patient });
+    assert!(denied(&reply).is_some(), "still locked: {reply:?}");
+    let reply = send(
+        &mut backend,
+        Command::Unlock {
+            password: DEMO_PASSWORD.into(),
+        },
+    );
+    assert!(matches!(reply, Reply::Unlocked), "{reply:?}");
+    let reply = send(&mut backend, Command::OpenPatient { id: patient });
+    assert!(denied(&reply).is_none(), "unlocked: {reply:?}");
+}

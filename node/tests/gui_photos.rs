@@ -297,6 +297,7 @@ fn photos_are_clinical_data() {
     let file = write(files.path(), "a.png", &png(20, 20));
     let cashier = users::login(&mut node, "cashier", DEMO_PASSWORD)
         .expect("login")
+        .session()
         .expect("cashier");
     let e = photos::add(
         &mut node,

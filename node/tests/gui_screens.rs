@@ -61,6 +61,7 @@ fn first_run_creates_the_clinic_and_signs_in_its_administrator() {
     assert!(
         ops::users::login(&mut node, "boss", "short-long-enough")
             .expect("login")
+            .session()
             .is_some(),
         "the password typed is the one stored"
     );
@@ -415,6 +416,7 @@ fn an_admin_adds_a_staff_member_and_changes_a_role() {
     assert!(
         ops::users::login(&mut node, "anahit", "a-strong-password")
             .expect("login")
+            .session()
             .is_some()
     );
 

@@ -71,6 +71,7 @@ fn the_window_records_the_signed_in_user_and_the_cli_the_operator() {
     .unwrap();
     let admin = ops::users::login(&mut node, "anna", "long enough")
         .unwrap()
+        .session()
         .unwrap();
     let doctor_id = ops::users::add(
         &mut node,
@@ -83,6 +84,7 @@ fn the_window_records_the_signed_in_user_and_the_cli_the_operator() {
     .unwrap();
     let doctor = ops::users::login(&mut node, "dora", "long enough")
         .unwrap()
+        .session()
         .unwrap();
     let p = ops::patients::add(&mut node, &admin, &patient("Ana")).unwrap();
     let form = EncounterForm {

@@ -17,6 +17,12 @@ pub struct Cli {
     /// Language of messages: en, ru, fr, uk, hy, es.
     #[arg(long, global = true, env = "DERMIS_LOCALE")]
     pub locale: Option<String>,
+    /// Sign in as this staff user, with the password from DERMIS_PASSWORD or a prompt on
+    /// the terminal. Needed once the clinic has staff users, by every command that reads
+    /// or writes clinic data; comes before the command (`dermis-node --user anna patient
+    /// list`), since `audit list --user` filters by user.
+    #[arg(long, env = "DERMIS_USER", value_name = "NAME")]
+    pub user: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -29,6 +35,10 @@ pub enum Command {
         clinic_name: String,
         #[arg(long)]
         node_name: String,
+        /// Also create the clinic's first admin with this user name (password from
+        /// DERMIS_PASSWORD, else standard input); from then on commands sign in.
+        #[arg(long, value_name = "USERNAME")]
+        admin: Option<String>,
     },
     /// Patients.
     #[command(subcommand)]

@@ -1,11 +1,13 @@
 //! The command line. Its shape is a contract (scripts are built against it): exit 0 on
-//! success, 2 on invalid input (the message names the field; nothing is written), 1 on
-//! any other error with a clear message.
+//! success, 2 on invalid input (the message names the field; nothing is written), 3 when
+//! not signed in or not permitted, 1 on any other error with a clear message.
 
 mod args;
 mod out;
 mod print;
+mod prompt;
 mod run;
+mod signin;
 
 pub use args::Cli;
 
@@ -16,6 +18,8 @@ use crate::node::OpError;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_ERROR: i32 = 1;
 pub const EXIT_INVALID: i32 = 2;
+/// Not signed in, a wrong password, a locked user or a role that may not do it.
+pub const EXIT_DENIED: i32 = 3;
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main() -> i32 {
@@ -103,6 +107,8 @@ pub enum CliError {
     Op(#[from] OpError),
     #[error("{message}")]
     Usage { field: String, message: String },
+    #[error(transparent)]
+    SignIn(#[from] signin::SignInError),
     #[error("{0}")]
     Other(String),
 }
@@ -110,6 +116,25 @@ pub enum CliError {
 impl From<crate::store::StoreError> for CliError {
     fn from(e: crate::store::StoreError) -> Self {
         CliError::Op(OpError::Store(e))
+    }
+}
+
+/// A permission as the refusal names it.
+fn what_it_allows(permission: dermis_model::clinic::Permission) -> &'static str {
+    use dermis_model::clinic::Permission as P;
+    match permission {
+        P::ViewPatients => "see patients",
+        P::EditPatients => "edit patients",
+        P::ViewClinical => "see clinical records",
+        P::EditClinical => "edit clinical records",
+        P::SignEncounter => "sign encounters",
+        P::Sell => "sell",
+        P::VoidSale => "void sales",
+        P::ManageStock => "manage stock",
+        P::ManageProducts => "manage products",
+        P::ManageAppointments => "manage appointments",
+        P::ManageUsers => "manage staff users",
+        P::ManageSettings => "administer the clinic (settings, export, demo data)",
     }
 }
 
@@ -127,8 +152,15 @@ fn report(e: &CliError, locale: Locale) -> i32 {
             EXIT_INVALID
         }
         CliError::Op(OpError::Denied { permission }) => {
-            eprintln!("error: permission denied ({permission:?})");
-            EXIT_ERROR
+            eprintln!(
+                "error: permission denied: your role may not {}",
+                what_it_allows(*permission)
+            );
+            EXIT_DENIED
+        }
+        CliError::SignIn(e) => {
+            eprintln!("error: {e}");
+            EXIT_DENIED
         }
         other => {
             let mut message = format!("error: {other}");

@@ -17,6 +17,9 @@ use super::args::{
 };
 use super::out::{out, outln};
 use super::print;
+use super::signin;
+use dermis_model::clinic::Permission;
+
 use crate::node::{Node, OpError, Session};
 use crate::ops::{self, parse_id, sales::ItemInput};
 
@@ -42,30 +45,58 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = cli.command else {
         return gui(dir, cli.locale.as_deref());
     };
-    let session = Session::operator();
+    // The node and the signed-in session of a command that touches clinic data.
+    let signed_in_as = cli.user.as_deref();
+    let signed_in = || -> Result<(Node, Session), CliError> {
+        let mut node = Node::open(&dir)?;
+        let session = signin::session(&mut node, signed_in_as)?;
+        Ok((node, session))
+    };
     match command {
         Command::Init {
             clinic_name,
             node_name,
-        } => {
-            let node = Node::init(&dir, &clinic_name, &node_name)?;
-            outln!("{}", node.identity.node_id);
-            Ok(())
+            admin,
+        } => init(&dir, &clinic_name, &node_name, admin.as_deref()),
+        Command::Patient(cmd) => {
+            let (mut node, session) = signed_in()?;
+            patient(&mut node, &session, cmd)
         }
-        Command::Patient(cmd) => patient(&mut Node::open(&dir)?, &session, cmd),
-        Command::Encounter(cmd) => encounter(&mut Node::open(&dir)?, &session, cmd),
-        Command::Product(cmd) => product(&mut Node::open(&dir)?, &session, cmd),
-        Command::Stock(cmd) => stock(&mut Node::open(&dir)?, &session, cmd),
-        Command::Sale(cmd) => sale(&mut Node::open(&dir)?, &session, cmd),
-        Command::Appointment(cmd) => appointment(&mut Node::open(&dir)?, &session, cmd),
-        Command::User(cmd) => user(&mut Node::open(&dir)?, &session, cmd),
-        Command::Conflict(cmd) => conflict(&mut Node::open(&dir)?, &session, cmd),
+        Command::Encounter(cmd) => {
+            let (mut node, session) = signed_in()?;
+            encounter(&mut node, &session, cmd)
+        }
+        Command::Product(cmd) => {
+            let (mut node, session) = signed_in()?;
+            product(&mut node, &session, cmd)
+        }
+        Command::Stock(cmd) => {
+            let (mut node, session) = signed_in()?;
+            stock(&mut node, &session, cmd)
+        }
+        Command::Sale(cmd) => {
+            let (mut node, session) = signed_in()?;
+            sale(&mut node, &session, cmd)
+        }
+        Command::Appointment(cmd) => {
+            let (mut node, session) = signed_in()?;
+            appointment(&mut node, &session, cmd)
+        }
+        Command::User(cmd) => {
+            let (mut node, session) = signed_in()?;
+            user(&mut node, &session, cmd)
+        }
+        Command::Conflict(cmd) => {
+            let (mut node, session) = signed_in()?;
+            conflict(&mut node, &session, cmd)
+        }
         Command::Demo {
             patients,
             seed,
             sales,
         } => {
-            let mut node = Node::open(&dir)?;
+            let (mut node, session) = signed_in()?;
+            session.require(Permission::ManageSettings)?;
             let report = crate::demo::generate(
                 &mut node,
                 &crate::demo::DemoSpec {
@@ -78,7 +109,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Export { json: _ } => {
-            let mut node = Node::open(&dir)?;
+            let (mut node, session) = signed_in()?;
+            // The whole clinic's data: an administrator's tool.
+            session.require(Permission::ManageSettings)?;
             out!("{}", ops::export::export_json(&mut node)?);
             Ok(())
         }
@@ -110,9 +143,57 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             keep_link_choices(&dir, ca_file.as_deref(), allow_insecure_http)?;
             sync(&dir, once, timeout, report, photos)
         }
-        Command::Photo(cmd) => photo(&mut Node::open(&dir)?, &session, cmd),
+        Command::Photo(cmd) => {
+            let (mut node, session) = signed_in()?;
+            photo(&mut node, &session, cmd)
+        }
         Command::Gui => gui(dir, cli.locale.as_deref()),
     }
+}
+
+/// `init`, with `--admin`: the first admin's password is read and the user validated
+/// before the store is created, so invalid input writes nothing.
+fn init(
+    dir: &std::path::Path,
+    clinic_name: &str,
+    node_name: &str,
+    admin: Option<&str>,
+) -> Result<(), CliError> {
+    let admin = match admin {
+        Some(username) => {
+            let password = match std::env::var("DERMIS_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => read_stdin_secret("password")?,
+            };
+            dermis_model::clinic::validate_first_user(username, username, "admin", &password)
+                .map_err(OpError::from)?;
+            Some((username, password))
+        }
+        None => None,
+    };
+    let mut node = Node::init(dir, clinic_name, node_name)?;
+    if let Some((username, password)) = admin {
+        ops::users::add(
+            &mut node,
+            &Session::operator(),
+            username,
+            username,
+            "admin",
+            &password,
+        )?;
+    }
+    outln!("{}", node.identity.node_id);
+    Ok(())
+}
+
+/// A secret given on standard input (a password piped in by a script), without its
+/// line ending.
+fn read_stdin_secret(what: &str) -> Result<String, CliError> {
+    let mut secret = String::new();
+    std::io::stdin()
+        .read_to_string(&mut secret)
+        .map_err(|e| CliError::Other(format!("cannot read the {what} from standard input: {e}")))?;
+    Ok(secret.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
@@ -731,13 +812,8 @@ fn user(node: &mut Node, session: &Session, cmd: UserCmd) -> Result<(), CliError
             display_name,
             role,
         } => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .map_err(|e| {
-                    CliError::Other(format!("cannot read the password from standard input: {e}"))
-                })?;
-            let password = password.trim_end_matches(['\n', '\r']);
+            let password = read_stdin_secret("password")?;
+            let password = password.as_str();
             let display = display_name.unwrap_or_else(|| username.clone());
             outln!(
                 "{}",

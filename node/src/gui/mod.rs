@@ -66,7 +66,31 @@ pub struct GuiOptions {
     pub data_dir: PathBuf,
     pub locale: Locale,
     pub max_photo_bytes: u64,
+    /// The window locks after this long without input (`DERMIS_LOCK_MINUTES`).
+    pub lock_after: std::time::Duration,
     pub dev: DevOptions,
+}
+
+/// The idle time before the window locks, unless `DERMIS_LOCK_MINUTES` says otherwise.
+pub const DEFAULT_LOCK_MINUTES: u64 = 10;
+
+/// `DERMIS_LOCK_MINUTES`: whole minutes from 1 to 1440; anything else keeps the default
+/// (a lock cannot be switched off: the workstation holds every patient of the clinic).
+pub fn lock_after_from_env() -> std::time::Duration {
+    let minutes = std::env::var("DERMIS_LOCK_MINUTES")
+        .ok()
+        .and_then(|v| {
+            let parsed = v.trim().parse::<u64>().ok().filter(|m| (1..=1440).contains(m));
+            if parsed.is_none() {
+                tracing::warn!(
+                    value = %v,
+                    "DERMIS_LOCK_MINUTES must be whole minutes from 1 to 1440; locking after {DEFAULT_LOCK_MINUTES}"
+                );
+            }
+            parsed
+        })
+        .unwrap_or(DEFAULT_LOCK_MINUTES);
+    std::time::Duration::from_secs(minutes * 60)
 }
 
 impl GuiOptions {
@@ -77,6 +101,7 @@ impl GuiOptions {
             data_dir,
             locale,
             max_photo_bytes: crate::ops::photos::max_bytes_from_env(),
+            lock_after: lock_after_from_env(),
             dev: DevOptions::from_env(),
         }
     }

@@ -136,9 +136,81 @@ fn edit_user(
     Ok(())
 }
 
+/// Failed sign-ins allowed before the first lock.
+pub const FREE_ATTEMPTS: u32 = 4;
+/// The first lock; each further failure doubles it, up to [`MAX_LOCK_MS`].
+pub const FIRST_LOCK_MS: i64 = 30_000;
+pub const MAX_LOCK_MS: i64 = 60 * 60 * 1000;
+
+/// How long the `failures`-th failure in a row locks the user name: nothing for the
+/// first [`FREE_ATTEMPTS`], then 30 s, 1 min, 2 min, … up to an hour.
+pub fn lock_after(failures: u32) -> i64 {
+    if failures <= FREE_ATTEMPTS {
+        return 0;
+    }
+    let doublings = (failures - FREE_ATTEMPTS - 1).min(20);
+    FIRST_LOCK_MS
+        .saturating_mul(1i64 << doublings)
+        .min(MAX_LOCK_MS)
+}
+
+/// What a sign-in came to.
+#[derive(Debug)]
+pub enum Login {
+    SignedIn(Session),
+    /// Unknown user, disabled user or wrong password: one answer for all three.
+    Refused,
+    /// Too many failures: not checked until `until` (unix ms).
+    LockedOut {
+        until: i64,
+    },
+}
+
+impl Login {
+    /// The session, if the sign-in succeeded.
+    pub fn session(self) -> Option<Session> {
+        match self {
+            Login::SignedIn(session) => Some(session),
+            Login::Refused | Login::LockedOut { .. } => None,
+        }
+    }
+}
+
 /// Checks a login against the hashes synced to this node. The same answer is given for
-/// an unknown user and a wrong password.
-pub fn login(node: &mut Node, username: &str, password: &str) -> Result<Option<Session>, OpError> {
+/// an unknown user and a wrong password. Failures lock the user name on this node with
+/// growing delays ([`lock_after`]); while locked, the password is not even checked, so
+/// guessing costs the guesser the delay.
+pub fn login(node: &mut Node, username: &str, password: &str) -> Result<Login, OpError> {
+    let now = crate::node::now();
+    let failures = node.store.sign_in_failures(username)?;
+    if failures.locked_until > now {
+        return Ok(Login::LockedOut {
+            until: failures.locked_until,
+        });
+    }
+    match check(node, username, password)? {
+        Some(session) => {
+            if failures.count > 0 {
+                node.store.clear_sign_in_failures(username)?;
+            }
+            Ok(Login::SignedIn(session))
+        }
+        None => {
+            let record = node
+                .store
+                .record_sign_in_failure(username, lock_after, now)?;
+            Ok(if record.locked_until > now {
+                Login::LockedOut {
+                    until: record.locked_until,
+                }
+            } else {
+                Login::Refused
+            })
+        }
+    }
+}
+
+fn check(node: &mut Node, username: &str, password: &str) -> Result<Option<Session>, OpError> {
     let clinic = node.clinic()?;
     let Some(user) = clinic.user_by_name(username).filter(|u| u.active) else {
         // Spend the same time as a real check, so timing does not reveal user names.
@@ -157,4 +229,21 @@ pub fn login(node: &mut Node, username: &str, password: &str) -> Result<Option<S
         display_name: user.display_name.clone(),
         role: user.role,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_grows_with_each_failure_and_stops_at_an_hour() {
+        let locks: Vec<i64> = (1..=12).map(lock_after).collect();
+        assert_eq!(&locks[..4], &[0, 0, 0, 0]);
+        assert_eq!(locks[4], 30_000);
+        assert_eq!(locks[5], 60_000);
+        assert_eq!(locks[6], 120_000);
+        assert!(locks.windows(2).all(|w| w[1] >= w[0]));
+        assert_eq!(lock_after(40), MAX_LOCK_MS);
+        assert_eq!(lock_after(u32::MAX), MAX_LOCK_MS);
+    }
 }

@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_photos",
         include_str!("../../../migrations/node/0003_photos.sql"),
     ),
+    (
+        "0004_sign_in",
+        include_str!("../../../migrations/node/0004_sign_in.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -8,6 +8,8 @@ mod cache;
 pub mod index;
 pub mod migrate;
 pub mod queries;
+mod sign_in;
+pub use sign_in::Failures as SignInFailures;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

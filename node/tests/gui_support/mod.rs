@@ -39,10 +39,16 @@ pub fn demo_dir(patients: usize) -> tempfile::TempDir {
 
 /// The app over `dir`, in a window big enough for every screen.
 pub fn harness(dir: &Path, locale: Locale) -> AppHarness {
+    harness_locking_after(dir, locale, Duration::from_secs(600))
+}
+
+/// The app over `dir`, locking after `lock_after` without input.
+pub fn harness_locking_after(dir: &Path, locale: Locale, lock_after: Duration) -> AppHarness {
     let app = DermisApp::new(GuiOptions {
         data_dir: dir.to_owned(),
         locale,
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+        lock_after,
         dev: DevOptions::default(),
     })
     .expect("backend starts");

@@ -17,6 +17,7 @@ pub(super) fn top_bar_ui(
     session: &SessionInfo,
     sync: Option<&SyncSummary>,
     out: &mut VecDeque<Command>,
+    lock: &mut bool,
 ) {
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -26,6 +27,13 @@ pub(super) fn top_bar_ui(
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(tr.t("gui-logout")).clicked() {
                     out.push_back(Command::Logout);
+                }
+                if ui
+                    .button(tr.t("gui-lock"))
+                    .on_hover_text(tr.t("gui-lock-hint"))
+                    .clicked()
+                {
+                    *lock = true;
                 }
                 ui.label(format!(
                     "{} · {}",

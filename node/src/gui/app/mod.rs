@@ -15,7 +15,7 @@ use egui::Ui;
 use super::backend::{
     Backend, BackendConfig, Command, SessionInfo, SpawnError, SyncSummary, UiError, View,
 };
-use super::screens::login::{LoginState, SetupState};
+use super::screens::login::{LockState, LoginState, SetupState};
 use super::screens::{
     Ctx, conflicts, dashboard, encounter, login, patient, patients, photos, pos, products,
     settings, sync,
@@ -35,6 +35,8 @@ pub(super) enum Phase {
     Setup(SetupState),
     Login(LoginState),
     Main,
+    /// Signed in, but locked (idle or asked): the screens wait behind it.
+    Locked(LockState),
 }
 
 #[derive(Debug, Default)]
@@ -78,6 +80,10 @@ pub struct DermisApp {
     dev_target: Option<Screen>,
     /// Frames drawn since the dev target was reached.
     dev_frames: u8,
+    /// Idle time after which a signed-in window locks.
+    lock_after: Duration,
+    /// The last keyboard or pointer input.
+    last_input: std::time::Instant,
 }
 
 impl std::fmt::Debug for DermisApp {
@@ -115,6 +121,8 @@ impl DermisApp {
             dev: options.dev,
             dev_target: None,
             dev_frames: 0,
+            lock_after: options.lock_after,
+            last_input: std::time::Instant::now(),
         })
     }
 
@@ -136,6 +144,7 @@ impl DermisApp {
         while let Some(reply) = self.backend.try_recv() {
             self.on_reply(reply);
         }
+        self.lock_when_idle(ui.ctx());
         let tr = self.tr();
         let mut nav = Vec::new();
         match &mut self.phase {
@@ -170,6 +179,11 @@ impl DermisApp {
                 });
             }
             Phase::Main => self.main_ui(ui, &tr, &mut nav),
+            Phase::Locked(state) => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    login::lock_ui(ui, state, &tr, &mut self.outbox);
+                });
+            }
         }
         for request in nav {
             self.navigate(request);
@@ -182,11 +196,67 @@ impl DermisApp {
         self.dev_step(ui.ctx());
     }
 
+    /// Locks a signed-in window that has had no input for `lock_after`, and wakes up in
+    /// time to do so when nothing else would draw a frame.
+    fn lock_when_idle(&mut self, ctx: &egui::Context) {
+        let input = ctx.input(|i| {
+            i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key { .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::PointerButton { .. }
+                        | egui::Event::MouseWheel { .. }
+                        | egui::Event::Paste(_)
+                )
+            }) || i.pointer.is_moving()
+        });
+        let now = std::time::Instant::now();
+        if input {
+            self.last_input = now;
+        }
+        if !matches!(self.phase, Phase::Main) {
+            return;
+        }
+        let idle = now.saturating_duration_since(self.last_input);
+        if idle >= self.lock_after {
+            self.lock();
+        } else {
+            ctx.request_repaint_after(self.lock_after - idle);
+        }
+    }
+
+    /// Locks the window now: the screens stay as they are behind the lock screen, and the
+    /// backend serves nothing until the same user's password is given again.
+    pub fn lock(&mut self) {
+        let Some(session) = &self.session else { return };
+        if !matches!(self.phase, Phase::Main) {
+            return;
+        }
+        self.phase = Phase::Locked(LockState {
+            display_name: session.display_name.clone(),
+            ..LockState::default()
+        });
+        self.send(Command::Lock);
+    }
+
     fn main_ui(&mut self, ui: &mut Ui, tr: &Tr, nav: &mut Vec<Nav>) {
         let Some(session) = self.session.clone() else {
             return;
         };
-        chrome::top_bar_ui(ui, tr, &session, self.last_sync.as_ref(), &mut self.outbox);
+        let mut lock = false;
+        chrome::top_bar_ui(
+            ui,
+            tr,
+            &session,
+            self.last_sync.as_ref(),
+            &mut self.outbox,
+            &mut lock,
+        );
+        if lock {
+            self.lock();
+            return;
+        }
         chrome::nav_ui(ui, tr, &session, self.screen, nav);
         egui::CentralPanel::default().show(ui, |ui| {
             if let Some(notice) = &self.notice {
@@ -382,7 +452,7 @@ impl DermisApp {
                 }
                 self.dev_target.is_none_or(|target| self.screen == target) && self.screen_loaded()
             }
-            Phase::Login(_) | Phase::Setup(_) => self.dev.login.is_none(),
+            Phase::Login(_) | Phase::Setup(_) | Phase::Locked(_) => self.dev.login.is_none(),
             Phase::Starting | Phase::Failed(_) => false,
         };
         if !(at_rest && self.is_idle()) {
@@ -441,6 +511,18 @@ impl DermisApp {
     /// Whether the login screen is showing.
     pub fn at_login(&self) -> bool {
         matches!(self.phase, Phase::Login(_))
+    }
+
+    /// Moves the last input `by` into the past, as if nobody had touched the window
+    /// since: how tests reach the idle lock without waiting for it.
+    #[doc(hidden)]
+    pub fn backdate_last_input(&mut self, by: Duration) {
+        self.last_input = self.last_input.checked_sub(by).unwrap_or(self.last_input);
+    }
+
+    /// Whether the lock screen is showing.
+    pub fn is_locked(&self) -> bool {
+        matches!(self.phase, Phase::Locked(_))
     }
 
     /// Whether the first-run screen is showing.

@@ -23,15 +23,43 @@ impl DermisApp {
                     self.send(Command::Login { username, password });
                 }
             }
-            Reply::LoginFailed => {
-                if let Phase::Login(state) = &mut self.phase {
+            Reply::LoginFailed => match &mut self.phase {
+                Phase::Login(state) => {
                     state.busy = false;
                     state.refused = true;
+                    state.locked_until = None;
+                }
+                Phase::Locked(state) => {
+                    state.busy = false;
+                    state.refused = true;
+                    state.locked_until = None;
+                }
+                _ => {}
+            },
+            Reply::LockedOut { until } => match &mut self.phase {
+                Phase::Login(state) => {
+                    state.busy = false;
+                    state.refused = false;
+                    state.locked_until = Some(until);
+                }
+                Phase::Locked(state) => {
+                    state.busy = false;
+                    state.refused = false;
+                    state.locked_until = Some(until);
+                }
+                _ => {}
+            },
+            Reply::Unlocked => {
+                if matches!(self.phase, Phase::Locked(_)) {
+                    self.phase = Phase::Main;
+                    self.last_input = std::time::Instant::now();
+                    self.refresh();
                 }
             }
             Reply::LoggedIn(info) => {
                 self.session = Some(*info);
                 self.phase = Phase::Main;
+                self.last_input = std::time::Instant::now();
                 self.s = Screens::default();
                 self.notice = None;
                 self.screen = Screen::Dashboard;

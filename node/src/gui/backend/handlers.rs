@@ -26,6 +26,8 @@ pub(super) struct State {
     config: BackendConfig,
     node: Option<Node>,
     session: Option<Session>,
+    /// The window is locked: the session is kept but serves nothing until unlocked.
+    locked: bool,
     data_version: Option<i64>,
 }
 
@@ -60,6 +62,7 @@ impl State {
             config,
             node: None,
             session: None,
+            locked: false,
             data_version: None,
         }
     }
@@ -100,8 +103,14 @@ impl State {
             Command::Login { username, password } => self.login(&username, &password),
             Command::Logout => {
                 self.session = None;
+                self.locked = false;
                 one(Reply::LoggedOut)
             }
+            Command::Lock => {
+                self.locked = self.session.is_some();
+                Ok(Vec::new())
+            }
+            Command::Unlock { password } => self.unlock(&password),
             Command::MarkReady { file } => {
                 if let Err(error) = std::fs::write(&file, b"ready\n") {
                     tracing::warn!(%error, "cannot write the ready file");
@@ -109,7 +118,9 @@ impl State {
                 Ok(Vec::new())
             }
             other => match (self.node.as_mut(), self.session.as_ref()) {
-                (Some(node), Some(session)) => run(node, session, &self.config, other),
+                (Some(node), Some(session)) if !self.locked => {
+                    run(node, session, &self.config, other)
+                }
                 // Nobody is signed in: nothing but setup and login is allowed.
                 _ => Err((Op::Load, UiError::Denied(Permission::ViewPatients))),
             },
@@ -180,8 +191,10 @@ impl State {
             return one(Reply::NeedsSetup);
         };
         let fail = fail(Op::Login);
-        let Some(session) = ops::users::login(node, username, password).map_err(&fail)? else {
-            return one(Reply::LoginFailed);
+        let session = match ops::users::login(node, username, password).map_err(&fail)? {
+            ops::users::Login::SignedIn(session) => session,
+            ops::users::Login::Refused => return one(Reply::LoginFailed),
+            ops::users::Login::LockedOut { until } => return one(Reply::LockedOut { until }),
         };
         let clinic = node.clinic().map_err(&fail)?;
         let Some(user) = &session.user else {
@@ -198,7 +211,27 @@ impl State {
             tax_classes: clinic.tax_rates.keys().cloned().collect(),
         };
         self.session = Some(session);
+        self.locked = false;
         one(Reply::LoggedIn(Box::new(info)))
+    }
+
+    /// The signed-in user's password again, with the same lockout as a sign-in.
+    fn unlock(&mut self, password: &str) -> Outcome {
+        let (Some(node), Some(session)) = (self.node.as_mut(), self.session.as_ref()) else {
+            return one(Reply::LoggedOut);
+        };
+        let Some(user) = &session.user else {
+            return one(Reply::LoggedOut);
+        };
+        let fail = fail(Op::Login);
+        match ops::users::login(node, &user.username, password).map_err(&fail)? {
+            ops::users::Login::SignedIn(again) if again.user_id() == session.user_id() => {
+                self.locked = false;
+                one(Reply::Unlocked)
+            }
+            ops::users::Login::SignedIn(_) | ops::users::Login::Refused => one(Reply::LoginFailed),
+            ops::users::Login::LockedOut { until } => one(Reply::LockedOut { until }),
+        }
     }
 }
 
@@ -385,9 +418,12 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             ops::users::set_password(node, session, id, &password).map_err(fail(Op::ChangeUser))?;
             user_changed(node, session)
         }
-        Command::Setup(_) | Command::Login { .. } | Command::Logout | Command::MarkReady { .. } => {
-            Ok(Vec::new())
-        }
+        Command::Setup(_)
+        | Command::Login { .. }
+        | Command::Logout
+        | Command::Lock
+        | Command::Unlock { .. }
+        | Command::MarkReady { .. } => Ok(Vec::new()),
     }
 }
 

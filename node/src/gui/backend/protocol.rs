@@ -48,6 +48,12 @@ pub enum Command {
         password: String,
     },
     Logout,
+    /// The window locked (idle, or the user asked): nothing but `Unlock` and `Logout` is
+    /// served until the signed-in user gives their password again.
+    Lock,
+    Unlock {
+        password: String,
+    },
     Setup(SetupForm),
     Refresh(View),
     /// Patients matching `query` (recent ones when it is blank). `generation` lets the
@@ -298,7 +304,14 @@ pub enum Reply {
         clinic_name: String,
     },
     LoginFailed,
+    /// Too many failed sign-ins for that user name: no password is checked before
+    /// `until` (unix ms).
+    LockedOut {
+        until: i64,
+    },
     LoggedIn(Box<SessionInfo>),
+    /// The signed-in user gave their password again: the window shows what it showed.
+    Unlocked,
     LoggedOut,
     Dashboard(Box<DashboardData>),
     Patients {

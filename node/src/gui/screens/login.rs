@@ -19,7 +19,20 @@ pub struct LoginState {
     pub clinic_name: String,
     /// Wrong username or password.
     pub refused: bool,
+    /// Too many failures: locked until this instant (unix ms).
+    pub locked_until: Option<i64>,
     pub error: Option<UiError>,
+    pub busy: bool,
+}
+
+/// The window locked over a signed-in user's work: their screens stay as they were
+/// behind it until they give their password again, or someone else signs in.
+#[derive(Debug, Default)]
+pub struct LockState {
+    pub display_name: String,
+    pub password: String,
+    pub refused: bool,
+    pub locked_until: Option<i64>,
     pub busy: bool,
 }
 
@@ -71,6 +84,9 @@ pub fn login_ui(
             if state.refused {
                 widgets::error_line(ui, &tr.t("gui-login-refused"));
             }
+            if let Some(until) = state.locked_until {
+                widgets::error_line(ui, &locked_text(tr, until));
+            }
             if let Some(error) = &state.error {
                 widgets::error_line(ui, &tr.ui_error(error));
             }
@@ -98,6 +114,79 @@ pub fn login_ui(
         ui.add_space(12.0);
         language_ui(ui, tr, locale);
     });
+}
+
+/// The lock screen: the signed-in user's name, their password, and a way for someone
+/// else to sign in on a shared workstation.
+pub fn lock_ui(ui: &mut Ui, state: &mut LockState, tr: &Tr, out: &mut VecDeque<Command>) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(60.0);
+        ui.heading(RichText::new(tr.t("app-name")).size(32.0));
+        ui.add_space(24.0);
+    });
+    ui.vertical_centered(|ui| {
+        ui.set_max_width(460.0);
+        widgets::section(ui, &tr.t("gui-lock-title"), |ui| {
+            ui.label(tr.t_args(
+                "gui-lock-intro",
+                &[(
+                    "name",
+                    crate::i18n::FluentArg::from(state.display_name.clone()),
+                )],
+            ));
+            ui.add_space(6.0);
+            let mut submit = false;
+            widgets::form_grid(ui, "unlock", |ui| {
+                let password =
+                    widgets::password_row(ui, &tr.t("field-password"), &mut state.password, &[]);
+                submit |= widgets::submitted(ui, &password);
+                if !state.busy && !password.has_focus() && state.password.is_empty() {
+                    password.request_focus();
+                }
+            });
+            if state.refused {
+                widgets::error_line(ui, &tr.t("gui-lock-refused"));
+            }
+            if let Some(until) = state.locked_until {
+                widgets::error_line(ui, &locked_text(tr, until));
+            }
+            ui.horizontal(|ui| {
+                let enabled = !state.busy && !state.password.is_empty();
+                submit |= ui
+                    .add_enabled(enabled, egui::Button::new(tr.t("gui-lock-unlock")))
+                    .clicked();
+                if state.busy {
+                    ui.spinner();
+                }
+            });
+            if submit && !state.busy && !state.password.is_empty() {
+                state.busy = true;
+                state.refused = false;
+                out.push_back(Command::Unlock {
+                    password: std::mem::take(&mut state.password),
+                });
+            }
+            ui.add_space(10.0);
+            ui.separator();
+            ui.weak(tr.t("gui-lock-switch-hint"));
+            if ui
+                .add_enabled(!state.busy, egui::Button::new(tr.t("gui-lock-switch")))
+                .clicked()
+            {
+                out.push_back(Command::Logout);
+            }
+        });
+    });
+}
+
+/// "Try again in N minutes", rounded up, so it never says 0.
+pub fn locked_text(tr: &Tr, until: i64) -> String {
+    let left = (until - crate::node::now()).max(0);
+    let minutes = (left + 59_999) / 60_000;
+    tr.t_args(
+        "gui-login-locked",
+        &[("minutes", crate::i18n::FluentArg::from(minutes.max(1)))],
+    )
 }
 
 pub fn setup_ui(
