@@ -11,7 +11,7 @@ use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use common::hub::{Fault, FaultProxy, Hub};
-use common::{cmd, ok, run, status_json, stderr, wait_until};
+use common::{cmd, ok, ok_as, run, status_json, stderr, wait_until};
 
 fn enroll(d: &Path, hub_url: &str, code: &str, name: &str) -> String {
     ok(
@@ -417,20 +417,24 @@ fn a_standalone_node_with_data_joins_a_hub_later() {
     enroll(&solo, &s.hub.url(), &code, "Laptop");
     sync_once(&solo);
     sync_once(existing);
+    // The clinic now has a staff user, the laptop's admin: commands sign in as it.
+    let solo_admin = |args: &[&str]| ok_as(existing, "solo-admin", "a long password", args);
     assert!(
-        ok(existing, &["patient", "show", &pid, "--json"]).contains("Before"),
+        solo_admin(&["patient", "show", &pid, "--json"]).contains("Before"),
         "the standalone patient reached the clinic"
     );
-    assert!(ok(existing, &["sale", "list", "--json"]).contains(&receipt));
+    assert!(solo_admin(&["sale", "list", "--json"]).contains(&receipt));
     assert!(
-        ok(existing, &["user", "list", "--json"]).contains("solo-admin"),
+        solo_admin(&["user", "list", "--json"]).contains("solo-admin"),
         "its staff users joined the clinic"
     );
     assert_eq!(
         status_json(&solo)["clinic"]["id"].as_str(),
         Some(s.clinic.as_str())
     );
-    assert_eq!(export(&solo), export(existing));
+    let export_as_admin =
+        |d: &Path| ok_as(d, "solo-admin", "a long password", &["export", "--json"]);
+    assert_eq!(export_as_admin(&solo), export_as_admin(existing));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Every change a node writes says who made it and on which node (the provenance record
-//! of `dermis_model::provenance`): the signed-in staff user in the window, the operator
-//! at the command line.
+//! of `dermis_model::provenance`): the signed-in staff user, in the window and at the
+//! command line; the node's operator only while the clinic has no staff user yet.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
 
@@ -55,7 +55,7 @@ fn patient(first: &str) -> PatientForm {
 }
 
 #[test]
-fn the_window_records_the_signed_in_user_and_the_cli_the_operator() {
+fn the_window_and_the_cli_record_the_signed_in_user() {
     let dir = tempfile::tempdir().unwrap();
     let mut node = Node::init(dir.path(), "Provenance", "Desk").unwrap();
     let here = node.identity.node_id;
@@ -95,9 +95,11 @@ fn the_window_records_the_signed_in_user_and_the_cli_the_operator() {
     ops::encounters::sign(&mut node, &doctor, e).unwrap();
     drop(node);
 
-    // The command line acts as the operator of this node.
-    let from_cli = common::ok(
+    // The command line acts as the user it signed in as.
+    let from_cli = common::ok_as(
         dir.path(),
+        "dora",
+        "long enough",
         &[
             "patient",
             "add",
@@ -123,7 +125,7 @@ fn the_window_records_the_signed_in_user_and_the_cli_the_operator() {
         vec![user(admin_id), user(doctor_id), user(doctor_id)],
         "patient by the admin, encounter and signature by the doctor"
     );
-    assert_eq!(by_doc[&from_cli], vec![operator]);
+    assert_eq!(by_doc[&from_cli], vec![user(doctor_id)]);
     assert!(
         by_doc
             .values()
