@@ -7,7 +7,7 @@
 #   DERMIS_GUI_LOGIN=user:password   sign in at start (demo staff: admin, doctor, nurse,
 #                                    reception, cashier; password dermis-demo)
 #   DERMIS_GUI_SCREEN=name           dashboard, patients, patient, encounter, photos, pos,
-#                                    products, sync, conflicts, settings
+#                                    products, sync, conflicts, settings, lock
 #   DERMIS_GUI_READY_FILE=path       written once that screen is drawn with its data
 # and captures the display with ImageMagick's `import` once the ready file appears.
 #
@@ -136,6 +136,7 @@ shot products "$DATA" en "admin:$PASSWORD" products
 shot sync "$DATA" en "admin:$PASSWORD" sync
 shot conflicts "$DATA" en "admin:$PASSWORD" conflicts
 shot settings "$DATA" en "admin:$PASSWORD" settings
+shot lock "$DATA" en "doctor:$PASSWORD" lock
 shot login-hy "$DATA" hy "" ""
 shot dashboard-hy "$DATA" hy "admin:$PASSWORD" dashboard
 shot patient-hy "$DATA" hy "doctor:$PASSWORD" patient

@@ -442,6 +442,12 @@ impl DermisApp {
         if self.dev.ready_file.is_none() && self.dev_target.is_none() {
             return;
         }
+        // `DERMIS_GUI_SCREEN=lock`: the lock screen over the dashboard.
+        let wants_lock = self
+            .dev
+            .screen
+            .as_deref()
+            .is_some_and(|s| s.trim().eq_ignore_ascii_case("lock"));
         let at_rest = match &self.phase {
             Phase::Main => {
                 if let Some(target) = self.dev_target
@@ -450,9 +456,16 @@ impl DermisApp {
                     self.navigate(next);
                     return;
                 }
-                self.dev_target.is_none_or(|target| self.screen == target) && self.screen_loaded()
+                let shown = self.dev_target.is_none_or(|target| self.screen == target)
+                    && self.screen_loaded();
+                if shown && wants_lock {
+                    self.lock();
+                    return;
+                }
+                shown
             }
-            Phase::Login(_) | Phase::Setup(_) | Phase::Locked(_) => self.dev.login.is_none(),
+            Phase::Locked(_) => wants_lock,
+            Phase::Login(_) | Phase::Setup(_) => self.dev.login.is_none(),
             Phase::Starting | Phase::Failed(_) => false,
         };
         if !(at_rest && self.is_idle()) {
