@@ -106,6 +106,7 @@ up() {
     say "  node $i       data dir $DEV/node$i   ($BIN/dermis-node --data-dir $DEV/node$i status)"
   done
   say "  node logins  admin, doctor, nurse, reception, cashier / dermis-demo"
+  say "  node CLI     DERMIS_USER=admin DERMIS_PASSWORD=dermis-demo $BIN/dermis-node --data-dir $DEV/node1 patient search a"
   say "  logs         make logs      stop: make down      reset: make clean"
 }
 
