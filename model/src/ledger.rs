@@ -431,6 +431,8 @@ pub struct Ledger {
     pub day: String,
     pub movements: Vec<StockMovement>,
     pub sales: Vec<Sale>,
+    /// Who did what on this node that day (see [`crate::audit`]).
+    pub audit: Vec<crate::audit::AuditEntry>,
 }
 
 pub fn create_ledger(
@@ -446,6 +448,7 @@ pub fn create_ledger(
     doc::put_str(&mut doc, &automerge::ROOT, "day", day)?;
     doc::ensure_map(&mut doc, &automerge::ROOT, "movements")?;
     doc::ensure_map(&mut doc, &automerge::ROOT, "sales")?;
+    doc::ensure_map(&mut doc, &automerge::ROOT, crate::audit::AUDIT_MAP)?;
     Ok(doc)
 }
 
@@ -681,6 +684,7 @@ pub fn read_ledger(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
         day: doc::required_str(doc, &root, "day")?,
         movements,
         sales,
+        audit: crate::audit::read_audit(doc, node_id)?,
     })
 }
 

@@ -7,6 +7,7 @@
 //! stable code for translation and a plain English message.
 
 pub mod appointment;
+pub mod audit;
 pub mod clinic;
 pub mod conflict;
 pub mod doc;

@@ -3,6 +3,8 @@
 //! or a role that may not do it exits 3 with a message that says which. `status`,
 //! `sync` and `enroll` need no sign-in; a node without staff acts as its operator.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
+
 mod common;
 
 use std::io::Write;

@@ -2,6 +2,8 @@
 //! user's work, unlocks only with that user's password, lets someone else sign in
 //! instead, and locks a user name out with growing delays after failed sign-ins.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
+
 mod gui_support;
 
 use std::time::Duration;

@@ -61,6 +61,9 @@ pub enum Command {
     /// Staff users.
     #[command(subcommand)]
     User(UserCmd),
+    /// Who did what: views, edits, signatures, exports, sign-ins (administrators).
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Fields changed concurrently on two nodes.
     #[command(subcommand)]
     Conflict(ConflictCmd),
@@ -428,5 +431,26 @@ pub enum PhotoCmd {
         /// Also copy the image to this path.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// The audit trail, newest first.
+    List {
+        /// Only entries about this patient's chart.
+        #[arg(long)]
+        patient: Option<String>,
+        /// Only entries of this staff user (user name).
+        #[arg(long)]
+        user: Option<String>,
+        /// Only entries from this day (YYYY-MM-DD, UTC) on.
+        #[arg(long)]
+        from: Option<String>,
+        /// At most this many entries.
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
     },
 }

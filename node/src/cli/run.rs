@@ -18,6 +18,7 @@ use super::args::{
 use super::out::{out, outln};
 use super::print;
 use super::signin;
+use dermis_model::audit::AuditAction;
 use dermis_model::clinic::Permission;
 
 use crate::node::{Node, OpError, Session};
@@ -112,7 +113,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let (mut node, session) = signed_in()?;
             // The whole clinic's data: an administrator's tool.
             session.require(Permission::ManageSettings)?;
-            out!("{}", ops::export::export_json(&mut node)?);
+            let json = ops::export::export_json(&mut node)?;
+            let target = ops::audit::other("clinic", node.identity.clinic_id);
+            ops::audit::record(&mut node, &session, AuditAction::Export, target)?;
+            out!("{json}");
             Ok(())
         }
         Command::Status { json } => print::status(&mut Node::open(&dir)?, json),
@@ -142,6 +146,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         } => {
             keep_link_choices(&dir, ca_file.as_deref(), allow_insecure_http)?;
             sync(&dir, once, timeout, report, photos)
+        }
+        Command::Audit(cmd) => {
+            let (node, session) = signed_in()?;
+            super::audit::run(&node, &session, cmd)
         }
         Command::Photo(cmd) => {
             let (mut node, session) = signed_in()?;
@@ -413,7 +421,10 @@ fn photo(node: &mut Node, session: &Session, cmd: PhotoCmd) -> Result<(), CliErr
             outln!("{id}");
         }
         PhotoCmd::List { patient, json } => {
-            let rows = photos::list(node, session, parse_id("patient", &patient)?)?;
+            let patient: PatientId = parse_id("patient", &patient)?;
+            let rows = photos::list(node, session, patient)?;
+            let target = ops::audit::in_chart("photos", patient, patient);
+            ops::audit::record(node, session, AuditAction::View, target)?;
             if json {
                 print::json(&rows);
             } else {
@@ -488,6 +499,7 @@ fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), Cl
         PatientCmd::Show { id, json } => {
             let id: PatientId = parse_id("id", &id)?;
             let p = ops::patients::get(node, session, id)?;
+            ops::audit::record(node, session, AuditAction::View, ops::audit::patient(id))?;
             if json {
                 print::json(&p);
             } else {
@@ -564,7 +576,10 @@ fn encounter(node: &mut Node, session: &Session, cmd: EncounterCmd) -> Result<()
             outln!("{addendum}");
         }
         EncounterCmd::List { patient, json } => {
-            let rows = ops::encounters::list(node, session, parse_id("patient", &patient)?)?;
+            let patient: PatientId = parse_id("patient", &patient)?;
+            let rows = ops::encounters::list(node, session, patient)?;
+            let target = ops::audit::in_chart("encounters", patient, patient);
+            ops::audit::record(node, session, AuditAction::View, target)?;
             if json {
                 print::json(&rows);
             } else {

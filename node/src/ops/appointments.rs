@@ -4,7 +4,9 @@ use dermis_model::appointment::{self, AppointmentDraft, AppointmentStatus};
 use dermis_model::clinic::Permission;
 use dermis_model::{AppointmentId, DocType, ErrorCode};
 
-use super::unknown;
+use dermis_model::audit::AuditAction;
+
+use super::{audit, unknown};
 use crate::node::{Node, OpError, Session, doc_error};
 use crate::store::queries::{self, AppointmentRow};
 
@@ -23,10 +25,17 @@ pub fn add(
     let id = AppointmentId::new();
     let clinic = node.identity.clinic_id;
     let actor = node.actor();
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc =
         appointment::create_appointment(id, clinic, draft, actor).map_err(doc_error(id.into()))?;
     tx.insert(id.into(), DocType::Appointment, doc)?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Create,
+        audit::other("appointment", id),
+    )?;
     tx.commit()?;
     Ok(id)
 }
@@ -38,11 +47,18 @@ pub fn set_status(
     status: AppointmentStatus,
 ) -> Result<(), OpError> {
     session.require(Permission::ManageAppointments)?;
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
         .ok_or_else(|| unknown("appointment", ErrorCode::InvalidId, id))?;
     appointment::set_status(doc, status).map_err(doc_error(id.into()))?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Update,
+        audit::other("appointment", id),
+    )?;
     tx.commit()?;
     Ok(())
 }

@@ -7,7 +7,9 @@ use dermis_model::ledger::{self, MovementKind, StockMovement};
 use dermis_model::product::{self, ProductForm};
 use dermis_model::{DocId, DocType, ErrorCode, MovementId, ProductId, ValidationErrors};
 
-use super::{parse_id, unknown};
+use dermis_model::audit::AuditAction;
+
+use super::{audit, parse_id, unknown};
 use crate::node::{Identity, Node, OpError, Session, doc_error};
 use crate::store::Tx;
 use crate::store::queries::{self, MovementRow, ProductRow};
@@ -36,10 +38,17 @@ pub fn add_product(
     let id = ProductId::new();
     let clinic = node.identity.clinic_id;
     let actor = node.actor();
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = product::create_product(id, clinic, &draft, tx.now(), actor)
         .map_err(doc_error(id.into()))?;
     tx.insert(id.into(), DocType::Product, doc)?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Create,
+        audit::other("product", id),
+    )?;
     tx.commit()?;
     Ok(id)
 }
@@ -62,11 +71,18 @@ pub fn update_product(
         )
         .into());
     }
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
         .ok_or_else(|| unknown("product", ErrorCode::UnknownProduct, id))?;
     product::update_product(doc, &draft).map_err(doc_error(id.into()))?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Update,
+        audit::other("product", id),
+    )?;
     tx.commit()?;
     Ok(())
 }

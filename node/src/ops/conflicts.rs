@@ -4,7 +4,9 @@
 use dermis_model::clinic::Permission;
 use dermis_model::{DocId, DocType, ErrorCode, ValidationErrors};
 
-use super::{parse_id, unknown};
+use dermis_model::audit::AuditAction;
+
+use super::{audit, parse_id, unknown};
 use crate::node::{Node, OpError, Session, doc_error};
 use crate::store::queries::{self, ConflictRow};
 
@@ -56,11 +58,18 @@ pub fn resolve(
         permission_for(&row).ok_or_else(|| unknown("conflict", ErrorCode::InvalidId, doc_id))?;
     session.require(permission)?;
     let id: DocId = parse_id("doc", doc_id)?;
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id)?
         .ok_or_else(|| unknown("doc", ErrorCode::InvalidId, doc_id))?;
     dermis_model::conflict::resolve(doc, path, value).map_err(doc_error(id))?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Update,
+        audit::other("document", id),
+    )?;
     tx.commit()?;
     Ok(())
 }

@@ -4,7 +4,9 @@ use dermis_model::clinic::Permission;
 use dermis_model::encounter::{self, EncounterForm};
 use dermis_model::{AddendumId, DocType, EncounterId, ErrorCode, PatientId};
 
-use super::unknown;
+use dermis_model::audit::AuditAction;
+
+use super::{audit, unknown};
 use crate::node::{Node, OpError, Session, today};
 use crate::store::queries::{self, EncounterRow};
 
@@ -22,6 +24,7 @@ pub fn add(
     let draft = form.validate(today(), label_of)?;
     let id = EncounterId::new();
     let author = session.author();
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let at = tx.now();
     let doc = tx
@@ -30,6 +33,12 @@ pub fn add(
     dermis_model::doc::expect_type(doc, DocType::Patient)
         .map_err(|_| unknown("patient", ErrorCode::UnknownPatient, patient))?;
     encounter::add_encounter(doc, id, &draft, &author, at)?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Create,
+        audit::in_chart("encounter", id, patient),
+    )?;
     tx.commit()?;
     Ok(id)
 }
@@ -49,11 +58,18 @@ pub fn update(
     session.require(Permission::EditClinical)?;
     let draft = form.validate(today(), label_of)?;
     let patient = patient_of(node, id)?;
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx
         .edit(patient.into())?
         .ok_or_else(|| unknown("encounter", ErrorCode::UnknownEncounter, id))?;
     encounter::update_encounter(doc, id, &draft)?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Update,
+        audit::in_chart("encounter", id, patient),
+    )?;
     tx.commit()?;
     Ok(())
 }
@@ -62,12 +78,19 @@ pub fn sign(node: &mut Node, session: &Session, id: EncounterId) -> Result<(), O
     session.require(Permission::SignEncounter)?;
     let patient = patient_of(node, id)?;
     let author = session.author();
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let at = tx.now();
     let doc = tx
         .edit(patient.into())?
         .ok_or_else(|| unknown("encounter", ErrorCode::UnknownEncounter, id))?;
     encounter::sign_encounter(doc, id, &author, at)?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Sign,
+        audit::in_chart("encounter", id, patient),
+    )?;
     tx.commit()?;
     Ok(())
 }
@@ -82,12 +105,19 @@ pub fn add_addendum(
     let patient = patient_of(node, id)?;
     let author = session.author();
     let addendum = AddendumId::new();
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let at = tx.now();
     let doc = tx
         .edit(patient.into())?
         .ok_or_else(|| unknown("encounter", ErrorCode::UnknownEncounter, id))?;
     encounter::add_addendum(doc, id, addendum, &author, text, at)?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Addendum,
+        audit::in_chart("encounter", id, patient),
+    )?;
     tx.commit()?;
     Ok(addendum)
 }

@@ -3,6 +3,7 @@
 //! enforced here, not only by hiding buttons.
 
 pub mod appointments;
+pub mod audit;
 pub mod catalog;
 pub mod conflicts;
 pub mod encounters;

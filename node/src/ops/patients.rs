@@ -5,7 +5,9 @@ use dermis_model::clinic::Permission;
 use dermis_model::patient::{self, AllergyForm, Patient, PatientForm};
 use dermis_model::{AllergyId, DocId, DocType, ErrorCode, PatientId};
 
-use super::unknown;
+use dermis_model::audit::AuditAction;
+
+use super::{audit, unknown};
 use crate::node::{Node, OpError, Session, doc_error, today};
 use crate::store::queries::{self, PatientRow};
 
@@ -16,11 +18,13 @@ pub fn add(node: &mut Node, session: &Session, form: &PatientForm) -> Result<Pat
     let code = node.identity.node_code.clone();
     let clinic = node.identity.clinic_id;
     let actor = node.actor();
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let mrn = format!("{code}-P{:06}", tx.next_counter("mrn_seq")?);
     let doc = patient::create_patient(id, clinic, &draft, &mrn, tx.now(), session.user_id(), actor)
         .map_err(doc_error(id.into()))?;
     tx.insert(id.into(), DocType::Patient, doc)?;
+    audit::in_tx(&mut tx, &who, AuditAction::Create, audit::patient(id))?;
     tx.commit()?;
     Ok(id)
 }
@@ -35,6 +39,7 @@ pub fn update(
 ) -> Result<(), OpError> {
     session.require(Permission::EditPatients)?;
     let mut draft = form.validate(today())?;
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
@@ -48,6 +53,7 @@ pub fn update(
         draft.notes = current.notes;
     }
     patient::update_patient(doc, &draft).map_err(doc_error(id.into()))?;
+    audit::in_tx(&mut tx, &who, AuditAction::Update, audit::patient(id))?;
     tx.commit()?;
     Ok(())
 }
@@ -95,12 +101,19 @@ pub fn add_allergy(
     session.require(Permission::EditClinical)?;
     let (substance, reaction, severity) = form.validate()?;
     let allergy = AllergyId::new();
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
         .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
     patient::add_allergy(doc, allergy, &substance, &reaction, severity)
         .map_err(doc_error(id.into()))?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Create,
+        audit::in_chart("allergy", allergy, id),
+    )?;
     tx.commit()?;
     Ok(allergy)
 }
@@ -112,6 +125,7 @@ pub fn remove_allergy(
     allergy: AllergyId,
 ) -> Result<(), OpError> {
     session.require(Permission::EditClinical)?;
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx
         .edit(id.into())?
@@ -119,6 +133,12 @@ pub fn remove_allergy(
     if !patient::remove_allergy(doc, allergy).map_err(doc_error(id.into()))? {
         return Err(unknown("allergy", ErrorCode::InvalidId, allergy));
     }
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Update,
+        audit::in_chart("allergy", allergy, id),
+    )?;
     tx.commit()?;
     Ok(())
 }

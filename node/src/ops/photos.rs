@@ -18,7 +18,9 @@ use image::{DynamicImage, ImageDecoder, ImageReader};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::unknown;
+use dermis_model::audit::AuditAction;
+
+use super::{audit, unknown};
 use crate::atrest::seal;
 use crate::node::{Node, OpError, Session, doc_error, now};
 use crate::store::queries;
@@ -300,6 +302,7 @@ fn record(
     id: PhotoId,
     draft: &PhotoDraft,
 ) -> Result<(), OpError> {
+    let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx
         .edit(patient.into())?
@@ -315,6 +318,12 @@ fn record(
         &draft.sha256,
         draft.size,
         tx.now(),
+    )?;
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Create,
+        audit::in_chart("photo", id, patient),
     )?;
     tx.commit()?;
     Ok(())

@@ -8,6 +8,8 @@ use dermis_model::ledger::{
 };
 use dermis_model::{ErrorCode, FieldError, MovementId, SaleId, ValidationErrors};
 
+use dermis_model::audit::AuditAction;
+
 use super::catalog::{day_of, ledger_for_day, product_by_sku};
 use super::{parse_id, unknown};
 use crate::node::{Node, OpError, Session, doc_error};
@@ -93,6 +95,7 @@ fn write_entry(
     let clinic = node.clinic()?;
     let identity = node.identity.clone();
     let actor = node.actor();
+    let who = super::audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let at = tx.now();
     let receipt = format!(
@@ -143,6 +146,8 @@ fn write_entry(
         };
         ledger::append_movement(doc, &movement).map_err(doc_error(ledger_id))?;
     }
+    let target = super::audit::other("sale", sale.id);
+    super::audit::append_to(doc, ledger_id, &who, at, AuditAction::Create, target)?;
     tx.commit()?;
     Ok(sale)
 }

@@ -3,6 +3,7 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use dermis_model::audit::AuditAction;
 use dermis_model::clinic::{self, Permission, Role, UserDraft};
 use dermis_model::{ErrorCode, UserId, ValidationErrors};
 
@@ -60,6 +61,7 @@ pub fn add(
     let password_hash = hash_password(password)?;
     let id = UserId::new();
     let doc_id = node.clinic_doc_id();
+    let who = super::audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx.edit(doc_id)?.ok_or(OpError::NoClinic)?;
     clinic::add_user(
@@ -73,6 +75,12 @@ pub fn add(
         },
     )
     .map_err(doc_error(doc_id))?;
+    super::audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Create,
+        super::audit::other("user", id),
+    )?;
     tx.commit()?;
     Ok(id)
 }
@@ -129,9 +137,16 @@ fn edit_user(
         return Err(unknown("user", ErrorCode::InvalidId, id));
     }
     let doc_id = node.clinic_doc_id();
+    let who = super::audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx.edit(doc_id)?.ok_or(OpError::NoClinic)?;
     f(doc, doc_id)?;
+    super::audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Update,
+        super::audit::other("user", id),
+    )?;
     tx.commit()?;
     Ok(())
 }
@@ -184,6 +199,7 @@ pub fn login(node: &mut Node, username: &str, password: &str) -> Result<Login, O
     let now = crate::node::now();
     let failures = node.store.sign_in_failures(username)?;
     if failures.locked_until > now {
+        super::audit::record_failed_sign_in(node, username)?;
         return Ok(Login::LockedOut {
             until: failures.locked_until,
         });
@@ -193,9 +209,17 @@ pub fn login(node: &mut Node, username: &str, password: &str) -> Result<Login, O
             if failures.count > 0 {
                 node.store.clear_sign_in_failures(username)?;
             }
+            let target = super::audit::other(
+                "user",
+                session
+                    .user_id()
+                    .map_or_else(String::new, |id| id.to_string()),
+            );
+            super::audit::record(node, &session, AuditAction::SignIn, target)?;
             Ok(Login::SignedIn(session))
         }
         None => {
+            super::audit::record_failed_sign_in(node, username)?;
             let record = node
                 .store
                 .record_sign_in_failure(username, lock_after, now)?;

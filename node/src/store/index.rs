@@ -198,6 +198,24 @@ fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(
         "INSERT OR IGNORE INTO sale_lines(sale_id, idx, product_id, sku, name, qty, unit_minor, discount_minor, tax_minor, total_minor)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
+    let mut audit = tx.prepare_cached(
+        "INSERT OR IGNORE INTO audit_entries(id, ledger_id, at, user, user_id, node_id, action, target_kind, target, patient_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for a in &l.audit {
+        audit.execute(params![
+            a.id,
+            id_text,
+            a.at,
+            a.user,
+            a.user_id.map(|u| u.to_string()),
+            a.node_id.to_string(),
+            a.action.as_str(),
+            a.target.kind,
+            a.target.id,
+            a.target.patient.map(|p| p.to_string()),
+        ])?;
+    }
     let mut pay = tx.prepare_cached("INSERT OR IGNORE INTO sale_payments(sale_id, idx, method, amount_minor) VALUES (?1, ?2, ?3, ?4)")?;
     for s in &l.sales {
         let sid = s.id.to_string();

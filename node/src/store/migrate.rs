@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_sign_in",
         include_str!("../../../migrations/node/0004_sign_in.sql"),
     ),
+    (
+        "0005_audit",
+        include_str!("../../../migrations/node/0005_audit.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -4,6 +4,7 @@
 //! rows and its outbox entry. Several processes (the app, the CLI, the sync daemon) may
 //! use one store at once: writers take SQLite's write lock before reading what they edit.
 
+pub mod audit;
 mod cache;
 pub mod index;
 pub mod migrate;

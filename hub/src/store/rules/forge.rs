@@ -200,6 +200,8 @@ pub struct Books {
     pub node: NodeId,
     pub movement: MovementId,
     pub sale: SaleId,
+    /// The id of an audit entry (someone viewed a chart).
+    pub audit: String,
     pub doc: AutoCommit,
     /// Heads before the sale was recorded.
     pub before_sale: Vec<ChangeHash>,
@@ -266,11 +268,28 @@ pub fn books(clinic: ClinicId, node: NodeId, who: Provenance) -> Forged<Books> {
     let sold = sale(SaleKind::Sale, None, node, 1_500);
     ledger::append_sale(&mut doc, &sold)?;
     commit(&mut doc, by(who).as_deref());
+    let viewed = dermis_model::PatientId::new();
+    let audit = dermis_model::audit::AuditEntry {
+        id: "01a24400-0000-7000-8000-00000000a0d1".into(),
+        at: 5_000,
+        user: "dora".into(),
+        user_id: None,
+        node_id: node,
+        action: dermis_model::audit::AuditAction::View,
+        target: dermis_model::audit::AuditTarget {
+            kind: "patient".into(),
+            id: viewed.to_string(),
+            patient: Some(viewed),
+        },
+    };
+    dermis_model::audit::append_audit(&mut doc, &audit)?;
+    commit(&mut doc, by(who).as_deref());
     Ok(Books {
         id,
         node,
         movement,
         sale: sold.id,
+        audit: audit.id,
         doc,
         before_sale,
     })
@@ -286,16 +305,25 @@ pub enum LedgerForgery {
     ChangeDay,
     /// Another sale under the recorded sale's id, written from a state before it existed.
     SaleBeside,
+    /// Someone's view of a chart rewritten as someone else's.
+    RewriteAuditUser,
+    /// A view of a chart removed from the trail.
+    RemoveAuditEntry,
+    /// The whole trail replaced by an empty one.
+    ReplaceAudit,
 }
 
 impl LedgerForgery {
-    pub const ALL: [LedgerForgery; 6] = [
+    pub const ALL: [LedgerForgery; 9] = [
         LedgerForgery::EditMovementQty,
         LedgerForgery::RemoveSale,
         LedgerForgery::RewriteSaleTotal,
         LedgerForgery::ReplaceSales,
         LedgerForgery::ChangeDay,
         LedgerForgery::SaleBeside,
+        LedgerForgery::RewriteAuditUser,
+        LedgerForgery::RemoveAuditEntry,
+        LedgerForgery::ReplaceAudit,
     ];
 }
 
@@ -317,6 +345,18 @@ pub fn forge_ledger(books: &mut Books, how: LedgerForgery, message: Option<&str>
             doc.put_object(ROOT, "sales", ObjType::Map)?;
         }
         LedgerForgery::ChangeDay => doc.put(ROOT, "day", "2026-01-04")?,
+        LedgerForgery::RewriteAuditUser => {
+            let audit = map(doc, &ROOT, "audit")?;
+            let entry = map(doc, &audit, &books.audit)?;
+            doc.put(&entry, "user", "someone-else")?;
+        }
+        LedgerForgery::RemoveAuditEntry => {
+            let audit = map(doc, &ROOT, "audit")?;
+            doc.delete(&audit, books.audit.as_str())?;
+        }
+        LedgerForgery::ReplaceAudit => {
+            doc.put_object(ROOT, "audit", ObjType::Map)?;
+        }
         LedgerForgery::SaleBeside => {
             let mut old = doc.fork_at(&books.before_sale)?;
             let mut fake = sale(SaleKind::Sale, None, books.node, 1);

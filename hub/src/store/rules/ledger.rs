@@ -1,5 +1,6 @@
-//! Ledgers are append-only (DESIGN.md): a recorded stock movement or sale entry (sale,
-//! refund, void) is never edited, replaced or removed; a correction is a new entry. A
+//! Ledgers are append-only (DESIGN.md): a recorded stock movement, sale entry (sale,
+//! refund, void) or audit entry is never edited, replaced or removed; a correction is a
+//! new entry. A
 //! node writes each entry whole in one change, so a change may write inside an entry
 //! only if it created that entry, may add an entry only under an id nobody used, and
 //! may not replace the entry maps or the ledger's node and day.
@@ -10,7 +11,11 @@ use super::Refusal;
 use super::place::{Placed, Touch};
 
 /// The maps that hold entries, and what their entries are called.
-const ENTRY_MAPS: [(&str, &str); 2] = [("movements", "stock movement"), ("sales", "sale")];
+const ENTRY_MAPS: [(&str, &str); 3] = [
+    ("movements", "stock movement"),
+    ("sales", "sale"),
+    (dermis_model::audit::AUDIT_MAP, "audit entry"),
+];
 /// Fields set once, when the ledger is made.
 const FIXED: [&str; 2] = ["node_id", "day"];
 

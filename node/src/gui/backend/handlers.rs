@@ -28,6 +28,9 @@ pub(super) struct State {
     session: Option<Session>,
     /// The window is locked: the session is kept but serves nothing until unlocked.
     locked: bool,
+    /// What the audit trail last recorded as viewed, so refreshing the chart on screen
+    /// (after a sync, say) is not a new view.
+    viewed: Option<dermis_model::audit::AuditTarget>,
     data_version: Option<i64>,
 }
 
@@ -63,6 +66,7 @@ impl State {
             node: None,
             session: None,
             locked: false,
+            viewed: None,
             data_version: None,
         }
     }
@@ -103,6 +107,7 @@ impl State {
             Command::Login { username, password } => self.login(&username, &password),
             Command::Logout => {
                 self.session = None;
+                self.viewed = None;
                 self.locked = false;
                 one(Reply::LoggedOut)
             }
@@ -119,7 +124,16 @@ impl State {
             }
             other => match (self.node.as_mut(), self.session.as_ref()) {
                 (Some(node), Some(session)) if !self.locked => {
-                    run(node, session, &self.config, other)
+                    let view = viewed_by(node, &other);
+                    let outcome = run(node, session, &self.config, other);
+                    match (view, outcome) {
+                        (Some(target), Ok(replies)) => {
+                            audit_view(node, session, target, &mut self.viewed)
+                                .map_err(fail(Op::Load))
+                                .map(|()| replies)
+                        }
+                        (_, outcome) => outcome,
+                    }
                 }
                 // Nobody is signed in: nothing but setup and login is allowed.
                 _ => Err((Op::Load, UiError::Denied(Permission::ViewPatients))),
@@ -233,6 +247,40 @@ impl State {
             ops::users::Login::LockedOut { until } => one(Reply::LockedOut { until }),
         }
     }
+}
+
+/// What `command` shows of a patient's chart, for the audit trail.
+fn viewed_by(node: &Node, command: &Command) -> Option<dermis_model::audit::AuditTarget> {
+    match command {
+        Command::OpenPatient { id } => Some(ops::audit::patient(*id)),
+        Command::LoadPhotos { patient } => Some(ops::audit::in_chart("photos", patient, *patient)),
+        Command::OpenEncounter { id } => {
+            let patient = queries::patient_of_encounter(node.store.conn(), &id.to_string())
+                .ok()
+                .flatten()?
+                .parse()
+                .ok()?;
+            Some(ops::audit::in_chart("encounter", id, patient))
+        }
+        _ => None,
+    }
+}
+
+/// Records a view of a chart, a visit or a patient's photos once per opening (a refresh
+/// of what is on screen is not a new view).
+fn audit_view(
+    node: &mut Node,
+    session: &Session,
+    target: dermis_model::audit::AuditTarget,
+    viewed: &mut Option<dermis_model::audit::AuditTarget>,
+) -> Result<(), OpError> {
+    use dermis_model::audit::AuditAction;
+    if viewed.as_ref() == Some(&target) {
+        return Ok(());
+    }
+    ops::audit::record(node, session, AuditAction::View, target.clone())?;
+    *viewed = Some(target);
+    Ok(())
 }
 
 fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Command) -> Outcome {

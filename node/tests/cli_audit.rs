@@ -1,0 +1,186 @@
+//! Who did what: views, edits, signatures, exports and sign-ins (failed ones too) are
+//! recorded in the node's ledger documents with time, user, node, action and target id,
+//! never clinical content; `audit list` shows them to administrators.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+
+use common::*;
+use dermis_model::DocType;
+use dermis_node::node::Node;
+use dermis_node::store::queries;
+
+const ADMIN_PW: &str = "anna's long password";
+const DOCTOR_PW: &str = "dora's long password";
+/// A name that appears nowhere but in the patient's chart.
+const MARKER: &str = "Qwyzzelbrand";
+
+fn setup(d: &Path) {
+    let o = cmd(d)
+        .env("DERMIS_PASSWORD", ADMIN_PW)
+        .args([
+            "init",
+            "--clinic-name",
+            "Audit Clinic",
+            "--node-name",
+            "Desk",
+        ])
+        .args(["--admin", "anna"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut child = cmd_as(d, "anna", ADMIN_PW)
+        .args(["user", "add", "--username", "dora", "--role", "doctor"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{DOCTOR_PW}\n").as_bytes())
+        .unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+fn entries(d: &Path, filter: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["audit", "list", "--json"];
+    args.extend_from_slice(filter);
+    serde_json::from_str::<serde_json::Value>(&ok_as(d, "anna", ADMIN_PW, &args))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn has(entries: &[serde_json::Value], user: &str, action: &str, target: &str) -> bool {
+    entries
+        .iter()
+        .any(|e| e["user"] == user && e["action"] == action && e["target"] == target)
+}
+
+#[test]
+fn views_edits_signatures_and_sign_ins_are_on_the_trail() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    setup(d);
+    let dora = |args: &[&str]| ok_as(d, "dora", DOCTOR_PW, args);
+    let patient = dora(&[
+        "patient",
+        "add",
+        "--first-name",
+        MARKER,
+        "--last-name",
+        "Oddly",
+    ]);
+    assert!(dora(&["patient", "show", &patient]).contains(MARKER));
+    let visit = dora(&[
+        "encounter",
+        "add",
+        "--patient",
+        &patient,
+        "--complaint",
+        "Itchy plaques",
+    ]);
+    dora(&["encounter", "sign", &visit]);
+    let failed = cmd_as(d, "mallory", "a guess")
+        .args(["patient", "search", "q"])
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(3));
+
+    let all = entries(d, &[]);
+    assert!(has(&all, "dora", "create", &patient), "{all:#?}");
+    assert!(has(&all, "dora", "view", &patient), "{all:#?}");
+    assert!(has(&all, "dora", "create", &visit), "{all:#?}");
+    assert!(has(&all, "dora", "sign", &visit), "{all:#?}");
+    assert!(
+        all.iter()
+            .any(|e| e["user"] == "dora" && e["action"] == "sign_in")
+    );
+    assert!(
+        all.iter()
+            .any(|e| e["user"] == "mallory" && e["action"] == "sign_in_failed")
+    );
+    let node = status_json(d)["node"]["id"].as_str().unwrap().to_owned();
+    for e in &all {
+        assert_eq!(e["node"], node.as_str(), "{e}");
+        assert!(e["at"].as_str().unwrap().ends_with('Z'), "{e}");
+    }
+    // Newest first.
+    let times: Vec<i64> = all.iter().map(|e| e["at_ms"].as_i64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
+
+    // Filters: one patient's chart, one user, a day.
+    let chart = entries(d, &["--patient", &patient]);
+    assert!(chart.len() >= 4, "{chart:#?}");
+    assert!(chart.iter().all(|e| e["patient"] == patient.as_str()));
+    let by_anna = entries(d, &["--user", "anna"]);
+    assert!(!by_anna.is_empty() && by_anna.iter().all(|e| e["user"] == "anna"));
+    assert!(entries(d, &["--from", "2999-01-01"]).is_empty());
+    // (Each `audit list` signs in, so later lists hold more entries.)
+    let since_2000: Vec<_> = entries(d, &["--from", "2000-01-01"])
+        .into_iter()
+        .map(|e| e["id"].clone())
+        .collect();
+    assert!(all.iter().all(|e| since_2000.contains(&e["id"])));
+
+    // No clinical content in the trail: the patient's name is in no ledger document.
+    let mut node = Node::open(d).unwrap();
+    let ledgers = queries::doc_ids(node.store.conn(), DocType::Ledger.as_str()).unwrap();
+    assert!(!ledgers.is_empty());
+    for id in ledgers {
+        let bytes = node
+            .store
+            .with_doc(id.parse().unwrap(), |doc| doc.clone().save())
+            .unwrap()
+            .unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(MARKER),
+            "a ledger holds the patient's name"
+        );
+    }
+}
+
+#[test]
+fn only_an_administrator_reads_the_trail() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    setup(d);
+    let o = cmd_as(d, "dora", DOCTOR_PW)
+        .args(["audit", "list", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let bad = cmd_as(d, "anna", ADMIN_PW)
+        .args(["audit", "list", "--from", "yesterday"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("from"), "{}", stderr(&bad));
+}
+
+#[test]
+fn an_export_is_recorded_and_the_export_holds_no_trail() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    setup(d);
+    let export = ok_as(d, "anna", ADMIN_PW, &["export", "--json"]);
+    assert!(
+        !export.contains("sign_in"),
+        "the export is clinic data, not the trail"
+    );
+    let all = entries(d, &["--user", "anna"]);
+    assert!(
+        all.iter()
+            .any(|e| e["action"] == "export" && e["target_kind"] == "clinic")
+    );
+}
