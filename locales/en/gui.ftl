@@ -61,9 +61,9 @@ gui-nav-settings = Settings
 gui-login-title = Sign in
 gui-login-submit = Sign in
 gui-login-refused = Wrong username or password.
-gui-login-locked = Too many failed sign-ins for this user. Try again in { $minutes ->
-    [one] { $minutes } minute
-   *[other] { $minutes } minutes
+gui-login-locked = Too many failed sign-ins for this user. Try again in { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
 }.
 gui-login-offline = Signing in works without a connection: staff accounts are kept on this workstation.
 gui-setup-title = Welcome to Dermis

@@ -63,9 +63,9 @@ gui-nav-settings = Ajustes
 gui-login-title = Iniciar sesión
 gui-login-submit = Entrar
 gui-login-refused = Usuario o contraseña incorrectos.
-gui-login-locked = Demasiados intentos fallidos para este usuario. Inténtelo de nuevo en { $minutes ->
-    [one] { $minutes } minuto
-   *[other] { $minutes } minutos
+gui-login-locked = Demasiados intentos fallidos para este usuario. Inténtelo de nuevo en { $count ->
+    [one] { $count } minuto
+   *[other] { $count } minutos
 }.
 gui-login-offline = Se puede iniciar sesión sin conexión: las cuentas del personal se guardan en este puesto.
 gui-setup-title = Bienvenido a Dermis

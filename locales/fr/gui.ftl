@@ -63,9 +63,9 @@ gui-nav-settings = Réglages
 gui-login-title = Connexion
 gui-login-submit = Se connecter
 gui-login-refused = Nom d’utilisateur ou mot de passe incorrect.
-gui-login-locked = Trop d’échecs de connexion pour cet utilisateur. Réessayez dans { $minutes ->
-    [one] { $minutes } minute
-   *[other] { $minutes } minutes
+gui-login-locked = Trop d’échecs de connexion pour cet utilisateur. Réessayez dans { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
 }.
 gui-login-offline = La connexion fonctionne sans réseau : les comptes du personnel sont conservés sur ce poste.
 gui-setup-title = Bienvenue dans Dermis

@@ -65,10 +65,10 @@ gui-nav-settings = Настройки
 gui-login-title = Вход
 gui-login-submit = Войти
 gui-login-refused = Неверное имя пользователя или пароль.
-gui-login-locked = Слишком много неудачных попыток входа для этого пользователя. Повторите через { $minutes ->
-    [one] { $minutes } минуту
-    [few] { $minutes } минуты
-   *[other] { $minutes } минут
+gui-login-locked = Слишком много неудачных попыток входа для этого пользователя. Повторите через { $count ->
+    [one] { $count } минуту
+    [few] { $count } минуты
+   *[other] { $count } минут
 }.
 gui-login-offline = Вход работает без связи: учётные записи сотрудников хранятся на этом рабочем месте.
 gui-setup-title = Добро пожаловать в Dermis

@@ -65,10 +65,10 @@ gui-nav-settings = Налаштування
 gui-login-title = Вхід
 gui-login-submit = Увійти
 gui-login-refused = Неправильне ім’я користувача або пароль.
-gui-login-locked = Забагато невдалих спроб входу для цього користувача. Спробуйте через { $minutes ->
-    [one] { $minutes } хвилину
-    [few] { $minutes } хвилини
-   *[other] { $minutes } хвилин
+gui-login-locked = Забагато невдалих спроб входу для цього користувача. Спробуйте через { $count ->
+    [one] { $count } хвилину
+    [few] { $count } хвилини
+   *[other] { $count } хвилин
 }.
 gui-login-offline = Вхід працює без зв’язку: облікові записи працівників зберігаються на цьому робочому місці.
 gui-setup-title = Ласкаво просимо до Dermis

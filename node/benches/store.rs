@@ -183,6 +183,7 @@ fn run(scale: usize, plain: bool) {
         .map(|m| m.len())
         .unwrap_or(0);
     println!("store file: {:.1} MB", size as f64 / 1e6);
+    chart_view_cost(&mut node);
     drop(node);
 
     // 3. Open + search in a fresh process.
@@ -199,5 +200,38 @@ fn run(scale: usize, plain: bool) {
     println!(
         "fresh process on the {scale}-patient store: {}",
         line.trim()
+    );
+}
+
+/// What the audit trail adds to opening a chart: the read alone, then the read and its
+/// `view` entry (a transaction on the day's ledger), over the same 1,000 patients.
+fn chart_view_cost(node: &mut Node) {
+    use dermis_model::audit::AuditAction;
+    use dermis_node::ops::{audit, patients};
+    let session = Session::operator();
+    let ids: Vec<dermis_model::PatientId> = queries::recent_patients(node.store.conn(), 1000)
+        .expect("patients")
+        .into_iter()
+        .map(|p| p.id.parse().expect("id"))
+        .collect();
+    let mut read = Vec::with_capacity(ids.len());
+    let mut audited = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let started = Instant::now();
+        patients::get(node, &session, *id).expect("read");
+        read.push(started.elapsed());
+        let started = Instant::now();
+        audit::record(node, &session, AuditAction::View, audit::patient(*id)).expect("audit");
+        audited.push(started.elapsed());
+    }
+    read.sort();
+    audited.sort();
+    println!(
+        "open a chart: read p50 {} p99 {}; its audit entry adds p50 {} p99 {} ({} views)",
+        ms(percentile(&read, 0.5)),
+        ms(percentile(&read, 0.99)),
+        ms(percentile(&audited, 0.5)),
+        ms(percentile(&audited, 0.99)),
+        ids.len()
     );
 }

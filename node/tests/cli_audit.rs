@@ -184,3 +184,60 @@ fn an_export_is_recorded_and_the_export_holds_no_trail() {
             .any(|e| e["action"] == "export" && e["target_kind"] == "clinic")
     );
 }
+
+fn enroll(d: &Path, hub: &common::hub::Hub, code: &str, name: &str) {
+    ok(
+        d,
+        &[
+            "enroll",
+            "--hub",
+            &hub.url(),
+            "--code",
+            code,
+            "--node-name",
+            name,
+        ],
+    );
+}
+
+fn sync_once(d: &Path) {
+    let o = run(d, &["sync", "--once", "--timeout", "60"]);
+    assert!(o.status.success(), "sync --once failed: {}", stderr(&o));
+}
+
+#[test]
+fn the_trail_survives_a_wiped_workstation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub_dir = tmp.path().join("hub");
+    std::fs::create_dir_all(&hub_dir).unwrap();
+    let hub = common::hub::Hub::start(&hub_dir);
+    let clinic = hub.clinic_add("Audit Clinic");
+    let a = tmp.path().join("a");
+    enroll(&a, &hub, &hub.node_add(&clinic, "a"), "Front desk");
+    // The demo makes the staff (admin, doctor, … with the demo password).
+    ok(&a, &["demo", "--patients", "30", "--seed", "2"]);
+    let patient = {
+        let node = Node::open(&a).unwrap();
+        queries::recent_patients(node.store.conn(), 1).unwrap()[0]
+            .id
+            .clone()
+    };
+    ok_as(&a, "doctor", DEMO_PASSWORD, &["patient", "show", &patient]);
+    sync_once(&a);
+    let node_a = status_json(&a)["node"]["id"].as_str().unwrap().to_owned();
+
+    // The laptop is wiped (or stolen); a new workstation joins the clinic.
+    std::fs::remove_dir_all(&a).unwrap();
+    let b = tmp.path().join("b");
+    enroll(&b, &hub, &hub.node_add(&clinic, "b"), "New desk");
+    sync_once(&b);
+    let trail: serde_json::Value =
+        serde_json::from_str(&ok(&b, &["audit", "list", "--patient", &patient, "--json"])).unwrap();
+    let trail = trail.as_array().unwrap();
+    assert!(
+        trail.iter().any(|e| e["user"] == "doctor"
+            && e["action"] == "view"
+            && e["node"] == node_a.as_str()),
+        "the wiped node's view of the chart is still on record: {trail:#?}"
+    );
+}

@@ -212,3 +212,40 @@ fn a_locked_window_is_served_nothing_until_its_user_unlocks_it() {
     let reply = send(&mut backend, Command::OpenPatient { id: patient });
     assert!(denied(&reply).is_none(), "unlocked: {reply:?}");
 }
+
+#[test]
+fn opening_a_chart_is_one_view_on_the_trail_however_often_it_refreshes() {
+    use dermis_node::store::audit::{AuditFilter, audit_entries};
+    let dir = demo_dir(6);
+    let (patient, _) = a_visit(dir.path());
+    let other = queries::recent_patients(open(dir.path()).store.conn(), 10)
+        .expect("patients")
+        .into_iter()
+        .find(|p| p.id != patient.to_string())
+        .expect("another patient");
+    let other: PatientId = other.id.parse().expect("id");
+    let mut backend = signed_in_backend(dir.path(), "doctor");
+    let views = |dir: &std::path::Path| {
+        audit_entries(
+            open(dir).store.conn(),
+            &AuditFilter {
+                patient: Some(patient.to_string()),
+                user: Some("doctor".into()),
+                from_ms: None,
+                limit: 100,
+            },
+        )
+        .expect("trail")
+        .into_iter()
+        .filter(|e| e.action == "view" && e.target_kind == "patient")
+        .count()
+    };
+    for _ in 0..3 {
+        let reply = send(&mut backend, Command::OpenPatient { id: patient });
+        assert!(matches!(reply, Reply::Patient(_)), "{reply:?}");
+    }
+    assert_eq!(views(dir.path()), 1, "a refresh is not a new view");
+    send(&mut backend, Command::OpenPatient { id: other });
+    send(&mut backend, Command::OpenPatient { id: patient });
+    assert_eq!(views(dir.path()), 2, "coming back to the chart is");
+}

@@ -17,15 +17,19 @@ use dermis_node::ops;
 
 /// Every change of every document in the store, with its provenance, by document.
 fn provenance_by_doc(node: &mut Node) -> HashMap<DocId, Vec<Provenance>> {
-    let ids: Vec<String> = {
-        let mut stmt = node.store.conn().prepare("SELECT id FROM docs").unwrap();
-        stmt.query_map([], |r| r.get(0))
+    let ids: Vec<(String, String)> = {
+        let mut stmt = node
+            .store
+            .conn()
+            .prepare("SELECT id, doc_type FROM docs")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap()
     };
     ids.into_iter()
-        .map(|id| {
+        .map(|(id, doc_type)| {
             let id: DocId = id.parse().unwrap();
             let all = node
                 .store
@@ -34,7 +38,10 @@ fn provenance_by_doc(node: &mut Node) -> HashMap<DocId, Vec<Provenance>> {
                         .iter()
                         .map(|c| {
                             Provenance::of(c).unwrap_or_else(|e| {
-                                panic!("change {} of {id} has no provenance: {e}", c.hash())
+                                panic!(
+                                    "change {} of {doc_type} {id} has no provenance: {e}",
+                                    c.hash()
+                                )
                             })
                         })
                         .collect::<Vec<_>>()

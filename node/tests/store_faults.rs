@@ -118,9 +118,19 @@ fn several_processes_write_side_by_side() {
     assert_eq!(ids.len(), 180);
     let status = status_json(d);
     assert_eq!(status["counts"]["patients"], 180);
+    // Each add is audited in the node's ledger of the day (two, if the run crossed
+    // midnight UTC).
+    let ledgers = {
+        let node = dermis_node::node::Node::open(d).unwrap();
+        dermis_node::store::queries::doc_ids(node.store.conn(), "ledger")
+            .unwrap()
+            .len()
+    };
+    assert!(ledgers >= 1);
     assert_eq!(
-        status["outbox"]["count"], 181,
-        "every patient and the clinic wait for the hub"
+        status["outbox"]["count"].as_u64(),
+        Some(181 + ledgers as u64),
+        "every patient, the clinic and the audit ledger wait for the hub"
     );
 }
 

@@ -43,6 +43,11 @@ impl Ui {
     }
 
     /// A message, escaped.
+    /// Whether the catalog has message `id`.
+    pub fn has(&self, id: &str) -> bool {
+        self.localizer.has_message(self.locale, id)
+    }
+
     pub fn t(&self, id: &str) -> String {
         esc(&self.localizer.t(self.locale, id))
     }

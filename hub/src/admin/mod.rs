@@ -6,7 +6,8 @@
 //! Routes: `/admin` (clinics and workstations), `/admin/nodes/{id}` (one workstation
 //! and its recent sync sessions), `/admin/webhooks` (recent webhook deliveries),
 //! `/admin/stock` (SKUs below zero), `/admin/conflicts` (open conflicts),
-//! `/admin/staff` (who changed staff users and roles, [`staff`]),
+//! `/admin/staff` (who changed staff users and roles, [`staff`]), `/admin/audit` (who
+//! did what at the workstations, [`audit`]),
 //! `/admin/health` (storage and database),
 //! `/admin/events?view=…` (SSE), `/admin/login`, `/admin/logout`, `/admin/oidc/start`
 //! and `/admin/oidc/callback` (single sign-on, [`sso`]), `/admin/assets/*`.
@@ -22,6 +23,7 @@
 //! rendered is escaped ([`html::esc`]), and the pages are served with a strict
 //! Content-Security-Policy (scripts and styles only from `/admin/assets`).
 
+pub mod audit;
 pub mod events;
 pub mod hooks;
 pub mod html;
@@ -84,6 +86,11 @@ pub const SECTIONS: &[Section] = &[
         label: "admin-nav-staff",
     },
     Section {
+        id: "audit",
+        path: "/admin/audit",
+        label: "admin-nav-audit",
+    },
+    Section {
         id: "health",
         path: "/admin/health",
         label: "admin-nav-health",
@@ -144,6 +151,7 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
         .route("/admin/stock", get(hooks::stock::<S>))
         .route("/admin/conflicts", get(hooks::conflicts::<S>))
         .route("/admin/staff", get(staff::page::<S>))
+        .route("/admin/audit", get(audit::page_handler::<S>))
         .route("/admin/jobs", get(jobs::page::<S>))
         .route(
             "/admin/jobs/{id}/retry",

@@ -51,6 +51,36 @@ pub struct DocProjection {
     pub stock: Vec<StockEntry>,
     /// Paths of conflicting fields; empty clears the document's entry.
     pub conflicts: Vec<String>,
+    /// The audit entries of a ledger (kept once per id).
+    pub audit: Vec<dermis_model::audit::AuditEntry>,
+}
+
+/// Which audit entries `/admin/audit` asks for. Times are unix milliseconds; `before`
+/// pages back from the last entry shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub clinic: Option<ClinicId>,
+    pub user: Option<String>,
+    pub patient: Option<String>,
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+    pub before: Option<Millis>,
+    pub limit: u32,
+}
+
+/// One audit entry as the hub keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AuditInfo {
+    pub clinic_id: ClinicId,
+    pub id: String,
+    pub at: Millis,
+    pub user: String,
+    pub user_id: Option<String>,
+    pub node_id: String,
+    pub action: String,
+    pub target_kind: String,
+    pub target: String,
+    pub patient: Option<String>,
 }
 
 /// What a projection step committed.
@@ -264,6 +294,14 @@ pub trait HookStore {
         clinics: Option<&[ClinicId]>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<StaffChange>, StoreError>> + Send;
+
+    /// Audit entries of the clinics' workstations matching `query`, newest first; of
+    /// these clinics only when `clinics` is given.
+    fn audit_entries(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        query: &AuditQuery,
+    ) -> impl Future<Output = Result<Vec<AuditInfo>, StoreError>> + Send;
 
     fn clinic_exists(
         &self,

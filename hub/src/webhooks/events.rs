@@ -107,6 +107,8 @@ pub struct Derived {
     pub stock: Vec<StockEntry>,
     /// The dotted paths of the fields holding concurrent values (empty: none).
     pub conflicts: Vec<String>,
+    /// A ledger's audit entries, for `/admin/audit`.
+    pub audit: Vec<dermis_model::audit::AuditEntry>,
 }
 
 /// RFC 3339 (UTC) for payloads.
@@ -189,6 +191,7 @@ pub fn derive(
                     }),
                 });
             }
+            out.audit = ledger.audit;
             // A sale writes its OUT movements in the same edit: movements alone are the
             // stock (counting sale lines too would count each sale twice).
             for movement in &ledger.movements {

@@ -62,6 +62,7 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             events: derived.events,
             stock: derived.stock,
             conflicts: derived.conflicts,
+            audit: derived.audit,
         }),
         Err(e) => {
             tracing::warn!(doc = %data.doc_id, error = %error_chain(&e), "projector: a document does not read");

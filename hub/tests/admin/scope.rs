@@ -119,6 +119,19 @@ async fn seed<S: HubStore>(store: &S, clinic: ClinicId, tag: &str) -> Uuid {
             delta: -2,
         }],
         conflicts: vec![format!("field_{tag}")],
+        audit: vec![dermis_model::audit::AuditEntry {
+            id: format!("audit-{tag}"),
+            at: 1_800_000_000_000,
+            user: format!("auditor-{tag}"),
+            user_id: None,
+            node_id: dermis_model::NodeId::new(),
+            action: dermis_model::audit::AuditAction::View,
+            target: dermis_model::audit::AuditTarget {
+                kind: "patient".into(),
+                id: format!("chart-{tag}"),
+                patient: None,
+            },
+        }],
     };
     let done = store
         .commit_projection(clinic, 0, 1, &[projection], dermis_model::now_millis())
@@ -238,6 +251,47 @@ async fn a_limited_admin_reaches_only_its_clinics<S: HubStore>(f: Fixture<S>) {
             "live {path}: {live}"
         );
     }
+    // The audit trail: Alpha's entries only, also when Beta is asked for by name.
+    let (status, html) = get(&hub, "/admin/audit?lang=en", &alice).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("auditor-alpha") && !html.contains("auditor-beta"),
+        "{html}"
+    );
+    let (status, html) = get(&hub, &format!("/admin/audit?lang=en&clinic={beta}"), &alice).await;
+    assert_eq!(status, 200);
+    assert!(
+        !html.contains("auditor-beta") && html.contains("No entries match."),
+        "{html}"
+    );
+    let (_, html) = get(&hub, &format!("/admin/audit?lang=en&clinic={beta}"), &ops).await;
+    assert!(
+        html.contains("auditor-beta") && !html.contains("auditor-alpha"),
+        "{html}"
+    );
+    let (_, html) = get(&hub, "/admin/audit?lang=en&user=AUDITOR-ALPHA", &ops).await;
+    assert!(
+        html.contains("auditor-alpha") && !html.contains("auditor-beta"),
+        "{html}"
+    );
+    let (_, html) = get(&hub, "/admin/audit?lang=en&from=2030-01-01", &ops).await;
+    assert!(html.contains("No entries match."), "{html}");
+    let (_, html) = get(
+        &hub,
+        "/admin/audit?lang=en&from=2027-01-15&to=2027-01-15",
+        &ops,
+    )
+    .await;
+    assert!(
+        html.contains("auditor-alpha") && html.contains("auditor-beta"),
+        "{html}"
+    );
+    let (status, html) = get(&hub, "/admin/audit?lang=en&from=tomorrow", &ops).await;
+    assert_eq!(status, 400, "{html}");
+    assert!(html.contains("not valid"), "{html}");
+    let (status, _) = get(&hub, "/admin/audit?lang=en&patient=%3Cscript%3E", &ops).await;
+    assert_eq!(status, 400, "a patient filter is an id");
+
     // Beta's workstation answers exactly as one that does not exist.
     let nobody = Uuid::now_v7();
     let (status, foreign) = get(&hub, &format!("/admin/nodes/{beta_node}?lang=en"), &alice).await;

@@ -733,6 +733,11 @@ impl<'s> Tx<'s> {
         if exists || self.pending.contains_key(&id) {
             return Err(StoreError::Foreign { id });
         }
+        // The creation is its own change, with its provenance, now: an edit later in this
+        // transaction may close the open Automerge transaction (a batch insert does) and
+        // would otherwise commit the creation without a message.
+        let mut doc = doc;
+        doc.commit_with(self.by.commit_options(self.now));
         self.pending.insert(
             id,
             Pending {

@@ -8,8 +8,9 @@ use uuid::Uuid;
 
 use super::{PgStore, ms, pg, projection, ts};
 use crate::store::hooks::{
-    Attempt, AttemptInfo, AttemptOutcome, ConflictInfo, DeliveryInfo, DeliveryTarget,
-    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo, staff_rows,
+    Attempt, AttemptInfo, AttemptOutcome, AuditInfo, AuditQuery, ConflictInfo, DeliveryInfo,
+    DeliveryTarget, DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo,
+    WebhookInfo, staff_rows,
 };
 use crate::store::{StoreError, i64_of, u64_of};
 use crate::webhooks::events::EventType;
@@ -343,6 +344,53 @@ impl HookStore for PgStore {
         .await
         .map_err(pg("list staff changes"))?;
         Ok(staff_rows(rows))
+    }
+
+    async fn audit_entries(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        q: &AuditQuery,
+    ) -> Result<Vec<AuditInfo>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT clinic_id, id, at, user_name, user_id, node_id, action, target_kind, target, patient_id
+             FROM audit_entries
+             WHERE ($1::uuid[] IS NULL OR clinic_id = ANY($1))
+               AND ($2::uuid IS NULL OR clinic_id = $2)
+               AND ($3::text IS NULL OR lower(user_name) = lower($3))
+               AND ($4::text IS NULL OR patient_id = $4)
+               AND ($5::timestamptz IS NULL OR at >= $5)
+               AND ($6::timestamptz IS NULL OR at < $6)
+               AND ($7::timestamptz IS NULL OR at < $7)
+             ORDER BY at DESC, id DESC LIMIT $8",
+        )
+        .bind(clinics.map(|ids| ids.iter().map(|c| c.0).collect::<Vec<_>>()))
+        .bind(q.clinic.map(|c| c.0))
+        .bind(&q.user)
+        .bind(&q.patient)
+        .bind(q.from.map(ts))
+        .bind(q.to.map(ts))
+        .bind(q.before.map(ts))
+        .bind(i64::from(q.limit))
+        .fetch_all(self.pool())
+        .await
+        .map_err(pg("list audit entries"))?;
+        rows.iter()
+            .map(|row| -> Result<AuditInfo, sqlx::Error> {
+                Ok(AuditInfo {
+                    clinic_id: ClinicId(row.try_get(0)?),
+                    id: row.try_get(1)?,
+                    at: ms(row.try_get(2)?),
+                    user: row.try_get(3)?,
+                    user_id: row.try_get(4)?,
+                    node_id: row.try_get(5)?,
+                    action: row.try_get(6)?,
+                    target_kind: row.try_get(7)?,
+                    target: row.try_get(8)?,
+                    patient: row.try_get(9)?,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(pg("read audit entry"))
     }
 
     async fn clinic_exists(&self, clinic: ClinicId) -> Result<bool, StoreError> {

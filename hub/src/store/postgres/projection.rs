@@ -213,6 +213,9 @@ pub(super) async fn project(
                 .await?;
             }
         }
+        if !doc.audit.is_empty() {
+            keep_audit(&mut tx, clinic, &doc.audit).await?;
+        }
         if doc.conflicts.is_empty() {
             sqlx::query("DELETE FROM open_conflicts WHERE doc_id = $1")
                 .bind(doc.doc_id)
@@ -246,4 +249,39 @@ pub(super) async fn project(
         .map_err(pg("advance projector cursor"))?;
     tx.commit().await.map_err(pg("commit"))?;
     Ok(Some(outcome))
+}
+
+/// A ledger's audit entries, in one statement (a ledger re-read brings all of its
+/// entries again; those kept already are skipped by the key).
+async fn keep_audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    clinic: ClinicId,
+    entries: &[dermis_model::audit::AuditEntry],
+) -> Result<(), StoreError> {
+    let col =
+        |f: &dyn Fn(&dermis_model::audit::AuditEntry) -> Option<String>| -> Vec<Option<String>> {
+            entries.iter().map(f).collect()
+        };
+    let at: Vec<time::OffsetDateTime> = entries.iter().map(|a| ts(a.at)).collect();
+    sqlx::query(
+        "INSERT INTO audit_entries (clinic_id, id, at, user_name, user_id, node_id, action,
+                                    target_kind, target, patient_id)
+         SELECT $1, * FROM UNNEST($2::text[], $3::timestamptz[], $4::text[], $5::text[],
+                                  $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(clinic.0)
+    .bind(col(&|a| Some(a.id.clone())))
+    .bind(at)
+    .bind(col(&|a| Some(a.user.clone())))
+    .bind(col(&|a| a.user_id.map(|u| u.to_string())))
+    .bind(col(&|a| Some(a.node_id.to_string())))
+    .bind(col(&|a| Some(a.action.as_str().to_owned())))
+    .bind(col(&|a| Some(a.target.kind.clone())))
+    .bind(col(&|a| Some(a.target.id.clone())))
+    .bind(col(&|a| a.target.patient.map(|p| p.to_string())))
+    .execute(&mut **tx)
+    .await
+    .map_err(pg("keep audit entries"))?;
+    Ok(())
 }

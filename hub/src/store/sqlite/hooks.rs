@@ -6,8 +6,9 @@ use uuid::Uuid;
 
 use super::{SqliteStore, lite, parse_uuid, projection};
 use crate::store::hooks::{
-    Attempt, AttemptInfo, AttemptOutcome, ConflictInfo, DeliveryInfo, DeliveryTarget,
-    DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo, WebhookInfo, staff_rows,
+    Attempt, AttemptInfo, AttemptOutcome, AuditInfo, AuditQuery, ConflictInfo, DeliveryInfo,
+    DeliveryTarget, DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo,
+    WebhookInfo, staff_rows,
 };
 use crate::store::{StoreError, i64_of, u64_of};
 use crate::webhooks::events::EventType;
@@ -435,6 +436,17 @@ impl HookStore for SqliteStore {
             Ok(staff_rows(rows))
         })
         .await
+    }
+
+    async fn audit_entries(
+        &self,
+        clinics: Option<&[ClinicId]>,
+        query: &AuditQuery,
+    ) -> Result<Vec<AuditInfo>, StoreError> {
+        let clinics = clinic_filter(clinics);
+        let query = query.clone();
+        self.call(move |conn| super::audit::entries(conn, clinics, &query))
+            .await
     }
 
     async fn clinic_exists(&self, clinic: ClinicId) -> Result<bool, StoreError> {

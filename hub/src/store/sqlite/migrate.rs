@@ -66,6 +66,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0045_staff_changes_index",
         include_str!("../../../../migrations/hub-sqlite/0045_staff_changes_index.sql"),
     ),
+    (
+        "0055_audit_entries",
+        include_str!("../../../../migrations/hub-sqlite/0055_audit_entries.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

@@ -8,6 +8,7 @@
 
 mod admin;
 mod admins;
+mod audit;
 mod hooks;
 mod jobs;
 mod migrate;

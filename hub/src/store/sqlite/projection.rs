@@ -170,6 +170,31 @@ pub(super) fn project(
                 keep_event(&tx, clinic, &event, doc.seq, &targets, now, &mut outcome)?;
             }
         }
+        if !doc.audit.is_empty() {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO audit_entries (clinic_id, id, at, user_name, user_id, node_id,
+                                                action, target_kind, target, patient_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
+                )
+                .map_err(lite("keep audit entries"))?;
+            for a in &doc.audit {
+                insert
+                    .execute(params![
+                        c,
+                        a.id,
+                        a.at,
+                        a.user,
+                        a.user_id.map(|u| u.to_string()),
+                        a.node_id.to_string(),
+                        a.action.as_str(),
+                        a.target.kind,
+                        a.target.id,
+                        a.target.patient.map(|p| p.to_string()),
+                    ])
+                    .map_err(lite("keep audit entry"))?;
+            }
+        }
         if doc.conflicts.is_empty() {
             tx.execute(
                 "DELETE FROM open_conflicts WHERE doc_id = ?1",

@@ -185,7 +185,7 @@ pub fn locked_text(tr: &Tr, until: i64) -> String {
     let minutes = (left + 59_999) / 60_000;
     tr.t_args(
         "gui-login-locked",
-        &[("minutes", crate::i18n::FluentArg::from(minutes.max(1)))],
+        &[("count", crate::i18n::FluentArg::from(minutes.max(1)))],
     )
 }
 
