@@ -10,6 +10,7 @@
 //! behaviour testable deterministically.
 
 pub mod apply;
+pub mod archive;
 pub mod chunks;
 pub mod config;
 pub mod conformance;

@@ -1,15 +1,14 @@
 //! `dermis-hub backup --out FILE` and `dermis-hub restore --from FILE`: the embedded
 //! store, its secret key and the blob folder as one file encrypted under a passphrase
-//! ([`sealed`]), written and read with bounded memory.
+//! ([`dermis_sync::archive`], shared with the node's backups), written and read with
+//! bounded memory.
 //!
 //! A backup is consistent while the hub serves: the store is copied with SQLite's
 //! `VACUUM INTO` (one read transaction: a snapshot), then the blobs. A blob is written
 //! before the row that names it commits, so every blob the snapshot names is already
 //! there when the folder is read; blobs newer than the snapshot come along harmlessly.
 //!
-//! The plaintext inside is a list of entries, each `path length u16 BE | path (UTF-8) |
-//! size u64 BE | bytes`, ended by an empty path. Restore accepts only the paths a backup
-//! writes (`MANIFEST.json`, `hub.db`, `secret.key`, `blobs/…` without `..`), unpacks into
+//! Restore accepts only the paths a backup writes (`MANIFEST.json`, `hub.db`, `secret.key`, `blobs/…` without `..`), unpacks into
 //! a fresh folder inside the data dir and moves it into place only after the whole file
 //! has authenticated: a wrong passphrase, a damaged or truncated file writes nothing.
 //!
@@ -18,28 +17,29 @@
 //!
 //! Postgres and S3 are backed up with their own tools (docs/RUNBOOK.md, "Backup").
 
-pub mod sealed;
+pub use dermis_sync::archive::sealed;
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Read};
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use sealed::{Opener, SealError, Sealer};
+use dermis_sync::archive::{ArchiveError, ArchiveReader, ArchiveWriter};
+use sealed::SealError;
 
 /// The store's file, the secret key and the blob folder, inside the data dir and a backup.
 const STORE: &str = "hub.db";
 const KEY: &str = crate::secrets::KEY_FILE;
 const BLOBS: &str = "blobs";
 const MANIFEST: &str = "MANIFEST.json";
-/// The longest path an entry may have.
-const MAX_PATH: usize = 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
     #[error("{0}")]
     Sealed(#[from] SealError),
+    #[error("{0}")]
+    Archive(#[from] ArchiveError),
     #[error("{path} already exists; choose another file (nothing was written)")]
     Exists { path: PathBuf },
     #[error(
@@ -98,26 +98,6 @@ struct Manifest {
 pub struct Summary {
     pub files: u64,
     pub bytes: u64,
-}
-
-fn write_entry<W: Write>(
-    out: &mut W,
-    path: &str,
-    size: u64,
-    body: &mut dyn Read,
-) -> io::Result<u64> {
-    let len = u16::try_from(path.len()).map_err(|_| io::Error::other("path too long"))?;
-    out.write_all(&len.to_be_bytes())?;
-    out.write_all(path.as_bytes())?;
-    out.write_all(&size.to_be_bytes())?;
-    let copied = io::copy(&mut body.take(size), out)?;
-    if copied != size {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            format!("{path} shrank while it was backed up"),
-        ));
-    }
-    Ok(copied)
 }
 
 fn random_name(prefix: &str) -> String {
@@ -180,7 +160,7 @@ fn write_backup(
     drop(conn);
 
     let file = private_file(partial).map_err(file_error("creating", partial))?;
-    let mut sealer = Sealer::new(BufWriter::new(file), passphrase)?;
+    let mut sealer = ArchiveWriter::new(BufWriter::new(file), passphrase)?;
     let mut summary = Summary::default();
     let manifest = serde_json::to_vec(&Manifest {
         format: 1,
@@ -188,7 +168,7 @@ fn write_backup(
         created_at: crate::webhooks::events::rfc3339(dermis_model::now_millis()),
     })
     .map_err(|e| BackupError::Read(io::Error::other(e)))?;
-    let mut add = |name: &str, path: Option<&Path>, sealer: &mut Sealer<BufWriter<File>>| {
+    let mut add = |name: &str, path: Option<&Path>, sealer: &mut ArchiveWriter<BufWriter<File>>| {
         let (size, mut body): (u64, Box<dyn Read>) = match path {
             None => (manifest.len() as u64, Box::new(&manifest[..])),
             Some(path) => {
@@ -197,7 +177,8 @@ fn write_backup(
                 (size, Box::new(BufReader::new(file)))
             }
         };
-        let copied = write_entry(sealer, name, size, &mut body)
+        let copied = sealer
+            .add(name, size, &mut body)
             .map_err(file_error("writing the backup", partial))?;
         summary.files += 1;
         summary.bytes += copied;
@@ -239,10 +220,6 @@ fn write_backup(
             }
         }
     }
-    // The end: an empty path, nothing after it.
-    sealer
-        .write_all(&0u16.to_be_bytes())
-        .map_err(file_error("writing the backup", partial))?;
     let file = sealer
         .finish()?
         .into_inner()
@@ -306,7 +283,7 @@ pub fn restore(data_dir: &Path, from: &Path, passphrase: &str) -> Result<Summary
         });
     }
     let input = File::open(from).map_err(file_error("opening", from))?;
-    let opener = Opener::new(BufReader::new(input), passphrase)?;
+    let opener = ArchiveReader::new(BufReader::new(input), passphrase)?;
     fs::create_dir_all(data_dir).map_err(file_error("creating", data_dir))?;
     let scratch = data_dir.join(random_name(".restore"));
     let result = unpack(opener, &scratch).and_then(|summary| {
@@ -317,11 +294,7 @@ pub fn restore(data_dir: &Path, from: &Path, passphrase: &str) -> Result<Summary
     result
 }
 
-fn read_exact_or<R: Read>(input: &mut R, buf: &mut [u8]) -> Result<(), BackupError> {
-    input.read_exact(buf).map_err(BackupError::Read)
-}
-
-fn unpack<R: Read>(mut input: Opener<R>, scratch: &Path) -> Result<Summary, BackupError> {
+fn unpack<R: Read>(mut input: ArchiveReader<R>, scratch: &Path) -> Result<Summary, BackupError> {
     fs::create_dir(scratch).map_err(file_error("creating", scratch))?;
     #[cfg(unix)]
     {
@@ -331,32 +304,16 @@ fn unpack<R: Read>(mut input: Opener<R>, scratch: &Path) -> Result<Summary, Back
     }
     let mut summary = Summary::default();
     let mut manifest = false;
-    loop {
-        let mut len = [0u8; 2];
-        read_exact_or(&mut input, &mut len)?;
-        let len = usize::from(u16::from_be_bytes(len));
-        if len == 0 {
-            break;
-        }
-        if len > MAX_PATH {
-            return Err(BackupError::Entry {
-                path: format!("({len} bytes)"),
-            });
-        }
-        let mut path = vec![0u8; len];
-        read_exact_or(&mut input, &mut path)?;
-        let path = String::from_utf8_lossy(&path).into_owned();
-        let mut size = [0u8; 8];
-        read_exact_or(&mut input, &mut size)?;
-        let size = u64::from_be_bytes(size);
+    while let Some(entry) = input.next_entry()? {
+        let (path, size) = (entry.path, entry.size);
         let target = entry_target(&path).ok_or(BackupError::Entry { path: path.clone() })?;
         if !manifest {
             if path != MANIFEST || size > 64 * 1024 {
                 return Err(BackupError::Manifest);
             }
             let mut text = Vec::new();
-            (&mut input)
-                .take(size)
+            input
+                .body(size)
                 .read_to_end(&mut text)
                 .map_err(BackupError::Read)?;
             let parsed: Manifest =
@@ -373,8 +330,8 @@ fn unpack<R: Read>(mut input: Opener<R>, scratch: &Path) -> Result<Summary, Back
         }
         let file = private_file(&dest).map_err(file_error("writing", &dest))?;
         let mut writer = BufWriter::new(file);
-        let copied = io::copy(&mut (&mut input).take(size), &mut writer)
-            .map_err(file_error("writing", &dest))?;
+        let copied =
+            io::copy(&mut input.body(size), &mut writer).map_err(file_error("writing", &dest))?;
         if copied != size {
             return Err(BackupError::Read(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
@@ -388,13 +345,7 @@ fn unpack<R: Read>(mut input: Opener<R>, scratch: &Path) -> Result<Summary, Back
         summary.files += 1;
         summary.bytes += size;
     }
-    // The end marker must be the end: reading on authenticates the last segment.
-    let mut rest = [0u8; 1];
-    if input.read(&mut rest).map_err(BackupError::Read)? != 0 {
-        return Err(BackupError::Entry {
-            path: "(data after the end)".into(),
-        });
-    }
+    input.end()?;
     if !scratch.join(STORE).is_file() {
         return Err(BackupError::Manifest);
     }
