@@ -4,6 +4,7 @@
 //! engine from `dermis-sync`. It never depends on the hub.
 
 pub mod atrest;
+pub mod backup;
 pub mod cli;
 pub mod demo;
 pub mod gui;

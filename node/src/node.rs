@@ -251,7 +251,10 @@ impl Node {
     }
 
     pub fn actor(&self) -> ActorId {
-        dermis_model::doc::actor_for_node(self.identity.node_id)
+        self.store
+            .actor()
+            .cloned()
+            .unwrap_or_else(|| dermis_model::doc::actor_for_node(self.identity.node_id))
     }
 
     pub fn clinic_doc_id(&self) -> DocId {

@@ -38,7 +38,7 @@ const MANIFEST: &str = "MANIFEST.json";
 pub enum BackupError {
     #[error("{0}")]
     Sealed(#[from] SealError),
-    #[error("{0}")]
+    #[error(transparent)]
     Archive(#[from] ArchiveError),
     #[error("{path} already exists; choose another file (nothing was written)")]
     Exists { path: PathBuf },

@@ -34,6 +34,8 @@ pub enum KeyError {
     },
     #[error("no config directory to keep the store key in; set {KEY_FILE_ENV}")]
     NoConfigDir,
+    #[error("{path} already holds another store's key; nothing was overwritten")]
+    Taken { path: PathBuf },
 }
 
 /// A 256-bit store key. Its `Debug` never shows the key.
@@ -169,6 +171,34 @@ pub fn load_or_create(data_dir: &Path) -> Result<StoreKey, KeyError> {
     }
     write_new(&path, format!("{}\n", hex::encode(key.0)).as_bytes())?;
     Ok(key)
+}
+
+/// Keeps `key` for `data_dir` (a restored store): written where [`load`] will look, unless
+/// the same key is there already; a different key there is an error, and nothing is
+/// overwritten.
+pub fn install(data_dir: &Path, key: &StoreKey) -> Result<PathBuf, KeyError> {
+    let path = key_path(data_dir)?.ok_or(KeyError::NoConfigDir)?;
+    match read_key(&path)? {
+        Some(existing) if existing.0 == key.0 => return Ok(path),
+        Some(_) => return Err(KeyError::Taken { path }),
+        None => {}
+    }
+    if let Some(dir) = path.parent() {
+        super::perms::create_private_dir(dir).map_err(io_err(dir))?;
+    }
+    write_new(&path, format!("{}\n", hex::encode(key.0)).as_bytes())?;
+    Ok(path)
+}
+
+/// The key as hex (for a backup, which carries it sealed under its passphrase).
+pub fn to_hex(key: &StoreKey) -> String {
+    hex::encode(key.0)
+}
+
+/// A key from [`to_hex`].
+pub fn from_hex(text: &str) -> Option<StoreKey> {
+    let bytes = hex::decode(text.trim()).ok()?;
+    <[u8; 32]>::try_from(bytes.as_slice()).ok().map(StoreKey)
 }
 
 /// Writes a new 0600 file whole and durable: temporary name, fsync, rename, fsync dir.

@@ -133,6 +133,17 @@ pub enum Command {
     /// Skin photos of a patient.
     #[command(subcommand)]
     Photo(PhotoCmd),
+    /// Write the store and every photo to one encrypted file (administrators; the
+    /// passphrase from DERMIS_BACKUP_PASSPHRASE or a prompt). The node keeps working.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Make a working node in a new or empty --data-dir from a backup file.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
     /// Open the desktop app (also what running without a command does).
     Gui,
 }

@@ -4,6 +4,7 @@
 
 mod args;
 mod audit;
+mod backup;
 mod out;
 mod print;
 mod prompt;

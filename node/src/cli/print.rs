@@ -190,7 +190,7 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
     if as_json {
         json(&serde_json::json!({
             "clinic": {"id": clinic.id, "name": clinic.name, "currency": clinic.currency},
-            "node": {"id": node.identity.node_id, "name": node.identity.node_name, "code": node.identity.node_code},
+            "node": {"id": node.identity.node_id, "name": node.identity.node_name, "code": node.identity.node_code, "actor": node.actor().to_hex_string()},
             "counts": counts,
             "outbox": {"count": outbox.count, "bytes": outbox.bytes, "oldest_age_ms": oldest_age_ms},
             "online": sync.online,

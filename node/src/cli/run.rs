@@ -155,6 +155,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let (mut node, session) = signed_in()?;
             photo(&mut node, &session, cmd)
         }
+        Command::Backup { out } => {
+            let (node, session) = signed_in()?;
+            super::backup::backup(node, &session, &out)
+        }
+        Command::Restore { from } => super::backup::restore(&dir, &from),
         Command::Gui => gui(dir, cli.locale.as_deref()),
     }
 }

@@ -127,6 +127,46 @@ pub fn decode_heads(bytes: &[u8]) -> Vec<ChangeHash> {
         .collect()
 }
 
+/// A snapshot of the store at `path`, encrypted under `key`, written to `into` while
+/// other connections keep working (one read transaction), for a backup.
+pub fn snapshot(path: &Path, key: &StoreKey, into: &Path) -> Result<(), StoreError> {
+    let conn = keyed(path, key)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    let literal = key.sqlcipher_literal();
+    // Both the file name (made by the caller inside the data dir) and the key literal
+    // (hex this code made) are bound or generated, never user input.
+    conn.execute(
+        &format!("ATTACH DATABASE ?1 AS snapshot KEY \"{literal}\""),
+        [into.to_string_lossy()],
+    )?;
+    conn.query_row("SELECT sqlcipher_export('snapshot')", [], |_| Ok(()))?;
+    // The export copies schema and rows, not the header fields the store checks: the
+    // application id and the schema version.
+    let version = migrate::current(&conn)?;
+    conn.execute_batch(&format!(
+        "PRAGMA snapshot.application_id = {APPLICATION_ID};
+         PRAGMA snapshot.user_version = {version};
+         DETACH DATABASE snapshot"
+    ))?;
+    Ok(())
+}
+
+/// Gives a restored store its own Automerge actor, so its edits never collide with the
+/// original's (which may still be in use).
+pub fn mark_restored(path: &Path, key: &StoreKey) -> Result<(), StoreError> {
+    let conn = keyed(path, key)?;
+    let actor = hex::encode(rand::random::<[u8; 16]>());
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [ACTOR_META, actor.as_str()],
+    )?;
+    Ok(())
+}
+
+/// The meta key of a restored store's own Automerge actor (hex).
+pub const ACTOR_META: &str = "actor";
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -399,8 +439,22 @@ impl Store {
     /// Sets the node local edits are made on: their Automerge actor, and the node their
     /// provenance names (the node's operator unless a write says who).
     pub fn set_node(&mut self, node: NodeId) {
-        self.actor = Some(dermis_model::doc::actor_for_node(node));
+        // A restored store writes as an actor of its own (meta `actor`): the original may
+        // still be writing as the node's.
+        let restored = self
+            .meta(ACTOR_META)
+            .ok()
+            .flatten()
+            .and_then(|hex| hex::decode(hex.trim()).ok())
+            .filter(|bytes| bytes.len() == 16)
+            .map(|bytes| automerge::ActorId::from(bytes.as_slice()));
+        self.actor = Some(restored.unwrap_or_else(|| dermis_model::doc::actor_for_node(node)));
         self.by = Provenance::operator(node);
+    }
+
+    /// The Automerge actor this store's local edits are written as.
+    pub fn actor(&self) -> Option<&automerge::ActorId> {
+        self.actor.as_ref()
     }
 
     pub fn schema_version(&self) -> Result<i64, StoreError> {

@@ -18,7 +18,7 @@ pub const MAX_PATH: usize = 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
-    #[error("{0}")]
+    #[error(transparent)]
     Sealed(#[from] SealError),
     #[error("the backup holds an entry no backup writes ({path:?}); it is damaged or forged")]
     Entry { path: String },
