@@ -177,3 +177,170 @@ fn a_backup_restores_to_an_equal_node_and_reveals_nothing() {
             .is_some_and(|a| a.len() == 32)
     );
 }
+
+#[test]
+fn a_bad_passphrase_or_a_damaged_file_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, keys) = (tmp.path().join("a"), tmp.path().join("config"));
+    clinic(&a, &keys, tmp.path());
+    let file = tmp.path().join("clinic.backup");
+    let file_arg = file.to_str().unwrap();
+    ok_in(&a, &keys, &["backup", "--out", file_arg]);
+
+    // The output is never overwritten; a weak passphrase is refused before any work.
+    let before = std::fs::read(&file).unwrap();
+    let again = run_in(&a, &keys, &["backup", "--out", file_arg]);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert!(stderr(&again).contains("already exists"));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    let weak = node(&a, &keys)
+        .env("DERMIS_BACKUP_PASSPHRASE", "short")
+        .args(["backup", "--out", tmp.path().join("weak").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(weak.status.code(), Some(2), "{}", stderr(&weak));
+    assert!(stderr(&weak).contains("passphrase"));
+    assert!(!tmp.path().join("weak").exists());
+    // Only an administrator backs the clinic up.
+    let nurse = node(&a, &keys)
+        .env("DERMIS_USER", "nurse")
+        .args([
+            "backup",
+            "--out",
+            tmp.path().join("nurse").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(nurse.status.code(), Some(3), "{}", stderr(&nurse));
+    assert!(!tmp.path().join("nurse").exists());
+
+    let refused = |name: &str, from: &Path, passphrase: &str, says: &str| {
+        let target = tmp.path().join(name);
+        let o = node(&target, &keys)
+            .env("DERMIS_BACKUP_PASSPHRASE", passphrase)
+            .args(["restore", "--from", from.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{name}: {}", stderr(&o));
+        assert!(!target.exists(), "{name}: nothing was written");
+    };
+    refused(
+        "wrong",
+        &file,
+        "not the passphrase at all",
+        "wrong passphrase",
+    );
+    let cut = tmp.path().join("cut.backup");
+    std::fs::write(&cut, &before[..before.len() / 2]).unwrap();
+    refused("cut", &cut, PASSPHRASE, "truncated or damaged");
+    let flipped = tmp.path().join("flipped.backup");
+    let mut bytes = before.clone();
+    let at = bytes.len() - 100;
+    bytes[at] ^= 0x40;
+    std::fs::write(&flipped, &bytes).unwrap();
+    refused("flipped", &flipped, PASSPHRASE, "damaged");
+
+    // A data dir that holds something is left exactly as it was.
+    let busy = tmp.path().join("busy");
+    std::fs::create_dir_all(&busy).unwrap();
+    std::fs::write(busy.join("notes.txt"), b"mine").unwrap();
+    let o = run_in(&busy, &keys, &["restore", "--from", file_arg]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not empty"));
+    assert_eq!(files_under(&busy), vec![busy.join("notes.txt")]);
+}
+
+#[test]
+fn a_restored_node_resumes_sync_without_duplicates_or_lost_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let keys = tmp.path().join("config");
+    let hub_dir = tmp.path().join("hub");
+    std::fs::create_dir_all(&hub_dir).unwrap();
+    let hub = Hub::start(&hub_dir);
+    let clinic_id = hub.clinic_add("Backup Clinic");
+    let enroll = |d: &Path, name: &str| {
+        let code = hub.node_add(&clinic_id, name);
+        ok_in(
+            d,
+            &keys,
+            &[
+                "enroll",
+                "--hub",
+                &hub.url(),
+                "--code",
+                &code,
+                "--node-name",
+                name,
+            ],
+        );
+    };
+    let sync = |d: &Path| ok_in(d, &keys, &["sync", "--once", "--timeout", "60"]);
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    enroll(&a, "Front desk");
+    enroll(&b, "Room 2");
+    ok_in(&a, &keys, &["demo", "--patients", "15", "--seed", "4"]);
+    let kept = ok_in(
+        &a,
+        &keys,
+        &[
+            "patient",
+            "add",
+            "--first-name",
+            "Before",
+            "--last-name",
+            "Backup",
+        ],
+    );
+    sync(&a);
+    let file = tmp.path().join("a.backup");
+    ok_in(&a, &keys, &["backup", "--out", file.to_str().unwrap()]);
+    // After the backup, the original goes on and syncs; then the laptop is lost.
+    let later = ok_in(
+        &a,
+        &keys,
+        &[
+            "patient",
+            "add",
+            "--first-name",
+            "After",
+            "--last-name",
+            "Backup",
+        ],
+    );
+    sync(&a);
+    std::fs::remove_dir_all(&a).unwrap();
+
+    let r = tmp.path().join("restored");
+    ok_in(&r, &keys, &["restore", "--from", file.to_str().unwrap()]);
+    sync(&r);
+    assert!(
+        ok_in(&r, &keys, &["patient", "show", &later]).contains("After"),
+        "edits made after the backup come back from the hub"
+    );
+    ok_in(
+        &r,
+        &keys,
+        &["patient", "update", &kept, "--first-name", "Edited"],
+    );
+    sync(&r);
+    sync(&b);
+    assert!(
+        ok_in(&b, &keys, &["patient", "show", &kept]).contains("Edited"),
+        "the restored node's edits reach the clinic"
+    );
+    sync(&r);
+    let status: serde_json::Value =
+        serde_json::from_str(&ok_in(&r, &keys, &["status", "--json"])).unwrap();
+    assert_eq!(status["rejected"], 0, "{status}");
+    assert!(status["refused"].as_array().unwrap().is_empty(), "{status}");
+    assert_eq!(status["counts"]["patients"], 17, "no duplicates: {status}");
+    let b_status: serde_json::Value =
+        serde_json::from_str(&ok_in(&b, &keys, &["status", "--json"])).unwrap();
+    assert_eq!(b_status["counts"]["patients"], 17, "{b_status}");
+    assert_eq!(
+        ok_in(&r, &keys, &["export", "--json"]),
+        ok_in(&b, &keys, &["export", "--json"]),
+        "converged"
+    );
+}
