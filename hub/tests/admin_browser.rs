@@ -307,7 +307,7 @@ async fn a_clinic_limited_admin_sees_only_its_clinic() {
             "READY",
             "OWN ok",
             "OTHER 0",
-            "NAV /admin,/admin/webhooks,/admin/stock,/admin/conflicts,/admin/staff",
+            "NAV /admin,/admin/webhooks,/admin/stock,/admin/conflicts,/admin/staff,/admin/audit",
             "FOREIGN_NODE 404 There is no such workstation.",
             "HEALTH 403 This page covers the whole hub; your account is limited to some clinics.",
         ],
