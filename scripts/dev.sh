@@ -128,6 +128,20 @@ stop() { # pid file
   rm -f "$f"
 }
 
+# Removes the store keys of the dev nodes (kept outside their data dirs, by store id).
+forget_keys() {
+  local keys
+  case "$(uname -s)" in
+    Darwin) keys="$HOME/Library/Application Support/dermis/keys" ;;
+    *) keys="${XDG_CONFIG_HOME:-$HOME/.config}/dermis/keys" ;;
+  esac
+  for f in "$DEV"/node*/store-id; do
+    [ -e "$f" ] || continue
+    local id; id=$(tr -cd '0-9a-f' <"$f")
+    [ -n "$id" ] && rm -f "$keys/$id.key" && say "removed the key of $(dirname "$f")"
+  done
+}
+
 down() {
   [ -d "$PIDS" ] || { say "nothing is running"; return; }
   # Nodes first, so the hub records their sessions' ends; the hub last.
@@ -140,7 +154,7 @@ case "${1:-up}" in
   up) up "${2:-2}" ;;
   down) down ;;
   logs) mkdir -p "$LOGS"; touch "$LOGS/hub.log"; exec tail -n 50 -F "$LOGS"/*.log ;;
-  clean) down; rm -rf "$DEV"; say "removed $DEV" ;;
+  clean) down; forget_keys; rm -rf "$DEV"; say "removed $DEV" ;;
   status)
     for f in "$PIDS"/*.pid; do
       [ -e "$f" ] || continue
