@@ -355,6 +355,18 @@ pub fn set_user_password(
     doc::put_str(doc, &obj, "password_hash", password_hash)
 }
 
+/// Years a patient's record is kept after the last visit, when the clinic has set it.
+pub fn retention_years(doc: &impl ReadDoc) -> Result<Option<u32>, SchemaError> {
+    match doc::i64_at(doc, &automerge::ROOT, "retention_years")? {
+        None => Ok(None),
+        Some(y) => Ok(u32::try_from(y).ok().filter(|y| *y > 0)),
+    }
+}
+
+pub fn set_retention_years(doc: &mut AutoCommit, years: u32) -> Result<(), SchemaError> {
+    doc::put_i64(doc, &automerge::ROOT, "retention_years", i64::from(years))
+}
+
 pub fn read_clinic(doc: &impl ReadDoc) -> Result<Clinic, SchemaError> {
     let meta = doc::expect_type(doc, DocType::Clinic)?;
     let root = automerge::ROOT;

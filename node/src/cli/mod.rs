@@ -3,6 +3,7 @@
 //! not signed in or not permitted, 1 on any other error with a clear message.
 
 mod args;
+mod erasure;
 mod out;
 mod print;
 mod prompt;

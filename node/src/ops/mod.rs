@@ -6,6 +6,7 @@ pub mod appointments;
 pub mod catalog;
 pub mod conflicts;
 pub mod encounters;
+pub mod erasure;
 pub mod export;
 pub mod patients;
 pub mod photos;

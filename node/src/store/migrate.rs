@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_sign_in",
         include_str!("../../../migrations/node/0004_sign_in.sql"),
     ),
+    (
+        "0005_erasure",
+        include_str!("../../../migrations/node/0005_erasure.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -5,6 +5,7 @@
 //! use one store at once: writers take SQLite's write lock before reading what they edit.
 
 mod cache;
+pub mod erasure;
 pub mod index;
 pub mod migrate;
 pub mod queries;
@@ -94,6 +95,8 @@ pub enum StoreError {
         "the key for this data dir does not open the store at {path} (a wrong key, or not a Dermis store); it was left untouched"
     )]
     WrongKey { path: PathBuf },
+    #[error("patient {id} was erased; its data is not kept")]
+    Erased { id: DocId },
     #[error("database error")]
     Sqlite {
         #[source]
@@ -234,6 +237,9 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted content is overwritten, not left in free pages: an erased patient must not
+    // be readable from the file even with the key.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
 }
 
@@ -759,6 +765,9 @@ impl<'s> Tx<'s> {
         clinic: dermis_model::ClinicId,
         data: &[u8],
     ) -> Result<Applied, StoreError> {
+        if self.is_erased(id)? {
+            return Err(StoreError::Erased { id });
+        }
         let existed = self.ensure_loaded(id)?;
         if !existed {
             let (doc, record) = dermis_sync::apply::parse(data, doc_limits())
@@ -808,6 +817,9 @@ impl<'s> Tx<'s> {
         clinic: dermis_model::ClinicId,
         decoded: Decoded,
     ) -> Result<Applied, StoreError> {
+        if self.is_erased(id)? {
+            return Err(StoreError::Erased { id });
+        }
         if self.ensure_loaded(id)? {
             return self.apply_remote(id, doc_type, clinic, &decoded.data);
         }
