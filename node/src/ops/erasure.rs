@@ -6,14 +6,14 @@
 //! index holds no patient link, and the id a ledger entry may still carry names nothing
 //! once the patient document is gone everywhere (see docs/RUNBOOK.md, "Erasing a patient").
 
-use dermis_model::clinic::{self, Permission};
+use dermis_model::clinic::{self, ErasureRecord, Permission};
 use dermis_model::{DocId, DocType, ErrorCode, Millis, PatientId, ValidationErrors};
 use rusqlite::params;
 use serde::Serialize;
 
 use super::unknown;
 use crate::node::{Node, OpError, Session, doc_error};
-use crate::store::erasure::{ErasureOrigin, Tombstone};
+use crate::store::erasure::Tombstone;
 
 /// Longest reason kept with a tombstone.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -74,37 +74,40 @@ pub fn erase(
         Some((DocType::Patient, _)) => {}
         _ => return Err(unknown("id", ErrorCode::UnknownPatient, id)),
     }
-    let appointments = appointments_of(node, doc_id)?;
-    let tombstone = Tombstone {
+    let record = ErasureRecord {
         patient_id: doc_id,
-        erased_at: crate::node::now(),
-        erased_by: erased_by(session),
+        at: crate::node::now(),
+        by: erased_by(session),
         reason: reason.to_owned(),
-        origin: ErasureOrigin::Local,
-        hub_acked: false,
-        dropped_edits: 0,
     };
+    let clinic_id = node.clinic_doc_id();
     let mut tx = node.begin(session)?;
-    tx.record_erasure(&tombstone)?;
-    let mut released = tx.purge_doc(doc_id)?.sha256;
-    for appointment in &appointments {
-        released.extend(tx.purge_doc(*appointment)?.sha256);
-    }
-    tx.compact_search()?;
-    audit_erasure(&tombstone);
+    let doc = tx.edit(clinic_id)?.ok_or(OpError::NoClinic)?;
+    // The record in the clinic document is what the hub and the other nodes receive;
+    // committing it erases the patient here (`Tx::apply_recorded_erasures`).
+    clinic::record_erasure(doc, &record).map_err(doc_error(clinic_id))?;
     tx.commit()?;
-    let files_removed = remove_photo_files(node.data_dir(), &released);
-    let wal_truncated = node.store.scrub_wal()?;
+    let tombstone = node
+        .store
+        .tombstones()?
+        .into_iter()
+        .find(|t| t.patient_id == doc_id)
+        .ok_or_else(|| unknown("id", ErrorCode::UnknownPatient, id))?;
+    audit_erasure(&tombstone);
+    let documents = usize::try_from(tombstone.documents).unwrap_or(0);
+    let files_removed = remove_erased_files(node)?;
+    let wal_truncated = node.store.scrub_after_erasure()?;
     Ok(Erased {
         patient_id: id,
-        documents: 1 + appointments.len(),
+        documents,
         files_removed,
         wal_truncated,
     })
 }
 
-/// The one audit entry of an erasure: who, when, why, which id (the tombstone holds the
-/// same and is what the hub and the other nodes receive). The audit ledger
+/// The one audit entry of an erasure: who, when, why, which id (the tombstone and the
+/// clinic document's record hold the same; the record is what the hub and the other
+/// nodes receive). The audit ledger
 /// (`ops::audit`) is not on this branch; the lead wires it here.
 pub fn audit_erasure(tombstone: &Tombstone) {
     tracing::info!(
@@ -122,45 +125,39 @@ fn erased_by(session: &Session) -> String {
     }
 }
 
-fn appointments_of(node: &Node, patient: DocId) -> Result<Vec<DocId>, OpError> {
-    let conn = node.store.conn();
-    let mut stmt = conn
-        .prepare("SELECT id FROM appointments WHERE patient_id = ?1")
-        .map_err(crate::store::StoreError::from)?;
-    let ids: Vec<String> = stmt
-        .query_map([patient.to_string()], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(crate::store::StoreError::from)?;
-    Ok(ids.iter().filter_map(|s| s.parse().ok()).collect())
-}
-
-/// Removes every file of the photos `hashes` under the data dir: the original, the local
-/// gallery thumbnail and the cached views fetched from the hub. Returns how many existed.
-fn remove_photo_files(data_dir: &std::path::Path, hashes: &[String]) -> usize {
+/// Removes the photo files of erased patients still on disk — the original, the local
+/// gallery thumbnail and the cached views fetched from the hub — and returns how many
+/// existed. Run after an erasure here, after each sync session (erasures learnt from the
+/// hub) and when the node opens (an erasure interrupted before its files went).
+pub fn remove_erased_files(node: &Node) -> Result<usize, OpError> {
     use crate::sync::photos::cache::fetched_path;
     use crate::sync::photos::http::Variant;
+    let data_dir = node.data_dir();
     let mut removed = 0;
-    for sha in hashes {
+    for sha in node.store.take_erased_files()? {
         let paths = [
-            crate::ops::photos::blob_path(data_dir, sha),
-            crate::ops::photos::thumb_path(data_dir, sha),
-            fetched_path(data_dir, sha, Variant::Gallery),
-            fetched_path(data_dir, sha, Variant::Full),
-            fetched_path(data_dir, sha, Variant::Original),
+            crate::ops::photos::blob_path(data_dir, &sha),
+            crate::ops::photos::thumb_path(data_dir, &sha),
+            fetched_path(data_dir, &sha, Variant::Gallery),
+            fetched_path(data_dir, &sha, Variant::Full),
+            fetched_path(data_dir, &sha, Variant::Original),
         ];
+        let mut all_gone = true;
         for path in paths {
             match std::fs::remove_file(&path) {
                 Ok(()) => removed += 1,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                // The row is gone, so nothing will show the file; it is reported for
-                // the operator to remove by hand.
                 Err(e) => {
-                    tracing::error!(path = %path.display(), error = %e, "cannot remove an erased photo file")
+                    all_gone = false;
+                    tracing::error!(path = %path.display(), error = %e, "cannot remove an erased photo file; will retry");
                 }
             }
         }
+        if all_gone {
+            node.store.forget_erased_file(&sha)?;
+        }
     }
-    removed
+    Ok(removed)
 }
 
 /// Clinic settings given on the command line; each flag left out stays as it is.

@@ -5,10 +5,14 @@
 //! Which documents an erasure takes and which files it removes is decided by
 //! `ops::erasure`.
 
-use dermis_model::{DocId, Millis};
+use dermis_model::clinic::{self, ErasureRecord};
+use dermis_model::{DocId, DocType, Millis};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Store, StoreError, Tx};
+use super::{Origin, Store, StoreError, Tx};
+
+/// Meta key set by an erasure until the WAL has been truncated after it.
+const SCRUB_PENDING: &str = "erasure_scrub_pending";
 
 /// Where this node learnt of an erasure.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
@@ -41,6 +45,8 @@ pub struct Tombstone {
     pub hub_acked: bool,
     /// Local edits of the patient dropped because it was erased elsewhere.
     pub dropped_edits: i64,
+    /// Documents removed: the patient's and their appointments'.
+    pub documents: i64,
 }
 
 /// Whether `id` names an erased patient.
@@ -58,7 +64,7 @@ pub fn is_erased(conn: &Connection, id: DocId) -> Result<bool, StoreError> {
 /// Every tombstone, newest first.
 pub fn tombstones(conn: &Connection) -> Result<Vec<Tombstone>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT patient_id, erased_at, erased_by, reason, origin, hub_acked, dropped_edits
+        "SELECT patient_id, erased_at, erased_by, reason, origin, hub_acked, dropped_edits, documents
          FROM erasures ORDER BY erased_at DESC, patient_id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -72,11 +78,12 @@ pub fn tombstones(conn: &Connection) -> Result<Vec<Tombstone>, StoreError> {
             origin,
             r.get::<_, i64>(5)?,
             r.get::<_, i64>(6)?,
+            r.get::<_, i64>(7)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, erased_at, erased_by, reason, origin, acked, dropped) = row?;
+        let (id, erased_at, erased_by, reason, origin, acked, dropped, documents) = row?;
         // A row this build did not write is skipped rather than failing every listing.
         let Ok(patient_id) = id.parse::<DocId>() else {
             continue;
@@ -93,6 +100,7 @@ pub fn tombstones(conn: &Connection) -> Result<Vec<Tombstone>, StoreError> {
             },
             hub_acked: acked != 0,
             dropped_edits: dropped,
+            documents,
         });
     }
     Ok(out)
@@ -114,8 +122,8 @@ impl Tx<'_> {
     /// stays).
     pub fn record_erasure(&self, t: &Tombstone) -> Result<bool, StoreError> {
         let n = self.tx.execute(
-            "INSERT OR IGNORE INTO erasures(patient_id, erased_at, erased_by, reason, origin, hub_acked, dropped_edits)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO erasures(patient_id, erased_at, erased_by, reason, origin, hub_acked, dropped_edits, documents)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 t.patient_id.to_string(),
                 t.erased_at,
@@ -124,6 +132,7 @@ impl Tx<'_> {
                 t.origin.as_str(),
                 i64::from(t.hub_acked),
                 t.dropped_edits,
+                t.documents,
             ],
         )?;
         Ok(n == 1)
@@ -191,21 +200,108 @@ impl Tx<'_> {
         Ok(released)
     }
 
+    /// Erases the patient `id` on this node: records the tombstone, removes the patient
+    /// document and their appointments with every derived row, queues their photo files
+    /// for removal ([`Store::take_erased_files`]) and merges the search index. False when
+    /// `id` was erased already, or names a document that is not a patient (left alone).
+    pub fn erase_patient(&mut self, t: &Tombstone) -> Result<bool, StoreError> {
+        let id = t.patient_id;
+        let doc_type: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT doc_type FROM docs WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if doc_type.is_some_and(|t| t != DocType::Patient.as_str()) {
+            return Ok(false);
+        }
+        let mut t = t.clone();
+        if t.origin == ErasureOrigin::Hub && self.has_unsent_edits(id)? {
+            t.dropped_edits = 1;
+        }
+        if !self.record_erasure(&t)? {
+            return Ok(false);
+        }
+        let appointments: Vec<DocId> = {
+            let mut stmt = self
+                .tx
+                .prepare("SELECT id FROM appointments WHERE patient_id = ?1")?;
+            let ids: Vec<String> = stmt
+                .query_map([id.to_string()], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            ids.iter().filter_map(|s| s.parse().ok()).collect()
+        };
+        let mut released = self.purge_doc(id)?.sha256;
+        for appointment in &appointments {
+            released.extend(self.purge_doc(*appointment)?.sha256);
+        }
+        self.tx.execute(
+            "UPDATE erasures SET documents = ?2 WHERE patient_id = ?1",
+            params![id.to_string(), 1 + appointments.len() as i64],
+        )?;
+        for sha in released {
+            self.tx.execute(
+                "INSERT OR IGNORE INTO erased_files(sha256) VALUES (?1)",
+                [sha],
+            )?;
+        }
+        self.compact_search()?;
+        self.set_meta(SCRUB_PENDING, "1")?;
+        Ok(true)
+    }
+
+    /// Applies the erasures recorded in a clinic document this transaction writes (one
+    /// received from the hub, usually): each patient not erased here yet is erased now,
+    /// with unsent local edits of it dropped and counted.
+    pub(super) fn apply_recorded_erasures(&mut self) -> Result<(), StoreError> {
+        let clinic_docs: Vec<(DocId, Origin)> = self
+            .order
+            .iter()
+            .filter_map(|id| {
+                self.pending
+                    .get(id)
+                    .filter(|p| p.doc_type == DocType::Clinic)
+                    .map(|p| (*id, p.origin))
+            })
+            .collect();
+        for (clinic_id, origin) in clinic_docs {
+            let records: Vec<ErasureRecord> = match self.pending.get(&clinic_id) {
+                // A clinic document whose erasures do not read erases nothing; the
+                // document itself is judged by the index as usual.
+                Some(p) => clinic::erasures(&p.doc).unwrap_or_default(),
+                None => continue,
+            };
+            for r in records {
+                if self.is_erased(r.patient_id)? {
+                    continue;
+                }
+                self.erase_patient(&Tombstone {
+                    patient_id: r.patient_id,
+                    erased_at: r.at,
+                    erased_by: r.by,
+                    reason: r.reason,
+                    origin: if origin == Origin::Local {
+                        ErasureOrigin::Local
+                    } else {
+                        ErasureOrigin::Hub
+                    },
+                    hub_acked: origin == Origin::Remote,
+                    dropped_edits: 0,
+                    documents: 0,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// Merges the search index into one segment, so no older segment still holds the
     /// words of a deleted row.
     pub fn compact_search(&self) -> Result<(), StoreError> {
         self.tx.execute(
             "INSERT INTO patients_fts(patients_fts) VALUES ('optimize')",
             [],
-        )?;
-        Ok(())
-    }
-
-    /// Counts a local edit dropped because its patient was erased elsewhere.
-    pub fn count_dropped_edit(&self, id: DocId) -> Result<(), StoreError> {
-        self.tx.execute(
-            "UPDATE erasures SET dropped_edits = dropped_edits + 1 WHERE patient_id = ?1",
-            [id.to_string()],
         )?;
         Ok(())
     }
@@ -218,6 +314,40 @@ impl Store {
 
     pub fn tombstones(&self) -> Result<Vec<Tombstone>, StoreError> {
         tombstones(&self.conn)
+    }
+
+    /// The photo files of erased patients still to remove; [`Store::forget_erased_file`]
+    /// once each is gone.
+    pub fn take_erased_files(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT sha256 FROM erased_files")?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn forget_erased_file(&self, sha256: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM erased_files WHERE sha256 = ?1", [sha256])?;
+        Ok(())
+    }
+
+    /// Truncates the WAL if an erasure asked for it and no reader holds it; true when
+    /// nothing is left to do.
+    pub fn scrub_after_erasure(&self) -> Result<bool, StoreError> {
+        if self.meta(SCRUB_PENDING)?.is_none() {
+            return Ok(true);
+        }
+        self.conn
+            .execute("DELETE FROM meta WHERE key = ?1", [SCRUB_PENDING])?;
+        let done = self.scrub_wal()?;
+        if !done {
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, '1')",
+                [SCRUB_PENDING],
+            )?;
+        }
+        Ok(done)
     }
 
     /// After an erasure commits: copies the WAL into the database and truncates it, so

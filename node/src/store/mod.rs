@@ -912,6 +912,7 @@ impl<'s> Tx<'s> {
 
     /// Writes every pending document (change, index rows, outbox) and commits.
     pub fn commit(mut self) -> Result<Vec<DocId>, StoreError> {
+        self.apply_recorded_erasures()?;
         let mut written = Vec::new();
         let mut to_cache = Vec::new();
         let order = std::mem::take(&mut self.order);
