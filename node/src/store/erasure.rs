@@ -138,6 +138,30 @@ impl Tx<'_> {
         Ok(n == 1)
     }
 
+    /// Whether this node edited the document at or after `since` (the erasure's time:
+    /// an edit made offline, unaware of it, that the erasure throws away), or still has
+    /// edits of it the hub has not acknowledged. Change times are the editing node's
+    /// clock, in seconds.
+    fn edited_here_since(&mut self, id: DocId, since: Millis) -> Result<bool, StoreError> {
+        if self.has_unsent_edits(id)? {
+            return Ok(true);
+        }
+        let Some(actor) = self.actor.cloned() else {
+            return Ok(false);
+        };
+        if !self.ensure_loaded(id)? {
+            return Ok(false);
+        }
+        let Some(p) = self.pending.get_mut(&id) else {
+            return Ok(false);
+        };
+        let since_secs = since.div_euclid(1000);
+        Ok(p.doc
+            .get_changes(&[])
+            .iter()
+            .any(|c| c.actor_id() == &actor && c.timestamp() >= since_secs))
+    }
+
     /// Whether the document has local edits the hub has not acknowledged.
     pub fn has_unsent_edits(&self, id: DocId) -> Result<bool, StoreError> {
         Ok(self
@@ -218,7 +242,7 @@ impl Tx<'_> {
             return Ok(false);
         }
         let mut t = t.clone();
-        if t.origin == ErasureOrigin::Hub && self.has_unsent_edits(id)? {
+        if t.origin == ErasureOrigin::Hub && self.edited_here_since(id, t.erased_at)? {
             t.dropped_edits = 1;
         }
         if !self.record_erasure(&t)? {
