@@ -2,6 +2,8 @@
 //! the real binary on a real (encrypted) store: what an erasure leaves, read back through
 //! the key, and who may do it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
+
 mod common;
 
 use std::path::Path;

@@ -13,7 +13,6 @@ use serde::Serialize;
 
 use super::unknown;
 use crate::node::{Node, OpError, Session, doc_error};
-use crate::store::erasure::Tombstone;
 
 /// Longest reason kept with a tombstone.
 pub const MAX_REASON_CHARS: usize = 500;
