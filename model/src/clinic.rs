@@ -355,6 +355,65 @@ pub fn set_user_password(
     doc::put_str(doc, &obj, "password_hash", password_hash)
 }
 
+/// Years a patient's record is kept after the last visit, when the clinic has set it.
+pub fn retention_years(doc: &impl ReadDoc) -> Result<Option<u32>, SchemaError> {
+    match doc::i64_at(doc, &automerge::ROOT, "retention_years")? {
+        None => Ok(None),
+        Some(y) => Ok(u32::try_from(y).ok().filter(|y| *y > 0)),
+    }
+}
+
+pub fn set_retention_years(doc: &mut AutoCommit, years: u32) -> Result<(), SchemaError> {
+    doc::put_i64(doc, &automerge::ROOT, "retention_years", i64::from(years))
+}
+
+/// An erasure as the clinic document records it: which patient, when, by whom, why —
+/// nothing else about the patient. Every node drops the patient on reading it, and the
+/// id is never stored again.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct ErasureRecord {
+    pub patient_id: DocId,
+    pub at: i64,
+    pub by: String,
+    pub reason: String,
+}
+
+/// Records an erasure under `erasures/<patient id>`; a patient already recorded keeps
+/// the first record.
+pub fn record_erasure(doc: &mut AutoCommit, record: &ErasureRecord) -> Result<(), SchemaError> {
+    let erasures = doc::ensure_map(doc, &automerge::ROOT, "erasures")?;
+    let key = record.patient_id.to_string();
+    if doc::map_at(doc, &erasures, &key)?.is_some() {
+        return Ok(());
+    }
+    let obj = doc::ensure_map(doc, &erasures, &key)?;
+    doc::put_i64(doc, &obj, "at", record.at)?;
+    doc::put_str(doc, &obj, "by", &record.by)?;
+    doc::put_str(doc, &obj, "reason", &record.reason)?;
+    Ok(())
+}
+
+/// Every erasure the clinic document records; entries that do not read are skipped (an
+/// id that does not parse names no patient).
+pub fn erasures(doc: &impl ReadDoc) -> Result<Vec<ErasureRecord>, SchemaError> {
+    let mut out = Vec::new();
+    let Some(map) = doc::map_at(doc, &automerge::ROOT, "erasures")? else {
+        return Ok(out);
+    };
+    for (key, obj) in doc::map_entries(doc, &map)? {
+        let Ok(patient_id) = key.parse() else {
+            continue;
+        };
+        out.push(ErasureRecord {
+            patient_id,
+            at: doc::i64_at(doc, &obj, "at")?.unwrap_or(0),
+            by: doc::str_at(doc, &obj, "by")?.unwrap_or_default(),
+            reason: doc::str_at(doc, &obj, "reason")?.unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
 pub fn read_clinic(doc: &impl ReadDoc) -> Result<Clinic, SchemaError> {
     let meta = doc::expect_type(doc, DocType::Clinic)?;
     let root = automerge::ROOT;

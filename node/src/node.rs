@@ -185,11 +185,24 @@ impl Node {
         if let Err(error) = crate::sync::photos::db::backfill(store.conn(), data_dir, now()) {
             tracing::warn!(%error, "could not record the uploads of older photos");
         }
-        Ok(Node {
+        let node = Node {
             store,
             identity,
             data_dir: data_dir.to_owned(),
-        })
+        };
+        node.finish_erasures();
+        Ok(node)
+    }
+
+    /// Removes what erasures left to do after their transaction: photo files, and the
+    /// pre-erasure pages in the WAL. A failure only delays it to the next time.
+    pub fn finish_erasures(&self) {
+        if let Err(error) = crate::ops::erasure::remove_erased_files(self) {
+            tracing::warn!(%error, "could not remove the files of erased patients yet");
+        }
+        if let Err(error) = self.store.scrub_after_erasure() {
+            tracing::warn!(%error, "could not truncate the WAL after an erasure yet");
+        }
     }
 
     /// Creates a standalone node with a new clinic. It can join a hub later.

@@ -144,6 +144,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+    /// Clinic settings (admins).
+    #[command(subcommand)]
+    Clinic(ClinicCmd),
     /// Open the desktop app (also what running without a command does).
     Gui,
 }
@@ -215,6 +218,41 @@ pub enum PatientCmd {
         #[arg(long, default_value = "unknown")]
         severity: String,
     },
+    /// Erase a patient for good (admins): the patient, their encounters, prescriptions,
+    /// photos and appointments leave this node, then the hub and every other node at
+    /// their next sync. Sales keep their lines and totals. Only a record of who erased
+    /// which id, when and why remains.
+    Erase {
+        id: String,
+        /// Why (kept with the erasure record).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Confirm: an erasure cannot be undone.
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Patients with no visit for the clinic's retention period (`clinic set
+    /// --retention-years N`) who were created before it began.
+    DueForErasure {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClinicCmd {
+    /// Change clinic settings; each flag left out stays as it is.
+    Set(ClinicSetArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ClinicSetArgs {
+    /// Years a patient's record is kept after the last visit (1–100); see `patient
+    /// due-for-erasure`.
+    #[arg(long, value_name = "N")]
+    pub retention_years: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@
 mod args;
 mod audit;
 mod backup;
+mod erasure;
 mod out;
 mod print;
 mod prompt;

@@ -187,6 +187,8 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
     let sync = crate::sync::state::status(&node.store, now)?;
     let photos = crate::sync::photos::db::figures(node.store.conn())?;
     let refused = queries::refused_docs(node.store.conn())?;
+    let erasures = node.store.tombstones()?;
+    let dropped_edits: i64 = erasures.iter().map(|t| t.dropped_edits).sum();
     if as_json {
         json(&serde_json::json!({
             "clinic": {"id": clinic.id, "name": clinic.name, "currency": clinic.currency},
@@ -205,6 +207,7 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
             "rejected": sync.rejected,
             "refused": refused,
             "photos": photos,
+            "erasures": {"count": erasures.len(), "dropped_edits": dropped_edits, "records": erasures},
             "data_dir": node.data_dir(),
             "schema": node.store.schema_version()?,
         }));
@@ -265,6 +268,14 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
         );
         if let Some(e) = &sync.last_error {
             outln!("last error: {e}");
+        }
+        if !erasures.is_empty() {
+            outln!("erased:   {} patient(s)", erasures.len());
+        }
+        if dropped_edits > 0 {
+            outln!(
+                "DROPPED:  {dropped_edits} unsent edit(s) of patients erased elsewhere (the erasure wins; see `status --json` erasures)"
+            );
         }
         if !refused.is_empty() {
             outln!(

@@ -87,6 +87,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let (mut node, session) = signed_in()?;
             user(&mut node, &session, cmd)
         }
+        Command::Clinic(cmd) => {
+            let (mut node, session) = signed_in()?;
+            super::erasure::clinic(&mut node, &session, cmd)
+        }
         Command::Conflict(cmd) => {
             let (mut node, session) = signed_in()?;
             conflict(&mut node, &session, cmd)
@@ -520,6 +524,13 @@ fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), Cl
             }
         }
         PatientCmd::Import => import_patients(node, session)?,
+        PatientCmd::Erase {
+            id,
+            reason,
+            yes,
+            json,
+        } => super::erasure::erase(node, session, &id, reason.as_deref(), yes, json)?,
+        PatientCmd::DueForErasure { json } => super::erasure::due(node, session, json)?,
         PatientCmd::Allergy {
             id,
             substance,

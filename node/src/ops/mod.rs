@@ -7,6 +7,7 @@ pub mod audit;
 pub mod catalog;
 pub mod conflicts;
 pub mod encounters;
+pub mod erasure;
 pub mod export;
 pub mod patients;
 pub mod photos;

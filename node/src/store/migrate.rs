@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_audit",
         include_str!("../../../migrations/node/0005_audit.sql"),
     ),
+    (
+        "0006_erasure",
+        include_str!("../../../migrations/node/0006_erasure.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -6,6 +6,7 @@
 
 pub mod audit;
 mod cache;
+pub mod erasure;
 pub mod index;
 pub mod migrate;
 pub mod queries;
@@ -95,6 +96,8 @@ pub enum StoreError {
         "the key for this data dir does not open the store at {path} (a wrong key, or not a Dermis store); it was left untouched"
     )]
     WrongKey { path: PathBuf },
+    #[error("patient {id} was erased; its data is not kept")]
+    Erased { id: DocId },
     #[error("database error")]
     Sqlite {
         #[source]
@@ -275,6 +278,9 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Deleted content is overwritten, not left in free pages: an erased patient must not
+    // be readable from the file even with the key.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
 }
 
@@ -819,6 +825,9 @@ impl<'s> Tx<'s> {
         clinic: dermis_model::ClinicId,
         data: &[u8],
     ) -> Result<Applied, StoreError> {
+        if self.is_erased(id)? {
+            return Err(StoreError::Erased { id });
+        }
         let existed = self.ensure_loaded(id)?;
         if !existed {
             let (doc, record) = dermis_sync::apply::parse(data, doc_limits())
@@ -868,6 +877,9 @@ impl<'s> Tx<'s> {
         clinic: dermis_model::ClinicId,
         decoded: Decoded,
     ) -> Result<Applied, StoreError> {
+        if self.is_erased(id)? {
+            return Err(StoreError::Erased { id });
+        }
         if self.ensure_loaded(id)? {
             return self.apply_remote(id, doc_type, clinic, &decoded.data);
         }
@@ -960,6 +972,7 @@ impl<'s> Tx<'s> {
 
     /// Writes every pending document (change, index rows, outbox) and commits.
     pub fn commit(mut self) -> Result<Vec<DocId>, StoreError> {
+        self.apply_recorded_erasures()?;
         let mut written = Vec::new();
         let mut to_cache = Vec::new();
         let order = std::mem::take(&mut self.order);

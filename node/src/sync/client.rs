@@ -193,6 +193,8 @@ pub async fn run(
             engine.pull_limit = (engine.pull_limit * 2).min(options.engine.pull_limit);
         }
         record(&node, state::ONLINE, "false");
+        // Erasures learnt from the hub in this session: their photo files go now.
+        node.finish_erasures();
         docs_caught_up.send_replace(false);
         match ended {
             Ended::CaughtUp => {

@@ -54,6 +54,7 @@ fn is_store_failure(e: &StoreError) -> bool {
             | StoreError::MissingDeps { .. }
             | StoreError::Damaged { .. }
             | StoreError::Document { .. }
+            | StoreError::Erased { .. }
     )
 }
 
@@ -236,6 +237,8 @@ impl Node {
             };
             match applied {
                 Ok(_) => tx.mark_synced(id, d.heads.clone(), Some(d.seq))?,
+                // An erased patient is never stored again, whoever still sends it.
+                Err(StoreError::Erased { .. }) => {}
                 Err(e) if is_store_failure(&e) => return Err(e),
                 Err(e) => failures.push(failure(d.doc_id, &e)),
             }

@@ -445,3 +445,22 @@ pub fn rename_clinic(doc: &mut AutoCommit, name: &str, message: Option<&str>) ->
 pub fn push_bytes(doc: &mut AutoCommit, hub_heads: &[ChangeHash]) -> Vec<u8> {
     doc.save_after(hub_heads)
 }
+
+/// Records an erasure of `patient` in the clinic document, claiming `message`.
+pub fn erase_patient(
+    doc: &mut AutoCommit,
+    patient: PatientId,
+    message: Option<&str>,
+) -> Forged<()> {
+    clinic::record_erasure(
+        doc,
+        &clinic::ErasureRecord {
+            patient_id: patient.into(),
+            at: 1,
+            by: "someone".into(),
+            reason: "forged".into(),
+        },
+    )?;
+    commit(doc, message);
+    Ok(())
+}

@@ -15,6 +15,9 @@ use super::place::{Placed, Touch};
 
 /// The clinic document's keys that hold staff and roles.
 const STAFF_KEYS: [&str; 2] = ["users", "roles"];
+/// The clinic document's record of patient erasures: admins only too (an erasure drops
+/// the patient on every node), but not a staff change.
+const ERASURES: &str = "erasures";
 const PASSWORD: &str = "password_hash";
 
 /// Who may change staff, read from the clinic document before the push.
@@ -47,9 +50,14 @@ pub fn touches_staff(touch: &Touch) -> bool {
     touch.key(0).is_some_and(|k| STAFF_KEYS.contains(&k))
 }
 
-/// Refuses `change` if it writes staff or roles without naming an active admin.
+/// Whether `touch` writes what only an admin may: staff, roles or erasures.
+fn admin_only(touch: &Touch) -> bool {
+    touches_staff(touch) || touch.key(0) == Some(ERASURES)
+}
+
+/// Refuses `change` if it writes staff, roles or erasures without naming an active admin.
 pub fn check(staff: &Staff, change: &Placed) -> Result<(), Refusal> {
-    if !change.touches.iter().any(touches_staff) {
+    if !change.touches.iter().any(admin_only) {
         return Ok(());
     }
     let clinic = match staff {
@@ -91,7 +99,7 @@ pub fn check(staff: &Staff, change: &Placed) -> Result<(), Refusal> {
 /// Whether every staff write of `change` is `user`'s own password.
 fn own_password(change: &Placed, user: UserId) -> bool {
     let own = user.to_string();
-    change.touches.iter().filter(|t| touches_staff(t)).all(|t| {
+    change.touches.iter().filter(|t| admin_only(t)).all(|t| {
         t.depth() == 3
             && t.key(0) == Some("users")
             && t.key(1) == Some(own.as_str())

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use automerge::{ActorId, AutoCommit, ChangeHash};
 use dermis_model::clinic::Role;
 use dermis_model::provenance::Provenance;
-use dermis_model::{ClinicId, DocType, NodeId, UserId};
+use dermis_model::{ClinicId, DocType, NodeId, PatientId, UserId};
 use dermis_sync::apply::{self, ApplyError, Incoming, PushRules};
 use dermis_sync::chunks::DocLimits;
 use dermis_sync::wire::ErrorCode;
@@ -329,5 +329,32 @@ fn an_admin_deactivated_before_the_push_is_no_longer_one() {
     assert!(
         matches!(&refused, Err(Refusal::Staff { by, .. }) if by.contains("not active")),
         "{refused:?}"
+    );
+}
+
+#[test]
+fn only_an_active_admin_records_a_patient_erasure() {
+    let clinic = ClinicId::new();
+    let node = NodeId::new();
+    let mut s = staffed(clinic);
+    for (who, message) in [
+        ("the operator", by(Provenance::operator(node))),
+        ("a doctor", by(Provenance::user(s.doctor, node))),
+        ("no one", None),
+    ] {
+        let mut doc = s.doc.clone();
+        forge::erase_patient(&mut doc, PatientId::new(), message.as_deref()).unwrap();
+        let refused = judge(Some(&s.doc), &mut doc, clinic.0, DocType::Clinic, clinic);
+        assert!(
+            matches!(refused, Err(Refusal::Staff { .. })),
+            "an erasure by {who}: {refused:?}"
+        );
+    }
+    let stored = s.doc.clone();
+    let as_admin = by(Provenance::user(s.admin, s.node));
+    forge::erase_patient(&mut s.doc, PatientId::new(), as_admin.as_deref()).unwrap();
+    assert_eq!(
+        judge(Some(&stored), &mut s.doc, clinic.0, DocType::Clinic, clinic),
+        Ok(())
     );
 }
