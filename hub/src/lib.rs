@@ -24,6 +24,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod docwrite;
+pub mod erasure;
 pub mod jobs;
 pub mod metrics;
 pub mod oidc;

@@ -77,6 +77,27 @@ fn tables_holding(d: &Path, needle: &str) -> Vec<String> {
     found
 }
 
+/// Files under the hub's data dir (its database, WAL and blob folder) holding `needle`.
+fn hub_files_holding(dir: &Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if std::fs::read(&path)
+                .unwrap_or_default()
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
 fn dropped_edits(d: &Path) -> i64 {
     status_json(d)["erasures"]["dropped_edits"]
         .as_i64()
@@ -86,6 +107,7 @@ fn dropped_edits(d: &Path) -> i64 {
 struct Race {
     _tmp: tempfile::TempDir,
     _hub: Hub,
+    hub_dir: std::path::PathBuf,
     a: std::path::PathBuf,
     b: std::path::PathBuf,
     late: std::path::PathBuf,
@@ -134,10 +156,15 @@ fn race() -> Race {
     sync_once(&a);
     sync_once(&b);
     assert!(shows(&b, &id), "B has the patient before the erasure");
+    assert!(
+        !hub_files_holding(&hub_dir, MARKER).is_empty(),
+        "the control: the hub's files hold the chart"
+    );
     enroll(&late, &hub, &clinic, "Late");
     Race {
         _tmp: tmp,
         _hub: hub,
+        hub_dir,
         a,
         b,
         late,
@@ -181,6 +208,11 @@ fn assert_gone_everywhere(r: &Race) {
         let erasures = &status_json(d)["erasures"];
         assert_eq!(erasures["count"], 1, "{name}: {erasures}");
     }
+    common::wait_until(
+        std::time::Duration::from_secs(30),
+        "the hub to hold no byte of the erased chart",
+        || hub_files_holding(&r.hub_dir, MARKER).is_empty(),
+    );
     let export = |d: &Path| ok(d, &["export", "--json"]);
     assert_eq!(export(&r.a), export(&r.b), "A and B converge");
     assert_eq!(export(&r.a), export(&r.late), "the late node converges");

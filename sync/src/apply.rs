@@ -123,6 +123,14 @@ pub struct Incoming<'a> {
 /// A store's rules on pushes it refuses although they are valid documents (the hub's
 /// forbidden changes and erased ids). Called once per push that would change a document.
 pub trait PushRules {
+    /// Whether a push of this document may be considered at all, before its bytes are
+    /// parsed (the hub's erased ids: refused whatever the push holds, even changes
+    /// whose history the store no longer has).
+    fn admit(&self, doc_id: Uuid, doc_type: DocType) -> Result<(), ApplyError> {
+        let _ = (doc_id, doc_type);
+        Ok(())
+    }
+
     fn check(&self, incoming: &Incoming<'_>) -> Result<(), ApplyError>;
 
     /// Whether [`Incoming::changes`] must list every change of a new document of this

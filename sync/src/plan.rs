@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 
 use automerge::{AutoCommit, ChangeHash};
-use dermis_model::ClinicId;
+use dermis_model::clinic::{self, ErasureRecord};
+use dermis_model::{ClinicId, DocType};
 use uuid::Uuid;
 
 use crate::apply::{self, ApplyError, PushRules};
@@ -102,6 +103,10 @@ pub struct Plan {
     /// store that plans outside its write lock writes only if they are still the stored
     /// ones (else it plans again).
     pub bases: HashMap<Uuid, Vec<ChangeHash>>,
+    /// The patient erasures recorded in the clinic documents this plan writes (all of
+    /// them, old and new: a store records the ones it has not yet applied, in the
+    /// transaction that writes the plan).
+    pub erasures: Vec<ErasureRecord>,
     slots: Vec<Slot>,
 }
 
@@ -189,7 +194,9 @@ pub fn plan_apply(
     let mut order: Vec<Uuid> = Vec::new();
     let mut slots = Vec::with_capacity(pushes.len());
     for push in pushes {
-        let doc_type = match apply::parse_type(&push.doc_type) {
+        let doc_type = match apply::parse_type(&push.doc_type)
+            .and_then(|t| rules.admit(push.doc_id, t).map(|()| t))
+        {
             Ok(t) => t,
             Err(e) => {
                 slots.push(Slot::Done(rejected(&e)));
@@ -284,12 +291,18 @@ pub fn plan_apply(
     }
     let mut writes = Vec::with_capacity(order.len());
     let mut bases = HashMap::new();
+    let mut erasures = Vec::new();
     for id in order {
         let Some(mut w) = working.remove(&id) else {
             continue;
         };
         let mut doc = w.current(id)?;
         let heads = sorted(doc.get_heads());
+        if w.doc_type == DocType::Clinic.as_str() {
+            // A clinic document passed the schema check above, so its erasures read; a
+            // record that does not read is skipped, as nodes skip it.
+            erasures.extend(clinic::erasures(&doc).unwrap_or_default());
+        }
         writes.push(match w.base {
             None => Write::Insert {
                 id,
@@ -320,6 +333,7 @@ pub fn plan_apply(
     Ok(Plan {
         writes,
         bases,
+        erasures,
         slots,
     })
 }

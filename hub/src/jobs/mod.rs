@@ -85,7 +85,7 @@ impl JobState {
 /// A job to queue.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewJob {
-    /// Which arm of [`run_job`] runs it: `thumbnail`, `webhook`.
+    /// Which arm of [`run_job`] runs it: `thumbnail`, `webhook`, `erasure`.
     pub kind: &'static str,
     pub clinic: Option<ClinicId>,
     pub payload: serde_json::Value,
@@ -300,6 +300,7 @@ pub async fn run_job<S: HubStore>(hub: Arc<Hub<S>>, job: Job) -> Result<(), JobF
     match job.kind.as_str() {
         crate::webhooks::JOB_KIND => crate::webhooks::delivery_job(&hub, &job).await,
         crate::photos::THUMBNAIL_JOB => crate::photos::thumbnail_job(&hub, &job).await,
+        crate::erasure::JOB_KIND => crate::erasure::erasure_job(&hub, &job).await,
         other => Err(JobFailure::permanent(format!("unknown job kind {other:?}"))),
     }
 }

@@ -112,6 +112,10 @@ pub async fn thumbnail_job<S: HubStore>(hub: &Arc<Hub<S>>, job: &Job) -> Result<
     let full = blobs::key(clinic, Variant::Full, &payload.sha256);
     let storage =
         |e: blobs::BlobError| JobFailure::retry(format!("blob storage: {}", error_chain(&e)));
+    // An erased patient's photo gets no thumbnails (the erasure removed its original).
+    if crate::erasure::is_erased(hub, clinic, payload.patient).await? {
+        return Ok(());
+    }
     let made = hub.blobs.exists(&gallery).await.map_err(storage)?
         && hub.blobs.exists(&full).await.map_err(storage)?;
     if !made {
@@ -148,6 +152,12 @@ pub async fn thumbnail_job<S: HubStore>(hub: &Arc<Hub<S>>, job: &Job) -> Result<
             .put(&gallery, Bytes::from(thumbs.gallery), "image/jpeg")
             .await
             .map_err(storage)?;
+    }
+    // Erased while the thumbnails were made: the erasure job may have deleted the
+    // photo's blobs before these were written, so they go now (the erasure is recorded
+    // before that job runs, so one of the two always sees the other).
+    if crate::erasure::is_erased(hub, clinic, payload.patient).await? {
+        return crate::erasure::delete_photo(hub, clinic, &payload.sha256).await;
     }
     mark_document(hub, clinic, &payload, Ok(())).await?;
     hub.store

@@ -10,6 +10,7 @@
 //! refusals of valid pushes are [`rules`], applied in that plan.
 
 pub mod admins;
+pub mod erasure;
 pub mod hooks;
 pub mod node_tokens;
 pub mod ops;
@@ -31,6 +32,7 @@ use uuid::Uuid;
 pub use crate::jobs::JobStore;
 use crate::pool::{Caller, DocPool};
 pub use admins::{AdminAccount, AdminInfo, AdminStore, NewAdmin, Scope};
+pub use erasure::ErasureStore;
 pub use hooks::HookStore;
 pub use node_tokens::NodeTokenStore;
 pub use ops::{AdminCredentials, ClinicInfo, OpsStore, SessionInfo, StoreStats};
@@ -275,6 +277,7 @@ pub trait HubStore:
     + HookStore
     + JobStore
     + BlobStagingStore
+    + ErasureStore
     + Clone
     + Sync
     + 'static

@@ -56,9 +56,19 @@ pub(crate) trait Rows: Sync {
         ids: Vec<Uuid>,
     ) -> impl Future<Output = Result<HashMap<Uuid, StoredDoc>, StoreError>> + Send;
 
+    /// The clinic's erased ids (patients and the documents their erasure removed): pushes
+    /// of them are refused ([`super::rules::Guarded`]).
+    fn erased(
+        &self,
+        clinic: ClinicId,
+    ) -> impl Future<Output = Result<HashSet<Uuid>, StoreError>> + Send;
+
     /// Writes `plan` in one transaction, giving each written document the clinic's next
-    /// seq, if every document it was planned on still has the heads in [`Plan::bases`]
-    /// and every document it inserts is still absent; otherwise writes nothing.
+    /// seq, if every document it was planned on still has the heads in [`Plan::bases`],
+    /// every document it inserts is still absent and none it writes has been erased since
+    /// it was read; otherwise writes nothing. In the same transaction it records the
+    /// erasures of [`Plan::erasures`] it had not yet recorded, removes those patients'
+    /// documents and queues the `erasure` job for the rest ([`crate::erasure`]).
     fn write_plan(
         &self,
         clinic: ClinicId,
@@ -169,10 +179,11 @@ async fn apply_part<R: Rows>(
             }
         }
         let stored = rows.read_docs(clinic, ids.clone()).await?;
+        let rules = super::rules::Guarded::new(rows.erased(clinic).await?);
         let pushes = part.to_vec();
         let limits = rows.doc_limits();
         let plan = place
-            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &super::rules::HubRules))
+            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &rules))
             .await
             .map_err(pool_error)??;
         match rows.write_plan(clinic, plan).await? {

@@ -81,46 +81,57 @@ fn count(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
+/// Queues `job` in the transaction `conn` is in (a job that must exist if and only if
+/// that transaction commits; workers are notified at the commit); a live job with the
+/// same dedup key is returned instead.
+pub(super) async fn insert_job(
+    conn: &mut sqlx::PgConnection,
+    job: &NewJob,
+    now: Millis,
+) -> Result<JobId, StoreError> {
+    let inserted: Option<i64> = sqlx::query_scalar(concat!(
+        "INSERT INTO jobs (kind, clinic_id, payload, state, max_attempts, run_at, dedup_key,
+                           created_at, updated_at)
+         VALUES ($1, $2, $3::jsonb, 'pending', $4, $5, $6, $7, $7)
+         ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL AND ",
+        live!(),
+        " DO NOTHING
+         RETURNING id"
+    ))
+    .bind(job.kind)
+    .bind(job.clinic.map(|c| c.0))
+    .bind(job.payload.to_string())
+    .bind(count(job.max_attempts.max(1)))
+    .bind(ts(job.run_at))
+    .bind(&job.dedup_key)
+    .bind(ts(now))
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(pg("insert job"))?;
+    match inserted {
+        Some(id) => {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(JOBS_CHANNEL)
+                .execute(&mut *conn)
+                .await
+                .map_err(pg("notify jobs"))?;
+            Ok(id)
+        }
+        None => sqlx::query_scalar(concat!(
+            "SELECT id FROM jobs WHERE dedup_key = $1 AND ",
+            live!()
+        ))
+        .bind(&job.dedup_key)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(pg("find queued job")),
+    }
+}
+
 impl JobStore for PgStore {
     async fn enqueue_job(&self, job: &NewJob, now: Millis) -> Result<JobId, StoreError> {
         let mut tx = self.pool().begin().await.map_err(pg("begin"))?;
-        let inserted: Option<i64> = sqlx::query_scalar(concat!(
-            "INSERT INTO jobs (kind, clinic_id, payload, state, max_attempts, run_at, dedup_key,
-                               created_at, updated_at)
-             VALUES ($1, $2, $3::jsonb, 'pending', $4, $5, $6, $7, $7)
-             ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL AND ",
-            live!(),
-            " DO NOTHING
-             RETURNING id"
-        ))
-        .bind(job.kind)
-        .bind(job.clinic.map(|c| c.0))
-        .bind(job.payload.to_string())
-        .bind(count(job.max_attempts.max(1)))
-        .bind(ts(job.run_at))
-        .bind(&job.dedup_key)
-        .bind(ts(now))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(pg("insert job"))?;
-        let id = match inserted {
-            Some(id) => {
-                sqlx::query("SELECT pg_notify($1, '')")
-                    .bind(JOBS_CHANNEL)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(pg("notify jobs"))?;
-                id
-            }
-            None => sqlx::query_scalar(concat!(
-                "SELECT id FROM jobs WHERE dedup_key = $1 AND ",
-                live!()
-            ))
-            .bind(&job.dedup_key)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(pg("find queued job"))?,
-        };
+        let id = insert_job(&mut tx, job, now).await?;
         tx.commit().await.map_err(pg("commit"))?;
         Ok(id)
     }

@@ -6,7 +6,7 @@
 //! seq order is commit order); commits are announced with `pg_notify` so every instance
 //! wakes its sessions. No Automerge work runs on the async runtime's threads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -230,10 +230,11 @@ impl Rows for PgStore {
                 .map_err(pg("lock new document"))?;
         }
         let stored = select_docs(&mut tx, clinic, &ids, true).await?;
+        let rules = super::rules::Guarded::new(erasure::erased_ids(&mut tx, clinic).await?);
         let pushes = pushes.to_vec();
         let limits = self.doc_limits;
         let plan = place
-            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &super::rules::HubRules))
+            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &rules))
             .await
             .map_err(|source| StoreError::Pool { source })??;
         let seqs = if plan.writes.is_empty() {
@@ -243,6 +244,11 @@ impl Rows for PgStore {
         };
         tx.commit().await.map_err(pg("commit"))?;
         Ok(Some(plan.outcomes(&seqs)))
+    }
+
+    async fn erased(&self, clinic: ClinicId) -> Result<HashSet<Uuid>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(pg("connect"))?;
+        erasure::erased_ids(&mut conn, clinic).await
     }
 
     async fn write_plan(&self, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {
@@ -302,6 +308,10 @@ impl PgStore {
                 return Ok(None);
             }
         }
+        // A document erased since it was read is planned again, and refused.
+        if erasure::any_erased(&mut tx, clinic, &ids).await? {
+            return Ok(None);
+        }
         let seqs = write_rows(&mut tx, clinic, plan).await?;
         tx.commit().await.map_err(pg("commit"))?;
         Ok(Some(seqs))
@@ -319,7 +329,21 @@ async fn write_rows(
     for write in &plan.writes {
         write_doc(&mut *conn, clinic, write, now).await?;
     }
-    let changed: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
+    // Erasures the plan's clinic documents record, before the clinic's row lock below
+    // (rows first, then the clinic, as every writer takes them).
+    erasure::record(
+        &mut *conn,
+        clinic,
+        &plan.erasures,
+        dermis_model::now_millis(),
+    )
+    .await?;
+    let mut changed: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
+    if !plan.erasures.is_empty() {
+        // A document this plan wrote and an erasure in it removed has no seq to take.
+        let erased: Vec<Uuid> = plan.erasures.iter().map(|e| e.patient_id.0).collect();
+        changed.retain(|id| !erased.contains(id));
+    }
     // The last statement before COMMIT: it takes the clinic's row lock, held until
     // the commit, so whoever takes the next seqs commits after us (seq order is
     // commit order). The notification is delivered at the commit, not before.
@@ -620,6 +644,7 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 
 mod admin;
 mod admins;
+mod erasure;
 mod hooks;
 mod jobs;
 mod node_tokens;

@@ -6,13 +6,16 @@
 //! judges each pushed change by what its operations write ([`place`]):
 //! - [`signed`]: a signed encounter's fields (addenda aside) are never changed;
 //! - [`ledger`]: a recorded ledger entry is never altered or removed;
-//! - [`staff`]: staff users and roles are changed only by an active admin.
+//! - [`staff`]: staff users and roles are changed only by an active admin;
+//! - [`erased`]: an erased patient's documents are never stored again ([`Guarded`],
+//!   which needs the clinic's erased ids, read by the store before planning).
 //!
 //! A refusal is `ApplyError::Refused` with the code `forbidden` and a message naming the
 //! change and the rule (ids and field names, never patient data); the node parks the
 //! document with that reason. Both stores plan pushes through
 //! `dermis_sync::plan::plan_apply` with these rules, so a rule holds on both.
 
+pub mod erased;
 #[doc(hidden)]
 pub mod forge;
 pub mod ledger;
@@ -25,6 +28,7 @@ use dermis_sync::apply::{ApplyError, Incoming, PushRules};
 use dermis_sync::chunks::DocLimits;
 use dermis_sync::wire::ErrorCode;
 
+pub use erased::Guarded;
 use place::{Placed, Places};
 
 /// The hub's rules on pushed documents.

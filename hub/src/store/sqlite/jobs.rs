@@ -92,6 +92,48 @@ fn read_job(conn: &Connection, id: JobId) -> Result<Option<Job>, StoreError> {
     .transpose()
 }
 
+/// Queues `job` in the transaction `conn` is in (a job that must exist if and only if
+/// that transaction commits); a live job with the same dedup key is returned instead.
+pub(super) fn insert_job(
+    conn: &Connection,
+    job: &NewJob,
+    now: Millis,
+) -> Result<JobId, StoreError> {
+    let inserted: Option<i64> = conn
+        .query_row(
+            &format!(
+                "INSERT INTO jobs (kind, clinic_id, payload, state, max_attempts, run_at,
+                                   dedup_key, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7, ?7)
+                 ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL AND {LIVE}
+                 DO NOTHING
+                 RETURNING id"
+            ),
+            params![
+                job.kind,
+                job.clinic.map(|c| c.to_string()),
+                job.payload.to_string(),
+                i64::from(job.max_attempts.max(1)),
+                job.run_at,
+                job.dedup_key,
+                now
+            ],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(lite("insert job"))?;
+    match inserted {
+        Some(id) => Ok(id),
+        None => conn
+            .query_row(
+                &format!("SELECT id FROM jobs WHERE dedup_key = ?1 AND {LIVE}"),
+                [&job.dedup_key],
+                |r| r.get(0),
+            )
+            .map_err(lite("find queued job")),
+    }
+}
+
 impl JobStore for SqliteStore {
     async fn enqueue_job(&self, job: &NewJob, now: Millis) -> Result<JobId, StoreError> {
         let job = job.clone();
@@ -99,39 +141,7 @@ impl JobStore for SqliteStore {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(lite("begin"))?;
-            let inserted: Option<i64> = tx
-                .query_row(
-                    &format!(
-                        "INSERT INTO jobs (kind, clinic_id, payload, state, max_attempts, run_at,
-                                           dedup_key, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7, ?7)
-                         ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL AND {LIVE}
-                         DO NOTHING
-                         RETURNING id"
-                    ),
-                    params![
-                        job.kind,
-                        job.clinic.map(|c| c.to_string()),
-                        job.payload.to_string(),
-                        i64::from(job.max_attempts.max(1)),
-                        job.run_at,
-                        job.dedup_key,
-                        now
-                    ],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(lite("insert job"))?;
-            let id = match inserted {
-                Some(id) => id,
-                None => tx
-                    .query_row(
-                        &format!("SELECT id FROM jobs WHERE dedup_key = ?1 AND {LIVE}"),
-                        [&job.dedup_key],
-                        |r| r.get(0),
-                    )
-                    .map_err(lite("find queued job"))?,
-            };
+            let id = insert_job(&tx, &job, now)?;
             tx.commit().map_err(lite("commit"))?;
             Ok(id)
         })

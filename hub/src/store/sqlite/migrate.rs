@@ -70,6 +70,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0055_audit_entries",
         include_str!("../../../../migrations/hub-sqlite/0055_audit_entries.sql"),
     ),
+    (
+        "0060_erasures",
+        include_str!("../../../../migrations/hub-sqlite/0060_erasures.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

@@ -9,6 +9,7 @@
 mod admin;
 mod admins;
 mod audit;
+mod erasure;
 mod hooks;
 mod jobs;
 mod migrate;
@@ -17,7 +18,7 @@ mod ops;
 mod projection;
 mod staging;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,6 +70,10 @@ impl SqliteStore {
             .map_err(lite("synchronous"))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(lite("foreign_keys"))?;
+        // Deleted rows are overwritten in the file, so an erased patient leaves nothing
+        // behind in free pages (see `erasure`).
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(lite("secure_delete"))?;
         migrate::run(&mut conn)?;
         let (jobs, queue) = std::sync::mpsc::channel::<Job>();
         std::thread::Builder::new()
@@ -298,7 +303,10 @@ fn write_plan(conn: &mut Connection, clinic: ClinicId, plan: Plan) -> Result<Wri
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(lite("begin"))?;
-    if !still_as_read(&tx, &plan)? {
+    // A document erased since it was read is planned again, and refused.
+    if !still_as_read(&tx, &plan)?
+        || erasure::any_erased(&tx, clinic, plan.writes.iter().map(Write::id))?
+    {
         return Ok(Written::Stale);
     }
     let now = dermis_model::now_millis();
@@ -327,6 +335,7 @@ fn write_plan(conn: &mut Connection, clinic: ClinicId, plan: Plan) -> Result<Wri
         .map_err(lite("set document seq"))?;
         seqs.insert(write.id(), u64_of(seq));
     }
+    erasure::record(&tx, clinic, &plan.erasures, now)?;
     tx.commit().map_err(lite("commit"))?;
     Ok(Written::Done(plan.outcomes(&seqs)))
 }
@@ -361,6 +370,11 @@ impl Rows for SqliteStore {
             Ok(stored)
         })
         .await
+    }
+
+    async fn erased(&self, clinic: ClinicId) -> Result<HashSet<Uuid>, StoreError> {
+        self.call(move |conn| erasure::erased_ids(conn, clinic))
+            .await
     }
 
     async fn write_plan(&self, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {
