@@ -17,6 +17,9 @@ HUB_HOST=${HUB_BIND%:*}
 case $HUB_HOST in 0.0.0.0 | "" | "[::]") HUB_HOST=127.0.0.1 ;; esac
 HUB_URL=http://$HUB_HOST:${HUB_BIND##*:}
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug
+# The dev nodes keep their store keys in files (which `make clean` removes), not in the
+# developer's OS keyring.
+export DERMIS_NODE_KEYRING=off
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'dev: %s\n' "$*" >&2; exit 1; }

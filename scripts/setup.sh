@@ -15,6 +15,10 @@ have docker-compose || docker compose version >/dev/null 2>&1 || need_pkgs+=(doc
 have pg_ctlcluster || have pg_ctl || need_pkgs+=(postgresql)
 # The hub's backup test runs RUNBOOK's Postgres procedure: pg_dump piped through gpg.
 have gpg || need_pkgs+=(gnupg)
+# The node's keyring test runs a private session bus and GNOME Keyring's Secret Service.
+have dbus-daemon || need_pkgs+=(dbus-daemon)
+have dbus-send || need_pkgs+=(dbus-bin)
+have gnome-keyring-daemon || need_pkgs+=(gnome-keyring)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! have sudo; then

@@ -320,6 +320,7 @@ fn cli(dir: &Path, args: &[&str]) -> std::process::Output {
         .arg(dir)
         .args(args)
         .env_remove("DERMIS_MAX_PHOTO_BYTES")
+        .env("DERMIS_NODE_KEYRING", "off")
         // The demo clinic has staff: the command line signs in, here as its nurse.
         .env("DERMIS_USER", "nurse")
         .env("DERMIS_PASSWORD", DEMO_PASSWORD)

@@ -1,9 +1,16 @@
 //! The store key. One random 256-bit key per store (several nodes run on one machine in
 //! development and tests, so a key is never per user). A small non-secret random store
-//! id in the data dir (`store-id`) names the key file
-//! `$XDG_CONFIG_HOME/dermis/keys/<store-id>.key` (dir 0700, file 0600), outside the data
-//! dir, so a copied data dir is useless without it. `DERMIS_NODE_KEY_FILE` names the key
-//! file instead (tests, a key kept on other storage).
+//! id in the data dir (`store-id`) names the key, which lives outside the data dir, so a
+//! copied data dir is useless without it:
+//! - in the OS keyring ([`super::keyring`]) when one answers, as Signal Desktop and
+//!   1Password keep theirs;
+//! - else in the key file `$XDG_CONFIG_HOME/dermis/keys/<store-id>.key` (dir 0700, file
+//!   0600);
+//! - or, when `DERMIS_NODE_KEY_FILE` is set, in the file it names (tests, a key kept on
+//!   other storage), never in the keyring.
+//!
+//! A key file, where there is one, is read first: a store keyed before the keyring was
+//! used keeps its file.
 //!
 //! A key is only ever created for a data dir that holds no encrypted store: a missing key
 //! for an existing store is an error, never a fresh key.
@@ -36,6 +43,24 @@ pub enum KeyError {
     NoConfigDir,
     #[error("{path} already holds another store's key; nothing was overwritten")]
     Taken { path: PathBuf },
+    #[error(transparent)]
+    Keyring(super::keyring::KeyringError),
+}
+
+/// Where a store's key is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyHome {
+    File(PathBuf),
+    Keyring,
+}
+
+impl std::fmt::Display for KeyHome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyHome::File(path) => write!(f, "{}", path.display()),
+            KeyHome::Keyring => f.write_str("the OS keyring"),
+        }
+    }
 }
 
 /// A 256-bit store key. Its `Debug` never shows the key.
@@ -134,27 +159,97 @@ fn read_key(path: &Path) -> Result<Option<StoreKey>, KeyError> {
     Ok(Some(StoreKey(bytes)))
 }
 
-/// The key of an existing encrypted store. Missing: an error naming where it looked.
-pub fn load(data_dir: &Path) -> Result<StoreKey, KeyError> {
-    let looked = |path: Option<&Path>| KeyError::Missing {
-        looked_in: match path {
-            Some(p) => p.display().to_string(),
-            None => format!(
-                "{} (no {STORE_ID_FILE} in {}) and {KEY_FILE_ENV}",
-                keys_dir()
-                    .map(|d| d.display().to_string())
-                    .unwrap_or_else(|_| "the config dir".into()),
-                data_dir.display()
-            ),
-        },
-    };
-    let path = key_path(data_dir)?.ok_or_else(|| looked(None))?;
-    read_key(&path)?.ok_or_else(|| looked(Some(&path)))
+fn explicit_file() -> bool {
+    std::env::var_os(KEY_FILE_ENV).is_some_and(|v| !v.is_empty())
 }
 
-/// The key for a data dir whose store is new or still plain: the existing key file if
-/// there is one, else a new random key, written and synced to disk before this returns
-/// (so nothing is ever encrypted under a key that is not kept).
+/// The key the keyring keeps for the store `id`: `Ok(None)` when it keeps none, or when
+/// it is off or cannot be reached (`why` then says so, for the missing-key message).
+fn from_keyring(id: &str, why: &mut Option<String>) -> Result<Option<StoreKey>, KeyError> {
+    use super::keyring::{self, KeyringError};
+    match keyring::read(id) {
+        Ok(found) => Ok(found.map(StoreKey)),
+        Err(KeyringError::Damaged) => Err(KeyError::Keyring(KeyringError::Damaged)),
+        Err(other) => {
+            *why = Some(other.to_string());
+            Ok(None)
+        }
+    }
+}
+
+/// The key of an existing encrypted store. Missing: an error naming where it looked.
+pub fn load(data_dir: &Path) -> Result<StoreKey, KeyError> {
+    let path = key_path(data_dir)?;
+    if let Some(path) = &path
+        && let Some(key) = read_key(path)?
+    {
+        return Ok(key);
+    }
+    let mut looked = vec![match &path {
+        Some(p) => p.display().to_string(),
+        None => format!(
+            "{} (no {STORE_ID_FILE} in {}) and {KEY_FILE_ENV}",
+            keys_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|_| "the config dir".into()),
+            data_dir.display()
+        ),
+    }];
+    if !explicit_file()
+        && let Some(id) = store_id(data_dir)?
+    {
+        let mut why = None;
+        if let Some(key) = from_keyring(&id, &mut why)? {
+            return Ok(key);
+        }
+        looked.push(match why {
+            Some(why) => format!("the OS keyring ({why})"),
+            None => "the OS keyring".into(),
+        });
+    }
+    Err(KeyError::Missing {
+        looked_in: looked.join(" and "),
+    })
+}
+
+/// Where the key of `data_dir` is kept now, if anywhere (for `status`).
+pub fn home(data_dir: &Path) -> Result<Option<KeyHome>, KeyError> {
+    let Some(path) = key_path(data_dir)? else {
+        return Ok(None);
+    };
+    if read_key(&path)?.is_some() {
+        return Ok(Some(KeyHome::File(path)));
+    }
+    if !explicit_file()
+        && let Some(id) = store_id(data_dir)?
+        && from_keyring(&id, &mut None)?.is_some()
+    {
+        return Ok(Some(KeyHome::Keyring));
+    }
+    Ok(None)
+}
+
+/// Keeps a new `key` for the store `id`: in the keyring when it takes it (and reads it
+/// back), else in the key file at `path`.
+fn keep_new(id: Option<&str>, path: &Path, key: &StoreKey) -> Result<KeyHome, KeyError> {
+    if !explicit_file()
+        && let Some(id) = id
+    {
+        match super::keyring::write(id, &key.0) {
+            Ok(()) => return Ok(KeyHome::Keyring),
+            Err(why) => tracing::info!(reason = %why, "the store key is kept in a file"),
+        }
+    }
+    if let Some(dir) = path.parent() {
+        super::perms::create_private_dir(dir).map_err(io_err(dir))?;
+    }
+    write_new(path, format!("{}\n", hex::encode(key.0)).as_bytes())?;
+    Ok(KeyHome::File(path.to_owned()))
+}
+
+/// The key for a data dir whose store is new or still plain: the existing key if there
+/// is one, else a new random key, kept (and on disk or in the keyring) before this
+/// returns, so nothing is ever encrypted under a key that is not kept.
 pub fn load_or_create(data_dir: &Path) -> Result<StoreKey, KeyError> {
     if store_id(data_dir)?.is_none() {
         let path = data_dir.join(STORE_ID_FILE);
@@ -165,29 +260,43 @@ pub fn load_or_create(data_dir: &Path) -> Result<StoreKey, KeyError> {
     if let Some(key) = read_key(&path)? {
         return Ok(key);
     }
-    let key = StoreKey::random();
-    if let Some(dir) = path.parent() {
-        super::perms::create_private_dir(dir).map_err(io_err(dir))?;
+    let id = store_id(data_dir)?;
+    if !explicit_file()
+        && let Some(id) = &id
+        && let Some(key) = from_keyring(id, &mut None)?
+    {
+        return Ok(key);
     }
-    write_new(&path, format!("{}\n", hex::encode(key.0)).as_bytes())?;
+    let key = StoreKey::random();
+    keep_new(id.as_deref(), &path, &key)?;
     Ok(key)
 }
 
-/// Keeps `key` for `data_dir` (a restored store): written where [`load`] will look, unless
-/// the same key is there already; a different key there is an error, and nothing is
+/// Keeps `key` for `data_dir` (a restored store) where [`load`] will find it, unless the
+/// same key is there already; a different key there is an error, and nothing is
 /// overwritten.
-pub fn install(data_dir: &Path, key: &StoreKey) -> Result<PathBuf, KeyError> {
+pub fn install(data_dir: &Path, key: &StoreKey) -> Result<KeyHome, KeyError> {
     let path = key_path(data_dir)?.ok_or(KeyError::NoConfigDir)?;
     match read_key(&path)? {
-        Some(existing) if existing.0 == key.0 => return Ok(path),
+        Some(existing) if existing.0 == key.0 => return Ok(KeyHome::File(path)),
         Some(_) => return Err(KeyError::Taken { path }),
         None => {}
     }
-    if let Some(dir) = path.parent() {
-        super::perms::create_private_dir(dir).map_err(io_err(dir))?;
+    let id = store_id(data_dir)?;
+    if !explicit_file()
+        && let Some(id) = &id
+    {
+        match from_keyring(id, &mut None)? {
+            Some(existing) if existing.0 == key.0 => return Ok(KeyHome::Keyring),
+            Some(_) => {
+                return Err(KeyError::Taken {
+                    path: PathBuf::from(format!("the OS keyring's item for store {id}")),
+                });
+            }
+            None => {}
+        }
     }
-    write_new(&path, format!("{}\n", hex::encode(key.0)).as_bytes())?;
-    Ok(path)
+    keep_new(id.as_deref(), &path, key)
 }
 
 /// The key as hex (for a backup, which carries it sealed under its passphrase).

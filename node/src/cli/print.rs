@@ -189,6 +189,11 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
     let refused = queries::refused_docs(node.store.conn())?;
     let erasures = node.store.tombstones()?;
     let dropped_edits: i64 = erasures.iter().map(|t| t.dropped_edits).sum();
+    // Where the store key lives (never the key): the OS keyring or a key file.
+    let key_home = crate::atrest::key::home(node.data_dir())
+        .ok()
+        .flatten()
+        .map(|h| h.to_string());
     if as_json {
         json(&serde_json::json!({
             "clinic": {"id": clinic.id, "name": clinic.name, "currency": clinic.currency},
@@ -209,6 +214,7 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
             "photos": photos,
             "erasures": {"count": erasures.len(), "dropped_edits": dropped_edits, "records": erasures},
             "data_dir": node.data_dir(),
+            "key": key_home,
             "schema": node.store.schema_version()?,
         }));
     } else {
@@ -235,6 +241,9 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
                 .map(|a| format!(", oldest {} s", a / 1000))
                 .unwrap_or_default()
         );
+        if let Some(home) = &key_home {
+            outln!("key:      kept in {home}");
+        }
         match &sync.hub_url {
             Some(url) => outln!(
                 "hub:      {url} ({}), cursor {}{}",

@@ -25,6 +25,9 @@ pub fn cmd(dir: &Path) -> Command {
         .arg(dir)
         .env_remove("DERMIS_NODE_DATA_DIR")
         .env_remove("DERMIS_LOCALE")
+        // Keys in files: a test never writes into the keyring of the person running it
+        // (`keyring.rs` starts a keyring of its own).
+        .env("DERMIS_NODE_KEYRING", "off")
         .env("DERMIS_USER", "admin")
         .env("DERMIS_PASSWORD", DEMO_PASSWORD);
     c.stdin(Stdio::null());
