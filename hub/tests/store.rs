@@ -389,7 +389,69 @@ on_both_stores!(
     many_changes_are_compacted_and_still_read_back,
     clinics_nodes_and_enrollment,
     old_sync_sessions_are_pruned_in_batches,
+    audit_pages_show_every_entry_once_even_within_one_millisecond,
 );
+
+/// `/admin/audit` pages back with (time, id) of the last entry shown: 250 entries
+/// recorded in the same millisecond come out over three pages, each exactly once.
+async fn audit_pages_show_every_entry_once_even_within_one_millisecond<S: HubStore>(f: Fixture<S>) {
+    use dermis_hub::store::hooks::{AuditQuery, DocProjection};
+    use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget};
+    let store = &f.store;
+    let clinic = create_clinic(store, "Audit Paging").await;
+    let at = 1_800_000_000_000;
+    let audit: Vec<AuditEntry> = (0..250)
+        .map(|i| AuditEntry {
+            id: format!("entry-{i:03}"),
+            at,
+            user: "anna".into(),
+            user_id: None,
+            node_id: dermis_model::NodeId::new(),
+            action: AuditAction::View,
+            target: AuditTarget {
+                kind: "patient".into(),
+                id: format!("chart-{i}"),
+                patient: None,
+            },
+        })
+        .collect();
+    let projection = DocProjection {
+        doc_id: Uuid::now_v7(),
+        doc_type: "ledger".into(),
+        seq: 1,
+        events: vec![],
+        stock: vec![],
+        conflicts: vec![],
+        audit,
+    };
+    store
+        .commit_projection(clinic, 0, 1, &[projection], now_millis())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut seen = Vec::new();
+    let mut query = AuditQuery {
+        clinic: Some(clinic),
+        limit: 100,
+        ..AuditQuery::default()
+    };
+    for _ in 0..4 {
+        let page = store
+            .audit_entries(None, &query)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let Some(last) = page.last() else { break };
+        query.before = Some(last.at);
+        query.before_id = Some(last.id.clone());
+        seen.extend(page.into_iter().map(|e| e.id));
+    }
+    let unique: HashSet<&String> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (250, 250), "each entry once");
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("entry-249"),
+        "newest first"
+    );
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_durability_across_reopen() {

@@ -35,6 +35,8 @@ pub struct AuditParams {
     pub from: Option<String>,
     pub to: Option<String>,
     pub before: Option<i64>,
+    /// The id of the last entry shown, with `before`.
+    pub before_id: Option<String>,
 }
 
 /// A filter the admin typed that does not parse.
@@ -84,6 +86,7 @@ fn query_of(p: &AuditParams) -> Result<AuditQuery, BadFilter> {
         from,
         to,
         before: p.before,
+        before_id: blank(p.before_id.as_ref()).map(|id| id.chars().take(64).collect()),
         limit: PAGE,
     })
 }
@@ -278,8 +281,9 @@ pub fn render_entries(ui: &Ui, entries: &[AuditInfo], fleet: &Fleet, p: &AuditPa
         };
         let _ = writeln!(
             out,
-            "<p><a class=\"older\" href=\"/admin/audit?before={}{}{}{}{}{}\">{}</a></p>",
+            "<p><a class=\"older\" href=\"/admin/audit?before={}&before_id={}{}{}{}{}{}\">{}</a></p>",
             last.at,
+            url_part(&last.id),
             keep("clinic", &p.clinic),
             keep("user", &p.user),
             keep("patient", &p.patient),

@@ -64,7 +64,11 @@ pub struct AuditQuery {
     pub patient: Option<String>,
     pub from: Option<Millis>,
     pub to: Option<Millis>,
+    /// Pages back: entries older than `before`, or as old and with an id below
+    /// `before_id` (the last entry shown), so entries of the same millisecond are
+    /// neither skipped nor shown twice.
     pub before: Option<Millis>,
+    pub before_id: Option<String>,
     pub limit: u32,
 }
 

@@ -360,7 +360,8 @@ impl HookStore for PgStore {
                AND ($4::text IS NULL OR patient_id = $4)
                AND ($5::timestamptz IS NULL OR at >= $5)
                AND ($6::timestamptz IS NULL OR at < $6)
-               AND ($7::timestamptz IS NULL OR at < $7)
+               AND ($7::timestamptz IS NULL OR at < $7
+                    OR ($9::text IS NOT NULL AND at = $7 AND id < $9))
              ORDER BY at DESC, id DESC LIMIT $8",
         )
         .bind(clinics.map(|ids| ids.iter().map(|c| c.0).collect::<Vec<_>>()))
@@ -371,6 +372,7 @@ impl HookStore for PgStore {
         .bind(q.to.map(ts))
         .bind(q.before.map(ts))
         .bind(i64::from(q.limit))
+        .bind(&q.before_id)
         .fetch_all(self.pool())
         .await
         .map_err(pg("list audit entries"))?;

@@ -22,7 +22,7 @@ pub(super) fn entries(
                AND (?4 IS NULL OR patient_id = ?4)
                AND (?5 IS NULL OR at >= ?5)
                AND (?6 IS NULL OR at < ?6)
-               AND (?7 IS NULL OR at < ?7)
+               AND (?7 IS NULL OR at < ?7 OR (?9 IS NOT NULL AND at = ?7 AND id < ?9))
              ORDER BY at DESC, id DESC LIMIT ?8",
         )
         .map_err(lite("list audit entries"))?;
@@ -36,7 +36,8 @@ pub(super) fn entries(
                 q.from,
                 q.to,
                 q.before,
-                i64::from(q.limit)
+                i64::from(q.limit),
+                q.before_id
             ],
             |r| {
                 Ok((
