@@ -587,6 +587,15 @@ fn list_maps(
 }
 
 pub fn read_ledger(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
+    let mut ledger = read_ledger_entries(doc)?;
+    ledger.audit = crate::audit::read_audit(doc, ledger.node_id)?;
+    Ok(ledger)
+}
+
+/// The ledger without its audit entries (`audit` empty): a day's audit trail grows with
+/// every view, so a reader that needs only some of its entries reads those with
+/// [`crate::audit::read_audit_entries`].
+pub fn read_ledger_entries(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
     let meta = doc::expect_type(doc, DocType::Ledger)?;
     let root = automerge::ROOT;
     let node_id: NodeId = doc::required_str(doc, &root, "node_id")?
@@ -684,7 +693,7 @@ pub fn read_ledger(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
         day: doc::required_str(doc, &root, "day")?,
         movements,
         sales,
-        audit: crate::audit::read_audit(doc, node_id)?,
+        audit: Vec::new(),
     })
 }
 

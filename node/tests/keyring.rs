@@ -54,8 +54,31 @@ impl Keyring {
         }
         let socket = root.join("bus");
         let address = format!("unix:path={}", socket.display());
+        // A bus with no service directories: nothing is started on demand, so no
+        // locked keyring daemon of the system's can claim the Secret Service's name
+        // before the one started here (a call to it before it is up would do that).
+        let config = root.join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>{address}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#
+            ),
+        )
+        .unwrap();
         let bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", &format!("--address={address}")])
+            .args(["--nofork", &format!("--config-file={}", config.display())])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -87,10 +110,32 @@ impl Keyring {
         };
         common::wait_until(
             Duration::from_secs(20),
+            "the Secret Service on the bus",
+            || keyring.secret_service_up(),
+        );
+        common::wait_until(
+            Duration::from_secs(20),
             "the Secret Service's login collection",
             || keyring.collections().contains("collection/login"),
         );
         Some(keyring)
+    }
+
+    /// Whether the Secret Service's name has an owner (asked of the bus itself, so it
+    /// starts nothing).
+    fn secret_service_up(&self) -> bool {
+        Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
     }
 
     fn collections(&self) -> String {

@@ -28,6 +28,14 @@ pub fn reindex(
 ) -> Result<(), StoreError> {
     let record = match record {
         Some(r) => r,
+        // A day's ledger gains an audit entry with every chart view: only the entries
+        // the index lacks are read (reading one costs ~30 µs, listing one ~0.2 µs).
+        None if doc_type == DocType::Ledger => {
+            Record::Ledger(ledger_news(tx, id, doc).map_err(|e| match e {
+                LedgerRead::Schema(source) => StoreError::Document { id, source },
+                LedgerRead::Sql(e) => e.into(),
+            })?)
+        }
         None => read_record(doc, doc_type).map_err(schema(id))?,
     };
     match &record {
@@ -39,6 +47,35 @@ pub fn reindex(
         Record::Clinic(_) => {}
     }
     index_conflicts(tx, id, doc_type, doc)
+}
+
+enum LedgerRead {
+    Schema(dermis_model::SchemaError),
+    Sql(rusqlite::Error),
+}
+
+/// The ledger with, as its audit entries, only those not indexed yet.
+fn ledger_news(
+    tx: &Transaction<'_>,
+    id: DocId,
+    doc: &AutoCommit,
+) -> Result<ledger::Ledger, LedgerRead> {
+    let mut l = ledger::read_ledger_entries(doc).map_err(LedgerRead::Schema)?;
+    let keys = dermis_model::audit::audit_keys(doc).map_err(LedgerRead::Schema)?;
+    if keys.is_empty() {
+        return Ok(l);
+    }
+    let mut stmt = tx
+        .prepare_cached("SELECT id FROM audit_entries WHERE ledger_id = ?1")
+        .map_err(LedgerRead::Sql)?;
+    let known: std::collections::HashSet<String> = stmt
+        .query_map([id.to_string()], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(LedgerRead::Sql)?;
+    let new: Vec<String> = keys.into_iter().filter(|k| !known.contains(k)).collect();
+    l.audit = dermis_model::audit::read_audit_entries(doc, l.node_id, &new)
+        .map_err(LedgerRead::Schema)?;
+    Ok(l)
 }
 
 /// The text the search index holds for a patient: folded names, and contacts as words

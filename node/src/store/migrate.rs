@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_erasure",
         include_str!("../../../migrations/node/0006_erasure.sql"),
     ),
+    (
+        "0007_audit_by_ledger",
+        include_str!("../../../migrations/node/0007_audit_by_ledger.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {
