@@ -587,15 +587,62 @@ fn list_maps(
 }
 
 pub fn read_ledger(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
-    let mut ledger = read_ledger_entries(doc)?;
-    ledger.audit = crate::audit::read_audit(doc, ledger.node_id)?;
+    read_ledger_new(doc, |_, _| false)
+}
+
+/// A kind of entry a ledger holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LedgerPart {
+    Movement,
+    Sale,
+    Audit,
+}
+
+/// The ledger with only the entries `known` does not already have (by kind and id).
+/// Entries are append-only, so an index that holds some need not read them again: a
+/// day's ledger gains an entry with every sale and chart view, and reading one costs
+/// ~30 µs where listing its id costs ~0.2 µs.
+pub fn read_ledger_new(
+    doc: &impl ReadDoc,
+    known: impl Fn(LedgerPart, &str) -> bool,
+) -> Result<Ledger, SchemaError> {
+    let mut ledger = read_parts(doc, &known)?;
+    let audit: Vec<String> = crate::audit::audit_keys(doc)?
+        .into_iter()
+        .filter(|k| !known(LedgerPart::Audit, k))
+        .collect();
+    ledger.audit = crate::audit::read_audit_entries(doc, ledger.node_id, &audit)?;
     Ok(ledger)
 }
 
-/// The ledger without its audit entries (`audit` empty): a day's audit trail grows with
-/// every view, so a reader that needs only some of its entries reads those with
-/// [`crate::audit::read_audit_entries`].
-pub fn read_ledger_entries(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
+/// The entries of the map `name` not `known` as `part`, with their objects.
+fn new_entries(
+    doc: &impl ReadDoc,
+    name: &str,
+    part: LedgerPart,
+    known: &impl Fn(LedgerPart, &str) -> bool,
+) -> Result<Vec<(String, automerge::ObjId)>, SchemaError> {
+    let Some(map) = doc::map_at(doc, &automerge::ROOT, name)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for key in doc.keys(&map) {
+        if known(part, &key) {
+            continue;
+        }
+        if let Some((automerge::Value::Object(automerge::ObjType::Map), obj)) =
+            doc.get(&map, key.as_str())?
+        {
+            out.push((key, obj));
+        }
+    }
+    Ok(out)
+}
+
+fn read_parts(
+    doc: &impl ReadDoc,
+    known: &impl Fn(LedgerPart, &str) -> bool,
+) -> Result<Ledger, SchemaError> {
     let meta = doc::expect_type(doc, DocType::Ledger)?;
     let root = automerge::ROOT;
     let node_id: NodeId = doc::required_str(doc, &root, "node_id")?
@@ -609,8 +656,8 @@ pub fn read_ledger_entries(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
         })
     };
     let mut movements = Vec::new();
-    if let Some(map) = doc::map_at(doc, &root, "movements")? {
-        for (key, obj) in doc::map_entries(doc, &map)? {
+    {
+        for (key, obj) in new_entries(doc, "movements", LedgerPart::Movement, known)? {
             let kind = doc::required_str(doc, &obj, "kind")?;
             movements.push(StockMovement {
                 id: parse_id(key, "movements.id")?,
@@ -632,8 +679,8 @@ pub fn read_ledger_entries(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
         }
     }
     let mut sales = Vec::new();
-    if let Some(map) = doc::map_at(doc, &root, "sales")? {
-        for (key, obj) in doc::map_entries(doc, &map)? {
+    {
+        for (key, obj) in new_entries(doc, "sales", LedgerPart::Sale, known)? {
             let mut lines = Vec::new();
             for lo in list_maps(doc, &obj, "lines")? {
                 lines.push(SaleLine {
@@ -845,9 +892,28 @@ mod tests {
         };
         append_movement(&mut doc, &mv).expect("movement");
         let ledger = read_ledger(&doc).expect("read");
-        assert_eq!(ledger.sales, vec![sale]);
+        assert_eq!(ledger.sales, vec![sale.clone()]);
         assert_eq!(ledger.movements, vec![mv.clone()]);
         assert_eq!(mv.delta(), -2);
+
+        // What a reader already has is not read again; the rest is.
+        let later = Sale {
+            id: SaleId::new(),
+            receipt: "N1-000002".into(),
+            ..sale.clone()
+        };
+        append_sale(&mut doc, &later).expect("sale");
+        let first = sale.id.to_string();
+        let moved = mv.id.to_string();
+        let news = read_ledger_new(&doc, |part, key| match part {
+            LedgerPart::Sale => key == first,
+            LedgerPart::Movement => key == moved,
+            LedgerPart::Audit => false,
+        })
+        .expect("read");
+        assert_eq!(news.sales, vec![later]);
+        assert!(news.movements.is_empty());
+        assert_eq!(read_ledger(&doc).expect("read").sales.len(), 2);
     }
 
     #[test]

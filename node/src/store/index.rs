@@ -1,6 +1,8 @@
 //! Index rows derived from documents, written in the same transaction as the document.
 //! Lists, search and reports read these tables and never load documents.
 
+use std::collections::HashSet;
+
 use automerge::AutoCommit;
 use dermis_model::conflict::{find_conflicts, may_have_conflicts};
 use dermis_model::doc::{Record, read_record};
@@ -28,8 +30,9 @@ pub fn reindex(
 ) -> Result<(), StoreError> {
     let record = match record {
         Some(r) => r,
-        // A day's ledger gains an audit entry with every chart view: only the entries
-        // the index lacks are read (reading one costs ~30 µs, listing one ~0.2 µs).
+        // A day's ledger gains an entry with every sale and chart view: only the
+        // entries the index lacks are read (reading one costs ~30 µs, listing one
+        // ~0.2 µs).
         None if doc_type == DocType::Ledger => {
             Record::Ledger(ledger_news(tx, id, doc).map_err(|e| match e {
                 LedgerRead::Schema(source) => StoreError::Document { id, source },
@@ -54,28 +57,29 @@ enum LedgerRead {
     Sql(rusqlite::Error),
 }
 
-/// The ledger with, as its audit entries, only those not indexed yet.
+/// The ledger with only the entries the index lacks (movements, sales, audit entries).
 fn ledger_news(
     tx: &Transaction<'_>,
     id: DocId,
     doc: &AutoCommit,
 ) -> Result<ledger::Ledger, LedgerRead> {
-    let mut l = ledger::read_ledger_entries(doc).map_err(LedgerRead::Schema)?;
-    let keys = dermis_model::audit::audit_keys(doc).map_err(LedgerRead::Schema)?;
-    if keys.is_empty() {
-        return Ok(l);
-    }
-    let mut stmt = tx
-        .prepare_cached("SELECT id FROM audit_entries WHERE ledger_id = ?1")
-        .map_err(LedgerRead::Sql)?;
-    let known: std::collections::HashSet<String> = stmt
-        .query_map([id.to_string()], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(LedgerRead::Sql)?;
-    let new: Vec<String> = keys.into_iter().filter(|k| !known.contains(k)).collect();
-    l.audit = dermis_model::audit::read_audit_entries(doc, l.node_id, &new)
-        .map_err(LedgerRead::Schema)?;
-    Ok(l)
+    let known_in = |table: &str| -> Result<HashSet<String>, LedgerRead> {
+        let mut stmt = tx
+            .prepare_cached(&format!("SELECT id FROM {table} WHERE ledger_id = ?1"))
+            .map_err(LedgerRead::Sql)?;
+        stmt.query_map([id.to_string()], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(LedgerRead::Sql)
+    };
+    let movements = known_in("stock_movements")?;
+    let sales = known_in("sales")?;
+    let audit = known_in("audit_entries")?;
+    ledger::read_ledger_new(doc, |part, key| match part {
+        ledger::LedgerPart::Movement => movements.contains(key),
+        ledger::LedgerPart::Sale => sales.contains(key),
+        ledger::LedgerPart::Audit => audit.contains(key),
+    })
+    .map_err(LedgerRead::Schema)
 }
 
 /// The text the search index holds for a patient: folded names, and contacts as words

@@ -35,6 +35,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_audit_by_ledger",
         include_str!("../../../migrations/node/0007_audit_by_ledger.sql"),
     ),
+    (
+        "0008_ledger_rows_by_ledger",
+        include_str!("../../../migrations/node/0008_ledger_rows_by_ledger.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {
