@@ -281,6 +281,10 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     // Deleted content is overwritten, not left in free pages: an erased patient must not
     // be readable from the file even with the key.
     conn.pragma_update(None, "secure_delete", "ON")?;
+    // Every page read from disk is decrypted (and its HMAC checked) once it misses this
+    // cache: 16 MiB keeps the search index of a large clinic decrypted in memory
+    // (SQLite's default of 2 MiB made a fresh process's searches 3x slower than plain).
+    conn.pragma_update(None, "cache_size", -16_384)?;
     Ok(())
 }
 
