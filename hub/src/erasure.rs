@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use dermis_model::{ClinicId, DocType};
+use dermis_model::ClinicId;
 use dermis_sync::driver::error_chain;
 use uuid::Uuid;
 
@@ -69,10 +69,7 @@ async fn erase_appointments<S: HubStore>(
         let theirs: Vec<Uuid> = caller
             .run(move || {
                 page.into_iter()
-                    .filter(|(id, stored)| {
-                        stored.doc_type == DocType::Appointment.as_str()
-                            && names_patient(*id, stored, patient)
-                    })
+                    .filter(|(id, stored)| names_patient(*id, stored, patient))
                     .map(|(id, _)| id)
                     .collect()
             })

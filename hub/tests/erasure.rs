@@ -23,12 +23,11 @@ use dermis_hub::store::rules::forge;
 use dermis_hub::webhooks::events::EventType;
 use dermis_model::appointment::{AppointmentDraft, AppointmentSource, create_appointment};
 use dermis_model::clinic::Role;
-use dermis_model::patient::{PatientDraft, create_patient};
-use dermis_model::photo::{BodyPart, PhotoDraft, PhotoMime, add_photo};
+use dermis_model::patient::PatientDraft;
 use dermis_model::provenance::Provenance;
-use dermis_model::{AppointmentId, ClinicId, NodeId, PatientId, PhotoId, UserId, now_millis};
+use dermis_model::{AppointmentId, ClinicId, NodeId, PatientId, UserId, now_millis};
 use dermis_sync::wire::{DocPush, ErrorCode, FetchItem, PushOutcome};
-use helpers::{Api, Env, Upload, options, photo_in_doc, sha256, start};
+use helpers::{Api, Env, Upload, options, patient_doc_with_photo, photo_in_doc, start};
 use uuid::Uuid;
 
 on_both_stores!(
@@ -85,8 +84,6 @@ async fn stored<S: HubStore>(store: &S, clinic: ClinicId, id: Uuid) -> bool {
 /// A patient named with [`MARKER`] (when `marked`) holding one photo of `bytes`, stored
 /// as a node's push would; the document is returned for later edits.
 async fn patient<S: HubStore>(env: &Env<S>, marked: bool, bytes: &[u8]) -> (Upload, AutoCommit) {
-    let id = PatientId::new();
-    let photo = PhotoId::new();
     let name = if marked { MARKER } else { "Kept" };
     let draft = PatientDraft {
         first_name: name.into(),
@@ -94,37 +91,7 @@ async fn patient<S: HubStore>(env: &Env<S>, marked: bool, bytes: &[u8]) -> (Uplo
         notes: format!("notes of {name}"),
         ..Default::default()
     };
-    let mut doc = create_patient(
-        id,
-        env.clinic,
-        &draft,
-        "ER-1",
-        now_millis(),
-        None,
-        ActorId::random(),
-    )
-    .unwrap_or_else(|e| panic!("create patient: {e}"));
-    let photo_draft = PhotoDraft {
-        sha256: sha256(bytes),
-        mime: PhotoMime::sniff(bytes).unwrap_or(PhotoMime::Jpeg),
-        size: bytes.len() as u64,
-        body_part: BodyPart::Forearm,
-        tags: vec![],
-        taken_at: now_millis(),
-        encounter_id: None,
-    };
-    add_photo(&mut doc, photo, &photo_draft, None).unwrap_or_else(|e| panic!("add photo: {e}"));
-    doc.commit();
-    assert!(applied(
-        &push(&env.store, env.clinic, id.0, "patient", doc.save()).await
-    ));
-    let up = Upload {
-        patient: id.0,
-        photo: photo.0,
-        sha256: photo_draft.sha256,
-        bytes: bytes.to_vec(),
-    };
-    (up, doc)
+    patient_doc_with_photo(&env.store, env.clinic, &draft, bytes).await
 }
 
 fn appointment_for(clinic: ClinicId, patient: Uuid) -> (Uuid, Vec<u8>) {

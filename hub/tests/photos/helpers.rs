@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use automerge::ActorId;
+use automerge::{ActorId, AutoCommit};
 use bytes::Bytes;
 use dermis_hub::jobs::{Job, JobOptions};
 use dermis_hub::server::ServerOptions;
@@ -74,17 +74,28 @@ pub struct Upload {
 /// Stores on the hub a patient document holding one photo entry for `bytes`, as a
 /// node's push would.
 pub async fn patient_with_photo<S: HubStore>(store: &S, clinic: ClinicId, bytes: &[u8]) -> Upload {
-    let patient = PatientId::new();
-    let photo = PhotoId::new();
     let draft = PatientDraft {
         first_name: "Photo".into(),
         last_name: "Patient".into(),
         ..Default::default()
     };
+    patient_doc_with_photo(store, clinic, &draft, bytes).await.0
+}
+
+/// [`patient_with_photo`] for the patient `draft`, returning the document too (for
+/// later edits).
+pub async fn patient_doc_with_photo<S: HubStore>(
+    store: &S,
+    clinic: ClinicId,
+    draft: &PatientDraft,
+    bytes: &[u8],
+) -> (Upload, AutoCommit) {
+    let patient = PatientId::new();
+    let photo = PhotoId::new();
     let mut doc = create_patient(
         patient,
         clinic,
-        &draft,
+        draft,
         "PH-1",
         now_millis(),
         None,
@@ -119,12 +130,13 @@ pub async fn patient_with_photo<S: HubStore>(store: &S, clinic: ClinicId, bytes:
         matches!(outcome.first(), Some(PushOutcome::Applied { .. })),
         "{outcome:?}"
     );
-    Upload {
+    let up = Upload {
         patient: patient.0,
         photo: photo.0,
         sha256: sha,
         bytes: bytes.to_vec(),
-    }
+    };
+    (up, doc)
 }
 
 /// The photo's entry in the patient document on the hub.

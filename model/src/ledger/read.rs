@@ -32,6 +32,7 @@ fn list_maps(
     Ok(out)
 }
 
+/// The whole ledger.
 pub fn read_ledger(doc: &impl ReadDoc) -> Result<Ledger, SchemaError> {
     read_ledger_new(doc, |_, _| false)
 }
@@ -76,9 +77,7 @@ fn new_entries(
         if known(part, &key) {
             continue;
         }
-        if let Some((automerge::Value::Object(automerge::ObjType::Map), obj)) =
-            doc.get(&map, key.as_str())?
-        {
+        if let Some((automerge::Value::Object(ObjType::Map), obj)) = doc.get(&map, key.as_str())? {
             out.push((key, obj));
         }
     }
@@ -102,83 +101,79 @@ fn read_parts(
         })
     };
     let mut movements = Vec::new();
-    {
-        for (key, obj) in new_entries(doc, "movements", LedgerPart::Movement, known)? {
-            let kind = doc::required_str(doc, &obj, "kind")?;
-            movements.push(StockMovement {
-                id: parse_id(key, "movements.id")?,
-                product_id: parse_id(doc::required_str(doc, &obj, "product_id")?, "product_id")?,
-                sku: doc::required_str(doc, &obj, "sku")?,
-                kind: MovementKind::parse(&kind).ok_or_else(|| SchemaError::Invalid {
-                    field: "kind".into(),
-                })?,
-                qty: req_i64(&obj, "qty")?,
-                reason: doc::str_at(doc, &obj, "reason")?.unwrap_or_default(),
-                user: doc::str_at(doc, &obj, "user")?,
-                user_id: doc::str_at(doc, &obj, "user_id")?.and_then(|s| s.parse().ok()),
-                at: req_i64(&obj, "at")?,
-                node_id: doc::str_at(doc, &obj, "node_id")?
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(node_id),
-                sale_id: doc::str_at(doc, &obj, "sale_id")?.and_then(|s| s.parse().ok()),
-            });
-        }
+    for (key, obj) in new_entries(doc, "movements", LedgerPart::Movement, known)? {
+        let kind = doc::required_str(doc, &obj, "kind")?;
+        movements.push(StockMovement {
+            id: parse_id(key, "movements.id")?,
+            product_id: parse_id(doc::required_str(doc, &obj, "product_id")?, "product_id")?,
+            sku: doc::required_str(doc, &obj, "sku")?,
+            kind: MovementKind::parse(&kind).ok_or_else(|| SchemaError::Invalid {
+                field: "kind".into(),
+            })?,
+            qty: req_i64(&obj, "qty")?,
+            reason: doc::str_at(doc, &obj, "reason")?.unwrap_or_default(),
+            user: doc::str_at(doc, &obj, "user")?,
+            user_id: doc::str_at(doc, &obj, "user_id")?.and_then(|s| s.parse().ok()),
+            at: req_i64(&obj, "at")?,
+            node_id: doc::str_at(doc, &obj, "node_id")?
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(node_id),
+            sale_id: doc::str_at(doc, &obj, "sale_id")?.and_then(|s| s.parse().ok()),
+        });
     }
     let mut sales = Vec::new();
-    {
-        for (key, obj) in new_entries(doc, "sales", LedgerPart::Sale, known)? {
-            let mut lines = Vec::new();
-            for lo in list_maps(doc, &obj, "lines")? {
-                lines.push(SaleLine {
-                    product_id: parse_id(doc::required_str(doc, &lo, "product_id")?, "product_id")?,
-                    sku: doc::required_str(doc, &lo, "sku")?,
-                    name: doc::str_at(doc, &lo, "name")?.unwrap_or_default(),
-                    qty: req_i64(&lo, "qty")?,
-                    unit_minor: req_i64(&lo, "unit_minor")?,
-                    discount_minor: req_i64(&lo, "discount_minor")?,
-                    tax_bps: u32::try_from(req_i64(&lo, "tax_bps")?).unwrap_or(0),
-                    tax_minor: req_i64(&lo, "tax_minor")?,
-                    total_minor: req_i64(&lo, "total_minor")?,
-                });
-            }
-            let mut payments = Vec::new();
-            for po in list_maps(doc, &obj, "payments")? {
-                let method = doc::required_str(doc, &po, "method")?;
-                payments.push(Payment {
-                    method: PaymentMethod::parse(&method).ok_or_else(|| SchemaError::Invalid {
-                        field: "method".into(),
-                    })?,
-                    amount_minor: req_i64(&po, "amount_minor")?,
-                });
-            }
-            let kind = doc::required_str(doc, &obj, "kind")?;
-            sales.push(Sale {
-                id: parse_id(key, "sales.id")?,
-                receipt: doc::required_str(doc, &obj, "receipt")?,
-                kind: SaleKind::parse(&kind).ok_or_else(|| SchemaError::Invalid {
-                    field: "kind".into(),
-                })?,
-                original_id: doc::str_at(doc, &obj, "original_id")?.and_then(|s| s.parse().ok()),
-                at: req_i64(&obj, "at")?,
-                cashier: doc::str_at(doc, &obj, "cashier")?,
-                cashier_id: doc::str_at(doc, &obj, "cashier_id")?.and_then(|s| s.parse().ok()),
-                node_id: doc::str_at(doc, &obj, "node_id")?
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(node_id),
-                currency: Currency::parse(&doc::required_str(doc, &obj, "currency")?).map_err(
-                    |_| SchemaError::Invalid {
-                        field: "currency".into(),
-                    },
-                )?,
-                lines,
-                subtotal_minor: req_i64(&obj, "subtotal_minor")?,
-                discount_minor: req_i64(&obj, "discount_minor")?,
-                tax_minor: req_i64(&obj, "tax_minor")?,
-                total_minor: req_i64(&obj, "total_minor")?,
-                payments,
-                change_minor: req_i64(&obj, "change_minor")?,
+    for (key, obj) in new_entries(doc, "sales", LedgerPart::Sale, known)? {
+        let mut lines = Vec::new();
+        for lo in list_maps(doc, &obj, "lines")? {
+            lines.push(SaleLine {
+                product_id: parse_id(doc::required_str(doc, &lo, "product_id")?, "product_id")?,
+                sku: doc::required_str(doc, &lo, "sku")?,
+                name: doc::str_at(doc, &lo, "name")?.unwrap_or_default(),
+                qty: req_i64(&lo, "qty")?,
+                unit_minor: req_i64(&lo, "unit_minor")?,
+                discount_minor: req_i64(&lo, "discount_minor")?,
+                tax_bps: u32::try_from(req_i64(&lo, "tax_bps")?).unwrap_or(0),
+                tax_minor: req_i64(&lo, "tax_minor")?,
+                total_minor: req_i64(&lo, "total_minor")?,
             });
         }
+        let mut payments = Vec::new();
+        for po in list_maps(doc, &obj, "payments")? {
+            let method = doc::required_str(doc, &po, "method")?;
+            payments.push(Payment {
+                method: PaymentMethod::parse(&method).ok_or_else(|| SchemaError::Invalid {
+                    field: "method".into(),
+                })?,
+                amount_minor: req_i64(&po, "amount_minor")?,
+            });
+        }
+        let kind = doc::required_str(doc, &obj, "kind")?;
+        sales.push(Sale {
+            id: parse_id(key, "sales.id")?,
+            receipt: doc::required_str(doc, &obj, "receipt")?,
+            kind: SaleKind::parse(&kind).ok_or_else(|| SchemaError::Invalid {
+                field: "kind".into(),
+            })?,
+            original_id: doc::str_at(doc, &obj, "original_id")?.and_then(|s| s.parse().ok()),
+            at: req_i64(&obj, "at")?,
+            cashier: doc::str_at(doc, &obj, "cashier")?,
+            cashier_id: doc::str_at(doc, &obj, "cashier_id")?.and_then(|s| s.parse().ok()),
+            node_id: doc::str_at(doc, &obj, "node_id")?
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(node_id),
+            currency: Currency::parse(&doc::required_str(doc, &obj, "currency")?).map_err(
+                |_| SchemaError::Invalid {
+                    field: "currency".into(),
+                },
+            )?,
+            lines,
+            subtotal_minor: req_i64(&obj, "subtotal_minor")?,
+            discount_minor: req_i64(&obj, "discount_minor")?,
+            tax_minor: req_i64(&obj, "tax_minor")?,
+            total_minor: req_i64(&obj, "total_minor")?,
+            payments,
+            change_minor: req_i64(&obj, "change_minor")?,
+        });
     }
     Ok(Ledger {
         id: meta.id,

@@ -45,6 +45,10 @@ pub enum KeyError {
     Taken { path: PathBuf },
     #[error(transparent)]
     Keyring(super::keyring::KeyringError),
+    #[error(
+        "the OS keyring already holds another key for store {store_id}; nothing was overwritten"
+    )]
+    KeyringTaken { store_id: String },
 }
 
 /// Where a store's key is kept.
@@ -163,6 +167,15 @@ fn explicit_file() -> bool {
     std::env::var_os(KEY_FILE_ENV).is_some_and(|v| !v.is_empty())
 }
 
+/// The store id the keyring may keep this data dir's key under: none when
+/// `DERMIS_NODE_KEY_FILE` names the key file, or before the data dir has a store id.
+fn keyring_id(data_dir: &Path) -> Result<Option<String>, KeyError> {
+    if explicit_file() {
+        return Ok(None);
+    }
+    store_id(data_dir)
+}
+
 /// The key the keyring keeps for the store `id`: `Ok(None)` when it keeps none, or when
 /// it is off or cannot be reached (`why` then says so, for the missing-key message).
 fn from_keyring(id: &str, why: &mut Option<String>) -> Result<Option<StoreKey>, KeyError> {
@@ -195,9 +208,7 @@ pub fn load(data_dir: &Path) -> Result<StoreKey, KeyError> {
             data_dir.display()
         ),
     }];
-    if !explicit_file()
-        && let Some(id) = store_id(data_dir)?
-    {
+    if let Some(id) = keyring_id(data_dir)? {
         let mut why = None;
         if let Some(key) = from_keyring(&id, &mut why)? {
             return Ok(key);
@@ -220,8 +231,7 @@ pub fn home(data_dir: &Path) -> Result<Option<KeyHome>, KeyError> {
     if read_key(&path)?.is_some() {
         return Ok(Some(KeyHome::File(path)));
     }
-    if !explicit_file()
-        && let Some(id) = store_id(data_dir)?
+    if let Some(id) = keyring_id(data_dir)?
         && from_keyring(&id, &mut None)?.is_some()
     {
         return Ok(Some(KeyHome::Keyring));
@@ -229,12 +239,10 @@ pub fn home(data_dir: &Path) -> Result<Option<KeyHome>, KeyError> {
     Ok(None)
 }
 
-/// Keeps a new `key` for the store `id`: in the keyring when it takes it (and reads it
-/// back), else in the key file at `path`.
-fn keep_new(id: Option<&str>, path: &Path, key: &StoreKey) -> Result<KeyHome, KeyError> {
-    if !explicit_file()
-        && let Some(id) = id
-    {
+/// Keeps a new `key`: in the keyring under `keyring_id` when there is one and the
+/// keyring takes it (and reads it back), else in the key file at `path`.
+fn keep_new(keyring_id: Option<&str>, path: &Path, key: &StoreKey) -> Result<KeyHome, KeyError> {
+    if let Some(id) = keyring_id {
         match super::keyring::write(id, &key.0) {
             Ok(()) => return Ok(KeyHome::Keyring),
             Err(why) => tracing::info!(reason = %why, "the store key is kept in a file"),
@@ -260,9 +268,8 @@ pub fn load_or_create(data_dir: &Path) -> Result<StoreKey, KeyError> {
     if let Some(key) = read_key(&path)? {
         return Ok(key);
     }
-    let id = store_id(data_dir)?;
-    if !explicit_file()
-        && let Some(id) = &id
+    let id = keyring_id(data_dir)?;
+    if let Some(id) = &id
         && let Some(key) = from_keyring(id, &mut None)?
     {
         return Ok(key);
@@ -282,15 +289,13 @@ pub fn install(data_dir: &Path, key: &StoreKey) -> Result<KeyHome, KeyError> {
         Some(_) => return Err(KeyError::Taken { path }),
         None => {}
     }
-    let id = store_id(data_dir)?;
-    if !explicit_file()
-        && let Some(id) = &id
-    {
+    let id = keyring_id(data_dir)?;
+    if let Some(id) = &id {
         match from_keyring(id, &mut None)? {
             Some(existing) if existing.0 == key.0 => return Ok(KeyHome::Keyring),
             Some(_) => {
-                return Err(KeyError::Taken {
-                    path: PathBuf::from(format!("the OS keyring's item for store {id}")),
+                return Err(KeyError::KeyringTaken {
+                    store_id: id.clone(),
                 });
             }
             None => {}

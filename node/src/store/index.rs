@@ -33,12 +33,7 @@ pub fn reindex(
         // A day's ledger gains an entry with every sale and chart view: only the
         // entries the index lacks are read (reading one costs ~30 µs, listing one
         // ~0.2 µs).
-        None if doc_type == DocType::Ledger => {
-            Record::Ledger(ledger_news(tx, id, doc).map_err(|e| match e {
-                LedgerRead::Schema(source) => StoreError::Document { id, source },
-                LedgerRead::Sql(e) => e.into(),
-            })?)
-        }
+        None if doc_type == DocType::Ledger => Record::Ledger(ledger_news(tx, id, doc)?),
         None => read_record(doc, doc_type).map_err(schema(id))?,
     };
     match &record {
@@ -52,24 +47,19 @@ pub fn reindex(
     index_conflicts(tx, id, doc_type, doc)
 }
 
-enum LedgerRead {
-    Schema(dermis_model::SchemaError),
-    Sql(rusqlite::Error),
-}
-
 /// The ledger with only the entries the index lacks (movements, sales, audit entries).
 fn ledger_news(
     tx: &Transaction<'_>,
     id: DocId,
     doc: &AutoCommit,
-) -> Result<ledger::Ledger, LedgerRead> {
-    let known_in = |table: &str| -> Result<HashSet<String>, LedgerRead> {
-        let mut stmt = tx
-            .prepare_cached(&format!("SELECT id FROM {table} WHERE ledger_id = ?1"))
-            .map_err(LedgerRead::Sql)?;
-        stmt.query_map([id.to_string()], |r| r.get(0))
-            .and_then(|rows| rows.collect())
-            .map_err(LedgerRead::Sql)
+) -> Result<ledger::Ledger, StoreError> {
+    let known_in = |table: &str| -> Result<HashSet<String>, StoreError> {
+        let mut stmt =
+            tx.prepare_cached(&format!("SELECT id FROM {table} WHERE ledger_id = ?1"))?;
+        let ids = stmt
+            .query_map([id.to_string()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
     };
     let movements = known_in("stock_movements")?;
     let sales = known_in("sales")?;
@@ -79,7 +69,7 @@ fn ledger_news(
         ledger::LedgerPart::Sale => sales.contains(key),
         ledger::LedgerPart::Audit => audit.contains(key),
     })
-    .map_err(LedgerRead::Schema)
+    .map_err(schema(id))
 }
 
 /// The text the search index holds for a patient: folded names, and contacts as words

@@ -70,15 +70,16 @@ async fn remove_doc(
 
 /// Records the erasures of a written plan that the hub has not recorded yet: each new
 /// one lists the patient as erased, removes the patient document and queues the
-/// erasure job, in the transaction `conn` is in. A new document with the patient's id
-/// takes the same advisory lock (`write_plan_once`), so it cannot slip in between.
+/// erasure job, in the transaction `conn` is in; returns the patients it erased. A new
+/// document with the patient's id takes the same advisory lock (`write_plan_once`), so
+/// it cannot slip in between.
 pub(super) async fn record(
     conn: &mut PgConnection,
     clinic: ClinicId,
     erasures: &[ErasureRecord],
     now: Millis,
-) -> Result<usize, StoreError> {
-    let mut new = 0;
+) -> Result<Vec<Uuid>, StoreError> {
+    let mut new = Vec::new();
     for erasure in erasures {
         let patient = erasure.patient_id.0;
         let inserted = sqlx::query(
@@ -96,7 +97,7 @@ pub(super) async fn record(
         if inserted == 0 {
             continue;
         }
-        new += 1;
+        new.push(patient);
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
             .bind(patient.to_string())
             .execute(&mut *conn)

@@ -331,19 +331,20 @@ async fn write_rows(
     }
     // Erasures the plan's clinic documents record, before the clinic's row lock below
     // (rows first, then the clinic, as every writer takes them).
-    erasure::record(
+    let erased = erasure::record(
         &mut *conn,
         clinic,
         &plan.erasures,
         dermis_model::now_millis(),
     )
     .await?;
-    let mut changed: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
-    if !plan.erasures.is_empty() {
-        // A document this plan wrote and an erasure in it removed has no seq to take.
-        let erased: Vec<Uuid> = plan.erasures.iter().map(|e| e.patient_id.0).collect();
-        changed.retain(|id| !erased.contains(id));
-    }
+    // A document this plan wrote and an erasure in it removed has no seq to take.
+    let changed: Vec<Uuid> = plan
+        .writes
+        .iter()
+        .map(Write::id)
+        .filter(|id| !erased.contains(id))
+        .collect();
     // The last statement before COMMIT: it takes the clinic's row lock, held until
     // the commit, so whoever takes the next seqs commits after us (seq order is
     // commit order). The notification is delivered at the commit, not before.

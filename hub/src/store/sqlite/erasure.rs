@@ -73,14 +73,14 @@ fn remove_doc(conn: &Connection, clinic: ClinicId, id: Uuid) -> Result<bool, Sto
 
 /// Records the erasures of a written plan that the hub has not recorded yet: each new
 /// one lists the patient as erased, removes the patient document and queues the
-/// erasure job, all in the transaction `conn` is in. Returns how many were new.
+/// erasure job, all in the transaction `conn` is in. Returns the patients it erased.
 pub(super) fn record(
     conn: &Connection,
     clinic: ClinicId,
     erasures: &[ErasureRecord],
     now: Millis,
-) -> Result<usize, StoreError> {
-    let mut new = 0;
+) -> Result<Vec<Uuid>, StoreError> {
+    let mut new = Vec::new();
     for erasure in erasures {
         let patient = erasure.patient_id.0;
         let inserted = conn
@@ -93,7 +93,7 @@ pub(super) fn record(
         if inserted == 0 {
             continue;
         }
-        new += 1;
+        new.push(patient);
         conn.execute(
             "INSERT INTO erased_docs (clinic_id, doc_id, patient_id) VALUES (?1, ?2, ?2)
              ON CONFLICT DO NOTHING",
