@@ -1,14 +1,23 @@
-//! The store key in the OS keyring: on Linux the freedesktop Secret Service over D-Bus
-//! (GNOME Keyring, KWallet, KeePassXC), through `oo7`. One item per store, labelled
-//! "Dermis store key <store id>" with the attributes `application = dermis-node` and
-//! `dermis-store-id = <store id>`; the secret is the key as 64 hex digits.
+//! The store key in the OS keyring, where one answers:
+//! - Linux: the freedesktop Secret Service over D-Bus (GNOME Keyring, KWallet,
+//!   KeePassXC), through `oo7`. One item per store, labelled "Dermis store key <store
+//!   id>" with the attributes `application = dermis-node` and `dermis-store-id = <store
+//!   id>`.
+//! - macOS: the login Keychain, a generic password of service `dermis-node` and account
+//!   `<store id>`; Windows: the Credential Manager, a generic credential of target
+//!   `<store id>.dermis-node` (both through the `keyring` crate).
 //!
-//! The keyring is a place the key may live, never a requirement: with no session bus, no
-//! Secret Service, a locked collection or no answer within [`TIMEOUT`], the caller keeps
-//! the key in its file instead (`super::key`). `DERMIS_NODE_KEYRING=off` turns it off
-//! (scripts, the development nodes, tests that must not touch a developer's keyring).
-//! Other systems' keyrings (macOS Keychain, Windows Credential Manager) are not built
-//! yet: there the key file is used.
+//! The secret is the key as 64 hex digits. The keyring is a place the key may live,
+//! never a requirement: with no keyring, a locked one, or no answer within [`TIMEOUT`]
+//! (a Keychain waiting for someone to allow access, a session bus starting a daemon),
+//! the caller keeps the key in its file instead (the node's `atrest::key`).
+//! `DERMIS_NODE_KEYRING=off` turns it off (scripts, the development nodes, tests that
+//! must not touch a developer's keyring). Other systems have no keyring here: the key
+//! file is used.
+//!
+//! A crate of its own so the macOS and Windows code compiles on any machine
+//! (`make check-keyring`); the Linux code is tested against a real GNOME Keyring
+//! (`node/tests/keyring.rs`).
 
 use std::time::Duration;
 
@@ -147,7 +156,61 @@ mod backend {
     }
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(any(target_os = "macos", windows))]
+mod backend {
+    use std::sync::mpsc;
+
+    use super::{KeyringError, TIMEOUT};
+
+    const SERVICE: &str = "dermis-node";
+
+    fn unavailable(e: impl std::fmt::Display) -> KeyringError {
+        KeyringError::Unavailable {
+            reason: e.to_string(),
+        }
+    }
+
+    /// Runs `work` on a thread of its own and waits at most [`TIMEOUT`] for it: the
+    /// Keychain may hold a call while it asks someone to allow access, and a command
+    /// must not hang on it (the thread is left to finish on its own).
+    fn bounded<T: Send + 'static>(
+        work: impl FnOnce() -> Result<T, KeyringError> + Send + 'static,
+    ) -> Result<T, KeyringError> {
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("keyring".into())
+            .spawn(move || {
+                let _ = tx.send(work());
+            })
+            .map_err(unavailable)?;
+        rx.recv_timeout(TIMEOUT).map_err(|e| match e {
+            mpsc::RecvTimeoutError::Timeout => KeyringError::Timeout,
+            mpsc::RecvTimeoutError::Disconnected => KeyringError::Unavailable {
+                reason: "the keyring call failed".into(),
+            },
+        })?
+    }
+
+    fn entry(store_id: &str) -> Result<keyring::Entry, KeyringError> {
+        keyring::Entry::new(SERVICE, store_id).map_err(unavailable)
+    }
+
+    pub fn read(store_id: &str) -> Result<Option<Vec<u8>>, KeyringError> {
+        let store_id = store_id.to_owned();
+        bounded(move || match entry(&store_id)?.get_secret() {
+            Ok(secret) => Ok(Some(secret)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        })
+    }
+
+    pub fn write(store_id: &str, _label: &str, secret: &[u8]) -> Result<(), KeyringError> {
+        let (store_id, secret) = (store_id.to_owned(), secret.to_vec());
+        bounded(move || entry(&store_id)?.set_secret(&secret).map_err(unavailable))
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 mod backend {
     use super::KeyringError;
 
