@@ -87,7 +87,7 @@ fn main() {
         per_doc(load)
     );
     println!(
-        "  read_patient (get per field) {:6.1} us/doc",
+        "  read_patient                 {:6.1} us/doc",
         per_doc(read)
     );
     println!(

@@ -462,21 +462,25 @@ pub fn remove_allergy(doc: &mut AutoCommit, id: AllergyId) -> Result<bool, Schem
 /// Reads the whole patient, encounters and photos included.
 pub fn read_patient(doc: &impl ReadDoc) -> Result<Patient, SchemaError> {
     let meta = doc::expect_type(doc, DocType::Patient)?;
-    let root = automerge::ROOT;
-    let sex = doc::str_at(doc, &root, "sex")?
+    // One pass over the root and over each allergy, not a `get` per field.
+    let root = doc::fields(doc, &automerge::ROOT);
+    let sex = root
+        .str("sex")?
         .and_then(|s| Sex::parse(&s))
         .unwrap_or_default();
-    let birth_date = doc::str_at(doc, &root, "birth_date")?.and_then(|s| parse_stored_date(&s));
+    let birth_date = root.str("birth_date")?.and_then(|s| parse_stored_date(&s));
     let mut allergies = Vec::new();
-    if let Some(map) = doc::map_at(doc, &root, "allergies")? {
+    if let Some(map) = root.map("allergies")? {
         for (key, obj) in doc::map_entries(doc, &map)? {
+            let fields = doc::fields(doc, &obj);
             allergies.push(Allergy {
                 id: key.parse().map_err(|_| SchemaError::Invalid {
                     field: format!("allergies.{key}"),
                 })?,
-                substance: doc::str_at(doc, &obj, "substance")?.unwrap_or_default(),
-                reaction: doc::str_at(doc, &obj, "reaction")?.unwrap_or_default(),
-                severity: doc::str_at(doc, &obj, "severity")?
+                substance: fields.str("substance")?.unwrap_or_default(),
+                reaction: fields.str("reaction")?.unwrap_or_default(),
+                severity: fields
+                    .str("severity")?
                     .and_then(|s| Severity::parse(&s))
                     .unwrap_or_default(),
             });
@@ -485,20 +489,20 @@ pub fn read_patient(doc: &impl ReadDoc) -> Result<Patient, SchemaError> {
     Ok(Patient {
         id: PatientId(meta.id.0),
         clinic_id: meta.clinic_id,
-        first_name: doc::str_at(doc, &root, "first_name")?.unwrap_or_default(),
-        last_name: doc::str_at(doc, &root, "last_name")?.unwrap_or_default(),
-        middle_name: doc::str_at(doc, &root, "middle_name")?,
+        first_name: root.str("first_name")?.unwrap_or_default(),
+        last_name: root.str("last_name")?.unwrap_or_default(),
+        middle_name: root.str("middle_name")?,
         birth_date,
         sex,
-        phones: doc::str_list_at(doc, &root, "phones")?,
-        email: doc::str_at(doc, &root, "email")?,
-        address: doc::str_at(doc, &root, "address")?,
-        mrn: doc::str_at(doc, &root, "mrn")?.unwrap_or_default(),
+        phones: root.str_list("phones")?,
+        email: root.str("email")?,
+        address: root.str("address")?,
+        mrn: root.str("mrn")?.unwrap_or_default(),
         allergies,
-        medical_history: doc::text_at(doc, &root, "medical_history")?,
-        notes: doc::text_at(doc, &root, "notes")?,
-        created_at: doc::i64_at(doc, &root, "created_at")?.unwrap_or(0),
-        created_by: doc::str_at(doc, &root, "created_by")?.and_then(|s| s.parse().ok()),
+        medical_history: root.text("medical_history")?,
+        notes: root.text("notes")?,
+        created_at: root.i64("created_at")?.unwrap_or(0),
+        created_by: root.str("created_by")?.and_then(|s| s.parse().ok()),
         encounters: read_encounters(doc, PatientId(meta.id.0))?,
         photos: read_photos(doc)?,
     })
