@@ -45,6 +45,13 @@ pub fn enabled() -> bool {
     !std::env::var(KEYRING_ENV).is_ok_and(|v| v.trim().eq_ignore_ascii_case("off"))
 }
 
+/// A keyring's own error, as the reason it could not be used.
+fn unavailable(e: impl std::fmt::Display) -> KeyringError {
+    KeyringError::Unavailable {
+        reason: e.to_string(),
+    }
+}
+
 fn label(store_id: &str) -> String {
     format!("Dermis store key {store_id}")
 }
@@ -85,19 +92,13 @@ pub fn write(store_id: &str, key: &[u8; 32]) -> Result<(), KeyringError> {
 mod backend {
     use std::future::Future;
 
-    use super::{KeyringError, TIMEOUT};
+    use super::{KeyringError, TIMEOUT, unavailable};
 
     fn attributes(store_id: &str) -> [(&'static str, &str); 2] {
         [
             ("application", "dermis-node"),
             ("dermis-store-id", store_id),
         ]
-    }
-
-    fn unavailable(e: impl std::fmt::Display) -> KeyringError {
-        KeyringError::Unavailable {
-            reason: e.to_string(),
-        }
     }
 
     /// Runs `work` on this thread, giving up after [`TIMEOUT`] (a session bus that
@@ -160,15 +161,9 @@ mod backend {
 mod backend {
     use std::sync::mpsc;
 
-    use super::{KeyringError, TIMEOUT};
+    use super::{KeyringError, TIMEOUT, unavailable};
 
     const SERVICE: &str = "dermis-node";
-
-    fn unavailable(e: impl std::fmt::Display) -> KeyringError {
-        KeyringError::Unavailable {
-            reason: e.to_string(),
-        }
-    }
 
     /// Runs `work` on a thread of its own and waits at most [`TIMEOUT`] for it: the
     /// Keychain may hold a call while it asks someone to allow access, and a command
@@ -212,12 +207,10 @@ mod backend {
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 mod backend {
-    use super::KeyringError;
+    use super::{KeyringError, unavailable};
 
     fn not_built() -> KeyringError {
-        KeyringError::Unavailable {
-            reason: "this build has no keyring support on this system".into(),
-        }
+        unavailable("this build has no keyring support on this system")
     }
 
     pub fn read(_: &str) -> Result<Option<Vec<u8>>, KeyringError> {

@@ -178,14 +178,18 @@ fn wrong(field: &str, expected: &'static str) -> SchemaError {
 }
 
 /// What a map holds under a key: the value and, for an object, its id.
-type Got<'a> = Option<(Value<'a>, ObjId)>;
+type Got<'v, 'a> = Option<(&'v Value<'a>, &'v ObjId)>;
+
+fn got<'v, 'a>(found: &'v Option<(Value<'a>, ObjId)>) -> Got<'v, 'a> {
+    found.as_ref().map(|(value, id)| (value, id))
+}
 
 /// A string field; also reads a Text object as its string.
 pub fn str_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<String>, SchemaError> {
-    str_of(doc, key, doc.get(obj, key)?)
+    str_of(doc, key, got(&doc.get(obj, key)?))
 }
 
-fn str_of(doc: &impl ReadDoc, key: &str, got: Got<'_>) -> Result<Option<String>, SchemaError> {
+fn str_of(doc: &impl ReadDoc, key: &str, got: Got<'_, '_>) -> Result<Option<String>, SchemaError> {
     match got {
         None => Ok(None),
         Some((Value::Scalar(s), _)) => match s.as_ref() {
@@ -193,7 +197,7 @@ fn str_of(doc: &impl ReadDoc, key: &str, got: Got<'_>) -> Result<Option<String>,
             ScalarValue::Null => Ok(None),
             _ => Err(wrong(key, "a string")),
         },
-        Some((Value::Object(ObjType::Text), id)) => Ok(Some(doc.text(&id)?)),
+        Some((Value::Object(ObjType::Text), id)) => Ok(Some(doc.text(id)?)),
         Some(_) => Err(wrong(key, "a string")),
     }
 }
@@ -210,10 +214,10 @@ pub fn text_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<String, Sch
 }
 
 pub fn i64_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<i64>, SchemaError> {
-    i64_of(key, doc.get(obj, key)?)
+    i64_of(key, got(&doc.get(obj, key)?))
 }
 
-fn i64_of(key: &str, got: Got<'_>) -> Result<Option<i64>, SchemaError> {
+fn i64_of(key: &str, got: Got<'_, '_>) -> Result<Option<i64>, SchemaError> {
     match got {
         None => Ok(None),
         Some((Value::Scalar(s), _)) => match s.as_ref() {
@@ -253,31 +257,35 @@ pub fn bool_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<bool
 
 /// A map object at `key`, if present.
 pub fn map_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<ObjId>, SchemaError> {
-    map_of(key, doc.get(obj, key)?)
+    map_of(key, got(&doc.get(obj, key)?))
 }
 
-fn map_of(key: &str, got: Got<'_>) -> Result<Option<ObjId>, SchemaError> {
+fn map_of(key: &str, got: Got<'_, '_>) -> Result<Option<ObjId>, SchemaError> {
     match got {
         None => Ok(None),
-        Some((Value::Object(ObjType::Map), id)) => Ok(Some(id)),
+        Some((Value::Object(ObjType::Map), id)) => Ok(Some(id.clone())),
         Some(_) => Err(wrong(key, "a map")),
     }
 }
 
 /// A list of strings; absent reads as empty.
 pub fn str_list_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Vec<String>, SchemaError> {
-    str_list_of(doc, key, doc.get(obj, key)?)
+    str_list_of(doc, key, got(&doc.get(obj, key)?))
 }
 
-fn str_list_of(doc: &impl ReadDoc, key: &str, got: Got<'_>) -> Result<Vec<String>, SchemaError> {
+fn str_list_of(
+    doc: &impl ReadDoc,
+    key: &str,
+    got: Got<'_, '_>,
+) -> Result<Vec<String>, SchemaError> {
     let list = match got {
         None => return Ok(Vec::new()),
         Some((Value::Object(ObjType::List), id)) => id,
         Some(_) => return Err(wrong(key, "a list")),
     };
-    let mut out = Vec::with_capacity(doc.length(&list));
-    for index in 0..doc.length(&list) {
-        match doc.get(&list, index)? {
+    let mut out = Vec::with_capacity(doc.length(list));
+    for index in 0..doc.length(list) {
+        match doc.get(list, index)? {
             Some((Value::Scalar(s), _)) => match s.as_ref() {
                 ScalarValue::Str(s) => out.push(s.to_string()),
                 _ => return Err(wrong(key, "a list of strings")),
@@ -297,43 +305,39 @@ fn str_list_of(doc: &impl ReadDoc, key: &str, got: Got<'_>) -> Result<Vec<String
 /// its increments count.
 pub struct Fields<'d, D: ReadDoc> {
     doc: &'d D,
-    obj: ObjId,
-    entries: Vec<(String, Value<'static>, ObjId)>,
+    /// Sorted by key.
+    entries: Vec<(String, Option<(Value<'static>, ObjId)>)>,
 }
 
-pub fn fields<'d, D: ReadDoc>(doc: &'d D, obj: &ObjId) -> Fields<'d, D> {
-    let mut entries: Vec<(String, Value<'static>, ObjId)> = doc
-        .map_range(obj, ..)
-        .map(|item| {
-            let id = item.id();
-            (item.key.into_owned(), item.value.into(), id)
-        })
-        .collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    Fields {
-        doc,
-        obj: obj.clone(),
-        entries,
+pub fn fields<'d, D: ReadDoc>(doc: &'d D, obj: &ObjId) -> Result<Fields<'d, D>, SchemaError> {
+    let mut entries = Vec::new();
+    for item in doc.map_range(obj, ..) {
+        let id = item.id();
+        let value: Value<'static> = item.value.into();
+        let found = if matches!(&value, Value::Scalar(s) if matches!(s.as_ref(), ScalarValue::Counter(_)))
+        {
+            doc.get(obj, item.key.as_ref())?
+                .map(|(v, id)| (v.to_owned(), id))
+        } else {
+            Some((value, id))
+        };
+        entries.push((item.key.into_owned(), found));
     }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(Fields { doc, entries })
 }
 
 impl<D: ReadDoc> Fields<'_, D> {
-    fn got(&self, key: &str) -> Result<Got<'static>, SchemaError> {
-        let Ok(i) = self.entries.binary_search_by(|e| e.0.as_str().cmp(key)) else {
-            return Ok(None);
-        };
-        let (_, value, id) = &self.entries[i];
-        if matches!(value, Value::Scalar(s) if matches!(s.as_ref(), ScalarValue::Counter(_))) {
-            return Ok(self
-                .doc
-                .get(&self.obj, key)?
-                .map(|(v, id)| (v.to_owned(), id)));
-        }
-        Ok(Some((value.clone(), id.clone())))
+    fn got(&self, key: &str) -> Got<'_, 'static> {
+        let i = self
+            .entries
+            .binary_search_by(|e| e.0.as_str().cmp(key))
+            .ok()?;
+        got(&self.entries[i].1)
     }
 
     pub fn str(&self, key: &str) -> Result<Option<String>, SchemaError> {
-        str_of(self.doc, key, self.got(key)?)
+        str_of(self.doc, key, self.got(key))
     }
 
     /// Text (a collaborative string) or an empty string when absent.
@@ -342,15 +346,15 @@ impl<D: ReadDoc> Fields<'_, D> {
     }
 
     pub fn i64(&self, key: &str) -> Result<Option<i64>, SchemaError> {
-        i64_of(key, self.got(key)?)
+        i64_of(key, self.got(key))
     }
 
     pub fn map(&self, key: &str) -> Result<Option<ObjId>, SchemaError> {
-        map_of(key, self.got(key)?)
+        map_of(key, self.got(key))
     }
 
     pub fn str_list(&self, key: &str) -> Result<Vec<String>, SchemaError> {
-        str_list_of(self.doc, key, self.got(key)?)
+        str_list_of(self.doc, key, self.got(key))
     }
 }
 
@@ -597,7 +601,7 @@ mod tests {
         a.merge(&mut b).expect("merge");
 
         let root = automerge::ROOT;
-        let f = fields(&a, &root);
+        let f = fields(&a, &root).expect("fields");
         for key in ["name", "notes", "missing"] {
             assert_eq!(
                 f.str(key).expect("str"),

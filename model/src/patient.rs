@@ -463,7 +463,7 @@ pub fn remove_allergy(doc: &mut AutoCommit, id: AllergyId) -> Result<bool, Schem
 pub fn read_patient(doc: &impl ReadDoc) -> Result<Patient, SchemaError> {
     let meta = doc::expect_type(doc, DocType::Patient)?;
     // One pass over the root and over each allergy, not a `get` per field.
-    let root = doc::fields(doc, &automerge::ROOT);
+    let root = doc::fields(doc, &automerge::ROOT)?;
     let sex = root
         .str("sex")?
         .and_then(|s| Sex::parse(&s))
@@ -472,7 +472,7 @@ pub fn read_patient(doc: &impl ReadDoc) -> Result<Patient, SchemaError> {
     let mut allergies = Vec::new();
     if let Some(map) = root.map("allergies")? {
         for (key, obj) in doc::map_entries(doc, &map)? {
-            let fields = doc::fields(doc, &obj);
+            let fields = doc::fields(doc, &obj)?;
             allergies.push(Allergy {
                 id: key.parse().map_err(|_| SchemaError::Invalid {
                     field: format!("allergies.{key}"),
