@@ -115,8 +115,7 @@ pub fn append_audit(doc: &mut AutoCommit, entry: &AuditEntry) -> Result<(), Sche
 
 /// The audit entries of a ledger document (none in a ledger written before the trail).
 pub fn read_audit(doc: &impl ReadDoc, ledger_node: NodeId) -> Result<Vec<AuditEntry>, SchemaError> {
-    let keys = audit_keys(doc)?;
-    read_audit_entries(doc, ledger_node, &keys)
+    read_audit_where(doc, ledger_node, |_| true)
 }
 
 /// The ids of the ledger's audit entries, in key order. Listing them costs a fraction of
@@ -128,42 +127,40 @@ pub fn audit_keys(doc: &impl ReadDoc) -> Result<Vec<String>, SchemaError> {
     })
 }
 
-/// The ledger's audit entries named by `ids` (ids it does not hold are skipped).
-pub fn read_audit_entries(
+/// The ledger's audit entries whose id `wanted` accepts, in id order. Something other
+/// than an entry under the map is skipped.
+pub fn read_audit_where(
     doc: &impl ReadDoc,
     ledger_node: NodeId,
-    ids: &[String],
+    wanted: impl Fn(&str) -> bool,
 ) -> Result<Vec<AuditEntry>, SchemaError> {
     let Some(map) = doc::map_at(doc, &automerge::ROOT, AUDIT_MAP)? else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::with_capacity(ids.len());
-    for key in ids {
-        // Something other than an entry under the map is skipped, as when listing.
-        let Some((automerge::Value::Object(automerge::ObjType::Map), obj)) =
-            doc.get(&map, key.as_str())?
-        else {
-            continue;
-        };
-        let action = doc::required_str(doc, &obj, "action")?;
+    let entries = doc::map_entries_where(doc, &map, wanted);
+    let mut out = Vec::with_capacity(entries.len());
+    for (key, obj) in entries {
+        let f = doc::fields(doc, &obj)?;
+        let action = f.required_str("action")?;
         out.push(AuditEntry {
-            id: key.clone(),
-            at: doc::i64_at(doc, &obj, "at")?.ok_or_else(|| SchemaError::Missing {
+            at: f.i64("at")?.ok_or_else(|| SchemaError::Missing {
                 field: "audit.at".into(),
             })?,
-            user: doc::str_at(doc, &obj, "user")?.unwrap_or_default(),
-            user_id: doc::str_at(doc, &obj, "user_id")?.and_then(|s| s.parse().ok()),
-            node_id: doc::str_at(doc, &obj, "node_id")?
+            user: f.str("user")?.unwrap_or_default(),
+            user_id: f.str("user_id")?.and_then(|s| s.parse().ok()),
+            node_id: f
+                .str("node_id")?
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(ledger_node),
             action: AuditAction::parse(&action).ok_or_else(|| SchemaError::Invalid {
                 field: "audit.action".into(),
             })?,
             target: AuditTarget {
-                kind: doc::str_at(doc, &obj, "target_kind")?.unwrap_or_default(),
-                id: doc::str_at(doc, &obj, "target")?.unwrap_or_default(),
-                patient: doc::str_at(doc, &obj, "patient_id")?.and_then(|s| s.parse().ok()),
+                kind: f.str("target_kind")?.unwrap_or_default(),
+                id: f.str("target")?.unwrap_or_default(),
+                patient: f.str("patient_id")?.and_then(|s| s.parse().ok()),
             },
+            id: key,
         });
     }
     Ok(out)

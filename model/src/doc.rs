@@ -128,21 +128,27 @@ pub fn create(meta: &DocMeta, actor: ActorId) -> Result<AutoCommit, SchemaError>
 
 /// Reads the root fields, refusing schemas newer than this build.
 pub fn read_meta(doc: &impl ReadDoc) -> Result<DocMeta, SchemaError> {
-    let root = automerge::ROOT;
-    let type_str = required_str(doc, &root, "type")?;
+    meta_of(&fields(doc, &automerge::ROOT)?)
+}
+
+/// The document's identity from its root's fields, refusing schemas newer than this build.
+pub fn meta_of(root: &Fields<'_, impl ReadDoc>) -> Result<DocMeta, SchemaError> {
+    let type_str = root.required_str("type")?;
     let doc_type = DocType::parse(&type_str).ok_or_else(|| SchemaError::Invalid {
         field: "type".into(),
     })?;
-    let schema = u64_at(doc, &root, "schema")?.unwrap_or(1);
+    let schema = root.u64("schema")?.unwrap_or(1);
     if schema > SCHEMA_VERSION {
         return Err(SchemaError::TooNew { found: schema });
     }
-    let clinic_id = required_str(doc, &root, "clinic_id")?
+    let clinic_id = root
+        .required_str("clinic_id")?
         .parse()
         .map_err(|_| SchemaError::Invalid {
             field: "clinic_id".into(),
         })?;
-    let id = required_str(doc, &root, "id")?
+    let id = root
+        .required_str("id")?
         .parse()
         .map_err(|_| SchemaError::Invalid { field: "id".into() })?;
     Ok(DocMeta {
@@ -155,12 +161,19 @@ pub fn read_meta(doc: &impl ReadDoc) -> Result<DocMeta, SchemaError> {
 
 /// Reads the root fields and checks the document's type.
 pub fn expect_type(doc: &impl ReadDoc, expected: DocType) -> Result<DocMeta, SchemaError> {
-    let root = automerge::ROOT;
-    let found = required_str(doc, &root, "type")?;
+    expect_meta(&fields(doc, &automerge::ROOT)?, expected)
+}
+
+/// The document's identity from its root's fields, checking its type.
+pub fn expect_meta(
+    root: &Fields<'_, impl ReadDoc>,
+    expected: DocType,
+) -> Result<DocMeta, SchemaError> {
+    let found = root.required_str("type")?;
     if found != expected.as_str() {
         return Err(SchemaError::WrongDocType { expected, found });
     }
-    read_meta(doc)
+    meta_of(root)
 }
 
 /// Moves a document to another clinic: used once, when a standalone node joins a hub.
@@ -235,7 +248,11 @@ fn i64_of(key: &str, got: Got<'_, '_>) -> Result<Option<i64>, SchemaError> {
 }
 
 pub fn u64_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<u64>, SchemaError> {
-    match i64_at(doc, obj, key)? {
+    u64_of(key, got(&doc.get(obj, key)?))
+}
+
+fn u64_of(key: &str, got: Got<'_, '_>) -> Result<Option<u64>, SchemaError> {
+    match i64_of(key, got)? {
         None => Ok(None),
         Some(v) => u64::try_from(v)
             .map(Some)
@@ -244,7 +261,11 @@ pub fn u64_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<u64>,
 }
 
 pub fn bool_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Result<Option<bool>, SchemaError> {
-    match doc.get(obj, key)? {
+    bool_of(key, got(&doc.get(obj, key)?))
+}
+
+fn bool_of(key: &str, got: Got<'_, '_>) -> Result<Option<bool>, SchemaError> {
+    match got {
         None => Ok(None),
         Some((Value::Scalar(s), _)) => match s.as_ref() {
             ScalarValue::Boolean(b) => Ok(Some(*b)),
@@ -336,8 +357,19 @@ impl<D: ReadDoc> Fields<'_, D> {
         got(&self.entries[i].1)
     }
 
+    /// The map's keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.0.as_str())
+    }
+
     pub fn str(&self, key: &str) -> Result<Option<String>, SchemaError> {
         str_of(self.doc, key, self.got(key))
+    }
+
+    pub fn required_str(&self, key: &str) -> Result<String, SchemaError> {
+        self.str(key)?.ok_or_else(|| SchemaError::Missing {
+            field: key.to_owned(),
+        })
     }
 
     /// Text (a collaborative string) or an empty string when absent.
@@ -349,8 +381,31 @@ impl<D: ReadDoc> Fields<'_, D> {
         i64_of(key, self.got(key))
     }
 
+    pub fn u64(&self, key: &str) -> Result<Option<u64>, SchemaError> {
+        u64_of(key, self.got(key))
+    }
+
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, SchemaError> {
+        bool_of(key, self.got(key))
+    }
+
+    pub fn required_i64(&self, key: &str) -> Result<i64, SchemaError> {
+        self.i64(key)?.ok_or_else(|| SchemaError::Missing {
+            field: key.to_owned(),
+        })
+    }
+
     pub fn map(&self, key: &str) -> Result<Option<ObjId>, SchemaError> {
         map_of(key, self.got(key))
+    }
+
+    /// A list object at `key`, if present.
+    pub fn list(&self, key: &str) -> Result<Option<ObjId>, SchemaError> {
+        match self.got(key) {
+            None => Ok(None),
+            Some((Value::Object(ObjType::List), id)) => Ok(Some(id.clone())),
+            Some(_) => Err(wrong(key, "a list")),
+        }
     }
 
     pub fn str_list(&self, key: &str) -> Result<Vec<String>, SchemaError> {
@@ -361,13 +416,29 @@ impl<D: ReadDoc> Fields<'_, D> {
 /// The entries of a map object, as (key, map object id) pairs in key order. Entries that
 /// are not maps are skipped: they cannot come from this schema.
 pub fn map_entries(doc: &impl ReadDoc, map: &ObjId) -> Result<Vec<(String, ObjId)>, SchemaError> {
-    let mut out = Vec::new();
-    for key in doc.keys(map) {
-        if let Some((Value::Object(ObjType::Map), id)) = doc.get(map, key.as_str())? {
-            out.push((key, id));
-        }
-    }
-    Ok(out)
+    Ok(map_entries_where(doc, map, |_| true))
+}
+
+/// The map entries of a map object whose key `wanted` accepts, in key order, read in one
+/// pass (a `get` per key seeks the op columns again each time).
+pub fn map_entries_where(
+    doc: &impl ReadDoc,
+    map: &ObjId,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<(String, ObjId)> {
+    doc.map_range(map, ..)
+        .filter(|item| wanted(&item.key))
+        .filter(|item| matches!(item.value, automerge::ValueRef::Object(ObjType::Map)))
+        .map(|item| (item.key.to_string(), item.id()))
+        .collect()
+}
+
+/// The map objects of a list (other items skipped), read in one pass.
+pub fn list_maps(doc: &impl ReadDoc, list: &ObjId) -> Vec<ObjId> {
+    doc.list_range(list, ..)
+        .filter(|item| matches!(item.value, automerge::ValueRef::Object(ObjType::Map)))
+        .map(|item| item.id())
+        .collect()
 }
 
 // ---- writers -------------------------------------------------------------------------

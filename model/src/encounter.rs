@@ -372,32 +372,39 @@ pub fn read_encounters(
         let id: EncounterId = key.parse().map_err(|_| SchemaError::Invalid {
             field: format!("encounters.{key}"),
         })?;
+        let f = doc::fields(doc, &obj)?;
         let user = |field: &str| -> Result<Option<UserId>, SchemaError> {
-            Ok(doc::str_at(doc, &obj, field)?.and_then(|s| s.parse().ok()))
+            Ok(f.str(field)?.and_then(|s| s.parse().ok()))
         };
         let mut diagnoses = Vec::new();
-        if let Some(dx) = doc::map_at(doc, &obj, "diagnoses")? {
-            for code in doc.keys(&dx) {
-                let label = doc::str_at(doc, &dx, &code)?.unwrap_or_default();
-                diagnoses.push(Diagnosis { code, label });
+        if let Some(dx) = f.map("diagnoses")? {
+            let dx = doc::fields(doc, &dx)?;
+            for code in dx.keys() {
+                let label = dx.str(code)?.unwrap_or_default();
+                diagnoses.push(Diagnosis {
+                    code: code.to_owned(),
+                    label,
+                });
             }
         }
         let mut addenda = Vec::new();
-        if let Some(ad) = doc::map_at(doc, &obj, "addenda")? {
+        if let Some(ad) = f.map("addenda")? {
             for (akey, aobj) in doc::map_entries(doc, &ad)? {
+                let a = doc::fields(doc, &aobj)?;
                 addenda.push(Addendum {
                     id: akey.parse().map_err(|_| SchemaError::Invalid {
                         field: format!("addenda.{akey}"),
                     })?,
-                    author: doc::str_at(doc, &aobj, "author")?.unwrap_or_default(),
-                    author_id: doc::str_at(doc, &aobj, "author_id")?.and_then(|s| s.parse().ok()),
-                    at: doc::i64_at(doc, &aobj, "at")?.unwrap_or(0),
-                    text: doc::text_at(doc, &aobj, "text")?,
+                    author: a.str("author")?.unwrap_or_default(),
+                    author_id: a.str("author_id")?.and_then(|s| s.parse().ok()),
+                    at: a.i64("at")?.unwrap_or(0),
+                    text: a.text("text")?,
                 });
             }
             addenda.sort_by_key(|a| (a.at, a.id));
         }
-        let date = doc::str_at(doc, &obj, "date")?
+        let date = f
+            .str("date")?
             .and_then(|s| parse_stored_date(&s))
             .ok_or_else(|| SchemaError::Missing {
                 field: "date".into(),
@@ -406,24 +413,24 @@ pub fn read_encounters(
             id,
             patient_id: patient,
             date,
-            clinician: doc::str_at(doc, &obj, "clinician")?.unwrap_or_default(),
+            clinician: f.str("clinician")?.unwrap_or_default(),
             clinician_id: user("clinician_id")?,
-            complaint: doc::str_at(doc, &obj, "complaint")?.unwrap_or_default(),
-            subjective: doc::text_at(doc, &obj, "subjective")?,
-            objective: doc::text_at(doc, &obj, "objective")?,
-            assessment: doc::text_at(doc, &obj, "assessment")?,
-            plan: doc::text_at(doc, &obj, "plan")?,
+            complaint: f.str("complaint")?.unwrap_or_default(),
+            subjective: f.text("subjective")?,
+            objective: f.text("objective")?,
+            assessment: f.text("assessment")?,
+            plan: f.text("plan")?,
             diagnoses,
-            status: if doc::str_at(doc, &obj, "status")?.as_deref() == Some("signed") {
+            status: if f.str("status")?.as_deref() == Some("signed") {
                 EncounterStatus::Signed
             } else {
                 EncounterStatus::Draft
             },
-            signed_by: doc::str_at(doc, &obj, "signed_by")?,
+            signed_by: f.str("signed_by")?,
             signed_by_id: user("signed_by_id")?,
-            signed_at: doc::i64_at(doc, &obj, "signed_at")?,
+            signed_at: f.i64("signed_at")?,
             addenda,
-            created_at: doc::i64_at(doc, &obj, "created_at")?.unwrap_or(0),
+            created_at: f.i64("created_at")?.unwrap_or(0),
         });
     }
     out.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));

@@ -461,9 +461,9 @@ pub fn remove_allergy(doc: &mut AutoCommit, id: AllergyId) -> Result<bool, Schem
 
 /// Reads the whole patient, encounters and photos included.
 pub fn read_patient(doc: &impl ReadDoc) -> Result<Patient, SchemaError> {
-    let meta = doc::expect_type(doc, DocType::Patient)?;
     // One pass over the root and over each allergy, not a `get` per field.
     let root = doc::fields(doc, &automerge::ROOT)?;
+    let meta = doc::expect_meta(&root, DocType::Patient)?;
     let sex = root
         .str("sex")?
         .and_then(|s| Sex::parse(&s))

@@ -257,21 +257,22 @@ pub fn read_photos(doc: &impl ReadDoc) -> Result<Vec<Photo>, SchemaError> {
         let invalid = |field: &str| SchemaError::Invalid {
             field: format!("photos.{key}.{field}"),
         };
+        let f = doc::fields(doc, &obj)?;
         out.push(Photo {
             id: key.parse().map_err(|_| invalid("id"))?,
-            sha256: doc::required_str(doc, &obj, "sha256")?,
-            mime: PhotoMime::parse(&doc::required_str(doc, &obj, "mime")?)
-                .ok_or_else(|| invalid("mime"))?,
-            size: doc::u64_at(doc, &obj, "size")?.unwrap_or(0),
-            body_part: doc::str_at(doc, &obj, "body_part")?
+            sha256: f.required_str("sha256")?,
+            mime: PhotoMime::parse(&f.required_str("mime")?).ok_or_else(|| invalid("mime"))?,
+            size: f.u64("size")?.unwrap_or(0),
+            body_part: f
+                .str("body_part")?
                 .and_then(|s| BodyPart::parse(&s))
                 .unwrap_or(BodyPart::Other),
-            tags: doc::str_list_at(doc, &obj, "tags")?,
-            taken_at: doc::i64_at(doc, &obj, "taken_at")?.unwrap_or(0),
-            encounter_id: doc::str_at(doc, &obj, "encounter_id")?.and_then(|s| s.parse().ok()),
-            added_by: doc::str_at(doc, &obj, "added_by")?.and_then(|s| s.parse().ok()),
-            thumbnails_ready: doc::bool_at(doc, &obj, "thumbnails_ready")?.unwrap_or(false),
-            processing_error: doc::str_at(doc, &obj, "processing_error")?,
+            tags: f.str_list("tags")?,
+            taken_at: f.i64("taken_at")?.unwrap_or(0),
+            encounter_id: f.str("encounter_id")?.and_then(|s| s.parse().ok()),
+            added_by: f.str("added_by")?.and_then(|s| s.parse().ok()),
+            thumbnails_ready: f.bool("thumbnails_ready")?.unwrap_or(false),
+            processing_error: f.str("processing_error")?,
         });
     }
     out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then(a.id.cmp(&b.id)));

@@ -1,7 +1,7 @@
 //! Reading a ledger document: whole ([`read_ledger`]), or only the entries a reader does
 //! not have yet ([`read_ledger_new`]).
 
-use automerge::{ObjType, ReadDoc};
+use automerge::ReadDoc;
 
 use super::{
     Ledger, MovementKind, Payment, PaymentMethod, Sale, SaleKind, SaleLine, StockMovement,
@@ -15,21 +15,17 @@ fn parse_id<T: std::str::FromStr>(s: String, field: &str) -> Result<T, SchemaErr
     })
 }
 
+/// The map objects of the list at `key` of `obj` (absent reads as empty).
 fn list_maps(
     doc: &impl ReadDoc,
-    obj: &automerge::ObjId,
+    fields: &doc::Fields<'_, impl ReadDoc>,
     key: &str,
-) -> Result<Vec<automerge::ObjId>, SchemaError> {
-    let Some((automerge::Value::Object(ObjType::List), list)) = doc.get(obj, key)? else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for i in 0..doc.length(&list) {
-        if let Some((automerge::Value::Object(ObjType::Map), item)) = doc.get(&list, i)? {
-            out.push(item);
-        }
+) -> Vec<automerge::ObjId> {
+    // As ever, anything but a list reads as no entries.
+    match fields.list(key) {
+        Ok(Some(list)) => doc::list_maps(doc, &list),
+        Ok(None) | Err(_) => Vec::new(),
     }
-    Ok(out)
 }
 
 /// The whole ledger.
@@ -54,131 +50,122 @@ pub fn read_ledger_new(
     known: impl Fn(LedgerPart, &str) -> bool,
 ) -> Result<Ledger, SchemaError> {
     let mut ledger = read_parts(doc, &known)?;
-    let audit: Vec<String> = crate::audit::audit_keys(doc)?
-        .into_iter()
-        .filter(|k| !known(LedgerPart::Audit, k))
-        .collect();
-    ledger.audit = crate::audit::read_audit_entries(doc, ledger.node_id, &audit)?;
+    ledger.audit =
+        crate::audit::read_audit_where(doc, ledger.node_id, |k| !known(LedgerPart::Audit, k))?;
     Ok(ledger)
 }
 
-/// The entries of the map `name` not `known` as `part`, with their objects.
+/// The entries of `map` (a ledger's map of one part) not `known` as `part`, with their
+/// objects.
 fn new_entries(
     doc: &impl ReadDoc,
-    name: &str,
+    map: Option<automerge::ObjId>,
     part: LedgerPart,
     known: &impl Fn(LedgerPart, &str) -> bool,
-) -> Result<Vec<(String, automerge::ObjId)>, SchemaError> {
-    let Some(map) = doc::map_at(doc, &automerge::ROOT, name)? else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for key in doc.keys(&map) {
-        if known(part, &key) {
-            continue;
-        }
-        if let Some((automerge::Value::Object(ObjType::Map), obj)) = doc.get(&map, key.as_str())? {
-            out.push((key, obj));
-        }
+) -> Vec<(String, automerge::ObjId)> {
+    match map {
+        Some(map) => doc::map_entries_where(doc, &map, |key| !known(part, key)),
+        None => Vec::new(),
     }
-    Ok(out)
 }
 
 fn read_parts(
     doc: &impl ReadDoc,
     known: &impl Fn(LedgerPart, &str) -> bool,
 ) -> Result<Ledger, SchemaError> {
-    let meta = doc::expect_type(doc, DocType::Ledger)?;
-    let root = automerge::ROOT;
-    let node_id: NodeId = doc::required_str(doc, &root, "node_id")?
-        .parse()
-        .map_err(|_| SchemaError::Invalid {
-            field: "node_id".into(),
-        })?;
-    let req_i64 = |obj: &automerge::ObjId, key: &str| -> Result<i64, SchemaError> {
-        doc::i64_at(doc, obj, key)?.ok_or_else(|| SchemaError::Missing {
-            field: key.to_owned(),
-        })
-    };
+    let root = doc::fields(doc, &automerge::ROOT)?;
+    let meta = doc::expect_meta(&root, DocType::Ledger)?;
+    let node_id: NodeId =
+        root.required_str("node_id")?
+            .parse()
+            .map_err(|_| SchemaError::Invalid {
+                field: "node_id".into(),
+            })?;
     let mut movements = Vec::new();
-    for (key, obj) in new_entries(doc, "movements", LedgerPart::Movement, known)? {
-        let kind = doc::required_str(doc, &obj, "kind")?;
+    for (key, obj) in new_entries(doc, root.map("movements")?, LedgerPart::Movement, known) {
+        let f = doc::fields(doc, &obj)?;
+        let kind = f.required_str("kind")?;
         movements.push(StockMovement {
             id: parse_id(key, "movements.id")?,
-            product_id: parse_id(doc::required_str(doc, &obj, "product_id")?, "product_id")?,
-            sku: doc::required_str(doc, &obj, "sku")?,
+            product_id: parse_id(f.required_str("product_id")?, "product_id")?,
+            sku: f.required_str("sku")?,
             kind: MovementKind::parse(&kind).ok_or_else(|| SchemaError::Invalid {
                 field: "kind".into(),
             })?,
-            qty: req_i64(&obj, "qty")?,
-            reason: doc::str_at(doc, &obj, "reason")?.unwrap_or_default(),
-            user: doc::str_at(doc, &obj, "user")?,
-            user_id: doc::str_at(doc, &obj, "user_id")?.and_then(|s| s.parse().ok()),
-            at: req_i64(&obj, "at")?,
-            node_id: doc::str_at(doc, &obj, "node_id")?
+            qty: f.required_i64("qty")?,
+            reason: f.str("reason")?.unwrap_or_default(),
+            user: f.str("user")?,
+            user_id: f.str("user_id")?.and_then(|s| s.parse().ok()),
+            at: f.required_i64("at")?,
+            node_id: f
+                .str("node_id")?
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(node_id),
-            sale_id: doc::str_at(doc, &obj, "sale_id")?.and_then(|s| s.parse().ok()),
+            sale_id: f.str("sale_id")?.and_then(|s| s.parse().ok()),
         });
     }
     let mut sales = Vec::new();
-    for (key, obj) in new_entries(doc, "sales", LedgerPart::Sale, known)? {
+    for (key, obj) in new_entries(doc, root.map("sales")?, LedgerPart::Sale, known) {
+        let f = doc::fields(doc, &obj)?;
         let mut lines = Vec::new();
-        for lo in list_maps(doc, &obj, "lines")? {
+        for lo in list_maps(doc, &f, "lines") {
+            let l = doc::fields(doc, &lo)?;
             lines.push(SaleLine {
-                product_id: parse_id(doc::required_str(doc, &lo, "product_id")?, "product_id")?,
-                sku: doc::required_str(doc, &lo, "sku")?,
-                name: doc::str_at(doc, &lo, "name")?.unwrap_or_default(),
-                qty: req_i64(&lo, "qty")?,
-                unit_minor: req_i64(&lo, "unit_minor")?,
-                discount_minor: req_i64(&lo, "discount_minor")?,
-                tax_bps: u32::try_from(req_i64(&lo, "tax_bps")?).unwrap_or(0),
-                tax_minor: req_i64(&lo, "tax_minor")?,
-                total_minor: req_i64(&lo, "total_minor")?,
+                product_id: parse_id(l.required_str("product_id")?, "product_id")?,
+                sku: l.required_str("sku")?,
+                name: l.str("name")?.unwrap_or_default(),
+                qty: l.required_i64("qty")?,
+                unit_minor: l.required_i64("unit_minor")?,
+                discount_minor: l.required_i64("discount_minor")?,
+                tax_bps: u32::try_from(l.required_i64("tax_bps")?).unwrap_or(0),
+                tax_minor: l.required_i64("tax_minor")?,
+                total_minor: l.required_i64("total_minor")?,
             });
         }
         let mut payments = Vec::new();
-        for po in list_maps(doc, &obj, "payments")? {
-            let method = doc::required_str(doc, &po, "method")?;
+        for po in list_maps(doc, &f, "payments") {
+            let p = doc::fields(doc, &po)?;
+            let method = p.required_str("method")?;
             payments.push(Payment {
                 method: PaymentMethod::parse(&method).ok_or_else(|| SchemaError::Invalid {
                     field: "method".into(),
                 })?,
-                amount_minor: req_i64(&po, "amount_minor")?,
+                amount_minor: p.required_i64("amount_minor")?,
             });
         }
-        let kind = doc::required_str(doc, &obj, "kind")?;
+        let kind = f.required_str("kind")?;
         sales.push(Sale {
             id: parse_id(key, "sales.id")?,
-            receipt: doc::required_str(doc, &obj, "receipt")?,
+            receipt: f.required_str("receipt")?,
             kind: SaleKind::parse(&kind).ok_or_else(|| SchemaError::Invalid {
                 field: "kind".into(),
             })?,
-            original_id: doc::str_at(doc, &obj, "original_id")?.and_then(|s| s.parse().ok()),
-            at: req_i64(&obj, "at")?,
-            cashier: doc::str_at(doc, &obj, "cashier")?,
-            cashier_id: doc::str_at(doc, &obj, "cashier_id")?.and_then(|s| s.parse().ok()),
-            node_id: doc::str_at(doc, &obj, "node_id")?
+            original_id: f.str("original_id")?.and_then(|s| s.parse().ok()),
+            at: f.required_i64("at")?,
+            cashier: f.str("cashier")?,
+            cashier_id: f.str("cashier_id")?.and_then(|s| s.parse().ok()),
+            node_id: f
+                .str("node_id")?
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(node_id),
-            currency: Currency::parse(&doc::required_str(doc, &obj, "currency")?).map_err(
-                |_| SchemaError::Invalid {
+            currency: Currency::parse(&f.required_str("currency")?).map_err(|_| {
+                SchemaError::Invalid {
                     field: "currency".into(),
-                },
-            )?,
+                }
+            })?,
             lines,
-            subtotal_minor: req_i64(&obj, "subtotal_minor")?,
-            discount_minor: req_i64(&obj, "discount_minor")?,
-            tax_minor: req_i64(&obj, "tax_minor")?,
-            total_minor: req_i64(&obj, "total_minor")?,
+            subtotal_minor: f.required_i64("subtotal_minor")?,
+            discount_minor: f.required_i64("discount_minor")?,
+            tax_minor: f.required_i64("tax_minor")?,
+            total_minor: f.required_i64("total_minor")?,
             payments,
-            change_minor: req_i64(&obj, "change_minor")?,
+            change_minor: f.required_i64("change_minor")?,
         });
     }
     Ok(Ledger {
         id: meta.id,
         node_id,
-        day: doc::required_str(doc, &root, "day")?,
+        day: root.required_str("day")?,
         movements,
         sales,
         audit: Vec::new(),
