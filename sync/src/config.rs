@@ -29,7 +29,7 @@ impl Default for EngineConfig {
             request_timeout: 30_000,
             ping_interval: 15_000,
             idle_timeout: 45_000,
-            pull_limit: 2000,
+            pull_limit: 10_000,
             fetch_batch: 1000,
             push_batch_docs: 500,
             app_version: String::new(),

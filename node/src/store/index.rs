@@ -27,6 +27,7 @@ pub fn reindex(
     doc: &mut AutoCommit,
     record: Option<Record>,
     now: Millis,
+    search: &mut SearchRows,
 ) -> Result<(), StoreError> {
     let record = match record {
         Some(r) => r,
@@ -37,7 +38,7 @@ pub fn reindex(
         None => read_record(doc, doc_type).map_err(schema(id))?,
     };
     match &record {
-        Record::Patient(p) => index_patient(tx, id, p, now)?,
+        Record::Patient(p) => index_patient(tx, id, p, now, search)?,
         Record::Product(p) => index_product(tx, id, p)?,
         Record::Ledger(l) => index_ledger(tx, id, l)?,
         Record::Appointment(a) => index_appointment(tx, id, a)?,
@@ -45,6 +46,28 @@ pub fn reindex(
         Record::Clinic(_) => {}
     }
     index_conflicts(tx, id, doc_type, doc)
+}
+
+/// Patients' search rows (rowid, names, contacts), written together by [`write_search`]
+/// once a transaction's documents are indexed. Full-text search keeps its new rows in
+/// memory until a statement opens a savepoint, and then writes them out as a segment of
+/// its own (merged later): written between the other index rows, every document made
+/// a segment; written last, a transaction makes one.
+#[derive(Default)]
+pub struct SearchRows(Vec<(i64, String, String)>);
+
+pub fn write_search(tx: &Transaction<'_>, rows: SearchRows) -> Result<(), StoreError> {
+    if rows.0.is_empty() {
+        return Ok(());
+    }
+    let mut delete = tx.prepare_cached("DELETE FROM patients_fts WHERE rowid = ?1")?;
+    let mut insert =
+        tx.prepare_cached("INSERT INTO patients_fts(rowid, names, contacts) VALUES (?1, ?2, ?3)")?;
+    for (rowid, names, contacts) in rows.0 {
+        delete.execute([rowid])?;
+        insert.execute(params![rowid, names, contacts])?;
+    }
+    Ok(())
 }
 
 /// The ledger with only the entries the index lacks (movements, sales, audit entries).
@@ -102,6 +125,7 @@ fn index_patient(
     id: DocId,
     p: &patient::Patient,
     now: Millis,
+    search: &mut SearchRows,
 ) -> Result<(), StoreError> {
     let id_text = id.to_string();
     let last_visit = p.encounters.iter().map(|e| e.date).max().map(format_date);
@@ -135,11 +159,7 @@ fn index_patient(
         |r| r.get(0),
     )?;
     let (names, contacts) = search_text(p);
-    tx.execute("DELETE FROM patients_fts WHERE rowid = ?1", [rowid])?;
-    tx.execute(
-        "INSERT INTO patients_fts(rowid, names, contacts) VALUES (?1, ?2, ?3)",
-        params![rowid, names, contacts],
-    )?;
+    search.0.push((rowid, names, contacts));
 
     tx.execute("DELETE FROM encounters WHERE patient_id = ?1", [&id_text])?;
     let mut enc = tx.prepare_cached(

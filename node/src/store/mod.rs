@@ -985,6 +985,7 @@ impl<'s> Tx<'s> {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0);
         let mut local_written = false;
+        let mut search = index::SearchRows::default();
         for id in order {
             let Some(mut p) = self.pending.remove(&id) else {
                 continue;
@@ -1072,10 +1073,12 @@ impl<'s> Tx<'s> {
                 &mut p.doc,
                 p.record.take(),
                 self.now,
+                &mut search,
             )?;
             written.push(id);
             to_cache.push((id, rev, p.doc));
         }
+        index::write_search(&self.tx, search)?;
         self.tx.execute(
             "INSERT INTO meta(key, value) VALUES ('local_seq', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [local_seq.to_string()],
