@@ -7,19 +7,20 @@ use std::path::Path;
 use std::time::Duration;
 
 use dermis_sync::EngineConfig;
-use dermis_sync::driver::run_node_op;
-use dermis_sync::node_engine::{NodeOutput, NodeSession};
+use dermis_sync::driver::{error_chain, run_node_op};
+use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
 use dermis_sync::wire::{ErrorCode, FEATURES_HEADER, parse_features};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use rand::Rng;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::{
     CloseFrame, WebSocketConfig, frame::coding::CloseCode,
 };
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::link::{HubLink, LinkError, LinkSetupError, TRANSPORT_HEADER, certificate_problem};
 use super::photos::{LaneOptions, LaneReport, LaneThread, run_once};
+use super::predecode::Predecoder;
 use super::{notify, state};
 use crate::node::{Node, OpError, now};
 use crate::store::StoreError;
@@ -372,6 +373,9 @@ async fn drive(
     let stats = node.outbox_figures(now()).unwrap_or_default();
     let mut queue: VecDeque<NodeOutput> = session.start(now(), cursor, stats).into();
     let mut data_version = node.store.data_version().unwrap_or(0);
+    let ahead = Predecoder::start();
+    // A message read early (while looking for frames to load ahead) and not yet handled.
+    let mut early: Option<Option<Result<Message, WsError>>> = None;
     let mut poll = tokio::time::interval(Duration::from_millis(500));
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -381,6 +385,30 @@ async fn drive(
                     if let Err(e) = ws.send(Message::Binary(bytes.into())).await {
                         return Ended::Lost(format!("connection lost while sending: {e}"));
                     }
+                }
+                NodeOutput::Store(NodeStoreOp::ApplyDocs { docs, cursor }) => {
+                    // Frames that have already arrived start loading now, while this
+                    // batch is written.
+                    while early.is_none() {
+                        match ws.next().now_or_never() {
+                            None => break,
+                            Some(Some(Ok(Message::Binary(bytes)))) => {
+                                ahead.offer(session.clinic(), &bytes);
+                                queue.extend(session.handle_frame(now(), &bytes));
+                            }
+                            Some(other) => early = Some(other),
+                        }
+                    }
+                    let result = match session.clinic() {
+                        Some(clinic) => node
+                            .apply_docs_loaded_ahead(clinic, &docs, cursor, Some(&ahead))
+                            .map_or_else(
+                                |e| NodeStoreResult::Failed(error_chain(&e)),
+                                NodeStoreResult::Applied,
+                            ),
+                        None => NodeStoreResult::Failed("no clinic before welcome".into()),
+                    };
+                    queue.extend(session.stored(now(), result));
                 }
                 NodeOutput::Store(op) => {
                     let result = run_node_op(node, session.clinic(), op).await;
@@ -431,8 +459,11 @@ async fn drive(
         let wait =
             Duration::from_millis(u64::try_from(session.next_deadline() - now()).unwrap_or(0));
         tokio::select! {
-            message = ws.next() => match message {
-                Some(Ok(Message::Binary(bytes))) => queue.extend(session.handle_frame(now(), &bytes)),
+            message = async { match early.take() { Some(m) => m, None => ws.next().await } } => match message {
+                Some(Ok(Message::Binary(bytes))) => {
+                    ahead.offer(session.clinic(), &bytes);
+                    queue.extend(session.handle_frame(now(), &bytes));
+                }
                 Some(Ok(Message::Close(frame))) => {
                     let reason = frame.map(|f| {
                         let code = u16::from(f.code);

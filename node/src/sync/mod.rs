@@ -8,5 +8,6 @@ pub mod enroll;
 pub mod link;
 pub mod notify;
 pub mod photos;
+pub mod predecode;
 pub mod state;
 mod store_impl;

@@ -215,10 +215,22 @@ impl Node {
         docs: &[DocData],
         cursor: Option<u64>,
     ) -> Result<Vec<ApplyFailure>, StoreError> {
+        self.apply_docs_loaded_ahead(clinic, docs, cursor, None)
+    }
+
+    /// [`NodeSyncStore::apply_docs`], taking the whole documents `ahead` has already
+    /// loaded (see [`super::predecode`]) and loading the rest itself.
+    pub fn apply_docs_loaded_ahead(
+        &mut self,
+        clinic: ClinicId,
+        docs: &[DocData],
+        cursor: Option<u64>,
+        ahead: Option<&super::predecode::Predecoder>,
+    ) -> Result<Vec<ApplyFailure>, StoreError> {
         let mut failures = Vec::new();
         // Loading and reading whole documents is most of a catch-up's cost and needs no
         // store: do it on every core before the write transaction.
-        let decoded = decode_all(clinic, docs);
+        let decoded = decode_all(clinic, docs, ahead);
         let mut tx = self.store.begin(crate::node::now())?;
         for (d, decoded) in docs.iter().zip(decoded) {
             let id = DocId(d.doc_id);
@@ -503,9 +515,33 @@ impl DocStore for Node {
 }
 
 /// Decodes the whole documents of a batch in parallel; `None` for incremental data (it
-/// applies to the stored document inside the transaction).
-fn decode_all(clinic: ClinicId, docs: &[DocData]) -> Vec<Option<Result<Decoded, StoreError>>> {
-    let decode = |d: &DocData| -> Option<Result<Decoded, StoreError>> {
+/// applies to the stored document inside the transaction). Documents `ahead` has loaded
+/// are taken from it.
+fn decode_all(
+    clinic: ClinicId,
+    docs: &[DocData],
+    ahead: Option<&super::predecode::Predecoder>,
+) -> Vec<Option<Result<Decoded, StoreError>>> {
+    let mut out: Vec<Option<Result<Decoded, StoreError>>> = docs
+        .iter()
+        .map(|d| ahead.and_then(|a| a.take(d.doc_id, &d.data)))
+        .collect();
+    let rest: Vec<usize> = (0..docs.len())
+        .filter(|&i| out[i].is_none() && docs[i].full)
+        .collect();
+    let loaded = decode_in_parallel(clinic, rest.iter().map(|&i| &docs[i]).collect());
+    for (i, result) in rest.into_iter().zip(loaded) {
+        out[i] = result;
+    }
+    out
+}
+
+/// Loads whole documents on every core (one thread for a few).
+fn decode_in_parallel(
+    clinic: ClinicId,
+    docs: Vec<&DocData>,
+) -> Vec<Option<Result<Decoded, StoreError>>> {
+    let decode = |d: &&DocData| -> Option<Result<Decoded, StoreError>> {
         let doc_type = DocType::parse(&d.doc_type)?;
         d.full
             .then(|| decode_received(DocId(d.doc_id), doc_type, clinic, d.data.clone()))
@@ -513,8 +549,7 @@ fn decode_all(clinic: ClinicId, docs: &[DocData]) -> Vec<Option<Result<Decoded, 
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let full = docs.iter().filter(|d| d.full).count();
-    if workers < 2 || full < 16 {
+    if workers < 2 || docs.len() < 16 {
         return docs.iter().map(decode).collect();
     }
     let chunk = docs.len().div_ceil(workers);
