@@ -84,10 +84,13 @@ pub struct Unplaced {
     pub hash: ChangeHash,
 }
 
-/// Paths of objects already looked up in one document.
+/// Objects already looked up in one document: each one's id in the document and the
+/// steps from the root to it. A change writes many operations into few objects, and
+/// looking one up (its id parsed from text, its parents walked) costs far more than the
+/// operation it places.
 pub struct Places<'a> {
     doc: &'a AutoCommit,
-    paths: HashMap<ObjectId, Vec<Step>>,
+    paths: HashMap<ObjectId, (ObjId, Vec<Step>)>,
 }
 
 impl<'a> Places<'a> {
@@ -104,13 +107,10 @@ impl<'a> Places<'a> {
         let expanded = change.decode();
         let mut touches = Vec::with_capacity(expanded.operations.len());
         for op in &expanded.operations {
-            let mut path = self.path_of(&op.obj).ok_or(Unplaced { hash })?.to_vec();
-            let holder = match &op.obj {
-                ObjectId::Root => ObjId::Root,
-                ObjectId::Id(id) => self.import(id).ok_or(Unplaced { hash })?,
-            };
+            let (holder, path) = self.look_up(&op.obj).ok_or(Unplaced { hash })?;
+            let mut path = path.to_vec();
             path.push(Step {
-                obj: holder,
+                obj: holder.clone(),
                 key: match &op.key {
                     legacy::Key::Map(k) => Some(k.to_string()),
                     legacy::Key::Seq(_) => None,
@@ -138,14 +138,15 @@ impl<'a> Places<'a> {
             .ok()
     }
 
-    /// The steps from the root to `obj` (empty for the root).
-    fn path_of(&mut self, obj: &ObjectId) -> Option<&[Step]> {
+    /// `obj`'s id in the document and the steps from the root to it (none for the root).
+    fn look_up(&mut self, obj: &ObjectId) -> Option<(&ObjId, &[Step])> {
         if !self.paths.contains_key(obj) {
-            let steps = match obj {
-                ObjectId::Root => Vec::new(),
+            let found = match obj {
+                ObjectId::Root => (ObjId::Root, Vec::new()),
                 ObjectId::Id(id) => {
                     let exid = self.import(id)?;
-                    self.doc
+                    let steps = self
+                        .doc
                         .parents(&exid)
                         .ok()?
                         .path()
@@ -157,12 +158,15 @@ impl<'a> Places<'a> {
                                 Prop::Seq(_) => None,
                             },
                         })
-                        .collect()
+                        .collect();
+                    (exid, steps)
                 }
             };
-            self.paths.insert(obj.clone(), steps);
+            self.paths.insert(obj.clone(), found);
         }
-        self.paths.get(obj).map(Vec::as_slice)
+        self.paths
+            .get(obj)
+            .map(|(id, steps)| (id, steps.as_slice()))
     }
 }
 
