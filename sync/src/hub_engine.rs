@@ -645,6 +645,7 @@ impl HubSession {
         page: ChangePage,
         out: &mut Vec<HubOutput>,
     ) {
+        let page = fit_page(page, self.send_budget());
         self.sent_up_to = self.sent_up_to.max(page.up_to);
         if !page.more {
             self.live = true;
@@ -735,5 +736,103 @@ impl HubSession {
             next = next.min(self.started_at + self.config.request_timeout + 1);
         }
         next
+    }
+}
+
+/// The first entries of `page` whose `Index` frame fits in `budget` (at least one): a
+/// page of many documents with many heads each could otherwise outgrow the frame limit,
+/// and the node would refuse it on every attempt. A page cut short reaches the last
+/// entry it keeps and says there is more.
+fn fit_page(mut page: ChangePage, budget: usize) -> ChangePage {
+    // `Index` carries two varints and a bool beyond what `budget` already leaves out.
+    let budget = budget.saturating_sub(2 * crate::wire::MAX_VARINT_LEN + 1);
+    let mut size = 0usize;
+    let mut keep = 0;
+    for entry in &page.entries {
+        size = size.saturating_add(crate::wire::index_entry_encoded_len(entry));
+        if keep > 0 && size > budget {
+            break;
+        }
+        keep += 1;
+    }
+    if keep < page.entries.len() {
+        page.entries.truncate(keep);
+        page.up_to = page.entries.last().map_or(page.up_to, |e| e.seq);
+        page.more = true;
+    }
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::IndexEntry;
+    use automerge::ChangeHash;
+
+    fn page(entries: usize, heads: usize) -> ChangePage {
+        ChangePage {
+            entries: (1..=entries as u64)
+                .map(|seq| IndexEntry {
+                    doc_id: Uuid::now_v7(),
+                    doc_type: "patient".into(),
+                    seq,
+                    heads: (0..heads).map(|h| ChangeHash([h as u8; 32])).collect(),
+                })
+                .collect(),
+            up_to: entries as u64 + 5,
+            more: false,
+        }
+    }
+
+    #[test]
+    fn a_page_too_large_for_a_frame_is_cut_and_says_there_is_more() {
+        let limits = Limits {
+            max_frame_bytes: 4096,
+            ..Limits::default()
+        };
+        let mut hub = HubSession::new(
+            Uuid::now_v7(),
+            ClinicId::new(),
+            0,
+            EngineConfig::default(),
+            limits,
+        );
+        let mut out = Vec::new();
+        hub.send_page(0, 7, 0, page(100, 8), &mut out);
+        let [HubOutput::Send(frame)] = out.as_slice() else {
+            panic!("one frame expected: {out:?}");
+        };
+        assert!(frame.len() <= 4096, "{} bytes", frame.len());
+        let Ok(HubMsg::Index {
+            entries,
+            up_to,
+            more,
+            ..
+        }) = HubMsg::decode(frame, &limits)
+        else {
+            panic!("an index frame expected");
+        };
+        assert!(
+            !entries.is_empty() && entries.len() < 100,
+            "{}",
+            entries.len()
+        );
+        assert_eq!(up_to, entries.last().map_or(0, |e| e.seq));
+        assert!(more);
+        // Not live yet: the node pulls the rest.
+        assert!(!hub.live);
+    }
+
+    #[test]
+    fn a_page_that_fits_is_sent_as_it_is() {
+        let fitted = fit_page(page(100, 1), Limits::default().max_frame_bytes);
+        assert_eq!(fitted.entries.len(), 100);
+        assert_eq!(fitted.up_to, 105);
+        assert!(!fitted.more);
+        // Even a budget too small for one entry keeps one, so a pull always advances.
+        let one = fit_page(page(3, 8), 10);
+        assert_eq!(one.entries.len(), 1);
+        assert_eq!(one.up_to, 1);
+        assert!(one.more);
     }
 }

@@ -112,6 +112,12 @@ pub struct DocData {
     pub data: Vec<u8>,
 }
 
+/// The exact bytes `entry` adds to an `Index` frame, for cutting pages under
+/// `max_frame_bytes`.
+pub fn index_entry_encoded_len(entry: &IndexEntry) -> usize {
+    entry.encoded_len()
+}
+
 /// The exact bytes `doc` adds to a `Docs` frame, for splitting batches under
 /// `max_frame_bytes` (see [`super::FRAME_OVERHEAD`]).
 pub fn doc_data_encoded_len(doc: &DocData) -> usize {

@@ -19,7 +19,10 @@ mod hub;
 
 pub use client::{ClientMsg, DocPush, FetchItem, OutboxStats, doc_push_encoded_len};
 pub use error::{DecodeError, ErrorCode};
-pub use hub::{DocData, HubMsg, IndexEntry, PushOutcome, PushResult, doc_data_encoded_len};
+pub use hub::{
+    DocData, HubMsg, IndexEntry, PushOutcome, PushResult, doc_data_encoded_len,
+    index_entry_encoded_len,
+};
 
 use codec::{Reader, Sink};
 
