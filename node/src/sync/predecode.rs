@@ -22,9 +22,9 @@ use uuid::Uuid;
 use crate::store::{Decoded, StoreError, decode_received};
 
 /// Documents loaded ahead and not yet taken, at most: a catch-up runs ahead of its
-/// commits by a frame or two (a fetch asks for 1,000 documents), so this bounds memory
+/// commits by a frame or two (a `Docs` frame of the demo holds about 500), so this bounds memory
 /// without slowing it; beyond it documents are simply loaded by the store when applied.
-const MAX_AHEAD: usize = 4096;
+const MAX_AHEAD: usize = 1024;
 
 /// A `Docs` frame's message type (docs/SYNC.md), checked before a frame is parsed here.
 const DOCS_TYPE: u8 = 0x84;
