@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::thread::JoinHandle;
 
@@ -45,6 +46,8 @@ enum Slot {
 struct Shared {
     slots: Mutex<HashMap<Uuid, Slot>>,
     done: Condvar,
+    /// Set when the session ends: documents still queued are not worth loading.
+    stopping: AtomicBool,
 }
 
 struct Job {
@@ -187,6 +190,9 @@ fn work(jobs: &Mutex<mpsc::Receiver<Job>>, shared: &Shared) {
         let Ok(job) = next else {
             return;
         };
+        if shared.stopping.load(Ordering::Relaxed) {
+            continue;
+        }
         let id = job.id.0;
         let hash = job.hash;
         let loaded = std::panic::catch_unwind(move || {
@@ -210,7 +216,9 @@ fn work(jobs: &Mutex<mpsc::Receiver<Job>>, shared: &Shared) {
 
 impl Drop for Predecoder {
     fn drop(&mut self) {
-        // Closing the queue stops each worker after the document in its hands.
+        // Each worker stops after the document in its hands: what is still queued is
+        // skipped, so a session that ends mid catch-up does not wait for it.
+        self.shared.stopping.store(true, Ordering::Relaxed);
         self.jobs = None;
         for worker in self.workers.drain(..) {
             let _ = worker.join();
