@@ -32,7 +32,7 @@ pub fn reindex(
     let record = match record {
         Some(r) => r,
         // A day's ledger gains an entry with every sale and chart view: only the
-        // entries the index lacks are read (reading one costs ~30 µs, listing one
+        // entries the index lacks are read (reading one costs ~5 µs, listing one
         // ~0.2 µs).
         None if doc_type == DocType::Ledger => Record::Ledger(ledger_news(tx, id, doc)?),
         None => read_record(doc, doc_type).map_err(schema(id))?,
