@@ -137,7 +137,15 @@ pub fn read_audit_where(
     let Some(map) = doc::map_at(doc, &automerge::ROOT, AUDIT_MAP)? else {
         return Ok(Vec::new());
     };
-    let entries = doc::map_entries_where(doc, &map, wanted);
+    read_audit_objs(doc, ledger_node, doc::map_entries_where(doc, &map, wanted))
+}
+
+/// The audit entries stored under `entries` (id, object) of the ledger's audit map.
+pub(crate) fn read_audit_objs(
+    doc: &impl ReadDoc,
+    ledger_node: NodeId,
+    entries: Vec<(String, automerge::ObjId)>,
+) -> Result<Vec<AuditEntry>, SchemaError> {
     let mut out = Vec::with_capacity(entries.len());
     for (key, obj) in entries {
         let f = doc::fields(doc, &obj)?;

@@ -12,7 +12,7 @@ use crate::{ClinicId, Currency, DocId, Millis, MovementId, NodeId, ProductId, Sa
 
 mod read;
 
-pub use read::{LedgerPart, read_ledger, read_ledger_new};
+pub use read::{LedgerPart, added_since, read_ledger, read_ledger_new, read_ledger_only};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -679,6 +679,99 @@ mod tests {
         assert_eq!(refund.payments[0].amount_minor, 1800);
         let too_many = price_refund(&sale, &[(0, 2)], &[2], PaymentMethod::Card).unwrap_err();
         assert_eq!(too_many.0[0].code, ErrorCode::RefundExceedsSale);
+    }
+
+    #[test]
+    fn the_entries_new_changes_add_are_found_from_the_changes_alone() {
+        let node = NodeId::new();
+        let mut doc = create_ledger(
+            DocId::new(),
+            ClinicId::new(),
+            node,
+            "2026-12-05",
+            ActorId::random(),
+        )
+        .expect("ledger");
+        let priced = price_cart(
+            &[line(500, 1, 0, 2000)],
+            &[Payment {
+                method: PaymentMethod::Cash,
+                amount_minor: 500,
+            }],
+        )
+        .expect("valid");
+        let first = Sale {
+            node_id: node,
+            ..sale_from(priced.clone())
+        };
+        append_sale(&mut doc, &first).expect("sale");
+        doc.commit();
+        let base = doc.get_heads();
+        // Another copy of the ledger (as on the hub) adds a sale; this one a movement and
+        // an audit entry; the merge brings all three.
+        let mut other = doc.fork().with_actor(ActorId::random());
+        let second = Sale {
+            node_id: node,
+            ..sale_from(priced)
+        };
+        append_sale(&mut other, &second).expect("sale");
+        other.commit();
+        let movement = StockMovement {
+            id: MovementId::new(),
+            product_id: ProductId::new(),
+            sku: "SPF50".into(),
+            kind: MovementKind::In,
+            qty: 3,
+            reason: String::new(),
+            user: None,
+            user_id: None,
+            at: 2,
+            node_id: node,
+            sale_id: None,
+        };
+        append_movement(&mut doc, &movement).expect("movement");
+        let entry = crate::audit::AuditEntry {
+            id: uuid::Uuid::now_v7().to_string(),
+            at: 3,
+            user: "anna".into(),
+            user_id: None,
+            node_id: node,
+            action: crate::audit::AuditAction::View,
+            target: crate::audit::AuditTarget {
+                kind: "patient".into(),
+                id: "p".into(),
+                patient: None,
+            },
+        };
+        crate::audit::append_audit(&mut doc, &entry).expect("audit");
+        doc.commit();
+        doc.merge(&mut other).expect("merge");
+
+        let mut added = added_since(&mut doc, &base).expect("changes");
+        added.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut expected = vec![
+            (LedgerPart::Sale, second.id.to_string()),
+            (LedgerPart::Movement, movement.id.to_string()),
+            (LedgerPart::Audit, entry.id.clone()),
+        ];
+        expected.sort_by(|a, b| a.1.cmp(&b.1));
+        assert_eq!(added, expected);
+        // Reading only those gives what reading the entries the base lacked gives.
+        let only = read_ledger_only(&doc, &added).expect("read");
+        let new = read_ledger_new(&doc, |part, key| {
+            part == LedgerPart::Sale && key == first.id.to_string()
+        })
+        .expect("read");
+        assert_eq!(only, new);
+        assert_eq!(only.sales, vec![second]);
+        assert_eq!(only.movements, vec![movement]);
+        assert_eq!(only.audit, vec![entry]);
+        // Nothing new since the latest heads.
+        let heads = doc.get_heads();
+        assert!(added_since(&mut doc, &heads).expect("changes").is_empty());
+        // An id that is not in the ledger is skipped.
+        let none = read_ledger_only(&doc, &[(LedgerPart::Sale, "nope".into())]).expect("read");
+        assert!(none.sales.is_empty());
     }
 
     #[test]

@@ -50,29 +50,102 @@ pub fn read_ledger_new(
     doc: &impl ReadDoc,
     known: impl Fn(LedgerPart, &str) -> bool,
 ) -> Result<Ledger, SchemaError> {
-    let mut ledger = read_parts(doc, &known)?;
-    ledger.audit =
-        crate::audit::read_audit_where(doc, ledger.node_id, |k| !known(LedgerPart::Audit, k))?;
+    read_selected(doc, |part, map| {
+        doc::map_entries_where(doc, map, |key| !known(part, key))
+    })
+}
+
+/// The ledger with only the entries named in `only` (ids it does not hold are skipped):
+/// a lookup per entry, where [`read_ledger_new`] lists every id of the day.
+pub fn read_ledger_only(
+    doc: &impl ReadDoc,
+    only: &[(LedgerPart, String)],
+) -> Result<Ledger, SchemaError> {
+    read_selected(doc, |part, map| {
+        only.iter()
+            .filter(|(p, _)| *p == part)
+            .filter_map(|(_, key)| match doc.get(map, key.as_str()) {
+                Ok(Some((automerge::Value::Object(automerge::ObjType::Map), obj))) => {
+                    Some((key.clone(), obj))
+                }
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// The entries each part's map yields through `select`, with the ledger's own fields.
+fn read_selected(
+    doc: &impl ReadDoc,
+    select: impl Fn(LedgerPart, &automerge::ObjId) -> Vec<(String, automerge::ObjId)>,
+) -> Result<Ledger, SchemaError> {
+    let mut ledger = read_parts(doc, &select)?;
+    let audit = match doc::map_at(doc, &automerge::ROOT, crate::audit::AUDIT_MAP)? {
+        Some(map) => select(LedgerPart::Audit, &map),
+        None => Vec::new(),
+    };
+    ledger.audit = crate::audit::read_audit_objs(doc, ledger.node_id, audit)?;
     Ok(ledger)
 }
 
-/// The entries of `map` (a ledger's map of one part) not `known` as `part`, with their
-/// objects.
+/// The entries the changes after `heads` put into the ledger's maps (by part and id),
+/// found from the changes alone: about 15 µs for a chart view's change in a day of 1,000
+/// views, where listing the day's ids costs 230 µs. Each operation whose object is one
+/// of the part maps names an entry; operations inside entries are not entries.
+pub fn added_since(
+    doc: &mut automerge::AutoCommit,
+    heads: &[automerge::ChangeHash],
+) -> Result<Vec<(LedgerPart, String)>, SchemaError> {
+    let mut maps = Vec::new();
+    for (part, name) in [
+        (LedgerPart::Movement, "movements"),
+        (LedgerPart::Sale, "sales"),
+        (LedgerPart::Audit, crate::audit::AUDIT_MAP),
+    ] {
+        if let Some(automerge::ObjId::Id(counter, actor, _)) =
+            doc::map_at(doc, &automerge::ROOT, name)?
+        {
+            maps.push((part, counter, actor));
+        }
+    }
+    let mut added: Vec<(LedgerPart, String)> = Vec::new();
+    for change in doc.get_changes(heads) {
+        for op in change.decode().operations {
+            let (automerge::legacy::ObjectId::Id(obj), automerge::legacy::Key::Map(key)) =
+                (&op.obj, &op.key)
+            else {
+                continue;
+            };
+            let part = maps.iter().find_map(|(part, counter, actor)| {
+                (obj.counter() == *counter && obj.actor() == actor).then_some(*part)
+            });
+            if let Some(part) = part
+                && !added
+                    .iter()
+                    .any(|(p, k)| *p == part && k.as_str() == key.as_str())
+            {
+                added.push((part, key.to_string()));
+            }
+        }
+    }
+    Ok(added)
+}
+
+/// What `select` yields for `part` from its map (none when the ledger has no such map).
 fn new_entries(
-    doc: &impl ReadDoc,
     map: Option<automerge::ObjId>,
     part: LedgerPart,
-    known: &impl Fn(LedgerPart, &str) -> bool,
+    select: &impl Fn(LedgerPart, &automerge::ObjId) -> Vec<(String, automerge::ObjId)>,
 ) -> Vec<(String, automerge::ObjId)> {
     match map {
-        Some(map) => doc::map_entries_where(doc, &map, |key| !known(part, key)),
+        Some(map) => select(part, &map),
         None => Vec::new(),
     }
 }
 
 fn read_parts(
     doc: &impl ReadDoc,
-    known: &impl Fn(LedgerPart, &str) -> bool,
+    select: &impl Fn(LedgerPart, &automerge::ObjId) -> Vec<(String, automerge::ObjId)>,
 ) -> Result<Ledger, SchemaError> {
     let root = doc::fields(doc, &automerge::ROOT)?;
     let meta = doc::expect_meta(&root, DocType::Ledger)?;
@@ -83,7 +156,7 @@ fn read_parts(
                 field: "node_id".into(),
             })?;
     let mut movements = Vec::new();
-    for (key, obj) in new_entries(doc, root.map("movements")?, LedgerPart::Movement, known) {
+    for (key, obj) in new_entries(root.map("movements")?, LedgerPart::Movement, select) {
         let f = doc::fields(doc, &obj)?;
         let kind = f.required_str("kind")?;
         movements.push(StockMovement {
@@ -106,7 +179,7 @@ fn read_parts(
         });
     }
     let mut sales = Vec::new();
-    for (key, obj) in new_entries(doc, root.map("sales")?, LedgerPart::Sale, known) {
+    for (key, obj) in new_entries(root.map("sales")?, LedgerPart::Sale, select) {
         let f = doc::fields(doc, &obj)?;
         let mut lines = Vec::new();
         for lo in list_maps(doc, &f, "lines") {

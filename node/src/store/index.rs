@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use automerge::AutoCommit;
+use automerge::{AutoCommit, ChangeHash};
 use dermis_model::conflict::{find_conflicts, may_have_conflicts};
 use dermis_model::doc::{Record, read_record};
 use dermis_model::text::{fold, phone_digits};
@@ -17,25 +17,37 @@ fn schema(id: DocId) -> impl FnOnce(dermis_model::SchemaError) -> StoreError {
     move |source| StoreError::Document { id, source }
 }
 
-/// Rewrites every index row of one document.
-/// Rewrites every index row of one document. `record` is the document as already read
-/// (when it arrived from the hub); otherwise it is read here.
+/// What the caller already knows of the document it asks to index.
+pub enum Known<'a> {
+    /// The whole document, as read when it was checked.
+    Read(Box<Record>),
+    /// The heads the index was last written at.
+    Since(&'a [ChangeHash]),
+    /// Nothing: a document new to the store.
+    Nothing,
+}
+
+/// Rewrites the index rows of one document, reading of it what `known` does not give.
 pub fn reindex(
     tx: &Transaction<'_>,
     id: DocId,
     doc_type: DocType,
     doc: &mut AutoCommit,
-    record: Option<Record>,
+    known: Known<'_>,
     now: Millis,
     search: &mut SearchRows,
 ) -> Result<(), StoreError> {
-    let record = match record {
-        Some(r) => r,
-        // A day's ledger gains an entry with every sale and chart view: only the
-        // entries the index lacks are read (reading one costs ~5 µs, listing one
-        // ~0.2 µs).
-        None if doc_type == DocType::Ledger => Record::Ledger(ledger_news(tx, id, doc)?),
-        None => read_record(doc, doc_type).map_err(schema(id))?,
+    let record = match known {
+        Known::Read(r) => *r,
+        // A stored ledger: the entries its new changes put in are what the index lacks
+        // (the index took every earlier change in the transaction that stored it).
+        Known::Since(base) if doc_type == DocType::Ledger => {
+            let added = ledger::added_since(doc, base).map_err(schema(id))?;
+            Record::Ledger(ledger::read_ledger_only(doc, &added).map_err(schema(id))?)
+        }
+        // A ledger new to the store: only the entries the index lacks are read.
+        Known::Nothing if doc_type == DocType::Ledger => Record::Ledger(ledger_news(tx, id, doc)?),
+        Known::Since(_) | Known::Nothing => read_record(doc, doc_type).map_err(schema(id))?,
     };
     match &record {
         Record::Patient(p) => index_patient(tx, id, p, now, search)?,

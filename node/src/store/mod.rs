@@ -1071,7 +1071,11 @@ impl<'s> Tx<'s> {
                 id,
                 p.doc_type,
                 &mut p.doc,
-                p.record.take(),
+                match (p.record.take(), &p.base) {
+                    (Some(record), _) => index::Known::Read(Box::new(record)),
+                    (None, Some(base)) => index::Known::Since(&base.heads),
+                    (None, None) => index::Known::Nothing,
+                },
                 self.now,
                 &mut search,
             )?;
