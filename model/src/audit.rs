@@ -115,7 +115,10 @@ pub fn append_audit(doc: &mut AutoCommit, entry: &AuditEntry) -> Result<(), Sche
 
 /// The audit entries of a ledger document (none in a ledger written before the trail).
 pub fn read_audit(doc: &impl ReadDoc, ledger_node: NodeId) -> Result<Vec<AuditEntry>, SchemaError> {
-    read_audit_where(doc, ledger_node, |_| true)
+    let Some(map) = doc::map_at(doc, &automerge::ROOT, AUDIT_MAP)? else {
+        return Ok(Vec::new());
+    };
+    read_audit_objs(doc, ledger_node, doc::map_entries(doc, &map)?)
 }
 
 /// The ids of the ledger's audit entries, in key order. Listing them costs a fraction of
@@ -125,19 +128,6 @@ pub fn audit_keys(doc: &impl ReadDoc) -> Result<Vec<String>, SchemaError> {
         Some(map) => doc.keys(&map).collect(),
         None => Vec::new(),
     })
-}
-
-/// The ledger's audit entries whose id `wanted` accepts, in id order. Something other
-/// than an entry under the map is skipped.
-pub fn read_audit_where(
-    doc: &impl ReadDoc,
-    ledger_node: NodeId,
-    wanted: impl Fn(&str) -> bool,
-) -> Result<Vec<AuditEntry>, SchemaError> {
-    let Some(map) = doc::map_at(doc, &automerge::ROOT, AUDIT_MAP)? else {
-        return Ok(Vec::new());
-    };
-    read_audit_objs(doc, ledger_node, doc::map_entries_where(doc, &map, wanted))
 }
 
 /// The audit entries stored under `entries` (id, object) of the ledger's audit map.

@@ -299,10 +299,8 @@ fn str_list_of(
     key: &str,
     got: Got<'_, '_>,
 ) -> Result<Vec<String>, SchemaError> {
-    let list = match got {
-        None => return Ok(Vec::new()),
-        Some((Value::Object(ObjType::List), id)) => id,
-        Some(_) => return Err(wrong(key, "a list")),
+    let Some(list) = list_of(key, got)? else {
+        return Ok(Vec::new());
     };
     let mut out = Vec::with_capacity(doc.length(list));
     for index in 0..doc.length(list) {
@@ -316,6 +314,14 @@ fn str_list_of(
         }
     }
     Ok(out)
+}
+
+fn list_of<'v>(key: &str, got: Got<'v, '_>) -> Result<Option<&'v ObjId>, SchemaError> {
+    match got {
+        None => Ok(None),
+        Some((Value::Object(ObjType::List), id)) => Ok(Some(id)),
+        Some(_) => Err(wrong(key, "a list")),
+    }
 }
 
 /// The fields of one map object, read in one pass: a later lookup searches this list
@@ -401,11 +407,7 @@ impl<D: ReadDoc> Fields<'_, D> {
 
     /// A list object at `key`, if present.
     pub fn list(&self, key: &str) -> Result<Option<ObjId>, SchemaError> {
-        match self.got(key) {
-            None => Ok(None),
-            Some((Value::Object(ObjType::List), id)) => Ok(Some(id.clone())),
-            Some(_) => Err(wrong(key, "a list")),
-        }
+        Ok(list_of(key, self.got(key))?.cloned())
     }
 
     pub fn str_list(&self, key: &str) -> Result<Vec<String>, SchemaError> {
@@ -431,6 +433,15 @@ pub fn map_entries_where(
         .filter(|item| matches!(item.value, automerge::ValueRef::Object(ObjType::Map)))
         .map(|item| (item.key.to_string(), item.id()))
         .collect()
+}
+
+/// The map object under `key` of a map of entries; `None` when absent or not a map
+/// (skipped, as when listing with [`map_entries`]).
+pub fn entry_at(doc: &impl ReadDoc, map: &ObjId, key: &str) -> Result<Option<ObjId>, SchemaError> {
+    Ok(match doc.get(map, key)? {
+        Some((Value::Object(ObjType::Map), id)) => Some(id),
+        _ => None,
+    })
 }
 
 /// The map objects of a list (other items skipped), read in one pass.

@@ -663,6 +663,22 @@ mod tests {
         }
     }
 
+    /// A sale of `qty` at `unit` (20% tax) paid exactly in cash on `node`.
+    fn cash_sale(node: NodeId, unit: i64, qty: i64) -> Sale {
+        let priced = price_cart(
+            &[line(unit, qty, 0, 2000)],
+            &[Payment {
+                method: PaymentMethod::Cash,
+                amount_minor: unit * qty,
+            }],
+        )
+        .expect("valid");
+        Sale {
+            node_id: node,
+            ..sale_from(priced)
+        }
+    }
+
     #[test]
     fn refunds_are_bounded_by_what_was_sold() {
         let priced = price_cart(
@@ -692,28 +708,14 @@ mod tests {
             ActorId::random(),
         )
         .expect("ledger");
-        let priced = price_cart(
-            &[line(500, 1, 0, 2000)],
-            &[Payment {
-                method: PaymentMethod::Cash,
-                amount_minor: 500,
-            }],
-        )
-        .expect("valid");
-        let first = Sale {
-            node_id: node,
-            ..sale_from(priced.clone())
-        };
+        let first = cash_sale(node, 500, 1);
         append_sale(&mut doc, &first).expect("sale");
         doc.commit();
         let base = doc.get_heads();
         // Another copy of the ledger (as on the hub) adds a sale; this one a movement and
         // an audit entry; the merge brings all three.
         let mut other = doc.fork().with_actor(ActorId::random());
-        let second = Sale {
-            node_id: node,
-            ..sale_from(priced)
-        };
+        let second = cash_sale(node, 500, 1);
         append_sale(&mut other, &second).expect("sale");
         other.commit();
         let movement = StockMovement {
@@ -780,18 +782,7 @@ mod tests {
         let id = DocId::new();
         let mut doc = create_ledger(id, ClinicId::new(), node, "2026-11-27", ActorId::random())
             .expect("ledger");
-        let priced = price_cart(
-            &[line(500, 2, 0, 2000)],
-            &[Payment {
-                method: PaymentMethod::Cash,
-                amount_minor: 1000,
-            }],
-        )
-        .expect("valid");
-        let sale = Sale {
-            node_id: node,
-            ..sale_from(priced)
-        };
+        let sale = cash_sale(node, 500, 2);
         append_sale(&mut doc, &sale).expect("sale");
         let mv = StockMovement {
             id: MovementId::new(),

@@ -9,6 +9,9 @@ use super::{
 use crate::doc::{self, SchemaError};
 use crate::{Currency, DocType, NodeId};
 
+/// Entries of one part of a ledger: (id, object).
+type Entries = Vec<(String, automerge::ObjId)>;
+
 fn parse_id<T: std::str::FromStr>(s: String, field: &str) -> Result<T, SchemaError> {
     s.parse().map_err(|_| SchemaError::Invalid {
         field: field.to_owned(),
@@ -51,7 +54,7 @@ pub fn read_ledger_new(
     known: impl Fn(LedgerPart, &str) -> bool,
 ) -> Result<Ledger, SchemaError> {
     read_selected(doc, |part, map| {
-        doc::map_entries_where(doc, map, |key| !known(part, key))
+        Ok(doc::map_entries_where(doc, map, |key| !known(part, key)))
     })
 }
 
@@ -62,28 +65,27 @@ pub fn read_ledger_only(
     only: &[(LedgerPart, String)],
 ) -> Result<Ledger, SchemaError> {
     read_selected(doc, |part, map| {
-        only.iter()
-            .filter(|(p, _)| *p == part)
-            .filter_map(|(_, key)| match doc.get(map, key.as_str()) {
-                Ok(Some((automerge::Value::Object(automerge::ObjType::Map), obj))) => {
-                    Some((key.clone(), obj))
-                }
-                _ => None,
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (_, key) in only.iter().filter(|(p, _)| *p == part) {
+            if let Some(obj) = doc::entry_at(doc, map, key)? {
+                out.push((key.clone(), obj));
+            }
+        }
+        Ok(out)
     })
 }
 
 /// The entries each part's map yields through `select`, with the ledger's own fields.
 fn read_selected(
     doc: &impl ReadDoc,
-    select: impl Fn(LedgerPart, &automerge::ObjId) -> Vec<(String, automerge::ObjId)>,
+    select: impl Fn(LedgerPart, &automerge::ObjId) -> Result<Entries, SchemaError>,
 ) -> Result<Ledger, SchemaError> {
     let mut ledger = read_parts(doc, &select)?;
-    let audit = match doc::map_at(doc, &automerge::ROOT, crate::audit::AUDIT_MAP)? {
-        Some(map) => select(LedgerPart::Audit, &map),
-        None => Vec::new(),
-    };
+    let audit = new_entries(
+        doc::map_at(doc, &automerge::ROOT, crate::audit::AUDIT_MAP)?,
+        LedgerPart::Audit,
+        &select,
+    )?;
     ledger.audit = crate::audit::read_audit_objs(doc, ledger.node_id, audit)?;
     Ok(ledger)
 }
@@ -135,17 +137,17 @@ pub fn added_since(
 fn new_entries(
     map: Option<automerge::ObjId>,
     part: LedgerPart,
-    select: &impl Fn(LedgerPart, &automerge::ObjId) -> Vec<(String, automerge::ObjId)>,
-) -> Vec<(String, automerge::ObjId)> {
+    select: &impl Fn(LedgerPart, &automerge::ObjId) -> Result<Entries, SchemaError>,
+) -> Result<Entries, SchemaError> {
     match map {
         Some(map) => select(part, &map),
-        None => Vec::new(),
+        None => Ok(Vec::new()),
     }
 }
 
 fn read_parts(
     doc: &impl ReadDoc,
-    select: &impl Fn(LedgerPart, &automerge::ObjId) -> Vec<(String, automerge::ObjId)>,
+    select: &impl Fn(LedgerPart, &automerge::ObjId) -> Result<Entries, SchemaError>,
 ) -> Result<Ledger, SchemaError> {
     let root = doc::fields(doc, &automerge::ROOT)?;
     let meta = doc::expect_meta(&root, DocType::Ledger)?;
@@ -156,7 +158,7 @@ fn read_parts(
                 field: "node_id".into(),
             })?;
     let mut movements = Vec::new();
-    for (key, obj) in new_entries(root.map("movements")?, LedgerPart::Movement, select) {
+    for (key, obj) in new_entries(root.map("movements")?, LedgerPart::Movement, select)? {
         let f = doc::fields(doc, &obj)?;
         let kind = f.required_str("kind")?;
         movements.push(StockMovement {
@@ -179,7 +181,7 @@ fn read_parts(
         });
     }
     let mut sales = Vec::new();
-    for (key, obj) in new_entries(root.map("sales")?, LedgerPart::Sale, select) {
+    for (key, obj) in new_entries(root.map("sales")?, LedgerPart::Sale, select)? {
         let f = doc::fields(doc, &obj)?;
         let mut lines = Vec::new();
         for lo in list_maps(doc, &f, "lines") {

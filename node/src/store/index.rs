@@ -1,8 +1,6 @@
 //! Index rows derived from documents, written in the same transaction as the document.
 //! Lists, search and reports read these tables and never load documents.
 
-use std::collections::HashSet;
-
 use automerge::{AutoCommit, ChangeHash};
 use dermis_model::conflict::{find_conflicts, may_have_conflicts};
 use dermis_model::doc::{Record, read_record};
@@ -45,8 +43,6 @@ pub fn reindex(
             let added = ledger::added_since(doc, base).map_err(schema(id))?;
             Record::Ledger(ledger::read_ledger_only(doc, &added).map_err(schema(id))?)
         }
-        // A ledger new to the store: only the entries the index lacks are read.
-        Known::Nothing if doc_type == DocType::Ledger => Record::Ledger(ledger_news(tx, id, doc)?),
         Known::Since(_) | Known::Nothing => read_record(doc, doc_type).map_err(schema(id))?,
     };
     match &record {
@@ -80,31 +76,6 @@ pub fn write_search(tx: &Transaction<'_>, rows: SearchRows) -> Result<(), StoreE
         insert.execute(params![rowid, names, contacts])?;
     }
     Ok(())
-}
-
-/// The ledger with only the entries the index lacks (movements, sales, audit entries).
-fn ledger_news(
-    tx: &Transaction<'_>,
-    id: DocId,
-    doc: &AutoCommit,
-) -> Result<ledger::Ledger, StoreError> {
-    let known_in = |table: &str| -> Result<HashSet<String>, StoreError> {
-        let mut stmt =
-            tx.prepare_cached(&format!("SELECT id FROM {table} WHERE ledger_id = ?1"))?;
-        let ids = stmt
-            .query_map([id.to_string()], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(ids)
-    };
-    let movements = known_in("stock_movements")?;
-    let sales = known_in("sales")?;
-    let audit = known_in("audit_entries")?;
-    ledger::read_ledger_new(doc, |part, key| match part {
-        ledger::LedgerPart::Movement => movements.contains(key),
-        ledger::LedgerPart::Sale => sales.contains(key),
-        ledger::LedgerPart::Audit => audit.contains(key),
-    })
-    .map_err(schema(id))
 }
 
 /// The text the search index holds for a patient: folded names, and contacts as words

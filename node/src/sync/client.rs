@@ -386,32 +386,29 @@ async fn drive(
                         return Ended::Lost(format!("connection lost while sending: {e}"));
                     }
                 }
-                NodeOutput::Store(NodeStoreOp::ApplyDocs { docs, cursor }) => {
-                    // Frames that have already arrived start loading now, while this
-                    // batch is written.
-                    while early.is_none() {
-                        match ws.next().now_or_never() {
-                            None => break,
-                            Some(Some(Ok(Message::Binary(bytes)))) => {
-                                ahead.offer(session.clinic(), &bytes);
-                                queue.extend(session.handle_frame(now(), &bytes));
-                            }
-                            Some(other) => early = Some(other),
-                        }
-                    }
-                    let result = match session.clinic() {
-                        Some(clinic) => node
-                            .apply_docs_loaded_ahead(clinic, &docs, cursor, Some(&ahead))
-                            .map_or_else(
-                                |e| NodeStoreResult::Failed(error_chain(&e)),
-                                NodeStoreResult::Applied,
-                            ),
-                        None => NodeStoreResult::Failed("no clinic before welcome".into()),
-                    };
-                    queue.extend(session.stored(now(), result));
-                }
                 NodeOutput::Store(op) => {
-                    let result = run_node_op(node, session.clinic(), op).await;
+                    let result = match (op, session.clinic()) {
+                        (NodeStoreOp::ApplyDocs { docs, cursor }, Some(clinic)) => {
+                            // Frames that have already arrived start loading now, while
+                            // this batch is written.
+                            while early.is_none() {
+                                match ws.next().now_or_never() {
+                                    None => break,
+                                    Some(Some(Ok(Message::Binary(bytes)))) => {
+                                        ahead.offer(session.clinic(), &bytes);
+                                        queue.extend(session.handle_frame(now(), &bytes));
+                                    }
+                                    Some(other) => early = Some(other),
+                                }
+                            }
+                            node.apply_docs_loaded_ahead(clinic, &docs, cursor, Some(&ahead))
+                                .map_or_else(
+                                    |e| NodeStoreResult::Failed(error_chain(&e)),
+                                    NodeStoreResult::Applied,
+                                )
+                        }
+                        (op, clinic) => run_node_op(node, clinic, op).await,
+                    };
                     queue.extend(session.stored(now(), result));
                 }
                 NodeOutput::Close { code, reason } => {

@@ -536,15 +536,20 @@ fn decode_all(
     out
 }
 
-/// Loads whole documents on every core (one thread for a few).
+/// Loads whole documents on every core (one thread for a few); `None` for a type this
+/// build does not know (refused when applied).
 fn decode_in_parallel(
     clinic: ClinicId,
     docs: Vec<&DocData>,
 ) -> Vec<Option<Result<Decoded, StoreError>>> {
     let decode = |d: &&DocData| -> Option<Result<Decoded, StoreError>> {
         let doc_type = DocType::parse(&d.doc_type)?;
-        d.full
-            .then(|| decode_received(DocId(d.doc_id), doc_type, clinic, d.data.clone()))
+        Some(decode_received(
+            DocId(d.doc_id),
+            doc_type,
+            clinic,
+            d.data.clone(),
+        ))
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
