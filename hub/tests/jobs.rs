@@ -235,6 +235,8 @@ async fn failures_back_off_then_die_and_an_admin_retry_revives<S: HubStore>(f: F
     );
     assert_eq!(corrupt_job.last_error.as_deref(), Some("not an image"));
 
+    // Stopped first: a running worker would claim the revived job before it is read back.
+    w.stop().await;
     assert!(
         !store.retry_job(flaky, now_millis()).await.unwrap(),
         "a done job is not retried"
@@ -242,6 +244,14 @@ async fn failures_back_off_then_die_and_an_admin_retry_revives<S: HubStore>(f: F
     assert!(store.retry_job(corrupt, now_millis()).await.unwrap());
     let revived = store.job(corrupt).await.unwrap().unwrap();
     assert_eq!((revived.state, revived.attempts), (JobState::Pending, 0));
+
+    let (w, _wake) = workers(store, fast_options("two"), &log, "second", &blocked);
+    let rerun = wait_state(store, corrupt, JobState::Dead).await;
+    assert_eq!(
+        rerun.attempts, 1,
+        "the revived job ran again from a clean count"
+    );
+    assert_eq!(log.runs_of(corrupt), 2);
     w.stop().await;
 }
 

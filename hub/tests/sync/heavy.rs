@@ -7,6 +7,9 @@
 //!
 //! Every figure is taken while a heavy push is known to be in flight (the pusher says
 //! which batch it awaits, before and after each measurement), never after a fixed sleep.
+//! "Promptly" is judged against the heavy work itself, not a wall clock a busy CI machine
+//! stretches: a measurement counts only if it began and ended within one heavy push, so a
+//! hub that served others only between heavy pushes never gathers its samples.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,8 +27,8 @@ use super::common::{
 };
 
 const LONG: Duration = Duration::from_secs(3600);
-/// What the hub must answer within while the heavy node pushes.
-const PROMPT: Duration = Duration::from_secs(1);
+/// How long a test waits for its samples (a push held for its budget lasts a minute).
+const SAMPLING: Duration = Duration::from_secs(120);
 /// Measurements taken during heavy pushes before a test is satisfied.
 const SAMPLES: usize = 4;
 /// The most batches the heavy node pushes before a test gives up on its samples.
@@ -132,29 +135,33 @@ impl Heavy {
             .collect()
     }
 
-    /// Measures `what` until it has been measured `SAMPLES` times from start to end
-    /// within one heavy push of every node; each measurement must be under [`PROMPT`].
+    /// Measures `what` until it has been done `SAMPLES` times from start to end within
+    /// one heavy push of every node: a hub that made it wait for a heavy push to finish
+    /// fails here (the heavy nodes run out of batches, or [`SAMPLING`] runs out).
     async fn sample<F, Fut>(&self, what: &str, mut measure: F)
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = ()>,
     {
-        let mut during = 0;
+        let deadline = Instant::now() + SAMPLING;
+        let (mut during, mut spanned) = (0, 0);
         while during < SAMPLES {
             assert!(
                 self.tasks.iter().all(|t| !t.is_finished()),
-                "{what}: a heavy node stopped before {SAMPLES} samples"
+                "{what}: a heavy node stopped before {SAMPLES} samples \
+                 ({spanned} measurements outlasted a heavy push)"
+            );
+            assert!(
+                Instant::now() < deadline,
+                "{what}: {during} of {SAMPLES} samples within a heavy push after \
+                 {SAMPLING:?} ({spanned} measurements outlasted a heavy push)"
             );
             let before = self.in_flight();
-            let started = Instant::now();
             measure().await;
-            let took = started.elapsed();
-            assert!(
-                took < PROMPT,
-                "{what} took {took:?} while nodes pushed heavy documents"
-            );
             if before.iter().all(|b| *b != 0) && self.in_flight() == before {
                 during += 1;
+            } else {
+                spanned += 1;
             }
         }
     }
