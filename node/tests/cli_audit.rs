@@ -241,3 +241,183 @@ fn the_trail_survives_a_wiped_workstation() {
         "the wiped node's view of the chart is still on record: {trail:#?}"
     );
 }
+
+/// The window records views in the audit queue and moves them into the day's ledger
+/// later. Views a window queued and never moved (it was killed) are on the trail at once,
+/// move into the ledger at the next signed-in command, and reach the hub with it.
+#[test]
+fn views_a_killed_window_left_queued_reach_the_ledger_and_the_hub() {
+    use dermis_model::audit::AuditAction;
+    use dermis_node::ops::audit;
+    let tmp = tempfile::tempdir().unwrap();
+    let hub_dir = tmp.path().join("hub");
+    std::fs::create_dir_all(&hub_dir).unwrap();
+    let hub = common::hub::Hub::start(&hub_dir);
+    let clinic = hub.clinic_add("Audit Clinic");
+    let a = tmp.path().join("a");
+    enroll(&a, &hub, &hub.node_add(&clinic, "a"), "Front desk");
+    ok(&a, &["demo", "--patients", "30", "--seed", "2"]);
+    let patients: Vec<String> = {
+        let node = Node::open(&a).unwrap();
+        queries::recent_patients(node.store.conn(), 3)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect()
+    };
+    let queued_rows = |d: &Path| -> i64 {
+        Node::open(d)
+            .unwrap()
+            .store
+            .conn()
+            .query_row("SELECT count(*) FROM audit_queue", [], |r| r.get(0))
+            .unwrap()
+    };
+    let indexed_views = |d: &Path| -> i64 {
+        Node::open(d)
+            .unwrap()
+            .store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit_entries WHERE action = 'view' AND user = 'doctor'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    {
+        // What the window does on each chart opened, then dies without a flush.
+        let mut node = Node::open(&a).unwrap();
+        let session = dermis_node::ops::users::login(&mut node, "doctor", DEMO_PASSWORD)
+            .unwrap()
+            .session()
+            .expect("signed in");
+        for p in &patients {
+            let id = p.parse().unwrap();
+            audit::queue(&node, &session, AuditAction::View, audit::patient(id)).unwrap();
+        }
+    }
+    assert_eq!(queued_rows(&a), 3, "durable in the queue");
+    assert_eq!(indexed_views(&a), 0, "not in a ledger yet");
+    let trail_of = |d: &Path| {
+        use dermis_node::store::audit::{AuditFilter, audit_entries};
+        let node = Node::open(d).unwrap();
+        let filter = AuditFilter {
+            user: Some("doctor".into()),
+            limit: 100,
+            ..Default::default()
+        };
+        audit_entries(node.store.conn(), &filter)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "view")
+            .map(|e| e.target)
+            .collect::<Vec<_>>()
+    };
+    let mut queued_trail = trail_of(&a);
+    queued_trail.sort();
+    let mut want = patients.clone();
+    want.sort();
+    assert_eq!(queued_trail, want, "on the trail while queued");
+
+    // The next signed-in command moves the queue into the ledger.
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&a, &["audit", "list", "--user", "doctor", "--json"])).unwrap();
+    let listed = listed.as_array().unwrap();
+    for p in &patients {
+        assert!(has(listed, "doctor", "view", p), "{p}: {listed:#?}");
+    }
+    assert_eq!(queued_rows(&a), 0, "the signed-in command moved the queue");
+    assert_eq!(
+        indexed_views(&a),
+        3,
+        "each view once, in the ledger's index"
+    );
+    let mut moved_trail = trail_of(&a);
+    moved_trail.sort();
+    assert_eq!(moved_trail, want, "listed once each");
+
+    // The ledger syncs: a new workstation of the clinic has the views.
+    sync_once(&a);
+    let b = tmp.path().join("b");
+    enroll(&b, &hub, &hub.node_add(&clinic, "b"), "New desk");
+    sync_once(&b);
+    let node_a = status_json(&a)["node"]["id"].as_str().unwrap().to_owned();
+    let trail: serde_json::Value =
+        serde_json::from_str(&ok(&b, &["audit", "list", "--user", "doctor", "--json"])).unwrap();
+    for p in &patients {
+        assert!(
+            trail
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "view"
+                    && e["target"] == p.as_str()
+                    && e["node"] == node_a.as_str()),
+            "{p} reached the hub: {trail:#?}"
+        );
+    }
+}
+
+/// Queued entries keep their own time, user and id when they move: each goes into the
+/// ledger of its own day, in one transaction, and a second flush finds nothing to move.
+#[test]
+fn queued_entries_move_into_the_ledger_of_their_day_once() {
+    use dermis_model::audit::{AuditAction, AuditEntry};
+    use dermis_node::node::Session;
+    use dermis_node::ops::audit;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut node = Node::init(tmp.path(), "Audit Clinic", "Desk").unwrap();
+    let session = Session::operator();
+    let patient = dermis_model::PatientId::new();
+    let now = dermis_node::node::now();
+    let day = 24 * 3600 * 1000;
+    let entry = |at: i64, user: &str| AuditEntry {
+        id: uuid::Uuid::now_v7().to_string(),
+        at,
+        user: user.into(),
+        user_id: None,
+        node_id: node.identity.node_id,
+        action: AuditAction::View,
+        target: audit::patient(patient),
+    };
+    let (yesterday, today) = (entry(now - day, "dora"), entry(now, "anna"));
+    for e in [&yesterday, &today] {
+        dermis_node::store::audit::enqueue(node.store.conn(), e).unwrap();
+    }
+    assert_eq!(audit::flush_queue(&mut node, &session).unwrap(), 2);
+    assert_eq!(
+        audit::flush_queue(&mut node, &session).unwrap(),
+        0,
+        "moved once"
+    );
+    let conn = node.store.conn();
+    let row = |id: &str| -> (String, i64, String) {
+        conn.query_row(
+            "SELECT ledger_id, at, user FROM audit_entries WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    let (ledger_y, at_y, user_y) = row(&yesterday.id);
+    let (ledger_t, at_t, user_t) = row(&today.id);
+    assert_eq!((at_y, user_y.as_str()), (yesterday.at, "dora"));
+    assert_eq!((at_t, user_t.as_str()), (today.at, "anna"));
+    assert_ne!(ledger_y, ledger_t, "a ledger per day");
+    let node_id = node.identity.node_id.to_string();
+    for (ledger, at) in [(&ledger_y, yesterday.at), (&ledger_t, today.at)] {
+        let day = dermis_node::ops::catalog::day_of(at);
+        assert_eq!(
+            queries::ledger_for(conn, &node_id, &day)
+                .unwrap()
+                .as_deref(),
+            Some(ledger.as_str()),
+            "{day}"
+        );
+    }
+    let queued: i64 = conn
+        .query_row("SELECT count(*) FROM audit_queue", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(queued, 0);
+}

@@ -248,4 +248,32 @@ fn opening_a_chart_is_one_view_on_the_trail_however_often_it_refreshes() {
     send(&mut backend, Command::OpenPatient { id: other });
     send(&mut backend, Command::OpenPatient { id: patient });
     assert_eq!(views(dir.path()), 2, "coming back to the chart is");
+
+    // Recorded in the audit queue; once the window is idle they move into the day's
+    // ledger (which syncs), still once each.
+    let in_ledger_and_queue = |dir: &std::path::Path| -> (i64, i64) {
+        let node = open(dir);
+        let count = |sql: &str| -> i64 {
+            node.store
+                .conn()
+                .query_row(sql, [patient.to_string()], |r| r.get(0))
+                .expect("count")
+        };
+        (
+            count(
+                "SELECT count(*) FROM audit_entries WHERE patient_id = ?1 AND action = 'view' AND target_kind = 'patient'",
+            ),
+            count("SELECT count(*) FROM audit_queue WHERE patient_id = ?1"),
+        )
+    };
+    let deadline = Instant::now() + DEADLINE;
+    while in_ledger_and_queue(dir.path()) != (2, 0) {
+        assert!(
+            Instant::now() < deadline,
+            "the idle window did not move its views: {:?}",
+            in_ledger_and_queue(dir.path())
+        );
+        backend.wait_for_reply(Duration::from_millis(50));
+    }
+    assert_eq!(views(dir.path()), 2, "moved, not copied");
 }

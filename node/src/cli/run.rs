@@ -51,6 +51,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let signed_in = || -> Result<(Node, Session), CliError> {
         let mut node = Node::open(&dir)?;
         let session = signin::session(&mut node, signed_in_as)?;
+        // Views a window recorded and did not move into a ledger (it was killed, say)
+        // go now; if they cannot, they stay queued, durable, for the next process.
+        if let Err(error) = ops::audit::flush_queue(&mut node, &session) {
+            tracing::warn!(%error, "queued audit entries stay queued");
+        }
         Ok((node, session))
     };
     match command {

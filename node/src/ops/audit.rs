@@ -3,6 +3,14 @@
 //! of the day — time, user, node, action, target id, never clinical content. An edit's
 //! entry is written in the edit's own transaction ([`in_tx`]), so there is no edit
 //! without its entry; a view or a sign-in writes one of its own ([`record`]).
+//!
+//! The window opens a chart on every click, so its views take a cheaper durable path
+//! ([`queue`]): a row in `audit_queue` (one page of the store), moved into the day's
+//! ledger with the rest of the queue by [`flush_queue`] when the window is idle, when the
+//! queue grows, and when a process next opens the store. The trail lists queued entries
+//! as soon as they are recorded; the hub gets them with the ledger, seconds later.
+
+use std::collections::HashMap;
 
 use automerge::ActorId;
 use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget, append_audit};
@@ -12,7 +20,9 @@ use dermis_model::{PatientId, UserId};
 use super::catalog::{day_of, ledger_for_day};
 use crate::node::{Identity, Node, OpError, Session, doc_error};
 use crate::store::Tx;
-use crate::store::audit::{AuditFilter, AuditRow, audit_entries};
+use crate::store::audit::{
+    AuditFilter, AuditRow, audit_entries, dequeue_through, enqueue, queue_len, queued,
+};
 
 /// Who acts, as an entry records it.
 #[derive(Clone, Debug)]
@@ -88,7 +98,16 @@ pub fn append_to(
     action: AuditAction,
     target: AuditTarget,
 ) -> Result<(), OpError> {
-    let entry = AuditEntry {
+    append_audit(doc, &entry(who, at, action, target)).map_err(doc_error(ledger_id))
+}
+
+fn entry(
+    who: &Actor,
+    at: dermis_model::Millis,
+    action: AuditAction,
+    target: AuditTarget,
+) -> AuditEntry {
+    AuditEntry {
         id: uuid::Uuid::now_v7().to_string(),
         at,
         user: who.user.clone(),
@@ -96,8 +115,57 @@ pub fn append_to(
         node_id: who.identity.node_id,
         action,
         target,
+    }
+}
+
+/// Records an entry durably in the queue (see the module's text): it is in the trail
+/// when this returns, and in a ledger document after the next [`flush_queue`].
+pub fn queue(
+    node: &Node,
+    session: &Session,
+    action: AuditAction,
+    target: AuditTarget,
+) -> Result<(), OpError> {
+    let who = Actor::of(node, session);
+    enqueue(
+        node.store.conn(),
+        &entry(&who, crate::node::now(), action, target),
+    )?;
+    Ok(())
+}
+
+/// Moves every queued entry into the ledger of its day (as entries of this node, with
+/// the time and user they were recorded with) in one transaction, and returns how many
+/// moved. Two processes flushing at once take turns; the second finds the queue empty.
+pub fn flush_queue(node: &mut Node, session: &Session) -> Result<usize, OpError> {
+    // A read first: an empty queue (the usual case) costs no write transaction.
+    if queue_len(node.store.conn())? == 0 {
+        return Ok(0);
+    }
+    let who = Actor::of(node, session);
+    let mut tx = node.begin(session)?;
+    let queued = queued(tx.sql())?;
+    let Some(&(last, _)) = queued.last() else {
+        return Ok(0);
     };
-    append_audit(doc, &entry).map_err(doc_error(ledger_id))
+    // A ledger made in this transaction is not in the index yet: remember it by day.
+    let mut ledgers: HashMap<String, dermis_model::DocId> = HashMap::new();
+    for (_, entry) in &queued {
+        let day = day_of(entry.at);
+        let ledger_id = match ledgers.get(&day) {
+            Some(id) => *id,
+            None => {
+                let id = ledger_for_day(&mut tx, &who.identity, &who.actor, &day)?;
+                ledgers.insert(day, id);
+                id
+            }
+        };
+        let doc = tx.edit(ledger_id)?.ok_or(OpError::NoClinic)?;
+        append_audit(doc, entry).map_err(doc_error(ledger_id))?;
+    }
+    dequeue_through(tx.sql(), last)?;
+    tx.commit()?;
+    Ok(queued.len())
 }
 
 /// Records an entry in a transaction of its own (a view, an export, a sign-in).

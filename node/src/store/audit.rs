@@ -1,6 +1,10 @@
-//! Reading the audit trail's index rows (`audit_entries`, written by the ledger index).
+//! Reading the audit trail's index rows (`audit_entries`, written by the ledger index),
+//! and the queue of entries not yet moved into a ledger document (`audit_queue`): read
+//! together, so an entry shows in the trail from the moment it is recorded.
 
-use rusqlite::{Connection, params_from_iter};
+use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget};
+use rusqlite::types::Type;
+use rusqlite::{Connection, params, params_from_iter};
 use serde::Serialize;
 
 use super::StoreError;
@@ -30,26 +34,32 @@ pub struct AuditFilter {
     pub limit: usize,
 }
 
-/// Newest first.
+/// Newest first, queued entries included (an entry leaves the queue in the transaction
+/// that indexes it from its ledger, so it is never in both).
 pub fn audit_entries(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
-    let mut sql = String::from(
-        "SELECT id, at, user, user_id, node_id, action, target_kind, target, patient_id
-         FROM audit_entries WHERE 1 = 1",
-    );
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut filter = String::new();
+    let mut one: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(p) = &f.patient {
-        sql.push_str(" AND patient_id = ?");
-        args.push(p.clone().into());
+        filter.push_str(" AND patient_id = ?");
+        one.push(p.clone().into());
     }
     if let Some(u) = &f.user {
-        sql.push_str(" AND lower(user) = lower(?)");
-        args.push(u.trim().to_owned().into());
+        filter.push_str(" AND lower(user) = lower(?)");
+        one.push(u.trim().to_owned().into());
     }
     if let Some(from) = f.from_ms {
-        sql.push_str(" AND at >= ?");
-        args.push(from.into());
+        filter.push_str(" AND at >= ?");
+        one.push(from.into());
     }
-    sql.push_str(" ORDER BY at DESC, id DESC LIMIT ?");
+    let columns = "id, at, user, user_id, node_id, action, target_kind, target, patient_id";
+    let sql = format!(
+        "SELECT {columns} FROM audit_entries WHERE 1 = 1{filter}
+         UNION ALL
+         SELECT {columns} FROM audit_queue WHERE 1 = 1{filter}
+         ORDER BY at DESC, id DESC LIMIT ?"
+    );
+    let mut args = one.clone();
+    args.extend(one);
     args.push(i64::try_from(f.limit).unwrap_or(i64::MAX).into());
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), |r| {
@@ -77,4 +87,83 @@ fn rfc3339(ms: i64) -> String {
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );
     t.format(&f).unwrap_or_default()
+}
+
+/// Puts `entry` in the queue: one row in a table without indexes, durable when the
+/// statement returns (its own transaction, or the caller's).
+pub fn enqueue(conn: &Connection, entry: &AuditEntry) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO audit_queue(id, at, user, user_id, node_id, action, target_kind, target, patient_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        entry.id,
+        entry.at,
+        entry.user,
+        entry.user_id.map(|u| u.to_string()),
+        entry.node_id.to_string(),
+        entry.action.as_str(),
+        entry.target.kind,
+        entry.target.id,
+        entry.target.patient.map(|p| p.to_string()),
+    ])?;
+    Ok(())
+}
+
+/// The queued entries, oldest first, each with its place in the queue.
+pub fn queued(conn: &Connection) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
+    fn parsed<T: std::str::FromStr>(column: usize, text: &str) -> rusqlite::Result<T> {
+        text.parse().map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                column,
+                Type::Text,
+                format!("not an id: {}", text.chars().take(40).collect::<String>()).into(),
+            )
+        })
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, at, user, user_id, node_id, action, target_kind, target, patient_id
+         FROM audit_queue ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let action: String = r.get(6)?;
+        let user_id: Option<String> = r.get(4)?;
+        let patient: Option<String> = r.get(9)?;
+        Ok((
+            r.get(0)?,
+            AuditEntry {
+                id: r.get(1)?,
+                at: r.get(2)?,
+                user: r.get(3)?,
+                user_id: user_id.map(|u| parsed(4, &u)).transpose()?,
+                node_id: parsed(5, &r.get::<_, String>(5)?)?,
+                action: AuditAction::parse(&action).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        6,
+                        Type::Text,
+                        format!("not an audit action: {action}").into(),
+                    )
+                })?,
+                target: AuditTarget {
+                    kind: r.get(7)?,
+                    id: r.get(8)?,
+                    patient: patient.map(|p| parsed(9, &p)).transpose()?,
+                },
+            },
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Removes the queued entries up to `seq` (moved into their ledgers).
+pub fn dequeue_through(conn: &Connection, seq: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM audit_queue WHERE seq <= ?1")?
+        .execute([seq])?;
+    Ok(())
+}
+
+/// How many entries wait in the queue.
+pub fn queue_len(conn: &Connection) -> Result<usize, StoreError> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM audit_queue", [], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
 }

@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_ledger_rows_by_ledger",
         include_str!("../../../migrations/node/0008_ledger_rows_by_ledger.sql"),
     ),
+    (
+        "0009_audit_queue",
+        include_str!("../../../migrations/node/0009_audit_queue.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -31,8 +31,14 @@ pub(super) struct State {
     /// What the audit trail last recorded as viewed, so refreshing the chart on screen
     /// (after a sync, say) is not a new view.
     viewed: Option<dermis_model::audit::AuditTarget>,
+    /// Views queued in the audit trail since its last flush (`None`: not known, as after
+    /// opening a store a killed window may have left entries in).
+    audit_queued: Option<usize>,
     data_version: Option<i64>,
 }
+
+/// Queued views moved into their ledger at once, whether the window is idle or not.
+const AUDIT_FLUSH_AT: usize = 64;
 
 pub(super) type Outcome = Result<Vec<Reply>, (Op, UiError)>;
 
@@ -67,7 +73,26 @@ impl State {
             session: None,
             locked: false,
             viewed: None,
+            audit_queued: None,
             data_version: None,
+        }
+    }
+
+    /// Moves queued views into their ledger ([`ops::audit::flush_queue`]): all of them
+    /// when `idle` (and what a killed window left behind), else once [`AUDIT_FLUSH_AT`]
+    /// have gathered. Needs someone signed in; a failure leaves them queued, durable.
+    pub(super) fn flush_audit(&mut self, idle: bool) {
+        let due = match self.audit_queued {
+            None => idle,
+            Some(n) => n > 0 && (idle || n >= AUDIT_FLUSH_AT),
+        };
+        let (true, Some(node), Some(session)) = (due, self.node.as_mut(), self.session.as_ref())
+        else {
+            return;
+        };
+        match ops::audit::flush_queue(node, session) {
+            Ok(_) => self.audit_queued = Some(0),
+            Err(error) => tracing::warn!(%error, "queued audit entries stay queued"),
         }
     }
 
@@ -106,6 +131,7 @@ impl State {
             Command::Setup(form) => self.setup(&form),
             Command::Login { username, password } => self.login(&username, &password),
             Command::Logout => {
+                self.flush_audit(true);
                 self.session = None;
                 self.viewed = None;
                 self.locked = false;
@@ -128,9 +154,16 @@ impl State {
                     let outcome = run(node, session, &self.config, other);
                     match (view, outcome) {
                         (Some(target), Ok(replies)) => {
-                            audit_view(node, session, target, &mut self.viewed)
-                                .map_err(fail(Op::Load))
-                                .map(|()| replies)
+                            match audit_view(node, session, target, &mut self.viewed) {
+                                Ok(queued) => {
+                                    if queued {
+                                        self.audit_queued =
+                                            Some(self.audit_queued.unwrap_or(1).saturating_add(1));
+                                    }
+                                    Ok(replies)
+                                }
+                                Err(e) => Err(fail(Op::Load)(e)),
+                            }
                         }
                         (_, outcome) => outcome,
                     }
@@ -267,20 +300,20 @@ fn viewed_by(node: &Node, command: &Command) -> Option<dermis_model::audit::Audi
 }
 
 /// Records a view of a chart, a visit or a patient's photos once per opening (a refresh
-/// of what is on screen is not a new view).
+/// of what is on screen is not a new view), in the audit queue; whether it did.
 fn audit_view(
     node: &mut Node,
     session: &Session,
     target: dermis_model::audit::AuditTarget,
     viewed: &mut Option<dermis_model::audit::AuditTarget>,
-) -> Result<(), OpError> {
+) -> Result<bool, OpError> {
     use dermis_model::audit::AuditAction;
     if viewed.as_ref() == Some(&target) {
-        return Ok(());
+        return Ok(false);
     }
-    ops::audit::record(node, session, AuditAction::View, target.clone())?;
+    ops::audit::queue(node, session, AuditAction::View, target.clone())?;
     *viewed = Some(target);
-    Ok(())
+    Ok(true)
 }
 
 fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Command) -> Outcome {

@@ -179,12 +179,16 @@ impl Worker {
             let first = match commands.recv_timeout(WATCH_INTERVAL) {
                 Ok(command) => command,
                 Err(RecvTimeoutError::Timeout) => {
+                    self.state.flush_audit(true);
                     if self.state.changed_elsewhere() {
                         self.send(vec![Reply::StoreChanged]);
                     }
                     continue;
                 }
-                Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.state.flush_audit(true);
+                    return;
+                }
             };
             let mut batch = vec![first];
             batch.extend(commands.try_iter());
@@ -193,6 +197,7 @@ impl Worker {
                 let replies = self.state.handle(command);
                 self.send(replies);
             }
+            self.state.flush_audit(false);
             self.finished(count);
         }
     }
