@@ -11,6 +11,7 @@
 
 pub mod admins;
 pub mod erasure;
+pub mod fetch_cache;
 pub mod hooks;
 pub mod node_tokens;
 pub mod ops;
