@@ -341,10 +341,10 @@ pub fn plan_apply(
 /// Answers one fetch item from a stored document of the session's clinic. With an
 /// empty `have` the stored bytes (snapshot, then change rows) go out as they are,
 /// without loading the document; otherwise only what `have` lacks.
-pub fn fetched(item: &FetchItem, mut stored: StoredDoc) -> Result<DocData, Damaged> {
+pub fn fetched(item: &FetchItem, stored: StoredDoc) -> Result<DocData, Damaged> {
     let full = item.have.is_empty();
     let data = if full {
-        let mut data = std::mem::take(&mut stored.snapshot);
+        let mut data = stored.snapshot;
         for change in &stored.changes {
             data.extend_from_slice(change);
         }
@@ -352,20 +352,14 @@ pub fn fetched(item: &FetchItem, mut stored: StoredDoc) -> Result<DocData, Damag
     } else {
         load(item.doc_id, &stored)?.save_after(&item.have)
     };
-    Ok(fetched_as(item, stored, data))
-}
-
-/// The answer to `item` from `stored` with `data` already known: the whole document when
-/// `item.have` is empty, else what `stored` has after `item.have` (as [`fetched`] makes it).
-pub fn fetched_as(item: &FetchItem, stored: StoredDoc, data: Vec<u8>) -> DocData {
-    DocData {
+    Ok(DocData {
         doc_id: item.doc_id,
         doc_type: stored.doc_type,
         seq: stored.seq,
         heads: sorted(stored.heads),
-        full: item.have.is_empty(),
+        full,
         data,
-    }
+    })
 }
 
 #[cfg(test)]

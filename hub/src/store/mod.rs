@@ -11,7 +11,6 @@
 
 pub mod admins;
 pub mod erasure;
-pub mod fetch_cache;
 pub mod hooks;
 pub mod node_tokens;
 pub mod ops;

@@ -25,7 +25,6 @@ use dermis_sync::wire::{DocData, DocPush, FetchItem, PushOutcome};
 use uuid::Uuid;
 
 use super::StoreError;
-use super::fetch_cache::{FetchCache, FetchKey};
 use crate::pool::{Caller, Place};
 
 /// About how many bytes (pushed, plus stored for the documents they name) one part of a
@@ -197,58 +196,29 @@ async fn apply_part<R: Rows>(
 
 /// Answers fetch items from their stored rows (`None`: the clinic has no such
 /// document). Whole documents are the stored bytes as they are; an item with `have`
-/// needs its document loaded, which happens on the pool, unless `cache` kept the answer
-/// for that version and those heads (asked by another node of the clinic); what is built
-/// here is kept for the next.
+/// needs its document loaded, which happens on the pool.
 pub(crate) async fn answer(
     caller: &Caller,
-    cache: &FetchCache,
     items: Vec<FetchItem>,
     stored: Vec<Option<StoredDoc>>,
 ) -> Result<Vec<Option<DocData>>, StoreError> {
-    let keys: Vec<Option<FetchKey>> = items
+    let loads = items
         .iter()
         .zip(&stored)
-        .map(|(item, s)| match s {
-            Some(s) if !item.have.is_empty() => Some(FetchKey::new(item, s.seq)),
-            _ => None,
-        })
-        .collect();
-    let kept: Vec<Option<Arc<[u8]>>> = keys
-        .iter()
-        .map(|k| k.as_ref().and_then(|k| cache.get(k)))
-        .collect();
-    let loads = keys
-        .iter()
-        .zip(&kept)
-        .any(|(key, kept)| key.is_some() && kept.is_none());
-    let build_from = kept.clone();
+        .any(|(item, s)| s.is_some() && !item.have.is_empty());
     let build = move || {
         items
             .iter()
             .zip(stored)
-            .zip(build_from)
-            .map(|((item, s), kept)| {
-                s.map(|s| match kept {
-                    Some(data) => Ok(docs::fetched_as(item, s, data.to_vec())),
-                    None => docs::fetched(item, s),
-                })
-                .transpose()
-            })
+            .map(|(item, s)| s.map(|s| docs::fetched(item, s)).transpose())
             .collect::<Result<Vec<_>, docs::Damaged>>()
     };
     let answered = if loads {
         caller.run(build).await.map_err(pool_error)?
     } else {
         build()
-    }
-    .map_err(StoreError::from)?;
-    for ((key, kept), answer) in keys.into_iter().zip(&kept).zip(&answered) {
-        if let (Some(key), None, Some(answer)) = (key, kept, answer) {
-            cache.put(key, &answer.data);
-        }
-    }
-    Ok(answered)
+    };
+    answered.map_err(StoreError::from)
 }
 
 /// Turns per document within one process: a push holds its documents (taken in id
@@ -339,111 +309,6 @@ impl Drop for Turn {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A patient stored at `seq` with one change row after its snapshot, and the heads
-    /// before that change.
-    fn stored_patient(seq: u64) -> (StoredDoc, Vec<automerge::ChangeHash>) {
-        let clinic = ClinicId(Uuid::now_v7());
-        let (_, mut doc) = dermis_sync::conformance::patient_doc(clinic, "Ada");
-        let snapshot = doc.save();
-        let before = doc.get_heads();
-        let change = dermis_sync::conformance::rename(&mut doc, "Grace");
-        let stored = StoredDoc {
-            clinic,
-            doc_type: "patient".into(),
-            seq,
-            heads: doc.get_heads(),
-            snapshot,
-            changes: vec![change.clone()],
-            change_count: 1,
-            change_bytes: change.len() as i64,
-        };
-        (stored, before)
-    }
-
-    #[tokio::test]
-    async fn the_clinics_other_nodes_get_the_answer_the_first_one_got_without_a_load() {
-        let pool = crate::pool::DocPool::new(crate::pool::PoolOptions::default())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let caller = pool.hub();
-        let cache = FetchCache::default();
-        let (stored, before) = stored_patient(7);
-        let item = FetchItem {
-            doc_id: Uuid::now_v7(),
-            have: before,
-        };
-        let first = answer(
-            &caller,
-            &cache,
-            vec![item.clone()],
-            vec![Some(stored.clone())],
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-        let first = first[0].clone().unwrap_or_else(|| panic!("answered"));
-        assert!(!first.full && !first.data.is_empty());
-        assert_eq!(cache.usage().0, 1, "kept");
-
-        // The same version asked for with the same heads: a load of these rows would
-        // fail, so an answer proves it came from what was kept.
-        let damaged = StoredDoc {
-            snapshot: b"not a document".to_vec(),
-            changes: vec![b"nor a change".to_vec()],
-            ..stored.clone()
-        };
-        let second = answer(
-            &caller,
-            &cache,
-            vec![item.clone()],
-            vec![Some(damaged.clone())],
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(second, vec![Some(first.clone())]);
-
-        // Another version of the document is not answered from the kept one.
-        let newer = StoredDoc { seq: 8, ..damaged };
-        assert!(
-            answer(&caller, &cache, vec![item], vec![Some(newer)])
-                .await
-                .is_err(),
-            "a newer version is loaded (and these rows do not load)"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_kept_answer_is_what_loading_the_document_gives() {
-        let pool = crate::pool::DocPool::new(crate::pool::PoolOptions::default())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let caller = pool.hub();
-        let cache = FetchCache::default();
-        let (stored, before) = stored_patient(3);
-        let item = FetchItem {
-            doc_id: Uuid::now_v7(),
-            have: before,
-        };
-        let loaded = docs::fetched(&item, stored.clone()).unwrap_or_else(|e| panic!("{e}"));
-        for _ in 0..2 {
-            let answered = answer(
-                &caller,
-                &cache,
-                vec![item.clone()],
-                vec![Some(stored.clone())],
-            )
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(answered, vec![Some(loaded.clone())]);
-        }
-        let mut doc =
-            automerge::AutoCommit::load(&stored.snapshot).unwrap_or_else(|e| panic!("{e}"));
-        doc.load_incremental(&loaded.data)
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            doc.get_heads(),
-            stored.heads,
-            "the answer brings the change"
-        );
-    }
 
     fn push(id: Uuid, bytes: usize) -> DocPush {
         DocPush {

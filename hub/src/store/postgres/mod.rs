@@ -21,7 +21,6 @@ use sqlx::{PgConnection, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::fetch_cache::FetchCache;
 use super::planned::{self, DocLocks, Rows, Written};
 use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
 use crate::pool::Place;
@@ -40,7 +39,6 @@ pub struct PgStore {
     pool: PgPool,
     docs: Caller,
     locks: Arc<DocLocks>,
-    fetched: Arc<FetchCache>,
     doc_limits: DocLimits,
 }
 
@@ -83,7 +81,6 @@ impl PgStore {
             pool,
             docs: docs.hub(),
             locks: Arc::default(),
-            fetched: Arc::default(),
             doc_limits: DocLimits::default(),
         })
     }
@@ -603,7 +600,7 @@ impl DocStore for PgStore {
     ) -> Result<Vec<Option<DocData>>, StoreError> {
         let stored = self.read_for_fetch(clinic, items, max_bytes).await?;
         let asked = items[..stored.len()].to_vec();
-        planned::answer(&self.docs, &self.fetched, asked, stored).await
+        planned::answer(&self.docs, asked, stored).await
     }
 
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {

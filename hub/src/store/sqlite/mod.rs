@@ -31,7 +31,6 @@ use dermis_sync::wire::{DocData, DocPush, FetchItem, IndexEntry, PushOutcome};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use super::fetch_cache::FetchCache;
 use super::planned::{self, DocLocks, Rows, Written};
 use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
 use crate::pool::{Caller, DocPool, PoolOptions};
@@ -45,7 +44,6 @@ pub struct SqliteStore {
     path: Arc<PathBuf>,
     docs: Caller,
     locks: Arc<DocLocks>,
-    fetched: Arc<FetchCache>,
     doc_limits: DocLimits,
 }
 
@@ -100,7 +98,6 @@ impl SqliteStore {
             path: Arc::new(path.to_owned()),
             docs: pool.hub(),
             locks: DocLocks::shared(&key.to_string_lossy()),
-            fetched: Arc::default(),
             doc_limits: DocLimits::default(),
         })
     }
@@ -531,7 +528,7 @@ impl DocStore for SqliteStore {
                 Ok((items, stored))
             })
             .await?;
-        planned::answer(&self.docs, &self.fetched, asked, stored).await
+        planned::answer(&self.docs, asked, stored).await
     }
 
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
