@@ -205,17 +205,23 @@ fn sync_once(d: &Path) {
     assert!(o.status.success(), "sync --once failed: {}", stderr(&o));
 }
 
-#[test]
-fn the_trail_survives_a_wiped_workstation() {
-    let tmp = tempfile::tempdir().unwrap();
-    let hub_dir = tmp.path().join("hub");
+/// A hub under `root`, a clinic on it and an enrolled node (`root/a`) holding the demo,
+/// whose staff (admin, doctor, … with the demo password) it makes.
+fn demo_node_on_a_hub(root: &Path) -> (common::hub::Hub, String, std::path::PathBuf) {
+    let hub_dir = root.join("hub");
     std::fs::create_dir_all(&hub_dir).unwrap();
     let hub = common::hub::Hub::start(&hub_dir);
     let clinic = hub.clinic_add("Audit Clinic");
-    let a = tmp.path().join("a");
+    let a = root.join("a");
     enroll(&a, &hub, &hub.node_add(&clinic, "a"), "Front desk");
-    // The demo makes the staff (admin, doctor, … with the demo password).
     ok(&a, &["demo", "--patients", "30", "--seed", "2"]);
+    (hub, clinic, a)
+}
+
+#[test]
+fn the_trail_survives_a_wiped_workstation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (hub, clinic, a) = demo_node_on_a_hub(tmp.path());
     let patient = {
         let node = Node::open(&a).unwrap();
         queries::recent_patients(node.store.conn(), 1).unwrap()[0]
@@ -250,13 +256,7 @@ fn views_a_killed_window_left_queued_reach_the_ledger_and_the_hub() {
     use dermis_model::audit::AuditAction;
     use dermis_node::ops::audit;
     let tmp = tempfile::tempdir().unwrap();
-    let hub_dir = tmp.path().join("hub");
-    std::fs::create_dir_all(&hub_dir).unwrap();
-    let hub = common::hub::Hub::start(&hub_dir);
-    let clinic = hub.clinic_add("Audit Clinic");
-    let a = tmp.path().join("a");
-    enroll(&a, &hub, &hub.node_add(&clinic, "a"), "Front desk");
-    ok(&a, &["demo", "--patients", "30", "--seed", "2"]);
+    let (hub, clinic, a) = demo_node_on_a_hub(tmp.path());
     let patients: Vec<String> = {
         let node = Node::open(&a).unwrap();
         queries::recent_patients(node.store.conn(), 3)

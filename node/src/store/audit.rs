@@ -3,8 +3,8 @@
 //! together, so an entry shows in the trail from the moment it is recorded.
 
 use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget};
-use rusqlite::types::Type;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::types::{Type, Value};
+use rusqlite::{Connection, params_from_iter};
 use serde::Serialize;
 
 use super::StoreError;
@@ -38,7 +38,7 @@ pub struct AuditFilter {
 /// that indexes it from its ledger, so it is never in both).
 pub fn audit_entries(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
     let mut filter = String::new();
-    let mut one: Vec<rusqlite::types::Value> = Vec::new();
+    let mut one: Vec<Value> = Vec::new();
     if let Some(p) = &f.patient {
         filter.push_str(" AND patient_id = ?");
         one.push(p.clone().into());
@@ -89,6 +89,22 @@ fn rfc3339(ms: i64) -> String {
     t.format(&f).unwrap_or_default()
 }
 
+/// An entry's columns as `audit_entries` and `audit_queue` both hold them, in this order:
+/// id, at, user, user_id, node_id, action, target_kind, target, patient_id.
+pub(super) fn entry_columns(entry: &AuditEntry) -> [Value; 9] {
+    [
+        entry.id.clone().into(),
+        entry.at.into(),
+        entry.user.clone().into(),
+        entry.user_id.map(|u| u.to_string()).into(),
+        entry.node_id.to_string().into(),
+        entry.action.as_str().to_owned().into(),
+        entry.target.kind.clone().into(),
+        entry.target.id.clone().into(),
+        entry.target.patient.map(|p| p.to_string()).into(),
+    ]
+}
+
 /// Puts `entry` in the queue: one row in a table without indexes, durable when the
 /// statement returns (its own transaction, or the caller's).
 pub fn enqueue(conn: &Connection, entry: &AuditEntry) -> Result<(), StoreError> {
@@ -96,17 +112,7 @@ pub fn enqueue(conn: &Connection, entry: &AuditEntry) -> Result<(), StoreError> 
         "INSERT INTO audit_queue(id, at, user, user_id, node_id, action, target_kind, target, patient_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![
-        entry.id,
-        entry.at,
-        entry.user,
-        entry.user_id.map(|u| u.to_string()),
-        entry.node_id.to_string(),
-        entry.action.as_str(),
-        entry.target.kind,
-        entry.target.id,
-        entry.target.patient.map(|p| p.to_string()),
-    ])?;
+    .execute(params_from_iter(entry_columns(entry)))?;
     Ok(())
 }
 

@@ -233,22 +233,14 @@ fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut audit = tx.prepare_cached(
-        "INSERT OR IGNORE INTO audit_entries(id, ledger_id, at, user, user_id, node_id, action, target_kind, target, patient_id)
+        "INSERT OR IGNORE INTO audit_entries(ledger_id, id, at, user, user_id, node_id, action, target_kind, target, patient_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for a in &l.audit {
-        audit.execute(params![
-            a.id,
-            id_text,
-            a.at,
-            a.user,
-            a.user_id.map(|u| u.to_string()),
-            a.node_id.to_string(),
-            a.action.as_str(),
-            a.target.kind,
-            a.target.id,
-            a.target.patient.map(|p| p.to_string()),
-        ])?;
+        let ledger = rusqlite::types::Value::from(id_text.clone());
+        audit.execute(rusqlite::params_from_iter(
+            std::iter::once(ledger).chain(super::audit::entry_columns(a)),
+        ))?;
     }
     let mut pay = tx.prepare_cached("INSERT OR IGNORE INTO sale_payments(sale_id, idx, method, amount_minor) VALUES (?1, ?2, ?3, ?4)")?;
     for s in &l.sales {
