@@ -83,6 +83,8 @@ impl Fixture {
                     heads: patient_heads,
                     snapshot: PATIENT_SNAPSHOT.to_vec(),
                     changes: vec![PATIENT_CHANGE.to_vec()],
+                    // Recorded heads unknown: the answer is built by loading.
+                    change_heads: Vec::new(),
                     change_count: 1,
                     change_bytes: PATIENT_CHANGE.len() as i64,
                 },
@@ -97,6 +99,7 @@ impl Fixture {
                     // As the stores hand it over: another clinic's content never is.
                     snapshot: Vec::new(),
                     changes: Vec::new(),
+                    change_heads: Vec::new(),
                     change_count: 0,
                     change_bytes: 0,
                 },

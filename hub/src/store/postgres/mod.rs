@@ -436,7 +436,7 @@ async fn load_changes(
         return Ok(());
     }
     let rows = sqlx::query(
-        "SELECT doc_id, data FROM doc_changes WHERE doc_id = ANY($1) ORDER BY doc_id, n",
+        "SELECT doc_id, data, heads FROM doc_changes WHERE doc_id = ANY($1) ORDER BY doc_id, n",
     )
     .bind(ids)
     .fetch_all(conn)
@@ -445,8 +445,11 @@ async fn load_changes(
     for row in rows {
         let id: Uuid = row.try_get(0).map_err(pg("read change"))?;
         let data: Vec<u8> = row.try_get(1).map_err(pg("read change"))?;
+        let heads: Option<Vec<u8>> = row.try_get(2).map_err(pg("read change"))?;
         if let Some(doc) = stored.get_mut(&id) {
             doc.changes.push(data);
+            doc.change_heads
+                .push(heads.map_or_else(Vec::new, |h| decode_heads(&h)));
         }
     }
     Ok(())
@@ -480,10 +483,11 @@ async fn write_doc(
             .map_err(pg("insert document"))?;
         }
         Write::Append { id, n, data, heads } => {
-            sqlx::query("INSERT INTO doc_changes (doc_id, n, data) VALUES ($1, $2, $3)")
+            sqlx::query("INSERT INTO doc_changes (doc_id, n, data, heads) VALUES ($1, $2, $3, $4)")
                 .bind(id)
                 .bind(i32::try_from(*n).unwrap_or(i32::MAX))
                 .bind(data)
+                .bind(encode_heads(heads))
                 .execute(&mut *conn)
                 .await
                 .map_err(pg("insert change"))?;
@@ -622,6 +626,7 @@ fn stored_row(clinic: ClinicId, row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::
         heads: decode_heads(&row.try_get::<Vec<u8>, _>(3)?),
         snapshot: row.try_get(4)?,
         changes: Vec::new(),
+        change_heads: Vec::new(),
         change_count: 0,
         change_bytes: 0,
     };
@@ -639,6 +644,7 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
         change_bytes: row.try_get(6)?,
         snapshot: row.try_get(7)?,
         changes: Vec::new(),
+        change_heads: Vec::new(),
     };
     Ok((row.try_get(0)?, doc))
 }

@@ -74,6 +74,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0060_erasures",
         include_str!("../../../../migrations/hub-sqlite/0060_erasures.sql"),
     ),
+    (
+        "0065_change_heads",
+        include_str!("../../../../migrations/hub-sqlite/0065_change_heads.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

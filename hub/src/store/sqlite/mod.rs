@@ -170,15 +170,23 @@ fn load_stored(
     };
     let doc_clinic = ClinicId(parse_uuid("docs.clinic_id", &doc_clinic)?);
     let own = doc_clinic == clinic;
-    let changes = if own {
+    let (changes, change_heads) = if own {
         let mut stmt = conn
-            .prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY n")
+            .prepare_cached("SELECT data, heads FROM doc_changes WHERE doc_id = ?1 ORDER BY n")
             .map_err(lite("load changes"))?;
-        stmt.query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(lite("load changes"))?
+        stmt.query_map([id.to_string()], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Option<Vec<u8>>>(1)?
+                    .map_or_else(Vec::new, |h| decode_heads(&h)),
+            ))
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(lite("load changes"))?
+        .into_iter()
+        .unzip()
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(Some(StoredDoc {
         clinic: doc_clinic,
@@ -188,6 +196,7 @@ fn load_stored(
         // Another clinic's content is never handed on.
         snapshot: if own { snapshot } else { Vec::new() },
         changes,
+        change_heads,
         change_count,
         change_bytes,
     }))
@@ -214,8 +223,8 @@ fn write_doc(
         }
         Write::Append { id, n, data, heads } => {
             conn.execute(
-                "INSERT INTO doc_changes (doc_id, n, data) VALUES (?1, ?2, ?3)",
-                params![id.to_string(), n, data],
+                "INSERT INTO doc_changes (doc_id, n, data, heads) VALUES (?1, ?2, ?3, ?4)",
+                params![id.to_string(), n, data, encode_heads(heads)],
             )?;
             conn.execute(
                 "UPDATE docs SET heads = ?2, change_count = ?3, change_bytes = change_bytes + ?4, updated_at = ?5
@@ -552,6 +561,41 @@ mod tests {
             &super::super::rules::HubRules,
         )
         .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[tokio::test]
+    async fn each_change_row_records_the_heads_after_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut store =
+            SqliteStore::open(&dir.path().join("hub.db")).unwrap_or_else(|e| panic!("{e}"));
+        let clinic = ClinicId::new();
+        store
+            .insert_clinic(clinic, "Heads", 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (id, mut doc) = patient_doc(clinic, "Ana");
+        store
+            .apply(clinic, &[push(id, DocType::Patient, doc.save())])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut after = Vec::new();
+        for name in ["Anna", "Annie"] {
+            let change = rename(&mut doc, name);
+            store
+                .apply(clinic, &[push(id, DocType::Patient, change)])
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut heads = doc.get_heads();
+            heads.sort();
+            after.push(heads);
+        }
+        let stored = store
+            .call(move |conn| load_stored(conn, clinic, id))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("stored"));
+        assert_eq!(stored.changes.len(), 2);
+        assert_eq!(stored.change_heads, after);
     }
 
     #[tokio::test]
