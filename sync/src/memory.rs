@@ -237,8 +237,12 @@ pub struct MemoryNodeStore {
     pub token: Option<String>,
 }
 
-fn union(a: Option<&Vec<ChangeHash>>, b: &[ChangeHash]) -> Vec<ChangeHash> {
-    let set: BTreeSet<ChangeHash> = a.into_iter().flatten().chain(b).copied().collect();
+/// What the hub is known to have after it reported `heads`: its whole document then, so
+/// those heads alone (sorted), as the node's store keeps them. (A union with earlier
+/// reports would hold their ancestors too: no version the hub ever stored, so it could
+/// not answer a fetch from its change rows.)
+fn hub_version(heads: &[ChangeHash]) -> Vec<ChangeHash> {
+    let set: BTreeSet<ChangeHash> = heads.iter().copied().collect();
     set.into_iter().collect()
 }
 
@@ -359,7 +363,7 @@ impl MemoryNodeStore {
                     &NoRules,
                 )?;
                 let (before, after) = (applied.before, applied.after);
-                existing.synced = Some(union(existing.synced.as_ref(), &d.heads));
+                existing.synced = Some(hub_version(&d.heads));
                 if before == after {
                     return Ok(false);
                 }
@@ -446,7 +450,7 @@ impl NodeSyncStore for MemoryNodeStore {
             match &ack.outcome {
                 PushOutcome::Applied { .. } => {
                     if let Some(d) = self.docs.get_mut(&ack.doc_id) {
-                        d.synced = Some(union(d.synced.as_ref(), &ack.heads));
+                        d.synced = Some(hub_version(&ack.heads));
                     }
                     if current == Some(ack.version) {
                         self.outbox.remove(&ack.doc_id);
@@ -478,7 +482,7 @@ impl NodeSyncStore for MemoryNodeStore {
                     have: Vec::new(),
                 }),
                 Some(d) if apply::has_all(&d.doc, &entry.heads) => {
-                    d.synced = Some(union(d.synced.as_ref(), &entry.heads))
+                    d.synced = Some(hub_version(&entry.heads))
                 }
                 Some(d) => {
                     let have = d.synced.clone().unwrap_or_else(|| d.doc.get_heads());
