@@ -154,16 +154,16 @@ impl State {
                     let outcome = run(node, session, &self.config, other);
                     match (view, outcome) {
                         (Some(target), Ok(replies)) => {
-                            match audit_view(node, session, target, &mut self.viewed) {
-                                Ok(queued) => {
+                            audit_view(node, session, target, &mut self.viewed)
+                                .map_err(fail(Op::Load))
+                                .map(|queued| {
                                     if queued {
-                                        self.audit_queued =
-                                            Some(self.audit_queued.unwrap_or(1).saturating_add(1));
+                                        // Unknown leftovers count as none: idle moves them.
+                                        let before = self.audit_queued.unwrap_or(0);
+                                        self.audit_queued = Some(before + 1);
                                     }
-                                    Ok(replies)
-                                }
-                                Err(e) => Err(fail(Op::Load)(e)),
-                            }
+                                    replies
+                                })
                         }
                         (_, outcome) => outcome,
                     }
