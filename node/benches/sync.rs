@@ -2,7 +2,9 @@
 //! loopback: catch-up of a fresh node, edit propagation with ten nodes connected,
 //! catching up after a thousand offline edits, reconnecting after one change among 50k
 //! documents, hub memory, and sustained edits per second from twenty nodes.
-//! `DERMIS_BENCH_PATIENTS` (default 10000) and `DERMIS_BENCH_BIG` (default 50000) scale it.
+//! `DERMIS_BENCH_PATIENTS` (default 10000) and `DERMIS_BENCH_BIG` (default 50000) scale it;
+//! `DERMIS_BENCH_ONLY` (comma-separated: `catch-up`, `propagation`, `offline`, `large`,
+//! `throughput`) runs only the sections it names, for profiling one of them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench that cannot set up has nothing to report.
 
@@ -45,6 +47,12 @@ fn enroll(hub: &Hub, clinic: &str, d: &Path, name: &str) {
             name,
         ],
     );
+}
+
+/// Whether `DERMIS_BENCH_ONLY` (unset: every section) names this section.
+fn wanted(section: &str) -> bool {
+    std::env::var("DERMIS_BENCH_ONLY")
+        .map_or(true, |only| only.split(',').any(|s| s.trim() == section))
 }
 
 fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
@@ -106,229 +114,235 @@ fn main() {
     std::fs::create_dir_all(&hub_dir).unwrap();
     let hub = Hub::start(&hub_dir);
     println!("== sync (release builds, loopback, embedded hub store) ==");
+    let session = Session::operator();
 
     // 1. A fresh node catches up with a clinic's dataset.
-    let clinic = hub.clinic_add("Catch-up");
-    let src = root.join("src");
-    enroll(&hub, &clinic, &src, "source");
-    let t = Instant::now();
-    ok(
-        &src,
-        &[
-            "demo",
-            "--patients",
-            &patients.to_string(),
-            "--sales",
-            "20000",
-            "--seed",
-            "1",
-        ],
-    );
-    println!(
-        "dataset: {patients} patients (~3 encounters each), 20000 sales, made in {:.1} s",
-        t.elapsed().as_secs_f64()
-    );
-    let push = report(&src);
-    println!(
-        "push to hub: {} docs in {} ms ({:.0} docs/s, {:.1} MB up)",
-        push["pushed_docs"],
-        push["elapsed_ms"],
-        push["pushed_docs"].as_f64().unwrap_or(0.0) * 1000.0
-            / push["elapsed_ms"].as_f64().unwrap_or(1.0),
-        push["bytes_up"].as_f64().unwrap_or(0.0) / 1e6
-    );
-    let dst = root.join("dst");
-    enroll(&hub, &clinic, &dst, "fresh");
-    let pull = report(&dst);
-    let pulled = pull["pulled_docs"].as_f64().unwrap_or(0.0);
-    let pull_ms = pull["elapsed_ms"].as_f64().unwrap_or(1.0);
-    println!(
-        "fresh node catch-up: {pulled} docs in {pull_ms} ms ({:.0} docs/s), {:.1} MB down, node peak RSS {:.1} MB",
-        pulled * 1000.0 / pull_ms,
-        pull["bytes_down"].as_f64().unwrap_or(0.0) / 1e6,
-        pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
-    );
-    {
-        let mut node = Node::open(&dst).unwrap();
-        node.store.set_cache_capacity(1);
-        let ids: Vec<String> = node
-            .store
-            .conn()
-            .prepare("SELECT id FROM docs")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+    if wanted("catch-up") {
+        let clinic = hub.clinic_add("Catch-up");
+        let src = root.join("src");
+        enroll(&hub, &clinic, &src, "source");
         let t = Instant::now();
-        for id in &ids {
-            node.store
-                .with_doc(id.parse().unwrap(), |d| {
-                    std::hint::black_box(d.get_actor().to_bytes().len())
-                })
-                .unwrap();
-        }
-        let local = t.elapsed();
-        println!(
-            "loading the same {} docs from local disk: {:.0} ms; catch-up is {:.1}x that",
-            ids.len(),
-            ms(local),
-            pull_ms / ms(local)
+        ok(
+            &src,
+            &[
+                "demo",
+                "--patients",
+                &patients.to_string(),
+                "--sales",
+                "20000",
+                "--seed",
+                "1",
+            ],
         );
-    }
-
-    // 2. Edit propagation node -> hub -> node with ten nodes connected.
-    let clinic = hub.clinic_add("Propagation");
-    let nodes: Vec<PathBuf> = (0..10).map(|i| root.join(format!("p{i}"))).collect();
-    for (i, d) in nodes.iter().enumerate() {
-        enroll(&hub, &clinic, d, &format!("p{i}"));
-    }
-    let mut daemons: Vec<Child> = nodes.iter().map(|d| daemon(d)).collect();
-    common::wait_until(Duration::from_secs(60), "ten nodes online", || {
-        nodes.iter().all(|d| online(d))
-    });
-    let mut sender = Node::open(&nodes[0]).unwrap();
-    let receivers: Vec<rusqlite::Connection> = nodes[1..]
-        .iter()
-        .map(|d| dermis_node::store::Store::connect(&Node::store_path(d)).unwrap())
-        .collect();
-    let session = Session::operator();
-    let mut samples = Vec::new();
-    for i in 0..100 {
-        let form = dermis_model::patient::PatientForm {
-            first_name: format!("Live{i}"),
-            last_name: "Propagation".into(),
-            ..Default::default()
-        };
-        let t = Instant::now();
-        let id = dermis_node::ops::patients::add(&mut sender, &session, &form)
-            .unwrap()
-            .to_string();
-        let mut pending: Vec<usize> = (0..receivers.len()).collect();
-        while !pending.is_empty() {
-            pending.retain(|r| {
-                if has_patient(&receivers[*r], &id) {
-                    samples.push(t.elapsed());
-                    false
-                } else {
-                    true
-                }
-            });
-            assert!(
-                t.elapsed() < Duration::from_secs(30),
-                "edit {i} did not arrive"
+        println!(
+            "dataset: {patients} patients (~3 encounters each), 20000 sales, made in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        let push = report(&src);
+        println!(
+            "push to hub: {} docs in {} ms ({:.0} docs/s, {:.1} MB up)",
+            push["pushed_docs"],
+            push["elapsed_ms"],
+            push["pushed_docs"].as_f64().unwrap_or(0.0) * 1000.0
+                / push["elapsed_ms"].as_f64().unwrap_or(1.0),
+            push["bytes_up"].as_f64().unwrap_or(0.0) / 1e6
+        );
+        let dst = root.join("dst");
+        enroll(&hub, &clinic, &dst, "fresh");
+        let pull = report(&dst);
+        let pulled = pull["pulled_docs"].as_f64().unwrap_or(0.0);
+        let pull_ms = pull["elapsed_ms"].as_f64().unwrap_or(1.0);
+        println!(
+            "fresh node catch-up: {pulled} docs in {pull_ms} ms ({:.0} docs/s), {:.1} MB down, node peak RSS {:.1} MB",
+            pulled * 1000.0 / pull_ms,
+            pull["bytes_down"].as_f64().unwrap_or(0.0) / 1e6,
+            pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
+        );
+        {
+            let mut node = Node::open(&dst).unwrap();
+            node.store.set_cache_capacity(1);
+            let ids: Vec<String> = node
+                .store
+                .conn()
+                .prepare("SELECT id FROM docs")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let t = Instant::now();
+            for id in &ids {
+                node.store
+                    .with_doc(id.parse().unwrap(), |d| {
+                        std::hint::black_box(d.get_actor().to_bytes().len())
+                    })
+                    .unwrap();
+            }
+            let local = t.elapsed();
+            println!(
+                "loading the same {} docs from local disk: {:.0} ms; catch-up is {:.1}x that",
+                ids.len(),
+                ms(local),
+                pull_ms / ms(local)
             );
-            #[allow(clippy::disallowed_methods)]
-            std::thread::sleep(Duration::from_micros(200));
         }
     }
-    println!(
-        "edit propagation (commit on node 1 -> indexed on each of 9 others, 10 nodes online, {} samples): p50 {:.1} ms, p99 {:.1} ms",
-        samples.len(),
-        ms(pct(samples.clone(), 0.5)),
-        ms(pct(samples, 0.99))
-    );
-    for mut d in daemons.drain(..) {
-        let _ = (d.kill(), d.wait());
-    }
-
-    // 3. A node offline while another makes 1000 edits, then reconnects.
-    let clinic = hub.clinic_add("Offline");
-    let (w, o) = (root.join("writer"), root.join("offline"));
-    enroll(&hub, &clinic, &w, "writer");
-    enroll(&hub, &clinic, &o, "offline");
-    report(&w);
-    report(&o);
-    let mut writer = Node::open(&w).unwrap();
-    let mut ids = Vec::new();
-    for i in 0..1000 {
-        if i % 2 == 0 || ids.is_empty() {
+    // 2. Edit propagation node -> hub -> node with ten nodes connected.
+    if wanted("propagation") {
+        let clinic = hub.clinic_add("Propagation");
+        let nodes: Vec<PathBuf> = (0..10).map(|i| root.join(format!("p{i}"))).collect();
+        for (i, d) in nodes.iter().enumerate() {
+            enroll(&hub, &clinic, d, &format!("p{i}"));
+        }
+        let mut daemons: Vec<Child> = nodes.iter().map(|d| daemon(d)).collect();
+        common::wait_until(Duration::from_secs(60), "ten nodes online", || {
+            nodes.iter().all(|d| online(d))
+        });
+        let mut sender = Node::open(&nodes[0]).unwrap();
+        let receivers: Vec<rusqlite::Connection> = nodes[1..]
+            .iter()
+            .map(|d| dermis_node::store::Store::connect(&Node::store_path(d)).unwrap())
+            .collect();
+        let mut samples = Vec::new();
+        for i in 0..100 {
             let form = dermis_model::patient::PatientForm {
-                first_name: format!("Off{i}"),
-                last_name: "Line".into(),
+                first_name: format!("Live{i}"),
+                last_name: "Propagation".into(),
                 ..Default::default()
             };
-            ids.push(dermis_node::ops::patients::add(&mut writer, &session, &form).unwrap());
-        } else {
-            let id = ids[i % ids.len()];
-            let p = dermis_node::ops::patients::get(&mut writer, &session, id).unwrap();
-            let mut form = dermis_model::patient::PatientForm::from_patient(&p);
-            form.notes = format!("visit note {i}");
-            dermis_node::ops::patients::update(&mut writer, &session, id, &form).unwrap();
+            let t = Instant::now();
+            let id = dermis_node::ops::patients::add(&mut sender, &session, &form)
+                .unwrap()
+                .to_string();
+            let mut pending: Vec<usize> = (0..receivers.len()).collect();
+            while !pending.is_empty() {
+                pending.retain(|r| {
+                    if has_patient(&receivers[*r], &id) {
+                        samples.push(t.elapsed());
+                        false
+                    } else {
+                        true
+                    }
+                });
+                assert!(
+                    t.elapsed() < Duration::from_secs(30),
+                    "edit {i} did not arrive"
+                );
+                #[allow(clippy::disallowed_methods)]
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        }
+        println!(
+            "edit propagation (commit on node 1 -> indexed on each of 9 others, 10 nodes online, {} samples): p50 {:.1} ms, p99 {:.1} ms",
+            samples.len(),
+            ms(pct(samples.clone(), 0.5)),
+            ms(pct(samples, 0.99))
+        );
+        for mut d in daemons.drain(..) {
+            let _ = (d.kill(), d.wait());
         }
     }
-    report(&w);
-    let back = report(&o);
-    println!(
-        "offline node catching up on 1000 edits (500 new patients, 500 updates): {} ms, {} docs, {:.0} KB down",
-        back["elapsed_ms"],
-        back["pulled_docs"],
-        back["bytes_down"].as_f64().unwrap_or(0.0) / 1e3
-    );
-
+    // 3. A node offline while another makes 1000 edits, then reconnects.
+    if wanted("offline") {
+        let clinic = hub.clinic_add("Offline");
+        let (w, o) = (root.join("writer"), root.join("offline"));
+        enroll(&hub, &clinic, &w, "writer");
+        enroll(&hub, &clinic, &o, "offline");
+        report(&w);
+        report(&o);
+        let mut writer = Node::open(&w).unwrap();
+        let mut ids = Vec::new();
+        for i in 0..1000 {
+            if i % 2 == 0 || ids.is_empty() {
+                let form = dermis_model::patient::PatientForm {
+                    first_name: format!("Off{i}"),
+                    last_name: "Line".into(),
+                    ..Default::default()
+                };
+                ids.push(dermis_node::ops::patients::add(&mut writer, &session, &form).unwrap());
+            } else {
+                let id = ids[i % ids.len()];
+                let p = dermis_node::ops::patients::get(&mut writer, &session, id).unwrap();
+                let mut form = dermis_model::patient::PatientForm::from_patient(&p);
+                form.notes = format!("visit note {i}");
+                dermis_node::ops::patients::update(&mut writer, &session, id, &form).unwrap();
+            }
+        }
+        report(&w);
+        let back = report(&o);
+        println!(
+            "offline node catching up on 1000 edits (500 new patients, 500 updates): {} ms, {} docs, {:.0} KB down",
+            back["elapsed_ms"],
+            back["pulled_docs"],
+            back["bytes_down"].as_f64().unwrap_or(0.0) / 1e3
+        );
+    }
     // 4. Reconnect after one change among a large store; hub memory with it.
-    let clinic = hub.clinic_add("Large");
-    let (f, g) = (root.join("large-a"), root.join("large-b"));
-    enroll(&hub, &clinic, &f, "large-a");
-    enroll(&hub, &clinic, &g, "large-b");
-    let t = Instant::now();
-    ok(
-        &f,
-        &[
-            "demo",
-            "--patients",
-            &big.to_string(),
-            "--sales",
-            "2000",
-            "--seed",
-            "2",
-        ],
-    );
-    println!(
-        "large dataset: {big} patients made in {:.1} s",
-        t.elapsed().as_secs_f64()
-    );
-    let push = report(&f);
-    println!(
-        "large push: {} docs in {} ms",
-        push["pushed_docs"], push["elapsed_ms"]
-    );
-    let pull = report(&g);
-    println!(
-        "large catch-up: {} docs in {} ms, node peak RSS {:.1} MB",
-        pull["pulled_docs"],
-        pull["elapsed_ms"],
-        pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
-    );
-    let pid = hub.pid();
-    println!(
-        "hub RSS with {} documents stored: {:.1} MB now, {:.1} MB peak",
-        big + patients + 600,
-        proc_kb(pid, "VmRSS:") / 1024.0,
-        proc_kb(pid, "VmHWM:") / 1024.0
-    );
-    let id = ok(&f, &["patient", "search", "a", "--limit", "1", "--json"]);
-    let id: serde_json::Value = serde_json::from_str(&id).unwrap();
-    let id = id[0]["id"].as_str().unwrap().to_owned();
-    ok(
-        &f,
-        &["patient", "update", &id, "--notes", "one change among many"],
-    );
-    report(&f);
-    let one = report(&g);
-    println!(
-        "reconnect after one change among {big}+ docs: {} ms, {} B up + {} B down",
-        one["elapsed_ms"], one["bytes_up"], one["bytes_down"]
-    );
-
+    if wanted("large") {
+        let clinic = hub.clinic_add("Large");
+        let (f, g) = (root.join("large-a"), root.join("large-b"));
+        enroll(&hub, &clinic, &f, "large-a");
+        enroll(&hub, &clinic, &g, "large-b");
+        let t = Instant::now();
+        ok(
+            &f,
+            &[
+                "demo",
+                "--patients",
+                &big.to_string(),
+                "--sales",
+                "2000",
+                "--seed",
+                "2",
+            ],
+        );
+        println!(
+            "large dataset: {big} patients made in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        let push = report(&f);
+        println!(
+            "large push: {} docs in {} ms",
+            push["pushed_docs"], push["elapsed_ms"]
+        );
+        let pull = report(&g);
+        println!(
+            "large catch-up: {} docs in {} ms, node peak RSS {:.1} MB",
+            pull["pulled_docs"],
+            pull["elapsed_ms"],
+            pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
+        );
+        let pid = hub.pid();
+        println!(
+            "hub RSS with {} documents stored: {:.1} MB now, {:.1} MB peak",
+            big + patients + 600,
+            proc_kb(pid, "VmRSS:") / 1024.0,
+            proc_kb(pid, "VmHWM:") / 1024.0
+        );
+        let id = ok(&f, &["patient", "search", "a", "--limit", "1", "--json"]);
+        let id: serde_json::Value = serde_json::from_str(&id).unwrap();
+        let id = id[0]["id"].as_str().unwrap().to_owned();
+        ok(
+            &f,
+            &["patient", "update", &id, "--notes", "one change among many"],
+        );
+        report(&f);
+        let one = report(&g);
+        println!(
+            "reconnect after one change among {big}+ docs: {} ms, {} B up + {} B down",
+            one["elapsed_ms"], one["bytes_up"], one["bytes_down"]
+        );
+    }
     // 5. Sustained edits per second through one hub from twenty nodes.
-    let clinic = hub.clinic_add("Throughput");
-    let (edits, applied, secs) = throughput::run(&hub, &clinic, 20, Duration::from_secs(10));
-    println!(
-        "sustained from 20 nodes through one hub: {:.0} edits/s ({edits} edits stored and acknowledged in {secs:.1} s; {:.0} document pushes/s applied by the hub, edits made while a push is in flight travel together)",
-        edits as f64 / secs,
-        applied as f64 / secs
-    );
+    if wanted("throughput") {
+        let clinic = hub.clinic_add("Throughput");
+        let (edits, applied, secs) = throughput::run(&hub, &clinic, 20, Duration::from_secs(10));
+        println!(
+            "sustained from 20 nodes through one hub: {:.0} edits/s ({edits} edits stored and acknowledged in {secs:.1} s; {:.0} document pushes/s applied by the hub, edits made while a push is in flight travel together)",
+            edits as f64 / secs,
+            applied as f64 / secs
+        );
+    }
 }
 
 mod throughput {
