@@ -443,6 +443,41 @@ fn photos_held_before_schema_3_get_their_upload_rows() {
 }
 
 #[test]
+fn the_daemon_keeps_its_photo_client_until_the_token_or_hub_changes() {
+    use dermis_node::sync::photos::{ClientCache, Gate, Lane, PassEnd};
+    let d = desk();
+    d.add_photo(&noise_jpeg(120, 11), "c.jpg");
+    let hub = PhotoHub::start(25 << 20);
+    d.point_at(&hub.url(), "a-token-the-hub-never-issued");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut node = Node::open(&d.dir).unwrap();
+    let mut clients = ClientCache::default();
+    let mut lane = Lane::new(fast());
+    let mut pass = |node: &mut Node, clients: &mut ClientCache| {
+        let client = clients.client(node, &fast()).unwrap().unwrap();
+        rt.block_on(lane.pass(node, &client, &mut Gate::default()))
+            .unwrap()
+    };
+    assert!(matches!(pass(&mut node, &mut clients), PassEnd::Refused(_)));
+    assert!(matches!(pass(&mut node, &mut clients), PassEnd::Refused(_)));
+    assert_eq!(
+        clients.made(),
+        1,
+        "one client for two passes with one token"
+    );
+    // A rotated token is used at once: the client is made again.
+    state::set(node.store.conn(), state::HUB_TOKEN, &hub.token).unwrap();
+    assert_eq!(pass(&mut node, &mut clients), PassEnd::Idle);
+    assert_eq!(clients.made(), 2);
+    assert!(hub.books(|b| b.puts) > 0, "the photo went up");
+    assert_eq!(pass(&mut node, &mut clients), PassEnd::Idle);
+    assert_eq!(clients.made(), 2);
+}
+
+#[test]
 fn the_lane_sends_nothing_until_the_documents_are_caught_up() {
     use dermis_node::sync::photos::{Gate, Lane, PassEnd, hub_client};
     let d = desk();

@@ -551,10 +551,14 @@ fn decode_in_parallel(
             d.data.clone(),
         ))
     };
+    if docs.len() < 16 {
+        return docs.iter().map(decode).collect();
+    }
+    // Asked only for a batch worth splitting: the answer reads the cgroup's files.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if workers < 2 || docs.len() < 16 {
+    if workers < 2 {
         return docs.iter().map(decode).collect();
     }
     let chunk = docs.len().div_ceil(workers);

@@ -392,24 +392,76 @@ fn read_chunk(
 
 /// The hub client for the node's stored hub address, trust and token.
 pub fn hub_client(node: &Node, options: &LaneOptions) -> Result<Option<HubPhotos>, StoreError> {
-    let conn = node.store.conn();
-    let Some(token) = state::get(conn, state::HUB_TOKEN)? else {
-        return Ok(None);
-    };
-    let link = match HubLink::from_store(conn) {
-        Ok(Some(link)) => link,
-        Ok(None) => return Ok(None),
-        Err(LinkSetupError::Store(e)) => return Err(e),
-        Err(LinkSetupError::Link(e)) => {
-            tracing::warn!(error = %e, "cannot reach the hub for photos");
+    ClientCache::default().client(node, options)
+}
+
+/// What a photo client is made from: a client is reused while these stay the same.
+#[derive(PartialEq, Eq)]
+struct ClientKey {
+    base: String,
+    transport: &'static str,
+    ca_pem: Option<Vec<u8>>,
+    token: String,
+}
+
+/// The daemon's photo client, made again only when the stored hub address, trust or token
+/// changes (enrollment, a rotated token). Making one loads the system's trusted roots
+/// (hundreds of PEM files): done on every pass, it was a third of a busy clinic's CPU,
+/// since a pass follows each caught-up sync.
+#[derive(Default)]
+pub struct ClientCache {
+    made: Option<(ClientKey, HubPhotos)>,
+    count: u64,
+}
+
+impl ClientCache {
+    /// How many clients this cache has made.
+    pub fn made(&self) -> u64 {
+        self.count
+    }
+
+    /// The client for the stored hub address, trust and token: the one made last while
+    /// they are unchanged.
+    pub fn client(
+        &mut self,
+        node: &Node,
+        options: &LaneOptions,
+    ) -> Result<Option<HubPhotos>, StoreError> {
+        let conn = node.store.conn();
+        let Some(token) = state::get(conn, state::HUB_TOKEN)? else {
             return Ok(None);
+        };
+        let link = match HubLink::from_store(conn) {
+            Ok(Some(link)) => link,
+            Ok(None) => return Ok(None),
+            Err(LinkSetupError::Store(e)) => return Err(e),
+            Err(LinkSetupError::Link(e)) => {
+                tracing::warn!(error = %e, "cannot reach the hub for photos");
+                return Ok(None);
+            }
+        };
+        let key = ClientKey {
+            base: link.base().to_owned(),
+            transport: link.transport().as_str(),
+            ca_pem: link.ca_pem().map(<[u8]>::to_vec),
+            token,
+        };
+        if let Some((made, hub)) = &self.made
+            && *made == key
+        {
+            return Ok(Some(hub.clone()));
         }
-    };
-    match HubPhotos::new(&link, &token, options.http) {
-        Ok(hub) => Ok(Some(hub)),
-        Err(reason) => {
-            tracing::warn!(reason, "cannot make the photo client");
-            Ok(None)
+        self.made = None;
+        match HubPhotos::new(&link, &key.token, options.http) {
+            Ok(hub) => {
+                self.count += 1;
+                self.made = Some((key, hub.clone()));
+                Ok(Some(hub))
+            }
+            Err(reason) => {
+                tracing::warn!(reason, "cannot make the photo client");
+                Ok(None)
+            }
         }
     }
 }
@@ -513,9 +565,10 @@ async fn daemon(data_dir: &Path, options: LaneOptions, mut docs: watch::Receiver
         }
     };
     let mut lane = Lane::new(options);
+    let mut clients = ClientCache::default();
     loop {
         let _ = docs.wait_for(|caught_up| *caught_up).await;
-        let pause = match lane_round(&mut lane, &mut node, &docs).await {
+        let pause = match lane_round(&mut lane, &mut clients, &mut node, &docs).await {
             Ok(pause) => pause,
             Err(error) => {
                 tracing::warn!(%error, "photo lane pass failed");
@@ -534,10 +587,11 @@ async fn daemon(data_dir: &Path, options: LaneOptions, mut docs: watch::Receiver
 
 async fn lane_round(
     lane: &mut Lane,
+    clients: &mut ClientCache,
     node: &mut Node,
     docs: &watch::Receiver<bool>,
 ) -> Result<Duration, StoreError> {
-    let Some(hub) = hub_client(node, &lane.options)? else {
+    let Some(hub) = clients.client(node, &lane.options)? else {
         return Ok(Duration::from_secs(30));
     };
     let mut gate = Gate {
