@@ -432,7 +432,93 @@ async fn old_sync_sessions_are_pruned_in_batches<S: HubStore>(f: Fixture<S>) {
     assert_eq!(stats.sessions, 2);
 }
 
+/// A session gathers its node's status and writes it once (`STATUS_EVERY`): the merged
+/// update leaves the row as writing each update in turn does.
+async fn a_merged_status_update_writes_what_the_sequence_would<S: HubStore>(f: Fixture<S>) {
+    let store = f.store;
+    let clinic = create_clinic(&store, "Status").await;
+    let now = now_millis();
+    let mut nodes = Vec::new();
+    for code in ["status-one", "status-all"] {
+        let node = store
+            .add_node(clinic, code, code, now + 60_000, now)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let hash = format!("{code}-token");
+        let enrolled = store.enroll(code, code, &hash, now).await;
+        assert!(enrolled.unwrap_or_else(|e| panic!("{e:?}")).is_some());
+        nodes.push(node.id);
+    }
+    let outbox = |count| OutboxStats {
+        count,
+        bytes: count * 100,
+        oldest_age_ms: count * 10,
+    };
+    // What a session sees: the hello, deliveries, cursors, reports that clear an error.
+    let sequence = [
+        NodeUpdate {
+            app_version: Some("node 2.0".into()),
+            cursor: Some(3),
+            outbox: Some(outbox(4)),
+            ..NodeUpdate::default()
+        },
+        NodeUpdate {
+            delivered: Some(8),
+            ..NodeUpdate::default()
+        },
+        NodeUpdate {
+            last_error: Some(Some("disk full".into())),
+            outbox: Some(outbox(2)),
+            ..NodeUpdate::default()
+        },
+        NodeUpdate {
+            cursor: Some(8),
+            synced: true,
+            ..NodeUpdate::default()
+        },
+        NodeUpdate {
+            cursor: Some(8),
+            outbox: Some(outbox(0)),
+            last_error: Some(None),
+            ..NodeUpdate::default()
+        },
+        NodeUpdate {
+            delivered: Some(9),
+            ..NodeUpdate::default()
+        },
+    ];
+    let mut merged = NodeUpdate::default();
+    for update in &sequence {
+        store
+            .update_node(nodes[0], update, now)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        merged.merge(update.clone());
+    }
+    store
+        .update_node(nodes[1], &merged, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let status = |row: dermis_hub::store::NodeInfo| {
+        (
+            row.app_version,
+            row.cursor,
+            (row.outbox_count, row.outbox_bytes, row.outbox_oldest_age_ms),
+            row.last_error,
+            row.delivered_seq,
+            row.last_sync_at,
+        )
+    };
+    let one_by_one = status(common::node_row(&store, nodes[0]).await);
+    assert_eq!(
+        one_by_one,
+        (Some("node 2.0".into()), 8, (0, 0, 0), None, 9, Some(now))
+    );
+    assert_eq!(status(common::node_row(&store, nodes[1]).await), one_by_one);
+}
+
 on_both_stores!(
+    a_merged_status_update_writes_what_the_sequence_would,
     conformance_suite_passes,
     many_changes_are_compacted_and_still_read_back,
     a_node_behind_by_some_changes_gets_what_follows_its_version,

@@ -159,6 +159,28 @@ pub struct NodeUpdate {
     pub delivered: Option<u64>,
 }
 
+impl NodeUpdate {
+    /// Folds a later update into this one: writing the result once leaves the node's row
+    /// as writing both in order would (what the later one says wins; a sync in either
+    /// counts), except that the times recorded are those of the one write.
+    pub fn merge(&mut self, later: NodeUpdate) {
+        let NodeUpdate {
+            app_version,
+            cursor,
+            outbox,
+            last_error,
+            synced,
+            delivered,
+        } = later;
+        self.app_version = app_version.or(self.app_version.take());
+        self.cursor = cursor.or(self.cursor);
+        self.outbox = outbox.or(self.outbox);
+        self.last_error = last_error.or(self.last_error.take());
+        self.synced |= synced;
+        self.delivered = delivered.or(self.delivered);
+    }
+}
+
 /// How a sync session ended, for its `sync_sessions` row.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SessionEnd {
