@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 mod common;
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use common::node::TestNode;
@@ -157,8 +158,12 @@ async fn two_nodes_converge_through_the_hub<S: HubStore>(f: Fixture<S>) {
     .await;
     assert_eq!(a.first_name(p).await, b.first_name(p).await);
     assert_eq!(a.outbox_len().await + b.outbox_len().await, 0);
-    let row = common::node_row(&store, a.id).await;
-    assert!(row.online && row.last_sync_at.is_some() && row.app_version.is_some());
+    // A session writes its node's status every STATUS_EVERY (250 ms).
+    common::eventually("A's status on its row", || async {
+        let row = common::node_row(&store, a.id).await;
+        row.online && row.last_sync_at.is_some() && row.app_version.is_some()
+    })
+    .await;
     hub.stop().await;
     common::eventually("the node to be shown offline", || async {
         !common::node_row(&store, a.id).await.online
@@ -189,6 +194,61 @@ async fn live_updates_arrive_without_reconnecting<S: HubStore>(f: Fixture<S>) {
         la.is_open() && lb.is_open(),
         "the same connections throughout"
     );
+    hub.stop().await;
+}
+
+/// Revision 4: a node that asked for live documents gets an edit in the live update
+/// itself and fetches nothing; a node that did not (revision 3) is told with an `Index`
+/// and fetches, and its own edits still reach the others live.
+async fn live_documents_need_no_fetch_and_older_nodes_still_sync<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let hub = TestHub::start(f.store.clone(), options(f.dir.path(), LONG)).await;
+    let clinic = create_clinic(&store, "Live docs").await;
+    let a = TestNode::new(&enroll(&store, &hub, clinic, "A").await);
+    let b = TestNode::new(&enroll(&store, &hub, clinic, "B").await);
+    let old = TestNode::new(&enroll(&store, &hub, clinic, "Old").await);
+    old.quirks.no_live_docs.store(true, Ordering::SeqCst);
+    let mut la = a.connect(&hub.ws()).await;
+    let mut lb = b.connect(&hub.ws()).await;
+    let mut lo = old.connect(&hub.ws()).await;
+    la.caught_up_after(0).await;
+    let b_before = lb.caught_up_after(0).await;
+    let old_before = lo.caught_up_after(0).await;
+
+    let p = a.create_patient("Live").await;
+    la.changed();
+    common::eventually("B and the older node to receive A's patient", || async {
+        b.first_name(p).await.as_deref() == Some("Live")
+            && old.first_name(p).await.as_deref() == Some("Live")
+    })
+    .await;
+    let (b_now, old_now) = (lb.state.borrow().clone(), lo.state.borrow().clone());
+    assert!(b_now.live_docs > b_before.live_docs, "B got it live");
+    assert_eq!(b_now.fetches, b_before.fetches, "B fetched nothing");
+    assert_eq!(old_now.live_docs, 0, "the older node is never sent one");
+    assert!(
+        old_now.fetches > old_before.fetches,
+        "the older node fetched it"
+    );
+
+    // The older node's edit reaches the others live too.
+    old.rename(p, "Edited").await;
+    lo.changed();
+    common::eventually("A and B to see the older node's edit", || async {
+        a.first_name(p).await.as_deref() == Some("Edited")
+            && b.first_name(p).await.as_deref() == Some("Edited")
+    })
+    .await;
+    assert_eq!(
+        lb.state.borrow().fetches,
+        b_before.fetches,
+        "still no fetch"
+    );
+    common::eventually("every node and the hub to agree", || async {
+        let (ha, hb, ho) = (a.heads().await, b.heads().await, old.heads().await);
+        ha == hb && hb == ho && ha == hub_heads(&store, clinic).await
+    })
+    .await;
     hub.stop().await;
 }
 
@@ -353,6 +413,7 @@ async fn revoking_disconnects_then_refuses<S: HubStore>(f: Fixture<S>) {
 }
 
 on_both_stores!(
+    live_documents_need_no_fetch_and_older_nodes_still_sync,
     enrollment_over_http,
     two_nodes_converge_through_the_hub,
     live_updates_arrive_without_reconnecting,

@@ -21,6 +21,9 @@ pub struct EngineConfig {
     pub push_batch_docs: usize,
     /// This build's version, reported to the hub.
     pub app_version: String,
+    /// A node asks for live updates that carry documents (`wire::FEATURE_LIVE_DOCS`)
+    /// when the hub offers them; off, it syncs as a revision 3 node (tests of older peers).
+    pub live_docs: bool,
 }
 
 impl Default for EngineConfig {
@@ -33,6 +36,7 @@ impl Default for EngineConfig {
             fetch_batch: 1000,
             push_batch_docs: 500,
             app_version: String::new(),
+            live_docs: true,
         }
     }
 }

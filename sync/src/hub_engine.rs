@@ -15,8 +15,8 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::ChangePage;
 use crate::wire::{
-    ClientMsg, DocData, DocPush, ErrorCode, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, Limits,
-    OutboxStats, PushOutcome, PushResult, doc_data_encoded_len,
+    ClientMsg, DocData, DocPush, ErrorCode, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem,
+    HubMsg, Limits, OutboxStats, PushOutcome, PushResult, doc_data_encoded_len,
 };
 
 /// A storage operation for the driver to run against the hub's [`crate::DocStore`].
@@ -62,9 +62,11 @@ pub enum HubOutput {
         outbox: OutboxStats,
         last_error: Option<String>,
     },
-    /// Changes were committed: wake the clinic's other sessions.
+    /// Changes were committed: wake the clinic's other sessions, handing them the
+    /// documents when the push was small enough to carry ([`LiveBatch`]).
     ClinicAdvanced {
         seq: u64,
+        live: Option<std::sync::Arc<LiveBatch>>,
     },
     /// The node has everything up to this seq.
     NodeCursor {
@@ -92,12 +94,83 @@ enum Request {
     Live,
 }
 
+/// What one push committed, for the clinic's other sessions to send on as
+/// `HubMsg::Live`: every document whose latest seq is in `(from, up_to]`, with the data
+/// the node pushed (`full` when that is a whole document).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveBatch {
+    pub from: u64,
+    pub up_to: u64,
+    /// The node that pushed them (it is not sent its own documents back).
+    pub origin: Uuid,
+    pub docs: Vec<DocData>,
+}
+
+/// The most pushed data a session keeps to hand on as a live batch; a larger push is
+/// announced with an `Index` as before, and its documents fetched.
+pub const LIVE_MAX_BYTES: usize = 256 * 1024;
+
+/// Whether `data` (Automerge bytes) begins with a whole saved document rather than
+/// changes: the chunk type after the magic bytes and checksum (0 = document).
+fn is_whole_document(data: &[u8]) -> bool {
+    data.get(8) == Some(&0)
+}
+
+/// The live batch of a committed push: the documents at the seqs the commit gave out.
+/// A push's writes take the clinic's next seqs in one run, so the batch is the longest
+/// run of consecutive seqs ending at the highest; an unchanged document (an older seq)
+/// outside that run is left out, and a batch that cannot be told apart is not made.
+fn live_batch(origin: Uuid, docs: &[DocPush], outcomes: &[PushOutcome]) -> Option<LiveBatch> {
+    let mut applied: Vec<(u64, &DocPush, &Vec<automerge::ChangeHash>)> = docs
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(push, outcome)| match outcome {
+            PushOutcome::Applied { seq, heads } => Some((*seq, push, heads)),
+            _ => None,
+        })
+        .collect();
+    applied.sort_by_key(|(seq, _, _)| std::cmp::Reverse(*seq));
+    let up_to = applied.first()?.0;
+    let mut from = up_to;
+    let mut items: Vec<DocData> = Vec::new();
+    for (seq, push, heads) in applied {
+        if seq + 1 == from {
+            from = seq;
+        } else if seq != from {
+            break;
+        }
+        match items.last() {
+            // One document pushed twice in a batch: one write, its last data.
+            Some(last) if last.seq == seq && last.doc_id != push.doc_id => return None,
+            Some(last) if last.seq == seq => continue,
+            _ => {}
+        }
+        items.push(DocData {
+            doc_id: push.doc_id,
+            doc_type: push.doc_type.clone(),
+            seq,
+            heads: heads.clone(),
+            full: is_whole_document(&push.data),
+            data: push.data.clone(),
+        });
+    }
+    items.reverse();
+    Some(LiveBatch {
+        from: from - 1,
+        up_to,
+        origin,
+        docs: items,
+    })
+}
+
 #[derive(Debug)]
 enum Busy {
     Welcome,
     Push {
         batch: u64,
         ids: Vec<Uuid>,
+        /// The pushed documents, kept when small enough to hand on as a live batch.
+        kept: Option<Vec<DocPush>>,
     },
     Pull {
         request: u64,
@@ -368,7 +441,7 @@ impl HubSession {
                 } else {
                     self.hello = true;
                     // Only the features this build knows.
-                    self.features = features & FEATURE_TOKEN_ROTATION;
+                    self.features = features & (FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS);
                     self.sent_up_to = cursor;
                     out.push(HubOutput::NodeReport {
                         app_version: Some(app_version),
@@ -474,7 +547,9 @@ impl HubSession {
         match request {
             Request::Push { batch, docs } => {
                 let ids = docs.iter().map(|d| d.doc_id).collect();
-                self.busy = Some(Busy::Push { batch, ids });
+                let bytes: usize = docs.iter().map(|d| d.data.len()).sum();
+                let kept = (bytes <= LIVE_MAX_BYTES).then(|| docs.clone());
+                self.busy = Some(Busy::Push { batch, ids, kept });
                 out.push(HubOutput::Store(HubStoreOp::Apply { docs }));
             }
             Request::Pull {
@@ -535,12 +610,64 @@ impl HubSession {
             .saturating_sub(crate::wire::FRAME_OVERHEAD)
     }
 
-    /// Another session (or another hub instance) committed changes in this clinic.
-    pub fn clinic_advanced(&mut self, now: Millis, seq: u64) -> Vec<HubOutput> {
+    /// Another session (or hub instance) committed changes up to `seq`; `live` is its
+    /// batch when it carried one. A node that asked for [`FEATURE_LIVE_DOCS`] and is
+    /// live at the batch's start is sent its documents at once (`HubMsg::Live`);
+    /// otherwise it is told with an `Index` as before.
+    pub fn clinic_advanced(
+        &mut self,
+        now: Millis,
+        seq: u64,
+        live: Option<&LiveBatch>,
+    ) -> Vec<HubOutput> {
         let mut out = Vec::new();
         self.live_pending = self.live_pending.max(seq);
+        if let Some(batch) = live {
+            self.send_live(now, batch, &mut out);
+        }
         self.serve_next(now, &mut out);
         out
+    }
+
+    /// Sends `batch` as `HubMsg::Live` when it continues exactly what the node has been
+    /// told and nothing else is being told meanwhile.
+    fn send_live(&mut self, now: Millis, batch: &LiveBatch, out: &mut Vec<HubOutput>) {
+        let telling = matches!(self.busy, Some(Busy::Pull { .. } | Busy::Live { .. }))
+            || self.queue.iter().any(|r| matches!(r, Request::Pull { .. }));
+        if self.features & FEATURE_LIVE_DOCS == 0
+            || !self.live
+            || self.closed
+            || telling
+            || batch.from > self.sent_up_to
+            || batch.up_to <= self.sent_up_to
+            || self.live_pending > batch.up_to
+        {
+            return;
+        }
+        let from = self.sent_up_to;
+        let items: Vec<DocData> = if batch.origin == self.node_id {
+            Vec::new()
+        } else {
+            batch
+                .docs
+                .iter()
+                .filter(|d| d.seq > from)
+                .cloned()
+                .collect()
+        };
+        let msg = HubMsg::Live {
+            from,
+            up_to: batch.up_to,
+            items,
+        };
+        if msg.encoded_len() > self.send_budget() {
+            return;
+        }
+        if let HubMsg::Live { items, .. } = &msg {
+            self.docs_out += items.len() as u64;
+        }
+        self.sent_up_to = batch.up_to;
+        self.send(now, &msg, out);
     }
 
     pub fn stored(&mut self, now: Millis, result: HubStoreResult) -> Vec<HubOutput> {
@@ -575,13 +702,18 @@ impl HubSession {
                 self.send(now, &welcome, &mut out);
                 self.welcomed = true;
             }
-            (Busy::Push { batch, ids }, HubStoreResult::Applied(outcomes)) => {
+            (Busy::Push { batch, ids, kept }, HubStoreResult::Applied(outcomes)) => {
                 let mut advanced = 0;
                 for o in &outcomes {
                     if let PushOutcome::Applied { seq, .. } = o {
                         advanced = advanced.max(*seq);
                     }
                 }
+                let live = kept
+                    .filter(|docs| docs.len() == outcomes.len())
+                    .and_then(|docs| live_batch(self.node_id, &docs, &outcomes))
+                    .filter(|b| b.up_to == advanced)
+                    .map(std::sync::Arc::new);
                 let results = ids
                     .into_iter()
                     .zip(outcomes)
@@ -589,7 +721,10 @@ impl HubSession {
                     .collect();
                 self.send(now, &HubMsg::PushAck { batch, results }, &mut out);
                 if advanced > 0 {
-                    out.push(HubOutput::ClinicAdvanced { seq: advanced });
+                    out.push(HubOutput::ClinicAdvanced {
+                        seq: advanced,
+                        live,
+                    });
                 }
             }
             (Busy::Pull { request, from }, HubStoreResult::Changes(page)) => {

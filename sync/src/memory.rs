@@ -502,7 +502,7 @@ impl NodeSyncStore for MemoryNodeStore {
         docs: &[DocData],
         cursor: Option<u64>,
     ) -> Result<Vec<ApplyFailure>, Never> {
-        let failures = docs
+        let failures: Vec<ApplyFailure> = docs
             .iter()
             .filter_map(|d| {
                 self.apply_remote(clinic, d).err().map(|e| ApplyFailure {
@@ -512,7 +512,9 @@ impl NodeSyncStore for MemoryNodeStore {
                 })
             })
             .collect();
-        if let Some(c) = cursor {
+        if let Some(c) = cursor
+            && failures.is_empty()
+        {
             self.cursor = self.cursor.max(c);
         }
         Ok(failures)

@@ -17,8 +17,8 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::{ApplyFailure, OutgoingDoc, PushAck};
 use crate::wire::{
-    ClientMsg, DocData, ErrorCode, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, IndexEntry, Limits,
-    OutboxStats, PushOutcome,
+    ClientMsg, DocData, ErrorCode, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg,
+    IndexEntry, Limits, OutboxStats, PushOutcome,
 };
 
 /// A token as the hub makes them: 16 to 256 characters of base64url (`A-Z a-z 0-9 - _`).
@@ -133,6 +133,8 @@ enum Purpose {
     PushAcked,
     Plan,
     Apply,
+    /// The documents of a live update, with the cursor.
+    Live,
     Finish,
     Report,
     Token,
@@ -221,7 +223,12 @@ impl NodeSession {
     /// `wire::parse_features`), before [`NodeSession::start`]: `Hello` asks for those
     /// this engine supports.
     pub fn hub_offers(&mut self, features: u64) {
-        self.features = features & FEATURE_TOKEN_ROTATION;
+        let wanted = if self.config.live_docs {
+            FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS
+        } else {
+            FEATURE_TOKEN_ROTATION
+        };
+        self.features = features & wanted;
     }
 
     /// Begins the session on a fresh connection: sends Hello.
@@ -420,6 +427,9 @@ impl NodeSession {
             HubMsg::Ping { nonce } => self.send(now, &ClientMsg::Pong { nonce }, &mut out),
             HubMsg::Pong { .. } => {}
             HubMsg::NewToken { token } => self.on_new_token(token, &mut out),
+            HubMsg::Live { from, up_to, items } => {
+                self.on_live(now, from, up_to, items, &mut out);
+            }
             HubMsg::Error { code, message } => {
                 self.close(code, format!("hub: {message}"), &mut out)
             }
@@ -550,6 +560,78 @@ impl NodeSession {
         } else {
             self.pull = Pull::Planning { page };
             self.enqueue(NodeStoreOp::PlanFetch(entries), Purpose::Plan, out);
+        }
+    }
+
+    /// A live update with its documents (revision 4): applied at once, with the cursor
+    /// in the same transaction when every document applies. Data that does not apply to
+    /// what this node has (it missed an earlier change) is fetched whole, and the page
+    /// then finishes as a pulled one does. Accepted when a live `Index` would be.
+    fn on_live(
+        &mut self,
+        now: Millis,
+        from: u64,
+        up_to: u64,
+        items: Vec<DocData>,
+        out: &mut Vec<NodeOutput>,
+    ) {
+        if self.features & FEATURE_LIVE_DOCS == 0 {
+            self.close(
+                ErrorCode::ProtocolViolation,
+                "live documents this node did not ask for",
+                out,
+            );
+            return;
+        }
+        if !matches!(self.pull, Pull::Idle) || from > self.cursor {
+            if up_to > self.cursor {
+                self.caught_up_sent = false;
+                if matches!(self.pull, Pull::Idle) {
+                    self.start_pull(now, out);
+                } else {
+                    self.live_wanted = true;
+                }
+            }
+            return;
+        }
+        if up_to <= self.cursor {
+            return;
+        }
+        self.caught_up_sent = false;
+        let request = self.next_id();
+        self.stats.pulled_docs += items.len() as u64;
+        self.pull = Pull::Fetching {
+            page: Page {
+                request: 0,
+                up_to,
+                more: false,
+            },
+            request,
+            awaiting: items.iter().map(|d| d.doc_id).collect(),
+            full_retried: HashSet::new(),
+            applies: 1,
+            at: now,
+        };
+        self.enqueue(
+            NodeStoreOp::ApplyDocs {
+                docs: items,
+                cursor: Some(up_to),
+            },
+            Purpose::Live,
+            out,
+        );
+    }
+
+    /// The page is applied and its cursor stored: pull again if more is known.
+    fn page_done(&mut self, now: Millis, page: Page, out: &mut Vec<NodeOutput>) {
+        self.cursor = self.cursor.max(page.up_to);
+        self.pull = Pull::Idle;
+        if page.more || self.live_wanted {
+            self.live_wanted = false;
+            self.pulled_all = false;
+            self.start_pull(now, out);
+        } else {
+            self.pulled_all = true;
         }
     }
 
@@ -747,15 +829,49 @@ impl NodeSession {
             }
             (Purpose::Finish, NodeStoreResult::Applied(_)) => {
                 if let Pull::Finishing { page } = self.pull {
-                    self.cursor = self.cursor.max(page.up_to);
-                    self.pull = Pull::Idle;
-                    if page.more || self.live_wanted {
-                        self.live_wanted = false;
-                        self.pulled_all = false;
-                        self.start_pull(now, &mut out);
-                    } else {
-                        self.pulled_all = true;
+                    self.page_done(now, page, &mut out);
+                }
+            }
+            (Purpose::Live, NodeStoreResult::Applied(failures)) => {
+                let Pull::Fetching {
+                    page,
+                    request,
+                    awaiting,
+                    full_retried,
+                    applies,
+                    ..
+                } = &mut self.pull
+                else {
+                    return out;
+                };
+                if failures.is_empty() {
+                    // Every document applied and the store moved the cursor with them.
+                    let page = *page;
+                    self.page_done(now, page, &mut out);
+                } else {
+                    // The store kept its cursor: fetch what did not apply, whole.
+                    *applies = 0;
+                    awaiting.clear();
+                    let mut retry = Vec::new();
+                    for f in failures {
+                        if f.code == ErrorCode::InvalidDocument && full_retried.insert(f.doc_id) {
+                            awaiting.insert(f.doc_id);
+                            retry.push(FetchItem {
+                                doc_id: f.doc_id,
+                                have: Vec::new(),
+                            });
+                        } else {
+                            out.push(NodeOutput::Problem(format!(
+                                "document {} from the hub could not be stored: {}",
+                                f.doc_id, f.reason
+                            )));
+                        }
                     }
+                    let request = *request;
+                    if !retry.is_empty() {
+                        self.send_fetch(now, request, retry, &mut out);
+                    }
+                    self.maybe_finish_fetch(&mut out);
                 }
             }
             (purpose, result) => {

@@ -20,7 +20,7 @@ use crate::hub_engine::{HubOutput, HubSession};
 use crate::memory::{MemoryHubStore, MemoryNodeStore};
 use crate::node_engine::{NodeOutput, NodeSession};
 use crate::store::NodeSyncStore;
-use crate::wire::Limits;
+use crate::wire::{FEATURE_LIVE_DOCS, Limits};
 
 #[derive(Clone, Debug)]
 pub struct SimConfig {
@@ -67,6 +67,8 @@ pub struct SimReport {
     pub dropped: u64,
     pub node_crashes: u64,
     pub hub_crashes: u64,
+    /// Live updates that carried documents (`HubMsg::Live`), as sent by the hub.
+    pub live_updates: u64,
     pub settled_at: Millis,
 }
 
@@ -76,6 +78,9 @@ pub struct SimFailure {
     pub seed: u64,
     pub problem: String,
 }
+
+/// `HubMsg::Live`'s type code (docs/SYNC.md).
+const LIVE_TYPE: u8 = 0x88;
 
 struct Frame {
     at: Millis,
@@ -145,6 +150,7 @@ impl World {
             fetch_batch: 5,
             push_batch_docs: 4,
             app_version: "sim".into(),
+            live_docs: true,
         };
         World {
             rng,
@@ -246,7 +252,12 @@ impl World {
                             break;
                         }
                         match out {
-                            HubOutput::Send(bytes) => self.enqueue(i, false, bytes),
+                            HubOutput::Send(bytes) => {
+                                if bytes.get(3) == Some(&LIVE_TYPE) {
+                                    self.report.live_updates += 1;
+                                }
+                                self.enqueue(i, false, bytes);
+                            }
                             HubOutput::Store(op) => {
                                 let clinic = self.clinic;
                                 let result = now_or_never(run_hub_op(&mut self.hub, clinic, op))
@@ -259,14 +270,15 @@ impl World {
                                 }
                             }
                             HubOutput::Close { .. } => self.drop_link(i),
-                            HubOutput::ClinicAdvanced { seq } => {
+                            HubOutput::ClinicAdvanced { seq, live } => {
+                                // Every session of the clinic hears of it, the pusher's too
+                                // (as the hub's registry does).
                                 let now = self.now;
                                 for j in 0..self.nodes.len() {
-                                    if j != i
-                                        && let Some(link) = self.nodes[j].link.as_mut()
-                                    {
-                                        queue
-                                            .push(Work::Hub(j, link.hub.clinic_advanced(now, seq)));
+                                    if let Some(link) = self.nodes[j].link.as_mut() {
+                                        let out =
+                                            link.hub.clinic_advanced(now, seq, live.as_deref());
+                                        queue.push(Work::Hub(j, out));
                                     }
                                 }
                             }
@@ -291,6 +303,11 @@ impl World {
             Limits::default(),
         );
         let mut node = NodeSession::new(node_id, self.engine.clone());
+        // Half the connections speak revision 4 (live documents), half an older one: a
+        // clinic mixes them while it upgrades.
+        if self.rng.random_bool(0.5) {
+            node.hub_offers(FEATURE_LIVE_DOCS);
+        }
         let store = &mut self.nodes[i].store;
         let cursor = now_or_never(store.cursor())
             .and_then(Result::ok)

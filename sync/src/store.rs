@@ -149,8 +149,9 @@ pub trait NodeSyncStore: Send {
     ) -> impl Future<Output = Result<Vec<FetchItem>, Self::Error>> + Send;
 
     /// Applies documents from the hub in one transaction and, when given, moves the
-    /// cursor in the same transaction. Documents that cannot be applied are returned and
-    /// leave the store as it was.
+    /// cursor in the same transaction — only if every document applied (a live update
+    /// whose data did not apply must not move the cursor past it). Documents that cannot
+    /// be applied are returned and leave the store as it was.
     fn apply_docs(
         &mut self,
         clinic: ClinicId,

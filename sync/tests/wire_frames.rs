@@ -230,6 +230,29 @@ fn hub_frames_have_the_documented_layout() {
         b"DX\x01\x87\x03tok",
     );
     check_hub(
+        &HubMsg::Live {
+            from: 5,
+            up_to: 300,
+            items: vec![DocData {
+                doc_id: Uuid::from_bytes(ID_A),
+                doc_type: "patient".to_owned(),
+                seq: 300,
+                heads: vec![ChangeHash([0xaa; 32])],
+                full: false,
+                data: vec![1, 2, 3],
+            }],
+        },
+        &frame(&[
+            b"DX\x01\x88",
+            &[0x05, 0xac, 0x02, 0x01],
+            &ID_A,
+            b"\x07patient",
+            &[0xac, 0x02, 0x01],
+            &[0xaa; 32],
+            &[0x00, 0x03, 0x01, 0x02, 0x03],
+        ]),
+    );
+    check_hub(
         &HubMsg::Error {
             code: ErrorCode::Revoked,
             message: "revoked".to_owned(),

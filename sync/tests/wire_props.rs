@@ -184,6 +184,11 @@ fn hub_msg() -> impl Strategy<Value = HubMsg> {
                 missing,
             }
         }),
+        (num(), num(), vec(doc_data(), 0..4)).prop_map(|(from, up_to, items)| HubMsg::Live {
+            from,
+            up_to,
+            items
+        }),
         num().prop_map(|nonce| HubMsg::Ping { nonce }),
         num().prop_map(|nonce| HubMsg::Pong { nonce }),
         (error_code(), text()).prop_map(|(code, message)| HubMsg::Error { code, message }),

@@ -4,9 +4,10 @@
 //! instances learn about commits through the store's notifications.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use dermis_model::ClinicId;
+use dermis_sync::hub_engine::LiveBatch;
 use dermis_sync::wire::ErrorCode;
 use tokio::sync::{mpsc, watch};
 use uuid::Uuid;
@@ -27,7 +28,7 @@ struct Member {
 struct Inner {
     /// The highest seq known per clinic; sessions watch it. A watch keeps only the
     /// latest value, so a burst of commits costs a session one wake-up.
-    clinics: HashMap<ClinicId, watch::Sender<u64>>,
+    clinics: HashMap<ClinicId, watch::Sender<Advance>>,
     members: HashMap<u64, Member>,
     next_key: u64,
 }
@@ -47,11 +48,20 @@ impl Default for Registry {
     }
 }
 
+/// How far a clinic's change log reached, with the documents of the commit that took
+/// it there when that commit was a push small enough to carry them (sessions send them
+/// on as `HubMsg::Live`; a session that missed a batch is told with an `Index`).
+#[derive(Clone, Debug, Default)]
+pub struct Advance {
+    pub seq: u64,
+    pub live: Option<Arc<LiveBatch>>,
+}
+
 /// A session's place in the registry; leaving it (drop) removes the session.
 pub struct Membership<'a> {
     registry: &'a Registry,
     key: u64,
-    pub clinic_seq: watch::Receiver<u64>,
+    pub clinic_seq: watch::Receiver<Advance>,
     pub commands: mpsc::UnboundedReceiver<Command>,
 }
 
@@ -90,7 +100,7 @@ impl Registry {
         let clinic_seq = inner
             .clinics
             .entry(clinic)
-            .or_insert_with(|| watch::channel(0).0)
+            .or_insert_with(|| watch::channel(Advance::default()).0)
             .subscribe();
         inner.next_key += 1;
         let key = inner.next_key;
@@ -114,12 +124,20 @@ impl Registry {
 
     /// A commit reached `seq` in `clinic`: wake its sessions (if it is news).
     pub fn advance(&self, clinic: ClinicId, seq: u64) {
+        self.advance_live(clinic, seq, None);
+    }
+
+    /// [`Registry::advance`] with the documents of the push that reached `seq`. The
+    /// batch is news too when only the seq was heard of (another hub instance's notice
+    /// of the same commit may come first).
+    pub fn advance_live(&self, clinic: ClinicId, seq: u64, live: Option<Arc<LiveBatch>>) {
         let inner = self.lock();
         if let Some(tx) = inner.clinics.get(&clinic) {
             tx.send_if_modified(|latest| {
-                let news = seq > *latest;
+                let news = seq > latest.seq
+                    || (seq == latest.seq && latest.live.is_none() && live.is_some());
                 if news {
-                    *latest = seq;
+                    *latest = Advance { seq, live };
                 }
                 news
             });
@@ -177,7 +195,7 @@ mod tests {
         let mut other = registry.join(b, Uuid::now_v7());
         registry.advance(a, 5);
         assert!(one.clinic_seq.has_changed().unwrap_or(false));
-        assert_eq!(*one.clinic_seq.borrow_and_update(), 5);
+        assert_eq!(one.clinic_seq.borrow_and_update().seq, 5);
         assert!(!other.clinic_seq.has_changed().unwrap_or(true));
         registry.advance(a, 3);
         assert!(!one.clinic_seq.has_changed().unwrap_or(true), "old news");

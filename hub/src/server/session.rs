@@ -23,7 +23,8 @@ use dermis_model::{ClinicId, Millis, now_millis};
 use dermis_sync::driver::{error_chain, run_hub_op};
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreResult};
 use dermis_sync::wire::{
-    ErrorCode, FEATURE_TOKEN_ROTATION, FEATURES_HEADER, HubMsg, Limits, features_header,
+    ErrorCode, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FEATURES_HEADER, HubMsg, Limits,
+    features_header,
 };
 use tracing::Instrument;
 use uuid::Uuid;
@@ -125,7 +126,8 @@ pub async fn upgrade<S: HubStore>(
         .max_message_size(message)
         .max_frame_size(frame)
         .on_upgrade(move |socket| run(hub, auth, socket).instrument(span));
-    if let Ok(offered) = HeaderValue::from_str(&features_header(FEATURE_TOKEN_ROTATION)) {
+    let offered = features_header(FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS);
+    if let Ok(offered) = HeaderValue::from_str(&offered) {
         response.headers_mut().insert(FEATURES_HEADER, offered);
     }
     response
@@ -323,8 +325,8 @@ impl<S: HubStore> Driver<'_, S> {
                     self.engine.terminate(now, code, &reason)
                 }
                 Ok(()) = membership.clinic_seq.changed() => {
-                    let seq = *membership.clinic_seq.borrow_and_update();
-                    self.engine.clinic_advanced(now, seq)
+                    let advance = membership.clinic_seq.borrow_and_update().clone();
+                    self.engine.clinic_advanced(now, advance.seq, advance.live.as_deref())
                 }
                 message = self.socket.recv(), if self.engine.wants_frames() => {
                     let now = now_millis();
@@ -528,8 +530,8 @@ impl<S: HubStore> Driver<'_, S> {
                     };
                     self.note_status(update);
                 }
-                HubOutput::ClinicAdvanced { seq } => {
-                    self.hub.registry.advance(self.clinic, seq);
+                HubOutput::ClinicAdvanced { seq, live } => {
+                    self.hub.registry.advance_live(self.clinic, seq, live);
                     self.note_status(NodeUpdate {
                         synced: true,
                         ..NodeUpdate::default()

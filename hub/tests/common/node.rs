@@ -15,7 +15,11 @@ use dermis_sync::NodeSyncStore;
 use dermis_sync::driver::run_node_op;
 use dermis_sync::memory::MemoryNodeStore;
 use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp};
-use dermis_sync::wire::{ErrorCode, FEATURES_HEADER, parse_features};
+use dermis_sync::wire::{ErrorCode, FEATURE_LIVE_DOCS, FEATURES_HEADER, parse_features};
+
+/// Message type codes (docs/SYNC.md) the test node counts.
+const FETCH_TYPE: u8 = 0x04;
+const LIVE_TYPE: u8 = 0x88;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Mutex, mpsc, watch};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -42,6 +46,10 @@ pub struct LinkState {
     pub crashed: bool,
     /// Set when the connection is over.
     pub closed: Option<Closed>,
+    /// Live updates that carried documents (`HubMsg::Live`) received.
+    pub live_docs: u64,
+    /// `Fetch` frames sent.
+    pub fetches: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -70,6 +78,8 @@ pub struct Quirks {
     pub no_rotation: AtomicBool,
     /// Receive a new token, then drop the connection without keeping it (a crash).
     pub crash_on_new_token: AtomicBool,
+    /// Do not ask for live updates with documents (a revision 3 node).
+    pub no_live_docs: AtomicBool,
 }
 
 /// One connection of a node.
@@ -314,6 +324,11 @@ async fn run(
 ) {
     let mut session = NodeSession::new(node.id, engine());
     if !node.quirks.no_rotation.load(Ordering::SeqCst) {
+        let offered = if node.quirks.no_live_docs.load(Ordering::SeqCst) {
+            offered & !FEATURE_LIVE_DOCS
+        } else {
+            offered
+        };
         session.hub_offers(offered);
     }
     let now = now_millis();
@@ -331,6 +346,9 @@ async fn run(
         while let Some(output) = pending.pop_front() {
             match output {
                 NodeOutput::Send(bytes) => {
+                    if bytes.get(3) == Some(&FETCH_TYPE) {
+                        state.send_modify(|s| s.fetches += 1);
+                    }
                     if socket.send(Message::Binary(bytes.into())).await.is_err() {
                         break 'session;
                     }
@@ -392,7 +410,12 @@ async fn run(
         let deadline = deadline_in(session.next_deadline(), now);
         let out = tokio::select! {
             message = socket.next() => match message {
-                Some(Ok(Message::Binary(frame))) => session.handle_frame(now_millis(), &frame),
+                Some(Ok(Message::Binary(frame))) => {
+                    if frame.get(3) == Some(&LIVE_TYPE) {
+                        state.send_modify(|s| s.live_docs += 1);
+                    }
+                    session.handle_frame(now_millis(), &frame)
+                }
                 Some(Ok(Message::Close(frame))) => {
                     closed.close_code = frame.map(|f| u16::from(f.code));
                     break 'session;

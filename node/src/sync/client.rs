@@ -129,6 +129,10 @@ fn record(node: &Node, key: &str, value: &str) {
     }
 }
 
+/// How often a connection that keeps catching up records the time (`status`'s last
+/// sync); the first time it catches up is always recorded.
+const SYNC_AT_EVERY: Duration = Duration::from_secs(1);
+
 /// Runs sync until caught up (`once`), until `shutdown` resolves, or forever.
 pub async fn run(
     data_dir: &Path,
@@ -376,6 +380,10 @@ async fn drive(
     let ahead = Predecoder::start();
     // A message read early (while looking for frames to load ahead) and not yet handled.
     let mut early: Option<Option<Result<Message, WsError>>> = None;
+    // When this connection last recorded its sync time, and whether an error may be
+    // recorded (one from before this connection, or a problem since).
+    let mut sync_recorded: Option<std::time::Instant> = None;
+    let mut error_recorded = true;
     let mut poll = tokio::time::interval(Duration::from_millis(500));
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -433,9 +441,17 @@ async fn drive(
                 }
                 NodeOutput::CaughtUp => {
                     hub.caught_up.send_replace(true);
-                    record(node, state::LAST_SYNC_AT, &now().to_string());
-                    if let Err(e) = state::clear(node.store.conn(), state::LAST_ERROR) {
-                        tracing::warn!(error = %e, "could not clear the last error");
+                    // Caught up again after every live update: recorded at most every
+                    // SYNC_AT_EVERY, as each record is a write transaction waiting for the disk.
+                    if sync_recorded.is_none_or(|at| at.elapsed() >= SYNC_AT_EVERY) {
+                        record(node, state::LAST_SYNC_AT, &now().to_string());
+                        sync_recorded = Some(std::time::Instant::now());
+                    }
+                    if error_recorded {
+                        match state::clear(node.store.conn(), state::LAST_ERROR) {
+                            Ok(()) => error_recorded = false,
+                            Err(e) => tracing::warn!(error = %e, "could not clear the last error"),
+                        }
                     }
                     if options.once {
                         let _ = ws
@@ -450,6 +466,7 @@ async fn drive(
                 NodeOutput::Problem(message) => {
                     tracing::warn!(message, "sync problem");
                     record(node, state::LAST_ERROR, &message);
+                    error_recorded = true;
                 }
             }
         }

@@ -255,7 +255,9 @@ impl Node {
                 Err(e) => failures.push(failure(d.doc_id, &e)),
             }
         }
-        if let Some(c) = cursor {
+        if let Some(c) = cursor
+            && failures.is_empty()
+        {
             let current = state::get(tx.sql(), state::CURSOR)?
                 .and_then(|v| v.parse::<u64>().ok())
                 .unwrap_or(0);

@@ -13,6 +13,7 @@ const DOCS: u8 = 0x84;
 const PING: u8 = 0x85;
 const PONG: u8 = 0x86;
 const NEW_TOKEN: u8 = 0x87;
+const LIVE: u8 = 0x88;
 const ERROR: u8 = 0x8F;
 
 const OUTCOME_APPLIED: u8 = 0;
@@ -65,6 +66,18 @@ pub enum HubMsg {
     /// works until then.
     NewToken {
         token: String,
+    },
+    /// An unsolicited live update that carries the documents changed in `(from, up_to]`
+    /// (revision 4, only to a node whose `Hello` asked for [`super::FEATURE_LIVE_DOCS`]):
+    /// each item is the data of the push that changed it (`full` when it is a whole
+    /// document), so the node applies it without a `Fetch`. Documents the node itself
+    /// pushed in that range are left out: it has them. A node applies it like a live
+    /// `Index` (only if `from` is not beyond its cursor), and fetches any document whose
+    /// data does not apply to what it has.
+    Live {
+        from: u64,
+        up_to: u64,
+        items: Vec<DocData>,
     },
     /// Sent just before the hub closes the connection with `code.close_code()`. The
     /// message is safe to show staff and never carries patient data.
@@ -134,6 +147,7 @@ impl HubMsg {
             Self::Ping { .. } => PING,
             Self::Pong { .. } => PONG,
             Self::NewToken { .. } => NEW_TOKEN,
+            Self::Live { .. } => LIVE,
             Self::Error { .. } => ERROR,
         }
     }
@@ -189,6 +203,11 @@ impl HubMsg {
             },
             NEW_TOKEN => Self::NewToken {
                 token: r.string("NewToken.token")?,
+            },
+            LIVE => Self::Live {
+                from: r.u64("Live.from")?,
+                up_to: r.u64("Live.up_to")?,
+                items: r.list("Live.items")?,
             },
             ERROR => Self::Error {
                 code: ErrorCode::from_u16(r.u16("Error.code")?),
@@ -246,6 +265,11 @@ impl HubMsg {
             }
             Self::Ping { nonce } | Self::Pong { nonce } => out.put_varint(*nonce),
             Self::NewToken { token } => out.put_str(token),
+            Self::Live { from, up_to, items } => {
+                out.put_varint(*from);
+                out.put_varint(*up_to);
+                out.put_list(items);
+            }
             Self::Error { code, message } => {
                 out.put_varint(u64::from(code.as_u16()));
                 out.put_str(message);

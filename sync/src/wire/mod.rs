@@ -43,11 +43,17 @@ pub const PROTOCOL_VERSION: u8 = 1;
 /// Rotating node tokens over the session: `HubMsg::NewToken`, `ClientMsg::TokenStored`.
 pub const FEATURE_TOKEN_ROTATION: u64 = 1;
 
+/// Live updates that carry the changed documents: `HubMsg::Live` (revision 4).
+pub const FEATURE_LIVE_DOCS: u64 = 2;
+
 /// The response header in which the hub offers its features, by name.
 pub const FEATURES_HEADER: &str = "dermis-features";
 
 /// Every feature this build knows, by header name.
-const FEATURE_NAMES: &[(u64, &str)] = &[(FEATURE_TOKEN_ROTATION, "token-rotation")];
+const FEATURE_NAMES: &[(u64, &str)] = &[
+    (FEATURE_TOKEN_ROTATION, "token-rotation"),
+    (FEATURE_LIVE_DOCS, "live-docs"),
+];
 
 /// The `Dermis-Features` value for `features`: names, comma-separated.
 pub fn features_header(features: u64) -> String {

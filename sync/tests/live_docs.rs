@@ -1,0 +1,266 @@
+//! Live updates that carry documents (protocol 1 revision 4), engine by engine: the node
+//! applies them with its cursor in one store operation; data that does not apply is
+//! fetched whole and the cursor moves only after it; a node that did not ask for them
+//! refuses them; one that has fallen behind pulls instead. End to end over real sockets
+//! in `hub/tests/sync.rs`; under faults in the seeded simulation (`tests/sim.rs`).
+
+use automerge::ChangeHash;
+use dermis_model::ClinicId;
+use dermis_sync::EngineConfig;
+use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
+use dermis_sync::store::ApplyFailure;
+use dermis_sync::wire::{
+    ClientMsg, DocData, ErrorCode, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg,
+    Limits, OutboxStats, parse_features,
+};
+use uuid::Uuid;
+
+const CURSOR: u64 = 5;
+
+fn sent(out: &[NodeOutput]) -> Vec<ClientMsg> {
+    out.iter()
+        .filter_map(|o| match o {
+            NodeOutput::Send(bytes) => ClientMsg::decode(bytes, &Limits::default()).ok(),
+            _ => None,
+        })
+        .collect()
+}
+
+fn store_op(out: &[NodeOutput]) -> Option<NodeStoreOp> {
+    out.iter().find_map(|o| match o {
+        NodeOutput::Store(op) => Some(op.clone()),
+        _ => None,
+    })
+}
+
+fn closed_with(out: &[NodeOutput]) -> Option<ErrorCode> {
+    out.iter().find_map(|o| match o {
+        NodeOutput::Close { code, .. } => Some(*code),
+        _ => None,
+    })
+}
+
+fn doc(seq: u64) -> DocData {
+    DocData {
+        doc_id: Uuid::now_v7(),
+        doc_type: "patient".into(),
+        seq,
+        heads: vec![ChangeHash([seq as u8; 32])],
+        full: false,
+        data: vec![1, 2, 3],
+    }
+}
+
+/// A node welcomed by a hub that offered `offered`, caught up at [`CURSOR`] and idle.
+fn caught_up(offered: u64) -> NodeSession {
+    let node = Uuid::now_v7();
+    let mut session = NodeSession::new(node, EngineConfig::default());
+    session.hub_offers(offered);
+    session.start(0, CURSOR, OutboxStats::default());
+    let welcome = HubMsg::Welcome {
+        clinic_id: ClinicId::new().0,
+        node_id: node,
+        hub_seq: CURSOR,
+        server_time_ms: 0,
+        max_frame_bytes: 8 << 20,
+        max_batch_docs: 500,
+    };
+    let mut out = session.handle_frame(1, &welcome.encode());
+    let mut pull = None;
+    for _ in 0..10 {
+        if let Some(ClientMsg::Pull { request, .. }) = sent(&out).into_iter().next() {
+            pull = Some(request);
+        }
+        out = match store_op(&out) {
+            Some(NodeStoreOp::OutboxBatch { .. }) => {
+                session.stored(2, NodeStoreResult::Outbox(Vec::new()))
+            }
+            Some(NodeStoreOp::ApplyDocs { docs, cursor }) => {
+                assert!(docs.is_empty() && cursor == Some(CURSOR), "{cursor:?}");
+                session.stored(2, NodeStoreResult::Applied(Vec::new()))
+            }
+            Some(NodeStoreOp::OutboxStats { .. }) => {
+                session.stored(2, NodeStoreResult::OutboxStats(OutboxStats::default()))
+            }
+            Some(other) => panic!("unexpected {other:?}"),
+            None => match pull.take() {
+                Some(request) => {
+                    let page = HubMsg::Index {
+                        request,
+                        from: CURSOR,
+                        entries: Vec::new(),
+                        up_to: CURSOR,
+                        more: false,
+                    };
+                    session.handle_frame(3, &page.encode())
+                }
+                None => break,
+            },
+        };
+    }
+    assert!(session.is_caught_up(), "{session:?}");
+    session
+}
+
+fn live(from: u64, up_to: u64, items: Vec<DocData>) -> Vec<u8> {
+    HubMsg::Live { from, up_to, items }.encode()
+}
+
+#[test]
+fn a_node_asks_for_live_documents_only_when_the_hub_offers_them() {
+    assert_eq!(
+        parse_features("token-rotation, live-docs"),
+        FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS
+    );
+    // A revision 3 hub offers token rotation only: the hello asks for nothing more.
+    let mut session = NodeSession::new(Uuid::now_v7(), EngineConfig::default());
+    session.hub_offers(parse_features("token-rotation"));
+    let hello = sent(&session.start(0, 0, OutboxStats::default()));
+    assert!(
+        matches!(hello.as_slice(), [ClientMsg::Hello { features, .. }] if *features == FEATURE_TOKEN_ROTATION),
+        "{hello:?}"
+    );
+    // Turned off (a node acting as revision 3), it does not ask even when offered.
+    let config = EngineConfig {
+        live_docs: false,
+        ..EngineConfig::default()
+    };
+    let mut session = NodeSession::new(Uuid::now_v7(), config);
+    session.hub_offers(FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS);
+    let hello = sent(&session.start(0, 0, OutboxStats::default()));
+    assert!(
+        matches!(hello.as_slice(), [ClientMsg::Hello { features, .. }] if *features == FEATURE_TOKEN_ROTATION),
+        "{hello:?}"
+    );
+}
+
+#[test]
+fn live_documents_are_applied_with_the_cursor_in_one_operation() {
+    let mut node = caught_up(FEATURE_LIVE_DOCS);
+    let items = vec![doc(6), doc(7)];
+    let out = node.handle_frame(10, &live(CURSOR, 7, items.clone()));
+    assert_eq!(
+        store_op(&out),
+        Some(NodeStoreOp::ApplyDocs {
+            docs: items,
+            cursor: Some(7),
+        })
+    );
+    assert!(sent(&out).is_empty(), "nothing asked of the hub");
+    let out = node.stored(11, NodeStoreResult::Applied(Vec::new()));
+    assert!(
+        !sent(&out)
+            .iter()
+            .any(|m| matches!(m, ClientMsg::Fetch { .. } | ClientMsg::Pull { .. })),
+        "{out:?}"
+    );
+    // Caught up again: the node reports its new cursor.
+    assert_eq!(
+        store_op(&out),
+        Some(NodeStoreOp::OutboxStats { now: 11 }),
+        "{out:?}"
+    );
+    let out = node.stored(12, NodeStoreResult::OutboxStats(OutboxStats::default()));
+    assert!(
+        sent(&out)
+            .iter()
+            .any(|m| matches!(m, ClientMsg::Report { cursor: 7, .. })),
+        "{out:?}"
+    );
+    // A repeated or older live update changes nothing.
+    assert!(
+        node.handle_frame(13, &live(CURSOR, 7, vec![doc(7)]))
+            .is_empty()
+    );
+}
+
+#[test]
+fn data_that_does_not_apply_is_fetched_whole_before_the_cursor_moves() {
+    let mut node = caught_up(FEATURE_LIVE_DOCS);
+    let (ok, missing_deps) = (doc(6), doc(7));
+    let out = node.handle_frame(10, &live(CURSOR, 7, vec![ok, missing_deps.clone()]));
+    assert!(matches!(
+        store_op(&out),
+        Some(NodeStoreOp::ApplyDocs {
+            cursor: Some(7),
+            ..
+        })
+    ));
+    // The store applied the first and kept its cursor: the second's changes depend on
+    // one this node lacks.
+    let failure = ApplyFailure {
+        doc_id: missing_deps.doc_id,
+        code: ErrorCode::InvalidDocument,
+        reason: "missing dependencies".into(),
+    };
+    let out = node.stored(11, NodeStoreResult::Applied(vec![failure]));
+    let fetch = sent(&out);
+    let [ClientMsg::Fetch { request, items }] = fetch.as_slice() else {
+        panic!("one fetch expected: {out:?}");
+    };
+    assert_eq!(
+        items,
+        &vec![FetchItem {
+            doc_id: missing_deps.doc_id,
+            have: Vec::new(),
+        }]
+    );
+    assert!(!node.is_caught_up());
+    let whole = DocData {
+        full: true,
+        ..missing_deps.clone()
+    };
+    let answer = HubMsg::Docs {
+        request: *request,
+        items: vec![whole.clone()],
+        missing: Vec::new(),
+    };
+    let out = node.handle_frame(12, &answer.encode());
+    assert_eq!(
+        store_op(&out),
+        Some(NodeStoreOp::ApplyDocs {
+            docs: vec![whole],
+            cursor: None,
+        })
+    );
+    let out = node.stored(13, NodeStoreResult::Applied(Vec::new()));
+    assert_eq!(
+        store_op(&out),
+        Some(NodeStoreOp::ApplyDocs {
+            docs: Vec::new(),
+            cursor: Some(7),
+        }),
+        "the cursor moves once everything is stored"
+    );
+    let out = node.stored(14, NodeStoreResult::Applied(Vec::new()));
+    assert_eq!(store_op(&out), Some(NodeStoreOp::OutboxStats { now: 14 }));
+    let out = node.stored(15, NodeStoreResult::OutboxStats(OutboxStats::default()));
+    assert!(
+        sent(&out)
+            .iter()
+            .any(|m| matches!(m, ClientMsg::Report { cursor: 7, .. })),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_node_that_fell_behind_pulls_instead() {
+    let mut node = caught_up(FEATURE_LIVE_DOCS);
+    // A live update that starts beyond the cursor: something in between was missed.
+    let out = node.handle_frame(10, &live(CURSOR + 2, CURSOR + 3, vec![doc(8)]));
+    assert!(store_op(&out).is_none(), "nothing applied: {out:?}");
+    assert!(
+        sent(&out)
+            .iter()
+            .any(|m| matches!(m, ClientMsg::Pull { cursor: CURSOR, .. })),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn live_documents_the_node_did_not_ask_for_end_the_session() {
+    let mut node = caught_up(FEATURE_TOKEN_ROTATION);
+    let out = node.handle_frame(10, &live(CURSOR, 6, vec![doc(6)]));
+    assert_eq!(closed_with(&out), Some(ErrorCode::ProtocolViolation));
+    assert!(store_op(&out).is_none(), "nothing of it is applied");
+}
