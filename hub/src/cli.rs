@@ -286,7 +286,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
                     let certs = server::tls::CertStore::open(files.clone())
                         .map_err(|e| Refused(dermis_sync::driver::error_chain(&e)))?;
                     let tls = server::tls::TlsListener::new(
-                        listener,
+                        server::no_delay(listener),
                         certs.server_config()?,
                         server::tls::HANDSHAKE_TIMEOUT,
                     );

@@ -245,7 +245,22 @@ pub async fn serve<S: HubStore>(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_on(store, options, listener, shutdown).await
+    serve_on(store, options, no_delay(listener), shutdown).await
+}
+
+/// `listener` with Nagle's algorithm off on every connection it accepts. A sync session
+/// writes small frames (a live update, an ack) that the node waits for; with Nagle on, a
+/// frame written while the previous one is unacknowledged waits for the peer's delayed
+/// ACK (up to 40 ms on Linux). The node's side has it off too.
+pub fn no_delay(
+    listener: TcpListener,
+) -> impl axum::serve::Listener<Addr = SocketAddr, Io = tokio::net::TcpStream> {
+    use axum::serve::ListenerExt;
+    listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot turn Nagle's algorithm off");
+        }
+    })
 }
 
 /// [`serve`] on any listener whose peers have socket addresses: a [`tls::TlsListener`]
