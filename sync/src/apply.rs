@@ -189,6 +189,39 @@ pub fn check_record(
     })
 }
 
+/// [`check_record`] for `doc` after changes on top of `before`, reading of it only what
+/// the changes can have made. A ledger with a known base is checked by its own fields
+/// and the entries the changes added: ledgers are append-only (the hub's rules refuse a
+/// change that alters or removes an entry), so the others read when they arrived, and a
+/// day's ledger gains an entry with every sale and chart view — read whole, each live
+/// update of one cost every node a read of the whole day. `None` then: the caller's
+/// index reads what it needs from the changes. Anything else is read whole.
+fn check_after(
+    doc: &mut AutoCommit,
+    before: &[ChangeHash],
+    id: Uuid,
+    doc_type: DocType,
+    clinic: ClinicId,
+) -> Result<Option<Record>, ApplyError> {
+    if doc_type != DocType::Ledger || before.is_empty() {
+        return check_record(doc, id, doc_type, clinic).map(Some);
+    }
+    if !ReadDoc::get_missing_deps(doc, &[]).is_empty() {
+        return Err(ApplyError::MissingDeps);
+    }
+    let unreadable = |e: dermis_model::SchemaError| ApplyError::Unreadable {
+        doc_type: doc_type.as_str(),
+        reason: e.to_string(),
+    };
+    let meta = dermis_model::doc::read_meta(doc).map_err(unreadable)?;
+    if meta.doc_type != doc_type || meta.id.0 != id || meta.clinic_id != clinic {
+        return Err(ApplyError::Foreign);
+    }
+    let added = dermis_model::ledger::added_since(doc, before).map_err(unreadable)?;
+    dermis_model::ledger::read_ledger_only(doc, &added).map_err(unreadable)?;
+    Ok(None)
+}
+
 /// Loads one saved document chunk strictly.
 fn load_chunk(bytes: &[u8]) -> Result<AutoCommit, ApplyError> {
     let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
@@ -272,7 +305,9 @@ pub fn load_new_record(
 pub struct Applied {
     pub before: Vec<ChangeHash>,
     pub after: Vec<ChangeHash>,
-    pub record: Record,
+    /// The whole record as checked; `None` for a ledger checked by its new entries
+    /// (see `check_after`).
+    pub record: Option<Record>,
 }
 
 impl Applied {
@@ -325,7 +360,7 @@ fn apply_in_place(
 ) -> Result<Applied, ApplyError> {
     let before = doc.get_heads();
     let changes = apply_parts(doc, received)?;
-    let record = check_record(doc, id, doc_type, clinic)?;
+    let record = check_after(doc, &before, id, doc_type, clinic)?;
     let after = doc.get_heads();
     if let Some((original, rules)) = rules
         && before != after
@@ -361,6 +396,79 @@ mod tests {
 
     fn limits() -> DocLimits {
         DocLimits::default()
+    }
+
+    /// A day's ledger and a copy of it as a node holds it.
+    fn ledger_and_copy(clinic: ClinicId) -> (Uuid, AutoCommit, AutoCommit) {
+        let id = dermis_model::DocId::new();
+        let node = dermis_model::NodeId::new();
+        let mut doc = dermis_model::ledger::create_ledger(
+            id,
+            clinic,
+            node,
+            "2026-12-05",
+            automerge::ActorId::random(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        doc.commit();
+        let copy = doc.fork().with_actor(automerge::ActorId::random());
+        (id.0, doc, copy)
+    }
+
+    fn view(node: dermis_model::NodeId) -> dermis_model::audit::AuditEntry {
+        dermis_model::audit::AuditEntry {
+            id: Uuid::now_v7().to_string(),
+            at: 3,
+            user: "anna".into(),
+            user_id: None,
+            node_id: node,
+            action: dermis_model::audit::AuditAction::View,
+            target: dermis_model::audit::AuditTarget {
+                kind: "patient".into(),
+                id: "p".into(),
+                patient: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_ledger_change_is_checked_by_the_entries_it_adds() {
+        use automerge::transaction::Transactable;
+        let clinic = ClinicId::new();
+        let (id, mut doc, mut copy) = ledger_and_copy(clinic);
+        let node = dermis_model::ledger::read_ledger(&doc)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .node_id;
+        let base = doc.get_heads();
+        dermis_model::audit::append_audit(&mut doc, &view(node)).unwrap_or_else(|e| panic!("{e}"));
+        doc.commit();
+        let change = doc.save_after(&base);
+        let received = parse(&change, limits()).unwrap_or_else(|e| panic!("{e}"));
+        let applied = apply_to(&mut copy, received, id, DocType::Ledger, clinic)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(applied.changed());
+        assert_eq!(applied.record, None, "not read whole");
+
+        // An entry that does not read is refused, as the whole check refuses it.
+        let base = doc.get_heads();
+        let audit = match doc.get(automerge::ROOT, dermis_model::audit::AUDIT_MAP) {
+            Ok(Some((_, map))) => map,
+            other => panic!("no audit map: {other:?}"),
+        };
+        // An entry without its fields.
+        doc.put_object(&audit, Uuid::now_v7().to_string(), automerge::ObjType::Map)
+            .unwrap_or_else(|e| panic!("{e}"));
+        doc.commit();
+        let bad = doc.save_after(&base);
+        let received = parse(&bad, limits()).unwrap_or_else(|e| panic!("{e}"));
+        let before = copy.get_heads();
+        let refused = apply_to(&mut copy.clone(), received, id, DocType::Ledger, clinic);
+        assert!(
+            matches!(refused, Err(ApplyError::Unreadable { .. })),
+            "{refused:?}"
+        );
+        assert!(check(&doc, id, DocType::Ledger, clinic).is_err());
+        assert_eq!(copy.get_heads(), before);
     }
 
     #[test]

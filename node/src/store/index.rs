@@ -1,6 +1,7 @@
 //! Index rows derived from documents, written in the same transaction as the document.
 //! Lists, search and reports read these tables and never load documents.
 
+use super::Exec;
 use automerge::{AutoCommit, ChangeHash};
 use dermis_model::conflict::{find_conflicts, may_have_conflicts};
 use dermis_model::doc::{Record, read_record};
@@ -144,7 +145,7 @@ fn index_patient(
     let (names, contacts) = search_text(p);
     search.0.push((rowid, names, contacts));
 
-    tx.execute("DELETE FROM encounters WHERE patient_id = ?1", [&id_text])?;
+    tx.exec("DELETE FROM encounters WHERE patient_id = ?1", [&id_text])?;
     let mut enc = tx.prepare_cached(
         "INSERT INTO encounters(id, patient_id, date, clinician, complaint, status, diagnoses, signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
@@ -161,7 +162,7 @@ fn index_patient(
             e.signed_at
         ])?;
     }
-    tx.execute("DELETE FROM photos WHERE patient_id = ?1", [&id_text])?;
+    tx.exec("DELETE FROM photos WHERE patient_id = ?1", [&id_text])?;
     let mut ph = tx.prepare_cached(
         "INSERT INTO photos(id, patient_id, encounter_id, sha256, mime, size, body_part, tags, taken_at, thumbnails_ready, processing_error)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -185,7 +186,7 @@ fn index_patient(
 }
 
 fn index_product(tx: &Transaction<'_>, id: DocId, p: &product::Product) -> Result<(), StoreError> {
-    tx.execute(
+    tx.exec(
         "INSERT INTO products(id, sku, name, category, price_minor, currency, barcode, active, reorder_level, tax_class)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(id) DO UPDATE SET sku = excluded.sku, name = excluded.name, category = excluded.category,
@@ -199,7 +200,7 @@ fn index_product(tx: &Transaction<'_>, id: DocId, p: &product::Product) -> Resul
 /// Ledger entries are immutable, so rows are only ever added.
 fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(), StoreError> {
     let id_text = id.to_string();
-    tx.execute(
+    tx.exec(
         "INSERT OR IGNORE INTO ledgers(doc_id, node_id, day) VALUES (?1, ?2, ?3)",
         params![id_text, l.node_id.to_string(), l.day],
     )?;
@@ -290,7 +291,7 @@ fn index_appointment(
     id: DocId,
     a: &appointment::Appointment,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    tx.exec(
         "INSERT INTO appointments(id, patient_id, invitee_name, invitee_email, title, start_at, end_at, source, status, external_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(id) DO UPDATE SET patient_id = excluded.patient_id, invitee_name = excluded.invitee_name,
@@ -319,7 +320,7 @@ fn index_conflicts(
     doc: &mut AutoCommit,
 ) -> Result<(), StoreError> {
     let id_text = id.to_string();
-    tx.execute("DELETE FROM conflicts WHERE doc_id = ?1", [&id_text])?;
+    tx.exec("DELETE FROM conflicts WHERE doc_id = ?1", [&id_text])?;
     if !may_have_conflicts(doc) {
         return Ok(());
     }
@@ -327,7 +328,7 @@ fn index_conflicts(
         // Map keys may hold dots (ICD-10 codes), so the path is kept as a JSON array.
         let path = serde_json::to_string(&c.path).unwrap_or_else(|_| "[]".into());
         let values = serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into());
-        tx.execute(
+        tx.exec(
             "INSERT INTO conflicts(doc_id, path, doc_type, values_json) VALUES (?1, ?2, ?3, ?4)",
             params![id_text, path, doc_type.as_str(), values],
         )?;

@@ -1,6 +1,7 @@
 //! What the node knows about its hub and its sync, kept in the store's `sync_state`
 //! table so that every process on the data dir (the daemon, the app, the CLI) sees it.
 
+use crate::store::Exec;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -22,19 +23,18 @@ pub const DAEMON_PID: &str = "daemon_pid";
 
 pub fn get(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT value FROM sync_state WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
         .optional()?)
 }
 
 pub fn set(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<(), StoreError> {
-    conn.execute("INSERT INTO sync_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])?;
+    conn.exec("INSERT INTO sync_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])?;
     Ok(())
 }
 
 pub fn clear(conn: &rusqlite::Connection, key: &str) -> Result<(), StoreError> {
-    conn.execute("DELETE FROM sync_state WHERE key = ?1", [key])?;
+    conn.exec("DELETE FROM sync_state WHERE key = ?1", [key])?;
     Ok(())
 }
 
