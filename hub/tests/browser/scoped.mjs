@@ -40,6 +40,9 @@ async function main() {
     await page.waitForSelector("#live-state.on", wait);
     say("READY");
     await page.waitForSelector(`${own}[data-online="true"]`, wait);
+    // Online shows at once; the node's cursor and deliveries reach its row when its session
+    // writes its status (at most 250 ms later): wait for them to settle, then say what shows.
+    await page.waitForSelector(`${own}[data-state="ok"]`, wait).catch(() => {});
     say("OWN " + (await page.getAttribute(own, "data-state")));
     const other =
       (await page.locator(`tr[data-node="${process.env.OTHER_NODE}"]`).count()) +
