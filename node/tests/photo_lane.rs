@@ -443,6 +443,51 @@ fn photos_held_before_schema_3_get_their_upload_rows() {
 }
 
 #[test]
+fn the_daemon_runs_a_pass_after_a_sync_only_when_what_it_can_bring_changed() {
+    use dermis_node::sync::photos::{Rounds, Wake, db};
+    let d = desk();
+    let inputs = || {
+        let node = Node::open(&d.dir).unwrap();
+        db::lane_inputs(node.store.conn()).unwrap()
+    };
+    let before = inputs();
+    let mut rounds = Rounds::default();
+    assert!(
+        rounds.due(Wake::Timer, Some(before)),
+        "the first round runs"
+    );
+    rounds.ran(Some(before), Duration::from_secs(30));
+    assert!(
+        !rounds.due(Wake::Docs, Some(before)),
+        "a sync that brought nothing for the lane runs no pass"
+    );
+    assert!(
+        rounds.due(Wake::Timer, Some(before)),
+        "the timer always does"
+    );
+    assert!(
+        rounds.due(Wake::Docs, None),
+        "inputs that cannot be read run one"
+    );
+
+    // A photo taken here waits to go up: the next sync runs a pass.
+    d.add_photo(&noise_jpeg(64, 3), "n.jpg");
+    let taken = inputs();
+    assert_ne!(taken, before);
+    assert!(rounds.due(Wake::Docs, Some(taken)));
+    rounds.ran(Some(taken), Duration::from_secs(30));
+    // The hub made its thumbnails (a photo document from the hub says so).
+    {
+        let conn = dermis_node::store::Store::connect(&Node::store_path(&d.dir)).unwrap();
+        conn.execute("UPDATE photos SET thumbnails_ready = 1", [])
+            .unwrap();
+    }
+    let ready = inputs();
+    assert_ne!(ready, taken);
+    assert!(rounds.due(Wake::Docs, Some(ready)));
+}
+
+#[test]
 fn the_daemon_keeps_its_photo_client_until_the_token_or_hub_changes() {
     use dermis_node::sync::photos::{ClientCache, Gate, Lane, PassEnd};
     let d = desk();

@@ -128,6 +128,33 @@ pub struct UploadFigures {
     pub failed: i64,
 }
 
+/// What a caught-up sync can bring the photo lane: photos (new ones, or gone with an
+/// erasure), thumbnails the hub has made, and this node's photos waiting to go up. Equal
+/// inputs mean a pass would find nothing new; retries that fall due wake the lane by its
+/// timer, not through these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaneInputs {
+    pub photos: i64,
+    pub thumbnails_ready: i64,
+    pub waiting: i64,
+}
+
+pub fn lane_inputs(conn: &Connection) -> Result<LaneInputs, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT (SELECT COUNT(*) FROM photos),
+                    (SELECT COALESCE(SUM(thumbnails_ready), 0) FROM photos),
+                    (SELECT COUNT(*) FROM photo_uploads WHERE state IN ('local', 'uploading'))",
+        )?
+        .query_row([], |r| {
+            Ok(LaneInputs {
+                photos: r.get(0)?,
+                thumbnails_ready: r.get(1)?,
+                waiting: r.get(2)?,
+            })
+        })?)
+}
+
 pub fn figures(conn: &Connection) -> Result<UploadFigures, StoreError> {
     Ok(conn.query_row(
         "SELECT

@@ -566,22 +566,70 @@ async fn daemon(data_dir: &Path, options: LaneOptions, mut docs: watch::Receiver
     };
     let mut lane = Lane::new(options);
     let mut clients = ClientCache::default();
+    let mut rounds = Rounds::default();
+    let mut wake = Wake::Timer;
     loop {
         let _ = docs.wait_for(|caught_up| *caught_up).await;
-        let pause = match lane_round(&mut lane, &mut clients, &mut node, &docs).await {
-            Ok(pause) => pause,
-            Err(error) => {
-                tracing::warn!(%error, "photo lane pass failed");
-                Duration::from_secs(5)
-            }
-        };
+        let inputs = db::lane_inputs(node.store.conn()).ok();
+        if rounds.due(wake, inputs) {
+            let pause = match lane_round(&mut lane, &mut clients, &mut node, &docs).await {
+                Ok(pause) => pause,
+                Err(error) => {
+                    tracing::warn!(%error, "photo lane pass failed");
+                    Duration::from_secs(5)
+                }
+            };
+            rounds.ran(db::lane_inputs(node.store.conn()).ok(), pause);
+        }
         // Until something is due, or the documents caught up again (a new photo, or
         // photos from other nodes whose thumbnails are ready).
         docs.mark_unchanged();
-        tokio::select! {
-            () = tokio::time::sleep(pause) => {}
-            _ = docs.changed() => {}
+        wake = tokio::select! {
+            () = tokio::time::sleep_until(rounds.next) => Wake::Timer,
+            _ = docs.changed() => Wake::Docs,
+        };
+    }
+}
+
+/// What woke the photo lane's daemon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wake {
+    /// Its timer: something may have fallen due (or it is the first round).
+    Timer,
+    /// The documents caught up again.
+    Docs,
+}
+
+/// When the daemon runs a pass. The documents catch up after every edit anywhere in the
+/// clinic; a pass for each (a few queries on the lane's own connection) was work for
+/// every workstation on every edit. Woken by the documents, it runs only when what they
+/// can bring it changed ([`db::LaneInputs`]); woken by its timer, always.
+#[derive(Debug)]
+pub struct Rounds {
+    last: Option<db::LaneInputs>,
+    /// When the timer wakes the lane next.
+    pub next: tokio::time::Instant,
+}
+
+impl Default for Rounds {
+    fn default() -> Self {
+        Rounds {
+            last: None,
+            next: tokio::time::Instant::now(),
         }
+    }
+}
+
+impl Rounds {
+    /// Whether to run a pass; `inputs` unknown (the query failed) runs one.
+    pub fn due(&self, wake: Wake, inputs: Option<db::LaneInputs>) -> bool {
+        wake == Wake::Timer || inputs.is_none() || inputs != self.last
+    }
+
+    /// A pass ran; the lane's inputs after it, and how long until its timer.
+    pub fn ran(&mut self, inputs: Option<db::LaneInputs>, pause: Duration) {
+        self.last = inputs;
+        self.next = tokio::time::Instant::now() + pause;
     }
 }
 
