@@ -632,7 +632,10 @@ impl HubSession {
     /// Sends `batch` as `HubMsg::Live` when it continues exactly what the node has been
     /// told and nothing else is being told meanwhile.
     fn send_live(&mut self, now: Millis, batch: &LiveBatch, out: &mut Vec<HubOutput>) {
-        let telling = matches!(self.busy, Some(Busy::Pull { .. } | Busy::Live { .. }))
+        // A pull the node asked for is answered first. A live `Index` being read from the
+        // store (another hub instance's notice of the same commit can come first) does
+        // not stop the batch: what it finds is sent only beyond what the batch told.
+        let telling = matches!(self.busy, Some(Busy::Pull { .. }))
             || self.queue.iter().any(|r| matches!(r, Request::Pull { .. }));
         if self.features & FEATURE_LIVE_DOCS == 0
             || !self.live
@@ -731,7 +734,8 @@ impl HubSession {
                 self.send_page(now, request, from, page, &mut out);
             }
             (Busy::Live { from }, HubStoreResult::Changes(page)) => {
-                if page.up_to > from || !page.entries.is_empty() {
+                // A live batch may have told the node all of it meanwhile.
+                if page.up_to > self.sent_up_to && (page.up_to > from || !page.entries.is_empty()) {
                     self.send_page(now, 0, from, page, &mut out);
                 }
             }

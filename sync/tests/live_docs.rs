@@ -7,8 +7,10 @@
 use automerge::ChangeHash;
 use dermis_model::ClinicId;
 use dermis_sync::EngineConfig;
+use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult, LiveBatch};
 use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
 use dermis_sync::store::ApplyFailure;
+use dermis_sync::store::ChangePage;
 use dermis_sync::wire::{
     ClientMsg, DocData, ErrorCode, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg,
     Limits, OutboxStats, parse_features,
@@ -263,4 +265,156 @@ fn live_documents_the_node_did_not_ask_for_end_the_session() {
     let out = node.handle_frame(10, &live(CURSOR, 6, vec![doc(6)]));
     assert_eq!(closed_with(&out), Some(ErrorCode::ProtocolViolation));
     assert!(store_op(&out).is_none(), "nothing of it is applied");
+}
+
+/// A hub session whose node asked for live documents, welcomed and live at seq 0.
+fn live_hub(node: Uuid) -> HubSession {
+    let mut hub = HubSession::new(
+        node,
+        ClinicId::new(),
+        0,
+        EngineConfig::default(),
+        Limits::default(),
+    );
+    let hello = ClientMsg::Hello {
+        node_id: node,
+        app_version: "test".into(),
+        cursor: 0,
+        outbox: OutboxStats::default(),
+        features: FEATURE_LIVE_DOCS,
+    };
+    hub.handle_frame(1, &hello.encode());
+    hub.stored(2, HubStoreResult::LatestSeq(0));
+    let pull = ClientMsg::Pull {
+        request: 1,
+        cursor: 0,
+        limit: 100,
+    };
+    let out = hub.handle_frame(3, &pull.encode());
+    assert!(
+        out.iter()
+            .any(|o| matches!(o, HubOutput::Store(HubStoreOp::ChangedSince { .. }))),
+        "{out:?}"
+    );
+    hub.stored(
+        4,
+        HubStoreResult::Changes(ChangePage {
+            entries: Vec::new(),
+            up_to: 0,
+            more: false,
+        }),
+    );
+    hub
+}
+
+fn hub_sent(out: &[HubOutput]) -> Vec<HubMsg> {
+    out.iter()
+        .filter_map(|o| match o {
+            HubOutput::Send(bytes) => HubMsg::decode(bytes, &Limits::default()).ok(),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_batch_heard_after_the_bare_notice_of_its_commit_still_goes_live() {
+    let node = Uuid::now_v7();
+    let mut hub = live_hub(node);
+    // Another hub instance's notice (Postgres NOTIFY) of the commit comes first: the
+    // session starts reading an Index for it.
+    let out = hub.clinic_advanced(10, 1, None);
+    assert!(
+        out.iter().any(|o| matches!(
+            o,
+            HubOutput::Store(HubStoreOp::ChangedSince { cursor: 0, .. })
+        )),
+        "{out:?}"
+    );
+    // Then the pushing session's batch: sent at once.
+    let batch = LiveBatch {
+        from: 0,
+        up_to: 1,
+        origin: Uuid::now_v7(),
+        docs: vec![doc(1)],
+    };
+    let out = hub.clinic_advanced(11, 1, Some(&batch));
+    assert_eq!(
+        hub_sent(&out),
+        vec![HubMsg::Live {
+            from: 0,
+            up_to: 1,
+            items: batch.docs.clone(),
+        }]
+    );
+    // The Index read meanwhile tells nothing more: it is not sent.
+    let out = hub.stored(
+        12,
+        HubStoreResult::Changes(ChangePage {
+            entries: Vec::new(),
+            up_to: 1,
+            more: false,
+        }),
+    );
+    assert!(hub_sent(&out).is_empty(), "{out:?}");
+    // The pusher's own session sends it no documents, only the new position.
+    let mut own = live_hub(batch.origin);
+    let out = own.clinic_advanced(13, 1, Some(&batch));
+    assert_eq!(
+        hub_sent(&out),
+        vec![HubMsg::Live {
+            from: 0,
+            up_to: 1,
+            items: Vec::new(),
+        }]
+    );
+}
+
+#[test]
+fn a_node_that_did_not_ask_is_told_with_an_index() {
+    let node = Uuid::now_v7();
+    let mut hub = HubSession::new(
+        node,
+        ClinicId::new(),
+        0,
+        EngineConfig::default(),
+        Limits::default(),
+    );
+    let hello = ClientMsg::Hello {
+        node_id: node,
+        app_version: "test".into(),
+        cursor: 0,
+        outbox: OutboxStats::default(),
+        features: FEATURE_TOKEN_ROTATION,
+    };
+    hub.handle_frame(1, &hello.encode());
+    hub.stored(2, HubStoreResult::LatestSeq(0));
+    let pull = ClientMsg::Pull {
+        request: 1,
+        cursor: 0,
+        limit: 100,
+    };
+    hub.handle_frame(3, &pull.encode());
+    hub.stored(
+        4,
+        HubStoreResult::Changes(ChangePage {
+            entries: Vec::new(),
+            up_to: 0,
+            more: false,
+        }),
+    );
+    let batch = LiveBatch {
+        from: 0,
+        up_to: 1,
+        origin: Uuid::now_v7(),
+        docs: vec![doc(1)],
+    };
+    let out = hub.clinic_advanced(10, 1, Some(&batch));
+    assert!(hub_sent(&out).is_empty(), "{out:?}");
+    assert!(
+        out.iter().any(|o| matches!(
+            o,
+            HubOutput::Store(HubStoreOp::ChangedSince { cursor: 0, .. })
+        )),
+        "{out:?}"
+    );
 }

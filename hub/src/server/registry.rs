@@ -29,6 +29,9 @@ struct Inner {
     /// The highest seq known per clinic; sessions watch it. A watch keeps only the
     /// latest value, so a burst of commits costs a session one wake-up.
     clinics: HashMap<ClinicId, watch::Sender<Advance>>,
+    /// Pushes being applied by this process's sessions, per clinic, and the highest seq
+    /// another notice named meanwhile (see [`Registry::pushing`]).
+    pushing: HashMap<ClinicId, (usize, u64)>,
     members: HashMap<u64, Member>,
     next_key: u64,
 }
@@ -55,6 +58,33 @@ impl Default for Registry {
 pub struct Advance {
     pub seq: u64,
     pub live: Option<Arc<LiveBatch>>,
+}
+
+/// A push being applied (see [`Registry::pushing`]).
+pub struct PushGuard<'a> {
+    registry: &'a Registry,
+    clinic: ClinicId,
+}
+
+impl Drop for PushGuard<'_> {
+    fn drop(&mut self) {
+        let held = {
+            let mut inner = self.registry.lock();
+            let Some((count, held)) = inner.pushing.get_mut(&self.clinic) else {
+                return;
+            };
+            *count = count.saturating_sub(1);
+            if *count > 0 {
+                return;
+            }
+            let held = *held;
+            inner.pushing.remove(&self.clinic);
+            held
+        };
+        if held > 0 {
+            self.registry.advance_live(self.clinic, held, None);
+        }
+    }
 }
 
 /// A session's place in the registry; leaving it (drop) removes the session.
@@ -122,9 +152,32 @@ impl Registry {
         }
     }
 
-    /// A commit reached `seq` in `clinic`: wake its sessions (if it is news).
+    /// A commit reached `seq` in `clinic`: wake its sessions (if it is news). While a
+    /// session of this process is applying a push in the clinic, the notice waits for it
+    /// (the store's notice of that very push would otherwise wake the sessions first, and
+    /// they would read an `Index` instead of sending its documents live); it is given out
+    /// when the pushes end, or with a later batch.
     pub fn advance(&self, clinic: ClinicId, seq: u64) {
+        {
+            let mut inner = self.lock();
+            if let Some((count, held)) = inner.pushing.get_mut(&clinic)
+                && *count > 0
+            {
+                *held = (*held).max(seq);
+                return;
+            }
+        }
         self.advance_live(clinic, seq, None);
+    }
+
+    /// A session of this process starts applying a push in `clinic`; notices of commits
+    /// wait until the guard is dropped (after the push's own batch is given out).
+    pub fn pushing(&self, clinic: ClinicId) -> PushGuard<'_> {
+        self.lock().pushing.entry(clinic).or_insert((0, 0)).0 += 1;
+        PushGuard {
+            registry: self,
+            clinic,
+        }
     }
 
     /// [`Registry::advance`] with the documents of the push that reached `seq`. The
@@ -200,6 +253,50 @@ mod tests {
         registry.advance(a, 3);
         assert!(!one.clinic_seq.has_changed().unwrap_or(true), "old news");
         other.commands.close();
+    }
+
+    fn batch(up_to: u64) -> Arc<LiveBatch> {
+        Arc::new(LiveBatch {
+            from: up_to - 1,
+            up_to,
+            origin: Uuid::now_v7(),
+            docs: Vec::new(),
+        })
+    }
+
+    #[tokio::test]
+    async fn a_notice_waits_for_the_pushes_in_flight_and_a_batch_goes_first() {
+        let registry = Registry::default();
+        let clinic = ClinicId::new();
+        let mut member = registry.join(clinic, Uuid::now_v7());
+        // The store's notice of a push arrives before the pushing session gives its batch.
+        let push = registry.pushing(clinic);
+        registry.advance(clinic, 4);
+        assert!(!member.clinic_seq.has_changed().unwrap_or(true), "held");
+        registry.advance_live(clinic, 4, Some(batch(4)));
+        drop(push);
+        let seen = member.clinic_seq.borrow_and_update().clone();
+        assert_eq!(seen.seq, 4);
+        assert!(seen.live.is_some(), "the batch, not the bare notice");
+        assert!(!member.clinic_seq.has_changed().unwrap_or(true));
+
+        // A notice of another instance's commit, held while two pushes run, is given out
+        // when the last ends, even if neither had a batch.
+        let (first, second) = (registry.pushing(clinic), registry.pushing(clinic));
+        registry.advance(clinic, 9);
+        drop(first);
+        assert!(
+            !member.clinic_seq.has_changed().unwrap_or(true),
+            "one still runs"
+        );
+        drop(second);
+        let seen = member.clinic_seq.borrow_and_update().clone();
+        assert_eq!((seen.seq, seen.live.is_none()), (9, true));
+
+        // A bare notice of the same seq never replaces the batch.
+        registry.advance_live(clinic, 10, Some(batch(10)));
+        registry.advance(clinic, 10);
+        assert!(member.clinic_seq.borrow_and_update().live.is_some());
     }
 
     #[tokio::test]

@@ -21,7 +21,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dermis_model::{ClinicId, Millis, now_millis};
 use dermis_sync::driver::{error_chain, run_hub_op};
-use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreResult};
+use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
 use dermis_sync::wire::{
     ErrorCode, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FEATURES_HEADER, HubMsg, Limits,
     features_header,
@@ -472,6 +472,10 @@ impl<S: HubStore> Driver<'_, S> {
                     }
                 }
                 HubOutput::Store(op) => {
+                    // A push holds notices of commits in the clinic until its own batch
+                    // is given out (or it ends without one).
+                    let pushing = matches!(op, HubStoreOp::Apply { .. })
+                        .then(|| self.hub.registry.pushing(self.clinic));
                     let started = std::time::Instant::now();
                     let mut shutdown = self.hub.shutdown.clone();
                     // An operation may wait long (a node over its Automerge budget):
@@ -501,6 +505,15 @@ impl<S: HubStore> Driver<'_, S> {
                         tracing::error!(error = %reason, "store operation failed");
                     }
                     let out = self.engine.stored(now_millis(), result);
+                    // The batch goes out before the guard lets held notices go.
+                    for output in &out {
+                        if let HubOutput::ClinicAdvanced { seq, live } = output {
+                            self.hub
+                                .registry
+                                .advance_live(self.clinic, *seq, live.clone());
+                        }
+                    }
+                    drop(pushing);
                     self.pending.extend(out);
                 }
                 HubOutput::Close { code, reason } => {
@@ -530,8 +543,8 @@ impl<S: HubStore> Driver<'_, S> {
                     };
                     self.note_status(update);
                 }
-                HubOutput::ClinicAdvanced { seq, live } => {
-                    self.hub.registry.advance_live(self.clinic, seq, live);
+                HubOutput::ClinicAdvanced { .. } => {
+                    // Given to the registry as soon as the store answered (above).
                     self.note_status(NodeUpdate {
                         synced: true,
                         ..NodeUpdate::default()
