@@ -173,20 +173,33 @@ pub fn check_record(
     doc_type: DocType,
     clinic: ClinicId,
 ) -> Result<Record, ApplyError> {
+    check_meta(doc, id, doc_type, clinic)?;
+    dermis_model::doc::read_record(doc, doc_type).map_err(unreadable(doc_type))
+}
+
+/// What every check starts with: no missing dependencies, and the document says it is
+/// `id`, of `doc_type`, in `clinic`.
+fn check_meta(
+    doc: &AutoCommit,
+    id: Uuid,
+    doc_type: DocType,
+    clinic: ClinicId,
+) -> Result<(), ApplyError> {
     if !ReadDoc::get_missing_deps(doc, &[]).is_empty() {
         return Err(ApplyError::MissingDeps);
     }
-    let meta = dermis_model::doc::read_meta(doc).map_err(|e| ApplyError::Unreadable {
-        doc_type: doc_type.as_str(),
-        reason: e.to_string(),
-    })?;
+    let meta = dermis_model::doc::read_meta(doc).map_err(unreadable(doc_type))?;
     if meta.doc_type != doc_type || meta.id.0 != id || meta.clinic_id != clinic {
         return Err(ApplyError::Foreign);
     }
-    dermis_model::doc::read_record(doc, doc_type).map_err(|e| ApplyError::Unreadable {
+    Ok(())
+}
+
+fn unreadable(doc_type: DocType) -> impl Fn(dermis_model::SchemaError) -> ApplyError {
+    move |e| ApplyError::Unreadable {
         doc_type: doc_type.as_str(),
         reason: e.to_string(),
-    })
+    }
 }
 
 /// [`check_record`] for `doc` after changes on top of `before`, reading of it only what
@@ -206,19 +219,9 @@ fn check_after(
     if doc_type != DocType::Ledger || before.is_empty() {
         return check_record(doc, id, doc_type, clinic).map(Some);
     }
-    if !ReadDoc::get_missing_deps(doc, &[]).is_empty() {
-        return Err(ApplyError::MissingDeps);
-    }
-    let unreadable = |e: dermis_model::SchemaError| ApplyError::Unreadable {
-        doc_type: doc_type.as_str(),
-        reason: e.to_string(),
-    };
-    let meta = dermis_model::doc::read_meta(doc).map_err(unreadable)?;
-    if meta.doc_type != doc_type || meta.id.0 != id || meta.clinic_id != clinic {
-        return Err(ApplyError::Foreign);
-    }
-    let added = dermis_model::ledger::added_since(doc, before).map_err(unreadable)?;
-    dermis_model::ledger::read_ledger_only(doc, &added).map_err(unreadable)?;
+    check_meta(doc, id, doc_type, clinic)?;
+    let added = dermis_model::ledger::added_since(doc, before).map_err(unreadable(doc_type))?;
+    dermis_model::ledger::read_ledger_only(doc, &added).map_err(unreadable(doc_type))?;
     Ok(None)
 }
 

@@ -23,6 +23,12 @@ const TYPE_DOCUMENT: u8 = 0;
 const TYPE_CHANGE: u8 = 1;
 const TYPE_COMPRESSED: u8 = 2;
 
+/// Whether `data` begins with a whole saved document chunk rather than changes (by its
+/// header alone: the magic bytes, then the type after the checksum).
+pub fn starts_with_document(data: &[u8]) -> bool {
+    data.starts_with(&MAGIC) && data.get(8) == Some(&TYPE_DOCUMENT)
+}
+
 /// Column flag: the column's bytes are a raw deflate stream.
 const DEFLATE_BIT: u32 = 0b1000;
 
@@ -511,6 +517,20 @@ mod tests {
     use automerge::transaction::Transactable;
     use automerge::{AutoCommit, ObjType, ROOT};
     use std::io::Write;
+
+    #[test]
+    fn a_saved_document_is_told_from_changes_by_its_header() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "a", 1).unwrap_or_else(|e| panic!("{e}"));
+        let saved = doc.save();
+        let heads = doc.get_heads();
+        doc.put(ROOT, "b", 2).unwrap_or_else(|e| panic!("{e}"));
+        let changes = doc.save_after(&heads);
+        assert!(starts_with_document(&saved));
+        assert!(!starts_with_document(&changes));
+        assert!(!starts_with_document(&saved[..8]));
+        assert!(!starts_with_document(b"not automerge at all"));
+    }
 
     fn limits() -> DocLimits {
         DocLimits::for_frame(1 << 20)

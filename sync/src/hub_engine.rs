@@ -110,12 +110,6 @@ pub struct LiveBatch {
 /// announced with an `Index` as before, and its documents fetched.
 pub const LIVE_MAX_BYTES: usize = 256 * 1024;
 
-/// Whether `data` (Automerge bytes) begins with a whole saved document rather than
-/// changes: the chunk type after the magic bytes and checksum (0 = document).
-fn is_whole_document(data: &[u8]) -> bool {
-    data.get(8) == Some(&0)
-}
-
 /// The live batch of a committed push: the documents at the seqs the commit gave out.
 /// A push's writes take the clinic's next seqs in one run, so the batch is the longest
 /// run of consecutive seqs ending at the highest; an unchanged document (an older seq)
@@ -150,7 +144,7 @@ fn live_batch(origin: Uuid, docs: &[DocPush], outcomes: &[PushOutcome]) -> Optio
             doc_type: push.doc_type.clone(),
             seq,
             heads: heads.clone(),
-            full: is_whole_document(&push.data),
+            full: crate::chunks::starts_with_document(&push.data),
             data: push.data.clone(),
         });
     }

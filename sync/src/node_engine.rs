@@ -540,14 +540,8 @@ impl NodeSession {
             _ => false,
         };
         if !accept {
-            if request == 0 && up_to > self.cursor {
-                self.caught_up_sent = false;
-                if matches!(self.pull, Pull::Idle) {
-                    self.start_pull(now, out);
-                } else {
-                    // New data while a page is in progress: pull again when it is done.
-                    self.live_wanted = true;
-                }
+            if request == 0 {
+                self.told_of_more(now, up_to, out);
             }
             return;
         }
@@ -584,14 +578,7 @@ impl NodeSession {
             return;
         }
         if !matches!(self.pull, Pull::Idle) || from > self.cursor {
-            if up_to > self.cursor {
-                self.caught_up_sent = false;
-                if matches!(self.pull, Pull::Idle) {
-                    self.start_pull(now, out);
-                } else {
-                    self.live_wanted = true;
-                }
-            }
+            self.told_of_more(now, up_to, out);
             return;
         }
         if up_to <= self.cursor {
@@ -620,6 +607,61 @@ impl NodeSession {
             Purpose::Live,
             out,
         );
+    }
+
+    /// After an apply of fetched (or live) documents: documents whose changes did not
+    /// apply to what this node has are asked for whole, once; other refusals are
+    /// reported. The page finishes when nothing more is awaited.
+    fn settle_applied(
+        &mut self,
+        now: Millis,
+        failures: Vec<ApplyFailure>,
+        out: &mut Vec<NodeOutput>,
+    ) {
+        let mut retry = Vec::new();
+        if let Pull::Fetching {
+            applies,
+            full_retried,
+            awaiting,
+            ..
+        } = &mut self.pull
+        {
+            *applies = applies.saturating_sub(1);
+            for f in failures {
+                if f.code == ErrorCode::InvalidDocument && full_retried.insert(f.doc_id) {
+                    // Changes on top of what we have did not apply: ask for the whole document once.
+                    awaiting.insert(f.doc_id);
+                    retry.push(FetchItem {
+                        doc_id: f.doc_id,
+                        have: Vec::new(),
+                    });
+                } else {
+                    out.push(NodeOutput::Problem(format!(
+                        "document {} from the hub could not be stored: {}",
+                        f.doc_id, f.reason
+                    )));
+                }
+            }
+        }
+        if let (false, Pull::Fetching { request, .. }) = (retry.is_empty(), &self.pull) {
+            let request = *request;
+            self.send_fetch(now, request, retry, out);
+        }
+        self.maybe_finish_fetch(out);
+    }
+
+    /// The hub told of changes up to `up_to` that cannot be applied now (a page is in
+    /// progress, or something before them was missed): pull from the cursor, now or when
+    /// the page in progress is done.
+    fn told_of_more(&mut self, now: Millis, up_to: u64, out: &mut Vec<NodeOutput>) {
+        if up_to > self.cursor {
+            self.caught_up_sent = false;
+            if matches!(self.pull, Pull::Idle) {
+                self.start_pull(now, out);
+            } else {
+                self.live_wanted = true;
+            }
+        }
     }
 
     /// The page is applied and its cursor stored: pull again if more is known.
@@ -785,36 +827,7 @@ impl NodeSession {
                 }
             }
             (Purpose::Apply, NodeStoreResult::Applied(failures)) => {
-                let mut retry = Vec::new();
-                if let Pull::Fetching {
-                    applies,
-                    full_retried,
-                    awaiting,
-                    ..
-                } = &mut self.pull
-                {
-                    *applies = applies.saturating_sub(1);
-                    for f in failures {
-                        if f.code == ErrorCode::InvalidDocument && full_retried.insert(f.doc_id) {
-                            // Changes on top of what we have did not apply: ask for the whole document once.
-                            awaiting.insert(f.doc_id);
-                            retry.push(FetchItem {
-                                doc_id: f.doc_id,
-                                have: Vec::new(),
-                            });
-                        } else {
-                            out.push(NodeOutput::Problem(format!(
-                                "document {} from the hub could not be stored: {}",
-                                f.doc_id, f.reason
-                            )));
-                        }
-                    }
-                }
-                if let (false, Pull::Fetching { request, .. }) = (retry.is_empty(), &self.pull) {
-                    let request = *request;
-                    self.send_fetch(now, request, retry, &mut out);
-                }
-                self.maybe_finish_fetch(&mut out);
+                self.settle_applied(now, failures, &mut out);
             }
             (Purpose::Report, NodeStoreResult::OutboxStats(outbox)) => {
                 let report = ClientMsg::Report {
@@ -833,45 +846,18 @@ impl NodeSession {
                 }
             }
             (Purpose::Live, NodeStoreResult::Applied(failures)) => {
-                let Pull::Fetching {
-                    page,
-                    request,
-                    awaiting,
-                    full_retried,
-                    applies,
-                    ..
-                } = &mut self.pull
-                else {
-                    return out;
-                };
                 if failures.is_empty() {
                     // Every document applied and the store moved the cursor with them.
-                    let page = *page;
-                    self.page_done(now, page, &mut out);
+                    if let Pull::Fetching { page, .. } = self.pull {
+                        self.page_done(now, page, &mut out);
+                    }
                 } else {
-                    // The store kept its cursor: fetch what did not apply, whole.
-                    *applies = 0;
-                    awaiting.clear();
-                    let mut retry = Vec::new();
-                    for f in failures {
-                        if f.code == ErrorCode::InvalidDocument && full_retried.insert(f.doc_id) {
-                            awaiting.insert(f.doc_id);
-                            retry.push(FetchItem {
-                                doc_id: f.doc_id,
-                                have: Vec::new(),
-                            });
-                        } else {
-                            out.push(NodeOutput::Problem(format!(
-                                "document {} from the hub could not be stored: {}",
-                                f.doc_id, f.reason
-                            )));
-                        }
+                    // The store kept its cursor; what applied needs no fetch, the rest
+                    // is fetched whole as after any apply.
+                    if let Pull::Fetching { awaiting, .. } = &mut self.pull {
+                        awaiting.clear();
                     }
-                    let request = *request;
-                    if !retry.is_empty() {
-                        self.send_fetch(now, request, retry, &mut out);
-                    }
-                    self.maybe_finish_fetch(&mut out);
+                    self.settle_applied(now, failures, &mut out);
                 }
             }
             (purpose, result) => {

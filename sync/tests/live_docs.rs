@@ -267,8 +267,8 @@ fn live_documents_the_node_did_not_ask_for_end_the_session() {
     assert!(store_op(&out).is_none(), "nothing of it is applied");
 }
 
-/// A hub session whose node asked for live documents, welcomed and live at seq 0.
-fn live_hub(node: Uuid) -> HubSession {
+/// A hub session whose node asked for `features`, welcomed and live at seq 0.
+fn live_hub(node: Uuid, features: u64) -> HubSession {
     let mut hub = HubSession::new(
         node,
         ClinicId::new(),
@@ -281,7 +281,7 @@ fn live_hub(node: Uuid) -> HubSession {
         app_version: "test".into(),
         cursor: 0,
         outbox: OutboxStats::default(),
-        features: FEATURE_LIVE_DOCS,
+        features,
     };
     hub.handle_frame(1, &hello.encode());
     hub.stored(2, HubStoreResult::LatestSeq(0));
@@ -319,7 +319,7 @@ fn hub_sent(out: &[HubOutput]) -> Vec<HubMsg> {
 #[test]
 fn a_batch_heard_after_the_bare_notice_of_its_commit_still_goes_live() {
     let node = Uuid::now_v7();
-    let mut hub = live_hub(node);
+    let mut hub = live_hub(node, FEATURE_LIVE_DOCS);
     // Another hub instance's notice (Postgres NOTIFY) of the commit comes first: the
     // session starts reading an Index for it.
     let out = hub.clinic_advanced(10, 1, None);
@@ -357,7 +357,7 @@ fn a_batch_heard_after_the_bare_notice_of_its_commit_still_goes_live() {
     );
     assert!(hub_sent(&out).is_empty(), "{out:?}");
     // The pusher's own session sends it no documents, only the new position.
-    let mut own = live_hub(batch.origin);
+    let mut own = live_hub(batch.origin, FEATURE_LIVE_DOCS);
     let out = own.clinic_advanced(13, 1, Some(&batch));
     assert_eq!(
         hub_sent(&out),
@@ -371,37 +371,7 @@ fn a_batch_heard_after_the_bare_notice_of_its_commit_still_goes_live() {
 
 #[test]
 fn a_node_that_did_not_ask_is_told_with_an_index() {
-    let node = Uuid::now_v7();
-    let mut hub = HubSession::new(
-        node,
-        ClinicId::new(),
-        0,
-        EngineConfig::default(),
-        Limits::default(),
-    );
-    let hello = ClientMsg::Hello {
-        node_id: node,
-        app_version: "test".into(),
-        cursor: 0,
-        outbox: OutboxStats::default(),
-        features: FEATURE_TOKEN_ROTATION,
-    };
-    hub.handle_frame(1, &hello.encode());
-    hub.stored(2, HubStoreResult::LatestSeq(0));
-    let pull = ClientMsg::Pull {
-        request: 1,
-        cursor: 0,
-        limit: 100,
-    };
-    hub.handle_frame(3, &pull.encode());
-    hub.stored(
-        4,
-        HubStoreResult::Changes(ChangePage {
-            entries: Vec::new(),
-            up_to: 0,
-            more: false,
-        }),
-    );
+    let mut hub = live_hub(Uuid::now_v7(), FEATURE_TOKEN_ROTATION);
     let batch = LiveBatch {
         from: 0,
         up_to: 1,
