@@ -57,3 +57,4 @@ error-unknown-sale = { $field }: sale not found.
 error-already-voided = { $field }: this sale has already been voided.
 error-refund-exceeds-sale = { $field } is more than was paid in the sale.
 error-permission-denied = { $field }: you do not have permission to do this.
+error-allergies-listed = { $field }: allergies are recorded for this patient; remove them before recording “no known allergies”.

@@ -115,7 +115,23 @@ gui-patients-mrn-hint = Leave the record number empty to have one assigned.
 gui-patients-name = Name
 gui-patients-last-visit = Last visit
 gui-patient-details = Details
-gui-patient-no-allergies = No known allergies.
+gui-allergies-none-known = No known allergies
+gui-allergies-not-recorded = Allergies not recorded
+gui-patient-record-nka = Patient has no known allergies
+gui-patient-record-nka-hint = Record that the patient was asked and knows of no allergy.
+gui-banner-age = { $count ->
+    [one] { $count } year
+   *[other] { $count } years
+}
+gui-banner-mrn = Record { $mrn }
+gui-encounter-sign-title = Sign this visit?
+gui-encounter-sign-explain = A signed visit cannot be changed: corrections are added as addenda.
+gui-encounter-sign-no-diagnoses = No diagnosis recorded.
+gui-encounter-sign-confirm = Sign the visit
+gui-unsaved-title = Leave without saving?
+gui-unsaved-explain = This visit has changes that are not saved. If you leave, they are lost.
+gui-unsaved-discard = Discard the changes
+gui-unsaved-stay = Keep editing
 gui-patient-add-allergy = Add allergy
 gui-patient-visits = Visits
 gui-patient-no-visits = No visits yet.

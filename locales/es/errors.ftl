@@ -53,3 +53,4 @@ error-unknown-sale = Campo «{ $field }»: venta no encontrada.
 error-already-voided = Campo «{ $field }»: esta venta ya fue anulada.
 error-refund-exceeds-sale = Campo «{ $field }»: el reembolso supera el importe de la venta.
 error-permission-denied = Campo «{ $field }»: no tiene permiso para realizar esta acción.
+error-allergies-listed = Campo «{ $field }»: el paciente tiene alergias registradas; elimínelas antes de registrar «sin alergias conocidas».

@@ -119,7 +119,23 @@ gui-patients-mrn-hint = Deje vacío el número de historia para que se asigne au
 gui-patients-name = Nombre
 gui-patients-last-visit = Última consulta
 gui-patient-details = Datos
-gui-patient-no-allergies = Sin alergias conocidas.
+gui-allergies-none-known = Sin alergias conocidas
+gui-allergies-not-recorded = Alergias no registradas
+gui-patient-record-nka = Sin alergias conocidas (declarado)
+gui-patient-record-nka-hint = Registrar que se preguntó al paciente y no conoce ninguna alergia.
+gui-banner-age = { $count ->
+    [one] { $count } año
+   *[other] { $count } años
+}
+gui-banner-mrn = Historia { $mrn }
+gui-encounter-sign-title = ¿Firmar esta consulta?
+gui-encounter-sign-explain = Una consulta firmada no se puede modificar: las correcciones se añaden como adendas.
+gui-encounter-sign-no-diagnoses = No hay diagnósticos registrados.
+gui-encounter-sign-confirm = Firmar la consulta
+gui-unsaved-title = ¿Salir sin guardar?
+gui-unsaved-explain = Esta consulta tiene cambios sin guardar. Si sale, se perderán.
+gui-unsaved-discard = Descartar los cambios
+gui-unsaved-stay = Seguir editando
 gui-patient-add-allergy = Añadir alergia
 gui-patient-visits = Consultas
 gui-patient-no-visits = Todavía no hay consultas.

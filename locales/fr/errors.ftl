@@ -53,3 +53,4 @@ error-unknown-sale = Champ « { $field } » : vente introuvable.
 error-already-voided = Champ « { $field } » : cette vente a déjà été annulée.
 error-refund-exceeds-sale = Champ « { $field } » : le remboursement dépasse le montant de la vente.
 error-permission-denied = Champ « { $field } » : vous n’avez pas l’autorisation de faire cela.
+error-allergies-listed = Champ « { $field } » : des allergies sont enregistrées pour ce patient ; supprimez-les avant d’indiquer « aucune allergie connue ».

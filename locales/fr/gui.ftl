@@ -119,7 +119,23 @@ gui-patients-mrn-hint = Laissez le numéro de dossier vide pour qu’il soit att
 gui-patients-name = Nom
 gui-patients-last-visit = Dernière consultation
 gui-patient-details = Coordonnées
-gui-patient-no-allergies = Aucune allergie connue.
+gui-allergies-none-known = Aucune allergie connue
+gui-allergies-not-recorded = Allergies non renseignées
+gui-patient-record-nka = Aucune allergie connue (déclarée)
+gui-patient-record-nka-hint = Indiquer que le patient a été interrogé et ne se connaît aucune allergie.
+gui-banner-age = { $count ->
+    [one] { $count } an
+   *[other] { $count } ans
+}
+gui-banner-mrn = Dossier { $mrn }
+gui-encounter-sign-title = Signer cette consultation ?
+gui-encounter-sign-explain = Une consultation signée ne peut plus être modifiée : les corrections s’ajoutent en addenda.
+gui-encounter-sign-no-diagnoses = Aucun diagnostic saisi.
+gui-encounter-sign-confirm = Signer la consultation
+gui-unsaved-title = Quitter sans enregistrer ?
+gui-unsaved-explain = Cette consultation a des modifications non enregistrées. Si vous quittez, elles seront perdues.
+gui-unsaved-discard = Abandonner les modifications
+gui-unsaved-stay = Continuer la saisie
 gui-patient-add-allergy = Ajouter une allergie
 gui-patient-visits = Consultations
 gui-patient-no-visits = Aucune consultation pour l’instant.

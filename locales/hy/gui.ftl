@@ -111,7 +111,23 @@ gui-patients-mrn-hint = Քարտի համարը թողեք դատարկ, և այ
 gui-patients-name = Անուն Ազգանուն
 gui-patients-last-visit = Վերջին այցը
 gui-patient-details = Տվյալներ
-gui-patient-no-allergies = Հայտնի ալերգիաներ չկան։
+gui-allergies-none-known = Հայտնի ալերգիաներ չկան
+gui-allergies-not-recorded = Ալերգիաները գրանցված չեն
+gui-patient-record-nka = Հայտնի ալերգիաներ չկան (պացիենտի խոսքով)
+gui-patient-record-nka-hint = Նշել, որ պացիենտին հարցրել են, և նա ալերգիա չունի։
+gui-banner-age = { $count ->
+    [one] { $count } տարեկան
+   *[other] { $count } տարեկան
+}
+gui-banner-mrn = Քարտ { $mrn }
+gui-encounter-sign-title = Ստորագրե՞լ այցը
+gui-encounter-sign-explain = Ստորագրված այցը փոփոխել հնարավոր չէ․ ուղղումները ավելացվում են որպես հավելումներ։
+gui-encounter-sign-no-diagnoses = Ախտորոշում նշված չէ։
+gui-encounter-sign-confirm = Ստորագրել այցը
+gui-unsaved-title = Դուրս գա՞լ առանց պահպանելու
+gui-unsaved-explain = Այցում կան չպահպանված փոփոխություններ։ Եթե դուրս գաք, դրանք կկորչեն։
+gui-unsaved-discard = Չեղարկել փոփոխությունները
+gui-unsaved-stay = Շարունակել խմբագրումը
 gui-patient-add-allergy = Ավելացնել ալերգիա
 gui-patient-visits = Այցեր
 gui-patient-no-visits = Այցեր դեռ չկան։

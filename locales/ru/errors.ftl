@@ -53,3 +53,4 @@ error-unknown-sale = Поле «{ $field }»: продажа не найдена
 error-already-voided = Поле «{ $field }»: эта продажа уже аннулирована.
 error-refund-exceeds-sale = Поле «{ $field }»: сумма возврата превышает сумму продажи.
 error-permission-denied = Поле «{ $field }»: недостаточно прав для этого действия.
+error-allergies-listed = Поле «{ $field }»: у пациента записаны аллергии; удалите их, прежде чем отметить «аллергий не выявлено».

@@ -124,7 +124,25 @@ gui-patients-mrn-hint = Оставьте номер карты пустым, и 
 gui-patients-name = Имя
 gui-patients-last-visit = Последний визит
 gui-patient-details = Сведения
-gui-patient-no-allergies = Аллергии не известны.
+gui-allergies-none-known = Аллергий не выявлено
+gui-allergies-not-recorded = Аллергии не записаны
+gui-patient-record-nka = Аллергий нет (со слов пациента)
+gui-patient-record-nka-hint = Отметить, что пациента спросили и аллергий у него нет.
+gui-banner-age = { $count ->
+    [one] { $count } год
+    [few] { $count } года
+    [many] { $count } лет
+   *[other] { $count } лет
+}
+gui-banner-mrn = Карта { $mrn }
+gui-encounter-sign-title = Подписать приём?
+gui-encounter-sign-explain = Подписанный приём нельзя изменить: исправления добавляются как дополнения.
+gui-encounter-sign-no-diagnoses = Диагнозы не указаны.
+gui-encounter-sign-confirm = Подписать приём
+gui-unsaved-title = Уйти без сохранения?
+gui-unsaved-explain = В приёме есть несохранённые изменения. Если уйти, они пропадут.
+gui-unsaved-discard = Отменить изменения
+gui-unsaved-stay = Продолжить редактирование
 gui-patient-add-allergy = Добавить аллергию
 gui-patient-visits = Визиты
 gui-patient-no-visits = Визитов пока нет.

@@ -54,3 +54,4 @@ error-unknown-sale = Поле «{ $field }»: продаж не знайдено
 error-already-voided = Поле «{ $field }»: цей продаж уже анульовано.
 error-refund-exceeds-sale = Поле «{ $field }»: сума повернення перевищує суму продажу.
 error-permission-denied = Поле «{ $field }»: недостатньо прав для цієї дії.
+error-allergies-listed = Поле «{ $field }»: у пацієнта записано алергії; видаліть їх, перш ніж позначити «алергій не виявлено».

@@ -124,7 +124,25 @@ gui-patients-mrn-hint = Залиште номер картки порожнім,
 gui-patients-name = Ім’я
 gui-patients-last-visit = Останній візит
 gui-patient-details = Відомості
-gui-patient-no-allergies = Алергії невідомі.
+gui-allergies-none-known = Алергій не виявлено
+gui-allergies-not-recorded = Алергії не записано
+gui-patient-record-nka = Алергій немає (зі слів пацієнта)
+gui-patient-record-nka-hint = Позначити, що пацієнта запитали і алергій у нього немає.
+gui-banner-age = { $count ->
+    [one] { $count } рік
+    [few] { $count } роки
+    [many] { $count } років
+   *[other] { $count } років
+}
+gui-banner-mrn = Картка { $mrn }
+gui-encounter-sign-title = Підписати прийом?
+gui-encounter-sign-explain = Підписаний прийом не можна змінити: виправлення додаються як доповнення.
+gui-encounter-sign-no-diagnoses = Діагнози не вказано.
+gui-encounter-sign-confirm = Підписати прийом
+gui-unsaved-title = Піти без збереження?
+gui-unsaved-explain = У прийомі є незбережені зміни. Якщо піти, вони зникнуть.
+gui-unsaved-discard = Скасувати зміни
+gui-unsaved-stay = Продовжити редагування
 gui-patient-add-allergy = Додати алергію
 gui-patient-visits = Візити
 gui-patient-no-visits = Візитів поки немає.

@@ -105,6 +105,9 @@ pub struct Patient {
     /// Medical record number, human-facing and unique per clinic (node-scoped prefix).
     pub mrn: String,
     pub allergies: Vec<Allergy>,
+    /// Someone asked and recorded that the patient knows of no allergy. It speaks only while
+    /// `allergies` is empty: recording an allergy clears it (see [`Patient::allergy_status`]).
+    pub no_known_allergies: bool,
     pub medical_history: String,
     pub notes: String,
     pub created_at: Millis,
@@ -113,7 +116,51 @@ pub struct Patient {
     pub photos: Vec<Photo>,
 }
 
+/// Whole years from `born` to `today`; None when `today` is before the birth.
+pub fn age_on(born: time::Date, today: time::Date) -> Option<u32> {
+    let mut years = today.year() - born.year();
+    if (today.month() as u8, today.day()) < (born.month() as u8, born.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).ok()
+}
+
+/// What the chart says about allergies: a doctor must be able to tell "none known" (asked
+/// and recorded) from "never asked".
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllergyStatus {
+    NotRecorded,
+    NoneKnown,
+    Listed,
+}
+
+impl AllergyStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AllergyStatus::NotRecorded => "not_recorded",
+            AllergyStatus::NoneKnown => "none_known",
+            AllergyStatus::Listed => "listed",
+        }
+    }
+}
+
 impl Patient {
+    pub fn allergy_status(&self) -> AllergyStatus {
+        if !self.allergies.is_empty() {
+            AllergyStatus::Listed
+        } else if self.no_known_allergies {
+            AllergyStatus::NoneKnown
+        } else {
+            AllergyStatus::NotRecorded
+        }
+    }
+
+    /// Whole years from the birth date to `today` (None without a birth date).
+    pub fn age_on(&self, today: time::Date) -> Option<u32> {
+        age_on(self.birth_date?, today)
+    }
+
     pub fn full_name(&self) -> String {
         match &self.middle_name {
             Some(m) => format!("{} {} {}", self.first_name, m, self.last_name),
@@ -444,7 +491,26 @@ pub fn add_allergy(
     doc::put_str(doc, &obj, "substance", substance)?;
     doc::put_str(doc, &obj, "reaction", reaction)?;
     doc::put_str(doc, &obj, "severity", severity.as_str())?;
+    // A listed allergy supersedes "none known"; removing it later leaves "not recorded"
+    // until someone asks again.
+    if doc::bool_at(doc, &automerge::ROOT, NO_KNOWN_ALLERGIES)? == Some(true) {
+        doc::put_bool(doc, &automerge::ROOT, NO_KNOWN_ALLERGIES, false)?;
+    }
     Ok(())
+}
+
+const NO_KNOWN_ALLERGIES: &str = "no_known_allergies";
+
+/// Records that the patient was asked and knows of no allergy. Refused while allergies are
+/// listed: the caller must remove them first, so the chart never says both.
+pub fn record_no_known_allergies(doc: &mut AutoCommit) -> Result<bool, SchemaError> {
+    if let Some(map) = doc::map_at(doc, &automerge::ROOT, "allergies")?
+        && !doc::map_entries(doc, &map)?.is_empty()
+    {
+        return Ok(false);
+    }
+    doc::put_bool(doc, &automerge::ROOT, NO_KNOWN_ALLERGIES, true)?;
+    Ok(true)
 }
 
 pub fn remove_allergy(doc: &mut AutoCommit, id: AllergyId) -> Result<bool, SchemaError> {
@@ -499,6 +565,7 @@ pub fn read_patient(doc: &impl ReadDoc) -> Result<Patient, SchemaError> {
         address: root.str("address")?,
         mrn: root.str("mrn")?.unwrap_or_default(),
         allergies,
+        no_known_allergies: root.bool(NO_KNOWN_ALLERGIES)?.unwrap_or(false),
         medical_history: root.text("medical_history")?,
         notes: root.text("notes")?,
         created_at: root.i64("created_at")?.unwrap_or(0),
@@ -602,6 +669,70 @@ mod tests {
                 .as_deref(),
             Some("N1-P000001")
         );
+    }
+
+    fn new_doc() -> AutoCommit {
+        let draft = form().validate(today()).expect("valid");
+        create_patient(
+            PatientId::new(),
+            ClinicId::new(),
+            &draft,
+            "N1-P000002",
+            1_700_000_000_000,
+            None,
+            ActorId::random(),
+        )
+        .expect("create")
+    }
+
+    #[test]
+    fn none_known_is_told_from_never_asked_and_a_listed_allergy_supersedes_it() {
+        let mut doc = new_doc();
+        let status = |doc: &AutoCommit| read_patient(doc).expect("read").allergy_status();
+        assert_eq!(status(&doc), AllergyStatus::NotRecorded);
+        assert!(record_no_known_allergies(&mut doc).expect("record"));
+        assert_eq!(status(&doc), AllergyStatus::NoneKnown);
+        let allergy = AllergyId::new();
+        add_allergy(&mut doc, allergy, "Neomycin", "", Severity::Moderate).expect("add");
+        assert_eq!(status(&doc), AllergyStatus::Listed);
+        assert!(
+            !record_no_known_allergies(&mut doc).expect("record"),
+            "none known cannot be recorded over a listed allergy"
+        );
+        assert!(remove_allergy(&mut doc, allergy).expect("remove"));
+        assert_eq!(
+            status(&doc),
+            AllergyStatus::NotRecorded,
+            "removing the last allergy does not make the patient allergy-free"
+        );
+    }
+
+    #[test]
+    fn concurrent_none_known_and_a_new_allergy_merge_to_the_allergy() {
+        let mut a = new_doc();
+        let mut b = a.fork().with_actor(ActorId::random());
+        record_no_known_allergies(&mut a).expect("record");
+        add_allergy(&mut b, AllergyId::new(), "Latex", "", Severity::Severe).expect("add");
+        a.merge(&mut b).expect("merge");
+        let p = read_patient(&a).expect("read");
+        assert_eq!(p.allergy_status(), AllergyStatus::Listed);
+    }
+
+    #[test]
+    fn age_counts_whole_years_to_the_birthday() {
+        let mut doc = new_doc();
+        let draft = PatientForm {
+            birth_date: "1984-11-28".into(),
+            ..form()
+        }
+        .validate(today())
+        .expect("valid");
+        update_patient(&mut doc, &draft).expect("update");
+        let p = read_patient(&doc).expect("read");
+        assert_eq!(p.age_on(time::macros::date!(2026 - 11 - 27)), Some(41));
+        assert_eq!(p.age_on(time::macros::date!(2026 - 11 - 28)), Some(42));
+        assert_eq!(p.age_on(time::macros::date!(1984 - 11 - 28)), Some(0));
+        assert_eq!(p.age_on(time::macros::date!(1984 - 11 - 27)), None);
     }
 
     #[test]

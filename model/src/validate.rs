@@ -69,6 +69,7 @@ error_codes! {
     AlreadyVoided => "already_voided",
     RefundExceedsSale => "refund_exceeds_sale",
     PermissionDenied => "permission_denied",
+    AllergiesListed => "allergies_listed",
 }
 
 impl fmt::Display for ErrorCode {

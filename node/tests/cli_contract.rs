@@ -479,3 +479,67 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     assert_eq!(out.status.code(), Some(0), "stderr: {err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn a_chart_tells_no_known_allergies_from_allergies_never_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d);
+    let id = ok(
+        d,
+        &[
+            "patient",
+            "add",
+            "--first-name",
+            "Ani",
+            "--last-name",
+            "Sargsyan",
+        ],
+    );
+    let shown = |d| -> serde_json::Value {
+        serde_json::from_str(&ok(d, &["patient", "show", &id, "--json"])).unwrap()
+    };
+    assert_eq!(shown(d)["no_known_allergies"], false);
+    assert!(ok(d, &["patient", "show", &id]).contains("allergies:   not recorded"));
+
+    ok(d, &["patient", "no-known-allergies", &id]);
+    assert_eq!(shown(d)["no_known_allergies"], true);
+    assert!(ok(d, &["patient", "show", &id]).contains("allergies:   none known"));
+
+    ok(
+        d,
+        &[
+            "patient",
+            "allergy",
+            &id,
+            "--substance",
+            "Neomycin",
+            "--severity",
+            "severe",
+        ],
+    );
+    let after = shown(d);
+    assert_eq!(
+        after["no_known_allergies"], false,
+        "a recorded allergy replaces none known"
+    );
+    assert_eq!(after["allergies"][0]["substance"], "Neomycin");
+
+    let written = |d| {
+        let status = status_json(d);
+        (
+            status["outbox"]["count"].clone(),
+            status["outbox"]["bytes"].clone(),
+        )
+    };
+    let before = written(d);
+    let refused = run(d, &["patient", "no-known-allergies", &id]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("allergies"),
+        "the error names the field: {}",
+        stderr(&refused)
+    );
+    assert_eq!(written(d), before, "nothing written");
+    assert_eq!(shown(d)["allergies"][0]["substance"], "Neomycin");
+}

@@ -173,6 +173,41 @@ fn every_screen_renders_in_every_language_without_a_missing_message() {
         click(&mut h, &t("gui-logout"));
         wait_until(&mut h, "the login screen", |h| h.state().at_login());
         assert_complete(&h, locale, "logout");
+
+        // The dialogs a doctor meets: leaving a visit with unsaved work, then signing one.
+        type_into(&mut h, &t("field-username"), "doctor");
+        type_into(&mut h, &t("field-password"), DEMO_PASSWORD);
+        press_enter(&mut h, &t("field-password"));
+        wait_until(&mut h, "the doctor signing in", |h| {
+            h.state().session().is_some()
+        });
+        settle(&mut h);
+        h.state_mut().navigate(Nav::NewEncounter {
+            patient,
+            name: "Test Patient".into(),
+        });
+        settle(&mut h);
+        type_into(&mut h, &t("field-complaint"), "Rash");
+        click(&mut h, &t("gui-back"));
+        settle(&mut h);
+        assert!(shows(&h, &t("gui-unsaved-title")), "{locale}: leaving asks");
+        assert_complete(&h, locale, "unsaved dialog");
+        click(&mut h, &t("gui-unsaved-stay"));
+        settle(&mut h);
+        click(&mut h, &t("gui-save"));
+        settle(&mut h);
+        click(&mut h, &t("gui-encounter-sign"));
+        settle(&mut h);
+        assert!(
+            shows(&h, &t("gui-encounter-sign-title")),
+            "{locale}: signing asks"
+        );
+        assert_complete(&h, locale, "sign dialog");
+        click(&mut h, &t("gui-cancel"));
+        settle(&mut h);
+
+        click(&mut h, &t("gui-logout"));
+        wait_until(&mut h, "the login screen", |h| h.state().at_login());
     }
 }
 

@@ -176,6 +176,26 @@ fn a_doctor_writes_a_visit_with_a_diagnosis_and_signs_it() {
 
     click(&mut h, "Sign");
     settle(&mut h);
+    assert!(
+        shows(&h, "Sign this visit?"),
+        "signing is irreversible, so it asks first"
+    );
+    assert!(
+        shows(&h, "L40.0  Psoriasis vulgaris"),
+        "the dialog shows the diagnoses being sealed"
+    );
+    let draft = queries::encounters_of(open(dir.path()).store.conn(), &patient.to_string())
+        .expect("visits");
+    assert_eq!(
+        draft
+            .iter()
+            .find(|e| e.id == visit.id)
+            .map(|e| e.status.as_str()),
+        Some("draft"),
+        "nothing is signed before the answer"
+    );
+    click(&mut h, "Sign the visit");
+    settle(&mut h);
     let visits = queries::encounters_of(open(dir.path()).store.conn(), &patient.to_string())
         .expect("visits");
     let visit = visits.iter().find(|e| e.id == visit.id).expect("visit");
@@ -193,6 +213,117 @@ fn a_doctor_writes_a_visit_with_a_diagnosis_and_signs_it() {
     click(&mut h, "Add addendum");
     settle(&mut h);
     assert!(shows(&h, "Biopsy result: confirmed."));
+}
+
+/// A demo patient with no allergy recorded, given one (severe) so the banner has a chip.
+fn patient_allergic_to_neomycin(dir: &std::path::Path) -> dermis_model::PatientId {
+    let (patient, _) = patient_with_visits(dir);
+    let mut node = open(dir);
+    let session = Session::operator();
+    let chart = ops::patients::get(&mut node, &session, patient).expect("chart");
+    for a in chart.allergies {
+        ops::patients::remove_allergy(&mut node, &session, patient, a.id).expect("remove");
+    }
+    ops::patients::add_allergy(
+        &mut node,
+        &session,
+        patient,
+        &dermis_model::patient::AllergyForm {
+            substance: "Neomycin".into(),
+            reaction: "contact dermatitis".into(),
+            severity: "severe".into(),
+        },
+    )
+    .expect("allergy");
+    patient
+}
+
+#[test]
+fn the_allergies_stay_in_view_on_a_visit_and_unsaved_work_is_not_lost_by_a_click() {
+    let dir = demo_dir(12);
+    let patient = patient_allergic_to_neomycin(dir.path());
+    let mut h = signed_in(dir.path(), "doctor");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    click(&mut h, "New visit");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), Screen::Encounter);
+    assert!(
+        shows(&h, "Neomycin — Severe"),
+        "the allergy is a chip on the visit screen"
+    );
+    assert!(shows_part(&h, "Record N1-"), "the record number is in view");
+
+    type_into(&mut h, "Chief complaint", "Weeping eczema of the hands");
+    click(&mut h, "Back");
+    settle(&mut h);
+    assert!(shows(&h, "Leave without saving?"));
+    assert_eq!(
+        h.state().screen(),
+        Screen::Encounter,
+        "it asks before leaving"
+    );
+    click(&mut h, "Keep editing");
+    settle(&mut h);
+    assert_eq!(
+        h.get_by_label("Chief complaint").value().as_deref(),
+        Some("Weeping eczema of the hands"),
+        "what was typed is still there"
+    );
+    click(&mut h, "Patients");
+    settle(&mut h);
+    assert!(
+        shows(&h, "Leave without saving?"),
+        "the navigation bar asks too"
+    );
+    click(&mut h, "Discard the changes");
+    settle(&mut h);
+    assert_eq!(h.state().screen(), Screen::Patients);
+    let visits = queries::encounters_of(open(dir.path()).store.conn(), &patient.to_string())
+        .expect("visits");
+    assert!(
+        visits
+            .iter()
+            .all(|e| e.complaint != "Weeping eczema of the hands"),
+        "discarded work is not written"
+    );
+}
+
+#[test]
+fn no_known_allergies_is_recorded_and_told_apart_from_never_asked() {
+    let dir = demo_dir(12);
+    let patient = patient_allergic_to_neomycin(dir.path());
+    {
+        let mut node = open(dir.path());
+        let session = Session::operator();
+        let chart = ops::patients::get(&mut node, &session, patient).expect("chart");
+        for a in chart.allergies {
+            ops::patients::remove_allergy(&mut node, &session, patient, a.id).expect("remove");
+        }
+    }
+    let mut h = signed_in(dir.path(), "doctor");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    assert!(shows(&h, "Allergies not recorded"));
+    assert!(!shows(&h, "No known allergies"));
+    click(&mut h, "Patient has no known allergies");
+    settle(&mut h);
+    assert!(shows(&h, "No known allergies"));
+    assert!(!shows(&h, "Allergies not recorded"));
+    let mut node = open(dir.path());
+    let chart = ops::patients::get(&mut node, &Session::operator(), patient).expect("chart");
+    assert_eq!(
+        chart.allergy_status(),
+        dermis_model::patient::AllergyStatus::NoneKnown
+    );
+
+    // A cashier sees who the patient is, but no allergy status at all.
+    let mut h = signed_in(dir.path(), "cashier");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    assert!(shows_part(&h, "Record N1-"));
+    assert!(!shows(&h, "No known allergies"));
+    assert!(!shows(&h, "Allergies not recorded"));
 }
 
 #[test]

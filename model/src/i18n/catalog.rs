@@ -262,6 +262,7 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         ("name", "Cream".into()),
         ("sku", "SKU-1".into()),
         ("number", "N1-000001".into()),
+        ("mrn", "N1-P000001".into()),
         // Photo upload states (gui.ftl).
         ("reason", "the hub refused the file".into()),
         ("percent", 42.into()),

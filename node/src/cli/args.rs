@@ -218,6 +218,10 @@ pub enum PatientCmd {
         #[arg(long, default_value = "unknown")]
         severity: String,
     },
+    /// Record that the patient was asked and knows of no allergy ("No known allergies" on
+    /// every screen, distinct from a chart where none were recorded). Refused (exit 2) while
+    /// allergies are listed.
+    NoKnownAllergies { id: String },
     /// Erase a patient for good (admins): the patient, their encounters, prescriptions,
     /// photos and appointments leave this node, then the hub and every other node at
     /// their next sync. Sales keep their lines and totals. Only a record of who erased

@@ -1,7 +1,7 @@
 //! Human-readable output of the command line (JSON output is serde's).
 
 use dermis_model::money::format_minor;
-use dermis_model::patient::Patient;
+use dermis_model::patient::{AllergyStatus, Patient};
 use dermis_model::{Currency, validate::format_date};
 
 use super::CliError;
@@ -60,6 +60,11 @@ pub fn patient(p: &Patient) {
             a.severity.as_str(),
             a.reaction
         );
+    }
+    match p.allergy_status() {
+        AllergyStatus::Listed => {}
+        AllergyStatus::NoneKnown => outln!("  allergies:   none known"),
+        AllergyStatus::NotRecorded => outln!("  allergies:   not recorded"),
     }
     if !p.medical_history.is_empty() {
         outln!("  history:     {}", p.medical_history);

@@ -555,6 +555,10 @@ fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), Cl
             )?;
             outln!("{allergy}");
         }
+        PatientCmd::NoKnownAllergies { id } => {
+            let id: PatientId = parse_id("id", &id)?;
+            ops::patients::record_no_known_allergies(node, session, id)?;
+        }
     }
     Ok(())
 }

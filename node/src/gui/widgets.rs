@@ -100,6 +100,17 @@ pub fn badge(ui: &mut Ui, text: &str, color: Color32) -> Response {
         .inner
 }
 
+/// The one obvious action of a form or dialog: filled with the theme's accent.
+pub fn primary_button(ui: &Ui, text: &str) -> egui::Button<'static> {
+    let selection = ui.visuals().selection;
+    egui::Button::new(
+        RichText::new(text.to_owned())
+            .strong()
+            .color(selection.stroke.color),
+    )
+    .fill(selection.bg_fill)
+}
+
 pub fn ok_color(ui: &Ui) -> Color32 {
     if ui.visuals().dark_mode {
         Color32::from_rgb(120, 200, 120)

@@ -118,6 +118,37 @@ pub fn add_allergy(
     Ok(allergy)
 }
 
+/// Records that the patient was asked and knows of no allergy (shown as "No known
+/// allergies", distinct from a chart where nobody recorded any). Refused while allergies
+/// are listed.
+pub fn record_no_known_allergies(
+    node: &mut Node,
+    session: &Session,
+    id: PatientId,
+) -> Result<(), OpError> {
+    session.require(Permission::EditClinical)?;
+    let who = audit::Actor::of(node, session);
+    let mut tx = node.begin(session)?;
+    let doc = tx
+        .edit(id.into())?
+        .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    if !patient::record_no_known_allergies(doc).map_err(doc_error(id.into()))? {
+        return Err(OpError::Invalid(dermis_model::ValidationErrors::single(
+            "allergies",
+            ErrorCode::AllergiesListed,
+            "the patient has allergies recorded; remove them before recording none known",
+        )));
+    }
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Update,
+        audit::in_chart("allergies", id, id),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
 pub fn remove_allergy(
     node: &mut Node,
     session: &Session,

@@ -13,11 +13,12 @@ use dermis_model::patient::PatientForm;
 use egui::Ui;
 
 use super::backend::{
-    Backend, BackendConfig, Command, SessionInfo, SpawnError, SyncSummary, UiError, View,
+    Backend, BackendConfig, Command, PatientBanner, SessionInfo, SpawnError, SyncSummary, UiError,
+    View,
 };
 use super::screens::login::{LockState, LoginState, SetupState};
 use super::screens::{
-    Ctx, conflicts, dashboard, encounter, login, patient, patients, photos, pos, products,
+    Ctx, banner, conflicts, dashboard, encounter, login, patient, patients, photos, pos, products,
     settings, sync,
 };
 use super::tr::{MissingMessages, Tr};
@@ -51,6 +52,8 @@ pub(super) struct Screens {
     pub sync: sync::SyncState,
     pub conflicts: conflicts::ConflictsState,
     pub settings: settings::SettingsState,
+    /// Who the patient screens are about; each draws it only when it is their patient.
+    pub banner: Option<PatientBanner>,
 }
 
 /// A line shown above the current screen until the user moves on.
@@ -74,6 +77,9 @@ pub struct DermisApp {
     s: Screens,
     outbox: VecDeque<Command>,
     notice: Option<Notice>,
+    /// Where the user asked to go from a visit with unsaved changes, until they say
+    /// whether to discard them.
+    leaving: Option<Nav>,
     last_sync: Option<SyncSummary>,
     dev: DevOptions,
     /// The screen `DERMIS_GUI_SCREEN` asked for, until it is shown with its data.
@@ -117,6 +123,7 @@ impl DermisApp {
             s: Screens::default(),
             outbox: VecDeque::new(),
             notice: None,
+            leaving: None,
             last_sync: None,
             dev: options.dev,
             dev_target: None,
@@ -186,7 +193,7 @@ impl DermisApp {
             }
         }
         for request in nav {
-            self.navigate(request);
+            self.request(request);
         }
         if self.locale != tr.locale {
             // Draw the next frame in the newly chosen language straight away.
@@ -262,8 +269,17 @@ impl DermisApp {
             if let Some(notice) = &self.notice {
                 chrome::notice_ui(ui, tr, notice);
             }
-            let mut ctx = Ctx::new(tr, &session, &mut self.outbox, nav);
             let s = &mut self.s;
+            let about = match self.screen {
+                Screen::Patient => s.patient.id,
+                Screen::Encounter => s.encounter.patient,
+                Screen::Photos => s.photos.patient,
+                _ => None,
+            };
+            if let Some(shown) = s.banner.as_ref().filter(|b| about == Some(b.id)) {
+                banner::banner_ui(ui, shown, tr, crate::node::today());
+            }
+            let mut ctx = Ctx::new(tr, &session, &mut self.outbox, nav);
             match self.screen {
                 Screen::Dashboard => dashboard::dashboard_ui(ui, &s.dashboard, &mut ctx),
                 Screen::Patients => patients::patients_ui(ui, &mut s.patients, &mut ctx),
@@ -284,6 +300,7 @@ impl DermisApp {
                 }
             }
         });
+        self.leaving_ui(ui, tr, nav);
     }
 
     /// Sends what the frame queued, keeping whatever the full channel refused for the
@@ -300,6 +317,48 @@ impl DermisApp {
 
     fn send(&mut self, command: Command) {
         self.outbox.push_back(command);
+    }
+
+    /// A move the user asked for: leaving a visit with unsaved changes asks first.
+    fn request(&mut self, nav: Nav) {
+        if self.screen == Screen::Encounter && self.s.encounter.has_unsaved_changes() {
+            self.leaving = Some(nav);
+        } else {
+            self.navigate(nav);
+        }
+    }
+
+    /// Asks whether to discard a visit's unsaved changes; "Keep editing" (or Esc) stays.
+    fn leaving_ui(&mut self, ui: &mut Ui, tr: &Tr, nav: &mut Vec<Nav>) {
+        if self.leaving.is_none() {
+            return;
+        }
+        let mut discard = false;
+        let mut stay = false;
+        let modal = egui::Modal::new(egui::Id::unique("leave-unsaved")).show(ui.ctx(), |ui| {
+            ui.set_max_width(440.0);
+            ui.heading(tr.t("gui-unsaved-title"));
+            ui.add_space(4.0);
+            ui.label(tr.t("gui-unsaved-explain"));
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let keep = ui.add(super::widgets::primary_button(
+                    ui,
+                    &tr.t("gui-unsaved-stay"),
+                ));
+                if ui.ctx().memory(|m| m.focused()).is_none() {
+                    keep.request_focus();
+                }
+                stay = keep.clicked();
+                discard = ui.button(tr.t("gui-unsaved-discard")).clicked();
+            });
+        });
+        if discard {
+            self.s.encounter.discard_changes();
+            nav.extend(self.leaving.take());
+        } else if stay || modal.should_close() {
+            self.leaving = None;
+        }
     }
 
     /// Moves to another screen (if the role may see it) and asks for its data.
@@ -356,10 +415,12 @@ impl DermisApp {
             Nav::NewEncounter { patient, name } => {
                 self.s.encounter = encounter::EncounterState::start(patient, name);
                 self.screen = Screen::Encounter;
+                self.send(Command::LoadBanner { patient });
             }
             Nav::Photos { patient, name } => {
                 self.s.photos.open(patient, name);
                 self.screen = Screen::Photos;
+                self.send(Command::LoadBanner { patient });
                 self.send(Command::LoadPhotos { patient });
             }
         }
@@ -387,12 +448,15 @@ impl DermisApp {
             Screen::Encounter => {
                 let e = &self.s.encounter;
                 let unsaved = e.saved_form.as_ref() != Some(&e.form);
-                if let (Some(id), false) = (e.id, unsaved) {
-                    self.send(Command::OpenEncounter { id });
+                match (e.id, unsaved, e.patient) {
+                    (Some(id), false, _) => self.send(Command::OpenEncounter { id }),
+                    (_, _, Some(patient)) => self.send(Command::LoadBanner { patient }),
+                    _ => {}
                 }
             }
             Screen::Photos => {
                 if let Some(patient) = self.s.photos.patient {
+                    self.send(Command::LoadBanner { patient });
                     self.send(Command::LoadPhotos { patient });
                 }
             }

@@ -2,7 +2,7 @@
 //! shows it, each failure to the form that caused it.
 
 use super::{DermisApp, Notice, Phase, Screens};
-use crate::gui::backend::{Command, Op, Reply, UiError, View};
+use crate::gui::backend::{Command, Op, PatientBanner, Reply, UiError, View};
 use crate::gui::screens::login::{LoginState, SetupState};
 use crate::gui::screens::{Nav, Screen, patient};
 
@@ -92,9 +92,15 @@ impl DermisApp {
             Reply::Patients { generation, rows } => s.patients.on_rows(generation, rows),
             Reply::Patient(view) => {
                 if s.patient.id == Some(view.patient.id) {
+                    let clinical = self
+                        .session
+                        .as_ref()
+                        .is_some_and(|s| s.can(dermis_model::clinic::Permission::ViewClinical));
+                    s.banner = Some(PatientBanner::of(&view.patient, clinical));
                     s.patient.view = Some(*view);
                 }
             }
+            Reply::Banner(banner) => s.banner = Some(*banner),
             Reply::PatientSaved { id } => {
                 s.patients.form = None;
                 s.patient.open(id);
@@ -113,6 +119,7 @@ impl DermisApp {
             }
             Reply::Encounter(view) => {
                 if s.encounter.id == Some(view.encounter.id) {
+                    s.banner = Some(view.banner.clone());
                     s.encounter.on_view(*view);
                 }
             }

@@ -12,8 +12,8 @@ use dermis_model::{Currency, ErrorCode, PatientId, ValidationErrors};
 use super::BackendConfig;
 use super::protocol::*;
 use super::reads::{
-    full_view, load_photos, movements, open_encounter, open_patient, quote, refresh, scan,
-    store_err,
+    full_view, load_banner, load_photos, movements, open_encounter, open_patient, quote, refresh,
+    scan, store_err,
 };
 use crate::node::{Node, OpError, Session};
 use crate::ops::{self, photos};
@@ -337,6 +337,12 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             replies.extend(open_patient(node, session, patient)?);
             Ok(replies)
         }
+        Command::RecordNoKnownAllergies { patient } => {
+            ops::patients::record_no_known_allergies(node, session, patient)
+                .map_err(fail(Op::AddAllergy))?;
+            open_patient(node, session, patient)
+        }
+        Command::LoadBanner { patient } => load_banner(node, session, patient),
         Command::OpenEncounter { id } => open_encounter(node, session, id),
         Command::SaveEncounter { patient, id, form } => {
             let fail = fail(Op::SaveEncounter);

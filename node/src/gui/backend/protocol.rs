@@ -8,7 +8,7 @@ use std::sync::Arc;
 use dermis_model::clinic::{Permission, Role};
 use dermis_model::encounter::{Encounter, EncounterForm};
 use dermis_model::ledger::{MovementKind, Payment, Priced, Sale};
-use dermis_model::patient::{AllergyForm, Patient, PatientForm};
+use dermis_model::patient::{Allergy, AllergyForm, AllergyStatus, Patient, PatientForm, Sex};
 use dermis_model::product::ProductForm;
 use dermis_model::{EncounterId, PatientId, PhotoId, ProductId, UserId, ValidationErrors};
 
@@ -72,6 +72,14 @@ pub enum Command {
     AddAllergy {
         patient: PatientId,
         form: AllergyForm,
+    },
+    /// The patient was asked and knows of no allergy.
+    RecordNoKnownAllergies {
+        patient: PatientId,
+    },
+    /// Who a screen is about (name, age, record number, allergies): see [`PatientBanner`].
+    LoadBanner {
+        patient: PatientId,
     },
     OpenEncounter {
         id: EncounterId,
@@ -256,8 +264,47 @@ pub struct PatientView {
 pub struct EncounterView {
     pub patient_id: PatientId,
     pub patient_name: String,
+    pub banner: PatientBanner,
     pub encounter: Encounter,
     pub pending: bool,
+}
+
+/// Who a screen is about, shown above every screen about a patient so that a doctor never
+/// writes a visit or a prescription without the allergies in view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatientBanner {
+    pub id: PatientId,
+    pub name: String,
+    pub mrn: String,
+    pub birth_date: Option<time::Date>,
+    pub sex: Sex,
+    /// `None` for a role that may not see clinical data (the chips are then not drawn at
+    /// all, rather than drawn empty).
+    pub allergies: Option<BannerAllergies>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BannerAllergies {
+    pub status: AllergyStatus,
+    pub listed: Vec<Allergy>,
+}
+
+impl PatientBanner {
+    /// The banner of `patient` as read for a session; `clinical` says whether that session
+    /// may see clinical data (the read left the allergies empty otherwise).
+    pub fn of(patient: &Patient, clinical: bool) -> PatientBanner {
+        PatientBanner {
+            id: patient.id,
+            name: patient.full_name(),
+            mrn: patient.mrn.clone(),
+            birth_date: patient.birth_date,
+            sex: patient.sex,
+            allergies: clinical.then(|| BannerAllergies {
+                status: patient.allergy_status(),
+                listed: patient.allergies.clone(),
+            }),
+        }
+    }
 }
 
 /// A decoded image ready to become a texture.
@@ -326,6 +373,7 @@ pub enum Reply {
         patient: PatientId,
     },
     Encounter(Box<EncounterView>),
+    Banner(Box<PatientBanner>),
     EncounterSaved {
         patient: PatientId,
         id: EncounterId,

@@ -159,9 +159,16 @@ pub(super) fn open_encounter(
     one(Reply::Encounter(Box::new(EncounterView {
         patient_id,
         patient_name: patient.full_name(),
+        banner: PatientBanner::of(&patient, true),
         encounter,
         pending,
     })))
+}
+
+pub(super) fn load_banner(node: &mut Node, session: &Session, patient: PatientId) -> Outcome {
+    let read = ops::patients::get(node, session, patient).map_err(fail(Op::Load))?;
+    let clinical = session.can(Permission::ViewClinical);
+    one(Reply::Banner(Box::new(PatientBanner::of(&read, clinical))))
 }
 
 pub(super) fn load_photos(node: &mut Node, session: &Session, patient: PatientId) -> Outcome {

@@ -30,6 +30,8 @@ pub struct EncounterState {
     pub error: Option<UiError>,
     pub addendum: String,
     pub busy: bool,
+    /// The signing dialog is open: signing is irreversible, so it asks with a summary.
+    pub confirm_sign: bool,
 }
 
 impl EncounterState {
@@ -77,6 +79,43 @@ impl EncounterState {
         match error {
             UiError::Invalid(errors) => self.errors = errors,
             other => self.error = Some(other),
+        }
+    }
+
+    /// Whether leaving now would lose something typed: a stored visit that differs from
+    /// what was saved, or a new one with anything written in it.
+    pub fn has_unsaved_changes(&self) -> bool {
+        if self.signed() || self.patient.is_none() {
+            return false;
+        }
+        match &self.saved_form {
+            Some(saved) => *saved != self.form,
+            None => {
+                let f = &self.form;
+                [
+                    &f.complaint,
+                    &f.subjective,
+                    &f.objective,
+                    &f.assessment,
+                    &f.plan,
+                ]
+                .iter()
+                .any(|t| !t.trim().is_empty())
+                    || !f.diagnoses.is_empty()
+            }
+        }
+    }
+
+    /// Forgets what was typed since the last save.
+    pub fn discard_changes(&mut self) {
+        match &self.saved_form {
+            Some(saved) => self.form = saved.clone(),
+            None => {
+                self.form = EncounterForm {
+                    date: self.form.date.clone(),
+                    ..EncounterForm::default()
+                }
+            }
         }
     }
 
@@ -180,11 +219,8 @@ fn draft_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
             let sign = ui
                 .add_enabled(can_sign, egui::Button::new(tr.t("gui-encounter-sign")))
                 .on_disabled_hover_text(tr.t("gui-encounter-save-first"));
-            if sign.clicked()
-                && let Some(id) = state.id
-            {
-                state.busy = true;
-                ctx.send(Command::SignEncounter { id });
+            if sign.clicked() && state.id.is_some() {
+                state.confirm_sign = true;
             }
             if unsaved && state.id.is_some() {
                 ui.weak(tr.t("gui-encounter-save-first"));
@@ -194,6 +230,60 @@ fn draft_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
             ui.spinner();
         }
     });
+    if state.confirm_sign {
+        sign_dialog_ui(ui, state, ctx);
+    }
+}
+
+/// Asks before signing, showing what the signature will seal: the date, the complaint
+/// and the diagnoses. Enter signs, Esc (or Cancel) goes back to the note.
+fn sign_dialog_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
+    let tr = ctx.tr;
+    let mut sign = false;
+    let mut cancel = false;
+    let modal = egui::Modal::new(egui::Id::unique("sign-visit")).show(ui.ctx(), |ui| {
+        ui.set_max_width(460.0);
+        ui.heading(tr.t("gui-encounter-sign-title"));
+        ui.add_space(4.0);
+        ui.label(format!(
+            "{} — {}",
+            tr.stored_date(&state.form.date),
+            state.form.complaint
+        ));
+        ui.add_space(4.0);
+        ui.strong(tr.t("gui-encounter-diagnoses"));
+        if state.form.diagnoses.is_empty() {
+            ui.label(tr.t("gui-encounter-sign-no-diagnoses"));
+        }
+        for code in &state.form.diagnoses {
+            ui.label(format!(
+                "{code}  {}",
+                icd10::lookup(code).map(|e| e.label).unwrap_or_default()
+            ));
+        }
+        ui.add_space(6.0);
+        ui.label(tr.t("gui-encounter-sign-explain"));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let confirm = ui.add(widgets::primary_button(
+                ui,
+                &tr.t("gui-encounter-sign-confirm"),
+            ));
+            if ui.ctx().memory(|m| m.focused()).is_none() {
+                // Keyboard first: Enter signs, Tab reaches Cancel, Esc closes.
+                confirm.request_focus();
+            }
+            sign = confirm.clicked();
+            cancel = ui.button(tr.t("gui-cancel")).clicked();
+        });
+    });
+    if sign && let Some(id) = state.id {
+        state.confirm_sign = false;
+        state.busy = true;
+        ctx.send(Command::SignEncounter { id });
+    } else if cancel || modal.should_close() {
+        state.confirm_sign = false;
+    }
 }
 
 fn diagnoses_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {

@@ -2,6 +2,7 @@
 //! backend) and draws it in a `*_ui` function that never does IO: it reads that state
 //! and pushes commands and navigation requests into a [`Ctx`].
 
+pub mod banner;
 pub mod conflicts;
 pub mod dashboard;
 pub mod encounter;

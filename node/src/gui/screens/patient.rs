@@ -3,7 +3,7 @@
 //! start a visit or open the photos.
 
 use dermis_model::clinic::Permission;
-use dermis_model::patient::AllergyForm;
+use dermis_model::patient::{AllergyForm, AllergyStatus};
 use dermis_model::{PatientId, ValidationErrors};
 use egui::{RichText, Ui};
 
@@ -51,8 +51,6 @@ pub fn patient_ui(ui: &mut Ui, state: &mut PatientState, ctx: &mut Ctx<'_>) {
     let p = &view.patient;
     let tr = ctx.tr;
     ui.horizontal(|ui| {
-        ui.heading(p.full_name());
-        ui.weak(&p.mrn);
         let (text, color) = if view.pending {
             (tr.t("gui-sync-waiting"), widgets::warn_color(ui))
         } else {
@@ -136,6 +134,7 @@ fn allergies_ui(ui: &mut Ui, state: &mut PatientState, ctx: &mut Ctx<'_>) {
             .fill(alarm.gamma_multiply(0.08))
     };
     let patient = view.patient.id;
+    let status = view.patient.allergy_status();
     frame.show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.strong(
@@ -145,8 +144,26 @@ fn allergies_ui(ui: &mut Ui, state: &mut PatientState, ctx: &mut Ctx<'_>) {
                 alarm
             }),
         );
-        if allergies.is_empty() {
-            ui.weak(tr.t("gui-patient-no-allergies"));
+        match status {
+            AllergyStatus::Listed => {}
+            AllergyStatus::NoneKnown => {
+                widgets::badge(ui, &tr.t("gui-allergies-none-known"), widgets::ok_color(ui));
+            }
+            AllergyStatus::NotRecorded => {
+                widgets::badge(
+                    ui,
+                    &tr.t("gui-allergies-not-recorded"),
+                    widgets::warn_color(ui),
+                );
+                if ctx.can(Permission::EditClinical)
+                    && ui
+                        .button(tr.t("gui-patient-record-nka"))
+                        .on_hover_text(tr.t("gui-patient-record-nka-hint"))
+                        .clicked()
+                {
+                    ctx.send(Command::RecordNoKnownAllergies { patient });
+                }
+            }
         }
         for a in &allergies {
             ui.horizontal(|ui| {
