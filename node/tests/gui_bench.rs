@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use dermis_node::demo::{self, DEMO_PASSWORD, DemoSpec};
 use dermis_node::gui::app::Screen;
 use dermis_node::gui::{DermisApp, DevOptions, GuiOptions};
-use dermis_node::i18n::{Locale, install_fonts};
+use dermis_node::i18n::Locale;
 use dermis_node::node::Node;
 use egui_kittest::Harness;
 use gui_support::*;
@@ -120,7 +120,7 @@ impl Measured {
 fn kittest_driver(dir: &Path) -> Measured {
     let mut h: AppHarness = Harness::builder()
         .with_size(WINDOW)
-        .with_context_setup(install_fonts)
+        .with_context_setup(dermis_node::gui::setup_context)
         .build_ui_state(
             |ui, app: &mut DermisApp| app.app_ui(ui),
             DermisApp::new(GuiOptions {
@@ -176,7 +176,7 @@ fn kittest_driver(dir: &Path) -> Measured {
 
 fn plain_driver(dir: &Path) -> Measured {
     let ctx = egui::Context::default();
-    install_fonts(&ctx);
+    dermis_node::gui::setup_context(&ctx);
     let mut app = DermisApp::new(GuiOptions {
         data_dir: dir.to_owned(),
         locale: Locale::En,

@@ -11,6 +11,7 @@
 pub mod app;
 pub mod backend;
 mod screens;
+pub mod theme;
 pub mod tr;
 mod widgets;
 
@@ -108,6 +109,13 @@ impl GuiOptions {
     }
 }
 
+/// Fonts and themes, installed once before the first frame (by the window and by the
+/// tests that drive it).
+pub fn setup_context(ctx: &egui::Context) {
+    crate::i18n::install_fonts(ctx);
+    theme::install(ctx);
+}
+
 /// Opens the window and runs until it is closed.
 pub fn run(options: GuiOptions) -> Result<(), GuiError> {
     // Syncs while the window is open, unless a sync daemon already does.
@@ -124,7 +132,7 @@ pub fn run(options: GuiOptions) -> Result<(), GuiError> {
         WINDOW_TITLE,
         native,
         Box::new(move |cc| {
-            crate::i18n::install_fonts(&cc.egui_ctx);
+            setup_context(&cc.egui_ctx);
             let app = DermisApp::new(options)?;
             Ok(Box::new(app))
         }),

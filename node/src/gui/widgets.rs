@@ -112,11 +112,7 @@ pub fn primary_button(ui: &Ui, text: &str) -> egui::Button<'static> {
 }
 
 pub fn ok_color(ui: &Ui) -> Color32 {
-    if ui.visuals().dark_mode {
-        Color32::from_rgb(120, 200, 120)
-    } else {
-        Color32::from_rgb(20, 120, 40)
-    }
+    super::theme::ok(ui.visuals().dark_mode)
 }
 
 pub fn warn_color(ui: &Ui) -> Color32 {

@@ -10,44 +10,67 @@ pub const NOTO_SANS_ARMENIAN: &[u8] =
 /// The rouble sign ₽, which neither of egui's text fonts has.
 pub const NOTO_SANS: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
 
-/// `(name, data)` of the fallbacks, in the order they are appended.
-const FALLBACKS: [(&str, &[u8]); 2] = [
-    ("NotoSansArmenian-Regular", NOTO_SANS_ARMENIAN),
-    ("NotoSans-Regular", NOTO_SANS),
+/// Where each bundled font goes: Noto Sans leads the proportional family (a regular
+/// weight for Latin and Cyrillic, where egui's default is a light one that is hard to
+/// read at body size); the rest follow egui's fonts as fallbacks.
+const PLACES: [(&str, &[u8], FontFamily, FontPriority); 4] = [
+    (
+        "NotoSans-Regular",
+        NOTO_SANS,
+        FontFamily::Proportional,
+        FontPriority::Highest,
+    ),
+    (
+        "NotoSansArmenian-Regular",
+        NOTO_SANS_ARMENIAN,
+        FontFamily::Proportional,
+        FontPriority::Lowest,
+    ),
+    (
+        "NotoSans-Regular",
+        NOTO_SANS,
+        FontFamily::Monospace,
+        FontPriority::Lowest,
+    ),
+    (
+        "NotoSansArmenian-Regular",
+        NOTO_SANS_ARMENIAN,
+        FontFamily::Monospace,
+        FontPriority::Lowest,
+    ),
 ];
 
-const FAMILIES: [FontFamily; 2] = [FontFamily::Proportional, FontFamily::Monospace];
-
-/// Appends the bundled fonts to both families, after egui's fonts, so they are used
-/// only for characters egui's fonts lack. Call once, before the first frame.
+/// Installs the bundled fonts. Call once, before the first frame.
 pub fn install_fonts(ctx: &egui::Context) {
-    for (name, data) in FALLBACKS {
-        let families = FAMILIES
+    for (name, data) in [
+        ("NotoSans-Regular", NOTO_SANS),
+        ("NotoSansArmenian-Regular", NOTO_SANS_ARMENIAN),
+    ] {
+        let families = PLACES
             .iter()
-            .map(|family| InsertFontFamily {
+            .filter(|place| place.0 == name)
+            .map(|(_, _, family, priority)| InsertFontFamily {
                 family: family.clone(),
-                priority: FontPriority::Lowest,
+                priority: *priority,
             })
             .collect();
         ctx.add_font(FontInsert::new(name, FontData::from_static(data), families));
     }
 }
 
-/// egui's default definitions with the bundled fallbacks appended, for code that
-/// builds its own [`egui::text::Fonts`] or calls `set_fonts`.
+/// egui's default definitions with the bundled fonts placed as [`install_fonts`] does,
+/// for code that builds its own [`egui::text::Fonts`] or calls `set_fonts`.
 pub fn font_definitions() -> FontDefinitions {
     let mut definitions = FontDefinitions::default();
-    for (name, data) in FALLBACKS {
-        definitions.font_data.insert(
-            name.to_owned(),
-            std::sync::Arc::new(FontData::from_static(data)),
-        );
-        for family in &FAMILIES {
-            definitions
-                .families
-                .entry(family.clone())
-                .or_default()
-                .push(name.to_owned());
+    for (name, data, family, priority) in PLACES {
+        definitions
+            .font_data
+            .entry(name.to_owned())
+            .or_insert_with(|| std::sync::Arc::new(FontData::from_static(data)));
+        let list = definitions.families.entry(family).or_default();
+        match priority {
+            FontPriority::Highest => list.insert(0, name.to_owned()),
+            FontPriority::Lowest => list.push(name.to_owned()),
         }
     }
     definitions
@@ -135,7 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn fallbacks_come_after_egui_defaults() {
+    fn noto_sans_leads_the_text_fonts_and_the_fallbacks_follow_egui() {
         let ctx = Context::default();
         install_fonts(&ctx);
         ctx.run_ui(RawInput::default(), |_| {})
@@ -143,15 +166,17 @@ mod tests {
         let defaults = FontDefinitions::default();
         let installed = ctx.fonts(|fonts| fonts.definitions().clone());
         assert_eq!(installed, font_definitions());
-        for family in FAMILIES {
-            let before = &defaults.families[&family];
-            let after = &installed.families[&family];
-            assert_eq!(&after[..before.len()], &before[..], "{family:?}");
-            assert_eq!(
-                &after[before.len()..],
-                &["NotoSansArmenian-Regular", "NotoSans-Regular"],
-                "{family:?}"
-            );
-        }
+        let text = &installed.families[&FontFamily::Proportional];
+        let egui_text = &defaults.families[&FontFamily::Proportional];
+        assert_eq!(text[0], "NotoSans-Regular", "a regular weight first");
+        assert_eq!(&text[1..=egui_text.len()], &egui_text[..]);
+        assert_eq!(text[egui_text.len() + 1..], ["NotoSansArmenian-Regular"]);
+        let mono = &installed.families[&FontFamily::Monospace];
+        let egui_mono = &defaults.families[&FontFamily::Monospace];
+        assert_eq!(&mono[..egui_mono.len()], &egui_mono[..]);
+        assert_eq!(
+            mono[egui_mono.len()..],
+            ["NotoSans-Regular", "NotoSansArmenian-Regular"]
+        );
     }
 }

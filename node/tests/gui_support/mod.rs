@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use dermis_node::demo::{self, DemoSpec};
 use dermis_node::gui::{DermisApp, DevOptions, GuiOptions};
-use dermis_node::i18n::{Locale, install_fonts};
+use dermis_node::i18n::Locale;
 use dermis_node::node::Node;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -54,7 +54,7 @@ pub fn harness_locking_after(dir: &Path, locale: Locale, lock_after: Duration) -
     .expect("backend starts");
     let mut harness = Harness::builder()
         .with_size([1500.0, 1100.0])
-        .with_context_setup(install_fonts)
+        .with_context_setup(dermis_node::gui::setup_context)
         .build_ui_state(|ui, app: &mut DermisApp| app.app_ui(ui), app);
     settle(&mut harness);
     harness

@@ -7,6 +7,7 @@ use dermis_model::patient::{Allergy, AllergyStatus, Severity, age_on};
 use egui::{RichText, Ui};
 
 use crate::gui::backend::PatientBanner;
+use crate::gui::theme;
 use crate::gui::tr::Tr;
 use crate::gui::widgets;
 use crate::i18n::message_id;
@@ -14,11 +15,7 @@ use crate::i18n::message_id;
 /// Draws `banner` across the screen; `today` gives the age.
 pub fn banner_ui(ui: &mut Ui, banner: &PatientBanner, tr: &Tr, today: time::Date) {
     let visuals = ui.visuals();
-    let fill = if visuals.dark_mode {
-        visuals.faint_bg_color
-    } else {
-        visuals.extreme_bg_color
-    };
+    let fill = theme::banner_fill(visuals);
     egui::Frame::new()
         .fill(fill)
         .stroke(visuals.widgets.noninteractive.bg_stroke)
@@ -37,7 +34,7 @@ pub fn banner_ui(ui: &mut Ui, banner: &PatientBanner, tr: &Tr, today: time::Date
                     match allergies.status {
                         AllergyStatus::Listed => {
                             for allergy in &allergies.listed {
-                                allergy_chip(ui, allergy, tr);
+                                allergy_chip(ui, allergy, tr, fill);
                             }
                         }
                         AllergyStatus::NoneKnown => {
@@ -79,7 +76,7 @@ fn facts(banner: &PatientBanner, tr: &Tr, today: time::Date) -> String {
 
 /// One allergy as a filled red chip: the substance in bold, its severity after it; the
 /// reaction on hover.
-fn allergy_chip(ui: &mut Ui, allergy: &Allergy, tr: &Tr) {
+fn allergy_chip(ui: &mut Ui, allergy: &Allergy, tr: &Tr, under: egui::Color32) {
     let alarm = ui.visuals().error_fg_color;
     let severity = tr.t(&message_id("gui-severity", allergy.severity.as_str()));
     let width = if allergy.severity == Severity::Severe {
@@ -88,7 +85,7 @@ fn allergy_chip(ui: &mut Ui, allergy: &Allergy, tr: &Tr) {
         1.0
     };
     let chip = egui::Frame::new()
-        .fill(alarm.gamma_multiply(0.12))
+        .fill(theme::blend(under, alarm, theme::ALARM_TINT))
         .stroke(egui::Stroke::new(width, alarm))
         .corner_radius(10.0)
         .inner_margin(egui::Margin::symmetric(8, 2))

@@ -131,7 +131,11 @@ fn allergies_ui(ui: &mut Ui, state: &mut PatientState, ctx: &mut Ctx<'_>) {
     } else {
         egui::Frame::group(ui.style())
             .stroke(egui::Stroke::new(2.0, alarm))
-            .fill(alarm.gamma_multiply(0.08))
+            .fill(crate::gui::theme::blend(
+                ui.visuals().panel_fill,
+                alarm,
+                crate::gui::theme::ALARM_TINT,
+            ))
     };
     let patient = view.patient.id;
     let status = view.patient.allergy_status();
