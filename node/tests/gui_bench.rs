@@ -126,6 +126,7 @@ fn kittest_driver(dir: &Path) -> Measured {
             DermisApp::new(GuiOptions {
                 data_dir: dir.to_owned(),
                 locale: Locale::En,
+                dark: false,
                 max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
                 lock_after: std::time::Duration::from_secs(600),
                 dev: DevOptions::default(),
@@ -180,6 +181,7 @@ fn plain_driver(dir: &Path) -> Measured {
     let mut app = DermisApp::new(GuiOptions {
         data_dir: dir.to_owned(),
         locale: Locale::En,
+        dark: false,
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
         lock_after: std::time::Duration::from_secs(600),
         dev: DevOptions {

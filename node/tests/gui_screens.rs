@@ -592,6 +592,14 @@ fn switching_the_language_takes_effect_at_once() {
         egui::Theme::Dark,
         "the theme follows at once too"
     );
+
+    // Both are remembered for the next start on this workstation.
+    settle(&mut h);
+    let remembered = dermis_node::gui::prefs::load(dir.path());
+    assert_eq!(remembered.locale, Some(Locale::Ru));
+    assert!(remembered.dark);
+    let options = dermis_node::gui::GuiOptions::from_env(dir.path().to_owned(), Locale::En);
+    assert!(options.dark, "a new window opens dark");
 }
 
 #[test]

@@ -393,14 +393,17 @@ fn daemon_lock(dir: &std::path::Path) -> Result<std::fs::File, CliError> {
     }
 }
 
-/// Opens the desktop app in the language asked for (`--locale`, `DERMIS_LOCALE`, else
-/// `LANG`).
+/// Opens the desktop app in the language asked for (`--locale`, `DERMIS_LOCALE`), else the
+/// one last chosen in the window on this data dir, else `LANG`'s.
 fn gui(dir: PathBuf, locale: Option<&str>) -> Result<(), CliError> {
+    use crate::i18n::Locale;
     let locale = match locale.filter(|l| !l.trim().is_empty()) {
-        Some(code) => {
-            crate::i18n::Locale::parse(code).map_err(|e| usage("locale", e.to_string()))?
-        }
-        None => crate::i18n::Locale::from_env(),
+        Some(code) => Locale::parse(code).map_err(|e| usage("locale", e.to_string()))?,
+        None => std::env::var("DERMIS_LOCALE")
+            .ok()
+            .and_then(|code| Locale::parse(&code).ok())
+            .or(crate::gui::prefs::load(&dir).locale)
+            .unwrap_or_else(Locale::from_env),
     };
     crate::gui::run(crate::gui::GuiOptions::from_env(dir, locale))
         .map_err(|e| CliError::Other(crate::gui::error_chain(&e)))

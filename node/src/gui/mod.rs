@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod backend;
+pub mod prefs;
 mod screens;
 pub mod theme;
 pub mod tr;
@@ -67,6 +68,8 @@ impl DevOptions {
 pub struct GuiOptions {
     pub data_dir: PathBuf,
     pub locale: Locale,
+    /// The dark theme (remembered in [`prefs`]).
+    pub dark: bool,
     pub max_photo_bytes: u64,
     /// The window locks after this long without input (`DERMIS_LOCK_MINUTES`).
     pub lock_after: std::time::Duration,
@@ -99,9 +102,11 @@ impl GuiOptions {
     /// The options for `data_dir` and `locale`, with the photo size cap and the
     /// development switches taken from the environment.
     pub fn from_env(data_dir: PathBuf, locale: Locale) -> GuiOptions {
+        let dark = prefs::load(&data_dir).dark;
         GuiOptions {
             data_dir,
             locale,
+            dark,
             max_photo_bytes: crate::ops::photos::max_bytes_from_env(),
             lock_after: lock_after_from_env(),
             dev: DevOptions::from_env(),

@@ -47,6 +47,7 @@ pub fn harness_locking_after(dir: &Path, locale: Locale, lock_after: Duration) -
     let app = DermisApp::new(GuiOptions {
         data_dir: dir.to_owned(),
         locale,
+        dark: false,
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
         lock_after,
         dev: DevOptions::default(),

@@ -71,6 +71,8 @@ pub struct DermisApp {
     locale: Locale,
     dark: bool,
     applied_dark: Option<bool>,
+    /// The language and theme as last remembered; a change is written once.
+    remembered: (Locale, bool),
     phase: Phase,
     session: Option<SessionInfo>,
     screen: Screen,
@@ -115,8 +117,9 @@ impl DermisApp {
             localizer: Localizer::new(),
             missing: MissingMessages::default(),
             locale: options.locale,
-            dark: false,
+            dark: options.dark,
             applied_dark: None,
+            remembered: (options.locale, options.dark),
             phase: Phase::Starting,
             session: None,
             screen: Screen::Dashboard,
@@ -198,6 +201,13 @@ impl DermisApp {
         if self.locale != tr.locale {
             // Draw the next frame in the newly chosen language straight away.
             ui.ctx().request_repaint();
+        }
+        if self.remembered != (self.locale, self.dark) {
+            self.remembered = (self.locale, self.dark);
+            self.send(Command::SavePreferences(super::prefs::Preferences {
+                locale: Some(self.locale),
+                dark: self.dark,
+            }));
         }
         self.flush(ui.ctx());
         self.dev_step(ui.ctx());

@@ -142,6 +142,12 @@ impl State {
                 Ok(Vec::new())
             }
             Command::Unlock { password } => self.unlock(&password),
+            Command::SavePreferences(prefs) => {
+                if let Err(error) = crate::gui::prefs::save(&self.config.data_dir, prefs) {
+                    tracing::warn!(%error, "cannot remember the window's preferences");
+                }
+                Ok(Vec::new())
+            }
             Command::MarkReady { file } => {
                 if let Err(error) = std::fs::write(&file, b"ready\n") {
                     tracing::warn!(%error, "cannot write the ready file");
@@ -510,6 +516,7 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
         | Command::Logout
         | Command::Lock
         | Command::Unlock { .. }
+        | Command::SavePreferences(_)
         | Command::MarkReady { .. } => Ok(Vec::new()),
     }
 }

@@ -55,6 +55,9 @@ pub enum Command {
         password: String,
     },
     Setup(SetupForm),
+    /// Remember the window's language and theme on this workstation (allowed before
+    /// signing in: the login screen has the language picker).
+    SavePreferences(crate::gui::prefs::Preferences),
     Refresh(View),
     /// Patients matching `query` (recent ones when it is blank). `generation` lets the
     /// UI drop answers to queries the user has typed past.
