@@ -85,6 +85,10 @@ gui-dashboard-recent = Recent patients
 gui-dashboard-open-sync = Open the sync panel
 gui-dashboard-attention = Needs attention
 gui-dashboard-all-clear = Nothing needs attention.
+gui-dashboard-drafts = { $count ->
+    [one] { $count } visit not signed
+   *[other] { $count } visits not signed
+}
 gui-dashboard-conflicts =
     { $count ->
         [one] { $count } conflicting change to settle

@@ -87,6 +87,10 @@ gui-dashboard-recent = Pacientes recientes
 gui-dashboard-open-sync = Abrir el panel de sincronización
 gui-dashboard-attention = Requiere atención
 gui-dashboard-all-clear = Nada requiere atención.
+gui-dashboard-drafts = { $count ->
+    [one] { $count } consulta sin firmar
+   *[other] { $count } consultas sin firmar
+}
 gui-dashboard-conflicts =
     { $count ->
         [one] { $count } cambio en conflicto por resolver

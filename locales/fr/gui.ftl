@@ -87,6 +87,10 @@ gui-dashboard-recent = Patients récents
 gui-dashboard-open-sync = Ouvrir le panneau de synchronisation
 gui-dashboard-attention = À traiter
 gui-dashboard-all-clear = Rien à traiter.
+gui-dashboard-drafts = { $count ->
+    [one] { $count } consultation non signée
+   *[other] { $count } consultations non signées
+}
 gui-dashboard-conflicts =
     { $count ->
         [one] { $count } modification en conflit à régler

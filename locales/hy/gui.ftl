@@ -81,6 +81,10 @@ gui-dashboard-recent = Վերջին պացիենտները
 gui-dashboard-open-sync = Բացել համաժամացման վահանակը
 gui-dashboard-attention = Ուշադրություն է պահանջում
 gui-dashboard-all-clear = Ամեն ինչ կարգին է։
+gui-dashboard-drafts = { $count ->
+    [one] { $count } այց ստորագրված չէ
+   *[other] { $count } այց ստորագրված չէ
+}
 gui-dashboard-conflicts =
     { $count ->
         [one] { $count } հակասող փոփոխություն սպասում է որոշման

@@ -90,6 +90,12 @@ gui-dashboard-recent = Недавние пациенты
 gui-dashboard-open-sync = Открыть панель синхронизации
 gui-dashboard-attention = Требует внимания
 gui-dashboard-all-clear = Всё в порядке.
+gui-dashboard-drafts = { $count ->
+    [one] { $count } приём не подписан
+    [few] { $count } приёма не подписаны
+    [many] { $count } приёмов не подписаны
+   *[other] { $count } приёма не подписаны
+}
 gui-dashboard-conflicts =
     { $count ->
         [one] { $count } конфликт изменений ждёт решения

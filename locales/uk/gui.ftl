@@ -90,6 +90,12 @@ gui-dashboard-recent = Нещодавні пацієнти
 gui-dashboard-open-sync = Відкрити панель синхронізації
 gui-dashboard-attention = Потребує уваги
 gui-dashboard-all-clear = Усе гаразд.
+gui-dashboard-drafts = { $count ->
+    [one] { $count } прийом не підписано
+    [few] { $count } прийоми не підписано
+    [many] { $count } прийомів не підписано
+   *[other] { $count } прийому не підписано
+}
 gui-dashboard-conflicts =
     { $count ->
         [one] { $count } конфлікт змін чекає на рішення

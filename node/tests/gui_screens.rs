@@ -327,6 +327,47 @@ fn no_known_allergies_is_recorded_and_told_apart_from_never_asked() {
 }
 
 #[test]
+fn unsigned_visits_wait_on_the_dashboard_until_signed() {
+    let dir = demo_dir(12);
+    let (patient, name) = patient_with_visits(dir.path());
+    let drafts = |dir: &std::path::Path| {
+        queries::draft_encounters(open(dir).store.conn(), 100)
+            .expect("drafts")
+            .len()
+    };
+    let before = drafts(dir.path());
+    let mut h = signed_in(dir.path(), "doctor");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    click(&mut h, "New visit");
+    type_into(&mut h, "Chief complaint", "Follow-up of acne");
+    click(&mut h, "Save");
+    settle(&mut h);
+    assert_eq!(drafts(dir.path()), before + 1);
+
+    click(&mut h, "Dashboard");
+    settle(&mut h);
+    let waiting = match before + 1 {
+        1 => "1 visit not signed".to_owned(),
+        n => format!("{n} visits not signed"),
+    };
+    assert!(shows(&h, &waiting), "{waiting}");
+    click(&mut h, &format!("{name} — Follow-up of acne"));
+    settle(&mut h);
+    assert_eq!(h.state().screen(), Screen::Encounter);
+    click(&mut h, "Sign");
+    click(&mut h, "Sign the visit");
+    settle(&mut h);
+    click(&mut h, "Dashboard");
+    settle(&mut h);
+    assert!(
+        !shows_part(&h, "Follow-up of acne"),
+        "a signed visit leaves the list"
+    );
+    assert_eq!(drafts(dir.path()), before);
+}
+
+#[test]
 fn a_nurse_cannot_sign_and_the_sign_button_is_not_offered() {
     let dir = demo_dir(12);
     let (patient, _) = patient_with_visits(dir.path());

@@ -119,6 +119,38 @@ pub fn encounters_of(conn: &Connection, patient_id: &str) -> Result<Vec<Encounte
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A visit still a draft, with its patient's name: what the dashboard lists under "needs
+/// attention" so that no note stays unsigned by oversight.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DraftRow {
+    pub id: String,
+    pub patient_id: String,
+    pub patient_name: String,
+    pub date: String,
+    pub clinician: String,
+    pub complaint: String,
+}
+
+/// Unsigned visits, oldest first, at most `limit`.
+pub fn draft_encounters(conn: &Connection, limit: usize) -> Result<Vec<DraftRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.id, e.patient_id, p.last_name || ' ' || p.first_name, e.date, e.clinician, e.complaint
+         FROM encounters e JOIN patients p ON p.id = e.patient_id
+         WHERE e.status = 'draft' ORDER BY e.date, e.id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+        Ok(DraftRow {
+            id: r.get(0)?,
+            patient_id: r.get(1)?,
+            patient_name: r.get(2)?,
+            date: r.get(3)?,
+            clinician: r.get(4)?,
+            complaint: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Which patient holds an encounter.
 pub fn patient_of_encounter(
     conn: &Connection,

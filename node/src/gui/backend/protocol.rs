@@ -15,8 +15,8 @@ use dermis_model::{EncounterId, PatientId, PhotoId, ProductId, UserId, Validatio
 use crate::ops::photos::PhotoListing;
 use crate::ops::sales::ItemInput;
 use crate::store::queries::{
-    AppointmentRow, ConflictRow, DocSyncRow, EncounterRow, MovementRow, OutboxStats, PatientRow,
-    ProductRow, SyncState,
+    AppointmentRow, ConflictRow, DocSyncRow, DraftRow, EncounterRow, MovementRow, OutboxStats,
+    PatientRow, ProductRow, SyncState,
 };
 
 /// The first-run form: a new clinic on this workstation and its first administrator.
@@ -252,6 +252,8 @@ pub struct DashboardData {
     pub sync: SyncSummary,
     pub low_stock: usize,
     pub conflicts: usize,
+    /// Unsigned visits (for clinical roles; empty otherwise).
+    pub drafts: Vec<DraftRow>,
 }
 
 /// A patient as the detail screen shows it (clinical parts empty without the right).

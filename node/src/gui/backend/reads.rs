@@ -50,7 +50,14 @@ pub(super) fn refresh(node: &mut Node, session: &Session, view: View) -> Outcome
                 0
             };
             let conflicts = ops::conflicts::list(node, session).map_err(&load)?.len();
+            let drafts = if session.can(Permission::ViewClinical) {
+                queries::draft_encounters(node.store.conn(), DRAFTS_SHOWN)
+                    .map_err(store_err(Op::Load))?
+            } else {
+                Vec::new()
+            };
             one(Reply::Dashboard(Box::new(DashboardData {
+                drafts,
                 appointments,
                 recent,
                 sync: sync_summary(node)?,
@@ -164,6 +171,9 @@ pub(super) fn open_encounter(
         pending,
     })))
 }
+
+/// Unsigned visits the dashboard lists at most.
+const DRAFTS_SHOWN: usize = 20;
 
 pub(super) fn load_banner(node: &mut Node, session: &Session, patient: PatientId) -> Outcome {
     let read = ops::patients::get(node, session, patient).map_err(fail(Op::Load))?;

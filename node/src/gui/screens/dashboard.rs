@@ -168,6 +168,30 @@ fn attention_ui(ui: &mut Ui, data: &DashboardData, ctx: &mut Ctx<'_>) {
             ctx.go(Nav::Show(Screen::Products));
         }
     }
+    if !data.drafts.is_empty() {
+        any = true;
+        ui.label(
+            ctx.tr
+                .count("gui-dashboard-drafts", data.drafts.len() as i64),
+        );
+        egui::Grid::new("drafts")
+            .striped(true)
+            .num_columns(3)
+            .show(ui, |ui| {
+                for d in &data.drafts {
+                    ui.label(ctx.tr.stored_date(&d.date));
+                    if ui
+                        .link(format!("{} — {}", d.patient_name, d.complaint))
+                        .clicked()
+                        && let Ok(id) = d.id.parse()
+                    {
+                        ctx.go(Nav::OpenEncounter(id));
+                    }
+                    ui.label(&d.clinician);
+                    ui.end_row();
+                }
+            });
+    }
     if !any {
         ui.weak(ctx.t("gui-dashboard-all-clear"));
     }
