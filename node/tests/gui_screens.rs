@@ -327,6 +327,21 @@ fn no_known_allergies_is_recorded_and_told_apart_from_never_asked() {
 }
 
 #[test]
+fn ctrl_f_finds_a_patient_from_any_screen() {
+    let dir = demo_dir(4);
+    let mut h = signed_in(dir.path(), "reception");
+    click(&mut h, "Sync");
+    settle(&mut h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    settle(&mut h);
+    assert_eq!(h.state().screen(), Screen::Patients);
+    assert!(
+        h.get_by_label("Search patients").is_focused(),
+        "the search field has the keyboard"
+    );
+}
+
+#[test]
 fn unsigned_visits_wait_on_the_dashboard_until_signed() {
     let dir = demo_dir(12);
     let (patient, name) = patient_with_visits(dir.path());

@@ -188,7 +188,13 @@ impl DermisApp {
                     login::login_ui(ui, state, &tr, &mut self.locale, &mut self.outbox);
                 });
             }
-            Phase::Main => self.main_ui(ui, &tr, &mut nav),
+            Phase::Main => {
+                // Ctrl+F (Cmd+F) finds a patient from anywhere.
+                if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+                    nav.push(Nav::Show(Screen::Patients));
+                }
+                self.main_ui(ui, &tr, &mut nav);
+            }
             Phase::Locked(state) => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     login::lock_ui(ui, state, &tr, &mut self.outbox);

@@ -110,6 +110,7 @@ impl DermisApp {
             Reply::AllergyAdded { .. } => {
                 s.patient.allergy = Default::default();
                 s.patient.allergy_errors = Default::default();
+                s.patient.allergy_busy = false;
             }
             Reply::EncounterSaved { patient, id } => {
                 if s.encounter.patient == Some(patient) {

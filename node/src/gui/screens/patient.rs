@@ -20,6 +20,8 @@ pub struct PatientState {
     pub view: Option<PatientView>,
     pub allergy: AllergyForm,
     pub allergy_errors: ValidationErrors,
+    /// An allergy is being written: the button waits, so a double click adds one.
+    pub allergy_busy: bool,
     pub error: Option<UiError>,
 }
 
@@ -217,7 +219,14 @@ fn add_allergy_ui(ui: &mut Ui, state: &mut PatientState, patient: PatientId, ctx
             &errors("severity"),
         );
     });
-    if ui.button(tr.t("gui-patient-add-allergy")).clicked() {
+    if ui
+        .add_enabled(
+            !state.allergy_busy,
+            egui::Button::new(tr.t("gui-patient-add-allergy")),
+        )
+        .clicked()
+    {
+        state.allergy_busy = true;
         state.allergy_errors = ValidationErrors::default();
         ctx.send(Command::AddAllergy {
             patient,
@@ -278,6 +287,7 @@ fn encounters_ui(ui: &mut Ui, view: &PatientView, ctx: &mut Ctx<'_>) {
 
 /// Called when adding an allergy failed.
 pub fn allergy_failed(state: &mut PatientState, error: UiError) {
+    state.allergy_busy = false;
     match error {
         UiError::Invalid(errors) => state.allergy_errors = errors,
         other => state.error = Some(other),
