@@ -693,6 +693,34 @@ fn the_sync_panel_reads_what_the_daemon_writes() {
 }
 
 #[test]
+fn the_sync_badge_follows_the_daemon_on_any_screen() {
+    let dir = demo_dir(4);
+    let mut h = signed_in(dir.path(), "reception");
+    click(&mut h, "Patients");
+    settle(&mut h);
+    assert!(shows(&h, "Not connected to a hub"));
+    let conn = dermis_node::store::Store::connect(&Node::store_path(dir.path())).expect("open");
+    for (key, value) in [
+        ("online", "true"),
+        ("hub_url", "wss://hub.example.org/sync"),
+    ] {
+        conn.execute(
+            "INSERT INTO sync_state(key, value) VALUES (?1, ?2)",
+            [key, value],
+        )
+        .expect("write");
+    }
+    wait_until(&mut h, "the badge to say online", |h| shows(h, "Online"));
+    conn.execute(
+        "UPDATE sync_state SET value = 'false' WHERE key = 'online'",
+        [],
+    )
+    .expect("write");
+    wait_until(&mut h, "the badge to say offline", |h| shows(h, "Offline"));
+    assert_eq!(h.state().screen(), Screen::Patients);
+}
+
+#[test]
 fn a_receptionist_editing_contact_details_keeps_the_clinical_notes_she_cannot_see() {
     let dir = demo_dir(6);
     let (patient, _) = patient_with_visits(dir.path());

@@ -448,6 +448,14 @@ impl DermisApp {
             .session
             .as_ref()
             .is_some_and(|s| s.can(dermis_model::clinic::Permission::ManageUsers));
+        // The top bar's sync badge is on every screen: it follows every refresh, not only
+        // the screens that show the sync state in full.
+        if !matches!(
+            self.screen,
+            Screen::Dashboard | Screen::Sync | Screen::Settings
+        ) {
+            self.send(Command::Refresh(View::SyncStatus));
+        }
         match self.screen {
             Screen::Dashboard => self.send(Command::Refresh(View::Dashboard)),
             Screen::Patients => {

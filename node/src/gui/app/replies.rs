@@ -101,6 +101,7 @@ impl DermisApp {
                 }
             }
             Reply::Banner(banner) => s.banner = Some(*banner),
+            Reply::SyncStatus(summary) => self.last_sync = Some(*summary),
             Reply::PatientSaved { id } => {
                 s.patients.form = None;
                 s.patient.open(id);

@@ -32,6 +32,8 @@ pub struct SetupForm {
 /// Lists the UI asks to be refreshed as a whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
+    /// The sync state alone, for the badge in the top bar.
+    SyncStatus,
     Dashboard,
     Catalog,
     Sync,
@@ -379,6 +381,7 @@ pub enum Reply {
     },
     Encounter(Box<EncounterView>),
     Banner(Box<PatientBanner>),
+    SyncStatus(Box<SyncSummary>),
     EncounterSaved {
         patient: PatientId,
         id: EncounterId,

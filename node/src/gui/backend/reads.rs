@@ -69,6 +69,7 @@ pub(super) fn refresh(node: &mut Node, session: &Session, view: View) -> Outcome
             let products = ops::catalog::products(node, session).map_err(&load)?;
             one(Reply::Catalog { products })
         }
+        View::SyncStatus => one(Reply::SyncStatus(Box::new(sync_summary(node)?))),
         View::Sync => {
             let docs = queries::recent_docs(node.store.conn(), 100).map_err(store_err(Op::Load))?;
             one(Reply::Sync(Box::new(SyncView {
