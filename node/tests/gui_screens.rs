@@ -670,6 +670,11 @@ fn the_sync_panel_reads_what_the_daemon_writes() {
         shows(&h, "Not yet on the hub"),
         "each record says whether it reached the hub"
     );
+    let patient = &queries::recent_patients(open(dir.path()).store.conn(), 1).expect("patients")[0];
+    assert!(
+        shows(&h, &format!("{} {}", patient.last_name, patient.first_name)),
+        "records are named, not shown as ids"
+    );
 
     // What the sync daemon writes, from its own connection.
     let conn = dermis_node::store::Store::connect(&Node::store_path(dir.path())).expect("open");

@@ -480,20 +480,31 @@ pub struct RefusedDoc {
     pub reason: String,
     /// When the document was last edited here (ms since epoch).
     pub last_edit_at: i64,
+    /// What the document is to a person (see [`DOC_LABEL`]).
+    pub label: Option<String>,
 }
+
+/// A readable name for the document `d.id`: the patient's, the product's or the
+/// appointment's, from the index tables (NULL for other kinds, shown by their type).
+const DOC_LABEL: &str = "COALESCE(
+        (SELECT p.last_name || ' ' || p.first_name FROM patients p WHERE p.id = d.id),
+        (SELECT pr.name || ' (' || pr.sku || ')' FROM products pr WHERE pr.id = d.id),
+        (SELECT COALESCE(NULLIF(a.title, ''), a.invitee_name) FROM appointments a WHERE a.id = d.id))";
 
 /// The documents the hub refused, most recently edited first.
 pub fn refused_docs(conn: &Connection) -> Result<Vec<RefusedDoc>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.doc_id, d.doc_type, o.rejected, o.last_at FROM outbox o JOIN docs d ON d.id = o.doc_id
-         WHERE o.rejected IS NOT NULL ORDER BY o.last_at DESC, o.doc_id",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT o.doc_id, d.doc_type, o.rejected, o.last_at, {DOC_LABEL}
+         FROM outbox o JOIN docs d ON d.id = o.doc_id
+         WHERE o.rejected IS NOT NULL ORDER BY o.last_at DESC, o.doc_id"
+    ))?;
     let rows = stmt.query_map([], |r| {
         Ok(RefusedDoc {
             doc_id: r.get(0)?,
             doc_type: r.get(1)?,
             reason: r.get(2)?,
             last_edit_at: r.get(3)?,
+            label: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -609,20 +620,24 @@ pub struct DocSyncRow {
     pub updated_at: i64,
     /// Local changes the hub has not confirmed yet.
     pub pending: bool,
+    /// What the document is to a person (see [`DOC_LABEL`]).
+    pub label: Option<String>,
 }
 
 /// The most recently written documents, newest first, with their outbox state.
 pub fn recent_docs(conn: &Connection, limit: usize) -> Result<Vec<DocSyncRow>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.doc_type, d.updated_at, EXISTS(SELECT 1 FROM outbox o WHERE o.doc_id = d.id)
-         FROM docs d ORDER BY d.local_seq DESC LIMIT ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT d.id, d.doc_type, d.updated_at, EXISTS(SELECT 1 FROM outbox o WHERE o.doc_id = d.id),
+                {DOC_LABEL}
+         FROM docs d ORDER BY d.local_seq DESC LIMIT ?1"
+    ))?;
     let rows = stmt.query_map([limit as i64], |r| {
         Ok(DocSyncRow {
             id: r.get(0)?,
             doc_type: r.get(1)?,
             updated_at: r.get(2)?,
             pending: r.get(3)?,
+            label: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -71,7 +71,14 @@ pub(super) fn refresh(node: &mut Node, session: &Session, view: View) -> Outcome
         }
         View::SyncStatus => one(Reply::SyncStatus(Box::new(sync_summary(node)?))),
         View::Sync => {
-            let docs = queries::recent_docs(node.store.conn(), 100).map_err(store_err(Op::Load))?;
+            let mut docs =
+                queries::recent_docs(node.store.conn(), 100).map_err(store_err(Op::Load))?;
+            if !session.can(Permission::ViewPatients) {
+                // A name is patient data: a role that cannot open patients sees the kind.
+                for doc in docs.iter_mut().filter(|d| d.doc_type != "product") {
+                    doc.label = None;
+                }
+            }
             one(Reply::Sync(Box::new(SyncView {
                 summary: sync_summary(node)?,
                 docs,

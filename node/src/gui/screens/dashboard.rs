@@ -129,7 +129,9 @@ pub fn sync_summary_ui(ui: &mut Ui, sync: &SyncSummary, tr: &Tr) {
             ui.label(
                 egui::RichText::new(format!(
                     "{} {}: {}",
-                    refused.doc_type, refused.doc_id, refused.reason
+                    tr.t(&message_id("gui-doc", &refused.doc_type)),
+                    refused.label.as_deref().unwrap_or(&refused.doc_id),
+                    refused.reason
                 ))
                 .small()
                 .weak(),

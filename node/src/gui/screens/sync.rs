@@ -61,9 +61,17 @@ pub fn sync_ui(ui: &mut Ui, state: &SyncState, ctx: &mut Ctx<'_>) {
                     .show(ui, |ui| {
                         for doc in &view.docs {
                             ui.label(tr.t(&message_id("gui-doc", &doc.doc_type)));
-                            // The end of a UUIDv7 is its random part; the start is a clock.
-                            let tail = doc.id.len().saturating_sub(12);
-                            ui.monospace(doc.id.get(tail..).unwrap_or(&doc.id));
+                            match &doc.label {
+                                Some(label) => {
+                                    ui.label(label).on_hover_text(&doc.id);
+                                }
+                                None => {
+                                    // The end of a UUIDv7 is its random part; the start is a clock.
+                                    let tail = doc.id.len().saturating_sub(12);
+                                    ui.monospace(doc.id.get(tail..).unwrap_or(&doc.id))
+                                        .on_hover_text(&doc.id);
+                                }
+                            }
                             ui.label(tr.datetime(doc.updated_at));
                             if doc.pending {
                                 widgets::badge(
