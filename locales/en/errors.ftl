@@ -57,3 +57,6 @@ error-unknown-sale = { $field }: sale not found.
 error-already-voided = { $field }: this sale has already been voided.
 error-refund-exceeds-sale = { $field } is more than was paid in the sale.
 error-permission-denied = { $field }: you do not have permission to do this.
+error-allergy-conflict = { $field }: the drug matches one of the patient's allergies.
+error-invalid-transition = { $field }: this change of status is not allowed.
+error-already-merged = { $field }: the record has already been merged.

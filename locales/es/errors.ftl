@@ -53,3 +53,6 @@ error-unknown-sale = Campo «{ $field }»: venta no encontrada.
 error-already-voided = Campo «{ $field }»: esta venta ya fue anulada.
 error-refund-exceeds-sale = Campo «{ $field }»: el reembolso supera el importe de la venta.
 error-permission-denied = Campo «{ $field }»: no tiene permiso para realizar esta acción.
+error-allergy-conflict = Campo «{ $field }»: el medicamento coincide con una alergia del paciente.
+error-invalid-transition = Campo «{ $field }»: este cambio de estado no está permitido.
+error-already-merged = Campo «{ $field }»: el expediente ya se ha fusionado.

@@ -53,3 +53,6 @@ error-unknown-sale = Champ « { $field } » : vente introuvable.
 error-already-voided = Champ « { $field } » : cette vente a déjà été annulée.
 error-refund-exceeds-sale = Champ « { $field } » : le remboursement dépasse le montant de la vente.
 error-permission-denied = Champ « { $field } » : vous n’avez pas l’autorisation de faire cela.
+error-allergy-conflict = Champ « { $field } » : le médicament correspond à une allergie du patient.
+error-invalid-transition = Champ « { $field } » : ce changement de statut n’est pas permis.
+error-already-merged = Champ « { $field } » : le dossier a déjà été fusionné.

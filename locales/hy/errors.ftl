@@ -45,3 +45,6 @@ error-unknown-sale = «{ $field }» դաշտում նշված վաճառքը չ�
 error-already-voided = «{ $field }» դաշտում նշված վաճառքն արդեն չեղարկված է։
 error-refund-exceeds-sale = «{ $field }» դաշտ․ վերադարձի գումարը գերազանցում է վաճառքի գումարը։
 error-permission-denied = «{ $field }» դաշտ․ այս գործողությունը կատարելու իրավունք չունեք։
+error-allergy-conflict = «{ $field }» դաշտ․ դեղը համընկնում է պացիենտի ալերգիաներից մեկի հետ։
+error-invalid-transition = «{ $field }» դաշտ․ կարգավիճակի այս փոփոխությունը թույլատրված չէ։
+error-already-merged = «{ $field }» դաշտ․ քարտն արդեն միավորված է։

@@ -53,3 +53,6 @@ error-unknown-sale = Поле «{ $field }»: продажа не найдена
 error-already-voided = Поле «{ $field }»: эта продажа уже аннулирована.
 error-refund-exceeds-sale = Поле «{ $field }»: сумма возврата превышает сумму продажи.
 error-permission-denied = Поле «{ $field }»: недостаточно прав для этого действия.
+error-allergy-conflict = Поле «{ $field }»: препарат совпадает с аллергией пациента.
+error-invalid-transition = Поле «{ $field }»: такая смена статуса недопустима.
+error-already-merged = Поле «{ $field }»: карта уже объединена.

@@ -54,3 +54,6 @@ error-unknown-sale = Поле «{ $field }»: продаж не знайдено
 error-already-voided = Поле «{ $field }»: цей продаж уже анульовано.
 error-refund-exceeds-sale = Поле «{ $field }»: сума повернення перевищує суму продажу.
 error-permission-denied = Поле «{ $field }»: недостатньо прав для цієї дії.
+error-allergy-conflict = Поле «{ $field }»: препарат збігається з алергією пацієнта.
+error-invalid-transition = Поле «{ $field }»: така зміна статусу неприпустима.
+error-already-merged = Поле «{ $field }»: картку вже об’єднано.

@@ -69,6 +69,9 @@ error_codes! {
     AlreadyVoided => "already_voided",
     RefundExceedsSale => "refund_exceeds_sale",
     PermissionDenied => "permission_denied",
+    AllergyConflict => "allergy_conflict",
+    InvalidTransition => "invalid_transition",
+    AlreadyMerged => "already_merged",
 }
 
 impl fmt::Display for ErrorCode {
