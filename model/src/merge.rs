@@ -48,24 +48,45 @@ pub fn record_merge(doc: &mut AutoCommit, record: &MergeRecord) -> Result<(), Sc
 }
 
 /// Every merge the clinic document records; entries that do not read are skipped.
+///
+/// Two nodes that record their first merge concurrently each create the `merges` map,
+/// and Automerge keeps one as the value and the other as a conflict; two nodes merging
+/// one OTHER concurrently do the same with its entry. So every conflicting map and entry
+/// is read, and for one OTHER the entry with the smallest `into` is taken: the same on
+/// every node, and no merge is dropped unseen.
 pub fn merges(doc: &impl ReadDoc) -> Result<Vec<MergeRecord>, SchemaError> {
-    let mut out = Vec::new();
-    let Some(map) = doc::map_at(doc, &automerge::ROOT, "merges")? else {
-        return Ok(out);
-    };
-    for (key, obj) in doc::map_entries(doc, &map)? {
-        let Ok(other) = key.parse() else { continue };
-        let Some(Ok(into)) = doc::str_at(doc, &obj, "into")?.map(|s| s.parse()) else {
+    let mut by_other: BTreeMap<PatientId, MergeRecord> = BTreeMap::new();
+    for (value, map) in doc.get_all(&automerge::ROOT, "merges")? {
+        if !matches!(value, automerge::Value::Object(automerge::ObjType::Map)) {
             continue;
-        };
-        out.push(MergeRecord {
-            other,
-            into,
-            at: doc::i64_at(doc, &obj, "at")?.unwrap_or(0),
-            by: doc::str_at(doc, &obj, "by")?.unwrap_or_default(),
-        });
+        }
+        for key in doc.keys(&map).collect::<Vec<_>>() {
+            let Ok(other) = key.parse::<PatientId>() else {
+                continue;
+            };
+            for (entry, obj) in doc.get_all(&map, key.as_str())? {
+                if !matches!(entry, automerge::Value::Object(automerge::ObjType::Map)) {
+                    continue;
+                }
+                let Some(Ok(into)) = doc::str_at(doc, &obj, "into")?.map(|s| s.parse()) else {
+                    continue;
+                };
+                let record = MergeRecord {
+                    other,
+                    into,
+                    at: doc::i64_at(doc, &obj, "at")?.unwrap_or(0),
+                    by: doc::str_at(doc, &obj, "by")?.unwrap_or_default(),
+                };
+                match by_other.get(&other) {
+                    Some(seen) if seen.into <= record.into => {}
+                    _ => {
+                        by_other.insert(other, record);
+                    }
+                }
+            }
+        }
     }
-    Ok(out)
+    Ok(by_other.into_values().collect())
 }
 
 /// Where each merged-away id ends: its surviving record, after chains (A → B → C) and
@@ -215,8 +236,8 @@ mod tests {
 
     #[test]
     fn concurrent_opposite_merges_converge_on_both_nodes() {
+        // Neither node has a `merges` map yet: both create one.
         let mut n1 = AutoCommit::new();
-        doc::ensure_map(&mut n1, &automerge::ROOT, "merges").expect("map");
         let mut n2 = n1.fork().with_actor(automerge::ActorId::random());
         let (a, b) = (PatientId::new(), PatientId::new());
         let at = |other, into| MergeRecord {
@@ -234,6 +255,24 @@ mod tests {
         assert_eq!(r1, r2);
         let (keep, gone) = (a.min(b), a.max(b));
         assert_eq!(r1.into_iter().collect::<Vec<_>>(), vec![(gone, keep)]);
+    }
+
+    #[test]
+    fn one_record_merged_into_two_concurrently_reads_the_same_everywhere() {
+        let mut n1 = AutoCommit::new();
+        let mut n2 = n1.fork().with_actor(automerge::ActorId::random());
+        let at = |other, into| MergeRecord {
+            other,
+            into,
+            at: 1,
+            by: "x".into(),
+        };
+        record_merge(&mut n1, &at(id(1), id(3))).expect("1 into 3");
+        record_merge(&mut n2, &at(id(1), id(2))).expect("1 into 2");
+        n1.merge(&mut n2).expect("sync");
+        n2.merge(&mut n1).expect("sync");
+        assert_eq!(merges(&n1).expect("read"), merges(&n2).expect("read"));
+        assert_eq!(resolve(&merges(&n1).expect("read"))[&id(1)], id(2));
     }
 
     proptest! {
