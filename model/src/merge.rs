@@ -255,6 +255,12 @@ mod tests {
         assert_eq!(r1, r2);
         let (keep, gone) = (a.min(b), a.max(b));
         assert_eq!(r1.into_iter().collect::<Vec<_>>(), vec![(gone, keep)]);
+        assert!(
+            crate::conflict::find_conflicts(&n1)
+                .expect("conflicts")
+                .is_empty(),
+            "concurrent merge maps are no conflict to resolve"
+        );
     }
 
     #[test]
