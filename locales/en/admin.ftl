@@ -207,3 +207,5 @@ admin-audit-action-erase = Erased
 admin-audit-action-sign-in = Signed in
 admin-audit-action-sign-in-failed = Failed sign-in
 admin-audit-action-backup = Backed up
+admin-audit-action-override-allergy = Prescribed despite an allergy
+admin-audit-action-merge = Merged

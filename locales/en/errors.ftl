@@ -58,3 +58,6 @@ error-already-voided = { $field }: this sale has already been voided.
 error-refund-exceeds-sale = { $field } is more than was paid in the sale.
 error-permission-denied = { $field }: you do not have permission to do this.
 error-allergies-listed = { $field }: allergies are recorded for this patient; remove them before recording “no known allergies”.
+error-allergy-conflict = { $field }: the drug matches one of the patient's allergies.
+error-invalid-transition = { $field }: this change of status is not allowed.
+error-already-merged = { $field }: the record has already been merged.

@@ -214,3 +214,5 @@ admin-audit-action-erase = Borrado
 admin-audit-action-sign-in = Inicio de sesión
 admin-audit-action-sign-in-failed = Inicio fallido
 admin-audit-action-backup = Copia de seguridad
+admin-audit-action-override-allergy = Prescrito pese a una alergia
+admin-audit-action-merge = Fusionado

@@ -54,3 +54,6 @@ error-already-voided = Campo «{ $field }»: esta venta ya fue anulada.
 error-refund-exceeds-sale = Campo «{ $field }»: el reembolso supera el importe de la venta.
 error-permission-denied = Campo «{ $field }»: no tiene permiso para realizar esta acción.
 error-allergies-listed = Campo «{ $field }»: el paciente tiene alergias registradas; elimínelas antes de registrar «sin alergias conocidas».
+error-allergy-conflict = Campo «{ $field }»: el medicamento coincide con una alergia del paciente.
+error-invalid-transition = Campo «{ $field }»: este cambio de estado no está permitido.
+error-already-merged = Campo «{ $field }»: el expediente ya se ha fusionado.

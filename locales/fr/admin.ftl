@@ -214,3 +214,5 @@ admin-audit-action-erase = Effacé
 admin-audit-action-sign-in = Connexion
 admin-audit-action-sign-in-failed = Échec de connexion
 admin-audit-action-backup = Sauvegardé
+admin-audit-action-override-allergy = Prescrit malgré une allergie
+admin-audit-action-merge = Fusionné

@@ -54,3 +54,6 @@ error-already-voided = Champ « { $field } » : cette vente a déjà été an
 error-refund-exceeds-sale = Champ « { $field } » : le remboursement dépasse le montant de la vente.
 error-permission-denied = Champ « { $field } » : vous n’avez pas l’autorisation de faire cela.
 error-allergies-listed = Champ « { $field } » : des allergies sont enregistrées pour ce patient ; supprimez-les avant d’indiquer « aucune allergie connue ».
+error-allergy-conflict = Champ « { $field } » : le médicament correspond à une allergie du patient.
+error-invalid-transition = Champ « { $field } » : ce changement de statut n’est pas permis.
+error-already-merged = Champ « { $field } » : le dossier a déjà été fusionné.

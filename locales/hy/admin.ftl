@@ -206,3 +206,5 @@ admin-audit-action-erase = Ջնջում
 admin-audit-action-sign-in = Մուտք
 admin-audit-action-sign-in-failed = Անհաջող մուտք
 admin-audit-action-backup = Պահուստային պատճեն
+admin-audit-action-override-allergy = Նշանակվել է՝ չնայած ալերգիային
+admin-audit-action-merge = Միավորված

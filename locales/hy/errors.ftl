@@ -46,3 +46,6 @@ error-already-voided = «{ $field }» դաշտում նշված վաճառքն �
 error-refund-exceeds-sale = «{ $field }» դաշտ․ վերադարձի գումարը գերազանցում է վաճառքի գումարը։
 error-permission-denied = «{ $field }» դաշտ․ այս գործողությունը կատարելու իրավունք չունեք։
 error-allergies-listed = «{ $field }» դաշտ․ պացիենտի մոտ ալերգիաներ են գրանցված․ նախ հեռացրեք դրանք, ապա նշեք «հայտնի ալերգիաներ չկան»։
+error-allergy-conflict = «{ $field }» դաշտ․ դեղը համընկնում է պացիենտի ալերգիաներից մեկի հետ։
+error-invalid-transition = «{ $field }» դաշտ․ կարգավիճակի այս փոփոխությունը թույլատրված չէ։
+error-already-merged = «{ $field }» դաշտ․ քարտն արդեն միավորված է։

@@ -222,3 +222,5 @@ admin-audit-action-erase = Удаление
 admin-audit-action-sign-in = Вход
 admin-audit-action-sign-in-failed = Неудачный вход
 admin-audit-action-backup = Резервная копия
+admin-audit-action-override-allergy = Назначено несмотря на аллергию
+admin-audit-action-merge = Объединено

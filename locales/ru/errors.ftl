@@ -54,3 +54,6 @@ error-already-voided = Поле «{ $field }»: эта продажа уже а�
 error-refund-exceeds-sale = Поле «{ $field }»: сумма возврата превышает сумму продажи.
 error-permission-denied = Поле «{ $field }»: недостаточно прав для этого действия.
 error-allergies-listed = Поле «{ $field }»: у пациента записаны аллергии; удалите их, прежде чем отметить «аллергий не выявлено».
+error-allergy-conflict = Поле «{ $field }»: препарат совпадает с аллергией пациента.
+error-invalid-transition = Поле «{ $field }»: такая смена статуса недопустима.
+error-already-merged = Поле «{ $field }»: карта уже объединена.

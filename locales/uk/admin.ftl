@@ -222,3 +222,5 @@ admin-audit-action-erase = Видалення
 admin-audit-action-sign-in = Вхід
 admin-audit-action-sign-in-failed = Невдалий вхід
 admin-audit-action-backup = Резервна копія
+admin-audit-action-override-allergy = Призначено попри алергію
+admin-audit-action-merge = Об’єднано

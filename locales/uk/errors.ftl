@@ -55,3 +55,6 @@ error-already-voided = Поле «{ $field }»: цей продаж уже ан�
 error-refund-exceeds-sale = Поле «{ $field }»: сума повернення перевищує суму продажу.
 error-permission-denied = Поле «{ $field }»: недостатньо прав для цієї дії.
 error-allergies-listed = Поле «{ $field }»: у пацієнта записано алергії; видаліть їх, перш ніж позначити «алергій не виявлено».
+error-allergy-conflict = Поле «{ $field }»: препарат збігається з алергією пацієнта.
+error-invalid-transition = Поле «{ $field }»: така зміна статусу неприпустима.
+error-already-merged = Поле «{ $field }»: картку вже об’єднано.

@@ -27,15 +27,18 @@ impl AppointmentSource {
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppointmentStatus {
+    /// Booked (stored as `scheduled`, as since the first release).
     Scheduled,
+    CheckedIn,
     Canceled,
     Completed,
     NoShow,
 }
 
 impl AppointmentStatus {
-    pub const ALL: [AppointmentStatus; 4] = [
+    pub const ALL: [AppointmentStatus; 5] = [
         AppointmentStatus::Scheduled,
+        AppointmentStatus::CheckedIn,
         AppointmentStatus::Canceled,
         AppointmentStatus::Completed,
         AppointmentStatus::NoShow,
@@ -44,6 +47,7 @@ impl AppointmentStatus {
     pub fn as_str(&self) -> &'static str {
         match self {
             AppointmentStatus::Scheduled => "scheduled",
+            AppointmentStatus::CheckedIn => "checked_in",
             AppointmentStatus::Canceled => "canceled",
             AppointmentStatus::Completed => "completed",
             AppointmentStatus::NoShow => "no_show",
@@ -55,6 +59,59 @@ impl AppointmentStatus {
             .into_iter()
             .find(|v| v.as_str() == s.trim())
     }
+
+    /// The lifecycle: a booked appointment is checked in, marked a no-show or
+    /// cancelled; a checked-in one is completed; a no-show can still be checked in (the
+    /// patient came late and was seen). Cancelled and completed are final.
+    pub fn may_become(self, to: AppointmentStatus) -> bool {
+        use AppointmentStatus as S;
+        matches!(
+            (self, to),
+            (S::Scheduled, S::CheckedIn | S::NoShow | S::Canceled)
+                | (S::CheckedIn, S::Completed)
+                | (S::NoShow, S::CheckedIn)
+        )
+    }
+}
+
+/// Moves the appointment to `to`, refusing a move the lifecycle does not allow (naming
+/// the field `status`). Asking for the status it already has changes nothing, so a
+/// repeated command is harmless.
+pub fn change_status(doc: &mut AutoCommit, to: AppointmentStatus) -> Result<bool, StatusError> {
+    let from = doc::str_at(doc, &automerge::ROOT, "status")?
+        .and_then(|s| AppointmentStatus::parse(&s))
+        .unwrap_or(AppointmentStatus::Scheduled);
+    if from == to {
+        return Ok(false);
+    }
+    if !from.may_become(to) {
+        return Err(StatusError::Invalid(ValidationErrors::single(
+            "status",
+            ErrorCode::InvalidTransition,
+            format!(
+                "the appointment is {}; it cannot become {}",
+                from.as_str(),
+                to.as_str()
+            ),
+        )));
+    }
+    set_status(doc, to)?;
+    Ok(true)
+}
+
+/// Why a status change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+}
+
+/// Links the appointment to a patient record (a Calendly invitee, say); the invitee's
+/// name and email stay as booked.
+pub fn link_patient(doc: &mut AutoCommit, patient: PatientId) -> Result<(), SchemaError> {
+    doc::put_str(doc, &automerge::ROOT, "patient_id", &patient.to_string())
 }
 
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
@@ -233,5 +290,55 @@ mod tests {
             codes,
             vec![ErrorCode::InvalidTimeRange, ErrorCode::Required]
         );
+    }
+
+    #[test]
+    fn the_lifecycle_allows_only_its_moves() {
+        use AppointmentStatus as S;
+        let allowed: Vec<_> = S::ALL
+            .into_iter()
+            .flat_map(|a| S::ALL.into_iter().map(move |b| (a, b)))
+            .filter(|(a, b)| a.may_become(*b))
+            .collect();
+        assert_eq!(
+            allowed,
+            vec![
+                (S::Scheduled, S::CheckedIn),
+                (S::Scheduled, S::Canceled),
+                (S::Scheduled, S::NoShow),
+                (S::CheckedIn, S::Completed),
+                (S::NoShow, S::CheckedIn),
+            ]
+        );
+        let draft = AppointmentDraft {
+            patient_id: Some(PatientId::new()),
+            invitee_name: None,
+            invitee_email: None,
+            title: String::new(),
+            start: 0,
+            end: 1,
+            source: AppointmentSource::Manual,
+            external_id: None,
+            notes: String::new(),
+        };
+        let mut doc = create_appointment(
+            AppointmentId::new(),
+            ClinicId::new(),
+            &draft,
+            ActorId::random(),
+        )
+        .expect("create");
+        assert!(change_status(&mut doc, S::NoShow).expect("no-show"));
+        assert!(!change_status(&mut doc, S::NoShow).expect("again: nothing to do"));
+        assert!(change_status(&mut doc, S::CheckedIn).expect("came late"));
+        let err = change_status(&mut doc, S::Canceled).unwrap_err();
+        assert!(
+            matches!(&err, StatusError::Invalid(v) if v.0[0].field == "status" && v.0[0].code == ErrorCode::InvalidTransition)
+        );
+        let p = PatientId::new();
+        link_patient(&mut doc, p).expect("link");
+        let a = read_appointment(&doc).expect("read");
+        assert_eq!(a.patient_id, Some(p));
+        assert_eq!(a.status, S::CheckedIn);
     }
 }

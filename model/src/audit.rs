@@ -29,10 +29,14 @@ pub enum AuditAction {
     SignIn,
     SignInFailed,
     Backup,
+    /// A prescription made despite a matching allergy (the reason is on it).
+    OverrideAllergy,
+    /// A patient record merged into another.
+    Merge,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::View,
         AuditAction::Create,
         AuditAction::Update,
@@ -44,6 +48,8 @@ impl AuditAction {
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::Backup,
+        AuditAction::OverrideAllergy,
+        AuditAction::Merge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +65,8 @@ impl AuditAction {
             AuditAction::SignIn => "sign_in",
             AuditAction::SignInFailed => "sign_in_failed",
             AuditAction::Backup => "backup",
+            AuditAction::OverrideAllergy => "override_allergy",
+            AuditAction::Merge => "merge",
         }
     }
 

@@ -292,6 +292,9 @@ pub fn create_clinic(
     let mut doc = doc::create(&meta, actor)?;
     doc::ensure_map(&mut doc, &automerge::ROOT, "users")?;
     doc::ensure_map(&mut doc, &automerge::ROOT, "tax_rates")?;
+    // Made with the document, so two nodes' first merges add to one map instead of each
+    // creating its own (older clinics: `merge::merges` reads both).
+    doc::ensure_map(&mut doc, &automerge::ROOT, "merges")?;
     update_clinic(&mut doc, draft)?;
     Ok(doc)
 }

@@ -57,7 +57,11 @@ fn walk(
 ) -> Result<(), SchemaError> {
     for key in doc.keys(obj) {
         let all = doc.get_all(obj, key.as_str())?;
-        if all.len() > 1 {
+        // Concurrent merge records (the clinic's `merges` map, or one merged id's entry)
+        // are not a choice between values: every one is read (`merge::merges`), and
+        // writing one value over them would drop the others.
+        let merge_records = path.first().map_or(key == "merges", |k| k == "merges");
+        if all.len() > 1 && !merge_records {
             let winner = doc.get(obj, key.as_str())?;
             let mut values = Vec::with_capacity(all.len());
             if let Some((value, id)) = &winner {

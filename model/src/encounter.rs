@@ -62,6 +62,9 @@ pub struct Encounter {
     pub signed_at: Option<Millis>,
     pub addenda: Vec<Addendum>,
     pub created_at: Millis,
+    /// Written only while the visit is a draft (see `prescription.rs`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prescriptions: Vec<crate::prescription::Prescription>,
 }
 
 /// Who is writing: a staff user when logged in, or a free-text name from the CLI.
@@ -201,7 +204,7 @@ pub enum EditError {
     Schema(#[from] SchemaError),
 }
 
-fn encounter_obj(doc: &AutoCommit, id: EncounterId) -> Result<ObjId, EditError> {
+pub(crate) fn encounter_obj(doc: &AutoCommit, id: EncounterId) -> Result<ObjId, EditError> {
     let map = doc::map_at(doc, &automerge::ROOT, "encounters")?;
     match map
         .map(|m| doc::map_at(doc, &m, &id.to_string()))
@@ -218,7 +221,7 @@ fn encounter_obj(doc: &AutoCommit, id: EncounterId) -> Result<ObjId, EditError> 
     }
 }
 
-fn refuse_if_signed(doc: &AutoCommit, obj: &ObjId) -> Result<(), EditError> {
+pub(crate) fn refuse_if_signed(doc: &AutoCommit, obj: &ObjId) -> Result<(), EditError> {
     if doc::str_at(doc, obj, "status")?.as_deref() == Some("signed") {
         return Err(ValidationErrors::single(
             "encounter",
@@ -431,6 +434,7 @@ pub fn read_encounters(
             signed_at: f.i64("signed_at")?,
             addenda,
             created_at: f.i64("created_at")?.unwrap_or(0),
+            prescriptions: crate::prescription::read_prescriptions(doc, id, &obj)?,
         });
     }
     out.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));

@@ -157,6 +157,10 @@ id_type!(
     /// An appointment; also the id of its document.
     AppointmentId
 );
+id_type!(
+    /// A prescription, inside its encounter.
+    PrescriptionId
+);
 
 #[cfg(test)]
 mod tests {

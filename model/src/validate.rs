@@ -70,6 +70,9 @@ error_codes! {
     RefundExceedsSale => "refund_exceeds_sale",
     PermissionDenied => "permission_denied",
     AllergiesListed => "allergies_listed",
+    AllergyConflict => "allergy_conflict",
+    InvalidTransition => "invalid_transition",
+    AlreadyMerged => "already_merged",
 }
 
 impl fmt::Display for ErrorCode {

@@ -97,6 +97,9 @@ const ERRORS: &[(&str, &[&str])] = &[
     ("already_voided", &[]),
     ("refund_exceeds_sale", &[]),
     ("permission_denied", &[]),
+    ("allergy_conflict", &[]),
+    ("invalid_transition", &[]),
+    ("already_merged", &[]),
 ];
 
 const FIELDS: &[&str] = &[

@@ -58,6 +58,9 @@ pub enum Command {
     /// Appointments.
     #[command(subcommand)]
     Appointment(AppointmentCmd),
+    /// Prescriptions, written on a draft (unsigned) encounter.
+    #[command(subcommand)]
+    Prescription(PrescriptionCmd),
     /// Staff users.
     #[command(subcommand)]
     User(UserCmd),
@@ -243,6 +246,57 @@ pub enum PatientCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Pairs of likely duplicate records (same name and birth date, same phone or same
+    /// email), each with a score from 0 to 1 and its reasons, best first.
+    Duplicates {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge OTHER into KEEP: OTHER's encounters, prescriptions, photos, allergies,
+    /// appointments and sales show under KEEP on every node after sync; OTHER's id
+    /// shows KEEP's record and says it was merged.
+    Merge {
+        keep: String,
+        other: String,
+        /// Confirm: the merge is applied on every node.
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrescriptionCmd {
+    /// Prescribe on a draft encounter; prints the prescription's id. A drug that
+    /// matches one of the patient's allergies (the substance or its class) is refused
+    /// unless --override-allergy gives a reason, which is recorded.
+    Add {
+        #[arg(long)]
+        encounter: String,
+        #[arg(long)]
+        drug: String,
+        #[arg(long)]
+        dose: String,
+        #[arg(long)]
+        instructions: String,
+        /// Units to dispense (1–10000).
+        #[arg(long, value_name = "N")]
+        quantity: Option<u32>,
+        /// Repeats allowed (0–12).
+        #[arg(long, value_name = "N")]
+        refills: Option<u32>,
+        /// Why the drug is prescribed despite a matching allergy.
+        #[arg(long, value_name = "REASON")]
+        override_allergy: Option<String>,
+    },
+    /// The patient's prescriptions, newest first.
+    List {
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -402,6 +456,20 @@ pub enum AppointmentCmd {
     },
     Cancel {
         id: String,
+    },
+    /// The patient has arrived (booked or marked no-show → checked in).
+    CheckIn {
+        id: String,
+    },
+    /// The patient did not come (booked → no-show).
+    NoShow {
+        id: String,
+    },
+    /// Link the appointment (a Calendly booking, say) to a patient record.
+    Link {
+        id: String,
+        #[arg(long)]
+        patient: String,
     },
     List {
         /// YYYY-MM-DD (default: from today, 30 days)

@@ -5,6 +5,7 @@
 mod args;
 mod audit;
 mod backup;
+mod clinical;
 mod erasure;
 mod out;
 mod print;

@@ -86,6 +86,15 @@ pub fn patient(p: &Patient) {
             e.complaint,
             dx.join("; ")
         );
+        for rx in &e.prescriptions {
+            outln!(
+                "    Rx {} {} — {} — {}",
+                rx.id,
+                rx.drug,
+                rx.dose,
+                rx.instructions
+            );
+        }
     }
     for ph in &p.photos {
         outln!(

@@ -88,6 +88,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let (mut node, session) = signed_in()?;
             appointment(&mut node, &session, cmd)
         }
+        Command::Prescription(cmd) => {
+            let (mut node, session) = signed_in()?;
+            super::clinical::prescription(&mut node, &session, cmd)
+        }
         Command::User(cmd) => {
             let (mut node, session) = signed_in()?;
             user(&mut node, &session, cmd)
@@ -513,16 +517,7 @@ fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), Cl
             apply_fields(&mut form, fields);
             ops::patients::update(node, session, id, &form)?;
         }
-        PatientCmd::Show { id, json } => {
-            let id: PatientId = parse_id("id", &id)?;
-            let p = ops::patients::get(node, session, id)?;
-            ops::audit::record(node, session, AuditAction::View, ops::audit::patient(id))?;
-            if json {
-                print::json(&p);
-            } else {
-                print::patient(&p);
-            }
-        }
+        PatientCmd::Show { id, json } => super::clinical::show_patient(node, session, &id, json)?,
         PatientCmd::Search { query, limit, json } => {
             let rows = ops::patients::search(node, session, &query, limit)?;
             if json {
@@ -539,6 +534,13 @@ fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), Cl
             json,
         } => super::erasure::erase(node, session, &id, reason.as_deref(), yes, json)?,
         PatientCmd::DueForErasure { json } => super::erasure::due(node, session, json)?,
+        PatientCmd::Duplicates { json } => super::clinical::duplicates(node, session, json)?,
+        PatientCmd::Merge {
+            keep,
+            other,
+            yes,
+            json,
+        } => super::clinical::merge(node, session, &keep, &other, yes, json)?,
         PatientCmd::Allergy {
             id,
             substance,
@@ -826,6 +828,26 @@ fn appointment(node: &mut Node, session: &Session, cmd: AppointmentCmd) -> Resul
             parse_id::<AppointmentId>("id", &id)?,
             AppointmentStatus::Canceled,
         )?,
+        AppointmentCmd::CheckIn { id } => ops::appointments::set_status(
+            node,
+            session,
+            parse_id::<AppointmentId>("id", &id)?,
+            AppointmentStatus::CheckedIn,
+        )?,
+        AppointmentCmd::NoShow { id } => ops::appointments::set_status(
+            node,
+            session,
+            parse_id::<AppointmentId>("id", &id)?,
+            AppointmentStatus::NoShow,
+        )?,
+        AppointmentCmd::Link { id, patient } => {
+            ops::appointments::link(
+                node,
+                session,
+                parse_id::<AppointmentId>("id", &id)?,
+                parse_id::<PatientId>("patient", &patient)?,
+            )?;
+        }
         AppointmentCmd::List { from, days, json } => {
             let from = match from {
                 Some(d) => {

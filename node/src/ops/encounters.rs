@@ -22,6 +22,7 @@ pub fn add(
 ) -> Result<EncounterId, OpError> {
     session.require(Permission::EditClinical)?;
     let draft = form.validate(today(), label_of)?;
+    let patient = super::merges::resolve(node, patient)?;
     let id = EncounterId::new();
     let author = session.author();
     let who = audit::Actor::of(node, session);
@@ -131,6 +132,7 @@ pub fn list(
     if queries::patient_by_id(node.store.conn(), &patient.to_string())?.is_none() {
         return Err(unknown("patient", ErrorCode::UnknownPatient, patient));
     }
+    let patient = super::merges::resolve(node, patient)?;
     Ok(queries::encounters_of(
         node.store.conn(),
         &patient.to_string(),

@@ -9,8 +9,10 @@ pub mod conflicts;
 pub mod encounters;
 pub mod erasure;
 pub mod export;
+pub mod merges;
 pub mod patients;
 pub mod photos;
+pub mod prescriptions;
 pub mod sales;
 pub mod users;
 

@@ -39,6 +39,7 @@ pub fn update(
 ) -> Result<(), OpError> {
     session.require(Permission::EditPatients)?;
     let mut draft = form.validate(today())?;
+    let id = super::merges::resolve(node, id)?;
     let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let doc = tx
@@ -58,15 +59,21 @@ pub fn update(
     Ok(())
 }
 
-/// The patient; without clinical access, only demographics are returned.
+/// The patient's record; without clinical access, only demographics are returned. A
+/// merged id shows its survivor's record, which holds the encounters, photos and
+/// allergies of every record merged into it (`dermis_model::merge`).
 pub fn get(node: &mut Node, session: &Session, id: PatientId) -> Result<Patient, OpError> {
     session.require(Permission::ViewPatients)?;
-    let doc_id: DocId = id.into();
-    let read = node
-        .store
-        .with_doc(doc_id, patient::read_patient)?
-        .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
-    let mut p = read.map_err(|_| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    let survivor = super::merges::resolve(node, id)?;
+    let keep = read_one(node, survivor)?;
+    let mut others = Vec::new();
+    for merged in super::merges::merged_from(node, survivor)? {
+        // A merged record this node does not hold (yet) adds nothing to show.
+        if let Ok(p) = read_one(node, merged) {
+            others.push(p);
+        }
+    }
+    let mut p = dermis_model::merge::combine(keep, others);
     if !session.can(Permission::ViewClinical) {
         p.encounters.clear();
         p.photos.clear();
@@ -75,6 +82,15 @@ pub fn get(node: &mut Node, session: &Session, id: PatientId) -> Result<Patient,
         p.notes.clear();
     }
     Ok(p)
+}
+
+fn read_one(node: &mut Node, id: PatientId) -> Result<Patient, OpError> {
+    let doc_id: DocId = id.into();
+    let read = node
+        .store
+        .with_doc(doc_id, patient::read_patient)?
+        .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    read.map_err(|_| unknown("patient", ErrorCode::UnknownPatient, id))
 }
 
 pub fn search(
@@ -100,6 +116,7 @@ pub fn add_allergy(
 ) -> Result<AllergyId, OpError> {
     session.require(Permission::EditClinical)?;
     let (substance, reaction, severity) = form.validate()?;
+    let id = super::merges::resolve(node, id)?;
     let allergy = AllergyId::new();
     let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
@@ -156,19 +173,29 @@ pub fn remove_allergy(
     allergy: AllergyId,
 ) -> Result<(), OpError> {
     session.require(Permission::EditClinical)?;
+    // The allergy may sit in a record merged into this one.
+    let survivor = super::merges::resolve(node, id)?;
+    let mut holders = vec![survivor];
+    holders.extend(super::merges::merged_from(node, survivor)?);
     let who = audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
-    let doc = tx
-        .edit(id.into())?
-        .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
-    if !patient::remove_allergy(doc, allergy).map_err(doc_error(id.into()))? {
+    let mut removed = false;
+    for holder in holders {
+        if let Some(doc) = tx.edit(holder.into())?
+            && patient::remove_allergy(doc, allergy).map_err(doc_error(holder.into()))?
+        {
+            removed = true;
+            break;
+        }
+    }
+    if !removed {
         return Err(unknown("allergy", ErrorCode::InvalidId, allergy));
     }
     audit::in_tx(
         &mut tx,
         &who,
         AuditAction::Update,
-        audit::in_chart("allergy", allergy, id),
+        audit::in_chart("allergy", allergy, survivor),
     )?;
     tx.commit()?;
     Ok(())

@@ -398,7 +398,14 @@ pub fn list(
     session.require(Permission::ViewClinical)?;
     let p = super::patients::get(node, session, patient)?;
     let data_dir = node.data_dir().to_owned();
-    let rows = uploads::for_patient(node.store.conn(), &patient.to_string())?;
+    // The record's photos include those of records merged into it.
+    let mut rows = uploads::for_patient(node.store.conn(), &p.id.to_string())?;
+    for merged in super::merges::merged_from(node, p.id)? {
+        rows.extend(uploads::for_patient(
+            node.store.conn(),
+            &merged.to_string(),
+        )?);
+    }
     Ok(p.photos
         .into_iter()
         .map(|photo| PhotoListing {

@@ -51,8 +51,9 @@ pub fn reindex(
         Record::Product(p) => index_product(tx, id, p)?,
         Record::Ledger(l) => index_ledger(tx, id, l)?,
         Record::Appointment(a) => index_appointment(tx, id, a)?,
-        // The clinic document is small and read whole; it needs no index rows.
-        Record::Clinic(_) => {}
+        // The clinic document is small and read whole; its only index rows are the
+        // resolved patient merges.
+        Record::Clinic(_) => index_merges(tx, id, doc)?,
     }
     index_conflicts(tx, id, doc_type, doc)
 }
@@ -181,6 +182,29 @@ fn index_patient(
             ph_row.thumbnails_ready,
             ph_row.processing_error,
         ])?;
+    }
+    Ok(())
+}
+
+/// Rewrites `patient_merges` from the clinic document's merge records: few rows, and
+/// one new merge can change where older ones end (a chain, a cycle), so all at once.
+fn index_merges(tx: &Transaction<'_>, id: DocId, doc: &AutoCommit) -> Result<(), StoreError> {
+    use dermis_model::merge;
+    let records = merge::merges(doc).map_err(schema(id))?;
+    if records.is_empty() {
+        // Merges are only ever added: none recorded means no rows to write (and no
+        // table touched in a store written before schema 10, as a migration test does).
+        return Ok(());
+    }
+    let resolved = merge::resolve(&records);
+    tx.exec("DELETE FROM patient_merges", [])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO patient_merges(id, into_id, merged_at, merged_by) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for r in &records {
+        if let Some(into) = resolved.get(&r.other) {
+            insert.execute(params![r.other.to_string(), into.to_string(), r.at, r.by])?;
+        }
     }
     Ok(())
 }

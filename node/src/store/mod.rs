@@ -21,6 +21,7 @@ impl Exec for Connection {
 mod cache;
 pub mod erasure;
 pub mod index;
+pub mod merges;
 pub mod migrate;
 pub mod queries;
 mod sign_in;

@@ -67,7 +67,9 @@ pub fn search_patients(
     // Such a query is a step of typing; it only needs plausible rows until more letters come.
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {PATIENT_COLUMNS} FROM (SELECT rowid, rank FROM patients_fts WHERE patients_fts MATCH ?1 LIMIT 400) f
-         JOIN patients p ON p.rowid = f.rowid ORDER BY f.rank, p.rowid LIMIT ?2"
+         JOIN patients p ON p.rowid = f.rowid
+         WHERE NOT EXISTS (SELECT 1 FROM patient_merges m WHERE m.id = p.id)
+         ORDER BY f.rank, p.rowid LIMIT ?2"
     ))?;
     let rows = stmt.query_map(params![query, limit as i64], patient_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -76,7 +78,9 @@ pub fn search_patients(
 /// Most recently changed patients first.
 pub fn recent_patients(conn: &Connection, limit: usize) -> Result<Vec<PatientRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {PATIENT_COLUMNS} FROM patients p ORDER BY p.updated_at DESC, p.id DESC LIMIT ?1"
+        "SELECT {PATIENT_COLUMNS} FROM patients p
+         WHERE NOT EXISTS (SELECT 1 FROM patient_merges m WHERE m.id = p.id)
+         ORDER BY p.updated_at DESC, p.id DESC LIMIT ?1"
     ))?;
     let rows = stmt.query_map([limit as i64], patient_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -100,9 +104,12 @@ pub struct EncounterRow {
     pub diagnoses: Vec<String>,
 }
 
+/// The encounters of a patient and of every record merged into it.
 pub fn encounters_of(conn: &Connection, patient_id: &str) -> Result<Vec<EncounterRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, patient_id, date, clinician, complaint, status, diagnoses FROM encounters WHERE patient_id = ?1 ORDER BY date DESC, id",
+        "SELECT id, patient_id, date, clinician, complaint, status, diagnoses FROM encounters
+         WHERE patient_id = ?1 OR patient_id IN (SELECT id FROM patient_merges WHERE into_id = ?1)
+         ORDER BY date DESC, id",
     )?;
     let rows = stmt.query_map([patient_id], |r| {
         let dx: String = r.get(6)?;
@@ -404,8 +411,10 @@ pub fn appointments_between(
     to: i64,
 ) -> Result<Vec<AppointmentRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, patient_id, invitee_name, invitee_email, title, start_at, end_at, source, status FROM appointments
-         WHERE start_at >= ?1 AND start_at < ?2 ORDER BY start_at, id",
+        "SELECT a.id, COALESCE(m.into_id, a.patient_id), a.invitee_name, a.invitee_email, a.title, a.start_at,
+                a.end_at, a.source, a.status
+         FROM appointments a LEFT JOIN patient_merges m ON m.id = a.patient_id
+         WHERE a.start_at >= ?1 AND a.start_at < ?2 ORDER BY a.start_at, a.id",
     )?;
     let rows = stmt.query_map([from, to], |r| {
         Ok(AppointmentRow {
