@@ -136,6 +136,7 @@ gui-unsaved-title = Leave without saving?
 gui-unsaved-explain = This visit has changes that are not saved. If you leave, they are lost.
 gui-unsaved-discard = Discard the changes
 gui-unsaved-stay = Keep editing
+gui-draft-restored = Unsaved changes to this visit were kept and are back.
 gui-patient-add-allergy = Add allergy
 gui-patient-visits = Visits
 gui-patient-no-visits = No visits yet.

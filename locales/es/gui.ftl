@@ -140,6 +140,7 @@ gui-unsaved-title = ¿Salir sin guardar?
 gui-unsaved-explain = Esta consulta tiene cambios sin guardar. Si sale, se perderán.
 gui-unsaved-discard = Descartar los cambios
 gui-unsaved-stay = Seguir editando
+gui-draft-restored = Los cambios sin guardar de esta consulta se conservaron y se han recuperado.
 gui-patient-add-allergy = Añadir alergia
 gui-patient-visits = Consultas
 gui-patient-no-visits = Todavía no hay consultas.

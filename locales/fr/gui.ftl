@@ -140,6 +140,7 @@ gui-unsaved-title = Quitter sans enregistrer ?
 gui-unsaved-explain = Cette consultation a des modifications non enregistrées. Si vous quittez, elles seront perdues.
 gui-unsaved-discard = Abandonner les modifications
 gui-unsaved-stay = Continuer la saisie
+gui-draft-restored = Les modifications non enregistrées de cette consultation ont été conservées et sont rétablies.
 gui-patient-add-allergy = Ajouter une allergie
 gui-patient-visits = Consultations
 gui-patient-no-visits = Aucune consultation pour l’instant.

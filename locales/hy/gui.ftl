@@ -132,6 +132,7 @@ gui-unsaved-title = Դուրս գա՞լ առանց պահպանելու
 gui-unsaved-explain = Այցում կան չպահպանված փոփոխություններ։ Եթե դուրս գաք, դրանք կկորչեն։
 gui-unsaved-discard = Չեղարկել փոփոխությունները
 gui-unsaved-stay = Շարունակել խմբագրումը
+gui-draft-restored = Այս այցի չպահպանված փոփոխությունները պահվել և վերականգնվել են։
 gui-patient-add-allergy = Ավելացնել ալերգիա
 gui-patient-visits = Այցեր
 gui-patient-no-visits = Այցեր դեռ չկան։

@@ -149,6 +149,7 @@ gui-unsaved-title = Уйти без сохранения?
 gui-unsaved-explain = В приёме есть несохранённые изменения. Если уйти, они пропадут.
 gui-unsaved-discard = Отменить изменения
 gui-unsaved-stay = Продолжить редактирование
+gui-draft-restored = Несохранённые изменения этого приёма были сохранены и восстановлены.
 gui-patient-add-allergy = Добавить аллергию
 gui-patient-visits = Визиты
 gui-patient-no-visits = Визитов пока нет.

@@ -149,6 +149,7 @@ gui-unsaved-title = Піти без збереження?
 gui-unsaved-explain = У прийомі є незбережені зміни. Якщо піти, вони зникнуть.
 gui-unsaved-discard = Скасувати зміни
 gui-unsaved-stay = Продовжити редагування
+gui-draft-restored = Незбережені зміни цього прийому було збережено й відновлено.
 gui-patient-add-allergy = Додати алергію
 gui-patient-visits = Візити
 gui-patient-no-visits = Візитів поки немає.

@@ -75,7 +75,8 @@ pub struct Author {
 }
 
 /// An encounter form as typed.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct EncounterForm {
     pub date: String,
     pub complaint: String,

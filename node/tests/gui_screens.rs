@@ -327,6 +327,54 @@ fn no_known_allergies_is_recorded_and_told_apart_from_never_asked() {
 }
 
 #[test]
+fn typing_in_a_visit_survives_the_window_going_away_unsaved() {
+    let dir = demo_dir(12);
+    let (patient, _) = patient_with_visits(dir.path());
+    let drafts = |dir: &std::path::Path| -> i64 {
+        open(dir)
+            .store
+            .conn()
+            .query_row("SELECT count(*) FROM visit_drafts", [], |r| r.get(0))
+            .expect("count")
+    };
+    {
+        let mut h = signed_in(dir.path(), "doctor");
+        h.state_mut().navigate(Nav::OpenPatient(patient));
+        settle(&mut h);
+        click(&mut h, "New visit");
+        type_into(&mut h, "Chief complaint", "Scaly patches on the scalp");
+        wait_until(&mut h, "the typing to be kept", |_| drafts(dir.path()) == 1);
+        // The window goes away without a save, as in a crash or a power cut.
+    }
+    let mut h = signed_in(dir.path(), "doctor");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    click(&mut h, "New visit");
+    settle(&mut h);
+    assert_eq!(
+        h.get_by_label("Chief complaint").value().as_deref(),
+        Some("Scaly patches on the scalp"),
+        "what was typed is back"
+    );
+    assert!(shows(
+        &h,
+        "Unsaved changes to this visit were kept and are back."
+    ));
+    click(&mut h, "Save");
+    settle(&mut h);
+    assert_eq!(drafts(dir.path()), 0, "a saved visit's draft is forgotten");
+
+    // Discarding on purpose forgets the draft too.
+    type_into(&mut h, "Plan", "Ketoconazole shampoo twice weekly");
+    wait_until(&mut h, "the change to be kept", |_| drafts(dir.path()) == 1);
+    click(&mut h, "Back");
+    settle(&mut h);
+    click(&mut h, "Discard the changes");
+    settle(&mut h);
+    assert_eq!(drafts(dir.path()), 0);
+}
+
+#[test]
 fn ctrl_f_finds_a_patient_from_any_screen() {
     let dir = demo_dir(4);
     let mut h = signed_in(dir.path(), "reception");

@@ -199,6 +199,7 @@ impl Tx<'_> {
                 .collect::<Result<_, _>>()?;
             drop(stmt);
             tx.execute("DELETE FROM encounters WHERE patient_id = ?1", [&key])?;
+            tx.execute("DELETE FROM visit_drafts WHERE patient_id = ?1", [&key])?;
             tx.execute("DELETE FROM photos WHERE patient_id = ?1", [&key])?;
             tx.execute("DELETE FROM photo_uploads WHERE patient_id = ?1", [&key])?;
             for sha in hashes {

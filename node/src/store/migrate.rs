@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_patient_merges",
         include_str!("../../../migrations/node/0010_patient_merges.sql"),
     ),
+    (
+        "0011_visit_drafts",
+        include_str!("../../../migrations/node/0011_visit_drafts.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -19,6 +19,7 @@ impl Exec for Connection {
 }
 
 mod cache;
+pub mod drafts;
 pub mod erasure;
 pub mod index;
 pub mod merges;

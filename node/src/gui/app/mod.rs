@@ -13,8 +13,8 @@ use dermis_model::patient::PatientForm;
 use egui::Ui;
 
 use super::backend::{
-    Backend, BackendConfig, Command, PatientBanner, SessionInfo, SpawnError, SyncSummary, UiError,
-    View,
+    Backend, BackendConfig, Command, DraftKey, PatientBanner, SessionInfo, SpawnError, SyncSummary,
+    UiError, View,
 };
 use super::screens::login::{LockState, LoginState, SetupState};
 use super::screens::{
@@ -26,6 +26,9 @@ use super::{DevOptions, GuiOptions};
 use crate::i18n::{Locale, Localizer};
 
 pub use super::screens::{Nav, Screen};
+
+/// How often unsaved typing in a visit is written to the store's drafts.
+const KEEP_DRAFT_EVERY: Duration = Duration::from_secs(1);
 
 /// Where the window is before and after signing in.
 #[derive(Debug)]
@@ -215,6 +218,7 @@ impl DermisApp {
                 dark: self.dark,
             }));
         }
+        self.keep_draft(ui.ctx());
         self.flush(ui.ctx());
         self.dev_step(ui.ctx());
     }
@@ -370,6 +374,10 @@ impl DermisApp {
             });
         });
         if discard {
+            if let Some(key) = self.s.encounter.draft_key() {
+                self.send(Command::ForgetDraft { key });
+            }
+            self.s.encounter.kept = None;
             self.s.encounter.discard_changes();
             nav.extend(self.leaving.take());
         } else if stay || modal.should_close() {
@@ -427,11 +435,13 @@ impl DermisApp {
                 self.s.encounter = encounter::EncounterState::opening(id);
                 self.screen = Screen::Encounter;
                 self.send(Command::OpenEncounter { id });
+                self.load_draft(DraftKey::Visit(id));
             }
             Nav::NewEncounter { patient, name } => {
                 self.s.encounter = encounter::EncounterState::start(patient, name);
                 self.screen = Screen::Encounter;
                 self.send(Command::LoadBanner { patient });
+                self.load_draft(DraftKey::New(patient));
             }
             Nav::Photos { patient, name } => {
                 self.s.photos.open(patient, name);
@@ -439,6 +449,33 @@ impl DermisApp {
                 self.send(Command::LoadBanner { patient });
                 self.send(Command::LoadPhotos { patient });
             }
+        }
+    }
+
+    /// Asks for a visit's kept draft, for the roles that write visits.
+    fn load_draft(&mut self, key: DraftKey) {
+        if self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.can(dermis_model::clinic::Permission::EditClinical))
+        {
+            self.send(Command::LoadDraft { key });
+        }
+    }
+
+    /// Keeps a visit's unsaved typing in the store about once a second, so a crash or a
+    /// power cut loses at most the last second of it.
+    fn keep_draft(&mut self, ctx: &egui::Context) {
+        if !matches!(self.phase, Phase::Main) || self.screen != Screen::Encounter {
+            return;
+        }
+        let e = &mut self.s.encounter;
+        if let Some((key, patient)) = e.due_for_keeping(KEEP_DRAFT_EVERY) {
+            e.kept = Some((e.form.clone(), std::time::Instant::now()));
+            let form = e.form.clone();
+            self.send(Command::KeepDraft { key, patient, form });
+        } else if e.has_unsaved_changes() && e.kept.as_ref().is_some_and(|(f, _)| *f != e.form) {
+            ctx.request_repaint_after(KEEP_DRAFT_EVERY);
         }
     }
 

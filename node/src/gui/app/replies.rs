@@ -102,6 +102,11 @@ impl DermisApp {
             }
             Reply::Banner(banner) => s.banner = Some(*banner),
             Reply::SyncStatus(summary) => self.last_sync = Some(*summary),
+            Reply::Draft { key, form, .. } => {
+                if s.encounter.on_draft(key, *form) {
+                    self.notice = Some(Notice::Info("gui-draft-restored"));
+                }
+            }
             Reply::PatientSaved { id } => {
                 s.patients.form = None;
                 s.patient.open(id);
@@ -115,6 +120,7 @@ impl DermisApp {
             }
             Reply::EncounterSaved { patient, id } => {
                 if s.encounter.patient == Some(patient) {
+                    s.encounter.kept = None;
                     s.encounter.id = Some(id);
                 }
                 self.notice = Some(Notice::Info("gui-saved"));

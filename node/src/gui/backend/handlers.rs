@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use dermis_model::clinic::{self, Clinic, Permission};
+use dermis_model::encounter::EncounterForm;
 use dermis_model::patient::PatientForm;
 use dermis_model::{Currency, ErrorCode, PatientId, ValidationErrors};
 
@@ -349,9 +350,53 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             open_patient(node, session, patient)
         }
         Command::LoadBanner { patient } => load_banner(node, session, patient),
+        Command::KeepDraft { key, patient, form } => {
+            session
+                .require(Permission::EditClinical)
+                .map_err(fail(Op::SaveEncounter))?;
+            let json = serde_json::to_string(&form).map_err(|e| {
+                tracing::error!(error = %e, "a visit draft cannot be written as JSON");
+                (Op::SaveEncounter, UiError::Storage)
+            })?;
+            crate::store::drafts::keep(
+                node.store.conn(),
+                key,
+                &user_key(session),
+                &patient.to_string(),
+                &json,
+                dermis_model::now_millis(),
+            )
+            .map_err(store_err(Op::SaveEncounter))?;
+            Ok(Vec::new())
+        }
+        Command::LoadDraft { key } => {
+            session
+                .require(Permission::EditClinical)
+                .map_err(fail(Op::Load))?;
+            let kept = crate::store::drafts::kept(node.store.conn(), key, &user_key(session))
+                .map_err(store_err(Op::Load))?;
+            Ok(kept
+                .and_then(|draft| {
+                    // A draft that no longer reads as a form is dropped, not shown half.
+                    serde_json::from_str::<EncounterForm>(&draft.form)
+                        .ok()
+                        .map(|form| Reply::Draft {
+                            key,
+                            form: Box::new(form),
+                            kept_at: draft.kept_at,
+                        })
+                })
+                .into_iter()
+                .collect())
+        }
+        Command::ForgetDraft { key } => {
+            forget_draft(node, session, key);
+            Ok(Vec::new())
+        }
         Command::OpenEncounter { id } => open_encounter(node, session, id),
         Command::SaveEncounter { patient, id, form } => {
             let fail = fail(Op::SaveEncounter);
+            let typed_id = id;
             let id = match id {
                 Some(id) => {
                     ops::encounters::update(node, session, id, &form).map_err(&fail)?;
@@ -359,6 +404,11 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
                 }
                 None => ops::encounters::add(node, session, patient, &form).map_err(&fail)?,
             };
+            let key = match typed_id {
+                Some(visit) => DraftKey::Visit(visit),
+                None => DraftKey::New(patient),
+            };
+            forget_draft(node, session, key);
             let mut replies = vec![Reply::EncounterSaved { patient, id }];
             replies.extend(open_encounter(node, session, id)?);
             Ok(replies)
@@ -518,6 +568,19 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
         | Command::Unlock { .. }
         | Command::SavePreferences(_)
         | Command::MarkReady { .. } => Ok(Vec::new()),
+    }
+}
+
+/// Whose drafts: the signed-in user ('' for the operator of a node without staff).
+fn user_key(session: &Session) -> String {
+    session.user_id().map(|u| u.to_string()).unwrap_or_default()
+}
+
+/// Forgets a visit's draft once it is saved or discarded. A failure leaves a draft that
+/// the next opening offers again: logged, not an error for the save that succeeded.
+fn forget_draft(node: &mut Node, session: &Session, key: DraftKey) {
+    if let Err(error) = crate::store::drafts::forget(node.store.conn(), key, &user_key(session)) {
+        tracing::warn!(%error, "a saved visit's draft could not be forgotten");
     }
 }
 

@@ -14,6 +14,7 @@ use dermis_model::{EncounterId, PatientId, PhotoId, ProductId, UserId, Validatio
 
 use crate::ops::photos::PhotoListing;
 use crate::ops::sales::ItemInput;
+pub use crate::store::drafts::DraftKey;
 use crate::store::queries::{
     AppointmentRow, ConflictRow, DocSyncRow, DraftRow, EncounterRow, MovementRow, OutboxStats,
     PatientRow, ProductRow, SyncState,
@@ -81,6 +82,20 @@ pub enum Command {
     /// The patient was asked and knows of no allergy.
     RecordNoKnownAllergies {
         patient: PatientId,
+    },
+    /// Keep what is typed in a visit until it is saved (see `store::drafts`).
+    KeepDraft {
+        key: DraftKey,
+        patient: PatientId,
+        form: EncounterForm,
+    },
+    /// The draft kept for a visit, if any (answered with [`Reply::Draft`]).
+    LoadDraft {
+        key: DraftKey,
+    },
+    /// The user discarded the visit's unsaved changes.
+    ForgetDraft {
+        key: DraftKey,
     },
     /// Who a screen is about (name, age, record number, allergies): see [`PatientBanner`].
     LoadBanner {
@@ -381,6 +396,12 @@ pub enum Reply {
     },
     Encounter(Box<EncounterView>),
     Banner(Box<PatientBanner>),
+    /// A visit's unsaved draft, kept from an earlier session of this user.
+    Draft {
+        key: DraftKey,
+        form: Box<EncounterForm>,
+        kept_at: i64,
+    },
     SyncStatus(Box<SyncSummary>),
     EncounterSaved {
         patient: PatientId,

@@ -8,7 +8,7 @@ use dermis_model::{EncounterId, PatientId, ValidationErrors};
 use egui::{RichText, Ui};
 
 use super::{Ctx, Nav};
-use crate::gui::backend::{Command, EncounterView, UiError};
+use crate::gui::backend::{Command, DraftKey, EncounterView, UiError};
 use crate::gui::widgets;
 use crate::icd10::{self, Icd10Entry};
 
@@ -32,6 +32,8 @@ pub struct EncounterState {
     pub busy: bool,
     /// The signing dialog is open: signing is irreversible, so it asks with a summary.
     pub confirm_sign: bool,
+    /// The form as last kept in the store's drafts, and when.
+    pub kept: Option<(EncounterForm, std::time::Instant)>,
 }
 
 impl EncounterState {
@@ -104,6 +106,39 @@ impl EncounterState {
                     || !f.diagnoses.is_empty()
             }
         }
+    }
+
+    /// Which draft this visit's unsaved typing is kept under.
+    pub fn draft_key(&self) -> Option<DraftKey> {
+        match (self.id, self.patient) {
+            (Some(id), _) => Some(DraftKey::Visit(id)),
+            (None, Some(patient)) => Some(DraftKey::New(patient)),
+            (None, None) => None,
+        }
+    }
+
+    /// Takes a draft kept by an earlier session, unless the visit already shows it.
+    pub fn on_draft(&mut self, key: DraftKey, form: EncounterForm) -> bool {
+        if self.draft_key() != Some(key) || self.signed() || form == self.form {
+            return false;
+        }
+        self.kept = Some((form.clone(), std::time::Instant::now()));
+        self.form = form;
+        true
+    }
+
+    /// What to keep now: the form, if it has unsaved changes not kept yet and the last
+    /// keep is older than `every` (typing is kept about once a second, not per key).
+    pub fn due_for_keeping(&self, every: std::time::Duration) -> Option<(DraftKey, PatientId)> {
+        if !self.has_unsaved_changes() {
+            return None;
+        }
+        match &self.kept {
+            Some((form, _)) if *form == self.form => return None,
+            Some((_, at)) if at.elapsed() < every => return None,
+            _ => {}
+        }
+        Some((self.draft_key()?, self.patient?))
     }
 
     /// Forgets what was typed since the last save.
