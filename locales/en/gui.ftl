@@ -344,3 +344,16 @@ gui-permission-manage-products = manage products
 gui-permission-manage-appointments = manage appointments
 gui-permission-manage-users = manage staff
 gui-permission-manage-settings = change clinic settings
+
+## Table headers
+gui-col-time = Time
+gui-col-patient = Patient
+gui-col-status = Status
+gui-col-visit = Visit
+gui-col-kind = Kind
+gui-col-record = Record
+gui-col-changed = Changed
+gui-col-stock = In stock
+gui-col-change = Change
+gui-col-by = By
+gui-col-diagnoses = Diagnoses

@@ -337,3 +337,16 @@ gui-permission-manage-products = gestionar productos
 gui-permission-manage-appointments = gestionar citas
 gui-permission-manage-users = gestionar al personal
 gui-permission-manage-settings = cambiar los ajustes de la clínica
+
+## Table headers
+gui-col-time = Hora
+gui-col-patient = Paciente
+gui-col-status = Estado
+gui-col-visit = Consulta
+gui-col-kind = Tipo
+gui-col-record = Registro
+gui-col-changed = Modificado
+gui-col-stock = En stock
+gui-col-change = Variación
+gui-col-by = Por
+gui-col-diagnoses = Diagnósticos

@@ -337,3 +337,16 @@ gui-permission-manage-products = gérer les produits
 gui-permission-manage-appointments = gérer les rendez-vous
 gui-permission-manage-users = gérer le personnel
 gui-permission-manage-settings = modifier les réglages de la clinique
+
+## Table headers
+gui-col-time = Heure
+gui-col-patient = Patient
+gui-col-status = Statut
+gui-col-visit = Consultation
+gui-col-kind = Type
+gui-col-record = Fiche
+gui-col-changed = Modifié
+gui-col-stock = En stock
+gui-col-change = Variation
+gui-col-by = Par
+gui-col-diagnoses = Diagnostics

@@ -317,3 +317,16 @@ gui-permission-manage-products = վարել ապրանքների կատալոգ�
 gui-permission-manage-appointments = կառավարել ընդունելությունները
 gui-permission-manage-users = կառավարել աշխատակիցներին
 gui-permission-manage-settings = փոխել կլինիկայի կարգավորումները
+
+## Table headers
+gui-col-time = Ժամ
+gui-col-patient = Պացիենտ
+gui-col-status = Կարգավիճակ
+gui-col-visit = Այց
+gui-col-kind = Տեսակ
+gui-col-record = Գրառում
+gui-col-changed = Փոփոխված
+gui-col-stock = Պահեստում
+gui-col-change = Փոփոխություն
+gui-col-by = Ով
+gui-col-diagnoses = Ախտորոշումներ

@@ -334,3 +334,16 @@ gui-permission-manage-products = вести каталог товаров
 gui-permission-manage-appointments = управлять записью на приём
 gui-permission-manage-users = управлять сотрудниками
 gui-permission-manage-settings = менять настройки клиники
+
+## Table headers
+gui-col-time = Время
+gui-col-patient = Пациент
+gui-col-status = Статус
+gui-col-visit = Приём
+gui-col-kind = Тип
+gui-col-record = Запись
+gui-col-changed = Изменено
+gui-col-stock = На складе
+gui-col-change = Изменение
+gui-col-by = Кто
+gui-col-diagnoses = Диагнозы

@@ -334,3 +334,16 @@ gui-permission-manage-products = вести каталог товарів
 gui-permission-manage-appointments = керувати записом на прийом
 gui-permission-manage-users = керувати працівниками
 gui-permission-manage-settings = змінювати налаштування клініки
+
+## Table headers
+gui-col-time = Час
+gui-col-patient = Пацієнт
+gui-col-status = Статус
+gui-col-visit = Прийом
+gui-col-kind = Тип
+gui-col-record = Запис
+gui-col-changed = Змінено
+gui-col-stock = На складі
+gui-col-change = Зміна
+gui-col-by = Хто
+gui-col-diagnoses = Діагнози

@@ -100,6 +100,19 @@ pub fn badge(ui: &mut Ui, text: &str, color: Color32) -> Response {
         .inner
 }
 
+/// The header of a data table drawn as an `egui::Grid`: one strong, weak-coloured label
+/// per column (an empty title leaves the column's header blank), then the row's end.
+pub fn header_row(ui: &mut Ui, titles: &[String]) {
+    for title in titles {
+        ui.label(
+            RichText::new(title)
+                .strong()
+                .color(ui.visuals().weak_text_color()),
+        );
+    }
+    ui.end_row();
+}
+
 /// The one obvious action of a form or dialog: filled with the theme's accent.
 pub fn primary_button(ui: &Ui, text: &str) -> egui::Button<'static> {
     let selection = ui.visuals().selection;

@@ -94,12 +94,22 @@ pub fn wait_until(h: &mut AppHarness, what: &str, condition: impl Fn(&mut AppHar
 /// Replaces what the input named `label` holds with `text`, as a user selecting all
 /// and typing would.
 pub fn type_into(h: &mut AppHarness, label: &str, text: &str) {
-    h.get_by_label(label).focus();
+    input(h, label).focus();
     h.run_ok();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.run_ok();
-    h.get_by_label(label).type_text(text);
+    input(h, label).type_text(text);
     h.run_ok();
+}
+
+/// The one input named `label` (a table's header of the same name is not an input).
+pub fn input<'h>(h: &'h AppHarness, label: &'h str) -> egui_kittest::Node<'h> {
+    let mut inputs: Vec<_> = h
+        .query_all_by_label(label)
+        .filter(|n| n.accesskit_node().role() != Role::Label)
+        .collect();
+    assert_eq!(inputs.len(), 1, "expected one input named {label:?}");
+    inputs.remove(0)
 }
 
 /// Whether an input (not a plain text) is named `label`.
@@ -125,7 +135,7 @@ pub fn click(h: &mut AppHarness, label: &str) {
 
 /// Presses Enter in the input named `label`.
 pub fn press_enter(h: &mut AppHarness, label: &str) {
-    h.get_by_label(label).focus();
+    input(h, label).focus();
     h.run_ok();
     h.key_press(egui::Key::Enter);
     h.run_ok();

@@ -54,6 +54,14 @@ fn appointments_ui(ui: &mut Ui, data: &DashboardData, tr: &Tr) {
         .striped(true)
         .num_columns(3)
         .show(ui, |ui| {
+            widgets::header_row(
+                ui,
+                &[
+                    tr.t("gui-col-time"),
+                    tr.t("gui-col-patient"),
+                    tr.t("gui-col-status"),
+                ],
+            );
             for a in &data.appointments {
                 ui.label(format!("{} – {}", tr.time(a.start), tr.time(a.end)));
                 let who = a
@@ -180,6 +188,14 @@ fn attention_ui(ui: &mut Ui, data: &DashboardData, ctx: &mut Ctx<'_>) {
             .striped(true)
             .num_columns(3)
             .show(ui, |ui| {
+                widgets::header_row(
+                    ui,
+                    &[
+                        ctx.t("field-date"),
+                        ctx.t("gui-col-visit"),
+                        ctx.t("field-clinician"),
+                    ],
+                );
                 for d in &data.drafts {
                     ui.label(ctx.tr.stored_date(&d.date));
                     if ui

@@ -263,6 +263,16 @@ fn encounters_ui(ui: &mut Ui, view: &PatientView, ctx: &mut Ctx<'_>) {
             .striped(true)
             .num_columns(5)
             .show(ui, |ui| {
+                widgets::header_row(
+                    ui,
+                    &[
+                        tr.t("field-date"),
+                        tr.t("field-complaint"),
+                        tr.t("gui-col-diagnoses"),
+                        tr.t("field-clinician"),
+                        tr.t("gui-col-status"),
+                    ],
+                );
                 for e in &view.encounters {
                     if ui.link(tr.stored_date(&e.date)).clicked()
                         && let Ok(id) = e.id.parse()

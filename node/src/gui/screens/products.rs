@@ -227,6 +227,15 @@ fn catalog_ui(ui: &mut Ui, state: &mut ProductsState, ctx: &mut Ctx<'_>) {
                 .striped(true)
                 .num_columns(4)
                 .show(ui, |ui| {
+                    widgets::header_row(
+                        ui,
+                        &[
+                            tr.t("field-sku"),
+                            tr.t("field-name"),
+                            tr.t("field-price"),
+                            tr.t("gui-col-stock"),
+                        ],
+                    );
                     for p in state.products.iter().filter(|p| {
                         needle.is_empty()
                             || p.name.to_lowercase().contains(&needle)
@@ -432,6 +441,16 @@ fn history_ui(ui: &mut Ui, state: &ProductsState, product: &ProductRow, ctx: &Ct
                 .striped(true)
                 .num_columns(5)
                 .show(ui, |ui| {
+                    widgets::header_row(
+                        ui,
+                        &[
+                            tr.t("gui-col-time"),
+                            tr.t("gui-col-kind"),
+                            tr.t("gui-col-change"),
+                            tr.t("field-reason"),
+                            tr.t("gui-col-by"),
+                        ],
+                    );
                     for m in &state.movements {
                         ui.label(tr.datetime(m.at));
                         ui.label(tr.t(&format!("stock-{}", m.kind)));

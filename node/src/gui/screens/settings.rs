@@ -140,6 +140,16 @@ fn users_ui(ui: &mut Ui, state: &mut SettingsState, ctx: &mut Ctx<'_>) {
             .striped(true)
             .num_columns(5)
             .show(ui, |ui| {
+                widgets::header_row(
+                    ui,
+                    &[
+                        tr.t("field-username"),
+                        tr.t("field-display-name"),
+                        tr.t("field-role"),
+                        String::new(),
+                        String::new(),
+                    ],
+                );
                 for user in users {
                     ui.label(RichText::new(&user.username).strong());
                     ui.label(&user.display_name);

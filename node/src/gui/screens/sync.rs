@@ -59,6 +59,15 @@ pub fn sync_ui(ui: &mut Ui, state: &SyncState, ctx: &mut Ctx<'_>) {
                     .striped(true)
                     .num_columns(4)
                     .show(ui, |ui| {
+                        widgets::header_row(
+                            ui,
+                            &[
+                                tr.t("gui-col-kind"),
+                                tr.t("gui-col-record"),
+                                tr.t("gui-col-changed"),
+                                tr.t("gui-col-status"),
+                            ],
+                        );
                         for doc in &view.docs {
                             ui.label(tr.t(&message_id("gui-doc", &doc.doc_type)));
                             match &doc.label {
