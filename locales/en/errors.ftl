@@ -56,4 +56,7 @@ error-unknown-product = { $field }: product not found.
 error-unknown-sale = { $field }: sale not found.
 error-already-voided = { $field }: this sale has already been voided.
 error-refund-exceeds-sale = { $field } is more than was paid in the sale.
+error-shift-open = { $field }: a shift is already open on this workstation; close it first.
+error-no-open-shift = { $field }: no shift is open on this workstation; open one first.
+error-chain-broken = { $field }: the receipt chain is broken here.
 error-permission-denied = { $field }: you do not have permission to do this.

@@ -52,4 +52,7 @@ error-unknown-product = Campo «{ $field }»: producto no encontrado.
 error-unknown-sale = Campo «{ $field }»: venta no encontrada.
 error-already-voided = Campo «{ $field }»: esta venta ya fue anulada.
 error-refund-exceeds-sale = Campo «{ $field }»: el reembolso supera el importe de la venta.
+error-shift-open = Campo «{ $field }»: ya hay un turno abierto en este puesto; ciérrelo primero.
+error-no-open-shift = Campo «{ $field }»: no hay ningún turno abierto en este puesto; abra uno primero.
+error-chain-broken = Campo «{ $field }»: la cadena de recibos está rota aquí.
 error-permission-denied = Campo «{ $field }»: no tiene permiso para realizar esta acción.

@@ -52,4 +52,7 @@ error-unknown-product = Champ « { $field } » : produit introuvable.
 error-unknown-sale = Champ « { $field } » : vente introuvable.
 error-already-voided = Champ « { $field } » : cette vente a déjà été annulée.
 error-refund-exceeds-sale = Champ « { $field } » : le remboursement dépasse le montant de la vente.
+error-shift-open = Champ « { $field } » : une session de caisse est déjà ouverte sur ce poste ; fermez-la d’abord.
+error-no-open-shift = Champ « { $field } » : aucune session de caisse n’est ouverte sur ce poste ; ouvrez-en une d’abord.
+error-chain-broken = Champ « { $field } » : la chaîne des tickets est rompue ici.
 error-permission-denied = Champ « { $field } » : vous n’avez pas l’autorisation de faire cela.

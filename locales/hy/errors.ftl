@@ -44,4 +44,7 @@ error-unknown-product = «{ $field }» դաշտում նշված ապրանքը 
 error-unknown-sale = «{ $field }» դաշտում նշված վաճառքը չի գտնվել։
 error-already-voided = «{ $field }» դաշտում նշված վաճառքն արդեն չեղարկված է։
 error-refund-exceeds-sale = «{ $field }» դաշտ․ վերադարձի գումարը գերազանցում է վաճառքի գումարը։
+error-shift-open = «{ $field }» դաշտ․ այս աշխատատեղում հերթափոխն արդեն բաց է․ նախ փակեք այն։
+error-no-open-shift = «{ $field }» դաշտ․ այս աշխատատեղում բաց հերթափոխ չկա․ նախ բացեք այն։
+error-chain-broken = «{ $field }» դաշտ․ կտրոնների շղթան այստեղ խախտված է։
 error-permission-denied = «{ $field }» դաշտ․ այս գործողությունը կատարելու իրավունք չունեք։

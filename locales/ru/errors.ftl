@@ -52,4 +52,7 @@ error-unknown-product = Поле «{ $field }»: товар не найден.
 error-unknown-sale = Поле «{ $field }»: продажа не найдена.
 error-already-voided = Поле «{ $field }»: эта продажа уже аннулирована.
 error-refund-exceeds-sale = Поле «{ $field }»: сумма возврата превышает сумму продажи.
+error-shift-open = Поле «{ $field }»: смена на этом рабочем месте уже открыта; сначала закройте её.
+error-no-open-shift = Поле «{ $field }»: на этом рабочем месте нет открытой смены; сначала откройте её.
+error-chain-broken = Поле «{ $field }»: здесь нарушена цепочка чеков.
 error-permission-denied = Поле «{ $field }»: недостаточно прав для этого действия.

@@ -53,4 +53,7 @@ error-unknown-product = Поле «{ $field }»: товар не знайден�
 error-unknown-sale = Поле «{ $field }»: продаж не знайдено.
 error-already-voided = Поле «{ $field }»: цей продаж уже анульовано.
 error-refund-exceeds-sale = Поле «{ $field }»: сума повернення перевищує суму продажу.
+error-shift-open = Поле «{ $field }»: зміна на цьому робочому місці вже відкрита; спершу закрийте її.
+error-no-open-shift = Поле «{ $field }»: на цьому робочому місці немає відкритої зміни; спершу відкрийте її.
+error-chain-broken = Поле «{ $field }»: тут порушено ланцюжок чеків.
 error-permission-denied = Поле «{ $field }»: недостатньо прав для цієї дії.

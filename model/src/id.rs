@@ -157,6 +157,10 @@ id_type!(
     /// An appointment; also the id of its document.
     AppointmentId
 );
+id_type!(
+    /// A cash-drawer shift of one node: its events are entries in that node's ledgers.
+    ShiftId
+);
 
 #[cfg(test)]
 mod tests {

@@ -69,6 +69,9 @@ error_codes! {
     AlreadyVoided => "already_voided",
     RefundExceedsSale => "refund_exceeds_sale",
     PermissionDenied => "permission_denied",
+    ShiftOpen => "shift_open",
+    NoOpenShift => "no_open_shift",
+    ChainBroken => "chain_broken",
 }
 
 impl fmt::Display for ErrorCode {

@@ -598,6 +598,11 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
         .meta("receipt_seq")?
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(0);
+    let mut chain_head = node
+        .store
+        .meta(crate::ops::sales::CHAIN_HEAD)?
+        .and_then(|head| head.split_once(':').map(|(_, h)| h.to_owned()))
+        .unwrap_or_else(|| ledger::chain::GENESIS.to_owned());
     let mut sale_times: Vec<Millis> = (0..spec.sales)
         .map(|_| year_ago + DAY + rng.random_range(0..364 * DAY))
         .collect();
@@ -640,7 +645,7 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
         };
         let priced = ledger::price_cart(&lines, &payments)?;
         receipt += 1;
-        let sale = Sale {
+        let mut sale = Sale {
             id: SaleId(seeded_uuid(&mut rng, at)),
             receipt: format!("{}-{receipt:06}", identity.node_code),
             kind: SaleKind::Sale,
@@ -657,7 +662,14 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
             total_minor: priced.total_minor,
             payments: priced.payments,
             change_minor: priced.change_minor,
+            patient_id: None,
+            shift_id: None,
+            chain: None,
         };
+        ledger::chain::link(&mut sale, receipt, &chain_head);
+        if let Some(link) = &sale.chain {
+            chain_head.clone_from(&link.hash);
+        }
         let slot = ledger_index(day_of(at), &mut rng, &mut ledger_docs)?;
         let (ledger_id, doc) = &mut ledger_docs[slot];
         ledger::append_sale(doc, &sale).map_err(doc_error(*ledger_id))?;
@@ -684,6 +696,10 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
             tx.insert(*id, DocType::Ledger, std::mem::take(doc))?;
         }
         tx.set_meta("receipt_seq", &receipt.to_string())?;
+        tx.set_meta(
+            crate::ops::sales::CHAIN_HEAD,
+            &format!("{receipt}:{chain_head}"),
+        )?;
         tx.commit()?;
     }
 

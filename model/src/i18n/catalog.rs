@@ -97,6 +97,9 @@ const ERRORS: &[(&str, &[&str])] = &[
     ("already_voided", &[]),
     ("refund_exceeds_sale", &[]),
     ("permission_denied", &[]),
+    ("shift_open", &[]),
+    ("no_open_shift", &[]),
+    ("chain_broken", &[]),
 ];
 
 const FIELDS: &[&str] = &[

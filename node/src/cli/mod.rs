@@ -7,6 +7,7 @@ mod audit;
 mod backup;
 mod erasure;
 mod out;
+mod pos;
 mod print;
 mod prompt;
 mod run;

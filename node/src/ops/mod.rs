@@ -12,6 +12,8 @@ pub mod export;
 pub mod patients;
 pub mod photos;
 pub mod sales;
+pub mod shifts;
+pub mod till;
 pub mod users;
 
 use dermis_model::{DocId, ErrorCode, ValidationErrors};

@@ -43,6 +43,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_audit_queue",
         include_str!("../../../migrations/node/0009_audit_queue.sql"),
     ),
+    (
+        "0010_pos",
+        include_str!("../../../migrations/node/0010_pos.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

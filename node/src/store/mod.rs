@@ -22,6 +22,7 @@ mod cache;
 pub mod erasure;
 pub mod index;
 pub mod migrate;
+pub mod pos;
 pub mod queries;
 mod sign_in;
 pub use sign_in::Failures as SignInFailures;

@@ -238,6 +238,9 @@ fn sale(kind: SaleKind, original: Option<SaleId>, node: NodeId, total: i64) -> S
             amount_minor: total,
         }],
         change_minor: 0,
+        patient_id: None,
+        shift_id: None,
+        chain: None,
     }
 }
 
