@@ -107,6 +107,40 @@ fn clinic_set_keeps_what_receipts_print() {
     ] {
         assert!(text.contains(wanted), "{wanted:?} missing from\n{text}");
     }
+    // The PDF embeds fonts for every script: its text extracts as it was written.
+    let pdf = d.join("r.pdf");
+    ok(
+        d,
+        &[
+            "receipt",
+            "print",
+            &receipt,
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let extracted = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    for wanted in [
+        "Дерма Плюс",
+        "Երևան",
+        "Աբովյան",
+        "FR12345678901",
+        receipt.as_str(),
+        "Бальзам для губ",
+        "TOTAL",
+        "EUR 11.00",
+        "Tax 5.5% of 11.00",
+    ] {
+        assert!(
+            extracted.contains(wanted),
+            "{wanted:?} missing from the PDF's text:\n{extracted}"
+        );
+    }
+
     let (exit, err) = code(d, &["clinic", "set", "--tax-rate", "standard=120"]);
     assert_eq!(exit, Some(2), "{err}");
     assert!(err.contains("tax-rate"), "{err}");
