@@ -628,3 +628,50 @@ fn the_sales_report_by_day_method_and_rate() {
     );
     assert_eq!(empty["days"], serde_json::json!([]));
 }
+
+/// The demo looks like a shop: deliveries come before the sales they cover, nothing is
+/// sold from an empty shelf, and a few products (not all) end the year low.
+#[test]
+fn the_demo_shop_never_sells_what_it_has_not_received() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d);
+    let report = json(d, &["demo", "--patients", "200", "--seed", "1"]);
+    assert!(report["sales"].as_u64().unwrap() > 300, "{report}");
+    let stock = json(d, &["stock", "show", "--json"]);
+    let rows = stock.as_array().unwrap();
+    assert!(
+        rows.iter().all(|r| r["on_hand"].as_i64().unwrap() >= 0),
+        "{stock}"
+    );
+    let low = rows
+        .iter()
+        .filter(|r| r["on_hand"].as_i64().unwrap() <= r["reorder_level"].as_i64().unwrap())
+        .count();
+    assert!(
+        low >= 1 && low < rows.len() / 2,
+        "a few products low, not all: {stock}"
+    );
+    // Every sale came after a delivery of what it sold.
+    let export = json(d, &["export", "--json"]);
+    let mut events: Vec<(i64, String, i64)> = Vec::new();
+    for m in export["stock_movements"].as_array().unwrap() {
+        let delta = match m["kind"].as_str().unwrap() {
+            "out" => -m["qty"].as_i64().unwrap(),
+            _ => m["qty"].as_i64().unwrap(),
+        };
+        events.push((
+            m["at"].as_i64().unwrap(),
+            m["sku"].as_str().unwrap().into(),
+            delta,
+        ));
+    }
+    // At one instant a delivery counts before a sale.
+    events.sort_by_key(|(at, _, delta)| (*at, -*delta));
+    let mut on_hand = std::collections::HashMap::new();
+    for (at, sku, delta) in events {
+        let level = on_hand.entry(sku.clone()).or_insert(0);
+        *level += delta;
+        assert!(*level >= 0, "{sku} below zero at {at}");
+    }
+}
