@@ -420,9 +420,13 @@ impl Stock {
             .iter()
             .map(|(_, d, _)| monthly * 2 + d.reorder_level + rng.random_range(2..8))
             .collect();
-        let mut low: Vec<usize> = (0..catalog.len()).collect();
-        low.sort_by_key(|_| rng.random::<u32>());
-        low.truncate(3.min(catalog.len().saturating_sub(1)));
+        let mut keyed: Vec<(u32, usize)> = (0..catalog.len()).map(|i| (rng.random(), i)).collect();
+        keyed.sort_unstable();
+        let low = keyed
+            .into_iter()
+            .take(3.min(catalog.len().saturating_sub(1)))
+            .map(|(_, i)| i)
+            .collect();
         let deliveries = (0..DELIVERIES)
             .map(|k| {
                 let at = year_ago + (k as Millis) * 30 * DAY + rng.random_range(0..DAY / 2);

@@ -206,6 +206,14 @@ fn a_sale_links_to_an_existing_patient() {
         1,
         "nothing written"
     );
+    // Erased, the patient's purchases stay in the books without a name to them.
+    ok(
+        d,
+        &["patient", "erase", &patient, "--yes", "--reason", "asked"],
+    );
+    let sales = json(d, &["sale", "list", "--json"]);
+    assert!(sales[0]["patient_id"].is_null(), "{sales}");
+    assert_eq!(sales[0]["total_minor"], 2000);
 }
 
 #[test]
