@@ -258,6 +258,77 @@ pub fn check_anchor(
     }
 }
 
+/// A chained entry as a reader that keeps only the links holds it (the hub's index):
+/// whether its content matched its hash was checked when it arrived.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct Link {
+    pub seq: i64,
+    pub receipt: String,
+    pub prev_hash: String,
+    pub hash: String,
+    pub content_ok: bool,
+}
+
+impl Link {
+    /// The link of a chained entry, its content checked; `None` for an unchained one.
+    pub fn of(sale: &Sale) -> Option<Link> {
+        let c = sale.chain.as_ref()?;
+        Some(Link {
+            seq: c.seq,
+            receipt: sale.receipt.clone(),
+            prev_hash: c.prev_hash.clone(),
+            hash: c.hash.clone(),
+            content_ok: entry_hash(&c.prev_hash, c.seq, sale) == c.hash,
+        })
+    }
+}
+
+/// [`verify_node`] from links alone. An entry whose link was stripped is not a link: it
+/// shows as a gap before the next.
+pub fn verify_links(node: NodeId, links: &[Link]) -> ChainReport {
+    let mut sorted: Vec<&Link> = links.iter().collect();
+    sorted.sort_by(|a, b| (a.seq, &a.hash).cmp(&(b.seq, &b.hash)));
+    sorted.dedup_by(|a, b| a == b);
+    let mut report = ChainReport {
+        node_id: node,
+        intact: true,
+        legacy: 0,
+        chained: 0,
+        first_receipt: None,
+        last_receipt: None,
+        head_seq: None,
+        head_hash: None,
+        broken: None,
+    };
+    let mut head: Option<(i64, &str)> = None;
+    for l in sorted {
+        let fault = match head {
+            _ if !l.content_ok => Some(BreakKind::Edited),
+            None => (l.prev_hash != GENESIS).then_some(BreakKind::Missing),
+            Some((seq, _)) if l.seq == seq => Some(BreakKind::Duplicate),
+            Some((seq, _)) if l.seq != seq + 1 => Some(BreakKind::Missing),
+            Some((_, hash)) => (l.prev_hash != hash).then_some(BreakKind::Reordered),
+        };
+        if let Some(kind) = fault {
+            report.intact = false;
+            report.broken = Some(ChainBreak {
+                receipt: l.receipt.clone(),
+                kind,
+            });
+            break;
+        }
+        report.chained += 1;
+        if report.first_receipt.is_none() {
+            report.first_receipt = Some(l.receipt.clone());
+        }
+        report.last_receipt = Some(l.receipt.clone());
+        head = Some((l.seq, l.hash.as_str()));
+    }
+    report.head_seq = head.map(|(seq, _)| seq);
+    report.head_hash = head.map(|(_, hash)| hash.to_owned());
+    report
+}
+
 /// Every node's chain in `sales`, by node id.
 pub fn verify_all(sales: &[Sale]) -> Vec<ChainReport> {
     let nodes: BTreeMap<String, NodeId> = sales

@@ -91,6 +91,10 @@ proptest! {
         let report = verify_node(node, &sales);
         prop_assert!(report.intact, "{report:?}");
         prop_assert_eq!(report.legacy, legacy);
+        let links: Vec<Link> = sales.iter().filter_map(Link::of).collect();
+        let from_links = verify_links(node, &links);
+        prop_assert!(from_links.intact);
+        prop_assert_eq!(&from_links.head_hash, &report.head_hash);
         prop_assert_eq!(report.chained, totals.len() - legacy);
         // Two copies of the same ledgers read as one.
         let twice: Vec<Sale> = sales.iter().chain(sales.iter()).cloned().collect();
@@ -139,6 +143,19 @@ proptest! {
         };
         let report = verify_node(node, &sales);
         prop_assert!(!report.intact);
+        // A reader of links alone (the hub) finds a break too, at the same receipt
+        // unless the link itself was stripped (then at the gap it leaves).
+        // The last entry stripped of its link reads, from links alone, as a cut tail: an
+        // anchor catches that (`a_kept_head_catches_a_cut_tail`).
+        let chained = totals.len() - legacy;
+        if !matches!(tamper, Tamper::Strip(i) if i + 1 == chained) {
+            let links: Vec<Link> = sales.iter().filter_map(Link::of).collect();
+            let from_links = verify_links(node, &links);
+            prop_assert!(!from_links.intact);
+            if !matches!(tamper, Tamper::Strip(_)) {
+                prop_assert_eq!(&from_links.broken, &report.broken);
+            }
+        }
         let broken = report.broken.clone().map(|b| (b.receipt, b.kind));
         prop_assert_eq!(broken, Some(expected));
         // Tampering in one copy shows although another copy is intact.
