@@ -322,6 +322,9 @@ impl DermisApp {
                     self.s.patients.form = None;
                     self.s.patients.focus_search = true;
                 }
+                if screen == Screen::Pos {
+                    self.s.pos.focus_scan();
+                }
                 self.screen = screen;
                 self.refresh();
             }

@@ -95,6 +95,12 @@ impl PosState {
         self.dirty = true;
     }
 
+    /// The barcode field takes the focus (the screen opened): a scanner's first code
+    /// must land in it.
+    pub fn focus_scan(&mut self) {
+        self.refocus_scan = true;
+    }
+
     pub fn on_sold(&mut self, sale: Sale) {
         self.receipt = Some(sale);
         self.cart.clear();
