@@ -188,6 +188,9 @@ gui-pos-tax-included = Tax included
 gui-pos-total = Total
 gui-pos-paid = Paid
 gui-pos-change = Change due
+gui-pos-exact-cash = Exact cash
+gui-pos-rest-card = Rest by card
+gui-pos-due = Amount due
 gui-pos-complete = Complete sale
 gui-pos-clear = Clear
 # $number is the receipt number, e.g. N1-000123.

@@ -32,3 +32,40 @@ fn the_barcode_field_has_the_focus_when_the_till_opens() {
     settle(&mut h);
     assert!(scan_focused(&h));
 }
+
+fn field_text(h: &AppHarness, label: &str) -> String {
+    h.get_by_label(label)
+        .accesskit_node()
+        .value()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn exact_cash_and_rest_by_card_fill_the_payments() {
+    let dir = demo_dir(3);
+    let node = open(dir.path());
+    let product = dermis_node::store::queries::products(node.store.conn())
+        .expect("products")
+        .into_iter()
+        .next()
+        .expect("a product");
+    drop(node);
+    let mut h = signed_in(dir.path(), "cashier");
+    h.state_mut().navigate(Nav::Show(Screen::Pos));
+    settle(&mut h);
+    type_into(&mut h, "Barcode", &product.sku);
+    press_enter(&mut h, "Barcode");
+    settle(&mut h);
+    wait_until(&mut h, "a quote", |h| shows(h, "Amount due"));
+    let total = dermis_model::money::format_minor(product.price_minor, 2);
+    click(&mut h, "Exact cash");
+    settle(&mut h);
+    assert_eq!(field_text(&h, "Cash"), total);
+    type_into(&mut h, "Cash", "1");
+    settle(&mut h);
+    click(&mut h, "Rest by card");
+    settle(&mut h);
+    let rest = dermis_model::money::format_minor(product.price_minor - 100, 2);
+    assert_eq!(field_text(&h, "Card"), rest);
+}

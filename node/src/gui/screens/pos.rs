@@ -119,6 +119,32 @@ impl PosState {
         self.scan_error = Some(error);
     }
 
+    /// What is still due once the typed payments of the other methods than `method` are
+    /// counted (a typed amount that does not parse counts as nothing).
+    fn rest_for(&self, method: usize, currency: Currency) -> Option<i64> {
+        let total = self.quote.as_ref()?.priced.total_minor;
+        let others: i64 = self
+            .payments
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != method)
+            .filter_map(|(_, text)| Money::parse(text, currency).ok().map(|m| m.minor))
+            .sum();
+        Some((total - others).max(0))
+    }
+
+    /// "Exact cash" (`method` 0) or "Rest by card" (1): that payment field takes what
+    /// the other payments leave due.
+    pub fn pay_rest(&mut self, method: usize, currency: Currency) {
+        if let (Some(rest), Some(field)) = (
+            self.rest_for(method, currency),
+            self.payments.get_mut(method),
+        ) {
+            *field = dermis_model::money::format_minor(rest, currency.exponent());
+            self.dirty = true;
+        }
+    }
+
     /// The cart and payments as the ledger takes them, or the field errors of what was
     /// typed (amounts that do not parse).
     fn inputs(
@@ -340,6 +366,7 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
     ui.add_space(8.0);
     totals_ui(ui, state, &code, ctx);
     ui.add_space(8.0);
+    let mut pay_rest = None;
     widgets::section(ui, &tr.t("gui-pos-payment"), |ui| {
         widgets::form_grid(ui, "payments", |ui| {
             for (i, method) in METHODS.iter().enumerate() {
@@ -353,6 +380,21 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
                 .changed();
             }
         });
+        ui.horizontal(|ui| {
+            let quoted = state.quote.is_some();
+            if ui
+                .add_enabled(quoted, egui::Button::new(tr.t("gui-pos-exact-cash")))
+                .clicked()
+            {
+                pay_rest = Some(0);
+            }
+            if ui
+                .add_enabled(quoted, egui::Button::new(tr.t("gui-pos-rest-card")))
+                .clicked()
+            {
+                pay_rest = Some(1);
+            }
+        });
         if let Some(quote) = &state.quote {
             for error in &quote.payment_errors.0 {
                 widgets::error_line(ui, &tr.field_error(error));
@@ -360,6 +402,9 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
         }
     });
     state.dirty |= changed;
+    if let Some(method) = pay_rest {
+        state.pay_rest(method, currency);
+    }
     if let Some(error) = &state.sale_error {
         widgets::error_line(ui, &tr.ui_error(error));
     }
@@ -410,6 +455,7 @@ fn totals_ui(ui: &mut Ui, state: &PosState, code: &str, ctx: &Ctx<'_>) {
         row("gui-pos-tax", p.tax_minor, false);
         row("gui-pos-total", p.total_minor, true);
         row("gui-pos-paid", p.paid_minor, false);
+        row("gui-pos-due", (p.total_minor - p.paid_minor).max(0), true);
         row("gui-pos-change", p.change_minor, true);
     });
 }
