@@ -69,3 +69,52 @@ fn exact_cash_and_rest_by_card_fill_the_payments() {
     let rest = dermis_model::money::format_minor(product.price_minor - 100, 2);
     assert_eq!(field_text(&h, "Card"), rest);
 }
+
+#[test]
+fn the_cart_has_headers_steps_quantities_and_warns_of_stock() {
+    let dir = demo_dir(3);
+    let mut node = open(dir.path());
+    let session = dermis_node::node::Session::operator();
+    let form = dermis_model::product::ProductForm {
+        sku: "RARE".into(),
+        name: "Rare serum".into(),
+        price: "10.00".into(),
+        reorder_level: "1".into(),
+        ..Default::default()
+    };
+    dermis_node::ops::catalog::add_product(&mut node, &session, &form).expect("product");
+    dermis_node::ops::catalog::move_stock(
+        &mut node,
+        &session,
+        "RARE",
+        dermis_model::ledger::MovementKind::In,
+        "3",
+        "delivery",
+    )
+    .expect("stock");
+    drop(node);
+    let mut h = signed_in(dir.path(), "cashier");
+    h.state_mut().navigate(Nav::Show(Screen::Pos));
+    settle(&mut h);
+    type_into(&mut h, "Barcode", "RARE");
+    press_enter(&mut h, "Barcode");
+    settle(&mut h);
+    for header in ["Product", "Quantity", "Discount", "Line total"] {
+        assert!(shows(&h, header), "no {header:?} header");
+    }
+    assert!(
+        !shows_part(&h, "on the shelf"),
+        "3 on the shelf, 1 sold: no warning"
+    );
+    click(&mut h, "+");
+    settle(&mut h);
+    assert!(shows(&h, "Low stock: 3 on the shelf"));
+    click(&mut h, "+");
+    click(&mut h, "+");
+    settle(&mut h);
+    assert!(shows(&h, "Out of stock: 3 on the shelf"));
+    assert_eq!(h.state().pos_cart_quantity("RARE"), Some(4));
+    click(&mut h, "−");
+    settle(&mut h);
+    assert_eq!(h.state().pos_cart_quantity("RARE"), Some(3));
+}

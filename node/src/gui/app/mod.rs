@@ -524,6 +524,11 @@ impl DermisApp {
         self.session.as_ref()
     }
 
+    /// How many of `sku` the till's cart holds.
+    pub fn pos_cart_quantity(&self, sku: &str) -> Option<i64> {
+        self.s.pos.cart.iter().find(|e| e.sku == sku).map(|e| e.qty)
+    }
+
     /// Whether the login screen is showing.
     pub fn at_login(&self) -> bool {
         matches!(self.phase, Phase::Login(_))

@@ -19,6 +19,33 @@ pub struct CartEntry {
     pub unit_minor: i64,
     pub qty: i64,
     pub discount: String,
+    /// Stock on hand when the product was added, and its reorder level: the cart warns
+    /// when the sale would empty the shelf or take it below the reorder level (selling
+    /// anyway stays possible; the hub flags oversold stock).
+    pub on_hand: i64,
+    pub reorder_level: i64,
+}
+
+/// What the cart says about a line's stock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockWarning {
+    /// More in the cart than on the shelf.
+    Out,
+    /// The sale takes the shelf to or below the reorder level.
+    Low,
+}
+
+impl CartEntry {
+    pub fn stock_warning(&self) -> Option<StockWarning> {
+        let left = self.on_hand - self.qty;
+        if left < 0 {
+            Some(StockWarning::Out)
+        } else if left <= self.reorder_level {
+            Some(StockWarning::Low)
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -89,6 +116,8 @@ impl PosState {
                 unit_minor: product.price_minor,
                 qty: 1,
                 discount: String::new(),
+                on_hand: product.on_hand,
+                reorder_level: product.reorder_level,
             }),
         }
         self.scan_error = None;
@@ -327,12 +356,42 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
                 .striped(true)
                 .num_columns(5)
                 .show(ui, |ui| {
+                    if !state.cart.is_empty() {
+                        for id in [
+                            "gui-pos-col-product",
+                            "field-quantity",
+                            "field-discount",
+                            "gui-pos-col-total",
+                        ] {
+                            ui.strong(tr.t(id));
+                        }
+                        ui.label("");
+                        ui.end_row();
+                    }
                     for (i, entry) in state.cart.iter_mut().enumerate() {
                         ui.label(&entry.name);
-                        changed |= ui
-                            .add(egui::DragValue::new(&mut entry.qty).range(1..=9999))
-                            .on_hover_text(tr.t("field-quantity"))
-                            .changed();
+                        ui.horizontal(|ui| {
+                            if ui
+                                .add_enabled(entry.qty > 1, egui::Button::new("−").small())
+                                .on_hover_text(tr.t("gui-pos-less"))
+                                .clicked()
+                            {
+                                entry.qty -= 1;
+                                changed = true;
+                            }
+                            changed |= ui
+                                .add(egui::DragValue::new(&mut entry.qty).range(1..=9999))
+                                .on_hover_text(tr.t("field-quantity"))
+                                .changed();
+                            if ui
+                                .add(egui::Button::new("+").small())
+                                .on_hover_text(tr.t("gui-pos-more"))
+                                .clicked()
+                            {
+                                entry.qty += 1;
+                                changed = true;
+                            }
+                        });
                         changed |= ui
                             .add(
                                 egui::TextEdit::singleline(&mut entry.discount).desired_width(70.0),
@@ -350,6 +409,18 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
                             remove = Some(i);
                         }
                         ui.end_row();
+                        if let Some(warning) = entry.stock_warning() {
+                            let id = match warning {
+                                StockWarning::Out => "gui-pos-out-of-stock",
+                                StockWarning::Low => "gui-pos-low-stock",
+                            };
+                            ui.label("");
+                            ui.colored_label(
+                                ui.visuals().warn_fg_color,
+                                tr.t_args(id, &[("count", entry.on_hand.into())]),
+                            );
+                            ui.end_row();
+                        }
                         for error in error_of(&format!("item[{i}]")) {
                             ui.label("");
                             widgets::error_line(ui, &error);
