@@ -525,7 +525,74 @@ on_both_stores!(
     clinics_nodes_and_enrollment,
     old_sync_sessions_are_pruned_in_batches,
     audit_pages_show_every_entry_once_even_within_one_millisecond,
+    receipt_links_are_kept_once_and_checked_per_workstation,
 );
+
+/// The projector keeps each chained receipt's link once (a ledger read twice adds
+/// nothing), per workstation; the chain check over them finds an entry whose content did
+/// not match its hash, and a gap.
+async fn receipt_links_are_kept_once_and_checked_per_workstation<S: HubStore>(f: Fixture<S>) {
+    use dermis_hub::store::hooks::DocProjection;
+    use dermis_hub::webhooks::events::ReceiptLink;
+    use dermis_model::ledger::chain::{self, BreakKind, GENESIS, Link};
+    let store = &f.store;
+    let clinic = create_clinic(store, "Receipts").await;
+    let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+    let link = |node: Uuid, seq: i64, prev: &str, ok: bool| ReceiptLink {
+        sale_id: format!("{node}-{seq}"),
+        node_id: node.to_string(),
+        link: Link {
+            seq,
+            receipt: format!("N1-{seq:06}"),
+            prev_hash: prev.into(),
+            hash: format!("h{seq}"),
+            content_ok: ok,
+        },
+    };
+    let receipts = vec![
+        link(a, 1, GENESIS, true),
+        link(a, 2, "h1", true),
+        link(b, 1, GENESIS, true),
+        link(b, 2, "h1", false),
+        link(b, 4, "h3", true),
+    ];
+    for seq in 1..=2 {
+        let projection = DocProjection {
+            doc_id: Uuid::now_v7(),
+            doc_type: "ledger".into(),
+            seq,
+            events: vec![],
+            stock: vec![],
+            conflicts: vec![],
+            audit: vec![],
+            receipts: receipts.clone(),
+        };
+        store
+            .commit_projection(clinic, seq - 1, seq, &[projection], now_millis())
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    let of_a = store
+        .receipt_links(a)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(of_a.len(), 2, "kept once: {of_a:?}");
+    let ra = chain::verify_links(dermis_model::NodeId(a), &of_a);
+    assert!(ra.intact, "{ra:?}");
+    assert_eq!(ra.last_receipt.as_deref(), Some("N1-000002"));
+    let of_b = store
+        .receipt_links(b)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let rb = chain::verify_links(dermis_model::NodeId(b), &of_b);
+    let broken = rb.broken.map(|x| (x.receipt, x.kind));
+    assert_eq!(broken, Some(("N1-000002".into(), BreakKind::Edited)));
+    let none = store
+        .receipt_links(Uuid::now_v7())
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(none.is_empty());
+}
 
 /// `/admin/audit` pages back with (time, id) of the last entry shown: 250 entries
 /// recorded in the same millisecond come out over three pages, each exactly once.
@@ -558,6 +625,7 @@ async fn audit_pages_show_every_entry_once_even_within_one_millisecond<S: HubSto
         stock: vec![],
         conflicts: vec![],
         audit,
+        receipts: vec![],
     };
     store
         .commit_projection(clinic, 0, 1, &[projection], now_millis())

@@ -209,6 +209,15 @@ gui-pos-tax-included = Tax included
 gui-pos-total = Total
 gui-pos-paid = Paid
 gui-pos-change = Change due
+gui-pos-col-product = Product
+gui-pos-col-total = Line total
+gui-pos-less = One less
+gui-pos-more = One more
+gui-pos-out-of-stock = Out of stock: { $count } on the shelf
+gui-pos-low-stock = Low stock: { $count } on the shelf
+gui-pos-exact-cash = Exact cash
+gui-pos-rest-card = Rest by card
+gui-pos-due = Amount due
 gui-pos-complete = Complete sale
 gui-pos-clear = Clear
 # $number is the receipt number, e.g. N1-000123.

@@ -370,6 +370,62 @@ pub fn set_retention_years(doc: &mut AutoCommit, years: u32) -> Result<(), Schem
     doc::put_i64(doc, &automerge::ROOT, "retention_years", i64::from(years))
 }
 
+/// What a receipt prints about the seller. Each field is empty until an admin sets it.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize)]
+pub struct Business {
+    pub legal_name: String,
+    pub address: String,
+    pub tax_id: String,
+    pub phone: String,
+}
+
+impl Business {
+    /// The document keys, with the names their CLI flags and errors use.
+    pub const FIELDS: [(&'static str, &'static str); 4] = [
+        ("legal_name", "legal-name"),
+        ("address", "address"),
+        ("tax_id", "tax-id"),
+        ("phone", "phone"),
+    ];
+}
+
+pub fn business(doc: &impl ReadDoc) -> Result<Business, SchemaError> {
+    let root = automerge::ROOT;
+    let get = |key: &str| -> Result<String, SchemaError> {
+        Ok(doc::str_at(doc, &root, key)?.unwrap_or_default())
+    };
+    Ok(Business {
+        legal_name: get("legal_name")?,
+        address: get("address")?,
+        tax_id: get("tax_id")?,
+        phone: get("phone")?,
+    })
+}
+
+/// Validates one business field as typed (`key` a document key of [`Business::FIELDS`]);
+/// returns the trimmed value. An address may span lines.
+pub fn validate_business_field(key: &str, value: &str) -> Result<String, ValidationErrors> {
+    let (field, max, multiline) = match key {
+        "legal_name" => ("legal-name", 200, false),
+        "address" => ("address", 500, true),
+        "tax_id" => ("tax-id", 64, false),
+        _ => ("phone", 40, false),
+    };
+    let mut errors = ValidationErrors::default();
+    let value = text_field(&mut errors, field, value, false, max, multiline);
+    errors.into_result(value.unwrap_or_default())
+}
+
+pub fn set_business_field(doc: &mut AutoCommit, key: &str, value: &str) -> Result<(), SchemaError> {
+    doc::put_str(doc, &automerge::ROOT, key, value)
+}
+
+/// Sets the rate of one tax class (basis points; 2000 = 20 %).
+pub fn set_tax_rate(doc: &mut AutoCommit, class: &str, bps: u32) -> Result<(), SchemaError> {
+    let rates = doc::ensure_map(doc, &automerge::ROOT, "tax_rates")?;
+    doc::put_i64(doc, &rates, class, i64::from(bps))
+}
+
 /// An erasure as the clinic document records it: which patient, when, by whom, why —
 /// nothing else about the patient. Every node drops the patient on reading it, and the
 /// id is never stored again.

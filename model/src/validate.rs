@@ -73,6 +73,9 @@ error_codes! {
     AllergyConflict => "allergy_conflict",
     InvalidTransition => "invalid_transition",
     AlreadyMerged => "already_merged",
+    ShiftOpen => "shift_open",
+    NoOpenShift => "no_open_shift",
+    ChainBroken => "chain_broken",
 }
 
 impl fmt::Display for ErrorCode {

@@ -392,6 +392,89 @@ fn ean13(rng: &mut ChaCha8Rng) -> String {
 
 const DAY: Millis = 86_400_000;
 
+/// What the demo shop has on its shelves while the year of sales is made.
+struct Stock {
+    on_hand: Vec<i64>,
+    /// Per product: what a delivery tops it up to.
+    target: Vec<i64>,
+    /// Products that miss the last two deliveries.
+    low: Vec<usize>,
+    /// (when, number) of the deliveries not made yet, in order.
+    deliveries: std::collections::VecDeque<(Millis, usize)>,
+}
+
+/// Deliveries in a year: the opening stock, then one a month.
+const DELIVERIES: usize = 12;
+
+impl Stock {
+    fn new(
+        catalog: &[(ProductId, ProductDraft, u32)],
+        sales: usize,
+        year_ago: Millis,
+        rng: &mut ChaCha8Rng,
+    ) -> Stock {
+        let products = catalog.len().max(1) as i64;
+        // About 2.5 lines of 2 units per sale, spread over the catalog and the months.
+        let monthly = (sales as i64 * 5 / (products * DELIVERIES as i64)).max(1);
+        let target = catalog
+            .iter()
+            .map(|(_, d, _)| monthly * 2 + d.reorder_level + rng.random_range(2..8))
+            .collect();
+        let mut keyed: Vec<(u32, usize)> = (0..catalog.len()).map(|i| (rng.random(), i)).collect();
+        keyed.sort_unstable();
+        let low = keyed
+            .into_iter()
+            .take(3.min(catalog.len().saturating_sub(1)))
+            .map(|(_, i)| i)
+            .collect();
+        let deliveries = (0..DELIVERIES)
+            .map(|k| {
+                let at = year_ago + (k as Millis) * 30 * DAY + rng.random_range(0..DAY / 2);
+                (at, k)
+            })
+            .collect();
+        Stock {
+            on_hand: vec![0; catalog.len()],
+            target,
+            low,
+            deliveries,
+        }
+    }
+
+    /// The deliveries due by `at`: (when, product index, units), each product topped up.
+    fn deliveries_until(&mut self, at: Millis) -> Vec<(Millis, usize, i64)> {
+        let mut out = Vec::new();
+        while let Some(&(when, k)) = self.deliveries.front() {
+            if when > at {
+                break;
+            }
+            self.deliveries.pop_front();
+            for index in 0..self.on_hand.len() {
+                if k + 2 >= DELIVERIES && self.low.contains(&index) {
+                    continue;
+                }
+                let qty = self.target[index] - self.on_hand[index];
+                if qty > 0 {
+                    self.on_hand[index] += qty;
+                    out.push((when, index, qty));
+                }
+            }
+        }
+        out
+    }
+
+    /// Takes up to `wanted` units off the shelf; how many it took.
+    fn take(&mut self, index: usize, wanted: i64) -> i64 {
+        let qty = wanted.min(self.on_hand[index]).max(0);
+        self.on_hand[index] -= qty;
+        qty
+    }
+
+    fn put_back(&mut self, index: usize, qty: i64) {
+        self.on_hand[index] += qty;
+    }
+}
+
 pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError> {
     let started = std::time::Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
@@ -455,24 +538,6 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
         let doc = product::create_product(id, identity.clinic_id, &draft, year_ago, actor.clone())
             .map_err(doc_error(id.into()))?;
         tx.insert(id.into(), DocType::Product, doc)?;
-        let qty = (spec.sales as i64 / PRODUCTS.len() as i64 + 20) * 2;
-        let at = year_ago + rng.random_range(0..DAY);
-        let slot = ledger_index(day_of(at), &mut rng, &mut ledger_docs)?;
-        let movement = StockMovement {
-            id: MovementId(seeded_uuid(&mut rng, at)),
-            product_id: id,
-            sku: draft.sku.clone(),
-            kind: MovementKind::In,
-            qty,
-            reason: "opening stock".into(),
-            user: Some("Clinic Admin".into()),
-            user_id: None,
-            at,
-            node_id: identity.node_id,
-            sale_id: None,
-        };
-        ledger::append_movement(&mut ledger_docs[slot].1, &movement)
-            .map_err(doc_error(ledger_docs[slot].0))?;
         catalog.push((id, draft, clinic.tax_rate("standard").unwrap_or(0)));
     }
     tx.commit()?;
@@ -598,25 +663,68 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
         .meta("receipt_seq")?
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(0);
+    let mut chain_head = node
+        .store
+        .meta(crate::ops::sales::CHAIN_HEAD)?
+        .and_then(|head| head.split_once(':').map(|(_, h)| h.to_owned()))
+        .unwrap_or_else(|| ledger::chain::GENESIS.to_owned());
     let mut sale_times: Vec<Millis> = (0..spec.sales)
         .map(|_| year_ago + DAY + rng.random_range(0..364 * DAY))
         .collect();
     sale_times.sort_unstable();
+    // A real shop: a delivery every month tops each product up to what a month sells and
+    // more, before the sales it covers; a sale never takes more than is on the shelf. A
+    // few products miss the last two deliveries and end the year low.
+    let mut stock = Stock::new(&catalog, spec.sales, year_ago, &mut rng);
+    let mut sold = 0;
     for at in sale_times {
-        let lines: Vec<CartLine> = (0..rng.random_range(1..=4))
-            .map(|_| {
-                let (pid, draft, bps) = pick(&mut rng, &catalog);
-                CartLine {
-                    product_id: *pid,
-                    sku: draft.sku.clone(),
-                    name: draft.name.clone(),
-                    unit_minor: draft.price.minor,
-                    tax_bps: *bps,
-                    qty: rng.random_range(1..=3),
-                    discount_minor: 0,
-                }
-            })
-            .collect();
+        for (delivery_at, index, qty) in stock.deliveries_until(at) {
+            let (pid, draft, _) = &catalog[index];
+            let slot = ledger_index(day_of(delivery_at), &mut rng, &mut ledger_docs)?;
+            let movement = StockMovement {
+                id: MovementId(seeded_uuid(&mut rng, delivery_at)),
+                product_id: *pid,
+                sku: draft.sku.clone(),
+                kind: MovementKind::In,
+                qty,
+                reason: if delivery_at < year_ago + DAY {
+                    "opening stock".into()
+                } else {
+                    "delivery".into()
+                },
+                user: Some("Clinic Admin".into()),
+                user_id: None,
+                at: delivery_at,
+                node_id: identity.node_id,
+                sale_id: None,
+            };
+            ledger::append_movement(&mut ledger_docs[slot].1, &movement)
+                .map_err(doc_error(ledger_docs[slot].0))?;
+        }
+        let mut lines: Vec<CartLine> = Vec::new();
+        for _ in 0..rng.random_range(1..=4) {
+            let index = rng.random_range(0..catalog.len());
+            let wanted = rng.random_range(1..=3);
+            let qty = stock.take(index, wanted);
+            if qty == 0 || lines.iter().any(|l| l.product_id == catalog[index].0) {
+                stock.put_back(index, qty);
+                continue;
+            }
+            let (pid, draft, bps) = &catalog[index];
+            lines.push(CartLine {
+                product_id: *pid,
+                sku: draft.sku.clone(),
+                name: draft.name.clone(),
+                unit_minor: draft.price.minor,
+                tax_bps: *bps,
+                qty,
+                discount_minor: 0,
+            });
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        sold += 1;
         let total: i64 = lines.iter().map(|l| l.unit_minor * l.qty).sum();
         let payments = match rng.random_range(0..3) {
             0 => vec![Payment {
@@ -640,7 +748,7 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
         };
         let priced = ledger::price_cart(&lines, &payments)?;
         receipt += 1;
-        let sale = Sale {
+        let mut sale = Sale {
             id: SaleId(seeded_uuid(&mut rng, at)),
             receipt: format!("{}-{receipt:06}", identity.node_code),
             kind: SaleKind::Sale,
@@ -657,7 +765,14 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
             total_minor: priced.total_minor,
             payments: priced.payments,
             change_minor: priced.change_minor,
+            patient_id: None,
+            shift_id: None,
+            chain: None,
         };
+        ledger::chain::link(&mut sale, receipt, &chain_head);
+        if let Some(link) = &sale.chain {
+            chain_head.clone_from(&link.hash);
+        }
         let slot = ledger_index(day_of(at), &mut rng, &mut ledger_docs)?;
         let (ledger_id, doc) = &mut ledger_docs[slot];
         ledger::append_sale(doc, &sale).map_err(doc_error(*ledger_id))?;
@@ -684,6 +799,10 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
             tx.insert(*id, DocType::Ledger, std::mem::take(doc))?;
         }
         tx.set_meta("receipt_seq", &receipt.to_string())?;
+        tx.set_meta(
+            crate::ops::sales::CHAIN_HEAD,
+            &format!("{receipt}:{chain_head}"),
+        )?;
         tx.commit()?;
     }
 
@@ -729,7 +848,7 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
         patients: spec.patients,
         encounters,
         products: PRODUCTS.len(),
-        sales: spec.sales,
+        sales: sold,
         appointments,
         elapsed_ms: started.elapsed().as_millis(),
     })

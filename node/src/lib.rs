@@ -12,5 +12,6 @@ pub mod i18n;
 pub mod icd10;
 pub mod node;
 pub mod ops;
+pub mod print;
 pub mod store;
 pub mod sync;

@@ -149,8 +149,20 @@ pub async fn render<S: HubStore>(hub: &Hub<S>, view: &View, ui: &Ui, scope: &Sco
                     return unavailable(ui);
                 }
             };
+            // The hub's own check of the workstation's receipt chain, from the links the
+            // projector kept (content checked on arrival).
+            let chain = match hub.store.receipt_links(*id).await {
+                Ok(links) => Some(dermis_model::ledger::chain::verify_links(
+                    dermis_model::NodeId(*id),
+                    &links,
+                )),
+                Err(e) => {
+                    tracing::warn!(error = %error_chain(&e), "admin: cannot read receipt links");
+                    None
+                }
+            };
             Fragment {
-                html: pages::render_node(ui, &fleet, node, &sessions),
+                html: pages::render_node(ui, &fleet, node, &sessions, chain.as_ref()),
                 found: true,
                 title: Some(format!("{} {}", ui.t("admin-node-title"), esc(&node.name))),
             }

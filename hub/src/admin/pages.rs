@@ -16,6 +16,7 @@ use super::{LangQuery, html_response, page_admin, ui_for};
 use crate::api::Fleet;
 use crate::server::Hub;
 use crate::store::{HubStore, NodeInfo, SessionInfo, StoreStats};
+use dermis_model::ledger::ChainReport;
 
 /// How many sync sessions the workstation page lists.
 pub const SESSIONS_SHOWN: u32 = 20;
@@ -256,7 +257,50 @@ fn row(out: &mut String, label: &str, value: &str) {
 }
 
 /// One workstation and its recent sync sessions.
-pub fn render_node(ui: &Ui, fleet: &Fleet, node: &NodeInfo, sessions: &[SessionInfo]) -> String {
+/// A workstation's receipt chain as the hub received it (`None`: it could not be read).
+fn chain_text(ui: &Ui, chain: Option<&ChainReport>) -> String {
+    let Some(c) = chain else {
+        return "—".into();
+    };
+    if let Some(b) = &c.broken {
+        let kind = serde_json::to_value(b.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        return format!(
+            "<span class=\"error\" data-chain=\"broken\">{}</span>",
+            ui.ta(
+                "admin-chain-broken",
+                &[("receipt", b.receipt.clone().into()), ("kind", kind.into())]
+            )
+        );
+    }
+    if c.chained == 0 {
+        return format!(
+            "<span data-chain=\"none\">{}</span>",
+            ui.t("admin-chain-none")
+        );
+    }
+    format!(
+        "<span data-chain=\"intact\">{}</span>",
+        ui.ta(
+            "admin-chain-intact",
+            &[
+                ("count", c.chained.into()),
+                ("first", c.first_receipt.clone().unwrap_or_default().into()),
+                ("last", c.last_receipt.clone().unwrap_or_default().into()),
+            ]
+        )
+    )
+}
+
+pub fn render_node(
+    ui: &Ui,
+    fleet: &Fleet,
+    node: &NodeInfo,
+    sessions: &[SessionInfo],
+    chain: Option<&ChainReport>,
+) -> String {
     let mut out = String::new();
     let (state, text) = signal(ui, fleet, node);
     let _ = writeln!(
@@ -319,6 +363,7 @@ pub fn render_node(ui: &Ui, fleet: &Fleet, node: &NodeInfo, sessions: &[SessionI
         ),
     );
     row(&mut out, &ui.t("admin-col-outbox"), &outbox(ui, node));
+    row(&mut out, &ui.t("admin-node-chain"), &chain_text(ui, chain));
     row(
         &mut out,
         &ui.t("admin-col-error"),
@@ -456,4 +501,50 @@ pub fn render_health(ui: &Ui, facts: &HealthFacts) -> String {
     );
     out.push_str("</table>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use dermis_model::NodeId;
+    use dermis_model::ledger::chain::{GENESIS, Link, verify_links};
+
+    use super::*;
+    use dermis_model::i18n::{Locale, Localizer};
+
+    fn link(seq: i64, prev: &str, ok: bool) -> Link {
+        Link {
+            seq,
+            receipt: format!("N1-{seq:06}"),
+            prev_hash: prev.into(),
+            hash: format!("h{seq}"),
+            content_ok: ok,
+        }
+    }
+
+    #[test]
+    fn the_chain_row_says_intact_broken_or_none_in_every_language() {
+        let node = NodeId::new();
+        let intact = verify_links(node, &[link(1, GENESIS, true), link(2, "h1", true)]);
+        let broken = verify_links(node, &[link(1, GENESIS, true), link(3, "h2", true)]);
+        let none = verify_links(node, &[]);
+        let en = Ui::new(Locale::En, Localizer::new());
+        let text = chain_text(&en, Some(&intact));
+        assert!(text.contains("data-chain=\"intact\""), "{text}");
+        assert!(text.contains("2 receipts, N1-000001 … N1-000002"), "{text}");
+        let text = chain_text(&en, Some(&broken));
+        assert!(text.contains("BROKEN at N1-000003 (missing)"), "{text}");
+        assert!(chain_text(&en, Some(&none)).contains("data-chain=\"none\""));
+        assert_eq!(chain_text(&en, None), "—");
+        for locale in Locale::ALL {
+            let ui = Ui::new(locale, Localizer::new());
+            for id in [
+                "admin-node-chain",
+                "admin-chain-intact",
+                "admin-chain-none",
+                "admin-chain-broken",
+            ] {
+                assert!(ui.has(id), "{id} in {locale:?}");
+            }
+        }
+    }
 }

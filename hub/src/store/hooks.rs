@@ -53,6 +53,8 @@ pub struct DocProjection {
     pub conflicts: Vec<String>,
     /// The audit entries of a ledger (kept once per id).
     pub audit: Vec<dermis_model::audit::AuditEntry>,
+    /// The chained receipts of a ledger (kept once per sale id).
+    pub receipts: Vec<crate::webhooks::events::ReceiptLink>,
 }
 
 /// Which audit entries `/admin/audit` asks for. Times are unix milliseconds; `before`
@@ -306,6 +308,12 @@ pub trait HookStore {
         clinics: Option<&[ClinicId]>,
         query: &AuditQuery,
     ) -> impl Future<Output = Result<Vec<AuditInfo>, StoreError>> + Send;
+
+    /// The receipt-chain links of one workstation's entries, by `seq`.
+    fn receipt_links(
+        &self,
+        node: Uuid,
+    ) -> impl Future<Output = Result<Vec<dermis_model::ledger::chain::Link>, StoreError>> + Send;
 
     fn clinic_exists(
         &self,

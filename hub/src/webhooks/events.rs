@@ -109,6 +109,16 @@ pub struct Derived {
     pub conflicts: Vec<String>,
     /// A ledger's audit entries, for `/admin/audit`.
     pub audit: Vec<dermis_model::audit::AuditEntry>,
+    /// A ledger's chained receipts, for each workstation's chain on `/admin`.
+    pub receipts: Vec<ReceiptLink>,
+}
+
+/// One chained sale, refund or void as the hub keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptLink {
+    pub sale_id: String,
+    pub node_id: String,
+    pub link: dermis_model::ledger::chain::Link,
 }
 
 /// RFC 3339 (UTC) for payloads.
@@ -192,6 +202,17 @@ pub fn derive(
                 });
             }
             out.audit = ledger.audit;
+            out.receipts = ledger
+                .sales
+                .iter()
+                .filter_map(|s| {
+                    Some(ReceiptLink {
+                        sale_id: s.id.to_string(),
+                        node_id: s.node_id.to_string(),
+                        link: dermis_model::ledger::chain::Link::of(s)?,
+                    })
+                })
+                .collect();
             // A sale writes its OUT movements in the same edit: movements alone are the
             // stock (counting sale lines too would count each sale twice).
             for movement in &ledger.movements {
@@ -338,6 +359,60 @@ mod tests {
         let deltas: Vec<i64> = d.stock.iter().map(|s| s.delta).collect();
         assert_eq!(deltas.iter().sum::<i64>(), -2);
         assert!(d.stock.iter().all(|s| s.sku == "SPF50"));
+    }
+
+    #[test]
+    fn a_ledger_gives_its_chained_receipts_with_their_content_checked() {
+        use dermis_model::ledger::{Sale, SaleKind, append_sale, chain};
+        let clinic = ClinicId::new();
+        let node = NodeId::new();
+        let mut doc = create_ledger(DocId::new(), clinic, node, "2026-12-06", ActorId::random())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let sale = |n: i64| Sale {
+            id: dermis_model::SaleId::new(),
+            receipt: format!("N1-{n:06}"),
+            kind: SaleKind::Sale,
+            original_id: None,
+            at: n,
+            cashier: None,
+            cashier_id: None,
+            node_id: node,
+            currency: dermis_model::Currency::EUR,
+            lines: vec![],
+            subtotal_minor: 100,
+            discount_minor: 0,
+            tax_minor: 0,
+            total_minor: 100,
+            payments: vec![],
+            change_minor: 0,
+            patient_id: None,
+            shift_id: None,
+            chain: None,
+        };
+        let legacy = sale(1);
+        let mut first = sale(2);
+        chain::link(&mut first, 2, chain::GENESIS);
+        let mut forged = sale(3);
+        chain::link(&mut forged, 3, "anything");
+        forged.total_minor = 1;
+        for s in [&legacy, &first, &forged] {
+            append_sale(&mut doc, s).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let d = derive(clinic, DocType::Ledger, &mut doc).unwrap_or_default();
+        let mut got: Vec<(String, bool)> = d
+            .receipts
+            .iter()
+            .map(|r| (r.link.receipt.clone(), r.link.content_ok))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("N1-000002".to_owned(), true),
+                ("N1-000003".to_owned(), false)
+            ]
+        );
+        assert!(d.receipts.iter().all(|r| r.node_id == node.to_string()));
     }
 
     #[test]

@@ -63,6 +63,7 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             stock: derived.stock,
             conflicts: derived.conflicts,
             audit: derived.audit,
+            receipts: derived.receipts,
         }),
         Err(e) => {
             tracing::warn!(doc = %data.doc_id, error = %error_chain(&e), "projector: a document does not read");

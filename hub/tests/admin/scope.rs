@@ -132,6 +132,7 @@ async fn seed<S: HubStore>(store: &S, clinic: ClinicId, tag: &str) -> Uuid {
                 patient: None,
             },
         }],
+        receipts: vec![],
     };
     let done = store
         .commit_projection(clinic, 0, 1, &[projection], dermis_model::now_millis())

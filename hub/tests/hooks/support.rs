@@ -298,6 +298,9 @@ pub fn append(
             total_minor: 1000 * qty,
             payments: Vec::new(),
             change_minor: 0,
+            patient_id: None,
+            shift_id: None,
+            chain: None,
         };
         append_sale(doc, &sale).unwrap_or_else(|e| panic!("sale: {e}"));
         sale.id

@@ -100,6 +100,9 @@ const ERRORS: &[(&str, &[&str])] = &[
     ("allergy_conflict", &[]),
     ("invalid_transition", &[]),
     ("already_merged", &[]),
+    ("shift_open", &[]),
+    ("no_open_shift", &[]),
+    ("chain_broken", &[]),
 ];
 
 const FIELDS: &[&str] = &[

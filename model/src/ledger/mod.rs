@@ -8,11 +8,19 @@ use serde::Serialize;
 
 use crate::doc::{self, DocMeta, DocType, SchemaError};
 use crate::validate::{ErrorCode, FieldError, ValidationErrors, text_field};
-use crate::{ClinicId, Currency, DocId, Millis, MovementId, NodeId, ProductId, SaleId, UserId};
+use crate::{
+    ClinicId, Currency, DocId, Millis, MovementId, NodeId, PatientId, ProductId, SaleId, ShiftId,
+    UserId,
+};
 
+pub mod chain;
 mod read;
+pub mod report;
+pub mod shift;
 
+pub use chain::{ChainLink, ChainReport};
 pub use read::{LedgerPart, added_since, read_ledger, read_ledger_new, read_ledger_only};
+pub use shift::{ShiftEvent, ShiftEventKind, ShiftReport};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -196,6 +204,13 @@ pub struct Sale {
     pub total_minor: i64,
     pub payments: Vec<Payment>,
     pub change_minor: i64,
+    /// The patient the sale was made to, when the cashier attached one.
+    pub patient_id: Option<PatientId>,
+    /// The cash-drawer shift open on the node when the entry was written.
+    pub shift_id: Option<ShiftId>,
+    /// The entry's place in its node's receipt chain; `None` for entries written before
+    /// receipts were chained (a legacy prefix).
+    pub chain: Option<ChainLink>,
 }
 
 /// A line in the cart: a product at its current price, a quantity and a discount.
@@ -427,6 +442,21 @@ pub fn price_refund(
     })
 }
 
+/// A void of `original`: every line and payment reversed, with the change it gave, so the
+/// cash a void returns is the cash the sale took.
+pub fn price_void(original: &Sale) -> Priced {
+    Priced {
+        lines: original.lines.clone(),
+        subtotal_minor: original.subtotal_minor,
+        discount_minor: original.discount_minor,
+        tax_minor: original.tax_minor,
+        total_minor: original.total_minor,
+        payments: original.payments.clone(),
+        paid_minor: original.payments.iter().map(|p| p.amount_minor).sum(),
+        change_minor: original.change_minor,
+    }
+}
+
 /// One ledger document: one node's sales and stock movements for one day.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize)]
 pub struct Ledger {
@@ -437,6 +467,8 @@ pub struct Ledger {
     pub sales: Vec<Sale>,
     /// Who did what on this node that day (see [`crate::audit`]).
     pub audit: Vec<crate::audit::AuditEntry>,
+    /// Cash-drawer shift events (see [`shift`]).
+    pub shifts: Vec<ShiftEvent>,
 }
 
 pub fn create_ledger(
@@ -564,6 +596,17 @@ pub fn append_sale(doc: &mut AutoCommit, s: &Sale) -> Result<(), SchemaError> {
         })
         .collect();
     f.insert("payments", automerge::hydrate::Value::from(payments));
+    if let Some(p) = s.patient_id {
+        f.insert("patient_id", text(&p.to_string()));
+    }
+    if let Some(shift) = s.shift_id {
+        f.insert("shift_id", text(&shift.to_string()));
+    }
+    if let Some(link) = &s.chain {
+        f.insert("chain_seq", int(link.seq));
+        f.insert("prev_hash", text(&link.prev_hash));
+        f.insert("hash", text(&link.hash));
+    }
     append_entry(doc, "sales", s.id.to_string(), f)
 }
 
@@ -660,6 +703,9 @@ mod tests {
             total_minor: priced.total_minor,
             payments: priced.payments,
             change_minor: priced.change_minor,
+            patient_id: None,
+            shift_id: None,
+            chain: None,
         }
     }
 
@@ -815,7 +861,7 @@ mod tests {
         let news = read_ledger_new(&doc, |part, key| match part {
             LedgerPart::Sale => key == first,
             LedgerPart::Movement => key == moved,
-            LedgerPart::Audit => false,
+            LedgerPart::Audit | LedgerPart::Shift => false,
         })
         .expect("read");
         assert_eq!(news.sales, vec![later]);

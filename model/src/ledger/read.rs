@@ -4,7 +4,8 @@
 use automerge::ReadDoc;
 
 use super::{
-    Ledger, MovementKind, Payment, PaymentMethod, Sale, SaleKind, SaleLine, StockMovement,
+    Ledger, MovementKind, Payment, PaymentMethod, Sale, SaleKind, SaleLine, ShiftEvent,
+    ShiftEventKind, StockMovement,
 };
 use crate::doc::{self, SchemaError};
 use crate::{Currency, DocType, NodeId};
@@ -42,6 +43,7 @@ pub enum LedgerPart {
     Movement,
     Sale,
     Audit,
+    Shift,
 }
 
 /// The ledger with only the entries `known` does not already have (by kind and id).
@@ -103,6 +105,7 @@ pub fn added_since(
         (LedgerPart::Movement, "movements"),
         (LedgerPart::Sale, "sales"),
         (LedgerPart::Audit, crate::audit::AUDIT_MAP),
+        (LedgerPart::Shift, super::shift::SHIFTS_MAP),
     ] {
         if let Some(automerge::ObjId::Id(counter, actor, _)) =
             doc::map_at(doc, &automerge::ROOT, name)?
@@ -236,6 +239,41 @@ fn read_parts(
             total_minor: f.required_i64("total_minor")?,
             payments,
             change_minor: f.required_i64("change_minor")?,
+            patient_id: f.str("patient_id")?.and_then(|s| s.parse().ok()),
+            shift_id: f.str("shift_id")?.and_then(|s| s.parse().ok()),
+            chain: match (f.i64("chain_seq")?, f.str("prev_hash")?, f.str("hash")?) {
+                (Some(seq), Some(prev_hash), Some(hash)) => Some(super::ChainLink {
+                    seq,
+                    prev_hash,
+                    hash,
+                }),
+                _ => None,
+            },
+        });
+    }
+    let mut shifts = Vec::new();
+    for (key, obj) in new_entries(
+        root.map(super::shift::SHIFTS_MAP)?,
+        LedgerPart::Shift,
+        select,
+    )? {
+        let f = doc::fields(doc, &obj)?;
+        let kind = f.required_str("kind")?;
+        shifts.push(ShiftEvent {
+            id: key,
+            shift_id: parse_id(f.required_str("shift_id")?, "shift_id")?,
+            kind: ShiftEventKind::parse(&kind).ok_or_else(|| SchemaError::Invalid {
+                field: "kind".into(),
+            })?,
+            amount_minor: f.required_i64("amount_minor")?,
+            reason: f.str("reason")?.unwrap_or_default(),
+            at: f.required_i64("at")?,
+            user: f.str("user")?,
+            user_id: f.str("user_id")?.and_then(|s| s.parse().ok()),
+            node_id: f
+                .str("node_id")?
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(node_id),
         });
     }
     Ok(Ledger {
@@ -245,5 +283,6 @@ fn read_parts(
         movements,
         sales,
         audit: Vec::new(),
+        shifts,
     })
 }

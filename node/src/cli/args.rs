@@ -55,6 +55,15 @@ pub enum Command {
     /// Point of sale.
     #[command(subcommand)]
     Sale(SaleCmd),
+    /// Cash-drawer shifts: float, pay-ins and pay-outs, X and Z reports.
+    #[command(subcommand)]
+    Shift(ShiftCmd),
+    /// Print a sale, refund or void.
+    #[command(subcommand)]
+    Receipt(ReceiptCmd),
+    /// Reports for the accountant.
+    #[command(subcommand)]
+    Report(ReportCmd),
     /// Appointments.
     #[command(subcommand)]
     Appointment(AppointmentCmd),
@@ -311,6 +320,88 @@ pub struct ClinicSetArgs {
     /// due-for-erasure`.
     #[arg(long, value_name = "N")]
     pub retention_years: Option<u32>,
+    /// The clinic's legal name, printed on receipts.
+    #[arg(long, value_name = "N")]
+    pub legal_name: Option<String>,
+    /// The clinic's address, printed on receipts.
+    #[arg(long, value_name = "A")]
+    pub address: Option<String>,
+    /// The clinic's tax (VAT) id, printed on receipts.
+    #[arg(long, value_name = "T")]
+    pub tax_id: Option<String>,
+    /// The clinic's phone, printed on receipts.
+    #[arg(long, value_name = "P")]
+    pub phone: Option<String>,
+    /// A tax class's rate, e.g. standard=20 or reduced=5.5 (percent; prices include
+    /// tax); repeat for several.
+    #[arg(long = "tax-rate", value_name = "CLASS=PERCENT")]
+    pub tax_rates: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShiftCmd {
+    /// Open a shift on this workstation with the float counted into the drawer.
+    Open {
+        #[arg(long, allow_hyphen_values = true, value_name = "AMOUNT")]
+        float: String,
+    },
+    /// Cash put into the drawer.
+    PayIn {
+        #[arg(long, allow_hyphen_values = true, value_name = "A")]
+        amount: String,
+        #[arg(long, value_name = "R")]
+        reason: String,
+    },
+    /// Cash taken out of the drawer.
+    PayOut {
+        #[arg(long, allow_hyphen_values = true, value_name = "A")]
+        amount: String,
+        #[arg(long, value_name = "R")]
+        reason: String,
+    },
+    /// The X report: the open shift so far.
+    Report {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close the shift with the cash counted; prints the Z report.
+    Close {
+        #[arg(long, allow_hyphen_values = true, value_name = "AMOUNT")]
+        counted: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReceiptCmd {
+    /// Write a receipt: pdf, text (48 columns, 80 mm printers) or escpos (the byte
+    /// stream for such a printer).
+    Print {
+        /// The receipt number, e.g. N1-000042.
+        receipt: String,
+        #[arg(long, value_name = "pdf|text|escpos")]
+        format: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Sales, refunds and voids by day, payment method and tax rate (UTC days).
+    Sales {
+        /// YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// YYYY-MM-DD (inclusive)
+        #[arg(long)]
+        to: String,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -418,6 +509,15 @@ pub enum SaleCmd {
         /// METHOD:AMOUNT with METHOD cash, card or other
         #[arg(long = "pay")]
         payments: Vec<String>,
+        /// The patient the sale is made to (their id).
+        #[arg(long, value_name = "ID")]
+        patient: Option<String>,
+    },
+    /// Check every workstation's receipt chain: exit 0 when intact, 1 naming the first
+    /// broken receipt.
+    Verify {
+        #[arg(long)]
+        json: bool,
     },
     List {
         #[arg(long, default_value_t = 50)]

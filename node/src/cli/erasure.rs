@@ -57,13 +57,33 @@ pub fn due(node: &mut Node, session: &Session, json: bool) -> Result<(), CliErro
 
 pub fn clinic(node: &mut Node, session: &Session, cmd: ClinicCmd) -> Result<(), CliError> {
     match cmd {
-        ClinicCmd::Set(args) => ops::erasure::set_clinic(
-            node,
-            session,
-            &ops::erasure::ClinicSettings {
-                retention_years: args.retention_years,
-            },
-        )?,
+        ClinicCmd::Set(args) => {
+            let mut business = Vec::new();
+            for (key, value) in [
+                ("legal_name", args.legal_name),
+                ("address", args.address),
+                ("tax_id", args.tax_id),
+                ("phone", args.phone),
+            ] {
+                if let Some(v) = value {
+                    business.push((key, v));
+                }
+            }
+            let tax_rates = args
+                .tax_rates
+                .iter()
+                .map(|raw| super::pos::parse_tax_rate(raw))
+                .collect::<Result<Vec<_>, _>>()?;
+            ops::erasure::set_clinic(
+                node,
+                session,
+                &ops::erasure::ClinicSettings {
+                    retention_years: args.retention_years,
+                    business,
+                    tax_rates,
+                },
+            )?
+        }
     }
     Ok(())
 }

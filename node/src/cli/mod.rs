@@ -8,6 +8,7 @@ mod backup;
 mod clinical;
 mod erasure;
 mod out;
+mod pos;
 mod print;
 mod prompt;
 mod run;

@@ -34,7 +34,7 @@ pub fn data_dir(cli: &Cli) -> Result<PathBuf, CliError> {
         .ok_or_else(|| CliError::Other("no home directory; pass --data-dir".into()))
 }
 
-fn usage(field: &str, message: impl Into<String>) -> CliError {
+pub(super) fn usage(field: &str, message: impl Into<String>) -> CliError {
     CliError::Usage {
         field: field.to_owned(),
         message: message.into(),
@@ -83,6 +83,18 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sale(cmd) => {
             let (mut node, session) = signed_in()?;
             sale(&mut node, &session, cmd)
+        }
+        Command::Shift(cmd) => {
+            let (mut node, session) = signed_in()?;
+            super::pos::shift(&mut node, &session, cmd)
+        }
+        Command::Receipt(cmd) => {
+            let (mut node, session) = signed_in()?;
+            super::pos::receipt(&mut node, &session, cmd)
+        }
+        Command::Report(cmd) => {
+            let (mut node, session) = signed_in()?;
+            super::pos::report(&mut node, &session, cmd)
         }
         Command::Appointment(cmd) => {
             let (mut node, session) = signed_in()?;
@@ -742,7 +754,15 @@ fn parse_payment(raw: &str, field: &str, currency: Currency) -> Result<Payment, 
 
 fn sale(node: &mut Node, session: &Session, cmd: SaleCmd) -> Result<(), CliError> {
     match cmd {
-        SaleCmd::Add { items, payments } => {
+        SaleCmd::Verify { json } => return super::pos::verify(node, session, json),
+        SaleCmd::Add {
+            items,
+            payments,
+            patient,
+        } => {
+            let patient = patient
+                .map(|p| parse_id::<PatientId>("patient", &p))
+                .transpose()?;
             let currency = node.clinic()?.currency;
             let items = items
                 .iter()
@@ -754,7 +774,7 @@ fn sale(node: &mut Node, session: &Session, cmd: SaleCmd) -> Result<(), CliError
                 .enumerate()
                 .map(|(i, raw)| parse_payment(raw, &format!("payment[{i}]"), currency))
                 .collect::<Result<Vec<_>, _>>()?;
-            let sale = ops::sales::sell(node, session, &items, &payments)?;
+            let sale = ops::sales::sell(node, session, &items, &payments, patient)?;
             outln!("{}", sale.receipt);
         }
         SaleCmd::List { limit, json } => {

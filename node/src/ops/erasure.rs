@@ -158,6 +158,10 @@ pub fn remove_erased_files(node: &Node) -> Result<usize, OpError> {
 #[derive(Clone, Debug, Default)]
 pub struct ClinicSettings {
     pub retention_years: Option<u32>,
+    /// What receipts print: (document key of `clinic::Business::FIELDS`, value).
+    pub business: Vec<(&'static str, String)>,
+    /// Tax class → rate in basis points.
+    pub tax_rates: Vec<(String, u32)>,
 }
 
 pub fn set_clinic(
@@ -175,11 +179,35 @@ pub fn set_clinic(
             "retention is a number of years from 1 to 100",
         ));
     }
+    let mut business = Vec::new();
+    let mut errors = ValidationErrors::default();
+    for (key, value) in &settings.business {
+        match clinic::validate_business_field(key, value) {
+            Ok(v) => business.push((*key, v)),
+            Err(e) => errors.0.extend(e.0),
+        }
+    }
+    for (class, bps) in &settings.tax_rates {
+        if class.is_empty() || class.len() > 32 || *bps > 10_000 {
+            errors.add(
+                "tax-rate",
+                ErrorCode::InvalidTaxRate,
+                format!("tax class {class:?} must have a rate between 0 and 100 %"),
+            );
+        }
+    }
+    errors.into_result(())?;
     let id = node.clinic_doc_id();
     let mut tx = node.begin(session)?;
     let doc = tx.edit(id)?.ok_or(OpError::NoClinic)?;
     if let Some(years) = settings.retention_years {
         clinic::set_retention_years(doc, years).map_err(doc_error(id))?;
+    }
+    for (key, value) in &business {
+        clinic::set_business_field(doc, key, value).map_err(doc_error(id))?;
+    }
+    for (class, bps) in &settings.tax_rates {
+        clinic::set_tax_rate(doc, class, *bps).map_err(doc_error(id))?;
     }
     tx.commit()?;
     Ok(())

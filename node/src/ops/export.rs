@@ -39,9 +39,11 @@ pub fn export_json(node: &mut Node) -> Result<String, OpError> {
     let ledgers = each(node, DocType::Ledger, ledger::read_ledger)?;
     let mut sales = Vec::new();
     let mut movements = Vec::new();
+    let mut shifts = Vec::new();
     for l in ledgers {
         sales.extend(l["sales"].as_array().cloned().unwrap_or_default());
         movements.extend(l["movements"].as_array().cloned().unwrap_or_default());
+        shifts.extend(l["shifts"].as_array().cloned().unwrap_or_default());
     }
     let conflicts: Vec<Value> = queries::conflicts(node.store.conn())?
         .into_iter()
@@ -58,6 +60,7 @@ pub fn export_json(node: &mut Node) -> Result<String, OpError> {
         "appointments": sorted_by_id(appointments),
         "sales": sorted_by_id(sales),
         "stock_movements": sorted_by_id(movements),
+        "shift_events": sorted_by_id(shifts),
         "conflicts": conflicts,
     });
     Ok(to_canonical_string(&all).unwrap_or_default())

@@ -14,6 +14,8 @@ pub mod patients;
 pub mod photos;
 pub mod prescriptions;
 pub mod sales;
+pub mod shifts;
+pub mod till;
 pub mod users;
 
 use dermis_model::{DocId, ErrorCode, ValidationErrors};

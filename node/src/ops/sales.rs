@@ -5,14 +5,18 @@
 use dermis_model::clinic::Permission;
 use dermis_model::ledger::{
     self, CartLine, MovementKind, Payment, PaymentMethod, Priced, Sale, SaleKind, StockMovement,
+    chain,
 };
-use dermis_model::{ErrorCode, FieldError, MovementId, SaleId, ValidationErrors};
+use dermis_model::{
+    ErrorCode, FieldError, MovementId, PatientId, SaleId, ShiftId, ValidationErrors,
+};
 
 use dermis_model::audit::AuditAction;
 
 use super::catalog::{day_of, ledger_for_day, product_by_sku};
 use super::{parse_id, unknown};
 use crate::node::{Node, OpError, Session, doc_error};
+use crate::store::pos;
 use crate::store::queries::{self, SaleRow};
 
 /// One cart line as entered: a SKU (or barcode), a quantity, a discount in minor units.
@@ -85,12 +89,16 @@ pub fn quote(
     Ok(ledger::price_cart(&lines, payments)?)
 }
 
+/// The node-local record of this node's receipt chain head: `seq:hash`.
+pub const CHAIN_HEAD: &str = "receipt_chain_head";
+
 fn write_entry(
     node: &mut Node,
     session: &Session,
     kind: SaleKind,
     original: Option<SaleId>,
     priced: Priced,
+    patient_id: Option<PatientId>,
 ) -> Result<Sale, OpError> {
     let clinic = node.clinic()?;
     let identity = node.identity.clone();
@@ -98,12 +106,17 @@ fn write_entry(
     let who = super::audit::Actor::of(node, session);
     let mut tx = node.begin(session)?;
     let at = tx.now();
-    let receipt = format!(
-        "{}-{:06}",
-        identity.node_code,
-        tx.next_counter("receipt_seq")?
-    );
-    let sale = Sale {
+    let seq = tx.next_counter("receipt_seq")?;
+    let receipt = format!("{}-{:06}", identity.node_code, seq);
+    // While a shift is open on this node, its entries belong to it.
+    let shift_id = pos::open_shift(tx.sql(), &identity.node_id.to_string())?
+        .map(|id| parse_id::<ShiftId>("shift", &id))
+        .transpose()?;
+    let prev_hash = tx
+        .meta(CHAIN_HEAD)?
+        .and_then(|head| head.split_once(':').map(|(_, h)| h.to_owned()))
+        .unwrap_or_else(|| chain::GENESIS.to_owned());
+    let mut sale = Sale {
         id: SaleId::new(),
         receipt,
         kind,
@@ -120,7 +133,14 @@ fn write_entry(
         total_minor: priced.total_minor,
         payments: priced.payments,
         change_minor: priced.change_minor,
+        patient_id,
+        shift_id,
+        chain: None,
     };
+    chain::link(&mut sale, seq, &prev_hash);
+    if let Some(link) = &sale.chain {
+        tx.set_meta(CHAIN_HEAD, &format!("{}:{}", link.seq, link.hash))?;
+    }
     let ledger_id = ledger_for_day(&mut tx, &identity, &actor, &day_of(at))?;
     let doc = tx.edit(ledger_id)?.ok_or(OpError::NoClinic)?;
     ledger::append_sale(doc, &sale).map_err(doc_error(ledger_id))?;
@@ -159,10 +179,16 @@ pub fn sell(
     session: &Session,
     items: &[ItemInput],
     payments: &[Payment],
+    patient: Option<PatientId>,
 ) -> Result<Sale, OpError> {
     session.require(Permission::Sell)?;
+    if let Some(p) = patient
+        && queries::patient_by_id(node.store.conn(), &p.to_string())?.is_none()
+    {
+        return Err(unknown("patient", ErrorCode::UnknownPatient, p));
+    }
     let priced = quote(node, items, payments)?;
-    write_entry(node, session, SaleKind::Sale, None, priced)
+    write_entry(node, session, SaleKind::Sale, None, priced, patient)
 }
 
 /// The original sale behind a receipt number, read from its ledger.
@@ -205,17 +231,16 @@ pub fn void(node: &mut Node, session: &Session, receipt: &str) -> Result<Sale, O
         )
         .into());
     }
-    let priced = Priced {
-        lines: original.lines.clone(),
-        subtotal_minor: original.subtotal_minor,
-        discount_minor: original.discount_minor,
-        tax_minor: original.tax_minor,
-        total_minor: original.total_minor,
-        payments: original.payments.clone(),
-        paid_minor: original.total_minor,
-        change_minor: 0,
-    };
-    write_entry(node, session, SaleKind::Void, Some(original.id), priced)
+    let priced = ledger::price_void(&original);
+    let patient = original.patient_id;
+    write_entry(
+        node,
+        session,
+        SaleKind::Void,
+        Some(original.id),
+        priced,
+        patient,
+    )
 }
 
 pub fn refund(
@@ -251,7 +276,15 @@ pub fn refund(
     errors.into_result(())?;
     let already = queries::refunded_per_line(node.store.conn(), &row.id, original.lines.len())?;
     let priced = ledger::price_refund(&original, &returns, &already, method)?;
-    write_entry(node, session, SaleKind::Refund, Some(original.id), priced)
+    let patient = original.patient_id;
+    write_entry(
+        node,
+        session,
+        SaleKind::Refund,
+        Some(original.id),
+        priced,
+        patient,
+    )
 }
 
 pub fn recent(node: &Node, session: &Session, limit: usize) -> Result<Vec<SaleRow>, OpError> {

@@ -200,6 +200,12 @@ impl Tx<'_> {
             drop(stmt);
             tx.execute("DELETE FROM encounters WHERE patient_id = ?1", [&key])?;
             tx.execute("DELETE FROM visit_drafts WHERE patient_id = ?1", [&key])?;
+            // Sales keep their lines and totals; the index forgets whose they were (the
+            // ledger entry keeps only the bare id, which is never stored again).
+            tx.execute(
+                "UPDATE sales SET patient_id = NULL WHERE patient_id = ?1",
+                [&key],
+            )?;
             tx.execute("DELETE FROM photos WHERE patient_id = ?1", [&key])?;
             tx.execute("DELETE FROM photo_uploads WHERE patient_id = ?1", [&key])?;
             for sha in hashes {

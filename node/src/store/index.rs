@@ -250,12 +250,13 @@ fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(
     }
     let mut sale = tx.prepare_cached(
         "INSERT OR IGNORE INTO sales(id, ledger_id, receipt, kind, original_id, at, cashier, node_id, currency,
-                                     subtotal_minor, discount_minor, tax_minor, total_minor, change_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                     subtotal_minor, discount_minor, tax_minor, total_minor, change_minor,
+                                     patient_id, shift_id, chain_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     let mut line = tx.prepare_cached(
-        "INSERT OR IGNORE INTO sale_lines(sale_id, idx, product_id, sku, name, qty, unit_minor, discount_minor, tax_minor, total_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT OR IGNORE INTO sale_lines(sale_id, idx, product_id, sku, name, qty, unit_minor, discount_minor, tax_minor, total_minor, tax_bps)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     let mut audit = tx.prepare_cached(
         "INSERT OR IGNORE INTO audit_entries(ledger_id, id, at, user, user_id, node_id, action, target_kind, target, patient_id)
@@ -266,6 +267,23 @@ fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(
         audit.execute(rusqlite::params_from_iter(
             std::iter::once(ledger).chain(super::audit::entry_columns(a)),
         ))?;
+    }
+    let mut shift = tx.prepare_cached(
+        "INSERT OR IGNORE INTO shift_events(id, ledger_id, shift_id, kind, amount_minor, reason, at, user, node_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for e in &l.shifts {
+        shift.execute(params![
+            e.id,
+            id_text,
+            e.shift_id.to_string(),
+            e.kind.as_str(),
+            e.amount_minor,
+            e.reason,
+            e.at,
+            e.user,
+            e.node_id.to_string(),
+        ])?;
     }
     let mut pay = tx.prepare_cached("INSERT OR IGNORE INTO sale_payments(sale_id, idx, method, amount_minor) VALUES (?1, ?2, ?3, ?4)")?;
     for s in &l.sales {
@@ -285,6 +303,9 @@ fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(
             s.tax_minor,
             s.total_minor,
             s.change_minor,
+            s.patient_id.map(|p| p.to_string()),
+            s.shift_id.map(|p| p.to_string()),
+            s.chain.as_ref().map(|c| c.seq),
         ])?;
         if inserted == 0 {
             continue;
@@ -300,7 +321,8 @@ fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(
                 l.unit_minor,
                 l.discount_minor,
                 l.tax_minor,
-                l.total_minor
+                l.total_minor,
+                l.tax_bps,
             ])?;
         }
         for (i, p) in s.payments.iter().enumerate() {

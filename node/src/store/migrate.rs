@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_visit_drafts",
         include_str!("../../../migrations/node/0011_visit_drafts.sql"),
     ),
+    (
+        "0012_pos",
+        include_str!("../../../migrations/node/0012_pos.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

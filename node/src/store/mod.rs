@@ -24,6 +24,7 @@ pub mod erasure;
 pub mod index;
 pub mod merges;
 pub mod migrate;
+pub mod pos;
 pub mod queries;
 mod sign_in;
 pub use sign_in::Failures as SignInFailures;

@@ -301,14 +301,17 @@ pub struct SaleRow {
     pub change_minor: i64,
     /// "completed", or "voided" once a void points at it.
     pub status: String,
+    pub patient_id: Option<String>,
+    pub shift_id: Option<String>,
 }
 
-const SALE_SELECT: &str = "SELECT s.id, s.receipt, s.kind, s.original_id, s.at, s.cashier, s.node_id, s.currency, s.subtotal_minor,
+pub(super) const SALE_SELECT: &str = "SELECT s.id, s.receipt, s.kind, s.original_id, s.at, s.cashier, s.node_id, s.currency, s.subtotal_minor,
         s.discount_minor, s.tax_minor, s.total_minor, s.change_minor,
-        CASE WHEN EXISTS(SELECT 1 FROM sales v WHERE v.original_id = s.id AND v.kind = 'void') THEN 'voided' ELSE 'completed' END
+        CASE WHEN EXISTS(SELECT 1 FROM sales v WHERE v.original_id = s.id AND v.kind = 'void') THEN 'voided' ELSE 'completed' END,
+        s.patient_id, s.shift_id
         FROM sales s";
 
-fn sale_row(r: &Row<'_>) -> rusqlite::Result<SaleRow> {
+pub(super) fn sale_row(r: &Row<'_>) -> rusqlite::Result<SaleRow> {
     Ok(SaleRow {
         id: r.get(0)?,
         receipt: r.get(1)?,
@@ -324,6 +327,8 @@ fn sale_row(r: &Row<'_>) -> rusqlite::Result<SaleRow> {
         total_minor: r.get(11)?,
         change_minor: r.get(12)?,
         status: r.get(13)?,
+        patient_id: r.get(14)?,
+        shift_id: r.get(15)?,
     })
 }
 
@@ -350,6 +355,15 @@ pub fn ledger_of_sale(conn: &Connection, sale_id: &str) -> Result<Option<String>
             [sale_id],
             |r| r.get(0),
         )
+        .optional()?)
+}
+
+/// The receipt number of a sale, refund or void.
+pub fn sale_receipt(conn: &Connection, sale_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT receipt FROM sales WHERE id = ?1", [sale_id], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 

@@ -395,6 +395,34 @@ impl HookStore for PgStore {
             .map_err(pg("read audit entry"))
     }
 
+    async fn receipt_links(
+        &self,
+        node: Uuid,
+    ) -> Result<Vec<dermis_model::ledger::chain::Link>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, receipt, prev_hash, hash, content_ok FROM receipt_links
+             WHERE node_id = $1 ORDER BY seq",
+        )
+        .bind(node.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(pg("list receipt links"))?;
+        rows.iter()
+            .map(
+                |row| -> Result<dermis_model::ledger::chain::Link, sqlx::Error> {
+                    Ok(dermis_model::ledger::chain::Link {
+                        seq: row.try_get(0)?,
+                        receipt: row.try_get(1)?,
+                        prev_hash: row.try_get(2)?,
+                        hash: row.try_get(3)?,
+                        content_ok: row.try_get(4)?,
+                    })
+                },
+            )
+            .collect::<Result<_, _>>()
+            .map_err(pg("read receipt links"))
+    }
+
     async fn clinic_exists(&self, clinic: ClinicId) -> Result<bool, StoreError> {
         let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM clinics WHERE id = $1")
             .bind(clinic.0)

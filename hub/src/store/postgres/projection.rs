@@ -216,6 +216,9 @@ pub(super) async fn project(
         if !doc.audit.is_empty() {
             keep_audit(&mut tx, clinic, &doc.audit).await?;
         }
+        if !doc.receipts.is_empty() {
+            keep_receipts(&mut tx, clinic, &doc.receipts).await?;
+        }
         if doc.conflicts.is_empty() {
             sqlx::query("DELETE FROM open_conflicts WHERE doc_id = $1")
                 .bind(doc.doc_id)
@@ -283,5 +286,37 @@ async fn keep_audit(
     .execute(&mut **tx)
     .await
     .map_err(pg("keep audit entries"))?;
+    Ok(())
+}
+
+/// The chained receipts of a ledger, once per sale id.
+async fn keep_receipts(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    clinic: ClinicId,
+    links: &[crate::webhooks::events::ReceiptLink],
+) -> Result<(), StoreError> {
+    let text = |f: &dyn Fn(&crate::webhooks::events::ReceiptLink) -> String| -> Vec<String> {
+        links.iter().map(f).collect()
+    };
+    let seqs: Vec<i64> = links.iter().map(|r| r.link.seq).collect();
+    let ok: Vec<bool> = links.iter().map(|r| r.link.content_ok).collect();
+    sqlx::query(
+        "INSERT INTO receipt_links (clinic_id, sale_id, node_id, seq, receipt, prev_hash, hash,
+                                    content_ok)
+         SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+                                  $7::text[], $8::bool[])
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(clinic.0)
+    .bind(text(&|r| r.sale_id.clone()))
+    .bind(text(&|r| r.node_id.clone()))
+    .bind(seqs)
+    .bind(text(&|r| r.link.receipt.clone()))
+    .bind(text(&|r| r.link.prev_hash.clone()))
+    .bind(text(&|r| r.link.hash.clone()))
+    .bind(ok)
+    .execute(&mut **tx)
+    .await
+    .map_err(pg("keep receipt links"))?;
     Ok(())
 }

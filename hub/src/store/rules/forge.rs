@@ -202,6 +202,8 @@ pub struct Books {
     pub sale: SaleId,
     /// The id of an audit entry (someone viewed a chart).
     pub audit: String,
+    /// The id of a shift event (a cash drawer opened with a float).
+    pub shift_event: String,
     pub doc: AutoCommit,
     /// Heads before the sale was recorded.
     pub before_sale: Vec<ChangeHash>,
@@ -238,6 +240,9 @@ fn sale(kind: SaleKind, original: Option<SaleId>, node: NodeId, total: i64) -> S
             amount_minor: total,
         }],
         change_minor: 0,
+        patient_id: None,
+        shift_id: None,
+        chain: None,
     }
 }
 
@@ -284,12 +289,26 @@ pub fn books(clinic: ClinicId, node: NodeId, who: Provenance) -> Forged<Books> {
     };
     dermis_model::audit::append_audit(&mut doc, &audit)?;
     commit(&mut doc, by(who).as_deref());
+    let opened = ledger::ShiftEvent {
+        id: "01a24400-0000-7000-8000-00000000f10a".into(),
+        shift_id: dermis_model::ShiftId::new(),
+        kind: ledger::ShiftEventKind::Open,
+        amount_minor: 10_000,
+        reason: String::new(),
+        at: 3_000,
+        user: Some("mia".into()),
+        user_id: None,
+        node_id: node,
+    };
+    ledger::shift::append_shift_event(&mut doc, &opened)?;
+    commit(&mut doc, by(who).as_deref());
     Ok(Books {
         id,
         node,
         movement,
         sale: sold.id,
         audit: audit.id,
+        shift_event: opened.id,
         doc,
         before_sale,
     })
@@ -311,10 +330,14 @@ pub enum LedgerForgery {
     RemoveAuditEntry,
     /// The whole trail replaced by an empty one.
     ReplaceAudit,
+    /// A shift's opening float rewritten (the Z report would hide a shortfall).
+    RewriteShiftFloat,
+    /// A pay-out or other shift event removed.
+    RemoveShiftEvent,
 }
 
 impl LedgerForgery {
-    pub const ALL: [LedgerForgery; 9] = [
+    pub const ALL: [LedgerForgery; 11] = [
         LedgerForgery::EditMovementQty,
         LedgerForgery::RemoveSale,
         LedgerForgery::RewriteSaleTotal,
@@ -324,6 +347,8 @@ impl LedgerForgery {
         LedgerForgery::RewriteAuditUser,
         LedgerForgery::RemoveAuditEntry,
         LedgerForgery::ReplaceAudit,
+        LedgerForgery::RewriteShiftFloat,
+        LedgerForgery::RemoveShiftEvent,
     ];
 }
 
@@ -356,6 +381,15 @@ pub fn forge_ledger(books: &mut Books, how: LedgerForgery, message: Option<&str>
         }
         LedgerForgery::ReplaceAudit => {
             doc.put_object(ROOT, "audit", ObjType::Map)?;
+        }
+        LedgerForgery::RewriteShiftFloat => {
+            let shifts = map(doc, &ROOT, ledger::shift::SHIFTS_MAP)?;
+            let event = map(doc, &shifts, &books.shift_event)?;
+            doc.put(&event, "amount_minor", 0)?;
+        }
+        LedgerForgery::RemoveShiftEvent => {
+            let shifts = map(doc, &ROOT, ledger::shift::SHIFTS_MAP)?;
+            doc.delete(&shifts, books.shift_event.as_str())?;
         }
         LedgerForgery::SaleBeside => {
             let mut old = doc.fork_at(&books.before_sale)?;

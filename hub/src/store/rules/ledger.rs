@@ -1,5 +1,5 @@
 //! Ledgers are append-only (DESIGN.md): a recorded stock movement, sale entry (sale,
-//! refund, void) or audit entry is never edited, replaced or removed; a correction is a
+//! refund, void), audit entry or shift event is never edited, replaced or removed; a correction is a
 //! new entry. A
 //! node writes each entry whole in one change, so a change may write inside an entry
 //! only if it created that entry, may add an entry only under an id nobody used, and
@@ -11,10 +11,11 @@ use super::Refusal;
 use super::place::{Placed, Touch};
 
 /// The maps that hold entries, and what their entries are called.
-const ENTRY_MAPS: [(&str, &str); 3] = [
+const ENTRY_MAPS: [(&str, &str); 4] = [
     ("movements", "stock movement"),
     ("sales", "sale"),
     (dermis_model::audit::AUDIT_MAP, "audit entry"),
+    (dermis_model::ledger::shift::SHIFTS_MAP, "shift event"),
 ];
 /// Fields set once, when the ledger is made.
 const FIXED: [&str; 2] = ["node_id", "day"];

@@ -449,6 +449,32 @@ impl HookStore for SqliteStore {
             .await
     }
 
+    async fn receipt_links(
+        &self,
+        node: Uuid,
+    ) -> Result<Vec<dermis_model::ledger::chain::Link>, StoreError> {
+        self.call(move |conn| {
+            let mut stmt = conn
+                .prepare_cached(
+                    "SELECT seq, receipt, prev_hash, hash, content_ok FROM receipt_links
+                     WHERE node_id = ?1 ORDER BY seq",
+                )
+                .map_err(lite("list receipt links"))?;
+            stmt.query_map([node.to_string()], |r| {
+                Ok(dermis_model::ledger::chain::Link {
+                    seq: r.get(0)?,
+                    receipt: r.get(1)?,
+                    prev_hash: r.get(2)?,
+                    hash: r.get(3)?,
+                    content_ok: r.get(4)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(lite("list receipt links"))
+        })
+        .await
+    }
+
     async fn clinic_exists(&self, clinic: ClinicId) -> Result<bool, StoreError> {
         self.call(move |conn| {
             conn.query_row(

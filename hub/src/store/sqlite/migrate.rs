@@ -78,6 +78,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0065_change_heads",
         include_str!("../../../../migrations/hub-sqlite/0065_change_heads.sql"),
     ),
+    (
+        "0070_receipt_links",
+        include_str!("../../../../migrations/hub-sqlite/0070_receipt_links.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

@@ -195,6 +195,29 @@ pub(super) fn project(
                     .map_err(lite("keep audit entry"))?;
             }
         }
+        if !doc.receipts.is_empty() {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO receipt_links (clinic_id, sale_id, node_id, seq, receipt,
+                                                prev_hash, hash, content_ok)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+                )
+                .map_err(lite("keep receipt links"))?;
+            for r in &doc.receipts {
+                insert
+                    .execute(params![
+                        c,
+                        r.sale_id,
+                        r.node_id,
+                        r.link.seq,
+                        r.link.receipt,
+                        r.link.prev_hash,
+                        r.link.hash,
+                        r.link.content_ok,
+                    ])
+                    .map_err(lite("keep receipt link"))?;
+            }
+        }
         if doc.conflicts.is_empty() {
             tx.execute(
                 "DELETE FROM open_conflicts WHERE doc_id = ?1",

@@ -405,6 +405,9 @@ impl DermisApp {
                     self.s.patients.form = None;
                     self.s.patients.focus_search = true;
                 }
+                if screen == Screen::Pos {
+                    self.s.pos.focus_scan();
+                }
                 self.screen = screen;
                 self.refresh();
             }
@@ -644,6 +647,11 @@ impl DermisApp {
 
     pub fn session(&self) -> Option<&SessionInfo> {
         self.session.as_ref()
+    }
+
+    /// How many of `sku` the till's cart holds.
+    pub fn pos_cart_quantity(&self, sku: &str) -> Option<i64> {
+        self.s.pos.cart.iter().find(|e| e.sku == sku).map(|e| e.qty)
     }
 
     /// Whether the login screen is showing.

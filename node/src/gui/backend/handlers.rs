@@ -496,7 +496,7 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
         }
         Command::Sell { items, payments } => {
             let sale =
-                ops::sales::sell(node, session, &items, &payments).map_err(fail(Op::Sell))?;
+                ops::sales::sell(node, session, &items, &payments, None).map_err(fail(Op::Sell))?;
             one(Reply::Sold(Box::new(sale)))
         }
         Command::SaveProduct { id, form } => {

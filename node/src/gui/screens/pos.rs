@@ -19,6 +19,33 @@ pub struct CartEntry {
     pub unit_minor: i64,
     pub qty: i64,
     pub discount: String,
+    /// Stock on hand when the product was added, and its reorder level: the cart warns
+    /// when the sale would empty the shelf or take it below the reorder level (selling
+    /// anyway stays possible; the hub flags oversold stock).
+    pub on_hand: i64,
+    pub reorder_level: i64,
+}
+
+/// What the cart says about a line's stock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockWarning {
+    /// More in the cart than on the shelf.
+    Out,
+    /// The sale takes the shelf to or below the reorder level.
+    Low,
+}
+
+impl CartEntry {
+    pub fn stock_warning(&self) -> Option<StockWarning> {
+        let left = self.on_hand - self.qty;
+        if left < 0 {
+            Some(StockWarning::Out)
+        } else if left <= self.reorder_level {
+            Some(StockWarning::Low)
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -89,10 +116,18 @@ impl PosState {
                 unit_minor: product.price_minor,
                 qty: 1,
                 discount: String::new(),
+                on_hand: product.on_hand,
+                reorder_level: product.reorder_level,
             }),
         }
         self.scan_error = None;
         self.dirty = true;
+    }
+
+    /// The barcode field takes the focus (the screen opened): a scanner's first code
+    /// must land in it.
+    pub fn focus_scan(&mut self) {
+        self.refocus_scan = true;
     }
 
     pub fn on_sold(&mut self, sale: Sale) {
@@ -111,6 +146,32 @@ impl PosState {
 
     pub fn failed_scan(&mut self, error: UiError) {
         self.scan_error = Some(error);
+    }
+
+    /// What is still due once the typed payments of the other methods than `method` are
+    /// counted (a typed amount that does not parse counts as nothing).
+    fn rest_for(&self, method: usize, currency: Currency) -> Option<i64> {
+        let total = self.quote.as_ref()?.priced.total_minor;
+        let others: i64 = self
+            .payments
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != method)
+            .filter_map(|(_, text)| Money::parse(text, currency).ok().map(|m| m.minor))
+            .sum();
+        Some((total - others).max(0))
+    }
+
+    /// "Exact cash" (`method` 0) or "Rest by card" (1): that payment field takes what
+    /// the other payments leave due.
+    pub fn pay_rest(&mut self, method: usize, currency: Currency) {
+        if let (Some(rest), Some(field)) = (
+            self.rest_for(method, currency),
+            self.payments.get_mut(method),
+        ) {
+            *field = dermis_model::money::format_minor(rest, currency.exponent());
+            self.dirty = true;
+        }
     }
 
     /// The cart and payments as the ledger takes them, or the field errors of what was
@@ -295,12 +356,42 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
                 .striped(true)
                 .num_columns(5)
                 .show(ui, |ui| {
+                    if !state.cart.is_empty() {
+                        for id in [
+                            "gui-pos-col-product",
+                            "field-quantity",
+                            "field-discount",
+                            "gui-pos-col-total",
+                        ] {
+                            ui.strong(tr.t(id));
+                        }
+                        ui.label("");
+                        ui.end_row();
+                    }
                     for (i, entry) in state.cart.iter_mut().enumerate() {
                         ui.label(&entry.name);
-                        changed |= ui
-                            .add(egui::DragValue::new(&mut entry.qty).range(1..=9999))
-                            .on_hover_text(tr.t("field-quantity"))
-                            .changed();
+                        ui.horizontal(|ui| {
+                            if ui
+                                .add_enabled(entry.qty > 1, egui::Button::new("−").small())
+                                .on_hover_text(tr.t("gui-pos-less"))
+                                .clicked()
+                            {
+                                entry.qty -= 1;
+                                changed = true;
+                            }
+                            changed |= ui
+                                .add(egui::DragValue::new(&mut entry.qty).range(1..=9999))
+                                .on_hover_text(tr.t("field-quantity"))
+                                .changed();
+                            if ui
+                                .add(egui::Button::new("+").small())
+                                .on_hover_text(tr.t("gui-pos-more"))
+                                .clicked()
+                            {
+                                entry.qty += 1;
+                                changed = true;
+                            }
+                        });
                         changed |= ui
                             .add(
                                 egui::TextEdit::singleline(&mut entry.discount).desired_width(70.0),
@@ -318,6 +409,18 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
                             remove = Some(i);
                         }
                         ui.end_row();
+                        if let Some(warning) = entry.stock_warning() {
+                            let id = match warning {
+                                StockWarning::Out => "gui-pos-out-of-stock",
+                                StockWarning::Low => "gui-pos-low-stock",
+                            };
+                            ui.label("");
+                            ui.colored_label(
+                                ui.visuals().warn_fg_color,
+                                tr.t_args(id, &[("count", entry.on_hand.into())]),
+                            );
+                            ui.end_row();
+                        }
                         for error in error_of(&format!("item[{i}]")) {
                             ui.label("");
                             widgets::error_line(ui, &error);
@@ -334,6 +437,7 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
     ui.add_space(8.0);
     totals_ui(ui, state, &code, ctx);
     ui.add_space(8.0);
+    let mut pay_rest = None;
     widgets::section(ui, &tr.t("gui-pos-payment"), |ui| {
         widgets::form_grid(ui, "payments", |ui| {
             for (i, method) in METHODS.iter().enumerate() {
@@ -347,6 +451,21 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
                 .changed();
             }
         });
+        ui.horizontal(|ui| {
+            let quoted = state.quote.is_some();
+            if ui
+                .add_enabled(quoted, egui::Button::new(tr.t("gui-pos-exact-cash")))
+                .clicked()
+            {
+                pay_rest = Some(0);
+            }
+            if ui
+                .add_enabled(quoted, egui::Button::new(tr.t("gui-pos-rest-card")))
+                .clicked()
+            {
+                pay_rest = Some(1);
+            }
+        });
         if let Some(quote) = &state.quote {
             for error in &quote.payment_errors.0 {
                 widgets::error_line(ui, &tr.field_error(error));
@@ -354,6 +473,9 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
         }
     });
     state.dirty |= changed;
+    if let Some(method) = pay_rest {
+        state.pay_rest(method, currency);
+    }
     if let Some(error) = &state.sale_error {
         widgets::error_line(ui, &tr.ui_error(error));
     }
@@ -404,6 +526,7 @@ fn totals_ui(ui: &mut Ui, state: &PosState, code: &str, ctx: &Ctx<'_>) {
         row("gui-pos-tax", p.tax_minor, false);
         row("gui-pos-total", p.total_minor, true);
         row("gui-pos-paid", p.paid_minor, false);
+        row("gui-pos-due", (p.total_minor - p.paid_minor).max(0), true);
         row("gui-pos-change", p.change_minor, true);
     });
 }

@@ -1,0 +1,339 @@
+//! A receipt laid out once as rows (left text, right-aligned amount), then written as
+//! 48-column text, as an ESC/POS byte stream for an 80 mm printer, or as a PDF.
+
+use dermis_model::clinic::Business;
+use dermis_model::ledger::report::format_rate;
+use dermis_model::ledger::{Sale, SaleKind};
+use dermis_model::money::format_minor;
+
+/// Characters per line of an 80 mm receipt printer (Font A).
+pub const COLUMNS: usize = 48;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Style {
+    Plain,
+    /// Centred (the clinic's heading).
+    Center,
+    /// The kind of receipt and the total: bold where the output can.
+    Strong,
+    /// A rule across the receipt.
+    Rule,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Row {
+    pub left: String,
+    pub right: String,
+    pub style: Style,
+}
+
+fn row(left: impl Into<String>, right: impl Into<String>) -> Row {
+    Row {
+        left: left.into(),
+        right: right.into(),
+        style: Style::Plain,
+    }
+}
+
+fn styled(style: Style, left: impl Into<String>, right: impl Into<String>) -> Row {
+    Row {
+        left: left.into(),
+        right: right.into(),
+        style,
+    }
+}
+
+fn rule() -> Row {
+    styled(Style::Rule, "", "")
+}
+
+/// The UTC date and time of an instant, as printed: `2026-12-06 14:05 UTC`.
+pub fn format_time(at: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{} {:02}:{:02} UTC",
+        dermis_model::validate::format_date(t.date()),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// What a receipt shows, in order. `original` is the receipt a refund or void reverses.
+pub fn layout(
+    business: &Business,
+    clinic_name: &str,
+    sale: &Sale,
+    original: Option<&str>,
+) -> Vec<Row> {
+    let exp = sale.currency.exponent();
+    let money = |minor: i64| format_minor(minor, exp);
+    let mut rows = Vec::new();
+    let name = if business.legal_name.is_empty() {
+        clinic_name
+    } else {
+        &business.legal_name
+    };
+    rows.push(styled(Style::Center, name, ""));
+    for line in business.address.lines().filter(|l| !l.trim().is_empty()) {
+        rows.push(styled(Style::Center, line.trim(), ""));
+    }
+    if !business.tax_id.is_empty() {
+        rows.push(styled(
+            Style::Center,
+            format!("Tax ID: {}", business.tax_id),
+            "",
+        ));
+    }
+    if !business.phone.is_empty() {
+        rows.push(styled(
+            Style::Center,
+            format!("Tel: {}", business.phone),
+            "",
+        ));
+    }
+    rows.push(rule());
+    let (title, sign) = match sale.kind {
+        SaleKind::Sale => ("SALE".to_owned(), 1),
+        SaleKind::Refund => (format!("REFUND of {}", original.unwrap_or("?")), -1),
+        SaleKind::Void => (format!("VOID of {}", original.unwrap_or("?")), -1),
+    };
+    rows.push(styled(Style::Strong, title, ""));
+    rows.push(row(format!("Receipt {}", sale.receipt), ""));
+    rows.push(row(format_time(sale.at), ""));
+    if let Some(cashier) = &sale.cashier {
+        rows.push(row(format!("Cashier: {cashier}"), ""));
+    }
+    rows.push(rule());
+    for l in &sale.lines {
+        rows.push(row(l.name.clone(), ""));
+        rows.push(row(
+            format!("  {} x {}  {}", l.qty, money(l.unit_minor), l.sku),
+            money(sign * l.qty * l.unit_minor),
+        ));
+        if l.discount_minor != 0 {
+            rows.push(row("  Discount", money(-sign * l.discount_minor)));
+        }
+    }
+    rows.push(rule());
+    rows.push(row("Subtotal", money(sign * sale.subtotal_minor)));
+    if sale.discount_minor != 0 {
+        rows.push(row("Discounts", money(-sign * sale.discount_minor)));
+    }
+    let total_label = match sale.kind {
+        SaleKind::Sale => "TOTAL",
+        SaleKind::Refund => "TOTAL REFUNDED",
+        SaleKind::Void => "TOTAL VOIDED",
+    };
+    rows.push(styled(
+        Style::Strong,
+        total_label,
+        format!(
+            "{} {}",
+            sale.currency.code(),
+            money(sign * sale.total_minor)
+        ),
+    ));
+    let mut rates: Vec<(u32, i64, i64)> = Vec::new();
+    for l in &sale.lines {
+        match rates.iter_mut().find(|r| r.0 == l.tax_bps) {
+            Some(r) => {
+                r.1 += l.total_minor;
+                r.2 += l.tax_minor;
+            }
+            None => rates.push((l.tax_bps, l.total_minor, l.tax_minor)),
+        }
+    }
+    rates.sort_by_key(|r| std::cmp::Reverse(r.0));
+    for (bps, gross, tax) in rates {
+        rows.push(row(
+            format!("Tax {} of {}", format_rate(bps), money(sign * gross)),
+            money(sign * tax),
+        ));
+    }
+    rows.push(rule());
+    for p in &sale.payments {
+        let label = match (sale.kind, p.method.as_str()) {
+            (SaleKind::Sale, "cash") => "Cash",
+            (SaleKind::Sale, "card") => "Card",
+            (SaleKind::Sale, _) => "Other",
+            (_, "cash") => "Cash returned",
+            (_, "card") => "Card returned",
+            _ => "Other returned",
+        };
+        rows.push(row(label, money(sign * p.amount_minor)));
+    }
+    if sale.change_minor != 0 {
+        let label = if sale.kind == SaleKind::Sale {
+            "Change"
+        } else {
+            "Change taken back"
+        };
+        rows.push(row(label, money(sign * -sale.change_minor)));
+    }
+    if let Some(link) = &sale.chain {
+        rows.push(rule());
+        rows.push(row(
+            format!("#{} {}", link.seq, &link.hash[..16.min(link.hash.len())]),
+            "",
+        ));
+    }
+    rows
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `s` cut into pieces of at most `max` characters, at spaces where it can.
+fn wrap(s: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        let mut word = word.to_owned();
+        while width(&word) > max {
+            let head: String = word.chars().take(max).collect();
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            out.push(head);
+            word = word.chars().skip(max).collect();
+        }
+        let needed = if line.is_empty() {
+            width(&word)
+        } else {
+            width(&line) + 1 + width(&word)
+        };
+        if needed > max && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// The rows as lines of at most [`COLUMNS`] characters.
+pub fn text_lines(rows: &[Row]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in rows {
+        match r.style {
+            Style::Rule => out.push("-".repeat(COLUMNS)),
+            Style::Center => {
+                for piece in wrap(&r.left, COLUMNS) {
+                    let pad = (COLUMNS - width(&piece)) / 2;
+                    out.push(format!("{}{piece}", " ".repeat(pad)));
+                }
+            }
+            Style::Plain | Style::Strong => {
+                let right = width(&r.right);
+                let mut pieces = wrap(&r.left, COLUMNS);
+                let last = pieces.pop().unwrap_or_default();
+                out.extend(pieces);
+                if right == 0 {
+                    out.push(last);
+                } else if width(&last) + 1 + right <= COLUMNS {
+                    let gap = COLUMNS - width(&last) - right;
+                    out.push(format!("{last}{}{}", " ".repeat(gap), r.right));
+                } else {
+                    out.push(last);
+                    out.push(format!(
+                        "{}{}",
+                        " ".repeat(COLUMNS - right.min(COLUMNS)),
+                        r.right
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn text(rows: &[Row]) -> String {
+    let mut s = text_lines(rows).join("\n");
+    s.push('\n');
+    s
+}
+
+/// A character in code page 866 (Cyrillic), which ESC/POS printers carry: ASCII as is,
+/// Russian and most Ukrainian letters mapped, anything else `?`.
+fn cp866(c: char) -> u8 {
+    let u = c as u32;
+    match c {
+        _ if c.is_ascii() => u as u8,
+        'А'..='П' => (u - 0x410 + 0x80) as u8,
+        'Р'..='Я' => (u - 0x420 + 0x90) as u8,
+        'а'..='п' => (u - 0x430 + 0xA0) as u8,
+        'р'..='я' => (u - 0x440 + 0xE0) as u8,
+        'Ё' => 0xF0,
+        'ё' => 0xF1,
+        'Є' => 0xF2,
+        'є' => 0xF3,
+        'Ї' => 0xF4,
+        'ї' => 0xF5,
+        'І' => b'I',
+        'і' => b'i',
+        _ => b'?',
+    }
+}
+
+const ESC: u8 = 0x1B;
+const GS: u8 = 0x1D;
+
+/// The receipt as an ESC/POS byte stream: initialise (ESC @), code page 866 (ESC t 17),
+/// the 48-column lines (headings bold), feed, cut (GS V).
+pub fn escpos(rows: &[Row]) -> Vec<u8> {
+    let mut out = vec![ESC, b'@', ESC, b't', 17];
+    for r in rows {
+        let strong = r.style == Style::Strong;
+        if strong {
+            out.extend([ESC, b'E', 1]);
+        }
+        for line in text_lines(std::slice::from_ref(r)) {
+            out.extend(line.chars().map(cp866));
+            out.push(b'\n');
+        }
+        if strong {
+            out.extend([ESC, b'E', 0]);
+        }
+    }
+    out.extend([ESC, b'd', 4]);
+    out.extend([GS, b'V', 66, 0]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_words_and_amounts_stay_within_the_columns() {
+        let rows = vec![
+            row("x".repeat(100), "12.50"),
+            row(
+                "Крем для лица увлажняющий с гиалуроновой кислотой, 50 мл",
+                "1234567.89",
+            ),
+            styled(Style::Center, "Մաշկաբանական կլինիկա «Առողջ մաշկ» ՍՊԸ", ""),
+        ];
+        for line in text_lines(&rows) {
+            assert!(width(&line) <= COLUMNS, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn escpos_starts_with_init_and_ends_with_a_cut() {
+        let bytes = escpos(&[row("Крем", "1.00")]);
+        assert_eq!(&bytes[..2], &[ESC, b'@']);
+        assert_eq!(&bytes[bytes.len() - 4..], &[GS, b'V', 66, 0]);
+        assert!(
+            bytes.windows(4).any(|w| w == [0x8A, 0xE0, 0xA5, 0xAC]),
+            "Крем in CP866"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! The till's index reads: shifts, the ledgers a report or a chain check reads, sales by
+//! receipt of any kind.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::StoreError;
+use super::queries::{SALE_SELECT, SaleRow, sale_row};
+
+/// A shift event as indexed.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ShiftEventRow {
+    pub id: String,
+    pub shift_id: String,
+    pub kind: String,
+    pub amount_minor: i64,
+    pub reason: String,
+    pub at: i64,
+    pub user: Option<String>,
+    pub node_id: String,
+}
+
+/// The shift open on `node_id`: its latest opening that no close followed.
+pub fn open_shift(conn: &Connection, node_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT o.shift_id FROM shift_events o
+             WHERE o.node_id = ?1 AND o.kind = 'open'
+               AND NOT EXISTS (SELECT 1 FROM shift_events c WHERE c.shift_id = o.shift_id AND c.kind = 'close')
+             ORDER BY o.at DESC, o.id DESC LIMIT 1",
+            [node_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The shift `node_id` closed last.
+pub fn last_closed_shift(conn: &Connection, node_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT shift_id FROM shift_events WHERE node_id = ?1 AND kind = 'close'
+             ORDER BY at DESC, id DESC LIMIT 1",
+            [node_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn shift_events(conn: &Connection, shift_id: &str) -> Result<Vec<ShiftEventRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, shift_id, kind, amount_minor, reason, at, user, node_id FROM shift_events
+         WHERE shift_id = ?1 ORDER BY at, id",
+    )?;
+    let rows = stmt.query_map([shift_id], |r| {
+        Ok(ShiftEventRow {
+            id: r.get(0)?,
+            shift_id: r.get(1)?,
+            kind: r.get(2)?,
+            amount_minor: r.get(3)?,
+            reason: r.get(4)?,
+            at: r.get(5)?,
+            user: r.get(6)?,
+            node_id: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The ledger documents holding entries of a shift.
+pub fn ledgers_of_shift(conn: &Connection, shift_id: &str) -> Result<Vec<String>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT ledger_id FROM sales WHERE shift_id = ?1")?;
+    let rows = stmt.query_map([shift_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every ledger document, or those of the days `from..=to` (YYYY-MM-DD), oldest first.
+pub fn ledgers(conn: &Connection, days: Option<(&str, &str)>) -> Result<Vec<String>, StoreError> {
+    let (from, to) = days.unwrap_or(("", "9999-12-31"));
+    let mut stmt = conn.prepare_cached(
+        "SELECT doc_id FROM ledgers WHERE day >= ?1 AND day <= ?2 ORDER BY day, doc_id",
+    )?;
+    let rows = stmt.query_map([from, to], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A sale, refund or void by its receipt number.
+pub fn entry_by_receipt(conn: &Connection, receipt: &str) -> Result<Option<SaleRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SALE_SELECT} WHERE s.receipt = ?1 ORDER BY s.at LIMIT 1"
+    ))?;
+    Ok(stmt.query_row([receipt.trim()], sale_row).optional()?)
+}
