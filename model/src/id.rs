@@ -159,7 +159,9 @@ id_type!(
 );
 id_type!(
     /// A prescription, inside its encounter.
-    PrescriptionId,
+    PrescriptionId
+);
+id_type!(
     /// A cash-drawer shift of one node: its events are entries in that node's ledgers.
     ShiftId
 );
