@@ -15,7 +15,7 @@
 #[allow(dead_code)]
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -26,61 +26,28 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
 use common::node::TestNode;
+use common::npm;
 use common::{TestHub, create_clinic, dead_job, enroll, options, skip};
 
 const PASSWORD: &str = "browser test password";
-
-fn browser_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
-}
-
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
 
 fn chromium() -> Option<PathBuf> {
     if let Ok(path) = std::env::var("CHROMIUM") {
         return Some(PathBuf::from(path));
     }
-    which("chromium").or_else(|| which("chromium-browser"))
-}
-
-/// Installs the npm dependencies from the lock file when they are missing.
-async fn npm_ci(dir: &Path) {
-    if dir
-        .join("node_modules/playwright-core/package.json")
-        .is_file()
-    {
-        return;
-    }
-    let npm = which("npm").unwrap_or_else(|| panic!("npm is missing (apt-get install npm)"));
-    let out = Command::new(npm)
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .output()
-        .await
-        .unwrap_or_else(|e| panic!("running npm ci: {e}"));
-    assert!(
-        out.status.success(),
-        "`npm ci` in {} failed (no network to the npm registry?): {}",
-        dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    npm::which("chromium").or_else(|| npm::which("chromium-browser"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
-    let (Some(chromium), Some(node_bin)) = (chromium(), which("node")) else {
+    let (Some(chromium), Some(node_bin)) = (chromium(), npm::which("node")) else {
         skip(
             "chromium or node is not installed: the browser test is skipped (scripts/setup.sh installs them)",
         );
         return;
     };
-    let dir = browser_dir();
-    npm_ci(&dir).await;
+    let dir = npm::browser_dir();
+    npm::npm_ci(&dir).await;
 
     let Some(f) = common::sqlite().await else {
         return;
@@ -175,14 +142,14 @@ async fn a_node_goes_online_and_offline_on_the_live_admin_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_or_sign_out_posted_from_another_site_is_refused() {
-    let (Some(chromium), Some(node_bin)) = (chromium(), which("node")) else {
+    let (Some(chromium), Some(node_bin)) = (chromium(), npm::which("node")) else {
         skip(
             "chromium or node is not installed: the browser test is skipped (scripts/setup.sh installs them)",
         );
         return;
     };
-    let dir = browser_dir();
-    npm_ci(&dir).await;
+    let dir = npm::browser_dir();
+    npm::npm_ci(&dir).await;
     let Some(f) = common::sqlite().await else {
         return;
     };
@@ -228,14 +195,14 @@ async fn a_sign_in_or_sign_out_posted_from_another_site_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clinic_limited_admin_sees_only_its_clinic() {
-    let (Some(chromium), Some(node_bin)) = (chromium(), which("node")) else {
+    let (Some(chromium), Some(node_bin)) = (chromium(), npm::which("node")) else {
         skip(
             "chromium or node is not installed: the browser test is skipped (scripts/setup.sh installs them)",
         );
         return;
     };
-    let dir = browser_dir();
-    npm_ci(&dir).await;
+    let dir = npm::browser_dir();
+    npm::npm_ci(&dir).await;
     let Some(f) = common::sqlite().await else {
         return;
     };

@@ -86,3 +86,15 @@ changes-pending =
         [one] { $count } change not yet on the hub
        *[other] { $count } changes not yet on the hub
     }
+
+## Printed clinical documents (document pdf)
+doc-phone = Phone
+doc-tax-id = Tax id
+doc-prescription-title = Prescription
+doc-summary-title = Visit summary
+doc-patient = Patient
+doc-dose = Dose
+doc-instructions = Instructions
+doc-refills = Refills
+doc-prescriptions = Prescriptions
+doc-signature = Signature

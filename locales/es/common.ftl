@@ -87,3 +87,15 @@ changes-pending =
         [many] { $count } de cambios aún no enviados al servidor
        *[other] { $count } cambios aún no enviados al servidor
     }
+
+## Printed clinical documents (document pdf)
+doc-phone = Teléfono
+doc-tax-id = NIF
+doc-prescription-title = Receta
+doc-summary-title = Resumen de la consulta
+doc-patient = Paciente
+doc-dose = Dosis
+doc-instructions = Instrucciones
+doc-refills = Renovaciones
+doc-prescriptions = Prescripciones
+doc-signature = Firma

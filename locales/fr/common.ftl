@@ -87,3 +87,15 @@ changes-pending =
         [many] { $count } de modifications pas encore envoyées au serveur
        *[other] { $count } modifications pas encore envoyées au serveur
     }
+
+## Printed clinical documents (document pdf)
+doc-phone = Téléphone
+doc-tax-id = N° fiscal
+doc-prescription-title = Ordonnance
+doc-summary-title = Compte rendu de consultation
+doc-patient = Patient(e)
+doc-dose = Posologie
+doc-instructions = Consignes
+doc-refills = Renouvellements
+doc-prescriptions = Traitements prescrits
+doc-signature = Signature du médecin

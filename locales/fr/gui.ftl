@@ -349,7 +349,7 @@ gui-permission-manage-settings = modifier les réglages de la clinique
 
 ## Table headers
 gui-col-time = Heure
-gui-col-patient = Patient
+gui-col-patient = Patient(e)
 gui-col-status = Statut
 gui-col-visit = Consultation
 gui-col-kind = Type

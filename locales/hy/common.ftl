@@ -84,3 +84,15 @@ changes-pending =
         [one] { $count } փոփոխություն դեռ չի ուղարկվել կենտրոնական սերվերին
        *[other] { $count } փոփոխություն դեռ չի ուղարկվել կենտրոնական սերվերին
     }
+
+## Printed clinical documents (document pdf)
+doc-phone = Հեռախոս
+doc-tax-id = ՀՎՀՀ
+doc-prescription-title = Դեղատոմս
+doc-summary-title = Այցի ամփոփում
+doc-patient = Պացիենտ
+doc-dose = Դեղաչափ
+doc-instructions = Ցուցումներ
+doc-refills = Կրկնումներ
+doc-prescriptions = Նշանակումներ
+doc-signature = Ստորագրություն

@@ -90,3 +90,15 @@ changes-pending =
         [many] { $count } изменений ещё не отправлено на сервер
        *[other] { $count } изменения ещё не отправлено на сервер
     }
+
+## Printed clinical documents (document pdf)
+doc-phone = Телефон
+doc-tax-id = ИНН
+doc-prescription-title = Рецепт
+doc-summary-title = Заключение по приёму
+doc-patient = Пациент
+doc-dose = Доза
+doc-instructions = Способ применения
+doc-refills = Повторы
+doc-prescriptions = Назначения
+doc-signature = Подпись

@@ -90,3 +90,15 @@ changes-pending =
         [many] { $count } змін ще не надіслано на сервер
        *[other] { $count } зміни ще не надіслано на сервер
     }
+
+## Printed clinical documents (document pdf)
+doc-phone = Телефон
+doc-tax-id = Податковий номер
+doc-prescription-title = Рецепт
+doc-summary-title = Висновок прийому
+doc-patient = Пацієнт
+doc-dose = Доза
+doc-instructions = Спосіб застосування
+doc-refills = Повтори
+doc-prescriptions = Призначення
+doc-signature = Підпис

@@ -13,10 +13,11 @@
 //! under `CI=true`, where that is a failure.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use crate::common::npm;
 use crate::on_both_stores;
 use dermis_hub::auth::AuthOptions;
 use dermis_hub::oidc::OidcConfig;
@@ -32,40 +33,6 @@ use super::common::{Fixture, TestHub, options, skip};
 const CLIENT_ID: &str = "dermis-hub";
 const CLIENT_SECRET: &str = "a client secret of the test provider";
 
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
-
-fn package_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
-}
-
-/// Installs the npm dependencies from the lock file when they are missing.
-async fn npm_ci(dir: &Path) {
-    if dir
-        .join("node_modules/oidc-provider/package.json")
-        .is_file()
-    {
-        return;
-    }
-    let npm = which("npm").unwrap_or_else(|| panic!("npm is missing (apt-get install npm)"));
-    let out = Command::new(npm)
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .output()
-        .await
-        .unwrap_or_else(|e| panic!("running npm ci: {e}"));
-    assert!(
-        out.status.success(),
-        "`npm ci` in {} failed (no network to the npm registry?): {}",
-        dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The provider process, driven over its stdin.
 pub struct OpenIdProvider {
     pub issuer: String,
@@ -78,14 +45,14 @@ impl OpenIdProvider {
     /// `None` (after a notice) without node. The provider listens on `host`; with
     /// `forms`, its screens are pages that submit themselves (for a browser).
     pub async fn start(redirect_uri: &str, host: &str, forms: bool) -> Option<OpenIdProvider> {
-        let Some(node) = which("node") else {
+        let Some(node) = npm::which("node") else {
             skip(
                 "node is not installed: the OIDC tests are skipped (scripts/setup.sh installs it)",
             );
             return None;
         };
-        let dir = package_dir();
-        npm_ci(&dir).await;
+        let dir = npm::browser_dir();
+        npm::npm_ci(&dir).await;
         let mut child = Command::new(node)
             .arg("oidc_provider.mjs")
             .current_dir(&dir)
@@ -619,7 +586,7 @@ async fn a_browser_signs_in_through_the_provider() {
     let chromium = std::env::var("CHROMIUM")
         .ok()
         .map(PathBuf::from)
-        .or_else(|| which("chromium"));
+        .or_else(|| npm::which("chromium"));
     let Some(chromium) = chromium else {
         skip("chromium is not installed: the OIDC browser test is skipped");
         return;
@@ -634,10 +601,10 @@ async fn a_browser_signs_in_through_the_provider() {
     };
     add(&f.store, "dana", None, Some("dana-sub")).await;
     op.next_account("dana-sub", None).await;
-    let node = which("node").unwrap_or_else(|| panic!("node"));
+    let node = npm::which("node").unwrap_or_else(|| panic!("node"));
     let run = Command::new(node)
         .arg("oidc_browser.mjs")
-        .current_dir(package_dir())
+        .current_dir(npm::browser_dir())
         .env("HUB_URL", hub.http(""))
         .env("CHROMIUM", &chromium)
         .kill_on_drop(true)

@@ -8,6 +8,7 @@
 pub mod attacks;
 pub mod cluster;
 pub mod node;
+pub mod npm;
 pub mod raw;
 
 use std::collections::BTreeMap;

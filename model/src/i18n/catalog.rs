@@ -269,6 +269,11 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         ("sku", "SKU-1".into()),
         ("number", "N1-000001".into()),
         ("mrn", "N1-P000001".into()),
+        // Receipt chains on the hub's admin pages (admin.ftl).
+        ("receipt", "N1-000042".into()),
+        ("kind", "edited".into()),
+        ("first", "N1-000001".into()),
+        ("last", "N1-000042".into()),
         // Photo upload states (gui.ftl).
         ("reason", "the hub refused the file".into()),
         ("percent", 42.into()),

@@ -70,6 +70,9 @@ pub enum Command {
     /// Prescriptions, written on a draft (unsigned) encounter.
     #[command(subcommand)]
     Prescription(PrescriptionCmd),
+    /// Printable documents of a visit.
+    #[command(subcommand)]
+    Document(DocumentCmd),
     /// Staff users.
     #[command(subcommand)]
     User(UserCmd),
@@ -382,6 +385,21 @@ pub enum ReceiptCmd {
         receipt: String,
         #[arg(long, value_name = "pdf|text|escpos")]
         format: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentCmd {
+    /// Write a visit's prescription or summary as a PDF, in the `--locale` language
+    /// (default: the clinic's): letterhead, patient with allergies, clinician, date, the
+    /// document, a signature line.
+    Pdf {
+        #[arg(long)]
+        encounter: String,
+        #[arg(long, value_name = "prescription|summary")]
+        kind: String,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },

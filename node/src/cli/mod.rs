@@ -6,6 +6,7 @@ mod args;
 mod audit;
 mod backup;
 mod clinical;
+mod document;
 mod erasure;
 mod out;
 mod pos;

@@ -104,6 +104,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let (mut node, session) = signed_in()?;
             super::clinical::prescription(&mut node, &session, cmd)
         }
+        Command::Document(cmd) => {
+            let (mut node, session) = signed_in()?;
+            super::document::document(&mut node, &session, cmd, cli.locale.as_deref())
+        }
         Command::User(cmd) => {
             let (mut node, session) = signed_in()?;
             user(&mut node, &session, cmd)

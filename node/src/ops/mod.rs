@@ -6,6 +6,7 @@ pub mod appointments;
 pub mod audit;
 pub mod catalog;
 pub mod conflicts;
+pub mod documents;
 pub mod encounters;
 pub mod erasure;
 pub mod export;

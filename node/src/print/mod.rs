@@ -1,6 +1,7 @@
 //! Printing: receipts as 48-column text, ESC/POS bytes or PDF ([`pdf`], the layer other
 //! printouts share).
 
+pub mod document;
 pub mod pdf;
 pub mod receipt;
 
