@@ -895,3 +895,34 @@ fn a_birth_date_typed_the_russian_way_is_stored_as_iso() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].birth_date.as_deref(), Some("1984-03-05"));
 }
+
+#[test]
+fn the_calendar_is_worked_from_the_keyboard() {
+    let dir = demo_dir(6);
+    let (patient, _) = patient_with_visits(dir.path());
+    let mut h = signed_in(dir.path(), "doctor");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    click(&mut h, "New visit");
+    type_into(&mut h, "Date", "2026-03-10");
+    input(&h, "Choose from the calendar").focus();
+    h.run_ok();
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    assert!(shows(&h, "March 2026"), "Enter opens the calendar");
+    // Two days on, a week down, then a month on: 19 March, then 19 April.
+    for key in [
+        egui::Key::ArrowRight,
+        egui::Key::ArrowRight,
+        egui::Key::ArrowDown,
+        egui::Key::PageDown,
+    ] {
+        h.key_press(key);
+        h.run_ok();
+    }
+    assert!(shows(&h, "April 2026"), "Page Down turns the month");
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    assert!(!shows(&h, "Next month"), "Enter picks the day and closes");
+    assert_eq!(value_of(&h, "Date").as_deref(), Some("Apr 19, 2026"));
+}

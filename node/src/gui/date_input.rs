@@ -53,15 +53,15 @@ pub fn date_row(
     .on_hover_text(tr.t_args(
         "gui-date-hint",
         &[
-            ("example", tr.date(example_date()).into()),
-            ("iso", "2026-12-31".into()),
+            ("example", tr.date(EXAMPLE).into()),
+            ("iso", dermis_model::validate::format_date(EXAMPLE).into()),
         ],
     ))
 }
 
-fn example_date() -> Date {
-    Date::from_calendar_date(2026, Month::December, 31).unwrap_or(Date::MIN)
-}
+/// The date the hint and the empty field show as an example: day and month both
+/// above 12, so it also shows their order.
+const EXAMPLE: Date = time::macros::date!(2026 - 12 - 31);
 
 fn text_input(ui: &mut Ui, tr: &Tr, id: Id, value: &mut String) -> Response {
     let mut shown = ui
@@ -75,7 +75,7 @@ fn text_input(ui: &mut Ui, tr: &Tr, id: Id, value: &mut String) -> Response {
     let response = ui.add(
         TextEdit::singleline(&mut shown.text)
             .id(id.with("text"))
-            .hint_text(tr.date(example_date()))
+            .hint_text(tr.date(EXAMPLE))
             .desired_width(FIELD_WIDTH - 40.0),
     );
     if response.changed() {
