@@ -12,6 +12,9 @@ use super::tr::Tr;
 use super::widgets::{self, FIELD_WIDTH};
 use crate::i18n::{self, Locale};
 
+/// Width of a day's column in the calendar.
+const DAY_WIDTH: f32 = 30.0;
+
 /// What the text input shows, remembered between frames with the form value it stands for.
 #[derive(Clone)]
 struct Shown {
@@ -213,7 +216,10 @@ fn calendar_ui(
             let mut weekday = first;
             for _ in 0..7 {
                 let name = tr.t(&format!("gui-weekday-{}", weekday.number_from_monday()));
-                ui.label(RichText::new(name).small().weak());
+                ui.add_sized(
+                    [DAY_WIDTH, 16.0],
+                    egui::Label::new(RichText::new(name).small().weak()),
+                );
                 weekday = weekday.next();
             }
             ui.end_row();
@@ -254,7 +260,7 @@ fn day_button(
         text = text.strong().underline();
     }
     let mut button =
-        egui::Button::selectable(Some(day) == selected, text).min_size(egui::vec2(30.0, 24.0));
+        egui::Button::selectable(Some(day) == selected, text).min_size(egui::vec2(DAY_WIDTH, 24.0));
     if day == today {
         button = button.stroke(ui.visuals().selection.stroke);
     }
