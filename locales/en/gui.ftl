@@ -29,6 +29,7 @@ gui-date-previous-year = Previous year
 gui-date-previous-month = Previous month
 gui-date-next-month = Next month
 gui-date-next-year = Next year
+gui-date-year = Year
 gui-date-today = Today
 # Month names as a calendar's title shows them, before the year.
 gui-month-1 = January

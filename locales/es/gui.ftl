@@ -29,6 +29,7 @@ gui-date-previous-year = Año anterior
 gui-date-previous-month = Mes anterior
 gui-date-next-month = Mes siguiente
 gui-date-next-year = Año siguiente
+gui-date-year = Año
 gui-date-today = Hoy
 gui-month-1 = Enero
 gui-month-2 = Febrero

@@ -29,6 +29,7 @@ gui-date-previous-year = Année précédente
 gui-date-previous-month = Mois précédent
 gui-date-next-month = Mois suivant
 gui-date-next-year = Année suivante
+gui-date-year = Année
 gui-date-today = Aujourd’hui
 gui-month-1 = Janvier
 gui-month-2 = Février

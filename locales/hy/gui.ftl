@@ -29,6 +29,7 @@ gui-date-previous-year = Նախորդ տարի
 gui-date-previous-month = Նախորդ ամիս
 gui-date-next-month = Հաջորդ ամիս
 gui-date-next-year = Հաջորդ տարի
+gui-date-year = Տարի
 gui-date-today = Այսօր
 gui-month-1 = Հունվար
 gui-month-2 = Փետրվար

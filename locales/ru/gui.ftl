@@ -28,6 +28,7 @@ gui-date-previous-year = Предыдущий год
 gui-date-previous-month = Предыдущий месяц
 gui-date-next-month = Следующий месяц
 gui-date-next-year = Следующий год
+gui-date-year = Год
 gui-date-today = Сегодня
 gui-month-1 = Январь
 gui-month-2 = Февраль

@@ -28,6 +28,7 @@ gui-date-previous-year = Попередній рік
 gui-date-previous-month = Попередній місяць
 gui-date-next-month = Наступний місяць
 gui-date-next-year = Наступний рік
+gui-date-year = Рік
 gui-date-today = Сьогодні
 gui-month-1 = Січень
 gui-month-2 = Лютий

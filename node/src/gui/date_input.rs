@@ -12,6 +12,10 @@ use super::tr::Tr;
 use super::widgets::{self, FIELD_WIDTH};
 use crate::i18n::{self, Locale};
 
+/// The years the calendar offers: four digits, as dates are read.
+const MIN_YEAR: i32 = 1000;
+const MAX_YEAR: i32 = 9999;
+
 /// Width of a day's column in the calendar.
 const DAY_WIDTH: f32 = 30.0;
 
@@ -189,15 +193,12 @@ fn calendar_ui(
         if nav(ui, "‹", "gui-date-previous-month") {
             page.month = add_months(page.month, -1);
         }
-        let title = format!(
-            "{} {}",
-            tr.t(&format!("gui-month-{}", u8::from(page.month.month()))),
-            page.month.year()
-        );
+        let month = tr.t(&format!("gui-month-{}", u8::from(page.month.month())));
         ui.add_sized(
-            [150.0, 20.0],
-            egui::Label::new(RichText::new(title).strong()),
+            [96.0, 20.0],
+            egui::Label::new(RichText::new(month).strong()),
         );
+        year_input(ui, tr, page);
         if nav(ui, "›", "gui-date-next-month") {
             page.month = add_months(page.month, 1);
         }
@@ -275,9 +276,33 @@ fn day_button(
     response.clicked()
 }
 
+/// The shown year as a number to type into (a birth date is decades away from today),
+/// or to drag.
+fn year_input(ui: &mut Ui, tr: &Tr, page: &mut Page) {
+    let mut year = page.month.year();
+    let response = ui.add(
+        egui::DragValue::new(&mut year)
+            .range(MIN_YEAR..=MAX_YEAR)
+            .speed(0.1),
+    );
+    let name = tr.t("gui-date-year");
+    ui.ctx()
+        .accesskit_node_builder(response.id, |node| node.set_label(name.clone()));
+    let response = response.on_hover_text(name);
+    if response.changed()
+        && let Ok(month) = Date::from_calendar_date(year, page.month.month(), 1)
+    {
+        page.month = month;
+    }
+}
+
 /// Arrow keys move the cursor a day or a week, Page Up and Page Down a month; the
 /// cursor's button takes the focus, so Enter or Space picks it.
 fn move_cursor_by_keys(ui: &Ui, page: &mut Page) {
+    if ui.ctx().text_edit_focused() {
+        // The year being typed gets the keys.
+        return;
+    }
     let step = ui.input_mut(|i| {
         [
             (Key::ArrowLeft, Step::Days(-1)),
