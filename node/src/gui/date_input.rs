@@ -31,7 +31,7 @@ struct Shown {
 /// The calendar's page while it is open.
 #[derive(Clone, Copy)]
 struct Page {
-    /// Any day of the month shown (the first, in practice).
+    /// The first day of the month shown.
     month: Date,
     /// The day the arrow keys move and Enter picks.
     cursor: Date,
