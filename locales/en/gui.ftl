@@ -22,8 +22,36 @@ gui-lock-refused = Wrong password.
 gui-lock-unlock = Unlock
 gui-lock-switch-hint = Someone else? Sign in as another user; unsaved changes on this screen are discarded.
 gui-lock-switch = Switch user
-# Shown next to a date field.
-gui-date-hint = Write dates as YYYY-MM-DD, for example 1984-03-27.
+# Shown next to a date field; $example is a date written the language's way, $iso the same date as YYYY-MM-DD.
+gui-date-hint = Type a date as { $example } or { $iso }, or choose it from the calendar.
+gui-date-calendar = Choose from the calendar
+gui-date-previous-year = Previous year
+gui-date-previous-month = Previous month
+gui-date-next-month = Next month
+gui-date-next-year = Next year
+gui-date-year = Year
+gui-date-today = Today
+# Month names as a calendar's title shows them, before the year.
+gui-month-1 = January
+gui-month-2 = February
+gui-month-3 = March
+gui-month-4 = April
+gui-month-5 = May
+gui-month-6 = June
+gui-month-7 = July
+gui-month-8 = August
+gui-month-9 = September
+gui-month-10 = October
+gui-month-11 = November
+gui-month-12 = December
+# Short weekday names heading a calendar's columns; 1 is Monday.
+gui-weekday-1 = Mo
+gui-weekday-2 = Tu
+gui-weekday-3 = We
+gui-weekday-4 = Th
+gui-weekday-5 = Fr
+gui-weekday-6 = Sa
+gui-weekday-7 = Su
 # $mb is a whole number of megabytes.
 gui-size-mb = { $mb } MB
 

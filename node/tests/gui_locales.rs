@@ -188,6 +188,14 @@ fn every_screen_renders_in_every_language_without_a_missing_message() {
         });
         settle(&mut h);
         type_into(&mut h, &t("field-complaint"), "Rash");
+        click(&mut h, &t("gui-date-calendar"));
+        assert!(
+            shows(&h, &t("gui-date-next-month")),
+            "{locale}: the calendar opens"
+        );
+        assert_complete(&h, locale, "calendar");
+        h.key_press(egui::Key::Escape);
+        h.run_ok();
         click(&mut h, &t("gui-back"));
         settle(&mut h);
         assert!(shows(&h, &t("gui-unsaved-title")), "{locale}: leaving asks");

@@ -809,3 +809,124 @@ fn a_receptionist_editing_contact_details_keeps_the_clinical_notes_she_cannot_se
     assert_eq!(stored.medical_history, "Atopic dermatitis since childhood.");
     assert_eq!(stored.notes, "Prefers morning appointments.");
 }
+
+#[test]
+fn a_visit_date_is_picked_from_the_calendar_and_saved() {
+    let dir = demo_dir(12);
+    let (patient, _) = patient_with_visits(dir.path());
+    let mut h = signed_in(dir.path(), "doctor");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    click(&mut h, "New visit");
+    type_into(&mut h, "Chief complaint", "Dated from the calendar");
+    // An ISO date is read in any language, and shown the language's way once left.
+    type_into(&mut h, "Date", "2026-03-10");
+    click(&mut h, "Choose from the calendar");
+    assert_eq!(value_of(&h, "Date").as_deref(), Some("Mar 10, 2026"));
+    assert!(
+        shows(&h, "March") && value_of(&h, "Year").as_deref() == Some("2026"),
+        "the calendar opens on the date's month"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run_ok();
+    assert!(!shows(&h, "Next month"), "Esc closes the calendar");
+
+    click(&mut h, "Choose from the calendar");
+    click(&mut h, "Next month");
+    assert!(shows(&h, "April"));
+    // A year decades away is typed, not stepped to.
+    type_into(&mut h, "Year", "1984");
+    press_enter(&mut h, "Year");
+    assert!(shows(&h, "April"), "the month stays");
+    click(&mut h, "Apr 15, 1984");
+    assert!(
+        !shows(&h, "Next month"),
+        "picking a day closes the calendar"
+    );
+    assert_eq!(value_of(&h, "Date").as_deref(), Some("Apr 15, 1984"));
+    click(&mut h, "Save");
+    settle(&mut h);
+
+    let visits = queries::encounters_of(open(dir.path()).store.conn(), &patient.to_string())
+        .expect("visits");
+    let visit = visits
+        .iter()
+        .find(|e| e.complaint == "Dated from the calendar")
+        .expect("saved visit");
+    assert_eq!(visit.date, "1984-04-15");
+}
+
+#[test]
+fn a_birth_date_typed_the_russian_way_is_stored_as_iso() {
+    let localizer = dermis_node::i18n::Localizer::new();
+    let t = |id: &str| localizer.t(Locale::Ru, id);
+    let dir = demo_dir(4);
+    let mut h = harness(dir.path(), Locale::Ru);
+    type_into(&mut h, &t("field-username"), "reception");
+    type_into(&mut h, &t("field-password"), DEMO_PASSWORD);
+    press_enter(&mut h, &t("field-password"));
+    wait_until(&mut h, "signing in", |h| h.state().session().is_some());
+    settle(&mut h);
+    h.state_mut().navigate(Nav::NewPatient);
+    settle(&mut h);
+    type_into(&mut h, &t("field-first-name"), "Анаит");
+    type_into(&mut h, &t("field-last-name"), "Саркисян");
+
+    // A day February does not have is kept as typed and refused by the form.
+    type_into(&mut h, &t("field-birth-date"), "31.02.1984");
+    click(&mut h, &t("gui-save"));
+    settle(&mut h);
+    let refused = localizer.t_args(
+        Locale::Ru,
+        "error-invalid-date",
+        &[("field", t("field-birth-date").into())],
+    );
+    assert!(shows(&h, &refused), "the field's error is shown: {refused}");
+    assert_eq!(
+        value_of(&h, &t("field-birth-date")).as_deref(),
+        Some("31.02.1984"),
+        "what was typed stays"
+    );
+
+    type_into(&mut h, &t("field-birth-date"), "05.03.1984");
+    click(&mut h, &t("gui-save"));
+    wait_until(&mut h, "the new patient's page", |h| {
+        h.state().screen() == Screen::Patient
+    });
+    settle(&mut h);
+    let rows =
+        queries::search_patients(open(dir.path()).store.conn(), "Саркисян", 5).expect("search");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].birth_date.as_deref(), Some("1984-03-05"));
+}
+
+#[test]
+fn the_calendar_is_worked_from_the_keyboard() {
+    let dir = demo_dir(6);
+    let (patient, _) = patient_with_visits(dir.path());
+    let mut h = signed_in(dir.path(), "doctor");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    click(&mut h, "New visit");
+    type_into(&mut h, "Date", "2026-03-10");
+    input(&h, "Choose from the calendar").focus();
+    h.run_ok();
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    assert!(shows(&h, "March"), "Enter opens the calendar");
+    // Two days on, a week down, then a month on: 19 March, then 19 April.
+    for key in [
+        egui::Key::ArrowRight,
+        egui::Key::ArrowRight,
+        egui::Key::ArrowDown,
+        egui::Key::PageDown,
+    ] {
+        h.key_press(key);
+        h.run_ok();
+    }
+    assert!(shows(&h, "April"), "Page Down turns the month");
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    assert!(!shows(&h, "Next month"), "Enter picks the day and closes");
+    assert_eq!(value_of(&h, "Date").as_deref(), Some("Apr 19, 2026"));
+}

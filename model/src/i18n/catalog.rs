@@ -277,6 +277,9 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         // Photo upload states (gui.ftl).
         ("reason", "the hub refused the file".into()),
         ("percent", 42.into()),
+        // The date field's hint (gui.ftl): a date the language's way and as ISO.
+        ("example", "31.12.2026".into()),
+        ("iso", "2026-12-31".into()),
         // Staff changes on the hub's admin pages (admin-hooks.ftl).
         ("role", "Nurse".into()),
     ]

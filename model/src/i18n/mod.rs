@@ -12,10 +12,12 @@
 //! names them.
 
 pub mod catalog;
+mod dates;
 mod format;
 mod locale;
 mod localizer;
 
+pub use dates::{first_weekday, parse_date};
 pub use format::{
     currency_exponent, currency_symbol, format_date, format_datetime, format_decimal,
     format_integer, format_money, format_time,

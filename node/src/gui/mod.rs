@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod backend;
+mod date_input;
 pub mod prefs;
 mod screens;
 pub mod theme;

@@ -41,7 +41,7 @@ pub fn multiline_row(
     })
 }
 
-fn edit_row(
+pub(super) fn edit_row(
     ui: &mut Ui,
     label: &str,
     errors: &[String],

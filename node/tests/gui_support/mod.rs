@@ -172,3 +172,8 @@ pub fn signed_in(dir: &Path, username: &str) -> AppHarness {
 pub fn open(dir: &Path) -> Node {
     Node::open(dir).expect("open store")
 }
+
+/// What the input named `label` holds, as a screen reader would read it.
+pub fn value_of(h: &AppHarness, label: &str) -> Option<String> {
+    input(h, label).accesskit_node().value()
+}

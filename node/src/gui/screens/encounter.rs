@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 
 use super::{Ctx, Nav};
 use crate::gui::backend::{Command, DraftKey, EncounterView, UiError};
-use crate::gui::widgets;
+use crate::gui::{date_input, widgets};
 use crate::icd10::{self, Icd10Entry};
 
 const DIAGNOSIS_RESULTS: usize = 12;
@@ -208,8 +208,7 @@ fn draft_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
     ui.add_enabled_ui(editable, |ui| {
         widgets::form_grid(ui, "soap", |ui| {
             let f = &mut state.form;
-            widgets::text_row(ui, &tr.t("field-date"), &mut f.date, &errors("date"))
-                .on_hover_text(tr.t("gui-date-hint"));
+            date_input::date_row(ui, tr, &tr.t("field-date"), &mut f.date, &errors("date"));
             widgets::text_row(
                 ui,
                 &tr.t("field-complaint"),

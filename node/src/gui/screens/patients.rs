@@ -11,7 +11,7 @@ use egui::Ui;
 
 use super::{Ctx, Nav};
 use crate::gui::backend::{Command, UiError};
-use crate::gui::widgets;
+use crate::gui::{date_input, widgets};
 use crate::i18n::message_id;
 use crate::store::queries::PatientRow;
 
@@ -293,13 +293,13 @@ fn form_ui(ui: &mut Ui, state: &mut PatientFormState, ctx: &mut Ctx<'_>) -> bool
                 &mut f.middle_name,
                 &errors("middle_name"),
             );
-            let birth = widgets::text_row(
+            date_input::date_row(
                 ui,
+                tr,
                 &tr.t("field-birth-date"),
                 &mut f.birth_date,
                 &errors("birth_date"),
             );
-            birth.on_hover_text(tr.t("gui-date-hint"));
             widgets::combo_row(ui, &tr.t("field-sex"), &mut f.sex, &labels, &errors("sex"));
             let mut phone_errors = errors("phone");
             phone_errors.extend(
