@@ -151,6 +151,11 @@ gui-allergies-none-known = No known allergies
 gui-allergies-not-recorded = Allergies not recorded
 gui-patient-record-nka = Patient has no known allergies
 gui-patient-record-nka-hint = Record that the patient was asked and knows of no allergy.
+gui-allergy-error = Entered in error
+gui-allergy-error-hint = Mark this allergy as entered in error (it stays in the record, struck through).
+gui-allergy-error-reason = Why it was entered in error
+gui-allergy-error-confirm = Mark as entered in error
+gui-allergy-errors = Entered in error
 gui-banner-age = { $count ->
     [one] { $count } year
    *[other] { $count } years

@@ -153,6 +153,11 @@ gui-allergies-none-known = Sin alergias conocidas
 gui-allergies-not-recorded = Alergias no registradas
 gui-patient-record-nka = Sin alergias conocidas (declarado)
 gui-patient-record-nka-hint = Registrar que se preguntó al paciente y no conoce ninguna alergia.
+gui-allergy-error = Registro erróneo
+gui-allergy-error-hint = Marcar esta alergia como registrada por error (queda en la historia, tachada).
+gui-allergy-error-reason = Motivo del error
+gui-allergy-error-confirm = Marcar como errónea
+gui-allergy-errors = Alergias registradas por error
 gui-banner-age = { $count ->
     [one] { $count } año
    *[other] { $count } años

@@ -153,6 +153,11 @@ gui-allergies-none-known = Aucune allergie connue
 gui-allergies-not-recorded = Allergies non renseignées
 gui-patient-record-nka = Aucune allergie connue (déclarée)
 gui-patient-record-nka-hint = Indiquer que le patient a été interrogé et ne se connaît aucune allergie.
+gui-allergy-error = Saisie erronée
+gui-allergy-error-hint = Marquer cette allergie comme saisie par erreur (elle reste au dossier, barrée).
+gui-allergy-error-reason = Motif de l’erreur
+gui-allergy-error-confirm = Marquer comme erronée
+gui-allergy-errors = Allergies saisies par erreur
 gui-banner-age = { $count ->
     [one] { $count } an
    *[other] { $count } ans

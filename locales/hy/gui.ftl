@@ -145,6 +145,11 @@ gui-allergies-none-known = Հայտնի ալերգիաներ չկան
 gui-allergies-not-recorded = Ալերգիաները գրանցված չեն
 gui-patient-record-nka = Հայտնի ալերգիաներ չկան (պացիենտի խոսքով)
 gui-patient-record-nka-hint = Նշել, որ պացիենտին հարցրել են, և նա ալերգիա չունի։
+gui-allergy-error = Սխալ գրառում
+gui-allergy-error-hint = Նշել այս ալերգիան որպես սխալմամբ գրառված (այն կմնա քարտում՝ ջնջված գծով)։
+gui-allergy-error-reason = Սխալի պատճառը
+gui-allergy-error-confirm = Նշել որպես սխալ
+gui-allergy-errors = Սխալմամբ գրառված
 gui-banner-age = { $count ->
     [one] { $count } տարեկան
    *[other] { $count } տարեկան

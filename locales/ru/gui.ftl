@@ -160,6 +160,11 @@ gui-allergies-none-known = Аллергий не выявлено
 gui-allergies-not-recorded = Аллергии не записаны
 gui-patient-record-nka = Аллергий нет (со слов пациента)
 gui-patient-record-nka-hint = Отметить, что пациента спросили и аллергий у него нет.
+gui-allergy-error = Ошибочная запись
+gui-allergy-error-hint = Отметить аллергию как записанную по ошибке (она останется в карте, зачёркнутой).
+gui-allergy-error-reason = Причина ошибки
+gui-allergy-error-confirm = Отметить как ошибочную
+gui-allergy-errors = Записаны по ошибке
 gui-banner-age = { $count ->
     [one] { $count } год
     [few] { $count } года

@@ -160,6 +160,11 @@ gui-allergies-none-known = Алергій не виявлено
 gui-allergies-not-recorded = Алергії не записано
 gui-patient-record-nka = Алергій немає (зі слів пацієнта)
 gui-patient-record-nka-hint = Позначити, що пацієнта запитали і алергій у нього немає.
+gui-allergy-error = Помилковий запис
+gui-allergy-error-hint = Позначити алергію як записану помилково (вона лишиться в картці, закресленою).
+gui-allergy-error-reason = Причина помилки
+gui-allergy-error-confirm = Позначити як помилкову
+gui-allergy-errors = Записані помилково
 gui-banner-age = { $count ->
     [one] { $count } рік
     [few] { $count } роки

@@ -89,6 +89,16 @@ pub struct Allergy {
     pub severity: Severity,
 }
 
+/// An allergy retracted as entered in error.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct AllergyInError {
+    pub allergy: Allergy,
+    pub reason: String,
+    /// Who marked it (a display name).
+    pub by: String,
+    pub at: Millis,
+}
+
 #[derive(Clone, PartialEq, Debug, Serialize)]
 pub struct Patient {
     pub id: PatientId,
@@ -104,7 +114,11 @@ pub struct Patient {
     pub address: Option<String>,
     /// Medical record number, human-facing and unique per clinic (node-scoped prefix).
     pub mrn: String,
+    /// The allergies in force: what every screen, document and allergy check uses.
     pub allergies: Vec<Allergy>,
+    /// Allergies marked entered in error: kept for the record (who, when, why), never shown
+    /// as allergies nor checked against a drug.
+    pub allergies_in_error: Vec<AllergyInError>,
     /// Someone asked and recorded that the patient knows of no allergy. It speaks only while
     /// `allergies` is empty: recording an allergy clears it (see [`Patient::allergy_status`]).
     pub no_known_allergies: bool,
@@ -500,13 +514,48 @@ pub fn add_allergy(
 }
 
 const NO_KNOWN_ALLERGIES: &str = "no_known_allergies";
+const IN_ERROR: &str = "entered_in_error";
+
+/// Marks an allergy entered in error, with why, who and when. The entry stays in the
+/// document (an audit needs it); readers set it apart. False when there is no such
+/// allergy. A concurrent edit of the allergy merges into the retracted entry.
+pub fn mark_allergy_in_error(
+    doc: &mut AutoCommit,
+    id: AllergyId,
+    reason: &str,
+    by: &str,
+    at: Millis,
+) -> Result<bool, SchemaError> {
+    let Some(map) = doc::map_at(doc, &automerge::ROOT, "allergies")? else {
+        return Ok(false);
+    };
+    let Some(obj) = doc::entry_at(doc, &map, &id.to_string())? else {
+        return Ok(false);
+    };
+    doc::put_bool(doc, &obj, IN_ERROR, true)?;
+    doc::put_str(doc, &obj, "error_reason", reason)?;
+    doc::put_str(doc, &obj, "error_by", by)?;
+    doc::put_ts(doc, &obj, "error_at", at)?;
+    Ok(true)
+}
+
+/// Whether the document lists an allergy in force (one not marked entered in error).
+fn has_allergy_in_force(doc: &AutoCommit) -> Result<bool, SchemaError> {
+    let Some(map) = doc::map_at(doc, &automerge::ROOT, "allergies")? else {
+        return Ok(false);
+    };
+    for (_, obj) in doc::map_entries(doc, &map)? {
+        if doc::bool_at(doc, &obj, IN_ERROR)? != Some(true) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
 
 /// Records that the patient was asked and knows of no allergy. Refused while allergies are
 /// listed: the caller must remove them first, so the chart never says both.
 pub fn record_no_known_allergies(doc: &mut AutoCommit) -> Result<bool, SchemaError> {
-    if let Some(map) = doc::map_at(doc, &automerge::ROOT, "allergies")?
-        && !doc::map_entries(doc, &map)?.is_empty()
-    {
+    if has_allergy_in_force(doc)? {
         return Ok(false);
     }
     doc::put_bool(doc, &automerge::ROOT, NO_KNOWN_ALLERGIES, true)?;
@@ -536,10 +585,11 @@ pub fn read_patient(doc: &impl ReadDoc) -> Result<Patient, SchemaError> {
         .unwrap_or_default();
     let birth_date = root.str("birth_date")?.and_then(|s| parse_stored_date(&s));
     let mut allergies = Vec::new();
+    let mut allergies_in_error = Vec::new();
     if let Some(map) = root.map("allergies")? {
         for (key, obj) in doc::map_entries(doc, &map)? {
             let fields = doc::fields(doc, &obj)?;
-            allergies.push(Allergy {
+            let allergy = Allergy {
                 id: key.parse().map_err(|_| SchemaError::Invalid {
                     field: format!("allergies.{key}"),
                 })?,
@@ -549,7 +599,17 @@ pub fn read_patient(doc: &impl ReadDoc) -> Result<Patient, SchemaError> {
                     .str("severity")?
                     .and_then(|s| Severity::parse(&s))
                     .unwrap_or_default(),
-            });
+            };
+            if fields.bool(IN_ERROR)? == Some(true) {
+                allergies_in_error.push(AllergyInError {
+                    allergy,
+                    reason: fields.str("error_reason")?.unwrap_or_default(),
+                    by: fields.str("error_by")?.unwrap_or_default(),
+                    at: fields.i64("error_at")?.unwrap_or(0),
+                });
+            } else {
+                allergies.push(allergy);
+            }
         }
     }
     Ok(Patient {
@@ -565,6 +625,7 @@ pub fn read_patient(doc: &impl ReadDoc) -> Result<Patient, SchemaError> {
         address: root.str("address")?,
         mrn: root.str("mrn")?.unwrap_or_default(),
         allergies,
+        allergies_in_error,
         no_known_allergies: root.bool(NO_KNOWN_ALLERGIES)?.unwrap_or(false),
         medical_history: root.text("medical_history")?,
         notes: root.text("notes")?,
@@ -716,6 +777,39 @@ mod tests {
         a.merge(&mut b).expect("merge");
         let p = read_patient(&a).expect("read");
         assert_eq!(p.allergy_status(), AllergyStatus::Listed);
+    }
+
+    #[test]
+    fn an_allergy_entered_in_error_is_kept_apart_and_no_longer_in_force() {
+        let mut doc = new_doc();
+        let wrong = AllergyId::new();
+        add_allergy(&mut doc, wrong, "Latex", "", Severity::Mild).expect("add");
+        let mut other = doc.fork().with_actor(ActorId::random());
+        assert!(
+            mark_allergy_in_error(&mut doc, wrong, "wrong patient", "Dr Ada", 7).expect("mark")
+        );
+        assert!(!mark_allergy_in_error(&mut doc, AllergyId::new(), "x", "y", 8).expect("none"));
+        // Meanwhile another node edits the same allergy: the retraction still holds.
+        add_allergy(&mut other, wrong, "Latex", "hives", Severity::Severe).expect("edit");
+        doc.merge(&mut other).expect("merge");
+        let p = read_patient(&doc).expect("read");
+        assert!(p.allergies.is_empty(), "{:?}", p.allergies);
+        assert_eq!(p.allergies_in_error.len(), 1);
+        let retracted = &p.allergies_in_error[0];
+        assert_eq!(retracted.allergy.substance, "Latex");
+        assert_eq!(
+            (
+                retracted.reason.as_str(),
+                retracted.by.as_str(),
+                retracted.at
+            ),
+            ("wrong patient", "Dr Ada", 7)
+        );
+        assert_eq!(p.allergy_status(), AllergyStatus::NotRecorded);
+        assert!(
+            record_no_known_allergies(&mut doc).expect("record"),
+            "a retracted allergy does not stand in the way of none known"
+        );
     }
 
     #[test]

@@ -543,3 +543,84 @@ fn a_chart_tells_no_known_allergies_from_allergies_never_recorded() {
     assert_eq!(written(d), before, "nothing written");
     assert_eq!(shown(d)["allergies"][0]["substance"], "Neomycin");
 }
+
+#[test]
+fn an_allergy_entered_in_error_stops_counting_and_stays_on_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d);
+    let id = ok(
+        d,
+        &[
+            "patient",
+            "add",
+            "--first-name",
+            "Ani",
+            "--last-name",
+            "Sargsyan",
+        ],
+    );
+    let allergy = ok(
+        d,
+        &[
+            "patient",
+            "allergy",
+            &id,
+            "--substance",
+            "Latex",
+            "--severity",
+            "mild",
+        ],
+    );
+    for (args, field) in [
+        (
+            vec![
+                "patient",
+                "allergy-error",
+                &id,
+                "--allergy",
+                &allergy,
+                "--reason",
+                " ",
+            ],
+            "reason",
+        ),
+        (
+            vec![
+                "patient",
+                "allergy-error",
+                &id,
+                "--allergy",
+                "01a21f36-869c-72ef-82bf-e853228d5341",
+                "--reason",
+                "slip",
+            ],
+            "allergy",
+        ),
+    ] {
+        let o = run(d, &args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(field), "names {field}: {}", stderr(&o));
+    }
+    ok(
+        d,
+        &[
+            "patient",
+            "allergy-error",
+            &id,
+            "--allergy",
+            &allergy,
+            "--reason",
+            "wrong patient",
+        ],
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(d, &["patient", "show", &id, "--json"])).unwrap();
+    assert_eq!(shown["allergies"], serde_json::json!([]));
+    assert_eq!(
+        shown["allergies_in_error"][0]["allergy"]["substance"],
+        "Latex"
+    );
+    assert_eq!(shown["allergies_in_error"][0]["reason"], "wrong patient");
+    ok(d, &["patient", "no-known-allergies", &id]);
+}

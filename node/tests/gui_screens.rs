@@ -290,6 +290,37 @@ fn the_allergies_stay_in_view_on_a_visit_and_unsaved_work_is_not_lost_by_a_click
 }
 
 #[test]
+fn an_allergy_entered_in_error_leaves_the_banner_and_stays_struck_through() {
+    let dir = demo_dir(12);
+    let patient = patient_allergic_to_neomycin(dir.path());
+    let mut h = signed_in(dir.path(), "doctor");
+    h.state_mut().navigate(Nav::OpenPatient(patient));
+    settle(&mut h);
+    assert!(shows(&h, "Neomycin — Severe"), "the chip in the banner");
+    click(&mut h, "Entered in error");
+    type_into(
+        &mut h,
+        "Why it was entered in error",
+        "recorded on the wrong patient",
+    );
+    click(&mut h, "Mark as entered in error");
+    settle(&mut h);
+    assert!(!shows(&h, "Neomycin — Severe"), "no longer an allergy");
+    assert!(shows(&h, "Allergies not recorded"));
+    assert!(
+        shows_part(&h, "Neomycin — recorded on the wrong patient"),
+        "kept in the record, struck through"
+    );
+    let mut node = open(dir.path());
+    let chart = ops::patients::get(&mut node, &Session::operator(), patient).expect("chart");
+    assert!(chart.allergies.is_empty());
+    assert_eq!(
+        chart.allergies_in_error[0].reason,
+        "recorded on the wrong patient"
+    );
+}
+
+#[test]
 fn no_known_allergies_is_recorded_and_told_apart_from_never_asked() {
     let dir = demo_dir(12);
     let patient = patient_allergic_to_neomycin(dir.path());

@@ -237,6 +237,15 @@ pub enum PatientCmd {
     /// every screen, distinct from a chart where none were recorded). Refused (exit 2) while
     /// allergies are listed.
     NoKnownAllergies { id: String },
+    /// Mark an allergy entered in error (a slip, the wrong patient): it stops counting
+    /// everywhere and stays in the record with the reason, who and when; audited.
+    AllergyError {
+        id: String,
+        #[arg(long)]
+        allergy: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Erase a patient for good (admins): the patient, their encounters, prescriptions,
     /// photos and appointments leave this node, then the hub and every other node at
     /// their next sync. Sales keep their lines and totals. Only a record of who erased

@@ -61,6 +61,14 @@ pub fn patient(p: &Patient) {
             a.reaction
         );
     }
+    for e in &p.allergies_in_error {
+        outln!(
+            "  allergy entered in error: {} ({}, {})",
+            e.allergy.substance,
+            e.by,
+            e.reason
+        );
+    }
     match p.allergy_status() {
         AllergyStatus::Listed => {}
         AllergyStatus::NoneKnown => outln!("  allergies:   none known"),

@@ -576,6 +576,15 @@ fn patient(node: &mut Node, session: &Session, cmd: PatientCmd) -> Result<(), Cl
             )?;
             outln!("{allergy}");
         }
+        PatientCmd::AllergyError {
+            id,
+            allergy,
+            reason,
+        } => {
+            let id: PatientId = parse_id("id", &id)?;
+            let allergy = parse_id("allergy", &allergy)?;
+            ops::patients::mark_allergy_in_error(node, session, id, allergy, &reason)?;
+        }
         PatientCmd::NoKnownAllergies { id } => {
             let id: PatientId = parse_id("id", &id)?;
             ops::patients::record_no_known_allergies(node, session, id)?;

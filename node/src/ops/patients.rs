@@ -166,6 +166,41 @@ pub fn record_no_known_allergies(
     Ok(())
 }
 
+/// Marks an allergy entered in error (a typing slip, the wrong patient): it stops counting
+/// everywhere but stays in the record with the reason, who and when; audited.
+pub fn mark_allergy_in_error(
+    node: &mut Node,
+    session: &Session,
+    id: PatientId,
+    allergy: AllergyId,
+    reason: &str,
+) -> Result<(), OpError> {
+    session.require(Permission::EditClinical)?;
+    let mut errors = dermis_model::ValidationErrors::default();
+    let reason =
+        dermis_model::validate::text_field(&mut errors, "reason", reason, true, 500, false);
+    let reason = errors.into_result(reason.unwrap_or_default())?;
+    let who = audit::Actor::of(node, session);
+    let by = session.author().name;
+    let mut tx = node.begin(session)?;
+    let doc = tx
+        .edit(id.into())?
+        .ok_or_else(|| unknown("patient", ErrorCode::UnknownPatient, id))?;
+    if !patient::mark_allergy_in_error(doc, allergy, &reason, &by, dermis_model::now_millis())
+        .map_err(doc_error(id.into()))?
+    {
+        return Err(unknown("allergy", ErrorCode::InvalidId, allergy));
+    }
+    audit::in_tx(
+        &mut tx,
+        &who,
+        AuditAction::Update,
+        audit::in_chart("allergy", allergy, id),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
 pub fn remove_allergy(
     node: &mut Node,
     session: &Session,

@@ -344,6 +344,17 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             replies.extend(open_patient(node, session, patient)?);
             Ok(replies)
         }
+        Command::MarkAllergyInError {
+            patient,
+            allergy,
+            reason,
+        } => {
+            ops::patients::mark_allergy_in_error(node, session, patient, allergy, &reason)
+                .map_err(fail(Op::AddAllergy))?;
+            let mut replies = vec![Reply::AllergyAdded { patient }];
+            replies.extend(open_patient(node, session, patient)?);
+            Ok(replies)
+        }
         Command::RecordNoKnownAllergies { patient } => {
             ops::patients::record_no_known_allergies(node, session, patient)
                 .map_err(fail(Op::AddAllergy))?;

@@ -79,6 +79,12 @@ pub enum Command {
         patient: PatientId,
         form: AllergyForm,
     },
+    /// An allergy was entered in error.
+    MarkAllergyInError {
+        patient: PatientId,
+        allergy: dermis_model::AllergyId,
+        reason: String,
+    },
     /// The patient was asked and knows of no allergy.
     RecordNoKnownAllergies {
         patient: PatientId,

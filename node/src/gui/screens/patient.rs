@@ -22,6 +22,8 @@ pub struct PatientState {
     pub allergy_errors: ValidationErrors,
     /// An allergy is being written: the button waits, so a double click adds one.
     pub allergy_busy: bool,
+    /// The allergy being marked entered in error, and the reason typed so far.
+    pub retracting: Option<(dermis_model::AllergyId, String)>,
     pub error: Option<UiError>,
 }
 
@@ -127,6 +129,7 @@ fn allergies_ui(ui: &mut Ui, state: &mut PatientState, ctx: &mut Ctx<'_>) {
     let tr = ctx.tr;
     let Some(view) = &state.view else { return };
     let allergies = view.patient.allergies.clone();
+    let in_error = view.patient.allergies_in_error.clone();
     let alarm = ui.visuals().error_fg_color;
     let frame = if allergies.is_empty() {
         egui::Frame::group(ui.style())
@@ -171,6 +174,7 @@ fn allergies_ui(ui: &mut Ui, state: &mut PatientState, ctx: &mut Ctx<'_>) {
                 }
             }
         }
+        let editable = ctx.can(Permission::EditClinical);
         for a in &allergies {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&a.substance).strong().color(alarm));
@@ -178,7 +182,74 @@ fn allergies_ui(ui: &mut Ui, state: &mut PatientState, ctx: &mut Ctx<'_>) {
                 if !a.reaction.is_empty() {
                     ui.label(format!("— {}", a.reaction));
                 }
+                if editable
+                    && state.retracting.as_ref().map(|r| r.0) != Some(a.id)
+                    && ui
+                        .small_button(tr.t("gui-allergy-error"))
+                        .on_hover_text(tr.t("gui-allergy-error-hint"))
+                        .clicked()
+                {
+                    state.retracting = Some((a.id, String::new()));
+                }
             });
+            if let Some((id, reason)) = state.retracting.as_mut().filter(|r| r.0 == a.id) {
+                let id = *id;
+                let mut done = false;
+                let mut sent = false;
+                ui.horizontal(|ui| {
+                    widgets::labelled_input(
+                        ui,
+                        &tr.t("gui-allergy-error-reason"),
+                        "",
+                        reason,
+                        260.0,
+                    );
+                    let ready = !state.allergy_busy && !reason.trim().is_empty();
+                    if ui
+                        .add_enabled(
+                            ready,
+                            widgets::primary_button(ui, &tr.t("gui-allergy-error-confirm")),
+                        )
+                        .clicked()
+                    {
+                        ctx.send(Command::MarkAllergyInError {
+                            patient,
+                            allergy: id,
+                            reason: reason.clone(),
+                        });
+                        sent = true;
+                        done = true;
+                    }
+                    if ui.button(tr.t("gui-cancel")).clicked() {
+                        done = true;
+                    }
+                });
+                if done {
+                    state.allergy_busy |= sent;
+                    state.retracting = None;
+                }
+            }
+        }
+        if !in_error.is_empty() {
+            ui.add_space(4.0);
+            ui.label(
+                RichText::new(tr.t("gui-allergy-errors"))
+                    .strong()
+                    .color(ui.visuals().weak_text_color()),
+            );
+            for e in &in_error {
+                ui.label(
+                    RichText::new(format!(
+                        "{} — {} ({}, {})",
+                        e.allergy.substance,
+                        e.reason,
+                        e.by,
+                        tr.datetime(e.at)
+                    ))
+                    .strikethrough()
+                    .color(ui.visuals().weak_text_color()),
+                );
+            }
         }
         if ctx.can(Permission::EditClinical) {
             ui.separator();
