@@ -286,6 +286,7 @@ gui-tax-zero = Zero rate
 gui-sync-status = Status
 gui-sync-online = Online
 gui-sync-offline = Offline
+gui-sync-stale = No word from sync
 gui-sync-no-hub = Not connected to a hub
 gui-sync-all-sent = Every change has reached the hub.
 gui-sync-photos-pending =

@@ -280,6 +280,7 @@ gui-tax-zero = Tipo cero
 gui-sync-status = Estado
 gui-sync-online = En línea
 gui-sync-offline = Sin conexión
+gui-sync-stale = Sin noticias de la sincronización
 gui-sync-no-hub = Sin conexión a un servidor central
 gui-sync-all-sent = Todos los cambios han llegado al servidor.
 gui-sync-photos-pending =

@@ -280,6 +280,7 @@ gui-tax-zero = Taux zéro
 gui-sync-status = État
 gui-sync-online = En ligne
 gui-sync-offline = Hors ligne
+gui-sync-stale = Synchronisation muette
 gui-sync-no-hub = Non relié à un serveur
 gui-sync-all-sent = Toutes les modifications sont arrivées au serveur.
 gui-sync-photos-pending =

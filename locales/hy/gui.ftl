@@ -272,6 +272,7 @@ gui-tax-zero = Զրոյական դրույք
 gui-sync-status = Վիճակ
 gui-sync-online = Կապի մեջ է
 gui-sync-offline = Կապ չկա
+gui-sync-stale = Համաժամացումից լուր չկա
 gui-sync-no-hub = Միացված չէ կենտրոնական սերվերին
 gui-sync-all-sent = Բոլոր փոփոխությունները հասել են սերվերին։
 gui-sync-photos-pending = Սերվեր դեռ չուղարկված լուսանկարներ՝ { $count } ({ $mb } ՄԲ)

@@ -289,6 +289,7 @@ gui-tax-zero = Нулевая ставка
 gui-sync-status = Состояние
 gui-sync-online = В сети
 gui-sync-offline = Нет связи
+gui-sync-stale = Синхронизация молчит
 gui-sync-no-hub = Не подключено к серверу
 gui-sync-all-sent = Все изменения дошли до сервера.
 gui-sync-photos-pending = Фото, ещё не отправленных на сервер: { $count } ({ $mb } МБ)

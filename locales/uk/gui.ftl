@@ -289,6 +289,7 @@ gui-tax-zero = Нульова ставка
 gui-sync-status = Стан
 gui-sync-online = У мережі
 gui-sync-offline = Немає зв’язку
+gui-sync-stale = Синхронізація мовчить
 gui-sync-no-hub = Не підключено до сервера
 gui-sync-all-sent = Усі зміни дійшли до сервера.
 gui-sync-photos-pending = Фото, ще не надісланих на сервер: { $count } ({ $mb } МБ)

@@ -115,6 +115,12 @@ fn two_nodes_converge_through_the_hub() {
     assert!(st["last_sync_at"].as_i64().is_some());
     assert!(st["cursor"].as_u64().unwrap() > 0);
     assert_eq!(st["hub_url"], s.hub.url());
+    let node = dermis_node::node::Node::open(a).unwrap();
+    let state = dermis_node::store::queries::sync_state(node.store.conn()).unwrap();
+    assert!(
+        state.alive_at.is_some(),
+        "a connected loop says it is alive, for the window's stale mark"
+    );
     let _ = p;
 }
 

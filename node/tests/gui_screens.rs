@@ -757,10 +757,13 @@ fn the_sync_panel_reads_what_the_daemon_writes() {
 
     // What the sync daemon writes, from its own connection.
     let conn = dermis_node::store::Store::connect(&Node::store_path(dir.path())).expect("open");
+    // A connected loop says it is alive as it connects (else the badge marks it stale).
+    let alive = dermis_model::now_millis().to_string();
     for (key, value) in [
         ("online", "true"),
         ("hub_url", "wss://hub.example.org/sync"),
         ("last_sync_at", "1767225600000"),
+        ("alive_at", alive.as_str()),
     ] {
         conn.execute(
             "INSERT INTO sync_state(key, value) VALUES (?1, ?2)",
@@ -784,9 +787,11 @@ fn the_sync_badge_follows_the_daemon_on_any_screen() {
     settle(&mut h);
     assert!(shows(&h, "Not connected to a hub"));
     let conn = dermis_node::store::Store::connect(&Node::store_path(dir.path())).expect("open");
+    let alive = dermis_model::now_millis().to_string();
     for (key, value) in [
         ("online", "true"),
         ("hub_url", "wss://hub.example.org/sync"),
+        ("alive_at", alive.as_str()),
     ] {
         conn.execute(
             "INSERT INTO sync_state(key, value) VALUES (?1, ?2)",
@@ -802,6 +807,31 @@ fn the_sync_badge_follows_the_daemon_on_any_screen() {
     .expect("write");
     wait_until(&mut h, "the badge to say offline", |h| shows(h, "Offline"));
     assert_eq!(h.state().screen(), Screen::Patients);
+
+    // Online as last written, but the loop has said nothing for ten minutes: killed.
+    let silent = (dermis_model::now_millis() - 600_000).to_string();
+    conn.execute(
+        "UPDATE sync_state SET value = 'true' WHERE key = 'online'",
+        [],
+    )
+    .expect("write");
+    conn.execute(
+        "UPDATE sync_state SET value = ?1 WHERE key = 'alive_at'",
+        [&silent],
+    )
+    .expect("write");
+    wait_until(&mut h, "the badge to mark the silence", |h| {
+        shows(h, "No word from sync")
+    });
+    let alive = dermis_model::now_millis().to_string();
+    conn.execute(
+        "UPDATE sync_state SET value = ?1 WHERE key = 'alive_at'",
+        [&alive],
+    )
+    .expect("write");
+    wait_until(&mut h, "the badge to say online again", |h| {
+        shows(h, "Online")
+    });
 }
 
 #[test]

@@ -113,6 +113,26 @@ pub fn header_row(ui: &mut Ui, titles: &[String]) {
     ui.end_row();
 }
 
+/// Online without a sign of life from the sync loop for this long: it is marked stale. A
+/// connected loop says it is alive every 30 s (`sync::state::ALIVE_AT`).
+pub const SYNC_STALE_AFTER_MS: i64 = 90_000;
+
+/// Whether the sync state says online but the loop has gone silent; asks for a frame when
+/// it would turn stale, so the mark appears without any input.
+pub fn sync_stale(ui: &Ui, state: &crate::store::queries::SyncState) -> bool {
+    let now = dermis_model::now_millis();
+    let stale = state.stale(now, SYNC_STALE_AFTER_MS);
+    if !stale
+        && state.online == Some(true)
+        && let Some(at) = state.last_sign_of_life()
+    {
+        let left = (at + SYNC_STALE_AFTER_MS + 1 - now).max(1_000);
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(left.unsigned_abs()));
+    }
+    stale
+}
+
 /// The one obvious action of a form or dialog: filled with the theme's accent.
 pub fn primary_button(ui: &Ui, text: &str) -> egui::Button<'static> {
     let selection = ui.visuals().selection;

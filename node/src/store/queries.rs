@@ -589,6 +589,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn online_without_a_sign_of_life_is_stale() {
+        let state = |online, alive_at, last_sync_at| SyncState {
+            online,
+            alive_at,
+            last_sync_at,
+            ..SyncState::default()
+        };
+        let now = 1_000_000;
+        assert!(state(Some(true), Some(now - 91), None).stale(now, 90));
+        assert!(!state(Some(true), Some(now - 90), None).stale(now, 90));
+        assert!(
+            !state(Some(true), Some(now - 500), Some(now - 10)).stale(now, 90),
+            "a recent sync is a sign of life too"
+        );
+        assert!(state(Some(true), None, None).stale(now, 90), "never a sign");
+        assert!(
+            !state(Some(false), None, None).stale(now, 90),
+            "offline is not stale"
+        );
+        assert!(!state(None, None, None).stale(now, 90));
+    }
+
+    #[test]
     fn queries_become_prefix_matches_of_folded_words() {
         assert_eq!(fts_query("Éló  pet").as_deref(), Some("\"elo\"* \"pet\"*"));
         assert_eq!(fts_query("  \"; DROP").as_deref(), Some("\"drop\"*"));
@@ -606,9 +629,29 @@ pub struct SyncState {
     pub last_sync_at: Option<i64>,
     pub last_error: Option<String>,
     pub cursor: Option<String>,
+    /// When the sync loop last connected, and last said it is alive (ms since epoch).
+    pub last_connected_at: Option<i64>,
+    pub alive_at: Option<i64>,
 }
 
 impl SyncState {
+    /// The latest sign that a sync loop was running: a connection, a sync or a heartbeat.
+    pub fn last_sign_of_life(&self) -> Option<i64> {
+        [self.alive_at, self.last_sync_at, self.last_connected_at]
+            .into_iter()
+            .flatten()
+            .max()
+    }
+
+    /// Online as last written, but no sign of life for `after_ms` before `now`: the sync
+    /// loop stopped (killed, crashed) without saying so.
+    pub fn stale(&self, now: i64, after_ms: i64) -> bool {
+        self.online == Some(true)
+            && self
+                .last_sign_of_life()
+                .is_none_or(|at| now.saturating_sub(at) > after_ms)
+    }
+
     /// Whether a hub was ever configured for this node.
     pub fn has_hub(&self) -> bool {
         self.hub_url
@@ -629,6 +672,8 @@ pub fn sync_state(conn: &Connection) -> Result<SyncState, StoreError> {
             "last_sync_at" => state.last_sync_at = value.trim().parse().ok(),
             "last_error" => state.last_error = Some(value).filter(|v| !v.trim().is_empty()),
             "cursor" => state.cursor = Some(value),
+            "last_connected_at" => state.last_connected_at = value.trim().parse().ok(),
+            "alive_at" => state.alive_at = value.trim().parse().ok(),
             _ => {}
         }
     }

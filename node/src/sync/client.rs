@@ -129,6 +129,9 @@ fn record(node: &Node, key: &str, value: &str) {
     }
 }
 
+/// How often a connected loop records that it is alive (`state::ALIVE_AT`).
+const ALIVE_EVERY: Duration = Duration::from_secs(30);
+
 /// How often a connection that keeps catching up records the time (`status`'s last
 /// sync); the first time it catches up is always recorded.
 const SYNC_AT_EVERY: Duration = Duration::from_secs(1);
@@ -384,6 +387,7 @@ async fn drive(
     // recorded (one from before this connection, or a problem since).
     let mut sync_recorded: Option<std::time::Instant> = None;
     let mut error_recorded = true;
+    let mut alive_recorded = std::time::Instant::now();
     let mut poll = tokio::time::interval(Duration::from_millis(500));
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -438,6 +442,8 @@ async fn drive(
                     *welcomed = true;
                     record(node, state::ONLINE, "true");
                     record(node, state::LAST_CONNECTED_AT, &now().to_string());
+                    record(node, state::ALIVE_AT, &now().to_string());
+                    alive_recorded = std::time::Instant::now();
                 }
                 NodeOutput::CaughtUp => {
                     hub.caught_up.send_replace(true);
@@ -501,6 +507,10 @@ async fn drive(
                 queue.extend(session.local_change(now()));
             }
             _ = poll.tick() => {
+                if *welcomed && alive_recorded.elapsed() >= ALIVE_EVERY {
+                    record(node, state::ALIVE_AT, &now().to_string());
+                    alive_recorded = std::time::Instant::now();
+                }
                 // Another process committed (wake-ups can be lost; this cannot).
                 if let Ok(v) = node.store.data_version() && v != data_version {
                     data_version = v;

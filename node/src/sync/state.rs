@@ -19,6 +19,9 @@ pub const ONLINE: &str = "online";
 pub const LAST_SYNC_AT: &str = "last_sync_at";
 pub const LAST_ERROR: &str = "last_error";
 pub const LAST_CONNECTED_AT: &str = "last_connected_at";
+/// When a connected sync loop last said it is alive: written every `ALIVE_EVERY` even
+/// when nothing changes, so the window can tell a quiet link from a dead daemon.
+pub const ALIVE_AT: &str = "alive_at";
 pub const DAEMON_PID: &str = "daemon_pid";
 
 pub fn get(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {

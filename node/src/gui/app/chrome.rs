@@ -50,8 +50,11 @@ pub(super) fn top_bar_ui(
 
 fn sync_badge_ui(ui: &mut Ui, tr: &Tr, sync: &SyncSummary) {
     let pending = sync.outbox.count;
+    let stale = widgets::sync_stale(ui, &sync.state);
     let (text, color) = if !sync.state.has_hub() {
         (tr.t("gui-sync-no-hub"), ui.visuals().weak_text_color())
+    } else if stale {
+        (tr.t("gui-sync-stale"), widgets::warn_color(ui))
     } else if sync.state.online == Some(true) {
         (tr.t("gui-sync-online"), widgets::ok_color(ui))
     } else {

@@ -102,6 +102,8 @@ pub fn sync_summary_ui(ui: &mut Ui, sync: &SyncSummary, tr: &Tr) {
     ui.horizontal(|ui| {
         let (text, color) = if !sync.state.has_hub() {
             (tr.t("gui-sync-no-hub"), ui.visuals().weak_text_color())
+        } else if widgets::sync_stale(ui, &sync.state) {
+            (tr.t("gui-sync-stale"), widgets::warn_color(ui))
         } else if sync.state.online == Some(true) {
             (tr.t("gui-sync-online"), widgets::ok_color(ui))
         } else {
