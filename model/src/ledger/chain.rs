@@ -182,51 +182,92 @@ pub fn verify_node(node: NodeId, sales: &[Sale]) -> ChainReport {
     let mut mine: Vec<&Sale> = sales.iter().filter(|s| s.node_id == node).collect();
     mine.sort_by_key(|s| order_key(s));
     mine.dedup_by(|a, b| a == b);
-    let mut report = ChainReport {
-        node_id: node,
-        intact: true,
-        legacy: 0,
-        chained: 0,
-        first_receipt: None,
-        last_receipt: None,
-        head_seq: None,
-        head_hash: None,
-        broken: None,
-    };
-    let mut head: Option<(i64, &str)> = None;
+    let mut walk = Walk::new(node);
     for s in mine {
-        let fault = match (&s.chain, head) {
-            (None, None) => {
-                report.legacy += 1;
+        let step = match &s.chain {
+            None if walk.head.is_none() => {
+                walk.report.legacy += 1;
                 continue;
             }
-            (None, Some(_)) => Some(BreakKind::Unchained),
-            (Some(c), _) if entry_hash(&c.prev_hash, c.seq, s) != c.hash => Some(BreakKind::Edited),
-            (Some(c), None) => (c.prev_hash != GENESIS).then_some(BreakKind::Missing),
-            (Some(c), Some((seq, _))) if c.seq == seq => Some(BreakKind::Duplicate),
-            (Some(c), Some((seq, _))) if c.seq != seq + 1 => Some(BreakKind::Missing),
-            (Some(c), Some((_, hash))) => (c.prev_hash != hash).then_some(BreakKind::Reordered),
+            None => Err(BreakKind::Unchained),
+            Some(c) => {
+                let content_ok = entry_hash(&c.prev_hash, c.seq, s) == c.hash;
+                walk.fault(c.seq, &c.prev_hash, content_ok)
+                    .map_or(Ok((c.seq, c.hash.as_str())), Err)
+            }
         };
-        if let Some(kind) = fault {
-            report.intact = false;
-            report.broken = Some(ChainBreak {
-                receipt: s.receipt.clone(),
-                kind,
-            });
+        if !walk.take(&s.receipt, step) {
             break;
         }
-        if let Some(c) = &s.chain {
-            report.chained += 1;
-            if report.first_receipt.is_none() {
-                report.first_receipt = Some(s.receipt.clone());
-            }
-            report.last_receipt = Some(s.receipt.clone());
-            head = Some((c.seq, c.hash.as_str()));
+    }
+    walk.finish()
+}
+
+/// One node's chain walked in order: the head so far and the report being filled.
+struct Walk<'a> {
+    report: ChainReport,
+    head: Option<(i64, &'a str)>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(node: NodeId) -> Walk<'a> {
+        Walk {
+            report: ChainReport {
+                node_id: node,
+                intact: true,
+                legacy: 0,
+                chained: 0,
+                first_receipt: None,
+                last_receipt: None,
+                head_seq: None,
+                head_hash: None,
+                broken: None,
+            },
+            head: None,
         }
     }
-    report.head_seq = head.map(|(seq, _)| seq);
-    report.head_hash = head.map(|(_, hash)| hash.to_owned());
-    report
+
+    /// What is wrong with a chained entry (`seq`, `prev_hash`, whether its content matches
+    /// its hash) coming after the head, if anything.
+    fn fault(&self, seq: i64, prev_hash: &str, content_ok: bool) -> Option<BreakKind> {
+        match self.head {
+            _ if !content_ok => Some(BreakKind::Edited),
+            None => (prev_hash != GENESIS).then_some(BreakKind::Missing),
+            Some((head, _)) if seq == head => Some(BreakKind::Duplicate),
+            Some((head, _)) if seq != head + 1 => Some(BreakKind::Missing),
+            Some((_, hash)) => (prev_hash != hash).then_some(BreakKind::Reordered),
+        }
+    }
+
+    /// Takes the entry `receipt` as the new head (`Ok((seq, hash))`) or as where the chain
+    /// breaks; whether the walk goes on.
+    fn take(&mut self, receipt: &str, step: Result<(i64, &'a str), BreakKind>) -> bool {
+        match step {
+            Ok(head) => {
+                self.report.chained += 1;
+                if self.report.first_receipt.is_none() {
+                    self.report.first_receipt = Some(receipt.to_owned());
+                }
+                self.report.last_receipt = Some(receipt.to_owned());
+                self.head = Some(head);
+                true
+            }
+            Err(kind) => {
+                self.report.intact = false;
+                self.report.broken = Some(ChainBreak {
+                    receipt: receipt.to_owned(),
+                    kind,
+                });
+                false
+            }
+        }
+    }
+
+    fn finish(mut self) -> ChainReport {
+        self.report.head_seq = self.head.map(|(seq, _)| seq);
+        self.report.head_hash = self.head.map(|(_, hash)| hash.to_owned());
+        self.report
+    }
 }
 
 /// Checks `report` against a head kept elsewhere (the node's own record of the last
@@ -289,44 +330,16 @@ pub fn verify_links(node: NodeId, links: &[Link]) -> ChainReport {
     let mut sorted: Vec<&Link> = links.iter().collect();
     sorted.sort_by(|a, b| (a.seq, &a.hash).cmp(&(b.seq, &b.hash)));
     sorted.dedup_by(|a, b| a == b);
-    let mut report = ChainReport {
-        node_id: node,
-        intact: true,
-        legacy: 0,
-        chained: 0,
-        first_receipt: None,
-        last_receipt: None,
-        head_seq: None,
-        head_hash: None,
-        broken: None,
-    };
-    let mut head: Option<(i64, &str)> = None;
+    let mut walk = Walk::new(node);
     for l in sorted {
-        let fault = match head {
-            _ if !l.content_ok => Some(BreakKind::Edited),
-            None => (l.prev_hash != GENESIS).then_some(BreakKind::Missing),
-            Some((seq, _)) if l.seq == seq => Some(BreakKind::Duplicate),
-            Some((seq, _)) if l.seq != seq + 1 => Some(BreakKind::Missing),
-            Some((_, hash)) => (l.prev_hash != hash).then_some(BreakKind::Reordered),
-        };
-        if let Some(kind) = fault {
-            report.intact = false;
-            report.broken = Some(ChainBreak {
-                receipt: l.receipt.clone(),
-                kind,
-            });
+        let step = walk
+            .fault(l.seq, &l.prev_hash, l.content_ok)
+            .map_or(Ok((l.seq, l.hash.as_str())), Err);
+        if !walk.take(&l.receipt, step) {
             break;
         }
-        report.chained += 1;
-        if report.first_receipt.is_none() {
-            report.first_receipt = Some(l.receipt.clone());
-        }
-        report.last_receipt = Some(l.receipt.clone());
-        head = Some((l.seq, l.hash.as_str()));
     }
-    report.head_seq = head.map(|(seq, _)| seq);
-    report.head_hash = head.map(|(_, hash)| hash.to_owned());
-    report
+    walk.finish()
 }
 
 /// Every node's chain in `sales`, by node id.

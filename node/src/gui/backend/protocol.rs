@@ -290,8 +290,7 @@ pub struct PatientView {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EncounterView {
-    pub patient_id: PatientId,
-    pub patient_name: String,
+    /// Whose visit it is (the patient's id and name are the banner's).
     pub banner: PatientBanner,
     pub encounter: Encounter,
     pub pending: bool,

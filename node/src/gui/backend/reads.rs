@@ -172,8 +172,6 @@ pub(super) fn open_encounter(
     let pending = queries::is_pending(node.store.conn(), &patient_id.to_string())
         .map_err(store_err(Op::Load))?;
     one(Reply::Encounter(Box::new(EncounterView {
-        patient_id,
-        patient_name: patient.full_name(),
         banner: PatientBanner::of(&patient, true),
         encounter,
         pending,

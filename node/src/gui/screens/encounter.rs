@@ -64,8 +64,8 @@ impl EncounterState {
 
     pub fn on_view(&mut self, view: EncounterView) {
         let form = EncounterForm::from_encounter(&view.encounter);
-        self.patient = Some(view.patient_id);
-        self.patient_name = view.patient_name.clone();
+        self.patient = Some(view.banner.id);
+        self.patient_name = view.banner.name.clone();
         self.id = Some(view.encounter.id);
         self.saved_form = Some(form.clone());
         self.form = form;
