@@ -98,3 +98,27 @@ doc-instructions = Instructions
 doc-refills = Refills
 doc-prescriptions = Prescriptions
 doc-signature = Signature
+
+## Receipts (receipt print): labels in the clinic's language
+rcpt-tax-id = Tax ID: { $id }
+rcpt-phone = Tel: { $phone }
+rcpt-sale = SALE
+rcpt-refund-of = REFUND of { $receipt }
+rcpt-void-of = VOID of { $receipt }
+rcpt-number = Receipt { $receipt }
+rcpt-cashier = Cashier: { $name }
+rcpt-discount = Discount
+rcpt-subtotal = Subtotal
+rcpt-discounts = Discounts
+rcpt-total = TOTAL
+rcpt-total-refunded = TOTAL REFUNDED
+rcpt-total-voided = TOTAL VOIDED
+rcpt-tax-of = Tax { $rate } of { $amount }
+rcpt-paid-cash = Cash
+rcpt-paid-card = Card
+rcpt-paid-other = Other
+rcpt-returned-cash = Cash returned
+rcpt-returned-card = Card returned
+rcpt-returned-other = Other returned
+rcpt-change = Change
+rcpt-change-back = Change taken back

@@ -99,3 +99,27 @@ doc-instructions = Instrucciones
 doc-refills = Renovaciones
 doc-prescriptions = Prescripciones
 doc-signature = Firma
+
+## Receipts (receipt print): labels in the clinic's language
+rcpt-tax-id = NIF: { $id }
+rcpt-phone = Tel.: { $phone }
+rcpt-sale = VENTA
+rcpt-refund-of = DEVOLUCIÓN del ticket { $receipt }
+rcpt-void-of = ANULACIÓN del ticket { $receipt }
+rcpt-number = Ticket { $receipt }
+rcpt-cashier = Cajero: { $name }
+rcpt-discount = Descuento
+rcpt-subtotal = Suma parcial
+rcpt-discounts = Descuentos
+rcpt-total = IMPORTE TOTAL
+rcpt-total-refunded = TOTAL DEVUELTO
+rcpt-total-voided = TOTAL ANULADO
+rcpt-tax-of = IVA { $rate } sobre { $amount }
+rcpt-paid-cash = Efectivo
+rcpt-paid-card = Tarjeta
+rcpt-paid-other = Otro medio
+rcpt-returned-cash = Devuelto en efectivo
+rcpt-returned-card = Devuelto a la tarjeta
+rcpt-returned-other = Devuelto por otro medio
+rcpt-change = Cambio
+rcpt-change-back = Cambio recuperado

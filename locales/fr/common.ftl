@@ -99,3 +99,27 @@ doc-instructions = Consignes
 doc-refills = Renouvellements
 doc-prescriptions = Traitements prescrits
 doc-signature = Signature du médecin
+
+## Receipts (receipt print): labels in the clinic's language
+rcpt-tax-id = N° TVA : { $id }
+rcpt-phone = Tél. : { $phone }
+rcpt-sale = VENTE
+rcpt-refund-of = REMBOURSEMENT du ticket { $receipt }
+rcpt-void-of = ANNULATION du ticket { $receipt }
+rcpt-number = Ticket { $receipt }
+rcpt-cashier = Caissier : { $name }
+rcpt-discount = Remise
+rcpt-subtotal = Sous-total
+rcpt-discounts = Remises
+rcpt-total = TOTAL TTC
+rcpt-total-refunded = TOTAL REMBOURSÉ
+rcpt-total-voided = TOTAL ANNULÉ
+rcpt-tax-of = TVA { $rate } sur { $amount }
+rcpt-paid-cash = Espèces
+rcpt-paid-card = Carte bancaire
+rcpt-paid-other = Autre moyen
+rcpt-returned-cash = Rendu en espèces
+rcpt-returned-card = Recrédité sur carte
+rcpt-returned-other = Rendu par un autre moyen
+rcpt-change = Monnaie rendue
+rcpt-change-back = Monnaie reprise

@@ -96,3 +96,27 @@ doc-instructions = Ցուցումներ
 doc-refills = Կրկնումներ
 doc-prescriptions = Նշանակումներ
 doc-signature = Ստորագրություն
+
+## Receipts (receipt print): labels in the clinic's language
+rcpt-tax-id = ՀՎՀՀ՝ { $id }
+rcpt-phone = Հեռ.՝ { $phone }
+rcpt-sale = ՎԱՃԱՌՔ
+rcpt-refund-of = ՎԵՐԱԴԱՐՁ՝ կտրոն { $receipt }
+rcpt-void-of = ՉԵՂԱՐԿՈՒՄ՝ կտրոն { $receipt }
+rcpt-number = Կտրոն { $receipt }
+rcpt-cashier = Գանձապահ՝ { $name }
+rcpt-discount = Զեղչ
+rcpt-subtotal = Գումար առանց զեղչերի
+rcpt-discounts = Զեղչեր
+rcpt-total = ԸՆԴԱՄԵՆԸ
+rcpt-total-refunded = ԸՆԴԱՄԵՆԸ ՎԵՐԱԴԱՐՁՎԱԾ
+rcpt-total-voided = ԸՆԴԱՄԵՆԸ ՉԵՂԱՐԿՎԱԾ
+rcpt-tax-of = ԱԱՀ { $rate }՝ { $amount }-ից
+rcpt-paid-cash = Կանխիկ
+rcpt-paid-card = Քարտով
+rcpt-paid-other = Այլ եղանակով
+rcpt-returned-cash = Վերադարձված կանխիկ
+rcpt-returned-card = Վերադարձված քարտին
+rcpt-returned-other = Վերադարձված այլ եղանակով
+rcpt-change = Մանր
+rcpt-change-back = Մանրը հետ վերցված

@@ -102,3 +102,27 @@ doc-instructions = Способ применения
 doc-refills = Повторы
 doc-prescriptions = Назначения
 doc-signature = Подпись
+
+## Receipts (receipt print): labels in the clinic's language
+rcpt-tax-id = ИНН: { $id }
+rcpt-phone = Тел.: { $phone }
+rcpt-sale = ПРОДАЖА
+rcpt-refund-of = ВОЗВРАТ по чеку { $receipt }
+rcpt-void-of = АННУЛИРОВАНИЕ чека { $receipt }
+rcpt-number = Чек { $receipt }
+rcpt-cashier = Кассир: { $name }
+rcpt-discount = Скидка
+rcpt-subtotal = Сумма без скидок
+rcpt-discounts = Скидки
+rcpt-total = ИТОГО
+rcpt-total-refunded = ИТОГО ВОЗВРАЩЕНО
+rcpt-total-voided = ИТОГО АННУЛИРОВАНО
+rcpt-tax-of = НДС { $rate } с { $amount }
+rcpt-paid-cash = Наличными
+rcpt-paid-card = Картой
+rcpt-paid-other = Иным способом
+rcpt-returned-cash = Возвращено наличными
+rcpt-returned-card = Возвращено на карту
+rcpt-returned-other = Возвращено иным способом
+rcpt-change = Сдача
+rcpt-change-back = Сдача возвращена

@@ -102,3 +102,27 @@ doc-instructions = Спосіб застосування
 doc-refills = Повтори
 doc-prescriptions = Призначення
 doc-signature = Підпис
+
+## Receipts (receipt print): labels in the clinic's language
+rcpt-tax-id = ІПН: { $id }
+rcpt-phone = Тел.: { $phone }
+rcpt-sale = ПРОДАЖ
+rcpt-refund-of = ПОВЕРНЕННЯ за чеком { $receipt }
+rcpt-void-of = АНУЛЮВАННЯ чека { $receipt }
+rcpt-number = Чек { $receipt }
+rcpt-cashier = Касир: { $name }
+rcpt-discount = Знижка
+rcpt-subtotal = Сума без знижок
+rcpt-discounts = Знижки
+rcpt-total = РАЗОМ
+rcpt-total-refunded = РАЗОМ ПОВЕРНУТО
+rcpt-total-voided = РАЗОМ АНУЛЬОВАНО
+rcpt-tax-of = ПДВ { $rate } з { $amount }
+rcpt-paid-cash = Готівкою
+rcpt-paid-card = Карткою
+rcpt-paid-other = Іншим способом
+rcpt-returned-cash = Повернуто готівкою
+rcpt-returned-card = Повернуто на картку
+rcpt-returned-other = Повернуто іншим способом
+rcpt-change = Решта
+rcpt-change-back = Решту повернуто

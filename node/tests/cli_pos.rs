@@ -497,6 +497,34 @@ fn receipts_print_as_text_escpos_and_pdf() {
     assert!(text.contains("TOTAL REFUNDED"), "{text}");
     assert!(text.contains("Cash returned"), "{text}");
 
+    // In the clinic's language when asked: French labels and decimal commas.
+    ok(
+        d,
+        &[
+            "--locale",
+            "fr",
+            "receipt",
+            "print",
+            &sale,
+            "--format",
+            "text",
+            "--out",
+            &path("fr.txt"),
+        ],
+    );
+    let text = std::fs::read_to_string(d.join("fr.txt")).unwrap();
+    for wanted in [
+        "VENTE",
+        &format!("Ticket {sale}"),
+        "2 x 20,00",
+        "Remise",
+        "TVA 20% sur 39,00",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} missing from\n{text}");
+    }
+    let total = text.lines().find(|l| l.starts_with("TOTAL TTC")).unwrap();
+    assert!(total.ends_with("EUR 44,50"), "{total:?}");
+
     ok(
         d,
         &[

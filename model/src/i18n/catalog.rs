@@ -282,6 +282,11 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         ("iso", "2026-12-31".into()),
         // Staff changes on the hub's admin pages (admin-hooks.ftl).
         ("role", "Nurse".into()),
+        // Receipts (common.ftl): the clinic's tax id and phone, a tax rate and its base.
+        ("id", "FR99123456789".into()),
+        ("phone", "+33 1 23 45 67 89".into()),
+        ("rate", "20%".into()),
+        ("amount", "39.00".into()),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! `shift`, `receipt print`, `sale verify`, `report sales` and `clinic set --tax-rate`.
 
 use dermis_model::Money;
+use dermis_model::i18n::Locale;
 use dermis_model::ledger::{ChainReport, ShiftEventKind, ShiftReport};
 use dermis_model::money::format_minor;
 
@@ -128,7 +129,13 @@ fn show_shift(node: &mut Node, r: &ShiftReport, json: bool) -> Result<(), CliErr
     Ok(())
 }
 
-pub fn receipt(node: &mut Node, session: &Session, cmd: ReceiptCmd) -> Result<(), CliError> {
+/// Prints a receipt in `locale` (the global `--locale`), else the clinic's language.
+pub fn receipt(
+    node: &mut Node,
+    session: &Session,
+    cmd: ReceiptCmd,
+    locale: Option<&str>,
+) -> Result<(), CliError> {
     let ReceiptCmd::Print {
         receipt: number,
         format,
@@ -141,7 +148,11 @@ pub fn receipt(node: &mut Node, session: &Session, cmd: ReceiptCmd) -> Result<()
     let (sale, original) = ops::till::entry(node, session, &number)?;
     let business = ops::till::business(node)?;
     let clinic = node.clinic()?;
-    let rows = receipt::layout(&business, &clinic.name, &sale, original.as_deref());
+    let locale = match locale.filter(|l| !l.trim().is_empty()) {
+        Some(code) => Locale::parse(code).map_err(|e| usage("locale", e.to_string()))?,
+        None => Locale::parse(&clinic.default_locale).unwrap_or_default(),
+    };
+    let rows = receipt::layout(&business, &clinic.name, &sale, original.as_deref(), locale);
     let bytes = match format.as_str() {
         "text" => receipt::text(&rows).into_bytes(),
         "escpos" => receipt::escpos(&rows),

@@ -90,7 +90,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Receipt(cmd) => {
             let (mut node, session) = signed_in()?;
-            super::pos::receipt(&mut node, &session, cmd)
+            super::pos::receipt(&mut node, &session, cmd, cli.locale.as_deref())
         }
         Command::Report(cmd) => {
             let (mut node, session) = signed_in()?;

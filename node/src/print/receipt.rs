@@ -2,9 +2,9 @@
 //! 48-column text, as an ESC/POS byte stream for an 80 mm printer, or as a PDF.
 
 use dermis_model::clinic::Business;
+use dermis_model::i18n::{Locale, Localizer, format_decimal};
 use dermis_model::ledger::report::format_rate;
 use dermis_model::ledger::{Sale, SaleKind};
-use dermis_model::money::format_minor;
 
 /// Characters per line of an 80 mm receipt printer (Font A).
 pub const COLUMNS: usize = 48;
@@ -59,15 +59,25 @@ pub fn format_time(at: i64) -> String {
     )
 }
 
-/// What a receipt shows, in order. `original` is the receipt a refund or void reverses.
+/// What a receipt shows, in order, in `locale` (amounts with its decimal mark).
+/// `original` is the receipt a refund or void reverses.
 pub fn layout(
     business: &Business,
     clinic_name: &str,
     sale: &Sale,
     original: Option<&str>,
+    locale: Locale,
 ) -> Vec<Row> {
+    let tr = Localizer::new();
+    let t = |id: &str| tr.t(locale, id);
+    let t1 = |id: &str, name: &str, value: &str| tr.t_args(locale, id, &[(name, value.into())]);
     let exp = sale.currency.exponent();
-    let money = |minor: i64| format_minor(minor, exp);
+    // Printers and 48 columns take a plain space where the locale groups with a narrow one.
+    let money =
+        |minor: i64| format_decimal(minor, exp, locale).replace(['\u{202f}', '\u{a0}'], " ");
+    // A rate's decimal mark is the locale's too: "5,5%" in French.
+    let mark = format_decimal(1, 1, locale).chars().nth(1).unwrap_or('.');
+    let rate = |bps: u32| format_rate(bps).replace('.', &mark.to_string());
     let mut rows = Vec::new();
     let name = if business.legal_name.is_empty() {
         clinic_name
@@ -81,28 +91,29 @@ pub fn layout(
     if !business.tax_id.is_empty() {
         rows.push(styled(
             Style::Center,
-            format!("Tax ID: {}", business.tax_id),
+            t1("rcpt-tax-id", "id", &business.tax_id),
             "",
         ));
     }
     if !business.phone.is_empty() {
         rows.push(styled(
             Style::Center,
-            format!("Tel: {}", business.phone),
+            t1("rcpt-phone", "phone", &business.phone),
             "",
         ));
     }
     rows.push(rule());
+    let original = original.unwrap_or("?");
     let (title, sign) = match sale.kind {
-        SaleKind::Sale => ("SALE".to_owned(), 1),
-        SaleKind::Refund => (format!("REFUND of {}", original.unwrap_or("?")), -1),
-        SaleKind::Void => (format!("VOID of {}", original.unwrap_or("?")), -1),
+        SaleKind::Sale => (t("rcpt-sale"), 1),
+        SaleKind::Refund => (t1("rcpt-refund-of", "receipt", original), -1),
+        SaleKind::Void => (t1("rcpt-void-of", "receipt", original), -1),
     };
     rows.push(styled(Style::Strong, title, ""));
-    rows.push(row(format!("Receipt {}", sale.receipt), ""));
+    rows.push(row(t1("rcpt-number", "receipt", &sale.receipt), ""));
     rows.push(row(format_time(sale.at), ""));
     if let Some(cashier) = &sale.cashier {
-        rows.push(row(format!("Cashier: {cashier}"), ""));
+        rows.push(row(t1("rcpt-cashier", "name", cashier), ""));
     }
     rows.push(rule());
     for l in &sale.lines {
@@ -112,18 +123,21 @@ pub fn layout(
             money(sign * l.qty * l.unit_minor),
         ));
         if l.discount_minor != 0 {
-            rows.push(row("  Discount", money(-sign * l.discount_minor)));
+            rows.push(row(
+                format!("  {}", t("rcpt-discount")),
+                money(-sign * l.discount_minor),
+            ));
         }
     }
     rows.push(rule());
-    rows.push(row("Subtotal", money(sign * sale.subtotal_minor)));
+    rows.push(row(t("rcpt-subtotal"), money(sign * sale.subtotal_minor)));
     if sale.discount_minor != 0 {
-        rows.push(row("Discounts", money(-sign * sale.discount_minor)));
+        rows.push(row(t("rcpt-discounts"), money(-sign * sale.discount_minor)));
     }
     let total_label = match sale.kind {
-        SaleKind::Sale => "TOTAL",
-        SaleKind::Refund => "TOTAL REFUNDED",
-        SaleKind::Void => "TOTAL VOIDED",
+        SaleKind::Sale => t("rcpt-total"),
+        SaleKind::Refund => t("rcpt-total-refunded"),
+        SaleKind::Void => t("rcpt-total-voided"),
     };
     rows.push(styled(
         Style::Strong,
@@ -146,28 +160,35 @@ pub fn layout(
     }
     rates.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (bps, gross, tax) in rates {
-        rows.push(row(
-            format!("Tax {} of {}", format_rate(bps), money(sign * gross)),
-            money(sign * tax),
-        ));
+        let label = tr.t_args(
+            locale,
+            "rcpt-tax-of",
+            &[
+                ("rate", rate(bps).into()),
+                ("amount", money(sign * gross).into()),
+            ],
+        );
+        rows.push(row(label, money(sign * tax)));
     }
     rows.push(rule());
     for p in &sale.payments {
-        let label = match (sale.kind, p.method.as_str()) {
-            (SaleKind::Sale, "cash") => "Cash",
-            (SaleKind::Sale, "card") => "Card",
-            (SaleKind::Sale, _) => "Other",
-            (_, "cash") => "Cash returned",
-            (_, "card") => "Card returned",
-            _ => "Other returned",
+        let method = match p.method.as_str() {
+            "cash" => "cash",
+            "card" => "card",
+            _ => "other",
+        };
+        let label = if sale.kind == SaleKind::Sale {
+            t(&format!("rcpt-paid-{method}"))
+        } else {
+            t(&format!("rcpt-returned-{method}"))
         };
         rows.push(row(label, money(sign * p.amount_minor)));
     }
     if sale.change_minor != 0 {
         let label = if sale.kind == SaleKind::Sale {
-            "Change"
+            t("rcpt-change")
         } else {
-            "Change taken back"
+            t("rcpt-change-back")
         };
         rows.push(row(label, money(sign * -sale.change_minor)));
     }
