@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints Dermis's performance figures. Release builds; the first run compiles for a while.
 #   make bench                    everything
-#   scripts/bench.sh store|sync|gui|photos|attacks   one part
+#   scripts/bench.sh store|sync|gui|pos|photos|attacks   one part
 # Scale with DERMIS_BENCH_PATIENTS (sync catch-up, default 10000) and DERMIS_BENCH_BIG
 # (reconnect among many documents, default 50000); photos with DERMIS_BENCH_THUMBS
 # (thumbnails timed, default 6) and DERMIS_BENCH_UPLOAD_MB (uploaded, default 100) on
@@ -21,6 +21,10 @@ fi
 if [ "$part" = all ] || [ "$part" = gui ]; then
   echo "== desktop app: frame times while typing a search over 50k patients =="
   cargo test -q --release -p dermis-node --test gui_bench -- --ignored --nocapture 2>&1 | grep -vE '^(running|test result|$)'
+fi
+if [ "$part" = all ] || [ "$part" = pos ]; then
+  echo "== desktop app: the till with 1,000 products and 100,000 past sales =="
+  cargo test -q --release -p dermis-node --test gui_pos_bench -- --ignored --nocapture 2>&1 | grep -vE '^(running|test result|$)'
 fi
 if [ "$part" = all ] || [ "$part" = photos ]; then
   cargo bench -q -p dermis-hub --bench photos

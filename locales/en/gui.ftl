@@ -400,3 +400,17 @@ gui-col-stock = In stock
 gui-col-change = Change
 gui-col-by = By
 gui-col-diagnoses = Diagnoses
+
+## The till's buyer and a patient's purchases
+gui-pos-buyer = Customer (patient)
+gui-pos-buyer-hint = Name or record number, optional
+gui-pos-buyer-remove = Detach
+gui-pos-buyer-remove-hint = Sell without linking this sale to the patient
+gui-patient-purchases = Purchases
+gui-patient-no-purchases = No purchases at the till.
+gui-col-receipt = Receipt
+gui-col-amount = Amount
+gui-purchase-sale = Sale
+gui-purchase-refund = Refund
+gui-purchase-void = Void
+gui-purchase-voided = Sale, voided

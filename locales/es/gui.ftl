@@ -391,3 +391,17 @@ gui-col-stock = En stock
 gui-col-change = Variación
 gui-col-by = Por
 gui-col-diagnoses = Diagnósticos
+
+## The till's buyer and a patient's purchases
+gui-pos-buyer = Cliente (paciente)
+gui-pos-buyer-hint = Nombre o número de historia, opcional
+gui-pos-buyer-remove = Desvincular
+gui-pos-buyer-remove-hint = Vender sin vincular esta venta al paciente
+gui-patient-purchases = Compras
+gui-patient-no-purchases = Sin compras en caja.
+gui-col-receipt = Ticket
+gui-col-amount = Importe
+gui-purchase-sale = Venta
+gui-purchase-refund = Devolución
+gui-purchase-void = Anulación
+gui-purchase-voided = Venta anulada

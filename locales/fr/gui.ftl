@@ -391,3 +391,17 @@ gui-col-stock = En stock
 gui-col-change = Variation
 gui-col-by = Par
 gui-col-diagnoses = Diagnostics
+
+## The till's buyer and a patient's purchases
+gui-pos-buyer = Client (patient)
+gui-pos-buyer-hint = Nom ou numéro de dossier, facultatif
+gui-pos-buyer-remove = Détacher
+gui-pos-buyer-remove-hint = Vendre sans lier cette vente au patient
+gui-patient-purchases = Achats
+gui-patient-no-purchases = Aucun achat en caisse.
+gui-col-receipt = Ticket
+gui-col-amount = Montant
+gui-purchase-sale = Vente
+gui-purchase-refund = Remboursement
+gui-purchase-void = Annulation
+gui-purchase-voided = Vente annulée

@@ -371,3 +371,17 @@ gui-col-stock = Պահեստում
 gui-col-change = Փոփոխություն
 gui-col-by = Ով
 gui-col-diagnoses = Ախտորոշումներ
+
+## The till's buyer and a patient's purchases
+gui-pos-buyer = Գնորդ (պացիենտ)
+gui-pos-buyer-hint = Անուն կամ քարտի համար, ըստ ցանկության
+gui-pos-buyer-remove = Անջատել
+gui-pos-buyer-remove-hint = Վաճառել՝ առանց վաճառքը պացիենտին կապելու
+gui-patient-purchases = Գնումներ
+gui-patient-no-purchases = Դրամարկղում գնումներ չկան։
+gui-col-receipt = Կտրոն
+gui-col-amount = Գումար
+gui-purchase-sale = Վաճառք
+gui-purchase-refund = Վերադարձ
+gui-purchase-void = Չեղարկում
+gui-purchase-voided = Վաճառք, չեղարկված

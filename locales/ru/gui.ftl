@@ -388,3 +388,17 @@ gui-col-stock = На складе
 gui-col-change = Изменение
 gui-col-by = Кто
 gui-col-diagnoses = Диагнозы
+
+## The till's buyer and a patient's purchases
+gui-pos-buyer = Покупатель (пациент)
+gui-pos-buyer-hint = Имя или номер карты, необязательно
+gui-pos-buyer-remove = Отвязать
+gui-pos-buyer-remove-hint = Продать, не связывая продажу с пациентом
+gui-patient-purchases = Покупки
+gui-patient-no-purchases = Покупок на кассе нет.
+gui-col-receipt = Чек
+gui-col-amount = Сумма
+gui-purchase-sale = Продажа
+gui-purchase-refund = Возврат
+gui-purchase-void = Аннулирование
+gui-purchase-voided = Продажа, аннулирована

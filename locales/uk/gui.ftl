@@ -388,3 +388,17 @@ gui-col-stock = На складі
 gui-col-change = Зміна
 gui-col-by = Хто
 gui-col-diagnoses = Діагнози
+
+## The till's buyer and a patient's purchases
+gui-pos-buyer = Покупець (пацієнт)
+gui-pos-buyer-hint = Ім'я або номер картки, необов'язково
+gui-pos-buyer-remove = Відв'язати
+gui-pos-buyer-remove-hint = Продати, не пов'язуючи продаж із пацієнтом
+gui-patient-purchases = Покупки
+gui-patient-no-purchases = Покупок на касі немає.
+gui-col-receipt = Чек
+gui-col-amount = Сума
+gui-purchase-sale = Продаж
+gui-purchase-refund = Повернення
+gui-purchase-void = Анулювання
+gui-purchase-voided = Продаж, анульовано

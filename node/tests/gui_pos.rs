@@ -118,3 +118,65 @@ fn the_cart_has_headers_steps_quantities_and_warns_of_stock() {
     settle(&mut h);
     assert_eq!(h.state().pos_cart_quantity("RARE"), Some(3));
 }
+
+#[test]
+fn a_sale_attached_to_a_patient_shows_on_their_chart() {
+    let dir = demo_dir(3);
+    let node = open(dir.path());
+    let conn = node.store.conn();
+    let product = dermis_node::store::queries::products(conn)
+        .expect("products")
+        .into_iter()
+        .find(|p| p.on_hand > 0)
+        .expect("a product in stock");
+    let patient = dermis_node::store::queries::recent_patients(conn, 10)
+        .expect("patients")
+        .into_iter()
+        .next()
+        .expect("a patient");
+    drop(node);
+    let mut h = signed_in(dir.path(), "cashier");
+    h.state_mut().navigate(Nav::Show(Screen::Pos));
+    settle(&mut h);
+    type_into(&mut h, "Customer (patient)", &patient.mrn);
+    settle(&mut h);
+    let offered = format!(
+        "{} {} · {}",
+        patient.first_name, patient.last_name, patient.mrn
+    );
+    wait_until(&mut h, "the patient offered", |h| shows_part(h, &offered));
+    h.query_all_by_label_contains(&offered)
+        .next()
+        .expect("the offered patient")
+        .click();
+    h.run_ok();
+    settle(&mut h);
+    assert!(shows(&h, "Detach"), "the buyer is not attached");
+    type_into(&mut h, "Barcode", &product.sku);
+    press_enter(&mut h, "Barcode");
+    settle(&mut h);
+    click(&mut h, "Exact cash");
+    settle(&mut h);
+    click(&mut h, "Complete sale");
+    settle(&mut h);
+    let receipt = h.state().pos_receipt().expect("a receipt").to_owned();
+    click(&mut h, "New sale");
+    settle(&mut h);
+    assert!(
+        !shows(&h, "Detach"),
+        "the next customer starts without the patient"
+    );
+
+    let node = open(dir.path());
+    let sale = dermis_node::store::pos::entry_by_receipt(node.store.conn(), &receipt)
+        .expect("read")
+        .expect("the sale");
+    assert_eq!(sale.patient_id.as_deref(), Some(patient.id.as_str()));
+    drop(node);
+
+    h.state_mut()
+        .navigate(Nav::OpenPatient(patient.id.parse().expect("id")));
+    settle(&mut h);
+    assert!(shows(&h, "Purchases"));
+    assert!(shows(&h, &receipt), "the chart does not list {receipt}");
+}

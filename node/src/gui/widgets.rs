@@ -231,6 +231,20 @@ pub fn cell<R>(ui: &mut Ui, width: f32, height: f32, add: impl FnOnce(&mut Ui) -
     .inner
 }
 
+/// A figure (an amount, a count) right-aligned in a cell of `width`, so that the digits
+/// of a column line up as an accountant reads them.
+pub fn figure(ui: &mut Ui, width: f32, text: impl Into<egui::WidgetText>) -> Response {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, ui.spacing().interact_size.y),
+        egui::Layout::right_to_left(egui::Align::Center),
+        |ui| {
+            ui.set_min_width(width);
+            ui.label(text)
+        },
+    )
+    .inner
+}
+
 /// A text that is cut with an ellipsis when it does not fit its cell.
 pub fn truncated(ui: &mut Ui, text: impl Into<egui::WidgetText>) -> Response {
     ui.add(egui::Label::new(text).truncate())

@@ -291,3 +291,18 @@ pub fn recent(node: &Node, session: &Session, limit: usize) -> Result<Vec<SaleRo
     session.require(Permission::Sell)?;
     Ok(queries::recent_sales(node.store.conn(), limit)?)
 }
+
+/// What a patient bought (and had refunded), newest first: their own sales and those of
+/// the records merged into theirs, as a merge moves sale links to the record kept.
+pub fn of_patient(
+    node: &Node,
+    session: &Session,
+    patient: PatientId,
+    limit: usize,
+) -> Result<Vec<SaleRow>, OpError> {
+    session.require(Permission::ViewPatients)?;
+    let conn = node.store.conn();
+    let mut ids = vec![patient.to_string()];
+    ids.extend(crate::store::merges::merged_from(conn, &ids[0])?);
+    Ok(pos::entries_of_patients(conn, &ids, limit)?)
+}

@@ -90,3 +90,21 @@ pub fn entry_by_receipt(conn: &Connection, receipt: &str) -> Result<Option<SaleR
     ))?;
     Ok(stmt.query_row([receipt.trim()], sale_row).optional()?)
 }
+
+/// The sales, refunds and voids linked to any of `patients` (a patient and those merged
+/// into them), newest first, at most `limit`.
+pub fn entries_of_patients(
+    conn: &Connection,
+    patients: &[String],
+    limit: usize,
+) -> Result<Vec<SaleRow>, StoreError> {
+    if patients.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; patients.len()].join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "{SALE_SELECT} WHERE s.patient_id IN ({marks}) ORDER BY s.at DESC LIMIT {limit}"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(patients), sale_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -654,6 +654,21 @@ impl DermisApp {
         self.s.pos.cart.iter().find(|e| e.sku == sku).map(|e| e.qty)
     }
 
+    /// How many lines the till's cart holds.
+    pub fn pos_cart_lines(&self) -> usize {
+        self.s.pos.cart.len()
+    }
+
+    /// Whether the till's cart, as it is now, has its totals quoted.
+    pub fn pos_quoted(&self) -> bool {
+        self.s.pos.is_quoted()
+    }
+
+    /// The receipt number the till shows after a sale.
+    pub fn pos_receipt(&self) -> Option<&str> {
+        self.s.pos.receipt.as_ref().map(|s| s.receipt.as_str())
+    }
+
     /// Whether the login screen is showing.
     pub fn at_login(&self) -> bool {
         matches!(self.phase, Phase::Login(_))

@@ -136,6 +136,7 @@ impl DermisApp {
             Reply::PhotoImage { id, picture } => s.photos.on_full(id, picture),
             Reply::PhotoAdded { .. } => s.photos.on_added(),
             Reply::Products { generation, rows } => s.pos.on_results(generation, rows),
+            Reply::Buyers { generation, rows } => s.pos.buyer.on_results(generation, rows),
             Reply::Scanned(product) => s.pos.add(&product),
             Reply::Quote { generation, result } => {
                 s.pos.on_quote(generation, result.map(|q| *q));

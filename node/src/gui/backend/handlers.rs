@@ -22,6 +22,8 @@ use crate::store::{StoreError, queries};
 
 /// Patients a search or the recent list returns at most.
 const PATIENT_LIMIT: usize = 200;
+/// How many patients the till offers for a typed name: a short list to pick from.
+const BUYER_LIMIT: usize = 8;
 
 pub(super) struct State {
     config: BackendConfig,
@@ -326,6 +328,11 @@ fn audit_view(
 fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Command) -> Outcome {
     match command {
         Command::Refresh(view) => refresh(node, session, view),
+        Command::FindBuyers { generation, query } => {
+            let rows = ops::patients::search(node, session, &query, BUYER_LIMIT)
+                .map_err(fail(Op::Load))?;
+            one(Reply::Buyers { generation, rows })
+        }
         Command::SearchPatients { generation, query } => {
             let rows = if query.trim().is_empty() {
                 ops::patients::recent(node, session, PATIENT_LIMIT)
@@ -505,9 +512,13 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
                 result: result.map(Box::new),
             })
         }
-        Command::Sell { items, payments } => {
-            let sale =
-                ops::sales::sell(node, session, &items, &payments, None).map_err(fail(Op::Sell))?;
+        Command::Sell {
+            items,
+            payments,
+            patient,
+        } => {
+            let sale = ops::sales::sell(node, session, &items, &payments, patient)
+                .map_err(fail(Op::Sell))?;
             one(Reply::Sold(Box::new(sale)))
         }
         Command::SaveProduct { id, form } => {

@@ -141,6 +141,11 @@ pub enum Command {
         generation: u64,
         query: String,
     },
+    /// Patients the till may attach a sale to (name or record number).
+    FindBuyers {
+        generation: u64,
+        query: String,
+    },
     /// A barcode or SKU typed or scanned at the till.
     Scan {
         code: String,
@@ -153,6 +158,8 @@ pub enum Command {
     Sell {
         items: Vec<ItemInput>,
         payments: Vec<Payment>,
+        /// The patient buying, when the cashier attached one.
+        patient: Option<PatientId>,
     },
     SaveProduct {
         id: Option<ProductId>,
@@ -284,6 +291,8 @@ pub struct DashboardData {
 pub struct PatientView {
     pub patient: Patient,
     pub encounters: Vec<EncounterRow>,
+    /// What the patient bought at the till (and had refunded), newest first.
+    pub purchases: Vec<crate::store::queries::SaleRow>,
     /// Local changes the hub has not confirmed.
     pub pending: bool,
 }
@@ -393,6 +402,10 @@ pub enum Reply {
         rows: Vec<PatientRow>,
     },
     Patient(Box<PatientView>),
+    Buyers {
+        generation: u64,
+        rows: Vec<PatientRow>,
+    },
     PatientSaved {
         id: PatientId,
     },

@@ -122,6 +122,9 @@ pub(super) fn refresh(node: &mut Node, session: &Session, view: View) -> Outcome
     }
 }
 
+/// The latest purchases a chart lists (the journal has them all).
+const PURCHASES_SHOWN: usize = 20;
+
 pub(super) fn open_patient(node: &mut Node, session: &Session, id: PatientId) -> Outcome {
     let load = fail(Op::Load);
     let patient = ops::patients::get(node, session, id).map_err(&load)?;
@@ -130,11 +133,13 @@ pub(super) fn open_patient(node: &mut Node, session: &Session, id: PatientId) ->
     } else {
         Vec::new()
     };
+    let purchases = ops::sales::of_patient(node, session, id, PURCHASES_SHOWN).map_err(&load)?;
     let pending =
         queries::is_pending(node.store.conn(), &id.to_string()).map_err(store_err(Op::Load))?;
     one(Reply::Patient(Box::new(PatientView {
         patient,
         encounters,
+        purchases,
         pending,
     })))
 }

@@ -11,7 +11,9 @@ pub mod patient;
 pub mod patients;
 pub mod photos;
 pub mod pos;
+pub mod pos_buyer;
 pub mod products;
+pub mod purchases;
 pub mod settings;
 pub mod sync;
 

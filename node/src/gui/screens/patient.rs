@@ -98,6 +98,10 @@ pub fn patient_ui(ui: &mut Ui, state: &mut PatientState, ctx: &mut Ctx<'_>) {
                 encounters_ui(ui, view, ctx);
             }
         }
+        if let Some(view) = &state.view {
+            ui.add_space(8.0);
+            super::purchases::purchases_ui(ui, view, ctx);
+        }
     });
 }
 

@@ -64,6 +64,8 @@ pub struct PosState {
     pub sale_error: Option<UiError>,
     pub receipt: Option<Sale>,
     pub busy: bool,
+    /// The patient the sale is for, when the cashier attaches one.
+    pub buyer: super::pos_buyer::BuyerState,
     dirty: bool,
     refocus_scan: bool,
 }
@@ -124,6 +126,12 @@ impl PosState {
         self.dirty = true;
     }
 
+    /// Whether the totals shown are those of the cart as it is now: nothing changed
+    /// since the last quote was asked for, and it has come back.
+    pub fn is_quoted(&self) -> bool {
+        !self.dirty && (self.quote.is_some() || self.quote_error.is_some())
+    }
+
     /// The barcode field takes the focus (the screen opened): a scanner's first code
     /// must land in it.
     pub fn focus_scan(&mut self) {
@@ -137,6 +145,7 @@ impl PosState {
         self.quote = None;
         self.busy = false;
         self.sale_error = None;
+        self.buyer.clear();
     }
 
     pub fn failed_sale(&mut self, error: UiError) {
@@ -329,6 +338,8 @@ fn find_ui(ui: &mut Ui, state: &mut PosState, ctx: &mut Ctx<'_>) {
 }
 
 fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<'_>) {
+    super::pos_buyer::buyer_ui(ui, &mut state.buyer, ctx);
+    ui.add_space(6.0);
     let tr = ctx.tr;
     let code = currency.code().to_owned();
     let typed_errors = state.inputs(currency).err().unwrap_or_default();
@@ -492,7 +503,11 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
         {
             state.busy = true;
             state.sale_error = None;
-            ctx.send(Command::Sell { items, payments });
+            ctx.send(Command::Sell {
+                items,
+                payments,
+                patient: state.buyer.patient(),
+            });
         }
         if ui.button(tr.t("gui-pos-clear")).clicked() {
             state.cart.clear();
