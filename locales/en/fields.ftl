@@ -64,3 +64,8 @@ field-end = End
 field-body-part = Body part
 field-tags = Tags
 field-file = File
+
+# Prescriptions
+field-drug = Drug
+field-dose = Dose
+field-refills = Refills

@@ -414,3 +414,25 @@ gui-purchase-sale = Sale
 gui-purchase-refund = Refund
 gui-purchase-void = Void
 gui-purchase-voided = Sale, voided
+
+## Prescribing and printing on a visit
+gui-rx-title = Prescriptions
+gui-rx-none = No prescriptions on this visit.
+gui-rx-instructions = Instructions
+gui-rx-quantity-refills = Quantity / refills
+gui-rx-prescriber = Prescriber
+gui-rx-overridden = Prescribed despite the allergy to { $allergy }: { $reason }
+gui-rx-new = New prescription
+gui-rx-allergy-title = Allergy warning
+gui-rx-allergy-substance = Allergic to { $allergy }: { $drug } contains { $substance }.
+gui-rx-allergy-class = Allergic to { $allergy }: { $drug } contains { $substance }, one of the { $class }.
+gui-rx-allergy-answer = Change the drug, or give the reason to prescribe it anyway (it is recorded and audited).
+gui-rx-override-reason = Reason to prescribe anyway
+gui-rx-prescribe = Add prescription
+gui-rx-prescribe-anyway = Prescribe despite the allergy
+gui-rx-answer-first = Type a drug, and answer the allergy warning if there is one
+gui-rx-print = Print prescription
+gui-visit-print-summary = Print visit summary
+gui-printed = Saved and opened for printing: { $path }
+gui-printed-not-opened = Saved as { $path } (no viewer could open it)
+gui-encounter-sign-prescriptions = Prescriptions

@@ -60,3 +60,8 @@ field-end = Fin
 field-body-part = Zona del cuerpo
 field-tags = Etiquetas
 field-file = Archivo
+
+# Prescriptions
+field-drug = Fármaco
+field-dose = Dosis
+field-refills = Repeticiones

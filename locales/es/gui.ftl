@@ -405,3 +405,25 @@ gui-purchase-sale = Venta
 gui-purchase-refund = Devolución
 gui-purchase-void = Anulación
 gui-purchase-voided = Venta anulada
+
+## Prescribing and printing on a visit
+gui-rx-title = Recetas
+gui-rx-none = No hay recetas en esta consulta.
+gui-rx-instructions = Modo de empleo
+gui-rx-quantity-refills = Cantidad / repeticiones
+gui-rx-prescriber = Prescriptor
+gui-rx-overridden = Prescrito pese a la alergia a { $allergy }: { $reason }
+gui-rx-new = Nueva receta
+gui-rx-allergy-title = Alerta de alergia
+gui-rx-allergy-substance = Alergia a { $allergy }: { $drug } contiene { $substance }.
+gui-rx-allergy-class = Alergia a { $allergy }: { $drug } contiene { $substance }, del grupo de { $class }.
+gui-rx-allergy-answer = Cambie el fármaco o indique el motivo para prescribirlo igualmente (queda registrado y auditado).
+gui-rx-override-reason = Motivo para prescribir igualmente
+gui-rx-prescribe = Añadir receta
+gui-rx-prescribe-anyway = Prescribir pese a la alergia
+gui-rx-answer-first = Escriba un fármaco y responda a la alerta de alergia si la hay
+gui-rx-print = Imprimir receta
+gui-visit-print-summary = Imprimir resumen de la consulta
+gui-printed = Guardado y abierto para imprimir: { $path }
+gui-printed-not-opened = Guardado como { $path } (ningún visor pudo abrirlo)
+gui-encounter-sign-prescriptions = Recetas

@@ -60,3 +60,8 @@ field-end = Fin
 field-body-part = Région du corps
 field-tags = Étiquettes
 field-file = Fichier
+
+# Prescriptions
+field-drug = Médicament
+field-dose = Posologie
+field-refills = Renouvellements

@@ -405,3 +405,25 @@ gui-purchase-sale = Vente
 gui-purchase-refund = Remboursement
 gui-purchase-void = Annulation
 gui-purchase-voided = Vente annulée
+
+## Prescribing and printing on a visit
+gui-rx-title = Ordonnances
+gui-rx-none = Aucune ordonnance pour cette consultation.
+gui-rx-instructions = Mode d'emploi
+gui-rx-quantity-refills = Quantité / renouvellements
+gui-rx-prescriber = Prescripteur
+gui-rx-overridden = Prescrit malgré l'allergie à { $allergy } : { $reason }
+gui-rx-new = Nouvelle prescription
+gui-rx-allergy-title = Alerte allergie
+gui-rx-allergy-substance = Allergique à { $allergy } : { $drug } contient { $substance }.
+gui-rx-allergy-class = Allergique à { $allergy } : { $drug } contient { $substance }, de la famille des { $class }.
+gui-rx-allergy-answer = Changez de médicament, ou indiquez pourquoi le prescrire quand même (motif enregistré et tracé).
+gui-rx-override-reason = Motif pour prescrire quand même
+gui-rx-prescribe = Ajouter la prescription
+gui-rx-prescribe-anyway = Prescrire malgré l'allergie
+gui-rx-answer-first = Saisissez un médicament et répondez à l'alerte allergie s'il y en a une
+gui-rx-print = Imprimer l'ordonnance
+gui-visit-print-summary = Imprimer le compte rendu
+gui-printed = Enregistré et ouvert pour impression : { $path }
+gui-printed-not-opened = Enregistré sous { $path } (aucune visionneuse n'a pu l'ouvrir)
+gui-encounter-sign-prescriptions = Ordonnances

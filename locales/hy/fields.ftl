@@ -60,3 +60,8 @@ field-end = Ավարտ
 field-body-part = Մարմնի հատված
 field-tags = Պիտակներ
 field-file = Ֆայլ
+
+# Prescriptions
+field-drug = Դեղ
+field-dose = Դեղաչափ
+field-refills = Կրկնություններ

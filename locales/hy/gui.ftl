@@ -385,3 +385,25 @@ gui-purchase-sale = Վաճառք
 gui-purchase-refund = Վերադարձ
 gui-purchase-void = Չեղարկում
 gui-purchase-voided = Վաճառք, չեղարկված
+
+## Prescribing and printing on a visit
+gui-rx-title = Նշանակումներ
+gui-rx-none = Այս այցում նշանակումներ չկան։
+gui-rx-instructions = Կիրառման եղանակ
+gui-rx-quantity-refills = Քանակ / կրկնություններ
+gui-rx-prescriber = Նշանակող
+gui-rx-overridden = Նշանակված է՝ չնայած { $allergy }-ի ալերգիային. { $reason }
+gui-rx-new = Նոր նշանակում
+gui-rx-allergy-title = Ալերգիայի զգուշացում
+gui-rx-allergy-substance = Ալերգիա { $allergy }-ի նկատմամբ. { $drug }-ը պարունակում է { $substance }։
+gui-rx-allergy-class = Ալերգիա { $allergy }-ի նկատմամբ. { $drug }-ը պարունակում է { $substance } ({ $class } խումբ)։
+gui-rx-allergy-answer = Փոխեք դեղը կամ նշեք պատճառը, որով այն այնուամենայնիվ նշանակում եք (պատճառը պահպանվում և գրանցվում է)։
+gui-rx-override-reason = Այնուամենայնիվ նշանակելու պատճառը
+gui-rx-prescribe = Ավելացնել նշանակում
+gui-rx-prescribe-anyway = Նշանակել՝ չնայած ալերգիային
+gui-rx-answer-first = Մուտքագրեք դեղը և պատասխանեք ալերգիայի զգուշացմանը, եթե այն կա
+gui-rx-print = Տպել դեղատոմսը
+gui-visit-print-summary = Տպել այցի ամփոփումը
+gui-printed = Պահպանված և բացված է տպելու համար՝ { $path }
+gui-printed-not-opened = Պահպանված է որպես { $path } (դիտիչը չհաջողվեց բացել)
+gui-encounter-sign-prescriptions = Նշանակումներ

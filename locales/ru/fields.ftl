@@ -60,3 +60,8 @@ field-end = Окончание
 field-body-part = Область тела
 field-tags = Теги
 field-file = Файл
+
+# Prescriptions
+field-drug = Препарат
+field-dose = Доза
+field-refills = Повторы

@@ -402,3 +402,25 @@ gui-purchase-sale = Продажа
 gui-purchase-refund = Возврат
 gui-purchase-void = Аннулирование
 gui-purchase-voided = Продажа, аннулирована
+
+## Prescribing and printing on a visit
+gui-rx-title = Назначения
+gui-rx-none = В этом приёме назначений нет.
+gui-rx-instructions = Способ применения
+gui-rx-quantity-refills = Количество / повторы
+gui-rx-prescriber = Назначил
+gui-rx-overridden = Назначено несмотря на аллергию на { $allergy }: { $reason }
+gui-rx-new = Новое назначение
+gui-rx-allergy-title = Предупреждение об аллергии
+gui-rx-allergy-substance = Аллергия на { $allergy }: { $drug } содержит { $substance }.
+gui-rx-allergy-class = Аллергия на { $allergy }: { $drug } содержит { $substance } (группа: { $class }).
+gui-rx-allergy-answer = Замените препарат или укажите причину назначить его всё же (причина сохраняется и попадает в журнал).
+gui-rx-override-reason = Причина назначить всё же
+gui-rx-prescribe = Добавить назначение
+gui-rx-prescribe-anyway = Назначить несмотря на аллергию
+gui-rx-answer-first = Введите препарат и ответьте на предупреждение об аллергии, если оно есть
+gui-rx-print = Печать рецепта
+gui-visit-print-summary = Печать заключения
+gui-printed = Сохранено и открыто для печати: { $path }
+gui-printed-not-opened = Сохранено как { $path } (не удалось открыть просмотрщик)
+gui-encounter-sign-prescriptions = Назначения

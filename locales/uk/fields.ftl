@@ -60,3 +60,8 @@ field-end = Кінець
 field-body-part = Ділянка тіла
 field-tags = Теги
 field-file = Файл
+
+# Prescriptions
+field-drug = Препарат
+field-dose = Доза
+field-refills = Повтори

@@ -402,3 +402,25 @@ gui-purchase-sale = Продаж
 gui-purchase-refund = Повернення
 gui-purchase-void = Анулювання
 gui-purchase-voided = Продаж, анульовано
+
+## Prescribing and printing on a visit
+gui-rx-title = Призначення
+gui-rx-none = У цьому прийомі призначень немає.
+gui-rx-instructions = Спосіб застосування
+gui-rx-quantity-refills = Кількість / повтори
+gui-rx-prescriber = Призначив
+gui-rx-overridden = Призначено попри алергію на { $allergy }: { $reason }
+gui-rx-new = Нове призначення
+gui-rx-allergy-title = Попередження про алергію
+gui-rx-allergy-substance = Алергія на { $allergy }: { $drug } містить { $substance }.
+gui-rx-allergy-class = Алергія на { $allergy }: { $drug } містить { $substance } (група: { $class }).
+gui-rx-allergy-answer = Замініть препарат або вкажіть причину все ж призначити його (причину збережено й занесено до журналу).
+gui-rx-override-reason = Причина все ж призначити
+gui-rx-prescribe = Додати призначення
+gui-rx-prescribe-anyway = Призначити попри алергію
+gui-rx-answer-first = Введіть препарат і дайте відповідь на попередження про алергію, якщо воно є
+gui-rx-print = Друк рецепта
+gui-visit-print-summary = Друк висновку
+gui-printed = Збережено й відкрито для друку: { $path }
+gui-printed-not-opened = Збережено як { $path } (не вдалося відкрити переглядач)
+gui-encounter-sign-prescriptions = Призначення

@@ -287,6 +287,12 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         ("phone", "+33 1 23 45 67 89".into()),
         ("rate", "20%".into()),
         ("amount", "39.00".into()),
+        // Prescribing in the window (gui.ftl): an allergy warning, a printout's file.
+        ("allergy", "Neomycin".into()),
+        ("drug", "Gentamicin 0.1% cream".into()),
+        ("substance", "gentamicin".into()),
+        ("class", "aminoglycosides".into()),
+        ("path", "/home/clinic/printouts/visit-summary.pdf".into()),
     ]
 }
 

@@ -129,6 +129,13 @@ pub fn click(h: &mut AppHarness, label: &str) {
         1,
         "expected one widget named {label:?}: {targets:#?}"
     );
+    // A widget below the fold is scrolled to first, as a user would.
+    targets[0].scroll_to_me();
+    h.run_ok();
+    let targets: Vec<_> = h
+        .query_all_by_label(label)
+        .filter(|n| n.accesskit_node().role() != Role::Label)
+        .collect();
     targets[0].click();
     h.run_ok();
 }

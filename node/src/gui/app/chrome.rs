@@ -107,6 +107,15 @@ pub(super) fn notice_ui(ui: &mut Ui, tr: &Tr, notice: &Notice) {
             ui.label(RichText::new(tr.t(id)).color(widgets::ok_color(ui)));
         }
         Notice::Error(error) => widgets::error_line(ui, &tr.ui_error(error)),
+        Notice::Printed { path, opened } => {
+            let id = if *opened {
+                "gui-printed"
+            } else {
+                "gui-printed-not-opened"
+            };
+            let text = tr.t_args(id, &[("path", path.display().to_string().into())]);
+            ui.label(RichText::new(text).color(widgets::ok_color(ui)));
+        }
     }
     ui.add_space(4.0);
 }

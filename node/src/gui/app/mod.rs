@@ -64,6 +64,11 @@ pub(super) struct Screens {
 pub(super) enum Notice {
     Info(&'static str),
     Error(UiError),
+    /// A printout was saved to this file, and opened in a viewer or not.
+    Printed {
+        path: std::path::PathBuf,
+        opened: bool,
+    },
 }
 
 /// The desktop app. Also what the egui_kittest tests drive.

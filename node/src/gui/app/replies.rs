@@ -125,6 +125,13 @@ impl DermisApp {
                 }
                 self.notice = Some(Notice::Info("gui-saved"));
             }
+            Reply::Prescribed { encounter } => {
+                if s.encounter.id == Some(encounter) {
+                    s.encounter.rx.on_prescribed();
+                }
+                self.notice = Some(Notice::Info("gui-saved"));
+            }
+            Reply::Printed { path, opened } => self.notice = Some(Notice::Printed { path, opened }),
             Reply::Encounter(view) => {
                 if s.encounter.id == Some(view.encounter.id) {
                     s.banner = Some(view.banner.clone());
@@ -193,6 +200,8 @@ impl DermisApp {
             },
             Op::AddAllergy => patient::allergy_failed(&mut s.patient, error),
             Op::SaveEncounter | Op::Sign | Op::Addendum => s.encounter.failed(error),
+            Op::Prescribe => s.encounter.rx.failed(error),
+            Op::Print => self.notice = Some(Notice::Error(error)),
             Op::ImportPhoto => s.photos.failed(error),
             Op::Scan => s.pos.failed_scan(error),
             Op::Sell => s.pos.failed_sale(error),

@@ -50,6 +50,43 @@ pub(super) fn one(reply: Reply) -> Outcome {
 }
 
 /// Maps an error to what the UI may show, logging causes that are not the user's input.
+/// A visit's document written to the printouts folder and opened in the system's viewer.
+fn print_document(
+    node: &mut Node,
+    session: &Session,
+    config: &BackendConfig,
+    encounter: dermis_model::EncounterId,
+    kind: crate::print::document::Kind,
+    locale: crate::i18n::Locale,
+) -> Outcome {
+    use crate::ops::documents::{self, DocumentError};
+    let bytes = documents::pdf(node, session, encounter, kind, locale).map_err(|e| match e {
+        DocumentError::Op(op) => (Op::Print, ui_error(&op)),
+        DocumentError::Pdf(e) => {
+            tracing::error!(error = %crate::gui::error_chain(&e), "cannot lay out a document");
+            (Op::Print, UiError::Storage)
+        }
+    })?;
+    let stem = match kind {
+        crate::print::document::Kind::Prescription => format!("prescription-{encounter}"),
+        crate::print::document::Kind::Summary => format!("visit-summary-{encounter}"),
+    };
+    let path = super::printouts::write(&config.data_dir, &stem, &bytes).map_err(|e| {
+        tracing::error!(error = %e, "cannot write a printout");
+        let full = e.kind() == std::io::ErrorKind::StorageFull;
+        (
+            Op::Print,
+            if full {
+                UiError::DiskFull
+            } else {
+                UiError::Storage
+            },
+        )
+    })?;
+    let opened = super::printouts::open(&path);
+    one(Reply::Printed { path, opened })
+}
+
 pub(super) fn ui_error(error: &OpError) -> UiError {
     match error {
         OpError::Invalid(errors) => UiError::Invalid(errors.clone()),
@@ -431,6 +468,18 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             replies.extend(open_encounter(node, session, id)?);
             Ok(replies)
         }
+        Command::Prescribe { encounter, form } => {
+            ops::prescriptions::add(node, session, encounter, &form)
+                .map_err(fail(Op::Prescribe))?;
+            let mut replies = vec![Reply::Prescribed { encounter }];
+            replies.extend(open_encounter(node, session, encounter)?);
+            Ok(replies)
+        }
+        Command::PrintDocument {
+            encounter,
+            kind,
+            locale,
+        } => print_document(node, session, config, encounter, kind, locale),
         Command::SignEncounter { id } => {
             ops::encounters::sign(node, session, id).map_err(fail(Op::Sign))?;
             open_encounter(node, session, id)

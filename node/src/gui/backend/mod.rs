@@ -8,6 +8,7 @@
 //! the role again whatever the UI showed.
 
 mod handlers;
+mod printouts;
 pub mod protocol;
 mod reads;
 

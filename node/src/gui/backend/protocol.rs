@@ -115,6 +115,19 @@ pub enum Command {
         id: Option<EncounterId>,
         form: EncounterForm,
     },
+    /// Prescribe on a draft visit (checked against the patient's allergies; a match
+    /// is refused unless the form gives a reason to go ahead).
+    Prescribe {
+        encounter: EncounterId,
+        form: dermis_model::prescription::PrescriptionForm,
+    },
+    /// Write a visit's document as a PDF in the workstation's printouts folder and open
+    /// it with the system's viewer (which prints it).
+    PrintDocument {
+        encounter: EncounterId,
+        kind: crate::print::document::Kind,
+        locale: crate::i18n::Locale,
+    },
     SignEncounter {
         id: EncounterId,
     },
@@ -216,6 +229,8 @@ pub enum Op {
     SaveEncounter,
     Sign,
     Addendum,
+    Prescribe,
+    Print,
     ImportPhoto,
     Scan,
     Sell,
@@ -421,6 +436,14 @@ pub enum Reply {
         kept_at: i64,
     },
     SyncStatus(Box<SyncSummary>),
+    Prescribed {
+        encounter: EncounterId,
+    },
+    /// A printout was written to `path`; `opened` says whether a viewer took it.
+    Printed {
+        path: PathBuf,
+        opened: bool,
+    },
     EncounterSaved {
         patient: PatientId,
         id: EncounterId,

@@ -34,6 +34,8 @@ pub struct EncounterState {
     pub confirm_sign: bool,
     /// The form as last kept in the store's drafts, and when.
     pub kept: Option<(EncounterForm, std::time::Instant)>,
+    /// The prescription being written on this visit.
+    pub rx: super::prescribe::RxState,
 }
 
 impl EncounterState {
@@ -89,6 +91,9 @@ impl EncounterState {
     pub fn has_unsaved_changes(&self) -> bool {
         if self.signed() || self.patient.is_none() {
             return false;
+        }
+        if self.rx.has_typing() {
+            return true;
         }
         match &self.saved_form {
             Some(saved) => *saved != self.form,
@@ -227,6 +232,17 @@ fn draft_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
         ui.add_space(6.0);
         diagnoses_ui(ui, state, ctx);
     });
+    if let Some(view) = &state.view {
+        ui.add_space(6.0);
+        let writable = ctx.can(Permission::EditClinical) && ctx.can(Permission::SignEncounter);
+        super::prescribe::prescriptions_ui(ui, &mut state.rx, view, writable, ctx);
+        super::prescribe::print_ui(
+            ui,
+            view.encounter.id,
+            !view.encounter.prescriptions.is_empty(),
+            ctx,
+        );
+    }
     if let Some(error) = &state.error {
         widgets::error_line(ui, &tr.ui_error(error));
     }
@@ -294,6 +310,15 @@ fn sign_dialog_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
                 "{code}  {}",
                 icd10::lookup(code).map(|e| e.label).unwrap_or_default()
             ));
+        }
+        if let Some(view) = &state.view
+            && !view.encounter.prescriptions.is_empty()
+        {
+            ui.add_space(4.0);
+            ui.strong(tr.t("gui-encounter-sign-prescriptions"));
+            for p in &view.encounter.prescriptions {
+                ui.label(format!("{} — {} — {}", p.drug, p.dose, p.instructions));
+            }
         }
         ui.add_space(6.0);
         ui.label(tr.t("gui-encounter-sign-explain"));
@@ -391,6 +416,8 @@ fn signed_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
             });
         }
     });
+    super::prescribe::prescriptions_ui(ui, &mut state.rx, view, false, ctx);
+    super::prescribe::print_ui(ui, e.id, !e.prescriptions.is_empty(), ctx);
     if let (Some(by), Some(at)) = (&e.signed_by, e.signed_at) {
         ui.label(tr.t_args(
             "gui-encounter-signed-by",

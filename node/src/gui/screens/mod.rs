@@ -12,6 +12,7 @@ pub mod patients;
 pub mod photos;
 pub mod pos;
 pub mod pos_buyer;
+pub mod prescribe;
 pub mod products;
 pub mod purchases;
 pub mod settings;

@@ -1,0 +1,119 @@
+//! Printouts from the window: a document is written to the workstation's `printouts`
+//! folder and handed to the system's viewer, whose Print button sends it to a printer.
+//! The folder and its files are the workstation user's alone (a printout names a
+//! patient); files are kept so that a printout can be found and printed again.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The command that opens a file: `DERMIS_VIEWER` if set (`none` opens nothing, for
+/// tests and kiosks), else the platform's opener.
+fn viewer() -> Option<String> {
+    match std::env::var("DERMIS_VIEWER") {
+        Ok(v) if v.trim() == "none" => None,
+        Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
+        _ => Some(
+            if cfg!(target_os = "macos") {
+                "open"
+            } else if cfg!(windows) {
+                "explorer"
+            } else {
+                "xdg-open"
+            }
+            .to_owned(),
+        ),
+    }
+}
+
+/// A file name from `stem` that keeps to letters, digits, `-` and `_`.
+fn safe(stem: &str) -> String {
+    stem.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Writes `bytes` as `<data_dir>/printouts/<stem>.pdf` (or `<stem>-2.pdf` and so on if
+/// that name is taken), readable by this user only.
+pub fn write(data_dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    let folder = data_dir.join("printouts");
+    std::fs::create_dir_all(&folder)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let stem = safe(stem);
+    for n in 1..1000 {
+        let name = if n == 1 {
+            format!("{stem}.pdf")
+        } else {
+            format!("{stem}-{n}.pdf")
+        };
+        let path = folder.join(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&path) {
+            Ok(mut file) => {
+                file.write_all(bytes)?;
+                file.sync_all()?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "too many printouts of the same name",
+    ))
+}
+
+/// Hands `path` to the system's viewer without waiting for it; whether one started.
+pub fn open(path: &Path) -> bool {
+    let Some(viewer) = viewer() else {
+        return false;
+    };
+    std::process::Command::new(viewer)
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printouts_never_overwrite_and_keep_to_the_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = write(dir.path(), "summary-N1/P../000001", b"one").expect("first");
+        let second = write(dir.path(), "summary-N1/P../000001", b"two").expect("second");
+        assert_ne!(first, second);
+        assert_eq!(first.parent(), Some(dir.path().join("printouts").as_path()));
+        assert_eq!(std::fs::read(&first).expect("read"), b"one");
+        assert_eq!(std::fs::read(&second).expect("read"), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&first)
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "a printout is the user's alone");
+        }
+    }
+}
