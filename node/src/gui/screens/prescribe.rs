@@ -209,7 +209,7 @@ fn form_ui(ui: &mut Ui, rx: &mut RxState, view: &EncounterView, ctx: &mut Ctx<'_
         .allergies
         .as_ref()
         .map(|a| a.listed.iter().map(|x| x.substance.as_str()).collect())
-        .unwrap_or_else(Vec::new);
+        .unwrap_or_default();
     let matches = check_drug(allergies, &rx.drug);
     if !matches.is_empty() {
         ui.add_space(4.0);
