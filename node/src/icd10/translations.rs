@@ -20,8 +20,6 @@ const ES: &str = include_str!("../../assets/icd10_es.tsv");
 /// One language's labels, in the order of the English list.
 pub(super) struct Labels {
     shown: Vec<Cow<'static, str>>,
-    /// Per entry: whether `shown` is a translation of the code itself (not a fallback).
-    translated: Vec<bool>,
 }
 
 impl Labels {
@@ -30,21 +28,10 @@ impl Labels {
         self.shown.get(i).map_or("", |s| s.as_ref())
     }
 
-    #[cfg(test)]
-    fn display_owned(&self, i: usize) -> String {
-        self.shown.get(i).map_or(String::new(), |s| s.to_string())
-    }
-
-    /// Whether the entry at `i` has a translation of its own.
-    pub(super) fn is_translated(&self, i: usize) -> bool {
-        self.translated.get(i).copied().unwrap_or(false)
-    }
-
     fn english() -> Labels {
         let entries = &INDEX.entries;
         Labels {
             shown: entries.iter().map(|e| Cow::Borrowed(e.label)).collect(),
-            translated: vec![true; entries.len()],
         }
     }
 
@@ -54,11 +41,9 @@ impl Labels {
             .filter_map(|(code, label)| index.by_key.get(&code_key(code)).map(|&i| (i, label)))
             .collect();
         let mut shown = Vec::with_capacity(index.entries.len());
-        let mut translated = Vec::with_capacity(index.entries.len());
         for (i, entry) in index.entries.iter().enumerate() {
             if let Some(label) = own.get(&i) {
                 shown.push(Cow::Borrowed(*label));
-                translated.push(true);
                 continue;
             }
             // The closest ancestor: drop the key's last character until a translated
@@ -72,9 +57,8 @@ impl Labels {
                 Some(parent) => Cow::Owned(format!("{parent} ({})", entry.label)),
                 None => Cow::Borrowed(entry.label),
             });
-            translated.push(false);
         }
-        Labels { shown, translated }
+        Labels { shown }
     }
 }
 
@@ -107,22 +91,28 @@ pub(super) fn labels(locale: Locale) -> &'static Labels {
     }
 }
 
-/// The raw translation file of `locale` (none for English, whose labels are the list's).
-fn file(locale: Locale) -> Option<&'static str> {
-    match locale {
-        Locale::En => None,
-        Locale::Ru => Some(RU),
-        Locale::Fr => Some(FR),
-        Locale::Uk => Some(UK),
-        Locale::Hy => Some(HY),
-        Locale::Es => Some(ES),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::icd10::{entries, label, lookup};
+
+    /// The raw translation file of `locale` (none for English, whose labels are the list's).
+    fn file(locale: Locale) -> Option<&'static str> {
+        match locale {
+            Locale::En => None,
+            Locale::Ru => Some(RU),
+            Locale::Fr => Some(FR),
+            Locale::Uk => Some(UK),
+            Locale::Hy => Some(HY),
+            Locale::Es => Some(ES),
+        }
+    }
+
+    /// Whether the entry at `i` has a line of its own in the file of `locale`.
+    fn is_translated(locale: Locale, i: usize) -> bool {
+        let code = INDEX.entries[i].code;
+        file(locale).is_some_and(|tsv| rows(tsv).any(|(c, _)| c == code))
+    }
 
     fn translated_locales() -> impl Iterator<Item = (Locale, &'static str)> {
         Locale::ALL
@@ -159,7 +149,7 @@ mod tests {
                     continue; // Deeper codes may fall back to an ancestor.
                 }
                 assert!(
-                    labels.is_translated(i),
+                    is_translated(locale, i),
                     "{locale:?}: {} is not translated",
                     entry.code
                 );
@@ -174,8 +164,9 @@ mod tests {
 
     #[test]
     fn an_untranslated_code_borrows_its_ancestor_and_keeps_the_english_detail() {
-        for (locale, _) in translated_locales() {
+        for (locale, tsv) in translated_locales() {
             let labels = labels(locale);
+            let own: std::collections::HashSet<&str> = rows(tsv).map(|(code, _)| code).collect();
             for (i, entry) in entries().iter().enumerate() {
                 let shown = labels.display(i);
                 assert!(
@@ -183,7 +174,7 @@ mod tests {
                     "{locale:?}: {} is empty",
                     entry.code
                 );
-                if !labels.is_translated(i) {
+                if !own.contains(entry.code) {
                     assert!(
                         shown.ends_with(&format!("({})", entry.label)),
                         "{locale:?}: {} falls back to {shown:?}",
@@ -193,26 +184,19 @@ mod tests {
             }
         }
         // Every code has its own line today, so check the rule on a file with one line.
-        let partial = Labels::parse("# test\nL89\tПролежень\n");
+        let partial: &'static Labels = Box::leak(Box::new(Labels::parse("# t\nL89\tПролежень\n")));
         let shown = |code: &str| {
-            let i = INDEX
-                .by_key
-                .get(&code_key(code))
-                .copied()
-                .unwrap_or(usize::MAX);
-            (partial.display_owned(i), partial.is_translated(i))
+            let i = INDEX.by_key.get(&code_key(code)).copied();
+            i.map_or("", |i| partial.display(i))
         };
-        assert_eq!(shown("L89"), ("Пролежень".to_owned(), true));
+        assert_eq!(shown("L89"), "Пролежень");
         assert_eq!(
             shown("L89.012"),
-            (
-                "Пролежень (Pressure ulcer of right elbow, stage 2)".to_owned(),
-                false
-            )
+            "Пролежень (Pressure ulcer of right elbow, stage 2)"
         );
         assert_eq!(
             shown("L40.0"),
-            ("Psoriasis vulgaris".to_owned(), false),
+            "Psoriasis vulgaris",
             "no translated ancestor: the English label alone"
         );
         let composed = label("L89.012", Locale::Ru).unwrap_or_default();
