@@ -4,6 +4,7 @@
 //! diacritics, so `ё` finds `е` and `é` finds `e`) into a word index; a search is one
 //! linear pass over it, well under a millisecond for the 1,676 codes.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
@@ -85,6 +86,34 @@ pub(super) fn words_of(text: &str) -> Vec<String> {
     words
 }
 
+/// A code typed with the keyboard still in a Cyrillic layout (`д40` for `L40`): the
+/// key under the letter on a Russian or Ukrainian keyboard gives its Latin letter. Only
+/// a letter followed by a digit is read this way; no word of any label starts so.
+fn latin_code_letter(query: &str) -> Cow<'_, str> {
+    let trimmed = query.trim_start();
+    let mut chars = trimmed.chars();
+    let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
+        return Cow::Borrowed(query);
+    };
+    // The letters ICD-10 chapters use here, under their ЙЦУКЕН keys.
+    let latin = match first.to_lowercase().next().unwrap_or(first) {
+        'ф' => 'A',
+        'и' => 'B',
+        'с' => 'C',
+        'в' => 'D',
+        'д' => 'L',
+        'й' => 'Q',
+        'к' => 'R',
+        'е' => 'T',
+        'я' => 'Z',
+        _ => return Cow::Borrowed(query),
+    };
+    if !second.is_ascii_digit() {
+        return Cow::Borrowed(query);
+    }
+    Cow::Owned(format!("{latin}{}", &trimmed[first.len_utf8()..]))
+}
+
 /// Entries matching `query`, best first, at most `limit`, for a user reading `locale`.
 ///
 /// A query that looks like a code (`L7`, `l40.5`) matches codes by prefix, the exact
@@ -97,6 +126,7 @@ pub fn search(query: &str, locale: Locale, limit: usize) -> Vec<&'static Icd10En
     if limit == 0 || query.trim().is_empty() {
         return Vec::new();
     }
+    let query = &latin_code_letter(query);
     if looks_like_code(query) {
         let key = code_key(query);
         let mut hits: Vec<usize> = (0..index.entries.len())
@@ -431,5 +461,29 @@ mod tests {
             0,
             "a misspelt word finds nothing rather than noise"
         );
+    }
+
+    #[test]
+    fn a_code_typed_in_a_cyrillic_layout_is_read_as_latin() {
+        assert_eq!(
+            codes(&search("д40.0", Locale::Ru, 3)),
+            codes(&search("L40.0", Locale::Ru, 3))
+        );
+        assert_eq!(
+            search("с43", Locale::Uk, 1).first().map(|e| e.code),
+            Some("C43")
+        );
+        // A word is not a code: "дерматит" and a lone "д" still search label words.
+        for query in ["дерматит", "д"] {
+            let hits = search(query, Locale::Ru, 5);
+            assert!(!hits.is_empty(), "{query:?}");
+            for entry in hits {
+                let shown = crate::icd10::label(entry.code, Locale::Ru).unwrap_or_default();
+                assert!(
+                    words_of(shown).iter().any(|w| w.starts_with(query)),
+                    "{query:?} found {shown:?}"
+                );
+            }
+        }
     }
 }
