@@ -146,12 +146,18 @@ fn a_prescription_and_a_summary_print_in_the_language_asked_for() {
         "Itchy plaques on the elbows",
         "Plaque psoriasis",
         "L40.0",
+        // The diagnosis is stored in English and printed in the document's language.
+        "Псориаз обыкновенный (вульгарный)",
         "Назначения",
         "Подпись",
         "09.03.1984",
     ] {
         assert!(text.contains(wanted), "{wanted:?} missing from:\n{text}");
     }
+    assert!(
+        !text.contains("Psoriasis vulgaris"),
+        "no English diagnosis label in a Russian summary:\n{text}"
+    );
 }
 
 #[test]

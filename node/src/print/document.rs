@@ -132,7 +132,9 @@ fn layout(kind: Kind, src: &Source<'_>, locale: Locale, tr: &Localizer) -> Vec<L
             if !e.diagnoses.is_empty() {
                 lines.push(Line::Heading(t("gui-col-diagnoses")));
                 for d in &e.diagnoses {
-                    lines.push(Line::Text(format!("{}  {}", d.code, d.label)));
+                    // Stored in English; printed in the document's language.
+                    let label = crate::icd10::label(&d.code, locale).unwrap_or(&d.label);
+                    lines.push(Line::Text(format!("{}  {label}", d.code)));
                 }
                 lines.push(Line::Gap);
             }

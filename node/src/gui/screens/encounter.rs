@@ -308,7 +308,7 @@ fn sign_dialog_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
         for code in &state.form.diagnoses {
             ui.label(format!(
                 "{code}  {}",
-                icd10::lookup(code).map(|e| e.label).unwrap_or_default()
+                icd10::label(code, tr.locale).unwrap_or_default()
             ));
         }
         if let Some(view) = &state.view
@@ -352,7 +352,7 @@ fn diagnoses_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
         for (i, code) in state.form.diagnoses.iter().enumerate() {
             ui.horizontal(|ui| {
                 ui.strong(code);
-                ui.label(icd10::lookup(code).map(|e| e.label).unwrap_or_default());
+                ui.label(icd10::label(code, tr.locale).unwrap_or_default());
                 if ui.small_button(tr.t("gui-remove")).clicked() {
                     remove = Some(i);
                 }
@@ -372,12 +372,13 @@ fn diagnoses_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
             320.0,
         );
         if state.dx_query != state.dx_searched {
-            state.dx_results = icd10::search(&state.dx_query, DIAGNOSIS_RESULTS);
+            state.dx_results = icd10::search(&state.dx_query, tr.locale, DIAGNOSIS_RESULTS);
             state.dx_searched = state.dx_query.clone();
         }
         for entry in &state.dx_results {
             let chosen = state.form.diagnoses.iter().any(|c| c == entry.code);
-            let text = format!("{}  {}", entry.code, entry.label);
+            let label = icd10::label(entry.code, tr.locale).unwrap_or(entry.label);
+            let text = format!("{}  {label}", entry.code);
             if ui
                 .add_enabled(!chosen, egui::Button::new(text).small())
                 .clicked()
@@ -412,7 +413,8 @@ fn signed_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
         for d in &e.diagnoses {
             ui.horizontal(|ui| {
                 ui.strong(&d.code);
-                ui.label(&d.label);
+                // The record keeps the English label; the reader sees their language.
+                ui.label(icd10::label(&d.code, tr.locale).unwrap_or(&d.label));
             });
         }
     });
