@@ -204,7 +204,7 @@ fn form_ui(ui: &mut Ui, rx: &mut RxState, view: &EncounterView, ctx: &mut Ctx<'_
             &errors("refills"),
         );
     });
-    let allergies = view
+    let allergies: Vec<&str> = view
         .banner
         .allergies
         .as_ref()
