@@ -92,9 +92,12 @@ pub(super) fn nav_ui(
                             current,
                             Screen::Patient | Screen::Encounter | Screen::Photos
                         ));
-                let button = egui::Button::selectable(selected, tr.t(screen.message_id()))
-                    .min_size(egui::vec2(184.0, 28.0));
-                if ui.add(button).clicked() {
+                let name = tr.t(screen.message_id());
+                let button =
+                    egui::Button::selectable(selected, format!("{}   {name}", screen.icon()))
+                        .min_size(egui::vec2(184.0, 28.0));
+                // Screen readers (and tests) hear the name, not the pictogram.
+                if ui.add(button).accessible_name(name).clicked() {
                     nav.push(Nav::Show(screen));
                 }
             }

@@ -85,6 +85,22 @@ impl Screen {
         }
     }
 
+    /// The navigation bar's icon of the screen (a glyph of the bundled emoji fonts; a
+    /// test checks each one is drawn).
+    pub fn icon(self) -> &'static str {
+        match self {
+            Screen::Dashboard => "🏠",
+            Screen::Patients | Screen::Patient => "👥",
+            Screen::Encounter => "📋",
+            Screen::Photos => "📷",
+            Screen::Pos => "💳",
+            Screen::Products => "📦",
+            Screen::Sync => "🔃",
+            Screen::Conflicts => "⚠",
+            Screen::Settings => "⚙",
+        }
+    }
+
     /// Whether `session` may open the screen at all.
     pub fn allowed(self, session: &SessionInfo) -> bool {
         match self {
@@ -155,4 +171,38 @@ impl<'a> Ctx<'a> {
 /// The current time, for "how long ago" labels.
 pub fn now() -> dermis_model::Millis {
     dermis_model::now_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use egui::{Context, FontId, RawInput};
+
+    use super::Screen;
+
+    #[test]
+    fn every_navigation_icon_is_drawn_by_the_bundled_fonts() {
+        let ctx = Context::default();
+        crate::gui::setup_context(&ctx);
+        let screens: Vec<Screen> = Screen::NAV
+            .into_iter()
+            .chain([Screen::Patient, Screen::Encounter, Screen::Photos])
+            .collect();
+        ctx.run_ui(RawInput::default(), |ui| {
+            for s in &screens {
+                ui.label(s.icon());
+            }
+        })
+        .drop_without_applying_deltas();
+        ctx.fonts_mut(|fonts| {
+            for s in &screens {
+                for c in s.icon().chars() {
+                    assert!(
+                        fonts.has_glyph(&FontId::proportional(14.0), c),
+                        "{s:?}'s icon {c:?} U+{:04X} has no glyph",
+                        c as u32
+                    );
+                }
+            }
+        });
+    }
 }
