@@ -436,3 +436,11 @@ gui-visit-print-summary = Print visit summary
 gui-printed = Saved and opened for printing: { $path }
 gui-printed-not-opened = Saved as { $path } (no viewer could open it)
 gui-encounter-sign-prescriptions = Prescriptions
+
+## Conflicts: who wrote each value, where and when
+gui-conflicts-origin-here = { $who } · this workstation ({ $name }) · { $when }
+gui-conflicts-origin = { $who } · workstation { $name } · { $when }
+gui-conflicts-by-former-user = a former user
+gui-conflicts-by-operator = the workstation's operator
+gui-conflicts-by-hub = the hub
+gui-conflicts-by-unknown = unknown author

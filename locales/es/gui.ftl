@@ -427,3 +427,11 @@ gui-visit-print-summary = Imprimir resumen de la consulta
 gui-printed = Guardado y abierto para imprimir: { $path }
 gui-printed-not-opened = Guardado como { $path } (ningún visor pudo abrirlo)
 gui-encounter-sign-prescriptions = Recetas
+
+## Conflicts: who wrote each value, where and when
+gui-conflicts-origin-here = { $who } · este puesto ({ $name }) · { $when }
+gui-conflicts-origin = { $who } · puesto { $name } · { $when }
+gui-conflicts-by-former-user = un antiguo usuario
+gui-conflicts-by-operator = el operador del puesto
+gui-conflicts-by-hub = el servidor central
+gui-conflicts-by-unknown = autor desconocido

@@ -427,3 +427,11 @@ gui-visit-print-summary = Imprimer le compte rendu
 gui-printed = Enregistré et ouvert pour impression : { $path }
 gui-printed-not-opened = Enregistré sous { $path } (aucune visionneuse n'a pu l'ouvrir)
 gui-encounter-sign-prescriptions = Ordonnances
+
+## Conflicts: who wrote each value, where and when
+gui-conflicts-origin-here = { $who } · ce poste ({ $name }) · { $when }
+gui-conflicts-origin = { $who } · poste { $name } · { $when }
+gui-conflicts-by-former-user = un ancien utilisateur
+gui-conflicts-by-operator = l'opérateur du poste
+gui-conflicts-by-hub = le serveur central
+gui-conflicts-by-unknown = auteur inconnu

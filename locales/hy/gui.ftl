@@ -407,3 +407,11 @@ gui-visit-print-summary = Տպել այցի ամփոփումը
 gui-printed = Պահպանված և բացված է տպելու համար՝ { $path }
 gui-printed-not-opened = Պահպանված է որպես { $path } (դիտիչը չհաջողվեց բացել)
 gui-encounter-sign-prescriptions = Նշանակումներ
+
+## Conflicts: who wrote each value, where and when
+gui-conflicts-origin-here = { $who } · այս աշխատատեղը ({ $name }) · { $when }
+gui-conflicts-origin = { $who } · աշխատատեղ { $name } · { $when }
+gui-conflicts-by-former-user = նախկին օգտատեր
+gui-conflicts-by-operator = աշխատատեղի օպերատորը
+gui-conflicts-by-hub = կենտրոնական սերվերը
+gui-conflicts-by-unknown = անհայտ հեղինակ

@@ -424,3 +424,11 @@ gui-visit-print-summary = Печать заключения
 gui-printed = Сохранено и открыто для печати: { $path }
 gui-printed-not-opened = Сохранено как { $path } (не удалось открыть просмотрщик)
 gui-encounter-sign-prescriptions = Назначения
+
+## Conflicts: who wrote each value, where and when
+gui-conflicts-origin-here = { $who } · это рабочее место ({ $name }) · { $when }
+gui-conflicts-origin = { $who } · рабочее место { $name } · { $when }
+gui-conflicts-by-former-user = бывший пользователь
+gui-conflicts-by-operator = оператор рабочего места
+gui-conflicts-by-hub = центральный сервер
+gui-conflicts-by-unknown = автор неизвестен

@@ -424,3 +424,11 @@ gui-visit-print-summary = Друк висновку
 gui-printed = Збережено й відкрито для друку: { $path }
 gui-printed-not-opened = Збережено як { $path } (не вдалося відкрити переглядач)
 gui-encounter-sign-prescriptions = Призначення
+
+## Conflicts: who wrote each value, where and when
+gui-conflicts-origin-here = { $who } · це робоче місце ({ $name }) · { $when }
+gui-conflicts-origin = { $who } · робоче місце { $name } · { $when }
+gui-conflicts-by-former-user = колишній користувач
+gui-conflicts-by-operator = оператор робочого місця
+gui-conflicts-by-hub = центральний сервер
+gui-conflicts-by-unknown = автор невідомий

@@ -7,6 +7,7 @@ use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, transaction::Transac
 use serde::Serialize;
 
 use crate::doc::{SchemaError, scalar, scalar_json};
+use crate::provenance::Provenance;
 
 /// A field with concurrent values. `path` is the chain of map keys from the root
 /// (`["phones"]`, `["encounters", "<id>", "complaint"]`); `values[0]` is the one shown
@@ -15,6 +16,43 @@ use crate::doc::{SchemaError, scalar, scalar_json};
 pub struct Conflict {
     pub path: Vec<String>,
     pub values: Vec<serde_json::Value>,
+    /// The operation behind each value, in the order of `values`: what [`sources`]
+    /// traces back to the change, its author and its workstation.
+    #[serde(skip)]
+    pub ops: Vec<ObjId>,
+}
+
+/// Who wrote one of a conflict's values, on which workstation, and when: read from the
+/// change that wrote it (its provenance record and its time).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ValueSource {
+    /// When the change was made, in milliseconds (Automerge keeps seconds).
+    pub at: crate::Millis,
+    /// `None` when the change carries no Dermis provenance record (a foreign writer).
+    pub provenance: Option<Provenance>,
+}
+
+/// The source of every value of every conflict, in the same order: one pass over the
+/// document's change metadata, then a lookup per value. Conflicts are rare and small,
+/// so this runs only for documents that have some.
+pub fn sources(doc: &mut AutoCommit, conflicts: &[Conflict]) -> Vec<Vec<Option<ValueSource>>> {
+    let metas = doc.get_changes_meta(&[]);
+    let find = |op: &ObjId| -> Option<ValueSource> {
+        let automerge::ObjId::Id(counter, actor, _) = op else {
+            return None;
+        };
+        let meta = metas.iter().find(|m| {
+            m.actor.as_ref() == actor && m.start_op <= *counter && *counter <= m.max_op
+        })?;
+        Some(ValueSource {
+            at: meta.timestamp.saturating_mul(1000),
+            provenance: Provenance::decode(meta.message.as_deref()).ok(),
+        })
+    };
+    conflicts
+        .iter()
+        .map(|c| c.ops.iter().map(find).collect())
+        .collect()
 }
 
 impl Conflict {
@@ -64,19 +102,23 @@ fn walk(
         if all.len() > 1 && !merge_records {
             let winner = doc.get(obj, key.as_str())?;
             let mut values = Vec::with_capacity(all.len());
+            let mut ops = Vec::with_capacity(all.len());
             if let Some((value, id)) = &winner {
                 values.push(describe(doc, value, id)?);
+                ops.push(id.clone());
             }
             for (value, id) in &all {
                 if winner.as_ref().is_some_and(|(_, w)| w == id) {
                     continue;
                 }
                 values.push(describe(doc, value, id)?);
+                ops.push(id.clone());
             }
             path.push(key.clone());
             out.push(Conflict {
                 path: path.clone(),
                 values,
+                ops,
             });
             path.pop();
         }
@@ -131,4 +173,48 @@ pub fn resolve(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::{AutoCommit, ROOT, transaction::Transactable};
+
+    use super::*;
+    use crate::{NodeId, UserId};
+
+    #[test]
+    fn each_conflicting_value_names_its_author_workstation_and_time() {
+        let (anna, desk) = (UserId::new(), NodeId::new());
+        let (boris, lab) = (UserId::new(), NodeId::new());
+        let mut n1 = AutoCommit::new();
+        n1.put(ROOT, "phone", "+33 1").expect("put");
+        n1.commit_with(Provenance::operator(desk).commit_options(1_000_000));
+        let mut n2 = n1.fork().with_actor(automerge::ActorId::random());
+        n1.put(ROOT, "phone", "+33 2").expect("put");
+        n1.commit_with(Provenance::user(anna, desk).commit_options(2_000_000));
+        n2.put(ROOT, "phone", "+33 3").expect("put");
+        n2.commit_with(Provenance::user(boris, lab).commit_options(3_000_000));
+        n1.merge(&mut n2).expect("merge");
+
+        let conflicts = find_conflicts(&n1).expect("conflicts");
+        assert_eq!(conflicts.len(), 1);
+        let found = sources(&mut n1, &conflicts);
+        let by_value: Vec<(String, ValueSource)> = conflicts[0]
+            .values
+            .iter()
+            .zip(&found[0])
+            .map(|(v, s)| (v.as_str().unwrap_or("").to_owned(), s.expect("a source")))
+            .collect();
+        let of = |phone: &str| {
+            by_value
+                .iter()
+                .find(|(v, _)| v == phone)
+                .map(|(_, s)| *s)
+                .expect("the value")
+        };
+        assert_eq!(of("+33 2").provenance, Some(Provenance::user(anna, desk)));
+        assert_eq!(of("+33 2").at, 2_000_000);
+        assert_eq!(of("+33 3").provenance, Some(Provenance::user(boris, lab)));
+        assert_eq!(of("+33 3").at, 3_000_000);
+    }
 }

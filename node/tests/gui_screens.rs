@@ -603,6 +603,23 @@ fn a_conflict_is_settled_by_keeping_one_value() {
     settle(&mut h);
     assert!(shows(&h, "Keep this Ohanyan"));
     assert!(shows(&h, "Keep this Hovhannisyan"));
+    // Who wrote each value, where and when.
+    assert!(
+        shows_part(&h, "the workstation's operator · this workstation ("),
+        "the local edit names this workstation"
+    );
+    let doctor = open(dir.path())
+        .clinic()
+        .expect("clinic")
+        .users
+        .into_iter()
+        .find(|u| u.username == "doctor")
+        .expect("doctor")
+        .display_name;
+    assert!(
+        shows_part(&h, &format!("{doctor} · workstation 5e1f0c2a · ")),
+        "the synced edit names its author and workstation"
+    );
     click(&mut h, "Keep this Ohanyan");
     settle(&mut h);
     assert!(shows(&h, "No conflicts."));
@@ -615,6 +632,9 @@ fn a_conflict_is_settled_by_keeping_one_value() {
     let p = ops::patients::get(&mut node, &Session::operator(), patient).expect("patient");
     assert_eq!(p.last_name, "Ohanyan");
 }
+
+/// The workstation the conflicting edit comes from.
+const OTHER_DESK: &str = "5e1f0c2a-7d3b-4c8e-9a61-2b4d6f8e0a13";
 
 /// Two workstations change one patient's last name at once: the store then holds both.
 fn make_conflict(dir: &std::path::Path) -> dermis_model::PatientId {
@@ -636,6 +656,18 @@ fn make_conflict(dir: &std::path::Path) -> dermis_model::PatientId {
     other
         .put(automerge::ROOT, "last_name", "Hovhannisyan")
         .expect("put");
+    // Made by the doctor on another workstation, as a synced change would be.
+    let doctor = node
+        .clinic()
+        .expect("clinic")
+        .users
+        .into_iter()
+        .find(|u| u.username == "doctor")
+        .expect("the demo doctor");
+    other.commit_with(
+        dermis_model::provenance::Provenance::user(doctor.id, OTHER_DESK.parse().expect("id"))
+            .commit_options(dermis_model::now_millis()),
+    );
     let change = other.save_after(&heads);
 
     let session = Session::operator();

@@ -359,6 +359,38 @@ fn index_appointment(
     Ok(())
 }
 
+/// Each conflicting value's author, workstation and time, as the index keeps them.
+fn conflict_sources(
+    doc: &mut AutoCommit,
+    conflicts: &[dermis_model::conflict::Conflict],
+) -> Vec<Vec<Option<super::queries::ConflictSource>>> {
+    use dermis_model::provenance::Author;
+    dermis_model::conflict::sources(doc, conflicts)
+        .into_iter()
+        .map(|values| {
+            values
+                .into_iter()
+                .map(|source| {
+                    source.map(|s| {
+                        let (by, user_id) = match s.provenance.map(|p| p.author) {
+                            Some(Author::User(user)) => ("user", Some(user.to_string())),
+                            Some(Author::Operator) => ("operator", None),
+                            Some(Author::Hub) => ("hub", None),
+                            None => ("unknown", None),
+                        };
+                        super::queries::ConflictSource {
+                            at: s.at,
+                            by: by.to_owned(),
+                            user_id,
+                            node_id: s.provenance.and_then(|p| p.node).map(|n| n.to_string()),
+                        }
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
 fn index_conflicts(
     tx: &Transaction<'_>,
     id: DocId,
@@ -370,13 +402,17 @@ fn index_conflicts(
     if !may_have_conflicts(doc) {
         return Ok(());
     }
-    for c in find_conflicts(doc).map_err(schema(id))? {
+    let conflicts = find_conflicts(doc).map_err(schema(id))?;
+    let sources = conflict_sources(doc, &conflicts);
+    for (c, sources) in conflicts.iter().zip(sources) {
         // Map keys may hold dots (ICD-10 codes), so the path is kept as a JSON array.
         let path = serde_json::to_string(&c.path).unwrap_or_else(|_| "[]".into());
         let values = serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into());
+        let sources = serde_json::to_string(&sources).unwrap_or_else(|_| "[]".into());
         tx.exec(
-            "INSERT INTO conflicts(doc_id, path, doc_type, values_json) VALUES (?1, ?2, ?3, ?4)",
-            params![id_text, path, doc_type.as_str(), values],
+            "INSERT INTO conflicts(doc_id, path, doc_type, values_json, sources_json) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id_text, path, doc_type.as_str(), values, sources],
         )?;
     }
     Ok(())

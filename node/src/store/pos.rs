@@ -108,3 +108,11 @@ pub fn entries_of_patients(
     let rows = stmt.query_map(rusqlite::params_from_iter(patients), sale_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// A workstation's code (`N2`) as its receipt numbers carry it, if it has sold anything
+/// this node knows of: how a screen names another workstation without asking the hub.
+pub fn node_code(conn: &Connection, node_id: &str) -> Result<Option<String>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT receipt FROM sales WHERE node_id = ?1 LIMIT 1")?;
+    let receipt: Option<String> = stmt.query_row([node_id], |r| r.get(0)).optional()?;
+    Ok(receipt.and_then(|r| r.split_once('-').map(|(code, _)| code.to_owned())))
+}

@@ -452,20 +452,38 @@ pub struct ConflictRow {
     pub doc_type: String,
     pub path: Vec<String>,
     pub values: Vec<serde_json::Value>,
+    /// Who wrote each value, where and when, in the order of `values` (empty for rows
+    /// indexed before schema 13).
+    pub sources: Vec<Option<ConflictSource>>,
+}
+
+/// Who wrote one of a conflict's values: `by` is `user` (with `user_id`), `operator`,
+/// `hub` or `unknown`; `node_id` is the workstation; `at` is in milliseconds.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConflictSource {
+    pub at: i64,
+    pub by: String,
+    pub user_id: Option<String>,
+    pub node_id: Option<String>,
 }
 
 pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT doc_id, doc_type, path, values_json FROM conflicts ORDER BY doc_id, path",
+        "SELECT doc_id, doc_type, path, values_json, sources_json FROM conflicts \
+         ORDER BY doc_id, path",
     )?;
     let rows = stmt.query_map([], |r| {
         let path: String = r.get(2)?;
         let values: String = r.get(3)?;
+        let sources: Option<String> = r.get(4)?;
         Ok(ConflictRow {
             doc_id: r.get(0)?,
             doc_type: r.get(1)?,
             path: serde_json::from_str(&path).unwrap_or_default(),
             values: serde_json::from_str(&values).unwrap_or_default(),
+            sources: sources
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -383,6 +383,35 @@ pub struct ConflictItem {
     pub row: ConflictRow,
     /// The patient's name or the product's SKU and name, when the index knows them.
     pub subject: Option<String>,
+    /// Who wrote each value, where and when, in the order of the row's values.
+    pub sources: Vec<Option<ValueSourceView>>,
+}
+
+/// One conflicting value's origin as the screen names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueSourceView {
+    pub who: Writer,
+    pub workstation: Workstation,
+    pub at: dermis_model::Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Writer {
+    /// A staff user, by display name (or "unknown user" when no longer in the clinic).
+    User(Option<String>),
+    Operator,
+    Hub,
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Workstation {
+    /// This workstation, by its name.
+    This(String),
+    /// Another one, by its receipt code when known, else the start of its id.
+    Other(String),
+    /// No workstation: the hub wrote it.
+    None,
 }
 
 /// A priced cart. `payment_errors` are the problems with the payments alone, so the

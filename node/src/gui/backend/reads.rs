@@ -87,8 +87,44 @@ pub(super) fn refresh(node: &mut Node, session: &Session, view: View) -> Outcome
         View::Conflicts => {
             let rows = ops::conflicts::list(node, session).map_err(&load)?;
             let products = queries::products(node.store.conn()).map_err(store_err(Op::Load))?;
+            let users = node.clinic().map_err(&load)?.users;
+            let own = node.identity.node_id.to_string();
+            let own_name = node.identity.node_name.clone();
+            let conn = node.store.conn();
+            let source_view = |s: &queries::ConflictSource| -> Result<ValueSourceView, _> {
+                let who = match s.by.as_str() {
+                    "user" => Writer::User(
+                        users
+                            .iter()
+                            .find(|u| Some(u.id.to_string()) == s.user_id)
+                            .map(|u| u.display_name.clone()),
+                    ),
+                    "operator" => Writer::Operator,
+                    "hub" => Writer::Hub,
+                    _ => Writer::Unknown,
+                };
+                let workstation = match &s.node_id {
+                    None => Workstation::None,
+                    Some(n) if *n == own => Workstation::This(own_name.clone()),
+                    Some(n) => Workstation::Other(
+                        crate::store::pos::node_code(conn, n)?
+                            .unwrap_or_else(|| n.chars().take(8).collect()),
+                    ),
+                };
+                Ok(ValueSourceView {
+                    who,
+                    workstation,
+                    at: s.at,
+                })
+            };
             let mut items = Vec::with_capacity(rows.len());
             for row in rows {
+                let sources = row
+                    .sources
+                    .iter()
+                    .map(|s| s.as_ref().map(&source_view).transpose())
+                    .collect::<Result<Vec<_>, StoreError>>()
+                    .map_err(store_err(Op::Load))?;
                 let subject = match row.doc_type.as_str() {
                     "patient" => queries::patient_by_id(node.store.conn(), &row.doc_id)
                         .map_err(store_err(Op::Load))?
@@ -99,7 +135,11 @@ pub(super) fn refresh(node: &mut Node, session: &Session, view: View) -> Outcome
                         .map(|p| format!("{} · {}", p.sku, p.name)),
                     _ => None,
                 };
-                items.push(ConflictItem { row, subject });
+                items.push(ConflictItem {
+                    row,
+                    subject,
+                    sources,
+                });
             }
             one(Reply::Conflicts(items))
         }

@@ -4,7 +4,8 @@
 use egui::{RichText, Ui};
 
 use super::Ctx;
-use crate::gui::backend::{Command, ConflictItem, UiError};
+use crate::gui::backend::{Command, ConflictItem, UiError, ValueSourceView, Workstation, Writer};
+use crate::gui::tr::Tr;
 use crate::gui::widgets;
 use crate::i18n::message_id;
 
@@ -34,6 +35,37 @@ fn shown(value: &serde_json::Value, empty: &str) -> String {
         serde_json::Value::String(s) if s.is_empty() => empty.to_owned(),
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// "Anna Petrova · Front desk · 5 Dec 2026, 14:02": who wrote a value, where, when.
+fn origin(tr: &Tr, source: &ValueSourceView) -> String {
+    let who = match &source.who {
+        Writer::User(Some(name)) => name.clone(),
+        Writer::User(None) => tr.t("gui-conflicts-by-former-user"),
+        Writer::Operator => tr.t("gui-conflicts-by-operator"),
+        Writer::Hub => tr.t("gui-conflicts-by-hub"),
+        Writer::Unknown => tr.t("gui-conflicts-by-unknown"),
+    };
+    let when = tr.datetime(source.at);
+    match &source.workstation {
+        Workstation::This(name) => tr.t_args(
+            "gui-conflicts-origin-here",
+            &[
+                ("who", who.into()),
+                ("name", name.as_str().into()),
+                ("when", when.into()),
+            ],
+        ),
+        Workstation::Other(code) => tr.t_args(
+            "gui-conflicts-origin",
+            &[
+                ("who", who.into()),
+                ("name", code.as_str().into()),
+                ("when", when.into()),
+            ],
+        ),
+        Workstation::None => format!("{who} · {when}"),
     }
 }
 
@@ -71,6 +103,9 @@ pub fn conflicts_ui(ui: &mut Ui, state: &mut ConflictsState, ctx: &mut Ctx<'_>) 
                 ui.columns(row.values.len().max(1), |columns| {
                     for (j, (column, value)) in columns.iter_mut().zip(&row.values).enumerate() {
                         column.label(RichText::new(shown(value, &empty)).size(16.0));
+                        if let Some(Some(source)) = item.sources.get(j) {
+                            column.label(origin(tr, source));
+                        }
                         if j == 0 {
                             column.weak(tr.t("gui-conflicts-shown-now"));
                         }
