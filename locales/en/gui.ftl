@@ -444,3 +444,6 @@ gui-conflicts-by-former-user = a former user
 gui-conflicts-by-operator = the workstation's operator
 gui-conflicts-by-hub = the hub
 gui-conflicts-by-unknown = unknown author
+
+## Keyboard
+gui-save-shortcut = Save (Ctrl+S)

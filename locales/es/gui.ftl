@@ -435,3 +435,6 @@ gui-conflicts-by-former-user = un antiguo usuario
 gui-conflicts-by-operator = el operador del puesto
 gui-conflicts-by-hub = el servidor central
 gui-conflicts-by-unknown = autor desconocido
+
+## Keyboard
+gui-save-shortcut = Guardar (Ctrl+S)

@@ -435,3 +435,6 @@ gui-conflicts-by-former-user = un ancien utilisateur
 gui-conflicts-by-operator = l'opérateur du poste
 gui-conflicts-by-hub = le serveur central
 gui-conflicts-by-unknown = auteur inconnu
+
+## Keyboard
+gui-save-shortcut = Enregistrer (Ctrl+S)

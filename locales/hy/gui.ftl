@@ -415,3 +415,6 @@ gui-conflicts-by-former-user = նախկին օգտատեր
 gui-conflicts-by-operator = աշխատատեղի օպերատորը
 gui-conflicts-by-hub = կենտրոնական սերվերը
 gui-conflicts-by-unknown = անհայտ հեղինակ
+
+## Keyboard
+gui-save-shortcut = Պահպանել (Ctrl+S)

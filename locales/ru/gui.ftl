@@ -432,3 +432,6 @@ gui-conflicts-by-former-user = бывший пользователь
 gui-conflicts-by-operator = оператор рабочего места
 gui-conflicts-by-hub = центральный сервер
 gui-conflicts-by-unknown = автор неизвестен
+
+## Keyboard
+gui-save-shortcut = Сохранить (Ctrl+S)

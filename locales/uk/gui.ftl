@@ -432,3 +432,6 @@ gui-conflicts-by-former-user = колишній користувач
 gui-conflicts-by-operator = оператор робочого місця
 gui-conflicts-by-hub = центральний сервер
 gui-conflicts-by-unknown = автор невідомий
+
+## Keyboard
+gui-save-shortcut = Зберегти (Ctrl+S)

@@ -247,11 +247,17 @@ fn draft_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) {
         widgets::error_line(ui, &tr.ui_error(error));
     }
     ui.add_space(6.0);
+    // Ctrl+S saves, as in every editor.
+    let save_key = editable
+        && !state.confirm_sign
+        && ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::S));
     ui.horizontal(|ui| {
-        if editable
+        let save = editable
             && ui
                 .add_enabled(!state.busy, egui::Button::new(tr.t("gui-save")))
-                .clicked()
+                .on_hover_text(tr.t("gui-save-shortcut"))
+                .clicked();
+        if (save || (save_key && !state.busy))
             && let Some(patient) = state.patient
         {
             state.busy = true;

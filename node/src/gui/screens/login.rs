@@ -76,7 +76,12 @@ pub fn login_ui(
         widgets::section(ui, &tr.t("gui-login-title"), |ui| {
             let mut submit = false;
             widgets::form_grid(ui, "login", |ui| {
-                widgets::text_row(ui, &tr.t("field-username"), &mut state.username, &[]);
+                let username =
+                    widgets::text_row(ui, &tr.t("field-username"), &mut state.username, &[]);
+                // The cursor waits in the username field: typing signs in at once.
+                if ui.memory(|m| m.focused().is_none()) && state.username.is_empty() {
+                    username.request_focus();
+                }
                 let password =
                     widgets::password_row(ui, &tr.t("field-password"), &mut state.password, &[]);
                 submit |= widgets::submitted(ui, &password);

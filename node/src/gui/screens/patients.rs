@@ -124,6 +124,17 @@ pub fn patients_ui(ui: &mut Ui, state: &mut PatientsState, ctx: &mut Ctx<'_>) {
         let command = state.search();
         ctx.send(command);
     }
+    // Enter opens the first patient found, once the list answers what is typed: a
+    // receptionist types a record number or a name and presses Enter.
+    if widgets::submitted(ui, &search)
+        && state.shown == state.generation
+        && let Some(id) = state
+            .rows
+            .first()
+            .and_then(|p| p.id.parse::<PatientId>().ok())
+    {
+        ctx.go(Nav::OpenPatient(id));
+    }
     ui.horizontal(|ui| {
         if state.query.trim().is_empty() {
             ui.weak(ctx.t("gui-patients-recent"));
@@ -221,7 +232,7 @@ fn row_ui(
     if ui.is_rect_visible(rect) {
         let visuals = ui.visuals();
         let painter = ui.painter();
-        if response.hovered() {
+        if response.hovered() || response.has_focus() {
             painter.rect_filled(rect, 3.0, visuals.widgets.hovered.weak_bg_fill);
         } else if index % 2 == 1 {
             painter.rect_filled(rect, 0.0, visuals.faint_bg_color);
