@@ -209,6 +209,7 @@ impl State {
             currency: Currency::EUR,
             default_locale: "en".into(),
             tax_rates: BTreeMap::new(),
+            prices_include_tax: true,
             users: Vec::new(),
         };
         if let Err(e) = clinic::validate_user(
