@@ -282,6 +282,9 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         ("iso", "2026-12-31".into()),
         // Staff changes on the hub's admin pages (admin-hooks.ftl).
         ("role", "Nurse".into()),
+        // Cash-drawer shifts in the window (gui.ftl): a note or coin, a printout's file.
+        ("value", "€50.00".into()),
+        ("path", "/tmp/z-report-N1.pdf".into()),
     ]
 }
 

@@ -573,6 +573,8 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             ops::users::set_password(node, session, id, &password).map_err(fail(Op::ChangeUser))?;
             user_changed(node, session)
         }
+        Command::Shift(command) => super::shifts::handle(node, session, &config.data_dir, command),
+        Command::Clinic(command) => super::clinic::handle(node, session, command),
         Command::Setup(_)
         | Command::Login { .. }
         | Command::Logout
