@@ -201,7 +201,7 @@ pub fn clinic_ui(ui: &mut Ui, state: &mut ClinicState, ctx: &mut Ctx<'_>) {
                 }
                 ui.add(
                     egui::TextEdit::singleline(&mut d.new_class)
-                        .desired_width(160.0)
+                        .desired_width(200.0)
                         .hint_text(tr.t("gui-clinic-new-class")),
                 )
                 .accessible_name(tr.t("gui-clinic-new-class"));

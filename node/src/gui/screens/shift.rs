@@ -109,15 +109,41 @@ pub(super) fn parse_amount(text: &str, field: &str, currency: Currency) -> Resul
 
 /// A figure right-aligned in a column of [`FIGURE_WIDTH`], so amounts line up.
 pub(super) fn figure(ui: &mut Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    figure_in(ui, FIGURE_WIDTH, text)
+}
+
+/// A figure right-aligned in a column `width` wide.
+pub(super) fn figure_in(
+    ui: &mut Ui,
+    width: f32,
+    text: impl Into<egui::WidgetText>,
+) -> egui::Response {
     ui.allocate_ui_with_layout(
-        egui::vec2(FIGURE_WIDTH, ui.spacing().interact_size.y),
+        egui::vec2(width, ui.spacing().interact_size.y),
         egui::Layout::right_to_left(egui::Align::Center),
         |ui| {
-            ui.set_min_width(FIGURE_WIDTH);
+            ui.set_min_width(width);
             ui.label(text)
         },
     )
     .inner
+}
+
+/// Widths of figure columns wide enough for their headings (which some languages make
+/// long), at least [`FIGURE_WIDTH`].
+pub(super) fn widths_for(ui: &Ui, headings: &[String]) -> Vec<f32> {
+    headings
+        .iter()
+        .map(|h| {
+            let galley = egui::WidgetText::from(RichText::new(h).strong()).into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Body,
+            );
+            (galley.size().x + 8.0).max(FIGURE_WIDTH)
+        })
+        .collect()
 }
 
 /// The colour of a drawer difference; the words beside it say the same for those who
@@ -313,17 +339,23 @@ pub fn report_ui(ui: &mut Ui, r: &ShiftReport, ctx: &Ctx<'_>) {
                     );
                     if let (Some(counted), Some(difference)) = (r.counted_cash, r.difference) {
                         money_row(ui, tr.t("gui-shift-counted"), m(counted));
-                        ui.label(tr.t("gui-shift-difference"));
                         let color = difference_color(ui, difference);
-                        figure(
+                        money_row(
                             ui,
-                            RichText::new(difference_text(tr, difference, &code))
-                                .strong()
-                                .color(color),
+                            tr.t("gui-shift-difference"),
+                            m(difference).strong().color(color),
                         );
-                        ui.end_row();
                     }
                 });
+            // The difference in words too, so it never rests on colour alone.
+            if let Some(difference) = r.difference {
+                let color = difference_color(ui, difference);
+                ui.label(
+                    RichText::new(tr.t(difference_word(difference)))
+                        .strong()
+                        .color(color),
+                );
+            }
         });
         left.add_space(8.0);
         widgets::section(left, &tr.t("gui-shift-receipts"), |ui| {
@@ -366,20 +398,22 @@ fn methods_ui(ui: &mut Ui, r: &ShiftReport, ctx: &Ctx<'_>) {
             .num_columns(4)
             .striped(true)
             .show(ui, |ui| {
+                let heads = [
+                    tr.t("gui-shift-col-sales"),
+                    tr.t("gui-shift-col-refunds"),
+                    tr.t("gui-shift-col-net"),
+                ];
+                let w = widths_for(ui, &heads);
                 ui.label(RichText::new(tr.t("gui-shift-col-method")).strong());
-                for id in [
-                    "gui-shift-col-sales",
-                    "gui-shift-col-refunds",
-                    "gui-shift-col-net",
-                ] {
-                    figure(ui, RichText::new(tr.t(id)).strong());
+                for (head, width) in heads.iter().zip(&w) {
+                    figure_in(ui, *width, RichText::new(head).strong());
                 }
                 ui.end_row();
                 for t in &r.by_method {
                     ui.label(tr.t(&format!("pay-{}", t.method.as_str())));
-                    figure(ui, tr.money(t.sales, code));
-                    figure(ui, tr.money(-t.refunds, code));
-                    figure(ui, tr.money(t.net, code));
+                    figure_in(ui, w[0], tr.money(t.sales, code));
+                    figure_in(ui, w[1], tr.money(-t.refunds, code));
+                    figure_in(ui, w[2], tr.money(t.net, code));
                     ui.end_row();
                 }
             });
@@ -394,14 +428,17 @@ fn methods_ui(ui: &mut Ui, r: &ShiftReport, ctx: &Ctx<'_>) {
             .num_columns(3)
             .striped(true)
             .show(ui, |ui| {
+                let heads = [tr.t("gui-shift-col-gross"), tr.t("gui-shift-col-tax")];
+                let w = widths_for(ui, &heads);
                 ui.label(RichText::new(tr.t("gui-shift-col-rate")).strong());
-                figure(ui, RichText::new(tr.t("gui-shift-col-gross")).strong());
-                figure(ui, RichText::new(tr.t("gui-shift-col-tax")).strong());
+                for (head, width) in heads.iter().zip(&w) {
+                    figure_in(ui, *width, RichText::new(head).strong());
+                }
                 ui.end_row();
                 for t in &r.tax_by_rate {
                     ui.label(rate_text(t.rate_bps, tr.locale));
-                    figure(ui, tr.money(t.gross, code));
-                    figure(ui, tr.money(t.tax, code));
+                    figure_in(ui, w[0], tr.money(t.gross, code));
+                    figure_in(ui, w[1], tr.money(t.tax, code));
                     ui.end_row();
                 }
             });
@@ -435,7 +472,7 @@ fn moves_ui(ui: &mut Ui, r: &ShiftReport, ctx: &Ctx<'_>) {
                 for (m, sign) in moves {
                     ui.label(tr.time(m.at));
                     figure(ui, tr.money(sign * m.amount, code));
-                    widgets::truncated(ui, &m.reason);
+                    ui.label(&m.reason);
                     ui.label(m.user.clone().unwrap_or_default());
                     ui.end_row();
                 }
@@ -454,15 +491,22 @@ fn past_ui(ui: &mut Ui, state: &mut ShiftState, ctx: &mut Ctx<'_>) {
             return;
         }
         egui::Grid::new("past-shifts")
-            .num_columns(7)
+            .num_columns(8)
             .striped(true)
             .show(ui, |ui| {
+                let heads = [
+                    tr.t("gui-shift-expected"),
+                    tr.t("gui-shift-counted"),
+                    tr.t("gui-shift-difference"),
+                ];
+                let w = widths_for(ui, &heads);
                 ui.label(RichText::new(tr.t("gui-shift-opened")).strong());
                 ui.label(RichText::new(tr.t("gui-shift-closed")).strong());
                 ui.label(RichText::new(tr.t("gui-shift-col-cashier")).strong());
-                figure(ui, RichText::new(tr.t("gui-shift-expected")).strong());
-                figure(ui, RichText::new(tr.t("gui-shift-counted")).strong());
-                figure(ui, RichText::new(tr.t("gui-shift-difference")).strong());
+                for (head, width) in heads.iter().zip(&w) {
+                    figure_in(ui, *width, RichText::new(head).strong());
+                }
+                ui.label("");
                 ui.label("");
                 ui.end_row();
                 for s in view.past.iter().filter(|s| s.closed_at.is_some()) {
@@ -474,23 +518,19 @@ fn past_ui(ui: &mut Ui, state: &mut ShiftState, ctx: &mut Ctx<'_>) {
                         (None, b) => b.clone().unwrap_or_default(),
                     };
                     ui.label(cashier);
-                    figure(ui, tr.money(s.expected_cash, &code));
-                    figure(
+                    figure_in(ui, w[0], tr.money(s.expected_cash, &code));
+                    figure_in(
                         ui,
+                        w[1],
                         s.counted_cash
                             .map(|c| tr.money(c, &code))
                             .unwrap_or_default(),
                     );
-                    match s.difference {
-                        Some(d) => {
-                            let color = difference_color(ui, d);
-                            figure(
-                                ui,
-                                RichText::new(difference_text(tr, d, &code)).color(color),
-                            )
-                        }
-                        None => figure(ui, ""),
-                    };
+                    // The amount in its column, and in words beside it: never colour alone.
+                    let d = s.difference.unwrap_or(0);
+                    let color = difference_color(ui, d);
+                    figure_in(ui, w[2], RichText::new(tr.money(d, &code)).color(color));
+                    ui.label(RichText::new(tr.t(difference_word(d))).color(color));
                     let view_button = ui
                         .button(tr.t("gui-shift-view"))
                         .on_hover_text(s.closed_at.map(|at| tr.datetime(at)).unwrap_or_default());
