@@ -500,3 +500,6 @@ gui-clinic-save = Save clinic details
 gui-clinic-first-run = The clinic's legal name, address and tax ID are not set yet: receipts print without them.
 gui-clinic-set-up = Set up the clinic
 gui-clinic-later = Later
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Over
+gui-shift-short-word = Short

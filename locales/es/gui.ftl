@@ -491,3 +491,6 @@ gui-clinic-save = Guardar datos de la clínica
 gui-clinic-first-run = La razón social, la dirección y el NIF de la clínica aún no están: los tiques se imprimen sin ellos.
 gui-clinic-set-up = Completar los datos
 gui-clinic-later = Más tarde
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Sobrante
+gui-shift-short-word = Faltante

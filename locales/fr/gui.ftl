@@ -491,3 +491,6 @@ gui-clinic-save = Enregistrer les coordonnées
 gui-clinic-first-run = La raison sociale, l’adresse et le numéro de TVA de la clinique ne sont pas encore saisis : les tickets s’impriment sans eux.
 gui-clinic-set-up = Compléter les coordonnées
 gui-clinic-later = Plus tard
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Excédent
+gui-shift-short-word = Manque

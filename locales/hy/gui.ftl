@@ -471,3 +471,6 @@ gui-clinic-save = Պահպանել վավերապայմանները
 gui-clinic-first-run = Կլինիկայի իրավաբանական անվանումը, հասցեն և ՀՎՀՀ-ն դեռ նշված չեն․ կտրոնները տպվում են առանց դրանց։
 gui-clinic-set-up = Լրացնել վավերապայմանները
 gui-clinic-later = Ավելի ուշ
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Ավելցուկ
+gui-shift-short-word = Պակասորդ

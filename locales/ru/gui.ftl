@@ -488,3 +488,6 @@ gui-clinic-save = Сохранить реквизиты
 gui-clinic-first-run = Юридическое название, адрес и ИНН клиники ещё не заданы: чеки печатаются без них.
 gui-clinic-set-up = Заполнить реквизиты
 gui-clinic-later = Позже
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Излишек
+gui-shift-short-word = Недостача

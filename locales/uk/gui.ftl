@@ -488,3 +488,6 @@ gui-clinic-save = Зберегти реквізити
 gui-clinic-first-run = Юридичну назву, адресу й податковий номер клініки ще не задано: чеки друкуються без них.
 gui-clinic-set-up = Заповнити реквізити
 gui-clinic-later = Пізніше
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Надлишок
+gui-shift-short-word = Нестача

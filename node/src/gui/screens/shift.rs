@@ -167,7 +167,16 @@ pub(super) fn difference_text(tr: &Tr, difference: i64, code: &str) -> String {
 
 /// The one line the till shows about the shift, leading to this screen.
 pub fn status_line_ui(ui: &mut Ui, status: Option<&ShiftStatus>, ctx: &mut Ctx<'_>) {
-    let Some(status) = status else { return };
+    // One scope whatever it holds, so the widgets after it keep their ids (and the
+    // barcode field its focus) when the shift's state arrives.
+    ui.push_id("shift-status", |ui| {
+        if let Some(status) = status {
+            status_line_inner_ui(ui, status, ctx);
+        }
+    });
+}
+
+fn status_line_inner_ui(ui: &mut Ui, status: &ShiftStatus, ctx: &mut Ctx<'_>) {
     ui.horizontal(|ui| match &status.open {
         Some((at, by)) => {
             let text = ctx.tr.t_args(
@@ -530,7 +539,12 @@ fn past_ui(ui: &mut Ui, state: &mut ShiftState, ctx: &mut Ctx<'_>) {
                     let d = s.difference.unwrap_or(0);
                     let color = difference_color(ui, d);
                     figure_in(ui, w[2], RichText::new(tr.money(d, &code)).color(color));
-                    ui.label(RichText::new(tr.t(difference_word(d))).color(color));
+                    let word = match d.signum() {
+                        1 => "gui-shift-over-word",
+                        -1 => "gui-shift-short-word",
+                        _ => "gui-shift-balanced",
+                    };
+                    ui.label(RichText::new(tr.t(word)).color(color));
                     let view_button = ui
                         .button(tr.t("gui-shift-view"))
                         .on_hover_text(s.closed_at.map(|at| tr.datetime(at)).unwrap_or_default());
