@@ -15,6 +15,7 @@ use dermis_node::i18n::{Locale, Localizer};
 use dermis_node::node::Session;
 use dermis_node::ops;
 use dermis_node::ops::sales::ItemInput;
+use egui_kittest::kittest::Queryable;
 use gui_support::*;
 
 const FIRST_RUN: &str =
@@ -68,6 +69,9 @@ fn an_admin_sets_the_clinic_up_and_receipts_print_it() {
     );
     type_into(&mut h, "Rate of Reduced rate, %", "5,5");
     click(&mut h, "Prices include tax");
+    // The section is the last of Settings: its button may be below the fold.
+    h.get_by_label("Save clinic details").scroll_to_me();
+    h.run_ok();
     click(&mut h, "Save clinic details");
     wait_until(&mut h, "the save", |h| shows(h, "Saved."));
 

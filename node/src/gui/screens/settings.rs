@@ -113,12 +113,12 @@ pub fn settings_ui(
                 });
         });
         ui.add_space(8.0);
-        if ctx.can(Permission::ManageSettings) {
-            super::settings_clinic::clinic_ui(ui, &mut state.clinic, ctx);
-            ui.add_space(8.0);
-        }
         if ctx.can(Permission::ManageUsers) {
             users_ui(ui, state, ctx);
+            ui.add_space(8.0);
+        }
+        if ctx.can(Permission::ManageSettings) {
+            super::settings_clinic::clinic_ui(ui, &mut state.clinic, ctx);
         }
     });
 }

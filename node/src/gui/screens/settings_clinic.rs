@@ -67,6 +67,8 @@ pub struct ClinicState {
     pub saved: bool,
     /// The first-run prompt was put off for this session.
     pub later: bool,
+    /// The prompt led here: the section scrolls into view once.
+    pub reveal: bool,
 }
 
 impl ClinicState {
@@ -148,6 +150,9 @@ pub fn clinic_ui(ui: &mut Ui, state: &mut ClinicState, ctx: &mut Ctx<'_>) {
         if state.view.is_none() {
             ui.spinner();
             return;
+        }
+        if std::mem::take(&mut state.reveal) {
+            ui.scroll_to_cursor(Some(egui::Align::TOP));
         }
         let errors = |field: &str| tr.errors_for(&state.errors, field);
         let (name_e, address_e, tax_e, phone_e) = (
@@ -279,6 +284,7 @@ pub fn first_run_ui(ui: &mut Ui, state: &mut ClinicState, ctx: &mut Ctx<'_>) {
                     .add(widgets::primary_button(ui, &tr.t("gui-clinic-set-up")))
                     .clicked()
                 {
+                    state.reveal = true;
                     ctx.go(Nav::Show(Screen::Settings));
                 }
                 if ui.button(tr.t("gui-clinic-later")).clicked() {
