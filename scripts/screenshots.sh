@@ -7,7 +7,7 @@
 #   DERMIS_GUI_LOGIN=user:password   sign in at start (demo staff: admin, doctor, nurse,
 #                                    reception, cashier; password dermis-demo)
 #   DERMIS_GUI_SCREEN=name           dashboard, patients, patient, encounter, photos, pos,
-#                                    products, sync, conflicts, settings, lock
+#                                    shift, products, sync, conflicts, settings, lock
 #   DERMIS_GUI_READY_FILE=path       written once that screen is drawn with its data
 # and captures the display with ImageMagick's `import` once the ready file appears.
 #
@@ -82,6 +82,22 @@ convert -size 900x1200 radial-gradient:sienna-wheat -swirl 120 "$WORK/lesion-2.p
 "$BIN" --data-dir "$DATA" photo add --patient "$PATIENT" --file "$WORK/lesion-2.png" \
     --body-part upper_back --tag follow-up >/dev/null
 
+# What receipts print, and the till's shifts: one closed (counted a little short) and
+# one open since, with sales, a pay-in and a pay-out, for the Shift screen and the till.
+node() { "$BIN" --data-dir "$DATA" "$@" >/dev/null; }
+node clinic set --legal-name "Clinique Dermis SARL" --address "12 rue de la Paix, 75002 Paris" \
+    --tax-id FR12345678901 --phone "+33 1 23 45 67 89"
+SKUS=$("$BIN" --data-dir "$DATA" product list --json |
+    grep -o '"sku": *"[^"]*"' | head -n 3 | sed 's/.*"\([^"]*\)"$/\1/')
+node shift open --float 150
+for sku in $SKUS; do node sale add --item "$sku:1" --pay cash:500; done
+node shift pay-out --amount 12.40 --reason "Stamps for the post"
+EXPECTED=$("$BIN" --data-dir "$DATA" shift report --json | grep -o '"expected_cash": *[0-9-]*' | grep -o '[0-9-]*$')
+node shift close --counted "$(( (EXPECTED - 250) / 100 )).$(printf '%02d' $(( (EXPECTED - 250) % 100 )))"
+node shift open --float 200
+for sku in $SKUS; do node sale add --item "$sku:2" --pay cash:1000; done
+node shift pay-in --amount 50 --reason "Change from the bank"
+
 echo "starting Xvfb on :$DISPLAY_NUMBER" >&2
 # -noreset: the server would otherwise reset whenever the last window closes.
 Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp -noreset >"$WORK/xvfb.log" 2>&1 &
@@ -132,6 +148,7 @@ shot patient "$DATA" en "doctor:$PASSWORD" patient
 shot encounter "$DATA" en "doctor:$PASSWORD" encounter
 shot photos "$DATA" en "doctor:$PASSWORD" photos
 shot pos "$DATA" en "cashier:$PASSWORD" pos
+shot shift "$DATA" en "cashier:$PASSWORD" shift
 shot products "$DATA" en "admin:$PASSWORD" products
 shot sync "$DATA" en "admin:$PASSWORD" sync
 shot conflicts "$DATA" en "admin:$PASSWORD" conflicts
@@ -141,5 +158,6 @@ shot login-hy "$DATA" hy "" ""
 shot dashboard-hy "$DATA" hy "admin:$PASSWORD" dashboard
 shot patient-hy "$DATA" hy "doctor:$PASSWORD" patient
 shot pos-hy "$DATA" hy "cashier:$PASSWORD" pos
+shot shift-ru "$DATA" ru "cashier:$PASSWORD" shift
 shot dashboard-ru "$DATA" ru "admin:$PASSWORD" dashboard
 echo "done" >&2

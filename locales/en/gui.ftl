@@ -447,3 +447,105 @@ gui-conflicts-by-unknown = unknown author
 
 ## Keyboard
 gui-save-shortcut = Save (Ctrl+S)
+## Cash-drawer shifts and clinic details (shifts)
+
+gui-nav-shift = Shift
+gui-shift-title = Cash drawer shift
+gui-shift-none = No shift is open on this workstation.
+gui-shift-float = Opening float
+gui-shift-float-hint = The cash counted into the drawer before the first sale.
+gui-shift-open = Open shift
+# $when is a time, $who the cashier who opened the shift.
+gui-shift-open-since = Shift open since { $when } by { $who }
+# $when is a date and time, $who the cashier who closed the shift.
+gui-shift-closed-at = Closed on { $when } by { $who }
+gui-shift-pos-none = No shift open
+gui-shift-pos-open-one = Open one
+gui-shift-pay-in = Pay in
+gui-shift-pay-out = Pay out
+gui-shift-pay-in-explain = Cash put into the drawer, such as change from the bank.
+gui-shift-pay-out-explain = Cash taken out of the drawer, such as a small purchase or a bank deposit.
+gui-shift-record = Record
+gui-shift-print-x = Print X report
+gui-shift-close = Close shift
+gui-shift-close-title = Close the shift
+gui-shift-count-total = One amount
+gui-shift-count-denominations = By note and coin
+gui-shift-counted = Counted cash
+gui-shift-denomination = Note or coin
+gui-shift-note = note
+gui-shift-coin = coin
+gui-shift-count = Count
+# $value is a note or coin, e.g. €50.00.
+gui-shift-count-of = Count of { $value }
+gui-shift-col-amount = Amount
+gui-shift-expected = Expected cash
+gui-shift-difference = Difference
+gui-shift-over = Over: more cash than expected
+gui-shift-short = Short: less cash than expected
+gui-shift-balanced = Balanced
+gui-shift-continue = Continue
+gui-shift-confirm = Closing the shift cannot be undone: its Z report becomes final and new sales need a new shift.
+gui-shift-confirm-close = Close the shift for good
+gui-shift-x-report = X report (the shift so far)
+gui-shift-z-report = Z report
+gui-shift-opened = Opened
+gui-shift-closed = Closed
+gui-shift-col-cashier = Cashier
+gui-shift-cash = Cash in the drawer
+gui-shift-cash-sales = Cash sales, net of change
+gui-shift-cash-refunds = Cash refunds
+gui-shift-pay-ins = Pay-ins
+gui-shift-pay-outs = Pay-outs
+gui-shift-receipts = Receipts
+# $first and $last are receipt numbers, e.g. N1-000001.
+gui-shift-receipt-range = { $first } to { $last }
+gui-shift-no-receipts = No receipts yet
+gui-shift-sales-count = Sales
+gui-shift-refunds-count = Refunds
+gui-shift-voids-count = Voided sales
+gui-shift-net-total = Net takings
+gui-shift-by-method = By payment method
+gui-shift-col-method = Method
+gui-shift-col-sales = Taken
+gui-shift-col-refunds = Returned
+gui-shift-col-net = Net
+gui-shift-by-rate = Tax by rate
+gui-shift-col-rate = Rate
+gui-shift-col-gross = Sales incl. tax
+gui-shift-col-tax = Tax
+gui-shift-moves = Pay-ins and pay-outs
+gui-shift-no-moves = None in this shift.
+gui-shift-past = Past shifts
+gui-shift-past-none = No shift has been closed on this workstation yet.
+gui-shift-view = View report
+gui-shift-print = Print
+# $path is the PDF file written.
+gui-shift-printed = Sent to the PDF viewer: { $path }
+# $path is the PDF file written.
+gui-shift-print-not-opened = No PDF viewer could be started. The report is saved as { $path }
+gui-field-float = Opening float
+gui-field-counted = Counted cash
+gui-field-amount = Amount
+gui-field-shift = Shift
+gui-field-legal-name = Legal name
+gui-field-tax-id = Tax ID
+gui-field-tax-rate = Tax rate
+gui-clinic-title = Clinic details
+gui-clinic-explain = Printed on every receipt and shift report.
+gui-clinic-tax-rates = Tax rates
+gui-clinic-rate-percent = Rate, %
+# $name is a tax class, e.g. Standard rate.
+gui-clinic-rate-of = Rate of { $name }, %
+gui-clinic-new-class = New tax class
+gui-clinic-new-rate = Rate of the new tax class, %
+gui-clinic-prices-include-tax = Prices include tax
+gui-clinic-included-hint = Customers pay the price shown; the tax is the part of it the clinic owes.
+gui-clinic-added-hint = The till adds tax on top of the prices shown.
+gui-clinic-save = Save clinic details
+gui-clinic-first-run = The clinic's legal name, address and tax ID are not set yet: receipts print without them.
+gui-clinic-set-up = Set up the clinic
+gui-clinic-later = Later
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Over
+gui-shift-short-word = Short

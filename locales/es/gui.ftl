@@ -438,3 +438,105 @@ gui-conflicts-by-unknown = autor desconocido
 
 ## Keyboard
 gui-save-shortcut = Guardar (Ctrl+S)
+## Cash-drawer shifts and clinic details (shifts)
+
+gui-nav-shift = Turno
+gui-shift-title = Turno de caja
+gui-shift-none = No hay ningún turno abierto en este puesto.
+gui-shift-float = Fondo de caja
+gui-shift-float-hint = El efectivo contado en el cajón antes de la primera venta.
+gui-shift-open = Abrir turno
+# $when is a time, $who the cashier who opened the shift.
+gui-shift-open-since = Turno abierto desde las { $when } por { $who }
+# $when is a date and time, $who the cashier who closed the shift.
+gui-shift-closed-at = Cerrado el { $when } por { $who }
+gui-shift-pos-none = Ningún turno abierto
+gui-shift-pos-open-one = Abrir uno
+gui-shift-pay-in = Entrada de efectivo
+gui-shift-pay-out = Salida de efectivo
+gui-shift-pay-in-explain = Efectivo puesto en el cajón, por ejemplo cambio del banco.
+gui-shift-pay-out-explain = Efectivo sacado del cajón, por ejemplo para una compra pequeña o un ingreso en el banco.
+gui-shift-record = Registrar
+gui-shift-print-x = Imprimir informe X
+gui-shift-close = Cerrar turno
+gui-shift-close-title = Cierre de turno
+gui-shift-count-total = Un solo importe
+gui-shift-count-denominations = Por billete y moneda
+gui-shift-counted = Efectivo contado
+gui-shift-denomination = Billete o moneda
+gui-shift-note = billete
+gui-shift-coin = moneda
+gui-shift-count = Cantidad
+# $value is a note or coin, e.g. €50.00.
+gui-shift-count-of = Cantidad de { $value }
+gui-shift-col-amount = Importe
+gui-shift-expected = Efectivo esperado
+gui-shift-difference = Diferencia
+gui-shift-over = Sobrante: más efectivo del esperado
+gui-shift-short = Faltante: menos efectivo del esperado
+gui-shift-balanced = Cuadra
+gui-shift-continue = Continuar
+gui-shift-confirm = El cierre del turno no se puede deshacer: su informe Z queda definitivo y las nuevas ventas necesitarán un turno nuevo.
+gui-shift-confirm-close = Cerrar el turno definitivamente
+gui-shift-x-report = Informe X (el turno hasta ahora)
+gui-shift-z-report = Informe Z
+gui-shift-opened = Apertura
+gui-shift-closed = Cierre
+gui-shift-col-cashier = Cajero
+gui-shift-cash = Efectivo en el cajón
+gui-shift-cash-sales = Ventas en efectivo, descontado el cambio
+gui-shift-cash-refunds = Devoluciones en efectivo
+gui-shift-pay-ins = Entradas de efectivo
+gui-shift-pay-outs = Salidas de efectivo
+gui-shift-receipts = Tiques
+# $first and $last are receipt numbers, e.g. N1-000001.
+gui-shift-receipt-range = del { $first } al { $last }
+gui-shift-no-receipts = Aún no hay tiques
+gui-shift-sales-count = Ventas
+gui-shift-refunds-count = Devoluciones
+gui-shift-voids-count = Ventas anuladas
+gui-shift-net-total = Recaudación neta
+gui-shift-by-method = Por forma de pago
+gui-shift-col-method = Forma
+gui-shift-col-sales = Cobrado
+gui-shift-col-refunds = Devuelto
+gui-shift-col-net = Neto
+gui-shift-by-rate = Impuesto por tipo
+gui-shift-col-rate = Tipo
+gui-shift-col-gross = Ventas con impuesto
+gui-shift-col-tax = Impuesto
+gui-shift-moves = Entradas y salidas de efectivo
+gui-shift-no-moves = Ninguna en este turno.
+gui-shift-past = Turnos anteriores
+gui-shift-past-none = Aún no se ha cerrado ningún turno en este puesto.
+gui-shift-view = Ver informe
+gui-shift-print = Imprimir
+# $path is the PDF file written.
+gui-shift-printed = Abierto en el visor de PDF: { $path }
+# $path is the PDF file written.
+gui-shift-print-not-opened = No se pudo abrir un visor de PDF. El informe se guardó en { $path }
+gui-field-float = Fondo de caja
+gui-field-counted = Efectivo contado
+gui-field-amount = Importe
+gui-field-shift = Turno
+gui-field-legal-name = Razón social
+gui-field-tax-id = NIF
+gui-field-tax-rate = Tipo impositivo
+gui-clinic-title = Datos de la clínica
+gui-clinic-explain = Se imprimen en cada tique e informe de turno.
+gui-clinic-tax-rates = Tipos impositivos
+gui-clinic-rate-percent = Tipo, %
+# $name is a tax class, e.g. Standard rate.
+gui-clinic-rate-of = Tipo de «{ $name }», %
+gui-clinic-new-class = Nueva categoría de impuesto
+gui-clinic-new-rate = Tipo de la nueva categoría, %
+gui-clinic-prices-include-tax = Los precios incluyen impuestos
+gui-clinic-included-hint = El cliente paga el precio mostrado; el impuesto es la parte que la clínica debe.
+gui-clinic-added-hint = La caja suma el impuesto a los precios mostrados.
+gui-clinic-save = Guardar datos de la clínica
+gui-clinic-first-run = La razón social, la dirección y el NIF de la clínica aún no están: los tiques se imprimen sin ellos.
+gui-clinic-set-up = Completar los datos
+gui-clinic-later = Más tarde
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Sobrante
+gui-shift-short-word = Faltante

@@ -438,3 +438,105 @@ gui-conflicts-by-unknown = auteur inconnu
 
 ## Keyboard
 gui-save-shortcut = Enregistrer (Ctrl+S)
+## Cash-drawer shifts and clinic details (shifts)
+
+gui-nav-shift = Caisse
+gui-shift-title = Session de caisse
+gui-shift-none = Aucune session de caisse n’est ouverte sur ce poste.
+gui-shift-float = Fonds de caisse
+gui-shift-float-hint = Les espèces comptées dans le tiroir avant la première vente.
+gui-shift-open = Ouvrir la caisse
+# $when is a time, $who the cashier who opened the shift.
+gui-shift-open-since = Caisse ouverte depuis { $when } par { $who }
+# $when is a date and time, $who the cashier who closed the shift.
+gui-shift-closed-at = Clôturée le { $when } par { $who }
+gui-shift-pos-none = Aucune caisse ouverte
+gui-shift-pos-open-one = En ouvrir une
+gui-shift-pay-in = Entrée d’espèces
+gui-shift-pay-out = Sortie d’espèces
+gui-shift-pay-in-explain = Espèces mises dans le tiroir, par exemple de la monnaie de la banque.
+gui-shift-pay-out-explain = Espèces retirées du tiroir, par exemple pour un petit achat ou un dépôt en banque.
+gui-shift-record = Enregistrer
+gui-shift-print-x = Imprimer le rapport X
+gui-shift-close = Clôturer la caisse
+gui-shift-close-title = Clôture de caisse
+gui-shift-count-total = Un seul montant
+gui-shift-count-denominations = Par billet et pièce
+gui-shift-counted = Espèces comptées
+gui-shift-denomination = Billet ou pièce
+gui-shift-note = billet
+gui-shift-coin = pièce
+gui-shift-count = Nombre
+# $value is a note or coin, e.g. €50.00.
+gui-shift-count-of = Nombre de { $value }
+gui-shift-col-amount = Montant
+gui-shift-expected = Espèces attendues
+gui-shift-difference = Écart
+gui-shift-over = Excédent : plus d’espèces que prévu
+gui-shift-short = Manque : moins d’espèces que prévu
+gui-shift-balanced = Caisse juste
+gui-shift-continue = Continuer
+gui-shift-confirm = La clôture est irréversible : le rapport Z devient définitif et les nouvelles ventes demanderont une nouvelle session.
+gui-shift-confirm-close = Clôturer définitivement
+gui-shift-x-report = Rapport X (la session jusqu’ici)
+gui-shift-z-report = Rapport Z
+gui-shift-opened = Ouverture
+gui-shift-closed = Clôture
+gui-shift-col-cashier = Caissier
+gui-shift-cash = Espèces du tiroir
+gui-shift-cash-sales = Ventes en espèces, monnaie rendue déduite
+gui-shift-cash-refunds = Remboursements en espèces
+gui-shift-pay-ins = Entrées d’espèces
+gui-shift-pay-outs = Sorties d’espèces
+gui-shift-receipts = Tickets
+# $first and $last are receipt numbers, e.g. N1-000001.
+gui-shift-receipt-range = du { $first } au { $last }
+gui-shift-no-receipts = Pas encore de ticket
+gui-shift-sales-count = Ventes
+gui-shift-refunds-count = Remboursements
+gui-shift-voids-count = Ventes annulées
+gui-shift-net-total = Recette nette
+gui-shift-by-method = Par moyen de paiement
+gui-shift-col-method = Moyen
+gui-shift-col-sales = Encaissé
+gui-shift-col-refunds = Rendu
+gui-shift-col-net = Solde net
+gui-shift-by-rate = Taxe par taux
+gui-shift-col-rate = Taux
+gui-shift-col-gross = Ventes TTC
+gui-shift-col-tax = Taxe
+gui-shift-moves = Entrées et sorties d’espèces
+gui-shift-no-moves = Aucune pendant cette session.
+gui-shift-past = Sessions précédentes
+gui-shift-past-none = Aucune session n’a encore été clôturée sur ce poste.
+gui-shift-view = Voir le rapport
+gui-shift-print = Imprimer
+# $path is the PDF file written.
+gui-shift-printed = Ouvert dans la visionneuse PDF : { $path }
+# $path is the PDF file written.
+gui-shift-print-not-opened = Impossible de lancer une visionneuse PDF. Le rapport est enregistré sous { $path }
+gui-field-float = Fonds de caisse
+gui-field-counted = Espèces comptées
+gui-field-amount = Montant
+gui-field-shift = Session de caisse
+gui-field-legal-name = Raison sociale
+gui-field-tax-id = Numéro de TVA
+gui-field-tax-rate = Taux de taxe
+gui-clinic-title = Coordonnées de la clinique
+gui-clinic-explain = Imprimées sur chaque ticket et chaque rapport de caisse.
+gui-clinic-tax-rates = Taux de taxe
+gui-clinic-rate-percent = Taux, %
+# $name is a tax class, e.g. Standard rate.
+gui-clinic-rate-of = Taux « { $name } », %
+gui-clinic-new-class = Nouvelle catégorie de taxe
+gui-clinic-new-rate = Taux de la nouvelle catégorie, %
+gui-clinic-prices-include-tax = Prix TTC (taxe comprise)
+gui-clinic-included-hint = Le client paie le prix affiché ; la taxe en est la part due par la clinique.
+gui-clinic-added-hint = La caisse ajoute la taxe aux prix affichés.
+gui-clinic-save = Enregistrer les coordonnées
+gui-clinic-first-run = La raison sociale, l’adresse et le numéro de TVA de la clinique ne sont pas encore saisis : les tickets s’impriment sans eux.
+gui-clinic-set-up = Compléter les coordonnées
+gui-clinic-later = Plus tard
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Excédent
+gui-shift-short-word = Manque

@@ -418,3 +418,105 @@ gui-conflicts-by-unknown = անհայտ հեղինակ
 
 ## Keyboard
 gui-save-shortcut = Պահպանել (Ctrl+S)
+## Cash-drawer shifts and clinic details (shifts)
+
+gui-nav-shift = Հերթափոխ
+gui-shift-title = Դրամարկղային հերթափոխ
+gui-shift-none = Այս աշխատատեղում բաց հերթափոխ չկա։
+gui-shift-float = Սկզբնական մնացորդ
+gui-shift-float-hint = Առաջին վաճառքից առաջ դրամարկղում հաշված կանխիկը։
+gui-shift-open = Բացել հերթափոխը
+# $when is a time, $who the cashier who opened the shift.
+gui-shift-open-since = Հերթափոխը բաց է { $when }-ից, գանձապահ՝ { $who }
+# $when is a date and time, $who the cashier who closed the shift.
+gui-shift-closed-at = Փակվել է { $when }, գանձապահ՝ { $who }
+gui-shift-pos-none = Հերթափոխը բաց չէ
+gui-shift-pos-open-one = Բացել
+gui-shift-pay-in = Կանխիկի մուտք
+gui-shift-pay-out = Կանխիկի ելք
+gui-shift-pay-in-explain = Դրամարկղ դրված կանխիկ, օրինակ՝ բանկից մանրադրամ։
+gui-shift-pay-out-explain = Դրամարկղից հանված կանխիկ, օրինակ՝ փոքր գնման կամ բանկ հանձնելու համար։
+gui-shift-record = Գրանցել
+gui-shift-print-x = Տպել X հաշվետվությունը
+gui-shift-close = Փակել հերթափոխը
+gui-shift-close-title = Հերթափոխի փակում
+gui-shift-count-total = Մեկ գումարով
+gui-shift-count-denominations = Ըստ թղթադրամների և մետաղադրամների
+gui-shift-counted = Հաշված կանխիկ
+gui-shift-denomination = Թղթադրամ կամ մետաղադրամ
+gui-shift-note = թղթադրամ
+gui-shift-coin = մետաղադրամ
+gui-shift-count = Քանակ
+# $value is a note or coin, e.g. €50.00.
+gui-shift-count-of = Քանակ՝ { $value }
+gui-shift-col-amount = Գումար
+gui-shift-expected = Սպասվող կանխիկ
+gui-shift-difference = Տարբերություն
+gui-shift-over = Ավելցուկ՝ կանխիկն ավելին է, քան սպասվում էր
+gui-shift-short = Պակասորդ՝ կանխիկը պակաս է, քան սպասվում էր
+gui-shift-balanced = Համընկնում է
+gui-shift-continue = Շարունակել
+gui-shift-confirm = Հերթափոխի փակումը հնարավոր չէ չեղարկել․ Z հաշվետվությունը դառնում է վերջնական, իսկ նոր վաճառքների համար պետք կլինի նոր հերթափոխ։
+gui-shift-confirm-close = Վերջնականապես փակել հերթափոխը
+gui-shift-x-report = X հաշվետվություն (հերթափոխը մինչ այժմ)
+gui-shift-z-report = Z հաշվետվություն
+gui-shift-opened = Բացվել է
+gui-shift-closed = Փակվել է
+gui-shift-col-cashier = Գանձապահ
+gui-shift-cash = Կանխիկը դրամարկղում
+gui-shift-cash-sales = Կանխիկ վաճառքներ՝ մանրը հանած
+gui-shift-cash-refunds = Կանխիկ վերադարձներ
+gui-shift-pay-ins = Կանխիկի մուտքեր
+gui-shift-pay-outs = Կանխիկի ելքեր
+gui-shift-receipts = Կտրոններ
+# $first and $last are receipt numbers, e.g. N1-000001.
+gui-shift-receipt-range = { $first }-ից { $last }
+gui-shift-no-receipts = Կտրոններ դեռ չկան
+gui-shift-sales-count = Վաճառքներ
+gui-shift-refunds-count = Վերադարձներ
+gui-shift-voids-count = Չեղարկված վաճառքներ
+gui-shift-net-total = Զուտ հասույթ
+gui-shift-by-method = Ըստ վճարման եղանակի
+gui-shift-col-method = Եղանակ
+gui-shift-col-sales = Ստացված
+gui-shift-col-refunds = Վերադարձված
+gui-shift-col-net = Զուտ
+gui-shift-by-rate = Հարկն ըստ դրույքաչափի
+gui-shift-col-rate = Դրույքաչափ
+gui-shift-col-gross = Վաճառքներ՝ հարկով
+gui-shift-col-tax = Հարկ
+gui-shift-moves = Կանխիկի մուտքեր և ելքեր
+gui-shift-no-moves = Այս հերթափոխում չկան։
+gui-shift-past = Նախորդ հերթափոխեր
+gui-shift-past-none = Այս աշխատատեղում դեռ ոչ մի հերթափոխ չի փակվել։
+gui-shift-view = Դիտել հաշվետվությունը
+gui-shift-print = Տպել
+# $path is the PDF file written.
+gui-shift-printed = Բացվել է PDF դիտիչում՝ { $path }
+# $path is the PDF file written.
+gui-shift-print-not-opened = PDF դիտիչ հնարավոր չեղավ գործարկել։ Հաշվետվությունը պահպանված է՝ { $path }
+gui-field-float = Սկզբնական մնացորդ
+gui-field-counted = Հաշված կանխիկ
+gui-field-amount = Գումար
+gui-field-shift = Հերթափոխ
+gui-field-legal-name = Իրավաբանական անվանում
+gui-field-tax-id = ՀՎՀՀ
+gui-field-tax-rate = Հարկի դրույքաչափ
+gui-clinic-title = Կլինիկայի վավերապայմաններ
+gui-clinic-explain = Տպվում են յուրաքանչյուր կտրոնի և հերթափոխի հաշվետվության վրա։
+gui-clinic-tax-rates = Հարկի դրույքաչափեր
+gui-clinic-rate-percent = Դրույքաչափ, %
+# $name is a tax class, e.g. Standard rate.
+gui-clinic-rate-of = «{ $name }» դրույքաչափ, %
+gui-clinic-new-class = Հարկի նոր կատեգորիա
+gui-clinic-new-rate = Նոր կատեգորիայի դրույքաչափ, %
+gui-clinic-prices-include-tax = Գները ներառում են հարկը
+gui-clinic-included-hint = Գնորդը վճարում է նշված գինը, իսկ հարկը դրա այն մասն է, որը կլինիկան պետք է վճարի։
+gui-clinic-added-hint = Դրամարկղը հարկն ավելացնում է նշված գներին։
+gui-clinic-save = Պահպանել վավերապայմանները
+gui-clinic-first-run = Կլինիկայի իրավաբանական անվանումը, հասցեն և ՀՎՀՀ-ն դեռ նշված չեն․ կտրոնները տպվում են առանց դրանց։
+gui-clinic-set-up = Լրացնել վավերապայմանները
+gui-clinic-later = Ավելի ուշ
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Ավելցուկ
+gui-shift-short-word = Պակասորդ

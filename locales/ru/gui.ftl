@@ -435,3 +435,105 @@ gui-conflicts-by-unknown = автор неизвестен
 
 ## Keyboard
 gui-save-shortcut = Сохранить (Ctrl+S)
+## Cash-drawer shifts and clinic details (shifts)
+
+gui-nav-shift = Смена
+gui-shift-title = Кассовая смена
+gui-shift-none = На этом рабочем месте смена не открыта.
+gui-shift-float = Размен на начало смены
+gui-shift-float-hint = Наличные, пересчитанные и положенные в кассу до первой продажи.
+gui-shift-open = Открыть смену
+# $when is a time, $who the cashier who opened the shift.
+gui-shift-open-since = Смена открыта в { $when }, кассир: { $who }
+# $when is a date and time, $who the cashier who closed the shift.
+gui-shift-closed-at = Закрыта { $when }, кассир: { $who }
+gui-shift-pos-none = Смена не открыта
+gui-shift-pos-open-one = Открыть
+gui-shift-pay-in = Внесение
+gui-shift-pay-out = Выплата
+gui-shift-pay-in-explain = Наличные, внесённые в кассу, например размен из банка.
+gui-shift-pay-out-explain = Наличные, изъятые из кассы, например на мелкую покупку или сдачу в банк.
+gui-shift-record = Записать
+gui-shift-print-x = Печать X-отчёта
+gui-shift-close = Закрыть смену
+gui-shift-close-title = Закрытие смены
+gui-shift-count-total = Одной суммой
+gui-shift-count-denominations = По купюрам и монетам
+gui-shift-counted = Пересчитано наличных
+gui-shift-denomination = Купюра или монета
+gui-shift-note = купюра
+gui-shift-coin = монета
+gui-shift-count = Количество
+# $value is a note or coin, e.g. €50.00.
+gui-shift-count-of = Количество: { $value }
+gui-shift-col-amount = Сумма
+gui-shift-expected = Ожидается в кассе
+gui-shift-difference = Расхождение
+gui-shift-over = Излишек: наличных больше, чем ожидалось
+gui-shift-short = Недостача: наличных меньше, чем ожидалось
+gui-shift-balanced = Сходится
+gui-shift-continue = Далее
+gui-shift-confirm = Закрытие смены нельзя отменить: Z-отчёт станет окончательным, а для новых продаж понадобится новая смена.
+gui-shift-confirm-close = Закрыть смену окончательно
+gui-shift-x-report = X-отчёт (смена на текущий момент)
+gui-shift-z-report = Z-отчёт
+gui-shift-opened = Открыта
+gui-shift-closed = Закрыта
+gui-shift-col-cashier = Кассир
+gui-shift-cash = Наличные в кассе
+gui-shift-cash-sales = Продажи наличными за вычетом сдачи
+gui-shift-cash-refunds = Возвраты наличными
+gui-shift-pay-ins = Внесения
+gui-shift-pay-outs = Выплаты
+gui-shift-receipts = Чеки
+# $first and $last are receipt numbers, e.g. N1-000001.
+gui-shift-receipt-range = с { $first } по { $last }
+gui-shift-no-receipts = Чеков пока нет
+gui-shift-sales-count = Продажи
+gui-shift-refunds-count = Возвраты
+gui-shift-voids-count = Аннулированные продажи
+gui-shift-net-total = Выручка
+gui-shift-by-method = По способам оплаты
+gui-shift-col-method = Способ
+gui-shift-col-sales = Получено
+gui-shift-col-refunds = Возвращено
+gui-shift-col-net = Итого
+gui-shift-by-rate = Налог по ставкам
+gui-shift-col-rate = Ставка
+gui-shift-col-gross = Продажи с налогом
+gui-shift-col-tax = Налог
+gui-shift-moves = Внесения и выплаты
+gui-shift-no-moves = В этой смене их не было.
+gui-shift-past = Прошлые смены
+gui-shift-past-none = На этом рабочем месте ещё не закрыто ни одной смены.
+gui-shift-view = Открыть отчёт
+gui-shift-print = Печать
+# $path is the PDF file written.
+gui-shift-printed = Открыто в программе просмотра PDF: { $path }
+# $path is the PDF file written.
+gui-shift-print-not-opened = Не удалось запустить программу просмотра PDF. Отчёт сохранён: { $path }
+gui-field-float = Размен на начало смены
+gui-field-counted = Пересчитано наличных
+gui-field-amount = Сумма
+gui-field-shift = Смена
+gui-field-legal-name = Юридическое название
+gui-field-tax-id = ИНН
+gui-field-tax-rate = Ставка налога
+gui-clinic-title = Реквизиты клиники
+gui-clinic-explain = Печатаются на каждом чеке и отчёте смены.
+gui-clinic-tax-rates = Ставки налога
+gui-clinic-rate-percent = Ставка, %
+# $name is a tax class, e.g. Standard rate.
+gui-clinic-rate-of = Ставка «{ $name }», %
+gui-clinic-new-class = Новая налоговая категория
+gui-clinic-new-rate = Ставка новой категории, %
+gui-clinic-prices-include-tax = Цены включают налог
+gui-clinic-included-hint = Покупатель платит указанную цену; налог — её часть, которую клиника должна уплатить.
+gui-clinic-added-hint = Касса начисляет налог сверх указанных цен.
+gui-clinic-save = Сохранить реквизиты
+gui-clinic-first-run = Юридическое название, адрес и ИНН клиники ещё не заданы: чеки печатаются без них.
+gui-clinic-set-up = Заполнить реквизиты
+gui-clinic-later = Позже
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Излишек
+gui-shift-short-word = Недостача

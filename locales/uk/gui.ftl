@@ -435,3 +435,105 @@ gui-conflicts-by-unknown = автор невідомий
 
 ## Keyboard
 gui-save-shortcut = Зберегти (Ctrl+S)
+## Cash-drawer shifts and clinic details (shifts)
+
+gui-nav-shift = Зміна
+gui-shift-title = Касова зміна
+gui-shift-none = На цьому робочому місці зміну не відкрито.
+gui-shift-float = Розмінна сума на початок зміни
+gui-shift-float-hint = Готівка, перелічена й покладена в касу до першого продажу.
+gui-shift-open = Відкрити зміну
+# $when is a time, $who the cashier who opened the shift.
+gui-shift-open-since = Зміну відкрито о { $when }, касир: { $who }
+# $when is a date and time, $who the cashier who closed the shift.
+gui-shift-closed-at = Закрито { $when }, касир: { $who }
+gui-shift-pos-none = Зміну не відкрито
+gui-shift-pos-open-one = Відкрити
+gui-shift-pay-in = Внесення
+gui-shift-pay-out = Виплата
+gui-shift-pay-in-explain = Готівка, внесена в касу, наприклад розмінна з банку.
+gui-shift-pay-out-explain = Готівка, вилучена з каси, наприклад на дрібну покупку чи здачу в банк.
+gui-shift-record = Записати
+gui-shift-print-x = Друк X-звіту
+gui-shift-close = Закрити зміну
+gui-shift-close-title = Закриття зміни
+gui-shift-count-total = Однією сумою
+gui-shift-count-denominations = За купюрами й монетами
+gui-shift-counted = Перелічено готівки
+gui-shift-denomination = Купюра або монета
+gui-shift-note = купюра
+gui-shift-coin = монета
+gui-shift-count = Кількість
+# $value is a note or coin, e.g. €50.00.
+gui-shift-count-of = Кількість: { $value }
+gui-shift-col-amount = Сума
+gui-shift-expected = Очікується в касі
+gui-shift-difference = Розбіжність
+gui-shift-over = Надлишок: готівки більше, ніж очікувалося
+gui-shift-short = Нестача: готівки менше, ніж очікувалося
+gui-shift-balanced = Сходиться
+gui-shift-continue = Далі
+gui-shift-confirm = Закриття зміни не можна скасувати: Z-звіт стане остаточним, а для нових продажів знадобиться нова зміна.
+gui-shift-confirm-close = Закрити зміну остаточно
+gui-shift-x-report = X-звіт (зміна на цю мить)
+gui-shift-z-report = Z-звіт
+gui-shift-opened = Відкрито
+gui-shift-closed = Закрито
+gui-shift-col-cashier = Касир
+gui-shift-cash = Готівка в касі
+gui-shift-cash-sales = Продажі готівкою без решти
+gui-shift-cash-refunds = Повернення готівкою
+gui-shift-pay-ins = Внесення
+gui-shift-pay-outs = Виплати
+gui-shift-receipts = Чеки
+# $first and $last are receipt numbers, e.g. N1-000001.
+gui-shift-receipt-range = з { $first } по { $last }
+gui-shift-no-receipts = Чеків поки немає
+gui-shift-sales-count = Продажі
+gui-shift-refunds-count = Повернення
+gui-shift-voids-count = Анульовані продажі
+gui-shift-net-total = Виручка
+gui-shift-by-method = За способами оплати
+gui-shift-col-method = Спосіб
+gui-shift-col-sales = Отримано
+gui-shift-col-refunds = Повернуто
+gui-shift-col-net = Разом
+gui-shift-by-rate = Податок за ставками
+gui-shift-col-rate = Ставка
+gui-shift-col-gross = Продажі з податком
+gui-shift-col-tax = Податок
+gui-shift-moves = Внесення й виплати
+gui-shift-no-moves = У цій зміні їх не було.
+gui-shift-past = Минулі зміни
+gui-shift-past-none = На цьому робочому місці ще не закрито жодної зміни.
+gui-shift-view = Відкрити звіт
+gui-shift-print = Друк
+# $path is the PDF file written.
+gui-shift-printed = Відкрито в переглядачі PDF: { $path }
+# $path is the PDF file written.
+gui-shift-print-not-opened = Не вдалося запустити переглядач PDF. Звіт збережено: { $path }
+gui-field-float = Розмінна сума на початок зміни
+gui-field-counted = Перелічено готівки
+gui-field-amount = Сума
+gui-field-shift = Зміна
+gui-field-legal-name = Юридична назва
+gui-field-tax-id = Податковий номер
+gui-field-tax-rate = Ставка податку
+gui-clinic-title = Реквізити клініки
+gui-clinic-explain = Друкуються на кожному чеку та звіті зміни.
+gui-clinic-tax-rates = Ставки податку
+gui-clinic-rate-percent = Ставка, %
+# $name is a tax class, e.g. Standard rate.
+gui-clinic-rate-of = Ставка «{ $name }», %
+gui-clinic-new-class = Нова податкова категорія
+gui-clinic-new-rate = Ставка нової категорії, %
+gui-clinic-prices-include-tax = Ціни містять податок
+gui-clinic-included-hint = Покупець сплачує вказану ціну; податок — її частина, яку клініка має сплатити.
+gui-clinic-added-hint = Каса нараховує податок понад вказані ціни.
+gui-clinic-save = Зберегти реквізити
+gui-clinic-first-run = Юридичну назву, адресу й податковий номер клініки ще не задано: чеки друкуються без них.
+gui-clinic-set-up = Заповнити реквізити
+gui-clinic-later = Пізніше
+# The difference of a past shift in its table, in a word.
+gui-shift-over-word = Надлишок
+gui-shift-short-word = Нестача

@@ -119,8 +119,10 @@ pub struct Clinic {
     pub name: String,
     pub currency: Currency,
     pub default_locale: String,
-    /// Tax class → rate in basis points (2000 = 20 %). Prices include tax.
+    /// Tax class → rate in basis points (2000 = 20 %).
     pub tax_rates: BTreeMap<String, u32>,
+    /// Whether product prices include tax (the default) or have it added at the till.
+    pub prices_include_tax: bool,
     pub users: Vec<User>,
 }
 
@@ -136,6 +138,11 @@ impl Clinic {
 
     pub fn tax_rate(&self, class: &str) -> Option<u32> {
         self.tax_rates.get(class).copied()
+    }
+
+    /// How the till prices tax, from [`Clinic::prices_include_tax`].
+    pub fn tax_mode(&self) -> crate::ledger::TaxMode {
+        crate::ledger::TaxMode::from_prices_include_tax(self.prices_include_tax)
     }
 }
 
@@ -426,6 +433,14 @@ pub fn set_tax_rate(doc: &mut AutoCommit, class: &str, bps: u32) -> Result<(), S
     doc::put_i64(doc, &rates, class, i64::from(bps))
 }
 
+/// Key of the clinic's "prices include tax" setting. Absent in clinics made before it
+/// existed, which read as `true`: their prices always included tax.
+const PRICES_INCLUDE_TAX: &str = "prices_include_tax";
+
+pub fn set_prices_include_tax(doc: &mut AutoCommit, included: bool) -> Result<(), SchemaError> {
+    doc::put_bool(doc, &automerge::ROOT, PRICES_INCLUDE_TAX, included)
+}
+
 /// An erasure as the clinic document records it: which patient, when, by whom, why —
 /// nothing else about the patient. Every node drops the patient on reading it, and the
 /// id is never stored again.
@@ -513,6 +528,7 @@ pub fn read_clinic(doc: &impl ReadDoc) -> Result<Clinic, SchemaError> {
         currency,
         default_locale: doc::str_at(doc, &root, "default_locale")?.unwrap_or_else(|| "en".into()),
         tax_rates,
+        prices_include_tax: doc::bool_at(doc, &root, PRICES_INCLUDE_TAX)?.unwrap_or(true),
         users,
     })
 }
@@ -555,6 +571,15 @@ mod tests {
         let clinic = read_clinic(&doc).expect("read");
         assert_eq!(clinic.name, "Clinique Étoile");
         assert_eq!(clinic.tax_rate("standard"), Some(2000));
+        assert!(
+            clinic.prices_include_tax,
+            "prices include tax unless said otherwise"
+        );
+        set_prices_include_tax(&mut doc, false).expect("set");
+        assert_eq!(
+            read_clinic(&doc).expect("read").tax_mode(),
+            crate::ledger::TaxMode::Added
+        );
         assert_eq!(clinic.user_by_name("ANNA").map(|u| u.id), Some(user_id));
         let dup = validate_user(&clinic, "anna", "Other", "nurse", "long enough").unwrap_err();
         assert_eq!(

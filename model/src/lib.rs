@@ -10,6 +10,7 @@ pub mod appointment;
 pub mod audit;
 pub mod clinic;
 pub mod conflict;
+pub mod denominations;
 pub mod doc;
 pub mod drug_allergy;
 pub mod duplicates;

@@ -711,3 +711,30 @@ fn the_demo_shop_never_sells_what_it_has_not_received() {
         assert!(*level >= 0, "{sku} below zero at {at}");
     }
 }
+
+#[test]
+fn prices_may_have_tax_added_at_the_till() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    shop(d);
+    // By default prices include tax: a 20.00 sunscreen costs 20.00.
+    ok(d, &["sale", "add", "--item", "SPF50:1", "--pay", "card:20"]);
+    let (exit, err) = code(d, &["clinic", "set", "--prices-include-tax", "maybe"]);
+    assert_eq!(exit, Some(2), "{err}");
+    assert!(err.contains("prices-include-tax"), "{err}");
+    ok(d, &["clinic", "set", "--prices-include-tax", "false"]);
+    // Now 20 % is added on top: 24.00, of which 4.00 tax; 20.00 no longer covers it.
+    let (exit, err) = code(d, &["sale", "add", "--item", "SPF50:1", "--pay", "card:20"]);
+    assert_eq!(exit, Some(2), "{err}");
+    ok(d, &["sale", "add", "--item", "SPF50:1", "--pay", "card:24"]);
+    let sales = json(d, &["sale", "list", "--json"]);
+    let totals: Vec<i64> = sales
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["total_minor"].as_i64().unwrap())
+        .collect();
+    assert!(totals.contains(&2000) && totals.contains(&2400), "{sales}");
+    ok(d, &["clinic", "set", "--prices-include-tax", "true"]);
+    ok(d, &["sale", "add", "--item", "SPF50:1", "--pay", "card:20"]);
+}

@@ -293,6 +293,8 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         ("substance", "gentamicin".into()),
         ("class", "aminoglycosides".into()),
         ("path", "/home/clinic/printouts/visit-summary.pdf".into()),
+        // Cash-drawer shifts in the window (gui.ftl): a note or coin, a printout's file.
+        ("value", "€50.00".into()),
     ]
 }
 

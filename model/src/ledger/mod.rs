@@ -17,10 +17,12 @@ pub mod chain;
 mod read;
 pub mod report;
 pub mod shift;
+pub mod tax;
 
 pub use chain::{ChainLink, ChainReport};
 pub use read::{LedgerPart, added_since, read_ledger, read_ledger_new, read_ledger_only};
 pub use shift::{ShiftEvent, ShiftEventKind, ShiftReport};
+pub use tax::TaxMode;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -252,9 +254,19 @@ fn overflow(field: &str) -> FieldError {
     FieldError::new(field, ErrorCode::InvalidAmount, "amount is too large")
 }
 
-/// Prices a cart and checks the payments. Prices include tax. Cash may be over-tendered
-/// (change is given from cash); card and other payments may not exceed what is due.
+/// Prices a cart whose prices include tax; see [`price_cart_with`].
 pub fn price_cart(cart: &[CartLine], payments: &[Payment]) -> Result<Priced, ValidationErrors> {
+    price_cart_with(cart, payments, TaxMode::Included)
+}
+
+/// Prices a cart and checks the payments, with tax included in the prices or added on
+/// top of them (`mode`, the clinic's setting). Cash may be over-tendered (change is given
+/// from cash); card and other payments may not exceed what is due.
+pub fn price_cart_with(
+    cart: &[CartLine],
+    payments: &[Payment],
+    mode: TaxMode,
+) -> Result<Priced, ValidationErrors> {
     let mut e = ValidationErrors::default();
     if cart.is_empty() {
         e.add(
@@ -297,8 +309,12 @@ pub fn price_cart(cart: &[CartLine], payments: &[Payment]) -> Result<Priced, Val
             );
             continue;
         }
-        let line_total = gross - line.discount_minor;
-        let line_tax = included_tax(line_total, line.tax_bps);
+        let Some((line_tax, line_total)) =
+            tax::line_tax(gross - line.discount_minor, line.tax_bps, mode)
+        else {
+            e.push(overflow(&format!("item[{i}]")));
+            continue;
+        };
         let sums = (
             subtotal.checked_add(gross),
             discount.checked_add(line.discount_minor),
@@ -405,8 +421,16 @@ pub fn price_refund(
         }
         let gross = line.unit_minor * qty;
         let disc = line.discount_minor * qty / line.qty;
-        let line_total = gross - disc;
-        let line_tax = included_tax(line_total, line.tax_bps);
+        // Priced the way the sale was, whatever the clinic's setting is now.
+        let mode = tax::mode_of_line(
+            line.qty,
+            line.unit_minor,
+            line.discount_minor,
+            line.total_minor,
+        );
+        // No more than the sale's own line, which fitted: this cannot overflow.
+        let (line_tax, line_total) =
+            tax::line_tax(gross - disc, line.tax_bps, mode).unwrap_or((0, gross - disc));
         subtotal += gross;
         discount += disc;
         tax += line_tax;
@@ -654,6 +678,38 @@ mod tests {
         assert_eq!(p.total_minor, 3200);
         assert_eq!(p.tax_minor, 400 + 73);
         assert_eq!(p.change_minor, 800);
+    }
+
+    #[test]
+    fn tax_added_on_top_is_paid_on_top_and_refunded_the_same_way() {
+        let cart = [line(1250, 2, 100, 2000), line(800, 1, 0, 1000)];
+        let included = price_cart(&cart, &[]).unwrap_err();
+        assert_eq!(included.0[0].code, ErrorCode::InsufficientPayment);
+        let pays = [Payment {
+            method: PaymentMethod::Cash,
+            amount_minor: 5000,
+        }];
+        let p = price_cart_with(&cart, &pays, TaxMode::Added).expect("valid");
+        // 2400 + 20 % = 2880; 800 + 10 % = 880.
+        assert_eq!(p.subtotal_minor, 3300);
+        assert_eq!(p.discount_minor, 100);
+        assert_eq!(p.tax_minor, 480 + 80);
+        assert_eq!(p.total_minor, 2880 + 880);
+        assert_eq!(p.change_minor, 5000 - 3760);
+        // The same cart with prices including tax: what it always cost.
+        let same = price_cart_with(&cart, &pays, TaxMode::Included).expect("valid");
+        assert_eq!(same, price_cart(&cart, &pays).expect("valid"));
+        assert_eq!(same.total_minor, 3200);
+        // A refund of everything returns what was paid, tax and all, in either mode.
+        for priced in [p, same] {
+            let sale = sale_from(priced);
+            let back = price_refund(&sale, &[(0, 2), (1, 1)], &[0, 0], PaymentMethod::Cash)
+                .expect("refund");
+            assert_eq!(back.total_minor, sale.total_minor);
+            assert_eq!(back.tax_minor, sale.tax_minor);
+            let one = price_refund(&sale, &[(0, 1)], &[0, 0], PaymentMethod::Cash).expect("one");
+            assert_eq!(one.total_minor * 2, sale.lines[0].total_minor);
+        }
     }
 
     #[test]

@@ -344,10 +344,14 @@ pub struct ClinicSetArgs {
     /// The clinic's phone, printed on receipts.
     #[arg(long, value_name = "P")]
     pub phone: Option<String>,
-    /// A tax class's rate, e.g. standard=20 or reduced=5.5 (percent; prices include
-    /// tax); repeat for several.
+    /// A tax class's rate, e.g. standard=20 or reduced=5.5 (percent); repeat for
+    /// several.
     #[arg(long = "tax-rate", value_name = "CLASS=PERCENT")]
     pub tax_rates: Vec<String>,
+    /// Whether product prices include tax (true, the default) or the till adds tax on
+    /// top of them (false). Refunds keep the way their sale was priced.
+    #[arg(long, value_name = "true|false")]
+    pub prices_include_tax: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]

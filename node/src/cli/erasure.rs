@@ -81,6 +81,7 @@ pub fn clinic(node: &mut Node, session: &Session, cmd: ClinicCmd) -> Result<(), 
                     retention_years: args.retention_years,
                     business,
                     tax_rates,
+                    prices_include_tax: args.prices_include_tax,
                 },
             )?
         }

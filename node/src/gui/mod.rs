@@ -43,7 +43,7 @@ pub struct DevOptions {
     /// `DERMIS_GUI_LOGIN=user:password`: sign in at start.
     pub login: Option<(String, String)>,
     /// `DERMIS_GUI_SCREEN=patients`: the screen to show after signing in (dashboard,
-    /// patients, patient, encounter, photos, pos, products, sync, conflicts, settings,
+    /// patients, patient, encounter, photos, pos, shift, products, sync, conflicts, settings,
     /// or lock: the lock screen over the dashboard).
     pub screen: Option<String>,
     /// `DERMIS_GUI_READY_FILE=path`: written once that screen has its data.

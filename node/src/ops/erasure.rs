@@ -162,6 +162,8 @@ pub struct ClinicSettings {
     pub business: Vec<(&'static str, String)>,
     /// Tax class → rate in basis points.
     pub tax_rates: Vec<(String, u32)>,
+    /// Whether prices include tax (else the till adds it on top).
+    pub prices_include_tax: Option<bool>,
 }
 
 pub fn set_clinic(
@@ -208,6 +210,9 @@ pub fn set_clinic(
     }
     for (class, bps) in &settings.tax_rates {
         clinic::set_tax_rate(doc, class, *bps).map_err(doc_error(id))?;
+    }
+    if let Some(included) = settings.prices_include_tax {
+        clinic::set_prices_include_tax(doc, included).map_err(doc_error(id))?;
     }
     tx.commit()?;
     Ok(())

@@ -85,8 +85,9 @@ pub fn quote(
     items: &[ItemInput],
     payments: &[Payment],
 ) -> Result<Priced, OpError> {
+    let mode = node.clinic()?.tax_mode();
     let lines = cart(node, items)?;
-    Ok(ledger::price_cart(&lines, payments)?)
+    Ok(ledger::price_cart_with(&lines, payments, mode)?)
 }
 
 /// The node-local record of this node's receipt chain head: `seq:hash`.

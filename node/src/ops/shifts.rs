@@ -122,6 +122,53 @@ pub fn close(
     report(node, id)
 }
 
+/// A past or open shift in the list the Shift screen shows.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ShiftSummary {
+    pub shift_id: ShiftId,
+    pub opened_at: dermis_model::Millis,
+    pub opened_by: Option<String>,
+    pub closed_at: Option<dermis_model::Millis>,
+    pub closed_by: Option<String>,
+    pub expected_cash: i64,
+    pub counted_cash: Option<i64>,
+    /// Counted less expected, once closed: negative when cash was short.
+    pub difference: Option<i64>,
+}
+
+/// The `limit` latest shifts of this node, newest first, each with its figures from its
+/// report (a shift's difference is computed, not stored, like the rest of a Z report).
+pub fn list(
+    node: &mut Node,
+    session: &Session,
+    limit: usize,
+) -> Result<Vec<ShiftSummary>, OpError> {
+    session.require(Permission::Sell)?;
+    let rows = pos::shifts(node.store.conn(), &node.identity.node_id.to_string(), limit)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: ShiftId = parse_id("shift", &row.shift_id)?;
+        let r = report(node, id)?;
+        out.push(ShiftSummary {
+            shift_id: id,
+            opened_at: row.opened_at,
+            opened_by: row.opened_by,
+            closed_at: row.closed_at,
+            closed_by: row.closed_by,
+            expected_cash: r.expected_cash,
+            counted_cash: r.counted_cash,
+            difference: r.difference,
+        });
+    }
+    Ok(out)
+}
+
+/// The report of any shift: X while it is open, Z once closed.
+pub fn report_of(node: &mut Node, session: &Session, id: ShiftId) -> Result<ShiftReport, OpError> {
+    session.require(Permission::Sell)?;
+    report(node, id)
+}
+
 fn event_of(row: ShiftEventRow) -> Result<ShiftEvent, OpError> {
     Ok(ShiftEvent {
         shift_id: parse_id("shift", &row.shift_id)?,

@@ -4,6 +4,7 @@
 pub mod document;
 pub mod pdf;
 pub mod receipt;
+pub mod shift;
 
 use pdf::{Align, Page, mm};
 use receipt::{Row, Style};

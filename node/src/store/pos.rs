@@ -45,6 +45,39 @@ pub fn last_closed_shift(conn: &Connection, node_id: &str) -> Result<Option<Stri
         .optional()?)
 }
 
+/// A shift as the list of past shifts shows it: who opened and closed it, and when.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ShiftRow {
+    pub shift_id: String,
+    pub node_id: String,
+    pub opened_at: i64,
+    pub opened_by: Option<String>,
+    pub closed_at: Option<i64>,
+    pub closed_by: Option<String>,
+}
+
+/// The `limit` latest shifts opened on `node_id`, newest first, open or closed.
+pub fn shifts(conn: &Connection, node_id: &str, limit: usize) -> Result<Vec<ShiftRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.shift_id, o.node_id, o.at, o.user, c.at, c.user FROM shift_events o
+         LEFT JOIN shift_events c ON c.shift_id = o.shift_id AND c.kind = 'close'
+         WHERE o.node_id = ?1 AND o.kind = 'open'
+         ORDER BY o.at DESC, o.id DESC LIMIT ?2",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(rusqlite::params![node_id, limit], |r| {
+        Ok(ShiftRow {
+            shift_id: r.get(0)?,
+            node_id: r.get(1)?,
+            opened_at: r.get(2)?,
+            opened_by: r.get(3)?,
+            closed_at: r.get(4)?,
+            closed_by: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn shift_events(conn: &Connection, shift_id: &str) -> Result<Vec<ShiftEventRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, shift_id, kind, amount_minor, reason, at, user, node_id FROM shift_events

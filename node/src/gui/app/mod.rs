@@ -13,13 +13,13 @@ use dermis_model::patient::PatientForm;
 use egui::Ui;
 
 use super::backend::{
-    Backend, BackendConfig, Command, DraftKey, PatientBanner, SessionInfo, SpawnError, SyncSummary,
-    UiError, View,
+    Backend, BackendConfig, ClinicCommand, Command, DraftKey, PatientBanner, SessionInfo,
+    ShiftCommand, SpawnError, SyncSummary, UiError, View,
 };
 use super::screens::login::{LockState, LoginState, SetupState};
 use super::screens::{
     Ctx, banner, conflicts, dashboard, encounter, login, patient, patients, photos, pos, products,
-    settings, sync,
+    settings, settings_clinic, shift, sync,
 };
 use super::tr::{MissingMessages, Tr};
 use super::{DevOptions, GuiOptions};
@@ -55,6 +55,7 @@ pub(super) struct Screens {
     pub sync: sync::SyncState,
     pub conflicts: conflicts::ConflictsState,
     pub settings: settings::SettingsState,
+    pub shift: shift::ShiftState,
     /// Who the patient screens are about; each draws it only when it is their patient.
     pub banner: Option<PatientBanner>,
 }
@@ -306,7 +307,10 @@ impl DermisApp {
             }
             let mut ctx = Ctx::new(tr, &session, &mut self.outbox, nav);
             match self.screen {
-                Screen::Dashboard => dashboard::dashboard_ui(ui, &s.dashboard, &mut ctx),
+                Screen::Dashboard => {
+                    settings_clinic::first_run_ui(ui, &mut s.settings.clinic, &mut ctx);
+                    dashboard::dashboard_ui(ui, &s.dashboard, &mut ctx);
+                }
                 Screen::Patients => patients::patients_ui(ui, &mut s.patients, &mut ctx),
                 Screen::Patient => patient::patient_ui(ui, &mut s.patient, &mut ctx),
                 Screen::Encounter => encounter::encounter_ui(ui, &mut s.encounter, &mut ctx),
@@ -315,6 +319,7 @@ impl DermisApp {
                 Screen::Products => products::products_ui(ui, &mut s.products, &mut ctx),
                 Screen::Sync => sync::sync_ui(ui, &s.sync, &mut ctx),
                 Screen::Conflicts => conflicts::conflicts_ui(ui, &mut s.conflicts, &mut ctx),
+                Screen::Shift => shift::shift_ui(ui, &mut s.shift, &mut ctx),
                 Screen::Settings => {
                     let prefs = settings::Preferences {
                         locale: &mut self.locale,
@@ -501,6 +506,16 @@ impl DermisApp {
         ) {
             self.send(Command::Refresh(View::SyncStatus));
         }
+        let settings_admin = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.can(dermis_model::clinic::Permission::ManageSettings));
+        if settings_admin && matches!(self.screen, Screen::Dashboard | Screen::Settings) {
+            self.send(Command::Clinic(ClinicCommand::Load));
+        }
+        if matches!(self.screen, Screen::Pos | Screen::Shift) {
+            self.send(Command::Shift(ShiftCommand::Load));
+        }
         match self.screen {
             Screen::Dashboard => self.send(Command::Refresh(View::Dashboard)),
             Screen::Patients => {
@@ -536,6 +551,7 @@ impl DermisApp {
             Screen::Products => self.send(Command::Refresh(View::Catalog)),
             Screen::Sync => self.send(Command::Refresh(View::Sync)),
             Screen::Conflicts => self.send(Command::Refresh(View::Conflicts)),
+            Screen::Shift => {}
             Screen::Settings => {
                 self.send(Command::Refresh(View::Sync));
                 if admin {
@@ -558,12 +574,12 @@ impl DermisApp {
             Screen::Products => s.products.loaded,
             Screen::Sync => s.sync.view.is_some(),
             Screen::Conflicts => s.conflicts.items.is_some(),
+            Screen::Shift => s.shift.view.is_some(),
             Screen::Settings => {
-                s.settings.users.is_some()
-                    || !self
-                        .session
-                        .as_ref()
-                        .is_some_and(|s| s.can(dermis_model::clinic::Permission::ManageUsers))
+                let may = |p| self.session.as_ref().is_some_and(|s| s.can(p));
+                use dermis_model::clinic::Permission::{ManageSettings, ManageUsers};
+                (s.settings.users.is_some() || !may(ManageUsers))
+                    && (s.settings.clinic.view.is_some() || !may(ManageSettings))
             }
         }
     }

@@ -2,7 +2,7 @@
 //! shows it, each failure to the form that caused it.
 
 use super::{DermisApp, Notice, Phase, Screens};
-use crate::gui::backend::{Command, Op, PatientBanner, Reply, UiError, View};
+use crate::gui::backend::{Command, Op, PatientBanner, Reply, ShiftCommand, UiError, View};
 use crate::gui::screens::login::{LoginState, SetupState};
 use crate::gui::screens::{Nav, Screen, patient};
 
@@ -148,7 +148,11 @@ impl DermisApp {
             Reply::Quote { generation, result } => {
                 s.pos.on_quote(generation, result.map(|q| *q));
             }
-            Reply::Sold(sale) => s.pos.on_sold(*sale),
+            Reply::Sold(sale) => {
+                s.pos.on_sold(*sale);
+                // The shift's X report counts the sale.
+                self.send(Command::Shift(ShiftCommand::Load));
+            }
             Reply::Catalog { products } => s.products.on_catalog(products),
             Reply::ProductSaved { id } => {
                 s.products.on_saved(id);
@@ -166,6 +170,11 @@ impl DermisApp {
             Reply::ConflictResolved => self.notice = Some(Notice::Info("gui-conflicts-resolved")),
             Reply::Users(users) => s.settings.on_users(users),
             Reply::UserChanged => s.settings.on_changed(),
+            Reply::Shift(reply) => {
+                s.shift.on_reply(reply);
+                s.pos.shift = s.shift.status();
+            }
+            Reply::Clinic(reply) => s.settings.clinic.on_reply(reply, self.locale),
             Reply::StoreChanged => {
                 if matches!(self.phase, Phase::Main) {
                     self.refresh();
@@ -208,6 +217,8 @@ impl DermisApp {
             Op::SaveProduct => s.products.failed_save(error),
             Op::MoveStock => s.products.failed_move(error),
             Op::Resolve => s.conflicts.failed(error),
+            Op::Shift => s.shift.failed(error),
+            Op::Clinic => s.settings.clinic.failed(error),
             Op::AddUser | Op::ChangeUser => {
                 s.settings.failed(error);
                 // Show the users as they are, not as the refused change drew them.

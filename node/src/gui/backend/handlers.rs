@@ -248,6 +248,7 @@ impl State {
             currency: Currency::EUR,
             default_locale: "en".into(),
             tax_rates: BTreeMap::new(),
+            prices_include_tax: true,
             users: Vec::new(),
         };
         if let Err(e) = clinic::validate_user(
@@ -632,6 +633,8 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             ops::users::set_password(node, session, id, &password).map_err(fail(Op::ChangeUser))?;
             user_changed(node, session)
         }
+        Command::Shift(command) => super::shifts::handle(node, session, &config.data_dir, command),
+        Command::Clinic(command) => super::clinic::handle(node, session, command),
         Command::Setup(_)
         | Command::Login { .. }
         | Command::Logout

@@ -7,10 +7,12 @@
 //! set only by a successful login, and every command goes through `ops`, which checks
 //! the role again whatever the UI showed.
 
+mod clinic;
 mod handlers;
 mod printouts;
 pub mod protocol;
 mod reads;
+mod shifts;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -20,7 +22,9 @@ use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use clinic::{ClinicCommand, ClinicForm, ClinicReply, ClinicView};
 pub use protocol::*;
+pub use shifts::{ShiftCommand, ShiftReply, ShiftView};
 
 /// Commands that may wait for the worker at once. A full queue makes the UI keep the
 /// command and try again next frame rather than block.

@@ -5,11 +5,14 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
-/// The command that opens a file: `DERMIS_VIEWER` if set (`none` opens nothing, for
-/// tests and kiosks), else the platform's opener.
-fn viewer() -> Option<String> {
-    match std::env::var("DERMIS_VIEWER") {
+/// The program that opens a printout: `DERMIS_OPEN_WITH` (e.g. `lp` to send it straight
+/// to the default printer; `none` opens nothing, for tests and kiosks), else the
+/// desktop's opener.
+fn opener() -> Option<String> {
+    match std::env::var("DERMIS_OPEN_WITH") {
         Ok(v) if v.trim() == "none" => None,
         Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
         _ => Some(
@@ -24,6 +27,9 @@ fn viewer() -> Option<String> {
         ),
     }
 }
+
+/// How long an opener may take to fail before it is taken to be showing the file.
+const OPENER_GRACE: Duration = Duration::from_millis(1500);
 
 /// A file name from `stem` that keeps to letters, digits, `-` and `_`.
 fn safe(stem: &str) -> String {
@@ -79,18 +85,36 @@ pub fn write(data_dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<PathB
     ))
 }
 
-/// Hands `path` to the system's viewer without waiting for it; whether one started.
+/// Hands `path` to the opener; whether it took it. An opener that exits with an error
+/// within [`OPENER_GRACE`] did not; one still running then is taken to be showing it.
 pub fn open(path: &Path) -> bool {
-    let Some(viewer) = viewer() else {
+    let Some(program) = opener() else {
         return false;
     };
-    std::process::Command::new(viewer)
+    let child = std::process::Command::new(&program)
         .arg(path)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_ok()
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(error) => {
+            tracing::info!(%error, program, "no viewer could be started for a printout");
+            return false;
+        }
+    };
+    let (tx, rx) = mpsc::channel();
+    // Waited for on a thread of its own, so a viewer that stays open is still reaped.
+    let waiter = std::thread::Builder::new()
+        .name("dermis-opener".into())
+        .spawn(move || {
+            let _ = tx.send(child.wait().map(|s| s.success()).unwrap_or(false));
+        });
+    if waiter.is_err() {
+        return true;
+    }
+    rx.recv_timeout(OPENER_GRACE).unwrap_or(true)
 }
 
 #[cfg(test)]

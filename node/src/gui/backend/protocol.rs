@@ -210,6 +210,10 @@ pub enum Command {
         id: UserId,
         password: String,
     },
+    /// The cash-drawer shift of this workstation (`backend::shifts`).
+    Shift(super::shifts::ShiftCommand),
+    /// The clinic's details and tax settings (`backend::clinic`).
+    Clinic(super::clinic::ClinicCommand),
     /// Development aid for the screenshot script: write this file once every command
     /// sent before it has been answered.
     MarkReady {
@@ -239,6 +243,8 @@ pub enum Op {
     Resolve,
     AddUser,
     ChangeUser,
+    Shift,
+    Clinic,
 }
 
 /// Why a command did not happen, reduced to what the UI translates. Causes are logged
@@ -521,6 +527,8 @@ pub enum Reply {
     ConflictResolved,
     Users(Vec<UserRow>),
     UserChanged,
+    Shift(super::shifts::ShiftReply),
+    Clinic(super::clinic::ClinicReply),
     /// Another process (the CLI, the sync daemon) changed the store: refresh what is shown.
     StoreChanged,
     Failed {

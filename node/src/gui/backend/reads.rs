@@ -336,8 +336,9 @@ pub(super) fn quote(
     items: &[ops::sales::ItemInput],
     payments: &[ledger::Payment],
 ) -> Result<QuoteView, UiError> {
+    let mode = node.clinic().map_err(|e| ui_error(&e))?.tax_mode();
     let lines = ops::sales::cart(node, items).map_err(|e| ui_error(&e))?;
-    match ledger::price_cart(&lines, payments) {
+    match ledger::price_cart_with(&lines, payments, mode) {
         Ok(priced) => Ok(QuoteView {
             priced,
             payment_errors: ValidationErrors::default(),
@@ -347,7 +348,8 @@ pub(super) fn quote(
                 method: PaymentMethod::Cash,
                 amount_minor: i64::MAX / 4,
             }];
-            let mut priced = ledger::price_cart(&lines, &notional).map_err(UiError::Invalid)?;
+            let mut priced =
+                ledger::price_cart_with(&lines, &notional, mode).map_err(UiError::Invalid)?;
             priced.payments = payments.to_vec();
             priced.paid_minor = payments
                 .iter()

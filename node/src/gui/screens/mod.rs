@@ -16,6 +16,9 @@ pub mod prescribe;
 pub mod products;
 pub mod purchases;
 pub mod settings;
+pub mod settings_clinic;
+pub mod shift;
+pub mod shift_close;
 pub mod sync;
 
 use std::collections::VecDeque;
@@ -39,14 +42,17 @@ pub enum Screen {
     Sync,
     Conflicts,
     Settings,
+    /// The cash drawer's shift: open, pay in and out, X and Z reports.
+    Shift,
 }
 
 impl Screen {
     /// The screens of the navigation bar, in order.
-    pub const NAV: [Screen; 7] = [
+    pub const NAV: [Screen; 8] = [
         Screen::Dashboard,
         Screen::Patients,
         Screen::Pos,
+        Screen::Shift,
         Screen::Products,
         Screen::Sync,
         Screen::Conflicts,
@@ -54,7 +60,7 @@ impl Screen {
     ];
 
     /// A screen by its name (`DERMIS_GUI_SCREEN`): dashboard, patients, patient,
-    /// encounter, photos, pos, products, sync, conflicts, settings.
+    /// encounter, photos, pos, shift, products, sync, conflicts, settings.
     pub fn parse(name: &str) -> Option<Screen> {
         Some(match name.trim().to_ascii_lowercase().as_str() {
             "dashboard" => Screen::Dashboard,
@@ -67,6 +73,7 @@ impl Screen {
             "sync" => Screen::Sync,
             "conflicts" => Screen::Conflicts,
             "settings" => Screen::Settings,
+            "shift" => Screen::Shift,
             _ => return None,
         })
     }
@@ -82,6 +89,7 @@ impl Screen {
             Screen::Sync => "gui-nav-sync",
             Screen::Conflicts => "gui-nav-conflicts",
             Screen::Settings => "gui-nav-settings",
+            Screen::Shift => "gui-nav-shift",
         }
     }
 
@@ -94,6 +102,7 @@ impl Screen {
             Screen::Encounter => "📋",
             Screen::Photos => "📷",
             Screen::Pos => "💳",
+            Screen::Shift => "💰",
             Screen::Products => "📦",
             Screen::Sync => "🔃",
             Screen::Conflicts => "⚠",
@@ -107,7 +116,7 @@ impl Screen {
             Screen::Dashboard | Screen::Sync | Screen::Conflicts | Screen::Settings => true,
             Screen::Patients | Screen::Patient => session.can(Permission::ViewPatients),
             Screen::Encounter | Screen::Photos => session.can(Permission::ViewClinical),
-            Screen::Pos => session.can(Permission::Sell),
+            Screen::Pos | Screen::Shift => session.can(Permission::Sell),
             Screen::Products => {
                 session.can(Permission::ManageStock) || session.can(Permission::ManageProducts)
             }

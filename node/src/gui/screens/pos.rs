@@ -68,6 +68,8 @@ pub struct PosState {
     pub buyer: super::pos_buyer::BuyerState,
     dirty: bool,
     refocus_scan: bool,
+    /// Whether a shift is open on this workstation (the Shift screen's state).
+    pub shift: Option<super::shift::ShiftStatus>,
 }
 
 const METHODS: [PaymentMethod; 3] = [
@@ -243,6 +245,7 @@ pub fn pos_ui(ui: &mut Ui, state: &mut PosState, ctx: &mut Ctx<'_>) {
         return;
     }
     ui.heading(ctx.t("gui-nav-pos"));
+    super::shift::status_line_ui(ui, state.shift.as_ref(), ctx);
     ui.columns(2, |columns| {
         let [left, right] = columns else { return };
         find_ui(left, state, ctx);

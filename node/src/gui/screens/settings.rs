@@ -1,5 +1,6 @@
 //! Settings: language (applied at once), theme, this workstation and its hub, and for
-//! administrators the staff users (add, change role, disable, reset password).
+//! administrators the clinic's details (`settings_clinic`) and the staff users (add,
+//! change role, disable, reset password).
 
 use std::collections::HashMap;
 
@@ -33,6 +34,8 @@ pub struct SettingsState {
     pub saved: bool,
     /// A new user was sent and not yet answered.
     pub adding: bool,
+    /// Settings → Clinic.
+    pub clinic: super::settings_clinic::ClinicState,
 }
 
 impl SettingsState {
@@ -112,6 +115,10 @@ pub fn settings_ui(
         ui.add_space(8.0);
         if ctx.can(Permission::ManageUsers) {
             users_ui(ui, state, ctx);
+            ui.add_space(8.0);
+        }
+        if ctx.can(Permission::ManageSettings) {
+            super::settings_clinic::clinic_ui(ui, &mut state.clinic, ctx);
         }
     });
 }
