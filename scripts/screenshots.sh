@@ -128,6 +128,7 @@ shot first-run "$EMPTY" en "" ""
 shot login "$DATA" en "" ""
 shot dashboard "$DATA" en "admin:$PASSWORD" dashboard
 shot patients "$DATA" en "reception:$PASSWORD" patients
+shot appointments "$DATA" en "reception:$PASSWORD" appointments
 shot patient "$DATA" en "doctor:$PASSWORD" patient
 shot encounter "$DATA" en "doctor:$PASSWORD" encounter
 shot photos "$DATA" en "doctor:$PASSWORD" photos
@@ -142,4 +143,5 @@ shot dashboard-hy "$DATA" hy "admin:$PASSWORD" dashboard
 shot patient-hy "$DATA" hy "doctor:$PASSWORD" patient
 shot pos-hy "$DATA" hy "cashier:$PASSWORD" pos
 shot dashboard-ru "$DATA" ru "admin:$PASSWORD" dashboard
+shot appointments-fr "$DATA" fr "reception:$PASSWORD" appointments
 echo "done" >&2

@@ -138,6 +138,8 @@ struct Invitee {
     uri: String,
     name: Option<String>,
     email: Option<String>,
+    /// The number the invitee gave for text reminders, if the event type asks for one.
+    text_reminder_number: Option<String>,
     scheduled_event: Option<ScheduledEvent>,
 }
 
@@ -235,6 +237,12 @@ pub fn parse(body: &[u8]) -> Result<Booking, BookingError> {
         source: AppointmentSource::Calendly,
         external_id: Some(invitee.uri.clone()),
         notes: String::new(),
+        clinician_id: None,
+        invitee_phone: invitee
+            .text_reminder_number
+            .as_deref()
+            .map(|p| clip(p, 40))
+            .filter(|p| !p.is_empty()),
     };
     draft.validate().map_err(|e| BookingError::Invalid {
         reason: e

@@ -572,6 +572,7 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             ops::users::set_password(node, session, id, &password).map_err(fail(Op::ChangeUser))?;
             user_changed(node, session)
         }
+        Command::Book(command) => super::calendar::run(node, session, command),
         Command::Setup(_)
         | Command::Login { .. }
         | Command::Logout

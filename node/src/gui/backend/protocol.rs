@@ -190,12 +190,16 @@ pub enum Command {
         id: UserId,
         password: String,
     },
+    /// The appointment book (see `backend::calendar`).
+    Book(BookCommand),
     /// Development aid for the screenshot script: write this file once every command
     /// sent before it has been answered.
     MarkReady {
         file: PathBuf,
     },
 }
+
+pub use super::calendar::{BookClinician, BookCommand, BookData, BookReply, ContactMatch};
 
 /// Which action a failure belongs to, so the right form shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,6 +221,8 @@ pub enum Op {
     Resolve,
     AddUser,
     ChangeUser,
+    /// Booking, moving, cancelling or linking an appointment.
+    Appointment,
 }
 
 /// Why a command did not happen, reduced to what the UI translates. Causes are logged
@@ -456,6 +462,8 @@ pub enum Reply {
     ConflictResolved,
     Users(Vec<UserRow>),
     UserChanged,
+    /// The appointment book's answers (see `backend::calendar`).
+    Book(BookReply),
     /// Another process (the CLI, the sync daemon) changed the store: refresh what is shown.
     StoreChanged,
     Failed {

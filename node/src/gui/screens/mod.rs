@@ -2,6 +2,7 @@
 //! backend) and draws it in a `*_ui` function that never does IO: it reads that state
 //! and pushes commands and navigation requests into a [`Ctx`].
 
+pub mod appointments;
 pub mod banner;
 pub mod conflicts;
 pub mod dashboard;
@@ -18,7 +19,7 @@ pub mod sync;
 use std::collections::VecDeque;
 
 use dermis_model::clinic::Permission;
-use dermis_model::{EncounterId, PatientId};
+use dermis_model::{AppointmentId, EncounterId, PatientId};
 
 use super::backend::{Command, SessionInfo};
 use super::tr::Tr;
@@ -28,6 +29,7 @@ use super::tr::Tr;
 pub enum Screen {
     Dashboard,
     Patients,
+    Appointments,
     Patient,
     Encounter,
     Photos,
@@ -40,9 +42,10 @@ pub enum Screen {
 
 impl Screen {
     /// The screens of the navigation bar, in order.
-    pub const NAV: [Screen; 7] = [
+    pub const NAV: [Screen; 8] = [
         Screen::Dashboard,
         Screen::Patients,
+        Screen::Appointments,
         Screen::Pos,
         Screen::Products,
         Screen::Sync,
@@ -50,12 +53,13 @@ impl Screen {
         Screen::Settings,
     ];
 
-    /// A screen by its name (`DERMIS_GUI_SCREEN`): dashboard, patients, patient,
+    /// A screen by its name (`DERMIS_GUI_SCREEN`): dashboard, patients, appointments, patient,
     /// encounter, photos, pos, products, sync, conflicts, settings.
     pub fn parse(name: &str) -> Option<Screen> {
         Some(match name.trim().to_ascii_lowercase().as_str() {
             "dashboard" => Screen::Dashboard,
             "patients" => Screen::Patients,
+            "appointments" => Screen::Appointments,
             "patient" => Screen::Patient,
             "encounter" => Screen::Encounter,
             "photos" => Screen::Photos,
@@ -72,6 +76,7 @@ impl Screen {
         match self {
             Screen::Dashboard => "gui-nav-dashboard",
             Screen::Patients | Screen::Patient => "gui-nav-patients",
+            Screen::Appointments => "gui-nav-appointments",
             Screen::Encounter => "gui-encounter-title",
             Screen::Photos => "gui-photos-title",
             Screen::Pos => "gui-nav-pos",
@@ -86,7 +91,9 @@ impl Screen {
     pub fn allowed(self, session: &SessionInfo) -> bool {
         match self {
             Screen::Dashboard | Screen::Sync | Screen::Conflicts | Screen::Settings => true,
-            Screen::Patients | Screen::Patient => session.can(Permission::ViewPatients),
+            Screen::Patients | Screen::Patient | Screen::Appointments => {
+                session.can(Permission::ViewPatients)
+            }
             Screen::Encounter | Screen::Photos => session.can(Permission::ViewClinical),
             Screen::Pos => session.can(Permission::Sell),
             Screen::Products => {
@@ -104,8 +111,21 @@ pub enum Nav {
     NewPatient,
     EditPatient,
     OpenEncounter(EncounterId),
-    NewEncounter { patient: PatientId, name: String },
-    Photos { patient: PatientId, name: String },
+    NewEncounter {
+        patient: PatientId,
+        name: String,
+    },
+    Photos {
+        patient: PatientId,
+        name: String,
+    },
+    /// The appointment book on the day of `at`, with the appointment chosen.
+    ShowAppointment {
+        id: AppointmentId,
+        at: dermis_model::Millis,
+    },
+    /// The new-patient form, filled in (from a Calendly invitee, say).
+    RegisterPatient(Box<dermis_model::patient::PatientForm>),
 }
 
 /// What a screen's `*_ui` function may use besides its own state.
