@@ -121,18 +121,14 @@ impl CancelForm {
 }
 
 pub(super) fn dialog_ui(ui: &mut Ui, state: &mut AppointmentsState, ctx: &mut Ctx<'_>) {
-    match state.dialog.take() {
-        Some(Dialog::Book(mut form)) => {
-            if book_ui(ui, state, &mut form, ctx) {
-                state.dialog = Some(Dialog::Book(form));
-            }
-        }
-        Some(Dialog::Cancel(mut form)) => {
-            if cancel_ui(ui, state, &mut form, ctx) {
-                state.dialog = Some(Dialog::Cancel(form));
-            }
-        }
-        None => {}
+    let mut dialog = state.dialog.take();
+    let open = match &mut dialog {
+        Some(Dialog::Book(form)) => book_ui(ui, state, form, ctx),
+        Some(Dialog::Cancel(form)) => cancel_ui(ui, state, form, ctx),
+        None => false,
+    };
+    if open {
+        state.dialog = dialog;
     }
 }
 
