@@ -6,7 +6,7 @@
 # each screen runs the real window with development switches read at start-up:
 #   DERMIS_GUI_LOGIN=user:password   sign in at start (demo staff: admin, doctor, nurse,
 #                                    reception, cashier; password dermis-demo)
-#   DERMIS_GUI_SCREEN=name           dashboard, patients, patient, encounter, photos, pos,
+#   DERMIS_GUI_SCREEN=name           dashboard, patients, appointments, patient, encounter, photos, pos,
 #                                    products, sync, conflicts, settings, lock
 #   DERMIS_GUI_READY_FILE=path       written once that screen is drawn with its data
 # and captures the display with ImageMagick's `import` once the ready file appears.

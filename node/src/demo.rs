@@ -938,11 +938,14 @@ fn demo_week(
                         .map(|p| p.name.clone())
                         .unwrap_or_else(|| "Sofia Marino".into())
                 }),
-                invitee_email: calendly.then(|| {
-                    person
-                        .and_then(|p| p.email.clone())
-                        .unwrap_or_else(|| "sofia.marino@example.it".into())
-                }),
+                invitee_email: if calendly {
+                    match person {
+                        Some(p) => p.email.clone(),
+                        None => Some("sofia.marino@example.it".into()),
+                    }
+                } else {
+                    None
+                },
                 title: title.into(),
                 start,
                 end: start + minutes * 60_000,

@@ -154,7 +154,7 @@ fn book_ui(
     let mut close = false;
     let mut search_now = None;
     let modal = egui::Modal::new(egui::Id::unique("book-appointment")).show(ui.ctx(), |ui| {
-        ui.set_max_width(520.0);
+        ui.set_max_width(620.0);
         ui.heading(tr.t(if form.moving.is_some() {
             "gui-book-title-move"
         } else {
@@ -196,7 +196,8 @@ fn book_ui(
                 }
                 ui.label("");
                 ui.vertical(|ui| {
-                    for row in form.search.rows.iter().take(8) {
+                    ui.set_min_width(widgets::FIELD_WIDTH + 60.0);
+                    for row in form.search.rows.iter().take(6) {
                         let text = format!(
                             "{} {} · {}{}",
                             row.last_name,
@@ -207,7 +208,8 @@ fn book_ui(
                                 .map(|d| format!(" · {}", tr.stored_date(d)))
                                 .unwrap_or_default()
                         );
-                        if ui.selectable_label(false, text).clicked() {
+                        let pick = ui.add(egui::Button::selectable(false, text).truncate());
+                        if pick.clicked() {
                             form.patient = patient_choice(row);
                         }
                     }

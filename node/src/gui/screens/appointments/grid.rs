@@ -25,7 +25,7 @@ use crate::store::queries::AppointmentRow;
 const FIRST_HOUR: i64 = 8;
 const LAST_HOUR: i64 = 20;
 pub(super) const SLOT_MINUTES: i64 = 15;
-const SLOT_HEIGHT: f32 = 18.0;
+const SLOT_HEIGHT: f32 = 20.0;
 const GUTTER: f32 = 58.0;
 const HEADER: f32 = 28.0;
 const MIN_COLUMN: f32 = 160.0;
@@ -127,7 +127,12 @@ pub(super) fn grid_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             let n = columns.len().max(1) as f32;
-            let width = ((ui.available_width() - GUTTER) / n).max(MIN_COLUMN);
+            let least = if first == last {
+                MIN_COLUMN
+            } else {
+                MIN_COLUMN * 0.75
+            };
+            let width = ((ui.available_width() - GUTTER) / n).max(least);
             let slots = (LAST_HOUR - FIRST_HOUR) * 60 / SLOT_MINUTES;
             let height = HEADER + slots as f32 * SLOT_HEIGHT;
             let (rect, _) =
@@ -172,8 +177,14 @@ pub(super) fn grid_ui(
                         )));
                     }
                 }
-                if column.date == today {
-                    let y = y_of(body, dermis_model::now_millis());
+                let now = dermis_model::now_millis();
+                let now_minutes = {
+                    let t = localtime::local(now).time();
+                    i64::from(t.hour()) * 60 + i64::from(t.minute())
+                };
+                if column.date == today && (FIRST_HOUR * 60..LAST_HOUR * 60).contains(&now_minutes)
+                {
+                    let y = y_of(body, now);
                     ui.painter().hline(
                         body.x_range(),
                         y,
@@ -268,12 +279,21 @@ pub(super) fn status_text(tr: &Tr, status: &str) -> String {
 }
 
 fn blocks_ui(ui: &mut Ui, state: &mut AppointmentsState, column: &Column<'_>, body: Rect, tr: &Tr) {
-    // Overlapping appointments share the column side by side, each in the first lane free.
+    // Appointments that overlap share the column side by side, each in the first lane
+    // free; a group of overlapping ones splits the width, the others keep all of it.
     let mut rows = column.rows.clone();
     rows.sort_by_key(|r| (r.start, r.end));
+    let mut placed: Vec<(usize, usize)> = Vec::with_capacity(rows.len());
+    let mut group_start = 0;
+    let mut group_end: Millis = Millis::MIN;
     let mut lane_ends: Vec<Millis> = Vec::new();
-    let mut lanes = Vec::with_capacity(rows.len());
-    for r in &rows {
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.start >= group_end && i > 0 {
+            groups.push((group_start, lane_ends.len()));
+            group_start = i;
+            lane_ends.clear();
+        }
         let lane = match lane_ends.iter().position(|end| *end <= r.start) {
             Some(free) => free,
             None => {
@@ -282,10 +302,17 @@ fn blocks_ui(ui: &mut Ui, state: &mut AppointmentsState, column: &Column<'_>, bo
             }
         };
         lane_ends[lane] = r.end;
-        lanes.push(lane);
+        group_end = if i == group_start {
+            r.end
+        } else {
+            group_end.max(r.end)
+        };
+        placed.push((lane, groups.len()));
     }
-    let lane_width = (body.width() - 6.0) / lane_ends.len().max(1) as f32;
-    for (r, lane) in rows.iter().zip(lanes) {
+    groups.push((group_start, lane_ends.len()));
+    for (r, (lane, group)) in rows.iter().zip(placed) {
+        let lanes = groups.get(group).map_or(1, |g| g.1.max(1));
+        let lane_width = (body.width() - 6.0) / lanes as f32;
         let top = y_of(body, r.start);
         let bottom = y_of(body, r.end).max(top + SLOT_HEIGHT);
         let left = body.left() + 3.0 + lane_width * lane as f32;
@@ -299,12 +326,18 @@ fn blocks_ui(ui: &mut Ui, state: &mut AppointmentsState, column: &Column<'_>, bo
 
 fn block_ui(ui: &mut Ui, state: &mut AppointmentsState, row: &AppointmentRow, rect: Rect, tr: &Tr) {
     let status = status_text(tr, &row.status);
-    let line1 = format!(
+    let full = format!(
         "{}–{} {}",
         clock(tr, row.start),
         clock(tr, row.end),
         who(row)
     );
+    // A narrow block (the week) starts with the start time and the name.
+    let line1 = if rect.width() < 200.0 {
+        format!("{} {}", clock(tr, row.start), who(row))
+    } else {
+        full.clone()
+    };
     let mut line2 = status.clone();
     if !row.title.trim().is_empty() {
         line2 = format!("{} · {status}", row.title);
@@ -312,13 +345,14 @@ fn block_ui(ui: &mut Ui, state: &mut AppointmentsState, row: &AppointmentRow, re
     if row.source == "calendly" && row.patient_id.is_none() {
         line2 = format!("{line2} · {}", tr.t("gui-book-unlinked-short"));
     }
-    let label = format!("{line1}\n{line2}");
+    let label = format!("{full}\n{line2}");
     let response = ui.interact(
         rect,
         ui.scope_id().with(("appointment", &row.id)),
         Sense::click(),
     );
     response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, &label));
+    let response = response.on_hover_text(&label);
     let visuals = ui.visuals();
     let color = status_color(ui, &row.status);
     let chosen = state.selected.map(|s| s.to_string()).as_deref() == Some(row.id.as_str());
@@ -342,12 +376,27 @@ fn block_ui(ui: &mut Ui, state: &mut AppointmentsState, row: &AppointmentRow, re
         color,
     );
     let clip = ui.painter_at(rect.shrink(2.0));
-    let width = rect.width() - 12.0;
     let text = visuals.text_color();
-    let first = clip.layout(line1, FontId::proportional(13.0), text, width);
+    if rect.height() < 2.0 * SLOT_HEIGHT - 4.0 {
+        // A short appointment: everything on one line, cut at the block's edge.
+        let line = clip.layout_no_wrap(
+            format!("{line1} · {line2}"),
+            FontId::proportional(12.0),
+            text,
+        );
+        let top = rect.center().y - line.size().y / 2.0;
+        clip.galley(pos2(rect.left() + 8.0, top), line, text);
+        if response.clicked() {
+            state.select(row.id.parse().ok());
+        }
+        return;
+    }
+    // Lines are cut at the block's edge rather than wrapped: a narrow week column still
+    // shows the start and the name on the first line.
+    let first = clip.layout_no_wrap(line1, FontId::proportional(13.0), text);
     let first_height = first.size().y;
     clip.galley(pos2(rect.left() + 8.0, rect.top() + 2.0), first, text);
-    let second = clip.layout(line2, FontId::proportional(12.0), text, width);
+    let second = clip.layout_no_wrap(line2, FontId::proportional(12.0), text);
     clip.galley(
         pos2(rect.left() + 8.0, rect.top() + 2.0 + first_height),
         second,

@@ -204,7 +204,13 @@ pub fn appointments_ui(ui: &mut Ui, state: &mut AppointmentsState, ctx: &mut Ctx
     if state.selected_row_in(&data).is_some() {
         egui::Panel::right("appointment-detail")
             .resizable(false)
-            .exact_size(330.0)
+            .exact_size(340.0)
+            .frame(egui::Frame::NONE.inner_margin(egui::Margin {
+                left: 16,
+                right: 6,
+                top: 4,
+                bottom: 4,
+            }))
             .show(ui, |ui| panel::panel_ui(ui, state, &data, ctx));
     }
     egui::CentralPanel::default()

@@ -55,13 +55,11 @@ pub(super) fn panel_ui(
         egui::Grid::new("appointment-facts")
             .num_columns(2)
             .show(ui, |ui| {
+                ui.label(tr.t("gui-book-date"));
+                ui.label(day_title(tr, localtime::local(row.start).date()));
+                ui.end_row();
                 ui.label(tr.t("gui-col-time"));
-                ui.label(format!(
-                    "{} {}–{}",
-                    day_title(tr, localtime::local(row.start).date()),
-                    clock(tr, row.start),
-                    clock(tr, row.end)
-                ));
+                ui.label(format!("{}–{}", clock(tr, row.start), clock(tr, row.end)));
                 ui.end_row();
                 ui.label(tr.t("field-clinician"));
                 let clinician = row
