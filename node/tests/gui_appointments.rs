@@ -373,3 +373,55 @@ fn the_book_is_drawn_in_every_language_with_localised_days() {
         assert!(missing.is_empty(), "{locale}: missing {missing:?}");
     }
 }
+
+#[test]
+fn a_block_dragged_to_another_clinician_and_time_is_moved_there() {
+    let dir = demo_dir(6);
+    let (id, name, nurse) = {
+        let mut node = open(dir.path());
+        let doctor = clinician(&mut node, "doctor");
+        let nurse = clinician(&mut node, "nurse");
+        let p = patients(&node)[0].clone();
+        let id = book(
+            &mut node,
+            draft(
+                at(time!(10:00)),
+                Some(p.id.parse().expect("id")),
+                Some(doctor),
+            ),
+        );
+        (id, format!("{} {}", p.last_name, p.first_name), nurse)
+    };
+    let mut h = signed_in(dir.path(), "reception");
+    open_book_on_day(&mut h);
+    let block = h
+        .query_all_by_label_contains(&name)
+        .find(|n| n.accesskit_node().role() == Role::Button)
+        .expect("the block")
+        .rect();
+    let nurse_column = h
+        .query_all_by_label_contains("Nurse Camille Martin (")
+        .next()
+        .expect("the nurse's column")
+        .rect();
+    // Six quarter-hour slots of 20 px further down: 11:30, in the nurse's column.
+    let from = block.center();
+    let to = egui::pos2(nurse_column.center().x, from.y + 6.0 * 20.0);
+    h.hover_at(from);
+    h.run_ok();
+    h.drag_at(from);
+    h.run_ok();
+    for step in 1..=4 {
+        h.hover_at(from + (to - from) * (step as f32 / 4.0));
+        h.run_ok();
+    }
+    h.drop_at(to);
+    h.run_ok();
+    settle(&mut h);
+    let moved = row(dir.path(), id);
+    assert_eq!(
+        (moved.start, moved.end),
+        (at(time!(11:30)), at(time!(12:00)))
+    );
+    assert_eq!(moved.clinician_id, Some(nurse.to_string()));
+}

@@ -11,8 +11,9 @@ use egui::{Color32, FontId, Rect, Sense, Stroke, Ui, WidgetInfo, pos2, vec2};
 use time::{Date, Duration, Time};
 
 use super::dialogs::{BookForm, Dialog};
+use super::drag::{Target, drag_ui};
 use super::{AppointmentsState, clock, day_title, who};
-use crate::gui::backend::BookData;
+use crate::gui::backend::{BookCommand, BookData};
 use crate::gui::screens::Ctx;
 use crate::gui::theme;
 use crate::gui::tr::Tr;
@@ -22,10 +23,10 @@ use crate::localtime;
 use crate::store::queries::AppointmentRow;
 
 /// The hours the grid shows; appointments outside them are drawn at its edge.
-const FIRST_HOUR: i64 = 8;
-const LAST_HOUR: i64 = 20;
+pub(super) const FIRST_HOUR: i64 = 8;
+pub(super) const LAST_HOUR: i64 = 20;
 pub(super) const SLOT_MINUTES: i64 = 15;
-const SLOT_HEIGHT: f32 = 20.0;
+pub(super) const SLOT_HEIGHT: f32 = 20.0;
 const GUTTER: f32 = 58.0;
 const HEADER: f32 = 28.0;
 const MIN_COLUMN: f32 = 160.0;
@@ -139,6 +140,19 @@ pub(super) fn grid_ui(
                 ui.allocate_exact_size(vec2(GUTTER + width * n, height), Sense::hover());
             draw_lines(ui, rect, tr);
             let today = localtime::today();
+            let targets: Vec<Target> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, column)| Target {
+                    body: Rect::from_min_max(
+                        pos2(rect.left() + GUTTER + width * i as f32, rect.top() + HEADER),
+                        pos2(rect.left() + GUTTER + width * (i + 1) as f32, rect.bottom()),
+                    ),
+                    date: column.date,
+                    clinician: column.clinician,
+                })
+                .collect();
+            let mut moves = Vec::new();
             for (i, column) in columns.iter().enumerate() {
                 let left = rect.left() + GUTTER + width * i as f32;
                 let body = Rect::from_min_max(
@@ -191,7 +205,19 @@ pub(super) fn grid_ui(
                         Stroke::new(2.0, ui.visuals().error_fg_color),
                     );
                 }
-                blocks_ui(ui, state, column, body, tr);
+                moves.extend(blocks_ui(
+                    ui,
+                    state,
+                    column,
+                    body,
+                    tr,
+                    may_book.then_some(&targets[..]),
+                ));
+            }
+            if !state.busy
+                && let Some(command) = moves.into_iter().next()
+            {
+                state.send(ctx, command);
             }
             ui.add_space(8.0);
             cancelled_ui(ui, state, data, tr, first, last);
@@ -278,7 +304,15 @@ pub(super) fn status_text(tr: &Tr, status: &str) -> String {
     tr.t(&message_id("gui-appointment", status))
 }
 
-fn blocks_ui(ui: &mut Ui, state: &mut AppointmentsState, column: &Column<'_>, body: Rect, tr: &Tr) {
+/// Draws a column's blocks; the move asked for by dropping one, if any.
+fn blocks_ui(
+    ui: &mut Ui,
+    state: &mut AppointmentsState,
+    column: &Column<'_>,
+    body: Rect,
+    tr: &Tr,
+    targets: Option<&[Target]>,
+) -> Option<BookCommand> {
     // Appointments that overlap share the column side by side, each in the first lane
     // free; a group of overlapping ones splits the width, the others keep all of it.
     let mut rows = column.rows.clone();
@@ -310,6 +344,7 @@ fn blocks_ui(ui: &mut Ui, state: &mut AppointmentsState, column: &Column<'_>, bo
         placed.push((lane, groups.len()));
     }
     groups.push((group_start, lane_ends.len()));
+    let mut dropped = None;
     for (r, (lane, group)) in rows.iter().zip(placed) {
         let lanes = groups.get(group).map_or(1, |g| g.1.max(1));
         let lane_width = (body.width() - 6.0) / lanes as f32;
@@ -320,11 +355,19 @@ fn blocks_ui(ui: &mut Ui, state: &mut AppointmentsState, column: &Column<'_>, bo
             pos2(left, top + 1.0),
             pos2(left + lane_width - 2.0, bottom - 1.0),
         );
-        block_ui(ui, state, r, rect, tr);
+        dropped = block_ui(ui, state, r, rect, tr, targets).or(dropped);
     }
+    dropped
 }
 
-fn block_ui(ui: &mut Ui, state: &mut AppointmentsState, row: &AppointmentRow, rect: Rect, tr: &Tr) {
+fn block_ui(
+    ui: &mut Ui,
+    state: &mut AppointmentsState,
+    row: &AppointmentRow,
+    rect: Rect,
+    tr: &Tr,
+    targets: Option<&[Target]>,
+) -> Option<BookCommand> {
     let status = status_text(tr, &row.status);
     let full = format!(
         "{}–{} {}",
@@ -346,11 +389,17 @@ fn block_ui(ui: &mut Ui, state: &mut AppointmentsState, row: &AppointmentRow, re
         line2 = format!("{line2} · {}", tr.t("gui-book-unlinked-short"));
     }
     let label = format!("{full}\n{line2}");
-    let response = ui.interact(
-        rect,
-        ui.scope_id().with(("appointment", &row.id)),
-        Sense::click(),
+    let movable = matches!(
+        AppointmentStatus::parse(&row.status),
+        Some(AppointmentStatus::Scheduled | AppointmentStatus::CheckedIn)
     );
+    let targets = targets.filter(|_| movable);
+    let sense = if targets.is_some() {
+        Sense::click_and_drag()
+    } else {
+        Sense::click()
+    };
+    let response = ui.interact(rect, ui.scope_id().with(("appointment", &row.id)), sense);
     response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, &label));
     let response = response.on_hover_text(&label);
     let visuals = ui.visuals();
@@ -389,7 +438,7 @@ fn block_ui(ui: &mut Ui, state: &mut AppointmentsState, row: &AppointmentRow, re
         if response.clicked() {
             state.select(row.id.parse().ok());
         }
-        return;
+        return targets.and_then(|t| drag_ui(ui, tr, &response, rect, row, t));
     }
     // Lines are cut at the block's edge rather than wrapped: a narrow week column still
     // shows the start and the name on the first line.
@@ -405,6 +454,7 @@ fn block_ui(ui: &mut Ui, state: &mut AppointmentsState, row: &AppointmentRow, re
     if response.clicked() {
         state.select(row.id.parse().ok());
     }
+    targets.and_then(|t| drag_ui(ui, tr, &response, rect, row, t))
 }
 
 /// The cancelled appointments of the days shown, with why.

@@ -2,12 +2,14 @@
 //! keeps it all day. This module owns the screen's state, its toolbar (day or week, which
 //! clinician, previous / today / next, a date picker) and the answers from the worker;
 //! `grid` draws the time slots, `panel` the chosen appointment with its actions and the
-//! linking of a Calendly invitee to a patient, `dialogs` booking, moving and cancelling.
+//! linking of a Calendly invitee to a patient, `dialogs` booking, moving and cancelling,
+//! `drag` moving a block by dragging it.
 //!
 //! Times are the workstation's local time (`crate::localtime`): a desk books 09:30 as the
 //! clock on its wall says, whatever the offset from UTC, which documents keep.
 
 mod dialogs;
+mod drag;
 mod grid;
 mod panel;
 
