@@ -425,3 +425,57 @@ fn a_block_dragged_to_another_clinician_and_time_is_moved_there() {
     );
     assert_eq!(moved.clinician_id, Some(nurse.to_string()));
 }
+
+#[test]
+fn todays_appointments_on_the_dashboard_open_the_book_and_page_down_turns_the_day() {
+    let dir = demo_dir(6);
+    let today = localtime::today();
+    let first = {
+        let node = open(dir.path());
+        let from = localtime::day_start(today);
+        queries::appointments_between(node.store.conn(), from, from + 86_400_000)
+            .expect("rows")
+            .into_iter()
+            .next()
+            .expect("the demo books today")
+    };
+    let who = first
+        .patient_name
+        .clone()
+        .or(first.invitee_name.clone())
+        .expect("a name");
+    let mut h = signed_in(dir.path(), "reception");
+    assert_eq!(h.state().screen(), Screen::Dashboard);
+    h.query_all_by_label(&who)
+        .find(|n| n.accesskit_node().role() == Role::Link)
+        .expect("the appointment links into the book")
+        .click();
+    h.run_ok();
+    settle(&mut h);
+    assert_eq!(h.state().screen(), Screen::Appointments);
+    assert!(
+        h.query_all_by_label(&who)
+            .any(|n| n.accesskit_node().role() == Role::Label),
+        "the appointment is chosen: its panel is headed by the name"
+    );
+    let title = |d: Date| {
+        format!(
+            "{} {}",
+            Localizer::new().t(
+                Locale::En,
+                &format!("gui-weekday-{}", d.weekday().number_from_monday())
+            ),
+            dermis_node::i18n::format_date(d, Locale::En)
+        )
+    };
+    assert!(shows_part(&h, &title(today)));
+    h.key_press(egui::Key::PageDown);
+    settle(&mut h);
+    assert!(
+        shows_part(&h, &title(today + time::Duration::days(1))),
+        "PageDown: the next day"
+    );
+    h.key_press(egui::Key::PageUp);
+    settle(&mut h);
+    assert!(shows_part(&h, &title(today)), "PageUp: back");
+}
