@@ -459,3 +459,4 @@ gui-book-link = Link
 gui-book-search-other = Search another patient
 gui-book-register = Register new patient
 gui-book-calendar-of = Calendar of
+gui-book-overlap = { $who } already sees { $name } at { $when }.

@@ -450,3 +450,4 @@ gui-book-link = Vincular
 gui-book-search-other = Buscar otro paciente
 gui-book-register = Registrar paciente nuevo
 gui-book-calendar-of = Agenda de
+gui-book-overlap = { $who } ya atiende a { $name } a las { $when }.

@@ -450,3 +450,4 @@ gui-book-link = Rattacher
 gui-book-search-other = Chercher un autre patient
 gui-book-register = Créer un dossier patient
 gui-book-calendar-of = Agenda de
+gui-book-overlap = { $who } reçoit déjà { $name } à { $when }.

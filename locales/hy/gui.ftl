@@ -430,3 +430,4 @@ gui-book-link = Կապել
 gui-book-search-other = Գտնել այլ պացիենտի
 gui-book-register = Գրանցել նոր պացիենտ
 gui-book-calendar-of = Ում օրացույցը
+gui-book-overlap = { $who }-ն այդ ժամին արդեն ընդունում է { $name }-ին ({ $when })։

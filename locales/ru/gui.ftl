@@ -448,3 +448,4 @@ gui-book-link = Привязать
 gui-book-search-other = Найти другого пациента
 gui-book-register = Зарегистрировать пациента
 gui-book-calendar-of = Расписание
+gui-book-overlap = У { $who } в это время уже { $name } ({ $when }).

@@ -448,3 +448,4 @@ gui-book-link = Прив’язати
 gui-book-search-other = Знайти іншого пацієнта
 gui-book-register = Зареєструвати пацієнта
 gui-book-calendar-of = Розклад
+gui-book-overlap = У { $who } у цей час уже { $name } ({ $when }).

@@ -394,6 +394,17 @@ fn a_block_dragged_to_another_clinician_and_time_is_moved_there() {
     };
     let mut h = signed_in(dir.path(), "reception");
     open_book_on_day(&mut h);
+    // Booking the doctor at a time she is taken warns, naming who she sees then.
+    click(&mut h, "New appointment");
+    click(&mut h, "Clinician");
+    click(&mut h, "Dr Anna Petrosyan");
+    type_into(&mut h, "Start time", "10:15");
+    assert!(
+        shows_part(&h, &format!("Dr Anna Petrosyan already sees {name} at")),
+        "the overlap is told"
+    );
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
     let block = h
         .query_all_by_label_contains(&name)
         .find(|n| n.accesskit_node().role() == Role::Button)

@@ -256,6 +256,11 @@ fn book_ui(
         for error in form.errors_for(tr, "status") {
             widgets::error_line(ui, &error);
         }
+        if let Some(data) = &state.data {
+            for warning in overlaps(tr, form, data) {
+                ui.label(egui::RichText::new(warning).color(widgets::warn_color(ui)));
+            }
+        }
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             let text = tr.t(if form.moving.is_some() {
@@ -291,6 +296,53 @@ fn book_ui(
         submit(state, form, ctx);
     }
     true
+}
+
+/// What the clinician already has in the time the form asks for: a warning, not a
+/// refusal (a quick dressing between two visits is a desk's call).
+fn overlaps(tr: &Tr, form: &BookForm, data: &crate::gui::backend::BookData) -> Vec<String> {
+    let (Some(clinician), Some(time)) = (form.clinician, parse_time(&form.time)) else {
+        return Vec::new();
+    };
+    let Ok(date) = Date::parse(
+        &form.date,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    ) else {
+        return Vec::new();
+    };
+    let start = localtime::to_millis(date, time);
+    let end = start + form.minutes * 60_000;
+    let moving = form.moving.map(|id| id.to_string());
+    let clinician_id = clinician.to_string();
+    let name = data
+        .clinicians
+        .iter()
+        .find(|c| c.id == clinician)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    data.rows
+        .iter()
+        .filter(|r| {
+            r.clinician_id.as_deref() == Some(clinician_id.as_str())
+                && Some(&r.id) != moving.as_ref()
+                && r.status != "canceled"
+                && r.start < end
+                && start < r.end
+        })
+        .map(|r| {
+            tr.t_args(
+                "gui-book-overlap",
+                &[
+                    ("who", name.clone().into()),
+                    ("name", who(r).into()),
+                    (
+                        "when",
+                        format!("{}–{}", clock(tr, r.start), clock(tr, r.end)).into(),
+                    ),
+                ],
+            )
+        })
+        .collect()
 }
 
 fn patient_choice(row: &crate::store::queries::PatientRow) -> Option<(PatientId, String)> {
