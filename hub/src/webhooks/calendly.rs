@@ -272,6 +272,7 @@ mod tests {
                 "uri": uri,
                 "name": "Lucía García",
                 "email": "lucia@example.es",
+                "text_reminder_number": "+34 612 345 678",
                 "status": "active",
                 "scheduled_event": {
                     "name": "Mole check",
@@ -332,6 +333,7 @@ mod tests {
         assert_eq!(invitee_uri, uri);
         assert_eq!(draft.title, "Mole check");
         assert_eq!(draft.invitee_name.as_deref(), Some("Lucía García"));
+        assert_eq!(draft.invitee_phone.as_deref(), Some("+34 612 345 678"));
         assert_eq!(draft.source, AppointmentSource::Calendly);
         assert_eq!(draft.end - draft.start, 30 * 60 * 1000);
         assert_eq!(draft.external_id.as_deref(), Some(uri));
