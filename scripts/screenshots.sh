@@ -6,8 +6,8 @@
 # each screen runs the real window with development switches read at start-up:
 #   DERMIS_GUI_LOGIN=user:password   sign in at start (demo staff: admin, doctor, nurse,
 #                                    reception, cashier; password dermis-demo)
-#   DERMIS_GUI_SCREEN=name           dashboard, patients, patient, encounter, photos, pos,
-#                                    shift, products, sync, conflicts, settings, lock
+#   DERMIS_GUI_SCREEN=name           dashboard, patients, appointments, patient, encounter,
+#                                    photos, pos, shift, products, sync, conflicts, settings, lock
 #   DERMIS_GUI_READY_FILE=path       written once that screen is drawn with its data
 # and captures the display with ImageMagick's `import` once the ready file appears.
 #
@@ -144,6 +144,7 @@ shot first-run "$EMPTY" en "" ""
 shot login "$DATA" en "" ""
 shot dashboard "$DATA" en "admin:$PASSWORD" dashboard
 shot patients "$DATA" en "reception:$PASSWORD" patients
+shot appointments "$DATA" en "reception:$PASSWORD" appointments
 shot patient "$DATA" en "doctor:$PASSWORD" patient
 shot encounter "$DATA" en "doctor:$PASSWORD" encounter
 shot photos "$DATA" en "doctor:$PASSWORD" photos
@@ -160,4 +161,5 @@ shot patient-hy "$DATA" hy "doctor:$PASSWORD" patient
 shot pos-hy "$DATA" hy "cashier:$PASSWORD" pos
 shot shift-ru "$DATA" ru "cashier:$PASSWORD" shift
 shot dashboard-ru "$DATA" ru "admin:$PASSWORD" dashboard
+shot appointments-fr "$DATA" fr "reception:$PASSWORD" appointments
 echo "done" >&2

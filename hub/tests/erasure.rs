@@ -106,6 +106,8 @@ fn appointment_for(clinic: ClinicId, patient: Uuid) -> (Uuid, Vec<u8>) {
         source: AppointmentSource::Manual,
         external_id: None,
         notes: String::new(),
+        clinician_id: None,
+        invitee_phone: None,
     };
     let mut doc = create_appointment(id, clinic, &draft, ActorId::random())
         .unwrap_or_else(|e| panic!("create appointment: {e}"));

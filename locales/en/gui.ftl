@@ -549,3 +549,62 @@ gui-clinic-later = Later
 # The difference of a past shift in its table, in a word.
 gui-shift-over-word = Over
 gui-shift-short-word = Short
+## Appointment book (calendar)
+gui-nav-appointments = Appointments
+gui-appointment-checked-in = Checked in
+gui-book-day = Day
+gui-book-week = Week
+gui-book-all-clinicians = All clinicians
+gui-book-previous = Previous
+gui-book-today = Today
+gui-book-next = Next
+gui-book-new = New appointment
+gui-book-go-to = Go to date
+gui-book-open = Open the appointment book
+gui-book-unassigned = No clinician
+gui-book-unlinked-short = not linked
+gui-book-cancelled =
+    { $count ->
+        [one] { $count } cancelled appointment
+       *[other] { $count } cancelled appointments
+    }
+gui-book-title-new = Book an appointment
+gui-book-title-move = Move the appointment
+gui-book-find-patient = Find patient (name or record number)
+gui-book-change-patient = Change
+gui-book-clinician-none = (none yet)
+gui-book-date = Day
+gui-book-start = Start time
+gui-book-length = Length
+gui-book-minutes-value = { $count } min
+gui-book-reason = Reason for visit
+gui-book-save = Book
+gui-book-save-move = Move
+gui-book-choose-patient = Choose a patient from the list.
+gui-book-bad-date = Give the day as a date, e.g. 31.12.2026.
+gui-book-bad-time = Give the start time as hours and minutes, e.g. 9:30.
+gui-book-cancel-title = Cancel this appointment?
+gui-book-cancel-explain = { $who }, { $when }, will be marked as cancelled. It stays in the book with the reason.
+gui-book-cancel-reason = Reason for cancelling
+gui-book-cancel-confirm = Cancel the appointment
+gui-book-keep = Keep it
+gui-book-close = Close
+gui-book-source = Booked through
+gui-book-open-chart = Open chart
+gui-book-start-visit = Start visit
+gui-book-check-in = Check in
+gui-book-no-show = Mark as no-show
+gui-book-move = Move…
+gui-book-cancel = Cancel…
+gui-book-invitee = Who booked online
+gui-book-unlinked = Not linked to a patient record yet.
+gui-book-invitee-name = Name
+gui-book-matches = Patients with this email or phone
+gui-book-no-matches = No patient has this email or phone.
+gui-book-match-email = same email
+gui-book-match-phone = same phone
+gui-book-link = Link
+gui-book-search-other = Search another patient
+gui-book-register = Register new patient
+gui-book-calendar-of = Calendar of
+gui-book-overlap = { $who } already sees { $name } at { $when }.

@@ -540,3 +540,62 @@ gui-clinic-later = Más tarde
 # The difference of a past shift in its table, in a word.
 gui-shift-over-word = Sobrante
 gui-shift-short-word = Faltante
+## Appointment book (calendar)
+gui-nav-appointments = Citas
+gui-appointment-checked-in = Ha llegado
+gui-book-day = Día
+gui-book-week = Semana
+gui-book-all-clinicians = Todos los profesionales
+gui-book-previous = Anterior
+gui-book-today = Hoy
+gui-book-next = Siguiente
+gui-book-new = Nueva cita
+gui-book-go-to = Ir a la fecha
+gui-book-open = Abrir la agenda
+gui-book-unassigned = Sin profesional
+gui-book-unlinked-short = sin vincular
+gui-book-cancelled =
+    { $count ->
+        [one] { $count } cita cancelada
+       *[other] { $count } citas canceladas
+    }
+gui-book-title-new = Dar una cita
+gui-book-title-move = Cambiar la cita
+gui-book-find-patient = Buscar paciente (nombre o número de historia)
+gui-book-change-patient = Cambiar
+gui-book-clinician-none = (aún sin asignar)
+gui-book-date = Día
+gui-book-start = Hora de inicio
+gui-book-length = Duración
+gui-book-minutes-value = { $count } minutos
+gui-book-reason = Motivo de la visita
+gui-book-save = Reservar
+gui-book-save-move = Cambiar
+gui-book-choose-patient = Elija un paciente de la lista.
+gui-book-bad-date = Indique el día como fecha, por ejemplo 31/12/2026.
+gui-book-bad-time = Indique la hora de inicio en horas y minutos, por ejemplo 9:30.
+gui-book-cancel-title = ¿Cancelar esta cita?
+gui-book-cancel-explain = La cita de { $who }, { $when }, quedará cancelada. Se queda en la agenda con el motivo.
+gui-book-cancel-reason = Motivo de la cancelación
+gui-book-cancel-confirm = Cancelar la cita
+gui-book-keep = Mantenerla
+gui-book-close = Cerrar
+gui-book-source = Reservada a través de
+gui-book-open-chart = Abrir historia
+gui-book-start-visit = Empezar consulta
+gui-book-check-in = Registrar llegada
+gui-book-no-show = Marcar como no acudió
+gui-book-move = Cambiar…
+gui-book-cancel = Cancelar…
+gui-book-invitee = Quién reservó en línea
+gui-book-unlinked = Aún no vinculada a una historia clínica.
+gui-book-invitee-name = Nombre
+gui-book-matches = Pacientes con este correo o teléfono
+gui-book-no-matches = Ningún paciente tiene este correo o teléfono.
+gui-book-match-email = mismo correo
+gui-book-match-phone = mismo teléfono
+gui-book-link = Vincular
+gui-book-search-other = Buscar otro paciente
+gui-book-register = Registrar paciente nuevo
+gui-book-calendar-of = Agenda de
+gui-book-overlap = { $who } ya atiende a { $name } a las { $when }.

@@ -540,3 +540,62 @@ gui-clinic-later = Plus tard
 # The difference of a past shift in its table, in a word.
 gui-shift-over-word = Excédent
 gui-shift-short-word = Manque
+## Appointment book (calendar)
+gui-nav-appointments = Rendez-vous
+gui-appointment-checked-in = Arrivé
+gui-book-day = Jour
+gui-book-week = Semaine
+gui-book-all-clinicians = Tous les praticiens
+gui-book-previous = Précédent
+gui-book-today = Aujourd’hui
+gui-book-next = Suivant
+gui-book-new = Nouveau rendez-vous
+gui-book-go-to = Aller au jour
+gui-book-open = Ouvrir l’agenda
+gui-book-unassigned = Sans praticien
+gui-book-unlinked-short = non rattaché
+gui-book-cancelled =
+    { $count ->
+        [one] { $count } rendez-vous annulé
+       *[other] { $count } rendez-vous annulés
+    }
+gui-book-title-new = Prendre un rendez-vous
+gui-book-title-move = Déplacer le rendez-vous
+gui-book-find-patient = Chercher le patient (nom ou numéro de dossier)
+gui-book-change-patient = Changer
+gui-book-clinician-none = (pas encore choisi)
+gui-book-date = Jour
+gui-book-start = Heure de début
+gui-book-length = Durée
+gui-book-minutes-value = { $count } minutes
+gui-book-reason = Motif de la visite
+gui-book-save = Réserver
+gui-book-save-move = Déplacer
+gui-book-choose-patient = Choisissez un patient dans la liste.
+gui-book-bad-date = Indiquez le jour sous forme de date, par exemple 31/12/2026.
+gui-book-bad-time = Indiquez l’heure de début en heures et minutes, par exemple 9:30.
+gui-book-cancel-title = Annuler ce rendez-vous ?
+gui-book-cancel-explain = Le rendez-vous de { $who }, { $when }, sera marqué comme annulé. Il reste dans l’agenda avec le motif.
+gui-book-cancel-reason = Motif de l’annulation
+gui-book-cancel-confirm = Annuler le rendez-vous
+gui-book-keep = Le garder
+gui-book-close = Fermer
+gui-book-source = Pris via
+gui-book-open-chart = Ouvrir le dossier
+gui-book-start-visit = Commencer la consultation
+gui-book-check-in = Enregistrer l’arrivée
+gui-book-no-show = Marquer absent
+gui-book-move = Déplacer…
+gui-book-cancel = Annuler…
+gui-book-invitee = Réservé en ligne par
+gui-book-unlinked = Pas encore rattaché à un dossier patient.
+gui-book-invitee-name = Nom
+gui-book-matches = Patients avec ce courriel ou ce téléphone
+gui-book-no-matches = Aucun patient n’a ce courriel ou ce téléphone.
+gui-book-match-email = même courriel
+gui-book-match-phone = même téléphone
+gui-book-link = Rattacher
+gui-book-search-other = Chercher un autre patient
+gui-book-register = Créer un dossier patient
+gui-book-calendar-of = Agenda de
+gui-book-overlap = { $who } reçoit déjà { $name } à { $when }.

@@ -520,3 +520,62 @@ gui-clinic-later = Ավելի ուշ
 # The difference of a past shift in its table, in a word.
 gui-shift-over-word = Ավելցուկ
 gui-shift-short-word = Պակասորդ
+## Appointment book (calendar)
+gui-nav-appointments = Ընդունելություններ
+gui-appointment-checked-in = Ներկայացել է
+gui-book-day = Օր
+gui-book-week = Շաբաթ
+gui-book-all-clinicians = Բոլոր բժիշկները
+gui-book-previous = Նախորդ
+gui-book-today = Այսօր
+gui-book-next = Հաջորդ
+gui-book-new = Նոր ընդունելություն
+gui-book-go-to = Անցնել ամսաթվին
+gui-book-open = Բացել ընդունելությունների օրացույցը
+gui-book-unassigned = Առանց բժշկի
+gui-book-unlinked-short = կապված չէ
+gui-book-cancelled =
+    { $count ->
+        [one] { $count } չեղարկված ընդունելություն
+       *[other] { $count } չեղարկված ընդունելություն
+    }
+gui-book-title-new = Գրանցել ընդունելության
+gui-book-title-move = Տեղափոխել ընդունելությունը
+gui-book-find-patient = Գտնել պացիենտին (անուն կամ քարտի համար)
+gui-book-change-patient = Փոխել
+gui-book-clinician-none = (դեռ նշանակված չէ)
+gui-book-date = Օր
+gui-book-start = Սկսվելու ժամը
+gui-book-length = Տևողություն
+gui-book-minutes-value = { $count } րոպե
+gui-book-reason = Այցի պատճառը
+gui-book-save = Գրանցել
+gui-book-save-move = Տեղափոխել
+gui-book-choose-patient = Ընտրեք պացիենտին ցանկից։
+gui-book-bad-date = Նշեք օրը ամսաթվով, օրինակ՝ 31.12.2026։
+gui-book-bad-time = Նշեք սկսվելու ժամը ժամերով և րոպեներով, օրինակ՝ 9:30։
+gui-book-cancel-title = Չեղարկե՞լ այս ընդունելությունը
+gui-book-cancel-explain = { $who }-ի ընդունելությունը ({ $when }) կնշվի որպես չեղարկված։ Այն կմնա օրացույցում՝ պատճառի հետ։
+gui-book-cancel-reason = Չեղարկման պատճառը
+gui-book-cancel-confirm = Չեղարկել ընդունելությունը
+gui-book-keep = Թողնել
+gui-book-close = Փակել
+gui-book-source = Գրանցվել է
+gui-book-open-chart = Բացել քարտը
+gui-book-start-visit = Սկսել այցը
+gui-book-check-in = Նշել ժամանումը
+gui-book-no-show = Նշել չներկայանալը
+gui-book-move = Տեղափոխել…
+gui-book-cancel = Չեղարկել…
+gui-book-invitee = Ով է գրանցվել առցանց
+gui-book-unlinked = Դեռ կապված չէ պացիենտի քարտի հետ։
+gui-book-invitee-name = Անուն
+gui-book-matches = Այս էլ. փոստով կամ հեռախոսով պացիենտներ
+gui-book-no-matches = Այս էլ. փոստով կամ հեռախոսով պացիենտ չկա։
+gui-book-match-email = նույն էլ. փոստը
+gui-book-match-phone = նույն հեռախոսը
+gui-book-link = Կապել
+gui-book-search-other = Գտնել այլ պացիենտի
+gui-book-register = Գրանցել նոր պացիենտ
+gui-book-calendar-of = Ում օրացույցը
+gui-book-overlap = { $who }-ն այդ ժամին արդեն ընդունում է { $name }-ին ({ $when })։

@@ -537,3 +537,63 @@ gui-clinic-later = Позже
 # The difference of a past shift in its table, in a word.
 gui-shift-over-word = Излишек
 gui-shift-short-word = Недостача
+## Appointment book (calendar)
+gui-nav-appointments = Запись на приём
+gui-appointment-checked-in = Пришёл
+gui-book-day = День
+gui-book-week = Неделя
+gui-book-all-clinicians = Все врачи
+gui-book-previous = Назад
+gui-book-today = Сегодня
+gui-book-next = Вперёд
+gui-book-new = Новая запись
+gui-book-go-to = Перейти к дате
+gui-book-open = Открыть журнал записи
+gui-book-unassigned = Без врача
+gui-book-unlinked-short = не привязана
+gui-book-cancelled =
+    { $count ->
+        [one] { $count } отменённая запись
+        [few] { $count } отменённые записи
+       *[many] { $count } отменённых записей
+    }
+gui-book-title-new = Записать на приём
+gui-book-title-move = Перенести запись
+gui-book-find-patient = Найти пациента (имя или номер карты)
+gui-book-change-patient = Изменить
+gui-book-clinician-none = (пока не назначен)
+gui-book-date = День
+gui-book-start = Время начала
+gui-book-length = Длительность
+gui-book-minutes-value = { $count } мин
+gui-book-reason = Причина визита
+gui-book-save = Записать
+gui-book-save-move = Перенести
+gui-book-choose-patient = Выберите пациента из списка.
+gui-book-bad-date = Укажите день датой, например 31.12.2026.
+gui-book-bad-time = Укажите время начала в часах и минутах, например 9:30.
+gui-book-cancel-title = Отменить эту запись?
+gui-book-cancel-explain = Запись { $who } на { $when } будет отмечена как отменённая. Она останется в журнале вместе с причиной.
+gui-book-cancel-reason = Причина отмены
+gui-book-cancel-confirm = Отменить запись
+gui-book-keep = Оставить
+gui-book-close = Закрыть
+gui-book-source = Источник записи
+gui-book-open-chart = Открыть карту
+gui-book-start-visit = Начать приём
+gui-book-check-in = Отметить приход
+gui-book-no-show = Отметить неявку
+gui-book-move = Перенести…
+gui-book-cancel = Отменить…
+gui-book-invitee = Кто записался онлайн
+gui-book-unlinked = Ещё не привязана к карте пациента.
+gui-book-invitee-name = Имя
+gui-book-matches = Пациенты с этой почтой или телефоном
+gui-book-no-matches = Нет пациента с такой почтой или телефоном.
+gui-book-match-email = та же почта
+gui-book-match-phone = тот же телефон
+gui-book-link = Привязать
+gui-book-search-other = Найти другого пациента
+gui-book-register = Зарегистрировать пациента
+gui-book-calendar-of = Расписание
+gui-book-overlap = У { $who } в это время уже { $name } ({ $when }).

@@ -537,3 +537,63 @@ gui-clinic-later = Пізніше
 # The difference of a past shift in its table, in a word.
 gui-shift-over-word = Надлишок
 gui-shift-short-word = Нестача
+## Appointment book (calendar)
+gui-nav-appointments = Запис на прийом
+gui-appointment-checked-in = Прийшов
+gui-book-day = День
+gui-book-week = Тиждень
+gui-book-all-clinicians = Усі лікарі
+gui-book-previous = Назад
+gui-book-today = Сьогодні
+gui-book-next = Вперед
+gui-book-new = Новий запис
+gui-book-go-to = Перейти до дати
+gui-book-open = Відкрити журнал записів
+gui-book-unassigned = Без лікаря
+gui-book-unlinked-short = не прив’язаний
+gui-book-cancelled =
+    { $count ->
+        [one] { $count } скасований запис
+        [few] { $count } скасовані записи
+       *[many] { $count } скасованих записів
+    }
+gui-book-title-new = Записати на прийом
+gui-book-title-move = Перенести запис
+gui-book-find-patient = Знайти пацієнта (ім’я або номер картки)
+gui-book-change-patient = Змінити
+gui-book-clinician-none = (ще не призначено)
+gui-book-date = День
+gui-book-start = Час початку
+gui-book-length = Тривалість
+gui-book-minutes-value = { $count } хв
+gui-book-reason = Причина візиту
+gui-book-save = Записати
+gui-book-save-move = Перенести
+gui-book-choose-patient = Оберіть пацієнта зі списку.
+gui-book-bad-date = Вкажіть день датою, наприклад 31.12.2026.
+gui-book-bad-time = Вкажіть час початку в годинах і хвилинах, наприклад 9:30.
+gui-book-cancel-title = Скасувати цей запис?
+gui-book-cancel-explain = Запис { $who } на { $when } буде позначено як скасований. Він залишиться в журналі разом із причиною.
+gui-book-cancel-reason = Причина скасування
+gui-book-cancel-confirm = Скасувати запис
+gui-book-keep = Залишити
+gui-book-close = Закрити
+gui-book-source = Джерело запису
+gui-book-open-chart = Відкрити картку
+gui-book-start-visit = Почати прийом
+gui-book-check-in = Позначити прихід
+gui-book-no-show = Позначити неявку
+gui-book-move = Перенести…
+gui-book-cancel = Скасувати…
+gui-book-invitee = Хто записався онлайн
+gui-book-unlinked = Ще не прив’язаний до картки пацієнта.
+gui-book-invitee-name = Ім’я
+gui-book-matches = Пацієнти з цією поштою або телефоном
+gui-book-no-matches = Немає пацієнта з такою поштою або телефоном.
+gui-book-match-email = та сама пошта
+gui-book-match-phone = той самий телефон
+gui-book-link = Прив’язати
+gui-book-search-other = Знайти іншого пацієнта
+gui-book-register = Зареєструвати пацієнта
+gui-book-calendar-of = Розклад
+gui-book-overlap = У { $who } у цей час уже { $name } ({ $when }).

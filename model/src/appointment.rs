@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::doc::{self, DocMeta, DocType, SchemaError};
 use crate::validate::{ErrorCode, ValidationErrors, text_field};
-use crate::{AppointmentId, ClinicId, DocId, Millis, PatientId};
+use crate::{AppointmentId, ClinicId, DocId, Millis, PatientId, UserId};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -129,6 +129,13 @@ pub struct Appointment {
     /// The booking's id at its source (the Calendly invitee URI), for idempotency.
     pub external_id: Option<String>,
     pub notes: String,
+    /// The staff user the patient is booked with (`None` in documents written before
+    /// appointments had a clinician, and for Calendly bookings until someone assigns one).
+    pub clinician_id: Option<UserId>,
+    /// The phone number the invitee gave when booking (Calendly's text-reminder number).
+    pub invitee_phone: Option<String>,
+    /// Why it was cancelled, when someone said.
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -142,6 +149,8 @@ pub struct AppointmentDraft {
     pub source: AppointmentSource,
     pub external_id: Option<String>,
     pub notes: String,
+    pub clinician_id: Option<UserId>,
+    pub invitee_phone: Option<String>,
 }
 
 impl AppointmentDraft {
@@ -168,6 +177,9 @@ impl AppointmentDraft {
         }
         text_field(&mut e, "title", &self.title, false, 200, false);
         text_field(&mut e, "notes", &self.notes, false, 5000, true);
+        if let Some(phone) = &self.invitee_phone {
+            text_field(&mut e, "phone", phone, false, 40, false);
+        }
         e.into_result(())
     }
 }
@@ -208,7 +220,74 @@ pub fn create_appointment(
     )?;
     doc::put_opt_str(&mut doc, &root, "external_id", draft.external_id.as_deref())?;
     doc::put_text(&mut doc, &root, "notes", &draft.notes)?;
+    // Optional keys are written only when present, so a document of this schema and one
+    // written before the fields existed read alike.
+    if let Some(c) = draft.clinician_id {
+        doc::put_str(&mut doc, &root, "clinician_id", &c.to_string())?;
+    }
+    doc::put_opt_str(
+        &mut doc,
+        &root,
+        "invitee_phone",
+        draft.invitee_phone.as_deref(),
+    )?;
     Ok(doc)
+}
+
+/// Moves the appointment to `start`..`end` with `clinician` (`None` leaves the clinician
+/// as it is). Each is its own key, so a move made on one desk and a status change made on
+/// another both survive the merge. A cancelled, completed or no-show appointment stays
+/// where it was (refused naming `status`); a time range that ends before it starts is
+/// refused naming `end`.
+pub fn reschedule(
+    doc: &mut AutoCommit,
+    start: Millis,
+    end: Millis,
+    clinician: Option<UserId>,
+) -> Result<(), StatusError> {
+    let status = doc::str_at(doc, &automerge::ROOT, "status")?
+        .and_then(|s| AppointmentStatus::parse(&s))
+        .unwrap_or(AppointmentStatus::Scheduled);
+    if !matches!(
+        status,
+        AppointmentStatus::Scheduled | AppointmentStatus::CheckedIn
+    ) {
+        return Err(StatusError::Invalid(ValidationErrors::single(
+            "status",
+            ErrorCode::InvalidTransition,
+            format!("the appointment is {}; it cannot be moved", status.as_str()),
+        )));
+    }
+    if end <= start {
+        return Err(StatusError::Invalid(ValidationErrors::single(
+            "end",
+            ErrorCode::InvalidTimeRange,
+            "the appointment must end after it starts",
+        )));
+    }
+    let root = automerge::ROOT;
+    if doc::i64_at(doc, &root, "start")? != Some(start) {
+        doc::put_ts(doc, &root, "start", start)?;
+    }
+    if doc::i64_at(doc, &root, "end")? != Some(end) {
+        doc::put_ts(doc, &root, "end", end)?;
+    }
+    if let Some(c) = clinician {
+        let c = c.to_string();
+        if doc::str_at(doc, &root, "clinician_id")?.as_deref() != Some(c.as_str()) {
+            doc::put_str(doc, &root, "clinician_id", &c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Cancels the appointment (see [`change_status`]) and keeps why, when a reason is given.
+pub fn cancel(doc: &mut AutoCommit, reason: Option<&str>) -> Result<bool, StatusError> {
+    let changed = change_status(doc, AppointmentStatus::Canceled)?;
+    if changed && let Some(reason) = reason.map(str::trim).filter(|r| !r.is_empty()) {
+        doc::put_str(doc, &automerge::ROOT, "cancel_reason", reason)?;
+    }
+    Ok(changed)
 }
 
 pub fn set_status(doc: &mut AutoCommit, status: AppointmentStatus) -> Result<(), SchemaError> {
@@ -241,6 +320,9 @@ pub fn read_appointment(doc: &impl ReadDoc) -> Result<Appointment, SchemaError> 
             .unwrap_or(AppointmentStatus::Scheduled),
         external_id: doc::str_at(doc, &root, "external_id")?,
         notes: doc::text_at(doc, &root, "notes")?,
+        clinician_id: doc::str_at(doc, &root, "clinician_id")?.and_then(|s| s.parse().ok()),
+        invitee_phone: doc::str_at(doc, &root, "invitee_phone")?,
+        cancel_reason: doc::str_at(doc, &root, "cancel_reason")?,
     })
 }
 
@@ -260,6 +342,8 @@ mod tests {
             source: AppointmentSource::Calendly,
             external_id: Some("https://api.calendly.com/invitees/X".into()),
             notes: String::new(),
+            clinician_id: None,
+            invitee_phone: Some("+34 612 345 678".into()),
         };
         draft.validate().expect("valid");
         let mut doc = create_appointment(
@@ -320,6 +404,8 @@ mod tests {
             source: AppointmentSource::Manual,
             external_id: None,
             notes: String::new(),
+            clinician_id: None,
+            invitee_phone: None,
         };
         let mut doc = create_appointment(
             AppointmentId::new(),
@@ -340,5 +426,84 @@ mod tests {
         let a = read_appointment(&doc).expect("read");
         assert_eq!(a.patient_id, Some(p));
         assert_eq!(a.status, S::CheckedIn);
+    }
+
+    fn booked(clinician: Option<UserId>) -> AutoCommit {
+        let draft = AppointmentDraft {
+            patient_id: Some(PatientId::new()),
+            invitee_name: None,
+            invitee_email: None,
+            title: "Mole check".into(),
+            start: 10 * 60_000,
+            end: 40 * 60_000,
+            source: AppointmentSource::Manual,
+            external_id: None,
+            notes: String::new(),
+            clinician_id: clinician,
+            invitee_phone: None,
+        };
+        create_appointment(
+            AppointmentId::new(),
+            ClinicId::new(),
+            &draft,
+            ActorId::random(),
+        )
+        .expect("create")
+    }
+
+    #[test]
+    fn a_document_without_a_clinician_still_loads() {
+        // A document of the first schema: no clinician, phone or cancel reason keys.
+        let mut doc = booked(None);
+        for key in ["clinician_id", "invitee_phone", "cancel_reason"] {
+            assert!(
+                doc::str_at(&doc, &automerge::ROOT, key)
+                    .expect("read")
+                    .is_none()
+            );
+        }
+        let a = read_appointment(&doc).expect("read");
+        assert_eq!(a.clinician_id, None);
+        assert_eq!(a.invitee_phone, None);
+        assert_eq!(a.cancel_reason, None);
+        // A clinician can be given later by moving it.
+        let doctor = UserId::new();
+        reschedule(&mut doc, a.start, a.end, Some(doctor)).expect("assign");
+        assert_eq!(
+            read_appointment(&doc).expect("read").clinician_id,
+            Some(doctor)
+        );
+    }
+
+    #[test]
+    fn a_move_and_a_check_in_made_on_two_desks_both_survive() {
+        let doctor = UserId::new();
+        let nurse = UserId::new();
+        let mut desk1 = booked(Some(doctor));
+        let mut desk2 = desk1.fork().with_actor(ActorId::random());
+        reschedule(&mut desk1, 60 * 60_000, 90 * 60_000, Some(nurse)).expect("move");
+        assert!(change_status(&mut desk2, AppointmentStatus::CheckedIn).expect("check in"));
+        desk1.merge(&mut desk2).expect("merge");
+        desk2.merge(&mut desk1).expect("merge");
+        for doc in [&desk1, &desk2] {
+            let a = read_appointment(doc).expect("read");
+            assert_eq!(a.clinician_id, Some(nurse));
+            assert_eq!((a.start, a.end), (60 * 60_000, 90 * 60_000));
+            assert_eq!(a.status, AppointmentStatus::CheckedIn);
+        }
+    }
+
+    #[test]
+    fn a_cancelled_appointment_keeps_its_reason_and_cannot_move() {
+        let mut doc = booked(Some(UserId::new()));
+        assert!(cancel(&mut doc, Some("  Patient is ill ")).expect("cancel"));
+        let a = read_appointment(&doc).expect("read");
+        assert_eq!(a.status, AppointmentStatus::Canceled);
+        assert_eq!(a.cancel_reason.as_deref(), Some("Patient is ill"));
+        let err = reschedule(&mut doc, 0, 60_000, None).unwrap_err();
+        assert!(matches!(&err, StatusError::Invalid(v) if v.0[0].field == "status"));
+        let mut fresh = booked(None);
+        let err = reschedule(&mut fresh, 60_000, 60_000, None).unwrap_err();
+        assert!(matches!(&err, StatusError::Invalid(v) if v.0[0].field == "end"));
     }
 }

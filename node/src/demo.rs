@@ -544,6 +544,7 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
 
     // Patients with encounters and allergies, a few hundred per transaction.
     let mut encounters = 0;
+    let mut booked: Vec<Booked> = Vec::new();
     let mut mrn = node
         .store
         .meta("mrn_seq")?
@@ -596,6 +597,14 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
                 },
                 notes: String::new(),
             };
+            if booked.len() < BOOKED_PATIENTS {
+                booked.push(Booked {
+                    id,
+                    name: format!("{first} {last}"),
+                    phone: draft.phones.first().cloned(),
+                    email: draft.email.clone(),
+                });
+            }
             mrn += 1;
             let mut doc = patient::create_patient(
                 id,
@@ -806,40 +815,48 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
         tx.commit()?;
     }
 
-    // Appointments for the coming days, some of them today.
-    let appointments = (spec.patients / 50).clamp(3, 200);
-    let midnight = today.midnight().assume_utc().unix_timestamp() * 1000;
-    let mut tx = node.store.begin(base)?;
-    for i in 0..appointments {
+    // The appointment book: today and this week for the doctor and the nurse (local
+    // time, as the window shows it), some made on Calendly and not yet linked, then a
+    // scatter over the next two weeks.
+    let clinicians = crate::ops::appointments::clinicians(&node.clinic()?);
+    let mut drafts = demo_week(&booked, &clinicians);
+    let scattered = (spec.patients / 50).clamp(3, 200);
+    let today_start = crate::localtime::day_start(crate::localtime::today());
+    for _ in 0..scattered {
         let names = pick(&mut rng, LOCALES);
         let first = *pick(&mut rng, names.female);
         let last = *pick(&mut rng, names.last);
-        let day = if i < 4 { 0 } else { rng.random_range(0..14) };
-        let start = midnight + day * DAY + (9 * 60 + rng.random_range(0..16) * 30) * 60_000;
-        let draft = AppointmentDraft {
-            patient_id: None,
-            invitee_name: Some(format!("{first} {last}")),
-            invitee_email: None,
-            title: (*pick(
-                &mut rng,
-                &[
-                    "Mole check",
-                    "Acne follow-up",
-                    "Consultation",
-                    "Peel",
-                    "Psoriasis review",
-                ],
-            ))
-            .into(),
-            start,
-            end: start + 30 * 60_000,
-            source: AppointmentSource::Manual,
-            external_id: None,
-            notes: String::new(),
-        };
+        let day = rng.random_range(1..14);
+        let start = today_start + day * DAY + (9 * 60 + rng.random_range(0..16) * 30) * 60_000;
+        let patient = (!booked.is_empty()).then(|| booked[rng.random_range(0..booked.len())].id);
+        let clinician =
+            (!clinicians.is_empty()).then(|| clinicians[rng.random_range(0..clinicians.len())].id);
+        drafts.push((
+            AppointmentDraft {
+                patient_id: patient,
+                invitee_name: patient.is_none().then(|| format!("{first} {last}")),
+                invitee_email: None,
+                title: (*pick(&mut rng, TITLES)).into(),
+                start,
+                end: start + 30 * 60_000,
+                source: AppointmentSource::Manual,
+                external_id: None,
+                notes: String::new(),
+                clinician_id: clinician,
+                invitee_phone: None,
+            },
+            None,
+        ));
+    }
+    let appointments = drafts.len();
+    let mut tx = node.store.begin(base)?;
+    for (draft, status) in &drafts {
         let id = AppointmentId(seeded_uuid(&mut rng, base));
-        let doc = appointment::create_appointment(id, identity.clinic_id, &draft, actor.clone())
+        let mut doc = appointment::create_appointment(id, identity.clinic_id, draft, actor.clone())
             .map_err(doc_error(id.into()))?;
+        if let Some(status) = status {
+            appointment::set_status(&mut doc, *status).map_err(doc_error(id.into()))?;
+        }
         tx.insert(id.into(), DocType::Appointment, doc)?;
     }
     tx.commit()?;
@@ -852,4 +869,106 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
         appointments,
         elapsed_ms: started.elapsed().as_millis(),
     })
+}
+
+/// Kinds of visit the demo books.
+const TITLES: &[&str] = &[
+    "Mole check",
+    "Acne follow-up",
+    "Consultation",
+    "Peel",
+    "Psoriasis review",
+];
+
+/// Patients the demo's appointment book names (the first ones made).
+const BOOKED_PATIENTS: usize = 12;
+
+/// A demo patient the appointment book can name, with the contact a Calendly booking
+/// of theirs would carry.
+struct Booked {
+    id: PatientId,
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+/// Today's and this week's appointments: (day from today, clinician, hour, minute,
+/// minutes, patient index, title); a patient index past the booked patients makes a
+/// Calendly booking by someone who is not a patient yet.
+const WEEK: &[(i64, usize, i64, i64, i64, usize, &str)] = &[
+    (0, 0, 9, 0, 30, 0, "Mole check"),
+    (0, 0, 9, 30, 30, 1, "Acne follow-up"),
+    (0, 0, 10, 30, 45, 2, "Consultation"),
+    (0, 0, 14, 0, 30, 3, "Psoriasis review"),
+    (0, 0, 15, 0, 30, 4, "Consultation"),
+    (0, 1, 9, 0, 15, 5, "Dressing change"),
+    (0, 1, 10, 0, 60, 6, "Peel"),
+    (0, 1, 11, 30, 30, 99, "Consultation"),
+    (1, 0, 9, 0, 30, 7, "Mole check"),
+    (1, 1, 11, 0, 45, 8, "Peel"),
+    (2, 0, 10, 0, 30, 9, "Acne follow-up"),
+    (3, 1, 9, 30, 30, 10, "Dressing change"),
+    (4, 0, 16, 0, 30, 11, "Consultation"),
+];
+
+/// The week of [`WEEK`] as drafts with the status each has reached. Today's first two
+/// have arrived and been seen; the 15:00 one and the nurse's 11:30 were booked on
+/// Calendly, the first by a patient who gave the email and phone on their record.
+fn demo_week(
+    booked: &[Booked],
+    clinicians: &[dermis_model::clinic::User],
+) -> Vec<(AppointmentDraft, Option<appointment::AppointmentStatus>)> {
+    use appointment::AppointmentStatus as S;
+    let today = crate::localtime::today();
+    WEEK.iter()
+        .enumerate()
+        .map(|(i, &(day, who, hour, minute, minutes, patient, title))| {
+            let date = today
+                .checked_add(time::Duration::days(day))
+                .unwrap_or(today);
+            let at =
+                time::Time::from_hms(hour as u8, minute as u8, 0).unwrap_or(time::Time::MIDNIGHT);
+            let start = crate::localtime::to_millis(date, at);
+            let calendly = i == 4 || patient >= booked.len();
+            let person = booked.get(patient);
+            let draft = AppointmentDraft {
+                patient_id: person.filter(|_| !calendly).map(|p| p.id),
+                invitee_name: calendly.then(|| {
+                    person
+                        .map(|p| p.name.clone())
+                        .unwrap_or_else(|| "Sofia Marino".into())
+                }),
+                invitee_email: if calendly {
+                    match person {
+                        Some(p) => p.email.clone(),
+                        None => Some("sofia.marino@example.it".into()),
+                    }
+                } else {
+                    None
+                },
+                title: title.into(),
+                start,
+                end: start + minutes * 60_000,
+                source: if calendly {
+                    AppointmentSource::Calendly
+                } else {
+                    AppointmentSource::Manual
+                },
+                external_id: calendly.then(|| format!("https://api.calendly.com/invitees/DEMO{i}")),
+                notes: String::new(),
+                clinician_id: clinicians.get(who).map(|c| c.id),
+                invitee_phone: if calendly {
+                    person.and_then(|p| p.phone.clone())
+                } else {
+                    None
+                },
+            };
+            let status = match (day, i) {
+                (0, 0) => Some(S::Completed),
+                (0, 1) => Some(S::CheckedIn),
+                _ => None,
+            };
+            (draft, status)
+        })
+        .collect()
 }

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod gui;
 pub mod i18n;
 pub mod icd10;
+pub mod localtime;
 pub mod node;
 pub mod ops;
 pub mod print;

@@ -279,6 +279,100 @@ fn appointments_follow_their_lifecycle() {
 }
 
 #[test]
+fn appointments_are_booked_with_a_clinician_moved_and_cancelled_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d);
+    ok(d, &["demo", "--patients", "3", "--seed", "2"]);
+    let as_reception = |args: &[&str]| ok_as(d, "reception", DEMO_PASSWORD, args);
+    let list = || -> Vec<serde_json::Value> {
+        let out = as_reception(&["appointment", "list", "--from", "2030-01-01", "--json"]);
+        serde_json::from_str::<serde_json::Value>(&out)
+            .expect("JSON output")
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let a = as_reception(&[
+        "appointment",
+        "add",
+        "--invitee",
+        "Nare Hakobyan",
+        "--start",
+        "2030-01-02T09:00:00Z",
+        "--minutes",
+        "45",
+        "--clinician",
+        "doctor",
+    ]);
+    let rows = list();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["id"], a.as_str());
+    assert_eq!(rows[0]["clinician"], "doctor");
+    assert!(rows[0]["clinician_id"].is_string());
+
+    // A user who does not see patients as a clinician, or nobody: exit 2 naming the field.
+    for who in ["reception", "nobody"] {
+        let o = cmd_as(d, "reception", DEMO_PASSWORD)
+            .args([
+                "appointment",
+                "add",
+                "--invitee",
+                "X",
+                "--start",
+                "2030-01-03T09:00:00Z",
+                "--clinician",
+                who,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{who}: {}", stderr(&o));
+        assert!(stderr(&o).contains("clinician"), "{who}: {}", stderr(&o));
+    }
+    assert_eq!(list().len(), 1, "nothing written");
+
+    // Moved to the nurse an hour later, keeping its length.
+    as_reception(&[
+        "appointment",
+        "move",
+        &a,
+        "--start",
+        "2030-01-02T10:00:00Z",
+        "--clinician",
+        "nurse",
+    ]);
+    let row = list().remove(0);
+    assert_eq!(row["clinician"], "nurse");
+    let start = row["start"].as_i64().unwrap();
+    assert_eq!(row["end"].as_i64().unwrap() - start, 45 * 60_000);
+    assert_eq!(start % 86_400_000, 10 * 3_600_000);
+
+    as_reception(&["appointment", "cancel", &a, "--reason", "Snowed in"]);
+    let row = list().remove(0);
+    assert_eq!(row["status"], "canceled");
+    assert_eq!(row["cancel_reason"], "Snowed in");
+    let o = cmd_as(d, "reception", DEMO_PASSWORD)
+        .args(["appointment", "move", &a, "--start", "2030-01-04T10:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("status:"), "{}", stderr(&o));
+    // A cashier may not book.
+    let o = cmd_as(d, "cashier", DEMO_PASSWORD)
+        .args([
+            "appointment",
+            "add",
+            "--invitee",
+            "X",
+            "--start",
+            "2030-01-03T09:00:00Z",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
+
+#[test]
 fn duplicates_are_found_and_a_merge_leaves_one_record() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -110,6 +110,7 @@ fn every_screen_renders_in_every_language_without_a_missing_message() {
         let visits: Vec<Nav> = vec![
             Nav::Show(Screen::Dashboard),
             Nav::Show(Screen::Patients),
+            Nav::Show(Screen::Appointments),
             Nav::NewPatient,
             Nav::OpenPatient(patient),
             Nav::EditPatient,

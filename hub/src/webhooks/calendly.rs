@@ -138,6 +138,8 @@ struct Invitee {
     uri: String,
     name: Option<String>,
     email: Option<String>,
+    /// The number the invitee gave for text reminders, if the event type asks for one.
+    text_reminder_number: Option<String>,
     scheduled_event: Option<ScheduledEvent>,
 }
 
@@ -235,6 +237,12 @@ pub fn parse(body: &[u8]) -> Result<Booking, BookingError> {
         source: AppointmentSource::Calendly,
         external_id: Some(invitee.uri.clone()),
         notes: String::new(),
+        clinician_id: None,
+        invitee_phone: invitee
+            .text_reminder_number
+            .as_deref()
+            .map(|p| clip(p, 40))
+            .filter(|p| !p.is_empty()),
     };
     draft.validate().map_err(|e| BookingError::Invalid {
         reason: e
@@ -264,6 +272,7 @@ mod tests {
                 "uri": uri,
                 "name": "Lucía García",
                 "email": "lucia@example.es",
+                "text_reminder_number": "+34 612 345 678",
                 "status": "active",
                 "scheduled_event": {
                     "name": "Mole check",
@@ -324,6 +333,7 @@ mod tests {
         assert_eq!(invitee_uri, uri);
         assert_eq!(draft.title, "Mole check");
         assert_eq!(draft.invitee_name.as_deref(), Some("Lucía García"));
+        assert_eq!(draft.invitee_phone.as_deref(), Some("+34 612 345 678"));
         assert_eq!(draft.source, AppointmentSource::Calendly);
         assert_eq!(draft.end - draft.start, 30 * 60 * 1000);
         assert_eq!(draft.external_id.as_deref(), Some(uri));

@@ -584,18 +584,32 @@ pub enum AppointmentCmd {
         minutes: i64,
         #[arg(long, default_value = "")]
         title: String,
+        /// The user name of the doctor or nurse the patient is booked with.
+        #[arg(long)]
+        clinician: Option<String>,
     },
     Cancel {
         id: String,
+        /// Why (kept on the appointment).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Move the appointment to another time (and clinician); its length stays unless
+    /// `--minutes` is given.
+    Move {
+        id: String,
+        /// RFC 3339, e.g. 2026-12-01T10:00:00Z
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        minutes: Option<i64>,
+        #[arg(long)]
+        clinician: Option<String>,
     },
     /// The patient has arrived (booked or marked no-show → checked in).
-    CheckIn {
-        id: String,
-    },
+    CheckIn { id: String },
     /// The patient did not come (booked → no-show).
-    NoShow {
-        id: String,
-    },
+    NoShow { id: String },
     /// Link the appointment (a Calendly booking, say) to a patient record.
     Link {
         id: String,

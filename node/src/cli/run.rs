@@ -826,7 +826,6 @@ fn sale(node: &mut Node, session: &Session, cmd: SaleCmd) -> Result<(), CliError
 }
 
 fn appointment(node: &mut Node, session: &Session, cmd: AppointmentCmd) -> Result<(), CliError> {
-    use time::format_description::well_known::Rfc3339;
     match cmd {
         AppointmentCmd::Add {
             patient,
@@ -834,14 +833,12 @@ fn appointment(node: &mut Node, session: &Session, cmd: AppointmentCmd) -> Resul
             start,
             minutes,
             title,
+            clinician,
         } => {
-            let start = time::OffsetDateTime::parse(&start, &Rfc3339).map_err(|_| {
-                usage(
-                    "start",
-                    "start must be an RFC 3339 time, e.g. 2026-12-01T09:30:00Z",
-                )
-            })?;
-            let start_ms = (start.unix_timestamp_nanos() / 1_000_000) as i64;
+            let start_ms = rfc3339_millis(&start)?;
+            let clinician_id = clinician
+                .map(|c| ops::appointments::clinician_named(node, &c))
+                .transpose()?;
             let draft = AppointmentDraft {
                 patient_id: patient.map(|p| parse_id("patient", &p)).transpose()?,
                 invitee_name: invitee,
@@ -852,15 +849,37 @@ fn appointment(node: &mut Node, session: &Session, cmd: AppointmentCmd) -> Resul
                 source: AppointmentSource::Manual,
                 external_id: None,
                 notes: String::new(),
+                clinician_id,
+                invitee_phone: None,
             };
             outln!("{}", ops::appointments::add(node, session, &draft)?);
         }
-        AppointmentCmd::Cancel { id } => ops::appointments::set_status(
+        AppointmentCmd::Cancel { id, reason } => ops::appointments::cancel(
             node,
             session,
             parse_id::<AppointmentId>("id", &id)?,
-            AppointmentStatus::Canceled,
+            reason.as_deref(),
         )?,
+        AppointmentCmd::Move {
+            id,
+            start,
+            minutes,
+            clinician,
+        } => {
+            let id = parse_id::<AppointmentId>("id", &id)?;
+            let start_ms = rfc3339_millis(&start)?;
+            let clinician_id = clinician
+                .map(|c| ops::appointments::clinician_named(node, &c))
+                .transpose()?;
+            ops::appointments::reschedule(
+                node,
+                session,
+                id,
+                start_ms,
+                minutes.map(|m| start_ms + m * 60_000),
+                clinician_id,
+            )?;
+        }
         AppointmentCmd::CheckIn { id } => ops::appointments::set_status(
             node,
             session,
@@ -901,6 +920,18 @@ fn appointment(node: &mut Node, session: &Session, cmd: AppointmentCmd) -> Resul
         }
     }
     Ok(())
+}
+
+/// An RFC 3339 time as unix milliseconds, or invalid input naming `start`.
+fn rfc3339_millis(text: &str) -> Result<i64, CliError> {
+    use time::format_description::well_known::Rfc3339;
+    let at = time::OffsetDateTime::parse(text, &Rfc3339).map_err(|_| {
+        usage(
+            "start",
+            "start must be an RFC 3339 time, e.g. 2026-12-01T09:30:00Z",
+        )
+    })?;
+    Ok((at.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
 fn user(node: &mut Node, session: &Session, cmd: UserCmd) -> Result<(), CliError> {

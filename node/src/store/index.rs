@@ -338,11 +338,14 @@ fn index_appointment(
     a: &appointment::Appointment,
 ) -> Result<(), StoreError> {
     tx.exec(
-        "INSERT INTO appointments(id, patient_id, invitee_name, invitee_email, title, start_at, end_at, source, status, external_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        "INSERT INTO appointments(id, patient_id, invitee_name, invitee_email, title, start_at, end_at, source, status, external_id,
+             clinician_id, invitee_phone, cancel_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT(id) DO UPDATE SET patient_id = excluded.patient_id, invitee_name = excluded.invitee_name,
              invitee_email = excluded.invitee_email, title = excluded.title, start_at = excluded.start_at,
-             end_at = excluded.end_at, source = excluded.source, status = excluded.status, external_id = excluded.external_id",
+             end_at = excluded.end_at, source = excluded.source, status = excluded.status, external_id = excluded.external_id,
+             clinician_id = excluded.clinician_id, invitee_phone = excluded.invitee_phone,
+             cancel_reason = excluded.cancel_reason",
         params![
             id.to_string(),
             a.patient_id.map(|p| p.to_string()),
@@ -354,6 +357,9 @@ fn index_appointment(
             a.source.as_str(),
             a.status.as_str(),
             a.external_id,
+            a.clinician_id.map(|c| c.to_string()),
+            a.invitee_phone,
+            a.cancel_reason,
         ],
     )?;
     Ok(())

@@ -59,6 +59,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0013_conflict_sources",
         include_str!("../../../migrations/node/0013_conflict_sources.sql"),
     ),
+    (
+        "0014_appointment_clinician",
+        include_str!("../../../migrations/node/0014_appointment_clinician.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -5,6 +5,7 @@
 //! use one store at once: writers take SQLite's write lock before reading what they edit.
 
 pub mod audit;
+pub mod calendar;
 
 /// Statements run with each document a transaction writes, kept prepared: parsing them
 /// again for every document was a tenth of a node's work applying a live update.

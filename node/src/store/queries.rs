@@ -24,9 +24,9 @@ pub struct PatientRow {
     pub last_visit: Option<String>,
 }
 
-const PATIENT_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.middle_name, p.birth_date, p.sex, p.phone, p.email, p.mrn, p.allergy_count, p.encounter_count, p.photo_count, p.last_visit";
+pub(crate) const PATIENT_COLUMNS: &str = "p.id, p.first_name, p.last_name, p.middle_name, p.birth_date, p.sex, p.phone, p.email, p.mrn, p.allergy_count, p.encounter_count, p.photo_count, p.last_visit";
 
-fn patient_row(r: &Row<'_>) -> rusqlite::Result<PatientRow> {
+pub(crate) fn patient_row(r: &Row<'_>) -> rusqlite::Result<PatientRow> {
     Ok(PatientRow {
         id: r.get(0)?,
         first_name: r.get(1)?,
@@ -417,6 +417,15 @@ pub struct AppointmentRow {
     pub end: i64,
     pub source: String,
     pub status: String,
+    /// The clinician's user id, and their user name (filled from the clinic document by
+    /// `ops::appointments::between`; the index knows only the id).
+    pub clinician_id: Option<String>,
+    pub clinician: Option<String>,
+    pub invitee_phone: Option<String>,
+    /// "Last First" of the linked patient, from the index.
+    pub patient_name: Option<String>,
+    pub patient_mrn: Option<String>,
+    pub cancel_reason: Option<String>,
 }
 
 pub fn appointments_between(
@@ -426,8 +435,10 @@ pub fn appointments_between(
 ) -> Result<Vec<AppointmentRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, COALESCE(m.into_id, a.patient_id), a.invitee_name, a.invitee_email, a.title, a.start_at,
-                a.end_at, a.source, a.status
+                a.end_at, a.source, a.status, a.clinician_id, a.invitee_phone, p.last_name || ' ' || p.first_name, p.mrn,
+                a.cancel_reason
          FROM appointments a LEFT JOIN patient_merges m ON m.id = a.patient_id
+              LEFT JOIN patients p ON p.id = COALESCE(m.into_id, a.patient_id)
          WHERE a.start_at >= ?1 AND a.start_at < ?2 ORDER BY a.start_at, a.id",
     )?;
     let rows = stmt.query_map([from, to], |r| {
@@ -441,6 +452,12 @@ pub fn appointments_between(
             end: r.get(6)?,
             source: r.get(7)?,
             status: r.get(8)?,
+            clinician_id: r.get(9)?,
+            clinician: None,
+            invitee_phone: r.get(10)?,
+            patient_name: r.get(11)?,
+            patient_mrn: r.get(12)?,
+            cancel_reason: r.get(13)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -18,8 +18,8 @@ use super::backend::{
 };
 use super::screens::login::{LockState, LoginState, SetupState};
 use super::screens::{
-    Ctx, banner, conflicts, dashboard, encounter, login, patient, patients, photos, pos, products,
-    settings, settings_clinic, shift, sync,
+    Ctx, appointments, banner, conflicts, dashboard, encounter, login, patient, patients, photos,
+    pos, products, settings, settings_clinic, shift, sync,
 };
 use super::tr::{MissingMessages, Tr};
 use super::{DevOptions, GuiOptions};
@@ -47,6 +47,7 @@ pub(super) enum Phase {
 pub(super) struct Screens {
     pub dashboard: dashboard::DashboardState,
     pub patients: patients::PatientsState,
+    pub appointments: appointments::AppointmentsState,
     pub patient: patient::PatientState,
     pub encounter: encounter::EncounterState,
     pub photos: photos::PhotosState,
@@ -312,6 +313,9 @@ impl DermisApp {
                     dashboard::dashboard_ui(ui, &s.dashboard, &mut ctx);
                 }
                 Screen::Patients => patients::patients_ui(ui, &mut s.patients, &mut ctx),
+                Screen::Appointments => {
+                    appointments::appointments_ui(ui, &mut s.appointments, &mut ctx)
+                }
                 Screen::Patient => patient::patient_ui(ui, &mut s.patient, &mut ctx),
                 Screen::Encounter => encounter::encounter_ui(ui, &mut s.encounter, &mut ctx),
                 Screen::Photos => photos::photos_ui(ui, &mut s.photos, &mut ctx),
@@ -404,9 +408,15 @@ impl DermisApp {
             Nav::NewPatient | Nav::EditPatient => Screen::Patients,
             Nav::OpenEncounter(_) | Nav::NewEncounter { .. } => Screen::Encounter,
             Nav::Photos { .. } => Screen::Photos,
+            Nav::ShowAppointment { .. } => Screen::Appointments,
+            Nav::RegisterPatient(_) => Screen::Patients,
         };
         if !target.allowed(session) {
             return;
+        }
+        if !matches!(nav, Nav::RegisterPatient(_)) {
+            // Registering from a booking was left: a later new patient is not its invitee.
+            self.s.appointments.link_after_register = None;
         }
         self.notice = None;
         match nav {
@@ -429,6 +439,17 @@ impl DermisApp {
             Nav::NewPatient => {
                 self.s.patients.form = Some(patients::PatientFormState::new_patient());
                 self.screen = Screen::Patients;
+            }
+            Nav::RegisterPatient(form) => {
+                let mut state = patients::PatientFormState::new_patient();
+                state.phone = form.phones.first().cloned().unwrap_or_default();
+                state.form = *form;
+                self.s.patients.form = Some(state);
+                self.screen = Screen::Patients;
+            }
+            Nav::ShowAppointment { id, at } => {
+                self.s.appointments.focus(id, at);
+                self.screen = Screen::Appointments;
             }
             Nav::EditPatient => {
                 if let Some(view) = self
@@ -549,6 +570,7 @@ impl DermisApp {
                 self.send(find);
             }
             Screen::Products => self.send(Command::Refresh(View::Catalog)),
+            Screen::Appointments => self.s.appointments.refresh(),
             Screen::Sync => self.send(Command::Refresh(View::Sync)),
             Screen::Conflicts => self.send(Command::Refresh(View::Conflicts)),
             Screen::Shift => {}
@@ -572,6 +594,7 @@ impl DermisApp {
             Screen::Photos => s.photos.loaded,
             Screen::Pos => true,
             Screen::Products => s.products.loaded,
+            Screen::Appointments => s.appointments.loaded(),
             Screen::Sync => s.sync.view.is_some(),
             Screen::Conflicts => s.conflicts.items.is_some(),
             Screen::Shift => s.shift.view.is_some(),

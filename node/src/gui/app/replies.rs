@@ -109,9 +109,19 @@ impl DermisApp {
             }
             Reply::PatientSaved { id } => {
                 s.patients.form = None;
-                s.patient.open(id);
-                self.screen = Screen::Patient;
                 self.notice = Some(Notice::Info("gui-saved"));
+                if let Some(appointment) = s.appointments.link_after_register.take() {
+                    // Registered from a Calendly invitee: link the booking, back to the book.
+                    s.appointments.busy = true;
+                    self.screen = Screen::Appointments;
+                    self.send(Command::Book(crate::gui::backend::BookCommand::Link {
+                        id: appointment,
+                        patient: id,
+                    }));
+                } else {
+                    self.s.patient.open(id);
+                    self.screen = Screen::Patient;
+                }
             }
             Reply::AllergyAdded { .. } => {
                 s.patient.allergy = Default::default();
@@ -180,6 +190,7 @@ impl DermisApp {
                     self.refresh();
                 }
             }
+            Reply::Book(reply) => s.appointments.on_reply(reply),
             Reply::Failed { op, error } => self.on_failed(op, error),
         }
     }
@@ -219,6 +230,7 @@ impl DermisApp {
             Op::Resolve => s.conflicts.failed(error),
             Op::Shift => s.shift.failed(error),
             Op::Clinic => s.settings.clinic.failed(error),
+            Op::Appointment => s.appointments.failed(error),
             Op::AddUser | Op::ChangeUser => {
                 s.settings.failed(error);
                 // Show the users as they are, not as the refused change drew them.

@@ -635,6 +635,7 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
         }
         Command::Shift(command) => super::shifts::handle(node, session, &config.data_dir, command),
         Command::Clinic(command) => super::clinic::handle(node, session, command),
+        Command::Book(command) => super::calendar::run(node, session, command),
         Command::Setup(_)
         | Command::Login { .. }
         | Command::Logout

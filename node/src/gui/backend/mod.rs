@@ -7,6 +7,7 @@
 //! set only by a successful login, and every command goes through `ops`, which checks
 //! the role again whatever the UI showed.
 
+mod calendar;
 mod clinic;
 mod handlers;
 mod printouts;
@@ -234,6 +235,7 @@ fn superseded_removed(batch: Vec<Command>) -> Vec<Command> {
         Command::SearchPatients { .. } => Some(0),
         Command::FindProducts { .. } => Some(1),
         Command::Quote { .. } => Some(2),
+        Command::Book(BookCommand::FindPatients { .. }) => Some(3),
         _ => None,
     };
     let mut keep = vec![true; batch.len()];

@@ -214,12 +214,16 @@ pub enum Command {
     Shift(super::shifts::ShiftCommand),
     /// The clinic's details and tax settings (`backend::clinic`).
     Clinic(super::clinic::ClinicCommand),
+    /// The appointment book (see `backend::calendar`).
+    Book(BookCommand),
     /// Development aid for the screenshot script: write this file once every command
     /// sent before it has been answered.
     MarkReady {
         file: PathBuf,
     },
 }
+
+pub use super::calendar::{BookClinician, BookCommand, BookData, BookReply, ContactMatch};
 
 /// Which action a failure belongs to, so the right form shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -245,6 +249,8 @@ pub enum Op {
     ChangeUser,
     Shift,
     Clinic,
+    /// Booking, moving, cancelling or linking an appointment.
+    Appointment,
 }
 
 /// Why a command did not happen, reduced to what the UI translates. Causes are logged
@@ -529,6 +535,8 @@ pub enum Reply {
     UserChanged,
     Shift(super::shifts::ShiftReply),
     Clinic(super::clinic::ClinicReply),
+    /// The appointment book's answers (see `backend::calendar`).
+    Book(BookReply),
     /// Another process (the CLI, the sync daemon) changed the store: refresh what is shown.
     StoreChanged,
     Failed {

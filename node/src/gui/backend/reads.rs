@@ -33,13 +33,12 @@ pub(super) fn refresh(node: &mut Node, session: &Session, view: View) -> Outcome
     let load = fail(Op::Load);
     match view {
         View::Dashboard => {
-            let day = crate::node::today()
-                .midnight()
-                .assume_utc()
-                .unix_timestamp()
-                * 1000;
+            // Today on this workstation's clock, as the appointment book shows it.
+            let today = crate::localtime::today();
+            let day = crate::localtime::day_start(today);
+            let next = crate::localtime::day_start(today + time::Duration::days(1));
             let appointments = if session.can(Permission::ViewPatients) {
-                ops::appointments::between(node, session, day, day + 86_400_000).map_err(&load)?
+                ops::appointments::between(node, session, day, next).map_err(&load)?
             } else {
                 Vec::new()
             };

@@ -26,7 +26,7 @@ pub fn dashboard_ui(ui: &mut Ui, state: &DashboardState, ctx: &mut Ctx<'_>) {
     ui.columns(2, |columns| {
         let [left, right] = columns else { return };
         widgets::section(left, &ctx.t("gui-dashboard-today"), |ui| {
-            appointments_ui(ui, data, ctx.tr);
+            appointments_ui(ui, data, ctx);
         });
         left.add_space(8.0);
         widgets::section(left, &ctx.t("gui-dashboard-recent"), |ui| {
@@ -45,7 +45,8 @@ pub fn dashboard_ui(ui: &mut Ui, state: &DashboardState, ctx: &mut Ctx<'_>) {
     });
 }
 
-fn appointments_ui(ui: &mut Ui, data: &DashboardData, tr: &Tr) {
+fn appointments_ui(ui: &mut Ui, data: &DashboardData, ctx: &mut Ctx<'_>) {
+    let tr = ctx.tr;
     if data.appointments.is_empty() {
         ui.weak(tr.t("gui-dashboard-no-appointments"));
         return;
@@ -63,17 +64,28 @@ fn appointments_ui(ui: &mut Ui, data: &DashboardData, tr: &Tr) {
                 ],
             );
             for a in &data.appointments {
-                ui.label(format!("{} – {}", tr.time(a.start), tr.time(a.end)));
+                // Local time, as the appointment book shows it.
+                let clock =
+                    |at| crate::i18n::format_time(crate::localtime::local(at).time(), tr.locale);
+                ui.label(format!("{} – {}", clock(a.start), clock(a.end)));
                 let who = a
-                    .invitee_name
+                    .patient_name
                     .clone()
+                    .or_else(|| a.invitee_name.clone())
                     .filter(|n| !n.trim().is_empty())
                     .unwrap_or_else(|| a.title.clone());
-                ui.label(who);
+                if ui.link(who).clicked()
+                    && let Ok(id) = a.id.parse()
+                {
+                    ctx.go(Nav::ShowAppointment { id, at: a.start });
+                }
                 ui.label(tr.t(&message_id("gui-appointment", &a.status)));
                 ui.end_row();
             }
         });
+    if ui.button(tr.t("gui-book-open")).clicked() {
+        ctx.go(Nav::Show(Screen::Appointments));
+    }
 }
 
 fn recent_ui(ui: &mut Ui, data: &DashboardData, ctx: &mut Ctx<'_>) {

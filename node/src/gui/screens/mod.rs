@@ -2,6 +2,7 @@
 //! backend) and draws it in a `*_ui` function that never does IO: it reads that state
 //! and pushes commands and navigation requests into a [`Ctx`].
 
+pub mod appointments;
 pub mod banner;
 pub mod conflicts;
 pub mod dashboard;
@@ -24,7 +25,7 @@ pub mod sync;
 use std::collections::VecDeque;
 
 use dermis_model::clinic::Permission;
-use dermis_model::{EncounterId, PatientId};
+use dermis_model::{AppointmentId, EncounterId, PatientId};
 
 use super::backend::{Command, SessionInfo};
 use super::tr::Tr;
@@ -34,6 +35,7 @@ use super::tr::Tr;
 pub enum Screen {
     Dashboard,
     Patients,
+    Appointments,
     Patient,
     Encounter,
     Photos,
@@ -48,9 +50,10 @@ pub enum Screen {
 
 impl Screen {
     /// The screens of the navigation bar, in order.
-    pub const NAV: [Screen; 8] = [
+    pub const NAV: [Screen; 9] = [
         Screen::Dashboard,
         Screen::Patients,
+        Screen::Appointments,
         Screen::Pos,
         Screen::Shift,
         Screen::Products,
@@ -59,12 +62,13 @@ impl Screen {
         Screen::Settings,
     ];
 
-    /// A screen by its name (`DERMIS_GUI_SCREEN`): dashboard, patients, patient,
-    /// encounter, photos, pos, shift, products, sync, conflicts, settings.
+    /// A screen by its name (`DERMIS_GUI_SCREEN`): dashboard, patients, appointments,
+    /// patient, encounter, photos, pos, shift, products, sync, conflicts, settings.
     pub fn parse(name: &str) -> Option<Screen> {
         Some(match name.trim().to_ascii_lowercase().as_str() {
             "dashboard" => Screen::Dashboard,
             "patients" => Screen::Patients,
+            "appointments" => Screen::Appointments,
             "patient" => Screen::Patient,
             "encounter" => Screen::Encounter,
             "photos" => Screen::Photos,
@@ -82,6 +86,7 @@ impl Screen {
         match self {
             Screen::Dashboard => "gui-nav-dashboard",
             Screen::Patients | Screen::Patient => "gui-nav-patients",
+            Screen::Appointments => "gui-nav-appointments",
             Screen::Encounter => "gui-encounter-title",
             Screen::Photos => "gui-photos-title",
             Screen::Pos => "gui-nav-pos",
@@ -99,6 +104,7 @@ impl Screen {
         match self {
             Screen::Dashboard => "🏠",
             Screen::Patients | Screen::Patient => "👥",
+            Screen::Appointments => "📅",
             Screen::Encounter => "📋",
             Screen::Photos => "📷",
             Screen::Pos => "💳",
@@ -114,7 +120,9 @@ impl Screen {
     pub fn allowed(self, session: &SessionInfo) -> bool {
         match self {
             Screen::Dashboard | Screen::Sync | Screen::Conflicts | Screen::Settings => true,
-            Screen::Patients | Screen::Patient => session.can(Permission::ViewPatients),
+            Screen::Patients | Screen::Patient | Screen::Appointments => {
+                session.can(Permission::ViewPatients)
+            }
             Screen::Encounter | Screen::Photos => session.can(Permission::ViewClinical),
             Screen::Pos | Screen::Shift => session.can(Permission::Sell),
             Screen::Products => {
@@ -132,8 +140,21 @@ pub enum Nav {
     NewPatient,
     EditPatient,
     OpenEncounter(EncounterId),
-    NewEncounter { patient: PatientId, name: String },
-    Photos { patient: PatientId, name: String },
+    NewEncounter {
+        patient: PatientId,
+        name: String,
+    },
+    Photos {
+        patient: PatientId,
+        name: String,
+    },
+    /// The appointment book on the day of `at`, with the appointment chosen.
+    ShowAppointment {
+        id: AppointmentId,
+        at: dermis_model::Millis,
+    },
+    /// The new-patient form, filled in (from a Calendly invitee, say).
+    RegisterPatient(Box<dermis_model::patient::PatientForm>),
 }
 
 /// What a screen's `*_ui` function may use besides its own state.
