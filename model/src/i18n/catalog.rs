@@ -282,6 +282,17 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         ("iso", "2026-12-31".into()),
         // Staff changes on the hub's admin pages (admin-hooks.ftl).
         ("role", "Nurse".into()),
+        // The sales journal (journal.ftl).
+        ("previous", "N1-000041".into()),
+        ("path", "/home/dermis/receipts/N1-000042.pdf".into()),
+        ("day", "Dec 6, 2026".into()),
+        ("from", "Dec 1, 2026".into()),
+        ("to", "Dec 6, 2026".into()),
+        ("total", 987.into()),
+        ("amount", "€45.00".into()),
+        ("method", "Card".into()),
+        ("payments", "Card €20.00, Cash €25.00".into()),
+        ("rate", "20%".into()),
     ]
 }
 

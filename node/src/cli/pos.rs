@@ -134,20 +134,14 @@ pub fn receipt(node: &mut Node, session: &Session, cmd: ReceiptCmd) -> Result<()
         format,
         out: path,
     } = cmd;
-    let format = format.trim().to_ascii_lowercase();
-    if !matches!(format.as_str(), "pdf" | "text" | "escpos") {
-        return Err(usage("format", "format must be pdf, text or escpos"));
-    }
-    let (sale, original) = ops::till::entry(node, session, &number)?;
-    let business = ops::till::business(node)?;
-    let clinic = node.clinic()?;
-    let rows = receipt::layout(&business, &clinic.name, &sale, original.as_deref());
-    let bytes = match format.as_str() {
-        "text" => receipt::text(&rows).into_bytes(),
-        "escpos" => receipt::escpos(&rows),
-        _ => crate::print::receipt_pdf(&rows)
-            .map_err(|e| CliError::Other(format!("cannot make the PDF: {e}")))?,
-    };
+    let format = ops::till::ReceiptFormat::parse(&format)
+        .ok_or_else(|| usage("format", "format must be pdf, text or escpos"))?;
+    let bytes = ops::till::print_receipt(node, session, &number, format).map_err(|e| match e {
+        ops::documents::DocumentError::Op(op) => CliError::from(op),
+        ops::documents::DocumentError::Pdf(e) => {
+            CliError::Other(format!("cannot make the PDF: {e}"))
+        }
+    })?;
     std::fs::write(&path, bytes)
         .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?;
     Ok(())

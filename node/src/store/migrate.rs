@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_pos",
         include_str!("../../../migrations/node/0012_pos.sql"),
     ),
+    (
+        "0013_sales_journal",
+        include_str!("../../../migrations/node/0013_sales_journal.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {
