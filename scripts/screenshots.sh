@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Captures the desktop app's main screens into docs/screenshots/, in English, and the
-# login, dashboard, a patient and the point of sale in Armenian.
+# login, dashboard, a patient, the point of sale and the sales journal in Armenian.
 #
 # It builds dermis-node, makes a demo data dir (with two photos), starts Xvfb, then for
 # each screen runs the real window with development switches read at start-up:
 #   DERMIS_GUI_LOGIN=user:password   sign in at start (demo staff: admin, doctor, nurse,
 #                                    reception, cashier; password dermis-demo)
 #   DERMIS_GUI_SCREEN=name           dashboard, patients, patient, encounter, photos, pos,
+#                                    journal, sale (the journal with a refunded sale open),
 #                                    products, sync, conflicts, settings, lock
 #   DERMIS_GUI_READY_FILE=path       written once that screen is drawn with its data
 # and captures the display with ImageMagick's `import` once the ready file appears.
@@ -82,6 +83,18 @@ convert -size 900x1200 radial-gradient:sienna-wheat -swirl 120 "$WORK/lesion-2.p
 "$BIN" --data-dir "$DATA" photo add --patient "$PATIENT" --file "$WORK/lesion-2.png" \
     --body-part upper_back --tag follow-up >/dev/null
 
+# Today at the till, for the sales journal: sales (two to patients), a refund and a void,
+# each with its reason.
+BUYER=$("$BIN" --data-dir "$DATA" patient search e --limit 2 --json |
+    grep -o '"id": *"[^"]*"' | sed -n 2p | sed 's/.*"\([^"]*\)"$/\1/')
+T1=$("$BIN" --data-dir "$DATA" sale add --item SPF50-50:2 --item CLN-GEL-200:1 --pay cash:60 --patient "$PATIENT")
+T2=$("$BIN" --data-dir "$DATA" sale add --item SPF30-100:1 --pay card:15.90)
+"$BIN" --data-dir "$DATA" sale add --item MST-LIGHT-40:1 --pay card:22.90 >/dev/null
+"$BIN" --data-dir "$DATA" sale add --item EMO-BALM-400:2 --pay card:20 --pay cash:19.80 --patient "$BUYER" >/dev/null
+"$BIN" --data-dir "$DATA" sale refund "$T1" --item SPF50-50:1 --method cash \
+    --reason "Allergic reaction, jar unopened" >/dev/null
+"$BIN" --data-dir "$DATA" sale void "$T2" --reason "Rung up twice" >/dev/null
+
 echo "starting Xvfb on :$DISPLAY_NUMBER" >&2
 # -noreset: the server would otherwise reset whenever the last window closes.
 Xvfb ":$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp -noreset >"$WORK/xvfb.log" 2>&1 &
@@ -132,6 +145,8 @@ shot patient "$DATA" en "doctor:$PASSWORD" patient
 shot encounter "$DATA" en "doctor:$PASSWORD" encounter
 shot photos "$DATA" en "doctor:$PASSWORD" photos
 shot pos "$DATA" en "cashier:$PASSWORD" pos
+shot journal "$DATA" en "cashier:$PASSWORD" journal
+shot sale "$DATA" en "cashier:$PASSWORD" sale
 shot products "$DATA" en "admin:$PASSWORD" products
 shot sync "$DATA" en "admin:$PASSWORD" sync
 shot conflicts "$DATA" en "admin:$PASSWORD" conflicts
@@ -141,5 +156,6 @@ shot login-hy "$DATA" hy "" ""
 shot dashboard-hy "$DATA" hy "admin:$PASSWORD" dashboard
 shot patient-hy "$DATA" hy "doctor:$PASSWORD" patient
 shot pos-hy "$DATA" hy "cashier:$PASSWORD" pos
+shot journal-hy "$DATA" hy "cashier:$PASSWORD" journal
 shot dashboard-ru "$DATA" ru "admin:$PASSWORD" dashboard
 echo "done" >&2

@@ -18,8 +18,8 @@ use super::backend::{
 };
 use super::screens::login::{LockState, LoginState, SetupState};
 use super::screens::{
-    Ctx, banner, conflicts, dashboard, encounter, login, patient, patients, photos, pos, products,
-    settings, sync,
+    Ctx, banner, conflicts, dashboard, encounter, journal, login, patient, patients, photos, pos,
+    products, settings, sync,
 };
 use super::tr::{MissingMessages, Tr};
 use super::{DevOptions, GuiOptions};
@@ -51,6 +51,7 @@ pub(super) struct Screens {
     pub encounter: encounter::EncounterState,
     pub photos: photos::PhotosState,
     pub pos: pos::PosState,
+    pub journal: journal::JournalState,
     pub products: products::ProductsState,
     pub sync: sync::SyncState,
     pub conflicts: conflicts::ConflictsState,
@@ -114,6 +115,7 @@ impl DermisApp {
         let backend = Backend::spawn(BackendConfig {
             data_dir: options.data_dir,
             max_photo_bytes: options.max_photo_bytes,
+            viewer: options.viewer,
         })?;
         Ok(DermisApp {
             backend,
@@ -307,6 +309,7 @@ impl DermisApp {
                 Screen::Encounter => encounter::encounter_ui(ui, &mut s.encounter, &mut ctx),
                 Screen::Photos => photos::photos_ui(ui, &mut s.photos, &mut ctx),
                 Screen::Pos => pos::pos_ui(ui, &mut s.pos, &mut ctx),
+                Screen::Journal => journal::journal_ui(ui, &mut s.journal, &mut ctx),
                 Screen::Products => products::products_ui(ui, &mut s.products, &mut ctx),
                 Screen::Sync => sync::sync_ui(ui, &s.sync, &mut ctx),
                 Screen::Conflicts => conflicts::conflicts_ui(ui, &mut s.conflicts, &mut ctx),
@@ -394,6 +397,7 @@ impl DermisApp {
             Nav::NewPatient | Nav::EditPatient => Screen::Patients,
             Nav::OpenEncounter(_) | Nav::NewEncounter { .. } => Screen::Encounter,
             Nav::Photos { .. } => Screen::Photos,
+            Nav::OpenSale(_) => Screen::Journal,
         };
         if !target.allowed(session) {
             return;
@@ -451,6 +455,15 @@ impl DermisApp {
                 self.screen = Screen::Photos;
                 self.send(Command::LoadBanner { patient });
                 self.send(Command::LoadPhotos { patient });
+            }
+            Nav::OpenSale(receipt) => {
+                let open = self.s.journal.open(&receipt);
+                if self.screen != Screen::Journal {
+                    self.screen = Screen::Journal;
+                    self.refresh();
+                } else {
+                    self.send(open);
+                }
             }
         }
     }
@@ -528,6 +541,11 @@ impl DermisApp {
                 let find = self.s.pos.find();
                 self.send(find);
             }
+            Screen::Journal => {
+                for command in self.s.journal.refresh() {
+                    self.send(command);
+                }
+            }
             Screen::Products => self.send(Command::Refresh(View::Catalog)),
             Screen::Sync => self.send(Command::Refresh(View::Sync)),
             Screen::Conflicts => self.send(Command::Refresh(View::Conflicts)),
@@ -550,6 +568,7 @@ impl DermisApp {
             Screen::Encounter => s.encounter.loaded(),
             Screen::Photos => s.photos.loaded,
             Screen::Pos => true,
+            Screen::Journal => s.journal.loaded(),
             Screen::Products => s.products.loaded,
             Screen::Sync => s.sync.view.is_some(),
             Screen::Conflicts => s.conflicts.items.is_some(),
@@ -580,6 +599,7 @@ impl DermisApp {
             Phase::Main => {
                 if let Some(target) = self.dev_target
                     && let Some(next) = replies::dev_next(&self.s, self.screen, target)
+                        .or_else(|| self.dev_sale(target))
                 {
                     self.navigate(next);
                     return;
@@ -611,6 +631,24 @@ impl DermisApp {
             self.send(Command::MarkReady { file });
             self.flush(ctx);
         }
+    }
+
+    /// `DERMIS_GUI_SCREEN=sale`: once the journal shows its entries, open the first one
+    /// something was done to (refunded or voided), else the first.
+    fn dev_sale(&self, target: Screen) -> Option<Nav> {
+        let wanted = self
+            .dev
+            .screen
+            .as_deref()
+            .is_some_and(|s| s.trim().eq_ignore_ascii_case("sale"));
+        let j = &self.s.journal;
+        (wanted
+            && target == Screen::Journal
+            && self.screen == Screen::Journal
+            && j.loaded
+            && j.open_receipt.is_none())
+        .then(|| j.showcase().map(Nav::OpenSale))
+        .flatten()
     }
 
     // The rest is for tests and benchmarks that drive the window frame by frame.
@@ -652,6 +690,23 @@ impl DermisApp {
     /// How many of `sku` the till's cart holds.
     pub fn pos_cart_quantity(&self, sku: &str) -> Option<i64> {
         self.s.pos.cart.iter().find(|e| e.sku == sku).map(|e| e.qty)
+    }
+
+    /// Queues a command as if a screen had sent it: how tests reach the backend's own
+    /// checks behind a button the window disables.
+    #[doc(hidden)]
+    pub fn send_command(&mut self, command: Command) {
+        self.send(command);
+    }
+
+    /// The page of the sales journal on screen.
+    pub fn journal_page(&self) -> Option<&crate::ops::journal::JournalPage> {
+        self.s.journal.page.as_ref()
+    }
+
+    /// The journal's entry open, once loaded.
+    pub fn journal_sale(&self) -> Option<&crate::ops::journal::SaleDetail> {
+        self.s.journal.detail.as_ref()
     }
 
     /// Whether the login screen is showing.

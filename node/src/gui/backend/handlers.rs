@@ -510,6 +510,29 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
                 ops::sales::sell(node, session, &items, &payments, None).map_err(fail(Op::Sell))?;
             one(Reply::Sold(Box::new(sale)))
         }
+        Command::SearchJournal {
+            generation,
+            search,
+            offset,
+        } => super::journal::search(node, session, generation, &search, offset),
+        Command::OpenSale { receipt } => super::journal::open(node, session, &receipt),
+        Command::RefundSale {
+            receipt,
+            items,
+            method,
+            reason,
+        } => super::journal::refund(node, session, &receipt, &items, method, &reason),
+        Command::VoidSale { receipt, reason } => {
+            super::journal::void(node, session, &receipt, &reason)
+        }
+        Command::PrintReceipt { receipt, format } => super::journal::print(
+            node,
+            session,
+            &config.data_dir,
+            config.viewer,
+            &receipt,
+            format,
+        ),
         Command::SaveProduct { id, form } => {
             let fail = fail(Op::SaveProduct);
             let id = match id {

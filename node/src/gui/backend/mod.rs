@@ -8,6 +8,7 @@
 //! the role again whatever the UI showed.
 
 mod handlers;
+mod journal;
 pub mod protocol;
 mod reads;
 
@@ -41,6 +42,8 @@ pub struct SpawnError {
 pub struct BackendConfig {
     pub data_dir: PathBuf,
     pub max_photo_bytes: u64,
+    /// What opens a receipt written for printing.
+    pub viewer: crate::gui::Viewer,
 }
 
 /// Set by the UI on its first frame; the worker pokes it after each reply.
@@ -229,6 +232,7 @@ fn superseded_removed(batch: Vec<Command>) -> Vec<Command> {
         Command::SearchPatients { .. } => Some(0),
         Command::FindProducts { .. } => Some(1),
         Command::Quote { .. } => Some(2),
+        Command::SearchJournal { .. } => Some(3),
         _ => None,
     };
     let mut keep = vec![true; batch.len()];

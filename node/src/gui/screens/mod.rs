@@ -6,6 +6,7 @@ pub mod banner;
 pub mod conflicts;
 pub mod dashboard;
 pub mod encounter;
+pub mod journal;
 pub mod login;
 pub mod patient;
 pub mod patients;
@@ -32,6 +33,7 @@ pub enum Screen {
     Encounter,
     Photos,
     Pos,
+    Journal,
     Products,
     Sync,
     Conflicts,
@@ -40,10 +42,11 @@ pub enum Screen {
 
 impl Screen {
     /// The screens of the navigation bar, in order.
-    pub const NAV: [Screen; 7] = [
+    pub const NAV: [Screen; 8] = [
         Screen::Dashboard,
         Screen::Patients,
         Screen::Pos,
+        Screen::Journal,
         Screen::Products,
         Screen::Sync,
         Screen::Conflicts,
@@ -51,7 +54,8 @@ impl Screen {
     ];
 
     /// A screen by its name (`DERMIS_GUI_SCREEN`): dashboard, patients, patient,
-    /// encounter, photos, pos, products, sync, conflicts, settings.
+    /// encounter, photos, pos, journal (or sale: the journal with an entry open),
+    /// products, sync, conflicts, settings.
     pub fn parse(name: &str) -> Option<Screen> {
         Some(match name.trim().to_ascii_lowercase().as_str() {
             "dashboard" => Screen::Dashboard,
@@ -60,6 +64,7 @@ impl Screen {
             "encounter" => Screen::Encounter,
             "photos" => Screen::Photos,
             "pos" => Screen::Pos,
+            "journal" | "sale" => Screen::Journal,
             "products" => Screen::Products,
             "sync" => Screen::Sync,
             "conflicts" => Screen::Conflicts,
@@ -75,6 +80,7 @@ impl Screen {
             Screen::Encounter => "gui-encounter-title",
             Screen::Photos => "gui-photos-title",
             Screen::Pos => "gui-nav-pos",
+            Screen::Journal => "gui-nav-journal",
             Screen::Products => "gui-nav-products",
             Screen::Sync => "gui-nav-sync",
             Screen::Conflicts => "gui-nav-conflicts",
@@ -88,7 +94,7 @@ impl Screen {
             Screen::Dashboard | Screen::Sync | Screen::Conflicts | Screen::Settings => true,
             Screen::Patients | Screen::Patient => session.can(Permission::ViewPatients),
             Screen::Encounter | Screen::Photos => session.can(Permission::ViewClinical),
-            Screen::Pos => session.can(Permission::Sell),
+            Screen::Pos | Screen::Journal => session.can(Permission::Sell),
             Screen::Products => {
                 session.can(Permission::ManageStock) || session.can(Permission::ManageProducts)
             }
@@ -104,8 +110,16 @@ pub enum Nav {
     NewPatient,
     EditPatient,
     OpenEncounter(EncounterId),
-    NewEncounter { patient: PatientId, name: String },
-    Photos { patient: PatientId, name: String },
+    NewEncounter {
+        patient: PatientId,
+        name: String,
+    },
+    Photos {
+        patient: PatientId,
+        name: String,
+    },
+    /// The sales journal with the entry of this receipt number open.
+    OpenSale(String),
 }
 
 /// What a screen's `*_ui` function may use besides its own state.
