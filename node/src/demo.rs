@@ -681,7 +681,7 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
     // About one sale in four is made to a patient of the clinic, so the journal and the
     // charts have purchases to show. A stream of its own, so the rest of the demo is the
     // same with or without it.
-    let mut buyers = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x6a6f_7572_6e61_6c);
+    let mut buyers = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x006a_6f75_726e_616c);
     let mut sold = 0;
     for at in sale_times {
         for (delivery_at, index, qty) in stock.deliveries_until(at) {

@@ -559,7 +559,6 @@ fn a_cashier_sees_why_they_may_not_void_and_the_backend_refuses_them_too() {
     assert!(reversals(shop.dir.path(), &shop.b).is_empty());
     // A doctor does not sell: the journal is not theirs to search.
     let search = JournalSearch::default();
-    drop(send);
     let mut doctor = signed_in(shop.dir.path(), "doctor");
     doctor.state_mut().navigate(Nav::Show(Screen::Journal));
     settle(&mut doctor);

@@ -4,7 +4,7 @@
 //! handed to the system's viewer. Files are written here, never on the UI thread.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use dermis_model::ledger::PaymentMethod;
 use dermis_model::{ErrorCode, ValidationErrors};
@@ -159,19 +159,22 @@ fn open_file(path: &Path) -> bool {
             return false;
         }
     };
-    let deadline = Instant::now() + VIEWER_ANSWER;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return status.success(),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
-            Ok(None) => {
-                let _ = std::thread::Builder::new()
-                    .name("dermis-viewer".into())
-                    .spawn(move || child.wait());
-                return true;
-            }
-            Err(_) => return false,
-        }
+    // Its exit is waited for on a thread of its own (which also reaps a viewer that
+    // keeps running); this one waits for the answer at most VIEWER_ANSWER.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let watcher = std::thread::Builder::new()
+        .name("dermis-viewer".into())
+        .spawn(move || {
+            let _ = tx.send(child.wait());
+        });
+    if watcher.is_err() {
+        return false;
+    }
+    match rx.recv_timeout(VIEWER_ANSWER) {
+        Ok(Ok(status)) => status.success(),
+        Ok(Err(_)) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => false,
+        // Still running: the viewer has the file.
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => true,
     }
 }
 
