@@ -22,6 +22,7 @@ use crate::gui::backend::{
 use crate::gui::tr::Tr;
 use crate::gui::{date_input, widgets};
 
+mod dialog;
 mod sale;
 use crate::store::journal::{EntryStatus, JournalRow, JournalTotals};
 
