@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Captures the desktop app's main screens into docs/screenshots/, in English, and the
-# login, dashboard, a patient and the point of sale in Armenian.
+# login, dashboard, a patient, the point of sale and the sales journal in Armenian.
 #
 # It builds dermis-node, makes a demo data dir (with two photos), starts Xvfb, then for
 # each screen runs the real window with development switches read at start-up:
 #   DERMIS_GUI_LOGIN=user:password   sign in at start (demo staff: admin, doctor, nurse,
 #                                    reception, cashier; password dermis-demo)
 #   DERMIS_GUI_SCREEN=name           dashboard, patients, appointments, patient, encounter,
-#                                    photos, pos, shift, products, sync, conflicts, settings, lock
+#                                    photos, pos, journal, sale (the journal with a refunded
+#                                    sale open), shift, products, sync, conflicts, settings, lock
 #   DERMIS_GUI_READY_FILE=path       written once that screen is drawn with its data
 # and captures the display with ImageMagick's `import` once the ready file appears.
 #
@@ -97,6 +98,17 @@ node shift close --counted "$(( (EXPECTED - 250) / 100 )).$(printf '%02d' $(( (E
 node shift open --float 200
 for sku in $SKUS; do node sale add --item "$sku:2" --pay cash:1000; done
 node shift pay-in --amount 50 --reason "Change from the bank"
+# Today at the till, for the sales journal: sales (two to patients), a refund and a void,
+# each with its reason.
+BUYER=$("$BIN" --data-dir "$DATA" patient search e --limit 2 --json |
+    grep -o '"id": *"[^"]*"' | sed -n 2p | sed 's/.*"\([^"]*\)"$/\1/')
+T1=$("$BIN" --data-dir "$DATA" sale add --item SPF50-50:2 --item CLN-GEL-200:1 --pay cash:60 --patient "$PATIENT")
+T2=$("$BIN" --data-dir "$DATA" sale add --item SPF30-100:1 --pay card:15.90)
+"$BIN" --data-dir "$DATA" sale add --item MST-LIGHT-40:1 --pay card:22.90 >/dev/null
+"$BIN" --data-dir "$DATA" sale add --item EMO-BALM-400:2 --pay card:20 --pay cash:19.80 --patient "$BUYER" >/dev/null
+"$BIN" --data-dir "$DATA" sale refund "$T1" --item SPF50-50:1 --method cash \
+    --reason "Allergic reaction, jar unopened" >/dev/null
+"$BIN" --data-dir "$DATA" sale void "$T2" --reason "Rung up twice" >/dev/null
 
 echo "starting Xvfb on :$DISPLAY_NUMBER" >&2
 # -noreset: the server would otherwise reset whenever the last window closes.
@@ -150,6 +162,8 @@ shot encounter "$DATA" en "doctor:$PASSWORD" encounter
 shot photos "$DATA" en "doctor:$PASSWORD" photos
 shot pos "$DATA" en "cashier:$PASSWORD" pos
 shot shift "$DATA" en "cashier:$PASSWORD" shift
+shot journal "$DATA" en "cashier:$PASSWORD" journal
+shot sale "$DATA" en "cashier:$PASSWORD" sale
 shot products "$DATA" en "admin:$PASSWORD" products
 shot sync "$DATA" en "admin:$PASSWORD" sync
 shot conflicts "$DATA" en "admin:$PASSWORD" conflicts
@@ -160,6 +174,7 @@ shot dashboard-hy "$DATA" hy "admin:$PASSWORD" dashboard
 shot patient-hy "$DATA" hy "doctor:$PASSWORD" patient
 shot pos-hy "$DATA" hy "cashier:$PASSWORD" pos
 shot shift-ru "$DATA" ru "cashier:$PASSWORD" shift
+shot journal-hy "$DATA" hy "cashier:$PASSWORD" journal
 shot dashboard-ru "$DATA" ru "admin:$PASSWORD" dashboard
 shot appointments-fr "$DATA" fr "reception:$PASSWORD" appointments
 echo "done" >&2

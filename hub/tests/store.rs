@@ -615,6 +615,7 @@ async fn audit_pages_show_every_entry_once_even_within_one_millisecond<S: HubSto
                 id: format!("chart-{i}"),
                 patient: None,
             },
+            reason: None,
         })
         .collect();
     let projection = DocProjection {

@@ -33,6 +33,7 @@ fn main() {
                     id: uuid::Uuid::now_v7().to_string(),
                     patient: None,
                 },
+                reason: None,
             };
             append_audit(&mut doc, &entry).expect("append");
             doc.commit();

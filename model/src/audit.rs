@@ -1,5 +1,6 @@
 //! Who did what: the audit trail. Each entry records a time, a user, a node, an action
-//! and the id of what it was done to — never clinical content. Entries live in the
+//! and the id of what it was done to — never clinical content — and, for the actions
+//! that ask for one (a refund, a void), the reason the user gave. Entries live in the
 //! acting node's ledger document of the day (map `audit`), so they share the ledgers'
 //! rule: written whole in one change, never edited or removed (the hub refuses it), and
 //! synced to the hub, so a wiped node's trail survives there and on every other node.
@@ -98,6 +99,9 @@ pub struct AuditEntry {
     pub node_id: NodeId,
     pub action: AuditAction,
     pub target: AuditTarget,
+    /// Why, when the action asks for a reason (a refund, a void): the words the user gave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Writes `entry` whole, in one batch, under the ledger's `audit` map.
@@ -115,6 +119,9 @@ pub fn append_audit(doc: &mut AutoCommit, entry: &AuditEntry) -> Result<(), Sche
     f.insert("target", Value::scalar(entry.target.id.as_str()));
     if let Some(p) = entry.target.patient {
         f.insert("patient_id", Value::scalar(p.to_string()));
+    }
+    if let Some(reason) = &entry.reason {
+        f.insert("reason", Value::scalar(reason.as_str()));
     }
     let map = doc::ensure_map(doc, &automerge::ROOT, AUDIT_MAP)?;
     doc.batch_create_object(&map, entry.id.as_str(), &Value::from(f), false)?;
@@ -166,6 +173,7 @@ pub(crate) fn read_audit_objs(
                 id: f.str("target")?.unwrap_or_default(),
                 patient: f.str("patient_id")?.and_then(|s| s.parse().ok()),
             },
+            reason: f.str("reason")?,
             id: key,
         });
     }
@@ -201,10 +209,24 @@ mod tests {
                 id: patient.to_string(),
                 patient: Some(patient),
             },
+            reason: None,
         };
         append_audit(&mut doc, &entry).unwrap_or_else(|e| panic!("{e}"));
+        // A void's entry carries the reason the cashier gave.
+        let void = AuditEntry {
+            id: "01a3-entry".into(),
+            action: AuditAction::Create,
+            target: AuditTarget {
+                kind: "sale".into(),
+                id: "sale-1".into(),
+                patient: None,
+            },
+            reason: Some("rang up twice".into()),
+            ..entry.clone()
+        };
+        append_audit(&mut doc, &void).unwrap_or_else(|e| panic!("{e}"));
         let back = read_audit(&doc, node).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(back, vec![entry]);
+        assert_eq!(back, vec![entry, void]);
         for action in AuditAction::ALL {
             assert_eq!(AuditAction::parse(action.as_str()), Some(action));
         }

@@ -550,6 +550,7 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
         .meta("mrn_seq")?
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(0);
+    let mut patient_ids: Vec<PatientId> = Vec::with_capacity(spec.patients);
     for chunk_start in (0..spec.patients).step_by(250) {
         let chunk_end = (chunk_start + 250).min(spec.patients);
         let mut tx = node.store.begin(base)?;
@@ -560,6 +561,7 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
             let last = *pick(&mut rng, names.last);
             let created = base - rng.random_range(0..3 * 365) * DAY;
             let id = PatientId(seeded_uuid(&mut rng, created));
+            patient_ids.push(id);
             let birth = time::Date::from_calendar_date(
                 rng.random_range(1940..2012),
                 time::Month::try_from(rng.random_range(1..=12u8)).unwrap_or(time::Month::January),
@@ -685,6 +687,10 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
     // more, before the sales it covers; a sale never takes more than is on the shelf. A
     // few products miss the last two deliveries and end the year low.
     let mut stock = Stock::new(&catalog, spec.sales, year_ago, &mut rng);
+    // About one sale in four is made to a patient of the clinic, so the journal and the
+    // charts have purchases to show. A stream of its own, so the rest of the demo is the
+    // same with or without it.
+    let mut buyers = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x006a_6f75_726e_616c);
     let mut sold = 0;
     for at in sale_times {
         for (delivery_at, index, qty) in stock.deliveries_until(at) {
@@ -774,8 +780,10 @@ pub fn generate(node: &mut Node, spec: &DemoSpec) -> Result<DemoReport, OpError>
             total_minor: priced.total_minor,
             payments: priced.payments,
             change_minor: priced.change_minor,
-            patient_id: None,
+            patient_id: (!patient_ids.is_empty() && buyers.random_bool(0.25))
+                .then(|| patient_ids[buyers.random_range(0..patient_ids.len())]),
             shift_id: None,
+            reason: None,
             chain: None,
         };
         ledger::chain::link(&mut sale, receipt, &chain_head);

@@ -380,6 +380,7 @@ fn queued_entries_move_into_the_ledger_of_their_day_once() {
         node_id: node.identity.node_id,
         action: AuditAction::View,
         target: audit::patient(patient),
+        reason: None,
     };
     let (yesterday, today) = (entry(now - day, "dora"), entry(now, "anna"));
     for e in [&yesterday, &today] {

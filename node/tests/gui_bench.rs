@@ -129,6 +129,7 @@ fn kittest_driver(dir: &Path) -> Measured {
                 dark: false,
                 max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
                 lock_after: std::time::Duration::from_secs(600),
+                viewer: dermis_node::gui::Viewer::Off,
                 dev: DevOptions::default(),
             })
             .expect("app"),
@@ -184,6 +185,7 @@ fn plain_driver(dir: &Path) -> Measured {
         dark: false,
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
         lock_after: std::time::Duration::from_secs(600),
+        viewer: dermis_node::gui::Viewer::Off,
         dev: DevOptions {
             login: Some(("reception".into(), DEMO_PASSWORD.into())),
             screen: Some("patients".into()),

@@ -34,6 +34,7 @@ fn signed_in_backend(dir: &std::path::Path, username: &str) -> Backend {
     let mut backend = Backend::spawn(BackendConfig {
         data_dir: dir.to_owned(),
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+        viewer: dermis_node::gui::Viewer::Off,
     })
     .expect("spawn");
     assert!(matches!(next_reply(&mut backend), Reply::Ready { .. }));
@@ -165,6 +166,7 @@ fn nothing_but_login_is_answered_before_signing_in() {
     let mut backend = Backend::spawn(BackendConfig {
         data_dir: dir.path().to_owned(),
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+        viewer: dermis_node::gui::Viewer::Off,
     })
     .expect("spawn");
     assert!(matches!(next_reply(&mut backend), Reply::Ready { .. }));

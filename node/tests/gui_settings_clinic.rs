@@ -164,6 +164,7 @@ fn only_an_admin_changes_the_clinic() {
     let mut backend = Backend::spawn(BackendConfig {
         data_dir: dir.path().to_owned(),
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+        viewer: dermis_node::gui::Viewer::Off,
     })
     .expect("spawn");
     assert!(matches!(reply(&mut backend), Reply::Ready { .. }));

@@ -231,6 +231,7 @@ fn backend_as(dir: &std::path::Path, username: &str) -> Backend {
     let mut backend = Backend::spawn(BackendConfig {
         data_dir: dir.to_owned(),
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
+        viewer: dermis_node::gui::Viewer::Off,
     })
     .expect("spawn");
     assert!(matches!(next(&mut backend), Reply::Ready { .. }));

@@ -431,6 +431,7 @@ mod tests {
                 id: "p".into(),
                 patient: None,
             },
+            reason: None,
         }
     }
 

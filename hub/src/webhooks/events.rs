@@ -387,6 +387,7 @@ mod tests {
             change_minor: 0,
             patient_id: None,
             shift_id: None,
+            reason: None,
             chain: None,
         };
         let legacy = sale(1);

@@ -131,6 +131,7 @@ async fn seed<S: HubStore>(store: &S, clinic: ClinicId, tag: &str) -> Uuid {
                 id: format!("chart-{tag}"),
                 patient: None,
             },
+            reason: None,
         }],
         receipts: vec![],
     };

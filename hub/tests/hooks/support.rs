@@ -300,6 +300,7 @@ pub fn append(
             change_minor: 0,
             patient_id: None,
             shift_id: None,
+            reason: None,
             chain: None,
         };
         append_sale(doc, &sale).unwrap_or_else(|e| panic!("sale: {e}"));

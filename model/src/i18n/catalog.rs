@@ -295,6 +295,14 @@ fn sample_args() -> Vec<(&'static str, FluentArg<'static>)> {
         ("path", "/home/clinic/printouts/visit-summary.pdf".into()),
         // Cash-drawer shifts in the window (gui.ftl): a note or coin, a printout's file.
         ("value", "€50.00".into()),
+        // The sales journal (journal.ftl).
+        ("previous", "N1-000041".into()),
+        ("day", "Dec 6, 2026".into()),
+        ("from", "Dec 1, 2026".into()),
+        ("to", "Dec 6, 2026".into()),
+        ("total", 987.into()),
+        ("method", "Card".into()),
+        ("payments", "Card €20.00, Cash €25.00".into()),
     ]
 }
 

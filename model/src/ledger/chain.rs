@@ -107,6 +107,12 @@ pub fn entry_hash(prev_hash: &str, seq: i64, sale: &Sale) -> String {
     }
     c.opt(sale.patient_id.map(|i| i.to_string()));
     c.opt(sale.shift_id.map(|i| i.to_string()));
+    // Fields added after the first encoding are hashed only when present, tagged by
+    // name, so every entry written before them keeps its hash.
+    if let Some(reason) = &sale.reason {
+        c.text("reason");
+        c.text(reason);
+    }
     hex::encode(c.0.finalize())
 }
 
@@ -118,6 +124,45 @@ pub fn link(sale: &mut Sale, seq: i64, prev_hash: &str) {
         prev_hash: prev_hash.to_owned(),
         hash,
     });
+}
+
+/// One entry's standing in its chain, as far as the entry and the one before it tell
+/// (the whole chain is `sale verify`'s; this is what a journal shows beside a receipt).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryCheck {
+    /// Written before receipts were chained: nothing to check.
+    Unchained,
+    /// Its content matches its hash, and it follows the entry before it (or starts the
+    /// chain).
+    Intact,
+    /// Its content does not match its hash.
+    Edited,
+    /// The entry before it is not in this node's copy of the ledgers (not synced yet, or
+    /// removed).
+    PreviousMissing,
+    /// The entry before it does not have the hash this one follows.
+    Reordered,
+}
+
+/// Checks `sale` against its own hash and against `previous`, its node's entry at the
+/// `seq` before it (`None` when there is none to be found).
+pub fn check_entry(sale: &Sale, previous: Option<&Sale>) -> EntryCheck {
+    let Some(c) = &sale.chain else {
+        return EntryCheck::Unchained;
+    };
+    if entry_hash(&c.prev_hash, c.seq, sale) != c.hash {
+        return EntryCheck::Edited;
+    }
+    if c.prev_hash == GENESIS {
+        return EntryCheck::Intact;
+    }
+    match previous.and_then(|p| p.chain.as_ref()) {
+        None => EntryCheck::PreviousMissing,
+        Some(p) if p.seq + 1 != c.seq => EntryCheck::PreviousMissing,
+        Some(p) if p.hash != c.prev_hash => EntryCheck::Reordered,
+        Some(_) => EntryCheck::Intact,
+    }
 }
 
 /// Why a chain is broken at an entry.

@@ -210,6 +210,9 @@ pub struct Sale {
     pub patient_id: Option<PatientId>,
     /// The cash-drawer shift open on the node when the entry was written.
     pub shift_id: Option<ShiftId>,
+    /// Why a refund or void was made, as the cashier gave it (`None` for a sale, and for
+    /// entries written before reasons were asked for).
+    pub reason: Option<String>,
     /// The entry's place in its node's receipt chain; `None` for entries written before
     /// receipts were chained (a legacy prefix).
     pub chain: Option<ChainLink>,
@@ -626,6 +629,9 @@ pub fn append_sale(doc: &mut AutoCommit, s: &Sale) -> Result<(), SchemaError> {
     if let Some(shift) = s.shift_id {
         f.insert("shift_id", text(&shift.to_string()));
     }
+    if let Some(reason) = &s.reason {
+        f.insert("reason", text(reason));
+    }
     if let Some(link) = &s.chain {
         f.insert("chain_seq", int(link.seq));
         f.insert("prev_hash", text(&link.prev_hash));
@@ -761,6 +767,7 @@ mod tests {
             change_minor: priced.change_minor,
             patient_id: None,
             shift_id: None,
+            reason: None,
             chain: None,
         }
     }
@@ -846,6 +853,7 @@ mod tests {
                 id: "p".into(),
                 patient: None,
             },
+            reason: None,
         };
         crate::audit::append_audit(&mut doc, &entry).expect("audit");
         doc.commit();

@@ -241,6 +241,7 @@ fn read_parts(
             change_minor: f.required_i64("change_minor")?,
             patient_id: f.str("patient_id")?.and_then(|s| s.parse().ok()),
             shift_id: f.str("shift_id")?.and_then(|s| s.parse().ok()),
+            reason: f.str("reason")?,
             chain: match (f.i64("chain_seq")?, f.str("prev_hash")?, f.str("hash")?) {
                 (Some(seq), Some(prev_hash), Some(hash)) => Some(super::ChainLink {
                     seq,

@@ -557,7 +557,12 @@ pub enum SaleCmd {
         json: bool,
     },
     /// Void a whole sale; prints the void's receipt number.
-    Void { receipt: String },
+    Void {
+        receipt: String,
+        /// Why the sale is voided; recorded on the void and in the audit trail.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
     /// Refund items of a sale; prints the refund's receipt number.
     Refund {
         receipt: String,
@@ -566,6 +571,9 @@ pub enum SaleCmd {
         items: Vec<String>,
         #[arg(long, default_value = "cash")]
         method: String,
+        /// Why the items are refunded; recorded on the refund and in the audit trail.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
 }
 

@@ -32,8 +32,13 @@ pub fn run(node: &Node, session: &Session, cmd: AuditCmd) -> Result<(), CliError
         print::json(&rows);
     } else {
         for r in &rows {
+            let reason = r
+                .reason
+                .as_deref()
+                .map(|why| format!("  reason: {why}"))
+                .unwrap_or_default();
             outln!(
-                "{}  {:<16} {:<15} {:<12} {}  node {}",
+                "{}  {:<16} {:<15} {:<12} {}  node {}{reason}",
                 r.at,
                 r.user,
                 r.action,

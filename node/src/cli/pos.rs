@@ -141,24 +141,19 @@ pub fn receipt(
         format,
         out: path,
     } = cmd;
-    let format = format.trim().to_ascii_lowercase();
-    if !matches!(format.as_str(), "pdf" | "text" | "escpos") {
-        return Err(usage("format", "format must be pdf, text or escpos"));
-    }
-    let (sale, original) = ops::till::entry(node, session, &number)?;
-    let business = ops::till::business(node)?;
-    let clinic = node.clinic()?;
+    let format = ops::till::ReceiptFormat::parse(&format)
+        .ok_or_else(|| usage("format", "format must be pdf, text or escpos"))?;
     let locale = match locale.filter(|l| !l.trim().is_empty()) {
-        Some(code) => Locale::parse(code).map_err(|e| usage("locale", e.to_string()))?,
-        None => Locale::parse(&clinic.default_locale).unwrap_or_default(),
+        Some(code) => Some(Locale::parse(code).map_err(|e| usage("locale", e.to_string()))?),
+        None => None,
     };
-    let rows = receipt::layout(&business, &clinic.name, &sale, original.as_deref(), locale);
-    let bytes = match format.as_str() {
-        "text" => receipt::text(&rows).into_bytes(),
-        "escpos" => receipt::escpos(&rows),
-        _ => crate::print::receipt_pdf(&rows)
-            .map_err(|e| CliError::Other(format!("cannot make the PDF: {e}")))?,
-    };
+    let bytes =
+        ops::till::print_receipt(node, session, &number, format, locale).map_err(|e| match e {
+            ops::documents::DocumentError::Op(op) => CliError::from(op),
+            ops::documents::DocumentError::Pdf(e) => {
+                CliError::Other(format!("cannot make the PDF: {e}"))
+            }
+        })?;
     std::fs::write(&path, bytes)
         .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?;
     Ok(())

@@ -798,13 +798,15 @@ fn sale(node: &mut Node, session: &Session, cmd: SaleCmd) -> Result<(), CliError
                 print::sale_rows(&rows);
             }
         }
-        SaleCmd::Void { receipt } => {
-            outln!("{}", ops::sales::void(node, session, &receipt)?.receipt)
+        SaleCmd::Void { receipt, reason } => {
+            let void = ops::sales::void_because(node, session, &receipt, reason.as_deref())?;
+            outln!("{}", void.receipt)
         }
         SaleCmd::Refund {
             receipt,
             items,
             method,
+            reason,
         } => {
             let method = PaymentMethod::parse(&method)
                 .ok_or_else(|| usage("method", "method must be cash, card or other"))?;
@@ -816,10 +818,15 @@ fn sale(node: &mut Node, session: &Session, cmd: SaleCmd) -> Result<(), CliError
                     parse_item(raw, &format!("item[{i}]"), currency).map(|it| (it.sku, it.qty))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            outln!(
-                "{}",
-                ops::sales::refund(node, session, &receipt, &items, method)?.receipt
-            );
+            let refund = ops::sales::refund_because(
+                node,
+                session,
+                &receipt,
+                &items,
+                method,
+                reason.as_deref(),
+            )?;
+            outln!("{}", refund.receipt);
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! The desktop app: an eframe/egui window over this node's store.
 //!
 //! It owns the screens (first run, login, dashboard, patients, visits, photos, point of
-//! sale, products and stock, sync, conflicts, settings) and the worker thread that runs
+//! sale, sales journal, products and stock, sync, conflicts, settings) and the worker thread that runs
 //! their commands ([`backend`]). The UI thread only draws snapshots and sends commands;
 //! only the worker touches SQLite and files. Permissions are enforced by `ops` in the
 //! worker; the screens also hide what the signed-in role may not do. Every visible
@@ -43,8 +43,9 @@ pub struct DevOptions {
     /// `DERMIS_GUI_LOGIN=user:password`: sign in at start.
     pub login: Option<(String, String)>,
     /// `DERMIS_GUI_SCREEN=patients`: the screen to show after signing in (dashboard,
-    /// patients, patient, encounter, photos, pos, shift, products, sync, conflicts, settings,
-    /// or lock: the lock screen over the dashboard).
+    /// patients, appointments, patient, encounter, photos, pos, journal, sale (the journal's
+    /// newest entry opened), shift, products, sync, conflicts, settings, or lock: the lock
+    /// screen over the dashboard).
     pub screen: Option<String>,
     /// `DERMIS_GUI_READY_FILE=path`: written once that screen has its data.
     pub ready_file: Option<PathBuf>,
@@ -64,6 +65,26 @@ impl DevOptions {
     }
 }
 
+/// What opens a file the window wrote (a receipt printed again).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Viewer {
+    /// The desktop's viewer: `xdg-open` (`open` on macOS, `start` on Windows).
+    #[default]
+    System,
+    /// Nothing: the window says where the file is (tests, `DERMIS_GUI_VIEWER=off`).
+    Off,
+}
+
+impl Viewer {
+    /// `DERMIS_GUI_VIEWER=off` leaves written files unopened; anything else opens them.
+    pub fn from_env() -> Viewer {
+        match std::env::var("DERMIS_GUI_VIEWER") {
+            Ok(v) if v.trim().eq_ignore_ascii_case("off") => Viewer::Off,
+            _ => Viewer::System,
+        }
+    }
+}
+
 /// How to start the app.
 #[derive(Clone, Debug)]
 pub struct GuiOptions {
@@ -74,6 +95,8 @@ pub struct GuiOptions {
     pub max_photo_bytes: u64,
     /// The window locks after this long without input (`DERMIS_LOCK_MINUTES`).
     pub lock_after: std::time::Duration,
+    /// What opens a reprinted receipt.
+    pub viewer: Viewer,
     pub dev: DevOptions,
 }
 
@@ -110,6 +133,7 @@ impl GuiOptions {
             dark,
             max_photo_bytes: crate::ops::photos::max_bytes_from_env(),
             lock_after: lock_after_from_env(),
+            viewer: Viewer::from_env(),
             dev: DevOptions::from_env(),
         }
     }

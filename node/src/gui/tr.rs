@@ -178,6 +178,7 @@ impl Tr {
             UiError::DiskFull => self.t("gui-error-disk-full"),
             UiError::Busy => self.t("gui-error-busy"),
             UiError::PhotoUnavailable => self.t("gui-error-photo-unavailable"),
+            UiError::Unwritable => self.t("gui-error-unwritable"),
         }
     }
 

@@ -249,3 +249,27 @@ pub fn figure(ui: &mut Ui, width: f32, text: impl Into<egui::WidgetText>) -> Res
 pub fn truncated(ui: &mut Ui, text: impl Into<egui::WidgetText>) -> Response {
     ui.add(egui::Label::new(text).truncate())
 }
+
+/// A cell like [`cell`] whose content sits at its right edge: amounts line up on their
+/// last digit down a column, and with the column's heading.
+pub fn cell_right<R>(ui: &mut Ui, width: f32, height: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::right_to_left(egui::Align::Center),
+        |ui| {
+            ui.set_min_width(width);
+            ui.set_max_width(width);
+            add(ui)
+        },
+    )
+    .inner
+}
+
+/// A column heading as [`header_row`] draws them, for tables laid out cell by cell.
+pub fn header_label(ui: &mut Ui, title: &str) -> Response {
+    ui.label(
+        RichText::new(title)
+            .strong()
+            .color(ui.visuals().weak_text_color()),
+    )
+}

@@ -86,10 +86,11 @@ pub fn in_tx(
     let at = tx.now();
     let ledger_id = ledger_for_day(tx, &who.identity, &who.actor, &day_of(at))?;
     let doc = tx.edit(ledger_id)?.ok_or(OpError::NoClinic)?;
-    append_to(doc, ledger_id, who, at, action, target)
+    append_to(doc, ledger_id, who, at, action, target, None)
 }
 
-/// Adds the entry to the day's ledger document `doc`, already open for writing.
+/// Adds the entry to the day's ledger document `doc`, already open for writing, with the
+/// reason the user gave when the action asks for one.
 pub fn append_to(
     doc: &mut automerge::AutoCommit,
     ledger_id: dermis_model::DocId,
@@ -97,8 +98,13 @@ pub fn append_to(
     at: dermis_model::Millis,
     action: AuditAction,
     target: AuditTarget,
+    reason: Option<String>,
 ) -> Result<(), OpError> {
-    append_audit(doc, &entry(who, at, action, target)).map_err(doc_error(ledger_id))
+    let entry = AuditEntry {
+        reason,
+        ..entry(who, at, action, target)
+    };
+    append_audit(doc, &entry).map_err(doc_error(ledger_id))
 }
 
 fn entry(
@@ -115,6 +121,7 @@ fn entry(
         node_id: who.identity.node_id,
         action,
         target,
+        reason: None,
     }
 }
 

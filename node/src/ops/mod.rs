@@ -10,6 +10,7 @@ pub mod documents;
 pub mod encounters;
 pub mod erasure;
 pub mod export;
+pub mod journal;
 pub mod merges;
 pub mod patients;
 pub mod photos;

@@ -93,6 +93,21 @@ pub fn quote(
 /// The node-local record of this node's receipt chain head: `seq:hash`.
 pub const CHAIN_HEAD: &str = "receipt_chain_head";
 
+/// The longest reason a refund or void takes.
+pub const REASON_MAX: usize = 500;
+
+/// A reason as given: `None` when none was (the command line's `--reason` is optional),
+/// else trimmed, and refused when blank or longer than [`REASON_MAX`].
+pub fn checked_reason(reason: Option<&str>) -> Result<Option<String>, OpError> {
+    let Some(raw) = reason else {
+        return Ok(None);
+    };
+    let mut errors = ValidationErrors::default();
+    let text =
+        dermis_model::validate::text_field(&mut errors, "reason", raw, true, REASON_MAX, false);
+    Ok(errors.into_result(text)?)
+}
+
 fn write_entry(
     node: &mut Node,
     session: &Session,
@@ -100,6 +115,7 @@ fn write_entry(
     original: Option<SaleId>,
     priced: Priced,
     patient_id: Option<PatientId>,
+    reason: Option<String>,
 ) -> Result<Sale, OpError> {
     let clinic = node.clinic()?;
     let identity = node.identity.clone();
@@ -136,6 +152,7 @@ fn write_entry(
         change_minor: priced.change_minor,
         patient_id,
         shift_id,
+        reason,
         chain: None,
     };
     chain::link(&mut sale, seq, &prev_hash);
@@ -168,7 +185,15 @@ fn write_entry(
         ledger::append_movement(doc, &movement).map_err(doc_error(ledger_id))?;
     }
     let target = super::audit::other("sale", sale.id);
-    super::audit::append_to(doc, ledger_id, &who, at, AuditAction::Create, target)?;
+    super::audit::append_to(
+        doc,
+        ledger_id,
+        &who,
+        at,
+        AuditAction::Create,
+        target,
+        sale.reason.clone(),
+    )?;
     tx.commit()?;
     Ok(sale)
 }
@@ -189,7 +214,7 @@ pub fn sell(
         return Err(unknown("patient", ErrorCode::UnknownPatient, p));
     }
     let priced = quote(node, items, payments)?;
-    write_entry(node, session, SaleKind::Sale, None, priced, patient)
+    write_entry(node, session, SaleKind::Sale, None, priced, patient, None)
 }
 
 /// The original sale behind a receipt number, read from its ledger.
@@ -213,7 +238,19 @@ pub fn find_sale(node: &mut Node, receipt: &str) -> Result<(SaleRow, Sale), OpEr
 }
 
 pub fn void(node: &mut Node, session: &Session, receipt: &str) -> Result<Sale, OpError> {
+    void_because(node, session, receipt, None)
+}
+
+/// Voids a whole sale, recording `reason` (when given) on the void's entry and on its
+/// audit entry.
+pub fn void_because(
+    node: &mut Node,
+    session: &Session,
+    receipt: &str,
+    reason: Option<&str>,
+) -> Result<Sale, OpError> {
     session.require(Permission::VoidSale)?;
+    let reason = checked_reason(reason)?;
     let (row, original) = find_sale(node, receipt)?;
     if row.status == "voided" {
         return Err(ValidationErrors::single(
@@ -241,6 +278,7 @@ pub fn void(node: &mut Node, session: &Session, receipt: &str) -> Result<Sale, O
         Some(original.id),
         priced,
         patient,
+        reason,
     )
 }
 
@@ -251,7 +289,21 @@ pub fn refund(
     items: &[(String, i64)],
     method: PaymentMethod,
 ) -> Result<Sale, OpError> {
+    refund_because(node, session, receipt, items, method, None)
+}
+
+/// Refunds `items` (SKU, quantity) of a sale in `method`, recording `reason` (when given)
+/// on the refund's entry and on its audit entry.
+pub fn refund_because(
+    node: &mut Node,
+    session: &Session,
+    receipt: &str,
+    items: &[(String, i64)],
+    method: PaymentMethod,
+    reason: Option<&str>,
+) -> Result<Sale, OpError> {
     session.require(Permission::Sell)?;
+    let reason = checked_reason(reason)?;
     let (row, original) = find_sale(node, receipt)?;
     if row.status == "voided" {
         return Err(ValidationErrors::single(
@@ -285,6 +337,7 @@ pub fn refund(
         Some(original.id),
         priced,
         patient,
+        reason,
     )
 }
 

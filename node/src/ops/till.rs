@@ -76,6 +76,68 @@ pub fn entry(
     Ok((sale, original))
 }
 
+/// How a receipt is printed: an 80 mm PDF page, 48-column text, or the ESC/POS byte
+/// stream of such a printer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReceiptFormat {
+    Pdf,
+    Text,
+    Escpos,
+}
+
+impl ReceiptFormat {
+    pub fn parse(text: &str) -> Option<ReceiptFormat> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "pdf" => Some(ReceiptFormat::Pdf),
+            "text" => Some(ReceiptFormat::Text),
+            "escpos" => Some(ReceiptFormat::Escpos),
+            _ => None,
+        }
+    }
+
+    /// The file name extension of a receipt in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReceiptFormat::Pdf => "pdf",
+            ReceiptFormat::Text => "txt",
+            ReceiptFormat::Escpos => "bin",
+        }
+    }
+}
+
+/// The receipt `receipt` (a sale, refund or void) in `format`: what `receipt print`
+/// writes and what the window reprints, from one layout, in `locale` (else the clinic's
+/// language). Each print is audited.
+pub fn print_receipt(
+    node: &mut Node,
+    session: &Session,
+    receipt: &str,
+    format: ReceiptFormat,
+    locale: Option<crate::i18n::Locale>,
+) -> Result<Vec<u8>, super::documents::DocumentError> {
+    use crate::print::receipt as layout;
+    let (sale, original) = entry(node, session, receipt)?;
+    let business = business(node)?;
+    let clinic = node.clinic()?;
+    let locale = locale
+        .unwrap_or_else(|| crate::i18n::Locale::parse(&clinic.default_locale).unwrap_or_default());
+    let rows = layout::layout(&business, &clinic.name, &sale, original.as_deref(), locale);
+    let bytes = match format {
+        ReceiptFormat::Text => layout::text(&rows).into_bytes(),
+        ReceiptFormat::Escpos => layout::escpos(&rows),
+        ReceiptFormat::Pdf => {
+            crate::print::receipt_pdf(&rows).map_err(super::documents::DocumentError::Pdf)?
+        }
+    };
+    super::audit::record(
+        node,
+        session,
+        dermis_model::audit::AuditAction::Print,
+        super::audit::other("sale", sale.id),
+    )?;
+    Ok(bytes)
+}
+
 /// What receipts print about the clinic.
 pub fn business(node: &mut Node) -> Result<Business, OpError> {
     let id = node.clinic_doc_id();

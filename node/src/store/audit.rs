@@ -23,6 +23,9 @@ pub struct AuditRow {
     pub target_kind: String,
     pub target: String,
     pub patient: Option<String>,
+    /// The reason given, for the actions that ask for one (a refund, a void).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Which entries: all of them, or those of one patient, one user, since one instant.
@@ -51,7 +54,7 @@ pub fn audit_entries(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>
         filter.push_str(" AND at >= ?");
         one.push(from.into());
     }
-    let columns = "id, at, user, user_id, node_id, action, target_kind, target, patient_id";
+    let columns = "id, at, user, user_id, node_id, action, target_kind, target, patient_id, reason";
     let sql = format!(
         "SELECT {columns} FROM audit_entries WHERE 1 = 1{filter}
          UNION ALL
@@ -75,6 +78,7 @@ pub fn audit_entries(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditRow>
             target_kind: r.get(6)?,
             target: r.get(7)?,
             patient: r.get(8)?,
+            reason: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -90,8 +94,8 @@ fn rfc3339(ms: i64) -> String {
 }
 
 /// An entry's columns as `audit_entries` and `audit_queue` both hold them, in this order:
-/// id, at, user, user_id, node_id, action, target_kind, target, patient_id.
-pub(super) fn entry_columns(entry: &AuditEntry) -> [Value; 9] {
+/// id, at, user, user_id, node_id, action, target_kind, target, patient_id, reason.
+pub(super) fn entry_columns(entry: &AuditEntry) -> [Value; 10] {
     [
         entry.id.clone().into(),
         entry.at.into(),
@@ -102,6 +106,7 @@ pub(super) fn entry_columns(entry: &AuditEntry) -> [Value; 9] {
         entry.target.kind.clone().into(),
         entry.target.id.clone().into(),
         entry.target.patient.map(|p| p.to_string()).into(),
+        entry.reason.clone().into(),
     ]
 }
 
@@ -109,8 +114,8 @@ pub(super) fn entry_columns(entry: &AuditEntry) -> [Value; 9] {
 /// statement returns (its own transaction, or the caller's).
 pub fn enqueue(conn: &Connection, entry: &AuditEntry) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO audit_queue(id, at, user, user_id, node_id, action, target_kind, target, patient_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO audit_queue(id, at, user, user_id, node_id, action, target_kind, target, patient_id, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params_from_iter(entry_columns(entry)))?;
     Ok(())
@@ -128,7 +133,7 @@ pub fn queued(conn: &Connection) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
         })
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, id, at, user, user_id, node_id, action, target_kind, target, patient_id
+        "SELECT seq, id, at, user, user_id, node_id, action, target_kind, target, patient_id, reason
          FROM audit_queue ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -155,6 +160,7 @@ pub fn queued(conn: &Connection) -> Result<Vec<(i64, AuditEntry)>, StoreError> {
                     id: r.get(8)?,
                     patient: patient.map(|p| parsed(9, &p)).transpose()?,
                 },
+                reason: r.get(10)?,
             },
         ))
     })?;

@@ -251,16 +251,16 @@ fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(
     let mut sale = tx.prepare_cached(
         "INSERT OR IGNORE INTO sales(id, ledger_id, receipt, kind, original_id, at, cashier, node_id, currency,
                                      subtotal_minor, discount_minor, tax_minor, total_minor, change_minor,
-                                     patient_id, shift_id, chain_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                                     patient_id, shift_id, chain_seq, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?;
     let mut line = tx.prepare_cached(
         "INSERT OR IGNORE INTO sale_lines(sale_id, idx, product_id, sku, name, qty, unit_minor, discount_minor, tax_minor, total_minor, tax_bps)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     let mut audit = tx.prepare_cached(
-        "INSERT OR IGNORE INTO audit_entries(ledger_id, id, at, user, user_id, node_id, action, target_kind, target, patient_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT OR IGNORE INTO audit_entries(ledger_id, id, at, user, user_id, node_id, action, target_kind, target, patient_id, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for a in &l.audit {
         let ledger = rusqlite::types::Value::from(id_text.clone());
@@ -306,6 +306,7 @@ fn index_ledger(tx: &Transaction<'_>, id: DocId, l: &ledger::Ledger) -> Result<(
             s.patient_id.map(|p| p.to_string()),
             s.shift_id.map(|p| p.to_string()),
             s.chain.as_ref().map(|c| c.seq),
+            s.reason,
         ])?;
         if inserted == 0 {
             continue;

@@ -63,6 +63,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0014_appointment_clinician",
         include_str!("../../../migrations/node/0014_appointment_clinician.sql"),
     ),
+    (
+        "0015_sales_journal",
+        include_str!("../../../migrations/node/0015_sales_journal.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -23,6 +23,7 @@ mod cache;
 pub mod drafts;
 pub mod erasure;
 pub mod index;
+pub mod journal;
 pub mod merges;
 pub mod migrate;
 pub mod pos;

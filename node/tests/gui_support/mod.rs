@@ -50,6 +50,7 @@ pub fn harness_locking_after(dir: &Path, locale: Locale, lock_after: Duration) -
         dark: false,
         max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
         lock_after,
+        viewer: dermis_node::gui::Viewer::Off,
         dev: DevOptions::default(),
     })
     .expect("backend starts");

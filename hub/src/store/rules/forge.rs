@@ -242,6 +242,7 @@ fn sale(kind: SaleKind, original: Option<SaleId>, node: NodeId, total: i64) -> S
         change_minor: 0,
         patient_id: None,
         shift_id: None,
+        reason: None,
         chain: None,
     }
 }
@@ -286,6 +287,7 @@ pub fn books(clinic: ClinicId, node: NodeId, who: Provenance) -> Forged<Books> {
             id: viewed.to_string(),
             patient: Some(viewed),
         },
+        reason: None,
     };
     dermis_model::audit::append_audit(&mut doc, &audit)?;
     commit(&mut doc, by(who).as_deref());

@@ -37,6 +37,7 @@ fn entry(node: NodeId, n: i64, total: i64) -> Sale {
         change_minor: 0,
         patient_id: None,
         shift_id: None,
+        reason: None,
         chain: None,
     }
 }
@@ -213,4 +214,72 @@ fn a_kept_head_catches_a_cut_tail() {
             kind: BreakKind::Missing
         })
     );
+}
+
+/// An entry with fixed ids, so its hash can be written down.
+fn pinned() -> Sale {
+    fn id<T: std::str::FromStr>(s: &str) -> T {
+        s.parse().unwrap_or_else(|_| panic!("{s}"))
+    }
+    let node: NodeId = id("0190a0e4-0000-7000-8000-000000000001");
+    Sale {
+        id: id("0190a0e4-0000-7000-8000-000000000002"),
+        lines: vec![SaleLine {
+            product_id: id("0190a0e4-0000-7000-8000-000000000003"),
+            ..entry(node, 1, 100).lines[0].clone()
+        }],
+        ..entry(node, 1, 100)
+    }
+}
+
+#[test]
+fn a_reason_is_hashed_when_given_and_older_entries_keep_their_hash() {
+    let plain = pinned();
+    // The hash an entry without a reason had before reasons existed: entries written
+    // then must still verify.
+    assert_eq!(
+        entry_hash(GENESIS, 1, &plain),
+        "1f5cf45c0121577c396e9d60f19c6d7d085b34a9edf125a5b0ff1a47d6ade0b2",
+        "the encoding of an entry without a reason changed"
+    );
+    let mut with = plain.clone();
+    with.reason = Some("damaged jar".into());
+    assert_ne!(
+        entry_hash(GENESIS, 1, &plain),
+        entry_hash(GENESIS, 1, &with),
+        "the reason is part of the content"
+    );
+    // Changing the reason after the fact breaks the link.
+    link(&mut with, 1, GENESIS);
+    assert_eq!(check_entry(&with, None), EntryCheck::Intact);
+    with.reason = Some("changed my mind".into());
+    assert_eq!(check_entry(&with, None), EntryCheck::Edited);
+    with.reason = None;
+    assert_eq!(check_entry(&with, None), EntryCheck::Edited);
+}
+
+#[test]
+fn one_entry_is_checked_against_its_hash_and_the_one_before() {
+    let node = NodeId::new();
+    let sales = book(node, 1, &[100, 200, 300, 400]);
+    assert_eq!(check_entry(&sales[0], None), EntryCheck::Unchained);
+    // The first chained entry starts the chain: nothing before it to find.
+    assert_eq!(check_entry(&sales[1], None), EntryCheck::Intact);
+    assert_eq!(check_entry(&sales[2], Some(&sales[1])), EntryCheck::Intact);
+    assert_eq!(check_entry(&sales[2], None), EntryCheck::PreviousMissing);
+    assert_eq!(
+        check_entry(&sales[3], Some(&sales[1])),
+        EntryCheck::PreviousMissing
+    );
+    let mut edited_before = sales[2].clone();
+    if let Some(c) = edited_before.chain.as_mut() {
+        c.hash = "f".repeat(64);
+    }
+    assert_eq!(
+        check_entry(&sales[3], Some(&edited_before)),
+        EntryCheck::Reordered
+    );
+    let mut edited = sales[3].clone();
+    edited.total_minor += 1;
+    assert_eq!(check_entry(&edited, Some(&sales[2])), EntryCheck::Edited);
 }

@@ -72,6 +72,7 @@ impl Till {
             change_minor: p.change_minor,
             patient_id: None,
             shift_id: Some(self.shift),
+            reason: None,
             chain: None,
         };
         let prev = self

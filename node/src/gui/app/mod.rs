@@ -18,8 +18,8 @@ use super::backend::{
 };
 use super::screens::login::{LockState, LoginState, SetupState};
 use super::screens::{
-    Ctx, appointments, banner, conflicts, dashboard, encounter, login, patient, patients, photos,
-    pos, products, settings, settings_clinic, shift, sync,
+    Ctx, appointments, banner, conflicts, dashboard, encounter, journal, login, patient, patients,
+    photos, pos, products, settings, settings_clinic, shift, sync,
 };
 use super::tr::{MissingMessages, Tr};
 use super::{DevOptions, GuiOptions};
@@ -52,6 +52,7 @@ pub(super) struct Screens {
     pub encounter: encounter::EncounterState,
     pub photos: photos::PhotosState,
     pub pos: pos::PosState,
+    pub journal: journal::JournalState,
     pub products: products::ProductsState,
     pub sync: sync::SyncState,
     pub conflicts: conflicts::ConflictsState,
@@ -121,6 +122,7 @@ impl DermisApp {
         let backend = Backend::spawn(BackendConfig {
             data_dir: options.data_dir,
             max_photo_bytes: options.max_photo_bytes,
+            viewer: options.viewer,
         })?;
         Ok(DermisApp {
             backend,
@@ -320,6 +322,7 @@ impl DermisApp {
                 Screen::Encounter => encounter::encounter_ui(ui, &mut s.encounter, &mut ctx),
                 Screen::Photos => photos::photos_ui(ui, &mut s.photos, &mut ctx),
                 Screen::Pos => pos::pos_ui(ui, &mut s.pos, &mut ctx),
+                Screen::Journal => journal::journal_ui(ui, &mut s.journal, &mut ctx),
                 Screen::Products => products::products_ui(ui, &mut s.products, &mut ctx),
                 Screen::Sync => sync::sync_ui(ui, &s.sync, &mut ctx),
                 Screen::Conflicts => conflicts::conflicts_ui(ui, &mut s.conflicts, &mut ctx),
@@ -410,6 +413,7 @@ impl DermisApp {
             Nav::Photos { .. } => Screen::Photos,
             Nav::ShowAppointment { .. } => Screen::Appointments,
             Nav::RegisterPatient(_) => Screen::Patients,
+            Nav::OpenSale(_) => Screen::Journal,
         };
         if !target.allowed(session) {
             return;
@@ -482,6 +486,15 @@ impl DermisApp {
                 self.screen = Screen::Photos;
                 self.send(Command::LoadBanner { patient });
                 self.send(Command::LoadPhotos { patient });
+            }
+            Nav::OpenSale(receipt) => {
+                let open = self.s.journal.open(&receipt);
+                if self.screen != Screen::Journal {
+                    self.screen = Screen::Journal;
+                    self.refresh();
+                } else {
+                    self.send(open);
+                }
             }
         }
     }
@@ -569,6 +582,11 @@ impl DermisApp {
                 let find = self.s.pos.find();
                 self.send(find);
             }
+            Screen::Journal => {
+                for command in self.s.journal.refresh() {
+                    self.send(command);
+                }
+            }
             Screen::Products => self.send(Command::Refresh(View::Catalog)),
             Screen::Appointments => self.s.appointments.refresh(),
             Screen::Sync => self.send(Command::Refresh(View::Sync)),
@@ -593,6 +611,7 @@ impl DermisApp {
             Screen::Encounter => s.encounter.loaded(),
             Screen::Photos => s.photos.loaded,
             Screen::Pos => true,
+            Screen::Journal => s.journal.loaded(),
             Screen::Products => s.products.loaded,
             Screen::Appointments => s.appointments.loaded(),
             Screen::Sync => s.sync.view.is_some(),
@@ -624,6 +643,7 @@ impl DermisApp {
             Phase::Main => {
                 if let Some(target) = self.dev_target
                     && let Some(next) = replies::dev_next(&self.s, self.screen, target)
+                        .or_else(|| self.dev_sale(target))
                 {
                     self.navigate(next);
                     return;
@@ -655,6 +675,24 @@ impl DermisApp {
             self.send(Command::MarkReady { file });
             self.flush(ctx);
         }
+    }
+
+    /// `DERMIS_GUI_SCREEN=sale`: once the journal shows its entries, open the first one
+    /// something was done to (refunded or voided), else the first.
+    fn dev_sale(&self, target: Screen) -> Option<Nav> {
+        let wanted = self
+            .dev
+            .screen
+            .as_deref()
+            .is_some_and(|s| s.trim().eq_ignore_ascii_case("sale"));
+        let j = &self.s.journal;
+        (wanted
+            && target == Screen::Journal
+            && self.screen == Screen::Journal
+            && j.loaded
+            && j.open_receipt.is_none())
+        .then(|| j.showcase().map(Nav::OpenSale))
+        .flatten()
     }
 
     // The rest is for tests and benchmarks that drive the window frame by frame.
@@ -711,6 +749,23 @@ impl DermisApp {
     /// The receipt number the till shows after a sale.
     pub fn pos_receipt(&self) -> Option<&str> {
         self.s.pos.receipt.as_ref().map(|s| s.receipt.as_str())
+    }
+
+    /// Queues a command as if a screen had sent it: how tests reach the backend's own
+    /// checks behind a button the window disables.
+    #[doc(hidden)]
+    pub fn send_command(&mut self, command: Command) {
+        self.send(command);
+    }
+
+    /// The page of the sales journal on screen.
+    pub fn journal_page(&self) -> Option<&crate::ops::journal::JournalPage> {
+        self.s.journal.page.as_ref()
+    }
+
+    /// The journal's entry open, once loaded.
+    pub fn journal_sale(&self) -> Option<&crate::ops::journal::SaleDetail> {
+        self.s.journal.detail.as_ref()
     }
 
     /// Whether the login screen is showing.

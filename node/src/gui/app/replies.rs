@@ -4,7 +4,7 @@
 use super::{DermisApp, Notice, Phase, Screens};
 use crate::gui::backend::{Command, Op, PatientBanner, Reply, ShiftCommand, UiError, View};
 use crate::gui::screens::login::{LoginState, SetupState};
-use crate::gui::screens::{Nav, Screen, patient};
+use crate::gui::screens::{Nav, Screen, journal, patient};
 
 impl DermisApp {
     pub(super) fn on_reply(&mut self, reply: Reply) {
@@ -163,6 +163,28 @@ impl DermisApp {
                 // The shift's X report counts the sale.
                 self.send(Command::Shift(ShiftCommand::Load));
             }
+            Reply::Journal { generation, page } => s.journal.on_page(generation, *page),
+            Reply::SaleOpened(detail) => s.journal.on_opened(*detail),
+            Reply::SaleReversed { original, entry } => s.journal.on_reversed(&original, entry),
+            Reply::ReceiptWritten {
+                receipt,
+                format,
+                path,
+                opened,
+            } => {
+                let printed = journal::Printed {
+                    receipt,
+                    format,
+                    path,
+                    opened,
+                };
+                // The screen that asked, the till's receipt or the journal's sale.
+                if s.pos.print.busy {
+                    s.pos.print.on_written(printed);
+                } else {
+                    s.journal.print.on_written(printed);
+                }
+            }
             Reply::Catalog { products } => s.products.on_catalog(products),
             Reply::ProductSaved { id } => {
                 s.products.on_saved(id);
@@ -221,10 +243,21 @@ impl DermisApp {
             Op::AddAllergy => patient::allergy_failed(&mut s.patient, error),
             Op::SaveEncounter | Op::Sign | Op::Addendum => s.encounter.failed(error),
             Op::Prescribe => s.encounter.rx.failed(error),
-            Op::Print => self.notice = Some(Notice::Error(error)),
             Op::ImportPhoto => s.photos.failed(error),
             Op::Scan => s.pos.failed_scan(error),
             Op::Sell => s.pos.failed_sale(error),
+            Op::Journal => s.journal.failed_search(error),
+            Op::Reverse => s.journal.failed_reverse(error),
+            // A receipt asked for by the till or the journal, else a visit's document.
+            Op::Print => {
+                if s.pos.print.busy {
+                    s.pos.print.failed(error);
+                } else if s.journal.print.busy {
+                    s.journal.print.failed(error);
+                } else {
+                    self.notice = Some(Notice::Error(error));
+                }
+            }
             Op::SaveProduct => s.products.failed_save(error),
             Op::MoveStock => s.products.failed_move(error),
             Op::Resolve => s.conflicts.failed(error),
@@ -242,6 +275,10 @@ impl DermisApp {
                 }
                 if self.screen == Screen::Photos {
                     s.photos.full_failed(error.clone());
+                }
+                if s.journal.open_receipt.is_some() && s.journal.detail.is_none() {
+                    // The entry could not be opened: back to the list, with why.
+                    s.journal.close();
                 }
                 self.notice = Some(Notice::Error(error));
             }

@@ -83,7 +83,7 @@ fn print_document(
             },
         )
     })?;
-    let opened = super::printouts::open(&path);
+    let opened = super::printouts::open(&path, config.viewer);
     one(Reply::Printed { path, opened })
 }
 
@@ -571,6 +571,29 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
                 .map_err(fail(Op::Sell))?;
             one(Reply::Sold(Box::new(sale)))
         }
+        Command::SearchJournal {
+            generation,
+            search,
+            offset,
+        } => super::journal::search(node, session, generation, &search, offset),
+        Command::OpenSale { receipt } => super::journal::open(node, session, &receipt),
+        Command::RefundSale {
+            receipt,
+            items,
+            method,
+            reason,
+        } => super::journal::refund(node, session, &receipt, &items, method, &reason),
+        Command::VoidSale { receipt, reason } => {
+            super::journal::void(node, session, &receipt, &reason)
+        }
+        Command::PrintReceipt { receipt, format } => super::journal::print(
+            node,
+            session,
+            &config.data_dir,
+            config.viewer,
+            &receipt,
+            format,
+        ),
         Command::SaveProduct { id, form } => {
             let fail = fail(Op::SaveProduct);
             let id = match id {
@@ -633,7 +656,7 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             ops::users::set_password(node, session, id, &password).map_err(fail(Op::ChangeUser))?;
             user_changed(node, session)
         }
-        Command::Shift(command) => super::shifts::handle(node, session, &config.data_dir, command),
+        Command::Shift(command) => super::shifts::handle(node, session, config, command),
         Command::Clinic(command) => super::clinic::handle(node, session, command),
         Command::Book(command) => super::calendar::run(node, session, command),
         Command::Setup(_)

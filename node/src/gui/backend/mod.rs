@@ -10,6 +10,7 @@
 mod calendar;
 mod clinic;
 mod handlers;
+mod journal;
 mod printouts;
 pub mod protocol;
 mod reads;
@@ -47,6 +48,8 @@ pub struct SpawnError {
 pub struct BackendConfig {
     pub data_dir: PathBuf,
     pub max_photo_bytes: u64,
+    /// What opens a receipt written for printing.
+    pub viewer: crate::gui::Viewer,
 }
 
 /// Set by the UI on its first frame; the worker pokes it after each reply.
@@ -236,6 +239,7 @@ fn superseded_removed(batch: Vec<Command>) -> Vec<Command> {
         Command::FindProducts { .. } => Some(1),
         Command::Quote { .. } => Some(2),
         Command::Book(BookCommand::FindPatients { .. }) => Some(3),
+        Command::SearchJournal { .. } => Some(3),
         _ => None,
     };
     let mut keep = vec![true; batch.len()];

@@ -9,22 +9,18 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// The program that opens a printout: `DERMIS_OPEN_WITH` (e.g. `lp` to send it straight
-/// to the default printer; `none` opens nothing, for tests and kiosks), else the
-/// desktop's opener.
-fn opener() -> Option<String> {
+/// to the default printer), else the desktop's opener.
+fn opener() -> String {
     match std::env::var("DERMIS_OPEN_WITH") {
-        Ok(v) if v.trim() == "none" => None,
-        Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
-        _ => Some(
-            if cfg!(target_os = "macos") {
-                "open"
-            } else if cfg!(windows) {
-                "explorer"
-            } else {
-                "xdg-open"
-            }
-            .to_owned(),
-        ),
+        Ok(v) if !v.trim().is_empty() => v.trim().to_owned(),
+        _ => if cfg!(target_os = "macos") {
+            "open"
+        } else if cfg!(windows) {
+            "explorer"
+        } else {
+            "xdg-open"
+        }
+        .to_owned(),
     }
 }
 
@@ -47,6 +43,16 @@ fn safe(stem: &str) -> String {
 /// Writes `bytes` as `<data_dir>/printouts/<stem>.pdf` (or `<stem>-2.pdf` and so on if
 /// that name is taken), readable by this user only.
 pub fn write(data_dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    write_as(data_dir, stem, "pdf", bytes)
+}
+
+/// [`write`] with another extension (`txt` for a 48-column receipt).
+pub fn write_as(
+    data_dir: &Path,
+    stem: &str,
+    extension: &str,
+    bytes: &[u8],
+) -> std::io::Result<PathBuf> {
     let folder = data_dir.join("printouts");
     std::fs::create_dir_all(&folder)?;
     #[cfg(unix)]
@@ -57,9 +63,9 @@ pub fn write(data_dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<PathB
     let stem = safe(stem);
     for n in 1..1000 {
         let name = if n == 1 {
-            format!("{stem}.pdf")
+            format!("{stem}.{extension}")
         } else {
-            format!("{stem}-{n}.pdf")
+            format!("{stem}-{n}.{extension}")
         };
         let path = folder.join(name);
         let mut options = std::fs::OpenOptions::new();
@@ -87,10 +93,11 @@ pub fn write(data_dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<PathB
 
 /// Hands `path` to the opener; whether it took it. An opener that exits with an error
 /// within [`OPENER_GRACE`] did not; one still running then is taken to be showing it.
-pub fn open(path: &Path) -> bool {
-    let Some(program) = opener() else {
+pub fn open(path: &Path, viewer: crate::gui::Viewer) -> bool {
+    if viewer == crate::gui::Viewer::Off {
         return false;
-    };
+    }
+    let program = opener();
     let child = std::process::Command::new(&program)
         .arg(path)
         .stdin(std::process::Stdio::null())

@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use dermis_model::clinic::{Permission, Role};
 use dermis_model::encounter::{Encounter, EncounterForm};
-use dermis_model::ledger::{MovementKind, Payment, Priced, Sale};
+use dermis_model::ledger::{MovementKind, Payment, PaymentMethod, Priced, Sale};
 use dermis_model::patient::{Allergy, AllergyForm, AllergyStatus, Patient, PatientForm, Sex};
 use dermis_model::product::ProductForm;
 use dermis_model::{EncounterId, PatientId, PhotoId, ProductId, UserId, ValidationErrors};
 
+pub use crate::ops::journal::{JournalPage, JournalSearch, SaleDetail};
 use crate::ops::photos::PhotoListing;
 use crate::ops::sales::ItemInput;
+pub use crate::ops::till::ReceiptFormat;
 pub use crate::store::drafts::DraftKey;
 use crate::store::queries::{
     AppointmentRow, ConflictRow, DocSyncRow, DraftRow, EncounterRow, MovementRow, OutboxStats,
@@ -174,6 +176,34 @@ pub enum Command {
         /// The patient buying, when the cashier attached one.
         patient: Option<PatientId>,
     },
+    /// The sales journal's entries matching `search`, from `offset`, with their totals.
+    SearchJournal {
+        generation: u64,
+        search: JournalSearch,
+        offset: usize,
+    },
+    /// A sale, refund or void by its receipt number, with what was done to it since.
+    OpenSale {
+        receipt: String,
+    },
+    /// Refund units of a sale's lines (SKU, quantity) in `method`, for `reason`.
+    RefundSale {
+        receipt: String,
+        items: Vec<(String, i64)>,
+        method: PaymentMethod,
+        reason: String,
+    },
+    /// Void a whole sale, for `reason`.
+    VoidSale {
+        receipt: String,
+        reason: String,
+    },
+    /// Write a receipt to a file (the receipts folder of the data directory) and, for a
+    /// PDF, open it with the system's viewer.
+    PrintReceipt {
+        receipt: String,
+        format: ReceiptFormat,
+    },
     SaveProduct {
         id: Option<ProductId>,
         form: ProductForm,
@@ -242,6 +272,11 @@ pub enum Op {
     ImportPhoto,
     Scan,
     Sell,
+    /// A journal search (its dates, say) was refused.
+    Journal,
+    /// A refund or void was refused.
+    Reverse,
+    /// A receipt could not be printed to a file.
     SaveProduct,
     MoveStock,
     Resolve,
@@ -269,6 +304,8 @@ pub enum UiError {
     Busy,
     /// A photo image is neither on this node nor obtainable from the hub now.
     PhotoUnavailable,
+    /// A file (a printed receipt) could not be written.
+    Unwritable,
 }
 
 /// The signed-in user and what the window needs to know about the clinic.
@@ -515,6 +552,24 @@ pub enum Reply {
         result: Result<Box<QuoteView>, UiError>,
     },
     Sold(Box<Sale>),
+    Journal {
+        generation: u64,
+        page: Box<JournalPage>,
+    },
+    SaleOpened(Box<SaleDetail>),
+    /// A refund or void was written: `entry` is its receipt number, `original` the sale's.
+    SaleReversed {
+        original: String,
+        entry: String,
+    },
+    /// A receipt was written to `path`; `opened` says whether the system's viewer took
+    /// it (if not, the window shows the path).
+    ReceiptWritten {
+        receipt: String,
+        format: ReceiptFormat,
+        path: PathBuf,
+        opened: bool,
+    },
     Catalog {
         products: Vec<ProductRow>,
     },

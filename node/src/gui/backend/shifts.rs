@@ -3,7 +3,7 @@
 //! report as a PDF that the system's viewer opens. Every action goes through
 //! `ops::shifts`, which checks the role again.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use dermis_model::ShiftId;
 use dermis_model::ledger::{ShiftEventKind, ShiftReport};
@@ -92,7 +92,7 @@ fn state(node: &mut Node, session: &Session) -> Outcome {
 pub(super) fn handle(
     node: &mut Node,
     session: &Session,
-    data_dir: &Path,
+    config: &super::BackendConfig,
     command: ShiftCommand,
 ) -> Outcome {
     let failed = fail(Op::Shift);
@@ -122,7 +122,7 @@ pub(super) fn handle(
             return one(Reply::Shift(ShiftReply::Report(Box::new(r))));
         }
         ShiftCommand::Print { id, locale } => {
-            return print(node, session, data_dir, id, locale);
+            return print(node, session, config, id, locale);
         }
     };
     let mut replies: Vec<Reply> = done.map(Reply::Shift).into_iter().collect();
@@ -133,7 +133,7 @@ pub(super) fn handle(
 fn print(
     node: &mut Node,
     session: &Session,
-    data_dir: &Path,
+    config: &super::BackendConfig,
     id: ShiftId,
     locale: Locale,
 ) -> Outcome {
@@ -162,7 +162,7 @@ fn print(
         node.identity.node_code,
         stamp(report.closed_at.unwrap_or_else(dermis_model::now_millis)),
     );
-    let path = super::printouts::write(data_dir, &stem, &bytes).map_err(|e| {
+    let path = super::printouts::write(&config.data_dir, &stem, &bytes).map_err(|e| {
         tracing::error!(error = %e, "a shift report cannot be written");
         if e.kind() == std::io::ErrorKind::StorageFull {
             (Op::Shift, UiError::DiskFull)
@@ -170,7 +170,7 @@ fn print(
             (Op::Shift, UiError::Storage)
         }
     })?;
-    let opened = super::printouts::open(&path);
+    let opened = super::printouts::open(&path, config.viewer);
     one(Reply::Shift(ShiftReply::Printed { path, opened }))
 }
 

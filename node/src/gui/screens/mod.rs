@@ -7,6 +7,7 @@ pub mod banner;
 pub mod conflicts;
 pub mod dashboard;
 pub mod encounter;
+pub mod journal;
 pub mod login;
 pub mod patient;
 pub mod patients;
@@ -40,6 +41,7 @@ pub enum Screen {
     Encounter,
     Photos,
     Pos,
+    Journal,
     Products,
     Sync,
     Conflicts,
@@ -50,11 +52,12 @@ pub enum Screen {
 
 impl Screen {
     /// The screens of the navigation bar, in order.
-    pub const NAV: [Screen; 9] = [
+    pub const NAV: [Screen; 10] = [
         Screen::Dashboard,
         Screen::Patients,
         Screen::Appointments,
         Screen::Pos,
+        Screen::Journal,
         Screen::Shift,
         Screen::Products,
         Screen::Sync,
@@ -63,7 +66,8 @@ impl Screen {
     ];
 
     /// A screen by its name (`DERMIS_GUI_SCREEN`): dashboard, patients, appointments,
-    /// patient, encounter, photos, pos, shift, products, sync, conflicts, settings.
+    /// patient, encounter, photos, pos, journal (or sale: the journal with an entry open),
+    /// shift, products, sync, conflicts, settings.
     pub fn parse(name: &str) -> Option<Screen> {
         Some(match name.trim().to_ascii_lowercase().as_str() {
             "dashboard" => Screen::Dashboard,
@@ -73,6 +77,7 @@ impl Screen {
             "encounter" => Screen::Encounter,
             "photos" => Screen::Photos,
             "pos" => Screen::Pos,
+            "journal" | "sale" => Screen::Journal,
             "products" => Screen::Products,
             "sync" => Screen::Sync,
             "conflicts" => Screen::Conflicts,
@@ -90,6 +95,7 @@ impl Screen {
             Screen::Encounter => "gui-encounter-title",
             Screen::Photos => "gui-photos-title",
             Screen::Pos => "gui-nav-pos",
+            Screen::Journal => "gui-nav-journal",
             Screen::Products => "gui-nav-products",
             Screen::Sync => "gui-nav-sync",
             Screen::Conflicts => "gui-nav-conflicts",
@@ -109,6 +115,7 @@ impl Screen {
             Screen::Photos => "📷",
             Screen::Pos => "💳",
             Screen::Shift => "💰",
+            Screen::Journal => "📒",
             Screen::Products => "📦",
             Screen::Sync => "🔃",
             Screen::Conflicts => "⚠",
@@ -124,7 +131,7 @@ impl Screen {
                 session.can(Permission::ViewPatients)
             }
             Screen::Encounter | Screen::Photos => session.can(Permission::ViewClinical),
-            Screen::Pos | Screen::Shift => session.can(Permission::Sell),
+            Screen::Pos | Screen::Journal | Screen::Shift => session.can(Permission::Sell),
             Screen::Products => {
                 session.can(Permission::ManageStock) || session.can(Permission::ManageProducts)
             }
@@ -155,6 +162,8 @@ pub enum Nav {
     },
     /// The new-patient form, filled in (from a Calendly invitee, say).
     RegisterPatient(Box<dermis_model::patient::PatientForm>),
+    /// The sales journal with the entry of this receipt number open.
+    OpenSale(String),
 }
 
 /// What a screen's `*_ui` function may use besides its own state.

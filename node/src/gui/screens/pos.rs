@@ -63,6 +63,8 @@ pub struct PosState {
     pub scan_error: Option<UiError>,
     pub sale_error: Option<UiError>,
     pub receipt: Option<Sale>,
+    /// The receipt printed from the confirmation (the journal's reprint path).
+    pub print: super::journal::PrintState,
     pub busy: bool,
     /// The patient the sale is for, when the cashier attaches one.
     pub buyer: super::pos_buyer::BuyerState,
@@ -142,6 +144,7 @@ impl PosState {
 
     pub fn on_sold(&mut self, sale: Sale) {
         self.receipt = Some(sale);
+        self.print = Default::default();
         self.cart.clear();
         self.payments = Default::default();
         self.quote = None;
@@ -596,8 +599,27 @@ fn receipt_ui(ui: &mut Ui, state: &mut PosState, ctx: &mut Ctx<'_>) {
             row(tr.t("gui-pos-change"), sale.change_minor);
         });
     ui.add_space(10.0);
-    if ui.button(tr.t("gui-pos-new-sale")).clicked() {
-        state.receipt = None;
-        state.refocus_scan = true;
+    let receipt = sale.receipt.clone();
+    let mut print = false;
+    ui.horizontal(|ui| {
+        print = ui
+            .add_enabled(
+                !state.print.busy,
+                widgets::primary_button(ui, &tr.t("gui-journal-print")),
+            )
+            .clicked();
+        if ui.button(tr.t("gui-pos-new-sale")).clicked() {
+            state.receipt = None;
+            state.print = Default::default();
+            state.refocus_scan = true;
+        }
+    });
+    state.print.outcome_ui(ui, tr);
+    if print
+        && let Some(command) = state
+            .print
+            .request(&receipt, crate::gui::backend::ReceiptFormat::Pdf)
+    {
+        ctx.send(command);
     }
 }
