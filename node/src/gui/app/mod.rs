@@ -451,8 +451,12 @@ impl DermisApp {
                 self.send(Command::LoadBanner { patient });
                 self.load_draft(DraftKey::New(patient));
             }
-            Nav::Photos { patient, name } => {
-                self.s.photos.open(patient, name);
+            Nav::Photos {
+                patient,
+                name,
+                visit,
+            } => {
+                self.s.photos.open(patient, name, visit);
                 self.screen = Screen::Photos;
                 self.send(Command::LoadBanner { patient });
                 self.send(Command::LoadPhotos { patient });

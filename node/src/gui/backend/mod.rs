@@ -7,6 +7,7 @@
 //! set only by a successful login, and every command goes through `ops`, which checks
 //! the role again whatever the UI showed.
 
+pub mod folders;
 mod handlers;
 mod printouts;
 pub mod protocol;

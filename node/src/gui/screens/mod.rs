@@ -107,8 +107,16 @@ pub enum Nav {
     NewPatient,
     EditPatient,
     OpenEncounter(EncounterId),
-    NewEncounter { patient: PatientId, name: String },
-    Photos { patient: PatientId, name: String },
+    NewEncounter {
+        patient: PatientId,
+        name: String,
+    },
+    /// A patient's photos; `visit` is the visit new photos are linked to at first.
+    Photos {
+        patient: PatientId,
+        name: String,
+        visit: Option<EncounterId>,
+    },
 }
 
 /// What a screen's `*_ui` function may use besides its own state.
