@@ -2,12 +2,13 @@
 # Captures the desktop app's main screens into docs/screenshots/, in English, and the
 # login, dashboard, a patient and the point of sale in Armenian.
 #
-# It builds dermis-node, makes a demo data dir (with two photos), starts Xvfb, then for
+# It builds dermis-node, makes a demo data dir (with three photos), starts Xvfb, then for
 # each screen runs the real window with development switches read at start-up:
 #   DERMIS_GUI_LOGIN=user:password   sign in at start (demo staff: admin, doctor, nurse,
 #                                    reception, cashier; password dermis-demo)
 #   DERMIS_GUI_SCREEN=name           dashboard, patients, patient, encounter, photos, pos,
-#                                    products, sync, conflicts, settings, lock
+#                                    products, sync, conflicts, settings, lock, compare
+#                                    (the photos comparing the part with most photos)
 #   DERMIS_GUI_READY_FILE=path       written once that screen is drawn with its data
 # and captures the display with ImageMagick's `import` once the ready file appears.
 #
@@ -81,6 +82,16 @@ convert -size 900x1200 radial-gradient:sienna-wheat -swirl 120 "$WORK/lesion-2.p
     --body-part forearm --tag nevus --tag dermoscopy >/dev/null
 "$BIN" --data-dir "$DATA" photo add --patient "$PATIENT" --file "$WORK/lesion-2.png" \
     --body-part upper_back --tag follow-up >/dev/null
+# A second forearm photo, linked to the patient's newest visit when there is one: the
+# body map counts it and the comparison shows the forearm over time.
+VISIT=$("$BIN" --data-dir "$DATA" encounter list --patient "$PATIENT" --json |
+    grep -o '"id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/' || true)
+LINK=()
+[ -n "$VISIT" ] && LINK=(--encounter "$VISIT")
+convert -size 1200x900 plasma:wheat-rosybrown -blur 0x5 -fill sienna -draw "circle 640,430 700,470" \
+    "$WORK/lesion-3.jpg"
+"$BIN" --data-dir "$DATA" photo add --patient "$PATIENT" --file "$WORK/lesion-3.jpg" \
+    --body-part forearm --tag nevus --tag follow-up "${LINK[@]}" >/dev/null
 
 echo "starting Xvfb on :$DISPLAY_NUMBER" >&2
 # -noreset: the server would otherwise reset whenever the last window closes.
@@ -131,6 +142,7 @@ shot patients "$DATA" en "reception:$PASSWORD" patients
 shot patient "$DATA" en "doctor:$PASSWORD" patient
 shot encounter "$DATA" en "doctor:$PASSWORD" encounter
 shot photos "$DATA" en "doctor:$PASSWORD" photos
+shot photos-compare "$DATA" en "doctor:$PASSWORD" compare
 shot pos "$DATA" en "cashier:$PASSWORD" pos
 shot products "$DATA" en "admin:$PASSWORD" products
 shot sync "$DATA" en "admin:$PASSWORD" sync

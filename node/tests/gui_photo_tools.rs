@@ -258,3 +258,71 @@ fn the_map_counts_filters_and_compares_a_part_over_time() {
     click(&mut h, "Show all body parts");
     assert!(shows_part(&h, "Face · "));
 }
+
+#[test]
+fn the_photo_tools_speak_every_language() {
+    use dermis_node::i18n::{Locale, Localizer};
+    let dir = demo_dir(3);
+    let files = tempfile::tempdir().expect("temp");
+    let mut node = open(dir.path());
+    let patient: PatientId = queries::recent_patients(node.store.conn(), 1).expect("patients")[0]
+        .id
+        .parse()
+        .expect("id");
+    for (i, days) in [30, 3].into_iter().enumerate() {
+        let file = write(
+            files.path(),
+            &format!("k{i}.png"),
+            &png(30, 30, 50 * i as u8),
+        );
+        photo_days_ago(&mut node, patient, file, "knee", days);
+    }
+    drop(node);
+    write(files.path(), "new.png", &png(20, 20, 200));
+    let localizer = Localizer::new();
+    for locale in Locale::ALL {
+        let t = |id: &str| localizer.t(locale, id);
+        let mut h = harness(dir.path(), locale);
+        wait_until(&mut h, "the login screen", |h| h.state().at_login());
+        type_into(&mut h, &t("field-username"), "doctor");
+        type_into(
+            &mut h,
+            &t("field-password"),
+            dermis_node::demo::DEMO_PASSWORD,
+        );
+        press_enter(&mut h, &t("field-password"));
+        wait_until(&mut h, "signing in", |h| h.state().session().is_some());
+        settle(&mut h);
+        open_photos(&mut h, patient);
+        assert!(shows(&h, &t("gui-photos-map-title")), "{locale}: the map");
+        let knee = localizer.t(locale, "body-knee");
+        let front = localizer.t_args(
+            locale,
+            "gui-photos-map-region-front",
+            &[("name", knee.as_str().into())],
+        );
+        click(&mut h, &front);
+        click(&mut h, &t("gui-photos-compare"));
+        settle(&mut h);
+        assert!(
+            shows(&h, &t("gui-compare-earlier")),
+            "{locale}: the comparison"
+        );
+        click(&mut h, &t("gui-compare-close"));
+        click(&mut h, &t("gui-photos-choose"));
+        settle(&mut h);
+        type_into(
+            &mut h,
+            &t("gui-picker-folder"),
+            &files.path().display().to_string(),
+        );
+        press_enter(&mut h, &t("gui-picker-folder"));
+        settle(&mut h);
+        assert!(
+            shows(&h, "new.png"),
+            "{locale}: the browser lists the folder"
+        );
+        let missing = h.state().missing_messages();
+        assert!(missing.is_empty(), "{locale}: missing {missing:?}");
+    }
+}

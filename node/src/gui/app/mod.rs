@@ -599,6 +599,14 @@ impl DermisApp {
                     self.lock();
                     return;
                 }
+                let wants_compare = self.dev.screen.as_deref().map(str::trim) == Some("compare");
+                if shown && wants_compare && self.s.photos.compare.is_none() {
+                    let mut out = Vec::new();
+                    if self.s.photos.compare_busiest(&mut |c| out.push(c)) {
+                        out.into_iter().for_each(|c| self.send(c));
+                        return;
+                    }
+                }
                 shown
             }
             Phase::Locked(_) => wants_lock,

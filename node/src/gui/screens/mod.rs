@@ -61,7 +61,8 @@ impl Screen {
             "patients" => Screen::Patients,
             "patient" => Screen::Patient,
             "encounter" => Screen::Encounter,
-            "photos" => Screen::Photos,
+            // `compare`: the photos, comparing the part with the most of them.
+            "photos" | "compare" => Screen::Photos,
             "pos" => Screen::Pos,
             "products" => Screen::Products,
             "sync" => Screen::Sync,

@@ -9,6 +9,7 @@ use egui::load::SizedTexture;
 use egui::{Key, Ui, vec2};
 
 use super::{PhotosState, visit_label};
+use crate::gui::backend::Command;
 use crate::gui::screens::Ctx;
 use crate::gui::widgets;
 use crate::ops::photos::PhotoListing;
@@ -46,7 +47,7 @@ pub(super) fn start(
     state: &mut PhotosState,
     part: BodyPart,
     from: Option<PhotoId>,
-    ctx: &mut Ctx<'_>,
+    send: &mut dyn FnMut(Command),
 ) {
     let ids: Vec<PhotoId> = series(&state.photos, part)
         .iter()
@@ -63,17 +64,17 @@ pub(super) fn start(
     state.part = Some(part);
     state.show_all = false;
     state.compare = Some(CompareState { part, left, right });
-    request(state, ctx);
+    request(state, send);
 }
 
 /// Asks for the full pictures of the two photos shown.
-fn request(state: &mut PhotosState, ctx: &mut Ctx<'_>) {
+fn request(state: &mut PhotosState, send: &mut dyn FnMut(Command)) {
     let Some(c) = state.compare.clone() else {
         return;
     };
     for id in [c.left, c.right] {
         if let Some(listing) = state.photos.iter().find(|l| l.photo.id == id).cloned() {
-            state.want_full(&listing, ctx);
+            state.want_full(&listing, send);
         }
     }
 }
@@ -155,7 +156,10 @@ pub(super) fn compare_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>
         });
     ui.add_space(6.0);
     let gap = 12.0;
-    let pane_w = ((ui.available_width() - gap) / 2.0).max(120.0);
+    // Room for the spacing between the panes and for the scroll bar at the edge.
+    let spacing = ui.spacing().item_spacing.x;
+    let room = ui.available_width() - gap - 3.0 * spacing - ui.spacing().scroll.bar_width;
+    let pane_w = (room / 2.0).floor().max(120.0);
     let pane = vec2(pane_w, (pane_w * 0.8).min(560.0));
     ui.horizontal_top(|ui| {
         for (slot, title) in [
@@ -166,7 +170,9 @@ pub(super) fn compare_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>
                 ui.set_width(pane_w);
                 pane_ui(ui, state, ctx, &ids, slot, title, pane);
             });
-            ui.add_space(gap);
+            if title == "gui-compare-earlier" {
+                ui.add_space(gap);
+            }
         }
     });
     if (left, right) != (li, ri)
@@ -174,7 +180,7 @@ pub(super) fn compare_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>
     {
         c.left = ids[left];
         c.right = ids[right];
-        request(state, ctx);
+        request(state, &mut |c| ctx.send(c));
     }
 }
 

@@ -168,7 +168,7 @@ impl PhotosState {
     }
 
     /// Asks for a photo's full picture unless it is here or on its way.
-    fn want_full(&mut self, listing: &PhotoListing, ctx: &mut Ctx<'_>) {
+    fn want_full(&mut self, listing: &PhotoListing, send: &mut dyn FnMut(Command)) {
         let id = listing.photo.id;
         if self.full_textures.contains_key(&id)
             || self.full_requested.contains(&id)
@@ -178,7 +178,7 @@ impl PhotosState {
         }
         self.full_errors.remove(&id);
         self.full_requested.insert(id);
-        ctx.send(Command::LoadPhoto {
+        send(Command::LoadPhoto {
             id,
             sha256: listing.photo.sha256.clone(),
         });
@@ -216,6 +216,24 @@ impl PhotosState {
                 self.full_textures.remove(&id);
             }
         }
+    }
+
+    /// Opens the comparison of the part with the most photos, when one has two or more
+    /// (the screenshot script's `DERMIS_GUI_SCREEN=compare`). Says whether it did.
+    pub fn compare_busiest(&mut self, send: &mut dyn FnMut(Command)) -> bool {
+        let mut counts: HashMap<BodyPart, usize> = HashMap::new();
+        for l in &self.photos {
+            *counts.entry(l.photo.body_part).or_default() += 1;
+        }
+        let Some((part, _)) = counts
+            .into_iter()
+            .filter(|(_, n)| *n >= 2)
+            .max_by_key(|(p, n)| (*n, p.as_str()))
+        else {
+            return false;
+        };
+        compare::start(self, part, None, send);
+        true
     }
 
     fn full_texture(&self, id: PhotoId) -> Option<&TextureHandle> {
@@ -380,7 +398,7 @@ fn gallery_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>) {
                 && n >= 2
                 && ui.button(tr.t("gui-photos-compare")).clicked()
             {
-                compare::start(state, part, None, ctx);
+                compare::start(state, part, None, &mut |c| ctx.send(c));
             }
         });
         if shown.is_empty() {
@@ -417,7 +435,7 @@ fn gallery_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>) {
                     ui.small(thumbnail_text(tr, listing));
                     if clicked {
                         state.full = Some(listing.photo.id);
-                        state.want_full(listing, ctx);
+                        state.want_full(listing, &mut |c| ctx.send(c));
                     }
                 });
             }
@@ -469,7 +487,9 @@ fn full_view_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>) {
         });
     if compare {
         state.full = None;
-        compare::start(state, listing.photo.body_part, Some(id), ctx);
+        compare::start(state, listing.photo.body_part, Some(id), &mut |c| {
+            ctx.send(c)
+        });
     } else if !open {
         state.full = None;
     }
