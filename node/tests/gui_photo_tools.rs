@@ -326,3 +326,36 @@ fn the_photo_tools_speak_every_language() {
         assert!(missing.is_empty(), "{locale}: missing {missing:?}");
     }
 }
+
+#[test]
+fn the_browser_is_worked_from_the_keyboard() {
+    let dir = demo_dir(3);
+    let files = tempfile::tempdir().expect("temp");
+    std::fs::create_dir(files.path().join("card")).expect("dir");
+    write(&files.path().join("card"), "mole.png", &png(30, 30, 70));
+    let patient: PatientId = queries::recent_patients(open(dir.path()).store.conn(), 1)
+        .expect("patients")[0]
+        .id
+        .parse()
+        .expect("id");
+    let mut h = signed_in(dir.path(), "doctor");
+    open_photos(&mut h, patient);
+    click(&mut h, "Choose files…");
+    settle(&mut h);
+    type_into(&mut h, "Folder", &files.path().display().to_string());
+    press_enter(&mut h, "Folder");
+    settle(&mut h);
+    assert!(shows(&h, "card"), "the folder is listed, not entered");
+    // Enter opens the folder under the cursor, Space marks a picture, Enter takes it.
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    assert!(shows(&h, "mole.png"));
+    h.key_press(egui::Key::Space);
+    h.run_ok();
+    assert!(shows(&h, "Use this file"));
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    assert!(shows(&h, "One file ready to add:"));
+    assert!(shows(&h, "mole.png"));
+    assert!(!shows(&h, "Choose photos"), "the browser closed");
+}

@@ -114,7 +114,8 @@ pub fn picker_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>) {
                 action = Some(Action::Go(PathBuf::from(picker.typed.trim())));
             }
             ui.separator();
-            let typing = field.has_focus();
+            // The Enter that leaves the path field is the field's, not the list's.
+            let typing = field.has_focus() || field.lost_focus();
             if let Some(a) = rows_ui(ui, picker, ctx, typing) {
                 action = Some(a);
             }
