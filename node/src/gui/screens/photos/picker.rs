@@ -81,7 +81,9 @@ pub fn picker_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>) {
         .id(egui::Id::unique("photo-picker"))
         .open(&mut open)
         .collapsible(false)
-        .default_size([640.0, 520.0])
+        // In the middle of the window, at a size a folder of photos fits, like a dialog.
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .fixed_size([640.0, 480.0])
         .show(ui.ctx(), |ui| {
             ui.horizontal_wrapped(|ui| {
                 if let Some(listing) = &picker.listing {
@@ -208,7 +210,8 @@ fn rows_ui(ui: &mut Ui, picker: &mut PickerState, ctx: &Ctx<'_>, typing: bool) -
     }
     egui::ScrollArea::vertical()
         .id_salt("picker-rows")
-        .max_height(ui.available_height() - 40.0)
+        .auto_shrink([false, false])
+        .max_height(300.0)
         .show(ui, |ui| {
             for (i, entry) in listing.entries.iter().enumerate() {
                 let here = i == picker.cursor;
