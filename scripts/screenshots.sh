@@ -2,13 +2,14 @@
 # Captures the desktop app's main screens into docs/screenshots/, in English, and the
 # login, dashboard, a patient, the point of sale and the sales journal in Armenian.
 #
-# It builds dermis-node, makes a demo data dir (with two photos), starts Xvfb, then for
+# It builds dermis-node, makes a demo data dir (with three photos), starts Xvfb, then for
 # each screen runs the real window with development switches read at start-up:
 #   DERMIS_GUI_LOGIN=user:password   sign in at start (demo staff: admin, doctor, nurse,
 #                                    reception, cashier; password dermis-demo)
 #   DERMIS_GUI_SCREEN=name           dashboard, patients, appointments, patient, encounter,
 #                                    photos, pos, journal, sale (the journal with a refunded
-#                                    sale open), shift, products, sync, conflicts, settings, lock
+#                                    sale open), shift, products, sync, conflicts, settings, lock,
+#                                    compare (the photos comparing the part with most photos)
 #   DERMIS_GUI_READY_FILE=path       written once that screen is drawn with its data
 # and captures the display with ImageMagick's `import` once the ready file appears.
 #
@@ -82,6 +83,16 @@ convert -size 900x1200 radial-gradient:sienna-wheat -swirl 120 "$WORK/lesion-2.p
     --body-part forearm --tag nevus --tag dermoscopy >/dev/null
 "$BIN" --data-dir "$DATA" photo add --patient "$PATIENT" --file "$WORK/lesion-2.png" \
     --body-part upper_back --tag follow-up >/dev/null
+# A second forearm photo, linked to the patient's newest visit when there is one: the
+# body map counts it and the comparison shows the forearm over time.
+VISIT=$("$BIN" --data-dir "$DATA" encounter list --patient "$PATIENT" --json |
+    grep -o '"id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/' || true)
+LINK=()
+[ -n "$VISIT" ] && LINK=(--encounter "$VISIT")
+convert -size 1200x900 plasma:wheat-rosybrown -blur 0x5 -fill sienna -draw "circle 640,430 700,470" \
+    "$WORK/lesion-3.jpg"
+"$BIN" --data-dir "$DATA" photo add --patient "$PATIENT" --file "$WORK/lesion-3.jpg" \
+    --body-part forearm --tag nevus --tag follow-up "${LINK[@]}" >/dev/null
 
 # What receipts print, and the till's shifts: one closed (counted a little short) and
 # one open since, with sales, a pay-in and a pay-out, for the Shift screen and the till.
@@ -160,6 +171,7 @@ shot appointments "$DATA" en "reception:$PASSWORD" appointments
 shot patient "$DATA" en "doctor:$PASSWORD" patient
 shot encounter "$DATA" en "doctor:$PASSWORD" encounter
 shot photos "$DATA" en "doctor:$PASSWORD" photos
+shot photos-compare "$DATA" en "doctor:$PASSWORD" compare
 shot pos "$DATA" en "cashier:$PASSWORD" pos
 shot shift "$DATA" en "cashier:$PASSWORD" shift
 shot journal "$DATA" en "cashier:$PASSWORD" journal

@@ -206,10 +206,8 @@ gui-photos-title = Photos
 gui-photos-heading = Photos: { $patient }
 gui-photos-no-patient = Open a patient to see their photos.
 gui-photos-import = Add a photo
-gui-photos-drop-hint = Type the path of a JPEG, PNG or WebP file, or drop the file on this window.
+gui-photos-drop-hint = Drop JPEG, PNG or WebP photos on this window, or choose them.
 gui-photos-tags-hint = Separate tags with commas.
-gui-photos-add = Add photo
-gui-photos-added = Photo added.
 gui-photos-gallery = Gallery
 gui-photos-none = No photos yet.
 gui-photos-view = View
@@ -608,3 +606,56 @@ gui-book-search-other = Search another patient
 gui-book-register = Register new patient
 gui-book-calendar-of = Calendar of
 gui-book-overlap = { $who } already sees { $name } at { $when }.
+# Photos: body map, file browser, visit link, comparison over time
+gui-photos-map-title = Body map
+gui-photos-map-front = Front
+gui-photos-map-back = Back
+gui-photos-map-region-front = { $name }, front
+gui-photos-map-region-back = { $name }, back
+gui-photos-part-chosen = Chosen: { $name }
+gui-photos-part-none = Click a body region or choose one from the list.
+gui-photos-part-needed = Choose the body part first.
+gui-photos-visit = Visit
+gui-photos-no-visit = Not linked to a visit
+gui-photos-visit-of = Visit of { $when }
+gui-photos-gallery-of = Photos of this region: { $name }
+gui-photos-show-all = Show all body parts
+gui-photos-compare = Compare over time
+gui-photos-choose = Choose files…
+gui-photos-drop-now = Release to add these files.
+gui-photos-files-chosen = { $count ->
+    [one] One file ready to add:
+   *[other] { $count } files ready to add:
+}
+gui-photos-remove-file = Remove from the list
+gui-photos-remove-named = Remove { $name }
+gui-photos-add-files = { $count ->
+    [one] Add photo
+   *[other] Add { $count } photos
+}
+gui-photos-added-count = { $count ->
+    [one] Photo added.
+   *[other] { $count } photos added.
+}
+gui-photos-not-imported = { $name } was not added: { $reason }
+gui-picker-title = Choose photos
+gui-picker-home = Home folder
+gui-picker-pictures = Pictures
+gui-picker-up = Up one folder
+gui-picker-folder = Folder
+gui-picker-confirm = { $count ->
+    [one] Use this file
+   *[other] Use these { $count } files
+}
+gui-picker-unreadable = This folder cannot be read.
+gui-picker-empty = No folders or pictures here.
+gui-picker-truncated = This folder holds too many files: only the first ones are listed.
+gui-compare-heading = Over time: { $name }
+gui-compare-close = Back to the gallery
+gui-compare-keys = The left and right arrow keys step through the later photo; with Shift, the earlier one.
+gui-compare-earlier = Earlier photo
+gui-compare-later = Later photo
+gui-compare-step-earlier = { $name }: one step earlier
+gui-compare-step-later = { $name }: one step later
+gui-compare-position = { $number } of { $count }
+gui-compare-series-item = Photo { $number } of { $count }

@@ -205,10 +205,8 @@ gui-photos-title = Fotografías
 gui-photos-heading = Fotografías: { $patient }
 gui-photos-no-patient = Abra un paciente para ver sus fotografías.
 gui-photos-import = Añadir una fotografía
-gui-photos-drop-hint = Escriba la ruta de un archivo JPEG, PNG o WebP, o arrastre el archivo a esta ventana.
+gui-photos-drop-hint = Arrastre fotos JPEG, PNG o WebP a esta ventana, o elíjalas.
 gui-photos-tags-hint = Separe las etiquetas con comas.
-gui-photos-add = Añadir foto
-gui-photos-added = Fotografía añadida.
 gui-photos-gallery = Galería
 gui-photos-none = Todavía no hay fotografías.
 gui-photos-view = Ver
@@ -599,3 +597,56 @@ gui-book-search-other = Buscar otro paciente
 gui-book-register = Registrar paciente nuevo
 gui-book-calendar-of = Agenda de
 gui-book-overlap = { $who } ya atiende a { $name } a las { $when }.
+# Photos: body map, file browser, visit link, comparison over time
+gui-photos-map-title = Mapa corporal
+gui-photos-map-front = Delante
+gui-photos-map-back = Espalda
+gui-photos-map-region-front = { $name }, delante
+gui-photos-map-region-back = { $name }, detrás
+gui-photos-part-chosen = Elegida: { $name }
+gui-photos-part-none = Haga clic en una zona del cuerpo o elíjala de la lista.
+gui-photos-part-needed = Elija primero la zona del cuerpo.
+gui-photos-visit = Consulta
+gui-photos-no-visit = Sin consulta vinculada
+gui-photos-visit-of = Consulta del { $when }
+gui-photos-gallery-of = Fotos de esta zona: { $name }
+gui-photos-show-all = Mostrar todas las zonas
+gui-photos-compare = Comparar en el tiempo
+gui-photos-choose = Elegir archivos…
+gui-photos-drop-now = Suelte para añadir estos archivos.
+gui-photos-files-chosen = { $count ->
+    [one] { $count } archivo listo para añadir:
+   *[other] { $count } archivos listos para añadir:
+}
+gui-photos-remove-file = Quitar de la lista
+gui-photos-remove-named = Quitar { $name }
+gui-photos-add-files = { $count ->
+    [one] Añadir la foto
+   *[other] Añadir { $count } fotos
+}
+gui-photos-added-count = { $count ->
+    [one] Foto añadida.
+   *[other] { $count } fotos añadidas.
+}
+gui-photos-not-imported = { $name } no se añadió: { $reason }
+gui-picker-title = Elegir fotos
+gui-picker-home = Carpeta personal
+gui-picker-pictures = Imágenes
+gui-picker-up = Subir una carpeta
+gui-picker-folder = Carpeta
+gui-picker-confirm = { $count ->
+    [one] Usar este archivo
+   *[other] Usar estos { $count } archivos
+}
+gui-picker-unreadable = No se puede leer esta carpeta.
+gui-picker-empty = Aquí no hay carpetas ni imágenes.
+gui-picker-truncated = Esta carpeta tiene demasiados archivos: solo se listan los primeros.
+gui-compare-heading = Evolución: { $name }
+gui-compare-close = Volver a la galería
+gui-compare-keys = Las flechas izquierda y derecha recorren la foto posterior; con Mayús, la anterior.
+gui-compare-earlier = Foto anterior
+gui-compare-later = Foto posterior
+gui-compare-step-earlier = { $name }: un paso antes
+gui-compare-step-later = { $name }: un paso después
+gui-compare-position = { $number } de { $count }
+gui-compare-series-item = Foto { $number } de { $count }

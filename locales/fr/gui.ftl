@@ -205,10 +205,8 @@ gui-photos-title = Photographies
 gui-photos-heading = Photographies : { $patient }
 gui-photos-no-patient = Ouvrez un dossier patient pour voir ses photographies.
 gui-photos-import = Ajouter une photographie
-gui-photos-drop-hint = Saisissez le chemin d’un fichier JPEG, PNG ou WebP, ou déposez le fichier sur cette fenêtre.
+gui-photos-drop-hint = Déposez des photos JPEG, PNG ou WebP sur cette fenêtre, ou choisissez-les.
 gui-photos-tags-hint = Séparez les étiquettes par des virgules.
-gui-photos-add = Ajouter la photo
-gui-photos-added = Photographie ajoutée.
 gui-photos-gallery = Galerie
 gui-photos-none = Aucune photographie pour l’instant.
 gui-photos-view = Afficher
@@ -599,3 +597,56 @@ gui-book-search-other = Chercher un autre patient
 gui-book-register = Créer un dossier patient
 gui-book-calendar-of = Agenda de
 gui-book-overlap = { $who } reçoit déjà { $name } à { $when }.
+# Photos: body map, file browser, visit link, comparison over time
+gui-photos-map-title = Schéma corporel
+gui-photos-map-front = Face avant
+gui-photos-map-back = Dos
+gui-photos-map-region-front = { $name }, de face
+gui-photos-map-region-back = { $name }, de dos
+gui-photos-part-chosen = Choisi : { $name }
+gui-photos-part-none = Cliquez sur une région du corps ou choisissez-la dans la liste.
+gui-photos-part-needed = Choisissez d’abord la région du corps.
+gui-photos-visit = Consultation
+gui-photos-no-visit = Liée à aucune consultation
+gui-photos-visit-of = Consultation du { $when }
+gui-photos-gallery-of = Clichés de cette région : { $name }
+gui-photos-show-all = Toutes les régions
+gui-photos-compare = Comparer dans le temps
+gui-photos-choose = Choisir des fichiers…
+gui-photos-drop-now = Relâchez pour ajouter ces fichiers.
+gui-photos-files-chosen = { $count ->
+    [one] { $count } fichier prêt à ajouter :
+   *[other] { $count } fichiers prêts à ajouter :
+}
+gui-photos-remove-file = Retirer de la liste
+gui-photos-remove-named = Retirer { $name }
+gui-photos-add-files = { $count ->
+    [one] Ajouter le cliché
+   *[other] Ajouter { $count } clichés
+}
+gui-photos-added-count = { $count ->
+    [one] Cliché ajouté.
+   *[other] { $count } clichés ajoutés.
+}
+gui-photos-not-imported = { $name } n’a pas été ajouté : { $reason }
+gui-picker-title = Choisir des clichés
+gui-picker-home = Dossier personnel
+gui-picker-pictures = Mes images
+gui-picker-up = Dossier parent
+gui-picker-folder = Dossier
+gui-picker-confirm = { $count ->
+    [one] Prendre ce fichier
+   *[other] Prendre ces { $count } fichiers
+}
+gui-picker-unreadable = Ce dossier ne peut pas être lu.
+gui-picker-empty = Ni dossier ni image ici.
+gui-picker-truncated = Ce dossier contient trop de fichiers : seuls les premiers sont listés.
+gui-compare-heading = Évolution : { $name }
+gui-compare-close = Retour à la galerie
+gui-compare-keys = Les flèches gauche et droite font défiler le cliché le plus récent ; avec Maj, le plus ancien.
+gui-compare-earlier = Cliché antérieur
+gui-compare-later = Cliché ultérieur
+gui-compare-step-earlier = { $name } : un cran plus tôt
+gui-compare-step-later = { $name } : un cran plus tard
+gui-compare-position = { $number } sur { $count }
+gui-compare-series-item = Cliché { $number } sur { $count }

@@ -197,10 +197,8 @@ gui-photos-title = Լուսանկարներ
 gui-photos-heading = Լուսանկարներ․ { $patient }
 gui-photos-no-patient = Լուսանկարները տեսնելու համար բացեք պացիենտին։
 gui-photos-import = Ավելացնել լուսանկար
-gui-photos-drop-hint = Մուտքագրեք JPEG, PNG կամ WebP ֆայլի ուղին կամ ֆայլը քաշեք այս պատուհանի վրա։
+gui-photos-drop-hint = Քաշեք JPEG, PNG կամ WebP լուսանկարները այս պատուհանի վրա կամ ընտրեք դրանք։
 gui-photos-tags-hint = Պիտակներն անջատեք ստորակետներով։
-gui-photos-add = Ավելացնել լուսանկարը
-gui-photos-added = Լուսանկարն ավելացված է։
 gui-photos-gallery = Պատկերասրահ
 gui-photos-none = Լուսանկարներ դեռ չկան։
 gui-photos-view = Դիտել
@@ -579,3 +577,56 @@ gui-book-search-other = Գտնել այլ պացիենտի
 gui-book-register = Գրանցել նոր պացիենտ
 gui-book-calendar-of = Ում օրացույցը
 gui-book-overlap = { $who }-ն այդ ժամին արդեն ընդունում է { $name }-ին ({ $when })։
+# Photos: body map, file browser, visit link, comparison over time
+gui-photos-map-title = Մարմնի քարտեզ
+gui-photos-map-front = Առջևից
+gui-photos-map-back = Հետևից
+gui-photos-map-region-front = { $name }, առջևից
+gui-photos-map-region-back = { $name }, հետևից
+gui-photos-part-chosen = Ընտրված է՝ { $name }
+gui-photos-part-none = Սեղմեք մարմնի հատվածի վրա կամ ընտրեք ցանկից։
+gui-photos-part-needed = Նախ ընտրեք մարմնի հատվածը։
+gui-photos-visit = Այց
+gui-photos-no-visit = Կապված չէ այցի հետ
+gui-photos-visit-of = { $when }-ի այց
+gui-photos-gallery-of = Այս հատվածի լուսանկարները՝ { $name }
+gui-photos-show-all = Ցույց տալ բոլոր հատվածները
+gui-photos-compare = Համեմատել ժամանակի ընթացքում
+gui-photos-choose = Ընտրել ֆայլեր…
+gui-photos-drop-now = Բաց թողեք՝ այս ֆայլերն ավելացնելու համար։
+gui-photos-files-chosen = { $count ->
+    [one] { $count } ֆայլ պատրաստ է ավելացման՝
+   *[other] { $count } ֆայլ պատրաստ է ավելացման՝
+}
+gui-photos-remove-file = Հանել ցանկից
+gui-photos-remove-named = Հանել { $name }
+gui-photos-add-files = { $count ->
+    [one] Ավելացնել լուսանկարը
+   *[other] Ավելացնել { $count } լուսանկար
+}
+gui-photos-added-count = { $count ->
+    [one] Լուսանկարն ավելացվեց։
+   *[other] Ավելացվեց { $count } լուսանկար։
+}
+gui-photos-not-imported = { $name }-ն չավելացվեց՝ { $reason }
+gui-picker-title = Լուսանկարների ընտրություն
+gui-picker-home = Անձնական թղթապանակ
+gui-picker-pictures = Պատկերներ
+gui-picker-up = Մեկ մակարդակ վեր
+gui-picker-folder = Թղթապանակ
+gui-picker-confirm = { $count ->
+    [one] Վերցնել այս ֆայլը
+   *[other] Վերցնել այս { $count } ֆայլերը
+}
+gui-picker-unreadable = Այս թղթապանակը հնարավոր չէ կարդալ։
+gui-picker-empty = Այստեղ թղթապանակներ և պատկերներ չկան։
+gui-picker-truncated = Թղթապանակում չափազանց շատ ֆայլեր կան՝ ցուցադրված են միայն առաջինները։
+gui-compare-heading = Ժամանակի ընթացքում՝ { $name }
+gui-compare-close = Վերադառնալ պատկերասրահ
+gui-compare-keys = Ձախ և աջ սլաքները թերթում են ավելի ուշ լուսանկարը, Shift-ով՝ ավելի վաղը։
+gui-compare-earlier = Ավելի վաղ լուսանկար
+gui-compare-later = Ավելի ուշ լուսանկար
+gui-compare-step-earlier = { $name }՝ մեկ քայլ առաջ
+gui-compare-step-later = { $name }՝ մեկ քայլ հետո
+gui-compare-position = { $number }՝ { $count }-ից
+gui-compare-series-item = Լուսանկար { $number }՝ { $count }-ից

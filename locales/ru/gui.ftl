@@ -214,10 +214,8 @@ gui-photos-title = Фотографии
 gui-photos-heading = Фотографии: { $patient }
 gui-photos-no-patient = Откройте пациента, чтобы увидеть его фотографии.
 gui-photos-import = Добавить фотографию
-gui-photos-drop-hint = Введите путь к файлу JPEG, PNG или WebP или перетащите файл в это окно.
+gui-photos-drop-hint = Перетащите фотографии JPEG, PNG или WebP в это окно или выберите их.
 gui-photos-tags-hint = Разделяйте метки запятыми.
-gui-photos-add = Добавить фото
-gui-photos-added = Фотография добавлена.
 gui-photos-gallery = Галерея
 gui-photos-none = Фотографий пока нет.
 gui-photos-view = Открыть
@@ -597,3 +595,64 @@ gui-book-search-other = Найти другого пациента
 gui-book-register = Зарегистрировать пациента
 gui-book-calendar-of = Расписание
 gui-book-overlap = У { $who } в это время уже { $name } ({ $when }).
+# Photos: body map, file browser, visit link, comparison over time
+gui-photos-map-title = Карта тела
+gui-photos-map-front = Спереди
+gui-photos-map-back = Сзади
+gui-photos-map-region-front = { $name }, спереди
+gui-photos-map-region-back = { $name }, сзади
+gui-photos-part-chosen = Выбрано: { $name }
+gui-photos-part-none = Нажмите на область тела или выберите её из списка.
+gui-photos-part-needed = Сначала выберите область тела.
+gui-photos-visit = Приём
+gui-photos-no-visit = Не привязано к приёму
+gui-photos-visit-of = Приём от { $when }
+gui-photos-gallery-of = Фотографии области: { $name }
+gui-photos-show-all = Показать все области
+gui-photos-compare = Сравнить в динамике
+gui-photos-choose = Выбрать файлы…
+gui-photos-drop-now = Отпустите, чтобы добавить эти файлы.
+gui-photos-files-chosen = { $count ->
+    [one] { $count } файл готов к добавлению:
+    [few] { $count } файла готовы к добавлению:
+    [many] { $count } файлов готовы к добавлению:
+   *[other] { $count } файла готовы к добавлению:
+}
+gui-photos-remove-file = Убрать из списка
+gui-photos-remove-named = Убрать { $name }
+gui-photos-add-files = { $count ->
+    [one] Добавить { $count } фото
+    [few] Добавить { $count } фото
+    [many] Добавить { $count } фото
+   *[other] Добавить { $count } фото
+}
+gui-photos-added-count = { $count ->
+    [one] Добавлена { $count } фотография.
+    [few] Добавлены { $count } фотографии.
+    [many] Добавлено { $count } фотографий.
+   *[other] Добавлено { $count } фотографии.
+}
+gui-photos-not-imported = { $name } не добавлен: { $reason }
+gui-picker-title = Выбор фотографий
+gui-picker-home = Домашняя папка
+gui-picker-pictures = Изображения
+gui-picker-up = На уровень выше
+gui-picker-folder = Папка
+gui-picker-confirm = { $count ->
+    [one] Взять { $count } файл
+    [few] Взять { $count } файла
+    [many] Взять { $count } файлов
+   *[other] Взять { $count } файла
+}
+gui-picker-unreadable = Эту папку нельзя прочитать.
+gui-picker-empty = Здесь нет папок и изображений.
+gui-picker-truncated = В папке слишком много файлов: показаны только первые.
+gui-compare-heading = В динамике: { $name }
+gui-compare-close = Назад к галерее
+gui-compare-keys = Клавиши «влево» и «вправо» листают более позднее фото; с Shift — более раннее.
+gui-compare-earlier = Более раннее фото
+gui-compare-later = Более позднее фото
+gui-compare-step-earlier = { $name }: на шаг раньше
+gui-compare-step-later = { $name }: на шаг позже
+gui-compare-position = { $number } из { $count }
+gui-compare-series-item = Фото { $number } из { $count }

@@ -214,10 +214,8 @@ gui-photos-title = Фотографії
 gui-photos-heading = Фотографії: { $patient }
 gui-photos-no-patient = Відкрийте пацієнта, щоб побачити його фотографії.
 gui-photos-import = Додати фотографію
-gui-photos-drop-hint = Введіть шлях до файлу JPEG, PNG або WebP чи перетягніть файл у це вікно.
+gui-photos-drop-hint = Перетягніть фотографії JPEG, PNG або WebP у це вікно або виберіть їх.
 gui-photos-tags-hint = Розділяйте мітки комами.
-gui-photos-add = Додати фото
-gui-photos-added = Фотографію додано.
 gui-photos-gallery = Галерея
 gui-photos-none = Фотографій поки немає.
 gui-photos-view = Відкрити
@@ -597,3 +595,64 @@ gui-book-search-other = Знайти іншого пацієнта
 gui-book-register = Зареєструвати пацієнта
 gui-book-calendar-of = Розклад
 gui-book-overlap = У { $who } у цей час уже { $name } ({ $when }).
+# Photos: body map, file browser, visit link, comparison over time
+gui-photos-map-title = Карта тіла
+gui-photos-map-front = Спереду
+gui-photos-map-back = Ззаду
+gui-photos-map-region-front = { $name }, спереду
+gui-photos-map-region-back = { $name }, ззаду
+gui-photos-part-chosen = Вибрано: { $name }
+gui-photos-part-none = Натисніть на ділянку тіла або виберіть її зі списку.
+gui-photos-part-needed = Спочатку виберіть ділянку тіла.
+gui-photos-visit = Прийом
+gui-photos-no-visit = Не прив’язано до прийому
+gui-photos-visit-of = Прийом від { $when }
+gui-photos-gallery-of = Фотографії ділянки: { $name }
+gui-photos-show-all = Показати всі ділянки
+gui-photos-compare = Порівняти в динаміці
+gui-photos-choose = Вибрати файли…
+gui-photos-drop-now = Відпустіть, щоб додати ці файли.
+gui-photos-files-chosen = { $count ->
+    [one] { $count } файл готовий до додавання:
+    [few] { $count } файли готові до додавання:
+    [many] { $count } файлів готові до додавання:
+   *[other] { $count } файлу готові до додавання:
+}
+gui-photos-remove-file = Прибрати зі списку
+gui-photos-remove-named = Прибрати { $name }
+gui-photos-add-files = { $count ->
+    [one] Додати { $count } фото
+    [few] Додати { $count } фото
+    [many] Додати { $count } фото
+   *[other] Додати { $count } фото
+}
+gui-photos-added-count = { $count ->
+    [one] Додано { $count } фотографію.
+    [few] Додано { $count } фотографії.
+    [many] Додано { $count } фотографій.
+   *[other] Додано { $count } фотографії.
+}
+gui-photos-not-imported = { $name } не додано: { $reason }
+gui-picker-title = Вибір фотографій
+gui-picker-home = Домашня тека
+gui-picker-pictures = Зображення
+gui-picker-up = На рівень вище
+gui-picker-folder = Тека
+gui-picker-confirm = { $count ->
+    [one] Взяти { $count } файл
+    [few] Взяти { $count } файли
+    [many] Взяти { $count } файлів
+   *[other] Взяти { $count } файлу
+}
+gui-picker-unreadable = Цю теку неможливо прочитати.
+gui-picker-empty = Тут немає тек і зображень.
+gui-picker-truncated = У теці забагато файлів: показано лише перші.
+gui-compare-heading = У динаміці: { $name }
+gui-compare-close = Назад до галереї
+gui-compare-keys = Клавіші «ліворуч» і «праворуч» гортають пізніше фото; із Shift — раніше.
+gui-compare-earlier = Раніше фото
+gui-compare-later = Пізніше фото
+gui-compare-step-earlier = { $name }: на крок раніше
+gui-compare-step-later = { $name }: на крок пізніше
+gui-compare-position = { $number } з { $count }
+gui-compare-series-item = Фото { $number } з { $count }

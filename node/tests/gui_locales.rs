@@ -123,6 +123,7 @@ fn every_screen_renders_in_every_language_without_a_missing_message() {
             Nav::Photos {
                 patient,
                 name: "Test Patient".into(),
+                visit: Some(visit.parse().expect("id")),
             },
             Nav::Show(Screen::Pos),
             Nav::Show(Screen::Products),
@@ -167,6 +168,7 @@ fn every_screen_renders_in_every_language_without_a_missing_message() {
         h.state_mut().navigate(Nav::Photos {
             patient,
             name: "Test Patient".into(),
+            visit: None,
         });
         settle(&mut h);
         assert_complete(&h, locale, "photos");

@@ -481,8 +481,12 @@ impl DermisApp {
                 self.send(Command::LoadBanner { patient });
                 self.load_draft(DraftKey::New(patient));
             }
-            Nav::Photos { patient, name } => {
-                self.s.photos.open(patient, name);
+            Nav::Photos {
+                patient,
+                name,
+                visit,
+            } => {
+                self.s.photos.open(patient, name, visit);
                 self.screen = Screen::Photos;
                 self.send(Command::LoadBanner { patient });
                 self.send(Command::LoadPhotos { patient });
@@ -653,6 +657,14 @@ impl DermisApp {
                 if shown && wants_lock {
                     self.lock();
                     return;
+                }
+                let wants_compare = self.dev.screen.as_deref().map(str::trim) == Some("compare");
+                if shown && wants_compare && self.s.photos.compare.is_none() {
+                    let mut out = Vec::new();
+                    if self.s.photos.compare_busiest(&mut |c| out.push(c)) {
+                        out.into_iter().for_each(|c| self.send(c));
+                        return;
+                    }
                 }
                 shown
             }

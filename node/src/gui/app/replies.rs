@@ -148,10 +148,15 @@ impl DermisApp {
                     s.encounter.on_view(*view);
                 }
             }
-            Reply::Photos { patient, photos } => s.photos.on_photos(patient, photos),
+            Reply::Photos {
+                patient,
+                photos,
+                visits,
+            } => s.photos.on_photos(patient, photos, visits),
             Reply::Thumbnail { id, picture } => s.photos.on_thumbnail(id, picture),
             Reply::PhotoImage { id, picture } => s.photos.on_full(id, picture),
-            Reply::PhotoAdded { .. } => s.photos.on_added(),
+            Reply::PhotosAdded { added, failed, .. } => s.photos.on_added(added, failed),
+            Reply::Folder(listing) => s.photos.picker.on_listing(*listing),
             Reply::Products { generation, rows } => s.pos.on_results(generation, rows),
             Reply::Buyers { generation, rows } => s.pos.buyer.on_results(generation, rows),
             Reply::Scanned(product) => s.pos.add(&product),
@@ -273,9 +278,6 @@ impl DermisApp {
                 if self.screen == Screen::Encounter && s.encounter.view.is_none() {
                     s.encounter.failed(error.clone());
                 }
-                if self.screen == Screen::Photos {
-                    s.photos.full_failed(error.clone());
-                }
                 if s.journal.open_receipt.is_some() && s.journal.detail.is_none() {
                     // The entry could not be opened: back to the list, with why.
                     s.journal.close();
@@ -315,6 +317,7 @@ pub(super) fn dev_next(s: &Screens, screen: Screen, target: Screen) -> Option<Na
             Some(Nav::Photos {
                 patient: view.patient.id,
                 name: view.patient.full_name(),
+                visit: None,
             })
         }
         _ => None,

@@ -50,6 +50,66 @@ pub(super) fn one(reply: Reply) -> Outcome {
 }
 
 /// Maps an error to what the UI may show, logging causes that are not the user's input.
+/// Imports each file with the same body part, tags and visit. A file that is not an
+/// image (or cannot be read) is reported by name and the others still go in; a refusal
+/// that is not about the file (the tags, the visit, the role) stops at the first file
+/// with nothing imported, as a form error.
+fn import_photos(
+    node: &mut Node,
+    session: &Session,
+    config: &BackendConfig,
+    mut input: photos::PhotoImport,
+    files: Vec<std::path::PathBuf>,
+) -> Outcome {
+    let patient = input.patient;
+    let mut added = 0;
+    let mut failed = Vec::new();
+    for file in files {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file.display().to_string());
+        input.file = file;
+        let error = match photos::add(node, session, &input, config.max_photo_bytes) {
+            Ok(_) => {
+                added += 1;
+                continue;
+            }
+            Err(e) => e,
+        };
+        let about_file = error.field() == Some("file");
+        let error = match error {
+            photos::PhotoError::Op(op) => ui_error(&op),
+            photos::PhotoError::Read { .. } => UiError::Unreadable,
+            photos::PhotoError::Undecodable { .. } => UiError::Invalid(ValidationErrors::single(
+                "file",
+                ErrorCode::InvalidMime,
+                "the file does not decode as an image",
+            )),
+            other => {
+                let chain = crate::gui::error_chain(&other);
+                tracing::error!(error = %chain, "photo import failed");
+                UiError::Storage
+            }
+        };
+        if about_file || matches!(error, UiError::Unreadable) {
+            failed.push((name, error));
+        } else if added == 0 && failed.is_empty() {
+            return Err((Op::ImportPhoto, error));
+        } else {
+            failed.push((name, error));
+            break;
+        }
+    }
+    let mut replies = vec![Reply::PhotosAdded {
+        patient,
+        added,
+        failed,
+    }];
+    replies.extend(load_photos(node, session, patient)?);
+    Ok(replies)
+}
+
 /// A visit's document written to the printouts folder and opened in the system's viewer.
 fn print_document(
     node: &mut Node,
@@ -489,49 +549,38 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
             ops::encounters::add_addendum(node, session, id, &text).map_err(fail(Op::Addendum))?;
             open_encounter(node, session, id)
         }
-        Command::ImportPhoto {
+        Command::ImportPhotos {
             patient,
-            file,
+            files,
             body_part,
             tags,
             encounter,
-        } => {
-            let input = photos::PhotoImport {
+        } => import_photos(
+            node,
+            session,
+            config,
+            photos::PhotoImport {
                 patient,
-                file,
+                file: std::path::PathBuf::new(),
                 body_part,
                 tags,
                 encounter,
-            };
-            let id = photos::add(node, session, &input, config.max_photo_bytes).map_err(
-                |e| match e {
-                    photos::PhotoError::Op(op) => (Op::ImportPhoto, ui_error(&op)),
-                    photos::PhotoError::Read { .. } => (Op::ImportPhoto, UiError::Unreadable),
-                    photos::PhotoError::Undecodable { .. } => (
-                        Op::ImportPhoto,
-                        UiError::Invalid(ValidationErrors::single(
-                            "file",
-                            ErrorCode::InvalidMime,
-                            "the file does not decode as an image",
-                        )),
-                    ),
-                    other => {
-                        let chain = crate::gui::error_chain(&other);
-                        tracing::error!(error = %chain, "photo import failed");
-                        (Op::ImportPhoto, UiError::Storage)
-                    }
-                },
-            )?;
-            let mut replies = vec![Reply::PhotoAdded { patient, id }];
-            replies.extend(load_photos(node, session, patient)?);
-            Ok(replies)
+            },
+            files,
+        ),
+        Command::ListFolder { path } => {
+            // The browser only serves the import: roles that cannot import see no folders.
+            session
+                .require(Permission::EditClinical)
+                .map_err(fail(Op::ImportPhoto))?;
+            one(Reply::Folder(Box::new(super::folders::list(&path))))
         }
         Command::LoadPhotos { patient } => load_photos(node, session, patient),
         Command::LoadPhoto { id, sha256 } => {
             session
                 .require(Permission::ViewClinical)
                 .map_err(fail(Op::Load))?;
-            let picture = full_view(node, session, id, &sha256)?;
+            let picture = full_view(node, session, id, &sha256).map_err(|(_, e)| e);
             one(Reply::PhotoImage { id, picture })
         }
         Command::FindProducts { generation, query } => {

@@ -9,6 +9,7 @@
 
 mod calendar;
 mod clinic;
+pub mod folders;
 mod handlers;
 mod journal;
 mod printouts;

@@ -137,15 +137,21 @@ pub enum Command {
         id: EncounterId,
         text: String,
     },
-    ImportPhoto {
+    /// Import files as photos of one body part (and visit), each on its own: a file
+    /// that is not an image does not stop the others.
+    ImportPhotos {
         patient: PatientId,
-        file: PathBuf,
+        files: Vec<PathBuf>,
         body_part: String,
         tags: Vec<String>,
         encounter: Option<EncounterId>,
     },
     LoadPhotos {
         patient: PatientId,
+    },
+    /// A folder's images and subfolders, for the photo import's file browser.
+    ListFolder {
+        path: PathBuf,
     },
     /// The original of a photo, scaled for the full view.
     LoadPhoto {
@@ -529,19 +535,25 @@ pub enum Reply {
     Photos {
         patient: PatientId,
         photos: Vec<PhotoListing>,
+        /// The patient's visits, newest first, for linking photos to one.
+        visits: Vec<crate::store::queries::EncounterRow>,
     },
     Thumbnail {
         id: PhotoId,
         picture: Picture,
     },
+    /// The full view of a photo, or why it cannot be shown.
     PhotoImage {
         id: PhotoId,
-        picture: Picture,
+        picture: Result<Picture, UiError>,
     },
-    PhotoAdded {
+    PhotosAdded {
         patient: PatientId,
-        id: PhotoId,
+        added: usize,
+        /// Files that were not imported: the file's name and why.
+        failed: Vec<(String, UiError)>,
     },
+    Folder(Box<crate::gui::backend::folders::FolderListing>),
     Products {
         generation: u64,
         rows: Vec<ProductRow>,

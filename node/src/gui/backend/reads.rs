@@ -233,6 +233,7 @@ pub(super) fn load_banner(node: &mut Node, session: &Session, patient: PatientId
 
 pub(super) fn load_photos(node: &mut Node, session: &Session, patient: PatientId) -> Outcome {
     let list = photos::list(node, session, patient).map_err(fail(Op::Load))?;
+    let visits = ops::encounters::list(node, session, patient).map_err(fail(Op::Load))?;
     let mut replies = Vec::with_capacity(list.len() + 1);
     for listing in &list {
         match photos::thumbnail_bytes(node.data_dir(), &listing.photo.sha256)
@@ -251,6 +252,7 @@ pub(super) fn load_photos(node: &mut Node, session: &Session, patient: PatientId
         Reply::Photos {
             patient,
             photos: list,
+            visits,
         },
     );
     Ok(replies)

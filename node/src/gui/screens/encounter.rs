@@ -190,11 +190,24 @@ pub fn encounter_ui(ui: &mut Ui, state: &mut EncounterState, ctx: &mut Ctx<'_>) 
             widgets::badge(ui, &tr.t("gui-sync-waiting"), widgets::warn_color(ui));
         }
     });
-    if ui.button(tr.t("gui-back")).clicked()
-        && let Some(patient) = state.patient
-    {
-        ctx.go(Nav::OpenPatient(patient));
-    }
+    ui.horizontal(|ui| {
+        if ui.button(tr.t("gui-back")).clicked()
+            && let Some(patient) = state.patient
+        {
+            ctx.go(Nav::OpenPatient(patient));
+        }
+        // Photos taken during this visit are linked to it (a saved visit: it has an id).
+        if let (Some(patient), Some(visit)) = (state.patient, state.id)
+            && ui.button(tr.t("gui-photos-title")).clicked()
+        {
+            let name = state.patient_name.clone();
+            ctx.go(Nav::Photos {
+                patient,
+                name,
+                visit: Some(visit),
+            });
+        }
+    });
     ui.separator();
     egui::ScrollArea::vertical().show(ui, |ui| {
         if state.signed() {

@@ -75,7 +75,8 @@ impl Screen {
             "appointments" => Screen::Appointments,
             "patient" => Screen::Patient,
             "encounter" => Screen::Encounter,
-            "photos" => Screen::Photos,
+            // `compare`: the photos, comparing the part with the most of them.
+            "photos" | "compare" => Screen::Photos,
             "pos" => Screen::Pos,
             "journal" | "sale" => Screen::Journal,
             "products" => Screen::Products,
@@ -151,10 +152,6 @@ pub enum Nav {
         patient: PatientId,
         name: String,
     },
-    Photos {
-        patient: PatientId,
-        name: String,
-    },
     /// The appointment book on the day of `at`, with the appointment chosen.
     ShowAppointment {
         id: AppointmentId,
@@ -164,6 +161,12 @@ pub enum Nav {
     RegisterPatient(Box<dermis_model::patient::PatientForm>),
     /// The sales journal with the entry of this receipt number open.
     OpenSale(String),
+    /// A patient's photos; `visit` is the visit new photos are linked to at first.
+    Photos {
+        patient: PatientId,
+        name: String,
+        visit: Option<EncounterId>,
+    },
 }
 
 /// What a screen's `*_ui` function may use besides its own state.

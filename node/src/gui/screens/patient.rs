@@ -79,6 +79,7 @@ pub fn patient_ui(ui: &mut Ui, state: &mut PatientState, ctx: &mut Ctx<'_>) {
             ctx.go(Nav::Photos {
                 patient: p.id,
                 name: p.full_name(),
+                visit: None,
             });
         }
     });
