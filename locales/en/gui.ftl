@@ -659,3 +659,6 @@ gui-compare-step-earlier = { $name }: one step earlier
 gui-compare-step-later = { $name }: one step later
 gui-compare-position = { $number } of { $count }
 gui-compare-series-item = Photo { $number } of { $count }
+
+## The till: tax added on top of prices that exclude it
+gui-pos-tax-added = Tax added

@@ -650,3 +650,6 @@ gui-compare-step-earlier = { $name }: un paso antes
 gui-compare-step-later = { $name }: un paso después
 gui-compare-position = { $number } de { $count }
 gui-compare-series-item = Foto { $number } de { $count }
+
+## The till: tax added on top of prices that exclude it
+gui-pos-tax-added = Impuesto añadido

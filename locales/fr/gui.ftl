@@ -650,3 +650,6 @@ gui-compare-step-earlier = { $name } : un cran plus tôt
 gui-compare-step-later = { $name } : un cran plus tard
 gui-compare-position = { $number } sur { $count }
 gui-compare-series-item = Cliché { $number } sur { $count }
+
+## The till: tax added on top of prices that exclude it
+gui-pos-tax-added = TVA en sus

@@ -630,3 +630,6 @@ gui-compare-step-earlier = { $name }՝ մեկ քայլ առաջ
 gui-compare-step-later = { $name }՝ մեկ քայլ հետո
 gui-compare-position = { $number }՝ { $count }-ից
 gui-compare-series-item = Լուսանկար { $number }՝ { $count }-ից
+
+## The till: tax added on top of prices that exclude it
+gui-pos-tax-added = Ավելացված հարկ

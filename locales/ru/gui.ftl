@@ -656,3 +656,6 @@ gui-compare-step-earlier = { $name }: на шаг раньше
 gui-compare-step-later = { $name }: на шаг позже
 gui-compare-position = { $number } из { $count }
 gui-compare-series-item = Фото { $number } из { $count }
+
+## The till: tax added on top of prices that exclude it
+gui-pos-tax-added = Налог сверху

@@ -656,3 +656,6 @@ gui-compare-step-earlier = { $name }: на крок раніше
 gui-compare-step-later = { $name }: на крок пізніше
 gui-compare-position = { $number } з { $count }
 gui-compare-series-item = Фото { $number } з { $count }
+
+## The till: tax added on top of prices that exclude it
+gui-pos-tax-added = Податок зверху

@@ -585,13 +585,13 @@ fn pdf_text(path: &Path) -> String {
 #[test]
 fn a_receipt_is_printed_again_as_pdf_and_as_text_and_from_the_till() {
     let shop = shop();
-    let receipts = shop.dir.path().join("receipts");
+    let receipts = shop.dir.path().join("printouts");
     let mut h = journal(shop.dir.path(), "cashier");
     open_sale(&mut h, &shop.a);
     click(&mut h, "Print receipt");
     click_if_there(&mut h, "Print receipt");
     settle(&mut h);
-    let pdf = receipts.join(format!("{}.pdf", shop.a));
+    let pdf = receipts.join(format!("receipt-{}.pdf", shop.a));
     assert!(
         shows_part(&h, &format!("It is saved as {}", pdf.display())),
         "no viewer in tests: the window says where the file is"
@@ -601,7 +601,7 @@ fn a_receipt_is_printed_again_as_pdf_and_as_text_and_from_the_till() {
     assert!(text.contains("Sunscreen fluid SPF 50+ 50 ml"), "{text}");
     click(&mut h, "Save as text");
     settle(&mut h);
-    let txt = receipts.join(format!("{}.txt", shop.a));
+    let txt = receipts.join(format!("receipt-{}.txt", shop.a));
     assert!(shows_part(&h, "saved as text (48 columns)"));
     let text = std::fs::read_to_string(&txt).expect("text receipt");
     assert!(text.contains(&shop.a), "{text}");
@@ -644,7 +644,7 @@ fn a_receipt_is_printed_again_as_pdf_and_as_text_and_from_the_till() {
     assert!(shows(&h, &format!("Receipt {sold}")), "the number is shown");
     click(&mut h, "Print receipt");
     settle(&mut h);
-    let text = pdf_text(&receipts.join(format!("{sold}.pdf")));
+    let text = pdf_text(&receipts.join(format!("receipt-{sold}.pdf")));
     assert!(text.contains(&sold), "{text}");
 }
 

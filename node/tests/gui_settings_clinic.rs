@@ -129,6 +129,16 @@ fn an_admin_sets_the_clinic_up_and_receipts_print_it() {
         assert!(text.contains(wanted), "{wanted:?} missing from\n{text}");
     }
 
+    // The till says the tax comes on top.
+    h.state_mut().navigate(Nav::Show(Screen::Pos));
+    settle(&mut h);
+    type_into(&mut h, "Barcode", &product.sku);
+    press_enter(&mut h, "Barcode");
+    settle(&mut h);
+    wait_until(&mut h, "the cart's totals", |h| h.state().pos_quoted());
+    assert!(shows(&h, "Tax added"), "the till says the tax is added");
+    assert!(!shows(&h, "Of which tax"));
+
     // The prompt has done its work.
     h.state_mut().navigate(Nav::Show(Screen::Dashboard));
     settle(&mut h);

@@ -527,6 +527,12 @@ fn cart_ui(ui: &mut Ui, state: &mut PosState, currency: Currency, ctx: &mut Ctx<
     });
 }
 
+/// Whether the tax of these totals was added on top of the prices rather than included
+/// in them: only then does the total exceed what the lines came to.
+fn tax_added(subtotal: i64, discount: i64, tax: i64, total: i64) -> bool {
+    tax != 0 && total == subtotal - discount + tax
+}
+
 fn totals_ui(ui: &mut Ui, state: &PosState, code: &str, ctx: &Ctx<'_>) {
     let tr = ctx.tr;
     let Some(quote) = &state.quote else { return };
@@ -544,7 +550,18 @@ fn totals_ui(ui: &mut Ui, state: &PosState, code: &str, ctx: &Ctx<'_>) {
         };
         row("gui-pos-subtotal", p.subtotal_minor, false);
         row("field-discount", -p.discount_minor, false);
-        row("gui-pos-tax", p.tax_minor, false);
+        // Tax added on top (a clinic whose prices exclude it) shows as such.
+        let tax = if tax_added(
+            p.subtotal_minor,
+            p.discount_minor,
+            p.tax_minor,
+            p.total_minor,
+        ) {
+            "gui-pos-tax-added"
+        } else {
+            "gui-pos-tax"
+        };
+        row(tax, p.tax_minor, false);
         row("gui-pos-total", p.total_minor, true);
         row("gui-pos-paid", p.paid_minor, false);
         row("gui-pos-due", (p.total_minor - p.paid_minor).max(0), true);
@@ -591,7 +608,17 @@ fn receipt_ui(ui: &mut Ui, state: &mut PosState, ctx: &mut Ctx<'_>) {
             };
             row(tr.t("gui-pos-subtotal"), sale.subtotal_minor);
             row(tr.t("field-discount"), -sale.discount_minor);
-            row(tr.t("gui-pos-tax-included"), sale.tax_minor);
+            let tax = if tax_added(
+                sale.subtotal_minor,
+                sale.discount_minor,
+                sale.tax_minor,
+                sale.total_minor,
+            ) {
+                "gui-pos-tax-added"
+            } else {
+                "gui-pos-tax-included"
+            };
+            row(tr.t(tax), sale.tax_minor);
             row(tr.t("gui-pos-total"), sale.total_minor);
             for p in &sale.payments {
                 row(tr.t(&format!("pay-{}", p.method.as_str())), p.amount_minor);
