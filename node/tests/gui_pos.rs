@@ -152,6 +152,10 @@ fn a_sale_attached_to_a_patient_shows_on_their_chart() {
     h.run_ok();
     settle(&mut h);
     assert!(shows(&h, "Detach"), "the buyer is not attached");
+    assert!(
+        shows_part(&h, &format!("Record {}", patient.mrn)),
+        "the patient's banner is in view at the till"
+    );
     type_into(&mut h, "Barcode", &product.sku);
     press_enter(&mut h, "Barcode");
     settle(&mut h);

@@ -303,6 +303,8 @@ impl DermisApp {
                 Screen::Patient => s.patient.id,
                 Screen::Encounter => s.encounter.patient,
                 Screen::Photos => s.photos.patient,
+                // The till with a patient attached: who is buying, in view.
+                Screen::Pos => s.pos.buyer.patient(),
                 _ => None,
             };
             if let Some(shown) = s.banner.as_ref().filter(|b| about == Some(b.id)) {

@@ -109,5 +109,8 @@ pub fn buyer_ui(ui: &mut Ui, state: &mut BuyerState, ctx: &mut Ctx<'_>) {
     }
     if let Some(row) = chosen {
         state.choose(&row);
+        if let Some(patient) = state.patient() {
+            ctx.send(Command::LoadBanner { patient });
+        }
     }
 }
