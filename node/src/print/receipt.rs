@@ -282,10 +282,10 @@ pub fn text(rows: &[Row]) -> String {
 }
 
 /// A character in code page 866 (Cyrillic), which ESC/POS printers carry: ASCII as is,
-/// Russian and most Ukrainian letters mapped, anything else `?`.
-fn cp866(c: char) -> u8 {
+/// Russian and most Ukrainian letters mapped.
+fn cp866(c: char) -> Option<u8> {
     let u = c as u32;
-    match c {
+    Some(match c {
         _ if c.is_ascii() => u as u8,
         'А'..='П' => (u - 0x410 + 0x80) as u8,
         'Р'..='Я' => (u - 0x420 + 0x90) as u8,
@@ -299,24 +299,98 @@ fn cp866(c: char) -> u8 {
         'ї' => 0xF5,
         'І' => b'I',
         'і' => b'i',
-        _ => b'?',
-    }
+        _ => return None,
+    })
+}
+
+/// A character in Windows-1252 (Western European, with €), which ESC/POS printers also
+/// carry: French and Spanish letters, and the typographic marks of Latin-1.
+fn cp1252(c: char) -> Option<u8> {
+    let u = c as u32;
+    Some(match c {
+        _ if c.is_ascii() => u as u8,
+        '\u{a0}'..='\u{ff}' => u as u8,
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        // A narrow no-break space (French grouping) prints as a space.
+        '\u{202f}' => b' ',
+        _ => return None,
+    })
+}
+
+/// How one code page writes a character, if it carries it.
+type Encoder = fn(char) -> Option<u8>;
+
+/// The printer's code pages a line may use, with their `ESC t` numbers (Epson's table).
+const CODE_PAGES: [(u8, Encoder); 2] = [(17, cp866), (16, cp1252)];
+
+/// A line in the code page that prints most of it (all of it, for Russian, Ukrainian,
+/// French or Spanish text), staying in `current` when that prints all of it (a line of
+/// digits needs no switch); what no page carries (Armenian) prints as `?`.
+fn encode_line(line: &str, current: Option<u8>) -> (u8, Vec<u8>) {
+    let fits =
+        |encode: fn(char) -> Option<u8>| line.chars().filter(|c| encode(*c).is_some()).count();
+    let whole = line.chars().count();
+    let (page, encode) = CODE_PAGES
+        .iter()
+        .copied()
+        .find(|(page, encode)| Some(*page) == current && fits(*encode) == whole)
+        .or_else(|| {
+            CODE_PAGES
+                .iter()
+                .copied()
+                .rev()
+                .max_by_key(|(_, e)| fits(*e))
+        })
+        .unwrap_or(CODE_PAGES[0]);
+    (
+        page,
+        line.chars().map(|c| encode(c).unwrap_or(b'?')).collect(),
+    )
 }
 
 const ESC: u8 = 0x1B;
 const GS: u8 = 0x1D;
 
-/// The receipt as an ESC/POS byte stream: initialise (ESC @), code page 866 (ESC t 17),
-/// the 48-column lines (headings bold), feed, cut (GS V).
+/// The receipt as an ESC/POS byte stream: initialise (ESC @), each 48-column line in the
+/// code page that prints it (ESC t, switched only when a line needs another one),
+/// headings bold, then feed and cut (GS V).
 pub fn escpos(rows: &[Row]) -> Vec<u8> {
-    let mut out = vec![ESC, b'@', ESC, b't', 17];
+    let mut out = vec![ESC, b'@'];
+    let mut current = None;
     for r in rows {
         let strong = r.style == Style::Strong;
         if strong {
             out.extend([ESC, b'E', 1]);
         }
         for line in text_lines(std::slice::from_ref(r)) {
-            out.extend(line.chars().map(cp866));
+            let (page, bytes) = encode_line(&line, current);
+            if current != Some(page) {
+                out.extend([ESC, b't', page]);
+                current = Some(page);
+            }
+            out.extend(bytes);
             out.push(b'\n');
         }
         if strong {
@@ -345,6 +419,31 @@ mod tests {
         for line in text_lines(&rows) {
             assert!(width(&line) <= COLUMNS, "{line:?}");
         }
+    }
+
+    #[test]
+    fn each_line_prints_in_the_code_page_that_carries_it() {
+        let bytes = escpos(&[
+            row("Crème hydratante — 50 ml", "12,50"),
+            row("Крем для лица", "1,00"),
+            row("1 x 9,90", "9,90"),
+            row("Protector solar niño", "9,90"),
+        ]);
+        let at = |needle: &[u8]| bytes.windows(needle.len()).position(|w| w == needle);
+        let french = at(&[ESC, b't', 16]).expect("Windows-1252 for French");
+        let russian = at(&[ESC, b't', 17]).expect("866 for Russian");
+        assert!(french < russian, "switched per line");
+        assert!(
+            at(b"Cr\xE8me hydratante \x97 50 ml").is_some(),
+            "è and the dash"
+        );
+        assert!(at(&[0x8A, 0xE0, 0xA5, 0xAC]).is_some(), "Крем in CP866");
+        assert!(at(b"ni\xF1o").is_some(), "ñ");
+        let switches = bytes.windows(2).filter(|w| *w == [ESC, b't']).count();
+        assert_eq!(switches, 3, "one switch per change of script");
+        // Armenian has no code page: it prints as question marks, not as garbage.
+        let (_, armenian) = encode_line("Կրեմ 1", None);
+        assert_eq!(armenian, b"???? 1");
     }
 
     #[test]
