@@ -81,3 +81,44 @@ fn a_doctor_saves_a_visit_with_ctrl_s_and_leaves_the_sign_dialog_with_esc() {
         "the visit is still a draft"
     );
 }
+
+#[test]
+fn a_new_patient_is_registered_with_tab_and_enter_alone() {
+    let dir = demo_dir(3);
+    let mut h = signed_in(dir.path(), "reception");
+    h.state_mut().navigate(Nav::NewPatient);
+    settle(&mut h);
+    // The cursor waits in the first field; Tab walks the form in the order it reads.
+    let tab = |h: &mut AppHarness, times: usize| {
+        for _ in 0..times {
+            h.key_press(Key::Tab);
+            h.run_ok();
+        }
+    };
+    typed(&mut h, "Mariam");
+    tab(&mut h, 1);
+    typed(&mut h, "Keyboardian");
+    tab(&mut h, 2); // past the middle name, into the birth date
+    typed(&mut h, "1990-03-12");
+    tab(&mut h, 3); // past the calendar button and the sex, into the phone
+    typed(&mut h, "+374 10 123456");
+    tab(&mut h, 1);
+    typed(&mut h, "mariam@example.am");
+    assert_eq!(value_of(&h, "First name").as_deref(), Some("Mariam"));
+    assert_eq!(value_of(&h, "Last name").as_deref(), Some("Keyboardian"));
+    assert_eq!(value_of(&h, "Phone").as_deref(), Some("+374 10 123456"));
+    assert_eq!(value_of(&h, "Email").as_deref(), Some("mariam@example.am"));
+    // Address, record number, then Save: Enter presses the focused button.
+    tab(&mut h, 3);
+    h.key_press(Key::Enter);
+    settle(&mut h);
+    let found = dermis_node::store::queries::search_patients(
+        open(dir.path()).store.conn(),
+        "Keyboardian",
+        5,
+    )
+    .expect("search");
+    assert_eq!(found.len(), 1, "the patient was registered");
+    assert_eq!(found[0].birth_date.as_deref(), Some("1990-03-12"));
+    assert_eq!(found[0].email.as_deref(), Some("mariam@example.am"));
+}

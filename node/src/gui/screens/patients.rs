@@ -60,6 +60,8 @@ pub struct PatientFormState {
     pub errors: ValidationErrors,
     pub error: Option<UiError>,
     pub busy: bool,
+    /// The first field takes the cursor when the form opens: typing starts at once.
+    focus_first: bool,
 }
 
 impl PatientFormState {
@@ -74,6 +76,7 @@ impl PatientFormState {
             errors: ValidationErrors::default(),
             error: None,
             busy: false,
+            focus_first: true,
         }
     }
 
@@ -85,6 +88,7 @@ impl PatientFormState {
             errors: ValidationErrors::default(),
             error: None,
             busy: false,
+            focus_first: true,
         }
     }
 
@@ -286,12 +290,15 @@ fn form_ui(ui: &mut Ui, state: &mut PatientFormState, ctx: &mut Ctx<'_>) -> bool
             .collect();
         widgets::form_grid(ui, "patient-form", |ui| {
             let f = &mut state.form;
-            widgets::text_row(
+            let first = widgets::text_row(
                 ui,
                 &tr.t("field-first-name"),
                 &mut f.first_name,
                 &errors("first_name"),
             );
+            if std::mem::take(&mut state.focus_first) {
+                first.request_focus();
+            }
             widgets::text_row(
                 ui,
                 &tr.t("field-last-name"),
