@@ -172,3 +172,39 @@ fn a_visits_documents_print_from_the_window() {
     settle(&mut h);
     assert_eq!(std::fs::read_dir(&folder).expect("folder").count(), 2);
 }
+
+#[test]
+fn the_allergy_warning_speaks_every_language() {
+    use dermis_node::i18n::{Locale, Localizer};
+    let dir = demo_dir(3);
+    let (_, visit) = allergic_patient_with_a_draft(dir.path());
+    let localizer = Localizer::new();
+    for locale in Locale::ALL {
+        let t = |id: &str| localizer.t(locale, id);
+        let mut h = harness(dir.path(), locale);
+        wait_until(&mut h, "the login screen", |h| h.state().at_login());
+        type_into(&mut h, &t("field-username"), "doctor");
+        type_into(
+            &mut h,
+            &t("field-password"),
+            dermis_node::demo::DEMO_PASSWORD,
+        );
+        press_enter(&mut h, &t("field-password"));
+        wait_until(&mut h, "signing in", |h| h.state().session().is_some());
+        h.state_mut().navigate(Nav::OpenEncounter(visit));
+        settle(&mut h);
+        assert!(shows(&h, &t("gui-rx-title")), "{locale}: the section");
+        type_into(&mut h, &t("field-drug"), "Neomycin 0.5% ointment");
+        assert!(
+            shows(&h, &t("gui-rx-allergy-title")),
+            "{locale}: the warning"
+        );
+        assert!(
+            shows_part(&h, "Neomycin 0.5% ointment"),
+            "{locale}: the warning names the drug"
+        );
+        assert!(has_input(&h, &t("gui-rx-override-reason")));
+        let missing = h.state().missing_messages();
+        assert!(missing.is_empty(), "{locale}: missing {missing:?}");
+    }
+}
