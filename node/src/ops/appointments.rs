@@ -63,10 +63,7 @@ pub fn set_status(
         .ok_or_else(|| unknown("appointment", ErrorCode::InvalidId, id))?;
     dermis_model::doc::expect_type(doc, DocType::Appointment)
         .map_err(|_| unknown("appointment", ErrorCode::InvalidId, id))?;
-    let changed = appointment::change_status(doc, status).map_err(|e| match e {
-        StatusError::Invalid(v) => OpError::Invalid(v),
-        StatusError::Schema(s) => doc_error(id.into())(s),
-    })?;
+    let changed = appointment::change_status(doc, status).map_err(status_error(id))?;
     if !changed {
         return Ok(());
     }

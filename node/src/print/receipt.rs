@@ -27,7 +27,8 @@ pub struct Row {
     pub style: Style,
 }
 
-fn row(left: impl Into<String>, right: impl Into<String>) -> Row {
+/// A plain row: text on the left, an amount on the right.
+pub(crate) fn row(left: impl Into<String>, right: impl Into<String>) -> Row {
     Row {
         left: left.into(),
         right: right.into(),
@@ -35,7 +36,7 @@ fn row(left: impl Into<String>, right: impl Into<String>) -> Row {
     }
 }
 
-fn styled(style: Style, left: impl Into<String>, right: impl Into<String>) -> Row {
+pub(crate) fn styled(style: Style, left: impl Into<String>, right: impl Into<String>) -> Row {
     Row {
         left: left.into(),
         right: right.into(),

@@ -8,7 +8,7 @@ use dermis_model::clinic::Business;
 use dermis_model::ledger::ShiftReport;
 use dermis_model::ledger::report::format_rate;
 
-use super::receipt::{Row, Style};
+use super::receipt::{Row, Style, row, styled};
 use crate::i18n::{self, FluentArg, Locale, Localizer};
 
 /// Wording and number formats of one language, for one currency.
@@ -56,22 +56,6 @@ pub struct Heading<'a> {
     /// Printed when the clinic has no legal name yet.
     pub clinic_name: &'a str,
     pub node_name: &'a str,
-}
-
-fn row(left: impl Into<String>, right: impl Into<String>) -> Row {
-    Row {
-        left: left.into(),
-        right: right.into(),
-        style: Style::Plain,
-    }
-}
-
-fn styled(style: Style, left: impl Into<String>, right: impl Into<String>) -> Row {
-    Row {
-        left: left.into(),
-        right: right.into(),
-        style,
-    }
 }
 
 /// The over/short word of a difference, so a printout never relies on a sign alone.

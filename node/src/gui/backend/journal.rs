@@ -79,26 +79,6 @@ fn reversed(node: &mut Node, session: &Session, original: &str, entry: String) -
     Ok(replies)
 }
 
-/// A receipt number as a file name: letters, digits and dashes only.
-fn file_stem(receipt: &str) -> String {
-    let stem: String = receipt
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if stem.is_empty() {
-        "receipt".into()
-    } else {
-        stem
-    }
-}
-
 pub(super) fn print(
     node: &mut Node,
     session: &Session,
@@ -118,7 +98,7 @@ pub(super) fn print(
         })?;
     let written = super::printouts::write_as(
         data_dir,
-        &format!("receipt-{}", file_stem(receipt)),
+        &format!("receipt-{}", receipt.trim()),
         format.extension(),
         &bytes,
     );
@@ -141,16 +121,4 @@ pub(super) fn print(
         path,
         opened,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_receipt_number_is_a_safe_file_name() {
-        assert_eq!(file_stem(" N1-000123 "), "N1-000123");
-        assert_eq!(file_stem("../etc/x"), "___etc_x");
-        assert_eq!(file_stem(""), "receipt");
-    }
 }

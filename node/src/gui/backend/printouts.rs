@@ -27,9 +27,12 @@ fn opener() -> String {
 /// How long an opener may take to fail before it is taken to be showing the file.
 const OPENER_GRACE: Duration = Duration::from_millis(1500);
 
-/// A file name from `stem` that keeps to letters, digits, `-` and `_`.
+/// A file name from `stem` that keeps to letters, digits, `-` and `_` (a receipt number
+/// or an id typed or stored elsewhere never climbs out of the folder).
 fn safe(stem: &str) -> String {
-    stem.chars()
+    let name: String = stem
+        .trim()
+        .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -37,7 +40,12 @@ fn safe(stem: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if name.is_empty() {
+        "printout".into()
+    } else {
+        name
+    }
 }
 
 /// Writes `bytes` as `<data_dir>/printouts/<stem>.pdf` (or `<stem>-2.pdf` and so on if
@@ -127,6 +135,13 @@ pub fn open(path: &Path, viewer: crate::gui::Viewer) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stem_is_a_safe_file_name() {
+        assert_eq!(safe(" N1-000123 "), "N1-000123");
+        assert_eq!(safe("../etc/x"), "___etc_x");
+        assert_eq!(safe(""), "printout");
+    }
 
     #[test]
     fn printouts_never_overwrite_and_keep_to_the_folder() {
