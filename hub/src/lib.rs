@@ -33,6 +33,7 @@ pub mod origin;
 pub mod photos;
 pub mod pool;
 pub mod principal;
+pub mod readmodel;
 pub mod secrets;
 pub mod server;
 pub mod store;

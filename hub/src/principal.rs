@@ -20,6 +20,8 @@ use uuid::Uuid;
 
 use crate::auth::Claims;
 use crate::server::Hub;
+use dermis_model::ClinicId;
+
 use crate::store::{HubStore, Scope};
 
 /// A signed-in admin whose token is current.
@@ -78,4 +80,60 @@ pub async fn check<S: HubStore>(store: &S, claims: Claims) -> Result<Admin, Refu
             Err(Refusal::Unavailable)
         }
     }
+}
+
+/// Who calls `/api/v1` or `/fhir/r4`: an API key (`dmk_…`, one clinic, read or
+/// read-write) or a signed-in admin (the clinics their scope allows, read-write).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiCaller {
+    /// The clinics the caller sees: one for a key.
+    pub scope: Scope,
+    /// May create documents (`POST`): read-write keys and admins.
+    pub can_write: bool,
+    pub who: CallerId,
+}
+
+/// The caller as the audit trail and the rate limiter name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallerId {
+    ApiKey(Uuid),
+    Admin(Uuid),
+}
+
+/// Why a clinic-data request has no clinic to answer for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClinicChoice {
+    /// The caller sees several clinics and named none (`clinic` query parameter or
+    /// `Dermis-Clinic` header): 400 naming `clinic`.
+    Missing,
+    /// The named clinic is not one the caller sees: answered as not found (404), so a
+    /// caller cannot learn that it exists.
+    NotVisible,
+}
+
+impl ApiCaller {
+    /// The clinic a request is about: the one named (it must be visible), or the only one
+    /// the caller sees.
+    pub fn clinic(&self, named: Option<ClinicId>) -> Result<ClinicId, ClinicChoice> {
+        match (named, &self.scope) {
+            (Some(clinic), scope) if scope.allows(clinic) => Ok(clinic),
+            (Some(_), _) => Err(ClinicChoice::NotVisible),
+            (None, Scope::Clinics(clinics)) if clinics.len() == 1 => Ok(clinics[0]),
+            (None, _) => Err(ClinicChoice::Missing),
+        }
+    }
+}
+
+/// The caller of a clinic-data route, from its bearer token: an admin's JWT today; API
+/// keys (`Authorization: Bearer dmk_…`) are checked here too once the key store exists.
+pub async fn api_caller<S: HubStore>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+) -> Result<ApiCaller, Refusal> {
+    let admin = admin(hub, headers).await?;
+    Ok(ApiCaller {
+        scope: admin.scope,
+        can_write: true,
+        who: CallerId::Admin(admin.id),
+    })
 }

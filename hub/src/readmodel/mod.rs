@@ -1,0 +1,184 @@
+//! The hub's read models: relational tables per clinic (patients, allergies, encounters,
+//! diagnoses, prescriptions, photos, products, stock, sales and their lines,
+//! appointments) that the projector keeps in the same transaction as its cursor, and the
+//! queries `/api/v1`, `/fhir/r4` and `/admin/reports` answer from. The record shapes are
+//! in [`records`]; [`ReadModel`] is what a store offers.
+
+pub mod records;
+
+use std::future::Future;
+
+use dermis_model::{ClinicId, Millis};
+use uuid::Uuid;
+
+use crate::store::StoreError;
+use records::{
+    AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord, ProductRecord, SaleRecord,
+    StockRecord,
+};
+
+/// One page of a list, and where the next begins (`None`: this was the last). Cursors are
+/// opaque strings a store makes and reads back; a forged one is
+/// `StoreError::Invalid { field: "cursor", .. }` (the API answers 400 naming it).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Which patients a list asks for; every filter given must match. Results are in a
+/// stable order (by `updated_at`, then id) so a cursor never skips or repeats one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PatientQuery {
+    /// Free text over names, record number, phone and email (case- and accent-blind).
+    pub q: Option<String>,
+    /// Family or given name (FHIR `name`): a prefix of either, case-blind.
+    pub name: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    /// The record number (FHIR `identifier`).
+    pub mrn: Option<String>,
+    /// Digits compared only (`+33 6 12` finds `0033612…`'s suffix).
+    pub phone: Option<String>,
+    pub updated_since: Option<Millis>,
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+/// A list of one patient's (or every patient's) clinical records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordQuery {
+    pub patient: Option<Uuid>,
+    pub updated_since: Option<Millis>,
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+/// A time window `[from, to)` in unix milliseconds, for sales and appointments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RangeQuery {
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+    pub patient: Option<Uuid>,
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+/// One row of the sales report: a UTC day, a payment method's share or a tax rate's.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SalesDay {
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub currency: String,
+    pub sales: u64,
+    pub refunds: u64,
+    pub voids: u64,
+    pub gross_minor: i64,
+    pub refunds_minor: i64,
+    pub voids_minor: i64,
+    pub net_minor: i64,
+    pub tax_minor: i64,
+    /// Net takings by method (`cash`, `card`, `other`), after change given.
+    pub by_method: Vec<(String, i64)>,
+    /// Net taxable amount and tax by rate in basis points.
+    pub by_tax_rate: Vec<(u32, i64, i64)>,
+}
+
+/// Visits per clinician in a window (by visit date).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ClinicianVisits {
+    pub clinician: String,
+    pub clinician_id: Option<Uuid>,
+    pub visits: u64,
+    pub signed: u64,
+}
+
+/// What a store offers the API, FHIR and the reports. Every query is scoped to one
+/// clinic: a caller can never see another clinic's rows. Records merged into another
+/// answer as their keeper; erased records are gone.
+pub trait ReadModel {
+    fn patients(
+        &self,
+        clinic: ClinicId,
+        query: &PatientQuery,
+    ) -> impl Future<Output = Result<Page<PatientRecord>, StoreError>> + Send;
+
+    /// One patient with their allergies; a merged id resolves to its keeper.
+    fn patient(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Option<PatientRecord>, StoreError>> + Send;
+
+    fn encounters(
+        &self,
+        clinic: ClinicId,
+        query: &RecordQuery,
+    ) -> impl Future<Output = Result<Page<EncounterRecord>, StoreError>> + Send;
+
+    fn encounter(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Option<EncounterRecord>, StoreError>> + Send;
+
+    fn photos(
+        &self,
+        clinic: ClinicId,
+        query: &RecordQuery,
+    ) -> impl Future<Output = Result<Page<PhotoRecord>, StoreError>> + Send;
+
+    fn products(
+        &self,
+        clinic: ClinicId,
+        query: &RecordQuery,
+    ) -> impl Future<Output = Result<Page<ProductRecord>, StoreError>> + Send;
+
+    /// Stock on hand of every SKU the clinic has seen, by SKU.
+    fn stock(
+        &self,
+        clinic: ClinicId,
+    ) -> impl Future<Output = Result<Vec<StockRecord>, StoreError>> + Send;
+
+    fn sales(
+        &self,
+        clinic: ClinicId,
+        query: &RangeQuery,
+    ) -> impl Future<Output = Result<Page<SaleRecord>, StoreError>> + Send;
+
+    fn appointments(
+        &self,
+        clinic: ClinicId,
+        query: &RangeQuery,
+    ) -> impl Future<Output = Result<Page<AppointmentRecord>, StoreError>> + Send;
+
+    fn appointment(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> impl Future<Output = Result<Option<AppointmentRecord>, StoreError>> + Send;
+
+    /// Sales by UTC day in `[from, to)`, oldest first.
+    fn sales_by_day(
+        &self,
+        clinic: ClinicId,
+        from: Millis,
+        to: Millis,
+    ) -> impl Future<Output = Result<Vec<SalesDay>, StoreError>> + Send;
+
+    /// Visits dated in `[from, to)` per clinician, most first.
+    fn visits_by_clinician(
+        &self,
+        clinic: ClinicId,
+        from: Millis,
+        to: Millis,
+    ) -> impl Future<Output = Result<Vec<ClinicianVisits>, StoreError>> + Send;
+
+    /// Patients created per UTC day in `[from, to)`: (`YYYY-MM-DD`, count), oldest first.
+    fn new_patients_by_day(
+        &self,
+        clinic: ClinicId,
+        from: Millis,
+        to: Millis,
+    ) -> impl Future<Output = Result<Vec<(String, u64)>, StoreError>> + Send;
+}
