@@ -34,6 +34,7 @@ pub mod photos;
 pub mod pool;
 pub mod principal;
 pub mod readmodel;
+pub mod reports;
 pub mod secrets;
 pub mod server;
 pub mod store;
