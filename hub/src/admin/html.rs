@@ -52,6 +52,12 @@ impl Ui {
         esc(&self.localizer.t(self.locale, id))
     }
 
+    /// A message NOT escaped: only for a builder that escapes what it is given (a chart's
+    /// labels, a Fluent argument).
+    pub fn plain(&self, id: &str) -> String {
+        self.localizer.t(self.locale, id)
+    }
+
     /// A message with variables, escaped (the variables too).
     pub fn ta(&self, id: &str, args: &[(&str, FluentArg<'_>)]) -> String {
         esc(&self.localizer.t_args(self.locale, id, args))

@@ -24,12 +24,14 @@
 //! Content-Security-Policy (scripts and styles only from `/admin/assets`).
 
 pub mod audit;
+pub mod chart;
 pub mod events;
 pub mod hooks;
 pub mod html;
 pub mod jobs;
 pub mod login;
 pub mod pages;
+pub mod reports;
 pub mod sso;
 pub mod staff;
 
@@ -89,6 +91,11 @@ pub const SECTIONS: &[Section] = &[
         id: "audit",
         path: "/admin/audit",
         label: "admin-nav-audit",
+    },
+    Section {
+        id: "reports",
+        path: "/admin/reports",
+        label: "admin-nav-reports",
     },
     Section {
         id: "health",

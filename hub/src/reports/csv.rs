@@ -85,19 +85,8 @@ pub fn sales(days: &[SalesDay]) -> String {
     rates.sort_unstable_by(|a, b| b.cmp(a));
     rates.dedup();
     let mut names: Vec<String> = [
-        "date",
-        "currency",
-        "sales",
-        "refunds",
-        "voids",
-        "gross",
-        "refunded",
-        "voided",
-        "net",
-        "tax",
-        "cash",
-        "card",
-        "other",
+        "date", "currency", "sales", "refunds", "voids", "gross", "refunded", "voided", "net",
+        "tax", "cash", "card", "other",
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -107,7 +96,10 @@ pub fn sales(days: &[SalesDay]) -> String {
         names.push(format!("tax_{}", rate_text(*rate)));
     }
     let mut out = String::new();
-    header(&mut out, &names.iter().map(String::as_str).collect::<Vec<_>>());
+    header(
+        &mut out,
+        &names.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     for day in days {
         let c = day.currency.as_str();
         let method = |m: &str| {
@@ -206,7 +198,10 @@ pub fn stock(rows: &[Valued]) -> String {
                 Cell::Text(&s.sku),
                 Cell::Text(s.name.as_deref().unwrap_or("")),
                 int(s.on_hand),
-                Cell::Num(s.price_minor.map_or_else(String::new, |p| amount(p, currency))),
+                Cell::Num(
+                    s.price_minor
+                        .map_or_else(String::new, |p| amount(p, currency)),
+                ),
                 Cell::Text(currency),
                 Cell::Num(
                     row.value_minor
@@ -224,7 +219,10 @@ pub fn visits(rows: &[ClinicianVisits]) -> String {
     let mut out = String::new();
     header(&mut out, &["clinician", "clinician_id", "visits", "signed"]);
     for row in rows {
-        let id = row.clinician_id.map(|id| id.to_string()).unwrap_or_default();
+        let id = row
+            .clinician_id
+            .map(|id| id.to_string())
+            .unwrap_or_default();
         push_row(
             &mut out,
             &[

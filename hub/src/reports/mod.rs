@@ -113,7 +113,12 @@ impl Period {
 
     /// `[start of from, start of the day after to)` in unix milliseconds.
     pub fn millis(&self) -> (Millis, Millis) {
-        let ms = |d: Date| d.midnight().assume_utc().unix_timestamp().saturating_mul(1000);
+        let ms = |d: Date| {
+            d.midnight()
+                .assume_utc()
+                .unix_timestamp()
+                .saturating_mul(1000)
+        };
         (ms(self.from), ms(self.to + Duration::days(1)))
     }
 

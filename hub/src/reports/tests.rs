@@ -53,7 +53,10 @@ fn presets_cover_the_expected_days() {
     let week = Period::preset("this-week", sunday).unwrap();
     assert_eq!((week.from, week.to), (date!(2026 - 11 - 30), sunday));
     let last = Period::preset("last-month", date!(2026 - 03 - 15)).unwrap();
-    assert_eq!((last.from, last.to), (date!(2026 - 02 - 01), date!(2026 - 02 - 28)));
+    assert_eq!(
+        (last.from, last.to),
+        (date!(2026 - 02 - 01), date!(2026 - 02 - 28))
+    );
     let january = Period::preset("last-month", date!(2027 - 01 - 02)).unwrap();
     assert_eq!(january.iso(), ("2026-12-01".into(), "2026-12-31".into()));
     assert_eq!(Period::preset("today", sunday).unwrap().days(), 1);
@@ -155,24 +158,56 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn the_sales_file_has_a_column_per_method_and_tax_rate() {
-    let days = [day("2026-12-01", "EUR", 10_000), day("2026-12-02", "EUR", 6_000)];
+    let days = [
+        day("2026-12-01", "EUR", 10_000),
+        day("2026-12-02", "EUR", 6_000),
+    ];
     let text = csv::sales(&days);
     assert!(text.ends_with("\r\n"));
     let rows = parse_csv(&text);
     assert_eq!(
         rows[0],
         [
-            "date", "currency", "sales", "refunds", "voids", "gross", "refunded", "voided",
-            "net", "tax", "cash", "card", "other", "taxable_20.00", "tax_20.00",
-            "taxable_5.50", "tax_5.50"
+            "date",
+            "currency",
+            "sales",
+            "refunds",
+            "voids",
+            "gross",
+            "refunded",
+            "voided",
+            "net",
+            "tax",
+            "cash",
+            "card",
+            "other",
+            "taxable_20.00",
+            "tax_20.00",
+            "taxable_5.50",
+            "tax_5.50"
         ]
     );
     assert_eq!(rows.len(), 3);
     assert_eq!(
         rows[1],
         [
-            "2026-12-01", "EUR", "2", "1", "0", "105.00", "5.00", "0.00", "100.00", "16.66",
-            "10.00", "90.00", "0.00", "97.00", "16.16", "3.00", "0.50"
+            "2026-12-01",
+            "EUR",
+            "2",
+            "1",
+            "0",
+            "105.00",
+            "5.00",
+            "0.00",
+            "100.00",
+            "16.66",
+            "10.00",
+            "90.00",
+            "0.00",
+            "97.00",
+            "16.16",
+            "3.00",
+            "0.50"
         ]
     );
     let net: i64 = rows[1..]
