@@ -34,6 +34,7 @@ use crate::server;
         photos::api::upload_status,
         photos::api::put_chunk,
         photos::api::get_blob,
+        api::reports::sales_csv,
     ),
     components(schemas(
         server::EnrollRequest,
@@ -58,6 +59,7 @@ use crate::server;
         (name = "operations", description = "Health, readiness, metrics"),
         (name = "integrations", description = "Webhooks from other systems (Calendly)"),
         (name = "photos", description = "The photo lane: node tokens, resumable uploads, images without metadata"),
+        (name = "reports", description = "Clinic reports for accountants (CSV)"),
     )
 )]
 struct ApiDoc;

@@ -159,6 +159,8 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
         .route("/admin/conflicts", get(hooks::conflicts::<S>))
         .route("/admin/staff", get(staff::page::<S>))
         .route("/admin/audit", get(audit::page_handler::<S>))
+        .route("/admin/reports", get(reports::page_handler::<S>))
+        .route("/admin/reports/{file}", get(reports::download::<S>))
         .route("/admin/jobs", get(jobs::page::<S>))
         .route(
             "/admin/jobs/{id}/retry",

@@ -23,7 +23,6 @@ use super::chart::{Bar, bars};
 use super::html::{Frame, Ui, esc, page};
 use super::{html_response, page_admin, sections_for, secure_headers, ui_for};
 use crate::api::Fleet;
-use crate::readmodel::ReadModel;
 use crate::reports::{
     self, Period, PeriodError, Report, by_method, by_tax_rate, csv, sales_totals, stock_valuation,
 };
@@ -109,7 +108,7 @@ fn unavailable(ui: &Ui, error: &crate::store::StoreError) -> (StatusCode, String
     )
 }
 
-pub async fn page_handler<S: HubStore + ReadModel>(
+pub async fn page_handler<S: HubStore>(
     State(hub): State<Arc<Hub<S>>>,
     Query(params): Query<ReportParams>,
     headers: HeaderMap,
@@ -188,7 +187,7 @@ fn period_error(ui: &Ui, e: PeriodError) -> String {
 
 /// `GET /admin/reports/{section}.csv`: one section's figures as CSV, with the page's
 /// filters and checks (a plain-text 400 or 404 when they fail).
-pub async fn download<S: HubStore + ReadModel>(
+pub async fn download<S: HubStore>(
     State(hub): State<Arc<Hub<S>>>,
     Path(file): Path<String>,
     Query(params): Query<ReportParams>,

@@ -16,7 +16,6 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::principal::{self, ClinicChoice, Refusal};
-use crate::readmodel::ReadModel;
 use crate::reports::{Period, Report, csv, today_utc};
 use crate::server::Hub;
 use crate::store::HubStore;
@@ -68,7 +67,7 @@ fn problem(status: StatusCode, title: &str, detail: &str, field: Option<&str>) -
         (status = 404, description = "Not a clinic the caller sees", content_type = "application/problem+json"),
     )
 )]
-pub async fn sales_csv<S: HubStore + ReadModel>(
+pub async fn sales_csv<S: HubStore>(
     State(hub): State<Arc<Hub<S>>>,
     Query(params): Query<SalesCsvParams>,
     headers: HeaderMap,
