@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Prints Dermis's performance figures. Release builds; the first run compiles for a while.
 #   make bench                    everything
-#   scripts/bench.sh store|sync|gui|pos|photos|attacks   one part
+#   scripts/bench.sh store|sync|gui|pos|photos|attacks|readmodel   one part
 # Scale with DERMIS_BENCH_PATIENTS (sync catch-up, default 10000) and DERMIS_BENCH_BIG
 # (reconnect among many documents, default 50000); photos with DERMIS_BENCH_THUMBS
 # (thumbnails timed, default 6) and DERMIS_BENCH_UPLOAD_MB (uploaded, default 100) on
-# the hub side, DERMIS_BENCH_PHOTO_MB (the node's upload over a cut link, default 10).
+# the hub side, DERMIS_BENCH_PHOTO_MB (the node's upload over a cut link, default 10);
+# the hub's read models with DERMIS_BENCH_CHANGES (projector catch-up, default 10000) and
+# DERMIS_BENCH_SEARCH_PATIENTS (patient search, default 50000), on Postgres too when
+# DERMIS_TEST_DATABASE_URL is set.
 # The node store figures print twice: a plain store (baseline) and the encrypted store
 # every workstation runs (SQLCipher), so the cost of encryption at rest shows in one run.
 set -euo pipefail
@@ -33,4 +36,7 @@ fi
 if [ "$part" = all ] || [ "$part" = attacks ]; then
   # Peak RSS of a release hub process under each attack (DERMIS_BENCH_HUB: another build).
   cargo bench -q -p dermis-hub --bench attacks
+fi
+if [ "$part" = all ] || [ "$part" = readmodel ]; then
+  cargo bench -q -p dermis-hub --bench readmodel
 fi

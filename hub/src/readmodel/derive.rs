@@ -89,7 +89,7 @@ pub fn rows(doc_type: DocType, doc: &impl ReadDoc) -> Result<DocRows, SchemaErro
         )),
         DocType::Ledger => {
             let ledger = dermis_model::ledger::read_ledger(doc)?;
-            DocRows::Ledger(ledger.sales.into_iter().map(sale).collect())
+            DocRows::Ledger(ledger.sales.into_iter().map(sale_record).collect())
         }
         DocType::Clinic => DocRows::Clinic(identity(doc)?),
     })
@@ -290,9 +290,9 @@ fn appointment(a: dermis_model::appointment::Appointment) -> AppointmentRecord {
     }
 }
 
-/// A ledger entry as a record; `clinic_id` is set by the caller's clinic (a ledger
-/// entry does not repeat it).
-fn sale(s: dermis_model::ledger::Sale) -> SaleRecord {
+/// A ledger entry as a record; `clinic_id` is left nil (a ledger entry does not repeat
+/// it): the stores answer with the clinic asked about.
+pub fn sale_record(s: dermis_model::ledger::Sale) -> SaleRecord {
     SaleRecord {
         id: s.id.0,
         clinic_id: Uuid::nil(),

@@ -12,6 +12,8 @@ use dermis_model::ledger::SaleKind;
 use dermis_model::{ClinicId, DocType, Millis, SchemaError};
 use serde_json::json;
 
+use crate::readmodel::derive::{DocRows, patient_rows, rows, sale_record};
+
 /// An event type a webhook can subscribe to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventType {
@@ -111,6 +113,10 @@ pub struct Derived {
     pub audit: Vec<dermis_model::audit::AuditEntry>,
     /// A ledger's chained receipts, for each workstation's chain on `/admin`.
     pub receipts: Vec<ReceiptLink>,
+    /// The document's read-model rows, from the same read (`None`: a product or
+    /// appointment, clinic's identity facts, that does not read — its rows stay as they
+    /// were).
+    pub rows: Option<crate::readmodel::derive::DocRows>,
 }
 
 /// One chained sale, refund or void as the hub keeps it.
@@ -140,6 +146,8 @@ pub fn stock_negative(clinic: ClinicId, entry_id: &str, sku: &str, on_hand: i64)
 
 /// What a document of `doc_type` contributes. A clinic document contributes its staff
 /// changes ([`super::staff`]); product and appointment documents only their conflicts.
+/// Every document gives its read-model rows ([`crate::readmodel::derive`]) from the
+/// same read.
 pub fn derive(
     clinic: ClinicId,
     doc_type: DocType,
@@ -180,6 +188,7 @@ pub fn derive(
                     }),
                 });
             }
+            out.rows = Some(DocRows::Patient(Box::new(patient_rows(patient))));
         }
         DocType::Ledger => {
             let ledger = dermis_model::ledger::read_ledger(doc)?;
@@ -222,13 +231,17 @@ pub fn derive(
                     delta: movement.delta(),
                 });
             }
+            out.rows = Some(DocRows::Ledger(
+                ledger.sales.into_iter().map(sale_record).collect(),
+            ));
         }
         DocType::Clinic => {
             // A clinic document that does not read still has a history to show.
             let current = dermis_model::clinic::read_clinic(doc).ok();
             out.events = super::staff::derive_staff(clinic, doc, current.as_ref());
+            out.rows = rows(doc_type, &*doc).ok();
         }
-        DocType::Product | DocType::Appointment => {}
+        DocType::Product | DocType::Appointment => out.rows = rows(doc_type, &*doc).ok(),
     }
     if dermis_model::conflict::may_have_conflicts(doc) {
         out.conflicts = dermis_model::conflict::find_conflicts(doc)?

@@ -57,15 +57,6 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             return None;
         }
     };
-    // The read-model rows come from the same loaded document; one that does not read
-    // leaves its rows as they were (and is logged below, or here when only they fail).
-    let rows = match crate::readmodel::derive::rows(doc_type, &doc) {
-        Ok(rows) => Some(rows),
-        Err(e) => {
-            tracing::warn!(doc = %data.doc_id, error = %e, "projector: a document's read-model rows do not read");
-            None
-        }
-    };
     match derive(clinic, doc_type, &mut doc) {
         Ok(derived) => Some(DocProjection {
             doc_id: data.doc_id,
@@ -76,7 +67,7 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             conflicts: derived.conflicts,
             audit: derived.audit,
             receipts: derived.receipts,
-            rows,
+            rows: derived.rows,
         }),
         Err(e) => {
             tracing::warn!(doc = %data.doc_id, error = %error_chain(&e), "projector: a document does not read");

@@ -18,6 +18,7 @@ mod ops;
 mod projection;
 mod readmodel;
 mod readquery;
+mod readstore;
 mod staging;
 
 use std::collections::{HashMap, HashSet};

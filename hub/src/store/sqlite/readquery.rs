@@ -1,5 +1,5 @@
-//! The embedded store's read-model queries ([`ReadModel`]): every one scoped to one
-//! clinic, lists in a stable order with a cursor on (order key, id), merged records
+//! The embedded store's read-model queries (run by `readstore`, its
+//! [`ReadModel`](crate::readmodel::ReadModel)): every one scoped to one clinic, lists in a stable order with a cursor on (order key, id), merged records
 //! answered as their keeper. Rows are written by `readmodel`.
 
 use dermis_model::{ClinicId, Millis};
@@ -7,15 +7,15 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use uuid::Uuid;
 
-use super::{SqliteStore, lite, parse_uuid};
+use super::{lite, parse_uuid};
 use crate::readmodel::derive::{prefix_end, query_terms};
 use crate::readmodel::records::{
     AllergyRecord, AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord, ProductRecord,
     SaleRecord, StockRecord,
 };
 use crate::readmodel::{
-    ClinicianVisits, Cursor, Page, PatientQuery, RangeQuery, ReadModel, RecordQuery, SalesDay,
-    page_limit, paginate, report,
+    ClinicianVisits, Cursor, Page, PatientQuery, RangeQuery, RecordQuery, page_limit, paginate,
+    report,
 };
 use crate::store::StoreError;
 
@@ -112,7 +112,7 @@ fn owner(v: Option<String>) -> Result<Option<Uuid>, StoreError> {
     v.map(|o| parse_uuid("owner", &o)).transpose()
 }
 
-fn patients(
+pub(super) fn patients(
     conn: &Connection,
     clinic: ClinicId,
     q: &PatientQuery,
@@ -183,7 +183,7 @@ fn patients(
     }))
 }
 
-fn patient(
+pub(super) fn patient(
     conn: &Connection,
     clinic: ClinicId,
     id: Uuid,
@@ -284,7 +284,7 @@ fn fix_encounter(e: &mut EncounterRecord, updated_at: i64, owner: Option<Uuid>) 
     }
 }
 
-fn encounters(
+pub(super) fn encounters(
     conn: &Connection,
     clinic: ClinicId,
     q: &RecordQuery,
@@ -303,7 +303,7 @@ fn encounters(
     }))
 }
 
-fn encounter(
+pub(super) fn encounter(
     conn: &Connection,
     clinic: ClinicId,
     id: Uuid,
@@ -327,7 +327,7 @@ fn encounter(
     .transpose()
 }
 
-fn photos(
+pub(super) fn photos(
     conn: &Connection,
     clinic: ClinicId,
     q: &RecordQuery,
@@ -349,7 +349,7 @@ fn photos(
     })
 }
 
-fn products(
+pub(super) fn products(
     conn: &Connection,
     clinic: ClinicId,
     q: &RecordQuery,
@@ -380,7 +380,7 @@ fn products(
     }))
 }
 
-fn stock(conn: &Connection, clinic: ClinicId) -> Result<Vec<StockRecord>, StoreError> {
+pub(super) fn stock(conn: &Connection, clinic: ClinicId) -> Result<Vec<StockRecord>, StoreError> {
     let c = clinic.to_string();
     let mut by_sku: std::collections::BTreeMap<String, StockRecord> = Default::default();
     let mut stmt = conn
@@ -467,7 +467,7 @@ fn ranged(
         .collect()
 }
 
-fn sale_rows(
+pub(super) fn sale_rows(
     conn: &Connection,
     clinic: ClinicId,
     q: &RangeQuery,
@@ -497,7 +497,7 @@ fn appointment_of(
     Ok(a)
 }
 
-fn appointments(
+pub(super) fn appointments(
     conn: &Connection,
     clinic: ClinicId,
     q: &RangeQuery,
@@ -537,7 +537,7 @@ fn appointments(
     }))
 }
 
-fn appointment(
+pub(super) fn appointment(
     conn: &Connection,
     clinic: ClinicId,
     id: Uuid,
@@ -557,7 +557,7 @@ fn appointment(
         .transpose()
 }
 
-fn visits(
+pub(super) fn visits(
     conn: &Connection,
     clinic: ClinicId,
     from: Millis,
@@ -593,7 +593,7 @@ fn visits(
     Ok(report::visits_by_clinician(&rows))
 }
 
-fn new_patients(
+pub(super) fn new_patients(
     conn: &Connection,
     clinic: ClinicId,
     from: Millis,
@@ -612,154 +612,4 @@ fn new_patients(
         .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
         .map_err(lite("read new patients"))?;
     Ok(report::new_patients_by_day(&created))
-}
-
-impl ReadModel for SqliteStore {
-    async fn patients(
-        &self,
-        clinic: ClinicId,
-        query: &PatientQuery,
-    ) -> Result<Page<PatientRecord>, StoreError> {
-        let query = query.clone();
-        self.call(move |conn| patients(conn, clinic, &query)).await
-    }
-
-    async fn patient(
-        &self,
-        clinic: ClinicId,
-        id: Uuid,
-    ) -> Result<Option<PatientRecord>, StoreError> {
-        self.call(move |conn| patient(conn, clinic, id)).await
-    }
-
-    async fn encounters(
-        &self,
-        clinic: ClinicId,
-        query: &RecordQuery,
-    ) -> Result<Page<EncounterRecord>, StoreError> {
-        let query = query.clone();
-        self.call(move |conn| encounters(conn, clinic, &query))
-            .await
-    }
-
-    async fn encounter(
-        &self,
-        clinic: ClinicId,
-        id: Uuid,
-    ) -> Result<Option<EncounterRecord>, StoreError> {
-        self.call(move |conn| encounter(conn, clinic, id)).await
-    }
-
-    async fn photos(
-        &self,
-        clinic: ClinicId,
-        query: &RecordQuery,
-    ) -> Result<Page<PhotoRecord>, StoreError> {
-        let query = query.clone();
-        self.call(move |conn| photos(conn, clinic, &query)).await
-    }
-
-    async fn products(
-        &self,
-        clinic: ClinicId,
-        query: &RecordQuery,
-    ) -> Result<Page<ProductRecord>, StoreError> {
-        let query = query.clone();
-        self.call(move |conn| products(conn, clinic, &query)).await
-    }
-
-    async fn stock(&self, clinic: ClinicId) -> Result<Vec<StockRecord>, StoreError> {
-        self.call(move |conn| stock(conn, clinic)).await
-    }
-
-    async fn sales(
-        &self,
-        clinic: ClinicId,
-        query: &RangeQuery,
-    ) -> Result<Page<SaleRecord>, StoreError> {
-        let query = query.clone();
-        self.call(move |conn| {
-            let limit = page_limit(query.limit);
-            let items = sale_rows(conn, clinic, &query, Some(limit))?;
-            Ok(paginate(items, limit, |s| Cursor {
-                key: s.at,
-                id: s.id,
-            }))
-        })
-        .await
-    }
-
-    async fn appointments(
-        &self,
-        clinic: ClinicId,
-        query: &RangeQuery,
-    ) -> Result<Page<AppointmentRecord>, StoreError> {
-        let query = query.clone();
-        self.call(move |conn| appointments(conn, clinic, &query))
-            .await
-    }
-
-    async fn appointment(
-        &self,
-        clinic: ClinicId,
-        id: Uuid,
-    ) -> Result<Option<AppointmentRecord>, StoreError> {
-        self.call(move |conn| appointment(conn, clinic, id)).await
-    }
-
-    async fn sales_by_day(
-        &self,
-        clinic: ClinicId,
-        from: Millis,
-        to: Millis,
-    ) -> Result<Vec<SalesDay>, StoreError> {
-        self.call(move |conn| {
-            let q = RangeQuery {
-                from: Some(from),
-                to: Some(to),
-                ..RangeQuery::default()
-            };
-            Ok(report::sales_by_day(&sale_rows(conn, clinic, &q, None)?))
-        })
-        .await
-    }
-
-    async fn visits_by_clinician(
-        &self,
-        clinic: ClinicId,
-        from: Millis,
-        to: Millis,
-    ) -> Result<Vec<ClinicianVisits>, StoreError> {
-        self.call(move |conn| visits(conn, clinic, from, to)).await
-    }
-
-    async fn new_patients_by_day(
-        &self,
-        clinic: ClinicId,
-        from: Millis,
-        to: Millis,
-    ) -> Result<Vec<(String, u64)>, StoreError> {
-        self.call(move |conn| new_patients(conn, clinic, from, to))
-            .await
-    }
-
-    async fn replace_read_models(
-        &self,
-        clinic: ClinicId,
-        docs: Vec<(Uuid, crate::readmodel::derive::DocRows)>,
-        now: Millis,
-    ) -> Result<(), StoreError> {
-        self.call(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(lite("begin"))?;
-            super::readmodel::clear_clinic(&tx, clinic)?;
-            let erased = super::readmodel::erased(&tx, clinic)?;
-            for (doc_id, rows) in crate::readmodel::derive::identity_first(&docs) {
-                super::readmodel::write_doc(&tx, clinic, *doc_id, rows, &erased, now)?;
-            }
-            tx.commit().map_err(lite("commit"))
-        })
-        .await
-    }
 }
