@@ -666,7 +666,7 @@ pub struct Decoded {
 enum Form {
     /// The clinic document, kept loaded: its merges and erasures are read at commit.
     Loaded {
-        doc: AutoCommit,
+        doc: Box<AutoCommit>,
         record: dermis_model::doc::Record,
     },
     /// Any other document: its heads and index rows, without the loaded document, which
@@ -701,7 +701,10 @@ pub fn decode_received(
             heads: doc.get_heads(),
             derived,
         },
-        Err(record) => Form::Loaded { doc, record },
+        Err(record) => Form::Loaded {
+            doc: Box::new(doc),
+            record,
+        },
     };
     Ok(Decoded { data, form })
 }
@@ -938,7 +941,7 @@ impl<'s> Tx<'s> {
         }
         match decoded.form {
             Form::Loaded { doc, record } => {
-                Ok(self.insert_received(id, doc_type, doc, record, decoded.data))
+                Ok(self.insert_received(id, doc_type, *doc, record, decoded.data))
             }
             Form::Derived { heads, derived } => {
                 Ok(self.insert_lean(id, doc_type, heads, derived, decoded.data))
