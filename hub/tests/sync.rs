@@ -412,7 +412,61 @@ async fn revoking_disconnects_then_refuses<S: HubStore>(f: Fixture<S>) {
     hub.stop().await;
 }
 
+/// Revision 5: a fresh node that asked for it catches up in bootstrap frames without a
+/// fetch; a fresh node that did not (revision 4) pulls and fetches from the same hub; both
+/// end with every document, and then follow live edits.
+async fn a_fresh_node_bootstraps_and_an_older_one_still_pulls<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let hub = TestHub::start(f.store.clone(), options(f.dir.path(), LONG)).await;
+    let clinic = create_clinic(&store, "Bootstrap").await;
+    let a = TestNode::new(&enroll(&store, &hub, clinic, "A").await);
+    let mut la = a.connect(&hub.ws()).await;
+    la.caught_up_after(0).await;
+    let mut patients = Vec::new();
+    for i in 0..30 {
+        patients.push(a.create_patient(&format!("P{i}")).await);
+    }
+    la.changed();
+    common::eventually("A's patients to reach the hub", || async {
+        a.heads().await == hub_heads(&store, clinic).await
+    })
+    .await;
+    let fresh = TestNode::new(&enroll(&store, &hub, clinic, "Fresh").await);
+    let old = TestNode::new(&enroll(&store, &hub, clinic, "Old").await);
+    old.quirks.no_bootstrap.store(true, Ordering::SeqCst);
+    let mut lf = fresh.connect(&hub.ws()).await;
+    let mut lo = old.connect(&hub.ws()).await;
+    let f_state = lf.caught_up_after(0).await;
+    let o_state = lo.caught_up_after(0).await;
+    assert!(f_state.bootstraps > 0, "the fresh node bootstrapped");
+    assert_eq!(f_state.fetches, 0, "and fetched nothing");
+    assert_eq!(
+        o_state.bootstraps, 0,
+        "the older node is never sent a bootstrap"
+    );
+    assert!(o_state.fetches > 0, "the older node fetched");
+    for p in &patients {
+        assert!(fresh.first_name(*p).await.is_some());
+        assert!(old.first_name(*p).await.is_some());
+    }
+    // Both follow a later edit live.
+    a.rename(patients[0], "Later").await;
+    la.changed();
+    common::eventually("both nodes to see the later edit", || async {
+        fresh.first_name(patients[0]).await.as_deref() == Some("Later")
+            && old.first_name(patients[0]).await.as_deref() == Some("Later")
+    })
+    .await;
+    common::eventually("every node and the hub to agree", || async {
+        let (ha, hf, ho) = (a.heads().await, fresh.heads().await, old.heads().await);
+        ha == hf && hf == ho && ha == hub_heads(&store, clinic).await
+    })
+    .await;
+    hub.stop().await;
+}
+
 on_both_stores!(
+    a_fresh_node_bootstraps_and_an_older_one_still_pulls,
     live_documents_need_no_fetch_and_older_nodes_still_sync,
     enrollment_over_http,
     two_nodes_converge_through_the_hub,

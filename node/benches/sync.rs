@@ -20,7 +20,17 @@ use common::{cmd, ok};
 use dermis_node::node::{Node, Session};
 
 fn report(d: &Path) -> serde_json::Value {
+    report_with(d, true)
+}
+
+/// `sync --once --report`, the first sync in whole documents (protocol revision 5) on or
+/// off (`DERMIS_SYNC_BOOTSTRAP`: pulled and fetched as revision 4).
+fn report_with(d: &Path, bootstrap: bool) -> serde_json::Value {
     let out = cmd(d)
+        .env(
+            dermis_node::sync::client::BOOTSTRAP_ENV,
+            if bootstrap { "on" } else { "off" },
+        )
         .args(["sync", "--once", "--timeout", "600", "--report"])
         .output()
         .unwrap();
@@ -163,6 +173,17 @@ fn main() {
             pulled * 1000.0 / pull_ms,
             pull["bytes_down"].as_f64().unwrap_or(0.0) / 1e6,
             pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
+        );
+        // The same catch-up as a revision 4 node makes it (Pull, Index, Fetch), for the
+        // comparison; after the bootstrap, so the headline figure is measured as before.
+        let older = root.join("dst-r4");
+        enroll(&hub, &clinic, &older, "fresh-r4");
+        let r4 = report_with(&older, false);
+        println!(
+            "fresh node catch-up without bootstrap (revision 4: index, fetch): {} docs in {} ms, node peak RSS {:.1} MB",
+            r4["pulled_docs"],
+            r4["elapsed_ms"],
+            r4["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
         );
         {
             let mut node = Node::open(&dst).unwrap();

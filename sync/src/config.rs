@@ -24,6 +24,10 @@ pub struct EngineConfig {
     /// A node asks for live updates that carry documents (`wire::FEATURE_LIVE_DOCS`)
     /// when the hub offers them; off, it syncs as a revision 3 node (tests of older peers).
     pub live_docs: bool,
+    /// A node that has never pulled asks for its first sync in whole documents
+    /// (`wire::FEATURE_BOOTSTRAP`) when the hub offers it; off, it pulls and fetches as
+    /// a revision 4 node does.
+    pub bootstrap: bool,
 }
 
 impl Default for EngineConfig {
@@ -37,6 +41,7 @@ impl Default for EngineConfig {
             push_batch_docs: 500,
             app_version: String::new(),
             live_docs: true,
+            bootstrap: true,
         }
     }
 }

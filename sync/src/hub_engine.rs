@@ -15,8 +15,9 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::ChangePage;
 use crate::wire::{
-    ClientMsg, DocData, DocPush, ErrorCode, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem,
-    HubMsg, Limits, OutboxStats, PushOutcome, PushResult, doc_data_encoded_len,
+    ClientMsg, DocData, DocPush, ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS,
+    FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, Limits, OutboxStats, PushOutcome, PushResult,
+    doc_data_encoded_len,
 };
 
 /// A storage operation for the driver to run against the hub's [`crate::DocStore`].
@@ -92,6 +93,10 @@ enum Request {
         items: Vec<FetchItem>,
     },
     Live,
+    Bootstrap {
+        request: u64,
+        cursor: u64,
+    },
 }
 
 /// What one push committed, for the clinic's other sessions to send on as
@@ -178,6 +183,13 @@ enum Busy {
     },
     Live {
         from: u64,
+    },
+    /// Serving a bootstrap request: the change-log page is read first (`page` is
+    /// `None`), then its whole documents.
+    Bootstrap {
+        request: u64,
+        from: u64,
+        page: Option<ChangePage>,
     },
 }
 
@@ -435,7 +447,8 @@ impl HubSession {
                 } else {
                     self.hello = true;
                     // Only the features this build knows.
-                    self.features = features & (FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS);
+                    self.features =
+                        features & (FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP);
                     self.sent_up_to = cursor;
                     out.push(HubOutput::NodeReport {
                         app_version: Some(app_version),
@@ -481,6 +494,18 @@ impl HubSession {
             ),
             ClientMsg::Fetch { request, items } => {
                 self.queue_request(now, Request::Fetch { request, items }, &mut out)
+            }
+            ClientMsg::Bootstrap { request, cursor } => {
+                if self.features & FEATURE_BOOTSTRAP == 0 {
+                    self.fail(
+                        now,
+                        ErrorCode::ProtocolViolation,
+                        "bootstrap was not agreed",
+                        &mut out,
+                    );
+                } else {
+                    self.queue_request(now, Request::Bootstrap { request, cursor }, &mut out);
+                }
             }
             ClientMsg::Ping { nonce } => self.send(now, &HubMsg::Pong { nonce }, &mut out),
             ClientMsg::Pong { .. } => {}
@@ -563,6 +588,19 @@ impl HubSession {
             Request::Fetch { request, items } => {
                 self.fetch_step(request, collapse(items), out);
             }
+            Request::Bootstrap { request, cursor } => {
+                self.busy = Some(Busy::Bootstrap {
+                    request,
+                    from: cursor,
+                    page: None,
+                });
+                self.sent_up_to = self.sent_up_to.max(cursor);
+                out.push(HubOutput::NodeCursor { cursor });
+                out.push(HubOutput::Store(HubStoreOp::ChangedSince {
+                    cursor,
+                    limit: crate::bootstrap::PAGE_DOCS.min(self.config.pull_limit.max(1) as usize),
+                }));
+            }
             Request::Live => {
                 self.busy = Some(Busy::Live {
                     from: self.sent_up_to,
@@ -629,8 +667,11 @@ impl HubSession {
         // A pull the node asked for is answered first. A live `Index` being read from the
         // store (another hub instance's notice of the same commit can come first) does
         // not stop the batch: what it finds is sent only beyond what the batch told.
-        let telling = matches!(self.busy, Some(Busy::Pull { .. }))
-            || self.queue.iter().any(|r| matches!(r, Request::Pull { .. }));
+        let telling = matches!(self.busy, Some(Busy::Pull { .. } | Busy::Bootstrap { .. }))
+            || self
+                .queue
+                .iter()
+                .any(|r| matches!(r, Request::Pull { .. } | Request::Bootstrap { .. }));
         if self.features & FEATURE_LIVE_DOCS == 0
             || !self.live
             || self.closed
@@ -760,6 +801,52 @@ impl HubSession {
                     return out;
                 }
             }
+            (
+                Busy::Bootstrap {
+                    request,
+                    from,
+                    page: None,
+                },
+                HubStoreResult::Changes(page),
+            ) => {
+                if page.entries.is_empty() {
+                    let frame = crate::bootstrap::frame_from_page(from, &page, Vec::new(), 0);
+                    self.send_bootstrap(now, request, frame, &mut out);
+                } else {
+                    let items = page
+                        .entries
+                        .iter()
+                        .map(|e| FetchItem {
+                            doc_id: e.doc_id,
+                            have: Vec::new(),
+                        })
+                        .collect();
+                    self.busy = Some(Busy::Bootstrap {
+                        request,
+                        from,
+                        page: Some(page),
+                    });
+                    let max_bytes = self.send_budget();
+                    out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
+                    return out;
+                }
+            }
+            (
+                Busy::Bootstrap {
+                    request,
+                    from,
+                    page: Some(page),
+                },
+                HubStoreResult::Fetched(docs),
+            ) => {
+                if docs.is_empty() {
+                    self.fail(now, ErrorCode::Internal, "internal error", &mut out);
+                    return out;
+                }
+                let frame =
+                    crate::bootstrap::frame_from_page(from, &page, docs, self.send_budget());
+                self.send_bootstrap(now, request, frame, &mut out);
+            }
             (_, other) => {
                 self.fail(now, ErrorCode::Internal, "internal error", &mut out);
                 let _ = other;
@@ -789,6 +876,30 @@ impl HubSession {
             entries: page.entries,
             up_to: page.up_to,
             more: page.more,
+        };
+        self.send(now, &msg, out);
+    }
+
+    /// Sends one bootstrap frame; the last one makes the session live, as the last
+    /// page of a pull does.
+    fn send_bootstrap(
+        &mut self,
+        now: Millis,
+        request: u64,
+        frame: crate::bootstrap::Frame,
+        out: &mut Vec<HubOutput>,
+    ) {
+        self.sent_up_to = self.sent_up_to.max(frame.up_to);
+        if !frame.more {
+            self.live = true;
+        }
+        self.docs_out += frame.items.len() as u64;
+        let msg = HubMsg::Bootstrap {
+            request,
+            from: frame.from,
+            up_to: frame.up_to,
+            more: frame.more,
+            items: frame.items,
         };
         self.send(now, &msg, out);
     }

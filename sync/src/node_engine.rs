@@ -9,6 +9,8 @@
 //! that does not decode, a request unanswered past its deadline — ends the session; the
 //! driver reconnects, and because every step is idempotent nothing is lost or doubled.
 
+mod boot;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use dermis_model::ClinicId;
@@ -17,8 +19,8 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::{ApplyFailure, OutgoingDoc, PushAck};
 use crate::wire::{
-    ClientMsg, DocData, ErrorCode, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg,
-    IndexEntry, Limits, OutboxStats, PushOutcome,
+    ClientMsg, DocData, ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION,
+    FetchItem, HubMsg, IndexEntry, Limits, OutboxStats, PushOutcome,
 };
 
 /// A token as the hub makes them: 16 to 256 characters of base64url (`A-Z a-z 0-9 - _`).
@@ -112,7 +114,26 @@ enum Pull {
     Finishing {
         page: Page,
     },
+    /// A first sync in whole documents (revision 5): frames are applied in order, each
+    /// with its cursor, while the next is asked for.
+    Booting {
+        /// The request awaiting its frame and the cursor it asked from; `None` while
+        /// enough frames wait to be stored.
+        asked: Option<(u64, u64)>,
+        /// Where the next request starts: the last frame's `up_to`.
+        next_from: u64,
+        /// Frames queued for the store or being stored.
+        applies: usize,
+        /// The last frame received said nothing more follows.
+        last: bool,
+        at: Millis,
+    },
 }
+
+/// Bootstrap frames a node holds unapplied at most before it asks for the next: one
+/// being stored and one waiting, so the hub reads ahead by one frame and the node's
+/// memory stays a few frames however large the clinic.
+const BOOT_AHEAD: usize = 2;
 
 #[derive(Debug)]
 enum Push {
@@ -135,6 +156,11 @@ enum Purpose {
     Apply,
     /// The documents of a live update, with the cursor.
     Live,
+    /// A bootstrap frame's documents with its cursor (`up_to`); `retry` is set on the
+    /// cursor's own write after documents were refused.
+    Boot {
+        up_to: u64,
+    },
     Finish,
     Report,
     Token,
@@ -175,6 +201,8 @@ pub struct NodeSession {
     /// The optional features agreed with the hub (`wire::FEATURE_*`).
     features: u64,
     token_received: bool,
+    /// A bootstrap was asked for on this connection (at most one per session).
+    booted: bool,
 }
 
 impl std::fmt::Debug for NodeSession {
@@ -216,6 +244,7 @@ impl NodeSession {
             stats: SessionStats::default(),
             features: 0,
             token_received: false,
+            booted: false,
         }
     }
 
@@ -223,11 +252,13 @@ impl NodeSession {
     /// `wire::parse_features`), before [`NodeSession::start`]: `Hello` asks for those
     /// this engine supports.
     pub fn hub_offers(&mut self, features: u64) {
-        let wanted = if self.config.live_docs {
-            FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS
-        } else {
-            FEATURE_TOKEN_ROTATION
-        };
+        let mut wanted = FEATURE_TOKEN_ROTATION;
+        if self.config.live_docs {
+            wanted |= FEATURE_LIVE_DOCS;
+        }
+        if self.config.bootstrap {
+            wanted |= FEATURE_BOOTSTRAP;
+        }
         self.features = features & wanted;
     }
 
@@ -350,6 +381,19 @@ impl NodeSession {
         }
         self.caught_up_sent = false;
         let request = self.next_id();
+        if self.features & FEATURE_BOOTSTRAP != 0 && self.cursor == 0 && !self.booted {
+            // A node that has never pulled: whole documents, a frame at a time.
+            self.booted = true;
+            self.pull = Pull::Booting {
+                asked: Some((request, 0)),
+                next_from: 0,
+                applies: 0,
+                last: false,
+                at: now,
+            };
+            self.send(now, &ClientMsg::Bootstrap { request, cursor: 0 }, out);
+            return;
+        }
         self.pull = Pull::Requested { request, at: now };
         let msg = ClientMsg::Pull {
             request,
@@ -430,6 +474,13 @@ impl NodeSession {
             HubMsg::Live { from, up_to, items } => {
                 self.on_live(now, from, up_to, items, &mut out);
             }
+            HubMsg::Bootstrap {
+                request,
+                from,
+                up_to,
+                more,
+                items,
+            } => self.on_bootstrap(now, request, from, up_to, more, items, &mut out),
             HubMsg::Error { code, message } => {
                 self.close(code, format!("hub: {message}"), &mut out)
             }
@@ -845,6 +896,9 @@ impl NodeSession {
                     self.page_done(now, page, &mut out);
                 }
             }
+            (Purpose::Boot { up_to }, NodeStoreResult::Applied(failures)) => {
+                self.boot_stored(now, up_to, failures, &mut out);
+            }
             (Purpose::Live, NodeStoreResult::Applied(failures)) => {
                 if failures.is_empty() {
                     // Every document applied and the store moved the cursor with them.
@@ -885,6 +939,7 @@ impl NodeSession {
         let waiting_too_long = (!self.welcomed && overdue(self.started_at))
             || matches!(self.pull, Pull::Requested { at, .. } if overdue(at))
             || matches!(self.pull, Pull::Fetching { at, applies: 0, .. } if overdue(at))
+            || matches!(self.pull, Pull::Booting { asked: Some(_), at, .. } if overdue(at))
             || matches!(self.push, Push::InFlight { at, .. } if overdue(at));
         if waiting_too_long {
             self.close(
@@ -910,7 +965,11 @@ impl NodeSession {
         for at in [
             (!self.welcomed).then_some(self.started_at),
             match self.pull {
-                Pull::Requested { at, .. } | Pull::Fetching { at, .. } => Some(at),
+                Pull::Requested { at, .. }
+                | Pull::Fetching { at, .. }
+                | Pull::Booting {
+                    asked: Some(_), at, ..
+                } => Some(at),
                 _ => None,
             },
             match self.push {

@@ -20,7 +20,7 @@ use crate::hub_engine::{HubOutput, HubSession};
 use crate::memory::{MemoryHubStore, MemoryNodeStore};
 use crate::node_engine::{NodeOutput, NodeSession};
 use crate::store::NodeSyncStore;
-use crate::wire::{FEATURE_LIVE_DOCS, Limits};
+use crate::wire::{FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, Limits};
 
 #[derive(Clone, Debug)]
 pub struct SimConfig {
@@ -69,6 +69,8 @@ pub struct SimReport {
     pub hub_crashes: u64,
     /// Live updates that carried documents (`HubMsg::Live`), as sent by the hub.
     pub live_updates: u64,
+    /// Bootstrap frames that carried documents (`HubMsg::Bootstrap`), as sent by the hub.
+    pub bootstrap_frames: u64,
     pub settled_at: Millis,
 }
 
@@ -81,6 +83,8 @@ pub struct SimFailure {
 
 /// `HubMsg::Live`'s type code (docs/SYNC.md).
 const LIVE_TYPE: u8 = 0x88;
+/// The message type of `HubMsg::Bootstrap`, counted in the report.
+const BOOTSTRAP_TYPE: u8 = 0x89;
 
 struct Frame {
     at: Millis,
@@ -151,6 +155,7 @@ impl World {
             push_batch_docs: 4,
             app_version: "sim".into(),
             live_docs: true,
+            bootstrap: true,
         };
         World {
             rng,
@@ -256,6 +261,9 @@ impl World {
                                 if bytes.get(3) == Some(&LIVE_TYPE) {
                                     self.report.live_updates += 1;
                                 }
+                                if bytes.get(3) == Some(&BOOTSTRAP_TYPE) {
+                                    self.report.bootstrap_frames += 1;
+                                }
                                 self.enqueue(i, false, bytes);
                             }
                             HubOutput::Store(op) => {
@@ -305,9 +313,16 @@ impl World {
         let mut node = NodeSession::new(node_id, self.engine.clone());
         // Half the connections speak revision 4 (live documents), half an older one: a
         // clinic mixes them while it upgrades.
+        // Independently, half of them bootstrap a fresh node in whole documents
+        // (revision 5).
+        let mut offered = 0;
         if self.rng.random_bool(0.5) {
-            node.hub_offers(FEATURE_LIVE_DOCS);
+            offered |= FEATURE_LIVE_DOCS;
         }
+        if self.rng.random_bool(0.5) {
+            offered |= FEATURE_BOOTSTRAP;
+        }
+        node.hub_offers(offered);
         let store = &mut self.nodes[i].store;
         let cursor = now_or_never(store.cursor())
             .and_then(Result::ok)

@@ -34,7 +34,7 @@ fn every_seed_converges_with_nothing_lost() {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let results: Vec<Result<(usize, u64, u64), String>> = std::thread::scope(|scope| {
+    let results: Vec<Result<(usize, u64, u64, u64), String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 let mine: Vec<u64> = seeds.iter().copied().skip(w).step_by(workers).collect();
@@ -42,7 +42,14 @@ fn every_seed_converges_with_nothing_lost() {
                     mine.into_iter()
                         .map(|seed| {
                             run(seed, &config_for(seed))
-                                .map(|r| (r.edits, r.node_crashes + r.hub_crashes, r.live_updates))
+                                .map(|r| {
+                                    (
+                                        r.edits,
+                                        r.node_crashes + r.hub_crashes,
+                                        r.live_updates,
+                                        r.bootstrap_frames,
+                                    )
+                                })
                                 .map_err(|e| e.to_string())
                         })
                         .collect::<Vec<_>>()
@@ -73,7 +80,14 @@ fn every_seed_converges_with_nothing_lost() {
         .filter_map(|r| r.as_ref().ok())
         .map(|r| r.2)
         .sum();
-    eprintln!("{edits} edits, {crashes} crashes, {live} live updates with documents");
+    let boots: u64 = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|r| r.3)
+        .sum();
+    eprintln!(
+        "{edits} edits, {crashes} crashes, {live} live updates with documents, {boots} bootstrap frames"
+    );
     let failures: Vec<String> = failures.into_iter().cloned().collect();
     assert!(
         failures.is_empty(),
@@ -82,8 +96,8 @@ fn every_seed_converges_with_nothing_lost() {
         failures.join("\n")
     );
     assert!(
-        edits > 0 && crashes > 0 && live > 0,
-        "the scenarios must edit, crash something and carry documents live (edits {edits}, crashes {crashes}, live updates {live})"
+        edits > 0 && crashes > 0 && live > 0 && boots > 0,
+        "the scenarios must edit, crash something, carry documents live and bootstrap (edits {edits}, crashes {crashes}, live updates {live}, bootstrap frames {boots})"
     );
 }
 

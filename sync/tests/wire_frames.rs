@@ -85,6 +85,13 @@ fn client_frames_have_the_documented_layout() {
     );
     check_client(&ClientMsg::TokenStored, b"DX\x01\x08");
     check_client(
+        &ClientMsg::Bootstrap {
+            request: 1,
+            cursor: 300,
+        },
+        b"DX\x01\x0a\x01\xac\x02",
+    );
+    check_client(
         &ClientMsg::Push {
             batch: 0,
             docs: vec![DocPush {
@@ -250,6 +257,31 @@ fn hub_frames_have_the_documented_layout() {
             &[0xac, 0x02, 0x01],
             &[0xaa; 32],
             &[0x00, 0x03, 0x01, 0x02, 0x03],
+        ]),
+    );
+    check_hub(
+        &HubMsg::Bootstrap {
+            request: 2,
+            from: 0,
+            up_to: 300,
+            more: true,
+            items: vec![DocData {
+                doc_id: Uuid::from_bytes(ID_A),
+                doc_type: "patient".to_owned(),
+                seq: 300,
+                heads: vec![ChangeHash([0xaa; 32])],
+                full: true,
+                data: vec![1, 2, 3],
+            }],
+        },
+        &frame(&[
+            b"DX\x01\x89",
+            &[0x02, 0x00, 0xac, 0x02, 0x01, 0x01],
+            &ID_A,
+            b"\x07patient",
+            &[0xac, 0x02, 0x01],
+            &[0xaa; 32],
+            &[0x01, 0x03, 0x01, 0x02, 0x03],
         ]),
     );
     check_hub(

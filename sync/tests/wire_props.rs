@@ -108,6 +108,7 @@ fn client_msg() -> impl Strategy<Value = ClientMsg> {
             }
         ),
         Just(ClientMsg::TokenStored),
+        (num(), num()).prop_map(|(request, cursor)| ClientMsg::Bootstrap { request, cursor }),
         (num(), vec(doc_push(), 0..4)).prop_map(|(batch, docs)| ClientMsg::Push { batch, docs }),
         (num(), num(), num32()).prop_map(|(request, cursor, limit)| ClientMsg::Pull {
             request,
@@ -189,6 +190,15 @@ fn hub_msg() -> impl Strategy<Value = HubMsg> {
             up_to,
             items
         }),
+        (num(), num(), num(), any::<bool>(), vec(doc_data(), 0..4)).prop_map(
+            |(request, from, up_to, more, items)| HubMsg::Bootstrap {
+                request,
+                from,
+                up_to,
+                more,
+                items
+            }
+        ),
         num().prop_map(|nonce| HubMsg::Ping { nonce }),
         num().prop_map(|nonce| HubMsg::Pong { nonce }),
         (error_code(), text()).prop_map(|(code, message)| HubMsg::Error { code, message }),

@@ -15,11 +15,14 @@ use dermis_sync::NodeSyncStore;
 use dermis_sync::driver::run_node_op;
 use dermis_sync::memory::MemoryNodeStore;
 use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp};
-use dermis_sync::wire::{ErrorCode, FEATURE_LIVE_DOCS, FEATURES_HEADER, parse_features};
+use dermis_sync::wire::{
+    ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FEATURES_HEADER, parse_features,
+};
 
 /// Message type codes (docs/SYNC.md) the test node counts.
 const FETCH_TYPE: u8 = 0x04;
 const LIVE_TYPE: u8 = 0x88;
+const BOOTSTRAP_TYPE: u8 = 0x89;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Mutex, mpsc, watch};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -50,6 +53,8 @@ pub struct LinkState {
     pub live_docs: u64,
     /// `Fetch` frames sent.
     pub fetches: u64,
+    /// Bootstrap frames (`HubMsg::Bootstrap`) received.
+    pub bootstraps: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -80,6 +85,8 @@ pub struct Quirks {
     pub crash_on_new_token: AtomicBool,
     /// Do not ask for live updates with documents (a revision 3 node).
     pub no_live_docs: AtomicBool,
+    /// Do not ask for the first sync in whole documents (a revision 4 node).
+    pub no_bootstrap: AtomicBool,
 }
 
 /// One connection of a node.
@@ -324,11 +331,13 @@ async fn run(
 ) {
     let mut session = NodeSession::new(node.id, engine());
     if !node.quirks.no_rotation.load(Ordering::SeqCst) {
-        let offered = if node.quirks.no_live_docs.load(Ordering::SeqCst) {
-            offered & !FEATURE_LIVE_DOCS
-        } else {
-            offered
-        };
+        let mut offered = offered;
+        if node.quirks.no_live_docs.load(Ordering::SeqCst) {
+            offered &= !FEATURE_LIVE_DOCS;
+        }
+        if node.quirks.no_bootstrap.load(Ordering::SeqCst) {
+            offered &= !FEATURE_BOOTSTRAP;
+        }
         session.hub_offers(offered);
     }
     let now = now_millis();
@@ -413,6 +422,9 @@ async fn run(
                 Some(Ok(Message::Binary(frame))) => {
                     if frame.get(3) == Some(&LIVE_TYPE) {
                         state.send_modify(|s| s.live_docs += 1);
+                    }
+                    if frame.get(3) == Some(&BOOTSTRAP_TYPE) {
+                        state.send_modify(|s| s.bootstraps += 1);
                     }
                     session.handle_frame(now_millis(), &frame)
                 }

@@ -398,29 +398,112 @@ fn conflict_sources(
         .collect()
 }
 
+/// One conflict as the index keeps it: the path, values and sources as JSON.
+pub struct ConflictIndexRow {
+    path: String,
+    values: String,
+    sources: String,
+}
+
+/// The conflict rows of a document (none when its history never branched). Needs no
+/// store, so a document received whole is read for them on a worker thread.
+pub fn conflict_rows(id: DocId, doc: &mut AutoCommit) -> Result<Vec<ConflictIndexRow>, StoreError> {
+    if !may_have_conflicts(doc) {
+        return Ok(Vec::new());
+    }
+    let conflicts = find_conflicts(doc).map_err(schema(id))?;
+    let sources = conflict_sources(doc, &conflicts);
+    Ok(conflicts
+        .iter()
+        .zip(sources)
+        .map(|(c, sources)| ConflictIndexRow {
+            // Map keys may hold dots (ICD-10 codes), so the path is kept as a JSON array.
+            path: serde_json::to_string(&c.path).unwrap_or_else(|_| "[]".into()),
+            values: serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into()),
+            sources: serde_json::to_string(&sources).unwrap_or_else(|_| "[]".into()),
+        })
+        .collect())
+}
+
+fn write_conflicts(
+    tx: &Transaction<'_>,
+    id: DocId,
+    doc_type: DocType,
+    rows: &[ConflictIndexRow],
+) -> Result<(), StoreError> {
+    let id_text = id.to_string();
+    tx.exec("DELETE FROM conflicts WHERE doc_id = ?1", [&id_text])?;
+    for row in rows {
+        tx.exec(
+            "INSERT INTO conflicts(doc_id, path, doc_type, values_json, sources_json) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id_text,
+                row.path,
+                doc_type.as_str(),
+                row.values,
+                row.sources
+            ],
+        )?;
+    }
+    Ok(())
+}
+
 fn index_conflicts(
     tx: &Transaction<'_>,
     id: DocId,
     doc_type: DocType,
     doc: &mut AutoCommit,
 ) -> Result<(), StoreError> {
-    let id_text = id.to_string();
-    tx.exec("DELETE FROM conflicts WHERE doc_id = ?1", [&id_text])?;
-    if !may_have_conflicts(doc) {
-        return Ok(());
+    let rows = conflict_rows(id, doc)?;
+    write_conflicts(tx, id, doc_type, &rows)
+}
+
+/// Everything the index holds of a document received whole, read from the loaded
+/// document on any thread: the store then writes the document's bytes and these rows
+/// without holding the document (it is loaded again only when opened or edited). Not
+/// for the clinic document, whose merge rows are read from the document itself.
+pub struct Derived {
+    record: Record,
+    conflicts: Vec<ConflictIndexRow>,
+}
+
+impl Derived {
+    /// The record and conflicts of `doc`; `None` for a clinic document.
+    pub fn read(
+        id: DocId,
+        doc: &mut AutoCommit,
+        record: Record,
+    ) -> Result<Result<Derived, Record>, StoreError> {
+        if matches!(record, Record::Clinic(_)) {
+            return Ok(Err(record));
+        }
+        let conflicts = conflict_rows(id, doc)?;
+        Ok(Ok(Derived { record, conflicts }))
     }
-    let conflicts = find_conflicts(doc).map_err(schema(id))?;
-    let sources = conflict_sources(doc, &conflicts);
-    for (c, sources) in conflicts.iter().zip(sources) {
-        // Map keys may hold dots (ICD-10 codes), so the path is kept as a JSON array.
-        let path = serde_json::to_string(&c.path).unwrap_or_else(|_| "[]".into());
-        let values = serde_json::to_string(&c.values).unwrap_or_else(|_| "[]".into());
-        let sources = serde_json::to_string(&sources).unwrap_or_else(|_| "[]".into());
-        tx.exec(
-            "INSERT INTO conflicts(doc_id, path, doc_type, values_json, sources_json) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id_text, path, doc_type.as_str(), values, sources],
-        )?;
+
+    /// The record, for a document loaded after all (see `Tx::ensure_loaded`).
+    pub fn into_record(self) -> Record {
+        self.record
     }
-    Ok(())
+}
+
+/// Writes the index rows of a document received whole, from what [`Derived::read`] read.
+pub fn write_derived(
+    tx: &Transaction<'_>,
+    id: DocId,
+    doc_type: DocType,
+    derived: &Derived,
+    now: Millis,
+    search: &mut SearchRows,
+) -> Result<(), StoreError> {
+    match &derived.record {
+        Record::Patient(p) => index_patient(tx, id, p, now, search)?,
+        Record::Product(p) => index_product(tx, id, p)?,
+        Record::Ledger(l) => index_ledger(tx, id, l)?,
+        Record::Appointment(a) => index_appointment(tx, id, a)?,
+        // Never derived (see `Derived::read`): its rows need the document.
+        Record::Clinic(_) => {}
+    }
+    write_conflicts(tx, id, doc_type, &derived.conflicts)
 }

@@ -24,6 +24,7 @@ pub mod drafts;
 pub mod erasure;
 pub mod index;
 pub mod journal;
+mod lean;
 pub mod merges;
 pub mod migrate;
 pub mod pos;
@@ -540,6 +541,7 @@ impl Store {
             actor: self.actor.as_ref(),
             pending: HashMap::new(),
             order: Vec::new(),
+            lean: lean::LeanDocs::default(),
             now,
             by,
         })
@@ -656,9 +658,23 @@ struct Pending {
 /// A document received whole, loaded and checked outside the write transaction (on
 /// several threads during a catch-up), ready for [`Tx::apply_decoded`].
 pub struct Decoded {
-    doc: AutoCommit,
-    record: dermis_model::doc::Record,
     data: Vec<u8>,
+    form: Form,
+}
+
+/// What a received document was read into.
+enum Form {
+    /// The clinic document, kept loaded: its merges and erasures are read at commit.
+    Loaded {
+        doc: Box<AutoCommit>,
+        record: dermis_model::doc::Record,
+    },
+    /// Any other document: its heads and index rows, without the loaded document, which
+    /// is dropped on the thread that read it (see [`lean`]).
+    Derived {
+        heads: Vec<ChangeHash>,
+        derived: index::Derived,
+    },
 }
 
 /// Loads and checks a document received whole; the expensive part of storing it, and
@@ -669,7 +685,7 @@ pub fn decode_received(
     clinic: dermis_model::ClinicId,
     data: Vec<u8>,
 ) -> Result<Decoded, StoreError> {
-    let (doc, record) = dermis_sync::apply::parse(&data, doc_limits())
+    let (mut doc, record) = dermis_sync::apply::parse(&data, doc_limits())
         .and_then(|received| {
             dermis_sync::apply::load_new_record(
                 received,
@@ -680,7 +696,17 @@ pub fn decode_received(
             )
         })
         .map_err(|e| refused(id, e))?;
-    Ok(Decoded { doc, record, data })
+    let form = match index::Derived::read(id, &mut doc, record)? {
+        Ok(derived) => Form::Derived {
+            heads: doc.get_heads(),
+            derived,
+        },
+        Err(record) => Form::Loaded {
+            doc: Box::new(doc),
+            record,
+        },
+    };
+    Ok(Decoded { data, form })
 }
 
 /// What received bytes may cost: the limits of the frames they arrive in.
@@ -720,6 +746,8 @@ pub struct Tx<'s> {
     actor: Option<&'s automerge::ActorId>,
     pending: HashMap<DocId, Pending>,
     order: Vec<DocId>,
+    /// Documents received whole and stored without being held loaded.
+    lean: lean::LeanDocs,
     now: Millis,
     by: Provenance,
 }
@@ -735,6 +763,9 @@ impl<'s> Tx<'s> {
 
     fn ensure_loaded(&mut self, id: DocId) -> Result<bool, StoreError> {
         if self.pending.contains_key(&id) {
+            return Ok(true);
+        }
+        if self.load_lean(id)? {
             return Ok(true);
         }
         let row: Option<(String, Vec<u8>, i64, i64, i64)> = self
@@ -815,7 +846,7 @@ impl<'s> Tx<'s> {
             [id.to_string()],
             |r| r.get(0),
         )?;
-        if exists || self.pending.contains_key(&id) {
+        if exists || self.pending.contains_key(&id) || self.lean.contains(id) {
             return Err(StoreError::Foreign { id });
         }
         // The creation is its own change, with its provenance, now: an edit later in this
@@ -908,7 +939,14 @@ impl<'s> Tx<'s> {
         if self.ensure_loaded(id)? {
             return self.apply_remote(id, doc_type, clinic, &decoded.data);
         }
-        Ok(self.insert_received(id, doc_type, decoded.doc, decoded.record, decoded.data))
+        match decoded.form {
+            Form::Loaded { doc, record } => {
+                Ok(self.insert_received(id, doc_type, *doc, record, decoded.data))
+            }
+            Form::Derived { heads, derived } => {
+                Ok(self.insert_lean(id, doc_type, heads, derived, decoded.data))
+            }
+        }
     }
 
     fn insert_received(
@@ -942,6 +980,7 @@ impl<'s> Tx<'s> {
 
     /// Forgets a document's pending state: nothing of it will be written.
     fn discard(&mut self, id: DocId) {
+        self.lean.remove(id);
         self.pending.remove(&id);
         self.order.retain(|x| *x != id);
         self.cache.forget(&id);
@@ -958,6 +997,10 @@ impl<'s> Tx<'s> {
             p.synced = Some((heads, hub_seq));
             return Ok(());
         }
+        let (heads, hub_seq) = match self.lean.mark_synced(id, heads, hub_seq) {
+            None => return Ok(()),
+            Some(unknown) => unknown,
+        };
         self.tx.exec(
             "UPDATE docs SET synced_heads = ?2, hub_seq = COALESCE(?3, hub_seq) WHERE id = ?1",
             params![
@@ -1008,6 +1051,7 @@ impl<'s> Tx<'s> {
             .unwrap_or(0);
         let mut local_written = false;
         let mut search = index::SearchRows::default();
+        written.extend(self.write_lean(&mut local_seq, &mut search)?);
         for id in order {
             let Some(mut p) = self.pending.remove(&id) else {
                 continue;

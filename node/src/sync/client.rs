@@ -87,6 +87,7 @@ impl Default for SyncOptions {
             connect_timeout: Duration::from_secs(10),
             engine: EngineConfig {
                 app_version: env!("CARGO_PKG_VERSION").into(),
+                bootstrap: bootstrap_from_env(),
                 ..EngineConfig::default()
             },
             min_backoff: Duration::from_millis(250),
@@ -96,6 +97,21 @@ impl Default for SyncOptions {
             photos: LaneOptions::from_env(),
         }
     }
+}
+
+/// Turns the first sync in whole documents (docs/SYNC.md, revision 5) off, so a node
+/// catches up as a revision 4 node does: for comparing the two and for tests of older
+/// nodes against a newer hub.
+pub const BOOTSTRAP_ENV: &str = "DERMIS_SYNC_BOOTSTRAP";
+
+/// Whether [`BOOTSTRAP_ENV`] leaves bootstrap on (anything but `off`, `0` or `false`).
+fn bootstrap_from_env() -> bool {
+    std::env::var(BOOTSTRAP_ENV).map_or(true, |v| {
+        !matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "off" | "0" | "false"
+        )
+    })
 }
 
 /// How one connection ended.

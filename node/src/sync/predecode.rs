@@ -27,8 +27,10 @@ use crate::store::{Decoded, StoreError, decode_received};
 /// without slowing it; beyond it documents are simply loaded by the store when applied.
 const MAX_AHEAD: usize = 1024;
 
-/// A `Docs` frame's message type (docs/SYNC.md), checked before a frame is parsed here.
+/// The message types of `Docs` and `Bootstrap` frames (docs/SYNC.md), checked before a
+/// frame is parsed here.
 const DOCS_TYPE: u8 = 0x84;
+const BOOTSTRAP_TYPE: u8 = 0x89;
 
 enum Slot {
     Loading {
@@ -103,17 +105,19 @@ impl Predecoder {
         }
     }
 
-    /// Starts loading the whole documents of `frame` if it is a `Docs` frame. A frame
+    /// Starts loading the whole documents of `frame` if it is a `Docs` or `Bootstrap`
+    /// frame. A frame
     /// that does not parse is left to the engine, which ends the session over it.
     pub fn offer(&self, clinic: Option<ClinicId>, frame: &[u8]) {
         let (Some(jobs), Some(clinic)) = (&self.jobs, clinic) else {
             return;
         };
-        if frame.get(3) != Some(&DOCS_TYPE) {
+        if !matches!(frame.get(3), Some(&DOCS_TYPE | &BOOTSTRAP_TYPE)) {
             return;
         }
-        let Ok(HubMsg::Docs { items, .. }) = HubMsg::decode(frame, &Limits::default()) else {
-            return;
+        let items = match HubMsg::decode(frame, &Limits::default()) {
+            Ok(HubMsg::Docs { items, .. } | HubMsg::Bootstrap { items, .. }) => items,
+            _ => return,
         };
         let mut slots = self
             .shared

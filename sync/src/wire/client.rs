@@ -16,6 +16,8 @@ const REPORT: u8 = 0x07;
 const TOKEN_STORED: u8 = 0x08;
 /// `Hello` with features (revision 3): the same fields, then `features`.
 const HELLO_FEATURES: u8 = 0x09;
+/// `Bootstrap` (revision 5, with [`super::FEATURE_BOOTSTRAP`]).
+const BOOTSTRAP: u8 = 0x0A;
 
 /// A node → hub frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +70,14 @@ pub enum ClientMsg {
     /// The token of the hub's `NewToken` is stored durably: the node uses it from its
     /// next connection (revision 3, only with [`super::FEATURE_TOKEN_ROTATION`]).
     TokenStored,
+    /// Asks for the whole documents whose latest change is after `cursor`, about one
+    /// frame of them (revision 5, only with [`super::FEATURE_BOOTSTRAP`]): a node that
+    /// has never pulled catches up with these instead of `Pull` and `Fetch`. Answered by
+    /// one `HubMsg::Bootstrap` with the same `request`.
+    Bootstrap {
+        request: u64,
+        cursor: u64,
+    },
 }
 
 /// What a node still holds unsynced. All zero when the outbox is empty.
@@ -113,6 +123,7 @@ impl ClientMsg {
             Self::Pong { .. } => PONG,
             Self::Report { .. } => REPORT,
             Self::TokenStored => TOKEN_STORED,
+            Self::Bootstrap { .. } => BOOTSTRAP,
         }
     }
 
@@ -179,6 +190,10 @@ impl ClientMsg {
                 last_error: r.string("Report.last_error")?,
             },
             TOKEN_STORED => Self::TokenStored,
+            BOOTSTRAP => Self::Bootstrap {
+                request: r.u64("Bootstrap.request")?,
+                cursor: r.u64("Bootstrap.cursor")?,
+            },
             code => return Err(DecodeError::UnknownType { code }),
         };
         r.finish()?;
@@ -231,6 +246,10 @@ impl ClientMsg {
                 out.put_str(last_error);
             }
             Self::TokenStored => {}
+            Self::Bootstrap { request, cursor } => {
+                out.put_varint(*request);
+                out.put_varint(*cursor);
+            }
         }
     }
 }

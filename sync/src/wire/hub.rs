@@ -14,6 +14,7 @@ const PING: u8 = 0x85;
 const PONG: u8 = 0x86;
 const NEW_TOKEN: u8 = 0x87;
 const LIVE: u8 = 0x88;
+const BOOTSTRAP: u8 = 0x89;
 const ERROR: u8 = 0x8F;
 
 const OUTCOME_APPLIED: u8 = 0;
@@ -77,6 +78,18 @@ pub enum HubMsg {
     Live {
         from: u64,
         up_to: u64,
+        items: Vec<DocData>,
+    },
+    /// Answer to `ClientMsg::Bootstrap` (revision 5, only to a node whose `Hello` asked
+    /// for [`super::FEATURE_BOOTSTRAP`]): the whole documents whose latest change is in
+    /// `(from, up_to]`, by ascending seq, every item `full`. `more` says documents after
+    /// `up_to` exist. The node stores them and moves its cursor to `up_to` in one
+    /// transaction.
+    Bootstrap {
+        request: u64,
+        from: u64,
+        up_to: u64,
+        more: bool,
         items: Vec<DocData>,
     },
     /// Sent just before the hub closes the connection with `code.close_code()`. The
@@ -148,6 +161,7 @@ impl HubMsg {
             Self::Pong { .. } => PONG,
             Self::NewToken { .. } => NEW_TOKEN,
             Self::Live { .. } => LIVE,
+            Self::Bootstrap { .. } => BOOTSTRAP,
             Self::Error { .. } => ERROR,
         }
     }
@@ -209,6 +223,13 @@ impl HubMsg {
                 up_to: r.u64("Live.up_to")?,
                 items: r.list("Live.items")?,
             },
+            BOOTSTRAP => Self::Bootstrap {
+                request: r.u64("Bootstrap.request")?,
+                from: r.u64("Bootstrap.from")?,
+                up_to: r.u64("Bootstrap.up_to")?,
+                more: r.bool("Bootstrap.more")?,
+                items: r.list("Bootstrap.items")?,
+            },
             ERROR => Self::Error {
                 code: ErrorCode::from_u16(r.u16("Error.code")?),
                 message: r.string("Error.message")?,
@@ -268,6 +289,19 @@ impl HubMsg {
             Self::Live { from, up_to, items } => {
                 out.put_varint(*from);
                 out.put_varint(*up_to);
+                out.put_list(items);
+            }
+            Self::Bootstrap {
+                request,
+                from,
+                up_to,
+                more,
+                items,
+            } => {
+                out.put_varint(*request);
+                out.put_varint(*from);
+                out.put_varint(*up_to);
+                out.put_bool(*more);
                 out.put_list(items);
             }
             Self::Error { code, message } => {

@@ -46,6 +46,10 @@ pub const FEATURE_TOKEN_ROTATION: u64 = 1;
 /// Live updates that carry the changed documents: `HubMsg::Live` (revision 4).
 pub const FEATURE_LIVE_DOCS: u64 = 2;
 
+/// A first sync in whole documents, a frame at a time, without an `Index` to plan or a
+/// `Fetch` (revision 5): `ClientMsg::Bootstrap`, `HubMsg::Bootstrap`.
+pub const FEATURE_BOOTSTRAP: u64 = 4;
+
 /// The response header in which the hub offers its features, by name.
 pub const FEATURES_HEADER: &str = "dermis-features";
 
@@ -53,6 +57,7 @@ pub const FEATURES_HEADER: &str = "dermis-features";
 const FEATURE_NAMES: &[(u64, &str)] = &[
     (FEATURE_TOKEN_ROTATION, "token-rotation"),
     (FEATURE_LIVE_DOCS, "live-docs"),
+    (FEATURE_BOOTSTRAP, "bootstrap"),
 ];
 
 /// The `Dermis-Features` value for `features`: names, comma-separated.

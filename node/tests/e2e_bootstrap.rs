@@ -1,0 +1,161 @@
+//! A fresh node's first sync in whole documents (docs/SYNC.md, revision 5) with real
+//! processes: a `dermis-hub`, `dermis-node` processes, real sockets. The index rows a
+//! bootstrapped node writes (without keeping the documents loaded) equal those of the
+//! node that wrote the documents and those of a node that pulled them as a revision 4
+//! node does (`DERMIS_SYNC_BOOTSTRAP=off`); a document stored that way opens and is
+//! edited offline like any other.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers: a failed unwrap is a failed test.
+
+mod common;
+
+use std::path::Path;
+
+use common::hub::Hub;
+use common::{cmd, ok, stderr};
+
+fn enroll(d: &Path, hub: &Hub, clinic: &str, name: &str) {
+    let code = hub.node_add(clinic, name);
+    ok(
+        d,
+        &[
+            "enroll",
+            "--hub",
+            &hub.url(),
+            "--code",
+            &code,
+            "--node-name",
+            name,
+        ],
+    );
+}
+
+fn sync_once(d: &Path, bootstrap: bool) {
+    let o = cmd(d)
+        .env(
+            dermis_node::sync::client::BOOTSTRAP_ENV,
+            if bootstrap { "on" } else { "off" },
+        )
+        .args(["sync", "--once", "--timeout", "60"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "sync --once failed: {}", stderr(&o));
+}
+
+/// Every index table's rows, in a fixed order, without the columns that say when and in
+/// which order this node wrote them.
+fn index_rows(d: &Path) -> Vec<(String, Vec<String>)> {
+    const TABLES: &[&str] = &[
+        "patients",
+        "encounters",
+        "photos",
+        "products",
+        "appointments",
+        "ledgers",
+        "sales",
+        "sale_lines",
+        "sale_payments",
+        "stock_movements",
+        "audit_entries",
+        "shift_events",
+        "conflicts",
+        "patient_merges",
+    ];
+    let node = dermis_node::node::Node::open(d).unwrap();
+    let conn = node.store.conn();
+    let mut out = Vec::new();
+    for table in TABLES {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let kept: Vec<String> = columns
+            .into_iter()
+            // When this node wrote the row, and the search index's row number.
+            .filter(|c| c != "updated_at" && c != "rowid")
+            .map(|c| format!("quote({c})"))
+            .collect();
+        let list = kept.join(" || '|' || ");
+        let rows: Vec<String> = conn
+            .prepare(&format!("SELECT {list} FROM {table} ORDER BY 1"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut rows = rows;
+        rows.sort();
+        out.push(((*table).to_owned(), rows));
+    }
+    // The search index, by patient.
+    let mut search: Vec<String> = conn
+        .prepare(
+            "SELECT p.id || '|' || f.names || '|' || f.contacts FROM patients p \
+             JOIN patients_fts f ON f.rowid = p.rowid",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    search.sort();
+    out.push(("patients_fts".into(), search));
+    out
+}
+
+#[test]
+fn a_bootstrapped_node_has_the_index_rows_of_the_node_that_wrote_the_documents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub_dir = tmp.path().join("hub");
+    std::fs::create_dir_all(&hub_dir).unwrap();
+    let hub = Hub::start(&hub_dir);
+    let clinic = hub.clinic_add("Bootstrap");
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    enroll(&a, &hub, &clinic, "writer");
+    ok(
+        &a,
+        &["demo", "--patients", "80", "--sales", "300", "--seed", "3"],
+    );
+    sync_once(&a, true);
+    enroll(&b, &hub, &clinic, "fresh");
+    enroll(&c, &hub, &clinic, "older");
+    sync_once(&b, true);
+    sync_once(&c, false);
+    let (rows_a, rows_b, rows_c) = (index_rows(&a), index_rows(&b), index_rows(&c));
+    let patients = rows_a.iter().find(|(t, _)| t == "patients").unwrap();
+    assert!(patients.1.len() >= 80, "{}", patients.1.len());
+    let sales = rows_a.iter().find(|(t, _)| t == "sales").unwrap();
+    assert!(!sales.1.is_empty());
+    for ((table, mine), ((_, boot), (_, pulled))) in
+        rows_a.iter().zip(rows_b.iter().zip(rows_c.iter()))
+    {
+        assert_eq!(mine, boot, "{table}: the bootstrapped node differs");
+        assert_eq!(mine, pulled, "{table}: the node that pulled differs");
+    }
+
+    // A document stored by the bootstrap loads when opened and takes an edit offline,
+    // which then reaches the hub and the writer.
+    let id = patients.1[0]
+        .split('|')
+        .next()
+        .unwrap()
+        .trim_matches('\'')
+        .to_owned();
+    let shown = ok(&b, &["patient", "show", &id]);
+    assert!(!shown.is_empty());
+    ok(
+        &b,
+        &["patient", "update", &id, "--first-name", "Bootstrapped"],
+    );
+    assert!(ok(&b, &["patient", "show", &id]).contains("Bootstrapped"));
+    sync_once(&b, true);
+    sync_once(&a, true);
+    assert!(ok(&a, &["patient", "show", &id]).contains("Bootstrapped"));
+}
