@@ -77,6 +77,10 @@ pub struct Config {
     /// `HUB_AUTOMERGE_WINDOW_SECONDS`: the pool Automerge work runs on and each node's
     /// budget there (`crate::pool`).
     pub pool: PoolOptions,
+    /// `HUB_GROUP_COMMIT_MAX` (1 to 1000, default 64): at most this many pushes that
+    /// reach the store together are written in one transaction (group commit); 1 writes
+    /// each push in a transaction of its own.
+    pub group_commit: usize,
     /// `OIDC_*`: admins may sign in through an OpenID Provider ([`crate::oidc`]).
     pub oidc: Option<crate::oidc::OidcConfig>,
     /// `TRUSTED_PROXIES`: comma-separated CIDR blocks whose `X-Forwarded-For` names the
@@ -293,6 +297,7 @@ impl Default for Config {
             public_url: None,
             secret_key: None,
             pool: PoolOptions::default(),
+            group_commit: crate::store::GROUP_COMMIT_MAX,
             oidc: None,
             trusted_proxies: crate::server::TrustedProxies::default(),
             metrics_token: None,
@@ -526,6 +531,9 @@ impl Config {
                 Some(PublicUrl::parse(&url).ok_or(ConfigError::PublicUrl { value: url })?);
         }
         config.pool = pool_options(&env)?;
+        if let Some(n) = number(&env, "HUB_GROUP_COMMIT_MAX", 1, 1000)? {
+            config.group_commit = n as usize;
+        }
         if let Some(list) = env("TRUSTED_PROXIES") {
             config.trusted_proxies = crate::server::TrustedProxies::parse(&list)
                 .map_err(|value| ConfigError::TrustedProxies { value })?;
