@@ -1065,6 +1065,33 @@ mod tests {
     }
 
     #[test]
+    fn group_commit_size() {
+        let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
+            panic!("defaults load")
+        };
+        assert_eq!(config.group_commit, crate::store::GROUP_COMMIT_MAX);
+        let set = Config::load(env(&[("HUB_GROUP_COMMIT_MAX", "1")]), Some(Path::new("/d")));
+        let Ok(set) = set else { panic!("{set:?}") };
+        assert_eq!(set.group_commit, 1, "1: a transaction per push");
+        for value in ["0", "1001", "all"] {
+            let refused = Config::load(
+                env(&[("HUB_GROUP_COMMIT_MAX", value)]),
+                Some(Path::new("/d")),
+            );
+            assert!(
+                matches!(
+                    &refused,
+                    Err(ConfigError::OutOfRange {
+                        name: "HUB_GROUP_COMMIT_MAX",
+                        ..
+                    })
+                ),
+                "{value}: {refused:?}"
+            );
+        }
+    }
+
+    #[test]
     fn tls_public_url_and_the_secret_key() {
         let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
             panic!("defaults load")
