@@ -105,6 +105,11 @@ fn has_patient(conn: &rusqlite::Connection, id: &str) -> bool {
     .unwrap_or(false)
 }
 
+fn outbox_empty(conn: &rusqlite::Connection) -> bool {
+    conn.query_row("SELECT NOT EXISTS(SELECT 1 FROM outbox)", [], |r| r.get(0))
+        .unwrap_or(false)
+}
+
 fn main() {
     let patients: usize = std::env::var("DERMIS_BENCH_PATIENTS")
         .ok()
@@ -209,6 +214,11 @@ fn main() {
             .iter()
             .map(|d| dermis_node::store::Store::connect(&Node::store_path(d)).unwrap())
             .collect();
+        let outbox = dermis_node::store::Store::connect(&Node::store_path(&nodes[0])).unwrap();
+        // Per edit, until the sender's outbox is empty again: its daemon woke, pushed,
+        // the hub committed and acknowledged, and the daemon stored the ack — the first
+        // half of the path, beside the whole.
+        let mut acks = Vec::new();
         let mut samples = Vec::new();
         // Per edit, the first of the nine to have it: the path's own latency, without the
         // queue of nine nodes applying it on this machine's two cores.
@@ -224,7 +234,12 @@ fn main() {
                 .unwrap()
                 .to_string();
             let mut pending: Vec<usize> = (0..receivers.len()).collect();
-            while !pending.is_empty() {
+            let mut acked = false;
+            while !pending.is_empty() || !acked {
+                if !acked && outbox_empty(&outbox) {
+                    acks.push(t.elapsed());
+                    acked = true;
+                }
                 pending.retain(|r| {
                     if has_patient(&receivers[*r], &id) {
                         if pending_all(receivers.len(), &samples, i) {
@@ -254,6 +269,11 @@ fn main() {
             "edit propagation, first of the 9 to have each edit: p50 {:.1} ms, p99 {:.1} ms",
             ms(pct(firsts.clone(), 0.5)),
             ms(pct(firsts, 0.99))
+        );
+        println!(
+            "edit propagation, the sender's push acknowledged (its outbox empty again): p50 {:.1} ms, p99 {:.1} ms",
+            ms(pct(acks.clone(), 0.5)),
+            ms(pct(acks, 0.99))
         );
         for mut d in daemons.drain(..) {
             let _ = (d.kill(), d.wait());
