@@ -262,6 +262,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.webhooks.block_private = config.webhook_block_private;
             options.public_url = config.public_url.clone();
             options.pool = config.pool;
+            options.group_commit = config.group_commit;
             options.oidc = config.oidc.clone();
             options.trusted_proxies = config.trusted_proxies.clone();
             options.metrics_token = config.metrics_token.clone();

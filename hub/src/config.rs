@@ -77,6 +77,10 @@ pub struct Config {
     /// `HUB_AUTOMERGE_WINDOW_SECONDS`: the pool Automerge work runs on and each node's
     /// budget there (`crate::pool`).
     pub pool: PoolOptions,
+    /// `HUB_GROUP_COMMIT_MAX` (1 to 1000, default 64): at most this many pushes that
+    /// reach the store together are written in one transaction (group commit); 1 writes
+    /// each push in a transaction of its own.
+    pub group_commit: usize,
     /// `OIDC_*`: admins may sign in through an OpenID Provider ([`crate::oidc`]).
     pub oidc: Option<crate::oidc::OidcConfig>,
     /// `TRUSTED_PROXIES`: comma-separated CIDR blocks whose `X-Forwarded-For` names the
@@ -293,6 +297,7 @@ impl Default for Config {
             public_url: None,
             secret_key: None,
             pool: PoolOptions::default(),
+            group_commit: crate::store::GROUP_COMMIT_MAX,
             oidc: None,
             trusted_proxies: crate::server::TrustedProxies::default(),
             metrics_token: None,
@@ -526,6 +531,9 @@ impl Config {
                 Some(PublicUrl::parse(&url).ok_or(ConfigError::PublicUrl { value: url })?);
         }
         config.pool = pool_options(&env)?;
+        if let Some(n) = number(&env, "HUB_GROUP_COMMIT_MAX", 1, 1000)? {
+            config.group_commit = n as usize;
+        }
         if let Some(list) = env("TRUSTED_PROXIES") {
             config.trusted_proxies = crate::server::TrustedProxies::parse(&list)
                 .map_err(|value| ConfigError::TrustedProxies { value })?;
@@ -1052,6 +1060,33 @@ mod tests {
             assert!(
                 matches!(&refused, Err(ConfigError::OutOfRange { name: n, .. }) if *n == name),
                 "{name}={value}: {refused:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn group_commit_size() {
+        let Ok(config) = Config::load(env(&[]), Some(Path::new("/d"))) else {
+            panic!("defaults load")
+        };
+        assert_eq!(config.group_commit, crate::store::GROUP_COMMIT_MAX);
+        let set = Config::load(env(&[("HUB_GROUP_COMMIT_MAX", "1")]), Some(Path::new("/d")));
+        let Ok(set) = set else { panic!("{set:?}") };
+        assert_eq!(set.group_commit, 1, "1: a transaction per push");
+        for value in ["0", "1001", "all"] {
+            let refused = Config::load(
+                env(&[("HUB_GROUP_COMMIT_MAX", value)]),
+                Some(Path::new("/d")),
+            );
+            assert!(
+                matches!(
+                    &refused,
+                    Err(ConfigError::OutOfRange {
+                        name: "HUB_GROUP_COMMIT_MAX",
+                        ..
+                    })
+                ),
+                "{value}: {refused:?}"
             );
         }
     }

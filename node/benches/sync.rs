@@ -4,7 +4,7 @@
 //! documents, hub memory, and sustained edits per second from twenty nodes.
 //! `DERMIS_BENCH_PATIENTS` (default 10000) and `DERMIS_BENCH_BIG` (default 50000) scale it;
 //! `DERMIS_BENCH_ONLY` (comma-separated: `catch-up`, `propagation`, `offline`, `large`,
-//! `throughput`) runs only the sections it names, for profiling one of them.
+//! `throughput`, `pushes`) runs only the sections it names, for profiling one of them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench that cannot set up has nothing to report.
 
@@ -113,6 +113,11 @@ fn has_patient(conn: &rusqlite::Connection, id: &str) -> bool {
         |r| r.get(0),
     )
     .unwrap_or(false)
+}
+
+fn outbox_empty(conn: &rusqlite::Connection) -> bool {
+    conn.query_row("SELECT NOT EXISTS(SELECT 1 FROM outbox)", [], |r| r.get(0))
+        .unwrap_or(false)
 }
 
 fn main() {
@@ -230,6 +235,11 @@ fn main() {
             .iter()
             .map(|d| dermis_node::store::Store::connect(&Node::store_path(d)).unwrap())
             .collect();
+        let outbox = dermis_node::store::Store::connect(&Node::store_path(&nodes[0])).unwrap();
+        // Per edit, until the sender's outbox is empty again: its daemon woke, pushed,
+        // the hub committed and acknowledged, and the daemon stored the ack — the first
+        // half of the path, beside the whole.
+        let mut acks = Vec::new();
         let mut samples = Vec::new();
         // Per edit, the first of the nine to have it: the path's own latency, without the
         // queue of nine nodes applying it on this machine's two cores.
@@ -245,7 +255,12 @@ fn main() {
                 .unwrap()
                 .to_string();
             let mut pending: Vec<usize> = (0..receivers.len()).collect();
-            while !pending.is_empty() {
+            let mut acked = false;
+            while !pending.is_empty() || !acked {
+                if !acked && outbox_empty(&outbox) {
+                    acks.push(t.elapsed());
+                    acked = true;
+                }
                 pending.retain(|r| {
                     if has_patient(&receivers[*r], &id) {
                         if pending_all(receivers.len(), &samples, i) {
@@ -275,6 +290,11 @@ fn main() {
             "edit propagation, first of the 9 to have each edit: p50 {:.1} ms, p99 {:.1} ms",
             ms(pct(firsts.clone(), 0.5)),
             ms(pct(firsts, 0.99))
+        );
+        println!(
+            "edit propagation, the sender's push acknowledged (its outbox empty again): p50 {:.1} ms, p99 {:.1} ms",
+            ms(pct(acks.clone(), 0.5)),
+            ms(pct(acks, 0.99))
         );
         for mut d in daemons.drain(..) {
             let _ = (d.kill(), d.wait());
@@ -374,12 +394,37 @@ fn main() {
     // 5. Sustained edits per second through one hub from twenty nodes.
     if wanted("throughput") {
         let clinic = hub.clinic_add("Throughput");
-        let (edits, applied, secs) = throughput::run(&hub, &clinic, 20, Duration::from_secs(10));
+        let (edits, applied, secs) =
+            throughput::run(&hub, &clinic, 20, Duration::from_secs(10), true);
         println!(
             "sustained from 20 nodes through one hub: {:.0} edits/s ({edits} edits stored and acknowledged in {secs:.1} s; {:.0} document pushes/s applied by the hub, edits made while a push is in flight travel together)",
             edits as f64 / secs,
             applied as f64 / secs
         );
+    }
+    // 6. Document pushes per second, one edit per push: each node edits again only once
+    // its previous push is acknowledged (durable on the hub), so nothing is coalesced and
+    // the figure is the hub's pushes applied durably; with group commit (the default) and
+    // with each push in a transaction of its own (HUB_GROUP_COMMIT_MAX=1), side by side.
+    if wanted("pushes") {
+        for (label, max) in [
+            ("group commit", None),
+            ("one push per transaction", Some("1")),
+        ] {
+            let dir = root.join(format!("hub-pushes-{}", max.unwrap_or("default")));
+            std::fs::create_dir_all(&dir).unwrap();
+            let env = max
+                .map(|m| vec![("HUB_GROUP_COMMIT_MAX".to_owned(), m.to_owned())])
+                .unwrap_or_default();
+            let hub = Hub::start_with(&dir, env);
+            let clinic = hub.clinic_add("Pushes");
+            let (edits, applied, secs) =
+                throughput::run(&hub, &clinic, 20, Duration::from_secs(10), false);
+            println!(
+                "document pushes applied durably through one hub, 20 nodes, one edit per push ({label}): {:.0} pushes/s ({applied} pushes, {edits} edits in {secs:.1} s)",
+                applied as f64 / secs
+            );
+        }
     }
 }
 
@@ -401,8 +446,16 @@ mod throughput {
 
     use super::common::hub::Hub;
 
-    /// Returns (edits acknowledged, document pushes applied, seconds).
-    pub fn run(hub: &Hub, clinic: &str, nodes: usize, for_how_long: Duration) -> (u64, u64, f64) {
+    /// Returns (edits acknowledged, document pushes applied, seconds). With `coalesce`
+    /// a node edits while its push is in flight (edits travel together); without, it
+    /// edits only once its outbox is empty, so every push carries one edit.
+    pub fn run(
+        hub: &Hub,
+        clinic: &str,
+        nodes: usize,
+        for_how_long: Duration,
+        coalesce: bool,
+    ) -> (u64, u64, f64) {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -418,7 +471,7 @@ mod throughput {
                     .await
                     .unwrap();
                 let url = format!("ws://{}/sync", hub.addr);
-                tasks.push(tokio::spawn(client(url, enrolled, for_how_long)));
+                tasks.push(tokio::spawn(client(url, enrolled, for_how_long, coalesce)));
             }
             let (mut edits, mut applied) = (0, 0);
             for t in tasks {
@@ -434,6 +487,7 @@ mod throughput {
         url: String,
         enrolled: dermis_node::sync::enroll::Enrolled,
         for_how_long: Duration,
+        coalesce: bool,
     ) -> (u64, u64) {
         let actor = dermis_model::doc::actor_for_node(enrolled.node_id);
         let mut store = MemoryNodeStore::with_actor(enrolled.clinic_id, actor.clone());
@@ -487,17 +541,15 @@ mod throughput {
                 }
             }
             let editing = started.elapsed() < for_how_long;
-            if !editing
-                && session.is_caught_up()
-                && now_or_never(store.outbox_stats(now()))
-                    .unwrap()
-                    .unwrap()
-                    .count
-                    == 0
-            {
+            let drained = now_or_never(store.outbox_stats(now()))
+                .unwrap()
+                .unwrap()
+                .count
+                == 0;
+            if !editing && session.is_caught_up() && drained {
                 return (edits, session.stats().pushed_docs);
             }
-            if editing {
+            if editing && (coalesce || drained) {
                 // Edit while the previous push is in flight: edits accumulate and go out together.
                 let id = ids[n % ids.len()];
                 n += 1;
@@ -515,8 +567,9 @@ mod throughput {
                     edits += 1;
                 }
                 queue.extend(session.local_change(now()));
-                if let Ok(Some(Ok(Message::Binary(b)))) =
-                    tokio::time::timeout(Duration::from_micros(1), ws.next()).await
+                if coalesce
+                    && let Ok(Some(Ok(Message::Binary(b)))) =
+                        tokio::time::timeout(Duration::from_micros(1), ws.next()).await
                 {
                     queue.extend(session.handle_frame(now(), &b));
                 }

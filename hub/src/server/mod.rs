@@ -125,6 +125,8 @@ pub struct ServerOptions {
     /// `HUB_AUTOMERGE_*`: the pool every store handle of this server runs Automerge work
     /// on, and each node's budget there.
     pub pool: crate::pool::PoolOptions,
+    /// `HUB_GROUP_COMMIT_MAX`: pushes written in one transaction at most.
+    pub group_commit: usize,
     /// `OIDC_*`: admins may sign in through this OpenID Provider.
     pub oidc: Option<crate::oidc::OidcConfig>,
     /// `NODE_TOKEN_DAYS`: a node whose token is older gets a new one over its session.
@@ -175,6 +177,7 @@ impl ServerOptions {
             jobs: JobOptions::default(),
             public_url: None,
             pool: crate::pool::PoolOptions::default(),
+            group_commit: crate::store::GROUP_COMMIT_MAX,
             oidc: None,
             node_token_ttl: Duration::from_secs(30 * 86_400),
             session_history: Duration::from_secs(90 * 86_400),
@@ -279,6 +282,7 @@ where
     let pool = crate::pool::DocPool::new(options.pool).map_err(std::io::Error::other)?;
     let store = store
         .with_pool(&pool)
+        .with_group_commit(options.group_commit)
         .with_doc_limits(crate::store::rules::doc_limits(
             options.limits.max_frame_bytes,
         ));

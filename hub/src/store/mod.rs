@@ -249,6 +249,8 @@ pub enum StoreError {
     },
     #[error("the embedded store's thread has stopped")]
     Closed,
+    #[error("the transaction holding this push and {} others did not commit", plans.saturating_sub(1))]
+    GroupFailed { plans: usize },
     #[error("Automerge work")]
     Pool {
         #[source]
@@ -284,6 +286,71 @@ pub enum StoreError {
     },
 }
 
+/// How many pushes' plans one transaction may hold by default (`HUB_GROUP_COMMIT_MAX`):
+/// pushes that reach the store together are committed together (group commit), so one
+/// disk sync makes them all durable.
+pub const GROUP_COMMIT_MAX: usize = 64;
+
+/// Group commit seen from outside the store: tests and the bench write a group of
+/// plans at once and read how well pushes were grouped. Both stores implement it.
+pub trait GroupCommit {
+    /// Writes `plans` in one transaction as pushes that reach the store together are
+    /// written: per plan, in order, its outcomes; `None` when a document it was planned
+    /// on changed since (nothing of it written); or its own error. One plan's failure
+    /// leaves the others written.
+    #[allow(clippy::type_complexity)]
+    fn commit_group(
+        &self,
+        plans: Vec<(ClinicId, dermis_sync::plan::Plan)>,
+    ) -> impl Future<Output = Vec<Result<Option<Vec<dermis_sync::wire::PushOutcome>>, StoreError>>> + Send;
+
+    /// (transactions that wrote pushes, plans written in them) since the store opened.
+    fn group_stats(&self) -> (u64, u64);
+}
+
+fn written(
+    result: Result<planned::Written, StoreError>,
+) -> Result<Option<Vec<dermis_sync::wire::PushOutcome>>, StoreError> {
+    result.map(|w| match w {
+        planned::Written::Done(outcomes) => Some(outcomes),
+        planned::Written::Stale => None,
+    })
+}
+
+impl GroupCommit for sqlite::SqliteStore {
+    async fn commit_group(
+        &self,
+        plans: Vec<(ClinicId, dermis_sync::plan::Plan)>,
+    ) -> Vec<Result<Option<Vec<dermis_sync::wire::PushOutcome>>, StoreError>> {
+        let n = plans.len();
+        match self.write_group(plans).await {
+            Ok(results) => results.into_iter().map(written).collect(),
+            Err(_) => (0..n).map(|_| Err(StoreError::Closed)).collect(),
+        }
+    }
+
+    fn group_stats(&self) -> (u64, u64) {
+        self.group_stats()
+    }
+}
+
+impl GroupCommit for postgres::PgStore {
+    async fn commit_group(
+        &self,
+        plans: Vec<(ClinicId, dermis_sync::plan::Plan)>,
+    ) -> Vec<Result<Option<Vec<dermis_sync::wire::PushOutcome>>, StoreError>> {
+        self.write_group(plans)
+            .await
+            .into_iter()
+            .map(written)
+            .collect()
+    }
+
+    fn group_stats(&self) -> (u64, u64) {
+        self.group_stats()
+    }
+}
+
 type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Everything the hub keeps. Implementations are cheap handles (a pool, a channel to
@@ -317,6 +384,10 @@ pub trait HubStore:
     /// server's frame limit, `HUB_MAX_FRAME_BYTES`). A store opened alone uses the
     /// limits of the default frame limit.
     fn with_doc_limits(&self, limits: dermis_sync::chunks::DocLimits) -> Self;
+
+    /// This handle writing at most `max` pushes' plans in one transaction (group commit;
+    /// 1: each push in a transaction of its own). `HUB_GROUP_COMMIT_MAX` sets it.
+    fn with_group_commit(&self, max: usize) -> Self;
 
     /// This handle with its Automerge work charged to `node`'s budget: a sync session's.
     fn for_node(&self, node: Uuid) -> Self;

@@ -40,6 +40,11 @@ pub struct PgStore {
     docs: Caller,
     locks: Arc<DocLocks>,
     doc_limits: DocLimits,
+    /// The task that writes pushes' plans in groups ([`group`]).
+    writer: tokio::sync::mpsc::Sender<group::PlanWrite>,
+    /// At most this many plans in one transaction.
+    group_max: usize,
+    group_stats: Arc<group::GroupStats>,
 }
 
 fn pg(op: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
@@ -77,12 +82,38 @@ impl PgStore {
             .map_err(|source| StoreError::PgMigrate { source })?;
         let docs =
             DocPool::new(PoolOptions::default()).map_err(|source| StoreError::Pool { source })?;
+        let (writer, plans) = tokio::sync::mpsc::channel(group::QUEUE);
+        let group_stats = Arc::new(group::GroupStats::default());
+        tokio::spawn(group::serve(pool.clone(), plans, group_stats.clone()));
         Ok(PgStore {
             pool,
             docs: docs.hub(),
             locks: Arc::default(),
             doc_limits: DocLimits::default(),
+            writer,
+            group_max: super::GROUP_COMMIT_MAX,
+            group_stats,
         })
+    }
+
+    pub(super) fn with_group_max(&self, group_max: usize) -> PgStore {
+        PgStore {
+            group_max: group_max.max(1),
+            ..self.clone()
+        }
+    }
+
+    /// Transactions that wrote pushes, and the pushes' plans they held.
+    pub fn group_stats(&self) -> (u64, u64) {
+        self.group_stats.get()
+    }
+
+    /// Writes `plans` as one group ([`group::write_group`]), on this task.
+    pub(super) async fn write_group(
+        &self,
+        plans: Vec<(ClinicId, Plan)>,
+    ) -> Vec<Result<Written, StoreError>> {
+        group::write_group(&self.pool, plans, &self.group_stats).await
     }
 
     pub(super) fn with_caller(&self, docs: Caller) -> PgStore {
@@ -255,67 +286,80 @@ impl Rows for PgStore {
         if plan.writes.is_empty() {
             return Ok(Written::Done(plan.outcomes(&HashMap::new())));
         }
-        match self.write_plan_once(clinic, &plan).await {
-            Ok(Some(seqs)) => Ok(Written::Done(plan.outcomes(&seqs))),
-            Ok(None) => Ok(Written::Stale),
-            // Postgres broke a deadlock or a serialization conflict with another
-            // instance: nothing was written; plan again.
-            Err(e) if is_retryable(&e) => Ok(Written::Stale),
-            Err(e) => Err(e),
-        }
+        // Written with the plans of other sessions queued beside it ([`group`]).
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.writer
+            .send(group::PlanWrite {
+                clinic,
+                plan,
+                max: self.group_max,
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 }
 
-impl PgStore {
-    /// [`Rows::write_plan`]: the seq of each written document, or `None` when a document
-    /// changed since it was read.
-    async fn write_plan_once(
-        &self,
-        clinic: ClinicId,
-        plan: &Plan,
-    ) -> Result<Option<HashMap<Uuid, u64>>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(pg("begin"))?;
-        let mut ids: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
-        ids.sort();
-        ids.dedup();
-        // New documents: serialise their creation across instances (advisory locks, in
-        // id order), then every written row, in id order.
-        for write in &plan.writes {
-            if let Write::Insert { id, .. } = write {
-                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(pg("lock new document"))?;
-            }
-        }
-        let rows =
-            sqlx::query("SELECT id, heads FROM docs WHERE id = ANY($1) ORDER BY id FOR UPDATE")
-                .bind(&ids)
-                .fetch_all(&mut *tx)
+/// [`Rows::write_plan`] for one plan in a transaction of its own: the seq of each
+/// written document, or `None` when a document changed since it was read.
+pub(super) async fn write_plan_once(
+    pool: &PgPool,
+    clinic: ClinicId,
+    plan: &Plan,
+) -> Result<Option<HashMap<Uuid, u64>>, StoreError> {
+    let mut tx = pool.begin().await.map_err(pg("begin"))?;
+    let Some(seqs) = write_in(&mut tx, clinic, plan).await? else {
+        return Ok(None);
+    };
+    tx.commit().await.map_err(pg("commit"))?;
+    Ok(Some(seqs))
+}
+
+/// Writes `plan` inside the transaction (or savepoint) `conn` is in: the seq of each
+/// written document, or `None`, writing nothing, when a document it was planned on
+/// changed (or was erased) since it was read. The caller commits.
+pub(super) async fn write_in(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    plan: &Plan,
+) -> Result<Option<HashMap<Uuid, u64>>, StoreError> {
+    let mut ids: Vec<Uuid> = plan.writes.iter().map(Write::id).collect();
+    ids.sort();
+    ids.dedup();
+    // New documents: serialise their creation across instances (advisory locks, in
+    // id order), then every written row, in id order.
+    for write in &plan.writes {
+        if let Write::Insert { id, .. } = write {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
+                .bind(id.to_string())
+                .execute(&mut *conn)
                 .await
-                .map_err(pg("lock documents"))?;
-        let mut now_heads = HashMap::new();
-        for row in &rows {
-            let id: Uuid = row.try_get(0).map_err(pg("lock documents"))?;
-            let mut heads =
-                decode_heads(&row.try_get::<Vec<u8>, _>(1).map_err(pg("lock documents"))?);
-            heads.sort();
-            now_heads.insert(id, heads);
+                .map_err(pg("lock new document"))?;
         }
-        for id in &ids {
-            if plan.bases.get(id) != now_heads.get(id) {
-                return Ok(None);
-            }
-        }
-        // A document erased since it was read is planned again, and refused.
-        if erasure::any_erased(&mut tx, clinic, &ids).await? {
+    }
+    let rows = sqlx::query("SELECT id, heads FROM docs WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(pg("lock documents"))?;
+    let mut now_heads = HashMap::new();
+    for row in &rows {
+        let id: Uuid = row.try_get(0).map_err(pg("lock documents"))?;
+        let mut heads = decode_heads(&row.try_get::<Vec<u8>, _>(1).map_err(pg("lock documents"))?);
+        heads.sort();
+        now_heads.insert(id, heads);
+    }
+    for id in &ids {
+        if plan.bases.get(id) != now_heads.get(id) {
             return Ok(None);
         }
-        let seqs = write_rows(&mut tx, clinic, plan).await?;
-        tx.commit().await.map_err(pg("commit"))?;
-        Ok(Some(seqs))
     }
+    // A document erased since it was read is planned again, and refused.
+    if erasure::any_erased(&mut *conn, clinic, &ids).await? {
+        return Ok(None);
+    }
+    write_rows(conn, clinic, plan).await.map(Some)
 }
 
 /// Writes a plan's rows and gives each written document the clinic's next seq, as the
@@ -652,6 +696,7 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 mod admin;
 mod admins;
 mod erasure;
+mod group;
 mod hooks;
 mod jobs;
 mod node_tokens;

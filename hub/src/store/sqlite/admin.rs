@@ -67,6 +67,10 @@ impl HubStore for SqliteStore {
         self.with_limits(limits)
     }
 
+    fn with_group_commit(&self, max: usize) -> Self {
+        self.with_group_max(max)
+    }
+
     fn for_node(&self, node: Uuid) -> Self {
         self.with_caller(self.docs().pool().caller(node))
     }

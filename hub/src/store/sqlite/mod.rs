@@ -10,6 +10,7 @@ mod admin;
 mod admins;
 mod audit;
 mod erasure;
+mod group;
 mod hooks;
 mod jobs;
 mod migrate;
@@ -43,12 +44,17 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    jobs: std::sync::mpsc::Sender<Job>,
+    jobs: std::sync::mpsc::Sender<group::Msg>,
     path: Arc<PathBuf>,
     docs: Caller,
     locks: Arc<DocLocks>,
     doc_limits: DocLimits,
+    /// At most this many pushes' plans in one transaction ([`group`]).
+    group_max: usize,
+    group_stats: Arc<group::GroupStats>,
 }
+
+pub use group::GroupStats;
 
 fn lite(op: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
     move |source| StoreError::Sqlite { op, source }
@@ -78,20 +84,12 @@ impl SqliteStore {
         conn.pragma_update(None, "secure_delete", "ON")
             .map_err(lite("secure_delete"))?;
         migrate::run(&mut conn)?;
-        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let (jobs, queue) = std::sync::mpsc::channel::<group::Msg>();
+        let group_stats = Arc::new(group::GroupStats::default());
+        let stats = group_stats.clone();
         std::thread::Builder::new()
             .name("hub-sqlite".into())
-            .spawn(move || {
-                // Ends when every handle is dropped. A job that panics fails alone (its
-                // caller sees `Closed`; its transaction rolls back as it unwinds) rather
-                // than taking the store down with it.
-                while let Ok(job) = queue.recv() {
-                    let run = std::panic::AssertUnwindSafe(|| job(&mut conn));
-                    if std::panic::catch_unwind(run).is_err() {
-                        tracing::error!("an embedded store operation panicked");
-                    }
-                }
-            })
+            .spawn(move || group::serve(conn, queue, stats))
             .map_err(|source| StoreError::Thread { source })?;
         let pool =
             DocPool::new(PoolOptions::default()).map_err(|source| StoreError::Pool { source })?;
@@ -102,7 +100,31 @@ impl SqliteStore {
             docs: pool.hub(),
             locks: DocLocks::shared(&key.to_string_lossy()),
             doc_limits: DocLimits::default(),
+            group_max: super::GROUP_COMMIT_MAX,
+            group_stats,
         })
+    }
+
+    pub(super) fn with_group_max(&self, group_max: usize) -> SqliteStore {
+        SqliteStore {
+            group_max: group_max.max(1),
+            ..self.clone()
+        }
+    }
+
+    /// Transactions that wrote pushes, and the pushes' plans they held.
+    pub fn group_stats(&self) -> (u64, u64) {
+        self.group_stats.get()
+    }
+
+    /// Writes `plans` as one group ([`group::write_group`]).
+    pub(super) async fn write_group(
+        &self,
+        plans: Vec<(ClinicId, Plan)>,
+    ) -> Result<Vec<Result<Written, StoreError>>, StoreError> {
+        let stats = self.group_stats.clone();
+        self.call(move |conn| Ok(group::write_group(conn, plans, &stats)))
+            .await
     }
 
     pub(super) fn with_caller(&self, docs: Caller) -> SqliteStore {
@@ -134,10 +156,10 @@ impl SqliteStore {
     ) -> Result<T, StoreError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.jobs
-            .send(Box::new(move |conn| {
+            .send(group::Msg::Run(Box::new(move |conn| {
                 // The caller may have gone (its connection closed): nothing to tell.
                 let _ = tx.send(f(conn));
-            }))
+            })))
             .map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
@@ -315,15 +337,30 @@ fn write_plan(conn: &mut Connection, clinic: ClinicId, plan: Plan) -> Result<Wri
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(lite("begin"))?;
-    // A document erased since it was read is planned again, and refused.
-    if !still_as_read(&tx, &plan)?
-        || erasure::any_erased(&tx, clinic, plan.writes.iter().map(Write::id))?
-    {
+    let Some(seqs) = write_in(&tx, clinic, &plan)? else {
         return Ok(Written::Stale);
+    };
+    tx.commit().map_err(lite("commit"))?;
+    Ok(Written::Done(plan.outcomes(&seqs)))
+}
+
+/// Writes `plan` inside the write transaction (or savepoint) `tx` is in: the seq of
+/// each written document, or `None`, writing nothing, when a document it was planned on
+/// changed (or was erased) since it was read. The caller commits.
+fn write_in(
+    tx: &Connection,
+    clinic: ClinicId,
+    plan: &Plan,
+) -> Result<Option<HashMap<Uuid, u64>>, StoreError> {
+    // A document erased since it was read is planned again, and refused.
+    if !still_as_read(tx, plan)?
+        || erasure::any_erased(tx, clinic, plan.writes.iter().map(Write::id))?
+    {
+        return Ok(None);
     }
     let now = dermis_model::now_millis();
     for write in &plan.writes {
-        write_doc(&tx, clinic, write, now).map_err(lite("write document"))?;
+        write_doc(tx, clinic, write, now).map_err(lite("write document"))?;
     }
     let count = plan.writes.len() as i64;
     let top: Option<i64> = tx
@@ -347,9 +384,8 @@ fn write_plan(conn: &mut Connection, clinic: ClinicId, plan: Plan) -> Result<Wri
         .map_err(lite("set document seq"))?;
         seqs.insert(write.id(), u64_of(seq));
     }
-    erasure::record(&tx, clinic, &plan.erasures, now)?;
-    tx.commit().map_err(lite("commit"))?;
-    Ok(Written::Done(plan.outcomes(&seqs)))
+    erasure::record(tx, clinic, &plan.erasures, now)?;
+    Ok(Some(seqs))
 }
 
 impl Rows for SqliteStore {
@@ -390,7 +426,20 @@ impl Rows for SqliteStore {
     }
 
     async fn write_plan(&self, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {
-        self.call(move |conn| write_plan(conn, clinic, plan)).await
+        if plan.writes.is_empty() {
+            return Ok(Written::Done(plan.outcomes(&HashMap::new())));
+        }
+        // Written with the plans of other sessions queued beside it ([`group`]).
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(group::Msg::Write(group::PlanWrite {
+                clinic,
+                plan,
+                max: self.group_max,
+                reply,
+            }))
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 
     async fn apply_locked(
