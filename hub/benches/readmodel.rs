@@ -213,7 +213,7 @@ async fn search<S: HubStore>(store: &S, name: &str, n: usize) {
             0 => LAST[i % 16].chars().take(3).collect(),
             1 => format!("{} {}", FIRST[i % 16], LAST[(i / 7) % 16]),
             2 => format!("N1-{:06}", (i * 37) % n),
-            3 => format!("6 {:02} {:02}", i % 97, (i / 3) % 100),
+            3 => format!("+33 6 {:02}", i % 97),
             _ => "Zzyzx".into(),
         })
         .collect();

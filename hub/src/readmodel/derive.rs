@@ -347,9 +347,21 @@ pub fn identity_first(docs: &[(Uuid, DocRows)]) -> impl Iterator<Item = &(Uuid, 
     )
 }
 
+/// The most characters of a free-text query looked at.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// The most characters of one query term (no stored term is longer in practice).
+pub const MAX_TERM_CHARS: usize = 64;
+
 /// The free-text query as the terms it must match (each a prefix of some term).
 pub fn query_terms(q: &str) -> Vec<String> {
-    let mut out: Vec<String> = words(q);
+    // Bounded before any work: what a caller sends costs at most this much folding, and
+    // at most eight index ranges.
+    let q: String = q.chars().take(MAX_QUERY_CHARS).collect();
+    let q = q.as_str();
+    let mut out: Vec<String> = words(q)
+        .into_iter()
+        .map(|w| w.chars().take(MAX_TERM_CHARS).collect())
+        .collect();
     // A query of digits and separators is a phone number too (`+33 6 12`).
     let digits = phone_digits(q);
     if digits.len() >= 3
@@ -379,6 +391,10 @@ mod tests {
         assert_eq!(query_terms("Élodie  MÜLLER"), vec!["elodie", "muller"]);
         assert_eq!(query_terms("+33 6 12"), vec!["33612"]);
         assert!(query_terms("  ").is_empty());
+        let huge = "a".repeat(1_000_000);
+        assert_eq!(query_terms(&huge), vec!["a".repeat(MAX_TERM_CHARS)]);
+        let many = "w ".repeat(100_000) + "x y z t u v s r q";
+        assert!(query_terms(&many).len() <= 8);
         assert!(prefix_end("ab").as_str() > "abzzzz");
     }
 }

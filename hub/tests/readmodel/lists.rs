@@ -118,6 +118,18 @@ pub async fn pages_neither_skip_nor_repeat_and_a_forged_cursor_is_refused<S: Hub
             "{got:?}"
         );
     }
+    // A query as large as a caller can send is bounded, not an error.
+    let started = std::time::Instant::now();
+    let big = s
+        .patients(c, &q(&"Patient0 ".repeat(200_000)))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        big.items
+            .iter()
+            .all(|p| p.last_name.starts_with("Patient0"))
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
     let huge = s
         .patients(
             c,
