@@ -58,6 +58,9 @@ pub enum Command {
     /// Calendly webhook signing keys, one per clinic (docs/WEBHOOKS.md)
     #[command(subcommand)]
     Calendly(CalendlyCommand),
+    /// Manage API keys for /api/v1 and /fhir/r4 (docs/API.md)
+    #[command(subcommand)]
+    Apikey(crate::apikeys::ApiKeyCommand),
     /// Print the OpenAPI description of the HTTP API (JSON)
     Openapi,
     /// Write the embedded store, its key and the blob folder to one encrypted file
@@ -262,6 +265,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.node_token_ttl = config.node_token_ttl;
             options.http = config.http;
             options.session_history = config.session_history;
+            options.api_rate_per_minute = config.api_rate_per_minute;
             options.limits.max_frame_bytes = config.max_frame_bytes;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
@@ -332,6 +336,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
         Command::Admin(command) => admin(&store, command, now).await?,
         Command::Openapi => print_out(&crate::openapi::json())?,
+        Command::Apikey(command) => crate::apikeys::run(&store, command, now, print_out).await?,
         Command::Backup { .. } | Command::Restore { .. } => {
             unreachable!("handled before the store opens")
         }

@@ -16,8 +16,9 @@ use crate::server;
 #[openapi(
     info(
         title = "Dermis hub",
-        description = "Enrollment, health, readiness, admin sign-in, node status and the \
-                       photo lane (resumable uploads, thumbnails; docs/PHOTOS.md). Nodes \
+        description = "Enrollment, health, readiness, admin sign-in, node status, the \
+                       photo lane (resumable uploads, thumbnails; docs/PHOTOS.md) and \
+                       /api/v1, a clinic's data for integrations (docs/API.md). Nodes \
                        sync over the WebSocket /sync (docs/SYNC.md).",
         license(name = "AGPL-3.0-or-later")
     ),
@@ -34,6 +35,18 @@ use crate::server;
         photos::api::upload_status,
         photos::api::put_chunk,
         photos::api::get_blob,
+        api::v1::read::patients,
+        api::v1::write::post_patient,
+        api::v1::read::patient,
+        api::v1::read::encounters,
+        api::v1::photos::list,
+        api::v1::photos::file,
+        api::v1::read::products,
+        api::v1::read::stock,
+        api::v1::read::sales,
+        api::v1::read::appointments,
+        api::v1::write::post_appointment,
+        api::v1::read::appointment,
     ),
     components(schemas(
         server::EnrollRequest,
@@ -50,6 +63,31 @@ use crate::server;
         api::calendly::CalendlyAnswer,
         photos::api::UploadStatus,
         photos::api::OffsetMismatch,
+        api::v1::problem::ProblemBody,
+        api::v1::problem::FieldProblem,
+        api::v1::schemas::PatientPage,
+        api::v1::schemas::EncounterPage,
+        api::v1::schemas::PhotoPage,
+        api::v1::schemas::ProductPage,
+        api::v1::schemas::SalePage,
+        api::v1::schemas::AppointmentPage,
+        api::v1::schemas::StockList,
+        api::v1::schemas::NewPatient,
+        api::v1::schemas::NewAppointment,
+        api::v1::schemas::Created,
+        api::v1::photos::PhotoView,
+        crate::readmodel::records::PatientRecord,
+        crate::readmodel::records::AllergyRecord,
+        crate::readmodel::records::EncounterRecord,
+        crate::readmodel::records::DiagnosisRecord,
+        crate::readmodel::records::PrescriptionRecord,
+        crate::readmodel::records::PhotoRecord,
+        crate::readmodel::records::ProductRecord,
+        crate::readmodel::records::StockRecord,
+        crate::readmodel::records::SaleRecord,
+        crate::readmodel::records::SaleLineRecord,
+        crate::readmodel::records::PaymentRecord,
+        crate::readmodel::records::AppointmentRecord,
     )),
     modifiers(&Security),
     tags(
@@ -58,6 +96,7 @@ use crate::server;
         (name = "operations", description = "Health, readiness, metrics"),
         (name = "integrations", description = "Webhooks from other systems (Calendly)"),
         (name = "photos", description = "The photo lane: node tokens, resumable uploads, images without metadata"),
+        (name = "api/v1", description = "A clinic's data for integrations (docs/API.md): API keys (`dermis-hub apikey add`) or admin tokens; errors are application/problem+json"),
     )
 )]
 struct ApiDoc;
@@ -82,6 +121,18 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("The node token from POST /api/enroll"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("dmk_…")
+                    .description(Some(
+                        "An API key from `dermis-hub apikey add` (one clinic, read or read-write)",
+                    ))
                     .build(),
             ),
         );
@@ -126,6 +177,16 @@ mod tests {
             "/api/integrations/calendly/{clinic_id}",
             "/api/uploads/{sha256}",
             "/api/blobs/{sha256}",
+            "/api/v1/patients",
+            "/api/v1/patients/{id}",
+            "/api/v1/encounters",
+            "/api/v1/photos",
+            "/api/v1/photo-files/{clinic}/{sha256}/{variant}",
+            "/api/v1/products",
+            "/api/v1/stock",
+            "/api/v1/sales",
+            "/api/v1/appointments",
+            "/api/v1/appointments/{id}",
         ] {
             assert!(
                 doc.paths.paths.contains_key(path),

@@ -19,6 +19,7 @@ pub mod auth;
 pub mod calendly;
 pub mod nodes;
 pub mod ops;
+pub mod v1;
 
 use std::sync::Arc;
 

@@ -4,6 +4,7 @@
 //! queries `/api/v1`, `/fhir/r4` and `/admin/reports` answer from. The record shapes are
 //! in [`records`]; [`ReadModel`] is what a store offers.
 
+mod pending;
 pub mod records;
 
 use std::future::Future;

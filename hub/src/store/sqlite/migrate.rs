@@ -82,6 +82,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0070_receipt_links",
         include_str!("../../../../migrations/hub-sqlite/0070_receipt_links.sql"),
     ),
+    (
+        "0085_api_keys",
+        include_str!("../../../../migrations/hub-sqlite/0085_api_keys.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (
