@@ -48,7 +48,7 @@ pub struct PhotoView {
     pub urls_expire_at: i64,
 }
 
-fn signature(
+pub fn signature(
     key: &[u8; 32],
     clinic: ClinicId,
     sha256: &str,
