@@ -83,6 +83,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../../migrations/hub-sqlite/0070_receipt_links.sql"),
     ),
     (
+        "0080_read_models",
+        include_str!("../../../../migrations/hub-sqlite/0080_read_models.sql"),
+    ),
+    (
         "0085_api_keys",
         include_str!("../../../../migrations/hub-sqlite/0085_api_keys.sql"),
     ),
