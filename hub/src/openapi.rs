@@ -195,4 +195,23 @@ mod tests {
         }
         assert!(json().ends_with("}\n"));
     }
+
+    /// Generated clients name a method per operation id: two alike make one of them
+    /// unreachable (or the generated code wrong).
+    #[test]
+    fn operation_ids_are_unique() {
+        let doc: serde_json::Value = serde_json::from_str(&json()).unwrap_or_default();
+        let mut seen = std::collections::BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                if let Some(id) = op["operationId"].as_str() {
+                    assert!(
+                        seen.insert(id.to_owned()),
+                        "{method} {path}: operationId {id} twice"
+                    );
+                }
+            }
+        }
+        assert!(seen.len() > 20);
+    }
 }

@@ -70,7 +70,7 @@ fn url<S>(hub: &Hub<S>, clinic: ClinicId, sha256: &str, variant: &str, expires: 
 
 /// Lists photo metadata, of one patient or all, with signed thumbnail URLs.
 #[utoipa::path(
-    get, path = "/api/v1/photos", tag = "api/v1",
+    get, path = "/api/v1/photos", operation_id = "list_photos", tag = "api/v1",
     params(super::read::RecordParams, super::read::ClinicParam),
     security(("api_key" = []), ("bearer" = [])),
     responses(
@@ -145,7 +145,7 @@ fn refused() -> Response {
 
 /// A thumbnail, through a URL from `GET /api/v1/photos`.
 #[utoipa::path(
-    get, path = "/api/v1/photo-files/{clinic}/{sha256}/{variant}", tag = "api/v1",
+    get, path = "/api/v1/photo-files/{clinic}/{sha256}/{variant}", operation_id = "get_photo_file", tag = "api/v1",
     params(
         ("clinic" = Uuid, Path, description = "As the URL names it"),
         ("sha256" = String, Path, description = "As the URL names it"),

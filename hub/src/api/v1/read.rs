@@ -134,7 +134,7 @@ fn path_id(id: &str, field: &str) -> Result<Uuid, Problem> {
 
 /// Lists the clinic's patients, most recently changed last.
 #[utoipa::path(
-    get, path = "/api/v1/patients", tag = "api/v1",
+    get, path = "/api/v1/patients", operation_id = "list_patients", tag = "api/v1",
     params(PatientParams, ClinicParam),
     security(("api_key" = []), ("bearer" = [])),
     responses(
@@ -180,7 +180,7 @@ pub async fn patients<S: HubStore>(
 /// One patient, with their allergies. A merged record answers as the one it was merged
 /// into.
 #[utoipa::path(
-    get, path = "/api/v1/patients/{id}", tag = "api/v1",
+    get, path = "/api/v1/patients/{id}", operation_id = "get_patient", tag = "api/v1",
     params(("id" = Uuid, Path, description = "The patient's id"), ClinicParam),
     security(("api_key" = []), ("bearer" = [])),
     responses(
@@ -216,7 +216,7 @@ pub async fn patient<S: HubStore>(
 
 /// Lists visits (with diagnoses and prescriptions), of one patient or all.
 #[utoipa::path(
-    get, path = "/api/v1/encounters", tag = "api/v1",
+    get, path = "/api/v1/encounters", operation_id = "list_encounters", tag = "api/v1",
     params(RecordParams, ClinicParam),
     security(("api_key" = []), ("bearer" = [])),
     responses(
@@ -264,7 +264,7 @@ pub(super) fn record_query(params: &super::params::Params) -> Result<RecordQuery
 
 /// Lists the clinic's products.
 #[utoipa::path(
-    get, path = "/api/v1/products", tag = "api/v1",
+    get, path = "/api/v1/products", operation_id = "list_products", tag = "api/v1",
     params(ListParams, ClinicParam),
     security(("api_key" = []), ("bearer" = [])),
     responses(
@@ -304,7 +304,7 @@ pub async fn products<S: HubStore>(
 /// Stock on hand of every SKU the clinic has seen, derived from every workstation's
 /// ledger (negative when sold offline beyond what was counted).
 #[utoipa::path(
-    get, path = "/api/v1/stock", tag = "api/v1",
+    get, path = "/api/v1/stock", operation_id = "list_stock", tag = "api/v1",
     params(ClinicParam),
     security(("api_key" = []), ("bearer" = [])),
     responses(
@@ -342,7 +342,7 @@ pub async fn stock<S: HubStore>(
 
 /// Lists sales, refunds and voids in a time window, oldest first.
 #[utoipa::path(
-    get, path = "/api/v1/sales", tag = "api/v1",
+    get, path = "/api/v1/sales", operation_id = "list_sales", tag = "api/v1",
     params(RangeParams, ClinicParam),
     security(("api_key" = []), ("bearer" = [])),
     responses(
@@ -381,7 +381,7 @@ pub async fn sales<S: HubStore>(
 
 /// Lists appointments starting in a time window.
 #[utoipa::path(
-    get, path = "/api/v1/appointments", tag = "api/v1",
+    get, path = "/api/v1/appointments", operation_id = "list_appointments", tag = "api/v1",
     params(AppointmentParams, ClinicParam),
     security(("api_key" = []), ("bearer" = [])),
     responses(
@@ -420,7 +420,7 @@ pub async fn appointments<S: HubStore>(
 
 /// One appointment.
 #[utoipa::path(
-    get, path = "/api/v1/appointments/{id}", tag = "api/v1",
+    get, path = "/api/v1/appointments/{id}", operation_id = "get_appointment", tag = "api/v1",
     params(("id" = Uuid, Path, description = "The appointment's id"), ClinicParam),
     security(("api_key" = []), ("bearer" = [])),
     responses(

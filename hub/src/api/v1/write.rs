@@ -206,7 +206,7 @@ const PATIENT_FIELDS: &[&str] = &[
 
 /// Creates a patient document; nodes receive it by sync.
 #[utoipa::path(
-    post, path = "/api/v1/patients", tag = "api/v1",
+    post, path = "/api/v1/patients", operation_id = "create_patient", tag = "api/v1",
     params(super::read::ClinicParam),
     request_body = super::schemas::NewPatient,
     security(("api_key" = []), ("bearer" = [])),
@@ -330,7 +330,7 @@ const APPOINTMENT_FIELDS: &[&str] = &[
 
 /// Creates an appointment document; nodes receive it by sync.
 #[utoipa::path(
-    post, path = "/api/v1/appointments", tag = "api/v1",
+    post, path = "/api/v1/appointments", operation_id = "create_appointment", tag = "api/v1",
     params(super::read::ClinicParam),
     request_body = super::schemas::NewAppointment,
     security(("api_key" = []), ("bearer" = [])),
