@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::{TestHub, create_clinic, http, options, tempdir};
 use dermis_hub::apikeys;
-use dermis_hub::store::HubStore;
+use dermis_hub::store::ApiKeyStore;
 use dermis_hub::store::api_keys::{ApiKeyScope, NewApiKey};
 use dermis_hub::webhooks::projector::project_all;
 use dermis_model::{DocType, now_millis};
