@@ -164,6 +164,17 @@ impl AuthOptions {
         }
     }
 
+    /// A 32-byte key for another purpose (`label`), derived from the signing secret:
+    /// HMAC-SHA256(secret, label). Instances sharing `JWT_SECRET` derive the same key.
+    pub fn derived_key(&self, label: &[u8]) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(&self.secret) else {
+            return [0; 32];
+        };
+        mac.update(label);
+        mac.finalize().into_bytes().into()
+    }
+
     /// Sets the signing secret (tests; several instances sharing tokens use
     /// `JWT_SECRET`).
     #[must_use]

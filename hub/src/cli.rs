@@ -67,6 +67,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Manage API keys for /api/v1 and /fhir/r4 (docs/API.md)
+    #[command(subcommand)]
+    Apikey(crate::apikeys::ApiKeyCommand),
     /// Print the OpenAPI description of the HTTP API (JSON)
     Openapi,
     /// Write the embedded store, its key and the blob folder to one encrypted file
@@ -272,6 +275,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.node_token_ttl = config.node_token_ttl;
             options.http = config.http;
             options.session_history = config.session_history;
+            options.api_rate_per_minute = config.api_rate_per_minute;
             options.limits.max_frame_bytes = config.max_frame_bytes;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
@@ -342,6 +346,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
         Command::Admin(command) => admin(&store, command, now).await?,
         Command::Openapi => print_out(&crate::openapi::json())?,
+        Command::Apikey(command) => crate::apikeys::run(&store, command, now, print_out).await?,
         Command::Backup { .. } | Command::Restore { .. } => {
             unreachable!("handled before the store opens")
         }

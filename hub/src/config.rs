@@ -109,7 +109,15 @@ pub struct Config {
     /// a node may send, and what pushed documents may cost to check
     /// (`crate::store::rules::doc_limits`).
     pub max_frame_bytes: usize,
+    /// `API_RATE_PER_MINUTE` (1 to 100000, default 600): requests one API key (or one
+    /// admin) may make to `/api/v1` and `/fhir/r4` per minute; past it, 429 with
+    /// `Retry-After`.
+    pub api_rate_per_minute: u32,
 }
+
+/// Default `API_RATE_PER_MINUTE`: ten requests a second on average per key, enough for
+/// an integration paging through a clinic, too few to scrape a hub quickly.
+pub const DEFAULT_API_RATE_PER_MINUTE: u32 = 600;
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
 /// (`scheme://host[:port]`, lower case, no path).
@@ -308,6 +316,7 @@ impl Default for Config {
             http: crate::server::http::HttpLimits::default(),
             session_history: Duration::from_secs(90 * 86_400),
             max_frame_bytes: dermis_sync::wire::Limits::default().max_frame_bytes,
+            api_rate_per_minute: DEFAULT_API_RATE_PER_MINUTE,
         }
     }
 }
@@ -590,6 +599,9 @@ impl Config {
             MAX_FRAME_BYTES,
         )? {
             config.max_frame_bytes = usize::try_from(n).unwrap_or(usize::MAX);
+        }
+        if let Some(n) = number(&env, "API_RATE_PER_MINUTE", 1, 100_000)? {
+            config.api_rate_per_minute = u32::try_from(n).unwrap_or(u32::MAX);
         }
         if let Some(days) = number(&env, "HUB_SESSION_HISTORY_DAYS", 1, 3650)? {
             config.session_history = Duration::from_secs(days * 86_400);

@@ -17,6 +17,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod apikeys;
 pub mod auth;
 pub mod backup;
 pub mod blobs;

@@ -22,6 +22,7 @@ use crate::auth::Claims;
 use crate::server::Hub;
 use dermis_model::ClinicId;
 
+use crate::store::api_keys::ApiKeyScope;
 use crate::store::{HubStore, Scope};
 
 /// A signed-in admin whose token is current.
@@ -94,7 +95,7 @@ pub struct ApiCaller {
 }
 
 /// The caller as the audit trail and the rate limiter name it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CallerId {
     ApiKey(Uuid),
     Admin(Uuid),
@@ -124,16 +125,55 @@ impl ApiCaller {
     }
 }
 
-/// The caller of a clinic-data route, from its bearer token: an admin's JWT today; API
-/// keys (`Authorization: Bearer dmk_…`) are checked here too once the key store exists.
+/// The caller of a clinic-data route, from its bearer token: an API key
+/// (`Authorization: Bearer dmk_…`, checked by its hash; unknown or revoked is
+/// [`Refusal::SignIn`]) or an admin's JWT (or session cookie).
 pub async fn api_caller<S: HubStore>(
     hub: &Hub<S>,
     headers: &HeaderMap,
 ) -> Result<ApiCaller, Refusal> {
+    if let Some(secret) = bearer_api_key(headers) {
+        return key_caller(&hub.store, secret).await;
+    }
     let admin = admin(hub, headers).await?;
     Ok(ApiCaller {
         scope: admin.scope,
         can_write: true,
         who: CallerId::Admin(admin.id),
     })
+}
+
+/// The bearer token when it is meant as an API key (it has the key prefix).
+fn bearer_api_key(headers: &HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && token.starts_with(crate::apikeys::PREFIX))
+        .then_some(token)
+}
+
+async fn key_caller<S: HubStore>(store: &S, secret: &str) -> Result<ApiCaller, Refusal> {
+    // Bounded before hashing: a key is 47 characters.
+    if secret.len() > crate::apikeys::MAX_KEY_CHARS {
+        return Err(Refusal::SignIn);
+    }
+    match store.api_key_by_hash(&crate::apikeys::hash(secret)).await {
+        Ok(Some(key)) if !key.revoked => Ok(ApiCaller {
+            scope: Scope::Clinics(vec![key.clinic]),
+            can_write: key.scope == ApiKeyScope::ReadWrite,
+            who: CallerId::ApiKey(key.id),
+        }),
+        Ok(Some(key)) => {
+            tracing::info!(key = %key.id, "refused a revoked api key");
+            Err(Refusal::SignIn)
+        }
+        Ok(None) => Err(Refusal::SignIn),
+        Err(e) => {
+            tracing::error!(error = %error_chain(&e), "cannot read the api key");
+            Err(Refusal::Unavailable)
+        }
+    }
 }

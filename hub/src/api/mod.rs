@@ -20,6 +20,7 @@ pub mod calendly;
 pub mod nodes;
 pub mod ops;
 pub mod reports;
+pub mod v1;
 
 use std::sync::Arc;
 

@@ -119,11 +119,17 @@ pub async fn limit_requests(limits: HttpLimits, request: Request, next: Next) ->
     };
     match tokio::time::timeout(limits.request_timeout, answer).await {
         // An extractor met the limit while reading a body without a length: the
-        // hub's error body instead of axum's text.
+        // hub's error body instead of axum's text (a route's own JSON or problem+json
+        // answer stands).
         Ok(response)
             if response.status() == StatusCode::PAYLOAD_TOO_LARGE
-                && response.headers().get(header::CONTENT_TYPE)
-                    != Some(&HeaderValue::from_static("application/json")) =>
+                && !response
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .is_some_and(|v| {
+                        v == HeaderValue::from_static("application/json")
+                            || v == HeaderValue::from_static(crate::api::v1::problem::CONTENT_TYPE)
+                    }) =>
         {
             too_large()
         }

@@ -138,6 +138,8 @@ pub struct ServerOptions {
     pub housekeeping_interval: Duration,
     /// Rows housekeeping deletes per statement.
     pub prune_batch: u32,
+    /// `API_RATE_PER_MINUTE`: requests per API key (or admin) per minute on `/api/v1`.
+    pub api_rate_per_minute: u32,
 }
 
 impl ServerOptions {
@@ -183,6 +185,7 @@ impl ServerOptions {
             session_history: Duration::from_secs(90 * 86_400),
             housekeeping_interval: Duration::from_secs(3600),
             prune_batch: housekeeping::PRUNE_BATCH,
+            api_rate_per_minute: crate::config::DEFAULT_API_RATE_PER_MINUTE,
         }
     }
 }
@@ -206,6 +209,11 @@ pub struct Hub<S> {
     pub(crate) login_by_user: AttemptLimiter<String>,
     pub(crate) hashes: HashGate,
     enroll_limiter: AttemptLimiter<IpAddr>,
+    /// `/api/v1` requests per caller per minute.
+    pub(crate) api_rate: AttemptLimiter<crate::principal::CallerId>,
+    /// Signs the short-lived photo URLs `/api/v1/photos` hands out (derived from the
+    /// admin token secret, so every instance sharing `JWT_SECRET` accepts them).
+    pub(crate) url_key: [u8; 32],
     /// The last blob-storage probe and when it ran; the lock also makes concurrent
     /// health checks share one probe.
     pub(crate) storage_probe: tokio::sync::Mutex<Option<(std::time::Instant, &'static str)>>,
@@ -294,6 +302,8 @@ where
     let hub = Arc::new(Hub {
         blobs,
         enroll_limiter: AttemptLimiter::new(options.enroll_failures, options.enroll_window),
+        api_rate: AttemptLimiter::new(options.api_rate_per_minute, Duration::from_secs(60)),
+        url_key: options.auth.derived_key(b"dermis api/v1 photo urls"),
         login_by_address: AttemptLimiter::new(options.login_failures, options.login_window),
         login_by_user: AttemptLimiter::new(options.login_user_failures, options.login_window),
         hashes: HashGate::new(options.login_hashes, options.login_queue),
@@ -384,6 +394,7 @@ fn router<S: HubStore>(hub: Arc<Hub<S>>) -> Router {
         .route("/api/healthz", get(api::healthz::<S>))
         .merge(crate::photos::api::routes::<S>())
         .merge(crate::api::routes::<S>())
+        .merge(crate::api::v1::routes::<S>(hub.clone()))
         .merge(crate::admin::routes::<S>())
         .with_state(hub)
 }

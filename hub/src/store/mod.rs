@@ -10,6 +10,7 @@
 //! refusals of valid pushes are [`rules`], applied in that plan.
 
 pub mod admins;
+pub mod api_keys;
 pub mod erasure;
 pub mod hooks;
 pub mod node_tokens;
@@ -32,6 +33,7 @@ use uuid::Uuid;
 pub use crate::jobs::JobStore;
 use crate::pool::{Caller, DocPool};
 pub use admins::{AdminAccount, AdminInfo, AdminStore, NewAdmin, Scope};
+pub use api_keys::ApiKeyStore;
 pub use erasure::ErasureStore;
 pub use hooks::HookStore;
 pub use node_tokens::NodeTokenStore;
@@ -367,6 +369,7 @@ pub trait HubStore:
     + JobStore
     + BlobStagingStore
     + ErasureStore
+    + ApiKeyStore
     + crate::readmodel::ReadModel
     + Clone
     + Sync

@@ -22,8 +22,8 @@ pub fn browser_dir() -> PathBuf {
 }
 
 /// Every package the tests need is there.
-fn installed(dir: &Path) -> bool {
-    ["playwright-core", "oidc-provider"].iter().all(|pkg| {
+fn installed(dir: &Path, packages: &[&str]) -> bool {
+    packages.iter().all(|pkg| {
         dir.join("node_modules")
             .join(pkg)
             .join("package.json")
@@ -33,6 +33,11 @@ fn installed(dir: &Path) -> bool {
 
 /// Installs the packages of `dir` with `npm ci` unless they are there, one process at a time.
 pub async fn npm_ci(dir: &Path) {
+    npm_ci_for(dir, &["playwright-core", "oidc-provider"]).await;
+}
+
+/// [`npm_ci`] for a folder whose lock file names `packages`.
+pub async fn npm_ci_for(dir: &Path, packages: &[&str]) {
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -43,7 +48,7 @@ pub async fn npm_ci(dir: &Path) {
         .await
         .unwrap_or_else(|e| panic!("waiting for the npm install lock: {e}"))
         .unwrap_or_else(|e| panic!("taking the npm install lock: {e}"));
-    if !installed(dir) {
+    if !installed(dir, packages) {
         let npm = which("npm").unwrap_or_else(|| panic!("npm is missing (apt-get install npm)"));
         let out = Command::new(npm)
             .args(["ci", "--no-audit", "--no-fund"])

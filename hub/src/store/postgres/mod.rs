@@ -695,6 +695,7 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 
 mod admin;
 mod admins;
+mod api_keys;
 mod erasure;
 mod group;
 mod hooks;

@@ -86,6 +86,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0080_read_models",
         include_str!("../../../../migrations/hub-sqlite/0080_read_models.sql"),
     ),
+    (
+        "0085_api_keys",
+        include_str!("../../../../migrations/hub-sqlite/0085_api_keys.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

@@ -8,6 +8,7 @@
 
 mod admin;
 mod admins;
+mod api_keys;
 mod audit;
 mod erasure;
 mod group;
