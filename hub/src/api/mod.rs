@@ -64,7 +64,6 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
             "/api/integrations/calendly/{clinic_id}",
             post(calendly::receive::<S>),
         )
-        .route("/api/v1/reports/sales.csv", get(reports::sales_csv::<S>))
         .route("/api/readyz", get(ops::readyz::<S>))
         .route("/api/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics::<S>))

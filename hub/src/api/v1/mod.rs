@@ -59,6 +59,10 @@ pub fn routes<S: HubStore>(hub: Arc<Hub<S>>) -> Router<Arc<Hub<S>>> {
             get(read::appointments::<S>).post(write::post_appointment::<S>),
         )
         .route("/api/v1/appointments/{id}", get(read::appointment::<S>))
+        .route(
+            "/api/v1/reports/sales.csv",
+            get(super::reports::sales_csv::<S>),
+        )
         .route_layer(axum::middleware::from_fn_with_state(hub, guard::<S>));
     Router::new()
         .merge(guarded)
