@@ -1,0 +1,12 @@
+//! FHIR R4 (4.0.1) at `/fhir/r4`: the read models ([`crate::readmodel`]) as FHIR
+//! resources for integrators (a regional health record, a lab, an insurer).
+//!
+//! - [`resources`]: pure mappings from records to resources.
+//! - [`outcome`]: errors as `OperationOutcome`.
+
+pub mod outcome;
+pub mod resources;
+#[doc(hidden)]
+pub mod samples;
+
+pub use outcome::{FHIR_JSON, FhirError};
