@@ -3,6 +3,7 @@
 //!
 //! - [`resources`]: pure mappings from records to resources.
 //! - [`outcome`]: errors as `OperationOutcome`.
+//! - [`search`]: read, search and `$everything` over a read model, as Bundles.
 
 pub mod outcome;
 pub mod resources;
@@ -10,3 +11,4 @@ pub mod resources;
 pub mod samples;
 
 pub use outcome::{FHIR_JSON, FhirError};
+pub mod search;

@@ -52,9 +52,7 @@ impl FhirError {
             FhirError::Invalid { .. } | FhirError::UnknownParam { .. } => StatusCode::BAD_REQUEST,
             FhirError::Unauthorized => StatusCode::UNAUTHORIZED,
             FhirError::Forbidden => StatusCode::FORBIDDEN,
-            FhirError::NotFound { .. } | FhirError::UnsupportedType { .. } => {
-                StatusCode::NOT_FOUND
-            }
+            FhirError::NotFound { .. } | FhirError::UnsupportedType { .. } => StatusCode::NOT_FOUND,
             FhirError::Busy => StatusCode::TOO_MANY_REQUESTS,
             FhirError::TooMany { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             FhirError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -106,10 +104,9 @@ impl IntoResponse for FhirError {
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         }
         if self == FhirError::Unauthorized {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer"),
-            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -119,9 +116,9 @@ impl IntoResponse for FhirError {
 /// logged here and answered as internal.
 pub fn from_store(e: crate::store::StoreError) -> FhirError {
     match e {
-        crate::store::StoreError::Invalid { field: "cursor", .. } => {
-            FhirError::invalid("_cursor", "not a cursor this server made")
-        }
+        crate::store::StoreError::Invalid {
+            field: "cursor", ..
+        } => FhirError::invalid("_cursor", "not a cursor this server made"),
         crate::store::StoreError::Invalid { field, reason } => FhirError::invalid(field, reason),
         other => {
             tracing::error!(error = %dermis_sync::driver::error_chain(&other), "FHIR read failed");

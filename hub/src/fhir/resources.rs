@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use crate::api::nodes::rfc3339_ms;
 use crate::readmodel::records::{
-    AllergyRecord, AppointmentRecord, DiagnosisRecord, EncounterRecord, PatientRecord,
-    PhotoRecord, PrescriptionRecord,
+    AllergyRecord, AppointmentRecord, DiagnosisRecord, EncounterRecord, PatientRecord, PhotoRecord,
+    PrescriptionRecord,
 };
 
 /// ICD-10's system URI (terminology.hl7.org names it so for R4).
@@ -125,7 +125,11 @@ pub fn patient(p: &PatientRecord) -> Value {
         out.insert("telecom".into(), Value::Array(telecom));
     }
     out.insert("gender".into(), json!(gender(&p.sex)));
-    put(&mut out, "birthDate", p.birth_date.as_deref().and_then(text));
+    put(
+        &mut out,
+        "birthDate",
+        p.birth_date.as_deref().and_then(text),
+    );
     if let Some(address) = p.address.as_deref().and_then(text) {
         out.insert("address".into(), json!([{ "text": address }]));
     }
@@ -284,10 +288,7 @@ pub fn allergy(a: &AllergyRecord) -> Value {
             "substance",
             text(&a.substance).map(|t| json!({ "text": t })),
         );
-        reaction.insert(
-            "manifestation".into(),
-            json!([{ "text": manifestation }]),
-        );
+        reaction.insert("manifestation".into(), json!([{ "text": manifestation }]));
         if matches!(a.severity.as_str(), "mild" | "moderate" | "severe") {
             reaction.insert("severity".into(), json!(a.severity));
         }
@@ -338,8 +339,14 @@ pub fn medication_request(p: &PrescriptionRecord) -> Value {
 pub fn media(m: &PhotoRecord, links: &Links) -> Value {
     let mut content = Map::new();
     content.insert("contentType".into(), json!(m.mime));
-    content.insert("url".into(), json!(format!("{}/Media/{}/$content", links.base, m.id)));
-    content.insert("size".into(), json!(u32::try_from(m.size).unwrap_or(u32::MAX)));
+    content.insert(
+        "url".into(),
+        json!(format!("{}/Media/{}/$content", links.base, m.id)),
+    );
+    content.insert(
+        "size".into(),
+        json!(u32::try_from(m.size).unwrap_or(u32::MAX)),
+    );
     content.insert("creation".into(), json!(rfc3339_ms(m.taken_at)));
     let mut out = Map::new();
     out.insert("resourceType".into(), json!("Media"));
@@ -367,7 +374,12 @@ pub fn media(m: &PhotoRecord, links: &Links) -> Value {
             }),
         );
     }
-    let tags: Vec<Value> = m.tags.iter().filter_map(|t| text(t)).map(|t| json!({ "text": t })).collect();
+    let tags: Vec<Value> = m
+        .tags
+        .iter()
+        .filter_map(|t| text(t))
+        .map(|t| json!({ "text": t }))
+        .collect();
     if !tags.is_empty() {
         out.insert("note".into(), Value::Array(tags));
     }
@@ -418,7 +430,10 @@ pub fn appointment(a: &AppointmentRecord) -> Value {
         put(
             &mut out,
             "cancelationReason",
-            a.cancel_reason.as_deref().and_then(text).map(|t| json!({ "text": t })),
+            a.cancel_reason
+                .as_deref()
+                .and_then(text)
+                .map(|t| json!({ "text": t })),
         );
     }
     put(&mut out, "description", text(&a.title));

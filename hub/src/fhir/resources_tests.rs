@@ -141,9 +141,18 @@ fn a_prescription_is_an_order_with_dosage_and_dispense() {
     let record = samples::prescription(Uuid::from_u128(0xe), PATIENT, Uuid::from_u128(0x9));
     let m = medication_request(&record);
     assert_eq!(m["intent"], "order");
-    assert_eq!(m["medicationCodeableConcept"]["text"], "Clobetasol 0.05% cream");
-    assert_eq!(m["dosageInstruction"][0]["text"], "Apply thinly twice a day");
-    assert_eq!(m["dosageInstruction"][0]["patientInstruction"], "Not on the face");
+    assert_eq!(
+        m["medicationCodeableConcept"]["text"],
+        "Clobetasol 0.05% cream"
+    );
+    assert_eq!(
+        m["dosageInstruction"][0]["text"],
+        "Apply thinly twice a day"
+    );
+    assert_eq!(
+        m["dosageInstruction"][0]["patientInstruction"],
+        "Not on the face"
+    );
     assert_eq!(m["dispenseRequest"]["quantity"]["value"], 2);
     assert_eq!(m["dispenseRequest"]["numberOfRepeatsAllowed"], 1);
     assert_eq!(m["requester"]["display"], "Dr. Martin");
@@ -180,10 +189,20 @@ fn appointment_states_map_to_fhir_codes_and_participants() {
     for (model, fhir) in cases {
         assert_eq!(appointment_status(model), fhir);
     }
-    let a = appointment(&samples::appointment(CLINIC, Some(PATIENT), Uuid::from_u128(0xb)));
+    let a = appointment(&samples::appointment(
+        CLINIC,
+        Some(PATIENT),
+        Uuid::from_u128(0xb),
+    ));
     assert_eq!(a["status"], "booked");
-    assert_eq!(a["participant"][0]["actor"]["reference"], format!("Patient/{PATIENT}"));
-    assert_eq!(a["participant"][1]["actor"]["identifier"]["system"], "urn:dermis:staff");
+    assert_eq!(
+        a["participant"][0]["actor"]["reference"],
+        format!("Patient/{PATIENT}")
+    );
+    assert_eq!(
+        a["participant"][1]["actor"]["identifier"]["system"],
+        "urn:dermis:staff"
+    );
     assert_eq!(a["start"], "2024-03-06T10:00:00Z");
     assert_eq!(a["end"], "2024-03-06T10:30:00Z");
     let mut bare = samples::appointment(CLINIC, None, Uuid::from_u128(0xb));
@@ -191,7 +210,10 @@ fn appointment_states_map_to_fhir_codes_and_participants() {
     bare.status = "canceled".into();
     bare.cancel_reason = Some("Sick".into());
     let a = appointment(&bare);
-    assert_eq!(a["participant"][0]["status"], "needs-action", "participant is 1..*");
+    assert_eq!(
+        a["participant"][0]["status"], "needs-action",
+        "participant is 1..*"
+    );
     assert_eq!(a["cancelationReason"]["text"], "Sick");
     assert_no_empties(&a);
 }

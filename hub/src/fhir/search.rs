@@ -111,11 +111,11 @@ pub struct Search {
     pub echo: Vec<(String, String)>,
 }
 
-fn one<'a>(
-    params: &'a [(String, String)],
-    name: &str,
-) -> Result<Option<&'a str>, FhirError> {
-    let mut values = params.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+fn one<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, FhirError> {
+    let mut values = params
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str());
     let first = values.next();
     if values.next().is_some() {
         return Err(FhirError::invalid(name, "given more than once"));
@@ -147,7 +147,10 @@ impl Search {
         lenient: bool,
     ) -> Result<Search, FhirError> {
         if params.len() > MAX_PARAMS {
-            return Err(FhirError::invalid("query", format!("more than {MAX_PARAMS} parameters")));
+            return Err(FhirError::invalid(
+                "query",
+                format!("more than {MAX_PARAMS} parameters"),
+            ));
         }
         let mut known: Vec<(String, String)> = Vec::new();
         for (k, v) in params {
@@ -173,7 +176,10 @@ impl Search {
             s.count = n.clamp(1, MAX_COUNT);
         }
         if let Some(format) = one(&params, "_format")?
-            && !matches!(format, "json" | "application/json" | "application/fhir+json")
+            && !matches!(
+                format,
+                "json" | "application/json" | "application/fhir+json"
+            )
         {
             return Err(FhirError::invalid("_format", "only JSON is served"));
         }
@@ -191,7 +197,8 @@ impl Search {
         s.phone = one(&params, "phone")?.map(str::to_owned);
         if let Some(date) = one(&params, "birthdate")? {
             let day = date.strip_prefix("eq").unwrap_or(date);
-            day_start(day).ok_or_else(|| FhirError::invalid("birthdate", "not a YYYY-MM-DD date"))?;
+            day_start(day)
+                .ok_or_else(|| FhirError::invalid("birthdate", "not a YYYY-MM-DD date"))?;
             s.birth_date = Some(day.to_owned());
         }
         if let Some(identifier) = one(&params, "identifier")? {
@@ -200,8 +207,12 @@ impl Search {
                 None => (None, identifier.to_owned()),
             });
         }
-        let patient = one(&params, "patient")?.map(|v| patient_ref("patient", v)).transpose()?;
-        let subject = one(&params, "subject")?.map(|v| patient_ref("subject", v)).transpose()?;
+        let patient = one(&params, "patient")?
+            .map(|v| patient_ref("patient", v))
+            .transpose()?;
+        let subject = one(&params, "subject")?
+            .map(|v| patient_ref("subject", v))
+            .transpose()?;
         s.patient = match (patient, subject) {
             (Some(a), Some(b)) if a != b => return Ok(Search { count: 0, ..s }),
             (a, b) => a.or(b),
@@ -219,8 +230,8 @@ impl Search {
                 Some(p @ ("eq" | "ge" | "gt" | "le" | "lt")) => (p, &date[2..]),
                 _ => ("eq", date),
             };
-            let start =
-                day_start(day).ok_or_else(|| FhirError::invalid("date", "not a YYYY-MM-DD date"))?;
+            let start = day_start(day)
+                .ok_or_else(|| FhirError::invalid("date", "not a YYYY-MM-DD date"))?;
             let (from, to) = match prefix {
                 "ge" => (Some(start), None),
                 "gt" => (Some(start + DAY_MS), None),
@@ -284,7 +295,10 @@ pub async fn find<R: ReadModel + Sync>(
     s: &Search,
 ) -> Result<Found, FhirError> {
     if s.count == 0 {
-        return Ok(Found { resources: Vec::new(), next: None });
+        return Ok(Found {
+            resources: Vec::new(),
+            next: None,
+        });
     }
     if let Some(id) = &s.id {
         // `_id` is a read that answers a Bundle: no paging, the other filters still apply.
@@ -298,9 +312,14 @@ pub async fn find<R: ReadModel + Sync>(
             let owner = r["subject"]["reference"]
                 .as_str()
                 .or(r["patient"]["reference"].as_str());
-            s.patient.is_none_or(|p| owner == Some(format!("Patient/{p}").as_str()) || kind == Kind::Patient)
+            s.patient.is_none_or(|p| {
+                owner == Some(format!("Patient/{p}").as_str()) || kind == Kind::Patient
+            })
         });
-        return Ok(Found { resources: keep.into_iter().collect(), next: None });
+        return Ok(Found {
+            resources: keep.into_iter().collect(),
+            next: None,
+        });
     }
     let clinic_uuid = clinic.0;
     match kind {
@@ -308,7 +327,10 @@ pub async fn find<R: ReadModel + Sync>(
             if let Some((Some(system), _)) = &s.identifier
                 && *system != resources::mrn_system(clinic_uuid)
             {
-                return Ok(Found { resources: Vec::new(), next: None });
+                return Ok(Found {
+                    resources: Vec::new(),
+                    next: None,
+                });
             }
             let query = PatientQuery {
                 name: s.name.clone(),
@@ -326,7 +348,10 @@ pub async fn find<R: ReadModel + Sync>(
             })
         }
         Kind::Encounter | Kind::Condition | Kind::MedicationRequest => {
-            let page = rm.encounters(clinic, &s.record_query()).await.map_err(from_store)?;
+            let page = rm
+                .encounters(clinic, &s.record_query())
+                .await
+                .map_err(from_store)?;
             let resources = page
                 .items
                 .iter()
@@ -336,12 +361,22 @@ pub async fn find<R: ReadModel + Sync>(
                 })
                 .flat_map(|v| visit_resources(kind, v))
                 .collect();
-            Ok(Found { resources, next: page.next_cursor })
+            Ok(Found {
+                resources,
+                next: page.next_cursor,
+            })
         }
         Kind::Media => {
-            let page = rm.photos(clinic, &s.record_query()).await.map_err(from_store)?;
+            let page = rm
+                .photos(clinic, &s.record_query())
+                .await
+                .map_err(from_store)?;
             Ok(Found {
-                resources: page.items.iter().map(|p| resources::media(p, links)).collect(),
+                resources: page
+                    .items
+                    .iter()
+                    .map(|p| resources::media(p, links))
+                    .collect(),
                 next: page.next_cursor,
             })
         }
@@ -365,7 +400,10 @@ pub async fn find<R: ReadModel + Sync>(
                 let resources = found
                     .map(|p| p.allergies.iter().map(resources::allergy).collect())
                     .unwrap_or_default();
-                return Ok(Found { resources, next: None });
+                return Ok(Found {
+                    resources,
+                    next: None,
+                });
             }
             let query = PatientQuery {
                 limit: s.count,
@@ -379,13 +417,18 @@ pub async fn find<R: ReadModel + Sync>(
                     out.extend(full.allergies.iter().map(resources::allergy));
                 }
             }
-            Ok(Found { resources: out, next: page.next_cursor })
+            Ok(Found {
+                resources: out,
+                next: page.next_cursor,
+            })
         }
     }
 }
 
 fn not_found(kind: Kind) -> FhirError {
-    FhirError::NotFound { kind: kind.as_str().to_owned() }
+    FhirError::NotFound {
+        kind: kind.as_str().to_owned(),
+    }
 }
 
 /// `GET /fhir/r4/{kind}/{id}`: the resource, or not found (ids of another clinic too).
@@ -518,12 +561,18 @@ pub async fn everything<R: ReadModel + Sync>(
     out.extend(patient.allergies.iter().map(resources::allergy));
     let too_many = |n: usize| {
         if n > EVERYTHING_LIMIT {
-            Err(FhirError::TooMany { limit: EVERYTHING_LIMIT })
+            Err(FhirError::TooMany {
+                limit: EVERYTHING_LIMIT,
+            })
         } else {
             Ok(())
         }
     };
-    let mut query = RecordQuery { patient: Some(patient.id), limit: MAX_COUNT, ..RecordQuery::default() };
+    let mut query = RecordQuery {
+        patient: Some(patient.id),
+        limit: MAX_COUNT,
+        ..RecordQuery::default()
+    };
     loop {
         let page = rm.encounters(clinic, &query).await.map_err(from_store)?;
         for visit in &page.items {
@@ -547,7 +596,11 @@ pub async fn everything<R: ReadModel + Sync>(
             None => break,
         }
     }
-    let mut range = RangeQuery { patient: Some(patient.id), limit: MAX_COUNT, ..RangeQuery::default() };
+    let mut range = RangeQuery {
+        patient: Some(patient.id),
+        limit: MAX_COUNT,
+        ..RangeQuery::default()
+    };
     loop {
         let page = rm.appointments(clinic, &range).await.map_err(from_store)?;
         out.extend(page.items.iter().map(resources::appointment));
