@@ -11,4 +11,6 @@ pub mod resources;
 pub mod samples;
 
 pub use outcome::{FHIR_JSON, FhirError};
+pub mod capability;
+pub mod export;
 pub mod search;
