@@ -13,4 +13,5 @@ pub mod samples;
 pub use outcome::{FHIR_JSON, FhirError};
 pub mod capability;
 pub mod export;
+pub mod http;
 pub mod search;

@@ -136,6 +136,8 @@ pub struct ServerOptions {
     pub housekeeping_interval: Duration,
     /// Rows housekeeping deletes per statement.
     pub prune_batch: u32,
+    /// `FHIR_EXPORT_HOURS`: how long a bulk export's files are kept.
+    pub fhir_export_ttl: Duration,
 }
 
 impl ServerOptions {
@@ -180,6 +182,7 @@ impl ServerOptions {
             session_history: Duration::from_secs(90 * 86_400),
             housekeeping_interval: Duration::from_secs(3600),
             prune_batch: housekeeping::PRUNE_BATCH,
+            fhir_export_ttl: crate::config::DEFAULT_FHIR_EXPORT_TTL,
         }
     }
 }
