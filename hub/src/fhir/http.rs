@@ -10,6 +10,8 @@
 //!   → 202 and `Content-Location: …/$export-status/{job}/{export}`; `GET` there → 202
 //!   (`X-Progress`) until done, then 200 with the manifest; `DELETE` there cancels.
 //! - `GET /fhir/r4/$export-file/{export}/{file}`: one NDJSON file, for the same clinic.
+//! - `GET /fhir/r4/Media/{id}/$content`: the photo (`Media.content.url`), without its
+//!   metadata.
 
 use std::sync::Arc;
 
@@ -50,6 +52,7 @@ pub fn routes<S: HubStore + ReadModel>() -> Router<Arc<Hub<S>>> {
             get(export_file::<S>),
         )
         .route("/fhir/r4/Patient/{id}/$everything", get(everything::<S>))
+        .route("/fhir/r4/Media/{id}/$content", get(media_content::<S>))
         .route("/fhir/r4/Patient", get(search_patients::<S>))
         .route("/fhir/r4/Patient/{id}", get(read_patient::<S>))
         .route("/fhir/r4/{kind}", get(search_type::<S>))
@@ -231,6 +234,53 @@ async fn everything<S: HubStore + ReadModel>(
         }
         .await,
     )
+}
+
+/// A photo's image, without its metadata (the photo lane's cleaned original), for the
+/// caller's clinic only.
+async fn media_content<S: HubStore + ReadModel>(
+    State(hub): Shared<S>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let found = async {
+        let params = query_pairs(query.as_deref());
+        let (_, clinic) = caller(&hub, &headers, &params).await?;
+        let gone = || FhirError::NotFound {
+            kind: "Media".into(),
+        };
+        let uuid = Uuid::parse_str(&id).map_err(|_| gone())?;
+        let photo = hub
+            .store
+            .photo(clinic, uuid)
+            .await
+            .map_err(super::outcome::from_store)?;
+        let photo = photo
+            .filter(|p| crate::photos::valid_sha256(&p.sha256))
+            .ok_or_else(gone)?;
+        Ok((clinic, photo.sha256))
+    }
+    .await;
+    let (clinic, sha256) = match found {
+        Ok(found) => found,
+        Err(e) => return FhirError::into_response(e),
+    };
+    let key = crate::blobs::key(clinic, crate::blobs::Variant::Original, &sha256);
+    match crate::photos::api::clean_original(&hub, clinic, &sha256, &key).await {
+        Ok((content_type, bytes)) => {
+            let mut response = (StatusCode::OK, bytes).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            response
+        }
+        Err(response) => response,
+    }
 }
 
 async fn export_system<S: HubStore + ReadModel>(
