@@ -3,7 +3,10 @@
 //!
 //! - [`resources`]: pure mappings from records to resources.
 //! - [`outcome`]: errors as `OperationOutcome`.
-//! - [`search`]: read, search and `$everything` over a read model, as Bundles.
+//! - [`search`]: read and search over a read model, as searchset Bundles; [`everything`]:
+//!   `Patient/{id}/$everything`.
+//! - [`capability`]: the CapabilityStatement. [`export`]: Bulk Data export files;
+//!   [`bulk`]: its routes and jobs. [`http`]: the routes.
 
 pub mod outcome;
 pub mod resources;
@@ -11,7 +14,9 @@ pub mod resources;
 pub mod samples;
 
 pub use outcome::{FHIR_JSON, FhirError};
+pub mod bulk;
 pub mod capability;
+pub mod everything;
 pub mod export;
 pub mod http;
 pub mod search;

@@ -290,7 +290,7 @@ async fn searches_by_patient_and_date_filter() {
 async fn everything_holds_the_patient_and_all_their_resources() {
     let m = two_clinics();
     let id = m.patients[0].id.to_string();
-    let bundle = everything(&m, ClinicId(A), &links(), &id)
+    let bundle = crate::fhir::everything::everything(&m, ClinicId(A), &links(), &id)
         .await
         .expect("everything");
     let mut kinds: Vec<String> = bundle["entry"]
@@ -318,7 +318,7 @@ async fn everything_holds_the_patient_and_all_their_resources() {
         ]
     );
     assert_eq!(
-        everything(&m, ClinicId(B), &links(), &id).await,
+        crate::fhir::everything::everything(&m, ClinicId(B), &links(), &id).await,
         Err(FhirError::NotFound {
             kind: "Patient".into()
         })
