@@ -58,6 +58,15 @@ pub enum Command {
     /// Calendly webhook signing keys, one per clinic (docs/WEBHOOKS.md)
     #[command(subcommand)]
     Calendly(CalendlyCommand),
+    /// Rebuild a clinic's read models (the tables /api/v1, FHIR and the reports read)
+    /// from its documents; derives no webhook event and counts no stock movement again
+    Reproject {
+        #[arg(long)]
+        clinic: ClinicId,
+        /// Print JSON instead of a sentence
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the OpenAPI description of the HTTP API (JSON)
     Openapi,
     /// Write the embedded store, its key and the blob folder to one encrypted file
@@ -338,6 +347,26 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
         Command::Webhook(command) => webhook(&store, command, config, now).await?,
         Command::Calendly(command) => calendly(&store, command, config, now).await?,
+        Command::Reproject { clinic, json } => {
+            if !store.clinic_exists(clinic).await? {
+                return Err(Refused(format!("no clinic {clinic}")).into());
+            }
+            let started = std::time::Instant::now();
+            let done = webhooks::projector::reproject_clinic(&store, clinic, now).await?;
+            if json {
+                print_out(&format!("{}\n", serde_json::to_string(&done)?))?;
+            } else {
+                print_out(&format!(
+                    "reprojected clinic {clinic}: {} documents in {} ms{}\n",
+                    done.docs,
+                    started.elapsed().as_millis(),
+                    match done.unreadable {
+                        0 => String::new(),
+                        n => format!(", {n} unreadable (see the log)"),
+                    }
+                ))?;
+            }
+        }
         Command::Node(NodeCommand::Revoke { id }) => {
             if !store.revoke_node(id, now).await? {
                 anyhow::bail!("no node {id}");

@@ -566,6 +566,7 @@ async fn receipt_links_are_kept_once_and_checked_per_workstation<S: HubStore>(f:
             conflicts: vec![],
             audit: vec![],
             receipts: receipts.clone(),
+            rows: None,
         };
         store
             .commit_projection(clinic, seq - 1, seq, &[projection], now_millis())
@@ -627,6 +628,7 @@ async fn audit_pages_show_every_entry_once_even_within_one_millisecond<S: HubSto
         conflicts: vec![],
         audit,
         receipts: vec![],
+        rows: None,
     };
     store
         .commit_projection(clinic, 0, 1, &[projection], now_millis())

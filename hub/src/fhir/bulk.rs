@@ -106,7 +106,7 @@ async fn kick_off<S: HubStore + ReadModel>(
         None => format!("{}/{path}", links.base),
     };
     let payload = ExportJob {
-        export: Uuid::new_v4(),
+        export: uuid::Builder::from_random_bytes(rand::random()).into_uuid(),
         level,
         types: export::parse_types(types)?,
         request,

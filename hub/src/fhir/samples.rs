@@ -314,6 +314,18 @@ impl ReadModel for Memory {
     ) -> Result<Vec<(String, u64)>, StoreError> {
         Ok(Vec::new())
     }
+
+    async fn replace_read_models(
+        &self,
+        _: ClinicId,
+        _: Vec<(Uuid, crate::readmodel::derive::DocRows)>,
+        _: Millis,
+    ) -> Result<(), StoreError> {
+        Err(StoreError::Invalid {
+            field: "clinic",
+            reason: "the in-memory read model is built by hand".into(),
+        })
+    }
 }
 
 /// One clinic's worth of records: `patients` patients, each with a visit (a diagnosis, a

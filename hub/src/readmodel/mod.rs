@@ -4,7 +4,9 @@
 //! queries `/api/v1`, `/fhir/r4` and `/admin/reports` answer from. The record shapes are
 //! in [`records`]; [`ReadModel`] is what a store offers.
 
+pub mod derive;
 pub mod records;
+pub mod report;
 
 use std::future::Future;
 
@@ -16,6 +18,73 @@ use records::{
     AllergyRecord, AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord,
     PrescriptionRecord, ProductRecord, SaleRecord, StockRecord,
 };
+
+/// Most items one page holds, whatever a caller asks for; `0` asks for [`DEFAULT_LIMIT`].
+pub const MAX_LIMIT: u32 = 500;
+pub const DEFAULT_LIMIT: u32 = 50;
+
+/// The page size a query's `limit` asks for, within bounds.
+pub fn page_limit(limit: u32) -> u32 {
+    match limit {
+        0 => DEFAULT_LIMIT,
+        n => n.min(MAX_LIMIT),
+    }
+}
+
+/// A position in a list ordered by (`key`, `id`): the last item a page held. Opaque to
+/// callers (URL-safe base64 of `key.id`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: i64,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}.{}", self.key, self.id))
+    }
+
+    /// Reads a cursor back; anything a store did not make is `Invalid { field: "cursor" }`.
+    pub fn decode(text: &str) -> Result<Cursor, StoreError> {
+        use base64::Engine;
+        let bad = || StoreError::Invalid {
+            field: "cursor",
+            reason: "not a cursor this server gave".into(),
+        };
+        if text.len() > 128 {
+            return Err(bad());
+        }
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text)
+            .map_err(|_| bad())?;
+        let raw = String::from_utf8(raw).map_err(|_| bad())?;
+        let (key, id) = raw.split_once('.').ok_or_else(bad)?;
+        Ok(Cursor {
+            key: key.parse().map_err(|_| bad())?,
+            id: Uuid::parse_str(id).map_err(|_| bad())?,
+        })
+    }
+
+    /// The cursor of an optional text, `None` when absent.
+    pub fn parse(text: Option<&str>) -> Result<Option<Cursor>, StoreError> {
+        text.map(Cursor::decode).transpose()
+    }
+}
+
+/// Makes a page from up to `limit + 1` items fetched in order: the extra one only says
+/// another page follows.
+pub fn paginate<T>(mut items: Vec<T>, limit: u32, key: impl Fn(&T) -> Cursor) -> Page<T> {
+    let limit = limit as usize;
+    let more = items.len() > limit;
+    items.truncate(limit);
+    let next_cursor = if more {
+        items.last().map(|last| key(last).encode())
+    } else {
+        None
+    };
+    Page { items, next_cursor }
+}
 
 /// One page of a list, and where the next begins (`None`: this was the last). Cursors are
 /// opaque strings a store makes and reads back; a forged one is
@@ -277,6 +346,15 @@ pub trait ReadModel {
             }
         }
     }
+    /// Replaces every read-model row of the clinic with these documents' rows, in one
+    /// transaction (`dermis-hub reproject`): no event is derived and no stock movement
+    /// counted. The clinic document's rows go first, so merges apply to the rest.
+    fn replace_read_models(
+        &self,
+        clinic: ClinicId,
+        docs: Vec<(Uuid, derive::DocRows)>,
+        now: Millis,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// The page size of the default by-id lookups that walk a list.

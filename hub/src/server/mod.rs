@@ -384,6 +384,7 @@ fn router<S: HubStore>(hub: Arc<Hub<S>>) -> Router {
         .merge(crate::photos::api::routes::<S>())
         .merge(crate::api::routes::<S>())
         .merge(crate::admin::routes::<S>())
+        .merge(crate::fhir::http::routes::<S>())
         .with_state(hub)
 }
 

@@ -55,6 +55,9 @@ pub struct DocProjection {
     pub audit: Vec<dermis_model::audit::AuditEntry>,
     /// The chained receipts of a ledger (kept once per sale id).
     pub receipts: Vec<crate::webhooks::events::ReceiptLink>,
+    /// The document's read-model rows, replacing what the read models held for it
+    /// (`None`: leave them as they are).
+    pub rows: Option<crate::readmodel::derive::DocRows>,
 }
 
 /// Which audit entries `/admin/audit` asks for. Times are unix milliseconds; `before`

@@ -300,6 +300,7 @@ pub trait HubStore:
     + JobStore
     + BlobStagingStore
     + ErasureStore
+    + crate::readmodel::ReadModel
     + Clone
     + Sync
     + 'static

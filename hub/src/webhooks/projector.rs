@@ -8,6 +8,9 @@
 //! decided by change-log position: an event goes to a webhook only when the change that
 //! revealed it came after the webhook was added.
 //!
+//! The same step keeps the read models ([`crate::readmodel`]): each document's rows are
+//! derived here and replaced in the step's transaction, so they move with the cursor.
+//!
 //! Safe with several hub instances: each step is checked against the cursor it read
 //! from, events are kept once per key and movements counted once per id, so a change
 //! seen twice (a replay, two instances, a crash before the commit) derives nothing new.
@@ -54,6 +57,15 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             return None;
         }
     };
+    // The read-model rows come from the same loaded document; one that does not read
+    // leaves its rows as they were (and is logged below, or here when only they fail).
+    let rows = match crate::readmodel::derive::rows(doc_type, &doc) {
+        Ok(rows) => Some(rows),
+        Err(e) => {
+            tracing::warn!(doc = %data.doc_id, error = %e, "projector: a document's read-model rows do not read");
+            None
+        }
+    };
     match derive(clinic, doc_type, &mut doc) {
         Ok(derived) => Some(DocProjection {
             doc_id: data.doc_id,
@@ -64,6 +76,7 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             conflicts: derived.conflicts,
             audit: derived.audit,
             receipts: derived.receipts,
+            rows,
         }),
         Err(e) => {
             tracing::warn!(doc = %data.doc_id, error = %error_chain(&e), "projector: a document does not read");
@@ -135,4 +148,75 @@ pub async fn project_all<S: HubStore>(
         pass.new_deliveries.extend(step.new_deliveries);
     }
     Ok(pass)
+}
+
+/// What `reproject` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Reprojected {
+    /// Documents whose rows were written.
+    pub docs: u64,
+    /// Documents that did not load or read (their rows are gone until they do).
+    pub unreadable: u64,
+}
+
+/// Rebuilds one clinic's read models from its documents as they are now, replacing every
+/// row in one transaction. Nothing else moves: no event is derived, no stock movement
+/// counted, the projector's cursor stays where it is.
+pub async fn reproject_clinic<S: HubStore>(
+    store: &S,
+    clinic: ClinicId,
+    now: Millis,
+) -> Result<Reprojected, StoreError> {
+    let mut reader = store.clone();
+    let mut cursor = 0;
+    let mut rows = Vec::new();
+    let mut out = Reprojected::default();
+    loop {
+        let page = reader.changed_since(clinic, cursor, PAGE).await?;
+        for chunk in page.entries.chunks(FETCH) {
+            let items: Vec<FetchItem> = chunk
+                .iter()
+                .map(|e| FetchItem {
+                    doc_id: e.doc_id,
+                    have: Vec::new(),
+                })
+                .collect();
+            let fetched = reader.fetch(clinic, &items).await?;
+            let derived = store
+                .doc_pool()
+                .run(move || {
+                    fetched
+                        .into_iter()
+                        .flatten()
+                        .map(|data| (data.doc_id, doc_rows(&data)))
+                        .collect::<Vec<_>>()
+                })
+                .await
+                .map_err(|source| StoreError::Pool { source })?;
+            for (doc_id, derived) in derived {
+                match derived {
+                    Some(r) => rows.push((doc_id, r)),
+                    None => out.unreadable += 1,
+                }
+            }
+        }
+        cursor = page.up_to;
+        if !page.more {
+            break;
+        }
+    }
+    out.docs = rows.len() as u64;
+    store.replace_read_models(clinic, rows, now).await?;
+    Ok(out)
+}
+
+/// A document's read-model rows, or `None` when it does not load or read (logged by id).
+fn doc_rows(data: &dermis_sync::wire::DocData) -> Option<crate::readmodel::derive::DocRows> {
+    let doc_type = DocType::parse(&data.doc_type)?;
+    let doc = AutoCommit::load(&data.data)
+        .map_err(|e| tracing::warn!(doc = %data.doc_id, error = %e, "reproject: a document does not load"))
+        .ok()?;
+    crate::readmodel::derive::rows(doc_type, &doc)
+        .map_err(|e| tracing::warn!(doc = %data.doc_id, error = %e, "reproject: a document does not read"))
+        .ok()
 }

@@ -134,6 +134,7 @@ async fn seed<S: HubStore>(store: &S, clinic: ClinicId, tag: &str) -> Uuid {
             reason: None,
         }],
         receipts: vec![],
+        rows: None,
     };
     let done = store
         .commit_projection(clinic, 0, 1, &[projection], dermis_model::now_millis())

@@ -113,6 +113,7 @@ pub(super) async fn record(
         .await
         .map_err(pg("record erased id"))?;
         let removed = remove_doc(conn, clinic, patient).await?;
+        super::readmodel::erase_patient(conn, clinic, patient).await?;
         sqlx::query("UPDATE erasures SET documents = $3 WHERE clinic_id = $1 AND patient_id = $2")
             .bind(clinic.0)
             .bind(patient)

@@ -657,6 +657,8 @@ mod jobs;
 mod node_tokens;
 mod ops;
 mod projection;
+mod readmodel;
+mod readquery;
 mod staging;
 
 pub use jobs::JOBS_CHANNEL;

@@ -162,7 +162,15 @@ pub(super) async fn project(
     .into_iter()
     .collect();
     let mut outcome = ProjectionOutcome::default();
+    let erased = if docs.iter().any(|d| d.rows.is_some()) {
+        super::readmodel::erased(&mut tx, clinic).await?
+    } else {
+        super::readmodel::Erased::default()
+    };
     for doc in docs {
+        if let Some(rows) = &doc.rows {
+            super::readmodel::write_doc(&mut tx, clinic, doc.doc_id, rows, &erased, now).await?;
+        }
         for event in doc.events.iter().filter(|e| !known_events.contains(&e.key)) {
             keep_event(&mut tx, clinic, event, doc.seq, &targets, now, &mut outcome).await?;
         }

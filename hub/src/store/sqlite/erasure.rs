@@ -101,6 +101,7 @@ pub(super) fn record(
         )
         .map_err(lite("record erased id"))?;
         let removed = remove_doc(conn, clinic, patient)?;
+        super::readmodel::erase_patient(conn, clinic, patient)?;
         conn.execute(
             "UPDATE erasures SET documents = ?3 WHERE clinic_id = ?1 AND patient_id = ?2",
             params![clinic.to_string(), patient.to_string(), i64::from(removed)],

@@ -82,6 +82,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0070_receipt_links",
         include_str!("../../../../migrations/hub-sqlite/0070_receipt_links.sql"),
     ),
+    (
+        "0080_read_models",
+        include_str!("../../../../migrations/hub-sqlite/0080_read_models.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

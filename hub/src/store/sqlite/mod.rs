@@ -16,6 +16,8 @@ mod migrate;
 mod node_tokens;
 mod ops;
 mod projection;
+mod readmodel;
+mod readquery;
 mod staging;
 
 use std::collections::{HashMap, HashSet};

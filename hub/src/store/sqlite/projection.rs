@@ -1,6 +1,6 @@
 //! The embedded store's projection step ([`HookStore::commit_projection`]): events kept
 //! once per key and fanned out to subscribed webhooks, stock movements counted once,
-//! open conflicts replaced, the cursor advanced — one `BEGIN IMMEDIATE` transaction.
+//! open conflicts replaced, read-model rows replaced, the cursor advanced — one `BEGIN IMMEDIATE` transaction.
 //!
 //! [`HookStore::commit_projection`]: crate::store::HookStore::commit_projection
 
@@ -138,7 +138,15 @@ pub(super) fn project(
             .collect::<Result<Vec<_>, StoreError>>()?
     };
     let mut outcome = ProjectionOutcome::default();
+    let erased = if docs.iter().any(|d| d.rows.is_some()) {
+        super::readmodel::erased(&tx, clinic)?
+    } else {
+        super::readmodel::Erased::default()
+    };
     for doc in docs {
+        if let Some(rows) = &doc.rows {
+            super::readmodel::write_doc(&tx, clinic, doc.doc_id, rows, &erased, now)?;
+        }
         for event in &doc.events {
             keep_event(&tx, clinic, event, doc.seq, &targets, now, &mut outcome)?;
         }

@@ -1,0 +1,765 @@
+//! The embedded store's read-model queries ([`ReadModel`]): every one scoped to one
+//! clinic, lists in a stable order with a cursor on (order key, id), merged records
+//! answered as their keeper. Rows are written by `readmodel`.
+
+use dermis_model::{ClinicId, Millis};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use uuid::Uuid;
+
+use super::{SqliteStore, lite, parse_uuid};
+use crate::readmodel::derive::{prefix_end, query_terms};
+use crate::readmodel::records::{
+    AllergyRecord, AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord, ProductRecord,
+    SaleRecord, StockRecord,
+};
+use crate::readmodel::{
+    ClinicianVisits, Cursor, Page, PatientQuery, RangeQuery, ReadModel, RecordQuery, SalesDay,
+    page_limit, paginate, report,
+};
+use crate::store::StoreError;
+
+fn parse<T: serde::de::DeserializeOwned>(what: &'static str, data: &str) -> Result<T, StoreError> {
+    serde_json::from_str(data).map_err(|_| StoreError::BadRow {
+        what,
+        value: data.chars().take(40).collect(),
+    })
+}
+
+/// A query being built: SQL text and its parameters, in order.
+struct Sql {
+    text: String,
+    args: Vec<Value>,
+}
+
+impl Sql {
+    fn new(text: &str, clinic: ClinicId) -> Sql {
+        Sql {
+            text: text.to_owned(),
+            args: vec![Value::Text(clinic.to_string())],
+        }
+    }
+
+    /// Appends ` AND <cond>` where each `?` in `cond` takes the next argument.
+    fn and(&mut self, cond: &str, args: impl IntoIterator<Item = Value>) {
+        let mut out = String::new();
+        let mut args = args.into_iter();
+        for ch in cond.chars() {
+            if ch == '?' {
+                if let Some(a) = args.next() {
+                    self.args.push(a);
+                }
+                out.push_str(&format!("?{}", self.args.len()));
+            } else {
+                out.push(ch);
+            }
+        }
+        self.text.push_str(" AND ");
+        self.text.push_str(&out);
+    }
+
+    fn after(&mut self, key: &str, cursor: Option<Cursor>) {
+        if let Some(c) = cursor {
+            self.and(
+                &format!("({key} > ? OR ({key} = ? AND id > ?))"),
+                [
+                    Value::Integer(c.key),
+                    Value::Integer(c.key),
+                    Value::Text(c.id.to_string()),
+                ],
+            );
+        }
+    }
+
+    fn order(&mut self, key: &str, limit: u32) {
+        self.text.push_str(&format!(
+            " ORDER BY {key}, id LIMIT {}",
+            u64::from(limit) + 1
+        ));
+    }
+
+    /// Runs the query; each row is (`data`, order key, then the extra columns).
+    fn rows<T>(
+        &self,
+        conn: &Connection,
+        map: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = conn
+            .prepare_cached(&self.text)
+            .map_err(lite("read models"))?;
+        stmt.query_map(params_from_iter(self.args.iter()), map)
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(lite("read models"))
+    }
+}
+
+fn text(v: Option<Uuid>) -> Value {
+    v.map_or(Value::Null, |u| Value::Text(u.to_string()))
+}
+
+fn keeper(conn: &Connection, clinic: ClinicId, id: Uuid) -> Result<Uuid, StoreError> {
+    let keep: Option<String> = conn
+        .prepare_cached("SELECT keep FROM rm_merges WHERE clinic_id = ?1 AND other = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![clinic.to_string(), id.to_string()], |r| r.get(0))
+                .optional()
+        })
+        .map_err(lite("resolve merge"))?;
+    keep.map_or(Ok(id), |k| parse_uuid("rm_merges.keep", &k))
+}
+
+fn owner(v: Option<String>) -> Result<Option<Uuid>, StoreError> {
+    v.map(|o| parse_uuid("owner", &o)).transpose()
+}
+
+fn patients(
+    conn: &Connection,
+    clinic: ClinicId,
+    q: &PatientQuery,
+) -> Result<Page<PatientRecord>, StoreError> {
+    let limit = page_limit(q.limit);
+    let cursor = Cursor::parse(q.cursor.as_deref())?;
+    let mut sql = Sql::new(
+        "SELECT data, updated_at FROM rm_patients WHERE clinic_id = ?1 AND merged_into IS NULL",
+        clinic,
+    );
+    if let Some(text) = q.q.as_deref() {
+        for term in query_terms(text) {
+            let end = prefix_end(&term);
+            sql.and(
+                "id IN (SELECT patient_id FROM rm_patient_terms
+                        WHERE clinic_id = ? AND term >= ? AND term < ?)",
+                [
+                    Value::Text(clinic.to_string()),
+                    Value::Text(term),
+                    Value::Text(end),
+                ],
+            );
+        }
+    }
+    if let Some(name) = q.name.as_deref() {
+        let n = dermis_model::text::fold(name.trim());
+        if !n.is_empty() {
+            let end = prefix_end(&n);
+            sql.and(
+                "((fold_first >= ? AND fold_first < ?) OR (fold_last >= ? AND fold_last < ?))",
+                [
+                    Value::Text(n.clone()),
+                    Value::Text(end.clone()),
+                    Value::Text(n),
+                    Value::Text(end),
+                ],
+            );
+        }
+    }
+    if let Some(d) = q.birth_date.as_deref() {
+        sql.and("birth_date = ?", [Value::Text(d.trim().to_owned())]);
+    }
+    if let Some(m) = q.mrn.as_deref() {
+        sql.and("mrn = ?", [Value::Text(m.trim().to_owned())]);
+    }
+    if let Some(phone) = q.phone.as_deref() {
+        let digits = dermis_model::text::phone_digits(phone);
+        sql.and("instr(phone_digits, ?) > 0", [Value::Text(digits)]);
+    }
+    if let Some(since) = q.updated_since {
+        sql.and("updated_at >= ?", [Value::Integer(since)]);
+    }
+    sql.after("updated_at", cursor);
+    sql.order("updated_at", limit);
+    let rows = sql.rows(conn, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let items = rows
+        .into_iter()
+        .map(|(data, updated_at)| {
+            let mut p: PatientRecord = parse("rm_patients.data", &data)?;
+            p.updated_at = updated_at;
+            p.allergies.clear();
+            Ok(p)
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(paginate(items, limit, |p| Cursor {
+        key: p.updated_at,
+        id: p.id,
+    }))
+}
+
+fn patient(
+    conn: &Connection,
+    clinic: ClinicId,
+    id: Uuid,
+) -> Result<Option<PatientRecord>, StoreError> {
+    let keep = keeper(conn, clinic, id)?;
+    let c = clinic.to_string();
+    let row: Option<(String, i64)> = conn
+        .prepare_cached("SELECT data, updated_at FROM rm_patients WHERE clinic_id = ?1 AND id = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![c, keep.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(lite("read patient"))?;
+    let Some((data, updated_at)) = row else {
+        return Ok(None);
+    };
+    let mut p: PatientRecord = parse("rm_patients.data", &data)?;
+    p.updated_at = updated_at;
+    p.merged_into = None;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, substance, reaction, severity FROM rm_allergies
+             WHERE clinic_id = ?1 AND owner = ?2 ORDER BY substance, id",
+        )
+        .map_err(lite("read allergies"))?;
+    let rows = stmt
+        .query_map(params![c, keep.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(lite("read allergies"))?;
+    p.allergies = rows
+        .into_iter()
+        .map(|(id, substance, reaction, severity)| {
+            Ok(AllergyRecord {
+                id: parse_uuid("rm_allergies.id", &id)?,
+                patient_id: keep,
+                substance,
+                reaction,
+                severity,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Some(p))
+}
+
+/// Records with their `updated_at` and owner, and the page size asked for.
+type Listed<T> = (Vec<(T, i64, Option<Uuid>)>, u32);
+
+/// A list of a patient's (their keeper's) records, or all, by (`updated_at`, id).
+fn records<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    clinic: ClinicId,
+    table: &'static str,
+    q: &RecordQuery,
+) -> Result<Listed<T>, StoreError> {
+    let limit = page_limit(q.limit);
+    let cursor = Cursor::parse(q.cursor.as_deref())?;
+    let mut sql = Sql::new(
+        &format!("SELECT data, updated_at, owner FROM {table} WHERE clinic_id = ?1"),
+        clinic,
+    );
+    if let Some(p) = q.patient {
+        let keep = keeper(conn, clinic, p)?;
+        sql.and("owner = ?", [text(Some(keep))]);
+    }
+    if let Some(since) = q.updated_since {
+        sql.and("updated_at >= ?", [Value::Integer(since)]);
+    }
+    sql.after("updated_at", cursor);
+    sql.order("updated_at", limit);
+    let rows = sql.rows(conn, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let items = rows
+        .into_iter()
+        .map(|(data, at, o)| Ok((parse(table, &data)?, at, owner(o)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((items, limit))
+}
+
+fn fix_encounter(e: &mut EncounterRecord, updated_at: i64, owner: Option<Uuid>) {
+    e.updated_at = updated_at;
+    if let Some(o) = owner {
+        e.patient_id = o;
+        for r in &mut e.prescriptions {
+            r.patient_id = o;
+        }
+    }
+}
+
+fn encounters(
+    conn: &Connection,
+    clinic: ClinicId,
+    q: &RecordQuery,
+) -> Result<Page<EncounterRecord>, StoreError> {
+    let (rows, limit) = records::<EncounterRecord>(conn, clinic, "rm_encounters", q)?;
+    let items = rows
+        .into_iter()
+        .map(|(mut e, at, o)| {
+            fix_encounter(&mut e, at, o);
+            e
+        })
+        .collect();
+    Ok(paginate(items, limit, |e| Cursor {
+        key: e.updated_at,
+        id: e.id,
+    }))
+}
+
+fn encounter(
+    conn: &Connection,
+    clinic: ClinicId,
+    id: Uuid,
+) -> Result<Option<EncounterRecord>, StoreError> {
+    let row: Option<(String, i64, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT data, updated_at, owner FROM rm_encounters WHERE clinic_id = ?1 AND id = ?2",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![clinic.to_string(), id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+        })
+        .map_err(lite("read encounter"))?;
+    row.map(|(data, at, o)| {
+        let mut e: EncounterRecord = parse("rm_encounters.data", &data)?;
+        fix_encounter(&mut e, at, owner(o)?);
+        Ok(e)
+    })
+    .transpose()
+}
+
+fn photos(
+    conn: &Connection,
+    clinic: ClinicId,
+    q: &RecordQuery,
+) -> Result<Page<PhotoRecord>, StoreError> {
+    let (rows, limit) = records::<PhotoRecord>(conn, clinic, "rm_photos", q)?;
+    let items: Vec<(PhotoRecord, i64)> = rows
+        .into_iter()
+        .map(|(mut p, at, o)| {
+            if let Some(o) = o {
+                p.patient_id = o;
+            }
+            (p, at)
+        })
+        .collect();
+    let page = paginate(items, limit, |(p, at)| Cursor { key: *at, id: p.id });
+    Ok(Page {
+        items: page.items.into_iter().map(|(p, _)| p).collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+fn products(
+    conn: &Connection,
+    clinic: ClinicId,
+    q: &RecordQuery,
+) -> Result<Page<ProductRecord>, StoreError> {
+    let limit = page_limit(q.limit);
+    let cursor = Cursor::parse(q.cursor.as_deref())?;
+    let mut sql = Sql::new(
+        "SELECT data, updated_at FROM rm_products WHERE clinic_id = ?1",
+        clinic,
+    );
+    if let Some(since) = q.updated_since {
+        sql.and("updated_at >= ?", [Value::Integer(since)]);
+    }
+    sql.after("updated_at", cursor);
+    sql.order("updated_at", limit);
+    let rows = sql.rows(conn, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let items = rows
+        .into_iter()
+        .map(|(data, at)| {
+            let mut p: ProductRecord = parse("rm_products.data", &data)?;
+            p.updated_at = at;
+            Ok(p)
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(paginate(items, limit, |p| Cursor {
+        key: p.updated_at,
+        id: p.id,
+    }))
+}
+
+fn stock(conn: &Connection, clinic: ClinicId) -> Result<Vec<StockRecord>, StoreError> {
+    let c = clinic.to_string();
+    let mut by_sku: std::collections::BTreeMap<String, StockRecord> = Default::default();
+    let mut stmt = conn
+        .prepare_cached("SELECT data FROM rm_products WHERE clinic_id = ?1 ORDER BY sku, id")
+        .map_err(lite("read products"))?;
+    let rows = stmt
+        .query_map([&c], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(lite("read products"))?;
+    for data in rows {
+        let p: ProductRecord = parse("rm_products.data", &data)?;
+        by_sku.entry(p.sku.clone()).or_insert(StockRecord {
+            sku: p.sku,
+            product_id: Some(p.id),
+            name: Some(p.name),
+            on_hand: 0,
+            reorder_level: Some(p.reorder_level),
+            price_minor: Some(p.price_minor),
+            currency: Some(p.currency),
+        });
+    }
+    let mut stmt = conn
+        .prepare_cached("SELECT sku, on_hand FROM stock_levels WHERE clinic_id = ?1")
+        .map_err(lite("read stock"))?;
+    let levels = stmt
+        .query_map([&c], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(lite("read stock"))?;
+    for (sku, on_hand) in levels {
+        by_sku
+            .entry(sku.clone())
+            .or_insert(StockRecord {
+                sku,
+                product_id: None,
+                name: None,
+                on_hand: 0,
+                reorder_level: None,
+                price_minor: None,
+                currency: None,
+            })
+            .on_hand = on_hand;
+    }
+    Ok(by_sku.into_values().collect())
+}
+
+/// A window's list of `table` ordered by `key`, with the keeper filter.
+fn ranged(
+    conn: &Connection,
+    clinic: ClinicId,
+    table: &str,
+    key: &str,
+    q: &RangeQuery,
+    limit: Option<u32>,
+) -> Result<Vec<(String, i64, Option<Uuid>)>, StoreError> {
+    let cursor = Cursor::parse(q.cursor.as_deref())?;
+    let mut sql = Sql::new(
+        &format!("SELECT data, {key}, owner FROM {table} WHERE clinic_id = ?1"),
+        clinic,
+    );
+    if let Some(from) = q.from {
+        sql.and(&format!("{key} >= ?"), [Value::Integer(from)]);
+    }
+    if let Some(to) = q.to {
+        sql.and(&format!("{key} < ?"), [Value::Integer(to)]);
+    }
+    if let Some(p) = q.patient {
+        let keep = keeper(conn, clinic, p)?;
+        sql.and("owner = ?", [text(Some(keep))]);
+    }
+    sql.after(key, cursor);
+    match limit {
+        Some(l) => sql.order(key, l),
+        None => sql.text.push_str(&format!(" ORDER BY {key}, id")),
+    }
+    let rows = sql.rows(conn, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    rows.into_iter()
+        .map(|(d, k, o)| Ok((d, k, owner(o)?)))
+        .collect()
+}
+
+fn sale_rows(
+    conn: &Connection,
+    clinic: ClinicId,
+    q: &RangeQuery,
+    limit: Option<u32>,
+) -> Result<Vec<SaleRecord>, StoreError> {
+    ranged(conn, clinic, "rm_sales", "at", q, limit)?
+        .into_iter()
+        .map(|(data, _, o)| {
+            let mut s: SaleRecord = parse("rm_sales.data", &data)?;
+            s.clinic_id = clinic.0;
+            s.patient_id = o;
+            Ok(s)
+        })
+        .collect()
+}
+
+fn appointment_of(
+    clinic: ClinicId,
+    data: &str,
+    updated_at: i64,
+    o: Option<Uuid>,
+) -> Result<AppointmentRecord, StoreError> {
+    let mut a: AppointmentRecord = parse("rm_appointments.data", data)?;
+    a.clinic_id = clinic.0;
+    a.updated_at = updated_at;
+    a.patient_id = o;
+    Ok(a)
+}
+
+fn appointments(
+    conn: &Connection,
+    clinic: ClinicId,
+    q: &RangeQuery,
+) -> Result<Page<AppointmentRecord>, StoreError> {
+    let limit = page_limit(q.limit);
+    let cursor = Cursor::parse(q.cursor.as_deref())?;
+    let mut sql = Sql::new(
+        "SELECT data, start_at, owner, updated_at FROM rm_appointments WHERE clinic_id = ?1",
+        clinic,
+    );
+    if let Some(from) = q.from {
+        sql.and("start_at >= ?", [Value::Integer(from)]);
+    }
+    if let Some(to) = q.to {
+        sql.and("start_at < ?", [Value::Integer(to)]);
+    }
+    if let Some(p) = q.patient {
+        let keep = keeper(conn, clinic, p)?;
+        sql.and("owner = ?", [text(Some(keep))]);
+    }
+    sql.after("start_at", cursor);
+    sql.order("start_at", limit);
+    let rows = sql.rows(conn, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
+    let items = rows
+        .into_iter()
+        .map(|(data, o, at)| appointment_of(clinic, &data, at, owner(o)?))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(paginate(items, limit, |a| Cursor {
+        key: a.start,
+        id: a.id,
+    }))
+}
+
+fn appointment(
+    conn: &Connection,
+    clinic: ClinicId,
+    id: Uuid,
+) -> Result<Option<AppointmentRecord>, StoreError> {
+    let row: Option<(String, i64, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT data, updated_at, owner FROM rm_appointments WHERE clinic_id = ?1 AND id = ?2",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![clinic.to_string(), id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+        })
+        .map_err(lite("read appointment"))?;
+    row.map(|(d, at, o)| appointment_of(clinic, &d, at, owner(o)?))
+        .transpose()
+}
+
+fn visits(
+    conn: &Connection,
+    clinic: ClinicId,
+    from: Millis,
+    to: Millis,
+) -> Result<Vec<ClinicianVisits>, StoreError> {
+    let (first, last) = (report::day_of(from), report::day_of(to.saturating_sub(1)));
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT clinician, clinician_id, status FROM rm_encounters
+             WHERE clinic_id = ?1 AND date >= ?2 AND date <= ?3",
+        )
+        .map_err(lite("read visits"))?;
+    let rows = stmt
+        .query_map(params![clinic.to_string(), first, last], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(lite("read visits"))?;
+    let rows = rows
+        .into_iter()
+        .map(|(n, id, s)| {
+            Ok((
+                n,
+                id.map(|i| parse_uuid("clinician_id", &i)).transpose()?,
+                s,
+            ))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(report::visits_by_clinician(&rows))
+}
+
+fn new_patients(
+    conn: &Connection,
+    clinic: ClinicId,
+    from: Millis,
+    to: Millis,
+) -> Result<Vec<(String, u64)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT created_at FROM rm_patients WHERE clinic_id = ?1 AND merged_into IS NULL
+             AND created_at >= ?2 AND created_at < ?3",
+        )
+        .map_err(lite("read new patients"))?;
+    let created = stmt
+        .query_map(params![clinic.to_string(), from, to], |r| {
+            r.get::<_, i64>(0)
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(lite("read new patients"))?;
+    Ok(report::new_patients_by_day(&created))
+}
+
+impl ReadModel for SqliteStore {
+    async fn patients(
+        &self,
+        clinic: ClinicId,
+        query: &PatientQuery,
+    ) -> Result<Page<PatientRecord>, StoreError> {
+        let query = query.clone();
+        self.call(move |conn| patients(conn, clinic, &query)).await
+    }
+
+    async fn patient(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> Result<Option<PatientRecord>, StoreError> {
+        self.call(move |conn| patient(conn, clinic, id)).await
+    }
+
+    async fn encounters(
+        &self,
+        clinic: ClinicId,
+        query: &RecordQuery,
+    ) -> Result<Page<EncounterRecord>, StoreError> {
+        let query = query.clone();
+        self.call(move |conn| encounters(conn, clinic, &query))
+            .await
+    }
+
+    async fn encounter(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> Result<Option<EncounterRecord>, StoreError> {
+        self.call(move |conn| encounter(conn, clinic, id)).await
+    }
+
+    async fn photos(
+        &self,
+        clinic: ClinicId,
+        query: &RecordQuery,
+    ) -> Result<Page<PhotoRecord>, StoreError> {
+        let query = query.clone();
+        self.call(move |conn| photos(conn, clinic, &query)).await
+    }
+
+    async fn products(
+        &self,
+        clinic: ClinicId,
+        query: &RecordQuery,
+    ) -> Result<Page<ProductRecord>, StoreError> {
+        let query = query.clone();
+        self.call(move |conn| products(conn, clinic, &query)).await
+    }
+
+    async fn stock(&self, clinic: ClinicId) -> Result<Vec<StockRecord>, StoreError> {
+        self.call(move |conn| stock(conn, clinic)).await
+    }
+
+    async fn sales(
+        &self,
+        clinic: ClinicId,
+        query: &RangeQuery,
+    ) -> Result<Page<SaleRecord>, StoreError> {
+        let query = query.clone();
+        self.call(move |conn| {
+            let limit = page_limit(query.limit);
+            let items = sale_rows(conn, clinic, &query, Some(limit))?;
+            Ok(paginate(items, limit, |s| Cursor {
+                key: s.at,
+                id: s.id,
+            }))
+        })
+        .await
+    }
+
+    async fn appointments(
+        &self,
+        clinic: ClinicId,
+        query: &RangeQuery,
+    ) -> Result<Page<AppointmentRecord>, StoreError> {
+        let query = query.clone();
+        self.call(move |conn| appointments(conn, clinic, &query))
+            .await
+    }
+
+    async fn appointment(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> Result<Option<AppointmentRecord>, StoreError> {
+        self.call(move |conn| appointment(conn, clinic, id)).await
+    }
+
+    async fn sales_by_day(
+        &self,
+        clinic: ClinicId,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<SalesDay>, StoreError> {
+        self.call(move |conn| {
+            let q = RangeQuery {
+                from: Some(from),
+                to: Some(to),
+                ..RangeQuery::default()
+            };
+            Ok(report::sales_by_day(&sale_rows(conn, clinic, &q, None)?))
+        })
+        .await
+    }
+
+    async fn visits_by_clinician(
+        &self,
+        clinic: ClinicId,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<ClinicianVisits>, StoreError> {
+        self.call(move |conn| visits(conn, clinic, from, to)).await
+    }
+
+    async fn new_patients_by_day(
+        &self,
+        clinic: ClinicId,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        self.call(move |conn| new_patients(conn, clinic, from, to))
+            .await
+    }
+
+    async fn replace_read_models(
+        &self,
+        clinic: ClinicId,
+        docs: Vec<(Uuid, crate::readmodel::derive::DocRows)>,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        self.call(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(lite("begin"))?;
+            super::readmodel::clear_clinic(&tx, clinic)?;
+            let erased = super::readmodel::erased(&tx, clinic)?;
+            for (doc_id, rows) in crate::readmodel::derive::identity_first(&docs) {
+                super::readmodel::write_doc(&tx, clinic, *doc_id, rows, &erased, now)?;
+            }
+            tx.commit().map_err(lite("commit"))
+        })
+        .await
+    }
+}
