@@ -166,7 +166,7 @@ async fn bundles_the_capability_statement_and_export_lines_are_valid_r4() {
     out.push(search::bundle(&links(), Some(Kind::Patient), &empty, found));
     let id = m.patients[0].id.to_string();
     out.push(
-        search::everything(&m, clinic, &links(), &id)
+        dermis_hub::fhir::everything::everything(&m, clinic, &links(), &id)
             .await
             .expect("everything"),
     );
