@@ -32,6 +32,7 @@ on_both_stores!(
     fhir_reads_and_searches_the_projected_documents,
     a_caller_of_one_clinic_never_sees_another,
     bulk_export_runs_in_the_background_and_downloads_once_done,
+    hostile_requests_are_refused_before_any_work,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -694,4 +695,83 @@ async fn bulk_export_runs_in_the_background_and_downloads_once_done<S: HubStore>
     );
     worker.stop().await;
     front.stop().await;
+}
+
+async fn hostile_requests_are_refused_before_any_work<S: HubStore>(f: Fixture<S>) {
+    let w = world(&f.store).await;
+    let hub = hub(&f, &w, |_| {}).await;
+    let ops = Caller {
+        token: Some(token(&hub, "ops").await),
+        clinic: Some(w.a),
+    };
+    // Too many parameters, an oversized value, a repeated one.
+    let many: String = (0..25)
+        .map(|n| format!("_format=json&_x{n}=1"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let answer = call(
+        reqwest::Method::GET,
+        &hub.http(&format!("/fhir/r4/Patient?{many}")),
+        &ops,
+        &[("Prefer", "handling=lenient")],
+    )
+    .await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(answer.outcome_names("parameters"));
+    let long = "a".repeat(5000);
+    let answer = get(&hub, &format!("/fhir/r4/Patient?name={long}"), &ops).await;
+    assert!(
+        answer.status == 400 && answer.outcome_names("name"),
+        "{}",
+        answer.status
+    );
+    let answer = get(&hub, "/fhir/r4/Patient?name=a&name=b", &ops).await;
+    assert!(answer.status == 400 && answer.outcome_names("name"));
+    // A forged Host header never reaches the links the server writes.
+    let answer = call(
+        reqwest::Method::GET,
+        &hub.http("/fhir/r4/Patient?_count=1"),
+        &ops,
+        &[("Host", "evil.example\"@x")],
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let text = answer.body;
+    assert!(!text.contains("evil.example"), "{text}");
+    // A bogus clinic header, an id that is no id, a file name that is no file.
+    let bogus = call(
+        reqwest::Method::GET,
+        &hub.http("/fhir/r4/Patient"),
+        &Caller {
+            clinic: None,
+            ..ops.clone()
+        },
+        &[("Dermis-Clinic", "../../etc")],
+    )
+    .await;
+    assert!(bogus.status == 400 && bogus.outcome_names("clinic"));
+    assert_eq!(
+        get(&hub, "/fhir/r4/Patient/..%2F..%2Fetc", &ops)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(get(&hub, "/fhir/r4/Condition/x", &ops).await.status, 404);
+    assert_eq!(
+        get(&hub, "/fhir/r4/$export-status/1/not-an-export", &ops)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        get(
+            &hub,
+            "/fhir/r4/$export-status/99999/00000000-0000-0000-0000-000000000000",
+            &ops
+        )
+        .await
+        .status,
+        404
+    );
+    hub.stop().await;
 }
