@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints Dermis's performance figures. Release builds; the first run compiles for a while.
 #   make bench                    everything
-#   scripts/bench.sh store|sync|gui|pos|photos|attacks|readmodel|api   one part
+#   scripts/bench.sh store|sync|gui|pos|photos|attacks|readmodel|api|fhir   one part
 # Scale with DERMIS_BENCH_PATIENTS (sync catch-up, default 10000) and DERMIS_BENCH_BIG
 # (reconnect among many documents, default 50000); photos with DERMIS_BENCH_THUMBS
 # (thumbnails timed, default 6) and DERMIS_BENCH_UPLOAD_MB (uploaded, default 100) on
@@ -43,4 +43,8 @@ fi
 if [ "$part" = all ] || [ "$part" = api ]; then
   # /api/v1 search latency at DERMIS_BENCH_API_PATIENTS (default 50000) patients.
   cargo test -q --release -p dermis-hub --test api_bench -- --ignored --nocapture 2>&1 | grep -vE '^(running|test result|$)'
+fi
+if [ "$part" = all ] || [ "$part" = fhir ]; then
+  # $export of a 10k-patient clinic (DERMIS_BENCH_FHIR_PATIENTS): the FHIR side.
+  cargo bench -q -p dermis-hub --bench fhir
 fi

@@ -276,6 +276,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.http = config.http;
             options.session_history = config.session_history;
             options.api_rate_per_minute = config.api_rate_per_minute;
+            options.fhir_export_ttl = config.fhir_export_ttl;
             options.limits.max_frame_bytes = config.max_frame_bytes;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(

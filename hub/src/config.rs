@@ -105,6 +105,9 @@ pub struct Config {
     /// `HUB_SESSION_HISTORY_DAYS` (default 90): how long ended sync sessions are kept
     /// for the admin pages before the housekeeping task deletes them.
     pub session_history: Duration,
+    /// `FHIR_EXPORT_HOURS` (1 to 720, default 24): how long a FHIR bulk export's files
+    /// are kept after it ends (`crate::fhir::export`).
+    pub fhir_export_ttl: Duration,
     /// `HUB_MAX_FRAME_BYTES` (64 KiB to 256 MiB, default 8 MiB): the largest sync frame
     /// a node may send, and what pushed documents may cost to check
     /// (`crate::store::rules::doc_limits`).
@@ -118,6 +121,8 @@ pub struct Config {
 /// Default `API_RATE_PER_MINUTE`: ten requests a second on average per key, enough for
 /// an integration paging through a clinic, too few to scrape a hub quickly.
 pub const DEFAULT_API_RATE_PER_MINUTE: u32 = 600;
+/// Default `FHIR_EXPORT_HOURS`: a day to download an export.
+pub const DEFAULT_FHIR_EXPORT_TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
 /// (`scheme://host[:port]`, lower case, no path).
@@ -315,6 +320,7 @@ impl Default for Config {
             node_token_ttl: Duration::from_secs(30 * 86_400),
             http: crate::server::http::HttpLimits::default(),
             session_history: Duration::from_secs(90 * 86_400),
+            fhir_export_ttl: DEFAULT_FHIR_EXPORT_TTL,
             max_frame_bytes: dermis_sync::wire::Limits::default().max_frame_bytes,
             api_rate_per_minute: DEFAULT_API_RATE_PER_MINUTE,
         }
@@ -606,6 +612,9 @@ impl Config {
         if let Some(days) = number(&env, "HUB_SESSION_HISTORY_DAYS", 1, 3650)? {
             config.session_history = Duration::from_secs(days * 86_400);
         }
+        if let Some(hours) = number(&env, "FHIR_EXPORT_HOURS", 1, 720)? {
+            config.fhir_export_ttl = Duration::from_secs(hours * 3600);
+        }
         config.oidc =
             crate::oidc::config(&env, |name| secret(&env, name), config.public_url.as_ref())?;
         if config.tls.is_some() || config.public_url.as_ref().is_some_and(PublicUrl::is_https) {
@@ -821,6 +830,27 @@ mod tests {
                     days(&[("NODE_TOKEN_DAYS", bad)]),
                     Err(ConfigError::OutOfRange {
                         name: "NODE_TOKEN_DAYS",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn fhir_exports_are_kept_a_day_unless_told() {
+        let hours = |pairs: &[(&str, &str)]| {
+            Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.fhir_export_ttl.as_secs())
+        };
+        assert_eq!(hours(&[]).ok(), Some(24 * 3600));
+        assert_eq!(hours(&[("FHIR_EXPORT_HOURS", "2")]).ok(), Some(2 * 3600));
+        for bad in ["0", "721", "soon"] {
+            assert!(
+                matches!(
+                    hours(&[("FHIR_EXPORT_HOURS", bad)]),
+                    Err(ConfigError::OutOfRange {
+                        name: "FHIR_EXPORT_HOURS",
                         ..
                     })
                 ),

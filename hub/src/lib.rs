@@ -26,6 +26,7 @@ pub mod config;
 pub mod credentials;
 pub mod docwrite;
 pub mod erasure;
+pub mod fhir;
 pub mod jobs;
 pub mod metrics;
 pub mod oidc;

@@ -1,5 +1,5 @@
 //! The hub's job queue: work that must happen once, eventually, whatever restarts —
-//! thumbnails of uploaded photos, webhook deliveries.
+//! thumbnails of uploaded photos, webhook deliveries, FHIR bulk exports and their expiry.
 //!
 //! Jobs are rows in the hub's database ([`JobStore`], implemented by both stores). A
 //! worker claims a due job (Postgres: `FOR UPDATE SKIP LOCKED`; the embedded store: a
@@ -85,7 +85,8 @@ impl JobState {
 /// A job to queue.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewJob {
-    /// Which arm of [`run_job`] runs it: `thumbnail`, `webhook`, `erasure`.
+    /// Which arm of [`run_job`] runs it: `thumbnail`, `webhook`, `erasure`, `fhir_export`,
+    /// `fhir_export_expire`.
     pub kind: &'static str,
     pub clinic: Option<ClinicId>,
     pub payload: serde_json::Value,
@@ -301,6 +302,8 @@ pub async fn run_job<S: HubStore>(hub: Arc<Hub<S>>, job: Job) -> Result<(), JobF
         crate::webhooks::JOB_KIND => crate::webhooks::delivery_job(&hub, &job).await,
         crate::photos::THUMBNAIL_JOB => crate::photos::thumbnail_job(&hub, &job).await,
         crate::erasure::JOB_KIND => crate::erasure::erasure_job(&hub, &job).await,
+        crate::fhir::export::JOB_KIND => crate::fhir::bulk::export_job(&hub, &job).await,
+        crate::fhir::export::EXPIRE_JOB_KIND => crate::fhir::bulk::expire_job(&hub, &job).await,
         other => Err(JobFailure::permanent(format!("unknown job kind {other:?}"))),
     }
 }

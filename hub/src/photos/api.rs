@@ -587,7 +587,7 @@ pub async fn get_blob<S: HubStore>(
 
 /// The original without its metadata: from the cache when it was made before, else made
 /// once (concurrent requests wait for the first) under the decode gate, and cached.
-async fn clean_original<S: HubStore>(
+pub(crate) async fn clean_original<S: HubStore>(
     hub: &Hub<S>,
     clinic: dermis_model::ClinicId,
     sha256: &str,

@@ -140,6 +140,8 @@ pub struct ServerOptions {
     pub prune_batch: u32,
     /// `API_RATE_PER_MINUTE`: requests per API key (or admin) per minute on `/api/v1`.
     pub api_rate_per_minute: u32,
+    /// `FHIR_EXPORT_HOURS`: how long a bulk export's files are kept.
+    pub fhir_export_ttl: Duration,
 }
 
 impl ServerOptions {
@@ -186,6 +188,7 @@ impl ServerOptions {
             housekeeping_interval: Duration::from_secs(3600),
             prune_batch: housekeeping::PRUNE_BATCH,
             api_rate_per_minute: crate::config::DEFAULT_API_RATE_PER_MINUTE,
+            fhir_export_ttl: crate::config::DEFAULT_FHIR_EXPORT_TTL,
         }
     }
 }
@@ -396,6 +399,7 @@ fn router<S: HubStore>(hub: Arc<Hub<S>>) -> Router {
         .merge(crate::api::routes::<S>())
         .merge(crate::api::v1::routes::<S>(hub.clone()))
         .merge(crate::admin::routes::<S>())
+        .merge(crate::fhir::http::routes::<S>())
         .with_state(hub)
 }
 
