@@ -29,6 +29,7 @@ on_both_stores!(
     bad_requests_are_problems_naming_the_field_and_write_nothing,
     a_read_key_a_revoked_key_and_an_unknown_key_are_refused_and_audited,
     bursts_over_the_rate_limit_get_429_with_retry_after,
+    fhir_shares_the_keys_rate_and_audit,
     concurrent_creates_each_make_one_patient,
     an_etag_answers_304_and_admins_name_their_clinic,
     signed_photo_urls_work_until_they_expire_and_only_as_signed,
@@ -755,6 +756,56 @@ async fn bursts_over_the_rate_limit_get_429_with_retry_after<S: HubStore>(f: Fix
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(uses.iter().filter(|u| u.status == 429).count(), 7);
+    hub.stop().await;
+}
+
+/// `/fhir/r4` counts against the same per-key rate and is audited as `/api/v1` is, and
+/// answers its refusals as FHIR does; only the CapabilityStatement is free.
+async fn fhir_shares_the_keys_rate_and_audit<S: HubStore>(f: Fixture<S>) {
+    let clinic = create_clinic(&f.store, "Alpha").await;
+    let (id, key) = add_key(&f.store, clinic, ApiKeyScope::Read).await;
+    let hub = start(&f, |o| o.api_rate_per_minute = 5).await;
+    assert_eq!(
+        call(&hub, "GET", "/api/v1/stock", Some(&key), None)
+            .await
+            .status,
+        200
+    );
+    let burst = (0..7).map(|_| call(&hub, "GET", "/fhir/r4/Patient", Some(&key), None));
+    let answers = futures_util::future::join_all(burst).await;
+    let ok = answers.iter().filter(|a| a.status == 200).count();
+    let limited: Vec<&Answer> = answers.iter().filter(|a| a.status == 429).collect();
+    assert_eq!(
+        (ok, limited.len()),
+        (4, 3),
+        "one call of five went to /api/v1"
+    );
+    for got in limited {
+        assert_eq!(got.body["resourceType"], "OperationOutcome", "{}", got.body);
+        assert!(
+            got.headers.get("retry-after").is_some(),
+            "{:?}",
+            got.headers
+        );
+    }
+    for _ in 0..8 {
+        let free = call(&hub, "GET", "/fhir/r4/metadata", None, None).await;
+        assert_eq!(free.status, 200, "{}", free.body);
+    }
+    let unknown = call(&hub, "GET", "/fhir/r4/Patient", Some("dmk_not_a_key"), None).await;
+    assert_eq!(unknown.status, 401);
+    let uses = f
+        .store
+        .api_key_uses(id, 100)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let fhir: Vec<u16> = uses
+        .iter()
+        .filter(|u| u.route == "/fhir/r4/Patient")
+        .map(|u| u.status)
+        .collect();
+    assert_eq!(fhir.len(), 7, "{uses:?}");
+    assert_eq!(fhir.iter().filter(|s| **s == 429).count(), 3);
     hub.stop().await;
 }
 

@@ -36,9 +36,8 @@ use crate::store::HubStore;
 
 pub(super) type Shared<S> = State<Arc<Hub<S>>>;
 
-pub fn routes<S: HubStore + ReadModel>() -> Router<Arc<Hub<S>>> {
-    Router::new()
-        .route("/fhir/r4/metadata", get(metadata::<S>))
+pub fn routes<S: HubStore + ReadModel>(hub: Arc<Hub<S>>) -> Router<Arc<Hub<S>>> {
+    let guarded = Router::new()
         .route("/fhir/r4/$export", get(export_system::<S>))
         .route("/fhir/r4/Patient/$export", get(export_patients::<S>))
         .route(
@@ -55,6 +54,31 @@ pub fn routes<S: HubStore + ReadModel>() -> Router<Arc<Hub<S>>> {
         .route("/fhir/r4/Patient/{id}", get(read_patient::<S>))
         .route("/fhir/r4/{kind}", get(search_type::<S>))
         .route("/fhir/r4/{kind}/{id}", get(read::<S>))
+        .route_layer(axum::middleware::from_fn_with_state(hub, guard::<S>));
+    Router::new()
+        .route("/fhir/r4/metadata", get(metadata::<S>))
+        .merge(guarded)
+}
+
+/// Every route but `metadata` runs within its caller's rate and is audited, as on
+/// `/api/v1` ([`crate::api::v1::metered`]), answering refusals as `OperationOutcome`s.
+async fn guard<S: HubStore>(
+    State(hub): Shared<S>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let caller = match api_caller(&hub, request.headers()).await {
+        Ok(caller) => caller,
+        Err(Refusal::SignIn) => return FhirError::Unauthorized.into_response(),
+        Err(Refusal::Unavailable) => return FhirError::Internal.into_response(),
+    };
+    crate::api::v1::metered(&hub, caller, request, next, |wait| {
+        FhirError::Throttled {
+            retry_after: wait.as_secs().max(1),
+        }
+        .into_response()
+    })
+    .await
 }
 
 /// The server's `…/fhir/r4` URL: `PUBLIC_URL`'s origin, else the request's `Host` (only

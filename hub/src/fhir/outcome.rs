@@ -32,6 +32,9 @@ pub enum FhirError {
     /// One export runs per clinic at a time.
     #[error("an export is already running for this clinic")]
     Busy,
+    /// Over the caller's `API_RATE_PER_MINUTE` (429, `Retry-After` in seconds).
+    #[error("too many requests; retry in {retry_after} s")]
+    Throttled { retry_after: u64 },
     #[error("the answer would hold more than {limit} resources")]
     TooMany { limit: usize },
     /// The store or the blob store failed; logged where it happened.
@@ -53,7 +56,7 @@ impl FhirError {
             FhirError::Unauthorized => StatusCode::UNAUTHORIZED,
             FhirError::Forbidden => StatusCode::FORBIDDEN,
             FhirError::NotFound { .. } | FhirError::UnsupportedType { .. } => StatusCode::NOT_FOUND,
-            FhirError::Busy => StatusCode::TOO_MANY_REQUESTS,
+            FhirError::Busy | FhirError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             FhirError::TooMany { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             FhirError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -67,7 +70,7 @@ impl FhirError {
             FhirError::Unauthorized => "login",
             FhirError::Forbidden => "forbidden",
             FhirError::NotFound { .. } => "not-found",
-            FhirError::Busy => "throttled",
+            FhirError::Busy | FhirError::Throttled { .. } => "throttled",
             FhirError::TooMany { .. } => "too-costly",
             FhirError::Internal => "exception",
         }
@@ -102,6 +105,11 @@ impl IntoResponse for FhirError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        }
+        if let FhirError::Throttled { retry_after } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         if self == FhirError::Unauthorized {
             response

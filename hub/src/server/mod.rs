@@ -399,7 +399,7 @@ fn router<S: HubStore>(hub: Arc<Hub<S>>) -> Router {
         .merge(crate::api::routes::<S>())
         .merge(crate::api::v1::routes::<S>(hub.clone()))
         .merge(crate::admin::routes::<S>())
-        .merge(crate::fhir::http::routes::<S>())
+        .merge(crate::fhir::http::routes::<S>(hub.clone()))
         .with_state(hub)
 }
 

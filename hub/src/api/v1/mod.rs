@@ -87,7 +87,7 @@ async fn unknown_route() -> Response {
 /// Who calls, counted and audited (see the module documentation).
 async fn guard<S: HubStore>(
     State(hub): State<Arc<Hub<S>>>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
     let caller = match principal::api_caller(&hub, request.headers()).await {
@@ -95,17 +95,34 @@ async fn guard<S: HubStore>(
         Err(Refusal::SignIn) => return Problem::unauthorized().into_response(),
         Err(Refusal::Unavailable) => return Problem::unavailable().into_response(),
     };
+    metered(&hub, caller, request, next, |wait| {
+        Problem::rate_limited(wait).into_response()
+    })
+    .await
+}
+
+/// Runs a request of `caller` within its rate (else `limited`'s answer) and records the
+/// use: an API key's in the store's audit of key uses, an admin's in the log. The
+/// caller goes into the request's extensions for the handler. `/api/v1` and `/fhir/r4`
+/// share it, each answering in its own error format.
+pub async fn metered<S: HubStore>(
+    hub: &Hub<S>,
+    caller: ApiCaller,
+    mut request: Request,
+    next: Next,
+    limited: impl FnOnce(std::time::Duration) -> Response,
+) -> Response {
     let method = request.method().as_str().to_owned();
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or_else(|| "/api/v1".to_owned(), |p| p.as_str().to_owned());
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = match hub.api_rate.begin(&caller.who) {
         Ok(()) => {
             request.extensions_mut().insert(caller.clone());
             next.run(request).await
         }
-        Err(wait) => Problem::rate_limited(wait).into_response(),
+        Err(wait) => limited(wait),
     };
     match caller.who {
         CallerId::ApiKey(key_id) => {
@@ -121,7 +138,7 @@ async fn guard<S: HubStore>(
             }
         }
         CallerId::Admin(admin) => {
-            tracing::info!(%admin, %method, %route, status = response.status().as_u16(), "api/v1 use by an admin");
+            tracing::info!(%admin, %method, %route, status = response.status().as_u16(), "api use by an admin");
         }
     }
     response
