@@ -235,6 +235,14 @@ pub fn format_date(date: time::Date) -> String {
     date.format(format).unwrap_or_default()
 }
 
+/// The first millisecond of a UTC day, as unix milliseconds.
+pub fn day_start_millis(date: time::Date) -> crate::Millis {
+    date.midnight()
+        .assume_utc()
+        .unix_timestamp()
+        .saturating_mul(1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,15 +47,9 @@ fn blank(v: Option<&String>) -> Option<String> {
 }
 
 fn day_ms(text: &str, field: &'static str) -> Result<Millis, BadFilter> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(text, &format)
-        .map(|d| {
-            d.midnight()
-                .assume_utc()
-                .unix_timestamp()
-                .saturating_mul(1000)
-        })
-        .map_err(|_| BadFilter(field))
+    dermis_model::validate::parse_stored_date(text.trim())
+        .map(dermis_model::validate::day_start_millis)
+        .ok_or(BadFilter(field))
 }
 
 fn query_of(p: &AuditParams) -> Result<AuditQuery, BadFilter> {

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use dermis_model::ClinicId;
 use dermis_model::i18n::{format_date, format_decimal, format_integer, format_money};
+use dermis_model::validate::parse_stored_date;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -323,9 +324,9 @@ fn form(
     out
 }
 
+/// A stored day in the locale's way, escaped.
 fn day_label(ui: &Ui, iso: &str) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(iso, &format).map_or_else(|_| esc(iso), |d| esc(&format_date(d, ui.locale)))
+    esc(&day_label_plain(ui, iso))
 }
 
 fn money(ui: &Ui, minor: i64, currency: &str) -> String {
@@ -427,8 +428,7 @@ pub fn render(ui: &Ui, clinic: ClinicId, report: &Report) -> String {
 
 /// A day in the locale's way, not escaped (a Fluent argument; the message is escaped).
 fn day_label_plain(ui: &Ui, iso: &str) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(iso, &format).map_or_else(|_| iso.to_owned(), |d| format_date(d, ui.locale))
+    parse_stored_date(iso).map_or_else(|| iso.to_owned(), |d| format_date(d, ui.locale))
 }
 
 fn sales_section(ui: &Ui, report: &Report) -> String {

@@ -11,6 +11,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use dermis_model::ClinicId;
+use dermis_model::validate::{day_start_millis, parse_stored_date};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -123,9 +124,7 @@ fn one<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>
 
 /// `2024-03-05` → its UTC midnight in unix milliseconds.
 pub fn day_start(day: &str) -> Option<i64> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(day, &format).ok()?;
-    Some(date.midnight().assume_utc().unix_timestamp() * 1000)
+    parse_stored_date(day).map(day_start_millis)
 }
 
 const DAY_MS: i64 = 86_400_000;

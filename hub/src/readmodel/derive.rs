@@ -10,6 +10,7 @@
 
 use automerge::ReadDoc;
 use dermis_model::text::{fold, phone_digits, words};
+use dermis_model::validate::format_date;
 use dermis_model::{DocType, SchemaError};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -108,10 +109,6 @@ fn identity(doc: &impl ReadDoc) -> Result<Identity, SchemaError> {
     Ok(Identity { merges, erased })
 }
 
-fn date(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 /// The patient's rows: the patient with allergies in force, visits, photos, terms.
 pub fn patient_rows(p: dermis_model::patient::Patient) -> PatientRows {
     let id = p.id.0;
@@ -167,7 +164,7 @@ pub fn patient_rows(p: dermis_model::patient::Patient) -> PatientRows {
             id: e.id.0,
             clinic_id: clinic,
             patient_id: id,
-            date: date(e.date),
+            date: format_date(e.date),
             clinician: e.clinician.clone(),
             clinician_id: e.clinician_id.map(|u| u.0),
             complaint: e.complaint.clone(),
@@ -237,7 +234,7 @@ pub fn patient_rows(p: dermis_model::patient::Patient) -> PatientRows {
             first_name: p.first_name,
             last_name: p.last_name,
             middle_name: p.middle_name,
-            birth_date: p.birth_date.map(date),
+            birth_date: p.birth_date.map(format_date),
             sex: p.sex.as_str().to_owned(),
             phones: p.phones,
             email: p.email,

@@ -14,8 +14,7 @@ use super::{ClinicianVisits, SalesDay};
 pub fn day_of(ms: Millis) -> String {
     let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    let d = at.date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    dermis_model::validate::format_date(at.date())
 }
 
 #[derive(Default)]

@@ -10,8 +10,9 @@ pub mod csv;
 
 use std::collections::BTreeMap;
 
+use dermis_model::validate::{day_start_millis, format_date, parse_stored_date};
 use dermis_model::{ClinicId, Millis};
-use time::{Date, Duration, Month};
+use time::{Date, Duration};
 
 use crate::readmodel::records::StockRecord;
 use crate::readmodel::{ClinicianVisits, ReadModel, SalesDay};
@@ -55,8 +56,7 @@ impl PeriodError {
 pub const PRESETS: [&str; 4] = ["today", "this-week", "this-month", "last-month"];
 
 fn parse_day(text: &str, field: &'static str) -> Result<Date, PeriodError> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text.trim(), &format).map_err(|_| PeriodError::NotADate { field })
+    parse_stored_date(text.trim()).ok_or(PeriodError::NotADate { field })
 }
 
 fn given(v: Option<&str>) -> Option<&str> {
@@ -113,13 +113,10 @@ impl Period {
 
     /// `[start of from, start of the day after to)` in unix milliseconds.
     pub fn millis(&self) -> (Millis, Millis) {
-        let ms = |d: Date| {
-            d.midnight()
-                .assume_utc()
-                .unix_timestamp()
-                .saturating_mul(1000)
-        };
-        (ms(self.from), ms(self.to + Duration::days(1)))
+        (
+            day_start_millis(self.from),
+            day_start_millis(self.to + Duration::days(1)),
+        )
     }
 
     pub fn days(&self) -> i64 {
@@ -128,28 +125,13 @@ impl Period {
 
     /// `YYYY-MM-DD` of both ends.
     pub fn iso(&self) -> (String, String) {
-        (iso(self.from), iso(self.to))
+        (format_date(self.from), format_date(self.to))
     }
-}
-
-pub fn iso(day: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
 }
 
 /// Today's UTC date.
 pub fn today_utc() -> Date {
     time::OffsetDateTime::now_utc().date()
-}
-
-/// The month before `day`'s, as (year, month): used by the page's labels.
-pub fn previous_month(day: Date) -> (i32, Month) {
-    let last = first_of_month(day) - Duration::days(1);
-    (last.year(), last.month())
 }
 
 /// Everything one clinic's report shows for a period.

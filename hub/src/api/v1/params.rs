@@ -3,6 +3,7 @@
 //! bounded before any work starts (`limit` ≤ [`MAX_LIMIT`], `q` ≤ [`MAX_Q_CHARS`], a
 //! cursor ≤ [`MAX_CURSOR_CHARS`] of base64url).
 
+use dermis_model::validate::{day_start_millis, parse_stored_date};
 use std::collections::BTreeMap;
 
 use dermis_model::{ClinicId, Millis};
@@ -162,9 +163,7 @@ pub fn parse_time(v: &str) -> Option<Millis> {
     } else if let Ok(at) = time::OffsetDateTime::parse(v, &Rfc3339) {
         i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()?
     } else {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        let date = time::Date::parse(v, &format).ok()?;
-        date.midnight().assume_utc().unix_timestamp() * 1000
+        day_start_millis(parse_stored_date(v)?)
     };
     (MIN..=MAX).contains(&ms).then_some(ms)
 }
