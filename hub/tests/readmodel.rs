@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use common::Fixture;
 use dermis_hub::readmodel::{PatientQuery, RangeQuery, RecordQuery};
-use dermis_hub::store::HubStore;
+use dermis_hub::store::{HubStore, StoreError};
 use dermis_hub::webhooks::projector::{project_all, reproject_clinic};
 use dermis_model::encounter::Author;
 use dermis_model::{ClinicId, DocType, NodeId};
@@ -266,6 +266,36 @@ async fn every_query_answers_from_the_projected_documents<S: HubStore>(f: Fixtur
         ),
         ("face", Some(w.visit))
     );
+
+    // One record by id answers as the lists do.
+    fn ok<T>(e: StoreError) -> T {
+        panic!("{e}")
+    }
+    let photo = &photos.items[0];
+    assert_eq!(
+        s.photo(c, photo.id).await.unwrap_or_else(ok).as_ref(),
+        Some(photo)
+    );
+    let rx = &v.prescriptions[0];
+    assert_eq!(
+        s.prescription(c, rx.id).await.unwrap_or_else(ok).as_ref(),
+        Some(rx)
+    );
+    let allergy = &elodie.allergies[0];
+    assert_eq!(
+        s.allergy(c, allergy.id).await.unwrap_or_else(ok).as_ref(),
+        Some(allergy)
+    );
+    assert_eq!(s.photo(c, w.visit).await.unwrap_or_else(ok), None);
+    // A page's allergies in one read: in the order of the patients given, each
+    // patient's as a single read gives them.
+    assert_eq!(
+        s.allergies_of(c, &[w.ivan, w.elodie, w.ivan])
+            .await
+            .unwrap_or_else(ok),
+        elodie.allergies
+    );
+    assert!(s.allergies_of(c, &[]).await.unwrap_or_else(ok).is_empty());
 
     let products = s
         .products(

@@ -304,13 +304,14 @@ async fn write_kind<R: ReadModel + Sync>(
             };
             loop {
                 let page = rm.patients(clinic, &query).await?;
-                for p in &page.items {
-                    if kind == Kind::Patient {
+                if kind == Kind::Patient {
+                    for p in &page.items {
                         w.push(&resources::patient(p)).await?;
-                    } else if let Some(full) = rm.patient(clinic, p.id).await? {
-                        for a in &full.allergies {
-                            w.push(&resources::allergy(a)).await?;
-                        }
+                    }
+                } else {
+                    let ids: Vec<Uuid> = page.items.iter().map(|p| p.id).collect();
+                    for a in &rm.allergies_of(clinic, &ids).await? {
+                        w.push(&resources::allergy(a)).await?;
                     }
                 }
                 match page.next_cursor {

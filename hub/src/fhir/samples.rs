@@ -242,6 +242,58 @@ impl ReadModel for Memory {
         page(matches, query.limit, query.cursor.as_deref())
     }
 
+    async fn prescription(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> Result<Option<PrescriptionRecord>, StoreError> {
+        Ok(self
+            .encounters
+            .iter()
+            .filter(|e| e.clinic_id == clinic.0)
+            .flat_map(|e| &e.prescriptions)
+            .find(|p| p.id == id)
+            .cloned())
+    }
+
+    async fn photo(&self, clinic: ClinicId, id: Uuid) -> Result<Option<PhotoRecord>, StoreError> {
+        Ok(self
+            .photos
+            .iter()
+            .find(|p| p.clinic_id == clinic.0 && p.id == id)
+            .cloned())
+    }
+
+    async fn allergy(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> Result<Option<AllergyRecord>, StoreError> {
+        Ok(self
+            .patients
+            .iter()
+            .filter(|p| p.clinic_id == clinic.0)
+            .flat_map(|p| &p.allergies)
+            .find(|a| a.id == id)
+            .cloned())
+    }
+
+    async fn allergies_of(
+        &self,
+        clinic: ClinicId,
+        patients: &[Uuid],
+    ) -> Result<Vec<AllergyRecord>, StoreError> {
+        Ok(patients
+            .iter()
+            .filter_map(|id| {
+                self.patients
+                    .iter()
+                    .find(|p| p.clinic_id == clinic.0 && p.id == *id)
+            })
+            .flat_map(|p| p.allergies.iter().cloned())
+            .collect())
+    }
+
     async fn products(
         &self,
         _: ClinicId,

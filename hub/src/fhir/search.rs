@@ -408,14 +408,10 @@ pub async fn find<R: ReadModel + Sync>(
                 ..PatientQuery::default()
             };
             let page = rm.patients(clinic, &query).await.map_err(from_store)?;
-            let mut out = Vec::new();
-            for p in &page.items {
-                if let Some(full) = rm.patient(clinic, p.id).await.map_err(from_store)? {
-                    out.extend(full.allergies.iter().map(resources::allergy));
-                }
-            }
+            let ids: Vec<Uuid> = page.items.iter().map(|p| p.id).collect();
+            let allergies = rm.allergies_of(clinic, &ids).await.map_err(from_store)?;
             Ok(Found {
-                resources: out,
+                resources: allergies.iter().map(resources::allergy).collect(),
                 next: page.next_cursor,
             })
         }

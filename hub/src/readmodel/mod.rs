@@ -7,6 +7,7 @@
 pub mod derive;
 pub mod records;
 pub mod report;
+pub mod stored;
 
 use std::future::Future;
 
@@ -251,101 +252,37 @@ pub trait ReadModel {
         to: Millis,
     ) -> impl Future<Output = Result<Vec<(String, u64)>, StoreError>> + Send;
 
-    /// One prescription by id (FHIR `MedicationRequest/{id}`). The default walks the
-    /// clinic's visits; a store with a prescriptions table answers it directly.
+    /// One prescription by id (FHIR `MedicationRequest/{id}`), its patient the keeper.
     fn prescription(
         &self,
         clinic: ClinicId,
         id: Uuid,
-    ) -> impl Future<Output = Result<Option<PrescriptionRecord>, StoreError>> + Send
-    where
-        Self: Sync,
-    {
-        async move {
-            let mut query = RecordQuery {
-                limit: SCAN_PAGE,
-                ..RecordQuery::default()
-            };
-            loop {
-                let page = self.encounters(clinic, &query).await?;
-                let found = page
-                    .items
-                    .into_iter()
-                    .flat_map(|visit| visit.prescriptions)
-                    .find(|p| p.id == id);
-                match (found, page.next_cursor) {
-                    (Some(p), _) => return Ok(Some(p)),
-                    (None, Some(next)) => query.cursor = Some(next),
-                    (None, None) => return Ok(None),
-                }
-            }
-        }
-    }
+    ) -> impl Future<Output = Result<Option<PrescriptionRecord>, StoreError>> + Send;
 
-    /// One photo's metadata by id (FHIR `Media/{id}`). The default walks the clinic's
-    /// photos; a store answers it directly from its table.
+    /// One photo's metadata by id (FHIR `Media/{id}`), its patient the keeper.
     fn photo(
         &self,
         clinic: ClinicId,
         id: Uuid,
-    ) -> impl Future<Output = Result<Option<PhotoRecord>, StoreError>> + Send
-    where
-        Self: Sync,
-    {
-        async move {
-            let mut query = RecordQuery {
-                limit: SCAN_PAGE,
-                ..RecordQuery::default()
-            };
-            loop {
-                let page = self.photos(clinic, &query).await?;
-                let found = page.items.into_iter().find(|p| p.id == id);
-                match (found, page.next_cursor) {
-                    (Some(p), _) => return Ok(Some(p)),
-                    (None, Some(next)) => query.cursor = Some(next),
-                    (None, None) => return Ok(None),
-                }
-            }
-        }
-    }
+    ) -> impl Future<Output = Result<Option<PhotoRecord>, StoreError>> + Send;
 
-    /// One allergy by id (FHIR `AllergyIntolerance/{id}`). The default reads every
-    /// patient; a store answers it directly from its allergies table.
+    /// One allergy in force by id (FHIR `AllergyIntolerance/{id}`), its patient the
+    /// keeper.
     fn allergy(
         &self,
         clinic: ClinicId,
         id: Uuid,
-    ) -> impl Future<Output = Result<Option<AllergyRecord>, StoreError>> + Send
-    where
-        Self: Sync,
-    {
-        async move {
-            let mut query = PatientQuery {
-                limit: SCAN_PAGE,
-                ..PatientQuery::default()
-            };
-            loop {
-                let page = self.patients(clinic, &query).await?;
-                for listed in &page.items {
-                    let allergies = if listed.allergies.is_empty() {
-                        match self.patient(clinic, listed.id).await? {
-                            Some(full) => full.allergies,
-                            None => Vec::new(),
-                        }
-                    } else {
-                        listed.allergies.clone()
-                    };
-                    if let Some(a) = allergies.into_iter().find(|a| a.id == id) {
-                        return Ok(Some(a));
-                    }
-                }
-                match page.next_cursor {
-                    Some(next) => query.cursor = Some(next),
-                    None => return Ok(None),
-                }
-            }
-        }
-    }
+    ) -> impl Future<Output = Result<Option<AllergyRecord>, StoreError>> + Send;
+
+    /// The allergies in force of these patients (as listed: keepers, not resolved
+    /// through merges), in the order the patients are given, each patient's by substance
+    /// then id — what [`ReadModel::patient`] would give each, in one read for a page.
+    fn allergies_of(
+        &self,
+        clinic: ClinicId,
+        patients: &[Uuid],
+    ) -> impl Future<Output = Result<Vec<AllergyRecord>, StoreError>> + Send;
+
     /// Replaces every read-model row of the clinic with these documents' rows, in one
     /// transaction (`dermis-hub reproject`): no event is derived and no stock movement
     /// counted. The clinic document's rows go first, so merges apply to the rest.
@@ -356,6 +293,3 @@ pub trait ReadModel {
         now: Millis,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
-
-/// The page size of the default by-id lookups that walk a list.
-const SCAN_PAGE: u32 = 500;

@@ -184,6 +184,51 @@ pub async fn one_clinic_never_answers_for_another<S: HubStore>(f: Fixture<S>) {
                 .unwrap_or_else(|e| panic!("{e}"))
                 .is_none()
         );
+        let their_patient = s
+            .patient(theirs.clinic, theirs.elodie)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("their patient"));
+        let their_visit = s
+            .encounter(theirs.clinic, theirs.visit)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("their visit"));
+        let their_allergy = their_patient.allergies[0].id;
+        assert!(
+            s.allergy(c, their_allergy)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_none()
+        );
+        assert!(
+            s.prescription(c, their_visit.prescriptions[0].id)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_none()
+        );
+        let their_photos = s
+            .photos(
+                theirs.clinic,
+                &RecordQuery {
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            s.photo(c, their_photos.items[0].id)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_none()
+        );
+        assert!(
+            s.allergies_of(c, &[theirs.elodie])
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_empty()
+        );
         let all = RecordQuery {
             limit: 100,
             ..Default::default()

@@ -10,21 +10,15 @@ use super::readmodel::keeper;
 use super::{PgStore, pg};
 use crate::readmodel::derive::{prefix_end, query_terms};
 use crate::readmodel::records::{
-    AllergyRecord, AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord, ProductRecord,
-    SaleRecord, StockRecord,
+    AllergyRecord, AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord,
+    PrescriptionRecord, ProductRecord, SaleRecord, StockRecord,
 };
+use crate::readmodel::stored::{self, Listed, fix_encounter, fix_photo, parse};
 use crate::readmodel::{
     ClinicianVisits, Cursor, Page, PatientQuery, RangeQuery, ReadModel, RecordQuery, SalesDay,
     page_limit, paginate, report,
 };
 use crate::store::StoreError;
-
-fn parse<T: serde::de::DeserializeOwned>(what: &'static str, data: &str) -> Result<T, StoreError> {
-    serde_json::from_str(data).map_err(|_| StoreError::BadRow {
-        what,
-        value: data.chars().take(40).collect(),
-    })
-}
 
 type Query = QueryBuilder<Postgres>;
 
@@ -158,30 +152,45 @@ async fn patient(
     let mut p: PatientRecord = parse("rm_patients.data", &data)?;
     p.updated_at = updated_at;
     p.merged_into = None;
-    let allergies: Vec<(Uuid, String, String, String)> = sqlx::query_as(
-        "SELECT id, substance, reaction, severity FROM rm_allergies
-         WHERE clinic_id = $1 AND owner = $2 ORDER BY substance COLLATE \"C\", id",
-    )
-    .bind(clinic.0)
-    .bind(keep)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(pg("read allergies"))?;
-    p.allergies = allergies
-        .into_iter()
-        .map(|(id, substance, reaction, severity)| AllergyRecord {
-            id,
-            patient_id: keep,
-            substance,
-            reaction,
-            severity,
-        })
-        .collect();
+    p.allergies = allergies_of(conn, clinic, &[keep]).await?;
     Ok(Some(p))
 }
 
-/// Records with their `updated_at` and owner, and the page size asked for.
-type Listed<T> = (Vec<(T, i64, Option<Uuid>)>, u32);
+/// The allergies in force of these owners ([`ReadModel::allergies_of`]).
+async fn allergies_of(
+    conn: &mut PgConnection,
+    clinic: ClinicId,
+    patients: &[Uuid],
+) -> Result<Vec<AllergyRecord>, StoreError> {
+    if patients.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(Uuid, Uuid, String, String, String)> = sqlx::query_as(
+        "SELECT id, owner, substance, reaction, severity FROM rm_allergies
+         WHERE clinic_id = $1 AND owner = ANY($2) ORDER BY substance COLLATE \"C\", id",
+    )
+    .bind(clinic.0)
+    .bind(patients)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(pg("read allergies"))?;
+    Ok(stored::in_patient_order(
+        patients,
+        rows.into_iter().map(allergy_of).collect(),
+    ))
+}
+
+fn allergy_of(
+    (id, owner, substance, reaction, severity): (Uuid, Uuid, String, String, String),
+) -> AllergyRecord {
+    AllergyRecord {
+        id,
+        patient_id: owner,
+        substance,
+        reaction,
+        severity,
+    }
+}
 
 /// A list of a patient's (their keeper's) records, or all, by (`updated_at`, id).
 async fn records<T: serde::de::DeserializeOwned>(
@@ -215,29 +224,6 @@ async fn records<T: serde::de::DeserializeOwned>(
     Ok((items, limit))
 }
 
-fn fix_encounter(e: &mut EncounterRecord, updated_at: i64, owner: Option<Uuid>) {
-    e.updated_at = updated_at;
-    if let Some(o) = owner {
-        e.patient_id = o;
-        for r in &mut e.prescriptions {
-            r.patient_id = o;
-        }
-    }
-}
-
-fn appointment_of(
-    clinic: ClinicId,
-    data: &str,
-    updated_at: i64,
-    owner: Option<Uuid>,
-) -> Result<AppointmentRecord, StoreError> {
-    let mut a: AppointmentRecord = parse("rm_appointments.data", data)?;
-    a.clinic_id = clinic.0;
-    a.updated_at = updated_at;
-    a.patient_id = owner;
-    Ok(a)
-}
-
 async fn sale_rows(
     conn: &mut PgConnection,
     clinic: ClinicId,
@@ -256,12 +242,7 @@ async fn sale_rows(
     rows(conn, q)
         .await?
         .iter()
-        .map(|r| {
-            let mut s: SaleRecord = parse("rm_sales.data", &get::<String>(r, 0)?)?;
-            s.clinic_id = clinic.0;
-            s.patient_id = get(r, 1)?;
-            Ok(s)
-        })
+        .map(|r| stored::sale(clinic, &get::<String>(r, 0)?, get(r, 1)?))
         .collect()
 }
 
@@ -305,19 +286,9 @@ impl ReadModel for PgStore {
         query: &RecordQuery,
     ) -> Result<Page<EncounterRecord>, StoreError> {
         let mut conn = self.pool().acquire().await.map_err(pg("acquire"))?;
-        let (rows, limit) =
-            records::<EncounterRecord>(&mut conn, clinic, "rm_encounters", query).await?;
-        let items = rows
-            .into_iter()
-            .map(|(mut e, at, o)| {
-                fix_encounter(&mut e, at, o);
-                e
-            })
-            .collect();
-        Ok(paginate(items, limit, |e| Cursor {
-            key: e.updated_at,
-            id: e.id,
-        }))
+        Ok(stored::encounter_page(
+            records(&mut conn, clinic, "rm_encounters", query).await?,
+        ))
     }
 
     async fn encounter(
@@ -347,21 +318,9 @@ impl ReadModel for PgStore {
         query: &RecordQuery,
     ) -> Result<Page<PhotoRecord>, StoreError> {
         let mut conn = self.pool().acquire().await.map_err(pg("acquire"))?;
-        let (rows, limit) = records::<PhotoRecord>(&mut conn, clinic, "rm_photos", query).await?;
-        let items: Vec<(PhotoRecord, i64)> = rows
-            .into_iter()
-            .map(|(mut p, at, o)| {
-                if let Some(o) = o {
-                    p.patient_id = o;
-                }
-                (p, at)
-            })
-            .collect();
-        let page = paginate(items, limit, |(p, at)| Cursor { key: *at, id: p.id });
-        Ok(Page {
-            items: page.items.into_iter().map(|(p, _)| p).collect(),
-            next_cursor: page.next_cursor,
-        })
+        Ok(stored::photo_page(
+            records(&mut conn, clinic, "rm_photos", query).await?,
+        ))
     }
 
     async fn products(
@@ -402,40 +361,17 @@ impl ReadModel for PgStore {
         .fetch_all(self.pool())
         .await
         .map_err(pg("read products"))?;
-        let mut by_sku: std::collections::BTreeMap<String, StockRecord> = Default::default();
-        for data in products {
-            let p: ProductRecord = parse("rm_products.data", &data)?;
-            by_sku.entry(p.sku.clone()).or_insert(StockRecord {
-                sku: p.sku,
-                product_id: Some(p.id),
-                name: Some(p.name),
-                on_hand: 0,
-                reorder_level: Some(p.reorder_level),
-                price_minor: Some(p.price_minor),
-                currency: Some(p.currency),
-            });
-        }
+        let products = products
+            .iter()
+            .map(|data| parse("rm_products.data", data))
+            .collect::<Result<Vec<ProductRecord>, StoreError>>()?;
         let levels: Vec<(String, i64)> =
             sqlx::query_as("SELECT sku, on_hand FROM stock_levels WHERE clinic_id = $1")
                 .bind(clinic.0)
                 .fetch_all(self.pool())
                 .await
                 .map_err(pg("read stock"))?;
-        for (sku, on_hand) in levels {
-            by_sku
-                .entry(sku.clone())
-                .or_insert(StockRecord {
-                    sku,
-                    product_id: None,
-                    name: None,
-                    on_hand: 0,
-                    reorder_level: None,
-                    price_minor: None,
-                    currency: None,
-                })
-                .on_hand = on_hand;
-        }
-        Ok(by_sku.into_values().collect())
+        Ok(stored::stock(products, levels))
     }
 
     async fn sales(
@@ -471,7 +407,7 @@ impl ReadModel for PgStore {
         let items = rows(&mut conn, q)
             .await?
             .iter()
-            .map(|r| appointment_of(clinic, &get::<String>(r, 0)?, get(r, 1)?, get(r, 2)?))
+            .map(|r| stored::appointment(clinic, &get::<String>(r, 0)?, get(r, 1)?, get(r, 2)?))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(paginate(items, limit, |a| Cursor {
             key: a.start,
@@ -492,7 +428,7 @@ impl ReadModel for PgStore {
         .fetch_optional(self.pool())
         .await
         .map_err(pg("read appointment"))?;
-        row.map(|(d, at, o)| appointment_of(clinic, &d, at, o))
+        row.map(|(d, at, o)| stored::appointment(clinic, &d, at, o))
             .transpose()
     }
 
@@ -550,6 +486,69 @@ impl ReadModel for PgStore {
         .await
         .map_err(pg("read new patients"))?;
         Ok(report::new_patients_by_day(&created))
+    }
+
+    async fn prescription(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> Result<Option<PrescriptionRecord>, StoreError> {
+        let visit: Option<Uuid> = sqlx::query_scalar(
+            "SELECT encounter_id FROM rm_prescriptions WHERE clinic_id = $1 AND id = $2",
+        )
+        .bind(clinic.0)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(pg("read prescription"))?;
+        let Some(visit) = visit else {
+            return Ok(None);
+        };
+        // Answered from its visit, as the visit is (its keeper as the patient).
+        let visit = self.encounter(clinic, visit).await?;
+        Ok(visit.and_then(|v| v.prescriptions.into_iter().find(|p| p.id == id)))
+    }
+
+    async fn photo(&self, clinic: ClinicId, id: Uuid) -> Result<Option<PhotoRecord>, StoreError> {
+        let row: Option<(String, Option<Uuid>)> =
+            sqlx::query_as("SELECT data, owner FROM rm_photos WHERE clinic_id = $1 AND id = $2")
+                .bind(clinic.0)
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(pg("read photo"))?;
+        row.map(|(data, o)| {
+            let mut p: PhotoRecord = parse("rm_photos.data", &data)?;
+            fix_photo(&mut p, o);
+            Ok(p)
+        })
+        .transpose()
+    }
+
+    async fn allergy(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> Result<Option<AllergyRecord>, StoreError> {
+        let row: Option<(Uuid, Uuid, String, String, String)> = sqlx::query_as(
+            "SELECT id, owner, substance, reaction, severity FROM rm_allergies
+             WHERE clinic_id = $1 AND id = $2",
+        )
+        .bind(clinic.0)
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(pg("read allergy"))?;
+        Ok(row.map(allergy_of))
+    }
+
+    async fn allergies_of(
+        &self,
+        clinic: ClinicId,
+        patients: &[Uuid],
+    ) -> Result<Vec<AllergyRecord>, StoreError> {
+        let mut conn = self.pool().acquire().await.map_err(pg("acquire"))?;
+        allergies_of(&mut conn, clinic, patients).await
     }
 
     async fn replace_read_models(

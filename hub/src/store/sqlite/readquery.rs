@@ -10,21 +10,15 @@ use uuid::Uuid;
 use super::{lite, parse_uuid};
 use crate::readmodel::derive::{prefix_end, query_terms};
 use crate::readmodel::records::{
-    AllergyRecord, AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord, ProductRecord,
-    SaleRecord, StockRecord,
+    AllergyRecord, AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord,
+    PrescriptionRecord, ProductRecord, SaleRecord, StockRecord,
 };
+use crate::readmodel::stored::{self, Listed, fix_encounter, fix_photo, parse};
 use crate::readmodel::{
     ClinicianVisits, Cursor, Page, PatientQuery, RangeQuery, RecordQuery, page_limit, paginate,
     report,
 };
 use crate::store::StoreError;
-
-fn parse<T: serde::de::DeserializeOwned>(what: &'static str, data: &str) -> Result<T, StoreError> {
-    serde_json::from_str(data).map_err(|_| StoreError::BadRow {
-        what,
-        value: data.chars().take(40).collect(),
-    })
-}
 
 /// A query being built: SQL text and its parameters, in order.
 struct Sql {
@@ -203,40 +197,67 @@ pub(super) fn patient(
     let mut p: PatientRecord = parse("rm_patients.data", &data)?;
     p.updated_at = updated_at;
     p.merged_into = None;
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT id, substance, reaction, severity FROM rm_allergies
-             WHERE clinic_id = ?1 AND owner = ?2 ORDER BY substance, id",
-        )
-        .map_err(lite("read allergies"))?;
-    let rows = stmt
-        .query_map(params![c, keep.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(lite("read allergies"))?;
-    p.allergies = rows
-        .into_iter()
-        .map(|(id, substance, reaction, severity)| {
+    p.allergies = allergies_of(conn, clinic, &[keep])?;
+    Ok(Some(p))
+}
+
+/// Allergies in force of an (allergy's own) id or of owners, as an `AllergyRecord`.
+const ALLERGY: &str = "SELECT id, owner, substance, reaction, severity FROM rm_allergies
+                       WHERE clinic_id = ?1";
+
+fn allergy_rows(sql: &Sql, conn: &Connection) -> Result<Vec<AllergyRecord>, StoreError> {
+    let rows = sql.rows(conn, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    rows.into_iter()
+        .map(|(id, owner, substance, reaction, severity)| {
             Ok(AllergyRecord {
                 id: parse_uuid("rm_allergies.id", &id)?,
-                patient_id: keep,
+                patient_id: parse_uuid("rm_allergies.owner", &owner)?,
                 substance,
                 reaction,
                 severity,
             })
         })
-        .collect::<Result<_, StoreError>>()?;
-    Ok(Some(p))
+        .collect()
 }
 
-/// Records with their `updated_at` and owner, and the page size asked for.
-type Listed<T> = (Vec<(T, i64, Option<Uuid>)>, u32);
+pub(super) fn allergies_of(
+    conn: &Connection,
+    clinic: ClinicId,
+    patients: &[Uuid],
+) -> Result<Vec<AllergyRecord>, StoreError> {
+    if patients.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(ALLERGY, clinic);
+    let marks = vec!["?"; patients.len()].join(", ");
+    sql.and(
+        &format!("owner IN ({marks})"),
+        patients.iter().map(|p| Value::Text(p.to_string())),
+    );
+    sql.text.push_str(" ORDER BY substance, id");
+    Ok(stored::in_patient_order(
+        patients,
+        allergy_rows(&sql, conn)?,
+    ))
+}
+
+pub(super) fn allergy(
+    conn: &Connection,
+    clinic: ClinicId,
+    id: Uuid,
+) -> Result<Option<AllergyRecord>, StoreError> {
+    let mut sql = Sql::new(ALLERGY, clinic);
+    sql.and("id = ?", [Value::Text(id.to_string())]);
+    Ok(allergy_rows(&sql, conn)?.pop())
+}
 
 /// A list of a patient's (their keeper's) records, or all, by (`updated_at`, id).
 fn records<T: serde::de::DeserializeOwned>(
@@ -274,33 +295,17 @@ fn records<T: serde::de::DeserializeOwned>(
     Ok((items, limit))
 }
 
-fn fix_encounter(e: &mut EncounterRecord, updated_at: i64, owner: Option<Uuid>) {
-    e.updated_at = updated_at;
-    if let Some(o) = owner {
-        e.patient_id = o;
-        for r in &mut e.prescriptions {
-            r.patient_id = o;
-        }
-    }
-}
-
 pub(super) fn encounters(
     conn: &Connection,
     clinic: ClinicId,
     q: &RecordQuery,
 ) -> Result<Page<EncounterRecord>, StoreError> {
-    let (rows, limit) = records::<EncounterRecord>(conn, clinic, "rm_encounters", q)?;
-    let items = rows
-        .into_iter()
-        .map(|(mut e, at, o)| {
-            fix_encounter(&mut e, at, o);
-            e
-        })
-        .collect();
-    Ok(paginate(items, limit, |e| Cursor {
-        key: e.updated_at,
-        id: e.id,
-    }))
+    Ok(stored::encounter_page(records(
+        conn,
+        clinic,
+        "rm_encounters",
+        q,
+    )?))
 }
 
 pub(super) fn encounter(
@@ -332,21 +337,55 @@ pub(super) fn photos(
     clinic: ClinicId,
     q: &RecordQuery,
 ) -> Result<Page<PhotoRecord>, StoreError> {
-    let (rows, limit) = records::<PhotoRecord>(conn, clinic, "rm_photos", q)?;
-    let items: Vec<(PhotoRecord, i64)> = rows
-        .into_iter()
-        .map(|(mut p, at, o)| {
-            if let Some(o) = o {
-                p.patient_id = o;
-            }
-            (p, at)
+    Ok(stored::photo_page(records(conn, clinic, "rm_photos", q)?))
+}
+
+pub(super) fn photo(
+    conn: &Connection,
+    clinic: ClinicId,
+    id: Uuid,
+) -> Result<Option<PhotoRecord>, StoreError> {
+    let row: Option<(String, Option<String>)> = conn
+        .prepare_cached("SELECT data, owner FROM rm_photos WHERE clinic_id = ?1 AND id = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![clinic.to_string(), id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
         })
-        .collect();
-    let page = paginate(items, limit, |(p, at)| Cursor { key: *at, id: p.id });
-    Ok(Page {
-        items: page.items.into_iter().map(|(p, _)| p).collect(),
-        next_cursor: page.next_cursor,
+        .map_err(lite("read photo"))?;
+    row.map(|(data, o)| {
+        let mut p: PhotoRecord = parse("rm_photos.data", &data)?;
+        fix_photo(&mut p, owner(o)?);
+        Ok(p)
     })
+    .transpose()
+}
+
+/// A prescription is read from its visit, so it is answered as the visit is.
+pub(super) fn prescription(
+    conn: &Connection,
+    clinic: ClinicId,
+    id: Uuid,
+) -> Result<Option<PrescriptionRecord>, StoreError> {
+    let visit: Option<String> = conn
+        .prepare_cached(
+            "SELECT encounter_id FROM rm_prescriptions WHERE clinic_id = ?1 AND id = ?2",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![clinic.to_string(), id.to_string()], |r| r.get(0))
+                .optional()
+        })
+        .map_err(lite("read prescription"))?;
+    let Some(visit) = visit else {
+        return Ok(None);
+    };
+    let visit = encounter(
+        conn,
+        clinic,
+        parse_uuid("rm_prescriptions.encounter_id", &visit)?,
+    )?;
+    Ok(visit.and_then(|v| v.prescriptions.into_iter().find(|p| p.id == id)))
 }
 
 pub(super) fn products(
@@ -382,26 +421,16 @@ pub(super) fn products(
 
 pub(super) fn stock(conn: &Connection, clinic: ClinicId) -> Result<Vec<StockRecord>, StoreError> {
     let c = clinic.to_string();
-    let mut by_sku: std::collections::BTreeMap<String, StockRecord> = Default::default();
     let mut stmt = conn
         .prepare_cached("SELECT data FROM rm_products WHERE clinic_id = ?1 ORDER BY sku, id")
         .map_err(lite("read products"))?;
-    let rows = stmt
+    let products = stmt
         .query_map([&c], |r| r.get::<_, String>(0))
         .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(lite("read products"))?;
-    for data in rows {
-        let p: ProductRecord = parse("rm_products.data", &data)?;
-        by_sku.entry(p.sku.clone()).or_insert(StockRecord {
-            sku: p.sku,
-            product_id: Some(p.id),
-            name: Some(p.name),
-            on_hand: 0,
-            reorder_level: Some(p.reorder_level),
-            price_minor: Some(p.price_minor),
-            currency: Some(p.currency),
-        });
-    }
+        .map_err(lite("read products"))?
+        .iter()
+        .map(|data| parse("rm_products.data", data))
+        .collect::<Result<Vec<ProductRecord>, StoreError>>()?;
     let mut stmt = conn
         .prepare_cached("SELECT sku, on_hand FROM stock_levels WHERE clinic_id = ?1")
         .map_err(lite("read stock"))?;
@@ -409,21 +438,7 @@ pub(super) fn stock(conn: &Connection, clinic: ClinicId) -> Result<Vec<StockReco
         .query_map([&c], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
         .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
         .map_err(lite("read stock"))?;
-    for (sku, on_hand) in levels {
-        by_sku
-            .entry(sku.clone())
-            .or_insert(StockRecord {
-                sku,
-                product_id: None,
-                name: None,
-                on_hand: 0,
-                reorder_level: None,
-                price_minor: None,
-                currency: None,
-            })
-            .on_hand = on_hand;
-    }
-    Ok(by_sku.into_values().collect())
+    Ok(stored::stock(products, levels))
 }
 
 /// A window's list of `table` ordered by `key`, with the keeper filter.
@@ -475,26 +490,8 @@ pub(super) fn sale_rows(
 ) -> Result<Vec<SaleRecord>, StoreError> {
     ranged(conn, clinic, "rm_sales", "at", q, limit)?
         .into_iter()
-        .map(|(data, _, o)| {
-            let mut s: SaleRecord = parse("rm_sales.data", &data)?;
-            s.clinic_id = clinic.0;
-            s.patient_id = o;
-            Ok(s)
-        })
+        .map(|(data, _, o)| stored::sale(clinic, &data, o))
         .collect()
-}
-
-fn appointment_of(
-    clinic: ClinicId,
-    data: &str,
-    updated_at: i64,
-    o: Option<Uuid>,
-) -> Result<AppointmentRecord, StoreError> {
-    let mut a: AppointmentRecord = parse("rm_appointments.data", data)?;
-    a.clinic_id = clinic.0;
-    a.updated_at = updated_at;
-    a.patient_id = o;
-    Ok(a)
 }
 
 pub(super) fn appointments(
@@ -529,7 +526,7 @@ pub(super) fn appointments(
     })?;
     let items = rows
         .into_iter()
-        .map(|(data, o, at)| appointment_of(clinic, &data, at, owner(o)?))
+        .map(|(data, o, at)| stored::appointment(clinic, &data, at, owner(o)?))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(paginate(items, limit, |a| Cursor {
         key: a.start,
@@ -553,7 +550,7 @@ pub(super) fn appointment(
             .optional()
         })
         .map_err(lite("read appointment"))?;
-    row.map(|(d, at, o)| appointment_of(clinic, &d, at, owner(o)?))
+    row.map(|(d, at, o)| stored::appointment(clinic, &d, at, owner(o)?))
         .transpose()
 }
 

@@ -5,14 +5,14 @@ use dermis_model::{ClinicId, Millis};
 use uuid::Uuid;
 
 use super::readquery::{
-    appointment, appointments, encounter, encounters, new_patients, patient, patients, photos,
-    products, sale_rows, stock, visits,
+    allergies_of, allergy, appointment, appointments, encounter, encounters, new_patients, patient,
+    patients, photo, photos, prescription, products, sale_rows, stock, visits,
 };
 use super::{SqliteStore, lite};
 use crate::readmodel::derive::DocRows;
 use crate::readmodel::records::{
-    AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord, ProductRecord, SaleRecord,
-    StockRecord,
+    AllergyRecord, AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord,
+    PrescriptionRecord, ProductRecord, SaleRecord, StockRecord,
 };
 use crate::readmodel::{
     ClinicianVisits, Cursor, Page, PatientQuery, RangeQuery, ReadModel, RecordQuery, SalesDay,
@@ -146,6 +146,36 @@ impl ReadModel for SqliteStore {
         to: Millis,
     ) -> Result<Vec<(String, u64)>, StoreError> {
         self.call(move |conn| new_patients(conn, clinic, from, to))
+            .await
+    }
+
+    async fn prescription(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> Result<Option<PrescriptionRecord>, StoreError> {
+        self.call(move |conn| prescription(conn, clinic, id)).await
+    }
+
+    async fn photo(&self, clinic: ClinicId, id: Uuid) -> Result<Option<PhotoRecord>, StoreError> {
+        self.call(move |conn| photo(conn, clinic, id)).await
+    }
+
+    async fn allergy(
+        &self,
+        clinic: ClinicId,
+        id: Uuid,
+    ) -> Result<Option<AllergyRecord>, StoreError> {
+        self.call(move |conn| allergy(conn, clinic, id)).await
+    }
+
+    async fn allergies_of(
+        &self,
+        clinic: ClinicId,
+        patients: &[Uuid],
+    ) -> Result<Vec<AllergyRecord>, StoreError> {
+        let patients = patients.to_vec();
+        self.call(move |conn| allergies_of(conn, clinic, &patients))
             .await
     }
 
