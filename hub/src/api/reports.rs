@@ -67,23 +67,26 @@ pub async fn sales_csv<S: HubStore>(
     }
     .await;
     match result {
-        Ok((period, report)) => {
-            let (from, to) = period.iso();
-            let mut response = csv::sales(&report.sales).into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8; header=present"),
-            );
-            if let Ok(value) = HeaderValue::from_str(&format!(
-                "attachment; filename=\"{}\"",
-                csv::file_name("sales", &from, &to)
-            )) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
+        Ok((period, report)) => csv_file(csv::sales(&report.sales), "sales", &period),
         Err(problem) => problem.into_response(),
     }
+}
+
+/// A report section's CSV as a file to save (`dermis-<section>-<from>-<to>.csv`), never
+/// cached; the admin pages' downloads add their security headers to it.
+pub fn csv_file(body: String, section: &str, period: &Period) -> Response {
+    let (from, to) = period.iso();
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8; header=present"),
+    );
+    // The name is ours (a section and two ISO dates): nothing to escape.
+    let name = csv::file_name(section, &from, &to);
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }

@@ -2,7 +2,7 @@
 //! keys (`dmk_…`, one clinic, read or read-write) and admins' tokens (the clinics their
 //! scope allows; one is named with `?clinic=` or the `Dermis-Clinic` header).
 //!
-//! One guard ([`guard`]) runs before every route: it finds the caller
+//! One guard (`guard`) runs before every route: it finds the caller
 //! ([`crate::principal::api_caller`]; 401 otherwise), counts the request against the
 //! caller's rate (`API_RATE_PER_MINUTE`; 429 with `Retry-After`), and after the answer
 //! records the use of a key in the audit (method, route template, status, time).
@@ -152,7 +152,7 @@ pub struct Ctx {
     pub params: Params,
 }
 
-/// The request's caller (set by [`guard`]), parameters (only `allowed` and `clinic`)
+/// The request's caller (set by `guard`), parameters (only `allowed` and `clinic`)
 /// and clinic (`?clinic=`, else the `Dermis-Clinic` header, else the caller's only one).
 pub fn ctx(
     caller: &ApiCaller,
