@@ -4,7 +4,8 @@
 //! document with them, so deriving one document twice writes the same rows.
 //!
 //! Times the hub sets (`updated_at`) are left at zero here: the store stamps them when it
-//! writes, keeping the old stamp when a row's [`content_hash`] did not change (a re-read
+//! writes, keeping the old stamp when the hash of a row's content
+//! ([`super::stored::row_data`]) did not change (a re-read
 //! ledger or a `reproject` does not make every row look changed to an integrator that
 //! polls `updated_since`).
 
@@ -12,7 +13,6 @@ use automerge::ReadDoc;
 use dermis_model::text::{fold, phone_digits, words};
 use dermis_model::validate::format_date;
 use dermis_model::{DocType, SchemaError};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::records::{
@@ -69,13 +69,6 @@ impl DocRows {
             _ => None,
         }
     }
-}
-
-/// A stable hash of a record's content (its JSON, `updated_at` zeroed by the caller).
-pub fn content_hash<T: serde::Serialize>(record: &T) -> String {
-    let json = serde_json::to_vec(record).unwrap_or_default();
-    let digest = Sha256::digest(&json);
-    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The rows of a document of `doc_type`.

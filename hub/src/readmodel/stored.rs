@@ -3,17 +3,100 @@
 //! keeper it belongs to after a merge, the clinic), and assemble stock and pages the same
 //! way. The stores only run their SQL; the records come out identical on both.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use dermis_model::ClinicId;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::derive::DocRows;
 use super::records::{
     AllergyRecord, AppointmentRecord, EncounterRecord, PhotoRecord, ProductRecord, SaleRecord,
     StockRecord,
 };
 use super::{Cursor, Page, paginate};
 use crate::store::StoreError;
+
+/// Every read-model table: a clinic's rebuild (`reproject`) clears them all.
+pub const TABLES: [&str; 13] = [
+    "rm_patients",
+    "rm_patient_terms",
+    "rm_allergies",
+    "rm_encounters",
+    "rm_diagnoses",
+    "rm_prescriptions",
+    "rm_photos",
+    "rm_products",
+    "rm_appointments",
+    "rm_sales",
+    "rm_sale_lines",
+    "rm_sale_payments",
+    "rm_merges",
+];
+
+/// The tables a patient document's rows are replaced in whole on every change (visits
+/// and photos are replaced by id, keeping their `updated_at`).
+pub const REPLACED_WITH_PATIENT: [&str; 4] = [
+    "rm_patient_terms",
+    "rm_allergies",
+    "rm_diagnoses",
+    "rm_prescriptions",
+];
+
+/// The tables whose rows follow a merged patient to their keeper (`owner`).
+pub const OWNED: [&str; 5] = [
+    "rm_allergies",
+    "rm_encounters",
+    "rm_photos",
+    "rm_appointments",
+    "rm_sales",
+];
+
+/// The tables an erasure empties of the patient, besides `rm_patients` (sales keep their
+/// amounts and only forget the patient).
+pub const ERASED_WITH_PATIENT: [&str; 7] = [
+    "rm_patient_terms",
+    "rm_allergies",
+    "rm_encounters",
+    "rm_diagnoses",
+    "rm_prescriptions",
+    "rm_photos",
+    "rm_appointments",
+];
+
+/// The ids an erasure removed in a clinic, as a store read them: documents and patients.
+#[derive(Default)]
+pub struct Erased {
+    pub docs: HashSet<Uuid>,
+    pub patients: HashSet<Uuid>,
+}
+
+impl Erased {
+    /// Whether a document projects nothing: it, or the patient it is, was erased.
+    pub fn gone(&self, doc_id: Uuid, rows: &DocRows) -> bool {
+        self.docs.contains(&doc_id) || rows.patient().is_some_and(|p| self.patients.contains(&p))
+    }
+
+    /// A sale's patient, unless that patient was erased (the sale then names no one).
+    pub fn patient(&self, patient: Option<Uuid>) -> Option<Uuid> {
+        patient.filter(|p| !self.patients.contains(p))
+    }
+}
+
+/// A record as its row's `data` (JSON).
+pub fn data<T: serde::Serialize>(record: &T) -> String {
+    serde_json::to_string(record).unwrap_or_else(|_| "null".into())
+}
+
+/// A record as its row keeps it, serialized once: its `data` and a stable hash of that
+/// content (`updated_at` is still zero, as derived), which tells a store whether the
+/// row changed and its `updated_at` must move.
+pub fn row_data<T: serde::Serialize>(record: &T) -> (String, String) {
+    let data = data(record);
+    let digest = Sha256::digest(data.as_bytes());
+    let hash = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    (data, hash)
+}
 
 /// A row's `data` as its record; a row that does not parse is a damaged row, named.
 pub fn parse<T: serde::de::DeserializeOwned>(

@@ -165,7 +165,7 @@ pub(super) async fn project(
     let erased = if docs.iter().any(|d| d.rows.is_some()) {
         super::readmodel::erased(&mut tx, clinic).await?
     } else {
-        super::readmodel::Erased::default()
+        crate::readmodel::stored::Erased::default()
     };
     for doc in docs {
         if let Some(rows) = &doc.rows {

@@ -10,16 +10,10 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::pg;
-use crate::readmodel::derive::{DocRows, Identity, PatientRows, content_hash};
+use crate::readmodel::derive::{DocRows, Identity, PatientRows};
 use crate::readmodel::records::SaleRecord;
+use crate::readmodel::stored::{self, Erased};
 use crate::store::StoreError;
-
-/// The ids an erasure removed in a clinic: documents and patients.
-#[derive(Default)]
-pub(super) struct Erased {
-    docs: HashSet<Uuid>,
-    patients: HashSet<Uuid>,
-}
 
 pub(super) async fn erased(
     conn: &mut PgConnection,
@@ -40,10 +34,6 @@ pub(super) async fn erased(
         docs: docs.into_iter().collect(),
         patients: patients.into_iter().collect(),
     })
-}
-
-fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
 /// The record `patient` answers as: its keeper when it was merged away.
@@ -82,9 +72,7 @@ pub(super) async fn write_doc(
     erased: &Erased,
     now: Millis,
 ) -> Result<(), StoreError> {
-    let gone = erased.docs.contains(&doc_id)
-        || rows.patient().is_some_and(|p| erased.patients.contains(&p));
-    if gone {
+    if erased.gone(doc_id, rows) {
         // An erased id projects nothing; whatever it left is removed again.
         if let DocRows::Patient(p) = rows {
             erase_patient(conn, clinic, p.patient.id).await?;
@@ -100,6 +88,7 @@ pub(super) async fn write_doc(
     match rows {
         DocRows::Patient(p) => write_patient(conn, clinic, p, now).await,
         DocRows::Product(p) => {
+            let (data, hash) = stored::row_data(p);
             sqlx::query(
                 "INSERT INTO rm_products (clinic_id, id, sku, updated_at, hash, data)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -112,8 +101,8 @@ pub(super) async fn write_doc(
             .bind(p.id)
             .bind(&p.sku)
             .bind(now)
-            .bind(content_hash(p))
-            .bind(json(p))
+            .bind(&hash)
+            .bind(&data)
             .execute(&mut *conn)
             .await
             .map_err(pg("write product"))?;
@@ -121,6 +110,7 @@ pub(super) async fn write_doc(
         }
         DocRows::Appointment(a) => {
             let owner = keeper_of(conn, clinic, a.patient_id).await?;
+            let (data, hash) = stored::row_data(a);
             sqlx::query(
                 "INSERT INTO rm_appointments (clinic_id, id, patient_id, owner, start_at, end_at,
                                               status, clinician_id, updated_at, hash, data)
@@ -142,8 +132,8 @@ pub(super) async fn write_doc(
             .bind(&a.status)
             .bind(a.clinician_id)
             .bind(now)
-            .bind(content_hash(a))
-            .bind(json(a))
+            .bind(&hash)
+            .bind(&data)
             .execute(&mut *conn)
             .await
             .map_err(pg("write appointment"))?;
@@ -163,6 +153,7 @@ async fn write_patient(
     let p = &rows.patient;
     let owner = keeper(conn, clinic, p.id).await?;
     let merged_into = (owner != p.id).then_some(owner);
+    let (data, hash) = stored::row_data(p);
     sqlx::query(
         "INSERT INTO rm_patients (clinic_id, id, mrn, fold_first, fold_last, birth_date,
                                   phone_digits, created_at, updated_at, merged_into, hash, data)
@@ -185,17 +176,12 @@ async fn write_patient(
     .bind(p.created_at)
     .bind(now)
     .bind(merged_into)
-    .bind(content_hash(p))
-    .bind(json(p))
+    .bind(&hash)
+    .bind(&data)
     .execute(&mut *conn)
     .await
     .map_err(pg("write patient"))?;
-    for table in [
-        "rm_patient_terms",
-        "rm_allergies",
-        "rm_diagnoses",
-        "rm_prescriptions",
-    ] {
+    for table in stored::REPLACED_WITH_PATIENT {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE clinic_id = $1 AND patient_id = $2"
         )))
@@ -238,6 +224,7 @@ async fn write_patient(
     .map_err(pg("write allergies"))?;
     let mut kept = Vec::new();
     for e in &rows.encounters {
+        let (data, hash) = stored::row_data(e);
         sqlx::query(
             "INSERT INTO rm_encounters (clinic_id, id, patient_id, owner, date, clinician,
                                         clinician_id, status, updated_at, hash, data)
@@ -258,8 +245,8 @@ async fn write_patient(
         .bind(e.clinician_id)
         .bind(&e.status)
         .bind(now)
-        .bind(content_hash(e))
-        .bind(json(e))
+        .bind(&hash)
+        .bind(&data)
         .execute(&mut *conn)
         .await
         .map_err(pg("write encounter"))?;
@@ -298,6 +285,7 @@ async fn write_patient(
     drop_missing(conn, "rm_encounters", clinic, p.id, &kept).await?;
     let mut kept = Vec::new();
     for ph in &rows.photos {
+        let (data, hash) = stored::row_data(ph);
         sqlx::query(
             "INSERT INTO rm_photos (clinic_id, id, patient_id, owner, sha256, body_part, taken_at,
                                     updated_at, hash, data)
@@ -317,8 +305,8 @@ async fn write_patient(
         .bind(&ph.body_part)
         .bind(ph.taken_at)
         .bind(now)
-        .bind(content_hash(ph))
-        .bind(json(ph))
+        .bind(&hash)
+        .bind(&data)
         .execute(&mut *conn)
         .await
         .map_err(pg("write photo"))?;
@@ -366,7 +354,7 @@ async fn write_sales(
             .into_iter()
             .collect();
     for sale in sales.iter().filter(|s| !known.contains(&s.id)) {
-        let patient = sale.patient_id.filter(|p| !erased.patients.contains(p));
+        let patient = erased.patient(sale.patient_id);
         let owner = keeper_of(conn, clinic, patient).await?;
         let mut stored = sale.clone();
         // The patient is a column (merges and erasures change it); the JSON the rest.
@@ -385,7 +373,7 @@ async fn write_sales(
         .bind(&sale.currency)
         .bind(sale.total_minor)
         .bind(sale.tax_minor)
-        .bind(json(&stored))
+        .bind(stored::data(&stored))
         .execute(&mut *conn)
         .await
         .map_err(pg("write sale"))?;
@@ -501,13 +489,7 @@ async fn write_identity(
             .await
             .map_err(pg("mark merged patient"))?;
         let owner = keep.unwrap_or(other);
-        for table in [
-            "rm_allergies",
-            "rm_encounters",
-            "rm_photos",
-            "rm_appointments",
-            "rm_sales",
-        ] {
+        for table in stored::OWNED {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "UPDATE {table} SET owner = $3 WHERE clinic_id = $1 AND patient_id = $2"
             )))
@@ -535,15 +517,7 @@ pub(super) async fn erase_patient(
         .execute(&mut *conn)
         .await
         .map_err(pg("erase patient row"))?;
-    for table in [
-        "rm_patient_terms",
-        "rm_allergies",
-        "rm_encounters",
-        "rm_diagnoses",
-        "rm_prescriptions",
-        "rm_photos",
-        "rm_appointments",
-    ] {
+    for table in stored::ERASED_WITH_PATIENT {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE clinic_id = $1 AND patient_id = $2"
         )))
@@ -570,21 +544,7 @@ pub(super) async fn clear_clinic(
     conn: &mut PgConnection,
     clinic: ClinicId,
 ) -> Result<(), StoreError> {
-    for table in [
-        "rm_patients",
-        "rm_patient_terms",
-        "rm_allergies",
-        "rm_encounters",
-        "rm_diagnoses",
-        "rm_prescriptions",
-        "rm_photos",
-        "rm_products",
-        "rm_appointments",
-        "rm_sales",
-        "rm_sale_lines",
-        "rm_sale_payments",
-        "rm_merges",
-    ] {
+    for table in stored::TABLES {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE clinic_id = $1"
         )))

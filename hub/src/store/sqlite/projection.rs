@@ -141,7 +141,7 @@ pub(super) fn project(
     let erased = if docs.iter().any(|d| d.rows.is_some()) {
         super::readmodel::erased(&tx, clinic)?
     } else {
-        super::readmodel::Erased::default()
+        crate::readmodel::stored::Erased::default()
     };
     for doc in docs {
         if let Some(rows) = &doc.rows {

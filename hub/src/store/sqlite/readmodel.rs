@@ -11,16 +11,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
 use super::{lite, parse_uuid};
-use crate::readmodel::derive::{DocRows, Identity, PatientRows, content_hash};
+use crate::readmodel::derive::{DocRows, Identity, PatientRows};
 use crate::readmodel::records::SaleRecord;
+use crate::readmodel::stored::{self, Erased};
 use crate::store::StoreError;
-
-/// The ids an erasure removed in a clinic: documents and patients.
-#[derive(Default)]
-pub(super) struct Erased {
-    docs: HashSet<Uuid>,
-    patients: HashSet<Uuid>,
-}
 
 pub(super) fn erased(conn: &Connection, clinic: ClinicId) -> Result<Erased, StoreError> {
     let c = clinic.to_string();
@@ -36,10 +30,6 @@ pub(super) fn erased(conn: &Connection, clinic: ClinicId) -> Result<Erased, Stor
         docs: read("SELECT doc_id FROM erased_docs WHERE clinic_id = ?1")?,
         patients: read("SELECT patient_id FROM erasures WHERE clinic_id = ?1")?,
     })
-}
-
-fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
 fn opt(id: Option<Uuid>) -> Option<String> {
@@ -68,9 +58,7 @@ pub(super) fn write_doc(
     now: Millis,
 ) -> Result<(), StoreError> {
     let c = clinic.to_string();
-    let gone = erased.docs.contains(&doc_id)
-        || rows.patient().is_some_and(|p| erased.patients.contains(&p));
-    if gone {
+    if erased.gone(doc_id, rows) {
         // An erased id projects nothing; whatever it left is removed again.
         if let DocRows::Patient(p) = rows {
             erase_patient(conn, clinic, p.patient.id)?;
@@ -85,7 +73,7 @@ pub(super) fn write_doc(
     match rows {
         DocRows::Patient(p) => write_patient(conn, &c, p, now),
         DocRows::Product(p) => {
-            let hash = content_hash(p);
+            let (data, hash) = stored::row_data(p);
             conn.prepare_cached(
                 "INSERT INTO rm_products (clinic_id, id, sku, updated_at, hash, data)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -94,7 +82,7 @@ pub(super) fn write_doc(
                                 THEN rm_products.updated_at ELSE excluded.updated_at END,
                    hash = excluded.hash, data = excluded.data",
             )
-            .and_then(|mut s| s.execute(params![c, p.id.to_string(), p.sku, now, hash, json(p)]))
+            .and_then(|mut s| s.execute(params![c, p.id.to_string(), p.sku, now, hash, data]))
             .map_err(lite("write product"))?;
             Ok(())
         }
@@ -103,7 +91,7 @@ pub(super) fn write_doc(
                 Some(p) => Some(keeper(conn, &c, p)?),
                 None => None,
             };
-            let hash = content_hash(a);
+            let (data, hash) = stored::row_data(a);
             conn.prepare_cached(
                 "INSERT INTO rm_appointments (clinic_id, id, patient_id, owner, start_at, end_at,
                                               status, clinician_id, updated_at, hash, data)
@@ -128,7 +116,7 @@ pub(super) fn write_doc(
                     opt(a.clinician_id),
                     now,
                     hash,
-                    json(a)
+                    data
                 ])
             })
             .map_err(lite("write appointment"))?;
@@ -154,7 +142,7 @@ fn write_patient(
     let id = p.id.to_string();
     let owner = keeper(conn, c, p.id)?;
     let merged_into = (owner != p.id).then(|| owner.to_string());
-    let hash = content_hash(p);
+    let (data, hash) = stored::row_data(p);
     conn.prepare_cached(
         "INSERT INTO rm_patients (clinic_id, id, mrn, fold_first, fold_last, birth_date,
                                   phone_digits, created_at, updated_at, merged_into, hash, data)
@@ -180,16 +168,11 @@ fn write_patient(
             now,
             merged_into,
             hash,
-            json(p)
+            data
         ])
     })
     .map_err(lite("write patient"))?;
-    for table in [
-        "rm_patient_terms",
-        "rm_allergies",
-        "rm_diagnoses",
-        "rm_prescriptions",
-    ] {
+    for table in stored::REPLACED_WITH_PATIENT {
         conn.execute(
             &format!("DELETE FROM {table} WHERE clinic_id = ?1 AND patient_id = ?2"),
             params![c, id],
@@ -231,7 +214,7 @@ fn write_patient(
     let mut kept = Vec::new();
     for e in &rows.encounters {
         let eid = e.id.to_string();
-        let hash = content_hash(e);
+        let (data, hash) = stored::row_data(e);
         conn.prepare_cached(
             "INSERT INTO rm_encounters (clinic_id, id, patient_id, owner, date, clinician,
                                         clinician_id, status, updated_at, hash, data)
@@ -255,7 +238,7 @@ fn write_patient(
                 e.status,
                 now,
                 hash,
-                json(e)
+                data
             ])
         })
         .map_err(lite("write encounter"))?;
@@ -281,7 +264,7 @@ fn write_patient(
     let mut kept = Vec::new();
     for ph in &rows.photos {
         let pid = ph.id.to_string();
-        let hash = content_hash(ph);
+        let (data, hash) = stored::row_data(ph);
         conn.prepare_cached(
             "INSERT INTO rm_photos (clinic_id, id, patient_id, owner, sha256, body_part, taken_at,
                                     updated_at, hash, data)
@@ -304,7 +287,7 @@ fn write_patient(
                 ph.taken_at,
                 now,
                 hash,
-                json(ph)
+                data
             ])
         })
         .map_err(lite("write photo"))?;
@@ -326,7 +309,7 @@ fn drop_missing(
             "DELETE FROM {table} WHERE clinic_id = ?1 AND patient_id = ?2
              AND id NOT IN (SELECT value FROM json_each(?3))"
         ),
-        params![c, patient, json(&kept)],
+        params![c, patient, stored::data(&kept)],
     )
     .map_err(lite("drop removed rows"))?;
     Ok(())
@@ -339,7 +322,7 @@ fn write_sale(
     sale: &SaleRecord,
     erased: &Erased,
 ) -> Result<(), StoreError> {
-    let patient = sale.patient_id.filter(|p| !erased.patients.contains(p));
+    let patient = erased.patient(sale.patient_id);
     let owner = match patient {
         Some(p) => Some(keeper(conn, c, p)?),
         None => None,
@@ -364,7 +347,7 @@ fn write_sale(
                 sale.currency,
                 sale.total_minor,
                 sale.tax_minor,
-                json(&stored)
+                stored::data(&stored)
             ])
         })
         .map_err(lite("write sale"))?;
@@ -454,13 +437,7 @@ fn write_identity(
         )
         .map_err(lite("mark merged patient"))?;
         let owner = keep.unwrap_or(other);
-        for table in [
-            "rm_allergies",
-            "rm_encounters",
-            "rm_photos",
-            "rm_appointments",
-            "rm_sales",
-        ] {
+        for table in stored::OWNED {
             conn.execute(
                 &format!("UPDATE {table} SET owner = ?3 WHERE clinic_id = ?1 AND patient_id = ?2"),
                 params![c, other, owner],
@@ -484,15 +461,7 @@ pub(super) fn erase_patient(
         params![c, p],
     )
     .map_err(lite("erase patient row"))?;
-    for table in [
-        "rm_patient_terms",
-        "rm_allergies",
-        "rm_encounters",
-        "rm_diagnoses",
-        "rm_prescriptions",
-        "rm_photos",
-        "rm_appointments",
-    ] {
+    for table in stored::ERASED_WITH_PATIENT {
         conn.execute(
             &format!("DELETE FROM {table} WHERE clinic_id = ?1 AND patient_id = ?2"),
             params![c, p],
@@ -509,21 +478,7 @@ pub(super) fn erase_patient(
 
 /// Removes every read-model row of a clinic (`reproject` writes them again).
 pub(super) fn clear_clinic(conn: &Connection, clinic: ClinicId) -> Result<(), StoreError> {
-    for table in [
-        "rm_patients",
-        "rm_patient_terms",
-        "rm_allergies",
-        "rm_encounters",
-        "rm_diagnoses",
-        "rm_prescriptions",
-        "rm_photos",
-        "rm_products",
-        "rm_appointments",
-        "rm_sales",
-        "rm_sale_lines",
-        "rm_sale_payments",
-        "rm_merges",
-    ] {
+    for table in stored::TABLES {
         conn.execute(
             &format!("DELETE FROM {table} WHERE clinic_id = ?1"),
             [clinic.to_string()],
