@@ -15,10 +15,9 @@ mod validator;
 
 use std::time::Duration;
 
-use common::{Fixture, TestHub, create_clinic, http, options};
-use dermis_hub::auth::{self, AuthOptions};
+use common::{Fixture, TestHub, add_admin, create_clinic, http, options, sign_in};
+use dermis_hub::auth::AuthOptions;
 use dermis_hub::server::ServerOptions;
-use dermis_hub::store::admins::NewAdmin;
 use dermis_hub::store::{HubStore, Scope};
 use dermis_hub::webhooks::projector::project_all;
 use dermis_model::encounter::Author;
@@ -34,8 +33,6 @@ on_both_stores!(
     bulk_export_runs_in_the_background_and_downloads_once_done,
     hostile_requests_are_refused_before_any_work,
 );
-
-const PASSWORD: &str = "correct horse battery";
 
 struct World {
     a: ClinicId,
@@ -104,22 +101,8 @@ async fn hub<S: HubStore>(
     w: &World,
     tweak: impl FnOnce(&mut ServerOptions),
 ) -> TestHub {
-    let hash = auth::hash_password(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
-    for (username, scope) in [("ops", Scope::All), ("clinic-a", Scope::Clinics(vec![w.a]))] {
-        f.store
-            .add_admin(
-                &NewAdmin {
-                    username: username.into(),
-                    password_hash: hash.clone(),
-                    scope,
-                    email: None,
-                    oidc_subject: None,
-                },
-                dermis_model::now_millis(),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("add admin: {e:?}"));
-    }
+    add_admin(&f.store, "ops", Scope::All).await;
+    add_admin(&f.store, "clinic-a", Scope::Clinics(vec![w.a])).await;
     let mut opts = options(f.dir.path(), Duration::from_secs(2));
     opts.auth = AuthOptions::default().with_secret(b"fhir-test-secret");
     tweak(&mut opts);
@@ -127,17 +110,7 @@ async fn hub<S: HubStore>(
 }
 
 async fn token(hub: &TestHub, username: &str) -> String {
-    let response = http()
-        .post(hub.http("/api/auth/login"))
-        .json(&json!({ "username": username, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("login: {e}"));
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    body["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no token: {body}"))
-        .to_owned()
+    sign_in(hub, username).await.0
 }
 
 /// A caller: a bearer token and, for an admin of several clinics, the clinic named.

@@ -3,6 +3,8 @@
 //! CapabilityStatement and the bulk export's NDJSON lines, built from read-model
 //! records held in memory. The same checks run on the real stores in `fhir_api.rs`.
 
+#[allow(dead_code)]
+mod common;
 #[path = "fhir_r4/validator.rs"]
 mod validator;
 

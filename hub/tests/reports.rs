@@ -12,14 +12,14 @@ mod docs;
 
 use std::time::Duration;
 
-use common::{Fixture, TestHub, create_clinic, http, options};
-use dermis_hub::auth::{self, AuthOptions};
-use dermis_hub::store::{HubStore, NewAdmin, Scope};
+use common::{Fixture, TestHub, add_admin, create_clinic, options, sign_in};
+use dermis_hub::auth::AuthOptions;
+use dermis_hub::store::{HubStore, Scope};
 use dermis_hub::webhooks::projector::project_all;
 use dermis_model::encounter::Author;
 use dermis_model::{ClinicId, DocType, NodeId};
 use docs::{DAY, T0, push};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 on_both_stores!(
     the_figures_are_those_of_the_documents,
@@ -27,52 +27,10 @@ on_both_stores!(
     a_limited_admin_sees_only_their_clinics_reports,
 );
 
-const PASSWORD: &str = "correct horse battery";
-
-async fn add_admin<S: HubStore>(store: &S, username: &str, scope: Scope) {
-    let hash = auth::hash_password(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
-    store
-        .add_admin(
-            &NewAdmin {
-                username: username.into(),
-                password_hash: hash,
-                scope,
-                email: None,
-                oidc_subject: None,
-            },
-            dermis_model::now_millis(),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("add admin: {e:?}"));
-}
-
 async fn start<S: HubStore>(f: &Fixture<S>) -> TestHub {
     let mut opts = options(f.dir.path(), Duration::from_secs(60));
     opts.auth = AuthOptions::default().with_secret(b"reports-test-secret");
     TestHub::start(f.store.clone(), opts).await
-}
-
-/// Signs in; the bearer token and the session cookie.
-async fn sign_in(hub: &TestHub, username: &str) -> (String, String) {
-    let response = http()
-        .post(hub.http("/api/auth/login"))
-        .json(&json!({ "username": username, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("login: {e}"));
-    assert_eq!(response.status().as_u16(), 200);
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_default()
-        .to_owned();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    (
-        body["token"].as_str().unwrap_or_default().to_owned(),
-        cookie,
-    )
 }
 
 /// GET with a header; status, content type and body.

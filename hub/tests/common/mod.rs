@@ -333,6 +333,52 @@ pub async fn enroll<S: HubStore>(
     }
 }
 
+/// The password of the admins [`add_admin`] makes.
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
+/// Adds admin `username` (password [`ADMIN_PASSWORD`]) who sees `scope`.
+pub async fn add_admin<S: HubStore>(store: &S, username: &str, scope: dermis_hub::store::Scope) {
+    let hash = dermis_hub::auth::hash_password(ADMIN_PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .add_admin(
+            &dermis_hub::store::NewAdmin {
+                username: username.into(),
+                password_hash: hash,
+                scope,
+                email: None,
+                oidc_subject: None,
+            },
+            dermis_model::now_millis(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("add admin: {e:?}"));
+}
+
+/// Signs `username` in with [`ADMIN_PASSWORD`] through `POST /api/auth/login`: the
+/// bearer token and the session cookie (`name=value`).
+pub async fn sign_in(hub: &TestHub, username: &str) -> (String, String) {
+    let response = http()
+        .post(hub.http("/api/auth/login"))
+        .json(&serde_json::json!({ "username": username, "password": ADMIN_PASSWORD }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("login: {e}"));
+    assert_eq!(response.status().as_u16(), 200, "{username} signs in");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_default()
+        .to_owned();
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    let token = body["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token: {body}"))
+        .to_owned();
+    (token, cookie)
+}
+
 pub async fn create_clinic<S: HubStore>(store: &S, name: &str) -> ClinicId {
     store
         .create_clinic(name, dermis_model::now_millis())

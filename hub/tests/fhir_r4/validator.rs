@@ -1,7 +1,6 @@
 //! The R4 validator the FHIR tests run: `hub/tests/fhir/validate.js` over the npm `fhir`
 //! package (the published R4 StructureDefinitions and value sets), installed from its
-//! lock file when missing, one test process at a time (an exclusive file lock, as
-//! `common::npm` does for the browser tests).
+//! lock file when missing, one test process at a time (`common::npm`).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -10,46 +9,10 @@ use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
-/// A program on the PATH.
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
+use crate::common::npm::{npm_ci_for, which};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir")
-}
-
-async fn install() {
-    let dir = dir();
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(".npm-ci.lock"))
-        .unwrap_or_else(|e| panic!("opening the npm install lock: {e}"));
-    let lock = tokio::task::spawn_blocking(move || lock.lock().map(|()| lock))
-        .await
-        .unwrap_or_else(|e| panic!("waiting for the npm install lock: {e}"))
-        .unwrap_or_else(|e| panic!("taking the npm install lock: {e}"));
-    if !dir.join("node_modules/fhir/package.json").is_file() {
-        let npm = which("npm").unwrap_or_else(|| panic!("npm is missing (apt-get install npm)"));
-        let out = Command::new(npm)
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            .output()
-            .await
-            .unwrap_or_else(|e| panic!("running npm ci: {e}"));
-        assert!(
-            out.status.success(),
-            "`npm ci` in {} failed (no network to the npm registry?): {}",
-            dir.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    drop(lock);
 }
 
 /// What the validator found: how many resources it checked (a Bundle's entries count
@@ -62,7 +25,7 @@ pub struct Report {
 
 /// Validates `resources` against the R4 definitions.
 pub async fn validate(resources: &[Value]) -> Report {
-    install().await;
+    npm_ci_for(&dir(), &["fhir"]).await;
     let node = which("node").unwrap_or_else(|| panic!("node is missing (apt-get install nodejs)"));
     let mut child = Command::new(node)
         .arg("validate.js")
