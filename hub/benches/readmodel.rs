@@ -27,8 +27,8 @@ use dermis_hub::store::postgres::PgStore;
 use dermis_hub::store::sqlite::SqliteStore;
 use dermis_hub::webhooks::projector::project_all;
 use dermis_model::encounter::Author;
-use dermis_model::patient::{Patient, Sex};
-use dermis_model::{ClinicId, DocType, NodeId, PatientId};
+use dermis_model::patient::Patient;
+use dermis_model::{ClinicId, DocType, NodeId};
 use sqlx::Connection;
 use uuid::Uuid;
 
@@ -150,43 +150,33 @@ async fn catch_up<S: HubStore>(store: &S, name: &str, n: usize) {
 }
 
 fn synthetic_patient(clinic: ClinicId, i: usize) -> Patient {
-    Patient {
-        id: PatientId::new(),
-        clinic_id: clinic,
-        first_name: FIRST[i % 16].into(),
-        last_name: format!(
-            "{}{}",
-            LAST[(i / 16) % 16],
-            if i.is_multiple_of(3) {
-                String::new()
-            } else {
-                format!("-{}", i % 997)
-            }
-        ),
-        middle_name: None,
-        birth_date: time::Date::from_ordinal_date(1940 + (i % 70) as i32, 1 + (i % 365) as u16)
-            .ok(),
-        sex: Sex::Unknown,
-        phones: vec![format!(
-            "+33 6 {:02} {:02} {:02} {:02}",
-            i % 97,
-            (i / 97) % 100,
-            (i / 9700) % 100,
-            i % 89
-        )],
-        email: Some(format!("patient{i}@example.org")),
-        address: None,
-        mrn: format!("N1-{i:06}"),
-        allergies: Vec::new(),
-        allergies_in_error: Vec::new(),
-        no_known_allergies: false,
-        medical_history: String::new(),
-        notes: String::new(),
-        created_at: docs::T0 + i as i64,
-        created_by: None,
-        encounters: Vec::new(),
-        photos: Vec::new(),
-    }
+    let last = format!(
+        "{}{}",
+        LAST[(i / 16) % 16],
+        if i.is_multiple_of(3) {
+            String::new()
+        } else {
+            format!("-{}", i % 997)
+        }
+    );
+    let phone = format!(
+        "+33 6 {:02} {:02} {:02} {:02}",
+        i % 97,
+        (i / 97) % 100,
+        (i / 9700) % 100,
+        i % 89
+    );
+    let mut p = docs::row_patient(
+        clinic,
+        FIRST[i % 16],
+        &last,
+        &format!("N1-{i:06}"),
+        &phone,
+        docs::T0 + i as i64,
+    );
+    p.birth_date = time::Date::from_ordinal_date(1940 + (i % 70) as i32, 1 + (i % 365) as u16).ok();
+    p.email = Some(format!("patient{i}@example.org"));
+    p
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -208,18 +198,30 @@ async fn search<S: HubStore>(store: &S, name: &str, n: usize) {
         .await
         .unwrap();
     let wrote = started.elapsed();
-    let queries: Vec<String> = (0..1000)
-        .map(|i| match i % 5 {
-            0 => LAST[i % 16].chars().take(3).collect(),
-            1 => format!("{} {}", FIRST[i % 16], LAST[(i / 7) % 16]),
-            2 => format!("N1-{:06}", (i * 37) % n),
-            3 => format!("+33 6 {:02}", i % 97),
-            _ => "Zzyzx".into(),
+    // The kinds of text people type, with a name for the figures of each.
+    const KINDS: [&str; 5] = [
+        "surname prefix",
+        "first and last name",
+        "record number",
+        "phone digits",
+        "a name nobody has",
+    ];
+    let queries: Vec<(usize, String)> = (0..1000)
+        .map(|i| {
+            let text = match i % 5 {
+                0 => LAST[i % 16].chars().take(3).collect(),
+                1 => format!("{} {}", FIRST[i % 16], LAST[(i / 7) % 16]),
+                2 => format!("N1-{:06}", (i * 37) % n),
+                3 => format!("+33 6 {:02}", i % 97),
+                _ => "Zzyzx".into(),
+            };
+            (i % 5, text)
         })
         .collect();
     let mut times = Vec::with_capacity(queries.len());
+    let mut by_kind = vec![Vec::new(); KINDS.len()];
     let mut hits = 0;
-    for text in &queries {
+    for (kind, text) in &queries {
         let query = PatientQuery {
             q: Some(text.clone()),
             limit: 50,
@@ -227,7 +229,9 @@ async fn search<S: HubStore>(store: &S, name: &str, n: usize) {
         };
         let t = Instant::now();
         let page = store.patients(clinic, &query).await.unwrap();
-        times.push(t.elapsed());
+        let took = t.elapsed();
+        times.push(took);
+        by_kind[*kind].push(took);
         hits += page.items.len();
     }
     times.sort();
@@ -239,6 +243,14 @@ async fn search<S: HubStore>(store: &S, name: &str, n: usize) {
         times.len(),
         wrote.as_secs_f64()
     );
+    for (kind, mut times) in KINDS.iter().zip(by_kind) {
+        times.sort();
+        println!(
+            "{name}:   {kind}: p50 {:.2} ms, p99 {:.2} ms",
+            percentile(&times, 0.5),
+            percentile(&times, 0.99)
+        );
+    }
 }
 
 async fn postgres() -> Option<(PgStore, String, String)> {
@@ -262,16 +274,30 @@ async fn main() {
     let changes = env_usize("DERMIS_BENCH_CHANGES", 10_000);
     let patients = env_usize("DERMIS_BENCH_SEARCH_PATIENTS", 50_000);
     println!("== hub read models: projector catch-up, patient search ==");
+    // `DERMIS_BENCH_ONLY=search` (or `catch-up`) runs one part, as the node's bench.
+    let only = std::env::var("DERMIS_BENCH_ONLY").unwrap_or_default();
+    let runs = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
     let dir = tempfile::tempdir().unwrap();
     let sqlite = SqliteStore::open(&dir.path().join("hub.db")).unwrap();
-    catch_up(&sqlite, "embedded", changes).await;
-    search(&sqlite, "embedded", patients).await;
+    if runs("catch-up") {
+        catch_up(&sqlite, "embedded", changes).await;
+    }
+    if runs("search") {
+        search(&sqlite, "embedded", patients).await;
+    }
     match postgres().await {
         Some((store, admin, db)) => {
-            catch_up(&store, "postgres", changes).await;
-            search(&store, "postgres", patients).await;
+            if runs("catch-up") {
+                catch_up(&store, "postgres", changes).await;
+            }
+            if runs("search") {
+                search(&store, "postgres", patients).await;
+            }
             store.pool().close().await;
-            if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+            // `DERMIS_BENCH_KEEP_DB=1` keeps the database to look at (EXPLAIN) afterwards.
+            if std::env::var_os("DERMIS_BENCH_KEEP_DB").is_some() {
+                println!("postgres: kept database {db}");
+            } else if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
                 let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
                     "DROP DATABASE IF EXISTS {db} WITH (FORCE)"
                 )))

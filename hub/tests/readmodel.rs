@@ -30,6 +30,7 @@ on_both_stores!(
     an_erased_patient_is_gone_and_never_comes_back,
     reproject_rebuilds_what_projection_built_without_events_or_stock,
     reproject_on_the_command_line,
+    every_search_plan_finds_the_same_patients_in_list_order,
 );
 
 /// A projector clock that moves 1 s per reading, so every step stamps a later time.
@@ -496,6 +497,8 @@ async fn fetch_patient<S: HubStore>(
 mod identity;
 #[path = "readmodel/lists.rs"]
 mod lists;
+#[path = "readmodel/search.rs"]
+mod search;
 use identity::{
     a_merged_patient_answers_as_its_keeper, an_erased_patient_is_gone_and_never_comes_back,
     reproject_on_the_command_line,
@@ -505,3 +508,4 @@ use lists::{
     one_clinic_never_answers_for_another,
     pages_neither_skip_nor_repeat_and_a_forged_cursor_is_refused,
 };
+use search::every_search_plan_finds_the_same_patients_in_list_order;

@@ -229,10 +229,39 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// The read-model lists an export walks, each once: a patient page becomes Patient and
+/// AllergyIntolerance lines, a visit page Encounter, Condition and MedicationRequest
+/// lines (one walk of the visits, not one per type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    Patients,
+    Encounters,
+    Photos,
+    Appointments,
+}
+
+impl Source {
+    const ALL: [Source; 4] = [
+        Source::Patients,
+        Source::Encounters,
+        Source::Photos,
+        Source::Appointments,
+    ];
+
+    fn of(kind: Kind) -> Source {
+        match kind {
+            Kind::Patient | Kind::AllergyIntolerance => Source::Patients,
+            Kind::Encounter | Kind::Condition | Kind::MedicationRequest => Source::Encounters,
+            Kind::Media => Source::Photos,
+            Kind::Appointment => Source::Appointments,
+        }
+    }
+}
+
 /// Writes every file of `job` (`per_file` lines at most: [`FILE_LINES`]) and then its
-/// manifest; returns the manifest and every key
-/// written (for the expiry job), or `None` when the export was cancelled meanwhile (what
-/// was written is deleted then).
+/// manifest; returns the manifest and every key written (for the expiry job), or `None`
+/// when the export was cancelled meanwhile (checked before each list is walked; what
+/// was written is deleted then). The manifest lists the files in the job's type order.
 pub async fn write<R: ReadModel + Sync>(
     rm: &R,
     blobs: &Blobs,
@@ -244,19 +273,35 @@ pub async fn write<R: ReadModel + Sync>(
     let links = Links {
         base: job.base.clone(),
     };
-    let mut output = Vec::new();
-    let mut keys = Vec::new();
-    for kind in job.types.iter().filter_map(|t| Kind::parse(t)) {
+    let mut writers: Vec<Writer<'_>> = job
+        .types
+        .iter()
+        .filter_map(|t| Kind::parse(t))
+        .map(|kind| Writer::new(blobs, clinic, job, kind, per_file))
+        .collect();
+    let written = |writers: &[Writer<'_>]| -> Vec<String> {
+        writers.iter().flat_map(|w| w.keys.clone()).collect()
+    };
+    for source in Source::ALL {
+        let mut group: Vec<&mut Writer<'_>> = writers
+            .iter_mut()
+            .filter(|w| Source::of(w.kind) == source)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
         if blobs.exists(&cancel_key(clinic, job.export)).await? {
-            delete_all(blobs, &keys).await;
+            drop(group);
+            delete_all(blobs, &written(&writers)).await;
             return Ok(None);
         }
-        let mut w = Writer::new(blobs, clinic, job, kind, per_file);
-        write_kind(rm, clinic, &links, job.level, kind, &mut w).await?;
-        w.flush().await?;
-        output.append(&mut w.out);
-        keys.append(&mut w.keys);
+        write_source(rm, clinic, &links, job.level, source, &mut group).await?;
+        for w in group {
+            w.flush().await?;
+        }
     }
+    let mut keys = written(&writers);
+    let output = writers.into_iter().flat_map(|w| w.out).collect();
     let manifest = Manifest {
         transaction_time: crate::api::nodes::rfc3339_ms(job.at),
         request: job.request.clone(),
@@ -288,30 +333,39 @@ pub async fn delete_all(blobs: &Blobs, keys: &[String]) {
     }
 }
 
-async fn write_kind<R: ReadModel + Sync>(
+/// Walks `source` once, page by page, each writer of `group` taking its type's lines.
+async fn write_source<R: ReadModel + Sync>(
     rm: &R,
     clinic: ClinicId,
     links: &Links,
     level: Level,
-    kind: Kind,
-    w: &mut Writer<'_>,
+    source: Source,
+    group: &mut [&mut Writer<'_>],
 ) -> Result<(), ExportError> {
-    match kind {
-        Kind::Patient | Kind::AllergyIntolerance => {
+    match source {
+        Source::Patients => {
+            let allergies = group.iter().any(|w| w.kind == Kind::AllergyIntolerance);
             let mut query = PatientQuery {
                 limit: MAX_COUNT,
                 ..PatientQuery::default()
             };
             loop {
                 let page = rm.patients(clinic, &query).await?;
-                if kind == Kind::Patient {
-                    for p in &page.items {
-                        w.push(&resources::patient(p)).await?;
-                    }
-                } else {
+                let found = if allergies {
                     let ids: Vec<Uuid> = page.items.iter().map(|p| p.id).collect();
-                    for a in &rm.allergies_of(clinic, &ids).await? {
-                        w.push(&resources::allergy(a)).await?;
+                    rm.allergies_of(clinic, &ids).await?
+                } else {
+                    Vec::new()
+                };
+                for w in group.iter_mut() {
+                    if w.kind == Kind::Patient {
+                        for p in &page.items {
+                            w.push(&resources::patient(p)).await?;
+                        }
+                    } else {
+                        for a in &found {
+                            w.push(&resources::allergy(a)).await?;
+                        }
                     }
                 }
                 match page.next_cursor {
@@ -320,28 +374,30 @@ async fn write_kind<R: ReadModel + Sync>(
                 }
             }
         }
-        Kind::Encounter | Kind::Condition | Kind::MedicationRequest => {
+        Source::Encounters => {
             let mut query = RecordQuery {
                 limit: MAX_COUNT,
                 ..RecordQuery::default()
             };
             loop {
                 let page = rm.encounters(clinic, &query).await?;
-                for v in &page.items {
-                    match kind {
-                        Kind::Encounter => w.push(&resources::encounter(v)).await?,
-                        Kind::Condition => {
-                            for c in v
-                                .diagnoses
-                                .iter()
-                                .filter_map(|d| resources::condition(v, d))
-                            {
-                                w.push(&c).await?;
+                for w in group.iter_mut() {
+                    for v in &page.items {
+                        match w.kind {
+                            Kind::Encounter => w.push(&resources::encounter(v)).await?,
+                            Kind::Condition => {
+                                for c in v
+                                    .diagnoses
+                                    .iter()
+                                    .filter_map(|d| resources::condition(v, d))
+                                {
+                                    w.push(&c).await?;
+                                }
                             }
-                        }
-                        _ => {
-                            for p in &v.prescriptions {
-                                w.push(&resources::medication_request(p)).await?;
+                            _ => {
+                                for p in &v.prescriptions {
+                                    w.push(&resources::medication_request(p)).await?;
+                                }
                             }
                         }
                     }
@@ -352,15 +408,17 @@ async fn write_kind<R: ReadModel + Sync>(
                 }
             }
         }
-        Kind::Media => {
+        Source::Photos => {
             let mut query = RecordQuery {
                 limit: MAX_COUNT,
                 ..RecordQuery::default()
             };
             loop {
                 let page = rm.photos(clinic, &query).await?;
-                for p in &page.items {
-                    w.push(&resources::media(p, links)).await?;
+                for w in group.iter_mut() {
+                    for p in &page.items {
+                        w.push(&resources::media(p, links)).await?;
+                    }
                 }
                 match page.next_cursor {
                     Some(next) => query.cursor = Some(next),
@@ -368,17 +426,19 @@ async fn write_kind<R: ReadModel + Sync>(
                 }
             }
         }
-        Kind::Appointment => {
+        Source::Appointments => {
             let mut query = RangeQuery {
                 limit: MAX_COUNT,
                 ..RangeQuery::default()
             };
             loop {
                 let page = rm.appointments(clinic, &query).await?;
-                for a in &page.items {
-                    // A patient-level export holds what is about a patient.
-                    if level == Level::System || a.patient_id.is_some() {
-                        w.push(&resources::appointment(a)).await?;
+                for w in group.iter_mut() {
+                    for a in &page.items {
+                        // A patient-level export holds what is about a patient.
+                        if level == Level::System || a.patient_id.is_some() {
+                            w.push(&resources::appointment(a)).await?;
+                        }
                     }
                 }
                 match page.next_cursor {

@@ -7,6 +7,7 @@
 pub mod derive;
 pub mod records;
 pub mod report;
+pub mod search;
 pub mod stored;
 
 use std::future::Future;

@@ -326,3 +326,37 @@ pub async fn merge<S: HubStore>(store: &S, clinic: ClinicId, other: Uuid, keep: 
     doc.commit();
     push(store, clinic, vec![(clinic.0, DocType::Clinic, doc.save())]).await;
 }
+
+/// A patient as the read model holds one, for tests and benchmarks that write rows
+/// directly (`replace_read_models`, the rebuild's path) rather than through documents.
+pub fn row_patient(
+    clinic: ClinicId,
+    first: &str,
+    last: &str,
+    mrn: &str,
+    phone: &str,
+    created_at: i64,
+) -> dermis_model::patient::Patient {
+    dermis_model::patient::Patient {
+        id: PatientId::new(),
+        clinic_id: clinic,
+        first_name: first.into(),
+        last_name: last.into(),
+        middle_name: None,
+        birth_date: None,
+        sex: dermis_model::patient::Sex::Unknown,
+        phones: vec![phone.into()],
+        email: None,
+        address: None,
+        mrn: mrn.into(),
+        allergies: Vec::new(),
+        allergies_in_error: Vec::new(),
+        no_known_allergies: false,
+        medical_history: String::new(),
+        notes: String::new(),
+        created_at,
+        created_by: None,
+        encounters: Vec::new(),
+        photos: Vec::new(),
+    }
+}

@@ -13,6 +13,7 @@ use crate::readmodel::records::{
     AllergyRecord, AppointmentRecord, EncounterRecord, PatientRecord, PhotoRecord,
     PrescriptionRecord, ProductRecord, SaleRecord, StockRecord,
 };
+use crate::readmodel::search::{self, Plan};
 use crate::readmodel::stored::{self, Listed, fix_encounter, fix_photo, parse};
 use crate::readmodel::{
     ClinicianVisits, Cursor, Page, PatientQuery, RangeQuery, RecordQuery, page_limit, paginate,
@@ -32,6 +33,12 @@ impl Sql {
             text: text.to_owned(),
             args: vec![Value::Text(clinic.to_string())],
         }
+    }
+
+    /// Adds an argument; returns its placeholder (`?N`).
+    fn arg(&mut self, v: String) -> String {
+        self.args.push(Value::Text(v));
+        format!("?{}", self.args.len())
     }
 
     /// Appends ` AND <cond>` where each `?` in `cond` takes the next argument.
@@ -106,6 +113,27 @@ fn owner(v: Option<String>) -> Result<Option<Uuid>, StoreError> {
     v.map(|o| parse_uuid("owner", &o)).transpose()
 }
 
+/// How many index entries match `term` as a prefix, counted up to
+/// [`search::DRIVE_LIMIT`]: what [`search::plan`] chooses by.
+fn count_term(conn: &Connection, clinic: ClinicId, term: &str) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM rm_patient_terms
+           WHERE clinic_id = ?1 AND term >= ?2 AND term < ?3 LIMIT ?4)",
+    )
+    .and_then(|mut s| {
+        s.query_row(
+            params![
+                clinic.to_string(),
+                term,
+                prefix_end(term),
+                search::DRIVE_LIMIT
+            ],
+            |r| r.get(0),
+        )
+    })
+    .map_err(lite("count a search term"))
+}
+
 pub(super) fn patients(
     conn: &Connection,
     clinic: ClinicId,
@@ -113,23 +141,54 @@ pub(super) fn patients(
 ) -> Result<Page<PatientRecord>, StoreError> {
     let limit = page_limit(q.limit);
     let cursor = Cursor::parse(q.cursor.as_deref())?;
-    let mut sql = Sql::new(
-        "SELECT data, updated_at FROM rm_patients WHERE clinic_id = ?1 AND merged_into IS NULL",
-        clinic,
-    );
-    if let Some(text) = q.q.as_deref() {
-        for term in query_terms(text) {
-            let end = prefix_end(&term);
-            sql.and(
-                "id IN (SELECT patient_id FROM rm_patient_terms
-                        WHERE clinic_id = ? AND term >= ? AND term < ?)",
-                [
-                    Value::Text(clinic.to_string()),
-                    Value::Text(term),
-                    Value::Text(end),
-                ],
-            );
+    let terms = q.q.as_deref().map(query_terms).unwrap_or_default();
+    let counts = terms
+        .iter()
+        .map(|t| count_term(conn, clinic, t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut sql = match search::plan(&counts) {
+        Plan::Nothing => {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+            });
         }
+        Plan::Intersect => {
+            // The rare terms' patients first (CROSS JOIN keeps that order of the loops).
+            let mut sql = Sql::new("", clinic);
+            let mut sets = Vec::new();
+            for (term, _) in terms.iter().zip(&counts).filter(|(_, n)| search::rare(**n)) {
+                let (from, to) = (sql.arg(term.clone()), sql.arg(prefix_end(term)));
+                sets.push(format!(
+                    "SELECT DISTINCT patient_id FROM rm_patient_terms \
+                     WHERE clinic_id = ?1 AND term >= {from} AND term < {to}"
+                ));
+            }
+            sql.text = format!(
+                "SELECT data, updated_at FROM ({}) AS hit CROSS JOIN rm_patients \
+                 ON rm_patients.clinic_id = ?1 AND rm_patients.id = hit.patient_id \
+                 WHERE merged_into IS NULL",
+                sets.join(" INTERSECT ")
+            );
+            sql
+        }
+        Plan::Walk => Sql::new(
+            "SELECT data, updated_at FROM rm_patients WHERE clinic_id = ?1 AND merged_into IS NULL",
+            clinic,
+        ),
+    };
+    // The common terms (every term, on a walk), checked patient by patient.
+    for (term, _) in terms
+        .iter()
+        .zip(&counts)
+        .filter(|(_, n)| !search::rare(**n))
+    {
+        sql.and(
+            "EXISTS (SELECT 1 FROM rm_patient_terms AS t
+                      WHERE t.clinic_id = rm_patients.clinic_id
+                        AND t.patient_id = rm_patients.id AND t.term >= ? AND t.term < ?)",
+            [Value::Text(term.clone()), Value::Text(prefix_end(term))],
+        );
     }
     if let Some(name) = q.name.as_deref() {
         let n = dermis_model::text::fold(name.trim());
