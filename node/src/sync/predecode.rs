@@ -27,17 +27,6 @@ use crate::store::{Decoded, StoreError, decode_received};
 /// without slowing it; beyond it documents are simply loaded by the store when applied.
 const MAX_AHEAD: usize = 1024;
 
-/// Experiment: `DERMIS_SYNC_LOAD_AHEAD` overrides [`MAX_AHEAD`].
-fn max_ahead() -> usize {
-    static AHEAD: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *AHEAD.get_or_init(|| {
-        std::env::var("DERMIS_SYNC_LOAD_AHEAD")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(MAX_AHEAD)
-    })
-}
-
 /// The message types of `Docs` and `Bootstrap` frames (docs/SYNC.md), checked before a
 /// frame is parsed here.
 const DOCS_TYPE: u8 = 0x84;
@@ -136,7 +125,7 @@ impl Predecoder {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         for item in items {
-            if !item.full || slots.len() >= max_ahead() || slots.contains_key(&item.doc_id) {
+            if !item.full || slots.len() >= MAX_AHEAD || slots.contains_key(&item.doc_id) {
                 continue;
             }
             let Some(doc_type) = DocType::parse(&item.doc_type) else {
