@@ -5,6 +5,10 @@
 //! `DERMIS_BENCH_PATIENTS` (default 10000) and `DERMIS_BENCH_BIG` (default 50000) scale it;
 //! `DERMIS_BENCH_ONLY` (comma-separated: `catch-up`, `propagation`, `offline`, `large`,
 //! `throughput`, `pushes`) runs only the sections it names, for profiling one of them.
+//! The catch-up starts once the hub's projector has read the pushed documents
+//! (`DERMIS_BENCH_PROJECTED=0`: at once, with the projector still working, as before
+//! session 27) and prints each sync's phases (`DERMIS_SYNC_PHASES`);
+//! `DERMIS_BENCH_MARKS` prints uptime marks for cutting a `perf record -k boottime`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench that cannot set up has nothing to report.
 
