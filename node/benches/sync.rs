@@ -5,6 +5,10 @@
 //! `DERMIS_BENCH_PATIENTS` (default 10000) and `DERMIS_BENCH_BIG` (default 50000) scale it;
 //! `DERMIS_BENCH_ONLY` (comma-separated: `catch-up`, `propagation`, `offline`, `large`,
 //! `throughput`, `pushes`) runs only the sections it names, for profiling one of them.
+//! The catch-up starts once the hub's projector has read the pushed documents
+//! (`DERMIS_BENCH_PROJECTED=0`: at once, with the projector still working, as before
+//! session 27) and prints each sync's phases (`DERMIS_SYNC_PHASES`);
+//! `DERMIS_BENCH_MARKS` prints uptime marks for cutting a `perf record -k boottime`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench that cannot set up has nothing to report.
 
@@ -31,6 +35,7 @@ fn report_with(d: &Path, bootstrap: bool) -> serde_json::Value {
             dermis_node::sync::client::BOOTSTRAP_ENV,
             if bootstrap { "on" } else { "off" },
         )
+        .env(dermis_node::phases::PHASES_ENV, "1")
         .args(["sync", "--once", "--timeout", "600", "--report"])
         .output()
         .unwrap();
@@ -41,6 +46,49 @@ fn report_with(d: &Path, bootstrap: bool) -> serde_json::Value {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     serde_json::from_str(text.lines().last().unwrap_or("{}")).unwrap()
+}
+
+/// How far the hub's projector (webhook events, read models) is behind the clinic's
+/// change log: the documents it still has to load, read and write.
+fn projector_lag(hub: &Hub, clinic: &str) -> i64 {
+    let Ok(conn) = rusqlite::Connection::open_with_flags(
+        hub.data_dir.join("hub.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    ) else {
+        return -1;
+    };
+    conn.query_row(
+        "SELECT c.seq - COALESCE(p.seq, 0) FROM clinics c
+         LEFT JOIN projector_cursors p ON p.clinic_id = c.id WHERE c.id = ?1",
+        [clinic],
+        |r| r.get(0),
+    )
+    .unwrap_or(-1)
+}
+
+/// The phase figures a `sync --report` gives with `DERMIS_SYNC_PHASES` set.
+fn phases(report: &serde_json::Value) -> String {
+    report["phases"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+/// With `DERMIS_BENCH_MARKS` set, prints the machine's uptime (CLOCK_BOOTTIME, as
+/// `perf record -k boottime` stamps samples) beside `what`, to cut a profile to one step.
+fn mark(what: &str) {
+    if std::env::var_os("DERMIS_BENCH_MARKS").is_some() {
+        let up = std::fs::read_to_string("/proc/uptime").unwrap_or_default();
+        println!(
+            "  mark {what}: {}",
+            up.split_whitespace().next().unwrap_or("?")
+        );
+    }
 }
 
 fn enroll(hub: &Hub, clinic: &str, d: &Path, name: &str) {
@@ -159,7 +207,9 @@ fn main() {
             "dataset: {patients} patients (~3 encounters each), 20000 sales, made in {:.1} s",
             t.elapsed().as_secs_f64()
         );
+        mark("push starts");
         let push = report(&src);
+        mark("push ends");
         println!(
             "push to hub: {} docs in {} ms ({:.0} docs/s, {:.1} MB up)",
             push["pushed_docs"],
@@ -168,9 +218,33 @@ fn main() {
                 / push["elapsed_ms"].as_f64().unwrap_or(1.0),
             push["bytes_up"].as_f64().unwrap_or(0.0) / 1e6
         );
+        println!("  phases: {}", phases(&push));
+        // A workstation joins a clinic whose hub has long read what it holds: the hub's
+        // projector finishes the pushed documents first, unless
+        // DERMIS_BENCH_PROJECTED=0 (then it runs during the catch-up, as before).
+        let lag = projector_lag(&hub, &clinic);
+        if std::env::var("DERMIS_BENCH_PROJECTED").as_deref() != Ok("0") {
+            let t = Instant::now();
+            common::wait_until(Duration::from_secs(600), "the hub's projector", || {
+                projector_lag(&hub, &clinic) == 0
+            });
+            println!(
+                "hub projector: {lag} docs behind after the push, caught up {:.1} s later",
+                t.elapsed().as_secs_f64()
+            );
+        } else {
+            println!("hub projector: {lag} docs behind at the start of the catch-up");
+        }
         let dst = root.join("dst");
         enroll(&hub, &clinic, &dst, "fresh");
+        mark("catch-up starts");
         let pull = report(&dst);
+        mark("catch-up ends");
+        println!(
+            "  phases: {}; hub projector {} docs behind after it",
+            phases(&pull),
+            projector_lag(&hub, &clinic)
+        );
         let pulled = pull["pulled_docs"].as_f64().unwrap_or(0.0);
         let pull_ms = pull["elapsed_ms"].as_f64().unwrap_or(1.0);
         println!(
@@ -183,13 +257,16 @@ fn main() {
         // comparison; after the bootstrap, so the headline figure is measured as before.
         let older = root.join("dst-r4");
         enroll(&hub, &clinic, &older, "fresh-r4");
+        mark("revision 4 catch-up starts");
         let r4 = report_with(&older, false);
+        mark("revision 4 catch-up ends");
         println!(
             "fresh node catch-up without bootstrap (revision 4: index, fetch): {} docs in {} ms, node peak RSS {:.1} MB",
             r4["pulled_docs"],
             r4["elapsed_ms"],
             r4["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
         );
+        println!("  phases: {}", phases(&r4));
         {
             let mut node = Node::open(&dst).unwrap();
             node.store.set_cache_capacity(1);

@@ -13,6 +13,7 @@ pub mod icd10;
 pub mod localtime;
 pub mod node;
 pub mod ops;
+pub mod phases;
 pub mod print;
 pub mod store;
 pub mod sync;

@@ -381,6 +381,9 @@ fn sync(
     if report {
         let mut value = serde_json::to_value(&summary).unwrap_or_default();
         value["peak_rss_mb"] = serde_json::json!(peak_rss_mb());
+        if crate::phases::wanted() {
+            value["phases"] = crate::phases::figures();
+        }
         outln!("{value}");
     }
     Ok(())

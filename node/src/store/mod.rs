@@ -1041,6 +1041,7 @@ impl<'s> Tx<'s> {
 
     /// Writes every pending document (change, index rows, outbox) and commits.
     pub fn commit(mut self) -> Result<Vec<DocId>, StoreError> {
+        let started = std::time::Instant::now();
         self.apply_recorded_erasures()?;
         let mut written = Vec::new();
         let mut to_cache = Vec::new();
@@ -1157,7 +1158,10 @@ impl<'s> Tx<'s> {
             .tx
             .path()
             .and_then(|p| Path::new(p).parent().map(Path::to_owned));
+        crate::phases::add(crate::phases::Phase::Write, started);
+        let started = std::time::Instant::now();
         self.tx.commit()?;
+        crate::phases::add(crate::phases::Phase::Commit, started);
         for (id, rev, doc) in to_cache {
             self.cache.put(id, rev, doc);
         }

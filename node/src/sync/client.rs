@@ -23,6 +23,7 @@ use super::photos::{LaneOptions, LaneReport, LaneThread, run_once};
 use super::predecode::Predecoder;
 use super::{notify, state};
 use crate::node::{Node, OpError, now};
+use crate::phases::{self, Phase};
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -423,8 +424,10 @@ async fn drive(
                                 match ws.next().now_or_never() {
                                     None => break,
                                     Some(Some(Ok(Message::Binary(bytes)))) => {
+                                        let t = std::time::Instant::now();
                                         ahead.offer(session.clinic(), &bytes);
                                         queue.extend(session.handle_frame(now(), &bytes));
+                                        phases::add(Phase::Frame, t);
                                     }
                                     Some(other) => early = Some(other),
                                 }
@@ -494,11 +497,15 @@ async fn drive(
         }
         let wait =
             Duration::from_millis(u64::try_from(session.next_deadline() - now()).unwrap_or(0));
+        let waiting = std::time::Instant::now();
         tokio::select! {
             message = async { match early.take() { Some(m) => m, None => ws.next().await } } => match message {
                 Some(Ok(Message::Binary(bytes))) => {
+                    phases::add(Phase::Wait, waiting);
+                    let t = std::time::Instant::now();
                     ahead.offer(session.clinic(), &bytes);
                     queue.extend(session.handle_frame(now(), &bytes));
+                    phases::add(Phase::Frame, t);
                 }
                 Some(Ok(Message::Close(frame))) => {
                     let reason = frame.map(|f| {

@@ -13,6 +13,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::state;
 use crate::node::Node;
+use crate::phases::{self, Phase};
 use crate::store::{Decoded, StoreError, decode_heads, decode_received, encode_heads};
 
 fn failure(doc_id: uuid::Uuid, e: &StoreError) -> ApplyFailure {
@@ -230,7 +231,10 @@ impl Node {
         let mut failures = Vec::new();
         // Loading and reading whole documents is most of a catch-up's cost and needs no
         // store: do it on every core before the write transaction.
+        let t = std::time::Instant::now();
         let decoded = decode_all(clinic, docs, ahead);
+        phases::add(Phase::Decode, t);
+        let t = std::time::Instant::now();
         let mut tx = self.store.begin(crate::node::now())?;
         for (d, decoded) in docs.iter().zip(decoded) {
             let id = DocId(d.doc_id);
@@ -263,6 +267,7 @@ impl Node {
                 .unwrap_or(0);
             state::set(tx.sql(), state::CURSOR, &c.max(current).to_string())?;
         }
+        phases::add(Phase::Stage, t);
         tx.commit()?;
         Ok(failures)
     }
@@ -293,7 +298,10 @@ impl NodeSyncStore for Node {
         max_docs: usize,
         max_bytes: usize,
     ) -> Result<Vec<OutgoingDoc>, StoreError> {
-        self.outbox_batch_sync(max_docs, max_bytes)
+        let t = std::time::Instant::now();
+        let batch = self.outbox_batch_sync(max_docs, max_bytes);
+        phases::add(Phase::Outbox, t);
+        batch
     }
 
     async fn push_acked(&mut self, acks: &[PushAck]) -> Result<(), StoreError> {
