@@ -155,7 +155,9 @@ async fn patients(
         q.push_bind(term.clone());
         q.push(" AND t.term < ");
         q.push_bind(prefix_end(term));
-        q.push(")");
+        // OFFSET 0 keeps it a check per patient (by `rm_patient_terms_patient`): as a
+        // join, the planner read the common term's whole range once per search.
+        q.push(" OFFSET 0)");
     }
     if let Some(name) = query.name.as_deref() {
         let n = dermis_model::text::fold(name.trim());
