@@ -1112,6 +1112,14 @@ impl<'s> Tx<'s> {
                      ON CONFLICT(doc_id) DO UPDATE SET version = version + 1, bytes = bytes + excluded.bytes, last_at = excluded.last_at",
                     params![id_text, change_bytes, self.now],
                 )?;
+                // A new version of a refused document goes again (docs/SYNC.md: parked
+                // until the document is edited again). Schema 1 had no refusals.
+                if migrate::current(&self.tx)? >= 2 {
+                    self.tx.exec(
+                        "UPDATE outbox SET rejected = NULL WHERE doc_id = ?1 AND rejected IS NOT NULL",
+                        [&id_text],
+                    )?;
+                }
             }
             index::reindex(
                 &self.tx,
