@@ -19,5 +19,14 @@ if cargo tree -p dermis-node -e normal --prefix none 2>/dev/null | grep -q '^der
   echo "layering: dermis-node must not depend on dermis-hub" >&2
   status=1
 fi
-[ $status -eq 0 ] && echo "layering: ok (model and sync are pure; node does not depend on hub)"
+# The node's store owns its tables: SQL (statements, or the calls that run them) appears
+# only under node/src/store; every other module calls the store's typed functions.
+sql='\.(execute|execute_batch|query_row|query_map|query_and_then|prepare|prepare_cached|exec|pragma_update|pragma_query|pragma_query_value|unchecked_transaction|transaction|transaction_with_behavior|savepoint)\(|Connection::open|params!\[|r?#*"[[:space:]]*(SELECT|INSERT|UPDATE|DELETE|REPLACE|PRAGMA|CREATE|DROP|ALTER|WITH|ATTACH|DETACH|VACUUM|BEGIN)[[:space:]]'
+outside=$(grep -rnE --include='*.rs' "$sql" node/src | grep -v '^node/src/store/' || true)
+if [ -n "$outside" ]; then
+  echo "layering: SQL outside node/src/store (add a typed function to the store instead):" >&2
+  echo "$outside" | sed 's/^/  /' >&2
+  status=1
+fi
+[ $status -eq 0 ] && echo "layering: ok (model and sync are pure; node does not depend on hub; node SQL only in node/src/store)"
 exit $status

@@ -182,7 +182,7 @@ impl Node {
         store.set_node(identity.node_id);
         // Photos imported before schema 3 get their upload rows (once per store). The
         // upload lane retries this, so a failure here only delays it.
-        if let Err(error) = crate::sync::photos::db::backfill(store.conn(), data_dir, now()) {
+        if let Err(error) = crate::sync::photos::backfill(store.conn(), data_dir) {
             tracing::warn!(%error, "could not record the uploads of older photos");
         }
         let node = Node {

@@ -444,7 +444,8 @@ fn photos_held_before_schema_3_get_their_upload_rows() {
 
 #[test]
 fn the_daemon_runs_a_pass_after_a_sync_only_when_what_it_can_bring_changed() {
-    use dermis_node::sync::photos::{Rounds, Wake, db};
+    use dermis_node::store::photo_uploads as db;
+    use dermis_node::sync::photos::{Rounds, Wake};
     let d = desk();
     let inputs = || {
         let node = Node::open(&d.dir).unwrap();

@@ -13,8 +13,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
-
 use super::key::{self, StoreKey};
 use super::perms;
 use super::seal::{self, FileKey};
@@ -85,35 +83,18 @@ pub fn clean_side_files(store: &Path) -> Result<(), StoreError> {
 
 /// Encrypts the plain Dermis store at `store` in place. The caller checked that it is a
 /// plain Dermis store.
-pub fn encrypt_store(store: &Path, application_id: i32) -> Result<StoreKey, StoreError> {
+pub fn encrypt_store(store: &Path) -> Result<StoreKey, StoreError> {
     let dir = store.parent().unwrap_or(Path::new("."));
     let key = key::load_or_create(dir)?;
     pause_at("key-saved");
     clean_side_files(store)?;
     let side = side_path(store);
-    {
-        let conn = Connection::open(store)?;
-        conn.busy_timeout(std::time::Duration::from_secs(15))?;
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        drop(perms::create_private_file(&side).map_err(io(&side))?);
-        let side_name = side.to_string_lossy().into_owned();
-        conn.execute(
-            "ATTACH DATABASE ?1 AS encrypted KEY ?2",
-            rusqlite::params![side_name, key.sqlcipher_literal()],
-        )?;
-        conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
-        conn.execute_batch(&format!(
-            "PRAGMA encrypted.user_version = {version};
-             PRAGMA encrypted.application_id = {application_id};
-             DETACH DATABASE encrypted;"
-        ))?;
-        pause_at("exported");
-        std::fs::File::open(&side)
-            .and_then(|f| f.sync_all())
-            .map_err(io(&side))?;
-        conn.close().map_err(|(_, e)| StoreError::from(e))?;
-    }
+    drop(perms::create_private_file(&side).map_err(io(&side))?);
+    crate::store::encrypt_plain_copy(store, &side, &key)?;
+    pause_at("exported");
+    std::fs::File::open(&side)
+        .and_then(|f| f.sync_all())
+        .map_err(io(&side))?;
     // The plain store's WAL was checkpointed and truncated; one that still holds frames
     // means another process is writing the old store: stop rather than lose its writes.
     let wal = companion(store, "-wal");

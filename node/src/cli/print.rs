@@ -207,7 +207,7 @@ pub fn status(node: &mut Node, as_json: bool) -> Result<(), CliError> {
     let now = crate::node::now();
     let oldest_age_ms = outbox.oldest_at.map(|t| (now - t).max(0));
     let sync = crate::sync::state::status(&node.store, now)?;
-    let photos = crate::sync::photos::db::figures(node.store.conn())?;
+    let photos = crate::store::photo_uploads::figures(node.store.conn())?;
     let refused = queries::refused_docs(node.store.conn())?;
     let erasures = node.store.tombstones()?;
     let dropped_edits: i64 = erasures.iter().map(|t| t.dropped_edits).sum();

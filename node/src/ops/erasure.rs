@@ -7,8 +7,7 @@
 //! once the patient document is gone everywhere (see docs/RUNBOOK.md, "Erasing a patient").
 
 use dermis_model::clinic::{self, ErasureRecord, Permission};
-use dermis_model::{DocId, DocType, ErrorCode, Millis, PatientId, ValidationErrors};
-use rusqlite::params;
+use dermis_model::{DocId, DocType, ErrorCode, PatientId, ValidationErrors};
 use serde::Serialize;
 
 use super::unknown;
@@ -226,17 +225,7 @@ pub fn retention_years(node: &mut Node) -> Result<Option<u32>, OpError> {
     }
 }
 
-/// A patient past the retention period.
-#[derive(Clone, Debug, Serialize)]
-pub struct DueRow {
-    pub id: String,
-    pub mrn: String,
-    pub first_name: String,
-    pub last_name: String,
-    /// The last encounter's date, or none.
-    pub last_visit: Option<String>,
-    pub created_at: Millis,
-}
+pub use crate::store::erasure::DueRow;
 
 /// Patients with no visit for the clinic's retention period, created before it began.
 pub fn due_for_erasure(
@@ -255,27 +244,8 @@ pub fn due_for_erasure(
     let cutoff = years_before(today, years);
     let cutoff_text = dermis_model::validate::format_date(cutoff);
     let cutoff_millis = cutoff.midnight().assume_utc().unix_timestamp() * 1000;
-    let conn = node.store.conn();
-    let mut stmt = conn
-        .prepare(
-            "SELECT id, mrn, first_name, last_name, last_visit, created_at FROM patients
-             WHERE (last_visit IS NULL OR last_visit < ?1) AND created_at < ?2
-             ORDER BY COALESCE(last_visit, ''), last_name, first_name, id",
-        )
-        .map_err(crate::store::StoreError::from)?;
-    let rows = stmt
-        .query_map(params![cutoff_text, cutoff_millis], |r| {
-            Ok(DueRow {
-                id: r.get(0)?,
-                mrn: r.get(1)?,
-                first_name: r.get(2)?,
-                last_name: r.get(3)?,
-                last_visit: r.get(4)?,
-                created_at: r.get(5)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(crate::store::StoreError::from)?;
+    let rows =
+        crate::store::erasure::not_seen_since(node.store.conn(), &cutoff_text, cutoff_millis)?;
     Ok((years, rows))
 }
 

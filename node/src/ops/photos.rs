@@ -23,8 +23,8 @@ use dermis_model::audit::AuditAction;
 use super::{audit, unknown};
 use crate::atrest::seal;
 use crate::node::{Node, OpError, Session, doc_error, now};
+use crate::store::photo_uploads as uploads;
 use crate::store::queries;
-use crate::sync::photos::db as uploads;
 use crate::sync::photos::upload::{UploadRow, UploadState};
 
 /// Longest side of a local gallery thumbnail, in pixels.

@@ -11,6 +11,43 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Origin, Store, StoreError, Tx};
 
+/// A patient past the retention period.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DueRow {
+    pub id: String,
+    pub mrn: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// The last encounter's date, or none.
+    pub last_visit: Option<String>,
+    pub created_at: Millis,
+}
+
+/// Patients with no visit since `cutoff_date` (or none at all) and created before
+/// `cutoff_millis`: those past a retention period, longest unseen first.
+pub fn not_seen_since(
+    conn: &Connection,
+    cutoff_date: &str,
+    cutoff_millis: Millis,
+) -> Result<Vec<DueRow>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, mrn, first_name, last_name, last_visit, created_at FROM patients
+         WHERE (last_visit IS NULL OR last_visit < ?1) AND created_at < ?2
+         ORDER BY COALESCE(last_visit, ''), last_name, first_name, id",
+    )?;
+    let rows = stmt.query_map(params![cutoff_date, cutoff_millis], |r| {
+        Ok(DueRow {
+            id: r.get(0)?,
+            mrn: r.get(1)?,
+            first_name: r.get(2)?,
+            last_name: r.get(3)?,
+            last_visit: r.get(4)?,
+            created_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Meta key set by an erasure until the WAL has been truncated after it.
 const SCRUB_PENDING: &str = "erasure_scrub_pending";
 

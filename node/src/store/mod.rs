@@ -22,14 +22,19 @@ impl Exec for Connection {
 mod cache;
 pub mod drafts;
 pub mod erasure;
+mod export;
+pub use export::{encrypt_plain_copy, snapshot};
 pub mod index;
 pub mod journal;
 mod lean;
 pub mod merges;
 pub mod migrate;
+pub mod photo_cache;
+pub mod photo_uploads;
 pub mod pos;
 pub mod queries;
 mod sign_in;
+pub mod sync_rows;
 pub use sign_in::Failures as SignInFailures;
 
 use std::collections::HashMap;
@@ -147,30 +152,6 @@ pub fn decode_heads(bytes: &[u8]) -> Vec<ChangeHash> {
         .chunks_exact(32)
         .filter_map(|c| <[u8; 32]>::try_from(c).ok().map(ChangeHash))
         .collect()
-}
-
-/// A snapshot of the store at `path`, encrypted under `key`, written to `into` while
-/// other connections keep working (one read transaction), for a backup.
-pub fn snapshot(path: &Path, key: &StoreKey, into: &Path) -> Result<(), StoreError> {
-    let conn = keyed(path, key)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    let literal = key.sqlcipher_literal();
-    // Both the file name (made by the caller inside the data dir) and the key literal
-    // (hex this code made) are bound or generated, never user input.
-    conn.execute(
-        &format!("ATTACH DATABASE ?1 AS snapshot KEY \"{literal}\""),
-        [into.to_string_lossy()],
-    )?;
-    conn.query_row("SELECT sqlcipher_export('snapshot')", [], |_| Ok(()))?;
-    // The export copies schema and rows, not the header fields the store checks: the
-    // application id and the schema version.
-    let version = migrate::current(&conn)?;
-    conn.execute_batch(&format!(
-        "PRAGMA snapshot.application_id = {APPLICATION_ID};
-         PRAGMA snapshot.user_version = {version};
-         DETACH DATABASE snapshot"
-    ))?;
-    Ok(())
 }
 
 /// Gives a restored store its own Automerge actor, so its edits never collide with the
@@ -340,7 +321,7 @@ impl Store {
             // store encrypted.
             let _upgrading = upgrade::lock(dir)?;
             if is_plain_sqlite(path)? {
-                upgrade::encrypt_store(path, APPLICATION_ID)?
+                upgrade::encrypt_store(path)?
             } else {
                 crate::atrest::key::load(dir)?
             }
@@ -1132,6 +1113,14 @@ impl<'s> Tx<'s> {
                      ON CONFLICT(doc_id) DO UPDATE SET version = version + 1, bytes = bytes + excluded.bytes, last_at = excluded.last_at",
                     params![id_text, change_bytes, self.now],
                 )?;
+                // A new version of a refused document goes again (docs/SYNC.md: parked
+                // until the document is edited again). Schema 1 had no refusals.
+                if migrate::current(&self.tx)? >= 2 {
+                    self.tx.exec(
+                        "UPDATE outbox SET rejected = NULL WHERE doc_id = ?1 AND rejected IS NOT NULL",
+                        [&id_text],
+                    )?;
+                }
             }
             index::reindex(
                 &self.tx,

@@ -18,6 +18,7 @@ use tokio_tungstenite::tungstenite::protocol::{
 };
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
+use super::ended::{Ended, HubClose};
 use super::link::{HubLink, LinkError, LinkSetupError, TRANSPORT_HEADER, certificate_problem};
 use super::photos::{LaneOptions, LaneReport, LaneThread, run_once};
 use super::predecode::Predecoder;
@@ -113,16 +114,6 @@ fn bootstrap_from_env() -> bool {
             "off" | "0" | "false"
         )
     })
-}
-
-/// How one connection ended.
-enum Ended {
-    CaughtUp,
-    Shutdown,
-    Lost(String),
-    Refused(String),
-    /// The hub's certificate is not trusted: what is wrong with it.
-    Certificate(String),
 }
 
 /// `ws://host/sync` for a hub base URL given as http(s):// or ws(s)://.
@@ -508,15 +499,8 @@ async fn drive(
                     phases::add(Phase::Frame, t);
                 }
                 Some(Ok(Message::Close(frame))) => {
-                    let reason = frame.map(|f| {
-                        let code = u16::from(f.code);
-                        match ErrorCode::from_close_code(code) {
-                            Some(ErrorCode::Revoked | ErrorCode::Unauthorized) => format!("refused: {}", f.reason),
-                            Some(c) => format!("hub closed the connection: {} ({})", c.description(), f.reason),
-                            None => format!("hub closed the connection ({code} {})", f.reason),
-                        }
-                    }).unwrap_or_else(|| "hub closed the connection".into());
-                    return if reason.starts_with("refused") { Ended::Refused(reason) } else { Ended::Lost(reason) };
+                    let close = HubClose::of(frame.as_ref().map(|f| (u16::from(f.code), f.reason.as_str())));
+                    return close.ended();
                 }
                 Some(Ok(Message::Text(_))) => {
                     let _ = ws.close(Some(CloseFrame { code: CloseCode::from(ErrorCode::Malformed.close_code()), reason: "text frame".into() })).await;

@@ -37,12 +37,6 @@ pub enum EnrollError {
     Store(#[from] StoreError),
 }
 
-impl From<rusqlite::Error> for EnrollError {
-    fn from(e: rusqlite::Error) -> Self {
-        EnrollError::Store(e.into())
-    }
-}
-
 #[derive(Serialize)]
 struct EnrollRequest<'a> {
     code: &'a str,
@@ -210,20 +204,7 @@ pub fn apply(
             }
         }
         // The standalone clinic document never left this node; its users now live in the hub's.
-        tx.sql()
-            .execute("DELETE FROM docs WHERE id = ?1", [old_doc.to_string()])?;
-        tx.sql().execute(
-            "DELETE FROM doc_changes WHERE doc_id = ?1",
-            [old_doc.to_string()],
-        )?;
-        tx.sql().execute(
-            "DELETE FROM outbox WHERE doc_id = ?1",
-            [old_doc.to_string()],
-        )?;
-        tx.sql().execute(
-            "DELETE FROM conflicts WHERE doc_id = ?1",
-            [old_doc.to_string()],
-        )?;
+        crate::store::sync_rows::forget_local_doc(tx.sql(), &old_doc.to_string())?;
     }
     tx.set_meta("node_id", &enrolled.node_id.to_string())?;
     tx.set_meta("node_name", node_name)?;

@@ -4,6 +4,7 @@
 
 pub mod background;
 pub mod client;
+mod ended;
 pub mod enroll;
 pub mod link;
 pub mod notify;

@@ -1,45 +1,13 @@
 //! What the node knows about its hub and its sync, kept in the store's `sync_state`
 //! table so that every process on the data dir (the daemon, the app, the CLI) sees it.
 
-use crate::store::Exec;
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+pub use crate::store::sync_rows::{
+    ALIVE_AT, CURSOR, DAEMON_PID, HUB_ALLOW_INSECURE_HTTP, HUB_CA_PEM, HUB_TOKEN, HUB_URL,
+    LAST_CONNECTED_AT, LAST_ERROR, LAST_SYNC_AT, ONLINE, clear, get, set,
+};
 use crate::store::{Store, StoreError};
-
-pub const HUB_URL: &str = "hub_url";
-pub const HUB_TOKEN: &str = "hub_token";
-/// `"true"`: plain http to a network address was allowed on purpose
-/// (`--allow-insecure-http`).
-pub const HUB_ALLOW_INSECURE_HTTP: &str = "hub_allow_insecure_http";
-/// PEM of the CA certificate trusted for the hub besides the system's (`--ca-file`).
-pub const HUB_CA_PEM: &str = "hub_ca_pem";
-pub const CURSOR: &str = "cursor";
-pub const ONLINE: &str = "online";
-pub const LAST_SYNC_AT: &str = "last_sync_at";
-pub const LAST_ERROR: &str = "last_error";
-pub const LAST_CONNECTED_AT: &str = "last_connected_at";
-/// When a connected sync loop last said it is alive: written every `ALIVE_EVERY` even
-/// when nothing changes, so the window can tell a quiet link from a dead daemon.
-pub const ALIVE_AT: &str = "alive_at";
-pub const DAEMON_PID: &str = "daemon_pid";
-
-pub fn get(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM sync_state WHERE key = ?1")?
-        .query_row([key], |r| r.get(0))
-        .optional()?)
-}
-
-pub fn set(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<(), StoreError> {
-    conn.exec("INSERT INTO sync_state(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])?;
-    Ok(())
-}
-
-pub fn clear(conn: &rusqlite::Connection, key: &str) -> Result<(), StoreError> {
-    conn.exec("DELETE FROM sync_state WHERE key = ?1", [key])?;
-    Ok(())
-}
 
 /// The sync figures shown by `status --json` and the app's sync panel.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -67,11 +35,7 @@ pub struct SyncStatus {
 pub fn status(store: &Store, now: i64) -> Result<SyncStatus, StoreError> {
     let conn = store.conn();
     let outbox = crate::store::queries::outbox_stats(conn)?;
-    let rejected: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM outbox WHERE rejected IS NOT NULL",
-        [],
-        |r| r.get(0),
-    )?;
+    let rejected = crate::store::sync_rows::refused_count(conn)?;
     let num = |key: &str| -> Result<Option<i64>, StoreError> {
         Ok(get(conn, key)?.and_then(|v| v.parse().ok()))
     };

@@ -2,6 +2,11 @@
 //! confirmed heads, cursor) and [`DocStore`] (so it passes the same conformance suite as
 //! the hub's stores; its change log is the order of local writes).
 
+use super::state;
+use crate::node::Node;
+use crate::phases::{self, Phase};
+use crate::store::sync_rows::{self, OutboxRow, SyncedHeads};
+use crate::store::{Decoded, StoreError, decode_received};
 use automerge::ChangeHash;
 use dermis_model::{ClinicId, DocId, DocType};
 use dermis_sync::apply;
@@ -9,12 +14,6 @@ use dermis_sync::store::{ApplyFailure, ChangePage, DocStore, NodeSyncStore, Outg
 use dermis_sync::wire::{
     DocData, DocPush, ErrorCode, FetchItem, IndexEntry, OutboxStats, PushOutcome,
 };
-use rusqlite::{OptionalExtension, params};
-
-use super::state;
-use crate::node::Node;
-use crate::phases::{self, Phase};
-use crate::store::{Decoded, StoreError, decode_heads, decode_received, encode_heads};
 
 fn failure(doc_id: uuid::Uuid, e: &StoreError) -> ApplyFailure {
     let code = match e {
@@ -73,23 +72,19 @@ impl Node {
         max_docs: usize,
         max_bytes: usize,
     ) -> Result<Vec<OutgoingDoc>, StoreError> {
-        let rows: Vec<(String, i64, String, Option<Vec<u8>>)> = {
-            let mut stmt = self.store.conn().prepare_cached(
-                "SELECT o.doc_id, o.version, d.doc_type, d.synced_heads FROM outbox o JOIN docs d ON d.id = o.doc_id
-                 WHERE o.rejected IS NULL ORDER BY o.first_at, o.doc_id LIMIT ?1",
-            )?;
-            let rows = stmt.query_map([max_docs as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?;
-            rows.collect::<Result<_, _>>()?
-        };
+        let rows = sync_rows::outbox_waiting(self.store.conn(), max_docs)?;
         let mut out = Vec::new();
         let mut bytes = 0;
-        for (id_text, version, doc_type, synced) in rows {
+        for row in rows {
+            let OutboxRow {
+                doc_id: id_text,
+                version,
+                doc_type,
+                synced_heads: synced,
+            } = row;
             let Ok(id) = id_text.parse::<DocId>() else {
                 continue;
             };
-            let synced = synced.map(|s| decode_heads(&s));
             let Some((data, heads)) = self.store.with_doc_mut(id, |doc| {
                 let data = match &synced {
                     Some(h) => doc.save_after(h),
@@ -103,9 +98,11 @@ impl Node {
             // Alone over what one frame to the hub may carry: sending it would end
             // every session at once, so it is parked with the reason, like a refusal.
             if data.len() > max_bytes {
-                self.store.conn().execute(
-                    "UPDATE outbox SET rejected = ?3 WHERE doc_id = ?1 AND version = ?2",
-                    params![id_text, version, too_large(data.len(), max_bytes)],
+                sync_rows::park(
+                    self.store.conn(),
+                    &id_text,
+                    version,
+                    &too_large(data.len(), max_bytes),
                 )?;
                 continue;
             }
@@ -133,24 +130,11 @@ impl Node {
             match &ack.outcome {
                 PushOutcome::Applied { seq, .. } => {
                     // The hub now has what we pushed (and everything before it).
-                    tx.sql().execute(
-                        "UPDATE docs SET synced_heads = ?2, hub_seq = MAX(COALESCE(hub_seq, 0), ?3) WHERE id = ?1",
-                        params![id, encode_heads(&ack.heads), *seq as i64],
-                    )?;
-                    tx.sql().execute(
-                        "DELETE FROM outbox WHERE doc_id = ?1 AND version = ?2",
-                        params![id, ack.version],
-                    )?;
+                    sync_rows::push_applied(tx.sql(), &id, ack.version, &ack.heads, *seq)?;
                 }
-                PushOutcome::NeedFull => {
-                    tx.sql()
-                        .execute("UPDATE docs SET synced_heads = NULL WHERE id = ?1", [&id])?;
-                }
+                PushOutcome::NeedFull => sync_rows::forget_synced(tx.sql(), &id)?,
                 PushOutcome::Rejected { code, message } => {
-                    tx.sql().execute(
-                        "UPDATE outbox SET rejected = ?3 WHERE doc_id = ?1 AND version = ?2",
-                        params![id, ack.version, format!("{code}: {message}")],
-                    )?;
+                    sync_rows::park(tx.sql(), &id, ack.version, &format!("{code}: {message}"))?;
                 }
             }
         }
@@ -163,16 +147,12 @@ impl Node {
         let mut settled: Vec<(String, Vec<ChangeHash>, u64)> = Vec::new();
         for entry in entries {
             let id = DocId(entry.doc_id);
-            let row: Option<(Vec<u8>, Option<Vec<u8>>)> = self
-                .store
-                .conn()
-                .query_row(
-                    "SELECT heads, synced_heads FROM docs WHERE id = ?1",
-                    [id.to_string()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let Some((heads, synced)) = row else {
+            let row = sync_rows::synced_heads(self.store.conn(), &id.to_string())?;
+            let Some(SyncedHeads {
+                heads: local,
+                synced,
+            }) = row
+            else {
                 items.push(FetchItem {
                     doc_id: entry.doc_id,
                     have: Vec::new(),
@@ -181,7 +161,6 @@ impl Node {
             };
             let mut wanted = entry.heads.clone();
             wanted.sort();
-            let local = decode_heads(&heads);
             let up_to_date = local == wanted
                 || self
                     .store
@@ -190,7 +169,7 @@ impl Node {
             if up_to_date {
                 settled.push((id.to_string(), wanted, entry.seq));
             } else {
-                let have = synced.map(|s| decode_heads(&s)).unwrap_or(local);
+                let have = synced.unwrap_or(local);
                 items.push(FetchItem {
                     doc_id: entry.doc_id,
                     have,
@@ -200,10 +179,7 @@ impl Node {
         if !settled.is_empty() {
             let tx = self.store.begin(crate::node::now())?;
             for (id, heads, seq) in settled {
-                tx.sql().execute(
-                    "UPDATE docs SET synced_heads = ?2, hub_seq = ?3 WHERE id = ?1",
-                    params![id, encode_heads(&heads), seq as i64],
-                )?;
+                sync_rows::set_synced(tx.sql(), &id, &heads, seq)?;
             }
             tx.commit()?;
         }
@@ -364,14 +340,10 @@ impl Node {
             match tx.apply_remote(id, doc_type, clinic, &p.data) {
                 Ok(_) => {
                     tx.commit()?;
-                    let (seq, heads): (i64, Vec<u8>) = self.store.conn().query_row(
-                        "SELECT local_seq, heads FROM docs WHERE id = ?1",
-                        [id.to_string()],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )?;
+                    let entry = sync_rows::written_entry(self.store.conn(), &id.to_string())?;
                     outcomes.push(PushOutcome::Applied {
-                        seq: seq as u64,
-                        heads: decode_heads(&heads),
+                        seq: entry.local_seq,
+                        heads: entry.heads,
                     });
                 }
                 Err(e) if is_store_failure(&e) => return Err(e),
@@ -394,26 +366,17 @@ impl Node {
                 more: false,
             });
         }
-        let mut stmt = self.store.conn().prepare_cached("SELECT id, doc_type, heads, local_seq FROM docs WHERE local_seq > ?1 ORDER BY local_seq LIMIT ?2")?;
-        let rows = stmt.query_map(params![cursor as i64, limit as i64 + 1], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
+        let rows = sync_rows::written_after(self.store.conn(), cursor, limit.saturating_add(1))?;
         let mut entries = Vec::new();
         for row in rows {
-            let (id, doc_type, heads, seq) = row?;
-            let Ok(doc_id) = id.parse::<uuid::Uuid>() else {
+            let Ok(doc_id) = row.doc_id.parse::<uuid::Uuid>() else {
                 continue;
             };
             entries.push(IndexEntry {
                 doc_id,
-                doc_type,
-                seq: seq as u64,
-                heads: decode_heads(&heads),
+                doc_type: row.doc_type,
+                seq: row.local_seq,
+                heads: row.heads,
             });
         }
         let more = entries.len() > limit;
@@ -447,16 +410,12 @@ impl Node {
                 continue;
             }
             let id = DocId(item.doc_id);
-            let row: Option<(String, i64)> = self
-                .store
-                .conn()
-                .query_row(
-                    "SELECT doc_type, local_seq FROM docs WHERE id = ?1",
-                    [id.to_string()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let Some((doc_type, seq)) = row else {
+            let Some(sync_rows::LocalEntry {
+                doc_type,
+                local_seq: seq,
+                ..
+            }) = sync_rows::local_entry_of(self.store.conn(), &id.to_string())?
+            else {
                 out.push(None);
                 continue;
             };
@@ -472,7 +431,7 @@ impl Node {
                 DocData {
                     doc_id: item.doc_id,
                     doc_type: doc_type.clone(),
-                    seq: seq as u64,
+                    seq,
                     heads,
                     full,
                     data,

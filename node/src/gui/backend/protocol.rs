@@ -340,7 +340,7 @@ pub struct SyncSummary {
     pub state: SyncState,
     pub outbox: OutboxStats,
     /// The photo lane: originals not yet on the hub, and refused ones.
-    pub photos: crate::sync::photos::db::UploadFigures,
+    pub photos: crate::store::photo_uploads::UploadFigures,
     /// Documents whose changes the hub refused, kept on this node with the reason.
     pub refused: Vec<crate::store::queries::RefusedDoc>,
 }

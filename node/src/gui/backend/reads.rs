@@ -24,7 +24,7 @@ fn sync_summary(node: &Node) -> Result<SyncSummary, (Op, UiError)> {
     Ok(SyncSummary {
         state: queries::sync_state(conn).map_err(store_err(Op::Load))?,
         outbox: queries::outbox_stats(conn).map_err(store_err(Op::Load))?,
-        photos: crate::sync::photos::db::figures(conn).map_err(store_err(Op::Load))?,
+        photos: crate::store::photo_uploads::figures(conn).map_err(store_err(Op::Load))?,
         refused: queries::refused_docs(conn).map_err(store_err(Op::Load))?,
     })
 }

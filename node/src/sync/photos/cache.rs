@@ -8,10 +8,10 @@
 use std::path::{Path, PathBuf};
 
 use dermis_model::Millis;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use super::http::Variant;
-use crate::store::StoreError;
+use crate::store::{StoreError, photo_cache};
 
 pub const CACHE_BYTES_ENV: &str = "DERMIS_PHOTO_CACHE_BYTES";
 pub const DEFAULT_CACHE_BYTES: u64 = 512 * 1024 * 1024;
@@ -34,7 +34,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             Kind::Fetched(v) => v.as_str(),
             Kind::Blob => "blob",
@@ -73,12 +73,7 @@ pub fn touch(
     size: u64,
     now: Millis,
 ) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO photo_cache(sha256, variant, size, last_used_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(sha256, variant) DO UPDATE SET size = excluded.size, last_used_at = excluded.last_used_at",
-        params![sha256, kind.as_str(), size as i64, now],
-    )?;
-    Ok(())
+    photo_cache::touch(conn, sha256, kind.as_str(), size, now)
 }
 
 /// What an eviction did.
@@ -96,27 +91,10 @@ pub fn usage(conn: &Connection) -> Result<u64, StoreError> {
 }
 
 fn evictable(conn: &Connection) -> Result<Vec<(String, Kind, u64)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.sha256, c.variant, c.size FROM photo_cache c
-         WHERE NOT (c.variant = 'blob' AND EXISTS (
-             SELECT 1 FROM photo_uploads u WHERE u.sha256 = c.sha256 AND u.state != 'uploaded'))
-         ORDER BY c.last_used_at, c.sha256, c.variant",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for r in rows {
-        let (sha, kind, size) = r?;
-        if let Some(kind) = Kind::parse(&kind) {
-            out.push((sha, kind, size.max(0) as u64));
-        }
-    }
-    Ok(out)
+    Ok(photo_cache::evictable(conn)?
+        .into_iter()
+        .filter_map(|e| Kind::parse(&e.variant).map(|kind| (e.sha256, kind, e.size)))
+        .collect())
 }
 
 /// Removes least recently used entries until the evictable ones fit in `limit` bytes.
@@ -143,10 +121,7 @@ pub fn evict(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => return Err(StoreError::Io { path: file, source }),
         }
-        conn.execute(
-            "DELETE FROM photo_cache WHERE sha256 = ?1 AND variant = ?2",
-            params![sha, kind.as_str()],
-        )?;
+        photo_cache::remove(conn, &sha, kind.as_str())?;
         total -= size;
         report.files += 1;
         report.bytes += size;
@@ -197,13 +172,15 @@ mod tests {
     fn originals_not_yet_uploaded_are_never_evicted() {
         let (dir, store) = store();
         let (d, c) = (dir.path(), store.conn());
-        crate::sync::photos::db::insert_new(c, "p1", "pat", "aa", 500, 0).unwrap();
-        crate::sync::photos::db::insert_new(c, "p2", "pat", "bb", 500, 0).unwrap();
-        c.execute(
-            "UPDATE photo_uploads SET state = 'uploaded' WHERE photo_id = 'p2'",
-            [],
-        )
-        .unwrap();
+        use crate::store::photo_uploads;
+        photo_uploads::insert_new(c, "p1", "pat", "aa", 500, 0).unwrap();
+        photo_uploads::insert_new(c, "p2", "pat", "bb", 500, 0).unwrap();
+        let uploaded = |photo: &str| {
+            let mut row = photo_uploads::get(c, photo).unwrap().unwrap();
+            row.state = photo_uploads::UploadState::Uploaded;
+            photo_uploads::save(c, &row, 0).unwrap();
+        };
+        uploaded("p2");
         put(d, c, "aa", Kind::Blob, 500, 1);
         put(d, c, "bb", Kind::Blob, 500, 2);
         put(d, c, "cc", Kind::Fetched(Variant::Full), 100, 3);
@@ -217,11 +194,7 @@ mod tests {
         assert!(path(d, "aa", Kind::Blob).is_file(), "not uploaded: kept");
         assert!(!path(d, "bb", Kind::Blob).exists(), "uploaded: evicted");
         // Once it is uploaded, it may go.
-        c.execute(
-            "UPDATE photo_uploads SET state = 'uploaded' WHERE photo_id = 'p1'",
-            [],
-        )
-        .unwrap();
+        uploaded("p1");
         evict(c, d, 0, None).unwrap();
         assert!(!path(d, "aa", Kind::Blob).exists());
     }

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use dermis_model::clinic::Permission;
 use dermis_model::{ErrorCode, PhotoId};
-use rusqlite::OptionalExtension;
 
 use super::cache::{self, Kind};
 use super::http::{DownloadError, Variant};
@@ -90,15 +89,7 @@ pub struct Fetched {
 
 /// The photo's sha256, from the index.
 fn sha_of(node: &Node, photo: PhotoId) -> Result<String, FetchError> {
-    node.store
-        .conn()
-        .query_row(
-            "SELECT sha256 FROM photos WHERE id = ?1",
-            [photo.to_string()],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()
-        .map_err(StoreError::from)?
+    crate::store::photo_cache::photo_sha256(node.store.conn(), &photo.to_string())?
         .ok_or_else(|| FetchError::Op(crate::ops::unknown("photo", ErrorCode::InvalidId, photo)))
 }
 
@@ -122,11 +113,7 @@ pub async fn fetch(
         Variant::Original => {
             let own = blob_path(&data_dir, &sha);
             if own.is_file() {
-                conn.execute(
-                    "UPDATE photo_cache SET last_used_at = ?2 WHERE sha256 = ?1 AND variant = 'blob'",
-                    rusqlite::params![sha, now()],
-                )
-                .map_err(StoreError::from)?;
+                crate::store::photo_cache::mark_used(conn, &sha, Kind::Blob.as_str(), now())?;
                 return Ok(local(own));
             }
         }

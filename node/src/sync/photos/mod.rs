@@ -7,7 +7,6 @@
 //! documents are synced.
 
 pub mod cache;
-pub mod db;
 pub mod fetch;
 pub mod http;
 pub mod upload;
@@ -30,7 +29,13 @@ use super::state;
 use crate::atrest::seal::SealedReader;
 use crate::node::{Node, now};
 use crate::ops::photos::{blob_path, thumb_path};
-use crate::store::StoreError;
+use crate::store::{StoreError, photo_uploads};
+
+/// Gives an upload row to every photo whose original this node holds but which has
+/// none (photos imported before schema 3); once per store.
+pub fn backfill(conn: &rusqlite::Connection, data_dir: &Path) -> Result<usize, StoreError> {
+    photo_uploads::backfill(conn, |sha| blob_path(data_dir, sha).is_file(), now())
+}
 
 /// The environment variable that sets the upload chunk size in bytes.
 pub const CHUNK_BYTES_ENV: &str = "DERMIS_PHOTO_CHUNK_BYTES";
@@ -128,14 +133,7 @@ impl Gate {
 }
 
 fn outbox_waiting(node: &Node) -> bool {
-    node.store
-        .conn()
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM outbox WHERE rejected IS NULL)",
-            [],
-            |r| r.get::<_, bool>(0),
-        )
-        .unwrap_or(false)
+    crate::store::sync_rows::outbox_has_waiting(node.store.conn()).unwrap_or(false)
 }
 
 /// How a pass ended.
@@ -175,9 +173,9 @@ impl Lane {
         hub: &HubPhotos,
         gate: &mut Gate,
     ) -> Result<PassEnd, StoreError> {
-        db::backfill(node.store.conn(), node.data_dir(), now())?;
+        backfill(node.store.conn(), node.data_dir())?;
         let end = loop {
-            let Some(mut row) = db::due(node.store.conn(), now(), 1)?.pop() else {
+            let Some(mut row) = photo_uploads::due(node.store.conn(), now(), 1)?.pop() else {
                 break PassEnd::Idle;
             };
             match self.upload_one(node, hub, &mut row, gate).await? {
@@ -210,7 +208,7 @@ impl Lane {
             Err(reason) => {
                 tracing::warn!(reason, "a photo original cannot be uploaded");
                 row.fail_local(reason);
-                db::save(node.store.conn(), row, now())?;
+                photo_uploads::save(node.store.conn(), row, now())?;
                 self.report.photos_failed += 1;
                 return Ok(Step::Failed);
             }
@@ -251,7 +249,7 @@ impl Lane {
             };
             let jitter = rand::rng().random_range(0.5..=1.0);
             let step = row.apply(answer, now(), &self.options.backoff, jitter);
-            db::save(node.store.conn(), row, now())?;
+            photo_uploads::save(node.store.conn(), row, now())?;
             match step {
                 Step::Continue => {}
                 Step::Uploaded => {
@@ -335,14 +333,8 @@ impl Lane {
 }
 
 fn missing_thumbnails(node: &Node) -> Result<Vec<String>, StoreError> {
-    let mut stmt = node
-        .store
-        .conn()
-        .prepare_cached("SELECT DISTINCT sha256 FROM photos WHERE thumbnails_ready = 1")?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
-    for sha in rows {
-        let sha = sha?;
+    for sha in crate::store::photo_cache::thumbnails_ready(node.store.conn())? {
         if !thumb_path(node.data_dir(), &sha).is_file() {
             out.push(sha);
         }
@@ -467,7 +459,7 @@ impl ClientCache {
 }
 
 fn fill_pending(node: &Node, report: &mut LaneReport) -> Result<(), StoreError> {
-    let figures = db::figures(node.store.conn())?;
+    let figures = photo_uploads::figures(node.store.conn())?;
     report.photos_pending = figures.pending;
     report.photo_bytes_pending = figures.pending_bytes;
     Ok(())
@@ -494,7 +486,7 @@ pub async fn run_once(
             if !wait || matches!(end, PassEnd::Refused(_)) {
                 break;
             }
-            let Some(next) = db::next_due_at(node.store.conn())? else {
+            let Some(next) = photo_uploads::next_due_at(node.store.conn())? else {
                 break;
             };
             let pause = u64::try_from(next - now()).unwrap_or(0);
@@ -570,7 +562,7 @@ async fn daemon(data_dir: &Path, options: LaneOptions, mut docs: watch::Receiver
     let mut wake = Wake::Timer;
     loop {
         let _ = docs.wait_for(|caught_up| *caught_up).await;
-        let inputs = db::lane_inputs(node.store.conn()).ok();
+        let inputs = photo_uploads::lane_inputs(node.store.conn()).ok();
         if rounds.due(wake, inputs) {
             let pause = match lane_round(&mut lane, &mut clients, &mut node, &docs).await {
                 Ok(pause) => pause,
@@ -579,7 +571,7 @@ async fn daemon(data_dir: &Path, options: LaneOptions, mut docs: watch::Receiver
                     Duration::from_secs(5)
                 }
             };
-            rounds.ran(db::lane_inputs(node.store.conn()).ok(), pause);
+            rounds.ran(photo_uploads::lane_inputs(node.store.conn()).ok(), pause);
         }
         // Until something is due, or the documents caught up again (a new photo, or
         // photos from other nodes whose thumbnails are ready).
@@ -603,10 +595,10 @@ pub enum Wake {
 /// When the daemon runs a pass. The documents catch up after every edit anywhere in the
 /// clinic; a pass for each (a few queries on the lane's own connection) was work for
 /// every workstation on every edit. Woken by the documents, it runs only when what they
-/// can bring it changed ([`db::LaneInputs`]); woken by its timer, always.
+/// can bring it changed ([`photo_uploads::LaneInputs`]); woken by its timer, always.
 #[derive(Debug)]
 pub struct Rounds {
-    last: Option<db::LaneInputs>,
+    last: Option<photo_uploads::LaneInputs>,
     /// When the timer wakes the lane next.
     pub next: tokio::time::Instant,
 }
@@ -622,12 +614,12 @@ impl Default for Rounds {
 
 impl Rounds {
     /// Whether to run a pass; `inputs` unknown (the query failed) runs one.
-    pub fn due(&self, wake: Wake, inputs: Option<db::LaneInputs>) -> bool {
+    pub fn due(&self, wake: Wake, inputs: Option<photo_uploads::LaneInputs>) -> bool {
         wake == Wake::Timer || inputs.is_none() || inputs != self.last
     }
 
     /// A pass ran; the lane's inputs after it, and how long until its timer.
-    pub fn ran(&mut self, inputs: Option<db::LaneInputs>, pause: Duration) {
+    pub fn ran(&mut self, inputs: Option<photo_uploads::LaneInputs>, pause: Duration) {
         self.last = inputs;
         self.next = tokio::time::Instant::now() + pause;
     }
@@ -650,7 +642,7 @@ async fn lane_round(
         tracing::warn!(reason, "the hub refused the photo lane");
         return Ok(Duration::from_secs(60));
     }
-    let next = db::next_due_at(node.store.conn())?;
+    let next = photo_uploads::next_due_at(node.store.conn())?;
     Ok(match next {
         Some(at) => Duration::from_millis(u64::try_from(at - now()).unwrap_or(0))
             .min(Duration::from_secs(30)),

@@ -4,60 +4,8 @@
 //! answer carries its `received`, and the node only ever continues from there.
 
 use dermis_model::Millis;
-use serde::Serialize;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum UploadState {
-    /// Nothing acknowledged by the hub yet.
-    Local,
-    /// Part of the bytes acknowledged.
-    Uploading,
-    /// The hub holds the whole, verified original.
-    Uploaded,
-    /// Refused by the hub for good; the reason is in `last_error`.
-    Failed,
-}
-
-impl UploadState {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            UploadState::Local => "local",
-            UploadState::Uploading => "uploading",
-            UploadState::Uploaded => "uploaded",
-            UploadState::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<UploadState> {
-        [
-            UploadState::Local,
-            UploadState::Uploading,
-            UploadState::Uploaded,
-            UploadState::Failed,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-    }
-}
-
-/// One row of `photo_uploads`.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct UploadRow {
-    pub photo_id: String,
-    pub patient_id: String,
-    pub sha256: String,
-    pub size: u64,
-    /// Bytes the hub has acknowledged.
-    pub acked: u64,
-    pub state: UploadState,
-    /// Failed tries since the last progress: drives the backoff.
-    pub attempts: u32,
-    /// Permanent refusals (413/415/422) in a row.
-    pub refusals: u32,
-    pub last_error: Option<String>,
-    pub next_attempt_at: Millis,
-}
+pub use crate::store::photo_uploads::{UploadRow, UploadState};
 
 /// Why the hub refused a file.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

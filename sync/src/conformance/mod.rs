@@ -3,7 +3,11 @@
 //! call [`check_all`] on a fresh store (and [`Durability`] across a reopen), so one
 //! definition of "a store behaves" holds everywhere.
 //!
+//! The node's own sync store ([`crate::NodeSyncStore`]) has its suite in [`node`].
+//!
 //! The checks panic with a description of what broke, like assertions in a test.
+
+pub mod node;
 
 use automerge::{ActorId, AutoCommit, ChangeHash};
 use dermis_model::patient::{PatientDraft, create_patient};

@@ -2,17 +2,67 @@
 //! Read by the upload lane, `photo list`, `status` and the app; written by `photo add`
 //! (in the document's transaction) and by the lane after every answer of the hub.
 
-use std::path::Path;
-
 use dermis_model::Millis;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::upload::{UploadRow, UploadState};
-use crate::store::StoreError;
+use super::StoreError;
 
 /// Set once the photos held before schema 3 have their upload rows.
 const BACKFILLED: &str = "photo_uploads_backfilled";
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UploadState {
+    /// Nothing acknowledged by the hub yet.
+    Local,
+    /// Part of the bytes acknowledged.
+    Uploading,
+    /// The hub holds the whole, verified original.
+    Uploaded,
+    /// Refused by the hub for good; the reason is in `last_error`.
+    Failed,
+}
+
+impl UploadState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            UploadState::Local => "local",
+            UploadState::Uploading => "uploading",
+            UploadState::Uploaded => "uploaded",
+            UploadState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UploadState> {
+        [
+            UploadState::Local,
+            UploadState::Uploading,
+            UploadState::Uploaded,
+            UploadState::Failed,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// One row of `photo_uploads`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct UploadRow {
+    pub photo_id: String,
+    pub patient_id: String,
+    pub sha256: String,
+    pub size: u64,
+    /// Bytes the hub has acknowledged.
+    pub acked: u64,
+    pub state: UploadState,
+    /// Failed tries since the last progress: drives the backoff.
+    pub attempts: u32,
+    /// Permanent refusals (413/415/422) in a row.
+    pub refusals: u32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Millis,
+}
 
 const COLUMNS: &str = "photo_id, patient_id, sha256, size, acked, state, attempts, refusals, last_error, next_attempt_at";
 
@@ -178,8 +228,13 @@ pub fn figures(conn: &Connection) -> Result<UploadFigures, StoreError> {
 }
 
 /// Gives an upload row to every photo whose original this node holds but which has
-/// none: photos imported before schema 3. Runs once per store.
-pub fn backfill(conn: &Connection, data_dir: &Path, now: Millis) -> Result<usize, StoreError> {
+/// none: photos imported before schema 3. Runs once per store. `has_original` says
+/// whether this node holds a photo's original (by sha256).
+pub fn backfill(
+    conn: &Connection,
+    has_original: impl Fn(&str) -> bool,
+    now: Millis,
+) -> Result<usize, StoreError> {
     let done: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = ?1", [BACKFILLED], |r| {
             r.get(0)
@@ -199,7 +254,7 @@ pub fn backfill(conn: &Connection, data_dir: &Path, now: Millis) -> Result<usize
     let mut added = 0;
     let tx = conn.unchecked_transaction()?;
     for (photo, patient, sha256, size) in candidates {
-        if crate::ops::photos::blob_path(data_dir, &sha256).is_file() {
+        if has_original(&sha256) {
             insert_new(&tx, &photo, &patient, &sha256, size.max(0) as u64, now)?;
             added += 1;
         }
