@@ -1026,6 +1026,8 @@ impl<'s> Tx<'s> {
         self.apply_recorded_erasures()?;
         let mut written = Vec::new();
         let mut to_cache = Vec::new();
+        // Schema 1 had no refusals to clear (read once, not per document).
+        let has_refusals = migrate::current(&self.tx)? >= 2;
         let order = std::mem::take(&mut self.order);
         let mut local_seq = self
             .meta("local_seq")?
@@ -1114,8 +1116,8 @@ impl<'s> Tx<'s> {
                     params![id_text, change_bytes, self.now],
                 )?;
                 // A new version of a refused document goes again (docs/SYNC.md: parked
-                // until the document is edited again). Schema 1 had no refusals.
-                if migrate::current(&self.tx)? >= 2 {
+                // until the document is edited again).
+                if has_refusals {
                     self.tx.exec(
                         "UPDATE outbox SET rejected = NULL WHERE doc_id = ?1 AND rejected IS NOT NULL",
                         [&id_text],
