@@ -140,6 +140,70 @@ fn proc_kb(pid: u32, field: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// CPU time (user and system) a process has used so far, in milliseconds: a figure
+/// of work done that holds on a machine busy with other things, unlike wall time.
+fn proc_cpu_ms(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // Fields after the command's closing parenthesis; utime and stime are the
+            // 12th and 13th of them, in clock ticks (USER_HZ, 100 on Linux).
+            let rest = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let ticks: f64 =
+                fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+            Some(ticks * 10.0)
+        })
+        .unwrap_or(f64::NAN)
+}
+
+/// [`proc_cpu_ms`] of each of a process's threads, summed by thread name (the hub's
+/// store thread, its Automerge pool, its async runtime).
+fn threads_cpu_ms(pid: u32) -> std::collections::BTreeMap<String, f64> {
+    let mut by_name = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return by_name;
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let name = head.split_once('(').map_or("?", |(_, n)| n);
+        // One pool's threads under one name: `hub-automerge-0` and `-1` together.
+        let name = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = fields
+            .get(11)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            + fields
+                .get(12)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0);
+        *by_name.entry(name.to_owned()).or_insert(0.0) += ticks * 10.0;
+    }
+    by_name
+}
+
+/// What each of the hub's thread groups used between two [`threads_cpu_ms`] readings,
+/// per `per` (an edit, a push), as text.
+fn threads_cpu_text(
+    before: &std::collections::BTreeMap<String, f64>,
+    after: &std::collections::BTreeMap<String, f64>,
+    per: f64,
+) -> String {
+    after
+        .iter()
+        .map(|(name, ms)| (name, (ms - before.get(name).copied().unwrap_or(0.0)) / per))
+        .filter(|(_, ms)| *ms >= 0.01)
+        .map(|(name, ms)| format!("{name} {ms:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn daemon(d: &Path) -> Child {
     cmd(d)
         .args(["sync"])
@@ -299,12 +363,19 @@ fn main() {
     // 2. Edit propagation node -> hub -> node with ten nodes connected.
     if wanted("propagation") {
         let clinic = hub.clinic_add("Propagation");
-        let nodes: Vec<PathBuf> = (0..10).map(|i| root.join(format!("p{i}"))).collect();
+        // DERMIS_BENCH_PROPAGATION_NODES (default 10, at least 2): fewer nodes show the
+        // path's own latency without the receivers' work on the same two cores.
+        let count: usize = std::env::var("DERMIS_BENCH_PROPAGATION_NODES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10)
+            .max(2);
+        let nodes: Vec<PathBuf> = (0..count).map(|i| root.join(format!("p{i}"))).collect();
         for (i, d) in nodes.iter().enumerate() {
             enroll(&hub, &clinic, d, &format!("p{i}"));
         }
         let mut daemons: Vec<Child> = nodes.iter().map(|d| daemon(d)).collect();
-        common::wait_until(Duration::from_secs(60), "ten nodes online", || {
+        common::wait_until(Duration::from_secs(60), "every node online", || {
             nodes.iter().all(|d| online(d))
         });
         let mut sender = Node::open(&nodes[0]).unwrap();
@@ -321,6 +392,22 @@ fn main() {
         // Per edit, the first of the nine to have it: the path's own latency, without the
         // queue of nine nodes applying it on this machine's two cores.
         let mut firsts = Vec::new();
+        // Per edit, the sender's own commit (part of every figure here).
+        let mut commits = Vec::new();
+        // CPU used over the 100 edits by the hub, the sender's daemon and the receivers'
+        // daemons: the work per propagated edit, which wall time on a busy machine hides.
+        let cpu_of = |daemons: &[Child]| {
+            (
+                proc_cpu_ms(hub.pid()),
+                proc_cpu_ms(daemons[0].id()),
+                daemons[1..]
+                    .iter()
+                    .map(|d| proc_cpu_ms(d.id()))
+                    .sum::<f64>(),
+            )
+        };
+        let cpu_before = cpu_of(&daemons);
+        let hub_threads = threads_cpu_ms(hub.pid());
         for i in 0..100 {
             let form = dermis_model::patient::PatientForm {
                 first_name: format!("Live{i}"),
@@ -331,6 +418,7 @@ fn main() {
             let id = dermis_node::ops::patients::add(&mut sender, &session, &form)
                 .unwrap()
                 .to_string();
+            commits.push(t.elapsed());
             let mut pending: Vec<usize> = (0..receivers.len()).collect();
             let mut acked = false;
             while !pending.is_empty() || !acked {
@@ -358,13 +446,15 @@ fn main() {
             }
         }
         println!(
-            "edit propagation (commit on node 1 -> indexed on each of 9 others, 10 nodes online, {} samples): p50 {:.1} ms, p99 {:.1} ms",
+            "edit propagation (commit on node 1 -> indexed on each of {} others, {count} nodes online, {} samples): p50 {:.1} ms, p99 {:.1} ms",
+            count - 1,
             samples.len(),
             ms(pct(samples.clone(), 0.5)),
             ms(pct(samples, 0.99))
         );
         println!(
-            "edit propagation, first of the 9 to have each edit: p50 {:.1} ms, p99 {:.1} ms",
+            "edit propagation, first of the {} to have each edit: p50 {:.1} ms, p99 {:.1} ms",
+            count - 1,
             ms(pct(firsts.clone(), 0.5)),
             ms(pct(firsts, 0.99))
         );
@@ -372,6 +462,22 @@ fn main() {
             "edit propagation, the sender's push acknowledged (its outbox empty again): p50 {:.1} ms, p99 {:.1} ms",
             ms(pct(acks.clone(), 0.5)),
             ms(pct(acks, 0.99))
+        );
+        println!(
+            "edit propagation, the sender's own commit of the edit (included above): p50 {:.1} ms, p99 {:.1} ms",
+            ms(pct(commits.clone(), 0.5)),
+            ms(pct(commits, 0.99))
+        );
+        let cpu_after = cpu_of(&daemons);
+        println!(
+            "edit propagation, CPU per edit: hub {:.2} ms, the sender's daemon {:.2} ms, each receiving daemon {:.2} ms",
+            (cpu_after.0 - cpu_before.0) / 100.0,
+            (cpu_after.1 - cpu_before.1) / 100.0,
+            (cpu_after.2 - cpu_before.2) / 100.0 / (count - 1) as f64
+        );
+        println!(
+            "edit propagation, the hub's CPU per edit by thread: {}",
+            threads_cpu_text(&hub_threads, &threads_cpu_ms(hub.pid()), 100.0)
         );
         for mut d in daemons.drain(..) {
             let _ = (d.kill(), d.wait());
@@ -495,12 +601,19 @@ fn main() {
                 .unwrap_or_default();
             let hub = Hub::start_with(&dir, env);
             let clinic = hub.clinic_add("Pushes");
+            let cpu = proc_cpu_ms(hub.pid());
+            let threads = threads_cpu_ms(hub.pid());
             let (edits, applied, secs) =
                 throughput::run(&hub, &clinic, 20, Duration::from_secs(10), false);
+            let cpu = proc_cpu_ms(hub.pid()) - cpu;
+            let threads =
+                threads_cpu_text(&threads, &threads_cpu_ms(hub.pid()), applied.max(1) as f64);
             println!(
-                "document pushes applied durably through one hub, 20 nodes, one edit per push ({label}): {:.0} pushes/s ({applied} pushes, {edits} edits in {secs:.1} s)",
-                applied as f64 / secs
+                "document pushes applied durably through one hub, 20 nodes, one edit per push ({label}): {:.0} pushes/s ({applied} pushes, {edits} edits in {secs:.1} s); hub CPU {:.2} ms per push (its user+system time over the run, enrolling the 20 included)",
+                applied as f64 / secs,
+                cpu / applied.max(1) as f64
             );
+            println!("  the hub's CPU per push by thread: {threads}");
         }
     }
 }
