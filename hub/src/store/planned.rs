@@ -48,20 +48,16 @@ pub(crate) trait Rows: Sync {
         ids: Vec<Uuid>,
     ) -> impl Future<Output = Result<HashMap<Uuid, u64>, StoreError>> + Send;
 
-    /// The rows of these documents, whatever their clinic (another clinic's without
-    /// their content), read without locking.
-    fn read_docs(
+    /// What planning a push needs, in one call to the store (one read, one snapshot, no
+    /// lock): the rows of these documents, whatever their clinic (another clinic's
+    /// without their content), and the clinic's erased
+    /// ids (patients and the documents their erasure removed), whose pushes are refused
+    /// ([`super::rules::Guarded`]).
+    fn read_for_plan(
         &self,
         clinic: ClinicId,
         ids: Vec<Uuid>,
-    ) -> impl Future<Output = Result<HashMap<Uuid, StoredDoc>, StoreError>> + Send;
-
-    /// The clinic's erased ids (patients and the documents their erasure removed): pushes
-    /// of them are refused ([`super::rules::Guarded`]).
-    fn erased(
-        &self,
-        clinic: ClinicId,
-    ) -> impl Future<Output = Result<HashSet<Uuid>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<ForPlan, StoreError>> + Send;
 
     /// Writes `plan` in one transaction, giving each written document the clinic's next
     /// seq, if every document it was planned on still has the heads in [`Plan::bases`],
@@ -88,6 +84,13 @@ pub(crate) trait Rows: Sync {
     ) -> impl Future<Output = Result<Option<Vec<PushOutcome>>, StoreError>> + Send;
 }
 
+/// What [`Rows::read_for_plan`] read.
+#[derive(Debug)]
+pub(crate) struct ForPlan {
+    pub stored: HashMap<Uuid, StoredDoc>,
+    pub erased: HashSet<Uuid>,
+}
+
 /// What [`Rows::write_plan`] did.
 #[derive(Debug)]
 pub(crate) enum Written {
@@ -111,7 +114,13 @@ pub(crate) async fn apply<R: Rows>(
     if pushes.is_empty() {
         return Ok(Vec::new());
     }
-    let sizes = rows.doc_sizes(clinic, unique_ids(pushes)).await?;
+    // One push is one part whatever its size: no need to ask the store how large its
+    // document is (most pushes are one document: a live edit).
+    let sizes = if pushes.len() == 1 {
+        HashMap::new()
+    } else {
+        rows.doc_sizes(clinic, unique_ids(pushes)).await?
+    };
     let mut outcomes = Vec::with_capacity(pushes.len());
     for part in parts(pushes, &sizes, PART_BYTES) {
         outcomes.extend(apply_part(rows, locks, caller, clinic, part).await?);
@@ -178,8 +187,8 @@ async fn apply_part<R: Rows>(
                 None => break,
             }
         }
-        let stored = rows.read_docs(clinic, ids.clone()).await?;
-        let rules = super::rules::Guarded::new(rows.erased(clinic).await?);
+        let ForPlan { stored, erased } = rows.read_for_plan(clinic, ids.clone()).await?;
+        let rules = super::rules::Guarded::new(erased);
         let pushes = part.to_vec();
         let limits = rows.doc_limits();
         let plan = place

@@ -6,7 +6,7 @@
 //! seq order is commit order); commits are announced with `pg_notify` so every instance
 //! wakes its sessions. No Automerge work runs on the async runtime's threads.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +21,7 @@ use sqlx::{PgConnection, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::planned::{self, DocLocks, Rows, Written};
+use super::planned::{self, DocLocks, ForPlan, Rows, Written};
 use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
 use crate::pool::Place;
 use crate::pool::{Caller, DocPool, PoolOptions};
@@ -221,11 +221,7 @@ impl Rows for PgStore {
         Ok(sizes)
     }
 
-    async fn read_docs(
-        &self,
-        clinic: ClinicId,
-        ids: Vec<Uuid>,
-    ) -> Result<HashMap<Uuid, StoredDoc>, StoreError> {
+    async fn read_for_plan(&self, clinic: ClinicId, ids: Vec<Uuid>) -> Result<ForPlan, StoreError> {
         // One read-only transaction: every row from the same snapshot.
         let mut tx = self.pool.begin().await.map_err(pg("begin"))?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -233,8 +229,9 @@ impl Rows for PgStore {
             .await
             .map_err(pg("begin"))?;
         let stored = select_docs(&mut tx, clinic, &ids, false).await?;
+        let erased = erasure::erased_ids(&mut tx, clinic).await?;
         tx.commit().await.map_err(pg("commit"))?;
-        Ok(stored)
+        Ok(ForPlan { stored, erased })
     }
 
     async fn apply_locked(
@@ -275,11 +272,6 @@ impl Rows for PgStore {
         };
         tx.commit().await.map_err(pg("commit"))?;
         Ok(Some(plan.outcomes(&seqs)))
-    }
-
-    async fn erased(&self, clinic: ClinicId) -> Result<HashSet<Uuid>, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(pg("connect"))?;
-        erasure::erased_ids(&mut conn, clinic).await
     }
 
     async fn write_plan(&self, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {

@@ -23,7 +23,7 @@ mod readquery;
 mod readstore;
 mod staging;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,7 +36,7 @@ use dermis_sync::wire::{DocData, DocPush, FetchItem, IndexEntry, PushOutcome};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use super::planned::{self, DocLocks, Rows, Written};
+use super::planned::{self, DocLocks, ForPlan, Rows, Written};
 use super::{StoreError, decode_heads, encode_heads, i64_of, u64_of};
 use crate::pool::{Caller, DocPool, PoolOptions};
 use dermis_sync::plan::{Plan, StoredDoc, Write};
@@ -302,6 +302,21 @@ fn sizes(
     Ok(sizes)
 }
 
+/// The rows of `ids` that exist, read in `tx`.
+fn read_stored(
+    tx: &Connection,
+    clinic: ClinicId,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, StoredDoc>, StoreError> {
+    let mut stored = HashMap::new();
+    for id in ids {
+        if let Some(doc) = load_stored(tx, clinic, id)? {
+            stored.insert(id, doc);
+        }
+    }
+    Ok(stored)
+}
+
 /// Whether every document `plan` was made on is as it was read: the same heads for
 /// those it changes, still absent for those it inserts.
 fn still_as_read(conn: &Connection, plan: &Plan) -> Result<bool, StoreError> {
@@ -402,28 +417,16 @@ impl Rows for SqliteStore {
         self.call(move |conn| sizes(conn, clinic, &ids)).await
     }
 
-    async fn read_docs(
-        &self,
-        clinic: ClinicId,
-        ids: Vec<Uuid>,
-    ) -> Result<HashMap<Uuid, StoredDoc>, StoreError> {
+    async fn read_for_plan(&self, clinic: ClinicId, ids: Vec<Uuid>) -> Result<ForPlan, StoreError> {
         self.call(move |conn| {
             // One read transaction: every row from the same snapshot.
             let tx = conn.transaction().map_err(lite("begin"))?;
-            let mut stored = HashMap::new();
-            for id in ids {
-                if let Some(doc) = load_stored(&tx, clinic, id)? {
-                    stored.insert(id, doc);
-                }
-            }
-            Ok(stored)
+            Ok(ForPlan {
+                stored: read_stored(&tx, clinic, ids)?,
+                erased: erasure::erased_ids(&tx, clinic)?,
+            })
         })
         .await
-    }
-
-    async fn erased(&self, clinic: ClinicId) -> Result<HashSet<Uuid>, StoreError> {
-        self.call(move |conn| erasure::erased_ids(conn, clinic))
-            .await
     }
 
     async fn write_plan(&self, clinic: ClinicId, plan: Plan) -> Result<Written, StoreError> {
@@ -670,8 +673,9 @@ mod tests {
 
         // Planned on what was read; another write lands before it.
         let read = store
-            .read_docs(clinic, vec![id])
+            .read_for_plan(clinic, vec![id])
             .await
+            .map(|read| read.stored)
             .unwrap_or_else(|e| panic!("{e}"));
         let mut other = doc.fork();
         let mine = rename(&mut doc, "Anna");
@@ -698,8 +702,9 @@ mod tests {
         // A new document someone else created first.
         let (new_id, mut new_doc) = patient_doc(clinic, "Bo");
         let read = store
-            .read_docs(clinic, vec![new_id])
+            .read_for_plan(clinic, vec![new_id])
             .await
+            .map(|read| read.stored)
             .unwrap_or_else(|e| panic!("{e}"));
         let stale = plan(
             clinic,
@@ -722,8 +727,9 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(out[..], [PushOutcome::Applied { .. }]), "{out:?}");
         let stored = store
-            .read_docs(clinic, vec![id])
+            .read_for_plan(clinic, vec![id])
             .await
+            .map(|read| read.stored)
             .unwrap_or_else(|e| panic!("{e}"));
         let mut loaded = stored
             .get(&id)
