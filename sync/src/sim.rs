@@ -19,7 +19,7 @@ use crate::driver::{now_or_never, run_hub_op, run_node_op};
 use crate::hub_engine::{HubOutput, HubSession};
 use crate::memory::{MemoryHubStore, MemoryNodeStore};
 use crate::node_engine::{NodeOutput, NodeSession};
-use crate::store::NodeSyncStore;
+use crate::store::{FailureKind, NodeSyncStore, StoreFailure};
 use crate::wire::{FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, Limits};
 
 #[derive(Clone, Debug)]
@@ -237,7 +237,7 @@ impl World {
                                     now_or_never(run_node_op(&mut self.nodes[i].store, clinic, op))
                                         .unwrap_or_else(|| {
                                             crate::node_engine::NodeStoreResult::Failed(
-                                                "pending".into(),
+                                                StoreFailure::kind_only(FailureKind::Other),
                                             )
                                         });
                                 let now = self.now;
@@ -270,7 +270,9 @@ impl World {
                                 let clinic = self.clinic;
                                 let result = now_or_never(run_hub_op(&mut self.hub, clinic, op))
                                     .unwrap_or_else(|| {
-                                        crate::hub_engine::HubStoreResult::Failed("pending".into())
+                                        crate::hub_engine::HubStoreResult::Failed(
+                                            StoreFailure::kind_only(FailureKind::Other),
+                                        )
                                     });
                                 let now = self.now;
                                 if let Some(link) = self.nodes[i].link.as_mut() {
