@@ -4,6 +4,11 @@
 //! When the faults stop, every replica must converge to the hub's state and every edit a
 //! node committed locally must be everywhere. A run is a pure function of its seed, so a
 //! failing seed reproduces exactly (`DERMIS_SIM_SEED=<seed> cargo test -p dermis-sync --test sim`).
+//! [`Script`] drives the same world by hand, one named scenario at a time.
+
+mod script;
+
+pub use script::{Script, Toward};
 
 use std::collections::BTreeMap;
 
@@ -97,6 +102,9 @@ struct Link {
     hub: HubSession,
     to_hub: Vec<Frame>,
     to_node: Vec<Frame>,
+    /// Frames in this direction wait (a [`Script`] holding them back).
+    held_to_hub: bool,
+    held_to_node: bool,
 }
 
 struct SimNode {
@@ -120,6 +128,9 @@ struct World {
     /// Every change a node committed locally: (node, document, change).
     committed: Vec<(usize, Uuid, ChangeHash)>,
     report: SimReport,
+    /// The features every hub session offers, when a [`Script`] fixes them; by default
+    /// each connection draws its own.
+    features: Option<u64>,
 }
 
 enum Work {
@@ -169,6 +180,7 @@ impl World {
             order: 0,
             committed: Vec::new(),
             report: SimReport::default(),
+            features: None,
         }
     }
 
@@ -324,7 +336,7 @@ impl World {
         if self.rng.random_bool(0.5) {
             offered |= FEATURE_BOOTSTRAP;
         }
-        node.hub_offers(offered);
+        node.hub_offers(self.features.unwrap_or(offered));
         let store = &mut self.nodes[i].store;
         let cursor = now_or_never(store.cursor())
             .and_then(Result::ok)
@@ -338,6 +350,8 @@ impl World {
             hub,
             to_hub: Vec::new(),
             to_node: Vec::new(),
+            held_to_hub: false,
+            held_to_node: false,
         });
         self.report.connections += 1;
         self.process(Work::Node(i, outputs));
@@ -438,11 +452,19 @@ impl World {
                         .map(|(p, _)| p)?;
                     Some(frames.swap_remove(pos))
                 };
-                if let Some(frame) = pick(&mut link.to_hub) {
+                let to_hub = if link.held_to_hub {
+                    None
+                } else {
+                    pick(&mut link.to_hub)
+                };
+                if let Some(frame) = to_hub {
                     self.report.frames += 1;
                     let out = link.hub.handle_frame(now, &frame.bytes);
                     self.process(Work::Hub(i, out));
-                } else if let Some(frame) = pick(&mut link.to_node) {
+                } else if let Some(frame) = (!link.held_to_node)
+                    .then(|| pick(&mut link.to_node))
+                    .flatten()
+                {
                     self.report.frames += 1;
                     let out = link.node.handle_frame(now, &frame.bytes);
                     self.process(Work::Node(i, out));
