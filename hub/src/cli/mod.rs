@@ -21,11 +21,13 @@ use crate::store::sqlite::SqliteStore;
 use crate::webhooks;
 
 mod admin;
+mod apikey;
 mod backup;
 mod hooks;
 mod output;
 
 use admin::admin;
+pub use apikey::{ApiKeyCommand, ScopeArg};
 use backup::backup_or_restore;
 use hooks::{calendly, embedded_dir, warn_about_the_shared_calendly_key, webhook};
 use output::print_out;
@@ -78,7 +80,7 @@ pub enum Command {
     },
     /// Manage API keys for /api/v1 and /fhir/r4 (docs/API.md)
     #[command(subcommand)]
-    Apikey(crate::apikeys::ApiKeyCommand),
+    Apikey(ApiKeyCommand),
     /// Print the OpenAPI description of the HTTP API (JSON)
     Openapi,
     /// Write the embedded store, its key and the blob folder to one encrypted file
@@ -356,7 +358,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
         }
         Command::Admin(command) => admin(&store, command, now).await?,
         Command::Openapi => print_out(&crate::openapi::json())?,
-        Command::Apikey(command) => crate::apikeys::run(&store, command, now, print_out).await?,
+        Command::Apikey(command) => apikey::run(&store, command, now, print_out).await?,
         Command::Backup { .. } | Command::Restore { .. } => {
             unreachable!("handled before the store opens")
         }
