@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 # Bottom first.
 layers=(
-  secrets credentials pool metrics
+  secrets settings credentials pool metrics
   store readmodel reports
   jobs webhooks blobs photos erasure docwrite fhir backup
   oidc origin auth apikeys principal

@@ -14,27 +14,9 @@ use crate::webhooks::calendly::CalendlyOptions;
 
 mod env;
 
+pub use crate::settings::{AdminAuthConfig, MIN_JWT_SECRET_BYTES, PublicUrl, S3Config, Secret};
+
 use env::{boolean, number, pool_options, s3_config, secret};
-
-/// A value that must not be logged.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -128,56 +110,6 @@ pub const DEFAULT_API_RATE_PER_MINUTE: u32 = 600;
 /// Default `FHIR_EXPORT_HOURS`: a day to download an export.
 pub const DEFAULT_FHIR_EXPORT_TTL: Duration = Duration::from_secs(24 * 3600);
 
-/// `PUBLIC_URL`, checked: an absolute http(s) URL; kept as its origin
-/// (`scheme://host[:port]`, lower case, no path).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublicUrl {
-    origin: String,
-}
-
-impl PublicUrl {
-    pub fn parse(text: &str) -> Option<PublicUrl> {
-        let url = reqwest::Url::parse(text.trim()).ok()?;
-        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-            return None;
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return None;
-        }
-        Some(PublicUrl {
-            origin: url.origin().ascii_serialization(),
-        })
-    }
-
-    /// `https://hub.example.org` (with `:port` when not the scheme's default).
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-
-    pub fn is_https(&self) -> bool {
-        self.origin.starts_with("https://")
-    }
-}
-
-/// Where photos go when `S3_ENDPOINT` is set.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct S3Config {
-    /// `S3_ENDPOINT`, e.g. `http://127.0.0.1:9000` (MinIO).
-    pub endpoint: String,
-    /// `S3_REGION` (default `us-east-1`).
-    pub region: String,
-    /// `S3_BUCKET` (default `dermis`); created when missing.
-    pub bucket: String,
-    /// `S3_ACCESS_KEY_ID` / `S3_ACCESS_KEY_ID_FILE`.
-    pub access_key_id: Secret,
-    /// `S3_SECRET_ACCESS_KEY` / `S3_SECRET_ACCESS_KEY_FILE`.
-    pub secret_access_key: Secret,
-}
-
-/// The shortest `JWT_SECRET` (and `JWT_SECRET_PREVIOUS`) accepted: HS256 keys shorter
-/// than its output can be brute-forced offline from any one token.
-pub const MIN_JWT_SECRET_BYTES: usize = 32;
-
 /// The smallest `HUB_MAX_FRAME_BYTES`: nodes never size their frames below 64 KiB
 /// (docs/SYNC.md).
 pub const MIN_FRAME_BYTES: u64 = 64 * 1024;
@@ -185,39 +117,6 @@ pub const MIN_FRAME_BYTES: u64 = 64 * 1024;
 /// The largest `HUB_MAX_FRAME_BYTES`: 256 MiB. A session may hold about this much
 /// (and pushed documents four times it inflated) while a frame is checked.
 pub const MAX_FRAME_BYTES: u64 = 256 * 1024 * 1024;
-
-/// Admin sign-in settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AdminAuthConfig {
-    /// `JWT_SECRET` / `JWT_SECRET_FILE`: the HS256 key, at least
-    /// [`MIN_JWT_SECRET_BYTES`]. `None`: a random key per start.
-    pub jwt_secret: Option<Secret>,
-    /// `JWT_SECRET_PREVIOUS` / `_FILE`: the key before a rotation; it still verifies
-    /// tokens (never signs) until they expire.
-    pub jwt_secret_previous: Option<Secret>,
-    /// `JWT_ISSUER`.
-    pub issuer: String,
-    /// `JWT_AUDIENCE`.
-    pub audience: String,
-    /// `JWT_TTL_SECONDS`: how long a token (and the session cookie) lasts.
-    pub ttl: Duration,
-    /// Mark the session cookie `Secure`: set when the hub serves TLS itself
-    /// (`HUB_TLS_CERT`) or `PUBLIC_URL` is https, and by `COOKIE_SECURE=true`.
-    pub cookie_secure: bool,
-}
-
-impl Default for AdminAuthConfig {
-    fn default() -> Self {
-        AdminAuthConfig {
-            jwt_secret: None,
-            jwt_secret_previous: None,
-            issuer: "dermis-hub".into(),
-            audience: "dermis-admin".into(),
-            ttl: Duration::from_secs(900),
-            cookie_secure: false,
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
