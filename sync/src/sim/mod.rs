@@ -105,6 +105,8 @@ struct Link {
     /// Frames in this direction wait (a [`Script`] holding them back).
     held_to_hub: bool,
     held_to_node: bool,
+    /// The next frame of this message type toward the node is lost (a [`Script`]'s).
+    lose_next_to_node: Option<u8>,
 }
 
 struct SimNode {
@@ -204,6 +206,15 @@ impl World {
     }
 
     fn enqueue(&mut self, node: usize, to_hub: bool, bytes: Vec<u8>) {
+        if let Some(link) = self.nodes[node].link.as_mut()
+            && !to_hub
+            && link.lose_next_to_node.is_some()
+            && link.lose_next_to_node == bytes.get(3).copied()
+        {
+            link.lose_next_to_node = None;
+            self.report.dropped += 1;
+            return;
+        }
         let Some(delays) = self.delay() else { return };
         let now = self.now;
         for d in delays {
@@ -352,6 +363,7 @@ impl World {
             to_node: Vec::new(),
             held_to_hub: false,
             held_to_node: false,
+            lose_next_to_node: None,
         });
         self.report.connections += 1;
         self.process(Work::Node(i, outputs));

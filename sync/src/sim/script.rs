@@ -144,6 +144,19 @@ impl Script {
         lost
     }
 
+    /// Loses the next frame toward node `i` whose message type is `msg_type` (the fourth
+    /// byte of a frame, docs/SYNC.md); the connection stays.
+    pub fn lose_next_to_node(&mut self, i: usize, msg_type: u8) {
+        if let Some(link) = self.world.nodes[i].link.as_mut() {
+            link.lose_next_to_node = Some(msg_type);
+        }
+    }
+
+    /// Frames lost so far.
+    pub fn lost(&self) -> u64 {
+        self.world.report.dropped
+    }
+
     /// Node `i` registers a new patient; the change is durable on the node at once.
     pub fn create_patient(&mut self, i: usize) -> Uuid {
         self.patients += 1;
