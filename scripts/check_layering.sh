@@ -28,5 +28,6 @@ if [ -n "$outside" ]; then
   echo "$outside" | sed 's/^/  /' >&2
   status=1
 fi
-[ $status -eq 0 ] && echo "layering: ok (model and sync are pure; node does not depend on hub; node SQL only in node/src/store)"
+scripts/check_hub_layers.sh || status=1
+[ $status -eq 0 ] && echo "layering: ok (model and sync are pure; node does not depend on hub; node SQL only in node/src/store; hub imports run one way)"
 exit $status

@@ -19,7 +19,7 @@ use rand::RngCore;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::config::AdminAuthConfig;
+use crate::settings::AdminAuthConfig;
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "dermis_session";

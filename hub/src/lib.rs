@@ -39,5 +39,6 @@ pub mod readmodel;
 pub mod reports;
 pub mod secrets;
 pub mod server;
+pub mod settings;
 pub mod store;
 pub mod webhooks;

@@ -6,7 +6,7 @@
 
 use axum::http::{HeaderMap, header};
 
-use crate::config::PublicUrl;
+use crate::settings::PublicUrl;
 
 /// Not a cross-site request: a browser's `Sec-Fetch-Site`, when sent, says
 /// `same-origin` (or `none`, typed by the user); an `Origin`, when it names one (pages

@@ -232,6 +232,13 @@ fn a_full_disk_is_a_clear_error_and_loses_nothing() {
         "{failure:?}"
     );
     assert!(failure.to_string().contains("disk is full"), "{failure}");
+    if let dermis_node::node::OpError::Store(store) = &failure {
+        // What a sync session that hit it would end with.
+        assert_eq!(
+            dermis_sync::StoreFault::kind(store),
+            dermis_sync::FailureKind::DiskFull
+        );
+    }
     drop(node);
     let node = Node::open(d).unwrap();
     assert!(

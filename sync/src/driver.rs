@@ -5,7 +5,15 @@ use dermis_model::ClinicId;
 
 use crate::hub_engine::{HubStoreOp, HubStoreResult};
 use crate::node_engine::{NodeStoreOp, NodeStoreResult};
-use crate::store::{DocStore, NodeSyncStore};
+use crate::store::{DocStore, NodeSyncStore, StoreFailure, StoreFault};
+
+/// Documents to apply before the hub welcomed the node into a clinic: the engine asks
+/// for none then, so this is a bug, not a state of the store.
+#[derive(Debug, thiserror::Error)]
+#[error("documents to apply before the hub's welcome")]
+pub struct BeforeWelcome;
+
+impl StoreFault for BeforeWelcome {}
 
 /// Runs one node store operation. `clinic` is the clinic the hub welcomed the node into.
 pub async fn run_node_op<S: NodeSyncStore>(
@@ -42,10 +50,10 @@ pub async fn run_node_op<S: NodeSyncStore>(
                 .apply_docs(clinic, &docs, cursor)
                 .await
                 .map(NodeStoreResult::Applied),
-            None => return NodeStoreResult::Failed("no clinic before welcome".into()),
+            None => return NodeStoreResult::Failed(StoreFailure::of(BeforeWelcome)),
         },
     };
-    result.unwrap_or_else(|e| NodeStoreResult::Failed(error_chain(&e)))
+    result.unwrap_or_else(|e| NodeStoreResult::Failed(StoreFailure::of(e)))
 }
 
 /// Runs one hub store operation for a session of `clinic`.
@@ -72,7 +80,7 @@ pub async fn run_hub_op<S: DocStore>(
             .await
             .map(HubStoreResult::Fetched),
     };
-    result.unwrap_or_else(|e| HubStoreResult::Failed(error_chain(&e)))
+    result.unwrap_or_else(|e| HubStoreResult::Failed(StoreFailure::of(e)))
 }
 
 /// An error with its causes, for logs and status (never sent to a node).

@@ -44,7 +44,7 @@ pub enum HubStoreResult {
     Applied(Vec<PushOutcome>),
     Changes(ChangePage),
     Fetched(Vec<Option<DocData>>),
-    Failed(String),
+    Failed(crate::store::StoreFailure),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -25,4 +25,7 @@ pub mod store;
 pub mod wire;
 
 pub use config::{EngineConfig, Millis};
-pub use store::{ApplyFailure, ChangePage, DocStore, NodeSyncStore, OutgoingDoc, PushAck};
+pub use store::{
+    ApplyFailure, ChangePage, DocStore, FailureKind, NodeSyncStore, OutgoingDoc, PushAck,
+    StoreFailure, StoreFault,
+};

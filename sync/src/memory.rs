@@ -9,13 +9,17 @@ use uuid::Uuid;
 
 use crate::apply::{self, ApplyError, NoRules};
 use crate::chunks::DocLimits;
-use crate::store::{ApplyFailure, ChangePage, DocStore, NodeSyncStore, OutgoingDoc, PushAck};
+use crate::store::{
+    ApplyFailure, ChangePage, DocStore, NodeSyncStore, OutgoingDoc, PushAck, StoreFault,
+};
 use crate::wire::{DocData, DocPush, FetchItem, IndexEntry, OutboxStats, PushOutcome};
 
 /// The in-memory stores never fail.
 #[derive(Debug, thiserror::Error)]
 #[error("in-memory store error")]
 pub struct Never;
+
+impl StoreFault for Never {}
 
 fn rejected(e: &ApplyError) -> PushOutcome {
     match e {

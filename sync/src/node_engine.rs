@@ -64,7 +64,7 @@ pub enum NodeStoreResult {
     OutboxStats(OutboxStats),
     TokenStored,
     /// The store failed; the session ends and the driver retries later.
-    Failed(String),
+    Failed(crate::store::StoreFailure),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,15 +4,135 @@
 //! [`NodeSyncStore`] is what a node additionally keeps for sync: its outbox, what the hub
 //! has confirmed, and its cursor in the hub's change log.
 //!
-//! Every method returns a `Result`: a write that fails is reported, never dropped.
+//! Every method returns a `Result`: a write that fails is reported, never dropped. A
+//! store's error says what kind of failure it is ([`StoreFault`]), and crosses into the
+//! protocol engines as a [`StoreFailure`] that keeps that kind and the cause: a session
+//! ends the same way whatever failed, but the log and the node's status can tell a full
+//! disk from a database that is down.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use automerge::ChangeHash;
 use dermis_model::ClinicId;
 use uuid::Uuid;
 
 use crate::wire::{DocData, DocPush, ErrorCode, FetchItem, IndexEntry, OutboxStats, PushOutcome};
+
+/// What kind of failure a store had, decided where the database's error is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FailureKind {
+    /// The database cannot be reached (a connection or pool gone, a stopped store
+    /// thread, an IO error): retrying later may help.
+    Unavailable,
+    /// Another writer holds the store: retrying soon should help.
+    Busy,
+    /// The disk is full: nothing of the write was kept.
+    DiskFull,
+    /// Stored data does not read back (a damaged document, a corrupt database file).
+    Corrupt,
+    /// The database refused the operation (read-only, permissions, a constraint).
+    Refused,
+    /// Anything else.
+    Other,
+}
+
+impl FailureKind {
+    /// A few words for logs and the node's status; never any stored data.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FailureKind::Unavailable => "store unavailable",
+            FailureKind::Busy => "store busy",
+            FailureKind::DiskFull => "disk full",
+            FailureKind::Corrupt => "stored data damaged",
+            FailureKind::Refused => "store refused the write",
+            FailureKind::Other => "store failed",
+        }
+    }
+}
+
+impl FailureKind {
+    /// The kind of an SQLite result code (its primary code: the low byte of an extended
+    /// one), as both the node's and the hub's embedded store see it.
+    pub fn of_sqlite_code(code: i32) -> FailureKind {
+        match code & 0xff {
+            13 => FailureKind::DiskFull,             // SQLITE_FULL
+            5 | 6 => FailureKind::Busy,              // SQLITE_BUSY, SQLITE_LOCKED
+            11 | 26 => FailureKind::Corrupt,         // SQLITE_CORRUPT, SQLITE_NOTADB
+            3 | 8 | 19 | 23 => FailureKind::Refused, // SQLITE_PERM, _READONLY, _CONSTRAINT, _AUTH
+            10 | 14 | 7 => FailureKind::Unavailable, // SQLITE_IOERR, _CANTOPEN, _NOMEM
+            _ => FailureKind::Other,
+        }
+    }
+
+    /// The kind of a Postgres SQLSTATE (its class, the first two characters, unless the
+    /// code itself says more).
+    pub fn of_sql_state(state: &str) -> FailureKind {
+        match state {
+            "53100" => FailureKind::DiskFull,                 // disk_full
+            "40001" | "40P01" | "55P03" => FailureKind::Busy, // serialization, deadlock, lock
+            "XX001" | "XX002" => FailureKind::Corrupt,        // data_corrupted, index_corrupted
+            "25006" => FailureKind::Refused,                  // read_only_sql_transaction
+            _ => match state.get(..2) {
+                Some("08" | "53" | "57") => FailureKind::Unavailable, // connection, resources, shutdown
+                Some("23" | "42") => FailureKind::Refused,            // integrity, access / syntax
+                Some("XX") => FailureKind::Corrupt,
+                _ => FailureKind::Other,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for FailureKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// A store error that knows its [`FailureKind`]. The default is
+/// [`FailureKind::Other`]; a store maps its database's error codes once, here.
+pub trait StoreFault: std::error::Error + Send + Sync + 'static {
+    fn kind(&self) -> FailureKind {
+        FailureKind::Other
+    }
+}
+
+/// A failed store operation, as handed to an engine: its kind and the store's error. Its
+/// message is the kind alone (what may reach the other side of a connection); the cause
+/// is its [`std::error::Error::source`], for the local log.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{kind}")]
+pub struct StoreFailure {
+    pub kind: FailureKind,
+    #[source]
+    cause: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl StoreFailure {
+    /// The failure of `error`, of the kind it says it is.
+    pub fn of<E: StoreFault>(error: E) -> StoreFailure {
+        StoreFailure {
+            kind: error.kind(),
+            cause: Some(Arc::new(error)),
+        }
+    }
+
+    /// A failure with no error behind it (a simulated one, in tests).
+    pub fn kind_only(kind: FailureKind) -> StoreFailure {
+        StoreFailure { kind, cause: None }
+    }
+}
+
+/// Equal when of one kind with causes that read the same (errors are not comparable).
+impl PartialEq for StoreFailure {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.cause.as_ref().map(|c| c.to_string())
+                == other.cause.as_ref().map(|c| c.to_string())
+    }
+}
+
+impl Eq for StoreFailure {}
 
 /// One page of a clinic's change log after a cursor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +148,7 @@ pub struct ChangePage {
 /// What a store offers sync. Documents are scoped by clinic: a store never lets one
 /// clinic read or write another's documents, whatever ids it is given.
 pub trait DocStore: Send {
-    type Error: std::error::Error + Send + Sync + 'static;
+    type Error: StoreFault;
 
     /// Applies each document's bytes (Automerge changes or a saved document). Each
     /// document is all-or-nothing: applied and given a new seq, left alone when nothing
@@ -119,7 +239,7 @@ pub struct ApplyFailure {
 
 /// What a node keeps for sync, beside its documents.
 pub trait NodeSyncStore: Send {
-    type Error: std::error::Error + Send + Sync + 'static;
+    type Error: StoreFault;
 
     /// Up to `max_docs` outbox documents whose data totals at most `max_bytes`, oldest
     /// first, skipping documents the hub rejected until they are edited again. A
@@ -169,4 +289,53 @@ pub trait NodeSyncStore: Send {
     /// Keeps `token` durably as the token to reach the hub with, in place of the one in
     /// use; the node answers the hub only after this returns.
     fn store_token(&mut self, token: &str) -> impl Future<Output = Result<(), Self::Error>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("write failed")]
+    struct Full {
+        #[source]
+        source: std::io::Error,
+    }
+
+    impl StoreFault for Full {
+        fn kind(&self) -> FailureKind {
+            FailureKind::DiskFull
+        }
+    }
+
+    #[test]
+    fn a_failure_says_its_kind_and_keeps_the_whole_cause() {
+        let failure = StoreFailure::of(Full {
+            source: std::io::Error::other("no space left on device"),
+        });
+        assert_eq!(failure.kind, FailureKind::DiskFull);
+        assert_eq!(failure.to_string(), "disk full");
+        assert_eq!(
+            crate::driver::error_chain(&failure),
+            "disk full: write failed: no space left on device"
+        );
+    }
+
+    #[test]
+    fn database_codes_map_to_kinds() {
+        // SQLITE_FULL, SQLITE_BUSY, SQLITE_IOERR_WRITE (778), SQLITE_CORRUPT, SQLITE_NOTADB.
+        assert_eq!(FailureKind::of_sqlite_code(13), FailureKind::DiskFull);
+        assert_eq!(FailureKind::of_sqlite_code(5), FailureKind::Busy);
+        assert_eq!(FailureKind::of_sqlite_code(778), FailureKind::Unavailable);
+        assert_eq!(FailureKind::of_sqlite_code(11), FailureKind::Corrupt);
+        assert_eq!(FailureKind::of_sqlite_code(26), FailureKind::Corrupt);
+        assert_eq!(FailureKind::of_sqlite_code(1), FailureKind::Other);
+        assert_eq!(FailureKind::of_sql_state("53100"), FailureKind::DiskFull);
+        assert_eq!(FailureKind::of_sql_state("57P01"), FailureKind::Unavailable);
+        assert_eq!(FailureKind::of_sql_state("08006"), FailureKind::Unavailable);
+        assert_eq!(FailureKind::of_sql_state("40P01"), FailureKind::Busy);
+        assert_eq!(FailureKind::of_sql_state("23505"), FailureKind::Refused);
+        assert_eq!(FailureKind::of_sql_state("XX001"), FailureKind::Corrupt);
+        assert_eq!(FailureKind::of_sql_state("22P02"), FailureKind::Other);
+    }
 }

@@ -3,13 +3,13 @@
 //! so; anything out of turn ends the session.
 
 use dermis_model::ClinicId;
-use dermis_sync::EngineConfig;
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreResult};
 use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
 use dermis_sync::wire::{
     ClientMsg, ErrorCode, FEATURE_TOKEN_ROTATION, HubMsg, Limits, OutboxStats,
 };
 use dermis_sync::wire::{features_header, parse_features};
+use dermis_sync::{EngineConfig, FailureKind, StoreFailure};
 use uuid::Uuid;
 
 const TOKEN: &str = "bmV3LXRva2VuLW9mLXRoZS1odWItNDMtY2hhcnM";
@@ -203,9 +203,19 @@ fn a_token_the_store_could_not_keep_is_never_acknowledged() {
         }
         .encode(),
     );
-    let out = node.stored(11, NodeStoreResult::Failed("disk full".into()));
+    let out = node.stored(
+        11,
+        NodeStoreResult::Failed(StoreFailure::kind_only(FailureKind::DiskFull)),
+    );
     assert!(frames_of_node(&out).is_empty(), "{out:?}");
     assert_eq!(closed_with(&out), Some(ErrorCode::Internal));
+    // The end says what kind of failure it was, so the node's status can too.
+    assert!(
+        out.iter().any(
+            |o| matches!(o, NodeOutput::Close { reason, .. } if reason == "local store: disk full")
+        ),
+        "{out:?}"
+    );
 }
 
 #[test]

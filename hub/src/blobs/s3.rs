@@ -17,7 +17,7 @@ use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use bytes::Bytes;
 
 use super::BlobError;
-use crate::config::S3Config;
+use crate::settings::S3Config;
 
 /// Longest wait for one S3 call (a 25 MB put on a slow link included).
 const CALL_TIMEOUT: Duration = Duration::from_secs(120);

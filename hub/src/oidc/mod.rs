@@ -25,7 +25,8 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::config::{ConfigError, PublicUrl, Secret};
+use crate::config::ConfigError;
+use crate::settings::{PublicUrl, Secret};
 
 pub use provider::{Identity, OidcError, Provider};
 

@@ -502,7 +502,7 @@ impl<S: HubStore> Driver<'_, S> {
                     };
                     self.hub.metrics.store_op(started.elapsed());
                     if let HubStoreResult::Failed(reason) = &result {
-                        tracing::error!(error = %reason, "store operation failed");
+                        tracing::error!(kind = ?reason.kind, error = %error_chain(reason), "store operation failed");
                     }
                     let out = self.engine.stored(now_millis(), result);
                     // The batch goes out before the guard lets held notices go.

@@ -288,6 +288,41 @@ pub enum StoreError {
     },
 }
 
+/// The hub store's failures by kind: what the sync session's log line says.
+impl dermis_sync::StoreFault for StoreError {
+    fn kind(&self) -> dermis_sync::FailureKind {
+        use dermis_sync::FailureKind as K;
+        match self {
+            StoreError::Postgres { source, .. } => postgres_kind(source),
+            StoreError::PgMigrate { .. } => K::Unavailable,
+            StoreError::Sqlite { source, .. } | StoreError::SqliteMigration { source, .. } => {
+                source
+                    .sqlite_error()
+                    .map_or(K::Other, |e| K::of_sqlite_code(e.extended_code))
+            }
+            StoreError::Closed | StoreError::Thread { .. } | StoreError::Pool { .. } => {
+                K::Unavailable
+            }
+            StoreError::Contended { .. } => K::Busy,
+            StoreError::Damaged { .. } | StoreError::BadRow { .. } => K::Corrupt,
+            _ => K::Other,
+        }
+    }
+}
+
+fn postgres_kind(e: &sqlx::Error) -> dermis_sync::FailureKind {
+    use dermis_sync::FailureKind as K;
+    match e {
+        sqlx::Error::Database(db) => db.code().map_or(K::Other, |c| K::of_sql_state(&c)),
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => K::Unavailable,
+        _ => K::Other,
+    }
+}
+
 /// How many pushes' plans one transaction may hold by default (`HUB_GROUP_COMMIT_MAX`):
 /// pushes that reach the store together are committed together (group commit), so one
 /// disk sync makes them all durable.

@@ -15,7 +15,7 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 
-use crate::config::Secret;
+use crate::settings::Secret;
 
 /// Calendly settings.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,15 +5,19 @@
 mod args;
 mod audit;
 mod backup;
+mod calendar;
 mod clinical;
 mod document;
 mod erasure;
+mod link;
 mod out;
 mod pos;
 mod print;
 mod prompt;
+mod records;
 mod run;
 mod signin;
+mod stock;
 
 pub use args::Cli;
 

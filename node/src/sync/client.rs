@@ -6,10 +6,10 @@ use std::collections::VecDeque;
 use std::path::Path;
 use std::time::Duration;
 
-use dermis_sync::EngineConfig;
 use dermis_sync::driver::{error_chain, run_node_op};
 use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
 use dermis_sync::wire::{ErrorCode, FEATURES_HEADER, parse_features};
+use dermis_sync::{EngineConfig, StoreFailure};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use rand::Rng;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -425,12 +425,16 @@ async fn drive(
                             }
                             node.apply_docs_loaded_ahead(clinic, &docs, cursor, Some(&ahead))
                                 .map_or_else(
-                                    |e| NodeStoreResult::Failed(error_chain(&e)),
+                                    |e| NodeStoreResult::Failed(StoreFailure::of(e)),
                                     NodeStoreResult::Applied,
                                 )
                         }
                         (op, clinic) => run_node_op(node, clinic, op).await,
                     };
+                    if let NodeStoreResult::Failed(failure) = &result {
+                        // The session's end says only the kind; the cause stays here.
+                        tracing::warn!(kind = ?failure.kind, error = %error_chain(failure), "the local store failed; the session ends");
+                    }
                     queue.extend(session.stored(now(), result));
                 }
                 NodeOutput::Close { code, reason } => {

@@ -10,10 +10,39 @@ use crate::store::{Decoded, StoreError, decode_received};
 use automerge::ChangeHash;
 use dermis_model::{ClinicId, DocId, DocType};
 use dermis_sync::apply;
-use dermis_sync::store::{ApplyFailure, ChangePage, DocStore, NodeSyncStore, OutgoingDoc, PushAck};
+use dermis_sync::store::{
+    ApplyFailure, ChangePage, DocStore, FailureKind, NodeSyncStore, OutgoingDoc, PushAck,
+    StoreFault,
+};
 use dermis_sync::wire::{
     DocData, DocPush, ErrorCode, FetchItem, IndexEntry, OutboxStats, PushOutcome,
 };
+
+/// The node store's failures by kind, for the session's end and the node's status.
+impl StoreFault for StoreError {
+    fn kind(&self) -> FailureKind {
+        match self {
+            StoreError::DiskFull { .. } => FailureKind::DiskFull,
+            StoreError::Busy { .. } => FailureKind::Busy,
+            StoreError::Sqlite { source } | StoreError::Migration { source, .. } => {
+                source.sqlite_error().map_or(FailureKind::Other, |e| {
+                    FailureKind::of_sqlite_code(e.extended_code)
+                })
+            }
+            StoreError::Damaged { .. } | StoreError::Document { .. } => FailureKind::Corrupt,
+            StoreError::Io { .. }
+            | StoreError::Key(_)
+            | StoreError::WrongKey { .. }
+            | StoreError::NotInitialized { .. }
+            | StoreError::NotAStore { .. } => FailureKind::Unavailable,
+            StoreError::Foreign { .. }
+            | StoreError::Refused { .. }
+            | StoreError::Erased { .. }
+            | StoreError::TooNew { .. } => FailureKind::Refused,
+            _ => FailureKind::Other,
+        }
+    }
+}
 
 fn failure(doc_id: uuid::Uuid, e: &StoreError) -> ApplyFailure {
     let code = match e {

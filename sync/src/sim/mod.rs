@@ -4,6 +4,11 @@
 //! When the faults stop, every replica must converge to the hub's state and every edit a
 //! node committed locally must be everywhere. A run is a pure function of its seed, so a
 //! failing seed reproduces exactly (`DERMIS_SIM_SEED=<seed> cargo test -p dermis-sync --test sim`).
+//! [`Script`] drives the same world by hand, one named scenario at a time.
+
+mod script;
+
+pub use script::{Script, Toward};
 
 use std::collections::BTreeMap;
 
@@ -19,7 +24,7 @@ use crate::driver::{now_or_never, run_hub_op, run_node_op};
 use crate::hub_engine::{HubOutput, HubSession};
 use crate::memory::{MemoryHubStore, MemoryNodeStore};
 use crate::node_engine::{NodeOutput, NodeSession};
-use crate::store::NodeSyncStore;
+use crate::store::{FailureKind, NodeSyncStore, StoreFailure};
 use crate::wire::{FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, Limits};
 
 #[derive(Clone, Debug)]
@@ -97,6 +102,11 @@ struct Link {
     hub: HubSession,
     to_hub: Vec<Frame>,
     to_node: Vec<Frame>,
+    /// Frames in this direction wait (a [`Script`] holding them back).
+    held_to_hub: bool,
+    held_to_node: bool,
+    /// The next frame of this message type toward the node is lost (a [`Script`]'s).
+    lose_next_to_node: Option<u8>,
 }
 
 struct SimNode {
@@ -120,6 +130,9 @@ struct World {
     /// Every change a node committed locally: (node, document, change).
     committed: Vec<(usize, Uuid, ChangeHash)>,
     report: SimReport,
+    /// The features every hub session offers, when a [`Script`] fixes them; by default
+    /// each connection draws its own.
+    features: Option<u64>,
 }
 
 enum Work {
@@ -169,6 +182,7 @@ impl World {
             order: 0,
             committed: Vec::new(),
             report: SimReport::default(),
+            features: None,
         }
     }
 
@@ -192,6 +206,15 @@ impl World {
     }
 
     fn enqueue(&mut self, node: usize, to_hub: bool, bytes: Vec<u8>) {
+        if let Some(link) = self.nodes[node].link.as_mut()
+            && !to_hub
+            && link.lose_next_to_node.is_some()
+            && link.lose_next_to_node == bytes.get(3).copied()
+        {
+            link.lose_next_to_node = None;
+            self.report.dropped += 1;
+            return;
+        }
         let Some(delays) = self.delay() else { return };
         let now = self.now;
         for d in delays {
@@ -237,7 +260,7 @@ impl World {
                                     now_or_never(run_node_op(&mut self.nodes[i].store, clinic, op))
                                         .unwrap_or_else(|| {
                                             crate::node_engine::NodeStoreResult::Failed(
-                                                "pending".into(),
+                                                StoreFailure::kind_only(FailureKind::Other),
                                             )
                                         });
                                 let now = self.now;
@@ -270,7 +293,9 @@ impl World {
                                 let clinic = self.clinic;
                                 let result = now_or_never(run_hub_op(&mut self.hub, clinic, op))
                                     .unwrap_or_else(|| {
-                                        crate::hub_engine::HubStoreResult::Failed("pending".into())
+                                        crate::hub_engine::HubStoreResult::Failed(
+                                            StoreFailure::kind_only(FailureKind::Other),
+                                        )
                                     });
                                 let now = self.now;
                                 if let Some(link) = self.nodes[i].link.as_mut() {
@@ -322,7 +347,7 @@ impl World {
         if self.rng.random_bool(0.5) {
             offered |= FEATURE_BOOTSTRAP;
         }
-        node.hub_offers(offered);
+        node.hub_offers(self.features.unwrap_or(offered));
         let store = &mut self.nodes[i].store;
         let cursor = now_or_never(store.cursor())
             .and_then(Result::ok)
@@ -336,6 +361,9 @@ impl World {
             hub,
             to_hub: Vec::new(),
             to_node: Vec::new(),
+            held_to_hub: false,
+            held_to_node: false,
+            lose_next_to_node: None,
         });
         self.report.connections += 1;
         self.process(Work::Node(i, outputs));
@@ -436,11 +464,19 @@ impl World {
                         .map(|(p, _)| p)?;
                     Some(frames.swap_remove(pos))
                 };
-                if let Some(frame) = pick(&mut link.to_hub) {
+                let to_hub = if link.held_to_hub {
+                    None
+                } else {
+                    pick(&mut link.to_hub)
+                };
+                if let Some(frame) = to_hub {
                     self.report.frames += 1;
                     let out = link.hub.handle_frame(now, &frame.bytes);
                     self.process(Work::Hub(i, out));
-                } else if let Some(frame) = pick(&mut link.to_node) {
+                } else if let Some(frame) = (!link.held_to_node)
+                    .then(|| pick(&mut link.to_node))
+                    .flatten()
+                {
                     self.report.frames += 1;
                     let out = link.node.handle_frame(now, &frame.bytes);
                     self.process(Work::Node(i, out));
