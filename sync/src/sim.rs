@@ -156,6 +156,7 @@ impl World {
             app_version: "sim".into(),
             live_docs: true,
             bootstrap: true,
+            boot_rows: true,
         };
         World {
             rng,
