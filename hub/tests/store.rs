@@ -567,6 +567,8 @@ async fn receipt_links_are_kept_once_and_checked_per_workstation<S: HubStore>(f:
             audit: vec![],
             receipts: receipts.clone(),
             rows: None,
+            derivation: None,
+            derivation: None,
         };
         store
             .commit_projection(clinic, seq - 1, seq, &[projection], now_millis())

@@ -58,6 +58,17 @@ pub struct DocProjection {
     /// The document's read-model rows, replacing what the read models held for it
     /// (`None`: leave them as they are).
     pub rows: Option<crate::readmodel::derive::DocRows>,
+    /// The document's encoded index derivation and the heads it was read at (revision 6
+    /// bootstrap frames), stored with `rows` (`None`: a clinic document, or one that did
+    /// not read: what was stored stays, at heads no longer current, so it is not sent).
+    pub derivation: Option<StoredDerivation>,
+}
+
+/// A derivation as the projector stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredDerivation {
+    pub heads: Vec<automerge::ChangeHash>,
+    pub data: Vec<u8>,
 }
 
 /// Which audit entries `/admin/audit` asks for. Times are unix milliseconds; `before`

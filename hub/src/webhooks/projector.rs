@@ -21,7 +21,7 @@ use dermis_sync::driver::error_chain;
 use dermis_sync::wire::FetchItem;
 
 use super::events::derive;
-use crate::store::hooks::{DocProjection, ProjectionOutcome};
+use crate::store::hooks::{DocProjection, ProjectionOutcome, StoredDerivation};
 use crate::store::{HubStore, StoreError};
 
 /// Documents per page of the change log.
@@ -57,6 +57,7 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             return None;
         }
     };
+    let derivation = index_derivation(doc_type, &mut doc);
     match derive(clinic, doc_type, &mut doc) {
         Ok(derived) => Some(DocProjection {
             doc_id: data.doc_id,
@@ -68,12 +69,24 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             audit: derived.audit,
             receipts: derived.receipts,
             rows: derived.rows,
+            derivation,
         }),
         Err(e) => {
             tracing::warn!(doc = %data.doc_id, error = %error_chain(&e), "projector: a document does not read");
             None
         }
     }
+}
+
+/// The derivation a fresh node's index is written from (docs/SYNC.md, revision 6): the
+/// same function the node runs on a document it loads, so the two cannot differ.
+fn index_derivation(doc_type: DocType, doc: &mut AutoCommit) -> Option<StoredDerivation> {
+    let record = dermis_model::doc::read_record(doc, doc_type).ok()?;
+    let derivation = dermis_model::derivation::derive(doc, &record).ok()??;
+    Some(StoredDerivation {
+        heads: doc.get_heads(),
+        data: dermis_model::derivation::codec::encode(&derivation),
+    })
 }
 
 /// Projects one clinic from `cursor` to the end of its change log.

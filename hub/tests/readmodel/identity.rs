@@ -288,6 +288,7 @@ pub async fn an_erased_patient_is_gone_and_never_comes_back<S: HubStore>(f: Fixt
         audit: vec![],
         receipts: vec![],
         rows: Some(stale_rows),
+        derivation: None,
     };
     s.commit_projection(c, from, to, &[projection], T0 + 20 * DAY)
         .await

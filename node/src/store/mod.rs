@@ -690,6 +690,30 @@ pub fn decode_received(
     Ok(Decoded { data, form })
 }
 
+/// A document received whole with its index derivation (docs/SYNC.md, revision 6):
+/// stored with `heads` and the derivation's rows without being loaded. `Err` gives the
+/// bytes back when the derivation does not fit (another document type, the clinic
+/// document, which the store keeps loaded): the caller then loads the document as
+/// [`decode_received`] does.
+/// The derivation and heads are trusted as the hub's documents are.
+pub fn decoded_with_derivation(
+    doc_type: DocType,
+    heads: Vec<ChangeHash>,
+    derivation: dermis_model::derivation::Derivation,
+    data: Vec<u8>,
+) -> Result<Decoded, Vec<u8>> {
+    if doc_type == DocType::Clinic || heads.is_empty() {
+        return Err(data);
+    }
+    let Some(derived) = index::Derived::received(doc_type, derivation) else {
+        return Err(data);
+    };
+    Ok(Decoded {
+        data,
+        form: Form::Derived { heads, derived },
+    })
+}
+
 /// What received bytes may cost: the limits of the frames they arrive in.
 fn doc_limits() -> dermis_sync::chunks::DocLimits {
     dermis_sync::chunks::DocLimits::default()

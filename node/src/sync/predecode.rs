@@ -9,6 +9,13 @@
 //! picks up what is ready ([`Predecoder::take`]) and loads the rest itself, as before.
 //! What it loads is exactly what the store would have loaded: the same bytes through
 //! the same checks, so the store's behaviour does not change, only when the work is done.
+//!
+//! A bootstrap item that carries its index derivation (revision 6) needs no loading: it
+//! is made ready here, as the frame arrives, from the derivation and the item's heads
+//! (even with no worker threads). An item whose derivation does not fit (another
+//! document type, the clinic document, a version this build does not know) is loaded
+//! as before. A malformed derivation ends the session in the engine, before any of the
+//! frame is applied.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -20,7 +27,7 @@ use dermis_model::{ClinicId, DocId, DocType};
 use dermis_sync::wire::{HubMsg, Limits};
 use uuid::Uuid;
 
-use crate::store::{Decoded, StoreError, decode_received};
+use crate::store::{Decoded, StoreError, decode_received, decoded_with_derivation};
 
 /// Documents loaded ahead and not yet taken, at most: a catch-up runs ahead of its
 /// commits by a frame or two (a `Docs` frame of the demo holds about 500), so this bounds memory
@@ -31,6 +38,7 @@ const MAX_AHEAD: usize = 1024;
 /// frame is parsed here.
 const DOCS_TYPE: u8 = 0x84;
 const BOOTSTRAP_TYPE: u8 = 0x89;
+const BOOTSTRAP_ROWS_TYPE: u8 = 0x8A;
 
 enum Slot {
     Loading {
@@ -109,22 +117,28 @@ impl Predecoder {
     /// frame. A frame
     /// that does not parse is left to the engine, which ends the session over it.
     pub fn offer(&self, clinic: Option<ClinicId>, frame: &[u8]) {
-        let (Some(jobs), Some(clinic)) = (&self.jobs, clinic) else {
+        let Some(clinic) = clinic else {
             return;
         };
-        if !matches!(frame.get(3), Some(&DOCS_TYPE | &BOOTSTRAP_TYPE)) {
+        if !matches!(
+            frame.get(3),
+            Some(&DOCS_TYPE | &BOOTSTRAP_TYPE | &BOOTSTRAP_ROWS_TYPE)
+        ) {
             return;
         }
-        let items = match HubMsg::decode(frame, &Limits::default()) {
-            Ok(HubMsg::Docs { items, .. } | HubMsg::Bootstrap { items, .. }) => items,
+        let (items, derived) = match HubMsg::decode(frame, &Limits::default()) {
+            Ok(HubMsg::Docs { items, .. }) => (items, Vec::new()),
+            Ok(HubMsg::Bootstrap { items, derived, .. }) => (items, derived),
             _ => return,
         };
+        let mut derived = derived.into_iter();
         let mut slots = self
             .shared
             .slots
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         for item in items {
+            let rows = derived.next().unwrap_or_default();
             if !item.full || slots.len() >= MAX_AHEAD || slots.contains_key(&item.doc_id) {
                 continue;
             }
@@ -132,12 +146,32 @@ impl Predecoder {
                 continue;
             };
             let hash = content_hash(&item.data);
+            let mut data = item.data;
+            if let Ok(Some(derivation)) = dermis_model::derivation::codec::decode(&rows) {
+                match decoded_with_derivation(doc_type, item.heads, derivation, data) {
+                    Ok(ready) => {
+                        crate::phases::derived_doc();
+                        slots.insert(
+                            item.doc_id,
+                            Slot::Done {
+                                hash,
+                                result: Box::new(Ok(ready)),
+                            },
+                        );
+                        continue;
+                    }
+                    Err(back) => data = back,
+                }
+            }
+            let Some(jobs) = &self.jobs else {
+                continue;
+            };
             let job = Job {
                 clinic,
                 id: DocId(item.doc_id),
                 doc_type,
                 hash,
-                data: item.data,
+                data,
             };
             if jobs.send(job).is_err() {
                 return;
