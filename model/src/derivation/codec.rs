@@ -24,7 +24,7 @@ pub const VERSION: u8 = 1;
 pub const MAX_BYTES: usize = 1 << 20;
 
 /// Why a payload that claims version 1 is not a derivation.
-#[derive(Debug, Error, PartialEq, Eq)]
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum DecodeError {
     #[error("derivation of {len} bytes exceeds {max}")]
     TooLarge { len: usize, max: usize },
