@@ -251,6 +251,15 @@ pub trait HookStore {
         &self,
     ) -> impl Future<Output = Result<Vec<(ClinicId, u64, u64)>, StoreError>> + Send;
 
+    /// Writes the derivations `reproject` read (each with its document's patient, for
+    /// erasure), in one transaction, leaving out erased documents and patients: the
+    /// rebuild clears them with the other read models (revision 6 bootstrap frames).
+    fn keep_derivations(
+        &self,
+        clinic: ClinicId,
+        docs: Vec<(Uuid, Option<Uuid>, StoredDerivation)>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// Commits one projection step that read the clinic's change log from `from` to
     /// `to`. `None` (nothing written) when the cursor is no longer at `from`.
     fn commit_projection(
