@@ -58,27 +58,22 @@ fn sync_with(d: &Path, bootstrap: bool, rows: bool) -> u64 {
 /// Waits until the hub's projector has stored a derivation for every document but the
 /// clinic's (it runs beside the sessions), with a deadline.
 fn wait_for_derivations(hub_dir: &Path) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let conn = rusqlite::Connection::open(hub_dir.join("hub.db")).unwrap();
-        let counts: rusqlite::Result<(i64, i64)> = conn.query_row(
-            "SELECT (SELECT count(*) FROM docs WHERE doc_type <> 'clinic'),
-                    (SELECT count(*) FROM rm_derivations)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        );
-        if let Ok((docs, derived)) = counts
-            && docs > 0
-            && docs == derived
-        {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the projector did not derive every document: {counts:?}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    common::wait_until(
+        std::time::Duration::from_secs(60),
+        "the projector's derivation of every document",
+        || {
+            let Ok(conn) = rusqlite::Connection::open(hub_dir.join("hub.db")) else {
+                return false;
+            };
+            conn.query_row(
+                "SELECT (SELECT count(*) FROM docs WHERE doc_type <> 'clinic'),
+                        (SELECT count(*) FROM rm_derivations)",
+                [],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .is_ok_and(|(docs, derived)| docs > 0 && docs == derived)
+        },
+    );
 }
 
 /// Every index table's rows, in a fixed order, without the columns that say when and in

@@ -648,7 +648,7 @@ enum Form {
     /// The clinic document, kept loaded: its merges and erasures are read at commit.
     Loaded {
         doc: Box<AutoCommit>,
-        record: dermis_model::doc::Record,
+        record: Box<dermis_model::doc::Record>,
     },
     /// Any other document: its heads and index rows, without the loaded document, which
     /// is dropped on the thread that read it (see [`lean`]).
@@ -684,7 +684,7 @@ pub fn decode_received(
         },
         Err(record) => Form::Loaded {
             doc: Box::new(doc),
-            record,
+            record: Box::new(record),
         },
     };
     Ok(Decoded { data, form })
@@ -946,7 +946,7 @@ impl<'s> Tx<'s> {
         }
         match decoded.form {
             Form::Loaded { doc, record } => {
-                Ok(self.insert_received(id, doc_type, *doc, record, decoded.data))
+                Ok(self.insert_received(id, doc_type, *doc, *record, decoded.data))
             }
             Form::Derived { heads, derived } => {
                 Ok(self.insert_lean(id, doc_type, heads, derived, decoded.data))
