@@ -50,6 +50,13 @@ enum Slot {
     },
     /// The worker stopped without an answer: the store loads the document itself.
     Lost,
+    /// Made ready from the item's derivation, with no loading (revision 6). Not counted
+    /// in [`MAX_AHEAD`]: it holds the item's bytes and rows, no loaded document, and
+    /// there are no more of them than items in the frames the session holds.
+    Ready {
+        hash: u64,
+        decoded: Box<Decoded>,
+    },
 }
 
 #[derive(Default)]
@@ -137,9 +144,13 @@ impl Predecoder {
             .slots
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        let mut loading = slots
+            .values()
+            .filter(|s| !matches!(s, Slot::Ready { .. }))
+            .count();
         for item in items {
             let rows = derived.next().unwrap_or_default();
-            if !item.full || slots.len() >= MAX_AHEAD || slots.contains_key(&item.doc_id) {
+            if !item.full || slots.contains_key(&item.doc_id) {
                 continue;
             }
             let Some(doc_type) = DocType::parse(&item.doc_type) else {
@@ -153,9 +164,9 @@ impl Predecoder {
                         crate::phases::derived_doc();
                         slots.insert(
                             item.doc_id,
-                            Slot::Done {
+                            Slot::Ready {
                                 hash,
-                                result: Box::new(Ok(ready)),
+                                decoded: Box::new(ready),
                             },
                         );
                         continue;
@@ -166,6 +177,10 @@ impl Predecoder {
             let Some(jobs) = &self.jobs else {
                 continue;
             };
+            if loading >= MAX_AHEAD {
+                continue;
+            }
+            loading += 1;
             let job = Job {
                 clinic,
                 id: DocId(item.doc_id),
@@ -190,7 +205,7 @@ impl Predecoder {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let wanted = match slots.get(&id)? {
-            Slot::Loading { hash } | Slot::Done { hash, .. } => *hash,
+            Slot::Loading { hash } | Slot::Done { hash, .. } | Slot::Ready { hash, .. } => *hash,
             Slot::Lost => {
                 slots.remove(&id);
                 return None;
@@ -208,6 +223,7 @@ impl Predecoder {
         }
         match slots.remove(&id)? {
             Slot::Done { result, .. } => Some(*result),
+            Slot::Ready { decoded, .. } => Some(Ok(*decoded)),
             Slot::Loading { .. } | Slot::Lost => None,
         }
     }
@@ -366,5 +382,42 @@ mod tests {
         let none = Predecoder::with_workers(0);
         none.offer(Some(clinic), &docs);
         assert_eq!(none.pending(), 0);
+    }
+
+    #[test]
+    fn an_item_with_its_derivation_is_ready_without_loading_even_beyond_the_bound() {
+        let clinic = ClinicId(Uuid::now_v7());
+        // No worker: nothing could be loaded ahead, yet derived items are ready.
+        let pre = Predecoder::with_workers(0);
+        let ids: Vec<DocId> = (0..MAX_AHEAD + 2).map(|_| DocId::new()).collect();
+        let one = patient_bytes(clinic, ids[0]);
+        let mut doc = automerge::AutoCommit::load(&one).unwrap_or_else(|e| panic!("{e}"));
+        let record = dermis_model::doc::read_record(&doc, DocType::Patient)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let derivation = dermis_model::derivation::derive(&mut doc, &record)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("a patient"));
+        let rows = dermis_model::derivation::codec::encode(&derivation);
+        let items: Vec<DocData> = ids
+            .iter()
+            .map(|id| DocData {
+                heads: doc.get_heads(),
+                ..item(*id, one.clone(), true)
+            })
+            .collect();
+        let frame = HubMsg::Bootstrap {
+            request: 1,
+            from: 0,
+            up_to: 9,
+            more: false,
+            derived: vec![rows; items.len()],
+            items,
+        }
+        .encode();
+        pre.offer(Some(clinic), &frame);
+        assert_eq!(pre.pending(), ids.len());
+        for id in &ids {
+            assert!(matches!(pre.take(id.0, &one), Some(Ok(_))));
+        }
     }
 }
