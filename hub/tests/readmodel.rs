@@ -31,6 +31,7 @@ on_both_stores!(
     reproject_rebuilds_what_projection_built_without_events_or_stock,
     reproject_on_the_command_line,
     every_search_plan_finds_the_same_patients_in_list_order,
+    the_hub_keeps_each_documents_derivation_at_its_heads,
 );
 
 /// A projector clock that moves 1 s per reading, so every step stamps a later time.
@@ -493,12 +494,15 @@ async fn fetch_patient<S: HubStore>(
     )
 }
 
+#[path = "readmodel/derivations.rs"]
+mod derivations;
 #[path = "readmodel/identity.rs"]
 mod identity;
 #[path = "readmodel/lists.rs"]
 mod lists;
 #[path = "readmodel/search.rs"]
 mod search;
+use derivations::the_hub_keeps_each_documents_derivation_at_its_heads;
 use identity::{
     a_merged_patient_answers_as_its_keeper, an_erased_patient_is_gone_and_never_comes_back,
     reproject_on_the_command_line,

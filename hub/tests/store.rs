@@ -567,6 +567,7 @@ async fn receipt_links_are_kept_once_and_checked_per_workstation<S: HubStore>(f:
             audit: vec![],
             receipts: receipts.clone(),
             rows: None,
+            derivation: None,
         };
         store
             .commit_projection(clinic, seq - 1, seq, &[projection], now_millis())
@@ -629,6 +630,7 @@ async fn audit_pages_show_every_entry_once_even_within_one_millisecond<S: HubSto
         audit,
         receipts: vec![],
         rows: None,
+        derivation: None,
     };
     store
         .commit_projection(clinic, 0, 1, &[projection], now_millis())

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod clinic;
 pub mod conflict;
 pub mod denominations;
+pub mod derivation;
 pub mod doc;
 pub mod drug_allergy;
 pub mod duplicates;

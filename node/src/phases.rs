@@ -41,6 +41,14 @@ const PHASES: [(&str, Phase); 7] = [
 
 static NANOS: [AtomicU64; 7] = [const { AtomicU64::new(0) }; 7];
 
+/// Documents stored from the hub's derivation without being loaded (revision 6).
+static DERIVED_DOCS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts a document made ready from its received derivation.
+pub fn derived_doc() {
+    DERIVED_DOCS.fetch_add(1, Ordering::Relaxed);
+}
+
 /// Adds the time since `since` to `phase`.
 pub fn add(phase: Phase, since: Instant) {
     let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
@@ -59,5 +67,9 @@ pub fn figures() -> serde_json::Value {
         let ms = NANOS[phase as usize].load(Ordering::Relaxed) as f64 / 1e6;
         out.insert(name.into(), serde_json::json!((ms * 10.0).round() / 10.0));
     }
+    out.insert(
+        "derived_docs".into(),
+        serde_json::json!(DERIVED_DOCS.load(Ordering::Relaxed)),
+    );
     serde_json::Value::Object(out)
 }

@@ -31,15 +31,49 @@ fn enroll(d: &Path, hub: &Hub, clinic: &str, name: &str) {
 }
 
 fn sync_once(d: &Path, bootstrap: bool) {
+    sync_with(d, bootstrap, true);
+}
+
+/// Syncs once; returns how many documents were stored from the hub's derivations
+/// (revision 6, `rows` on) rather than loaded.
+fn sync_with(d: &Path, bootstrap: bool, rows: bool) -> u64 {
+    let flag = |on: bool| if on { "on" } else { "off" };
     let o = cmd(d)
-        .env(
-            dermis_node::sync::client::BOOTSTRAP_ENV,
-            if bootstrap { "on" } else { "off" },
-        )
-        .args(["sync", "--once", "--timeout", "60"])
+        .env(dermis_node::sync::client::BOOTSTRAP_ENV, flag(bootstrap))
+        .env(dermis_node::sync::client::BOOT_ROWS_ENV, flag(rows))
+        .env(dermis_node::phases::PHASES_ENV, "1")
+        .args(["sync", "--once", "--report", "--timeout", "60"])
         .output()
         .unwrap();
     assert!(o.status.success(), "sync --once failed: {}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let report: serde_json::Value = out
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("no report in {out}"));
+    report["phases"]["derived_docs"].as_u64().unwrap()
+}
+
+/// Waits until the hub's projector has stored a derivation for every document but the
+/// clinic's (it runs beside the sessions), with a deadline.
+fn wait_for_derivations(hub_dir: &Path) {
+    common::wait_until(
+        std::time::Duration::from_secs(60),
+        "the projector's derivation of every document",
+        || {
+            let Ok(conn) = rusqlite::Connection::open(hub_dir.join("hub.db")) else {
+                return false;
+            };
+            conn.query_row(
+                "SELECT (SELECT count(*) FROM docs WHERE doc_type <> 'clinic'),
+                        (SELECT count(*) FROM rm_derivations)",
+                [],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .is_ok_and(|(docs, derived)| docs > 0 && docs == derived)
+        },
+    );
 }
 
 /// Every index table's rows, in a fixed order, without the columns that say when and in
@@ -124,13 +158,24 @@ fn a_bootstrapped_node_has_the_index_rows_of_the_node_that_wrote_the_documents()
         &["demo", "--patients", "80", "--sales", "300", "--seed", "3"],
     );
     sync_once(&a, true);
+    wait_for_derivations(&hub_dir);
+    let d = tmp.path().join("d");
     enroll(&b, &hub, &clinic, "fresh");
     enroll(&c, &hub, &clinic, "older");
-    sync_once(&b, true);
+    enroll(&d, &hub, &clinic, "loading");
+    // Revision 6: index rows from the hub's derivations, no document loaded.
+    let derived = sync_with(&b, true, true);
     sync_once(&c, false);
+    // Revision 5: every document loaded on the node.
+    assert_eq!(sync_with(&d, true, false), 0);
     let (rows_a, rows_b, rows_c) = (index_rows(&a), index_rows(&b), index_rows(&c));
+    assert_eq!(index_rows(&d), rows_b, "loading and rows bootstraps differ");
     let patients = rows_a.iter().find(|(t, _)| t == "patients").unwrap();
     assert!(patients.1.len() >= 80, "{}", patients.1.len());
+    assert!(
+        derived as usize >= patients.1.len(),
+        "only {derived} documents came with their rows"
+    );
     let sales = rows_a.iter().find(|(t, _)| t == "sales").unwrap();
     assert!(!sales.1.is_empty());
     for ((table, mine), ((_, boot), (_, pulled))) in

@@ -28,6 +28,10 @@ pub struct EngineConfig {
     /// (`wire::FEATURE_BOOTSTRAP`) when the hub offers it; off, it pulls and fetches as
     /// a revision 4 node does.
     pub bootstrap: bool,
+    /// With `bootstrap`, a node asks for each document's index derivation in bootstrap
+    /// frames (`wire::FEATURE_BOOT_ROWS`, revision 6) when the hub offers it; off, it
+    /// loads every document as a revision 5 node does.
+    pub boot_rows: bool,
 }
 
 impl Default for EngineConfig {
@@ -42,6 +46,7 @@ impl Default for EngineConfig {
             app_version: String::new(),
             live_docs: true,
             bootstrap: true,
+            boot_rows: true,
         }
     }
 }

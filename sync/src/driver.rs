@@ -79,6 +79,10 @@ pub async fn run_hub_op<S: DocStore>(
             .fetch_some(clinic, &items, max_bytes)
             .await
             .map(HubStoreResult::Fetched),
+        HubStoreOp::Derivations { items } => store
+            .derivations(clinic, &items)
+            .await
+            .map(HubStoreResult::Derivations),
     };
     result.unwrap_or_else(|e| HubStoreResult::Failed(StoreFailure::of(e)))
 }

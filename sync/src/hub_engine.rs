@@ -9,15 +9,16 @@
 
 use std::collections::VecDeque;
 
+use automerge::ChangeHash;
 use dermis_model::ClinicId;
 use uuid::Uuid;
 
 use crate::config::{EngineConfig, Millis};
 use crate::store::ChangePage;
 use crate::wire::{
-    ClientMsg, DocData, DocPush, ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS,
-    FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, Limits, OutboxStats, PushOutcome, PushResult,
-    doc_data_encoded_len,
+    ClientMsg, DocData, DocPush, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP,
+    FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, Limits, OutboxStats, PushOutcome,
+    PushResult, doc_data_encoded_len,
 };
 
 /// A storage operation for the driver to run against the hub's [`crate::DocStore`].
@@ -36,6 +37,11 @@ pub enum HubStoreOp {
         items: Vec<FetchItem>,
         max_bytes: usize,
     },
+    /// The stored index derivation of each document at exactly these heads
+    /// ([`crate::DocStore::derivations`], revision 6).
+    Derivations {
+        items: Vec<(Uuid, Vec<ChangeHash>)>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +50,7 @@ pub enum HubStoreResult {
     Applied(Vec<PushOutcome>),
     Changes(ChangePage),
     Fetched(Vec<Option<DocData>>),
+    Derivations(Vec<Option<Vec<u8>>>),
     Failed(crate::store::StoreFailure),
 }
 
@@ -185,11 +192,13 @@ enum Busy {
         from: u64,
     },
     /// Serving a bootstrap request: the change-log page is read first (`page` is
-    /// `None`), then its whole documents.
+    /// `None`), then (revision 6, `derived` is `None` until read) the derivations stored
+    /// at the page's heads, then its whole documents.
     Bootstrap {
         request: u64,
         from: u64,
         page: Option<ChangePage>,
+        derived: Option<Vec<Option<Vec<u8>>>>,
     },
 }
 
@@ -449,6 +458,10 @@ impl HubSession {
                     // Only the features this build knows.
                     self.features =
                         features & (FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP);
+                    // Derivations ride on bootstrap frames only.
+                    if self.features & FEATURE_BOOTSTRAP != 0 {
+                        self.features |= features & FEATURE_BOOT_ROWS;
+                    }
                     self.sent_up_to = cursor;
                     out.push(HubOutput::NodeReport {
                         app_version: Some(app_version),
@@ -593,6 +606,7 @@ impl HubSession {
                     request,
                     from: cursor,
                     page: None,
+                    derived: None,
                 });
                 self.sent_up_to = self.sent_up_to.max(cursor);
                 out.push(HubOutput::NodeCursor { cursor });
@@ -806,12 +820,27 @@ impl HubSession {
                     request,
                     from,
                     page: None,
+                    ..
                 },
                 HubStoreResult::Changes(page),
             ) => {
                 if page.entries.is_empty() {
-                    let frame = crate::bootstrap::frame_from_page(from, &page, Vec::new(), 0);
+                    let frame = crate::bootstrap::frame_from_page(from, &page, Vec::new(), None, 0);
                     self.send_bootstrap(now, request, frame, &mut out);
+                } else if self.features & FEATURE_BOOT_ROWS != 0 {
+                    let items = page
+                        .entries
+                        .iter()
+                        .map(|e| (e.doc_id, e.heads.clone()))
+                        .collect();
+                    self.busy = Some(Busy::Bootstrap {
+                        request,
+                        from,
+                        page: Some(page),
+                        derived: None,
+                    });
+                    out.push(HubOutput::Store(HubStoreOp::Derivations { items }));
+                    return out;
                 } else {
                     let items = page
                         .entries
@@ -825,6 +854,7 @@ impl HubSession {
                         request,
                         from,
                         page: Some(page),
+                        derived: None,
                     });
                     let max_bytes = self.send_budget();
                     out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
@@ -836,6 +866,36 @@ impl HubSession {
                     request,
                     from,
                     page: Some(page),
+                    derived: None,
+                },
+                HubStoreResult::Derivations(derived),
+            ) => {
+                let items = page
+                    .entries
+                    .iter()
+                    .map(|e| FetchItem {
+                        doc_id: e.doc_id,
+                        have: Vec::new(),
+                    })
+                    .collect();
+                self.busy = Some(Busy::Bootstrap {
+                    request,
+                    from,
+                    page: Some(page),
+                    derived: Some(derived),
+                });
+                // The derivations take room in the frame: fetch no more documents than
+                // fit beside them.
+                let max_bytes = self.send_budget();
+                out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
+                return out;
+            }
+            (
+                Busy::Bootstrap {
+                    request,
+                    from,
+                    page: Some(page),
+                    derived,
                 },
                 HubStoreResult::Fetched(docs),
             ) => {
@@ -843,8 +903,13 @@ impl HubSession {
                     self.fail(now, ErrorCode::Internal, "internal error", &mut out);
                     return out;
                 }
-                let frame =
-                    crate::bootstrap::frame_from_page(from, &page, docs, self.send_budget());
+                let frame = crate::bootstrap::frame_from_page(
+                    from,
+                    &page,
+                    docs,
+                    derived,
+                    self.send_budget(),
+                );
                 self.send_bootstrap(now, request, frame, &mut out);
             }
             (_, other) => {
@@ -900,6 +965,7 @@ impl HubSession {
             up_to: frame.up_to,
             more: frame.more,
             items: frame.items,
+            derived: frame.derived,
         };
         self.send(now, &msg, out);
     }

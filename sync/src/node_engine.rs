@@ -19,8 +19,8 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::{ApplyFailure, OutgoingDoc, PushAck};
 use crate::wire::{
-    ClientMsg, DocData, ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION,
-    FetchItem, HubMsg, IndexEntry, Limits, OutboxStats, PushOutcome,
+    ClientMsg, DocData, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS,
+    FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, IndexEntry, Limits, OutboxStats, PushOutcome,
 };
 
 /// A token as the hub makes them: 16 to 256 characters of base64url (`A-Z a-z 0-9 - _`).
@@ -258,6 +258,9 @@ impl NodeSession {
         }
         if self.config.bootstrap {
             wanted |= FEATURE_BOOTSTRAP;
+            if self.config.boot_rows {
+                wanted |= FEATURE_BOOT_ROWS;
+            }
         }
         self.features = features & wanted;
     }
@@ -480,7 +483,8 @@ impl NodeSession {
                 up_to,
                 more,
                 items,
-            } => self.on_bootstrap(now, request, from, up_to, more, items, &mut out),
+                derived,
+            } => self.on_bootstrap(now, request, from, up_to, more, items, &derived, &mut out),
             HubMsg::Error { code, message } => {
                 self.close(code, format!("hub: {message}"), &mut out)
             }

@@ -202,6 +202,20 @@ pub trait DocStore: Send {
         }
     }
 
+    /// For each `(doc, heads)`: the document's encoded index derivation
+    /// (`dermis_model::derivation::codec`) if one is stored at exactly those heads, else
+    /// `None` (revision 6 bootstrap frames). The default stores none: the node then
+    /// loads every document itself, as with a revision 5 hub.
+    fn derivations(
+        &mut self,
+        clinic: ClinicId,
+        items: &[(Uuid, Vec<ChangeHash>)],
+    ) -> impl Future<Output = Result<Vec<Option<Vec<u8>>>, Self::Error>> + Send {
+        let _ = clinic;
+        let none = vec![None; items.len()];
+        async move { Ok(none) }
+    }
+
     /// The clinic's latest seq (0 for a clinic with no documents).
     fn latest_seq(
         &mut self,

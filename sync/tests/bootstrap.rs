@@ -61,6 +61,7 @@ fn frame(request: u64, from: u64, up_to: u64, more: bool, items: Vec<DocData>) -
         up_to,
         more,
         items,
+        derived: Vec::new(),
     }
     .encode()
 }
@@ -404,6 +405,7 @@ fn the_hub_answers_a_bootstrap_with_whole_documents_from_the_change_log() {
             up_to: 6,
             more: false,
             items: vec![docs[0].clone()],
+            derived: Vec::new(),
         }]
     );
     // An empty clinic: one empty frame to where the log stands.
@@ -425,6 +427,7 @@ fn the_hub_answers_a_bootstrap_with_whole_documents_from_the_change_log() {
             up_to: 0,
             more: false,
             items: Vec::new(),
+            derived: Vec::new(),
         }]
     );
 }

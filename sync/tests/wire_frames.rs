@@ -273,6 +273,7 @@ fn hub_frames_have_the_documented_layout() {
                 full: true,
                 data: vec![1, 2, 3],
             }],
+            derived: Vec::new(),
         },
         &frame(&[
             b"DX\x01\x89",
@@ -282,6 +283,34 @@ fn hub_frames_have_the_documented_layout() {
             &[0xac, 0x02, 0x01],
             &[0xaa; 32],
             &[0x01, 0x03, 0x01, 0x02, 0x03],
+        ]),
+    );
+    // Revision 6: the same frame with one derivation per item, type 0x8A.
+    check_hub(
+        &HubMsg::Bootstrap {
+            request: 2,
+            from: 0,
+            up_to: 300,
+            more: true,
+            items: vec![DocData {
+                doc_id: Uuid::from_bytes(ID_A),
+                doc_type: "patient".to_owned(),
+                seq: 300,
+                heads: vec![ChangeHash([0xaa; 32])],
+                full: true,
+                data: vec![1, 2, 3],
+            }],
+            derived: vec![vec![0x01, 0x04]],
+        },
+        &frame(&[
+            b"DX\x01\x8a",
+            &[0x02, 0x00, 0xac, 0x02, 0x01, 0x01],
+            &ID_A,
+            b"\x07patient",
+            &[0xac, 0x02, 0x01],
+            &[0xaa; 32],
+            &[0x01, 0x03, 0x01, 0x02, 0x03],
+            &[0x01, 0x02, 0x01, 0x04],
         ]),
     );
     check_hub(

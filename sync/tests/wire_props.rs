@@ -196,7 +196,9 @@ fn hub_msg() -> impl Strategy<Value = HubMsg> {
                 from,
                 up_to,
                 more,
-                items
+                // Revision 6 frames (one derivation per item) when there are items.
+                derived: items.iter().map(|d| d.data.clone()).collect(),
+                items,
             }
         ),
         num().prop_map(|nonce| HubMsg::Ping { nonce }),

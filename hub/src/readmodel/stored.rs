@@ -18,7 +18,7 @@ use super::{Cursor, Page, paginate};
 use crate::store::StoreError;
 
 /// Every read-model table: a clinic's rebuild (`reproject`) clears them all.
-pub const TABLES: [&str; 13] = [
+pub const TABLES: [&str; 14] = [
     "rm_patients",
     "rm_patient_terms",
     "rm_allergies",
@@ -32,6 +32,7 @@ pub const TABLES: [&str; 13] = [
     "rm_sale_lines",
     "rm_sale_payments",
     "rm_merges",
+    "rm_derivations",
 ];
 
 /// The tables a patient document's rows are replaced in whole on every change (visits
@@ -54,7 +55,7 @@ pub const OWNED: [&str; 5] = [
 
 /// The tables an erasure empties of the patient, besides `rm_patients` (sales keep their
 /// amounts and only forget the patient).
-pub const ERASED_WITH_PATIENT: [&str; 7] = [
+pub const ERASED_WITH_PATIENT: [&str; 8] = [
     "rm_patient_terms",
     "rm_allergies",
     "rm_encounters",
@@ -62,6 +63,7 @@ pub const ERASED_WITH_PATIENT: [&str; 7] = [
     "rm_prescriptions",
     "rm_photos",
     "rm_appointments",
+    "rm_derivations",
 ];
 
 /// The ids an erasure removed in a clinic, as a store read them: documents and patients.

@@ -23,8 +23,8 @@ use dermis_model::{ClinicId, Millis, now_millis};
 use dermis_sync::driver::{error_chain, run_hub_op};
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
 use dermis_sync::wire::{
-    ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FEATURES_HEADER,
-    HubMsg, Limits, features_header,
+    ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION,
+    FEATURES_HEADER, HubMsg, Limits, features_header,
 };
 use tracing::Instrument;
 use uuid::Uuid;
@@ -126,7 +126,9 @@ pub async fn upgrade<S: HubStore>(
         .max_message_size(message)
         .max_frame_size(frame)
         .on_upgrade(move |socket| run(hub, auth, socket).instrument(span));
-    let offered = features_header(FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP);
+    let offered = features_header(
+        FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP | FEATURE_BOOT_ROWS,
+    );
     if let Ok(offered) = HeaderValue::from_str(&offered) {
         response.headers_mut().insert(FEATURES_HEADER, offered);
     }

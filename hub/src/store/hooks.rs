@@ -58,6 +58,17 @@ pub struct DocProjection {
     /// The document's read-model rows, replacing what the read models held for it
     /// (`None`: leave them as they are).
     pub rows: Option<crate::readmodel::derive::DocRows>,
+    /// The document's encoded index derivation and the heads it was read at (revision 6
+    /// bootstrap frames), stored with `rows` (`None`: a clinic document, or one that did
+    /// not read: what was stored stays, at heads no longer current, so it is not sent).
+    pub derivation: Option<StoredDerivation>,
+}
+
+/// A derivation as the projector stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredDerivation {
+    pub heads: Vec<automerge::ChangeHash>,
+    pub data: Vec<u8>,
 }
 
 /// Which audit entries `/admin/audit` asks for. Times are unix milliseconds; `before`
@@ -239,6 +250,15 @@ pub trait HookStore {
     fn projector_lag(
         &self,
     ) -> impl Future<Output = Result<Vec<(ClinicId, u64, u64)>, StoreError>> + Send;
+
+    /// Writes the derivations `reproject` read (each with its document's patient, for
+    /// erasure), in one transaction, leaving out erased documents and patients: the
+    /// rebuild clears them with the other read models (revision 6 bootstrap frames).
+    fn keep_derivations(
+        &self,
+        clinic: ClinicId,
+        docs: Vec<(Uuid, Option<Uuid>, StoredDerivation)>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Commits one projection step that read the clinic's change log from `from` to
     /// `to`. `None` (nothing written) when the cursor is no longer at `from`.

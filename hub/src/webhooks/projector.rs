@@ -21,7 +21,7 @@ use dermis_sync::driver::error_chain;
 use dermis_sync::wire::FetchItem;
 
 use super::events::derive;
-use crate::store::hooks::{DocProjection, ProjectionOutcome};
+use crate::store::hooks::{DocProjection, ProjectionOutcome, StoredDerivation};
 use crate::store::{HubStore, StoreError};
 
 /// Documents per page of the change log.
@@ -57,6 +57,7 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             return None;
         }
     };
+    let derivation = index_derivation(doc_type, &mut doc);
     match derive(clinic, doc_type, &mut doc) {
         Ok(derived) => Some(DocProjection {
             doc_id: data.doc_id,
@@ -68,12 +69,24 @@ fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<Doc
             audit: derived.audit,
             receipts: derived.receipts,
             rows: derived.rows,
+            derivation,
         }),
         Err(e) => {
             tracing::warn!(doc = %data.doc_id, error = %error_chain(&e), "projector: a document does not read");
             None
         }
     }
+}
+
+/// The derivation a fresh node's index is written from (docs/SYNC.md, revision 6): the
+/// same function the node runs on a document it loads, so the two cannot differ.
+fn index_derivation(doc_type: DocType, doc: &mut AutoCommit) -> Option<StoredDerivation> {
+    let record = dermis_model::doc::read_record(doc, doc_type).ok()?;
+    let derivation = dermis_model::derivation::derive(doc, &record).ok()??;
+    Some(StoredDerivation {
+        heads: doc.get_heads(),
+        data: dermis_model::derivation::codec::encode(&derivation),
+    })
 }
 
 /// Projects one clinic from `cursor` to the end of its change log.
@@ -161,6 +174,7 @@ pub async fn reproject_clinic<S: HubStore>(
     let mut reader = store.clone();
     let mut cursor = 0;
     let mut rows = Vec::new();
+    let mut derivations = Vec::new();
     let mut out = Reprojected::default();
     loop {
         let page = reader.changed_since(clinic, cursor, PAGE).await?;
@@ -186,7 +200,12 @@ pub async fn reproject_clinic<S: HubStore>(
                 .map_err(|source| StoreError::Pool { source })?;
             for (doc_id, derived) in derived {
                 match derived {
-                    Some(r) => rows.push((doc_id, r)),
+                    Some((r, d)) => {
+                        if let Some(d) = d {
+                            derivations.push((doc_id, r.patient(), d));
+                        }
+                        rows.push((doc_id, r));
+                    }
                     None => out.unreadable += 1,
                 }
             }
@@ -198,16 +217,22 @@ pub async fn reproject_clinic<S: HubStore>(
     }
     out.docs = rows.len() as u64;
     store.replace_read_models(clinic, rows, now).await?;
+    // Cleared with the rows above; until written again a fresh node loads documents.
+    store.keep_derivations(clinic, derivations).await?;
     Ok(out)
 }
 
-/// A document's read-model rows, or `None` when it does not load or read (logged by id).
-fn doc_rows(data: &dermis_sync::wire::DocData) -> Option<crate::readmodel::derive::DocRows> {
+/// A document's read-model rows and index derivation, or `None` when it does not load
+/// or read (logged by id).
+fn doc_rows(
+    data: &dermis_sync::wire::DocData,
+) -> Option<(crate::readmodel::derive::DocRows, Option<StoredDerivation>)> {
     let doc_type = DocType::parse(&data.doc_type)?;
-    let doc = AutoCommit::load(&data.data)
+    let mut doc = AutoCommit::load(&data.data)
         .map_err(|e| tracing::warn!(doc = %data.doc_id, error = %e, "reproject: a document does not load"))
         .ok()?;
-    crate::readmodel::derive::rows(doc_type, &doc)
+    let rows = crate::readmodel::derive::rows(doc_type, &doc)
         .map_err(|e| tracing::warn!(doc = %data.doc_id, error = %e, "reproject: a document does not read"))
-        .ok()
+        .ok()?;
+    Some((rows, index_derivation(doc_type, &mut doc)))
 }

@@ -135,6 +135,7 @@ async fn seed<S: HubStore>(store: &S, clinic: ClinicId, tag: &str) -> Uuid {
         }],
         receipts: vec![],
         rows: None,
+        derivation: None,
     };
     let done = store
         .commit_projection(clinic, 0, 1, &[projection], dermis_model::now_millis())

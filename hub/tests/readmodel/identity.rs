@@ -185,7 +185,7 @@ pub async fn a_merged_patient_answers_as_its_keeper<S: HubStore>(f: Fixture<S>) 
 }
 
 /// Erases `patient` as the clinic's admin does, through the clinic document.
-async fn erase<S: HubStore>(s: &S, c: dermis_model::ClinicId, patient: Uuid) {
+pub async fn erase<S: HubStore>(s: &S, c: dermis_model::ClinicId, patient: Uuid) {
     let (mut clinic_doc, as_admin) = docs::with_admin(s, c).await;
     forge::erase_patient(&mut clinic_doc, PatientId(patient), as_admin.as_deref())
         .unwrap_or_else(|e| panic!("{e}"));
@@ -288,6 +288,7 @@ pub async fn an_erased_patient_is_gone_and_never_comes_back<S: HubStore>(f: Fixt
         audit: vec![],
         receipts: vec![],
         rows: Some(stale_rows),
+        derivation: None,
     };
     s.commit_projection(c, from, to, &[projection], T0 + 20 * DAY)
         .await

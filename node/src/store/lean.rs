@@ -109,7 +109,8 @@ impl Tx<'_> {
                 origin: Origin::Remote,
                 synced: lean.synced,
                 raw_snapshot: Some(lean.raw),
-                record: Some(lean.derived.into_record()),
+                // Its index rows are read again from the document when it is written.
+                record: None,
             },
         );
         self.order.push(id);

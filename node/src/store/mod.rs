@@ -648,7 +648,7 @@ enum Form {
     /// The clinic document, kept loaded: its merges and erasures are read at commit.
     Loaded {
         doc: Box<AutoCommit>,
-        record: dermis_model::doc::Record,
+        record: Box<dermis_model::doc::Record>,
     },
     /// Any other document: its heads and index rows, without the loaded document, which
     /// is dropped on the thread that read it (see [`lean`]).
@@ -684,10 +684,34 @@ pub fn decode_received(
         },
         Err(record) => Form::Loaded {
             doc: Box::new(doc),
-            record,
+            record: Box::new(record),
         },
     };
     Ok(Decoded { data, form })
+}
+
+/// A document received whole with its index derivation (docs/SYNC.md, revision 6):
+/// stored with `heads` and the derivation's rows without being loaded. `Err` gives the
+/// bytes back when the derivation does not fit (another document type, the clinic
+/// document, which the store keeps loaded): the caller then loads the document as
+/// [`decode_received`] does.
+/// The derivation and heads are trusted as the hub's documents are.
+pub fn decoded_with_derivation(
+    doc_type: DocType,
+    heads: Vec<ChangeHash>,
+    derivation: dermis_model::derivation::Derivation,
+    data: Vec<u8>,
+) -> Result<Decoded, Vec<u8>> {
+    if doc_type == DocType::Clinic || heads.is_empty() {
+        return Err(data);
+    }
+    let Some(derived) = index::Derived::received(doc_type, derivation) else {
+        return Err(data);
+    };
+    Ok(Decoded {
+        data,
+        form: Form::Derived { heads, derived },
+    })
 }
 
 /// What received bytes may cost: the limits of the frames they arrive in.
@@ -922,7 +946,7 @@ impl<'s> Tx<'s> {
         }
         match decoded.form {
             Form::Loaded { doc, record } => {
-                Ok(self.insert_received(id, doc_type, *doc, record, decoded.data))
+                Ok(self.insert_received(id, doc_type, *doc, *record, decoded.data))
             }
             Form::Derived { heads, derived } => {
                 Ok(self.insert_lean(id, doc_type, heads, derived, decoded.data))

@@ -474,15 +474,7 @@ pub struct ConflictRow {
     pub sources: Vec<Option<ConflictSource>>,
 }
 
-/// Who wrote one of a conflict's values: `by` is `user` (with `user_id`), `operator`,
-/// `hub` or `unknown`; `node_id` is the workstation; `at` is in milliseconds.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ConflictSource {
-    pub at: i64,
-    pub by: String,
-    pub user_id: Option<String>,
-    pub node_id: Option<String>,
-}
+pub use dermis_model::derivation::ConflictSource;
 
 pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>, StoreError> {
     let mut stmt = conn.prepare_cached(

@@ -89,7 +89,8 @@ impl Default for SyncOptions {
             connect_timeout: Duration::from_secs(10),
             engine: EngineConfig {
                 app_version: env!("CARGO_PKG_VERSION").into(),
-                bootstrap: bootstrap_from_env(),
+                bootstrap: flag_from_env(BOOTSTRAP_ENV),
+                boot_rows: flag_from_env(BOOT_ROWS_ENV),
                 ..EngineConfig::default()
             },
             min_backoff: Duration::from_millis(250),
@@ -106,9 +107,14 @@ impl Default for SyncOptions {
 /// nodes against a newer hub.
 pub const BOOTSTRAP_ENV: &str = "DERMIS_SYNC_BOOTSTRAP";
 
-/// Whether [`BOOTSTRAP_ENV`] leaves bootstrap on (anything but `off`, `0` or `false`).
-fn bootstrap_from_env() -> bool {
-    std::env::var(BOOTSTRAP_ENV).map_or(true, |v| {
+/// Turns index rows in bootstrap frames (docs/SYNC.md, revision 6) off, so a fresh node
+/// loads every document as a revision 5 node does: for comparing the two and for tests
+/// of older nodes against a newer hub.
+pub const BOOT_ROWS_ENV: &str = "DERMIS_SYNC_BOOT_ROWS";
+
+/// Whether the variable `name` leaves its feature on (anything but `off`, `0` or `false`).
+fn flag_from_env(name: &str) -> bool {
+    std::env::var(name).map_or(true, |v| {
         !matches!(
             v.trim().to_ascii_lowercase().as_str(),
             "off" | "0" | "false"

@@ -9,6 +9,13 @@
 //! picks up what is ready ([`Predecoder::take`]) and loads the rest itself, as before.
 //! What it loads is exactly what the store would have loaded: the same bytes through
 //! the same checks, so the store's behaviour does not change, only when the work is done.
+//!
+//! A bootstrap item that carries its index derivation (revision 6) needs no loading: it
+//! is made ready here, as the frame arrives, from the derivation and the item's heads
+//! (even with no worker threads). An item whose derivation does not fit (another
+//! document type, the clinic document, a version this build does not know) is loaded
+//! as before. A malformed derivation ends the session in the engine, before any of the
+//! frame is applied.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -20,7 +27,7 @@ use dermis_model::{ClinicId, DocId, DocType};
 use dermis_sync::wire::{HubMsg, Limits};
 use uuid::Uuid;
 
-use crate::store::{Decoded, StoreError, decode_received};
+use crate::store::{Decoded, StoreError, decode_received, decoded_with_derivation};
 
 /// Documents loaded ahead and not yet taken, at most: a catch-up runs ahead of its
 /// commits by a frame or two (a `Docs` frame of the demo holds about 500), so this bounds memory
@@ -31,6 +38,7 @@ const MAX_AHEAD: usize = 1024;
 /// frame is parsed here.
 const DOCS_TYPE: u8 = 0x84;
 const BOOTSTRAP_TYPE: u8 = 0x89;
+const BOOTSTRAP_ROWS_TYPE: u8 = 0x8A;
 
 enum Slot {
     Loading {
@@ -42,6 +50,13 @@ enum Slot {
     },
     /// The worker stopped without an answer: the store loads the document itself.
     Lost,
+    /// Made ready from the item's derivation, with no loading (revision 6). Not counted
+    /// in [`MAX_AHEAD`]: it holds the item's bytes and rows, no loaded document, and
+    /// there are no more of them than items in the frames the session holds.
+    Ready {
+        hash: u64,
+        decoded: Box<Decoded>,
+    },
 }
 
 #[derive(Default)]
@@ -109,35 +124,69 @@ impl Predecoder {
     /// frame. A frame
     /// that does not parse is left to the engine, which ends the session over it.
     pub fn offer(&self, clinic: Option<ClinicId>, frame: &[u8]) {
-        let (Some(jobs), Some(clinic)) = (&self.jobs, clinic) else {
+        let Some(clinic) = clinic else {
             return;
         };
-        if !matches!(frame.get(3), Some(&DOCS_TYPE | &BOOTSTRAP_TYPE)) {
+        if !matches!(
+            frame.get(3),
+            Some(&DOCS_TYPE | &BOOTSTRAP_TYPE | &BOOTSTRAP_ROWS_TYPE)
+        ) {
             return;
         }
-        let items = match HubMsg::decode(frame, &Limits::default()) {
-            Ok(HubMsg::Docs { items, .. } | HubMsg::Bootstrap { items, .. }) => items,
+        let (items, derived) = match HubMsg::decode(frame, &Limits::default()) {
+            Ok(HubMsg::Docs { items, .. }) => (items, Vec::new()),
+            Ok(HubMsg::Bootstrap { items, derived, .. }) => (items, derived),
             _ => return,
         };
+        let mut derived = derived.into_iter();
         let mut slots = self
             .shared
             .slots
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        let mut loading = slots
+            .values()
+            .filter(|s| !matches!(s, Slot::Ready { .. }))
+            .count();
         for item in items {
-            if !item.full || slots.len() >= MAX_AHEAD || slots.contains_key(&item.doc_id) {
+            let rows = derived.next().unwrap_or_default();
+            if !item.full || slots.contains_key(&item.doc_id) {
                 continue;
             }
             let Some(doc_type) = DocType::parse(&item.doc_type) else {
                 continue;
             };
             let hash = content_hash(&item.data);
+            let mut data = item.data;
+            if let Ok(Some(derivation)) = dermis_model::derivation::codec::decode(&rows) {
+                match decoded_with_derivation(doc_type, item.heads, derivation, data) {
+                    Ok(ready) => {
+                        crate::phases::derived_doc();
+                        slots.insert(
+                            item.doc_id,
+                            Slot::Ready {
+                                hash,
+                                decoded: Box::new(ready),
+                            },
+                        );
+                        continue;
+                    }
+                    Err(back) => data = back,
+                }
+            }
+            let Some(jobs) = &self.jobs else {
+                continue;
+            };
+            if loading >= MAX_AHEAD {
+                continue;
+            }
+            loading += 1;
             let job = Job {
                 clinic,
                 id: DocId(item.doc_id),
                 doc_type,
                 hash,
-                data: item.data,
+                data,
             };
             if jobs.send(job).is_err() {
                 return;
@@ -156,7 +205,7 @@ impl Predecoder {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let wanted = match slots.get(&id)? {
-            Slot::Loading { hash } | Slot::Done { hash, .. } => *hash,
+            Slot::Loading { hash } | Slot::Done { hash, .. } | Slot::Ready { hash, .. } => *hash,
             Slot::Lost => {
                 slots.remove(&id);
                 return None;
@@ -174,6 +223,7 @@ impl Predecoder {
         }
         match slots.remove(&id)? {
             Slot::Done { result, .. } => Some(*result),
+            Slot::Ready { decoded, .. } => Some(Ok(*decoded)),
             Slot::Loading { .. } | Slot::Lost => None,
         }
     }
@@ -332,5 +382,42 @@ mod tests {
         let none = Predecoder::with_workers(0);
         none.offer(Some(clinic), &docs);
         assert_eq!(none.pending(), 0);
+    }
+
+    #[test]
+    fn an_item_with_its_derivation_is_ready_without_loading_even_beyond_the_bound() {
+        let clinic = ClinicId(Uuid::now_v7());
+        // No worker: nothing could be loaded ahead, yet derived items are ready.
+        let pre = Predecoder::with_workers(0);
+        let ids: Vec<DocId> = (0..MAX_AHEAD + 2).map(|_| DocId::new()).collect();
+        let one = patient_bytes(clinic, ids[0]);
+        let mut doc = automerge::AutoCommit::load(&one).unwrap_or_else(|e| panic!("{e}"));
+        let record = dermis_model::doc::read_record(&doc, DocType::Patient)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let derivation = dermis_model::derivation::derive(&mut doc, &record)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("a patient"));
+        let rows = dermis_model::derivation::codec::encode(&derivation);
+        let items: Vec<DocData> = ids
+            .iter()
+            .map(|id| DocData {
+                heads: doc.get_heads(),
+                ..item(*id, one.clone(), true)
+            })
+            .collect();
+        let frame = HubMsg::Bootstrap {
+            request: 1,
+            from: 0,
+            up_to: 9,
+            more: false,
+            derived: vec![rows; items.len()],
+            items,
+        }
+        .encode();
+        pre.offer(Some(clinic), &frame);
+        assert_eq!(pre.pending(), ids.len());
+        for id in &ids {
+            assert!(matches!(pre.take(id.0, &one), Some(Ok(_))));
+        }
     }
 }

@@ -3,10 +3,14 @@
 //! Each frame is checked whole before anything of it is stored ([`check_frame`]), stored
 //! in one transaction with its `up_to` as the cursor, and the next frame is asked for as
 //! soon as one arrives, while at most [`BOOT_AHEAD`] frames wait to be stored.
+//!
+//! With [`FEATURE_BOOT_ROWS`] (revision 6) items may carry their index derivation: the
+//! engine only checks that each decodes (a malformed one refuses the frame); the node's
+//! store takes them from the frame as it arrives (`node/src/sync/predecode.rs`).
 
 use super::{
-    BOOT_AHEAD, ClientMsg, DocData, ErrorCode, FEATURE_BOOTSTRAP, Millis, NodeOutput, NodeSession,
-    NodeStoreOp, Pull, Purpose,
+    BOOT_AHEAD, ClientMsg, DocData, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, Millis,
+    NodeOutput, NodeSession, NodeStoreOp, Pull, Purpose,
 };
 use crate::bootstrap::check_frame;
 use crate::store::ApplyFailure;
@@ -23,6 +27,7 @@ impl NodeSession {
         up_to: u64,
         more: bool,
         items: Vec<DocData>,
+        derived: &[Vec<u8>],
         out: &mut Vec<NodeOutput>,
     ) {
         if self.features & FEATURE_BOOTSTRAP == 0 {
@@ -47,7 +52,8 @@ impl NodeSession {
                 return;
             }
         };
-        if let Err(e) = check_frame(asked, from, up_to, more, &items) {
+        let rows_asked = self.features & FEATURE_BOOT_ROWS != 0;
+        if let Err(e) = check_frame(asked, from, up_to, more, &items, derived, rows_asked) {
             self.close(ErrorCode::ProtocolViolation, e.to_string(), out);
             return;
         }

@@ -169,6 +169,7 @@ impl World {
             app_version: "sim".into(),
             live_docs: true,
             bootstrap: true,
+            boot_rows: true,
         };
         World {
             rng,

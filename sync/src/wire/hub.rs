@@ -15,6 +15,7 @@ const PONG: u8 = 0x86;
 const NEW_TOKEN: u8 = 0x87;
 const LIVE: u8 = 0x88;
 const BOOTSTRAP: u8 = 0x89;
+const BOOTSTRAP_ROWS: u8 = 0x8A;
 const ERROR: u8 = 0x8F;
 
 const OUTCOME_APPLIED: u8 = 0;
@@ -85,12 +86,19 @@ pub enum HubMsg {
     /// `(from, up_to]`, by ascending seq, every item `full`. `more` says documents after
     /// `up_to` exist. The node stores them and moves its cursor to `up_to` in one
     /// transaction.
+    ///
+    /// `derived` (revision 6, only to a node whose `Hello` also asked for
+    /// [`super::FEATURE_BOOT_ROWS`]) is empty, or holds one entry per item: that document's
+    /// encoded index derivation (`dermis_model::derivation::codec`) at exactly the item's
+    /// heads, or empty bytes when the hub has none. A frame with derivations is type 0x8A,
+    /// one without is the revision 5 type 0x89.
     Bootstrap {
         request: u64,
         from: u64,
         up_to: u64,
         more: bool,
         items: Vec<DocData>,
+        derived: Vec<Vec<u8>>,
     },
     /// Sent just before the hub closes the connection with `code.close_code()`. The
     /// message is safe to show staff and never carries patient data.
@@ -161,6 +169,7 @@ impl HubMsg {
             Self::Pong { .. } => PONG,
             Self::NewToken { .. } => NEW_TOKEN,
             Self::Live { .. } => LIVE,
+            Self::Bootstrap { derived, .. } if !derived.is_empty() => BOOTSTRAP_ROWS,
             Self::Bootstrap { .. } => BOOTSTRAP,
             Self::Error { .. } => ERROR,
         }
@@ -223,13 +232,36 @@ impl HubMsg {
                 up_to: r.u64("Live.up_to")?,
                 items: r.list("Live.items")?,
             },
-            BOOTSTRAP => Self::Bootstrap {
-                request: r.u64("Bootstrap.request")?,
-                from: r.u64("Bootstrap.from")?,
-                up_to: r.u64("Bootstrap.up_to")?,
-                more: r.bool("Bootstrap.more")?,
-                items: r.list("Bootstrap.items")?,
-            },
+            BOOTSTRAP | BOOTSTRAP_ROWS => {
+                let request = r.u64("Bootstrap.request")?;
+                let from = r.u64("Bootstrap.from")?;
+                let up_to = r.u64("Bootstrap.up_to")?;
+                let more = r.bool("Bootstrap.more")?;
+                let items: Vec<DocData> = r.list("Bootstrap.items")?;
+                let mut derived = Vec::new();
+                if type_code == BOOTSTRAP_ROWS {
+                    // One entry per item, and at least one item: a frame without
+                    // derivations has one encoding, type 0x89.
+                    let count = r.u64("Bootstrap.derived")?;
+                    if items.is_empty() || count != items.len() as u64 {
+                        return Err(DecodeError::Invalid {
+                            what: "Bootstrap.derived",
+                        });
+                    }
+                    derived.reserve(items.len());
+                    for _ in 0..items.len() {
+                        derived.push(r.bytes("Bootstrap.derived")?.to_vec());
+                    }
+                }
+                Self::Bootstrap {
+                    request,
+                    from,
+                    up_to,
+                    more,
+                    items,
+                    derived,
+                }
+            }
             ERROR => Self::Error {
                 code: ErrorCode::from_u16(r.u16("Error.code")?),
                 message: r.string("Error.message")?,
@@ -297,12 +329,19 @@ impl HubMsg {
                 up_to,
                 more,
                 items,
+                derived,
             } => {
                 out.put_varint(*request);
                 out.put_varint(*from);
                 out.put_varint(*up_to);
                 out.put_bool(*more);
                 out.put_list(items);
+                if !derived.is_empty() {
+                    out.put_varint(derived.len() as u64);
+                    for d in derived {
+                        out.put_bytes(d);
+                    }
+                }
             }
             Self::Error { code, message } => {
                 out.put_varint(u64::from(code.as_u16()));

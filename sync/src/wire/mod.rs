@@ -49,6 +49,15 @@ pub const FEATURE_LIVE_DOCS: u64 = 2;
 /// A first sync in whole documents, a frame at a time, without an `Index` to plan or a
 /// `Fetch` (revision 5): `ClientMsg::Bootstrap`, `HubMsg::Bootstrap`.
 pub const FEATURE_BOOTSTRAP: u64 = 4;
+/// Bootstrap frames carry each document's index derivation when the hub has one at the
+/// heads it sends (revision 6): the node stores index rows without loading the document.
+/// Only with [`FEATURE_BOOTSTRAP`].
+pub const FEATURE_BOOT_ROWS: u64 = 8;
+
+/// The bytes `value` takes as a varint.
+pub fn varint_len(value: u64) -> usize {
+    (64 - value.leading_zeros()).max(1).div_ceil(7) as usize
+}
 
 /// The response header in which the hub offers its features, by name.
 pub const FEATURES_HEADER: &str = "dermis-features";
@@ -58,6 +67,7 @@ const FEATURE_NAMES: &[(u64, &str)] = &[
     (FEATURE_TOKEN_ROTATION, "token-rotation"),
     (FEATURE_LIVE_DOCS, "live-docs"),
     (FEATURE_BOOTSTRAP, "bootstrap"),
+    (FEATURE_BOOT_ROWS, "boot-rows"),
 ];
 
 /// The `Dermis-Features` value for `features`: names, comma-separated.

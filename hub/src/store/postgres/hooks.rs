@@ -132,6 +132,23 @@ impl HookStore for PgStore {
             .map_err(pg("read projector lag"))
     }
 
+    async fn keep_derivations(
+        &self,
+        clinic: ClinicId,
+        docs: Vec<(Uuid, Option<Uuid>, crate::store::hooks::StoredDerivation)>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await.map_err(pg("begin"))?;
+        let erased = super::readmodel::erased(&mut tx, clinic).await?;
+        for (doc_id, patient, d) in &docs {
+            if !erased.docs.contains(doc_id)
+                && !patient.is_some_and(|p| erased.patients.contains(&p))
+            {
+                super::derivations::write(&mut tx, clinic, *doc_id, *patient, Some(d)).await?;
+            }
+        }
+        tx.commit().await.map_err(pg("commit"))
+    }
+
     async fn commit_projection(
         &self,
         clinic: ClinicId,

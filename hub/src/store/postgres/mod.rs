@@ -643,6 +643,14 @@ impl DocStore for PgStore {
         planned::answer(&self.docs, asked, stored).await
     }
 
+    async fn derivations(
+        &mut self,
+        clinic: ClinicId,
+        items: &[(Uuid, Vec<automerge::ChangeHash>)],
+    ) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        derivations::read(&self.pool, clinic, items).await
+    }
+
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
         let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM clinics WHERE id = $1")
             .bind(clinic.0)
@@ -688,6 +696,7 @@ fn locked_row(row: &PgRow) -> Result<(Uuid, StoredDoc), sqlx::Error> {
 mod admin;
 mod admins;
 mod api_keys;
+mod derivations;
 mod erasure;
 mod group;
 mod hooks;

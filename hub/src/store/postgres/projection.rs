@@ -170,6 +170,11 @@ pub(super) async fn project(
     for doc in docs {
         if let Some(rows) = &doc.rows {
             super::readmodel::write_doc(&mut tx, clinic, doc.doc_id, rows, &erased, now).await?;
+            let kept = doc
+                .derivation
+                .as_ref()
+                .filter(|_| !erased.gone(doc.doc_id, rows));
+            super::derivations::write(&mut tx, clinic, doc.doc_id, rows.patient(), kept).await?;
         }
         for event in doc.events.iter().filter(|e| !known_events.contains(&e.key)) {
             keep_event(&mut tx, clinic, event, doc.seq, &targets, now, &mut outcome).await?;

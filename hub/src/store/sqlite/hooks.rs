@@ -166,6 +166,28 @@ impl HookStore for SqliteStore {
         .await
     }
 
+    async fn keep_derivations(
+        &self,
+        clinic: ClinicId,
+        docs: Vec<(Uuid, Option<Uuid>, crate::store::hooks::StoredDerivation)>,
+    ) -> Result<(), StoreError> {
+        self.call(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(lite("begin"))?;
+            let erased = super::readmodel::erased(&tx, clinic)?;
+            for (doc_id, patient, d) in &docs {
+                if !erased.docs.contains(doc_id)
+                    && !patient.is_some_and(|p| erased.patients.contains(&p))
+                {
+                    super::derivations::write(&tx, clinic, *doc_id, *patient, Some(d))?;
+                }
+            }
+            tx.commit().map_err(lite("commit"))
+        })
+        .await
+    }
+
     async fn commit_projection(
         &self,
         clinic: ClinicId,

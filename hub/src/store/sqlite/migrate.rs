@@ -90,6 +90,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0085_api_keys",
         include_str!("../../../../migrations/hub-sqlite/0085_api_keys.sql"),
     ),
+    (
+        "0091_rm_derivations",
+        include_str!("../../../../migrations/hub-sqlite/0091_rm_derivations.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS hub_migrations (

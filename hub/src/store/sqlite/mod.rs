@@ -10,6 +10,7 @@ mod admin;
 mod admins;
 mod api_keys;
 mod audit;
+mod derivations;
 mod erasure;
 mod group;
 mod hooks;
@@ -594,6 +595,16 @@ impl DocStore for SqliteStore {
             })
             .await?;
         planned::answer(&self.docs, asked, stored).await
+    }
+
+    async fn derivations(
+        &mut self,
+        clinic: ClinicId,
+        items: &[(Uuid, Vec<automerge::ChangeHash>)],
+    ) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        let items = items.to_vec();
+        self.call(move |conn| derivations::read(conn, clinic, &items))
+            .await
     }
 
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {

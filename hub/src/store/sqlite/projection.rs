@@ -146,6 +146,11 @@ pub(super) fn project(
     for doc in docs {
         if let Some(rows) = &doc.rows {
             super::readmodel::write_doc(&tx, clinic, doc.doc_id, rows, &erased, now)?;
+            let kept = doc
+                .derivation
+                .as_ref()
+                .filter(|_| !erased.gone(doc.doc_id, rows));
+            super::derivations::write(&tx, clinic, doc.doc_id, rows.patient(), kept)?;
         }
         for event in &doc.events {
             keep_event(&tx, clinic, event, doc.seq, &targets, now, &mut outcome)?;
