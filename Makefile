@@ -28,9 +28,10 @@ reset-db: ## delete the dev hub's database (embedded, or the DATABASE_URL schema
 test: ## run every test (installs and starts what they need)
 	@scripts/test.sh
 
-check: ## rustfmt, clippy with warnings as errors (also the keyring code for macOS and Windows), the layering rules, the compose file
+check: ## rustfmt, clippy and rustdoc with warnings as errors (also the keyring code for macOS and Windows), the layering rules, the compose file
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
 	scripts/check_keyring.sh
 	scripts/check_layering.sh
 	scripts/check_compose.sh

@@ -1,7 +1,7 @@
 //! The store key in the OS keyring, where one answers:
 //! - Linux: the freedesktop Secret Service over D-Bus (GNOME Keyring, KWallet,
-//!   KeePassXC), through `oo7`. One item per store, labelled "Dermis store key <store
-//!   id>" with the attributes `application = dermis-node` and `dermis-store-id = <store
+//!   KeePassXC), through `oo7`. One item per store, labelled `Dermis store key <store
+//!   id>` with the attributes `application = dermis-node` and `dermis-store-id = <store
 //!   id>`.
 //! - macOS: the login Keychain, a generic password of service `dermis-node` and account
 //!   `<store id>`; Windows: the Credential Manager, a generic credential of target

@@ -1,7 +1,7 @@
 //! A document's index derivation: the rows a store's index (lists, search, reports)
 //! holds for it, computed from the read record and the document's conflicts, with no IO.
 //!
-//! One function ([`derive`]) serves both sides so they cannot drift: the node writes its
+//! One function ([`derive()`]) serves both sides so they cannot drift: the node writes its
 //! index from it, and the hub's projector stores it (encoded, [`codec`]) so that a fresh
 //! node's first sync can write index rows without loading each document (docs/SYNC.md,
 //! revision 6). Rows leave out the document's own id (the writer knows it) and the

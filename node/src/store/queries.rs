@@ -530,7 +530,8 @@ pub struct RefusedDoc {
     pub reason: String,
     /// When the document was last edited here (ms since epoch).
     pub last_edit_at: i64,
-    /// What the document is to a person (see [`DOC_LABEL`]).
+    /// What the document is to a person: the patient's, product's or appointment's name
+    /// from the index tables; `None` for other kinds, shown by their type.
     pub label: Option<String>,
 }
 
@@ -715,7 +716,8 @@ pub struct DocSyncRow {
     pub updated_at: i64,
     /// Local changes the hub has not confirmed yet.
     pub pending: bool,
-    /// What the document is to a person (see [`DOC_LABEL`]).
+    /// What the document is to a person: the patient's, product's or appointment's name
+    /// from the index tables; `None` for other kinds, shown by their type.
     pub label: Option<String>,
 }
 
