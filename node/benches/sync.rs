@@ -140,20 +140,23 @@ fn proc_kb(pid: u32, field: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// CPU time (user and system) a process has used so far, in milliseconds: a figure
-/// of work done that holds on a machine busy with other things, unlike wall time.
+/// The name and CPU time (user and system, in milliseconds) of one `/proc/.../stat`:
+/// a figure of work done that holds on a machine busy with other things, unlike wall time.
+fn stat_cpu_ms(stat: &str) -> Option<(&str, f64)> {
+    let (head, rest) = stat.rsplit_once(')')?;
+    let name = head.split_once('(').map_or("?", |(_, n)| n);
+    // Fields after the command's closing parenthesis; utime and stime are the 12th and
+    // 13th of them, in clock ticks (USER_HZ, 100 on Linux).
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some((name, ticks * 10.0))
+}
+
+/// The CPU time a process has used so far, in milliseconds ([`stat_cpu_ms`]).
 fn proc_cpu_ms(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
-        .and_then(|s| {
-            // Fields after the command's closing parenthesis; utime and stime are the
-            // 12th and 13th of them, in clock ticks (USER_HZ, 100 on Linux).
-            let rest = s.rsplit_once(')')?.1;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let ticks: f64 =
-                fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-            Some(ticks * 10.0)
-        })
+        .and_then(|s| stat_cpu_ms(&s).map(|(_, ms)| ms))
         .unwrap_or(f64::NAN)
 }
 
@@ -168,22 +171,12 @@ fn threads_cpu_ms(pid: u32) -> std::collections::BTreeMap<String, f64> {
         let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
             continue;
         };
-        let Some((head, rest)) = stat.rsplit_once(')') else {
+        let Some((name, ms)) = stat_cpu_ms(&stat) else {
             continue;
         };
-        let name = head.split_once('(').map_or("?", |(_, n)| n);
         // One pool's threads under one name: `hub-automerge-0` and `-1` together.
         let name = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let ticks = fields
-            .get(11)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-            + fields
-                .get(12)
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0);
-        *by_name.entry(name.to_owned()).or_insert(0.0) += ticks * 10.0;
+        *by_name.entry(name.to_owned()).or_insert(0.0) += ms;
     }
     by_name
 }

@@ -649,6 +649,36 @@ impl HubSession {
     /// within both its limit and the protocol's default (what every node accepts, as
     /// no node tells its own): a hub configured for larger frames still sends frames
     /// nodes can read.
+    /// Asks the store for the whole documents of a bootstrap page (with the page's
+    /// derivations, when read, kept for the frame). The fetch is bounded by the send
+    /// budget: derivations take room in the frame, so no more documents are fetched than
+    /// fit beside them.
+    fn boot_fetch(
+        &mut self,
+        request: u64,
+        from: u64,
+        page: ChangePage,
+        derived: Option<Vec<Option<Vec<u8>>>>,
+        out: &mut Vec<HubOutput>,
+    ) {
+        let items = page
+            .entries
+            .iter()
+            .map(|e| FetchItem {
+                doc_id: e.doc_id,
+                have: Vec::new(),
+            })
+            .collect();
+        self.busy = Some(Busy::Bootstrap {
+            request,
+            from,
+            page: Some(page),
+            derived,
+        });
+        let max_bytes = self.send_budget();
+        out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
+    }
+
     fn send_budget(&self) -> usize {
         self.limits
             .max_frame_bytes
@@ -842,22 +872,7 @@ impl HubSession {
                     out.push(HubOutput::Store(HubStoreOp::Derivations { items }));
                     return out;
                 } else {
-                    let items = page
-                        .entries
-                        .iter()
-                        .map(|e| FetchItem {
-                            doc_id: e.doc_id,
-                            have: Vec::new(),
-                        })
-                        .collect();
-                    self.busy = Some(Busy::Bootstrap {
-                        request,
-                        from,
-                        page: Some(page),
-                        derived: None,
-                    });
-                    let max_bytes = self.send_budget();
-                    out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
+                    self.boot_fetch(request, from, page, None, &mut out);
                     return out;
                 }
             }
@@ -870,24 +885,7 @@ impl HubSession {
                 },
                 HubStoreResult::Derivations(derived),
             ) => {
-                let items = page
-                    .entries
-                    .iter()
-                    .map(|e| FetchItem {
-                        doc_id: e.doc_id,
-                        have: Vec::new(),
-                    })
-                    .collect();
-                self.busy = Some(Busy::Bootstrap {
-                    request,
-                    from,
-                    page: Some(page),
-                    derived: Some(derived),
-                });
-                // The derivations take room in the frame: fetch no more documents than
-                // fit beside them.
-                let max_bytes = self.send_budget();
-                out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
+                self.boot_fetch(request, from, page, Some(derived), &mut out);
                 return out;
             }
             (
