@@ -32,6 +32,9 @@ pub struct EngineConfig {
     /// frames (`wire::FEATURE_BOOT_ROWS`, revision 6) when the hub offers it; off, it
     /// loads every document as a revision 5 node does.
     pub boot_rows: bool,
+    /// A node asks for compressed frames (`wire::FEATURE_COMPRESSED`, revision 7) when
+    /// the hub offers them; off, every frame comes as it is, as to a revision 6 node.
+    pub compressed_frames: bool,
 }
 
 impl Default for EngineConfig {
@@ -47,6 +50,7 @@ impl Default for EngineConfig {
             live_docs: true,
             bootstrap: true,
             boot_rows: true,
+            compressed_frames: true,
         }
     }
 }

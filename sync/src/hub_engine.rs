@@ -16,9 +16,9 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::ChangePage;
 use crate::wire::{
-    ClientMsg, DocData, DocPush, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP,
-    FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, Limits, OutboxStats, PushOutcome,
-    PushResult, doc_data_encoded_len,
+    COMPRESS_MIN_BYTES, ClientMsg, DocData, DocPush, ErrorCode, FEATURE_BOOT_ROWS,
+    FEATURE_BOOTSTRAP, FEATURE_COMPRESSED, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem,
+    HubMsg, Limits, OutboxStats, PushOutcome, PushResult, doc_data_encoded_len,
 };
 
 /// A storage operation for the driver to run against the hub's [`crate::DocStore`].
@@ -57,6 +57,12 @@ pub enum HubStoreResult {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HubOutput {
     Send(Vec<u8>),
+    /// A frame to send compressed (revision 7, only to a node that asked for
+    /// [`FEATURE_COMPRESSED`]): the driver compresses it with
+    /// [`crate::wire::compress_frame`] off its async threads, and sends it as it is when
+    /// that does not make it smaller. Its size (the frame budget) is the frame's own,
+    /// uncompressed.
+    SendCompressed(Vec<u8>),
     Store(HubStoreOp),
     /// Close the connection with this code (after the `Error` frame already queued).
     Close {
@@ -370,7 +376,18 @@ impl HubSession {
         self.frames_out += 1;
         self.bytes_out += bytes.len() as u64;
         self.last_tx = now;
-        out.push(HubOutput::Send(bytes));
+        // First-sync frames and large fetch answers: documents, rows and ids that
+        // compress to about a third. Everything else is small or already dense.
+        let worth = match msg {
+            HubMsg::Bootstrap { .. } => true,
+            HubMsg::Docs { .. } => bytes.len() >= COMPRESS_MIN_BYTES,
+            _ => false,
+        };
+        if worth && self.features & FEATURE_COMPRESSED != 0 {
+            out.push(HubOutput::SendCompressed(bytes));
+        } else {
+            out.push(HubOutput::Send(bytes));
+        }
     }
 
     /// Sends an `Error` frame and closes: the node learns why.
@@ -459,8 +476,11 @@ impl HubSession {
                     self.features =
                         features & (FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP);
                     // Derivations ride on bootstrap frames only.
-                    if self.features & FEATURE_BOOTSTRAP != 0 {
+                    if self.features & FEATURE_BOOTSTRAP != 0 && self.config.boot_rows {
                         self.features |= features & FEATURE_BOOT_ROWS;
+                    }
+                    if self.config.compressed_frames {
+                        self.features |= features & FEATURE_COMPRESSED;
                     }
                     self.sent_up_to = cursor;
                     out.push(HubOutput::NodeReport {

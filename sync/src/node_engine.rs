@@ -11,6 +11,7 @@
 
 mod boot;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use dermis_model::ClinicId;
@@ -19,8 +20,9 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::{ApplyFailure, OutgoingDoc, PushAck};
 use crate::wire::{
-    ClientMsg, DocData, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS,
-    FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, IndexEntry, Limits, OutboxStats, PushOutcome,
+    ClientMsg, DocData, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FEATURE_COMPRESSED,
+    FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, IndexEntry, Limits, OutboxStats,
+    PushOutcome,
 };
 
 /// A token as the hub makes them: 16 to 256 characters of base64url (`A-Z a-z 0-9 - _`).
@@ -171,7 +173,29 @@ pub struct SessionStats {
     pub pushed_docs: u64,
     pub pulled_docs: u64,
     pub bytes_up: u64,
+    /// Bytes received, as they came over the link (compressed frames compressed).
     pub bytes_down: u64,
+    /// Of `bytes_down`, the bytes of compressed frames (revision 7), and what they
+    /// decompressed to.
+    pub compressed_down: u64,
+    pub decompressed_down: u64,
+}
+
+/// A frame from the hub, opened ([`NodeSession::receive`]): a compressed frame
+/// decompressed once, so the driver can hand the inner frame to whatever reads it ahead
+/// ([`Received::frame`]) and then to [`NodeSession::handle_received`].
+#[derive(Debug)]
+pub struct Received<'a> {
+    wire_len: usize,
+    compressed: bool,
+    frame: Result<Cow<'a, [u8]>, (ErrorCode, String)>,
+}
+
+impl Received<'_> {
+    /// The frame to decode, or `None` when it was refused (the session will end).
+    pub fn frame(&self) -> Option<&[u8]> {
+        self.frame.as_deref().ok()
+    }
 }
 
 pub struct NodeSession {
@@ -261,6 +285,9 @@ impl NodeSession {
             if self.config.boot_rows {
                 wanted |= FEATURE_BOOT_ROWS;
             }
+        }
+        if self.config.compressed_frames {
+            wanted |= FEATURE_COMPRESSED;
         }
         self.features = features & wanted;
     }
@@ -415,15 +442,54 @@ impl NodeSession {
         }
     }
 
-    /// A frame from the hub.
+    /// A frame from the hub: [`NodeSession::receive`], then
+    /// [`NodeSession::handle_received`].
     pub fn handle_frame(&mut self, now: Millis, frame: &[u8]) -> Vec<NodeOutput> {
+        let received = self.receive(frame);
+        self.handle_received(now, received)
+    }
+
+    /// Opens a frame from the hub without acting on it: a compressed frame (revision 7)
+    /// is refused unless this session asked for them (before anything is decompressed),
+    /// and is otherwise decompressed within this node's frame limit.
+    pub fn receive<'a>(&self, frame: &'a [u8]) -> Received<'a> {
+        let compressed = crate::wire::is_compressed(frame);
+        let opened = if compressed && self.features & FEATURE_COMPRESSED == 0 {
+            Err((
+                ErrorCode::ProtocolViolation,
+                "a compressed frame this node did not ask for".to_owned(),
+            ))
+        } else {
+            crate::wire::decompress_frame(frame, &self.limits)
+                .map_err(|e| (e.code(), format!("bad frame from hub: {e}")))
+        };
+        Received {
+            wire_len: frame.len(),
+            compressed,
+            frame: opened,
+        }
+    }
+
+    /// Acts on a frame opened by [`NodeSession::receive`].
+    pub fn handle_received(&mut self, now: Millis, received: Received<'_>) -> Vec<NodeOutput> {
         let mut out = Vec::new();
         if self.closed {
             return out;
         }
         self.last_rx = now;
-        self.stats.bytes_down += frame.len() as u64;
-        let msg = match HubMsg::decode(frame, &self.limits) {
+        self.stats.bytes_down += received.wire_len as u64;
+        let frame = match received.frame {
+            Ok(frame) => frame,
+            Err((code, reason)) => {
+                self.close(code, reason, &mut out);
+                return out;
+            }
+        };
+        if received.compressed {
+            self.stats.compressed_down += received.wire_len as u64;
+            self.stats.decompressed_down += frame.len() as u64;
+        }
+        let msg = match HubMsg::decode(&frame, &self.limits) {
             Ok(msg) => msg,
             Err(e) => {
                 self.close(e.code(), format!("bad frame from hub: {e}"), &mut out);

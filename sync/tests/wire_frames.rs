@@ -7,7 +7,7 @@
 use automerge::ChangeHash;
 use dermis_sync::wire::{
     ClientMsg, DecodeError, DocData, DocPush, ErrorCode, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg,
-    Limits, OutboxStats, PushOutcome, PushResult,
+    Limits, OutboxStats, PushOutcome, PushResult, compress_frame, decompress_frame,
 };
 use uuid::Uuid;
 
@@ -320,6 +320,65 @@ fn hub_frames_have_the_documented_layout() {
         },
         b"DX\x01\x8f\x05\x07revoked",
     );
+}
+
+/// Revision 7: a compressed frame is the header with type 0x8B, the algorithm (0x01
+/// zstd), the inner frame's exact length as a varint, then a standard zstd frame of the
+/// inner frame. The zstd frame here is written by hand (one raw block), so the layout is
+/// pinned without depending on the compressor's output.
+#[test]
+fn compressed_frames_have_the_documented_layout() {
+    let ping = [0x44, 0x58, 0x01, 0x85, 0xAC, 0x02];
+    let compressed = frame(&[
+        &[0x44, 0x58, 0x01, 0x8B],
+        &[0x01],                                                 // zstd
+        &[0x06],                                                 // the inner frame is 6 bytes
+        &[0x28, 0xB5, 0x2F, 0xFD, 0x20, 0x06, 0x31, 0x00, 0x00], // zstd: one raw block of 6
+        &ping,
+    ]);
+    assert_eq!(
+        decompress_frame(&compressed, &Limits::default()).as_deref(),
+        Ok(&ping[..])
+    );
+    assert_eq!(
+        HubMsg::decode(&ping, &Limits::default()),
+        Ok(HubMsg::Ping { nonce: 300 })
+    );
+    // A compressed frame is not a message of its own: only its inner frame decodes.
+    assert_eq!(
+        HubMsg::decode(&compressed, &Limits::default()),
+        Err(DecodeError::UnknownType { code: 0x8B })
+    );
+    // What the hub makes has the same header.
+    let docs = HubMsg::Docs {
+        request: 1,
+        items: vec![DocData {
+            doc_id: Uuid::nil(),
+            doc_type: "patient".into(),
+            seq: 1,
+            heads: Vec::new(),
+            full: true,
+            data: vec![0x2a; 10_000],
+        }],
+        missing: Vec::new(),
+    }
+    .encode();
+    let made = compress_frame(&docs).expect("repeated bytes shrink");
+    let len = docs.len();
+    assert_eq!(
+        made[..8],
+        [
+            0x44,
+            0x58,
+            0x01,
+            0x8B,
+            0x01,
+            0x80 | (len & 0x7f) as u8,
+            (len >> 7) as u8,
+            0x28
+        ]
+    );
+    assert_eq!(made[8..11], [0xB5, 0x2F, 0xFD]);
 }
 
 #[test]

@@ -260,6 +260,11 @@ impl<'a> Reader<'a> {
         Ok(items)
     }
 
+    /// Everything left, for a field that runs to the end of the frame.
+    pub(crate) fn rest(self) -> &'a [u8] {
+        self.rest
+    }
+
     /// Ends the frame: anything left over means the peer and we disagree on the layout.
     pub(crate) fn finish(self) -> Result<(), DecodeError> {
         if self.rest.is_empty() {

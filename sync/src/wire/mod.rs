@@ -14,10 +14,14 @@
 
 mod client;
 mod codec;
+mod compressed;
 mod error;
 mod hub;
 
 pub use client::{ClientMsg, DocPush, FetchItem, OutboxStats, doc_push_encoded_len};
+pub use compressed::{
+    COMPRESS_MIN_BYTES, COMPRESSED, compress_frame, decompress_frame, is_compressed,
+};
 pub use error::{DecodeError, ErrorCode};
 pub use hub::{
     DocData, HubMsg, IndexEntry, PushOutcome, PushResult, doc_data_encoded_len,
@@ -53,6 +57,11 @@ pub const FEATURE_BOOTSTRAP: u64 = 4;
 /// heads it sends (revision 6): the node stores index rows without loading the document.
 /// Only with [`FEATURE_BOOTSTRAP`].
 pub const FEATURE_BOOT_ROWS: u64 = 8;
+/// The hub may send bootstrap frames and large `Docs` frames compressed, as one
+/// compressed frame (type 0x8B) around each (revision 7): a first sync's download shrinks
+/// to about a third. The node opens them with [`decompress_frame`], bounded by its frame
+/// limit.
+pub const FEATURE_COMPRESSED: u64 = 16;
 
 /// The bytes `value` takes as a varint.
 pub fn varint_len(value: u64) -> usize {
@@ -68,6 +77,7 @@ const FEATURE_NAMES: &[(u64, &str)] = &[
     (FEATURE_LIVE_DOCS, "live-docs"),
     (FEATURE_BOOTSTRAP, "bootstrap"),
     (FEATURE_BOOT_ROWS, "boot-rows"),
+    (FEATURE_COMPRESSED, "compressed-frames"),
 ];
 
 /// The `Dermis-Features` value for `features`: names, comma-separated.
