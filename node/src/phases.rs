@@ -17,6 +17,9 @@ pub enum Phase {
     Wait,
     /// Decoding frames and running the engine on them.
     Frame,
+    /// Of `Frame`: decompressing compressed frames (revision 7), CPU-bound on the sync
+    /// thread.
+    Decompress,
     /// Loading whole documents received (or waiting for the loaders).
     Decode,
     /// Staging documents in the write transaction.
@@ -29,9 +32,10 @@ pub enum Phase {
     Outbox,
 }
 
-const PHASES: [(&str, Phase); 7] = [
+const PHASES: [(&str, Phase); 8] = [
     ("wait_ms", Phase::Wait),
     ("frame_ms", Phase::Frame),
+    ("decompress_ms", Phase::Decompress),
     ("decode_ms", Phase::Decode),
     ("stage_ms", Phase::Stage),
     ("write_ms", Phase::Write),
@@ -39,7 +43,7 @@ const PHASES: [(&str, Phase); 7] = [
     ("outbox_ms", Phase::Outbox),
 ];
 
-static NANOS: [AtomicU64; 7] = [const { AtomicU64::new(0) }; 7];
+static NANOS: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
 
 /// Documents stored from the hub's derivation without being loaded (revision 6).
 static DERIVED_DOCS: AtomicU64 = AtomicU64::new(0);

@@ -289,6 +289,8 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.api_rate_per_minute = config.api_rate_per_minute;
             options.fhir_export_ttl = config.fhir_export_ttl;
             options.limits.max_frame_bytes = config.max_frame_bytes;
+            options.engine.boot_rows = config.sync_boot_rows;
+            options.engine.compressed_frames = config.sync_compressed_frames;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

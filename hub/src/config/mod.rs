@@ -102,6 +102,12 @@ pub struct Config {
     /// admin) may make to `/api/v1` and `/fhir/r4` per minute; past it, 429 with
     /// `Retry-After`.
     pub api_rate_per_minute: u32,
+    /// `HUB_SYNC_BOOT_ROWS` (default true): offer index rows with a first sync
+    /// (docs/SYNC.md, revision 6); false, nodes load every document as in revision 5.
+    pub sync_boot_rows: bool,
+    /// `HUB_SYNC_COMPRESSED_FRAMES` (default true): offer compressed first-sync frames
+    /// (docs/SYNC.md, revision 7); false, every frame goes as it is.
+    pub sync_compressed_frames: bool,
 }
 
 /// Default `API_RATE_PER_MINUTE`: ten requests a second on average per key, enough for
@@ -226,6 +232,8 @@ impl Default for Config {
             fhir_export_ttl: DEFAULT_FHIR_EXPORT_TTL,
             max_frame_bytes: dermis_sync::wire::Limits::default().max_frame_bytes,
             api_rate_per_minute: DEFAULT_API_RATE_PER_MINUTE,
+            sync_boot_rows: true,
+            sync_compressed_frames: true,
         }
     }
 }
@@ -302,6 +310,12 @@ impl Config {
                 .ok()
                 .filter(|m| (1..=1 << 30).contains(m))
                 .ok_or_else(|| ConfigError::PhotoMaxBytes { value: max.clone() })?;
+        }
+        if let Some(value) = env("HUB_SYNC_BOOT_ROWS") {
+            config.sync_boot_rows = boolean("HUB_SYNC_BOOT_ROWS", &value)?;
+        }
+        if let Some(value) = env("HUB_SYNC_COMPRESSED_FRAMES") {
+            config.sync_compressed_frames = boolean("HUB_SYNC_COMPRESSED_FRAMES", &value)?;
         }
         if let Some(block) = env("WEBHOOK_BLOCK_PRIVATE") {
             config.webhook_block_private = boolean("WEBHOOK_BLOCK_PRIVATE", &block)?;

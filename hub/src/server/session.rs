@@ -23,8 +23,8 @@ use dermis_model::{ClinicId, Millis, now_millis};
 use dermis_sync::driver::{error_chain, run_hub_op};
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
 use dermis_sync::wire::{
-    ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION,
-    FEATURES_HEADER, HubMsg, Limits, features_header,
+    ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FEATURE_COMPRESSED, FEATURE_LIVE_DOCS,
+    FEATURE_TOKEN_ROTATION, FEATURES_HEADER, HubMsg, Limits, features_header,
 };
 use tracing::Instrument;
 use uuid::Uuid;
@@ -121,18 +121,29 @@ pub async fn upgrade<S: HubStore>(
         tracing::warn!(error = %error_chain(&e), "cannot record the node's transport");
     }
     let (message, frame) = socket_limits(hub.options.limits.max_frame_bytes);
+    let offered = features_header(offered_features(&hub.options.engine));
     let span = tracing::info_span!("sync", node = %auth.node_id, clinic = %auth.clinic_id);
     let mut response = ws
         .max_message_size(message)
         .max_frame_size(frame)
         .on_upgrade(move |socket| run(hub, auth, socket).instrument(span));
-    let offered = features_header(
-        FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP | FEATURE_BOOT_ROWS,
-    );
     if let Ok(offered) = HeaderValue::from_str(&offered) {
         response.headers_mut().insert(FEATURES_HEADER, offered);
     }
     response
+}
+
+/// What this hub offers in `Dermis-Features`: everything it speaks, less what its
+/// operator turned off (`HUB_SYNC_BOOT_ROWS`, `HUB_SYNC_COMPRESSED_FRAMES`).
+fn offered_features(engine: &dermis_sync::EngineConfig) -> u64 {
+    let mut offered = FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP;
+    if engine.boot_rows {
+        offered |= FEATURE_BOOT_ROWS;
+    }
+    if engine.compressed_frames {
+        offered |= FEATURE_COMPRESSED;
+    }
+    offered
 }
 
 /// The `up_to` of a frame that is the last page of an index (a live update, or the
@@ -148,6 +159,21 @@ fn index_end(frame: &[u8]) -> Option<u64> {
         }) => Some(up_to),
         _ => None,
     }
+}
+
+/// `frame` compressed (revision 7) when that makes it smaller, else `frame`: on the
+/// node's share of the Automerge pool, as an 8 MiB frame takes tens of milliseconds and
+/// the node that asked for it pays for it.
+async fn compress(pool: &crate::pool::Caller, frame: Vec<u8>) -> Result<Vec<u8>, Ending> {
+    pool.run(move || dermis_sync::wire::compress_frame(&frame).unwrap_or(frame))
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %error_chain(&e), "could not compress a frame");
+            Ending::Left {
+                code: None,
+                error: Some("the hub could not compress a frame".into()),
+            }
+        })
 }
 
 /// What ended the loop.
@@ -442,35 +468,52 @@ impl<S: HubStore> Driver<'_, S> {
         }
     }
 
+    /// Sends one frame; `Some` when the node is gone or stopped reading.
+    async fn send_frame(&mut self, bytes: Vec<u8>) -> Option<Ending> {
+        self.hub.metrics.frame_out(bytes.len());
+        let delivered = index_end(&bytes);
+        let send = self.socket.send(Message::Binary(bytes.into()));
+        match tokio::time::timeout(self.hub.options.send_timeout, send).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                return Some(Ending::Left {
+                    code: None,
+                    error: Some(e.to_string()),
+                });
+            }
+            Err(_) => {
+                tracing::info!("the node stopped reading; ending the session");
+                return Some(Ending::Left {
+                    code: None,
+                    error: Some("the node did not read what was sent".into()),
+                });
+            }
+        }
+        if let Some(seq) = delivered {
+            self.note_status(NodeUpdate {
+                delivered: Some(seq),
+                ..NodeUpdate::default()
+            });
+        }
+        None
+    }
+
     /// Carries out the engine's outputs; `Some` once the session is over.
     async fn flush(&mut self, membership: &mut super::registry::Membership<'_>) -> Option<Ending> {
         while let Some(output) = self.pending.pop_front() {
             match output {
                 HubOutput::Send(bytes) => {
-                    self.hub.metrics.frame_out(bytes.len());
-                    let delivered = index_end(&bytes);
-                    let send = self.socket.send(Message::Binary(bytes.into()));
-                    match tokio::time::timeout(self.hub.options.send_timeout, send).await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(e)) => {
-                            return Some(Ending::Left {
-                                code: None,
-                                error: Some(e.to_string()),
-                            });
-                        }
-                        Err(_) => {
-                            tracing::info!("the node stopped reading; ending the session");
-                            return Some(Ending::Left {
-                                code: None,
-                                error: Some("the node did not read what was sent".into()),
-                            });
-                        }
+                    if let Some(ending) = self.send_frame(bytes).await {
+                        return Some(ending);
                     }
-                    if let Some(seq) = delivered {
-                        self.note_status(NodeUpdate {
-                            delivered: Some(seq),
-                            ..NodeUpdate::default()
-                        });
+                }
+                HubOutput::SendCompressed(bytes) => {
+                    let sent = match compress(self.store.doc_pool(), bytes).await {
+                        Ok(bytes) => self.send_frame(bytes).await,
+                        Err(ending) => Some(ending),
+                    };
+                    if let Some(ending) = sent {
+                        return Some(ending);
                     }
                 }
                 HubOutput::Store(op) => {

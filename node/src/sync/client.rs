@@ -91,6 +91,7 @@ impl Default for SyncOptions {
                 app_version: env!("CARGO_PKG_VERSION").into(),
                 bootstrap: flag_from_env(BOOTSTRAP_ENV),
                 boot_rows: flag_from_env(BOOT_ROWS_ENV),
+                compressed_frames: flag_from_env(COMPRESSED_FRAMES_ENV),
                 ..EngineConfig::default()
             },
             min_backoff: Duration::from_millis(250),
@@ -111,6 +112,27 @@ pub const BOOTSTRAP_ENV: &str = "DERMIS_SYNC_BOOTSTRAP";
 /// loads every document as a revision 5 node does: for comparing the two and for tests
 /// of older nodes against a newer hub.
 pub const BOOT_ROWS_ENV: &str = "DERMIS_SYNC_BOOT_ROWS";
+
+/// Turns compressed frames (docs/SYNC.md, revision 7) off, so every frame comes as it
+/// is, as to a revision 6 node: for comparing the two and for tests of older nodes
+/// against a newer hub.
+pub const COMPRESSED_FRAMES_ENV: &str = "DERMIS_SYNC_COMPRESSED_FRAMES";
+
+/// A frame from the hub, opened once (a compressed frame is decompressed here, within
+/// the node's frame limit), offered to the loaders ahead, then given to the engine.
+fn take_frame(session: &mut NodeSession, ahead: &Predecoder, bytes: &[u8]) -> Vec<NodeOutput> {
+    let t = std::time::Instant::now();
+    let received = session.receive(bytes);
+    if dermis_sync::wire::is_compressed(bytes) {
+        phases::add(Phase::Decompress, t);
+    }
+    if let Some(frame) = received.frame() {
+        ahead.offer(session.clinic(), frame);
+    }
+    let out = session.handle_received(now(), received);
+    phases::add(Phase::Frame, t);
+    out
+}
 
 /// Whether the variable `name` leaves its feature on (anything but `off`, `0` or `false`).
 fn flag_from_env(name: &str) -> bool {
@@ -293,6 +315,10 @@ pub struct SyncReport {
     pub pulled_docs: u64,
     pub bytes_up: u64,
     pub bytes_down: u64,
+    /// Of `bytes_down`, the bytes that came in compressed frames (revision 7), and what
+    /// they decompressed to.
+    pub compressed_down: u64,
+    pub decompressed_down: u64,
     pub elapsed_ms: u64,
     /// The photo lane of `--once`.
     pub photos: LaneReport,
@@ -322,6 +348,8 @@ async fn connection(
     report.pulled_docs += stats.pulled_docs;
     report.bytes_up += stats.bytes_up;
     report.bytes_down += stats.bytes_down;
+    report.compressed_down += stats.compressed_down;
+    report.decompressed_down += stats.decompressed_down;
     ended
 }
 
@@ -421,10 +449,7 @@ async fn drive(
                                 match ws.next().now_or_never() {
                                     None => break,
                                     Some(Some(Ok(Message::Binary(bytes)))) => {
-                                        let t = std::time::Instant::now();
-                                        ahead.offer(session.clinic(), &bytes);
-                                        queue.extend(session.handle_frame(now(), &bytes));
-                                        phases::add(Phase::Frame, t);
+                                        queue.extend(take_frame(session, &ahead, &bytes));
                                     }
                                     Some(other) => early = Some(other),
                                 }
@@ -503,10 +528,7 @@ async fn drive(
             message = async { match early.take() { Some(m) => m, None => ws.next().await } } => match message {
                 Some(Ok(Message::Binary(bytes))) => {
                     phases::add(Phase::Wait, waiting);
-                    let t = std::time::Instant::now();
-                    ahead.offer(session.clinic(), &bytes);
-                    queue.extend(session.handle_frame(now(), &bytes));
-                    phases::add(Phase::Frame, t);
+                    queue.extend(take_frame(session, &ahead, &bytes));
                 }
                 Some(Ok(Message::Close(frame))) => {
                     let close = HubClose::of(frame.as_ref().map(|f| (u16::from(f.code), f.reason.as_str())));
