@@ -377,7 +377,7 @@ impl HubSession {
         self.bytes_out += bytes.len() as u64;
         self.last_tx = now;
         // First-sync frames and large fetch answers: documents, rows and ids that
-        // compress to about a third. Everything else is small or already dense.
+        // compress to about half. Everything else is small or already dense.
         let worth = match msg {
             HubMsg::Bootstrap { .. } => true,
             HubMsg::Docs { .. } => bytes.len() >= COMPRESS_MIN_BYTES,

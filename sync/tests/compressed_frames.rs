@@ -285,11 +285,10 @@ fn a_node_that_asked_stores_a_compressed_bootstrap_frame_as_the_frame_itself() {
 
 #[test]
 fn compressed_frames_not_asked_for_or_bad_end_the_session_with_nothing_stored() {
-    let inner_of = |r| boot_frame(r);
     // Not asked for: refused before it is decompressed, as a protocol violation.
     let (mut node, out) = node_with(ALL & !FEATURE_COMPRESSED, EngineConfig::default());
     let r = boot_request(&out);
-    let frame = compress_frame(&inner_of(r)).expect("shrinks");
+    let frame = compress_frame(&boot_frame(r)).expect("shrinks");
     let received = node.receive(&frame);
     assert_eq!(received.frame(), None);
     let out = node.handle_received(10, received);
@@ -298,39 +297,39 @@ fn compressed_frames_not_asked_for_or_bad_end_the_session_with_nothing_stored() 
     assert_eq!(node.cursor(), 0);
 
     // Asked for, but bad: malformed (or too large), nothing stored.
-    let bad: Vec<(Box<dyn Fn(&[u8]) -> Vec<u8>>, ErrorCode)> = vec![
+    let bad: Vec<(Forge, ErrorCode)> = vec![
         (
-            Box::new(|inner: &[u8]| wrapper(1, inner.len() as u64 + 1, &zstd(inner))),
+            |inner: &[u8]| wrapper(1, inner.len() as u64 + 1, &zstd(inner)),
             ErrorCode::Malformed,
         ),
         (
-            Box::new(|inner: &[u8]| wrapper(9, inner.len() as u64, &zstd(inner))),
+            |inner: &[u8]| wrapper(9, inner.len() as u64, &zstd(inner)),
             ErrorCode::Malformed,
         ),
         (
-            Box::new(|inner: &[u8]| {
+            |inner: &[u8]| {
                 let once = compress_frame(inner).expect("shrinks");
                 wrapper(1, once.len() as u64, &zstd(&once))
-            }),
+            },
             ErrorCode::Malformed,
         ),
         (
-            Box::new(|_: &[u8]| wrapper(1, 9 << 20, &zstd(&vec![0; 9 << 20]))),
+            |_: &[u8]| wrapper(1, 9 << 20, &zstd(&vec![0; 9 << 20])),
             ErrorCode::FrameTooLarge,
         ),
         (
-            Box::new(|inner: &[u8]| {
+            |inner: &[u8]| {
                 let mut frame = compress_frame(inner).expect("shrinks");
                 frame.truncate(frame.len() - 3);
                 frame
-            }),
+            },
             ErrorCode::Malformed,
         ),
     ];
     for (make, code) in bad {
         let (mut node, out) = node_with(ALL, EngineConfig::default());
         let r = boot_request(&out);
-        let out = node.handle_frame(10, &make(&inner_of(r)));
+        let out = node.handle_frame(10, &make(&boot_frame(r)));
         assert_eq!(closed_with(&out), Some(code), "{out:?}");
         assert_eq!(
             stored_docs(&out).len(),
@@ -401,6 +400,9 @@ fn a_hub_with_boot_rows_off_neither_agrees_to_them() {
         "{sent:?}"
     );
 }
+
+/// Makes a bad compressed frame around an inner frame.
+type Forge = fn(&[u8]) -> Vec<u8>;
 
 fn node_with(offered: u64, config: EngineConfig) -> (NodeSession, Vec<NodeOutput>) {
     let node = Uuid::now_v7();

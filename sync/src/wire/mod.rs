@@ -59,7 +59,7 @@ pub const FEATURE_BOOTSTRAP: u64 = 4;
 pub const FEATURE_BOOT_ROWS: u64 = 8;
 /// The hub may send bootstrap frames and large `Docs` frames compressed, as one
 /// compressed frame (type 0x8B) around each (revision 7): a first sync's download shrinks
-/// to about a third. The node opens them with [`decompress_frame`], bounded by its frame
+/// to about half. The node opens them with [`decompress_frame`], bounded by its frame
 /// limit.
 pub const FEATURE_COMPRESSED: u64 = 16;
 
