@@ -287,10 +287,7 @@ fn the_staging_quota_must_hold_one_photo() {
 fn http_limits_are_read_and_bounded() {
     let http =
         |pairs: &[(&str, &str)]| Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.http);
-    assert_eq!(
-        http(&[]).ok(),
-        Some(crate::server::http::HttpLimits::default())
-    );
+    assert_eq!(http(&[]).ok(), Some(crate::settings::HttpLimits::default()));
     let set = http(&[
         ("HUB_MAX_CONNECTIONS", "64"),
         ("HUB_MAX_CONNECTIONS_PER_ADDRESS", "4"),
@@ -595,7 +592,7 @@ fn trusted_proxies_and_the_metrics_token_are_read() {
     };
     assert_eq!(
         Ok(config.trusted_proxies),
-        crate::server::TrustedProxies::parse("10.0.0.0/8,::1/128")
+        crate::state::TrustedProxies::parse("10.0.0.0/8,::1/128")
     );
     assert_eq!(
         config.metrics_token.as_ref().map(Secret::expose),

@@ -37,9 +37,9 @@ use uuid::Uuid;
 use super::sanitize::sanitize;
 use super::{ensure_thumbnail, valid_sha256};
 use crate::blobs::{self, BlobError, Variant};
-use crate::server::Hub;
-use crate::server::api::{error, unavailable};
-use crate::server::session::authenticate_node;
+use crate::principal::authenticate_node;
+use crate::reply::{error, unavailable};
+use crate::state::Hub;
 use crate::store::staging::{Chunk, ChunkOutcome, PhotoBlob, StagedUpload, Thumbnails};
 use crate::store::{HubStore, NodeAuth, StoreError};
 
@@ -163,10 +163,10 @@ async fn caller<S: HubStore>(
     security(("node_token" = [])),
     responses(
         (status = 200, description = "Received bytes (0 when nothing is staged) and whether the blob is complete", body = UploadStatus),
-        (status = 400, description = "`bad_request`", body = crate::api::ErrorBody),
-        (status = 401, description = "`unauthorized`", body = crate::api::ErrorBody),
-        (status = 403, description = "`revoked`", body = crate::api::ErrorBody),
-        (status = 503, description = "`unavailable` or `storage_unavailable`", body = crate::api::ErrorBody),
+        (status = 400, description = "`bad_request`", body = crate::reply::ErrorBody),
+        (status = 401, description = "`unauthorized`", body = crate::reply::ErrorBody),
+        (status = 403, description = "`revoked`", body = crate::reply::ErrorBody),
+        (status = 503, description = "`unavailable` or `storage_unavailable`", body = crate::reply::ErrorBody),
     )
 )]
 pub async fn upload_status<S: HubStore>(
@@ -313,15 +313,15 @@ async fn read_chunk(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> 
     security(("node_token" = [])),
     responses(
         (status = 200, description = "Stored; `complete` once the whole blob is verified and stored", body = UploadStatus),
-        (status = 400, description = "`bad_request`: bad name or parameters, empty chunk, or a chunk past `total`", body = crate::api::ErrorBody),
-        (status = 401, description = "`unauthorized`", body = crate::api::ErrorBody),
-        (status = 403, description = "`revoked`", body = crate::api::ErrorBody),
+        (status = 400, description = "`bad_request`: bad name or parameters, empty chunk, or a chunk past `total`", body = crate::reply::ErrorBody),
+        (status = 401, description = "`unauthorized`", body = crate::reply::ErrorBody),
+        (status = 403, description = "`revoked`", body = crate::reply::ErrorBody),
         (status = 409, description = "`offset_mismatch`: resume from `received`", body = OffsetMismatch),
-        (status = 413, description = "`too_large`: `total` over `PHOTO_MAX_BYTES`, or a chunk over 4 MiB; nothing is staged", body = crate::api::ErrorBody),
-        (status = 415, description = "`unsupported_type`: not a JPEG, PNG or WebP; nothing is staged", body = crate::api::ErrorBody),
-        (status = 507, description = "`staging_quota`: the clinic's unfinished uploads would pass `HUB_STAGING_QUOTA_BYTES`; nothing of the chunk is staged", body = crate::api::ErrorBody),
-        (status = 422, description = "`sha256_mismatch`: the bytes do not hash to the name; the upload is discarded, start again at 0", body = crate::api::ErrorBody),
-        (status = 503, description = "`unavailable` or `storage_unavailable`: retry the same chunk later", body = crate::api::ErrorBody),
+        (status = 413, description = "`too_large`: `total` over `PHOTO_MAX_BYTES`, or a chunk over 4 MiB; nothing is staged", body = crate::reply::ErrorBody),
+        (status = 415, description = "`unsupported_type`: not a JPEG, PNG or WebP; nothing is staged", body = crate::reply::ErrorBody),
+        (status = 507, description = "`staging_quota`: the clinic's unfinished uploads would pass `HUB_STAGING_QUOTA_BYTES`; nothing of the chunk is staged", body = crate::reply::ErrorBody),
+        (status = 422, description = "`sha256_mismatch`: the bytes do not hash to the name; the upload is discarded, start again at 0", body = crate::reply::ErrorBody),
+        (status = 503, description = "`unavailable` or `storage_unavailable`: retry the same chunk later", body = crate::reply::ErrorBody),
     )
 )]
 pub async fn put_chunk<S: HubStore>(
@@ -522,12 +522,12 @@ async fn prune_abandoned<S: HubStore>(hub: &Hub<S>) {
     responses(
         (status = 200, description = "The image: `image/jpeg` for gallery and full, the original's own type otherwise; no EXIF, GPS, XMP or text metadata", content_type = "image/*", body = Vec<u8>),
         (status = 304, description = "`If-None-Match` matched the `ETag`"),
-        (status = 400, description = "`bad_request`", body = crate::api::ErrorBody),
-        (status = 401, description = "`unauthorized`", body = crate::api::ErrorBody),
-        (status = 403, description = "`revoked`", body = crate::api::ErrorBody),
-        (status = 404, description = "`not_found`: no such blob in this clinic, or the variant is not made yet", body = crate::api::ErrorBody),
-        (status = 422, description = "`corrupt_image`: the original cannot be served without its metadata", body = crate::api::ErrorBody),
-        (status = 503, description = "`unavailable` or `storage_unavailable`; `busy` with `Retry-After` when every decode slot and queue place is taken", body = crate::api::ErrorBody),
+        (status = 400, description = "`bad_request`", body = crate::reply::ErrorBody),
+        (status = 401, description = "`unauthorized`", body = crate::reply::ErrorBody),
+        (status = 403, description = "`revoked`", body = crate::reply::ErrorBody),
+        (status = 404, description = "`not_found`: no such blob in this clinic, or the variant is not made yet", body = crate::reply::ErrorBody),
+        (status = 422, description = "`corrupt_image`: the original cannot be served without its metadata", body = crate::reply::ErrorBody),
+        (status = 503, description = "`unavailable` or `storage_unavailable`; `busy` with `Retry-After` when every decode slot and queue place is taken", body = crate::reply::ErrorBody),
     )
 )]
 pub async fn get_blob<S: HubStore>(

@@ -17,8 +17,8 @@ use dermis_model::{ClinicId, Millis};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::webhooks::events::{DerivedEvent, EventType, StockEntry};
-use crate::webhooks::staff::StaffChange;
+use crate::readmodel::events::{DerivedEvent, EventType, StockEntry};
+use crate::readmodel::staff::StaffChange;
 
 /// A webhook as `webhook add` creates it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,7 +54,7 @@ pub struct DocProjection {
     /// The audit entries of a ledger (kept once per id).
     pub audit: Vec<dermis_model::audit::AuditEntry>,
     /// The chained receipts of a ledger (kept once per sale id).
-    pub receipts: Vec<crate::webhooks::events::ReceiptLink>,
+    pub receipts: Vec<crate::readmodel::events::ReceiptLink>,
     /// The document's read-model rows, replacing what the read models held for it
     /// (`None`: leave them as they are).
     pub rows: Option<crate::readmodel::derive::DocRows>,

@@ -7,14 +7,14 @@ use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 use super::{PgStore, ms, pg, projection, ts};
+use crate::readmodel::events::EventType;
+use crate::readmodel::staff::StaffChange;
 use crate::store::hooks::{
     Attempt, AttemptInfo, AttemptOutcome, AuditInfo, AuditQuery, ConflictInfo, DeliveryInfo,
     DeliveryTarget, DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo,
     WebhookInfo, staff_rows,
 };
 use crate::store::{StoreError, i64_of, u64_of};
-use crate::webhooks::events::EventType;
-use crate::webhooks::staff::StaffChange;
 
 fn delivery_info(row: &PgRow) -> Result<DeliveryInfo, sqlx::Error> {
     Ok(DeliveryInfo {

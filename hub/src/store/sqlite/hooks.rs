@@ -5,14 +5,14 @@ use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 use uuid::Uuid;
 
 use super::{SqliteStore, lite, parse_uuid, projection};
+use crate::readmodel::events::EventType;
+use crate::readmodel::staff::StaffChange;
 use crate::store::hooks::{
     Attempt, AttemptInfo, AttemptOutcome, AuditInfo, AuditQuery, ConflictInfo, DeliveryInfo,
     DeliveryTarget, DocProjection, HookStore, NewWebhook, ProjectionOutcome, StockInfo,
     WebhookInfo, staff_rows,
 };
 use crate::store::{StoreError, i64_of, u64_of};
-use crate::webhooks::events::EventType;
-use crate::webhooks::staff::StaffChange;
 
 pub(super) fn opt_clinic(text: Option<String>) -> Result<Option<ClinicId>, StoreError> {
     text.map(|t| parse_uuid("clinic_id", &t).map(ClinicId))
