@@ -35,7 +35,7 @@ use crate::photos;
         api::calendly::receive,
         photos::api::upload_status,
         photos::api::put_chunk,
-        photos::api::get_blob,
+        photos::api::serve::get_blob,
         api::reports::sales_csv,
         api::v1::read::patients,
         api::v1::write::post_patient,
