@@ -11,6 +11,7 @@
 
 pub mod admins;
 pub mod api_keys;
+pub mod calendly;
 pub mod erasure;
 pub mod hooks;
 pub mod jobs;
@@ -34,6 +35,7 @@ use uuid::Uuid;
 use crate::pool::{Caller, DocPool};
 pub use admins::{AdminAccount, AdminInfo, AdminStore, NewAdmin, Scope};
 pub use api_keys::ApiKeyStore;
+pub use calendly::CalendlyStore;
 pub use erasure::ErasureStore;
 pub use hooks::HookStore;
 pub use jobs::JobStore;
@@ -250,6 +252,7 @@ pub trait HubStore:
     + AdminStore
     + NodeTokenStore
     + HookStore
+    + CalendlyStore
     + JobStore
     + BlobStagingStore
     + ErasureStore
