@@ -41,7 +41,7 @@ pub struct ServerOptions {
     pub staging_quota_bytes: u64,
     /// Concurrent decodes for requests (`HUB_DECODE_WORKERS`).
     pub photo_decode_workers: usize,
-    /// Connections, header and body sizes, timeouts ([`http`]).
+    /// Connections, header and body sizes, timeouts ([`crate::server::http`]).
     pub http: HttpLimits,
     /// Requests that may wait for a decode before 503 (`HUB_DECODE_QUEUE`).
     pub photo_decode_queue: usize,
