@@ -16,7 +16,7 @@ use dermis_model::{ClinicId, now_millis};
 use dermis_sync::wire::{DocPush, FetchItem, PushOutcome};
 use uuid::Uuid;
 
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::{HubStore, StoreError};
 
 #[derive(Debug, thiserror::Error)]

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::blobs::{self, Variant};
 use crate::jobs::{Job, JobFailure};
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 use crate::store::erasure::ErasureJob;
 pub use crate::store::erasure::JOB_KIND;

@@ -5,12 +5,13 @@
 //!
 //! The WebSocket `/sync` is not HTTP request/response and is specified in docs/SYNC.md.
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
 use crate::photos;
-use crate::server;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,18 +24,18 @@ use crate::server;
         license(name = "AGPL-3.0-or-later")
     ),
     paths(
-        server::api::enroll,
-        server::api::healthz,
+        api::enroll::enroll,
+        api::enroll::healthz,
         api::ops::readyz,
         api::ops::metrics,
-        api::ops::openapi,
+        openapi,
         api::auth::login,
         api::auth::logout,
         api::nodes::list,
         api::calendly::receive,
         photos::api::upload_status,
         photos::api::put_chunk,
-        photos::api::get_blob,
+        photos::api::serve::get_blob,
         api::reports::sales_csv,
         api::v1::read::patients,
         api::v1::write::post_patient,
@@ -50,8 +51,8 @@ use crate::server;
         api::v1::read::appointment,
     ),
     components(schemas(
-        server::EnrollRequest,
-        server::EnrollResponse,
+        api::enroll::EnrollRequest,
+        api::enroll::EnrollResponse,
         api::ErrorBody,
         api::Health,
         api::Ready,
@@ -216,4 +217,15 @@ mod tests {
         }
         assert!(seen.len() > 20);
     }
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3 description of the hub's HTTP API"))
+)]
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], json()).into_response()
 }

@@ -13,17 +13,26 @@
 //! delivery, a conflict) answers exactly as if it did not exist (404), so a limited
 //! admin cannot even learn that it exists. The hub-wide pages (health, jobs) answer 403
 //! to a limited admin, whatever they ask for.
+//!
+//! The same goes for the other callers: an API key or an admin on `/api/v1` and
+//! `/fhir/r4` ([`api_caller`], metered by [`metered`]), and a node on `/sync` and the
+//! photo lane ([`authenticate_node`]).
 
-use axum::http::HeaderMap;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use dermis_model::{ClinicId, now_millis};
 use dermis_sync::driver::error_chain;
 use uuid::Uuid;
 
 use crate::auth::Claims;
-use crate::server::Hub;
-use dermis_model::ClinicId;
-
-use crate::store::api_keys::ApiKeyScope;
-use crate::store::{HubStore, Scope};
+use crate::credentials::hash_secret;
+use crate::reply::{error, unavailable};
+pub use crate::state::CallerId;
+use crate::state::Hub;
+use crate::store::api_keys::{ApiKeyScope, ApiKeyUse};
+use crate::store::{HubStore, NodeAuth, NodeStatus, Scope};
 
 /// A signed-in admin whose token is current.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,13 +101,6 @@ pub struct ApiCaller {
     /// May create documents (`POST`): read-write keys and admins.
     pub can_write: bool,
     pub who: CallerId,
-}
-
-/// The caller as the audit trail and the rate limiter name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CallerId {
-    ApiKey(Uuid),
-    Admin(Uuid),
 }
 
 /// Why a clinic-data request has no clinic to answer for.
@@ -175,5 +177,123 @@ async fn key_caller<S: HubStore>(store: &S, secret: &str) -> Result<ApiCaller, R
             tracing::error!(error = %error_chain(&e), "cannot read the api key");
             Err(Refusal::Unavailable)
         }
+    }
+}
+
+/// Runs a request of `caller` within its rate (else `limited`'s answer) and records the
+/// use: an API key's in the store's audit of key uses, an admin's in the log. The
+/// caller goes into the request's extensions for the handler. `/api/v1` and `/fhir/r4`
+/// share it, each answering in its own error format.
+pub async fn metered<S: HubStore>(
+    hub: &Hub<S>,
+    caller: ApiCaller,
+    mut request: Request,
+    next: Next,
+    limited: impl FnOnce(std::time::Duration) -> Response,
+) -> Response {
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = match hub.api_rate.begin(&caller.who) {
+        Ok(()) => {
+            request.extensions_mut().insert(caller.clone());
+            next.run(request).await
+        }
+        Err(wait) => limited(wait),
+    };
+    match caller.who {
+        CallerId::ApiKey(key_id) => {
+            let used = ApiKeyUse {
+                key_id,
+                method,
+                route,
+                status: response.status().as_u16(),
+                at: now_millis(),
+            };
+            if let Err(e) = hub.store.record_api_key_use(&used).await {
+                tracing::warn!(key = %key_id, error = %error_chain(&e), "cannot audit an api key's use");
+            }
+        }
+        CallerId::Admin(admin) => {
+            tracing::info!(%admin, %method, %route, status = response.status().as_u16(), "api use by an admin");
+        }
+    }
+    response
+}
+
+/// The token of an `Authorization: Bearer` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The active node a request's `Authorization: Bearer <node token>` belongs to, or the
+/// answer to send: 401 `unauthorized` (missing, unknown or not yet enrolled), 403
+/// `revoked`, 503 `unavailable`. `/sync` and the photo lane check tokens the same way.
+pub async fn authenticate_node<S: HubStore>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+) -> Result<NodeAuth, Response> {
+    let unauthorized = || {
+        error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or unknown node token",
+        )
+    };
+    let Some(token) = bearer(headers) else {
+        return Err(unauthorized());
+    };
+    let auth = match hub
+        .store
+        .authenticate(&hash_secret(token), now_millis())
+        .await
+    {
+        Ok(Some(auth)) => auth,
+        Ok(None) => return Err(unauthorized()),
+        Err(e) => {
+            tracing::error!(error = %error_chain(&e), "cannot check a node token");
+            return Err(unavailable());
+        }
+    };
+    match auth.status {
+        NodeStatus::Active => Ok(auth),
+        NodeStatus::Revoked => Err(error(
+            StatusCode::FORBIDDEN,
+            "revoked",
+            "this node's access was revoked",
+        )),
+        NodeStatus::Pending => Err(unauthorized()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::header;
+
+    #[test]
+    fn bearer_tokens_are_read_case_insensitively_and_nothing_else() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            "bearer abc".parse().unwrap_or_else(|e| panic!("{e:?}")),
+        );
+        assert_eq!(bearer(&headers), Some("abc"));
+        headers.insert(
+            header::AUTHORIZATION,
+            "Basic abc".parse().unwrap_or_else(|e| panic!("{e:?}")),
+        );
+        assert_eq!(bearer(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            "Bearer ".parse().unwrap_or_else(|e| panic!("{e:?}")),
+        );
+        assert_eq!(bearer(&headers), None);
     }
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::html::{Frame, Ui, esc, page};
 use super::{html_response, page_admin, sections_for, ui_for};
 use crate::api::Fleet;
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 use crate::store::hooks::{AuditInfo, AuditQuery};
 

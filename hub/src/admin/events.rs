@@ -25,8 +25,8 @@ use super::pages::{self, HealthFacts, SESSIONS_SHOWN};
 use super::{secure_headers, ui_for};
 use crate::api::Fleet;
 use crate::principal::{self, Admin, Refusal};
-use crate::server::Hub;
-use crate::server::api::{db_status, storage_status};
+use crate::state::Hub;
+use crate::state::health::{db_status, storage_status};
 use crate::store::{HubStore, Scope};
 
 /// Which page a fragment belongs to.

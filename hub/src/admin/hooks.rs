@@ -13,7 +13,7 @@ use super::LangQuery;
 use super::events::View;
 use super::html::{Ui, esc};
 use super::pages::show;
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::hooks::{ConflictInfo, DeliveryInfo, StockInfo, state};
 use crate::store::{ClinicInfo, HubStore};
 

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::html::{Ui, esc};
 use super::{LangQuery, page_admin, ui_for};
 use crate::jobs::{Job, JobCounts, JobState};
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 /// How many jobs the page lists.

@@ -17,7 +17,7 @@ use super::html::{Frame, Ui, page};
 use super::{LangQuery, SECTIONS, html_response, ui_for};
 use crate::api::auth::{LoginFailure, sign_in};
 use crate::origin::same_origin;
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 #[derive(Deserialize)]
@@ -118,14 +118,14 @@ pub async fn submit<S: HubStore>(
                         login_page(&ui, Some("admin-login-rate-limited"), hub.oidc.is_some());
                     let mut response =
                         html_response(StatusCode::TOO_MANY_REQUESTS, &ui, set_lang, body);
-                    crate::server::api::retry_after_header(&mut response, wait);
+                    crate::reply::retry_after_header(&mut response, wait);
                     return response;
                 }
                 LoginFailure::Busy => {
                     let body = login_page(&ui, Some("admin-login-unavailable"), hub.oidc.is_some());
                     let mut response =
                         html_response(StatusCode::SERVICE_UNAVAILABLE, &ui, set_lang, body);
-                    crate::server::api::retry_after_header(&mut response, Duration::from_secs(1));
+                    crate::reply::retry_after_header(&mut response, Duration::from_secs(1));
                     return response;
                 }
                 LoginFailure::Unavailable => {

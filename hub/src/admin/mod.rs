@@ -47,7 +47,7 @@ use serde::Deserialize;
 
 use crate::auth::cookie_value;
 use crate::principal::{self, Admin, Refusal};
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 use html::Ui;
 

@@ -14,7 +14,7 @@ use super::events::{View, render};
 use super::html::{Frame, Ui, esc, page};
 use super::{LangQuery, html_response, page_admin, ui_for};
 use crate::api::Fleet;
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::{HubStore, NodeInfo, SessionInfo, StoreStats};
 use dermis_model::ledger::ChainReport;
 

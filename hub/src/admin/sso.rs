@@ -23,7 +23,7 @@ use super::login::login_page;
 use super::{LangQuery, html_response, secure_headers, ui_for};
 use crate::auth::cookie_value;
 use crate::oidc::{FLOW_COOKIE, FLOW_TTL, Flow, same_secret};
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 /// The audience the flow cookie is sealed for.

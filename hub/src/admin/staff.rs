@@ -15,7 +15,7 @@ use super::events::View;
 use super::html::{Ui, esc};
 use super::pages::show;
 use crate::api::Fleet;
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::{HubStore, Scope, StoreError};
 use crate::webhooks::staff::{StaffChange, UserChange};
 

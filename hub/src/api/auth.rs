@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{self, Issued};
 use crate::origin::same_origin;
 use crate::principal::{self, Admin, Refusal};
-use crate::server::Hub;
-use crate::server::api::error;
+use crate::reply::error;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -207,7 +207,7 @@ fn cross_site() -> Response {
 pub fn failure_response(failure: LoginFailure) -> Response {
     match failure {
         LoginFailure::RateLimited(wait) => {
-            crate::server::api::rate_limited(wait, "too many failed sign-ins; wait and try again")
+            crate::reply::rate_limited(wait, "too many failed sign-ins; wait and try again")
         }
         LoginFailure::Busy => busy(),
         LoginFailure::Invalid => error(
@@ -215,7 +215,7 @@ pub fn failure_response(failure: LoginFailure) -> Response {
             "invalid_credentials",
             "unknown username or wrong password",
         ),
-        LoginFailure::Unavailable => crate::server::api::unavailable(),
+        LoginFailure::Unavailable => crate::reply::unavailable(),
     }
 }
 
@@ -226,7 +226,7 @@ pub fn busy() -> Response {
         "busy",
         "too many sign-ins at once; retry in a moment",
     );
-    crate::server::api::retry_after_header(&mut response, std::time::Duration::from_secs(1));
+    crate::reply::retry_after_header(&mut response, std::time::Duration::from_secs(1));
     response
 }
 
@@ -277,6 +277,6 @@ pub async fn require_admin<S: HubStore>(
         .await
         .map_err(|refusal| match refusal {
             Refusal::SignIn => Unauthorized.into_response(),
-            Refusal::Unavailable => crate::server::api::unavailable(),
+            Refusal::Unavailable => crate::reply::unavailable(),
         })
 }

@@ -23,8 +23,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::docwrite::{self, WriteError};
-use crate::server::Hub;
-use crate::server::api::{error, unavailable};
+use crate::reply::{error, unavailable};
+use crate::state::Hub;
 use crate::store::HubStore;
 use crate::webhooks::calendly::{self, Booking, BookingError, SignatureError};
 

@@ -8,15 +8,18 @@
 //!   `unauthorized` otherwise) → every node with its sync figures.
 //! - `GET /api/readyz` → 200 when the migrations ran and the store answers, else 503.
 //! - `GET /metrics` → Prometheus text format.
-//! - `GET /api/openapi.json` → the OpenAPI 3 description ([`crate::openapi`]).
+//! - `GET /api/openapi.json` → the OpenAPI 3 description ([`crate::openapi`], which
+//!   describes these routes and so sits above them; the server routes it).
 //! - `POST /api/integrations/calendly/{clinic_id}` → Calendly bookings become
 //!   appointments ([`calendly`]; signed by Calendly, no admin token).
 //!
-//! Enrollment and `/api/healthz` live in `crate::server`. Errors are `{"error": <stable
-//! code>, "message": <safe text>}`, as there.
+//! Enrollment and `/api/healthz` are in [`enroll`]; the server routes them with the sync
+//! endpoint. Errors are `{"error": <stable code>, "message": <safe text>}`
+//! ([`crate::reply`]).
 
 pub mod auth;
 pub mod calendly;
+pub mod enroll;
 pub mod nodes;
 pub mod ops;
 pub mod reports;
@@ -28,21 +31,13 @@ use axum::Router;
 use axum::routing::{get, post};
 use serde::Serialize;
 
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
+pub use crate::reply::ErrorBody;
 pub use auth::{LoginRequest, LoginResponse};
 pub use nodes::{ClinicRef, Fleet, NodeList, NodeView, Outbox};
 pub use ops::Ready;
-
-/// Every error answer.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    /// A stable code, e.g. `unauthorized`, `rate_limited`.
-    pub error: String,
-    /// A safe, human-readable explanation.
-    pub message: String,
-}
 
 /// `GET /api/healthz`'s answer.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -65,6 +60,5 @@ pub fn routes<S: HubStore>() -> Router<Arc<Hub<S>>> {
             post(calendly::receive::<S>),
         )
         .route("/api/readyz", get(ops::readyz::<S>))
-        .route("/api/openapi.json", get(ops::openapi))
         .route("/metrics", get(ops::metrics::<S>))
 }

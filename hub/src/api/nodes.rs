@@ -7,13 +7,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use dermis_model::{ClinicId, Millis};
+use dermis_model::ClinicId;
 use dermis_sync::driver::error_chain;
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::auth::require_admin;
-use crate::server::Hub;
+pub use crate::reply::rfc3339_ms;
+use crate::state::Hub;
 use crate::store::{ClinicInfo, HubStore, NodeInfo, Scope, StoreError};
 
 /// Every clinic and node, read together.
@@ -115,17 +116,6 @@ pub struct NodeList {
     pub nodes: Vec<NodeView>,
 }
 
-/// RFC 3339 for milliseconds since the epoch.
-pub fn rfc3339_ms(ms: Millis) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
-
 impl NodeView {
     pub fn new(fleet: &Fleet, node: &NodeInfo) -> NodeView {
         let clinic = fleet.clinic(node.clinic_id);
@@ -188,7 +178,7 @@ pub async fn list<S: HubStore>(State(hub): State<Arc<Hub<S>>>, headers: HeaderMa
         }
         Err(e) => {
             tracing::error!(error = %error_chain(&e), "cannot list nodes");
-            crate::server::api::unavailable()
+            crate::reply::unavailable()
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Operations endpoints: readiness, Prometheus metrics and the OpenAPI description.
+//! Operations endpoints: readiness and Prometheus metrics (the OpenAPI description is
+//! served from [`crate::openapi`]).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use dermis_sync::driver::error_chain;
 use serde::Serialize;
 
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 /// `GET /api/readyz`'s answer.
@@ -92,7 +93,7 @@ pub async fn metrics<S: HubStore>(
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .unwrap_or_default();
             if !same_secret(sent.trim().as_bytes(), token.expose().as_bytes()) {
-                return crate::server::api::error(
+                return crate::reply::error(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",
                     "send Authorization: Bearer <METRICS_TOKEN>",
@@ -104,7 +105,7 @@ pub async fn metrics<S: HubStore>(
             let loopback = ip.is_loopback()
                 || matches!(ip, std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()));
             if !loopback {
-                return crate::server::api::error(
+                return crate::reply::error(
                     StatusCode::FORBIDDEN,
                     "forbidden",
                     "set METRICS_TOKEN to scrape /metrics from another host",
@@ -133,19 +134,4 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
         .zip(b.iter())
         .fold(0u8, |acc, (x, y)| acc | (x ^ y));
     std::hint::black_box(diff) == 0
-}
-
-/// This document.
-#[utoipa::path(
-    get,
-    path = "/api/openapi.json",
-    tag = "operations",
-    responses((status = 200, description = "The OpenAPI 3 description of the hub's HTTP API"))
-)]
-pub async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        crate::openapi::json(),
-    )
-        .into_response()
 }

@@ -17,7 +17,7 @@ use super::v1::problem::Problem;
 use super::v1::{ctx, store_problem};
 use crate::principal::ApiCaller;
 use crate::reports::{Period, Report, csv, today_utc};
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 #[derive(Debug, Default, utoipa::IntoParams)]

@@ -9,12 +9,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::pool::PoolOptions;
-use crate::server::tls::TlsFiles;
+use crate::settings::TlsFiles;
 use crate::webhooks::calendly::CalendlyOptions;
 
 mod env;
 
-pub use crate::settings::{AdminAuthConfig, MIN_JWT_SECRET_BYTES, PublicUrl, S3Config, Secret};
+pub use crate::settings::{
+    AdminAuthConfig, ConfigError, MIN_JWT_SECRET_BYTES, PublicUrl, S3Config, Secret,
+};
+pub use crate::state::{DEFAULT_API_RATE_PER_MINUTE, DEFAULT_FHIR_EXPORT_TTL};
 
 use env::{boolean, number, pool_options, s3_config, secret};
 
@@ -71,7 +74,7 @@ pub struct Config {
     pub oidc: Option<crate::oidc::OidcConfig>,
     /// `TRUSTED_PROXIES`: comma-separated CIDR blocks whose `X-Forwarded-For` names the
     /// client (for sign-in and enrollment limits); empty: the TCP peer is the client.
-    pub trusted_proxies: crate::server::TrustedProxies,
+    pub trusted_proxies: crate::state::TrustedProxies,
     /// `METRICS_TOKEN` (or `_FILE`): `/metrics` then needs `Authorization: Bearer` with
     /// it; unset, `/metrics` answers loopback clients only.
     pub metrics_token: Option<Secret>,
@@ -87,7 +90,7 @@ pub struct Config {
     /// `HUB_MAX_CONNECTIONS`, `HUB_MAX_CONNECTIONS_PER_ADDRESS`,
     /// `HUB_HEADER_TIMEOUT_SECONDS`, `HUB_REQUEST_TIMEOUT_SECONDS`, `HUB_MAX_HEADER_BYTES`,
     /// `HUB_MAX_BODY_BYTES` (`crate::server::http`).
-    pub http: crate::server::http::HttpLimits,
+    pub http: crate::settings::HttpLimits,
     /// `HUB_SESSION_HISTORY_DAYS` (default 90): how long ended sync sessions are kept
     /// for the admin pages before the housekeeping task deletes them.
     pub session_history: Duration,
@@ -110,12 +113,6 @@ pub struct Config {
     pub sync_compressed_frames: bool,
 }
 
-/// Default `API_RATE_PER_MINUTE`: ten requests a second on average per key, enough for
-/// an integration paging through a clinic, too few to scrape a hub quickly.
-pub const DEFAULT_API_RATE_PER_MINUTE: u32 = 600;
-/// Default `FHIR_EXPORT_HOURS`: a day to download an export.
-pub const DEFAULT_FHIR_EXPORT_TTL: Duration = Duration::from_secs(24 * 3600);
-
 /// The smallest `HUB_MAX_FRAME_BYTES`: nodes never size their frames below 64 KiB
 /// (docs/SYNC.md).
 pub const MIN_FRAME_BYTES: u64 = 64 * 1024;
@@ -123,82 +120,6 @@ pub const MIN_FRAME_BYTES: u64 = 64 * 1024;
 /// The largest `HUB_MAX_FRAME_BYTES`: 256 MiB. A session may hold about this much
 /// (and pushed documents four times it inflated) while a frame is checked.
 pub const MAX_FRAME_BYTES: u64 = 256 * 1024 * 1024;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("no platform data directory is known here: set DERMIS_HUB_DATA_DIR or --data-dir")]
-    NoDataDir,
-    #[error("HUB_BIND must be an address like 0.0.0.0:8000, got {value:?}")]
-    Bind {
-        value: String,
-        #[source]
-        source: std::net::AddrParseError,
-    },
-    #[error("LOG_FORMAT must be text or json, got {value:?}")]
-    LogFormat { value: String },
-    #[error("set DATABASE_URL or DATABASE_URL_FILE, not both")]
-    DatabaseUrlTwice,
-    #[error("set {name} or {name}_FILE, not both")]
-    SecretTwice { name: &'static str },
-    #[error("reading {name}_FILE {path}")]
-    SecretFile {
-        name: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error(
-        "{name} must be at least {MIN_JWT_SECRET_BYTES} bytes, got {len}; make one with `openssl rand -hex 32`"
-    )]
-    JwtSecretShort { name: &'static str, len: usize },
-    #[error("JWT_TTL_SECONDS must be a whole number of seconds from 1 to 86400, got {value:?}")]
-    JwtTtl { value: String },
-    #[error("{name} must be true or false, got {value:?}")]
-    Bool { name: &'static str, value: String },
-    #[error("S3_ENDPOINT is set: set {name} (or {name}_FILE) too")]
-    S3Missing { name: &'static str },
-    #[error("S3_ENDPOINT must be an http:// or https:// URL, got {value:?}")]
-    S3Endpoint { value: String },
-    #[error("S3_BUCKET must be 3 to 63 lowercase letters, digits, '.' or '-', got {value:?}")]
-    S3Bucket { value: String },
-    #[error("PHOTO_MAX_BYTES must be a whole number of bytes from 1 to 1073741824, got {value:?}")]
-    PhotoMaxBytes { value: String },
-    #[error(
-        "CALENDLY_TOLERANCE_SECONDS must be a whole number of seconds from 1 to 3600, got {value:?}"
-    )]
-    CalendlyTolerance { value: String },
-    #[error("set both HUB_TLS_CERT and HUB_TLS_KEY (PEM files), or neither; {missing} is missing")]
-    TlsHalf { missing: &'static str },
-    #[error(
-        "HUB_TLS_RELOAD_SECONDS must be a whole number of seconds from 1 to 86400, got {value:?}"
-    )]
-    TlsReload { value: String },
-    #[error("PUBLIC_URL must be an absolute http:// or https:// URL, got {value:?}")]
-    PublicUrl { value: String },
-    #[error(
-        "TRUSTED_PROXIES must be comma-separated CIDR blocks like 10.0.0.0/8 or addresses, got {value:?}"
-    )]
-    TrustedProxies { value: String },
-    #[error("HUB_SECRET_KEY must be 32 bytes written as 64 hex digits or as base64")]
-    SecretKey,
-    #[error("{name} must be a whole number from {min} to {max}, got {value:?}")]
-    OutOfRange {
-        name: &'static str,
-        min: u64,
-        max: u64,
-        value: String,
-    },
-    #[error(
-        "HUB_STAGING_QUOTA_BYTES ({quota}) must be at least PHOTO_MAX_BYTES ({photo_max}): a clinic's staged uploads must hold one whole photo"
-    )]
-    StagingBelowPhoto { quota: u64, photo_max: u64 },
-    #[error("OIDC_ISSUER is set: set {name} too")]
-    OidcMissing { name: &'static str },
-    #[error("{name} must be an https:// URL (http:// only on loopback), got {value:?}")]
-    OidcUrl { name: &'static str, value: String },
-    #[error("OIDC_SCOPES must include openid, got {value:?}")]
-    OidcScopes { value: String },
-}
 
 impl Default for Config {
     fn default() -> Self {
@@ -221,13 +142,13 @@ impl Default for Config {
             pool: PoolOptions::default(),
             group_commit: crate::store::GROUP_COMMIT_MAX,
             oidc: None,
-            trusted_proxies: crate::server::TrustedProxies::default(),
+            trusted_proxies: crate::state::TrustedProxies::default(),
             metrics_token: None,
             decode_workers: crate::photos::gate::DEFAULT_DECODE_WORKERS,
             decode_queue: crate::photos::gate::DEFAULT_DECODE_QUEUE,
-            staging_quota_bytes: crate::server::DEFAULT_STAGING_QUOTA_BYTES,
+            staging_quota_bytes: crate::state::DEFAULT_STAGING_QUOTA_BYTES,
             node_token_ttl: Duration::from_secs(30 * 86_400),
-            http: crate::server::http::HttpLimits::default(),
+            http: crate::settings::HttpLimits::default(),
             session_history: Duration::from_secs(90 * 86_400),
             fhir_export_ttl: DEFAULT_FHIR_EXPORT_TTL,
             max_frame_bytes: dermis_sync::wire::Limits::default().max_frame_bytes,
@@ -369,7 +290,7 @@ impl Config {
             config.group_commit = n as usize;
         }
         if let Some(list) = env("TRUSTED_PROXIES") {
-            config.trusted_proxies = crate::server::TrustedProxies::parse(&list)
+            config.trusted_proxies = crate::state::TrustedProxies::parse(&list)
                 .map_err(|value| ConfigError::TrustedProxies { value })?;
         }
         config.metrics_token = secret(&env, "METRICS_TOKEN")?;

@@ -15,7 +15,7 @@ use super::http::{Shared, caller, lenient, links, prefers, query_pairs};
 use super::outcome::{FhirError, fhir_json};
 use crate::jobs::{Job, JobFailure, NewJob};
 use crate::readmodel::ReadModel;
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 pub(super) async fn export_system<S: HubStore + ReadModel>(

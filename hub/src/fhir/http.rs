@@ -31,7 +31,7 @@ use super::resources::Links;
 use super::search::{self, Kind, Search};
 use crate::principal::{ApiCaller, ClinicChoice, Refusal, api_caller};
 use crate::readmodel::ReadModel;
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 pub(super) type Shared<S> = State<Arc<Hub<S>>>;
@@ -61,7 +61,7 @@ pub fn routes<S: HubStore + ReadModel>(hub: Arc<Hub<S>>) -> Router<Arc<Hub<S>>> 
 }
 
 /// Every route but `metadata` runs within its caller's rate and is audited, as on
-/// `/api/v1` ([`crate::api::v1::metered`]), answering refusals as `OperationOutcome`s.
+/// `/api/v1` ([`crate::principal::metered`]), answering refusals as `OperationOutcome`s.
 async fn guard<S: HubStore>(
     State(hub): Shared<S>,
     request: axum::extract::Request,
@@ -72,7 +72,7 @@ async fn guard<S: HubStore>(
         Err(Refusal::SignIn) => return FhirError::Unauthorized.into_response(),
         Err(Refusal::Unavailable) => return FhirError::Internal.into_response(),
     };
-    crate::api::v1::metered(&hub, caller, request, next, |wait| {
+    crate::principal::metered(&hub, caller, request, next, |wait| {
         FhirError::Throttled {
             retry_after: wait.as_secs().max(1),
         }

@@ -10,11 +10,11 @@
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::api::nodes::rfc3339_ms;
 use crate::readmodel::records::{
     AllergyRecord, AppointmentRecord, DiagnosisRecord, EncounterRecord, PatientRecord, PhotoRecord,
     PrescriptionRecord,
 };
+use crate::reply::rfc3339_ms;
 
 /// ICD-10's system URI (terminology.hl7.org names it so for R4).
 pub const ICD10: &str = "http://hl7.org/fhir/sid/icd-10";

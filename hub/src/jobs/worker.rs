@@ -18,56 +18,15 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::{Job, JobCounts, JobFailure, JobStore, after_failure};
+pub use crate::settings::JobOptions;
 use crate::store::StoreError;
 
-/// Runs one attempt of a job. The server's runner is [`super::hub_runner`].
+/// Runs one attempt of a job. The server's runner is `crate::server::job_kinds::hub_runner`.
 pub type Runner =
     Arc<dyn Fn(Job) -> Pin<Box<dyn Future<Output = Result<(), JobFailure>> + Send>> + Send + Sync>;
 
 /// Called by the reaper with the queue's counts (the server sets the metrics gauge).
 pub type CountsSink = Arc<dyn Fn(JobCounts) + Send + Sync>;
-
-/// How the queue is worked; [`JobOptions::default`] gives the production values.
-#[derive(Clone, Debug)]
-pub struct JobOptions {
-    /// Concurrent jobs in this instance; 0 runs none (the reaper still runs).
-    pub workers: usize,
-    /// How often an idle worker looks for due jobs without being woken.
-    pub poll: Duration,
-    /// How often a running job's claim is refreshed.
-    pub heartbeat: Duration,
-    /// A claim not refreshed for this long belongs to a dead instance.
-    pub stale_after: Duration,
-    /// First retry delay; doubled per attempt up to `backoff_cap`.
-    pub backoff_base: Duration,
-    pub backoff_cap: Duration,
-    /// How long finished jobs stay visible.
-    pub keep_done: Duration,
-    /// Names this instance's claims (host and pid by default).
-    pub instance: String,
-}
-
-impl Default for JobOptions {
-    fn default() -> Self {
-        JobOptions {
-            workers: 2,
-            poll: Duration::from_secs(2),
-            heartbeat: Duration::from_secs(5),
-            stale_after: Duration::from_secs(60),
-            backoff_base: Duration::from_secs(10),
-            backoff_cap: Duration::from_secs(60 * 60),
-            keep_done: Duration::from_secs(7 * 24 * 60 * 60),
-            // The nonce keeps a restarted container (same hostname, pid 1) from taking
-            // its dead predecessor's claims for its own live ones.
-            instance: format!(
-                "{}:{}:{:08x}",
-                std::env::var("HOSTNAME").unwrap_or_else(|_| "hub".into()),
-                std::process::id(),
-                rand::rng().random::<u32>()
-            ),
-        }
-    }
-}
 
 fn millis(d: Duration) -> Millis {
     Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX)

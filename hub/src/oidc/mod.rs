@@ -25,8 +25,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::config::ConfigError;
-use crate::settings::{PublicUrl, Secret};
+use crate::settings::{ConfigError, PublicUrl, Secret};
 
 pub use provider::{Identity, OidcError, Provider};
 

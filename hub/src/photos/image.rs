@@ -11,9 +11,7 @@ use image::{DynamicImage, ImageDecoder, ImageReader, Limits, RgbImage};
 pub const GALLERY_SIDE: u32 = 320;
 /// Longest side of the full-view image.
 pub const FULL_SIDE: u32 = 1600;
-/// Default pixel budget: 64 megapixels (a 48 MP phone photo fits; a decompression bomb
-/// does not).
-pub const DEFAULT_MAX_PIXELS: u64 = 64_000_000;
+pub use crate::state::DEFAULT_MAX_PIXELS;
 /// Longest side of any image decoded.
 const MAX_SIDE: u32 = 30_000;
 

@@ -11,9 +11,10 @@
 //! unusable. Image bytes and file contents never reach a log line.
 
 pub mod api;
-pub mod gate;
 pub mod image;
 pub mod sanitize;
+
+pub use crate::state::decode as gate;
 
 #[cfg(test)]
 #[path = "../../tests/common/images.rs"]
@@ -31,7 +32,7 @@ use uuid::Uuid;
 use crate::blobs::{self, Variant};
 use crate::docwrite::{self, WriteError};
 use crate::jobs::{self, Job, JobFailure, JobId, NewJob};
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::staging::{PhotoBlob, Thumbnails};
 use crate::store::{HubStore, StoreError};
 

@@ -2,12 +2,17 @@
 //! diagnoses, prescriptions, photos, products, stock, sales and their lines,
 //! appointments) that the projector keeps in the same transaction as its cursor, and the
 //! queries `/api/v1`, `/fhir/r4` and `/admin/reports` answer from. The record shapes are
-//! in [`records`]; [`ReadModel`] is what a store offers.
+//! in [`records`]; [`ReadModel`] is what a store offers. The projector derives the
+//! webhook events from the same documents in the same pass ([`events`], [`staff`]), so
+//! they live here too, where the stores that keep them can reach them
+//! ([`crate::webhooks`] delivers them).
 
 pub mod derive;
+pub mod events;
 pub mod records;
 pub mod report;
 pub mod search;
+pub mod staff;
 pub mod stored;
 
 use std::future::Future;

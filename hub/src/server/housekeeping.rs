@@ -15,10 +15,8 @@ use dermis_model::{Millis, now_millis};
 use dermis_sync::driver::error_chain;
 
 use super::Hub;
+pub use crate::state::PRUNE_BATCH;
 use crate::store::{HubStore, StoreError};
-
-/// Rows deleted per statement by default.
-pub const PRUNE_BATCH: u32 = 5_000;
 
 /// Prunes at start and then every interval until the hub shuts down.
 pub async fn run<S: HubStore>(hub: Arc<Hub<S>>) {

@@ -21,7 +21,6 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -33,35 +32,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::watch;
 
-/// The limits, with the production values from [`HttpLimits::default`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HttpLimits {
-    /// `HUB_MAX_CONNECTIONS`.
-    pub max_connections: usize,
-    /// `HUB_MAX_CONNECTIONS_PER_ADDRESS`.
-    pub max_per_address: usize,
-    /// `HUB_HEADER_TIMEOUT_SECONDS`.
-    pub header_timeout: Duration,
-    /// `HUB_REQUEST_TIMEOUT_SECONDS`.
-    pub request_timeout: Duration,
-    /// `HUB_MAX_HEADER_BYTES`.
-    pub max_header_bytes: usize,
-    /// `HUB_MAX_BODY_BYTES`.
-    pub max_body_bytes: usize,
-}
-
-impl Default for HttpLimits {
-    fn default() -> Self {
-        Self {
-            max_connections: 2048,
-            max_per_address: 128,
-            header_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            max_header_bytes: 64 * 1024,
-            max_body_bytes: 256 * 1024,
-        }
-    }
-}
+pub use crate::settings::HttpLimits;
 
 /// Paths whose responses stream for as long as they need (and bound themselves).
 fn streams(path: &str) -> bool {

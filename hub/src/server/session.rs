@@ -17,7 +17,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use dermis_model::{ClinicId, Millis, now_millis};
 use dermis_sync::driver::{error_chain, run_hub_op};
@@ -30,10 +30,10 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use super::Hub;
-use super::api::{error, unavailable};
 use super::registry::Command;
 use crate::credentials::hash_secret;
-use crate::store::{HubStore, NodeAuth, NodeStatus, NodeUpdate, SessionEnd, transport_value};
+use crate::principal::authenticate_node;
+use crate::store::{HubStore, NodeAuth, NodeUpdate, SessionEnd, transport_value};
 
 /// The request header in which a node says what protects its link: `tls`,
 /// `loopback-http` or `insecure-http` (docs/SYNC.md, protocol 1 revision 2).
@@ -53,53 +53,6 @@ const MESSAGE_SLACK: usize = 64 * 1024;
 fn socket_limits(max_frame: usize) -> (usize, usize) {
     let message = max_frame + MESSAGE_SLACK;
     (message, message * 2)
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-/// The active node a request's `Authorization: Bearer <node token>` belongs to, or the
-/// answer to send: 401 `unauthorized` (missing, unknown or not yet enrolled), 403
-/// `revoked`, 503 `unavailable`. `/sync` and the photo lane check tokens the same way.
-pub(crate) async fn authenticate_node<S: HubStore>(
-    hub: &Hub<S>,
-    headers: &HeaderMap,
-) -> Result<NodeAuth, Response> {
-    let unauthorized = || {
-        error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "missing or unknown node token",
-        )
-    };
-    let Some(token) = bearer(headers) else {
-        return Err(unauthorized());
-    };
-    let auth = match hub
-        .store
-        .authenticate(&hash_secret(token), now_millis())
-        .await
-    {
-        Ok(Some(auth)) => auth,
-        Ok(None) => return Err(unauthorized()),
-        Err(e) => {
-            tracing::error!(error = %error_chain(&e), "cannot check a node token");
-            return Err(unavailable());
-        }
-    };
-    match auth.status {
-        NodeStatus::Active => Ok(auth),
-        NodeStatus::Revoked => Err(error(
-            StatusCode::FORBIDDEN,
-            "revoked",
-            "this node's access was revoked",
-        )),
-        NodeStatus::Pending => Err(unauthorized()),
-    }
 }
 
 pub async fn upgrade<S: HubStore>(
@@ -661,27 +614,6 @@ impl<S: HubStore> Driver<'_, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bearer_tokens_are_read_case_insensitively_and_nothing_else() {
-        let mut headers = HeaderMap::new();
-        assert_eq!(bearer(&headers), None);
-        headers.insert(
-            header::AUTHORIZATION,
-            "bearer abc".parse().unwrap_or_else(|e| panic!("{e:?}")),
-        );
-        assert_eq!(bearer(&headers), Some("abc"));
-        headers.insert(
-            header::AUTHORIZATION,
-            "Basic abc".parse().unwrap_or_else(|e| panic!("{e:?}")),
-        );
-        assert_eq!(bearer(&headers), None);
-        headers.insert(
-            header::AUTHORIZATION,
-            "Bearer ".parse().unwrap_or_else(|e| panic!("{e:?}")),
-        );
-        assert_eq!(bearer(&headers), None);
-    }
 
     #[test]
     fn only_last_index_pages_count_as_delivered() {

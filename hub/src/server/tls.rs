@@ -29,6 +29,8 @@ use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
+pub use crate::settings::TlsFiles;
+
 /// How long a client may take to complete its TLS handshake.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -64,15 +66,6 @@ pub enum TlsError {
 /// process default).
 pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::aws_lc_rs::default_provider())
-}
-
-/// The PEM files `serve` reads.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TlsFiles {
-    /// `HUB_TLS_CERT`: the certificate chain, leaf first (fullchain.pem).
-    pub cert: PathBuf,
-    /// `HUB_TLS_KEY`: its private key.
-    pub key: PathBuf,
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, TlsError> {

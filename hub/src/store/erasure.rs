@@ -25,8 +25,8 @@ pub struct ErasureJob {
 }
 
 impl ErasureJob {
-    pub fn new_job(self) -> crate::jobs::NewJob {
-        crate::jobs::NewJob::now(
+    pub fn new_job(self) -> crate::store::jobs::NewJob {
+        crate::store::jobs::NewJob::now(
             JOB_KIND,
             Some(self.clinic),
             serde_json::to_value(self).unwrap_or_default(),

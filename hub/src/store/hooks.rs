@@ -1,8 +1,9 @@
 //! What webhooks, the event projector and the Calendly integration keep: webhooks and
 //! where each starts in every clinic's change log, the projector's cursor per clinic,
 //! the events it derived (one per key), their deliveries and every attempt, stock on
-//! hand per SKU with the movements already counted, open conflicts, and the Calendly
-//! events handled. Every [`super::HubStore`] implements [`HookStore`].
+//! hand per SKU with the movements already counted and open conflicts (the Calendly
+//! events handled are [`super::calendly`]'s). Every [`super::HubStore`] implements
+//! [`HookStore`].
 //!
 //! [`HookStore::commit_projection`] is the projector's one write: in one transaction it
 //! checks the clinic's cursor is still where the projector read from (another hub
@@ -17,8 +18,8 @@ use dermis_model::{ClinicId, Millis};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::webhooks::events::{DerivedEvent, EventType, StockEntry};
-use crate::webhooks::staff::StaffChange;
+use crate::readmodel::events::{DerivedEvent, EventType, StockEntry};
+use crate::readmodel::staff::StaffChange;
 
 /// A webhook as `webhook add` creates it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub struct DocProjection {
     /// The audit entries of a ledger (kept once per id).
     pub audit: Vec<dermis_model::audit::AuditEntry>,
     /// The chained receipts of a ledger (kept once per sale id).
-    pub receipts: Vec<crate::webhooks::events::ReceiptLink>,
+    pub receipts: Vec<crate::readmodel::events::ReceiptLink>,
     /// The document's read-model rows, replacing what the read models held for it
     /// (`None`: leave them as they are).
     pub rows: Option<crate::readmodel::derive::DocRows>,
@@ -342,67 +343,6 @@ pub trait HookStore {
         &self,
         clinic: ClinicId,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-
-    /// Claims a Calendly event key for handling; `false` when it was handled already, or
-    /// is being handled by a claim made at or after `stale_before` (an older claim that
-    /// never finished — its hub died — is taken over).
-    fn calendly_claim(
-        &self,
-        key: &str,
-        clinic: ClinicId,
-        now: Millis,
-        stale_before: Millis,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-
-    /// Marks a claimed Calendly event as handled for good.
-    fn calendly_done(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// Whether a Calendly event key was claimed (a cancellation that came before its
-    /// booking leaves one).
-    fn calendly_handled(&self, key: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
-
-    /// Gives a claim back after handling failed, so Calendly's retry is handled.
-    fn calendly_release(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// Remembers which appointment document an invitee became.
-    fn calendly_link(
-        &self,
-        clinic: ClinicId,
-        invitee_uri: &str,
-        doc_id: Uuid,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    fn calendly_appointment(
-        &self,
-        clinic: ClinicId,
-        invitee_uri: &str,
-    ) -> impl Future<Output = Result<Option<Uuid>, StoreError>> + Send;
-
-    /// Stores (or replaces) a clinic's sealed Calendly signing key;
-    /// [`StoreError::UnknownClinic`] when there is no such clinic.
-    fn set_calendly_key(
-        &self,
-        clinic: ClinicId,
-        sealed: &[u8],
-        now: Millis,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// A clinic's sealed Calendly signing key.
-    fn calendly_key(
-        &self,
-        clinic: ClinicId,
-    ) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
-
-    /// Removes a clinic's Calendly signing key; whether there was one.
-    fn remove_calendly_key(
-        &self,
-        clinic: ClinicId,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-
-    /// The clinics with a Calendly signing key, and when each was set.
-    fn calendly_keys(
-        &self,
-    ) -> impl Future<Output = Result<Vec<(ClinicId, Millis)>, StoreError>> + Send;
 
     /// How many clinics the hub has.
     fn clinic_count(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;

@@ -15,30 +15,7 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 
-use crate::settings::Secret;
-
-/// Calendly settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CalendlyOptions {
-    /// `CALENDLY_WEBHOOK_SIGNING_KEY` (or `_FILE`): the one key of a hub with exactly
-    /// one clinic. With several clinics it is not accepted for any of them: each clinic
-    /// has its own key (`dermis-hub calendly key --clinic ID`).
-    pub signing_key: Option<Secret>,
-    /// The key that opens the per-clinic signing keys stored sealed ([`crate::secrets`]).
-    pub secret_key: Option<crate::secrets::SecretKey>,
-    /// `CALENDLY_TOLERANCE_SECONDS`: how old (or how far ahead) a signature may be.
-    pub tolerance: Duration,
-}
-
-impl Default for CalendlyOptions {
-    fn default() -> Self {
-        CalendlyOptions {
-            signing_key: None,
-            secret_key: None,
-            tolerance: Duration::from_secs(180),
-        }
-    }
-}
+pub use crate::settings::CalendlyOptions;
 
 /// What sealed per-clinic signing keys are for (bound into the seal).
 const SEALED_PURPOSE: &str = "calendly-signing-key";

@@ -18,50 +18,12 @@ use super::events::rfc3339;
 use super::sign;
 use super::target::{self, TargetError};
 use crate::metrics::Metrics;
+pub use crate::settings::WebhookOptions;
 use crate::store::StoreError;
 use crate::store::hooks::{Attempt, AttemptOutcome, DeliveryTarget, HookStore, state};
 
-/// How webhooks are delivered. [`WebhookOptions::default`] gives production values.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WebhookOptions {
-    /// `WEBHOOK_BLOCK_PRIVATE` (default true): deliver only to the public internet.
-    pub block_private: bool,
-    /// One request's time limit.
-    pub timeout: Duration,
-    /// How long after the event deliveries are retried.
-    pub retry_window: Duration,
-    /// The first retry's delay; each next one doubles, up to `backoff_max`.
-    pub backoff_base: Duration,
-    pub backoff_max: Duration,
-    /// How often the projector looks for changes when nothing woke it.
-    pub projector_interval: Duration,
-}
-
-impl Default for WebhookOptions {
-    fn default() -> Self {
-        WebhookOptions {
-            block_private: true,
-            timeout: Duration::from_secs(10),
-            retry_window: Duration::from_secs(24 * 3600),
-            backoff_base: Duration::from_secs(30),
-            backoff_max: Duration::from_secs(3600),
-            projector_interval: Duration::from_secs(1),
-        }
-    }
-}
-
 fn millis(d: Duration) -> Millis {
     Millis::try_from(d.as_millis()).unwrap_or(Millis::MAX)
-}
-
-impl WebhookOptions {
-    /// The delay after the `attempts`-th failed attempt (1-based).
-    pub fn backoff(&self, attempts: u32) -> Duration {
-        let doublings = attempts.saturating_sub(1).min(30);
-        self.backoff_base
-            .saturating_mul(1u32 << doublings)
-            .min(self.backoff_max)
-    }
 }
 
 /// What became of a delivery.

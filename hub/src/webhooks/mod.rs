@@ -1,7 +1,8 @@
 //! Webhooks out and Calendly in.
 //!
-//! - [`events`]: the event types and how they are derived from documents (pure).
-//! - [`staff`]: `staff.changed`, from the clinic document's history.
+//! - [`events`]: the event types and how they are derived from documents (pure; kept
+//!   in [`crate::readmodel`] beside the other derivations, re-exported here).
+//! - [`staff`]: `staff.changed`, from the clinic document's history (likewise).
 //! - [`projector`]: follows every clinic's change log and stores what it derives.
 //! - [`deliver`]: one signed delivery attempt ([`sign`]) to a checked address
 //!   ([`target`]), retried by the job queue until delivered or 24 h have passed.
@@ -13,12 +14,11 @@
 
 pub mod calendly;
 pub mod deliver;
-pub mod events;
 pub mod projector;
 pub mod sign;
-pub mod staff;
 pub mod target;
 
+pub use crate::readmodel::{events, staff};
 pub use deliver::WebhookOptions;
 
 use std::sync::Arc;
@@ -27,7 +27,7 @@ use dermis_model::now_millis;
 use dermis_sync::driver::error_chain;
 
 use crate::jobs::{self, Job, JobFailure, NewJob, Retry};
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::{HubStore, StoreError};
 use deliver::{Mode, Step};
 

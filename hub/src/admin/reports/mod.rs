@@ -25,7 +25,7 @@ use super::{html_response, page_admin, sections_for, secure_headers, ui_for};
 use crate::api::Fleet;
 use crate::api::reports::csv_file;
 use crate::reports::{self, Period, PeriodError, Report, csv, stock_valuation};
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 use sections::render;
 

@@ -22,19 +22,19 @@ pub mod write;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use dermis_model::{ClinicId, now_millis};
+use dermis_model::ClinicId;
 use dermis_sync::driver::error_chain;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::principal::{self, ApiCaller, CallerId, ClinicChoice, Refusal};
-use crate::server::Hub;
-use crate::store::api_keys::ApiKeyUse;
+pub use crate::principal::metered;
+use crate::principal::{self, ApiCaller, ClinicChoice, Refusal};
+use crate::state::Hub;
 use crate::store::{HubStore, StoreError};
 use params::Params;
 use problem::Problem;
@@ -99,49 +99,6 @@ async fn guard<S: HubStore>(
         Problem::rate_limited(wait).into_response()
     })
     .await
-}
-
-/// Runs a request of `caller` within its rate (else `limited`'s answer) and records the
-/// use: an API key's in the store's audit of key uses, an admin's in the log. The
-/// caller goes into the request's extensions for the handler. `/api/v1` and `/fhir/r4`
-/// share it, each answering in its own error format.
-pub async fn metered<S: HubStore>(
-    hub: &Hub<S>,
-    caller: ApiCaller,
-    mut request: Request,
-    next: Next,
-    limited: impl FnOnce(std::time::Duration) -> Response,
-) -> Response {
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let response = match hub.api_rate.begin(&caller.who) {
-        Ok(()) => {
-            request.extensions_mut().insert(caller.clone());
-            next.run(request).await
-        }
-        Err(wait) => limited(wait),
-    };
-    match caller.who {
-        CallerId::ApiKey(key_id) => {
-            let used = ApiKeyUse {
-                key_id,
-                method,
-                route,
-                status: response.status().as_u16(),
-                at: now_millis(),
-            };
-            if let Err(e) = hub.store.record_api_key_use(&used).await {
-                tracing::warn!(key = %key_id, error = %error_chain(&e), "cannot audit an api key's use");
-            }
-        }
-        CallerId::Admin(admin) => {
-            tracing::info!(%admin, %method, %route, status = response.status().as_u16(), "api use by an admin");
-        }
-    }
-    response
 }
 
 /// What a clinic-data handler works with: the caller, the clinic the request is about,

@@ -2,7 +2,7 @@
 //! (`gallery`, 320 px; `full`, 1600 px; both JPEG without metadata), and the route those
 //! URLs point at. A URL names the clinic, the photo's blob and the variant, and carries
 //! its expiry and an HMAC-SHA256 over all four with a key derived from the hub's token
-//! secret ([`crate::server::Hub`]'s `url_key`): it works without a bearer token (an
+//! secret ([`crate::state::Hub`]'s `url_key`): it works without a bearer token (an
 //! `<img src>`), for [`URL_TTL`] only, and for nothing else.
 
 use std::sync::Arc;
@@ -26,7 +26,7 @@ use crate::blobs::{self, Variant};
 use crate::principal::ApiCaller;
 use crate::readmodel::Page;
 use crate::readmodel::records::PhotoRecord;
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 /// How long a signed photo URL works.

@@ -14,7 +14,7 @@ use super::problem::Problem;
 use super::{ctx, json_ok, store_problem};
 use crate::principal::ApiCaller;
 use crate::readmodel::{Page, PatientQuery, RangeQuery, RecordQuery};
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 /// The clinic parameter every route takes.

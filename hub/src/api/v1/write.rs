@@ -28,7 +28,7 @@ use super::{Ctx, ctx, store_problem};
 use crate::docwrite::{self, WriteError};
 use crate::principal::ApiCaller;
 use crate::readmodel::PatientQuery;
-use crate::server::Hub;
+use crate::state::Hub;
 use crate::store::HubStore;
 
 /// The largest body a `POST` may send.

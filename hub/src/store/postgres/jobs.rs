@@ -7,8 +7,8 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use super::{PgStore, ms, pg, ts};
-use crate::jobs::{Job, JobCounts, JobId, JobState, JobStore, NewJob};
 use crate::store::StoreError;
+use crate::store::jobs::{Job, JobCounts, JobId, JobState, JobStore, NewJob};
 
 /// Channel of newly queued jobs (no payload).
 pub const JOBS_CHANNEL: &str = "dermis_jobs";

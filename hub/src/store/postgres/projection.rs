@@ -11,9 +11,9 @@ use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
 use super::{PgStore, pg, ts};
+use crate::readmodel::events::{DerivedEvent, stock_negative};
 use crate::store::hooks::{DocProjection, ProjectionOutcome, subscribed};
 use crate::store::{StoreError, i64_of, u64_of};
-use crate::webhooks::events::{DerivedEvent, stock_negative};
 
 struct Target {
     id: Uuid,
@@ -306,9 +306,9 @@ async fn keep_audit(
 async fn keep_receipts(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     clinic: ClinicId,
-    links: &[crate::webhooks::events::ReceiptLink],
+    links: &[crate::readmodel::events::ReceiptLink],
 ) -> Result<(), StoreError> {
-    let text = |f: &dyn Fn(&crate::webhooks::events::ReceiptLink) -> String| -> Vec<String> {
+    let text = |f: &dyn Fn(&crate::readmodel::events::ReceiptLink) -> String| -> Vec<String> {
         links.iter().map(f).collect()
     };
     let seqs: Vec<i64> = links.iter().map(|r| r.link.seq).collect();

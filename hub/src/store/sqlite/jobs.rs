@@ -6,8 +6,8 @@ use dermis_model::{ClinicId, Millis};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{SqliteStore, lite, parse_uuid};
-use crate::jobs::{Job, JobCounts, JobId, JobState, JobStore, NewJob};
 use crate::store::StoreError;
+use crate::store::jobs::{Job, JobCounts, JobId, JobState, JobStore, NewJob};
 
 const COLUMNS: &str = "id, kind, clinic_id, payload, state, attempts, max_attempts, run_at,
     dedup_key, claimed_by, heartbeat_at, last_error, created_at, updated_at, finished_at";

@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use super::hooks::opt_clinic;
 use super::lite;
+use crate::readmodel::events::{DerivedEvent, stock_negative};
 use crate::store::hooks::{DocProjection, ProjectionOutcome, subscribed};
 use crate::store::{StoreError, i64_of, u64_of};
-use crate::webhooks::events::{DerivedEvent, stock_negative};
 
 /// A webhook as the projector fans events out to it.
 struct Target {

@@ -1,10 +1,10 @@
 //! The JSON endpoints: `POST /api/enroll` (an enrollment code for a node token) and
-//! `GET /api/healthz`. Errors are `{"error": <stable code>, "message": <safe text>}`;
-//! causes are logged here, never sent.
+//! `GET /api/healthz` (its probes: [`crate::state::health`]), routed by
+//! [`crate::server`]. Errors are `{"error": <stable code>, "message": <safe text>}`
+//! ([`crate::reply`]); causes are logged here, never sent.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -17,23 +17,11 @@ use dermis_sync::wire::FetchItem;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::Hub;
-use crate::blobs::Blobs;
 use crate::credentials;
+use crate::reply::{error, rate_limited, unavailable};
+use crate::state::Hub;
+use crate::state::health::{cached_storage_status, db_status};
 use crate::store::{HubStore, StoreError};
-
-/// An error answer with a stable code.
-pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "error": code, "message": message }))).into_response()
-}
-
-pub fn unavailable() -> Response {
-    error(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "unavailable",
-        "the hub cannot reach its database; retry later",
-    )
-}
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct EnrollRequest {
@@ -52,21 +40,6 @@ pub struct EnrollResponse {
     token: String,
     /// The clinic document's saved bytes, base64 (standard alphabet, padded).
     clinic_doc: String,
-}
-
-/// 429 `rate_limited` with `Retry-After` (whole seconds, at least 1).
-pub fn rate_limited(retry_after: Duration, message: &str) -> Response {
-    let mut response = error(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message);
-    retry_after_header(&mut response, retry_after);
-    response
-}
-
-pub fn retry_after_header(response: &mut Response, after: Duration) {
-    let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
-    response.headers_mut().insert(
-        axum::http::header::RETRY_AFTER,
-        axum::http::HeaderValue::from(seconds.max(1)),
-    );
 }
 
 /// Exchanges a one-time enrollment code for a node token.
@@ -196,49 +169,4 @@ pub async fn healthz<S: HubStore>(State(hub): State<Arc<Hub<S>>>) -> Response {
         "storage": storage,
     });
     (status, Json(body)).into_response()
-}
-
-/// `ok` or `unreachable`: whether the store answers a round trip within 3 s.
-pub async fn db_status<S: HubStore>(store: &S) -> &'static str {
-    match tokio::time::timeout(Duration::from_secs(3), store.ping()).await {
-        Ok(Ok(())) => "ok",
-        Ok(Err(e)) => {
-            tracing::warn!(error = %error_chain(&e), "health: database unreachable");
-            "unreachable"
-        }
-        Err(_) => {
-            tracing::warn!("health: database did not answer in time");
-            "unreachable"
-        }
-    }
-}
-
-/// [`storage_status`], probed at most once per `storage_probe_ttl`.
-pub async fn cached_storage_status<S>(hub: &Hub<S>) -> &'static str {
-    let mut last = hub.storage_probe.lock().await;
-    if let Some((at, status)) = *last
-        && at.elapsed() < hub.options.storage_probe_ttl
-    {
-        return status;
-    }
-    hub.metrics.storage_probed();
-    let status = storage_status(&hub.blobs).await;
-    *last = Some((std::time::Instant::now(), status));
-    status
-}
-
-/// `ok`, or what is wrong with the blob store: `unwritable` (the folder) or
-/// `unreachable` (S3), when it does not answer a check within 5 s.
-pub async fn storage_status(blobs: &Blobs) -> &'static str {
-    match tokio::time::timeout(Duration::from_secs(5), blobs.check()).await {
-        Ok(Ok(())) => "ok",
-        Ok(Err(e)) => {
-            tracing::warn!(error = %error_chain(&e), "health: blob storage is not usable");
-            blobs.failure_word()
-        }
-        Err(_) => {
-            tracing::warn!("health: blob storage did not answer in time");
-            blobs.failure_word()
-        }
-    }
 }
