@@ -8,6 +8,7 @@
 //! The catch-up starts once the hub's projector has read the pushed documents
 //! (`DERMIS_BENCH_PROJECTED=0`: at once, with the projector still working, as before
 //! session 27) and prints each sync's phases (`DERMIS_SYNC_PHASES`);
+//! `DERMIS_BENCH_CATCHUP_RUNS` repeats the catch-up with more fresh nodes;
 //! `DERMIS_BENCH_MARKS` prints uptime marks for cutting a `perf record -k boottime`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench that cannot set up has nothing to report.
@@ -292,24 +293,36 @@ fn main() {
         } else {
             println!("hub projector: {lag} docs behind at the start of the catch-up");
         }
-        let dst = root.join("dst");
-        enroll(&hub, &clinic, &dst, "fresh");
-        mark("catch-up starts");
-        let pull = report(&dst);
-        mark("catch-up ends");
-        println!(
-            "  phases: {}; hub projector {} docs behind after it",
-            phases(&pull),
-            projector_lag(&hub, &clinic)
-        );
-        let pulled = pull["pulled_docs"].as_f64().unwrap_or(0.0);
-        let pull_ms = pull["elapsed_ms"].as_f64().unwrap_or(1.0);
-        println!(
-            "fresh node catch-up: {pulled} docs in {pull_ms} ms ({:.0} docs/s), {:.1} MB down, node peak RSS {:.1} MB",
-            pulled * 1000.0 / pull_ms,
-            pull["bytes_down"].as_f64().unwrap_or(0.0) / 1e6,
-            pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
-        );
+        // DERMIS_BENCH_CATCHUP_RUNS (default 1): more fresh nodes catch up the same
+        // dataset one after another, each printed, for a spread without another push.
+        let runs: usize = std::env::var("DERMIS_BENCH_CATCHUP_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1)
+            .max(1);
+        let mut last = None;
+        for run in 0..runs {
+            let dst = root.join(format!("dst{run}"));
+            enroll(&hub, &clinic, &dst, &format!("fresh{run}"));
+            mark("catch-up starts");
+            let pull = report(&dst);
+            mark("catch-up ends");
+            println!(
+                "  phases: {}; hub projector {} docs behind after it",
+                phases(&pull),
+                projector_lag(&hub, &clinic)
+            );
+            let pulled = pull["pulled_docs"].as_f64().unwrap_or(0.0);
+            let pull_ms = pull["elapsed_ms"].as_f64().unwrap_or(1.0);
+            println!(
+                "fresh node catch-up: {pulled} docs in {pull_ms} ms ({:.0} docs/s), {:.1} MB down, node peak RSS {:.1} MB",
+                pulled * 1000.0 / pull_ms,
+                pull["bytes_down"].as_f64().unwrap_or(0.0) / 1e6,
+                pull["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
+            );
+            last = Some((dst, pull_ms));
+        }
+        let (dst, pull_ms) = last.expect("at least one catch-up ran");
         // The same catch-up as a revision 4 node makes it (Pull, Index, Fetch), for the
         // comparison; after the bootstrap, so the headline figure is measured as before.
         let older = root.join("dst-r4");

@@ -88,12 +88,10 @@ pub struct Tombstone {
 
 /// Whether `id` names an erased patient.
 pub fn is_erased(conn: &Connection, id: DocId) -> Result<bool, StoreError> {
+    // Asked once per document a sync receives: a cached statement, not one parsed each time.
     Ok(conn
-        .query_row(
-            "SELECT 1 FROM erasures WHERE patient_id = ?1",
-            [id.to_string()],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM erasures WHERE patient_id = ?1")?
+        .query_row([id.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
 }

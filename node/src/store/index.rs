@@ -46,13 +46,22 @@ pub fn reindex(
         Known::Since(_) | Known::Nothing => read_record(doc, doc_type).map_err(schema(id))?,
     };
     match derivation::rows(&record) {
-        Some((_, rows)) => write_rows(tx, id, &rows, now, search)?,
+        Some((_, rows)) => write_rows(tx, id, &rows, now, Fresh::No, search)?,
         // The clinic document is small and read whole; its only index rows are the
         // resolved patient merges.
         None => index_merges(tx, id, doc)?,
     }
     let conflicts = derivation::conflict_rows(doc).map_err(schema(id))?;
-    write_conflicts(tx, id, doc_type, &conflicts)
+    write_conflicts(tx, id, doc_type, &conflicts, Fresh::No)
+}
+
+/// Whether a document's index rows are written for the first time: a document new to
+/// the store has none, so the deletes that clear its earlier rows are skipped (a first
+/// sync writes thousands of such documents).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Fresh {
+    Yes,
+    No,
 }
 
 /// Patients' search rows (rowid, names, contacts), written together by [`write_search`]
@@ -61,7 +70,7 @@ pub fn reindex(
 /// its own (merged later): written between the other index rows, every document made
 /// a segment; written last, a transaction makes one.
 #[derive(Default)]
-pub struct SearchRows(Vec<(i64, String, String)>);
+pub struct SearchRows(Vec<(i64, String, String, Fresh)>);
 
 pub fn write_search(tx: &Transaction<'_>, rows: SearchRows) -> Result<(), StoreError> {
     if rows.0.is_empty() {
@@ -70,8 +79,10 @@ pub fn write_search(tx: &Transaction<'_>, rows: SearchRows) -> Result<(), StoreE
     let mut delete = tx.prepare_cached("DELETE FROM patients_fts WHERE rowid = ?1")?;
     let mut insert =
         tx.prepare_cached("INSERT INTO patients_fts(rowid, names, contacts) VALUES (?1, ?2, ?3)")?;
-    for (rowid, names, contacts) in rows.0 {
-        delete.execute([rowid])?;
+    for (rowid, names, contacts, fresh) in rows.0 {
+        if fresh == Fresh::No {
+            delete.execute([rowid])?;
+        }
         insert.execute(params![rowid, names, contacts])?;
     }
     Ok(())
@@ -84,6 +95,7 @@ fn write_rows(
     id: DocId,
     rows: &[Row],
     now: Millis,
+    fresh: Fresh,
     search: &mut SearchRows,
 ) -> Result<(), StoreError> {
     let id_text = id.to_string();
@@ -114,14 +126,18 @@ fn write_rows(
                         |r| r.get(0),
                     )?;
                 patient_rowid = Some(rowid);
-                tx.exec("DELETE FROM encounters WHERE patient_id = ?1", [&id_text])?;
-                tx.exec("DELETE FROM photos WHERE patient_id = ?1", [&id_text])?;
+                if fresh == Fresh::No {
+                    tx.exec("DELETE FROM encounters WHERE patient_id = ?1", [&id_text])?;
+                    tx.exec("DELETE FROM photos WHERE patient_id = ?1", [&id_text])?;
+                }
             }
             Table::PatientSearch => {
                 if let (Some(rowid), [Value::Text(names), Value::Text(contacts)]) =
                     (patient_rowid, row.values.as_slice())
                 {
-                    search.0.push((rowid, names.clone(), contacts.clone()));
+                    search
+                        .0
+                        .push((rowid, names.clone(), contacts.clone(), fresh));
                 }
             }
             table => {
@@ -245,9 +261,12 @@ fn write_conflicts(
     id: DocId,
     doc_type: DocType,
     rows: &[ConflictRow],
+    fresh: Fresh,
 ) -> Result<(), StoreError> {
     let id_text = id.to_string();
-    tx.exec("DELETE FROM conflicts WHERE doc_id = ?1", [&id_text])?;
+    if fresh == Fresh::No {
+        tx.exec("DELETE FROM conflicts WHERE doc_id = ?1", [&id_text])?;
+    }
     for row in rows {
         tx.exec(
             "INSERT INTO conflicts(doc_id, path, doc_type, values_json, sources_json) \
@@ -295,7 +314,8 @@ impl Derived {
     }
 }
 
-/// Writes the index rows of a document received whole, from its [`Derived`].
+/// Writes the index rows of a document received whole, from its [`Derived`]: a document
+/// new to the store, so it has no earlier rows to clear.
 pub fn write_derived(
     tx: &Transaction<'_>,
     id: DocId,
@@ -304,6 +324,6 @@ pub fn write_derived(
     now: Millis,
     search: &mut SearchRows,
 ) -> Result<(), StoreError> {
-    write_rows(tx, id, &derived.0.rows, now, search)?;
-    write_conflicts(tx, id, doc_type, &derived.0.conflicts)
+    write_rows(tx, id, &derived.0.rows, now, Fresh::Yes, search)?;
+    write_conflicts(tx, id, doc_type, &derived.0.conflicts, Fresh::Yes)
 }

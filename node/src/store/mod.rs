@@ -775,11 +775,12 @@ impl<'s> Tx<'s> {
         }
         let row: Option<(String, Vec<u8>, i64, i64, i64)> = self
             .tx
-            .query_row(
+            .prepare_cached(
                 "SELECT doc_type, heads, change_count, change_bytes, rev FROM docs WHERE id = ?1",
-                [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
+            )?
+            .query_row([id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .optional()?;
         let Some((doc_type, heads, change_count, change_bytes, rev)) = row else {
             return Ok(false);
