@@ -420,10 +420,14 @@ async fn run(
         let out = tokio::select! {
             message = socket.next() => match message {
                 Some(Ok(Message::Binary(frame))) => {
-                    if frame.get(3) == Some(&LIVE_TYPE) {
+                    // Counted by the frame inside a compressed one (revision 7).
+                    let kind = dermis_sync::wire::decompress_frame(&frame, &Default::default())
+                        .ok()
+                        .and_then(|inner| inner.get(3).copied());
+                    if kind == Some(LIVE_TYPE) {
                         state.send_modify(|s| s.live_docs += 1);
                     }
-                    if frame.get(3) == Some(&BOOTSTRAP_TYPE) {
+                    if kind == Some(BOOTSTRAP_TYPE) {
                         state.send_modify(|s| s.bootstraps += 1);
                     }
                     session.handle_frame(now_millis(), &frame)

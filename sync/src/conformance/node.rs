@@ -160,16 +160,20 @@ pub async fn check_node_store<S: NodeFixture>(store: &mut S) {
         local,
         "and it is the whole document"
     );
+    // The edit was stamped between `start` and `edited`: five seconds after `edited`,
+    // its age is at least five seconds and at most that plus the time the edit took.
+    let edited = store.now();
     let stats = store
-        .outbox_stats(start + 5_000)
+        .outbox_stats(edited + 5_000)
         .await
         .unwrap_or_else(|e| panic!("outbox_stats: {e}"));
     assert_eq!(stats.count, 1, "one document waits");
     assert!(stats.bytes > 0, "its bytes are counted");
+    let age = stats.oldest_age_ms;
+    let took = u64::try_from(edited - start).unwrap_or(0);
     assert!(
-        stats.oldest_age_ms >= 5_000,
-        "its age counts from the edit: {}",
-        stats.oldest_age_ms
+        (5_000..=5_000 + took).contains(&age),
+        "its age counts from the edit: {age} ms, edit took {took} ms"
     );
 
     // An edit while the push is in flight: the ack clears only the version pushed.
