@@ -1,5 +1,5 @@
 //! The settings that bound what the hub takes on: the staging quota, HTTP limits, the
-//! frame size, the Automerge pool and group commits.
+//! frame size, the sync features offered, the Automerge pool and group commits.
 
 use super::*;
 
@@ -108,6 +108,35 @@ fn the_frame_limit_is_read_and_bounded() {
                 })
             ),
             "{bad}"
+        );
+    }
+}
+
+/// An operator may stop offering revision 6's index rows or revision 7's compressed
+/// frames (docs/SYNC.md); both are on unless turned off, and a word that is not a
+/// boolean is refused with the variable's name rather than read as either.
+#[test]
+fn the_sync_features_are_on_unless_turned_off() {
+    let features = |pairs: &[(&str, &str)]| {
+        Config::load(env(pairs), Some(Path::new("/d")))
+            .map(|c| (c.sync_boot_rows, c.sync_compressed_frames))
+    };
+    assert_eq!(features(&[]).ok(), Some((true, true)));
+    assert_eq!(
+        features(&[("HUB_SYNC_BOOT_ROWS", "false")]).ok(),
+        Some((false, true))
+    );
+    assert_eq!(
+        features(&[("HUB_SYNC_COMPRESSED_FRAMES", "off")]).ok(),
+        Some((true, false))
+    );
+    for name in ["HUB_SYNC_BOOT_ROWS", "HUB_SYNC_COMPRESSED_FRAMES"] {
+        assert!(
+            matches!(
+                features(&[(name, "maybe")]),
+                Err(ConfigError::Bool { name: n, .. }) if n == name
+            ),
+            "{name}"
         );
     }
 }
