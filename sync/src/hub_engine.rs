@@ -124,6 +124,20 @@ pub struct LiveBatch {
     pub docs: Vec<DocData>,
 }
 
+/// What a hub offers in `Dermis-Features` and accepts in `Hello.features`: every
+/// feature this build speaks, less what its operator turned off (`boot_rows`,
+/// `compressed_frames`). The one list of both, so the header and the session agree.
+pub fn offered_features(config: &EngineConfig) -> u64 {
+    let mut offered = FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP;
+    if config.boot_rows {
+        offered |= FEATURE_BOOT_ROWS;
+    }
+    if config.compressed_frames {
+        offered |= FEATURE_COMPRESSED;
+    }
+    offered
+}
+
 /// The most pushed data a session keeps to hand on as a live batch; a larger push is
 /// announced with an `Index` as before, and its documents fetched.
 pub const LIVE_MAX_BYTES: usize = 256 * 1024;
@@ -472,15 +486,10 @@ impl HubSession {
                     );
                 } else {
                     self.hello = true;
-                    // Only the features this build knows.
-                    self.features =
-                        features & (FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP);
-                    // Derivations ride on bootstrap frames only.
-                    if self.features & FEATURE_BOOTSTRAP != 0 && self.config.boot_rows {
-                        self.features |= features & FEATURE_BOOT_ROWS;
-                    }
-                    if self.config.compressed_frames {
-                        self.features |= features & FEATURE_COMPRESSED;
+                    // Only what this hub offers; derivations ride on bootstrap frames only.
+                    self.features = features & offered_features(&self.config);
+                    if self.features & FEATURE_BOOTSTRAP == 0 {
+                        self.features &= !FEATURE_BOOT_ROWS;
                     }
                     self.sent_up_to = cursor;
                     out.push(HubOutput::NodeReport {

@@ -23,8 +23,7 @@ use dermis_model::{ClinicId, Millis, now_millis};
 use dermis_sync::driver::{error_chain, run_hub_op};
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
 use dermis_sync::wire::{
-    ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FEATURE_COMPRESSED, FEATURE_LIVE_DOCS,
-    FEATURE_TOKEN_ROTATION, FEATURES_HEADER, HubMsg, Limits, features_header,
+    ErrorCode, FEATURE_TOKEN_ROTATION, FEATURES_HEADER, HubMsg, Limits, features_header,
 };
 use tracing::Instrument;
 use uuid::Uuid;
@@ -74,7 +73,9 @@ pub async fn upgrade<S: HubStore>(
         tracing::warn!(error = %error_chain(&e), "cannot record the node's transport");
     }
     let (message, frame) = socket_limits(hub.options.limits.max_frame_bytes);
-    let offered = features_header(offered_features(&hub.options.engine));
+    let offered = features_header(dermis_sync::hub_engine::offered_features(
+        &hub.options.engine,
+    ));
     let span = tracing::info_span!("sync", node = %auth.node_id, clinic = %auth.clinic_id);
     let mut response = ws
         .max_message_size(message)
@@ -84,19 +85,6 @@ pub async fn upgrade<S: HubStore>(
         response.headers_mut().insert(FEATURES_HEADER, offered);
     }
     response
-}
-
-/// What this hub offers in `Dermis-Features`: everything it speaks, less what its
-/// operator turned off (`HUB_SYNC_BOOT_ROWS`, `HUB_SYNC_COMPRESSED_FRAMES`).
-fn offered_features(engine: &dermis_sync::EngineConfig) -> u64 {
-    let mut offered = FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP;
-    if engine.boot_rows {
-        offered |= FEATURE_BOOT_ROWS;
-    }
-    if engine.compressed_frames {
-        offered |= FEATURE_COMPRESSED;
-    }
-    offered
 }
 
 /// The `up_to` of a frame that is the last page of an index (a live update, or the
