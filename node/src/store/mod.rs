@@ -20,6 +20,7 @@ impl Exec for Connection {
 }
 
 mod cache;
+mod checkpoint;
 pub mod drafts;
 pub mod erasure;
 mod export;
@@ -166,6 +167,7 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     cache: DocCache,
+    checkpoints: checkpoint::Checkpointer,
     /// The Automerge actor local edits are written as (the node's).
     actor: Option<automerge::ActorId>,
     /// Who local edits are recorded as when a write does not say ([`Store::begin_as`]):
@@ -257,12 +259,14 @@ impl Store {
     /// Starts a write whose local edits are recorded as made by `by` (the signed-in
     /// staff user): every change it commits carries that record in its message.
     pub fn begin_as(&mut self, now: Millis, by: Provenance) -> Result<Tx<'_>, StoreError> {
+        self.checkpoints.before_write(&self.conn);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Ok(Tx {
             tx,
             cache: &mut self.cache,
+            checkpoints: &mut self.checkpoints,
             actor: self.actor.as_ref(),
             pending: HashMap::new(),
             order: Vec::new(),

@@ -6,7 +6,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::cache::DocCache;
-use super::{ACTOR_META, APPLICATION_ID, NO_NODE, Store, StoreError, migrate};
+use super::{ACTOR_META, APPLICATION_ID, NO_NODE, Store, StoreError, checkpoint, migrate};
 use crate::atrest::seal::FileKey;
 use crate::atrest::{StoreKey, perms, upgrade};
 
@@ -63,6 +63,11 @@ pub fn bench_plain_stores(plain: bool) {
 
 fn plain_for_bench() -> bool {
     PLAIN_FOR_BENCH.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The key a second connection to the store needs (none for a bench's plain store).
+fn key_unless_plain(key: &StoreKey) -> Option<StoreKey> {
+    (!plain_for_bench()).then(|| key.clone())
 }
 
 /// Opens the store file with `key` and checks that the key opens it.
@@ -187,8 +192,10 @@ impl Store {
         }
         configure(&conn)?;
         migrate::run(&mut conn, migrate::latest())?;
+        checkpoint::install(&conn);
         let store = Store {
             conn,
+            checkpoints: checkpoint::Checkpointer::new(path, key_unless_plain(&key)),
             path: path.to_owned(),
             cache: DocCache::new(128),
             actor: None,
@@ -263,8 +270,10 @@ impl Store {
                 [FILES_SEALED],
             )?;
         }
+        checkpoint::install(&conn);
         Ok(Store {
             conn,
+            checkpoints: checkpoint::Checkpointer::new(path, key_unless_plain(&key)),
             path: path.to_owned(),
             cache: DocCache::new(128),
             actor: None,

@@ -55,6 +55,7 @@ pub struct Applied {
 pub struct Tx<'s> {
     pub(super) tx: rusqlite::Transaction<'s>,
     pub(super) cache: &'s mut DocCache,
+    pub(super) checkpoints: &'s mut super::checkpoint::Checkpointer,
     pub(super) actor: Option<&'s automerge::ActorId>,
     pub(super) pending: HashMap<DocId, Pending>,
     pub(super) order: Vec<DocId>,
@@ -376,6 +377,7 @@ impl<'s> Tx<'s> {
         crate::phases::add(crate::phases::Phase::Write, started);
         let started = std::time::Instant::now();
         self.tx.commit()?;
+        self.checkpoints.after_commit();
         crate::phases::add(crate::phases::Phase::Commit, started);
         for (id, rev, doc) in to_cache {
             self.cache.put(id, rev, doc);
