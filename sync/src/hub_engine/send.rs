@@ -56,10 +56,6 @@ impl HubSession {
         out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
     }
 
-    /// Bytes of documents one frame to the node may carry. The hub's own frames stay
-    /// within both its limit and the protocol's default (what every node accepts, as
-    /// no node tells its own): a hub configured for larger frames still sends frames
-    /// nodes can read.
     /// Asks the store for the whole documents of a bootstrap page (with the page's
     /// derivations, when read, kept for the frame). The fetch is bounded by the send
     /// budget: derivations take room in the frame, so no more documents are fetched than
@@ -90,6 +86,10 @@ impl HubSession {
         out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
     }
 
+    /// Bytes of documents one frame to the node may carry. The hub's own frames stay
+    /// within both its limit and the protocol's default (what every node accepts, as
+    /// no node tells its own): a hub configured for larger frames still sends frames
+    /// nodes can read.
     pub(super) fn send_budget(&self) -> usize {
         self.limits
             .max_frame_bytes
