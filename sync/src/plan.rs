@@ -154,7 +154,7 @@ impl Working {
     }
 }
 
-fn rejected(e: &ApplyError) -> PushOutcome {
+pub(crate) fn rejected(e: &ApplyError) -> PushOutcome {
     match e {
         ApplyError::MissingDeps => PushOutcome::NeedFull,
         other => PushOutcome::Rejected {
@@ -164,7 +164,7 @@ fn rejected(e: &ApplyError) -> PushOutcome {
     }
 }
 
-fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
+pub(crate) fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
     heads.sort();
     heads
 }

@@ -1,12 +1,12 @@
 //! In-memory stores: the reference implementation of the store traits, used by the
 //! simulation and as the executable meaning of the conformance suite.
 
-use automerge::{AutoCommit, ChangeHash};
+use automerge::AutoCommit;
 use dermis_model::DocType;
 
-use crate::apply::ApplyError;
+use crate::plan::{rejected, sorted};
 use crate::store::StoreFault;
-use crate::wire::{DocData, FetchItem, PushOutcome};
+use crate::wire::{DocData, FetchItem};
 
 mod hub;
 mod node;
@@ -20,21 +20,6 @@ pub use node::MemoryNodeStore;
 pub struct Never;
 
 impl StoreFault for Never {}
-
-fn rejected(e: &ApplyError) -> PushOutcome {
-    match e {
-        ApplyError::MissingDeps => PushOutcome::NeedFull,
-        other => PushOutcome::Rejected {
-            code: other.code(),
-            message: other.to_string(),
-        },
-    }
-}
-
-fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
-    heads.sort();
-    heads
-}
 
 /// What a fetch answers for one document: the whole document when the asker has
 /// nothing, else the changes after its heads.
