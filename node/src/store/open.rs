@@ -192,15 +192,7 @@ impl Store {
         }
         configure(&conn)?;
         migrate::run(&mut conn, migrate::latest())?;
-        checkpoint::install(&conn);
-        let store = Store {
-            conn,
-            checkpoints: checkpoint::Checkpointer::new(path, key_unless_plain(&key)),
-            path: path.to_owned(),
-            cache: DocCache::new(128),
-            actor: None,
-            by: NO_NODE,
-        };
+        let store = Store::over(conn, path, &key);
         if store.meta(FILES_SEALED)?.is_none() && !plain_for_bench() {
             let sealed = upgrade::seal_plain_files(dir, &FileKey::new(key))?;
             if sealed > 0 {
@@ -270,14 +262,22 @@ impl Store {
                 [FILES_SEALED],
             )?;
         }
+        Ok(Store::over(conn, path, &key))
+    }
+}
+
+impl Store {
+    /// The store over its opened, configured and migrated connection: the writer's
+    /// checkpoints go to a thread of their own ([`checkpoint`]).
+    fn over(conn: Connection, path: &Path, key: &StoreKey) -> Store {
         checkpoint::install(&conn);
-        Ok(Store {
+        Store {
             conn,
-            checkpoints: checkpoint::Checkpointer::new(path, key_unless_plain(&key)),
+            checkpoints: checkpoint::Checkpointer::new(path, key_unless_plain(key)),
             path: path.to_owned(),
             cache: DocCache::new(128),
             actor: None,
             by: NO_NODE,
-        })
+        }
     }
 }
