@@ -36,17 +36,7 @@ pub fn decode_received(
     clinic: dermis_model::ClinicId,
     data: Vec<u8>,
 ) -> Result<Decoded, StoreError> {
-    let (mut doc, record) = dermis_sync::apply::parse(&data, doc_limits())
-        .and_then(|received| {
-            dermis_sync::apply::load_new_record(
-                received,
-                id.0,
-                doc_type,
-                clinic,
-                &dermis_sync::apply::NoRules,
-            )
-        })
-        .map_err(|e| refused(id, e))?;
+    let (mut doc, record) = load_new(id, doc_type, clinic, &data)?;
     let form = match index::Derived::read(id, &mut doc, record)? {
         Ok(derived) => Form::Derived {
             heads: doc.get_heads(),
@@ -85,6 +75,27 @@ pub fn decoded_with_derivation(
 }
 
 /// What received bytes may cost: the limits of the frames they arrive in.
+/// Loads a document received whole that the store does not hold, with the checks of a
+/// new document.
+fn load_new(
+    id: DocId,
+    doc_type: DocType,
+    clinic: dermis_model::ClinicId,
+    data: &[u8],
+) -> Result<(AutoCommit, dermis_model::doc::Record), StoreError> {
+    dermis_sync::apply::parse(data, doc_limits())
+        .and_then(|received| {
+            dermis_sync::apply::load_new_record(
+                received,
+                id.0,
+                doc_type,
+                clinic,
+                &dermis_sync::apply::NoRules,
+            )
+        })
+        .map_err(|e| refused(id, e))
+}
+
 fn doc_limits() -> dermis_sync::chunks::DocLimits {
     dermis_sync::chunks::DocLimits::default()
 }
@@ -115,17 +126,7 @@ impl Tx<'_> {
         }
         let existed = self.ensure_loaded(id)?;
         if !existed {
-            let (doc, record) = dermis_sync::apply::parse(data, doc_limits())
-                .and_then(|received| {
-                    dermis_sync::apply::load_new_record(
-                        received,
-                        id.0,
-                        doc_type,
-                        clinic,
-                        &dermis_sync::apply::NoRules,
-                    )
-                })
-                .map_err(|e| refused(id, e))?;
+            let (doc, record) = load_new(id, doc_type, clinic, data)?;
             return Ok(self.insert_received(id, doc_type, doc, record, data.to_vec()));
         }
         let outcome = match self.pending.get_mut(&id) {
