@@ -51,8 +51,7 @@ pub(super) fn install(conn: &Connection) {
 /// How the store's WAL gets copied into its file.
 pub(super) struct Checkpointer {
     path: PathBuf,
-    /// `None` for the plain stores of benches.
-    key: Option<StoreKey>,
+    key: StoreKey,
     worker: Worker,
     /// Set when the writer has to checkpoint before its next write.
     writer_must: bool,
@@ -69,7 +68,7 @@ enum Worker {
 }
 
 impl Checkpointer {
-    pub(super) fn new(path: &Path, key: Option<StoreKey>) -> Checkpointer {
+    pub(super) fn new(path: &Path, key: StoreKey) -> Checkpointer {
         Checkpointer {
             path: path.to_owned(),
             key,
@@ -149,15 +148,10 @@ impl Checkpointer {
         }
     }
 
-    fn connect(&self) -> rusqlite::Result<Connection> {
-        let conn = Connection::open(&self.path)?;
-        if let Some(key) = &self.key {
-            // The literal is hex this code made: nothing of a user's input reaches the SQL.
-            conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.sqlcipher_literal()))?;
-        }
+    /// A second connection, keyed as the writer's is (plain for a bench's plain store).
+    fn connect(&self) -> Result<Connection, super::StoreError> {
+        let conn = super::open::keyed(&self.path, &self.key)?;
         conn.busy_timeout(std::time::Duration::from_secs(15))?;
-        // Reading the header checks the key (and that the file is a database at all).
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
         Ok(conn)
     }
 }
@@ -263,7 +257,7 @@ mod tests {
         let path = dir.path().join("store.db");
         let mut store = Store::create(&path).expect("store");
         // A key that does not open the file: the thread's connection cannot be had.
-        store.checkpoints = Checkpointer::new(&path, Some(StoreKey::from_bytes([7; 32])));
+        store.checkpoints = Checkpointer::new(&path, StoreKey::from_bytes([7; 32]));
         let before = file_len(&path);
         write_long(&mut store, "a");
         assert!(
@@ -281,7 +275,8 @@ mod tests {
     #[test]
     fn a_log_past_the_bound_is_the_writers_to_checkpoint() {
         let dir = tempfile::tempdir().expect("dir");
-        let mut checkpoints = Checkpointer::new(&dir.path().join("none.db"), None);
+        let mut checkpoints =
+            Checkpointer::new(&dir.path().join("none.db"), StoreKey::from_bytes([0; 32]));
         WAL_PAGES.with(|p| p.set(CHECKPOINT_AT - 1));
         checkpoints.after_commit();
         assert!(!checkpoints.writer_must);

@@ -65,11 +65,6 @@ fn plain_for_bench() -> bool {
     PLAIN_FOR_BENCH.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// The key a second connection to the store needs (none for a bench's plain store).
-fn key_unless_plain(key: &StoreKey) -> Option<StoreKey> {
-    (!plain_for_bench()).then(|| key.clone())
-}
-
 /// Opens the store file with `key` and checks that the key opens it.
 pub(super) fn keyed(path: &Path, key: &StoreKey) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
@@ -273,7 +268,7 @@ impl Store {
         checkpoint::install(&conn);
         Store {
             conn,
-            checkpoints: checkpoint::Checkpointer::new(path, key_unless_plain(key)),
+            checkpoints: checkpoint::Checkpointer::new(path, key.clone()),
             path: path.to_owned(),
             cache: DocCache::new(128),
             actor: None,
