@@ -62,6 +62,12 @@ pub fn hello(node_id: Uuid) -> ClientMsg {
 
 /// The next hub message (pings are answered and skipped); `None` once the hub closed.
 pub async fn next(socket: &mut Socket) -> Option<HubMsg> {
+    next_within(socket, WITHIN).await
+}
+
+/// [`next`] for a reader that expects the hub to hold its answer back longer than
+/// [`WITHIN`] (a node over its Automerge budget waits for the budget's window).
+pub async fn next_within(socket: &mut Socket, within: Duration) -> Option<HubMsg> {
     let read = async {
         loop {
             match socket.next().await? {
@@ -80,9 +86,9 @@ pub async fn next(socket: &mut Socket) -> Option<HubMsg> {
             }
         }
     };
-    tokio::time::timeout(WITHIN, read)
+    tokio::time::timeout(within, read)
         .await
-        .unwrap_or_else(|_| panic!("the hub said nothing in time"))
+        .unwrap_or_else(|_| panic!("the hub said nothing in {within:?}"))
 }
 
 /// Says hello and expects the welcome; returns the hub's seq.

@@ -100,7 +100,11 @@ impl Heavy {
                     raw::send(&mut socket, &ClientMsg::Push { batch, docs }).await;
                     in_flight.store(batch, Ordering::SeqCst);
                     loop {
-                        match raw::next(&mut socket).await {
+                        // Not `raw::next`'s 15 s: the ack may be held for as long as
+                        // the test samples (a node over its budget waits an hour; a
+                        // heavy batch on a loaded machine takes long), and the test
+                        // ends this task itself.
+                        match raw::next_within(&mut socket, SAMPLING).await {
                             Some(HubMsg::PushAck { batch: b, results }) if b == batch => {
                                 assert!(
                                     results
@@ -230,6 +234,17 @@ async fn metric(hub: &TestHub, series: &str) -> f64 {
         .unwrap_or_else(|| panic!("no {series} in /metrics"))
 }
 
+/// The budget of [`a_node_over_its_budget_waits_and_another_clinic_does_not`]: far
+/// above what the neighbour's few jobs are charged, however loaded the machine.
+const BUDGET: Duration = Duration::from_millis(1000);
+
+/// What each batch of its heavy node holds: about 0.1 s of worker time (debug build,
+/// quiet), so the node spends [`BUDGET`] within a few batches.
+const LIGHT: Load = Load {
+    docs: 2,
+    chars: 10_000,
+};
+
 /// Budgets beyond what a test uses, so each heavy node keeps a worker busy: what is
 /// measured is that nothing else waits for the pool. `workers`: how many.
 fn unthrottled(dir: &std::path::Path, workers: usize) -> dermis_hub::server::ServerOptions {
@@ -272,31 +287,35 @@ async fn another_clinic_syncs_promptly_while_a_node_pushes_heavy_documents<S: Hu
     hub.stop().await;
 }
 
-/// One worker and a small budget: once the heavy node has spent it, the worker is free
-/// for the neighbour while the heavy node waits.
+/// One worker and a budget: once the heavy node has spent it, the worker is free for
+/// the neighbour while the heavy node waits.
 ///
-/// The batches are light and the budget tiny, so that the first batch spends the budget
-/// however loaded the machine is (a loaded machine only makes it cost more), and the
-/// node's next batch then waits for minutes: every sample is taken while it waits, not
-/// while a job of it happens to hold the one worker. (With heavy batches and a window of
-/// seconds, a loaded machine took longer than the test's deadline to finish the first
-/// batch, and the node never came to wait.)
+/// Every node has the same budget, the neighbour too, and the pool charges a job the
+/// wall time it held the worker, which a loaded machine stretches (a job of under 1 ms
+/// was charged 30–60 ms when preempted). So [`BUDGET`] is far above what the
+/// neighbour's five or so jobs can be charged, and the heavy node pushes light batches
+/// until it has spent it: as the charge is wall time, that takes about the same share of
+/// the test's time on a quiet machine (several batches) as on a loaded one (one or two
+/// slow ones). Once over, it waits its overspend times `window / budget`, an hour for a
+/// batch's worth, so the samples are taken while it waits, not while a job of it holds
+/// the one worker (a sample that spans one of its batches is not counted).
+///
+/// (With a budget of 5 ms the neighbour's own jobs spent it under load, and the
+/// neighbour waited minutes for its budget: "timed out waiting for the neighbour's
+/// edit". With one batch sized to overspend a larger budget, a loaded machine took most
+/// of the test's deadline to finish it.)
 async fn a_node_over_its_budget_waits_and_another_clinic_does_not<S: HubStore>(f: Fixture<S>) {
     let store = f.store.clone();
     let mut opts = options(f.dir.path(), LONG);
     opts.pool.workers = 1;
-    opts.pool.budget = Duration::from_millis(5);
-    opts.pool.window = Duration::from_secs(60);
+    opts.pool.budget = BUDGET;
+    opts.pool.window = LONG;
     let hub = TestHub::start(f.store.clone(), opts).await;
     let (other, node, link) = neighbour(&store, &hub).await;
     let clinic = create_clinic(&store, "Heavy").await;
     let waits = "dermis_automerge_budget_waits_total";
     let before = metric(&hub, waits).await;
-    let light = Load {
-        docs: 2,
-        chars: 5_000,
-    };
-    let heavy = Heavy::start(&store, &hub, clinic, 1, light).await;
+    let heavy = Heavy::start(&store, &hub, clinic, 1, LIGHT).await;
     eventually("the heavy node to wait for its budget", || async {
         metric(&hub, waits).await > before
     })
