@@ -10,9 +10,12 @@
 //! driver reconnects, and because every step is idempotent nothing is lost or doubled.
 
 mod boot;
+mod problem;
 mod pull;
 mod push;
 mod stored;
+
+pub use problem::Problem;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
@@ -90,7 +93,7 @@ pub enum NodeOutput {
     /// Both directions are done: nothing to push, nothing new to pull.
     CaughtUp,
     /// Something went wrong that does not end the session (a document the hub refused).
-    Problem(String),
+    Problem(Problem),
 }
 
 /// Bootstrap frames a node holds unapplied at most before it asks for the next: one

@@ -10,7 +10,7 @@ use automerge::ChangeHash;
 use dermis_model::ClinicId;
 use dermis_sync::EngineConfig;
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
-use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
+use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult, Problem};
 use dermis_sync::store::{ApplyFailure, ChangePage};
 use dermis_sync::wire::{
     ClientMsg, DocData, ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION,
@@ -199,9 +199,9 @@ fn a_refused_document_is_reported_and_the_cursor_moves_on_its_own() {
         code: ErrorCode::Forbidden,
         reason: "another clinic".into(),
     };
-    let out = node.stored(11, NodeStoreResult::Applied(vec![failure]));
+    let out = node.stored(11, NodeStoreResult::Applied(vec![failure.clone()]));
     assert!(
-        out.iter().any(|o| matches!(o, NodeOutput::Problem(_))),
+        out.contains(&NodeOutput::Problem(Problem::from(failure))),
         "{out:?}"
     );
     // The store kept its cursor (not every document applied): it is moved alone.

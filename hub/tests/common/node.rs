@@ -14,7 +14,7 @@ use dermis_sync::EngineConfig;
 use dermis_sync::NodeSyncStore;
 use dermis_sync::driver::run_node_op;
 use dermis_sync::memory::MemoryNodeStore;
-use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp};
+use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, Problem};
 use dermis_sync::wire::{
     ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FEATURES_HEADER, parse_features,
 };
@@ -40,7 +40,7 @@ pub struct LinkState {
     pub caught_up: u64,
     /// Documents applied from the hub (live or pulled).
     pub applies: u64,
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
     /// Tokens the hub sent (`NewToken`), in order.
     pub new_tokens: Vec<String>,
     /// A new token was kept (and the hub told).

@@ -12,6 +12,8 @@ use dermis_hub::store::rules::forge::{self, EncounterForgery, LedgerForgery, by}
 use dermis_model::clinic::Role;
 use dermis_model::provenance::Provenance;
 use dermis_model::{ClinicId, DocType, NodeId, UserId};
+use dermis_sync::node_engine::Problem;
+use dermis_sync::wire::ErrorCode;
 use uuid::Uuid;
 
 use super::common::node::{Link, TestNode};
@@ -73,9 +75,9 @@ impl Clinic {
         let hub_before = hub_heads(store, self.clinic).await.get(&id).cloned();
         let b_before = self.b.heads().await.get(&id).cloned();
         self.la.changed();
-        let wanted = id.to_string();
-        self.la
-            .wait(what, |s| s.problems.iter().any(|p| p.contains(&wanted)))
+        let state = self
+            .la
+            .wait(what, |s| s.problems.iter().any(|p| p.doc_id() == id))
             .await;
         // The engine reports the refusal, then stores it.
         eventually(&format!("{what}: node A to keep the refusal"), || async {
@@ -93,10 +95,16 @@ impl Clinic {
             b_before,
             "{what}: node B received nothing of it"
         );
-        let problem = self.la.state.borrow().problems.join("\n");
+        let problems: Vec<_> = state.problems.iter().filter(|p| p.doc_id() == id).collect();
         assert!(
-            problem.contains("(forbidden)"),
-            "{what}: refused as forbidden: {problem}"
+            problems.iter().all(|p| matches!(
+                p,
+                Problem::Refused {
+                    code: ErrorCode::Forbidden,
+                    ..
+                }
+            )),
+            "{what}: refused as forbidden: {problems:?}"
         );
         assert!(self.la.is_open(), "{what}: the session goes on");
         reason
@@ -215,9 +223,12 @@ async fn only_an_active_admin_changes_staff<S: HubStore>(f: Fixture<S>) {
         let hub_before = hub_heads(&store, c.clinic).await.get(&id).cloned();
         node.replace(id, &forged).await;
         link.changed();
-        let wanted = id.to_string();
-        link.wait(who, |s| s.problems.iter().any(|p| p.contains(&wanted)))
-            .await;
+        link.wait(who, |s| {
+            s.problems.iter().any(|p| {
+                matches!(p, Problem::Refused { doc_id, code: ErrorCode::Forbidden, .. } if *doc_id == id)
+            })
+        })
+        .await;
         eventually(&format!("{who}: the node to keep the refusal"), || async {
             node.rejected(id).await.is_some()
         })

@@ -514,7 +514,8 @@ async fn drive(
                         return Ended::CaughtUp;
                     }
                 }
-                NodeOutput::Problem(message) => {
+                NodeOutput::Problem(problem) => {
+                    let message = problem.to_string();
                     tracing::warn!(message, "sync problem");
                     record(node, state::LAST_ERROR, &message);
                     error_recorded = true;

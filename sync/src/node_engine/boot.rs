@@ -123,10 +123,7 @@ impl NodeSession {
     ) {
         if !failures.is_empty() {
             for f in failures {
-                out.push(NodeOutput::Problem(format!(
-                    "document {} from the hub could not be stored: {}",
-                    f.doc_id, f.reason
-                )));
+                out.push(NodeOutput::Problem(f.into()));
             }
             // The store kept its cursor: move it alone, still counted as this frame.
             self.enqueue(

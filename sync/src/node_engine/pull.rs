@@ -205,10 +205,7 @@ impl NodeSession {
                         have: Vec::new(),
                     });
                 } else {
-                    out.push(NodeOutput::Problem(format!(
-                        "document {} from the hub could not be stored: {}",
-                        f.doc_id, f.reason
-                    )));
+                    out.push(NodeOutput::Problem(f.into()));
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! Pushing: the outbox sent a batch at a time, and each entry cleared only once the hub
 //! acks it after its commit.
 
-use super::{NodeOutput, NodeSession, NodeStoreOp, Purpose};
+use super::{NodeOutput, NodeSession, NodeStoreOp, Problem, Purpose};
 use crate::config::Millis;
 use crate::store::{OutgoingDoc, PushAck};
 use crate::wire::{ErrorCode, PushOutcome};
@@ -78,10 +78,11 @@ impl NodeSession {
                     }
                 }
                 PushOutcome::Rejected { code, message } => {
-                    out.push(NodeOutput::Problem(format!(
-                        "hub refused document {} ({code}): {message}",
-                        doc.push.doc_id
-                    )));
+                    out.push(NodeOutput::Problem(Problem::Refused {
+                        doc_id: doc.push.doc_id,
+                        code: *code,
+                        message: message.clone(),
+                    }));
                 }
             }
             acks.push(PushAck {

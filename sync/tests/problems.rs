@@ -1,0 +1,277 @@
+//! What a node reports without ending its session ([`Problem`]), engine by engine: a
+//! document the hub refused comes back as `Refused` with the hub's code, one from the
+//! hub that the store did not keep as `NotStored` with the store's. Changes that did
+//! not apply (`invalid_document`) are first fetched whole, and reported only if the
+//! whole document does not store either. End to end over real sockets in
+//! `hub/tests/sync/rules.rs`.
+
+use automerge::ChangeHash;
+use dermis_model::ClinicId;
+use dermis_sync::EngineConfig;
+use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult, Problem};
+use dermis_sync::store::{ApplyFailure, OutgoingDoc, PushAck};
+use dermis_sync::wire::{
+    ClientMsg, DocData, DocPush, ErrorCode, FetchItem, HubMsg, IndexEntry, Limits, OutboxStats,
+    PushOutcome, PushResult,
+};
+use uuid::Uuid;
+
+/// The store's answer to one operation of the engine.
+type Store<'a> = &'a mut dyn FnMut(NodeStoreOp) -> NodeStoreResult;
+/// The hub's answer to one frame of the node (`None`: it says nothing).
+type Hub<'a> = &'a mut dyn FnMut(ClientMsg) -> Option<HubMsg>;
+
+/// Runs a session of a new node until nothing is left to do: every frame answered by
+/// `hub`, every store operation by `store`. The session and its other outputs, in order.
+fn run(hub: Hub<'_>, store: Store<'_>) -> (NodeSession, Vec<NodeOutput>) {
+    let node = Uuid::now_v7();
+    let mut session = NodeSession::new(node, EngineConfig::default());
+    let mut pending = session.start(0, 0, OutboxStats::default());
+    let welcome = HubMsg::Welcome {
+        clinic_id: ClinicId::new().0,
+        node_id: node,
+        hub_seq: 0,
+        server_time_ms: 0,
+        max_frame_bytes: 8 << 20,
+        max_batch_docs: 500,
+    };
+    pending.extend(session.handle_frame(1, &welcome.encode()));
+    let mut seen = Vec::new();
+    for step in 0.. {
+        assert!(step < 200, "the session never settles: {seen:?}");
+        let Some(output) = (!pending.is_empty()).then(|| pending.remove(0)) else {
+            break;
+        };
+        match output {
+            NodeOutput::Send(bytes) => {
+                let msg = ClientMsg::decode(&bytes, &Limits::default())
+                    .unwrap_or_else(|e| panic!("the node sent a bad frame: {e}"));
+                if matches!(msg, ClientMsg::Hello { .. }) {
+                    continue;
+                }
+                if let Some(answer) = hub(msg) {
+                    pending.extend(session.handle_frame(2, &answer.encode()));
+                }
+            }
+            NodeOutput::Store(op) => pending.extend(session.stored(2, store(op))),
+            other => seen.push(other),
+        }
+    }
+    assert!(
+        !seen.iter().any(|o| matches!(o, NodeOutput::Close { .. })),
+        "a problem does not end the session: {seen:?}"
+    );
+    (session, seen)
+}
+
+fn problems(outputs: &[NodeOutput]) -> Vec<Problem> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            NodeOutput::Problem(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A store with nothing in it: empty outbox, nothing to fetch.
+fn empty(op: NodeStoreOp) -> NodeStoreResult {
+    match op {
+        NodeStoreOp::OutboxBatch { .. } => NodeStoreResult::Outbox(Vec::new()),
+        NodeStoreOp::PushAcked(_) => NodeStoreResult::PushAcked,
+        NodeStoreOp::PlanFetch(entries) => NodeStoreResult::Planned(
+            entries
+                .into_iter()
+                .map(|e| FetchItem {
+                    doc_id: e.doc_id,
+                    have: Vec::new(),
+                })
+                .collect(),
+        ),
+        NodeStoreOp::ApplyDocs { .. } => NodeStoreResult::Applied(Vec::new()),
+        NodeStoreOp::OutboxStats { .. } => NodeStoreResult::OutboxStats(OutboxStats::default()),
+        NodeStoreOp::StoreToken { .. } => NodeStoreResult::TokenStored,
+    }
+}
+
+/// A hub with an empty change log.
+fn nothing_new(msg: ClientMsg) -> Option<HubMsg> {
+    match msg {
+        ClientMsg::Pull {
+            request, cursor, ..
+        } => Some(HubMsg::Index {
+            request,
+            from: cursor,
+            entries: Vec::new(),
+            up_to: cursor,
+            more: false,
+        }),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_document_the_hub_refuses_is_reported_with_the_hubs_code_and_parked() {
+    let refused = Uuid::now_v7();
+    let mut outbox = vec![OutgoingDoc {
+        push: DocPush {
+            doc_id: refused,
+            doc_type: "encounter".into(),
+            data: vec![1, 2, 3],
+        },
+        version: 1,
+        heads: vec![ChangeHash([1; 32])],
+    }];
+    let mut acked: Vec<PushAck> = Vec::new();
+    let mut store = |op: NodeStoreOp| match op {
+        NodeStoreOp::OutboxBatch { .. } => NodeStoreResult::Outbox(std::mem::take(&mut outbox)),
+        NodeStoreOp::PushAcked(acks) => {
+            acked.extend(acks);
+            NodeStoreResult::PushAcked
+        }
+        other => empty(other),
+    };
+    let mut hub = |msg: ClientMsg| match msg {
+        ClientMsg::Push { batch, docs } => Some(HubMsg::PushAck {
+            batch,
+            results: docs
+                .iter()
+                .map(|d| PushResult {
+                    doc_id: d.doc_id,
+                    outcome: PushOutcome::Rejected {
+                        code: ErrorCode::Forbidden,
+                        message: "signed encounters are read-only".into(),
+                    },
+                })
+                .collect(),
+        }),
+        other => nothing_new(other),
+    };
+    let (_, outputs) = run(&mut hub, &mut store);
+    assert_eq!(
+        problems(&outputs),
+        vec![Problem::Refused {
+            doc_id: refused,
+            code: ErrorCode::Forbidden,
+            message: "signed encounters are read-only".into(),
+        }]
+    );
+    // The store is told, to park the document with the hub's reason.
+    assert!(
+        matches!(acked.as_slice(), [PushAck { doc_id, outcome: PushOutcome::Rejected { code: ErrorCode::Forbidden, .. }, .. }] if *doc_id == refused),
+        "{acked:?}"
+    );
+    assert!(outputs.iter().any(|o| matches!(o, NodeOutput::CaughtUp)));
+}
+
+/// A hub whose change log holds `doc` (at seq 1), answering fetches with its data.
+fn one_doc(doc: Uuid) -> impl FnMut(ClientMsg) -> Option<HubMsg> {
+    move |msg| match msg {
+        ClientMsg::Pull {
+            request, cursor, ..
+        } => Some(HubMsg::Index {
+            request,
+            from: cursor,
+            entries: if cursor < 1 {
+                vec![IndexEntry {
+                    doc_id: doc,
+                    doc_type: "patient".into(),
+                    seq: 1,
+                    heads: vec![ChangeHash([7; 32])],
+                }]
+            } else {
+                Vec::new()
+            },
+            up_to: 1,
+            more: false,
+        }),
+        ClientMsg::Fetch { request, items } => Some(HubMsg::Docs {
+            request,
+            items: items
+                .iter()
+                .map(|i| DocData {
+                    doc_id: i.doc_id,
+                    doc_type: "patient".into(),
+                    seq: 1,
+                    heads: vec![ChangeHash([7; 32])],
+                    full: i.have.is_empty(),
+                    data: vec![4, 5, 6],
+                })
+                .collect(),
+            missing: Vec::new(),
+        }),
+        _ => None,
+    }
+}
+
+/// A store that fails to apply `doc` with `code` every time; what it was asked to apply.
+fn failing(
+    doc: Uuid,
+    code: ErrorCode,
+    applies: &mut Vec<Vec<Uuid>>,
+) -> impl FnMut(NodeStoreOp) -> NodeStoreResult + '_ {
+    move |op| match op {
+        NodeStoreOp::ApplyDocs { docs, .. } => {
+            applies.push(docs.iter().map(|d| d.doc_id).collect());
+            NodeStoreResult::Applied(
+                docs.iter()
+                    .filter(|d| d.doc_id == doc)
+                    .map(|d| ApplyFailure {
+                        doc_id: d.doc_id,
+                        code,
+                        reason: "the store said no".into(),
+                    })
+                    .collect(),
+            )
+        }
+        other => empty(other),
+    }
+}
+
+#[test]
+fn a_document_from_the_hub_the_store_refuses_is_reported_once_and_not_fetched_again() {
+    let doc = Uuid::now_v7();
+    let mut applies = Vec::new();
+    let (session, outputs) = run(
+        &mut one_doc(doc),
+        &mut failing(doc, ErrorCode::Forbidden, &mut applies),
+    );
+    assert_eq!(
+        problems(&outputs),
+        vec![Problem::NotStored {
+            doc_id: doc,
+            code: ErrorCode::Forbidden,
+            reason: "the store said no".into(),
+        }]
+    );
+    assert_eq!(
+        applies.iter().filter(|a| a.contains(&doc)).count(),
+        1,
+        "{applies:?}"
+    );
+    assert_eq!(session.cursor(), 1, "the cursor moves past it");
+}
+
+#[test]
+fn changes_that_do_not_apply_are_fetched_whole_before_they_are_reported() {
+    let doc = Uuid::now_v7();
+    let mut applies = Vec::new();
+    let (session, outputs) = run(
+        &mut one_doc(doc),
+        &mut failing(doc, ErrorCode::InvalidDocument, &mut applies),
+    );
+    assert_eq!(
+        applies.iter().filter(|a| a.contains(&doc)).count(),
+        2,
+        "once as fetched, once whole: {applies:?}"
+    );
+    assert_eq!(
+        problems(&outputs),
+        vec![Problem::NotStored {
+            doc_id: doc,
+            code: ErrorCode::InvalidDocument,
+            reason: "the store said no".into(),
+        }]
+    );
+    assert_eq!(session.cursor(), 1);
+}
