@@ -38,12 +38,9 @@ fn index_end(frame: &[u8]) -> Option<u64> {
 async fn compress(pool: &crate::pool::Caller, frame: Vec<u8>) -> Result<Vec<u8>, Ending> {
     pool.run(move || dermis_sync::wire::compress_frame(&frame).unwrap_or(frame))
         .await
-        .map_err(|e| {
-            tracing::warn!(error = %error_chain(&e), "could not compress a frame");
-            Ending::Left {
-                code: None,
-                error: Some("the hub could not compress a frame".into()),
-            }
+        .map_err(|source| Ending::Left {
+            code: None,
+            error: Some(Lost::Compress { source }),
         })
 }
 
@@ -55,7 +52,30 @@ pub(super) enum Ending {
     /// The node closed (with its close code, if it sent one) or the socket failed.
     Left {
         code: Option<u16>,
-        error: Option<String>,
+        error: Option<Lost>,
+    },
+}
+
+/// Why a session ended without a close from either side; its chain of causes is what
+/// the session's row records.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum Lost {
+    #[error("reading from the node failed")]
+    Read {
+        #[source]
+        source: axum::BoxError,
+    },
+    #[error("sending to the node failed")]
+    Send {
+        #[source]
+        source: axum::Error,
+    },
+    #[error("the node did not read what was sent")]
+    Stalled,
+    #[error("the hub could not compress a frame")]
+    Compress {
+        #[source]
+        source: crate::pool::PoolError,
     },
 }
 
@@ -110,12 +130,20 @@ fn close_reason(reason: &str) -> String {
 }
 
 /// How a read failed.
+#[derive(Debug, thiserror::Error)]
 enum ReadError {
     /// A message over the limit, read whole and dropped: the stream is still usable.
+    #[error("a message over the limit")]
     TooLong,
     /// A frame over the limit, refused at its header: read nothing more.
+    #[error("a frame over the limit")]
     FrameTooLong,
-    Other(String),
+    /// The connection failed: the session is over.
+    #[error("the socket failed")]
+    Other {
+        #[source]
+        source: axum::BoxError,
+    },
 }
 
 fn read_error(e: axum::Error, frame_limit: usize) -> ReadError {
@@ -130,7 +158,7 @@ fn read_error(e: axum::Error, frame_limit: usize) -> ReadError {
                 ReadError::TooLong
             }
         }
-        _ => ReadError::Other(inner.to_string()),
+        _ => ReadError::Other { source: inner },
     }
 }
 
@@ -188,8 +216,9 @@ impl<S: HubStore> Driver<'_, S> {
                             match read_error(e, frame_limit) {
                                 ReadError::TooLong => {}
                                 ReadError::FrameTooLong => self.stuck = true,
-                                ReadError::Other(error) => {
-                                    return Ending::Left { code: None, error: Some(error) };
+                                ReadError::Other { source } => {
+                                    let error = Some(Lost::Read { source });
+                                    return Ending::Left { code: None, error };
                                 }
                             }
                             self.engine.terminate(
@@ -286,17 +315,16 @@ impl<S: HubStore> Driver<'_, S> {
         let send = self.socket.send(Message::Binary(bytes.into()));
         match tokio::time::timeout(self.hub.options.send_timeout, send).await {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => {
+            Ok(Err(source)) => {
                 return Some(Ending::Left {
                     code: None,
-                    error: Some(e.to_string()),
+                    error: Some(Lost::Send { source }),
                 });
             }
             Err(_) => {
-                tracing::info!("the node stopped reading; ending the session");
                 return Some(Ending::Left {
                     code: None,
-                    error: Some("the node did not read what was sent".into()),
+                    error: Some(Lost::Stalled),
                 });
             }
         }
@@ -451,8 +479,14 @@ impl<S: HubStore> Driver<'_, S> {
                 (Some(code.close_code()), Some(reason.clone()))
             }
             Ending::Left { code, error } => {
-                tracing::info!(code = ?code, "session ended by the node");
-                (*code, error.clone())
+                let text = error.as_ref().map(|e| error_chain(e));
+                if let Some(Lost::Compress { .. }) = error {
+                    // The hub's fault, not the node's.
+                    tracing::warn!(error = text.as_deref(), "session ended by the hub's fault");
+                } else {
+                    tracing::info!(code = ?code, error = text.as_deref(), "session ended by the node");
+                }
+                (*code, text)
             }
         };
         let e = &self.engine;
@@ -490,6 +524,45 @@ mod tests {
         assert_eq!(index_end(&live(4, false)), Some(9), "a pull's last page");
         assert_eq!(index_end(&HubMsg::Ping { nonce: 1 }.encode()), None);
         assert_eq!(index_end(b"DX"), None);
+    }
+
+    /// Only a frame refused at its header leaves the stream unreadable; any other
+    /// failure ends the session with the socket's error as its cause, not its text.
+    #[test]
+    fn read_errors_keep_their_cause() {
+        use std::error::Error as _;
+        use tokio_tungstenite::tungstenite::Error;
+        use tokio_tungstenite::tungstenite::error::CapacityError;
+        let limit = 1000;
+        let too_long = |max_size| {
+            axum::Error::new(Error::Capacity(CapacityError::MessageTooLong {
+                size: 5000,
+                max_size,
+            }))
+        };
+        assert!(matches!(
+            read_error(too_long(limit), limit),
+            ReadError::FrameTooLong
+        ));
+        assert!(matches!(
+            read_error(too_long(limit / 2), limit),
+            ReadError::TooLong
+        ));
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        let failed = read_error(axum::Error::new(Error::Io(reset)), limit);
+        let ReadError::Other { source } = failed else {
+            panic!("{failed:?}");
+        };
+        let lost = Lost::Read { source };
+        let cause = lost
+            .source()
+            .and_then(|s| s.downcast_ref::<Error>())
+            .unwrap_or_else(|| panic!("the socket's error is not the cause: {lost:?}"));
+        assert!(
+            matches!(cause, Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionReset),
+            "{cause:?}"
+        );
+        assert!(error_chain(&lost).starts_with("reading from the node failed: "));
     }
 
     #[test]
