@@ -292,7 +292,7 @@ async fn another_clinic_syncs_promptly_while_a_node_pushes_heavy_documents<S: Hu
 ///
 /// Every node has the same budget, the neighbour too, and the pool charges a job the
 /// wall time it held the worker, which a loaded machine stretches (a job of under 1 ms
-/// was charged 30–60 ms when preempted). So [`BUDGET`] is far above what the
+/// was charged up to 70 ms when preempted). So [`BUDGET`] is far above what the
 /// neighbour's five or so jobs can be charged, and the heavy node pushes light batches
 /// until it has spent it: as the charge is wall time, that takes about the same share of
 /// the test's time on a quiet machine (several batches) as on a loaded one (one or two
