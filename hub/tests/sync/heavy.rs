@@ -296,9 +296,10 @@ async fn another_clinic_syncs_promptly_while_a_node_pushes_heavy_documents<S: Hu
 /// neighbour's five or so jobs can be charged, and the heavy node pushes light batches
 /// until it has spent it: as the charge is wall time, that takes about the same share of
 /// the test's time on a quiet machine (several batches) as on a loaded one (one or two
-/// slow ones). Once over, it waits its overspend times `window / budget`, an hour for a
-/// batch's worth, so the samples are taken while it waits, not while a job of it holds
-/// the one worker (a sample that spans one of its batches is not counted).
+/// slow ones). Once over, it waits its overspend times `window / budget` (3600: six
+/// minutes for 0.1 s over; 22 s to 45 min seen), so the samples are taken while it
+/// waits, not while a job of it holds the one worker (a sample that spans one of its
+/// batches is not counted).
 ///
 /// (With a budget of 5 ms the neighbour's own jobs spent it under load, and the
 /// neighbour waited minutes for its budget: "timed out waiting for the neighbour's
