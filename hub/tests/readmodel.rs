@@ -32,6 +32,7 @@ on_both_stores!(
     reproject_on_the_command_line,
     every_search_plan_finds_the_same_patients_in_list_order,
     the_hub_keeps_each_documents_derivation_at_its_heads,
+    the_hub_lists_the_appointments_around_now,
 );
 
 /// A projector clock that moves 1 s per reading, so every step stamps a later time.
@@ -494,6 +495,8 @@ async fn fetch_patient<S: HubStore>(
     )
 }
 
+#[path = "readmodel/booked.rs"]
+mod booked;
 #[path = "readmodel/derivations.rs"]
 mod derivations;
 #[path = "readmodel/identity.rs"]
@@ -502,6 +505,7 @@ mod identity;
 mod lists;
 #[path = "readmodel/search.rs"]
 mod search;
+use booked::the_hub_lists_the_appointments_around_now;
 use derivations::the_hub_keeps_each_documents_derivation_at_its_heads;
 use identity::{
     a_merged_patient_answers_as_its_keeper, an_erased_patient_is_gone_and_never_comes_back,

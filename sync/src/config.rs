@@ -35,6 +35,10 @@ pub struct EngineConfig {
     /// A node asks for compressed frames (`wire::FEATURE_COMPRESSED`, revision 7) when
     /// the hub offers them; off, every frame comes as it is, as to a revision 6 node.
     pub compressed_frames: bool,
+    /// With `bootstrap`, a first sync starts with today's appointments and their
+    /// patients (`wire::FEATURE_BOOT_FIRST`, revision 8): a node asks for it and a hub
+    /// offers it; off, the first sync is in change-log order only, as in revision 7.
+    pub boot_first: bool,
 }
 
 impl Default for EngineConfig {
@@ -51,6 +55,7 @@ impl Default for EngineConfig {
             bootstrap: true,
             boot_rows: true,
             compressed_frames: true,
+            boot_first: true,
         }
     }
 }

@@ -83,6 +83,10 @@ pub async fn run_hub_op<S: DocStore>(
             .derivations(clinic, &items)
             .await
             .map(HubStoreResult::Derivations),
+        HubStoreOp::Booked { from, to, limit } => store
+            .booked_between(clinic, from, to, limit)
+            .await
+            .map(HubStoreResult::Booked),
     };
     result.unwrap_or_else(|e| HubStoreResult::Failed(StoreFailure::of(e)))
 }

@@ -11,6 +11,7 @@
 
 pub mod apply;
 pub mod archive;
+pub mod boot_first;
 pub mod bootstrap;
 pub mod chunks;
 pub mod config;

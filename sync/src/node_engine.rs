@@ -26,8 +26,9 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::{ApplyFailure, OutgoingDoc, PushAck};
 use crate::wire::{
-    ClientMsg, DocData, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FEATURE_COMPRESSED,
-    FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, IndexEntry, Limits, OutboxStats,
+    ClientMsg, DocData, ErrorCode, FEATURE_BOOT_FIRST, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP,
+    FEATURE_COMPRESSED, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, IndexEntry,
+    Limits, OutboxStats,
 };
 
 use pull::Pull;
@@ -115,6 +116,8 @@ enum Purpose {
     Boot {
         up_to: u64,
     },
+    /// Documents a first sync sends before the log (revision 8), stored without a cursor.
+    First,
     Finish,
     Report,
     Token,
@@ -179,6 +182,8 @@ pub struct NodeSession {
     token_received: bool,
     /// A bootstrap was asked for on this connection (at most one per session).
     booted: bool,
+    /// Documents received before the log on this session's bootstrap (revision 8).
+    first_docs: usize,
 }
 
 impl std::fmt::Debug for NodeSession {
@@ -221,6 +226,7 @@ impl NodeSession {
             features: 0,
             token_received: false,
             booted: false,
+            first_docs: 0,
         }
     }
 
@@ -236,6 +242,9 @@ impl NodeSession {
             wanted |= FEATURE_BOOTSTRAP;
             if self.config.boot_rows {
                 wanted |= FEATURE_BOOT_ROWS;
+            }
+            if self.config.boot_first {
+                wanted |= FEATURE_BOOT_FIRST;
             }
         }
         if self.config.compressed_frames {

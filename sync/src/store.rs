@@ -216,6 +216,22 @@ pub trait DocStore: Send {
         async move { Ok(none) }
     }
 
+    /// The clinic's appointments that start in `[from, to)` and are not canceled,
+    /// earliest first, at most `limit`, with the patient each names: what a first sync
+    /// sends before the change log (revision 8, [`crate::boot_first`]). The default lists
+    /// none (a store without a read model of appointments): the first sync is then in
+    /// change-log order only, as in revision 7.
+    fn booked_between(
+        &mut self,
+        clinic: ClinicId,
+        from: crate::config::Millis,
+        to: crate::config::Millis,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<crate::boot_first::Booked>, Self::Error>> + Send {
+        let _ = (clinic, from, to, limit);
+        async move { Ok(Vec::new()) }
+    }
+
     /// The clinic's latest seq (0 for a clinic with no documents).
     fn latest_seq(
         &mut self,

@@ -154,3 +154,33 @@ fn offline_edits_on_two_nodes_both_survive() {
         assert!(s.node_has_change(node, doc, &a) && s.node_has_change(node, doc, &b));
     }
 }
+
+/// Revision 8: a fresh node's first sync starts with the patients booked around now,
+/// stored without its cursor. When the first log-ordered frame is lost, the node holds the
+/// booked patient already, times out, starts again from 0, takes the patient once more
+/// (it holds it) and converges with nothing lost or doubled.
+#[test]
+fn a_first_sync_cut_after_the_booked_patients_starts_over_and_loses_nothing() {
+    use dermis_sync::wire::FEATURE_BOOT_FIRST;
+    const BOOTSTRAP: u8 = 0x89;
+    let mut s = Script::new(2, FEATURE_BOOTSTRAP | FEATURE_BOOT_FIRST, SEED);
+    s.connect(0);
+    for _ in 0..5 {
+        s.create_patient(0);
+    }
+    let booked = s.create_patient(0);
+    let Some(change) = s.rename(0, booked, "Booked") else {
+        panic!("the rename changed nothing")
+    };
+    assert!(s.run_until(QUIET, |s| s.hub_has_change(booked, &change)));
+    s.book(booked);
+    s.connect(1);
+    s.lose_next_to_node(1, BOOTSTRAP);
+    assert!(s.run_until(QUIET, |s| s.lost() == 1), "the frame was lost");
+    // Well before the request times out (2 s in the simulation) and the node asks again.
+    assert!(
+        s.run_until(500, |s| s.node_has_change(1, booked, &change)),
+        "the booked patient arrived before any frame of the log"
+    );
+    quiet(&mut s);
+}

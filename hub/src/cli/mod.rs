@@ -291,6 +291,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.limits.max_frame_bytes = config.max_frame_bytes;
             options.engine.boot_rows = config.sync_boot_rows;
             options.engine.compressed_frames = config.sync_compressed_frames;
+            options.engine.boot_first = config.sync_boot_first;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

@@ -111,6 +111,10 @@ pub struct Config {
     /// `HUB_SYNC_COMPRESSED_FRAMES` (default true): offer compressed first-sync frames
     /// (docs/SYNC.md, revision 7); false, every frame goes as it is.
     pub sync_compressed_frames: bool,
+    /// `HUB_SYNC_BOOT_FIRST` (default true): offer a first sync that starts with today's
+    /// appointments and their patients (docs/SYNC.md, revision 8); false, a first sync
+    /// is in change-log order only.
+    pub sync_boot_first: bool,
 }
 
 /// The smallest `HUB_MAX_FRAME_BYTES`: nodes never size their frames below 64 KiB
@@ -154,6 +158,7 @@ impl Default for Config {
             max_frame_bytes: dermis_sync::wire::Limits::default().max_frame_bytes,
             api_rate_per_minute: DEFAULT_API_RATE_PER_MINUTE,
             sync_boot_rows: true,
+            sync_boot_first: true,
             sync_compressed_frames: true,
         }
     }
@@ -237,6 +242,9 @@ impl Config {
         }
         if let Some(value) = env("HUB_SYNC_COMPRESSED_FRAMES") {
             config.sync_compressed_frames = boolean("HUB_SYNC_COMPRESSED_FRAMES", &value)?;
+        }
+        if let Some(value) = env("HUB_SYNC_BOOT_FIRST") {
+            config.sync_boot_first = boolean("HUB_SYNC_BOOT_FIRST", &value)?;
         }
         if let Some(block) = env("WEBHOOK_BLOCK_PRIVATE") {
             config.webhook_block_private = boolean("WEBHOOK_BLOCK_PRIVATE", &block)?;

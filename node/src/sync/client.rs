@@ -92,6 +92,7 @@ impl Default for SyncOptions {
                 bootstrap: flag_from_env(BOOTSTRAP_ENV),
                 boot_rows: flag_from_env(BOOT_ROWS_ENV),
                 compressed_frames: flag_from_env(COMPRESSED_FRAMES_ENV),
+                boot_first: flag_from_env(BOOT_FIRST_ENV),
                 ..EngineConfig::default()
             },
             min_backoff: Duration::from_millis(250),
@@ -117,6 +118,11 @@ pub const BOOT_ROWS_ENV: &str = "DERMIS_SYNC_BOOT_ROWS";
 /// is, as to a revision 6 node: for comparing the two and for tests of older nodes
 /// against a newer hub.
 pub const COMPRESSED_FRAMES_ENV: &str = "DERMIS_SYNC_COMPRESSED_FRAMES";
+
+/// Turns today's appointments first (docs/SYNC.md, revision 8) off, so a fresh node's
+/// first sync is in change-log order only, as a revision 7 node's: for comparing the two
+/// and for tests of older nodes against a newer hub.
+pub const BOOT_FIRST_ENV: &str = "DERMIS_SYNC_BOOT_FIRST";
 
 /// A frame from the hub, opened once (a compressed frame is decompressed here, within
 /// the node's frame limit), offered to the loaders ahead, then given to the engine.

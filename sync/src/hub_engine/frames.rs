@@ -5,7 +5,8 @@ use super::send::collapse;
 use super::{Busy, HubOutput, HubSession, HubStoreOp, LIVE_MAX_BYTES, MAX_QUEUE, offered_features};
 use crate::config::Millis;
 use crate::wire::{
-    ClientMsg, DocPush, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FetchItem, HubMsg,
+    ClientMsg, DocPush, ErrorCode, FEATURE_BOOT_FIRST, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP,
+    FetchItem, HubMsg,
 };
 
 #[derive(Debug)]
@@ -77,7 +78,7 @@ impl HubSession {
                     // Only what this hub offers; derivations ride on bootstrap frames only.
                     self.features = features & offered_features(&self.config);
                     if self.features & FEATURE_BOOTSTRAP == 0 {
-                        self.features &= !FEATURE_BOOT_ROWS;
+                        self.features &= !(FEATURE_BOOT_ROWS | FEATURE_BOOT_FIRST);
                     }
                     self.sent_up_to = cursor;
                     out.push(HubOutput::NodeReport {
@@ -192,7 +193,6 @@ impl HubSession {
             None if self.live && self.live_pending > self.sent_up_to => Request::Live,
             None => return,
         };
-        let _ = now;
         match request {
             Request::Push { batch, docs } => {
                 let ids = docs.iter().map(|d| d.doc_id).collect();
@@ -216,21 +216,24 @@ impl HubSession {
                 out.push(HubOutput::Store(HubStoreOp::ChangedSince { cursor, limit }));
             }
             Request::Fetch { request, items } => {
-                self.fetch_step(request, collapse(items), out);
+                self.fetch_step(request, collapse(items), None, out);
             }
             Request::Bootstrap { request, cursor } => {
-                self.busy = Some(Busy::Bootstrap {
-                    request,
-                    from: cursor,
-                    page: None,
-                    derived: None,
-                });
                 self.sent_up_to = self.sent_up_to.max(cursor);
                 out.push(HubOutput::NodeCursor { cursor });
-                out.push(HubOutput::Store(HubStoreOp::ChangedSince {
-                    cursor,
-                    limit: crate::bootstrap::PAGE_DOCS.min(self.config.pull_limit.max(1) as usize),
-                }));
+                if cursor == 0 && self.features & FEATURE_BOOT_FIRST != 0 && !self.first_served {
+                    // Revision 8: today's appointments and their patients go first.
+                    self.first_served = true;
+                    let (from, to) = crate::boot_first::window(now);
+                    self.busy = Some(Busy::BootFirst { request });
+                    out.push(HubOutput::Store(HubStoreOp::Booked {
+                        from,
+                        to,
+                        limit: crate::boot_first::MAX_APPOINTMENTS,
+                    }));
+                } else {
+                    self.boot_page(request, cursor, out);
+                }
             }
             Request::Live => {
                 self.busy = Some(Busy::Live {
@@ -242,5 +245,19 @@ impl HubSession {
                 }));
             }
         }
+    }
+
+    /// Reads the change-log page a bootstrap frame from `cursor` is made of.
+    pub(super) fn boot_page(&mut self, request: u64, cursor: u64, out: &mut Vec<HubOutput>) {
+        self.busy = Some(Busy::Bootstrap {
+            request,
+            from: cursor,
+            page: None,
+            derived: None,
+        });
+        out.push(HubOutput::Store(HubStoreOp::ChangedSince {
+            cursor,
+            limit: crate::bootstrap::PAGE_DOCS.min(self.config.pull_limit.max(1) as usize),
+        }));
     }
 }

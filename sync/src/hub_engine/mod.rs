@@ -16,9 +16,9 @@ use uuid::Uuid;
 use crate::config::{EngineConfig, Millis};
 use crate::store::ChangePage;
 use crate::wire::{
-    COMPRESS_MIN_BYTES, DocData, DocPush, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP,
-    FEATURE_COMPRESSED, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, Limits,
-    OutboxStats, PushOutcome,
+    COMPRESS_MIN_BYTES, DocData, DocPush, ErrorCode, FEATURE_BOOT_FIRST, FEATURE_BOOT_ROWS,
+    FEATURE_BOOTSTRAP, FEATURE_COMPRESSED, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem,
+    HubMsg, Limits, OutboxStats, PushOutcome,
 };
 
 mod frames;
@@ -52,6 +52,13 @@ pub enum HubStoreOp {
     Derivations {
         items: Vec<(Uuid, Vec<ChangeHash>)>,
     },
+    /// The clinic's appointments starting in `[from, to)`, at most `limit`
+    /// ([`crate::DocStore::booked_between`], revision 8).
+    Booked {
+        from: Millis,
+        to: Millis,
+        limit: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +68,7 @@ pub enum HubStoreResult {
     Changes(ChangePage),
     Fetched(Vec<Option<DocData>>),
     Derivations(Vec<Option<Vec<u8>>>),
+    Booked(Vec<crate::boot_first::Booked>),
     Failed(crate::store::StoreFailure),
 }
 
@@ -102,7 +110,7 @@ pub enum HubOutput {
 
 /// What a hub offers in `Dermis-Features` and accepts in `Hello.features`: every
 /// feature this build speaks, less what its operator turned off (`boot_rows`,
-/// `compressed_frames`). The one list of both, so the header and the session agree.
+/// `compressed_frames`, `boot_first`). The one list of both, so the header and the session agree.
 pub fn offered_features(config: &EngineConfig) -> u64 {
     let mut offered = FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP;
     if config.boot_rows {
@@ -110,6 +118,9 @@ pub fn offered_features(config: &EngineConfig) -> u64 {
     }
     if config.compressed_frames {
         offered |= FEATURE_COMPRESSED;
+    }
+    if config.boot_first {
+        offered |= FEATURE_BOOT_FIRST;
     }
     offered
 }
@@ -137,6 +148,9 @@ pub struct HubSession {
     queue: VecDeque<Request>,
     /// The highest seq the node has been told about (pages and live updates).
     sent_up_to: u64,
+    /// The part of a first sync sent before the log (revision 8) has been served: once
+    /// per session, however often a node asks for a bootstrap from 0.
+    first_served: bool,
     live: bool,
     live_pending: u64,
     tokens: f64,
@@ -185,6 +199,7 @@ impl HubSession {
             busy: None,
             queue: VecDeque::new(),
             sent_up_to: 0,
+            first_served: false,
             live: false,
             live_pending: 0,
             tokens: RATE_BURST,

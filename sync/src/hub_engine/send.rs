@@ -39,10 +39,13 @@ pub(super) fn collapse(items: Vec<FetchItem>) -> VecDeque<FetchItem> {
 
 impl HubSession {
     /// Asks the store for the next step of a fetch: about one frame of documents.
+    /// `first` (revision 8) is the data the part of a first sync sent before the log may
+    /// still carry; that fetch ends in the bootstrap's first page.
     pub(super) fn fetch_step(
         &mut self,
         request: u64,
         mut rest: VecDeque<FetchItem>,
+        first: Option<usize>,
         out: &mut Vec<HubOutput>,
     ) {
         let take = rest.len().min(FETCH_STEP_ITEMS);
@@ -51,8 +54,9 @@ impl HubSession {
             request,
             step: items.clone(),
             rest,
+            first,
         });
-        let max_bytes = self.send_budget();
+        let max_bytes = first.map_or(self.send_budget(), |left| left.min(self.send_budget()));
         out.push(HubOutput::Store(HubStoreOp::Fetch { items, max_bytes }));
     }
 

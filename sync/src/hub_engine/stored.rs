@@ -31,6 +31,14 @@ pub(super) enum Busy {
         request: u64,
         step: Vec<FetchItem>,
         rest: VecDeque<FetchItem>,
+        /// Set when this fetch is the part of a first sync sent before the log (revision
+        /// 8): the data it may still send; the bootstrap from 0 follows it.
+        first: Option<usize>,
+    },
+    /// Listing the appointments whose documents a first sync sends before the log
+    /// (revision 8), for the bootstrap request `request` from 0.
+    BootFirst {
+        request: u64,
     },
     Live {
         from: u64,
@@ -118,6 +126,7 @@ impl HubSession {
                     request,
                     step,
                     mut rest,
+                    first,
                 },
                 HubStoreResult::Fetched(docs),
             ) => {
@@ -132,13 +141,30 @@ impl HubSession {
                     rest.push_front(item);
                 }
                 let ids = step.iter().map(|i| i.doc_id).collect();
+                let sent: usize = docs.iter().flatten().map(|d| d.data.len()).sum();
                 self.send_docs(now, request, ids, docs, &mut out);
-                if !rest.is_empty() {
+                let first = first.map(|left| left.saturating_sub(sent));
+                if !rest.is_empty() && first != Some(0) {
                     // The next step only after this one's frames: the driver sends them
                     // before running the store operation, and waits while the node reads.
-                    self.fetch_step(request, rest, &mut out);
+                    self.fetch_step(request, rest, first, &mut out);
                     return out;
                 }
+                if first.is_some() {
+                    // What did not fit comes in its place in the log.
+                    self.boot_page(request, 0, &mut out);
+                    return out;
+                }
+            }
+            (Busy::BootFirst { request }, HubStoreResult::Booked(booked)) => {
+                let items = crate::boot_first::items(&booked);
+                if items.is_empty() {
+                    self.boot_page(request, 0, &mut out);
+                } else {
+                    let first = Some(crate::boot_first::MAX_BYTES);
+                    self.fetch_step(request, items.into(), first, &mut out);
+                }
+                return out;
             }
             (
                 Busy::Bootstrap {

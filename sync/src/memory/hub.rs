@@ -24,6 +24,8 @@ struct HubDoc {
 pub struct MemoryHubStore {
     seqs: HashMap<ClinicId, u64>,
     docs: HashMap<Uuid, HubDoc>,
+    /// Appointments by start time, as a hub's read model lists them ([`Self::book`]).
+    booked: Vec<(ClinicId, crate::config::Millis, crate::boot_first::Booked)>,
 }
 
 impl MemoryHubStore {
@@ -38,6 +40,18 @@ impl MemoryHubStore {
             .filter(|(_, d)| d.clinic == clinic)
             .map(|(id, d)| (*id, sorted(d.doc.get_heads())))
             .collect()
+    }
+
+    /// Lists an appointment starting at `start` for [`DocStore::booked_between`], as a
+    /// hub's projector does once it has read the appointment's document (which this store
+    /// need not hold: a read model may be ahead of or behind the log).
+    pub fn book(
+        &mut self,
+        clinic: ClinicId,
+        start: crate::config::Millis,
+        booked: crate::boot_first::Booked,
+    ) {
+        self.booked.push((clinic, start, booked));
     }
 
     pub fn doc(&self, id: Uuid) -> Option<&AutoCommit> {
@@ -164,6 +178,23 @@ impl DocStore for MemoryHubStore {
                 Some(doc_data(item, d.doc_type, d.seq, &mut d.doc))
             })
             .collect())
+    }
+
+    async fn booked_between(
+        &mut self,
+        clinic: ClinicId,
+        from: crate::config::Millis,
+        to: crate::config::Millis,
+        limit: usize,
+    ) -> Result<Vec<crate::boot_first::Booked>, Never> {
+        let mut found: Vec<_> = self
+            .booked
+            .iter()
+            .filter(|(c, start, _)| *c == clinic && (from..to).contains(start))
+            .map(|(_, start, b)| (*start, b.appointment, *b))
+            .collect();
+        found.sort_by_key(|(start, id, _)| (*start, *id));
+        Ok(found.into_iter().take(limit).map(|(_, _, b)| b).collect())
     }
 
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, Never> {

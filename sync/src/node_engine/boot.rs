@@ -7,15 +7,57 @@
 //! With [`FEATURE_BOOT_ROWS`] (revision 6) items may carry their index derivation: the
 //! engine only checks that each decodes (a malformed one refuses the frame); the node's
 //! store takes them from the frame as it arrives (`node/src/sync/predecode.rs`).
+//!
+//! With [`FEATURE_BOOT_FIRST`] (revision 8) the answer to the bootstrap from 0 starts
+//! with `Docs` frames of today's appointments and their patients
+//! ([`crate::boot_first`]): checked, stored without moving the cursor, and met again
+//! in their place in the log.
 
 use super::{
-    BOOT_AHEAD, ClientMsg, DocData, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, Millis,
-    NodeOutput, NodeSession, NodeStoreOp, Pull, Purpose,
+    BOOT_AHEAD, ClientMsg, DocData, ErrorCode, FEATURE_BOOT_FIRST, FEATURE_BOOT_ROWS,
+    FEATURE_BOOTSTRAP, Millis, NodeOutput, NodeSession, NodeStoreOp, Pull, Purpose,
 };
 use crate::bootstrap::check_frame;
 use crate::store::ApplyFailure;
 
 impl NodeSession {
+    /// Whether a `Docs` frame for `request` is part of what a first sync sends before
+    /// the log: agreed, and answering the bootstrap from 0 before its first frame.
+    pub(super) fn boot_first_due(&self, request: u64) -> bool {
+        self.features & FEATURE_BOOT_FIRST != 0
+            && matches!(self.pull, Pull::Booting { asked: Some((r, 0)), .. } if r == request)
+    }
+
+    /// Documents sent before the log (revision 8): refused whole unless they pass
+    /// [`crate::boot_first::check_docs`]; stored without a cursor, so a session that ends
+    /// now starts its bootstrap from 0 again. Each frame shows the hub is working on the
+    /// request, so its deadline starts again.
+    pub(super) fn on_first_docs(
+        &mut self,
+        now: Millis,
+        items: Vec<DocData>,
+        out: &mut Vec<NodeOutput>,
+    ) {
+        if let Err(e) = crate::boot_first::check_docs(&items, self.first_docs) {
+            self.close(ErrorCode::ProtocolViolation, e.to_string(), out);
+            return;
+        }
+        self.first_docs += items.len();
+        if let Pull::Booting { at, .. } = &mut self.pull {
+            *at = now;
+        }
+        if !items.is_empty() {
+            self.enqueue(
+                NodeStoreOp::ApplyDocs {
+                    docs: items,
+                    cursor: None,
+                },
+                Purpose::First,
+                out,
+            );
+        }
+    }
+
     /// A bootstrap frame: refused whole (the session ends, nothing applied) unless it
     /// answers the request in flight and passes [`check_frame`].
     #[allow(clippy::too_many_arguments)]

@@ -279,6 +279,10 @@ impl NodeSession {
         missing: Vec<Uuid>,
         out: &mut Vec<NodeOutput>,
     ) {
+        if self.boot_first_due(request) {
+            self.on_first_docs(now, items, out);
+            return;
+        }
         let Pull::Fetching {
             request: expected,
             awaiting,

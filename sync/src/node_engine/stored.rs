@@ -90,6 +90,10 @@ impl NodeSession {
                     self.page_done(now, page, &mut out);
                 }
             }
+            (Purpose::First, NodeStoreResult::Applied(_)) => {
+                // A document that did not store comes again in its place in the log,
+                // where a refusal is reported and the cursor rules apply.
+            }
             (Purpose::Boot { up_to }, NodeStoreResult::Applied(failures)) => {
                 self.boot_stored(now, up_to, failures, &mut out);
             }

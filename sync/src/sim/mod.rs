@@ -28,7 +28,9 @@ use crate::hub_engine::HubSession;
 use crate::memory::{MemoryHubStore, MemoryNodeStore};
 use crate::node_engine::NodeSession;
 use crate::store::NodeSyncStore;
-use crate::wire::{FEATURE_BOOTSTRAP, FEATURE_COMPRESSED, FEATURE_LIVE_DOCS, Limits};
+use crate::wire::{
+    FEATURE_BOOT_FIRST, FEATURE_BOOTSTRAP, FEATURE_COMPRESSED, FEATURE_LIVE_DOCS, Limits,
+};
 
 #[derive(Clone, Debug)]
 pub struct SimConfig {
@@ -148,6 +150,7 @@ impl World {
             bootstrap: true,
             boot_rows: true,
             compressed_frames: true,
+            boot_first: true,
         };
         World {
             rng,
@@ -192,6 +195,11 @@ impl World {
         if self.report.connections % 2 == 1 {
             offered |= FEATURE_COMPRESSED;
         }
+        // Half of the bootstraps start with today's appointments (revision 8), chosen
+        // the same way.
+        if self.report.connections % 4 >= 2 {
+            offered |= FEATURE_BOOT_FIRST;
+        }
         node.hub_offers(self.features.unwrap_or(offered));
         let store = &mut self.nodes[i].store;
         let cursor = now_or_never(store.cursor())
@@ -231,6 +239,17 @@ impl World {
             };
             let hash = doc.commit();
             self.nodes[i].store.create(id.0, DocType::Patient, doc, now);
+            // Every new patient is booked now, so a first sync from 0 (revision 8) has
+            // documents to send before the log: the patient once the hub has it, and an
+            // appointment the hub never holds (answered missing).
+            self.hub.book(
+                self.clinic,
+                now,
+                crate::boot_first::Booked {
+                    appointment: Uuid::from_u128(id.0.as_u128() ^ 1),
+                    patient: Some(id.0),
+                },
+            );
             hash.map(|h| (id.0, h))
         } else {
             let id = ids[self.rng.random_range(0..ids.len())];

@@ -183,6 +183,17 @@ impl Script {
         id.0
     }
 
+    /// The hub's read model lists an appointment of `patient` starting now, which a
+    /// first sync sends first (revision 8, when the session agreed to it).
+    pub fn book(&mut self, patient: Uuid) {
+        let booked = crate::boot_first::Booked {
+            appointment: super::uuid_from(&mut self.world.rng),
+            patient: Some(patient),
+        };
+        let (clinic, now) = (self.world.clinic, self.world.now);
+        self.world.hub.book(clinic, now, booked);
+    }
+
     /// Node `i` sets a patient's first name; returns the change, if it made one.
     pub fn rename(&mut self, i: usize, doc: Uuid, name: &str) -> Option<ChangeHash> {
         let now = self.world.now;

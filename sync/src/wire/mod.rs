@@ -62,6 +62,12 @@ pub const FEATURE_BOOT_ROWS: u64 = 8;
 /// to about half. The node opens them with [`decompress_frame`], bounded by its frame
 /// limit.
 pub const FEATURE_COMPRESSED: u64 = 16;
+/// A first sync that starts with what the clinic needs today (revision 8): before the
+/// first bootstrap frame of a node that has never pulled, the hub answers the same
+/// request with `Docs` frames holding the appointments around now and the patients
+/// they name ([`crate::boot_first`]), then the log-ordered frames as before. Only
+/// with [`FEATURE_BOOTSTRAP`].
+pub const FEATURE_BOOT_FIRST: u64 = 32;
 
 /// The bytes `value` takes as a varint.
 pub fn varint_len(value: u64) -> usize {
@@ -78,6 +84,7 @@ const FEATURE_NAMES: &[(u64, &str)] = &[
     (FEATURE_BOOTSTRAP, "bootstrap"),
     (FEATURE_BOOT_ROWS, "boot-rows"),
     (FEATURE_COMPRESSED, "compressed-frames"),
+    (FEATURE_BOOT_FIRST, "boot-first"),
 ];
 
 /// The `Dermis-Features` value for `features`: names, comma-separated.

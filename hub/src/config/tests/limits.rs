@@ -112,8 +112,8 @@ fn the_frame_limit_is_read_and_bounded() {
     }
 }
 
-/// An operator may stop offering revision 6's index rows or revision 7's compressed
-/// frames (docs/SYNC.md); both are on unless turned off, and a word that is not a
+/// An operator may stop offering revision 6's index rows, revision 7's compressed
+/// frames or revision 8's appointments first (docs/SYNC.md); each is on unless turned off, and a word that is not a
 /// boolean is refused with the variable's name rather than read as either.
 #[test]
 fn the_sync_features_are_on_unless_turned_off() {
@@ -130,7 +130,16 @@ fn the_sync_features_are_on_unless_turned_off() {
         features(&[("HUB_SYNC_COMPRESSED_FRAMES", "off")]).ok(),
         Some((true, false))
     );
-    for name in ["HUB_SYNC_BOOT_ROWS", "HUB_SYNC_COMPRESSED_FRAMES"] {
+    let first = |pairs: &[(&str, &str)]| {
+        Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.sync_boot_first)
+    };
+    assert_eq!(first(&[]).ok(), Some(true));
+    assert_eq!(first(&[("HUB_SYNC_BOOT_FIRST", "false")]).ok(), Some(false));
+    for name in [
+        "HUB_SYNC_BOOT_ROWS",
+        "HUB_SYNC_COMPRESSED_FRAMES",
+        "HUB_SYNC_BOOT_FIRST",
+    ] {
         assert!(
             matches!(
                 features(&[(name, "maybe")]),

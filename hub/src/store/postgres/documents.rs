@@ -481,6 +481,16 @@ impl DocStore for PgStore {
         derivations::read(&self.pool, clinic, items).await
     }
 
+    async fn booked_between(
+        &mut self,
+        clinic: ClinicId,
+        from: dermis_model::Millis,
+        to: dermis_model::Millis,
+        limit: usize,
+    ) -> Result<Vec<dermis_sync::boot_first::Booked>, StoreError> {
+        super::booked::between(&self.pool, clinic, from, to, limit).await
+    }
+
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
         let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM clinics WHERE id = $1")
             .bind(clinic.0)

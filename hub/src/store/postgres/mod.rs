@@ -193,6 +193,7 @@ impl PgStore {
 mod admin;
 mod admins;
 mod api_keys;
+mod booked;
 mod calendly;
 mod derivations;
 mod documents;

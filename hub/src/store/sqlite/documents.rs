@@ -461,6 +461,17 @@ impl DocStore for SqliteStore {
             .await
     }
 
+    async fn booked_between(
+        &mut self,
+        clinic: ClinicId,
+        from: Millis,
+        to: Millis,
+        limit: usize,
+    ) -> Result<Vec<dermis_sync::boot_first::Booked>, StoreError> {
+        self.call(move |conn| super::booked::between(conn, clinic, from, to, limit))
+            .await
+    }
+
     async fn latest_seq(&mut self, clinic: ClinicId) -> Result<u64, StoreError> {
         self.call(move |conn| latest(conn, clinic)).await
     }

@@ -10,6 +10,7 @@ mod admin;
 mod admins;
 mod api_keys;
 mod audit;
+mod booked;
 mod calendly;
 mod derivations;
 mod documents;

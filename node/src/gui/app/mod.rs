@@ -804,6 +804,14 @@ impl DermisApp {
         matches!(self.phase, Phase::Setup(_))
     }
 
+    /// How many patients the search on screen found, once the answer to what is typed
+    /// now has arrived (`None` while it is on its way): how benches see a search succeed.
+    #[doc(hidden)]
+    pub fn patients_found(&self) -> Option<usize> {
+        let p = &self.s.patients;
+        (p.loaded && p.shown == p.generation).then_some(p.rows.len())
+    }
+
     /// Whether the current screen has its data and nothing is waiting.
     pub fn settled(&mut self) -> bool {
         self.is_idle() && (!matches!(self.phase, Phase::Main) || self.screen_loaded())
