@@ -67,6 +67,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0015_sales_journal",
         include_str!("../../../migrations/node/0015_sales_journal.sql"),
     ),
+    (
+        "0016_partial_sale_indexes",
+        include_str!("../../../migrations/node/0016_partial_sale_indexes.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {
@@ -98,4 +102,122 @@ pub fn run(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
         tracing::info!(migration = name, "store migrated");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, journal, pos};
+
+    fn sale(
+        conn: &Connection,
+        id: &str,
+        original: Option<&str>,
+        patient: Option<&str>,
+        shift: Option<&str>,
+    ) {
+        conn.execute(
+            "INSERT INTO sales(id, ledger_id, receipt, kind, original_id, at, node_id, currency,
+                subtotal_minor, discount_minor, tax_minor, total_minor, change_minor, patient_id, shift_id)
+             VALUES (?1, 'l1', ?1, ?2, ?3, 1, 'n1', 'EUR', 100, 0, 0, 100, 0, ?4, ?5)",
+            rusqlite::params![id, if original.is_some() { "refund" } else { "sale" }, original, patient, shift],
+        )
+        .expect("sale");
+    }
+
+    fn plan(conn: &Connection, sql: &str, arg: &str) -> String {
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .expect("plan");
+        let rows = stmt
+            .query_map([arg], |r| r.get::<_, String>(3))
+            .expect("plan");
+        rows.map(|r| r.expect("row")).collect::<Vec<_>>().join("; ")
+    }
+
+    /// Schema 16 makes three sales indexes partial: a store of schema 15 keeps its sales,
+    /// the lookups by those columns still find them, and still through the indexes.
+    #[test]
+    fn sales_indexes_hold_only_sales_with_a_value_and_are_still_searched() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("store.db");
+        {
+            let store = Store::create_at_version(&path, 15).expect("v15");
+            let conn = store.conn();
+            sale(conn, "s1", None, None, None);
+            sale(conn, "s2", None, Some("p1"), Some("sh1"));
+            sale(conn, "r1", Some("s1"), Some("p1"), Some("sh1"));
+        }
+        let store = Store::open(&path).expect("migrated");
+        assert_eq!(store.schema_version().expect("version"), 16);
+        let conn = store.conn();
+
+        let reversals = journal::reversals_of(conn, "s1").expect("reversals");
+        assert_eq!(reversals, vec![("r1".to_owned(), "r1".to_owned())]);
+        assert_eq!(
+            pos::ledgers_of_shift(conn, "sh1").expect("shift"),
+            vec!["l1".to_owned()]
+        );
+        let of_patient = pos::entries_of_patients(conn, &["p1".to_owned()], 10).expect("patient");
+        let mut ids: Vec<_> = of_patient.iter().map(|s| s.id.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["r1", "s2"]);
+
+        // Only the sales with a value have an entry.
+        for (index, column, holding) in [
+            ("sales_original", "original_id", 1),
+            ("sales_patient", "patient_id", 2),
+            ("sales_shift", "shift_id", 2),
+        ] {
+            let sql: String = conn
+                .query_row(
+                    "SELECT sql FROM sqlite_master WHERE name = ?1",
+                    [index],
+                    |r| r.get(0),
+                )
+                .expect("index");
+            assert!(
+                sql.ends_with(&format!("WHERE {column} IS NOT NULL")),
+                "{sql}"
+            );
+            let entries: i64 = conn
+                .query_row(
+                    &format!(
+                        "SELECT count(*) FROM sales INDEXED BY {index} WHERE {column} IS NOT NULL"
+                    ),
+                    [],
+                    |r| r.get(0),
+                )
+                .expect("count");
+            assert_eq!(entries, holding, "{index}");
+        }
+
+        // The statements of reversals_of, ledgers_of_shift, entries_of_patients, the
+        // journal's void check and an erasure's unlinking, as they are written.
+        for (sql, index) in [
+            (
+                "SELECT id, receipt FROM sales WHERE original_id = ?1 ORDER BY at, id",
+                "sales_original",
+            ),
+            (
+                "SELECT DISTINCT ledger_id FROM sales WHERE shift_id = ?1",
+                "sales_shift",
+            ),
+            (
+                "SELECT s.id FROM sales s WHERE s.patient_id IN (?1) ORDER BY s.at DESC LIMIT 10",
+                "sales_patient",
+            ),
+            (
+                "SELECT s.id FROM sales s WHERE s.id = ?1 AND EXISTS(SELECT 1 FROM sales v WHERE v.original_id = s.id AND v.kind = 'void')",
+                "sales_original",
+            ),
+            (
+                "UPDATE sales SET patient_id = NULL WHERE patient_id = ?1",
+                "sales_patient",
+            ),
+        ] {
+            let plan = plan(conn, sql, "x");
+            assert!(plan.contains(&format!("INDEX {index}")), "{sql}: {plan}");
+        }
+    }
 }
