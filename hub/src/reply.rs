@@ -1,6 +1,6 @@
 //! The answers every HTTP handler of the hub shares: a refusal is
 //! `{"error": <stable code>, "message": <safe text>}` ([`ErrorBody`]) — causes are logged
-//! where they happen, never sent — and times in JSON are RFC 3339 ([`rfc3339_ms`]). Low
+//! where they happen, never sent — and times in JSON are RFC 3339 ([`dermis_model::rfc3339`]). Low
 //! in the hub's layers (scripts/check_hub_layers.sh), so the photo lane, the FHIR API and
 //! the admin pages answer alike without importing the router or the admin API.
 
@@ -9,7 +9,6 @@ use std::time::Duration;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use dermis_model::Millis;
 use serde::Serialize;
 use serde_json::json;
 
@@ -48,15 +47,4 @@ pub fn retry_after_header(response: &mut Response, after: Duration) {
         axum::http::header::RETRY_AFTER,
         axum::http::HeaderValue::from(seconds.max(1)),
     );
-}
-
-/// RFC 3339 for milliseconds since the epoch.
-pub fn rfc3339_ms(ms: Millis) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
 }

@@ -140,16 +140,6 @@ fn username_key(username: &str) -> String {
         .to_lowercase()
 }
 
-/// RFC 3339 for seconds since the epoch.
-pub fn rfc3339(seconds: u64) -> String {
-    let at = i64::try_from(seconds)
-        .ok()
-        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// Signs an admin in.
 #[utoipa::path(
     post,
@@ -186,7 +176,9 @@ pub async fn login<S: HubStore>(
         Ok(issued) => {
             let cookie = hub.auth.cookie(&issued.token);
             let body = LoginResponse {
-                expires_at: rfc3339(issued.expires_at),
+                expires_at: dermis_model::rfc3339(
+                    i64::try_from(issued.expires_at).map_or(i64::MAX, |s| s.saturating_mul(1000)),
+                ),
                 token: issued.token,
             };
             ([(header::SET_COOKIE, cookie)], Json(body)).into_response()

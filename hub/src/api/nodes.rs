@@ -13,7 +13,6 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::auth::require_admin;
-pub use crate::reply::rfc3339_ms;
 use crate::state::Hub;
 use crate::store::{ClinicInfo, HubStore, NodeInfo, Scope, StoreError};
 
@@ -131,8 +130,8 @@ impl NodeView {
             number: node.number,
             status: node.status.to_owned(),
             online: node.online,
-            last_seen_at: node.last_seen_at.map(rfc3339_ms),
-            last_sync_at: node.last_sync_at.map(rfc3339_ms),
+            last_seen_at: node.last_seen_at.map(dermis_model::rfc3339),
+            last_sync_at: node.last_sync_at.map(dermis_model::rfc3339),
             app_version: node.app_version.clone(),
             cursor: node.cursor,
             delivered_seq: node.delivered_seq,

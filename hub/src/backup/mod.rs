@@ -165,7 +165,7 @@ fn write_backup(
     let manifest = serde_json::to_vec(&Manifest {
         format: 1,
         hub: env!("CARGO_PKG_VERSION").into(),
-        created_at: crate::webhooks::events::rfc3339(dermis_model::now_millis()),
+        created_at: dermis_model::rfc3339(dermis_model::now_millis()),
     })
     .map_err(|e| BackupError::Read(io::Error::other(e)))?;
     let mut add = |name: &str, path: Option<&Path>, sealer: &mut ArchiveWriter<BufWriter<File>>| {

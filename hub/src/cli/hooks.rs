@@ -155,7 +155,7 @@ pub(super) async fn calendly<S: HubStore>(
         CalendlyCommand::List => {
             let mut rows = vec![["CLINIC", "KEY SET AT"].map(String::from)];
             for (clinic, at) in store.calendly_keys().await? {
-                rows.push([clinic.to_string(), crate::api::nodes::rfc3339_ms(at)]);
+                rows.push([clinic.to_string(), dermis_model::rfc3339(at)]);
             }
             print_out(&align(rows))?;
         }

@@ -39,7 +39,7 @@ pub fn statement(base: &str) -> Value {
     json!({
         "resourceType": "CapabilityStatement",
         "status": "active",
-        "date": crate::reply::rfc3339_ms(dermis_model::now_millis()),
+        "date": dermis_model::rfc3339(dermis_model::now_millis()),
         "publisher": "Dermis",
         "kind": "instance",
         "instantiates": ["http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"],

@@ -303,7 +303,7 @@ pub async fn write<R: ReadModel + Sync>(
     let mut keys = written(&writers);
     let output = writers.into_iter().flat_map(|w| w.out).collect();
     let manifest = Manifest {
-        transaction_time: crate::reply::rfc3339_ms(job.at),
+        transaction_time: dermis_model::rfc3339(job.at),
         request: job.request.clone(),
         requires_access_token: true,
         output,

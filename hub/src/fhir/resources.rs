@@ -14,7 +14,7 @@ use crate::readmodel::records::{
     AllergyRecord, AppointmentRecord, DiagnosisRecord, EncounterRecord, PatientRecord, PhotoRecord,
     PrescriptionRecord,
 };
-use crate::reply::rfc3339_ms;
+use dermis_model::rfc3339;
 
 /// ICD-10's system URI (terminology.hl7.org names it so for R4).
 pub const ICD10: &str = "http://hl7.org/fhir/sid/icd-10";
@@ -65,7 +65,7 @@ fn person(name: Option<&str>, staff_id: Option<Uuid>) -> Option<Value> {
 }
 
 fn meta(updated_at: i64) -> Value {
-    json!({ "lastUpdated": rfc3339_ms(updated_at) })
+    json!({ "lastUpdated": rfc3339(updated_at) })
 }
 
 fn gender(sex: &str) -> &'static str {
@@ -317,7 +317,7 @@ pub fn medication_request(p: &PrescriptionRecord) -> Value {
     );
     out.insert("subject".into(), reference("Patient", p.patient_id));
     out.insert("encounter".into(), reference("Encounter", p.encounter_id));
-    out.insert("authoredOn".into(), json!(rfc3339_ms(p.at)));
+    out.insert("authoredOn".into(), json!(rfc3339(p.at)));
     put(
         &mut out,
         "requester",
@@ -347,7 +347,7 @@ pub fn media(m: &PhotoRecord, links: &Links) -> Value {
         "size".into(),
         json!(u32::try_from(m.size).unwrap_or(u32::MAX)),
     );
-    content.insert("creation".into(), json!(rfc3339_ms(m.taken_at)));
+    content.insert("creation".into(), json!(rfc3339(m.taken_at)));
     let mut out = Map::new();
     out.insert("resourceType".into(), json!("Media"));
     out.insert("id".into(), json!(m.id.to_string()));
@@ -364,7 +364,7 @@ pub fn media(m: &PhotoRecord, links: &Links) -> Value {
     if let Some(visit) = m.encounter_id {
         out.insert("encounter".into(), reference("Encounter", visit));
     }
-    out.insert("createdDateTime".into(), json!(rfc3339_ms(m.taken_at)));
+    out.insert("createdDateTime".into(), json!(rfc3339(m.taken_at)));
     if let Some(code) = text(&m.body_part) {
         out.insert(
             "bodySite".into(),
@@ -437,8 +437,8 @@ pub fn appointment(a: &AppointmentRecord) -> Value {
         );
     }
     put(&mut out, "description", text(&a.title));
-    out.insert("start".into(), json!(rfc3339_ms(a.start)));
-    out.insert("end".into(), json!(rfc3339_ms(a.end.max(a.start))));
+    out.insert("start".into(), json!(rfc3339(a.start)));
+    out.insert("end".into(), json!(rfc3339(a.end.max(a.start))));
     put(&mut out, "comment", text(&a.notes));
     out.insert("participant".into(), Value::Array(participants));
     Value::Object(out)

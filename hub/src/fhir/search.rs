@@ -525,7 +525,7 @@ pub fn entries_bundle(links: &Links, kind: &str, link: Vec<Value>, resources: Ve
     let mut out = json!({
         "resourceType": "Bundle",
         "type": kind,
-        "timestamp": crate::reply::rfc3339_ms(dermis_model::now_millis()),
+        "timestamp": dermis_model::rfc3339(dermis_model::now_millis()),
     });
     if !link.is_empty() {
         out["link"] = Value::Array(link);

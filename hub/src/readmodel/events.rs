@@ -9,7 +9,7 @@
 use automerge::AutoCommit;
 use dermis_model::encounter::EncounterStatus;
 use dermis_model::ledger::SaleKind;
-use dermis_model::{ClinicId, DocType, Millis, SchemaError};
+use dermis_model::{ClinicId, DocType, SchemaError};
 use serde_json::json;
 
 use crate::readmodel::derive::{DocRows, patient_rows, rows, sale_record};
@@ -127,14 +127,6 @@ pub struct ReceiptLink {
     pub link: dermis_model::ledger::chain::Link,
 }
 
-/// RFC 3339 (UTC) for payloads.
-pub fn rfc3339(ms: Millis) -> String {
-    let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// The `stock.negative` event for a SKU that went below zero because of `entry_id`.
 pub fn stock_negative(clinic: ClinicId, entry_id: &str, sku: &str, on_hand: i64) -> DerivedEvent {
     DerivedEvent {
@@ -173,7 +165,7 @@ pub fn derive(
                         "encounter_id": encounter.id.to_string(),
                         "patient_id": patient.id.to_string(),
                         "clinic_id": clinic,
-                        "signed_at": encounter.signed_at.map(rfc3339),
+                        "signed_at": encounter.signed_at.map(dermis_model::rfc3339),
                     }),
                 });
             }
@@ -201,7 +193,7 @@ pub fn derive(
                         "clinic_id": clinic,
                         "node_id": sale.node_id.to_string(),
                         "receipt": sale.receipt,
-                        "at": rfc3339(sale.at),
+                        "at": dermis_model::rfc3339(sale.at),
                         "currency": sale.currency.code(),
                         "subtotal_minor": sale.subtotal_minor,
                         "discount_minor": sale.discount_minor,

@@ -22,7 +22,7 @@ use dermis_model::{ClinicId, Millis};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::events::{DerivedEvent, EventType, rfc3339};
+use super::events::{DerivedEvent, EventType};
 use crate::store::rules::place::{Places, Touch};
 use crate::store::rules::staff::touches_staff;
 
@@ -124,7 +124,8 @@ pub fn derive_staff(
         let data = StaffChange {
             clinic_id: clinic,
             change: placed.hash.to_string(),
-            at: (change.timestamp() > 0).then(|| rfc3339(change.timestamp().saturating_mul(1000))),
+            at: (change.timestamp() > 0)
+                .then(|| dermis_model::rfc3339(change.timestamp().saturating_mul(1000))),
             at_ms: (change.timestamp() > 0).then(|| change.timestamp().saturating_mul(1000)),
             by: changed_by(placed.message.as_deref(), current),
             node_id: Provenance::decode(placed.message.as_deref())

@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use dermis_model::Millis;
 use serde_json::json;
 
-use super::events::rfc3339;
 use super::sign;
 use super::target::{self, TargetError};
 use crate::metrics::Metrics;
@@ -43,7 +42,7 @@ pub fn body(target: &DeliveryTarget) -> Vec<u8> {
         serde_json::from_str(&target.data).unwrap_or(serde_json::Value::Null);
     json!({
         "type": target.event_type,
-        "timestamp": rfc3339(target.event_at),
+        "timestamp": dermis_model::rfc3339(target.event_at),
         "data": data,
     })
     .to_string()
