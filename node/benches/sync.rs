@@ -49,24 +49,6 @@ fn report_with(d: &Path, bootstrap: bool) -> serde_json::Value {
     serde_json::from_str(text.lines().last().unwrap_or("{}")).unwrap()
 }
 
-/// How far the hub's projector (webhook events, read models) is behind the clinic's
-/// change log: the documents it still has to load, read and write.
-fn projector_lag(hub: &Hub, clinic: &str) -> i64 {
-    let Ok(conn) = rusqlite::Connection::open_with_flags(
-        hub.data_dir.join("hub.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    ) else {
-        return -1;
-    };
-    conn.query_row(
-        "SELECT c.seq - COALESCE(p.seq, 0) FROM clinics c
-         LEFT JOIN projector_cursors p ON p.clinic_id = c.id WHERE c.id = ?1",
-        [clinic],
-        |r| r.get(0),
-    )
-    .unwrap_or(-1)
-}
-
 /// The phase figures a `sync --report` gives with `DERMIS_SYNC_PHASES` set.
 fn phases(report: &serde_json::Value) -> String {
     report["phases"]
@@ -298,11 +280,11 @@ fn main() {
         // A workstation joins a clinic whose hub has long read what it holds: the hub's
         // projector finishes the pushed documents first, unless
         // DERMIS_BENCH_PROJECTED=0 (then it runs during the catch-up, as before).
-        let lag = projector_lag(&hub, &clinic);
+        let lag = hub.projector_lag(&clinic);
         if std::env::var("DERMIS_BENCH_PROJECTED").as_deref() != Ok("0") {
             let t = Instant::now();
             common::wait_until(Duration::from_secs(600), "the hub's projector", || {
-                projector_lag(&hub, &clinic) == 0
+                hub.projector_lag(&clinic) == 0
             });
             println!(
                 "hub projector: {lag} docs behind after the push, caught up {:.1} s later",
@@ -328,7 +310,7 @@ fn main() {
             println!(
                 "  phases: {}; hub projector {} docs behind after it",
                 phases(&pull),
-                projector_lag(&hub, &clinic)
+                hub.projector_lag(&clinic)
             );
             let pulled = pull["pulled_docs"].as_f64().unwrap_or(0.0);
             let pull_ms = pull["elapsed_ms"].as_f64().unwrap_or(1.0);

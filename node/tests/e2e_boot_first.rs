@@ -30,24 +30,6 @@ fn enroll(d: &Path, url: &str, hub: &Hub, clinic: &str, name: &str) {
     );
 }
 
-/// How far the hub's projector (which fills the read model of appointments) is behind
-/// the clinic's change log.
-fn projector_lag(hub: &Hub, clinic: &str) -> i64 {
-    let Ok(conn) = rusqlite::Connection::open_with_flags(
-        hub.data_dir.join("hub.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    ) else {
-        return -1;
-    };
-    conn.query_row(
-        "SELECT c.seq - COALESCE(p.seq, 0) FROM clinics c
-         LEFT JOIN projector_cursors p ON p.clinic_id = c.id WHERE c.id = ?1",
-        [clinic],
-        |r| r.get(0),
-    )
-    .unwrap_or(-1)
-}
-
 /// The patients of the writer's appointments in the window a hub sends first, now.
 fn booked_now(d: &Path) -> Vec<String> {
     let (from, to) = dermis_sync::boot_first::window(dermis_model::now_millis());
@@ -114,7 +96,7 @@ fn the_booked_patients_arrive_before_the_log_and_older_peers_still_sync() {
         );
         ok(&writer, &["sync", "--once", "--timeout", "120"]);
         common::wait_until(Duration::from_secs(120), "the hub's projector", || {
-            projector_lag(&hub, &clinic) == 0
+            hub.projector_lag(&clinic) == 0
         });
         let booked = booked_now(&writer);
         assert!(!booked.is_empty(), "the demo books patients around now");

@@ -64,23 +64,6 @@ fn enroll(hub: &Hub, clinic: &str, d: &Path, name: &str) {
     );
 }
 
-/// How far the hub's projector (read models, derivations) is behind the clinic's log.
-fn projector_lag(hub: &Hub, clinic: &str) -> i64 {
-    let Ok(conn) = rusqlite::Connection::open_with_flags(
-        hub.data_dir.join("hub.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    ) else {
-        return -1;
-    };
-    conn.query_row(
-        "SELECT c.seq - COALESCE(p.seq, 0) FROM clinics c
-         LEFT JOIN projector_cursors p ON p.clinic_id = c.id WHERE c.id = ?1",
-        [clinic],
-        |r| r.get(0),
-    )
-    .unwrap_or(-1)
-}
-
 /// Today on this workstation, as `[start, end)` in epoch milliseconds.
 fn today_range() -> (i64, i64) {
     let start = dermis_node::localtime::day_start(dermis_node::localtime::today());
@@ -172,7 +155,7 @@ fn the_window_during_a_first_sync() {
     );
     ok(&src, &["sync", "--once", "--timeout", "600"]);
     common::wait_until(DEADLINE, "the hub's projector", || {
-        projector_lag(&hub, &clinic) == 0
+        hub.projector_lag(&clinic) == 0
     });
     println!(
         "demo: {patients} patients, {sales} sales, made, pushed and projected in {:.1} s",

@@ -178,6 +178,24 @@ impl Hub {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// How far the hub's projector (read models, derivations) is behind the clinic's
+    /// change log, read from its embedded store; -1 when it cannot be read.
+    pub fn projector_lag(&self, clinic: &str) -> i64 {
+        let Ok(conn) = rusqlite::Connection::open_with_flags(
+            self.data_dir.join("hub.db"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        ) else {
+            return -1;
+        };
+        conn.query_row(
+            "SELECT c.seq - COALESCE(p.seq, 0) FROM clinics c
+             LEFT JOIN projector_cursors p ON p.clinic_id = c.id WHERE c.id = ?1",
+            [clinic],
+            |r| r.get(0),
+        )
+        .unwrap_or(-1)
+    }
+
     pub fn clinic_add(&self, name: &str) -> String {
         self.cli(&["clinic", "add", "--name", name])
     }

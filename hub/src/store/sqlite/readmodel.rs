@@ -319,7 +319,7 @@ fn patient_rows_sql(table: &str) -> String {
 /// (the bundled version, with no statistics) planned the delete over the primary key,
 /// reading every row of the clinic for each patient document projected — quadratic in a
 /// clinic's size. A 100,000-patient import spent three quarters of the store thread's
-/// time here, and its pushes waited behind it on that thread.
+/// time here, and the projector fell a minute behind a 10,000-patient push.
 fn drop_missing_sql(table: &str) -> String {
     format!(
         "DELETE FROM {table} INDEXED BY {table}_patient WHERE clinic_id = ?1 AND patient_id = ?2
