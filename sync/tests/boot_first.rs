@@ -7,17 +7,21 @@
 //! under faults in the simulation and `tests/scenarios.rs`.
 
 use automerge::ChangeHash;
-use dermis_model::ClinicId;
 use dermis_sync::EngineConfig;
 use dermis_sync::boot_first::{self, Booked};
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
-use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
-use dermis_sync::store::ChangePage;
+use dermis_sync::node_engine::{NodeOutput, NodeStoreOp, NodeStoreResult};
 use dermis_sync::wire::{
     ClientMsg, DocData, ErrorCode, FEATURE_BOOT_FIRST, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS,
-    FetchItem, HubMsg, Limits, OutboxStats, features_header, parse_features,
+    FetchItem, HubMsg, features_header, parse_features,
 };
 use uuid::Uuid;
+
+mod support;
+use support::{
+    boot_request, closed_with, hello_features, hub_at, hub_op, hub_sent, node_ops, node_with, page,
+    sent,
+};
 
 const NOW: i64 = 1_800_000_000_000;
 
@@ -32,69 +36,6 @@ fn doc(n: u128, bytes: usize) -> DocData {
     }
 }
 
-fn node_with(offered: u64, config: EngineConfig) -> (NodeSession, Vec<NodeOutput>) {
-    let node = Uuid::now_v7();
-    let mut session = NodeSession::new(node, config);
-    session.hub_offers(offered);
-    let mut out = session.start(0, 0, OutboxStats::default());
-    let welcome = HubMsg::Welcome {
-        clinic_id: ClinicId::new().0,
-        node_id: node,
-        hub_seq: 100,
-        server_time_ms: 0,
-        max_frame_bytes: 8 << 20,
-        max_batch_docs: 500,
-    };
-    out.extend(session.handle_frame(1, &welcome.encode()));
-    out.extend(session.stored(2, NodeStoreResult::Outbox(Vec::new())));
-    (session, out)
-}
-
-fn sent(out: &[NodeOutput]) -> Vec<ClientMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            NodeOutput::Send(bytes) => ClientMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-fn hello_features(out: &[NodeOutput]) -> u64 {
-    sent(out)
-        .iter()
-        .find_map(|m| match m {
-            ClientMsg::Hello { features, .. } => Some(*features),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no hello in {out:?}"))
-}
-
-fn boot_request(out: &[NodeOutput]) -> u64 {
-    sent(out)
-        .iter()
-        .find_map(|m| match m {
-            ClientMsg::Bootstrap { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no bootstrap in {out:?}"))
-}
-
-fn node_ops(out: &[NodeOutput]) -> Vec<NodeStoreOp> {
-    out.iter()
-        .filter_map(|o| match o {
-            NodeOutput::Store(op) => Some(op.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn closed_with(out: &[NodeOutput]) -> Option<ErrorCode> {
-    out.iter().find_map(|o| match o {
-        NodeOutput::Close { code, .. } => Some(*code),
-        _ => None,
-    })
-}
-
 fn docs_frame(request: u64, items: Vec<DocData>) -> Vec<u8> {
     HubMsg::Docs {
         request,
@@ -104,36 +45,9 @@ fn docs_frame(request: u64, items: Vec<DocData>) -> Vec<u8> {
     .encode()
 }
 
-/// A hub session whose node said hello with `features`, welcomed.
-fn hub_with(config: EngineConfig, features: u64) -> HubSession {
-    let node = Uuid::now_v7();
-    let mut hub = HubSession::new(node, ClinicId::new(), NOW, config, Limits::default());
-    let hello = ClientMsg::Hello {
-        node_id: node,
-        app_version: "test".into(),
-        cursor: 0,
-        outbox: OutboxStats::default(),
-        features,
-    };
-    hub.handle_frame(NOW, &hello.encode());
-    hub.stored(NOW, HubStoreResult::LatestSeq(0));
-    hub
-}
-
-fn hub_op(out: &[HubOutput]) -> Option<HubStoreOp> {
-    out.iter().find_map(|o| match o {
-        HubOutput::Store(op) => Some(op.clone()),
-        _ => None,
-    })
-}
-
-fn hub_sent(out: &[HubOutput]) -> Vec<HubMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            HubOutput::Send(bytes) => HubMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
+/// A hub session at [`NOW`] whose node said hello with `features`, welcomed.
+fn hub_now(config: EngineConfig, features: u64) -> HubSession {
+    hub_at(Uuid::now_v7(), NOW, features, config)
 }
 
 fn ask_bootstrap(hub: &mut HubSession, request: u64, cursor: u64) -> Vec<HubOutput> {
@@ -180,13 +94,13 @@ fn it_is_agreed_only_when_both_sides_speak_it() {
         ..EngineConfig::default()
     });
     assert_eq!(off & FEATURE_BOOT_FIRST, 0);
-    let hub = hub_with(EngineConfig::default(), FEATURE_BOOT_FIRST);
+    let hub = hub_now(EngineConfig::default(), FEATURE_BOOT_FIRST);
     assert_eq!(hub.node_features() & FEATURE_BOOT_FIRST, 0);
 }
 
 #[test]
 fn the_hub_sends_the_booked_patients_then_their_appointments_before_the_log() {
-    let mut hub = hub_with(
+    let mut hub = hub_now(
         EngineConfig::default(),
         FEATURE_BOOTSTRAP | FEATURE_BOOT_FIRST,
     );
@@ -237,11 +151,7 @@ fn the_hub_sends_the_booked_patients_then_their_appointments_before_the_log() {
     assert_eq!(missing, &vec![Uuid::from_u128(11)]);
     // Then the log from 0, as for any bootstrap.
     assert!(is_first_page(hub_op(&out)), "{out:?}");
-    let page = ChangePage {
-        entries: Vec::new(),
-        up_to: 0,
-        more: false,
-    };
+    let page = page(&[], 0);
     let out = hub.stored(NOW, HubStoreResult::Changes(page));
     assert!(
         matches!(
@@ -260,18 +170,18 @@ fn the_hub_sends_the_booked_patients_then_their_appointments_before_the_log() {
 #[test]
 fn a_node_of_revision_7_and_a_later_bootstrap_get_the_log_only() {
     // A node that did not ask: straight to the log, as a revision 7 hub answers.
-    let mut hub = hub_with(EngineConfig::default(), FEATURE_BOOTSTRAP);
+    let mut hub = hub_now(EngineConfig::default(), FEATURE_BOOTSTRAP);
     assert!(is_first_page(hub_op(&ask_bootstrap(&mut hub, 1, 0))));
     // A hub whose operator turned it off, to a node that asks.
     let config = EngineConfig {
         boot_first: false,
         ..EngineConfig::default()
     };
-    let mut hub = hub_with(config, FEATURE_BOOTSTRAP | FEATURE_BOOT_FIRST);
+    let mut hub = hub_now(config, FEATURE_BOOTSTRAP | FEATURE_BOOT_FIRST);
     assert!(is_first_page(hub_op(&ask_bootstrap(&mut hub, 1, 0))));
     // Nothing booked: the log at once. And once per session: a second bootstrap from 0
     // (a node may ask again) costs the hub no second listing.
-    let mut hub = hub_with(
+    let mut hub = hub_now(
         EngineConfig::default(),
         FEATURE_BOOTSTRAP | FEATURE_BOOT_FIRST,
     );
@@ -280,15 +190,11 @@ fn a_node_of_revision_7_and_a_later_bootstrap_get_the_log_only() {
     let out = hub.stored(NOW, HubStoreResult::Booked(Vec::new()));
     assert!(hub_sent(&out).is_empty());
     assert!(is_first_page(hub_op(&out)));
-    let page = ChangePage {
-        entries: Vec::new(),
-        up_to: 0,
-        more: false,
-    };
+    let page = page(&[], 0);
     hub.stored(NOW, HubStoreResult::Changes(page));
     assert!(is_first_page(hub_op(&ask_bootstrap(&mut hub, 2, 0))));
     // Not from 0: a node resuming its bootstrap has had today's part already.
-    let mut hub = hub_with(
+    let mut hub = hub_now(
         EngineConfig::default(),
         FEATURE_BOOTSTRAP | FEATURE_BOOT_FIRST,
     );
@@ -300,7 +206,7 @@ fn a_node_of_revision_7_and_a_later_bootstrap_get_the_log_only() {
 
 #[test]
 fn the_part_sent_first_stops_at_its_byte_bound() {
-    let mut hub = hub_with(
+    let mut hub = hub_now(
         EngineConfig::default(),
         FEATURE_BOOTSTRAP | FEATURE_BOOT_FIRST,
     );

@@ -3,18 +3,20 @@
 //! a malformed derivation refuses the whole frame.
 
 use automerge::ChangeHash;
-use dermis_model::ClinicId;
 use dermis_model::derivation::{Derivation, Row, Table, Value, codec};
 use dermis_sync::EngineConfig;
-use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
-use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
-use dermis_sync::store::ChangePage;
+use dermis_sync::hub_engine::{HubOutput, HubStoreOp, HubStoreResult};
+use dermis_sync::node_engine::{NodeOutput, NodeStoreOp};
 use dermis_sync::wire::{
     ClientMsg, DocData, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS,
-    FEATURE_TOKEN_ROTATION, HubMsg, IndexEntry, Limits, OutboxStats, features_header,
-    parse_features,
+    FEATURE_TOKEN_ROTATION, HubMsg, features_header, parse_features,
 };
 use uuid::Uuid;
+
+mod support;
+use support::{
+    boot_request, closed_with, hello_features, hub_op, hub_sent, hub_with, node_with, page,
+};
 
 fn doc(seq: u64) -> DocData {
     DocData {
@@ -35,60 +37,6 @@ fn derivation() -> Vec<u8> {
             values: vec![Value::Int(1); Table::Product.columns()],
         }],
         conflicts: Vec::new(),
-    })
-}
-
-fn node_with(offered: u64, config: EngineConfig) -> (NodeSession, Vec<NodeOutput>) {
-    let node = Uuid::now_v7();
-    let mut session = NodeSession::new(node, config);
-    session.hub_offers(offered);
-    let mut out = session.start(0, 0, OutboxStats::default());
-    let welcome = HubMsg::Welcome {
-        clinic_id: ClinicId::new().0,
-        node_id: node,
-        hub_seq: 100,
-        server_time_ms: 0,
-        max_frame_bytes: 8 << 20,
-        max_batch_docs: 500,
-    };
-    out.extend(session.handle_frame(1, &welcome.encode()));
-    out.extend(session.stored(2, NodeStoreResult::Outbox(Vec::new())));
-    (session, out)
-}
-
-fn sent(out: &[NodeOutput]) -> Vec<ClientMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            NodeOutput::Send(bytes) => ClientMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-fn hello_features(out: &[NodeOutput]) -> u64 {
-    sent(out)
-        .iter()
-        .find_map(|m| match m {
-            ClientMsg::Hello { features, .. } => Some(*features),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no hello in {out:?}"))
-}
-
-fn boot_request(out: &[NodeOutput]) -> u64 {
-    sent(out)
-        .iter()
-        .find_map(|m| match m {
-            ClientMsg::Bootstrap { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no bootstrap in {out:?}"))
-}
-
-fn closed_with(out: &[NodeOutput]) -> Option<ErrorCode> {
-    out.iter().find_map(|o| match o {
-        NodeOutput::Close { code, .. } => Some(*code),
-        _ => None,
     })
 }
 
@@ -182,70 +130,20 @@ fn rows_not_asked_for_or_malformed_end_the_session_with_nothing_stored() {
     }
 }
 
-fn hub_with(features: u64) -> HubSession {
-    let node = Uuid::now_v7();
-    let mut hub = HubSession::new(
-        node,
-        ClinicId::new(),
-        0,
-        EngineConfig::default(),
-        Limits::default(),
-    );
-    let hello = ClientMsg::Hello {
-        node_id: node,
-        app_version: "test".into(),
-        cursor: 0,
-        outbox: OutboxStats::default(),
-        features,
-    };
-    hub.handle_frame(1, &hello.encode());
-    hub.stored(2, HubStoreResult::LatestSeq(0));
-    hub
-}
-
-fn hub_store_op(out: &[HubOutput]) -> Option<HubStoreOp> {
-    out.iter().find_map(|o| match o {
-        HubOutput::Store(op) => Some(op.clone()),
-        _ => None,
-    })
-}
-
-fn hub_sent(out: &[HubOutput]) -> Vec<HubMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            HubOutput::Send(bytes) => HubMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-fn page(docs: &[DocData]) -> ChangePage {
-    ChangePage {
-        entries: docs
-            .iter()
-            .map(|d| IndexEntry {
-                doc_id: d.doc_id,
-                doc_type: d.doc_type.clone(),
-                seq: d.seq,
-                heads: d.heads.clone(),
-            })
-            .collect(),
-        up_to: 6,
-        more: false,
-    }
-}
-
 #[test]
 fn the_hub_reads_derivations_at_the_page_heads_and_sends_the_current_ones() {
-    let mut hub = hub_with(FEATURE_BOOTSTRAP | FEATURE_BOOT_ROWS);
+    let mut hub = hub_with(
+        FEATURE_BOOTSTRAP | FEATURE_BOOT_ROWS,
+        EngineConfig::default(),
+    );
     let ask = ClientMsg::Bootstrap {
         request: 4,
         cursor: 0,
     };
     hub.handle_frame(3, &ask.encode());
     let docs = [doc(2), doc(5)];
-    let out = hub.stored(4, HubStoreResult::Changes(page(&docs)));
-    let Some(HubStoreOp::Derivations { items }) = hub_store_op(&out) else {
+    let out = hub.stored(4, HubStoreResult::Changes(page(&docs, 6)));
+    let Some(HubStoreOp::Derivations { items }) = hub_op(&out) else {
         panic!("{out:?}");
     };
     assert_eq!(
@@ -259,7 +157,7 @@ fn the_hub_reads_derivations_at_the_page_heads_and_sends_the_current_ones() {
         5,
         HubStoreResult::Derivations(vec![Some(d.clone()), Some(d.clone())]),
     );
-    let Some(HubStoreOp::Fetch { .. }) = hub_store_op(&out) else {
+    let Some(HubStoreOp::Fetch { .. }) = hub_op(&out) else {
         panic!("{out:?}");
     };
     // The second document changed between the two reads: its derivation is stale.
@@ -286,7 +184,7 @@ fn the_hub_reads_derivations_at_the_page_heads_and_sends_the_current_ones() {
 fn a_hub_sends_no_rows_to_a_node_that_did_not_ask() {
     // Asked for rows without bootstrap: the hub ignores the bit.
     for features in [FEATURE_BOOTSTRAP, FEATURE_BOOT_ROWS | FEATURE_LIVE_DOCS] {
-        let mut hub = hub_with(features);
+        let mut hub = hub_with(features, EngineConfig::default());
         let ask = ClientMsg::Bootstrap {
             request: 4,
             cursor: 0,
@@ -305,9 +203,9 @@ fn a_hub_sends_no_rows_to_a_node_that_did_not_ask() {
             );
             continue;
         }
-        let out = hub.stored(4, HubStoreResult::Changes(page(&[doc(2)])));
+        let out = hub.stored(4, HubStoreResult::Changes(page(&[doc(2)], 6)));
         assert!(
-            matches!(hub_store_op(&out), Some(HubStoreOp::Fetch { .. })),
+            matches!(hub_op(&out), Some(HubStoreOp::Fetch { .. })),
             "{out:?}"
         );
         let out = hub.stored(5, HubStoreResult::Fetched(vec![Some(doc(2))]));

@@ -7,41 +7,18 @@
 //! under faults in the seeded simulation (`tests/sim.rs`).
 
 use automerge::ChangeHash;
-use dermis_model::ClinicId;
 use dermis_sync::EngineConfig;
-use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
+use dermis_sync::hub_engine::{HubOutput, HubStoreOp, HubStoreResult};
 use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult, Problem};
-use dermis_sync::store::{ApplyFailure, ChangePage};
+use dermis_sync::store::ApplyFailure;
 use dermis_sync::wire::{
     ClientMsg, DocData, ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION,
-    HubMsg, IndexEntry, Limits, OutboxStats, parse_features,
+    HubMsg, Limits, OutboxStats, parse_features,
 };
 use uuid::Uuid;
 
-fn sent(out: &[NodeOutput]) -> Vec<ClientMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            NodeOutput::Send(bytes) => ClientMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-fn store_ops(out: &[NodeOutput]) -> Vec<NodeStoreOp> {
-    out.iter()
-        .filter_map(|o| match o {
-            NodeOutput::Store(op) => Some(op.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn closed_with(out: &[NodeOutput]) -> Option<ErrorCode> {
-    out.iter().find_map(|o| match o {
-        NodeOutput::Close { code, .. } => Some(*code),
-        _ => None,
-    })
-}
+mod support;
+use support::{closed_with, hub_op, hub_sent, hub_with, node_ops, page, sent, welcome};
 
 fn doc(seq: u64) -> DocData {
     DocData {
@@ -73,21 +50,10 @@ fn welcomed(offered: u64, cursor: u64) -> (NodeSession, Vec<ClientMsg>) {
     let mut session = NodeSession::new(node, EngineConfig::default());
     session.hub_offers(offered);
     session.start(0, cursor, OutboxStats::default());
-    let welcome = HubMsg::Welcome {
-        clinic_id: ClinicId::new().0,
-        node_id: node,
-        hub_seq: 100,
-        server_time_ms: 0,
-        max_frame_bytes: 8 << 20,
-        max_batch_docs: 500,
-    };
-    let mut out = session.handle_frame(1, &welcome.encode());
+    let mut out = session.handle_frame(1, &welcome(node, 100).encode());
     let mut asked = sent(&out);
     assert!(
-        matches!(
-            store_ops(&out).as_slice(),
-            [NodeStoreOp::OutboxBatch { .. }]
-        ),
+        matches!(node_ops(&out).as_slice(), [NodeStoreOp::OutboxBatch { .. }]),
         "{out:?}"
     );
     out = session.stored(2, NodeStoreResult::Outbox(Vec::new()));
@@ -146,7 +112,7 @@ fn frames_are_stored_with_their_cursor_while_the_next_is_asked_for() {
     let first = vec![doc(3), doc(10)];
     let out = node.handle_frame(10, &frame(r1, 0, 10, true, first.clone()));
     assert_eq!(
-        store_ops(&out),
+        node_ops(&out),
         vec![NodeStoreOp::ApplyDocs {
             docs: first,
             cursor: Some(10),
@@ -159,12 +125,12 @@ fn frames_are_stored_with_their_cursor_while_the_next_is_asked_for() {
     let second = vec![doc(20)];
     let out = node.handle_frame(11, &frame(r2, 10, 20, true, second.clone()));
     assert!(
-        store_ops(&out).is_empty() && sent(&out).is_empty(),
+        node_ops(&out).is_empty() && sent(&out).is_empty(),
         "{out:?}"
     );
     let out = node.stored(12, NodeStoreResult::Applied(Vec::new()));
     assert_eq!(
-        store_ops(&out),
+        node_ops(&out),
         vec![NodeStoreOp::ApplyDocs {
             docs: second,
             cursor: Some(20),
@@ -206,7 +172,7 @@ fn a_refused_document_is_reported_and_the_cursor_moves_on_its_own() {
     );
     // The store kept its cursor (not every document applied): it is moved alone.
     assert_eq!(
-        store_ops(&out),
+        node_ops(&out),
         vec![NodeStoreOp::ApplyDocs {
             docs: Vec::new(),
             cursor: Some(4),
@@ -228,7 +194,7 @@ fn refused(code: ErrorCode, make: impl FnOnce(u64) -> Vec<u8>) {
     let request = boot_request(&asked, 0);
     let out = node.handle_frame(10, &make(request));
     assert_eq!(closed_with(&out), Some(code), "{out:?}");
-    assert!(store_ops(&out).is_empty(), "nothing stored: {out:?}");
+    assert!(node_ops(&out).is_empty(), "nothing stored: {out:?}");
     assert_eq!(node.cursor(), 0);
 }
 
@@ -283,10 +249,10 @@ fn a_repeated_frame_ends_the_session_and_is_not_stored_twice() {
     let r1 = boot_request(&asked, 0);
     let bytes = frame(r1, 0, 3, true, vec![doc(3)]);
     let out = node.handle_frame(10, &bytes);
-    assert_eq!(store_ops(&out).len(), 1);
+    assert_eq!(node_ops(&out).len(), 1);
     let out = node.handle_frame(11, &bytes);
     assert_eq!(closed_with(&out), Some(ErrorCode::ProtocolViolation));
-    assert!(store_ops(&out).is_empty(), "{out:?}");
+    assert!(node_ops(&out).is_empty(), "{out:?}");
 }
 
 #[test]
@@ -295,54 +261,17 @@ fn a_bootstrap_frame_the_node_did_not_ask_for_ends_the_session() {
     let (mut node, _) = welcomed(FEATURE_BOOTSTRAP, 7);
     let out = node.handle_frame(10, &frame(1, 7, 9, false, vec![doc(8)]));
     assert_eq!(closed_with(&out), Some(ErrorCode::ProtocolViolation));
-    assert!(store_ops(&out).is_empty());
+    assert!(node_ops(&out).is_empty());
     // Never agreed (a revision 4 node).
     let (mut node, _) = welcomed(FEATURE_LIVE_DOCS, 0);
     let out = node.handle_frame(10, &frame(1, 0, 9, false, vec![doc(8)]));
     assert_eq!(closed_with(&out), Some(ErrorCode::ProtocolViolation));
-    assert!(store_ops(&out).is_empty());
-}
-
-fn hub_with(features: u64) -> HubSession {
-    let node = Uuid::now_v7();
-    let mut hub = HubSession::new(
-        node,
-        ClinicId::new(),
-        0,
-        EngineConfig::default(),
-        Limits::default(),
-    );
-    let hello = ClientMsg::Hello {
-        node_id: node,
-        app_version: "test".into(),
-        cursor: 0,
-        outbox: OutboxStats::default(),
-        features,
-    };
-    hub.handle_frame(1, &hello.encode());
-    hub.stored(2, HubStoreResult::LatestSeq(0));
-    hub
-}
-
-fn hub_sent(out: &[HubOutput]) -> Vec<HubMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            HubOutput::Send(bytes) => HubMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-fn hub_store_op(out: &[HubOutput]) -> Option<HubStoreOp> {
-    out.iter().find_map(|o| match o {
-        HubOutput::Store(op) => Some(op.clone()),
-        _ => None,
-    })
+    assert!(node_ops(&out).is_empty());
 }
 
 #[test]
 fn the_hub_refuses_a_bootstrap_it_did_not_agree_to() {
-    let mut hub = hub_with(FEATURE_LIVE_DOCS);
+    let mut hub = hub_with(FEATURE_LIVE_DOCS, EngineConfig::default());
     let ask = ClientMsg::Bootstrap {
         request: 1,
         cursor: 0,
@@ -358,37 +287,24 @@ fn the_hub_refuses_a_bootstrap_it_did_not_agree_to() {
         )),
         "{out:?}"
     );
-    assert_eq!(hub_store_op(&out), None);
+    assert_eq!(hub_op(&out), None);
 }
 
 #[test]
 fn the_hub_answers_a_bootstrap_with_whole_documents_from_the_change_log() {
-    let mut hub = hub_with(FEATURE_BOOTSTRAP);
+    let mut hub = hub_with(FEATURE_BOOTSTRAP, EngineConfig::default());
     let ask = ClientMsg::Bootstrap {
         request: 4,
         cursor: 0,
     };
     let out = hub.handle_frame(3, &ask.encode());
-    let Some(HubStoreOp::ChangedSince { cursor: 0, limit }) = hub_store_op(&out) else {
+    let Some(HubStoreOp::ChangedSince { cursor: 0, limit }) = hub_op(&out) else {
         panic!("{out:?}");
     };
     assert!(limit >= 1);
     let docs = [doc(2), doc(5)];
-    let page = ChangePage {
-        entries: docs
-            .iter()
-            .map(|d| IndexEntry {
-                doc_id: d.doc_id,
-                doc_type: d.doc_type.clone(),
-                seq: d.seq,
-                heads: d.heads.clone(),
-            })
-            .collect(),
-        up_to: 6,
-        more: false,
-    };
-    let out = hub.stored(4, HubStoreResult::Changes(page));
-    let Some(HubStoreOp::Fetch { items, .. }) = hub_store_op(&out) else {
+    let out = hub.stored(4, HubStoreResult::Changes(page(&docs, 6)));
+    let Some(HubStoreOp::Fetch { items, .. }) = hub_op(&out) else {
         panic!("{out:?}");
     };
     assert!(items.iter().all(|i| i.have.is_empty()), "whole documents");
@@ -409,16 +325,9 @@ fn the_hub_answers_a_bootstrap_with_whole_documents_from_the_change_log() {
         }]
     );
     // An empty clinic: one empty frame to where the log stands.
-    let mut hub = hub_with(FEATURE_BOOTSTRAP);
+    let mut hub = hub_with(FEATURE_BOOTSTRAP, EngineConfig::default());
     hub.handle_frame(3, &ask.encode());
-    let out = hub.stored(
-        4,
-        HubStoreResult::Changes(ChangePage {
-            entries: Vec::new(),
-            up_to: 0,
-            more: false,
-        }),
-    );
+    let out = hub.stored(4, HubStoreResult::Changes(page(&[], 0)));
     assert_eq!(
         hub_sent(&out),
         vec![HubMsg::Bootstrap {

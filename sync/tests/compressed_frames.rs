@@ -4,18 +4,19 @@
 //! the feature and marking only first-sync and large fetch frames for compression.
 
 use automerge::ChangeHash;
-use dermis_model::ClinicId;
 use dermis_sync::EngineConfig;
-use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
-use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
-use dermis_sync::store::ChangePage;
+use dermis_sync::hub_engine::{HubOutput, HubStoreOp, HubStoreResult};
+use dermis_sync::node_engine::{NodeOutput, NodeStoreOp};
 use dermis_sync::wire::{
     COMPRESS_MIN_BYTES, ClientMsg, DecodeError, DocData, ErrorCode, FEATURE_BOOT_ROWS,
     FEATURE_BOOTSTRAP, FEATURE_COMPRESSED, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem,
-    HubMsg, IndexEntry, Limits, OutboxStats, compress_frame, decompress_frame, features_header,
-    is_compressed, parse_features,
+    HubMsg, Limits, compress_frame, decompress_frame, features_header, is_compressed,
+    parse_features,
 };
 use uuid::Uuid;
+
+mod support;
+use support::{boot_request, closed_with, hello_features, hub_op, hub_with, node_with, page};
 
 const ALL: u64 = FEATURE_TOKEN_ROTATION
     | FEATURE_LIVE_DOCS
@@ -374,7 +375,7 @@ fn the_hub_marks_first_sync_and_large_fetch_frames_for_a_node_that_asked() {
             }],
         };
         let out = hub.handle_frame(3, &fetch.encode());
-        assert!(matches!(store_op(&out), Some(HubStoreOp::Fetch { .. })));
+        assert!(matches!(hub_op(&out), Some(HubStoreOp::Fetch { .. })));
         let out = hub.stored(
             4,
             HubStoreResult::Fetched(vec![Some(doc(2, vec![1; size]))]),
@@ -404,60 +405,6 @@ fn a_hub_with_boot_rows_off_neither_agrees_to_them() {
 /// Makes a bad compressed frame around an inner frame.
 type Forge = fn(&[u8]) -> Vec<u8>;
 
-fn node_with(offered: u64, config: EngineConfig) -> (NodeSession, Vec<NodeOutput>) {
-    let node = Uuid::now_v7();
-    let mut session = NodeSession::new(node, config);
-    session.hub_offers(offered);
-    let mut out = session.start(0, 0, OutboxStats::default());
-    let welcome = HubMsg::Welcome {
-        clinic_id: ClinicId::new().0,
-        node_id: node,
-        hub_seq: 100,
-        server_time_ms: 0,
-        max_frame_bytes: 8 << 20,
-        max_batch_docs: 500,
-    };
-    out.extend(session.handle_frame(1, &welcome.encode()));
-    out.extend(session.stored(2, NodeStoreResult::Outbox(Vec::new())));
-    (session, out)
-}
-
-fn sent(out: &[NodeOutput]) -> Vec<ClientMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            NodeOutput::Send(bytes) => ClientMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-fn hello_features(out: &[NodeOutput]) -> u64 {
-    sent(out)
-        .iter()
-        .find_map(|m| match m {
-            ClientMsg::Hello { features, .. } => Some(*features),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no hello in {out:?}"))
-}
-
-fn boot_request(out: &[NodeOutput]) -> u64 {
-    sent(out)
-        .iter()
-        .find_map(|m| match m {
-            ClientMsg::Bootstrap { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no bootstrap in {out:?}"))
-}
-
-fn closed_with(out: &[NodeOutput]) -> Option<ErrorCode> {
-    out.iter().find_map(|o| match o {
-        NodeOutput::Close { code, .. } => Some(*code),
-        _ => None,
-    })
-}
-
 fn stored_docs(out: &[NodeOutput]) -> Vec<DocData> {
     out.iter()
         .filter_map(|o| match o {
@@ -466,28 +413,6 @@ fn stored_docs(out: &[NodeOutput]) -> Vec<DocData> {
         })
         .flatten()
         .collect()
-}
-
-fn hub_with(features: u64, config: EngineConfig) -> HubSession {
-    let node = Uuid::now_v7();
-    let mut hub = HubSession::new(node, ClinicId::new(), 0, config, Limits::default());
-    let hello = ClientMsg::Hello {
-        node_id: node,
-        app_version: "test".into(),
-        cursor: 0,
-        outbox: OutboxStats::default(),
-        features,
-    };
-    hub.handle_frame(1, &hello.encode());
-    hub.stored(2, HubStoreResult::LatestSeq(0));
-    hub
-}
-
-fn store_op(out: &[HubOutput]) -> Option<HubStoreOp> {
-    out.iter().find_map(|o| match o {
-        HubOutput::Store(op) => Some(op.clone()),
-        _ => None,
-    })
 }
 
 /// The frames sent marked for compression (`true`) or as they are (`false`).
@@ -512,18 +437,11 @@ fn hub_bootstrap(features: u64, config: EngineConfig) -> Vec<HubOutput> {
     };
     hub.handle_frame(3, &ask.encode());
     let item = doc(2, vec![5; 100]);
-    let page = ChangePage {
-        entries: vec![IndexEntry {
-            doc_id: item.doc_id,
-            doc_type: item.doc_type.clone(),
-            seq: item.seq,
-            heads: item.heads.clone(),
-        }],
-        up_to: 2,
-        more: false,
-    };
-    let out = hub.stored(4, HubStoreResult::Changes(page));
-    if let Some(HubStoreOp::Derivations { .. }) = store_op(&out) {
+    let out = hub.stored(
+        4,
+        HubStoreResult::Changes(page(std::slice::from_ref(&item), 2)),
+    );
+    if let Some(HubStoreOp::Derivations { .. }) = hub_op(&out) {
         hub.stored(5, HubStoreResult::Derivations(vec![Some(vec![1, 2, 3])]));
     }
     let out = hub.stored(6, HubStoreResult::Fetched(vec![Some(item)]));

@@ -5,42 +5,21 @@
 //! in `hub/tests/sync.rs`; under faults in the seeded simulation (`tests/sim.rs`).
 
 use automerge::ChangeHash;
-use dermis_model::ClinicId;
 use dermis_sync::EngineConfig;
 use dermis_sync::hub_engine::{HubOutput, HubSession, HubStoreOp, HubStoreResult, LiveBatch};
-use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
+use dermis_sync::node_engine::{NodeSession, NodeStoreOp, NodeStoreResult};
 use dermis_sync::store::ApplyFailure;
 use dermis_sync::store::ChangePage;
 use dermis_sync::wire::{
     ClientMsg, DocData, ErrorCode, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg,
-    Limits, OutboxStats, parse_features,
+    OutboxStats, parse_features,
 };
 use uuid::Uuid;
 
+mod support;
+use support::{closed_with, hub_at, hub_sent, node_op, page, sent, welcome};
+
 const CURSOR: u64 = 5;
-
-fn sent(out: &[NodeOutput]) -> Vec<ClientMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            NodeOutput::Send(bytes) => ClientMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-fn store_op(out: &[NodeOutput]) -> Option<NodeStoreOp> {
-    out.iter().find_map(|o| match o {
-        NodeOutput::Store(op) => Some(op.clone()),
-        _ => None,
-    })
-}
-
-fn closed_with(out: &[NodeOutput]) -> Option<ErrorCode> {
-    out.iter().find_map(|o| match o {
-        NodeOutput::Close { code, .. } => Some(*code),
-        _ => None,
-    })
-}
 
 fn doc(seq: u64) -> DocData {
     DocData {
@@ -59,21 +38,13 @@ fn caught_up(offered: u64) -> NodeSession {
     let mut session = NodeSession::new(node, EngineConfig::default());
     session.hub_offers(offered);
     session.start(0, CURSOR, OutboxStats::default());
-    let welcome = HubMsg::Welcome {
-        clinic_id: ClinicId::new().0,
-        node_id: node,
-        hub_seq: CURSOR,
-        server_time_ms: 0,
-        max_frame_bytes: 8 << 20,
-        max_batch_docs: 500,
-    };
-    let mut out = session.handle_frame(1, &welcome.encode());
+    let mut out = session.handle_frame(1, &welcome(node, CURSOR).encode());
     let mut pull = None;
     for _ in 0..10 {
         if let Some(ClientMsg::Pull { request, .. }) = sent(&out).into_iter().next() {
             pull = Some(request);
         }
-        out = match store_op(&out) {
+        out = match node_op(&out) {
             Some(NodeStoreOp::OutboxBatch { .. }) => {
                 session.stored(2, NodeStoreResult::Outbox(Vec::new()))
             }
@@ -142,7 +113,7 @@ fn live_documents_are_applied_with_the_cursor_in_one_operation() {
     let items = vec![doc(6), doc(7)];
     let out = node.handle_frame(10, &live(CURSOR, 7, items.clone()));
     assert_eq!(
-        store_op(&out),
+        node_op(&out),
         Some(NodeStoreOp::ApplyDocs {
             docs: items,
             cursor: Some(7),
@@ -158,7 +129,7 @@ fn live_documents_are_applied_with_the_cursor_in_one_operation() {
     );
     // Caught up again: the node reports its new cursor.
     assert_eq!(
-        store_op(&out),
+        node_op(&out),
         Some(NodeStoreOp::OutboxStats { now: 11 }),
         "{out:?}"
     );
@@ -182,7 +153,7 @@ fn data_that_does_not_apply_is_fetched_whole_before_the_cursor_moves() {
     let (ok, missing_deps) = (doc(6), doc(7));
     let out = node.handle_frame(10, &live(CURSOR, 7, vec![ok, missing_deps.clone()]));
     assert!(matches!(
-        store_op(&out),
+        node_op(&out),
         Some(NodeStoreOp::ApplyDocs {
             cursor: Some(7),
             ..
@@ -219,7 +190,7 @@ fn data_that_does_not_apply_is_fetched_whole_before_the_cursor_moves() {
     };
     let out = node.handle_frame(12, &answer.encode());
     assert_eq!(
-        store_op(&out),
+        node_op(&out),
         Some(NodeStoreOp::ApplyDocs {
             docs: vec![whole],
             cursor: None,
@@ -227,7 +198,7 @@ fn data_that_does_not_apply_is_fetched_whole_before_the_cursor_moves() {
     );
     let out = node.stored(13, NodeStoreResult::Applied(Vec::new()));
     assert_eq!(
-        store_op(&out),
+        node_op(&out),
         Some(NodeStoreOp::ApplyDocs {
             docs: Vec::new(),
             cursor: Some(7),
@@ -235,7 +206,7 @@ fn data_that_does_not_apply_is_fetched_whole_before_the_cursor_moves() {
         "the cursor moves once everything is stored"
     );
     let out = node.stored(14, NodeStoreResult::Applied(Vec::new()));
-    assert_eq!(store_op(&out), Some(NodeStoreOp::OutboxStats { now: 14 }));
+    assert_eq!(node_op(&out), Some(NodeStoreOp::OutboxStats { now: 14 }));
     let out = node.stored(15, NodeStoreResult::OutboxStats(OutboxStats::default()));
     assert!(
         sent(&out)
@@ -250,7 +221,7 @@ fn a_node_that_fell_behind_pulls_instead() {
     let mut node = caught_up(FEATURE_LIVE_DOCS);
     // A live update that starts beyond the cursor: something in between was missed.
     let out = node.handle_frame(10, &live(CURSOR + 2, CURSOR + 3, vec![doc(8)]));
-    assert!(store_op(&out).is_none(), "nothing applied: {out:?}");
+    assert!(node_op(&out).is_none(), "nothing applied: {out:?}");
     assert!(
         sent(&out)
             .iter()
@@ -264,27 +235,12 @@ fn live_documents_the_node_did_not_ask_for_end_the_session() {
     let mut node = caught_up(FEATURE_TOKEN_ROTATION);
     let out = node.handle_frame(10, &live(CURSOR, 6, vec![doc(6)]));
     assert_eq!(closed_with(&out), Some(ErrorCode::ProtocolViolation));
-    assert!(store_op(&out).is_none(), "nothing of it is applied");
+    assert!(node_op(&out).is_none(), "nothing of it is applied");
 }
 
 /// A hub session whose node asked for `features`, welcomed and live at seq 0.
 fn live_hub(node: Uuid, features: u64) -> HubSession {
-    let mut hub = HubSession::new(
-        node,
-        ClinicId::new(),
-        0,
-        EngineConfig::default(),
-        Limits::default(),
-    );
-    let hello = ClientMsg::Hello {
-        node_id: node,
-        app_version: "test".into(),
-        cursor: 0,
-        outbox: OutboxStats::default(),
-        features,
-    };
-    hub.handle_frame(1, &hello.encode());
-    hub.stored(2, HubStoreResult::LatestSeq(0));
+    let mut hub = hub_at(node, 0, features, EngineConfig::default());
     let pull = ClientMsg::Pull {
         request: 1,
         cursor: 0,
@@ -296,24 +252,8 @@ fn live_hub(node: Uuid, features: u64) -> HubSession {
             .any(|o| matches!(o, HubOutput::Store(HubStoreOp::ChangedSince { .. }))),
         "{out:?}"
     );
-    hub.stored(
-        4,
-        HubStoreResult::Changes(ChangePage {
-            entries: Vec::new(),
-            up_to: 0,
-            more: false,
-        }),
-    );
+    hub.stored(4, HubStoreResult::Changes(page(&[], 0)));
     hub
-}
-
-fn hub_sent(out: &[HubOutput]) -> Vec<HubMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            HubOutput::Send(bytes) => HubMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]

@@ -6,7 +6,6 @@
 //! `hub/tests/sync/rules.rs`.
 
 use automerge::ChangeHash;
-use dermis_model::ClinicId;
 use dermis_sync::EngineConfig;
 use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult, Problem};
 use dermis_sync::store::{ApplyFailure, OutgoingDoc, PushAck};
@@ -15,6 +14,9 @@ use dermis_sync::wire::{
     PushOutcome, PushResult,
 };
 use uuid::Uuid;
+
+mod support;
+use support::{problems, welcome};
 
 /// The store's answer to one operation of the engine.
 type Store<'a> = &'a mut dyn FnMut(NodeStoreOp) -> NodeStoreResult;
@@ -27,15 +29,7 @@ fn run(hub: Hub<'_>, store: Store<'_>) -> (NodeSession, Vec<NodeOutput>) {
     let node = Uuid::now_v7();
     let mut session = NodeSession::new(node, EngineConfig::default());
     let mut pending = session.start(0, 0, OutboxStats::default());
-    let welcome = HubMsg::Welcome {
-        clinic_id: ClinicId::new().0,
-        node_id: node,
-        hub_seq: 0,
-        server_time_ms: 0,
-        max_frame_bytes: 8 << 20,
-        max_batch_docs: 500,
-    };
-    pending.extend(session.handle_frame(1, &welcome.encode()));
+    pending.extend(session.handle_frame(1, &welcome(node, 0).encode()));
     let mut seen = Vec::new();
     for step in 0.. {
         assert!(step < 200, "the session never settles: {seen:?}");
@@ -62,16 +56,6 @@ fn run(hub: Hub<'_>, store: Store<'_>) -> (NodeSession, Vec<NodeOutput>) {
         "a problem does not end the session: {seen:?}"
     );
     (session, seen)
-}
-
-fn problems(outputs: &[NodeOutput]) -> Vec<Problem> {
-    outputs
-        .iter()
-        .filter_map(|o| match o {
-            NodeOutput::Problem(p) => Some(p.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// A store with nothing in it: empty outbox, nothing to fetch.

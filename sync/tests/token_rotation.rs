@@ -12,25 +12,10 @@ use dermis_sync::wire::{features_header, parse_features};
 use dermis_sync::{EngineConfig, FailureKind, StoreFailure};
 use uuid::Uuid;
 
+mod support;
+use support::{closed_with, hub_closed_with, hub_frames, sent, sent_frames};
+
 const TOKEN: &str = "bmV3LXRva2VuLW9mLXRoZS1odWItNDMtY2hhcnM";
-
-fn frames_of_node(out: &[NodeOutput]) -> Vec<ClientMsg> {
-    out.iter()
-        .filter_map(|o| match o {
-            NodeOutput::Send(bytes) => ClientMsg::decode(bytes, &Limits::default()).ok(),
-            _ => None,
-        })
-        .collect()
-}
-
-fn frames_of_hub(out: &[HubOutput]) -> Vec<Vec<u8>> {
-    out.iter()
-        .filter_map(|o| match o {
-            HubOutput::Send(bytes) => Some(bytes.clone()),
-            _ => None,
-        })
-        .collect()
-}
 
 /// A hub session and a node session, welcomed; the node agreed to `features` offered.
 fn welcomed(offered: u64) -> (HubSession, NodeSession) {
@@ -40,7 +25,7 @@ fn welcomed(offered: u64) -> (HubSession, NodeSession) {
     let mut session = NodeSession::new(node, EngineConfig::default());
     session.hub_offers(offered);
     let hello = session.start(0, 0, OutboxStats::default());
-    for bytes in frames_of_node_bytes(&hello) {
+    for bytes in sent_frames(&hello) {
         let out = hub.handle_frame(1, &bytes);
         assert!(
             out.iter().any(|o| matches!(o, HubOutput::Store(_))),
@@ -48,7 +33,7 @@ fn welcomed(offered: u64) -> (HubSession, NodeSession) {
         );
     }
     let out = hub.stored(2, HubStoreResult::LatestSeq(0));
-    for bytes in frames_of_hub(&out) {
+    for bytes in hub_frames(&out) {
         let mut pending = session.handle_frame(3, &bytes);
         // The welcomed node reads its (empty) outbox first.
         while let Some(NodeOutput::Store(op)) = pending
@@ -62,29 +47,6 @@ fn welcomed(offered: u64) -> (HubSession, NodeSession) {
     }
     assert!(hub.is_welcomed());
     (hub, session)
-}
-
-fn frames_of_node_bytes(out: &[NodeOutput]) -> Vec<Vec<u8>> {
-    out.iter()
-        .filter_map(|o| match o {
-            NodeOutput::Send(bytes) => Some(bytes.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn closed_with(out: &[NodeOutput]) -> Option<ErrorCode> {
-    out.iter().find_map(|o| match o {
-        NodeOutput::Close { code, .. } => Some(*code),
-        _ => None,
-    })
-}
-
-fn hub_closed_with(out: &[HubOutput]) -> Option<ErrorCode> {
-    out.iter().find_map(|o| match o {
-        HubOutput::Close { code, .. } => Some(*code),
-        _ => None,
-    })
 }
 
 #[test]
@@ -108,7 +70,7 @@ fn a_new_token_is_stored_before_the_node_says_so() {
         "asked in the hello"
     );
     let offer = hub.offer_token(10, TOKEN.to_owned());
-    let frames = frames_of_hub(&offer);
+    let frames = hub_frames(&offer);
     assert_eq!(frames.len(), 1);
     assert_eq!(
         HubMsg::decode(&frames[0], &Limits::default()).ok(),
@@ -122,17 +84,14 @@ fn a_new_token_is_stored_before_the_node_says_so() {
     );
 
     let out = node.handle_frame(12, &frames[0]);
-    assert!(
-        frames_of_node(&out).is_empty(),
-        "nothing said before it is stored"
-    );
+    assert!(sent(&out).is_empty(), "nothing said before it is stored");
     let store = out.iter().find_map(|o| match o {
         NodeOutput::Store(NodeStoreOp::StoreToken { token }) => Some(token.clone()),
         _ => None,
     });
     assert_eq!(store.as_deref(), Some(TOKEN));
     let out = node.stored(13, NodeStoreResult::TokenStored);
-    assert_eq!(frames_of_node(&out), vec![ClientMsg::TokenStored]);
+    assert_eq!(sent(&out), vec![ClientMsg::TokenStored]);
 
     let out = hub.handle_frame(14, &ClientMsg::TokenStored.encode());
     assert!(out.contains(&HubOutput::TokenStored), "{out:?}");
@@ -207,7 +166,7 @@ fn a_token_the_store_could_not_keep_is_never_acknowledged() {
         11,
         NodeStoreResult::Failed(StoreFailure::kind_only(FailureKind::DiskFull)),
     );
-    assert!(frames_of_node(&out).is_empty(), "{out:?}");
+    assert!(sent(&out).is_empty(), "{out:?}");
     assert_eq!(closed_with(&out), Some(ErrorCode::Internal));
     // The end says what kind of failure it was, so the node's status can too.
     assert!(
