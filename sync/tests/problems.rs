@@ -1,8 +1,9 @@
 //! What a node reports without ending its session ([`Problem`]), engine by engine: a
-//! document the hub refused comes back as `Refused` with the hub's code, one from the
-//! hub that the store did not keep as `NotStored` with the store's. Changes that did
-//! not apply (`invalid_document`) are first fetched whole, and reported only if the
-//! whole document does not store either. End to end over real sockets in
+//! document the hub refused comes back as `Refused` with the hub's code (one it asked
+//! for whole a third time, with `invalid_document`), one from the hub that the store
+//! did not keep as `NotStored` with the store's. Changes that did not apply
+//! (`invalid_document`) are first fetched whole, and reported only if the whole
+//! document does not store either. End to end over real sockets in
 //! `hub/tests/sync/rules.rs`.
 
 use automerge::ChangeHash;
@@ -94,6 +95,26 @@ fn nothing_new(msg: ClientMsg) -> Option<HubMsg> {
     }
 }
 
+/// A hub with an empty change log that answers each pushed document with `judge`'s
+/// outcome for it.
+fn judging(
+    mut judge: impl FnMut(&DocPush) -> PushOutcome,
+) -> impl FnMut(ClientMsg) -> Option<HubMsg> {
+    move |msg| match msg {
+        ClientMsg::Push { batch, docs } => Some(HubMsg::PushAck {
+            batch,
+            results: docs
+                .iter()
+                .map(|d| PushResult {
+                    doc_id: d.doc_id,
+                    outcome: judge(d),
+                })
+                .collect(),
+        }),
+        other => nothing_new(other),
+    }
+}
+
 #[test]
 fn a_document_the_hub_refuses_is_reported_with_the_hubs_code_and_parked() {
     let refused = Uuid::now_v7();
@@ -115,22 +136,10 @@ fn a_document_the_hub_refuses_is_reported_with_the_hubs_code_and_parked() {
         }
         other => empty(other),
     };
-    let mut hub = |msg: ClientMsg| match msg {
-        ClientMsg::Push { batch, docs } => Some(HubMsg::PushAck {
-            batch,
-            results: docs
-                .iter()
-                .map(|d| PushResult {
-                    doc_id: d.doc_id,
-                    outcome: PushOutcome::Rejected {
-                        code: ErrorCode::Forbidden,
-                        message: "signed encounters are read-only".into(),
-                    },
-                })
-                .collect(),
-        }),
-        other => nothing_new(other),
-    };
+    let mut hub = judging(|_| PushOutcome::Rejected {
+        code: ErrorCode::Forbidden,
+        message: "signed encounters are read-only".into(),
+    });
     let (_, outputs) = run(&mut hub, &mut store);
     assert_eq!(
         problems(&outputs),
@@ -144,6 +153,84 @@ fn a_document_the_hub_refuses_is_reported_with_the_hubs_code_and_parked() {
     assert!(
         matches!(acked.as_slice(), [PushAck { doc_id, outcome: PushOutcome::Rejected { code: ErrorCode::Forbidden, .. }, .. }] if *doc_id == refused),
         "{acked:?}"
+    );
+    assert!(outputs.iter().any(|o| matches!(o, NodeOutput::CaughtUp)));
+}
+
+/// The document pushed as it was at `version`, its bytes `[version; 3]`.
+fn outgoing(doc_id: Uuid, version: u8) -> OutgoingDoc {
+    OutgoingDoc {
+        push: DocPush {
+            doc_id,
+            doc_type: "patient".into(),
+            data: vec![version; 3],
+        },
+        version: i64::from(version),
+        heads: vec![ChangeHash([version; 32])],
+    }
+}
+
+#[test]
+fn a_document_the_hub_keeps_asking_for_whole_is_reported_and_parked_until_edited() {
+    let doc_id = Uuid::now_v7();
+    // The outbox holds version 1 until an ack parks it; then it is edited (version 2),
+    // which goes out until the hub applies it.
+    let mut outbox = Some(outgoing(doc_id, 1));
+    let mut acked: Vec<PushAck> = Vec::new();
+    let mut store = |op: NodeStoreOp| match op {
+        NodeStoreOp::OutboxBatch { .. } => {
+            NodeStoreResult::Outbox(outbox.iter().cloned().collect())
+        }
+        NodeStoreOp::PushAcked(acks) => {
+            for ack in &acks {
+                match ack.outcome {
+                    PushOutcome::NeedFull => {}
+                    PushOutcome::Rejected { .. } => outbox = Some(outgoing(doc_id, 2)),
+                    PushOutcome::Applied { .. } => outbox = None,
+                }
+            }
+            acked.extend(acks);
+            NodeStoreResult::PushAcked
+        }
+        other => empty(other),
+    };
+    // The hub never takes version 1, and takes version 2 once it has been sent whole.
+    let mut asked_for_v2 = false;
+    let mut hub = judging(move |d| {
+        if d.data[..] == [2; 3] && asked_for_v2 {
+            PushOutcome::Applied {
+                seq: 1,
+                heads: vec![ChangeHash([2; 32])],
+            }
+        } else {
+            asked_for_v2 |= d.data[..] == [2; 3];
+            PushOutcome::NeedFull
+        }
+    });
+    let (_, outputs) = run(&mut hub, &mut store);
+    let outcomes: Vec<&PushOutcome> = acked.iter().map(|a| &a.outcome).collect();
+    let [
+        PushOutcome::NeedFull,
+        PushOutcome::NeedFull,
+        PushOutcome::Rejected {
+            code: ErrorCode::InvalidDocument,
+            message,
+        },
+        // Edited, the document has its three tries again.
+        PushOutcome::NeedFull,
+        PushOutcome::Applied { .. },
+    ] = outcomes.as_slice()
+    else {
+        panic!("asked twice, parked the third time, then applied once edited: {acked:?}");
+    };
+    // The node says why it parked it, as for a document the hub refused outright.
+    assert_eq!(
+        problems(&outputs),
+        vec![Problem::Refused {
+            doc_id,
+            code: ErrorCode::InvalidDocument,
+            message: message.clone(),
+        }]
     );
     assert!(outputs.iter().any(|o| matches!(o, NodeOutput::CaughtUp)));
 }

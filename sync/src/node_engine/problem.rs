@@ -10,8 +10,9 @@ use crate::wire::ErrorCode;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
-    /// The hub refused a pushed document; the node keeps it parked (with `message`)
-    /// until it is edited again.
+    /// The hub refused a pushed document, or asked for the whole of it a third time
+    /// (`InvalidDocument`); the node keeps it parked (with `message`) until it is
+    /// edited again.
     #[error("hub refused document {doc_id} ({code}): {message}")]
     Refused {
         doc_id: Uuid,

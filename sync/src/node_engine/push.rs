@@ -61,29 +61,37 @@ impl NodeSession {
             let Some(result) = results.iter().find(|r| r.doc_id == doc.push.doc_id) else {
                 continue;
             };
-            let mut outcome = result.outcome.clone();
-            match &outcome {
+            let outcome = match &result.outcome {
                 PushOutcome::Applied { .. } => {
                     self.stats.pushed_docs += 1;
                     self.need_full_twice.remove(&doc.push.doc_id);
+                    result.outcome.clone()
                 }
                 PushOutcome::NeedFull => {
                     let count = self.need_full_twice.entry(doc.push.doc_id).or_insert(0);
                     *count += 1;
                     if *count > 2 {
-                        outcome = PushOutcome::Rejected {
+                        // The whole document did not satisfy the hub either: asking again
+                        // would loop, so it is parked like a document the hub refused.
+                        PushOutcome::Rejected {
                             code: ErrorCode::InvalidDocument,
                             message: "the hub keeps asking for the whole document".into(),
-                        };
+                        }
+                    } else {
+                        PushOutcome::NeedFull
                     }
                 }
-                PushOutcome::Rejected { code, message } => {
-                    out.push(NodeOutput::Problem(Problem::Refused {
-                        doc_id: doc.push.doc_id,
-                        code: *code,
-                        message: message.clone(),
-                    }));
-                }
+                PushOutcome::Rejected { .. } => result.outcome.clone(),
+            };
+            // Every parked document is reported, whoever decided to park it, so the
+            // node's log and last error say why it stopped syncing.
+            if let PushOutcome::Rejected { code, message } = &outcome {
+                self.need_full_twice.remove(&doc.push.doc_id);
+                out.push(NodeOutput::Problem(Problem::Refused {
+                    doc_id: doc.push.doc_id,
+                    code: *code,
+                    message: message.clone(),
+                }));
             }
             acks.push(PushAck {
                 doc_id: doc.push.doc_id,
