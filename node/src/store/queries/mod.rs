@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::StoreError;
 
 mod shop;
-mod sync;
+mod sync_state;
 
 pub use shop::{
     MovementRow, ProductRow, SaleRow, find_products, ledger_for, ledger_of_sale, movements_of,
@@ -16,7 +16,7 @@ pub use shop::{
     sale_by_receipt, sale_receipt,
 };
 pub(super) use shop::{SALE_SELECT, sale_row};
-pub use sync::{
+pub use sync_state::{
     DocSyncRow, OutboxStats, RefusedDoc, SyncState, is_pending, outbox_stats, recent_docs,
     refused_docs, sync_state,
 };
