@@ -560,7 +560,7 @@ impl DermisApp {
             Screen::Dashboard => self.send(Command::Refresh(View::Dashboard)),
             Screen::Patients => {
                 if self.s.patients.form.is_none() {
-                    let search = self.s.patients.search();
+                    let search = self.s.patients.search_again();
                     self.send(search);
                 }
             }
