@@ -287,39 +287,3 @@ impl DermisApp {
         }
     }
 }
-
-/// The next step towards the screen `DERMIS_GUI_SCREEN` names, for screens that need a
-/// patient: the first recent patient with visits (or photos), then its first visit.
-pub(super) fn dev_next(s: &Screens, screen: Screen, target: Screen) -> Option<Nav> {
-    match (target, screen) {
-        (Screen::Patient | Screen::Encounter | Screen::Photos, Screen::Patients)
-            if s.patients.loaded =>
-        {
-            let rows = &s.patients.rows;
-            let best = match target {
-                Screen::Photos => rows.iter().find(|r| r.photo_count > 0),
-                _ => rows.iter().find(|r| r.encounter_count > 0),
-            };
-            best.or(rows.first())
-                .and_then(|r| r.id.parse().ok())
-                .map(Nav::OpenPatient)
-        }
-        (Screen::Encounter, Screen::Patient) if s.patient.loaded() => s
-            .patient
-            .view
-            .as_ref()?
-            .encounters
-            .first()
-            .and_then(|e| e.id.parse().ok())
-            .map(Nav::OpenEncounter),
-        (Screen::Photos, Screen::Patient) if s.patient.loaded() => {
-            let view = s.patient.view.as_ref()?;
-            Some(Nav::Photos {
-                patient: view.patient.id,
-                name: view.patient.full_name(),
-                visit: None,
-            })
-        }
-        _ => None,
-    }
-}

@@ -16,6 +16,7 @@ mod printouts;
 pub mod protocol;
 mod reads;
 mod shifts;
+mod watch;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -23,7 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub use clinic::{ClinicCommand, ClinicForm, ClinicReply, ClinicView};
 pub use protocol::*;
@@ -32,9 +33,6 @@ pub use shifts::{ShiftCommand, ShiftReply, ShiftView};
 /// Commands that may wait for the worker at once. A full queue makes the UI keep the
 /// command and try again next frame rather than block.
 pub const COMMAND_CAPACITY: usize = 64;
-
-/// How often an idle worker checks whether another process changed the store.
-const WATCH_INTERVAL: Duration = Duration::from_millis(1500);
 
 /// Could not start the worker thread.
 #[derive(Debug, thiserror::Error)]
@@ -185,30 +183,36 @@ impl Worker {
         let opened = self.state.open();
         self.send(opened);
         self.finished(1);
+        let mut schedule = watch::Schedule::new(Instant::now());
         loop {
-            let first = match commands.recv_timeout(WATCH_INTERVAL) {
-                Ok(command) => command,
-                Err(RecvTimeoutError::Timeout) => {
-                    self.state.flush_audit(true);
-                    if self.state.changed_elsewhere() {
-                        self.send(vec![Reply::StoreChanged]);
+            match commands.recv_timeout(schedule.wait(Instant::now())) {
+                Ok(first) => {
+                    schedule.commands_arrived(Instant::now());
+                    let mut batch = vec![first];
+                    batch.extend(commands.try_iter());
+                    let count = batch.len();
+                    for command in superseded_removed(batch) {
+                        let replies = self.state.handle(command);
+                        self.send(replies);
                     }
-                    continue;
+                    self.state.flush_audit(false);
+                    self.finished(count);
                 }
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     self.state.flush_audit(true);
                     return;
                 }
-            };
-            let mut batch = vec![first];
-            batch.extend(commands.try_iter());
-            let count = batch.len();
-            for command in superseded_removed(batch) {
-                let replies = self.state.handle(command);
-                self.send(replies);
             }
-            self.state.flush_audit(false);
-            self.finished(count);
+            let due = schedule.due(Instant::now());
+            if due.idle_flush {
+                self.state.flush_audit(true);
+            }
+            // After a batch too, not only when idle. `data_version` moves only for other
+            // connections' commits, so the window's own writes never count as a change.
+            if due.look && self.state.changed_elsewhere() {
+                self.send(vec![Reply::StoreChanged]);
+            }
         }
     }
 

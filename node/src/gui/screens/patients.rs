@@ -41,6 +41,20 @@ impl PatientsState {
         }
     }
 
+    /// The search on screen run again (the store changed under it): an answer for the
+    /// same generation replaces the rows in place, so the list shows no spinner and
+    /// Enter still opens the first patient while it runs. Once nothing is shown, a new
+    /// search.
+    pub fn search_again(&mut self) -> Command {
+        if !self.loaded || self.shown != self.generation {
+            return self.search();
+        }
+        Command::SearchPatients {
+            generation: self.generation,
+            query: self.query.clone(),
+        }
+    }
+
     /// Takes the rows of a search answer unless a newer search was sent since.
     pub fn on_rows(&mut self, generation: u64, rows: Vec<PatientRow>) {
         if generation == self.generation {
@@ -431,5 +445,45 @@ mod tests {
         assert_eq!(state.rows.len(), 1);
         assert_eq!(state.rows[0].last_name, "Martin");
         assert_eq!(state.shown, second);
+    }
+
+    #[test]
+    fn a_search_run_again_replaces_the_rows_in_place() {
+        let mut state = PatientsState {
+            query: "mar".into(),
+            ..PatientsState::default()
+        };
+        let Command::SearchPatients { generation, .. } = state.search() else {
+            panic!("a search");
+        };
+        state.on_rows(generation, vec![row("Martin")]);
+        let Command::SearchPatients {
+            generation: again,
+            query,
+        } = state.search_again()
+        else {
+            panic!("a search");
+        };
+        assert_eq!((again, query.as_str()), (generation, "mar"));
+        assert_eq!(state.shown, state.generation, "no spinner while it runs");
+        state.on_rows(again, vec![row("Martin"), row("Marsh")]);
+        assert_eq!(state.rows.len(), 2, "the store's new patient is listed");
+
+        // Run again, then typed on before its answer came: the late answer is dropped.
+        let Command::SearchPatients {
+            generation: again, ..
+        } = state.search_again()
+        else {
+            panic!("a search");
+        };
+        state.query = "mars".into();
+        let typed = match state.search() {
+            Command::SearchPatients { generation, .. } => generation,
+            _ => panic!("a search"),
+        };
+        state.on_rows(again, vec![row("Martin")]);
+        assert_eq!(state.rows.len(), 2);
+        state.on_rows(typed, vec![row("Marsh")]);
+        assert_eq!(state.rows.len(), 1);
     }
 }
