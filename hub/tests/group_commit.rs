@@ -242,6 +242,116 @@ async fn concurrent_pushes_are_grouped_and_judged_alone<S: HubStore + GroupCommi
     }
 }
 
+/// A batch large enough to be planned in parts at once (a node's first push): every push
+/// gets its own answer in the batch's order, a malformed and a forged push among them
+/// are refused alone, and every applied document is stored under its own seq. A batch
+/// naming one document twice (planned part after part) applies both, in order.
+async fn a_large_batch_answers_every_push_in_order<S: HubStore>(mut store: S) {
+    let clinic = empty_clinic(&store).await;
+    let mut docs: Vec<(Uuid, automerge::AutoCommit)> = (0..150)
+        .map(|i| patient_doc(clinic, &format!("Batch {i}")))
+        .collect();
+    let mut batch: Vec<DocPush> = docs
+        .iter_mut()
+        .map(|(id, doc)| push(*id, DocType::Patient, doc.save()))
+        .collect();
+    batch[70] = push(
+        Uuid::now_v7(),
+        DocType::Patient,
+        vec![0x85, 0x6f, 0x4a, 0x83],
+    );
+    batch[120].doc_type = DocType::Clinic.as_str().into();
+    let outcomes = store
+        .apply(clinic, &batch)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(outcomes.len(), batch.len(), "one answer per push");
+    let mut seqs = std::collections::HashSet::new();
+    for (i, outcome) in outcomes.iter().enumerate() {
+        match (i, outcome) {
+            (70 | 120, PushOutcome::Rejected { .. }) => {}
+            (70 | 120, other) => panic!("push {i} must be refused: {other:?}"),
+            (_, PushOutcome::Applied { seq, .. }) => {
+                assert!(seqs.insert(*seq), "push {i}: seq {seq} given twice");
+            }
+            (_, other) => panic!("push {i} must land: {other:?}"),
+        }
+    }
+    let items: Vec<FetchItem> = docs
+        .iter()
+        .map(|(id, _)| FetchItem {
+            doc_id: *id,
+            have: Vec::new(),
+        })
+        .collect();
+    let stored = store
+        .fetch(clinic, &items)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    for (i, ((_, doc), stored)) in docs.iter_mut().zip(&stored).enumerate() {
+        match (i, stored) {
+            (70 | 120, None) => {}
+            (70 | 120, Some(_)) => panic!("refused push {i} was stored"),
+            (_, Some(stored)) => {
+                let mut heads = doc.get_heads();
+                heads.sort();
+                assert_eq!(stored.heads, heads, "push {i} stored whole");
+            }
+            (_, None) => panic!("applied push {i} is not stored"),
+        }
+    }
+
+    // One document twice in a large batch: its rename after its first push.
+    let mut again: Vec<DocPush> = docs[..100]
+        .iter_mut()
+        .enumerate()
+        .filter(|(i, _)| *i != 70)
+        .map(|(i, (id, doc))| push(*id, DocType::Patient, rename(doc, &format!("Again {i}"))))
+        .collect();
+    let (twice, twice_doc) = &mut docs[5];
+    let last = rename(twice_doc, "Twice");
+    again.push(push(*twice, DocType::Patient, last));
+    let outcomes = store
+        .apply(clinic, &again)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(outcomes.len(), again.len());
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, PushOutcome::Applied { .. })),
+        "{outcomes:?}"
+    );
+    let stored = store
+        .fetch(
+            clinic,
+            &[FetchItem {
+                doc_id: *twice,
+                have: Vec::new(),
+            }],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut heads = twice_doc.get_heads();
+    heads.sort();
+    let stored = stored[0].clone().unwrap_or_else(|| panic!("twice"));
+    assert_eq!(stored.heads, heads, "both of its pushes applied, in order");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_large_batch_answers_every_push_in_order() {
+    let dir = tempdir();
+    a_large_batch_answers_every_push_in_order(open_sqlite(dir.path())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_large_batch_answers_every_push_in_order() {
+    let Some(db) = common::TestDb::create().await else {
+        return;
+    };
+    a_large_batch_answers_every_push_in_order(db.store().await).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_group_writes_and_refuses_each_plan_alone() {
     let dir = tempdir();

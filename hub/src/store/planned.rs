@@ -11,8 +11,12 @@
 //!
 //! A batch is planned in parts of about [`PART_BYTES`] (pushed bytes plus the stored
 //! bytes of the documents they name), so what a worker holds loaded does not grow with
-//! how many stored documents one frame can name. Each document is all-or-nothing, as
-//! `DocStore::apply` promises; a batch never was.
+//! how many stored documents one frame can name. A large batch is also cut into one part
+//! per worker at least ([`SPLIT_MIN_DOCS`]), and when no document appears twice in it its
+//! parts are read, planned and written at once: every worker plans while the store
+//! writes the part planned before (a node's first push is batches of hundreds of new
+//! documents, which one worker planned alone while the other cores waited). Each
+//! document is all-or-nothing, as `DocStore::apply` promises; a batch never was.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -30,6 +34,11 @@ use crate::pool::{Caller, Place};
 /// About how many bytes (pushed, plus stored for the documents they name) one part of a
 /// batch brings to a worker; a single larger document is planned alone.
 pub const PART_BYTES: u64 = 4 << 20;
+
+/// A batch of at least twice this many documents is cut into one part per worker (or
+/// more, by bytes); smaller ones are one part, as a part costs a read and a write of
+/// its own.
+pub const SPLIT_MIN_DOCS: usize = 32;
 
 /// How often a part is planned; the last time holding its documents' write locks
 /// ([`Rows::apply_locked`]) where the store can.
@@ -121,11 +130,38 @@ pub(crate) async fn apply<R: Rows>(
     } else {
         rows.doc_sizes(clinic, unique_ids(pushes)).await?
     };
+    let ids = unique_ids(pushes);
+    let parts = parts(
+        pushes,
+        &sizes,
+        PART_BYTES,
+        part_docs(pushes.len(), caller.pool().options().workers),
+    );
+    if parts.len() > 1 && ids.len() == pushes.len() {
+        // No document in two parts: their order does not matter, and each holds its own
+        // documents' turns (taken in id order, so parts never wait on each other).
+        let applied = futures_util::future::try_join_all(
+            parts
+                .iter()
+                .map(|part| apply_part(rows, locks, caller, clinic, part)),
+        )
+        .await?;
+        return Ok(applied.into_iter().flatten().collect());
+    }
     let mut outcomes = Vec::with_capacity(pushes.len());
-    for part in parts(pushes, &sizes, PART_BYTES) {
+    for part in parts {
         outcomes.extend(apply_part(rows, locks, caller, clinic, part).await?);
     }
     Ok(outcomes)
+}
+
+/// The most documents in one part of a batch of `len` for `workers`: all of them below
+/// [`SPLIT_MIN_DOCS`] twice over, else an even share per worker.
+fn part_docs(len: usize, workers: usize) -> usize {
+    if len < 2 * SPLIT_MIN_DOCS {
+        return len.max(1);
+    }
+    len.div_ceil(workers.max(1)).max(SPLIT_MIN_DOCS)
 }
 
 fn unique_ids(pushes: &[DocPush]) -> Vec<Uuid> {
@@ -135,8 +171,14 @@ fn unique_ids(pushes: &[DocPush]) -> Vec<Uuid> {
     ids
 }
 
-/// Splits a batch, in order, into runs of about `max` bytes each (at least one push).
-fn parts<'a>(pushes: &'a [DocPush], sizes: &HashMap<Uuid, u64>, max: u64) -> Vec<&'a [DocPush]> {
+/// Splits a batch, in order, into runs of about `max` bytes and at most `max_docs`
+/// pushes each (at least one push).
+fn parts<'a>(
+    pushes: &'a [DocPush],
+    sizes: &HashMap<Uuid, u64>,
+    max: u64,
+    max_docs: usize,
+) -> Vec<&'a [DocPush]> {
     let mut parts = Vec::new();
     let mut start = 0;
     let mut bytes = 0u64;
@@ -151,7 +193,8 @@ fn parts<'a>(pushes: &'a [DocPush], sizes: &HashMap<Uuid, u64>, max: u64) -> Vec
         (push.data.len() as u64).saturating_add(stored)
     };
     for (i, push) in pushes.iter().enumerate() {
-        if i > start && bytes.saturating_add(cost(push, &counted)) > max {
+        if i > start && (bytes.saturating_add(cost(push, &counted)) > max || i - start >= max_docs)
+        {
             parts.push(&pushes[start..i]);
             start = i;
             bytes = 0;
@@ -338,14 +381,42 @@ mod tests {
             push(c, 90),
             push(c, 5),
         ];
-        let split: Vec<usize> = parts(&batch, &sizes, 100).iter().map(|p| p.len()).collect();
+        let split: Vec<usize> = parts(&batch, &sizes, 100, usize::MAX)
+            .iter()
+            .map(|p| p.len())
+            .collect();
         // a's stored bytes count once: 60 + 10 + 10 + (10 + 10) = 100, then c alone.
         assert_eq!(split, vec![3, 2]);
         assert_eq!(split.iter().sum::<usize>(), batch.len());
         let huge = [push(a, 500), push(b, 1)];
-        let split: Vec<usize> = parts(&huge, &sizes, 100).iter().map(|p| p.len()).collect();
+        let split: Vec<usize> = parts(&huge, &sizes, 100, usize::MAX)
+            .iter()
+            .map(|p| p.len())
+            .collect();
         assert_eq!(split, vec![1, 1], "a part too large alone is still planned");
-        assert!(parts(&[], &sizes, 100).is_empty());
+        assert!(parts(&[], &sizes, 100, usize::MAX).is_empty());
+    }
+
+    #[test]
+    fn a_large_batch_is_cut_into_a_part_per_worker_and_a_small_one_is_not() {
+        assert_eq!(part_docs(1, 2), 1);
+        assert_eq!(part_docs(2 * SPLIT_MIN_DOCS - 1, 2), 2 * SPLIT_MIN_DOCS - 1);
+        assert_eq!(part_docs(500, 2), 250);
+        assert_eq!(part_docs(501, 4), 126);
+        assert_eq!(part_docs(2 * SPLIT_MIN_DOCS, 16), SPLIT_MIN_DOCS);
+        assert_eq!(part_docs(0, 0), 1);
+        let sizes = HashMap::new();
+        let batch: Vec<DocPush> = (0..5).map(|_| push(Uuid::now_v7(), 1)).collect();
+        let split: Vec<usize> = parts(&batch, &sizes, 100, 2)
+            .iter()
+            .map(|p| p.len())
+            .collect();
+        assert_eq!(split, vec![2, 2, 1], "by count, in order");
+        let split: Vec<usize> = parts(&batch, &sizes, 2, 3)
+            .iter()
+            .map(|p| p.len())
+            .collect();
+        assert_eq!(split, vec![2, 2, 1], "by bytes first when they cut sooner");
     }
 
     #[tokio::test]

@@ -310,6 +310,35 @@ impl Store {
         Ok(Some(out))
     }
 
+    /// The document as stored, without loading it: its snapshot followed by its change
+    /// rows (the form `load_incremental` and the hub's push parser read), and its heads.
+    /// A first push of a document sends this as it is: loading and saving every new
+    /// document again cost the node ~1 ms each, most of a first push's own time.
+    pub fn stored_bytes(
+        &self,
+        id: DocId,
+    ) -> Result<Option<(Vec<u8>, Vec<ChangeHash>)>, StoreError> {
+        let key = id.to_string();
+        let row: Option<(Vec<u8>, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT snapshot, heads FROM docs WHERE id = ?1",
+                [&key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((mut data, heads)) = row else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY n")?;
+        for change in stmt.query_map([&key], |r| r.get::<_, Vec<u8>>(0))? {
+            data.extend_from_slice(&change?);
+        }
+        Ok(Some((data, decode_heads(&heads))))
+    }
+
     /// The document's heads and type, without loading it.
     pub fn doc_heads(&self, id: DocId) -> Result<Option<(DocType, Vec<ChangeHash>)>, StoreError> {
         let row: Option<(String, Vec<u8>)> = self

@@ -114,14 +114,15 @@ impl Node {
             let Ok(id) = id_text.parse::<DocId>() else {
                 continue;
             };
-            let Some((data, heads)) = self.store.with_doc_mut(id, |doc| {
-                let data = match &synced {
-                    Some(h) => doc.save_after(h),
-                    None => doc.save(),
-                };
-                (data, doc.get_heads())
-            })?
-            else {
+            // What the hub lacks: the whole document as stored when it has nothing, else
+            // the changes after what it confirmed (which needs the document loaded).
+            let found = match &synced {
+                None => self.store.stored_bytes(id)?,
+                Some(h) => self
+                    .store
+                    .with_doc_mut(id, |doc| (doc.save_after(h), doc.get_heads()))?,
+            };
+            let Some((data, heads)) = found else {
                 continue;
             };
             // Alone over what one frame to the hub may carry: sending it would end
