@@ -71,6 +71,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0016_partial_sale_indexes",
         include_str!("../../../migrations/node/0016_partial_sale_indexes.sql"),
     ),
+    (
+        "0017_outbox_waiting_index",
+        include_str!("../../../migrations/node/0017_outbox_waiting_index.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {
@@ -135,6 +139,44 @@ mod tests {
         rows.map(|r| r.expect("row")).collect::<Vec<_>>().join("; ")
     }
 
+    /// Schema 17: a push's batch is read from the outbox's index in order, not by reading,
+    /// joining and sorting every waiting entry; what the batch holds is unchanged.
+    #[test]
+    fn the_outbox_is_read_oldest_first_through_its_index() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("store.db");
+        drop(Store::create_at_version(&path, 16).expect("v16"));
+        let store = Store::open(&path).expect("migrated");
+        let conn = store.conn();
+        for (id, first_at, rejected) in [
+            ("d3", 30, None),
+            ("d1", 10, None),
+            ("d2", 10, Some("invalid_document: no")),
+            ("d4", 20, None),
+        ] {
+            conn.execute(
+                "INSERT INTO docs(id, doc_type, snapshot, heads, change_count, change_bytes, rev, local_seq, updated_at)
+                 VALUES (?1, 'patient', x'00', x'', 0, 0, 1, 1, 1)",
+                [id],
+            )
+            .expect("doc");
+            conn.execute(
+                "INSERT INTO outbox(doc_id, version, bytes, first_at, last_at, rejected) VALUES (?1, 1, 1, ?2, ?2, ?3)",
+                rusqlite::params![id, first_at, rejected],
+            )
+            .expect("outbox");
+        }
+        let batch = crate::store::sync_rows::outbox_waiting(conn, 2).expect("batch");
+        let ids: Vec<_> = batch.iter().map(|r| r.doc_id.as_str()).collect();
+        assert_eq!(ids, ["d1", "d4"], "oldest first, the refused one left out");
+        let plan = plan(conn, crate::store::sync_rows::OUTBOX_WAITING_SQL, "2");
+        assert!(plan.contains("USING INDEX outbox_waiting"), "{plan}");
+        assert!(
+            !plan.contains("TEMP B-TREE"),
+            "no sort of the whole outbox: {plan}"
+        );
+    }
+
     /// Schema 16 makes three sales indexes partial: a store of schema 15 keeps its sales,
     /// the lookups by those columns still find them, and still through the indexes.
     #[test]
@@ -149,7 +191,7 @@ mod tests {
             sale(conn, "r1", Some("s1"), Some("p1"), Some("sh1"));
         }
         let store = Store::open(&path).expect("migrated");
-        assert_eq!(store.schema_version().expect("version"), 16);
+        assert_eq!(store.schema_version().expect("version"), latest());
         let conn = store.conn();
 
         let reversals = journal::reversals_of(conn, "s1").expect("reversals");

@@ -20,12 +20,13 @@ pub struct OutboxRow {
     pub synced_heads: Option<Vec<ChangeHash>>,
 }
 
+/// The oldest waiting entries (read through the `outbox_waiting` index, schema 17).
+pub(crate) const OUTBOX_WAITING_SQL: &str = "SELECT o.doc_id, o.version, d.doc_type, d.synced_heads FROM outbox o JOIN docs d ON d.id = o.doc_id
+         WHERE o.rejected IS NULL ORDER BY o.first_at, o.doc_id LIMIT ?1";
+
 /// Up to `limit` outbox documents not parked as refused, oldest edit first.
 pub fn outbox_waiting(conn: &Connection, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.doc_id, o.version, d.doc_type, d.synced_heads FROM outbox o JOIN docs d ON d.id = o.doc_id
-         WHERE o.rejected IS NULL ORDER BY o.first_at, o.doc_id LIMIT ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(OUTBOX_WAITING_SQL)?;
     let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
         Ok(OutboxRow {
             doc_id: r.get(0)?,
