@@ -314,10 +314,7 @@ impl Store {
     /// rows (the form `load_incremental` and the hub's push parser read), and its heads.
     /// A first push of a document sends this as it is: loading and saving every new
     /// document again cost the node ~1 ms each, most of a first push's own time.
-    pub fn stored_bytes(
-        &self,
-        id: DocId,
-    ) -> Result<Option<(Vec<u8>, Vec<ChangeHash>)>, StoreError> {
+    pub fn stored_bytes(&self, id: DocId) -> Result<Option<StoredBytes>, StoreError> {
         let key = id.to_string();
         let row: Option<(Vec<u8>, Vec<u8>)> = self
             .conn
@@ -336,7 +333,10 @@ impl Store {
         for change in stmt.query_map([&key], |r| r.get::<_, Vec<u8>>(0))? {
             data.extend_from_slice(&change?);
         }
-        Ok(Some((data, decode_heads(&heads))))
+        Ok(Some(StoredBytes {
+            data,
+            heads: decode_heads(&heads),
+        }))
     }
 
     /// The document's heads and type, without loading it.
@@ -362,6 +362,14 @@ impl Store {
 }
 
 /// Loads a document from its snapshot and changes.
+/// A document as [`Store::stored_bytes`] reads it.
+#[derive(Debug)]
+pub struct StoredBytes {
+    /// The snapshot, then each change row in order.
+    pub data: Vec<u8>,
+    pub heads: Vec<ChangeHash>,
+}
+
 fn load_doc(conn: &Connection, id: DocId) -> Result<Option<(AutoCommit, i64)>, StoreError> {
     let row: Option<(Vec<u8>, i64)> = conn
         .query_row(

@@ -117,7 +117,7 @@ impl Node {
             // What the hub lacks: the whole document as stored when it has nothing, else
             // the changes after what it confirmed (which needs the document loaded).
             let found = match &synced {
-                None => self.store.stored_bytes(id)?,
+                None => self.store.stored_bytes(id)?.map(|s| (s.data, s.heads)),
                 Some(h) => self
                     .store
                     .with_doc_mut(id, |doc| (doc.save_after(h), doc.get_heads()))?,
