@@ -184,6 +184,7 @@ impl Worker {
         self.send(opened);
         self.finished(1);
         let mut schedule = watch::Schedule::new(Instant::now());
+        let mut telling = watch::Telling::default();
         loop {
             match commands.recv_timeout(schedule.wait(Instant::now())) {
                 Ok(first) => {
@@ -210,8 +211,11 @@ impl Worker {
             }
             // After a batch too, not only when idle. `data_version` moves only for other
             // connections' commits, so the window's own writes never count as a change.
-            if due.look && self.state.changed_elsewhere() {
-                self.send(vec![Reply::StoreChanged]);
+            if due.look {
+                let changed = self.state.changed_elsewhere();
+                if telling.looked(Instant::now(), changed) {
+                    self.send(vec![Reply::StoreChanged]);
+                }
             }
         }
     }

@@ -14,6 +14,11 @@ pub(super) const LOOK_EVERY: Duration = Duration::from_millis(250);
 /// view into the ledger (a write), and how often it tries again while idle.
 pub(super) const IDLE_FLUSH_AFTER: Duration = Duration::from_millis(1500);
 
+/// The least time between two store changes told to the UI. The first change is told at
+/// the next look; while a sync keeps writing, the screen on view refreshes at most this
+/// often (a refresh may reload a whole screen: the photos decode every thumbnail again).
+pub(super) const TELL_AT_MOST_EVERY: Duration = Duration::from_secs(1);
+
 /// What is due when the worker wakes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(super) struct Due {
@@ -28,6 +33,31 @@ pub(super) struct Due {
 pub(super) struct Schedule {
     look_at: Instant,
     flush_at: Instant,
+}
+
+/// Store changes seen and not yet told to the UI, told at most every
+/// [`TELL_AT_MOST_EVERY`]: none is lost, a burst becomes one refresh.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Telling {
+    told_at: Option<Instant>,
+    pending: bool,
+}
+
+impl Telling {
+    /// A look at `now` found the store `changed` (or not): whether to tell the UI now.
+    /// A change held back is told at a later look, changed or not.
+    pub(super) fn looked(&mut self, now: Instant, changed: bool) -> bool {
+        self.pending |= changed;
+        let may = self
+            .told_at
+            .is_none_or(|at| now.saturating_duration_since(at) >= TELL_AT_MOST_EVERY);
+        if self.pending && may {
+            self.pending = false;
+            self.told_at = Some(now);
+            return true;
+        }
+        false
+    }
 }
 
 impl Schedule {
@@ -117,6 +147,38 @@ mod tests {
             vec![IDLE_FLUSH_AFTER, IDLE_FLUSH_AFTER * 2],
             "the idle flush keeps its cadence"
         );
+    }
+
+    #[test]
+    fn a_first_change_is_told_at_once_and_a_burst_at_most_once_a_second() {
+        let start = Instant::now();
+        let mut telling = Telling::default();
+        assert!(
+            !telling.looked(start, false),
+            "nothing changed, nothing told"
+        );
+        let first = start + LOOK_EVERY;
+        assert!(telling.looked(first, true), "the first change at once");
+        // A sync writing before every look for 1.25 s more: one refresh in it, and the
+        // writes after that refresh are held back.
+        let mut told = Vec::new();
+        for step in 2..=6u32 {
+            let now = start + LOOK_EVERY * step;
+            if telling.looked(now, true) {
+                told.push(now - first);
+            }
+        }
+        assert_eq!(told, vec![TELL_AT_MOST_EVERY], "one refresh a second");
+        // The writes held back are still told once the second has passed, though the
+        // looks after them find nothing new.
+        let mut later = Vec::new();
+        for step in 7..=16u32 {
+            let now = start + LOOK_EVERY * step;
+            if telling.looked(now, false) {
+                later.push(now - first);
+            }
+        }
+        assert_eq!(later, vec![TELL_AT_MOST_EVERY * 2], "told, and only once");
     }
 
     #[test]
