@@ -125,12 +125,12 @@ pub(crate) async fn apply<R: Rows>(
     }
     // One push is one part whatever its size: no need to ask the store how large its
     // document is (most pushes are one document: a live edit).
+    let ids = unique_ids(pushes);
     let sizes = if pushes.len() == 1 {
         HashMap::new()
     } else {
-        rows.doc_sizes(clinic, unique_ids(pushes)).await?
+        rows.doc_sizes(clinic, ids.clone()).await?
     };
-    let ids = unique_ids(pushes);
     let parts = parts(
         pushes,
         &sizes,
@@ -370,6 +370,10 @@ mod tests {
         }
     }
 
+    fn lens(parts: &[&[DocPush]]) -> Vec<usize> {
+        parts.iter().map(|p| p.len()).collect()
+    }
+
     #[test]
     fn a_batch_is_split_by_pushed_and_stored_bytes_in_order() {
         let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
@@ -381,18 +385,12 @@ mod tests {
             push(c, 90),
             push(c, 5),
         ];
-        let split: Vec<usize> = parts(&batch, &sizes, 100, usize::MAX)
-            .iter()
-            .map(|p| p.len())
-            .collect();
+        let split = lens(&parts(&batch, &sizes, 100, usize::MAX));
         // a's stored bytes count once: 60 + 10 + 10 + (10 + 10) = 100, then c alone.
         assert_eq!(split, vec![3, 2]);
         assert_eq!(split.iter().sum::<usize>(), batch.len());
         let huge = [push(a, 500), push(b, 1)];
-        let split: Vec<usize> = parts(&huge, &sizes, 100, usize::MAX)
-            .iter()
-            .map(|p| p.len())
-            .collect();
+        let split = lens(&parts(&huge, &sizes, 100, usize::MAX));
         assert_eq!(split, vec![1, 1], "a part too large alone is still planned");
         assert!(parts(&[], &sizes, 100, usize::MAX).is_empty());
     }
@@ -407,15 +405,9 @@ mod tests {
         assert_eq!(part_docs(0, 0), 1);
         let sizes = HashMap::new();
         let batch: Vec<DocPush> = (0..5).map(|_| push(Uuid::now_v7(), 1)).collect();
-        let split: Vec<usize> = parts(&batch, &sizes, 100, 2)
-            .iter()
-            .map(|p| p.len())
-            .collect();
+        let split = lens(&parts(&batch, &sizes, 100, 2));
         assert_eq!(split, vec![2, 2, 1], "by count, in order");
-        let split: Vec<usize> = parts(&batch, &sizes, 2, 3)
-            .iter()
-            .map(|p| p.len())
-            .collect();
+        let split = lens(&parts(&batch, &sizes, 2, 3));
         assert_eq!(split, vec![2, 2, 1], "by bytes first when they cut sooner");
     }
 

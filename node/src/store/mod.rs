@@ -327,12 +327,10 @@ impl Store {
         let Some((mut data, heads)) = row else {
             return Ok(None);
         };
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY n")?;
-        for change in stmt.query_map([&key], |r| r.get::<_, Vec<u8>>(0))? {
-            data.extend_from_slice(&change?);
-        }
+        for_each_change(&self.conn, &key, |change| {
+            data.extend_from_slice(&change);
+            Ok(())
+        })?;
         Ok(Some(StoredBytes {
             data,
             heads: decode_heads(&heads),
@@ -385,17 +383,29 @@ fn load_doc(conn: &Connection, id: DocId) -> Result<Option<(AutoCommit, i64)>, S
         id,
         source: Box::new(source),
     })?;
-    let mut stmt =
-        conn.prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY n")?;
-    let changes = stmt.query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))?;
-    for change in changes {
-        doc.load_incremental(&change?)
+    for_each_change(conn, &id.to_string(), |change| {
+        doc.load_incremental(&change)
+            .map(drop)
             .map_err(|source| StoreError::Damaged {
                 id,
                 source: Box::new(source),
-            })?;
-    }
+            })
+    })?;
     Ok(Some((doc, rev)))
+}
+
+/// Runs `each` on the document's change rows (key `id`), in the order they were written.
+fn for_each_change(
+    conn: &Connection,
+    id: &str,
+    mut each: impl FnMut(Vec<u8>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT data FROM doc_changes WHERE doc_id = ?1 ORDER BY n")?;
+    for change in stmt.query_map([id], |r| r.get::<_, Vec<u8>>(0))? {
+        each(change?)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
