@@ -222,6 +222,12 @@ impl Metrics {
             &[("", now.pool.budget_waits)],
         );
         metric(
+            "dermis_automerge_lent_jobs_total",
+            "counter",
+            "Jobs of nodes over their Automerge budget run on a worker nobody else wanted.",
+            &[("", now.pool.lent)],
+        );
+        metric(
             "dermis_photo_cleanings_total",
             "counter",
             "Originals decoded to make their cleaned (metadata-free) copy.",
@@ -377,6 +383,7 @@ mod tests {
                 workers: 2,
                 busy: 1,
                 budget_waits: 5,
+                lent: 7,
                 ..crate::pool::PoolStats::default()
             },
         });
@@ -389,6 +396,7 @@ mod tests {
             value(&text, "dermis_automerge_budget_waits_total"),
             Some(5.0)
         );
+        assert_eq!(value(&text, "dermis_automerge_lent_jobs_total"), Some(7.0));
         assert_eq!(
             value(&text, "dermis_sync_frames_total{direction=\"in\"}"),
             Some(2.0)

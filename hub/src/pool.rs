@@ -14,6 +14,13 @@
 //!   Worker time is wall time on the worker: what the node keeps others from using.
 //!   The hub's own work (projector, thumbnails, Calendly, the command line) has no
 //!   budget ([`DocPool::hub`]).
+//! - **Work-conserving** ([`PoolOptions::lend`]): a node over its budget is still lent a
+//!   worker nobody else wants, when fewer jobs are queued or running than there are
+//!   workers. Lent time is not charged (nobody was kept from it); the next caller waits
+//!   for at most the jobs already running. So a clinic's first sync on a quiet hub goes
+//!   at the pool's pace, not the budget's (10k patients: 39 s at the budget's pace), and
+//!   under contention the budget holds as before. A hub that must cap each node's share
+//!   even when idle sets `HUB_AUTOMERGE_LEND_IDLE=false`.
 //!
 //! A job that panics (a bug met by hostile bytes) fails alone: its caller gets
 //! [`PoolError::Panicked`] and the worker goes on.
@@ -38,6 +45,9 @@ pub struct PoolOptions {
     pub budget: Duration,
     /// `HUB_AUTOMERGE_WINDOW_SECONDS`: the window the budget refills over.
     pub window: Duration,
+    /// `HUB_AUTOMERGE_LEND_IDLE`: whether a node over its budget may use workers nobody
+    /// else is waiting for (default: yes).
+    pub lend: bool,
 }
 
 impl Default for PoolOptions {
@@ -47,6 +57,7 @@ impl Default for PoolOptions {
             queue: 64,
             budget: Duration::from_secs(3),
             window: Duration::from_secs(10),
+            lend: true,
         }
     }
 }
@@ -88,6 +99,9 @@ struct Shared {
     /// reconnecting does not refill it).
     budgets: Mutex<HashMap<Uuid, Arc<Budget>>>,
     stats: Stats,
+    /// Told whenever a caller's job ends, so a node over its budget waiting for an idle
+    /// worker looks again.
+    freed: tokio::sync::Notify,
 }
 
 /// What `/metrics` shows of the pool.
@@ -97,6 +111,7 @@ struct Stats {
     waiting: AtomicU64,
     jobs: AtomicU64,
     budget_waits: AtomicU64,
+    lent: AtomicU64,
     worker_micros: AtomicU64,
 }
 
@@ -112,6 +127,8 @@ pub struct PoolStats {
     pub jobs: u64,
     /// Times a node waited for its budget.
     pub budget_waits: u64,
+    /// Jobs of nodes over their budget run on a worker nobody else wanted.
+    pub lent: u64,
     /// Worker time spent, in microseconds.
     pub worker_micros: u64,
 }
@@ -124,6 +141,7 @@ impl DocPool {
             queue: options.queue.max(1),
             budget: options.budget.max(Duration::from_millis(1)),
             window: options.window.max(Duration::from_millis(1)),
+            lend: options.lend,
         };
         let (jobs, queue) = mpsc::channel::<Job>(options.queue);
         let queue = Arc::new(Mutex::new(queue));
@@ -140,6 +158,7 @@ impl DocPool {
                 jobs,
                 budgets: Mutex::new(HashMap::new()),
                 stats: Stats::default(),
+                freed: tokio::sync::Notify::new(),
             }),
         })
     }
@@ -188,6 +207,7 @@ impl DocPool {
             waiting: s.waiting.load(Ordering::Relaxed),
             jobs: s.jobs.load(Ordering::Relaxed),
             budget_waits: s.budget_waits.load(Ordering::Relaxed),
+            lent: s.lent.load(Ordering::Relaxed),
             worker_micros: s.worker_micros.load(Ordering::Relaxed),
         }
     }
@@ -223,19 +243,35 @@ impl std::fmt::Debug for Caller {
     }
 }
 
-/// Counts a caller as waiting while it lives.
-struct Waiting<'a>(&'a AtomicU64);
+/// Counts a caller as waiting (for a place, for a worker or for its job's answer) while
+/// it lives; its end tells callers waiting for an idle worker.
+struct Waiting<'a>(&'a Shared);
 
 impl<'a> Waiting<'a> {
-    fn new(counter: &'a AtomicU64) -> Self {
-        counter.fetch_add(1, Ordering::Relaxed);
-        Waiting(counter)
+    fn new(shared: &'a Shared) -> Self {
+        shared.stats.waiting.fetch_add(1, Ordering::SeqCst);
+        Waiting(shared)
+    }
+
+    /// Counts a caller as waiting only if fewer callers than workers are: one check and
+    /// claim, so two callers cannot both take the last idle worker.
+    fn if_idle(shared: &'a Shared) -> Option<Self> {
+        let workers = shared.options.workers as u64;
+        shared
+            .stats
+            .waiting
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |w| {
+                (w < workers).then_some(w + 1)
+            })
+            .ok()
+            .map(|_| Waiting(shared))
     }
 }
 
 impl Drop for Waiting<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.0.stats.waiting.fetch_sub(1, Ordering::SeqCst);
+        self.0.freed.notify_waiters();
     }
 }
 
@@ -244,24 +280,47 @@ impl Caller {
         &self.pool
     }
 
-    /// Waits until this caller's budget allows more work (at once without a budget).
-    /// Callers that take locks before [`Caller::run`] wait here first, so a node held
-    /// back by its budget holds nothing others need.
+    /// Waits until this caller's budget allows more work or an idle worker is lent to
+    /// it (at once without a budget). Callers that take locks before [`Caller::run`]
+    /// wait here first, so a node held back by its budget holds nothing others need.
     pub async fn ready(&self) {
+        drop(self.admit().await);
+    }
+
+    /// Waits as [`Caller::ready`] does, then counts this caller as waiting; whether the
+    /// job is lent (not charged).
+    async fn admit(&self) -> (Waiting<'_>, bool) {
+        let shared = &*self.pool.shared;
         let Some(budget) = &self.budget else {
-            return;
+            return (Waiting::new(shared), false);
         };
+        let mut held = false;
         loop {
+            // Registered before looking, so a job ending in between is not missed.
+            let freed = shared.freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
             let wait = budget.wait(Instant::now());
             if wait.is_zero() {
-                return;
+                return (Waiting::new(shared), false);
             }
-            self.pool
-                .shared
-                .stats
-                .budget_waits
-                .fetch_add(1, Ordering::Relaxed);
-            tokio::time::sleep(wait).await;
+            if shared.options.lend
+                && let Some(waiting) = Waiting::if_idle(shared)
+            {
+                return (waiting, true);
+            }
+            if !held {
+                held = true;
+                shared.stats.budget_waits.fetch_add(1, Ordering::Relaxed);
+            }
+            if shared.options.lend {
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = freed => {}
+                }
+            } else {
+                tokio::time::sleep(wait).await;
+            }
         }
     }
 
@@ -279,10 +338,13 @@ impl Caller {
     /// must read what its job works on reads it only once it has a place, so at most
     /// `workers + queue` jobs' worth of data is ever loaded for the pool.
     pub async fn place(&self) -> Result<Place<'_>, PoolError> {
-        self.ready().await;
-        let shared = &self.pool.shared;
-        let waiting = Waiting::new(&shared.stats.waiting);
-        let permit = shared
+        let (waiting, lent) = self.admit().await;
+        if lent {
+            self.pool.shared.stats.lent.fetch_add(1, Ordering::Relaxed);
+        }
+        let permit = self
+            .pool
+            .shared
             .jobs
             .reserve()
             .await
@@ -290,6 +352,7 @@ impl Caller {
         Ok(Place {
             caller: self,
             permit,
+            lent,
             _waiting: waiting,
         })
     }
@@ -299,6 +362,8 @@ impl Caller {
 pub struct Place<'a> {
     caller: &'a Caller,
     permit: mpsc::Permit<'a, Job>,
+    /// Run on a worker nobody else wanted while over the budget: not charged.
+    lent: bool,
     _waiting: Waiting<'a>,
 }
 
@@ -310,7 +375,7 @@ impl Place<'_> {
         F: FnOnce() -> T + Send + 'static,
     {
         let (done, answer) = oneshot::channel();
-        let budget = self.caller.budget.clone();
+        let budget = self.caller.budget.clone().filter(|_| !self.lent);
         let pool = Arc::downgrade(&self.caller.pool.shared);
         self.permit.send(Box::new(move || {
             let stats = pool.upgrade();
@@ -397,6 +462,27 @@ mod tests {
             queue,
             budget: Duration::from_millis(100),
             window: Duration::from_secs(1),
+            lend: false,
+        }
+    }
+
+    /// A node of `pool` that has spent its budget for an hour.
+    fn spent(pool: &DocPool) -> Caller {
+        let caller = pool.caller(Uuid::now_v7());
+        if let Some(budget) = &caller.budget {
+            budget.charge(Instant::now(), Duration::from_secs(3600));
+        }
+        caller
+    }
+
+    /// Records the order jobs ran in.
+    fn note(order: &Arc<Mutex<Vec<&'static str>>>, name: &'static str) -> impl FnOnce() + use<> {
+        let order = order.clone();
+        move || {
+            order
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(name)
         }
     }
 
@@ -477,6 +563,86 @@ mod tests {
         assert!(blocker.await.is_ok_and(|r| r.is_ok()));
         assert_eq!(queued.await.ok().and_then(Result::ok), Some(1));
         assert_eq!(third.await.ok().and_then(Result::ok), Some(2));
+    }
+
+    #[tokio::test]
+    async fn an_idle_pool_is_lent_to_a_node_over_its_budget_without_charge() {
+        let pool = DocPool::new(PoolOptions {
+            lend: true,
+            ..options(2, 2)
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let node = spent(&pool);
+        let due = |node: &Caller| {
+            node.budget
+                .as_ref()
+                .map(|b| *b.due.lock().unwrap_or_else(PoisonError::into_inner))
+        };
+        let before = due(&node);
+        // Without lending this would wait an hour.
+        assert_eq!(node.run(|| 2 + 2).await.ok(), Some(4));
+        assert_eq!(node.run(|| 3 + 3).await.ok(), Some(6));
+        let stats = pool.stats();
+        assert_eq!((stats.lent, stats.budget_waits), (2, 0), "{stats:?}");
+        assert_eq!(due(&node), before, "lent time is not charged");
+    }
+
+    #[tokio::test]
+    async fn a_node_over_its_budget_waits_while_others_want_the_workers() {
+        let pool = DocPool::new(PoolOptions {
+            lend: true,
+            ..options(1, 4)
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let (started, running) = oneshot::channel::<()>();
+        let blocker = tokio::spawn({
+            let caller = pool.hub();
+            let note = note(&order, "blocker");
+            async move {
+                caller
+                    .run(move || {
+                        let _ = started.send(());
+                        let _ = hold.recv();
+                        note();
+                    })
+                    .await
+            }
+        });
+        running.await.unwrap_or_else(|e| panic!("{e}"));
+        // The one worker is busy: the node over its budget is held, not lent.
+        let over = tokio::spawn({
+            let caller = spent(&pool);
+            let note = note(&order, "over budget");
+            async move { caller.run(note).await }
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while pool.stats().budget_waits == 0 {
+            assert!(Instant::now() < deadline, "{:?}", pool.stats());
+            tokio::task::yield_now().await;
+        }
+        // Another node within its budget queues behind the blocker.
+        let other = tokio::spawn({
+            let caller = pool.caller(Uuid::now_v7());
+            let note = note(&order, "within budget");
+            async move { caller.run(note).await }
+        });
+        while pool.stats().waiting < 2 {
+            assert!(Instant::now() < deadline, "{:?}", pool.stats());
+            tokio::task::yield_now().await;
+        }
+        let _ = release.send(());
+        for task in [blocker, other, over] {
+            assert!(task.await.is_ok_and(|r| r.is_ok()));
+        }
+        assert_eq!(
+            *order.lock().unwrap_or_else(PoisonError::into_inner),
+            ["blocker", "within budget", "over budget"],
+            "the node over its budget runs only once nobody else wants the worker"
+        );
+        let stats = pool.stats();
+        assert_eq!((stats.lent, stats.budget_waits), (1, 1), "{stats:?}");
     }
 
     #[tokio::test]

@@ -48,6 +48,9 @@ pub(super) fn pool_options(
     if let Some(s) = number(env, "HUB_AUTOMERGE_WINDOW_SECONDS", 1, 86_400)? {
         pool.window = Duration::from_secs(s);
     }
+    if let Some(value) = env("HUB_AUTOMERGE_LEND_IDLE") {
+        pool.lend = boolean("HUB_AUTOMERGE_LEND_IDLE", &value)?;
+    }
     Ok(pool)
 }
 

@@ -311,6 +311,9 @@ async fn a_node_over_its_budget_waits_and_another_clinic_does_not<S: HubStore>(f
     opts.pool.workers = 1;
     opts.pool.budget = BUDGET;
     opts.pool.window = LONG;
+    // Held to its budget even when the worker is idle, so the samples are taken while it
+    // waits (lending is `a_lone_node_over_its_budget_is_lent_the_idle_workers`).
+    opts.pool.lend = false;
     let hub = TestHub::start(f.store.clone(), opts).await;
     let (other, node, link) = neighbour(&store, &hub).await;
     let clinic = create_clinic(&store, "Heavy").await;
@@ -336,6 +339,8 @@ fn stingy(dir: &std::path::Path) -> dermis_hub::server::ServerOptions {
     let mut opts = options(dir, Duration::from_millis(200));
     opts.pool.budget = Duration::from_millis(1);
     opts.pool.window = Duration::from_secs(3600);
+    // Held even when the workers are idle (as no other node wants them here).
+    opts.pool.lend = false;
     // Were a held session not ended at once, shutdown would wait this long.
     opts.shutdown_grace = Duration::from_secs(3600);
     opts
@@ -363,6 +368,48 @@ async fn held_node<S: HubStore>(
     })
     .await;
     (node.node_id, socket)
+}
+
+/// A node alone on the hub goes at the pool's pace, not its budget's: the budget that
+/// holds a second heavy push for an hour under [`stingy`] options does not hold it when
+/// nobody else wants the workers, and what it ran was lent, not charged. (With
+/// `lend = false` this test waits out [`SAMPLING`] for the second push's ack.)
+async fn a_lone_node_over_its_budget_is_lent_the_idle_workers<S: HubStore>(f: Fixture<S>) {
+    let store = f.store.clone();
+    let mut opts = stingy(f.dir.path());
+    opts.pool.lend = true;
+    let hub = TestHub::start(f.store.clone(), opts).await;
+    let clinic = create_clinic(&store, "Lent").await;
+    let node = enroll(&store, &hub, clinic, "Alone").await;
+    let mut socket = raw::open(&hub.ws(), Some(&node.token))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    raw::handshake(&mut socket, node.node_id).await;
+    for batch in 1..=3 {
+        let docs: Vec<DocPush> = (0..2).map(|_| heavy_patient(clinic, 20_000)).collect();
+        raw::send(&mut socket, &ClientMsg::Push { batch, docs }).await;
+        loop {
+            match raw::next_within(&mut socket, SAMPLING).await {
+                Some(HubMsg::PushAck { batch: b, results }) if b == batch => {
+                    assert!(
+                        results
+                            .iter()
+                            .all(|r| matches!(r.outcome, PushOutcome::Applied { .. })),
+                        "{results:?}"
+                    );
+                    break;
+                }
+                Some(HubMsg::Index { .. }) => {}
+                other => panic!("expected batch {batch}'s ack, got {other:?}"),
+            }
+        }
+    }
+    assert!(
+        metric(&hub, "dermis_automerge_lent_jobs_total").await >= 2.0,
+        "the second and third pushes ran on lent workers"
+    );
+    drop(socket);
+    hub.stop().await;
 }
 
 async fn a_session_waiting_for_its_budget_ends_at_shutdown<S: HubStore>(f: Fixture<S>) {
@@ -395,6 +442,7 @@ on_both_stores!(
     health_stays_ok_while_a_node_pushes_heavy_documents,
     another_clinic_syncs_promptly_while_a_node_pushes_heavy_documents,
     a_node_over_its_budget_waits_and_another_clinic_does_not,
+    a_lone_node_over_its_budget_is_lent_the_idle_workers,
     a_session_waiting_for_its_budget_ends_at_shutdown,
     a_session_waiting_for_its_budget_ends_when_revoked,
 );

@@ -159,12 +159,14 @@ fn automerge_pool_settings() {
     assert_eq!(config.pool.queue, 64);
     assert_eq!(config.pool.budget, Duration::from_secs(3));
     assert_eq!(config.pool.window, Duration::from_secs(10));
+    assert!(config.pool.lend, "idle workers are lent by default");
     let set = Config::load(
         env(&[
             ("HUB_AUTOMERGE_WORKERS", "3"),
             ("HUB_AUTOMERGE_QUEUE", "8"),
             ("HUB_AUTOMERGE_BUDGET_MS", "500"),
             ("HUB_AUTOMERGE_WINDOW_SECONDS", "60"),
+            ("HUB_AUTOMERGE_LEND_IDLE", "false"),
         ]),
         Some(Path::new("/d")),
     );
@@ -176,6 +178,7 @@ fn automerge_pool_settings() {
             queue: 8,
             budget: Duration::from_millis(500),
             window: Duration::from_secs(60),
+            lend: false,
         }
     );
     for (name, value) in [
@@ -190,6 +193,14 @@ fn automerge_pool_settings() {
             "{name}={value}: {refused:?}"
         );
     }
+    let refused = Config::load(
+        env(&[("HUB_AUTOMERGE_LEND_IDLE", "sometimes")]),
+        Some(Path::new("/d")),
+    );
+    assert!(
+        matches!(&refused, Err(ConfigError::Bool { name, .. }) if *name == "HUB_AUTOMERGE_LEND_IDLE"),
+        "{refused:?}"
+    );
 }
 
 #[test]
