@@ -243,8 +243,7 @@ pub(super) fn load_photos(
 ) -> Outcome {
     let list = photos::list(node, session, patient).map_err(fail(Op::Load))?;
     let visits = ops::encounters::list(node, session, patient).map_err(fail(Op::Load))?;
-    let have: HashSet<(&PhotoId, &str)> =
-        have.iter().map(|k| (&k.id, k.sha256.as_str())).collect();
+    let have: HashSet<(&PhotoId, &str)> = have.iter().map(|k| (&k.id, k.sha256.as_str())).collect();
     let mut replies = Vec::with_capacity(list.len() + 1);
     for listing in &list {
         if have.contains(&(&listing.photo.id, listing.photo.sha256.as_str())) {
