@@ -25,6 +25,10 @@ if [ "$part" = all ] || [ "$part" = gui ]; then
   echo "== desktop app: frame times while typing a search over 50k patients =="
   cargo test -q --release -p dermis-node --test gui_bench -- --ignored --nocapture 2>&1 | grep -vE '^(running|test result|$)'
 fi
+if [ "$part" = all ] || [ "$part" = gui ]; then
+  echo "== desktop app: the photos screen's worker time, opening and refreshing (DERMIS_BENCH_PHOTOS, default 40) =="
+  cargo test -q --release -p dermis-node --test gui_photo_refresh -- --ignored --nocapture 2>&1 | grep -vE '^(running|test result|\.|$)'
+fi
 if [ "$part" = all ] || [ "$part" = pos ]; then
   echo "== desktop app: the till with 1,000 products and 100,000 past sales =="
   cargo test -q --release -p dermis-node --test gui_pos_bench -- --ignored --nocapture 2>&1 | grep -vE '^(running|test result|$)'

@@ -12,42 +12,8 @@ use dermis_model::{EncounterId, PatientId};
 use dermis_node::demo::DEMO_PASSWORD;
 use dermis_node::gui::backend::{Backend, BackendConfig, Command, Op, Reply, UiError, View};
 use dermis_node::store::queries;
+use gui_support::backend::{next_reply, send, signed_in_backend};
 use gui_support::{DEADLINE, demo_dir, open};
-
-fn next_reply(backend: &mut Backend) -> Reply {
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        if let Some(reply) = backend.try_recv() {
-            return reply;
-        }
-        assert!(Instant::now() < deadline, "the backend did not answer");
-        backend.wait_for_reply(Duration::from_millis(250));
-    }
-}
-
-fn send(backend: &mut Backend, command: Command) -> Reply {
-    assert!(backend.try_send(command).is_ok(), "the queue has room");
-    next_reply(backend)
-}
-
-fn signed_in_backend(dir: &std::path::Path, username: &str) -> Backend {
-    let mut backend = Backend::spawn(BackendConfig {
-        data_dir: dir.to_owned(),
-        max_photo_bytes: dermis_model::photo::DEFAULT_MAX_PHOTO_BYTES,
-        viewer: dermis_node::gui::Viewer::Off,
-    })
-    .expect("spawn");
-    assert!(matches!(next_reply(&mut backend), Reply::Ready { .. }));
-    let reply = send(
-        &mut backend,
-        Command::Login {
-            username: username.into(),
-            password: DEMO_PASSWORD.into(),
-        },
-    );
-    assert!(matches!(reply, Reply::LoggedIn(_)), "{reply:?}");
-    backend
-}
 
 fn a_visit(dir: &std::path::Path) -> (PatientId, EncounterId) {
     let node = open(dir);
@@ -92,7 +58,13 @@ fn a_cashier_asking_for_a_clinical_note_is_denied_by_the_backend() {
         ),
         "{reply:?}"
     );
-    let reply = send(&mut cashier, Command::LoadPhotos { patient });
+    let reply = send(
+        &mut cashier,
+        Command::LoadPhotos {
+            patient,
+            have: Vec::new(),
+        },
+    );
     assert_eq!(denied(&reply), Some(Permission::ViewClinical), "{reply:?}");
     let reply = send(
         &mut cashier,

@@ -104,7 +104,7 @@ pub enum Command {
     },
     /// Join a hub's clinic with a one-time enrollment code (a node with data keeps it).
     Enroll {
-        /// The hub's address, e.g. https://hub.example.org (plain http:// only on this
+        /// The hub's address, e.g. <https://hub.example.org> (plain http:// only on this
         /// machine: localhost, 127.0.0.0/8, ::1)
         #[arg(long)]
         hub: String,

@@ -273,3 +273,28 @@ pub fn header_label(ui: &mut Ui, title: &str) -> Response {
             .color(ui.visuals().weak_text_color()),
     )
 }
+
+/// How wide `text` is drawn in the body font, with a little room to spare.
+pub fn text_width(ui: &Ui, text: &str) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    ui.painter()
+        .layout_no_wrap(text.to_owned(), font, ui.visuals().strong_text_color())
+        .size()
+        .x
+        + 6.0
+}
+
+/// A column as wide as its heading `title` and its widest text, within `min..=max`.
+pub fn column_width<'a>(
+    ui: &Ui,
+    title: &str,
+    texts: impl IntoIterator<Item = &'a str>,
+    min: f32,
+    max: f32,
+) -> f32 {
+    texts
+        .into_iter()
+        .map(|t| text_width(ui, t))
+        .fold(text_width(ui, title), f32::max)
+        .clamp(min, max)
+}

@@ -21,7 +21,7 @@ enum Form {
         record: Box<dermis_model::doc::Record>,
     },
     /// Any other document: its heads and index rows, without the loaded document, which
-    /// is dropped on the thread that read it (see [`lean`]).
+    /// is dropped on the thread that read it (see [`lean`](super::lean)).
     Derived {
         heads: Vec<ChangeHash>,
         derived: index::Derived,

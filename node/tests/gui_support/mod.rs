@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod backend;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -44,6 +46,18 @@ pub fn harness(dir: &Path, locale: Locale) -> AppHarness {
 
 /// The app over `dir`, locking after `lock_after` without input.
 pub fn harness_locking_after(dir: &Path, locale: Locale, lock_after: Duration) -> AppHarness {
+    build(dir, locale, lock_after, [1500.0, 1100.0])
+}
+
+/// The window's default inner size (see `gui::run`).
+pub const DEFAULT_WINDOW: [f32; 2] = [1280.0, 800.0];
+
+/// The app over `dir` in a window of `size`.
+pub fn harness_sized(dir: &Path, locale: Locale, size: [f32; 2]) -> AppHarness {
+    build(dir, locale, Duration::from_secs(600), size)
+}
+
+fn build(dir: &Path, locale: Locale, lock_after: Duration, size: [f32; 2]) -> AppHarness {
     let app = DermisApp::new(GuiOptions {
         data_dir: dir.to_owned(),
         locale,
@@ -55,7 +69,7 @@ pub fn harness_locking_after(dir: &Path, locale: Locale, lock_after: Duration) -
     })
     .expect("backend starts");
     let mut harness = Harness::builder()
-        .with_size([1500.0, 1100.0])
+        .with_size(size)
         .with_context_setup(dermis_node::gui::setup_context)
         .build_ui_state(|ui, app: &mut DermisApp| app.app_ui(ui), app);
     settle(&mut harness);

@@ -101,7 +101,9 @@ impl DermisApp {
                 self.s.photos.open(patient, name, visit);
                 self.screen = Screen::Photos;
                 self.send(Command::LoadBanner { patient });
-                self.send(Command::LoadPhotos { patient });
+                if let Some(load) = self.s.photos.load() {
+                    self.send(load);
+                }
             }
             Nav::OpenSale(receipt) => {
                 let open = self.s.journal.open(&receipt);
@@ -191,7 +193,9 @@ impl DermisApp {
             Screen::Photos => {
                 if let Some(patient) = self.s.photos.patient {
                     self.send(Command::LoadBanner { patient });
-                    self.send(Command::LoadPhotos { patient });
+                }
+                if let Some(load) = self.s.photos.load() {
+                    self.send(load);
                 }
             }
             Screen::Pos => {

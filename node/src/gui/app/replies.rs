@@ -153,9 +153,22 @@ impl DermisApp {
                 photos,
                 visits,
             } => s.photos.on_photos(patient, photos, visits),
-            Reply::Thumbnail { id, picture } => s.photos.on_thumbnail(id, picture),
+            Reply::Thumbnail { key, picture } => s.photos.on_thumbnail(key, picture),
             Reply::PhotoImage { id, picture } => s.photos.on_full(id, picture),
-            Reply::PhotosAdded { added, failed, .. } => s.photos.on_added(added, failed),
+            Reply::PhotosAdded {
+                patient,
+                added,
+                failed,
+            } => {
+                s.photos.on_added(added, failed);
+                // The gallery shows what was added: only the new photos are decoded.
+                if added > 0
+                    && s.photos.patient == Some(patient)
+                    && let Some(load) = s.photos.load()
+                {
+                    self.send(load);
+                }
+            }
             Reply::Folder(listing) => s.photos.picker.on_listing(*listing),
             Reply::Products { generation, rows } => s.pos.on_results(generation, rows),
             Reply::Buyers { generation, rows } => s.pos.buyer.on_results(generation, rows),

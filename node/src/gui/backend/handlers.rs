@@ -101,13 +101,13 @@ fn import_photos(
             break;
         }
     }
-    let mut replies = vec![Reply::PhotosAdded {
+    // The screen asks for the list again itself, naming the thumbnails it holds, so
+    // only the new photos are decoded.
+    one(Reply::PhotosAdded {
         patient,
         added,
         failed,
-    }];
-    replies.extend(load_photos(node, session, patient)?);
-    Ok(replies)
+    })
 }
 
 /// A visit's document written to the printouts folder and opened in the system's viewer.
@@ -393,7 +393,9 @@ impl State {
 fn viewed_by(node: &Node, command: &Command) -> Option<dermis_model::audit::AuditTarget> {
     match command {
         Command::OpenPatient { id } => Some(ops::audit::patient(*id)),
-        Command::LoadPhotos { patient } => Some(ops::audit::in_chart("photos", patient, *patient)),
+        Command::LoadPhotos { patient, .. } => {
+            Some(ops::audit::in_chart("photos", patient, *patient))
+        }
         Command::OpenEncounter { id } => {
             let patient = queries::patient_of_encounter(node.store.conn(), &id.to_string())
                 .ok()
@@ -575,7 +577,7 @@ fn run(node: &mut Node, session: &Session, config: &BackendConfig, command: Comm
                 .map_err(fail(Op::ImportPhoto))?;
             one(Reply::Folder(Box::new(super::folders::list(&path))))
         }
-        Command::LoadPhotos { patient } => load_photos(node, session, patient),
+        Command::LoadPhotos { patient, have } => load_photos(node, session, patient, &have),
         Command::LoadPhoto { id, sha256 } => {
             session
                 .require(Permission::ViewClinical)

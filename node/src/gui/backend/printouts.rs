@@ -54,7 +54,7 @@ pub fn write(data_dir: &Path, stem: &str, bytes: &[u8]) -> std::io::Result<PathB
     write_as(data_dir, stem, "pdf", bytes)
 }
 
-/// [`write`] with another extension (`txt` for a 48-column receipt).
+/// [`write()`] with another extension (`txt` for a 48-column receipt).
 pub fn write_as(
     data_dir: &Path,
     stem: &str,

@@ -146,8 +146,11 @@ pub enum Command {
         tags: Vec<String>,
         encounter: Option<EncounterId>,
     },
+    /// A patient's photos and the thumbnails the screen does not hold yet.
     LoadPhotos {
         patient: PatientId,
+        /// Thumbnails the screen already holds: not decoded or sent again.
+        have: Vec<ThumbnailKey>,
     },
     /// A folder's images and subfolders, for the photo import's file browser.
     ListFolder {
@@ -416,6 +419,14 @@ impl PatientBanner {
 /// A decoded image ready to become a texture.
 pub type Picture = Arc<egui::ColorImage>;
 
+/// Which picture a gallery thumbnail shows: a photo and the content (sha256) its
+/// thumbnail is made from, so a kept texture is known to still fit.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ThumbnailKey {
+    pub id: PhotoId,
+    pub sha256: String,
+}
+
 /// A staff user without the password hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserRow {
@@ -539,7 +550,7 @@ pub enum Reply {
         visits: Vec<crate::store::queries::EncounterRow>,
     },
     Thumbnail {
-        id: PhotoId,
+        key: ThumbnailKey,
         picture: Picture,
     },
     /// The full view of a photo, or why it cannot be shown.

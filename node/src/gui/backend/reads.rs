@@ -2,6 +2,8 @@
 //! a visit, photos as pixels, the till's lookups and quotes), each checked against the
 //! session through `ops` before anything is read.
 
+use std::collections::HashSet;
+
 use dermis_model::clinic::Permission;
 use dermis_model::ledger::{self, PaymentMethod};
 use dermis_model::{ErrorCode, PatientId, PhotoId, ValidationErrors};
@@ -231,17 +233,31 @@ pub(super) fn load_banner(node: &mut Node, session: &Session, patient: PatientId
     one(Reply::Banner(Box::new(PatientBanner::of(&read, clinical))))
 }
 
-pub(super) fn load_photos(node: &mut Node, session: &Session, patient: PatientId) -> Outcome {
+/// The patient's photos, and a thumbnail for each one the screen does not hold (`have`):
+/// a refresh that finds the same photos decodes nothing.
+pub(super) fn load_photos(
+    node: &mut Node,
+    session: &Session,
+    patient: PatientId,
+    have: &[ThumbnailKey],
+) -> Outcome {
     let list = photos::list(node, session, patient).map_err(fail(Op::Load))?;
     let visits = ops::encounters::list(node, session, patient).map_err(fail(Op::Load))?;
+    let have: HashSet<(&PhotoId, &str)> = have.iter().map(|k| (&k.id, k.sha256.as_str())).collect();
     let mut replies = Vec::with_capacity(list.len() + 1);
     for listing in &list {
+        if have.contains(&(&listing.photo.id, listing.photo.sha256.as_str())) {
+            continue;
+        }
         match photos::thumbnail_bytes(node.data_dir(), &listing.photo.sha256)
             .ok()
             .and_then(|bytes| picture(&bytes, photos::THUMBNAIL_SIDE))
         {
             Some(picture) => replies.push(Reply::Thumbnail {
-                id: listing.photo.id,
+                key: ThumbnailKey {
+                    id: listing.photo.id,
+                    sha256: listing.photo.sha256.clone(),
+                },
                 picture,
             }),
             None => tracing::warn!("a photo has neither a thumbnail nor a readable original"),

@@ -16,7 +16,8 @@ pub(super) const IDLE_FLUSH_AFTER: Duration = Duration::from_millis(1500);
 
 /// The least time between two store changes told to the UI. The first change is told at
 /// the next look; while a sync keeps writing, the screen on view refreshes at most this
-/// often (a refresh may reload a whole screen: the photos decode every thumbnail again).
+/// often (a refresh reloads what the screen shows; the photos screen at least keeps the
+/// thumbnails it holds).
 pub(super) const TELL_AT_MOST_EVERY: Duration = Duration::from_secs(1);
 
 /// What is due when the worker wakes.

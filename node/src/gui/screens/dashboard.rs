@@ -10,6 +10,7 @@ use crate::gui::backend::{DashboardData, SyncSummary};
 use crate::gui::tr::Tr;
 use crate::gui::widgets;
 use crate::i18n::message_id;
+use crate::store::queries::DraftRow;
 
 #[derive(Debug, Default)]
 pub struct DashboardState {
@@ -198,33 +199,68 @@ fn attention_ui(ui: &mut Ui, data: &DashboardData, ctx: &mut Ctx<'_>) {
             ctx.tr
                 .count("gui-dashboard-drafts", data.drafts.len() as i64),
         );
-        egui::Grid::new("drafts")
-            .striped(true)
-            .num_columns(3)
-            .show(ui, |ui| {
-                widgets::header_row(
-                    ui,
-                    &[
-                        ctx.t("field-date"),
-                        ctx.t("gui-col-visit"),
-                        ctx.t("field-clinician"),
-                    ],
-                );
-                for d in &data.drafts {
-                    ui.label(ctx.tr.stored_date(&d.date));
-                    if ui
-                        .link(format!("{} — {}", d.patient_name, d.complaint))
-                        .clicked()
-                        && let Ok(id) = d.id.parse()
-                    {
-                        ctx.go(Nav::OpenEncounter(id));
-                    }
-                    ui.label(&d.clinician);
-                    ui.end_row();
-                }
-            });
+        drafts_ui(ui, &data.drafts, ctx);
     }
     if !any {
         ui.weak(ctx.t("gui-dashboard-all-clear"));
     }
+}
+
+/// The unsigned visits, in columns that fit the section at any window width and in every
+/// language: the date as wide as it is, the clinician at most a third of the row, the
+/// visit (a link to it) what is left. A text cut short shows whole on hover.
+fn drafts_ui(ui: &mut Ui, drafts: &[DraftRow], ctx: &mut Ctx<'_>) {
+    let tr = ctx.tr;
+    let dates: Vec<String> = drafts.iter().map(|d| tr.stored_date(&d.date)).collect();
+    let visits: Vec<String> = drafts
+        .iter()
+        .map(|d| format!("{} — {}", d.patient_name, d.complaint))
+        .collect();
+    let titles = [
+        tr.t("field-date"),
+        tr.t("gui-col-visit"),
+        tr.t("field-clinician"),
+    ];
+    let room = (ui.available_width() - 2.0 * ui.spacing().item_spacing.x).max(0.0);
+    let third = room / 3.0;
+    let date = widgets::column_width(ui, &titles[0], dates.iter().map(String::as_str), 0.0, third);
+    let clinician = widgets::column_width(
+        ui,
+        &titles[2],
+        drafts.iter().map(|d| d.clinician.as_str()),
+        0.0,
+        third,
+    );
+    let widths = [date, (room - date - clinician).max(0.0), clinician];
+    let height = ui.spacing().interact_size.y;
+    egui::Grid::new("drafts")
+        .striped(true)
+        .num_columns(3)
+        .min_col_width(0.0)
+        .show(ui, |ui| {
+            for (title, width) in titles.iter().zip(widths) {
+                widgets::cell(ui, width, height, |ui| widgets::header_label(ui, title));
+            }
+            ui.end_row();
+            for ((d, date), visit) in drafts.iter().zip(&dates).zip(&visits) {
+                widgets::cell(ui, widths[0], height, |ui| widgets::truncated(ui, date));
+                widgets::cell(ui, widths[1], height, |ui| {
+                    // A link does not cut itself short: the cell's wrap mode does it.
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                    let mut link = ui.link(visit);
+                    if widgets::text_width(ui, visit) > widths[1] {
+                        link = link.on_hover_text(visit);
+                    }
+                    if link.clicked()
+                        && let Ok(id) = d.id.parse()
+                    {
+                        ctx.go(Nav::OpenEncounter(id));
+                    }
+                });
+                widgets::cell(ui, widths[2], height, |ui| {
+                    widgets::truncated(ui, &d.clinician)
+                });
+                ui.end_row();
+            }
+        });
 }

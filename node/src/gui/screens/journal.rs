@@ -20,6 +20,7 @@ use crate::gui::backend::{
     Command, JournalPage, JournalSearch, ReceiptFormat, SaleDetail, UiError,
 };
 use crate::gui::tr::Tr;
+use crate::gui::widgets::column_width;
 use crate::gui::{date_input, widgets};
 
 mod dialog;
@@ -592,31 +593,6 @@ impl Columns {
         }
         c
     }
-}
-
-/// How wide `text` is drawn in the body font, with a little room to spare.
-fn text_width(ui: &Ui, text: &str) -> f32 {
-    let font = egui::TextStyle::Body.resolve(ui.style());
-    ui.painter()
-        .layout_no_wrap(text.to_owned(), font, ui.visuals().strong_text_color())
-        .size()
-        .x
-        + 6.0
-}
-
-/// A column as wide as its heading `title` and its widest text, within `min..=max`.
-fn column_width<'a>(
-    ui: &Ui,
-    title: &str,
-    texts: impl IntoIterator<Item = &'a str>,
-    min: f32,
-    max: f32,
-) -> f32 {
-    texts
-        .into_iter()
-        .map(|t| text_width(ui, t))
-        .fold(text_width(ui, title), f32::max)
-        .clamp(min, max)
 }
 
 /// A table row: striped every other row, as the window's other tables are.

@@ -131,7 +131,7 @@ pub(super) fn compare_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 for (i, id) in ids.iter().enumerate() {
-                    let Some(texture) = state.textures.get(id) else {
+                    let Some(texture) = state.thumbnails.get(id) else {
                         continue;
                     };
                     let image = egui::Image::from_texture(SizedTexture::from(texture))
@@ -232,7 +232,7 @@ fn pane_ui(
     ui.painter()
         .rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
     let id = listing.photo.id;
-    match state.full_texture(id).or_else(|| state.textures.get(&id)) {
+    match state.full_texture(id).or_else(|| state.thumbnails.get(&id)) {
         Some(texture) => {
             // Fitted into the box, keeping its shape: both sides use the same box.
             let size = texture.size_vec2();

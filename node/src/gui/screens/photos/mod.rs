@@ -4,12 +4,13 @@
 //! the comparison of one body part over time.
 //!
 //! Pictures arrive decoded from the backend; turning them into textures is the only
-//! work done here, and it happens once per picture.
+//! work done here, and it happens once per picture (thumbnails: [`thumbs`]).
 
 mod body_map;
 mod compare;
 mod import;
 pub mod picker;
+mod thumbs;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
@@ -20,7 +21,7 @@ use egui::load::SizedTexture;
 use egui::{TextureHandle, TextureOptions, Ui, vec2};
 
 use super::{Ctx, Nav};
-use crate::gui::backend::{Command, Picture, UiError};
+use crate::gui::backend::{Command, Picture, ThumbnailKey, UiError};
 use crate::gui::tr::Tr;
 use crate::gui::widgets;
 use crate::ops::photos::{PhotoListing, UploadView};
@@ -49,8 +50,7 @@ pub struct PhotosState {
     pub tags: String,
     pub photos: Vec<PhotoListing>,
     pub loaded: bool,
-    textures: HashMap<PhotoId, TextureHandle>,
-    waiting: Vec<(PhotoId, Picture)>,
+    thumbnails: thumbs::Thumbnails,
     pub full: Option<PhotoId>,
     full_textures: HashMap<PhotoId, TextureHandle>,
     /// Oldest first: which full texture to let go of when there are too many.
@@ -99,14 +99,23 @@ impl PhotosState {
         visits: Vec<EncounterRow>,
     ) {
         if self.patient == Some(patient) {
+            self.thumbnails.keep_only(&photos);
             self.photos = photos;
             self.visits = visits;
             self.loaded = true;
         }
     }
 
-    pub fn on_thumbnail(&mut self, id: PhotoId, picture: Picture) {
-        self.waiting.push((id, picture));
+    pub fn on_thumbnail(&mut self, key: ThumbnailKey, picture: Picture) {
+        self.thumbnails.received(key, picture);
+    }
+
+    /// Asks for the open patient's photos, and for the thumbnails not held yet.
+    pub fn load(&self) -> Option<Command> {
+        Some(Command::LoadPhotos {
+            patient: self.patient?,
+            have: self.thumbnails.held(),
+        })
     }
 
     pub fn on_full(&mut self, id: PhotoId, picture: Result<Picture, UiError>) {
@@ -186,14 +195,7 @@ impl PhotosState {
 
     /// Turns pictures that arrived into textures.
     fn upload(&mut self, ctx: &egui::Context) {
-        for (id, picture) in self.waiting.drain(..) {
-            let texture = ctx.load_texture(
-                format!("thumb-{id}"),
-                (*picture).clone(),
-                TextureOptions::LINEAR,
-            );
-            self.textures.insert(id, texture);
-        }
+        self.thumbnails.upload(ctx);
         for (id, picture) in std::mem::take(&mut self.full_waiting) {
             let texture = ctx.load_texture(
                 format!("photo-{id}"),
@@ -414,7 +416,7 @@ fn gallery_ui(ui: &mut Ui, state: &mut PhotosState, ctx: &mut Ctx<'_>) {
                 );
                 ui.vertical(|ui| {
                     ui.set_width(THUMB_SIZE + 8.0);
-                    let clicked = match state.textures.get(&listing.photo.id) {
+                    let clicked = match state.thumbnails.get(&listing.photo.id) {
                         Some(texture) => {
                             let image = egui::Image::from_texture(SizedTexture::from(texture))
                                 .max_size(vec2(THUMB_SIZE, THUMB_SIZE));

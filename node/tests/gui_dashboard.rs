@@ -1,0 +1,77 @@
+//! The dashboard at the window's default size (1280 × 800), in every language: the
+//! "Needs attention" table of unsigned visits stays inside the window, its long texts
+//! cut short (whole on hover) instead of running past the right edge.
+
+mod gui_support;
+
+use dermis_model::PatientId;
+use dermis_model::encounter::EncounterForm;
+use dermis_node::demo::DEMO_PASSWORD;
+use dermis_node::i18n::{Locale, Localizer};
+use dermis_node::ops::{self, users};
+use dermis_node::store::queries;
+use egui_kittest::kittest::Queryable;
+use gui_support::*;
+
+const COMPLAINT: &str = "Breakouts on cheeks and chin since a new moisturiser";
+
+/// A draft visit written by the demo doctor, whose name is what the table shows; returns
+/// the visit's text as the table links it and the clinician's name.
+fn long_draft(dir: &std::path::Path) -> (String, String) {
+    let mut node = open(dir);
+    let row = queries::recent_patients(node.store.conn(), 1).expect("patients")[0].clone();
+    let patient: PatientId = row.id.parse().expect("id");
+    let doctor = users::login(&mut node, "doctor", DEMO_PASSWORD)
+        .expect("login")
+        .session()
+        .expect("doctor");
+    ops::encounters::add(
+        &mut node,
+        &doctor,
+        patient,
+        &EncounterForm {
+            date: dermis_node::node::today().to_string(),
+            complaint: COMPLAINT.into(),
+            ..EncounterForm::default()
+        },
+    )
+    .expect("draft");
+    let draft = queries::draft_encounters(node.store.conn(), 100)
+        .expect("drafts")
+        .into_iter()
+        .find(|d| d.complaint == COMPLAINT)
+        .expect("the draft");
+    (
+        format!("{} — {}", draft.patient_name, draft.complaint),
+        draft.clinician,
+    )
+}
+
+#[test]
+fn the_dashboard_fits_a_1280_pixel_window_in_every_language() {
+    let dir = demo_dir(6);
+    let (visit, clinician) = long_draft(dir.path());
+    let localizer = Localizer::new();
+    for locale in Locale::ALL {
+        let mut h = harness_sized(dir.path(), locale, DEFAULT_WINDOW);
+        let t = |id: &str| localizer.t(locale, id);
+        type_into(&mut h, &t("field-username"), "doctor");
+        type_into(&mut h, &t("field-password"), DEMO_PASSWORD);
+        press_enter(&mut h, &t("field-password"));
+        wait_until(&mut h, "signing in", |h| h.state().session().is_some());
+        settle(&mut h);
+        let right = h.ctx.content_rect().right();
+        let header = localizer.t(locale, "field-clinician");
+        for label in [visit.as_str(), clinician.as_str(), header.as_str()] {
+            let rects: Vec<egui::Rect> = h.query_all_by_label(label).map(|n| n.rect()).collect();
+            assert!(!rects.is_empty(), "{locale}: {label:?} is on the dashboard");
+            for rect in rects {
+                assert!(
+                    rect.right() <= right + 0.5,
+                    "{locale}: {label:?} ends at x = {}, past the window's right edge {right}",
+                    rect.right()
+                );
+            }
+        }
+    }
+}
