@@ -75,6 +75,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0017_outbox_waiting_index",
         include_str!("../../../migrations/node/0017_outbox_waiting_index.sql"),
     ),
+    (
+        "0018_search_index_buffer",
+        include_str!("../../../migrations/node/0018_search_index_buffer.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {
@@ -137,6 +141,59 @@ mod tests {
             .query_map([arg], |r| r.get::<_, String>(3))
             .expect("plan");
         rows.map(|r| r.expect("row")).collect::<Vec<_>>().join("; ")
+    }
+
+    /// Search segments written by one transaction of `patients` patients' search rows
+    /// (names, and the tails of a phone's digits, as a first sync writes them).
+    fn search_segments_of_one_transaction(store: &Store, patients: i64) -> i64 {
+        let conn = store.conn();
+        let tx = conn.unchecked_transaction().expect("tx");
+        {
+            let mut insert = tx
+                .prepare("INSERT INTO patients_fts(rowid, names, contacts) VALUES (?1, ?2, ?3)")
+                .expect("insert");
+            for rowid in 0..patients {
+                let digits = format!("3374{:08}", rowid * 7919 % 100_000_000);
+                let tails: Vec<&str> = (0..digits.len() - 2).map(|i| &digits[i..]).collect();
+                let names = format!("anna{} petrosyan{}", rowid % 977, rowid % 331);
+                let contacts = format!("{} p{rowid}@example.com mrn-{rowid:06}", tails.join(" "));
+                insert
+                    .execute(rusqlite::params![rowid, names, contacts])
+                    .expect("row");
+            }
+        }
+        tx.commit().expect("commit");
+        conn.query_row(
+            "SELECT count(DISTINCT segid) FROM patients_fts_idx",
+            [],
+            |r| r.get(0),
+        )
+        .expect("segments")
+    }
+
+    /// Schema 18: a first sync's transaction of a few thousand patients writes its search
+    /// rows as one segment, not one per MiB (each one merged again later).
+    #[test]
+    fn a_large_transaction_writes_its_search_rows_as_one_segment() {
+        let dir = tempfile::tempdir().expect("dir");
+        let before = dir.path().join("v17.db");
+        let v17 = Store::create_at_version(&before, 17).expect("v17");
+        let segments_before = search_segments_of_one_transaction(&v17, 4_000);
+        assert!(segments_before > 1, "{segments_before}");
+
+        let path = dir.path().join("store.db");
+        drop(Store::create_at_version(&path, 17).expect("v17"));
+        let store = Store::open(&path).expect("migrated");
+        assert_eq!(search_segments_of_one_transaction(&store, 4_000), 1);
+        let found: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM patients_fts WHERE patients_fts MATCH '\"7919\"*'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("search");
+        assert!(found > 0);
     }
 
     /// Schema 17: a push's batch is read from the outbox's index in order, not by reading,
