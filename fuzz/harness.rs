@@ -226,8 +226,27 @@ pub fn check(fixture: &Fixture, input: &[u8]) -> Vec<&'static str> {
         stored.clone(),
         dermis_hub::store::rules::doc_limits(dermis_sync::wire::Limits::default().max_frame_bytes),
         &dermis_hub::store::rules::HubRules,
+        &dermis_sync::plan::DocCache::off(),
     )
     .unwrap_or_else(|e| panic!("the stored documents are sound, yet: {e}"));
+    // The same batch planned from copies of the stored documents kept in the hub's
+    // document cache writes exactly the same rows.
+    let warm = dermis_sync::plan::DocCache::new(usize::MAX);
+    for (id, doc) in &stored {
+        let mut loaded = dermis_sync::plan::load(*id, doc)
+            .unwrap_or_else(|e| panic!("the stored documents are sound, yet: {e}"));
+        warm.put(*id, &loaded.get_heads(), &loaded, 0);
+    }
+    let cached = dermis_sync::plan::plan_apply(
+        fixture.clinic,
+        &pushes,
+        stored.clone(),
+        dermis_hub::store::rules::doc_limits(dermis_sync::wire::Limits::default().max_frame_bytes),
+        &dermis_hub::store::rules::HubRules,
+        &warm,
+    )
+    .unwrap_or_else(|e| panic!("the stored documents are sound, yet: {e}"));
+    assert_eq!(cached.writes, plan.writes, "planned from the cache");
     for write in &plan.writes {
         let id = write.id();
         assert_ne!(id, fixture.foreign, "written to another clinic's document");

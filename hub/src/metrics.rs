@@ -228,6 +228,24 @@ impl Metrics {
             &[("", now.pool.lent)],
         );
         metric(
+            "dermis_doc_cache_hits_total",
+            "counter",
+            "Stored documents copied from the document cache instead of loaded.",
+            &[("", now.pool.cache.hits)],
+        );
+        metric(
+            "dermis_doc_cache_misses_total",
+            "counter",
+            "Stored documents looked for in the document cache and loaded.",
+            &[("", now.pool.cache.misses)],
+        );
+        metric(
+            "dermis_doc_cache_bytes",
+            "gauge",
+            "Estimated memory of the documents the document cache keeps (HUB_DOC_CACHE_MB).",
+            &[("", now.pool.cache.bytes as u64)],
+        );
+        metric(
             "dermis_photo_cleanings_total",
             "counter",
             "Originals decoded to make their cleaned (metadata-free) copy.",
@@ -384,6 +402,12 @@ mod tests {
                 busy: 1,
                 budget_waits: 5,
                 lent: 7,
+                cache: dermis_sync::plan::CacheStats {
+                    hits: 11,
+                    misses: 4,
+                    docs: 2,
+                    bytes: 4096,
+                },
                 ..crate::pool::PoolStats::default()
             },
         });
@@ -397,6 +421,9 @@ mod tests {
             Some(5.0)
         );
         assert_eq!(value(&text, "dermis_automerge_lent_jobs_total"), Some(7.0));
+        assert_eq!(value(&text, "dermis_doc_cache_hits_total"), Some(11.0));
+        assert_eq!(value(&text, "dermis_doc_cache_misses_total"), Some(4.0));
+        assert_eq!(value(&text, "dermis_doc_cache_bytes"), Some(4096.0));
         assert_eq!(
             value(&text, "dermis_sync_frames_total{direction=\"in\"}"),
             Some(2.0)

@@ -30,6 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use dermis_sync::plan::DocCache;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -48,6 +49,10 @@ pub struct PoolOptions {
     /// `HUB_AUTOMERGE_LEND_IDLE`: whether a node over its budget may use workers nobody
     /// else is waiting for (default: yes).
     pub lend: bool,
+    /// `HUB_DOC_CACHE_MB`: the memory loaded documents kept between pushes may take, by
+    /// estimate (see [`dermis_sync::plan::DocCache`]); 0 loads every document from its
+    /// rows.
+    pub doc_cache_bytes: usize,
 }
 
 impl Default for PoolOptions {
@@ -58,6 +63,7 @@ impl Default for PoolOptions {
             budget: Duration::from_secs(3),
             window: Duration::from_secs(10),
             lend: true,
+            doc_cache_bytes: 64 << 20,
         }
     }
 }
@@ -102,6 +108,8 @@ struct Shared {
     /// Told whenever a caller's job ends, so a node over its budget waiting for an idle
     /// worker looks again.
     freed: tokio::sync::Notify,
+    /// Documents loaded by one job, kept for the next (pushes and projection).
+    docs: Arc<DocCache>,
 }
 
 /// What `/metrics` shows of the pool.
@@ -131,6 +139,8 @@ pub struct PoolStats {
     pub lent: u64,
     /// Worker time spent, in microseconds.
     pub worker_micros: u64,
+    /// The kept documents (see [`DocPool::doc_cache`]).
+    pub cache: dermis_sync::plan::CacheStats,
 }
 
 impl DocPool {
@@ -142,6 +152,7 @@ impl DocPool {
             budget: options.budget.max(Duration::from_millis(1)),
             window: options.window.max(Duration::from_millis(1)),
             lend: options.lend,
+            doc_cache_bytes: options.doc_cache_bytes,
         };
         let (jobs, queue) = mpsc::channel::<Job>(options.queue);
         let queue = Arc::new(Mutex::new(queue));
@@ -159,6 +170,7 @@ impl DocPool {
                 budgets: Mutex::new(HashMap::new()),
                 stats: Stats::default(),
                 freed: tokio::sync::Notify::new(),
+                docs: Arc::new(DocCache::new(options.doc_cache_bytes)),
             }),
         })
     }
@@ -209,7 +221,13 @@ impl DocPool {
             budget_waits: s.budget_waits.load(Ordering::Relaxed),
             lent: s.lent.load(Ordering::Relaxed),
             worker_micros: s.worker_micros.load(Ordering::Relaxed),
+            cache: self.shared.docs.stats(),
         }
+    }
+
+    /// The documents jobs keep loaded between pushes, shared by every caller.
+    pub fn doc_cache(&self) -> &Arc<DocCache> {
+        &self.shared.docs
     }
 }
 
@@ -278,6 +296,11 @@ impl Drop for Waiting<'_> {
 impl Caller {
     pub fn pool(&self) -> &DocPool {
         &self.pool
+    }
+
+    /// [`DocPool::doc_cache`].
+    pub fn doc_cache(&self) -> &Arc<DocCache> {
+        self.pool.doc_cache()
     }
 
     /// Waits until this caller's budget allows more work or an idle worker is lent to
@@ -368,6 +391,11 @@ pub struct Place<'a> {
 }
 
 impl Place<'_> {
+    /// [`DocPool::doc_cache`].
+    pub fn doc_cache(&self) -> &Arc<DocCache> {
+        self.caller.doc_cache()
+    }
+
     /// Queues `job` in this place; its answer, once a worker has run it.
     pub async fn run<T, F>(self, job: F) -> Result<T, PoolError>
     where
@@ -463,6 +491,7 @@ mod tests {
             budget: Duration::from_millis(100),
             window: Duration::from_secs(1),
             lend: false,
+            doc_cache_bytes: 0,
         }
     }
 

@@ -35,6 +35,7 @@ fn insert_plan(clinic: ClinicId, pushed: &DocPush) -> Plan {
         Default::default(),
         DocLimits::default(),
         &HubRules,
+        &dermis_sync::plan::DocCache::off(),
     )
     .unwrap_or_else(|e| panic!("plan: {e}"))
 }

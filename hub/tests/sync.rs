@@ -479,6 +479,8 @@ on_both_stores!(
 mod bad_input;
 #[path = "sync/bounds.rs"]
 mod bounds;
+#[path = "sync/doc_cache.rs"]
+mod doc_cache;
 #[path = "sync/frame_limit.rs"]
 mod frame_limit;
 #[path = "sync/health.rs"]

@@ -13,9 +13,11 @@ use automerge::{AutoCommit, ChangeHash};
 use dermis_model::ClinicId;
 use uuid::Uuid;
 
+mod cache;
 mod fetch;
 mod push;
 
+pub use cache::{CacheStats, DocCache};
 pub use fetch::fetched;
 pub(crate) use push::rejected;
 pub use push::{Plan, Write, plan_apply};
@@ -62,6 +64,19 @@ pub struct StoredDoc {
 pub(crate) fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
     heads.sort();
     heads
+}
+
+/// [`load`], or a copy of the document `cache` keeps at the stored heads.
+pub fn load_cached(id: Uuid, stored: &StoredDoc, cache: &DocCache) -> Result<AutoCommit, Damaged> {
+    match cache.get(id, &stored.heads) {
+        Some(doc) => Ok(doc),
+        None => load(id, stored),
+    }
+}
+
+/// The saved size of a stored document: what it costs in a [`DocCache`]'s budget.
+pub fn stored_len(stored: &StoredDoc) -> usize {
+    stored.snapshot.len() + stored.changes.iter().map(Vec::len).sum::<usize>()
 }
 
 /// Loads a stored document: its snapshot, then its change rows.

@@ -51,6 +51,9 @@ pub(super) fn pool_options(
     if let Some(value) = env("HUB_AUTOMERGE_LEND_IDLE") {
         pool.lend = boolean("HUB_AUTOMERGE_LEND_IDLE", &value)?;
     }
+    if let Some(mb) = number(env, "HUB_DOC_CACHE_MB", 0, 65_536)? {
+        pool.doc_cache_bytes = (mb as usize) << 20;
+    }
     Ok(pool)
 }
 

@@ -234,8 +234,9 @@ async fn apply_part<R: Rows>(
         let rules = super::rules::Guarded::new(erased);
         let pushes = part.to_vec();
         let limits = rows.doc_limits();
+        let cache = caller.doc_cache().clone();
         let plan = place
-            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &rules))
+            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &rules, &cache))
             .await
             .map_err(pool_error)??;
         match rows.write_plan(clinic, plan).await? {

@@ -18,6 +18,7 @@
 use automerge::AutoCommit;
 use dermis_model::{ClinicId, DocType, Millis};
 use dermis_sync::driver::error_chain;
+use dermis_sync::plan::DocCache;
 use dermis_sync::wire::FetchItem;
 
 use super::events::derive;
@@ -45,12 +46,30 @@ impl Pass {
     }
 }
 
+/// `data`'s document: a copy of the one `cache` keeps at its heads (the push that wrote
+/// it kept it there), else loaded and kept at the heads it loads with.
+fn load_doc(
+    data: &dermis_sync::wire::DocData,
+    cache: &DocCache,
+) -> Result<AutoCommit, automerge::AutomergeError> {
+    if let Some(doc) = cache.get(data.doc_id, &data.heads) {
+        return Ok(doc);
+    }
+    let mut doc = AutoCommit::load(&data.data)?;
+    cache.put(data.doc_id, &doc.get_heads(), &doc, data.data.len());
+    Ok(doc)
+}
+
 /// A document as the projector reads it: derived, or skipped when it does not load or
 /// read (logged by id; it still advances the cursor, so one bad document cannot stop
 /// every later event).
-fn project_doc(clinic: ClinicId, data: dermis_sync::wire::DocData) -> Option<DocProjection> {
+fn project_doc(
+    clinic: ClinicId,
+    data: dermis_sync::wire::DocData,
+    cache: &DocCache,
+) -> Option<DocProjection> {
     let doc_type = DocType::parse(&data.doc_type)?;
-    let mut doc = match AutoCommit::load(&data.data) {
+    let mut doc = match load_doc(&data, cache) {
         Ok(doc) => doc,
         Err(e) => {
             tracing::warn!(doc = %data.doc_id, error = %e, "projector: a document does not load");
@@ -111,13 +130,14 @@ pub async fn project_clinic<S: HubStore>(
                 .collect();
             let fetched = reader.fetch(clinic, &items).await?;
             // Loading and reading documents is Automerge work: on the pool.
+            let cache = store.doc_pool().doc_cache().clone();
             let projected = store
                 .doc_pool()
                 .run(move || {
                     fetched
                         .into_iter()
                         .flatten()
-                        .filter_map(|data| project_doc(clinic, data))
+                        .filter_map(|data| project_doc(clinic, data, &cache))
                         .collect::<Vec<_>>()
                 })
                 .await

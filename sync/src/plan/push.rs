@@ -8,7 +8,7 @@ use dermis_model::clinic::{self, ErasureRecord};
 use dermis_model::{ClinicId, DocType};
 use uuid::Uuid;
 
-use super::{Damaged, StoredDoc, load, should_compact, sorted};
+use super::{Damaged, DocCache, StoredDoc, load_cached, should_compact, sorted, stored_len};
 use crate::apply::{self, ApplyError, PushRules};
 use crate::chunks::DocLimits;
 use crate::wire::{DocPush, PushOutcome};
@@ -99,11 +99,12 @@ struct Working {
 }
 
 impl Working {
-    /// The document as this batch has it so far, loaded on first use.
-    fn current(&mut self, id: Uuid) -> Result<AutoCommit, Damaged> {
+    /// The document as this batch has it so far, loaded (or copied from `cache`) on
+    /// first use.
+    fn current(&mut self, id: Uuid, cache: &DocCache) -> Result<AutoCommit, Damaged> {
         match (self.doc.take(), &self.base) {
             (Some(doc), _) => Ok(doc),
-            (None, Some(base)) => load(id, base),
+            (None, Some(base)) => load_cached(id, base, cache),
             // A working entry always has a row or a pushed copy; an empty document
             // fails the checks that follow.
             (None, None) => Ok(AutoCommit::new()),
@@ -125,13 +126,17 @@ pub(crate) fn rejected(e: &ApplyError) -> PushOutcome {
 /// every pushed id that exists, whatever its clinic). Documents of another clinic are
 /// refused without being loaded or parsed. Each document is judged on its own, as
 /// [`crate::memory::MemoryHubStore`] does: its bytes are checked and parsed once under
-/// `limits`, applied, checked, and offered to `rules`.
+/// `limits`, applied, checked, and offered to `rules`. A stored document `cache` keeps
+/// at its stored heads is copied instead of loaded, and each document the plan writes is
+/// kept there at its new heads (a plan that is not written leaves a version no row has,
+/// which is never asked for).
 pub fn plan_apply(
     clinic: ClinicId,
     pushes: &[DocPush],
     mut stored: HashMap<Uuid, StoredDoc>,
     limits: DocLimits,
     rules: &dyn PushRules,
+    cache: &DocCache,
 ) -> Result<Plan, Damaged> {
     let mut working: HashMap<Uuid, Working> = HashMap::new();
     let mut order: Vec<Uuid> = Vec::new();
@@ -167,7 +172,7 @@ pub fn plan_apply(
                 Slot::Done(rejected(&ApplyError::Foreign))
             }
             Some(w) => {
-                let current = w.current(push.doc_id)?;
+                let current = w.current(push.doc_id, cache)?;
                 let applied = apply::parse(&push.data, limits).and_then(|received| {
                     apply::apply_to_copy(&current, received, push.doc_id, doc_type, clinic, rules)
                 });
@@ -239,14 +244,16 @@ pub fn plan_apply(
         let Some(mut w) = working.remove(&id) else {
             continue;
         };
-        let mut doc = w.current(id)?;
+        let mut doc = w.current(id, cache)?;
         let heads = sorted(doc.get_heads());
         if w.doc_type == DocType::Clinic.as_str() {
             // A clinic document passed the schema check above, so its erasures read; a
             // record that does not read is skipped, as nodes skip it.
             erasures.extend(clinic::erasures(&doc).unwrap_or_default());
         }
-        writes.push(match w.base {
+        // What the written row holds, saved: the cache's measure of the document.
+        let appended_len = w.base.as_ref().map_or(0, stored_len);
+        let write = match w.base {
             None => Write::Insert {
                 id,
                 doc_type: w.doc_type,
@@ -271,7 +278,18 @@ pub fn plan_apply(
                     }
                 }
             }
-        });
+        };
+        let (heads, bytes) = match &write {
+            Write::Insert {
+                snapshot, heads, ..
+            }
+            | Write::Compact {
+                snapshot, heads, ..
+            } => (heads, snapshot.len()),
+            Write::Append { data, heads, .. } => (heads, appended_len + data.len()),
+        };
+        cache.put(id, heads, &doc, bytes);
+        writes.push(write);
     }
     Ok(Plan {
         writes,
@@ -294,7 +312,45 @@ mod tests {
         pushes: &[DocPush],
         stored: HashMap<Uuid, StoredDoc>,
     ) -> Result<Plan, Damaged> {
-        super::plan_apply(clinic, pushes, stored, DocLimits::default(), &NoRules)
+        super::plan_apply(
+            clinic,
+            pushes,
+            stored,
+            DocLimits::default(),
+            &NoRules,
+            &DocCache::off(),
+        )
+    }
+
+    /// A document kept at its stored heads is not loaded (its snapshot here does not
+    /// load), and the plan keeps what it writes at the new heads for the next push.
+    #[test]
+    fn a_cached_document_is_planned_without_loading_and_kept_at_its_new_heads() {
+        let clinic = ClinicId::new();
+        let (id, mut doc) = patient_doc(clinic, "Ana");
+        let mut stored = stored_from(clinic, &mut doc, 3);
+        let cache = DocCache::new(1 << 20);
+        cache.put(id, &stored.heads, &doc, stored.snapshot.len());
+        stored.snapshot = b"not automerge".to_vec();
+        let change = rename(&mut doc, "Anna");
+        let planned = |stored: StoredDoc, cache: &DocCache| {
+            super::plan_apply(
+                clinic,
+                &[push(id, DocType::Patient, change.clone())],
+                HashMap::from([(id, stored)]),
+                DocLimits::default(),
+                &NoRules,
+                cache,
+            )
+        };
+        let plan = planned(stored.clone(), &cache).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(&plan.writes[..], [Write::Append { n: 1, .. }]));
+        let mut kept = cache
+            .get(id, &doc.get_heads())
+            .expect("kept at the new heads");
+        assert_eq!(kept.get_heads(), doc.get_heads());
+        // Without the cache the damaged row is found.
+        assert!(planned(stored, &DocCache::off()).is_err());
     }
 
     #[test]

@@ -160,6 +160,7 @@ fn automerge_pool_settings() {
     assert_eq!(config.pool.budget, Duration::from_secs(3));
     assert_eq!(config.pool.window, Duration::from_secs(10));
     assert!(config.pool.lend, "idle workers are lent by default");
+    assert_eq!(config.pool.doc_cache_bytes, 64 << 20);
     let set = Config::load(
         env(&[
             ("HUB_AUTOMERGE_WORKERS", "3"),
@@ -167,6 +168,7 @@ fn automerge_pool_settings() {
             ("HUB_AUTOMERGE_BUDGET_MS", "500"),
             ("HUB_AUTOMERGE_WINDOW_SECONDS", "60"),
             ("HUB_AUTOMERGE_LEND_IDLE", "false"),
+            ("HUB_DOC_CACHE_MB", "0"),
         ]),
         Some(Path::new("/d")),
     );
@@ -179,6 +181,7 @@ fn automerge_pool_settings() {
             budget: Duration::from_millis(500),
             window: Duration::from_secs(60),
             lend: false,
+            doc_cache_bytes: 0,
         }
     );
     for (name, value) in [
@@ -186,6 +189,8 @@ fn automerge_pool_settings() {
         ("HUB_AUTOMERGE_QUEUE", "many"),
         ("HUB_AUTOMERGE_BUDGET_MS", "-1"),
         ("HUB_AUTOMERGE_WINDOW_SECONDS", "86401"),
+        ("HUB_DOC_CACHE_MB", "65537"),
+        ("HUB_DOC_CACHE_MB", "lots"),
     ] {
         let refused = Config::load(env(&[(name, value)]), Some(Path::new("/d")));
         assert!(

@@ -87,8 +87,9 @@ impl Rows for PgStore {
         let rules = crate::store::rules::Guarded::new(erasure::erased_ids(&mut tx, clinic).await?);
         let pushes = pushes.to_vec();
         let limits = self.doc_limits;
+        let cache = place.doc_cache().clone();
         let plan = place
-            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &rules))
+            .run(move || docs::plan_apply(clinic, &pushes, stored, limits, &rules, &cache))
             .await
             .map_err(|source| StoreError::Pool { source })??;
         let seqs = if plan.writes.is_empty() {

@@ -188,6 +188,7 @@ mod tests {
             stored,
             DocLimits::default(),
             &super::super::rules::HubRules,
+            &dermis_sync::plan::DocCache::off(),
         )
         .unwrap_or_else(|e| panic!("{e}"))
     }
