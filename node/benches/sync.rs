@@ -9,6 +9,8 @@
 //! (`DERMIS_BENCH_PROJECTED=0`: at once, with the projector still working, as before
 //! session 27) and prints each sync's phases (`DERMIS_SYNC_PHASES`);
 //! `DERMIS_BENCH_CATCHUP_RUNS` repeats the catch-up with more fresh nodes;
+//! `DERMIS_BENCH_PROPAGATION_BEFORE` makes that many edits before propagation is measured
+//! (the sender's day ledger then holds as many entries, as later in a clinic's day);
 //! `DERMIS_BENCH_MARKS` prints uptime marks for cutting a `perf record -k boottime`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A bench that cannot set up has nothing to report.
@@ -412,6 +414,32 @@ fn main() {
                     .sum::<f64>(),
             )
         };
+        // DERMIS_BENCH_PROPAGATION_BEFORE (default 0): edits made and propagated before
+        // measuring. Each edit adds an entry to the sender's day ledger, which every
+        // later edit changes again: 1,000 shows a busy afternoon rather than a morning.
+        let before: usize = std::env::var("DERMIS_BENCH_PROPAGATION_BEFORE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if before > 0 {
+            let mut last = String::new();
+            for i in 0..before {
+                let form = dermis_model::patient::PatientForm {
+                    first_name: format!("Earlier{i}"),
+                    last_name: "Propagation".into(),
+                    ..Default::default()
+                };
+                last = dermis_node::ops::patients::add(&mut sender, &session, &form)
+                    .unwrap()
+                    .to_string();
+            }
+            common::wait_until(
+                Duration::from_secs(600),
+                "the earlier edits everywhere",
+                || outbox_empty(&outbox) && receivers.iter().all(|r| has_patient(r, &last)),
+            );
+            println!("edit propagation: {before} edits made and propagated before measuring");
+        }
         // The last `PRAGMA data_version` each poll saw, per receiver and for the outbox.
         let mut seen = vec![i64::MIN; receivers.len()];
         let mut outbox_seen = i64::MIN;

@@ -1,6 +1,7 @@
 //! A bounded cache of loaded documents. A loaded document costs ~16 KB of heap, so the
 //! store never holds them all: lists and search read index tables instead. Each entry
-//! remembers the row's `rev`, so a copy made stale by another process is never used.
+//! remembers the row's `rev`, so a copy made stale by another process is never used as
+//! it is (the store may bring it up to date, see `store::cached_or_loaded`).
 
 use std::collections::HashMap;
 
@@ -28,23 +29,9 @@ impl DocCache {
         }
     }
 
-    /// Takes the document out if the cached copy is at `rev`; a stale copy is dropped.
-    pub fn take(&mut self, id: &DocId, rev: i64) -> Option<AutoCommit> {
-        let entry = self.entries.remove(id)?;
-        (entry.rev == rev).then_some(entry.doc)
-    }
-
-    /// Borrows the document if the cached copy is at `rev`.
-    pub fn get(&mut self, id: &DocId, rev: i64) -> Option<&mut AutoCommit> {
-        self.tick += 1;
-        let tick = self.tick;
-        if self.entries.get(id).is_some_and(|e| e.rev != rev) {
-            self.entries.remove(id);
-            return None;
-        }
-        let entry = self.entries.get_mut(id)?;
-        entry.used = tick;
-        Some(&mut entry.doc)
+    /// Takes the document out whatever its rev, with the rev it was cached at.
+    pub fn take_any(&mut self, id: &DocId) -> Option<(i64, AutoCommit)> {
+        self.entries.remove(id).map(|e| (e.rev, e.doc))
     }
 
     pub fn put(&mut self, id: DocId, rev: i64, doc: AutoCommit) {
@@ -83,21 +70,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn evicts_the_least_recently_used_and_drops_stale_copies() {
+    fn evicts_the_least_recently_used_and_hands_out_stale_copies_with_their_rev() {
         let mut cache = DocCache::new(2);
         let (a, b, c) = (DocId::new(), DocId::new(), DocId::new());
         cache.put(a, 1, AutoCommit::new());
         cache.put(b, 1, AutoCommit::new());
-        assert!(cache.get(&a, 1).is_some());
+        // Using a (taken out and put back) makes b the least recently used.
+        let (rev, doc) = cache.take_any(&a).expect("a");
+        cache.put(a, rev, doc);
         cache.put(c, 1, AutoCommit::new());
         assert_eq!(cache.len(), 2);
-        assert!(cache.get(&b, 1).is_none(), "b was least recently used");
-        assert!(
-            cache.get(&a, 2).is_none(),
-            "a newer rev on disk makes the copy stale"
+        assert!(cache.take_any(&b).is_none(), "b was least recently used");
+        cache.put(a, 1, AutoCommit::new());
+        assert_eq!(
+            cache.take_any(&a).map(|(rev, _)| rev),
+            Some(1),
+            "a copy comes with the rev it was cached at, for the caller to judge"
         );
-        assert!(cache.get(&a, 1).is_none(), "and the stale copy is gone");
-        assert!(cache.take(&c, 1).is_some());
-        assert_eq!(cache.len(), 0, "taking removes the entry");
+        assert!(cache.take_any(&a).is_none(), "taking removes the entry");
+        assert_eq!(cache.take_any(&c).map(|(rev, _)| rev), Some(1));
+        assert_eq!(cache.len(), 0);
     }
 }
