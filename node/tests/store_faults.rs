@@ -138,28 +138,9 @@ fn several_processes_write_side_by_side() {
 fn edits_by_another_process_are_seen_not_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    init(d);
-    let id = ok(
-        d,
-        &[
-            "patient",
-            "add",
-            "--first-name",
-            "Anna",
-            "--last-name",
-            "Old",
-        ],
-    );
-    let mut node = Node::open(d).unwrap();
+    // This process's cache is warm; change the patient from another process.
+    let (id, pid, mut node, _) = two_writers(d);
     let session = Session::operator();
-    let pid = id.parse().unwrap();
-    // Warm this process's cache, then change the patient from another process.
-    assert_eq!(
-        dermis_node::ops::patients::get(&mut node, &session, pid)
-            .unwrap()
-            .last_name,
-        "Old"
-    );
     ok(d, &["patient", "update", &id, "--last-name", "New"]);
     assert_eq!(
         dermis_node::ops::patients::get(&mut node, &session, pid)
@@ -198,13 +179,9 @@ fn last_name(node: &mut Node, pid: dermis_model::PatientId) -> String {
         .last_name
 }
 
-/// The window and the sync thread each keep loaded documents; when one writes, the other's
-/// copy is brought up to date from the change rows instead of loaded again (a day's
-/// ledger, changed by every edit, takes 11 ms to load at 2,000 entries).
-#[test]
-fn a_copy_cached_before_another_writer_is_caught_up_from_the_change_rows() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// A store with patient "Anna Old" (its id, as text and parsed) open twice, as the window
+/// and its sync thread have it: the first has the patient loaded.
+fn two_writers(d: &std::path::Path) -> (String, dermis_model::PatientId, Node, Node) {
     init(d);
     let id = ok(
         d,
@@ -218,8 +195,19 @@ fn a_copy_cached_before_another_writer_is_caught_up_from_the_change_rows() {
         ],
     );
     let pid = id.parse().unwrap();
-    let (mut here, mut there) = (Node::open(d).unwrap(), Node::open(d).unwrap());
+    let (mut here, there) = (Node::open(d).unwrap(), Node::open(d).unwrap());
     assert_eq!(last_name(&mut here, pid), "Old");
+    (id, pid, here, there)
+}
+
+/// The window and the sync thread each keep loaded documents; when one writes, the other's
+/// copy is brought up to date from the change rows instead of loaded again (a day's
+/// ledger, changed by every edit, takes 11 ms to load at 2,000 entries).
+#[test]
+fn a_copy_cached_before_another_writer_is_caught_up_from_the_change_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (id, pid, mut here, mut there) = two_writers(d);
     for name in ["One", "Two", "Three"] {
         rename(&mut there, pid, name);
     }
@@ -240,21 +228,7 @@ fn a_copy_cached_before_another_writer_is_caught_up_from_the_change_rows() {
 fn a_stale_copy_is_loaded_again_once_the_rows_were_compacted() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    init(d);
-    let id = ok(
-        d,
-        &[
-            "patient",
-            "add",
-            "--first-name",
-            "Anna",
-            "--last-name",
-            "Old",
-        ],
-    );
-    let pid = id.parse().unwrap();
-    let (mut here, mut there) = (Node::open(d).unwrap(), Node::open(d).unwrap());
-    assert_eq!(last_name(&mut here, pid), "Old");
+    let (id, pid, mut here, mut there) = two_writers(d);
     let edits = dermis_sync::plan::COMPACT_AFTER_CHANGES + 5;
     for i in 0..edits {
         rename(&mut there, pid, &format!("Name{i}"));

@@ -271,6 +271,21 @@ pub fn http() -> reqwest::Client {
         .unwrap_or_else(|e| panic!("http client: {e}"))
 }
 
+/// The value of one series in the hub's `/metrics`.
+pub async fn metric(hub: &TestHub, series: &str) -> f64 {
+    let text = http()
+        .get(hub.http("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET /metrics: {e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {series} in /metrics"))
+}
+
 /// Adds a node as `node add` does and returns its code.
 pub async fn add_node<S: HubStore>(store: &S, clinic: ClinicId, name: &str) -> String {
     let code = dermis_hub::credentials::new_enroll_code();

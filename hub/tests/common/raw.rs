@@ -91,6 +91,27 @@ pub async fn next_within(socket: &mut Socket, within: Duration) -> Option<HubMsg
         .unwrap_or_else(|_| panic!("the hub said nothing in {within:?}"))
 }
 
+/// Reads (within `within` each) until batch `batch`'s ack, which must apply every
+/// document; `Index` pages on the way are skipped.
+pub async fn applied(socket: &mut Socket, batch: u64, within: Duration) {
+    loop {
+        match next_within(socket, within).await {
+            Some(HubMsg::PushAck { batch: b, results }) if b == batch => {
+                assert!(
+                    results.iter().all(|r| matches!(
+                        r.outcome,
+                        dermis_sync::wire::PushOutcome::Applied { .. }
+                    )),
+                    "{results:?}"
+                );
+                return;
+            }
+            Some(HubMsg::Index { .. }) => {}
+            other => panic!("expected batch {batch}'s ack, got {other:?}"),
+        }
+    }
+}
+
 /// Says hello and expects the welcome; returns the hub's seq.
 pub async fn handshake(socket: &mut Socket, node_id: Uuid) -> u64 {
     send(socket, &hello(node_id)).await;

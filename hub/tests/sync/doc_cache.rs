@@ -9,45 +9,17 @@ use crate::on_both_stores;
 use dermis_hub::store::HubStore;
 use dermis_model::DocType;
 use dermis_sync::conformance::{patient_doc, push, rename};
-use dermis_sync::wire::{ClientMsg, DocPush, HubMsg, PushOutcome};
+use dermis_sync::wire::{ClientMsg, DocPush};
 
-use super::common::{Fixture, TestHub, create_clinic, enroll, http, hub_heads, options, raw};
+use super::common::{Fixture, TestHub, create_clinic, enroll, hub_heads, metric, options, raw};
 
 const LONG: Duration = Duration::from_secs(3600);
 const WITHIN: Duration = Duration::from_secs(60);
 
-async fn metric(hub: &TestHub, series: &str) -> f64 {
-    let text = http()
-        .get(hub.http("/metrics"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET /metrics: {e}"))
-        .text()
-        .await
-        .unwrap_or_default();
-    text.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or_else(|| panic!("no {series} in /metrics"))
-}
-
 /// Pushes `docs` as `batch` and waits for every one to be applied.
 async fn pushed(socket: &mut raw::Socket, batch: u64, docs: Vec<DocPush>) {
     raw::send(socket, &ClientMsg::Push { batch, docs }).await;
-    loop {
-        match raw::next_within(socket, WITHIN).await {
-            Some(HubMsg::PushAck { batch: b, results }) if b == batch => {
-                assert!(
-                    results
-                        .iter()
-                        .all(|r| matches!(r.outcome, PushOutcome::Applied { .. })),
-                    "{results:?}"
-                );
-                return;
-            }
-            Some(HubMsg::Index { .. }) => {}
-            other => panic!("expected batch {batch}'s ack, got {other:?}"),
-        }
-    }
+    raw::applied(socket, batch, WITHIN).await;
 }
 
 /// Pushes a patient and three renames of it; returns how many stored documents the hub

@@ -19,11 +19,11 @@ use crate::on_both_stores;
 use dermis_hub::store::HubStore;
 use dermis_model::{ClinicId, DocType};
 use dermis_sync::conformance::push;
-use dermis_sync::wire::{ClientMsg, DocPush, ErrorCode, HubMsg, PushOutcome};
+use dermis_sync::wire::{ClientMsg, DocPush, ErrorCode};
 
 use super::common::node::{Link, TestNode};
 use super::common::{
-    Fixture, TestHub, create_clinic, enroll, eventually, http, hub_heads, options, raw,
+    Fixture, TestHub, create_clinic, enroll, eventually, http, hub_heads, metric, options, raw,
 };
 
 const LONG: Duration = Duration::from_secs(3600);
@@ -99,25 +99,10 @@ impl Heavy {
                     .unwrap_or_else(|e| panic!("{e}"));
                     raw::send(&mut socket, &ClientMsg::Push { batch, docs }).await;
                     in_flight.store(batch, Ordering::SeqCst);
-                    loop {
-                        // Not `raw::next`'s 15 s: the ack may be held for as long as
-                        // the test samples (a node over its budget waits an hour; a
-                        // heavy batch on a loaded machine takes long), and the test
-                        // ends this task itself.
-                        match raw::next_within(&mut socket, SAMPLING).await {
-                            Some(HubMsg::PushAck { batch: b, results }) if b == batch => {
-                                assert!(
-                                    results
-                                        .iter()
-                                        .all(|r| matches!(r.outcome, PushOutcome::Applied { .. })),
-                                    "{results:?}"
-                                );
-                                break;
-                            }
-                            Some(HubMsg::Index { .. }) => {}
-                            other => panic!("expected the push's ack, got {other:?}"),
-                        }
-                    }
+                    // Not `raw::next`'s 15 s: the ack may be held for as long as the
+                    // test samples (a node over its budget waits an hour; a heavy batch
+                    // on a loaded machine takes long), and the test ends this task itself.
+                    raw::applied(&mut socket, batch, SAMPLING).await;
                     in_flight.store(0, Ordering::SeqCst);
                 }
             }));
@@ -217,21 +202,6 @@ async fn neighbour_edit<S: HubStore>(store: &S, clinic: ClinicId, node: &TestNod
         hub_heads(store, clinic).await.contains_key(&patient)
     })
     .await;
-}
-
-/// The value of one series in the hub's `/metrics`.
-async fn metric(hub: &TestHub, series: &str) -> f64 {
-    let text = http()
-        .get(hub.http("/metrics"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET /metrics: {e}"))
-        .text()
-        .await
-        .unwrap_or_default();
-    text.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or_else(|| panic!("no {series} in /metrics"))
 }
 
 /// The budget of [`a_node_over_its_budget_waits_and_another_clinic_does_not`]: far
@@ -388,21 +358,7 @@ async fn a_lone_node_over_its_budget_is_lent_the_idle_workers<S: HubStore>(f: Fi
     for batch in 1..=3 {
         let docs: Vec<DocPush> = (0..2).map(|_| heavy_patient(clinic, 20_000)).collect();
         raw::send(&mut socket, &ClientMsg::Push { batch, docs }).await;
-        loop {
-            match raw::next_within(&mut socket, SAMPLING).await {
-                Some(HubMsg::PushAck { batch: b, results }) if b == batch => {
-                    assert!(
-                        results
-                            .iter()
-                            .all(|r| matches!(r.outcome, PushOutcome::Applied { .. })),
-                        "{results:?}"
-                    );
-                    break;
-                }
-                Some(HubMsg::Index { .. }) => {}
-                other => panic!("expected batch {batch}'s ack, got {other:?}"),
-            }
-        }
+        raw::applied(&mut socket, batch, SAMPLING).await;
     }
     assert!(
         metric(&hub, "dermis_automerge_lent_jobs_total").await >= 2.0,
