@@ -336,13 +336,10 @@ impl Caller {
                 held = true;
                 shared.stats.budget_waits.fetch_add(1, Ordering::Relaxed);
             }
-            if shared.options.lend {
-                tokio::select! {
-                    () = tokio::time::sleep(wait) => {}
-                    () = freed => {}
-                }
-            } else {
-                tokio::time::sleep(wait).await;
+            // Without lending a job's end only makes it look at its budget again.
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = freed => {}
             }
         }
     }

@@ -303,15 +303,8 @@ impl Store {
         let Some((rev, heads)) = row else {
             return Ok(None);
         };
-        let (mut doc, rev) = match self.cache.take_any(&id) {
-            Some((cached, doc)) if cached == rev => (doc, rev),
-            stale => match stale
-                .and_then(|(_, doc)| caught_up(&self.conn, id, doc, &decode_heads(&heads)))
-            {
-                Some(doc) => (doc, rev),
-                None => load_doc(&self.conn, id)?.ok_or(StoreError::Foreign { id })?,
-            },
-        };
+        let (mut doc, rev) =
+            cached_or_loaded(&self.conn, &mut self.cache, id, rev, &decode_heads(&heads))?;
         let out = f(&mut doc);
         self.cache.put(id, rev, doc);
         Ok(Some(out))
@@ -399,6 +392,28 @@ fn load_doc(conn: &Connection, id: DocId) -> Result<Option<(AutoCommit, i64)>, S
             })
     })?;
     Ok(Some((doc, rev)))
+}
+
+/// Document `id`, whose row is at `rev` with `heads`, taken out of `cache`: the copy
+/// cached at `rev`, a stale copy [`caught_up`], or else loaded from its rows; with the
+/// rev it is at (a load reads the row again).
+fn cached_or_loaded(
+    conn: &Connection,
+    cache: &mut DocCache,
+    id: DocId,
+    rev: i64,
+    heads: &[ChangeHash],
+) -> Result<(AutoCommit, i64), StoreError> {
+    match cache.take_any(&id) {
+        Some((cached, doc)) if cached == rev => return Ok((doc, rev)),
+        Some((_, stale)) => {
+            if let Some(doc) = caught_up(conn, id, stale, heads) {
+                return Ok((doc, rev));
+            }
+        }
+        None => {}
+    }
+    load_doc(conn, id)?.ok_or(StoreError::Foreign { id })
 }
 
 /// A copy of document `id` cached before another connection wrote it (the window and the

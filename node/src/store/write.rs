@@ -10,9 +10,7 @@ use dermis_model::{DocId, DocType, Millis};
 use rusqlite::{OptionalExtension, params};
 
 use super::cache::DocCache;
-use super::{
-    Exec, StoreError, caught_up, decode_heads, encode_heads, index, lean, load_doc, migrate,
-};
+use super::{Exec, StoreError, cached_or_loaded, decode_heads, encode_heads, index, lean, migrate};
 
 /// Where a pending write came from: a local edit goes to the outbox; a change from the
 /// hub does not (and records what the hub has).
@@ -97,15 +95,7 @@ impl<'s> Tx<'s> {
         };
         let doc_type = DocType::parse(&doc_type).ok_or(StoreError::Foreign { id })?;
         let heads = decode_heads(&heads);
-        let doc = match self.cache.take_any(&id) {
-            Some((cached, doc)) if cached == rev => doc,
-            stale => match stale.and_then(|(_, doc)| caught_up(&self.tx, id, doc, &heads)) {
-                Some(doc) => doc,
-                None => load_doc(&self.tx, id)?
-                    .map(|(d, _)| d)
-                    .ok_or(StoreError::Foreign { id })?,
-            },
-        };
+        let (doc, _) = cached_or_loaded(&self.tx, self.cache, id, rev, &heads)?;
         let base = Base {
             heads,
             change_count,
