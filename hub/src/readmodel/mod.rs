@@ -9,6 +9,7 @@
 
 pub mod derive;
 pub mod events;
+pub mod projected;
 pub mod records;
 pub mod report;
 pub mod search;

@@ -30,9 +30,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::readmodel::projected::ProjectedLedgers;
 use dermis_sync::plan::DocCache;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use uuid::Uuid;
+
+use budget::Budget;
+pub use caller::{Caller, Place};
+
+mod budget;
+mod caller;
 
 /// How the pool is sized (`HUB_AUTOMERGE_*` in `.env.example`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,6 +117,8 @@ struct Shared {
     freed: tokio::sync::Notify,
     /// Documents loaded by one job, kept for the next (pushes and projection).
     docs: Arc<DocCache>,
+    /// What the projector last committed of each day ledger.
+    ledgers: Arc<ProjectedLedgers>,
 }
 
 /// What `/metrics` shows of the pool.
@@ -171,6 +180,9 @@ impl DocPool {
                 stats: Stats::default(),
                 freed: tokio::sync::Notify::new(),
                 docs: Arc::new(DocCache::new(options.doc_cache_bytes)),
+                // A quarter of the documents' budget: a derivation is a few times smaller
+                // than its document loaded, and only the ledgers of the day are kept.
+                ledgers: Arc::new(ProjectedLedgers::new(options.doc_cache_bytes / 4)),
             }),
         })
     }
@@ -229,6 +241,12 @@ impl DocPool {
     pub fn doc_cache(&self) -> &Arc<DocCache> {
         &self.shared.docs
     }
+
+    /// The projector's memory of day ledgers, kept beside the documents within a
+    /// quarter of their budget more (`HUB_DOC_CACHE_MB`; 0 keeps neither).
+    pub fn projected_ledgers(&self) -> &Arc<ProjectedLedgers> {
+        &self.shared.ledgers
+    }
 }
 
 /// A worker: runs jobs until every sender is gone. The lock is held only while waiting
@@ -246,240 +264,10 @@ fn work(queue: &Mutex<mpsc::Receiver<Job>>) {
     }
 }
 
-/// The pool as one caller uses it: with that node's budget, or none for the hub.
-#[derive(Clone)]
-pub struct Caller {
-    pool: DocPool,
-    budget: Option<Arc<Budget>>,
-}
-
-impl std::fmt::Debug for Caller {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Caller")
-            .field("budgeted", &self.budget.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-/// Counts a caller as waiting (for a place, for a worker or for its job's answer) while
-/// it lives; its end tells callers waiting for an idle worker.
-struct Waiting<'a>(&'a Shared);
-
-impl<'a> Waiting<'a> {
-    fn new(shared: &'a Shared) -> Self {
-        shared.stats.waiting.fetch_add(1, Ordering::SeqCst);
-        Waiting(shared)
-    }
-
-    /// Counts a caller as waiting only if fewer callers than workers are: one check and
-    /// claim, so two callers cannot both take the last idle worker.
-    fn if_idle(shared: &'a Shared) -> Option<Self> {
-        let workers = shared.options.workers as u64;
-        shared
-            .stats
-            .waiting
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |w| {
-                (w < workers).then_some(w + 1)
-            })
-            .ok()
-            .map(|_| Waiting(shared))
-    }
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.stats.waiting.fetch_sub(1, Ordering::SeqCst);
-        self.0.freed.notify_waiters();
-    }
-}
-
-impl Caller {
-    pub fn pool(&self) -> &DocPool {
-        &self.pool
-    }
-
-    /// [`DocPool::doc_cache`].
-    pub fn doc_cache(&self) -> &Arc<DocCache> {
-        self.pool.doc_cache()
-    }
-
-    /// Waits until this caller's budget allows more work or an idle worker is lent to
-    /// it (at once without a budget). Callers that take locks before [`Caller::run`]
-    /// wait here first, so a node held back by its budget holds nothing others need.
-    pub async fn ready(&self) {
-        drop(self.admit().await);
-    }
-
-    /// Waits as [`Caller::ready`] does, then counts this caller as waiting; whether the
-    /// job is lent (not charged).
-    async fn admit(&self) -> (Waiting<'_>, bool) {
-        let shared = &*self.pool.shared;
-        let Some(budget) = &self.budget else {
-            return (Waiting::new(shared), false);
-        };
-        let mut held = false;
-        loop {
-            // Registered before looking, so a job ending in between is not missed.
-            let freed = shared.freed.notified();
-            tokio::pin!(freed);
-            freed.as_mut().enable();
-            let wait = budget.wait(Instant::now());
-            if wait.is_zero() {
-                return (Waiting::new(shared), false);
-            }
-            if shared.options.lend
-                && let Some(waiting) = Waiting::if_idle(shared)
-            {
-                return (waiting, true);
-            }
-            if !held {
-                held = true;
-                shared.stats.budget_waits.fetch_add(1, Ordering::Relaxed);
-            }
-            // Without lending a job's end only makes it look at its budget again.
-            tokio::select! {
-                () = tokio::time::sleep(wait) => {}
-                () = freed => {}
-            }
-        }
-    }
-
-    /// Runs `job` on a worker once the budget allows it and the queue has room, and
-    /// charges the time it took.
-    pub async fn run<T, F>(&self, job: F) -> Result<T, PoolError>
-    where
-        T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
-    {
-        self.place().await?.run(job).await
-    }
-
-    /// Waits for the budget, then for a place in the queue, and holds it: a caller that
-    /// must read what its job works on reads it only once it has a place, so at most
-    /// `workers + queue` jobs' worth of data is ever loaded for the pool.
-    pub async fn place(&self) -> Result<Place<'_>, PoolError> {
-        let (waiting, lent) = self.admit().await;
-        if lent {
-            self.pool.shared.stats.lent.fetch_add(1, Ordering::Relaxed);
-        }
-        let permit = self
-            .pool
-            .shared
-            .jobs
-            .reserve()
-            .await
-            .map_err(|_| PoolError::Stopped)?;
-        Ok(Place {
-            caller: self,
-            permit,
-            lent,
-            _waiting: waiting,
-        })
-    }
-}
-
-/// A place in the queue, held by a caller that is getting its job ready.
-pub struct Place<'a> {
-    caller: &'a Caller,
-    permit: mpsc::Permit<'a, Job>,
-    /// Run on a worker nobody else wanted while over the budget: not charged.
-    lent: bool,
-    _waiting: Waiting<'a>,
-}
-
-impl Place<'_> {
-    /// [`DocPool::doc_cache`].
-    pub fn doc_cache(&self) -> &Arc<DocCache> {
-        self.caller.doc_cache()
-    }
-
-    /// Queues `job` in this place; its answer, once a worker has run it.
-    pub async fn run<T, F>(self, job: F) -> Result<T, PoolError>
-    where
-        T: Send + 'static,
-        F: FnOnce() -> T + Send + 'static,
-    {
-        let (done, answer) = oneshot::channel();
-        let budget = self.caller.budget.clone().filter(|_| !self.lent);
-        let pool = Arc::downgrade(&self.caller.pool.shared);
-        self.permit.send(Box::new(move || {
-            let stats = pool.upgrade();
-            if let Some(s) = &stats {
-                s.stats.busy.fetch_add(1, Ordering::Relaxed);
-            }
-            let started = Instant::now();
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-            let spent = started.elapsed();
-            if let Some(budget) = &budget {
-                budget.charge(Instant::now(), spent);
-            }
-            if let Some(s) = &stats {
-                s.stats.busy.fetch_sub(1, Ordering::Relaxed);
-                s.stats.jobs.fetch_add(1, Ordering::Relaxed);
-                let micros = u64::try_from(spent.as_micros()).unwrap_or(u64::MAX);
-                s.stats.worker_micros.fetch_add(micros, Ordering::Relaxed);
-            }
-            if outcome.is_err() {
-                tracing::error!("an Automerge job panicked");
-            }
-            // The caller may have gone (its session closed): nothing to tell.
-            let _ = done.send(outcome);
-        }));
-        // Still counted as waiting until the answer comes.
-        let outcome = answer.await.map_err(|_| PoolError::Stopped)?;
-        drop(self._waiting);
-        outcome.map_err(|_| PoolError::Panicked)
-    }
-}
-
-/// A node's budget as a virtual clock (the generic cell rate algorithm): `due` moves on
-/// by the window's share of each job's worker time, and work may start once `due` is not
-/// in the future. It never lags the present by more than one window, so an idle node
-/// saves up at most one budget.
-#[derive(Debug)]
-struct Budget {
-    /// Wall time a unit of worker time costs: `window / budget`.
-    scale: f64,
-    window: Duration,
-    due: Mutex<Instant>,
-}
-
-impl Budget {
-    fn new(options: &PoolOptions, now: Instant) -> Budget {
-        Budget {
-            scale: options.window.as_secs_f64() / options.budget.as_secs_f64(),
-            window: options.window,
-            due: Mutex::new(now.checked_sub(options.window).unwrap_or(now)),
-        }
-    }
-
-    /// How long to wait before more work may start.
-    fn wait(&self, now: Instant) -> Duration {
-        self.due
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .saturating_duration_since(now)
-    }
-
-    /// Whether the whole budget is available again.
-    fn full(&self, now: Instant) -> bool {
-        let floor = now.checked_sub(self.window).unwrap_or(now);
-        *self.due.lock().unwrap_or_else(PoisonError::into_inner) <= floor
-    }
-
-    fn charge(&self, now: Instant, spent: Duration) {
-        let mut due = self.due.lock().unwrap_or_else(PoisonError::into_inner);
-        let floor = now.checked_sub(self.window).unwrap_or(now);
-        let cost =
-            Duration::try_from_secs_f64(spent.as_secs_f64() * self.scale).unwrap_or(Duration::MAX);
-        let from = (*due).max(floor);
-        *due = from.checked_add(cost).unwrap_or(from);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::sync::oneshot;
 
     fn options(workers: usize, queue: usize) -> PoolOptions {
         PoolOptions {
@@ -510,29 +298,6 @@ mod tests {
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(name)
         }
-    }
-
-    #[test]
-    fn a_budget_allows_one_burst_then_its_rate() {
-        let start = Instant::now();
-        let budget = Budget::new(&options(1, 1), start);
-        assert_eq!(budget.wait(start), Duration::ZERO, "a fresh node may start");
-        budget.charge(start, Duration::from_millis(60));
-        assert_eq!(budget.wait(start), Duration::ZERO, "within the burst");
-        budget.charge(start, Duration::from_millis(60));
-        // 120 ms of a 100 ms budget per second: 20 ms over, 200 ms of wall time.
-        let wait = budget.wait(start);
-        assert!(
-            wait > Duration::from_millis(190) && wait <= Duration::from_millis(200),
-            "{wait:?}"
-        );
-        // An idle node saves up no more than one budget.
-        let later = start + Duration::from_secs(60);
-        assert_eq!(budget.wait(later), Duration::ZERO);
-        budget.charge(later, Duration::from_millis(100));
-        assert_eq!(budget.wait(later), Duration::ZERO);
-        budget.charge(later, Duration::from_millis(10));
-        assert!(budget.wait(later) > Duration::from_millis(90));
     }
 
     #[tokio::test]
