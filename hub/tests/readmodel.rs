@@ -32,6 +32,7 @@ on_both_stores!(
     reproject_on_the_command_line,
     every_search_plan_finds_the_same_patients_in_list_order,
     the_hub_keeps_each_documents_derivation_at_its_heads,
+    a_ledger_projected_after_every_push_is_kept_whole,
     the_hub_lists_the_appointments_around_now,
 );
 
@@ -506,7 +507,10 @@ mod lists;
 #[path = "readmodel/search.rs"]
 mod search;
 use booked::the_hub_lists_the_appointments_around_now;
-use derivations::the_hub_keeps_each_documents_derivation_at_its_heads;
+use derivations::{
+    a_ledger_projected_after_every_push_is_kept_whole,
+    the_hub_keeps_each_documents_derivation_at_its_heads,
+};
 use identity::{
     a_merged_patient_answers_as_its_keeper, an_erased_patient_is_gone_and_never_comes_back,
     reproject_on_the_command_line,

@@ -183,49 +183,7 @@ pub fn derive(
             out.rows = Some(DocRows::Patient(Box::new(patient_rows(patient))));
         }
         DocType::Ledger => {
-            let ledger = dermis_model::ledger::read_ledger(doc)?;
-            for sale in ledger.sales.iter().filter(|s| s.kind == SaleKind::Sale) {
-                out.events.push(DerivedEvent {
-                    key: format!("sale.completed:{}", sale.id),
-                    event_type: EventType::SaleCompleted,
-                    data: json!({
-                        "sale_id": sale.id.to_string(),
-                        "clinic_id": clinic,
-                        "node_id": sale.node_id.to_string(),
-                        "receipt": sale.receipt,
-                        "at": dermis_model::rfc3339(sale.at),
-                        "currency": sale.currency.code(),
-                        "subtotal_minor": sale.subtotal_minor,
-                        "discount_minor": sale.discount_minor,
-                        "tax_minor": sale.tax_minor,
-                        "total_minor": sale.total_minor,
-                    }),
-                });
-            }
-            out.audit = ledger.audit;
-            out.receipts = ledger
-                .sales
-                .iter()
-                .filter_map(|s| {
-                    Some(ReceiptLink {
-                        sale_id: s.id.to_string(),
-                        node_id: s.node_id.to_string(),
-                        link: dermis_model::ledger::chain::Link::of(s)?,
-                    })
-                })
-                .collect();
-            // A sale writes its OUT movements in the same edit: movements alone are the
-            // stock (counting sale lines too would count each sale twice).
-            for movement in &ledger.movements {
-                out.stock.push(StockEntry {
-                    entry_id: movement.id.to_string(),
-                    sku: movement.sku.clone(),
-                    delta: movement.delta(),
-                });
-            }
-            out.rows = Some(DocRows::Ledger(
-                ledger.sales.into_iter().map(sale_record).collect(),
-            ));
+            ledger_entries(clinic, dermis_model::ledger::read_ledger(doc)?, &mut out)
         }
         DocType::Clinic => {
             // A clinic document that does not read still has a history to show.
@@ -242,6 +200,53 @@ pub fn derive(
             .collect();
     }
     Ok(out)
+}
+
+/// What a ledger's entries contribute: all of them, or only those the projector has not
+/// seen yet ([`super::projected`]); each is kept once by id, so either gives the same.
+pub fn ledger_entries(clinic: ClinicId, ledger: dermis_model::ledger::Ledger, out: &mut Derived) {
+    for sale in ledger.sales.iter().filter(|s| s.kind == SaleKind::Sale) {
+        out.events.push(DerivedEvent {
+            key: format!("sale.completed:{}", sale.id),
+            event_type: EventType::SaleCompleted,
+            data: json!({
+                "sale_id": sale.id.to_string(),
+                "clinic_id": clinic,
+                "node_id": sale.node_id.to_string(),
+                "receipt": sale.receipt,
+                "at": dermis_model::rfc3339(sale.at),
+                "currency": sale.currency.code(),
+                "subtotal_minor": sale.subtotal_minor,
+                "discount_minor": sale.discount_minor,
+                "tax_minor": sale.tax_minor,
+                "total_minor": sale.total_minor,
+            }),
+        });
+    }
+    out.audit = ledger.audit;
+    out.receipts = ledger
+        .sales
+        .iter()
+        .filter_map(|s| {
+            Some(ReceiptLink {
+                sale_id: s.id.to_string(),
+                node_id: s.node_id.to_string(),
+                link: dermis_model::ledger::chain::Link::of(s)?,
+            })
+        })
+        .collect();
+    // A sale writes its OUT movements in the same edit: movements alone are the
+    // stock (counting sale lines too would count each sale twice).
+    for movement in &ledger.movements {
+        out.stock.push(StockEntry {
+            entry_id: movement.id.to_string(),
+            sku: movement.sku.clone(),
+            delta: movement.delta(),
+        });
+    }
+    out.rows = Some(DocRows::Ledger(
+        ledger.sales.into_iter().map(sale_record).collect(),
+    ));
 }
 
 #[cfg(test)]

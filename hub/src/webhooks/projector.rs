@@ -15,13 +15,17 @@
 //! from, events are kept once per key and movements counted once per id, so a change
 //! seen twice (a replay, two instances, a crash before the commit) derives nothing new.
 
-use automerge::AutoCommit;
-use dermis_model::{ClinicId, DocType, Millis};
+use automerge::{AutoCommit, ChangeHash};
+use dermis_model::derivation::{self, Derivation, Table, codec};
+use dermis_model::doc::Record;
+use dermis_model::{ClinicId, DocType, Millis, SchemaError, ledger};
 use dermis_sync::driver::error_chain;
 use dermis_sync::plan::DocCache;
 use dermis_sync::wire::FetchItem;
+use uuid::Uuid;
 
-use super::events::derive;
+use super::events::{Derived, derive, ledger_entries};
+use crate::readmodel::projected::{Projected, ProjectedLedgers};
 use crate::store::hooks::{DocProjection, ProjectionOutcome, StoredDerivation};
 use crate::store::{HubStore, StoreError};
 
@@ -60,14 +64,15 @@ fn load_doc(
     Ok(doc)
 }
 
-/// A document as the projector reads it: derived, or skipped when it does not load or
-/// read (logged by id; it still advances the cursor, so one bad document cannot stop
-/// every later event).
+/// A document as the projector reads it, with what to remember of it once committed (a
+/// ledger's [`Projected`]); or skipped when it does not load or read (logged by id; it
+/// still advances the cursor, so one bad document cannot stop every later event).
 fn project_doc(
     clinic: ClinicId,
     data: dermis_sync::wire::DocData,
     cache: &DocCache,
-) -> Option<DocProjection> {
+    ledgers: &ProjectedLedgers,
+) -> Option<(DocProjection, Option<Projected>)> {
     let doc_type = DocType::parse(&data.doc_type)?;
     let mut doc = match load_doc(&data, cache) {
         Ok(doc) => doc,
@@ -76,25 +81,134 @@ fn project_doc(
             return None;
         }
     };
-    let derivation = index_derivation(doc_type, &mut doc);
-    match derive(clinic, doc_type, &mut doc) {
-        Ok(derived) => Some(DocProjection {
-            doc_id: data.doc_id,
-            doc_type: data.doc_type,
-            seq: data.seq,
-            events: derived.events,
-            stock: derived.stock,
-            conflicts: derived.conflicts,
-            audit: derived.audit,
-            receipts: derived.receipts,
-            rows: derived.rows,
-            derivation,
-        }),
+    let read = if doc_type == DocType::Ledger {
+        let since = ledgers.take(clinic, data.doc_id);
+        project_ledger(clinic, &mut doc, since).map(|(derived, projected)| {
+            let stored = StoredDerivation {
+                heads: projected.heads.clone(),
+                data: codec::encode(&projected.derivation),
+            };
+            (derived, Some(stored), Some(projected))
+        })
+    } else {
+        let derivation = index_derivation(doc_type, &mut doc);
+        derive(clinic, doc_type, &mut doc).map(|derived| (derived, derivation, None))
+    };
+    match read {
+        Ok((derived, derivation, projected)) => Some((
+            DocProjection {
+                doc_id: data.doc_id,
+                doc_type: data.doc_type,
+                seq: data.seq,
+                events: derived.events,
+                stock: derived.stock,
+                conflicts: derived.conflicts,
+                audit: derived.audit,
+                receipts: derived.receipts,
+                rows: derived.rows,
+                derivation,
+            },
+            projected,
+        )),
         Err(e) => {
             tracing::warn!(doc = %data.doc_id, error = %error_chain(&e), "projector: a document does not read");
             None
         }
     }
+}
+
+/// A ledger's contribution and its whole derivation. With `since` (what was committed of
+/// it before, [`crate::readmodel::projected`]) only the entries added after those heads
+/// are read: the rest were projected then, and their index rows are in `since`'s
+/// derivation already. Without, or when `since`'s heads are not in the document, the
+/// ledger is read whole.
+fn project_ledger(
+    clinic: ClinicId,
+    doc: &mut AutoCommit,
+    since: Option<Projected>,
+) -> Result<(Derived, Projected), SchemaError> {
+    let since = since.filter(|p| p.heads.iter().all(|h| doc.get_change_by_hash(h).is_some()));
+    let mut out = Derived::default();
+    let derivation = match since {
+        Some(Projected {
+            heads,
+            mut derivation,
+            ..
+        }) => {
+            let added = ledger::added_since(doc, &heads)?;
+            let new = ledger::read_ledger_only(doc, &added)?;
+            if let Some((_, rows)) = derivation::rows(&Record::Ledger(new.clone())) {
+                // The ledger's own row (its node and day) is read again with the new entries.
+                derivation.rows.retain(|r| r.table != Table::Ledger);
+                derivation.rows.extend(rows);
+                in_ledger_order(&mut derivation.rows);
+            }
+            if !(derivation.conflicts.is_empty() && linear_since(doc, &heads)) {
+                derivation.conflicts = derivation::conflict_rows(doc)?;
+            }
+            ledger_entries(clinic, new, &mut out);
+            derivation
+        }
+        None => {
+            let whole = ledger::read_ledger(doc)?;
+            let record = Record::Ledger(whole.clone());
+            ledger_entries(clinic, whole, &mut out);
+            derivation::derive(doc, &record)?.unwrap_or(Derivation {
+                doc_type: DocType::Ledger,
+                rows: Vec::new(),
+                conflicts: Vec::new(),
+            })
+        }
+    };
+    if !derivation.conflicts.is_empty() {
+        out.conflicts = dermis_model::conflict::find_conflicts(doc)?
+            .iter()
+            .map(|c| c.path_string())
+            .collect();
+    }
+    let encoded = codec::encode(&derivation).len();
+    let projected = Projected {
+        heads: doc.get_heads(),
+        derivation,
+        encoded,
+    };
+    Ok((out, projected))
+}
+
+/// Puts a ledger's index rows in the order the whole ledger's derivation has them (the
+/// ledger, then movements, audit entries, shift events and sales each by id, a sale's
+/// lines and payments after it), so a ledger derived in steps is stored as the same
+/// bytes as one derived whole. Each entry is kept under its id, and a ledger's maps
+/// list their entries by key.
+fn in_ledger_order(rows: &mut [derivation::Row]) {
+    fn section(table: Table) -> u8 {
+        match table {
+            Table::Ledger => 0,
+            Table::StockMovement => 1,
+            Table::AuditEntry => 2,
+            Table::ShiftEvent => 3,
+            _ => 4,
+        }
+    }
+    fn id(row: &derivation::Row) -> &str {
+        match row.values.first() {
+            Some(derivation::Value::Text(id)) => id,
+            _ => "",
+        }
+    }
+    // Stable: a sale's lines and payments share its id and stay after it.
+    rows.sort_by(|a, b| (section(a.table), id(a)).cmp(&(section(b.table), id(b))));
+}
+
+/// Whether every change after `heads` extends the document in one line (one head, no
+/// merge): each then saw every value it replaced, so it can end conflicts but not start
+/// one, and a ledger without conflicts at `heads` has none now.
+fn linear_since(doc: &mut AutoCommit, heads: &[ChangeHash]) -> bool {
+    doc.get_heads().len() == 1
+        && doc
+            .get_changes_meta(heads)
+            .iter()
+            .all(|c| c.deps.len() <= 1)
 }
 
 /// The derivation a fresh node's index is written from (docs/SYNC.md, revision 6): the
@@ -120,6 +234,7 @@ pub async fn project_clinic<S: HubStore>(
     loop {
         let page = reader.changed_since(clinic, cursor, PAGE).await?;
         let mut docs = Vec::with_capacity(page.entries.len());
+        let mut remember: Vec<(Uuid, Projected)> = Vec::new();
         for chunk in page.entries.chunks(FETCH) {
             let items: Vec<FetchItem> = chunk
                 .iter()
@@ -131,18 +246,22 @@ pub async fn project_clinic<S: HubStore>(
             let fetched = reader.fetch(clinic, &items).await?;
             // Loading and reading documents is Automerge work: on the pool.
             let cache = store.doc_pool().doc_cache().clone();
+            let ledgers = store.doc_pool().projected_ledgers().clone();
             let projected = store
                 .doc_pool()
                 .run(move || {
                     fetched
                         .into_iter()
                         .flatten()
-                        .filter_map(|data| project_doc(clinic, data, &cache))
+                        .filter_map(|data| project_doc(clinic, data, &cache, &ledgers))
                         .collect::<Vec<_>>()
                 })
                 .await
                 .map_err(|source| StoreError::Pool { source })?;
-            docs.extend(projected);
+            for (doc, ledger) in projected {
+                remember.extend(ledger.map(|l| (doc.doc_id, l)));
+                docs.push(doc);
+            }
         }
         let Some(outcome) = store
             .commit_projection(clinic, cursor, page.up_to, &docs, now())
@@ -152,6 +271,10 @@ pub async fn project_clinic<S: HubStore>(
             return Ok(pass);
         };
         pass.add(outcome, docs.len());
+        let ledgers = store.doc_pool().projected_ledgers();
+        for (doc, projected) in remember {
+            ledgers.keep(clinic, doc, projected);
+        }
         cursor = page.up_to;
         if !page.more {
             return Ok(pass);
@@ -255,4 +378,214 @@ fn doc_rows(
         .map_err(|e| tracing::warn!(doc = %data.doc_id, error = %e, "reproject: a document does not read"))
         .ok()?;
     Some((rows, index_derivation(doc_type, &mut doc)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use automerge::ActorId;
+    use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget, append_audit};
+    use dermis_model::ledger::{
+        MovementKind, Payment, PaymentMethod, Sale, SaleKind, SaleLine, StockMovement,
+        append_movement, append_sale, create_ledger,
+    };
+    use dermis_model::{DocId, MovementId, NodeId, ProductId, SaleId};
+
+    fn ok<T, E: std::fmt::Display>(r: Result<T, E>) -> T {
+        r.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn audit(doc: &mut AutoCommit, node: NodeId, n: i64) {
+        let entry = AuditEntry {
+            id: format!("a-{}", Uuid::new_v4()),
+            at: n,
+            user: "Dr Vega".into(),
+            user_id: None,
+            node_id: node,
+            action: AuditAction::View,
+            target: AuditTarget {
+                kind: "patient".into(),
+                id: Uuid::new_v4().to_string(),
+                patient: None,
+            },
+            reason: None,
+        };
+        ok(append_audit(doc, &entry));
+        doc.commit();
+    }
+
+    fn sale_with_stock(doc: &mut AutoCommit, node: NodeId, n: i64) {
+        let sale = Sale {
+            id: SaleId::new(),
+            receipt: format!("N1-{n:06}"),
+            kind: SaleKind::Sale,
+            original_id: None,
+            at: n,
+            cashier: Some("Ana".into()),
+            cashier_id: None,
+            node_id: node,
+            currency: dermis_model::Currency::EUR,
+            lines: (0..2)
+                .map(|i| SaleLine {
+                    product_id: ProductId::new(),
+                    sku: format!("SKU-{i}"),
+                    name: "Cream".into(),
+                    qty: 1,
+                    unit_minor: 500,
+                    discount_minor: 0,
+                    tax_bps: 0,
+                    tax_minor: 0,
+                    total_minor: 500,
+                })
+                .collect(),
+            subtotal_minor: 1000,
+            discount_minor: 0,
+            tax_minor: 0,
+            total_minor: 1000,
+            payments: vec![Payment {
+                method: PaymentMethod::Card,
+                amount_minor: 1000,
+            }],
+            change_minor: 0,
+            patient_id: None,
+            shift_id: None,
+            reason: None,
+            chain: None,
+        };
+        ok(append_sale(doc, &sale));
+        let movement = StockMovement {
+            id: MovementId::new(),
+            product_id: ProductId::new(),
+            sku: "SKU-0".into(),
+            kind: MovementKind::Out,
+            qty: 1,
+            reason: "sale".into(),
+            user: None,
+            user_id: None,
+            at: n,
+            node_id: node,
+            sale_id: Some(sale.id),
+        };
+        ok(append_movement(doc, &movement));
+        doc.commit();
+    }
+
+    /// Everything a projection keeps once per id, by what it is kept under.
+    fn kept(d: &Derived) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        out.extend(d.events.iter().map(|e| format!("event {}", e.key)));
+        out.extend(d.stock.iter().map(|s| format!("stock {}", s.entry_id)));
+        out.extend(d.audit.iter().map(|a| format!("audit {}", a.id)));
+        out.extend(d.receipts.iter().map(|r| format!("receipt {}", r.sale_id)));
+        if let Some(crate::readmodel::derive::DocRows::Ledger(sales)) = &d.rows {
+            out.extend(sales.iter().map(|s| format!("sale {}", s.id)));
+        }
+        out
+    }
+
+    /// What a ledger projected in steps (each from what the last committed) gives, step
+    /// by step, against the same ledger read whole: the same derivation to the byte, and
+    /// together the same entries — while each step reads only its own.
+    #[test]
+    fn a_ledger_projected_in_steps_gives_what_it_gives_read_whole() {
+        let clinic = ClinicId::new();
+        let node = NodeId::new();
+        let mut doc = ok(create_ledger(
+            DocId::new(),
+            clinic,
+            node,
+            "2026-12-07",
+            ActorId::random(),
+        ));
+        doc.commit();
+        let mut since: Option<Projected> = None;
+        let mut seen = BTreeSet::new();
+        for step in 0..8_i64 {
+            let audits_before = ok(ledger::read_ledger(&doc)).audit.len();
+            for n in 0..3 {
+                audit(&mut doc, node, step * 10 + n);
+            }
+            if step % 2 == 1 {
+                sale_with_stock(&mut doc, node, step);
+            }
+            if step == 4 {
+                // Another writer's entry merged in: two heads, then a merge.
+                let mut other = doc.fork().with_actor(ActorId::random());
+                audit(&mut other, node, 99);
+                audit(&mut doc, node, 98);
+                ok(doc.merge(&mut other));
+            }
+            if step == 6 {
+                // A field written concurrently: a conflict, carried from step to step.
+                let mut other = doc.fork().with_actor(ActorId::random());
+                ok(dermis_model::doc::put_str(
+                    &mut doc,
+                    &automerge::ROOT,
+                    "day",
+                    "2026-12-08",
+                ));
+                ok(dermis_model::doc::put_str(
+                    &mut other,
+                    &automerge::ROOT,
+                    "day",
+                    "2026-12-09",
+                ));
+                doc.commit();
+                other.commit();
+                ok(doc.merge(&mut other));
+            }
+            let (whole, whole_projected) = ok(project_ledger(clinic, &mut doc.clone(), None));
+            let (part, part_projected) = ok(project_ledger(clinic, &mut doc, since.take()));
+            assert_eq!(part_projected.heads, whole_projected.heads, "step {step}");
+            assert_eq!(
+                codec::encode(&part_projected.derivation),
+                codec::encode(&whole_projected.derivation),
+                "step {step}: the same derivation, byte for byte"
+            );
+            assert_eq!(part_projected.encoded, whole_projected.encoded);
+            assert_eq!(part.conflicts, whole.conflicts, "step {step}");
+            assert_eq!(!part.conflicts.is_empty(), step >= 6, "step {step}");
+            if step > 0 {
+                let added = ok(ledger::read_ledger(&doc)).audit.len() - audits_before;
+                assert_eq!(
+                    part.audit.len(),
+                    added,
+                    "step {step}: only the new entries read"
+                );
+            }
+            let part_kept = kept(&part);
+            assert!(part_kept.is_disjoint(&seen), "step {step}: nothing twice");
+            seen.extend(part_kept);
+            assert_eq!(seen, kept(&whole), "step {step}: together, everything");
+            since = Some(part_projected);
+        }
+    }
+
+    #[test]
+    fn a_ledger_remembered_at_heads_it_does_not_have_is_read_whole() {
+        let clinic = ClinicId::new();
+        let node = NodeId::new();
+        let ledger_doc = |day: &str| {
+            let mut doc = ok(create_ledger(
+                DocId::new(),
+                clinic,
+                node,
+                day,
+                ActorId::random(),
+            ));
+            audit(&mut doc, node, 1);
+            audit(&mut doc, node, 2);
+            doc
+        };
+        let mut other = ledger_doc("2026-12-06");
+        let (_, foreign) = ok(project_ledger(clinic, &mut other, None));
+        let mut doc = ledger_doc("2026-12-07");
+        let (whole, whole_projected) = ok(project_ledger(clinic, &mut doc.clone(), None));
+        let (part, part_projected) = ok(project_ledger(clinic, &mut doc, Some(foreign)));
+        assert_eq!(part.audit.len(), 2);
+        assert_eq!(kept(&part), kept(&whole));
+        assert_eq!(part_projected, whole_projected);
+    }
 }

@@ -111,3 +111,92 @@ pub async fn the_hub_keeps_each_documents_derivation_at_its_heads<S: HubStore>(f
     assert_eq!(rebuilt[0], None, "the erased patient after a rebuild");
     assert_eq!(rebuilt[1], got[1]);
 }
+
+/// A day ledger grows with every push, and after its first read the projector reads only
+/// what each push added (`dermis_hub::readmodel::projected`). What it keeps is still the
+/// whole ledger's: the derivation a node would write, every audit entry, the stock.
+pub async fn a_ledger_projected_after_every_push_is_kept_whole<S: HubStore>(f: Fixture<S>) {
+    use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget, append_audit};
+    use dermis_model::ledger::{MovementKind, StockMovement, append_movement, append_sale};
+    use dermis_model::{DocType, MovementId, NodeId, ProductId};
+
+    let clock = Clock::new();
+    let s = &f.store;
+    let c = super::common::create_clinic(s, "Ledger Clinic").await;
+    let node = NodeId::new();
+    let product = Uuid::new_v4();
+    let (id, mut doc) = super::docs::ledger(c, node, "SPF50", product, 10, &[]);
+    super::docs::push(s, c, vec![(id, DocType::Ledger, doc.save())]).await;
+    super::project(s, &clock).await;
+    for step in 1..=4_i64 {
+        let sale = super::docs::sale(node, product, "SPF50", 1, 1200, T0 + step, None);
+        append_sale(&mut doc, &sale).unwrap_or_else(|e| panic!("{e}"));
+        let out = StockMovement {
+            id: MovementId::new(),
+            product_id: ProductId(product),
+            sku: "SPF50".into(),
+            kind: MovementKind::Out,
+            qty: 1,
+            reason: "sale".into(),
+            user: None,
+            user_id: None,
+            at: T0 + step,
+            node_id: node,
+            sale_id: Some(sale.id),
+        };
+        append_movement(&mut doc, &out).unwrap_or_else(|e| panic!("{e}"));
+        doc.commit();
+        let viewed = AuditEntry {
+            id: format!("view-{step}"),
+            at: T0 + step,
+            user: "Dr Vega".into(),
+            user_id: None,
+            node_id: node,
+            action: AuditAction::View,
+            target: AuditTarget {
+                kind: "patient".into(),
+                id: Uuid::new_v4().to_string(),
+                patient: None,
+            },
+            reason: None,
+        };
+        append_audit(&mut doc, &viewed).unwrap_or_else(|e| panic!("{e}"));
+        doc.commit();
+        super::docs::push(s, c, vec![(id, DocType::Ledger, doc.save())]).await;
+        super::project(s, &clock).await;
+
+        let want = expected(s, c, &[id]).await;
+        let got = stored(s, c, &[(id, want[0].1.clone())]).await;
+        assert_eq!(
+            got[0].as_ref(),
+            Some(&want[0].2),
+            "step {step}: the derivation"
+        );
+        let stock = s.stock(c).await.unwrap_or_else(|e| panic!("{e}"));
+        let on_hand: Vec<(String, i64)> = stock.into_iter().map(|r| (r.sku, r.on_hand)).collect();
+        assert_eq!(
+            on_hand,
+            [("SPF50".to_owned(), 10 - step)],
+            "step {step}: the stock"
+        );
+        let query = dermis_hub::store::hooks::AuditQuery {
+            clinic: Some(c),
+            limit: 100,
+            ..Default::default()
+        };
+        let audit = s
+            .audit_entries(None, &query)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            audit.len(),
+            usize::try_from(step).unwrap_or(0),
+            "step {step}: audit"
+        );
+    }
+    assert_eq!(
+        s.doc_pool().projected_ledgers().stats().0,
+        1,
+        "the ledger is remembered for the next push"
+    );
+}
