@@ -246,6 +246,21 @@ impl Metrics {
             &[("", now.pool.cache.bytes as u64)],
         );
         metric(
+            "dermis_projector_ledgers_total",
+            "counter",
+            "Day ledgers the projector read again: in steps, from what it last committed of them, or whole.",
+            &[
+                ("{read=\"steps\"}", now.pool.ledgers.found),
+                ("{read=\"whole\"}", now.pool.ledgers.missed),
+            ],
+        );
+        metric(
+            "dermis_projector_ledger_bytes",
+            "gauge",
+            "Estimated memory of what the projector keeps of day ledgers to read them in steps.",
+            &[("", now.pool.ledgers.bytes as u64)],
+        );
+        metric(
             "dermis_photo_cleanings_total",
             "counter",
             "Originals decoded to make their cleaned (metadata-free) copy.",
@@ -408,6 +423,12 @@ mod tests {
                     docs: 2,
                     bytes: 4096,
                 },
+                ledgers: crate::readmodel::projected::ProjectedStats {
+                    found: 9,
+                    missed: 3,
+                    ledgers: 1,
+                    bytes: 800,
+                },
                 ..crate::pool::PoolStats::default()
             },
         });
@@ -424,6 +445,15 @@ mod tests {
         assert_eq!(value(&text, "dermis_doc_cache_hits_total"), Some(11.0));
         assert_eq!(value(&text, "dermis_doc_cache_misses_total"), Some(4.0));
         assert_eq!(value(&text, "dermis_doc_cache_bytes"), Some(4096.0));
+        assert_eq!(
+            value(&text, "dermis_projector_ledgers_total{read=\"steps\"}"),
+            Some(9.0)
+        );
+        assert_eq!(
+            value(&text, "dermis_projector_ledgers_total{read=\"whole\"}"),
+            Some(3.0)
+        );
+        assert_eq!(value(&text, "dermis_projector_ledger_bytes"), Some(800.0));
         assert_eq!(
             value(&text, "dermis_sync_frames_total{direction=\"in\"}"),
             Some(2.0)

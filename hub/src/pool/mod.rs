@@ -150,6 +150,8 @@ pub struct PoolStats {
     pub worker_micros: u64,
     /// The kept documents (see [`DocPool::doc_cache`]).
     pub cache: dermis_sync::plan::CacheStats,
+    /// The projector's memory of day ledgers (see [`DocPool::projected_ledgers`]).
+    pub ledgers: crate::readmodel::projected::ProjectedStats,
 }
 
 impl DocPool {
@@ -234,6 +236,7 @@ impl DocPool {
             lent: s.lent.load(Ordering::Relaxed),
             worker_micros: s.worker_micros.load(Ordering::Relaxed),
             cache: self.shared.docs.stats(),
+            ledgers: self.shared.ledgers.stats(),
         }
     }
 

@@ -14,6 +14,7 @@
 //! ledger start from older heads (or whole) — a superset of what it needs, never less.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use automerge::ChangeHash;
@@ -42,6 +43,18 @@ const PER_ENCODED_BYTE: usize = 4;
 pub struct ProjectedLedgers {
     budget: usize,
     inner: Mutex<Inner>,
+    /// Ledgers found here (derived in steps) and not (read whole).
+    found: AtomicU64,
+    missed: AtomicU64,
+}
+
+/// What `/metrics` shows of the memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProjectedStats {
+    pub found: u64,
+    pub missed: u64,
+    pub ledgers: usize,
+    pub bytes: usize,
 }
 
 #[derive(Debug, Default)]
@@ -62,6 +75,8 @@ impl ProjectedLedgers {
         ProjectedLedgers {
             budget,
             inner: Mutex::new(Inner::default()),
+            found: AtomicU64::new(0),
+            missed: AtomicU64::new(0),
         }
     }
 
@@ -70,7 +85,11 @@ impl ProjectedLedgers {
     /// loses the cursor to another instance leaves nothing behind.
     pub fn take(&self, clinic: ClinicId, doc: Uuid) -> Option<Projected> {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let (projected, _) = inner.kept.remove(&(clinic, doc))?;
+        let Some((projected, _)) = inner.kept.remove(&(clinic, doc)) else {
+            self.missed.fetch_add(1, Ordering::Relaxed);
+            return None;
+        };
+        self.found.fetch_add(1, Ordering::Relaxed);
         inner.bytes -= cost(&projected);
         Some(projected)
     }
@@ -104,10 +123,21 @@ impl ProjectedLedgers {
         }
     }
 
-    /// Ledgers kept and their estimated bytes.
-    pub fn stats(&self) -> (usize, usize) {
+    pub fn stats(&self) -> ProjectedStats {
         let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        (inner.kept.len(), inner.bytes)
+        ProjectedStats {
+            found: self.found.load(Ordering::Relaxed),
+            missed: self.missed.load(Ordering::Relaxed),
+            ledgers: inner.kept.len(),
+            bytes: inner.bytes,
+        }
+    }
+
+    /// Ledgers kept and their estimated bytes.
+    #[cfg(test)]
+    fn held(&self) -> (usize, usize) {
+        let s = self.stats();
+        (s.ledgers, s.bytes)
     }
 }
 
@@ -135,10 +165,12 @@ mod tests {
         assert_eq!(memory.take(clinic, doc), None);
         memory.keep(clinic, doc, projected(100));
         assert_eq!(memory.take(ClinicId::new(), doc), None, "another clinic's");
-        assert_eq!(memory.stats(), (1, 400));
+        assert_eq!(memory.held(), (1, 400));
         assert_eq!(memory.take(clinic, doc), Some(projected(100)));
         assert_eq!(memory.take(clinic, doc), None);
-        assert_eq!(memory.stats(), (0, 0));
+        assert_eq!(memory.held(), (0, 0));
+        let stats = memory.stats();
+        assert_eq!((stats.found, stats.missed), (1, 3));
     }
 
     #[test]
@@ -150,12 +182,12 @@ mod tests {
             memory.keep(clinic, *doc, projected(100));
         }
         // 3 x 400 estimated bytes: the first kept is dropped.
-        assert_eq!(memory.stats(), (2, 800));
+        assert_eq!(memory.held(), (2, 800));
         assert_eq!(memory.take(clinic, docs[0]), None);
         memory.keep(clinic, docs[1], projected(10));
-        assert_eq!(memory.stats(), (2, 440), "replaced, not added");
+        assert_eq!(memory.held(), (2, 440), "replaced, not added");
         memory.keep(clinic, Uuid::new_v4(), projected(1000));
-        assert_eq!(memory.stats(), (2, 440), "larger than the budget: not kept");
+        assert_eq!(memory.held(), (2, 440), "larger than the budget: not kept");
 
         let off = ProjectedLedgers::new(0);
         off.keep(clinic, docs[0], projected(1));
