@@ -259,11 +259,12 @@ pub(crate) async fn answer(
         .iter()
         .zip(&stored)
         .any(|(item, s)| s.is_some() && !item.have.is_empty());
+    let cache = caller.doc_cache().clone();
     let build = move || {
         items
             .iter()
             .zip(stored)
-            .map(|(item, s)| s.map(|s| docs::fetched(item, s)).transpose())
+            .map(|(item, s)| s.map(|s| docs::fetched(item, s, &cache)).transpose())
             .collect::<Result<Vec<_>, docs::Damaged>>()
     };
     let answered = if loads {

