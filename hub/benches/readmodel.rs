@@ -6,6 +6,10 @@
 //!   a visit and an allergy, appointments, products, ledgers of ten sales) pushed as
 //!   nodes push them, then one projector pass timed — documents per second, events,
 //!   stock and read-model rows included;
+//! - a day ledger's projection: a ledger of `DERMIS_BENCH_LEDGER_ENTRIES` audit entries
+//!   (default 1,000: a busy workstation's afternoon), then 200 edits, each one more entry
+//!   pushed as a node pushes it (the changes after what the hub has) and one projector
+//!   pass timed — p50 and p99 of a pass;
 //! - `patients(q)` at `DERMIS_BENCH_SEARCH_PATIENTS` patients (default 50,000, written
 //!   by `replace_read_models`, the rebuild's path): p50 and p99 over 1,000 queries of
 //!   the kinds people type (a surname prefix, first and last name, a record number,
@@ -149,6 +153,55 @@ async fn catch_up<S: HubStore>(store: &S, name: &str, n: usize) {
     );
 }
 
+/// One chart view in `doc`'s audit map, committed.
+fn viewed(doc: &mut AutoCommit, node: NodeId, i: usize) {
+    use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget, append_audit};
+    let entry = AuditEntry {
+        id: format!("bench-{i:06}"),
+        at: docs::T0 + i as i64,
+        user: "Dr Vega".into(),
+        user_id: None,
+        node_id: node,
+        action: AuditAction::View,
+        target: AuditTarget {
+            kind: "patient".into(),
+            id: Uuid::new_v4().to_string(),
+            patient: None,
+        },
+        reason: None,
+    };
+    append_audit(doc, &entry).unwrap();
+    doc.commit();
+}
+
+async fn ledger_passes<S: HubStore>(store: &S, name: &str, entries: usize) {
+    let clinic = store.create_clinic("Bench ledger", docs::T0).await.unwrap();
+    let node = NodeId::new();
+    let (id, mut doc) = docs::ledger(clinic, node, "SPF50", Uuid::new_v4(), 10, &[]);
+    for i in 0..entries {
+        viewed(&mut doc, node, i);
+    }
+    docs::push(store, clinic, vec![(id, DocType::Ledger, doc.save())]).await;
+    project_all(store, &dermis_model::now_millis).await.unwrap();
+    let mut took = Vec::new();
+    for i in entries..entries + 200 {
+        let before = doc.get_heads();
+        viewed(&mut doc, node, i);
+        let change = doc.save_after(&before);
+        docs::push(store, clinic, vec![(id, DocType::Ledger, change)]).await;
+        let started = Instant::now();
+        let pass = project_all(store, &dermis_model::now_millis).await.unwrap();
+        took.push(started.elapsed());
+        assert_eq!(pass.docs, 1);
+    }
+    took.sort();
+    println!(
+        "{name}: projector pass after one more entry on a day ledger of {entries}: p50 {:.2} ms, p99 {:.2} ms",
+        percentile(&took, 0.50),
+        percentile(&took, 0.99)
+    );
+}
+
 fn synthetic_patient(clinic: ClinicId, i: usize) -> Patient {
     let last = format!(
         "{}{}",
@@ -283,14 +336,18 @@ async fn postgres() -> Option<(PgStore, String, String)> {
 async fn main() {
     let changes = env_usize("DERMIS_BENCH_CHANGES", 10_000);
     let patients = env_usize("DERMIS_BENCH_SEARCH_PATIENTS", 50_000);
-    println!("== hub read models: projector catch-up, patient search ==");
-    // `DERMIS_BENCH_ONLY=search` (or `catch-up`) runs one part, as the node's bench.
+    let ledger_entries = env_usize("DERMIS_BENCH_LEDGER_ENTRIES", 1_000);
+    println!("== hub read models: projector catch-up, a day ledger's passes, patient search ==");
+    // `DERMIS_BENCH_ONLY=search` (or `catch-up`, `ledger`) runs one part, as the node's bench.
     let only = std::env::var("DERMIS_BENCH_ONLY").unwrap_or_default();
     let runs = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
     let dir = tempfile::tempdir().unwrap();
     let sqlite = SqliteStore::open(&dir.path().join("hub.db")).unwrap();
     if runs("catch-up") {
         catch_up(&sqlite, "embedded", changes).await;
+    }
+    if runs("ledger") {
+        ledger_passes(&sqlite, "embedded", ledger_entries).await;
     }
     if runs("search") {
         search(&sqlite, "embedded", patients).await;
@@ -299,6 +356,9 @@ async fn main() {
         Some((store, admin, db)) => {
             if runs("catch-up") {
                 catch_up(&store, "postgres", changes).await;
+            }
+            if runs("ledger") {
+                ledger_passes(&store, "postgres", ledger_entries).await;
             }
             if runs("search") {
                 // Right after the rows are written (no statistics, no visibility map: a
