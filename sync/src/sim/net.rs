@@ -26,10 +26,10 @@ pub(super) struct Link {
     pub(super) hub: HubSession,
     pub(super) to_hub: Vec<Frame>,
     pub(super) to_node: Vec<Frame>,
-    /// Frames in this direction wait (a [`Script`] holding them back).
+    /// Frames in this direction wait (a [`Script`](super::script::Script) holding them back).
     pub(super) held_to_hub: bool,
     pub(super) held_to_node: bool,
-    /// The next frame of this message type toward the node is lost (a [`Script`]'s).
+    /// The next frame of this message type toward the node is lost (a [`Script`](super::script::Script)'s).
     pub(super) lose_next_to_node: Option<u8>,
 }
 
