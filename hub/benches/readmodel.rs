@@ -155,23 +155,7 @@ async fn catch_up<S: HubStore>(store: &S, name: &str, n: usize) {
 
 /// One chart view in `doc`'s audit map, committed.
 fn viewed(doc: &mut AutoCommit, node: NodeId, i: usize) {
-    use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget, append_audit};
-    let entry = AuditEntry {
-        id: format!("bench-{i:06}"),
-        at: docs::T0 + i as i64,
-        user: "Dr Vega".into(),
-        user_id: None,
-        node_id: node,
-        action: AuditAction::View,
-        target: AuditTarget {
-            kind: "patient".into(),
-            id: Uuid::new_v4().to_string(),
-            patient: None,
-        },
-        reason: None,
-    };
-    append_audit(doc, &entry).unwrap();
-    doc.commit();
+    docs::chart_view(doc, node, format!("bench-{i:06}"), docs::T0 + i as i64);
 }
 
 async fn ledger_passes<S: HubStore>(store: &S, name: &str, entries: usize) {

@@ -423,7 +423,7 @@ mod tests {
                     docs: 2,
                     bytes: 4096,
                 },
-                ledgers: crate::readmodel::projected::ProjectedStats {
+                ledgers: crate::pool::ledgers::ProjectedStats {
                     found: 9,
                     missed: 3,
                     ledgers: 1,

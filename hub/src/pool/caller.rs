@@ -8,8 +8,8 @@ use std::time::Instant;
 use dermis_sync::plan::DocCache;
 use tokio::sync::{mpsc, oneshot};
 
+use super::ledgers::ProjectedLedgers;
 use super::{Budget, DocPool, Job, PoolError, Shared};
-use crate::readmodel::projected::ProjectedLedgers;
 
 /// The pool as one caller uses it: with that node's budget, or none for the hub.
 #[derive(Clone)]

@@ -22,6 +22,9 @@
 //!   under contention the budget holds as before. A hub that must cap each node's share
 //!   even when idle sets `HUB_AUTOMERGE_LEND_IDLE=false`.
 //!
+//! Beside the workers the pool keeps what their jobs reuse: loaded documents
+//! ([`DocPool::doc_cache`]) and the projector's memory of day ledgers ([`ledgers`]).
+//!
 //! A job that panics (a bug met by hostile bytes) fails alone: its caller gets
 //! [`PoolError::Panicked`] and the worker goes on.
 
@@ -30,16 +33,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::readmodel::projected::ProjectedLedgers;
 use dermis_sync::plan::DocCache;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use budget::Budget;
 pub use caller::{Caller, Place};
+use ledgers::{ProjectedLedgers, ProjectedStats};
 
 mod budget;
 mod caller;
+pub mod ledgers;
 
 /// How the pool is sized (`HUB_AUTOMERGE_*` in `.env.example`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,7 +155,7 @@ pub struct PoolStats {
     /// The kept documents (see [`DocPool::doc_cache`]).
     pub cache: dermis_sync::plan::CacheStats,
     /// The projector's memory of day ledgers (see [`DocPool::projected_ledgers`]).
-    pub ledgers: crate::readmodel::projected::ProjectedStats,
+    pub ledgers: ProjectedStats,
 }
 
 impl DocPool {

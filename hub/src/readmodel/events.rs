@@ -203,7 +203,7 @@ pub fn derive(
 }
 
 /// What a ledger's entries contribute: all of them, or only those the projector has not
-/// seen yet ([`super::projected`]); each is kept once by id, so either gives the same.
+/// seen yet ([`crate::pool::ledgers`]); each is kept once by id, so either gives the same.
 pub fn ledger_entries(clinic: ClinicId, ledger: dermis_model::ledger::Ledger, out: &mut Derived) {
     for sale in ledger.sales.iter().filter(|s| s.kind == SaleKind::Sale) {
         out.events.push(DerivedEvent {

@@ -9,7 +9,6 @@
 
 pub mod derive;
 pub mod events;
-pub mod projected;
 pub mod records;
 pub mod report;
 pub mod search;

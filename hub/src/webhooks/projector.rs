@@ -25,7 +25,7 @@ use dermis_sync::wire::FetchItem;
 use uuid::Uuid;
 
 use super::events::{Derived, derive, ledger_entries};
-use crate::readmodel::projected::{Projected, ProjectedLedgers};
+use crate::pool::ledgers::{Projected, ProjectedLedgers};
 use crate::store::hooks::{DocProjection, ProjectionOutcome, StoredDerivation};
 use crate::store::{HubStore, StoreError};
 
@@ -118,7 +118,7 @@ fn project_doc(
 }
 
 /// A ledger's contribution and its whole derivation. With `since` (what was committed of
-/// it before, [`crate::readmodel::projected`]) only the entries added after those heads
+/// it before, [`crate::pool::ledgers`]) only the entries added after those heads
 /// are read: the rest were projected then, and their index rows are in `since`'s
 /// derivation already. Without, or when `since`'s heads are not in the document, the
 /// ledger is read whole.

@@ -113,10 +113,9 @@ pub async fn the_hub_keeps_each_documents_derivation_at_its_heads<S: HubStore>(f
 }
 
 /// A day ledger grows with every push, and after its first read the projector reads only
-/// what each push added (`dermis_hub::readmodel::projected`). What it keeps is still the
+/// what each push added (`dermis_hub::pool::ledgers`). What it keeps is still the
 /// whole ledger's: the derivation a node would write, every audit entry, the stock.
 pub async fn a_ledger_projected_after_every_push_is_kept_whole<S: HubStore>(f: Fixture<S>) {
-    use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget, append_audit};
     use dermis_model::ledger::{MovementKind, StockMovement, append_movement, append_sale};
     use dermis_model::{DocType, MovementId, NodeId, ProductId};
 
@@ -146,22 +145,7 @@ pub async fn a_ledger_projected_after_every_push_is_kept_whole<S: HubStore>(f: F
         };
         append_movement(&mut doc, &out).unwrap_or_else(|e| panic!("{e}"));
         doc.commit();
-        let viewed = AuditEntry {
-            id: format!("view-{step}"),
-            at: T0 + step,
-            user: "Dr Vega".into(),
-            user_id: None,
-            node_id: node,
-            action: AuditAction::View,
-            target: AuditTarget {
-                kind: "patient".into(),
-                id: Uuid::new_v4().to_string(),
-                patient: None,
-            },
-            reason: None,
-        };
-        append_audit(&mut doc, &viewed).unwrap_or_else(|e| panic!("{e}"));
-        doc.commit();
+        super::docs::chart_view(&mut doc, node, format!("view-{step}"), T0 + step);
         super::docs::push(s, c, vec![(id, DocType::Ledger, doc.save())]).await;
         super::project(s, &clock).await;
 

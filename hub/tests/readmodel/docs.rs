@@ -271,6 +271,28 @@ pub fn ledger(
     (id.0, doc)
 }
 
+/// A chart view as a workstation records it in its day ledger, committed in a change
+/// of its own.
+pub fn chart_view(doc: &mut AutoCommit, node: NodeId, id: String, at: i64) {
+    use dermis_model::audit::{AuditAction, AuditEntry, AuditTarget, append_audit};
+    let entry = AuditEntry {
+        id,
+        at,
+        user: "Dr Vega".into(),
+        user_id: None,
+        node_id: node,
+        action: AuditAction::View,
+        target: AuditTarget {
+            kind: "patient".into(),
+            id: Uuid::new_v4().to_string(),
+            patient: None,
+        },
+        reason: None,
+    };
+    append_audit(doc, &entry).unwrap_or_else(|e| panic!("{e}"));
+    doc.commit();
+}
+
 /// The clinic document as the hub holds it.
 pub async fn clinic_doc<S: HubStore>(store: &S, clinic: ClinicId) -> AutoCommit {
     let mut s = store.clone();

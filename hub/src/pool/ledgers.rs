@@ -3,8 +3,10 @@
 //!
 //! Every edit on a node appends an audit entry to that node's day ledger, so the
 //! projector sees the same ledger again after every push, a little longer each time. Read
-//! whole, a ledger of 1,000 entries cost ~2 ms of Automerge work and 1,000 audit rows
-//! offered again to the store per push. Ledger entries are append-only and every
+//! whole, each pass over a ledger of 1,000 entries offered all 1,000 audit rows to the
+//! store again and took 17–19 ms (embedded store; 27 ms on Postgres); from what was
+//! kept here, 1.4–2.0 ms (`DERMIS_BENCH_ONLY=ledger cargo bench -p dermis-hub --bench
+//! readmodel`). Ledger entries are append-only and every
 //! projection of them is idempotent (events once per key, movements once per id), so
 //! a ledger projected at some heads needs only the entries its later changes add
 //! ([`dermis_model::ledger::added_since`]), plus the derivation kept here to extend.
