@@ -254,6 +254,7 @@ fn apply_parts(doc: &mut AutoCommit, received: Received) -> Result<Vec<Change>, 
             }
         }
     }
+    dermis_model::doc::forget_applied(doc);
     Ok(added)
 }
 

@@ -89,6 +89,7 @@ pub fn load(id: Uuid, stored: &StoredDoc) -> Result<AutoCommit, Damaged> {
     for change in &stored.changes {
         doc.load_incremental(change).map_err(damaged)?;
     }
+    dermis_model::doc::forget_applied(&mut doc);
     Ok(doc)
 }
 

@@ -391,6 +391,7 @@ fn load_doc(conn: &Connection, id: DocId) -> Result<Option<(AutoCommit, i64)>, S
                 source: Box::new(source),
             })
     })?;
+    dermis_model::doc::forget_applied(&mut doc);
     Ok(Some((doc, rev)))
 }
 
@@ -436,6 +437,7 @@ fn caught_up(
                 source: Box::new(source),
             })
     });
+    dermis_model::doc::forget_applied(&mut doc);
     let mut have = doc.get_heads();
     let mut want = heads.to_vec();
     have.sort();

@@ -143,7 +143,9 @@ impl DocCache {
             return;
         }
         let heads = sorted(heads);
-        let copy = doc.clone();
+        let mut copy = doc.clone();
+        // Whoever applied to `doc` may not have; the kept copy is cloned for every use.
+        dermis_model::doc::forget_applied(&mut copy);
         let mut inner = self.lock();
         let inner = &mut *inner;
         if let Some(old) = inner.docs.remove(&id) {
