@@ -83,13 +83,8 @@ fn project_doc(
     };
     let read = if doc_type == DocType::Ledger {
         let since = ledgers.take(clinic, data.doc_id);
-        project_ledger(clinic, &mut doc, since).map(|(derived, projected)| {
-            let stored = StoredDerivation {
-                heads: projected.heads.clone(),
-                data: codec::encode(&projected.derivation),
-            };
-            (derived, Some(stored), Some(projected))
-        })
+        project_ledger(clinic, &mut doc, since)
+            .map(|(derived, projected, stored)| (derived, Some(stored), Some(projected)))
     } else {
         let derivation = index_derivation(doc_type, &mut doc);
         derive(clinic, doc_type, &mut doc).map(|derived| (derived, derivation, None))
@@ -117,7 +112,7 @@ fn project_doc(
     }
 }
 
-/// A ledger's contribution and its whole derivation. With `since` (what was committed of
+/// A ledger's contribution and its whole derivation (kept in memory, and encoded as stored). With `since` (what was committed of
 /// it before, [`crate::pool::ledgers`]) only the entries added after those heads
 /// are read: the rest were projected then, and their index rows are in `since`'s
 /// derivation already. Without, or when `since`'s heads are not in the document, the
@@ -126,7 +121,7 @@ fn project_ledger(
     clinic: ClinicId,
     doc: &mut AutoCommit,
     since: Option<Projected>,
-) -> Result<(Derived, Projected), SchemaError> {
+) -> Result<(Derived, Projected, StoredDerivation), SchemaError> {
     let since = since.filter(|p| p.heads.iter().all(|h| doc.get_change_by_hash(h).is_some()));
     let mut out = Derived::default();
     let derivation = match since {
@@ -166,13 +161,16 @@ fn project_ledger(
             .map(|c| c.path_string())
             .collect();
     }
-    let encoded = codec::encode(&derivation).len();
-    let projected = Projected {
+    let stored = StoredDerivation {
         heads: doc.get_heads(),
-        derivation,
-        encoded,
+        data: codec::encode(&derivation),
     };
-    Ok((out, projected))
+    let projected = Projected {
+        heads: stored.heads.clone(),
+        derivation,
+        encoded: stored.data.len(),
+    };
+    Ok((out, projected, stored))
 }
 
 /// Puts a ledger's index rows in the order the whole ledger's derivation has them (the
@@ -536,8 +534,9 @@ mod tests {
                 other.commit();
                 ok(doc.merge(&mut other));
             }
-            let (whole, whole_projected) = ok(project_ledger(clinic, &mut doc.clone(), None));
-            let (part, part_projected) = ok(project_ledger(clinic, &mut doc, since.take()));
+            let (whole, whole_projected, _) = ok(project_ledger(clinic, &mut doc.clone(), None));
+            let (part, part_projected, part_stored) =
+                ok(project_ledger(clinic, &mut doc, since.take()));
             assert_eq!(part_projected.heads, whole_projected.heads, "step {step}");
             assert_eq!(
                 codec::encode(&part_projected.derivation),
@@ -545,6 +544,8 @@ mod tests {
                 "step {step}: the same derivation, byte for byte"
             );
             assert_eq!(part_projected.encoded, whole_projected.encoded);
+            assert_eq!(part_stored.data, codec::encode(&part_projected.derivation));
+            assert_eq!(part_stored.heads, part_projected.heads);
             assert_eq!(part.conflicts, whole.conflicts, "step {step}");
             assert_eq!(!part.conflicts.is_empty(), step >= 6, "step {step}");
             if step > 0 {
@@ -580,10 +581,10 @@ mod tests {
             doc
         };
         let mut other = ledger_doc("2026-12-06");
-        let (_, foreign) = ok(project_ledger(clinic, &mut other, None));
+        let (_, foreign, _) = ok(project_ledger(clinic, &mut other, None));
         let mut doc = ledger_doc("2026-12-07");
-        let (whole, whole_projected) = ok(project_ledger(clinic, &mut doc.clone(), None));
-        let (part, part_projected) = ok(project_ledger(clinic, &mut doc, Some(foreign)));
+        let (whole, whole_projected, _) = ok(project_ledger(clinic, &mut doc.clone(), None));
+        let (part, part_projected, _) = ok(project_ledger(clinic, &mut doc, Some(foreign)));
         assert_eq!(part.audit.len(), 2);
         assert_eq!(kept(&part), kept(&whole));
         assert_eq!(part_projected, whole_projected);
