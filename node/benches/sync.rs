@@ -556,6 +556,7 @@ fn main() {
             back["pulled_docs"],
             back["bytes_down"].as_f64().unwrap_or(0.0) / 1e3
         );
+        println!("  phases: {}", phases(&back));
     }
     // 4. Reconnect after one change among a large store; hub memory with it.
     if wanted("large") {

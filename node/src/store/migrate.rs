@@ -86,7 +86,9 @@ pub fn latest() -> i64 {
 }
 
 pub fn current(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached("PRAGMA user_version")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Runs the migrations after `current`, up to `target`, each in its own transaction.

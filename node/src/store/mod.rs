@@ -294,11 +294,8 @@ impl Store {
     ) -> Result<Option<T>, StoreError> {
         let row: Option<(i64, Vec<u8>)> = self
             .conn
-            .query_row(
-                "SELECT rev, heads FROM docs WHERE id = ?1",
-                [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT rev, heads FROM docs WHERE id = ?1")?
+            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((rev, heads)) = row else {
             return Ok(None);
@@ -318,11 +315,8 @@ impl Store {
         let key = id.to_string();
         let row: Option<(Vec<u8>, Vec<u8>)> = self
             .conn
-            .query_row(
-                "SELECT snapshot, heads FROM docs WHERE id = ?1",
-                [&key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT snapshot, heads FROM docs WHERE id = ?1")?
+            .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((mut data, heads)) = row else {
             return Ok(None);
@@ -341,11 +335,8 @@ impl Store {
     pub fn doc_heads(&self, id: DocId) -> Result<Option<(DocType, Vec<ChangeHash>)>, StoreError> {
         let row: Option<(String, Vec<u8>)> = self
             .conn
-            .query_row(
-                "SELECT doc_type, heads FROM docs WHERE id = ?1",
-                [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT doc_type, heads FROM docs WHERE id = ?1")?
+            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         Ok(row.and_then(|(t, h)| DocType::parse(&t).map(|t| (t, decode_heads(&h)))))
     }
@@ -355,7 +346,8 @@ impl Store {
     pub fn data_version(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?)
     }
 }
 
@@ -370,11 +362,8 @@ pub struct StoredBytes {
 
 fn load_doc(conn: &Connection, id: DocId) -> Result<Option<(AutoCommit, i64)>, StoreError> {
     let row: Option<(Vec<u8>, i64)> = conn
-        .query_row(
-            "SELECT snapshot, rev FROM docs WHERE id = ?1",
-            [id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT snapshot, rev FROM docs WHERE id = ?1")?
+        .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((snapshot, rev)) = row else {
         return Ok(None);

@@ -41,20 +41,16 @@ pub fn outbox_waiting(conn: &Connection, limit: usize) -> Result<Vec<OutboxRow>,
 /// Whether anything waits to go to the hub (refused documents wait for an edit, not for
 /// the hub).
 pub fn outbox_has_waiting(conn: &Connection) -> Result<bool, StoreError> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE rejected IS NULL)",
-        [],
-        |r| r.get::<_, bool>(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM outbox WHERE rejected IS NULL)")?
+        .query_row([], |r| r.get::<_, bool>(0))?)
 }
 
 /// How many documents are parked as refused.
 pub fn refused_count(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM outbox WHERE rejected IS NOT NULL",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM outbox WHERE rejected IS NOT NULL")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Parks one outbox version with the reason it is not sent (the hub refused it, or it

@@ -151,11 +151,10 @@ impl<'s> Tx<'s> {
         doc_type: DocType,
         doc: AutoCommit,
     ) -> Result<(), StoreError> {
-        let exists: bool = self.tx.query_row(
-            "SELECT EXISTS(SELECT 1 FROM docs WHERE id = ?1)",
-            [id.to_string()],
-            |r| r.get(0),
-        )?;
+        let exists: bool = self
+            .tx
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM docs WHERE id = ?1)")?
+            .query_row([id.to_string()], |r| r.get(0))?;
         if exists || self.pending.contains_key(&id) || self.lean.contains(id) {
             return Err(StoreError::Foreign { id });
         }

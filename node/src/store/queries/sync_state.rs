@@ -15,17 +15,15 @@ pub struct OutboxStats {
 }
 
 pub fn outbox_stats(conn: &Connection) -> Result<OutboxStats, StoreError> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(first_at) FROM outbox",
-        [],
-        |r| {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(first_at) FROM outbox")?
+        .query_row([], |r| {
             Ok(OutboxStats {
                 count: r.get(0)?,
                 bytes: r.get(1)?,
                 oldest_at: r.get(2)?,
             })
-        },
-    )?)
+        })?)
 }
 
 /// A document whose local changes the hub refused: parked, with the hub's reason, until
