@@ -1,6 +1,7 @@
 //! The dashboard at the window's default size (1280 × 800), in every language: the
 //! "Needs attention" table of unsigned visits stays inside the window, its long texts
-//! cut short (whole on hover) instead of running past the right edge.
+//! cut short (whole on hover) instead of running past the right edge; the top bar's sync
+//! badges never cover the clinic's or the workstation's name.
 
 mod gui_support;
 
@@ -72,6 +73,56 @@ fn the_dashboard_fits_a_1280_pixel_window_in_every_language() {
                     rect.right()
                 );
             }
+        }
+    }
+}
+
+/// A node with no hub and changes waiting shows two badges in the top bar; in Armenian
+/// at 1280 pixels they ran over the workstation's name ("Front desk"). They are cut
+/// short instead (whole on hover), after the clinic, the workstation and the user.
+#[test]
+fn the_top_bar_badges_leave_the_clinic_and_workstation_names_readable_in_every_language() {
+    let dir = demo_dir(6);
+    let pending = queries::outbox_stats(open(dir.path()).store.conn())
+        .expect("outbox")
+        .count;
+    assert!(pending > 0, "the demo's changes wait for a hub");
+    let localizer = Localizer::new();
+    for locale in Locale::ALL {
+        let mut h = harness_sized(dir.path(), locale, DEFAULT_WINDOW);
+        let t = |id: &str| localizer.t(locale, id);
+        type_into(&mut h, &t("field-username"), "admin");
+        type_into(&mut h, &t("field-password"), DEMO_PASSWORD);
+        press_enter(&mut h, &t("field-password"));
+        wait_until(&mut h, "signing in", |h| h.state().session().is_some());
+        settle(&mut h);
+        // The top bar's copy of a label (the dashboard's sync panel repeats the badges).
+        let rect_of = |h: &AppHarness, label: &str| {
+            h.query_all_by_label(label)
+                .map(|n| n.rect())
+                .min_by(|a, b| a.top().total_cmp(&b.top()))
+                .unwrap_or_else(|| panic!("{locale}: {label:?} is in the window"))
+        };
+        let names = [rect_of(&h, "Dermis Test Clinic"), rect_of(&h, "Front desk")];
+        let badges = [
+            t("gui-sync-no-hub"),
+            localizer.t_args(locale, "changes-pending", &[("count", pending.into())]),
+        ];
+        let right = h.ctx.content_rect().right();
+        for badge in &badges {
+            let rect = rect_of(&h, badge);
+            for name in names {
+                assert!(
+                    rect.left() >= name.right(),
+                    "{locale}: the badge {badge:?} starts at x = {} over a name ending at {}",
+                    rect.left(),
+                    name.right()
+                );
+            }
+            assert!(
+                rect.right() <= right + 0.5,
+                "{locale}: {badge:?} ends past the window"
+            );
         }
     }
 }

@@ -100,6 +100,19 @@ pub fn badge(ui: &mut Ui, text: &str, color: Color32) -> Response {
         .inner
 }
 
+/// A [`badge`] whose text is cut short (whole on hover) when the space left in `ui` is
+/// narrower: for the top bar, where it must not run over what is laid out before it.
+pub fn badge_fitted(ui: &mut Ui, text: &str, color: Color32) -> Response {
+    egui::Frame::new()
+        .stroke(egui::Stroke::new(1.0, color))
+        .corner_radius(4.0)
+        .inner_margin(egui::Margin::symmetric(6, 1))
+        .show(ui, |ui| {
+            ui.add(egui::Label::new(RichText::new(text).color(color).small()).truncate())
+        })
+        .inner
+}
+
 /// The header of a data table drawn as an `egui::Grid`: one strong, weak-coloured label
 /// per column (an empty title leaves the column's header blank), then the row's end.
 pub fn header_row(ui: &mut Ui, titles: &[String]) {

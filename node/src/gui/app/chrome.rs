@@ -60,14 +60,16 @@ fn sync_badge_ui(ui: &mut Ui, tr: &Tr, sync: &SyncSummary) {
     } else {
         (tr.t("gui-sync-offline"), widgets::warn_color(ui))
     };
+    // Laid out right to left after the buttons and the user: whatever room is left
+    // before the workstation's name (in Armenian, not enough for both at 1280 pixels).
     if pending > 0 {
-        widgets::badge(
+        widgets::badge_fitted(
             ui,
             &tr.count("changes-pending", pending),
             widgets::warn_color(ui),
         );
     }
-    widgets::badge(ui, &text, color);
+    widgets::badge_fitted(ui, &text, color);
 }
 
 pub(super) fn nav_ui(
