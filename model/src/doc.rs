@@ -116,7 +116,6 @@ pub fn actor_for_node(node: NodeId) -> ActorId {
     ActorId::from(node.0.as_bytes().as_slice())
 }
 
-/// A new document holding only its root fields.
 /// Empties the record of applied operations `doc` keeps for patches. Automerge 0.12
 /// appends an event to it for every operation that `apply_changes`, `merge` or
 /// `load_incremental` applies, though no patch was asked for (its batch apply does not
@@ -128,6 +127,7 @@ pub fn forget_applied(doc: &mut AutoCommit) {
     doc.reset_diff_cursor();
 }
 
+/// A new document holding only its root fields.
 pub fn create(meta: &DocMeta, actor: ActorId) -> Result<AutoCommit, SchemaError> {
     let mut doc = AutoCommit::new().with_actor(actor);
     doc.put(automerge::ROOT, "type", meta.doc_type.as_str())?;

@@ -48,6 +48,16 @@ fn long_draft(dir: &std::path::Path) -> (String, String) {
     )
 }
 
+/// Signs the demo's `user` in on the login screen as shown in `locale`.
+fn sign_in(h: &mut AppHarness, localizer: &Localizer, locale: Locale, user: &str) {
+    let t = |id: &str| localizer.t(locale, id);
+    type_into(h, &t("field-username"), user);
+    type_into(h, &t("field-password"), DEMO_PASSWORD);
+    press_enter(h, &t("field-password"));
+    wait_until(h, "signing in", |h| h.state().session().is_some());
+    settle(h);
+}
+
 #[test]
 fn the_dashboard_fits_a_1280_pixel_window_in_every_language() {
     let dir = demo_dir(6);
@@ -55,12 +65,7 @@ fn the_dashboard_fits_a_1280_pixel_window_in_every_language() {
     let localizer = Localizer::new();
     for locale in Locale::ALL {
         let mut h = harness_sized(dir.path(), locale, DEFAULT_WINDOW);
-        let t = |id: &str| localizer.t(locale, id);
-        type_into(&mut h, &t("field-username"), "doctor");
-        type_into(&mut h, &t("field-password"), DEMO_PASSWORD);
-        press_enter(&mut h, &t("field-password"));
-        wait_until(&mut h, "signing in", |h| h.state().session().is_some());
-        settle(&mut h);
+        sign_in(&mut h, &localizer, locale, "doctor");
         let right = h.ctx.content_rect().right();
         let header = localizer.t(locale, "field-clinician");
         for label in [visit.as_str(), clinician.as_str(), header.as_str()] {
@@ -90,12 +95,8 @@ fn the_top_bar_badges_leave_the_clinic_and_workstation_names_readable_in_every_l
     let localizer = Localizer::new();
     for locale in Locale::ALL {
         let mut h = harness_sized(dir.path(), locale, DEFAULT_WINDOW);
+        sign_in(&mut h, &localizer, locale, "admin");
         let t = |id: &str| localizer.t(locale, id);
-        type_into(&mut h, &t("field-username"), "admin");
-        type_into(&mut h, &t("field-password"), DEMO_PASSWORD);
-        press_enter(&mut h, &t("field-password"));
-        wait_until(&mut h, "signing in", |h| h.state().session().is_some());
-        settle(&mut h);
         // The top bar's copy of a label (the dashboard's sync panel repeats the badges).
         let rect_of = |h: &AppHarness, label: &str| {
             h.query_all_by_label(label)

@@ -45,14 +45,21 @@ fn stored_with_rows(n: usize) -> (uuid::Uuid, StoredDoc, AutoCommit) {
     (id, stored, doc)
 }
 
-#[test]
-fn a_document_loaded_from_its_rows_carries_no_applied_events() {
-    let (id, stored, _) = stored_with_rows(20);
+/// `stored` loaded by Automerge alone, as the stores loaded it before: the control, which
+/// keeps the applied events.
+fn loaded_by_automerge(stored: &StoredDoc) -> AutoCommit {
     let mut raw = AutoCommit::load(&stored.snapshot).unwrap_or_else(|e| panic!("{e}"));
     for change in &stored.changes {
         raw.load_incremental(change)
             .unwrap_or_else(|e| panic!("{e}"));
     }
+    raw
+}
+
+#[test]
+fn a_document_loaded_from_its_rows_carries_no_applied_events() {
+    let (id, stored, _) = stored_with_rows(20);
+    let raw = loaded_by_automerge(&stored);
     assert!(events(&raw) >= 20, "automerge keeps them: {}", events(&raw));
     let loaded = load(id, &stored).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(events(&loaded), 0);
@@ -84,11 +91,7 @@ fn a_document_pushes_are_applied_to_carries_no_applied_events() {
 #[test]
 fn the_document_cache_keeps_no_applied_events() {
     let (id, stored, _) = stored_with_rows(20);
-    let mut raw = AutoCommit::load(&stored.snapshot).unwrap_or_else(|e| panic!("{e}"));
-    for change in &stored.changes {
-        raw.load_incremental(change)
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+    let mut raw = loaded_by_automerge(&stored);
     assert!(events(&raw) >= 20);
     let cache = DocCache::new(64 << 20);
     let heads = raw.get_heads();

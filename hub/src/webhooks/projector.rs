@@ -112,9 +112,9 @@ fn project_doc(
     }
 }
 
-/// A ledger's contribution and its whole derivation (kept in memory, and encoded as stored). With `since` (what was committed of
-/// it before, [`crate::pool::ledgers`]) only the entries added after those heads
-/// are read: the rest were projected then, and their index rows are in `since`'s
+/// A ledger's contribution and its whole derivation (kept in memory, and encoded as
+/// stored). With `since` (what was committed of it before, [`crate::pool::ledgers`]) only
+/// the entries added after those heads are read: the rest were projected then, and their index rows are in `since`'s
 /// derivation already. Without, or when `since`'s heads are not in the document, the
 /// ledger is read whole.
 fn project_ledger(

@@ -92,24 +92,27 @@ pub fn error_line(ui: &mut Ui, text: &str) {
 
 /// A short coloured word: a status, a warning.
 pub fn badge(ui: &mut Ui, text: &str, color: Color32) -> Response {
-    egui::Frame::new()
-        .stroke(egui::Stroke::new(1.0, color))
-        .corner_radius(4.0)
-        .inner_margin(egui::Margin::symmetric(6, 1))
-        .show(ui, |ui| ui.label(RichText::new(text).color(color).small()))
-        .inner
+    badge_with(
+        ui,
+        egui::Label::new(RichText::new(text).color(color).small()),
+        color,
+    )
 }
 
 /// A [`badge`] whose text is cut short (whole on hover) when the space left in `ui` is
 /// narrower: for the top bar, where it must not run over what is laid out before it.
 pub fn badge_fitted(ui: &mut Ui, text: &str, color: Color32) -> Response {
+    let label = egui::Label::new(RichText::new(text).color(color).small()).truncate();
+    badge_with(ui, label, color)
+}
+
+/// `label` in a badge's frame, outlined in `color`.
+fn badge_with(ui: &mut Ui, label: egui::Label, color: Color32) -> Response {
     egui::Frame::new()
         .stroke(egui::Stroke::new(1.0, color))
         .corner_radius(4.0)
         .inner_margin(egui::Margin::symmetric(6, 1))
-        .show(ui, |ui| {
-            ui.add(egui::Label::new(RichText::new(text).color(color).small()).truncate())
-        })
+        .show(ui, |ui| ui.add(label))
         .inner
 }
 
