@@ -5,9 +5,9 @@
 //! `DERMIS_BENCH_PATIENTS` (default 10000) and `DERMIS_BENCH_BIG` (default 50000) scale it;
 //! `DERMIS_BENCH_ONLY` (comma-separated: `catch-up`, `propagation`, `offline`, `large`,
 //! `throughput`, `pushes`) runs only the sections it names, for profiling one of them.
-//! The catch-up starts once the hub's projector has read the pushed documents
-//! (`DERMIS_BENCH_PROJECTED=0`: at once, with the projector still working, as before
-//! session 27) and prints each sync's phases (`DERMIS_SYNC_PHASES`);
+//! The catch-up and the offline node's return start once the hub's projector has read
+//! the pushed documents (`DERMIS_BENCH_PROJECTED=0`: at once, with the projector still
+//! working, as before session 27) and print each sync's phases (`DERMIS_SYNC_PHASES`);
 //! `DERMIS_BENCH_CATCHUP_RUNS` repeats the catch-up with more fresh nodes;
 //! `DERMIS_BENCH_PROPAGATION_BEFORE` makes that many edits before propagation is measured
 //! (the sender's day ledger then holds as many entries, as later in a clinic's day);
@@ -549,6 +549,19 @@ fn main() {
             }
         }
         report(&w);
+        // Back after a while offline: the hub has read the edits by then (as for the
+        // catch-up, DERMIS_BENCH_PROJECTED=0 comes back at once, the projector working).
+        let (lag, t) = (hub.projector_lag(&clinic), Instant::now());
+        if std::env::var("DERMIS_BENCH_PROJECTED").as_deref() != Ok("0") {
+            common::wait_until(Duration::from_secs(600), "the hub's projector", || {
+                hub.projector_lag(&clinic) == 0
+            });
+        }
+        println!(
+            "hub projector: {lag} docs behind when the writer's sync ended, {} {:.2} s later",
+            hub.projector_lag(&clinic),
+            t.elapsed().as_secs_f64()
+        );
         let back = report(&o);
         println!(
             "offline node catching up on 1000 edits (500 new patients, 500 updates): {} ms, {} docs, {:.0} KB down",

@@ -36,7 +36,7 @@ fn sync_once(d: &Path, bootstrap: bool) {
 }
 
 /// Syncs once; returns how many documents were stored from the hub's derivations
-/// (revision 6, `rows` on) rather than loaded.
+/// (revisions 6 and 9, `rows` on) rather than loaded.
 fn sync_with(d: &Path, bootstrap: bool, rows: bool) -> u64 {
     let flag = |on: bool| if on { "on" } else { "off" };
     let report = sync_report(
@@ -44,6 +44,8 @@ fn sync_with(d: &Path, bootstrap: bool, rows: bool) -> u64 {
         &[
             (dermis_node::sync::client::BOOTSTRAP_ENV, flag(bootstrap)),
             (dermis_node::sync::client::BOOT_ROWS_ENV, flag(rows)),
+            // The documents sent before the log (revision 8) come in `Docs` frames.
+            (dermis_node::sync::client::FETCH_ROWS_ENV, flag(rows)),
         ],
     );
     report["phases"]["derived_docs"].as_u64().unwrap()
@@ -221,8 +223,8 @@ fn a_bootstrapped_node_has_the_index_rows_of_the_node_that_wrote_the_documents()
 /// Revision 7 both ways over real sockets: a new hub compresses a new node's first sync
 /// and sends a node of today (`DERMIS_SYNC_COMPRESSED_FRAMES=off`) its frames as they are;
 /// a hub that offers neither compressed frames nor index rows
-/// (`HUB_SYNC_COMPRESSED_FRAMES=false`, `HUB_SYNC_BOOT_ROWS=false`) serves a new node as
-/// revision 5 did. Every node ends with the writer's index rows.
+/// (`HUB_SYNC_COMPRESSED_FRAMES=false`, `HUB_SYNC_BOOT_ROWS=false`,
+/// `HUB_SYNC_FETCH_ROWS=false`) serves a new node as revision 5 did. Every node ends with the writer's index rows.
 #[test]
 fn compressed_frames_work_with_older_nodes_and_with_hubs_that_do_not_offer_them() {
     use dermis_node::sync::client::COMPRESSED_FRAMES_ENV;
@@ -230,6 +232,7 @@ fn compressed_frames_work_with_older_nodes_and_with_hubs_that_do_not_offer_them(
     let older_hub = vec![
         ("HUB_SYNC_COMPRESSED_FRAMES".to_owned(), "false".to_owned()),
         ("HUB_SYNC_BOOT_ROWS".to_owned(), "false".to_owned()),
+        ("HUB_SYNC_FETCH_ROWS".to_owned(), "false".to_owned()),
     ];
     for (name, hub_env) in [("new", Vec::new()), ("older", older_hub)] {
         let offers = hub_env.is_empty();
@@ -273,6 +276,60 @@ fn compressed_frames_work_with_older_nodes_and_with_hubs_that_do_not_offer_them(
             mine.iter()
                 .any(|(t, rows)| t == "patients" && rows.len() >= 60)
         );
+        assert_eq!(index_rows(&new), mine, "{name} hub: the new node differs");
+        assert_eq!(
+            index_rows(&today),
+            mine,
+            "{name} hub: the node of today differs"
+        );
+    }
+}
+
+/// Revision 9 both ways over real sockets: nodes that synced an empty clinic, then were
+/// away while a writer made patients and sales, fetch those documents whole when they
+/// come back. From a new hub, a new node stores them from the rows that come with them
+/// (nothing loaded); a node of today (`DERMIS_SYNC_FETCH_ROWS=off`) and any node served by
+/// a hub that does not offer them (`HUB_SYNC_FETCH_ROWS=false`) load each one, as in
+/// revision 8. Every node ends with the writer's index rows.
+#[test]
+fn nodes_back_from_offline_store_fetched_documents_from_their_rows_both_ways() {
+    use dermis_node::sync::client::FETCH_ROWS_ENV;
+    let tmp = tempfile::tempdir().unwrap();
+    let older_hub = vec![("HUB_SYNC_FETCH_ROWS".to_owned(), "false".to_owned())];
+    for (name, hub_env) in [("new", Vec::new()), ("older", older_hub)] {
+        let offers = hub_env.is_empty();
+        let root = tmp.path().join(name);
+        let hub_dir = root.join("hub");
+        std::fs::create_dir_all(&hub_dir).unwrap();
+        let hub = Hub::start_with(&hub_dir, hub_env);
+        let clinic = hub.clinic_add("Fetched");
+        let (writer, new, today) = (root.join("w"), root.join("n"), root.join("t"));
+        for (d, node) in [(&writer, "writer"), (&new, "new"), (&today, "today")] {
+            enroll(d, &hub, &clinic, node);
+            sync_once(d, true);
+        }
+        ok(
+            &writer,
+            &["demo", "--patients", "40", "--sales", "120", "--seed", "9"],
+        );
+        sync_once(&writer, true);
+        wait_for_derivations(&hub_dir);
+        let n = sync_report(&new, &[]);
+        let t = sync_report(&today, &[(FETCH_ROWS_ENV, "off")]);
+        let derived = |r: &serde_json::Value| r["phases"]["derived_docs"].as_u64().unwrap();
+        let pulled = |r: &serde_json::Value| r["pulled_docs"].as_u64().unwrap();
+        assert!(pulled(&n) >= 40, "{name} hub: {n}");
+        assert_eq!(derived(&t), 0, "{name} hub: {t}");
+        let mine = index_rows(&writer);
+        let patients = mine.iter().find(|(t, _)| t == "patients").unwrap().1.len();
+        assert!(patients >= 40, "{patients}");
+        if offers {
+            // The new documents (every patient among them) came with their rows.
+            assert!(derived(&n) as usize >= patients, "{n}");
+            assert!(derived(&n) <= pulled(&n), "{n}");
+        } else {
+            assert_eq!(derived(&n), 0, "{n}");
+        }
         assert_eq!(index_rows(&new), mine, "{name} hub: the new node differs");
         assert_eq!(
             index_rows(&today),

@@ -39,6 +39,10 @@ pub struct EngineConfig {
     /// patients (`wire::FEATURE_BOOT_FIRST`, revision 8): a node asks for it and a hub
     /// offers it; off, the first sync is in change-log order only, as in revision 7.
     pub boot_first: bool,
+    /// A node asks for each whole document's index derivation in `Docs` frames
+    /// (`wire::FEATURE_FETCH_ROWS`, revision 9) and a hub offers it; off, fetched
+    /// documents are loaded by the node as in revision 8.
+    pub fetch_rows: bool,
 }
 
 impl Default for EngineConfig {
@@ -56,6 +60,7 @@ impl Default for EngineConfig {
             boot_rows: true,
             compressed_frames: true,
             boot_first: true,
+            fetch_rows: true,
         }
     }
 }

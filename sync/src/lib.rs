@@ -17,6 +17,7 @@ pub mod chunks;
 pub mod config;
 pub mod conformance;
 pub mod driver;
+pub mod fetch_rows;
 pub mod hub_engine;
 pub mod memory;
 pub mod node_engine;

@@ -27,8 +27,8 @@ use crate::config::{EngineConfig, Millis};
 use crate::store::{ApplyFailure, OutgoingDoc, PushAck};
 use crate::wire::{
     ClientMsg, DocData, ErrorCode, FEATURE_BOOT_FIRST, FEATURE_BOOT_ROWS, FEATURE_BOOTSTRAP,
-    FEATURE_COMPRESSED, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, IndexEntry,
-    Limits, OutboxStats,
+    FEATURE_COMPRESSED, FEATURE_FETCH_ROWS, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem,
+    HubMsg, IndexEntry, Limits, OutboxStats,
 };
 
 use pull::Pull;
@@ -250,6 +250,9 @@ impl NodeSession {
         if self.config.compressed_frames {
             wanted |= FEATURE_COMPRESSED;
         }
+        if self.config.fetch_rows {
+            wanted |= FEATURE_FETCH_ROWS;
+        }
         self.features = features & wanted;
     }
 
@@ -451,7 +454,8 @@ impl NodeSession {
                 request,
                 items,
                 missing,
-            } => self.on_docs(now, request, items, missing, &mut out),
+                derived,
+            } => self.on_docs(now, request, items, missing, &derived, &mut out),
             HubMsg::Ping { nonce } => self.send(now, &ClientMsg::Pong { nonce }, &mut out),
             HubMsg::Pong { .. } => {}
             HubMsg::NewToken { token } => self.on_new_token(token, &mut out),

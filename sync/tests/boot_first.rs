@@ -41,6 +41,7 @@ fn docs_frame(request: u64, items: Vec<DocData>) -> Vec<u8> {
         request,
         items,
         missing: Vec::new(),
+        derived: Vec::new(),
     }
     .encode()
 }
@@ -142,6 +143,7 @@ fn the_hub_sends_the_booked_patients_then_their_appointments_before_the_log() {
             request: 1,
             items,
             missing,
+            ..
         },
     ] = sent.as_slice()
     else {

@@ -187,6 +187,7 @@ fn data_that_does_not_apply_is_fetched_whole_before_the_cursor_moves() {
         request: *request,
         items: vec![whole.clone()],
         missing: Vec::new(),
+        derived: Vec::new(),
     };
     let out = node.handle_frame(12, &answer.encode());
     assert_eq!(

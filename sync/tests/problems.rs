@@ -270,6 +270,7 @@ fn one_doc(doc: Uuid) -> impl FnMut(ClientMsg) -> Option<HubMsg> {
                 })
                 .collect(),
             missing: Vec::new(),
+            derived: Vec::new(),
         }),
         _ => None,
     }

@@ -217,6 +217,7 @@ fn hub_frames_have_the_documented_layout() {
                 data: vec![1, 2, 3],
             }],
             missing: vec![Uuid::from_bytes(ID_B)],
+            derived: Vec::new(),
         },
         &frame(&[
             b"DX\x01\x84",
@@ -226,6 +227,32 @@ fn hub_frames_have_the_documented_layout() {
             &[0x02, 0x00, 0x01, 0x03, 0x01, 0x02, 0x03],
             &[0x01],
             &ID_B,
+        ]),
+    );
+    // Revision 9: the same frame with one derivation per item, type 0x8C.
+    check_hub(
+        &HubMsg::Docs {
+            request: 1,
+            items: vec![DocData {
+                doc_id: Uuid::from_bytes(ID_A),
+                doc_type: "patient".to_owned(),
+                seq: 2,
+                heads: Vec::new(),
+                full: true,
+                data: vec![1, 2, 3],
+            }],
+            missing: vec![Uuid::from_bytes(ID_B)],
+            derived: vec![vec![0x01, 0x04]],
+        },
+        &frame(&[
+            b"DX\x01\x8c",
+            &[0x01, 0x01],
+            &ID_A,
+            b"\x07patient",
+            &[0x02, 0x00, 0x01, 0x03, 0x01, 0x02, 0x03],
+            &[0x01],
+            &ID_B,
+            &[0x01, 0x02, 0x01, 0x04],
         ]),
     );
     check_hub(&HubMsg::Ping { nonce: 300 }, b"DX\x01\x85\xac\x02");
@@ -361,6 +388,7 @@ fn compressed_frames_have_the_documented_layout() {
             data: vec![0x2a; 10_000],
         }],
         missing: Vec::new(),
+        derived: Vec::new(),
     }
     .encode();
     let made = compress_frame(&docs).expect("repeated bytes shrink");
@@ -499,6 +527,7 @@ fn limits_are_enforced_per_field() {
         request: 1,
         items: Vec::new(),
         missing: vec![Uuid::nil(); 3],
+        derived: Vec::new(),
     };
     assert_eq!(
         HubMsg::decode(&missing.encode(), &tight),

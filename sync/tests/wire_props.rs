@@ -178,13 +178,24 @@ fn hub_msg() -> impl Strategy<Value = HubMsg> {
                 up_to,
                 more,
             }),
-        (num(), vec(doc_data(), 0..4), vec(uuid(), 0..4)).prop_map(|(request, items, missing)| {
-            HubMsg::Docs {
+        (
+            num(),
+            vec(doc_data(), 0..4),
+            vec(uuid(), 0..4),
+            any::<bool>()
+        )
+            .prop_map(|(request, items, missing, rows)| HubMsg::Docs {
                 request,
+                // Revision 9 frames (one derivation per item) when asked and there are
+                // items.
+                derived: if rows {
+                    items.iter().map(|d| d.data.clone()).collect()
+                } else {
+                    Vec::new()
+                },
                 items,
                 missing,
-            }
-        }),
+            }),
         (num(), num(), vec(doc_data(), 0..4)).prop_map(|(from, up_to, items)| HubMsg::Live {
             from,
             up_to,
@@ -379,7 +390,7 @@ proptest! {
 
         let docs_items: usize = items.iter().map(doc_data_encoded_len).sum();
         let bound = FRAME_OVERHEAD + docs_items + 16 * missing.len();
-        let docs = HubMsg::Docs { request, items, missing };
+        let docs = HubMsg::Docs { request, items, missing, derived: Vec::new() };
         prop_assert!(docs.encoded_len() <= bound);
     }
 }

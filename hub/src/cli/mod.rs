@@ -292,6 +292,7 @@ async fn dispatch<S: HubStore>(store: S, command: Command, config: &Config) -> a
             options.engine.boot_rows = config.sync_boot_rows;
             options.engine.compressed_frames = config.sync_compressed_frames;
             options.engine.boot_first = config.sync_boot_first;
+            options.engine.fetch_rows = config.sync_fetch_rows;
             options.calendly = config.calendly.clone();
             options.calendly.secret_key = crate::secrets::hub_key(
                 config

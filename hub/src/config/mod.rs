@@ -115,6 +115,10 @@ pub struct Config {
     /// appointments and their patients (docs/SYNC.md, revision 8); false, a first sync
     /// is in change-log order only.
     pub sync_boot_first: bool,
+    /// `HUB_SYNC_FETCH_ROWS` (default true): offer index rows with whole documents in
+    /// `Docs` frames (docs/SYNC.md, revision 9); false, nodes load every document they
+    /// fetch whole, as in revision 8.
+    pub sync_fetch_rows: bool,
 }
 
 /// The smallest `HUB_MAX_FRAME_BYTES`: nodes never size their frames below 64 KiB
@@ -159,6 +163,7 @@ impl Default for Config {
             api_rate_per_minute: DEFAULT_API_RATE_PER_MINUTE,
             sync_boot_rows: true,
             sync_boot_first: true,
+            sync_fetch_rows: true,
             sync_compressed_frames: true,
         }
     }
@@ -245,6 +250,9 @@ impl Config {
         }
         if let Some(value) = env("HUB_SYNC_BOOT_FIRST") {
             config.sync_boot_first = boolean("HUB_SYNC_BOOT_FIRST", &value)?;
+        }
+        if let Some(value) = env("HUB_SYNC_FETCH_ROWS") {
+            config.sync_fetch_rows = boolean("HUB_SYNC_FETCH_ROWS", &value)?;
         }
         if let Some(block) = env("WEBHOOK_BLOCK_PRIVATE") {
             config.webhook_block_private = boolean("WEBHOOK_BLOCK_PRIVATE", &block)?;

@@ -130,6 +130,7 @@ async fn a_fetch_naming_one_document_2000_times_is_answered_once<S: HubStore>(f:
                 request: 9,
                 items,
                 missing,
+                ..
             }) => {
                 assert!(missing.is_empty());
                 answered += items.len();

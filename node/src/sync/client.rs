@@ -93,6 +93,7 @@ impl Default for SyncOptions {
                 boot_rows: flag_from_env(BOOT_ROWS_ENV),
                 compressed_frames: flag_from_env(COMPRESSED_FRAMES_ENV),
                 boot_first: flag_from_env(BOOT_FIRST_ENV),
+                fetch_rows: flag_from_env(FETCH_ROWS_ENV),
                 ..EngineConfig::default()
             },
             min_backoff: Duration::from_millis(250),
@@ -123,6 +124,11 @@ pub const COMPRESSED_FRAMES_ENV: &str = "DERMIS_SYNC_COMPRESSED_FRAMES";
 /// first sync is in change-log order only, as a revision 7 node's: for comparing the two
 /// and for tests of older nodes against a newer hub.
 pub const BOOT_FIRST_ENV: &str = "DERMIS_SYNC_BOOT_FIRST";
+
+/// Turns index rows in `Docs` frames (docs/SYNC.md, revision 9) off, so a node loads
+/// every document it fetches whole, as a revision 8 node does: for comparing the two
+/// and for tests of older nodes against a newer hub.
+pub const FETCH_ROWS_ENV: &str = "DERMIS_SYNC_FETCH_ROWS";
 
 /// A frame from the hub, opened once (a compressed frame is decompressed here, within
 /// the node's frame limit), offered to the loaders ahead, then given to the engine.

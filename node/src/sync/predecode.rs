@@ -10,7 +10,8 @@
 //! What it loads is exactly what the store would have loaded: the same bytes through
 //! the same checks, so the store's behaviour does not change, only when the work is done.
 //!
-//! A bootstrap item that carries its index derivation (revision 6) needs no loading: it
+//! A bootstrap item (revision 6) or a whole document in a `Docs` frame (revision 9)
+//! that carries its index derivation needs no loading: it
 //! is made ready here, as the frame arrives, from the derivation and the item's heads
 //! (even with no worker threads). An item whose derivation does not fit (another
 //! document type, the clinic document, a version this build does not know) is loaded
@@ -39,6 +40,7 @@ const MAX_AHEAD: usize = 1024;
 const DOCS_TYPE: u8 = 0x84;
 const BOOTSTRAP_TYPE: u8 = 0x89;
 const BOOTSTRAP_ROWS_TYPE: u8 = 0x8A;
+const DOCS_ROWS_TYPE: u8 = 0x8C;
 
 enum Slot {
     Loading {
@@ -129,12 +131,12 @@ impl Predecoder {
         };
         if !matches!(
             frame.get(3),
-            Some(&DOCS_TYPE | &BOOTSTRAP_TYPE | &BOOTSTRAP_ROWS_TYPE)
+            Some(&DOCS_TYPE | &DOCS_ROWS_TYPE | &BOOTSTRAP_TYPE | &BOOTSTRAP_ROWS_TYPE)
         ) {
             return;
         }
         let (items, derived) = match HubMsg::decode(frame, &Limits::default()) {
-            Ok(HubMsg::Docs { items, .. }) => (items, Vec::new()),
+            Ok(HubMsg::Docs { items, derived, .. }) => (items, derived),
             Ok(HubMsg::Bootstrap { items, derived, .. }) => (items, derived),
             _ => return,
         };
@@ -309,6 +311,7 @@ mod tests {
             request: 1,
             items,
             missing: Vec::new(),
+            derived: Vec::new(),
         }
         .encode()
     }

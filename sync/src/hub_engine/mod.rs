@@ -17,8 +17,8 @@ use crate::config::{EngineConfig, Millis};
 use crate::store::ChangePage;
 use crate::wire::{
     COMPRESS_MIN_BYTES, DocData, DocPush, ErrorCode, FEATURE_BOOT_FIRST, FEATURE_BOOT_ROWS,
-    FEATURE_BOOTSTRAP, FEATURE_COMPRESSED, FEATURE_LIVE_DOCS, FEATURE_TOKEN_ROTATION, FetchItem,
-    HubMsg, Limits, OutboxStats, PushOutcome,
+    FEATURE_BOOTSTRAP, FEATURE_COMPRESSED, FEATURE_FETCH_ROWS, FEATURE_LIVE_DOCS,
+    FEATURE_TOKEN_ROTATION, FetchItem, HubMsg, Limits, OutboxStats, PushOutcome,
 };
 
 mod frames;
@@ -110,7 +110,7 @@ pub enum HubOutput {
 
 /// What a hub offers in `Dermis-Features` and accepts in `Hello.features`: every
 /// feature this build speaks, less what its operator turned off (`boot_rows`,
-/// `compressed_frames`, `boot_first`). The one list of both, so the header and the session agree.
+/// `compressed_frames`, `boot_first`, `fetch_rows`). The one list of both, so the header and the session agree.
 pub fn offered_features(config: &EngineConfig) -> u64 {
     let mut offered = FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS | FEATURE_BOOTSTRAP;
     if config.boot_rows {
@@ -121,6 +121,9 @@ pub fn offered_features(config: &EngineConfig) -> u64 {
     }
     if config.boot_first {
         offered |= FEATURE_BOOT_FIRST;
+    }
+    if config.fetch_rows {
+        offered |= FEATURE_FETCH_ROWS;
     }
     offered
 }

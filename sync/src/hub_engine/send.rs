@@ -150,24 +150,38 @@ impl HubSession {
     }
 
     /// Splits the answer into frames under the size limit; a document is never split.
+    /// `derived` is empty or holds one derivation per entry of `docs` (revision 9): a
+    /// frame carries those of its items when any is not empty, and their bytes count
+    /// against the frame's budget with the documents'.
     pub(super) fn send_docs(
         &mut self,
         now: Millis,
         request: u64,
         ids: Vec<Uuid>,
         docs: Vec<Option<DocData>>,
+        derived: Vec<Vec<u8>>,
         out: &mut Vec<HubOutput>,
     ) {
-        let budget = self.send_budget();
+        let rows = !derived.is_empty();
+        // With rows, the frame also carries their count.
+        let budget =
+            self.send_budget()
+                .saturating_sub(if rows { crate::wire::MAX_VARINT_LEN } else { 0 });
+        let mut derived = derived.into_iter();
         let mut missing = Vec::new();
         let mut batch: Vec<DocData> = Vec::new();
+        let mut batch_rows: Vec<Vec<u8>> = Vec::new();
         let mut size = 0;
         for (id, doc) in ids.into_iter().zip(docs) {
+            let d = derived.next().unwrap_or_default();
             let Some(doc) = doc else {
                 missing.push(id);
                 continue;
             };
-            let len = doc_data_encoded_len(&doc);
+            let mut len = doc_data_encoded_len(&doc);
+            if rows {
+                len += crate::wire::varint_len(d.len() as u64) + d.len();
+            }
             if len > budget {
                 // Larger than any frame may be: report it missing rather than break the session.
                 missing.push(id);
@@ -175,6 +189,7 @@ impl HubSession {
             }
             if size + len > budget && !batch.is_empty() {
                 let items = std::mem::take(&mut batch);
+                let with = frame_rows(std::mem::take(&mut batch_rows));
                 self.docs_out += items.len() as u64;
                 self.send(
                     now,
@@ -182,6 +197,7 @@ impl HubSession {
                         request,
                         items,
                         missing: Vec::new(),
+                        derived: with,
                     },
                     out,
                 );
@@ -189,6 +205,7 @@ impl HubSession {
             }
             size += len;
             batch.push(doc);
+            batch_rows.push(d);
         }
         self.docs_out += batch.len() as u64;
         self.send(
@@ -197,9 +214,20 @@ impl HubSession {
                 request,
                 items: batch,
                 missing,
+                derived: frame_rows(batch_rows),
             },
             out,
         );
+    }
+}
+
+/// A frame's derivations as sent: none at all when no item has one, so a frame without
+/// rows keeps its revision 8 type (0x84).
+fn frame_rows(rows: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    if rows.iter().all(Vec::is_empty) {
+        Vec::new()
+    } else {
+        rows
     }
 }
 

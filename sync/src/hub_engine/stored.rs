@@ -10,7 +10,8 @@ use super::{HubOutput, HubSession, HubStoreOp, HubStoreResult};
 use crate::config::Millis;
 use crate::store::ChangePage;
 use crate::wire::{
-    DocPush, ErrorCode, FEATURE_BOOT_ROWS, FetchItem, HubMsg, PushOutcome, PushResult,
+    DocData, DocPush, ErrorCode, FEATURE_BOOT_ROWS, FEATURE_FETCH_ROWS, FetchItem, HubMsg,
+    PushOutcome, PushResult,
 };
 
 #[derive(Debug)]
@@ -33,6 +34,15 @@ pub(super) enum Busy {
         rest: VecDeque<FetchItem>,
         /// Set when this fetch is the part of a first sync sent before the log (revision
         /// 8): the data it may still send; the bootstrap from 0 follows it.
+        first: Option<usize>,
+    },
+    /// A fetch step's documents, read, waiting for their derivations (revision 9):
+    /// then sent, and the fetch goes on as from [`Busy::Fetch`].
+    FetchRows {
+        request: u64,
+        ids: Vec<Uuid>,
+        docs: Vec<Option<DocData>>,
+        rest: VecDeque<FetchItem>,
         first: Option<usize>,
     },
     /// Listing the appointments whose documents a first sync sends before the log
@@ -141,18 +151,38 @@ impl HubSession {
                     rest.push_front(item);
                 }
                 let ids = step.iter().map(|i| i.doc_id).collect();
-                let sent: usize = docs.iter().flatten().map(|d| d.data.len()).sum();
-                self.send_docs(now, request, ids, docs, &mut out);
-                let first = first.map(|left| left.saturating_sub(sent));
-                if !rest.is_empty() && first != Some(0) {
-                    // The next step only after this one's frames: the driver sends them
-                    // before running the store operation, and waits while the node reads.
-                    self.fetch_step(request, rest, first, &mut out);
+                let wanted = if self.features & FEATURE_FETCH_ROWS != 0 {
+                    crate::fetch_rows::wanted(&docs)
+                } else {
+                    Vec::new()
+                };
+                if !wanted.is_empty() {
+                    self.busy = Some(Busy::FetchRows {
+                        request,
+                        ids,
+                        docs,
+                        rest,
+                        first,
+                    });
+                    out.push(HubOutput::Store(HubStoreOp::Derivations { items: wanted }));
                     return out;
                 }
-                if first.is_some() {
-                    // What did not fit comes in its place in the log.
-                    self.boot_page(request, 0, &mut out);
+                if self.fetch_sent(now, request, ids, docs, Vec::new(), rest, first, &mut out) {
+                    return out;
+                }
+            }
+            (
+                Busy::FetchRows {
+                    request,
+                    ids,
+                    docs,
+                    rest,
+                    first,
+                },
+                HubStoreResult::Derivations(stored),
+            ) => {
+                let derived = crate::fetch_rows::attach(&docs, stored);
+                if self.fetch_sent(now, request, ids, docs, derived, rest, first, &mut out) {
                     return out;
                 }
             }
@@ -239,5 +269,37 @@ impl HubSession {
         }
         self.serve_next(now, &mut out);
         out
+    }
+
+    /// Sends a fetch step's documents (with their derivations, one per document, or
+    /// none) and asks for the next step: true when a store operation is now in flight,
+    /// false when the fetch is done and the next request may be served.
+    #[allow(clippy::too_many_arguments)]
+    fn fetch_sent(
+        &mut self,
+        now: Millis,
+        request: u64,
+        ids: Vec<Uuid>,
+        docs: Vec<Option<DocData>>,
+        derived: Vec<Vec<u8>>,
+        rest: VecDeque<FetchItem>,
+        first: Option<usize>,
+        out: &mut Vec<HubOutput>,
+    ) -> bool {
+        let sent: usize = docs.iter().flatten().map(|d| d.data.len()).sum();
+        self.send_docs(now, request, ids, docs, derived, out);
+        let first = first.map(|left| left.saturating_sub(sent));
+        if !rest.is_empty() && first != Some(0) {
+            // The next step only after this one's frames: the driver sends them
+            // before running the store operation, and waits while the node reads.
+            self.fetch_step(request, rest, first, out);
+            return true;
+        }
+        if first.is_some() {
+            // What did not fit comes in its place in the log.
+            self.boot_page(request, 0, out);
+            return true;
+        }
+        false
     }
 }

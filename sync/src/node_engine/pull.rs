@@ -9,7 +9,8 @@ use super::{NodeOutput, NodeSession, NodeStoreOp, Purpose};
 use crate::config::Millis;
 use crate::store::ApplyFailure;
 use crate::wire::{
-    ClientMsg, DocData, ErrorCode, FEATURE_BOOTSTRAP, FEATURE_LIVE_DOCS, FetchItem, IndexEntry,
+    ClientMsg, DocData, ErrorCode, FEATURE_BOOTSTRAP, FEATURE_FETCH_ROWS, FEATURE_LIVE_DOCS,
+    FetchItem, IndexEntry,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -277,8 +278,16 @@ impl NodeSession {
         request: u64,
         items: Vec<DocData>,
         missing: Vec<Uuid>,
+        derived: &[Vec<u8>],
         out: &mut Vec<NodeOutput>,
     ) {
+        // Checked whatever the frame answers: rows the node did not ask for, or that do
+        // not decode, end the session before anything of it is stored (revision 9).
+        let rows_asked = self.features & FEATURE_FETCH_ROWS != 0;
+        if let Err(e) = crate::fetch_rows::check(&items, derived, rows_asked) {
+            self.close(ErrorCode::ProtocolViolation, e.to_string(), out);
+            return;
+        }
         if self.boot_first_due(request) {
             self.on_first_docs(now, items, out);
             return;

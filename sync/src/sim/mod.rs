@@ -151,6 +151,7 @@ impl World {
             boot_rows: true,
             compressed_frames: true,
             boot_first: true,
+            fetch_rows: true,
         };
         World {
             rng,

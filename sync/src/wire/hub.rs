@@ -16,6 +16,7 @@ const NEW_TOKEN: u8 = 0x87;
 const LIVE: u8 = 0x88;
 const BOOTSTRAP: u8 = 0x89;
 const BOOTSTRAP_ROWS: u8 = 0x8A;
+const DOCS_ROWS: u8 = 0x8C;
 const ERROR: u8 = 0x8F;
 
 const OUTCOME_APPLIED: u8 = 0;
@@ -51,10 +52,16 @@ pub enum HubMsg {
         more: bool,
     },
     /// Answer to `Fetch`; `missing` lists requested ids the hub does not have.
+    ///
+    /// `derived` (revision 9, only to a node whose `Hello` asked for
+    /// [`super::FEATURE_FETCH_ROWS`]) is empty, or holds one entry per item: a whole
+    /// document's encoded index derivation at exactly the item's heads, or empty bytes
+    /// (always for changes). A frame with derivations is type 0x8C, one without 0x84.
     Docs {
         request: u64,
         items: Vec<DocData>,
         missing: Vec<Uuid>,
+        derived: Vec<Vec<u8>>,
     },
     Ping {
         nonce: u64,
@@ -164,6 +171,7 @@ impl HubMsg {
             Self::Welcome { .. } => WELCOME,
             Self::PushAck { .. } => PUSH_ACK,
             Self::Index { .. } => INDEX,
+            Self::Docs { derived, .. } if !derived.is_empty() => DOCS_ROWS,
             Self::Docs { .. } => DOCS,
             Self::Ping { .. } => PING,
             Self::Pong { .. } => PONG,
@@ -213,11 +221,22 @@ impl HubMsg {
                 up_to: r.u64("Index.up_to")?,
                 more: r.bool("Index.more")?,
             },
-            DOCS => Self::Docs {
-                request: r.u64("Docs.request")?,
-                items: r.list("Docs.items")?,
-                missing: r.list("Docs.missing")?,
-            },
+            DOCS | DOCS_ROWS => {
+                let request = r.u64("Docs.request")?;
+                let items: Vec<DocData> = r.list("Docs.items")?;
+                let missing = r.list("Docs.missing")?;
+                let derived = if type_code == DOCS_ROWS {
+                    derivations(&mut r, items.len(), "Docs.derived")?
+                } else {
+                    Vec::new()
+                };
+                Self::Docs {
+                    request,
+                    items,
+                    missing,
+                    derived,
+                }
+            }
             PING => Self::Ping {
                 nonce: r.u64("Ping.nonce")?,
             },
@@ -238,21 +257,11 @@ impl HubMsg {
                 let up_to = r.u64("Bootstrap.up_to")?;
                 let more = r.bool("Bootstrap.more")?;
                 let items: Vec<DocData> = r.list("Bootstrap.items")?;
-                let mut derived = Vec::new();
-                if type_code == BOOTSTRAP_ROWS {
-                    // One entry per item, and at least one item: a frame without
-                    // derivations has one encoding, type 0x89.
-                    let count = r.u64("Bootstrap.derived")?;
-                    if items.is_empty() || count != items.len() as u64 {
-                        return Err(DecodeError::Invalid {
-                            what: "Bootstrap.derived",
-                        });
-                    }
-                    derived.reserve(items.len());
-                    for _ in 0..items.len() {
-                        derived.push(r.bytes("Bootstrap.derived")?.to_vec());
-                    }
-                }
+                let derived = if type_code == BOOTSTRAP_ROWS {
+                    derivations(&mut r, items.len(), "Bootstrap.derived")?
+                } else {
+                    Vec::new()
+                };
                 Self::Bootstrap {
                     request,
                     from,
@@ -311,10 +320,12 @@ impl HubMsg {
                 request,
                 items,
                 missing,
+                derived,
             } => {
                 out.put_varint(*request);
                 out.put_list(items);
                 out.put_list(missing);
+                put_derivations(out, derived);
             }
             Self::Ping { nonce } | Self::Pong { nonce } => out.put_varint(*nonce),
             Self::NewToken { token } => out.put_str(token),
@@ -336,17 +347,40 @@ impl HubMsg {
                 out.put_varint(*up_to);
                 out.put_bool(*more);
                 out.put_list(items);
-                if !derived.is_empty() {
-                    out.put_varint(derived.len() as u64);
-                    for d in derived {
-                        out.put_bytes(d);
-                    }
-                }
+                put_derivations(out, derived);
             }
             Self::Error { code, message } => {
                 out.put_varint(u64::from(code.as_u16()));
                 out.put_str(message);
             }
+        }
+    }
+}
+
+/// The derivations of a frame with rows (0x8A, 0x8C): one entry per item, and at least
+/// one item, since a frame without derivations has one encoding (0x89, 0x84).
+fn derivations(
+    r: &mut Reader<'_>,
+    items: usize,
+    what: &'static str,
+) -> Result<Vec<Vec<u8>>, DecodeError> {
+    let count = r.u64(what)?;
+    if items == 0 || count != items as u64 {
+        return Err(DecodeError::Invalid { what });
+    }
+    let mut derived = Vec::with_capacity(items);
+    for _ in 0..items {
+        derived.push(r.bytes(what)?.to_vec());
+    }
+    Ok(derived)
+}
+
+/// Writes `derived` as [`derivations`] reads it; nothing when empty.
+fn put_derivations<S: Sink>(out: &mut S, derived: &[Vec<u8>]) {
+    if !derived.is_empty() {
+        out.put_varint(derived.len() as u64);
+        for d in derived {
+            out.put_bytes(d);
         }
     }
 }

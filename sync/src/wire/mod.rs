@@ -68,6 +68,11 @@ pub const FEATURE_COMPRESSED: u64 = 16;
 /// they name ([`crate::boot_first`]), then the log-ordered frames as before. Only
 /// with [`FEATURE_BOOTSTRAP`].
 pub const FEATURE_BOOT_FIRST: u64 = 32;
+/// `Docs` frames carry each whole document's index derivation when the hub has one at
+/// the heads it sends (revision 9, type 0x8C): a node stores documents it fetches whole
+/// (a neighbour's new patients after a day offline, today's appointments first) without
+/// loading them, as a bootstrap frame with rows lets it (revision 6).
+pub const FEATURE_FETCH_ROWS: u64 = 64;
 
 /// The bytes `value` takes as a varint.
 pub fn varint_len(value: u64) -> usize {
@@ -85,6 +90,7 @@ const FEATURE_NAMES: &[(u64, &str)] = &[
     (FEATURE_BOOT_ROWS, "boot-rows"),
     (FEATURE_COMPRESSED, "compressed-frames"),
     (FEATURE_BOOT_FIRST, "boot-first"),
+    (FEATURE_FETCH_ROWS, "fetch-rows"),
 ];
 
 /// The `Dermis-Features` value for `features`: names, comma-separated.

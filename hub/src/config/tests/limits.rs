@@ -113,8 +113,9 @@ fn the_frame_limit_is_read_and_bounded() {
 }
 
 /// An operator may stop offering revision 6's index rows, revision 7's compressed
-/// frames or revision 8's appointments first (docs/SYNC.md); each is on unless turned off, and a word that is not a
-/// boolean is refused with the variable's name rather than read as either.
+/// frames, revision 8's appointments first or revision 9's rows with fetched documents
+/// (docs/SYNC.md); each is on unless turned off, and a word that is not a boolean is
+/// refused with the variable's name rather than read as either.
 #[test]
 fn the_sync_features_are_on_unless_turned_off() {
     let features = |pairs: &[(&str, &str)]| {
@@ -135,10 +136,19 @@ fn the_sync_features_are_on_unless_turned_off() {
     };
     assert_eq!(first(&[]).ok(), Some(true));
     assert_eq!(first(&[("HUB_SYNC_BOOT_FIRST", "false")]).ok(), Some(false));
+    let fetch_rows = |pairs: &[(&str, &str)]| {
+        Config::load(env(pairs), Some(Path::new("/d"))).map(|c| c.sync_fetch_rows)
+    };
+    assert_eq!(fetch_rows(&[]).ok(), Some(true));
+    assert_eq!(
+        fetch_rows(&[("HUB_SYNC_FETCH_ROWS", "false")]).ok(),
+        Some(false)
+    );
     for name in [
         "HUB_SYNC_BOOT_ROWS",
         "HUB_SYNC_COMPRESSED_FRAMES",
         "HUB_SYNC_BOOT_FIRST",
+        "HUB_SYNC_FETCH_ROWS",
     ] {
         assert!(
             matches!(
