@@ -135,12 +135,12 @@ mod tests {
         .expect("sale");
     }
 
-    fn plan(conn: &Connection, sql: &str, arg: &str) -> String {
+    fn plan(conn: &Connection, sql: &str, args: &[&str]) -> String {
         let mut stmt = conn
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .expect("plan");
         let rows = stmt
-            .query_map([arg], |r| r.get::<_, String>(3))
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
             .expect("plan");
         rows.map(|r| r.expect("row")).collect::<Vec<_>>().join("; ")
     }
@@ -228,7 +228,7 @@ mod tests {
         let batch = crate::store::sync_rows::outbox_waiting(conn, 2).expect("batch");
         let ids: Vec<_> = batch.iter().map(|r| r.doc_id.as_str()).collect();
         assert_eq!(ids, ["d1", "d4"], "oldest first, the refused one left out");
-        let plan = plan(conn, crate::store::sync_rows::OUTBOX_WAITING_SQL, "2");
+        let plan = plan(conn, &crate::store::sync_rows::outbox_waiting_sql(2), &[]);
         assert!(plan.contains("USING INDEX outbox_waiting"), "{plan}");
         assert!(
             !plan.contains("TEMP B-TREE"),
@@ -317,7 +317,7 @@ mod tests {
                 "sales_patient",
             ),
         ] {
-            let plan = plan(conn, sql, "x");
+            let plan = plan(conn, sql, &["x"]);
             assert!(plan.contains(&format!("INDEX {index}")), "{sql}: {plan}");
         }
     }

@@ -20,14 +20,22 @@ pub struct OutboxRow {
     pub synced_heads: Option<Vec<ChangeHash>>,
 }
 
-/// The oldest waiting entries (read through the `outbox_waiting` index, schema 17).
-pub(crate) const OUTBOX_WAITING_SQL: &str = "SELECT o.doc_id, o.version, d.doc_type, d.synced_heads FROM outbox o JOIN docs d ON d.id = o.doc_id
-         WHERE o.rejected IS NULL ORDER BY o.first_at, o.doc_id LIMIT ?1";
+/// The `limit` oldest waiting entries (read through the `outbox_waiting` index, schema
+/// 17). The limit is part of the statement, not bound: SQLite's planner reads a bound
+/// LIMIT, so a statement with `LIMIT ?` is prepared again at every run, cached or not.
+/// Each caller passes its one constant, so each is one cached statement.
+pub(crate) fn outbox_waiting_sql(limit: usize) -> String {
+    let limit = limit.min(i64::MAX as usize);
+    format!(
+        "SELECT o.doc_id, o.version, d.doc_type, d.synced_heads FROM outbox o JOIN docs d ON d.id = o.doc_id
+         WHERE o.rejected IS NULL ORDER BY o.first_at, o.doc_id LIMIT {limit}"
+    )
+}
 
 /// Up to `limit` outbox documents not parked as refused, oldest edit first.
 pub fn outbox_waiting(conn: &Connection, limit: usize) -> Result<Vec<OutboxRow>, StoreError> {
-    let mut stmt = conn.prepare_cached(OUTBOX_WAITING_SQL)?;
-    let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+    let mut stmt = conn.prepare_cached(&outbox_waiting_sql(limit))?;
+    let rows = stmt.query_map([], |r| {
         Ok(OutboxRow {
             doc_id: r.get(0)?,
             version: r.get(1)?,
@@ -143,19 +151,23 @@ fn local_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<LocalEntry> {
     })
 }
 
+/// The documents last written after a local seq, oldest first, at most `limit`: the
+/// limit is part of the statement, as in [`outbox_waiting_sql`].
+fn written_after_sql(limit: usize) -> String {
+    let limit = limit.min(i64::MAX as usize);
+    format!(
+        "SELECT id, doc_type, heads, local_seq FROM docs WHERE local_seq > ?1 ORDER BY local_seq LIMIT {limit}"
+    )
+}
+
 /// Up to `limit` documents last written after local seq `after`, oldest first.
 pub fn written_after(
     conn: &Connection,
     after: u64,
     limit: usize,
 ) -> Result<Vec<LocalEntry>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, doc_type, heads, local_seq FROM docs WHERE local_seq > ?1 ORDER BY local_seq LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(
-        params![seq_param(after), i64::try_from(limit).unwrap_or(i64::MAX)],
-        local_entry,
-    )?;
+    let mut stmt = conn.prepare_cached(&written_after_sql(limit))?;
+    let rows = stmt.query_map(params![seq_param(after)], local_entry)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -226,4 +238,29 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> 
 pub fn clear(conn: &Connection, key: &str) -> Result<(), StoreError> {
     conn.exec("DELETE FROM sync_state WHERE key = ?1", [key])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::StatementStatus;
+
+    /// The sync loop reads the outbox and the node's own change log at every step: each
+    /// statement is prepared once, not again at each run (with a bound `LIMIT ?` SQLite
+    /// prepared it again every time, cached or not).
+    #[test]
+    fn the_sync_loops_reads_are_not_prepared_again_at_each_run() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = crate::store::Store::create(&dir.path().join("store.db")).expect("store");
+        let conn = store.conn();
+        for _ in 0..3 {
+            outbox_waiting(conn, 500).expect("outbox");
+            written_after(conn, 0, 1001).expect("written");
+        }
+        for sql in [outbox_waiting_sql(500), written_after_sql(1001)] {
+            let stmt = conn.prepare_cached(&sql).expect("cached");
+            assert_eq!(stmt.get_status(StatementStatus::Run), 3, "{sql}");
+            assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0, "{sql}");
+        }
+    }
 }

@@ -86,6 +86,9 @@ impl SqliteStore {
         conn.pragma_update(None, "secure_delete", "ON")
             .map_err(lite("secure_delete"))?;
         migrate::run(&mut conn)?;
+        // The store thread runs a few dozen statements over and over (pushes, the change
+        // log, the projector's read models): keep them all prepared.
+        conn.set_prepared_statement_cache_capacity(128);
         let (jobs, queue) = std::sync::mpsc::channel::<group::Msg>();
         let group_stats = Arc::new(group::GroupStats::default());
         let stats = group_stats.clone();
@@ -191,6 +194,47 @@ mod tests {
             &dermis_sync::plan::DocCache::off(),
         )
         .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The change log is read by every session after every push: its statement is
+    /// prepared once, not again at each run (a bound `LIMIT ?` made SQLite prepare it
+    /// again every time).
+    #[tokio::test]
+    async fn reading_the_change_log_again_does_not_prepare_its_statement_again() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut store =
+            SqliteStore::open(&dir.path().join("hub.db")).unwrap_or_else(|e| panic!("{e}"));
+        let clinic = ClinicId::new();
+        store
+            .insert_clinic(clinic, "Log", 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (cursor, name) in ["Ana", "Bea", "Cy"].into_iter().enumerate() {
+            let (id, mut doc) = patient_doc(clinic, name);
+            store
+                .apply(clinic, &[push(id, DocType::Patient, doc.save())])
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let page = store
+                .changed_since(clinic, cursor as u64, 100)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(page.entries.len(), 1);
+        }
+        let (runs, prepared_again) = store
+            .call(|conn| {
+                let stmt = conn
+                    .prepare_cached(&documents::changes_page_sql(101))
+                    .map_err(lite("test"))?;
+                Ok((
+                    stmt.get_status(rusqlite::StatementStatus::Run),
+                    stmt.get_status(rusqlite::StatementStatus::RePrepare),
+                ))
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(runs, 3, "one cached statement ran each time");
+        assert_eq!(prepared_again, 0);
     }
 
     #[tokio::test]
