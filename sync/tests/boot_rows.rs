@@ -3,7 +3,6 @@
 //! a malformed derivation refuses the whole frame.
 
 use automerge::ChangeHash;
-use dermis_model::derivation::{Derivation, Row, Table, Value, codec};
 use dermis_sync::EngineConfig;
 use dermis_sync::hub_engine::{HubOutput, HubStoreOp, HubStoreResult};
 use dermis_sync::node_engine::{NodeOutput, NodeStoreOp};
@@ -15,7 +14,8 @@ use uuid::Uuid;
 
 mod support;
 use support::{
-    boot_request, closed_with, hello_features, hub_op, hub_sent, hub_with, node_with, page,
+    boot_request, closed_with, derivation, hello_features, hub_op, hub_sent, hub_with,
+    malformed_derivations, node_with, page,
 };
 
 fn doc(seq: u64) -> DocData {
@@ -27,17 +27,6 @@ fn doc(seq: u64) -> DocData {
         full: true,
         data: vec![1, 2, 3],
     }
-}
-
-fn derivation() -> Vec<u8> {
-    codec::encode(&Derivation {
-        doc_type: dermis_model::DocType::Product,
-        rows: vec![Row {
-            table: Table::Product,
-            values: vec![Value::Int(1); Table::Product.columns()],
-        }],
-        conflicts: Vec::new(),
-    })
 }
 
 fn stores(out: &[NodeOutput]) -> usize {
@@ -106,14 +95,7 @@ fn rows_not_asked_for_or_malformed_end_the_session_with_nothing_stored() {
     let out = node.handle_frame(10, &rows_frame(r, vec![derivation()]));
     assert_eq!(closed_with(&out), Some(ErrorCode::ProtocolViolation));
     assert_eq!(stores(&out), 0);
-    // Malformed: cut, an unknown table, a huge claimed count.
-    let mut cut = derivation();
-    cut.pop();
-    let mut table = derivation();
-    table[3] = 99;
-    let mut huge = vec![codec::VERSION, 2];
-    huge.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0x0f]);
-    for bad in [cut, table, huge] {
+    for bad in malformed_derivations() {
         let (mut node, out) = node_with(
             FEATURE_BOOTSTRAP | FEATURE_BOOT_ROWS,
             EngineConfig::default(),

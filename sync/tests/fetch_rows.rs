@@ -4,7 +4,6 @@
 //! documents at the heads sent, and refused whole when not asked for or malformed.
 
 use automerge::ChangeHash;
-use dermis_model::derivation::{Derivation, Row, Table, Value, codec};
 use dermis_sync::EngineConfig;
 use dermis_sync::hub_engine::{HubSession, HubStoreOp, HubStoreResult, offered_features};
 use dermis_sync::node_engine::{NodeOutput, NodeSession, NodeStoreOp, NodeStoreResult};
@@ -15,7 +14,10 @@ use dermis_sync::wire::{
 use uuid::Uuid;
 
 mod support;
-use support::{closed_with, hello_features, hub_op, hub_sent, hub_with, node_op, node_with, sent};
+use support::{
+    closed_with, derivation, hello_features, hub_op, hub_sent, hub_with, malformed_derivations,
+    node_op, node_with, sent,
+};
 
 fn doc(n: u128, doc_type: &str, full: bool) -> DocData {
     DocData {
@@ -26,17 +28,6 @@ fn doc(n: u128, doc_type: &str, full: bool) -> DocData {
         full,
         data: vec![1, 2, 3],
     }
-}
-
-fn derivation() -> Vec<u8> {
-    codec::encode(&Derivation {
-        doc_type: dermis_model::DocType::Product,
-        rows: vec![Row {
-            table: Table::Product,
-            values: vec![Value::Int(1); Table::Product.columns()],
-        }],
-        conflicts: Vec::new(),
-    })
 }
 
 const BASE: u64 = FEATURE_TOKEN_ROTATION | FEATURE_LIVE_DOCS;
@@ -244,12 +235,7 @@ fn a_node_stores_a_docs_frame_with_rows_it_asked_for() {
 fn rows_not_asked_for_on_changes_or_malformed_end_the_session_with_nothing_stored() {
     let whole = doc(1, "product", true);
     let changes = doc(1, "product", false);
-    let mut cut = derivation();
-    cut.pop();
-    let mut table = derivation();
-    table[3] = 99;
-    let mut huge = vec![codec::VERSION, 2];
-    huge.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0x0f]);
+    let [cut, table, huge] = malformed_derivations();
     let cases = [
         // Not asked for: the node speaks revision 8.
         (BASE, whole.clone(), derivation()),

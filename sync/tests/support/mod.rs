@@ -182,3 +182,29 @@ pub fn page(docs: &[DocData], up_to: u64) -> ChangePage {
         more: false,
     }
 }
+
+/// A well-formed encoded derivation of a product (one row of ones), as a hub sends with
+/// a document (revisions 6 and 9).
+pub fn derivation() -> Vec<u8> {
+    use dermis_model::derivation::{Derivation, Row, Table, Value, codec};
+    codec::encode(&Derivation {
+        doc_type: dermis_model::DocType::Product,
+        rows: vec![Row {
+            table: Table::Product,
+            values: vec![Value::Int(1); Table::Product.columns()],
+        }],
+        conflicts: Vec::new(),
+    })
+}
+
+/// Derivations a node must refuse: [`derivation`] cut short, one naming an unknown
+/// table, and one claiming a huge row count.
+pub fn malformed_derivations() -> [Vec<u8>; 3] {
+    let mut cut = derivation();
+    cut.pop();
+    let mut table = derivation();
+    table[3] = 99;
+    let mut huge = vec![dermis_model::derivation::codec::VERSION, 2];
+    huge.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0x0f]);
+    [cut, table, huge]
+}
