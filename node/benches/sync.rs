@@ -93,6 +93,20 @@ fn enroll(hub: &Hub, clinic: &str, d: &Path, name: &str) {
 }
 
 /// Whether `DERMIS_BENCH_ONLY` (unset: every section) names this section.
+/// The hub's projector lag for `clinic` now, and (unless `DERMIS_BENCH_PROJECTED=0`)
+/// the seconds until it has read everything, waited for with a deadline.
+fn projected(hub: &Hub, clinic: &str) -> (i64, Option<f64>) {
+    let lag = hub.projector_lag(clinic);
+    if std::env::var("DERMIS_BENCH_PROJECTED").as_deref() == Ok("0") {
+        return (lag, None);
+    }
+    let t = Instant::now();
+    common::wait_until(Duration::from_secs(600), "the hub's projector", || {
+        hub.projector_lag(clinic) == 0
+    });
+    (lag, Some(t.elapsed().as_secs_f64()))
+}
+
 fn wanted(section: &str) -> bool {
     std::env::var("DERMIS_BENCH_ONLY")
         .map_or(true, |only| only.split(',').any(|s| s.trim() == section))
@@ -282,18 +296,13 @@ fn main() {
         // A workstation joins a clinic whose hub has long read what it holds: the hub's
         // projector finishes the pushed documents first, unless
         // DERMIS_BENCH_PROJECTED=0 (then it runs during the catch-up, as before).
-        let lag = hub.projector_lag(&clinic);
-        if std::env::var("DERMIS_BENCH_PROJECTED").as_deref() != Ok("0") {
-            let t = Instant::now();
-            common::wait_until(Duration::from_secs(600), "the hub's projector", || {
-                hub.projector_lag(&clinic) == 0
-            });
-            println!(
-                "hub projector: {lag} docs behind after the push, caught up {:.1} s later",
-                t.elapsed().as_secs_f64()
-            );
-        } else {
-            println!("hub projector: {lag} docs behind at the start of the catch-up");
+        match projected(&hub, &clinic) {
+            (lag, Some(secs)) => println!(
+                "hub projector: {lag} docs behind after the push, caught up {secs:.1} s later"
+            ),
+            (lag, None) => {
+                println!("hub projector: {lag} docs behind at the start of the catch-up")
+            }
         }
         // DERMIS_BENCH_CATCHUP_RUNS (default 1): more fresh nodes catch up the same
         // dataset one after another, each printed, for a spread without another push.
@@ -551,16 +560,11 @@ fn main() {
         report(&w);
         // Back after a while offline: the hub has read the edits by then (as for the
         // catch-up, DERMIS_BENCH_PROJECTED=0 comes back at once, the projector working).
-        let (lag, t) = (hub.projector_lag(&clinic), Instant::now());
-        if std::env::var("DERMIS_BENCH_PROJECTED").as_deref() != Ok("0") {
-            common::wait_until(Duration::from_secs(600), "the hub's projector", || {
-                hub.projector_lag(&clinic) == 0
-            });
-        }
+        let (lag, secs) = projected(&hub, &clinic);
         println!(
             "hub projector: {lag} docs behind when the writer's sync ended, {} {:.2} s later",
             hub.projector_lag(&clinic),
-            t.elapsed().as_secs_f64()
+            secs.unwrap_or(0.0)
         );
         let back = report(&o);
         println!(

@@ -35,6 +35,13 @@ fn sync_once(d: &Path, bootstrap: bool) {
     sync_with(d, bootstrap, true);
 }
 
+/// A hub with `env` keeping its data in `root/hub`; that directory.
+fn hub_in(root: &Path, env: Vec<(String, String)>) -> (Hub, std::path::PathBuf) {
+    let dir = root.join("hub");
+    std::fs::create_dir_all(&dir).unwrap();
+    (Hub::start_with(&dir, env), dir)
+}
+
 /// Syncs once; returns how many documents were stored from the hub's derivations
 /// (revisions 6 and 9, `rows` on) rather than loaded.
 fn sync_with(d: &Path, bootstrap: bool, rows: bool) -> u64 {
@@ -237,9 +244,7 @@ fn compressed_frames_work_with_older_nodes_and_with_hubs_that_do_not_offer_them(
     for (name, hub_env) in [("new", Vec::new()), ("older", older_hub)] {
         let offers = hub_env.is_empty();
         let root = tmp.path().join(name);
-        let hub_dir = root.join("hub");
-        std::fs::create_dir_all(&hub_dir).unwrap();
-        let hub = Hub::start_with(&hub_dir, hub_env);
+        let (hub, hub_dir) = hub_in(&root, hub_env);
         let clinic = hub.clinic_add("Compressed");
         let (writer, new, today) = (root.join("w"), root.join("n"), root.join("t"));
         enroll(&writer, &hub, &clinic, "writer");
@@ -299,9 +304,7 @@ fn nodes_back_from_offline_store_fetched_documents_from_their_rows_both_ways() {
     for (name, hub_env) in [("new", Vec::new()), ("older", older_hub)] {
         let offers = hub_env.is_empty();
         let root = tmp.path().join(name);
-        let hub_dir = root.join("hub");
-        std::fs::create_dir_all(&hub_dir).unwrap();
-        let hub = Hub::start_with(&hub_dir, hub_env);
+        let (hub, hub_dir) = hub_in(&root, hub_env);
         let clinic = hub.clinic_add("Fetched");
         let (writer, new, today) = (root.join("w"), root.join("n"), root.join("t"));
         for (d, node) in [(&writer, "writer"), (&new, "new"), (&today, "today")] {
