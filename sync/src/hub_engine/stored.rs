@@ -14,6 +14,17 @@ use crate::wire::{
     PushOutcome, PushResult,
 };
 
+/// A fetch step whose documents the store has read: what is sent next, and the rest of
+/// the fetch ([`Busy::Fetch`]'s `rest` and `first`).
+#[derive(Debug)]
+pub(super) struct FetchRead {
+    request: u64,
+    ids: Vec<Uuid>,
+    docs: Vec<Option<DocData>>,
+    rest: VecDeque<FetchItem>,
+    first: Option<usize>,
+}
+
 #[derive(Debug)]
 pub(super) enum Busy {
     Welcome,
@@ -38,13 +49,7 @@ pub(super) enum Busy {
     },
     /// A fetch step's documents, read, waiting for their derivations (revision 9):
     /// then sent, and the fetch goes on as from [`Busy::Fetch`].
-    FetchRows {
-        request: u64,
-        ids: Vec<Uuid>,
-        docs: Vec<Option<DocData>>,
-        rest: VecDeque<FetchItem>,
-        first: Option<usize>,
-    },
+    FetchRows(FetchRead),
     /// Listing the appointments whose documents a first sync sends before the log
     /// (revision 8), for the bootstrap request `request` from 0.
     BootFirst {
@@ -150,39 +155,30 @@ impl HubSession {
                 for item in step.drain(answered..).rev() {
                     rest.push_front(item);
                 }
-                let ids = step.iter().map(|i| i.doc_id).collect();
                 let wanted = if self.features & FEATURE_FETCH_ROWS != 0 {
                     crate::fetch_rows::wanted(&docs)
                 } else {
                     Vec::new()
                 };
-                if !wanted.is_empty() {
-                    self.busy = Some(Busy::FetchRows {
-                        request,
-                        ids,
-                        docs,
-                        rest,
-                        first,
-                    });
-                    out.push(HubOutput::Store(HubStoreOp::Derivations { items: wanted }));
-                    return out;
-                }
-                if self.fetch_sent(now, request, ids, docs, Vec::new(), rest, first, &mut out) {
-                    return out;
-                }
-            }
-            (
-                Busy::FetchRows {
+                let read = FetchRead {
                     request,
-                    ids,
+                    ids: step.iter().map(|i| i.doc_id).collect(),
                     docs,
                     rest,
                     first,
-                },
-                HubStoreResult::Derivations(stored),
-            ) => {
-                let derived = crate::fetch_rows::attach(&docs, stored);
-                if self.fetch_sent(now, request, ids, docs, derived, rest, first, &mut out) {
+                };
+                if !wanted.is_empty() {
+                    self.busy = Some(Busy::FetchRows(read));
+                    out.push(HubOutput::Store(HubStoreOp::Derivations { items: wanted }));
+                    return out;
+                }
+                if self.fetch_sent(now, read, Vec::new(), &mut out) {
+                    return out;
+                }
+            }
+            (Busy::FetchRows(read), HubStoreResult::Derivations(stored)) => {
+                let derived = crate::fetch_rows::attach(&read.docs, stored);
+                if self.fetch_sent(now, read, derived, &mut out) {
                     return out;
                 }
             }
@@ -274,18 +270,20 @@ impl HubSession {
     /// Sends a fetch step's documents (with their derivations, one per document, or
     /// none) and asks for the next step: true when a store operation is now in flight,
     /// false when the fetch is done and the next request may be served.
-    #[allow(clippy::too_many_arguments)]
     fn fetch_sent(
         &mut self,
         now: Millis,
-        request: u64,
-        ids: Vec<Uuid>,
-        docs: Vec<Option<DocData>>,
+        read: FetchRead,
         derived: Vec<Vec<u8>>,
-        rest: VecDeque<FetchItem>,
-        first: Option<usize>,
         out: &mut Vec<HubOutput>,
     ) -> bool {
+        let FetchRead {
+            request,
+            ids,
+            docs,
+            rest,
+            first,
+        } = read;
         let sent: usize = docs.iter().flatten().map(|d| d.data.len()).sum();
         self.send_docs(now, request, ids, docs, derived, out);
         let first = first.map(|left| left.saturating_sub(sent));
