@@ -43,6 +43,13 @@ fn delivery_info(r: &Row<'_>) -> rusqlite::Result<(DeliveryInfo, String, String)
     ))
 }
 
+/// The delivery poll's statement, its limit in the text: SQLite's planner reads a bound
+/// `LIMIT`, so binding it would prepare the statement again at every poll (the
+/// webhook worker polls on a timer; its batch is one constant).
+pub(super) fn unenqueued_sql(limit: u32) -> String {
+    format!("SELECT id FROM webhook_deliveries WHERE enqueued = 0 ORDER BY id LIMIT {limit}")
+}
+
 impl HookStore for SqliteStore {
     async fn add_webhook(&self, webhook: &NewWebhook, now: Millis) -> Result<Uuid, StoreError> {
         let webhook = webhook.clone();
@@ -204,11 +211,9 @@ impl HookStore for SqliteStore {
     async fn unenqueued_deliveries(&self, limit: u32) -> Result<Vec<i64>, StoreError> {
         self.call(move |conn| {
             let mut stmt = conn
-                .prepare_cached(
-                    "SELECT id FROM webhook_deliveries WHERE enqueued = 0 ORDER BY id LIMIT ?1",
-                )
+                .prepare_cached(&unenqueued_sql(limit))
                 .map_err(lite("read deliveries"))?;
-            stmt.query_map([i64::from(limit)], |r| r.get(0))
+            stmt.query_map([], |r| r.get(0))
                 .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
                 .map_err(lite("read deliveries"))
         })
@@ -219,12 +224,13 @@ impl HookStore for SqliteStore {
         let ids = ids.to_vec();
         self.call(move |conn| {
             let tx = conn.transaction().map_err(lite("begin"))?;
-            for id in ids {
-                tx.execute(
-                    "UPDATE webhook_deliveries SET enqueued = 1 WHERE id = ?1",
-                    [id],
-                )
-                .map_err(lite("mark enqueued"))?;
+            {
+                let mut mark = tx
+                    .prepare_cached("UPDATE webhook_deliveries SET enqueued = 1 WHERE id = ?1")
+                    .map_err(lite("mark enqueued"))?;
+                for id in ids {
+                    mark.execute([id]).map_err(lite("mark enqueued"))?;
+                }
             }
             tx.commit().map_err(lite("commit"))
         })

@@ -179,8 +179,8 @@ mod tests {
     use dermis_sync::wire::{DocPush, PushOutcome};
 
     use super::*;
-    use crate::store::HubStore;
     use crate::store::planned::Rows;
+    use crate::store::{HookStore, HubStore};
     use dermis_model::DocType;
     use dermis_sync::conformance::{patient_doc, push, rename};
 
@@ -225,6 +225,33 @@ mod tests {
             .call(|conn| {
                 let stmt = conn
                     .prepare_cached(&documents::changes_page_sql(101))
+                    .map_err(lite("test"))?;
+                Ok((
+                    stmt.get_status(rusqlite::StatementStatus::Run),
+                    stmt.get_status(rusqlite::StatementStatus::RePrepare),
+                ))
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(runs, 3, "one cached statement ran each time");
+        assert_eq!(prepared_again, 0);
+    }
+
+    #[tokio::test]
+    async fn polling_for_deliveries_again_does_not_prepare_its_statement_again() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = SqliteStore::open(&dir.path().join("hub.db")).unwrap_or_else(|e| panic!("{e}"));
+        for _ in 0..3 {
+            let ids = store
+                .unenqueued_deliveries(50)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(ids.is_empty());
+        }
+        let (runs, prepared_again) = store
+            .call(|conn| {
+                let stmt = conn
+                    .prepare_cached(&hooks::unenqueued_sql(50))
                     .map_err(lite("test"))?;
                 Ok((
                     stmt.get_status(rusqlite::StatementStatus::Run),
