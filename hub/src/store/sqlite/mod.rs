@@ -196,6 +196,21 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// How often the store's cached statement `sql` ran, and how often SQLite prepared
+    /// it again: (3, 0) after three runs of one statement that stays prepared.
+    async fn runs_and_reprepares(store: &SqliteStore, sql: String) -> (i32, i32) {
+        store
+            .call(move |conn| {
+                let stmt = conn.prepare_cached(&sql).map_err(lite("test"))?;
+                Ok((
+                    stmt.get_status(rusqlite::StatementStatus::Run),
+                    stmt.get_status(rusqlite::StatementStatus::RePrepare),
+                ))
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// The change log is read by every session after every push: its statement is
     /// prepared once, not again at each run (a bound `LIMIT ?` made SQLite prepare it
     /// again every time).
@@ -221,20 +236,10 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(page.entries.len(), 1);
         }
-        let (runs, prepared_again) = store
-            .call(|conn| {
-                let stmt = conn
-                    .prepare_cached(&documents::changes_page_sql(101))
-                    .map_err(lite("test"))?;
-                Ok((
-                    stmt.get_status(rusqlite::StatementStatus::Run),
-                    stmt.get_status(rusqlite::StatementStatus::RePrepare),
-                ))
-            })
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(runs, 3, "one cached statement ran each time");
-        assert_eq!(prepared_again, 0);
+        assert_eq!(
+            runs_and_reprepares(&store, documents::changes_page_sql(101)).await,
+            (3, 0)
+        );
     }
 
     #[tokio::test]
@@ -248,20 +253,10 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"));
             assert!(ids.is_empty());
         }
-        let (runs, prepared_again) = store
-            .call(|conn| {
-                let stmt = conn
-                    .prepare_cached(&hooks::unenqueued_sql(50))
-                    .map_err(lite("test"))?;
-                Ok((
-                    stmt.get_status(rusqlite::StatementStatus::Run),
-                    stmt.get_status(rusqlite::StatementStatus::RePrepare),
-                ))
-            })
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(runs, 3, "one cached statement ran each time");
-        assert_eq!(prepared_again, 0);
+        assert_eq!(
+            runs_and_reprepares(&store, hooks::unenqueued_sql(50)).await,
+            (3, 0)
+        );
     }
 
     #[tokio::test]
