@@ -92,7 +92,6 @@ fn enroll(hub: &Hub, clinic: &str, d: &Path, name: &str) {
     );
 }
 
-/// Whether `DERMIS_BENCH_ONLY` (unset: every section) names this section.
 /// The hub's projector lag for `clinic` now, and (unless `DERMIS_BENCH_PROJECTED=0`)
 /// the seconds until it has read everything, waited for with a deadline.
 fn projected(hub: &Hub, clinic: &str) -> (i64, Option<f64>) {
@@ -107,6 +106,7 @@ fn projected(hub: &Hub, clinic: &str) -> (i64, Option<f64>) {
     (lag, Some(t.elapsed().as_secs_f64()))
 }
 
+/// Whether `DERMIS_BENCH_ONLY` (unset: every section) names this section.
 fn wanted(section: &str) -> bool {
     std::env::var("DERMIS_BENCH_ONLY")
         .map_or(true, |only| only.split(',').any(|s| s.trim() == section))
