@@ -489,6 +489,49 @@ fn the_daemon_runs_a_pass_after_a_sync_only_when_what_it_can_bring_changed() {
 }
 
 #[test]
+fn a_caught_up_sync_wakes_the_lane_only_when_what_it_can_bring_changed() {
+    use dermis_node::sync::photos::DocsSignal;
+    let d = desk();
+    let node = Node::open(&d.dir).unwrap();
+    let conn = node.store.conn();
+    let (signal, mut lane) = DocsSignal::new();
+    assert!(
+        signal.caught_up(conn),
+        "the first catch-up on a connection wakes it"
+    );
+    assert!(lane.has_changed().unwrap() && *lane.borrow_and_update());
+    // Edits elsewhere in the clinic that bring no photo: the lane sleeps on.
+    for _ in 0..3 {
+        assert!(!signal.caught_up(conn));
+        assert!(!lane.has_changed().unwrap());
+    }
+    assert!(*lane.borrow(), "still caught up");
+
+    // A photo taken here (in another process, as the window does) waits to go up.
+    d.add_photo(&noise_jpeg(64, 5), "w.jpg");
+    assert!(signal.caught_up(conn));
+    assert!(lane.has_changed().unwrap());
+    lane.mark_unchanged();
+    assert!(!signal.caught_up(conn));
+    // The hub made its thumbnails.
+    {
+        let other = dermis_node::store::Store::connect(&Node::store_path(&d.dir)).unwrap();
+        other
+            .execute("UPDATE photos SET thumbnails_ready = 1", [])
+            .unwrap();
+    }
+    assert!(signal.caught_up(conn));
+    lane.mark_unchanged();
+
+    // A lost connection tells the lane to wait; the next catch-up wakes it again.
+    signal.lost();
+    assert!(lane.has_changed().unwrap() && !*lane.borrow_and_update());
+    assert!(signal.caught_up(conn));
+    assert!(*lane.borrow_and_update());
+    assert!(!signal.caught_up(conn));
+}
+
+#[test]
 fn the_daemon_keeps_its_photo_client_until_the_token_or_hub_changes() {
     use dermis_node::sync::photos::{ClientCache, Gate, Lane, PassEnd};
     let d = desk();

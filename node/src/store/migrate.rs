@@ -79,6 +79,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0018_search_index_buffer",
         include_str!("../../../migrations/node/0018_search_index_buffer.sql"),
     ),
+    (
+        "0019_photo_lane_counts",
+        include_str!("../../../migrations/node/0019_photo_lane_counts.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {
@@ -117,7 +121,7 @@ pub fn run(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Store, journal, pos};
+    use crate::store::{Store, journal, photo_uploads, pos};
 
     fn sale(
         conn: &Connection,
@@ -171,6 +175,120 @@ mod tests {
             |r| r.get(0),
         )
         .expect("segments")
+    }
+
+    fn photo(conn: &Connection, id: &str, patient: &str, thumbnails_ready: i64) {
+        conn.execute(
+            "INSERT INTO photos(id, patient_id, sha256, mime, size, body_part, tags, taken_at, thumbnails_ready)
+             VALUES (?1, ?2, ?1, 'image/jpeg', 10, 'face', '', 1, ?3)",
+            rusqlite::params![id, patient, thumbnails_ready],
+        )
+        .expect("photo");
+    }
+
+    /// The photo lane's inputs counted the slow way, over every row.
+    fn counted(conn: &Connection) -> photo_uploads::LaneInputs {
+        conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM photos),
+                    (SELECT COALESCE(SUM(thumbnails_ready), 0) FROM photos),
+                    (SELECT COUNT(*) FROM photo_uploads WHERE state IN ('local', 'uploading'))",
+            [],
+            |r| {
+                Ok(photo_uploads::LaneInputs {
+                    photos: r.get(0)?,
+                    thumbnails_ready: r.get(1)?,
+                    waiting: r.get(2)?,
+                })
+            },
+        )
+        .expect("counted")
+    }
+
+    /// Schema 19: the photo lane's inputs, read after every caught-up sync, come from one
+    /// row the triggers keep: the same figures as counting every photo, through every kind
+    /// of write (a store's own photos, a patient's photos projected again, thumbnails made,
+    /// uploads moving on, an erasure), at a cost that does not grow with the photos.
+    #[test]
+    fn the_photo_lanes_inputs_are_kept_counts_equal_to_counting_every_photo() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("store.db");
+        {
+            let store = Store::create_at_version(&path, 18).expect("v18");
+            let conn = store.conn();
+            photo(conn, "old1", "p1", 1);
+            photo(conn, "old2", "p1", 0);
+            photo_uploads::insert_new(conn, "old2", "p1", "old2", 10, 1).expect("upload");
+        }
+        let store = Store::open(&path).expect("migrated");
+        let conn = store.conn();
+        let read = || photo_uploads::lane_inputs(conn).expect("inputs");
+        let start = read();
+        assert_eq!(start, counted(conn), "the migration counts what was there");
+        assert_eq!(
+            (start.photos, start.thumbnails_ready, start.waiting),
+            (2, 1, 1)
+        );
+
+        // Many photos, some with thumbnails; uploads of this node's own.
+        for i in 0..2_000 {
+            photo(conn, &format!("ph{i}"), &format!("p{}", i % 50), i % 3 % 2);
+            if i % 7 == 0 {
+                photo_uploads::insert_new(conn, &format!("ph{i}"), "p", "s", 10, 1)
+                    .expect("upload");
+            }
+        }
+        assert_eq!(read(), counted(conn));
+        // A patient projected again: their photo rows deleted and written anew.
+        conn.execute("DELETE FROM photos WHERE patient_id = 'p7'", [])
+            .expect("delete");
+        photo(conn, "ph7", "p7", 1);
+        assert_eq!(read(), counted(conn));
+        // Thumbnails made, uploads sent, one refused, one added twice.
+        conn.execute(
+            "UPDATE photos SET thumbnails_ready = 1 WHERE patient_id = 'p3'",
+            [],
+        )
+        .expect("thumbnails");
+        conn.execute("UPDATE photos SET thumbnails_ready = thumbnails_ready", [])
+            .expect("unchanged");
+        conn.execute(
+            "UPDATE photo_uploads SET state = 'uploading' WHERE photo_id = 'ph0'",
+            [],
+        )
+        .expect("uploading");
+        conn.execute(
+            "UPDATE photo_uploads SET state = 'uploaded' WHERE photo_id = 'ph7'",
+            [],
+        )
+        .expect("uploaded");
+        conn.execute(
+            "UPDATE photo_uploads SET state = 'failed' WHERE photo_id = 'ph14'",
+            [],
+        )
+        .expect("failed");
+        conn.execute(
+            "UPDATE photo_uploads SET state = 'local' WHERE photo_id = 'ph14'",
+            [],
+        )
+        .expect("again");
+        photo_uploads::insert_new(conn, "ph0", "p", "s", 10, 2).expect("again");
+        assert_eq!(read(), counted(conn));
+        // An erasure: the patient's photos and uploads go.
+        conn.execute("DELETE FROM photos WHERE patient_id = 'p0'", [])
+            .expect("erase");
+        conn.execute("DELETE FROM photo_uploads WHERE photo_id LIKE 'ph%0'", [])
+            .expect("erase");
+        let end = read();
+        assert_eq!(end, counted(conn));
+        assert!(end.photos > 1_900 && end.waiting > 200, "{end:?}");
+
+        // One row read, however many photos: counting them took a step per photo.
+        let mut stmt = conn
+            .prepare(photo_uploads::LANE_INPUTS_SQL)
+            .expect("statement");
+        stmt.query_row([], |_| Ok(())).expect("read");
+        let steps = stmt.get_status(rusqlite::StatementStatus::VmStep);
+        assert!(steps < 50, "{steps} virtual machine steps");
     }
 
     /// Schema 18: a first sync's transaction of a few thousand patients writes its search

@@ -20,7 +20,7 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::ended::{Ended, HubClose};
 use super::link::{HubLink, LinkError, LinkSetupError, TRANSPORT_HEADER, certificate_problem};
-use super::photos::{LaneOptions, LaneReport, LaneThread, run_once};
+use super::photos::{DocsSignal, LaneOptions, LaneReport, LaneThread, run_once};
 use super::predecode::Predecoder;
 use super::{notify, state};
 use crate::node::{Node, OpError, now};
@@ -206,7 +206,7 @@ pub async fn run(
     let started = tokio::time::Instant::now();
     // `true` once the documents are caught up on the current connection: the photo lane
     // waits for it, so photos never hold the documents back.
-    let (docs_caught_up, caught_up_rx) = tokio::sync::watch::channel(false);
+    let (docs_caught_up, caught_up_rx) = DocsSignal::new();
     let _lane = (options.photo_lane && !options.once)
         .then(|| LaneThread::spawn(data_dir.to_owned(), options.photos.clone(), caught_up_rx));
     let mut backoff = options.min_backoff;
@@ -251,7 +251,7 @@ pub async fn run(
         record(&node, state::ONLINE, "false");
         // Erasures learnt from the hub in this session: their photo files go now.
         node.finish_erasures();
-        docs_caught_up.send_replace(false);
+        docs_caught_up.lost();
         match ended {
             Ended::CaughtUp => {
                 if options.photo_lane {
@@ -340,7 +340,7 @@ pub struct SyncReport {
 struct HubAccess<'a> {
     link: &'a HubLink,
     token: &'a str,
-    caught_up: &'a tokio::sync::watch::Sender<bool>,
+    caught_up: &'a DocsSignal,
 }
 
 async fn connection(
@@ -503,7 +503,7 @@ async fn drive(
                     alive_recorded = std::time::Instant::now();
                 }
                 NodeOutput::CaughtUp => {
-                    hub.caught_up.send_replace(true);
+                    hub.caught_up.caught_up(node.store.conn());
                     // Caught up again after every live update: recorded at most every
                     // SYNC_AT_EVERY, as each record is a write transaction waiting for the disk.
                     if sync_recorded.is_none_or(|at| at.elapsed() >= SYNC_AT_EVERY) {

@@ -625,6 +625,51 @@ impl Rounds {
     }
 }
 
+/// Tells the photo lane's daemon that the documents caught up on the current connection.
+/// They catch up after every edit anywhere in the clinic, and waking the lane's thread for
+/// each (to find, nearly always, that nothing it can act on changed) was work for every
+/// workstation on every edit. So the lane is woken when the documents first catch up on a
+/// connection and after that only when its inputs ([`photo_uploads::LaneInputs`], one row
+/// read) changed; retries that fall due wake it by its timer.
+pub struct DocsSignal {
+    tx: watch::Sender<bool>,
+    /// The inputs when the lane was last woken.
+    told: std::cell::Cell<Option<photo_uploads::LaneInputs>>,
+}
+
+impl DocsSignal {
+    /// The signal, and the receiver the lane (or its [`Gate`]) waits on.
+    pub fn new() -> (DocsSignal, watch::Receiver<bool>) {
+        let (tx, rx) = watch::channel(false);
+        let signal = DocsSignal {
+            tx,
+            told: std::cell::Cell::new(None),
+        };
+        (signal, rx)
+    }
+
+    /// The documents caught up; `conn` reads the lane's inputs. Returns whether the lane
+    /// was woken. Inputs that cannot be read wake it (it then reads them itself).
+    pub fn caught_up(&self, conn: &rusqlite::Connection) -> bool {
+        let inputs = if self.tx.is_closed() {
+            None
+        } else {
+            photo_uploads::lane_inputs(conn).ok()
+        };
+        let told = self.told.replace(inputs);
+        self.tx.send_if_modified(|caught_up| {
+            let wake = !*caught_up || inputs.is_none() || inputs != told;
+            *caught_up = true;
+            wake
+        })
+    }
+
+    /// The connection ended: the lane waits for the documents again.
+    pub fn lost(&self) {
+        self.tx.send_replace(false);
+    }
+}
+
 async fn lane_round(
     lane: &mut Lane,
     clients: &mut ClientCache,
