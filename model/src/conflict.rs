@@ -68,6 +68,23 @@ pub fn may_have_conflicts(doc: &mut automerge::AutoCommit) -> bool {
     doc.get_heads().len() > 1 || doc.get_changes_meta(&[]).iter().any(|c| c.deps.len() > 1)
 }
 
+/// Whether changes applied after `base` (the heads a document had when its conflicts were
+/// last listed) can have brought it a conflict it did not have then. Only concurrent
+/// changes make conflicts: when `base` is one head, the document still has one head, and
+/// every change since depends on exactly one change, those changes are one chain after
+/// `base`, each written over everything before it. Reads the metadata of the new changes
+/// only, where [`may_have_conflicts`] reads the whole history: a day ledger gains an
+/// entry with every edit on its workstation, and reading its thousands of changes again
+/// for each one was most of the cost of indexing it.
+pub fn may_have_new_conflicts(
+    doc: &mut automerge::AutoCommit,
+    base: &[automerge::ChangeHash],
+) -> bool {
+    base.len() != 1
+        || doc.get_heads().len() != 1
+        || doc.get_changes_meta(base).iter().any(|c| c.deps.len() != 1)
+}
+
 /// Every conflicting field in the document, in path order.
 pub fn find_conflicts(doc: &impl ReadDoc) -> Result<Vec<Conflict>, SchemaError> {
     let mut out = Vec::new();
@@ -181,6 +198,54 @@ mod tests {
 
     use super::*;
     use crate::{NodeId, UserId};
+
+    #[test]
+    fn only_changes_concurrent_with_the_listed_heads_can_bring_new_conflicts() {
+        let desk = NodeId::new();
+        let edit = |doc: &mut AutoCommit, phone: &str| {
+            doc.put(ROOT, "phone", phone).expect("put");
+            doc.commit_with(Provenance::operator(desk).commit_options(1_000_000));
+        };
+        let mut n1 = AutoCommit::new();
+        edit(&mut n1, "+33 1");
+        let base = n1.get_heads();
+        assert!(!may_have_new_conflicts(&mut n1, &base), "nothing since");
+        for i in 0..3 {
+            edit(&mut n1, &format!("+33 1{i}"));
+        }
+        assert!(
+            !may_have_new_conflicts(&mut n1, &base),
+            "one chain after base"
+        );
+
+        // A replica's edit made without seeing the last three: concurrent.
+        let mut n2 = n1
+            .fork_at(&base)
+            .expect("fork")
+            .with_actor(automerge::ActorId::random());
+        edit(&mut n2, "+33 2");
+        let listed = n1.get_heads();
+        n1.merge(&mut n2).expect("merge");
+        let two_heads = n1.get_heads();
+        assert_eq!(two_heads.len(), 2);
+        assert!(may_have_new_conflicts(&mut n1, &listed), "two heads");
+        assert_eq!(find_conflicts(&n1).expect("conflicts").len(), 1);
+        // An edit over both values: one head again, but its change depends on two.
+        edit(&mut n1, "+33 3");
+        assert!(
+            may_have_new_conflicts(&mut n1, &listed),
+            "a merge change since"
+        );
+        assert!(find_conflicts(&n1).expect("conflicts").is_empty());
+        // After it, a chain again: nothing new can conflict, though the history holds a
+        // merge (which `may_have_conflicts` goes on seeing at every edit).
+        let resolved = n1.get_heads();
+        edit(&mut n1, "+33 4");
+        assert!(!may_have_new_conflicts(&mut n1, &resolved));
+        assert!(may_have_conflicts(&mut n1));
+        // Conflicts listed at two heads: always read again.
+        assert!(may_have_new_conflicts(&mut n1, &two_heads));
+    }
 
     #[test]
     fn each_conflicting_value_names_its_author_workstation_and_time() {

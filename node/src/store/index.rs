@@ -17,12 +17,24 @@ fn schema(id: DocId) -> impl FnOnce(dermis_model::SchemaError) -> StoreError {
 
 /// What the caller already knows of the document it asks to index.
 pub enum Known<'a> {
-    /// The whole document, as read when it was checked.
-    Read(Box<Record>),
+    /// The whole document, as read when it was checked, and the heads it was stored at
+    /// if it was stored before.
+    Read(Box<Record>, Option<&'a [ChangeHash]>),
     /// The heads the index was last written at.
     Since(&'a [ChangeHash]),
     /// Nothing: a document new to the store.
     Nothing,
+}
+
+impl<'a> Known<'a> {
+    /// The heads the document was stored at, and its conflicts listed at.
+    fn base(&self) -> Option<&'a [ChangeHash]> {
+        match self {
+            Known::Read(_, base) => *base,
+            Known::Since(base) => Some(base),
+            Known::Nothing => None,
+        }
+    }
 }
 
 /// Rewrites the index rows of one document, reading of it what `known` does not give.
@@ -35,8 +47,9 @@ pub fn reindex(
     now: Millis,
     search: &mut SearchRows,
 ) -> Result<(), StoreError> {
+    let base = known.base();
     let record = match known {
-        Known::Read(r) => *r,
+        Known::Read(r, _) => *r,
         // A stored ledger: the entries its new changes put in are what the index lacks
         // (the index took every earlier change in the transaction that stored it).
         Known::Since(base) if doc_type == DocType::Ledger => {
@@ -51,8 +64,22 @@ pub fn reindex(
         // resolved patient merges.
         None => index_merges(tx, id, doc)?,
     }
+    // A document that had no conflict and gained only changes after its stored heads
+    // has none now: its rows stay as they are (none) without reading its history.
+    if let Some(base) = base
+        && !has_conflicts(tx, id)?
+        && !dermis_model::conflict::may_have_new_conflicts(doc, base)
+    {
+        return Ok(());
+    }
     let conflicts = derivation::conflict_rows(doc).map_err(schema(id))?;
     write_conflicts(tx, id, doc_type, &conflicts, Fresh::No)
+}
+
+fn has_conflicts(tx: &Transaction<'_>, id: DocId) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM conflicts WHERE doc_id = ?1)")?
+        .query_row([id.to_string()], |r| r.get(0))?)
 }
 
 /// Whether a document's index rows are written for the first time: a document new to

@@ -350,7 +350,10 @@ impl<'s> Tx<'s> {
                 p.doc_type,
                 &mut p.doc,
                 match (p.record.take(), &p.base) {
-                    (Some(record), _) => index::Known::Read(Box::new(record)),
+                    (Some(record), base) => index::Known::Read(
+                        Box::new(record),
+                        base.as_ref().map(|b| b.heads.as_slice()),
+                    ),
                     (None, Some(base)) => index::Known::Since(&base.heads),
                     (None, None) => index::Known::Nothing,
                 },
