@@ -15,7 +15,7 @@
 //! from, events are kept once per key and movements counted once per id, so a change
 //! seen twice (a replay, two instances, a crash before the commit) derives nothing new.
 
-use automerge::{AutoCommit, ChangeHash};
+use automerge::AutoCommit;
 use dermis_model::derivation::{self, Derivation, Table, codec};
 use dermis_model::doc::Record;
 use dermis_model::{ClinicId, DocType, Millis, SchemaError, ledger};
@@ -138,7 +138,9 @@ fn project_ledger(
                 derivation.rows.extend(rows);
                 in_ledger_order(&mut derivation.rows);
             }
-            if !(derivation.conflicts.is_empty() && linear_since(doc, &heads)) {
+            if !derivation.conflicts.is_empty()
+                || dermis_model::conflict::may_have_new_conflicts(doc, &heads)
+            {
                 derivation.conflicts = derivation::conflict_rows(doc)?;
             }
             ledger_entries(clinic, new, &mut out);
@@ -196,17 +198,6 @@ fn in_ledger_order(rows: &mut [derivation::Row]) {
     }
     // Stable: a sale's lines and payments share its id and stay after it.
     rows.sort_by(|a, b| (section(a.table), id(a)).cmp(&(section(b.table), id(b))));
-}
-
-/// Whether every change after `heads` extends the document in one line (one head, no
-/// merge): each then saw every value it replaced, so it can end conflicts but not start
-/// one, and a ledger without conflicts at `heads` has none now.
-fn linear_since(doc: &mut AutoCommit, heads: &[ChangeHash]) -> bool {
-    doc.get_heads().len() == 1
-        && doc
-            .get_changes_meta(heads)
-            .iter()
-            .all(|c| c.deps.len() <= 1)
 }
 
 /// The derivation a fresh node's index is written from (docs/SYNC.md, revision 6): the
