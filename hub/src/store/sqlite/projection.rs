@@ -38,10 +38,12 @@ fn keep_event(
     outcome: &mut ProjectionOutcome,
 ) -> Result<(), StoreError> {
     let inserted = tx
-        .execute(
+        .prepare_cached(
             "INSERT INTO webhook_events (key, id, clinic_id, event_type, data, seq, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (key) DO NOTHING",
-            params![
+        )
+        .and_then(|mut s| {
+            s.execute(params![
                 event.key,
                 event_id(),
                 clinic.to_string(),
@@ -49,8 +51,8 @@ fn keep_event(
                 event.data.to_string(),
                 i64_of(seq),
                 now
-            ],
-        )
+            ])
+        })
         .map_err(lite("insert event"))?;
     if inserted == 0 {
         return Ok(());
@@ -157,11 +159,11 @@ pub(super) fn project(
         }
         for entry in &doc.stock {
             let fresh = tx
-                .execute(
+                .prepare_cached(
                     "INSERT INTO stock_entries (clinic_id, entry_id) VALUES (?1, ?2)
                      ON CONFLICT DO NOTHING",
-                    params![c, entry.entry_id],
                 )
+                .and_then(|mut s| s.execute(params![c, entry.entry_id]))
                 .map_err(lite("count stock entry"))?;
             if fresh == 0 {
                 continue;
@@ -232,11 +234,9 @@ pub(super) fn project(
             }
         }
         if doc.conflicts.is_empty() {
-            tx.execute(
-                "DELETE FROM open_conflicts WHERE doc_id = ?1",
-                [doc.doc_id.to_string()],
-            )
-            .map_err(lite("clear conflicts"))?;
+            tx.prepare_cached("DELETE FROM open_conflicts WHERE doc_id = ?1")
+                .and_then(|mut s| s.execute([doc.doc_id.to_string()]))
+                .map_err(lite("clear conflicts"))?;
         } else {
             let fields = serde_json::to_string(&doc.conflicts).unwrap_or_else(|_| "[]".into());
             tx.execute(
@@ -248,11 +248,11 @@ pub(super) fn project(
             .map_err(lite("record conflicts"))?;
         }
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO projector_cursors (clinic_id, seq, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (clinic_id) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at",
-        params![c, i64_of(to), now],
     )
+    .and_then(|mut s| s.execute(params![c, i64_of(to), now]))
     .map_err(lite("advance projector cursor"))?;
     tx.commit().map_err(lite("commit"))?;
     Ok(Some(outcome))

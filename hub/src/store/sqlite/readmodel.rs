@@ -173,7 +173,8 @@ fn write_patient(
     })
     .map_err(lite("write patient"))?;
     for table in stored::REPLACED_WITH_PATIENT {
-        conn.execute(&patient_rows_sql(table), params![c, id])
+        conn.prepare_cached(&patient_rows_sql(table))
+            .and_then(|mut s| s.execute(params![c, id]))
             .map_err(lite("replace patient rows"))?;
     }
     {
