@@ -83,6 +83,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0019_photo_lane_counts",
         include_str!("../../../migrations/node/0019_photo_lane_counts.sql"),
     ),
+    (
+        "0020_no_docs_type_index",
+        include_str!("../../../migrations/node/0020_no_docs_type_index.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {
@@ -202,6 +206,44 @@ mod tests {
             },
         )
         .expect("counted")
+    }
+
+    /// Schema 20: no index of documents by type; the ids of a type are still found, in order.
+    #[test]
+    fn documents_of_a_type_are_found_without_an_index_of_types() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("store.db");
+        {
+            let store = Store::create_at_version(&path, 19).expect("v19");
+            for (id, doc_type) in [("d3", "patient"), ("d1", "ledger"), ("d2", "patient")] {
+                store
+                    .conn()
+                    .execute(
+                        "INSERT INTO docs(id, doc_type, snapshot, heads, change_count, change_bytes, rev, local_seq, updated_at)
+                         VALUES (?1, ?2, x'00', x'', 0, 0, 1, 1, 1)",
+                        [id, doc_type],
+                    )
+                    .expect("doc");
+            }
+        }
+        let store = Store::open(&path).expect("migrated");
+        let conn = store.conn();
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'docs_type'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("indexes");
+        assert_eq!(indexes, 0);
+        assert_eq!(
+            crate::store::queries::doc_ids(conn, "patient").expect("ids"),
+            ["d2", "d3"]
+        );
+        assert_eq!(
+            crate::store::queries::doc_ids(conn, "ledger").expect("ids"),
+            ["d1"]
+        );
     }
 
     /// Schema 19: the photo lane's inputs, read after every caught-up sync, come from one
