@@ -87,6 +87,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0020_no_docs_type_index",
         include_str!("../../../migrations/node/0020_no_docs_type_index.sql"),
     ),
+    (
+        "0021_audit_indexes_in_use",
+        include_str!("../../../migrations/node/0021_audit_indexes_in_use.sql"),
+    ),
 ];
 
 pub fn latest() -> i64 {
@@ -206,6 +210,77 @@ mod tests {
             },
         )
         .expect("counted")
+    }
+
+    /// Schema 21: the audit entries lose the two indexes no statement could use; the audit
+    /// list filtered by patient, by user (in any case) and by time finds the same entries,
+    /// by patient still through its index.
+    #[test]
+    fn the_audit_list_finds_its_entries_without_the_unused_indexes() {
+        use crate::store::audit::{AuditFilter, audit_entries};
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("store.db");
+        {
+            let store = Store::create_at_version(&path, 20).expect("v20");
+            for (id, at, user, patient) in [
+                ("a1", 10, "Anna", Some("p1")),
+                ("a2", 20, "boris", Some("p2")),
+                ("a3", 30, "anna", None),
+                ("a4", 40, "Carla", Some("p1")),
+            ] {
+                store
+                    .conn()
+                    .execute(
+                        "INSERT INTO audit_entries(id, ledger_id, at, user, node_id, action, target_kind, target, patient_id)
+                         VALUES (?1, 'l1', ?2, ?3, 'n1', 'patient.view', 'patient', 't', ?4)",
+                        rusqlite::params![id, at, user, patient],
+                    )
+                    .expect("entry");
+            }
+        }
+        let store = Store::open(&path).expect("migrated");
+        let conn = store.conn();
+        let gone: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index'
+                 AND name IN ('audit_entries_ledger', 'audit_entries_user')",
+                [],
+                |r| r.get(0),
+            )
+            .expect("indexes");
+        assert_eq!(gone, 0);
+        let ids = |f: AuditFilter| -> Vec<String> {
+            audit_entries(conn, &AuditFilter { limit: 10, ..f })
+                .expect("list")
+                .into_iter()
+                .map(|r| r.id)
+                .collect()
+        };
+        assert_eq!(ids(AuditFilter::default()), ["a4", "a3", "a2", "a1"]);
+        let patient = || AuditFilter {
+            patient: Some("p1".into()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids(patient()), ["a4", "a1"]);
+        let user = AuditFilter {
+            user: Some(" ANNA ".into()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids(user), ["a3", "a1"]);
+        let since = AuditFilter {
+            from_ms: Some(20),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids(since), ["a4", "a3", "a2"]);
+        let by_patient = plan(
+            conn,
+            "SELECT id FROM audit_entries WHERE 1 = 1 AND patient_id = ?1 ORDER BY at DESC",
+            &["p1"],
+        );
+        assert!(
+            by_patient.contains("INDEX audit_entries_patient"),
+            "{by_patient}"
+        );
     }
 
     /// Schema 20: no index of documents by type; the ids of a type are still found, in order.
