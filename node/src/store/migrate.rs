@@ -185,6 +185,19 @@ mod tests {
         .expect("segments")
     }
 
+    /// A store created at schema `version` and filled by `fill`, then opened, which
+    /// migrates it to the latest schema; the directory lives as long as the returned guard.
+    fn migrated_from(version: i64, fill: impl FnOnce(&Connection)) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("store.db");
+        {
+            let older = Store::create_at_version(&path, version).expect("older store");
+            fill(older.conn());
+        }
+        let store = Store::open(&path).expect("migrated");
+        (dir, store)
+    }
+
     fn photo(conn: &Connection, id: &str, patient: &str, thumbnails_ready: i64) {
         conn.execute(
             "INSERT INTO photos(id, patient_id, sha256, mime, size, body_part, tags, taken_at, thumbnails_ready)
@@ -218,27 +231,21 @@ mod tests {
     #[test]
     fn the_audit_list_finds_its_entries_without_the_unused_indexes() {
         use crate::store::audit::{AuditFilter, audit_entries};
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("store.db");
-        {
-            let store = Store::create_at_version(&path, 20).expect("v20");
+        let (_dir, store) = migrated_from(20, |conn| {
             for (id, at, user, patient) in [
                 ("a1", 10, "Anna", Some("p1")),
                 ("a2", 20, "boris", Some("p2")),
                 ("a3", 30, "anna", None),
                 ("a4", 40, "Carla", Some("p1")),
             ] {
-                store
-                    .conn()
-                    .execute(
-                        "INSERT INTO audit_entries(id, ledger_id, at, user, node_id, action, target_kind, target, patient_id)
-                         VALUES (?1, 'l1', ?2, ?3, 'n1', 'patient.view', 'patient', 't', ?4)",
-                        rusqlite::params![id, at, user, patient],
-                    )
-                    .expect("entry");
+                conn.execute(
+                    "INSERT INTO audit_entries(id, ledger_id, at, user, node_id, action, target_kind, target, patient_id)
+                     VALUES (?1, 'l1', ?2, ?3, 'n1', 'patient.view', 'patient', 't', ?4)",
+                    rusqlite::params![id, at, user, patient],
+                )
+                .expect("entry");
             }
-        }
-        let store = Store::open(&path).expect("migrated");
+        });
         let conn = store.conn();
         let gone: i64 = conn
             .query_row(
@@ -286,22 +293,16 @@ mod tests {
     /// Schema 20: no index of documents by type; the ids of a type are still found, in order.
     #[test]
     fn documents_of_a_type_are_found_without_an_index_of_types() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("store.db");
-        {
-            let store = Store::create_at_version(&path, 19).expect("v19");
+        let (_dir, store) = migrated_from(19, |conn| {
             for (id, doc_type) in [("d3", "patient"), ("d1", "ledger"), ("d2", "patient")] {
-                store
-                    .conn()
-                    .execute(
-                        "INSERT INTO docs(id, doc_type, snapshot, heads, change_count, change_bytes, rev, local_seq, updated_at)
-                         VALUES (?1, ?2, x'00', x'', 0, 0, 1, 1, 1)",
-                        [id, doc_type],
-                    )
-                    .expect("doc");
+                conn.execute(
+                    "INSERT INTO docs(id, doc_type, snapshot, heads, change_count, change_bytes, rev, local_seq, updated_at)
+                     VALUES (?1, ?2, x'00', x'', 0, 0, 1, 1, 1)",
+                    [id, doc_type],
+                )
+                .expect("doc");
             }
-        }
-        let store = Store::open(&path).expect("migrated");
+        });
         let conn = store.conn();
         let indexes: i64 = conn
             .query_row(
@@ -327,16 +328,11 @@ mod tests {
     /// uploads moving on, an erasure), at a cost that does not grow with the photos.
     #[test]
     fn the_photo_lanes_inputs_are_kept_counts_equal_to_counting_every_photo() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("store.db");
-        {
-            let store = Store::create_at_version(&path, 18).expect("v18");
-            let conn = store.conn();
+        let (_dir, store) = migrated_from(18, |conn| {
             photo(conn, "old1", "p1", 1);
             photo(conn, "old2", "p1", 0);
             photo_uploads::insert_new(conn, "old2", "p1", "old2", 10, 1).expect("upload");
-        }
-        let store = Store::open(&path).expect("migrated");
+        });
         let conn = store.conn();
         let read = || photo_uploads::lane_inputs(conn).expect("inputs");
         let start = read();
@@ -437,10 +433,7 @@ mod tests {
     /// joining and sorting every waiting entry; what the batch holds is unchanged.
     #[test]
     fn the_outbox_is_read_oldest_first_through_its_index() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("store.db");
-        drop(Store::create_at_version(&path, 16).expect("v16"));
-        let store = Store::open(&path).expect("migrated");
+        let (_dir, store) = migrated_from(16, |_| {});
         let conn = store.conn();
         for (id, first_at, rejected) in [
             ("d3", 30, None),
@@ -475,16 +468,11 @@ mod tests {
     /// the lookups by those columns still find them, and still through the indexes.
     #[test]
     fn sales_indexes_hold_only_sales_with_a_value_and_are_still_searched() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("store.db");
-        {
-            let store = Store::create_at_version(&path, 15).expect("v15");
-            let conn = store.conn();
+        let (_dir, store) = migrated_from(15, |conn| {
             sale(conn, "s1", None, None, None);
             sale(conn, "s2", None, Some("p1"), Some("sh1"));
             sale(conn, "r1", Some("s1"), Some("p1"), Some("sh1"));
-        }
-        let store = Store::open(&path).expect("migrated");
+        });
         assert_eq!(store.schema_version().expect("version"), latest());
         let conn = store.conn();
 
