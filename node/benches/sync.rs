@@ -455,6 +455,13 @@ fn main() {
         let cpu_before = cpu_of(&daemons);
         let bench_before = proc_cpu_ms(std::process::id());
         let hub_threads = threads_cpu_ms(hub.pid());
+        let cache_of = || {
+            (
+                hub.metric("dermis_doc_cache_hits_total").unwrap_or(0.0),
+                hub.metric("dermis_doc_cache_misses_total").unwrap_or(0.0),
+            )
+        };
+        let cache_before = cache_of();
         for i in 0..100 {
             let form = dermis_model::patient::PatientForm {
                 first_name: format!("Live{i}"),
@@ -526,6 +533,12 @@ fn main() {
         println!(
             "edit propagation, the hub's CPU per edit by thread: {}",
             threads_cpu_text(&hub_threads, &threads_cpu_ms(hub.pid()), 100.0)
+        );
+        let cache_after = cache_of();
+        println!(
+            "edit propagation, the hub's document cache per edit: {:.2} copies, {:.2} loads",
+            (cache_after.0 - cache_before.0) / 100.0,
+            (cache_after.1 - cache_before.1) / 100.0
         );
         for mut d in daemons.drain(..) {
             let _ = (d.kill(), d.wait());

@@ -147,6 +147,27 @@ impl Hub {
         }
     }
 
+    /// A counter or gauge from the hub's `/metrics` (served to loopback), summed over its
+    /// labels; `None` when the hub does not answer or has no such metric.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        if self.tls {
+            return None;
+        }
+        let (status, text) = http_get(&self.addr, "/metrics")?;
+        if status != 200 {
+            return None;
+        }
+        let values: Vec<f64> = text
+            .lines()
+            .filter(|l| {
+                l.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with('{'))
+            })
+            .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+            .collect();
+        (!values.is_empty()).then(|| values.iter().sum())
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.as_ref().map_or(0, Child::id)
     }
