@@ -30,9 +30,11 @@ pub enum Phase {
     Commit,
     /// Reading the outbox and saving its documents for a push.
     Outbox,
+    /// Building the indexes a first sync set aside (`store::deferred`).
+    Indexes,
 }
 
-const PHASES: [(&str, Phase); 8] = [
+const PHASES: [(&str, Phase); 9] = [
     ("wait_ms", Phase::Wait),
     ("frame_ms", Phase::Frame),
     ("decompress_ms", Phase::Decompress),
@@ -41,12 +43,21 @@ const PHASES: [(&str, Phase); 8] = [
     ("write_ms", Phase::Write),
     ("commit_ms", Phase::Commit),
     ("outbox_ms", Phase::Outbox),
+    ("indexes_ms", Phase::Indexes),
 ];
 
-static NANOS: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+static NANOS: [AtomicU64; 9] = [const { AtomicU64::new(0) }; 9];
 
 /// Documents stored from the hub's derivation without being loaded (revision 6).
 static DERIVED_DOCS: AtomicU64 = AtomicU64::new(0);
+
+/// Indexes a first sync set aside and built again (`store::deferred`).
+static INDEXES_BUILT: AtomicU64 = AtomicU64::new(0);
+
+/// Counts indexes built again after a first sync.
+pub fn indexes_built(count: usize) {
+    INDEXES_BUILT.fetch_add(count as u64, Ordering::Relaxed);
+}
 
 /// Counts a document made ready from its received derivation.
 pub fn derived_doc() {
@@ -74,6 +85,10 @@ pub fn figures() -> serde_json::Value {
     out.insert(
         "derived_docs".into(),
         serde_json::json!(DERIVED_DOCS.load(Ordering::Relaxed)),
+    );
+    out.insert(
+        "indexes_built".into(),
+        serde_json::json!(INDEXES_BUILT.load(Ordering::Relaxed)),
     );
     serde_json::Value::Object(out)
 }

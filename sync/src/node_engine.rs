@@ -285,6 +285,12 @@ impl NodeSession {
         &self.stats
     }
 
+    /// Storing a first sync's frames (docs/SYNC.md, revision 5): from the first
+    /// `Bootstrap` asked until its last frame is stored.
+    pub fn is_booting(&self) -> bool {
+        matches!(self.pull, Pull::Booting { .. })
+    }
+
     pub fn is_closed(&self) -> bool {
         self.closed
     }

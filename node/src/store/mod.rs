@@ -21,9 +21,11 @@ impl Exec for Connection {
 
 mod cache;
 mod checkpoint;
+mod deferred;
 pub mod drafts;
 pub mod erasure;
 mod export;
+pub use deferred::DEFERRABLE as DEFERRABLE_INDEXES;
 pub use export::{encrypt_plain_copy, snapshot};
 pub mod index;
 pub mod journal;

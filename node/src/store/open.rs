@@ -6,7 +6,9 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::cache::DocCache;
-use super::{ACTOR_META, APPLICATION_ID, NO_NODE, Store, StoreError, checkpoint, migrate};
+use super::{
+    ACTOR_META, APPLICATION_ID, NO_NODE, Store, StoreError, checkpoint, deferred, migrate,
+};
 use crate::atrest::seal::FileKey;
 use crate::atrest::{StoreKey, perms, upgrade};
 
@@ -186,6 +188,13 @@ impl Store {
             });
         }
         configure(&conn)?;
+        // Indexes a first sync set aside and did not build again (it was cut short, or
+        // this process opened the store meanwhile): built before anything reads or
+        // migrates the store.
+        let built = deferred::restore(&conn)?;
+        if built > 0 {
+            tracing::info!(built, "indexes set aside during a first sync were built");
+        }
         migrate::run(&mut conn, migrate::latest())?;
         let store = Store::over(conn, path, &key);
         if store.meta(FILES_SEALED)?.is_none() && !plain_for_bench() {

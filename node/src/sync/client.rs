@@ -177,6 +177,23 @@ fn record(node: &Node, key: &str, value: &str) {
     }
 }
 
+/// Builds the indexes a first sync set aside (`store::deferred`), if any. A failure
+/// leaves them to the next time the store is opened: the tables read without them.
+fn restore_indexes(node: &Node) {
+    let t = std::time::Instant::now();
+    match node.store.restore_indexes() {
+        Ok(0) => {}
+        Ok(built) => {
+            crate::phases::add(crate::phases::Phase::Indexes, t);
+            crate::phases::indexes_built(built);
+            tracing::info!(built, "the indexes set aside for a first sync were built");
+        }
+        Err(e) => {
+            tracing::warn!(error = %error_chain(&e), "the indexes set aside for a first sync were not built; the next start builds them");
+        }
+    }
+}
+
 /// How often a connected loop records that it is alive (`state::ALIVE_AT`).
 const ALIVE_EVERY: Duration = Duration::from_secs(30);
 
@@ -249,6 +266,8 @@ pub async fn run(
             engine.pull_limit = (engine.pull_limit * 2).min(options.engine.pull_limit);
         }
         record(&node, state::ONLINE, "false");
+        // A first sync cut short builds what it set aside now (one that ended already has).
+        restore_indexes(&node);
         // Erasures learnt from the hub in this session: their photo files go now.
         node.finish_erasures();
         docs_caught_up.lost();
@@ -437,6 +456,10 @@ async fn drive(
     let ahead = Predecoder::start();
     // A message read early (while looking for frames to load ahead) and not yet handled.
     let mut early: Option<Option<Result<Message, WsError>>> = None;
+    // Whether this connection's first sync set the till's and audit's indexes aside
+    // (`store::deferred`); built again when its last frame is stored, or after the
+    // connection whatever ended it.
+    let mut indexes_aside = false;
     // When this connection last recorded its sync time, and whether an error may be
     // recorded (one from before this connection, or a problem since).
     let mut sync_recorded: Option<std::time::Instant> = None;
@@ -466,6 +489,12 @@ async fn drive(
                                     Some(other) => early = Some(other),
                                 }
                             }
+                            if session.is_booting() && !indexes_aside {
+                                indexes_aside = true;
+                                if let Err(e) = node.store.defer_indexes() {
+                                    tracing::warn!(error = %error_chain(&e), "the indexes a first sync sets aside stay in place");
+                                }
+                            }
                             node.apply_docs_loaded_ahead(clinic, &docs, cursor, Some(&ahead))
                                 .map_or_else(
                                     |e| NodeStoreResult::Failed(StoreFailure::of(e)),
@@ -479,6 +508,10 @@ async fn drive(
                         tracing::warn!(kind = ?failure.kind, error = %error_chain(failure), "the local store failed; the session ends");
                     }
                     queue.extend(session.stored(now(), result));
+                    if indexes_aside && !session.is_booting() {
+                        indexes_aside = false;
+                        restore_indexes(node);
+                    }
                 }
                 NodeOutput::Close { code, reason } => {
                     let frame = CloseFrame {
