@@ -69,13 +69,7 @@ fn sync_phases(d: &Path, bootstrap: bool, rows: bool) -> serde_json::Value {
 /// would build any index a first sync left set aside).
 fn index_schema(d: &Path) -> Vec<(String, String)> {
     let conn = dermis_node::store::Store::connect(&dermis_node::node::Node::store_path(d)).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    dermis_node::store::index_statements(&conn).unwrap()
 }
 
 /// Syncs once with `env` set; the `--report` (with phases).

@@ -70,7 +70,8 @@ impl Store {
         Ok(set_aside)
     }
 
-    /// Builds every index set aside again; returns how many (see [`restore`]).
+    /// Builds every index set aside again, in one transaction; returns how many. Only a
+    /// statement that creates the index it is kept under runs.
     pub fn restore_indexes(&self) -> Result<usize, StoreError> {
         restore(&self.conn)
     }
@@ -82,6 +83,18 @@ impl Store {
             .map(|(name, _)| name)
             .collect())
     }
+}
+
+/// Every index of the store with the statement SQLite keeps for it, by name (the
+/// indexes SQLite makes for a table's keys have none and are left out).
+pub fn index_statements(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<(String, String)>, _>>()?;
+    Ok(rows)
 }
 
 fn kept(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
@@ -145,13 +158,7 @@ mod tests {
     use super::*;
 
     fn schema(conn: &Connection) -> Vec<(String, String)> {
-        let mut stmt = conn
-            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        index_statements(conn).unwrap()
     }
 
     fn store() -> (tempfile::TempDir, Store) {

@@ -25,7 +25,7 @@ mod deferred;
 pub mod drafts;
 pub mod erasure;
 mod export;
-pub use deferred::DEFERRABLE as DEFERRABLE_INDEXES;
+pub use deferred::{DEFERRABLE as DEFERRABLE_INDEXES, index_statements};
 pub use export::{encrypt_plain_copy, snapshot};
 pub mod index;
 pub mod journal;
