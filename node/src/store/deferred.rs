@@ -42,13 +42,30 @@ pub const DEFERRABLE: &[&str] = &[
 
 const KEY_PREFIX: &str = "deferred_index.";
 
+/// Rows the indexed tables may already hold for their indexes to be set aside: building
+/// an index costs every row the table holds, so a store with its own history (a node
+/// that worked alone before it joined, or one whose first sync only sends) keeps them.
+const FEW_ROWS: i64 = 1_000;
+
+/// The rows the tables of [`DEFERRABLE`] hold, counted up to [`FEW_ROWS`] + 1 each.
+const HELD: &str = "SELECT (SELECT count(*) FROM (SELECT 1 FROM audit_entries LIMIT ?1))
+     + (SELECT count(*) FROM (SELECT 1 FROM sale_lines LIMIT ?1))
+     + (SELECT count(*) FROM (SELECT 1 FROM sales LIMIT ?1))
+     + (SELECT count(*) FROM (SELECT 1 FROM shift_events LIMIT ?1))
+     + (SELECT count(*) FROM (SELECT 1 FROM stock_movements LIMIT ?1))";
+
 impl Store {
     /// Drops the [`DEFERRABLE`] indexes that exist, keeping the statement of each in the
-    /// same transaction; returns how many were set aside now (0 when they already are).
+    /// same transaction; returns how many were set aside now (0 when they already are, or
+    /// when their tables hold more than a few rows already).
     pub fn defer_indexes(&mut self) -> Result<usize, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held: i64 = tx.query_row(HELD, [FEW_ROWS + 1], |r| r.get(0))?;
+        if held > FEW_ROWS {
+            return Ok(0);
+        }
         let mut set_aside = 0;
         for name in DEFERRABLE {
             let sql: Option<String> = tx
@@ -188,6 +205,31 @@ mod tests {
         assert_eq!(schema(store.conn()), before);
         assert!(store.deferred_indexes().unwrap().is_empty());
         assert_eq!(store.restore_indexes().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_store_with_its_own_history_keeps_its_indexes() {
+        let (_dir, mut store) = store();
+        let before = schema(store.conn());
+        fn add(store: &Store, from: i64, count: i64) {
+            store
+                .conn()
+                .execute(
+                    "WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 + ?2 - 1)
+                     INSERT INTO audit_entries(id, ledger_id, at, user, node_id, action, target_kind, target)
+                     SELECT 'e' || i, 'l', i, 'u', 'n', 'a', 'patient', 't' FROM n",
+                    [from, count],
+                )
+                .unwrap();
+        }
+        add(&store, 0, FEW_ROWS);
+        // As many rows as a store may hold: still set aside.
+        assert_eq!(store.defer_indexes().unwrap(), DEFERRABLE.len());
+        store.restore_indexes().unwrap();
+        add(&store, FEW_ROWS, 1);
+        assert_eq!(store.defer_indexes().unwrap(), 0);
+        assert_eq!(schema(store.conn()), before);
+        assert!(store.deferred_indexes().unwrap().is_empty());
     }
 
     #[test]
