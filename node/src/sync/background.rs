@@ -47,36 +47,25 @@ impl BackgroundSync {
         let stop = Arc::new(AtomicBool::new(false));
         let wake = Arc::new(tokio::sync::Notify::new());
         let (s, w) = (stop.clone(), wake.clone());
-        let thread = std::thread::Builder::new()
-            .name("dermis-sync".into())
-            .spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
-                    return;
+        let thread = super::spawn_runtime_thread("dermis-sync", move || async move {
+            while !s.load(Ordering::SeqCst) {
+                // A daemon may already sync this data dir; then the app leaves it be.
+                let lock = match try_lock(&data_dir) {
+                    Ok(Some(lock)) => Some(lock),
+                    Ok(None) | Err(_) => None,
                 };
-                rt.block_on(async move {
-                    while !s.load(Ordering::SeqCst) {
-                        // A daemon may already sync this data dir; then the app leaves it be.
-                        let lock = match try_lock(&data_dir) {
-                            Ok(Some(lock)) => Some(lock),
-                            Ok(None) | Err(_) => None,
-                        };
-                        if let Some(_lock) = lock.filter(|_| enrolled(&data_dir)) {
-                            let shutdown = async { w.notified().await };
-                            if let Err(e) = run(&data_dir, SyncOptions::default(), shutdown).await {
-                                tracing::warn!(error = %e, "background sync stopped");
-                            }
-                        }
-                        tokio::select! {
-                            () = tokio::time::sleep(Duration::from_secs(5)) => {}
-                            () = w.notified() => {}
-                        }
+                if let Some(_lock) = lock.filter(|_| enrolled(&data_dir)) {
+                    let shutdown = async { w.notified().await };
+                    if let Err(e) = run(&data_dir, SyncOptions::default(), shutdown).await {
+                        tracing::warn!(error = %e, "background sync stopped");
                     }
-                });
-            })
-            .ok();
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_secs(5)) => {}
+                    () = w.notified() => {}
+                }
+            }
+        });
         BackgroundSync { stop, wake, thread }
     }
 }

@@ -177,23 +177,6 @@ fn record(node: &Node, key: &str, value: &str) {
     }
 }
 
-/// Builds the indexes a first sync set aside (`store::deferred`), if any. A failure
-/// leaves them to the next time the store is opened: the tables read without them.
-fn restore_indexes(node: &Node) {
-    let t = std::time::Instant::now();
-    match node.store.restore_indexes() {
-        Ok(0) => {}
-        Ok(built) => {
-            crate::phases::add(crate::phases::Phase::Indexes, t);
-            crate::phases::indexes_built(built);
-            tracing::info!(built, "the indexes set aside for a first sync were built");
-        }
-        Err(e) => {
-            tracing::warn!(error = %error_chain(&e), "the indexes set aside for a first sync were not built; the next start builds them");
-        }
-    }
-}
-
 /// How often a connected loop records that it is alive (`state::ALIVE_AT`).
 const ALIVE_EVERY: Duration = Duration::from_secs(30);
 
@@ -267,7 +250,7 @@ pub async fn run(
         }
         record(&node, state::ONLINE, "false");
         // A first sync cut short builds what it set aside now (one that ended already has).
-        restore_indexes(&node);
+        node.build_indexes_set_aside();
         // Erasures learnt from the hub in this session: their photo files go now.
         node.finish_erasures();
         docs_caught_up.lost();
@@ -491,9 +474,7 @@ async fn drive(
                             }
                             if session.is_booting() && !indexes_aside {
                                 indexes_aside = true;
-                                if let Err(e) = node.store.defer_indexes() {
-                                    tracing::warn!(error = %error_chain(&e), "the indexes a first sync sets aside stay in place");
-                                }
+                                node.set_indexes_aside();
                             }
                             node.apply_docs_loaded_ahead(clinic, &docs, cursor, Some(&ahead))
                                 .map_or_else(
@@ -510,7 +491,7 @@ async fn drive(
                     queue.extend(session.stored(now(), result));
                     if indexes_aside && !session.is_booting() {
                         indexes_aside = false;
-                        restore_indexes(node);
+                        node.build_indexes_set_aside();
                     }
                 }
                 NodeOutput::Close { code, reason } => {

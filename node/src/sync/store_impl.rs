@@ -96,6 +96,31 @@ pub fn too_large(size: usize, max_bytes: usize) -> String {
 }
 
 impl Node {
+    /// Sets the till's and audit's indexes aside for a first sync (`store::deferred`). A
+    /// failure leaves them in place: the first sync is then only slower.
+    pub(super) fn set_indexes_aside(&mut self) {
+        if let Err(e) = self.store.defer_indexes() {
+            tracing::warn!(error = %dermis_sync::driver::error_chain(&e), "the indexes a first sync sets aside stay in place");
+        }
+    }
+
+    /// Builds the indexes a first sync set aside, if any. A failure leaves them to the
+    /// next time the store is opened: the tables read without them meanwhile.
+    pub(super) fn build_indexes_set_aside(&self) {
+        let t = std::time::Instant::now();
+        match self.store.restore_indexes() {
+            Ok(0) => {}
+            Ok(built) => {
+                phases::add(Phase::Indexes, t);
+                phases::indexes_built(built);
+                tracing::info!(built, "the indexes set aside for a first sync were built");
+            }
+            Err(e) => {
+                tracing::warn!(error = %dermis_sync::driver::error_chain(&e), "the indexes set aside for a first sync were not built; the next start builds them");
+            }
+        }
+    }
+
     fn outbox_batch_sync(
         &mut self,
         max_docs: usize,

@@ -26,23 +26,12 @@ impl LaneThread {
         docs: watch::Receiver<bool>,
     ) -> LaneThread {
         let (stop, mut stopped) = watch::channel(false);
-        let thread = std::thread::Builder::new()
-            .name("dermis-photos".into())
-            .spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
-                    return;
-                };
-                rt.block_on(async move {
-                    tokio::select! {
-                        () = daemon(&data_dir, options, docs) => {}
-                        _ = stopped.wait_for(|s| *s) => {}
-                    }
-                });
-            })
-            .ok();
+        let thread = crate::sync::spawn_runtime_thread("dermis-photos", move || async move {
+            tokio::select! {
+                () = daemon(&data_dir, options, docs) => {}
+                _ = stopped.wait_for(|s| *s) => {}
+            }
+        });
         LaneThread { stop, thread }
     }
 }
